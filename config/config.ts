@@ -1,0 +1,85 @@
+/**
+ * Every setting Cordon reads from the environment, validated once at start-up.
+ * Nothing else reads `process.env`: the parsed, frozen `Config` is passed down explicitly.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'on' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  /** HTTP port; 0 picks a free one (tests). Default 3000. */
+  PORT: int(0, 65535).default(3000),
+  /** Interface to bind. Default 0.0.0.0. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** PostgreSQL connection string; unset: embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.url().optional(),
+  /** Postgres schema (search_path) to use; tests give each file its own. Default public. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case SQL identifier').default('public'),
+  /** Connections in the pg pool (per process). Default 20. */
+  DATABASE_POOL_SIZE: int(1, 500).default(20),
+  /** Directory of the embedded PGlite database. Default ./data. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Redis for queues, live status and shared rate limits. */
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Start a local redis-server when none answers at REDIS_URL (npm start only). Default on. */
+  REDIS_AUTOSTART: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Idle lifetime of a login session, in hours. Default 12. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /** HMAC secret signing medical passes; at least 32 characters. Required in production. */
+  PASS_SIGNING_SECRET: z.string().min(32).optional(),
+  /** Login attempts per IP and account per window. Default 10 per 15 min. */
+  RATE_LIMIT_LOGIN_MAX: int(1, 100_000).default(10),
+  RATE_LIMIT_LOGIN_WINDOW_S: int(1, 86_400).default(900),
+  /** Intake requests per actor per window. Default 600 per minute. */
+  RATE_LIMIT_INTAKE_MAX: int(1, 10_000_000).default(600),
+  RATE_LIMIT_INTAKE_WINDOW_S: int(1, 86_400).default(60),
+  /** Largest JSON body accepted, in bytes. Default 64 KiB. */
+  BODY_LIMIT_JSON_BYTES: int(256, 10_000_000).default(64 * 1024),
+  /** Largest CSV import body, in bytes. Default 2 MiB. */
+  BODY_LIMIT_CSV_BYTES: int(256, 100_000_000).default(2 * 1024 * 1024),
+  /** Most data rows in one CSV import. Default 5,000. */
+  CSV_MAX_ROWS: int(1, 1_000_000).default(5000),
+  /** Seed the demo district on an empty database. Default on. */
+  DEMO_SEED: bool.default(true),
+  /** Map tile URL template for the web app. */
+  TILE_URL: z.string().min(1).optional(),
+  /** Number of trusted reverse proxies in front of the API (express `trust proxy`). Default 0. */
+  TRUST_PROXY: int(0, 10).default(0),
+  /** API processes (node cluster) started by `npm start`. Default 1. */
+  API_PROCESSES: int(1, 64).default(1),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses the environment (or any string map) into a frozen Config.
+ * Throws a ConfigError naming each bad variable; values are not echoed (they may be secrets).
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    // An empty variable means "unset", as in most shells' `VAR= cmd`.
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.PASS_SIGNING_SECRET) {
+    throw new ConfigError('invalid configuration:\n  PASS_SIGNING_SECRET: required when NODE_ENV=production');
+  }
+  return Object.freeze(config);
+}
