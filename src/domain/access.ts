@@ -7,10 +7,16 @@
 export const ROLES = ['resident', 'coordinator', 'community_staff', 'dispatcher', 'driver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
 /** The authenticated caller, as loaded from its session. */
 export interface Actor {
   userId: string;
   role: Role;
+  /** The session the actor came in with (Socket.IO puts each session in a room named after it, to revoke). */
+  sessionId?: string;
   /** resident: the household they belong to. */
   householdId?: string;
   /** coordinator (unit chief): the corridors assigned to them. */
@@ -28,13 +34,13 @@ export interface HouseholdScope {
   communityId: string;
 }
 
-/** Staff who see a whole district's households (their medical details only through audited reads). */
+/** Staff who see the whole district's households (their medical details only through audited reads). */
 const districtWide: ReadonlySet<Role> = new Set<Role>(['dispatcher', 'admin']);
 
 export function canAccessHousehold(actor: Actor, scope: HouseholdScope): boolean {
   switch (actor.role) {
     case 'resident':
-      return actor.householdId === scope.householdId;
+      return actor.householdId !== undefined && actor.householdId === scope.householdId;
     case 'coordinator':
       return actor.corridorIds.includes(scope.corridorId);
     case 'community_staff':
@@ -52,6 +58,7 @@ export function canAccessHousehold(actor: Actor, scope: HouseholdScope): boolean
   }
 }
 
+/** A corridor (stairwell/unit) as a whole: its household list, the coordinator's CSV import. */
 export function canAccessCorridor(actor: Actor, corridorId: string, communityId: string): boolean {
   switch (actor.role) {
     case 'coordinator':
@@ -71,11 +78,26 @@ export function canAccessCorridor(actor: Actor, corridorId: string, communityId:
   }
 }
 
+/** A community as a whole. Coordinators see their corridors, not the community around them. */
 export function canAccessCommunity(actor: Actor, communityId: string): boolean {
-  return actor.role === 'admin' || actor.role === 'dispatcher' || (actor.role === 'community_staff' && actor.communityIds.includes(communityId));
+  return districtWide.has(actor.role) || (actor.role === 'community_staff' && actor.communityIds.includes(communityId));
 }
 
-/** Roles that may see medicine names and medical-pass details (each read is audited). */
+/** A driver's batches and trips: the driver themself, and the people who plan and run dispatch. */
+export function canAccessDriver(actor: Actor, driverId: string): boolean {
+  if (actor.role === 'driver') return actor.driverId !== undefined && actor.driverId === driverId;
+  return districtWide.has(actor.role);
+}
+
+/** Accounts, assignments and session revocation. */
+export function canManageAccounts(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/**
+ * Roles that may see medicine names and medical-pass details (each read is audited).
+ * Dispatchers plan with counts and handling flags, so they never need the details themselves.
+ */
 export function mayReadMedicalDetails(actor: Actor, scope: HouseholdScope): boolean {
   return actor.role !== 'driver' && actor.role !== 'dispatcher' && canAccessHousehold(actor, scope);
 }
