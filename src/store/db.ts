@@ -1,0 +1,98 @@
+/**
+ * Opens the database: PostgreSQL through `pg` when a URL is given, otherwise embedded PGlite
+ * under a data directory (same schema, same migrations). A `schema` option puts every table in
+ * its own Postgres schema (search_path), which is how each integration test file isolates itself.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { migrations } from './migrations/index';
+import type { CoreTables } from './schema';
+
+export type Db = Kysely<CoreTables>;
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; unset: PGlite. */
+  url?: string | undefined;
+  /** Postgres schema holding every table (search_path). Default public. */
+  schema?: string;
+  /** PGlite data directory (or `memory://`). Default ./data. */
+  dataDir?: string;
+  /** pg pool size. Default 20. */
+  poolSize?: number;
+}
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  schema: string;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const schema = options.schema ?? 'public';
+  if (!IDENT.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  let dialect: Dialect;
+  let kind: Database['kind'];
+  if (options.url) {
+    kind = 'postgres';
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 20,
+      // Every connection sees only this schema: tests run side by side on one database.
+      options: `-c search_path=${schema}`,
+    });
+    // A dropped idle connection must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    dialect = new PostgresDialect({ pool });
+  } else {
+    kind = 'pglite';
+    const dataDir = options.dataDir ?? './data';
+    if (!dataDir.startsWith('memory://')) await mkdir(resolve(dataDir), { recursive: true });
+    const lite = await PGlite.create({
+      dataDir: dataDir.startsWith('memory://') ? dataDir : resolve(dataDir),
+      // int8 as a string, as `pg` returns it, so repositories see the same types on both.
+      parsers: { [INT8_OID]: (value: string) => value },
+    });
+    // PGlite is one connection: setting search_path once holds for every query.
+    await lite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`);
+    dialect = new PGliteDialect(lite);
+  }
+  const db = new Kysely<CoreTables>({ dialect });
+  if (kind === 'postgres') await sql.raw(`create schema if not exists ${schema}`).execute(db);
+  return {
+    db,
+    kind,
+    schema,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Applies every pending migration; throws with the first failure. */
+export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: database.schema,
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Drops a schema and everything in it (tests clean up after themselves). */
+export async function dropSchema(database: Database): Promise<void> {
+  if (database.schema === 'public') throw new Error('refusing to drop the public schema');
+  await sql.raw(`drop schema if exists ${database.schema} cascade`).execute(database.db);
+}

@@ -1,0 +1,10 @@
+/**
+ * Every migration, imported statically so they work under tsx, vitest and bundlers alike.
+ * Add a new one as `NNNN_name.ts` exporting `up`/`down` and list it here; names sort in order.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_core';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+};
