@@ -1,0 +1,21 @@
+/**
+ * What `buildApp(deps)` is given. Built once by main.ts (or a test), passed down explicitly:
+ * routes and middleware take what they need from here, nothing reads the environment.
+ */
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/config';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { Database, Db } from '../store/db';
+
+export interface AppDeps {
+  config: Config;
+  /** The query builder (core tables; other modules use `db.withTables<T>()`). */
+  db: Db;
+  /** The database handle behind `db`: kind, schema, ping (health), close. */
+  database: Database;
+  logger: Logger;
+  clock: Clock;
+  /** Shared Redis (rate limits, queues). Absent in tests that don't need it: fall back to memory. */
+  redis?: Redis;
+}
