@@ -1,0 +1,91 @@
+/**
+ * Rate limits shared by every API process through Redis (a per-process memory store would
+ * multiply the limit by the number of processes).
+ *
+ * Login: per IP and per username, counting failed attempts only (a busy community office behind
+ * one address logs in many times a day; guessing fails). FAILS CLOSED: with Redis down, login
+ * answers 503. An open login limiter would let password guessing run unthrottled exactly when
+ * someone manages to knock Redis over, and a short login outage costs little: existing sessions
+ * keep working.
+ *
+ * Intake: per actor. FAILS OPEN: a Redis hiccup must not turn away a resident's medicine request
+ * or a coordinator's door-to-door table; intake callers are authenticated and audited, so abuse
+ * stays traceable, and PostgreSQL, not Redis, is what intake depends on.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit, ipKeyGenerator, type Options } from 'express-rate-limit';
+import { AppError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { GuardedRedisStore, type RedisCommandSender } from './rate-limit-store';
+
+export interface RateLimitSettings {
+  RATE_LIMIT_LOGIN_MAX: number;
+  RATE_LIMIT_LOGIN_WINDOW_S: number;
+  RATE_LIMIT_INTAKE_MAX: number;
+  RATE_LIMIT_INTAKE_WINDOW_S: number;
+}
+
+export interface RateLimitDeps {
+  redis: RedisCommandSender;
+  config: RateLimitSettings;
+  logger: Logger;
+  /** Redis key prefix; tests give each run its own. Default 'rl:'. */
+  prefix?: string;
+  /** Deadline of one Redis command, in ms. Default 500. */
+  redisTimeoutMs?: number;
+}
+
+export interface RateLimiters {
+  /** Mount after the JSON body parser: the per-username key reads `req.body.username`. */
+  login: RequestHandler[];
+  /** Mount after `requireAuth`: the key is the actor. */
+  intake: RequestHandler;
+}
+
+const ipKey = (req: Request): string => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+
+function usernameKey(req: Request): string {
+  const body: unknown = req.body;
+  const username = typeof body === 'object' && body !== null && 'username' in body ? body.username : undefined;
+  return typeof username === 'string' ? `user:${username.trim().toLowerCase()}` : 'user:?';
+}
+
+function actorKey(req: Request, res: Response): string {
+  const userId = (res.locals as { actor?: { userId: string } }).actor?.userId;
+  return userId ? `actor:${userId}` : ipKey(req);
+}
+
+export function createRateLimiters(deps: RateLimitDeps): RateLimiters {
+  const prefix = deps.prefix ?? 'rl:';
+  const timeoutMs = deps.redisTimeoutMs ?? 500;
+  const { config } = deps;
+  const logger = {
+    error: (err: unknown, msg?: string) => deps.logger.error({ err }, msg ?? 'rate limiter error'),
+    warn: (err: unknown, msg?: string) => deps.logger.warn({ err }, msg ?? 'rate limiter warning'),
+  };
+
+  const limiter = (name: string, options: Partial<Options>): RequestHandler =>
+    rateLimit({
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      logger,
+      store: new GuardedRedisStore(deps.redis, `${prefix}${name}:`, timeoutMs),
+      handler: (_req, _res, next, opts) =>
+        next(new AppError('rate_limited', `too many requests: at most ${String(opts.limit)} per ${opts.windowMs / 1000} s`)),
+      ...options,
+    });
+
+  const loginWindow = { windowMs: config.RATE_LIMIT_LOGIN_WINDOW_S * 1000, limit: config.RATE_LIMIT_LOGIN_MAX };
+  return {
+    login: [
+      limiter('login-ip', { ...loginWindow, keyGenerator: ipKey, skipSuccessfulRequests: true, passOnStoreError: false }),
+      limiter('login-user', { ...loginWindow, keyGenerator: usernameKey, skipSuccessfulRequests: true, passOnStoreError: false }),
+    ],
+    intake: limiter('intake', {
+      windowMs: config.RATE_LIMIT_INTAKE_WINDOW_S * 1000,
+      limit: config.RATE_LIMIT_INTAKE_MAX,
+      keyGenerator: actorKey,
+      passOnStoreError: true,
+    }),
+  };
+}
