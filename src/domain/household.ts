@@ -1,0 +1,30 @@
+/** A household: the unit that needs are registered for and deliveries are made to. */
+
+export const INFECTION_STATUSES = ['none', 'close_contact', 'positive'] as const;
+export type InfectionStatus = (typeof INFECTION_STATUSES)[number];
+
+export interface Household {
+  id: string;
+  corridorId: string;
+  communityId: string;
+  address: string;
+  members: number;
+  elderlyAlone: boolean;
+  cannotCook: boolean;
+  chronicIllness: boolean;
+  infectionStatus: InfectionStatus;
+  lat: number;
+  lon: number;
+}
+
+/** Positive cases and close contacts get contactless hand-over by staff in protective gear. */
+export function needsProtectiveHandling(h: Pick<Household, 'infectionStatus'>): boolean {
+  return h.infectionStatus !== 'none';
+}
+
+/** Standard food packages a household is entitled to per cycle: one package feeds up to three people. */
+export const PEOPLE_PER_FOOD_PACKAGE = 3;
+
+export function foodPackagesFor(members: number): number {
+  return Math.max(1, Math.ceil(members / PEOPLE_PER_FOOD_PACKAGE));
+}

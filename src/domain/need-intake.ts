@@ -1,0 +1,121 @@
+/**
+ * Turning a valid submission into what is stored: derived fields (food packages scaled by
+ * household size, urgency, priority), date checks against "now", and merging a duplicate
+ * submission into the open need it repeats.
+ */
+import { AppError } from '../shared/errors';
+import { foodPackagesFor, type Household } from './household';
+import { identityOf, URGENCIES, type NeedInput, type NeedKind, type Urgency } from './need';
+
+export interface PreparedNeed {
+  kind: NeedKind;
+  identityKey: string;
+  details: Record<string, unknown>;
+  urgency: Urgency;
+  priority: number;
+  cycle: string | null;
+}
+
+type Flags = Pick<Household, 'members' | 'elderlyAlone' | 'cannotCook' | 'chronicIllness'>;
+
+const DAY_MS = 24 * 3600 * 1000;
+const URGENCY_WEIGHT: Record<Urgency, number> = { routine: 0, today: 50, emergency: 100 };
+
+function badDate(path: string[], message: string): AppError {
+  return new AppError('validation', 'invalid date', { errors: [{ path, message }] });
+}
+
+function urgencyOf(input: NeedInput, now: Date): Urgency {
+  if (input.kind === 'medicine') return input.details.urgency;
+  if (input.kind === 'medical_pass') {
+    return new Date(input.details.appointmentAt).getTime() - now.getTime() <= DAY_MS ? 'today' : 'routine';
+  }
+  return 'routine';
+}
+
+/** Higher is served first: urgency, then the household's vulnerability. */
+export function priorityOf(kind: NeedKind, urgency: Urgency, h: Flags): number {
+  let p = URGENCY_WEIGHT[urgency];
+  if (h.elderlyAlone) p += 10;
+  if (h.chronicIllness && (kind === 'medicine' || kind === 'medical_pass')) p += 5;
+  if (h.cannotCook && (kind === 'boxed_meal' || kind === 'food_package')) p += 5;
+  return p;
+}
+
+/** Validates dates against `now` and derives the stored form. Throws `validation` naming the field. */
+export function prepareNeed(input: NeedInput, household: Flags, now: Date): PreparedNeed {
+  if (input.kind === 'medical_pass' && new Date(input.details.appointmentAt).getTime() < now.getTime()) {
+    throw badDate(['details', 'appointmentAt'], 'the appointment is in the past');
+  }
+  if (input.kind === 'boxed_meal' && input.details.date < now.toISOString().slice(0, 10)) {
+    throw badDate(['details', 'date'], 'the date is in the past');
+  }
+  const details: Record<string, unknown> =
+    input.kind === 'food_package'
+      ? { ...input.details, packages: foodPackagesFor(household.members) }
+      : { ...input.details };
+  const urgency = urgencyOf(input, now);
+  return {
+    kind: input.kind,
+    identityKey: identityOf(input),
+    details,
+    urgency,
+    priority: priorityOf(input.kind, urgency, household),
+    cycle: input.kind === 'food_package' ? input.details.cycle : null,
+  };
+}
+
+/** Summed quantities never exceed what one need may ask for. */
+const QUANTITY_FIELDS: Partial<Record<NeedKind, { field: string; max: number }>> = {
+  medicine: { field: 'quantity', max: 1000 },
+  boxed_meal: { field: 'meals', max: 60 },
+  gas: { field: 'cylinders', max: 4 },
+  rice: { field: 'kg', max: 100 },
+  oil: { field: 'litres', max: 20 },
+};
+
+function mergeNotes(a: unknown, b: unknown): string | undefined {
+  const parts = [a, b].filter((x): x is string => typeof x === 'string' && x.length > 0);
+  const unique = [...new Set(parts)];
+  return unique.length ? unique.join(' | ').slice(0, 1000) : undefined;
+}
+
+const moreUrgent = (a: Urgency, b: Urgency): Urgency =>
+  URGENCIES.indexOf(a) >= URGENCIES.indexOf(b) ? a : b;
+
+export interface MergeResult {
+  details: Record<string, unknown>;
+  urgency: Urgency;
+  priority: number;
+}
+
+/**
+ * A duplicate submission folded into the open need it repeats: quantities add up (capped),
+ * flags and urgency keep the stronger value, notes are kept from both.
+ */
+export function mergeNeed(
+  existing: { details: Record<string, unknown>; urgency: Urgency; priority: number },
+  incoming: PreparedNeed,
+): MergeResult {
+  const merged: Record<string, unknown> = { ...existing.details };
+  const q = QUANTITY_FIELDS[incoming.kind];
+  if (q) {
+    const sum = Number(existing.details[q.field] ?? 0) + Number(incoming.details[q.field] ?? 0);
+    merged[q.field] = Math.min(q.max, sum);
+  }
+  if (incoming.kind === 'food_package') {
+    merged.packages = Math.max(Number(existing.details.packages ?? 0), Number(incoming.details.packages ?? 0));
+  }
+  if (incoming.kind === 'medical_pass') {
+    merged.needsEscort = existing.details.needsEscort === true || incoming.details.needsEscort === true;
+    merged.needsWheelchair = existing.details.needsWheelchair === true || incoming.details.needsWheelchair === true;
+  }
+  const urgency = moreUrgent(existing.urgency, incoming.urgency);
+  if (incoming.kind === 'medicine') {
+    merged.urgency = urgency;
+    merged.prescriptionRef ??= incoming.details.prescriptionRef;
+  }
+  const notes = mergeNotes(existing.details.notes, incoming.details.notes);
+  if (notes !== undefined) merged.notes = notes;
+  return { details: merged, urgency, priority: Math.max(existing.priority, incoming.priority) };
+}

@@ -1,0 +1,106 @@
+/**
+ * What a household can ask for, the details each kind carries, and what makes two requests
+ * "the same need" (identity), so duplicates are merged instead of served twice.
+ */
+import { z } from 'zod';
+import type { NeedStatus } from './need-status';
+
+export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
+export type NeedKind = (typeof NEED_KINDS)[number];
+
+export const URGENCIES = ['routine', 'today', 'emergency'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+const notes = z.string().trim().max(500).optional();
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** ISO week, e.g. 2026-W48: food entitlements are counted per weekly cycle. */
+export const cycleSchema = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week such as 2026-W48');
+
+export const detailSchemas = {
+  food_package: z.strictObject({ cycle: cycleSchema, notes }),
+  medicine: z.strictObject({
+    drug: text(120),
+    strength: text(60),
+    quantity: z.number().int().min(1).max(1000),
+    prescriptionRef: text(80).optional(),
+    urgency: z.enum(URGENCIES).default('routine'),
+    notes,
+  }),
+  boxed_meal: z.strictObject({ date: z.iso.date(), meals: z.number().int().min(1).max(60), notes }),
+  gas: z.strictObject({ cylinders: z.number().int().min(1).max(4), notes }),
+  rice: z.strictObject({ kg: z.number().int().min(1).max(100), notes }),
+  oil: z.strictObject({ litres: z.number().int().min(1).max(20), notes }),
+  medical_pass: z.strictObject({
+    reason: text(500),
+    hospital: text(160),
+    appointmentAt: z.iso.datetime({ offset: true }),
+    needsEscort: z.boolean().default(false),
+    needsWheelchair: z.boolean().default(false),
+    notes,
+  }),
+} as const;
+
+export type NeedDetails<K extends NeedKind = NeedKind> = z.output<(typeof detailSchemas)[K]>;
+
+/** One need as submitted: a kind and its details (discriminated by kind). */
+export const needInputSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('food_package'), details: detailSchemas.food_package }),
+  z.strictObject({ kind: z.literal('medicine'), details: detailSchemas.medicine }),
+  z.strictObject({ kind: z.literal('boxed_meal'), details: detailSchemas.boxed_meal }),
+  z.strictObject({ kind: z.literal('gas'), details: detailSchemas.gas }),
+  z.strictObject({ kind: z.literal('rice'), details: detailSchemas.rice }),
+  z.strictObject({ kind: z.literal('oil'), details: detailSchemas.oil }),
+  z.strictObject({ kind: z.literal('medical_pass'), details: detailSchemas.medical_pass }),
+]);
+export type NeedInput = z.output<typeof needInputSchema>;
+
+/** A need as stored (plain data). `details` is the kind's details plus derived fields such as `packages`. */
+export interface Need {
+  id: string;
+  householdId: string;
+  corridorId: string;
+  communityId: string;
+  kind: NeedKind;
+  details: Record<string, unknown>;
+  status: NeedStatus;
+  urgency: Urgency;
+  priority: number;
+  cycle: string | null;
+  failureReason: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StatusChange {
+  from: NeedStatus | null;
+  to: NeedStatus;
+  note: string | null;
+  actor: string;
+  at: Date;
+}
+
+const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** Two open needs of one household with the same kind and identity are the same need. */
+export function identityOf(input: NeedInput): string {
+  switch (input.kind) {
+    case 'food_package':
+      return input.details.cycle;
+    case 'medicine':
+      return `${norm(input.details.drug)}|${norm(input.details.strength)}`;
+    case 'boxed_meal':
+      return input.details.date;
+    case 'gas':
+    case 'rice':
+    case 'oil':
+      return input.kind;
+    case 'medical_pass':
+      return `${norm(input.details.hospital)}|${new Date(input.details.appointmentAt).toISOString()}`;
+    default: {
+      const unreachable: never = input;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { assertTransition, canTransition, NEED_STATUSES } from '../../src/domain/need-status';
+import { identityOf, needInputSchema } from '../../src/domain/need';
+import { mergeNeed, prepareNeed } from '../../src/domain/need-intake';
+import { foodPackagesFor } from '../../src/domain/household';
+import { AppError } from '../../src/shared/errors';
+
+const household = { members: 5, elderlyAlone: true, cannotCook: false, chronicIllness: true };
+const now = new Date('2026-11-23T10:00:00Z');
+
+describe('need status machine', () => {
+  it('allows the delivery path and refuses skipping or leaving a terminal status', () => {
+    expect(canTransition('submitted', 'accepted')).toBe(true);
+    expect(canTransition('accepted', 'planned')).toBe(true);
+    expect(canTransition('planned', 'out_for_delivery')).toBe(true);
+    expect(canTransition('out_for_delivery', 'delivered')).toBe(true);
+    expect(canTransition('submitted', 'delivered')).toBe(false);
+    expect(canTransition('out_for_delivery', 'cancelled')).toBe(false);
+    for (const to of NEED_STATUSES) {
+      expect(canTransition('delivered', to)).toBe(false);
+      expect(canTransition('cancelled', to)).toBe(false);
+    }
+  });
+
+  it('throws a typed error for an invalid move and requires a reason to fail', () => {
+    expect(() => assertTransition({ from: 'delivered', to: 'accepted' })).toThrow(AppError);
+    try {
+      assertTransition({ from: 'delivered', to: 'accepted' });
+    } catch (e) {
+      expect((e as AppError).code).toBe('invalid_transition');
+    }
+    expect(() => assertTransition({ from: 'out_for_delivery', to: 'failed' })).toThrow(/reason/);
+    expect(() => assertTransition({ from: 'out_for_delivery', to: 'failed', reason: 'nobody home' })).not.toThrow();
+  });
+});
+
+describe('need intake', () => {
+  it('scales food packages by household size', () => {
+    expect([1, 3, 4, 6, 7].map(foodPackagesFor)).toEqual([1, 1, 2, 2, 3]);
+    const input = needInputSchema.parse({ kind: 'food_package', details: { cycle: '2026-W48' } });
+    expect(prepareNeed(input, household, now).details.packages).toBe(2);
+  });
+
+  it('treats the same drug and strength as one need whatever the spelling', () => {
+    const a = needInputSchema.parse({ kind: 'medicine', details: { drug: 'Metformin ', strength: '500 mg', quantity: 30 } });
+    const b = needInputSchema.parse({ kind: 'medicine', details: { drug: 'metformin', strength: '500  MG', quantity: 10 } });
+    expect(identityOf(a)).toBe(identityOf(b));
+  });
+
+  it('merges quantities (capped), urgency and notes of a duplicate', () => {
+    const first = prepareNeed(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 900, notes: 'a' } }), household, now);
+    const again = prepareNeed(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 200, urgency: 'today', notes: 'b' } }), household, now);
+    const merged = mergeNeed(first, again);
+    expect(merged.details.quantity).toBe(1000);
+    expect(merged.urgency).toBe('today');
+    expect(merged.details.notes).toBe('a | b');
+    expect(merged.priority).toBe(again.priority);
+  });
+
+  it('refuses a medical pass appointment in the past, naming the field', () => {
+    const input = needInputSchema.parse({
+      kind: 'medical_pass',
+      details: { reason: 'dialysis', hospital: 'City Hospital', appointmentAt: '2026-11-22T09:00:00Z' },
+    });
+    try {
+      prepareNeed(input, household, now);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as AppError).errors?.[0]?.path).toEqual(['details', 'appointmentAt']);
+    }
+  });
+
+  it('refuses unknown detail fields and malformed dates', () => {
+    expect(needInputSchema.safeParse({ kind: 'gas', details: { cylinders: 1, colour: 'red' } }).success).toBe(false);
+    expect(needInputSchema.safeParse({ kind: 'boxed_meal', details: { date: '2026-13-40', meals: 2 } }).success).toBe(false);
+  });
+});
