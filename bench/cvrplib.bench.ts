@@ -1,0 +1,115 @@
+/**
+ * CVRPLIB benchmark: `npm run bench -- cvrplib [A B P CMT X] [--scale 0.25] [--jobs 2] [--seed 1] [--only NAME]`.
+ * Budgets per instance (wall clock): A, B, P 2 s; CMT 10 s; X 20 s (times --scale). Instances and
+ * best-known costs are read in place from ../shared/bench/instances (nothing is copied).
+ * With --jobs 2 (default), two instances run at once in separate processes, one per core.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { solve } from '../src/planning/solve';
+import { validateSolution } from '../src/planning/validate/solution.validate';
+import { parseVrp } from '../src/planning/vrplib/vrp.parser';
+import { vrpToProblem } from '../src/planning/vrplib/cvrplib.problem';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const instancesDir = resolve(here, '..', '..', 'shared', 'bench', 'instances');
+const BUDGET_S: Record<string, number> = { A: 2, B: 2, P: 2, CMT: 10, X: 20 };
+const SETS = ['A', 'B', 'P', 'CMT', 'X'];
+
+interface Task { set: string; name: string; file: string; ms: number; seed: number }
+interface Outcome { set: string; name: string; cost: number; bks: number; gap: number; seconds: number; feasible: boolean; routes: number; iterations: number; pool: number; note: string }
+
+function runTask(t: Task, bks: number): Outcome {
+  const problem = vrpToProblem(parseVrp(readFileSync(t.file, 'utf8')));
+  const started = performance.now();
+  const sol = solve(problem, { timeLimitMs: t.ms, now: () => performance.now(), seed: t.seed });
+  const seconds = (performance.now() - started) / 1000;
+  const check = validateSolution(problem, sol);
+  const feasible = check.ok && sol.unserved.length === 0;
+  return {
+    set: t.set, name: t.name, cost: check.cost, bks, gap: ((check.cost - bks) / bks) * 100, seconds, feasible,
+    routes: sol.routes.length, iterations: sol.stats.iterations, pool: sol.stats.poolSize, note: check.violations.slice(0, 2).join('; '),
+  };
+}
+
+function runInChild(t: Task, bks: number): Promise<Outcome> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cvrplib-child', JSON.stringify({ t, bks })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('exit', (code) => (code === 0 ? done(JSON.parse(out) as Outcome) : fail(new Error(`${t.name}: child exited with ${code}`))));
+  });
+}
+
+function readBks(): Map<string, number> {
+  const rows = readFileSync(join(instancesDir, 'bks.tsv'), 'utf8').trim().split('\n').slice(1);
+  return new Map(rows.map((r) => { const c = r.split('\t'); return [c[0]!, Number(c[3])]; }));
+}
+
+function parseArgs(args: string[]): { sets: string[]; scale: number; jobs: number; seed: number; only?: RegExp } {
+  const sets: string[] = [];
+  let scale = 1, jobs = 2, seed = 1;
+  let only: RegExp | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === 'cvrplib') continue;
+    if (a === '--scale') scale = Number(args[++i]);
+    else if (a === '--jobs') jobs = Number(args[++i]);
+    else if (a === '--seed') seed = Number(args[++i]);
+    else if (a === '--only') only = new RegExp(args[++i]!);
+    else if (SETS.includes(a.toUpperCase())) sets.push(a.toUpperCase());
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!(scale > 0) || !(jobs >= 1)) throw new Error('--scale must be > 0 and --jobs >= 1');
+  return { sets: sets.length ? sets : SETS, scale, jobs, seed, only };
+}
+
+export async function run(args: string[]): Promise<Record<string, number | string | null>> {
+  const { sets, scale, jobs, seed, only } = parseArgs(args);
+  const bks = readBks();
+  const tasks: Task[] = [];
+  for (const set of sets) {
+    const names = [...bks.keys()].filter((n) => (set === 'CMT' ? n.startsWith('CMT') : n.startsWith(`${set}-`)));
+    for (const name of names) {
+      if (only && !only.test(name)) continue;
+      tasks.push({ set, name, file: join(instancesDir, set, `${name}.vrp`), ms: BUDGET_S[set]! * 1000 * scale, seed });
+    }
+  }
+  const results: Outcome[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const t = tasks[next++]!;
+      const o = jobs > 1 ? await runInChild(t, bks.get(t.name)!) : runTask(t, bks.get(t.name)!);
+      results.push(o);
+      console.log(`${o.name.padEnd(12)} cost ${o.cost.toFixed(o.set === 'CMT' ? 2 : 0).padStart(9)} bks ${String(o.bks).padStart(9)} gap ${o.gap.toFixed(2).padStart(6)}% ${o.seconds.toFixed(1).padStart(5)} s ${o.feasible ? 'feasible' : 'INFEASIBLE ' + o.note} routes ${o.routes} it ${o.iterations} pool ${o.pool}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+  const metrics: Record<string, number | string | null> = {};
+  console.log('\nset    n  mean gap %  max gap %  mean s  infeasible');
+  for (const set of sets) {
+    const rs = results.filter((r) => r.set === set);
+    if (!rs.length) continue;
+    const mean = rs.reduce((s, r) => s + r.gap, 0) / rs.length;
+    const max = Math.max(...rs.map((r) => r.gap));
+    const secs = rs.reduce((s, r) => s + r.seconds, 0) / rs.length;
+    const bad = rs.filter((r) => !r.feasible).length;
+    console.log(`${set.padEnd(4)} ${String(rs.length).padStart(3)}  ${mean.toFixed(3).padStart(9)}  ${max.toFixed(3).padStart(9)}  ${secs.toFixed(2).padStart(6)}  ${bad}`);
+    metrics[`gap_pct_${set}`] = Number(mean.toFixed(4));
+    metrics[`seconds_${set}`] = Number(secs.toFixed(2));
+  }
+  metrics.infeasible = results.filter((r) => !r.feasible).length;
+  metrics.scale = scale;
+  metrics.jobs = jobs;
+  return metrics;
+}
+
+const childAt = process.argv.indexOf('--cvrplib-child');
+if (childAt >= 0) {
+  const { t, bks } = JSON.parse(process.argv[childAt + 1]!) as { t: Task; bks: number };
+  process.stdout.write(JSON.stringify(runTask(t, bks)));
+}

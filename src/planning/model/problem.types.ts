@@ -1,0 +1,102 @@
+/**
+ * The public shape of a routing problem and its solution. Everything is indexed by position
+ * (stop i is problem.stops[i]) so the engine can work on dense arrays; ids are for the caller.
+ * Units: time in seconds, distance in the travel source's unit (metres for geographic points).
+ */
+
+/** One number per entry of Problem.dimensions (e.g. bags, kg, litres, cylinders, seats). */
+export type Amounts = readonly number[];
+
+/** 0 emergency medicine, 1 medicine due today, 2 food, 3 other. */
+export type Priority = 0 | 1 | 2 | 3;
+
+export interface Stop {
+  id: string;
+  /** Row of this stop in the travel source (points or matrix). */
+  location: number;
+  demand: Amounts;
+  /** Seconds spent at the stop; counted in route duration. Default 0. */
+  serviceTime?: number;
+  /** [earliest, latest] start of service. Default: always open. */
+  window?: readonly [number, number];
+  /** Default 3 (other). Higher priority stops are inserted first and dropped last when the fleet is short. */
+  priority?: Priority;
+  /** Skills the vehicle must have (cold chain, gas licence, seats...). Default none. */
+  skills?: readonly string[];
+}
+
+export interface Depot {
+  id: string;
+  location: number;
+}
+
+export interface Vehicle {
+  id: string;
+  /** Index into Problem.depots: the route starts and ends there. */
+  depot: number;
+  capacity: Amounts;
+  /** [start, end]: leaves the depot at start at the earliest, back by end. Default: unbounded. */
+  shift?: readonly [number, number];
+  /** Longest route duration (travel + service + waiting). Default: unbounded. */
+  maxDuration?: number;
+  /** Cost per unit of distance (per metre with geographic points). Default 1. */
+  costPerDistance?: number;
+  /** Cost per hour of travel time. Default 0. */
+  costPerHour?: number;
+  /** Cost of using the vehicle at all. Default 0. */
+  fixedCost?: number;
+  skills?: readonly string[];
+  /** Trips per shift (reload at the depot). The routing core plans one trip per vehicle; trip chaining is done above it. Default 1. */
+  maxTrips?: number;
+}
+
+export type Travel =
+  /** Supplied matrices, indexed by location. Duration defaults to distance (speed 1). */
+  | { kind: 'matrix'; distance: readonly (readonly number[])[]; duration?: readonly (readonly number[])[] }
+  /** Haversine metres times roadFactor (default 1.3); duration = distance / speed (m/s, default 8.33 = 30 km/h). */
+  | { kind: 'geo'; points: readonly { lat: number; lon: number }[]; roadFactor?: number; speed?: number }
+  /** TSPLIB EUC_2D; round = nearest integer as CVRPLIB does (default true); duration = distance / speed (default 1). */
+  | { kind: 'euclid'; points: readonly { x: number; y: number }[]; round?: boolean; speed?: number };
+
+export interface Problem {
+  /** Names of the capacity dimensions; every demand and capacity has this length. */
+  dimensions: readonly string[];
+  depots: readonly Depot[];
+  stops: readonly Stop[];
+  vehicles: readonly Vehicle[];
+  travel: Travel;
+  /** Use at least this many vehicles (CVRPLIB A/B/P are solved with exactly k routes). Default 0. */
+  minRoutes?: number;
+}
+
+export interface PlannedRoute {
+  /** Index into Problem.vehicles. */
+  vehicle: number;
+  /** Indices into Problem.stops, in visiting order. */
+  stops: number[];
+  distance: number;
+  /** Travel + service + waiting, from leaving the depot to coming back. */
+  duration: number;
+  cost: number;
+  load: number[];
+  /** Start of service at each stop. */
+  starts: number[];
+}
+
+export type UnservedReason =
+  | 'no-vehicle-with-skills'
+  | 'demand-exceeds-capacity'
+  | 'time-window-unreachable'
+  | 'fleet-exhausted';
+
+export interface Unserved {
+  stop: number;
+  reason: UnservedReason;
+}
+
+export interface Solution {
+  routes: PlannedRoute[];
+  unserved: Unserved[];
+  cost: number;
+  distance: number;
+}

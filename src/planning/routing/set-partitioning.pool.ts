@@ -1,0 +1,79 @@
+/**
+ * Route-pool housekeeping for set partitioning: drop broken and dominated routes before the model is
+ * built, and verify any selection (solver's or caller's) independently of the solver.
+ */
+
+export interface PoolRoute {
+  /** Stop indices 0..stopCount-1, in visiting order. */
+  stops: number[];
+  cost: number;
+}
+
+export interface FilteredPool {
+  /** Indices into the original pool of the routes kept, one per distinct stop set (the cheapest). */
+  kept: number[];
+  /** For every original index, the kept position serving the same stop set (-1 if the route was invalid). */
+  keptFor: number[];
+  invalid: number;
+  dominated: number;
+}
+
+function stopKey(stops: number[]): string {
+  return [...stops].sort((a, b) => a - b).join(',');
+}
+
+function isValidRoute(r: PoolRoute, stopCount: number): boolean {
+  if (r.stops.length === 0 || !Number.isFinite(r.cost)) return false;
+  const seen = new Set<number>();
+  for (const s of r.stops) {
+    if (!Number.isInteger(s) || s < 0 || s >= stopCount || seen.has(s)) return false;
+    seen.add(s);
+  }
+  return true;
+}
+
+/** Keeps the cheapest route per stop set (ties: the earliest); empty, out-of-range or repeating routes go. */
+export function filterPool(pool: PoolRoute[], stopCount: number): FilteredPool {
+  const bestByKey = new Map<string, number>();
+  const keyOf: (string | null)[] = [];
+  let invalid = 0;
+  pool.forEach((r, i) => {
+    if (!isValidRoute(r, stopCount)) {
+      invalid++;
+      keyOf.push(null);
+      return;
+    }
+    const key = stopKey(r.stops);
+    keyOf.push(key);
+    const best = bestByKey.get(key);
+    if (best === undefined || r.cost < (pool[best]?.cost ?? Infinity)) bestByKey.set(key, i);
+  });
+  const kept = [...bestByKey.values()].sort((a, b) => a - b);
+  const position = new Map(kept.map((orig, k) => [orig, k]));
+  const keptFor = keyOf.map((key) => (key === null ? -1 : (position.get(bestByKey.get(key) ?? -1) ?? -1)));
+  const valid = pool.length - invalid;
+  return { kept, keptFor, invalid, dominated: valid - kept.length };
+}
+
+export interface SelectionRules {
+  stopCount: number;
+  exactRoutes?: number;
+  maxRoutes?: number;
+}
+
+/** Cost of `selection` if it is a partition of all stops obeying the route-count rules, else a reason. */
+export function checkSelection(pool: PoolRoute[], selection: number[], rules: SelectionRules): { ok: true; cost: number } | { ok: false; why: string } {
+  const cover = new Array<number>(rules.stopCount).fill(0);
+  let cost = 0;
+  for (const i of selection) {
+    const r = pool[i];
+    if (!r || !isValidRoute(r, rules.stopCount)) return { ok: false, why: `route ${i} is missing or invalid` };
+    for (const s of r.stops) cover[s] = (cover[s] ?? 0) + 1;
+    cost += r.cost;
+  }
+  const wrong = cover.findIndex((c) => c !== 1);
+  if (wrong >= 0) return { ok: false, why: `stop ${wrong} covered ${cover[wrong]} times` };
+  if (rules.exactRoutes !== undefined && selection.length !== rules.exactRoutes) return { ok: false, why: `${selection.length} routes, ${rules.exactRoutes} required` };
+  if (rules.maxRoutes !== undefined && selection.length > rules.maxRoutes) return { ok: false, why: `${selection.length} routes, at most ${rules.maxRoutes} allowed` };
+  return { ok: true, cost };
+}

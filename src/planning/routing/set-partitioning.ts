@@ -1,0 +1,90 @@
+/**
+ * Set partitioning over a pool of good routes: choose routes covering every stop exactly once at least
+ * total cost (binary x_r; sum of x_r over routes through s = 1 for each stop s; optional route count).
+ * The answer is always a verified partition, or says there is none in time; the caller's incumbent
+ * (a known partition) is used as MIP start and as the fallback.
+ */
+import type { LpModel, LpSolver, LpStatus } from '../lp/lp.model';
+import { checkSelection, filterPool, type PoolRoute, type SelectionRules } from './set-partitioning.pool';
+
+export type { PoolRoute } from './set-partitioning.pool';
+
+export interface SelectRoutesOptions extends SelectionRules {
+  timeLimitMs: number;
+  solver: LpSolver;
+  /** Indices into the pool of a known feasible partition: MIP start and fallback. */
+  incumbent?: number[];
+  /** Injected clock in milliseconds. */
+  now: () => number;
+  /** Relative MIP gap at which the solver may stop. Default: the solver's own. */
+  relativeGap?: number;
+}
+
+export interface SelectRoutesResult {
+  /**
+   * optimal / feasible: the solver's verified selection (feasible = time limit reached);
+   * incumbent: the solver did not beat the incumbent, which is returned;
+   * infeasible: no partition exists in the pool (proved); no-solution-in-time / error: nothing to return.
+   */
+  status: 'optimal' | 'feasible' | 'incumbent' | 'infeasible' | 'no-solution-in-time' | 'error';
+  /** Indices into the original pool, or null when there is no verified selection. */
+  routes: number[] | null;
+  cost: number | null;
+  /** The solver's selection is strictly cheaper than the incumbent's. */
+  improved: boolean;
+  solverStatus: LpStatus | 'not-run';
+  stats: { pool: number; kept: number; dominated: number; invalid: number; elapsedMs: number };
+  detail?: string;
+}
+
+/** The set-partitioning model over `pool` (already filtered); exported for the benchmark. */
+export function buildSetPartitioningModel(pool: PoolRoute[], rules: SelectionRules): LpModel {
+  const byStop: { v: number; coef: number }[][] = Array.from({ length: rules.stopCount }, () => []);
+  pool.forEach((r, v) => r.stops.forEach((s) => byStop[s]?.push({ v, coef: 1 })));
+  const all = pool.map((_, v) => ({ v, coef: 1 }));
+  const constraints: LpModel['constraints'] = byStop.map((terms, s) => ({ name: `stop${s}`, terms, op: '=' as const, rhs: 1 }));
+  if (rules.exactRoutes !== undefined) constraints.push({ name: 'routes', terms: all, op: '=', rhs: rules.exactRoutes });
+  else if (rules.maxRoutes !== undefined) constraints.push({ name: 'routes', terms: all, op: '<=', rhs: rules.maxRoutes });
+  return { sense: 'min', variables: pool.map((r, v) => ({ name: `route${v}`, cost: r.cost, type: 'binary' })), constraints };
+}
+
+export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): SelectRoutesResult {
+  const started = opts.now();
+  const filtered = filterPool(pool, opts.stopCount);
+  const stats = (): SelectRoutesResult['stats'] => ({
+    pool: pool.length, kept: filtered.kept.length, dominated: filtered.dominated, invalid: filtered.invalid, elapsedMs: opts.now() - started,
+  });
+  const incumbentCheck = opts.incumbent ? checkSelection(pool, opts.incumbent, opts) : null;
+  const incumbent = incumbentCheck?.ok ? { routes: opts.incumbent ?? [], cost: incumbentCheck.cost } : null;
+  const fallback = (solverStatus: SelectRoutesResult['solverStatus'], status: SelectRoutesResult['status'], detail?: string): SelectRoutesResult => {
+    const why = [detail, incumbentCheck && !incumbentCheck.ok ? `incumbent rejected: ${incumbentCheck.why}` : undefined].filter(Boolean).join('; ');
+    const base = { improved: false, solverStatus, stats: stats(), ...(why ? { detail: why } : {}) };
+    if (incumbent) return { ...base, status: 'incumbent', routes: incumbent.routes, cost: incumbent.cost };
+    return { ...base, status, routes: null, cost: null };
+  };
+
+  const sub = filtered.kept.map((i) => pool[i] as PoolRoute);
+  const covered = new Set(sub.flatMap((r) => r.stops));
+  if (covered.size < opts.stopCount) return fallback('not-run', 'infeasible', `${opts.stopCount - covered.size} stops are on no valid route`);
+
+  const model = buildSetPartitioningModel(sub, opts);
+  let start: number[] | undefined;
+  if (incumbent) {
+    // Each incumbent route maps to the kept route with its stop set (the same or a cheaper one).
+    start = new Array<number>(sub.length).fill(0);
+    for (const i of incumbent.routes) start[filtered.keptFor[i] ?? -1] = 1;
+  }
+  const remaining = Math.max(1, opts.timeLimitMs - (opts.now() - started));
+  const lp = opts.solver.solve(model, { timeLimitMs: remaining, now: opts.now, ...(start ? { start } : {}), ...(opts.relativeGap !== undefined ? { relativeGap: opts.relativeGap } : {}) });
+  if (!lp.values) {
+    const status = lp.status === 'infeasible' || lp.status === 'no-solution-in-time' ? lp.status : 'error';
+    return fallback(lp.status, status, lp.detail);
+  }
+
+  const routes = lp.values.flatMap((x, k) => (x > 0.5 ? [filtered.kept[k] as number] : []));
+  const check = checkSelection(pool, routes, opts);
+  if (!check.ok) return fallback(lp.status, 'error', `solver selection rejected: ${check.why}`);
+  if (incumbent && check.cost >= incumbent.cost - 1e-9) return fallback(lp.status, 'incumbent');
+  const status = lp.status === 'optimal' ? 'optimal' : 'feasible';
+  return { status, routes, cost: check.cost, improved: incumbent !== null, solverStatus: lp.status, stats: stats() };
+}

@@ -1,0 +1,75 @@
+import type { Instance } from '../model/instance';
+import { insertionKeys, recreate, sortAbsent } from './recreate';
+import type { Rng } from './rng';
+import { DEFAULT_RUIN, ruin, type RuinParams } from './ruin';
+import type { RoutePool } from './route-pool';
+import { objective, shallowCopy, type Penalties, type RoutingSolution } from './solution-state';
+
+export interface SisrOptions {
+  deadline: number;
+  now: () => number;
+  rng: Rng;
+  adj: Int32Array[];
+  penalties: Penalties;
+  pool?: RoutePool;
+  ruin?: RuinParams;
+  /** Start and end temperatures, as fractions of the average arc cost of the start solution. */
+  t0?: number;
+  tf?: number;
+  blink?: number;
+  /** Called with each new best solution (e.g. to polish it with local search). */
+  onBest?: (s: RoutingSolution) => RoutingSolution;
+}
+
+export interface SisrResult {
+  best: RoutingSolution;
+  iterations: number;
+}
+
+/**
+ * Ruin and recreate with simulated-annealing acceptance; the temperature decays geometrically
+ * with the fraction of the time budget used, so results depend on the budget and the seed only.
+ */
+export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): SisrResult {
+  const keys = insertionKeys(inst);
+  const params = o.ruin ?? DEFAULT_RUIN;
+  const blink = o.blink ?? 0.01;
+  const served = inst.nStops - start.absent.length;
+  const scale = Math.max(1e-9, start.cost / Math.max(1, served));
+  const t0 = (o.t0 ?? 0.1) * scale;
+  const tf = (o.tf ?? 0.002) * scale;
+  const touched = new Uint8Array(inst.vehicles.length);
+  const begin = o.now();
+  const span = Math.max(1e-6, o.deadline - begin);
+  let cur = start;
+  let curObj = objective(inst, cur, o.penalties);
+  let best = cur;
+  let bestObj = curObj;
+  let iterations = 0;
+  for (;;) {
+    const t = o.now();
+    if (t >= o.deadline) break;
+    const temp = t0 * Math.pow(tf / t0, (t - begin) / span);
+    iterations++;
+    touched.fill(0);
+    const cand = shallowCopy(cur);
+    ruin(inst, cand, o.adj, o.rng, params, touched);
+    sortAbsent(inst, cand.absent, keys, o.rng);
+    recreate(inst, cand, o.rng, blink, touched);
+    const candObj = objective(inst, cand, o.penalties);
+    if (candObj < curObj - temp * Math.log(o.rng())) {
+      cur = cand;
+      curObj = candObj;
+      if (o.pool) for (let v = 0; v < touched.length; v++) if (touched[v]) o.pool.add(cur.routes[v]!);
+      if (curObj < bestObj - 1e-9) {
+        if (o.onBest) {
+          cur = o.onBest(cur);
+          curObj = objective(inst, cur, o.penalties);
+        }
+        best = cur;
+        bestObj = curObj;
+      }
+    }
+  }
+  return { best, iterations };
+}

@@ -1,0 +1,92 @@
+import type { Problem, Solution } from '../model/problem.types';
+import { travelBetween } from '../model/travel.matrix';
+
+export interface ValidationReport {
+  ok: boolean;
+  violations: string[];
+  /** Recomputed from the problem, not taken from the solution. */
+  cost: number;
+  distance: number;
+}
+
+const EPS = 1e-6;
+
+/**
+ * Checks a solution against its problem independently of the search code: every stop served
+ * exactly once or listed unserved, capacity per dimension, skills, windows, shifts, duration,
+ * vehicle use and route count. Recomputes cost and distance.
+ */
+export function validateSolution(problem: Problem, solution: Solution): ValidationReport {
+  const violations: string[] = [];
+  const arcs = new Map<string, { dist: number; time: number }>();
+  const arc = (a: number, b: number): { dist: number; time: number } => {
+    const key = `${a}>${b}`;
+    let found = arcs.get(key);
+    if (!found) arcs.set(key, (found = travelBetween(problem.travel, a, b)));
+    return found;
+  };
+  const seen = new Array<number>(problem.stops.length).fill(0);
+  const trips = new Array<number>(problem.vehicles.length).fill(0);
+  let cost = 0;
+  let distance = 0;
+  solution.routes.forEach((route, ri) => {
+    const name = `route ${ri + 1}`;
+    const v = problem.vehicles[route.vehicle];
+    if (!v) return void violations.push(`${name}: unknown vehicle ${route.vehicle}`);
+    if (++trips[route.vehicle]! > (v.maxTrips ?? 1)) violations.push(`${name}: vehicle ${v.id} used more than ${v.maxTrips ?? 1} time(s)`);
+    const depot = problem.depots[v.depot];
+    if (!depot) return void violations.push(`${name}: vehicle ${v.id} has no depot ${v.depot}`);
+    if (!route.stops.length) return;
+    const load = problem.dimensions.map(() => 0);
+    const vSkills = new Set(v.skills ?? []);
+    let t = v.shift?.[0] ?? 0;
+    const t0 = t;
+    let d = 0;
+    let travel = 0;
+    let prev = depot.location;
+    for (const si of route.stops) {
+      const s = problem.stops[si];
+      if (!s) { violations.push(`${name}: unknown stop ${si}`); continue; }
+      seen[si]!++;
+      s.demand.forEach((q, k) => (load[k]! += q));
+      for (const skill of s.skills ?? []) if (!vSkills.has(skill)) violations.push(`${name}: stop ${s.id} needs skill ${skill}`);
+      const leg = arc(prev, s.location);
+      d += leg.dist;
+      travel += leg.time;
+      t = Math.max(t + leg.time, s.window?.[0] ?? -Infinity);
+      if (s.window && t > s.window[1] + EPS) violations.push(`${name}: stop ${s.id} served at ${t}, after its window ends at ${s.window[1]}`);
+      t += s.serviceTime ?? 0;
+      travel += s.serviceTime ?? 0;
+      prev = s.location;
+    }
+    d += arc(prev, depot.location).dist;
+    const back = arc(prev, depot.location).time;
+    t += back;
+    travel += back;
+    load.forEach((q, k) => {
+      if (q > (v.capacity[k] ?? 0) + EPS) violations.push(`${name}: ${problem.dimensions[k]} load ${q} exceeds capacity ${v.capacity[k]}`);
+    });
+    if (v.shift && t > v.shift[1] + EPS) violations.push(`${name}: returns at ${t}, after the shift ends at ${v.shift[1]}`);
+    const duration = problem.stops.some((s) => s.window) || v.shift ? t - t0 : travel;
+    if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) violations.push(`${name}: duration ${duration} exceeds ${v.maxDuration}`);
+    distance += d;
+    cost += (v.fixedCost ?? 0) + (v.costPerDistance ?? 1) * d + ((v.costPerHour ?? 0) / 3600) * (travel - serviceOf(problem, route.stops));
+  });
+  for (const u of solution.unserved) {
+    if (!problem.stops[u.stop]) violations.push(`unserved: unknown stop ${u.stop}`);
+    else seen[u.stop]!++;
+    if (!u.reason) violations.push(`unserved stop ${u.stop} has no reason`);
+  }
+  seen.forEach((count, i) => {
+    if (count !== 1) violations.push(`stop ${problem.stops[i]!.id} appears ${count} times (expected once, served or unserved)`);
+  });
+  const used = solution.routes.filter((r) => r.stops.length).length;
+  if (problem.minRoutes && used < problem.minRoutes && !solution.unserved.length) {
+    violations.push(`${used} routes used, at least ${problem.minRoutes} required`);
+  }
+  return { ok: violations.length === 0, violations, cost, distance };
+}
+
+function serviceOf(problem: Problem, stops: readonly number[]): number {
+  return stops.reduce((sum, i) => sum + (problem.stops[i]?.serviceTime ?? 0), 0);
+}
