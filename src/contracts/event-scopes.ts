@@ -1,0 +1,40 @@
+/**
+ * Live scopes: the Socket.IO rooms events are published to, one grammar shared by the server,
+ * the publishers and the web app. A scope is `kind:id` or the bare `dispatch` desk.
+ */
+import { z } from 'zod';
+
+export const SCOPE_KINDS = ['corridor', 'community', 'batch', 'household', 'session'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+
+/** Ids as they travel in scopes: uuids or short slugs, never anything with ':' or spaces. */
+const scopeId = /^[A-Za-z0-9_-]{1,64}$/;
+
+export type Scope = `${ScopeKind}:${string}` | 'dispatch';
+
+export const scopeSchema = z
+  .string()
+  .max(80)
+  .refine((s): s is Scope => parseScope(s) !== null, { error: 'scope: dispatch or corridor|community|batch|household|session:<id>' })
+  .transform((s) => s as Scope);
+
+export type ParsedScope = { kind: 'dispatch' } | { kind: ScopeKind; id: string };
+
+export function parseScope(value: string): ParsedScope | null {
+  if (value === 'dispatch') return { kind: 'dispatch' };
+  const colon = value.indexOf(':');
+  if (colon < 0) return null;
+  const kind = value.slice(0, colon);
+  const id = value.slice(colon + 1);
+  if (!(SCOPE_KINDS as readonly string[]).includes(kind) || !scopeId.test(id)) return null;
+  return { kind: kind as ScopeKind, id };
+}
+
+export const scope = {
+  corridor: (id: string): Scope => `corridor:${id}`,
+  community: (id: string): Scope => `community:${id}`,
+  batch: (id: string): Scope => `batch:${id}`,
+  household: (id: string): Scope => `household:${id}`,
+  session: (id: string): Scope => `session:${id}`,
+  dispatch: 'dispatch' as Scope,
+};

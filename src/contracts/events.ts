@@ -1,0 +1,137 @@
+/**
+ * Live events, shared by the publishers (services, workers), the Socket.IO server and the web app.
+ *
+ * Privacy rule: events reach drivers, coordinators and the dispatch desk, so they carry ids,
+ * statuses, bag ids and counts only: never a drug name, a need's details or a medical reason.
+ * The schemas are strict objects, so a publisher cannot slip an extra field through.
+ */
+import { z } from 'zod';
+import { scopeSchema } from './event-scopes';
+
+export * from './event-scopes';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const isoTime = z.iso.datetime({ offset: true });
+const bagIds = z.array(id).max(200);
+
+export const NEED_STATUSES = ['submitted', 'accepted', 'planned', 'out_for_delivery', 'delivered', 'failed', 'cancelled'] as const;
+export const ROUND_STAGES = ['queued', 'allocating', 'routing', 'improving', 'validating', 'merging', 'proposed', 'failed'] as const;
+/** Why a stop was not served: a closed list, so no free text (which could be medical) travels. */
+export const STOP_FAILURE_REASONS = ['no_answer', 'access_blocked', 'refused', 'address_not_found', 'vehicle_issue', 'out_of_time', 'other'] as const;
+export const PASS_STATES = ['requested', 'approved', 'rejected', 'issued', 'used', 'revoked', 'expired'] as const;
+
+export const needStatusChanged = z.strictObject({
+  type: z.literal('need.status_changed'),
+  needId: id,
+  householdId: id,
+  status: z.enum(NEED_STATUSES),
+  previousStatus: z.enum(NEED_STATUSES).nullable(),
+});
+
+export const roundProgress = z.strictObject({
+  type: z.literal('round.progress'),
+  roundId: id,
+  percent: z.number().min(0).max(100),
+  stage: z.enum(ROUND_STAGES),
+});
+
+export const roundProposed = z.strictObject({
+  type: z.literal('round.proposed'),
+  roundId: id,
+  batchCount: z.int().nonnegative(),
+  stopCount: z.int().nonnegative(),
+  bagCount: z.int().nonnegative(),
+  unassignedCount: z.int().nonnegative(),
+});
+
+export const roundDispatched = z.strictObject({
+  type: z.literal('round.dispatched'),
+  roundId: id,
+  batchIds: z.array(id).max(1000),
+});
+
+export const stopEta = z.strictObject({ stopId: id, eta: isoTime });
+
+export const vehiclePosition = z.strictObject({
+  type: z.literal('vehicle.position'),
+  batchId: id,
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  at: isoTime,
+  /** ETAs of the stops still to serve, in route order. */
+  etas: z.array(stopEta).max(500),
+});
+
+export const stopArrived = z.strictObject({
+  type: z.literal('stop.arrived'),
+  batchId: id,
+  stopId: id,
+  at: isoTime,
+});
+
+export const stopDelivered = z.strictObject({
+  type: z.literal('stop.delivered'),
+  batchId: id,
+  stopId: id,
+  bagIds,
+  bagCount: z.int().nonnegative(),
+  at: isoTime,
+});
+
+export const stopFailed = z.strictObject({
+  type: z.literal('stop.failed'),
+  batchId: id,
+  stopId: id,
+  reason: z.enum(STOP_FAILURE_REASONS),
+  bagCount: z.int().nonnegative(),
+  at: isoTime,
+});
+
+export const medicalPassState = z.strictObject({
+  type: z.literal('pass.state'),
+  passId: id,
+  householdId: id,
+  state: z.enum(PASS_STATES),
+  validUntil: isoTime.nullable(),
+});
+
+export const stockAlert = z.strictObject({
+  type: z.literal('stock.alert'),
+  depotId: id,
+  /** Catalogue code of the item (e.g. `food_package`, `med-0042`): codes, not drug names. */
+  itemCode: id,
+  available: z.int().nonnegative(),
+  threshold: z.int().nonnegative(),
+  level: z.enum(['low', 'out']),
+});
+
+export const liveEventSchema = z.discriminatedUnion('type', [
+  needStatusChanged,
+  roundProgress,
+  roundProposed,
+  roundDispatched,
+  vehiclePosition,
+  stopArrived,
+  stopDelivered,
+  stopFailed,
+  medicalPassState,
+  stockAlert,
+]);
+export type LiveEvent = z.infer<typeof liveEventSchema>;
+export type LiveEventType = LiveEvent['type'];
+export type LiveEventOf<T extends LiveEventType> = Extract<LiveEvent, { type: T }>;
+
+/**
+ * What a client receives: one event in one scope. An event published to several scopes arrives
+ * once per scope the client joined (same `id`, each with that scope's own `seq`).
+ */
+export const envelopeSchema = z.strictObject({
+  /** Event id, the same in every scope it was published to: dedupe across scopes with it. */
+  id: z.uuid(),
+  scope: scopeSchema,
+  /** 1, 2, 3... per scope, without gaps. */
+  seq: z.int().positive(),
+  at: isoTime,
+  event: liveEventSchema,
+});
+export type Envelope = z.infer<typeof envelopeSchema>;

@@ -1,0 +1,34 @@
+/**
+ * Socket authentication: the same revocable session tokens as the API, checked once per connection
+ * (and again on every recovery). The token comes from `handshake.auth.token`, never the query string
+ * (URLs end up in proxy logs).
+ */
+import type { ExtendedError } from 'socket.io';
+import type { LiveDeps, LiveSocket } from './types';
+
+function refusal(message: 'unauthenticated' | 'unavailable'): ExtendedError {
+  return new Error(message);
+}
+
+export function authenticateSocket(deps: LiveDeps) {
+  return (socket: LiveSocket, next: (err?: ExtendedError) => void): void => {
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 512) {
+      next(refusal('unauthenticated'));
+      return;
+    }
+    deps.authenticate(token).then(
+      (actor) => {
+        if (!actor?.sessionId) return next(refusal('unauthenticated'));
+        socket.data.actor = actor;
+        socket.data.sessionId = actor.sessionId;
+        next();
+      },
+      (err: unknown) => {
+        deps.logger.warn({ err }, 'live: session check failed');
+        next(refusal('unavailable'));
+      },
+    );
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * subscribe / unsubscribe / resume: joining a scope's room is allowed only when the actor's role
+ * and assignments allow it; resume replays what the client missed from the event store.
+ */
+import { resumeRequest, subscribeRequest, type LiveError } from '../contracts/event-socket';
+import type { Scope } from '../contracts/events';
+import { canJoinScope } from '../services/live-access.service';
+import { latestSeqOf, replay } from '../services/live.service';
+import type { LiveDeps, LiveSocket } from './types';
+
+type Ack<T> = (answer: T) => void;
+
+/** Clients may omit the ack; a handler must not crash on that. */
+function ackOf<T>(ack: unknown): Ack<T> {
+  return typeof ack === 'function' ? (ack as Ack<T>) : () => undefined;
+}
+
+export function registerScopeHandlers(socket: LiveSocket, deps: LiveDeps): void {
+  const maxReplay = deps.options?.maxReplay ?? 500;
+  const log = deps.logger.child({ socket: socket.id, user: socket.data.actor.userId });
+
+  /** Checks the request and access; joins the room on success. */
+  async function join(scope: Scope): Promise<LiveError | null> {
+    if (!(await canJoinScope(socket.data.actor, scope, deps.directory))) return 'forbidden';
+    await socket.join(scope);
+    return null;
+  }
+
+  function failed(err: unknown): { ok: false; error: LiveError } {
+    log.warn({ err }, 'live request failed');
+    return { ok: false, error: 'unavailable' };
+  }
+
+  socket.on('subscribe', (request, rawAck) => {
+    const ack = ackOf(rawAck);
+    const parsed = subscribeRequest.safeParse(request);
+    if (!parsed.success) return ack({ ok: false, error: 'invalid' });
+    const { scope } = parsed.data;
+    join(scope)
+      .then(async (error) => (error ? ack({ ok: false, error }) : ack({ ok: true, scope, latestSeq: await latestSeqOf(deps, scope) })))
+      .catch((err: unknown) => ack(failed(err)));
+  });
+
+  socket.on('unsubscribe', (request, rawAck) => {
+    const ack = ackOf(rawAck);
+    const parsed = subscribeRequest.safeParse(request);
+    if (!parsed.success) return ack({ ok: false, error: 'invalid' });
+    const { scope } = parsed.data;
+    // Never leave the session room: revocation depends on it.
+    if (scope.startsWith('session:')) return ack({ ok: false, error: 'forbidden' });
+    Promise.resolve(socket.leave(scope))
+      .then(async () => ack({ ok: true, scope, latestSeq: await latestSeqOf(deps, scope) }))
+      .catch((err: unknown) => ack(failed(err)));
+  });
+
+  // Join first, then read the store: an event published in between arrives live and in the replay,
+  // and the client drops the duplicate by seq; the other order could lose it.
+  socket.on('resume', (request, rawAck) => {
+    const ack = ackOf(rawAck);
+    const parsed = resumeRequest.safeParse(request);
+    if (!parsed.success) return ack({ ok: false, error: 'invalid' });
+    const { scope, sinceSeq } = parsed.data;
+    join(scope)
+      .then(async (error) => {
+        if (error) return ack({ ok: false, error });
+        const result = await replay(deps, scope, sinceSeq, maxReplay);
+        if (result.kind === 'snapshot-required') return ack({ ok: false, error: 'snapshot-required', scope, latestSeq: result.latestSeq });
+        ack({ ok: true, scope, events: result.events, latestSeq: result.latestSeq });
+      })
+      .catch((err: unknown) => ack(failed(err)));
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The Socket.IO server, attached to the API's HTTP server. Several API processes share events
+ * through the Redis Streams adapter; workers publish into the same stream (services/live-stream.ts).
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { authenticateSocket } from './auth.middleware';
+import { registerScopeHandlers } from './scope.handlers';
+import { registerDriverHandlers } from './driver.handlers';
+import type { LiveDeps, LiveIo } from './types';
+
+export interface Live {
+  io: LiveIo;
+  /** Disconnects every socket of the session, on every server process (call on revocation). */
+  onSessionRevoked(sessionId: string): void;
+  close(): Promise<void>;
+}
+
+export function attachLive(httpServer: HttpServer, deps: LiveDeps): Live {
+  const options = deps.options ?? {};
+  const keyPrefix = options.keyPrefix ?? 'socket.io';
+  const io: LiveIo = new Server(httpServer, {
+    // WebSocket only: no sticky sessions needed behind a load balancer with several processes.
+    transports: options.allowPolling ? ['polling', 'websocket'] : ['websocket'],
+    serveClient: false,
+    adapter: createAdapter(deps.redis, {
+      streamName: options.streamName ?? 'socket.io',
+      channelPrefix: keyPrefix,
+      sessionKeyPrefix: `${keyPrefix}:session:`,
+      onlyPlaintext: true,
+    }),
+    connectionStateRecovery: {
+      maxDisconnectionDuration: options.maxDisconnectionMs ?? 120_000,
+      // Recovery goes through auth again: a session revoked while away must not come back.
+      skipMiddlewares: false,
+    },
+  });
+
+  io.use(authenticateSocket(deps));
+  io.on('connection', (socket) => {
+    // The session room is how revocation finds this socket (recovered sockets are already in it: no harm).
+    void socket.join(`session:${socket.data.sessionId}`);
+    registerScopeHandlers(socket, deps);
+    registerDriverHandlers(socket, deps);
+  });
+
+  return {
+    io,
+    onSessionRevoked: (sessionId) => io.in(`session:${sessionId}`).disconnectSockets(true),
+    close: () =>
+      new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * What the live server is given and how its sockets are typed.
+ */
+import type { Kysely } from 'kysely';
+import type { Redis } from 'ioredis';
+import type { Server, Socket } from 'socket.io';
+import type { LiveClientEvents, LiveServerEvents } from '../contracts/event-socket';
+import type { Actor } from '../domain/access';
+import type { Logger } from '../shared/logger';
+import type { ScopeDirectory } from '../services/live-access.service';
+import type { DriverTracking } from '../services/live-tracking.service';
+
+export interface LiveOptions {
+  /** Redis stream shared by every server and publisher (keep equal to the publishers' `streamName`). Default `socket.io`. */
+  streamName?: string;
+  /** Prefix of the adapter's pub/sub channels and recovery session keys. Default `socket.io`. */
+  keyPrefix?: string;
+  /** Most events one `resume` replays; further behind answers `snapshot-required`. Default 500. */
+  maxReplay?: number;
+  /** How long Socket.IO keeps a disconnected client's state for recovery, in ms. Default 120,000. */
+  maxDisconnectionMs?: number;
+  /** Also accept HTTP long-polling (needs sticky sessions with several processes). Default false. */
+  allowPolling?: boolean;
+}
+
+export interface LiveDeps {
+  /** Resolves a session token to its actor (with `sessionId`), or null if unknown, expired or revoked. */
+  authenticate(token: string): Promise<Actor | null>;
+  directory: ScopeDirectory;
+  /** Event store (replay). */
+  db: Kysely<object>;
+  /** A Redis connection for the streams adapter (it duplicates it for its blocking reads). */
+  redis: Redis;
+  logger: Logger;
+  /** Handles drivers' position and stop reports; absent: drivers' reports are refused as unavailable. */
+  tracking?: DriverTracking;
+  options?: LiveOptions;
+}
+
+export interface SocketData {
+  actor: Actor;
+  sessionId: string;
+}
+
+export type LiveIo = Server<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;
+export type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, Record<string, never>, SocketData>;

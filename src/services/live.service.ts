@@ -1,0 +1,89 @@
+/**
+ * Publishing live events: store first (per-scope seq in PostgreSQL), then fan out through the
+ * Redis stream every Socket.IO server reads. Used alike by API services and workers: nothing here
+ * needs a Socket.IO server.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../contracts/events';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { appendEvent, eventsSince, latestSeq } from '../store/event.repository';
+import type { LiveStream } from './live-stream';
+
+/** Socket.IO event name every envelope travels under. */
+export const ENVELOPE_EVENT = 'event';
+
+export interface LivePublisherDeps {
+  db: Kysely<object>;
+  stream: LiveStream;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type ReplayResult =
+  | { kind: 'events'; events: Envelope[]; latestSeq: number }
+  | { kind: 'snapshot-required'; latestSeq: number };
+
+export interface LivePublisher {
+  /** Stores `event` in every scope, then pushes it to the clients of those scopes. */
+  publish(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  /** Stores only, in the caller's transaction; call `fanOut` with the result after commit. */
+  store(trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  fanOut(envelopes: readonly Envelope[]): Promise<void>;
+  /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
+  disconnectSession(sessionId: string): Promise<void>;
+}
+
+export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
+  async function store(trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
+    // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
+    const checked = liveEventSchema.parse(event);
+    const stored = await appendEvent(trx, scopes, { id: randomUUID(), type: checked.type, event: checked, at: deps.clock.now() });
+    return stored.map((s) => ({ ...s, scope: s.scope as Scope, event: checked }));
+  }
+
+  async function fanOut(envelopes: readonly Envelope[]): Promise<void> {
+    try {
+      // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
+      await Promise.all(envelopes.map((e) => deps.stream.broadcast([e.scope], ENVELOPE_EVENT, e)));
+    } catch (err) {
+      // Stored already: clients fill the hole with `resume` when they see the next seq (or reconnect).
+      deps.logger.warn({ err, eventId: envelopes[0]?.id }, 'live fan-out failed; event stored, clients will resume');
+    }
+  }
+
+  return {
+    store,
+    fanOut,
+    async publish(scopes, event) {
+      const envelopes = await store(deps.db, scopes, event);
+      await fanOut(envelopes);
+      return envelopes;
+    },
+    disconnectSession: (sessionId) => deps.stream.disconnect([`session:${sessionId}`]),
+  };
+}
+
+export interface ReplayDeps {
+  db: Kysely<object>;
+}
+
+/**
+ * What a client missed in one scope since `sinceSeq`, in order; or `snapshot-required` when more
+ * than `maxReplay` events are missing or the oldest missing ones were pruned.
+ */
+export async function replay(deps: ReplayDeps, scope: Scope, sinceSeq: number, maxReplay: number): Promise<ReplayResult> {
+  const latest = await latestSeq(deps.db, scope);
+  if (sinceSeq >= latest) return { kind: 'events', events: [], latestSeq: latest };
+  if (latest - sinceSeq > maxReplay) return { kind: 'snapshot-required', latestSeq: latest };
+  const rows = await eventsSince(deps.db, scope, sinceSeq, maxReplay);
+  if (rows[0]?.seq !== sinceSeq + 1) return { kind: 'snapshot-required', latestSeq: latest };
+  const events = rows.map((r) => ({ ...r, scope, event: r.event as LiveEvent }));
+  return { kind: 'events', events, latestSeq: Math.max(latest, events.at(-1)?.seq ?? 0) };
+}
+
+/** The last seq of a scope (0 if none): what a fresh subscriber starts from. */
+export function latestSeqOf(deps: ReplayDeps, scope: Scope): Promise<number> {
+  return latestSeq(deps.db, scope);
+}
