@@ -101,3 +101,31 @@ export function canManageAccounts(actor: Actor): boolean {
 export function mayReadMedicalDetails(actor: Actor, scope: HouseholdScope): boolean {
   return actor.role !== 'driver' && actor.role !== 'dispatcher' && canAccessHousehold(actor, scope);
 }
+
+/** Which households a list query may return for this actor (lists filter; they never refuse). */
+export type VisibleHouseholds =
+  | { kind: 'all' }
+  | { kind: 'household'; householdId: string }
+  | { kind: 'corridors'; corridorIds: readonly string[] }
+  | { kind: 'communities'; communityIds: readonly string[] }
+  | { kind: 'none' };
+
+export function visibleHouseholds(actor: Actor): VisibleHouseholds {
+  switch (actor.role) {
+    case 'resident':
+      return actor.householdId ? { kind: 'household', householdId: actor.householdId } : { kind: 'none' };
+    case 'coordinator':
+      return { kind: 'corridors', corridorIds: actor.corridorIds };
+    case 'community_staff':
+      return { kind: 'communities', communityIds: actor.communityIds };
+    case 'dispatcher':
+    case 'admin':
+      return { kind: 'all' };
+    case 'driver':
+      return { kind: 'none' };
+    default: {
+      const unreachable: never = actor.role;
+      return unreachable;
+    }
+  }
+}

@@ -9,6 +9,7 @@ import {
   canManageAccounts,
   isRole,
   mayReadMedicalDetails,
+  visibleHouseholds,
   type Actor,
   type HouseholdScope,
   type Role,
@@ -107,5 +108,34 @@ describe('drivers, accounts, medical details', () => {
     expect(ROLES.every(isRole)).toBe(true);
     expect(isRole('root')).toBe(false);
     expect(isRole(undefined)).toBe(false);
+  });
+});
+
+describe('visibleHouseholds', () => {
+  // A list filtered by visibleHouseholds must return exactly what canAccessHousehold allows one by one.
+  const passes = (actor: Actor, scope: HouseholdScope): boolean => {
+    const v = visibleHouseholds(actor);
+    switch (v.kind) {
+      case 'all':
+        return true;
+      case 'household':
+        return v.householdId === scope.householdId;
+      case 'corridors':
+        return v.corridorIds.includes(scope.corridorId);
+      case 'communities':
+        return v.communityIds.includes(scope.communityId);
+      case 'none':
+        return false;
+    }
+  };
+
+  for (const role of ROLES) {
+    it(`${role}: the list filter agrees with the per-household check`, () => {
+      for (const scope of Object.values(targets)) expect(passes(actors[role], scope)).toBe(canAccessHousehold(actors[role], scope));
+    });
+  }
+
+  it('a resident without a household sees nothing', () => {
+    expect(visibleHouseholds({ userId: 'u', role: 'resident', corridorIds: [], communityIds: [] })).toEqual({ kind: 'none' });
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * Authentication and authorization middleware.
+ *
+ *   router.get('/households/:householdId', requireAuth(deps), async (req, res) => {
+ *     const scope = await accessOf(res).household(req.params.householdId, 'household.read');
+ *     ...
+ *   });
+ *
+ * `requireAuth` resolves `Authorization: Bearer <token>` to an Actor on every request (no cache:
+ * a logout or revocation holds from the next request) and puts it in `res.locals.actor`, with the
+ * request's access checks in `res.locals.access`. `requireRole` refuses other roles (403, audited).
+ * `authorizeHousehold` / `authorizeNeed` check a path parameter before the handler runs.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import type { Actor, HouseholdScope, Role } from '../domain/access';
+import { createAuditService } from '../services/audit.service';
+import { createAuthService, type AuthService } from '../services/auth.service';
+import { accessFor, type Access } from '../services/authorization.service';
+import { AppError } from '../shared/errors';
+import type { AppDeps } from './deps';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Set by requireAuth. */
+      actor?: Actor;
+      /** Set by requireAuth: access checks bound to the actor and request id. */
+      access?: Access;
+      /** Set by authorizeHousehold / authorizeNeed. */
+      householdScope?: HouseholdScope;
+    }
+  }
+}
+
+/** The request id pino-http gave this request (`req.id`), for the audit trail. */
+export function requestId(req: Request): string | null {
+  const id = (req as Request & { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
+export function bearerToken(req: Request): string | null {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim()) : null;
+  return match?.[1] ?? null;
+}
+
+const unauthenticated = (res: Response): AppError => {
+  res.setHeader('WWW-Authenticate', 'Bearer');
+  return new AppError('unauthenticated', 'a valid bearer token is required');
+};
+
+export function requireAuth(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, auth?: AuthService): RequestHandler {
+  const audit = createAuditService(deps);
+  const sessions = auth ?? createAuthService({ ...deps, audit });
+  return async (req, res, next) => {
+    const token = bearerToken(req);
+    const actor = token ? await sessions.authenticateToken(token) : null;
+    if (!actor) throw unauthenticated(res);
+    res.locals.actor = actor;
+    res.locals.access = accessFor({ db: deps.db, audit }, actor, requestId(req));
+    next();
+  };
+}
+
+export function actorOf(res: Response): Actor {
+  if (!res.locals.actor) throw new AppError('unauthenticated', 'a valid bearer token is required');
+  return res.locals.actor;
+}
+
+export function accessOf(res: Response): Access {
+  if (!res.locals.access) throw new AppError('unauthenticated', 'a valid bearer token is required');
+  return res.locals.access;
+}
+
+/** Refuses every other role with 403, audited as `action` (default: METHOD + route path). */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return async (req, res, next) => {
+    const action = `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
+    await accessOf(res).role(roles, action);
+    next();
+  };
+}
+
+const paramOf = (req: Request, name: string): string => {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/** Checks the household named by a path parameter; its scope lands in `res.locals.householdScope`. */
+export function authorizeHousehold(param: string, action: string): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.householdScope = await accessOf(res).household(paramOf(req, param), action);
+    next();
+  };
+}
+
+/** Checks the need named by a path parameter; its household's scope lands in `res.locals.householdScope`. */
+export function authorizeNeed(param: string, action: string): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.householdScope = await accessOf(res).need(paramOf(req, param), action);
+    next();
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Accounts and their assignments: what an admin (or the demo seed) creates and changes.
+ * Each role takes only its own kind of assignment (a resident a household, a coordinator
+ * corridors, community staff communities, a driver a driver record), so an account can never
+ * reach further than its role says.
+ */
+import type { Kysely } from 'kysely';
+import type { Actor, Role } from '../domain/access';
+import { AppError, type FieldError } from '../shared/errors';
+import {
+  driverAvailableFor,
+  existingAreas,
+  findAssignments,
+  findUserById,
+  householdExists,
+  insertUser,
+  replaceAssignments,
+  type UserAssignments,
+  type UserRecord,
+} from '../store/account.repository';
+import type { CoreTables } from '../store/schema';
+import { createAuditService } from './audit.service';
+import { hashPassword, type ScryptCost } from './auth-secrets';
+
+export type { UserAssignments };
+
+export interface NewAccount {
+  username: string;
+  password: string;
+  role: Role;
+  assignments?: Partial<UserAssignments>;
+}
+
+export interface Account extends UserRecord {
+  assignments: UserAssignments;
+}
+
+export interface AccountChangeContext {
+  /** Who made the change; null for the system (demo seed, CLI). */
+  by?: Actor | null;
+  reqId?: string | null;
+  /** Password hashing cost; tests and seeds may lower it. */
+  scryptCost?: ScryptCost;
+}
+
+export const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+export const MIN_PASSWORD = 10;
+
+const allowedAssignment: Record<Role, keyof UserAssignments | null> = {
+  resident: 'householdId',
+  coordinator: 'corridorIds',
+  community_staff: 'communityIds',
+  driver: 'driverId',
+  dispatcher: null,
+  admin: null,
+};
+
+function normalise(a: Partial<UserAssignments> = {}): UserAssignments {
+  return {
+    householdId: a.householdId ?? null,
+    corridorIds: [...new Set(a.corridorIds ?? [])],
+    communityIds: [...new Set(a.communityIds ?? [])],
+    driverId: a.driverId ?? null,
+  };
+}
+
+async function checkAssignments(db: Kysely<CoreTables>, userId: string | null, role: Role, a: UserAssignments): Promise<void> {
+  const errors: FieldError[] = [];
+  const given: Record<keyof UserAssignments, boolean> = {
+    householdId: a.householdId !== null,
+    corridorIds: a.corridorIds.length > 0,
+    communityIds: a.communityIds.length > 0,
+    driverId: a.driverId !== null,
+  };
+  for (const key of Object.keys(given) as (keyof UserAssignments)[]) {
+    if (given[key] && allowedAssignment[role] !== key) errors.push({ path: ['assignments', key], message: `not an assignment of role ${role}` });
+  }
+  if (a.householdId && !(await householdExists(db, a.householdId))) errors.push({ path: ['assignments', 'householdId'], message: 'no such household' });
+  const corridors = await existingAreas(db, 'corridor', a.corridorIds);
+  a.corridorIds.forEach((id, i) => corridors.has(id) || errors.push({ path: ['assignments', 'corridorIds', i], message: 'no such corridor' }));
+  const communities = await existingAreas(db, 'community', a.communityIds);
+  a.communityIds.forEach((id, i) => communities.has(id) || errors.push({ path: ['assignments', 'communityIds', i], message: 'no such community' }));
+  if (a.driverId && !(await driverAvailableFor(db, a.driverId, userId ?? ''))) {
+    errors.push({ path: ['assignments', 'driverId'], message: 'no such driver, or already linked to another account' });
+  }
+  if (errors.length > 0) throw new AppError('validation', 'invalid assignments', { errors });
+}
+
+const isUniqueViolation = (err: unknown): boolean => typeof err === 'object' && err !== null && 'code' in err && err.code === '23505';
+
+/** Creates an account with its assignments, audited, in one transaction. */
+export async function createAccount(deps: { db: Kysely<CoreTables> }, input: NewAccount, ctx: AccountChangeContext = {}): Promise<Account> {
+  const errors: FieldError[] = [];
+  if (!USERNAME.test(input.username)) errors.push({ path: ['username'], message: 'letters, digits and . _ @ - only, 1 to 64' });
+  if (input.password.length < MIN_PASSWORD) errors.push({ path: ['password'], message: `at least ${MIN_PASSWORD} characters` });
+  if (errors.length > 0) throw new AppError('validation', 'invalid account', { errors });
+  const assignments = normalise(input.assignments);
+  const passwordHash = await hashPassword(input.password, ctx.scryptCost);
+  const audit = createAuditService(deps);
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      await checkAssignments(trx, null, input.role, assignments);
+      const user = await insertUser(trx, { username: input.username, passwordHash, role: input.role });
+      await replaceAssignments(trx, user.id, assignments);
+      await audit.record({ actor: ctx.by ?? null, action: 'user.create', subjectType: 'user', subjectId: user.id, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
+      return { ...user, householdId: assignments.householdId, assignments };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('conflict', 'username already taken', { cause: err });
+    throw err;
+  }
+}
+
+/** Replaces all assignments of an account, audited. Its live sessions see the change on their next request. */
+export async function setAssignments(
+  deps: { db: Kysely<CoreTables> },
+  userId: string,
+  input: Partial<UserAssignments>,
+  ctx: AccountChangeContext = {},
+): Promise<Account> {
+  const assignments = normalise(input);
+  const audit = createAuditService(deps);
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await findUserById(trx, userId);
+    if (!user) throw new AppError('not_found', 'account not found');
+    await checkAssignments(trx, userId, user.role, assignments);
+    await replaceAssignments(trx, userId, assignments);
+    await audit.record({ actor: ctx.by ?? null, action: 'user.assign', subjectType: 'user', subjectId: userId, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
+    return { ...user, householdId: assignments.householdId, assignments };
+  });
+}
+
+export async function getAccount(deps: { db: Kysely<CoreTables> }, userId: string): Promise<Account | undefined> {
+  const user = await findUserById(deps.db, userId);
+  return user && { ...user, assignments: await findAssignments(deps.db, userId) };
+}

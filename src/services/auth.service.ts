@@ -1,0 +1,126 @@
+/**
+ * Logins and sessions. A login hands out an opaque random token once; the database keeps only
+ * its hash. Every request looks the session up again (no cache), so logout and revocation hold
+ * from the very next request. Sessions expire after SESSION_TTL_HOURS without use.
+ *
+ * `authenticateToken` is what HTTP (Bearer header) and Socket.IO (handshake auth) both call.
+ */
+import type { Kysely } from 'kysely';
+import type { Actor } from '../domain/access';
+import { AppError } from '../shared/errors';
+import type { Clock } from '../shared/clock';
+import { findCredentials } from '../store/account.repository';
+import type { CoreTables } from '../store/schema';
+import { findLiveSession, extendSession, insertSession, revokeSession, revokeUserSessions } from '../store/session.repository';
+import type { AuditService } from './audit.service';
+import { decoyHash, hashSessionToken, newSessionToken, verifyPassword } from './auth-secrets';
+
+export interface AuthServiceDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  config: { SESSION_TTL_HOURS: number };
+  audit: AuditService;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: { id: string; role: Actor['role'] };
+}
+
+/** Request context for the audit trail. */
+export interface AuthContext {
+  reqId?: string | null;
+}
+
+export interface AuthService {
+  login(username: string, password: string, ctx?: AuthContext): Promise<LoginResult>;
+  /** The actor behind a bearer token, or null when the token is unknown, expired, revoked or its account disabled. */
+  authenticateToken(token: unknown): Promise<Actor | null>;
+  logout(actor: Actor, ctx?: AuthContext): Promise<void>;
+  revokeAllSessions(userId: string, by: Actor | null, ctx?: AuthContext): Promise<number>;
+}
+
+/** Slide the expiry at most once a minute per session, not on every request. */
+const EXTEND_GRANULARITY_MS = 60_000;
+const MAX_TOKEN_LENGTH = 128;
+
+// One message for unknown user, wrong password and disabled account: no user enumeration.
+const badCredentials = (): AppError => new AppError('unauthenticated', 'invalid username or password');
+
+export function createAuthService(deps: AuthServiceDeps): AuthService {
+  const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
+
+  return {
+    async login(username, password, ctx = {}) {
+      const creds = await findCredentials(deps.db, username.trim());
+      // Unknown users cost one scrypt too, so timing does not tell which usernames exist.
+      const ok = await verifyPassword(password, creds?.passwordHash ?? (await decoyHash()));
+      if (!creds || !ok || creds.disabled) {
+        await deps.audit.record({
+          actor: null,
+          action: 'auth.login',
+          subjectType: creds ? 'user' : 'username',
+          subjectId: creds ? creds.id : username.trim().toLowerCase(),
+          outcome: 'denied',
+          reqId: ctx.reqId ?? null,
+        });
+        throw badCredentials();
+      }
+      const token = newSessionToken();
+      const now = deps.clock.now();
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      await deps.db.transaction().execute(async (trx) => {
+        const sessionId = await insertSession(trx, { userId: creds.id, tokenHash: hashSessionToken(token), createdAt: now, expiresAt });
+        await deps.audit.record(
+          { actor: { userId: creds.id, role: creds.role }, action: 'auth.login', subjectType: 'session', subjectId: sessionId, outcome: 'allowed', reqId: ctx.reqId ?? null },
+          trx,
+        );
+      });
+      return { token, expiresAt, user: { id: creds.id, role: creds.role } };
+    },
+
+    async authenticateToken(token) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+      const now = deps.clock.now();
+      const session = await findLiveSession(deps.db, hashSessionToken(token), now);
+      if (!session) return null;
+      const slid = now.getTime() + ttlMs;
+      if (slid - session.expiresAt.getTime() > EXTEND_GRANULARITY_MS) {
+        await extendSession(deps.db, session.sessionId, new Date(slid));
+      }
+      const actor: Actor = {
+        userId: session.userId,
+        role: session.role,
+        sessionId: session.sessionId,
+        corridorIds: session.corridorIds,
+        communityIds: session.communityIds,
+      };
+      if (session.householdId) actor.householdId = session.householdId;
+      if (session.driverId) actor.driverId = session.driverId;
+      return actor;
+    },
+
+    async logout(actor, ctx = {}) {
+      if (!actor.sessionId) throw new AppError('unauthenticated', 'no session to log out of');
+      await deps.db.transaction().execute(async (trx) => {
+        await revokeSession(trx, actor.sessionId as string, deps.clock.now());
+        await deps.audit.record(
+          { actor, action: 'auth.logout', subjectType: 'session', subjectId: actor.sessionId, outcome: 'allowed', reqId: ctx.reqId ?? null },
+          trx,
+        );
+      });
+    },
+
+    async revokeAllSessions(userId, by, ctx = {}) {
+      return deps.db.transaction().execute(async (trx) => {
+        const count = await revokeUserSessions(trx, userId, deps.clock.now());
+        await deps.audit.record(
+          { actor: by, action: 'user.sessions.revoke', subjectType: 'user', subjectId: userId, outcome: 'allowed', reqId: ctx.reqId ?? null },
+          trx,
+        );
+        return count;
+      });
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Accounts and their assignments. A coordinator's corridors live in the core table
+ * `coordinator_assignments` and a driver account is the `user_id` of its `drivers` row, so the
+ * planning side reads the same facts; community staff and residents are assigned here.
+ */
+import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { Role } from '../domain/access';
+import { isUuid } from './account-scope.repository';
+import type { CoreTables } from './schema';
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  password_hash: string;
+  role: Role;
+  household_id: string | null;
+  disabled_at: Date | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface CommunityStaffAssignmentsTable {
+  user_id: string;
+  community_id: string;
+  assigned_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export type AccountTables = {
+  users: UsersTable;
+  community_staff_assignments: CommunityStaffAssignmentsTable;
+};
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: Role;
+  householdId: string | null;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface UserAssignments {
+  householdId: string | null;
+  corridorIds: string[];
+  communityIds: string[];
+  driverId: string | null;
+}
+
+const accounts = (db: Kysely<CoreTables>) => db.withTables<AccountTables>();
+
+const userColumns = ['id', 'username', 'role', 'household_id', 'disabled_at', 'created_at'] as const;
+type UserColumns = Pick<UsersTable, 'username' | 'role' | 'household_id' | 'disabled_at'> & { id: string; created_at: Date };
+const toUser = (row: UserColumns): UserRecord => ({
+  id: row.id,
+  username: row.username,
+  role: row.role,
+  householdId: row.household_id,
+  disabled: row.disabled_at !== null,
+  createdAt: row.created_at,
+});
+
+export async function insertUser(
+  db: Kysely<CoreTables>,
+  user: { username: string; passwordHash: string; role: Role },
+): Promise<UserRecord> {
+  const row = await accounts(db)
+    .insertInto('users')
+    .values({ username: user.username, password_hash: user.passwordHash, role: user.role })
+    .returning(userColumns)
+    .executeTakeFirstOrThrow();
+  return toUser(row);
+}
+
+export async function findUserById(db: Kysely<CoreTables>, id: string): Promise<UserRecord | undefined> {
+  if (!isUuid(id)) return undefined;
+  const row = await accounts(db).selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
+  return row && toUser(row);
+}
+
+/** What login needs: the hash and whether the account may log in. Usernames match case-insensitively. */
+export async function findCredentials(
+  db: Kysely<CoreTables>,
+  username: string,
+): Promise<{ id: string; role: Role; passwordHash: string; disabled: boolean } | undefined> {
+  const row = await accounts(db)
+    .selectFrom('users')
+    .select(['id', 'role', 'password_hash', 'disabled_at'])
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .executeTakeFirst();
+  return row && { id: row.id, role: row.role, passwordHash: row.password_hash, disabled: row.disabled_at !== null };
+}
+
+export async function findAssignments(db: Kysely<CoreTables>, userId: string): Promise<UserAssignments> {
+  const a = accounts(db);
+  const [user, corridors, communities, driver] = await Promise.all([
+    a.selectFrom('users').select('household_id').where('id', '=', userId).executeTakeFirst(),
+    a.selectFrom('coordinator_assignments').select('corridor_id').where('user_id', '=', userId).orderBy('corridor_id').execute(),
+    a.selectFrom('community_staff_assignments').select('community_id').where('user_id', '=', userId).orderBy('community_id').execute(),
+    a.selectFrom('drivers').select('id').where('user_id', '=', userId).executeTakeFirst(),
+  ]);
+  return {
+    householdId: user?.household_id ?? null,
+    corridorIds: corridors.map((r) => r.corridor_id),
+    communityIds: communities.map((r) => r.community_id),
+    driverId: driver?.id ?? null,
+  };
+}
+
+/** Replaces every assignment of the user (call inside a transaction). */
+export async function replaceAssignments(db: Kysely<CoreTables>, userId: string, next: UserAssignments): Promise<void> {
+  const a = accounts(db);
+  await a.updateTable('users').set({ household_id: next.householdId }).where('id', '=', userId).execute();
+  await a.deleteFrom('coordinator_assignments').where('user_id', '=', userId).execute();
+  if (next.corridorIds.length > 0) {
+    await a.insertInto('coordinator_assignments').values(next.corridorIds.map((corridor_id) => ({ user_id: userId, corridor_id }))).execute();
+  }
+  await a.deleteFrom('community_staff_assignments').where('user_id', '=', userId).execute();
+  if (next.communityIds.length > 0) {
+    await a.insertInto('community_staff_assignments').values(next.communityIds.map((community_id) => ({ user_id: userId, community_id }))).execute();
+  }
+  await a.updateTable('drivers').set({ user_id: null }).where('user_id', '=', userId).execute();
+  if (next.driverId) await a.updateTable('drivers').set({ user_id: userId }).where('id', '=', next.driverId).execute();
+}
+
+/** The ids among `ids` that are areas of this kind (corridors, communities). */
+export async function existingAreas(db: Kysely<CoreTables>, kind: 'corridor' | 'community', ids: string[]): Promise<Set<string>> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return new Set();
+  const rows = await db.selectFrom('areas').select('id').where('kind', '=', kind).where('id', 'in', valid).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function householdExists(db: Kysely<CoreTables>, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  return (await db.selectFrom('households').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** A driver record that is free or already this user's (one account per driver). */
+export async function driverAvailableFor(db: Kysely<CoreTables>, driverId: string, userId: string): Promise<boolean> {
+  if (!isUuid(driverId)) return false;
+  const row = await db.selectFrom('drivers').select('user_id').where('id', '=', driverId).executeTakeFirst();
+  return row !== undefined && (row.user_id === null || row.user_id === userId);
+}

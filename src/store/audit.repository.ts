@@ -1,0 +1,96 @@
+/**
+ * The append-only audit log (the database refuses UPDATE, DELETE and TRUNCATE on it).
+ * Rows hold ids and action names only, never the content of a need.
+ */
+import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { CoreTables } from './schema';
+
+export type AuditOutcome = 'allowed' | 'denied';
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  outcome: AuditOutcome;
+  request_id: string | null;
+}
+
+type AuditTables = {
+  audit_log: AuditLogTable;
+};
+
+export interface AuditRow {
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  outcome: AuditOutcome;
+  requestId: string | null;
+}
+
+export interface StoredAuditRow extends AuditRow {
+  id: string;
+  at: Date;
+}
+
+export interface AuditFilter {
+  actorId?: string;
+  action?: string;
+  subjectType?: string;
+  subjectId?: string;
+  outcome?: AuditOutcome;
+  requestId?: string;
+  /** Only rows after this id (paging forward). */
+  afterId?: string;
+  /** Default 100. */
+  limit?: number;
+}
+
+const audit = (db: Kysely<CoreTables>) => db.withTables<AuditTables>();
+
+export async function insertAuditRows(db: Kysely<CoreTables>, rows: AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await audit(db)
+    .insertInto('audit_log')
+    .values(
+      rows.map((r) => ({
+        actor_id: r.actorId,
+        actor_role: r.actorRole,
+        action: r.action,
+        subject_type: r.subjectType,
+        subject_id: r.subjectId,
+        outcome: r.outcome,
+        request_id: r.requestId,
+      })),
+    )
+    .execute();
+}
+
+export async function findAuditRows(db: Kysely<CoreTables>, filter: AuditFilter): Promise<StoredAuditRow[]> {
+  let q = audit(db)
+    .selectFrom('audit_log')
+    .select([
+      'id',
+      'at',
+      'actor_id as actorId',
+      'actor_role as actorRole',
+      'action',
+      'subject_type as subjectType',
+      'subject_id as subjectId',
+      'outcome',
+      'request_id as requestId',
+    ]);
+  if (filter.actorId !== undefined) q = q.where('actor_id', '=', filter.actorId);
+  if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+  if (filter.subjectType !== undefined) q = q.where('subject_type', '=', filter.subjectType);
+  if (filter.subjectId !== undefined) q = q.where('subject_id', '=', filter.subjectId);
+  if (filter.outcome !== undefined) q = q.where('outcome', '=', filter.outcome);
+  if (filter.requestId !== undefined) q = q.where('request_id', '=', filter.requestId);
+  if (filter.afterId !== undefined) q = q.where('id', '>', filter.afterId);
+  return q.orderBy('id').limit(filter.limit ?? 100).execute();
+}

@@ -1,0 +1,105 @@
+/**
+ * Login sessions. The table holds only the SHA-256 of each token. A session is live while it is
+ * neither revoked nor expired and its user is not disabled; `findLiveSession` answers that and
+ * loads the user's role and assignments in one round trip, on every request (no cache, so a
+ * revocation holds from the very next request).
+ */
+import { sql, type Generated, type Kysely } from 'kysely';
+import type { Role } from '../domain/access';
+import type { AccountTables } from './account.repository';
+import type { CoreTables } from './schema';
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+type SessionTables = AccountTables & {
+  sessions: SessionsTable;
+};
+
+export interface LiveSession {
+  sessionId: string;
+  expiresAt: Date;
+  userId: string;
+  username: string;
+  role: Role;
+  householdId: string | null;
+  corridorIds: string[];
+  communityIds: string[];
+  driverId: string | null;
+}
+
+const sessions = (db: Kysely<CoreTables>) => db.withTables<SessionTables>();
+
+export async function insertSession(
+  db: Kysely<CoreTables>,
+  s: { userId: string; tokenHash: string; createdAt: Date; expiresAt: Date },
+): Promise<string> {
+  const row = await sessions(db)
+    .insertInto('sessions')
+    .values({ user_id: s.userId, token_hash: s.tokenHash, created_at: s.createdAt, expires_at: s.expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findLiveSession(db: Kysely<CoreTables>, tokenHash: string, now: Date): Promise<LiveSession | undefined> {
+  const row = await sessions(db)
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.id as sessionId',
+      's.expires_at as expiresAt',
+      'u.id as userId',
+      'u.username',
+      'u.role',
+      'u.household_id as householdId',
+      // text[] (not uuid[]): node-postgres parses text arrays, not uuid arrays.
+      sql<string[]>`array(select corridor_id::text from coordinator_assignments where user_id = u.id::text order by 1)`.as('corridorIds'),
+      sql<string[]>`array(select community_id::text from community_staff_assignments where user_id = u.id order by 1)`.as('communityIds'),
+      sql<string | null>`(select id::text from drivers where user_id = u.id::text limit 1)`.as('driverId'),
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return row;
+}
+
+/** Slides an idle session's expiry forward (only ever forward). */
+export async function extendSession(db: Kysely<CoreTables>, sessionId: string, expiresAt: Date): Promise<void> {
+  await sessions(db)
+    .updateTable('sessions')
+    .set({ expires_at: expiresAt })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '<', expiresAt)
+    .execute();
+}
+
+export async function revokeSession(db: Kysely<CoreTables>, sessionId: string, at: Date): Promise<boolean> {
+  const result = await sessions(db)
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Revokes every live session of a user; returns how many. */
+export async function revokeUserSessions(db: Kysely<CoreTables>, userId: string, at: Date): Promise<number> {
+  const result = await sessions(db)
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
