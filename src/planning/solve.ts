@@ -5,7 +5,10 @@ import { recreate, insertionKeys, sortAbsent } from './routing/recreate';
 import { mulberry32 } from './routing/rng';
 import { RoutePool } from './routing/route-pool';
 import { sisr } from './routing/sisr';
-import { emptySolution, makePenalties, type RoutingSolution } from './routing/solution-state';
+import { cloneSolution, emptySolution, makePenalties, objective, type Penalties, type RoutingSolution } from './routing/solution-state';
+import { localSearch } from './routing/local-search';
+import { savingsConstruction } from './routing/savings.construction';
+import type { Rng } from './routing/rng';
 
 export interface SolveOptions {
   /** Wall-clock budget in milliseconds, measured with `now`. Default 1000. */
@@ -45,14 +48,36 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   }
   const penalties = makePenalties(inst);
   const adj = nearestStops(inst, Math.max(options.neighbours ?? 40, 100));
-  const start = emptySolution(inst, candidates);
-  sortAbsent(inst, start.absent, insertionKeys(inst), rng);
-  recreate(inst, start, rng, 0, new Uint8Array(inst.vehicles.length).fill(1));
+  const k = options.neighbours ?? 40;
+  const polish = (s: RoutingSolution): RoutingSolution => {
+    const own = cloneSolution(s);
+    localSearch(inst, own, { rng, neighbours: adj, k });
+    return own;
+  };
+  const start = initialSolution(inst, candidates, adj, rng, penalties, polish);
   const pool = new RoutePool(inst);
-  const { best, iterations } = sisr(inst, start, { deadline, now, rng, adj, penalties, pool });
+  const found = sisr(inst, start, { deadline, now, rng, adj, penalties, pool });
+  const iterations = found.iterations;
+  const best = polish(found.best);
   for (const c of best.absent) unserved.push({ stop: c - inst.nDepots, reason: 'fleet-exhausted' });
   unserved.sort((a, b) => a.stop - b.stop);
   return { ...toSolution(inst, best, unserved), stats: { iterations, poolSize: pool.size } };
+}
+
+/** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */
+function initialSolution(
+  inst: Instance, stops: number[], adj: Int32Array[], rng: Rng, penalties: Penalties, polish: (s: RoutingSolution) => RoutingSolution,
+): RoutingSolution {
+  const all = new Uint8Array(inst.vehicles.length).fill(1);
+  const keys = insertionKeys(inst);
+  const greedy = emptySolution(inst, stops);
+  sortAbsent(inst, greedy.absent, keys, rng);
+  recreate(inst, greedy, rng, 0, all);
+  const savings = savingsConstruction(inst, stops, adj);
+  sortAbsent(inst, savings.absent, keys, rng);
+  recreate(inst, savings, rng, 0, all);
+  const [a, b] = [polish(greedy), polish(savings)];
+  return objective(inst, b, penalties) < objective(inst, a, penalties) ? b : a;
 }
 
 function toSolution(inst: Instance, s: RoutingSolution, unserved: Unserved[]): Solution {
