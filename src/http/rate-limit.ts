@@ -26,20 +26,15 @@ export interface RateLimitSettings {
 }
 
 export interface RateLimitDeps {
-  redis: RedisCommandSender;
+  /** Shared Redis; absent (some tests): a per-process memory store. */
+  redis?: RedisCommandSender | undefined;
   config: RateLimitSettings;
   logger: Logger;
-  /** Redis key prefix; tests give each run its own. Default 'rl:'. */
+  /** Redis key prefix. Default `rl:<schema>:`, so test files (one schema each) don't share counters. */
   prefix?: string;
+  database?: { schema: string };
   /** Deadline of one Redis command, in ms. Default 500. */
   redisTimeoutMs?: number;
-}
-
-export interface RateLimiters {
-  /** Mount after the JSON body parser: the per-username key reads `req.body.username`. */
-  login: RequestHandler[];
-  /** Mount after `requireAuth`: the key is the actor. */
-  intake: RequestHandler;
 }
 
 const ipKey = (req: Request): string => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
@@ -51,41 +46,42 @@ function usernameKey(req: Request): string {
 }
 
 function actorKey(req: Request, res: Response): string {
-  const userId = (res.locals as { actor?: { userId: string } }).actor?.userId;
+  const userId = res.locals.actor?.userId;
   return userId ? `actor:${userId}` : ipKey(req);
 }
 
-export function createRateLimiters(deps: RateLimitDeps): RateLimiters {
-  const prefix = deps.prefix ?? 'rl:';
-  const timeoutMs = deps.redisTimeoutMs ?? 500;
-  const { config } = deps;
+function limiter(deps: RateLimitDeps, name: string, options: Partial<Options>): RequestHandler {
+  const prefix = `${deps.prefix ?? `rl:${deps.database?.schema ?? 'public'}:`}${name}:`;
   const logger = {
     error: (err: unknown, msg?: string) => deps.logger.error({ err }, msg ?? 'rate limiter error'),
     warn: (err: unknown, msg?: string) => deps.logger.warn({ err }, msg ?? 'rate limiter warning'),
   };
+  return rateLimit({
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    logger,
+    ...(deps.redis ? { store: new GuardedRedisStore(deps.redis, prefix, deps.redisTimeoutMs ?? 500) } : {}),
+    handler: (_req, _res, next, opts) =>
+      next(new AppError('rate_limited', `too many requests: at most ${String(opts.limit)} per ${opts.windowMs / 1000} s`)),
+    ...options,
+  });
+}
 
-  const limiter = (name: string, options: Partial<Options>): RequestHandler =>
-    rateLimit({
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      logger,
-      store: new GuardedRedisStore(deps.redis, `${prefix}${name}:`, timeoutMs),
-      handler: (_req, _res, next, opts) =>
-        next(new AppError('rate_limited', `too many requests: at most ${String(opts.limit)} per ${opts.windowMs / 1000} s`)),
-      ...options,
-    });
+/** Mount after the JSON body parser: the per-username key reads `req.body.username`. */
+export function loginRateLimit(deps: RateLimitDeps): RequestHandler[] {
+  const window = { windowMs: deps.config.RATE_LIMIT_LOGIN_WINDOW_S * 1000, limit: deps.config.RATE_LIMIT_LOGIN_MAX };
+  return [
+    limiter(deps, 'login-ip', { ...window, keyGenerator: ipKey, skipSuccessfulRequests: true, passOnStoreError: false }),
+    limiter(deps, 'login-user', { ...window, keyGenerator: usernameKey, skipSuccessfulRequests: true, passOnStoreError: false }),
+  ];
+}
 
-  const loginWindow = { windowMs: config.RATE_LIMIT_LOGIN_WINDOW_S * 1000, limit: config.RATE_LIMIT_LOGIN_MAX };
-  return {
-    login: [
-      limiter('login-ip', { ...loginWindow, keyGenerator: ipKey, skipSuccessfulRequests: true, passOnStoreError: false }),
-      limiter('login-user', { ...loginWindow, keyGenerator: usernameKey, skipSuccessfulRequests: true, passOnStoreError: false }),
-    ],
-    intake: limiter('intake', {
-      windowMs: config.RATE_LIMIT_INTAKE_WINDOW_S * 1000,
-      limit: config.RATE_LIMIT_INTAKE_MAX,
-      keyGenerator: actorKey,
-      passOnStoreError: true,
-    }),
-  };
+/** Mount after `requireAuth`: the key is the actor. */
+export function intakeRateLimit(deps: RateLimitDeps): RequestHandler {
+  return limiter(deps, 'intake', {
+    windowMs: deps.config.RATE_LIMIT_INTAKE_WINDOW_S * 1000,
+    limit: deps.config.RATE_LIMIT_INTAKE_MAX,
+    keyGenerator: actorKey,
+    passOnStoreError: true,
+  });
 }

@@ -1,0 +1,78 @@
+/**
+ * Request and response bodies of the auth and admin routes (zod 4, unknown fields refused).
+ * Field errors name the field, never echo the value (a password typed into the wrong box).
+ */
+import { z } from 'zod';
+import { ROLES } from '../domain/access';
+import { MIN_PASSWORD, USERNAME } from '../services/auth-accounts.service';
+import { AppError } from '../shared/errors';
+
+export const loginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export const loginResponse = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresAt: z.iso.datetime(),
+  user: z.object({ id: z.uuid(), role: z.enum(ROLES) }),
+});
+
+export const assignmentsBody = z.strictObject({
+  householdId: z.uuid().nullable().optional(),
+  corridorIds: z.array(z.uuid()).max(500).optional(),
+  communityIds: z.array(z.uuid()).max(100).optional(),
+  driverId: z.uuid().nullable().optional(),
+});
+
+export const newAccountBody = z.strictObject({
+  username: z.string().regex(USERNAME, 'letters, digits and . _ @ - only, 1 to 64'),
+  password: z.string().min(MIN_PASSWORD).max(256),
+  role: z.enum(ROLES),
+  assignments: assignmentsBody.optional(),
+});
+
+export const accountResponse = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+  assignments: z.object({
+    householdId: z.uuid().nullable(),
+    corridorIds: z.array(z.uuid()),
+    communityIds: z.array(z.uuid()),
+    driverId: z.uuid().nullable(),
+  }),
+});
+
+export const meResponse = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  role: z.enum(ROLES),
+  householdId: z.uuid().nullable(),
+  corridorIds: z.array(z.uuid()),
+  communityIds: z.array(z.uuid()),
+  driverId: z.uuid().nullable(),
+});
+
+export const auditQuery = z.strictObject({
+  actorId: z.string().max(64).optional(),
+  action: z.string().max(200).optional(),
+  subjectType: z.string().max(64).optional(),
+  subjectId: z.string().max(200).optional(),
+  outcome: z.enum(['allowed', 'denied']).optional(),
+  requestId: z.string().max(200).optional(),
+  after: z.string().regex(/^\d{1,18}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** Parses or throws the 422 problem naming each bad field (values are not echoed). */
+export function parseOr422<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  throw new AppError('validation', 'invalid request', {
+    errors: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })),
+  });
+}

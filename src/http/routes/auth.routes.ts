@@ -1,0 +1,105 @@
+/**
+ * Login, logout, who am I; and the admin's account management: create accounts, set their
+ * assignments, revoke all their sessions, read the audit log. Mounted at the app root
+ * (`app.use(authRoutes(deps))`): the paths below are complete.
+ */
+import { Router, type Request } from 'express';
+import type { Actor } from '../../domain/access';
+import { createAuditService } from '../../services/audit.service';
+import { createAccount, getAccount, setAssignments, type Account } from '../../services/auth-accounts.service';
+import { createAuthService } from '../../services/auth.service';
+import { AppError } from '../../shared/errors';
+import { actorOf, requestId, requireAuth, requireRole } from '../auth';
+import { assignmentsBody, auditQuery, loginBody, newAccountBody, parseOr422 } from '../auth.schemas';
+import type { AppDeps } from '../deps';
+import { loginRateLimit } from '../rate-limit';
+
+export const AUTH_PATHS = {
+  login: '/api/auth/login',
+  logout: '/api/auth/logout',
+  me: '/api/auth/me',
+  users: '/api/admin/users',
+  user: '/api/admin/users/:userId',
+  assignments: '/api/admin/users/:userId/assignments',
+  revokeSessions: '/api/admin/users/:userId/revoke-sessions',
+  audit: '/api/admin/audit',
+} as const;
+
+const accountJson = (a: Account) => ({
+  id: a.id,
+  username: a.username,
+  role: a.role,
+  disabled: a.disabled,
+  createdAt: a.createdAt.toISOString(),
+  assignments: a.assignments,
+});
+
+const userIdParam = (req: Request): string => String(req.params.userId ?? '');
+
+export function authRoutes(deps: AppDeps): Router {
+  const audit = createAuditService(deps);
+  const auth = createAuthService({ ...deps, audit });
+  const authenticated = requireAuth(deps, auth);
+  const adminOnly = [authenticated, requireRole('admin')];
+  const ctx = (req: Request, by: Actor | null = null) => ({ by, reqId: requestId(req) });
+  const router = Router();
+
+  router.post(AUTH_PATHS.login, ...loginRateLimit(deps), async (req, res) => {
+    const body = parseOr422(loginBody, req.body);
+    const result = await auth.login(body.username, body.password, { reqId: requestId(req) });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ token: result.token, tokenType: 'Bearer', expiresAt: result.expiresAt.toISOString(), user: result.user });
+  });
+
+  router.post(AUTH_PATHS.logout, authenticated, async (req, res) => {
+    await auth.logout(actorOf(res), { reqId: requestId(req) });
+    res.status(204).end();
+  });
+
+  router.get(AUTH_PATHS.me, authenticated, async (_req, res) => {
+    const actor = actorOf(res);
+    const account = await getAccount(deps, actor.userId);
+    if (!account) throw new AppError('unauthenticated', 'account no longer exists');
+    res.json({
+      id: actor.userId,
+      username: account.username,
+      role: actor.role,
+      householdId: actor.householdId ?? null,
+      corridorIds: actor.corridorIds,
+      communityIds: actor.communityIds,
+      driverId: actor.driverId ?? null,
+    });
+  });
+
+  router.post(AUTH_PATHS.users, ...adminOnly, async (req, res) => {
+    const body = parseOr422(newAccountBody, req.body);
+    const account = await createAccount(deps, body, ctx(req, actorOf(res)));
+    res.status(201).location(AUTH_PATHS.user.replace(':userId', account.id)).json(accountJson(account));
+  });
+
+  router.get(AUTH_PATHS.user, ...adminOnly, async (req, res) => {
+    const account = await getAccount(deps, userIdParam(req));
+    if (!account) throw new AppError('not_found', 'account not found');
+    res.json(accountJson(account));
+  });
+
+  router.put(AUTH_PATHS.assignments, ...adminOnly, async (req, res) => {
+    const body = parseOr422(assignmentsBody, req.body);
+    res.json(accountJson(await setAssignments(deps, userIdParam(req), body, ctx(req, actorOf(res)))));
+  });
+
+  router.post(AUTH_PATHS.revokeSessions, ...adminOnly, async (req, res) => {
+    const userId = userIdParam(req);
+    if (!(await getAccount(deps, userId))) throw new AppError('not_found', 'account not found');
+    const revoked = await auth.revokeAllSessions(userId, actorOf(res), { reqId: requestId(req) });
+    res.json({ revoked });
+  });
+
+  router.get(AUTH_PATHS.audit, ...adminOnly, async (req, res) => {
+    const { after, ...filter } = parseOr422(auditQuery, req.query);
+    const items = await audit.list({ ...filter, ...(after ? { afterId: after } : {}) });
+    res.json({ items: items.map((r) => ({ ...r, at: r.at.toISOString() })) });
+  });
+
+  return router;
+}
