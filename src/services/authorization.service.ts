@@ -2,9 +2,9 @@
  * Object-level authorization for routes and sockets: load where the object sits, ask the pure
  * policy in domain/access.ts, record every refusal in the audit log, and throw.
  *
- * An object outside the caller's scope answers 404 'not_found', exactly like one that does not
- * exist, so ids cannot be probed for existence; a role that may not use a route at all answers
- * 403 'forbidden'. Both are audited as 'denied'.
+ * An object outside the caller's scope, or a route the caller's role may not use, answers 403
+ * 'forbidden'; an id that names nothing answers 404 'not_found' (as access-guard.ts does for the
+ * intake routes: ids are random UUIDs, so existence tells little). Both are audited as 'denied'.
  */
 import type { Kysely } from 'kysely';
 import {
@@ -56,7 +56,8 @@ export function accessFor(deps: AuthorizationDeps, actor: Actor, reqId: string |
   };
 
   const scoped = async (scope: HouseholdScope | undefined, action: string, type: string, id: string): Promise<HouseholdScope> => {
-    if (!scope || !canAccessHousehold(actor, scope)) throw await refuse(action, type, id, 'not_found');
+    if (!scope) throw await refuse(action, type, id, 'not_found');
+    if (!canAccessHousehold(actor, scope)) throw await refuse(action, type, id, 'forbidden');
     return scope;
   };
 
@@ -66,14 +67,17 @@ export function accessFor(deps: AuthorizationDeps, actor: Actor, reqId: string |
     need: async (id, action) => scoped(await needScope(deps.db, id), action, 'need', id),
     async corridor(id, action) {
       const scope = await corridorScope(deps.db, id);
-      if (!scope || !canAccessCorridor(actor, scope.corridorId, scope.communityId)) throw await refuse(action, 'corridor', id, 'not_found');
+      if (!scope) throw await refuse(action, 'corridor', id, 'not_found');
+      if (!canAccessCorridor(actor, scope.corridorId, scope.communityId)) throw await refuse(action, 'corridor', id, 'forbidden');
       return scope;
     },
     async community(id, action) {
-      if (!canAccessCommunity(actor, id) || !(await communityExists(deps.db, id))) throw await refuse(action, 'community', id, 'not_found');
+      if (!(await communityExists(deps.db, id))) throw await refuse(action, 'community', id, 'not_found');
+      if (!canAccessCommunity(actor, id)) throw await refuse(action, 'community', id, 'forbidden');
     },
     async driver(id, action) {
-      if (!canAccessDriver(actor, id) || !(await driverExists(deps.db, id))) throw await refuse(action, 'driver', id, 'not_found');
+      if (!(await driverExists(deps.db, id))) throw await refuse(action, 'driver', id, 'not_found');
+      if (!canAccessDriver(actor, id)) throw await refuse(action, 'driver', id, 'forbidden');
     },
     async role(roles, action, subjectType = 'route', subjectId = null) {
       if (!roles.includes(actor.role)) throw await refuse(action, subjectType, subjectId, 'forbidden');
