@@ -5,10 +5,12 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core';
 import * as m0002 from './0002_accounts';
+import * as m0003 from './0003_rounds';
 import * as m0004 from './0004_events';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_accounts': m0002,
+  '0003_rounds': m0003,
   '0004_events': m0004,
 };

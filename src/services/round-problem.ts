@@ -1,0 +1,140 @@
+/**
+ * Turns the needs and vehicles of one sub-problem into a routing Problem, and the engine's
+ * Solution back into trips, stops and bag manifests. Pure: the caller loads and stores.
+ *
+ * A stop is a corridor drop point: every need of a corridor travels on the same stop, and the
+ * bags go on to each door on foot. Medicine details are never read: a medicine need is one bag.
+ */
+import type { Amounts, Priority, Problem, Solution } from '../planning/model/problem.types';
+import type { PlanTrip, PlanUnserved } from '../store/round-plan.repository';
+
+export const DIMENSIONS = ['bags', 'kg', 'cylinders'] as const;
+
+export interface NeedForPlan {
+  id: string;
+  kind: string;
+  urgency: string;
+  corridorId: string;
+  members: number;
+  /** Non-medical quantities only (packages, meals, cylinders, kg, litres). */
+  quantity: number | null;
+  lat: number;
+  lon: number;
+}
+
+export interface VehicleForPlan {
+  id: string;
+  depotId: string;
+  depotLat: number;
+  depotLon: number;
+  capacity: Record<string, number>;
+  skills: string[];
+}
+
+/** Bags, kg and gas cylinders of one need. */
+export function demandOf(need: NeedForPlan): { bags: number; kg: number; cylinders: number } {
+  const q = need.quantity ?? 1;
+  switch (need.kind) {
+    case 'food_package': {
+      const packages = need.quantity ?? Math.max(1, Math.ceil(need.members / 3));
+      return { bags: packages, kg: 8 * packages, cylinders: 0 };
+    }
+    case 'boxed_meal': return { bags: Math.max(1, Math.ceil(q / 10)), kg: 0.5 * q, cylinders: 0 };
+    case 'rice': return { bags: Math.max(1, Math.ceil(q / 10)), kg: q, cylinders: 0 };
+    case 'oil': return { bags: 1, kg: q, cylinders: 0 };
+    case 'gas': return { bags: 0, kg: 15 * q, cylinders: q };
+    case 'medicine': return { bags: 1, kg: 0.5, cylinders: 0 };
+    default: return { bags: 1, kg: 1, cylinders: 0 };
+  }
+}
+
+export function priorityOf(need: Pick<NeedForPlan, 'kind' | 'urgency'>): Priority {
+  if (need.kind === 'medicine') return need.urgency === 'emergency' ? 0 : need.urgency === 'today' ? 1 : 2;
+  return need.kind === 'food_package' || need.kind === 'boxed_meal' ? 2 : 3;
+}
+
+/** Shift of every vehicle in seconds from the round's start: eight hours. */
+export const SHIFT_S = 8 * 3600;
+const UNLIMITED = 1e9;
+
+export interface BuiltProblem {
+  problem: Problem;
+  /** Needs on each stop (same index as problem.stops). */
+  stopNeeds: NeedForPlan[][];
+}
+
+export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): BuiltProblem {
+  const byCorridor = new Map<string, NeedForPlan[]>();
+  for (const n of needs) byCorridor.set(n.corridorId, [...(byCorridor.get(n.corridorId) ?? []), n]);
+  const depotIds = [...new Set(vehicles.map((v) => v.depotId))];
+  const points: { lat: number; lon: number }[] = depotIds.map((id) => {
+    const v = vehicles.find((x) => x.depotId === id)!;
+    return { lat: v.depotLat, lon: v.depotLon };
+  });
+  const stopNeeds: NeedForPlan[][] = [];
+  const stops = [...byCorridor.entries()].map(([corridorId, list]) => {
+    const total = { bags: 0, kg: 0, cylinders: 0 };
+    for (const n of list) {
+      const d = demandOf(n);
+      total.bags += d.bags; total.kg += d.kg; total.cylinders += d.cylinders;
+    }
+    // The corridor gate: the mean position of its households.
+    points.push({ lat: mean(list.map((n) => n.lat)), lon: mean(list.map((n) => n.lon)) });
+    stopNeeds.push(list);
+    return {
+      id: corridorId,
+      location: points.length - 1,
+      demand: [total.bags, total.kg, total.cylinders] as Amounts,
+      serviceTime: 120 + 15 * total.bags,
+      priority: Math.min(...list.map(priorityOf)) as Priority,
+    };
+  });
+  const problem: Problem = {
+    dimensions: DIMENSIONS,
+    depots: depotIds.map((id, i) => ({ id, location: i })),
+    stops,
+    vehicles: vehicles.map((v) => ({
+      id: v.id,
+      depot: depotIds.indexOf(v.depotId),
+      // A dimension the vehicle record does not state does not limit it.
+      capacity: DIMENSIONS.map((d) => v.capacity[d] ?? UNLIMITED),
+      shift: [0, SHIFT_S] as const,
+      skills: v.skills,
+    })),
+    travel: { kind: 'geo', points },
+  };
+  return { problem, stopNeeds };
+}
+
+/** Every bag of a need, with ids stable across retries (need id + ordinal). */
+export function bagsOf(need: NeedForPlan): { bagId: string; needId: string; item: string }[] {
+  const d = demandOf(need);
+  const count = Math.max(1, d.bags + d.cylinders);
+  return Array.from({ length: count }, (_, i) => ({ bagId: `${need.id}-${i + 1}`, needId: need.id, item: need.kind }));
+}
+
+export function toPlanPieces(built: BuiltProblem, vehicles: VehicleForPlan[], solution: Solution, subproblemId: string): { trips: PlanTrip[]; unserved: PlanUnserved[] } {
+  const trips: PlanTrip[] = solution.routes.map((r) => {
+    const v = vehicles[r.vehicle]!;
+    return {
+      id: `${subproblemId}-${v.id}-1`,
+      vehicleId: v.id,
+      depotId: v.depotId,
+      tripNo: 1,
+      subproblemId,
+      distanceM: r.distance,
+      durationS: r.duration,
+      stops: r.stops.map((s, i) => ({
+        corridorId: built.problem.stops[s]!.id,
+        plannedStartS: r.starts[i] ?? 0,
+        bags: built.stopNeeds[s]!.flatMap(bagsOf),
+      })),
+    };
+  });
+  const unserved: PlanUnserved[] = solution.unserved.flatMap((u) => built.stopNeeds[u.stop]!.map((n) => ({ needId: n.id, reason: u.reason })));
+  return { trips, unserved };
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}

@@ -1,0 +1,85 @@
+/**
+ * Solves one sub-problem of a round (the body of a `round.solve` child job). Runs in a sandboxed
+ * child process: the solve is CPU-bound and synchronous, and must not starve the lock renewals of
+ * the worker's event loop. Idempotent: a result already stored is kept, never solved twice.
+ */
+import { sql } from 'kysely';
+import { solve } from '../planning/solve';
+import type { Db } from '../store/db';
+import { getRound, getSubproblem, listSubproblems, roundDb, saveSubproblemResult, setRoundProgress } from '../store/round.repository';
+import { buildProblem, toPlanPieces, type NeedForPlan, type VehicleForPlan } from './round-problem';
+
+export interface SolveDeps {
+  db: Db;
+  /** Milliseconds clock for the time budget (performance.now in production). */
+  now: () => number;
+}
+
+export type SolveOutcome =
+  | { status: 'solved'; trips: number; unserved: number; stored: boolean }
+  | { status: 'skipped'; reason: 'round-not-planning' | 'already-solved' };
+
+export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
+  const rdb = roundDb(deps.db);
+  const round = await getRound(rdb, roundId);
+  if (!round) throw new MissingRecordError(`round ${roundId} does not exist`);
+  if (round.status !== 'planning') return { status: 'skipped', reason: 'round-not-planning' };
+  const sub = await getSubproblem(rdb, roundId, subproblemId);
+  if (!sub) throw new MissingRecordError(`sub-problem ${subproblemId} of round ${roundId} does not exist`);
+  if (sub.solved_at) return { status: 'skipped', reason: 'already-solved' };
+
+  const needs = await loadNeeds(deps.db, roundId, subproblemId);
+  const vehicles = await loadVehicles(deps.db, sub.vehicle_ids);
+  await onProgress(10);
+  const built = buildProblem(needs, vehicles);
+  let pieces;
+  if (vehicles.length === 0) {
+    pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
+  } else {
+    const solution = solve(built.problem, { timeLimitMs: round.time_limit_ms, now: deps.now, seed: round.seed });
+    pieces = toPlanPieces(built, vehicles, solution, subproblemId);
+  }
+  await onProgress(90);
+  const stored = await saveSubproblemResult(rdb, roundId, subproblemId, pieces);
+  const subs = await listSubproblems(rdb, roundId);
+  // The round's progress: the share of its sub-problems solved (the merge itself is quick).
+  await setRoundProgress(rdb, roundId, (95 * subs.filter((s) => s.solved_at).length) / Math.max(1, subs.length));
+  await onProgress(100);
+  return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored };
+}
+
+/** A record the job names is gone: retrying will not bring it back. */
+export class MissingRecordError extends Error {
+  override readonly name = 'MissingRecordError';
+}
+
+async function loadNeeds(db: Db, roundId: string, subproblemId: string): Promise<NeedForPlan[]> {
+  // Only non-medical quantities are read out of `details`; medicine details stay in the database.
+  const res = await sql<{ id: string; kind: string; urgency: string; corridor_id: string; members: number; quantity: number | null; lat: number; lon: number }>`
+    select n.id, n.kind, n.urgency, n.corridor_id, h.members, h.lat, h.lon,
+      case n.kind
+        when 'food_package' then (n.details->>'packages')::int
+        when 'boxed_meal' then (n.details->>'meals')::int
+        when 'gas' then (n.details->>'cylinders')::int
+        when 'rice' then (n.details->>'kg')::int
+        when 'oil' then (n.details->>'litres')::int
+        else null end as quantity
+    from round_needs rn join needs n on n.id = rn.need_id join households h on h.id = n.household_id
+    where rn.round_id = ${roundId} and rn.subproblem_id = ${subproblemId}
+    order by n.corridor_id, n.id`.execute(db);
+  return res.rows.map((r) => ({
+    id: r.id, kind: r.kind, urgency: r.urgency, corridorId: r.corridor_id, members: r.members,
+    quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon),
+  }));
+}
+
+async function loadVehicles(db: Db, ids: string[]): Promise<VehicleForPlan[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('vehicles as v').innerJoin('depots as d', 'd.id', 'v.depot_id')
+    .select(['v.id', 'v.depot_id', 'v.capacity', 'v.skills', 'd.lat', 'd.lon'])
+    .where('v.id', 'in', ids).orderBy('v.id').execute();
+  return rows.map((r) => ({
+    id: r.id, depotId: r.depot_id, depotLat: Number(r.lat), depotLon: Number(r.lon),
+    capacity: r.capacity, skills: r.skills,
+  }));
+}

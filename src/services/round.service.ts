@@ -1,0 +1,139 @@
+/**
+ * The round use cases: start (claim the area's accepted needs, cut them into sub-problems, queue a
+ * flow), merge (store the proposal once), approve, dispatch, fail. The database is the truth; the
+ * queue is a way to get work done, re-fillable from the database at any time (see reconcile).
+ */
+import { sql } from 'kysely';
+import { AppError, notFound } from '../shared/errors';
+import type { Db } from '../store/db';
+import type { Producers } from '../queue/producers';
+import {
+  createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, roundDb,
+  type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
+} from '../store/round.repository';
+import { planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
+import { decompose } from './round-decompose';
+
+export interface RoundDeps {
+  db: Db;
+  producers: Pick<Producers, 'ready' | 'addRoundFlow'>;
+  /** Solve budget per sub-problem when the request names none. */
+  defaultTimeLimitMs: number;
+}
+
+export interface StartRoundInput {
+  areaId: string;
+  kind: RoundKind;
+  actor: string;
+  timeLimitMs?: number;
+  seed?: number;
+}
+
+/**
+ * Starts (or returns) the open round of an area. Safe to call any number of times at once:
+ * the database admits one open round per area and kind, and the flow's job ids are fixed.
+ */
+export async function startRound(deps: RoundDeps, input: StartRoundInput): Promise<{ round: RoundRow; created: boolean }> {
+  // Refuse before writing anything while the queue is down: the caller retries later.
+  if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
+  const rdb = roundDb(deps.db);
+  const area = await rdb.selectFrom('areas').select(['id']).where('id', '=', input.areaId).executeTakeFirst();
+  if (!area) throw notFound('area');
+  const { round, created } = await createOrGetOpenRound(rdb, {
+    areaId: input.areaId, kind: input.kind, timeLimitMs: input.timeLimitMs ?? deps.defaultTimeLimitMs,
+    seed: input.seed ?? 1, createdBy: input.actor,
+  });
+  if (round.status === 'draft') await prepareRound(deps.db, round.id);
+  const current = (await getRound(rdb, round.id))!;
+  if (current.status === 'planning') await enqueueRound(deps, current.id);
+  return { round: current, created };
+}
+
+/** draft > planning: claims the needs and writes the sub-problems, in one transaction. */
+export async function prepareRound(db: Db, roundId: string): Promise<void> {
+  await roundDb(db).transaction().execute(async (trx) => {
+    const round = await trx.selectFrom('rounds').selectAll().where('id', '=', roundId).forUpdate().executeTakeFirst();
+    if (!round || round.status !== 'draft') return; // someone else prepared it
+    const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
+    const communities = [...new Set(needs.map((n) => n.community_id))];
+    const centroids = new Map<string, { lat: number; lon: number }>();
+    if (communities.length) {
+      const rows = await sql<{ community_id: string; lat: number; lon: number }>`
+        select community_id, avg(lat) as lat, avg(lon) as lon from households
+        where community_id in (${sql.join(communities)}) group by community_id`.execute(trx);
+      for (const r of rows.rows) centroids.set(r.community_id, { lat: Number(r.lat), lon: Number(r.lon) });
+    }
+    const vehicles = await trx.selectFrom('vehicles as v').innerJoin('depots as d', 'd.id', 'v.depot_id')
+      .select(['v.id', 'd.lat', 'd.lon']).where('v.active', '=', true).execute();
+    const drafts = decompose(
+      needs.map((n) => ({ id: n.id, communityId: n.community_id, corridorId: n.corridor_id })),
+      centroids,
+      vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon) })),
+    );
+    await insertSubproblems(trx, roundId, drafts.map((d) => ({ id: d.id, communityId: d.communityId, vehicleIds: d.vehicleIds, needIds: d.needIds })));
+    await trx.updateTable('rounds').set({ status: 'planning', progress: 0, updated_at: new Date() }).where('id', '=', roundId).execute();
+  });
+}
+
+/** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
+export async function enqueueRound(deps: Pick<RoundDeps, 'db' | 'producers'>, roundId: string): Promise<void> {
+  const subs = await listSubproblems(roundDb(deps.db), roundId);
+  // Solved sub-problems need no child: their result is already stored.
+  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id));
+}
+
+export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning';
+
+/** Body of the `round.merge` job: joins the sub-problem results and stores the proposal once. */
+export async function mergeRound(db: Db, roundId: string): Promise<MergeOutcome> {
+  const rdb = roundDb(db);
+  const round = await getRound(rdb, roundId);
+  if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
+  if (round.status !== 'planning') return round.status === 'failed' || round.status === 'draft' ? 'round-not-planning' : 'already-stored';
+  const subs = await listSubproblems(rdb, roundId);
+  const missing = subs.filter((s) => !s.solved_at).map((s) => s.id);
+  // Possible after Redis lost the children: the reconciler re-queues them, this job retries.
+  if (missing.length) throw new Error(`sub-problems not solved yet: ${missing.join(', ')}`);
+  const plan: Plan = { trips: [], unserved: [] };
+  for (const s of subs) {
+    const piece = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[] };
+    plan.trips.push(...piece.trips);
+    plan.unserved.push(...piece.unserved);
+  }
+  return (await storePlanOnce(db, roundId, plan, 'planner')) ? 'stored' : 'already-stored';
+}
+
+/** Marks a round failed (a child or the merge gave up); its needs go back to the pool. */
+export async function failRound(db: Db, roundId: string, reason: string): Promise<boolean> {
+  return moveRound(roundDb(db), roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) });
+}
+
+export async function approveRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {
+  await transition(db, roundId, 'proposed', 'approved', { approvedBy: actor });
+  return (await getRound(roundDb(db), roundId))!;
+}
+
+/** approved > dispatched: the bags are loaded; the round's needs are out for delivery. */
+export async function dispatchRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {
+  await planDb(db).transaction().execute(async (trx) => {
+    const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
+    if (!round) throw notFound('round');
+    if (round.status !== 'approved') throw invalid(round.status, 'dispatched');
+    const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
+    await moveNeeds(trx as unknown as RoundDb, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
+    await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
+    await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();
+  });
+  return (await getRound(roundDb(db), roundId))!;
+}
+
+async function transition(db: Db, roundId: string, from: RoundStatus, to: RoundStatus, patch: { approvedBy?: string } = {}): Promise<void> {
+  if (await moveRound(roundDb(db), roundId, [from], to, patch)) return;
+  const round = await getRound(roundDb(db), roundId);
+  if (!round) throw notFound('round');
+  throw invalid(round.status, to);
+}
+
+function invalid(from: RoundStatus, to: RoundStatus): AppError {
+  return new AppError('invalid_transition', `a round that is ${from} cannot become ${to}`, { details: { from, to } });
+}

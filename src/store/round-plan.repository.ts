@@ -1,0 +1,157 @@
+/**
+ * The stored plan of a round: trips per vehicle, stops in order, the bags on each stop, and the
+ * needs left unserved with a reason. Written once, in one transaction, guarded by the round's
+ * status (planning > proposed) and by unique keys, so a retried merge stores nothing twice.
+ */
+import { sql, type Generated, type Kysely } from 'kysely';
+import type { CoreTables } from './schema';
+import { moveNeeds, roundDb, type RoundDb, type RoundTables } from './round.repository';
+import type { Db } from './db';
+
+export interface RoundTripsTable {
+  round_id: string;
+  id: string;
+  vehicle_id: string;
+  depot_id: string;
+  trip_no: number;
+  subproblem_id: string;
+  distance_m: number;
+  duration_s: number;
+}
+export interface RoundStopsTable {
+  id: Generated<string>;
+  round_id: string;
+  trip_id: string;
+  seq: number;
+  corridor_id: string;
+  planned_start_s: number;
+  status: Generated<'pending' | 'loaded' | 'delivered' | 'failed'>;
+  urgent: Generated<boolean>;
+}
+export interface RoundBagsTable {
+  round_id: string;
+  bag_id: string;
+  stop_id: string;
+  need_id: string;
+  item: string;
+}
+export interface RoundUnservedTable {
+  round_id: string;
+  need_id: string;
+  reason: string;
+}
+export type PlanTables = RoundTables & {
+  round_trips: RoundTripsTable;
+  round_stops: RoundStopsTable;
+  round_bags: RoundBagsTable;
+  round_unserved: RoundUnservedTable;
+};
+export type PlanDb = Kysely<CoreTables & PlanTables>;
+export const planDb = (db: Db | RoundDb): PlanDb => roundDb(db as Db).withTables<PlanTables>();
+
+/** The plan as services build and read it. */
+export interface PlanBag { bagId: string; needId: string; item: string }
+export interface PlanStop { corridorId: string; plannedStartS: number; bags: PlanBag[]; status?: string; urgent?: boolean }
+export interface PlanTrip {
+  id: string;
+  vehicleId: string;
+  depotId: string;
+  tripNo: number;
+  subproblemId: string;
+  distanceM: number;
+  durationS: number;
+  stops: PlanStop[];
+}
+export interface PlanUnserved { needId: string; reason: string }
+export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }
+
+/**
+ * Stores the plan and moves the round to proposed and its served needs to planned, all or nothing.
+ * Returns false (and writes nothing) when the round is no longer being planned: the plan exists.
+ */
+export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: string): Promise<boolean> {
+  return planDb(db).transaction().execute(async (trx) => {
+    // The row lock serialises two merges of the same round (a stalled job and its retry).
+    const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
+    if (!round || round.status !== 'planning') return false;
+    for (const trip of plan.trips) await insertTrip(trx, roundId, trip);
+    if (plan.unserved.length) {
+      await trx.insertInto('round_unserved')
+        .values(plan.unserved.map((u) => ({ round_id: roundId, need_id: u.needId, reason: u.reason })))
+        .execute();
+    }
+    const served = [...new Set(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))))];
+    // A wider transaction type than moveNeeds asks for: same database, more tables.
+    await moveNeeds(trx as unknown as RoundDb, served, 'accepted', 'planned', actor, `round ${roundId}`);
+    await trx.updateTable('rounds').set({ status: 'proposed', progress: 100, updated_at: new Date() }).where('id', '=', roundId).execute();
+    return true;
+  });
+}
+
+export async function insertTrip(trx: PlanDb, roundId: string, trip: PlanTrip): Promise<void> {
+  await trx.insertInto('round_trips').values({
+    round_id: roundId, id: trip.id, vehicle_id: trip.vehicleId, depot_id: trip.depotId, trip_no: trip.tripNo,
+    subproblem_id: trip.subproblemId, distance_m: trip.distanceM, duration_s: trip.durationS,
+  }).execute();
+  for (const [seq, stop] of trip.stops.entries()) {
+    const row = await trx.insertInto('round_stops').values({
+      round_id: roundId, trip_id: trip.id, seq, corridor_id: stop.corridorId, planned_start_s: stop.plannedStartS, urgent: stop.urgent ?? false,
+    }).returning('id').executeTakeFirstOrThrow();
+    if (stop.bags.length) {
+      await trx.insertInto('round_bags')
+        .values(stop.bags.map((b) => ({ round_id: roundId, bag_id: b.bagId, stop_id: row.id, need_id: b.needId, item: b.item })))
+        .execute();
+    }
+  }
+}
+
+/** Reads a stored plan back, trips in id order and stops in visiting order. */
+export async function readPlan(db: Db | PlanDb, roundId: string): Promise<Plan> {
+  const pdb = planDb(db as Db);
+  const trips = await pdb.selectFrom('round_trips').selectAll().where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').execute();
+  const stops = await pdb.selectFrom('round_stops').selectAll().where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
+  const bags = await pdb.selectFrom('round_bags').selectAll().where('round_id', '=', roundId).orderBy('bag_id').execute();
+  const unserved = await pdb.selectFrom('round_unserved').selectAll().where('round_id', '=', roundId).orderBy('need_id').execute();
+  const bagsByStop = new Map<string, PlanBag[]>();
+  for (const b of bags) {
+    const list = bagsByStop.get(b.stop_id) ?? [];
+    list.push({ bagId: b.bag_id, needId: b.need_id, item: b.item });
+    bagsByStop.set(b.stop_id, list);
+  }
+  const stopsByTrip = new Map<string, PlanStop[]>();
+  for (const s of stops) {
+    const list = stopsByTrip.get(s.trip_id) ?? [];
+    list.push({ corridorId: s.corridor_id, plannedStartS: s.planned_start_s, bags: bagsByStop.get(s.id) ?? [], status: s.status, urgent: s.urgent });
+    stopsByTrip.set(s.trip_id, list);
+  }
+  return {
+    trips: trips.map((t) => ({
+      id: t.id, vehicleId: t.vehicle_id, depotId: t.depot_id, tripNo: t.trip_no, subproblemId: t.subproblem_id,
+      distanceM: t.distance_m, durationS: t.duration_s, stops: stopsByTrip.get(t.id) ?? [],
+    })),
+    unserved: unserved.map((u) => ({ needId: u.need_id, reason: u.reason })),
+  };
+}
+
+export interface LoadingLine { depotId: string; item: string; bags: number }
+
+/** What each depot loads for a round: bags per item, from the manifest. */
+export async function loadingList(db: Db | PlanDb, roundId: string): Promise<LoadingLine[]> {
+  const res = await sql<{ depot_id: string; item: string; bags: string }>`
+    select t.depot_id, b.item, count(*) as bags
+    from round_bags b join round_stops s on s.id = b.stop_id join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
+    where b.round_id = ${roundId}
+    group by t.depot_id, b.item order by t.depot_id, b.item`.execute(db as Db);
+  return res.rows.map((r) => ({ depotId: r.depot_id, item: r.item, bags: Number(r.bags) }));
+}
+
+/** Counts stored rows of a round's plan (tests assert "stored exactly once" with it). */
+export async function planCounts(db: Db, roundId: string): Promise<{ trips: number; stops: number; bags: number; unserved: number }> {
+  const res = await sql<{ trips: string; stops: string; bags: string; unserved: string }>`
+    select (select count(*) from round_trips where round_id = ${roundId}) as trips,
+           (select count(*) from round_stops where round_id = ${roundId}) as stops,
+           (select count(*) from round_bags where round_id = ${roundId}) as bags,
+           (select count(*) from round_unserved where round_id = ${roundId}) as unserved`.execute(db);
+  const r = res.rows[0]!;
+  return { trips: Number(r.trips), stops: Number(r.stops), bags: Number(r.bags), unserved: Number(r.unserved) };
+}

@@ -1,0 +1,216 @@
+/**
+ * Rounds, their sub-problems and the needs they claim. Plain objects in, plain objects out;
+ * every write is safe to repeat (a retried job or a double click changes nothing the second time).
+ */
+import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
+import { canTransition, type NeedStatus } from '../domain/need-status';
+import type { CoreTables } from './schema';
+import type { Db } from './db';
+
+type Json<T> = ColumnType<T, string, string>;
+type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type RoundStatus = 'draft' | 'planning' | 'proposed' | 'approved' | 'dispatched' | 'in_progress' | 'completed' | 'failed';
+export type RoundKind = 'food' | 'medicine' | 'mixed';
+export const OPEN_ROUND_STATUSES: readonly RoundStatus[] = ['draft', 'planning', 'proposed', 'approved'];
+
+export interface RoundsTable {
+  id: Generated<string>;
+  area_id: string;
+  kind: RoundKind;
+  status: RoundStatus;
+  progress: Generated<number>;
+  time_limit_ms: number;
+  seed: Generated<number>;
+  failure_reason: string | null;
+  created_by: string;
+  approved_by: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+export interface RoundSubproblemsTable {
+  round_id: string;
+  id: string;
+  community_id: string | null;
+  vehicle_ids: Json<string[]>;
+  progress: Generated<number>;
+  result: Json<unknown> | null;
+  solved_at: Date | null;
+}
+export interface RoundNeedsTable {
+  round_id: string;
+  need_id: string;
+  subproblem_id: string;
+}
+
+export type RoundTables = {
+  rounds: RoundsTable;
+  round_subproblems: RoundSubproblemsTable;
+  round_needs: RoundNeedsTable;
+};
+export type RoundDb = Kysely<CoreTables & RoundTables>;
+export type RoundRow = Selectable<RoundsTable>;
+export type SubproblemRow = Selectable<RoundSubproblemsTable>;
+
+export const roundDb = (db: Db | Kysely<CoreTables>): RoundDb => db.withTables<RoundTables>();
+
+export interface NewRound {
+  areaId: string;
+  kind: RoundKind;
+  timeLimitMs: number;
+  seed: number;
+  createdBy: string;
+}
+
+/** Creates the open round of an area and kind, or returns the one that already exists. */
+export async function createOrGetOpenRound(db: RoundDb, input: NewRound): Promise<{ round: RoundRow; created: boolean }> {
+  const inserted = await db
+    .insertInto('rounds')
+    .values({
+      area_id: input.areaId, kind: input.kind, status: 'draft', time_limit_ms: input.timeLimitMs,
+      seed: input.seed, failure_reason: null, created_by: input.createdBy, approved_by: null,
+    })
+    // The partial unique index decides under concurrency; the loser reads the winner's row.
+    .onConflict((oc) => oc.columns(['area_id', 'kind']).where('status', 'in', OPEN_ROUND_STATUSES).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { round: inserted, created: true };
+  const existing = await db
+    .selectFrom('rounds').selectAll()
+    .where('area_id', '=', input.areaId).where('kind', '=', input.kind).where('status', 'in', OPEN_ROUND_STATUSES)
+    .executeTakeFirst();
+  if (!existing) throw new Error('open round vanished between insert and read'); // closed in between: caller retries
+  return { round: existing, created: false };
+}
+
+export async function getRound(db: RoundDb, id: string): Promise<RoundRow | undefined> {
+  return db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Moves a round only from one of `from`; returns false when it was elsewhere (someone else moved it). */
+export async function moveRound(db: RoundDb, id: string, from: readonly RoundStatus[], to: RoundStatus, patch: { failureReason?: string; approvedBy?: string; progress?: number } = {}): Promise<boolean> {
+  const res = await db
+    .updateTable('rounds')
+    .set({
+      status: to, updated_at: new Date(),
+      ...(patch.failureReason !== undefined ? { failure_reason: patch.failureReason } : {}),
+      ...(patch.approvedBy !== undefined ? { approved_by: patch.approvedBy } : {}),
+      ...(patch.progress !== undefined ? { progress: patch.progress } : {}),
+    })
+    .where('id', '=', id).where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function setRoundProgress(db: RoundDb, id: string, progress: number): Promise<void> {
+  // Never backwards: progress messages of retried children can arrive late.
+  await db.updateTable('rounds').set({ progress: Math.round(progress), updated_at: new Date() })
+    .where('id', '=', id).where('status', '=', 'planning').where('progress', '<', Math.round(progress)).execute();
+}
+
+export async function roundsIn(db: RoundDb, statuses: readonly RoundStatus[]): Promise<RoundRow[]> {
+  return db.selectFrom('rounds').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
+}
+
+export const NEED_KINDS_OF_ROUND: Record<RoundKind, readonly string[]> = {
+  food: ['food_package', 'boxed_meal', 'rice', 'oil', 'gas'],
+  medicine: ['medicine'],
+  mixed: ['food_package', 'boxed_meal', 'rice', 'oil', 'gas', 'medicine'],
+};
+
+export interface ClaimableNeed {
+  id: string;
+  community_id: string;
+  corridor_id: string;
+}
+
+/**
+ * Locks the accepted needs of an area (and of every area below it) that no round being planned
+ * owns yet. Runs inside the round's creating transaction; `skip locked` lets overlapping rounds split them.
+ */
+export async function lockClaimableNeeds(trx: RoundDb, areaId: string, kind: RoundKind): Promise<ClaimableNeed[]> {
+  const res = await sql<ClaimableNeed>`
+    with recursive sub as (
+      select id from areas where id = ${areaId}
+      union all select a.id from areas a join sub on a.parent_id = sub.id
+    )
+    select n.id, n.community_id, n.corridor_id from needs n
+    where n.status = 'accepted'
+      and n.kind in (${sql.join(NEED_KINDS_OF_ROUND[kind])})
+      and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))
+      and not exists (
+        select 1 from round_needs rn join rounds r on r.id = rn.round_id
+        where rn.need_id = n.id and r.status in ('draft', 'planning')
+      )
+    order by n.community_id, n.corridor_id, n.id
+    for update of n skip locked`.execute(trx);
+  return res.rows;
+}
+
+export interface NewSubproblem {
+  id: string;
+  communityId: string | null;
+  vehicleIds: string[];
+  needIds: string[];
+}
+
+export async function insertSubproblems(trx: RoundDb, roundId: string, subs: NewSubproblem[]): Promise<void> {
+  if (subs.length === 0) return;
+  await trx.insertInto('round_subproblems')
+    .values(subs.map((s) => ({ round_id: roundId, id: s.id, community_id: s.communityId, vehicle_ids: JSON.stringify(s.vehicleIds), result: null, solved_at: null })))
+    .onConflict((oc) => oc.doNothing()).execute();
+  const links = subs.flatMap((s) => s.needIds.map((needId) => ({ round_id: roundId, need_id: needId, subproblem_id: s.id })));
+  for (let i = 0; i < links.length; i += 5000) {
+    await trx.insertInto('round_needs').values(links.slice(i, i + 5000)).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
+export async function listSubproblems(db: RoundDb, roundId: string): Promise<SubproblemRow[]> {
+  return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId).orderBy('id').execute();
+}
+
+export async function getSubproblem(db: RoundDb, roundId: string, id: string): Promise<SubproblemRow | undefined> {
+  return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function subproblemNeedIds(db: RoundDb, roundId: string, subproblemId: string): Promise<string[]> {
+  const rows = await db.selectFrom('round_needs').select('need_id').where('round_id', '=', roundId).where('subproblem_id', '=', subproblemId).orderBy('need_id').execute();
+  return rows.map((r) => r.need_id);
+}
+
+/** Stores a sub-problem's result once: a retried solve finds it already there and keeps the first. */
+export async function saveSubproblemResult(db: RoundDb, roundId: string, id: string, result: unknown): Promise<boolean> {
+  const res = await db.updateTable('round_subproblems')
+    .set({ result: JSON.stringify(result), solved_at: new Date(), progress: 100 })
+    .where('round_id', '=', roundId).where('id', '=', id).where('solved_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function setSubproblemProgress(db: RoundDb, roundId: string, id: string, progress: number): Promise<void> {
+  await db.updateTable('round_subproblems').set({ progress: Math.round(progress) })
+    .where('round_id', '=', roundId).where('id', '=', id).where('solved_at', 'is', null).execute();
+}
+
+/**
+ * Moves needs along the status machine and appends their history, skipping any need that is no
+ * longer in `from` (so a repeated call writes nothing twice). Returns the ids that moved.
+ */
+export async function moveNeeds(trx: RoundDb, needIds: readonly string[], from: NeedStatus, to: NeedStatus, actor: string, note: string | null): Promise<string[]> {
+  if (!canTransition(from, to)) throw new Error(`need status ${from} > ${to} is not allowed`);
+  const moved: string[] = [];
+  for (let i = 0; i < needIds.length; i += 5000) {
+    const ids = needIds.slice(i, i + 5000);
+    if (ids.length === 0) continue;
+    const rows = await trx.updateTable('needs').set({ status: to, updated_at: new Date() })
+      .where('id', 'in', ids).where('status', '=', from).returning('id').execute();
+    moved.push(...rows.map((r) => r.id));
+  }
+  for (let i = 0; i < moved.length; i += 5000) {
+    const ids = moved.slice(i, i + 5000);
+    await trx.insertInto('need_status_history')
+      .values(ids.map((id) => ({ need_id: id, from_status: from, to_status: to, note, actor })))
+      .execute();
+  }
+  return moved;
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/db';
+import { dropSchema } from '../../src/store/db';
+import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { planCounts, readPlan, loadingList } from '../../src/store/round-plan.repository';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
+import { solveSubproblem } from '../../src/services/round-solve.service';
+import { needStatusCounts, openTestDatabase, seedDistrict, type District } from './round.fixtures';
+
+let database: Database;
+let district: District;
+const flows: { roundId: string; subs: string[] }[] = [];
+const producers = { ready: () => true, addRoundFlow: async (roundId: string, subs: string[]) => void flows.push({ roundId, subs }) };
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_service');
+  district = await seedDistrict(database, { communities: 3, corridorsPerCommunity: 6, householdsPerCorridor: 5, vehicles: 6 });
+});
+afterAll(async () => {
+  await dropSchema(database);
+  await database.close();
+});
+
+describe('round lifecycle (services, no queue)', () => {
+  it('plans every accepted need once: stored plan, needs planned, then out for delivery', async () => {
+    const deps = { db: database.db, producers, defaultTimeLimitMs: 200 };
+    const { round, created } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'dispatcher-1' });
+    expect(created).toBe(true);
+    expect(round.status).toBe('planning');
+    const subs = await listSubproblems(roundDb(database.db), round.id);
+    expect(subs.map((s) => s.id)).toEqual(['sp1', 'sp2', 'sp3']);
+    expect(flows.at(-1)).toEqual({ roundId: round.id, subs: ['sp1', 'sp2', 'sp3'] });
+
+    const again = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'dispatcher-2' });
+    expect(again).toMatchObject({ created: false, round: { id: round.id } });
+
+    const now = () => performance.now();
+    for (const s of subs) expect((await solveSubproblem({ db: database.db, now }, round.id, s.id)).status).toBe('solved');
+    expect(await solveSubproblem({ db: database.db, now }, round.id, 'sp1')).toEqual({ status: 'skipped', reason: 'already-solved' });
+    expect(await mergeRound(database.db, round.id)).toBe('stored');
+    expect(await mergeRound(database.db, round.id)).toBe('already-stored');
+
+    const plan = await readPlan(database.db, round.id);
+    const bagNeeds = plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId)));
+    const served = new Set(bagNeeds);
+    const unserved = new Set(plan.unserved.map((u) => u.needId));
+    expect(served.size + unserved.size).toBe(district.needIds.length);
+    for (const id of district.needIds) expect(served.has(id) !== unserved.has(id)).toBe(true);
+    const counts = await planCounts(database.db, round.id);
+    expect(counts.bags).toBe(bagNeeds.length);
+    expect((await loadingList(database.db, round.id)).reduce((a, l) => a + l.bags, 0)).toBe(counts.bags);
+    expect(await needStatusCounts(database, [...served])).toEqual({ planned: served.size });
+    expect((await getRound(roundDb(database.db), round.id))?.progress).toBe(100);
+
+    await approveRound(database.db, round.id, 'dispatcher-1');
+    const dispatched = await dispatchRound(database.db, round.id, 'dispatcher-1');
+    expect(dispatched.status).toBe('dispatched');
+    expect(await needStatusCounts(database, [...served])).toEqual({ out_for_delivery: served.size });
+    await expect(approveRound(database.db, round.id, 'x')).rejects.toMatchObject({ code: 'invalid_transition' });
+  });
+});

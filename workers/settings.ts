@@ -1,0 +1,53 @@
+/**
+ * Settings of the worker processes, read from the environment once at start-up (next to the
+ * service-wide Config). A bad value stops the process naming the variable.
+ */
+import { z } from 'zod';
+import { QUEUE, type QueueName } from '../src/contracts/jobs';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const queueNames = Object.values(QUEUE) as [QueueName, ...QueueName[]];
+
+export const workerSettingsSchema = z.object({
+  /** Key prefix of every queue. Default `cordon`; tests give each file its own. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('cordon'),
+  /** Queues this process serves, comma separated. Default: all of them. */
+  WORKER_QUEUES: z
+    .string()
+    .transform((s) => s.split(',').map((q) => q.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(queueNames)).min(1))
+    .optional(),
+  /** Sub-problems solved at once by this process (one sandboxed child each). Default 1: one per core and process. */
+  WORKER_SOLVE_CONCURRENCY: int(1, 64).default(1),
+  /** Ms a job lock lives without renewal; a dead worker's job is retaken after it. Default 30000. */
+  WORKER_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
+  /** Ms between stalled-job checks. Default 30000; tests use ~1000. */
+  WORKER_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
+  /** Times a job may stall (its worker died) before it fails. Default 3. */
+  WORKER_MAX_STALLED: int(0, 100).default(3),
+  /** Run even when Redis' maxmemory-policy is not `noeviction` (jobs may then vanish). Default off. */
+  WORKER_ALLOW_EVICTION: bool.default(false),
+  /** Ms between reconciler runs (0 disables the repeatable job; it still runs at start-up). Default 60000. */
+  RECONCILE_EVERY_MS: int(0, 86_400_000).default(60_000),
+  /** Ms between outbox polls. Default 250. */
+  OUTBOX_POLL_MS: int(10, 60_000).default(250),
+  /** Solve time budget per sub-problem in ms, unless the round sets one. Default 10000. */
+  SOLVE_TIME_LIMIT_MS: int(50, 3_600_000).default(10_000),
+});
+
+export type WorkerSettings = Readonly<z.infer<typeof workerSettingsSchema> & { WORKER_QUEUES: QueueName[] }>;
+
+export function loadWorkerSettings(env: Record<string, string | undefined>): WorkerSettings {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(workerSettingsSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = workerSettingsSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid worker configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze({ ...parsed.data, WORKER_QUEUES: parsed.data.WORKER_QUEUES ?? queueNames });
+}
