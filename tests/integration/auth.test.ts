@@ -1,0 +1,177 @@
+/**
+ * Sessions against the real PostgreSQL: login, logout and revocation hold from the very next
+ * request, expiry (idle, sliding), no user enumeration, everything audited, tokens stored hashed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { ManualClock } from '../../src/shared/clock';
+import { hashSessionToken } from '../../src/services/auth-secrets';
+import { createAuditService } from '../../src/services/audit.service';
+import { PASSWORD, startWorld, type World } from './auth.fixture';
+
+let w: World;
+const clock = new ManualClock('2026-11-23T08:00:00Z');
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  w = await startWorld('auth', { clock, env: { SESSION_TTL_HOURS: '12' } });
+});
+afterAll(async () => w?.close());
+
+const audit = () => createAuditService(w.deps);
+const me = (token: string | null) => w.request('GET', '/api/auth/me', { token });
+
+describe('login and sessions', () => {
+  it('login gives a bearer token that /me accepts, showing role and assignments', async () => {
+    const res = await w.request('POST', '/api/auth/login', { body: { username: w.users.coordinator.username, password: PASSWORD } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { token: string; tokenType: string; user: { id: string; role: string } };
+    expect(body.tokenType).toBe('Bearer');
+    expect(body.user).toEqual({ id: w.users.coordinator.id, role: 'coordinator' });
+    const who = await me(body.token);
+    expect(who.status).toBe(200);
+    expect(await who.json()).toMatchObject({ id: w.users.coordinator.id, role: 'coordinator', corridorIds: [w.grid.c1], communityIds: [], householdId: null });
+  });
+
+  it('usernames match case-insensitively', async () => {
+    const res = await w.request('POST', '/api/auth/login', { body: { username: w.users.admin.username.toUpperCase(), password: PASSWORD } });
+    expect(res.status).toBe(200);
+  });
+
+  it('the token is stored only as its SHA-256', async () => {
+    const token = await w.login('resident');
+    const rows = await sql<{ token_hash: string }>`select token_hash from sessions`.execute(w.database.db);
+    const hashes = rows.rows.map((r) => r.token_hash);
+    expect(hashes).toContain(hashSessionToken(token));
+    expect(hashes).not.toContain(token);
+  });
+
+  it('missing, malformed and unknown tokens get 401 problem documents', async () => {
+    for (const token of [null, 'not-a-token', 'x'.repeat(500)]) {
+      const res = await me(token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    const wrongScheme = await w.request('GET', '/api/auth/me', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    expect(wrongScheme.status).toBe(401);
+  });
+
+  it('logout revokes the session at once; other sessions of the user live on', async () => {
+    const a = await w.login('dispatcher');
+    const b = await w.login('dispatcher');
+    expect((await me(a)).status).toBe(200);
+    expect((await w.request('POST', '/api/auth/logout', { token: a })).status).toBe(204);
+    expect((await me(a)).status).toBe(401);
+    expect((await w.request('POST', '/api/auth/logout', { token: a })).status).toBe(401);
+    expect((await me(b)).status).toBe(200);
+    const rows = await audit().list({ actorId: w.users.dispatcher.id, action: 'auth.logout' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.outcome).toBe('allowed');
+  });
+
+  it("an admin's revocation ends every session of the user on the next request, and is audited", async () => {
+    const t1 = await w.login('community_staff');
+    const t2 = await w.login('community_staff');
+    const admin = await w.login('admin');
+    const res = await w.request('POST', `/api/admin/users/${w.users.community_staff.id}/revoke-sessions`, { token: admin });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { revoked: number }).revoked).toBeGreaterThanOrEqual(2);
+    expect((await me(t1)).status).toBe(401);
+    expect((await me(t2)).status).toBe(401);
+    expect(await audit().list({ action: 'user.sessions.revoke', subjectId: w.users.community_staff.id })).toHaveLength(1);
+    // A fresh login works again.
+    expect((await me(await w.login('community_staff'))).status).toBe(200);
+  });
+
+  it('a session expires after the idle lifetime, and use slides it forward', async () => {
+    const token = await w.login('driver');
+    clock.advance(11 * HOUR);
+    expect((await me(token)).status).toBe(200); // used: now valid until +12 h from here
+    clock.advance(11 * HOUR);
+    expect((await me(token)).status).toBe(200);
+    clock.advance(12 * HOUR + 1000);
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it('an assignment change shows on the very next request of a live session', async () => {
+    const token = await w.login('coordinator');
+    const admin = await w.login('admin');
+    const put = await w.request('PUT', `/api/admin/users/${w.users.coordinator.id}/assignments`, { token: admin, body: { corridorIds: [w.grid.c2] } });
+    expect(put.status).toBe(200);
+    expect(await (await me(token)).json()).toMatchObject({ corridorIds: [w.grid.c2] });
+    await w.request('PUT', `/api/admin/users/${w.users.coordinator.id}/assignments`, { token: admin, body: { corridorIds: [w.grid.c1] } });
+  });
+});
+
+describe('refused logins', () => {
+  it('wrong password and unknown user get the same answer, and both are audited as denied', async () => {
+    const wrong = await w.request('POST', '/api/auth/login', { body: { username: w.users.admin.username, password: 'not the password' } });
+    const unknown = await w.request('POST', '/api/auth/login', { body: { username: 'nobody.at.all', password: 'not the password' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const strip = (b: Record<string, unknown>) => {
+      const { instance: _i, requestId: _r, ...rest } = b;
+      return rest;
+    };
+    expect(strip((await wrong.json()) as Record<string, unknown>)).toEqual(strip((await unknown.json()) as Record<string, unknown>));
+    const denied = await audit().list({ action: 'auth.login', outcome: 'denied' });
+    expect(denied.some((r) => r.subjectType === 'user' && r.subjectId === w.users.admin.id && r.actorId === null)).toBe(true);
+    expect(denied.some((r) => r.subjectType === 'username' && r.subjectId === 'nobody.at.all')).toBe(true);
+  });
+
+  it('bad login bodies get 422 naming the field, without echoing values', async () => {
+    const res = await w.request('POST', '/api/auth/login', { body: { username: w.users.admin.username, password: 12345, extra: 'secret-value' } });
+    expect([400, 422]).toContain(res.status);
+    const text = await res.text();
+    expect(text).toContain('password');
+    expect(text).not.toContain('secret-value');
+  });
+});
+
+describe('accounts', () => {
+  it('an admin creates accounts with the assignments of their role only', async () => {
+    const admin = await w.login('admin');
+    const ok = await w.request('POST', '/api/admin/users', {
+      token: admin,
+      body: { username: 'staff.two', password: 'long enough password', role: 'community_staff', assignments: { communityIds: [w.grid.m2] } },
+    });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ role: 'community_staff', assignments: { communityIds: [w.grid.m2], corridorIds: [] } });
+
+    const wrongKind = await w.request('POST', '/api/admin/users', {
+      token: admin,
+      body: { username: 'res.two', password: 'long enough password', role: 'resident', assignments: { corridorIds: [w.grid.c1] } },
+    });
+    expect(wrongKind.status).toBe(422);
+    const notACorridor = await w.request('POST', '/api/admin/users', {
+      token: admin,
+      body: { username: 'coord.two', password: 'long enough password', role: 'coordinator', assignments: { corridorIds: [w.grid.m1] } },
+    });
+    expect(notACorridor.status).toBe(422);
+    const taken = await w.request('POST', '/api/admin/users', {
+      token: admin,
+      body: { username: 'STAFF.two', password: 'long enough password', role: 'dispatcher' },
+    });
+    expect(taken.status).toBe(409);
+    const created = await audit().list({ action: 'user.create', actorId: w.users.admin.id });
+    expect(created).toHaveLength(1);
+  });
+
+  it('non-admins are refused account management with 403, audited', async () => {
+    const token = await w.login('dispatcher');
+    const res = await w.request('POST', '/api/admin/users', { token, body: { username: 'x.y', password: 'long enough password', role: 'admin' } });
+    expect(res.status).toBe(403);
+    const denied = await audit().list({ actorId: w.users.dispatcher.id, outcome: 'denied' });
+    expect(denied.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('audit log', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE at the database', async () => {
+    await expect(sql`update audit_log set action = 'x'`.execute(w.database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(w.database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_log`.execute(w.database.db)).rejects.toThrow(/append-only/);
+  });
+});
