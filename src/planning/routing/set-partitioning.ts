@@ -86,5 +86,6 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
   if (!check.ok) return fallback(lp.status, 'error', `solver selection rejected: ${check.why}`);
   if (incumbent && check.cost >= incumbent.cost - 1e-9) return fallback(lp.status, 'incumbent');
   const status = lp.status === 'optimal' ? 'optimal' : 'feasible';
-  return { status, routes, cost: check.cost, improved: incumbent !== null, solverStatus: lp.status, stats: stats() };
+  const rejected = incumbentCheck && !incumbentCheck.ok ? { detail: `incumbent rejected: ${incumbentCheck.why}` } : {};
+  return { status, routes, cost: check.cost, improved: incumbent !== null, solverStatus: lp.status, stats: stats(), ...rejected };
 }
