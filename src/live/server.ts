@@ -39,8 +39,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): Live {
 
   io.use(authenticateSocket(deps));
   io.on('connection', (socket) => {
-    // The session room is how revocation finds this socket (recovered sockets are already in it: no harm).
-    void socket.join(`session:${socket.data.sessionId}`);
+    // Session and user rooms are how revocation finds this socket (recovered sockets are already in them: no harm).
+    void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.actor.userId}`]);
     registerScopeHandlers(socket, deps);
     registerDriverHandlers(socket, deps);
   });

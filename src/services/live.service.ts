@@ -33,6 +33,8 @@ export interface LivePublisher {
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
   disconnectSession(sessionId: string): Promise<void>;
+  /** Disconnects every socket of every session of a user (all their sessions revoked). */
+  disconnectUser(userId: string): Promise<void>;
 }
 
 export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
@@ -62,6 +64,7 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
       return envelopes;
     },
     disconnectSession: (sessionId) => deps.stream.disconnect([`session:${sessionId}`]),
+    disconnectUser: (userId) => deps.stream.disconnect([`user:${userId}`]),
   };
 }
 

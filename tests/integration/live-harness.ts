@@ -4,12 +4,13 @@
  * port 0, and clients that record every envelope they receive.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Socket as TcpSocket } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { Envelope, Scope } from '../../src/contracts/events';
 import type { LiveClientEvents, LiveServerEvents } from '../../src/contracts/event-socket';
+import { SequenceTracker } from '../../src/contracts/event-sequence';
 import type { Role } from '../../src/domain/access';
 import { attachLive, type Live } from '../../src/live/server';
 import type { LiveOptions } from '../../src/live/types';
@@ -50,7 +51,9 @@ export interface LiveFixture {
   startServer(options?: LiveOptions): Promise<{ url: string; live: Live; http: HttpServer }>;
   /** Creates an account with assignments and logs it in; returns its session token. */
   login(role: Role, assignments?: Partial<UserAssignments>): Promise<string>;
-  connect(url: string, token: string): Promise<LiveClient>;
+  /** Logs the same user in again: a second session. */
+  relogin(token: string): Promise<string>;
+  connect(url: string, token: string, options?: { reconnection?: boolean }): Promise<LiveClient>;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,32 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A TCP proxy in front of a server whose connections can be cut, as a mobile network drops them:
+ * neither side closes cleanly, both just see the transport go.
+ */
+export async function flakyProxy(targetUrl: string): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
+  const target = new URL(targetUrl);
+  const open = new Set<TcpSocket>();
+  const proxy = createTcpServer((inbound) => {
+    const outbound = tcpConnect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      open.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => open.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    cut: () => {
+      for (const s of open) s.destroy();
+    },
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -98,6 +127,7 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
   const clients: LiveClient[] = [];
   const stream = createLiveStream(redis, { streamName: `${prefix}:stream` });
   let users = 0;
+  const usernames = new Map<string, string>();
 
   return {
     prefix,
@@ -126,10 +156,17 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
     async login(role, assignments = {}) {
       const username = `u${++users}-${role}`;
       await createAccount({ db: database.db }, { username, password: 'correct horse battery', role, assignments }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+      const { token } = await auth.login(username, 'correct horse battery');
+      usernames.set(token, username);
+      return token;
+    },
+    async relogin(token) {
+      const username = usernames.get(token);
+      if (!username) throw new Error('unknown token');
       return (await auth.login(username, 'correct horse battery')).token;
     },
-    async connect(url, token) {
-      const socket = connectClient(url, { transports: ['websocket'], auth: { token }, reconnectionDelay: 50, reconnectionDelayMax: 200 }) as LiveClient;
+    async connect(url, token, options = {}) {
+      const socket = connectClient(url, { transports: ['websocket'], auth: { token }, reconnectionDelay: 50, reconnectionDelayMax: 200, ...options }) as LiveClient;
       socket.received = [];
       socket.on('event', (envelope) => socket.received.push(envelope));
       clients.push(socket);
@@ -171,4 +208,39 @@ export async function waitUntilServing(publisher: LivePublisher, client: LiveCli
     await publisher.publish([probeScope], { type: 'round.progress', roundId: 'probe', percent: 0, stage: 'queued' });
     await sleep(100);
   }
+}
+
+/**
+ * The client side of the protocol, as the web app does it: apply each scope's envelopes exactly once
+ * in seq order (SequenceTracker); on a gap, `resume` from the last applied seq. Returns what was applied.
+ */
+export function followScope(client: LiveClient, target: Scope, startSeq: number): { applied: Envelope[] } {
+  const tracker = new SequenceTracker();
+  tracker.reset(target, startSeq);
+  const applied: Envelope[] = [];
+  let resuming = false;
+  let gapWhileResuming = false;
+
+  const offer = (e: Envelope): 'apply' | 'duplicate' | 'gap' => {
+    const verdict = tracker.offer(e);
+    if (verdict === 'apply') applied.push(e);
+    return verdict;
+  };
+  const fill = async (): Promise<void> => {
+    resuming = true;
+    do {
+      gapWhileResuming = false;
+      const answer = await request(client, 'resume', { scope: target, sinceSeq: tracker.lastSeq(target) });
+      if (!answer.ok) throw new Error(`resume refused: ${answer.error}`);
+      for (const e of answer.events) offer(e);
+    } while (gapWhileResuming);
+    resuming = false;
+  };
+  client.on('event', (e) => {
+    if (e.scope !== target) return;
+    if (offer(e) !== 'gap') return;
+    if (resuming) gapWhileResuming = true;
+    else void fill();
+  });
+  return { applied };
 }
