@@ -104,3 +104,20 @@ export function identityOf(input: NeedInput): string {
     }
   }
 }
+
+/** Detail fields that are medical: shown only to roles allowed to read them (and each read audited). */
+const MEDICAL_FIELDS: Partial<Record<NeedKind, readonly string[]>> = {
+  medicine: ['drug', 'strength', 'prescriptionRef', 'notes'],
+  medical_pass: ['reason', 'hospital', 'notes'],
+};
+
+export function hasMedicalDetails(kind: NeedKind): boolean {
+  return MEDICAL_FIELDS[kind] !== undefined;
+}
+
+/** The details with medical fields removed (quantities, dates and handling flags stay: planning needs them). */
+export function withoutMedicalDetails(kind: NeedKind, details: Record<string, unknown>): Record<string, unknown> {
+  const hidden = MEDICAL_FIELDS[kind];
+  if (!hidden) return details;
+  return Object.fromEntries(Object.entries(details).filter(([k]) => !hidden.includes(k)));
+}

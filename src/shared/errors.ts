@@ -27,6 +27,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface FieldError {
   path: (string | number)[];
   message: string;
+  /** Where the field is: the body (default), a path parameter, the query string or a header. */
+  in?: 'body' | 'path' | 'query' | 'header';
 }
 
 /** Per-row report entry of a refused CSV import. */

@@ -1,0 +1,62 @@
+/**
+ * The one error handler: AppError, zod errors, body-parser failures (too large, malformed JSON,
+ * bad charset) and anything unexpected all become `application/problem+json` (RFC 9457).
+ * Field errors name the field and the rule broken, never the value sent (it may be medical).
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { ZodError } from 'zod';
+import { AppError, type ErrorCode } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { fieldErrors } from './validate';
+
+/** Failures of express.json / express.text, by their `type`. */
+const BODY_PARSER_CODES: Record<string, { code: ErrorCode; detail: string }> = {
+  'entity.too.large': { code: 'payload_too_large', detail: 'the request body is larger than allowed' },
+  'entity.parse.failed': { code: 'malformed', detail: 'the request body is not valid JSON' },
+  'entity.verify.failed': { code: 'malformed', detail: 'the request body could not be verified' },
+  'encoding.unsupported': { code: 'unsupported_media_type', detail: 'unsupported content encoding' },
+  'charset.unsupported': { code: 'unsupported_media_type', detail: 'unsupported charset' },
+  'request.aborted': { code: 'malformed', detail: 'the request was aborted' },
+  'request.size.invalid': { code: 'malformed', detail: 'the request size did not match its Content-Length' },
+  'stream.encoding.set': { code: 'internal', detail: 'internal error' },
+  'parameters.too.many': { code: 'payload_too_large', detail: 'too many parameters' },
+};
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return new AppError('validation', 'invalid request', { cause: err, errors: fieldErrors(err) });
+  const type = typeof err === 'object' && err !== null && 'type' in err ? String(err.type) : undefined;
+  const known = type ? BODY_PARSER_CODES[type] : undefined;
+  if (known) return new AppError(known.code, known.detail, { cause: err });
+  return new AppError('internal', 'internal error', { cause: err });
+}
+
+export function sendProblem(req: Request, res: Response, error: AppError): void {
+  const body: Record<string, unknown> = {
+    type: `/problems/${error.code}`,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    instance: req.originalUrl.split('?')[0],
+    // Extension member: the machine-readable code behind `type`.
+    code: error.code,
+  };
+  if (error.errors?.length) body.errors = error.errors;
+  if (error.details) Object.assign(body, error.details);
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const error = toAppError(err);
+    const log = (req as Request & { log?: Logger }).log ?? logger;
+    if (error.status >= 500) log.error({ err: error.cause ?? error }, 'request failed');
+    sendProblem(req, res, error);
+  };
+}
+
+/** Unknown routes answer a problem document too. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(req, res, new AppError('not_found', `no route for ${req.method} ${req.path}`));
+};

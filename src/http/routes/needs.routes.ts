@@ -1,0 +1,51 @@
+/** Needs intake: submit, list, read and cancel needs of a household. */
+import { Router, type RequestHandler, type Response } from 'express';
+import { cancelNeedBody, createNeedBody, householdParams, needParams } from '../../contracts/intake.contract';
+import type { WriteResult } from '../../services/idempotency';
+import { submitNeed, type IntakeDeps } from '../../services/intake.service';
+import { cancelNeed, getNeed, listHouseholdNeeds } from '../../services/needs-read.service';
+import { actorOf, requestId } from '../auth';
+import { idempotencyOf } from '../idempotency-key';
+import { jsonBody, pathParams } from '../validate';
+
+export const NEEDS_PATHS = {
+  householdNeeds: '/api/households/:householdId/needs',
+  need: '/api/needs/:needId',
+  cancel: '/api/needs/:needId/cancel',
+} as const;
+
+export function sendWrite(res: Response, result: WriteResult<unknown>): void {
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(result.status).json(result.body);
+}
+
+export function needsRoutes(svc: IntakeDeps, authenticated: RequestHandler, intakeLimit: RequestHandler): Router {
+  const router = Router();
+
+  router.post(NEEDS_PATHS.householdNeeds, authenticated, intakeLimit, async (req, res) => {
+    const { householdId } = pathParams(req, householdParams);
+    const input = jsonBody(req, createNeedBody);
+    const ctx = { reqId: requestId(req) ?? undefined, idempotency: idempotencyOf(req, req.body) };
+    sendWrite(res, await submitNeed(svc, actorOf(res), householdId, input, ctx));
+  });
+
+  router.get(NEEDS_PATHS.householdNeeds, authenticated, async (req, res) => {
+    const { householdId } = pathParams(req, householdParams);
+    res.json({ needs: await listHouseholdNeeds(svc, actorOf(res), householdId, requestId(req) ?? undefined) });
+  });
+
+  router.get(NEEDS_PATHS.need, authenticated, async (req, res) => {
+    const { needId } = pathParams(req, needParams);
+    res.json(await getNeed(svc, actorOf(res), needId, requestId(req) ?? undefined));
+  });
+
+  router.post(NEEDS_PATHS.cancel, authenticated, async (req, res) => {
+    const { needId } = pathParams(req, needParams);
+    // An empty body is fine here: the reason is optional.
+    const body = req.body === undefined ? {} : jsonBody(req, cancelNeedBody);
+    const ctx = { reqId: requestId(req) ?? undefined, idempotency: idempotencyOf(req, body) };
+    sendWrite(res, await cancelNeed(svc, actorOf(res), needId, body.reason, ctx));
+  });
+
+  return router;
+}

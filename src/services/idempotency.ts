@@ -1,0 +1,46 @@
+/**
+ * Runs a write once per (actor, Idempotency-Key): the key is claimed, the work done and the
+ * response stored in ONE transaction. A retry, sequential or concurrent (it waits on the key's
+ * unique index until the first commits), gets the first response; the same key with another
+ * request body is refused. A failed attempt rolls back its key with everything else.
+ */
+import type { Kysely } from 'kysely';
+import { AppError } from '../shared/errors';
+import { claimKey, findKey, saveResponse } from '../store/idempotency.repository';
+import type { CoreTables } from '../store/schema';
+
+export interface Idempotency {
+  key: string;
+  /** Hash of method, path and canonical body: what makes two requests "the same". */
+  requestHash: string;
+}
+
+export interface WriteResult<B> {
+  status: number;
+  body: B;
+  /** True when this is the stored response of an earlier request with the same key. */
+  replayed?: boolean;
+}
+
+export async function runIdempotent<B>(
+  db: Kysely<CoreTables>,
+  actorId: string,
+  idem: Idempotency | undefined,
+  work: (trx: Kysely<CoreTables>) => Promise<WriteResult<B>>,
+): Promise<WriteResult<B>> {
+  return db.transaction().execute(async (trx) => {
+    if (idem && !(await claimKey(trx, actorId, idem.key, idem.requestHash))) {
+      const stored = await findKey(trx, actorId, idem.key);
+      if (!stored || stored.statusCode === null) throw new AppError('idempotency_in_progress');
+      if (stored.requestHash !== idem.requestHash) {
+        throw new AppError('idempotency_mismatch', 'this Idempotency-Key was used for a different request', {
+          errors: [{ path: ['Idempotency-Key'], message: 'already used with a different request body or path' }],
+        });
+      }
+      return { status: stored.statusCode, body: stored.body as B, replayed: true };
+    }
+    const result = await work(trx);
+    if (idem) await saveResponse(trx, actorId, idem.key, result.status, result.body);
+    return result;
+  });
+}

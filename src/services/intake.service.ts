@@ -1,0 +1,90 @@
+/**
+ * Needs intake: a valid need is accepted at once (submitted > accepted), together with its
+ * history, audit row and outbox event, in one transaction. A submission repeating an open need
+ * of the same household is merged into it (and says so); a retried request replays its first response.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SubmitNeedResponse } from '../contracts/intake.contract';
+import type { Actor } from '../domain/access';
+import type { Household } from '../domain/household';
+import type { Need, NeedInput } from '../domain/need';
+import { mergeNeed, prepareNeed, type PreparedNeed } from '../domain/need-intake';
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import { findHousehold } from '../store/grid.repository';
+import { applyMerge, findOpenIdenticalForUpdate, insertAcceptedNeed } from '../store/need.repository';
+import type { CoreTables } from '../store/schema';
+import { guardHousehold } from './access-guard';
+import type { AuditService } from './audit.service';
+import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
+import { needView } from './need-view';
+
+export interface IntakeDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  audit: AuditService | undefined;
+}
+
+export interface RequestContext {
+  reqId?: string | undefined;
+  idempotency?: Idempotency | undefined;
+}
+
+export type SubmitResult = WriteResult<SubmitNeedResponse>;
+
+/** Outbox topics of an accepted need (job names of src/contracts/jobs.ts; payload: the need id). */
+export function topicsFor(urgency: Need['urgency']): string[] {
+  return urgency === 'emergency' ? ['need.accepted', 'need.urgent'] : ['need.accepted'];
+}
+
+export async function loadHousehold(db: Kysely<CoreTables>, id: string): Promise<Household> {
+  const household = await findHousehold(db, id);
+  if (!household) throw new AppError('not_found', 'household not found');
+  return household;
+}
+
+/** Accepts a prepared need or merges it into the identical open one, inside `trx`. */
+export async function acceptOrMerge(deps: IntakeDeps, trx: Kysely<CoreTables>, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<{ need: Need; merged: boolean }> {
+  const at = deps.clock.now();
+  // The open identical need may close between our failed insert and our lookup: try again then.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const need: Need = {
+      id: randomUUID(),
+      householdId: household.id,
+      corridorId: household.corridorId,
+      communityId: household.communityId,
+      kind: prepared.kind,
+      details: prepared.details,
+      status: 'accepted',
+      urgency: prepared.urgency,
+      priority: prepared.priority,
+      cycle: prepared.cycle,
+      failureReason: null,
+      createdBy: actor.userId,
+      createdAt: at,
+      updatedAt: at,
+    };
+    if (await insertAcceptedNeed(trx, { ...need, identityKey: prepared.identityKey, at }, topicsFor(need.urgency))) {
+      await deps.audit?.record({ actor, action: 'need.create', subjectType: 'need', subjectId: need.id, outcome: 'allowed', reqId: reqId ?? null }, trx);
+      return { need, merged: false };
+    }
+    const existing = await findOpenIdenticalForUpdate(trx, household.id, prepared.kind, prepared.identityKey);
+    if (!existing) continue;
+    const m = mergeNeed(existing, prepared);
+    const merged = await applyMerge(trx, existing, { ...m, note: `merged duplicate submission from ${actor.role} ${actor.userId}`, actor: actor.userId, at });
+    await deps.audit?.record({ actor, action: 'need.merge', subjectType: 'need', subjectId: merged.id, outcome: 'allowed', reqId: reqId ?? null }, trx);
+    return { need: merged, merged: true };
+  }
+  throw new AppError('conflict', 'the household’s needs changed while this one was submitted; retry');
+}
+
+export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: string, input: NeedInput, ctx: RequestContext): Promise<SubmitResult> {
+  const household = await loadHousehold(deps.db, householdId);
+  await guardHousehold({ audit: deps.audit, reqId: ctx.reqId }, actor, { householdId, corridorId: household.corridorId, communityId: household.communityId }, 'need.create');
+  const prepared = prepareNeed(input, household, deps.clock.now());
+  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
+    const { need, merged } = await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId);
+    return { status: merged ? 200 : 201, body: { need: needView(actor, need), merged } };
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * Idempotency keys: the first request with a key stores its response in the same transaction
+ * as its effect, so a retry (even a concurrent one, which waits on the key's unique index)
+ * finds either nothing (first one rolled back) or the finished response.
+ */
+import type { Kysely } from 'kysely';
+import type { CoreTables } from './schema';
+
+type Executor = Kysely<CoreTables>;
+
+export interface StoredResponse {
+  requestHash: string;
+  statusCode: number | null;
+  body: unknown;
+}
+
+/** Takes the key for this request; false when another request already holds it. */
+export async function claimKey(db: Executor, actor: string, key: string, requestHash: string): Promise<boolean> {
+  const rows = await db
+    .insertInto('idempotency_keys')
+    .values({ actor, key, request_hash: requestHash })
+    .onConflict((oc) => oc.columns(['actor', 'key']).doNothing())
+    .returning('key')
+    .execute();
+  return rows.length === 1;
+}
+
+export async function saveResponse(db: Executor, actor: string, key: string, statusCode: number, body: unknown): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response: JSON.stringify(body) })
+    .where('actor', '=', actor)
+    .where('key', '=', key)
+    .execute();
+}
+
+export async function findKey(db: Executor, actor: string, key: string): Promise<StoredResponse | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('actor', '=', actor)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row && { requestHash: row.request_hash, statusCode: row.status_code, body: row.response };
+}

@@ -1,0 +1,180 @@
+/**
+ * Needs and their status history. The accepting insert is one statement (need, its two history
+ * rows and its outbox event), so the hot intake path costs a single round trip.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Need, NeedKind, StatusChange, Urgency } from '../domain/need';
+import { OPEN_STATUSES, type NeedStatus } from '../domain/need-status';
+import type { CoreTables, NeedsTable, NeedStatusHistoryTable } from './schema';
+
+type Executor = Kysely<CoreTables>;
+
+export interface NewNeed {
+  id: string;
+  householdId: string;
+  corridorId: string;
+  communityId: string;
+  kind: NeedKind;
+  identityKey: string;
+  details: Record<string, unknown>;
+  urgency: Urgency;
+  priority: number;
+  cycle: string | null;
+  createdBy: string;
+  at: Date;
+}
+
+export interface OutboxEvent {
+  topic: string;
+  payload: Record<string, unknown>;
+}
+
+export function toNeed(row: Selectable<NeedsTable>): Need {
+  return {
+    id: row.id,
+    householdId: row.household_id,
+    corridorId: row.corridor_id,
+    communityId: row.community_id,
+    kind: row.kind as NeedKind,
+    details: row.details,
+    status: row.status as NeedStatus,
+    urgency: row.urgency as Urgency,
+    priority: row.priority,
+    cycle: row.cycle,
+    failureReason: row.failure_reason,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toChange(row: Selectable<NeedStatusHistoryTable>): StatusChange {
+  return { from: row.from_status as NeedStatus | null, to: row.to_status as NeedStatus, note: row.note, actor: row.actor, at: row.at };
+}
+
+/**
+ * Inserts a need already accepted (submitted > accepted in its history) with one outbox event per topic.
+ * Returns false, writing nothing, when the household already holds an identical open need.
+ */
+export async function insertAcceptedNeed(db: Executor, n: NewNeed, topics: readonly string[]): Promise<boolean> {
+  const result = await db
+    .with('n', (qb) =>
+      qb
+        .insertInto('needs')
+        .values({
+          id: n.id,
+          household_id: n.householdId,
+          corridor_id: n.corridorId,
+          community_id: n.communityId,
+          kind: n.kind,
+          identity_key: n.identityKey,
+          details: JSON.stringify(n.details),
+          status: 'accepted',
+          urgency: n.urgency,
+          priority: n.priority,
+          cycle: n.cycle,
+          created_by: n.createdBy,
+          created_at: n.at,
+          updated_at: n.at,
+        })
+        .onConflict((oc) => oc.columns(['household_id', 'kind', 'identity_key']).where('status', 'in', OPEN_STATUSES).doNothing())
+        .returning('id'),
+    )
+    .with('h', (qb) =>
+      qb.insertInto('need_status_history').columns(['need_id', 'from_status', 'to_status', 'actor', 'at']).expression(
+        sql`select n.id, v.f, v.t, ${n.createdBy}, ${n.at}::timestamptz from n cross join (values (null::text, 'submitted'), ('submitted', 'accepted')) as v(f, t)`,
+      ),
+    )
+    .with('o', (qb) =>
+      // One event per topic, each carrying the need id only (job payloads never hold medical details).
+      qb.insertInto('outbox').columns(['topic', 'payload']).expression(
+        sql`select t, jsonb_build_object('needId', n.id::text) from n cross join unnest(${topics}::text[]) as t`,
+      ),
+    )
+    .selectFrom('n')
+    .select('id')
+    .execute();
+  return result.length === 1;
+}
+
+/** The open need a duplicate repeats, locked until the transaction ends. */
+export async function findOpenIdenticalForUpdate(db: Executor, householdId: string, kind: NeedKind, identityKey: string): Promise<Need | undefined> {
+  const row = await db
+    .selectFrom('needs')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .where('kind', '=', kind)
+    .where('identity_key', '=', identityKey)
+    .where('status', 'in', OPEN_STATUSES)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && toNeed(row);
+}
+
+export interface MergeUpdate {
+  details: Record<string, unknown>;
+  urgency: Urgency;
+  priority: number;
+  note: string;
+  actor: string;
+  at: Date;
+}
+
+/** Folds a duplicate into an open need, noting it in the history (status unchanged). */
+export async function applyMerge(db: Executor, need: Need, m: MergeUpdate): Promise<Need> {
+  const row = await db
+    .updateTable('needs')
+    .set({ details: JSON.stringify(m.details), urgency: m.urgency, priority: m.priority, updated_at: m.at })
+    .where('id', '=', need.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await db.insertInto('need_status_history').values({ need_id: need.id, from_status: need.status, to_status: need.status, note: m.note, actor: m.actor, at: m.at }).execute();
+  return toNeed(row);
+}
+
+export interface StatusUpdate {
+  from: NeedStatus;
+  to: NeedStatus;
+  note: string | null;
+  failureReason?: string | null;
+  actor: string;
+  at: Date;
+}
+
+/** Moves a need from `from` to `to`; returns undefined when it is no longer in `from` (lost a race). */
+export async function updateStatus(db: Executor, id: string, u: StatusUpdate): Promise<Need | undefined> {
+  const row = await db
+    .updateTable('needs')
+    .set({ status: u.to, updated_at: u.at, ...(u.failureReason === undefined ? {} : { failure_reason: u.failureReason }) })
+    .where('id', '=', id)
+    .where('status', '=', u.from)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await db.insertInto('need_status_history').values({ need_id: id, from_status: u.from, to_status: u.to, note: u.note, actor: u.actor, at: u.at }).execute();
+  return toNeed(row);
+}
+
+export async function findNeed(db: Executor, id: string): Promise<Need | undefined> {
+  const row = await db.selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toNeed(row);
+}
+
+export async function findNeedsOfHousehold(db: Executor, householdId: string, limit = 200): Promise<Need[]> {
+  const rows = await db.selectFrom('needs').selectAll().where('household_id', '=', householdId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map(toNeed);
+}
+
+/** Status histories of several needs, oldest change first, grouped by need id. */
+export async function findHistories(db: Executor, needIds: string[]): Promise<Map<string, StatusChange[]>> {
+  const out = new Map<string, StatusChange[]>(needIds.map((id) => [id, []]));
+  if (needIds.length === 0) return out;
+  const rows = await db.selectFrom('need_status_history').selectAll().where('need_id', 'in', needIds).orderBy('id').execute();
+  for (const row of rows) out.get(row.need_id)?.push(toChange(row));
+  return out;
+}
+
+export async function insertOutbox(db: Executor, events: OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.insertInto('outbox').values(events.map((e) => ({ topic: e.topic, payload: JSON.stringify(e.payload) }))).execute();
+}
