@@ -18,7 +18,9 @@ export const NEED_STATUSES = ['submitted', 'accepted', 'planned', 'out_for_deliv
 export const ROUND_STAGES = ['queued', 'allocating', 'routing', 'improving', 'validating', 'merging', 'proposed', 'failed'] as const;
 /** Why a stop was not served: a closed list, so no free text (which could be medical) travels. */
 export const STOP_FAILURE_REASONS = ['no_answer', 'access_blocked', 'refused', 'address_not_found', 'vehicle_issue', 'out_of_time', 'other'] as const;
-export const PASS_STATES = ['requested', 'approved', 'rejected', 'issued', 'used', 'revoked', 'expired'] as const;
+export const PASS_STATES = ['requested', 'approved', 'rejected', 'issued', 'used', 'revoked', 'expired', 'overdue', 'returned'] as const;
+/** What an alert is about: ids only, staff open the record (with an audited read) for the rest. */
+export const ALERT_KINDS = ['pass_overdue', 'emergency_accepted', 'emergency_trip_assigned', 'emergency_unserved'] as const;
 
 export const needStatusChanged = z.strictObject({
   type: z.literal('need.status_changed'),
@@ -95,6 +97,16 @@ export const medicalPassState = z.strictObject({
   validUntil: isoTime.nullable(),
 });
 
+/** Something staff must act on now: an overdue pass, an emergency case (dispatch and community scopes). */
+export const alertRaised = z.strictObject({
+  type: z.literal('alert.raised'),
+  kind: z.enum(ALERT_KINDS),
+  subjectId: id,
+  householdId: id,
+  communityId: id,
+  at: isoTime,
+});
+
 export const stockAlert = z.strictObject({
   type: z.literal('stock.alert'),
   depotId: id,
@@ -115,6 +127,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   stopDelivered,
   stopFailed,
   medicalPassState,
+  alertRaised,
   stockAlert,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
