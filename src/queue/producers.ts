@@ -22,6 +22,8 @@ export interface ProducerOptions {
 export interface Producers {
   /** Adds one job; `id` is its deterministic job id (see `jobId`). */
   add<N extends JobName>(name: N, data: JobData<N>, opts: { id: string; delayMs?: number }): Promise<void>;
+  /** Adds many jobs in one round trip per queue (the outbox relay). */
+  addBulk(jobs: { name: JobName; data: unknown; id: string }[]): Promise<void>;
   /** Adds a round flow: a merge parent over one solve child per sub-problem, atomically. */
   addRoundFlow(roundId: string, subProblemIds: string[]): Promise<void>;
   /** Creates or updates a repeatable job (same scheduler id: updated, never doubled). */
@@ -77,6 +79,16 @@ export function createProducers(options: ProducerOptions): Producers {
       const payload = validated(name, data);
       const jobOptions: JobsOptions = { jobId: opts.id, ...(opts.delayMs ? { delay: opts.delayMs } : {}) };
       await guarded(name, () => queue(JOBS[name].queue).add(name, payload, jobOptions));
+    },
+    async addBulk(jobs) {
+      const byQueue = new Map<QueueName, { name: JobName; data: unknown; opts: JobsOptions }[]>();
+      for (const j of jobs) {
+        const q = JOBS[j.name].queue;
+        const list = byQueue.get(q) ?? [];
+        list.push({ name: j.name, data: JOBS[j.name].schema.parse(j.data), opts: { jobId: j.id } });
+        byQueue.set(q, list);
+      }
+      await guarded('bulk', () => Promise.all([...byQueue].map(([q, list]) => queue(q).addBulk(list))));
     },
     async addRoundFlow(roundId, subProblemIds) {
       const children = subProblemIds.map((subProblemId) => ({

@@ -3,6 +3,7 @@
  * (`maxRetriesPerRequest: null`, as BullMQ requires); producers run inside API requests and must
  * fail fast instead (`enableOfflineQueue: false`), so the API answers 503 rather than hanging.
  */
+import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export type RedisRole = 'worker' | 'producer';
@@ -15,8 +16,9 @@ export function redisOptions(role: RedisRole): RedisOptions {
 }
 
 /** Connection options handed to a BullMQ Worker (it opens its own blocking connection from these). */
-export function workerConnection(url: string): RedisOptions & { url: string } {
-  return { url, ...redisOptions('worker') };
+export function workerConnection(url: string): ConnectionOptions {
+  const { retryStrategy } = redisOptions('worker');
+  return { url, maxRetriesPerRequest: null, retryStrategy: (times: number) => retryStrategy?.(times) ?? 1000 };
 }
 
 /** A shared producer connection for Queues and the FlowProducer of one process. */

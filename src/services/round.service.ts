@@ -76,7 +76,7 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
-export async function enqueueRound(deps: Pick<RoundDeps, 'db' | 'producers'>, roundId: string): Promise<void> {
+export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string): Promise<void> {
   const subs = await listSubproblems(roundDb(deps.db), roundId);
   // Solved sub-problems need no child: their result is already stored.
   await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id));

@@ -80,3 +80,32 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
   } while (cursor !== '0');
   r.disconnect();
 }
+
+export interface WorkerProcess {
+  proc: ChildProcess;
+  /** Every log line so far (pino JSON). */
+  lines: string[];
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves with the exit code (or signal) once the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `workers/main.ts` as its own process (one node process, TypeScript through tsx). */
+export function spawnWorkers(env: Record<string, string>): WorkerProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
+  proc.stdout?.on('data', collect);
+  proc.stderr?.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    proc,
+    lines,
+    exited,
+    waitForLog: (pattern, timeoutMs = 20_000) => until(() => lines.some((l) => pattern.test(l)), timeoutMs),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The reconciler: makes the queue hold again whatever the database says is owed, so a flushed or
+ * replaced Redis loses nothing. Runs at worker start-up and as a repeatable job. Everything it
+ * adds has a fixed job id, so running it while the work is still queued changes nothing.
+ */
+import type { Producers } from '../queue/producers';
+import type { Logger } from '../shared/logger';
+import type { Db } from '../store/db';
+import { roundDb, roundsIn } from '../store/round.repository';
+import { enqueueRound, prepareRound } from './round.service';
+import { requeueUrgentNeeds } from './urgent.service';
+
+export interface ReconcileDeps {
+  db: Db;
+  producers: Pick<Producers, 'addRoundFlow' | 'add'>;
+  logger: Logger;
+}
+
+export interface ReconcileReport {
+  draftsPrepared: number;
+  roundsRequeued: number;
+  urgentRequeued: number;
+}
+
+export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
+  const rdb = roundDb(deps.db);
+  // A draft outlives its request only if that request died between creating and preparing it.
+  const drafts = await roundsIn(rdb, ['draft']);
+  for (const r of drafts) await prepareRound(deps.db, r.id);
+  const planning = await roundsIn(rdb, ['planning']);
+  for (const r of planning) await enqueueRound(deps, r.id);
+  const urgentRequeued = await requeueUrgentNeeds(deps);
+  const report = { draftsPrepared: drafts.length, roundsRequeued: planning.length, urgentRequeued };
+  deps.logger.info(report, 'reconciled queue with database');
+  return report;
+}

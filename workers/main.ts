@@ -1,0 +1,44 @@
+/**
+ * `npm run workers`: the BullMQ workers of one process. Add processes (on this machine or others,
+ * same REDIS_URL and DATABASE_URL) to spread the sub-problems of every round.
+ * SIGTERM/SIGINT: stop taking jobs, let the active ones finish, close, exit 0.
+ */
+import { loadConfig } from '../config/config';
+import { createLogger } from '../src/shared/logger';
+import { startWorkerRuntime } from './runtime';
+import { loadWorkerSettings } from './settings';
+
+const config = loadConfig(process.env);
+const settings = loadWorkerSettings(process.env);
+const logger = createLogger({ level: config.LOG_LEVEL, base: { proc: 'workers' } });
+
+if (!config.DATABASE_URL) {
+  // Embedded PGlite is one connection in one process; workers and their sandboxed children need PostgreSQL.
+  logger.fatal('workers need PostgreSQL: set DATABASE_URL (embedded PGlite serves a single process only)');
+  process.exit(1);
+}
+
+let runtime: Awaited<ReturnType<typeof startWorkerRuntime>>;
+try {
+  runtime = await startWorkerRuntime(config, settings, logger);
+} catch (err) {
+  logger.fatal({ err }, 'workers could not start');
+  process.exit(1);
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing active jobs');
+  try {
+    await runtime.close();
+    logger.info('workers stopped cleanly');
+    process.exit(0);
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

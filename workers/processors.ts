@@ -1,0 +1,68 @@
+/**
+ * In-process processors: each parses its payload against the shared contract and calls a service,
+ * as a route does. A payload that breaks its contract can never succeed: it fails at once, without
+ * retries (UnrecoverableError); any other error is retried with backoff.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import { JOBS, isJobName, parseJob, type JobData, type JobName, type QueueName } from '../src/contracts/jobs';
+import type { Producers } from '../src/queue/producers';
+import type { Logger } from '../src/shared/logger';
+import type { Db } from '../src/store/db';
+import { reconcile } from '../src/services/reconcile.service';
+import { mergeRound, startRound } from '../src/services/round.service';
+import { insertUrgentNeed } from '../src/services/urgent.service';
+
+export interface ProcessorDeps {
+  db: Db;
+  producers: Producers;
+  logger: Logger;
+  defaultTimeLimitMs: number;
+}
+
+/** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
+export function parsePayload<N extends JobName>(queue: QueueName, job: Pick<Job, 'name' | 'data'>): { name: N; data: JobData<N> } {
+  if (!isJobName(job.name) || JOBS[job.name].queue !== queue) throw new UnrecoverableError(`unknown job "${job.name}" on queue ${queue}`);
+  const parsed = parseJob(job.name, job.data);
+  if (!parsed.ok) throw new UnrecoverableError(`bad ${job.name} payload: ${parsed.problem}`);
+  return { name: job.name as N, data: parsed.data as JobData<N> };
+}
+
+export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<unknown> {
+  return async (job) => {
+    const { name, data } = parsePayload(queue, job);
+    const log = deps.logger.child({ queue, jobId: job.id, job: name });
+    switch (name) {
+      case 'round.merge': {
+        const { roundId } = data as JobData<'round.merge'>;
+        await job.updateProgress(0);
+        const outcome = await mergeRound(deps.db, roundId);
+        await job.updateProgress(100);
+        log.info({ roundId, outcome }, 'round merged');
+        return { outcome };
+      }
+      case 'need.accepted':
+        // Routine needs wait for their area's next round (scheduled or started by a dispatcher):
+        // the job records that the event went through; the reconciler owns anything left behind.
+        return { needId: (data as JobData<'need.accepted'>).needId, waitsFor: 'next-round' };
+      case 'need.urgent': {
+        const outcome = await insertUrgentNeed(deps.db, (data as JobData<'need.urgent'>).needId);
+        log.info({ needId: (data as JobData<'need.urgent'>).needId, outcome: outcome.status }, 'urgent insertion');
+        return outcome;
+      }
+      case 'maintenance.reconcile':
+        return reconcile(deps);
+      case 'maintenance.open-round': {
+        const { areaId, kind } = data as JobData<'maintenance.open-round'>;
+        const { round, created } = await startRound(deps, { areaId, kind, actor: 'scheduler' });
+        log.info({ roundId: round.id, created }, 'scheduled round opened');
+        return { roundId: round.id, created };
+      }
+      case 'round.solve':
+        throw new UnrecoverableError('round.solve runs in the sandboxed processor, not in-process');
+      default: {
+        const never: never = name;
+        throw new UnrecoverableError(`unhandled job ${String(never)}`);
+      }
+    }
+  };
+}

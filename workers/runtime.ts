@@ -1,0 +1,108 @@
+/**
+ * Starts the workers of one process: checks Redis, opens the database, runs one BullMQ Worker per
+ * served queue (solves in sandboxed children), the outbox relay and the reconciler. `close()` stops
+ * taking jobs, lets the active ones finish, and closes every connection.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../config/config';
+import { QUEUE, type QueueName } from '../src/contracts/jobs';
+import { createProducers } from '../src/queue/producers';
+import { maxmemoryPolicy, redisOptions, workerConnection } from '../src/queue/redis';
+import type { Logger } from '../src/shared/logger';
+import { migrateToLatest, openDatabase } from '../src/store/db';
+import { startRelayLoop } from '../src/services/outbox-relay.service';
+import { reconcile } from '../src/services/reconcile.service';
+import { failRound } from '../src/services/round.service';
+import { inProcessProcessor } from './processors';
+import type { WorkerSettings } from './settings';
+
+export interface WorkerRuntime {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export class EvictionPolicyError extends Error {
+  override readonly name = 'EvictionPolicyError';
+}
+
+/** Refuses (or, when allowed, warns loudly) unless Redis keeps every key: evicted job keys are lost jobs. */
+export async function checkRedisPolicy(url: string, allowEviction: boolean, logger: Logger): Promise<string> {
+  const redis = new Redis(url, { ...redisOptions('worker'), lazyConnect: true });
+  try {
+    await redis.connect();
+    const policy = await maxmemoryPolicy(redis);
+    if (policy !== 'noeviction') {
+      const message = `Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict job keys and lose planning work`;
+      if (!allowEviction) throw new EvictionPolicyError(`${message}. Set maxmemory-policy noeviction, or WORKER_ALLOW_EVICTION=1 to run anyway.`);
+      logger.warn({ policy }, `!!! ${message} (running anyway: WORKER_ALLOW_EVICTION=1) !!!`);
+    }
+    return policy;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Node flags for the sandboxed children: they must load TypeScript like this process does. */
+export function childExecArgv(): string[] {
+  const argv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
+  return argv.some((a) => a.includes('tsx')) ? argv : [...argv, '--import', 'tsx'];
+}
+
+export async function startWorkerRuntime(config: Config, settings: WorkerSettings, logger: Logger): Promise<WorkerRuntime> {
+  await checkRedisPolicy(config.REDIS_URL, settings.WORKER_ALLOW_EVICTION, logger);
+  const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
+  await migrateToLatest(database);
+  const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: settings.QUEUE_PREFIX });
+  const deps = { db: database.db, producers, logger, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS };
+  const common = {
+    connection: workerConnection(config.REDIS_URL),
+    prefix: settings.QUEUE_PREFIX,
+    lockDuration: settings.WORKER_LOCK_DURATION_MS,
+    stalledInterval: settings.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: settings.WORKER_MAX_STALLED,
+  };
+  const workers: Worker[] = [];
+  for (const queue of settings.WORKER_QUEUES) {
+    const worker = queue === QUEUE.solve
+      ? new Worker(queue, fileURLToPath(new URL('./solve.processor.ts', import.meta.url)), {
+          ...common, concurrency: settings.WORKER_SOLVE_CONCURRENCY, workerForkOptions: { execArgv: childExecArgv() },
+        })
+      : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: queue === QUEUE.needs ? 20 : 4 });
+    watch(worker, queue, deps.db, logger);
+    workers.push(worker);
+  }
+  const relay = startRelayLoop(deps, settings.OUTBOX_POLL_MS);
+  // At start-up, then on a schedule: whatever Redis lost while this process was away comes back.
+  await reconcile(deps).catch((err: unknown) => logger.error({ err }, 'start-up reconcile failed; the repeatable job will retry'));
+  if (settings.RECONCILE_EVERY_MS > 0) {
+    await producers.schedule('reconcile', 'maintenance.reconcile', { trigger: 'repeat' }, settings.RECONCILE_EVERY_MS)
+      .catch((err: unknown) => logger.error({ err }, 'could not schedule the reconciler'));
+  }
+  logger.info({ queues: settings.WORKER_QUEUES, prefix: settings.QUEUE_PREFIX }, 'workers started');
+  return {
+    workers,
+    async close() {
+      await relay.stop();
+      // Stops fetching and waits for active jobs (sandboxed children included) to finish.
+      await Promise.all(workers.map((w) => w.close()));
+      await producers.close();
+      await database.close();
+    },
+  };
+}
+
+function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound>[0], logger: Logger): void {
+  worker.on('error', (err) => logger.warn({ queue, err: err.message }, 'worker error (will reconnect)'));
+  worker.on('failed', (job: Job | undefined, err: Error) => {
+    if (!job) return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    logger.warn({ queue, jobId: job.id, attempts: job.attemptsMade, final, err: err.message }, 'job failed');
+    const roundId = (job.data as { roundId?: unknown }).roundId;
+    // A round whose solve or merge gave up is failed; its needs go back to the pool for the next one.
+    if (final && typeof roundId === 'string' && (queue === QUEUE.solve || queue === QUEUE.rounds)) {
+      failRound(db, roundId, `${job.name} failed: ${err.message}`).catch((e: unknown) => logger.error({ err: e, roundId }, 'could not mark round failed'));
+    }
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Sandboxed processor of `round.solve` jobs. BullMQ forks this file in a child process, so the
+ * synchronous, CPU-bound solve never blocks the parent's event loop, which keeps renewing the job
+ * lock (a lock that lapses would hand the job to another worker mid-solve).
+ */
+import { UnrecoverableError, type SandboxedJob } from 'bullmq';
+import { loadConfig } from '../config/config';
+import { parseJob } from '../src/contracts/jobs';
+import { openDatabase } from '../src/store/db';
+import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/round-solve.service';
+
+let deps: Promise<SolveDeps> | undefined;
+
+function solveDeps(): Promise<SolveDeps> {
+  // The child is its own entry point: it reads the same environment the parent was given.
+  deps ??= (async () => {
+    const config = loadConfig(process.env);
+    const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 2 });
+    return { db: database.db, now: () => performance.now() };
+  })();
+  return deps;
+}
+
+// The parent died (kill -9): stop, rather than finish a solve nobody will collect.
+process.on('disconnect', () => process.exit(1));
+
+export default async function solveProcessor(job: SandboxedJob): Promise<unknown> {
+  if (job.name !== 'round.solve') throw new UnrecoverableError(`unknown job "${job.name}" on the solve queue`);
+  const parsed = parseJob('round.solve', job.data);
+  if (!parsed.ok) throw new UnrecoverableError(`bad round.solve payload: ${parsed.problem}`);
+  try {
+    return await solveSubproblem(await solveDeps(), parsed.data.roundId, parsed.data.subProblemId, (pct) => job.updateProgress(pct));
+  } catch (err) {
+    if (err instanceof MissingRecordError) throw new UnrecoverableError(err.message);
+    throw err;
+  }
+}
