@@ -4,10 +4,12 @@
  *
  * Grid: community m1 holds corridors c1 and c2, community m2 holds c3.
  * Households: h1 and h2 in c1, h3 in c2, h4 in c3. Drivers d1, d2.
- * Accounts: resident of h1, coordinator of c1, community staff of m1, dispatcher, driver d1, admin.
+ * Accounts: resident of h1, coordinator of c1, community staff of m1, dispatcher, driver d1, admin;
+ * and `spare`, a dispatcher that only ever appears as the subject of admin routes.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config/config';
 import type { Role } from '../../src/domain/access';
@@ -26,6 +28,9 @@ export const PASSWORD = 'correct horse battery';
 
 export interface Grid {
   district: string;
+  street: string;
+  b1: string;
+  b2: string;
   m1: string;
   m2: string;
   c1: string;
@@ -42,13 +47,14 @@ export interface Grid {
 export interface World {
   database: Database;
   deps: AppDeps;
+  app: Express;
   config: Config;
   clock: Clock;
   grid: Grid;
-  users: Record<Role, { id: string; username: string }>;
+  users: Record<Role | 'spare', { id: string; username: string }>;
   url: string;
   /** Logs in and returns the bearer token (throws unless 200). */
-  login(role: Role): Promise<string>;
+  login(role: Role | 'spare'): Promise<string>;
   request(method: string, path: string, init?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -67,6 +73,8 @@ async function seedGrid(db: Database['db']): Promise<Grid> {
   const street = await area('street', 'S', district);
   const m1 = await area('community', 'M1', street);
   const m2 = await area('community', 'M2', street);
+  // A community's community is itself (src/domain/area.ts).
+  await db.updateTable('areas').set((eb) => ({ community_id: eb.ref('id') })).where('kind', '=', 'community').execute();
   const b1 = await area('building', 'B1', m1, m1);
   const b2 = await area('building', 'B2', m2, m2);
   const c1 = await area('corridor', 'C1', b1, m1);
@@ -80,7 +88,7 @@ async function seedGrid(db: Database['db']): Promise<Grid> {
   const h4 = await household(c3, m2, 'B2-C3-301');
   const depot = (await db.insertInto('depots').values({ name: 'Depot', lat: 31.2, lon: 121.4 }).returning('id').executeTakeFirstOrThrow()).id;
   const driver = async (name: string) => (await db.insertInto('drivers').values({ depot_id: depot, name }).returning('id').executeTakeFirstOrThrow()).id;
-  return { district, m1, m2, c1, c2, c3, h1, h2, h3, h4, d1: await driver('Driver 1'), d2: await driver('Driver 2') };
+  return { district, street, b1, b2, m1, m2, c1, c2, c3, h1, h2, h3, h4, d1: await driver('Driver 1'), d2: await driver('Driver 2') };
 }
 
 export async function startWorld(name: string, options: WorldOptions = {}): Promise<World> {
@@ -94,8 +102,8 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
   redis?.on('error', () => undefined);
   const deps: AppDeps = { config, db: database.db, database, logger: createLogger({ level: 'silent' }), clock, ...(redis ? { redis } : {}) };
 
-  const make = async (role: Role, assignments: Parameters<typeof createAccount>[1]['assignments'] = {}) => {
-    const username = `${role}.${name}`;
+  const make = async (role: Role, assignments: Parameters<typeof createAccount>[1]['assignments'] = {}, label: string = role) => {
+    const username = `${label}.${name}`;
     const account = await createAccount(deps, { username, password: PASSWORD, role, assignments }, { scryptCost: FAST_SCRYPT });
     return { id: account.id, username };
   };
@@ -106,6 +114,7 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
     dispatcher: await make('dispatcher'),
     driver: await make('driver', { driverId: grid.d1 }),
     admin: await make('admin'),
+    spare: await make('dispatcher', {}, 'spare'),
   };
 
   const app = await buildTestApp(deps);
@@ -128,6 +137,7 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
   return {
     database,
     deps,
+    app,
     config,
     clock,
     grid,

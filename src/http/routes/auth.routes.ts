@@ -7,7 +7,7 @@ import { Router, type Request } from 'express';
 import type { Actor } from '../../domain/access';
 import { createAuditService } from '../../services/audit.service';
 import { createAccount, getAccount, setAssignments, type Account } from '../../services/auth-accounts.service';
-import { createAuthService } from '../../services/auth.service';
+import { createAuthService, type AuthService } from '../../services/auth.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, requestId, requireAuth, requireRole } from '../auth';
 import { assignmentsBody, auditQuery, loginBody, newAccountBody, parseOr422 } from '../auth.schemas';
@@ -36,9 +36,12 @@ const accountJson = (a: Account) => ({
 
 const userIdParam = (req: Request): string => String(req.params.userId ?? '');
 
-export function authRoutes(deps: AppDeps): Router {
+/**
+ * @param auth the session service to use; default a plain one. Pass a wrapped one (e.g. one that
+ *   also disconnects live sockets on logout and revocation) to have these routes go through it.
+ */
+export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService({ ...deps, audit: createAuditService(deps) })): Router {
   const audit = createAuditService(deps);
-  const auth = createAuthService({ ...deps, audit });
   const authenticated = requireAuth(deps, auth);
   const adminOnly = [authenticated, requireRole('admin')];
   const ctx = (req: Request, by: Actor | null = null) => ({ by, reqId: requestId(req) });
