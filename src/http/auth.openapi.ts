@@ -1,0 +1,76 @@
+/**
+ * OpenAPI entries of logout and the admin routes (login and me are registered in openapi.ts),
+ * from the same zod schemas the routes validate with.
+ */
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { accountResponse, assignmentsBody, auditQuery, newAccountBody } from './auth.schemas';
+import { AUTH_PATHS } from './routes/auth.routes';
+
+const toOpenApiPath = (p: string): string => p.replace(/:([A-Za-z]+)/g, '{$1}');
+const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
+const userParams = z.strictObject({ userId: z.uuid() });
+
+const auditRow = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  actorId: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string().nullable(),
+  outcome: z.enum(['allowed', 'denied']),
+  requestId: z.string().nullable(),
+});
+
+/**
+ * @param security the bearer security requirement of the document
+ * @param problem builds a problem+json response with the given description
+ */
+export function registerAccountRoutes(
+  r: OpenAPIRegistry,
+  security: Record<string, string[]>[],
+  problem: (description: string) => ResponseConfig,
+): void {
+  const errors = {
+    401: problem('Not authenticated'),
+    403: problem('Not an admin (audited)'),
+    404: problem('No such account'),
+    422: problem('Invalid fields (each named)'),
+  };
+  const path = (p: string) => toOpenApiPath(p);
+  r.registerPath({ method: 'post', path: AUTH_PATHS.logout, summary: 'Log out: the token stops working at once', security, responses: { 204: { description: 'Session revoked' }, 401: errors[401] } });
+  r.registerPath({
+    method: 'post',
+    path: AUTH_PATHS.users,
+    summary: 'Create an account (admin) with the assignments of its role',
+    security,
+    request: { body: { content: { 'application/json': { schema: newAccountBody } } } },
+    responses: { 201: json(accountResponse, 'Created'), 409: problem('Username taken'), ...errors },
+  });
+  r.registerPath({ method: 'get', path: path(AUTH_PATHS.user), summary: 'An account and its assignments (admin)', security, request: { params: userParams }, responses: { 200: json(accountResponse, 'Account'), ...errors } });
+  r.registerPath({
+    method: 'put',
+    path: path(AUTH_PATHS.assignments),
+    summary: 'Replace an account’s assignments (admin); live sessions see them on their next request',
+    security,
+    request: { params: userParams, body: { content: { 'application/json': { schema: assignmentsBody } } } },
+    responses: { 200: json(accountResponse, 'Account'), ...errors },
+  });
+  r.registerPath({
+    method: 'post',
+    path: path(AUTH_PATHS.revokeSessions),
+    summary: 'End every session of an account at once (admin)',
+    security,
+    request: { params: userParams },
+    responses: { 200: json(z.object({ revoked: z.number().int() }), 'Sessions revoked'), ...errors },
+  });
+  r.registerPath({
+    method: 'get',
+    path: AUTH_PATHS.audit,
+    summary: 'Read the audit log (admin): ids and action names only',
+    security,
+    request: { query: auditQuery },
+    responses: { 200: json(z.object({ items: z.array(auditRow) }), 'Audit rows, oldest first'), ...errors },
+  });
+}
