@@ -1,0 +1,147 @@
+/**
+ * Cheapest feasible insertion for passenger trips. Requests are placed one by one (emergencies
+ * first, then by deadline, then id: deterministic): each tries every pickup/drop position pair in
+ * every trip it may share, and a dedicated trip on every vehicle that can take it; the cheapest
+ * feasible choice wins. Existing stops keep their order and the stops already under way stay put.
+ * A request nothing can take is returned as unserved with the reason, not thrown.
+ */
+import { scheduleTrip, timingOf, type ScheduleResult, type Timing } from './trip-schedule';
+import type {
+  PlannedTrip, TransportInput, TransportPlan, TransportRequest, TransportUnservedReason, TransportVehicle, TripStop,
+} from './transport.types';
+
+interface WorkTrip {
+  id: string;
+  vehicle: TransportVehicle;
+  startS: number;
+  start: TransportVehicle['start'];
+  stops: TripStop[];
+  locked: number;
+  hasGoods: boolean;
+  created: boolean;
+  changed: boolean;
+  timing: Extract<ScheduleResult, { ok: true }>;
+}
+
+interface Candidate {
+  trip: WorkTrip | null;
+  vehicle: TransportVehicle;
+  startS: number;
+  start: TransportVehicle['start'];
+  stops: TripStop[];
+  cost: number;
+  timing: Extract<ScheduleResult, { ok: true }>;
+}
+
+const byDeadline = (a: TransportRequest, b: TransportRequest): number =>
+  Number(b.urgent ?? false) - Number(a.urgent ?? false) || a.latestDropS - b.latestDropS || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function skillsOk(v: TransportVehicle, r: TransportRequest): boolean {
+  return (!r.wheelchair || v.skills.includes('wheelchair')) && (!r.escort || v.skills.includes('escort'));
+}
+
+/** Cost of a feasible placement: added metres, or for an emergency the drop time first. */
+function costOf(r: TransportRequest, stops: readonly TripStop[], timing: Extract<ScheduleResult, { ok: true }>, addedM: number): number {
+  if (!r.urgent) return addedM;
+  const dropAt = timing.atS[stops.findIndex((s) => s.requestId === r.id && s.type === 'drop')]!;
+  return dropAt * 1000 + addedM;
+}
+
+export function planTransport(input: TransportInput): TransportPlan {
+  const t: Timing = timingOf(input.options);
+  const newTripCost = input.options?.newTripCostM ?? 3000;
+  const newId = input.options?.newTripId ?? ((n: number) => `new-${n}`);
+  const requests = new Map<string, TransportRequest>();
+  for (const r of [...input.assigned, ...input.pending]) requests.set(r.id, r);
+  const vehicles = new Map(input.vehicles.map((v) => [v.id, v]));
+
+  const trips: WorkTrip[] = [];
+  for (const e of input.trips) {
+    const vehicle = vehicles.get(e.vehicleId);
+    if (!vehicle) continue; // vehicle withdrawn: its trip is left as it is, nothing joins it
+    const timing = scheduleTrip(t, vehicle, e.startS, e.start, e.stops, requests, e.hasGoods ?? false);
+    const fallback = { ok: true as const, atS: e.stops.map(() => e.startS), distanceM: 0, endS: e.startS };
+    trips.push({
+      id: e.id, vehicle, startS: e.startS, start: e.start, stops: [...e.stops], locked: e.lockedStops ?? 0,
+      hasGoods: e.hasGoods ?? false, created: false, changed: false, timing: timing.ok ? timing : fallback,
+      // A trip that no longer times out (late, withdrawn stop) takes nothing new.
+      ...(timing.ok ? {} : { locked: e.stops.length + 1 }),
+    });
+  }
+
+  const plan: TransportPlan = { trips: [], assignments: [], unserved: [] };
+  let created = 0;
+  for (const r of [...input.pending].sort(byDeadline)) {
+    const fit = input.vehicles.filter((v) => v.seats >= r.seats);
+    const able = fit.filter((v) => skillsOk(v, r));
+    if (fit.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-seats' }); continue; }
+    if (able.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-skills' }); continue; }
+    const reasons = new Set<string>();
+    let best: Candidate | undefined;
+    const consider = (trip: WorkTrip | null, vehicle: TransportVehicle, startS: number, start: WorkTrip['start'], stops: TripStop[], hasGoods: boolean, baseM: number, extra: number, nextStartS: number): void => {
+      const timing = scheduleTrip(t, vehicle, startS, start, stops, requests, hasGoods);
+      if (!timing.ok) { reasons.add(timing.reason); return; }
+      if (timing.endS > nextStartS) { reasons.add('shift-ended'); return; }
+      const cost = costOf(r, stops, timing, timing.distanceM - baseM) + extra;
+      if (!best || cost < best.cost) best = { trip, vehicle, startS, start, stops, cost, timing };
+    };
+    // Insertion into trips this request may share.
+    for (const trip of trips) {
+      if (!able.includes(trip.vehicle) || r.isolated) continue;
+      if (trip.stops.some((s) => requests.get(s.requestId)!.isolated)) continue;
+      const nextStart = nextTripStart(trips, trip);
+      for (let i = trip.locked; i <= trip.stops.length; i++) {
+        for (let j = i; j <= trip.stops.length; j++) {
+          const stops = [...trip.stops];
+          stops.splice(j, 0, { requestId: r.id, type: 'drop' });
+          stops.splice(i, 0, { requestId: r.id, type: 'pickup' });
+          consider(trip, trip.vehicle, trip.startS, trip.start, stops, trip.hasGoods, trip.timing.distanceM, 0, nextStart);
+        }
+      }
+    }
+    // A dedicated trip on each able vehicle, after its last trip, from where that trip ends.
+    for (const vehicle of able) {
+      const last = trips.filter((w) => w.vehicle === vehicle).sort((a, b) => a.timing.endS - b.timing.endS).at(-1);
+      const startS = Math.max(vehicle.availableFromS, last?.timing.endS ?? -Infinity);
+      const lastStop = last?.stops.at(-1);
+      const start = lastStop ? pointOf(requests.get(lastStop.requestId)!, lastStop.type) : (last?.start ?? vehicle.start);
+      consider(null, vehicle, startS, start, [{ requestId: r.id, type: 'pickup' }, { requestId: r.id, type: 'drop' }], false, 0, newTripCost, Infinity);
+    }
+    if (!best) { plan.unserved.push({ requestId: r.id, reason: unservedReason(reasons) }); continue; }
+    const chosen: Candidate = best;
+    if (chosen.trip) {
+      chosen.trip.stops = chosen.stops;
+      chosen.trip.timing = chosen.timing;
+      chosen.trip.changed = !chosen.trip.created;
+      plan.assignments.push({ requestId: r.id, tripId: chosen.trip.id });
+    } else {
+      const id = newId(++created);
+      trips.push({
+        id, vehicle: chosen.vehicle, startS: chosen.startS, start: chosen.start,
+        stops: chosen.stops, locked: 0, hasGoods: false, created: true, changed: false, timing: chosen.timing,
+      });
+      plan.assignments.push({ requestId: r.id, tripId: id });
+    }
+  }
+
+  plan.trips = trips.filter((w) => w.created || w.changed).map((w): PlannedTrip => ({
+    id: w.id, vehicleId: w.vehicle.id, driverId: w.vehicle.driverId, startS: w.startS, start: w.start,
+    stops: w.stops.map((s, k) => ({ ...s, atS: w.timing.atS[k]! })), distanceM: w.timing.distanceM, endS: w.timing.endS,
+    created: w.created, changed: w.changed,
+  }));
+  return plan;
+}
+
+const pointOf = (r: TransportRequest, type: TripStop['type']) => (type === 'pickup' ? r.pickup : r.drop);
+
+/** The start of the vehicle's next trip after `trip` (a changed trip must end before it). */
+function nextTripStart(trips: readonly WorkTrip[], trip: WorkTrip): number {
+  const later = trips.filter((w) => w.vehicle === trip.vehicle && w !== trip && w.startS >= trip.startS).map((w) => w.startS);
+  return later.length ? Math.min(...later) : Infinity;
+}
+
+const REASON_ORDER: readonly TransportUnservedReason[] = ['appointment-unreachable', 'ride-time-exceeded', 'shift-ended'];
+
+function unservedReason(seen: ReadonlySet<string>): TransportUnservedReason {
+  return REASON_ORDER.find((r) => seen.has(r)) ?? 'appointment-unreachable';
+}
