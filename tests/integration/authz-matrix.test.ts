@@ -81,6 +81,28 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/admin/users/:userId/revoke-sessions': { kind: 'user', allowed: adminOnly },
 };
 
+/**
+ * Routes without an id: who may call them at all. 'public' needs no token; 'authenticated' any
+ * role; a list: those roles only (others 403, audited). `fresh`: the call ends the session, so it
+ * gets a token of its own.
+ */
+interface RoleRouteSpec {
+  who: 'public' | 'authenticated' | Role[];
+  body?: () => unknown;
+  fresh?: boolean;
+}
+let seq = 0;
+const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
+  'GET /health': { who: 'public' },
+  'GET /api/openapi.json': { who: 'public' },
+  'POST /api/auth/login': { who: 'public' },
+  'GET /api/auth/me': { who: 'authenticated' },
+  'POST /api/auth/logout': { who: 'authenticated', fresh: true },
+  'GET /api/corridors': { who: STAFF },
+  'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++seq}`, password: 'long enough password', role: 'dispatcher' }) },
+  'GET /api/admin/audit': { who: ['admin'] },
+};
+
 function targets(w: World, g: Grid, needs: Record<'n1' | 'n2' | 'n3' | 'n4', string>): Record<Kind, Target[]> {
   const hs = (h: string, c: string, m: string): HouseholdScope => ({ householdId: h, corridorId: c, communityId: m });
   const four = [
@@ -202,6 +224,36 @@ describe('authorization matrix', () => {
     expect(failures).toEqual([]);
     expect(refused).toBeGreaterThan(0);
     expect(allowed).toBeGreaterThan(0);
+  });
+
+  it('routes without an id: each role is let in or refused (403, audited) as ROLE_ROUTES says', async () => {
+    const plain = listRoutes(w.app).filter((r) => r.params.length === 0);
+    const missing = plain.map((r) => `${r.method} ${r.path}`).filter((k) => !(k in ROLE_ROUTES));
+    expect(missing, 'routes without an id and without a spec: add them to ROLE_ROUTES').toEqual([]);
+    const failures: string[] = [];
+    for (const route of plain) {
+      const spec = ROLE_ROUTES[`${route.method} ${route.path}`] as RoleRouteSpec;
+      const call = (token: string | null) => w.request(route.method, route.path, { token, ...(spec.body ? { body: spec.body() } : {}) });
+      const anonymous = await call(null);
+      await anonymous.arrayBuffer();
+      if (spec.who === 'public') {
+        if (anonymous.status === 401 || anonymous.status === 403) failures.push(`anonymous ${route.method} ${route.path} -> ${anonymous.status}: public route refused`);
+        continue;
+      }
+      if (anonymous.status !== 401) failures.push(`anonymous ${route.method} ${route.path} -> ${anonymous.status}: expected 401`);
+      for (const role of ROLES) {
+        const token = spec.fresh ? await w.login(role) : tokens[role];
+        const before = await deniedCount(w.users[role].id);
+        const res = await call(token);
+        await res.arrayBuffer();
+        const denials = (await deniedCount(w.users[role].id)) - before;
+        const ok = spec.who === 'authenticated' || spec.who.includes(role);
+        const what = `${role} ${route.method} ${route.path} -> ${res.status}`;
+        if (ok && (res.status === 401 || res.status === 403 || res.status >= 500)) failures.push(`${what}: expected to be allowed`);
+        if (!ok && (res.status !== 403 || denials < 1)) failures.push(`${what}: expected 403 and a denied audit row (${denials})`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   it('medical details: allowed reads are audited, roles without the right see none, and no audit row holds them', async () => {
