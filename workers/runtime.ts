@@ -74,16 +74,18 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
     workers.push(worker);
   }
   const relay = startRelayLoop(deps, settings.OUTBOX_POLL_MS);
-  // At start-up, then on a schedule: whatever Redis lost while this process was away comes back.
-  await reconcile(deps).catch((err: unknown) => logger.error({ err }, 'start-up reconcile failed; the repeatable job will retry'));
-  if (settings.RECONCILE_EVERY_MS > 0) {
-    await producers.schedule('reconcile', 'maintenance.reconcile', { trigger: 'repeat' }, settings.RECONCILE_EVERY_MS)
-      .catch((err: unknown) => logger.error({ err }, 'could not schedule the reconciler'));
-  }
+  // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
+  // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
+  const runReconcile = (why: string) =>
+    reconcile(deps).catch((err: unknown) => logger.error({ err: (err as Error).message, why }, 'reconcile failed; will run again'));
+  await runReconcile('startup');
+  producers.onReconnect(() => void runReconcile('reconnect'));
+  const timer = settings.RECONCILE_EVERY_MS > 0 ? setInterval(() => void runReconcile('timer'), settings.RECONCILE_EVERY_MS) : undefined;
   logger.info({ queues: settings.WORKER_QUEUES, prefix: settings.QUEUE_PREFIX }, 'workers started');
   return {
     workers,
     async close() {
+      clearInterval(timer);
       await relay.stop();
       // Stops fetching and waits for active jobs (sandboxed children included) to finish.
       await Promise.all(workers.map((w) => w.close()));

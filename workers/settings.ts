@@ -28,7 +28,7 @@ export const workerSettingsSchema = z.object({
   WORKER_MAX_STALLED: int(0, 100).default(3),
   /** Run even when Redis' maxmemory-policy is not `noeviction` (jobs may then vanish). Default off. */
   WORKER_ALLOW_EVICTION: bool.default(false),
-  /** Ms between reconciler runs (0 disables the repeatable job; it still runs at start-up). Default 60000. */
+  /** Ms between reconciler runs in each process (0: only at start-up and on reconnect). Default 60000. */
   RECONCILE_EVERY_MS: int(0, 86_400_000).default(60_000),
   /** Ms between outbox polls. Default 250. */
   OUTBOX_POLL_MS: int(10, 60_000).default(250),

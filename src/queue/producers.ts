@@ -31,6 +31,8 @@ export interface Producers {
   queue(name: QueueName): Queue;
   /** True while the Redis connection is up. */
   ready(): boolean;
+  /** Calls `listener` each time the connection comes back after being lost (Redis restarted or replaced). */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,13 @@ export function createProducers(options: ProducerOptions): Producers {
     },
     queue,
     ready: () => redis.status === 'ready',
+    onReconnect(listener) {
+      let wasReady = redis.status === 'ready';
+      redis.on('ready', () => {
+        if (wasReady) listener();
+        wasReady = true;
+      });
+    },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
       await flows.close();
