@@ -1,0 +1,66 @@
+/** Plausible open needs for the demo district, one per chosen household, every kind represented. */
+import type { Household } from '../domain/household';
+
+export type Random = () => number;
+
+/** Small seeded PRNG: the demo district is the same on every machine. */
+export function mulberry32(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DRUGS = [
+  ['Metformin', '500 mg'],
+  ['Amlodipine', '5 mg'],
+  ['Insulin glargine', '100 IU/ml'],
+  ['Levothyroxine', '50 mcg'],
+  ['Salbutamol inhaler', '100 mcg'],
+  ['Atorvastatin', '20 mg'],
+] as const;
+const HOSPITALS = ['Ruijin Hospital', 'Zhongshan Hospital', 'Xuhui Central Hospital', 'Shanghai Sixth People’s Hospital'];
+const REASONS = ['haemodialysis session', 'chemotherapy cycle', 'prenatal check-up', 'post-operative review'];
+
+function isoWeek(d: Date): string {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const yearStart = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((t.getTime() - yearStart.getTime()) / 86400000 + 1) / 7);
+  return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+const pick = <T>(xs: readonly T[], rnd: Random): T => xs[Math.floor(rnd() * xs.length)]!;
+
+/** The i-th chosen household's need: kinds rotate so each appears, details vary with the household. */
+export function demoNeedFor(i: number, h: Household, now: Date, rnd: Random): unknown {
+  const kinds = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
+  const kind = h.chronicIllness && rnd() < 0.5 ? 'medicine' : kinds[i % kinds.length]!;
+  switch (kind) {
+    case 'food_package':
+      return { kind, details: { cycle: isoWeek(now) } };
+    case 'medicine': {
+      const [drug, strength] = pick(DRUGS, rnd);
+      const urgency = rnd() < 0.08 ? 'emergency' : rnd() < 0.3 ? 'today' : 'routine';
+      return { kind, details: { drug, strength, quantity: 30 * (1 + Math.floor(rnd() * 3)), prescriptionRef: `RX-${100000 + i}`, urgency } };
+    }
+    case 'boxed_meal':
+      return { kind, details: { date: now.toISOString().slice(0, 10), meals: h.members * (h.cannotCook ? 3 : 1) } };
+    case 'gas':
+      return { kind, details: { cylinders: 1 } };
+    case 'rice':
+      return { kind, details: { kg: 5 * Math.max(1, Math.round(h.members / 2)) } };
+    case 'oil':
+      return { kind, details: { litres: h.members > 3 ? 5 : 2 } };
+    case 'medical_pass': {
+      const at = new Date(now.getTime() + (6 + Math.floor(rnd() * 72)) * 3600_000);
+      at.setUTCMinutes(0, 0, 0);
+      return { kind, details: { reason: pick(REASONS, rnd), hospital: pick(HOSPITALS, rnd), appointmentAt: at.toISOString(), needsEscort: h.elderlyAlone, needsWheelchair: rnd() < 0.2 } };
+    }
+  }
+}
