@@ -17,6 +17,8 @@ import { gridRoutes } from './routes/grid.routes';
 import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
 import { needsRoutes } from './routes/needs.routes';
+import { roundsRoutes } from './routes/rounds.routes';
+import { createProducers } from '../queue/producers';
 
 const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
@@ -60,6 +62,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsRoutes(intake, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
+  app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined) }, authenticated));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -3,6 +3,7 @@
  * routes and middleware take what they need from here, nothing reads the environment.
  */
 import type { Redis } from 'ioredis';
+import type { Producers } from '../queue/producers';
 import type { Config } from '../../config/config';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -18,4 +19,6 @@ export interface AppDeps {
   clock: Clock;
   /** Shared Redis (rate limits, queues). Absent in tests that don't need it: fall back to memory. */
   redis?: Redis;
+  /** Queue producers (planning rounds). Default: built on `redis` with the `cordon` prefix; tests pass their own. */
+  queue?: Producers;
 }

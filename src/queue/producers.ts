@@ -11,7 +11,9 @@ import { defaultJobOptions, type JobPolicy } from './job-options';
 import { createProducerRedis } from './redis';
 
 export interface ProducerOptions {
-  redisUrl: string;
+  /** Redis to connect to; or pass `redis`, an existing producer connection (see createProducerRedis). */
+  redisUrl?: string;
+  redis?: Redis;
   /** Key prefix of every queue; tests give each file its own. Default `cordon`. */
   prefix?: string;
   /** Longest wait for Redis before answering `unavailable`. Default 2000 ms. */
@@ -39,7 +41,9 @@ export interface Producers {
 export function createProducers(options: ProducerOptions): Producers {
   const prefix = options.prefix ?? 'cordon';
   const timeoutMs = options.timeoutMs ?? 2000;
-  const redis: Redis = createProducerRedis(options.redisUrl);
+  if (!options.redis && !options.redisUrl) throw new Error('createProducers: redisUrl or redis is required');
+  const owned = !options.redis;
+  const redis: Redis = options.redis ?? createProducerRedis(options.redisUrl!);
   const jobOpts = defaultJobOptions(options.jobPolicy);
   const queues = new Map<QueueName, Queue>();
   const queue = (name: QueueName): Queue => {
@@ -128,7 +132,7 @@ export function createProducers(options: ProducerOptions): Producers {
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
       await flows.close();
-      redis.disconnect();
+      if (owned) redis.disconnect();
     },
   };
 }

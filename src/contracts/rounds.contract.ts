@@ -1,0 +1,43 @@
+/** HTTP bodies of the planning-round routes (dispatcher). Ids only: no medical details. */
+import { z } from 'zod';
+import { roundKind } from './jobs';
+
+export const startRoundBody = z.strictObject({
+  areaId: z.uuid(),
+  kind: roundKind,
+  /** Solve budget per sub-problem, ms. Default: the workers' SOLVE_TIME_LIMIT_MS. */
+  timeLimitMs: z.number().int().min(100).max(600_000).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+export type StartRoundBody = z.output<typeof startRoundBody>;
+
+export const roundParams = z.strictObject({ roundId: z.uuid() });
+
+export const ROUND_STATUSES = ['draft', 'planning', 'proposed', 'approved', 'dispatched', 'in_progress', 'completed', 'failed'] as const;
+
+export const roundView = z.strictObject({
+  id: z.uuid(),
+  areaId: z.uuid(),
+  kind: roundKind,
+  status: z.enum(ROUND_STATUSES),
+  /** 0-100 while planning; 100 once proposed. */
+  progress: z.number().int().min(0).max(100),
+  failureReason: z.string().nullable(),
+  subproblems: z.strictObject({ total: z.number().int(), solved: z.number().int() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RoundView = z.output<typeof roundView>;
+
+const bag = z.strictObject({ bagId: z.string(), needId: z.uuid(), item: z.string() });
+export const proposalView = z.strictObject({
+  roundId: z.uuid(),
+  status: z.enum(ROUND_STATUSES),
+  trips: z.array(z.strictObject({
+    id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
+    stops: z.array(z.strictObject({ seq: z.number().int(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
+  })),
+  loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),
+  unserved: z.array(z.strictObject({ needId: z.uuid(), reason: z.string() })),
+});
+export type ProposalView = z.output<typeof proposalView>;

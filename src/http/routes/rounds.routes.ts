@@ -1,0 +1,65 @@
+/**
+ * Planning rounds, for dispatchers (and admins): start a round for an area, follow its progress,
+ * read the proposal, approve it, dispatch it. Starting needs the queue: while Redis is down the
+ * answer is an immediate 503 problem document, never a hanging request.
+ */
+import { Router, type RequestHandler } from 'express';
+import { roundParams, startRoundBody } from '../../contracts/rounds.contract';
+import type { Producers } from '../../queue/producers';
+import { AppError } from '../../shared/errors';
+import type { Db } from '../../store/db';
+import { approveRound, dispatchRound, startRound } from '../../services/round.service';
+import { proposalView, roundView, toView } from '../../services/round-view';
+import { actorOf, requireRole } from '../auth';
+import { jsonBody, pathParams } from '../validate';
+
+export const ROUND_PATHS = {
+  rounds: '/api/rounds',
+  round: '/api/rounds/:roundId',
+  proposal: '/api/rounds/:roundId/proposal',
+  approve: '/api/rounds/:roundId/approve',
+  dispatch: '/api/rounds/:roundId/dispatch',
+} as const;
+
+export interface RoundRouteDeps {
+  db: Db;
+  /** Absent when the API runs without Redis: starting a round then answers 503. */
+  queue: Pick<Producers, 'ready' | 'addRoundFlow'> | undefined;
+  /** Solve budget per sub-problem when the request names none. Default 10000 ms. */
+  defaultTimeLimitMs?: number;
+}
+
+export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler): Router {
+  const router = Router();
+  const dispatcher = [authenticated, requireRole('dispatcher', 'admin')];
+
+  router.post(ROUND_PATHS.rounds, ...dispatcher, async (req, res) => {
+    const body = jsonBody(req, startRoundBody);
+    if (!deps.queue) throw new AppError('unavailable', 'the planning queue is not configured');
+    const { round, created } = await startRound(
+      { db: deps.db, producers: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000 },
+      { ...body, actor: actorOf(res).userId },
+    );
+    res.status(created ? 201 : 200).location(`/api/rounds/${round.id}`).json(await toView(deps.db, round));
+  });
+
+  router.get(ROUND_PATHS.round, ...dispatcher, async (req, res) => {
+    res.json(await roundView(deps.db, pathParams(req, roundParams).roundId));
+  });
+
+  router.get(ROUND_PATHS.proposal, ...dispatcher, async (req, res) => {
+    res.json(await proposalView(deps.db, pathParams(req, roundParams).roundId));
+  });
+
+  router.post(ROUND_PATHS.approve, ...dispatcher, async (req, res) => {
+    const round = await approveRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
+    res.json(await toView(deps.db, round));
+  });
+
+  router.post(ROUND_PATHS.dispatch, ...dispatcher, async (req, res) => {
+    const round = await dispatchRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
+    res.json(await toView(deps.db, round));
+  });
+
+  return router;
+}

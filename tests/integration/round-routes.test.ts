@@ -1,0 +1,132 @@
+/**
+ * The dispatcher's round routes on the real app, PostgreSQL and Redis: 100 concurrent starts make
+ * one round and one flow; a Redis outage answers 503 problem+json at once; approve and dispatch.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config';
+import { QUEUE, jobId } from '../../src/contracts/jobs';
+import { buildApp } from '../../src/http/app';
+import { createProducers, type Producers } from '../../src/queue/producers';
+import { createAccount } from '../../src/services/auth-accounts.service';
+import { mergeRound } from '../../src/services/round.service';
+import { solveSubproblem } from '../../src/services/round-solve.service';
+import { systemClock } from '../../src/shared/clock';
+import { createLogger } from '../../src/shared/logger';
+import { dropSchema, type Database } from '../../src/store/db';
+import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { REDIS_URL, dropPrefix, startPrivateRedis, uniquePrefix, until } from './queue.fixtures';
+import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from './round.fixtures';
+
+const prefix = uniquePrefix('rroutes');
+let database: Database;
+let district: District;
+let producers: Producers;
+let server: Server;
+let base: string;
+let token: string;
+let residentToken: string;
+let activeQueue: Producers;
+
+async function call(method: string, path: string, body?: unknown, bearer = token): Promise<Response> {
+  return fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_routes');
+  district = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 3, householdsPerCorridor: 3, vehicles: 3 });
+  producers = createProducers({ redisUrl: REDIS_URL, prefix });
+  activeQueue = producers;
+  await until(() => producers.ready(), 3000);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema });
+  const deps = { config, db: database.db, database, logger: createLogger({ level: 'silent' }), clock: systemClock };
+  // A queue that can be swapped for one on a Redis the test kills.
+  const queue: Producers = { ...producers, ready: () => activeQueue.ready(), addRoundFlow: (r, s) => activeQueue.addRoundFlow(r, s) };
+  const app = buildApp({ ...deps, queue });
+  server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const cheap = { scryptCost: { N: 1024, r: 8, p: 1 } };
+  await createAccount(deps, { username: 'disp.rounds', password: 'correct horse battery', role: 'dispatcher', assignments: {} }, cheap);
+  const login = async (username: string) => {
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'correct horse battery' }) });
+    return ((await res.json()) as { token: string }).token;
+  };
+  token = await login('disp.rounds');
+  const household = await database.db.selectFrom('households').select('id').limit(1).executeTakeFirstOrThrow();
+  await createAccount(deps, { username: 'res.rounds', password: 'correct horse battery', role: 'resident', assignments: { householdId: household.id } }, cheap);
+  residentToken = await login('res.rounds');
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await producers.close();
+  await dropPrefix(REDIS_URL, prefix);
+  await dropSchema(database);
+  await database.close();
+});
+
+describe('round routes', () => {
+  it('the same round requested 100 times at once: one round, one flow', async () => {
+    const responses = await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food', timeLimitMs: 200 })));
+    const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ id: string; status: string }>));
+    expect(responses.map((r) => r.status).sort((a, b) => b - a)).toEqual([201, ...Array<number>(99).fill(200)]);
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
+    const roundId = bodies[0]!.id;
+    const rounds = await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', district.districtId).execute();
+    expect(rounds).toHaveLength(1);
+    const subs = await listSubproblems(roundDb(database.db), roundId);
+    expect(subs).toHaveLength(2);
+    expect(await producers.queue(QUEUE.solve).getJobCounts('waiting', 'active', 'delayed')).toMatchObject({ waiting: 2 });
+    expect(await producers.queue(QUEUE.rounds).getJobCounts('waiting-children')).toEqual({ 'waiting-children': 1 });
+    expect(await producers.queue(QUEUE.rounds).getJob(jobId('round.merge', roundId))).toBeTruthy();
+  });
+
+  it('status, proposal, approve and dispatch; others are refused', async () => {
+    const started = await call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food' });
+    const { id } = (await started.json()) as { id: string };
+    // Play the workers' part in-process: this file tests the routes, the worker tests the queue.
+    for (const s of await listSubproblems(roundDb(database.db), id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
+    expect(await mergeRound(database.db, id)).toBe('stored');
+    const status = (await (await call('GET', `/api/rounds/${id}`)).json()) as { status: string; progress: number; subproblems: { total: number; solved: number } };
+    expect(status).toMatchObject({ status: 'proposed', progress: 100, subproblems: { total: 2, solved: 2 } });
+    const proposal = (await (await call('GET', `/api/rounds/${id}/proposal`)).json()) as { trips: { stops: { bags: unknown[] }[] }[]; loadingList: { bags: number }[]; unserved: unknown[] };
+    const bags = proposal.trips.flatMap((t) => t.stops.flatMap((s) => s.bags)).length;
+    expect(proposal.loadingList.reduce((a, l) => a + l.bags, 0)).toBe(bags);
+    expect((await call('POST', `/api/rounds/${id}/dispatch`)).status).toBe(409);
+    expect((await call('POST', `/api/rounds/${id}/approve`)).status).toBe(200);
+    const dispatched = await call('POST', `/api/rounds/${id}/dispatch`);
+    expect(dispatched.status).toBe(200);
+    expect(((await dispatched.json()) as { status: string }).status).toBe('dispatched');
+    expect((await call('GET', `/api/rounds/${id}`, undefined, residentToken)).status).toBe(403);
+    expect((await call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food', extra: 1 })).status).toBe(422);
+  });
+
+  it('answers 503 problem+json at once while Redis is down, and creates nothing', async () => {
+    const redis = await startPrivateRedis();
+    const own = createProducers({ redisUrl: redis.url, prefix });
+    try {
+      await until(() => own.ready(), 3000);
+      activeQueue = own;
+      await redis.stop();
+      const other = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 1, householdsPerCorridor: 1, vehicles: 1 }, 99);
+      const t0 = Date.now();
+      const res = await call('POST', '/api/rounds', { areaId: other.districtId, kind: 'food' });
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', other.districtId).execute()).toEqual([]);
+    } finally {
+      activeQueue = producers;
+      await own.close();
+      await redis.stop();
+    }
+  });
+});
