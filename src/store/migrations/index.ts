@@ -7,10 +7,14 @@ import * as m0001 from './0001_core';
 import * as m0002 from './0002_accounts';
 import * as m0003 from './0003_rounds';
 import * as m0004 from './0004_events';
+import * as m0005 from './0005_stock';
+import * as m0006 from './0006_passes';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_accounts': m0002,
   '0003_rounds': m0003,
   '0004_events': m0004,
+  '0005_stock': m0005,
+  '0006_passes': m0006,
 };

@@ -1,0 +1,170 @@
+/**
+ * Stock for rounds, called by the rounds service:
+ *   reserveForRound  when a round is planned (its plan's needs, expanded into items, at each trip's depot);
+ *   releaseForStop   when a stop is cancelled (what that stop still holds goes back to available);
+ *   releaseForRound  when a whole plan is dropped;
+ *   deductForBatch   when a trip's batch is loaded (reserved and on hand both go down, first-to-expire lots first).
+ * Reservations are all-or-nothing per call and idempotent per (round, stop); releases and deductions act
+ * on what is still held, so repeating any of them changes nothing. Balance rows are locked in one fixed
+ * order, so concurrent rounds queue up on shared stock: none goes negative, no reservation is lost.
+ */
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { available, insufficientStock, parseInput, reserveLineSchema, takeFefo, type ReserveLine, type Shortage } from '../domain/stock';
+import type { Clock } from '../shared/clock';
+import type { CoreTables } from '../store/schema';
+import { loadCatalogue } from '../store/item.repository';
+import { heldByRound, type HeldLine } from '../store/stock-read.repository';
+import { appendMovements, keyOf, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb } from '../store/stock.repository';
+import { expandNeeds } from './kit.service';
+import { assertDepots, assertStockItems } from './stock-checks';
+import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
+
+export interface StockRoundDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  publisher?: StockAlertPublisher | undefined;
+}
+
+const roundIdSchema = z.uuid();
+const stopIdSchema = z.string().regex(/^\d+$/, 'a stop id');
+
+export interface ReserveResult {
+  /** Lines reserved by this call (empty when every stop was reserved before). */
+  reserved: ReserveLine[];
+  /** Stops skipped because they already hold their reservation. */
+  alreadyReserved: (string | null)[];
+}
+
+/** Reserves every line or none (409 `conflict` naming each shortage). */
+export async function reserveLines(deps: StockRoundDeps, roundId: string, lines: unknown, actor: string): Promise<ReserveResult> {
+  parseInput(roundIdSchema, roundId);
+  const wanted = parseInput(z.array(reserveLineSchema).max(100_000), lines);
+  const at = deps.clock.now();
+  const result = await stockDb(deps.db).transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`cordon.stock.round.${roundId}`}))`.execute(trx);
+    const done = new Set((await trx.selectFrom('stock_ledger').select('stop_id').distinct()
+      .where('round_id', '=', roundId).where('movement', '=', 'reservation').execute()).map((r) => (r.stop_id === null ? null : String(r.stop_id))));
+    const todo = wanted.filter((l) => !done.has(l.stopId));
+    if (todo.length === 0) return { reserved: [], alreadyReserved: [...done] };
+    await assertDepots(trx, todo.map((l) => l.depotId));
+    await assertStockItems(trx, todo.map((l) => l.itemCode));
+    const balances = await lockBalances(trx, todo);
+    const requested = new Map<string, number>();
+    for (const l of todo) requested.set(keyOf(l), (requested.get(keyOf(l)) ?? 0) + l.quantity);
+    const shortages: Shortage[] = [];
+    for (const [key, q] of requested) {
+      const free = available(balances.get(key) ?? { onHand: 0, reserved: 0 });
+      const [depotId = '', itemCode = ''] = key.split('|');
+      if (free < q) shortages.push({ depotId, itemCode, requested: q, available: free });
+    }
+    if (shortages.length) throw insufficientStock(shortages);
+    await appendMovements(trx, todo.map((l) => ({ ...l, movement: 'reservation' as const, onHandDelta: 0, reservedDelta: l.quantity, roundId })), actor, at);
+    return { reserved: todo, alreadyReserved: [...done].filter((s) => wanted.some((l) => l.stopId === s)) };
+  });
+  if (deps.publisher) await publishMinimumAlerts({ db: deps.db, publisher: deps.publisher }, result.reserved);
+  return result;
+}
+
+export interface RoundReserveResult extends ReserveResult {
+  /** Needs whose product is not in the catalogue: not stock-tracked, so nothing was reserved for them. */
+  untracked: { needId: string; code: string }[];
+}
+
+/** Reserves the stored plan of a round: each pending stop's needs, expanded into items, at its trip's depot. */
+export async function reserveForRound(deps: StockRoundDeps, roundId: string, actor: string): Promise<RoundReserveResult> {
+  parseInput(roundIdSchema, roundId);
+  const db = stockDb(deps.db);
+  // Only stock kinds are read: medicine details never leave the database here.
+  const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number }>`
+    select distinct s.id::text as stop_id, t.depot_id, n.id as need_id, n.kind, n.details, h.members
+    from round_bags b join round_stops s on s.id = b.stop_id
+    join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
+    join needs n on n.id = b.need_id join households h on h.id = n.household_id
+    where b.round_id = ${roundId} and s.status = 'pending' and n.kind in ('food_package','boxed_meal','gas','rice','oil')
+    order by stop_id, need_id`.execute(db);
+  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
+  const lines = new Map<string, ReserveLine>();
+  for (const r of rows.rows) {
+    for (const [itemCode, quantity] of items.get(r.need_id) ?? []) {
+      const k = `${r.stop_id}|${r.depot_id}|${itemCode}`;
+      const line = lines.get(k) ?? { stopId: r.stop_id, depotId: r.depot_id, itemCode, quantity: 0 };
+      line.quantity += quantity;
+      lines.set(k, line);
+    }
+  }
+  const result = await reserveLines(deps, roundId, [...lines.values()].filter((l) => l.quantity > 0), actor);
+  return { ...result, untracked: missing };
+}
+
+/** Gives back what the named stops (or the whole round) still hold: a release row per held line. */
+async function release(deps: StockRoundDeps, roundId: string, stopIds: string[] | undefined, actor: string, reason: string): Promise<HeldLine[]> {
+  const at = deps.clock.now();
+  const released = await stockDb(deps.db).transaction().execute(async (trx) => {
+    const before = await heldByRound(trx, roundId, stopIds);
+    if (before.length === 0) return [];
+    await lockBalances(trx, before);
+    const held = (await heldByRound(trx, roundId, stopIds)).filter((h) => h.held > 0);
+    await appendMovements(trx, held.map((h) => ({ ...h, movement: 'release' as const, onHandDelta: 0, reservedDelta: -h.held, roundId, reason })), actor, at);
+    return held;
+  });
+  return released;
+}
+
+export async function releaseForStop(deps: StockRoundDeps, roundId: string, stopId: string, actor: string, reason = 'stop cancelled'): Promise<HeldLine[]> {
+  parseInput(roundIdSchema, roundId);
+  parseInput(stopIdSchema, stopId);
+  return release(deps, roundId, [stopId], actor, reason);
+}
+
+export async function releaseForRound(deps: StockRoundDeps, roundId: string, actor: string, reason = 'round dropped'): Promise<HeldLine[]> {
+  parseInput(roundIdSchema, roundId);
+  return release(deps, roundId, undefined, actor, reason);
+}
+
+/** Loading a trip: each of its stops' held units leave the depot (reserved and on hand both go down). */
+export async function deductForBatch(deps: StockRoundDeps, roundId: string, tripId: string, actor: string): Promise<HeldLine[]> {
+  parseInput(roundIdSchema, roundId);
+  const stops = await sql<{ id: string }>`select id::text as id from round_stops where round_id = ${roundId} and trip_id = ${tripId}`.execute(deps.db);
+  return deductForStops(deps, roundId, stops.rows.map((s) => s.id), actor);
+}
+
+export async function deductForStops(deps: StockRoundDeps, roundId: string, stopIds: string[], actor: string): Promise<HeldLine[]> {
+  if (stopIds.length === 0) return [];
+  const at = deps.clock.now();
+  const deducted = await stockDb(deps.db).transaction().execute(async (trx) => {
+    const before = await heldByRound(trx, roundId, stopIds);
+    if (before.length === 0) return [];
+    await lockBalances(trx, before);
+    const held = (await heldByRound(trx, roundId, stopIds)).filter((h) => h.held > 0);
+    await appendMovements(trx, await deductions(trx, roundId, held), actor, at);
+    return held;
+  });
+  if (deps.publisher) await publishMinimumAlerts({ db: deps.db, publisher: deps.publisher }, deducted);
+  return deducted;
+}
+
+/** Deduction rows for held lines, each split over the lots it takes from (first to expire first). */
+async function deductions(trx: StockDb, roundId: string, held: HeldLine[]): Promise<NewMovement[]> {
+  const out: NewMovement[] = [];
+  const byKey = new Map<string, HeldLine[]>();
+  for (const h of held) byKey.set(keyOf(h), [...(byKey.get(keyOf(h)) ?? []), h]);
+  for (const lines of byKey.values()) {
+    const first = lines[0] as HeldLine;
+    const total = lines.reduce((s, h) => s + h.held, 0);
+    const takes = takeFefo(await lotBalances(trx, first), total);
+    let t = 0;
+    for (const h of lines) {
+      let need = h.held;
+      while (need > 0) {
+        const take = takes[t] as { lotId: string; quantity: number };
+        const q = Math.min(need, take.quantity);
+        out.push({ ...h, movement: 'deduction', onHandDelta: -q, reservedDelta: -q, lotId: take.lotId, roundId });
+        take.quantity -= q;
+        need -= q;
+        if (take.quantity === 0) t++;
+      }
+    }
+  }
+  return out;
+}
