@@ -44,34 +44,44 @@ export async function loadHousehold(db: Kysely<CoreTables>, id: string): Promise
   return household;
 }
 
+function newNeed(actor: Actor, household: Household, prepared: PreparedNeed, at: Date): Need {
+  return {
+    id: randomUUID(),
+    householdId: household.id,
+    corridorId: household.corridorId,
+    communityId: household.communityId,
+    kind: prepared.kind,
+    details: prepared.details,
+    status: 'accepted',
+    urgency: prepared.urgency,
+    priority: prepared.priority,
+    cycle: prepared.cycle,
+    failureReason: null,
+    createdBy: actor.userId,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Inserts the need as accepted (one statement: need, history, outbox, audit); undefined when an identical open need exists. */
+async function tryInsert(deps: IntakeDeps, executor: Kysely<CoreTables>, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<Need | undefined> {
+  const at = deps.clock.now();
+  const need = newNeed(actor, household, prepared, at);
+  const audit = deps.audit ? { actorRole: actor.role, requestId: reqId ?? null } : null;
+  const inserted = await insertAcceptedNeed(executor, { ...need, identityKey: prepared.identityKey, at }, topicsFor(need.urgency), audit);
+  return inserted ? need : undefined;
+}
+
 /** Accepts a prepared need or merges it into the identical open one, inside `trx`. */
 export async function acceptOrMerge(deps: IntakeDeps, trx: Kysely<CoreTables>, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<{ need: Need; merged: boolean }> {
-  const at = deps.clock.now();
   // The open identical need may close between our failed insert and our lookup: try again then.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const need: Need = {
-      id: randomUUID(),
-      householdId: household.id,
-      corridorId: household.corridorId,
-      communityId: household.communityId,
-      kind: prepared.kind,
-      details: prepared.details,
-      status: 'accepted',
-      urgency: prepared.urgency,
-      priority: prepared.priority,
-      cycle: prepared.cycle,
-      failureReason: null,
-      createdBy: actor.userId,
-      createdAt: at,
-      updatedAt: at,
-    };
-    if (await insertAcceptedNeed(trx, { ...need, identityKey: prepared.identityKey, at }, topicsFor(need.urgency))) {
-      await deps.audit?.record({ actor, action: 'need.create', subjectType: 'need', subjectId: need.id, outcome: 'allowed', reqId: reqId ?? null }, trx);
-      return { need, merged: false };
-    }
+    const need = await tryInsert(deps, trx, actor, household, prepared, reqId);
+    if (need) return { need, merged: false };
     const existing = await findOpenIdenticalForUpdate(trx, household.id, prepared.kind, prepared.identityKey);
     if (!existing) continue;
     const m = mergeNeed(existing, prepared);
+    const at = deps.clock.now();
     const merged = await applyMerge(trx, existing, { ...m, note: `merged duplicate submission from ${actor.role} ${actor.userId}`, actor: actor.userId, at });
     await deps.audit?.record({ actor, action: 'need.merge', subjectType: 'need', subjectId: merged.id, outcome: 'allowed', reqId: reqId ?? null }, trx);
     return { need: merged, merged: true };
@@ -79,12 +89,16 @@ export async function acceptOrMerge(deps: IntakeDeps, trx: Kysely<CoreTables>, a
   throw new AppError('conflict', 'the household’s needs changed while this one was submitted; retry');
 }
 
+const respond = (actor: Actor, r: { need: Need; merged: boolean }): SubmitResult => ({ status: r.merged ? 200 : 201, body: { need: needView(actor, r.need), merged: r.merged } });
+
 export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: string, input: NeedInput, ctx: RequestContext): Promise<SubmitResult> {
   const household = await loadHousehold(deps.db, householdId);
   await guardHousehold({ audit: deps.audit, reqId: ctx.reqId }, actor, { householdId, corridorId: household.corridorId, communityId: household.communityId }, 'need.create');
   const prepared = prepareNeed(input, household, deps.clock.now());
-  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
-    const { need, merged } = await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId);
-    return { status: merged ? 200 : 201, body: { need: needView(actor, need), merged } };
-  });
+  if (!ctx.idempotency) {
+    // The common case costs one round trip: the insert statement is atomic on its own.
+    const need = await tryInsert(deps, deps.db, actor, household, prepared, ctx.reqId);
+    if (need) return respond(actor, { need, merged: false });
+  }
+  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)));
 }

@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Need, NeedKind, StatusChange, Urgency } from '../domain/need';
 import { OPEN_STATUSES, type NeedStatus } from '../domain/need-status';
+import type { AuditLogTable } from './audit.repository';
 import type { CoreTables, NeedsTable, NeedStatusHistoryTable } from './schema';
 
 type Executor = Kysely<CoreTables>;
@@ -52,12 +53,20 @@ function toChange(row: Selectable<NeedStatusHistoryTable>): StatusChange {
   return { from: row.from_status as NeedStatus | null, to: row.to_status as NeedStatus, note: row.note, actor: row.actor, at: row.at };
 }
 
+/** The audit row of a creation, written by the same statement. */
+export interface CreationAudit {
+  actorRole: string;
+  requestId: string | null;
+}
+
 /**
- * Inserts a need already accepted (submitted > accepted in its history) with one outbox event per topic.
+ * Inserts a need already accepted (submitted > accepted in its history) with one outbox event per
+ * topic and, when given, its audit row: one statement, so atomic even outside a transaction.
  * Returns false, writing nothing, when the household already holds an identical open need.
  */
-export async function insertAcceptedNeed(db: Executor, n: NewNeed, topics: readonly string[]): Promise<boolean> {
-  const result = await db
+export async function insertAcceptedNeed(db: Executor, n: NewNeed, topics: readonly string[], audit: CreationAudit | null): Promise<boolean> {
+  const withAudit = db.withTables<{ audit_log: AuditLogTable }>();
+  const result = await withAudit
     .with('n', (qb) =>
       qb
         .insertInto('needs')
@@ -89,6 +98,11 @@ export async function insertAcceptedNeed(db: Executor, n: NewNeed, topics: reado
       // One event per topic, each carrying the need id only (job payloads never hold medical details).
       qb.insertInto('outbox').columns(['topic', 'payload']).expression(
         sql`select t, jsonb_build_object('needId', n.id::text) from n cross join unnest(${topics}::text[]) as t`,
+      ),
+    )
+    .with('a', (qb) =>
+      qb.insertInto('audit_log').columns(['actor_id', 'actor_role', 'action', 'subject_type', 'subject_id', 'outcome', 'request_id']).expression(
+        sql`select ${n.createdBy}, ${audit?.actorRole ?? null}, 'need.create', 'need', n.id::text, 'allowed', ${audit?.requestId ?? null} from n where ${audit !== null}`,
       ),
     )
     .selectFrom('n')

@@ -1,0 +1,161 @@
+/**
+ * Intake throughput and latency against the real server and PostgreSQL.
+ *
+ * Starts `src/main.ts` as a child process (its own Postgres schema, demo seed off), seeds a grid
+ * of households and an admin account, logs in, then drives POST /api/households/:id/needs with
+ * autocannon: a warm-up, then >= 20 s measured. Every request is a distinct need (household x kind
+ * x identity), so each is accepted, never merged. Accepted needs are counted in the database.
+ *
+ *   npm run bench -- intake [--seconds 20] [--connections 64] [--processes 2]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { loadConfig } from '../config/config';
+import { createAccount } from '../src/services/auth-accounts.service';
+import { dropSchema, migrateToLatest, openDatabase, type Database } from '../src/store/db';
+
+interface Histogram { p50: number; p99: number; p97_5: number; average: number; max: number }
+interface CannonResult { latency: Histogram; requests: { average: number; total: number }; errors: number; timeouts: number; non2xx: number; statusCodeStats: Record<string, { count: number }>; duration: number }
+interface CannonRequest { method: string; path: string; headers: Record<string, string>; body: string }
+type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const HOUSEHOLDS = 20_000;
+const PASSWORD = 'bench-password-123';
+
+function arg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+}
+
+async function seed(database: Database): Promise<string[]> {
+  const db = database.db;
+  const area = async (kind: 'district' | 'street' | 'community' | 'building' | 'corridor', parent: string | null, community: string | null) =>
+    (await db.insertInto('areas').values({ kind, name: kind, parent_id: parent, community_id: community }).returning('id').executeTakeFirstOrThrow()).id;
+  const district = await area('district', null, null);
+  const street = await area('street', district, null);
+  const community = await area('community', street, null);
+  const building = await area('building', community, community);
+  const corridors = [];
+  for (let i = 0; i < 50; i++) corridors.push(await area('corridor', building, community));
+  const ids: string[] = [];
+  for (let start = 0; start < HOUSEHOLDS; start += 2000) {
+    const rows = Array.from({ length: 2000 }, (_, k) => ({
+      corridor_id: corridors[(start + k) % corridors.length]!,
+      community_id: community,
+      address: `Bench ${start + k}`,
+      members: 1 + ((start + k) % 5),
+      lat: 31.2 + (k % 100) * 1e-4,
+      lon: 121.4 + (k % 97) * 1e-4,
+    }));
+    ids.push(...(await db.insertInto('households').values(rows).returning('id').execute()).map((r) => r.id));
+  }
+  await createAccount({ db }, { username: 'bench.admin', password: PASSWORD, role: 'admin' }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+  return ids;
+}
+
+/** The i-th request: household i mod H; the round decides kind and identity, so no two are the same need. */
+function needBody(i: number): string {
+  const round = Math.floor(i / HOUSEHOLDS);
+  if (round === 0) return JSON.stringify({ kind: 'rice', details: { kg: 5 + (i % 20) } });
+  if (round === 1) return JSON.stringify({ kind: 'oil', details: { litres: 1 + (i % 5) } });
+  if (round === 2) return JSON.stringify({ kind: 'gas', details: { cylinders: 1 } });
+  return JSON.stringify({ kind: 'medicine', details: { drug: `Bench drug ${round}`, strength: '10 mg', quantity: 30, urgency: 'routine' } });
+}
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become healthy');
+}
+
+async function countNeeds(database: Database): Promise<number> {
+  const row = await database.db.selectFrom('needs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function run(args: string[]): Promise<Record<string, number | string | null>> {
+  const seconds = Math.max(20, arg(args, 'seconds', 20));
+  const connections = arg(args, 'connections', 64);
+  const processes = arg(args, 'processes', 2);
+  const port = 3700 + Math.floor(Math.random() * 200);
+  const schema = `bench_intake_${Date.now().toString(36)}`;
+  const database = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
+  let server: ChildProcess | undefined;
+  try {
+    await migrateToLatest(database);
+    const households = await seed(database);
+    const env = {
+      ...process.env,
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: schema,
+      DATABASE_POOL_SIZE: String(arg(args, 'pool', 16)),
+      API_PROCESSES: String(processes),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_SEED: 'off',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      PASS_SIGNING_SECRET: 'bench-secret-bench-secret-bench-secret',
+      RATE_LIMIT_INTAKE_MAX: '10000000',
+    };
+    loadConfig(env); // fail here, not in the child, on a bad setting
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const url = `http://127.0.0.1:${port}`;
+    await waitHealthy(url, server);
+    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench.admin', password: PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+
+    let counter = 0;
+    const drive = (duration: number) =>
+      autocannon({
+        url,
+        connections,
+        duration,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req: CannonRequest) => {
+              const i = counter++;
+              return { ...req, path: `/api/households/${households[i % HOUSEHOLDS]}/needs`, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: needBody(i) };
+            },
+          },
+        ],
+      });
+
+    await drive(3); // warm-up: JIT, pools, plans
+    const before = await countNeeds(database);
+    const t0 = Date.now();
+    const result = await drive(seconds);
+    const elapsed = (Date.now() - t0) / 1000;
+    const accepted = (await countNeeds(database)) - before;
+    const metrics = {
+      needs_per_s: Math.round(accepted / elapsed),
+      p50_ms: result.latency.p50,
+      p99_ms: result.latency.p99,
+      accepted,
+      seconds: Math.round(elapsed * 10) / 10,
+      non_2xx: result.non2xx,
+      errors: result.errors + result.timeouts,
+      connections,
+      api_processes: processes,
+    };
+    console.log('\nintake: POST /api/households/:id/needs, every request a distinct need (accepted, not merged)');
+    console.table({ 'accepted needs/s': metrics.needs_per_s, 'p50 ms': metrics.p50_ms, 'p99 ms': metrics.p99_ms, accepted, 'non-2xx': metrics.non_2xx, errors: metrics.errors, connections, 'API processes': processes });
+    console.log(`target: >= 2000 needs/s with p99 < 100 ms: ${metrics.needs_per_s >= 2000 && metrics.p99_ms < 100 ? 'MET' : 'NOT MET'}`);
+    return metrics;
+  } finally {
+    server?.kill('SIGTERM');
+    if (server && server.exitCode === null) await new Promise((r) => server!.once('exit', r));
+    await dropSchema(database);
+    await database.close();
+  }
+}
