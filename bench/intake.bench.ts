@@ -37,7 +37,7 @@ async function seed(database: Database): Promise<string[]> {
   const street = await area('street', district, null);
   const community = await area('community', street, null);
   const building = await area('building', community, community);
-  const corridors = [];
+  const corridors: string[] = [];
   for (let i = 0; i < 50; i++) corridors.push(await area('corridor', building, community));
   const ids: string[] = [];
   for (let start = 0; start < HOUSEHOLDS; start += 2000) {
