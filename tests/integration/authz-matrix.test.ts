@@ -268,15 +268,17 @@ describe('authorization matrix', () => {
       if (anonymous.status !== 401) failures.push(`anonymous ${route.method} ${route.path} -> ${anonymous.status}: expected 401`);
       for (const role of ROLES) {
         const token = spec.fresh ? await w.login(role) : tokens[role];
-        const before = await deniedCount(w.users[role].id);
+        const before = await auditCounts(w.users[role].id);
         const res = await call(token);
         await res.arrayBuffer();
-        const denials = (await deniedCount(w.users[role].id)) - before;
+        const after = await auditCounts(w.users[role].id);
+        const denials = after.denied - before.denied;
         const ok = spec.who === 'authenticated' || spec.who.includes(role);
         const what = `${role} ${route.method} ${route.path} -> ${res.status}`;
         const down = spec.unavailableOk && res.status === 503;
         if (ok && (res.status === 401 || res.status === 403 || (res.status >= 500 && !down))) failures.push(`${what}: expected to be allowed`);
         if (!ok && (res.status !== 403 || denials < 1)) failures.push(`${what}: expected 403 and a denied audit row (${denials})`);
+        if (ok && route.method !== 'GET' && res.status < 300 && after.allowed === before.allowed) failures.push(`${what}: state change not audited`);
       }
     }
     expect(failures).toEqual([]);
