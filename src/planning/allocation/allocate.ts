@@ -1,32 +1,49 @@
 /**
- * Scarce-stock allocation per community: the LP (allocation.model.ts) decides fractional shares,
- * rounding makes whole units, and the result is explained. If the LP gives nothing verified in time,
- * the deterministic greedy rule answers instead (said so in `method`), so a round is never left without a plan.
+ * Scarce-stock allocation per community, one priority class at a time (most urgent first): the class's
+ * LP (allocation.model.ts) decides fractional shares within what earlier classes left, rounding makes
+ * whole units, and the result is explained. A class whose LP gives nothing verified in time is shared
+ * by the deterministic even-share rule instead (said so per class), so a round always gets a plan.
  */
-import { buildAllocationModel, DEFAULT_WEIGHTS, normalise } from './allocation.model';
+import { buildStageModel, normalise } from './allocation.model';
 import { explain, itemSummaries } from './allocation.explain';
-import { greedyAllocation, roundAllocation } from './allocation.round';
-import type { AllocationInput, AllocationLine, AllocationOptions, AllocationResult } from './allocation.types';
+import { greedyStage, roundStage, startRemaining } from './allocation.round';
+import { PRIORITY_CLASSES, type AllocationInput, type AllocationLine, type AllocationOptions, type AllocationResult, type StageReport } from './allocation.types';
 
 export function allocateStock(input: AllocationInput, opts: AllocationOptions): AllocationResult {
   const started = opts.now();
   const problem = normalise(input);
-  const { model, floorVar } = buildAllocationModel(problem, opts.priorityWeights ?? DEFAULT_WEIGHTS);
-  const lp = opts.solver.solve(model, { timeLimitMs: opts.timeLimitMs, now: opts.now });
-
-  let x: number[];
-  let floors: Map<number, number>;
-  let method: AllocationResult['method'];
-  if (lp.values) {
-    const values = lp.values;
-    x = problem.lines.map((_, k) => values[k] ?? 0);
-    floors = new Map([...floorVar].map(([key, v]) => [key, Math.min(1, Math.max(0, values[v] ?? 0))]));
-    method = 'lp';
-  } else {
-    ({ x, floors } = greedyAllocation(problem));
-    method = 'greedy';
-  }
-  const units = roundAllocation(problem, x);
+  const left = startRemaining(problem);
+  const x = problem.lines.map(() => 0);
+  const units = problem.lines.map(() => 0);
+  const floors = new Map<number, number>(); // item * 4 + class -> floor
+  const stages: StageReport[] = [];
+  const classes = PRIORITY_CLASSES.filter((p) => problem.lines.some((l) => l.priority === p));
+  classes.forEach((priority, n) => {
+    const stageStart = opts.now();
+    const stage = buildStageModel(problem, priority, left.stock, left.room);
+    // Each class gets an equal part of what is left of the budget.
+    const budget = Math.max(1, (opts.timeLimitMs - (stageStart - started)) / (classes.length - n));
+    const lp = opts.solver.solve(stage.model, { timeLimitMs: budget, now: opts.now });
+    let fx: number[];
+    let stageFloors: Map<number, number>;
+    if (lp.values) {
+      const values = lp.values;
+      fx = stage.lineIdx.map((_, j) => values[j] ?? 0);
+      stageFloors = new Map([...stage.floorVar].map(([item, v]) => [item, Math.min(1, Math.max(0, values[v] ?? 0))]));
+    } else {
+      ({ x: fx, floors: stageFloors } = greedyStage(problem, stage.lineIdx, left));
+    }
+    const got = roundStage(problem, stage.lineIdx, fx, left);
+    stage.lineIdx.forEach((k, j) => {
+      x[k] = fx[j] ?? 0;
+      units[k] = got[j] ?? 0;
+    });
+    for (const [item, f] of stageFloors) floors.set(item * 4 + priority, f);
+    stages.push({
+      priority, method: lp.values ? 'lp' : 'greedy', lpStatus: lp.status, variables: stage.model.variables.length, elapsedMs: opts.now() - stageStart,
+      ...(lp.detail ? { detail: lp.detail } : {}),
+    });
+  });
   const lines: AllocationLine[] = problem.lines.map((l, k) => ({
     groupId: input.groups[l.group]?.id ?? String(l.group),
     itemId: input.items[l.item]?.id ?? String(l.item),
@@ -34,13 +51,13 @@ export function allocateStock(input: AllocationInput, opts: AllocationOptions): 
     needed: l.needed,
     allocated: units[k] ?? 0,
   }));
+  const methods = new Set(stages.map((s) => s.method));
   return {
-    method,
-    lpStatus: lp.status,
+    method: methods.size > 1 ? 'mixed' : methods.has('greedy') ? 'greedy' : 'lp',
+    stages,
     lines,
     items: itemSummaries(problem, units, floors),
     explanations: explain(problem, x, units, floors),
     elapsedMs: opts.now() - started,
-    ...(lp.detail ? { detail: lp.detail } : {}),
   };
 }

@@ -54,7 +54,7 @@ export function explain(p: AllocationProblem, x: number[], units: number[], floo
       const takenByHigher = [0, 1, 2, 3].filter((c) => c < worst.priority).reduce((s, c) => s + (classAllocated.get(item * 4 + c) ?? 0), 0);
       if (takenByHigher > 0) reasons.push({ code: 'lower-priority-cut-first', takenByHigher });
       const floor = floors.get(item * 4 + worst.priority);
-      if (floor !== undefined && floor > 0 && floor < 1 && (x[worst.k] ?? 0) <= floor * worst.needed + 1e-6 * Math.max(1, worst.needed)) reasons.push({ code: 'fairness-floor', floor });
+      if (floor !== undefined && floor > 0 && floor < 1 && Math.abs((x[worst.k] ?? 0) - floor * worst.needed) <= 1e-6 * Math.max(1, worst.needed)) reasons.push({ code: 'fairness-floor', floor });
       const capacity = p.capacity[group] ?? Infinity;
       if (Number.isFinite(capacity) && (load[group] ?? 0) > capacity - maxLoad) reasons.push({ code: 'group-capacity', capacity, used: load[group] ?? 0 });
       if (byPriority.some((b) => b.cut > 0 && (x[b.k] ?? 0) - b.allocated > 1e-6)) reasons.push({ code: 'rounding' });

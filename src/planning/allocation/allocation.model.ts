@@ -1,9 +1,13 @@
 /**
- * The community-level allocation LP. One continuous variable per (group, item, class) line, bounded by
- * its need, and one fairness floor f[item, class] in [0, 1] with x >= f * need for every line of that
- * item and class. Maximise sum W[p] * x + sum W[p] * N[item, p] * f[item, p] subject to stock per item
- * and load per group. The floor term makes the LP spread a short class evenly (max-min share) rather
- * than pick any vertex; with W[p] > 2 W[p+1] it never pays to take units from a more urgent class.
+ * The community-level allocation LP, one priority class at a time (lexicographic: a less urgent class
+ * only gets what the more urgent ones left, so no weight can ever trade emergency medicine for food).
+ * For class p: x_k in [0, need_k] per (group, item) line, a fairness floor f_i in [0, 1] per item with
+ * x_k + u_k >= f_i * need_k, where u_k >= 0 is a shortfall excused only for groups with a load capacity
+ * (a group that cannot take more must not drag everybody's floor down). Maximise
+ *   sum_i N_i f_i + sum_k x_k - 1.5 sum_k u_k
+ * subject to remaining stock per item and remaining capacity per group. N_i f_i makes a short item spread
+ * evenly (max-min share) instead of landing on any vertex; the excuse costs more than a unit is worth, so
+ * it is only used where capacity, not stock, is the limit.
  */
 import type { LpConstraint, LpModel, LpVariable } from '../lp/lp.model';
 import type { AllocationInput, PriorityClass } from './allocation.types';
@@ -15,7 +19,7 @@ export interface NormalLine {
   needed: number;
 }
 
-/** The input in index form: duplicate need lines merged, stock summed over depots. */
+/** The input in index form: duplicate need lines merged, stock summed over depots and rounded down. */
 export interface AllocationProblem {
   input: AllocationInput;
   lines: NormalLine[];
@@ -53,38 +57,47 @@ export function normalise(input: AllocationInput): AllocationProblem {
   return { input, lines: [...byKey.values()], stock, unitLoad, capacity };
 }
 
-export const DEFAULT_WEIGHTS = [64, 16, 4, 1] as const;
+/** Cost of one unit of excused shortfall, relative to one unit allocated. */
+export const EXCUSE_COST = 1.5;
 
-export interface AllocationModel {
+export interface StageModel {
   model: LpModel;
-  /** Variable index of the floor of (item, class), keyed `item * 4 + class`. */
+  /** Indices (into problem.lines) of the class's lines: variable j is line lineIdx[j]. */
+  lineIdx: number[];
+  /** Variable index of each item's floor. */
   floorVar: Map<number, number>;
 }
 
-/** Variables 0..lines-1 are the lines (same order as `problem.lines`), then the floors. */
-export function buildAllocationModel(problem: AllocationProblem, weights: readonly number[] = DEFAULT_WEIGHTS): AllocationModel {
-  const { lines } = problem;
-  const variables: LpVariable[] = lines.map((l, k) => ({ name: `x${k}`, cost: weights[l.priority] ?? 1, upper: l.needed }));
+/** The LP for one class, given what earlier classes left (`stockLeft` per item, `roomLeft` per group). */
+export function buildStageModel(problem: AllocationProblem, priority: PriorityClass, stockLeft: number[], roomLeft: number[]): StageModel {
+  const lineIdx = problem.lines.flatMap((l, k) => (l.priority === priority ? [k] : []));
+  const lines = lineIdx.map((k) => problem.lines[k] as NormalLine);
+  const variables: LpVariable[] = lines.map((l, j) => ({ name: `x${lineIdx[j]}`, cost: 1, upper: l.needed }));
   const constraints: LpConstraint[] = [];
   const floorVar = new Map<number, number>();
-  const classNeed = new Map<number, number>();
-  for (const l of lines) classNeed.set(l.item * 4 + l.priority, (classNeed.get(l.item * 4 + l.priority) ?? 0) + l.needed);
-  for (const [key, need] of classNeed) {
-    floorVar.set(key, variables.length);
-    variables.push({ name: `floor${key}`, cost: (weights[key % 4] ?? 1) * need, upper: 1 });
+  const itemNeed = new Map<number, number>();
+  for (const l of lines) itemNeed.set(l.item, (itemNeed.get(l.item) ?? 0) + l.needed);
+  for (const [item, need] of itemNeed) {
+    floorVar.set(item, variables.length);
+    variables.push({ name: `floor${item}`, cost: need, upper: 1 });
   }
-  problem.stock.forEach((s, item) => {
-    const terms = lines.flatMap((l, v) => (l.item === item ? [{ v, coef: 1 }] : []));
-    if (terms.length > 0) constraints.push({ name: `stock${item}`, terms, op: '<=', rhs: s });
-  });
-  problem.capacity.forEach((cap, group) => {
-    if (!Number.isFinite(cap)) return;
-    const terms = lines.flatMap((l, v) => (l.group === group ? [{ v, coef: problem.unitLoad[l.item] ?? 1 }] : []));
-    if (terms.length > 0) constraints.push({ name: `capacity${group}`, terms, op: '<=', rhs: cap });
-  });
+  const stockRows = new Map<number, LpConstraint>();
+  const roomRows = new Map<number, LpConstraint>();
   lines.forEach((l, v) => {
-    const f = floorVar.get(l.item * 4 + l.priority) as number;
-    constraints.push({ name: `floor${v}`, terms: [{ v, coef: 1 }, { v: f, coef: -l.needed }], op: '>=', rhs: 0 });
+    let s = stockRows.get(l.item);
+    if (!s) stockRows.set(l.item, (s = { name: `stock${l.item}`, terms: [], op: '<=', rhs: stockLeft[l.item] ?? 0 }));
+    s.terms.push({ v, coef: 1 });
+    const room = roomLeft[l.group] ?? Infinity;
+    const floorRow: LpConstraint = { name: `floor${lineIdx[v]}`, terms: [{ v, coef: 1 }, { v: floorVar.get(l.item) as number, coef: -l.needed }], op: '>=', rhs: 0 };
+    if (Number.isFinite(room)) {
+      let r = roomRows.get(l.group);
+      if (!r) roomRows.set(l.group, (r = { name: `capacity${l.group}`, terms: [], op: '<=', rhs: room }));
+      r.terms.push({ v, coef: problem.unitLoad[l.item] ?? 1 });
+      floorRow.terms.push({ v: variables.length, coef: 1 });
+      variables.push({ name: `excuse${lineIdx[v]}`, cost: -EXCUSE_COST, upper: l.needed });
+    }
+    constraints.push(floorRow);
   });
-  return { model: { sense: 'max', variables, constraints }, floorVar };
+  constraints.push(...stockRows.values(), ...roomRows.values());
+  return { model: { sense: 'max', variables, constraints }, lineIdx, floorVar };
 }

@@ -1,91 +1,88 @@
 /**
- * Whole units: the LP answers in fractions, bags don't split. Also the deterministic fallback used
- * when the LP gives nothing usable in time (classes in order, an even share within a short class).
+ * Whole units for one priority class: the LP answers in fractions, bags don't split. Also the
+ * deterministic fallback for a class whose LP gives nothing usable in time (an even share per item).
+ * Both work within what the more urgent classes left, and update it.
  */
-import type { AllocationProblem } from './allocation.model';
+import type { AllocationProblem, NormalLine } from './allocation.model';
 
 const EPS = 1e-6;
 
-/** Load already given to each group by `units`. */
-function groupLoads(p: AllocationProblem, units: number[]): number[] {
-  const load = p.capacity.map(() => 0);
-  p.lines.forEach((l, k) => {
-    load[l.group] = (load[l.group] ?? 0) + (units[k] ?? 0) * (p.unitLoad[l.item] ?? 1);
-  });
-  return load;
+/** Stock left per item and load room left per group, after the classes already allocated. */
+export interface Remaining {
+  stock: number[];
+  room: number[];
 }
+
+export function startRemaining(p: AllocationProblem): Remaining {
+  return { stock: [...p.stock], room: [...p.capacity] };
+}
+
+const lineOf = (p: AllocationProblem, k: number): NormalLine => p.lines[k] as NormalLine;
 
 /**
- * Rounds down, then hands out the units rounding freed, one at a time: most urgent class first, then the
- * largest fractional part, then line order. Never above need, stock or group capacity.
+ * Rounds down, then hands out the units rounding freed, one per line per pass: largest fractional part
+ * first, then line order. Never above need, stock or group room. `x[j]` is for line `lineIdx[j]`.
  */
-export function roundAllocation(p: AllocationProblem, x: number[]): number[] {
-  const units = p.lines.map((l, k) => Math.min(l.needed, Math.max(0, Math.floor((x[k] ?? 0) + EPS))));
-  const left = p.stock.map((s) => s);
-  p.lines.forEach((l, k) => {
-    left[l.item] = (left[l.item] ?? 0) - (units[k] ?? 0);
-  });
-  // Float noise could push a floor past the stock: take units back from the least urgent lines.
-  const order = p.lines.map((_, k) => k).sort((a, b) => (p.lines[b]?.priority ?? 0) - (p.lines[a]?.priority ?? 0) || b - a);
-  for (const k of order) {
-    const item = p.lines[k]?.item ?? 0;
-    while ((left[item] ?? 0) < 0 && (units[k] ?? 0) > 0) {
-      units[k] = (units[k] ?? 0) - 1;
-      left[item] = (left[item] ?? 0) + 1;
-    }
+export function roundStage(p: AllocationProblem, lineIdx: number[], x: number[], left: Remaining): number[] {
+  const units = lineIdx.map((k, j) => Math.min(lineOf(p, k).needed, Math.max(0, Math.floor((x[j] ?? 0) + EPS))));
+  // Float noise could push a rounded value past the stock or the room: take units back, last lines first.
+  for (let j = lineIdx.length - 1; j >= 0; j--) {
+    const l = lineOf(p, lineIdx[j] ?? 0);
+    const w = p.unitLoad[l.item] ?? 1;
+    while ((units[j] ?? 0) > 0 && (take(left, l, w, units[j] ?? 0) === false)) units[j] = (units[j] ?? 0) - 1;
+    left.stock[l.item] = (left.stock[l.item] ?? 0) - (units[j] ?? 0);
+    left.room[l.group] = (left.room[l.group] ?? Infinity) - (units[j] ?? 0) * w;
   }
-  topUp(p, units, left, (k) => (x[k] ?? 0) - Math.floor((x[k] ?? 0) + EPS));
-  return units;
-}
-
-/** Gives spare stock unit by unit to lines that can still take it, in priority order. */
-function topUp(p: AllocationProblem, units: number[], left: number[], frac: (k: number) => number): void {
-  const load = groupLoads(p, units);
-  const order = p.lines.map((_, k) => k).sort((a, b) => (p.lines[a]?.priority ?? 0) - (p.lines[b]?.priority ?? 0) || frac(b) - frac(a) || a - b);
+  const frac = (j: number): number => (x[j] ?? 0) - Math.floor((x[j] ?? 0) + EPS);
+  const order = lineIdx.map((_, j) => j).sort((a, b) => frac(b) - frac(a) || a - b);
   let progress = true;
   while (progress) {
     progress = false;
-    for (const k of order) {
-      const l = p.lines[k];
-      if (!l || (left[l.item] ?? 0) < 1 || (units[k] ?? 0) >= l.needed) continue;
+    for (const j of order) {
+      const l = lineOf(p, lineIdx[j] ?? 0);
       const w = p.unitLoad[l.item] ?? 1;
-      if ((load[l.group] ?? 0) + w > (p.capacity[l.group] ?? Infinity) + EPS) continue;
-      units[k] = (units[k] ?? 0) + 1;
-      left[l.item] = (left[l.item] ?? 0) - 1;
-      load[l.group] = (load[l.group] ?? 0) + w;
+      if ((units[j] ?? 0) >= l.needed || !take(left, l, w, 1)) continue;
+      units[j] = (units[j] ?? 0) + 1;
+      left.stock[l.item] = (left.stock[l.item] ?? 0) - 1;
+      left.room[l.group] = (left.room[l.group] ?? Infinity) - w;
       progress = true;
     }
   }
+  return units;
+}
+
+/** Whether `n` units of the line's item fit in what is left. */
+function take(left: Remaining, l: NormalLine, w: number, n: number): boolean {
+  return (left.stock[l.item] ?? 0) >= n && (left.room[l.group] ?? Infinity) + EPS >= n * w;
 }
 
 /**
- * Fallback without a solver: for each class (most urgent first) and item, every line gets the same share
- * f of its need (capped by what its group can still carry), f as high as the stock allows. Returns
- * fractional units and the share per (item * 4 + class); round with `roundAllocation`.
+ * Fallback without a solver, for one class: item by item, every line gets the same share f of its need
+ * (capped by what its group can still carry), f as high as the stock allows. Fractional; round with
+ * `roundStage`. Returns the share per item.
  */
-export function greedyAllocation(p: AllocationProblem): { x: number[]; floors: Map<number, number> } {
-  const x = p.lines.map(() => 0);
+export function greedyStage(p: AllocationProblem, lineIdx: number[], left: Remaining): { x: number[]; floors: Map<number, number> } {
+  const x = lineIdx.map(() => 0);
   const floors = new Map<number, number>();
-  const left = [...p.stock];
-  const room = [...p.capacity];
-  for (const priority of [0, 1, 2, 3]) {
-    p.stock.forEach((_, item) => {
-      const ks = p.lines.flatMap((l, k) => (l.item === item && l.priority === priority ? [k] : []));
-      if (ks.length === 0) return;
-      const w = p.unitLoad[item] ?? 1;
-      const cap = ks.map((k) => {
-        const l = p.lines[k] as (typeof p.lines)[number];
-        return Math.min(l.needed, w > 0 ? (room[l.group] ?? Infinity) / w : Infinity);
-      });
-      const f = evenShare(ks.map((k) => p.lines[k]?.needed ?? 0), cap, left[item] ?? 0);
-      floors.set(item * 4 + priority, f);
-      ks.forEach((k, j) => {
-        const l = p.lines[k] as (typeof p.lines)[number];
-        const q = Math.min(f * l.needed, cap[j] ?? 0);
-        x[k] = q;
-        left[item] = (left[item] ?? 0) - q;
-        room[l.group] = (room[l.group] ?? Infinity) - q * w;
-      });
+  const room = [...left.room];
+  const byItem = new Map<number, number[]>();
+  lineIdx.forEach((k, j) => {
+    const item = lineOf(p, k).item;
+    const js = byItem.get(item);
+    if (js) js.push(j);
+    else byItem.set(item, [j]);
+  });
+  for (const [item, js] of [...byItem].sort((a, b) => a[0] - b[0])) {
+    const w = p.unitLoad[item] ?? 1;
+    const need = js.map((j) => lineOf(p, lineIdx[j] ?? 0).needed);
+    const cap = js.map((j, n) => Math.min(need[n] ?? 0, w > 0 ? (room[lineOf(p, lineIdx[j] ?? 0).group] ?? Infinity) / w : Infinity));
+    const f = evenShare(need, cap, left.stock[item] ?? 0);
+    floors.set(item, f);
+    js.forEach((j, n) => {
+      const q = Math.min(f * (need[n] ?? 0), cap[n] ?? 0);
+      x[j] = q;
+      const g = lineOf(p, lineIdx[j] ?? 0).group;
+      room[g] = (room[g] ?? Infinity) - q * w;
     });
   }
   return { x, floors };
@@ -93,10 +90,10 @@ export function greedyAllocation(p: AllocationProblem): { x: number[]; floors: M
 
 /** Largest f in [0, 1] with sum(min(f * need, cap)) <= amount (water-filling on shares). */
 export function evenShare(need: number[], cap: number[], amount: number): number {
-  let lo = 0;
-  let hi = 1;
   const used = (f: number): number => need.reduce((s, n, j) => s + Math.min(f * n, cap[j] ?? 0), 0);
   if (used(1) <= amount + EPS) return 1;
+  let lo = 0;
+  let hi = 1;
   for (let it = 0; it < 60; it++) {
     const mid = (lo + hi) / 2;
     if (used(mid) <= amount) lo = mid;

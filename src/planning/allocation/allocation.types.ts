@@ -43,11 +43,6 @@ export interface AllocationOptions {
   timeLimitMs: number;
   /** Injected clock in milliseconds. */
   now: () => number;
-  /**
-   * Value of one unit per priority class. Default [64, 16, 4, 1]: each class is worth more than
-   * twice the next, so raising a class's fairness floor never takes stock from a more urgent class.
-   */
-  priorityWeights?: readonly [number, number, number, number];
 }
 
 /** One (group, item, priority class) line of the answer, in whole units. */
@@ -88,17 +83,30 @@ export interface ItemSummary {
   stock: number;
   needed: number;
   allocated: number;
-  /** Fairness floor per priority class with need: every group of the class got at least this share (before rounding). */
+  /**
+   * Fairness floor per priority class with need: every group of the class got at least this share of its
+   * need (before rounding), except groups whose load capacity ran out (reason 'group-capacity').
+   */
   floors: { priority: PriorityClass; floor: number }[];
 }
 
-export interface AllocationResult {
-  /** 'lp': the LP's verified answer; 'greedy': the LP gave nothing usable in time, a deterministic rule was used. */
+export interface StageReport {
+  priority: PriorityClass;
+  /** 'lp': the class's LP answered (verified); 'greedy': it gave nothing usable in time, the even-share rule was used. */
   method: 'lp' | 'greedy';
   lpStatus: LpStatus;
+  variables: number;
+  elapsedMs: number;
+  detail?: string;
+}
+
+export interface AllocationResult {
+  /** 'mixed': some classes by LP, some by the fallback rule (see `stages`). */
+  method: 'lp' | 'greedy' | 'mixed';
+  /** One per priority class with needs, most urgent first. */
+  stages: StageReport[];
   lines: AllocationLine[];
   items: ItemSummary[];
   explanations: AllocationExplanation[];
   elapsedMs: number;
-  detail?: string;
 }

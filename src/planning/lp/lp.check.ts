@@ -4,7 +4,11 @@
  */
 import { isIntegerVar, lowerOf, upperOf, type LpModel, type LpResult, type LpSolverName, type LpStatus } from './lp.model';
 
-/** Absolute tolerance, scaled by max(1, |rhs or bound|) so large stock figures don't fail on float noise. */
+/**
+ * Tolerance, relative to the magnitude at stake: max(1, |bound|) for bounds, max(1, |rhs|, sum |coef * x|)
+ * for rows. Solvers round their output (javascript-lp-solver to 1e-8 per value), so a row of large
+ * coefficients can be off by more than 1e-6 in absolute terms while being exactly right.
+ */
 export const LP_TOLERANCE = 1e-6;
 
 export interface CheckOutcome {
@@ -44,8 +48,13 @@ export function checkSolution(model: LpModel, raw: ArrayLike<number>): CheckOutc
   });
   model.constraints.forEach((c, k) => {
     let lhs = 0;
-    for (const t of c.terms) lhs += t.coef * (values[t.v] ?? NaN);
-    const eps = tol(c.rhs);
+    let magnitude = Math.abs(c.rhs);
+    for (const t of c.terms) {
+      const term = t.coef * (values[t.v] ?? NaN);
+      lhs += term;
+      magnitude += Math.abs(term);
+    }
+    const eps = tol(magnitude);
     const bad = !Number.isFinite(lhs) || (c.op === '<=' && lhs > c.rhs + eps) || (c.op === '>=' && lhs < c.rhs - eps) || (c.op === '=' && Math.abs(lhs - c.rhs) > eps);
     if (bad) fail(`constraint ${c.name ?? k}: ${lhs} ${c.op} ${c.rhs} violated`);
   });

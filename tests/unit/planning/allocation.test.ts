@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { allocateStock } from '../../../src/planning/allocation/allocate';
-import { greedyAllocation } from '../../../src/planning/allocation/allocation.round';
+import { greedyStage, roundStage, startRemaining } from '../../../src/planning/allocation/allocation.round';
 import { normalise } from '../../../src/planning/allocation/allocation.model';
 import type { AllocationInput, AllocationResult, PriorityClass } from '../../../src/planning/allocation/allocation.types';
 import { jsLpSolver } from '../../../src/planning/lp/js-lp-solver.adapter';
@@ -86,7 +86,7 @@ describe('allocateStock', () => {
       fc.property(instance(true), (input) => {
         for (const solver of [jsLpSolver, highs, timedOut]) {
           const r = allocateStock(input, { solver, timeLimitMs: 5000, now });
-          expect(r.method).toBe(solver === timedOut ? 'greedy' : 'lp');
+          if (r.stages.length > 0) expect(r.method).toBe(solver === timedOut ? 'greedy' : 'lp');
           checkInvariants(input, r);
         }
       }),
@@ -104,10 +104,41 @@ describe('allocateStock', () => {
         }
         // The LP's floors are the greedy water level (both are max-min shares per class).
         const lp = allocateStock(input, { solver: jsLpSolver, timeLimitMs: 5000, now });
-        const greedy = greedyAllocation(normalise(input)).floors;
-        lp.items.forEach((s, i) => s.floors.forEach((f) => expect(f.floor).toBeCloseTo(greedy.get(i * 4 + f.priority) ?? -1, 5)));
+        const p = normalise(input);
+        const left = startRemaining(p);
+        for (const priority of [0, 1, 2, 3] as const) {
+          const idx = p.lines.flatMap((l, k) => (l.priority === priority ? [k] : []));
+          const g = greedyStage(p, idx, left);
+          roundStage(p, idx, g.x, left);
+          lp.items.forEach((s, i) => s.floors.filter((f) => f.priority === priority).forEach((f) => expect(f.floor).toBeCloseTo(g.floors.get(i) ?? -1, 5)));
+        }
       }),
       { numRuns: 150, seed: 12 },
+    );
+  });
+
+  it('is lexicographic under group capacities: a class gets the same whatever less urgent classes need', () => {
+    fc.assert(
+      fc.property(instance(true), fc.constantFrom<PriorityClass>(0, 1, 2), (input, upTo) => {
+        const solver = jsLpSolver;
+        const full = allocateStock(input, { solver, timeLimitMs: 5000, now });
+        const cut = { ...input, groups: input.groups.map((g) => ({ ...g, needs: g.needs.filter((n) => n.priority <= upTo) })) };
+        const part = allocateStock(cut, { solver, timeLimitMs: 5000, now });
+        const urgent = full.lines.filter((l) => l.priority <= upTo);
+        expect(part.lines).toEqual(urgent);
+        // Within the last class, a group below the floor (beyond rounding) has no room left for one more unit.
+        const loads = new Map(input.items.map((it) => [it.id, it.unitLoad ?? 1]));
+        for (const item of part.items) {
+          const floor = item.floors.find((f) => f.priority === upTo)?.floor;
+          if (floor === undefined) continue;
+          for (const l of part.lines.filter((x) => x.itemId === item.itemId && x.priority === upTo && x.allocated < Math.floor(floor * x.needed + 1e-6) - 1)) {
+            const g = input.groups.find((x) => x.id === l.groupId);
+            const used = part.lines.filter((x) => x.groupId === l.groupId).reduce((s, x) => s + x.allocated * (loads.get(x.itemId) ?? 1), 0);
+            expect(used).toBeGreaterThan((g?.capacity ?? Infinity) - (loads.get(l.itemId) ?? 1));
+          }
+        }
+      }),
+      { numRuns: 100, seed: 13 },
     );
   });
 
