@@ -159,12 +159,19 @@ describe('accounts', () => {
     expect(created).toHaveLength(1);
   });
 
-  it('non-admins are refused account management with 403, audited', async () => {
+  it('non-admins are refused account management with 403, audited with who, what and the request id', async () => {
     const token = await w.login('dispatcher');
-    const res = await w.request('POST', '/api/admin/users', { token, body: { username: 'x.y', password: 'long enough password', role: 'admin' } });
+    const res = await w.request('POST', '/api/admin/users', {
+      token,
+      body: { username: 'x.y', password: 'long enough password', role: 'admin' },
+      headers: { 'x-request-id': 'req-matrix-0001' },
+    });
     expect(res.status).toBe(403);
-    const denied = await audit().list({ actorId: w.users.dispatcher.id, outcome: 'denied' });
-    expect(denied.length).toBeGreaterThanOrEqual(1);
+    const denied = await audit().list({ requestId: 'req-matrix-0001' });
+    expect(denied).toEqual([
+      expect.objectContaining({ actorId: w.users.dispatcher.id, actorRole: 'dispatcher', action: 'POST /api/admin/users', outcome: 'denied' }),
+    ]);
+    expect(denied[0]?.at).toBeInstanceOf(Date);
   });
 });
 
