@@ -5,7 +5,7 @@
  * feasible choice wins. Existing stops keep their order and the stops already under way stay put.
  * A request nothing can take is returned as unserved with the reason, not thrown.
  */
-import { scheduleTrip, timingOf, type ScheduleResult, type Timing } from './trip-schedule';
+import { driveS, scheduleTrip, timingOf, type ScheduleResult, type Timing } from './trip-schedule';
 import type {
   PlannedTrip, TransportInput, TransportPlan, TransportRequest, TransportUnservedReason, TransportVehicle, TripStop,
 } from './transport.types';
@@ -55,6 +55,10 @@ export function planTransport(input: TransportInput): TransportPlan {
   for (const r of [...input.assigned, ...input.pending]) requests.set(r.id, r);
   const vehicles = new Map(input.vehicles.map((v) => [v.id, v]));
 
+  /** A trip ending at `endS` after `last` still lets the vehicle reach the start of its next trip. */
+  const reaches = (endS: number, last: TripStop, next: WorkTrip | undefined): boolean =>
+    !next || endS + driveS(t, pointOf(requests.get(last.requestId)!, last.type), next.start) <= next.startS;
+
   const trips: WorkTrip[] = [];
   for (const e of input.trips) {
     const vehicle = vehicles.get(e.vehicleId);
@@ -78,10 +82,10 @@ export function planTransport(input: TransportInput): TransportPlan {
     if (able.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-skills' }); continue; }
     const reasons = new Set<string>();
     let best: Candidate | undefined;
-    const consider = (trip: WorkTrip | null, vehicle: TransportVehicle, startS: number, start: WorkTrip['start'], stops: TripStop[], hasGoods: boolean, baseM: number, extra: number, nextStartS: number): void => {
+    const consider = (trip: WorkTrip | null, vehicle: TransportVehicle, startS: number, start: WorkTrip['start'], stops: TripStop[], hasGoods: boolean, baseM: number, extra: number, fits: (endS: number, last: TripStop) => boolean): void => {
       const timing = scheduleTrip(t, vehicle, startS, start, stops, requests, hasGoods);
       if (!timing.ok) { reasons.add(timing.reason); return; }
-      if (timing.endS > nextStartS) { reasons.add('shift-ended'); return; }
+      if (!fits(timing.endS, stops.at(-1)!)) { reasons.add('shift-ended'); return; }
       const cost = costOf(r, stops, timing, timing.distanceM - baseM) + extra;
       if (!best || cost < best.cost) best = { trip, vehicle, startS, start, stops, cost, timing };
     };
@@ -89,23 +93,29 @@ export function planTransport(input: TransportInput): TransportPlan {
     for (const trip of trips) {
       if (!able.includes(trip.vehicle) || r.isolated) continue;
       if (trip.stops.some((s) => requests.get(s.requestId)!.isolated)) continue;
-      const nextStart = nextTripStart(trips, trip);
+      const next = nextTrip(trips, trip.vehicle, trip.startS, trip);
       for (let i = trip.locked; i <= trip.stops.length; i++) {
         for (let j = i; j <= trip.stops.length; j++) {
           const stops = [...trip.stops];
           stops.splice(j, 0, { requestId: r.id, type: 'drop' });
           stops.splice(i, 0, { requestId: r.id, type: 'pickup' });
-          consider(trip, trip.vehicle, trip.startS, trip.start, stops, trip.hasGoods, trip.timing.distanceM, 0, nextStart);
+          consider(trip, trip.vehicle, trip.startS, trip.start, stops, trip.hasGoods, trip.timing.distanceM, 0, (endS, last) => reaches(endS, last, next));
         }
       }
     }
-    // A dedicated trip on each able vehicle, after its last trip, from where that trip ends.
+    // A dedicated trip on each able vehicle, in any gap between its trips, leaving just in time.
     for (const vehicle of able) {
-      const last = trips.filter((w) => w.vehicle === vehicle).sort((a, b) => a.timing.endS - b.timing.endS).at(-1);
-      const startS = Math.max(vehicle.availableFromS, last?.timing.endS ?? -Infinity);
-      const lastStop = last?.stops.at(-1);
-      const start = lastStop ? pointOf(requests.get(lastStop.requestId)!, lastStop.type) : (last?.start ?? vehicle.start);
-      consider(null, vehicle, startS, start, [{ requestId: r.id, type: 'pickup' }, { requestId: r.id, type: 'drop' }], false, 0, newTripCost, Infinity);
+      const own = trips.filter((w) => w.vehicle === vehicle).sort((x, y) => x.startS - y.startS);
+      for (let g = 0; g <= own.length; g++) {
+        const before = own[g - 1];
+        const lastStop = before?.stops.at(-1);
+        const start = lastStop ? pointOf(requests.get(lastStop.requestId)!, lastStop.type) : (before?.start ?? vehicle.start);
+        const free = Math.max(vehicle.availableFromS, before?.timing.endS ?? -Infinity);
+        const startS = Math.max(free, r.earliestPickupS - driveS(t, start, r.pickup));
+        const next = own[g];
+        const stops: TripStop[] = [{ requestId: r.id, type: 'pickup' }, { requestId: r.id, type: 'drop' }];
+        consider(null, vehicle, startS, start, stops, false, 0, newTripCost, (endS, last) => reaches(endS, last, next));
+      }
     }
     if (!best) { plan.unserved.push({ requestId: r.id, reason: unservedReason(reasons) }); continue; }
     const chosen: Candidate = best;
@@ -134,10 +144,9 @@ export function planTransport(input: TransportInput): TransportPlan {
 
 const pointOf = (r: TransportRequest, type: TripStop['type']) => (type === 'pickup' ? r.pickup : r.drop);
 
-/** The start of the vehicle's next trip after `trip` (a changed trip must end before it). */
-function nextTripStart(trips: readonly WorkTrip[], trip: WorkTrip): number {
-  const later = trips.filter((w) => w.vehicle === trip.vehicle && w !== trip && w.startS >= trip.startS).map((w) => w.startS);
-  return later.length ? Math.min(...later) : Infinity;
+/** The trip of `vehicle` that starts next after `startS` (other than `self`). */
+function nextTrip(trips: readonly WorkTrip[], vehicle: TransportVehicle, startS: number, self: WorkTrip): WorkTrip | undefined {
+  return trips.filter((w) => w.vehicle === vehicle && w !== self && w.startS >= startS).sort((a, b) => a.startS - b.startS)[0];
 }
 
 const REASON_ORDER: readonly TransportUnservedReason[] = ['appointment-unreachable', 'ride-time-exceeded', 'shift-ended'];

@@ -1,0 +1,120 @@
+/**
+ * The pass loop's use cases: apply, move along the status machine (review, approve, refuse,
+ * issue, trips, hand-back, cancel), read. Each change runs in one transaction with its history
+ * row and audit row; refusals of access are audited outside it (they must survive the rollback).
+ * Approval plans the outbound and return legs; issue signs the code; the pass's live state is
+ * published after commit.
+ */
+import type { Kysely } from 'kysely';
+import type { ApplyPassBody, PassActionBody } from '../contracts/pass.contract';
+import { mayReadMedicalDetails, type Actor } from '../domain/access';
+import { ACTION_TARGET, applicantMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../domain/pass';
+import { signPassCode, type PassKeys } from '../domain/pass-code';
+import { assertPassTransition } from '../domain/pass-status';
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import { findHospital, findPass, householdPlace, insertPass, listHouseholdPasses, movePass, type PassPatch } from '../store/pass.repository';
+import { requestsOf } from '../store/pass-transport.repository';
+import type { CoreTables } from '../store/schema';
+import type { AuditService } from './audit.service';
+import type { PassAlerts } from './pass-alerts';
+import { onPassMoved } from './pass-legs';
+import { passView, type PassView } from './pass-view';
+
+export interface PassDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  audit: AuditService;
+  alerts: PassAlerts;
+  keys: PassKeys;
+}
+
+export type StatusAction = Exclude<PassAction, 'apply' | 'read' | 'verify'>;
+
+async function refuse(deps: PassDeps, actor: Actor, action: string, subjectId: string, code: 'not_found' | 'forbidden', reqId: string | null, detail?: string): Promise<never> {
+  await deps.audit.record({ actor, action, subjectType: 'pass', subjectId, outcome: 'denied', reqId });
+  throw new AppError(code, code === 'not_found' ? 'pass not found' : (detail ?? `not allowed: ${action}`));
+}
+
+export async function applyForPass(deps: PassDeps, actor: Actor, householdId: string, body: ApplyPassBody, reqId: string | null): Promise<PassView> {
+  const household = await householdPlace(deps.db, householdId);
+  if (!household) await refuse(deps, actor, 'pass.apply', householdId, 'not_found', reqId);
+  const h = household!;
+  const scope = { householdId, corridorId: h.corridorId, communityId: h.communityId, driverId: null };
+  if (!mayActOnPass(actor, 'apply', scope)) await refuse(deps, actor, 'pass.apply', householdId, 'forbidden', reqId);
+  const now = deps.clock.now();
+  const appointmentAt = new Date(body.appointmentAt);
+  if (appointmentAt.getTime() <= now.getTime()) {
+    throw new AppError('validation', 'invalid date', { errors: [{ path: ['appointmentAt'], message: 'the appointment is in the past' }] });
+  }
+  if (!(await findHospital(deps.db, body.hospitalId))) {
+    throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
+  }
+  const pass = await deps.db.transaction().execute(async (trx) => {
+    const created = await insertPass(trx, {
+      householdId, corridorId: h.corridorId, communityId: h.communityId, person: body.person, hospitalId: body.hospitalId,
+      reason: body.reason, appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + body.visitMinutes * 60_000),
+      needsEscort: body.needsEscort, needsWheelchair: body.needsWheelchair, createdBy: actor.userId, createdAt: now,
+    });
+    await deps.audit.record({ actor, action: 'pass.apply', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
+    return created;
+  });
+  await deps.alerts.passState(pass);
+  return passView(actor, pass, []);
+}
+
+/** What a status action writes besides the status: refusal reason, or the signed window on issue. */
+function patchFor(deps: PassDeps, pass: Pass, action: StatusAction, body: PassActionBody, now: Date): PassPatch {
+  if (action === 'refuse') return { refusalReason: body.reason! };
+  if (action !== 'issue') return {};
+  const window = defaultWindow(pass.appointmentAt, pass.visitEndsAt);
+  const validFrom = body.validFrom ? new Date(body.validFrom) : window.validFrom;
+  const validUntil = body.validUntil ? new Date(body.validUntil) : window.validUntil;
+  if (validUntil.getTime() <= validFrom.getTime() || validUntil.getTime() <= now.getTime()) {
+    throw new AppError('validation', 'invalid validity window', { errors: [{ path: ['validUntil'], message: 'must be after validFrom and in the future' }] });
+  }
+  const code = signPassCode({ passId: pass.id, householdId: pass.householdId, hospitalId: pass.hospitalId, person: pass.person, validFrom, validUntil }, deps.keys);
+  return { validFrom, validUntil, code };
+}
+
+export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, action: StatusAction, body: PassActionBody, reqId: string | null): Promise<PassView> {
+  const audited = `pass.${action}`;
+  const current = await findPass(deps.db, passId);
+  if (!current) return refuse(deps, actor, audited, passId, 'not_found', reqId);
+  if (!mayActOnPass(actor, action, current)) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
+  const staff = actor.role === 'community_staff';
+  if (action === 'cancel' && !staff && !applicantMayCancel(current.status)) {
+    return refuse(deps, actor, audited, passId, 'forbidden', reqId, 'an issued pass is called in by community staff');
+  }
+  const to = ACTION_TARGET[action]!;
+  const now = deps.clock.now();
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    const pass = (await findPass(trx, passId, true))!;
+    assertPassTransition(pass.status, to, body.reason);
+    const next = await movePass(trx, pass, pass.status, to, { actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now) });
+    if (!next) throw new AppError('conflict', 'the pass changed while this request ran; retry');
+    await onPassMoved(trx, next, now);
+    await deps.audit.record({ actor, action: audited, subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId }, trx);
+    return (await findPass(trx, passId))!;
+  });
+  await deps.alerts.passState(moved);
+  return passView(actor, moved, await requestsOf(deps.db, { passId }));
+}
+
+export async function readPass(deps: PassDeps, actor: Actor, passId: string, reqId: string | null): Promise<PassView> {
+  const pass = await findPass(deps.db, passId);
+  if (!pass) return refuse(deps, actor, 'pass.read', passId, 'not_found', reqId);
+  if (!mayActOnPass(actor, 'read', pass)) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
+  // Reads of the medical reason are recorded, like need details.
+  if (mayReadMedicalDetails(actor, pass)) await deps.audit.record({ actor, action: 'pass.medical.read', subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId });
+  return passView(actor, pass, await requestsOf(deps.db, { passId }));
+}
+
+export async function householdPasses(deps: PassDeps, actor: Actor, householdId: string, reqId: string | null): Promise<PassView[]> {
+  const household = await householdPlace(deps.db, householdId);
+  if (!household) return refuse(deps, actor, 'pass.list', householdId, 'not_found', reqId);
+  const scope = { householdId, corridorId: household.corridorId, communityId: household.communityId, driverId: null };
+  if (!mayActOnPass(actor, 'read', scope)) return refuse(deps, actor, 'pass.list', householdId, 'forbidden', reqId);
+  const passes = await listHouseholdPasses(deps.db, householdId);
+  return passes.map((p) => passView(actor, p, []));
+}

@@ -1,0 +1,166 @@
+/**
+ * Passenger transport (migration 0006): requests (one per leg) and the trips they ride on. A
+ * trip belongs to a vehicle and its driver: a driver's batch is their planned and running trips.
+ * Planning reads the live trips and writes the new plan inside one transaction holding an
+ * advisory lock, so two approvals or emergencies never plan over each other.
+ */
+import { sql, type ColumnType, type Generated, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { CoreTables } from './schema';
+
+type Ts = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface StoredStop { requestId: string; type: 'pickup' | 'drop'; at: string }
+
+export interface TransportTripsTable {
+  id: Generated<string>;
+  vehicle_id: string;
+  driver_id: string | null;
+  status: Generated<'planned' | 'in_progress' | 'done' | 'cancelled'>;
+  starts_at: Ts;
+  ends_at: Ts;
+  start_lat: number;
+  start_lon: number;
+  stops: Json<StoredStop[]>;
+  locked_stops: Generated<number>;
+  distance_m: number;
+  emergency: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Ts;
+}
+
+export type RequestStatus = 'pending' | 'assigned' | 'done' | 'unserved' | 'cancelled';
+
+export interface TransportRequestsTable {
+  id: Generated<string>;
+  pass_id: string | null;
+  emergency_id: string | null;
+  leg: 'outbound' | 'return' | 'emergency';
+  household_id: string;
+  community_id: string;
+  pickup_lat: number;
+  pickup_lon: number;
+  drop_lat: number;
+  drop_lon: number;
+  earliest_pickup: Ts;
+  latest_drop: Ts;
+  seats: number;
+  wheelchair: boolean;
+  escort: boolean;
+  isolated: boolean;
+  goods: boolean;
+  urgent: boolean;
+  status: Generated<RequestStatus>;
+  unserved_reason: string | null;
+  trip_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export type TransportTables = { transport_trips: TransportTripsTable; transport_requests: TransportRequestsTable };
+export type TransportDb = Kysely<CoreTables & TransportTables>;
+export const transportDb = (db: Kysely<CoreTables>): TransportDb => db.withTables<TransportTables>();
+
+export type TripRow = Selectable<TransportTripsTable>;
+export type RequestRow = Selectable<TransportRequestsTable>;
+export type NewRequest = Omit<Insertable<TransportRequestsTable>, 'id' | 'status' | 'unserved_reason' | 'trip_id' | 'created_at'>;
+
+/** Serialises transport planning across processes until the transaction ends. */
+export async function lockTransportPlanning(trx: Kysely<CoreTables>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('cordon.transport-planning'))`.execute(trx);
+}
+
+/** Inserts the legs; a leg that exists already (a retried approval) is returned as it is. */
+export async function insertRequests(trx: Kysely<CoreTables>, rows: NewRequest[]): Promise<RequestRow[]> {
+  const t = transportDb(trx);
+  const out: RequestRow[] = [];
+  for (const r of rows) {
+    const inserted = await t.insertInto('transport_requests').values(r).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+    if (inserted) { out.push(inserted); continue; }
+    let q = t.selectFrom('transport_requests').selectAll();
+    q = r.pass_id ? q.where('pass_id', '=', r.pass_id).where('leg', '=', r.leg) : q.where('emergency_id', '=', r.emergency_id!);
+    out.push(await q.executeTakeFirstOrThrow());
+  }
+  return out;
+}
+
+export interface PassengerVehicle { id: string; driverId: string | null; depotLat: number; depotLon: number; seats: number; skills: string[] }
+
+/**
+ * Active vehicles with passenger seats (`capacity.seats` > 0), each paired with an active driver
+ * of its depot (by id order, so the pairing is stable); a vehicle without a driver is left out.
+ */
+export async function passengerVehicles(db: Kysely<CoreTables>): Promise<PassengerVehicle[]> {
+  const res = await sql<{ id: string; driver_id: string | null; lat: number; lon: number; seats: number; skills: string[] }>`
+    with v as (
+      select v.id, v.depot_id, v.skills, (v.capacity->>'seats')::int as seats,
+             row_number() over (partition by v.depot_id order by v.id) as k
+      from vehicles v where v.active and coalesce((v.capacity->>'seats')::int, 0) > 0
+    ), d as (
+      select id, depot_id, row_number() over (partition by depot_id order by id) as k from drivers where active
+    )
+    select v.id, d.id as driver_id, dp.lat, dp.lon, v.seats, v.skills
+    from v join depots dp on dp.id = v.depot_id join d on d.depot_id = v.depot_id and d.k = v.k
+    order by v.id`.execute(db);
+  return res.rows.map((r) => ({ id: r.id, driverId: r.driver_id, depotLat: Number(r.lat), depotLon: Number(r.lon), seats: Number(r.seats), skills: r.skills }));
+}
+
+/** Trips still to drive (planned or running), with the requests on them. */
+export async function liveTrips(db: Kysely<CoreTables>): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
+  const t = transportDb(db);
+  const trips = await t.selectFrom('transport_trips').selectAll().where('status', 'in', ['planned', 'in_progress']).orderBy('id').execute();
+  const ids = trips.map((x) => x.id);
+  const requests = ids.length ? await t.selectFrom('transport_requests').selectAll().where('trip_id', 'in', ids).execute() : [];
+  return { trips, requests };
+}
+
+export interface TripWrite {
+  /** Absent: a new trip. */
+  id?: string;
+  vehicleId: string;
+  driverId: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  startLat: number;
+  startLon: number;
+  stops: StoredStop[];
+  distanceM: number;
+  emergency: boolean;
+}
+
+/** Inserts or rewrites a trip; returns its id. */
+export async function saveTrip(trx: Kysely<CoreTables>, trip: TripWrite, at: Date): Promise<string> {
+  const t = transportDb(trx);
+  const values = {
+    vehicle_id: trip.vehicleId, driver_id: trip.driverId, starts_at: trip.startsAt, ends_at: trip.endsAt, start_lat: trip.startLat,
+    start_lon: trip.startLon, stops: JSON.stringify(trip.stops), distance_m: trip.distanceM, updated_at: at,
+  };
+  if (trip.id) {
+    await t.updateTable('transport_trips').set({ ...values, ...(trip.emergency ? { emergency: true } : {}) }).where('id', '=', trip.id).execute();
+    return trip.id;
+  }
+  const row = await t.insertInto('transport_trips').values({ ...values, emergency: trip.emergency }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function assignRequest(trx: Kysely<CoreTables>, requestId: string, tripId: string): Promise<void> {
+  await transportDb(trx).updateTable('transport_requests').set({ status: 'assigned', trip_id: tripId, unserved_reason: null }).where('id', '=', requestId).execute();
+}
+
+export async function markUnserved(trx: Kysely<CoreTables>, requestId: string, reason: string): Promise<void> {
+  await transportDb(trx).updateTable('transport_requests').set({ status: 'unserved', unserved_reason: reason, trip_id: null }).where('id', '=', requestId).execute();
+}
+
+export async function requestsOf(db: Kysely<CoreTables>, by: { passId: string } | { emergencyId: string }): Promise<RequestRow[]> {
+  const q = transportDb(db).selectFrom('transport_requests').selectAll();
+  return ('passId' in by ? q.where('pass_id', '=', by.passId) : q.where('emergency_id', '=', by.emergencyId)).orderBy('leg').execute();
+}
+
+/** A driver's batch: their planned and running trips, soonest first. */
+export async function driverTrips(db: Kysely<CoreTables>, driverId: string): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
+  const t = transportDb(db);
+  const trips = await t.selectFrom('transport_trips').selectAll().where('driver_id', '=', driverId)
+    .where('status', 'in', ['planned', 'in_progress']).orderBy('starts_at').orderBy('id').execute();
+  const ids = trips.map((x) => x.id);
+  const requests = ids.length ? await t.selectFrom('transport_requests').selectAll().where('trip_id', 'in', ids).execute() : [];
+  return { trips, requests };
+}
