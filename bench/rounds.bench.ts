@@ -1,0 +1,146 @@
+/**
+ * Planning rounds on the real queue: round time for 1,000 / 5,000 / 10,000 stops with one and with
+ * two worker processes, and urgent-insertion latency through the whole pipeline (need + outbox row
+ * committed > relay > queue > worker > stop in the dispatched plan).
+ *
+ *   npm run bench -- rounds [--sizes 1000,5000] [--budget-ms 2000] [--urgent 40]
+ *
+ * A stop is a corridor drop point (2 households each); one sub-problem per community of 500 stops,
+ * each solved with the same time budget, so the second worker process should halve the round time
+ * when two cores are free.
+ */
+import { sql } from 'kysely';
+import { createProducers } from '../src/queue/producers';
+import { approveRound, dispatchRound, startRound } from '../src/services/round.service';
+import { dropSchema, type Database } from '../src/store/db';
+import { getRound, roundDb } from '../src/store/round.repository';
+import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from '../tests/integration/queue.fixtures';
+import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from '../tests/integration/round.fixtures';
+
+const STOPS_PER_COMMUNITY = 500;
+
+function option(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+};
+
+export async function run(args: string[]): Promise<Record<string, number | string | null>> {
+  const sizes = option(args, '--sizes', '1000,5000,10000').split(',').map(Number);
+  const budgetMs = Number(option(args, '--budget-ms', '2000'));
+  const urgentCount = Number(option(args, '--urgent', '40'));
+  const prefix = uniquePrefix('bench-rounds');
+  const database = await openTestDatabase('bench_rounds');
+  const producers = createProducers({ redisUrl: REDIS_URL, prefix });
+  await until(() => producers.ready(), 5000);
+  const metrics: Record<string, number | string | null> = { budget_ms_per_subproblem: budgetMs, stops_per_subproblem: STOPS_PER_COMMUNITY };
+  const rows: string[] = [];
+  let seed = 100;
+
+  const seedSize = async (stops: number): Promise<District> => {
+    // Only this district's fleet is active: prepareRound hands every active vehicle to the round.
+    await database.db.updateTable('vehicles').set({ active: false }).execute();
+    return seedDistrict(database, {
+      communities: Math.max(1, Math.round(stops / STOPS_PER_COMMUNITY)), corridorsPerCommunity: Math.min(stops, STOPS_PER_COMMUNITY),
+      householdsPerCorridor: 2, vehicles: Math.ceil(stops / 15), capacityBags: 60,
+    }, seed++);
+  };
+  const roundOf = async (d: District): Promise<{ id: string; seconds: number }> => {
+    const t0 = performance.now();
+    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: budgetMs }, { areaId: d.districtId, kind: 'food', actor: 'bench' });
+    await until(async () => {
+      const status = (await getRound(roundDb(database.db), round.id))?.status;
+      if (status === 'failed') throw new Error(`round ${round.id} failed`);
+      return status === 'proposed';
+    }, 30 * 60_000, 100);
+    if (process.env.BENCH_DEBUG) {
+      const subs = await sql<{ id: string; at: string }>`select id, extract(epoch from (solved_at - (select created_at from rounds where id = ${round.id}))) as at from round_subproblems where round_id = ${round.id} order by id`.execute(database.db);
+      console.log('solved at (s after start):', subs.rows.map((r) => `${r.id}=${Number(r.at).toFixed(2)}`).join(' '));
+    }
+    return { id: round.id, seconds: (performance.now() - t0) / 1000 };
+  };
+
+  const workers: WorkerProcess[] = [];
+  try {
+    for (const count of [1, 2]) {
+      for (let i = 0; i < count; i++) {
+        workers.push(spawnWorkers({
+          DATABASE_URL, DATABASE_SCHEMA: database.schema, REDIS_URL, QUEUE_PREFIX: prefix,
+          RECONCILE_EVERY_MS: '0', OUTBOX_POLL_MS: '20',
+        }));
+      }
+      for (const w of workers) await w.waitForLog(/workers started/, 60_000);
+      // Warm-up: forks each process' sandboxed solver once, so start-up is not counted below.
+      await roundOf(await seedSize(STOPS_PER_COMMUNITY * count));
+      let urgentDistrict: { district: District; roundId: string } | undefined;
+      for (const size of sizes) {
+        const d = await seedSize(size);
+        const { id, seconds } = await roundOf(d);
+        metrics[`round_s_${size}_${count}w`] = Number(seconds.toFixed(2));
+        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s`);
+        if (!urgentDistrict) urgentDistrict = { district: d, roundId: id };
+      }
+      if (count === 2 && urgentDistrict && urgentCount > 0) {
+        const latencies = await urgentLatencies(database, urgentDistrict.district, urgentDistrict.roundId, urgentCount);
+        metrics.urgent_p50_ms = Math.round(percentile(latencies, 50));
+        metrics.urgent_p99_ms = Math.round(percentile(latencies, 99));
+        metrics.urgent_samples = latencies.length;
+      }
+      for (const w of workers.splice(0)) {
+        w.proc.kill('SIGTERM');
+        await w.exited;
+      }
+    }
+    for (const size of sizes) {
+      const one = metrics[`round_s_${size}_1w`];
+      const two = metrics[`round_s_${size}_2w`];
+      if (typeof one === 'number' && typeof two === 'number') metrics[`speedup_${size}`] = Number((one / two).toFixed(2));
+    }
+    if (typeof metrics.round_s_5000_1w !== 'number') metrics.round_s_5000_1w = null;
+    if (typeof metrics.round_s_5000_2w !== 'number') metrics.round_s_5000_2w = null;
+    console.log(`\nround time (budget ${budgetMs} ms per sub-problem of ${STOPS_PER_COMMUNITY} stops)\n${rows.join('\n')}`);
+    for (const size of sizes) console.log(`speed-up from the second worker at ${size} stops: x${metrics[`speedup_${size}`] ?? '?'}`);
+    console.log(`urgent insertion, need committed > stop in the dispatched plan: p50 ${metrics.urgent_p50_ms} ms, p99 ${metrics.urgent_p99_ms} ms (${metrics.urgent_samples} needs)`);
+    return metrics;
+  } finally {
+    for (const w of workers) w.proc.kill('SIGKILL');
+    await producers.close();
+    await dropPrefix(REDIS_URL, prefix);
+    await dropSchema(database);
+    await database.close();
+  }
+}
+
+/** Emergency needs committed the way intake does (need + outbox rows in one transaction), one at a time. */
+async function urgentLatencies(database: Database, d: District, roundId: string, count: number): Promise<number[]> {
+  await approveRound(database.db, roundId, 'bench');
+  await dispatchRound(database.db, roundId, 'bench');
+  const households = await database.db.selectFrom('households').select(['id', 'corridor_id', 'community_id'])
+    .where('community_id', 'in', d.communityIds).orderBy('id').limit(count).execute();
+  const out: number[] = [];
+  for (const [i, h] of households.entries()) {
+    const t0 = performance.now();
+    const needId = await database.db.transaction().execute(async (trx) => {
+      const need = await trx.insertInto('needs').values({
+        household_id: h.id, corridor_id: h.corridor_id, community_id: h.community_id, kind: 'medicine', identity_key: `bench-${i}`,
+        details: JSON.stringify({ drug: 'bench', strength: '1', quantity: 1, urgency: 'emergency' }), status: 'accepted', urgency: 'emergency',
+        cycle: null, failure_reason: null, created_by: 'bench',
+      }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('outbox').values([
+        { topic: 'need.accepted', payload: JSON.stringify({ needId: need.id }) },
+        { topic: 'need.urgent', payload: JSON.stringify({ needId: need.id }) },
+      ]).execute();
+      return need.id;
+    });
+    await until(async () => {
+      const res = await sql<{ n: string }>`select count(*) as n from round_bags where round_id = ${roundId} and need_id = ${needId}`.execute(database.db);
+      return Number(res.rows[0]!.n) > 0;
+    }, 30_000, 5);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
