@@ -201,7 +201,6 @@ const auditCounts = async (userId: string): Promise<{ allowed: number; denied: n
     count(*) filter (where outcome = 'denied')::text as denied from audit_log where actor_id = ${userId}`.execute(w.database.db);
   return { allowed: Number(r.rows[0]?.allowed ?? 0), denied: Number(r.rows[0]?.denied ?? 0) };
 };
-const deniedCount = async (userId: string): Promise<number> => (await auditCounts(userId)).denied;
 
 describe('authorization matrix', () => {
   it('finds the routes that take an id, and every one of them has an entry in the matrix', () => {
