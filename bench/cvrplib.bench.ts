@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { loadHighs } from '../src/planning/lp/highs.adapter';
 import { solve } from '../src/planning/solve';
 import { validateSolution } from '../src/planning/validate/solution.validate';
 import { parseVrp } from '../src/planning/vrplib/vrp.parser';
@@ -20,18 +21,19 @@ const BUDGET_S: Record<string, number> = { A: 2, B: 2, P: 2, CMT: 10, X: 20 };
 const SETS = ['A', 'B', 'P', 'CMT', 'X'];
 
 interface Task { set: string; name: string; file: string; ms: number; seed: number }
-interface Outcome { set: string; name: string; cost: number; bks: number; gap: number; seconds: number; feasible: boolean; routes: number; iterations: number; pool: number; note: string }
+interface Outcome { set: string; name: string; cost: number; bks: number; gap: number; seconds: number; feasible: boolean; routes: number; iterations: number; pool: number; sp: string; note: string }
 
-function runTask(t: Task, bks: number): Outcome {
+async function runTask(t: Task, bks: number): Promise<Outcome> {
+  const solver = await loadHighs();
   const problem = vrpToProblem(parseVrp(readFileSync(t.file, 'utf8')));
   const started = performance.now();
-  const sol = solve(problem, { timeLimitMs: t.ms, now: () => performance.now(), seed: t.seed });
+  const sol = solve(problem, { timeLimitMs: t.ms, now: () => performance.now(), seed: t.seed, setPartitioning: { solver } });
   const seconds = (performance.now() - started) / 1000;
   const check = validateSolution(problem, sol);
   const feasible = check.ok && sol.unserved.length === 0;
   return {
     set: t.set, name: t.name, cost: check.cost, bks, gap: ((check.cost - bks) / bks) * 100, seconds, feasible,
-    routes: sol.routes.length, iterations: sol.stats.iterations, pool: sol.stats.poolSize, note: check.violations.slice(0, 2).join('; '),
+    routes: sol.routes.length, iterations: sol.stats.iterations, pool: sol.stats.poolSize, sp: sol.stats.poolStatus, note: check.violations.slice(0, 2).join('; '),
   };
 }
 
@@ -83,9 +85,9 @@ export async function run(args: string[]): Promise<Record<string, number | strin
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const t = tasks[next++]!;
-      const o = jobs > 1 ? await runInChild(t, bks.get(t.name)!) : runTask(t, bks.get(t.name)!);
+      const o = jobs > 1 ? await runInChild(t, bks.get(t.name)!) : await runTask(t, bks.get(t.name)!);
       results.push(o);
-      console.log(`${o.name.padEnd(12)} cost ${o.cost.toFixed(o.set === 'CMT' ? 2 : 0).padStart(9)} bks ${String(o.bks).padStart(9)} gap ${o.gap.toFixed(2).padStart(6)}% ${o.seconds.toFixed(1).padStart(5)} s ${o.feasible ? 'feasible' : 'INFEASIBLE ' + o.note} routes ${o.routes} it ${o.iterations} pool ${o.pool}`);
+      console.log(`${o.name.padEnd(12)} cost ${o.cost.toFixed(o.set === 'CMT' ? 2 : 0).padStart(9)} bks ${String(o.bks).padStart(9)} gap ${o.gap.toFixed(2).padStart(6)}% ${o.seconds.toFixed(1).padStart(5)} s ${o.feasible ? 'feasible' : 'INFEASIBLE ' + o.note} routes ${o.routes} it ${o.iterations} pool ${o.pool} sp ${o.sp}`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
@@ -111,5 +113,5 @@ export async function run(args: string[]): Promise<Record<string, number | strin
 const childAt = process.argv.indexOf('--cvrplib-child');
 if (childAt >= 0) {
   const { t, bks } = JSON.parse(process.argv[childAt + 1]!) as { t: Task; bks: number };
-  process.stdout.write(JSON.stringify(runTask(t, bks)));
+  process.stdout.write(JSON.stringify(await runTask(t, bks)));
 }

@@ -1,5 +1,7 @@
 import { compile, unservableReason, type Instance } from './model/instance';
 import type { PlannedRoute, Problem, Solution, Unserved } from './model/problem.types';
+import type { LpSolver } from './lp/lp.model';
+import { improveFromPool } from './routing/pool-selection';
 import { nearestStops } from './routing/neighbours';
 import { recreate, insertionKeys, sortAbsent } from './routing/recreate';
 import { mulberry32 } from './routing/rng';
@@ -9,6 +11,7 @@ import { cloneSolution, emptySolution, makePenalties, objective, type Penalties,
 import { localSearch } from './routing/local-search';
 import { savingsConstruction } from './routing/savings.construction';
 import type { Rng } from './routing/rng';
+import { DEFAULT_RUIN, type RuinParams } from './routing/ruin';
 
 export interface SolveOptions {
   /** Wall-clock budget in milliseconds, measured with `now`. Default 1000. */
@@ -22,6 +25,15 @@ export interface SolveOptions {
   maxIterations?: number;
   /** Default 1. */
   seed?: number;
+  /**
+   * Set partitioning over the pool of routes found, at the end of the search (HiGHS or
+   * javascript-lp-solver). Takes `share` of the budget (default 0.1). Off when not given.
+   */
+  setPartitioning?: { solver: LpSolver; share?: number };
+  /** Search knobs for tuning (defaults are the tuned values). */
+  tuning?: { runs?: number; t0?: number; tf?: number; blink?: number; ruin?: Partial<RuinParams>; repairShare?: number };
+  /** Polish every new best solution with local search. Default true. */
+  polishBest?: boolean;
   /** Nearest neighbours considered per stop. Default 40. */
   neighbours?: number;
 }
@@ -29,6 +41,8 @@ export interface SolveOptions {
 export interface SolveStats {
   iterations: number;
   poolSize: number;
+  /** Set partitioning: not-run, kept (no better combination) or improved. */
+  poolStatus: string;
 }
 
 /** Plans routes for a problem (or a sub-problem: it is just a smaller Problem). */
@@ -38,7 +52,9 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   let ticks = 0;
   const now = options.now ?? (() => ticks++);
   const budget = options.now ? (options.timeLimitMs ?? 1000) : (options.maxIterations ?? 20_000);
-  const deadline = now() + budget;
+  const began = now();
+  const spShare = options.setPartitioning ? (options.setPartitioning.share ?? 0.1) : 0;
+  const deadline = began + budget * (1 - spShare);
   const unserved: Unserved[] = [];
   const candidates: number[] = [];
   for (let c = inst.nDepots; c < inst.n; c++) {
@@ -56,12 +72,30 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   };
   const start = initialSolution(inst, candidates, adj, rng, penalties, polish);
   const pool = new RoutePool(inst);
-  const found = sisr(inst, start, { deadline, now, rng, adj, penalties, pool });
+  const tune = options.tuning ?? {};
+  // Independent annealing runs share the pool: set partitioning then recombines their routes.
+  const runs = Math.max(1, tune.runs ?? 3);
+  let found = { best: start, iterations: 0 };
+  for (let run = 0; run < runs; run++) {
+    const runDeadline = began + (deadline - began) * ((run + 1) / runs);
+    const r = sisr(inst, start, {
+      deadline: runDeadline, now, rng, adj, penalties, pool, onBest: options.polishBest === false ? undefined : polish,
+      t0: tune.t0, tf: tune.tf, blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
+    });
+    const better = objective(inst, r.best, penalties) < objective(inst, found.best, penalties);
+    found = { best: better ? r.best : found.best, iterations: found.iterations + r.iterations };
+  }
   const iterations = found.iterations;
-  const best = polish(found.best);
+  let best = polish(found.best);
+  let poolStatus = 'not-run';
+  if (options.setPartitioning) {
+    const sp = improveFromPool(inst, best, pool, { solver: options.setPartitioning.solver, now, timeLimitMs: Math.max(1, began + budget - now()) });
+    poolStatus = sp ? 'improved' : 'kept';
+    if (sp) best = polish(sp);
+  }
   for (const c of best.absent) unserved.push({ stop: c - inst.nDepots, reason: 'fleet-exhausted' });
   unserved.sort((a, b) => a.stop - b.stop);
-  return { ...toSolution(inst, best, unserved), stats: { iterations, poolSize: pool.size } };
+  return { ...toSolution(inst, best, unserved), stats: { iterations, poolSize: pool.size, poolStatus } };
 }
 
 /** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */

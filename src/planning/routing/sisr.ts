@@ -17,6 +17,11 @@ export interface SisrOptions {
   t0?: number;
   tf?: number;
   blink?: number;
+  /**
+   * Share of the budget that may be spent packing stops left out (accepting on fewer absent stops,
+   * then on how often they were absent, as in SISR's fleet minimisation) before plain annealing. Default 0.5.
+   */
+  repairShare?: number;
   /** Called with each new best solution (e.g. to polish it with local search). */
   onBest?: (s: RoutingSolution) => RoutingSolution;
 }
@@ -36,8 +41,8 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
   const blink = o.blink ?? 0.01;
   const served = inst.nStops - start.absent.length;
   const scale = Math.max(1e-9, start.cost / Math.max(1, served));
-  const t0 = (o.t0 ?? 0.1) * scale;
-  const tf = (o.tf ?? 0.002) * scale;
+  const t0 = (o.t0 ?? 0.6) * scale;
+  const tf = (o.tf ?? 0.01) * scale;
   const touched = new Uint8Array(inst.vehicles.length);
   const begin = o.now();
   const span = Math.max(1e-6, o.deadline - begin);
@@ -46,10 +51,14 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
   let best = cur;
   let bestObj = curObj;
   let iterations = 0;
+  const repairUntil = begin + span * (o.repairShare ?? 0.5);
+  const absences = new Float64Array(inst.n);
+  const absenceSum = (s: RoutingSolution): number => s.absent.reduce((sum, c) => sum + absences[c]!, 0);
   for (;;) {
     const t = o.now();
     if (t >= o.deadline) break;
     const temp = t0 * Math.pow(tf / t0, (t - begin) / span);
+    const repairing = cur.absent.length > 0 && t < repairUntil;
     iterations++;
     touched.fill(0);
     const cand = shallowCopy(cur);
@@ -57,7 +66,12 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
     sortAbsent(inst, cand.absent, keys, o.rng);
     recreate(inst, cand, o.rng, blink, touched);
     const candObj = objective(inst, cand, o.penalties);
-    if (candObj < curObj - temp * Math.log(o.rng())) {
+    let accept: boolean;
+    if (repairing) {
+      for (const c of cand.absent) absences[c]!++;
+      accept = cand.absent.length < cur.absent.length || (cand.absent.length === cur.absent.length && absenceSum(cand) < absenceSum(cur));
+    } else accept = candObj < curObj - temp * Math.log(o.rng());
+    if (accept) {
       cur = cand;
       curObj = candObj;
       if (o.pool) for (let v = 0; v < touched.length; v++) if (touched[v]) o.pool.add(cur.routes[v]!);
