@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config/config';
 import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
+import { createProcessPublisher, startLive } from './live/runtime';
 import { createProducerRedis } from './queue/redis';
 import { ensureRedis, RedisUnavailableError } from './redis-autostart';
 import { systemClock } from './shared/clock';
@@ -38,14 +39,19 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
       });
     });
   }
-  const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis });
+  const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
+  const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
+  // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
+  const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
   // Keep-alive sockets outlive load balancers' idle timeouts, not the other way round.
   server.keepAliveTimeout = 65_000;
   return async () => {
+    // Closes the live sockets (they reconnect to another process and recover) and the HTTP server.
+    await liveServer.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       setTimeout(() => server.closeAllConnections(), 5_000).unref();

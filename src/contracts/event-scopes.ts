@@ -7,14 +7,14 @@ import { z } from 'zod';
 export const SCOPE_KINDS = ['corridor', 'community', 'batch', 'household', 'session'] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
-/** Ids as they travel in scopes: uuids or short slugs, never anything with ':' or spaces. */
-const scopeId = /^[A-Za-z0-9_-]{1,64}$/;
+/** Ids as they travel in scopes: uuids or slugs (a batch is `<roundId>_<tripId>`), never ':' or spaces. */
+const scopeId = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type Scope = `${ScopeKind}:${string}` | 'dispatch';
 
 export const scopeSchema = z
   .string()
-  .max(80)
+  .max(150)
   .refine((s): s is Scope => parseScope(s) !== null, { error: 'scope: dispatch or corridor|community|batch|household|session:<id>' })
   .transform((s) => s as Scope);
 
@@ -38,3 +38,17 @@ export const scope = {
   session: (id: string): Scope => `session:${id}`,
   dispatch: 'dispatch' as Scope,
 };
+
+/**
+ * A driver's batch is one trip of a delivery round: `<roundId>_<tripId>` (round ids are uuids,
+ * which have no '_', so the first '_' separates them).
+ */
+export function batchId(roundId: string, tripId: string): string {
+  return `${roundId}_${tripId}`;
+}
+
+export function parseBatchId(value: string): { roundId: string; tripId: string } | null {
+  const cut = value.indexOf('_');
+  if (cut !== 36) return null;
+  return { roundId: value.slice(0, cut), tripId: value.slice(cut + 1) };
+}

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { scopeSchema, type Scope } from './event-scopes';
 import { STOP_FAILURE_REASONS, type Envelope } from './events';
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 
 export const subscribeRequest = z.strictObject({ scope: scopeSchema });
 export const resumeRequest = z.strictObject({ scope: scopeSchema, sinceSeq: z.int().nonnegative() });

@@ -10,7 +10,7 @@ import { scopeSchema } from './event-scopes';
 
 export * from './event-scopes';
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 const isoTime = z.iso.datetime({ offset: true });
 const bagIds = z.array(id).max(200);
 

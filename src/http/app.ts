@@ -7,6 +7,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createAuditService } from '../services/audit.service';
 import { createAuthService } from '../services/auth.service';
+import { withLiveRevocation } from '../services/live-revocation';
 import { requireAuth } from './auth';
 import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
@@ -58,7 +59,8 @@ export function buildApp(deps: AppDeps): Express {
   const intakeLimit = intakeRateLimit({ ...deps, redis: deps.redis });
   const intake = { db: deps.db, clock: deps.clock, audit };
 
-  app.use(authRoutes(deps));
+  // Revoking a session also cuts its live sockets, on every server process.
+  app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
   app.use(needsRoutes(intake, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));

@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Producers } from '../queue/producers';
+import type { LivePublisher } from '../services/live.service';
 import type { Config } from '../../config/config';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -21,4 +22,6 @@ export interface AppDeps {
   redis?: Redis;
   /** Queue producers (planning rounds). Default: built on `redis` with the `cordon` prefix; tests pass their own. */
   queue?: Producers;
+  /** Live status publisher; when given, logout and session revocation also disconnect the session's sockets. */
+  live?: LivePublisher;
 }

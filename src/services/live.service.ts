@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../contracts/events';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { appendEvent, eventsSince, latestSeq } from '../store/event.repository';
+import { appendEvent, eventsSince, latestSeq, pruneEvents } from '../store/event.repository';
 import type { LiveStream } from './live-stream';
 
 /** Socket.IO event name every envelope travels under. */
@@ -89,4 +89,9 @@ export async function replay(deps: ReplayDeps, scope: Scope, sinceSeq: number, m
 /** The last seq of a scope (0 if none): what a fresh subscriber starts from. */
 export function latestSeqOf(deps: ReplayDeps, scope: Scope): Promise<number> {
   return latestSeq(deps.db, scope);
+}
+
+/** Deletes stored events older than `before` (sequence counters stay); returns how many. */
+export function pruneLiveEvents(deps: ReplayDeps, before: Date): Promise<number> {
+  return pruneEvents(deps.db, before);
 }

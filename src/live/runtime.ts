@@ -1,0 +1,80 @@
+/**
+ * Live status in an API process, in one call from main.ts: the Socket.IO server on the API's HTTP
+ * server (real sessions, scope directory from the database, driver tracking), the publisher the
+ * process's services use, and the pruning of old stored events.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { createAuditService } from '../services/audit.service';
+import { createAuthService } from '../services/auth.service';
+import { createLiveDirectory, createRoundTracking } from '../services/live-directory.service';
+import { createLiveStream } from '../services/live-stream';
+import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../services/live.service';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { Db } from '../store/db';
+import { attachLive, type Live } from './server';
+import type { LiveOptions } from './types';
+
+export interface LiveRuntimeDeps {
+  db: Db;
+  /** Redis URL: the adapter gets its own connection that waits out an outage (a fail-fast one would spin). */
+  redisUrl: string;
+  /** The process's publisher (see `createProcessPublisher`), also handed to the API's services. */
+  publisher: LivePublisher;
+  logger: Logger;
+  clock: Clock;
+  config: { SESSION_TTL_HOURS: number };
+  options?: LiveOptions & {
+    /** Stored events older than this are deleted (clients further behind get `snapshot-required`). Default 7 days. */
+    retentionHours?: number;
+  };
+}
+
+export interface LiveRuntime {
+  live: Live;
+  close(): Promise<void>;
+}
+
+/** The publisher of one process: store + Redis stream on the given (fail-fast) connection. */
+export function createProcessPublisher(deps: { db: Db; redis: Redis; clock: Clock; logger: Logger; streamName?: string }): LivePublisher {
+  return createLivePublisher({
+    db: deps.db as unknown as Kysely<object>,
+    stream: createLiveStream(deps.redis, { streamName: deps.streamName }),
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'live' }),
+  });
+}
+
+export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRuntime {
+  const db = deps.db as unknown as Kysely<object>;
+  const logger = deps.logger.child({ module: 'live' });
+  const publisher = deps.publisher;
+  const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(100 * 2 ** n, 2000) });
+  redis.on('error', (err) => logger.debug({ err }, 'live redis'));
+  const auth = createAuthService({ db: deps.db, clock: deps.clock, config: deps.config, audit: createAuditService({ db: deps.db }) });
+  const live = attachLive(httpServer, {
+    authenticate: (token) => auth.authenticateToken(token),
+    directory: createLiveDirectory(deps.db),
+    tracking: createRoundTracking({ db: deps.db, publisher, clock: deps.clock }),
+    db,
+    redis,
+    logger,
+    options: deps.options,
+  });
+  const retentionMs = (deps.options?.retentionHours ?? 24 * 7) * 3_600_000;
+  // Every process prunes; the delete is idempotent and cheap with the created_at index.
+  const pruning = setInterval(() => {
+    pruneLiveEvents({ db }, new Date(deps.clock.now().getTime() - retentionMs)).catch((err: unknown) => logger.warn({ err }, 'live event pruning failed'));
+  }, 3_600_000);
+  pruning.unref();
+  return {
+    live,
+    close: async () => {
+      clearInterval(pruning);
+      await live.close();
+      redis.disconnect();
+    },
+  };
+}

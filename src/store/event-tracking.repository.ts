@@ -1,0 +1,68 @@
+/**
+ * What live tracking reads and writes of a delivery trip (a driver's batch): its stops in route
+ * order with where they are, who they serve and how many bags; and a stop's outcome.
+ */
+import { sql } from 'kysely';
+import type { Db } from './db';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TripStopRow {
+  stopId: string;
+  corridorId: string;
+  householdIds: string[];
+  lat: number;
+  lon: number;
+  plannedStartS: number;
+  status: 'pending' | 'loaded' | 'delivered' | 'failed';
+  bagCount: number;
+}
+
+/**
+ * Stops of one trip in route order. A stop's position is its corridor's, or else the mean of the
+ * households it serves (corridors imported without coordinates).
+ */
+export async function tripStops(db: Db, roundId: string, tripId: string): Promise<TripStopRow[]> {
+  if (!UUID.test(roundId)) return [];
+  const result = await sql<{
+    id: string;
+    corridor_id: string;
+    planned_start_s: number;
+    status: TripStopRow['status'];
+    lat: number | null;
+    lon: number | null;
+    bag_count: string;
+    household_ids: string[] | null;
+  }>`
+    select s.id::text as id, s.corridor_id, s.planned_start_s, s.status,
+      coalesce(a.lat, avg(h.lat)) as lat, coalesce(a.lon, avg(h.lon)) as lon,
+      count(b.bag_id) as bag_count,
+      array_agg(distinct n.household_id::text) filter (where n.household_id is not null) as household_ids
+    from round_stops s
+    join areas a on a.id = s.corridor_id
+    left join round_bags b on b.stop_id = s.id
+    left join needs n on n.id = b.need_id
+    left join households h on h.id = n.household_id
+    where s.round_id = ${roundId} and s.trip_id = ${tripId}
+    group by s.id, a.lat, a.lon
+    order by s.seq`.execute(db);
+  return result.rows.map((r) => ({
+    stopId: r.id,
+    corridorId: r.corridor_id,
+    householdIds: r.household_ids ?? [],
+    lat: Number(r.lat ?? 0),
+    lon: Number(r.lon ?? 0),
+    plannedStartS: Number(r.planned_start_s),
+    status: r.status,
+    bagCount: Number(r.bag_count),
+  }));
+}
+
+/** Closes an open stop as delivered or failed; false when it was already closed (a retried report). */
+export async function closeStop(db: Db, roundId: string, tripId: string, stopId: string, status: 'delivered' | 'failed'): Promise<boolean> {
+  if (!UUID.test(roundId) || !/^\d{1,18}$/.test(stopId)) return false;
+  const result = await sql`
+    update round_stops set status = ${status}
+    where id = ${stopId}::bigint and round_id = ${roundId} and trip_id = ${tripId} and status in ('pending', 'loaded')`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
