@@ -5,6 +5,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as c from '../contracts/intake.contract';
+import { registerAccountRoutes } from './auth.openapi';
 import { loginBody, loginResponse, meResponse } from './auth.schemas';
 import { AUTH_PATHS } from './routes/auth.routes';
 import { GRID_PATHS } from './routes/grid.routes';
@@ -36,6 +37,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   r.registerPath({ method: 'get', path: '/health', summary: 'Database and Redis reachability', responses: { 200: { description: 'Healthy' }, 503: { description: 'Degraded' } } });
   r.registerPath({ method: 'post', path: AUTH_PATHS.login, summary: 'Log in; returns a bearer token', request: { body: { content: { 'application/json': { schema: loginBody } } } }, responses: { 200: json(loginResponse, 'Session opened'), ...errors } });
   route('get', AUTH_PATHS.me, 'The caller and their assignments', { responses: { 200: json(meResponse, 'Me'), 401: errors[401] } });
+  registerAccountRoutes(r, security, problem);
 
   route('post', NEEDS_PATHS.householdNeeds, 'Submit a need for a household (accepted at once; a duplicate of an open need is merged)', {
     request: { params: c.householdParams, headers: idempotencyHeader, body: { content: { 'application/json': { schema: c.createNeedBody } } } },
