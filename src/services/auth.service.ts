@@ -1,7 +1,8 @@
 /**
  * Logins and sessions. A login hands out an opaque random token once; the database keeps only
  * its hash. Every request looks the session up again (no cache), so logout and revocation hold
- * from the very next request. Sessions expire after SESSION_TTL_HOURS without use.
+ * from the very next request. Sessions expire after SESSION_TTL_HOURS without use, and after
+ * `maxSessionAgeMs` (default 7 days) however busy: a stolen token kept alive by use still dies.
  *
  * `authenticateToken` is what HTTP (Bearer header) and Socket.IO (handshake auth) both call.
  */
@@ -20,6 +21,8 @@ export interface AuthServiceDeps {
   clock: Clock;
   config: { SESSION_TTL_HOURS: number };
   audit: AuditService;
+  /** Absolute session lifetime, whatever the use. Default 7 days. */
+  maxSessionAgeMs?: number;
 }
 
 export interface LoginResult {
@@ -50,6 +53,7 @@ const badCredentials = (): AppError => new AppError('unauthenticated', 'invalid 
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
+  const maxAgeMs = deps.maxSessionAgeMs ?? 7 * 24 * 3_600_000;
 
   return {
     async login(username, password, ctx = {}) {
@@ -83,9 +87,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async authenticateToken(token) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
       const now = deps.clock.now();
-      const session = await findLiveSession(deps.db, hashSessionToken(token), now);
+      const session = await findLiveSession(deps.db, hashSessionToken(token), now, new Date(now.getTime() - maxAgeMs));
       if (!session) return null;
-      const slid = now.getTime() + ttlMs;
+      const slid = Math.min(now.getTime() + ttlMs, session.createdAt.getTime() + maxAgeMs);
       if (slid - session.expiresAt.getTime() > EXTEND_GRANULARITY_MS) {
         await extendSession(deps.db, session.sessionId, new Date(slid));
       }

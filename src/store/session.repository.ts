@@ -24,6 +24,7 @@ type SessionTables = AccountTables & {
 
 export interface LiveSession {
   sessionId: string;
+  createdAt: Date;
   expiresAt: Date;
   userId: string;
   username: string;
@@ -48,12 +49,14 @@ export async function insertSession(
   return row.id;
 }
 
-export async function findLiveSession(db: Kysely<CoreTables>, tokenHash: string, now: Date): Promise<LiveSession | undefined> {
+/** `createdAfter`: sessions opened before it are too old, however recently used. */
+export async function findLiveSession(db: Kysely<CoreTables>, tokenHash: string, now: Date, createdAfter: Date): Promise<LiveSession | undefined> {
   const row = await sessions(db)
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select([
       's.id as sessionId',
+      's.created_at as createdAt',
       's.expires_at as expiresAt',
       'u.id as userId',
       'u.username',
@@ -67,6 +70,7 @@ export async function findLiveSession(db: Kysely<CoreTables>, tokenHash: string,
     .where('s.token_hash', '=', tokenHash)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
+    .where('s.created_at', '>', createdAfter)
     .where('u.disabled_at', 'is', null)
     .executeTakeFirst();
   return row;

@@ -95,6 +95,16 @@ describe('login and sessions', () => {
     expect((await me(token)).status).toBe(401);
   });
 
+  it('a session in constant use still ends after the absolute lifetime (7 days)', async () => {
+    const token = await w.login('resident');
+    for (let h = 0; h < 7 * 24 - 10; h += 10) {
+      clock.advance(10 * HOUR);
+      expect((await me(token)).status, `after ${h + 10} h`).toBe(200);
+    }
+    clock.advance(11 * HOUR);
+    expect((await me(token)).status).toBe(401);
+  });
+
   it('an assignment change shows on the very next request of a live session', async () => {
     const token = await w.login('coordinator');
     const admin = await w.login('admin');
