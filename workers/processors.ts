@@ -9,7 +9,8 @@ import type { Producers } from '../src/queue/producers';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
 import { reconcile } from '../src/services/reconcile.service';
-import { mergeRound, startRound } from '../src/services/round.service';
+import { mergeRound } from '../src/services/round.service';
+import { openScheduledRound, type RoundSchedule } from '../src/services/round-schedule.service';
 import { insertUrgentNeed } from '../src/services/urgent.service';
 
 export interface ProcessorDeps {
@@ -17,6 +18,7 @@ export interface ProcessorDeps {
   producers: Producers;
   logger: Logger;
   defaultTimeLimitMs: number;
+  schedule?: RoundSchedule;
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -53,9 +55,9 @@ export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job:
         return reconcile(deps);
       case 'maintenance.open-round': {
         const { areaId, kind } = data as JobData<'maintenance.open-round'>;
-        const { round, created } = await startRound(deps, { areaId, kind, actor: 'scheduler' });
-        log.info({ roundId: round.id, created }, 'scheduled round opened');
-        return { roundId: round.id, created };
+        const outcome = await openScheduledRound(deps, areaId, kind);
+        log.info({ areaId, kind, ...outcome }, 'scheduled round');
+        return outcome;
       }
       case 'round.solve':
         throw new UnrecoverableError('round.solve runs in the sandboxed processor, not in-process');

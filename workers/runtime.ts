@@ -55,7 +55,10 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
   await migrateToLatest(database);
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: settings.QUEUE_PREFIX });
-  const deps = { db: database.db, producers, logger, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS };
+  const deps = {
+    db: database.db, producers, logger, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
+    schedule: { food: settings.ROUND_EVERY_FOOD_H, medicine: settings.ROUND_EVERY_MEDICINE_H },
+  };
   const common = {
     connection: workerConnection(config.REDIS_URL),
     prefix: settings.QUEUE_PREFIX,

@@ -30,6 +30,10 @@ export const workerSettingsSchema = z.object({
   WORKER_ALLOW_EVICTION: bool.default(false),
   /** Ms between reconciler runs in each process (0: only at start-up and on reconnect). Default 60000. */
   RECONCILE_EVERY_MS: int(0, 86_400_000).default(60_000),
+  /** Hours between scheduled food rounds per community (0: none, rounds are started by dispatchers). Default 0. */
+  ROUND_EVERY_FOOD_H: z.coerce.number().min(0).max(24 * 30).default(0),
+  /** Hours between scheduled medicine rounds per community (0: none). Default 0. */
+  ROUND_EVERY_MEDICINE_H: z.coerce.number().min(0).max(24 * 30).default(0),
   /** Ms between outbox polls. Default 250. */
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   /** Solve time budget per sub-problem in ms, unless the round sets one. Default 10000. */

@@ -9,17 +9,21 @@ import type { Db } from '../store/db';
 import { roundDb, roundsIn } from '../store/round.repository';
 import { enqueueRound, prepareRound } from './round.service';
 import { requeueUrgentNeeds } from './urgent.service';
+import { ensureRoundSchedules, type RoundSchedule } from './round-schedule.service';
 
 export interface ReconcileDeps {
   db: Db;
-  producers: Pick<Producers, 'addRoundFlow' | 'add'>;
+  producers: Pick<Producers, 'addRoundFlow' | 'add' | 'schedule'>;
   logger: Logger;
+  /** Scheduled rounds to (re)install; a flush removes repeatable jobs with everything else. */
+  schedule?: RoundSchedule;
 }
 
 export interface ReconcileReport {
   draftsPrepared: number;
   roundsRequeued: number;
   urgentRequeued: number;
+  schedules: number;
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
@@ -30,7 +34,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const planning = await roundsIn(rdb, ['planning']);
   for (const r of planning) await enqueueRound(deps, r.id);
   const urgentRequeued = await requeueUrgentNeeds(deps);
-  const report = { draftsPrepared: drafts.length, roundsRequeued: planning.length, urgentRequeued };
+  const schedules = await ensureRoundSchedules(deps, deps.schedule ?? {});
+  const report = { draftsPrepared: drafts.length, roundsRequeued: planning.length, urgentRequeued, schedules };
   deps.logger.info(report, 'reconciled queue with database');
   return report;
 }

@@ -129,7 +129,18 @@ export interface ClaimableNeed {
  * owns yet. Runs inside the round's creating transaction; `skip locked` lets overlapping rounds split them.
  */
 export async function lockClaimableNeeds(trx: RoundDb, areaId: string, kind: RoundKind): Promise<ClaimableNeed[]> {
-  const res = await sql<ClaimableNeed>`
+  const res = await sql<ClaimableNeed>`${claimable(areaId, kind)} for update of n skip locked`.execute(trx);
+  return res.rows;
+}
+
+/** How many needs a round of this area and kind would claim now (scheduled rounds skip empty ones). */
+export async function countClaimableNeeds(db: RoundDb, areaId: string, kind: RoundKind): Promise<number> {
+  const res = await sql<{ n: string }>`select count(*) as n from (${claimable(areaId, kind)}) c`.execute(db);
+  return Number(res.rows[0]?.n ?? 0);
+}
+
+function claimable(areaId: string, kind: RoundKind) {
+  return sql<ClaimableNeed>`
     with recursive sub as (
       select id from areas where id = ${areaId}
       union all select a.id from areas a join sub on a.parent_id = sub.id
@@ -142,9 +153,7 @@ export async function lockClaimableNeeds(trx: RoundDb, areaId: string, kind: Rou
         select 1 from round_needs rn join rounds r on r.id = rn.round_id
         where rn.need_id = n.id and r.status in ('draft', 'planning')
       )
-    order by n.community_id, n.corridor_id, n.id
-    for update of n skip locked`.execute(trx);
-  return res.rows;
+    order by n.community_id, n.corridor_id, n.id`;
 }
 
 export interface NewSubproblem {

@@ -1,0 +1,51 @@
+/** Scheduled rounds: one scheduler per community and kind, installed idempotently; empty areas skip. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE } from '../../src/contracts/jobs';
+import { createProducers } from '../../src/queue/producers';
+import { ensureRoundSchedules, openScheduledRound } from '../../src/services/round-schedule.service';
+import { dropSchema, type Database } from '../../src/store/db';
+import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
+import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
+
+const prefix = uniquePrefix('schedule');
+const producers = createProducers({ redisUrl: REDIS_URL, prefix });
+let database: Database;
+let district: District;
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_schedule');
+  district = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 2, vehicles: 2 });
+  await until(() => producers.ready(), 3000);
+});
+afterAll(async () => {
+  await producers.close();
+  await dropPrefix(REDIS_URL, prefix);
+  await dropSchema(database);
+  await database.close();
+});
+
+describe('scheduled rounds', () => {
+  it('installs one scheduler per community and kind, however often it runs', async () => {
+    const deps = { db: database.db, producers };
+    expect(await ensureRoundSchedules(deps, { food: 48, medicine: 24 })).toBe(4);
+    expect(await ensureRoundSchedules(deps, { food: 48, medicine: 24 })).toBe(4);
+    const schedulers = await producers.queue(QUEUE.maintenance).getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(
+      district.communityIds.flatMap((id) => [`open-round-food-${id}`, `open-round-medicine-${id}`]).sort(),
+    );
+    expect(schedulers.find((s) => s.key.startsWith('open-round-food'))?.every).toBe(48 * 3600_000);
+  });
+
+  it('opens the next round of a community with waiting needs, once; skips one with none', async () => {
+    const deps = { db: database.db, producers, defaultTimeLimitMs: 100 };
+    const community = district.communityIds[0]!;
+    const first = await openScheduledRound(deps, community, 'food');
+    expect(first.created).toBe(true);
+    // Its needs now belong to the open round: the next tick finds nothing waiting.
+    expect(await openScheduledRound(deps, community, 'food')).toEqual({ roundId: null, created: false });
+    expect(await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
+    expect(await listSubproblems(roundDb(database.db), first.roundId!)).toHaveLength(1);
+    expect(await openScheduledRound(deps, community, 'medicine')).toEqual({ roundId: null, created: false });
+  });
+});
