@@ -18,9 +18,10 @@ import { createAuditService } from '../../src/services/audit.service';
 import { createAccount, type UserAssignments } from '../../src/services/auth-accounts.service';
 import { createAuthService, type AuthService } from '../../src/services/auth.service';
 import type { ScopeDirectory } from '../../src/services/live-access.service';
+import { createRoundTracking } from '../../src/services/live-directory.service';
 import { createLiveStream } from '../../src/services/live-stream';
 import { createLivePublisher, type LivePublisher } from '../../src/services/live.service';
-import { systemClock, type Clock } from '../../src/shared/clock';
+import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { communityOfCorridor, householdScope } from '../../src/store/event-directory.repository';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
@@ -48,6 +49,8 @@ export interface LiveFixture {
   batches: Map<string, string>;
   directory: ScopeDirectory;
   publisher(clock?: Clock): LivePublisher;
+  /** The clock of the servers' driver tracking (stop events' `at`, default position time). */
+  trackingClock: ManualClock;
   startServer(options?: LiveOptions): Promise<{ url: string; live: Live; http: HttpServer }>;
   /** Creates an account with assignments and logs it in; returns its session token. */
   login(role: Role, assignments?: Partial<UserAssignments>): Promise<string>;
@@ -127,6 +130,7 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
   const clients: LiveClient[] = [];
   const stream = createLiveStream(redis, { streamName: `${prefix}:stream` });
   let users = 0;
+  const trackingClock = new ManualClock('2026-11-23T10:00:00Z');
   const usernames = new Map<string, string>();
 
   return {
@@ -137,12 +141,14 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
     auth,
     batches,
     directory,
+    trackingClock,
     publisher: (clock = systemClock) => createLivePublisher({ db, stream, clock, logger }),
     async startServer(options = {}) {
       const http = createServer();
       const live = attachLive(http, {
         authenticate: (token) => auth.authenticateToken(token),
         directory,
+        tracking: createRoundTracking({ db: database.db, publisher: createLivePublisher({ db, stream, clock: trackingClock, logger }), clock: trackingClock, driverOfBatch: directory.driverOfBatch }),
         db,
         redis,
         logger,
