@@ -73,11 +73,29 @@ export function accessOf(res: Response): Access {
   return res.locals.access;
 }
 
-/** Refuses every other role with 403, audited as `action` (default: METHOD + route path). */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses every other role with 403, audited as `METHOD /route/path`.
+ * A successful write through it is audited too, if its use case recorded nothing itself: the
+ * row names the route and its first id parameter (e.g. subject 'round' for `:roundId`). Use cases
+ * should still record their own row inside their transaction; this only catches the forgotten.
+ */
 export function requireRole(...roles: Role[]): RequestHandler {
   return async (req, res, next) => {
     const action = `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
-    await accessOf(res).role(roles, action);
+    const access = accessOf(res);
+    await access.role(roles, action);
+    if (!READ_METHODS.has(req.method)) {
+      res.once('finish', () => {
+        if (res.statusCode >= 400) return;
+        const [param, value] = Object.entries(req.params)[0] ?? [];
+        const subjectType = param ? param.replace(/Id$/, '') : 'route';
+        access.ensureAudited(action, subjectType, typeof value === 'string' ? value : null).catch((err: unknown) => {
+          (req as Request & { log?: { error(o: object, m: string): void } }).log?.error({ err }, 'audit of a write failed');
+        });
+      });
+    }
     next();
   };
 }
