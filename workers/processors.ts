@@ -12,6 +12,7 @@ import { reconcile } from '../src/services/reconcile.service';
 import { mergeRound } from '../src/services/round.service';
 import { openScheduledRound, type RoundSchedule } from '../src/services/round-schedule.service';
 import { insertUrgentNeed } from '../src/services/urgent.service';
+import type { RoundEvents } from '../src/services/round-events.service';
 
 export interface ProcessorDeps {
   db: Db;
@@ -19,6 +20,7 @@ export interface ProcessorDeps {
   logger: Logger;
   defaultTimeLimitMs: number;
   schedule?: RoundSchedule;
+  events: RoundEvents;
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -39,6 +41,7 @@ export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job:
         await job.updateProgress(0);
         const outcome = await mergeRound(deps.db, roundId);
         await job.updateProgress(100);
+        if (outcome === 'stored') await deps.events.proposed(roundId);
         log.info({ roundId, outcome }, 'round merged');
         return { outcome };
       }
@@ -47,8 +50,10 @@ export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job:
         // the job records that the event went through; the reconciler owns anything left behind.
         return { needId: (data as JobData<'need.accepted'>).needId, waitsFor: 'next-round' };
       case 'need.urgent': {
-        const outcome = await insertUrgentNeed(deps.db, (data as JobData<'need.urgent'>).needId);
-        log.info({ needId: (data as JobData<'need.urgent'>).needId, outcome: outcome.status }, 'urgent insertion');
+        const { needId } = data as JobData<'need.urgent'>;
+        const outcome = await insertUrgentNeed(deps.db, needId);
+        log.info({ needId, outcome: outcome.status }, 'urgent insertion');
+        if (outcome.status === 'inserted') await deps.events.urgentInserted(needId, outcome);
         return outcome;
       }
       case 'maintenance.reconcile':

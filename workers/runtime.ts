@@ -6,15 +6,20 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config/config';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
 import { createProducers } from '../src/queue/producers';
-import { maxmemoryPolicy, redisOptions, workerConnection } from '../src/queue/redis';
+import { createProducerRedis, maxmemoryPolicy, redisOptions, workerConnection } from '../src/queue/redis';
 import type { Logger } from '../src/shared/logger';
 import { migrateToLatest, openDatabase } from '../src/store/db';
 import { startRelayLoop } from '../src/services/outbox-relay.service';
 import { reconcile } from '../src/services/reconcile.service';
 import { failRound } from '../src/services/round.service';
+import { createLivePublisher } from '../src/services/live.service';
+import { createLiveStream } from '../src/services/live-stream';
+import { createRoundEvents, silentRoundEvents, type RoundEvents } from '../src/services/round-events.service';
+import { systemClock } from '../src/shared/clock';
 import { inProcessProcessor } from './processors';
 import type { WorkerSettings } from './settings';
 
@@ -55,8 +60,16 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
   await migrateToLatest(database);
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: settings.QUEUE_PREFIX });
+  const liveRedis = settings.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
+  const events: RoundEvents = liveRedis
+    ? createRoundEvents({
+        db: database.db, clock: systemClock, logger,
+        // The publisher stores into its own tables through the same connection (typed as a bare Kysely).
+        live: createLivePublisher({ db: database.db as unknown as Kysely<object>, stream: createLiveStream(liveRedis, { streamName: settings.LIVE_STREAM_NAME }), clock: systemClock, logger }),
+      })
+    : silentRoundEvents;
   const deps = {
-    db: database.db, producers, logger, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
+    db: database.db, producers, logger, events, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
     schedule: { food: settings.ROUND_EVERY_FOOD_H, medicine: settings.ROUND_EVERY_MEDICINE_H },
   };
   const common = {
@@ -74,6 +87,9 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
         })
       : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: queue === QUEUE.needs ? 20 : 4 });
     watch(worker, queue, deps.db, logger);
+    if (queue === QUEUE.solve) {
+      worker.on('completed', (job: Job) => void events.progress((job.data as { roundId: string }).roundId));
+    }
     workers.push(worker);
   }
   const relay = startRelayLoop(deps, settings.OUTBOX_POLL_MS);
@@ -93,6 +109,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
       // Stops fetching and waits for active jobs (sandboxed children included) to finish.
       await Promise.all(workers.map((w) => w.close()));
       await producers.close();
+      liveRedis?.disconnect();
       await database.close();
     },
   };

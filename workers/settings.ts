@@ -34,6 +34,10 @@ export const workerSettingsSchema = z.object({
   ROUND_EVERY_FOOD_H: z.coerce.number().min(0).max(24 * 30).default(0),
   /** Hours between scheduled medicine rounds per community (0: none). Default 0. */
   ROUND_EVERY_MEDICINE_H: z.coerce.number().min(0).max(24 * 30).default(0),
+  /** Publish live events (round progress and proposals, urgent insertions) to the Socket.IO stream. Default on. */
+  LIVE_EVENTS: bool.default(true),
+  /** Redis stream the Socket.IO servers read (their adapter's streamName). Default socket.io. */
+  LIVE_STREAM_NAME: z.string().min(1).default('socket.io'),
   /** Ms between outbox polls. Default 250. */
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   /** Solve time budget per sub-problem in ms, unless the round sets one. Default 10000. */

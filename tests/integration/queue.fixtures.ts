@@ -94,7 +94,8 @@ export interface WorkerProcess {
 export function spawnWorkers(env: Record<string, string>): WorkerProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    // Live events off unless a test asks: other test files listen on the shared default stream.
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', LIVE_EVENTS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

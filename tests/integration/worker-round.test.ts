@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
 import { createProducers } from '../../src/queue/producers';
@@ -35,7 +36,8 @@ afterAll(async () => {
 
 describe('a round on the real queue', () => {
   it('runs as a flow through a worker process and stores its proposal', async () => {
-    const w = spawnWorkers(workerEnv());
+    const stream = `${prefix}-live`;
+    const w = spawnWorkers(workerEnv({ LIVE_EVENTS: '1', LIVE_STREAM_NAME: stream }));
     workers.push(w);
     await w.waitForLog(/workers started/);
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 300 }, { areaId: district.districtId, kind: 'food', actor: 'd1' });
@@ -43,7 +45,21 @@ describe('a round on the real queue', () => {
     const plan = await readPlan(database.db, round.id);
     const served = new Set(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))));
     expect(served.size + plan.unserved.length).toBe(district.needIds.length);
-    expect((await planCounts(database.db, round.id)).trips).toBe(plan.trips.length);
+    const counts = await planCounts(database.db, round.id);
+    expect(counts.trips).toBe(plan.trips.length);
+    // The dispatch desk hears of it through the Socket.IO stream (the worker has no Socket.IO server).
+    const redis = new Redis(REDIS_URL);
+    try {
+      await until(async () => (await redis.xrange(stream, '-', '+')).some(([, f]) => f.join(' ').includes('round.proposed')), 5000);
+      const entries = await redis.xrange(stream, '-', '+');
+      const proposed = entries.map(([, f]) => f[f.indexOf('data') + 1]!).find((d) => d.includes('round.proposed'))!;
+      expect(proposed).toContain(round.id);
+      expect(proposed).toContain('"dispatch"');
+      expect(proposed).toContain(`"bagCount":${counts.bags}`);
+    } finally {
+      await redis.del(stream);
+      redis.disconnect();
+    }
     w.proc.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
   }, 60_000);
