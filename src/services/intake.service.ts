@@ -13,17 +13,20 @@ import { mergeNeed, prepareNeed, type PreparedNeed } from '../domain/need-intake
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { findHousehold } from '../store/grid.repository';
-import { applyMerge, findOpenIdenticalForUpdate, insertAcceptedNeed } from '../store/need.repository';
+import { applyMerge, findOpenIdenticalForUpdate, insertAcceptedNeeds, type AcceptedNeed } from '../store/need.repository';
 import type { CoreTables } from '../store/schema';
 import { guardHousehold } from './access-guard';
 import type { AuditService } from './audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
+import type { NeedBatcher } from './need-batcher';
 import { needView } from './need-view';
 
 export interface IntakeDeps {
   db: Kysely<CoreTables>;
   clock: Clock;
   audit: AuditService | undefined;
+  /** Group commit of concurrent submissions; without it each need is its own statement. */
+  batcher?: NeedBatcher | undefined;
 }
 
 export interface RequestContext {
@@ -63,13 +66,16 @@ function newNeed(actor: Actor, household: Household, prepared: PreparedNeed, at:
   };
 }
 
+function acceptedRow(deps: IntakeDeps, actor: Actor, need: Need, prepared: PreparedNeed, reqId?: string): AcceptedNeed {
+  const audit = deps.audit ? { actorRole: actor.role, requestId: reqId ?? null } : null;
+  return { ...need, identityKey: prepared.identityKey, at: need.createdAt, topics: topicsFor(need.urgency), audit };
+}
+
 /** Inserts the need as accepted (one statement: need, history, outbox, audit); undefined when an identical open need exists. */
 async function tryInsert(deps: IntakeDeps, executor: Kysely<CoreTables>, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<Need | undefined> {
-  const at = deps.clock.now();
-  const need = newNeed(actor, household, prepared, at);
-  const audit = deps.audit ? { actorRole: actor.role, requestId: reqId ?? null } : null;
-  const inserted = await insertAcceptedNeed(executor, { ...need, identityKey: prepared.identityKey, at }, topicsFor(need.urgency), audit);
-  return inserted ? need : undefined;
+  const need = newNeed(actor, household, prepared, deps.clock.now());
+  const inserted = await insertAcceptedNeeds(executor, [acceptedRow(deps, actor, need, prepared, reqId)]);
+  return inserted.has(need.id) ? need : undefined;
 }
 
 /** Accepts a prepared need or merges it into the identical open one, inside `trx`. */
@@ -96,9 +102,11 @@ export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: st
   await guardHousehold({ audit: deps.audit, reqId: ctx.reqId }, actor, { householdId, corridorId: household.corridorId, communityId: household.communityId }, 'need.create');
   const prepared = prepareNeed(input, household, deps.clock.now());
   if (!ctx.idempotency) {
-    // The common case costs one round trip: the insert statement is atomic on its own.
-    const need = await tryInsert(deps, deps.db, actor, household, prepared, ctx.reqId);
-    if (need) return respond(actor, { need, merged: false });
+    // The common case: one statement, atomic on its own, shared with concurrent submissions.
+    const need = newNeed(actor, household, prepared, deps.clock.now());
+    const row = acceptedRow(deps, actor, need, prepared, ctx.reqId);
+    const inserted = deps.batcher ? await deps.batcher.insert(row) : (await insertAcceptedNeeds(deps.db, [row])).has(need.id);
+    if (inserted) return respond(actor, { need, merged: false });
   }
   return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)));
 }

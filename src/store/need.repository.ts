@@ -5,7 +5,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Need, NeedKind, StatusChange, Urgency } from '../domain/need';
 import { OPEN_STATUSES, type NeedStatus } from '../domain/need-status';
-import type { AuditLogTable } from './audit.repository';
 import type { CoreTables, NeedsTable, NeedStatusHistoryTable } from './schema';
 
 type Executor = Kysely<CoreTables>;
@@ -59,56 +58,72 @@ export interface CreationAudit {
   requestId: string | null;
 }
 
+export interface AcceptedNeed extends NewNeed {
+  /** Outbox topics, one event each, carrying the need id only (job payloads never hold medical details). */
+  topics: readonly string[];
+  audit: CreationAudit | null;
+}
+
 /**
- * Inserts a need already accepted (submitted > accepted in its history) with one outbox event per
- * topic and, when given, its audit row: one statement, so atomic even outside a transaction.
- * Returns false, writing nothing, when the household already holds an identical open need.
+ * Inserts needs already accepted (submitted > accepted in their history), each with its outbox
+ * events and audit row, in ONE statement: atomic even outside a transaction, and one round trip
+ * and one commit for a whole batch. A need whose household already holds an identical open need
+ * (or that repeats an earlier one of the batch) is skipped; the ids actually inserted are returned.
  */
-export async function insertAcceptedNeed(db: Executor, n: NewNeed, topics: readonly string[], audit: CreationAudit | null): Promise<boolean> {
-  const withAudit = db.withTables<{ audit_log: AuditLogTable }>();
-  const result = await withAudit
-    .with('n', (qb) =>
-      qb
-        .insertInto('needs')
-        .values({
-          id: n.id,
-          household_id: n.householdId,
-          corridor_id: n.corridorId,
-          community_id: n.communityId,
-          kind: n.kind,
-          identity_key: n.identityKey,
-          details: JSON.stringify(n.details),
-          status: 'accepted',
-          urgency: n.urgency,
-          priority: n.priority,
-          cycle: n.cycle,
-          created_by: n.createdBy,
-          created_at: n.at,
-          updated_at: n.at,
-        })
-        .onConflict((oc) => oc.columns(['household_id', 'kind', 'identity_key']).where('status', 'in', OPEN_STATUSES).doNothing())
-        .returning('id'),
+export async function insertAcceptedNeeds(db: Executor, needs: readonly AcceptedNeed[]): Promise<Set<string>> {
+  if (needs.length === 0) return new Set();
+  const input = JSON.stringify(
+    needs.map((n, ord) => ({
+      ord,
+      id: n.id,
+      household_id: n.householdId,
+      corridor_id: n.corridorId,
+      community_id: n.communityId,
+      kind: n.kind,
+      identity_key: n.identityKey,
+      details: n.details,
+      urgency: n.urgency,
+      priority: n.priority,
+      cycle: n.cycle,
+      created_by: n.createdBy,
+      at: n.at.toISOString(),
+      topics: n.topics,
+      actor_role: n.audit?.actorRole ?? null,
+      request_id: n.audit?.requestId ?? null,
+      audited: n.audit !== null,
+    })),
+  );
+  const result = await sql<{ id: string }>`
+    with i as (
+      select * from jsonb_to_recordset(${input}::jsonb) as x(
+        ord int, id uuid, household_id uuid, corridor_id uuid, community_id uuid, kind text, identity_key text,
+        details jsonb, urgency text, priority int, cycle text, created_by text, at timestamptz, topics jsonb,
+        actor_role text, request_id text, audited boolean)
+    ),
+    n as (
+      insert into needs (id, household_id, corridor_id, community_id, kind, identity_key, details, status, urgency, priority, cycle, created_by, created_at, updated_at)
+      select id, household_id, corridor_id, community_id, kind, identity_key, details, 'accepted', urgency, priority, cycle, created_by, at, at from i order by ord
+      on conflict (household_id, kind, identity_key) where status in ('submitted', 'accepted', 'planned', 'out_for_delivery') do nothing
+      returning id
+    ),
+    h as (
+      insert into need_status_history (need_id, from_status, to_status, actor, at)
+      select i.id, v.f, v.t, i.created_by, i.at from i join n using (id)
+      cross join (values (1, null::text, 'submitted'), (2, 'submitted', 'accepted')) as v(step, f, t)
+      order by i.ord, v.step
+    ),
+    o as (
+      insert into outbox (topic, payload)
+      select t, jsonb_build_object('needId', i.id::text) from i join n using (id) cross join jsonb_array_elements_text(i.topics) as t
+      order by i.ord
+    ),
+    a as (
+      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+      select i.created_by, i.actor_role, 'need.create', 'need', i.id::text, 'allowed', i.request_id from i join n using (id)
+      where i.audited order by i.ord
     )
-    .with('h', (qb) =>
-      qb.insertInto('need_status_history').columns(['need_id', 'from_status', 'to_status', 'actor', 'at']).expression(
-        sql`select n.id, v.f, v.t, ${n.createdBy}, ${n.at}::timestamptz from n cross join (values (null::text, 'submitted'), ('submitted', 'accepted')) as v(f, t)`,
-      ),
-    )
-    .with('o', (qb) =>
-      // One event per topic, each carrying the need id only (job payloads never hold medical details).
-      qb.insertInto('outbox').columns(['topic', 'payload']).expression(
-        sql`select t, jsonb_build_object('needId', n.id::text) from n cross join unnest(${topics}::text[]) as t`,
-      ),
-    )
-    .with('a', (qb) =>
-      qb.insertInto('audit_log').columns(['actor_id', 'actor_role', 'action', 'subject_type', 'subject_id', 'outcome', 'request_id']).expression(
-        sql`select ${n.createdBy}, ${audit?.actorRole ?? null}, 'need.create', 'need', n.id::text, 'allowed', ${audit?.requestId ?? null} from n where ${audit !== null}`,
-      ),
-    )
-    .selectFrom('n')
-    .select('id')
-    .execute();
-  return result.length === 1;
+    select id::text as id from n`.execute(db);
+  return new Set(result.rows.map((r) => r.id));
 }
 
 /** The open need a duplicate repeats, locked until the transaction ends. */
