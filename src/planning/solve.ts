@@ -65,10 +65,21 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   const penalties = makePenalties(inst);
   const adj = nearestStops(inst, Math.max(options.neighbours ?? 40, 100));
   const k = options.neighbours ?? 40;
+  const hardDeadline = began + budget;
   const polish = (s: RoutingSolution): RoutingSolution => {
     const own = cloneSolution(s);
-    localSearch(inst, own, { rng, neighbours: adj, k });
+    localSearch(inst, own, { rng, neighbours: adj, k, stop: () => now() >= hardDeadline });
     return own;
+  };
+  // Polishing every new best is worth it late in a run, but early on new bests come every few
+  // iterations: cap the time spent polishing at a tenth of the time elapsed.
+  let polishing = 0;
+  const polishBest = (s: RoutingSolution): RoutingSolution => {
+    const t = now();
+    if (polishing > 0.1 * (t - began)) return s;
+    const out = polish(s);
+    polishing += now() - t;
+    return out;
   };
   const start = initialSolution(inst, candidates, adj, rng, penalties, polish);
   const pool = new RoutePool(inst);
@@ -79,7 +90,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   for (let run = 0; run < runs; run++) {
     const runDeadline = began + (deadline - began) * ((run + 1) / runs);
     const r = sisr(inst, start, {
-      deadline: runDeadline, now, rng, adj, penalties, pool, onBest: options.polishBest === false ? undefined : polish,
+      deadline: runDeadline, now, rng, adj, penalties, pool, onBest: options.polishBest === false ? undefined : polishBest,
       t0: tune.t0, tf: tune.tf, blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
     });
     const better = objective(inst, r.best, penalties) < objective(inst, found.best, penalties);

@@ -17,7 +17,7 @@ export interface LocalSearchOptions {
   neighbours: Int32Array[];
   k: number;
   moves?: readonly Move[];
-  /** Stop early when this returns true (checked once per pass over the stops). */
+  /** Stop early when this returns true (checked every 64 stops). */
   stop?: () => boolean;
 }
 
@@ -35,7 +35,9 @@ export function localSearch(inst: Instance, sol: RoutingSolution, o: LocalSearch
   while (improved && !o.stop?.()) {
     improved = false;
     shuffle(o.rng, order);
-    for (const u of order) {
+    for (let at = 0; at < order.length; at++) {
+      const u = order[at]!;
+      if ((at & 63) === 63 && o.stop?.()) return total;
       if (sol.routeOf[u]! < 0) continue;
       const near = o.neighbours[u]!;
       const k = Math.min(o.k, near.length);

@@ -1,0 +1,92 @@
+/**
+ * `npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--out FILE.sol]`
+ * Solves a CVRPLIB instance and prints (or writes) the solution in CVRPLIB .sol format.
+ * Bad flags or a bad file: a message on stderr and exit code 2. The only planning file with I/O.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { loadHighs } from './lp/highs.adapter';
+import { solve } from './solve';
+import { validateSolution } from './validate/solution.validate';
+import { cvrplibConventions, vrpToProblem } from './vrplib/cvrplib.problem';
+import { formatSol } from './vrplib/sol.format';
+import { solutionToSol } from './vrplib/solution.sol';
+import { parseVrp, VrpParseError } from './vrplib/vrp.parser';
+
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const USAGE = 'usage: npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--out FILE.sol]';
+
+class UsageError extends Error {}
+
+interface Args { file: string; seconds: number; seed: number; out?: string }
+
+function parseArgs(argv: string[]): Args {
+  let file: string | undefined;
+  let seconds = 10;
+  let seed = 1;
+  let out: string | undefined;
+  const value = (i: number, flag: string): string => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') continue;
+    if (a === '--time-limit') {
+      seconds = Number(value(++i, a));
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--time-limit must be a positive number of seconds, got ${argv[i]}`);
+    } else if (a === '--seed') {
+      seed = Number(value(++i, a));
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${argv[i]}`);
+    } else if (a === '--out') out = value(++i, a);
+    else if (a === '--help' || a === '-h') throw new UsageError('');
+    else if (a.startsWith('--')) throw new UsageError(`unknown flag ${a}`);
+    else if (file) throw new UsageError(`one instance only (got ${file} and ${a})`);
+    else file = a;
+  }
+  if (!file) throw new UsageError('missing INSTANCE.vrp');
+  return { file, seconds, seed, out };
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    say(err.message ? `error: ${err.message}\n${USAGE}` : USAGE);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(args.file, 'utf8');
+  } catch (err) {
+    say(`error: cannot read ${args.file}: ${(err as Error).message}`);
+    return 2;
+  }
+  let vrp;
+  try {
+    vrp = parseVrp(text);
+  } catch (err) {
+    if (!(err instanceof VrpParseError)) throw err;
+    say(`error: ${args.file}: ${err.message}`);
+    return 2;
+  }
+  const conv = cvrplibConventions(vrp.name);
+  const problem = vrpToProblem(vrp, conv);
+  const solver = await loadHighs();
+  const started = performance.now();
+  const solution = solve(problem, { timeLimitMs: args.seconds * 1000, now: () => performance.now(), seed: args.seed, setPartitioning: { solver } });
+  const seconds = (performance.now() - started) / 1000;
+  const check = validateSolution(problem, solution);
+  const sol = formatSol(solutionToSol(solution, check.cost), conv.round ? 0 : 3);
+  if (args.out) writeFileSync(args.out, sol);
+  else process.stdout.write(sol);
+  const status = check.ok ? 'feasible' : `INFEASIBLE: ${check.violations.slice(0, 3).join('; ')}`;
+  say(`${vrp.name}: cost ${check.cost.toFixed(conv.round ? 0 : 3)}, ${solution.routes.length} routes, ${solution.unserved.length} unserved, ${status}, ${seconds.toFixed(1)} s`);
+  return check.ok && !solution.unserved.length ? 0 : 1;
+}
+
+process.exitCode = await main();
