@@ -1,0 +1,81 @@
+/**
+ * The Express application, without `listen`: main.ts and the tests each decide where it serves.
+ * Order: request id + logger, health, body parsing (size-limited), routes, 404, one error handler.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { createAuditService } from '../services/audit.service';
+import { createAuthService } from '../services/auth.service';
+import { createNeedBatcher } from '../services/need-batcher';
+import { withLiveRevocation } from '../services/live-revocation';
+import { requireAuth } from './auth';
+import type { AppDeps } from './deps';
+import { buildOpenApiDocument } from './openapi';
+import { errorHandler, notFoundHandler } from './problem';
+import { intakeRateLimit } from './rate-limit';
+import { authRoutes } from './routes/auth.routes';
+import { gridRoutes } from './routes/grid.routes';
+import { healthRoutes } from './routes/health.routes';
+import { needsImportRoutes } from './routes/needs-import.routes';
+import { needsRoutes } from './routes/needs.routes';
+import { emergencyRoutes } from './routes/emergency.routes';
+import { passesRoutes } from './routes/passes.routes';
+import { roundsRoutes } from './routes/rounds.routes';
+import { stockRoutes } from './routes/stock.routes';
+import { procurementRoutes } from './routes/procurement.routes';
+import { createProducers } from '../queue/producers';
+
+const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+export function buildApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQ_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Health probes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      // Bodies are never logged; URLs and status are enough to follow a request.
+      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(healthRoutes(deps));
+
+  const openapi = buildOpenApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(express.json({ limit: config.BODY_LIMIT_JSON_BYTES, type: ['application/json', 'application/*+json'] }));
+
+  const audit = createAuditService(deps);
+  const authenticated: RequestHandler = requireAuth(deps, createAuthService({ ...deps, audit }));
+  const intakeLimit = intakeRateLimit({ ...deps, redis: deps.redis });
+  const intake = { db: deps.db, clock: deps.clock, audit, batcher: createNeedBatcher(deps.db) };
+
+  // Revoking a session also cuts its live sockets, on every server process.
+  app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
+  app.use(needsRoutes(intake, authenticated, intakeLimit));
+  app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
+  app.use(gridRoutes({ db: deps.db, audit }, authenticated));
+  app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined) }, authenticated));
+  app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
+  app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
+  app.use(passesRoutes(deps, authenticated, intakeLimit));
+  app.use(emergencyRoutes(deps, authenticated));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}
