@@ -22,8 +22,6 @@ import { needsRoutes } from './routes/needs.routes';
 import { emergencyRoutes } from './routes/emergency.routes';
 import { passesRoutes } from './routes/passes.routes';
 import { roundsRoutes } from './routes/rounds.routes';
-import { stockRoutes } from './routes/stock.routes';
-import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
 
 const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -70,8 +68,6 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined) }, authenticated));
-  app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
-  app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
 

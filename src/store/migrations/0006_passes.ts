@@ -92,6 +92,7 @@ const up_statements = [
     need_id uuid references needs(id),
     hospital_id uuid references hospitals(id),
     trip_ref text,
+    driver_id uuid references drivers(id),
     unserved_reason text,
     accepted_at timestamptz not null,
     trip_assigned_at timestamptz,

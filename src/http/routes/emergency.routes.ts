@@ -1,0 +1,52 @@
+/** The emergency channel: raise (accepted at once), read, report done, review, and the report. */
+import { Router, type RequestHandler } from 'express';
+import { emergencyBody, emergencyParams, emergencyReviewBody, householdParams, reportQuery, reviewListQuery } from '../../contracts/pass.contract';
+import { completeEmergency, openReviews, readEmergency, reviewEmergency } from '../../services/emergency-case.service';
+import { raiseEmergency, type EmergencyDeps } from '../../services/emergency.service';
+import { emergenciesReport } from '../../services/pass-report.service';
+import { insertUrgentNeed } from '../../services/urgent.service';
+import { actorOf, requestId } from '../auth';
+import type { AppDeps } from '../deps';
+import { jsonBody, pathParams, queryParams } from '../validate';
+import { passServices } from './passes.routes';
+
+export const EMERGENCY_PATHS = {
+  raise: '/api/households/:householdId/emergencies',
+  emergency: '/api/emergencies/:emergencyId',
+  done: '/api/emergencies/:emergencyId/done',
+  review: '/api/emergencies/:emergencyId/review',
+  reviews: '/api/emergency-reviews',
+  report: '/api/reports/emergencies',
+} as const;
+
+export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): Router {
+  const router = Router();
+  const svc: EmergencyDeps = { ...passServices(deps), urgentInsert: (needId) => insertUrgentNeed(deps.db, needId) };
+
+  // No rate limit of the intake kind here: an emergency is never turned away for being one too many.
+  router.post(EMERGENCY_PATHS.raise, authenticated, async (req, res) => {
+    const { householdId } = pathParams(req, householdParams);
+    res.status(201).json(await raiseEmergency(svc, actorOf(res), householdId, jsonBody(req, emergencyBody), requestId(req)));
+  });
+  router.get(EMERGENCY_PATHS.reviews, authenticated, async (req, res) => {
+    const { communityId } = queryParams(req, reviewListQuery);
+    res.json({ cases: await openReviews(svc, actorOf(res), communityId, requestId(req)) });
+  });
+  router.get(EMERGENCY_PATHS.report, authenticated, async (req, res) => {
+    res.json({ days: await emergenciesReport(svc, actorOf(res), queryParams(req, reportQuery), requestId(req)) });
+  });
+  router.get(EMERGENCY_PATHS.emergency, authenticated, async (req, res) => {
+    const { emergencyId } = pathParams(req, emergencyParams);
+    res.json(await readEmergency(svc, actorOf(res), emergencyId, requestId(req)));
+  });
+  router.post(EMERGENCY_PATHS.done, authenticated, async (req, res) => {
+    const { emergencyId } = pathParams(req, emergencyParams);
+    res.json(await completeEmergency(svc, actorOf(res), emergencyId, requestId(req)));
+  });
+  router.post(EMERGENCY_PATHS.review, authenticated, async (req, res) => {
+    const { emergencyId } = pathParams(req, emergencyParams);
+    const { outcome } = jsonBody(req, emergencyReviewBody);
+    res.json(await reviewEmergency(svc, actorOf(res), emergencyId, outcome, requestId(req)));
+  });
+  return router;
+}

@@ -1,0 +1,120 @@
+/**
+ * Medical passes: hospitals, applications, status actions, reads, code verification (online, and
+ * the public key for offline checks), drivers' passenger trips, and the pass report.
+ */
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import {
+  applyPassBody, driverParams, hospitalBody, householdParams, passActionBody, passActionParams, passParams, reportQuery, verifyPassBody,
+} from '../../contracts/pass.contract';
+import { createAuditService } from '../../services/audit.service';
+import { driverBatch } from '../../services/pass-batch.service';
+import { actOnPass, applyForPass, householdPasses, readPass, type StatusAction } from '../../services/pass.service';
+import { passesReport } from '../../services/pass-report.service';
+import { verificationKey, verifyOnline } from '../../services/pass-verify.service';
+import { insertHospital, listHospitals } from '../../store/pass.repository';
+import { actorOf, requestId, requireRole } from '../auth';
+import type { AppDeps } from '../deps';
+import { jsonBody, pathParams, queryParams } from '../validate';
+import type { PassKeys } from '../../domain/pass-code';
+import { createLivePublisher } from '../../services/live.service';
+import { createLiveStream } from '../../services/live-stream';
+import { createPassAlerts, storeOnlyStream, type PassAlerts } from '../../services/pass-alerts';
+import { passKeys } from '../../services/pass-keys';
+import type { AuditService } from '../../services/audit.service';
+
+/**
+ * The services the pass and emergency routes share, built once per app: audit, the live publisher
+ * (over the Redis stream when Redis is configured, else stored only, clients catch up) and the keys.
+ */
+export interface PassServices {
+  db: AppDeps['db'];
+  clock: AppDeps['clock'];
+  audit: AuditService;
+  alerts: PassAlerts;
+  keys: PassKeys;
+}
+
+const built = new WeakMap<AppDeps, PassServices>();
+
+export function passServices(deps: AppDeps): PassServices {
+  let svc = built.get(deps);
+  if (!svc) {
+    // The app's publisher when given; else one of our own (typed over its own tables only).
+    const stream = deps.redis ? createLiveStream(deps.redis) : storeOnlyStream;
+    const publisher = deps.live ?? createLivePublisher({ db: deps.db as unknown as Kysely<object>, stream, clock: deps.clock, logger: deps.logger });
+    svc = { db: deps.db, clock: deps.clock, audit: createAuditService(deps), alerts: createPassAlerts(publisher, deps.logger), keys: passKeys(deps.config) };
+    built.set(deps, svc);
+  }
+  return svc;
+}
+
+export const PASS_PATHS = {
+  hospitals: '/api/hospitals',
+  householdPasses: '/api/households/:householdId/passes',
+  verificationKey: '/api/passes/verification-key',
+  verify: '/api/passes/verify',
+  pass: '/api/passes/:passId',
+  action: '/api/passes/:passId/:action',
+  driverTrips: '/api/drivers/:driverId/transport-trips',
+  report: '/api/reports/passes',
+} as const;
+
+const ACTIONS: Record<(typeof passActionParams.shape.action.options)[number], StatusAction> = {
+  review: 'review', approve: 'approve', refuse: 'refuse', issue: 'issue', 'outbound-done': 'outbound_done',
+  'at-hospital': 'at_hospital', 'return-done': 'return_done', return: 'return', cancel: 'cancel',
+};
+
+export function passesRoutes(deps: AppDeps, authenticated: RequestHandler, applyLimit?: RequestHandler): Router {
+  const router = Router();
+  const svc = passServices(deps);
+  const audit = createAuditService(deps);
+  const rid = (req: Parameters<RequestHandler>[0]) => requestId(req);
+  const limit: RequestHandler[] = applyLimit ? [applyLimit] : [];
+
+  router.get(PASS_PATHS.hospitals, authenticated, async (_req, res) => {
+    res.json({ hospitals: await listHospitals(deps.db) });
+  });
+  router.post(PASS_PATHS.hospitals, authenticated, requireRole('admin', 'dispatcher'), async (req, res) => {
+    const hospital = await insertHospital(deps.db, jsonBody(req, hospitalBody));
+    await audit.record({ actor: actorOf(res), action: 'hospital.create', subjectType: 'hospital', subjectId: hospital.id, outcome: 'allowed', reqId: rid(req) });
+    res.status(201).json(hospital);
+  });
+
+  router.post(PASS_PATHS.householdPasses, authenticated, ...limit, async (req, res) => {
+    const { householdId } = pathParams(req, householdParams);
+    res.status(201).json(await applyForPass(svc, actorOf(res), householdId, jsonBody(req, applyPassBody), rid(req)));
+  });
+  router.get(PASS_PATHS.householdPasses, authenticated, async (req, res) => {
+    const { householdId } = pathParams(req, householdParams);
+    res.json({ passes: await householdPasses(svc, actorOf(res), householdId, rid(req)) });
+  });
+
+  // Public: checkpoint devices load it to verify codes offline; it cannot sign anything.
+  router.get(PASS_PATHS.verificationKey, (_req, res) => {
+    res.json(verificationKey(svc.keys));
+  });
+  router.post(PASS_PATHS.verify, authenticated, async (req, res) => {
+    const { code } = jsonBody(req, verifyPassBody);
+    res.json(await verifyOnline(svc, actorOf(res), code, rid(req)));
+  });
+
+  router.get(PASS_PATHS.pass, authenticated, async (req, res) => {
+    const { passId } = pathParams(req, passParams);
+    res.json(await readPass(svc, actorOf(res), passId, rid(req)));
+  });
+  router.post(PASS_PATHS.action, authenticated, async (req, res) => {
+    const { passId, action } = pathParams(req, passActionParams);
+    const body = req.body === undefined ? {} : jsonBody(req, passActionBody);
+    res.json(await actOnPass(svc, actorOf(res), passId, ACTIONS[action], body, rid(req)));
+  });
+
+  router.get(PASS_PATHS.driverTrips, authenticated, async (req, res) => {
+    const { driverId } = pathParams(req, driverParams);
+    res.json({ trips: await driverBatch(svc, actorOf(res), driverId, rid(req)) });
+  });
+  router.get(PASS_PATHS.report, authenticated, async (req, res) => {
+    res.json({ days: await passesReport(svc, actorOf(res), queryParams(req, reportQuery), rid(req)) });
+  });
+  return router;
+}

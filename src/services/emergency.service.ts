@@ -1,0 +1,82 @@
+/**
+ * The emergency channel. A case is accepted at once (no review), committed, and announced to
+ * dispatch and the community; then it gets a trip: emergency medicine first tries the round
+ * planner's urgent insertion into a live round, otherwise (and for an acute illness, to hospital)
+ * the transport planner inserts it into a running passenger trip or gives it a dedicated one. A
+ * case that finds no vehicle stays visible as unserved with the reason and is retried by the
+ * sweep. Every case waits for a review that community staff close.
+ */
+import type { Kysely } from 'kysely';
+import type { EmergencyBody } from '../contracts/pass.contract';
+import type { Actor } from '../domain/access';
+import { mayRaiseEmergency, type EmergencyCase } from '../domain/emergency';
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import { acceptEmergencyMedicineNeed, casesWaiting, insertCase } from '../store/emergency.repository';
+import { householdPlace, nearestHospital } from '../store/pass.repository';
+import type { CoreTables } from '../store/schema';
+import type { AuditService } from './audit.service';
+import { dispatchCase } from './emergency-dispatch';
+import type { PassAlerts } from './pass-alerts';
+import type { UrgentOutcome } from './urgent.service';
+
+export interface EmergencyDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  audit: AuditService;
+  alerts: PassAlerts;
+  /** The round planner's urgent insertion (src/services/urgent.service.ts); absent: dedicated trips only. */
+  urgentInsert?: (needId: string) => Promise<UrgentOutcome>;
+}
+
+export interface EmergencyView {
+  id: string;
+  householdId: string;
+  communityId: string;
+  kind: EmergencyCase['kind'];
+  status: EmergencyCase['status'];
+  tripRef: string | null;
+  driverId: string | null;
+  unservedReason: string | null;
+  acceptedAt: string;
+  tripAssignedAt: string | null;
+  doneAt: string | null;
+  review: { status: EmergencyCase['reviewStatus']; outcome: EmergencyCase['reviewOutcome']; reviewedAt: string | null };
+}
+
+export function emergencyView(c: EmergencyCase): EmergencyView {
+  return {
+    id: c.id, householdId: c.householdId, communityId: c.communityId, kind: c.kind, status: c.status, tripRef: c.tripRef,
+    driverId: c.driverId, unservedReason: c.unservedReason, acceptedAt: c.acceptedAt.toISOString(),
+    tripAssignedAt: c.tripAssignedAt?.toISOString() ?? null, doneAt: c.doneAt?.toISOString() ?? null,
+    review: { status: c.reviewStatus, outcome: c.reviewOutcome, reviewedAt: c.reviewedAt?.toISOString() ?? null },
+  };
+}
+
+export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, householdId: string, body: EmergencyBody, reqId: string | null): Promise<EmergencyView> {
+  const place = await householdPlace(deps.db, householdId);
+  const scope = place && { householdId, corridorId: place.corridorId, communityId: place.communityId };
+  if (!scope || !mayRaiseEmergency(actor, scope)) {
+    await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'household', subjectId: householdId, outcome: 'denied', reqId });
+    throw scope ? new AppError('forbidden', 'not allowed: emergency.raise') : new AppError('not_found', 'household not found');
+  }
+  const hospitalId = body.kind === 'acute_illness' ? (body.hospitalId ?? (await nearestHospital(deps.db, place!))?.id ?? null) : null;
+  const now = deps.clock.now();
+  const accepted = await deps.db.transaction().execute(async (trx) => {
+    const needId = body.kind === 'emergency_medicine'
+      ? await acceptEmergencyMedicineNeed(trx, scope, { drug: body.drug, strength: body.strength, quantity: body.quantity }, actor.userId, now)
+      : null;
+    const c = await insertCase(trx, { ...scope, kind: body.kind, needId, hospitalId, createdBy: actor.userId, acceptedAt: now });
+    await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'emergency', subjectId: c.id, outcome: 'allowed', reqId }, trx);
+    return c;
+  });
+  await deps.alerts.alert('emergency_accepted', accepted, now);
+  return emergencyView(await dispatchCase(deps, accepted));
+}
+
+/** Retries cases still without a trip (after a crash between accept and dispatch, or no vehicle). */
+export async function retryWaitingEmergencies(deps: EmergencyDeps): Promise<number> {
+  let assigned = 0;
+  for (const c of await casesWaiting(deps.db)) if ((await dispatchCase(deps, c)).status === 'trip_assigned') assigned++;
+  return assigned;
+}

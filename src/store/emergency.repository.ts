@@ -1,0 +1,158 @@
+/**
+ * Emergency cases (migration 0006) and the emergency-medicine need behind one. The need is written
+ * here as an accepted, emergency-urgency medicine need with its history row; no outbox event, since
+ * the emergency service places it itself (urgent insertion, else a dedicated trip).
+ */
+import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
+import type { EmergencyCase, EmergencyKind, EmergencyStatus, ReviewOutcome } from '../domain/emergency';
+import type { CoreTables } from './schema';
+
+type Ts = ColumnType<Date, Date | string, Date | string>;
+
+export interface EmergencyCasesTable {
+  id: Generated<string>;
+  household_id: string;
+  corridor_id: string;
+  community_id: string;
+  kind: EmergencyKind;
+  status: EmergencyStatus;
+  need_id: string | null;
+  hospital_id: string | null;
+  trip_ref: string | null;
+  driver_id: string | null;
+  unserved_reason: string | null;
+  accepted_at: Ts;
+  trip_assigned_at: Ts | null;
+  done_at: Ts | null;
+  created_by: string;
+  review_status: Generated<'open' | 'closed'>;
+  review_outcome: ReviewOutcome | null;
+  reviewed_by: string | null;
+  reviewed_at: Ts | null;
+}
+
+type EmergencyTables = { emergency_cases: EmergencyCasesTable };
+const edb = (db: Kysely<CoreTables>) => db.withTables<EmergencyTables>();
+
+function toCase(r: Selectable<EmergencyCasesTable>): EmergencyCase {
+  return {
+    id: r.id, householdId: r.household_id, corridorId: r.corridor_id, communityId: r.community_id, kind: r.kind, status: r.status,
+    needId: r.need_id, hospitalId: r.hospital_id, tripRef: r.trip_ref, driverId: r.driver_id, unservedReason: r.unserved_reason,
+    acceptedAt: r.accepted_at, tripAssignedAt: r.trip_assigned_at, doneAt: r.done_at, createdBy: r.created_by,
+    reviewStatus: r.review_status, reviewOutcome: r.review_outcome, reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at,
+  };
+}
+
+export interface NewCase {
+  householdId: string;
+  corridorId: string;
+  communityId: string;
+  kind: EmergencyKind;
+  needId: string | null;
+  hospitalId: string | null;
+  createdBy: string;
+  acceptedAt: Date;
+}
+
+export async function insertCase(trx: Kysely<CoreTables>, c: NewCase): Promise<EmergencyCase> {
+  const row = await edb(trx).insertInto('emergency_cases').values({
+    household_id: c.householdId, corridor_id: c.corridorId, community_id: c.communityId, kind: c.kind, status: 'accepted',
+    need_id: c.needId, hospital_id: c.hospitalId, trip_ref: null, driver_id: null, unserved_reason: null, accepted_at: c.acceptedAt,
+    trip_assigned_at: null, done_at: null, created_by: c.createdBy, review_outcome: null, reviewed_by: null, reviewed_at: null,
+  }).returningAll().executeTakeFirstOrThrow();
+  return toCase(row);
+}
+
+export async function findCase(db: Kysely<CoreTables>, id: string, forUpdate = false): Promise<EmergencyCase | undefined> {
+  let q = edb(db).selectFrom('emergency_cases').selectAll().where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toCase(row) : undefined;
+}
+
+export interface CasePatch {
+  tripRef?: string | null;
+  driverId?: string | null;
+  unservedReason?: string | null;
+  tripAssignedAt?: Date;
+  doneAt?: Date;
+}
+
+/** Moves a case if it is still in `from`; undefined when it was not. */
+export async function moveCase(trx: Kysely<CoreTables>, id: string, from: readonly EmergencyStatus[], to: EmergencyStatus, p: CasePatch): Promise<EmergencyCase | undefined> {
+  const row = await edb(trx).updateTable('emergency_cases').set({
+    status: to,
+    ...(p.tripRef !== undefined ? { trip_ref: p.tripRef } : {}),
+    ...(p.driverId !== undefined ? { driver_id: p.driverId } : {}),
+    ...(p.unservedReason !== undefined ? { unserved_reason: p.unservedReason } : {}),
+    ...(p.tripAssignedAt !== undefined ? { trip_assigned_at: p.tripAssignedAt } : {}),
+    ...(p.doneAt !== undefined ? { done_at: p.doneAt } : {}),
+  }).where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();
+  return row ? toCase(row) : undefined;
+}
+
+export async function closeReview(trx: Kysely<CoreTables>, id: string, outcome: ReviewOutcome, by: string, at: Date): Promise<EmergencyCase | undefined> {
+  const row = await edb(trx).updateTable('emergency_cases').set({ review_status: 'closed', review_outcome: outcome, reviewed_by: by, reviewed_at: at })
+    .where('id', '=', id).where('review_status', '=', 'open').returningAll().executeTakeFirst();
+  return row ? toCase(row) : undefined;
+}
+
+export async function casesToReview(db: Kysely<CoreTables>, communityId: string): Promise<EmergencyCase[]> {
+  const rows = await edb(db).selectFrom('emergency_cases').selectAll().where('community_id', '=', communityId)
+    .where('review_status', '=', 'open').orderBy('accepted_at').limit(500).execute();
+  return rows.map(toCase);
+}
+
+/** Cases still waiting for a trip (the retry sweep). */
+export async function casesWaiting(db: Kysely<CoreTables>, limit = 100): Promise<EmergencyCase[]> {
+  const rows = await edb(db).selectFrom('emergency_cases').selectAll().where('status', 'in', ['accepted', 'unserved'])
+    .orderBy('accepted_at').limit(limit).execute();
+  return rows.map(toCase);
+}
+
+export interface EmergencyMedicine { drug: string; strength: string; quantity: number }
+
+/**
+ * The accepted emergency medicine need of a household (a repeat while one is open joins it).
+ * Returns its id.
+ */
+export async function acceptEmergencyMedicineNeed(trx: Kysely<CoreTables>, h: { householdId: string; corridorId: string; communityId: string }, m: EmergencyMedicine, actor: string, at: Date): Promise<string> {
+  const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+  const identity = `${norm(m.drug)}|${norm(m.strength)}`;
+  const inserted = await trx.insertInto('needs').values({
+    household_id: h.householdId, corridor_id: h.corridorId, community_id: h.communityId, kind: 'medicine', identity_key: identity,
+    details: JSON.stringify({ ...m, urgency: 'emergency' }), status: 'accepted', urgency: 'emergency', priority: 100, cycle: null,
+    failure_reason: null, created_by: actor, created_at: at, updated_at: at,
+  }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  if (inserted) {
+    await trx.insertInto('need_status_history').values({ need_id: inserted.id, from_status: null, to_status: 'accepted', note: 'emergency channel', actor, at }).execute();
+    return inserted.id;
+  }
+  const open = await trx.selectFrom('needs').select('id').where('household_id', '=', h.householdId).where('kind', '=', 'medicine')
+    .where('identity_key', '=', identity).where('status', 'in', ['submitted', 'accepted', 'planned', 'out_for_delivery']).executeTakeFirstOrThrow();
+  return open.id;
+}
+
+/** accepted > planned for a need placed on a dedicated trip, so no round plans it a second time. */
+export async function markNeedPlanned(trx: Kysely<CoreTables>, needId: string, note: string, at: Date): Promise<void> {
+  const moved = await trx.updateTable('needs').set({ status: 'planned', updated_at: at }).where('id', '=', needId).where('status', '=', 'accepted').returning('id').executeTakeFirst();
+  if (moved) await trx.insertInto('need_status_history').values({ need_id: needId, from_status: 'accepted', to_status: 'planned', note, actor: 'emergency-planner', at }).execute();
+}
+
+/** The depot nearest to a point: where emergency medicine is picked up. */
+export async function nearestDepot(db: Kysely<CoreTables>, at: { lat: number; lon: number }): Promise<{ id: string; lat: number; lon: number } | undefined> {
+  const res = await sql<{ id: string; lat: number; lon: number }>`
+    select id, lat, lon from depots
+    order by (lat - ${at.lat})^2 + ((lon - ${at.lon}) * cos(radians(${at.lat})))^2, id limit 1`.execute(db);
+  const r = res.rows[0];
+  return r && { id: r.id, lat: Number(r.lat), lon: Number(r.lon) };
+}
+
+/** The medicine reached the door: planned (or out) > delivered, with history. */
+export async function markNeedDelivered(trx: Kysely<CoreTables>, needId: string, at: Date): Promise<void> {
+  const before = await trx.selectFrom('needs').select('status').where('id', '=', needId).forUpdate().executeTakeFirst();
+  if (!before || (before.status !== 'planned' && before.status !== 'out_for_delivery')) return;
+  await trx.updateTable('needs').set({ status: 'delivered', updated_at: at }).where('id', '=', needId).execute();
+  const steps = before.status === 'planned' ? [['planned', 'out_for_delivery'], ['out_for_delivery', 'delivered']] : [['out_for_delivery', 'delivered']];
+  await trx.insertInto('need_status_history').values(steps.map(([from, to]) => ({ need_id: needId, from_status: from!, to_status: to!, note: 'emergency trip done', actor: 'emergency-planner', at }))).execute();
+}
