@@ -51,6 +51,8 @@ export const configSchema = z.object({
   TILE_URL: z.string().min(1).optional(),
   /** Number of trusted reverse proxies in front of the API (express `trust proxy`). Default 0. */
   TRUST_PROXY: int(0, 10).default(0),
+  /** Daily cut-off of medicine purchase orders, local time with its UTC offset: later needs go to the next day's order. Default 16:00Z. */
+  PROCUREMENT_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM with a UTC offset, e.g. 16:00+08:00').default('16:00Z'),
   /** API processes (node cluster) started by `npm start`. Default 1. */
   API_PROCESSES: int(1, 64).default(1),
 });

@@ -142,3 +142,5 @@ export type ProcurementTables = {
 export type StockDb = Kysely<CoreTables & StockTables>;
 export const stockDb = (db: Kysely<CoreTables>): StockDb => db.withTables<StockTables>();
 
+/** The same connection seen with the core tables only (for services typed on them, e.g. the audit log). */
+export const asCore = (db: StockDb): Kysely<CoreTables> => db as unknown as Kysely<CoreTables>;
