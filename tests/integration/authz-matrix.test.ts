@@ -39,6 +39,10 @@ interface RouteSpec {
   allowed: (actor: Actor, t: Target) => boolean;
   body?: (t: Target) => unknown;
   headers?: Record<string, string>;
+  /** The path parameter that names the target. Default: the first one. */
+  idParam?: string;
+  /** Fixed values of the other path parameters (e.g. `{ action: 'cancel' }`). */
+  params?: Record<string, string>;
 }
 
 /** A medicine need whose words must never reach the audit log. */
@@ -62,8 +66,8 @@ const planners = (a: Actor) => a.role === 'dispatcher' || a.role === 'admin';
 const corridor = (a: Actor, t: Target) => canAccessCorridor(a, t.id, t.area?.communityId ?? '');
 const IMPORT_ROLES: Role[] = ['coordinator', 'community_staff', 'admin'];
 
-/** Who may use each route that takes an id. Add new routes here. */
-const ROUTES: Record<string, RouteSpec> = {
+/** Who may use each route that takes an id (several variants for e.g. an `:action` parameter). Add new routes here. */
+const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/households/:householdId': { kind: 'household', allowed: household },
   'GET /api/households/:householdId/needs': { kind: 'household', allowed: household },
   'POST /api/households/:householdId/needs': { kind: 'household', allowed: household, body: () => medicine },
@@ -221,21 +225,23 @@ describe('authorization matrix', () => {
     const failures: string[] = [];
     let refused = 0;
     let allowed = 0;
-    for (const route of routes) {
-      const spec = ROUTES[`${route.method} ${route.path}`];
-      if (!spec) continue;
-      const [param, ...more] = route.params;
-      if (!param || more.length > 0) throw new Error(`${route.path}: routes with several ids need a fill() in the spec`);
+    const cases = routes.flatMap((route) => [ROUTES[`${route.method} ${route.path}`] ?? []].flat().map((spec) => ({ route, spec })));
+    for (const { route, spec } of cases) {
+      const param = spec.idParam ?? route.params[0];
+      const unfilled = route.params.filter((p) => p !== param && spec.params?.[p] === undefined);
+      if (!param || unfilled.length > 0) throw new Error(`${route.path}: give values for ${unfilled.join(', ')} in the spec's params`);
+      if (byKind[spec.kind].length === 0) throw new Error(`${route.path}: no ${spec.kind} targets in the fixture`);
+      const fixed = Object.entries(spec.params ?? {}).reduce((p, [k, v]) => p.replace(`:${k}`, v), route.path);
       for (const role of ROLES) {
         const actor = actorOf(w, role);
         for (const t of byKind[spec.kind]) {
-          const path = route.path.replace(`:${param}`, t.id);
+          const path = fixed.replace(`:${param}`, t.id);
           const before = await auditCounts(actor.userId);
           const res = await w.request(route.method, path, { token: tokens[role], ...(spec.body ? { body: spec.body(t) } : {}), ...(spec.headers ? { headers: spec.headers } : {}) });
           const after = await auditCounts(actor.userId);
           const newDenials = after.denied - before.denied;
           const expectAllowed = spec.allowed(actor, t);
-          const what = `${role} ${route.method} ${route.path} [${t.label}] -> ${res.status}`;
+          const what = `${role} ${route.method} ${fixed} [${t.label}] -> ${res.status}`;
           if (expectAllowed) {
             allowed++;
             if ([401, 403, 404].includes(res.status) || res.status >= 500) failures.push(`${what}: expected to be allowed`);
@@ -252,7 +258,7 @@ describe('authorization matrix', () => {
         }
       }
     }
-    console.log(`authorization matrix: ${routes.length} routes, ${allowed} allowed and ${refused} refused cases checked`);
+    console.log(`authorization matrix: ${routes.length} routes with an id (${cases.length} variants), ${allowed} allowed and ${refused} refused cases checked`);
     expect(failures).toEqual([]);
     expect(refused).toBeGreaterThan(0);
     expect(allowed).toBeGreaterThan(0);
