@@ -77,3 +77,37 @@ export function checkSelection(pool: PoolRoute[], selection: number[], rules: Se
   if (rules.maxRoutes !== undefined && selection.length > rules.maxRoutes) return { ok: false, why: `${selection.length} routes, at most ${rules.maxRoutes} allowed` };
   return { ok: true, cost };
 }
+
+/**
+ * Cuts an oversized pool down to `limit` routes for the solver, keeping those most likely to be in a
+ * better partition: the incumbent's routes, then the lowest "reduced cost" (route cost minus the price
+ * of its stops, a stop priced at its incumbent route's cost per stop, as approximate LP duals). Without
+ * an incumbent a stop is priced at the lowest cost per stop of any route through it, and every stop
+ * keeps its best-scored route so the cut pool still covers it. Returns positions into `routes`.
+ */
+export function limitPool(routes: PoolRoute[], incumbent: number[], limit: number, stopCount: number): number[] {
+  if (routes.length <= limit) return routes.map((_, k) => k);
+  const price = new Array<number>(stopCount).fill(Infinity);
+  const priceFrom = incumbent.length ? incumbent : routes.map((_, k) => k);
+  for (const k of priceFrom) {
+    const r = routes[k];
+    if (!r) continue;
+    for (const s of r.stops) price[s] = Math.min(price[s] ?? Infinity, r.cost / r.stops.length);
+  }
+  const score = routes.map((r) => r.stops.reduce((c, s) => c - (price[s] ?? 0), r.cost));
+  const keep = new Set(incumbent);
+  if (!incumbent.length) {
+    const bestFor = new Array<number>(stopCount).fill(-1);
+    routes.forEach((r, k) => r.stops.forEach((s) => {
+      const b = bestFor[s] ?? -1;
+      if (b < 0 || (score[k] ?? 0) < (score[b] ?? 0)) bestFor[s] = k;
+    }));
+    for (const k of bestFor) if (k >= 0) keep.add(k);
+  }
+  const order = routes.map((_, k) => k).sort((a, b) => (score[a] ?? 0) - (score[b] ?? 0) || a - b);
+  for (const k of order) {
+    if (keep.size >= limit) break;
+    keep.add(k);
+  }
+  return [...keep].sort((a, b) => a - b);
+}

@@ -5,7 +5,7 @@
  * (a known partition) is used as MIP start and as the fallback.
  */
 import type { LpModel, LpSolver, LpStatus } from '../lp/lp.model';
-import { checkSelection, filterPool, type PoolRoute, type SelectionRules } from './set-partitioning.pool';
+import { checkSelection, filterPool, limitPool, type PoolRoute, type SelectionRules } from './set-partitioning.pool';
 
 export type { PoolRoute } from './set-partitioning.pool';
 
@@ -18,13 +18,20 @@ export interface SelectRoutesOptions extends SelectionRules {
   now: () => number;
   /** Relative MIP gap at which the solver may stop. Default: the solver's own. */
   relativeGap?: number;
+  /**
+   * Most routes handed to the solver, after dominated ones are gone (see `limitPool`: the incumbent's
+   * routes plus the lowest reduced costs). Default: no limit. Solve time grows fast with the pool
+   * (bench/lp.bench.ts); a few hundred to ~1,500 routes fit a budget of seconds.
+   */
+  poolLimit?: number;
 }
 
 export interface SelectRoutesResult {
   /**
    * optimal / feasible: the solver's verified selection (feasible = time limit reached);
    * incumbent: the solver did not beat the incumbent, which is returned;
-   * infeasible: no partition exists in the pool (proved); no-solution-in-time / error: nothing to return.
+   * infeasible: no partition exists in the pool (proved); no-solution-in-time / error: nothing to return
+   * (no-solution-in-time also when a pool cut by `poolLimit` has no partition).
    */
   status: 'optimal' | 'feasible' | 'incumbent' | 'infeasible' | 'no-solution-in-time' | 'error';
   /** Indices into the original pool, or null when there is no verified selection. */
@@ -33,7 +40,7 @@ export interface SelectRoutesResult {
   /** The solver's selection is strictly cheaper than the incumbent's. */
   improved: boolean;
   solverStatus: LpStatus | 'not-run';
-  stats: { pool: number; kept: number; dominated: number; invalid: number; elapsedMs: number };
+  stats: { pool: number; kept: number; dominated: number; invalid: number; solved: number; elapsedMs: number };
   detail?: string;
 }
 
@@ -51,8 +58,9 @@ export function buildSetPartitioningModel(pool: PoolRoute[], rules: SelectionRul
 export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): SelectRoutesResult {
   const started = opts.now();
   const filtered = filterPool(pool, opts.stopCount);
+  let solved = 0;
   const stats = (): SelectRoutesResult['stats'] => ({
-    pool: pool.length, kept: filtered.kept.length, dominated: filtered.dominated, invalid: filtered.invalid, elapsedMs: opts.now() - started,
+    pool: pool.length, kept: filtered.kept.length, dominated: filtered.dominated, invalid: filtered.invalid, solved, elapsedMs: opts.now() - started,
   });
   const incumbentCheck = opts.incumbent ? checkSelection(pool, opts.incumbent, opts) : null;
   const incumbent = incumbentCheck?.ok ? { routes: opts.incumbent ?? [], cost: incumbentCheck.cost } : null;
@@ -63,25 +71,34 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
     return { ...base, status, routes: null, cost: null };
   };
 
-  const sub = filtered.kept.map((i) => pool[i] as PoolRoute);
-  const covered = new Set(sub.flatMap((r) => r.stops));
+  const covered = new Set(filtered.kept.flatMap((i) => pool[i]?.stops ?? []));
   if (covered.size < opts.stopCount) return fallback('not-run', 'infeasible', `${opts.stopCount - covered.size} stops are on no valid route`);
 
-  const model = buildSetPartitioningModel(sub, opts);
+  // Each incumbent route maps to the kept route with its stop set (the same or a cheaper one).
+  const incumbentKept = incumbent ? incumbent.routes.map((i) => filtered.keptFor[i] ?? -1) : [];
+  const keptRoutes = filtered.kept.map((i) => pool[i] as PoolRoute);
+  const chosen = opts.poolLimit === undefined ? keptRoutes.map((_, k) => k) : limitPool(keptRoutes, incumbentKept, opts.poolLimit, opts.stopCount);
+  const original = chosen.map((k) => filtered.kept[k] as number); // solver variable -> original pool index
+  solved = chosen.length;
+  const model = buildSetPartitioningModel(chosen.map((k) => keptRoutes[k] as PoolRoute), opts);
   let start: number[] | undefined;
   if (incumbent) {
-    // Each incumbent route maps to the kept route with its stop set (the same or a cheaper one).
-    start = new Array<number>(sub.length).fill(0);
-    for (const i of incumbent.routes) start[filtered.keptFor[i] ?? -1] = 1;
+    const position = new Map(chosen.map((k, j) => [k, j]));
+    start = new Array<number>(chosen.length).fill(0);
+    for (const k of incumbentKept) start[position.get(k) ?? -1] = 1;
   }
   const remaining = Math.max(1, opts.timeLimitMs - (opts.now() - started));
   const lp = opts.solver.solve(model, { timeLimitMs: remaining, now: opts.now, ...(start ? { start } : {}), ...(opts.relativeGap !== undefined ? { relativeGap: opts.relativeGap } : {}) });
   if (!lp.values) {
+    // A cut pool without a partition proves nothing about the full pool: that is a time trade-off, not infeasibility.
+    if (lp.status === 'infeasible' && chosen.length < keptRoutes.length) {
+      return fallback(lp.status, 'no-solution-in-time', `no partition among the ${chosen.length} routes kept by poolLimit (of ${keptRoutes.length})`);
+    }
     const status = lp.status === 'infeasible' || lp.status === 'no-solution-in-time' ? lp.status : 'error';
     return fallback(lp.status, status, lp.detail);
   }
 
-  const routes = lp.values.flatMap((x, k) => (x > 0.5 ? [filtered.kept[k] as number] : []));
+  const routes = lp.values.flatMap((x, j) => (x > 0.5 ? [original[j] as number] : []));
   const check = checkSelection(pool, routes, opts);
   if (!check.ok) return fallback(lp.status, 'error', `solver selection rejected: ${check.why}`);
   if (incumbent && check.cost >= incumbent.cost - 1e-9) return fallback(lp.status, 'incumbent');

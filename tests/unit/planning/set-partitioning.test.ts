@@ -55,6 +55,30 @@ describe('selectRoutes', () => {
     );
   });
 
+  it('with a pool limit, still returns a verified partition no worse than the incumbent', () => {
+    fc.assert(
+      fc.property(poolArb, fc.integer({ min: 1, max: 8 }), fc.boolean(), ({ stopCount, pool: extra }, limit, withIncumbent) => {
+        // Singletons first: a known partition to serve as incumbent (and coverage without one).
+        const pool = [...Array.from({ length: stopCount }, (_, s) => ({ stops: [s], cost: 60 })), ...extra];
+        const incumbent = Array.from({ length: stopCount }, (_, s) => s);
+        const r = selectRoutes(pool, { stopCount, timeLimitMs: 5000, solver: jsLpSolver, now, poolLimit: limit, ...(withIncumbent ? { incumbent } : {}) });
+        if (!withIncumbent && r.routes === null) {
+          // Only a cut pool may come back empty-handed, and never as "infeasible".
+          expect(r.status).toBe('no-solution-in-time');
+          expect(r.stats.solved).toBeLessThan(r.stats.kept);
+          return;
+        }
+        expect(r.routes).not.toBeNull();
+        const check = checkSelection(pool, r.routes ?? [], { stopCount });
+        expect(check).toEqual({ ok: true, cost: r.cost });
+        if (withIncumbent) expect(r.cost).toBeLessThanOrEqual(60 * stopCount);
+        expect(r.stats.solved).toBeLessThanOrEqual(Math.max(limit, stopCount));
+        if (limit >= pool.length) expect(r.cost).toBe(bruteForce(pool.slice(0, 12), stopCount) ?? r.cost);
+      }),
+      { numRuns: 100, seed: 4 },
+    );
+  });
+
   it('drops dominated and invalid routes before solving', () => {
     const pool: PoolRoute[] = [
       { stops: [0, 1], cost: 10 },
