@@ -5,8 +5,13 @@
  * geographic decomposition; no repair across borders is done here.
  */
 export interface NeedToSplit { id: string; communityId: string; corridorId: string }
-export interface VehicleToSplit { id: string; lat: number; lon: number }
+export interface VehicleToSplit { id: string; lat: number; lon: number; /** Bags it carries; null: unlimited. */ capBags: number | null }
 export interface SubproblemDraft { id: string; communityId: string; needIds: string[]; vehicleIds: string[] }
+
+/** Bags per need assumed when sizing a fleet share (a family package is 1-2 bags). */
+const BAGS_PER_NEED = 2;
+/** Spare capacity asked for on top of the bags: routes are never filled to the last bag. */
+const SLACK = 1.3;
 
 /** Largest sub-problem, in needs: keeps each solve within its time budget. Default 2,000. */
 export const MAX_NEEDS_PER_SUBPROBLEM = 2000;
@@ -44,20 +49,25 @@ function chunkByCorridor(list: NeedToSplit[], maxNeeds: number): NeedToSplit[][]
 
 function assignVehicles(drafts: SubproblemDraft[], centroids: Map<string, { lat: number; lon: number }>, vehicles: VehicleToSplit[], total: number): void {
   const free = [...vehicles].sort((a, b) => a.id.localeCompare(b.id));
+  const caps = vehicles.map((v) => v.capBags).filter((c): c is number => c !== null && c > 0);
+  const meanCap = caps.length ? caps.reduce((a, b) => a + b, 0) / caps.length : Infinity;
+  // What a draft can use: enough vehicles for its bags with slack, never the whole fleet for a few needs.
+  const enough = (d: SubproblemDraft): number => (Number.isFinite(meanCap) ? Math.ceil((d.needIds.length * BAGS_PER_NEED * SLACK) / meanCap) + 1 : 1);
   // Biggest first, so a short fleet serves the most needs; every draft gets one vehicle while any is left.
   const order = [...drafts].sort((a, b) => b.needIds.length - a.needIds.length || a.id.localeCompare(b.id));
   order.forEach((draft, i) => {
     const stillWaiting = order.length - i - 1;
     const fair = Math.round((vehicles.length * draft.needIds.length) / Math.max(1, total));
-    const share = Math.max(1, Math.min(fair, free.length - stillWaiting));
+    const share = Math.max(1, Math.min(fair, enough(draft), free.length - stillWaiting));
     const c = centroids.get(draft.communityId);
     if (c) free.sort((a, b) => dist2(a, c) - dist2(b, c) || a.id.localeCompare(b.id));
     draft.vehicleIds = free.splice(0, Math.max(0, Math.min(share, free.length))).map((v) => v.id).sort();
   });
-  // Leftover vehicles go to the drafts with the most needs per vehicle.
-  while (free.length) {
-    const neediest = [...drafts].sort((a, b) => b.needIds.length / (b.vehicleIds.length + 1) - a.needIds.length / (a.vehicleIds.length + 1))[0];
-    if (!neediest) break;
+  // Leftover vehicles go to the drafts still short of what they can use, neediest first.
+  for (;;) {
+    const short = drafts.filter((d) => d.vehicleIds.length < enough(d));
+    const neediest = short.sort((a, b) => b.needIds.length / (b.vehicleIds.length + 1) - a.needIds.length / (a.vehicleIds.length + 1))[0];
+    if (!neediest || free.length === 0) break;
     neediest.vehicleIds.push(free.shift()!.id);
   }
 }

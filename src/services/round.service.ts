@@ -54,6 +54,9 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
   await roundDb(db).transaction().execute(async (trx) => {
     const round = await trx.selectFrom('rounds').selectAll().where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round || round.status !== 'draft') return; // someone else prepared it
+    // Rounds are prepared one at a time (a transaction-scoped advisory lock, a fraction of a second
+    // each): two rounds prepared at once would otherwise both see the same vehicles free.
+    await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
     const communities = [...new Set(needs.map((n) => n.community_id))];
     const centroids = new Map<string, { lat: number; lon: number }>();
@@ -63,12 +66,19 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
         where community_id in (${sql.join(communities)}) group by community_id`.execute(trx);
       for (const r of rows.rows) centroids.set(r.community_id, { lat: Number(r.lat), lon: Number(r.lon) });
     }
-    const vehicles = await trx.selectFrom('vehicles as v').innerJoin('depots as d', 'd.id', 'v.depot_id')
-      .select(['v.id', 'd.lat', 'd.lon']).where('v.active', '=', true).execute();
+    // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
+    const vehicles = (await sql<{ id: string; lat: number; lon: number; cap_bags: number | null }>`
+      select v.id, d.lat, d.lon, (v.capacity->>'bags')::float as cap_bags from vehicles v join depots d on d.id = v.depot_id
+      where v.active
+        and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
+                        where t.vehicle_id = v.id and r.status in ('proposed', 'approved', 'dispatched', 'in_progress'))
+        and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
+                        where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
+      order by v.id`.execute(trx)).rows;
     const drafts = decompose(
       needs.map((n) => ({ id: n.id, communityId: n.community_id, corridorId: n.corridor_id })),
       centroids,
-      vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon) })),
+      vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon), capBags: v.cap_bags === null ? null : Number(v.cap_bags) })),
     );
     await insertSubproblems(trx, roundId, drafts.map((d) => ({ id: d.id, communityId: d.communityId, vehicleIds: d.vehicleIds, needIds: d.needIds })));
     await trx.updateTable('rounds').set({ status: 'planning', progress: 0, updated_at: new Date() }).where('id', '=', roundId).execute();

@@ -58,4 +58,17 @@ describe('round lifecycle (services, no queue)', () => {
     expect(await needStatusCounts(database, [...served])).toEqual({ out_for_delivery: served.size });
     await expect(approveRound(database.db, round.id, 'x')).rejects.toMatchObject({ code: 'invalid_transition' });
   });
+
+  it('two rounds planned at once never share a vehicle', async () => {
+    const other = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 2, vehicles: 4 }, 21);
+    const deps = { db: database.db, producers, defaultTimeLimitMs: 100 };
+    const [a, b] = await Promise.all(other.communityIds.map((areaId) => startRound(deps, { areaId, kind: 'food', actor: 'd' })));
+    const fleet = async (id: string) => (await listSubproblems(roundDb(database.db), id)).flatMap((s) => s.vehicle_ids);
+    const [va, vb] = [await fleet(a!.round.id), await fleet(b!.round.id)];
+    expect(va.length).toBeGreaterThan(0);
+    expect(vb.length).toBeGreaterThan(0);
+    expect(va.filter((v) => vb.includes(v))).toEqual([]);
+    // Vehicles of the first district's dispatched round stay with it.
+    expect(va.filter((v) => district.vehicleIds.includes(v)).length + vb.filter((v) => district.vehicleIds.includes(v)).length).toBeLessThanOrEqual(district.vehicleIds.length);
+  });
 });
