@@ -1,0 +1,110 @@
+/**
+ * The emergency path end to end on real PostgreSQL: need > accepted at once > alert to dispatch
+ * and community > trip in the driver's batch > done > review closed by community staff, plus
+ * isolation (a positive household rides alone), the no-vehicle case and its retry, and the report.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditService } from '../../src/services/audit.service';
+import { retryWaitingEmergencies } from '../../src/services/emergency.service';
+import { createPassAlerts } from '../../src/services/pass-alerts';
+import { createLogger } from '../../src/shared/logger';
+import { startPassWorld, type PassWorld } from './pass.fixture';
+
+let w: PassWorld;
+
+beforeAll(async () => {
+  w = await startPassWorld('emergency_path', '2026-03-01T06:00:00Z');
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+type CaseBody = { id: string; status: string; tripRef: string | null; driverId: string | null; unservedReason: string | null; review: { status: string } };
+type Batch = { trips: { id: string; emergency: boolean; stops: { type: string; emergencyId: string | null; goods: boolean; isolated: boolean; lat: number }[] }[] };
+
+const raise = (householdId: string, role: Parameters<PassWorld['json']>[2], body: unknown) =>
+  w.json<CaseBody>('POST', `/api/households/${householdId}/emergencies`, role, body);
+const batch = async () => (await w.json<Batch>('GET', `/api/drivers/${w.grid.d1}/transport-trips`, 'driver')).body.trips;
+const alertsFor = async (id: string) => (await sql<{ scope: string; payload: { kind: string } }>`
+  select scope, payload from live_events where type = 'alert.raised' and payload->>'subjectId' = ${id} order by seq, scope`.execute(w.database.db)).rows;
+
+describe('emergency channel', () => {
+  it('acute illness: accepted at once, alerted, on a trip in the driver’s batch, done, reviewed', async () => {
+    const res = await raise(w.grid.h1, 'resident', { kind: 'acute_illness' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'trip_assigned', driverId: w.grid.d1, review: { status: 'open' } });
+    const tripId = res.body.tripRef!.replace('transport:', '');
+
+    const alerts = await alertsFor(res.body.id);
+    expect(alerts.map((a) => `${a.payload.kind}@${a.scope}`).sort()).toEqual([
+      `emergency_accepted@community:${w.grid.m1}`, 'emergency_accepted@dispatch',
+      `emergency_trip_assigned@community:${w.grid.m1}`, 'emergency_trip_assigned@dispatch',
+    ]);
+
+    const trip = (await batch()).find((t) => t.id === tripId)!;
+    expect(trip.emergency).toBe(true);
+    expect(trip.stops.filter((s) => s.emergencyId === res.body.id).map((s) => s.type)).toEqual(['pickup', 'drop']);
+
+    expect((await w.json('POST', `/api/emergencies/${res.body.id}/review`, 'resident', { outcome: 'justified' })).status).toBe(403);
+    const done = await w.json<CaseBody>('POST', `/api/emergencies/${res.body.id}/done`, 'driver');
+    expect(done.body.status).toBe('done');
+    expect((await w.json('POST', `/api/emergencies/${res.body.id}/done`, 'driver')).status).toBe(409);
+    expect((await batch()).find((t) => t.id === tripId)).toBeUndefined(); // trip finished: out of the batch
+
+    const open = await w.json<{ cases: CaseBody[] }>('GET', `/api/emergency-reviews?communityId=${w.grid.m1}`, 'community_staff');
+    expect(open.body.cases.map((c) => c.id)).toContain(res.body.id);
+    const reviewed = await w.json<CaseBody>('POST', `/api/emergencies/${res.body.id}/review`, 'community_staff', { outcome: 'justified' });
+    expect(reviewed.body.review.status).toBe('closed');
+    expect((await w.json('POST', `/api/emergencies/${res.body.id}/review`, 'community_staff', { outcome: 'justified' })).status).toBe(409);
+  });
+
+  it('emergency medicine without a live round gets a dedicated goods trip; the need is planned, then delivered', async () => {
+    const res = await raise(w.grid.h2, 'coordinator', { kind: 'emergency_medicine', drug: 'Salbutamol', strength: '100mcg', quantity: 1 });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('trip_assigned');
+    const stops = (await batch()).flatMap((t) => t.stops).filter((s) => s.emergencyId === res.body.id);
+    expect(stops.map((s) => [s.type, s.goods])).toEqual([['pickup', true], ['drop', true]]);
+    const need = await w.database.db.selectFrom('needs').select(['status', 'urgency']).where('household_id', '=', w.grid.h2).executeTakeFirstOrThrow();
+    expect(need).toEqual({ status: 'planned', urgency: 'emergency' });
+    expect(JSON.stringify(await batch())).not.toContain('Salbutamol');
+    await w.json('POST', `/api/emergencies/${res.body.id}/done`, 'driver');
+    const after = await w.database.db.selectFrom('needs').select('status').where('household_id', '=', w.grid.h2).executeTakeFirstOrThrow();
+    expect(after.status).toBe('delivered');
+  });
+
+  it('a positive household rides alone, never with goods or other passengers', async () => {
+    await w.database.db.updateTable('households').set({ infection_status: 'positive' }).where('id', '=', w.grid.h3).execute();
+    const other = await raise(w.grid.h1, 'resident', { kind: 'acute_illness' });
+    const isolated = await raise(w.grid.h3, 'community_staff', { kind: 'acute_illness' });
+    expect(isolated.body.status).toBe('trip_assigned');
+    expect(isolated.body.tripRef).not.toBe(other.body.tripRef);
+    const trip = (await batch()).find((t) => `transport:${t.id}` === isolated.body.tripRef)!;
+    expect(new Set(trip.stops.map((s) => s.emergencyId))).toEqual(new Set([isolated.body.id]));
+    expect(trip.stops.every((s) => s.isolated && !s.goods)).toBe(true);
+  });
+
+  it('with no vehicle the case stays accepted as unserved (alerted), and the retry assigns it once one is back', async () => {
+    await w.database.db.updateTable('vehicles').set({ active: false }).where('id', '=', w.vehicleId).execute();
+    const res = await raise(w.grid.h1, 'resident', { kind: 'acute_illness' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'unserved', unservedReason: 'no-vehicle-with-seats' });
+    expect((await alertsFor(res.body.id)).map((a) => a.payload.kind)).toContain('emergency_unserved');
+    await w.database.db.updateTable('vehicles').set({ active: true }).where('id', '=', w.vehicleId).execute();
+    const logger = createLogger({ level: 'silent' });
+    const assigned = await retryWaitingEmergencies({ db: w.database.db, clock: w.clock, audit: createAuditService(w.deps), alerts: createPassAlerts(undefined, logger) });
+    expect(assigned).toBe(1);
+    expect((await w.json<CaseBody>('GET', `/api/emergencies/${res.body.id}`, 'resident')).body.status).toBe('trip_assigned');
+  });
+
+  it('reports cases and response times per community and day; residents may not read reports', async () => {
+    const report = await w.json<{ days: { communityId: string; day: string; cases: number; assigned: number; done: number; assignP50S: number | null }[] }>(
+      'GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'community_staff');
+    expect(report.status).toBe(200);
+    const m1 = report.body.days.find((d) => d.communityId === w.grid.m1)!;
+    expect(m1).toMatchObject({ day: '2026-03-01', cases: 5, assigned: 5, done: 2 });
+    expect(m1.assignP50S).toBe(0); // the clock stood still: assignment within the same instant
+    expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'resident')).status).toBe(403);
+    expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01&communityId=${w.grid.m2}`, 'community_staff')).status).toBe(403);
+  });
+});
