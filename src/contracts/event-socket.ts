@@ -37,7 +37,7 @@ export const stopReport = z.discriminatedUnion('outcome', [
 ]);
 export type StopReport = z.infer<typeof stopReport>;
 
-export type LiveError = 'invalid' | 'forbidden' | 'not_found' | 'unavailable';
+export type LiveError = 'invalid' | 'forbidden' | 'not_found' | 'unavailable' | 'rate_limited';
 
 export type SubscribeAck = { ok: true; scope: Scope; latestSeq: number } | { ok: false; error: LiveError };
 export type ResumeAck =

@@ -15,7 +15,6 @@ export function registerDriverHandlers(socket: LiveSocket, deps: LiveDeps): void
     socket.on('driver:stop', (_r, ack) => ackOf(ack)({ ok: false, error: 'forbidden' }));
     return;
   }
-  const log = deps.logger.child({ socket: socket.id, user: socket.data.actor.userId });
   const tracking = deps.tracking;
   if (!tracking) {
     socket.on('driver:position', (_r, ack) => ackOf(ack)({ ok: false, error: 'unavailable' }));
@@ -29,7 +28,7 @@ export function registerDriverHandlers(socket: LiveSocket, deps: LiveDeps): void
       const parsed = parse(raw);
       if (!parsed.success) return ack({ ok: false, error: 'invalid' });
       run(parsed.data).then(ack, (err: unknown) => {
-        log.warn({ err }, 'driver report failed');
+        deps.logger.warn({ err, socket: socket.id, user: socket.data.actor.userId }, 'driver report failed');
         ack({ ok: false, error: 'unavailable' });
       });
     };

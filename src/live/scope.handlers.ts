@@ -17,7 +17,6 @@ function ackOf<T>(ack: unknown): Ack<T> {
 
 export function registerScopeHandlers(socket: LiveSocket, deps: LiveDeps): void {
   const maxReplay = deps.options?.maxReplay ?? 500;
-  const log = deps.logger.child({ socket: socket.id, user: socket.data.actor.userId });
 
   /** Checks the request and access; joins the room on success. */
   async function join(scope: Scope): Promise<LiveError | null> {
@@ -27,7 +26,8 @@ export function registerScopeHandlers(socket: LiveSocket, deps: LiveDeps): void 
   }
 
   function failed(err: unknown): { ok: false; error: LiveError } {
-    log.warn({ err }, 'live request failed');
+    // No child logger per socket: thousands of idle sockets would each hold one.
+    deps.logger.warn({ err, socket: socket.id, user: socket.data.actor.userId }, 'live request failed');
     return { ok: false, error: 'unavailable' };
   }
 

@@ -8,6 +8,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { authenticateSocket } from './auth.middleware';
 import { registerScopeHandlers } from './scope.handlers';
 import { registerDriverHandlers } from './driver.handlers';
+import { limitRequests } from './rate-limit';
 import type { LiveDeps, LiveIo } from './types';
 
 export interface Live {
@@ -41,6 +42,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): Live {
   io.on('connection', (socket) => {
     // Session and user rooms are how revocation finds this socket (recovered sockets are already in them: no harm).
     void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.actor.userId}`]);
+    limitRequests(socket, options.requestBudget);
     registerScopeHandlers(socket, deps);
     registerDriverHandlers(socket, deps);
   });

@@ -10,6 +10,13 @@ import type { Logger } from '../shared/logger';
 import type { ScopeDirectory } from '../services/live-access.service';
 import type { DriverTracking } from '../services/live-tracking.service';
 
+export interface SocketBudget {
+  /** Sustained requests per second. Default 10. */
+  perSecond?: number;
+  /** Requests allowed at once after a quiet period. Default 30 (a reconnect resumes many scopes). */
+  burst?: number;
+}
+
 export interface LiveOptions {
   /** Redis stream shared by every server and publisher (keep equal to the publishers' `streamName`). Default `socket.io`. */
   streamName?: string;
@@ -21,6 +28,8 @@ export interface LiveOptions {
   maxDisconnectionMs?: number;
   /** Also accept HTTP long-polling (needs sticky sessions with several processes). Default false. */
   allowPolling?: boolean;
+  /** Requests (subscribe, resume, reports) per socket: sustained per second and burst. Default 10/s, burst 30. */
+  requestBudget?: SocketBudget;
 }
 
 export interface LiveDeps {

@@ -85,6 +85,15 @@ describe('scope isolation', () => {
     expect(await request(admin, 'subscribe', { scope: 'dispatch', extra: 1 })).toEqual({ ok: false, error: 'invalid' });
   });
 
+  it('a client flooding requests is answered rate_limited beyond its budget', async () => {
+    const admin = await f.connect(url, await f.login('admin'));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => request(admin, 'subscribe', { scope: 'dispatch' })));
+    const limited = answers.filter((a) => !a.ok && a.error === 'rate_limited').length;
+    // Burst 30, refilling at 10/s: about 20 of 50 requests sent at once are refused.
+    expect(limited).toBeGreaterThanOrEqual(15);
+    expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(30);
+  });
+
   it('a connection without a valid session token is refused', async () => {
     await expect(f.connect(url, 'not-a-token')).rejects.toThrow('unauthenticated');
   });
