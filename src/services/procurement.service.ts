@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
-import { drugKeyOf, nextDay, orderDayOf, orderNotOpen, supplierSchema, type Cutoff } from '../domain/procurement';
+import { cutoffInstant, drugKeyOf, nextDay, orderDayOf, orderNotOpen, supplierSchema, type Cutoff } from '../domain/procurement';
 import { parseInput } from '../domain/stock';
 import type { Clock } from '../shared/clock';
 import { notFound } from '../shared/errors';
@@ -83,8 +83,10 @@ export async function rollUp(deps: ProcurementDeps, actor: Actor, reqId: string 
 }
 
 /** Orders without their lines (no drug names): ids, supplier, community, day, status and counts. */
-export async function listPurchaseOrders(deps: Pick<ProcurementDeps, 'db'>, actor: Actor, statuses?: readonly OrderStatus[]): Promise<OrderSummary[]> {
-  return listOrders(stockDb(deps.db), { communityIds: procurementScope(actor), statuses });
+export async function listPurchaseOrders(deps: Pick<ProcurementDeps, 'db' | 'cutoff'>, actor: Actor, statuses?: readonly OrderStatus[]): Promise<(OrderSummary & { closesAt: string })[]> {
+  const orders = await listOrders(stockDb(deps.db), { communityIds: procurementScope(actor), statuses });
+  // When the day's cut-off passes, later needs go to the next day's order.
+  return orders.map((o) => ({ ...o, closesAt: cutoffInstant(o.orderDay, deps.cutoff).toISOString() }));
 }
 
 /** One order with its lines (drug, strength, quantity, the corridors and needs they are for): an audited medical read. */

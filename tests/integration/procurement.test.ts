@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('medicine procurement', () => {
-  let orders: { id: string; supplierName: string; orderDay: string; communityId: string }[];
+  let orders: { id: string; supplierName: string; orderDay: string; communityId: string; closesAt: string }[];
   const orderOf = (supplier: string, day: string) => orders.find((o) => o.supplierName === supplier && o.orderDay === day)!;
 
   it('rolls medicine needs up per supplier, community and order day, with the daily cut-off', async () => {
@@ -58,6 +58,7 @@ describe('medicine procurement', () => {
     expect(text.toLowerCase()).not.toContain('paracetamol'); // the list carries ids and counts only
     orders = (JSON.parse(text) as { orders: typeof orders }).orders;
     expect(orders.map((o) => `${o.supplierName} ${o.orderDay}`).sort()).toEqual(['Pharmacy A 2026-11-23', 'Wholesaler B 2026-11-23', 'Wholesaler B 2026-11-24']);
+    expect(orderOf('Pharmacy A', '2026-11-23')).toMatchObject({ closesAt: '2026-11-23T08:00:00.000Z', lineCount: 1, needCount: 2, pendingNeeds: 2 });
 
     const a = await json(await world.request('GET', `/api/procurement/orders/${orderOf('Pharmacy A', '2026-11-23').id}`, { token: staff }));
     const order = a.body.order as unknown as Order;

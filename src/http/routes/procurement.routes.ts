@@ -44,7 +44,7 @@ export function procurementRoutes(deps: ProcurementRouteDeps, authenticated: Req
   });
   router.get('/api/procurement/orders', ...staff, async (req, res) => {
     const { status } = queryParams(req, ordersQuery);
-    res.json({ orders: await listPurchaseOrders(deps, actorOf(res), status) });
+    res.json({ orders: await listPurchaseOrders(svc, actorOf(res), status) });
   });
   router.get('/api/procurement/orders.csv', ...staff, async (req, res) => {
     const { status } = queryParams(req, ordersQuery);
