@@ -7,7 +7,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createAuditService } from '../services/audit.service';
 import { createAuthService } from '../services/auth.service';
-import { createNeedBatcher } from '../services/need-batcher';
+import { createIntakeDeps } from '../services/intake.service';
 import { withLiveRevocation } from '../services/live-revocation';
 import { requireAuth } from './auth';
 import type { AppDeps } from './deps';
@@ -22,6 +22,8 @@ import { needsRoutes } from './routes/needs.routes';
 import { emergencyRoutes } from './routes/emergency.routes';
 import { passesRoutes } from './routes/passes.routes';
 import { roundsRoutes } from './routes/rounds.routes';
+import { stockRoutes } from './routes/stock.routes';
+import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
 
 const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -60,7 +62,7 @@ export function buildApp(deps: AppDeps): Express {
   const audit = createAuditService(deps);
   const authenticated: RequestHandler = requireAuth(deps, createAuthService({ ...deps, audit }));
   const intakeLimit = intakeRateLimit({ ...deps, redis: deps.redis });
-  const intake = { db: deps.db, clock: deps.clock, audit, batcher: createNeedBatcher(deps.db) };
+  const intake = createIntakeDeps(deps.db, deps.clock, audit);
 
   // Revoking a session also cuts its live sockets, on every server process.
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
@@ -68,6 +70,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined) }, authenticated));
+  app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
+  app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
 

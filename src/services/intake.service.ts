@@ -12,13 +12,14 @@ import type { Need, NeedInput } from '../domain/need';
 import { mergeNeed, prepareNeed, type PreparedNeed } from '../domain/need-intake';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
-import { findHousehold } from '../store/grid.repository';
+import { findHousehold, findHouseholdsByIds } from '../store/grid.repository';
 import { applyMerge, findOpenIdenticalForUpdate, insertAcceptedNeeds, type AcceptedNeed } from '../store/need.repository';
 import type { CoreTables } from '../store/schema';
 import { guardHousehold } from './access-guard';
 import type { AuditService } from './audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
-import type { NeedBatcher } from './need-batcher';
+import { createBatchLoader, type BatchLoader } from './batch-loader';
+import { createNeedBatcher, type NeedBatcher } from './need-batcher';
 import { needView } from './need-view';
 
 export interface IntakeDeps {
@@ -27,6 +28,8 @@ export interface IntakeDeps {
   audit: AuditService | undefined;
   /** Group commit of concurrent submissions; without it each need is its own statement. */
   batcher?: NeedBatcher | undefined;
+  /** Batched household look-ups for concurrent submissions; without it one query each. */
+  households?: BatchLoader<string, Household> | undefined;
 }
 
 export interface RequestContext {
@@ -36,13 +39,18 @@ export interface RequestContext {
 
 export type SubmitResult = WriteResult<SubmitNeedResponse>;
 
+/** Intake as the API runs it: concurrent submissions share their household look-up and their insert statement. */
+export function createIntakeDeps(db: Kysely<CoreTables>, clock: Clock, audit: AuditService | undefined): IntakeDeps {
+  return { db, clock, audit, batcher: createNeedBatcher(db), households: createBatchLoader((ids: string[]) => findHouseholdsByIds(db, ids)) };
+}
+
 /** Outbox topics of an accepted need (job names of src/contracts/jobs.ts; payload: the need id). */
 export function topicsFor(urgency: Need['urgency']): string[] {
   return urgency === 'emergency' ? ['need.accepted', 'need.urgent'] : ['need.accepted'];
 }
 
-export async function loadHousehold(db: Kysely<CoreTables>, id: string): Promise<Household> {
-  const household = await findHousehold(db, id);
+export async function loadHousehold(db: Kysely<CoreTables>, id: string, loader?: BatchLoader<string, Household>): Promise<Household> {
+  const household = loader ? await loader.load(id) : await findHousehold(db, id);
   if (!household) throw new AppError('not_found', 'household not found');
   return household;
 }
@@ -98,7 +106,7 @@ export async function acceptOrMerge(deps: IntakeDeps, trx: Kysely<CoreTables>, a
 const respond = (actor: Actor, r: { need: Need; merged: boolean }): SubmitResult => ({ status: r.merged ? 200 : 201, body: { need: needView(actor, r.need), merged: r.merged } });
 
 export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: string, input: NeedInput, ctx: RequestContext): Promise<SubmitResult> {
-  const household = await loadHousehold(deps.db, householdId);
+  const household = await loadHousehold(deps.db, householdId, deps.households);
   await guardHousehold({ audit: deps.audit, reqId: ctx.reqId }, actor, { householdId, corridorId: household.corridorId, communityId: household.communityId }, 'need.create');
   const prepared = prepareNeed(input, household, deps.clock.now());
   if (!ctx.idempotency) {

@@ -77,6 +77,13 @@ export async function findHouseholdsByAddress(db: Executor, corridorId: string, 
   return new Map(rows.map((r) => [r.address, toHousehold(r)]));
 }
 
+/** Households by id, wherever they are (the intake's batched look-up). */
+export async function findHouseholdsByIds(db: Executor, ids: readonly string[]): Promise<Map<string, Household>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('households').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, toHousehold(r)]));
+}
+
 export async function findHouseholdsById(db: Executor, corridorId: string, ids: string[]): Promise<Household[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('households').selectAll().where('corridor_id', '=', corridorId).where('id', 'in', ids).execute();
