@@ -125,6 +125,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       logger: createLogger({ level: 'silent' }),
     });
     // Phase 1: need status changes, one corridor each (clients/corridors recipients), at `rate` per second.
+    await request(server, 'server-side'); // drop samples taken before the measured phases
     toClients({ type: 'phase', name: 'status' });
     const cpuBefore = (await request(server, 'cpu')).cpu as NodeJS.CpuUsage;
     const phasesStart = Date.now();
@@ -152,6 +153,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     await sleep(2000);
     const cpuAfter = (await request(server, 'cpu')).cpu as NodeJS.CpuUsage;
     const wallMs = Date.now() - phasesStart;
+    const serverSide = ((await request(server, 'server-side')).samples as number[]).sort((a, b) => a - b);
     type Report = { status: number[]; broadcast: number[]; connected: number; connectMs: number; cpuMs: number };
     const reports = (await Promise.all(loads.map((load) => request(load, 'report')))) as unknown as Report[];
     const report: Report = {
@@ -177,6 +179,8 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       broadcast_p99_ms: percentile(broadcast, 99),
       deliveries: all.length,
       deliveries_expected: expected,
+      server_fanout_p50_ms: percentile(serverSide, 50),
+      server_fanout_p99_ms: percentile(serverSide, 99),
       publish_p99_ms: Math.round(percentile([...publishMs].sort((a, b) => a - b), 99)),
       connect_s: Math.round(report.connectMs / 100) / 10,
       // CPU share while publishing: the machine's other load shows up in latency, not here.
@@ -189,7 +193,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     console.log(`status changes: ${total} events over ${seconds} s, p99 ${metrics.status_p99_ms} ms`);
     console.log(`broadcasts to all clients: ${bursts}, p50 ${metrics.broadcast_p50_ms} ms, p99 ${metrics.broadcast_p99_ms} ms`);
     console.log(`fan-out over ${all.length}/${expected} deliveries: p50 ${metrics.fanout_p50_ms} ms, p99 ${metrics.fanout_p99_ms} ms (target < 250)`);
-    console.log(`publish (store + XADD) p99 ${metrics.publish_p99_ms} ms`);
+    console.log(`publish (store + XADD) p99 ${metrics.publish_p99_ms} ms; server side (event time -> frames written to every socket): p50 ${metrics.server_fanout_p50_ms} ms, p99 ${metrics.server_fanout_p99_ms} ms`);
     console.log(`CPU while publishing: server ${metrics.server_cpu_pct} %, clients ${metrics.clients_cpu_pct} % of one core; machine load average ${metrics.load_avg_1m} (2 cores)`);
     console.log(`server RSS ${(baseline / 1048576).toFixed(0)} MB -> ${(loaded / 1048576).toFixed(0)} MB: ${metrics.kb_per_client} KB per client`);
     return metrics;
