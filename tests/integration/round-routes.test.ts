@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config';
 import { QUEUE, jobId } from '../../src/contracts/jobs';
@@ -105,6 +106,8 @@ describe('round routes', () => {
     const dispatched = await call('POST', `/api/rounds/${id}/dispatch`);
     expect(dispatched.status).toBe(200);
     expect(((await dispatched.json()) as { status: string }).status).toBe('dispatched');
+    const audited = await sql<{ action: string }>`select action from audit_log where subject_id = ${id} and outcome = 'allowed' order by id`.execute(database.db);
+    expect(audited.rows.map((r) => r.action)).toEqual(['round.start', 'round.approve', 'round.dispatch']);
     expect((await call('GET', `/api/rounds/${id}`, undefined, residentToken)).status).toBe(403);
     expect((await call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food', extra: 1 })).status).toBe(422);
   });

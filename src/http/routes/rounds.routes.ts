@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { approveRound, dispatchRound, startRound } from '../../services/round.service';
 import { proposalView, roundView, toView } from '../../services/round-view';
-import { actorOf, requireRole } from '../auth';
+import { accessOf, actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams } from '../validate';
 
 export const ROUND_PATHS = {
@@ -40,6 +40,8 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
       { db: deps.db, producers: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000 },
       { ...body, actor: actorOf(res).userId },
     );
+    // Every state change is audited (who started, approved, dispatched which round, when).
+    if (created) await accessOf(res).allowed('round.start', 'round', round.id);
     res.status(created ? 201 : 200).location(`/api/rounds/${round.id}`).json(await toView(deps.db, round));
   });
 
@@ -53,11 +55,13 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
 
   router.post(ROUND_PATHS.approve, ...dispatcher, async (req, res) => {
     const round = await approveRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
+    await accessOf(res).allowed('round.approve', 'round', round.id);
     res.json(await toView(deps.db, round));
   });
 
   router.post(ROUND_PATHS.dispatch, ...dispatcher, async (req, res) => {
     const round = await dispatchRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
+    await accessOf(res).allowed('round.dispatch', 'round', round.id);
     res.json(await toView(deps.db, round));
   });
 
