@@ -46,7 +46,8 @@ export async function reserveLines(deps: StockRoundDeps, roundId: string, lines:
     const done = new Set((await trx.selectFrom('stock_ledger').select('stop_id').distinct()
       .where('round_id', '=', roundId).where('movement', '=', 'reservation').execute()).map((r) => (r.stop_id === null ? null : String(r.stop_id))));
     const todo = wanted.filter((l) => !done.has(l.stopId));
-    if (todo.length === 0) return { reserved: [], alreadyReserved: [...done] };
+    const skipped = [...done].filter((stop) => wanted.some((l) => l.stopId === stop));
+    if (todo.length === 0) return { reserved: [], alreadyReserved: skipped };
     await assertDepots(trx, todo.map((l) => l.depotId));
     await assertStockItems(trx, todo.map((l) => l.itemCode));
     const balances = await lockBalances(trx, todo);
@@ -60,7 +61,7 @@ export async function reserveLines(deps: StockRoundDeps, roundId: string, lines:
     }
     if (shortages.length) throw insufficientStock(shortages);
     await appendMovements(trx, todo.map((l) => ({ ...l, movement: 'reservation' as const, onHandDelta: 0, reservedDelta: l.quantity, roundId })), actor, at);
-    return { reserved: todo, alreadyReserved: [...done].filter((s) => wanted.some((l) => l.stopId === s)) };
+    return { reserved: todo, alreadyReserved: skipped };
   });
   if (deps.publisher) await publishMinimumAlerts({ db: deps.db, publisher: deps.publisher }, result.reserved);
   return result;
@@ -100,7 +101,7 @@ export async function reserveForRound(deps: StockRoundDeps, roundId: string, act
 /** Gives back what the named stops (or the whole round) still hold: a release row per held line. */
 async function release(deps: StockRoundDeps, roundId: string, stopIds: string[] | undefined, actor: string, reason: string): Promise<HeldLine[]> {
   const at = deps.clock.now();
-  const released = await stockDb(deps.db).transaction().execute(async (trx) => {
+  return stockDb(deps.db).transaction().execute(async (trx) => {
     const before = await heldByRound(trx, roundId, stopIds);
     if (before.length === 0) return [];
     await lockBalances(trx, before);
@@ -108,7 +109,6 @@ async function release(deps: StockRoundDeps, roundId: string, stopIds: string[] 
     await appendMovements(trx, held.map((h) => ({ ...h, movement: 'release' as const, onHandDelta: 0, reservedDelta: -h.held, roundId, reason })), actor, at);
     return held;
   });
-  return released;
 }
 
 export async function releaseForStop(deps: StockRoundDeps, roundId: string, stopId: string, actor: string, reason = 'stop cancelled'): Promise<HeldLine[]> {

@@ -102,18 +102,18 @@ export async function writeOffExpired(deps: StockDeps, actor: string, depotId?: 
     .where('expires_on', '<', today).$if(depotId !== undefined, (q) => q.where('depot_id', '=', depotId as string)).orderBy('id').execute();
   for (const lot of expired) {
     const key = { depotId: lot.depot_id, itemCode: lot.item_code };
-    await moveStock(deps, async (trx) => {
+    type Outcome = { written: WriteOffResult['written'][number] } | { refused: WriteOffResult['refused'][number] } | null;
+    const outcome = await moveStock<Outcome>(deps, async (trx) => {
       const balance = (await lockBalances(trx, [key])).get(`${key.depotId}|${key.itemCode}`) ?? { onHand: 0, reserved: 0 };
       const quantity = (await lotBalances(trx, key)).find((l) => l.lotId === lot.id)?.quantity ?? 0;
-      if (quantity <= 0) return { result: undefined, touched: [] };
-      if (balance.onHand - quantity < balance.reserved) {
-        out.refused.push({ lotId: lot.id, ...key, quantity, reserved: balance.reserved });
-        return { result: undefined, touched: [] };
-      }
+      if (quantity <= 0) return { result: null, touched: [] };
+      if (balance.onHand - quantity < balance.reserved) return { result: { refused: { lotId: lot.id, ...key, quantity, reserved: balance.reserved } }, touched: [] };
       await appendMovements(trx, [{ ...key, movement: 'expiry', onHandDelta: -quantity, reservedDelta: 0, lotId: lot.id, reason: 'expired' }], actor, at);
-      out.written.push({ lotId: lot.id, ...key, quantity });
-      return { result: undefined, touched: [key] };
+      return { result: { written: { lotId: lot.id, ...key, quantity } }, touched: [key] };
     });
+    // Reported only once committed.
+    if (outcome && 'written' in outcome) out.written.push(outcome.written);
+    if (outcome && 'refused' in outcome) out.refused.push(outcome.refused);
   }
   return out;
 }
