@@ -13,6 +13,7 @@ import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
 import { createProcessPublisher, startLive } from './live/runtime';
 import { createProducerRedis } from './queue/redis';
+import { startPassLoops } from './services/pass-sweep.service';
 import { ensureRedis, RedisUnavailableError } from './redis-autostart';
 import { systemClock } from './shared/clock';
 import { createLogger, type Logger } from './shared/logger';
@@ -47,10 +48,13 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   });
   // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  // Overdue passes, expiries and emergency retries (safe in every API process).
+  const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });
   // Keep-alive sockets outlive load balancers' idle timeouts, not the other way round.
   server.keepAliveTimeout = 65_000;
   return async () => {
     // Closes the live sockets (they reconnect to another process and recover) and the HTTP server.
+    stopPassLoops();
     await liveServer.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

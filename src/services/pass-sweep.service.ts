@@ -1,7 +1,7 @@
 /**
  * The periodic sweep that keeps the loop closed: passes out past the end of their window become
  * overdue (and community staff are alerted), passes whose appointment passed before they went
- * out expire (and free their seats). Run by a timer in the API process (or a worker); driven by
+ * out expire (and free their seats). Run by `startPassLoops` in every API process; driven by
  * the injected clock, so tests move time instead of waiting. Safe to run in several processes:
  * each move is conditional on the status the sweep saw.
  */
@@ -12,8 +12,12 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { movePass, passesDue } from '../store/pass.repository';
 import type { CoreTables } from '../store/schema';
-import type { AuditService } from './audit.service';
-import type { PassAlerts } from './pass-alerts';
+import type { Db } from '../store/db';
+import { createAuditService, type AuditService } from './audit.service';
+import { retryWaitingEmergencies } from './emergency.service';
+import type { LivePublisher } from './live.service';
+import { insertUrgentNeed } from './urgent.service';
+import { createPassAlerts, type PassAlerts } from './pass-alerts';
 import { onPassMoved } from './pass-legs';
 
 export interface SweepDeps {
@@ -53,17 +57,38 @@ export async function sweepPasses(deps: SweepDeps): Promise<{ overdue: Pass[]; e
   return { overdue, expired };
 }
 
-/** Runs `sweepPasses` every `intervalMs` (default 60 s); returns a stop function. */
-export function startPassSweeper(deps: SweepDeps & { logger: Logger }, intervalMs = 60_000): () => void {
+export interface PassLoopDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  logger: Logger;
+  /** The process's live publisher; absent: alerts are not published (the rows still show them). */
+  live?: LivePublisher | undefined;
+  /** Default 60 s. */
+  intervalMs?: number;
+}
+
+/**
+ * Starts the loop that keeps passes and emergencies moving without a request: the overdue and
+ * expiry sweep, and the retry of emergency cases still waiting for a trip. Every API process may
+ * run it (each move is conditional). Returns a stop function.
+ */
+export function startPassLoops(deps: PassLoopDeps): () => void {
+  const audit = createAuditService(deps);
+  const alerts = createPassAlerts(deps.live, deps.logger);
+  const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentNeed(deps.db as Db, needId) };
   let running = false;
+  const tick = async (): Promise<void> => {
+    const swept = await sweepPasses({ db: deps.db, clock: deps.clock, audit, alerts });
+    const assigned = await retryWaitingEmergencies(emergency);
+    if (swept.overdue.length || swept.expired.length || assigned) {
+      deps.logger.info({ overdue: swept.overdue.length, expired: swept.expired.length, emergenciesAssigned: assigned }, 'pass loop');
+    }
+  };
   const timer = setInterval(() => {
-    if (running) return; // a slow sweep is not stacked
+    if (running) return; // a slow round is not stacked
     running = true;
-    sweepPasses(deps)
-      .then((r) => { if (r.overdue.length || r.expired.length) deps.logger.info({ overdue: r.overdue.length, expired: r.expired.length }, 'pass sweep'); })
-      .catch((err: unknown) => deps.logger.error({ err }, 'pass sweep failed'))
-      .finally(() => { running = false; });
-  }, intervalMs);
+    tick().catch((err: unknown) => deps.logger.error({ err }, 'pass loop failed')).finally(() => { running = false; });
+  }, deps.intervalMs ?? 60_000);
   timer.unref();
   return () => clearInterval(timer);
 }
