@@ -6,7 +6,7 @@
 import highsLoader, { type Highs } from 'highs';
 import { finishResult } from './lp.check';
 import { toCplexLp } from './lp.format';
-import type { LpModel, LpResult, LpSolveOptions, LpSolver } from './lp.model';
+import { isMip, type LpModel, type LpResult, type LpSolveOptions, type LpSolver } from './lp.model';
 
 // Model status codes (highs.constants.modelStatus); kept local so the mapping reads in one place.
 const OPTIMAL = 7;
@@ -42,7 +42,9 @@ function solveWith(highs: Highs, model: LpModel, opts: LpSolveOptions): LpResult
     const ms = elapsed();
     if (status === OPTIMAL || (LIMITS.has(status) && hasPoint)) {
       const values = columnValues(lm, model.variables.length);
-      return finishResult(model, 'highs', ms, { kind: 'solution', values, proved: status === OPTIMAL }, status !== OPTIMAL);
+      const result = finishResult(model, 'highs', ms, { kind: 'solution', values, proved: status === OPTIMAL }, status !== OPTIMAL);
+      if (result.status === 'optimal' && !isMip(model)) result.duals = rowDuals(lm, model.constraints.length);
+      return result;
     }
     if (LIMITS.has(status)) return finishResult(model, 'highs', ms, { kind: 'error', detail: `limit reached (status ${status}) without a solution` }, true);
     if (status === INFEASIBLE) return finishResult(model, 'highs', ms, { kind: 'infeasible' }, false);
@@ -68,10 +70,21 @@ function columnValues(lm: ReturnType<Highs['createModel']>, n: number): number[]
   return values;
 }
 
+/** Row duals in model order (rows are named c<k> by the LP writer). */
+function rowDuals(lm: ReturnType<Highs['createModel']>, m: number): number[] {
+  const raw = lm.getSolution().rowDual;
+  const duals = new Array<number>(m).fill(0);
+  for (let i = 0; i < raw.length; i++) {
+    const k = Number(lm.getRowName(i).slice(1));
+    if (Number.isInteger(k) && k >= 0 && k < m) duals[k] = raw[i] ?? 0;
+  }
+  return duals;
+}
+
 let loading: Promise<LpSolver> | undefined;
 
 /** Loads the WASM module once and returns a solver sharing that instance. */
 export function loadHighs(): Promise<LpSolver> {
-  loading ??= highsLoader().then((highs) => ({ name: 'highs' as const, solve: (model, opts) => solveWith(highs, model, opts) }));
+  loading ??= highsLoader().then((highs) => ({ name: 'highs' as const, reportsDuals: true, solve: (model, opts) => solveWith(highs, model, opts) }));
   return loading;
 }

@@ -74,4 +74,4 @@ function solve(model: LpModel, opts: LpSolveOptions): LpResult {
   return finishResult(model, 'jsLpSolver', elapsedMs, { kind: 'solution', values, proved }, timedOut);
 }
 
-export const jsLpSolver: LpSolver = { name: 'jsLpSolver', solve };
+export const jsLpSolver: LpSolver = { name: 'jsLpSolver', reportsDuals: false, solve };

@@ -58,6 +58,11 @@ export interface LpResult {
   elapsedMs: number;
   /** Why a result was downgraded, or the solver's own status text. */
   detail?: string;
+  /**
+   * Row duals (one per constraint, in model order) of an optimal continuous LP, when the solver reports
+   * them (HiGHS does, javascript-lp-solver doesn't). Reduced cost of column j: cost_j - sum_i a_ij dual_i.
+   */
+  duals?: number[];
 }
 
 export type LpSolverName = 'jsLpSolver' | 'highs';
@@ -75,6 +80,8 @@ export interface LpSolveOptions {
 
 export interface LpSolver {
   readonly name: LpSolverName;
+  /** Whether optimal LP results carry `duals`. */
+  readonly reportsDuals: boolean;
   /** Synchronous: blocks the thread for up to about `timeLimitMs` (run heavy solves in a worker). */
   solve(model: LpModel, opts: LpSolveOptions): LpResult;
 }

@@ -78,30 +78,41 @@ export function checkSelection(pool: PoolRoute[], selection: number[], rules: Se
   return { ok: true, cost };
 }
 
+/** Prices from the LP relaxation's duals: one per stop, plus one per route (the route-count row). */
+export interface StopPrices {
+  stop: number[];
+  perRoute: number;
+}
+
 /**
  * Cuts an oversized pool down to `limit` routes for the solver, keeping those most likely to be in a
- * better partition: the incumbent's routes, then the lowest "reduced cost" (route cost minus the price
- * of its stops, a stop priced at its incumbent route's cost per stop, as approximate LP duals). Without
- * an incumbent a stop is priced at the lowest cost per stop of any route through it, and every stop
- * keeps its best-scored route so the cut pool still covers it. Returns positions into `routes`.
+ * better partition: the incumbent's routes, then the lowest reduced cost (route cost minus the prices of
+ * its stops). Prices are the LP relaxation's duals when given; otherwise a stop is priced at its
+ * incumbent route's cost per stop (or, without an incumbent, the lowest cost per stop through it, and
+ * every stop keeps its best-scored route so the cut pool still covers it). Returns positions into `routes`.
  */
-export function limitPool(routes: PoolRoute[], incumbent: number[], limit: number, stopCount: number): number[] {
+export function limitPool(routes: PoolRoute[], incumbent: number[], limit: number, stopCount: number, prices?: StopPrices): number[] {
   if (routes.length <= limit) return routes.map((_, k) => k);
-  const price = new Array<number>(stopCount).fill(Infinity);
-  const priceFrom = incumbent.length ? incumbent : routes.map((_, k) => k);
-  for (const k of priceFrom) {
-    const r = routes[k];
-    if (!r) continue;
-    for (const s of r.stops) price[s] = Math.min(price[s] ?? Infinity, r.cost / r.stops.length);
+  let price = prices?.stop;
+  if (!price) {
+    const guess = new Array<number>(stopCount).fill(Infinity);
+    for (const k of incumbent.length ? incumbent : routes.map((_, k) => k)) {
+      const r = routes[k];
+      if (r) for (const s of r.stops) guess[s] = Math.min(guess[s] ?? Infinity, r.cost / r.stops.length);
+    }
+    price = guess;
   }
-  const score = routes.map((r) => r.stops.reduce((c, s) => c - (price[s] ?? 0), r.cost));
+  const perRoute = prices?.perRoute ?? 0;
+  const score = routes.map((r) => r.stops.reduce((c, s) => c - (price[s] ?? 0), r.cost - perRoute));
   const keep = new Set(incumbent);
   if (!incumbent.length) {
     const bestFor = new Array<number>(stopCount).fill(-1);
-    routes.forEach((r, k) => r.stops.forEach((s) => {
-      const b = bestFor[s] ?? -1;
-      if (b < 0 || (score[k] ?? 0) < (score[b] ?? 0)) bestFor[s] = k;
-    }));
+    routes.forEach((r, k) =>
+      r.stops.forEach((s) => {
+        const b = bestFor[s] ?? -1;
+        if (b < 0 || (score[k] ?? 0) < (score[b] ?? 0)) bestFor[s] = k;
+      }),
+    );
     for (const k of bestFor) if (k >= 0) keep.add(k);
   }
   const order = routes.map((_, k) => k).sort((a, b) => (score[a] ?? 0) - (score[b] ?? 0) || a - b);

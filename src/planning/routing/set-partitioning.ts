@@ -5,7 +5,7 @@
  * (a known partition) is used as MIP start and as the fallback.
  */
 import type { LpModel, LpSolver, LpStatus } from '../lp/lp.model';
-import { checkSelection, filterPool, limitPool, type PoolRoute, type SelectionRules } from './set-partitioning.pool';
+import { checkSelection, filterPool, limitPool, type PoolRoute, type SelectionRules, type StopPrices } from './set-partitioning.pool';
 
 export type { PoolRoute } from './set-partitioning.pool';
 
@@ -77,7 +77,16 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
   // Each incumbent route maps to the kept route with its stop set (the same or a cheaper one).
   const incumbentKept = incumbent ? incumbent.routes.map((i) => filtered.keptFor[i] ?? -1) : [];
   const keptRoutes = filtered.kept.map((i) => pool[i] as PoolRoute);
-  const chosen = opts.poolLimit === undefined ? keptRoutes.map((_, k) => k) : limitPool(keptRoutes, incumbentKept, opts.poolLimit, opts.stopCount);
+  let chosen = keptRoutes.map((_, k) => k);
+  if (opts.poolLimit !== undefined && keptRoutes.length > opts.poolLimit) {
+    // Without duals the relaxation would only cost time: incumbent prices are used instead.
+    const relaxed = opts.solver.reportsDuals ? relaxationPrices(keptRoutes, opts, Math.max(1, 0.4 * (opts.timeLimitMs - (opts.now() - started)))) : null;
+    // The relaxation bounds every partition of the pool: an incumbent at the bound is optimal already.
+    if (incumbent && relaxed && relaxed.bound >= incumbent.cost - 1e-6 * Math.max(1, Math.abs(incumbent.cost))) {
+      return fallback('optimal', 'incumbent', `the LP relaxation bound ${relaxed.bound} proves the incumbent optimal in this pool`);
+    }
+    chosen = limitPool(keptRoutes, incumbentKept, opts.poolLimit, opts.stopCount, relaxed?.prices);
+  }
   const original = chosen.map((k) => filtered.kept[k] as number); // solver variable -> original pool index
   solved = chosen.length;
   const model = buildSetPartitioningModel(chosen.map((k) => keptRoutes[k] as PoolRoute), opts);
@@ -105,4 +114,13 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
   const status = lp.status === 'optimal' ? 'optimal' : 'feasible';
   const rejected = incumbentCheck && !incumbentCheck.ok ? { detail: `incumbent rejected: ${incumbentCheck.why}` } : {};
   return { status, routes, cost: check.cost, improved: incumbent !== null, solverStatus: lp.status, stats: stats(), ...rejected };
+}
+
+/** Duals of the LP relaxation over the whole pool, as stop prices for `limitPool`; null if the solver gives none. */
+function relaxationPrices(routes: PoolRoute[], opts: SelectRoutesOptions, timeLimitMs: number): { prices: StopPrices; bound: number } | null {
+  const model = buildSetPartitioningModel(routes, opts);
+  model.variables = model.variables.map((v) => ({ ...v, type: 'continuous', upper: 1 }));
+  const lp = opts.solver.solve(model, { timeLimitMs, now: opts.now });
+  if (lp.status !== 'optimal' || !lp.duals || lp.objective === null) return null;
+  return { prices: { stop: lp.duals.slice(0, opts.stopCount), perRoute: lp.duals[opts.stopCount] ?? 0 }, bound: lp.objective };
 }

@@ -13,7 +13,7 @@ let highs: LpSolver;
 beforeAll(async () => {
   highs = await loadHighs();
 });
-const timedOut: LpSolver = { name: 'jsLpSolver', solve: () => ({ status: 'no-solution-in-time', objective: null, values: null, solver: 'jsLpSolver', elapsedMs: 0 }) };
+const timedOut: LpSolver = { name: 'jsLpSolver', reportsDuals: false, solve: () => ({ status: 'no-solution-in-time', objective: null, values: null, solver: 'jsLpSolver', elapsedMs: 0 }) };
 
 const instance = (withCapacity: boolean): fc.Arbitrary<AllocationInput> =>
   fc.record({ items: fc.integer({ min: 1, max: 3 }), groups: fc.integer({ min: 1, max: 6 }) }).chain(({ items, groups }) =>

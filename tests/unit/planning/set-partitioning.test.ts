@@ -61,22 +61,37 @@ describe('selectRoutes', () => {
         // Singletons first: a known partition to serve as incumbent (and coverage without one).
         const pool = [...Array.from({ length: stopCount }, (_, s) => ({ stops: [s], cost: 60 })), ...extra];
         const incumbent = Array.from({ length: stopCount }, (_, s) => s);
-        const r = selectRoutes(pool, { stopCount, timeLimitMs: 5000, solver: jsLpSolver, now, poolLimit: limit, ...(withIncumbent ? { incumbent } : {}) });
-        if (!withIncumbent && r.routes === null) {
-          // Only a cut pool may come back empty-handed, and never as "infeasible".
-          expect(r.status).toBe('no-solution-in-time');
-          expect(r.stats.solved).toBeLessThan(r.stats.kept);
-          return;
+        for (const solver of [jsLpSolver, highs]) {
+          const r = selectRoutes(pool, { stopCount, timeLimitMs: 5000, solver, now, poolLimit: limit, ...(withIncumbent ? { incumbent } : {}) });
+          if (!withIncumbent && r.routes === null) {
+            // Only a cut pool may come back empty-handed, and never as "infeasible".
+            expect(r.status).toBe('no-solution-in-time');
+            expect(r.stats.solved).toBeLessThan(r.stats.kept);
+            continue;
+          }
+          expect(r.routes).not.toBeNull();
+          const check = checkSelection(pool, r.routes ?? [], { stopCount });
+          expect(check).toEqual({ ok: true, cost: r.cost });
+          if (withIncumbent) expect(r.cost).toBeLessThanOrEqual(60 * stopCount);
+          expect(r.stats.solved).toBeLessThanOrEqual(Math.max(limit, stopCount));
+          if (limit >= pool.length) expect(r.cost).toBe(bruteForce(pool.slice(0, 12), stopCount) ?? r.cost);
         }
-        expect(r.routes).not.toBeNull();
-        const check = checkSelection(pool, r.routes ?? [], { stopCount });
-        expect(check).toEqual({ ok: true, cost: r.cost });
-        if (withIncumbent) expect(r.cost).toBeLessThanOrEqual(60 * stopCount);
-        expect(r.stats.solved).toBeLessThanOrEqual(Math.max(limit, stopCount));
-        if (limit >= pool.length) expect(r.cost).toBe(bruteForce(pool.slice(0, 12), stopCount) ?? r.cost);
       }),
       { numRuns: 100, seed: 4 },
     );
+  });
+
+  it('cuts a big pool with LP duals (HiGHS), and stops early when the relaxation proves the incumbent optimal', () => {
+    const singles = [0, 1, 2, 3].map((s) => ({ stops: [s], cost: 1 }));
+    const pairs = [[0, 1], [2, 3], [0, 2], [1, 3]].map((stops) => ({ stops, cost: 5 }));
+    const proved = selectRoutes([...singles, ...pairs], { stopCount: 4, timeLimitMs: 5000, solver: highs, now, poolLimit: 4, incumbent: [0, 1, 2, 3] });
+    expect(proved).toMatchObject({ status: 'incumbent', routes: [0, 1, 2, 3], cost: 4 });
+    expect(proved.detail).toMatch(/proves the incumbent optimal/);
+    // Pairs now cheaper than their singles: the duals must rank the improving pairs above the rest.
+    const cheapPairs = [...singles.map((r) => ({ ...r, cost: 3 })), ...pairs.map((r, i) => ({ ...r, cost: i < 2 ? 2 : 7 })), { stops: [0, 1, 2], cost: 50 }, { stops: [1, 2, 3], cost: 50 }];
+    const cut = selectRoutes(cheapPairs, { stopCount: 4, timeLimitMs: 5000, solver: highs, now, poolLimit: 6, incumbent: [0, 1, 2, 3] });
+    expect(cut).toMatchObject({ status: 'optimal', routes: [4, 5], cost: 4, improved: true });
+    expect(cut.stats.solved).toBe(6);
   });
 
   it('drops dominated and invalid routes before solving', () => {
@@ -101,6 +116,7 @@ describe('selectRoutes', () => {
 
   const stub = (result: Partial<LpResult>): LpSolver => ({
     name: 'jsLpSolver',
+    reportsDuals: false,
     solve: () => ({ status: 'no-solution-in-time', objective: null, values: null, solver: 'jsLpSolver', elapsedMs: 0, ...result }),
   });
   const pool: PoolRoute[] = [
