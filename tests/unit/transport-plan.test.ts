@@ -165,4 +165,32 @@ describe('transport planner', () => {
       { numRuns: 300, seed: 42 },
     );
   });
+
+  it('property: inserting into existing trips keeps every rule for old and new requests, and never moves served stops', () => {
+    fc.assert(
+      fc.property(instance, instance, fc.integer({ min: 0, max: 3 }), ({ pending, vehicles }, later, lockedWish) => {
+        const first = planTransport({ vehicles, trips: [], assigned: [], pending });
+        const placed = new Set(first.assignments.map((a) => a.requestId));
+        const trips = first.trips.map((t) => ({ id: t.id, vehicleId: t.vehicleId, startS: t.startS, start: t.start, stops: t.stops.map(({ requestId, type }) => ({ requestId, type })), lockedStops: Math.min(lockedWish, t.stops.length) }));
+        const fresh = later.pending.map((r) => ({ ...r, id: `n${r.id}` }));
+        const input: TransportInput = { vehicles, trips, assigned: pending.filter((r) => placed.has(r.id)), pending: fresh, options: { newTripId: (n) => `second-${n}` } };
+        const out = planTransport(input);
+        expect(violations(input, out)).toEqual([]);
+        for (const t of out.trips.filter((x) => !x.created)) {
+          const before = trips.find((x) => x.id === t.id)!;
+          expect(t.stops.slice(0, before.lockedStops).map(({ requestId, type }) => ({ requestId, type }))).toEqual(before.stops.slice(0, before.lockedStops));
+          // Old stops keep their relative order.
+          const old = t.stops.filter((s) => placed.has(s.requestId)).map(({ requestId, type }) => ({ requestId, type }));
+          expect(old).toEqual(before.stops);
+        }
+        // Trips of a vehicle never overlap, old and new together.
+        const all = [...trips.filter((t) => !out.trips.some((o) => o.id === t.id)).map((t) => first.trips.find((f) => f.id === t.id)!), ...out.trips];
+        for (const v of vehicles) {
+          const mine = all.filter((t) => t.vehicleId === v.id).sort((a, b) => a.startS - b.startS);
+          for (let k = 1; k < mine.length; k++) expect(mine[k]!.startS).toBeGreaterThanOrEqual(mine[k - 1]!.endS - 1e-6);
+        }
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
 });
