@@ -1,0 +1,202 @@
+/**
+ * Who may use which route: the authorization matrix's expectations, written from the issue's
+ * rules with the policy primitives of src/domain/access.ts (pinned by their own unit table),
+ * not from the routes' code. A new route fails the matrix until it gets an entry here.
+ */
+import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
+import type { Grid } from './auth.fixture';
+
+export type Kind = 'household' | 'need' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'pass' | 'emergency' | 'kit' | 'order';
+
+export interface Target {
+  label: string;
+  id: string;
+  /** The household behind a household, need, pass or emergency target. */
+  scope?: HouseholdScope;
+  /** Area targets: kind, community and the corridors inside. */
+  area?: { kind: 'district' | 'street' | 'community' | 'building' | 'corridor'; communityId: string | null; corridorIds: string[] };
+  /** Corridor targets: the address of a household in it (for the CSV import). */
+  address?: string;
+  /** Order targets: their community. Emergency targets: the driver of their trip, if any. */
+  communityId?: string;
+  driverId?: string | null;
+  /** Order targets: one of their lines. */
+  lineId?: string;
+}
+
+export interface RouteSpec {
+  kind: Kind;
+  allowed: (actor: Actor, t: Target) => boolean;
+  body?: (t: Target) => unknown;
+  headers?: Record<string, string>;
+  /** The path parameter that names the target. Default: the first one. */
+  idParam?: string;
+  /** Fixed values of the other path parameters (e.g. `{ action: 'cancel' }`). */
+  params?: Record<string, string>;
+  /** Each call gets a new object like the target (for writes whose outcome depends on its state). */
+  fresh?: boolean;
+}
+
+/**
+ * Routes without an id: 'public' needs no token; 'authenticated' any role; a list: those roles
+ * only (others 403, audited). `url` adds a query; `fresh`: the call ends the session, so it gets
+ * a token of its own; `unavailableOk`: allowed callers may get 503 (a dependency not run here).
+ */
+export interface RoleRouteSpec {
+  who: 'public' | 'authenticated' | Role[];
+  url?: () => string;
+  body?: () => unknown;
+  fresh?: boolean;
+  unavailableOk?: boolean;
+}
+
+/** Ids the specs need, filled in by the test before the matrix runs. */
+export const ctx = { grid: undefined as unknown as Grid, seq: 0 };
+
+/** A medicine need whose words must never reach the audit log. */
+export const MARKER = { drug: 'Zzmatrixolol', strength: '7.5 mg matrix' };
+export const medicine = { kind: 'medicine', details: { drug: MARKER.drug, strength: MARKER.strength, quantity: 2, urgency: 'today' } };
+
+const household = (a: Actor, t: Target) => t.scope !== undefined && canAccessHousehold(a, t.scope);
+const corridor = (a: Actor, t: Target) => canAccessCorridor(a, t.id, t.area?.communityId ?? '');
+const is = (...roles: Role[]) => (a: Actor) => roles.includes(a.role);
+/** Community staff of the target's community. */
+const staffOf = (a: Actor, communityId: string | undefined) => a.role === 'community_staff' && communityId !== undefined && canAccessCommunity(a, communityId);
+const driverOf = (a: Actor, t: Target) => a.role === 'driver' && t.driverId != null && canAccessDriver(a, t.driverId);
+
+export const STAFF: Role[] = ['coordinator', 'community_staff', 'dispatcher', 'admin'];
+const IMPORT_ROLES: Role[] = ['coordinator', 'community_staff', 'admin'];
+const STOCK_ROLES: Role[] = ['dispatcher', 'admin', 'community_staff'];
+const CATALOGUE_ROLES: Role[] = ['dispatcher', 'admin'];
+const PROCUREMENT_ROLES: Role[] = ['community_staff', 'admin'];
+const VERIFIERS: Role[] = ['driver', 'community_staff', 'dispatcher', 'admin'];
+const REPORTERS: Role[] = ['community_staff', 'dispatcher', 'admin'];
+
+function area(a: Actor, t: Target): boolean {
+  const x = t.area;
+  if (!x) return false;
+  if (x.kind === 'corridor') return canAccessCorridor(a, t.id, x.communityId ?? '');
+  if (x.communityId === null) return STAFF.includes(a.role);
+  // A coordinator sees the community and building their corridors lie in, no more.
+  if (a.role === 'coordinator') return x.corridorIds.some((c) => a.corridorIds.includes(c));
+  return canAccessCommunity(a, x.communityId);
+}
+
+// Passes: residents and coordinators apply for (and may withdraw) their households' passes;
+// community staff of the household's community decide, issue and call them in; the assigned
+// driver (none here) or staff mark the trips.
+const applicant = (a: Actor, t: Target) => (a.role === 'resident' || a.role === 'coordinator') && household(a, t);
+const passStaff = (a: Actor, t: Target) => staffOf(a, t.scope?.communityId);
+const passAction = (action: string, allowed: RouteSpec['allowed'], fresh = false): RouteSpec => ({ kind: 'pass', params: { action }, allowed, body: () => ({}), fresh });
+const inTwoDays = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
+export const hospital = { id: '' };
+
+/** Who may use each route that takes an id. */
+export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
+  'GET /api/households/:householdId': { kind: 'household', allowed: household },
+  'GET /api/households/:householdId/needs': { kind: 'household', allowed: household },
+  'POST /api/households/:householdId/needs': { kind: 'household', allowed: household, body: () => medicine },
+  'GET /api/needs/:needId': { kind: 'need', allowed: household },
+  'POST /api/needs/:needId/cancel': { kind: 'need', allowed: household, body: () => ({}) },
+  'GET /api/areas/:areaId': { kind: 'area', allowed: area },
+  'GET /api/corridors/:corridorId/households': { kind: 'corridor', allowed: corridor },
+  'POST /api/corridors/:corridorId/needs/import': {
+    kind: 'corridor',
+    allowed: (a, t) => IMPORT_ROLES.includes(a.role) && corridor(a, t),
+    body: (t) => `address,kind,kg\n${t.address ?? ''},rice,5\n`,
+    headers: { 'content-type': 'text/csv' },
+  },
+  'GET /api/communities/:communityId/households': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
+  // Planning rounds are district-wide work: dispatchers and admins.
+  'GET /api/rounds/:roundId': { kind: 'round', allowed: is('dispatcher', 'admin') },
+  'GET /api/rounds/:roundId/proposal': { kind: 'round', allowed: is('dispatcher', 'admin') },
+  'POST /api/rounds/:roundId/approve': { kind: 'round', allowed: is('dispatcher', 'admin') },
+  'POST /api/rounds/:roundId/dispatch': { kind: 'round', allowed: is('dispatcher', 'admin') },
+  'GET /api/admin/users/:userId': { kind: 'user', allowed: is('admin') },
+  'PUT /api/admin/users/:userId/assignments': { kind: 'user', allowed: is('admin'), body: () => ({}) },
+  'POST /api/admin/users/:userId/revoke-sessions': { kind: 'user', allowed: is('admin') },
+
+  'POST /api/households/:householdId/passes': {
+    kind: 'household',
+    allowed: applicant,
+    body: () => ({ person: 'Member A', hospitalId: hospital.id, reason: 'dialysis', appointmentAt: inTwoDays() }),
+  },
+  'GET /api/households/:householdId/passes': { kind: 'household', allowed: household },
+  'GET /api/passes/:passId': { kind: 'pass', allowed: household },
+  // Withdrawal on a fresh pass each time: once withdrawn (or issued) only staff may call it in.
+  'POST /api/passes/:passId/:action': [
+    passAction('cancel', (a, t) => passStaff(a, t) || applicant(a, t), true),
+    ...['review', 'approve', 'refuse', 'issue', 'return'].map((act) => passAction(act, passStaff)),
+    ...['outbound-done', 'at-hospital', 'return-done'].map((act) => passAction(act, passStaff)),
+  ],
+  'GET /api/drivers/:driverId/transport-trips': { kind: 'driver', allowed: (a, t) => canAccessDriver(a, t.id) },
+
+  'POST /api/households/:householdId/emergencies': { kind: 'household', allowed: (a, t) => a.role !== 'driver' && household(a, t), body: () => ({ kind: 'acute_illness' }) },
+  'GET /api/emergencies/:emergencyId': { kind: 'emergency', allowed: (a, t) => household(a, t) || driverOf(a, t) },
+  'POST /api/emergencies/:emergencyId/done': {
+    kind: 'emergency',
+    allowed: (a, t) => driverOf(a, t) || is('dispatcher', 'admin')(a) || staffOf(a, t.scope?.communityId),
+  },
+  'POST /api/emergencies/:emergencyId/review': {
+    kind: 'emergency',
+    allowed: (a, t) => a.role === 'admin' || staffOf(a, t.scope?.communityId),
+    body: () => ({ outcome: 'justified' }),
+  },
+
+  'GET /api/stock/kits/:code': { kind: 'kit', allowed: is(...STOCK_ROLES) },
+  'PUT /api/stock/kits/:code': { kind: 'kit', allowed: is(...CATALOGUE_ROLES), body: () => kitBody },
+  'GET /api/stock/kits/:code/expansion': { kind: 'kit', allowed: is(...STOCK_ROLES) },
+  // Purchase orders carry drug names: community staff of the order's community, and admins.
+  'GET /api/procurement/orders/:orderId': { kind: 'order', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.communityId) },
+  'POST /api/procurement/orders/:orderId/send': { kind: 'order', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.communityId) },
+  'POST /api/procurement/orders/:orderId/receipts': {
+    kind: 'order',
+    allowed: (a, t) => a.role === 'admin' || staffOf(a, t.communityId),
+    body: (t) => ({ received: [{ lineId: t.lineId, quantity: 1 }] }),
+  },
+};
+
+export const ITEM = 'matrix-rice';
+export const kitBody = { name: 'Matrix kit', variants: [{ name: 'std', minMembers: 1, maxMembers: 30, lines: [{ code: ITEM, quantity: 1 }] }] };
+const period = 'from=2026-11-01&to=2026-11-30';
+
+export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
+  'GET /health': { who: 'public' },
+  'GET /api/openapi.json': { who: 'public' },
+  'POST /api/auth/login': { who: 'public' },
+  'GET /api/auth/me': { who: 'authenticated' },
+  'POST /api/auth/logout': { who: 'authenticated', fresh: true },
+  'GET /api/corridors': { who: STAFF },
+  'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++ctx.seq}`, password: 'long enough password', role: 'dispatcher' }) },
+  'GET /api/admin/audit': { who: ['admin'] },
+  // Without Redis in this test the queue is absent: allowed callers get 503, others 403.
+  'POST /api/rounds': { who: ['dispatcher', 'admin'], body: () => ({ areaId: ctx.grid.m1, kind: 'food' }), unavailableOk: true },
+
+  'GET /api/hospitals': { who: 'authenticated' },
+  'POST /api/hospitals': { who: ['admin', 'dispatcher'], body: () => ({ name: `Hospital ${++ctx.seq}`, lat: 31.2, lon: 121.4 }) },
+  'GET /api/passes/verification-key': { who: 'public' },
+  'POST /api/passes/verify': { who: VERIFIERS, body: () => ({ code: 'not-a-real-pass-code' }) },
+  'GET /api/reports/passes': { who: REPORTERS, url: () => `/api/reports/passes?${period}` },
+  'GET /api/reports/emergencies': { who: REPORTERS, url: () => `/api/reports/emergencies?${period}` },
+  'GET /api/emergency-reviews': { who: ['community_staff', 'dispatcher', 'admin'], url: () => `/api/emergency-reviews?communityId=${ctx.grid.m1}` },
+
+  'GET /api/stock/items': { who: STOCK_ROLES },
+  'POST /api/stock/items': { who: CATALOGUE_ROLES, body: () => ({ code: `matrix-item-${++ctx.seq}`, name: 'Item', unit: 'pack', weightKg: 1, volumeL: 1 }) },
+  'GET /api/stock/balances': { who: STOCK_ROLES },
+  'POST /api/stock/receipts': { who: STOCK_ROLES, body: () => ({}) },
+  'POST /api/stock/transfers': { who: STOCK_ROLES, body: () => ({}) },
+  'POST /api/stock/adjustments': { who: STOCK_ROLES, body: () => ({}) },
+  'POST /api/stock/write-offs': { who: STOCK_ROLES },
+  'PUT /api/stock/minimums': { who: STOCK_ROLES, body: () => ({}) },
+  'GET /api/stock/alerts': { who: STOCK_ROLES },
+  'GET /api/stock/ledger': { who: STOCK_ROLES },
+  'GET /api/stock/ledger.csv': { who: STOCK_ROLES },
+  'GET /api/stock/deliveries.csv': { who: STOCK_ROLES },
+  'GET /api/stock/shortfall': { who: STOCK_ROLES, url: () => `/api/stock/shortfall?areaId=${ctx.grid.m1}` },
+
+  'GET /api/procurement/suppliers': { who: PROCUREMENT_ROLES },
+  'POST /api/procurement/suppliers': { who: ['admin'], body: () => ({ name: `Supplier ${++ctx.seq}`, kind: 'supplier' }) },
+  'POST /api/procurement/roll-up': { who: PROCUREMENT_ROLES },
+  'GET /api/procurement/orders': { who: PROCUREMENT_ROLES },
+  'GET /api/procurement/orders.csv': { who: PROCUREMENT_ROLES },
+};

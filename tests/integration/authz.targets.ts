@@ -1,0 +1,131 @@
+/**
+ * The objects the authorization matrix aims at, created through the API as their legitimate
+ * owners would (admin, residents, coordinators), only for the kinds the app's routes use.
+ * Grid: own household h1 (corridor c1, community m1), h2 same corridor, h3 other corridor, h4 other community.
+ */
+import { sql } from 'kysely';
+import type { HouseholdScope, Role } from '../../src/domain/access';
+import { createAccount } from '../../src/services/auth-accounts.service';
+import { FAST_SCRYPT, PASSWORD, type World } from './auth.fixture';
+import { ITEM, hospital, kitBody, medicine, type Kind, type Target } from './authz.specs';
+
+type Tokens = Record<Role, string>;
+
+async function api<T>(w: World, method: string, path: string, token: string, body?: unknown): Promise<T> {
+  const res = await w.request(method, path, { token, ...(body !== undefined ? { body } : {}) });
+  if (res.status >= 300) throw new Error(`matrix set-up: ${method} ${path} -> ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+export interface Targets {
+  byKind: Record<Kind, Target[]>;
+  /** A new object like `t` (same household), for specs marked `fresh`. */
+  fresh(kind: Kind, t: Target): Promise<Target>;
+}
+
+export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<Kind>, paths: readonly string[]): Promise<Targets> {
+  const g = w.grid;
+  const hs = (h: string, c: string, m: string): HouseholdScope => ({ householdId: h, corridorId: c, communityId: m });
+  const four = [
+    { label: 'own household', scope: hs(g.h1, g.c1, g.m1) },
+    { label: 'other household, same corridor', scope: hs(g.h2, g.c1, g.m1) },
+    { label: 'household in another corridor', scope: hs(g.h3, g.c2, g.m1) },
+    { label: 'household in another community', scope: hs(g.h4, g.c3, g.m2) },
+  ];
+  const corridor = (label: string, id: string, m: string, address: string): Target => ({ label, id, address, area: { kind: 'corridor', communityId: m, corridorIds: [id] } });
+  const corridors = [
+    corridor('own corridor', g.c1, g.m1, 'B1-C1-101'),
+    corridor('other corridor, same community', g.c2, g.m1, 'B1-C2-201'),
+    corridor('corridor in another community', g.c3, g.m2, 'B2-C3-301'),
+  ];
+  const communities: Target[] = [
+    { label: 'own community', id: g.m1, area: { kind: 'community', communityId: g.m1, corridorIds: [g.c1, g.c2] } },
+    { label: 'other community', id: g.m2, area: { kind: 'community', communityId: g.m2, corridorIds: [g.c3] } },
+  ];
+  const out: Record<Kind, Target[]> = {
+    household: four.map((t) => ({ ...t, id: t.scope.householdId })),
+    need: [],
+    corridor: corridors,
+    community: communities,
+    area: [
+      ...corridors,
+      ...communities,
+      { label: 'own building', id: g.b1, area: { kind: 'building', communityId: g.m1, corridorIds: [g.c1, g.c2] } },
+      { label: 'building in another community', id: g.b2, area: { kind: 'building', communityId: g.m2, corridorIds: [g.c3] } },
+      { label: 'street', id: g.street, area: { kind: 'street', communityId: null, corridorIds: [] } },
+      { label: 'district', id: g.district, area: { kind: 'district', communityId: null, corridorIds: [] } },
+    ],
+    driver: [
+      { label: 'own driver record', id: g.d1 },
+      { label: 'other driver', id: g.d2 },
+    ],
+    user: [{ label: 'another account', id: w.users.spare.id }],
+    round: [],
+    pass: [],
+    emergency: [],
+    kit: [],
+    order: [],
+  };
+
+  const applicantOf = new Map<string, string>();
+  const applyFor = async (householdId: string): Promise<string> => {
+    const body = { person: 'Member B', hospitalId: hospital.id, reason: 'chemotherapy', appointmentAt: new Date(Date.now() + 3 * 86_400_000).toISOString() };
+    return (await api<{ id: string }>(w, 'POST', `/api/households/${householdId}/passes`, applicantOf.get(householdId) as string, body)).id;
+  };
+
+  // One medicine need per household (also what procurement rolls up into orders).
+  for (const t of four) {
+    const { need } = await api<{ need: { id: string } }>(w, 'POST', `/api/households/${t.scope.householdId}/needs`, tokens.admin, medicine);
+    out.need.push({ ...t, label: `need of ${t.label}`, id: need.id });
+  }
+  if (kinds.has('round')) {
+    for (const [areaId, status, label] of [[g.m1, 'proposed', 'proposed round'], [g.m2, 'approved', 'approved round']] as const) {
+      const r = await sql<{ id: string }>`insert into rounds (area_id, kind, status, time_limit_ms, created_by)
+        values (${areaId}, 'medicine', ${status}, 1000, ${w.users.admin.id}) returning id`.execute(w.database.db);
+      out.round.push({ label, id: r.rows[0]?.id as string });
+    }
+  }
+  if (paths.includes('/api/hospitals')) {
+    hospital.id = (await api<{ id: string }>(w, 'POST', '/api/hospitals', tokens.admin, { name: 'Matrix Hospital', lat: 31.21, lon: 121.41 })).id;
+  }
+  if (kinds.has('pass')) {
+    // Each pass is applied for by someone entitled to: resident (h1), coordinator (h2), residents made for h3 and h4.
+    const extra = async (h: string, n: number) => {
+      const a = await createAccount(w.deps, { username: `matrix.res${n}`, password: PASSWORD, role: 'resident', assignments: { householdId: h } }, { scryptCost: FAST_SCRYPT });
+      const res = await w.request('POST', '/api/auth/login', { body: { username: a.username, password: PASSWORD } });
+      return ((await res.json()) as { token: string }).token;
+    };
+    const applicants = [tokens.resident, tokens.coordinator, await extra(g.h3, 3), await extra(g.h4, 4)];
+    four.forEach((t, i) => applicantOf.set(t.scope.householdId, applicants[i] as string));
+    for (const t of four) out.pass.push({ ...t, label: `pass of ${t.label}`, id: await applyFor(t.scope.householdId) });
+  }
+  if (kinds.has('emergency')) {
+    for (const t of four) {
+      const e = await api<{ id: string; driverId: string | null }>(w, 'POST', `/api/households/${t.scope.householdId}/emergencies`, tokens.admin, { kind: 'acute_illness' });
+      out.emergency.push({ ...t, label: `emergency of ${t.label}`, id: e.id, driverId: e.driverId });
+    }
+  }
+  if (kinds.has('kit')) {
+    await api(w, 'POST', '/api/stock/items', tokens.admin, { code: ITEM, name: 'Rice 5 kg', unit: 'pack', weightKg: 5, volumeL: 6 });
+    await api(w, 'PUT', '/api/stock/kits/matrix-kit', tokens.admin, kitBody);
+    out.kit.push({ label: 'a kit', id: 'matrix-kit' });
+  }
+  if (kinds.has('order')) {
+    await api(w, 'POST', '/api/procurement/suppliers', tokens.admin, { name: 'Matrix Pharmacy', kind: 'pharmacy', isDefault: true });
+    await api(w, 'POST', '/api/procurement/roll-up', tokens.admin);
+    const { orders } = await api<{ orders: { id: string; communityId: string }[] }>(w, 'GET', '/api/procurement/orders', tokens.admin);
+    for (const [label, m] of [['order of own community', g.m1], ['order of another community', g.m2]] as const) {
+      const order = orders.find((o) => o.communityId === m);
+      if (!order) throw new Error(`matrix set-up: roll-up made no order for ${label}`);
+      const { order: full } = await api<{ order: { lines: { id: string }[] } }>(w, 'GET', `/api/procurement/orders/${order.id}`, tokens.admin);
+      out.order.push({ label, id: order.id, communityId: m, lineId: full.lines[0]?.id ?? '' });
+    }
+  }
+  return {
+    byKind: out,
+    async fresh(kind, t) {
+      if (kind !== 'pass' || !t.scope) throw new Error(`matrix set-up: no fresh ${kind} targets`);
+      return { ...t, id: await applyFor(t.scope.householdId) };
+    },
+  };
+}
