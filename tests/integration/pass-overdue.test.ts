@@ -76,6 +76,15 @@ describe('overdue detection', () => {
     expect((await sweep()).overdue.map((p) => p.id)).toEqual([onTime]);
   });
 
+  it('reports passes issued / out / overdue / returned per community and day', async () => {
+    const res = await w.json<{ days: { communityId: string; day: string; issued: number; out: number; overdue: number; returned: number }[] }>(
+      'GET', '/api/reports/passes?from=2026-03-01&to=2026-03-01', 'community_staff');
+    expect(res.status).toBe(200);
+    expect(res.body.days).toEqual([{ communityId: w.grid.m1, day: '2026-03-01', issued: 2, out: 1, overdue: 2, returned: 1 }]);
+    expect((await w.json('GET', '/api/reports/passes?from=2026-03-01&to=2026-03-01', 'driver')).status).toBe(403);
+    expect((await w.json('GET', '/api/reports/passes?from=2026-03-02&to=2026-03-01', 'dispatcher')).status).toBe(422);
+  });
+
   it('expires a pass whose appointment passed before it was issued', async () => {
     w.clock.set('2026-03-05T06:00:00Z');
     await w.relogin();
