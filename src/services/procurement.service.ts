@@ -3,7 +3,7 @@
  * community and order day, with a daily cut-off), sending, and reading orders. Drug names are medical:
  * they are never logged, and every read of an order's lines is recorded in the audit log.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
 import { cutoffInstant, drugKeyOf, nextDay, orderDayOf, orderNotOpen, supplierSchema, type Cutoff } from '../domain/procurement';
 import { parseInput } from '../domain/stock';
@@ -60,6 +60,8 @@ export interface RollUpResult {
  */
 export async function rollUp(deps: ProcurementDeps, actor: Actor, reqId: string | null): Promise<RollUpResult> {
   return stockDb(deps.db).transaction().execute(async (trx) => {
+    // One roll-up at a time: two of them would lock the same orders and lines in different orders.
+    await sql`select pg_advisory_xact_lock(hashtext('cordon.procurement.rollup'))`.execute(trx);
     const needs = await lockUnorderedNeeds(trx, procurementScope(actor));
     const sources = await suppliersFor(trx, needs.map((n) => drugKeyOf(n.drug, n.strength)));
     const orders = new Set<string>();

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { medicineBagsOf } from '../../src/services/procurement.service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorld, type World } from './auth.fixture';
@@ -131,5 +132,17 @@ describe('medicine procurement', () => {
     const para = rows.find((r) => r.drug === 'Paracetamol' && r.order_day === '2026-11-23')!;
     expect(para).toMatchObject({ quantity: '30', quantity_received: '30', packed: '2', unavailable: '0', corridor_ids: world.grid.c1 });
     expect(rows.some((r) => r.community_id === world.grid.m2)).toBe(false);
+  });
+  it('concurrent roll-ups put every need on exactly one order line', async () => {
+    const g = world.grid;
+    const households = [g.h1, g.h2, g.h3];
+    for (let i = 0; i < 30; i++) await medicineNeed(`bulk${i}`, households[i % 3]!, g.c1, g.m1, `Drug ${i % 7}`, `${i} mg`, 1 + (i % 4), '2026-11-23T06:00:00Z');
+    const tokens = [staff, admin, staff, admin, staff];
+    const results = await Promise.all(tokens.map(async (token) => (await json(await world.request('POST', '/api/procurement/roll-up', { token }))).body as { ordered: number }));
+    expect(results.reduce((t, r) => t + r.ordered, 0)).toBe(30);
+    const check = await sql<{ bad: string; linked: string }>`
+      select (select count(*) from purchase_order_lines l where l.quantity <> (select sum(p.quantity) from purchase_order_needs p where p.line_id = l.id)) as bad,
+             (select count(*) from purchase_order_needs p join needs n on n.id = p.need_id where n.created_by = 'test' and n.created_at = '2026-11-23T06:00:00Z') as linked`.execute(world.database.db);
+    expect(check.rows[0]).toEqual({ bad: '0', linked: '30' });
   });
 });
