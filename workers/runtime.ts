@@ -78,6 +78,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
     lockDuration: settings.WORKER_LOCK_DURATION_MS,
     stalledInterval: settings.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: settings.WORKER_MAX_STALLED,
+    drainDelay: settings.WORKER_DRAIN_DELAY_S,
   };
   const workers: Worker[] = [];
   for (const queue of settings.WORKER_QUEUES) {
