@@ -10,6 +10,16 @@ function refusal(message: 'unauthenticated' | 'unavailable'): ExtendedError {
   return new Error(message);
 }
 
+/**
+ * Each socket's token, to check its session again later. Not in `socket.data`: connection state
+ * recovery persists that to Redis, and a credential has no business sitting there.
+ */
+const tokens = new WeakMap<LiveSocket, string>();
+
+export function tokenOf(socket: LiveSocket): string | undefined {
+  return tokens.get(socket);
+}
+
 export function authenticateSocket(deps: LiveDeps) {
   return (socket: LiveSocket, next: (err?: ExtendedError) => void): void => {
     const auth: unknown = socket.handshake.auth;
@@ -23,6 +33,7 @@ export function authenticateSocket(deps: LiveDeps) {
         if (!actor?.sessionId) return next(refusal('unauthenticated'));
         socket.data.actor = actor;
         socket.data.sessionId = actor.sessionId;
+        tokens.set(socket, token);
         next();
       },
       (err: unknown) => {

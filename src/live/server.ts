@@ -5,10 +5,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { authenticateSocket } from './auth.middleware';
+import { authenticateSocket, tokenOf } from './auth.middleware';
 import { registerScopeHandlers } from './scope.handlers';
 import { registerDriverHandlers } from './driver.handlers';
 import { limitRequests } from './rate-limit';
+import { revalidatePeriodically } from './revalidate';
 import type { LiveDeps, LiveIo } from './types';
 
 export interface Live {
@@ -34,6 +35,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): Live {
     connectionStateRecovery: {
       maxDisconnectionDuration: options.maxDisconnectionMs ?? 120_000,
       // Recovery goes through auth again: a session revoked while away must not come back.
+      // Cost, measured in tests: events broadcast while a recovering socket awaits its (async)
+      // auth do not reach it; the client sees the seq gap and fills it with `resume`.
       skipMiddlewares: false,
     },
   });
@@ -43,6 +46,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): Live {
     // Session and user rooms are how revocation finds this socket (recovered sockets are already in them: no harm).
     void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.actor.userId}`]);
     limitRequests(socket, options.requestBudget);
+    const token = tokenOf(socket);
+    if (token) revalidatePeriodically(socket, token, deps, options.revalidateMs ?? 300_000);
     registerScopeHandlers(socket, deps);
     registerDriverHandlers(socket, deps);
   });

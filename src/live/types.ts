@@ -28,6 +28,8 @@ export interface LiveOptions {
   maxDisconnectionMs?: number;
   /** Also accept HTTP long-polling (needs sticky sessions with several processes). Default false. */
   allowPolling?: boolean;
+  /** How often each socket's session is checked again (expiry, revocation, assignments), in ms. Default 300,000. */
+  revalidateMs?: number;
   /** Requests (subscribe, resume, reports) per socket: sustained per second and burst. Default 10/s, burst 30. */
   requestBudget?: SocketBudget;
 }

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEvent, type Scope } from '../../src/contracts/events';
+import { sql } from 'kysely';
+import { setAssignments } from '../../src/services/auth-accounts.service';
 import { withLiveRevocation } from '../../src/services/live-revocation';
 import type { LivePublisher } from '../../src/services/live.service';
 import { ManualClock } from '../../src/shared/clock';
@@ -69,6 +71,7 @@ describe('revocation', () => {
     await expect(f.connect(urlA, token)).rejects.toThrow('unauthenticated');
     expect(other.connected).toBe(true);
     other.disconnect();
+    control.disconnect();
   });
 
   it('revoking all sessions of a user disconnects each of them, on every server', async () => {
@@ -81,6 +84,32 @@ describe('revocation', () => {
     await withLiveRevocation(f.auth, publisher).revokeAllSessions(actor!.userId, null);
     expect(await ra).toBe('io server disconnect');
     expect(await rb).toBe('io server disconnect');
+  });
+});
+
+describe('sessions checked again while connected', () => {
+  it('a session revoked or expired without the live hook is disconnected at the next check; shrunk assignments leave their rooms', async () => {
+    const { url } = await f.startServer({ revalidateMs: 300 });
+    const { client, token } = await coordinatorOn(url);
+    const actor = (await f.auth.authenticateToken(token))!;
+    const other = await f.connect(url, await f.login('coordinator', { corridorIds: [f.grid.corridors[0]] }));
+    expect(await request(other, 'subscribe', { scope: corridor })).toMatchObject({ ok: true });
+    const otherActor = (await f.auth.authenticateToken((other.auth as { token: string }).token))!;
+    const control = (await coordinatorOn(url)).client; // still assigned: must keep receiving
+
+    await setAssignments({ db: f.database.db }, otherActor.userId, { corridorIds: [f.grid.corridors[1]] });
+    const gone = new Promise<string>((resolve) => client.once('disconnect', (r) => resolve(r)));
+    await sql`update sessions set revoked_at = now() where id = ${actor.sessionId!}`.execute(f.database.db);
+    expect(await gone).toBe('io server disconnect');
+
+    await sleep(800); // a few checks later, `other` has left the corridor it lost
+    await publisher.publish([corridor], step(999));
+    await until(() => ofScope(control, corridor).length === 1, 3000, 'control client');
+    await sleep(200);
+    expect(ofScope(other, corridor)).toEqual([]);
+    expect(other.connected).toBe(true);
+    other.disconnect();
+    control.disconnect();
   });
 });
 
