@@ -6,8 +6,22 @@ import type { EmergencyCase } from '../domain/emergency';
 import { markNeedPlanned, moveCase, nearestDepot } from '../store/emergency.repository';
 import { findHospital, householdPlace } from '../store/pass.repository';
 import { insertRequests, type NewRequest } from '../store/pass-transport.repository';
-import type { EmergencyDeps } from './emergency.service';
 import { placeRequests } from './pass-transport.service';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../shared/clock';
+import type { CoreTables } from '../store/schema';
+import type { AuditService } from './audit.service';
+import type { PassAlerts } from './pass-alerts';
+import type { UrgentOutcome } from './urgent.service';
+
+export interface EmergencyDeps {
+  db: Kysely<CoreTables>;
+  clock: Clock;
+  audit: AuditService;
+  alerts: PassAlerts;
+  /** The round planner's urgent insertion (src/services/urgent.service.ts); absent: dedicated trips only. */
+  urgentInsert?: (needId: string) => Promise<UrgentOutcome>;
+}
 
 /** Emergencies are planned for the soonest drop; this only bounds the search. */
 const EMERGENCY_SPAN_MS = 4 * 3600_000;

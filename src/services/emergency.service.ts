@@ -6,28 +6,15 @@
  * case that finds no vehicle stays visible as unserved with the reason and is retried by the
  * sweep. Every case waits for a review that community staff close.
  */
-import type { Kysely } from 'kysely';
 import type { EmergencyBody } from '../contracts/pass.contract';
 import type { Actor } from '../domain/access';
 import { mayRaiseEmergency, type EmergencyCase } from '../domain/emergency';
-import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { acceptEmergencyMedicineNeed, casesWaiting, insertCase } from '../store/emergency.repository';
 import { householdPlace, nearestHospital } from '../store/pass.repository';
-import type { CoreTables } from '../store/schema';
-import type { AuditService } from './audit.service';
-import { dispatchCase } from './emergency-dispatch';
-import type { PassAlerts } from './pass-alerts';
-import type { UrgentOutcome } from './urgent.service';
+import { dispatchCase, type EmergencyDeps } from './emergency-dispatch';
 
-export interface EmergencyDeps {
-  db: Kysely<CoreTables>;
-  clock: Clock;
-  audit: AuditService;
-  alerts: PassAlerts;
-  /** The round planner's urgent insertion (src/services/urgent.service.ts); absent: dedicated trips only. */
-  urgentInsert?: (needId: string) => Promise<UrgentOutcome>;
-}
+export type { EmergencyDeps };
 
 export interface EmergencyView {
   id: string;
