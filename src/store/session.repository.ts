@@ -4,7 +4,7 @@
  * loads the user's role and assignments in one round trip, on every request (no cache, so a
  * revocation holds from the very next request).
  */
-import { sql, type Generated, type Kysely } from 'kysely';
+import { CompiledQuery, type Generated, type Kysely } from 'kysely';
 import type { Role } from '../domain/access';
 import type { AccountTables } from './account.repository';
 import type { CoreTables } from './schema';
@@ -49,31 +49,24 @@ export async function insertSession(
   return row.id;
 }
 
+/**
+ * One round trip on every authenticated request, so it is written once as SQL and sent
+ * precompiled (no query building per request). Arrays are text[], which node-postgres parses
+ * (it leaves uuid[] as a string).
+ */
+const LIVE_SESSION_SQL = `
+  select s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
+         u.id as "userId", u.username, u.role, u.household_id as "householdId",
+         array(select corridor_id::text from coordinator_assignments where user_id = u.id::text order by 1) as "corridorIds",
+         array(select community_id::text from community_staff_assignments where user_id = u.id order by 1) as "communityIds",
+         (select id::text from drivers where user_id = u.id::text limit 1) as "driverId"
+    from sessions s join users u on u.id = s.user_id
+   where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2 and s.created_at > $3 and u.disabled_at is null`;
+
 /** `createdAfter`: sessions opened before it are too old, however recently used. */
 export async function findLiveSession(db: Kysely<CoreTables>, tokenHash: string, now: Date, createdAfter: Date): Promise<LiveSession | undefined> {
-  const row = await sessions(db)
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.id as sessionId',
-      's.created_at as createdAt',
-      's.expires_at as expiresAt',
-      'u.id as userId',
-      'u.username',
-      'u.role',
-      'u.household_id as householdId',
-      // text[] (not uuid[]): node-postgres parses text arrays, not uuid arrays.
-      sql<string[]>`array(select corridor_id::text from coordinator_assignments where user_id = u.id::text order by 1)`.as('corridorIds'),
-      sql<string[]>`array(select community_id::text from community_staff_assignments where user_id = u.id order by 1)`.as('communityIds'),
-      sql<string | null>`(select id::text from drivers where user_id = u.id::text limit 1)`.as('driverId'),
-    ])
-    .where('s.token_hash', '=', tokenHash)
-    .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', now)
-    .where('s.created_at', '>', createdAfter)
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirst();
-  return row;
+  const result = await db.executeQuery<LiveSession>(CompiledQuery.raw(LIVE_SESSION_SQL, [tokenHash, now, createdAfter]));
+  return result.rows[0];
 }
 
 /** Slides an idle session's expiry forward (only ever forward). */
