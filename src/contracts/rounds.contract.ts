@@ -34,7 +34,7 @@ export const proposalView = z.strictObject({
   roundId: z.uuid(),
   status: z.enum(ROUND_STATUSES),
   trips: z.array(z.strictObject({
-    id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
+    id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
     stops: z.array(z.strictObject({ seq: z.number().int(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
   })),
   loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),

@@ -20,6 +20,8 @@ export interface NeedForPlan {
   quantity: number | null;
   lat: number;
   lon: number;
+  /** Positive or close contact: bags handed over by a crew with protective equipment. */
+  protective?: boolean;
 }
 
 export interface VehicleForPlan {
@@ -87,6 +89,7 @@ export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): 
       demand: [total.bags, total.kg, total.cylinders] as Amounts,
       serviceTime: 120 + 15 * total.bags,
       priority: Math.min(...list.map(priorityOf)) as Priority,
+      skills: list.some((n) => n.protective) ? ['protective'] : [],
     };
   });
   const problem: Problem = {
@@ -97,7 +100,7 @@ export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): 
       id: v.id,
       depot: depotIds.indexOf(v.depotId),
       // A dimension the vehicle record does not state does not limit it.
-      capacity: DIMENSIONS.map((d) => v.capacity[d] ?? UNLIMITED),
+      capacity: DIMENSIONS.map((d) => capacityOf(v.capacity, d) ?? UNLIMITED),
       shift: [0, SHIFT_S] as const,
       skills: v.skills,
     })),
@@ -133,6 +136,18 @@ export function toPlanPieces(built: BuiltProblem, vehicles: VehicleForPlan[], so
   });
   const unserved: PlanUnserved[] = solution.unserved.flatMap((u) => built.stopNeeds[u.stop]!.map((n) => ({ needId: n.id, reason: u.reason })));
   return { trips, unserved };
+}
+
+/** Fleet records name dimensions their own way (the demo fleet says packages and weight_kg). */
+const ALIASES: Record<(typeof DIMENSIONS)[number], readonly string[]> = {
+  bags: ['bags', 'packages'],
+  kg: ['kg', 'weight_kg'],
+  cylinders: ['cylinders', 'gas_cylinders'],
+};
+
+export function capacityOf(capacity: Record<string, number>, dim: (typeof DIMENSIONS)[number]): number | undefined {
+  for (const key of ALIASES[dim]) if (typeof capacity[key] === 'number') return capacity[key];
+  return undefined;
 }
 
 function mean(xs: number[]): number {

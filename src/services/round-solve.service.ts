@@ -55,8 +55,8 @@ export class MissingRecordError extends Error {
 
 async function loadNeeds(db: Db, roundId: string, subproblemId: string): Promise<NeedForPlan[]> {
   // Only non-medical quantities are read out of `details`; medicine details stay in the database.
-  const res = await sql<{ id: string; kind: string; urgency: string; corridor_id: string; members: number; quantity: number | null; lat: number; lon: number }>`
-    select n.id, n.kind, n.urgency, n.corridor_id, h.members, h.lat, h.lon,
+  const res = await sql<{ id: string; kind: string; urgency: string; corridor_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean }>`
+    select n.id, n.kind, n.urgency, n.corridor_id, h.members, h.lat, h.lon, h.infection_status <> 'none' as protective,
       case n.kind
         when 'food_package' then (n.details->>'packages')::int
         when 'boxed_meal' then (n.details->>'meals')::int
@@ -69,7 +69,7 @@ async function loadNeeds(db: Db, roundId: string, subproblemId: string): Promise
     order by n.corridor_id, n.id`.execute(db);
   return res.rows.map((r) => ({
     id: r.id, kind: r.kind, urgency: r.urgency, corridorId: r.corridor_id, members: r.members,
-    quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon),
+    quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon), protective: r.protective,
   }));
 }
 

@@ -11,7 +11,7 @@ import {
   createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, roundDb,
   type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
 } from '../store/round.repository';
-import { planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
+import { assignDrivers, planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
 import { decompose } from './round-decompose';
 
 export interface RoundDeps {
@@ -68,7 +68,7 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
     }
     // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
     const vehicles = (await sql<{ id: string; lat: number; lon: number; cap_bags: number | null }>`
-      select v.id, d.lat, d.lon, (v.capacity->>'bags')::float as cap_bags from vehicles v join depots d on d.id = v.depot_id
+      select v.id, d.lat, d.lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags from vehicles v join depots d on d.id = v.depot_id
       where v.active
         and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
                         where t.vehicle_id = v.id and r.status in ('proposed', 'approved', 'dispatched', 'in_progress'))
@@ -131,6 +131,7 @@ export async function dispatchRound(db: Db, roundId: string, actor: string): Pro
     if (round.status !== 'approved') throw invalid(round.status, 'dispatched');
     const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
     await moveNeeds(trx as unknown as RoundDb, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
+    await assignDrivers(trx, roundId);
     await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
     await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();
   });

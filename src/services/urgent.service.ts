@@ -46,13 +46,14 @@ export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOu
       const stop = await trx.insertInto('round_stops').values({ round_id: round.id, trip_id: tripId, seq, corridor_id: n.corridor_id, planned_start_s: place.startS, urgent: true, status: round.status === 'approved' ? 'pending' : 'loaded' }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('round_bags').values(bags.map((b) => ({ round_id: round.id, bag_id: b.bagId, stop_id: stop.id, need_id: b.needId, item: b.item }))).execute();
     } else {
-      const vehicle = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id']).select((eb) => eb.fn.max('trip_no').as('last'))
-        .where('round_id', '=', round.id).groupBy(['vehicle_id', 'depot_id']).orderBy('vehicle_id').executeTakeFirst();
+      // The dedicated trip goes to a vehicle of the round (its crew's next trip), so its driver sees it.
+      const vehicle = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id', 'driver_id']).select((eb) => eb.fn.max('trip_no').as('last'))
+        .where('round_id', '=', round.id).groupBy(['vehicle_id', 'depot_id', 'driver_id']).orderBy('vehicle_id').executeTakeFirst();
       if (!vehicle) return { status: 'skipped', reason: 'no-vehicle' };
       tripId = `urgent-${n.id}`;
       seq = 0;
       await insertTrip(trx, round.id, {
-        id: tripId, vehicleId: vehicle.vehicle_id, depotId: vehicle.depot_id, tripNo: Number(vehicle.last) + 1, subproblemId: 'urgent',
+        id: tripId, vehicleId: vehicle.vehicle_id, depotId: vehicle.depot_id, driverId: vehicle.driver_id, tripNo: Number(vehicle.last) + 1, subproblemId: 'urgent',
         distanceM: 0, durationS: 0, stops: [{ corridorId: n.corridor_id, plannedStartS: 0, bags, urgent: true }],
       });
     }
@@ -78,7 +79,7 @@ async function liveRoundFor(trx: PlanDb, communityId: string): Promise<{ id: str
 
 async function cheapestInsertion(trx: PlanDb, roundId: string, need: Point, bags: number): Promise<{ tripId: string; seq: number; startS: number } | undefined> {
   const stops = await sql<{ trip_id: string; seq: number; status: string; planned_start_s: number; lat: number; lon: number; depot_lat: number; depot_lon: number; cap_bags: number | null; bags: string; duration_s: number }>`
-    select s.trip_id, s.seq, s.status, s.planned_start_s, c.lat, c.lon, d.lat as depot_lat, d.lon as depot_lon, (v.capacity->>'bags')::float as cap_bags, t.duration_s,
+    select s.trip_id, s.seq, s.status, s.planned_start_s, c.lat, c.lon, d.lat as depot_lat, d.lon as depot_lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags, t.duration_s,
       (select count(*) from round_bags b where b.stop_id = s.id) as bags
     from round_stops s
     join round_trips t on t.round_id = s.round_id and t.id = s.trip_id

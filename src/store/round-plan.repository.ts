@@ -13,6 +13,8 @@ export interface RoundTripsTable {
   id: string;
   vehicle_id: string;
   depot_id: string;
+  /** Set at dispatch: the driver of the trip's vehicle (a driver's batch is one trip). */
+  driver_id: string | null;
   trip_no: number;
   subproblem_id: string;
   distance_m: number;
@@ -56,6 +58,7 @@ export interface PlanTrip {
   id: string;
   vehicleId: string;
   depotId: string;
+  driverId?: string | null;
   tripNo: number;
   subproblemId: string;
   distanceM: number;
@@ -92,7 +95,7 @@ export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: 
 export async function insertTrips(trx: PlanDb, roundId: string, trips: PlanTrip[]): Promise<void> {
   const CHUNK = 2000;
   const tripRows = trips.map((t) => ({
-    round_id: roundId, id: t.id, vehicle_id: t.vehicleId, depot_id: t.depotId, trip_no: t.tripNo,
+    round_id: roundId, id: t.id, vehicle_id: t.vehicleId, depot_id: t.depotId, driver_id: t.driverId ?? null, trip_no: t.tripNo,
     subproblem_id: t.subproblemId, distance_m: t.distanceM, duration_s: t.durationS,
   }));
   for (let i = 0; i < tripRows.length; i += CHUNK) await trx.insertInto('round_trips').values(tripRows.slice(i, i + CHUNK)).execute();
@@ -136,11 +139,44 @@ export async function readPlan(db: Db | PlanDb, roundId: string): Promise<Plan> 
   }
   return {
     trips: trips.map((t) => ({
-      id: t.id, vehicleId: t.vehicle_id, depotId: t.depot_id, tripNo: t.trip_no, subproblemId: t.subproblem_id,
+      id: t.id, vehicleId: t.vehicle_id, depotId: t.depot_id, driverId: t.driver_id, tripNo: t.trip_no, subproblemId: t.subproblem_id,
       distanceM: t.distance_m, durationS: t.duration_s, stops: stopsByTrip.get(t.id) ?? [],
     })),
     unserved: unserved.map((u) => ({ needId: u.need_id, reason: u.reason })),
   };
+}
+
+/** The driver of a trip (a driver's batch), or null before dispatch or when none was free. */
+export async function driverOfTrip(db: Db, roundId: string, tripId: string): Promise<string | null> {
+  const row = await planDb(db).selectFrom('round_trips').select('driver_id').where('round_id', '=', roundId).where('id', '=', tripId).executeTakeFirst();
+  return row?.driver_id ?? null;
+}
+
+/**
+ * Gives each vehicle of a round a free driver (active, not driving in another live round),
+ * from the vehicle's depot first. Returns the number of vehicles left without one.
+ */
+export async function assignDrivers(trx: PlanDb, roundId: string): Promise<number> {
+  const vehicles = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id']).distinct()
+    .where('round_id', '=', roundId).where('driver_id', 'is', null).orderBy('vehicle_id').execute();
+  if (vehicles.length === 0) return 0;
+  const free = (await sql<{ id: string; depot_id: string }>`
+    select d.id, d.depot_id from drivers d
+    where d.active and not exists (
+      select 1 from round_trips t join rounds r on r.id = t.round_id
+      where t.driver_id = d.id and r.status in ('dispatched', 'in_progress') and r.id <> ${roundId})
+    order by d.id for update of d`.execute(trx)).rows;
+  let missing = 0;
+  for (const v of vehicles) {
+    const i = Math.max(free.findIndex((d) => d.depot_id === v.depot_id), free.length ? 0 : -1);
+    const driver = i >= 0 ? free.splice(i, 1)[0] : undefined;
+    if (!driver) {
+      missing++;
+      continue;
+    }
+    await trx.updateTable('round_trips').set({ driver_id: driver.id }).where('round_id', '=', roundId).where('vehicle_id', '=', v.vehicle_id).execute();
+  }
+  return missing;
 }
 
 export interface LoadingLine { depotId: string; item: string; bags: number }

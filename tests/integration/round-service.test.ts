@@ -55,6 +55,11 @@ describe('round lifecycle (services, no queue)', () => {
     await approveRound(database.db, round.id, 'dispatcher-1');
     const dispatched = await dispatchRound(database.db, round.id, 'dispatcher-1');
     expect(dispatched.status).toBe('dispatched');
+    // Each vehicle's trips get one driver, and no driver drives two vehicles.
+    const trips = (await readPlan(database.db, round.id)).trips;
+    expect(trips.every((t) => t.driverId)).toBe(true);
+    const driverOf = new Map(trips.map((t) => [t.vehicleId, t.driverId]));
+    expect(new Set(driverOf.values()).size).toBe(driverOf.size);
     expect(await needStatusCounts(database, [...served])).toEqual({ out_for_delivery: served.size });
     await expect(approveRound(database.db, round.id, 'x')).rejects.toMatchObject({ code: 'invalid_transition' });
   });

@@ -34,8 +34,8 @@ function placement(plan: Plan): Map<string, string> {
   return out;
 }
 
-async function emergencyNeed(): Promise<string> {
-  const h = await database.db.selectFrom('households').select(['id', 'corridor_id', 'community_id']).where('community_id', '=', district.communityIds[1]!).limit(1).executeTakeFirstOrThrow();
+async function emergencyNeed(nth = 0): Promise<string> {
+  const h = await database.db.selectFrom('households').select(['id', 'corridor_id', 'community_id']).where('community_id', '=', district.communityIds[1]!).orderBy('id').offset(nth).limit(1).executeTakeFirstOrThrow();
   const row = await database.db.insertInto('needs').values({
     household_id: h.id, corridor_id: h.corridor_id, community_id: h.community_id, kind: 'medicine', identity_key: 'insulin',
     details: JSON.stringify({ drug: 'x', strength: 'y', quantity: 1, urgency: 'emergency' }), status: 'accepted', urgency: 'emergency',
@@ -71,5 +71,21 @@ describe('urgent insertion', () => {
 
     expect(await insertUrgentNeed(database.db, needId)).toEqual({ status: 'skipped', reason: 'not-accepted' });
     expect((await readPlan(database.db, round.id)).trips.flatMap((t) => t.stops.filter((s) => s.urgent))).toHaveLength(1);
+  });
+
+  it('with every running trip full, the urgent need gets a dedicated trip on a vehicle of the round, same driver', async () => {
+    const roundId = (await roundDb(database.db).selectFrom('rounds').select('id').where('status', '=', 'dispatched').executeTakeFirstOrThrow()).id;
+    const before = await readPlan(database.db, roundId);
+    await database.db.updateTable('vehicles').set({ capacity: JSON.stringify({ bags: 1 }) }).execute();
+    const needId = await emergencyNeed(1);
+    const outcome = await insertUrgentNeed(database.db, needId);
+    expect(outcome).toMatchObject({ status: 'inserted', dedicatedTrip: true, seq: 0 });
+    const after = await readPlan(database.db, roundId);
+    expect(placement(after)).toEqual(placement(before));
+    const trip = after.trips.find((t) => t.id === (outcome as { tripId: string }).tripId)!;
+    const first = after.trips.find((t) => t.vehicleId === trip.vehicleId && t.tripNo === 1)!;
+    expect(trip.tripNo).toBe(2);
+    expect(trip.driverId).toBe(first.driverId);
+    expect(trip.stops.map((s) => s.bags.map((b) => b.needId))).toEqual([[needId]]);
   });
 });

@@ -76,6 +76,7 @@ export async function seedDistrict(database: Database, size: DistrictSize, seed 
   const vehicles = await db.insertInto('vehicles')
     .values(Array.from({ length: size.vehicles }, (_, v) => ({ depot_id: depot.id, name: `V${v}`, capacity: JSON.stringify({ bags: size.capacityBags ?? 60 }) })))
     .returning('id').execute();
+  await db.insertInto('drivers').values(vehicles.map((_, i) => ({ depot_id: depot.id, name: `Driver ${i}` }))).execute();
   return { districtId: district.id, communityIds, needIds, vehicleIds: vehicles.map((v) => v.id), depotId: depot.id };
 }
 

@@ -50,6 +50,7 @@ const up_statements = [
     id text not null,
     vehicle_id uuid not null references vehicles(id),
     depot_id uuid not null references depots(id),
+    driver_id uuid references drivers(id),
     trip_no integer not null,
     subproblem_id text not null,
     distance_m double precision not null,
@@ -57,6 +58,7 @@ const up_statements = [
     primary key (round_id, id),
     unique (round_id, vehicle_id, trip_no)
   )`,
+  `create index round_trips_driver_idx on round_trips (driver_id) where driver_id is not null`,
   `create table round_stops (
     id bigint generated always as identity primary key,
     round_id uuid not null,
