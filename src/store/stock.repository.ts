@@ -50,11 +50,14 @@ export interface NewMovement extends StockKey {
 export async function appendMovements(trx: StockDb, movements: readonly NewMovement[], actor: string, at: Date): Promise<void> {
   const rows = movements.filter((m) => m.onHandDelta !== 0 || m.reservedDelta !== 0);
   if (rows.length === 0) return;
-  await trx.insertInto('stock_ledger').values(rows.map((m) => ({
-    depot_id: m.depotId, item_code: m.itemCode, lot_id: m.lotId ?? null, movement: m.movement,
-    on_hand_delta: m.onHandDelta, reserved_delta: m.reservedDelta, round_id: m.roundId ?? null, stop_id: m.stopId ?? null,
-    transfer_id: m.transferId ?? null, reason: m.reason ?? null, actor, at,
-  }))).execute();
+  // Chunks keep each statement under Postgres' 65,535 parameters (a 10,000-stop round reserves a line per stop and item).
+  for (let i = 0; i < rows.length; i += 2000) {
+    await trx.insertInto('stock_ledger').values(rows.slice(i, i + 2000).map((m) => ({
+      depot_id: m.depotId, item_code: m.itemCode, lot_id: m.lotId ?? null, movement: m.movement,
+      on_hand_delta: m.onHandDelta, reserved_delta: m.reservedDelta, round_id: m.roundId ?? null, stop_id: m.stopId ?? null,
+      transfer_id: m.transferId ?? null, reason: m.reason ?? null, actor, at,
+    }))).execute();
+  }
   const sums = new Map<string, { key: StockKey; onHand: number; reserved: number }>();
   for (const m of rows) {
     const s = sums.get(keyOf(m)) ?? { key: m, onHand: 0, reserved: 0 };
