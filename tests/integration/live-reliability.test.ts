@@ -71,7 +71,6 @@ describe('revocation', () => {
     await expect(f.connect(urlA, token)).rejects.toThrow('unauthenticated');
     expect(other.connected).toBe(true);
     other.disconnect();
-    control.disconnect();
   });
 
   it('revoking all sessions of a user disconnects each of them, on every server', async () => {
