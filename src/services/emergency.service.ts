@@ -10,9 +10,10 @@ import type { EmergencyBody } from '../contracts/pass.contract';
 import type { Actor } from '../domain/access';
 import { mayRaiseEmergency, type EmergencyCase } from '../domain/emergency';
 import { AppError } from '../shared/errors';
-import { acceptEmergencyMedicineNeed, casesWaiting, insertCase } from '../store/emergency.repository';
+import { acceptEmergencyMedicineNeed, casesWaiting, findCase, insertCase } from '../store/emergency.repository';
 import { householdPlace, nearestHospital } from '../store/pass.repository';
 import { dispatchCase, type EmergencyDeps } from './emergency-dispatch';
+import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
 
 export type { EmergencyDeps };
 
@@ -40,7 +41,11 @@ export function emergencyView(c: EmergencyCase): EmergencyView {
   };
 }
 
-export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, householdId: string, body: EmergencyBody, reqId: string | null): Promise<EmergencyView> {
+/**
+ * Accepts an emergency and finds it a trip. With an Idempotency-Key a retried request (the
+ * network dropped the answer) gets the same case, in its current state, instead of a second one.
+ */
+export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, householdId: string, body: EmergencyBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<EmergencyView>> {
   const place = await householdPlace(deps.db, householdId);
   const scope = place && { householdId, corridorId: place.corridorId, communityId: place.communityId };
   if (!scope || !mayRaiseEmergency(actor, scope)) {
@@ -49,16 +54,19 @@ export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, househol
   }
   const hospitalId = body.kind === 'acute_illness' ? (body.hospitalId ?? (await nearestHospital(deps.db, place!))?.id ?? null) : null;
   const now = deps.clock.now();
-  const accepted = await deps.db.transaction().execute(async (trx) => {
+  let accepted: EmergencyCase | undefined;
+  const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
     const needId = body.kind === 'emergency_medicine'
       ? await acceptEmergencyMedicineNeed(trx, scope, { drug: body.drug, strength: body.strength, quantity: body.quantity }, actor.userId, now)
       : null;
     const c = await insertCase(trx, { ...scope, kind: body.kind, needId, hospitalId, createdBy: actor.userId, acceptedAt: now });
     await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'emergency', subjectId: c.id, outcome: 'allowed', reqId }, trx);
-    return c;
+    accepted = c;
+    return { status: 201, body: { id: c.id } };
   });
+  if (!accepted) return { status: 201, body: emergencyView((await findCase(deps.db, result.body.id))!), replayed: true };
   await deps.alerts.alert('emergency_accepted', accepted, now);
-  return emergencyView(await dispatchCase(deps, accepted));
+  return { status: 201, body: emergencyView(await dispatchCase(deps, accepted)) };
 }
 
 /** Retries cases still without a trip (after a crash between accept and dispatch, or no vehicle). */

@@ -17,6 +17,7 @@ import { findHospital, findPass, householdPlace, insertPass, listHouseholdPasses
 import { requestsOf } from '../store/pass-transport.repository';
 import type { CoreTables } from '../store/schema';
 import type { AuditService } from './audit.service';
+import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
 import type { PassAlerts } from './pass-alerts';
 import { onPassMoved } from './pass-legs';
 import { passView, type PassView } from './pass-view';
@@ -36,7 +37,8 @@ async function refuse(deps: PassDeps, actor: Actor, action: string, subjectId: s
   throw new AppError(code, code === 'not_found' ? 'pass not found' : (detail ?? `not allowed: ${action}`));
 }
 
-export async function applyForPass(deps: PassDeps, actor: Actor, householdId: string, body: ApplyPassBody, reqId: string | null): Promise<PassView> {
+/** With an Idempotency-Key a retried application returns the first pass instead of a second one. */
+export async function applyForPass(deps: PassDeps, actor: Actor, householdId: string, body: ApplyPassBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<PassView>> {
   const household = await householdPlace(deps.db, householdId);
   if (!household) await refuse(deps, actor, 'pass.apply', householdId, 'not_found', reqId);
   const h = household!;
@@ -50,17 +52,20 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
   if (!(await findHospital(deps.db, body.hospitalId))) {
     throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
   }
-  const pass = await deps.db.transaction().execute(async (trx) => {
+  let pass: Pass | undefined;
+  const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
     const created = await insertPass(trx, {
       householdId, corridorId: h.corridorId, communityId: h.communityId, person: body.person, hospitalId: body.hospitalId,
       reason: body.reason, appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + body.visitMinutes * 60_000),
       needsEscort: body.needsEscort, needsWheelchair: body.needsWheelchair, createdBy: actor.userId, createdAt: now,
     });
     await deps.audit.record({ actor, action: 'pass.apply', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
-    return created;
+    pass = created;
+    return { status: 201, body: { id: created.id } };
   });
+  if (!pass) return { status: 201, body: passView(actor, (await findPass(deps.db, result.body.id))!, await requestsOf(deps.db, { passId: result.body.id })), replayed: true };
   await deps.alerts.passState(pass);
-  return passView(actor, pass, []);
+  return { status: 201, body: passView(actor, pass, []) };
 }
 
 /** What a status action writes besides the status: refusal reason, or the signed window on issue. */

@@ -97,12 +97,27 @@ describe('emergency channel', () => {
     expect((await w.json<CaseBody>('GET', `/api/emergencies/${res.body.id}`, 'resident')).body.status).toBe('trip_assigned');
   });
 
+  it('a retried emergency with the same Idempotency-Key gets the same case, not a second trip', async () => {
+    const send = () => w.request('POST', `/api/households/${w.grid.h2}/emergencies`, {
+      token: w.tokens.coordinator, body: { kind: 'acute_illness' }, headers: { 'idempotency-key': 'sos-h2-0001' },
+    });
+    const first = await send();
+    const again = await send();
+    const [a, b] = [(await first.json()) as CaseBody, (await again.json()) as CaseBody];
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(b.id).toBe(a.id);
+    expect(b.status).toBe('trip_assigned');
+    const legs = await sql<{ n: string }>`select count(*) as n from transport_requests where emergency_id = ${a.id}`.execute(w.database.db);
+    expect(Number(legs.rows[0]!.n)).toBe(1);
+  });
+
   it('reports cases and response times per community and day; residents may not read reports', async () => {
     const report = await w.json<{ days: { communityId: string; day: string; cases: number; assigned: number; done: number; assignP50S: number | null }[] }>(
       'GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'community_staff');
     expect(report.status).toBe(200);
     const m1 = report.body.days.find((d) => d.communityId === w.grid.m1)!;
-    expect(m1).toMatchObject({ day: '2026-03-01', cases: 5, assigned: 5, done: 2 });
+    expect(m1).toMatchObject({ day: '2026-03-01', cases: 6, assigned: 6, done: 2 });
     expect(m1.assignP50S).toBe(0); // the clock stood still: assignment within the same instant
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'resident')).status).toBe(403);
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01&communityId=${w.grid.m2}`, 'community_staff')).status).toBe(403);

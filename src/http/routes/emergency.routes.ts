@@ -7,7 +7,9 @@ import { emergenciesReport } from '../../services/pass-report.service';
 import { insertUrgentNeed } from '../../services/urgent.service';
 import { actorOf, requestId } from '../auth';
 import type { AppDeps } from '../deps';
+import { idempotencyOf } from '../idempotency-key';
 import { jsonBody, pathParams, queryParams } from '../validate';
+import { sendWrite } from './needs.routes';
 import { passServices } from './passes.routes';
 
 export const EMERGENCY_PATHS = {
@@ -26,7 +28,8 @@ export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): R
   // No rate limit of the intake kind here: an emergency is never turned away for being one too many.
   router.post(EMERGENCY_PATHS.raise, authenticated, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
-    res.status(201).json(await raiseEmergency(svc, actorOf(res), householdId, jsonBody(req, emergencyBody), requestId(req)));
+    const body = jsonBody(req, emergencyBody);
+    sendWrite(res, await raiseEmergency(svc, actorOf(res), householdId, body, requestId(req), idempotencyOf(req, req.body)));
   });
   router.get(EMERGENCY_PATHS.reviews, authenticated, async (req, res) => {
     const { communityId } = queryParams(req, reviewListQuery);

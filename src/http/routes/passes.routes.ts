@@ -15,7 +15,9 @@ import { verificationKey, verifyOnline } from '../../services/pass-verify.servic
 import { insertHospital, listHospitals } from '../../store/pass.repository';
 import { actorOf, requestId, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
+import { idempotencyOf } from '../idempotency-key';
 import { jsonBody, pathParams, queryParams } from '../validate';
+import { sendWrite } from './needs.routes';
 import type { PassKeys } from '../../domain/pass-code';
 import { createLivePublisher } from '../../services/live.service';
 import { createLiveStream } from '../../services/live-stream';
@@ -83,7 +85,8 @@ export function passesRoutes(deps: AppDeps, authenticated: RequestHandler, apply
 
   router.post(PASS_PATHS.householdPasses, authenticated, ...limit, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
-    res.status(201).json(await applyForPass(svc, actorOf(res), householdId, jsonBody(req, applyPassBody), rid(req)));
+    const body = jsonBody(req, applyPassBody);
+    sendWrite(res, await applyForPass(svc, actorOf(res), householdId, body, rid(req), idempotencyOf(req, req.body)));
   });
   router.get(PASS_PATHS.householdPasses, authenticated, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
