@@ -53,11 +53,20 @@ export function toJsLpModel(model: LpModel, opts: Pick<LpSolveOptions, 'timeLimi
   };
 }
 
+/** javascript-lp-solver keeps a dense tableau of float64s: refuse models whose tableau alone passes this. */
+export const MAX_TABLEAU_BYTES = 1e9;
+
 function solve(model: LpModel, opts: LpSolveOptions): LpResult {
   const started = opts.now();
+  const json = toJsLpModel(model, opts);
+  const rows = Object.values(json.constraints).reduce<number>((n, c) => n + (typeof c === 'object' && c.equal !== undefined ? 2 : 1), 1);
+  const bytes = rows * (rows + model.variables.length + 1) * 8;
+  if (bytes > MAX_TABLEAU_BYTES) {
+    return finishResult(model, 'jsLpSolver', opts.now() - started, { kind: 'error', detail: `too large for javascript-lp-solver (dense tableau ~${Math.round(bytes / 1e6)} MB): use HiGHS` }, false);
+  }
   let raw: Record<string, unknown>;
   try {
-    raw = jsLp.Solve(toJsLpModel(model, opts)) as Record<string, unknown>;
+    raw = jsLp.Solve(json) as Record<string, unknown>;
   } catch (err) {
     return finishResult(model, 'jsLpSolver', opts.now() - started, { kind: 'error', detail: String(err) }, false);
   }

@@ -5,6 +5,7 @@ import { loadHighs } from '../../../src/planning/lp/highs.adapter';
 import { checkSolution, finishResult } from '../../../src/planning/lp/lp.check';
 import { toCplexLp } from '../../../src/planning/lp/lp.format';
 import type { LpModel, LpSolver } from '../../../src/planning/lp/lp.model';
+import { preferredSolver } from '../../../src/planning/lp/solver-choice';
 
 const now = (): number => performance.now();
 let highs: LpSolver;
@@ -91,6 +92,15 @@ describe('solver adapters', () => {
   });
 });
 
+describe('preferredSolver', () => {
+  it('takes javascript-lp-solver for small models or without HiGHS, HiGHS above the measured cross-over', () => {
+    expect(preferredSolver('allocation', 100, { jsLpSolver, highs }).name).toBe('jsLpSolver');
+    expect(preferredSolver('allocation', 5000, { jsLpSolver, highs }).name).toBe('highs');
+    expect(preferredSolver('set-partitioning', 3000, { jsLpSolver, highs }).name).toBe('highs');
+    expect(preferredSolver('set-partitioning', 3000, { jsLpSolver }).name).toBe('jsLpSolver');
+  });
+});
+
 describe('the result check', () => {
   const mip = workshop('integer');
   it('rejects a fractional answer to a MILP and an infeasible point', () => {
@@ -134,6 +144,13 @@ describe('the result check', () => {
       expect(['optimal', 'feasible', 'no-solution-in-time'], `${s.name}: ${r.status} ${r.detail ?? ''}`).toContain(r.status);
       if (r.values) expect(checkSolution(model, r.values).ok).toBe(true);
     }
+  });
+
+  it('javascript-lp-solver refuses a model whose dense tableau would not fit, instead of running out of memory', () => {
+    const huge: LpModel = { sense: 'min', variables: [{ name: 'a', cost: 1 }], constraints: Array.from({ length: 12_000 }, () => ({ terms: [{ v: 0, coef: 1 }], op: '>=' as const, rhs: 1 })) };
+    const r = jsLpSolver.solve(huge, { timeLimitMs: 1000, now });
+    expect(r).toMatchObject({ status: 'error', values: null });
+    expect(r.detail).toMatch(/too large/);
   });
 
   it('writes LP text that names every column in model order', () => {
