@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditService } from '../../src/services/audit.service';
-import { retryWaitingEmergencies } from '../../src/services/emergency.service';
+import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency.service';
 import { createPassAlerts } from '../../src/services/pass-alerts';
 import { createLogger } from '../../src/shared/logger';
 import { startPassWorld, type PassWorld } from './pass.fixture';
@@ -112,12 +112,28 @@ describe('emergency channel', () => {
     expect(Number(legs.rows[0]!.n)).toBe(1);
   });
 
+  it('emergency medicine goes into a live round first when the round planner can insert it (acute illness never does)', async () => {
+    const calls: string[] = [];
+    const logger = createLogger({ level: 'silent' });
+    const deps = {
+      db: w.database.db, clock: w.clock, audit: createAuditService(w.deps), alerts: createPassAlerts(undefined, logger),
+      urgentInsert: async (needId: string) => { calls.push(needId); return { status: 'inserted' as const, roundId: 'r1', tripId: 't1', seq: 0, dedicatedTrip: false }; },
+    };
+    const actor = { userId: w.users.dispatcher.id, role: 'dispatcher' as const, corridorIds: [], communityIds: [] };
+    const med = await raiseEmergency(deps, actor, w.grid.h1, { kind: 'emergency_medicine', drug: 'Insulin', strength: '100IU', quantity: 1 }, null);
+    expect(med.body).toMatchObject({ status: 'trip_assigned', tripRef: 'round:r1:t1' });
+    expect(calls).toHaveLength(1);
+    const acute = await raiseEmergency(deps, actor, w.grid.h1, { kind: 'acute_illness' }, null);
+    expect(acute.body.tripRef).toMatch(/^transport:/);
+    expect(calls).toHaveLength(1);
+  });
+
   it('reports cases and response times per community and day; residents may not read reports', async () => {
     const report = await w.json<{ days: { communityId: string; day: string; cases: number; assigned: number; done: number; assignP50S: number | null }[] }>(
       'GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'community_staff');
     expect(report.status).toBe(200);
     const m1 = report.body.days.find((d) => d.communityId === w.grid.m1)!;
-    expect(m1).toMatchObject({ day: '2026-03-01', cases: 6, assigned: 6, done: 2 });
+    expect(m1).toMatchObject({ day: '2026-03-01', cases: 8, assigned: 8, done: 2 });
     expect(m1.assignP50S).toBe(0); // the clock stood still: assignment within the same instant
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'resident')).status).toBe(403);
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01&communityId=${w.grid.m2}`, 'community_staff')).status).toBe(403);
