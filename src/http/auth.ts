@@ -77,9 +77,10 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Refuses every other role with 403, audited as `METHOD /route/path`.
- * A successful write through it is audited too, if its use case recorded nothing itself: the
- * row names the route and its first id parameter (e.g. subject 'round' for `:roundId`). Use cases
- * should still record their own row inside their transaction; this only catches the forgotten.
+ * A successful write through it is recorded too, as that same route-level action with its first
+ * id parameter as subject (e.g. 'round' for `:roundId`), once the response is out: who called
+ * which privileged route stays on record even where a use case records nothing of its own. Use
+ * cases still record their domain action inside their transaction (e.g. 'user.create').
  */
 export function requireRole(...roles: Role[]): RequestHandler {
   return async (req, res, next) => {
@@ -91,7 +92,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
         if (res.statusCode >= 400) return;
         const [param, value] = Object.entries(req.params)[0] ?? [];
         const subjectType = param ? param.replace(/Id$/, '') : 'route';
-        access.ensureAudited(action, subjectType, typeof value === 'string' ? value : null).catch((err: unknown) => {
+        access.allowed(action, subjectType, typeof value === 'string' ? value : null).catch((err: unknown) => {
           (req as Request & { log?: { error(o: object, m: string): void } }).log?.error({ err }, 'audit of a write failed');
         });
       });

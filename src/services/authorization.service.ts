@@ -38,11 +38,6 @@ export interface Access {
   medicalRead(scope: HouseholdScope, action: string, subjectType: string, subjectId: string): Promise<boolean>;
   /** Records an allowed state change or read (pass the transaction of the change). */
   allowed(action: string, subjectType: string, subjectId: string | null, executor?: Kysely<CoreTables>): Promise<void>;
-  /**
-   * After a successful write: records it unless the request already left an 'allowed' row
-   * (a safety net for routes whose use case forgot to audit; needs the request id).
-   */
-  ensureAudited(action: string, subjectType: string, subjectId: string | null): Promise<void>;
 }
 
 export interface AuthorizationDeps {
@@ -93,9 +88,5 @@ export function accessFor(deps: AuthorizationDeps, actor: Actor, reqId: string |
       return true;
     },
     allowed: (action, subjectType, subjectId, executor) => record(action, subjectType, subjectId, 'allowed', executor),
-    async ensureAudited(action, subjectType, subjectId) {
-      if (reqId !== null && (await deps.audit.list({ requestId: reqId, actorId: actor.userId, outcome: 'allowed', limit: 1 })).length > 0) return;
-      await record(action, subjectType, subjectId, 'allowed');
-    },
   };
 }
