@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger';
 import type { Db } from '../store/db';
 import { roundDb, roundsIn } from '../store/round.repository';
 import { enqueueRound, prepareRound } from './round.service';
+import { settleRound } from './round-delivery.service';
 import { requeueUrgentNeeds } from './urgent.service';
 import { ensureRoundSchedules, type RoundSchedule } from './round-schedule.service';
 
@@ -24,6 +25,7 @@ export interface ReconcileReport {
   roundsRequeued: number;
   urgentRequeued: number;
   schedules: number;
+  roundsSettled: number;
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
@@ -34,8 +36,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const planning = await roundsIn(rdb, ['planning']);
   for (const r of planning) await enqueueRound(deps, r.id);
   const urgentRequeued = await requeueUrgentNeeds(deps);
+  const live = await roundsIn(rdb, ['dispatched', 'in_progress']);
+  for (const r of live) await settleRound(deps.db, r.id);
   const schedules = await ensureRoundSchedules(deps, deps.schedule ?? {});
-  const report = { draftsPrepared: drafts.length, roundsRequeued: planning.length, urgentRequeued, schedules };
+  const report = { draftsPrepared: drafts.length, roundsRequeued: planning.length, urgentRequeued, schedules, roundsSettled: live.length };
   deps.logger.info(report, 'reconciled queue with database');
   return report;
 }

@@ -205,13 +205,14 @@ export async function setSubproblemProgress(db: RoundDb, roundId: string, id: st
  * Moves needs along the status machine and appends their history, skipping any need that is no
  * longer in `from` (so a repeated call writes nothing twice). Returns the ids that moved.
  */
-export async function moveNeeds(trx: RoundDb, needIds: readonly string[], from: NeedStatus, to: NeedStatus, actor: string, note: string | null): Promise<string[]> {
+export async function moveNeeds(trx: RoundDb, needIds: readonly string[], from: NeedStatus, to: NeedStatus, actor: string, note: string | null, failureReason?: string): Promise<string[]> {
   if (!canTransition(from, to)) throw new Error(`need status ${from} > ${to} is not allowed`);
+  if (to === 'failed' && !failureReason) throw new Error('a failed need needs a reason');
   const moved: string[] = [];
   for (let i = 0; i < needIds.length; i += 5000) {
     const ids = needIds.slice(i, i + 5000);
     if (ids.length === 0) continue;
-    const rows = await trx.updateTable('needs').set({ status: to, updated_at: new Date() })
+    const rows = await trx.updateTable('needs').set({ status: to, updated_at: new Date(), ...(failureReason ? { failure_reason: failureReason } : {}) })
       .where('id', 'in', ids).where('status', '=', from).returning('id').execute();
     moved.push(...rows.map((r) => r.id));
   }

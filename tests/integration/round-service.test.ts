@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
 import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
-import { planCounts, readPlan, loadingList } from '../../src/store/round-plan.repository';
+import { planCounts, planDb, readPlan, loadingList } from '../../src/store/round-plan.repository';
+import { settleRound } from '../../src/services/round-delivery.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
 import { needStatusCounts, openTestDatabase, seedDistrict, type District } from './round.fixtures';
@@ -62,6 +63,19 @@ describe('round lifecycle (services, no queue)', () => {
     expect(new Set(driverOf.values()).size).toBe(driverOf.size);
     expect(await needStatusCounts(database, [...served])).toEqual({ out_for_delivery: served.size });
     await expect(approveRound(database.db, round.id, 'x')).rejects.toMatchObject({ code: 'invalid_transition' });
+
+    // Drivers close stops: the round goes in progress, then completed; needs follow their stop.
+    const stops = await planDb(database.db).selectFrom('round_stops').select(['id']).where('round_id', '=', round.id).orderBy('id').execute();
+    const [failedStop, ...rest] = stops.map((s) => s.id);
+    await planDb(database.db).updateTable('round_stops').set({ status: 'failed' }).where('id', '=', failedStop!).execute();
+    const mid = await settleRound(database.db, round.id);
+    expect(mid).toMatchObject({ status: 'in_progress', delivered: 0 });
+    expect(mid!.failed).toBeGreaterThan(0);
+    await planDb(database.db).updateTable('round_stops').set({ status: 'delivered' }).where('id', 'in', rest).execute();
+    const end = await settleRound(database.db, round.id);
+    expect(end).toMatchObject({ status: 'completed', failed: 0, delivered: served.size - mid!.failed });
+    expect(await needStatusCounts(database, [...served])).toEqual({ delivered: served.size - mid!.failed, failed: mid!.failed });
+    expect(await settleRound(database.db, round.id)).toBeNull();
   });
 
   it('two rounds planned at once never share a vehicle', async () => {
