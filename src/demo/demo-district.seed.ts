@@ -137,6 +137,7 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
   const system: Actor = { userId: 'system:demo-seed', role: 'admin', corridorIds: [], communityIds: [] };
   const now = deps.clock.now();
   let needs = 0;
+  const withNeeds = new Set<string>();
   // One transaction: all or nothing, and fast on PGlite (where every commit syncs to disk).
   const { households, communities, corridorsByCommunity, driverIds } = await deps.db.transaction().execute(async (trx) => {
     const grid = await seedGrid(trx, rnd);
@@ -145,6 +146,7 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
       if (rnd() > 0.45) continue;
       const input: NeedInput = needInputSchema.parse(demoNeedFor(i, h, now, rnd));
       await acceptOrMerge({ db: trx, clock: deps.clock, audit: undefined }, trx, system, h, prepareNeed(input, h, now));
+      withNeeds.add(h.id);
       needs++;
     }
     return { ...grid, driverIds: drivers };
@@ -152,7 +154,9 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
 
   const firstCommunity = communities[0]!;
   const coordinatorCorridors = (corridorsByCommunity.get(firstCommunity) ?? []).slice(0, 2);
-  const resident = households.find((h) => coordinatorCorridors.includes(h.corridorId))!;
+  // The demo resident lives in the demo coordinator's stairwell and has something open to look at.
+  const inCorridors = households.filter((h) => coordinatorCorridors.includes(h.corridorId));
+  const resident = inCorridors.find((h) => withNeeds.has(h.id)) ?? inCorridors[0]!;
   const logins: DemoLogin[] = [];
   const account = async (role: Role, username: string, scope: string, assignments: Parameters<typeof createAccount>[1]['assignments']) => {
     await createAccount(deps, { username, password: DEMO_PASSWORD, role, assignments }, options.scryptCost ? { scryptCost: options.scryptCost } : {});
@@ -162,7 +166,7 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
   await account('dispatcher', 'dispatcher', 'the whole district (no medical details)', {});
   await account('community_staff', 'staff.jianguo', 'Jianguo West Community', { communityIds: [firstCommunity] });
   await account('coordinator', 'chief.b1', 'Jianguo West, Building 1, Units 1-2', { corridorIds: coordinatorCorridors });
-  await account('resident', 'resident.101', resident.address, { householdId: resident.id });
+  await account('resident', 'resident.demo', resident.address, { householdId: resident.id });
   await account('driver', 'driver.1', 'Driver 1', { driverId: driverIds[0] ?? null });
   return { seeded: true, households: households.length, needs, logins };
 }
