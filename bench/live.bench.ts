@@ -185,6 +185,8 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       connect_s: Math.round(report.connectMs / 100) / 10,
       // CPU share while publishing: the machine's other load shows up in latency, not here.
       server_cpu_pct: Math.round((100 * serverCpuMs) / wallMs),
+      // CPU per delivered message: what the load would cost on a machine of its own.
+      server_cpu_us_per_delivery: Math.round((1000 * serverCpuMs) / Math.max(1, all.length) * 10) / 10,
       client_procs: clientProcs,
       clients_cpu_pct: Math.round((100 * report.cpuMs) / wallMs),
       load_avg_1m: Math.round(loadavg()[0]! * 10) / 10,
@@ -194,7 +196,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     console.log(`broadcasts to all clients: ${bursts}, p50 ${metrics.broadcast_p50_ms} ms, p99 ${metrics.broadcast_p99_ms} ms`);
     console.log(`fan-out over ${all.length}/${expected} deliveries: p50 ${metrics.fanout_p50_ms} ms, p99 ${metrics.fanout_p99_ms} ms (target < 250)`);
     console.log(`publish (store + XADD) p99 ${metrics.publish_p99_ms} ms; server side (event time -> frames written to every socket): p50 ${metrics.server_fanout_p50_ms} ms, p99 ${metrics.server_fanout_p99_ms} ms`);
-    console.log(`CPU while publishing: server ${metrics.server_cpu_pct} %, clients ${metrics.clients_cpu_pct} % of one core; machine load average ${metrics.load_avg_1m} (2 cores)`);
+    console.log(`CPU while publishing: server ${metrics.server_cpu_pct} % (${metrics.server_cpu_us_per_delivery} us per delivery), clients ${metrics.clients_cpu_pct} % of one core; machine load average ${metrics.load_avg_1m} (2 cores)`);
     console.log(`server RSS ${(baseline / 1048576).toFixed(0)} MB -> ${(loaded / 1048576).toFixed(0)} MB: ${metrics.kb_per_client} KB per client`);
     return metrics;
   } finally {
