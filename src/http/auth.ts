@@ -55,7 +55,14 @@ export function requireAuth(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, auth
   const sessions = auth ?? createAuthService({ ...deps, audit });
   return async (req, res, next) => {
     const token = bearerToken(req);
-    const actor = token ? await sessions.authenticateToken(token) : null;
+    let actor: Actor | null = null;
+    try {
+      actor = token ? await sessions.authenticateToken(token) : null;
+    } catch (err) {
+      // The session store did not answer: say so (503), rather than "internal error" or a 401
+      // that would send every client back to the login page.
+      throw new AppError('unavailable', 'sessions cannot be checked right now; retry shortly', { cause: err });
+    }
     if (!actor) throw unauthenticated(res);
     res.locals.actor = actor;
     res.locals.access = accessFor({ db: deps.db, audit }, actor, requestId(req));

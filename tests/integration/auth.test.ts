@@ -7,6 +7,11 @@ import { sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { hashSessionToken } from '../../src/services/auth-secrets';
 import { createAuditService } from '../../src/services/audit.service';
+import type { AuthService } from '../../src/services/auth.service';
+import { requireAuth } from '../../src/http/auth';
+import { errorHandler } from '../../src/http/problem';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { PASSWORD, startWorld, type World } from './auth.fixture';
 
 let w: World;
@@ -112,6 +117,21 @@ describe('login and sessions', () => {
     expect(put.status).toBe(200);
     expect(await (await me(token)).json()).toMatchObject({ corridorIds: [w.grid.c2] });
     await w.request('PUT', `/api/admin/users/${w.users.coordinator.id}/assignments`, { token: admin, body: { corridorIds: [w.grid.c1] } });
+  });
+});
+
+describe('session store down', () => {
+  it('answers 503 problem (not 401, which would log every client out, nor 500)', async () => {
+    const broken = { authenticateToken: () => Promise.reject(new Error('connection terminated')) } as unknown as AuthService;
+    const app = express();
+    app.get('/x', requireAuth(w.deps, broken), (_req, res) => void res.json({}));
+    app.use(errorHandler(w.deps.logger));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, { headers: { authorization: 'Bearer abc' } });
+    server.close();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 });
 
