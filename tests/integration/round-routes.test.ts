@@ -107,7 +107,7 @@ describe('round routes', () => {
     expect(dispatched.status).toBe(200);
     expect(((await dispatched.json()) as { status: string }).status).toBe('dispatched');
     const audited = await sql<{ action: string }>`select action from audit_log where subject_id = ${id} and outcome = 'allowed' order by id`.execute(database.db);
-    expect(audited.rows.map((r) => r.action)).toEqual(['round.start', 'round.approve', 'round.dispatch']);
+    expect(audited.rows.map((r) => r.action).filter((a) => a.startsWith('round.'))).toEqual(['round.start', 'round.approve', 'round.dispatch']);
     expect((await call('GET', `/api/rounds/${id}`, undefined, residentToken)).status).toBe(403);
     expect((await call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food', extra: 1 })).status).toBe(422);
   });
