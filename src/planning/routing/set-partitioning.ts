@@ -28,7 +28,8 @@ export interface SelectRoutesOptions extends SelectionRules {
 
 export interface SelectRoutesResult {
   /**
-   * optimal / feasible: the solver's verified selection (feasible = time limit reached);
+   * optimal / feasible: the solver's verified selection (optimal over the `stats.solved` routes it was
+   * given, which is the whole pool unless `poolLimit` cut it; feasible = time limit reached);
    * incumbent: the solver did not beat the incumbent, which is returned;
    * infeasible: no partition exists in the pool (proved); no-solution-in-time / error: nothing to return
    * (no-solution-in-time also when a pool cut by `poolLimit` has no partition).
@@ -94,7 +95,10 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
   if (incumbent) {
     const position = new Map(chosen.map((k, j) => [k, j]));
     start = new Array<number>(chosen.length).fill(0);
-    for (const k of incumbentKept) start[position.get(k) ?? -1] = 1;
+    for (const k of incumbentKept) {
+      const j = position.get(k);
+      if (j !== undefined) start[j] = 1;
+    }
   }
   const remaining = Math.max(1, opts.timeLimitMs - (opts.now() - started));
   const lp = opts.solver.solve(model, { timeLimitMs: remaining, now: opts.now, ...(start ? { start } : {}), ...(opts.relativeGap !== undefined ? { relativeGap: opts.relativeGap } : {}) });
