@@ -1,25 +1,30 @@
 /**
  * The database behind live scopes and driver tracking: which community a corridor is in, where a
- * household sits, and a delivery trip's stops (a driver's batch is one trip: `<roundId>_<tripId>`).
- *
- * Who drives a trip is not recorded by the rounds module yet (round_trips has a vehicle, no driver):
- * `driverOfBatch` is passed in, and the default answers "nobody", so no driver can join a batch or
- * report for it until dispatch records the assignment. Deny by default, never guess.
+ * household sits, who drives a batch and its stops (a driver's batch is one delivery trip:
+ * `<roundId>_<tripId>`; dispatch records the trip's driver, none before: nobody may join it).
  */
 import { parseBatchId } from '../contracts/events';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { communityOfCorridor, householdScope } from '../store/event-directory.repository';
 import { closeStop, tripStops } from '../store/event-tracking.repository';
+import { driverOfTrip } from '../store/round-plan.repository';
 import type { ScopeDirectory } from './live-access.service';
 import { createDriverTracking, type DriverTracking, type TrackingStore } from './live-tracking.service';
 import type { LivePublisher } from './live.service';
+import { settleRound } from './round-delivery.service';
 
 export type DriverOfBatch = (batchId: string) => Promise<string | null>;
 
-const nobody: DriverOfBatch = async () => null;
+/** The driver dispatch gave the batch's trip; null for unknown ids and undispatched trips. */
+export function tripDriver(db: Db): DriverOfBatch {
+  return async (batchId) => {
+    const trip = parseBatchId(batchId);
+    return trip ? driverOfTrip(db, trip.roundId, trip.tripId) : null;
+  };
+}
 
-export function createLiveDirectory(db: Db, driverOfBatch: DriverOfBatch = nobody): ScopeDirectory {
+export function createLiveDirectory(db: Db, driverOfBatch: DriverOfBatch = tripDriver(db)): ScopeDirectory {
   return {
     communityOfCorridor: (id) => communityOfCorridor(db, id),
     householdScope: (id) => householdScope(db, id),
@@ -27,7 +32,7 @@ export function createLiveDirectory(db: Db, driverOfBatch: DriverOfBatch = nobod
   };
 }
 
-export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = nobody): TrackingStore {
+export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = tripDriver(db)): TrackingStore {
   return {
     async loadBatch(batchId) {
       const trip = parseBatchId(batchId);
@@ -45,7 +50,10 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = n
       if (!trip) return 'repeat';
       // Arrival is not a stored stop state (the rounds module keeps pending/loaded/delivered/failed): publish only.
       if (status === 'arrived') return 'recorded';
-      return (await closeStop(db, trip.roundId, trip.tripId, stopId, status)) ? 'recorded' : 'repeat';
+      if (!(await closeStop(db, trip.roundId, trip.tripId, stopId, status))) return 'repeat';
+      // Carry it over to the round and its needs now; the reconciler does it later if this fails.
+      await settleRound(db, trip.roundId).catch(() => null);
+      return 'recorded';
     },
   };
 }

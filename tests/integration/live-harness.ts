@@ -18,7 +18,7 @@ import { createAuditService } from '../../src/services/audit.service';
 import { createAccount, type UserAssignments } from '../../src/services/auth-accounts.service';
 import { createAuthService, type AuthService } from '../../src/services/auth.service';
 import type { ScopeDirectory } from '../../src/services/live-access.service';
-import { createRoundTracking } from '../../src/services/live-directory.service';
+import { createRoundTracking, tripDriver } from '../../src/services/live-directory.service';
 import { createLiveStream } from '../../src/services/live-stream';
 import { createLivePublisher, type LivePublisher } from '../../src/services/live.service';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
@@ -45,7 +45,7 @@ export interface LiveFixture {
   redis: Redis;
   grid: Grid;
   auth: AuthService;
-  /** Batch id -> driver record: the rounds' batch tables are the queue module's (see the report). */
+  /** Batch id -> driver record, for tests without round tables; otherwise the trip's dispatched driver. */
   batches: Map<string, string>;
   directory: ScopeDirectory;
   publisher(clock?: Clock): LivePublisher;
@@ -123,7 +123,7 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
   const directory: ScopeDirectory = {
     communityOfCorridor: (id) => communityOfCorridor(database.db, id),
     householdScope: (id) => householdScope(database.db, id),
-    driverOfBatch: async (id) => batches.get(id) ?? null,
+    driverOfBatch: async (id) => batches.get(id) ?? tripDriver(database.db)(id),
   };
   const servers: Live[] = [];
   const https: HttpServer[] = [];

@@ -28,14 +28,16 @@ async function seedTrip(): Promise<void> {
   const depot = (await one(sql<{ id: string }>`select depot_id as id from drivers limit 1`)).id;
   const vehicle = (await one(sql<{ id: string }>`insert into vehicles (depot_id, name, capacity) values (${depot}, 'van', '{"bags": 40}') returning id`)).id;
   const round = (await one(sql<{ id: string }>`insert into rounds (area_id, kind, status, time_limit_ms, created_by) values (${f.grid.community}, 'food', 'dispatched', 1000, 'test') returning id`)).id;
-  await sql`insert into round_trips (round_id, id, vehicle_id, depot_id, trip_no, subproblem_id, distance_m, duration_s) values (${round}, 'sp1-t1', ${vehicle}, ${depot}, 1, 'sp1', 5000, 2000)`.execute(db);
+  // Dispatched to driver 1 (round_trips.driver_id is what the live batch check reads).
+  await sql`insert into round_trips (round_id, id, vehicle_id, depot_id, trip_no, subproblem_id, distance_m, duration_s, driver_id)
+    values (${round}, 'sp1-t1', ${vehicle}, ${depot}, 1, 'sp1', 5000, 2000, ${f.grid.drivers[0]})`.execute(db);
   const stop = async (seq: number, corridor: string, startS: number) =>
     (await one(sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s) values (${round}, 'sp1-t1', ${seq}, ${corridor}, ${startS}) returning id::text as id`)).id;
   stops = [await stop(1, c1, 600), await stop(2, c2, 1500)];
   bags = [];
   for (const [i, [household, corridor, stopId]] of ([[h1, c1, stops[0]], [h2, c2, stops[1]]] as const).entries()) {
     const need = (await one(sql<{ id: string }>`insert into needs (household_id, corridor_id, community_id, kind, identity_key, details, status, created_by)
-      values (${household}, ${corridor}, ${f.grid.community}, 'food_package', ${'k' + i}, '{}', 'planned', 'test') returning id`)).id;
+      values (${household}, ${corridor}, ${f.grid.community}, 'food_package', ${'k' + i}, '{}', 'out_for_delivery', 'test') returning id`)).id;
     for (let b = 1; b <= 2; b++) {
       await sql`insert into round_bags (round_id, bag_id, stop_id, need_id, item) values (${round}, ${`${need}-${b}`}, ${stopId}::bigint, ${need}, 'food_package')`.execute(db);
       if (i === 0) bags.push(`${need}-${b}`);
@@ -55,7 +57,6 @@ beforeAll(async () => {
   ({ url } = await f.startServer());
   await seedTrip();
   const [d1] = f.grid.drivers;
-  f.batches.set(batch, d1);
   driver = await f.connect(url, await f.login('driver', { driverId: d1 }));
   expect(await request(driver, 'subscribe', { scope: scope.batch(batch) })).toMatchObject({ ok: true });
   desk = await f.connect(url, await f.login('dispatcher'));
@@ -101,6 +102,12 @@ describe('driver reports', () => {
     expect(ofType(coordinator2, 'stop.delivered')).toEqual([]);
     const row = await sql<{ status: string }>`select status from round_stops where id = ${stops[0]}::bigint`.execute(f.database.db);
     expect(row.rows[0]?.status).toBe('delivered');
+    // Carried over at once: the round is under way and the stop's need is delivered.
+    const round = batch.slice(0, 36);
+    const state = await sql<{ round: string; need: string }>`
+      select r.status as round, n.status as need from rounds r, round_bags b join needs n on n.id = b.need_id
+      where r.id = ${round} and b.stop_id = ${stops[0]}::bigint limit 1`.execute(f.database.db);
+    expect(state.rows[0]).toEqual({ round: 'in_progress', need: 'delivered' });
   });
 
   it('after that stop, positions reach only the corridors still waiting', async () => {
