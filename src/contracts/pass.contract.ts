@@ -71,3 +71,13 @@ export const reportQuery = z.strictObject({
 export type ReportQuery = z.output<typeof reportQuery>;
 
 export const reviewListQuery = z.strictObject({ communityId: z.uuid() });
+
+export const needParams = z.strictObject({ needId: z.uuid() });
+
+/** A medical_pass need carries reason, appointment and handling; the pass adds who travels and where. */
+export const passFromNeedBody = z.strictObject({
+  person: text(80),
+  hospitalId: z.uuid(),
+  visitMinutes: z.int().min(15).max(720).default(120),
+});
+export type PassFromNeedBody = z.output<typeof passFromNeedBody>;

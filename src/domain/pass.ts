@@ -27,6 +27,8 @@ export interface Pass {
   code: string | null;
   /** The driver of the outbound trip, once transport is planned. */
   driverId: string | null;
+  /** The medical_pass need (intake) this pass continues, if it came from one. */
+  needId: string | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;

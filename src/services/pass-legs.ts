@@ -2,11 +2,13 @@
  * What a pass's status change means for its transport: approval plans the outbound leg (home to
  * hospital, dropped by the appointment) and the return leg (from the end of the visit); trips
  * done close their leg; refusal, cancellation, expiry or an early hand-back take the legs off
- * their trips. Runs inside the status change's transaction.
+ * their trips; a linked intake need follows along. Runs inside the status change's transaction.
  */
 import type { Kysely } from 'kysely';
 import type { Pass } from '../domain/pass';
+import type { NeedStatus } from '../domain/need-status';
 import { findHospital, householdPlace, setPassDriver } from '../store/pass.repository';
+import { followPass } from '../store/pass-need.repository';
 import { insertRequests, requestsOf, type NewRequest } from '../store/pass-transport.repository';
 import type { CoreTables } from '../store/schema';
 import { cancelRequests, completeRequest, placeRequests } from './pass-transport.service';
@@ -41,7 +43,22 @@ async function planLegs(trx: Kysely<CoreTables>, pass: Pass, now: Date): Promise
   if (driver) await setPassDriver(trx, pass.id, driver);
 }
 
+/** What the linked intake need does when its pass reaches a status: steps along the need machine. */
+const NEED_STEPS: Partial<Record<Pass['status'], readonly (readonly [NeedStatus, NeedStatus])[]>> = {
+  issued: [['planned', 'out_for_delivery']],
+  returned: [['planned', 'out_for_delivery'], ['out_for_delivery', 'delivered']],
+  refused: [['accepted', 'cancelled'], ['planned', 'cancelled']],
+  expired: [['accepted', 'cancelled'], ['planned', 'cancelled']],
+  cancelled: [['accepted', 'cancelled'], ['planned', 'cancelled'], ['out_for_delivery', 'failed']],
+};
+
 export async function onPassMoved(trx: Kysely<CoreTables>, pass: Pass, now: Date): Promise<void> {
+  const steps = NEED_STEPS[pass.status];
+  if (pass.needId && steps) await followPass(trx, pass.needId, steps, { actor: 'pass-loop', at: now, note: `pass ${pass.id} ${pass.status}` });
+  await moveLegs(trx, pass, now);
+}
+
+async function moveLegs(trx: Kysely<CoreTables>, pass: Pass, now: Date): Promise<void> {
   const legs = () => requestsOf(trx, { passId: pass.id });
   switch (pass.status) {
     case 'approved':

@@ -35,6 +35,7 @@ export interface PassesTable {
   valid_until: Ts | null;
   code: string | null;
   driver_id: string | null;
+  need_id: string | null;
   created_by: string;
   created_at: Ts;
   updated_at: Ts;
@@ -79,19 +80,19 @@ export function toPass(r: Selectable<PassesTable>): Pass {
     id: r.id, householdId: r.household_id, corridorId: r.corridor_id, communityId: r.community_id, person: r.person,
     hospitalId: r.hospital_id, reason: r.reason, appointmentAt: r.appointment_at, visitEndsAt: r.visit_ends_at,
     needsEscort: r.needs_escort, needsWheelchair: r.needs_wheelchair, status: r.status, refusalReason: r.refusal_reason,
-    validFrom: r.valid_from, validUntil: r.valid_until, code: r.code, driverId: r.driver_id, createdBy: r.created_by,
+    validFrom: r.valid_from, validUntil: r.valid_until, code: r.code, driverId: r.driver_id, needId: r.need_id, createdBy: r.created_by,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
-export type NewPass = Omit<Pass, 'id' | 'status' | 'refusalReason' | 'validFrom' | 'validUntil' | 'code' | 'driverId' | 'updatedAt'>;
+export type NewPass = Omit<Pass, 'id' | 'status' | 'refusalReason' | 'validFrom' | 'validUntil' | 'code' | 'driverId' | 'needId' | 'updatedAt'> & { needId?: string | null };
 
 export async function insertPass(trx: Kysely<CoreTables>, p: NewPass): Promise<Pass> {
   const row = await passDb(trx).insertInto('passes').values({
     household_id: p.householdId, corridor_id: p.corridorId, community_id: p.communityId, person: p.person, hospital_id: p.hospitalId,
     reason: p.reason, appointment_at: p.appointmentAt, visit_ends_at: p.visitEndsAt, needs_escort: p.needsEscort,
     needs_wheelchair: p.needsWheelchair, status: 'applied', refusal_reason: null, valid_from: null, valid_until: null, code: null,
-    driver_id: null, created_by: p.createdBy, created_at: p.createdAt, updated_at: p.createdAt,
+    driver_id: null, need_id: p.needId ?? null, created_by: p.createdBy, created_at: p.createdAt, updated_at: p.createdAt,
   }).returningAll().executeTakeFirstOrThrow();
   await passDb(trx).insertInto('pass_status_history').values({
     pass_id: row.id, community_id: row.community_id, from_status: null, to_status: 'applied', note: null, actor: p.createdBy, at: p.createdAt,

@@ -5,10 +5,11 @@
 import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import {
-  applyPassBody, driverParams, hospitalBody, householdParams, passActionBody, passActionParams, passParams, reportQuery, verifyPassBody,
+  applyPassBody, driverParams, hospitalBody, householdParams, needParams, passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, verifyPassBody,
 } from '../../contracts/pass.contract';
 import { createAuditService } from '../../services/audit.service';
 import { driverBatch } from '../../services/pass-batch.service';
+import { passFromNeed } from '../../services/pass-from-need.service';
 import { actOnPass, applyForPass, householdPasses, readPass, type StatusAction } from '../../services/pass.service';
 import { passesReport } from '../../services/pass-report.service';
 import { verificationKey, verifyOnline } from '../../services/pass-verify.service';
@@ -54,6 +55,7 @@ export function passServices(deps: AppDeps): PassServices {
 export const PASS_PATHS = {
   hospitals: '/api/hospitals',
   householdPasses: '/api/households/:householdId/passes',
+  fromNeed: '/api/needs/:needId/pass',
   verificationKey: '/api/passes/verification-key',
   verify: '/api/passes/verify',
   pass: '/api/passes/:passId',
@@ -87,6 +89,11 @@ export function passesRoutes(deps: AppDeps, authenticated: RequestHandler, apply
     const { householdId } = pathParams(req, householdParams);
     const body = jsonBody(req, applyPassBody);
     sendWrite(res, await applyForPass(svc, actorOf(res), householdId, body, rid(req), idempotencyOf(req, req.body)));
+  });
+  router.post(PASS_PATHS.fromNeed, authenticated, ...limit, async (req, res) => {
+    const { needId } = pathParams(req, needParams);
+    const body = jsonBody(req, passFromNeedBody);
+    sendWrite(res, await passFromNeed(svc, actorOf(res), needId, body, rid(req), idempotencyOf(req, req.body)));
   });
   router.get(PASS_PATHS.householdPasses, authenticated, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);

@@ -1,7 +1,8 @@
 /**
  * Medical passes, passenger transport and the emergency channel.
  *
- * passes + pass_status_history (append-only): the closed loop applied > ... > returned.
+ * passes + pass_status_history (append-only): the closed loop applied > ... > returned; a pass may
+ * continue a medical_pass need submitted through intake (need_id), whose status then follows the pass.
  * transport_requests: one per leg (outbound, return, emergency), each placed on a transport_trip
  * (a vehicle and its driver: the driver's batch) or left unserved with a reason.
  * emergency_cases: accepted at once, with the times of each step (for response-time reports)
@@ -37,6 +38,7 @@ const up_statements = [
     valid_until timestamptz,
     code text,
     driver_id uuid references drivers(id),
+    need_id uuid references needs(id),
     created_by text not null,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
@@ -45,6 +47,8 @@ const up_statements = [
     check ((valid_from is null) = (valid_until is null) and (valid_until is null or valid_until > valid_from))
   )`,
   `create index passes_household_idx on passes (household_id, created_at)`,
+  // A medical_pass need submitted through intake becomes at most one pass.
+  `create unique index passes_need_uq on passes (need_id) where need_id is not null`,
   `create index passes_community_idx on passes (community_id, created_at)`,
   // The overdue sweep reads only passes that are out.
   `create index passes_out_idx on passes (valid_until) where status in ('issued','outbound_done','at_hospital','return_done')`,
