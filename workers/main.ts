@@ -8,8 +8,16 @@ import { createLogger } from '../src/shared/logger';
 import { startWorkerRuntime } from './runtime';
 import { loadWorkerSettings } from './settings';
 
-const config = loadConfig(process.env);
-const settings = loadWorkerSettings(process.env);
+let config: ReturnType<typeof loadConfig>;
+let settings: ReturnType<typeof loadWorkerSettings>;
+try {
+  config = loadConfig(process.env);
+  settings = loadWorkerSettings(process.env);
+} catch (err) {
+  // No logger yet: the message names the bad variables (values are not echoed).
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
 const logger = createLogger({ level: config.LOG_LEVEL, base: { proc: 'workers' } });
 
 if (!config.DATABASE_URL) {

@@ -30,9 +30,9 @@ export interface PrivateRedis {
 }
 
 /** Starts a throw-away redis-server (no persistence) on a free port, for outage tests. */
-export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+export async function startPrivateRedis(port?: number, policy = 'noeviction'): Promise<PrivateRedis> {
   const p = port ?? (await freePort());
-  const proc = spawn('redis-server', ['--port', String(p), '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const proc = spawn('redis-server', ['--port', String(p), '--save', '', '--appendonly', 'no', '--maxmemory-policy', policy], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${p}`;
   await until(async () => {
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
