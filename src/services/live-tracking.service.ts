@@ -34,6 +34,8 @@ export interface TrackingStore {
   loadBatch(batchId: string): Promise<TrackedBatch | null>;
   /** Records a stop's new status; `repeat` when it already had it (a retried report: publish nothing). */
   recordStop(batchId: string, stopId: string, status: Exclude<StopStatus, 'pending'>): Promise<'recorded' | 'repeat'>;
+  /** Needs the stop closed (delivered or failed by it), to publish their new status. */
+  closedNeeds(stopId: string): Promise<{ needId: string; householdId: string; corridorId: string; status: 'delivered' | 'failed' }[]>;
 }
 
 export interface DriverTracking {
@@ -96,6 +98,13 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
         ...stop.householdIds.map((h) => scope.household(h)),
       ];
       await deps.publisher.publish(scopes, event);
+      if (report.outcome !== 'arrived') {
+        for (const need of await deps.store.closedNeeds(stop.stopId)) {
+          await deps.publisher.publish([scope.household(need.householdId), scope.corridor(need.corridorId)], {
+            type: 'need.status_changed', needId: need.needId, householdId: need.householdId, status: need.status, previousStatus: 'out_for_delivery',
+          });
+        }
+      }
       return { ok: true };
     },
   };
