@@ -25,6 +25,7 @@ import { roundsRoutes } from './routes/rounds.routes';
 import { stockRoutes } from './routes/stock.routes';
 import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
+import { webRoutes } from './web';
 
 const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
@@ -74,6 +75,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
+  // The web app and its settings (no authentication: the page logs in through the API).
+  app.use(webRoutes(config));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

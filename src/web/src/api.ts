@@ -1,0 +1,72 @@
+/**
+ * Talks to the Cordon API: bearer token from the session, JSON in and out, and problem+json
+ * errors turned into an ApiError whose field errors the forms show next to the right input.
+ */
+import { session } from './session';
+
+export interface FieldError {
+  path: (string | number)[];
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly errors: FieldError[],
+    readonly rows: { line: number; column: string | null; reason: string }[] = [],
+  ) {
+    super(detail ?? title);
+  }
+
+  /** The message for one field, matched on the last segments of its path (`details.quantity` or `quantity`). */
+  fieldError(field: string): string | undefined {
+    return this.errors.find((e) => e.path.join('.') === field || e.path.join('.').endsWith(`.${field}`))?.message;
+  }
+}
+
+/** Thrown when the request never reached the server (offline, server down). */
+export class NetworkError extends Error {}
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  /** Raw body (CSV) with its content type. */
+  raw?: { text: string; type: string };
+  idempotencyKey?: string;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = session.token();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  let body: string | undefined;
+  if (options.raw) {
+    headers['content-type'] = options.raw.type;
+    body = options.raw.text;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  } catch (err) {
+    throw new NetworkError((err as Error).message);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.includes('json') ? await res.json() : await res.text();
+  if (!res.ok) {
+    if (res.status === 401 && token) session.clear();
+    const p = (typeof data === 'object' && data !== null ? data : {}) as Partial<{ title: string; detail: string; errors: FieldError[]; rows: ApiError['rows'] }>;
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, p.errors ?? [], p.rows ?? []);
+  }
+  return data as T;
+}
+
+/** A fresh key per logical submission, so a retried POST is not applied twice. */
+export function newIdempotencyKey(): string {
+  return `web-${crypto.randomUUID()}`;
+}

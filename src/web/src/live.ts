@@ -1,0 +1,107 @@
+/**
+ * One Socket.IO connection per login, shared by every page: subscribe to scopes, receive
+ * envelopes in seq order (duplicates dropped), and after a reconnection the server did not recover,
+ * `resume` each scope from the last seq seen. `snapshot-required` tells the page to reload over HTTP.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Envelope, LiveEvent } from '../../contracts/events';
+import type { LiveClientEvents, LiveServerEvents, ResumeAck, SubscribeAck } from '../../contracts/event-socket';
+import { session } from './session';
+
+/** `null`: events were missed beyond replay; reload the page's state over HTTP. */
+type Handler = (event: LiveEvent | null, scope: string) => void;
+type LiveSocket = Socket<LiveServerEvents, LiveClientEvents>;
+
+let socket: LiveSocket | null = null;
+let socketToken: string | null = null;
+const lastSeq = new Map<string, number>();
+const handlers = new Map<string, Set<Handler>>();
+const statusListeners = new Set<(connected: boolean) => void>();
+
+function deliver(envelope: Envelope): void {
+  const seen = lastSeq.get(envelope.scope) ?? 0;
+  if (envelope.seq <= seen) return;
+  lastSeq.set(envelope.scope, envelope.seq);
+  handlers.get(envelope.scope)?.forEach((h) => h(envelope.event, envelope.scope));
+}
+
+function subscribe(s: LiveSocket, scope: string): void {
+  s.emit('subscribe', { scope }, (ack: SubscribeAck) => {
+    if (ack.ok && !lastSeq.has(scope)) lastSeq.set(scope, ack.latestSeq);
+  });
+}
+
+function resume(s: LiveSocket, scope: string): void {
+  const since = lastSeq.get(scope);
+  if (since === undefined) return subscribe(s, scope);
+  s.emit('resume', { scope, sinceSeq: since }, (ack: ResumeAck) => {
+    if (ack.ok) ack.events.forEach(deliver);
+    else if (ack.error === 'snapshot-required') {
+      lastSeq.set(scope, ack.latestSeq);
+      handlers.get(scope)?.forEach((h) => h(null, scope));
+    }
+  });
+}
+
+function connection(): LiveSocket | null {
+  const token = session.token();
+  if (!token) return null;
+  if (socket && socketToken === token) return socket;
+  socket?.disconnect();
+  lastSeq.clear();
+  socketToken = token;
+  const s: LiveSocket = io({ path: '/socket.io', transports: ['websocket'], auth: { token } });
+  s.on('event', deliver);
+  s.on('connect', () => {
+    statusListeners.forEach((l) => l(true));
+    if (!s.recovered) for (const scope of handlers.keys()) resume(s, scope);
+  });
+  s.on('disconnect', () => statusListeners.forEach((l) => l(false)));
+  socket = s;
+  return s;
+}
+
+export function closeLive(): void {
+  socket?.disconnect();
+  socket = null;
+  socketToken = null;
+  handlers.clear();
+  lastSeq.clear();
+}
+
+/** Calls `onEvent` for every live event in the given scopes while the component is mounted. */
+export function useLive(scopes: readonly string[], onEvent: Handler): void {
+  const ref = useRef(onEvent);
+  ref.current = onEvent;
+  const key = scopes.join('|');
+  useEffect(() => {
+    const s = connection();
+    if (!s) return;
+    const handler: Handler = (e, scope) => ref.current(e, scope);
+    for (const scope of scopes) {
+      let set = handlers.get(scope);
+      if (!set) {
+        set = new Set();
+        handlers.set(scope, set);
+        if (s.connected) subscribe(s, scope);
+      }
+      set.add(handler);
+    }
+    return () => {
+      for (const scope of scopes) handlers.get(scope)?.delete(handler);
+    };
+    // Re-subscribe only when the set of scopes changes, not on every render.
+  }, [key]);
+}
+
+/** Whether the live connection is up, for the header's indicator. */
+export function useLiveStatus(): boolean {
+  const [connected, setConnected] = useState(socket?.connected ?? false);
+  useEffect(() => {
+    connection();
+    statusListeners.add(setConnected);
+    return () => statusListeners.delete(setConnected);
+  }, []);
+  return connected;
+}

@@ -1,0 +1,3 @@
+export function DispatcherPage() {
+  return <p>dispatch</p>;
+}

@@ -1,0 +1,133 @@
+/**
+ * Enter one need for a household: kind first, then that kind's fields. Keyboard-friendly (Enter
+ * submits, focus returns to the kind after saving, for door-to-door rounds); the draft survives
+ * reloads and network drops; the server's field errors appear under their inputs.
+ */
+import { useRef, useState } from 'preact/hooks';
+import { api, newIdempotencyKey } from '../api';
+import { t, type MessageKey } from '../i18n';
+import { Field, FormError, errorProps, fieldError } from './form';
+import { useDraft } from './hooks';
+
+export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil'] as const;
+type Kind = (typeof NEED_KINDS)[number];
+
+/** Which inputs each kind shows: name, input type. */
+const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency'][]> = {
+  food_package: [['cycle', 'text']],
+  medicine: [['drug', 'text'], ['strength', 'text'], ['quantity', 'number'], ['urgency', 'urgency']],
+  boxed_meal: [['date', 'date'], ['meals', 'number']],
+  gas: [['cylinders', 'number']],
+  rice: [['kg', 'number']],
+  oil: [['litres', 'number']],
+};
+
+function isoWeek(d: Date): string {
+  const date = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
+  const day = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - day);
+  const yearStart = new Date(Date.UTC(date.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((date.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
+  return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+type Draft = Record<string, string> & { kind: Kind; key: string };
+
+function bodyOf(draft: Draft): { kind: Kind; details: Record<string, unknown> } {
+  const details: Record<string, unknown> = {};
+  for (const [name, type] of FIELDS[draft.kind]) {
+    const raw = (draft[name] ?? '').trim();
+    if (raw === '') continue;
+    // Sent as typed; the server says what is wrong with it, next to the field.
+    details[name] = type === 'number' && /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  }
+  if (draft.notes?.trim()) details.notes = draft.notes.trim();
+  return { kind: draft.kind, details };
+}
+
+interface Props {
+  householdId: string;
+  onSaved?: () => void;
+}
+
+export function NeedForm({ householdId, onSaved }: Props) {
+  const initial: Draft = { kind: 'food_package', cycle: isoWeek(new Date()), key: newIdempotencyKey(), urgency: 'routine' };
+  const [draft, update, clear] = useDraft<Draft>(`need.${householdId}`, initial);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const kindRef = useRef<HTMLSelectElement>(null);
+  const id = (name: string) => `need-${name}`;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setDone(null);
+    try {
+      // The key is kept with the draft: a retry after a lost answer is not a second need.
+      const answer = await api<{ need: { status: string }; merged: boolean }>(`/api/households/${householdId}/needs`, { body: bodyOf(draft), idempotencyKey: draft.key });
+      setError(null);
+      setDone(answer.merged ? t('needMerged') : t('needSaved', { status: t(`status_${answer.need.status}` as MessageKey) }));
+      clear();
+      update({ ...initial, kind: draft.kind, key: newIdempotencyKey() });
+      kindRef.current?.focus();
+      onSaved?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="need-form" onSubmit={submit} noValidate aria-label={t('enterNeed')}>
+      <Field id={id('kind')} label={t('kind')} error={fieldError(error, 'kind')}>
+        <select id={id('kind')} ref={kindRef} value={draft.kind} onChange={(e) => update({ kind: e.currentTarget.value as Kind })}>
+          {NEED_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`kind_${k}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {FIELDS[draft.kind].map(([name, type]) => {
+        const err = fieldError(error, `details.${name}`);
+        return (
+          <Field key={name} id={id(name)} label={t(name as MessageKey)} error={err}>
+            {type === 'urgency' ? (
+              <select id={id(name)} value={draft[name] ?? 'routine'} onChange={(e) => update({ [name]: e.currentTarget.value })} {...errorProps(id(name), err)}>
+                {['routine', 'today', 'emergency'].map((u) => (
+                  <option key={u} value={u}>
+                    {t(`urgency_${u}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                id={id(name)}
+                name={name}
+                type={type === 'number' ? 'text' : type}
+                inputMode={type === 'number' ? 'numeric' : undefined}
+                value={draft[name] ?? ''}
+                onInput={(e) => update({ [name]: e.currentTarget.value })}
+                {...errorProps(id(name), err)}
+              />
+            )}
+          </Field>
+        );
+      })}
+      <Field id={id('notes')} label={t('notes')} error={fieldError(error, 'details.notes')}>
+        <input id={id('notes')} value={draft.notes ?? ''} onInput={(e) => update({ notes: e.currentTarget.value })} />
+      </Field>
+      <FormError error={error} />
+      {done && (
+        <p class="banner banner-ok" role="status">
+          {done}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? t('sending') : t('save')}
+      </button>
+    </form>
+  );
+}
