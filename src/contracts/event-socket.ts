@@ -3,9 +3,11 @@
  * Types only on the Socket.IO side (no import of socket.io here), zod for what clients send.
  *
  * Client protocol:
- * 1. connect with `auth: { token }` (the same session token as the API);
- * 2. `subscribe({ scope })` for each scope; the ack tells the scope's latest `seq`;
- * 3. on `event`, apply envelopes in `seq` order per scope (see `event-sequence.ts`);
+ * 1. connect with `transports: ['websocket']` and `auth: { token }` (the same session token as the API);
+ * 2. `subscribe({ scope })` for each scope; the ack tells the scope's latest `seq` L: load the
+ *    scope's current state over HTTP after that ack, and start the scope's tracker at L;
+ * 3. on `event`, apply envelopes in `seq` order per scope (see `event-sequence.ts`): those up to L
+ *    are in the state already, later ones are applied, a gap is filled with `resume`;
  * 4. after a reconnection that was not recovered (`socket.recovered === false`), call
  *    `resume({ scope, sinceSeq })` for each scope: it rejoins the room and returns what was missed,
  *    or `snapshot-required` when too far behind (then reload the state over HTTP).
