@@ -15,6 +15,12 @@ import type { CoreTables } from '../store/schema';
 
 /** Vehicles have no shift data yet: plan up to two weeks ahead. */
 const HORIZON_S = 14 * 24 * 3600;
+/**
+ * Trips further than this from the new requests' windows cannot meet them (a vehicle does not
+ * drive that long to a pickup), so they are not loaded; the margin also keeps the next trip of a
+ * vehicle in view, which a changed trip must still leave time to reach.
+ */
+const WINDOW_MARGIN_MS = 6 * 3600_000;
 
 export interface Placement {
   assigned: Map<string, { tripId: string; driverId: string | null }>;
@@ -33,9 +39,12 @@ function toRequest(now: Date, r: RequestRow): TransportRequest {
 
 /** Places `pending` (requests of this transaction) on the live trips or new ones; stores the plan. */
 export async function placeRequests(trx: Kysely<CoreTables>, now: Date, pending: RequestRow[]): Promise<Placement> {
+  if (pending.length === 0) return { assigned: new Map(), unserved: new Map() };
   await lockTransportPlanning(trx);
   const fleet = await passengerVehicles(trx);
-  const live = await liveTrips(trx);
+  const from = Math.min(...pending.map((p) => p.earliest_pickup.getTime())) - WINDOW_MARGIN_MS;
+  const to = Math.max(...pending.map((p) => p.latest_drop.getTime())) + WINDOW_MARGIN_MS;
+  const live = await liveTrips(trx, new Date(from), new Date(to));
   const placing = new Set(pending.map((p) => p.id));
   const vehicles: TransportVehicle[] = fleet.map((v) => ({
     id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,

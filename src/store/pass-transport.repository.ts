@@ -104,10 +104,14 @@ export async function passengerVehicles(db: Kysely<CoreTables>): Promise<Passeng
   return res.rows.map((r) => ({ id: r.id, driverId: r.driver_id, depotLat: Number(r.lat), depotLon: Number(r.lon), seats: Number(r.seats), skills: r.skills }));
 }
 
-/** Trips still to drive (planned or running), with the requests on them. */
-export async function liveTrips(db: Kysely<CoreTables>): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
+/**
+ * Trips still to drive (planned or running) that overlap [from, to], with the requests on them:
+ * a plan for one appointment need not load two weeks of trips.
+ */
+export async function liveTrips(db: Kysely<CoreTables>, from: Date, to: Date): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
   const t = transportDb(db);
-  const trips = await t.selectFrom('transport_trips').selectAll().where('status', 'in', ['planned', 'in_progress']).orderBy('id').execute();
+  const trips = await t.selectFrom('transport_trips').selectAll().where('status', 'in', ['planned', 'in_progress'])
+    .where('ends_at', '>=', from).where('starts_at', '<=', to).orderBy('id').execute();
   const ids = trips.map((x) => x.id);
   const requests = ids.length ? await t.selectFrom('transport_requests').selectAll().where('trip_id', 'in', ids).execute() : [];
   return { trips, requests };
