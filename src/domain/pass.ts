@@ -53,13 +53,14 @@ export const ACTION_TARGET: Partial<Record<PassAction, PassStatus>> = {
   cancel: 'cancelled',
 };
 
-export type PassSubject = HouseholdScope & { driverId: string | null };
+/** Where a pass sits, and the drivers of its trips (outbound and return may be different cars). */
+export type PassSubject = HouseholdScope & { driverIds: readonly string[] };
 
 const staffOf = (actor: Actor, communityId: string): boolean => actor.role === 'community_staff' && canAccessCommunity(actor, communityId);
 const applicant = (actor: Actor, s: HouseholdScope): boolean =>
   (actor.role === 'resident' || actor.role === 'coordinator') && canAccessHousehold(actor, s);
 const assignedDriver = (actor: Actor, s: PassSubject): boolean =>
-  actor.role === 'driver' && actor.driverId !== undefined && actor.driverId === s.driverId;
+  actor.role === 'driver' && actor.driverId !== undefined && s.driverIds.includes(actor.driverId);
 
 /**
  * May `actor` take `action` on a pass of this household? Residents and coordinators apply for

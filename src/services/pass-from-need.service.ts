@@ -17,7 +17,7 @@ import { passView, type PassView } from './pass-view';
 
 export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string, body: PassFromNeedBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<PassView>> {
   const need = await findMedicalPassNeed(deps.db, needId);
-  const scope = need && { householdId: need.householdId, corridorId: need.corridorId, communityId: need.communityId, driverId: null };
+  const scope = need && { householdId: need.householdId, corridorId: need.corridorId, communityId: need.communityId, driverIds: [] };
   if (!scope || !(mayActOnPass(actor, 'apply', scope) || mayActOnPass(actor, 'review', scope))) {
     await deps.audit.record({ actor, action: 'pass.from_need', subjectType: 'need', subjectId: needId, outcome: 'denied', reqId });
     throw scope ? new AppError('forbidden', 'not allowed: pass.from_need') : new AppError('not_found', 'medical pass need not found');

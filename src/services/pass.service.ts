@@ -14,7 +14,7 @@ import { assertPassTransition } from '../domain/pass-status';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { findHospital, findPass, householdPlace, insertPass, listHouseholdPasses, movePass, type PassPatch } from '../store/pass.repository';
-import { requestsOf } from '../store/pass-transport.repository';
+import { driversOfPass, requestsOf } from '../store/pass-transport.repository';
 import type { CoreTables } from '../store/schema';
 import type { AuditService } from './audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
@@ -42,7 +42,7 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
   const household = await householdPlace(deps.db, householdId);
   if (!household) await refuse(deps, actor, 'pass.apply', householdId, 'not_found', reqId);
   const h = household!;
-  const scope = { householdId, corridorId: h.corridorId, communityId: h.communityId, driverId: null };
+  const scope = { householdId, corridorId: h.corridorId, communityId: h.communityId, driverIds: [] };
   if (!mayActOnPass(actor, 'apply', scope)) await refuse(deps, actor, 'pass.apply', householdId, 'forbidden', reqId);
   const now = deps.clock.now();
   const appointmentAt = new Date(body.appointmentAt);
@@ -86,7 +86,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   const audited = `pass.${action}`;
   const current = await findPass(deps.db, passId);
   if (!current) return refuse(deps, actor, audited, passId, 'not_found', reqId);
-  if (!mayActOnPass(actor, action, current)) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
+  if (!mayActOnPass(actor, action, { ...current, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
   const staff = actor.role === 'community_staff';
   if (action === 'cancel' && !staff && !applicantMayCancel(current.status)) {
     return refuse(deps, actor, audited, passId, 'forbidden', reqId, 'an issued pass is called in by community staff');
@@ -109,7 +109,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
 export async function readPass(deps: PassDeps, actor: Actor, passId: string, reqId: string | null): Promise<PassView> {
   const pass = await findPass(deps.db, passId);
   if (!pass) return refuse(deps, actor, 'pass.read', passId, 'not_found', reqId);
-  if (!mayActOnPass(actor, 'read', pass)) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
+  if (!mayActOnPass(actor, 'read', { ...pass, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
   // Reads of the medical reason are recorded, like need details.
   if (mayReadMedicalDetails(actor, pass)) await deps.audit.record({ actor, action: 'pass.medical.read', subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId });
   return passView(actor, pass, await requestsOf(deps.db, { passId }));
@@ -118,7 +118,7 @@ export async function readPass(deps: PassDeps, actor: Actor, passId: string, req
 export async function householdPasses(deps: PassDeps, actor: Actor, householdId: string, reqId: string | null): Promise<PassView[]> {
   const household = await householdPlace(deps.db, householdId);
   if (!household) return refuse(deps, actor, 'pass.list', householdId, 'not_found', reqId);
-  const scope = { householdId, corridorId: household.corridorId, communityId: household.communityId, driverId: null };
+  const scope = { householdId, corridorId: household.corridorId, communityId: household.communityId, driverIds: [] };
   if (!mayActOnPass(actor, 'read', scope)) return refuse(deps, actor, 'pass.list', householdId, 'forbidden', reqId);
   const passes = await listHouseholdPasses(deps.db, householdId);
   return passes.map((p) => passView(actor, p, []));

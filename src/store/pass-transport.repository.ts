@@ -168,3 +168,10 @@ export async function driverTrips(db: Kysely<CoreTables>, driverId: string): Pro
   const requests = ids.length ? await t.selectFrom('transport_requests').selectAll().where('trip_id', 'in', ids).execute() : [];
   return { trips, requests };
 }
+
+/** The drivers of a pass's trips (outbound and return), the ones who may mark them. */
+export async function driversOfPass(db: Kysely<CoreTables>, passId: string): Promise<string[]> {
+  const rows = await transportDb(db).selectFrom('transport_requests as r').innerJoin('transport_trips as t', 't.id', 'r.trip_id')
+    .select('t.driver_id').distinct().where('r.pass_id', '=', passId).where('t.driver_id', 'is not', null).execute();
+  return rows.map((r) => r.driver_id!).sort();
+}

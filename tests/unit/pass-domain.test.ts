@@ -52,7 +52,7 @@ describe('pass status machine', () => {
 });
 
 describe('pass policy', () => {
-  const scope: PassSubject = { householdId: 'h1', corridorId: 'c1', communityId: 'm1', driverId: 'd1' };
+  const scope: PassSubject = { householdId: 'h1', corridorId: 'c1', communityId: 'm1', driverIds: ['d1', 'd3'] };
   const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({ userId: 'u', role, corridorIds: [], communityIds: [], ...extra });
   const resident = actor('resident', { householdId: 'h1' });
   const otherResident = actor('resident', { householdId: 'h2' });
@@ -70,6 +70,7 @@ describe('pass policy', () => {
     [otherStaff, 'staff elsewhere', { review: false, approve: false, issue: false, cancel: false, verify: true }],
     [driver, 'assigned driver', { outbound_done: true, at_hospital: true, return_done: true, approve: false, read: true, verify: true }],
     [otherDriver, 'other driver', { outbound_done: false, read: false, verify: true }],
+    [actor('driver', { driverId: 'd3' }), 'driver of the return trip', { return_done: true, read: true, approve: false }],
     [dispatcher, 'dispatcher', { approve: false, apply: false, verify: true, read: true }],
   ];
   for (const [who, label, expected] of table) {
