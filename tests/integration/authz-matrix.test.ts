@@ -160,6 +160,7 @@ describe('authorization matrix', () => {
     expect(all.rows.length).toBeGreaterThan(100);
     expect(dump).not.toContain(MARKER.drug);
     expect(dump).not.toContain(MARKER.strength);
+    expect(dump).not.toContain(MARKER.reason);
     expect(dump).not.toContain('B1-C1-101');
   });
 

@@ -25,7 +25,10 @@ export function listRoutes(app: Express): RouteInfo[] {
   const walk = (stack: LayerLike[], prefix: string): void => {
     for (const layer of stack) {
       if (layer.route) {
-        if (typeof layer.route.path !== 'string') throw new Error(`route with a non-string path under ${prefix || '/'}: add support here`);
+        const raw = layer.route.path;
+        // A pattern route (the web app's page fallback) is let through only if no API path can reach it.
+        if (raw instanceof RegExp && !raw.test('/api/x') && !raw.test('/api')) continue;
+        if (typeof raw !== 'string') throw new Error(`route ${String(raw)} under ${prefix || '/'}: API routes need string paths, so the matrix can read them`);
         const path = prefix + layer.route.path;
         for (const method of Object.keys(layer.route.methods)) {
           if (method === '_all') continue;

@@ -6,7 +6,7 @@
 import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
 import type { Grid } from './auth.fixture';
 
-export type Kind = 'household' | 'need' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'pass' | 'emergency' | 'kit' | 'order';
+export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'pass' | 'emergency' | 'kit' | 'order';
 
 export interface Target {
   label: string;
@@ -54,8 +54,12 @@ export interface RoleRouteSpec {
 export const ctx = { grid: undefined as unknown as Grid, seq: 0 };
 
 /** A medicine need whose words must never reach the audit log. */
-export const MARKER = { drug: 'Zzmatrixolol', strength: '7.5 mg matrix' };
+export const MARKER = { drug: 'Zzmatrixolol', strength: '7.5 mg matrix', reason: 'Zzmatrix dialysis' };
 export const medicine = { kind: 'medicine', details: { drug: MARKER.drug, strength: MARKER.strength, quantity: 2, urgency: 'today' } };
+export const medicalPass = () => ({
+  kind: 'medical_pass',
+  details: { reason: MARKER.reason, hospital: 'Matrix Hospital', appointmentAt: new Date(Date.now() + 4 * 86_400_000).toISOString() },
+});
 
 const household = (a: Actor, t: Target) => t.scope !== undefined && canAccessHousehold(a, t.scope);
 const corridor = (a: Actor, t: Target) => canAccessCorridor(a, t.id, t.area?.communityId ?? '');
@@ -129,6 +133,12 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     ...['review', 'approve', 'refuse', 'issue', 'return'].map((act) => passAction(act, passStaff)),
     ...['outbound-done', 'at-hospital', 'return-done'].map((act) => passAction(act, passStaff)),
   ],
+  // A medical_pass need continues as a pass: applicants of the household, or its community's staff.
+  'POST /api/needs/:needId/pass': {
+    kind: 'passNeed',
+    allowed: (a, t) => applicant(a, t) || passStaff(a, t),
+    body: () => ({ person: 'Member C', hospitalId: hospital.id }),
+  },
   'GET /api/drivers/:driverId/transport-trips': { kind: 'driver', allowed: (a, t) => canAccessDriver(a, t.id) },
 
   'POST /api/households/:householdId/emergencies': { kind: 'household', allowed: (a, t) => a.role !== 'driver' && household(a, t), body: () => ({ kind: 'acute_illness' }) },
@@ -172,6 +182,8 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   // Without Redis in this test the queue is absent: allowed callers get 503, others 403.
   'POST /api/rounds': { who: ['dispatcher', 'admin'], body: () => ({ areaId: ctx.grid.m1, kind: 'food' }), unavailableOk: true },
 
+  'GET /api/web-config': { who: 'public' },
+  'GET /api/me/batches': { who: ['driver'] },
   'GET /api/hospitals': { who: 'authenticated' },
   'POST /api/hospitals': { who: ['admin', 'dispatcher'], body: () => ({ name: `Hospital ${++ctx.seq}`, lat: 31.2, lon: 121.4 }) },
   'GET /api/passes/verification-key': { who: 'public' },

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { HouseholdScope, Role } from '../../src/domain/access';
 import { createAccount } from '../../src/services/auth-accounts.service';
 import { FAST_SCRYPT, PASSWORD, type World } from './auth.fixture';
-import { ITEM, hospital, kitBody, medicine, type Kind, type Target } from './authz.specs';
+import { ITEM, hospital, kitBody, medicalPass, medicine, type Kind, type Target } from './authz.specs';
 
 type Tokens = Record<Role, string>;
 
@@ -45,6 +45,7 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
   const out: Record<Kind, Target[]> = {
     household: four.map((t) => ({ ...t, id: t.scope.householdId })),
     need: [],
+    passNeed: [],
     corridor: corridors,
     community: communities,
     area: [
@@ -77,6 +78,12 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
   for (const t of four) {
     const { need } = await api<{ need: { id: string } }>(w, 'POST', `/api/households/${t.scope.householdId}/needs`, tokens.admin, medicine);
     out.need.push({ ...t, label: `need of ${t.label}`, id: need.id });
+  }
+  if (kinds.has('passNeed')) {
+    for (const t of four) {
+      const { need } = await api<{ need: { id: string } }>(w, 'POST', `/api/households/${t.scope.householdId}/needs`, tokens.admin, medicalPass());
+      out.passNeed.push({ ...t, label: `medical pass need of ${t.label}`, id: need.id });
+    }
   }
   if (kinds.has('round')) {
     for (const [areaId, status, label] of [[g.m1, 'proposed', 'proposed round'], [g.m2, 'approved', 'approved round']] as const) {
