@@ -127,6 +127,18 @@ describe('medical pass lifecycle', () => {
     expect((await w.json('POST', '/api/passes/verify', 'community_staff', { code })).body).toMatchObject({ valid: false, reason: 'expired' });
   });
 
+  it('an appointment no car can reach in time leaves the outbound leg unserved with the reason; the pass stays approved', async () => {
+    w.clock.set('2026-03-01T06:00:00Z');
+    await w.relogin();
+    const pass = await apply({ appointmentAt: '2026-03-01T06:10:00Z' }); // ~14 min of driving and boarding away
+    await act(pass.id, 'review', 'community_staff');
+    const approved = await w.json<PassBody & { transport: { leg: string; status: string; unservedReason: string | null }[] }>('POST', `/api/passes/${pass.id}/approve`, 'community_staff');
+    expect(approved.body.status).toBe('approved');
+    expect(approved.body.driverId).toBeNull();
+    expect(approved.body.transport.find((l) => l.leg === 'outbound')).toMatchObject({ status: 'unserved', unservedReason: 'appointment-unreachable' });
+    expect(approved.body.transport.find((l) => l.leg === 'return')).toMatchObject({ status: 'assigned' });
+  });
+
   it('others cannot apply for or read a household’s passes; unknown ids answer 404', async () => {
     w.clock.set('2026-03-01T06:00:00Z');
     await w.relogin();
