@@ -1,4 +1,13 @@
 # One image for the API and the workers (the command picks which). Node 20, as in package.json engines.
+
+# Build the web app (Vite is a dev dependency).
+FROM node:20-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build:web
+
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
@@ -9,6 +18,8 @@ COPY config ./config
 COPY src ./src
 COPY workers ./workers
 COPY tsconfig.json ./
+COPY --from=web /app/dist/web ./dist/web
 USER node
 EXPOSE 3000
+# Not `npm start`: its prestart builds the web app, which needs the dev dependencies.
 CMD ["npx", "tsx", "src/main.ts"]
