@@ -91,6 +91,8 @@ describe('authorization matrix', () => {
           if (expectAllowed) {
             allowed++;
             if ([401, 403, 404].includes(res.status) || res.status >= 500) failures.push(`${what}: expected to be allowed`);
+            // A read the caller may make must simply work.
+            else if (route.method === 'GET' && res.status >= 300) failures.push(`${what}: allowed read did not succeed`);
             if (newDenials !== 0) failures.push(`${what}: allowed, yet ${newDenials} denial(s) audited`);
             // Every state change is audited: a successful write must leave an 'allowed' row.
             if (route.method !== 'GET' && res.status < 300 && !(await auditedSince(actor.userId, before.allowed))) failures.push(`${what}: state change not audited`);
@@ -136,6 +138,7 @@ describe('authorization matrix', () => {
         const what = `${role} ${route.method} ${route.path} -> ${res.status}`;
         const down = spec.unavailableOk && res.status === 503;
         if (ok && (res.status === 401 || res.status === 403 || (res.status >= 500 && !down))) failures.push(`${what}: expected to be allowed`);
+        else if (ok && route.method === 'GET' && res.status >= 300) failures.push(`${what}: allowed read did not succeed`);
         if (!ok && (res.status !== 403 || denials < 1)) failures.push(`${what}: expected 403 and a denied audit row (${denials})`);
         if (ok && route.method !== 'GET' && res.status < 300 && !(await auditedSince(w.users[role].id, before.allowed))) failures.push(`${what}: state change not audited`);
       }
