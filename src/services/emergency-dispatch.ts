@@ -5,7 +5,7 @@
 import type { EmergencyCase } from '../domain/emergency';
 import { markNeedPlanned, moveCase, nearestDepot } from '../store/emergency.repository';
 import { findHospital, householdPlace } from '../store/pass.repository';
-import { insertRequests, type NewRequest } from '../store/pass-transport.repository';
+import { insertRequests, lockTransportPlanning, tripDriver, type NewRequest } from '../store/pass-transport.repository';
 import { placeRequests } from './pass-transport.service';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock';
@@ -57,10 +57,18 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
   const leg = await legOf(deps, c, now);
   return deps.db.transaction().execute(async (trx) => {
     if (typeof leg === 'string') return (await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: leg })) ?? c;
-    const [request] = await insertRequests(trx, [leg]);
-    const placement = await placeRequests(trx, now, [request!]);
-    const got = placement.assigned.get(request!.id);
-    if (!got) return (await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: placement.unserved.get(request!.id) ?? 'unserved' })) ?? c;
+    // Under the planning lock from the start: a retry sweep and the request itself may dispatch the
+    // same case at once; the second finds the leg placed already and only records it.
+    await lockTransportPlanning(trx);
+    const request = (await insertRequests(trx, [leg]))[0]!;
+    let got: { tripId: string; driverId: string | null } | undefined;
+    if (request.status === 'assigned' && request.trip_id) {
+      got = { tripId: request.trip_id, driverId: await tripDriver(trx, request.trip_id) };
+    } else {
+      const placement = await placeRequests(trx, now, [request]);
+      got = placement.assigned.get(request.id);
+      if (!got) return (await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: placement.unserved.get(request.id) ?? 'unserved' })) ?? c;
+    }
     if (c.needId) await markNeedPlanned(trx, c.needId, `emergency trip ${got.tripId}`, now);
     const at = deps.clock.now();
     return (await moveCase(trx, c.id, WAITING, 'trip_assigned', { tripRef: `transport:${got.tripId}`, driverId: got.driverId, tripAssignedAt: at, unservedReason: null })) ?? c;

@@ -72,6 +72,7 @@ export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, househol
 /** Retries cases still without a trip (after a crash between accept and dispatch, or no vehicle). */
 export async function retryWaitingEmergencies(deps: EmergencyDeps): Promise<number> {
   let assigned = 0;
-  for (const c of await casesWaiting(deps.db)) if ((await dispatchCase(deps, c)).status === 'trip_assigned') assigned++;
+  const settled = new Date(deps.clock.now().getTime() - 30_000);
+  for (const c of await casesWaiting(deps.db, settled)) if ((await dispatchCase(deps, c)).status === 'trip_assigned') assigned++;
   return assigned;
 }

@@ -103,9 +103,13 @@ export async function casesToReview(db: Kysely<CoreTables>, communityId: string)
   return rows.map(toCase);
 }
 
-/** Cases still waiting for a trip (the retry sweep). */
-export async function casesWaiting(db: Kysely<CoreTables>, limit = 100): Promise<EmergencyCase[]> {
-  const rows = await edb(db).selectFrom('emergency_cases').selectAll().where('status', 'in', ['accepted', 'unserved'])
+/**
+ * Cases still waiting for a trip (the retry sweep): unserved ones, and accepted ones older than
+ * `acceptedBefore` (younger ones are still being dispatched by their own request).
+ */
+export async function casesWaiting(db: Kysely<CoreTables>, acceptedBefore: Date, limit = 100): Promise<EmergencyCase[]> {
+  const rows = await edb(db).selectFrom('emergency_cases').selectAll()
+    .where((eb) => eb.or([eb('status', '=', 'unserved'), eb.and([eb('status', '=', 'accepted'), eb('accepted_at', '<', acceptedBefore)])]))
     .orderBy('accepted_at').limit(limit).execute();
   return rows.map(toCase);
 }

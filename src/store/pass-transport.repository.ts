@@ -175,3 +175,8 @@ export async function driversOfPass(db: Kysely<CoreTables>, passId: string): Pro
     .select('t.driver_id').distinct().where('r.pass_id', '=', passId).where('t.driver_id', 'is not', null).execute();
   return rows.map((r) => r.driver_id!).sort();
 }
+
+export async function tripDriver(db: Kysely<CoreTables>, tripId: string): Promise<string | null> {
+  const row = await transportDb(db).selectFrom('transport_trips').select('driver_id').where('id', '=', tripId).executeTakeFirst();
+  return row?.driver_id ?? null;
+}

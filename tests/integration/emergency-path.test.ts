@@ -128,12 +128,27 @@ describe('emergency channel', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('two dispatchers of the same waiting case (sweeps in two processes) place it on one trip, once', async () => {
+    await w.database.db.updateTable('vehicles').set({ active: false }).where('id', '=', w.vehicleId).execute();
+    const res = await raise(w.grid.h2, 'coordinator', { kind: 'acute_illness' });
+    expect(res.body.status).toBe('unserved');
+    await w.database.db.updateTable('vehicles').set({ active: true }).where('id', '=', w.vehicleId).execute();
+    const logger = createLogger({ level: 'silent' });
+    const deps = { db: w.database.db, clock: w.clock, audit: createAuditService(w.deps), alerts: createPassAlerts(undefined, logger) };
+    const results = await Promise.all([retryWaitingEmergencies(deps), retryWaitingEmergencies(deps)]);
+    expect(results.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    const onTrips = await sql<{ n: string }>`
+      select count(*) as n from transport_trips t, jsonb_array_elements(t.stops) s
+      where t.status in ('planned', 'in_progress') and s->>'requestId' = (select id::text from transport_requests where emergency_id = ${res.body.id})`.execute(w.database.db);
+    expect(Number(onTrips.rows[0]!.n)).toBe(2); // one pickup, one drop, on one trip
+  });
+
   it('reports cases and response times per community and day; residents may not read reports', async () => {
     const report = await w.json<{ days: { communityId: string; day: string; cases: number; assigned: number; done: number; assignP50S: number | null }[] }>(
       'GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'community_staff');
     expect(report.status).toBe(200);
     const m1 = report.body.days.find((d) => d.communityId === w.grid.m1)!;
-    expect(m1).toMatchObject({ day: '2026-03-01', cases: 8, assigned: 8, done: 2 });
+    expect(m1).toMatchObject({ day: '2026-03-01', cases: 9, assigned: 9, done: 2 });
     expect(m1.assignP50S).toBe(0); // the clock stood still: assignment within the same instant
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'resident')).status).toBe(403);
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01&communityId=${w.grid.m2}`, 'community_staff')).status).toBe(403);
