@@ -26,6 +26,7 @@ import { stockRoutes } from './routes/stock.routes';
 import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
 import { webRoutes } from './web';
+import { driverBatchRoutes } from './routes/driver-batches.routes';
 
 const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
@@ -75,6 +76,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
+  app.use(driverBatchRoutes({ db: deps.db }, authenticated));
   // The web app and its settings (no authentication: the page logs in through the API).
   app.use(webRoutes(config));
 

@@ -6,7 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Envelope, LiveEvent } from '../../contracts/events';
-import type { LiveClientEvents, LiveServerEvents, ResumeAck, SubscribeAck } from '../../contracts/event-socket';
+import type { LiveClientEvents, LiveServerEvents, ReportAck, ResumeAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
 import { session } from './session';
 
 /** `null`: events were missed beyond replay; reload the page's state over HTTP. */
@@ -104,4 +104,20 @@ export function useLiveStatus(): boolean {
     return () => statusListeners.delete(setConnected);
   }, []);
   return connected;
+}
+
+/** Sends a driver's stop report; null when it could not be sent now (offline, no answer in 5 s). */
+export function sendStopReport(report: StopReport): Promise<ReportAck | null> {
+  const s = connection();
+  if (!s?.connected) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    s.timeout(5000).emit('driver:stop', report, (err: Error | null, ack: ReportAck) => resolve(err ? null : ack));
+  });
+}
+
+/** Runs `fn` each time the live connection comes (back) up. */
+export function onConnected(fn: () => void): () => void {
+  const listener = (up: boolean) => up && fn();
+  statusListeners.add(listener);
+  return () => statusListeners.delete(listener);
 }

@@ -1,3 +1,164 @@
+/**
+ * Dispatch desk: the district map (areas by risk and control status), start a round and watch its
+ * progress live, review the proposal on the map (routes per vehicle, load per trip, unserved with
+ * reasons, loading list), approve and dispatch, then follow vehicles and stop outcomes live.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import { api } from '../api';
+import { t, type MessageKey } from '../i18n';
+import { useLive } from '../live';
+import { DistrictMap, type MapArea, type MapRoute, type MapVehicle } from '../ui/district-map';
+import { FormError, Field } from '../ui/form';
+import { useDraft, useLoad } from '../ui/hooks';
+import { ProposalView, type Proposal } from './proposal.view';
+
+interface Round { id: string; status: string; progress: number; failureReason: string | null; subproblems: { total: number; solved: number } }
+interface Outcome { key: string; text: string; kind: string }
+
+async function loadDistrict(): Promise<{ areas: MapArea[]; corridors: MapArea[] }> {
+  const { areas: corridors } = await api<{ areas: (MapArea & { communityId: string })[] }>('/api/corridors');
+  const communityIds = [...new Set(corridors.map((c) => c.communityId))];
+  const communities = await Promise.all(communityIds.map((id) => api<{ area: MapArea & { parentId: string | null } }>(`/api/areas/${id}`).then((r) => r.area)));
+  const streetIds = [...new Set(communities.map((c) => c.parentId).filter((p): p is string => p !== null))];
+  const streets = await Promise.all(streetIds.map((id) => api<{ area: MapArea & { parentId: string | null } }>(`/api/areas/${id}`).then((r) => r.area)));
+  const districtIds = [...new Set(streets.map((s) => s.parentId).filter((p): p is string => p !== null))];
+  const districts = await Promise.all(districtIds.map((id) => api<{ area: MapArea }>(`/api/areas/${id}`).then((r) => r.area)));
+  return { areas: [...districts, ...streets, ...communities], corridors };
+}
+
 export function DispatcherPage() {
-  return <p>dispatch</p>;
+  const district = useLoad('district', loadDistrict);
+  const [form, setForm] = useDraft('round', { areaId: '', kind: 'mixed', roundId: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [round, setRound] = useState<Round | null>(null);
+  const [proposal, setProposal] = useState<Proposal | null>(null);
+  const [vehicles, setVehicles] = useState<Record<string, MapVehicle>>({});
+  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const roundId = form.roundId || null;
+  const areas = district.data?.areas ?? [];
+  const corridors = district.data?.corridors ?? [];
+  const areaId = form.areaId || areas[0]?.id || '';
+
+  async function refresh(id: string) {
+    const r = await api<Round>(`/api/rounds/${id}`);
+    setRound(r);
+    if (['proposed', 'approved', 'dispatched', 'in_progress', 'completed'].includes(r.status)) setProposal(await api<Proposal>(`/api/rounds/${id}/proposal`));
+  }
+  useLoad(roundId, async () => (roundId ? refresh(roundId) : undefined));
+
+  useLive(['dispatch'], (event) => {
+    if (!event) return roundId && void refresh(roundId);
+    switch (event.type) {
+      case 'round.progress':
+        if (event.roundId === roundId) setRound((r) => (r ? { ...r, status: 'planning', progress: Math.max(r.progress, Math.round(event.percent)) } : r));
+        return;
+      case 'round.proposed':
+        if (event.roundId === roundId) void refresh(event.roundId);
+        return;
+      case 'vehicle.position':
+        setVehicles((v) => ({ ...v, [event.batchId]: { id: event.batchId, lat: event.lat, lon: event.lon } }));
+        return;
+      case 'stop.delivered':
+      case 'stop.failed':
+      case 'stop.arrived': {
+        const kind = event.type.slice(5);
+        setOutcomes((o) => [{ key: `${event.stopId}-${kind}`, kind, text: `${event.batchId.slice(-6)} · ${t(kind === 'arrived' ? 'arrive' : (kind as MessageKey))}` }, ...o].slice(0, 100));
+        if (roundId) void refresh(roundId);
+        return;
+      }
+      default:
+        return;
+    }
+  });
+
+  async function act(path: string, body?: unknown) {
+    setError(null);
+    try {
+      const r = await api<Round>(path, { method: 'POST', body });
+      setRound(r);
+      if (!roundId || r.id !== roundId) {
+        setProposal(null);
+        setForm({ roundId: r.id });
+      } else await refresh(r.id);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const routes: MapRoute[] = useMemo(() => {
+    const where = new Map(corridors.map((c) => [c.id, c]));
+    return (proposal?.trips ?? []).map((trip) => ({
+      id: trip.id,
+      label: `${trip.vehicleId.slice(0, 6)} · ${t('trip', { n: trip.tripNo })}`,
+      points: trip.stops.map((s) => where.get(s.corridorId)).filter((c): c is MapArea => !!c && c.lat !== null).map((c) => [c.lat as number, c.lon as number]),
+    }));
+  }, [proposal, corridors]);
+
+  const planning = round?.status === 'planning';
+  return (
+    <div class="page">
+      <section class="card wide">
+        <h1>{t('district')}</h1>
+        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} routes={routes} vehicles={Object.values(vehicles)} />
+        <p class="muted">{t('legend')}: ● red / yellow / green = risk; — sealed, - - controlled</p>
+      </section>
+
+      <section class="card">
+        <h2>{t('startRound')}</h2>
+        <form onSubmit={(e) => (e.preventDefault(), void act('/api/rounds', { areaId, kind: form.kind, timeLimitMs: 2000 }))}>
+          <Field id="round-area" label={t('area')}>
+            <select id="round-area" value={areaId} onChange={(e) => setForm({ areaId: e.currentTarget.value })}>
+              {areas.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="round-kind" label={t('roundKind')}>
+            <select id="round-kind" value={form.kind} onChange={(e) => setForm({ kind: e.currentTarget.value })}>
+              {['mixed', 'food', 'medicine'].map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <FormError error={error} />
+          <button type="submit" disabled={planning}>
+            {t('startRound')}
+          </button>
+        </form>
+        {round && (
+          <div class="round-state" data-testid="round-state">
+            <p role="status">{t('roundStatus', { status: round.status })}</p>
+            <label for="round-progress">{t('progress')}: {round.progress}%</label>
+            <progress id="round-progress" max={100} value={round.progress} />
+            {round.failureReason && <p class="error">{round.failureReason}</p>}
+            <div class="actions">
+              <button type="button" disabled={round.status !== 'proposed'} onClick={() => void act(`/api/rounds/${round.id}/approve`)}>
+                {t('approveRound')}
+              </button>
+              <button type="button" disabled={round.status !== 'approved'} onClick={() => void act(`/api/rounds/${round.id}/dispatch`)}>
+                {t('dispatchRound')}
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+
+      {proposal && <ProposalView proposal={proposal} />}
+
+      <section class="card">
+        <h2>{t('liveVehicles')}</h2>
+        <ul class="list" data-testid="outcomes">
+          {outcomes.map((o) => (
+            <li key={o.key} class={`row feed-${o.kind}`}>
+              {o.text}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
 }

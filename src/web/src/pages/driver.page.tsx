@@ -1,4 +1,133 @@
+/**
+ * Driver, one hand free: today's batches in route order; per stop the gate, bag ids and counts (no
+ * medical details), a navigation link, and big buttons: arrived / delivered / failed with a reason.
+ * Reports go out over the live connection; offline they queue and are sent when back.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { StopReport } from '../../../contracts/event-socket';
+import { api } from '../api';
+import { t, type MessageKey } from '../i18n';
+import { onConnected, useLive } from '../live';
 import type { Me } from '../session';
-export function DriverPage({ me }: { me: Me }) {
-  return <p>{me.username}</p>;
+import { useLoad } from '../ui/hooks';
+import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
+
+interface Stop { stopId: string; seq: number; gate: string; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[] }
+interface Batch { batchId: string; tripNo: number; stops: Stop[] }
+type Outcome = 'arrived' | 'delivered' | 'failed';
+type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
+/** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
+const REASONS: Reason[] = ['no_answer', 'access_blocked', 'refused', 'address_not_found', 'vehicle_issue', 'out_of_time', 'other'];
+
+/** Batches appear when a round is dispatched: poll gently, the live scopes carry the rest. */
+const POLL_MS = 4000;
+
+export function DriverPage(_props: { me: Me }) {
+  const [tick, setTick] = useState(0);
+  const batches = useLoad(`batches-${tick}`, () => api<{ batches: Batch[] }>('/api/me/batches'));
+  const [local, setLocal] = useState<Record<string, Outcome>>({});
+  const [pending, setPending] = useState(queued().length);
+  const list = batches.data?.batches ?? [];
+
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
+    const offQueue = onQueueChange(() => setPending(queued().length));
+    const offConn = onConnected(() => void flush());
+    const online = () => void flush();
+    window.addEventListener('online', online);
+    return () => (clearInterval(timer), offQueue(), offConn(), window.removeEventListener('online', online));
+  }, []);
+
+  useLive(
+    list.map((b) => `batch:${b.batchId}`),
+    () => setTick((n) => n + 1),
+  );
+
+  function report(batch: Batch, stop: Stop, outcome: Outcome, reason?: string) {
+    setLocal((l) => ({ ...l, [stop.stopId]: outcome }));
+    const base = { batchId: batch.batchId, stopId: stop.stopId };
+    if (outcome === 'failed') enqueue({ ...base, outcome, reason: (reason ?? 'other') as Reason });
+    else if (outcome === 'delivered') enqueue({ ...base, outcome, bagIds: stop.bags.map((b) => b.bagId) });
+    else enqueue({ ...base, outcome });
+  }
+
+  return (
+    <div class="page">
+      <section class="card wide">
+        <h1>{t('todaysBatches')}</h1>
+        {pending > 0 && (
+          <p class="banner banner-warn" role="status" data-testid="queued">
+            {t('queued', { n: pending })}
+          </p>
+        )}
+        {list.length === 0 && <p class="muted">{batches.loading && !batches.data ? t('loading') : t('noBatches')}</p>}
+      </section>
+      {list.map((batch) => (
+        <section key={batch.batchId} class="card wide" aria-label={t('trip', { n: batch.tripNo })} data-testid="batch">
+          <h2>
+            {t('trip', { n: batch.tripNo })} · {t('stops', { n: batch.stops.length })}
+          </h2>
+          <ol class="list stops">
+            {batch.stops.map((stop) => (
+              <StopCard key={stop.stopId} stop={stop} status={local[stop.stopId] ?? stop.status} onReport={(o, r) => report(batch, stop, o, r)} />
+            ))}
+          </ol>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function StopCard({ stop, status, onReport }: { stop: Stop; status: string; onReport: (o: Outcome, reason?: string) => void }) {
+  const [reason, setReason] = useState<string>('no_answer');
+  const closed = status === 'delivered' || status === 'failed';
+  const households = new Set(stop.bags.map((b) => b.householdId)).size;
+  const reasonId = `reason-${stop.stopId}`;
+  return (
+    <li class="stop" data-testid="stop" data-status={status}>
+      <h3>
+        {stop.seq + 1}. {t('gate')}: {stop.gate} {stop.urgent && <span class="tag">!</span>}
+      </h3>
+      <p>
+        {t('bags', { n: stop.bags.length })} · {t('households')}: {households}
+        {stop.lat !== null && stop.lon !== null && (
+          <>
+            {' · '}
+            <a href={`geo:${stop.lat},${stop.lon}`}>{t('navigate')}</a>
+          </>
+        )}
+      </p>
+      <details>
+        <summary>{t('bagIds')}</summary>
+        <p class="bag-ids">{stop.bags.map((b) => b.bagId.slice(-10)).join(', ')}</p>
+      </details>
+      {closed ? (
+        <p class={`status status-${status}`} role="status">
+          {t('stopDone', { status: t(status as MessageKey) })}
+        </p>
+      ) : (
+        <div class="actions">
+          <button type="button" class="secondary" disabled={status === 'arrived'} onClick={() => onReport('arrived')}>
+            {t('arrive')}
+          </button>
+          <button type="button" onClick={() => onReport('delivered')}>
+            {t('delivered')}
+          </button>
+          <label class="visually-hidden" for={reasonId}>
+            {t('reason')}
+          </label>
+          <select id={reasonId} value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+            {REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`reason_${r}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+          <button type="button" class="danger" onClick={() => onReport('failed', reason)}>
+            {t('markFailed')}
+          </button>
+        </div>
+      )}
+    </li>
+  );
 }

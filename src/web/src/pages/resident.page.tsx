@@ -1,4 +1,68 @@
+/**
+ * Resident (or a relative): request medicine, meals, gas and the rest; apply for a medical pass;
+ * each request's status follows live (household scope); an issued pass is shown as a QR code.
+ */
+import { useEffect } from 'preact/hooks';
+import { api } from '../api';
+import { t, type MessageKey } from '../i18n';
+import { useLive } from '../live';
 import type { Me } from '../session';
+import { useLoad } from '../ui/hooks';
+import { NeedForm } from '../ui/need-form';
+import { NeedsList, type NeedRow } from '../ui/needs-list';
+import { PassForm } from '../ui/pass-form';
+import { PassQr } from '../ui/pass-qr';
+
+export interface PassRow { id: string; person: string; status: string; appointmentAt: string; validUntil: string | null; code?: string | null; refusalReason?: string | null }
+
+/** Statuses also move without an event of their own (the planner, the reconciler): refresh now and then. */
+const POLL_MS = 15_000;
+
 export function ResidentPage({ me }: { me: Me }) {
-  return <p>{me.username}</p>;
+  const hh = me.householdId;
+  const needs = useLoad(hh, () => api<{ needs: NeedRow[] }>(`/api/households/${hh}/needs`));
+  const passes = useLoad(hh ? `passes-${hh}` : null, () => api<{ passes: PassRow[] }>(`/api/households/${hh}/passes`));
+  useLive(hh ? [`household:${hh}`] : [], (event) => {
+    if (!event || event.type === 'pass.state') passes.reload();
+    if (!event || event.type !== 'pass.state') needs.reload();
+  });
+  useEffect(() => {
+    const timer = setInterval(() => (needs.reload(), passes.reload()), POLL_MS);
+    return () => clearInterval(timer);
+  }, [needs.reload, passes.reload]);
+  if (!hh) return <p class="error">—</p>;
+
+  return (
+    <div class="page">
+      <section class="card">
+        <h1>{t('request')}</h1>
+        <NeedForm householdId={hh} onSaved={needs.reload} />
+      </section>
+      <section class="card">
+        <h2>{t('myRequests')}</h2>
+        <NeedsList label={t('myRequests')} needs={needs.data?.needs ?? []} />
+      </section>
+      <section class="card">
+        <h2>{t('applyPass')}</h2>
+        <PassForm householdId={hh} onSaved={passes.reload} />
+      </section>
+      <section class="card">
+        <h2>{t('myPasses')}</h2>
+        <ul class="list" data-testid="passes">
+          {(passes.data?.passes ?? []).map((p) => (
+            <li key={p.id} class="pass" data-pass-status={p.status}>
+              <p class="row">
+                <span>
+                  {p.person} · {new Date(p.appointmentAt).toLocaleString()}
+                </span>
+                <strong class={`status status-${p.status}`}>{t('passState', { state: t(`pass_${p.status}` as MessageKey) })}</strong>
+              </p>
+              {p.refusalReason && <p class="error">{p.refusalReason}</p>}
+              {p.code && ['issued', 'outbound_done', 'at_hospital', 'return_done', 'overdue'].includes(p.status) && <PassQr code={p.code} person={p.person} />}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
 }

@@ -1,4 +1,127 @@
+/**
+ * Community staff: medical pass applications to review (approve, refuse with a reason, issue),
+ * passes out and overdue, stock per depot, shortfalls for the next round, open purchase orders.
+ * Pass changes arrive live in the community scope.
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { t, type MessageKey } from '../i18n';
+import { useLive } from '../live';
 import type { Me } from '../session';
+import { Field, FormError, fieldError } from '../ui/form';
+import { useLoad } from '../ui/hooks';
+import { RowsTable } from '../ui/rows-table';
+import type { PassRow } from './resident.page';
+
+type StaffPass = PassRow & { householdId: string; reason?: string };
+const WAITING = ['applied', 'under_review', 'approved'];
+const OUT = ['issued', 'outbound_done', 'at_hospital', 'return_done', 'overdue'];
+
+/** No community-wide pass list in the API yet: read each household's, a few at a time. */
+async function communityPasses(communityId: string): Promise<StaffPass[]> {
+  const { households } = await api<{ households: { id: string }[] }>(`/api/communities/${communityId}/households?limit=500`);
+  const all: StaffPass[] = [];
+  for (let i = 0; i < households.length; i += 8) {
+    const chunk = await Promise.all(households.slice(i, i + 8).map((h) => api<{ passes: StaffPass[] }>(`/api/households/${h.id}/passes`)));
+    chunk.forEach((c) => all.push(...c.passes));
+  }
+  return all;
+}
+
+function PassReview({ pass, onDone }: { pass: StaffPass; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const id = `refuse-${pass.id}`;
+  async function act(action: string, body?: unknown) {
+    try {
+      if (pass.status === 'applied' && (action === 'approve' || action === 'refuse')) await api(`/api/passes/${pass.id}/review`, { method: 'POST' });
+      await api(`/api/passes/${pass.id}/${action}`, { method: 'POST', body });
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <li class="pass" data-testid="pass-application">
+      <p class="row">
+        <span>
+          {pass.person} · {new Date(pass.appointmentAt).toLocaleString()}
+        </span>
+        <strong>{t(`pass_${pass.status}` as MessageKey)}</strong>
+      </p>
+      {pass.reason && <p class="muted">{pass.reason}</p>}
+      <div class="actions">
+        {pass.status === 'approved' ? (
+          <button type="button" onClick={() => void act('issue')}>
+            {t('issue')}
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={() => void act('approve')}>
+              {t('approve')}
+            </button>
+            <Field id={id} label={t('reason')} error={fieldError(error, 'reason')}>
+              <input id={id} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            </Field>
+            <button type="button" class="danger" onClick={() => void act('refuse', reason.trim() ? { reason } : {})}>
+              {t('refuse')}
+            </button>
+          </>
+        )}
+      </div>
+      <FormError error={error} />
+    </li>
+  );
+}
+
 export function StaffPage({ me }: { me: Me }) {
-  return <p>{me.username}</p>;
+  const communityId = me.communityIds[0] ?? null;
+  const passes = useLoad(communityId, () => communityPasses(communityId as string));
+  const balances = useLoad('balances', () => api<{ balances: Record<string, unknown>[] }>('/api/stock/balances'));
+  const shortfall = useLoad(communityId ? `shortfall-${communityId}` : null, () => api<Record<string, unknown>>(`/api/stock/shortfall?areaId=${communityId}`));
+  const orders = useLoad('orders', () => api<{ orders: Record<string, unknown>[] }>('/api/procurement/orders'));
+  useLive(communityId ? [`community:${communityId}`] : [], (event) => {
+    if (!event || event.type === 'pass.state' || event.type === 'alert.raised') passes.reload();
+  });
+  const list = passes.data ?? [];
+  const shortRows = Object.values(shortfall.data ?? {}).find(Array.isArray) as Record<string, unknown>[] | undefined;
+
+  return (
+    <div class="page">
+      <section class="card">
+        <h1>{t('passApplications')}</h1>
+        {passes.loading && !passes.data && <progress aria-label={t('loading')} />}
+        <ul class="list">
+          {list.filter((p) => WAITING.includes(p.status)).map((p) => (
+            <PassReview key={p.id} pass={p} onDone={passes.reload} />
+          ))}
+        </ul>
+        {passes.data && !list.some((p) => WAITING.includes(p.status)) && <p class="muted">{t('noApplications')}</p>}
+      </section>
+      <section class="card">
+        <h2>{t('passesOut')}</h2>
+        <ul class="list">
+          {list.filter((p) => OUT.includes(p.status)).map((p) => (
+            <li key={p.id} class="row">
+              <span>{p.person}</span>
+              <strong class={p.status === 'overdue' ? 'status status-failed' : 'status'}>{t(`pass_${p.status}` as MessageKey)}</strong>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section class="card">
+        <h2>{t('stock')}</h2>
+        <RowsTable caption={t('stock')} rows={balances.data?.balances ?? []} />
+      </section>
+      <section class="card">
+        <h2>{t('shortfall')}</h2>
+        <RowsTable caption={t('shortfall')} rows={shortRows ?? []} />
+      </section>
+      <section class="card wide">
+        <h2>{t('orders')}</h2>
+        <RowsTable caption={t('orders')} rows={orders.data?.orders ?? []} />
+      </section>
+    </div>
+  );
 }

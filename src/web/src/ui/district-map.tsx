@@ -1,0 +1,72 @@
+/**
+ * The district on a Leaflet map. With a tile URL (setting TILE_URL, read from /api/web-config) tiles
+ * are drawn underneath; without one the map is vector layers on a plain background: areas as
+ * circles coloured by risk, control status as the outline, routes as lines, vehicles as dots.
+ */
+import L from 'leaflet';
+import { useEffect, useRef } from 'preact/hooks';
+import { api } from '../api';
+
+export interface MapArea { id: string; name: string; kind: string; lat: number | null; lon: number | null; riskColour: string; controlStatus: string }
+export interface MapRoute { id: string; label: string; points: [number, number][] }
+export interface MapVehicle { id: string; lat: number; lon: number }
+
+const RISK: Record<string, string> = { red: '#c0392b', yellow: '#d4a017', green: '#2e8b57' };
+const ROUTE_COLOURS = ['#1f4e79', '#8e44ad', '#e67e22', '#16a085', '#c0392b', '#2c3e50', '#7f8c8d'];
+const CONTROL_DASH: Record<string, string | undefined> = { sealed: undefined, controlled: '6 4', precaution: '2 6' };
+
+let tileUrl: Promise<string | null> | null = null;
+function tiles(): Promise<string | null> {
+  tileUrl ??= api<{ tileUrl: string | null }>('/api/web-config').then((c) => c.tileUrl, () => null);
+  return tileUrl;
+}
+
+interface Props { areas: MapArea[]; routes: MapRoute[]; vehicles: MapVehicle[]; label: string }
+
+export function DistrictMap({ areas, routes, vehicles, label }: Props) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const layer = useRef<L.LayerGroup | null>(null);
+
+  useEffect(() => {
+    if (!el.current) return;
+    const m = L.map(el.current, { zoomControl: true, attributionControl: false, preferCanvas: false });
+    m.setView([31.1865, 121.4365], 15);
+    void tiles().then((url) => url && L.tileLayer(url, { maxZoom: 19 }).addTo(m));
+    layer.current = L.layerGroup().addTo(m);
+    map.current = m;
+    return () => m.remove();
+  }, []);
+
+  useEffect(() => {
+    const m = map.current;
+    const group = layer.current;
+    if (!m || !group) return;
+    group.clearLayers();
+    
+    for (const a of areas) {
+      if (a.lat === null || a.lon === null) continue;
+
+      const big = a.kind === 'community' || a.kind === 'street';
+      const opts: L.CircleMarkerOptions = { color: RISK[a.riskColour] ?? '#555', fillColor: RISK[a.riskColour] ?? '#555', fillOpacity: big ? 0.12 : 0.6, weight: big ? 2 : 1 };
+      const dash = CONTROL_DASH[a.controlStatus];
+      if (dash) opts.dashArray = dash;
+      const shape = big ? L.circle([a.lat, a.lon], { ...opts, radius: a.kind === 'street' ? 450 : 220 }) : L.circleMarker([a.lat, a.lon], { ...opts, radius: 5 });
+      shape.bindTooltip(`${a.name} · ${a.controlStatus} · ${a.riskColour}`).addTo(group);
+    }
+    routes.forEach((r, i) => {
+      if (r.points.length < 2) return;
+      L.polyline(r.points, { color: ROUTE_COLOURS[i % ROUTE_COLOURS.length], weight: 4, opacity: 0.85 }).bindTooltip(r.label).addTo(group);
+    });
+    for (const v of vehicles) {
+      L.circleMarker([v.lat, v.lon], { radius: 9, color: '#000', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(v.id).addTo(group);
+    }
+  }, [areas, routes, vehicles]);
+
+  useEffect(() => {
+    const pts = areas.filter((a) => a.lat !== null && a.lon !== null).map((a) => [a.lat as number, a.lon as number] as [number, number]);
+    if (pts.length > 1) map.current?.fitBounds(pts, { padding: [20, 20] });
+  }, [areas.length]);
+
+  return <div ref={el} class="map" role="region" aria-label={label} />;
+}
