@@ -87,6 +87,8 @@ export async function placeRequests(trx: Kysely<CoreTables>, now: Date, pending:
 /** Takes requests off their trips and closes them (cancelled pass or case). */
 export async function cancelRequests(trx: Kysely<CoreTables>, requestIds: readonly string[], at: Date): Promise<void> {
   if (requestIds.length === 0) return;
+  // Trips are rewritten whole by planning: edit them only under its lock, or a plan could restore stops.
+  await lockTransportPlanning(trx);
   const t = transportDb(trx);
   const rows = await t.updateTable('transport_requests').set({ status: 'cancelled' })
     .where('id', 'in', requestIds).where('status', 'in', ['pending', 'assigned', 'unserved']).returning(['id', 'trip_id']).execute();
@@ -104,6 +106,7 @@ export async function cancelRequests(trx: Kysely<CoreTables>, requestIds: readon
 
 /** A leg is done: its stops are behind the vehicle; the trip is done when every leg on it is. */
 export async function completeRequest(trx: Kysely<CoreTables>, requestId: string, at: Date): Promise<void> {
+  await lockTransportPlanning(trx);
   const t = transportDb(trx);
   const req = await t.updateTable('transport_requests').set({ status: 'done' }).where('id', '=', requestId)
     .where('status', '=', 'assigned').returning('trip_id').executeTakeFirst();
