@@ -4,7 +4,7 @@
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { accountResponse, assignmentsBody, auditQuery, newAccountBody } from './auth.schemas';
+import { accountResponse, assignmentsBody, auditQuery, disabledBody, newAccountBody, passwordBody } from './auth.schemas';
 import { AUTH_PATHS } from './routes/auth.routes';
 
 const toOpenApiPath = (p: string): string => p.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -64,6 +64,22 @@ export function registerAccountRoutes(
     security,
     request: { params: userParams },
     responses: { 200: json(z.object({ revoked: z.number().int() }), 'Sessions revoked'), ...errors },
+  });
+  r.registerPath({
+    method: 'put',
+    path: path(AUTH_PATHS.disabled),
+    summary: 'Disable (ending every session) or re-enable an account (admin)',
+    security,
+    request: { params: userParams, body: { content: { 'application/json': { schema: disabledBody } } } },
+    responses: { 200: json(accountResponse, 'Account'), ...errors },
+  });
+  r.registerPath({
+    method: 'put',
+    path: path(AUTH_PATHS.password),
+    summary: 'Set a new password (admin reset); every session of the account ends',
+    security,
+    request: { params: userParams, body: { content: { 'application/json': { schema: passwordBody } } } },
+    responses: { 204: { description: 'Password set' }, ...errors },
   });
   r.registerPath({
     method: 'get',

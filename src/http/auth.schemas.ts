@@ -33,6 +33,10 @@ export const newAccountBody = z.strictObject({
   assignments: assignmentsBody.optional(),
 });
 
+export const disabledBody = z.strictObject({ disabled: z.boolean() });
+
+export const passwordBody = z.strictObject({ password: z.string().min(MIN_PASSWORD).max(256) });
+
 export const accountResponse = z.object({
   id: z.uuid(),
   username: z.string(),

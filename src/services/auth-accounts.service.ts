@@ -15,10 +15,14 @@ import {
   householdExists,
   insertUser,
   replaceAssignments,
+  setDisabled,
+  setPasswordHash,
   type UserAssignments,
   type UserRecord,
 } from '../store/account.repository';
 import type { CoreTables } from '../store/schema';
+import { revokeUserSessions } from '../store/session.repository';
+import type { Clock } from '../shared/clock';
 import { createAuditService } from './audit.service';
 import { hashPassword, type ScryptCost } from './auth-secrets';
 
@@ -133,4 +137,42 @@ export async function setAssignments(
 export async function getAccount(deps: { db: Kysely<CoreTables> }, userId: string): Promise<Account | undefined> {
   const user = await findUserById(deps.db, userId);
   return user && { ...user, assignments: await findAssignments(deps.db, userId) };
+}
+
+/**
+ * Disables an account (its sessions end in the same transaction, and it cannot log in again) or
+ * re-enables it. Revoking sessions alone would let the person simply log in again.
+ */
+export async function setAccountDisabled(
+  deps: { db: Kysely<CoreTables>; clock: Clock },
+  userId: string,
+  disabled: boolean,
+  ctx: AccountChangeContext = {},
+): Promise<Account> {
+  const audit = createAuditService(deps);
+  await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    if (!(await setDisabled(trx, userId, disabled ? now : null))) throw new AppError('not_found', 'account not found');
+    if (disabled) await revokeUserSessions(trx, userId, now);
+    const action = disabled ? 'user.disable' : 'user.enable';
+    await audit.record({ actor: ctx.by ?? null, action, subjectType: 'user', subjectId: userId, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
+  });
+  return (await getAccount(deps, userId)) as Account;
+}
+
+/** Sets a new password (an admin reset); every session of the account ends with it. */
+export async function resetPassword(
+  deps: { db: Kysely<CoreTables>; clock: Clock },
+  userId: string,
+  password: string,
+  ctx: AccountChangeContext = {},
+): Promise<void> {
+  if (password.length < MIN_PASSWORD) throw new AppError('validation', 'invalid password', { errors: [{ path: ['password'], message: `at least ${MIN_PASSWORD} characters` }] });
+  const passwordHash = await hashPassword(password, ctx.scryptCost);
+  const audit = createAuditService(deps);
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await setPasswordHash(trx, userId, passwordHash))) throw new AppError('not_found', 'account not found');
+    await revokeUserSessions(trx, userId, deps.clock.now());
+    await audit.record({ actor: ctx.by ?? null, action: 'user.password.reset', subjectType: 'user', subjectId: userId, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
+  });
 }

@@ -140,3 +140,16 @@ export async function driverAvailableFor(db: Kysely<CoreTables>, driverId: strin
   const row = await db.selectFrom('drivers').select('user_id').where('id', '=', driverId).executeTakeFirst();
   return row !== undefined && (row.user_id === null || row.user_id === userId);
 }
+
+/** Disables (at a time) or re-enables an account; false when there is no such account. */
+export async function setDisabled(db: Kysely<CoreTables>, userId: string, at: Date | null): Promise<boolean> {
+  if (!isUuid(userId)) return false;
+  const result = await accounts(db).updateTable('users').set({ disabled_at: at }).where('id', '=', userId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function setPasswordHash(db: Kysely<CoreTables>, userId: string, passwordHash: string): Promise<boolean> {
+  if (!isUuid(userId)) return false;
+  const result = await accounts(db).updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

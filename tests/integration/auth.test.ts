@@ -198,6 +198,33 @@ describe('accounts', () => {
     expect((await audit().list({ requestId: 'req-create-0002' })).map((r) => r.action).sort()).toEqual(['POST /api/admin/users', 'user.create']);
   });
 
+  it('a disabled account loses its sessions at once and cannot log in (same answer as a wrong password) until re-enabled', async () => {
+    const admin = await w.login('admin');
+    const token = await w.login('spare');
+    const off = await w.request('PUT', `/api/admin/users/${w.users.spare.id}/disabled`, { token: admin, body: { disabled: true } });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toMatchObject({ disabled: true });
+    expect((await me(token)).status).toBe(401);
+    const refused = await w.request('POST', '/api/auth/login', { body: { username: w.users.spare.username, password: PASSWORD } });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { detail: string }).detail).toBe('invalid username or password');
+    expect((await w.request('PUT', `/api/admin/users/${w.users.spare.id}/disabled`, { token: admin, body: { disabled: false } })).status).toBe(200);
+    expect((await me(await w.login('spare'))).status).toBe(200);
+    expect((await audit().list({ subjectId: w.users.spare.id })).map((r) => r.action)).toEqual(expect.arrayContaining(['user.disable', 'user.enable']));
+  });
+
+  it('an admin password reset ends every session; the old password stops working, the new one works', async () => {
+    const admin = await w.login('admin');
+    const token = await w.login('spare');
+    const reset = await w.request('PUT', `/api/admin/users/${w.users.spare.id}/password`, { token: admin, body: { password: 'a brand new password' } });
+    expect(reset.status).toBe(204);
+    expect((await me(token)).status).toBe(401);
+    expect((await w.request('POST', '/api/auth/login', { body: { username: w.users.spare.username, password: PASSWORD } })).status).toBe(401);
+    expect((await w.request('POST', '/api/auth/login', { body: { username: w.users.spare.username, password: 'a brand new password' } })).status).toBe(200);
+    const short = await w.request('PUT', `/api/admin/users/${w.users.spare.id}/password`, { token: admin, body: { password: 'short' } });
+    expect(short.status).toBe(422);
+  });
+
   it('non-admins are refused account management with 403, audited with who, what and the request id', async () => {
     const token = await w.login('dispatcher');
     const res = await w.request('POST', '/api/admin/users', {

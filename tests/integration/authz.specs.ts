@@ -119,6 +119,8 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/admin/users/:userId': { kind: 'user', allowed: is('admin') },
   'PUT /api/admin/users/:userId/assignments': { kind: 'user', allowed: is('admin'), body: () => ({}) },
   'POST /api/admin/users/:userId/revoke-sessions': { kind: 'user', allowed: is('admin') },
+  'PUT /api/admin/users/:userId/disabled': { kind: 'user', allowed: is('admin'), body: () => ({ disabled: false }) },
+  'PUT /api/admin/users/:userId/password': { kind: 'user', allowed: is('admin'), body: () => ({ password: 'another long password' }) },
 
   'POST /api/households/:householdId/passes': {
     kind: 'household',

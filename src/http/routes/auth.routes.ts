@@ -6,11 +6,11 @@
 import { Router, type Request } from 'express';
 import type { Actor } from '../../domain/access';
 import { createAuditService } from '../../services/audit.service';
-import { createAccount, getAccount, setAssignments, type Account } from '../../services/auth-accounts.service';
+import { createAccount, getAccount, resetPassword, setAccountDisabled, setAssignments, type Account } from '../../services/auth-accounts.service';
 import { createAuthService, type AuthService } from '../../services/auth.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, requestId, requireAuth, requireRole } from '../auth';
-import { assignmentsBody, auditQuery, loginBody, newAccountBody, parseOr422 } from '../auth.schemas';
+import { assignmentsBody, auditQuery, disabledBody, loginBody, newAccountBody, parseOr422, passwordBody } from '../auth.schemas';
 import type { AppDeps } from '../deps';
 import { loginRateLimit } from '../rate-limit';
 
@@ -22,6 +22,8 @@ export const AUTH_PATHS = {
   user: '/api/admin/users/:userId',
   assignments: '/api/admin/users/:userId/assignments',
   revokeSessions: '/api/admin/users/:userId/revoke-sessions',
+  disabled: '/api/admin/users/:userId/disabled',
+  password: '/api/admin/users/:userId/password',
   audit: '/api/admin/audit',
 } as const;
 
@@ -96,6 +98,18 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
     if (!(await getAccount(deps, userId))) throw new AppError('not_found', 'account not found');
     const revoked = await auth.revokeAllSessions(userId, actorOf(res), { reqId: requestId(req) });
     res.json({ revoked });
+  });
+
+  // Disabling ends the account's sessions too; revoking sessions alone lets the person log in again.
+  router.put(AUTH_PATHS.disabled, ...adminOnly, async (req, res) => {
+    const { disabled } = parseOr422(disabledBody, req.body);
+    res.json(accountJson(await setAccountDisabled(deps, userIdParam(req), disabled, ctx(req, actorOf(res)))));
+  });
+
+  router.put(AUTH_PATHS.password, ...adminOnly, async (req, res) => {
+    const { password } = parseOr422(passwordBody, req.body);
+    await resetPassword(deps, userIdParam(req), password, ctx(req, actorOf(res)));
+    res.status(204).end();
   });
 
   router.get(AUTH_PATHS.audit, ...adminOnly, async (req, res) => {
