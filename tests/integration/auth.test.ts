@@ -135,6 +135,33 @@ describe('session store down', () => {
   });
 });
 
+describe('live connections', () => {
+  it('disabling and password resets also revoke through the AuthService given to authRoutes (which the live layer wraps to cut sockets)', async () => {
+    const { authRoutes } = await import('../../src/http/routes/auth.routes');
+    const { createAuthService } = await import('../../src/services/auth.service');
+    const real = createAuthService({ ...w.deps, audit: audit() });
+    const revoked: string[] = [];
+    const spy: AuthService = { ...real, revokeAllSessions: async (userId, by, c) => (revoked.push(userId), real.revokeAllSessions(userId, by, c)) };
+    const app = express();
+    app.use(express.json());
+    app.use(authRoutes(w.deps, spy));
+    app.use(errorHandler(w.deps.logger));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const admin = await w.login('admin');
+    const put = (path: string, body: unknown) =>
+      fetch(base + path, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const id = w.users.driver.id;
+    expect((await put(`/api/admin/users/${id}/disabled`, { disabled: true })).status).toBe(200);
+    expect((await put(`/api/admin/users/${id}/disabled`, { disabled: false })).status).toBe(200);
+    expect((await put(`/api/admin/users/${id}/password`, { password: PASSWORD })).status).toBe(204);
+    server.closeAllConnections();
+    server.close();
+    expect(revoked).toEqual([id, id]);
+  });
+});
+
 describe('refused logins', () => {
   it('wrong password and unknown user get the same answer, and both are audited as denied', async () => {
     const wrong = await w.request('POST', '/api/auth/login', { body: { username: w.users.admin.username, password: 'not the password' } });

@@ -100,15 +100,19 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
     res.json({ revoked });
   });
 
-  // Disabling ends the account's sessions too; revoking sessions alone lets the person log in again.
+  // Disabling and password resets end the account's sessions in their own transaction; the
+  // revocation through `auth` then also cuts live connections when `auth` is wrapped to do so.
   router.put(AUTH_PATHS.disabled, ...adminOnly, async (req, res) => {
     const { disabled } = parseOr422(disabledBody, req.body);
-    res.json(accountJson(await setAccountDisabled(deps, userIdParam(req), disabled, ctx(req, actorOf(res)))));
+    const account = await setAccountDisabled(deps, userIdParam(req), disabled, ctx(req, actorOf(res)));
+    if (disabled) await auth.revokeAllSessions(account.id, actorOf(res), { reqId: requestId(req) });
+    res.json(accountJson(account));
   });
 
   router.put(AUTH_PATHS.password, ...adminOnly, async (req, res) => {
     const { password } = parseOr422(passwordBody, req.body);
     await resetPassword(deps, userIdParam(req), password, ctx(req, actorOf(res)));
+    await auth.revokeAllSessions(userIdParam(req), actorOf(res), { reqId: requestId(req) });
     res.status(204).end();
   });
 
