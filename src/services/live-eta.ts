@@ -42,7 +42,7 @@ export function estimateEtas(
   const firstEtaMs = at.getTime() + toFirstS * 1000;
   return remaining.map((stop) => ({
     stopId: stop.stopId,
-    // Later stops keep their planned spacing; never before the one ahead.
+    // Later stops keep their spacing in the plan (which holds travel and service times) after the first.
     eta: new Date(firstEtaMs + Math.max(0, stop.plannedStartS - first.plannedStartS) * 1000).toISOString(),
   }));
 }
