@@ -23,12 +23,23 @@ interface WorkTrip {
   timing: Extract<ScheduleResult, { ok: true }>;
 }
 
-interface Candidate {
+/** One way to place a request: its stops in an existing trip (`trip`) or a new one (`trip` null). */
+interface Option {
   trip: WorkTrip | null;
   vehicle: TransportVehicle;
   startS: number;
   start: TransportVehicle['start'];
   stops: TripStop[];
+  hasGoods: boolean;
+  /** Metres the trip drove before (so the cost is what this request adds). */
+  baseM: number;
+  /** Extra cost (a dedicated trip's). */
+  extra: number;
+  /** The vehicle's next trip, which this one must leave time to reach. */
+  next: WorkTrip | undefined;
+}
+
+interface Candidate extends Option {
   cost: number;
   timing: Extract<ScheduleResult, { ok: true }>;
 }
@@ -82,12 +93,12 @@ export function planTransport(input: TransportInput): TransportPlan {
     if (able.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-skills' }); continue; }
     const reasons = new Set<string>();
     let best: Candidate | undefined;
-    const consider = (trip: WorkTrip | null, vehicle: TransportVehicle, startS: number, start: WorkTrip['start'], stops: TripStop[], hasGoods: boolean, baseM: number, extra: number, fits: (endS: number, last: TripStop) => boolean): void => {
-      const timing = scheduleTrip(t, vehicle, startS, start, stops, requests, hasGoods);
+    const consider = (o: Option): void => {
+      const timing = scheduleTrip(t, o.vehicle, o.startS, o.start, o.stops, requests, o.hasGoods);
       if (!timing.ok) { reasons.add(timing.reason); return; }
-      if (!fits(timing.endS, stops.at(-1)!)) { reasons.add('shift-ended'); return; }
-      const cost = costOf(r, stops, timing, timing.distanceM - baseM) + extra;
-      if (!best || cost < best.cost) best = { trip, vehicle, startS, start, stops, cost, timing };
+      if (!reaches(timing.endS, o.stops.at(-1)!, o.next)) { reasons.add('shift-ended'); return; }
+      const cost = costOf(r, o.stops, timing, timing.distanceM - o.baseM) + o.extra;
+      if (!best || cost < best.cost) best = { ...o, cost, timing };
     };
     // Insertion into trips this request may share.
     for (const trip of trips) {
@@ -99,7 +110,7 @@ export function planTransport(input: TransportInput): TransportPlan {
           const stops = [...trip.stops];
           stops.splice(j, 0, { requestId: r.id, type: 'drop' });
           stops.splice(i, 0, { requestId: r.id, type: 'pickup' });
-          consider(trip, trip.vehicle, trip.startS, trip.start, stops, trip.hasGoods, trip.timing.distanceM, 0, (endS, last) => reaches(endS, last, next));
+          consider({ trip, vehicle: trip.vehicle, startS: trip.startS, start: trip.start, stops, hasGoods: trip.hasGoods, baseM: trip.timing.distanceM, extra: 0, next });
         }
       }
     }
@@ -114,7 +125,7 @@ export function planTransport(input: TransportInput): TransportPlan {
         const startS = Math.max(free, r.earliestPickupS - driveS(t, start, r.pickup));
         const next = own[g];
         const stops: TripStop[] = [{ requestId: r.id, type: 'pickup' }, { requestId: r.id, type: 'drop' }];
-        consider(null, vehicle, startS, start, stops, false, 0, newTripCost, (endS, last) => reaches(endS, last, next));
+        consider({ trip: null, vehicle, startS, start, stops, hasGoods: false, baseM: 0, extra: newTripCost, next });
       }
     }
     if (!best) { plan.unserved.push({ requestId: r.id, reason: unservedReason(reasons) }); continue; }
