@@ -3,8 +3,10 @@
  * corridor / other corridor / other community, and the corridors, communities, areas, drivers and
  * accounts around them) x every route that takes an id, on the real app and PostgreSQL.
  * Each cross-access must be refused (403/404 problem) AND leave a 'denied' row in the audit log;
- * each allowed access must work. Routes are read from the app's router: a route with an id that
- * has no entry in ROUTES (authz.specs.ts) fails the test until someone says who may use it.
+ * each allowed read must succeed, each allowed write must not be refused and, when it succeeds,
+ * must leave an 'allowed' row. Routes without an id are checked per role the same way.
+ * Routes are read from the app's router: a route with no entry in ROUTES / ROLE_ROUTES
+ * (authz.specs.ts) fails the test until someone says who may use it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
