@@ -4,8 +4,8 @@
  *  - every command gets a deadline (a client with an offline queue would otherwise hold the
  *    request until Redis comes back);
  *  - rate-limit-redis loads its Lua scripts once, in `init`; if Redis was down then, the rejected
- *    load is kept and every later call fails even after Redis is back. On any error we start a
- *    fresh inner store, so the limiter heals on the first request after Redis returns.
+ *    load is kept and every later call fails even after Redis is back. After any error the next
+ *    call starts a fresh inner store, so the limiter heals on the first request after Redis returns.
  * Errors surface as AppError 'unavailable'; whether that refuses the request (fail closed) or lets
  * it through (fail open) is the limiter's `passOnStoreError`, decided per route in rate-limit.ts.
  */
@@ -30,6 +30,7 @@ export class GuardedRedisStore implements Store {
   readonly localKeys = false;
   private inner: RedisStore;
   private options: Options | undefined;
+  private broken = false;
 
   constructor(
     private readonly redis: RedisCommandSender,
@@ -74,10 +75,16 @@ export class GuardedRedisStore implements Store {
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
+    // Rebuild at the next call, not right away: a rebuild now would load its scripts while Redis
+    // is still down, and keep failing once it is back.
+    if (this.broken) {
+      this.inner = this.freshInner();
+      this.broken = false;
+    }
     try {
       return await work();
     } catch (err) {
-      this.inner = this.freshInner();
+      this.broken = true;
       throw new AppError('unavailable', 'rate limiter unavailable', { cause: err });
     }
   }
