@@ -26,8 +26,8 @@ export interface Producers {
   add<N extends JobName>(name: N, data: JobData<N>, opts: { id: string; delayMs?: number }): Promise<void>;
   /** Adds many jobs in one round trip per queue (the outbox relay). */
   addBulk(jobs: { name: JobName; data: unknown; id: string }[]): Promise<void>;
-  /** Adds a round flow: a merge parent over one solve child per sub-problem, atomically. */
-  addRoundFlow(roundId: string, subProblemIds: string[]): Promise<void>;
+  /** Adds a round flow: a merge parent over one solve child per sub-problem, atomically. `generation`: the round's re-plan count (default 1). */
+  addRoundFlow(roundId: string, subProblemIds: string[], generation?: number): Promise<void>;
   /** Creates or updates a repeatable job (same scheduler id: updated, never doubled). */
   schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, everyMs: number): Promise<void>;
   queue(name: QueueName): Queue;
@@ -96,7 +96,7 @@ export function createProducers(options: ProducerOptions): Producers {
       }
       await guarded('bulk', () => Promise.all([...byQueue].map(([q, list]) => queue(q).addBulk(list))));
     },
-    async addRoundFlow(roundId, subProblemIds) {
+    async addRoundFlow(roundId, subProblemIds, generation = 1) {
       const children = subProblemIds.map((subProblemId) => ({
         name: 'round.solve' as const,
         queueName: QUEUE.solve,
@@ -109,7 +109,8 @@ export function createProducers(options: ProducerOptions): Producers {
           name: 'round.merge',
           queueName: QUEUE.rounds,
           data: validated('round.merge', { roundId }),
-          opts: { ...jobOpts, jobId: jobId('round.merge', roundId) },
+          // Each re-plan merges anew: the first generation's merge job may still be kept as completed.
+          opts: { ...jobOpts, jobId: generation === 1 ? jobId('round.merge', roundId) : jobId('round.merge', roundId, `g${generation}`) },
           children,
         }),
       );

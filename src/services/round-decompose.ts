@@ -21,13 +21,15 @@ export function decompose(
   centroids: Map<string, { lat: number; lon: number }>,
   vehicles: VehicleToSplit[],
   maxNeeds = MAX_NEEDS_PER_SUBPROBLEM,
+  /** Id prefix of the drafts (each re-plan of a round uses its own). Default `sp`. */
+  idPrefix = 'sp',
 ): SubproblemDraft[] {
   const byCommunity = new Map<string, NeedToSplit[]>();
   for (const n of needs) byCommunity.set(n.communityId, [...(byCommunity.get(n.communityId) ?? []), n]);
   const drafts: SubproblemDraft[] = [];
   for (const [communityId, list] of [...byCommunity.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     for (const chunk of chunkByCorridor(list, maxNeeds)) {
-      drafts.push({ id: `sp${drafts.length + 1}`, communityId, needIds: chunk.map((n) => n.id), vehicleIds: [] });
+      drafts.push({ id: `${idPrefix}${drafts.length + 1}`, communityId, needIds: chunk.map((n) => n.id), vehicleIds: [] });
     }
   }
   assignVehicles(drafts, centroids, vehicles, needs.length);

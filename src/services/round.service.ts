@@ -9,7 +9,7 @@ import type { Db } from '../store/db';
 import type { Producers } from '../queue/producers';
 import {
   createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, roundDb,
-  type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
+  type ClaimableNeed, type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
 } from '../store/round.repository';
 import { assignDrivers, planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
 import { decompose } from './round-decompose';
@@ -58,38 +58,46 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
     // each): two rounds prepared at once would otherwise both see the same vehicles free.
     await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
-    const communities = [...new Set(needs.map((n) => n.community_id))];
-    const centroids = new Map<string, { lat: number; lon: number }>();
-    if (communities.length) {
-      const rows = await sql<{ community_id: string; lat: number; lon: number }>`
-        select community_id, avg(lat) as lat, avg(lon) as lon from households
-        where community_id in (${sql.join(communities)}) group by community_id`.execute(trx);
-      for (const r of rows.rows) centroids.set(r.community_id, { lat: Number(r.lat), lon: Number(r.lon) });
-    }
-    // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
-    const vehicles = (await sql<{ id: string; lat: number; lon: number; cap_bags: number | null }>`
-      select v.id, d.lat, d.lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags from vehicles v join depots d on d.id = v.depot_id
-      where v.active
-        and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
-                        where t.vehicle_id = v.id and r.status in ('proposed', 'approved', 'dispatched', 'in_progress'))
-        and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
-                        where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
-      order by v.id`.execute(trx)).rows;
-    const drafts = decompose(
-      needs.map((n) => ({ id: n.id, communityId: n.community_id, corridorId: n.corridor_id })),
-      centroids,
-      vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon), capBags: v.cap_bags === null ? null : Number(v.cap_bags) })),
-    );
-    await insertSubproblems(trx, roundId, drafts.map((d) => ({ id: d.id, communityId: d.communityId, vehicleIds: d.vehicleIds, needIds: d.needIds })));
+    await decomposeInto(trx, roundId, needs, 1);
     await trx.updateTable('rounds').set({ status: 'planning', progress: 0, updated_at: new Date() }).where('id', '=', roundId).execute();
   });
+}
+
+/** Cuts `needs` into sub-problems of plan generation `generation`, each with its share of the free fleet. */
+export async function decomposeInto(trx: RoundDb, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
+  const communities = [...new Set(needs.map((n) => n.community_id))];
+  const centroids = new Map<string, { lat: number; lon: number }>();
+  if (communities.length) {
+    const rows = await sql<{ community_id: string; lat: number; lon: number }>`
+      select community_id, avg(lat) as lat, avg(lon) as lon from households
+      where community_id in (${sql.join(communities)}) group by community_id`.execute(trx);
+    for (const r of rows.rows) centroids.set(r.community_id, { lat: Number(r.lat), lon: Number(r.lon) });
+  }
+  // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
+  const vehicles = (await sql<{ id: string; lat: number; lon: number; cap_bags: number | null }>`
+    select v.id, d.lat, d.lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags from vehicles v join depots d on d.id = v.depot_id
+    where v.active
+      and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
+                      where t.vehicle_id = v.id and r.status in ('proposed', 'approved', 'dispatched', 'in_progress'))
+      and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
+                      where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
+    order by v.id`.execute(trx)).rows;
+  const drafts = decompose(
+    needs.map((n) => ({ id: n.id, communityId: n.community_id, corridorId: n.corridor_id })),
+    centroids,
+    vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon), capBags: v.cap_bags === null ? null : Number(v.cap_bags) })),
+    undefined,
+    generation === 1 ? 'sp' : `g${generation}sp`,
+  );
+  await insertSubproblems(trx, roundId, drafts.map((d) => ({ id: d.id, communityId: d.communityId, vehicleIds: d.vehicleIds, needIds: d.needIds })), generation);
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
 export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string): Promise<void> {
   const subs = await listSubproblems(roundDb(deps.db), roundId);
+  const round = await getRound(roundDb(deps.db), roundId);
   // Solved sub-problems need no child: their result is already stored.
-  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id));
+  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1);
 }
 
 export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning';

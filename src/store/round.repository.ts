@@ -22,6 +22,7 @@ export interface RoundsTable {
   progress: Generated<number>;
   time_limit_ms: number;
   seed: Generated<number>;
+  generation: Generated<number>;
   failure_reason: string | null;
   created_by: string;
   approved_by: string | null;
@@ -32,6 +33,7 @@ export interface RoundSubproblemsTable {
   round_id: string;
   id: string;
   community_id: string | null;
+  generation: Generated<number>;
   vehicle_ids: Json<string[]>;
   progress: Generated<number>;
   result: Json<unknown> | null;
@@ -163,19 +165,24 @@ export interface NewSubproblem {
   needIds: string[];
 }
 
-export async function insertSubproblems(trx: RoundDb, roundId: string, subs: NewSubproblem[]): Promise<void> {
+export async function insertSubproblems(trx: RoundDb, roundId: string, subs: NewSubproblem[], generation = 1): Promise<void> {
   if (subs.length === 0) return;
   await trx.insertInto('round_subproblems')
-    .values(subs.map((s) => ({ round_id: roundId, id: s.id, community_id: s.communityId, vehicle_ids: JSON.stringify(s.vehicleIds), result: null, solved_at: null })))
+    .values(subs.map((s) => ({ round_id: roundId, id: s.id, community_id: s.communityId, generation, vehicle_ids: JSON.stringify(s.vehicleIds), result: null, solved_at: null })))
     .onConflict((oc) => oc.doNothing()).execute();
   const links = subs.flatMap((s) => s.needIds.map((needId) => ({ round_id: roundId, need_id: needId, subproblem_id: s.id })));
   for (let i = 0; i < links.length; i += 5000) {
-    await trx.insertInto('round_needs').values(links.slice(i, i + 5000)).onConflict((oc) => oc.doNothing()).execute();
+    // A re-plan moves a need of the round to a sub-problem of the new generation.
+    await trx.insertInto('round_needs').values(links.slice(i, i + 5000))
+      .onConflict((oc) => oc.columns(['round_id', 'need_id']).doUpdateSet((eb) => ({ subproblem_id: eb.ref('excluded.subproblem_id') }))).execute();
   }
 }
 
+/** The sub-problems of a round's current plan generation. */
 export async function listSubproblems(db: RoundDb, roundId: string): Promise<SubproblemRow[]> {
-  return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId).orderBy('id').execute();
+  return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId)
+    .where('generation', '=', (eb) => eb.selectFrom('rounds').select('generation').where('id', '=', roundId))
+    .orderBy('id').execute();
 }
 
 export async function getSubproblem(db: RoundDb, roundId: string, id: string): Promise<SubproblemRow | undefined> {

@@ -19,6 +19,8 @@ const up_statements = [
     progress integer not null default 0 check (progress between 0 and 100),
     time_limit_ms integer not null,
     seed integer not null default 1,
+    -- Bumped by every re-plan: sub-problems and the merge job of each generation are distinct.
+    generation integer not null default 1,
     failure_reason text,
     created_by text not null,
     approved_by text,
@@ -32,6 +34,7 @@ const up_statements = [
     round_id uuid not null references rounds(id) on delete cascade,
     id text not null check (id ~ '^[A-Za-z0-9_-]+$'),
     community_id uuid references areas(id),
+    generation integer not null default 1,
     vehicle_ids jsonb not null,
     progress integer not null default 0,
     result jsonb,
@@ -68,6 +71,8 @@ const up_statements = [
     planned_start_s double precision not null,
     status text not null default 'pending' check (status in ('pending','loaded','delivered','failed')),
     urgent boolean not null default false,
+    -- Placed or confirmed by a dispatcher: a re-plan keeps it where it is.
+    locked boolean not null default false,
     foreign key (round_id, trip_id) references round_trips(round_id, id) on delete cascade,
     unique (round_id, trip_id, seq) deferrable initially deferred
   )`,
