@@ -12,7 +12,7 @@ import { requireAuth } from '../../src/http/auth';
 import { errorHandler } from '../../src/http/problem';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { PASSWORD, startWorld, type World } from './auth.fixture';
+import { PASSWORD, PG_URL, startWorld, type World } from './auth.fixture';
 
 let w: World;
 const clock = new ManualClock('2026-11-23T08:00:00Z');
@@ -132,6 +132,27 @@ describe('session store down', () => {
     server.close();
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+});
+
+describe('several API processes', () => {
+  it('a logout on one instance holds on another at once (no per-process session cache)', async () => {
+    const { buildApp } = await import('../../src/http/app');
+    const { openDatabase } = await import('../../src/store/db');
+    // A second instance: its own connection pool on the same database, as another process would have.
+    const database = await openDatabase({ url: PG_URL, schema: w.database.schema, poolSize: 2 });
+    const other = buildApp({ ...w.deps, db: database.db, database });
+    const server = other.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const meThere = async (token: string) =>
+      (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const token = await w.login('coordinator');
+    expect(await meThere(token)).toBe(200);
+    expect((await w.request('POST', '/api/auth/logout', { token })).status).toBe(204);
+    expect(await meThere(token)).toBe(401);
+    server.closeAllConnections();
+    server.close();
+    await database.close();
   });
 });
 
