@@ -31,7 +31,7 @@ export interface SolveOptions {
    */
   setPartitioning?: { solver: LpSolver; share?: number };
   /** Search knobs for tuning (defaults are the tuned values). */
-  tuning?: { runs?: number; t0?: number; tf?: number; blink?: number; ruin?: Partial<RuinParams>; repairShare?: number };
+  tuning?: { near?: number; softAbsent?: number; runs?: number; t0?: number; tf?: number; blink?: number; ruin?: Partial<RuinParams>; repairShare?: number };
   /** Polish every new best solution with local search. Default true. */
   polishBest?: boolean;
   /** Nearest neighbours considered per stop. Default 40. */
@@ -91,7 +91,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
     const runDeadline = began + (deadline - began) * ((run + 1) / runs);
     const r = sisr(inst, start, {
       deadline: runDeadline, now, rng, adj, penalties, pool, onBest: options.polishBest === false ? undefined : polishBest,
-      t0: tune.t0, tf: tune.tf, blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
+      t0: tune.t0, tf: tune.tf, softAbsent: tune.softAbsent, near: tune.near, blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
     });
     const better = objective(inst, r.best, penalties) < objective(inst, found.best, penalties);
     found = { best: better ? r.best : found.best, iterations: found.iterations + r.iterations };
@@ -117,10 +117,10 @@ function initialSolution(
   const keys = insertionKeys(inst);
   const greedy = emptySolution(inst, stops);
   sortAbsent(inst, greedy.absent, keys, rng);
-  recreate(inst, greedy, rng, 0, all);
+  recreate(inst, greedy, rng, { blink: 0 }, all);
   const savings = savingsConstruction(inst, stops, adj);
   sortAbsent(inst, savings.absent, keys, rng);
-  recreate(inst, savings, rng, 0, all);
+  recreate(inst, savings, rng, { blink: 0 }, all);
   const [a, b] = [polish(greedy), polish(savings)];
   return objective(inst, b, penalties) < objective(inst, a, penalties) ? b : a;
 }

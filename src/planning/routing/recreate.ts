@@ -7,6 +7,8 @@ import { commitRoute, type RoutingSolution } from './solution-state';
 export interface InsertionKeys {
   demand: Float64Array;
   depotDistance: Float64Array;
+  /** Sort keys of the current call (reused to spare allocations). */
+  scratch: Float64Array;
 }
 
 export function insertionKeys(inst: Instance): InsertionKeys {
@@ -17,72 +19,103 @@ export function insertionKeys(inst: Instance): InsertionKeys {
     for (let d = 0; d < inst.dims; d++) demand[c]! += inst.demand[c * inst.dims + d]! / Math.max(1e-9, cap?.[d] ?? 1);
     depotDistance[c] = inst.dist[c]!; // depot 0 is the reference for multi-depot problems
   }
-  return { demand, depotDistance };
+  return { demand, depotDistance, scratch: new Float64Array(inst.n) };
 }
 
 /** SISR order weights: random 4, largest demand 4, farthest 2, closest 1; priority always first. */
 export function sortAbsent(inst: Instance, absent: number[], keys: InsertionKeys, rng: Rng): void {
   const pick = rng() * 11;
-  const key = new Map<number, number>();
+  const key = keys.scratch;
   for (const c of absent) {
-    const k = pick < 4 ? rng() : pick < 8 ? -keys.demand[c]! : pick < 10 ? -keys.depotDistance[c]! : keys.depotDistance[c]!;
-    key.set(c, k);
+    key[c] = pick < 4 ? rng() : pick < 8 ? -keys.demand[c]! : pick < 10 ? -keys.depotDistance[c]! : keys.depotDistance[c]!;
   }
-  absent.sort((a, b) => inst.priority[a]! - inst.priority[b]! || key.get(a)! - key.get(b)!);
+  absent.sort((a, b) => inst.priority[a]! - inst.priority[b]! || key[a]! - key[b]!);
+}
+
+/** Options of `recreate`: blink rate, and the granular route filter. */
+export interface RecreateOptions {
+  /** Probability of skipping each insertion position (SISR blinks). */
+  blink: number;
+  /**
+   * Nearest stops per node: when given, a stop is first tried only in the routes of its `near`
+   * nearest stops (and one empty vehicle per class); all routes only if none of those fits.
+   */
+  adj?: Int32Array[];
+  near?: number;
 }
 
 /**
- * Greedy insertion with blinks (each position skipped with probability `blink`): every absent
- * stop goes where it costs least among feasible positions; stops with no feasible place stay
- * absent. Routes in `touched` were already copied; others are copied before being changed.
+ * Greedy insertion with blinks: every absent stop goes where it costs least among feasible
+ * positions; stops with no feasible place stay absent. Routes in `touched` were already copied;
+ * others are copied before being changed.
  */
-export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, blink: number, touched: Uint8Array): void {
-  const { n } = inst;
+export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: RecreateOptions, touched: Uint8Array): void {
+  const nv = s.routes.length;
   const classSeen = new Uint8Array(inst.vehicles.length);
+  const wanted = new Uint8Array(nv);
   const left: number[] = [];
-  for (const c of s.absent) {
-    let best = Infinity;
-    let bestV = -1;
-    let bestP = -1;
-    classSeen.fill(0);
-    for (let v = 0; v < s.routes.length; v++) {
-      const r = s.routes[v]!;
-      const veh = inst.vehicles[v]!;
-      const nodes = r.nodes;
-      const len = nodes.length;
-      if (!len) {
-        if (classSeen[veh.klass]) continue;
-        classSeen[veh.klass] = 1;
-      }
-      if (!canTake(inst, r, c)) continue;
-      const C = veh.cost;
-      let prev = veh.depot;
-      const base = len ? 0 : veh.fixed;
-      for (let p = 0; p <= len; p++) {
-        const next = p < len ? nodes[p]! : veh.depot;
-        if (blink > 0 && rng() < blink) {
-          prev = next;
-          continue;
-        }
-        const delta = base + C[prev * n + c]! + C[c * n + next]! - C[prev * n + next]!;
-        if (delta < best && timeFits(inst, r, p, c)) {
-          best = delta;
-          bestV = v;
-          bestP = p;
-        }
-        prev = next;
-      }
+  const logSkip = opts.blink > 0 ? Math.log(1 - opts.blink) : 0;
+  // positions to the next blink, drawn geometrically: one random number per blink, not per position
+  const gap = (): number => (opts.blink > 0 ? Math.floor(Math.log(1 - rng()) / logSkip) : Infinity);
+  let untilBlink = gap();
+  const best = { delta: Infinity, v: -1, p: -1 };
+  const scan = (c: number, v: number): void => {
+    const r = s.routes[v]!;
+    const veh = inst.vehicles[v]!;
+    const nodes = r.nodes;
+    const len = nodes.length;
+    if (!len) {
+      if (classSeen[veh.klass]) return;
+      classSeen[veh.klass] = 1;
     }
-    if (bestV < 0) {
+    if (!canTake(inst, r, c)) return;
+    const C = veh.cost;
+    const n = inst.n;
+    let prev = veh.depot;
+    const base = len ? 0 : veh.fixed;
+    for (let p = 0; p <= len; p++) {
+      const next = p < len ? nodes[p]! : veh.depot;
+      if (untilBlink-- <= 0) {
+        untilBlink = gap();
+        prev = next;
+        continue;
+      }
+      const delta = base + C[prev * n + c]! + C[c * n + next]! - C[prev * n + next]!;
+      if (delta < best.delta && timeFits(inst, r, p, c)) {
+        best.delta = delta;
+        best.v = v;
+        best.p = p;
+      }
+      prev = next;
+    }
+  };
+  for (const c of s.absent) {
+    best.delta = Infinity;
+    best.v = -1;
+    classSeen.fill(0);
+    if (opts.adj && opts.near) {
+      wanted.fill(0);
+      const near = opts.adj[c]!;
+      for (let t = 0; t < opts.near && t < near.length; t++) {
+        const v = s.routeOf[near[t]!]!;
+        if (v >= 0) wanted[v] = 1;
+      }
+      for (let v = 0; v < nv; v++) if (wanted[v] || !s.routes[v]!.nodes.length) scan(c, v);
+    }
+    if (best.v < 0) {
+      classSeen.fill(0);
+      for (let v = 0; v < nv; v++) scan(c, v);
+    }
+    if (best.v < 0) {
       left.push(c);
       continue;
     }
-    if (!touched[bestV]) {
-      s.routes[bestV] = cloneRoute(s.routes[bestV]!);
-      touched[bestV] = 1;
+    if (!touched[best.v]) {
+      s.routes[best.v] = cloneRoute(s.routes[best.v]!);
+      touched[best.v] = 1;
     }
-    const r = s.routes[bestV]!;
-    r.nodes.splice(bestP, 0, c);
+    const r = s.routes[best.v]!;
+    r.nodes.splice(best.p, 0, c);
     commitRoute(inst, s, r);
   }
   s.absent = left;

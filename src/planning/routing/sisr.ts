@@ -5,6 +5,16 @@ import { DEFAULT_RUIN, ruin, type RuinParams } from './ruin';
 import type { RoutePool } from './route-pool';
 import { objective, shallowCopy, type Penalties, type RoutingSolution } from './solution-state';
 
+function softPenalties(inst: Instance, hard: Penalties, factor: number): Penalties {
+  const absent = new Float64Array(inst.n);
+  const veh = inst.vehicles[0];
+  for (let c = inst.nDepots; c < inst.n; c++) {
+    const trip = veh ? veh.cost[veh.depot * inst.n + c]! + veh.cost[c * inst.n + veh.depot]! : 0;
+    absent[c] = Math.min(hard.absent[c]!, factor * trip);
+  }
+  return { absent, missingRoute: hard.missingRoute };
+}
+
 export interface SisrOptions {
   deadline: number;
   now: () => number;
@@ -17,11 +27,19 @@ export interface SisrOptions {
   t0?: number;
   tf?: number;
   blink?: number;
+  /** Granular insertion: try the routes of this many nearest stops first (0 = all routes). Default 0. */
+  near?: number;
   /**
    * Share of the budget that may be spent packing stops left out (accepting on fewer absent stops,
    * then on how often they were absent, as in SISR's fleet minimisation) before plain annealing. Default 0.5.
    */
   repairShare?: number;
+  /**
+   * Annealing sees an absent stop at this multiple of its depot round trip instead of the hard
+   * penalty, so the search can pass through solutions missing a stop or two (slack for tight
+   * fleets); the best solution is still judged with the hard penalties. 0 = hard. Default 0.
+   */
+  softAbsent?: number;
   /** Called with each new best solution (e.g. to polish it with local search). */
   onBest?: (s: RoutingSolution) => RoutingSolution;
 }
@@ -46,10 +64,12 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
   const touched = new Uint8Array(inst.vehicles.length);
   const begin = o.now();
   const span = Math.max(1e-6, o.deadline - begin);
+  const soft = o.softAbsent ?? 0;
+  const annealPen = soft > 0 ? softPenalties(inst, o.penalties, soft) : o.penalties;
   let cur = start;
-  let curObj = objective(inst, cur, o.penalties);
+  let curObj = objective(inst, cur, annealPen);
   let best = cur;
-  let bestObj = curObj;
+  let bestObj = objective(inst, cur, o.penalties);
   let iterations = 0;
   const repairUntil = begin + span * (o.repairShare ?? 0.5);
   const absences = new Float64Array(inst.n);
@@ -58,14 +78,14 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
     const t = o.now();
     if (t >= o.deadline) break;
     const temp = t0 * Math.pow(tf / t0, (t - begin) / span);
-    const repairing = cur.absent.length > 0 && t < repairUntil;
+    const repairing = best.absent.length > 0 && cur.absent.length > 0 && t < repairUntil;
     iterations++;
     touched.fill(0);
     const cand = shallowCopy(cur);
     ruin(inst, cand, o.adj, o.rng, params, touched);
     sortAbsent(inst, cand.absent, keys, o.rng);
-    recreate(inst, cand, o.rng, blink, touched);
-    const candObj = objective(inst, cand, o.penalties);
+    recreate(inst, cand, o.rng, { blink, adj: o.adj, near: o.near }, touched);
+    const candObj = objective(inst, cand, annealPen);
     let accept: boolean;
     if (repairing) {
       for (const c of cand.absent) absences[c]!++;
@@ -75,13 +95,14 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
       cur = cand;
       curObj = candObj;
       if (o.pool) for (let v = 0; v < touched.length; v++) if (touched[v]) o.pool.add(cur.routes[v]!);
-      if (curObj < bestObj - 1e-9) {
+      const hardObj = annealPen === o.penalties ? curObj : objective(inst, cur, o.penalties);
+      if (hardObj < bestObj - 1e-9) {
         if (o.onBest) {
           cur = o.onBest(cur);
-          curObj = objective(inst, cur, o.penalties);
+          curObj = objective(inst, cur, annealPen);
         }
         best = cur;
-        bestObj = curObj;
+        bestObj = objective(inst, cur, o.penalties);
       }
     }
   }

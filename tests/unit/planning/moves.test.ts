@@ -22,7 +22,7 @@ describe.each(ALL_MOVES.map((m) => [m.name, m] as const))('move %s', (_name, mov
     const rng = mulberry32(cfg.seed);
     const sol = emptySolution(inst, Array.from({ length: inst.nStops }, (_, s) => inst.nDepots + s));
     sortAbsent(inst, sol.absent, insertionKeys(inst), rng);
-    recreate(inst, sol, rng, 0.2, new Uint8Array(inst.vehicles.length).fill(1));
+    recreate(inst, sol, rng, { blink: 0.2 }, new Uint8Array(inst.vehicles.length).fill(1));
     const ctx = newContext(inst, sol);
     let applied = 0;
     for (let trial = 0; trial < 3000 && applied < 25; trial++) {
