@@ -4,7 +4,7 @@ import { ALL_MOVES } from '../../../src/planning/routing/local-search';
 import { newContext } from '../../../src/planning/routing/moves/move.types';
 import { insertionKeys, recreate, sortAbsent } from '../../../src/planning/routing/recreate';
 import { sequenceCost } from '../../../src/planning/routing/route';
-import { mulberry32 } from '../../../src/planning/routing/rng';
+import { mulberry32, shuffle } from '../../../src/planning/routing/rng';
 import { emptySolution, type RoutingSolution } from '../../../src/planning/routing/solution-state';
 import { randomProblem } from './problem.generator';
 
@@ -25,10 +25,13 @@ describe.each(ALL_MOVES.map((m) => [m.name, m] as const))('move %s', (_name, mov
     recreate(inst, sol, rng, { blink: 0.2 }, new Uint8Array(inst.vehicles.length).fill(1));
     const ctx = newContext(inst, sol);
     let applied = 0;
-    for (let trial = 0; trial < 3000 && applied < 25; trial++) {
-      const u = inst.nDepots + Math.floor(rng() * inst.nStops);
-      const v = inst.nDepots + Math.floor(rng() * inst.nStops);
-      if (u === v || sol.routeOf[u]! < 0 || sol.routeOf[v]! < 0) continue;
+    // every ordered pair, in random order, until enough moves were applied
+    const pairs: [number, number][] = [];
+    for (let u = inst.nDepots; u < inst.n; u++) for (let v = inst.nDepots; v < inst.n; v++) if (u !== v) pairs.push([u, v]);
+    shuffle(rng, pairs);
+    for (const [u, v] of pairs) {
+      if (applied >= 25) break;
+      if (sol.routeOf[u]! < 0 || sol.routeOf[v]! < 0) continue;
       const cand = move.find(ctx, u, v);
       if (!cand) continue;
       const before = totalCost(inst, sol);
