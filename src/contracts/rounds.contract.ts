@@ -35,9 +35,14 @@ export const proposalView = z.strictObject({
   status: z.enum(ROUND_STATUSES),
   trips: z.array(z.strictObject({
     id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
-    stops: z.array(z.strictObject({ seq: z.number().int(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
+    stops: z.array(z.strictObject({ id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
   })),
   loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),
   unserved: z.array(z.strictObject({ needId: z.uuid(), reason: z.string() })),
 });
 export type ProposalView = z.output<typeof proposalView>;
+
+export const stopParams = z.strictObject({ roundId: z.uuid(), stopId: z.string().regex(/^\d{1,18}$/) });
+/** Move a stop to a trip of the same round, at a position (0 = first); the stop is then locked. */
+export const moveStopBody = z.strictObject({ tripId: z.string().min(1).max(200), position: z.number().int().min(0).max(100_000) });
+export const lockStopBody = z.strictObject({ locked: z.boolean() });

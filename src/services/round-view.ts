@@ -29,7 +29,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
     roundId, status: round.status,
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS,
-      stops: t.stops.map((s, seq) => ({ seq, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
+      stops: t.stops.map((s, seq) => ({ id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
     })),
     loadingList: await loadingList(db, roundId),
     unserved: plan.unserved,

@@ -29,6 +29,7 @@ export interface RoundStopsTable {
   planned_start_s: number;
   status: Generated<'pending' | 'loaded' | 'delivered' | 'failed'>;
   urgent: Generated<boolean>;
+  locked: Generated<boolean>;
 }
 export interface RoundBagsTable {
   round_id: string;
@@ -53,7 +54,7 @@ export const planDb = (db: Db | RoundDb): PlanDb => roundDb(db as Db).withTables
 
 /** The plan as services build and read it. */
 export interface PlanBag { bagId: string; needId: string; item: string }
-export interface PlanStop { corridorId: string; plannedStartS: number; bags: PlanBag[]; status?: string; urgent?: boolean }
+export interface PlanStop { id?: string; corridorId: string; plannedStartS: number; bags: PlanBag[]; status?: string; urgent?: boolean; locked?: boolean }
 export interface PlanTrip {
   id: string;
   vehicleId: string;
@@ -134,7 +135,7 @@ export async function readPlan(db: Db | PlanDb, roundId: string): Promise<Plan> 
   const stopsByTrip = new Map<string, PlanStop[]>();
   for (const s of stops) {
     const list = stopsByTrip.get(s.trip_id) ?? [];
-    list.push({ corridorId: s.corridor_id, plannedStartS: s.planned_start_s, bags: bagsByStop.get(s.id) ?? [], status: s.status, urgent: s.urgent });
+    list.push({ id: s.id, corridorId: s.corridor_id, plannedStartS: s.planned_start_s, bags: bagsByStop.get(s.id) ?? [], status: s.status, urgent: s.urgent, locked: s.locked });
     stopsByTrip.set(s.trip_id, list);
   }
   return {

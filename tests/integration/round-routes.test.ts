@@ -47,7 +47,7 @@ beforeAll(async () => {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema });
   const deps = { config, db: database.db, database, logger: createLogger({ level: 'silent' }), clock: systemClock };
   // A queue that can be swapped for one on a Redis the test kills.
-  const queue: Producers = { ...producers, ready: () => activeQueue.ready(), addRoundFlow: (r, s) => activeQueue.addRoundFlow(r, s) };
+  const queue: Producers = { ...producers, ready: () => activeQueue.ready(), addRoundFlow: (r, s, g) => activeQueue.addRoundFlow(r, s, g) };
   const app = buildApp({ ...deps, queue });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -131,5 +131,34 @@ describe('round routes', () => {
       await own.close();
       await redis.stop();
     }
+  });
+
+  it('a dispatcher moves and locks stops of a proposal, then re-plans the rest through the queue', async () => {
+    const d = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 5, vehicles: 3, capacityBags: 20 }, 55);
+    // Only this district's small vans: its 20 households then need more than one trip.
+    await database.db.updateTable('vehicles').set({ active: false }).where('id', 'not in', d.vehicleIds).execute();
+    const { id } = (await (await call('POST', '/api/rounds', { areaId: d.districtId, kind: 'food', timeLimitMs: 200 })).json()) as { id: string };
+    for (const s of await listSubproblems(roundDb(database.db), id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
+    await mergeRound(database.db, id);
+    type Proposal = { trips: { id: string; stops: { id: string; locked: boolean; bags: unknown[] }[] }[] };
+    const proposal = (await (await call('GET', `/api/rounds/${id}/proposal`)).json()) as Proposal;
+    const bagsOf = (t: Proposal['trips'][0]) => t.stops.reduce((a, s) => a + s.bags.length, 0);
+    // A stop and another trip with room for it (vans of 20 bags).
+    const pair = proposal.trips.flatMap((from) => proposal.trips.filter((to) => to !== from).flatMap((to) =>
+      from.stops.filter((s) => bagsOf(to) + s.bags.length <= 20).map((stop) => ({ to, stop })))).at(0);
+    expect(pair, JSON.stringify(proposal.trips.map((t) => t.stops.map((s) => s.bags.length)))).toBeDefined();
+    const { to, stop } = pair!;
+    const full = proposal.trips.find((t) => t !== to && bagsOf(t) > 20 - 1);
+    if (full) expect((await call('POST', `/api/rounds/${id}/stops/${to.stops[0]!.id}/move`, { tripId: full.id, position: 0 })).status).toBe(409);
+    const moved = await call('POST', `/api/rounds/${id}/stops/${stop.id}/move`, { tripId: to.id, position: 0 });
+    expect(moved.status).toBe(200);
+    expect(((await moved.json()) as Proposal).trips.find((t) => t.id === to.id)!.stops[0]).toMatchObject({ id: stop.id, locked: true });
+    expect((await call('POST', `/api/rounds/${id}/stops/${to.stops[0]!.id}/lock`, { locked: true })).status).toBe(200);
+    expect((await call('POST', `/api/rounds/${id}/stops/${stop.id}/move`, { tripId: to.id })).status).toBe(422);
+    const replanned = await call('POST', `/api/rounds/${id}/replan`);
+    expect(replanned.status).toBe(202);
+    expect(((await replanned.json()) as { status: string }).status).toBe('planning');
+    expect(await producers.queue(QUEUE.rounds).getJob(jobId('round.merge', id, 'g2'))).toBeTruthy();
+    expect((await call('POST', `/api/rounds/${id}/replan`)).status).toBe(409);
   });
 });

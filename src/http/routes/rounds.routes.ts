@@ -4,12 +4,13 @@
  * answer is an immediate 503 problem document, never a hanging request.
  */
 import { Router, type RequestHandler } from 'express';
-import { roundParams, startRoundBody } from '../../contracts/rounds.contract';
+import { lockStopBody, moveStopBody, roundParams, startRoundBody, stopParams } from '../../contracts/rounds.contract';
 import type { Producers } from '../../queue/producers';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { approveRound, dispatchRound, startRound } from '../../services/round.service';
 import { proposalView, roundView, toView } from '../../services/round-view';
+import { moveStop, replanRound, setStopLock } from '../../services/round-replan.service';
 import { accessOf, actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams } from '../validate';
 
@@ -19,6 +20,9 @@ export const ROUND_PATHS = {
   proposal: '/api/rounds/:roundId/proposal',
   approve: '/api/rounds/:roundId/approve',
   dispatch: '/api/rounds/:roundId/dispatch',
+  replan: '/api/rounds/:roundId/replan',
+  moveStop: '/api/rounds/:roundId/stops/:stopId/move',
+  lockStop: '/api/rounds/:roundId/stops/:stopId/lock',
 } as const;
 
 export interface RoundRouteDeps {
@@ -63,6 +67,30 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
     const round = await dispatchRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
     await accessOf(res).allowed('round.dispatch', 'round', round.id);
     res.json(await toView(deps.db, round));
+  });
+
+  // A proposal is the dispatcher's to adjust: move or lock stops, then re-plan everything unlocked.
+  router.post(ROUND_PATHS.moveStop, ...dispatcher, async (req, res) => {
+    const { roundId, stopId } = pathParams(req, stopParams);
+    const { tripId, position } = jsonBody(req, moveStopBody);
+    await moveStop(deps.db, roundId, stopId, tripId, position);
+    await accessOf(res).allowed('round.stop.move', 'round', roundId);
+    res.json(await proposalView(deps.db, roundId));
+  });
+
+  router.post(ROUND_PATHS.lockStop, ...dispatcher, async (req, res) => {
+    const { roundId, stopId } = pathParams(req, stopParams);
+    await setStopLock(deps.db, roundId, stopId, jsonBody(req, lockStopBody).locked);
+    await accessOf(res).allowed('round.stop.lock', 'round', roundId);
+    res.json(await proposalView(deps.db, roundId));
+  });
+
+  router.post(ROUND_PATHS.replan, ...dispatcher, async (req, res) => {
+    const { roundId } = pathParams(req, roundParams);
+    if (!deps.queue) throw new AppError('unavailable', 'the planning queue is not configured');
+    await replanRound({ db: deps.db, producers: deps.queue }, roundId, actorOf(res).userId);
+    await accessOf(res).allowed('round.replan', 'round', roundId);
+    res.status(202).json(await roundView(deps.db, roundId));
   });
 
   return router;
