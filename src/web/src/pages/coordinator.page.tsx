@@ -85,7 +85,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
         <ul class="list households">
           {(households.data?.households ?? []).map((h) => (
             <li key={h.id}>
-              <button type="button" class={h.id === householdId ? 'row-button active' : 'row-button'} aria-pressed={h.id === householdId} onClick={() => setHouseholdId(h.id)}>
+              <button type="button" data-household-id={h.id} class={h.id === householdId ? 'row-button active' : 'row-button'} aria-pressed={h.id === householdId} onClick={() => setHouseholdId(h.id)}>
                 <span>{h.address.split(', ').slice(-1)[0]}</span>
                 <small>
                   {t('members', { n: h.members })}

@@ -63,7 +63,7 @@ export function DriverPage(_props: { me: Me }) {
         {list.length === 0 && <p class="muted">{batches.loading && !batches.data ? t('loading') : t('noBatches')}</p>}
       </section>
       {list.map((batch) => (
-        <section key={batch.batchId} class="card wide" aria-label={t('trip', { n: batch.tripNo })} data-testid="batch">
+        <section key={batch.batchId} class="card wide" aria-label={t('trip', { n: batch.tripNo })} data-testid="batch" data-batch-id={batch.batchId}>
           <h2>
             {t('trip', { n: batch.tripNo })} · {t('stops', { n: batch.stops.length })}
           </h2>
@@ -84,7 +84,7 @@ function StopCard({ stop, status, onReport }: { stop: Stop; status: string; onRe
   const households = new Set(stop.bags.map((b) => b.householdId)).size;
   const reasonId = `reason-${stop.stopId}`;
   return (
-    <li class="stop" data-testid="stop" data-status={status}>
+    <li class="stop" data-testid="stop" data-seq={stop.seq} data-status={status}>
       <h3>
         {stop.seq + 1}. {t('gate')}: {stop.gate} {stop.urgent && <span class="tag">!</span>}
       </h3>

@@ -1,0 +1,121 @@
+/**
+ * The e2e harness: the real server in-process (as main.ts serves it, Socket.IO included) on a free
+ * port, against PostgreSQL in its own schema with the demo district, workers on their own queue
+ * prefix, and Debian's Chromium driven by playwright-core. Screenshots go to test-artifacts/.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../config/config';
+import { seedDemoDistrict } from '../../src/demo/demo-district.seed';
+import { buildApp } from '../../src/http/app';
+import { createProcessPublisher, startLive } from '../../src/live/runtime';
+import { createProducers } from '../../src/queue/producers';
+import { createProducerRedis } from '../../src/queue/redis';
+import { systemClock } from '../../src/shared/clock';
+import { createLogger } from '../../src/shared/logger';
+import { migrateToLatest, openDatabase } from '../../src/store/db';
+
+export const ARTIFACTS = 'test-artifacts/e2e';
+export const PASSWORD = 'cordon-demo-2026';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  // A fresh build of the page, as `npm start` makes (prestart).
+  execFileSync('npx', ['vite', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'error'], { stdio: 'inherit' });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const tag = `e2e_web_${process.pid}`;
+  const env = {
+    DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test',
+    DATABASE_SCHEMA: tag,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    RATE_LIMIT_LOGIN_MAX: '1000',
+    QUEUE_PREFIX: tag,
+    RECONCILE_EVERY_MS: '2000',
+    WORKER_DRAIN_DELAY_S: '0.2',
+  };
+  const config = loadConfig(env);
+  const logger = createLogger({ level: 'warn', base: { proc: 'e2e' } });
+  const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 10 });
+  await migrateToLatest(database);
+  await seedDemoDistrict({ db: database.db, clock: systemClock }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+  const redis = createProducerRedis(config.REDIS_URL);
+  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+  const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
+  const queue = createProducers({ redis, prefix: tag });
+  const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  // Workers in their own process, as in production (their solves run in sandboxed children that load TypeScript through tsx).
+  const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      const exited = new Promise((resolve) => workers.once('exit', resolve));
+      workers.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await liveServer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await queue.close();
+      redis.disconnect();
+      await database.db.schema.dropSchema(tag).ifExists().cascade().execute();
+      await database.close();
+    },
+  };
+}
+
+/** A browser context per person, phone-sized unless told otherwise. */
+export async function personPage(h: Harness, opts: { width?: number; height?: number; locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 740 }, locale: opts.locale ?? 'en-US', baseURL: h.url });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function login(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', PASSWORD);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=live-status]');
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  // Evaluated as text: the test files are type-checked without the DOM library.
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; impact: string; targets: string[] }[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+/** No horizontal scrolling at the page's width: usable at 360 px. */
+export async function overflowsHorizontally(page: Page): Promise<boolean> {
+  return (await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1')) as boolean;
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+}

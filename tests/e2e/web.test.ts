@@ -1,0 +1,154 @@
+/**
+ * The web app end to end, in Chromium against the real server: a coordinator enters a need for an
+ * elderly household (a server error shown at its field first); a dispatcher plans, approves and
+ * dispatches a round watching the progress; the driver's page receives the batch and marks the
+ * stop delivered; the coordinator's page shows it without reload; a resident applies for a medical
+ * pass and sees it approved and issued (QR). Every page: axe-core, no serious/critical violations.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD, axeViolations, login, overflowsHorizontally, personPage, shot, startHarness, type Harness } from './harness';
+
+let h: Harness;
+
+async function token(username: string, password = PASSWORD): Promise<string> {
+  const res = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function get<T>(tok: string, path: string): Promise<T> {
+  const res = await fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${tok}` } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function checkPage(page: Page, name: string, phone: boolean): Promise<void> {
+  await shot(page, name);
+  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
+  if (phone) expect(await overflowsHorizontally(page), `${name}: fits 360 px`).toBe(false);
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+}, 60_000);
+
+describe('web app', () => {
+  it('coordinator > dispatcher > driver > coordinator, live', async () => {
+    // Coordinator on a phone: an elderly household, a wrong quantity first.
+    const coord = await personPage(h);
+    await login(coord.page, 'chief.b1');
+    const elderly = coord.page.locator('.households button', { hasText: 'Elderly, alone' }).first();
+    const householdId = await elderly.getAttribute('data-household-id');
+    await elderly.click();
+    await coord.page.selectOption('#need-kind', 'gas');
+    await coord.page.fill('#need-cylinders', '9');
+    await coord.page.click('.need-form button[type=submit]');
+    await expect.poll(() => coord.page.textContent('#need-cylinders-err')).toMatch(/4/);
+    expect(await coord.page.getAttribute('#need-cylinders', 'aria-invalid')).toBe('true');
+    await shot(coord.page, '01-coordinator-field-error');
+    await coord.page.fill('#need-cylinders', '1');
+    await coord.page.click('.need-form button[type=submit]');
+    await coord.page.waitForSelector('.need-form .banner-ok');
+    await checkPage(coord.page, '02-coordinator-need-saved', true);
+
+    const chief = await token('chief.b1');
+    const { needs } = await get<{ needs: { id: string; kind: string; status: string }[] }>(chief, `/api/households/${householdId}/needs`);
+    const need = needs.find((n) => n.kind === 'gas' && n.status === 'accepted');
+    expect(need).toBeDefined();
+
+    // Dispatcher at a big screen: start a round for the district, watch it, approve, dispatch.
+    const desk = await personPage(h, { width: 1280, height: 900 });
+    await login(desk.page, 'dispatcher');
+    await desk.page.waitForSelector('.leaflet-interactive');
+    await desk.page.click('form button[type=submit]');
+    await desk.page.waitForSelector('#round-progress');
+    await shot(desk.page, '03-dispatcher-planning');
+    await expect.poll(() => desk.page.getAttribute('#round-progress', 'value'), { timeout: 60_000, interval: 500 }).toBe('100');
+    await desk.page.waitForSelector('[data-testid=proposal]');
+    await checkPage(desk.page, '04-dispatcher-proposal', false);
+    await desk.page.click('text=Approve plan');
+    await desk.page.waitForSelector('text=Round status: approved');
+    await desk.page.click('button:has-text("Dispatch")');
+    await desk.page.waitForSelector('text=Round status: dispatched');
+
+    // The trip carrying our need, and its driver: give that driver a login.
+    const roundId = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;
+    const dispatcher = await token('dispatcher');
+    const proposal = await get<{ trips: { id: string; driverId: string | null; stops: { seq: number; bags: { needId: string }[] }[] }[] }>(dispatcher, `/api/rounds/${roundId}/proposal`);
+    const trip = proposal.trips.find((t) => t.stops.some((s) => s.bags.some((b) => b.needId === need?.id)));
+    expect(trip?.driverId).toBeTruthy();
+    const stop = trip!.stops.find((s) => s.bags.some((b) => b.needId === need?.id))!;
+    // Every demo driver has a login (driver.1 ... driver.N): sign in as the one this trip went to.
+    // The demo has one driver login (driver.1): the admin links it to the driver this trip went to.
+    const driverMe = await get<{ id: string; driverId: string | null }>(await token('driver.1'), '/api/auth/me');
+    if (driverMe.driverId !== trip!.driverId) {
+      const linked = await fetch(`${h.url}/api/admin/users/${driverMe.id}/assignments`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('admin')}` },
+        body: JSON.stringify({ driverId: trip!.driverId }),
+      });
+      expect(linked.ok, await linked.clone().text()).toBe(true);
+    }
+    const driverLogin = 'driver.1';
+
+    // Driver on a phone: the batch is there, mark the stop delivered.
+    const drv = await personPage(h);
+    await login(drv.page, driverLogin!);
+    const batch = drv.page.locator(`[data-batch-id="${roundId}_${trip!.id}"]`);
+    await batch.waitFor({ timeout: 15_000 });
+    const stopCard = batch.locator(`[data-seq="${stop.seq}"]`);
+    await checkPage(drv.page, '05-driver-batch', true);
+    await stopCard.locator('button', { hasText: 'Arrived' }).click();
+    await stopCard.locator('button', { hasText: 'Delivered' }).click();
+    await expect.poll(() => stopCard.getAttribute('data-status')).toBe('delivered');
+    await expect.poll(() => drv.page.locator('[data-testid=queued]').count(), { timeout: 10_000 }).toBe(0);
+    await shot(drv.page, '06-driver-delivered');
+
+    // The coordinator's page, never reloaded, shows the delivery at the gate.
+    await coord.page.waitForSelector('[data-testid=delivery-feed] .feed-delivered', { timeout: 15_000 });
+    await shot(coord.page, '07-coordinator-delivered-live');
+    await desk.page.waitForSelector('[data-testid=outcomes] .feed-delivered', { timeout: 15_000 });
+    await shot(desk.page, '08-dispatcher-outcomes');
+    await Promise.all([coord.context.close(), desk.context.close(), drv.context.close()]);
+  }, 120_000);
+
+  it('resident applies for a medical pass; staff approve and issue; resident sees it live, with the QR code', async () => {
+    // The demo district has no hospital: the dispatch desk adds one.
+    const added = await fetch(`${h.url}/api/hospitals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('dispatcher')}` },
+      body: JSON.stringify({ name: 'Zhongshan Hospital', lat: 31.1985, lon: 121.4555 }),
+    });
+    expect(added.status).toBe(201);
+    const res = await personPage(h, { locale: 'zh-CN' });
+    await login(res.page, 'resident.demo');
+    expect(await res.page.textContent('h1')).toContain('申请');
+    // An error from the server at its field: no person given.
+    await res.page.fill('#pass-reason', 'dialysis');
+    await res.page.fill('#pass-appointment', new Date(Date.now() + 86_400_000).toISOString().slice(0, 11) + '10:00');
+    await res.page.click('form[aria-label] button:has-text("申请就医通行证")');
+    await res.page.waitForSelector('#pass-person-err');
+    await shot(res.page, '09-resident-pass-field-error');
+    await res.page.fill('#pass-person', 'Wang Lan');
+    await res.page.click('form[aria-label] button:has-text("申请就医通行证")');
+    await res.page.waitForSelector('[data-pass-status=applied]');
+    await checkPage(res.page, '10-resident-pass-applied', true);
+
+    const staff = await personPage(h);
+    await login(staff.page, 'staff.jianguo');
+    const application = staff.page.locator('[data-testid=pass-application]', { hasText: 'Wang Lan' });
+    await application.waitFor({ timeout: 20_000 });
+    await checkPage(staff.page, '11-staff-review', true);
+    await application.locator('button', { hasText: 'Approve' }).click();
+    await res.page.waitForSelector('[data-pass-status=approved]', { timeout: 15_000 });
+    await shot(res.page, '12-resident-pass-approved-live');
+    await staff.page.locator('[data-testid=pass-application]', { hasText: 'Wang Lan' }).locator('button', { hasText: 'Issue pass' }).click();
+    await res.page.waitForSelector('[data-testid=pass-qr]', { timeout: 15_000 });
+    await checkPage(res.page, '13-resident-pass-qr', true);
+    await Promise.all([res.context.close(), staff.context.close()]);
+  }, 90_000);
+});
