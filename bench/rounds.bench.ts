@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       householdsPerCorridor: 2, vehicles: Math.ceil(stops / 15), capacityBags: 60,
     }, seed++);
   };
-  const roundOf = async (d: District): Promise<{ id: string; seconds: number }> => {
+  const roundOf = async (d: District): Promise<{ id: string; seconds: number; unserved: number; trips: number }> => {
     const t0 = performance.now();
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: budgetMs }, { areaId: d.districtId, kind: 'food', actor: 'bench' });
     await until(async () => {
@@ -61,7 +61,10 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       const subs = await sql<{ id: string; at: string }>`select id, extract(epoch from (solved_at - (select created_at from rounds where id = ${round.id}))) as at from round_subproblems where round_id = ${round.id} order by id`.execute(database.db);
       console.log('solved at (s after start):', subs.rows.map((r) => `${r.id}=${Number(r.at).toFixed(2)}`).join(' '));
     }
-    return { id: round.id, seconds: (performance.now() - t0) / 1000 };
+    const seconds = (performance.now() - t0) / 1000;
+    const counts = await sql<{ unserved: string; trips: string }>`select (select count(*) from round_unserved where round_id = ${round.id}) as unserved,
+      (select count(*) from round_trips where round_id = ${round.id}) as trips`.execute(database.db);
+    return { id: round.id, seconds, unserved: Number(counts.rows[0]!.unserved), trips: Number(counts.rows[0]!.trips) };
   };
 
   const workers: WorkerProcess[] = [];
@@ -79,9 +82,10 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       let urgentDistrict: { district: District; roundId: string } | undefined;
       for (const size of sizes) {
         const d = await seedSize(size);
-        const { id, seconds } = await roundOf(d);
+        const { id, seconds, unserved, trips } = await roundOf(d);
         metrics[`round_s_${size}_${count}w`] = Number(seconds.toFixed(2));
-        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s`);
+        metrics[`unserved_needs_${size}_${count}w`] = unserved;
+        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s  ${String(trips).padStart(4)} trips  ${unserved} of ${d.needIds.length} needs unserved`);
         if (!urgentDistrict) urgentDistrict = { district: d, roundId: id };
       }
       if (count === 2 && urgentDistrict && urgentCount > 0) {
