@@ -6,6 +6,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JOBS, isJobName, parseJob, type JobData, type JobName, type QueueName } from '../src/contracts/jobs';
 import type { Producers } from '../src/queue/producers';
+import { isAppError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
 import { reconcile } from '../src/services/reconcile.service';
@@ -32,6 +33,19 @@ export function parsePayload<N extends JobName>(queue: QueueName, job: Pick<Job,
 }
 
 export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<unknown> {
+  const run = handler(queue, deps);
+  return async (job) => {
+    try {
+      return await run(job);
+    } catch (err) {
+      // A record the job names does not exist (another database, or deleted): retrying cannot help.
+      if (isAppError(err) && err.code === 'not_found') throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
+}
+
+function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<unknown> {
   return async (job) => {
     const { name, data } = parsePayload(queue, job);
     const log = deps.logger.child({ queue, jobId: job.id, job: name });

@@ -44,6 +44,16 @@ describe('unrecoverable jobs', () => {
     expect(job?.attemptsMade).toBe(1);
   }, 30_000);
 
+  it('a merge for a round this database does not know fails once', async () => {
+    const ghost = 'ffffffff-ffff-4fff-8fff-ffffffffffff';
+    await producers.addRoundFlow(ghost, []);
+    const id = jobId('round.merge', ghost);
+    await until(async () => (await producers.queue(QUEUE.rounds).getJob(id))?.failedReason !== undefined, 15_000, 100);
+    const job = await producers.queue(QUEUE.rounds).getJob(id);
+    expect(job?.failedReason).toMatch(/round .* does not exist/);
+    expect(job?.attemptsMade).toBe(1);
+  }, 30_000);
+
   it('a sub-problem gone from the database fails the round at once; its needs are free again', async () => {
     const d = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 2, vehicles: 2 }, 31);
     await producers.queue(QUEUE.solve).pause(); // hold the children while the test removes one
