@@ -110,6 +110,8 @@ describe('web app', () => {
 
     // The coordinator's page, never reloaded, shows the delivery at the gate.
     await coord.page.waitForSelector('[data-testid=delivery-feed] .feed-delivered', { timeout: 15_000 });
+    // ...and the household's need moves to delivered (the round is settled from the stop report).
+    await expect.poll(() => coord.page.locator('[data-testid=need-status]', { hasText: 'Delivered' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await shot(coord.page, '07-coordinator-delivered-live');
     await desk.page.waitForSelector('[data-testid=outcomes] .feed-delivered', { timeout: 15_000 });
     await shot(desk.page, '08-dispatcher-outcomes');

@@ -122,6 +122,7 @@ export const en = {
   markFailed: 'Report failure',
   queued: '{n} reports waiting to be sent',
   stopDone: 'Done: {status}',
+  handOverTo: 'Hand over to: {names}',
   bagIds: 'Bags',
   reason_no_answer: 'No answer',
   reason_access_blocked: 'Access blocked',

@@ -118,6 +118,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   markFailed: '报告失败',
   queued: '{n} 条记录待发送',
   stopDone: '完成：{status}',
+  handOverTo: '交接给：{names}',
   bagIds: '袋号',
   reason_no_answer: '无人应答',
   reason_access_blocked: '通道受阻',

@@ -2,7 +2,7 @@
  * Corridor coordinator (unit chief), on a phone at the stairwell: pick a corridor and a household,
  * enter its needs, upload the CSV table, see open needs, and follow deliveries at the gates live.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { LiveEvent } from '../../../contracts/events';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
@@ -69,6 +69,12 @@ export function CoordinatorPage({ me }: { me: Me }) {
   );
 
   const household = households.data?.households.find((h) => h.id === householdId);
+  // On a phone the form is below the list: bring it into view, ready for the keyboard.
+  useEffect(() => {
+    if (!householdId) return;
+    document.getElementById('hh-title')?.scrollIntoView({ block: 'start' });
+    document.getElementById('need-kind')?.focus();
+  }, [householdId]);
   return (
     <div class="page">
       <section class="card">

@@ -12,7 +12,7 @@ import type { Me } from '../session';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
 
-interface Stop { stopId: string; seq: number; gate: string; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[] }
+interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[] }
 interface Batch { batchId: string; tripNo: number; stops: Stop[] }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
@@ -88,6 +88,8 @@ function StopCard({ stop, status, onReport }: { stop: Stop; status: string; onRe
       <h3>
         {stop.seq + 1}. {t('gate')}: {stop.gate} {stop.urgent && <span class="tag">!</span>}
       </h3>
+      {stop.community && <p class="muted">{stop.community}</p>}
+      {stop.coordinators.length > 0 && <p>{t('handOverTo', { names: stop.coordinators.join(', ') })}</p>}
       <p>
         {t('bags', { n: stop.bags.length })} · {t('households')}: {households}
         {stop.lat !== null && stop.lon !== null && (

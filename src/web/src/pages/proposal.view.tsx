@@ -13,7 +13,7 @@ export function ProposalView({ proposal }: { proposal: Proposal }) {
   return (
     <section class="card" aria-labelledby="proposal-title" data-testid="proposal">
       <h2 id="proposal-title">{t('proposal')}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('proposal')}>
         <table>
           <thead>
             <tr>

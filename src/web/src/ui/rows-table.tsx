@@ -7,7 +7,7 @@ export function RowsTable({ rows, caption }: { rows: Row[]; caption: string }) {
   if (rows.length === 0) return <p class="muted">{t('stockEmpty')}</p>;
   const columns = Object.keys(rows[0] ?? {}).filter((k) => rows.some((r) => ['string', 'number', 'boolean'].includes(typeof r[k])));
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
