@@ -112,21 +112,21 @@ export async function run(args: string[]): Promise<Metrics> {
   const spCases: [number, number][] = quick ? [[50, 20], [100, 30]] : [[50, 20], [100, 40], [200, 60], [400, 80]];
   for (const [stops, sols] of section('sp') ? spCases : []) {
     const inst = makePool(stops, sols, 1000 + stops);
-    for (const [solver, poolLimit] of [[jsLpSolver, undefined], [highs, undefined], [highs, 300]] as const) {
+    for (const [solver, poolLimit] of [[jsLpSolver, Infinity], [highs, Infinity], [highs, 300]] as const) {
       if (solver === jsLpSolver && inst.pool.length > 2000 && !args.includes('--all')) {
         // Measured at 145-183 s against a 10 s limit (its timeout is only checked between nodes).
         metrics[`sp_js_ms_${stops}`] = null;
         console.log(`${String(stops).padStart(5)} ${String(inst.pool.length).padStart(5)}                  | jsLpSolver  skipped above 2,000 routes (overruns its limit by minutes; --all to run)`);
         continue;
       }
-      const r = selectRoutes(inst.pool, { stopCount: stops, timeLimitMs: limitMs, solver, incumbent: inst.incumbent, now, ...(poolLimit ? { poolLimit } : {}) });
+      const r = selectRoutes(inst.pool, { stopCount: stops, timeLimitMs: limitMs, solver, incumbent: inst.incumbent, now, poolLimit });
       const ms = Math.round(r.stats.elapsedMs);
-      const key = `${short(solver)}${poolLimit ? `_lim${poolLimit}` : ''}`;
+      const key = `${short(solver)}${Number.isFinite(poolLimit) ? `_lim${poolLimit}` : ''}`;
       metrics[`sp_${key}_ms_${stops}`] = ms;
       metrics[`sp_${key}_cost_${stops}`] = r.cost;
       metrics[`sp_${key}_status_${stops}`] = r.solverStatus;
       console.log(
-        `${String(stops).padStart(5)} ${String(inst.pool.length).padStart(5)} ${String(r.stats.solved).padStart(5)} ${fmt(inst.incumbentCost).padStart(10)} | ${(solver.name + (poolLimit ? `/${poolLimit}` : '')).padEnd(11)} ${r.status.padEnd(11)} ${r.solverStatus.padEnd(20)} ${fmt(r.cost).padStart(6)} ${String(r.improved).padStart(9)} ${String(ms).padStart(7)}`,
+        `${String(stops).padStart(5)} ${String(inst.pool.length).padStart(5)} ${String(r.stats.solved).padStart(5)} ${fmt(inst.incumbentCost).padStart(10)} | ${(solver.name + (Number.isFinite(poolLimit) ? `/${poolLimit}` : '')).padEnd(11)} ${r.status.padEnd(11)} ${r.solverStatus.padEnd(20)} ${fmt(r.cost).padStart(6)} ${String(r.improved).padStart(9)} ${String(ms).padStart(7)}`,
       );
     }
   }
@@ -139,21 +139,21 @@ export async function run(args: string[]): Promise<Metrics> {
       console.log(`${name}: the search handed no model to set partitioning (skipped)`);
       continue;
     }
-    for (const poolLimit of [undefined, 1000, 300]) {
-      if (poolLimit !== undefined && poolLimit >= inst.pool.length) continue;
+    for (const poolLimit of [Infinity, 1000, 300]) {
+      if (Number.isFinite(poolLimit) && poolLimit >= inst.pool.length) continue;
       for (const solver of solvers) {
-        if (solver === jsLpSolver && poolLimit === undefined && inst.pool.length > 2000 && !args.includes('--all')) {
+        if (solver === jsLpSolver && !Number.isFinite(poolLimit) && inst.pool.length > 2000 && !args.includes('--all')) {
           // Measured: 221 s on the 7,410-route X-n200 pool against a 10 s limit.
           console.log(`${name.padEnd(14)} ${String(inst.stopCount).padStart(5)} ${String(inst.pool.length).padStart(5)}      -            | jsLpSolver  skipped above 2,000 routes (--all to run)`);
           continue;
         }
-        const r = selectRoutes(inst.pool, { stopCount: inst.stopCount, ...(inst.exactRoutes !== undefined ? { exactRoutes: inst.exactRoutes } : {}), ...(inst.maxRoutes !== undefined ? { maxRoutes: inst.maxRoutes } : {}), timeLimitMs: limitMs, solver, incumbent: inst.incumbent, now, ...(poolLimit ? { poolLimit } : {}) });
+        const r = selectRoutes(inst.pool, { stopCount: inst.stopCount, ...(inst.exactRoutes !== undefined ? { exactRoutes: inst.exactRoutes } : {}), ...(inst.maxRoutes !== undefined ? { maxRoutes: inst.maxRoutes } : {}), timeLimitMs: limitMs, solver, incumbent: inst.incumbent, now, poolLimit });
         const ms = Math.round(r.stats.elapsedMs);
-        const key = `${name.split('-')[1]}${poolLimit ? `_lim${poolLimit}` : ''}`;
+        const key = `${name.split('-')[1]}${Number.isFinite(poolLimit) ? `_lim${poolLimit}` : ''}`;
         metrics[`spx_${short(solver)}_ms_${key}`] = ms;
         metrics[`spx_${short(solver)}_cost_${key}`] = r.cost;
         console.log(
-          `${name.padEnd(14)} ${String(inst.stopCount).padStart(5)} ${String(inst.pool.length).padStart(5)} ${String(poolLimit ?? '-').padStart(6)} ${fmt(inst.incumbentCost).padStart(10)} | ${solver.name.padEnd(11)} ${r.status.padEnd(11)} ${r.solverStatus.padEnd(20)} ${fmt(r.cost).padStart(6)} ${String(r.improved).padStart(9)} ${String(ms).padStart(7)}`,
+          `${name.padEnd(14)} ${String(inst.stopCount).padStart(5)} ${String(inst.pool.length).padStart(5)} ${(Number.isFinite(poolLimit) ? String(poolLimit) : '-').padStart(6)} ${fmt(inst.incumbentCost).padStart(10)} | ${solver.name.padEnd(11)} ${r.status.padEnd(11)} ${r.solverStatus.padEnd(20)} ${fmt(r.cost).padStart(6)} ${String(r.improved).padStart(9)} ${String(ms).padStart(7)}`,
         );
       }
     }

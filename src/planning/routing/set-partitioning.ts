@@ -20,8 +20,9 @@ export interface SelectRoutesOptions extends SelectionRules {
   relativeGap?: number;
   /**
    * Most routes handed to the solver, after dominated ones are gone (see `limitPool`: the incumbent's
-   * routes plus the lowest reduced costs). Default: no limit. Solve time grows fast with the pool
-   * (bench/lp.bench.ts); a few hundred to ~1,500 routes fit a budget of seconds.
+   * routes plus the lowest reduced costs). Default 1,000 for a solver reporting duals (HiGHS), 400
+   * otherwise; Infinity for none. Whole search pools (2,000-12,000 routes) made HiGHS overrun a 10 s
+   * limit by up to 25 s and javascript-lp-solver by minutes (bench/lp.bench.ts, solver-choice.ts).
    */
   poolLimit?: number;
 }
@@ -79,14 +80,15 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
   const incumbentKept = incumbent ? incumbent.routes.map((i) => filtered.keptFor[i] ?? -1) : [];
   const keptRoutes = filtered.kept.map((i) => pool[i] as PoolRoute);
   let chosen = keptRoutes.map((_, k) => k);
-  if (opts.poolLimit !== undefined && keptRoutes.length > opts.poolLimit) {
+  const poolLimit = opts.poolLimit ?? (opts.solver.reportsDuals ? 1000 : 400);
+  if (keptRoutes.length > poolLimit) {
     // Without duals the relaxation would only cost time: incumbent prices are used instead.
     const relaxed = opts.solver.reportsDuals ? relaxationPrices(keptRoutes, opts, Math.max(1, 0.4 * (opts.timeLimitMs - (opts.now() - started)))) : null;
     // The relaxation bounds every partition of the pool: an incumbent at the bound is optimal already.
     if (incumbent && relaxed && relaxed.bound >= incumbent.cost - 1e-6 * Math.max(1, Math.abs(incumbent.cost))) {
       return fallback('optimal', 'incumbent', `the LP relaxation bound ${relaxed.bound} proves the incumbent optimal in this pool`);
     }
-    chosen = limitPool(keptRoutes, incumbentKept, opts.poolLimit, opts.stopCount, relaxed?.prices);
+    chosen = limitPool(keptRoutes, incumbentKept, poolLimit, opts.stopCount, relaxed?.prices);
   }
   const original = chosen.map((k) => filtered.kept[k] as number); // solver variable -> original pool index
   solved = chosen.length;
