@@ -123,7 +123,14 @@ export async function mergeRound(db: Db, roundId: string): Promise<MergeOutcome>
 
 /** Marks a round failed (a child or the merge gave up); its needs go back to the pool. */
 export async function failRound(db: Db, roundId: string, reason: string): Promise<boolean> {
-  return moveRound(roundDb(db), roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) });
+  return planDb(db).transaction().execute(async (trx) => {
+    const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
+    if (!(await moveRound(rtrx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
+    // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
+    const held = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
+    await moveNeeds(rtrx, held.map((h) => h.need_id), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
+    return true;
+  });
 }
 
 export async function approveRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
 import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
-import { mergeRound, startRound } from '../../src/services/round.service';
+import { failRound, mergeRound, startRound } from '../../src/services/round.service';
 import { moveStop, replanRound, setStopLock } from '../../src/services/round-replan.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
@@ -65,5 +65,17 @@ describe('dispatcher changes and re-plan', () => {
     expect(after.trips.filter((t) => t.vehicleId === b.vehicleId)).toHaveLength(1);
     await expectPlannedExactlyOnce(database, round.id, district.needIds);
     await expect(setStopLock(database.db, 'ffffffff-ffff-4fff-8fff-ffffffffffff', kept.id!, false)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('a re-planned round that fails gives the needs of its locked stops back to the pool', async () => {
+    const d = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 3, householdsPerCorridor: 2, vehicles: 2 }, 77);
+    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 100 }, { areaId: d.districtId, kind: 'food', actor: 'd' });
+    await planAll(round.id);
+    const stop = (await readPlan(database.db, round.id)).trips[0]!.stops[0]!;
+    await setStopLock(database.db, round.id, stop.id!, true);
+    await replanRound({ db: database.db, producers }, round.id, 'd');
+    expect(await failRound(database.db, round.id, 'solver gave up')).toBe(true);
+    const statuses = await database.db.selectFrom('needs').select('status').where('id', 'in', d.needIds).execute();
+    expect(statuses.every((n) => n.status === 'accepted')).toBe(true);
   });
 });
