@@ -19,7 +19,7 @@
  *     X-n401 (12,377): whole 35 s against a 10 s limit, no gain; 1,000: 2.9 s (another run: 67251 -> 67235).
  *   javascript-lp-solver, without duals, never improved a cut search pool.
  *   -> javascript-lp-solver up to ~300 routes, HiGHS above; selectRoutes cuts pools to 1,000 routes by
- *      default for HiGHS (400 for javascript-lp-solver).
+ *      default for HiGHS (250 for javascript-lp-solver: a 400-route search pool of X-n101 ran out its 10 s).
  */
 import type { LpSolver } from './lp.model';
 

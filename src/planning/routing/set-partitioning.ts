@@ -20,7 +20,7 @@ export interface SelectRoutesOptions extends SelectionRules {
   relativeGap?: number;
   /**
    * Most routes handed to the solver, after dominated ones are gone (see `limitPool`: the incumbent's
-   * routes plus the lowest reduced costs). Default 1,000 for a solver reporting duals (HiGHS), 400
+   * routes plus the lowest reduced costs). Default 1,000 for a solver reporting duals (HiGHS), 250
    * otherwise; Infinity for none. Whole search pools (2,000-12,000 routes) made HiGHS overrun a 10 s
    * limit by up to 25 s and javascript-lp-solver by minutes (bench/lp.bench.ts, solver-choice.ts).
    */
@@ -80,7 +80,7 @@ export function selectRoutes(pool: PoolRoute[], opts: SelectRoutesOptions): Sele
   const incumbentKept = incumbent ? incumbent.routes.map((i) => filtered.keptFor[i] ?? -1) : [];
   const keptRoutes = filtered.kept.map((i) => pool[i] as PoolRoute);
   let chosen = keptRoutes.map((_, k) => k);
-  const poolLimit = opts.poolLimit ?? (opts.solver.reportsDuals ? 1000 : 400);
+  const poolLimit = opts.poolLimit ?? (opts.solver.reportsDuals ? 1000 : 250);
   if (keptRoutes.length > poolLimit) {
     // Without duals the relaxation would only cost time: incumbent prices are used instead.
     const relaxed = opts.solver.reportsDuals ? relaxationPrices(keptRoutes, opts, Math.max(1, 0.4 * (opts.timeLimitMs - (opts.now() - started)))) : null;
