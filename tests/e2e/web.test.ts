@@ -50,7 +50,11 @@ describe('web app', () => {
     await expect.poll(() => coord.page.textContent('#need-cylinders-err')).toMatch(/4/);
     expect(await coord.page.getAttribute('#need-cylinders', 'aria-invalid')).toBe('true');
     await shot(coord.page, '01-coordinator-field-error');
+    // Nothing typed is lost: the draft survives a reload.
     await coord.page.fill('#need-cylinders', '1');
+    await coord.page.reload();
+    await coord.page.locator(`[data-household-id="${householdId}"]`).click();
+    expect(await coord.page.inputValue('#need-cylinders')).toBe('1');
     await coord.page.click('.need-form button[type=submit]');
     await coord.page.waitForSelector('.need-form .banner-ok');
     await checkPage(coord.page, '02-coordinator-need-saved', true);
@@ -102,10 +106,15 @@ describe('web app', () => {
     await batch.waitFor({ timeout: 15_000 });
     const stopCard = batch.locator(`[data-seq="${stop.seq}"]`);
     await checkPage(drv.page, '05-driver-batch', true);
+    // A network drop at the gate: the reports wait in the queue and go out when back.
+    await drv.context.setOffline(true);
     await stopCard.locator('button', { hasText: 'Arrived' }).click();
     await stopCard.locator('button', { hasText: 'Delivered' }).click();
     await expect.poll(() => stopCard.getAttribute('data-status')).toBe('delivered');
-    await expect.poll(() => drv.page.locator('[data-testid=queued]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => drv.page.textContent('[data-testid=queued]'), { timeout: 10_000 }).toContain('2 reports');
+    await shot(drv.page, '06a-driver-offline-queued');
+    await drv.context.setOffline(false);
+    await expect.poll(() => drv.page.locator('[data-testid=queued]').count(), { timeout: 20_000 }).toBe(0);
     await shot(drv.page, '06-driver-delivered');
 
     // The coordinator's page, never reloaded, shows the delivery at the gate.

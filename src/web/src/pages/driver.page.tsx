@@ -19,6 +19,15 @@ type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
 const REASONS: Reason[] = ['no_answer', 'access_blocked', 'refused', 'address_not_found', 'vehicle_issue', 'out_of_time', 'other'];
 
+const CACHE = 'cordon.driver.batches';
+function cachedBatches(): Batch[] {
+  try {
+    return JSON.parse(localStorage.getItem(CACHE) ?? '[]') as Batch[];
+  } catch {
+    return [];
+  }
+}
+
 /** Batches appear when a round is dispatched: poll gently, the live scopes carry the rest. */
 const POLL_MS = 4000;
 
@@ -27,7 +36,11 @@ export function DriverPage(_props: { me: Me }) {
   const batches = useLoad(`batches-${tick}`, () => api<{ batches: Batch[] }>('/api/me/batches'));
   const [local, setLocal] = useState<Record<string, Outcome>>({});
   const [pending, setPending] = useState(queued().length);
-  const list = batches.data?.batches ?? [];
+  // The last batches seen, so a reload without network still shows the route.
+  const list = batches.data?.batches ?? cachedBatches();
+  useEffect(() => {
+    if (batches.data) localStorage.setItem(CACHE, JSON.stringify(batches.data.batches));
+  }, [batches.data]);
 
   useEffect(() => {
     const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
