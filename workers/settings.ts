@@ -25,10 +25,10 @@ export const workerSettingsSchema = z.object({
   /** Ms between stalled-job checks. Default 30000; tests use ~1000. */
   WORKER_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
   /**
-   * Seconds an idle worker blocks waiting for a job before polling again. Default 1: a flow adds its
+   * Seconds an idle worker blocks waiting for a job before polling again. Default 0.25: a flow adds its
    * children at once but wakes one idle worker only, so the others find theirs on their next poll.
    */
-  WORKER_DRAIN_DELAY_S: z.coerce.number().min(0.05).max(60).default(1),
+  WORKER_DRAIN_DELAY_S: z.coerce.number().min(0.05).max(60).default(0.25),
   /** Times a job may stall (its worker died) before it fails. Default 3. */
   WORKER_MAX_STALLED: int(0, 100).default(3),
   /** Run even when Redis' maxmemory-policy is not `noeviction` (jobs may then vanish). Default off. */
