@@ -6,7 +6,7 @@
 import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
 import type { Grid } from './auth.fixture';
 
-export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'pass' | 'emergency' | 'kit' | 'order';
+export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order';
 
 export interface Target {
   label: string;
@@ -20,8 +20,9 @@ export interface Target {
   /** Order targets: their community. Emergency targets: the driver of their trip, if any. */
   communityId?: string;
   driverId?: string | null;
-  /** Order targets: one of their lines. */
+  /** Order targets: one of their lines. Round-stop targets: the stop. */
   lineId?: string;
+  stopId?: string;
 }
 
 export interface RouteSpec {
@@ -31,8 +32,10 @@ export interface RouteSpec {
   headers?: Record<string, string>;
   /** The path parameter that names the target. Default: the first one. */
   idParam?: string;
-  /** Fixed values of the other path parameters (e.g. `{ action: 'cancel' }`). */
-  params?: Record<string, string>;
+  /** Values of the other path parameters: fixed (e.g. `{ action: 'cancel' }`) or from the target. */
+  params?: Record<string, string | ((t: Target) => string)>;
+  /** Allowed callers may get 503 (a dependency this test does not run, e.g. the queue). */
+  unavailableOk?: boolean;
   /** Each call gets a new object like the target (for writes whose outcome depends on its state). */
   fresh?: boolean;
 }
@@ -116,6 +119,19 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/rounds/:roundId/proposal': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/approve': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/dispatch': { kind: 'round', allowed: is('dispatcher', 'admin') },
+  'POST /api/rounds/:roundId/replan': { kind: 'round', allowed: is('dispatcher', 'admin'), unavailableOk: true },
+  'POST /api/rounds/:roundId/stops/:stopId/move': {
+    kind: 'roundStop',
+    allowed: is('dispatcher', 'admin'),
+    params: { stopId: (t) => t.stopId ?? '' },
+    body: () => ({ tripId: 't1', position: 0 }),
+  },
+  'POST /api/rounds/:roundId/stops/:stopId/lock': {
+    kind: 'roundStop',
+    allowed: is('dispatcher', 'admin'),
+    params: { stopId: (t) => t.stopId ?? '' },
+    body: () => ({ locked: true }),
+  },
   'GET /api/admin/users/:userId': { kind: 'user', allowed: is('admin') },
   'PUT /api/admin/users/:userId/assignments': { kind: 'user', allowed: is('admin'), body: () => ({}) },
   'POST /api/admin/users/:userId/revoke-sessions': { kind: 'user', allowed: is('admin') },

@@ -62,6 +62,7 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     ],
     user: [{ label: 'another account', id: w.users.spare.id }],
     round: [],
+    roundStop: [],
     pass: [],
     emergency: [],
     kit: [],
@@ -91,6 +92,19 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
         values (${areaId}, 'medicine', ${status}, 1000, ${w.users.admin.id}) returning id`.execute(w.database.db);
       out.round.push({ label, id: r.rows[0]?.id as string });
     }
+  }
+  if (kinds.has('roundStop')) {
+    // A proposed round of its own with one trip and one stop, for the dispatcher's stop edits.
+    const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(w.database.db)).rows[0] as T;
+    const depot = await one(sql<{ id: string }>`select id from depots limit 1`);
+    const round = await one(sql<{ id: string }>`insert into rounds (area_id, kind, status, time_limit_ms, created_by)
+      values (${g.m1}, 'food', 'proposed', 1000, ${w.users.admin.id}) returning id`);
+    const van = await one(sql<{ id: string }>`insert into vehicles (depot_id, name, capacity) values (${depot.id}, 'Matrix van', '{"bags": 100}') returning id`);
+    await sql`insert into round_trips (round_id, id, vehicle_id, depot_id, trip_no, subproblem_id, distance_m, duration_s)
+      values (${round.id}, 't1', ${van.id}, ${depot.id}, 1, 's1', 0, 0)`.execute(w.database.db);
+    const stop = await one(sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s)
+      values (${round.id}, 't1', 0, ${g.c1}, 0) returning id::text as id`);
+    out.roundStop.push({ label: 'stop of a proposed round', id: round.id, stopId: stop.id });
   }
   if (paths.includes('/api/hospitals')) {
     hospital.id = (await api<{ id: string }>(w, 'POST', '/api/hospitals', tokens.admin, { name: 'Matrix Hospital', lat: 31.21, lon: 121.41 })).id;
