@@ -2,6 +2,7 @@ import { compile, unservableReason, type Instance } from './model/instance';
 import type { PlannedRoute, Problem, Solution, Unserved } from './model/problem.types';
 import type { LpSolver } from './lp/lp.model';
 import { improveFromPool } from './routing/pool-selection';
+import { validateSolution } from './validate/solution.validate';
 import { nearestStops } from './routing/neighbours';
 import { recreate, insertionKeys, sortAbsent } from './routing/recreate';
 import { mulberry32 } from './routing/rng';
@@ -27,7 +28,7 @@ export interface SolveOptions {
   seed?: number;
   /**
    * Set partitioning over the pool of routes found, at the end of the search (HiGHS or
-   * javascript-lp-solver). Takes `share` of the budget (default 0.1). Off when not given.
+   * javascript-lp-solver). Takes `share` of the budget (default 0.05). Off when not given.
    */
   setPartitioning?: { solver: LpSolver; share?: number };
   /** Search knobs for tuning (defaults are the tuned values). */
@@ -53,7 +54,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   const now = options.now ?? (() => ticks++);
   const budget = options.now ? (options.timeLimitMs ?? 1000) : (options.maxIterations ?? 20_000);
   const began = now();
-  const spShare = options.setPartitioning ? (options.setPartitioning.share ?? 0.1) : 0;
+  const spShare = options.setPartitioning ? (options.setPartitioning.share ?? 0.05) : 0;
   const deadline = began + budget * (1 - spShare);
   const unserved: Unserved[] = [];
   const candidates: number[] = [];
@@ -100,13 +101,17 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   let best = polish(found.best);
   let poolStatus = 'not-run';
   if (options.setPartitioning) {
-    const sp = improveFromPool(inst, best, pool, { solver: options.setPartitioning.solver, now, timeLimitMs: Math.max(1, began + budget - now()) });
+    const sp = improveFromPool(inst, best, pool, { solver: options.setPartitioning.solver, now, timeLimitMs: Math.max(1, 0.7 * (began + budget - now())) }); // LP solvers overrun their limits a little
     poolStatus = sp ? 'improved' : 'kept';
     if (sp) best = polish(sp);
   }
   for (const c of best.absent) unserved.push({ stop: c - inst.nDepots, reason: 'fleet-exhausted' });
   unserved.sort((a, b) => a.stop - b.stop);
-  return { ...toSolution(inst, best, unserved), stats: { iterations, poolSize: pool.size, poolStatus } };
+  const solution = toSolution(inst, best, unserved);
+  // The independent checker guards against a search bug ever reaching a dispatcher.
+  const check = validateSolution(problem, solution);
+  if (!check.ok) throw new Error(`routing produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
+  return { ...solution, stats: { iterations, poolSize: pool.size, poolStatus } };
 }
 
 /** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */

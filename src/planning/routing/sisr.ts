@@ -94,7 +94,8 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
     if (accept) {
       cur = cand;
       curObj = candObj;
-      if (o.pool) for (let v = 0; v < touched.length; v++) if (touched[v]) o.pool.add(cur.routes[v]!);
+      // only routes of near-best solutions: they are the ones set partitioning can recombine
+      if (o.pool && curObj <= bestObj * 1.01) for (let v = 0; v < touched.length; v++) if (touched[v]) o.pool.add(cur.routes[v]!);
       const hardObj = annealPen === o.penalties ? curObj : objective(inst, cur, o.penalties);
       if (hardObj < bestObj - 1e-9) {
         if (o.onBest) {

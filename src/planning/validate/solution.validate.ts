@@ -81,7 +81,8 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
     if (count !== 1) violations.push(`stop ${problem.stops[i]!.id} appears ${count} times (expected once, served or unserved)`);
   });
   const used = solution.routes.filter((r) => r.stops.length).length;
-  if (problem.minRoutes && used < problem.minRoutes && !solution.unserved.length) {
+  const served = solution.routes.reduce((sum, r) => sum + r.stops.length, 0);
+  if (problem.minRoutes && used < Math.min(problem.minRoutes, served) && !solution.unserved.length) {
     violations.push(`${used} routes used, at least ${problem.minRoutes} required`);
   }
   return { ok: violations.length === 0, violations, cost, distance };
