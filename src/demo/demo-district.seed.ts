@@ -1,7 +1,9 @@
 /**
  * The demo district `npm start` serves on an empty database: 2 streets, 4 communities, 24
  * corridors, ~290 households around a real city centre with varied flags, open needs of every
- * kind, 2 depots with stock, vehicles and drivers, and one login per role. Deterministic (seeded
+ * kind, hospitals and two pass applications in review, 2 depots with a catalogue (food package kit
+ * by household size) and stock received lot by lot through the ledger, delivery vans and passenger
+ * vehicles with their drivers, and one login per role. Deterministic (seeded
  * random), and idempotent: it does nothing when the grid already has areas.
  */
 import type { Kysely } from 'kysely';
@@ -15,6 +17,8 @@ import type { Clock } from '../shared/clock';
 import { countAreas } from '../store/grid.repository';
 import type { CoreTables } from '../store/schema';
 import { demoNeedFor, mulberry32, type Random } from './demo-needs';
+import { seedHospitals, seedPassesInReview } from './demo-passes.seed';
+import { seedStock } from './demo-stock.seed';
 
 export const DEMO_PASSWORD = 'cordon-demo-2026';
 
@@ -108,7 +112,15 @@ async function seedGrid(db: Db, rnd: Random): Promise<{ households: Household[];
   return { households, communities, corridorsByCommunity };
 }
 
-async function seedFleet(db: Db): Promise<string[]> {
+/** Delivery vans, and passenger vehicles (seats, some for wheelchairs) for medical passes and emergencies. */
+const PASSENGER_VEHICLES = [
+  { name: 'Transfer Car 1', seats: 3, skills: ['escort'] },
+  { name: 'Wheelchair Van 1', seats: 2, skills: ['wheelchair', 'escort'] },
+  { name: 'Transfer Car 2', seats: 3, skills: ['escort'] },
+  { name: 'Wheelchair Van 2', seats: 2, skills: ['wheelchair'] },
+] as const;
+
+async function seedFleet(db: Db): Promise<{ depotIds: string[]; driverIds: string[] }> {
   const depots = await db
     .insertInto('depots')
     .values([
@@ -117,8 +129,6 @@ async function seedFleet(db: Db): Promise<string[]> {
     ])
     .returning('id')
     .execute();
-  const stock = { food_package: 1500, boxed_meal: 1200, gas_cylinder: 120, rice_kg: 4000, oil_l: 800, medicine_parcel: 400 };
-  await db.insertInto('depot_stock').values(depots.flatMap((d) => Object.entries(stock).map(([item, quantity]) => ({ depot_id: d.id, item, quantity })))).execute();
   const vehicles = [];
   const drivers = [];
   for (let i = 0; i < 6; i++) {
@@ -127,8 +137,15 @@ async function seedFleet(db: Db): Promise<string[]> {
     vehicles.push({ depot_id: depot, name: `Van ${i + 1}`, capacity: JSON.stringify({ packages: 60, weight_kg: 700, volume_l: 2500 }), skills });
     drivers.push({ depot_id: depot, name: `Driver ${i + 1}`, skills: [...skills, ...(i % 2 === 0 ? ['escort'] : [])] });
   }
+  // Small goods capacity too: a passenger trip may carry emergency medicine.
+  for (const [i, v] of PASSENGER_VEHICLES.entries()) {
+    const depot = depots[i < 2 ? 0 : 1]!.id;
+    vehicles.push({ depot_id: depot, name: v.name, capacity: JSON.stringify({ seats: v.seats, packages: 8, weight_kg: 150, volume_l: 500 }), skills: [...v.skills] });
+    drivers.push({ depot_id: depot, name: `Transfer Driver ${i + 1}`, skills: [...v.skills] });
+  }
   await db.insertInto('vehicles').values(vehicles).execute();
-  return (await db.insertInto('drivers').values(drivers).returning('id').execute()).map((d) => d.id);
+  const driverIds = (await db.insertInto('drivers').values(drivers).returning('id').execute()).map((d) => d.id);
+  return { depotIds: depots.map((d) => d.id), driverIds };
 }
 
 export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: { scryptCost?: { N: number; r: number; p: number } } = {}): Promise<SeedResult> {
@@ -141,7 +158,9 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
   // One transaction: all or nothing, and fast on PGlite (where every commit syncs to disk).
   const { households, communities, corridorsByCommunity, driverIds } = await deps.db.transaction().execute(async (trx) => {
     const grid = await seedGrid(trx, rnd);
-    const drivers = await seedFleet(trx);
+    const fleet = await seedFleet(trx);
+    const hospitals = await seedHospitals(trx);
+    await seedStock({ db: trx, clock: deps.clock }, fleet.depotIds);
     for (const [i, h] of grid.households.entries()) {
       if (rnd() > 0.45) continue;
       const input: NeedInput = needInputSchema.parse(demoNeedFor(i, h, now, rnd));
@@ -149,7 +168,8 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
       withNeeds.add(h.id);
       needs++;
     }
-    return { ...grid, driverIds: drivers };
+    await seedPassesInReview(trx, deps.clock, hospitals);
+    return { ...grid, driverIds: fleet.driverIds };
   });
 
   const firstCommunity = communities[0]!;

@@ -23,7 +23,14 @@ const DRUGS = [
   ['Salbutamol inhaler', '100 mcg'],
   ['Atorvastatin', '20 mg'],
 ] as const;
-const HOSPITALS = ['Ruijin Hospital', 'Zhongshan Hospital', 'Xuhui Central Hospital', 'Shanghai Sixth People’s Hospital'];
+/** Hospitals near the demo district (seeded into `hospitals`; medical_pass needs name one of them). */
+export const DEMO_HOSPITALS = [
+  { name: 'Ruijin Hospital', lat: 31.2115, lon: 121.4686 },
+  { name: 'Zhongshan Hospital', lat: 31.1993, lon: 121.4525 },
+  { name: 'Xuhui Central Hospital', lat: 31.2066, lon: 121.4437 },
+  { name: 'Shanghai Sixth People’s Hospital', lat: 31.1806, lon: 121.4266 },
+] as const;
+const HOSPITALS = DEMO_HOSPITALS.map((h) => h.name);
 const REASONS = ['haemodialysis session', 'chemotherapy cycle', 'prenatal check-up', 'post-operative review'];
 
 function isoWeek(d: Date): string {

@@ -20,9 +20,14 @@ export interface StockDeps {
   publisher?: StockAlertPublisher | undefined;
 }
 
-/** Runs `body` in a transaction, then publishes minimum alerts for the stock it touched. */
+/**
+ * Runs `body` in a transaction, then publishes minimum alerts for the stock it touched. Given a
+ * transaction as `deps.db` (the demo seed writes everything in one), it runs inside it: the caller
+ * commits, so it should pass no publisher (alerts would go out before the commit).
+ */
 async function moveStock<T>(deps: StockDeps, body: (trx: StockDb) => Promise<{ result: T; touched: StockKey[] }>): Promise<T> {
-  const { result, touched } = await stockDb(deps.db).transaction().execute(body);
+  const db = stockDb(deps.db);
+  const { result, touched } = db.isTransaction ? await body(db) : await db.transaction().execute(body);
   if (deps.publisher) await publishMinimumAlerts({ db: deps.db, publisher: deps.publisher }, touched);
   return result;
 }

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/domain/access';
 import { NEED_KINDS } from '../../src/domain/need';
 import { seedDemoDistrict, type SeedResult } from '../../src/demo/demo-district.seed';
+import { expandNeeds } from '../../src/services/kit.service';
+import { shortfallForArea } from '../../src/services/stock-shortfall.service';
 import { systemClock } from '../../src/shared/clock';
+import { loadCatalogue } from '../../src/store/item.repository';
+import { listHospitals, passDb } from '../../src/store/pass.repository';
+import { passengerVehicles } from '../../src/store/pass-transport.repository';
+import { stockDb } from '../../src/store/stock.repository';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -29,8 +35,50 @@ describe('demo district seed', () => {
     expect(first.logins.map((l) => l.role).sort()).toEqual([...ROLES].sort());
     const communities = await database.db.selectFrom('areas').select('id').where('kind', '=', 'community').execute();
     expect(communities.length).toBeGreaterThanOrEqual(4);
-    const stock = await database.db.selectFrom('depot_stock').select('quantity').execute();
-    expect(stock.length).toBeGreaterThan(0);
+  });
+
+  it('seeds hospitals and passenger vehicles with drivers, so passes and emergencies can be served', async () => {
+    const hospitals = await listHospitals(database.db);
+    expect(hospitals.length).toBeGreaterThanOrEqual(3);
+    const passengers = await passengerVehicles(database.db);
+    expect(passengers.length).toBeGreaterThanOrEqual(2);
+    expect(passengers.every((v) => v.seats > 0 && v.driverId !== null)).toBe(true);
+    expect(passengers.some((v) => v.skills.includes('wheelchair'))).toBe(true);
+    expect(passengers.some((v) => v.skills.includes('escort'))).toBe(true);
+    // Every medical_pass need names a seeded hospital, so it can continue as a pass.
+    const names = new Set(hospitals.map((h) => h.name));
+    const passNeeds = await database.db.selectFrom('needs').select('details').where('kind', '=', 'medical_pass').execute();
+    expect(passNeeds.every((n) => names.has(String(n.details.hospital)))).toBe(true);
+    const inReview = await passDb(database.db).selectFrom('passes').select(['status', 'need_id']).execute();
+    expect(inReview.length).toBe(2);
+    expect(inReview.every((p) => p.status === 'under_review' && p.need_id !== null)).toBe(true);
+  });
+
+  it('receives stock through the ledger, with lots, expiry dates and minimums, and a catalogue that expands every stock need', async () => {
+    const db = stockDb(database.db);
+    const balances = await db.selectFrom('stock_balances').select(['item_code', 'on_hand', 'reserved']).execute();
+    expect(balances.length).toBeGreaterThanOrEqual(8);
+    expect(balances.every((b) => b.on_hand > 0 && b.reserved === 0)).toBe(true);
+    // The balance summary is the sum of the ledger, and every unit sits in a lot.
+    const ledger = await db.selectFrom('stock_ledger').select((eb) => eb.fn.sum<string>('on_hand_delta').as('n')).where('movement', '=', 'receipt').executeTakeFirstOrThrow();
+    expect(Number(ledger.n)).toBe(balances.reduce((s, b) => s + b.on_hand, 0));
+    const lots = await db.selectFrom('stock_lots').select(['item_code', 'expires_on']).execute();
+    expect(lots.some((l) => l.item_code === 'vegetables' && l.expires_on !== null)).toBe(true);
+    const minimums = await db.selectFrom('stock_minimums').select('minimum').execute();
+    expect(minimums.length).toBe(balances.length);
+    // Every stock need expands into items through the catalogue: the shortfall can be computed.
+    const needs = await database.db.selectFrom('needs as n').innerJoin('households as h', 'h.id', 'n.household_id')
+      .select(['n.id', 'n.kind', 'n.details', 'h.members']).execute();
+    const { items, missing } = expandNeeds(await loadCatalogue(db), needs);
+    expect(missing).toEqual([]);
+    const food = needs.find((n) => n.kind === 'food_package')!;
+    expect(items.get(food.id)?.get('rice')).toBeGreaterThan(0);
+    const district = await database.db.selectFrom('areas').select('id').where('kind', '=', 'district').executeTakeFirstOrThrow();
+    const shortfall = await shortfallForArea({ db: database.db }, district.id);
+    expect(shortfall.untracked).toEqual([]);
+    expect(shortfall.items.find((i) => i.itemCode === 'rice')?.available).toBeGreaterThan(0);
+    // Perishables are kept tight on purpose: the demo shows a shortfall to explain.
+    expect(shortfall.items.some((i) => i.short > 0)).toBe(true);
   });
 
   it('does nothing on a database that already has a grid', async () => {
