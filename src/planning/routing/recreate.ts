@@ -51,48 +51,17 @@ export interface RecreateOptions {
  */
 export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: RecreateOptions, touched: Uint8Array): void {
   const nv = s.routes.length;
-  const classSeen = new Uint8Array(inst.vehicles.length);
+  const st: ScanState = {
+    classSeen: new Uint8Array(inst.vehicles.length), delta: Infinity, v: -1, p: -1, rng,
+    logSkip: opts.blink > 0 ? Math.log(1 - opts.blink) : 0, untilBlink: 0,
+  };
+  st.untilBlink = nextBlink(st);
   const wanted = new Uint8Array(nv);
   const left: number[] = [];
-  const logSkip = opts.blink > 0 ? Math.log(1 - opts.blink) : 0;
-  // positions to the next blink, drawn geometrically: one random number per blink, not per position
-  const gap = (): number => (opts.blink > 0 ? Math.floor(Math.log(1 - rng()) / logSkip) : Infinity);
-  let untilBlink = gap();
-  const best = { delta: Infinity, v: -1, p: -1 };
-  const scan = (c: number, v: number): void => {
-    const r = s.routes[v]!;
-    const veh = inst.vehicles[v]!;
-    const nodes = r.nodes;
-    const len = nodes.length;
-    if (!len) {
-      if (classSeen[veh.klass]) return;
-      classSeen[veh.klass] = 1;
-    }
-    if (!canTake(inst, r, c)) return;
-    const C = veh.cost;
-    const n = inst.n;
-    let prev = veh.depot;
-    const base = len ? 0 : veh.fixed;
-    for (let p = 0; p <= len; p++) {
-      const next = p < len ? nodes[p]! : veh.depot;
-      if (untilBlink-- <= 0) {
-        untilBlink = gap();
-        prev = next;
-        continue;
-      }
-      const delta = base + C[prev * n + c]! + C[c * n + next]! - C[prev * n + next]!;
-      if (delta < best.delta && timeFits(inst, r, p, c)) {
-        best.delta = delta;
-        best.v = v;
-        best.p = p;
-      }
-      prev = next;
-    }
-  };
   for (const c of s.absent) {
-    best.delta = Infinity;
-    best.v = -1;
-    classSeen.fill(0);
+    st.delta = Infinity;
+    st.v = -1;
+    st.classSeen.fill(0);
     if (opts.adj && opts.near) {
       wanted.fill(0);
       const near = opts.adj[c]!;
@@ -100,23 +69,70 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
         const v = s.routeOf[near[t]!]!;
         if (v >= 0) wanted[v] = 1;
       }
-      for (let v = 0; v < nv; v++) if (wanted[v] || !s.routes[v]!.nodes.length) scan(c, v);
+      for (let v = 0; v < nv; v++) if (wanted[v] || !s.routes[v]!.nodes.length) scanRoute(inst, s, c, v, st);
     }
-    if (best.v < 0) {
-      classSeen.fill(0);
-      for (let v = 0; v < nv; v++) scan(c, v);
+    if (st.v < 0) {
+      st.classSeen.fill(0);
+      for (let v = 0; v < nv; v++) scanRoute(inst, s, c, v, st);
     }
-    if (best.v < 0) {
+    if (st.v < 0) {
       left.push(c);
       continue;
     }
-    if (!touched[best.v]) {
-      s.routes[best.v] = cloneRoute(s.routes[best.v]!);
-      touched[best.v] = 1;
+    if (!touched[st.v]) {
+      s.routes[st.v] = cloneRoute(s.routes[st.v]!);
+      touched[st.v] = 1;
     }
-    const r = s.routes[best.v]!;
-    r.nodes.splice(best.p, 0, c);
+    const r = s.routes[st.v]!;
+    r.nodes.splice(st.p, 0, c);
     commitRoute(inst, s, r);
   }
   s.absent = left;
+}
+
+/** Best insertion found so far for the current stop, and the blink countdown. */
+interface ScanState {
+  classSeen: Uint8Array;
+  delta: number;
+  v: number;
+  p: number;
+  rng: Rng;
+  logSkip: number;
+  untilBlink: number;
+}
+
+/** Positions to the next blink, drawn geometrically: one random number per blink, not per position. */
+function nextBlink(st: ScanState): number {
+  return st.logSkip < 0 ? Math.floor(Math.log(1 - st.rng()) / st.logSkip) : Infinity;
+}
+
+function scanRoute(inst: Instance, s: RoutingSolution, c: number, v: number, st: ScanState): void {
+  const r = s.routes[v]!;
+  const veh = inst.vehicles[v]!;
+  const nodes = r.nodes;
+  const len = nodes.length;
+  if (!len) {
+    if (st.classSeen[veh.klass]) return;
+    st.classSeen[veh.klass] = 1;
+  }
+  if (!canTake(inst, r, c)) return;
+  const C = veh.cost;
+  const n = inst.n;
+  let prev = veh.depot;
+  const base = len ? 0 : veh.fixed;
+  for (let p = 0; p <= len; p++) {
+    const next = p < len ? nodes[p]! : veh.depot;
+    if (st.untilBlink-- <= 0) {
+      st.untilBlink = nextBlink(st);
+      prev = next;
+      continue;
+    }
+    const delta = base + C[prev * n + c]! + C[c * n + next]! - C[prev * n + next]!;
+    if (delta < st.delta && timeFits(inst, r, p, c)) {
+      st.delta = delta;
+      st.v = v;
+      st.p = p;
+    }
+    prev = next;
+  }
 }
