@@ -121,7 +121,12 @@ describe('web app', () => {
     await coord.page.waitForSelector('[data-testid=delivery-feed] .feed-delivered', { timeout: 15_000 });
     // ...and the household's need moves to delivered (the round is settled from the stop report).
     await expect.poll(() => coord.page.locator('[data-testid=need-status]', { hasText: 'Delivered' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // Receiving at the gate: the stop is listed delivered; the coordinator ticks the household off.
+    const received = coord.page.locator('[data-testid=gate-receive] .stop[data-status=delivered]');
+    await received.waitFor({ timeout: 15_000 });
+    await received.locator('input[type=checkbox]').first().check();
     await shot(coord.page, '07-coordinator-delivered-live');
+    expect(await axeViolations(coord.page)).toEqual([]);
     await desk.page.waitForSelector('[data-testid=outcomes] .feed-delivered', { timeout: 15_000 });
     await shot(desk.page, '08-dispatcher-outcomes');
     await Promise.all([coord.context.close(), desk.context.close(), drv.context.close()]);

@@ -9,6 +9,7 @@ import { t, type MessageKey } from '../i18n';
 import { useLive } from '../live';
 import type { Me } from '../session';
 import { CsvImport } from '../ui/csv-import';
+import { GateReceive } from '../ui/gate-receive';
 import { useLoad } from '../ui/hooks';
 import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
@@ -51,6 +52,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
   const [corridorId, setCorridorId] = useState<string | null>(null);
   const [householdId, setHouseholdId] = useState<string | null>(null);
   const [feed, setFeed] = useState<FeedItem[]>([]);
+  const [version, setVersion] = useState(0);
   const list = corridors.data?.areas ?? [];
   const current = corridorId ?? list[0]?.id ?? null;
   const households = useLoad(current, () => api<{ households: Household[] }>(`/api/corridors/${current}/households`));
@@ -59,16 +61,22 @@ export function CoordinatorPage({ me }: { me: Me }) {
   useLive(
     me.corridorIds.map((id) => `corridor:${id}`),
     (event, scope) => {
-      if (!event) return needs.reload();
+      if (!event) return (needs.reload(), setVersion((v) => v + 1));
       const gate = list.find((c) => `corridor:${c.id}` === scope)?.name ?? '';
       const item = feedText(event, gate);
       if (!item) return;
       setFeed((old) => (old.some((o) => o.key === item.key) ? old : [item, ...old].slice(0, 50)));
       if (item.kind !== 'arrived') needs.reload();
+      setVersion((v) => v + 1);
     },
   );
 
   const household = households.data?.households.find((h) => h.id === householdId);
+  // A dispatch sends no event to the corridor: look for batches on their way now and then.
+  useEffect(() => {
+    const timer = setInterval(() => setVersion((v) => v + 1), 20_000);
+    return () => clearInterval(timer);
+  }, []);
   // On a phone the form is below the list: bring it into view, ready for the keyboard.
   useEffect(() => {
     if (!householdId) return;
@@ -112,6 +120,13 @@ export function CoordinatorPage({ me }: { me: Me }) {
           <NeedForm householdId={household.id} onSaved={needs.reload} />
           <h3>{t('openNeeds')}</h3>
           <NeedsList label={t('openNeeds')} needs={(needs.data?.needs ?? []).filter((n) => OPEN.includes(n.status) || n.status === 'delivered' || n.status === 'failed')} />
+        </section>
+      )}
+
+      {current && (
+        <section class="card" aria-labelledby="receive-title">
+          <h2 id="receive-title">{t('receive')}</h2>
+          <GateReceive corridorId={current} version={version} />
         </section>
       )}
 

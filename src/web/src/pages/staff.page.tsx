@@ -13,6 +13,7 @@ import { useLoad } from '../ui/hooks';
 import { RowsTable } from '../ui/rows-table';
 import type { PassRow } from './resident.page';
 
+type Row = Record<string, unknown>;
 type StaffPass = PassRow & { householdId: string; reason?: string };
 const WAITING = ['applied', 'under_review', 'approved'];
 const OUT = ['issued', 'outbound_done', 'at_hospital', 'return_done', 'overdue'];
@@ -79,13 +80,13 @@ export function StaffPage({ me }: { me: Me }) {
   const communityId = me.communityIds[0] ?? null;
   const passes = useLoad(communityId, () => communityPasses(communityId as string));
   const balances = useLoad('balances', () => api<{ balances: Record<string, unknown>[] }>('/api/stock/balances'));
-  const shortfall = useLoad(communityId ? `shortfall-${communityId}` : null, () => api<Record<string, unknown>>(`/api/stock/shortfall?areaId=${communityId}`));
+  const shortfall = useLoad(communityId ? `shortfall-${communityId}` : null, () => api<{ shortfall: { items: Row[]; lines: Row[]; untracked: Row[] } }>(`/api/stock/shortfall?areaId=${communityId}`));
   const orders = useLoad('orders', () => api<{ orders: Record<string, unknown>[] }>('/api/procurement/orders'));
   useLive(communityId ? [`community:${communityId}`] : [], (event) => {
     if (!event || event.type === 'pass.state' || event.type === 'alert.raised') passes.reload();
   });
   const list = passes.data ?? [];
-  const shortRows = Object.values(shortfall.data ?? {}).find(Array.isArray) as Record<string, unknown>[] | undefined;
+  const short = shortfall.data?.shortfall;
 
   return (
     <div class="page">
@@ -116,7 +117,8 @@ export function StaffPage({ me }: { me: Me }) {
       </section>
       <section class="card">
         <h2>{t('shortfall')}</h2>
-        <RowsTable caption={t('shortfall')} rows={shortRows ?? []} />
+        <RowsTable caption={t('shortfall')} rows={short?.items.length ? short.items : (short?.lines ?? [])} />
+        {short && short.untracked.length > 0 && <p class="muted">{t('untracked', { n: short.untracked.length })}</p>}
       </section>
       <section class="card wide">
         <h2>{t('orders')}</h2>

@@ -5,7 +5,8 @@ type Row = Record<string, unknown>;
 
 export function RowsTable({ rows, caption }: { rows: Row[]; caption: string }) {
   if (rows.length === 0) return <p class="muted">{t('stockEmpty')}</p>;
-  const columns = Object.keys(rows[0] ?? {}).filter((k) => rows.some((r) => ['string', 'number', 'boolean'].includes(typeof r[k])));
+  // Ids say nothing to a person (names are shown instead); nested values are left out.
+  const columns = Object.keys(rows[0] ?? {}).filter((k) => !/Id$/.test(k) && rows.some((r) => ['string', 'number', 'boolean'].includes(typeof r[k])));
   return (
     <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table>
