@@ -23,12 +23,19 @@ export function decompose(
   maxNeeds = MAX_NEEDS_PER_SUBPROBLEM,
   /** Id prefix of the drafts (each re-plan of a round uses its own). Default `sp`. */
   idPrefix = 'sp',
+  /** Corridor gates: a large community is cut into pie slices around its centre, not at random. */
+  corridorPoints: Map<string, { lat: number; lon: number }> = new Map(),
 ): SubproblemDraft[] {
   const byCommunity = new Map<string, NeedToSplit[]>();
   for (const n of needs) byCommunity.set(n.communityId, [...(byCommunity.get(n.communityId) ?? []), n]);
   const drafts: SubproblemDraft[] = [];
   for (const [communityId, list] of [...byCommunity.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const chunk of chunkByCorridor(list, maxNeeds)) {
+    const centre = centroids.get(communityId);
+    const angle = (corridorId: string): number => {
+      const p = corridorPoints.get(corridorId);
+      return p && centre ? Math.atan2(p.lat - centre.lat, p.lon - centre.lon) : 0;
+    };
+    for (const chunk of chunkByCorridor(list, maxNeeds, angle)) {
       drafts.push({ id: `${idPrefix}${drafts.length + 1}`, communityId, needIds: chunk.map((n) => n.id), vehicleIds: [] });
     }
   }
@@ -36,8 +43,9 @@ export function decompose(
   return drafts;
 }
 
-function chunkByCorridor(list: NeedToSplit[], maxNeeds: number): NeedToSplit[][] {
-  const sorted = [...list].sort((a, b) => a.corridorId.localeCompare(b.corridorId) || a.id.localeCompare(b.id));
+function chunkByCorridor(list: NeedToSplit[], maxNeeds: number, angle: (corridorId: string) => number): NeedToSplit[][] {
+  if (list.length <= maxNeeds) return [list];
+  const sorted = [...list].sort((a, b) => angle(a.corridorId) - angle(b.corridorId) || a.corridorId.localeCompare(b.corridorId) || a.id.localeCompare(b.id));
   const chunks: NeedToSplit[][] = [[]];
   for (let i = 0; i < sorted.length; i++) {
     const n = sorted[i]!;

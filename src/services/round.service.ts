@@ -67,11 +67,16 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
 export async function decomposeInto(trx: RoundDb, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
   const communities = [...new Set(needs.map((n) => n.community_id))];
   const centroids = new Map<string, { lat: number; lon: number }>();
+  const corridorPoints = new Map<string, { lat: number; lon: number }>();
   if (communities.length) {
-    const rows = await sql<{ community_id: string; lat: number; lon: number }>`
-      select community_id, avg(lat) as lat, avg(lon) as lon from households
-      where community_id in (${sql.join(communities)}) group by community_id`.execute(trx);
-    for (const r of rows.rows) centroids.set(r.community_id, { lat: Number(r.lat), lon: Number(r.lon) });
+    const rows = await sql<{ community_id: string; corridor_id: string | null; lat: number; lon: number }>`
+      select community_id, corridor_id, avg(lat) as lat, avg(lon) as lon from households
+      where community_id in (${sql.join(communities)}) group by grouping sets ((community_id), (community_id, corridor_id))`.execute(trx);
+    for (const r of rows.rows) {
+      const point = { lat: Number(r.lat), lon: Number(r.lon) };
+      if (r.corridor_id === null) centroids.set(r.community_id, point);
+      else corridorPoints.set(r.corridor_id, point);
+    }
   }
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
   const vehicles = (await sql<{ id: string; lat: number; lon: number; cap_bags: number | null }>`
@@ -88,6 +93,7 @@ export async function decomposeInto(trx: RoundDb, roundId: string, needs: Claima
     vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon), capBags: v.cap_bags === null ? null : Number(v.cap_bags) })),
     undefined,
     generation === 1 ? 'sp' : `g${generation}sp`,
+    corridorPoints,
   );
   await insertSubproblems(trx, roundId, drafts.map((d) => ({ id: d.id, communityId: d.communityId, vehicleIds: d.vehicleIds, needIds: d.needIds })), generation);
 }
