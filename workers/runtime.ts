@@ -120,7 +120,8 @@ function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound
   worker.on('error', (err) => logger.warn({ queue, err: err.message }, 'worker error (will reconnect)'));
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;
-    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    // Final: unrecoverable, out of attempts, or stalled too often (its worker kept dying on it).
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/.test(err.message);
     logger.warn({ queue, jobId: job.id, attempts: job.attemptsMade, final, err: err.message }, 'job failed');
     const roundId = (job.data as { roundId?: unknown }).roundId;
     // A round whose solve or merge gave up is failed; its needs go back to the pool for the next one.
