@@ -1,53 +1,45 @@
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with,
- * so the document cannot drift from what the server accepts.
+ * so the document cannot drift from what the server accepts. One registration file per route
+ * family; tests/unit/openapi-coverage.test.ts fails when a mounted route is missing here.
  */
-import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as c from '../contracts/intake.contract';
 import { registerAccountRoutes } from './auth.openapi';
 import { loginBody, loginResponse, meResponse } from './auth.schemas';
+import { errors as baseErrors, idempotencyHeader, json, jsonBody, problem, rateLimited, toOpenApiPath, type AddRoute } from './openapi-kit';
+import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
+import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
+import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
 import { AUTH_PATHS } from './routes/auth.routes';
 import { GRID_PATHS } from './routes/grid.routes';
 import { IMPORT_PATH } from './routes/needs-import.routes';
 import { NEEDS_PATHS } from './routes/needs.routes';
 
-const toOpenApiPath = (p: string): string => p.replace(/:([A-Za-z]+)/g, '{$1}');
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: c.problemDocument } } });
-const idempotencyHeader = z.object({ 'idempotency-key': c.idempotencyKeyHeader.optional() });
-const errors = {
-  400: problem('Malformed body'),
-  401: problem('Not authenticated'),
-  403: problem('Outside the caller’s scope (audited)'),
-  404: problem('No such object'),
-  413: problem('Body too large'),
-  415: problem('Wrong media type'),
-  422: problem('Invalid fields (each named), or an idempotency key reused with another request'),
-  429: problem('Rate limited'),
-};
+const errors = { ...baseErrors, ...rateLimited };
 
 export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const r = new OpenAPIRegistry();
   const bearer = r.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const security = [{ [bearer.name]: [] }];
-  const route = (method: 'get' | 'post', path: string, summary: string, extra: Pick<RouteConfig, 'request' | 'responses'>) =>
-    r.registerPath({ method, path: toOpenApiPath(path), summary, security, ...extra });
+  const route: AddRoute = (method, path, summary, spec) =>
+    r.registerPath({ method, path: toOpenApiPath(path), summary, ...(spec.public ? {} : { security }), ...(spec.request ? { request: spec.request } : {}), responses: spec.responses });
 
   r.registerPath({ method: 'get', path: '/health', summary: 'Database and Redis reachability', responses: { 200: { description: 'Healthy' }, 503: { description: 'Degraded' } } });
-  r.registerPath({ method: 'post', path: AUTH_PATHS.login, summary: 'Log in; returns a bearer token', request: { body: { content: { 'application/json': { schema: loginBody } } } }, responses: { 200: json(loginResponse, 'Session opened'), ...errors } });
+  r.registerPath({ method: 'post', path: AUTH_PATHS.login, summary: 'Log in; returns a bearer token', request: { body: jsonBody(loginBody) }, responses: { 200: json(loginResponse, 'Session opened'), ...errors } });
   route('get', AUTH_PATHS.me, 'The caller and their assignments', { responses: { 200: json(meResponse, 'Me'), 401: errors[401] } });
   registerAccountRoutes(r, security, problem);
 
   route('post', NEEDS_PATHS.householdNeeds, 'Submit a need for a household (accepted at once; a duplicate of an open need is merged)', {
-    request: { params: c.householdParams, headers: idempotencyHeader, body: { content: { 'application/json': { schema: c.createNeedBody } } } },
-    responses: { 201: json(c.submitNeedResponse, 'Accepted as a new need'), 200: json(c.submitNeedResponse, 'Merged into an identical open need (merged: true)'), 409: problem('Idempotency key in use'), ...errors },
+    request: { params: c.householdParams, headers: idempotencyHeader, body: jsonBody(c.createNeedBody) },
+    responses: { 201: json(c.submitNeedResponse, 'Accepted as a new need'), 200: json(c.submitNeedResponse, 'Merged into an identical open need (merged: true)'), ...errors, 409: problem('Idempotency key in use') },
   });
   route('get', NEEDS_PATHS.householdNeeds, 'A household’s needs with their status history', { request: { params: c.householdParams }, responses: { 200: json(c.needListResponse, 'Needs'), ...errors } });
   route('get', NEEDS_PATHS.need, 'One need with its status history', { request: { params: c.needParams }, responses: { 200: json(c.needView, 'Need'), ...errors } });
   route('post', NEEDS_PATHS.cancel, 'Cancel an open need', {
-    request: { params: c.needParams, headers: idempotencyHeader, body: { content: { 'application/json': { schema: c.cancelNeedBody } } } },
-    responses: { 200: json(z.object({ need: c.needView }), 'Cancelled'), 409: problem('Not cancellable in its status'), ...errors },
+    request: { params: c.needParams, headers: idempotencyHeader, body: jsonBody(c.cancelNeedBody) },
+    responses: { 200: json(z.object({ need: c.needView }), 'Cancelled'), ...errors, 409: problem('Not cancellable in its status') },
   });
   route('post', IMPORT_PATH, 'Import a corridor’s registration table (CSV): all rows or none', {
     request: { params: c.corridorParams, headers: idempotencyHeader, body: { content: { 'text/csv': { schema: z.string() } } } },
@@ -59,8 +51,19 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   route('get', GRID_PATHS.communityHouseholds, 'Households of a community', { request: { params: c.communityParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });
   route('get', GRID_PATHS.household, 'One household', { request: { params: c.householdParams }, responses: { 200: json(c.householdView, 'Household'), ...errors } });
 
+  registerRoundRoutes(route);
+  registerStockRoutes(route);
+  registerProcurementRoutes(route);
+  registerPassRoutes(route);
+  registerEmergencyRoutes(route);
+  registerDeliveryRoutes(route);
+
   return new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Cordon API', version: '0.1.0', description: 'Sealed-area supply distribution: household needs intake, grid reads, accounts.' },
+    info: {
+      title: 'Cordon API',
+      version: '0.1.0',
+      description: 'Sealed-area supply distribution: needs intake, the grid, accounts, planning rounds, stock and procurement, medical passes, emergencies, deliveries.',
+    },
   });
 }

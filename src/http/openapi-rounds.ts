@@ -1,0 +1,36 @@
+/**
+ * OpenAPI entries of the planning rounds (rounds.routes.ts), the deliveries people follow
+ * (driver-batches.routes.ts) and the web app's settings (web.ts).
+ */
+import { z } from 'zod';
+import { corridorParams } from '../contracts/intake.contract';
+import { lockStopBody, moveStopBody, proposalView, roundParams, roundView, startRoundBody, stopParams } from '../contracts/rounds.contract';
+import { ROUND_PATHS } from './routes/rounds.routes';
+import { errors, json, jsonBody, problem, readErrors, type AddRoute } from './openapi-kit';
+
+const unavailable = { 503: problem('The planning queue (Redis) is unavailable') };
+
+export function registerRoundRoutes(route: AddRoute): void {
+  route('post', ROUND_PATHS.rounds, 'Start planning a round for an area (dispatcher, admin); progress is pushed live', {
+    request: { body: jsonBody(startRoundBody) },
+    responses: { 201: json(roundView, 'Round started'), 200: json(roundView, 'The round already planning this area'), ...errors, ...unavailable },
+  });
+  route('get', ROUND_PATHS.round, 'A round and its planning progress', { request: { params: roundParams }, responses: { 200: json(roundView, 'Round'), ...readErrors } });
+  route('get', ROUND_PATHS.proposal, 'The proposed plan: trips, stops, bags, loading list, unserved needs with reasons', { request: { params: roundParams }, responses: { 200: json(proposalView, 'Proposal'), ...readErrors } });
+  route('post', ROUND_PATHS.approve, 'Approve a proposed round', { request: { params: roundParams }, responses: { 200: json(roundView, 'Approved'), ...readErrors, 409: errors[409] } });
+  route('post', ROUND_PATHS.dispatch, 'Dispatch an approved round to its drivers', { request: { params: roundParams }, responses: { 200: json(roundView, 'Dispatched'), ...readErrors, 409: errors[409] } });
+  route('post', ROUND_PATHS.moveStop, 'Move a stop to another trip at a position (capacity checked); the stop is locked', {
+    request: { params: stopParams, body: jsonBody(moveStopBody) }, responses: { 200: json(proposalView, 'Proposal'), ...errors },
+  });
+  route('post', ROUND_PATHS.lockStop, 'Lock or unlock a stop: a locked stop keeps its trip, vehicle and order on re-plan', {
+    request: { params: stopParams, body: jsonBody(lockStopBody) }, responses: { 200: json(proposalView, 'Proposal'), ...errors },
+  });
+  route('post', ROUND_PATHS.replan, 'Re-plan everything not locked, as a new plan generation', { request: { params: roundParams }, responses: { 202: json(roundView, 'Re-planning'), ...readErrors, 409: errors[409], ...unavailable } });
+}
+
+export function registerDeliveryRoutes(route: AddRoute): void {
+  route('get', '/api/me/batches', 'The signed-in driver’s dispatched batches: gates, bag ids, households (no drug names)', { responses: { 200: { description: 'Batches' }, 401: errors[401], 403: errors[403] } });
+  route('get', '/api/corridors/:corridorId/deliveries', 'What arrives at a corridor’s gate: bags per household', { request: { params: corridorParams }, responses: { 200: { description: 'Deliveries' }, ...readErrors } });
+  route('get', '/api/web-config', 'Settings the web app reads at start', { public: true, responses: { 200: json(z.object({ tileUrl: z.string().nullable() }), 'Web config') } });
+  route('get', '/api/openapi.json', 'This document', { public: true, responses: { 200: { description: 'OpenAPI 3.1 document' } } });
+}
