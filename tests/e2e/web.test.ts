@@ -73,6 +73,13 @@ describe('web app', () => {
     await shot(desk.page, '03-dispatcher-planning');
     await expect.poll(() => desk.page.getAttribute('#round-progress', 'value'), { timeout: 60_000, interval: 500 }).toBe('100');
     await desk.page.waitForSelector('[data-testid=proposal]');
+    // The dispatcher locks a stop of the first trip (the server answers with the new proposal).
+    const firstTrip = desk.page.locator('details.trip').first();
+    await firstTrip.locator('summary').click();
+    await firstTrip.locator('input[type=checkbox]').first().check();
+    const lockedRound = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;
+    const lockedStops = async () => (await get<{ trips: { stops: { locked: boolean }[] }[] }>(await token('dispatcher'), `/api/rounds/${lockedRound}/proposal`)).trips.flatMap((t) => t.stops).filter((x) => x.locked).length;
+    await expect.poll(lockedStops).toBe(1);
     await checkPage(desk.page, '04-dispatcher-proposal', false);
     await desk.page.click('text=Approve plan');
     await desk.page.waitForSelector('text=Round status: approved');

@@ -107,6 +107,7 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'POST /api/needs/:needId/cancel': { kind: 'need', allowed: household, body: () => ({}) },
   'GET /api/areas/:areaId': { kind: 'area', allowed: area },
   'GET /api/corridors/:corridorId/households': { kind: 'corridor', allowed: corridor },
+  'GET /api/corridors/:corridorId/deliveries': { kind: 'corridor', allowed: corridor },
   'POST /api/corridors/:corridorId/needs/import': {
     kind: 'corridor',
     allowed: (a, t) => IMPORT_ROLES.includes(a.role) && corridor(a, t),

@@ -139,6 +139,9 @@ export function DispatcherPage() {
               <button type="button" disabled={round.status !== 'proposed'} onClick={() => void act(`/api/rounds/${round.id}/approve`)}>
                 {t('approveRound')}
               </button>
+              <button type="button" class="secondary" disabled={round.status !== 'proposed'} onClick={() => void act(`/api/rounds/${round.id}/replan`)}>
+                {t('replan')}
+              </button>
               <button type="button" disabled={round.status !== 'approved'} onClick={() => void act(`/api/rounds/${round.id}/dispatch`)}>
                 {t('dispatchRound')}
               </button>
@@ -147,7 +150,7 @@ export function DispatcherPage() {
         )}
       </section>
 
-      {proposal && <ProposalView proposal={proposal} />}
+      {proposal && <ProposalView proposal={proposal} names={new Map(corridors.map((c) => [c.id, c.name]))} onChange={setProposal} />}
 
       <section class="card">
         <h2>{t('liveVehicles')}</h2>

@@ -1,15 +1,38 @@
-/** The proposed plan as lists: trips per vehicle with their load, the loading list, unserved needs. */
+/**
+ * The proposed plan as lists: trips per vehicle with their load, the loading list, unserved needs.
+ * While proposed, the dispatcher locks stops or moves them to another trip (then re-plans the rest).
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../api';
 import { t } from '../i18n';
+import { FormError } from '../ui/form';
 
 export interface Proposal {
   roundId: string;
   status: string;
-  trips: { id: string; vehicleId: string; tripNo: number; distanceM: number; durationS: number; stops: { seq: number; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
+  trips: { id: string; vehicleId: string; tripNo: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
   loadingList: { depotId: string; item: string; bags: number }[];
   unserved: { needId: string; reason: string }[];
 }
 
-export function ProposalView({ proposal }: { proposal: Proposal }) {
+interface Props {
+  proposal: Proposal;
+  /** Corridor names by id. */
+  names: Map<string, string>;
+  onChange: (next: Proposal) => void;
+}
+
+export function ProposalView({ proposal, names, onChange }: Props) {
+  const [error, setError] = useState<unknown>(null);
+  const editable = proposal.status === 'proposed';
+  async function edit(stopId: string, action: 'lock' | 'move', body: unknown) {
+    try {
+      onChange(await api<Proposal>(`/api/rounds/${proposal.roundId}/stops/${stopId}/${action}`, { body }));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }
   return (
     <section class="card" aria-labelledby="proposal-title" data-testid="proposal">
       <h2 id="proposal-title">{t('proposal')}</h2>
@@ -42,6 +65,44 @@ export function ProposalView({ proposal }: { proposal: Proposal }) {
           </tbody>
         </table>
       </div>
+      <FormError error={error} />
+      {proposal.trips.map((trip) => (
+        <details key={trip.id} class="trip">
+          <summary>
+            {trip.vehicleId.slice(0, 8)} · {t('trip', { n: trip.tripNo })} · {t('stops', { n: trip.stops.length })}
+          </summary>
+          <ol class="list">
+            {trip.stops.map((stop) => (
+              <li key={stop.id} class="row" data-stop-id={stop.id}>
+                <span>
+                  {names.get(stop.corridorId) ?? stop.corridorId.slice(0, 8)} · {t('bags', { n: stop.bags.length })} · {stop.status}
+                </span>
+                {editable && (
+                  <span class="actions">
+                    <label class="check">
+                      <input type="checkbox" checked={stop.locked} onChange={(e) => void edit(stop.id, 'lock', { locked: e.currentTarget.checked })} /> {t('lockStop')}
+                    </label>
+                    <label class="visually-hidden" for={`move-${stop.id}`}>
+                      {t('moveTo')}
+                    </label>
+                    <select id={`move-${stop.id}`} value="" onChange={(e) => {
+                      const target = proposal.trips.find((x) => x.id === e.currentTarget.value);
+                      if (target) void edit(stop.id, 'move', { tripId: target.id, position: target.stops.length });
+                    }}>
+                      <option value="">{t('moveTo')}</option>
+                      {proposal.trips.filter((x) => x.id !== trip.id).map((x) => (
+                        <option key={x.id} value={x.id}>
+                          {x.vehicleId.slice(0, 8)} · {t('trip', { n: x.tripNo })}
+                        </option>
+                      ))}
+                    </select>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ))}
       <h3>{t('unserved')} ({proposal.unserved.length})</h3>
       <ul class="list">
         {proposal.unserved.slice(0, 50).map((u) => (
