@@ -85,8 +85,8 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** A browser context per person, phone-sized unless told otherwise. */
-export async function personPage(h: Harness, opts: { width?: number; height?: number; locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await h.browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 740 }, locale: opts.locale ?? 'en-US', baseURL: h.url });
+export async function personPage(h: Harness, opts: { width?: number; height?: number; locale?: string; at?: { latitude: number; longitude: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 740 }, locale: opts.locale ?? 'en-US', baseURL: h.url, ...(opts.at ? { geolocation: opts.at, permissions: ['geolocation'] } : {}) });
   const page = await context.newPage();
   return { context, page };
 }

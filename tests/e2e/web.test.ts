@@ -107,7 +107,7 @@ describe('web app', () => {
     const driverLogin = 'driver.1';
 
     // Driver on a phone: the batch is there, mark the stop delivered.
-    const drv = await personPage(h);
+    const drv = await personPage(h, { at: { latitude: 31.1834, longitude: 121.4283 } });
     await login(drv.page, driverLogin!);
     const batch = drv.page.locator(`[data-batch-id="${roundId}_${trip!.id}"]`);
     await batch.waitFor({ timeout: 15_000 });
@@ -135,6 +135,8 @@ describe('web app', () => {
     await shot(coord.page, '07-coordinator-delivered-live');
     expect(await axeViolations(coord.page)).toEqual([]);
     await desk.page.waitForSelector('[data-testid=outcomes] .feed-delivered', { timeout: 15_000 });
+    // The van's GPS fix reached the desk.
+    await desk.page.waitForSelector('[data-testid=vehicle]', { timeout: 15_000 });
     await shot(desk.page, '08-dispatcher-outcomes');
     await Promise.all([coord.context.close(), desk.context.close(), drv.context.close()]);
   }, 120_000);

@@ -6,7 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Envelope, LiveEvent } from '../../contracts/events';
-import type { LiveClientEvents, LiveServerEvents, ReportAck, ResumeAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
+import type { LiveClientEvents, LiveServerEvents, PositionReport, ReportAck, ResumeAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
 import { session } from './session';
 
 /** `null`: events were missed beyond replay; reload the page's state over HTTP. */
@@ -120,4 +120,10 @@ export function onConnected(fn: () => void): () => void {
   const listener = (up: boolean) => up && fn();
   statusListeners.add(listener);
   return () => statusListeners.delete(listener);
+}
+
+/** Sends a GPS fix for the batch being driven; dropped when offline (the next fix replaces it). */
+export function sendPosition(report: PositionReport): void {
+  const s = connection();
+  if (s?.connected) s.emit('driver:position', report, () => undefined);
 }

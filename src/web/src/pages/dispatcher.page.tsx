@@ -154,6 +154,13 @@ export function DispatcherPage() {
 
       <section class="card">
         <h2>{t('liveVehicles')}</h2>
+        <ul class="list">
+          {Object.values(vehicles).map((v) => (
+            <li key={v.id} class="row" data-testid="vehicle">
+              {t('vehicleAt', { batch: v.id.slice(-8), lat: v.lat.toFixed(4), lon: v.lon.toFixed(4) })}
+            </li>
+          ))}
+        </ul>
         <ul class="list" data-testid="outcomes">
           {outcomes.map((o) => (
             <li key={o.key} class={`row feed-${o.kind}`}>

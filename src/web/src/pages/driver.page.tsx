@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { StopReport } from '../../../contracts/event-socket';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
-import { onConnected, useLive } from '../live';
+import { onConnected, sendPosition, useLive } from '../live';
 import type { Me } from '../session';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
@@ -30,6 +30,7 @@ function cachedBatches(): Batch[] {
 
 /** Batches appear when a round is dispatched: poll gently, the live scopes carry the rest. */
 const POLL_MS = 4000;
+const POSITION_EVERY_MS = 15_000;
 
 export function DriverPage(_props: { me: Me }) {
   const [tick, setTick] = useState(0);
@@ -55,6 +56,24 @@ export function DriverPage(_props: { me: Me }) {
     list.map((b) => `batch:${b.batchId}`),
     () => setTick((n) => n + 1),
   );
+
+  // The dispatch desk and the gates waiting see the van move: one fix every 15 s at most, for the
+  // first batch with stops still open.
+  const driving = list.find((b) => b.stops.some((s) => s.status === 'pending' || s.status === 'loaded'))?.batchId;
+  useEffect(() => {
+    if (!driving || !('geolocation' in navigator)) return;
+    let last = 0;
+    const watch = navigator.geolocation.watchPosition(
+      (p) => {
+        if (Date.now() - last < POSITION_EVERY_MS) return;
+        last = Date.now();
+        sendPosition({ batchId: driving, lat: p.coords.latitude, lon: p.coords.longitude, at: new Date(p.timestamp).toISOString() });
+      },
+      () => undefined,
+      { enableHighAccuracy: true, maximumAge: 10_000 },
+    );
+    return () => navigator.geolocation.clearWatch(watch);
+  }, [driving]);
 
   function report(batch: Batch, stop: Stop, outcome: Outcome, reason?: string) {
     setLocal((l) => ({ ...l, [stop.stopId]: outcome }));
