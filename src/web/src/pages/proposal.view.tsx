@@ -15,6 +15,13 @@ export interface Proposal {
   unserved: { needId: string; reason: string }[];
 }
 
+/** Unserved needs grouped by reason: the dispatcher acts on reasons, not on 30 ids. */
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
 interface Props {
   proposal: Proposal;
   /** Corridor names by id. */
@@ -104,11 +111,11 @@ export function ProposalView({ proposal, names, onChange }: Props) {
         </details>
       ))}
       <h3>{t('unserved')} ({proposal.unserved.length})</h3>
-      <ul class="list">
-        {proposal.unserved.slice(0, 50).map((u) => (
-          <li key={u.needId} class="row">
-            <span>{u.needId.slice(0, 8)}</span>
-            <span>{u.reason}</span>
+      <ul class="list" data-testid="unserved">
+        {Object.entries(countBy(proposal.unserved.map((u) => u.reason))).map(([reason, n]) => (
+          <li key={reason} class="row">
+            <span>{reason}</span>
+            <strong>{n}</strong>
           </li>
         ))}
       </ul>
