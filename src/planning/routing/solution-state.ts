@@ -56,7 +56,8 @@ export function objective(inst: Instance, s: RoutingSolution, pen: Penalties): n
  */
 export function makePenalties(inst: Instance): Penalties {
   let maxArc = 0;
-  for (const v of inst.vehicles) for (let i = 0; i < v.cost.length; i++) if (v.cost[i]! > maxArc) maxArc = v.cost[i]!;
+  // vehicles with equal rates share one matrix: scan each matrix once
+  for (const cost of new Set(inst.vehicles.map((v) => v.cost))) for (let i = 0; i < cost.length; i++) if (cost[i]! > maxArc) maxArc = cost[i]!;
   const fixed = Math.max(0, ...inst.vehicles.map((v) => v.fixed));
   const unit = 2 * maxArc + fixed + 1;
   const absent = new Float64Array(inst.n);
