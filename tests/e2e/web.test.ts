@@ -59,6 +59,13 @@ describe('web app', () => {
     await coord.page.waitForSelector('.need-form .banner-ok');
     await checkPage(coord.page, '02-coordinator-need-saved', true);
 
+    // The door-to-door table as CSV: a refused row is named by line, then a good file goes in.
+    const csv = (cylinders: number) => ({ name: 'round.csv', mimeType: 'text/csv', buffer: Buffer.from(`household_id,kind,cylinders\n${householdId},gas,${cylinders}\n`) });
+    await coord.page.setInputFiles('#csv-file', csv(9));
+    await coord.page.click('form[aria-label="Upload a CSV table"] button[type=submit]');
+    await expect.poll(() => coord.page.textContent('#csv-file-err'), { timeout: 10_000 }).toMatch(/Line 2/);
+    await shot(coord.page, '02a-coordinator-csv-refused');
+
     const chief = await token('chief.b1');
     const { needs } = await get<{ needs: { id: string; kind: string; status: string }[] }>(chief, `/api/households/${householdId}/needs`);
     const need = needs.find((n) => n.kind === 'gas' && n.status === 'accepted');

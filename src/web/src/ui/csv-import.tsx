@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, newIdempotencyKey } from '../api';
 import { t } from '../i18n';
-import { Field, FormError } from './form';
+import { Field, FormError, errorProps } from './form';
 
 export function CsvImport({ corridorId, onDone }: { corridorId: string; onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
@@ -30,10 +30,11 @@ export function CsvImport({ corridorId, onDone }: { corridorId: string; onDone: 
   }
 
   const rows = error instanceof ApiError ? error.rows : [];
+  const rowErrors = rows.length ? rows.map((r) => t('csvRow', { line: r.line, column: r.column ?? '-', reason: r.reason })).join('\n') : undefined;
   return (
     <form onSubmit={upload} aria-label={t('csvImport')}>
-      <Field id="csv-file" label={t('csvFile')} error={rows.length ? rows.map((r) => t('csvRow', { line: r.line, column: r.column ?? '-', reason: r.reason })).join('\n') : undefined}>
-        <input id="csv-file" name="csv" type="file" accept=".csv,text/csv" />
+      <Field id="csv-file" label={t('csvFile')} error={rowErrors}>
+        <input id="csv-file" name="csv" type="file" accept=".csv,text/csv" {...errorProps('csv-file', rowErrors)} />
       </Field>
       {busy && <progress aria-label={t('sending')} />}
       <FormError error={rows.length ? null : error} />
