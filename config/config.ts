@@ -31,6 +31,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Idle lifetime of a login session, in hours. Default 12. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /** How long an Idempotency-Key (and its stored response) is kept; a retry later than this is a new request. Default 48. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(48),
   /** HMAC secret signing medical passes; at least 32 characters. Required in production. */
   PASS_SIGNING_SECRET: z.string().min(32).optional(),
   /** Login attempts per IP and account per window. Default 10 per 15 min. */

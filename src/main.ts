@@ -13,6 +13,7 @@ import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
 import { createProcessPublisher, startLive } from './live/runtime';
 import { createProducerRedis } from './queue/redis';
+import { startIdempotencyCleanup } from './services/idempotency-retention.service';
 import { startPassLoops } from './services/pass-sweep.service';
 import { ensureRedis, RedisUnavailableError } from './redis-autostart';
 import { systemClock } from './shared/clock';
@@ -50,11 +51,14 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
   // Overdue passes, expiries and emergency retries (safe in every API process).
   const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });
+  // Idempotency keys past IDEMPOTENCY_TTL_HOURS (safe in every API process).
+  const stopKeyCleanup = startIdempotencyCleanup({ db: database.db, clock: systemClock, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   // Keep-alive sockets outlive load balancers' idle timeouts, not the other way round.
   server.keepAliveTimeout = 65_000;
   return async () => {
     // Closes the live sockets (they reconnect to another process and recover) and the HTTP server.
     stopPassLoops();
+    stopKeyCleanup();
     await liveServer.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -63,7 +63,7 @@ export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, househol
     await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'emergency', subjectId: c.id, outcome: 'allowed', reqId }, trx);
     accepted = c;
     return { status: 201, body: { id: c.id } };
-  });
+  }, deps.clock.now());
   if (!accepted) return { status: 201, body: emergencyView((await findCase(deps.db, result.body.id))!), replayed: true };
   await deps.alerts.alert('emergency_accepted', accepted, now);
   return { status: 201, body: emergencyView(await dispatchCase(deps, accepted)) };

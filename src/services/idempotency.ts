@@ -2,7 +2,8 @@
  * Runs a write once per (actor, Idempotency-Key): the key is claimed, the work done and the
  * response stored in ONE transaction. A retry, sequential or concurrent (it waits on the key's
  * unique index until the first commits), gets the first response; the same key with another
- * request body is refused. A failed attempt rolls back its key with everything else.
+ * request body is refused. A failed attempt rolls back its key with everything else. Keys are
+ * deleted after IDEMPOTENCY_TTL_HOURS (idempotency-retention.service.ts).
  */
 import type { Kysely } from 'kysely';
 import { AppError } from '../shared/errors';
@@ -27,9 +28,11 @@ export async function runIdempotent<B>(
   actorId: string,
   idem: Idempotency | undefined,
   work: (trx: Kysely<CoreTables>) => Promise<WriteResult<B>>,
+  /** When the key is claimed (the service's clock): its retention counts from here. Default: the database's now(). */
+  at?: Date,
 ): Promise<WriteResult<B>> {
   return db.transaction().execute(async (trx) => {
-    if (idem && !(await claimKey(trx, actorId, idem.key, idem.requestHash))) {
+    if (idem && !(await claimKey(trx, actorId, idem.key, idem.requestHash, at))) {
       const stored = await findKey(trx, actorId, idem.key);
       if (!stored || stored.statusCode === null) throw new AppError('idempotency_in_progress');
       if (stored.requestHash !== idem.requestHash) {

@@ -116,5 +116,5 @@ export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: st
     const inserted = deps.batcher ? await deps.batcher.insert(row) : (await insertAcceptedNeeds(deps.db, [row])).has(need.id);
     if (inserted) return respond(actor, { need, merged: false });
   }
-  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)));
+  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)), deps.clock.now());
 }

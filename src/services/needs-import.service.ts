@@ -121,5 +121,5 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
     }
     const merged = needs.filter((n) => n.merged).length;
     return { status: 201, body: { imported: needs.length - merged, merged, needs } };
-  });
+  }, deps.clock.now());
 }

@@ -51,5 +51,5 @@ export async function cancelNeed(deps: IntakeDeps, actor: Actor, needId: string,
     await deps.audit?.record({ actor, action: 'need.cancel', subjectType: 'need', subjectId: need.id, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
     const histories = await findHistories(trx, [need.id]);
     return { status: 200, body: { need: needView(actor, updated, histories.get(need.id) ?? []) } };
-  });
+  }, deps.clock.now());
 }

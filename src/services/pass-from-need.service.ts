@@ -45,7 +45,7 @@ export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string,
     await followPass(trx, needId, [['accepted', 'planned']], { actor: actor.userId, at: now, note: `continued as pass ${created.id}` });
     await deps.audit.record({ actor, action: 'pass.from_need', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
     return { status: 201, body: { id: created.id } };
-  });
+  }, deps.clock.now());
   if (!created) return { status: 201, body: passView(actor, (await findPass(deps.db, result.body.id))!, []), replayed: true };
   await deps.alerts.passState(created);
   return { status: 201, body: passView(actor, created, []) };

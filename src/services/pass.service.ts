@@ -62,7 +62,7 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
     await deps.audit.record({ actor, action: 'pass.apply', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
     pass = created;
     return { status: 201, body: { id: created.id } };
-  });
+  }, deps.clock.now());
   if (!pass) return { status: 201, body: passView(actor, (await findPass(deps.db, result.body.id))!, await requestsOf(deps.db, { passId: result.body.id })), replayed: true };
   await deps.alerts.passState(pass);
   return { status: 201, body: passView(actor, pass, []) };

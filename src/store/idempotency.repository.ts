@@ -3,7 +3,7 @@
  * as its effect, so a retry (even a concurrent one, which waits on the key's unique index)
  * finds either nothing (first one rolled back) or the finished response.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CoreTables } from './schema';
 
 type Executor = Kysely<CoreTables>;
@@ -15,10 +15,10 @@ export interface StoredResponse {
 }
 
 /** Takes the key for this request; false when another request already holds it. */
-export async function claimKey(db: Executor, actor: string, key: string, requestHash: string): Promise<boolean> {
+export async function claimKey(db: Executor, actor: string, key: string, requestHash: string, at?: Date): Promise<boolean> {
   const rows = await db
     .insertInto('idempotency_keys')
-    .values({ actor, key, request_hash: requestHash })
+    .values({ actor, key, request_hash: requestHash, ...(at ? { created_at: at } : {}) })
     .onConflict((oc) => oc.columns(['actor', 'key']).doNothing())
     .returning('key')
     .execute();
@@ -42,4 +42,15 @@ export async function findKey(db: Executor, actor: string, key: string): Promise
     .where('key', '=', key)
     .executeTakeFirst();
   return row && { requestHash: row.request_hash, statusCode: row.status_code, body: row.response };
+}
+
+/**
+ * Deletes up to `limit` keys created before `before` (oldest first); returns how many went.
+ * Batches keep each delete short, so it never holds many row locks at once.
+ */
+export async function deleteKeysBefore(db: Executor, before: Date, limit: number): Promise<number> {
+  const res = await sql`
+    delete from idempotency_keys where (actor, key) in (
+      select actor, key from idempotency_keys where created_at < ${before} order by created_at limit ${limit})`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
 }

@@ -34,6 +34,12 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', PASS_SIGNING_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
   });
 
+  it('keeps idempotency keys 48 hours unless told, and refuses a retention that is not positive', () => {
+    expect(loadConfig({}).IDEMPOTENCY_TTL_HOURS).toBe(48);
+    expect(loadConfig({ IDEMPOTENCY_TTL_HOURS: '0.5' }).IDEMPOTENCY_TTL_HOURS).toBe(0.5);
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_HOURS: '0' })).toThrow(/IDEMPOTENCY_TTL_HOURS/);
+  });
+
   it('refuses a schema name that is not a plain identifier', () => {
     expect(() => loadConfig({ DATABASE_SCHEMA: 'public; drop table needs' })).toThrow(/DATABASE_SCHEMA/);
   });

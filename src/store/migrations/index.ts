@@ -9,6 +9,7 @@ import * as m0003 from './0003_rounds';
 import * as m0004 from './0004_events';
 import * as m0005 from './0005_stock';
 import * as m0006 from './0006_passes';
+import * as m0007 from './0007_idempotency_retention';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_events': m0004,
   '0005_stock': m0005,
   '0006_passes': m0006,
+  '0007_idempotency_retention': m0007,
 };

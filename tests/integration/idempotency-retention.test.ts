@@ -1,0 +1,82 @@
+/**
+ * Idempotency keys expire after IDEMPOTENCY_TTL_HOURS: before that a retry replays the first
+ * response, after it the key is gone (and may serve a new request). Keys are stamped, and their
+ * age measured, by the injected clock: time moves without waiting.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIdempotent, type Idempotency } from '../../src/services/idempotency';
+import { purgeIdempotencyKeys, startIdempotencyCleanup } from '../../src/services/idempotency-retention.service';
+import { ManualClock } from '../../src/shared/clock';
+import { AppError } from '../../src/shared/errors';
+import { createLogger } from '../../src/shared/logger';
+import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
+
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const HOUR = 3_600_000;
+let database: Database;
+
+beforeAll(async () => {
+  database = await openDatabase({ url: PG_URL, schema: `t_idem_ttl_${process.pid}_${Date.now().toString(36)}`, poolSize: 3 });
+  await migrateToLatest(database);
+});
+afterAll(async () => {
+  await dropSchema(database);
+  await database.close();
+});
+
+const write = (clock: ManualClock, actor: string, idem: Idempotency, body: string) =>
+  runIdempotent(database.db, actor, idem, async () => ({ status: 201, body: { body } }), clock.now());
+const keys = async (actor: string) => Number((await sql<{ n: string }>`select count(*) as n from idempotency_keys where actor = ${actor}`.execute(database.db)).rows[0]!.n);
+
+describe('idempotency key retention', () => {
+  it('keeps a key for its TTL (a retry replays), then deletes it (the key serves a new request)', async () => {
+    const clock = new ManualClock('2026-03-01T08:00:00Z');
+    const deps = { db: database.db, clock, ttlHours: 48 };
+    await write(clock, 'a1', { key: 'retry-key-1', requestHash: 'h1' }, 'first');
+
+    clock.advance(47 * HOUR);
+    expect(await purgeIdempotencyKeys(deps)).toBe(0);
+    const replay = await write(clock, 'a1', { key: 'retry-key-1', requestHash: 'h1' }, 'second');
+    expect(replay).toEqual({ status: 201, body: { body: 'first' }, replayed: true });
+    await expect(write(clock, 'a1', { key: 'retry-key-1', requestHash: 'other' }, 'x')).rejects.toBeInstanceOf(AppError);
+
+    clock.advance(2 * HOUR);
+    expect(await purgeIdempotencyKeys(deps)).toBe(1);
+    expect(await keys('a1')).toBe(0);
+    const fresh = await write(clock, 'a1', { key: 'retry-key-1', requestHash: 'other' }, 'new');
+    expect(fresh).toEqual({ status: 201, body: { body: 'new' } });
+  });
+
+  it('deletes in batches, oldest first, and only what is past its retention', async () => {
+    const clock = new ManualClock('2026-03-01T08:00:00Z');
+    const old = new Date(clock.now().getTime() - 100 * HOUR);
+    await sql`insert into idempotency_keys (actor, key, request_hash, status_code, response, created_at)
+      select 'batch', 'k' || g, 'h', 201, '{}'::jsonb, ${old}::timestamptz - g * interval '1 second' from generate_series(1, 2500) g`.execute(database.db);
+    await write(clock, 'batch', { key: 'recent-key', requestHash: 'h' }, 'kept');
+    expect(await purgeIdempotencyKeys({ db: database.db, clock, ttlHours: 48, batchSize: 1000 })).toBe(2500);
+    expect(await keys('batch')).toBe(1);
+  });
+
+  it('the cleanup loop purges at start and on every interval, until stopped', async () => {
+    const clock = new ManualClock('2026-03-01T08:00:00Z');
+    await write(clock, 'loop', { key: 'loop-key-1', requestHash: 'h' }, 'one');
+    clock.advance(49 * HOUR);
+    const stop = startIdempotencyCleanup({ db: database.db, clock, ttlHours: 48, logger: createLogger({ level: 'silent' }), intervalMs: 50 });
+    try {
+      await expect.poll(() => keys('loop'), { timeout: 5000 }).toBe(0);
+      // Keys written later are within their window at first, and go once the clock passes it.
+      await write(clock, 'loop', { key: 'loop-key-2', requestHash: 'h' }, 'two');
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await keys('loop')).toBe(1);
+      clock.advance(49 * HOUR);
+      await expect.poll(() => keys('loop'), { timeout: 5000 }).toBe(0);
+    } finally {
+      stop();
+    }
+    await write(clock, 'loop', { key: 'loop-key-3', requestHash: 'h' }, 'three');
+    clock.advance(49 * HOUR);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await keys('loop')).toBe(1);
+  });
+});
