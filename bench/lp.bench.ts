@@ -56,34 +56,44 @@ function allocationInstance(groups: number, items: number, seed: number): Alloca
 
 /**
  * The pool a real search builds: runs the routing solver on a CVRPLIB instance with a recording "solver"
- * that captures the set-partitioning model (and MIP start) it is handed, then rebuilds pool and incumbent.
+ * that captures the set-partitioning models (and MIP start) it is handed, then rebuilds pool and incumbent.
  */
 function searchPool(name: string, ms: number): (PoolInstance & { maxRoutes?: number; exactRoutes?: number }) | null {
   const file = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'bench', 'instances', 'X', `${name}.vrp`);
-  let captured: { model: LpModel; start?: number[] } | null = null;
+  // It claims duals so that, on a pool over the default cut, selectRoutes first hands it the relaxation of
+  // the whole pool (captured as the pool), then the cut MIP with the incumbent as start.
+  const calls: { model: LpModel; start?: number[] }[] = [];
   const recorder: LpSolver = {
-    name: 'jsLpSolver',
-    reportsDuals: false,
+    name: 'highs',
+    reportsDuals: true,
     solve: (model, o) => {
-      captured = { model, ...(o.start ? { start: o.start } : {}) };
-      return { status: 'no-solution-in-time', objective: null, values: null, solver: 'jsLpSolver', elapsedMs: 0 };
+      calls.push({ model, ...(o.start ? { start: o.start } : {}) });
+      return { status: 'no-solution-in-time', objective: null, values: null, solver: 'highs', elapsedMs: 0 };
     },
   };
   solve(vrpToProblem(parseVrp(readFileSync(file, 'utf8'))), { timeLimitMs: ms, now, seed: 1, setPartitioning: { solver: recorder } });
-  const got = captured as { model: LpModel; start?: number[] } | null;
-  if (!got) return null;
-  const pool = got.model.variables.map((v) => ({ stops: [] as number[], cost: v.cost ?? 0 }));
-  let stopCount = 0;
-  let rules: { maxRoutes?: number; exactRoutes?: number } = {};
-  for (const c of got.model.constraints) {
-    if (c.name === 'routes') rules = c.op === '=' ? { exactRoutes: c.rhs } : { maxRoutes: c.rhs };
-    else {
-      for (const t of c.terms) pool[t.v]?.stops.push(stopCount);
-      stopCount++;
+  const whole = calls[0];
+  const mip = calls[calls.length - 1];
+  if (!whole || !mip?.start) return null;
+  const routesOf = (model: LpModel): { pool: PoolInstance['pool']; stopCount: number; rules: { maxRoutes?: number; exactRoutes?: number } } => {
+    const pool = model.variables.map((v) => ({ stops: [] as number[], cost: v.cost ?? 0 }));
+    let stopCount = 0;
+    let rules: { maxRoutes?: number; exactRoutes?: number } = {};
+    for (const c of model.constraints) {
+      if (c.name === 'routes') rules = c.op === '=' ? { exactRoutes: c.rhs } : { maxRoutes: c.rhs };
+      else {
+        for (const t of c.terms) pool[t.v]?.stops.push(stopCount);
+        stopCount++;
+      }
     }
-  }
-  const incumbent = (got.start ?? []).flatMap((x, j) => (x > 0.5 ? [j] : []));
-  return { stopCount, pool, incumbent, incumbentCost: incumbent.reduce((c, j) => c + (pool[j]?.cost ?? 0), 0), ...rules };
+    return { pool, stopCount, rules };
+  };
+  const full = routesOf(whole.model);
+  const cut = routesOf(mip.model);
+  const index = new Map(full.pool.map((r, i) => [r.stops.join(','), i]));
+  const incumbent = mip.start.flatMap((x, j) => (x > 0.5 ? [index.get(cut.pool[j]?.stops.join(',') ?? '') ?? -1] : []));
+  const incumbentCost = incumbent.reduce((c, j) => c + (full.pool[j]?.cost ?? 0), 0);
+  return { stopCount: full.stopCount, pool: full.pool, incumbent, incumbentCost, ...full.rules };
 }
 
 export async function run(args: string[]): Promise<Metrics> {
