@@ -89,9 +89,9 @@ describe('web app', () => {
     await expect.poll(lockedStops).toBe(1);
     await checkPage(desk.page, '04-dispatcher-proposal', false);
     await desk.page.click('text=Approve plan');
-    await desk.page.waitForSelector('text=Round status: approved');
+    await desk.page.waitForSelector('[data-round-status=approved]');
     await desk.page.click('button:has-text("Dispatch")');
-    await desk.page.waitForSelector('text=Round status: dispatched');
+    await desk.page.waitForSelector('[data-round-status=dispatched]');
 
     // The trip carrying our need, and its driver: give that driver a login.
     const roundId = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;

@@ -119,7 +119,7 @@ export function DispatcherPage() {
             <select id="round-kind" value={form.kind} onChange={(e) => setForm({ kind: e.currentTarget.value })}>
               {['mixed', 'food', 'medicine'].map((k) => (
                 <option key={k} value={k}>
-                  {k}
+                  {t(`round_${k}` as MessageKey)}
                 </option>
               ))}
             </select>
@@ -131,7 +131,9 @@ export function DispatcherPage() {
         </form>
         {round && (
           <div class="round-state" data-testid="round-state">
-            <p role="status">{t('roundStatus', { status: round.status })}</p>
+            <p role="status" data-round-status={round.status}>
+              {t('roundStatus', { status: t(`rstatus_${round.status}` as MessageKey) })}
+            </p>
             <label for="round-progress">{t('progress')}: {round.progress}%</label>
             <progress id="round-progress" max={100} value={round.progress} />
             {round.failureReason && <p class="error">{round.failureReason}</p>}
