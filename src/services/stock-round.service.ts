@@ -7,6 +7,8 @@
  * Reservations are all-or-nothing per call and idempotent per (round, stop); releases and deductions act
  * on what is still held, so repeating any of them changes nothing. Balance rows are locked in one fixed
  * order, so concurrent rounds queue up on shared stock: none goes negative, no reservation is lost.
+ * Given a transaction as `deps.db`, each runs inside it (store the plan and reserve its stock in one
+ * commit); pass no publisher then, as alerts would go out before the caller commits.
  */
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
@@ -15,7 +17,7 @@ import type { Clock } from '../shared/clock';
 import type { CoreTables } from '../store/schema';
 import { loadCatalogue } from '../store/item.repository';
 import { heldByRound, type HeldLine } from '../store/stock-read.repository';
-import { appendMovements, keyOf, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb } from '../store/stock.repository';
+import { appendMovements, inStockTransaction, keyOf, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb } from '../store/stock.repository';
 import { expandNeeds } from './kit.service';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
@@ -41,7 +43,7 @@ export async function reserveLines(deps: StockRoundDeps, roundId: string, lines:
   parseInput(roundIdSchema, roundId);
   const wanted = parseInput(z.array(reserveLineSchema).max(100_000), lines);
   const at = deps.clock.now();
-  const result = await stockDb(deps.db).transaction().execute(async (trx) => {
+  const result = await inStockTransaction(stockDb(deps.db), async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`cordon.stock.round.${roundId}`}))`.execute(trx);
     const done = new Set((await trx.selectFrom('stock_ledger').select('stop_id').distinct()
       .where('round_id', '=', roundId).where('movement', '=', 'reservation').execute()).map((r) => (r.stop_id === null ? null : String(r.stop_id))));
@@ -101,7 +103,7 @@ export async function reserveForRound(deps: StockRoundDeps, roundId: string, act
 /** Gives back what the named stops (or the whole round) still hold: a release row per held line. */
 async function release(deps: StockRoundDeps, roundId: string, stopIds: string[] | undefined, actor: string, reason: string): Promise<HeldLine[]> {
   const at = deps.clock.now();
-  return stockDb(deps.db).transaction().execute(async (trx) => {
+  return inStockTransaction(stockDb(deps.db), async (trx) => {
     const before = await heldByRound(trx, roundId, stopIds);
     if (before.length === 0) return [];
     await lockBalances(trx, before);
@@ -132,7 +134,7 @@ export async function deductForBatch(deps: StockRoundDeps, roundId: string, trip
 export async function deductForStops(deps: StockRoundDeps, roundId: string, stopIds: string[], actor: string): Promise<HeldLine[]> {
   if (stopIds.length === 0) return [];
   const at = deps.clock.now();
-  const deducted = await stockDb(deps.db).transaction().execute(async (trx) => {
+  const deducted = await inStockTransaction(stockDb(deps.db), async (trx) => {
     const before = await heldByRound(trx, roundId, stopIds);
     if (before.length === 0) return [];
     await lockBalances(trx, before);

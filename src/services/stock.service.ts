@@ -9,7 +9,7 @@ import { adjustmentSchema, available, insufficientStock, minimumSchema, parseInp
 import type { Clock } from '../shared/clock';
 import type { CoreTables } from '../store/schema';
 import { upsertMinimum } from '../store/stock-read.repository';
-import { appendMovements, getLot, insertLot, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb, type StockKey } from '../store/stock.repository';
+import { appendMovements, getLot, inStockTransaction, insertLot, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb, type StockKey } from '../store/stock.repository';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
 
@@ -26,8 +26,7 @@ export interface StockDeps {
  * commits, so it should pass no publisher (alerts would go out before the commit).
  */
 async function moveStock<T>(deps: StockDeps, body: (trx: StockDb) => Promise<{ result: T; touched: StockKey[] }>): Promise<T> {
-  const db = stockDb(deps.db);
-  const { result, touched } = db.isTransaction ? await body(db) : await db.transaction().execute(body);
+  const { result, touched } = await inStockTransaction(stockDb(deps.db), body);
   if (deps.publisher) await publishMinimumAlerts({ db: deps.db, publisher: deps.publisher }, touched);
   return result;
 }

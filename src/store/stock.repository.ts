@@ -10,6 +10,14 @@ import type { StockDb } from './stock-tables.repository';
 
 export { stockDb, type StockDb } from './stock-tables.repository';
 
+/**
+ * Runs `body` in a new transaction, or in the caller's when `db` already is one (a round storing
+ * its plan and reserving its stock together): then the caller commits, or rolls back, everything.
+ */
+export function inStockTransaction<T>(db: StockDb, body: (trx: StockDb) => Promise<T>): Promise<T> {
+  return db.isTransaction ? body(db) : db.transaction().execute(body);
+}
+
 export interface StockKey {
   depotId: string;
   itemCode: string;

@@ -11,7 +11,7 @@ import type { Database } from '../../src/store/db';
 import { storePlanOnce, type PlanTrip } from '../../src/store/round-plan.repository';
 import { defineItem, defineKit } from '../../src/services/kit.service';
 import { receiveStock } from '../../src/services/stock.service';
-import { deductForBatch, releaseForStop, reserveForRound } from '../../src/services/stock-round.service';
+import { deductForBatch, releaseForRound, releaseForStop, reserveForRound } from '../../src/services/stock-round.service';
 import { shortfallForArea, shortfallForRound } from '../../src/services/stock-shortfall.service';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
 import { stockDb } from '../../src/store/stock.repository';
@@ -118,6 +118,22 @@ describe('shortfalls and round reservations', () => {
     await deductForBatch(deps(), roundId, 't1', 'loader');
     expect(await balance('rice-5kg')).toMatchObject({ onHand: 55 - riceOfTrip1, reserved: riceNeeded() - riceOfStop - riceOfTrip1 });
     expect(await balance('oil-1l')).toMatchObject({ onHand: 90, reserved: 5 });
+    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+  });
+
+  it('runs inside a caller’s transaction: rolled back with it, or committed with it', async () => {
+    const before = await balance('rice-5kg');
+    expect(before!.reserved).toBeGreaterThan(0);
+    const failed = database.db.transaction().execute(async (trx) => {
+      await releaseForRound({ db: trx, clock }, roundId, 'dispatcher', 're-plan');
+      expect((await listBalances(stockDb(trx), { depotId: district.depotId, itemCode: 'rice-5kg' }))[0]).toMatchObject({ reserved: 0 });
+      throw new Error('the new plan was not stored');
+    });
+    await expect(failed).rejects.toThrow('the new plan was not stored');
+    expect(await balance('rice-5kg')).toEqual(before);
+
+    await database.db.transaction().execute((trx) => releaseForRound({ db: trx, clock }, roundId, 'dispatcher', 're-plan'));
+    expect(await balance('rice-5kg')).toMatchObject({ onHand: before!.onHand, reserved: 0 });
     expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
   });
 });
