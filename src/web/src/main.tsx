@@ -1,5 +1,4 @@
 import { render } from 'preact';
-import 'leaflet/dist/leaflet.css';
 import './styles.css';
 import { App } from './app';
 

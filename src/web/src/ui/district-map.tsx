@@ -3,8 +3,8 @@
  * are drawn underneath; without one the map is vector layers on a plain background: areas as
  * circles coloured by risk, control status as the outline, routes as lines, vehicles as dots.
  */
-import L from 'leaflet';
-import { useEffect, useRef } from 'preact/hooks';
+import type * as Leaflet from 'leaflet';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 
 export interface MapArea { id: string; name: string; kind: string; lat: number | null; lon: number | null; riskColour: string; controlStatus: string }
@@ -14,6 +14,14 @@ export interface MapVehicle { id: string; lat: number; lon: number }
 const RISK: Record<string, string> = { red: '#c0392b', yellow: '#d4a017', green: '#2e8b57' };
 const ROUTE_COLOURS = ['#1f4e79', '#8e44ad', '#e67e22', '#16a085', '#c0392b', '#2c3e50', '#7f8c8d'];
 const CONTROL_DASH: Record<string, string | undefined> = { sealed: undefined, controlled: '6 4', precaution: '2 6' };
+
+type LeafletModule = typeof Leaflet;
+let leaflet: Promise<LeafletModule> | null = null;
+/** Leaflet (and its CSS) load with the dispatch desk only: phones on other pages never fetch them. */
+function loadLeaflet(): Promise<LeafletModule> {
+  leaflet ??= Promise.all([import('leaflet'), import('leaflet/dist/leaflet.css')]).then(([m]) => ((m as { default?: LeafletModule }).default ?? m) as LeafletModule);
+  return leaflet;
+}
 
 let tileUrl: Promise<string | null> | null = null;
 function tiles(): Promise<string | null> {
@@ -25,30 +33,35 @@ interface Props { areas: MapArea[]; routes: MapRoute[]; vehicles: MapVehicle[]; 
 
 export function DistrictMap({ areas, routes, vehicles, label }: Props) {
   const el = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | null>(null);
-  const layer = useRef<L.LayerGroup | null>(null);
+  const map = useRef<Leaflet.Map | null>(null);
+  const layer = useRef<Leaflet.LayerGroup | null>(null);
+  const [L, setL] = useState<LeafletModule | null>(null);
 
   useEffect(() => {
-    if (!el.current) return;
+    void loadLeaflet().then(setL);
+  }, []);
+
+  useEffect(() => {
+    if (!el.current || !L) return;
     const m = L.map(el.current, { zoomControl: true, attributionControl: false, preferCanvas: false });
     m.setView([31.1865, 121.4365], 15);
     void tiles().then((url) => url && L.tileLayer(url, { maxZoom: 19 }).addTo(m));
     layer.current = L.layerGroup().addTo(m);
     map.current = m;
     return () => m.remove();
-  }, []);
+  }, [L]);
 
   useEffect(() => {
     const m = map.current;
     const group = layer.current;
-    if (!m || !group) return;
+    if (!m || !group || !L) return;
     group.clearLayers();
     
     for (const a of areas) {
       if (a.lat === null || a.lon === null) continue;
 
       const big = a.kind === 'community' || a.kind === 'street';
-      const opts: L.CircleMarkerOptions = { color: RISK[a.riskColour] ?? '#555', fillColor: RISK[a.riskColour] ?? '#555', fillOpacity: big ? 0.12 : 0.6, weight: big ? 2 : 1 };
+      const opts: Leaflet.CircleMarkerOptions = { color: RISK[a.riskColour] ?? '#555', fillColor: RISK[a.riskColour] ?? '#555', fillOpacity: big ? 0.12 : 0.6, weight: big ? 2 : 1 };
       const dash = CONTROL_DASH[a.controlStatus];
       if (dash) opts.dashArray = dash;
       const shape = big ? L.circle([a.lat, a.lon], { ...opts, radius: a.kind === 'street' ? 450 : 220 }) : L.circleMarker([a.lat, a.lon], { ...opts, radius: 5 });
@@ -61,12 +74,12 @@ export function DistrictMap({ areas, routes, vehicles, label }: Props) {
     for (const v of vehicles) {
       L.circleMarker([v.lat, v.lon], { radius: 9, color: '#000', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(v.id).addTo(group);
     }
-  }, [areas, routes, vehicles]);
+  }, [L, areas, routes, vehicles]);
 
   useEffect(() => {
     const pts = areas.filter((a) => a.lat !== null && a.lon !== null).map((a) => [a.lat as number, a.lon as number] as [number, number]);
     if (pts.length > 1) map.current?.fitBounds(pts, { padding: [20, 20] });
-  }, [areas.length]);
+  }, [L, areas.length]);
 
   return <div ref={el} class="map" role="region" aria-label={label} />;
 }
