@@ -57,6 +57,7 @@ describe('web app', () => {
     expect(await coord.page.inputValue('#need-cylinders')).toBe('1');
     await coord.page.click('.need-form button[type=submit]');
     await coord.page.waitForSelector('.need-form .banner-ok');
+    expect(await elderly.textContent()).toContain('Contacted today');
     await checkPage(coord.page, '02-coordinator-need-saved', true);
 
     // The door-to-door table as CSV: a refused row is named by line, then a good file goes in.

@@ -51,6 +51,7 @@ export const en = {
   elderlyAlone: 'Elderly, alone',
   chronic: 'Chronic illness',
   cannotCook: 'Cannot cook',
+  contactedToday: 'Contacted today',
   enterNeed: 'Enter a need',
   kind: 'Kind',
   cycle: 'Week (e.g. 2026-W48)',

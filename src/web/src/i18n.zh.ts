@@ -50,6 +50,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   elderlyAlone: '独居老人',
   chronic: '慢性病',
   cannotCook: '无法做饭',
+  contactedToday: '今日已登记',
   enterNeed: '登记需求',
   kind: '类别',
   cycle: '周次（如 2026-W48）',

@@ -34,6 +34,16 @@ interface FeedItem {
 
 const OPEN = ['submitted', 'accepted', 'planned', 'out_for_delivery'];
 
+/** Households this device entered a need for today (door-to-door rounds: who is done). */
+const contactedKey = () => `cordon.contacted.${new Date().toISOString().slice(0, 10)}`;
+function contactedToday(): string[] {
+  try {
+    return JSON.parse(localStorage.getItem(contactedKey()) ?? '[]') as string[];
+  } catch {
+    return [];
+  }
+}
+
 function feedText(event: LiveEvent, gate: string): FeedItem | null {
   switch (event.type) {
     case 'stop.arrived':
@@ -53,6 +63,12 @@ export function CoordinatorPage({ me }: { me: Me }) {
   const [householdId, setHouseholdId] = useState<string | null>(null);
   const [feed, setFeed] = useState<FeedItem[]>([]);
   const [version, setVersion] = useState(0);
+  const [contacted, setContacted] = useState(contactedToday);
+  function markContacted(id: string) {
+    const next = [...new Set([...contactedToday(), id])];
+    localStorage.setItem(contactedKey(), JSON.stringify(next));
+    setContacted(next);
+  }
   const list = corridors.data?.areas ?? [];
   const current = corridorId ?? list[0]?.id ?? null;
   const households = useLoad(current, () => api<{ households: Household[] }>(`/api/corridors/${current}/households`));
@@ -105,6 +121,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
                   {t('members', { n: h.members })}
                   {h.elderlyAlone && <span class="tag">{t('elderlyAlone')}</span>}
                   {h.chronicIllness && <span class="tag">{t('chronic')}</span>}
+                  {contacted.includes(h.id) && <span class="tag tag-ok">{t('contactedToday')}</span>}
                 </small>
               </button>
             </li>
@@ -117,7 +134,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
           <h2 id="hh-title">
             {t('enterNeed')}: {household.address.split(', ').slice(-1)[0]}
           </h2>
-          <NeedForm householdId={household.id} onSaved={needs.reload} />
+          <NeedForm householdId={household.id} onSaved={() => (needs.reload(), markContacted(household.id))} />
           <h3>{t('openNeeds')}</h3>
           <NeedsList label={t('openNeeds')} needs={(needs.data?.needs ?? []).filter((n) => OPEN.includes(n.status) || n.status === 'delivered' || n.status === 'failed')} />
         </section>
