@@ -168,7 +168,7 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
       withNeeds.add(h.id);
       needs++;
     }
-    await seedPassesInReview(trx, deps.clock, hospitals);
+    await seedPassesInReview(trx, deps.clock, hospitals, grid.communities[0]!);
     return { ...grid, driverIds: fleet.driverIds };
   });
 

@@ -20,13 +20,16 @@ export async function seedHospitals(trx: Kysely<CoreTables>): Promise<Map<string
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
-/** Continues the first `count` accepted medical_pass needs (by address) as passes under review. */
-export async function seedPassesInReview(trx: Kysely<CoreTables>, clock: Clock, hospitals: ReadonlyMap<string, string>, count = 2): Promise<number> {
+/**
+ * Continues `count` accepted medical_pass needs as passes under review, those of `communityId`
+ * (the demo staff's) first, so the demo's community staff login can review them.
+ */
+export async function seedPassesInReview(trx: Kysely<CoreTables>, clock: Clock, hospitals: ReadonlyMap<string, string>, communityId: string, count = 2): Promise<number> {
   const now = clock.now();
   const needs = await trx.selectFrom('needs as n').innerJoin('households as h', 'h.id', 'n.household_id')
     .select(['n.id', 'n.household_id', 'n.corridor_id', 'n.community_id', 'n.details'])
     .where('n.kind', '=', 'medical_pass').where('n.status', '=', 'accepted')
-    .orderBy('h.address').limit(count).execute();
+    .orderBy((eb) => eb('n.community_id', '=', communityId), 'desc').orderBy('h.address').limit(count).execute();
   for (const [i, need] of needs.entries()) {
     const details = detailSchemas.medical_pass.parse(need.details);
     const hospitalId = hospitals.get(details.hospital);

@@ -1,11 +1,16 @@
 /** The demo district: hundreds of households, open needs of every kind, one login per role, seeded once. */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config';
 import { ROLES } from '../../src/domain/access';
 import { NEED_KINDS } from '../../src/domain/need';
 import { seedDemoDistrict, type SeedResult } from '../../src/demo/demo-district.seed';
+import { buildApp } from '../../src/http/app';
 import { expandNeeds } from '../../src/services/kit.service';
 import { shortfallForArea } from '../../src/services/stock-shortfall.service';
 import { systemClock } from '../../src/shared/clock';
+import { createLogger } from '../../src/shared/logger';
 import { loadCatalogue } from '../../src/store/item.repository';
 import { listHospitals, passDb } from '../../src/store/pass.repository';
 import { passengerVehicles } from '../../src/store/pass-transport.repository';
@@ -49,9 +54,30 @@ describe('demo district seed', () => {
     const names = new Set(hospitals.map((h) => h.name));
     const passNeeds = await database.db.selectFrom('needs').select('details').where('kind', '=', 'medical_pass').execute();
     expect(passNeeds.every((n) => names.has(String(n.details.hospital)))).toBe(true);
-    const inReview = await passDb(database.db).selectFrom('passes').select(['status', 'need_id']).execute();
+    const inReview = await passDb(database.db).selectFrom('passes').select(['id', 'status', 'need_id', 'community_id']).execute();
     expect(inReview.length).toBe(2);
     expect(inReview.every((p) => p.status === 'under_review' && p.need_id !== null)).toBe(true);
+  });
+
+  it('the demo staff login approves a pass in review and both legs get a passenger trip', async () => {
+    const staff = first.logins.find((l) => l.role === 'community_staff')!;
+    const community = await database.db.selectFrom('areas').select('id').where('kind', '=', 'community').where('name', '=', staff.scope).executeTakeFirstOrThrow();
+    const pass = await passDb(database.db).selectFrom('passes').select('id').where('community_id', '=', community.id).executeTakeFirstOrThrow();
+    const app = buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db: database.db, database, logger: createLogger({ level: 'silent' }), clock: systemClock });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: staff.username, password: staff.password }) });
+      const { token } = (await login.json()) as { token: string };
+      const res = await fetch(`${url}/api/passes/${pass.id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { status: string; transport: { leg: string; status: string; tripId: string | null; unservedReason: string | null }[] };
+      expect(res.status).toBe(200);
+      expect(body.status).toBe('approved');
+      expect(body.transport.map((t) => [t.leg, t.status]).sort()).toEqual([['outbound', 'assigned'], ['return', 'assigned']]);
+    } finally {
+      server.close();
+    }
   });
 
   it('receives stock through the ledger, with lots, expiry dates and minimums, and a catalogue that expands every stock need', async () => {
