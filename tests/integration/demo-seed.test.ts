@@ -59,7 +59,7 @@ describe('demo district seed', () => {
     expect(inReview.every((p) => p.status === 'under_review' && p.need_id !== null)).toBe(true);
   });
 
-  it('the demo staff login approves a pass in review and both legs get a passenger trip', async () => {
+  it('the demo staff login approves a pass in review (both legs get a passenger trip) and an emergency gets a car', async () => {
     const staff = first.logins.find((l) => l.role === 'community_staff')!;
     const community = await database.db.selectFrom('areas').select('id').where('kind', '=', 'community').where('name', '=', staff.scope).executeTakeFirstOrThrow();
     const pass = await passDb(database.db).selectFrom('passes').select('id').where('community_id', '=', community.id).executeTakeFirstOrThrow();
@@ -75,6 +75,14 @@ describe('demo district seed', () => {
       expect(res.status).toBe(200);
       expect(body.status).toBe('approved');
       expect(body.transport.map((t) => [t.leg, t.status]).sort()).toEqual([['outbound', 'assigned'], ['return', 'assigned']]);
+
+      // An acute illness in the same community gets a car to the nearest hospital at once.
+      const household = await database.db.selectFrom('households').select('id').where('community_id', '=', community.id).orderBy('address').executeTakeFirstOrThrow();
+      const raised = await fetch(`${url}/api/households/${household.id}/emergencies`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'acute_illness' }),
+      });
+      expect(raised.status).toBe(201);
+      expect(await raised.json()).toMatchObject({ status: 'trip_assigned', unservedReason: null });
     } finally {
       server.close();
     }
