@@ -46,6 +46,8 @@ function Header({ me }: { me: Me | null }) {
           onClick={() => {
             api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
             closeLive();
+            // The next person on this device must not see this driver's route (queued reports stay: they are sent on the next login).
+            localStorage.removeItem('cordon.driver.batches');
             session.clear();
           }}
         >
