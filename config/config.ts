@@ -57,6 +57,12 @@ export const configSchema = z.object({
   PROCUREMENT_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM with a UTC offset, e.g. 16:00+08:00').default('16:00Z'),
   /** API processes (node cluster) started by `npm start`. Default 1. */
   API_PROCESSES: int(1, 64).default(1),
+  /**
+   * `inline`: `npm start` also runs the workers (planning, outbox relay, urgent insertions), once,
+   * in its primary process; with PGlite they share its one database handle. `off`: run them
+   * separately with `npm run workers` (PostgreSQL only). Default inline.
+   */
+  WORKERS: z.enum(['inline', 'off']).default('inline'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

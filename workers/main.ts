@@ -21,8 +21,8 @@ try {
 const logger = createLogger({ level: config.LOG_LEVEL, base: { proc: 'workers' } });
 
 if (!config.DATABASE_URL) {
-  // Embedded PGlite is one connection in one process; workers and their sandboxed children need PostgreSQL.
-  logger.fatal('workers need PostgreSQL: set DATABASE_URL (embedded PGlite serves a single process only)');
+  // Embedded PGlite is one connection in one process: `npm start` runs the workers inside it (WORKERS=inline).
+  logger.fatal('separate workers need PostgreSQL: set DATABASE_URL, or let `npm start` run them (WORKERS=inline) with embedded PGlite');
   process.exit(1);
 }
 

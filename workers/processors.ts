@@ -14,6 +14,7 @@ import { mergeRound } from '../src/services/round.service';
 import { openScheduledRound, type RoundSchedule } from '../src/services/round-schedule.service';
 import { insertUrgentNeed } from '../src/services/urgent.service';
 import type { RoundEvents } from '../src/services/round-events.service';
+import { MissingRecordError, solveSubproblem } from '../src/services/round-solve.service';
 
 export interface ProcessorDeps {
   db: Db;
@@ -22,6 +23,12 @@ export interface ProcessorDeps {
   defaultTimeLimitMs: number;
   schedule?: RoundSchedule;
   events: RoundEvents;
+  /**
+   * Set with PGlite only (one connection, owned by this process): `round.solve` runs here, on this
+   * event loop, its budget capped at this many ms so the job lock keeps being renewed in time.
+   * Unset (PostgreSQL): solves run in the sandboxed processor.
+   */
+  inlineSolveLimitMs?: number;
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -39,7 +46,7 @@ export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job:
       return await run(job);
     } catch (err) {
       // A record the job names does not exist (another database, or deleted): retrying cannot help.
-      if (isAppError(err) && err.code === 'not_found') throw new UnrecoverableError(err.message);
+      if ((isAppError(err) && err.code === 'not_found') || err instanceof MissingRecordError) throw new UnrecoverableError(err.message);
       throw err;
     }
   };
@@ -78,8 +85,12 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         log.info({ areaId, kind, ...outcome }, 'scheduled round');
         return outcome;
       }
-      case 'round.solve':
-        throw new UnrecoverableError('round.solve runs in the sandboxed processor, not in-process');
+      case 'round.solve': {
+        if (deps.inlineSolveLimitMs === undefined) throw new UnrecoverableError('round.solve runs in the sandboxed processor, not in-process');
+        const { roundId, subProblemId } = data as JobData<'round.solve'>;
+        const solveDeps = { db: deps.db, now: () => performance.now(), maxTimeLimitMs: deps.inlineSolveLimitMs };
+        return solveSubproblem(solveDeps, roundId, subProblemId, (pct) => job.updateProgress(pct));
+      }
       default: {
         const never: never = name;
         throw new UnrecoverableError(`unhandled job ${String(never)}`);

@@ -2,6 +2,8 @@
  * Starts the workers of one process: checks Redis, opens the database, runs one BullMQ Worker per
  * served queue (solves in sandboxed children), the outbox relay and the reconciler. `close()` stops
  * taking jobs, lets the active ones finish, and closes every connection.
+ * Given the caller's database (`npm start`, workers inline), it uses that one and leaves it open;
+ * with PGlite, whose one connection lives in this process, solves run in process (see processors).
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
@@ -12,7 +14,7 @@ import { QUEUE, type QueueName } from '../src/contracts/jobs';
 import { createProducers } from '../src/queue/producers';
 import { createProducerRedis, maxmemoryPolicy, redisOptions, workerConnection } from '../src/queue/redis';
 import type { Logger } from '../src/shared/logger';
-import { migrateToLatest, openDatabase } from '../src/store/db';
+import { migrateToLatest, openDatabase, type Database } from '../src/store/db';
 import { startRelayLoop } from '../src/services/outbox-relay.service';
 import { reconcile } from '../src/services/reconcile.service';
 import { failRound } from '../src/services/round.service';
@@ -55,10 +57,14 @@ export function childExecArgv(): string[] {
   return argv.some((a) => a.includes('tsx')) ? argv : [...argv, '--import', 'tsx'];
 }
 
-export async function startWorkerRuntime(config: Config, settings: WorkerSettings, logger: Logger): Promise<WorkerRuntime> {
+export async function startWorkerRuntime(config: Config, settings: WorkerSettings, logger: Logger, shared?: Database): Promise<WorkerRuntime> {
   await checkRedisPolicy(config.REDIS_URL, settings.WORKER_ALLOW_EVICTION, logger);
-  const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
-  await migrateToLatest(database);
+  const database = shared ?? await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
+  if (!shared) await migrateToLatest(database);
+  // A sandboxed child cannot reach PGlite (it cannot open the data directory a second time): solve
+  // here instead, capped at a quarter of the lock so a blocked event loop still renews it in time.
+  // The API sharing this process pauses during each solve; PostgreSQL deployments have no such pause.
+  const inlineSolve = database.kind === 'pglite';
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: settings.QUEUE_PREFIX });
   const liveRedis = settings.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis
@@ -71,6 +77,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   const deps = {
     db: database.db, producers, logger, events, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
     schedule: { food: settings.ROUND_EVERY_FOOD_H, medicine: settings.ROUND_EVERY_MEDICINE_H },
+    inlineSolveLimitMs: inlineSolve ? Math.floor(settings.WORKER_LOCK_DURATION_MS / 4) : undefined,
   };
   const common = {
     connection: workerConnection(config.REDIS_URL),
@@ -82,17 +89,20 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   };
   const workers: Worker[] = [];
   for (const queue of settings.WORKER_QUEUES) {
-    const worker = queue === QUEUE.solve
+    const worker = queue === QUEUE.solve && !inlineSolve
       ? new Worker(queue, fileURLToPath(new URL('./solve.processor.ts', import.meta.url)), {
           ...common, concurrency: settings.WORKER_SOLVE_CONCURRENCY, workerForkOptions: { execArgv: childExecArgv() },
         })
-      : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: queue === QUEUE.needs ? 20 : 4 });
+      : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: concurrencyOf(queue) });
     watch(worker, queue, deps.db, logger);
     if (queue === QUEUE.solve) {
       worker.on('completed', (job: Job) => void events.progress((job.data as { roundId: string }).roundId));
     }
     workers.push(worker);
   }
+  // The producers refuse commands until their connection is up: let it come up, so the first relay
+  // and the start-up reconcile go through instead of failing and waiting for their next turn.
+  for (const start = Date.now(); !producers.ready() && Date.now() - start < 10_000;) await new Promise((r) => setTimeout(r, 20));
   const relay = startRelayLoop(deps, settings.OUTBOX_POLL_MS);
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
@@ -111,9 +121,15 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
       await Promise.all(workers.map((w) => w.close()));
       await producers.close();
       liveRedis?.disconnect();
-      await database.close();
+      if (!shared) await database.close();
     },
   };
+}
+
+/** In-process concurrency: intake events are light; an inline solve holds the event loop, so one at a time. */
+function concurrencyOf(queue: QueueName): number {
+  if (queue === QUEUE.needs) return 20;
+  return queue === QUEUE.solve ? 1 : 4;
 }
 
 function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound>[0], logger: Logger): void {

@@ -1,7 +1,8 @@
 /**
  * Solves one sub-problem of a round (the body of a `round.solve` child job). Runs in a sandboxed
  * child process: the solve is CPU-bound and synchronous, and must not starve the lock renewals of
- * the worker's event loop. Idempotent: a result already stored is kept, never solved twice.
+ * the worker's event loop (except with PGlite, one connection in one process: there it runs in
+ * process under `maxTimeLimitMs`). Idempotent: a result already stored is kept, never solved twice.
  */
 import { sql } from 'kysely';
 import { solve } from '../planning/solve';
@@ -13,6 +14,8 @@ export interface SolveDeps {
   db: Db;
   /** Milliseconds clock for the time budget (performance.now in production). */
   now: () => number;
+  /** Upper bound on the round's budget, ms. Set when the solve runs on the worker's own event loop (PGlite): it must end well inside the job lock. Default: none. */
+  maxTimeLimitMs?: number;
 }
 
 export type SolveOutcome =
@@ -36,7 +39,8 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   if (vehicles.length === 0) {
     pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
   } else {
-    const solution = solve(built.problem, { timeLimitMs: round.time_limit_ms, now: deps.now, seed: round.seed });
+    const timeLimitMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
+    const solution = solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed });
     pieces = toPlanPieces(built, vehicles, solution, subproblemId);
   }
   await onProgress(90);
