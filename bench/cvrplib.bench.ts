@@ -34,7 +34,7 @@ async function runTask(t: Task, bks: number): Promise<Outcome> {
   const feasible = check.ok && sol.unserved.length === 0;
   return {
     set: t.set, name: t.name, cost: check.cost, bks, gap: ((check.cost - bks) / bks) * 100, seconds, feasible,
-    routes: sol.routes.length, iterations: sol.stats.iterations, pool: sol.stats.poolSize, sp: sol.stats.poolStatus, note: check.violations.slice(0, 2).join('; '),
+    routes: sol.routes.length, iterations: sol.stats.iterations, pool: sol.stats.poolSize, sp: `${sol.stats.poolStatus} ${(sol.stats.poolMs / 1000).toFixed(2)} s`, note: check.violations.slice(0, 2).join('; '),
   };
 }
 

@@ -9,6 +9,12 @@ export interface PoolSelectionOptions {
   solver: LpSolver;
   timeLimitMs: number;
   now: () => number;
+  /**
+   * Most routes handed to the solver (besides the incumbent's): the most efficient ones, cost
+   * against the depot round trips of their stops. LP solvers spend time outside their own limit
+   * reading big models, so the caller scales this with the time it can spare.
+   */
+  maxRoutes: number;
 }
 
 /**
@@ -20,10 +26,18 @@ export interface PoolSelectionOptions {
 export function improveFromPool(inst: Instance, best: RoutingSolution, pool: RoutePool, o: PoolSelectionOptions): RoutingSolution | null {
   if (best.absent.length || inst.vehicles.some((v) => v.klass !== 0)) return null;
   if (inst.minRoutes && inst.minRoutes !== inst.vehicles.length) return null;
-  for (const r of best.routes) pool.add(r);
-  const routes = pool.list();
-  const index = new Map(routes.map((r, i) => [r.stops.slice().sort((a, b) => a - b).join(','), i]));
-  const incumbent = best.routes.filter((r) => r.nodes.length).map((r) => index.get(r.nodes.map((c) => c - inst.nDepots).sort((a, b) => a - b).join(','))!);
+  const veh = inst.vehicles[0]!;
+  const trip = (stop: number): number => {
+    const c = stop + inst.nDepots;
+    return veh.cost[veh.depot * inst.n + c]! + veh.cost[c * inst.n + veh.depot]!;
+  };
+  const ratio = (r: { stops: number[]; cost: number }): number => r.cost / Math.max(1e-9, r.stops.reduce((sum, c) => sum + trip(c), 0));
+  const own = new Set(best.routes.filter((r) => r.nodes.length).map((r) => r.nodes.map((c) => c - inst.nDepots).sort((a, b) => a - b).join(',')));
+  const keyOf = (r: { stops: number[] }): string => r.stops.slice().sort((a, b) => a - b).join(',');
+  const others = pool.list().filter((r) => !own.has(keyOf(r))).sort((a, b) => ratio(a) - ratio(b)).slice(0, o.maxRoutes);
+  const incumbentRoutes = best.routes.filter((r) => r.nodes.length).map((r) => ({ stops: r.nodes.map((c) => c - inst.nDepots), cost: r.cost }));
+  const routes = [...incumbentRoutes, ...others];
+  const incumbent = incumbentRoutes.map((_, i) => i);
   const result = selectRoutes(routes, {
     stopCount: inst.nStops,
     ...(inst.minRoutes ? { exactRoutes: inst.minRoutes } : { maxRoutes: inst.vehicles.length }),
