@@ -14,6 +14,8 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 const isoTime = z.iso.datetime({ offset: true });
 const bagIds = z.array(id).max(200);
 
+/** Kinds of need (same list as src/domain/need.ts, kept here so the web bundle needs no domain code). */
+export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
 export const NEED_STATUSES = ['submitted', 'accepted', 'planned', 'out_for_delivery', 'delivered', 'failed', 'cancelled'] as const;
 export const ROUND_STAGES = ['queued', 'allocating', 'routing', 'improving', 'validating', 'merging', 'proposed', 'failed'] as const;
 /** Why a stop was not served: a closed list, so no free text (which could be medical) travels. */
@@ -28,6 +30,10 @@ export const needStatusChanged = z.strictObject({
   householdId: id,
   status: z.enum(NEED_STATUSES),
   previousStatus: z.enum(NEED_STATUSES).nullable(),
+  /** The need's kind (e.g. `medicine`): never what is in it. */
+  kind: z.enum(NEED_KINDS).optional(),
+  /** Why it failed, from the closed list (free-text reasons may be medical and never travel). */
+  reason: z.enum(STOP_FAILURE_REASONS).optional(),
 });
 
 export const roundProgress = z.strictObject({

@@ -76,7 +76,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
-  app.use(driverBatchRoutes({ db: deps.db, audit }, authenticated));
+  app.use(driverBatchRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock }, authenticated));
   // The web app and its settings (no authentication: the page logs in through the API).
   app.use(webRoutes(config));
 

@@ -13,19 +13,21 @@ export interface DriverStop {
   /** Usernames of the corridor's coordinators, to hand the bags over to. */
   coordinators: string[]; lat: number | null; lon: number | null;
   status: 'pending' | 'loaded' | 'delivered' | 'failed'; urgent: boolean; bags: DriverStopBag[];
+  /** Shown to the coordinator at the gate, who types it in to confirm the handover. Only the driver reads it. */
+  handoffCode: string | null;
 }
 export interface DriverBatch { batchId: string; roundId: string; tripNo: number; roundStatus: string; stops: DriverStop[] }
 
 export async function driverBatches(db: Db, driverId: string): Promise<DriverBatch[]> {
   const rows = await sql<{
     round_id: string; trip_id: string; trip_no: number; round_status: string; stop_id: string; seq: number; corridor_id: string;
-    gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: DriverStop['status']; urgent: boolean; bags: DriverStopBag[] | null;
+    gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: DriverStop['status']; urgent: boolean; bags: DriverStopBag[] | null; handoff_code: string | null;
   }>`
     select t.round_id, t.id as trip_id, t.trip_no, r.status as round_status, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
       (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id::text = ca.user_id
          where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
-      a.lat, a.lon, s.status, s.urgent,
+      a.lat, a.lon, s.status, s.urgent, s.handoff_code,
       (select json_agg(json_build_object('bagId', b.bag_id, 'householdId', n.household_id, 'kind', n.kind) order by b.bag_id)
          from round_bags b join needs n on n.id = b.need_id where b.stop_id = s.id) as bags
     from round_trips t
@@ -44,7 +46,7 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     }
     batch.stops.push({
       stopId: r.stop_id, seq: Number(r.seq), corridorId: r.corridor_id, gate: r.gate, community: r.community, coordinators: r.coordinators ?? [], lat: r.lat === null ? null : Number(r.lat),
-      lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [],
+      lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [], handoffCode: r.handoff_code,
     });
   }
   return [...batches.values()];

@@ -11,6 +11,7 @@ import {
   createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, roundDb,
   type ClaimableNeed, type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
 } from '../store/round.repository';
+import { assignHandoffCodes } from '../store/handoff.repository';
 import { assignDrivers, planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
 import { decompose } from './round-decompose';
 
@@ -154,6 +155,7 @@ export async function dispatchRound(db: Db, roundId: string, actor: string): Pro
     await moveNeeds(trx as unknown as RoundDb, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
     await assignDrivers(trx, roundId);
     await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
+    await assignHandoffCodes(trx, roundId);
     await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();
   });
   return (await getRound(roundDb(db), roundId))!;

@@ -9,6 +9,7 @@ import { jobId } from '../contracts/jobs';
 import { haversineMetres } from '../planning/model/travel.matrix';
 import type { Producers } from '../queue/producers';
 import type { Db } from '../store/db';
+import { assignHandoffCodes } from '../store/handoff.repository';
 import { moveNeeds, roundDb, type RoundDb } from '../store/round.repository';
 import { insertTrip, planDb, type PlanDb } from '../store/round-plan.repository';
 import { bagsOf, demandOf, SHIFT_S } from './round-problem';
@@ -60,7 +61,10 @@ export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOu
     await trx.insertInto('round_needs').values({ round_id: round.id, need_id: n.id, subproblem_id: 'urgent' }).onConflict((oc) => oc.doNothing()).execute();
     const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
     await moveNeeds(rtrx, [n.id], 'accepted', 'planned', 'urgent-planner', `urgent insertion, round ${round.id}`);
-    if (round.status !== 'approved') await moveNeeds(rtrx, [n.id], 'planned', 'out_for_delivery', 'urgent-planner', `urgent insertion, round ${round.id}`);
+    if (round.status !== 'approved') {
+      await moveNeeds(rtrx, [n.id], 'planned', 'out_for_delivery', 'urgent-planner', `urgent insertion, round ${round.id}`);
+      await assignHandoffCodes(trx, round.id); // a stop added after dispatch needs its gate code too
+    }
     return { status: 'inserted', roundId: round.id, tripId, seq, dedicatedTrip: !place };
   });
 }

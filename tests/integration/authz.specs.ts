@@ -6,7 +6,7 @@
 import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
 import type { Grid } from './auth.fixture';
 
-export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order';
+export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop';
 
 export interface Target {
   label: string;
@@ -108,6 +108,19 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/areas/:areaId': { kind: 'area', allowed: area },
   'GET /api/corridors/:corridorId/households': { kind: 'corridor', allowed: corridor },
   'GET /api/corridors/:corridorId/deliveries': { kind: 'corridor', allowed: corridor },
+  // The handover at the gate: whoever may read the corridor. A wrong code is refused (422), not forbidden.
+  'POST /api/corridors/:corridorId/deliveries/:stopId/handoff': {
+    kind: 'gateStop',
+    allowed: corridor,
+    params: { stopId: (t) => t.stopId ?? '' },
+    body: () => ({ code: '000000' }),
+  },
+  'POST /api/corridors/:corridorId/deliveries/:stopId/households/:householdId/failed': {
+    kind: 'gateStop',
+    allowed: corridor,
+    params: { stopId: (t) => t.stopId ?? '', householdId: (t) => t.scope?.householdId ?? '' },
+    body: () => ({ reason: 'no_answer' }),
+  },
   'POST /api/corridors/:corridorId/needs/import': {
     kind: 'corridor',
     allowed: (a, t) => IMPORT_ROLES.includes(a.role) && corridor(a, t),

@@ -67,6 +67,7 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     emergency: [],
     kit: [],
     order: [],
+    gateStop: [],
   };
 
   const applicantOf = new Map<string, string>();
@@ -105,6 +106,28 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     const stop = await one(sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s)
       values (${round.id}, 't1', 0, ${g.c1}, 0) returning id::text as id`);
     out.roundStop.push({ label: 'stop of a proposed round', id: round.id, stopId: stop.id });
+  }
+  if (kinds.has('gateStop')) {
+    // A dispatched round per corridor: a stop with the household's medicine need out for delivery
+    // (code 123456), and a second open stop so failing the first never completes the round.
+    const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(w.database.db)).rows[0] as T;
+    const depot = await one(sql<{ id: string }>`select id from depots limit 1`);
+    const van = await one(sql<{ id: string }>`insert into vehicles (depot_id, name, capacity) values (${depot.id}, 'Gate van', '{"bags": 100}') returning id`);
+    for (const [i, t] of [four[0], four[2], four[3]].entries()) {
+      if (!t) continue;
+      const round = await one(sql<{ id: string }>`insert into rounds (area_id, kind, status, time_limit_ms, created_by)
+        values (${t.scope.communityId}, 'medicine', 'dispatched', 1000, ${w.users.admin.id}) returning id`);
+      await sql`insert into round_trips (round_id, id, vehicle_id, depot_id, trip_no, subproblem_id, distance_m, duration_s)
+        values (${round.id}, 't1', ${van.id}, ${depot.id}, 1, 's1', 0, 0)`.execute(w.database.db);
+      const stop = await one(sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s, status, handoff_code)
+        values (${round.id}, 't1', 0, ${t.scope.corridorId}, 0, 'loaded', '123456') returning id::text as id`);
+      await sql`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s, status, handoff_code)
+        values (${round.id}, 't1', 1, ${t.scope.corridorId}, 60, 'loaded', '654321')`.execute(w.database.db);
+      const { need } = await api<{ need: { id: string } }>(w, 'POST', `/api/households/${t.scope.householdId}/needs`, tokens.admin, { kind: 'gas', details: { cylinders: 1 + i } });
+      await sql`update needs set status = 'out_for_delivery' where id = ${need.id}`.execute(w.database.db);
+      await sql`insert into round_bags (round_id, bag_id, stop_id, need_id, item) values (${round.id}, 'B1', ${stop.id}::bigint, ${need.id}, 'gas')`.execute(w.database.db);
+      out.gateStop.push({ ...t, label: `stop at ${t.label}'s corridor`, id: t.scope.corridorId, stopId: stop.id, area: { kind: 'corridor', communityId: t.scope.communityId, corridorIds: [t.scope.corridorId] } });
+    }
   }
   if (paths.includes('/api/hospitals')) {
     hospital.id = (await api<{ id: string }>(w, 'POST', '/api/hospitals', tokens.admin, { name: 'Matrix Hospital', lat: 31.21, lon: 121.41 })).id;

@@ -2,19 +2,25 @@
  * Deliveries as the web app's people see them. GET /api/me/batches: the signed-in driver's batches
  * (their own driver record only), followed live in each `batch:<id>` scope. GET
  * /api/corridors/:corridorId/deliveries: what arrives at a gate, bags per household, for the
- * corridor's coordinator (and staff above them).
+ * corridor's coordinator (and staff above them), who confirms each stop's handover with the
+ * driver's code or fails a household's door with a reason.
  */
 import { Router, type RequestHandler } from 'express';
 import { corridorParams } from '../../contracts/intake.contract';
-import type { AuditService } from '../../services/audit.service';
+import { gateHouseholdParams, gateStopParams, handoffBody, householdFailedBody } from '../../contracts/handoff.contract';
+import { confirmHandoff, failHousehold, type HandoffDeps } from '../../services/gate-handoff.service';
 import { driverBatches } from '../../services/driver-batches.service';
 import { gateDeliveries } from '../../services/gate-deliveries.service';
 import { AppError } from '../../shared/errors';
-import type { Db } from '../../store/db';
 import { actorOf, requireRole } from '../auth';
-import { pathParams } from '../validate';
+import { jsonBody, pathParams } from '../validate';
 
-export function driverBatchRoutes(deps: { db: Db; audit: AuditService | undefined }, authenticated: RequestHandler): Router {
+export const GATE_PATHS = {
+  handoff: '/api/corridors/:corridorId/deliveries/:stopId/handoff',
+  householdFailed: '/api/corridors/:corridorId/deliveries/:stopId/households/:householdId/failed',
+} as const;
+
+export function driverBatchRoutes(deps: HandoffDeps, authenticated: RequestHandler): Router {
   const router = Router();
   router.get('/api/me/batches', authenticated, requireRole('driver'), async (_req, res) => {
     const driverId = actorOf(res).driverId;
@@ -24,6 +30,16 @@ export function driverBatchRoutes(deps: { db: Db; audit: AuditService | undefine
   router.get('/api/corridors/:corridorId/deliveries', authenticated, async (req, res) => {
     const { corridorId } = pathParams(req, corridorParams);
     res.json({ deliveries: await gateDeliveries(deps, actorOf(res), corridorId, String(req.id)) });
+  });
+  router.post(GATE_PATHS.handoff, authenticated, async (req, res) => {
+    const { corridorId, stopId } = pathParams(req, gateStopParams);
+    const { code } = jsonBody(req, handoffBody);
+    res.json(await confirmHandoff(deps, actorOf(res), corridorId, stopId, code, String(req.id)));
+  });
+  router.post(GATE_PATHS.householdFailed, authenticated, async (req, res) => {
+    const { corridorId, stopId, householdId } = pathParams(req, gateHouseholdParams);
+    const { reason } = jsonBody(req, householdFailedBody);
+    res.json(await failHousehold(deps, actorOf(res), corridorId, stopId, householdId, reason, String(req.id)));
   });
   return router;
 }

@@ -10,6 +10,7 @@ import * as m0004 from './0004_events';
 import * as m0005 from './0005_stock';
 import * as m0006 from './0006_passes';
 import * as m0007 from './0007_idempotency_retention';
+import * as m0008 from './0008_stop_handoff';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_stock': m0005,
   '0006_passes': m0006,
   '0007_idempotency_retention': m0007,
+  '0008_stop_handoff': m0008,
 };
