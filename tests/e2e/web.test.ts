@@ -97,7 +97,7 @@ describe('web app', () => {
     // The trip carrying our need, and its driver: give that driver a login.
     const roundId = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;
     const dispatcher = await token('dispatcher');
-    const proposal = await get<{ trips: { id: string; driverId: string | null; stops: { seq: number; bags: { needId: string }[] }[] }[] }>(dispatcher, `/api/rounds/${roundId}/proposal`);
+    const proposal = await get<{ trips: { id: string; driverId: string | null; stops: { id: string; seq: number; bags: { needId: string }[] }[] }[] }>(dispatcher, `/api/rounds/${roundId}/proposal`);
     const trip = proposal.trips.find((t) => t.stops.some((s) => s.bags.some((b) => b.needId === need?.id)));
     expect(trip?.driverId).toBeTruthy();
     const stop = trip!.stops.find((s) => s.bags.some((b) => b.needId === need?.id))!;
@@ -121,6 +121,9 @@ describe('web app', () => {
     await batch.waitFor({ timeout: 15_000 });
     const stopCard = batch.locator(`[data-seq="${stop.seq}"]`);
     await checkPage(drv.page, '05-driver-batch', true);
+    // The code the coordinator types at the gate: on the driver's stop, six digits.
+    const handoffCode = (await stopCard.locator('[data-testid=handoff-code]').textContent())?.trim() ?? '';
+    expect(handoffCode).toMatch(/^\d{6}$/);
     // A network drop at the gate: the reports wait in the queue and go out when back.
     await drv.context.setOffline(true);
     await stopCard.locator('button', { hasText: 'Arrived' }).click();
@@ -128,6 +131,18 @@ describe('web app', () => {
     await expect.poll(() => stopCard.getAttribute('data-status')).toBe('delivered');
     await expect.poll(() => drv.page.textContent('[data-testid=queued]'), { timeout: 10_000 }).toContain('2 reports');
     await shot(drv.page, '06a-driver-offline-queued');
+    // Meanwhile the coordinator confirms the handover with the driver's code: a wrong one first.
+    const gateStop = coord.page.locator(`[data-testid=gate-receive] .stop[data-stop-id="${stop.id}"]`);
+    await gateStop.waitFor({ timeout: 15_000 });
+    const wrongCode = handoffCode === '000000' ? '000001' : '000000';
+    await gateStop.locator('[data-testid=handoff-form] input').fill(wrongCode);
+    await gateStop.locator('[data-testid=handoff-form] button[type=submit]').click();
+    await expect.poll(() => coord.page.textContent(`#handoff-${stop.id}-err`)).toMatch(/wrong code/);
+    await shot(coord.page, '06b-coordinator-wrong-handoff-code');
+    await gateStop.locator('[data-testid=handoff-form] input').fill(handoffCode);
+    await gateStop.locator('[data-testid=handoff-form] button[type=submit]').click();
+    await expect.poll(() => gateStop.getAttribute('data-status'), { timeout: 15_000 }).toBe('delivered');
+    // The driver's queued reports still go out (the stop is closed already: acknowledged, nothing repeated).
     await drv.context.setOffline(false);
     await expect.poll(() => drv.page.locator('[data-testid=queued]').count(), { timeout: 20_000 }).toBe(0);
     await shot(drv.page, '06-driver-delivered');

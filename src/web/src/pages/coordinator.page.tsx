@@ -143,7 +143,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
       {current && (
         <section class="card" aria-labelledby="receive-title">
           <h2 id="receive-title">{t('receive')}</h2>
-          <GateReceive corridorId={current} version={version} />
+          <GateReceive corridorId={current} version={version} onChange={() => (setVersion((v) => v + 1), needs.reload())} />
         </section>
       )}
 

@@ -12,7 +12,7 @@ import type { Me } from '../session';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
 
-interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[] }
+interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null }
 interface Batch { batchId: string; tripNo: number; stops: Stop[] }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
@@ -135,6 +135,11 @@ function StopCard({ stop, status, onReport }: { stop: Stop; status: string; onRe
         <summary>{t('bagIds')}</summary>
         <p class="bag-ids">{stop.bags.map((b) => b.bagId.slice(-10)).join(', ')}</p>
       </details>
+      {!closed && stop.handoffCode && (
+        <p class="handoff">
+          {t('handoffCodeShow')}: <strong data-testid="handoff-code">{stop.handoffCode}</strong>
+        </p>
+      )}
       {closed ? (
         <p class={`status status-${status}`} role="status">
           {t('stopDone', { status: t(status as MessageKey) })}
