@@ -13,12 +13,12 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config/config';
 import type { Role } from '../../src/domain/access';
+import { buildApp } from '../../src/http/app';
 import type { AppDeps } from '../../src/http/deps';
 import { createAccount } from '../../src/services/auth-accounts.service';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
-import { buildTestApp } from './auth.app';
 
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -117,7 +117,7 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
     spare: await make('dispatcher', {}, 'spare'),
   };
 
-  const app = await buildTestApp(deps);
+  const app = buildApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
