@@ -6,11 +6,13 @@
  */
 import { sql } from 'kysely';
 import type { Producers } from '../queue/producers';
+import { systemClock, type Clock } from '../shared/clock';
 import { AppError, notFound } from '../shared/errors';
 import type { Db } from '../store/db';
 import { moveNeeds, type ClaimableNeed, type RoundDb } from '../store/round.repository';
 import { planDb, type PlanDb } from '../store/round-plan.repository';
 import { decomposeInto, enqueueRound } from './round.service';
+import { releaseForStops } from './stock-round.service';
 
 async function lockProposed(trx: PlanDb, roundId: string): Promise<{ generation: number }> {
   const round = await trx.selectFrom('rounds').select(['status', 'generation']).where('id', '=', roundId).forUpdate().executeTakeFirst();
@@ -56,8 +58,12 @@ export async function setStopLock(db: Db, roundId: string, stopId: string, locke
   });
 }
 
-/** proposed > planning again: keeps locked stops, re-plans every other need of the round. */
-export async function replanRound(deps: { db: Db; producers: Pick<Producers, 'ready' | 'addRoundFlow'> }, roundId: string, actor: string): Promise<void> {
+/**
+ * proposed > planning again: keeps locked stops (and the stock they hold), re-plans every other need
+ * of the round; the stock of the stops it drops goes back first, for the new plan to reserve again.
+ * `clock` (default: the system's) stamps the stock ledger.
+ */
+export async function replanRound(deps: { db: Db; producers: Pick<Producers, 'ready' | 'addRoundFlow'>; clock?: Clock }, roundId: string, actor: string): Promise<void> {
   if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
   await planDb(deps.db).transaction().execute(async (trx) => {
     const { generation } = await lockProposed(trx, roundId);
@@ -66,6 +72,8 @@ export async function replanRound(deps: { db: Db; producers: Pick<Producers, 're
       select distinct b.need_id from round_bags b join round_stops s on s.id = b.stop_id where s.round_id = ${roundId} and not s.locked`.execute(trx);
     const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
     await moveNeeds(rtrx, freed.rows.map((r) => r.need_id), 'planned', 'accepted', actor, `round ${roundId} re-planned`);
+    const dropped = await trx.selectFrom('round_stops').select('id').where('round_id', '=', roundId).where('locked', '=', false).execute();
+    await releaseForStops({ db: trx as unknown as Db, clock: deps.clock ?? systemClock }, roundId, dropped.map((s) => String(s.id)), actor, 're-plan');
     await trx.deleteFrom('round_stops').where('round_id', '=', roundId).where('locked', '=', false).execute();
     // Kept stops close ranks in their trips; trips left empty go.
     await sql`update round_stops s set seq = r.n - 1 from (

@@ -4,6 +4,7 @@
  * queue is a way to get work done, re-fillable from the database at any time (see reconcile).
  */
 import { sql } from 'kysely';
+import { systemClock, type Clock } from '../shared/clock';
 import { AppError, notFound } from '../shared/errors';
 import type { Db } from '../store/db';
 import type { Producers } from '../queue/producers';
@@ -14,6 +15,8 @@ import {
 import { assignHandoffCodes } from '../store/handoff.repository';
 import { assignDrivers, planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
 import { decompose } from './round-decompose';
+import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
+import { deductForBatch, releaseForRound } from './stock-round.service';
 
 export interface RoundDeps {
   db: Db;
@@ -109,8 +112,12 @@ export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'a
 
 export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning';
 
-/** Body of the `round.merge` job: joins the sub-problem results and stores the proposal once. */
-export async function mergeRound(db: Db, roundId: string): Promise<MergeOutcome> {
+/**
+ * Body of the `round.merge` job: joins the sub-problem results and stores the proposal once, with its
+ * stock reserved in the same commit (stops the depots cannot cover are left unserved, see round-stock.service).
+ * `clock` stamps the stock ledger.
+ */
+export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock): Promise<MergeOutcome> {
   const rdb = roundDb(db);
   const round = await getRound(rdb, roundId);
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
@@ -125,17 +132,24 @@ export async function mergeRound(db: Db, roundId: string): Promise<MergeOutcome>
     plan.trips.push(...piece.trips);
     plan.unserved.push(...piece.unserved);
   }
-  return (await storePlanOnce(db, roundId, plan, 'planner')) ? 'stored' : 'already-stored';
+  // Packed medicine travels under the label of its bag, the id the driver reads at the door.
+  const labelled = await withMedicineBagIds(rdb, plan);
+  const stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
+    await reservePlanWithinStock(trx, clock, roundId, 'planner');
+  });
+  return stored ? 'stored' : 'already-stored';
 }
 
-/** Marks a round failed (a child or the merge gave up); its needs go back to the pool. */
-export async function failRound(db: Db, roundId: string, reason: string): Promise<boolean> {
+/** Marks a round failed (a child or the merge gave up); its needs go back to the pool, its stock to the depots. */
+export async function failRound(db: Db, roundId: string, reason: string, clock: Clock = systemClock): Promise<boolean> {
   return planDb(db).transaction().execute(async (trx) => {
     const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
     if (!(await moveRound(rtrx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
     // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
     const held = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
     await moveNeeds(rtrx, held.map((h) => h.need_id), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
+    // Those locked stops also hold their reservations.
+    await releaseForRound({ db: trx as unknown as Db, clock }, roundId, 'planner', 'round failed');
     return true;
   });
 }
@@ -145,8 +159,8 @@ export async function approveRound(db: Db, roundId: string, actor: string): Prom
   return (await getRound(roundDb(db), roundId))!;
 }
 
-/** approved > dispatched: the bags are loaded; the round's needs are out for delivery. */
-export async function dispatchRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {
+/** approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs are out for delivery. */
+export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundRow> {
   await planDb(db).transaction().execute(async (trx) => {
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round) throw notFound('round');
@@ -154,6 +168,8 @@ export async function dispatchRound(db: Db, roundId: string, actor: string): Pro
     const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
     await moveNeeds(trx as unknown as RoundDb, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
     await assignDrivers(trx, roundId);
+    const trips = await trx.selectFrom('round_trips').select('id').where('round_id', '=', roundId).orderBy('id').execute();
+    for (const t of trips) await deductForBatch({ db: trx as unknown as Db, clock }, roundId, t.id, actor);
     await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
     await assignHandoffCodes(trx, roundId);
     await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();

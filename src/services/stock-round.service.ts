@@ -76,17 +76,27 @@ export interface RoundReserveResult extends ReserveResult {
 
 /** Reserves the stored plan of a round: each pending stop's needs, expanded into items, at its trip's depot. */
 export async function reserveForRound(deps: StockRoundDeps, roundId: string, actor: string): Promise<RoundReserveResult> {
+  const { lines, untracked } = await planLines(deps.db, roundId);
+  const result = await reserveLines(deps, roundId, lines, actor);
+  return { ...result, untracked };
+}
+
+/**
+ * What a round's stored plan takes from stock: per pending stop, its needs expanded into items at its
+ * trip's depot. Stops come urgent first, then by position on their trips (every trip's first stop, then
+ * every second one...), the order in which a short depot serves them.
+ */
+export async function planLines(db: Kysely<CoreTables>, roundId: string): Promise<{ lines: ReserveLine[]; untracked: RoundReserveResult['untracked'] }> {
   parseInput(roundIdSchema, roundId);
-  const db = stockDb(deps.db);
   // Only stock kinds are read: medicine details never leave the database here.
-  const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number }>`
-    select distinct s.id::text as stop_id, t.depot_id, n.id as need_id, n.kind, n.details, h.members
+  const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number; urgent: boolean; seq: number; trip_id: string }>`
+    select distinct s.id::text as stop_id, t.depot_id, n.id as need_id, n.kind, n.details, h.members, s.urgent, s.seq, s.trip_id
     from round_bags b join round_stops s on s.id = b.stop_id
     join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
     join needs n on n.id = b.need_id join households h on h.id = n.household_id
     where b.round_id = ${roundId} and s.status = 'pending' and n.kind in ('food_package','boxed_meal','gas','rice','oil')
-    order by stop_id, need_id`.execute(db);
-  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
+    order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(stockDb(db));
+  const { items, missing } = expandNeeds(await loadCatalogue(stockDb(db)), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
   const lines = new Map<string, ReserveLine>();
   for (const r of rows.rows) {
     for (const [itemCode, quantity] of items.get(r.need_id) ?? []) {
@@ -96,8 +106,7 @@ export async function reserveForRound(deps: StockRoundDeps, roundId: string, act
       lines.set(k, line);
     }
   }
-  const result = await reserveLines(deps, roundId, [...lines.values()].filter((l) => l.quantity > 0), actor);
-  return { ...result, untracked: missing };
+  return { lines: [...lines.values()].filter((l) => l.quantity > 0), untracked: missing };
 }
 
 /** Gives back what the named stops (or the whole round) still hold: a release row per held line. */
@@ -117,6 +126,14 @@ export async function releaseForStop(deps: StockRoundDeps, roundId: string, stop
   parseInput(roundIdSchema, roundId);
   parseInput(stopIdSchema, stopId);
   return release(deps, roundId, [stopId], actor, reason);
+}
+
+/** Gives back what these stops still hold (stops failed at the door, or dropped from a plan). */
+export async function releaseForStops(deps: StockRoundDeps, roundId: string, stopIds: string[], actor: string, reason: string): Promise<HeldLine[]> {
+  parseInput(roundIdSchema, roundId);
+  for (const id of stopIds) parseInput(stopIdSchema, id);
+  if (stopIds.length === 0) return [];
+  return release(deps, roundId, stopIds, actor, reason);
 }
 
 export async function releaseForRound(deps: StockRoundDeps, roundId: string, actor: string, reason = 'round dropped'): Promise<HeldLine[]> {

@@ -72,8 +72,9 @@ export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }
 /**
  * Stores the plan and moves the round to proposed and its served needs to planned, all or nothing.
  * Returns false (and writes nothing) when the round is no longer being planned: the plan exists.
+ * `afterStore` runs in the same transaction once the plan is written (the round reserves its stock there).
  */
-export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: string): Promise<boolean> {
+export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: string, afterStore?: (trx: PlanDb) => Promise<void>): Promise<boolean> {
   return planDb(db).transaction().execute(async (trx) => {
     // The row lock serialises two merges of the same round (a stalled job and its retry).
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
@@ -87,6 +88,7 @@ export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: 
     const served = [...new Set(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))))];
     // A wider transaction type than moveNeeds asks for: same database, more tables.
     await moveNeeds(trx as unknown as RoundDb, served, 'accepted', 'planned', actor, `round ${roundId}`);
+    if (afterStore) await afterStore(trx);
     await trx.updateTable('rounds').set({ status: 'proposed', progress: 100, updated_at: new Date() }).where('id', '=', roundId).execute();
     return true;
   });

@@ -151,6 +151,9 @@ function claimable(areaId: string, kind: RoundKind) {
     where n.status = 'accepted'
       and n.kind in (${sql.join(NEED_KINDS_OF_ROUND[kind])})
       and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))
+      -- Medicine is not depot stock: a round takes it only once bought and packed in a household bag.
+      -- Emergency medicine is exempt, as on the urgent path: it is picked up at the nearest depot at once.
+      and (n.kind <> 'medicine' or n.urgency = 'emergency' or exists (select 1 from medicine_bag_needs mb where mb.need_id = n.id))
       and not exists (
         select 1 from round_needs rn join rounds r on r.id = rn.round_id
         where rn.need_id = n.id and r.status in ('draft', 'planning')

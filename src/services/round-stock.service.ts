@@ -1,0 +1,93 @@
+/**
+ * Stock and a round's plan, inside the transaction that stores the plan (see mergeRound).
+ *
+ * Shortage policy: a plan never promises what the depot does not hold. The stops whose items cannot
+ * all be reserved leave the plan; their needs are recorded unserved with reason `stock-short` and go
+ * back to accepted, for a later round once stock arrives. The rest of the round is stored and reserved
+ * as usual, rather than the whole round failing for one short item. Stops are served in the order
+ * planLines gives (urgent stops first, then every trip's first stop, then every second one...), so a
+ * shortage trims the ends of the trips instead of emptying whole trips or communities.
+ */
+import { sql } from 'kysely';
+import { available, type ReserveLine } from '../domain/stock';
+import { moveNeeds, type RoundDb } from '../store/round.repository';
+import type { Plan, PlanDb } from '../store/round-plan.repository';
+import { keyOf, lockBalances, stockDb } from '../store/stock.repository';
+import type { Db } from '../store/db';
+import type { Clock } from '../shared/clock';
+import { medicineBagsOf } from './procurement.service';
+import { planLines, reserveLines } from './stock-round.service';
+
+export const STOCK_SHORT = 'stock-short';
+
+/**
+ * Reserves the stored plan's stock stop by stop while it lasts, and drops the stops it cannot cover
+ * (see the policy above). Must run in the caller's transaction: the balances stay locked until it commits.
+ * Returns the needs left unserved for want of stock.
+ */
+export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId: string, actor: string): Promise<string[]> {
+  const core = trx as unknown as Db; // the same transaction, typed for the stock services
+  const { lines } = await planLines(core, roundId);
+  // Stops reserved before (locked stops kept through a re-plan) hold their stock already.
+  const done = new Set((await sql<{ stop_id: string }>`
+    select distinct stop_id::text as stop_id from stock_ledger where round_id = ${roundId} and movement = 'reservation'`.execute(trx)).rows.map((r) => r.stop_id));
+  const byStop = new Map<string, ReserveLine[]>();
+  for (const l of lines) if (l.stopId !== null && !done.has(l.stopId)) byStop.set(l.stopId, [...(byStop.get(l.stopId) ?? []), l]);
+  const balances = await lockBalances(stockDb(core), [...byStop.values()].flat());
+  const free = new Map([...balances].map(([k, b]) => [k, available(b)]));
+  const kept: ReserveLine[] = [];
+  const short: string[] = [];
+  for (const [stopId, stopLines] of byStop) {
+    const want = new Map<string, number>();
+    for (const l of stopLines) want.set(keyOf(l), (want.get(keyOf(l)) ?? 0) + l.quantity);
+    if ([...want].every(([k, q]) => (free.get(k) ?? 0) >= q)) {
+      for (const [k, q] of want) free.set(k, (free.get(k) ?? 0) - q);
+      kept.push(...stopLines);
+    } else {
+      short.push(stopId);
+    }
+  }
+  const unserved = await dropStops(trx, roundId, short, actor);
+  if (kept.length) await reserveLines({ db: core, clock }, roundId, kept, actor);
+  return unserved;
+}
+
+/** Takes stops out of a stored plan: their needs unserved (stock-short) and accepted again; trips close ranks. */
+async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor: string): Promise<string[]> {
+  if (stopIds.length === 0) return [];
+  const needs = (await trx.selectFrom('round_bags').select('need_id').distinct().where('stop_id', 'in', stopIds).execute()).map((r) => r.need_id);
+  await trx.deleteFrom('round_stops').where('round_id', '=', roundId).where('id', 'in', stopIds).execute(); // bags go with them
+  await trx.insertInto('round_unserved').values(needs.map((needId) => ({ round_id: roundId, need_id: needId, reason: STOCK_SHORT })))
+    .onConflict((oc) => oc.doNothing()).execute();
+  await moveNeeds(trx as unknown as RoundDb, needs, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
+  // Trip distances and durations are the solver's and now overstate the trimmed trips; they are not re-solved.
+  await sql`update round_stops s set seq = r.n - 1 from (
+    select id, row_number() over (partition by trip_id order by seq) as n from round_stops where round_id = ${roundId}) r
+    where s.id = r.id and s.seq <> r.n - 1`.execute(trx);
+  await trx.deleteFrom('round_trips').where('round_id', '=', roundId)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('round_stops as s').select('s.id').whereRef('s.round_id', '=', 'round_trips.round_id').whereRef('s.trip_id', '=', 'round_trips.id')))).execute();
+  return needs;
+}
+
+/**
+ * Puts on the manifest the label of the bag each packed medicine need was packed in (what the driver
+ * reads at the door) in place of the generated id. A household's bag can hold several of its needs,
+ * while the manifest has one row per need with unique ids: the second need of a bag gets `MB-…-2`.
+ */
+export async function withMedicineBagIds(db: RoundDb, plan: Plan): Promise<Plan> {
+  const medicine = plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.filter((b) => b.item === 'medicine').map((b) => b.needId)));
+  const labels = await medicineBagsOf({ db: db as unknown as Db }, [...new Set(medicine)].sort());
+  if (labels.size === 0) return plan;
+  const seen = new Map<string, number>();
+  const relabel = (needId: string, bagId: string): string => {
+    const label = labels.get(needId);
+    if (!label) return bagId; // emergency medicine, never bought: the generated id
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    return n === 1 ? label : `${label}-${n}`;
+  };
+  return {
+    ...plan,
+    trips: plan.trips.map((t) => ({ ...t, stops: t.stops.map((s) => ({ ...s, bags: s.bags.map((b) => (b.item === 'medicine' ? { ...b, bagId: relabel(b.needId, b.bagId) } : b)) })) })),
+  };
+}
