@@ -67,6 +67,14 @@ describe('authorization matrix', () => {
     expect(missing, 'routes with an id but no authorization spec: add them to ROUTES').toEqual([]);
   });
 
+  it('the router and /api/openapi.json list the same routes (neither can drift from the matrix)', async () => {
+    const doc = (await (await w.request('GET', '/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    const served = listRoutes(w.app).map((r) => `${r.method} ${r.path}`);
+    expect(served.filter((r) => !documented.includes(r)), 'served but not documented').toEqual([]);
+    expect(documented.filter((r) => !served.includes(r)), 'documented but not served').toEqual([]);
+  });
+
   it('every role x target x route: cross-access refused and audited, allowed access works', async () => {
     const failures: string[] = [];
     let refused = 0;
