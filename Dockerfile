@@ -21,5 +21,6 @@ COPY tsconfig.json ./
 COPY --from=web /app/dist/web ./dist/web
 USER node
 EXPOSE 3000
-# Not `npm start`: its prestart builds the web app, which needs the dev dependencies.
-CMD ["npx", "tsx", "src/main.ts"]
+# Not `npm start`: its prestart builds the web app, which needs the dev dependencies. node itself as
+# PID 1 (not npx, which does not forward SIGTERM), so a stop lets active jobs finish.
+CMD ["node", "--import", "tsx", "src/main.ts"]
