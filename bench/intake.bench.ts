@@ -135,6 +135,8 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       NODE_ENV: 'production',
       PASS_SIGNING_SECRET: 'bench-secret-bench-secret-bench-secret',
       RATE_LIMIT_INTAKE_MAX: '10000000',
+      // Intake alone, as before npm start ran the workers: no outbox relay competing for the database.
+      WORKERS: 'off',
     };
     loadConfig(env); // fail here, not in the child, on a bad setting
     server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
