@@ -71,7 +71,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsRoutes(intake, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
-  app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined) }, authenticated));
+  app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));

@@ -1,7 +1,7 @@
 /**
  * Live status in an API process, in one call from main.ts: the Socket.IO server on the API's HTTP
  * server (real sessions, scope directory from the database, driver tracking), the publisher the
- * process's services use, and the pruning of old stored events.
+ * process's services use, the pruning of old stored events and the relay of need status changes.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
@@ -11,6 +11,7 @@ import { createAuthService } from '../services/auth.service';
 import { createLiveDirectory, createRoundTracking } from '../services/live-directory.service';
 import { createLiveStream } from '../services/live-stream';
 import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../services/live.service';
+import { startNeedStatusRelay } from '../services/need-status-relay.service';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Db } from '../store/db';
@@ -69,10 +70,13 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
     pruneLiveEvents({ db }, new Date(deps.clock.now().getTime() - retentionMs)).catch((err: unknown) => logger.warn({ err }, 'live event pruning failed'));
   }, 3_600_000);
   pruning.unref();
+  // Need status changes, whoever committed them (API, workers), go out from here.
+  const stopNeedRelay = startNeedStatusRelay({ db: deps.db, publisher, logger });
   return {
     live,
     close: async () => {
       clearInterval(pruning);
+      await stopNeedRelay();
       await live.close();
       redis.disconnect();
     },

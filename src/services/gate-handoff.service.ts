@@ -1,7 +1,8 @@
 /**
  * The handover at a corridor's gate. The coordinator confirms a stop by typing the code the
  * driver's page shows (6 digits, given at dispatch): the stop is delivered as if the driver had
- * reported it, its needs follow, everyone waiting is told. A wrong code is refused and counted;
+ * reported it, its needs follow (their live status goes out through the need status relay), the
+ * gate, desk and batch are told. A wrong code is refused and counted;
  * after MAX_HANDOFF_ATTEMPTS the stop takes no more codes (the driver reports it instead).
  * A door that could not be served is failed per household with a reason from the closed list.
  */
@@ -12,13 +13,12 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Db } from '../store/db';
 import { findArea } from '../store/grid.repository';
-import { bagCountAtStop, countHandoffAttempt, gateStopForUpdate, needsAtStop, type GateStop, type StopNeed } from '../store/handoff.repository';
+import { bagCountAtStop, countHandoffAttempt, gateStopForUpdate, needsAtStop, type GateStop } from '../store/handoff.repository';
 import { closeStop } from '../store/event-tracking.repository';
 import { moveNeeds, type RoundDb } from '../store/round.repository';
 import { guardCorridor } from './access-guard';
 import type { AuditService } from './audit.service';
 import type { LivePublisher } from './live.service';
-import { publishNeedChanges } from './need-events';
 import { settleRound } from './round-delivery.service';
 
 export const MAX_HANDOFF_ATTEMPTS = 5;
@@ -80,14 +80,9 @@ export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId
       const households = [...new Set(needs.map((n) => n.householdId))];
       const bagCount = await bagCountAtStop(deps.db, stopId);
       await publishStop(deps, stop, corridorId, households, { type: 'stop.delivered', batchId: batchId(stop.roundId, stop.tripId), stopId, bagIds: [], bagCount, at: deps.clock.now().toISOString() });
-      await publishNeedChanges(deps.publisher, needs.filter((n) => n.status === 'delivered').map((n) => change(n, 'delivered')));
       return { status: 'delivered' };
     }
   }
-}
-
-function change(n: StopNeed, status: 'delivered' | 'failed', reason?: FailureReason) {
-  return { needId: n.needId, householdId: n.householdId, corridorId: n.corridorId, kind: n.kind, status, previousStatus: 'out_for_delivery' as const, reason };
 }
 
 /**
@@ -109,7 +104,6 @@ export async function failHousehold(deps: HandoffDeps, actor: Actor, corridorId:
     await deps.audit?.record({ actor, action: 'delivery.household_failed', subjectType: 'household', subjectId: householdId, outcome: 'allowed', reqId: reqId ?? null }, trx);
     return { stop, failed: mine.filter((n) => moved.has(n.needId)), closed, bagCount: await bagCountAtStop(trx, stopId) };
   });
-  await publishNeedChanges(deps.publisher, result.failed.map((n) => change(n, 'failed', reason)));
   if (result.closed) {
     await settleRound(deps.db, result.stop.roundId);
     const event: LiveEvent = { type: 'stop.failed', batchId: batchId(result.stop.roundId, result.stop.tripId), stopId, reason, bagCount: result.bagCount, at: deps.clock.now().toISOString() };

@@ -1,11 +1,9 @@
 /**
- * Tells the household and its corridor that needs changed status. Called after the change is
- * committed, so nobody is told about a status that was rolled back; a publishing fault is logged
- * by the publisher and clients catch up from the stored events or their slow poll.
+ * The live event of a need's status change: ids, kind, status and a reason code from the closed
+ * list, never the need's details or a free-text reason (which may be medical).
  */
-import { NEED_KINDS, scope, STOP_FAILURE_REASONS, type LiveEvent } from '../contracts/events';
+import { NEED_KINDS, STOP_FAILURE_REASONS, type LiveEvent } from '../contracts/events';
 import type { NeedStatus } from '../domain/need-status';
-import type { LivePublisher } from './live.service';
 
 export interface NeedChange {
   needId: string;
@@ -27,12 +25,4 @@ export function needStatusEvent(c: NeedChange): LiveEvent {
     ...(isKind(c.kind) ? { kind: c.kind } : {}),
     ...(isReason(c.reason) ? { reason: c.reason } : {}),
   };
-}
-
-/** Publishes each change; a failure is handed to `onError` (default: ignored), never thrown: the change is committed already. */
-export async function publishNeedChanges(publisher: LivePublisher | undefined, changes: readonly NeedChange[], onError: (err: unknown) => void = () => {}): Promise<void> {
-  if (!publisher) return;
-  for (const c of changes) {
-    await publisher.publish([scope.household(c.householdId), scope.corridor(c.corridorId)], needStatusEvent(c)).catch(onError);
-  }
 }

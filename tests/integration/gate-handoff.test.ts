@@ -3,11 +3,12 @@
  * shows; the coordinator confirms a stop with it (stop and needs delivered, live events to the
  * corridor and the household), wrong codes are refused and counted until the stop takes no more;
  * a failed door fails that household's needs with its reason, and the last one closes the stop.
+ * Dispatch tells the driver's batch scope.
  * Real PostgreSQL schema, real Redis stream and sockets.
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
+import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
 import type { Actor } from '../../src/domain/access';
 import { isAppError } from '../../src/shared/errors';
 import { systemClock } from '../../src/shared/clock';
@@ -15,7 +16,9 @@ import { driverBatches } from '../../src/services/driver-batches.service';
 import { confirmHandoff, failHousehold, MAX_HANDOFF_ATTEMPTS, type HandoffDeps } from '../../src/services/gate-handoff.service';
 import { gateDeliveries } from '../../src/services/gate-deliveries.service';
 import { dispatchRound } from '../../src/services/round.service';
-import { liveFixture, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import { publishRoundDispatched } from '../../src/services/round-dispatched';
+import { relayNeedStatusOnce } from '../../src/services/need-status-relay.service';
+import { liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;
 let deps: HandoffDeps;
@@ -23,6 +26,7 @@ let coordinator: Actor;
 let gate: LiveClient;
 let home: LiveClient;
 let roundId: string;
+let url: string;
 /** Stop 1: households A and B; stop 2: household A; stop 3: household A (for wrong codes). */
 let stops: [string, string, string];
 let households: [string, string];
@@ -71,7 +75,7 @@ beforeAll(async () => {
   const publisher = f.publisher();
   deps = { db: f.database.db, audit: undefined, publisher, clock: systemClock };
   coordinator = { userId: 'coord-1', role: 'coordinator', corridorIds: [c1], communityIds: [] };
-  const { url } = await f.startServer();
+  ({ url } = await f.startServer());
   gate = await f.connect(url, await f.login('coordinator', { corridorIds: [c1] }));
   home = await f.connect(url, await f.login('resident', { householdId: h2 }));
   await request(gate, 'subscribe', { scope: scope.corridor(c1) });
@@ -92,6 +96,15 @@ describe('handoff at the gate', () => {
     expect(JSON.stringify(deliveries)).not.toContain('handoff');
   });
 
+  it('round.dispatched reaches the driver\'s batch scope', async () => {
+    const driver = await f.connect(url, await f.login('driver', { driverId: f.grid.drivers[0] }));
+    const batch = batchId(roundId, 't1');
+    expect(await request(driver, 'subscribe', { scope: scope.batch(batch) })).toMatchObject({ ok: true });
+    await publishRoundDispatched({ db: f.database.db, publisher: f.publisher() }, roundId);
+    await until(() => ofType(driver, 'round.dispatched').length === 1, 3000, 'round dispatched at the batch');
+    expect(ofType(driver, 'round.dispatched')[0]).toEqual({ type: 'round.dispatched', roundId, batchIds: [batch] });
+  });
+
   it('the right code delivers the stop and its needs, and the corridor and household hear it', async () => {
     const code = (await codeOf(stops[0]))!;
     expect(await confirmHandoff(deps, coordinator, f.grid.corridors[0], stops[0], code)).toEqual({ status: 'delivered' });
@@ -100,8 +113,10 @@ describe('handoff at the gate', () => {
     expect((await needStatus(needs.b1!))?.status).toBe('delivered');
     await until(() => ofType(gate, 'stop.delivered').length === 1, 3000, 'stop delivered at the gate');
     expect(ofType(gate, 'stop.delivered')[0]).toMatchObject({ stopId: stops[0], bagCount: 2 });
-    await until(() => ofType(home, 'need.status_changed').some((e) => e.needId === needs.b1), 3000, 'need delivered at home');
-    expect(ofType(home, 'need.status_changed').find((e) => e.needId === needs.b1)).toEqual({
+    // Need statuses go out through the relay, from what committed.
+    while ((await relayNeedStatusOnce({ db: f.database.db, publisher: f.publisher(), logger })) > 0);
+    await until(() => ofType(home, 'need.status_changed').some((e) => e.needId === needs.b1 && e.status === 'delivered'), 3000, 'need delivered at home');
+    expect(ofType(home, 'need.status_changed').find((e) => e.needId === needs.b1 && e.status === 'delivered')).toEqual({
       type: 'need.status_changed', needId: needs.b1, householdId: households[1], status: 'delivered', previousStatus: 'out_for_delivery', kind: 'gas',
     });
     const round = await sql<{ status: string }>`select status from rounds where id = ${roundId}`.execute(f.database.db);
@@ -130,8 +145,9 @@ describe('handoff at the gate', () => {
     expect(stop.rows[0]?.status).toBe('failed');
     await until(() => ofType(gate, 'stop.failed').length === 1, 3000, 'stop failed at the gate');
     expect(ofType(gate, 'stop.failed')[0]).toMatchObject({ stopId: stops[1], reason: 'no_answer', bagCount: 1 });
-    await until(() => ofType(gate, 'need.status_changed').some((e) => e.needId === needs.a2), 3000, 'need failed at the gate');
-    expect(ofType(gate, 'need.status_changed').find((e) => e.needId === needs.a2)).toMatchObject({ status: 'failed', reason: 'no_answer', kind: 'gas' });
+    while ((await relayNeedStatusOnce({ db: f.database.db, publisher: f.publisher(), logger })) > 0);
+    await until(() => ofType(gate, 'need.status_changed').some((e) => e.needId === needs.a2 && e.status === 'failed'), 3000, 'need failed at the gate');
+    expect(ofType(gate, 'need.status_changed').find((e) => e.needId === needs.a2 && e.status === 'failed')).toMatchObject({ status: 'failed', reason: 'no_answer', kind: 'gas' });
     // Again: nothing left to fail; a household without bags at the stop is not found.
     expect(await failHousehold(deps, coordinator, f.grid.corridors[0], stops[1], households[0], 'no_answer')).toEqual({ failed: 0 });
     expect(await refusal(failHousehold(deps, coordinator, f.grid.corridors[0], stops[1], households[1], 'refused'))).toEqual({ code: 'not_found', status: 404 });

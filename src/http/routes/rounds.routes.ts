@@ -11,6 +11,8 @@ import type { Db } from '../../store/db';
 import { approveRound, dispatchRound, startRound } from '../../services/round.service';
 import { proposalView, roundView, toView } from '../../services/round-view';
 import { moveStop, replanRound, setStopLock } from '../../services/round-replan.service';
+import { publishRoundDispatched } from '../../services/round-dispatched';
+import type { LivePublisher } from '../../services/live.service';
 import { accessOf, actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams } from '../validate';
 
@@ -29,6 +31,8 @@ export interface RoundRouteDeps {
   db: Db;
   /** Absent when the API runs without Redis: starting a round then answers 503. */
   queue: Pick<Producers, 'ready' | 'addRoundFlow'> | undefined;
+  /** Live publisher: `round.dispatched` to the desk and the round's batches. Absent: nothing is published. */
+  publisher?: Pick<LivePublisher, 'publish'> | undefined;
   /** Solve budget per sub-problem when the request names none. Default 10000 ms. */
   defaultTimeLimitMs?: number;
 }
@@ -66,6 +70,7 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
   router.post(ROUND_PATHS.dispatch, ...dispatcher, async (req, res) => {
     const round = await dispatchRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
     await accessOf(res).allowed('round.dispatch', 'round', round.id);
+    await publishRoundDispatched({ db: deps.db, publisher: deps.publisher }, round.id);
     res.json(await toView(deps.db, round));
   });
 

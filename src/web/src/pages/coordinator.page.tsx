@@ -2,7 +2,7 @@
  * Corridor coordinator (unit chief), on a phone at the stairwell: pick a corridor and a household,
  * enter its needs, upload the CSV table, see open needs, and follow deliveries at the gates live.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveEvent } from '../../../contracts/events';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
@@ -73,11 +73,22 @@ export function CoordinatorPage({ me }: { me: Me }) {
   const current = corridorId ?? list[0]?.id ?? null;
   const households = useLoad(current, () => api<{ households: Household[] }>(`/api/corridors/${current}/households`));
   const needs = useLoad(householdId, () => api<{ needs: NeedRow[] }>(`/api/households/${householdId}/needs`));
+  const gateTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  function refreshGateSoon() {
+    if (gateTimer.current) return;
+    gateTimer.current = setTimeout(() => ((gateTimer.current = null), setVersion((v) => v + 1)), 500);
+  }
 
   useLive(
     me.corridorIds.map((id) => `corridor:${id}`),
     (event, scope) => {
       if (!event) return (needs.reload(), setVersion((v) => v + 1));
+      if (event.type === 'need.status_changed') {
+        if (event.householdId === householdId) needs.reload();
+        // Out for delivery: a round was dispatched with bags for this gate (one refresh for a burst of needs).
+        if (event.status === 'out_for_delivery') refreshGateSoon();
+        return;
+      }
       const gate = list.find((c) => `corridor:${c.id}` === scope)?.name ?? '';
       const item = feedText(event, gate);
       if (!item) return;
@@ -88,9 +99,9 @@ export function CoordinatorPage({ me }: { me: Me }) {
   );
 
   const household = households.data?.households.find((h) => h.id === householdId);
-  // A dispatch sends no event to the corridor: look for batches on their way now and then.
+  // A dispatch shows up as its needs going out for delivery (live); this slow poll is the fallback.
   useEffect(() => {
-    const timer = setInterval(() => setVersion((v) => v + 1), 20_000);
+    const timer = setInterval(() => setVersion((v) => v + 1), 60_000);
     return () => clearInterval(timer);
   }, []);
   // On a phone the form is below the list: bring it into view, ready for the keyboard.

@@ -28,8 +28,11 @@ function cachedBatches(): Batch[] {
   }
 }
 
-/** Batches appear when a round is dispatched: poll gently, the live scopes carry the rest. */
-const POLL_MS = 4000;
+/**
+ * Known batches follow their live scopes (round.dispatched, stop outcomes from the gate); a new
+ * batch is found by this poll (a driver cannot subscribe to a batch before knowing its id).
+ */
+const POLL_MS = 10_000;
 const POSITION_EVERY_MS = 15_000;
 
 export function DriverPage(_props: { me: Me }) {

@@ -15,8 +15,11 @@ import { PassQr } from '../ui/pass-qr';
 
 export interface PassRow { id: string; person: string; status: string; appointmentAt: string; validUntil: string | null; code?: string | null; refusalReason?: string | null }
 
-/** Statuses also move without an event of their own (the planner, the reconciler): refresh now and then. */
-const POLL_MS = 15_000;
+/**
+ * Every need status change is published (need.status_changed, from whatever committed it) and pass
+ * states too: the poll is only a fallback for a live connection that stays away.
+ */
+const POLL_MS = 60_000;
 
 export function ResidentPage({ me }: { me: Me }) {
   const hh = me.householdId;
@@ -24,7 +27,8 @@ export function ResidentPage({ me }: { me: Me }) {
   const passes = useLoad(hh ? `passes-${hh}` : null, () => api<{ passes: PassRow[] }>(`/api/households/${hh}/passes`));
   useLive(hh ? [`household:${hh}`] : [], (event) => {
     if (!event || event.type === 'pass.state') passes.reload();
-    if (!event || event.type !== 'pass.state') needs.reload();
+    // A need's status, or a stop at the household's gate: the list shows statuses with their history.
+    if (!event || event.type === 'need.status_changed' || event.type.startsWith('stop.')) needs.reload();
   });
   useEffect(() => {
     const timer = setInterval(() => (needs.reload(), passes.reload()), POLL_MS);

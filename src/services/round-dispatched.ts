@@ -1,0 +1,26 @@
+/**
+ * `round.dispatched` to the dispatch desk and to each batch (a driver's trip) of the round, once
+ * the dispatch committed. A failed publish never fails the dispatch: the batches are in
+ * PostgreSQL and the drivers' pages also poll for them.
+ */
+import { sql } from 'kysely';
+import { batchId, scope, type Scope } from '../contracts/events';
+import type { Db } from '../store/db';
+import type { LivePublisher } from './live.service';
+
+/** The batch ids of a round's trips that have a driver. */
+export async function dispatchedBatchIds(db: Db, roundId: string): Promise<string[]> {
+  const trips = await sql<{ id: string }>`select id from round_trips where round_id = ${roundId} and driver_id is not null order by trip_no, id`.execute(db);
+  return trips.rows.map((t) => batchId(roundId, t.id));
+}
+
+export async function publishRoundDispatched(deps: { db: Db; publisher: Pick<LivePublisher, 'publish'> | undefined }, roundId: string): Promise<void> {
+  if (!deps.publisher) return;
+  const batchIds = await dispatchedBatchIds(deps.db, roundId);
+  // The event carries at most 1,000 batch ids; a bigger round's batches still get theirs in their own scope.
+  for (let i = 0; i === 0 || i < batchIds.length; i += 1000) {
+    const part = batchIds.slice(i, i + 1000);
+    const scopes: Scope[] = [...(i === 0 ? [scope.dispatch] : []), ...part.map((b) => scope.batch(b))];
+    await deps.publisher.publish(scopes, { type: 'round.dispatched', roundId, batchIds: part }).catch(() => undefined);
+  }
+}
