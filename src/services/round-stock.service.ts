@@ -74,17 +74,19 @@ async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor:
  * reads at the door) in place of the generated id. A household's bag can hold several of its needs,
  * while the manifest has one row per need with unique ids: the second need of a bag gets `MB-…-2`.
  */
-export async function withMedicineBagIds(db: RoundDb, plan: Plan): Promise<Plan> {
+export async function withMedicineBagIds(db: RoundDb, roundId: string, plan: Plan): Promise<Plan> {
   const medicine = plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.filter((b) => b.item === 'medicine').map((b) => b.needId)));
   const labels = await medicineBagsOf({ db: db as unknown as Db }, [...new Set(medicine)].sort());
   if (labels.size === 0) return plan;
-  const seen = new Map<string, number>();
+  // Ids the round's manifest holds already (a stop locked through a re-plan keeps its rows).
+  const used = new Set((await sql<{ bag_id: string }>`select bag_id from round_bags where round_id = ${roundId} and bag_id like 'MB-%'`.execute(db)).rows.map((r) => r.bag_id));
   const relabel = (needId: string, bagId: string): string => {
     const label = labels.get(needId);
     if (!label) return bagId; // emergency medicine, never bought: the generated id
-    const n = (seen.get(label) ?? 0) + 1;
-    seen.set(label, n);
-    return n === 1 ? label : `${label}-${n}`;
+    let id = label;
+    for (let n = 2; used.has(id); n++) id = `${label}-${n}`;
+    used.add(id);
+    return id;
   };
   return {
     ...plan,

@@ -133,7 +133,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
     plan.unserved.push(...piece.unserved);
   }
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
-  const labelled = await withMedicineBagIds(rdb, plan);
+  const labelled = await withMedicineBagIds(rdb, roundId, plan);
   const stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
     await reservePlanWithinStock(trx, clock, roundId, 'planner');
   });
