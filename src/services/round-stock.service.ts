@@ -55,10 +55,17 @@ export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId:
 /** Takes stops out of a stored plan: their needs unserved (stock-short) and accepted again; trips close ranks. */
 async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor: string): Promise<string[]> {
   if (stopIds.length === 0) return [];
-  const needs = (await trx.selectFrom('round_bags').select('need_id').distinct().where('stop_id', 'in', stopIds).execute()).map((r) => r.need_id);
-  await trx.deleteFrom('round_stops').where('round_id', '=', roundId).where('id', 'in', stopIds).execute(); // bags go with them
-  await trx.insertInto('round_unserved').values(needs.map((needId) => ({ round_id: roundId, need_id: needId, reason: STOCK_SHORT })))
-    .onConflict((oc) => oc.doNothing()).execute();
+  const needs: string[] = [];
+  // In slices, as a big shortage can drop thousands of stops (PostgreSQL binds at most 65,535 values per statement).
+  for (let i = 0; i < stopIds.length; i += 5000) {
+    const slice = stopIds.slice(i, i + 5000);
+    needs.push(...(await trx.selectFrom('round_bags').select('need_id').distinct().where('stop_id', 'in', slice).execute()).map((r) => r.need_id));
+    await trx.deleteFrom('round_stops').where('round_id', '=', roundId).where('id', 'in', slice).execute(); // bags go with them
+  }
+  for (let i = 0; i < needs.length; i += 5000) {
+    await trx.insertInto('round_unserved').values(needs.slice(i, i + 5000).map((needId) => ({ round_id: roundId, need_id: needId, reason: STOCK_SHORT })))
+      .onConflict((oc) => oc.doNothing()).execute();
+  }
   await moveNeeds(trx as unknown as RoundDb, needs, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
   // Trip distances and durations are the solver's and now overstate the trimmed trips; they are not re-solved.
   await sql`update round_stops s set seq = r.n - 1 from (
@@ -76,7 +83,12 @@ async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor:
  */
 export async function withMedicineBagIds(db: RoundDb, roundId: string, plan: Plan): Promise<Plan> {
   const medicine = plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.filter((b) => b.item === 'medicine').map((b) => b.needId)));
-  const labels = await medicineBagsOf({ db: db as unknown as Db }, [...new Set(medicine)].sort());
+  const ids = [...new Set(medicine)].sort();
+  const labels = new Map<string, string>();
+  // In slices: one bind parameter per id, and PostgreSQL takes at most 65,535 per statement.
+  for (let i = 0; i < ids.length; i += 5000) {
+    for (const [needId, bagId] of await medicineBagsOf({ db: db as unknown as Db }, ids.slice(i, i + 5000))) labels.set(needId, bagId);
+  }
   if (labels.size === 0) return plan;
   // Ids the round's manifest holds already (a stop locked through a re-plan keeps its rows).
   const used = new Set((await sql<{ bag_id: string }>`select bag_id from round_bags where round_id = ${roundId} and bag_id like 'MB-%'`.execute(db)).rows.map((r) => r.bag_id));
