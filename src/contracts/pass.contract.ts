@@ -1,11 +1,21 @@
 /** HTTP bodies and parameters of the pass, emergency and transport routes (strict: unknown keys refused). */
 import { z } from 'zod';
+import { PASS_STATUSES } from '../domain/pass-status';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoTime = z.iso.datetime({ offset: true });
 
 export const passParams = z.strictObject({ passId: z.uuid() });
 export const householdParams = z.strictObject({ householdId: z.uuid() });
+export const communityParams = z.strictObject({ communityId: z.uuid() });
+/** `?status=applied,under_review` (comma-separated, any of the pass statuses); none: every status. `limit` default 500. */
+export const communityPassesQuery = z.strictObject({
+  status: z.string().max(300).optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.enum(PASS_STATUSES)).max(PASS_STATUSES.length)),
+  limit: z.coerce.number().int().min(1).max(2000).default(500),
+});
+export type CommunityPassesQuery = z.output<typeof communityPassesQuery>;
 export const driverParams = z.strictObject({ driverId: z.uuid() });
 export const emergencyParams = z.strictObject({ emergencyId: z.uuid() });
 

@@ -1,6 +1,6 @@
 /** OpenAPI entries of the medical pass and emergency routes (passes.routes.ts, emergency.routes.ts). */
 import {
-  applyPassBody, driverParams, emergencyBody, emergencyParams, emergencyReviewBody, hospitalBody, householdParams, needParams,
+  communityParams, communityPassesQuery, applyPassBody, driverParams, emergencyBody, emergencyParams, emergencyReviewBody, hospitalBody, householdParams, needParams,
   passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, reviewListQuery, verifyPassBody,
 } from '../contracts/pass.contract';
 import { EMERGENCY_PATHS } from './routes/emergency.routes';
@@ -19,6 +19,9 @@ export function registerPassRoutes(route: AddRoute): void {
     request: { params: needParams, headers: idempotencyHeader, body: jsonBody(passFromNeedBody) }, responses: { 201: done('Pass created; the need follows it'), ...errors, ...rateLimited },
   });
   route('get', PASS_PATHS.householdPasses, 'A household’s passes', { request: { params: householdParams }, responses: { 200: done('Passes'), ...readErrors } });
+  route('get', PASS_PATHS.communityPasses, 'A community’s passes for its staff (and admins), soonest appointment first; `status` filters (comma-separated); audited', {
+    request: { params: communityParams, query: communityPassesQuery }, responses: { 200: done('Passes'), ...readErrors },
+  });
   route('get', PASS_PATHS.verificationKey, 'The public key checkpoints verify pass codes with offline', { public: true, responses: { 200: done('Key') } });
   route('post', PASS_PATHS.verify, 'Verify a pass code online (signature and current status)', { request: { body: jsonBody(verifyPassBody) }, responses: { 200: done('Verdict'), ...errors } });
   route('get', PASS_PATHS.pass, 'One pass with its legs (reason only for those allowed to read it; audited)', { request: { params: passParams }, responses: { 200: done('Pass'), ...readErrors } });

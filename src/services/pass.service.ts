@@ -6,16 +6,17 @@
  * published after commit.
  */
 import type { Kysely } from 'kysely';
-import type { ApplyPassBody, PassActionBody } from '../contracts/pass.contract';
-import { mayReadMedicalDetails, type Actor } from '../domain/access';
+import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../contracts/pass.contract';
+import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../domain/access';
 import { ACTION_TARGET, applicantMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../domain/pass';
 import { signPassCode, type PassKeys } from '../domain/pass-code';
 import { assertPassTransition } from '../domain/pass-status';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
-import { findHospital, findPass, householdPlace, insertPass, listHouseholdPasses, movePass, type PassPatch } from '../store/pass.repository';
+import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../store/pass.repository';
 import { driversOfPass, requestsOf } from '../store/pass-transport.repository';
 import type { CoreTables } from '../store/schema';
+import { guardDecision } from './access-guard';
 import type { AuditService } from './audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
 import type { PassAlerts } from './pass-alerts';
@@ -121,5 +122,18 @@ export async function householdPasses(deps: PassDeps, actor: Actor, householdId:
   const scope = { householdId, corridorId: household.corridorId, communityId: household.communityId, driverIds: [] };
   if (!mayActOnPass(actor, 'read', scope)) return refuse(deps, actor, 'pass.list', householdId, 'forbidden', reqId);
   const passes = await listHouseholdPasses(deps.db, householdId);
+  return passes.map((p) => passView(actor, p, []));
+}
+
+/**
+ * A community's passes for its staff (and admins): the review queue and the passes out in one
+ * read, instead of one request per household. The list shows medical reasons to staff, so each
+ * read is audited (one row per request, for the community).
+ */
+export async function communityPasses(deps: PassDeps, actor: Actor, communityId: string, query: CommunityPassesQuery, reqId: string | null): Promise<PassView[]> {
+  const allowed = actor.role === 'admin' || (actor.role === 'community_staff' && canAccessCommunity(actor, communityId));
+  await guardDecision({ audit: deps.audit, reqId: reqId ?? undefined }, actor, allowed, 'pass.list', 'community', communityId);
+  const passes = await listCommunityPasses(deps.db, communityId, query.status, query.limit);
+  await deps.audit.record({ actor, action: 'pass.community.read', subjectType: 'community', subjectId: communityId, outcome: 'allowed', reqId });
   return passes.map((p) => passView(actor, p, []));
 }

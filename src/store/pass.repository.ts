@@ -112,6 +112,14 @@ export async function listHouseholdPasses(db: Kysely<CoreTables>, householdId: s
   return rows.map(toPass);
 }
 
+/** A community's passes, soonest appointment first, optionally only some statuses. */
+export async function listCommunityPasses(db: Kysely<CoreTables>, communityId: string, statuses: readonly PassStatus[], limit: number): Promise<Pass[]> {
+  let q = passDb(db).selectFrom('passes').selectAll().where('community_id', '=', communityId);
+  if (statuses.length > 0) q = q.where('status', 'in', statuses);
+  const rows = await q.orderBy('appointment_at').orderBy('id').limit(limit).execute();
+  return rows.map(toPass);
+}
+
 export interface PassPatch {
   refusalReason?: string;
   validFrom?: Date;

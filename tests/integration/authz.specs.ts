@@ -158,6 +158,8 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     body: () => ({ person: 'Member A', hospitalId: hospital.id, reason: 'dialysis', appointmentAt: inTwoDays() }),
   },
   'GET /api/households/:householdId/passes': { kind: 'household', allowed: household },
+  // The community-wide list shows medical reasons: community staff of that community, and admins.
+  'GET /api/communities/:communityId/passes': { kind: 'community', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.id) },
   'GET /api/passes/:passId': { kind: 'pass', allowed: household },
   // Withdrawal on a fresh pass each time: once withdrawn (or issued) only staff may call it in.
   'POST /api/passes/:passId/:action': [

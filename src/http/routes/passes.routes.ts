@@ -5,12 +5,12 @@
 import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import {
-  applyPassBody, driverParams, hospitalBody, householdParams, needParams, passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, verifyPassBody,
+  applyPassBody, communityParams, communityPassesQuery, driverParams, hospitalBody, householdParams, needParams, passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, verifyPassBody,
 } from '../../contracts/pass.contract';
 import { createAuditService } from '../../services/audit.service';
 import { driverBatch } from '../../services/pass-batch.service';
 import { passFromNeed } from '../../services/pass-from-need.service';
-import { actOnPass, applyForPass, householdPasses, readPass, type StatusAction } from '../../services/pass.service';
+import { actOnPass, applyForPass, communityPasses, householdPasses, readPass, type StatusAction } from '../../services/pass.service';
 import { passesReport } from '../../services/pass-report.service';
 import { verificationKey, verifyOnline } from '../../services/pass-verify.service';
 import { insertHospital, listHospitals } from '../../store/pass.repository';
@@ -55,6 +55,7 @@ export function passServices(deps: AppDeps): PassServices {
 export const PASS_PATHS = {
   hospitals: '/api/hospitals',
   householdPasses: '/api/households/:householdId/passes',
+  communityPasses: '/api/communities/:communityId/passes',
   fromNeed: '/api/needs/:needId/pass',
   verificationKey: '/api/passes/verification-key',
   verify: '/api/passes/verify',
@@ -98,6 +99,11 @@ export function passesRoutes(deps: AppDeps, authenticated: RequestHandler, apply
   router.get(PASS_PATHS.householdPasses, authenticated, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
     res.json({ passes: await householdPasses(svc, actorOf(res), householdId, rid(req)) });
+  });
+  // Community staff's review queue and passes out, in one read (not one per household).
+  router.get(PASS_PATHS.communityPasses, authenticated, async (req, res) => {
+    const { communityId } = pathParams(req, communityParams);
+    res.json({ passes: await communityPasses(svc, actorOf(res), communityId, queryParams(req, communityPassesQuery), rid(req)) });
   });
 
   // Public: checkpoint devices load it to verify codes offline; it cannot sign anything.

@@ -18,15 +18,10 @@ type StaffPass = PassRow & { householdId: string; reason?: string };
 const WAITING = ['applied', 'under_review', 'approved'];
 const OUT = ['issued', 'outbound_done', 'at_hospital', 'return_done', 'overdue'];
 
-/** No community-wide pass list in the API yet: read each household's, a few at a time. */
+/** The applications to decide and the passes out, in one read of the community's list. */
 async function communityPasses(communityId: string): Promise<StaffPass[]> {
-  const { households } = await api<{ households: { id: string }[] }>(`/api/communities/${communityId}/households?limit=500`);
-  const all: StaffPass[] = [];
-  for (let i = 0; i < households.length; i += 8) {
-    const chunk = await Promise.all(households.slice(i, i + 8).map((h) => api<{ passes: StaffPass[] }>(`/api/households/${h.id}/passes`)));
-    chunk.forEach((c) => all.push(...c.passes));
-  }
-  return all;
+  const { passes } = await api<{ passes: StaffPass[] }>(`/api/communities/${communityId}/passes?status=${[...WAITING, ...OUT].join(',')}`);
+  return passes;
 }
 
 function PassReview({ pass, onDone }: { pass: StaffPass; onDone: () => void }) {
