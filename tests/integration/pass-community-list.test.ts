@@ -2,6 +2,7 @@
  * The community's pass list for its staff: one read instead of one per household, filtered by
  * status, only the community's own passes, refused (403, audited) to other roles and communities.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/auth-accounts.service';
 import { FAST_SCRYPT, PASSWORD } from './auth.fixture';
@@ -55,7 +56,7 @@ describe('community pass list', () => {
     expect(admin.body.passes.map((p) => p.id)).toEqual([ids.elsewhere]);
     expect((await w.json('GET', `/api/communities/${w.grid.m2}/passes`, 'community_staff')).status).toBe(403);
     for (const role of ['resident', 'coordinator', 'dispatcher', 'driver'] as const) expect((await w.json('GET', `/api/communities/${w.grid.m1}/passes`, role)).status).toBe(403);
-    const denied = await w.database.db.selectFrom('audit_log').select('actor_role').where('action', '=', 'pass.list').where('outcome', '=', 'denied').execute();
-    expect(denied.map((d) => d.actor_role).sort()).toEqual(['community_staff', 'coordinator', 'dispatcher', 'driver', 'resident']);
+    const denied = await sql<{ actor_role: string }>`select actor_role from audit_log where action = 'pass.list' and outcome = 'denied'`.execute(w.database.db);
+    expect(denied.rows.map((d) => d.actor_role).sort()).toEqual(['community_staff', 'coordinator', 'dispatcher', 'driver', 'resident']);
   });
 });
