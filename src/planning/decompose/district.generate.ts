@@ -23,7 +23,7 @@ const M_LON = 1 / (111_320 * Math.cos((CENTRE.lat * Math.PI) / 180));
  */
 export function generateDistrict(spec: DistrictSpec): DistrictProblem {
   const rnd = mulberry32(spec.seed ?? 1);
-  const nCom = spec.communities ?? Math.max(1, Math.min(40, Math.round(spec.stops / 250)));
+  const nCom = spec.communities ?? Math.max(20, Math.min(40, Math.round(spec.stops / 250)));
   const nDep = spec.depots ?? Math.max(1, Math.min(4, Math.round(spec.vehicles / 50)));
   const at = (r: number, a: number): { lat: number; lon: number } => ({ lat: CENTRE.lat + r * Math.sin(a) * M_LAT, lon: CENTRE.lon + r * Math.cos(a) * M_LON });
   const points: { lat: number; lon: number }[] = [];
