@@ -7,7 +7,7 @@ import { parseBatchId } from '../contracts/events';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { communityOfCorridor, householdScope } from '../store/event-directory.repository';
-import { closeStop, stopNeeds, tripStops } from '../store/event-tracking.repository';
+import { closeStop, tripStops } from '../store/event-tracking.repository';
 import { driverOfTrip } from '../store/round-plan.repository';
 import type { ScopeDirectory } from './live-access.service';
 import { createDriverTracking, type DriverTracking, type TrackingStore } from './live-tracking.service';
@@ -55,11 +55,7 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = t
       await settleRound(db, trip.roundId).catch(() => null);
       return 'recorded';
     },
-    async closedNeeds(stopId) {
-      // Only what the database says is settled: never announce a status that is not stored.
-      const needs = await stopNeeds(db, stopId);
-      return needs.flatMap((n) => (n.status === 'delivered' || n.status === 'failed' ? [{ ...n, status: n.status }] : []));
-    },
+
   };
 }
 

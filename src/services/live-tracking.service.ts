@@ -34,8 +34,6 @@ export interface TrackingStore {
   loadBatch(batchId: string): Promise<TrackedBatch | null>;
   /** Records a stop's new status; `repeat` when it already had it (a retried report: publish nothing). */
   recordStop(batchId: string, stopId: string, status: Exclude<StopStatus, 'pending'>): Promise<'recorded' | 'repeat'>;
-  /** Needs the stop closed (delivered or failed by it), to publish their new status. */
-  closedNeeds(stopId: string): Promise<{ needId: string; householdId: string; corridorId: string; status: 'delivered' | 'failed' }[]>;
 }
 
 export interface DriverTracking {
@@ -97,14 +95,8 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
         scope.corridor(stop.corridorId),
         ...stop.householdIds.map((h) => scope.household(h)),
       ];
+      // The needs' own status changes go out through the need status relay (need-status-relay.service), once each.
       await deps.publisher.publish(scopes, event);
-      if (report.outcome !== 'arrived') {
-        for (const need of await deps.store.closedNeeds(stop.stopId)) {
-          await deps.publisher.publish([scope.household(need.householdId), scope.corridor(need.corridorId)], {
-            type: 'need.status_changed', needId: need.needId, householdId: need.householdId, status: need.status, previousStatus: 'out_for_delivery',
-          });
-        }
-      }
       return { ok: true };
     },
   };

@@ -67,12 +67,3 @@ export async function closeStop(db: Db, roundId: string, tripId: string, stopId:
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
-/** The needs a stop served, with their current status (after the stop was settled). */
-export async function stopNeeds(db: Db, stopId: string): Promise<{ needId: string; householdId: string; corridorId: string; status: string }[]> {
-  if (!/^\d{1,18}$/.test(stopId)) return [];
-  const result = await sql<{ need_id: string; household_id: string; corridor_id: string; status: string }>`
-    select distinct n.id::text as need_id, n.household_id::text as household_id, n.corridor_id::text as corridor_id, n.status
-    from round_bags b join needs n on n.id = b.need_id
-    where b.stop_id = ${stopId}::bigint`.execute(db);
-  return result.rows.map((r) => ({ needId: r.need_id, householdId: r.household_id, corridorId: r.corridor_id, status: r.status }));
-}
