@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { Envelope, Scope } from '../../src/contracts/events';
-import type { LiveClientEvents, LiveServerEvents } from '../../src/contracts/event-socket';
+import type { LiveClientEvents, LiveServerEvents, ResumeAck } from '../../src/contracts/event-socket';
 import { SequenceTracker } from '../../src/contracts/event-sequence';
 import type { Role } from '../../src/domain/access';
 import { attachLive, type Live } from '../../src/live/server';
@@ -218,14 +218,16 @@ export async function waitUntilServing(publisher: LivePublisher, client: LiveCli
 
 /**
  * The client side of the protocol, as the web app does it: apply each scope's envelopes exactly once
- * in seq order (SequenceTracker); on a gap, `resume` from the last applied seq. Returns what was applied.
+ * in seq order (SequenceTracker); on a gap, and after every reconnection (events broadcast while a
+ * recovering socket is re-authenticated are lost, trailing ones included), `resume` from the last
+ * applied seq. A resume whose ack is lost with the connection times out and is tried again.
  */
 export function followScope(client: LiveClient, target: Scope, startSeq: number): { applied: Envelope[] } {
   const tracker = new SequenceTracker();
   tracker.reset(target, startSeq);
   const applied: Envelope[] = [];
   let resuming = false;
-  let gapWhileResuming = false;
+  let again = false;
 
   const offer = (e: Envelope): 'apply' | 'duplicate' | 'gap' => {
     const verdict = tracker.offer(e);
@@ -233,20 +235,31 @@ export function followScope(client: LiveClient, target: Scope, startSeq: number)
     return verdict;
   };
   const fill = async (): Promise<void> => {
+    if (resuming) {
+      again = true;
+      return;
+    }
     resuming = true;
-    do {
-      gapWhileResuming = false;
-      const answer = await request(client, 'resume', { scope: target, sinceSeq: tracker.lastSeq(target) });
-      if (!answer.ok) throw new Error(`resume refused: ${answer.error}`);
-      for (const e of answer.events) offer(e);
-    } while (gapWhileResuming);
-    resuming = false;
+    try {
+      do {
+        again = false;
+        let answer: ResumeAck;
+        try {
+          answer = (await client.timeout(1000).emitWithAck('resume', { scope: target, sinceSeq: tracker.lastSeq(target) })) as ResumeAck;
+        } catch {
+          again = true; // no answer: the connection went; try again once it is back
+          continue;
+        }
+        if (!answer.ok) throw new Error(`resume refused: ${answer.error}`);
+        for (const e of answer.events) offer(e);
+      } while (again);
+    } finally {
+      resuming = false;
+    }
   };
   client.on('event', (e) => {
-    if (e.scope !== target) return;
-    if (offer(e) !== 'gap') return;
-    if (resuming) gapWhileResuming = true;
-    else void fill();
+    if (e.scope === target && offer(e) === 'gap') void fill();
   });
+  client.io.on('reconnect', () => void fill());
   return { applied };
 }
