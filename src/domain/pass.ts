@@ -3,7 +3,7 @@
  * The policy is pure (like access.ts), so routes, services and tests ask it the same way.
  */
 import { canAccessCommunity, canAccessHousehold, type Actor, type HouseholdScope } from './access';
-import type { PassStatus } from './pass-status';
+import { OUT_STATUSES, type PassStatus } from './pass-status';
 
 export interface Pass {
   id: string;
@@ -101,8 +101,12 @@ export function mayVerifyPasses(actor: Actor): boolean {
 }
 
 /** Applicants may withdraw only before the pass is out; staff may also call in an issued pass. */
-export function applicantMayCancel(status: PassStatus): boolean {
-  return status === 'applied' || status === 'under_review' || status === 'approved';
+/**
+ * An issued pass is out with the resident: only community staff call it in. Any other state is
+ * for the status machine to judge (an already cancelled pass is a 409, not a refusal of access).
+ */
+export function onlyStaffMayCancel(status: PassStatus): boolean {
+  return OUT_STATUSES.includes(status);
 }
 
 const HOUR_MS = 3600 * 1000;

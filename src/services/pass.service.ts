@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../contracts/pass.contract';
 import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../domain/access';
-import { ACTION_TARGET, applicantMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../domain/pass';
+import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../domain/pass';
 import { signPassCode, type PassKeys } from '../domain/pass-code';
 import { assertPassTransition } from '../domain/pass-status';
 import type { Clock } from '../shared/clock';
@@ -89,7 +89,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   if (!current) return refuse(deps, actor, audited, passId, 'not_found', reqId);
   if (!mayActOnPass(actor, action, { ...current, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
   const staff = actor.role === 'community_staff';
-  if (action === 'cancel' && !staff && !applicantMayCancel(current.status)) {
+  if (action === 'cancel' && !staff && onlyStaffMayCancel(current.status)) {
     return refuse(deps, actor, audited, passId, 'forbidden', reqId, 'an issued pass is called in by community staff');
   }
   const to = ACTION_TARGET[action]!;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/access';
-import { applicantMayCancel, mayActOnPass, PASS_ACTIONS, type PassSubject } from '../../src/domain/pass';
+import { onlyStaffMayCancel, mayActOnPass, PASS_ACTIONS, type PassSubject } from '../../src/domain/pass';
 import { exportPublicKey, importPublicKey, passKeysFromSecret, readPassCode, signPassCode, verifyPassCode, type PassClaims } from '../../src/domain/pass-code';
 import { allowedNext, assertPassTransition, canPassTransition, PASS_STATUSES, type PassStatus } from '../../src/domain/pass-status';
 import { AppError } from '../../src/shared/errors';
@@ -82,8 +82,11 @@ describe('pass policy', () => {
     });
   }
   it('applicants withdraw only before the pass is out', () => {
-    expect(applicantMayCancel('approved')).toBe(true);
-    expect(applicantMayCancel('issued')).toBe(false);
+    expect(onlyStaffMayCancel('approved')).toBe(false);
+    expect(onlyStaffMayCancel('issued')).toBe(true);
+    expect(onlyStaffMayCancel('overdue')).toBe(true);
+    // withdrawing an already cancelled pass is the status machine's 409, not a refusal of access
+    expect(onlyStaffMayCancel('cancelled')).toBe(false);
   });
 });
 
