@@ -32,12 +32,18 @@ export function generateDistrict(spec: DistrictSpec): DistrictProblem {
     return { id: `D${d + 1}`, location: points.length - 1 };
   });
   const centres = Array.from({ length: nCom }, () => at(8_000 * Math.sqrt(rnd()), 2 * Math.PI * rnd()));
+  // Uneven communities (a few estates of many blocks), each spread in proportion to its size.
+  const weights = centres.map(() => 0.2 + 3 * rnd() ** 2);
+  const meanWeight = weights.reduce((a, b) => a + b, 0) / nCom;
+  const cumulative = weights.map((_, i) => weights.slice(0, i + 1).reduce((a, b) => a + b, 0) / (meanWeight * nCom));
   const group: string[] = [];
   const stops: Stop[] = [];
   for (let i = 0; i < spec.stops; i++) {
-    const c = Math.floor(rnd() * nCom);
+    const pick = rnd();
+    const found = cumulative.findIndex((q) => pick < q);
+    const c = found < 0 ? nCom - 1 : found;
     const centre = centres[c]!;
-    const r = 700 * Math.sqrt(rnd());
+    const r = 700 * Math.sqrt((weights[c]! / meanWeight) * rnd());
     const a = 2 * Math.PI * rnd();
     points.push({ lat: centre.lat + r * Math.sin(a) * M_LAT, lon: centre.lon + r * Math.cos(a) * M_LON });
     const bags = 1 + Math.floor(rnd() * 6);
