@@ -122,8 +122,10 @@ export function onConnected(fn: () => void): () => void {
   return () => statusListeners.delete(listener);
 }
 
-/** Sends a GPS fix for the batch being driven; dropped when offline (the next fix replaces it). */
-export function sendPosition(report: PositionReport): void {
+/** Sends a GPS fix for the batch being driven; false when offline (the caller keeps it for later). */
+export function sendPosition(report: PositionReport): boolean {
   const s = connection();
-  if (s?.connected) s.emit('driver:position', report, () => undefined);
+  if (!s?.connected) return false;
+  s.emit('driver:position', report, () => undefined);
+  return true;
 }

@@ -60,22 +60,28 @@ export function DriverPage(_props: { me: Me }) {
     () => setTick((n) => n + 1),
   );
 
-  // The dispatch desk and the gates waiting see the van move: one fix every 15 s at most, for the
-  // first batch with stops still open.
+  // The dispatch desk and the gates waiting see the van move: the latest fix goes out every 15 s at
+  // most, and again on every reconnect, so a fix taken while the socket was down is not lost (a
+  // parked van's position watch may not fire again for a long time).
   const driving = list.find((b) => b.stops.some((s) => s.status === 'pending' || s.status === 'loaded'))?.batchId;
   useEffect(() => {
     if (!driving || !('geolocation' in navigator)) return;
-    let last = 0;
+    let latest: Parameters<typeof sendPosition>[0] | null = null;
+    let sentAt = 0;
+    const send = () => {
+      if (latest && sendPosition(latest)) sentAt = Date.now();
+    };
     const watch = navigator.geolocation.watchPosition(
       (p) => {
-        if (Date.now() - last < POSITION_EVERY_MS) return;
-        last = Date.now();
-        sendPosition({ batchId: driving, lat: p.coords.latitude, lon: p.coords.longitude, at: new Date(p.timestamp).toISOString() });
+        latest = { batchId: driving, lat: p.coords.latitude, lon: p.coords.longitude, at: new Date(p.timestamp).toISOString() };
+        if (Date.now() - sentAt >= POSITION_EVERY_MS) send();
       },
       () => undefined,
       { enableHighAccuracy: true, maximumAge: 10_000 },
     );
-    return () => navigator.geolocation.clearWatch(watch);
+    const offConnected = onConnected(send);
+    const timer = setInterval(send, POSITION_EVERY_MS);
+    return () => (navigator.geolocation.clearWatch(watch), offConnected(), clearInterval(timer));
   }, [driving]);
 
   function report(batch: Batch, stop: Stop, outcome: Outcome, reason?: string) {
