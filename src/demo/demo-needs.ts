@@ -1,19 +1,9 @@
 /** Plausible open needs for the demo district, one per chosen household, every kind represented. */
 import type { Household } from '../domain/household';
+import { mulberry32, type Rng as Random } from '../planning/routing/rng';
 
-export type Random = () => number;
-
-/** Small seeded PRNG: the demo district is the same on every machine. */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The planning engine's seeded PRNG: the demo district is the same on every machine.
+export { mulberry32, type Random };
 
 const DRUGS = [
   ['Metformin', '500 mg'],
