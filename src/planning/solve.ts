@@ -13,6 +13,7 @@ import { localSearch } from './routing/local-search';
 import { savingsConstruction } from './routing/savings.construction';
 import type { Rng } from './routing/rng';
 import { DEFAULT_RUIN, type RuinParams } from './routing/ruin';
+import { assignTrips } from './routing/trips.assign';
 
 export interface SolveOptions {
   /** Wall-clock budget in milliseconds, measured with `now`. Default 1000. */
@@ -50,6 +51,7 @@ export interface SolveStats {
 
 /** Plans routes for a problem (or a sub-problem: it is just a smaller Problem). */
 export function solve(problem: Problem, options: SolveOptions = {}): Solution & { stats: SolveStats } {
+  if (problem.vehicles.some((v) => (v.maxTrips ?? 1) > 1)) return solveMultiTrip(problem, options);
   const inst = compile(problem);
   const rng = mulberry32(options.seed ?? 1);
   let ticks = 0;
@@ -119,6 +121,29 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   const check = validateSolution(problem, solution);
   if (!check.ok) throw new Error(`routing produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
   return { ...solution, stats: { iterations, poolSize: pool.size, poolStatus, poolMs } };
+}
+
+/**
+ * Several trips per shift: route on virtual vehicles (one copy per allowed trip, each with the
+ * whole shift), then chain the trips onto the real vehicles; trips that no shift has room for
+ * come back as unserved stops.
+ */
+function solveMultiTrip(problem: Problem, options: SolveOptions): Solution & { stats: SolveStats } {
+  const realOf: number[] = [];
+  const vehicles = problem.vehicles.flatMap((v, i) =>
+    Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, () => {
+      realOf.push(i);
+      return { ...v, maxTrips: 1 };
+    }));
+  const virtual = solve({ ...problem, vehicles }, options);
+  const chained = assignTrips(problem, virtual.routes, realOf);
+  const unserved = [...virtual.unserved, ...chained.unserved].sort((a, b) => a.stop - b.stop);
+  const cost = chained.routes.reduce((sum, r) => sum + r.cost, 0);
+  const distance = chained.routes.reduce((sum, r) => sum + r.distance, 0);
+  const solution: Solution = { routes: chained.routes, unserved, cost, distance };
+  const check = validateSolution(problem, solution);
+  if (!check.ok) throw new Error(`trip chaining produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
+  return { ...solution, stats: virtual.stats };
 }
 
 /** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */

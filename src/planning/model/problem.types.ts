@@ -46,8 +46,10 @@ export interface Vehicle {
   /** Cost of using the vehicle at all. Default 0. */
   fixedCost?: number;
   skills?: readonly string[];
-  /** Trips per shift (reload at the depot). The routing core plans one trip per vehicle; trip chaining is done above it. Default 1. */
+  /** Trips per shift (reload at the depot). solve() routes virtual copies, then chains their trips over the shift. Default 1. */
   maxTrips?: number;
+  /** Seconds spent at the depot reloading between two trips. Default 0. */
+  reloadTime?: number;
 }
 
 export type Travel =
@@ -81,13 +83,19 @@ export interface PlannedRoute {
   load: number[];
   /** Start of service at each stop. */
   starts: number[];
+  /** Set when the vehicle makes several trips: 0-based trip number within its shift. */
+  trip?: number;
+  /** Leaves the depot at this time. Default: the start of the vehicle's shift (0 without shift). */
+  departure?: number;
 }
 
 export type UnservedReason =
   | 'no-vehicle-with-skills'
   | 'demand-exceeds-capacity'
   | 'time-window-unreachable'
-  | 'fleet-exhausted';
+  | 'fleet-exhausted'
+  /** Routed as a trip that no vehicle's shift had room for once trips were chained. */
+  | 'shift-exhausted';
 
 export interface Unserved {
   stop: number;

@@ -27,6 +27,8 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
   };
   const seen = new Array<number>(problem.stops.length).fill(0);
   const trips = new Array<number>(problem.vehicles.length).fill(0);
+  // Time each vehicle is away from the depot, per trip: its trips must not overlap.
+  const busy = problem.vehicles.map((): { from: number; to: number; name: string }[] => []);
   let cost = 0;
   let distance = 0;
   solution.routes.forEach((route, ri) => {
@@ -39,7 +41,8 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
     if (!route.stops.length) return;
     const load = problem.dimensions.map(() => 0);
     const vSkills = new Set(v.skills ?? []);
-    let t = v.shift?.[0] ?? 0;
+    let t = route.departure ?? v.shift?.[0] ?? 0;
+    if (v.shift && t < v.shift[0] - EPS) violations.push(`${name}: leaves at ${t}, before the shift starts at ${v.shift[0]}`);
     const t0 = t;
     let d = 0;
     let travel = 0;
@@ -69,8 +72,17 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
     if (v.shift && t > v.shift[1] + EPS) violations.push(`${name}: returns at ${t}, after the shift ends at ${v.shift[1]}`);
     const duration = problem.stops.some((s) => s.window) || v.shift ? t - t0 : travel;
     if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) violations.push(`${name}: duration ${duration} exceeds ${v.maxDuration}`);
+    busy[route.vehicle]!.push({ from: t0, to: t, name });
     distance += d;
     cost += (v.fixedCost ?? 0) + (v.costPerDistance ?? 1) * d + ((v.costPerHour ?? 0) / 3600) * (travel - serviceOf(problem, route.stops));
+  });
+  busy.forEach((spans, vi) => {
+    const reload = problem.vehicles[vi]!.reloadTime ?? 0;
+    spans.sort((a, b) => a.from - b.from);
+    for (let i = 1; i < spans.length; i++) {
+      const [a, b] = [spans[i - 1]!, spans[i]!];
+      if (b.from < a.to + reload - EPS) violations.push(`${b.name}: vehicle ${problem.vehicles[vi]!.id} leaves at ${b.from}, before ${a.name} is back and reloaded (${a.to + reload})`);
+    }
   });
   for (const u of solution.unserved) {
     if (!problem.stops[u.stop]) violations.push(`unserved: unknown stop ${u.stop}`);
