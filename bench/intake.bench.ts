@@ -6,7 +6,9 @@
  * autocannon: a warm-up, then >= 20 s measured. Every request is a distinct need (household x kind
  * x identity), so each is accepted, never merged. Accepted needs are counted in the database.
  *
- *   npm run bench -- intake [--seconds 20] [--connections 32] [--processes 1]
+ *   npm run bench -- intake [--seconds 20] [--connections 32] [--processes 1] [--profile DIR]
+ *
+ * --profile writes the API process's V8 CPU profile (.cpuprofile, open in Chrome DevTools) to DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -139,7 +141,9 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       WORKERS: 'off',
     };
     loadConfig(env); // fail here, not in the child, on a bad setting
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const profileAt = args.indexOf('--profile');
+    const profile = profileAt >= 0 && args[profileAt + 1] ? ['--cpu-prof', `--cpu-prof-dir=${args[profileAt + 1]}`] : [];
+    server = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, server);
     // Several sessions, as from several clients: a lookup shared by identical tokens would flatter the figure.

@@ -34,6 +34,9 @@ export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: nothing revalidates them, and hashing every body cost ~5% of intake CPU.
+  // (The web app's static files keep theirs: serve-static sets its own.)
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
 
   app.use(
@@ -48,6 +51,13 @@ export function buildApp(deps: AppDeps): Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       // Health probes every few seconds would drown the log.
       autoLogging: { ignore: (req) => req.url === '/health' },
+      // Per request only a child logger with the id; the request and response are serialized only
+      // when the completion line is really written (not at all below its level): serializing them
+      // into a child on every request, through the redaction paths, cost ~10% of intake CPU.
+      quietReqLogger: true,
+      quietResLogger: true,
+      customSuccessObject: (req, _res, fields) => ({ ...fields, req }),
+      customErrorObject: (req, _res, _err, fields) => ({ ...fields, req }),
       // Bodies are never logged; URLs and status are enough to follow a request.
       serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     }),

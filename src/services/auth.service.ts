@@ -5,6 +5,7 @@
  * `maxSessionAgeMs` (default 7 days) however busy: a stolen token kept alive by use still dies.
  *
  * `authenticateToken` is what HTTP (Bearer header) and Socket.IO (handshake auth) both call.
+ * Concurrent look-ups share one query (a batch loader: coalesced, never cached).
  */
 import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
@@ -12,8 +13,9 @@ import { AppError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { findCredentials } from '../store/account.repository';
 import type { CoreTables } from '../store/schema';
-import { findLiveSession, extendSession, insertSession, revokeSession, revokeUserSessions } from '../store/session.repository';
+import { findLiveSessions, extendSession, insertSession, revokeSession, revokeUserSessions } from '../store/session.repository';
 import type { AuditService } from './audit.service';
+import { createBatchLoader } from './batch-loader';
 import { decoyHash, hashSessionToken, newSessionToken, verifyPassword } from './auth-secrets';
 
 export interface AuthServiceDeps {
@@ -54,6 +56,10 @@ const badCredentials = (): AppError => new AppError('unauthenticated', 'invalid 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
   const maxAgeMs = deps.maxSessionAgeMs ?? 7 * 24 * 3_600_000;
+  const liveSessions = createBatchLoader((hashes: string[]) => {
+    const now = deps.clock.now();
+    return findLiveSessions(deps.db, hashes, now, new Date(now.getTime() - maxAgeMs));
+  });
 
   return {
     async login(username, password, ctx = {}) {
@@ -86,9 +92,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async authenticateToken(token) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-      const now = deps.clock.now();
-      const session = await findLiveSession(deps.db, hashSessionToken(token), now, new Date(now.getTime() - maxAgeMs));
+      const session = await liveSessions.load(hashSessionToken(token));
       if (!session) return null;
+      const now = deps.clock.now();
       const slid = Math.min(now.getTime() + ttlMs, session.createdAt.getTime() + maxAgeMs);
       if (slid - session.expiresAt.getTime() > EXTEND_GRANULARITY_MS) {
         await extendSession(deps.db, session.sessionId, new Date(slid));

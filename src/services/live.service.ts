@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../contracts/events';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { appendEvent, eventsSince, latestSeq, pruneEvents } from '../store/event.repository';
+import { appendEvents, eventsSince, latestSeq, pruneEvents } from '../store/event.repository';
 import type { LiveStream } from './live-stream';
 
 /** Socket.IO event name every envelope travels under. */
@@ -30,6 +30,8 @@ export interface LivePublisher {
   publish(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
   /** Stores only, in the caller's transaction; call `fanOut` with the result after commit. */
   store(trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  /** `store` for many events at once (two statements whatever their number); envelopes in event order. */
+  storeMany(trx: Kysely<object>, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]>;
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
   disconnectSession(sessionId: string): Promise<void>;
@@ -38,12 +40,15 @@ export interface LivePublisher {
 }
 
 export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
-  async function store(trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
+  async function storeMany(trx: Kysely<object>, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
+    const at = deps.clock.now();
     // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
-    const checked = liveEventSchema.parse(event);
-    const stored = await appendEvent(trx, scopes, { id: randomUUID(), type: checked.type, event: checked, at: deps.clock.now() });
-    return stored.map((s) => ({ ...s, scope: s.scope as Scope, event: checked }));
+    const checked = events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
+    const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
+    return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
   }
+
+  const store = (trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
 
   async function fanOut(envelopes: readonly Envelope[]): Promise<void> {
     try {
@@ -57,6 +62,7 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
 
   return {
     store,
+    storeMany,
     fanOut,
     async publish(scopes, event) {
       const envelopes = await store(deps.db, scopes, event);

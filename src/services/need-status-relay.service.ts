@@ -15,19 +15,20 @@ import { needStatusEvent } from './need-events';
 
 export interface NeedStatusRelayDeps {
   db: Db;
-  publisher: Pick<LivePublisher, 'store' | 'fanOut'>;
+  publisher: Pick<LivePublisher, 'storeMany' | 'fanOut'>;
   logger: Logger;
 }
 
 /** Publishes up to `limit` pending changes; returns how many were taken. */
 export async function relayNeedStatusOnce(deps: NeedStatusRelayDeps, limit = 500): Promise<number> {
-  const envelopes: Envelope[] = [];
+  let envelopes: Envelope[] = [];
   const taken = await deps.db.transaction().execute(async (trx) => {
     const changes = await takePendingNeedChanges(trx, limit);
-    for (const c of changes) {
-      const event = needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null });
-      envelopes.push(...(await deps.publisher.store(trx as unknown as Kysely<object>, [scope.household(c.householdId), scope.corridor(c.corridorId)], event)));
-    }
+    const events = changes.map((c) => ({
+      scopes: [scope.household(c.householdId), scope.corridor(c.corridorId)],
+      event: needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null }),
+    }));
+    if (events.length) envelopes = await deps.publisher.storeMany(trx as unknown as Kysely<object>, events);
     return changes.length;
   });
   if (envelopes.length) await deps.publisher.fanOut(envelopes);

@@ -37,35 +37,63 @@ export interface StoredEvent {
 type AnyDb = Kysely<object>;
 const events = (db: AnyDb): Kysely<EventTables> => db.withTables<EventTables>() as unknown as Kysely<EventTables>;
 
+export interface EventToStore {
+  id: string;
+  type: string;
+  event: unknown;
+  at: Date;
+  scopes: readonly string[];
+}
+
 /**
  * Stores one event in every given scope and returns the envelopes, in scope order.
- * One statement: the upsert on `live_scope_seq` allocates each scope's next seq (holding the row lock
- * until commit, so concurrent publishers queue up per scope) and the insert stores the rows.
- * Scopes are deduplicated and sorted so two publishers always lock them in the same order (no deadlock).
  * Run it inside the caller's transaction to store events atomically with the change they describe.
  */
-export async function appendEvent(
-  db: AnyDb,
-  scopes: readonly string[],
-  input: { id: string; type: string; event: unknown; at: Date },
-): Promise<StoredEvent[]> {
-  const sorted = [...new Set(scopes)].sort();
-  if (sorted.length === 0) return [];
-  const payload = JSON.stringify(input.event);
-  const result = await sql<{ scope: string; seq: string }>`
+export async function appendEvent(db: AnyDb, scopes: readonly string[], input: Omit<EventToStore, 'scopes'>): Promise<StoredEvent[]> {
+  return (await appendEvents(db, [{ ...input, scopes }]))[0] ?? [];
+}
+
+/**
+ * Stores many events in one statement, whatever their number; returns each event's envelopes in
+ * scope order. The upsert on `live_scope_seq` takes a block of seqs per scope (holding the row lock
+ * until commit, so concurrent publishers queue up per scope); events get those seqs in the order
+ * given. One statement, so it is atomic even outside a transaction: no seq is ever visible before
+ * the ones below it. Scopes are locked in sorted order, so two publishers never deadlock.
+ */
+export async function appendEvents(db: AnyDb, inputs: readonly EventToStore[]): Promise<StoredEvent[][]> {
+  const counts = new Map<string, number>();
+  // k: the row's place within its scope's block (1-based), in input order.
+  const rows = inputs.flatMap((input) =>
+    [...new Set(input.scopes)].sort().map((scope) => {
+      const k = (counts.get(scope) ?? 0) + 1;
+      counts.set(scope, k);
+      return { scope, k, input };
+    }),
+  );
+  if (rows.length === 0) return inputs.map(() => []);
+  const sorted = [...counts.keys()].sort();
+  const result = await sql<{ scope: string; seq: string; event_id: string }>`
     with allocated as (
       insert into live_scope_seq (scope, seq)
-      select s, 1 from unnest(${sorted}::text[]) with ordinality as t(s, n) order by n
-      on conflict (scope) do update set seq = live_scope_seq.seq + 1
+      select s, c from unnest(${sorted}::text[], ${sorted.map((s) => counts.get(s)!)}::int8[]) with ordinality as t(s, c, n) order by n
+      on conflict (scope) do update set seq = live_scope_seq.seq + excluded.seq
       returning scope, seq
+    ), blocks as (
+      select s as scope, c from unnest(${sorted}::text[], ${sorted.map((s) => counts.get(s)!)}::int8[]) as b(s, c)
     )
     insert into live_events (scope, seq, event_id, type, payload, created_at)
-    select scope, seq, ${input.id}::uuid, ${input.type}, ${payload}::jsonb, ${input.at.toISOString()}::timestamptz from allocated
-    returning scope, seq`.execute(db);
-  const at = input.at.toISOString();
-  return result.rows
-    .map((r) => ({ id: input.id, scope: r.scope, seq: Number(r.seq), at, event: input.event }))
-    .sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0));
+    select r.scope, a.seq - b.c + r.k, r.id, r.type, r.payload, r.at
+    from unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.k)}::int8[], ${rows.map((r) => r.input.id)}::uuid[],
+      ${rows.map((r) => r.input.type)}::text[], ${rows.map((r) => JSON.stringify(r.input.event))}::jsonb[],
+      ${rows.map((r) => r.input.at.toISOString())}::timestamptz[]) as r(scope, k, id, type, payload, at)
+    join allocated a on a.scope = r.scope join blocks b on b.scope = r.scope
+    returning scope, seq, event_id`.execute(db);
+  const seqOf = new Map(result.rows.map((r) => [`${r.event_id} ${r.scope}`, Number(r.seq)]));
+  const stored = new Map<EventToStore, StoredEvent[]>(inputs.map((input) => [input, []]));
+  for (const { scope, input } of rows) {
+    stored.get(input)!.push({ id: input.id, scope, seq: seqOf.get(`${input.id} ${scope}`)!, at: input.at.toISOString(), event: input.event });
+  }
+  return inputs.map((input) => stored.get(input)!);
 }
 
 /** Events of one scope after `sinceSeq`, oldest first, at most `limit`. */

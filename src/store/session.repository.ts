@@ -1,6 +1,6 @@
 /**
  * Login sessions. The table holds only the SHA-256 of each token. A session is live while it is
- * neither revoked nor expired and its user is not disabled; `findLiveSession` answers that and
+ * neither revoked nor expired and its user is not disabled; `findLiveSessions` answers that and
  * loads the user's role and assignments in one round trip, on every request (no cache, so a
  * revocation holds from the very next request).
  */
@@ -50,23 +50,23 @@ export async function insertSession(
 }
 
 /**
- * One round trip on every authenticated request, so it is written once as SQL and sent
- * precompiled (no query building per request). Arrays are text[], which node-postgres parses
- * (it leaves uuid[] as a string).
+ * One round trip for every authenticated request (or for all that arrive together: the hashes
+ * come as an array), so it is written once as SQL and sent precompiled (no query building per
+ * request). Arrays are text[], which node-postgres parses (it leaves uuid[] as a string).
  */
-const LIVE_SESSION_SQL = `
-  select s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
+const LIVE_SESSIONS_SQL = `
+  select s.token_hash as "tokenHash", s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
          u.id as "userId", u.username, u.role, u.household_id as "householdId",
          array(select corridor_id::text from coordinator_assignments where user_id = u.id::text order by 1) as "corridorIds",
          array(select community_id::text from community_staff_assignments where user_id = u.id order by 1) as "communityIds",
          (select id::text from drivers where user_id = u.id::text limit 1) as "driverId"
     from sessions s join users u on u.id = s.user_id
-   where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2 and s.created_at > $3 and u.disabled_at is null`;
+   where s.token_hash = any($1::text[]) and s.revoked_at is null and s.expires_at > $2 and s.created_at > $3 and u.disabled_at is null`;
 
-/** `createdAfter`: sessions opened before it are too old, however recently used. */
-export async function findLiveSession(db: Kysely<CoreTables>, tokenHash: string, now: Date, createdAfter: Date): Promise<LiveSession | undefined> {
-  const result = await db.executeQuery<LiveSession>(CompiledQuery.raw(LIVE_SESSION_SQL, [tokenHash, now, createdAfter]));
-  return result.rows[0];
+/** The live sessions among `tokenHashes`, by hash. `createdAfter`: sessions opened before it are too old, however recently used. */
+export async function findLiveSessions(db: Kysely<CoreTables>, tokenHashes: readonly string[], now: Date, createdAfter: Date): Promise<Map<string, LiveSession>> {
+  const result = await db.executeQuery<LiveSession & { tokenHash: string }>(CompiledQuery.raw(LIVE_SESSIONS_SQL, [tokenHashes, now, createdAfter]));
+  return new Map(result.rows.map(({ tokenHash, ...session }) => [tokenHash, session]));
 }
 
 /** Slides an idle session's expiry forward (only ever forward). */

@@ -76,6 +76,19 @@ describe('login and sessions', () => {
     expect(rows[0]?.outcome).toBe('allowed');
   });
 
+  it('concurrent requests (their look-ups share one query) each get their own actor, and a logged-out token among them is refused', async () => {
+    const roles = ['dispatcher', 'driver', 'community_staff', 'admin'] as const;
+    const tokens = await Promise.all(roles.map((r) => w.login(r)));
+    const gone = await w.login('dispatcher');
+    expect((await w.request('POST', '/api/auth/logout', { token: gone })).status).toBe(204);
+    const asked = [...tokens, gone, 'unknown-token', ...tokens];
+    const answers = await Promise.all(asked.map(async (t) => {
+      const res = await me(t);
+      return res.status === 200 ? ((await res.json()) as { role: string }).role : res.status;
+    }));
+    expect(answers).toEqual([...roles, 401, 401, ...roles]);
+  });
+
   it("an admin's revocation ends every session of the user on the next request, and is audited", async () => {
     const t1 = await w.login('community_staff');
     const t2 = await w.login('community_staff');

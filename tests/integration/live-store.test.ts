@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../src/services/live.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
-import { appendEvent, eventsSince, latestSeq, pruneEvents } from '../../src/store/event.repository';
+import { appendEvent, appendEvents, eventsSince, latestSeq, pruneEvents } from '../../src/store/event.repository';
 import { PG_URL } from './live-harness';
 
 let database: Database;
@@ -38,6 +38,32 @@ describe('event store', () => {
       expect(await latestSeq(db, s)).toBe(seqs.length);
       const stored = await eventsSince(db, s, 0, 1000);
       expect(stored.map((e) => e.seq)).toEqual(seqs);
+    }
+  });
+
+  it('a batch takes consecutive seqs per scope in input order, atomically, beside concurrent batches', async () => {
+    const scopes = ['corridor:x', 'corridor:y', 'household:z'];
+    const batch = (b: number) =>
+      appendEvents(db, Array.from({ length: 25 }, (_, i) => ({
+        id: crypto.randomUUID(), type: 'need.status_changed', event: { b, i }, at: new Date(),
+        scopes: [scopes[i % 3]!, scopes[(i + b) % 3]!],
+      })));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, b) => batch(b)));
+    for (const [b, stored] of results.entries()) {
+      expect(stored).toHaveLength(25);
+      for (const s of scopes) {
+        // Within one batch a scope's events follow each other with no other batch's in between.
+        const seqs = stored.flat().filter((e) => e.scope === s).map((e) => e.seq);
+        expect(seqs, `batch ${b} ${s}`).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+      }
+    }
+    for (const s of scopes) {
+      const all = results.flat(2).filter((e) => e.scope === s).map((e) => e.seq).sort((a, b) => a - b);
+      expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+      const stored = await eventsSince(db, s, 0, 1000);
+      expect(stored.map((e) => [e.seq, e.event])).toEqual(
+        results.flat(2).filter((e) => e.scope === s).sort((a, b) => a.seq - b.seq).map((e) => [e.seq, e.event]),
+      );
     }
   });
 
