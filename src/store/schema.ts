@@ -66,6 +66,10 @@ export interface VehiclesTable {
   capacity: Json<Record<string, number>>;
   skills: Generated<string[]>;
   active: Generated<boolean>;
+  /** Trips per shift (reloading at the depot between them). Default 1. */
+  max_trips: Generated<number>;
+  /** Minutes at the depot between two trips. Default 20. */
+  reload_minutes: Generated<number>;
   created_at: CreatedAt;
 }
 

@@ -12,6 +12,7 @@ import * as m0006 from './0006_passes';
 import * as m0007 from './0007_idempotency_retention';
 import * as m0008 from './0008_stop_handoff';
 import * as m0009 from './0009_need_status_live';
+import * as m0010 from './0010_vehicle_trips';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007_idempotency_retention': m0007,
   '0008_stop_handoff': m0008,
   '0009_need_status_live': m0009,
+  '0010_vehicle_trips': m0010,
 };
