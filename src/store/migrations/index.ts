@@ -13,6 +13,7 @@ import * as m0007 from './0007_idempotency_retention';
 import * as m0008 from './0008_stop_handoff';
 import * as m0009 from './0009_need_status_live';
 import * as m0010 from './0010_vehicle_trips';
+import * as m0011 from './0011_food_entitlements';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008_stop_handoff': m0008,
   '0009_need_status_live': m0009,
   '0010_vehicle_trips': m0010,
+  '0011_food_entitlements': m0011,
 };
