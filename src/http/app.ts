@@ -2,9 +2,7 @@
  * The Express application, without `listen`: main.ts and the tests each decide where it serves.
  * Order: request id + logger, health, body parsing (size-limited), routes, 404, one error handler.
  */
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import { createAuditService } from '../services/audit.service';
 import { createAuthService } from '../services/auth.service';
 import { createIntakeDeps } from '../services/intake.service';
@@ -13,6 +11,7 @@ import { requireAuth } from './auth';
 import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
+import { requestLog } from './request-log';
 import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
 import { gridRoutes } from './routes/grid.routes';
@@ -28,8 +27,6 @@ import { createProducers } from '../queue/producers';
 import { webRoutes } from './web';
 import { driverBatchRoutes } from './routes/driver-batches.routes';
 
-const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-
 export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const app = express();
@@ -39,29 +36,8 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQ_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      // Health probes every few seconds would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/health' },
-      // Per request only a child logger with the id; the request and response are serialized only
-      // when the completion line is really written (not at all below its level): serializing them
-      // into a child on every request, through the redaction paths, cost ~10% of intake CPU.
-      quietReqLogger: true,
-      quietResLogger: true,
-      customSuccessObject: (req, _res, fields) => ({ ...fields, req }),
-      customErrorObject: (req, _res, _err, fields) => ({ ...fields, req }),
-      // Bodies are never logged; URLs and status are enough to follow a request.
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-    }),
-  );
+  // Health probes every few seconds would drown the log.
+  app.use(requestLog(logger, { ignore: (url) => url === '/health' }));
   app.use(healthRoutes(deps));
 
   const openapi = buildOpenApiDocument();

@@ -33,10 +33,9 @@ declare global {
   }
 }
 
-/** The request id pino-http gave this request (`req.id`), for the audit trail. */
+/** The request id `requestLog` gave this request (`req.id`), for the audit trail. */
 export function requestId(req: Request): string | null {
-  const id = (req as Request & { id?: unknown }).id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+  return req.id ?? null;
 }
 
 export function bearerToken(req: Request): string | null {
@@ -100,7 +99,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
         const [param, value] = Object.entries(req.params)[0] ?? [];
         const subjectType = param ? param.replace(/Id$/, '') : 'route';
         access.allowed(action, subjectType, typeof value === 'string' ? value : null).catch((err: unknown) => {
-          (req as Request & { log?: { error(o: object, m: string): void } }).log?.error({ err }, 'audit of a write failed');
+          req.log?.error({ err }, 'audit of a write failed');
         });
       });
     }

@@ -50,7 +50,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const error = toAppError(err);
-    const log = (req as Request & { log?: Logger }).log ?? logger;
+    const log = req.log ?? logger;
     if (error.status >= 500) log.error({ err: error.cause ?? error }, 'request failed');
     sendProblem(req, res, error);
   };

@@ -1,0 +1,61 @@
+/**
+ * Request ids and one log line per request, on the service's pino logger.
+ *
+ * Each request gets an id (a well-formed incoming `X-Request-Id`, else a new UUID), echoed in the
+ * response and kept in the audit trail; `req.log` is a child logger carrying it, made only when a
+ * handler really logs. When the response is out, one line: method, URL, status, time; at `info`
+ * (`warn` for 4xx, `error` for 5xx). Bodies and headers are never logged.
+ *
+ * Why not pino-http: it builds a child logger for every request, through the redaction paths,
+ * whether or not anything is logged; measured on the intake bench that was ~10% of the API's CPU.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from '../shared/logger';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** This request's id (also the `X-Request-Id` response header). */
+      id?: string;
+      /** The service logger, bound to this request's id. */
+      log?: Logger;
+    }
+  }
+}
+
+const REQ_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+export interface RequestLogOptions {
+  /** Requests not logged on completion (e.g. health probes every few seconds). */
+  ignore?: (url: string) => boolean;
+}
+
+export function requestLog(logger: Logger, options: RequestLogOptions = {}): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQ_ID.test(incoming) ? incoming : randomUUID();
+    req.id = id;
+    res.setHeader('X-Request-Id', id);
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { configurable: true, enumerable: false, get: () => (child ??= logger.child({ reqId: id })) });
+    if (options.ignore?.(req.url)) return next();
+
+    const started = performance.now();
+    const { method, originalUrl: url } = req;
+    const done = (): void => {
+      res.off('finish', done);
+      res.off('close', done);
+      const status = res.statusCode;
+      const level = !res.writableFinished ? 'warn' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const responseTime = Math.round(performance.now() - started);
+      const fields = { reqId: id, req: { method, url }, res: { statusCode: status }, responseTime };
+      logger[level](fields, res.writableFinished ? 'request completed' : 'request aborted');
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    next();
+  };
+}
