@@ -14,7 +14,14 @@ export interface RepairReport { dissolved: number; relocated: number; retried: n
 /** Insertion positions checked exactly per route, best detours first. */
 const TRIED_POSITIONS = 4;
 
-interface Slot { vehicle: number; route: PlannedRoute; centre: XY }
+/**
+ * A route being repaired. With multi-trip shifts a vehicle has several: each keeps its departure
+ * and trip number, and may grow only until `latest`, when the vehicle's next trip must leave
+ * (minus the reload time), so trips never overlap.
+ */
+interface Slot { vehicle: number; route: PlannedRoute; centre: XY; departure?: number; trip?: number; latest: number }
+
+const EPS = 1e-6;
 
 /**
  * Repairs a merged plan across sub-problem borders: unserved stops are retried in nearby routes
@@ -26,12 +33,27 @@ interface Slot { vehicle: number; route: PlannedRoute; centre: XY }
 export function repairBorders(problem: Problem, merged: Solution, options: RepairOptions = {}): { solution: Solution; report: RepairReport } {
   const ev = routeEvaluator(problem);
   const evaluate = ev.evaluate;
+  /** The route of a slot with these stops, or null when infeasible or past the slot's latest return. */
+  const fit: Fit = (slot, stops) => {
+    const r = evaluate(slot.vehicle, stops, slot.departure);
+    const leaves = slot.departure ?? problem.vehicles[slot.vehicle]!.shift?.[0] ?? 0;
+    if (!r || leaves + r.duration > slot.latest + EPS) return null;
+    return slot.trip === undefined ? r : { ...r, trip: slot.trip };
+  };
   const at = locator(problem);
   const xyOf = (stop: number): XY => (at ? at(problem.stops[stop]!.location) : { x: 0, y: 0 });
   const k = options.neighbours ?? 8;
   // Re-evaluated so every cost compared below is counted the same way (the validator's).
-  const slots: Slot[] = merged.routes.filter((r) => r.stops.length)
-    .map((r) => ({ vehicle: r.vehicle, route: evaluate(r.vehicle, r.stops) ?? r, centre: centroid(r.stops.map(xyOf)) }));
+  const slots: Slot[] = merged.routes.filter((r) => r.stops.length).map((r) => {
+    const slot: Slot = { vehicle: r.vehicle, route: r, centre: centroid(r.stops.map(xyOf)), departure: r.departure, trip: r.trip, latest: Infinity };
+    // The vehicle's next trip (if any) bounds this one's return.
+    const reload = problem.vehicles[r.vehicle]?.reloadTime ?? 0;
+    for (const o of merged.routes) {
+      if (o !== r && o.vehicle === r.vehicle && o.stops.length && (o.departure ?? 0) > (r.departure ?? 0)) slot.latest = Math.min(slot.latest, (o.departure ?? 0) - reload);
+    }
+    slot.route = fit(slot, r.stops) ?? r;
+    return slot;
+  });
   const report: RepairReport = { dissolved: 0, relocated: 0, retried: 0, rescued: 0, saved: 0 };
   const near = (p: XY, except?: Slot): Slot[] =>
     slots.filter((s) => s !== except && s.route.stops.length).sort((a, b) => dist2(a.centre, p) - dist2(b.centre, p)).slice(0, k);
@@ -43,10 +65,10 @@ export function repairBorders(problem: Problem, merged: Solution, options: Repai
   for (const u of merged.unserved) {
     report.retried++;
     const p = xyOf(u.stop);
-    const best = cheapestInsertion(ev, u.stop, near(p));
+    const best = cheapestInsertion(ev, fit, u.stop, near(p));
     if (best) { refresh(best.slot, best.route); report.rescued++; continue; }
     const fresh = idleVehicle(problem, evaluate, used, u.stop);
-    if (fresh) { used.add(fresh.vehicle); slots.push({ vehicle: fresh.vehicle, route: fresh, centre: p }); report.rescued++; continue; }
+    if (fresh) { used.add(fresh.vehicle); slots.push({ vehicle: fresh.vehicle, route: fresh, centre: p, latest: Infinity }); report.rescued++; continue; }
     unserved.push(u);
   }
 
@@ -59,7 +81,7 @@ export function repairBorders(problem: Problem, merged: Solution, options: Repai
     const trial = new Map<Slot, PlannedRoute>(others.map((o) => [o, o.route]));
     let ok = true;
     for (const stop of slot.route.stops) {
-      const best = cheapestInsertion(ev, stop, others, trial);
+      const best = cheapestInsertion(ev, fit, stop, others, trial);
       if (!best) { ok = false; break; }
       trial.set(best.slot, best.route);
     }
@@ -69,13 +91,13 @@ export function repairBorders(problem: Problem, merged: Solution, options: Repai
       for (const [o, r] of trial) refresh(o, r);
       report.saved += before - after;
       report.dissolved++;
-      refresh(slot, evaluate(slot.vehicle, [])!);
+      refresh(slot, fit(slot, [])!);
       continue;
     }
     for (const stop of [...slot.route.stops]) {
       const rest = slot.route.stops.filter((s) => s !== stop);
-      const shorter = evaluate(slot.vehicle, rest);
-      const best = shorter && cheapestInsertion(ev, stop, near(xyOf(stop), slot));
+      const shorter = fit(slot, rest);
+      const best = shorter && cheapestInsertion(ev, fit, stop, near(xyOf(stop), slot));
       if (!shorter || !best) continue;
       const gain = slot.route.cost + best.slot.route.cost - shorter.cost - best.route.cost;
       if (gain <= 1e-6) continue;
@@ -95,8 +117,10 @@ export function repairBorders(problem: Problem, merged: Solution, options: Repai
 }
 
 /** Cheapest feasible place for a stop among the given routes (positions ranked by added distance). */
+type Fit = (slot: Slot, stops: readonly number[]) => PlannedRoute | null;
+
 function cheapestInsertion(
-  ev: RouteEvaluator, stop: number, candidates: readonly Slot[], current?: Map<Slot, PlannedRoute>,
+  ev: RouteEvaluator, fit: Fit, stop: number, candidates: readonly Slot[], current?: Map<Slot, PlannedRoute>,
 ): { slot: Slot; route: PlannedRoute } | null {
   let best: { slot: Slot; route: PlannedRoute; delta: number } | null = null;
   for (const slot of candidates) {
@@ -106,7 +130,7 @@ function cheapestInsertion(
       .sort((a, b) => a.d - b.d || a.i - b.i).slice(0, TRIED_POSITIONS);
     for (const { i } of positions) {
       const stops = [...route.stops.slice(0, i), stop, ...route.stops.slice(i)];
-      const r = ev.evaluate(slot.vehicle, stops);
+      const r = fit(slot, stops);
       if (r && (!best || r.cost - route.cost < best.delta)) best = { slot, route: r, delta: r.cost - route.cost };
     }
   }

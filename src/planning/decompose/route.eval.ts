@@ -22,7 +22,8 @@ function arcCache(problem: Problem): Arc {
  * windows, shift, duration), or null when infeasible. Cost as the validator counts it.
  */
 export interface RouteEvaluator {
-  evaluate: (vehicle: number, stops: readonly number[]) => PlannedRoute | null;
+  /** `departure`: when the route leaves the depot (a later trip of a multi-trip shift). Default: the shift's start. */
+  evaluate: (vehicle: number, stops: readonly number[], departure?: number) => PlannedRoute | null;
   /** Extra distance of putting stop between positions i-1 and i of a route (depot at both ends). */
   detour: (vehicle: number, stops: readonly number[], i: number, stop: number) => number;
 }
@@ -33,7 +34,7 @@ export function routeEvaluator(problem: Problem): RouteEvaluator {
   const loc = (vehicle: number, stops: readonly number[], i: number): number =>
     i < 0 || i >= stops.length ? problem.depots[problem.vehicles[vehicle]!.depot]!.location : problem.stops[stops[i]!]!.location;
   return {
-    evaluate: (vehicle, stops) => evaluateRoute(problem, arc, anyWindow, vehicle, stops),
+    evaluate: (vehicle, stops, departure) => evaluateRoute(problem, arc, anyWindow, vehicle, stops, departure),
     detour: (vehicle, stops, i, stop) => {
       const a = loc(vehicle, stops, i - 1);
       const b = loc(vehicle, stops, i);
@@ -43,12 +44,12 @@ export function routeEvaluator(problem: Problem): RouteEvaluator {
   };
 }
 
-function evaluateRoute(problem: Problem, arc: Arc, anyWindow: boolean, vehicle: number, stops: readonly number[]): PlannedRoute | null {
+function evaluateRoute(problem: Problem, arc: Arc, anyWindow: boolean, vehicle: number, stops: readonly number[], departure?: number): PlannedRoute | null {
   const v = problem.vehicles[vehicle]!;
   const depot = problem.depots[v.depot]!.location;
   const load = problem.dimensions.map(() => 0);
   const vSkills = v.skills ?? [];
-  const t0 = v.shift?.[0] ?? 0;
+  const t0 = departure ?? v.shift?.[0] ?? 0;
   let t = t0;
   let d = 0;
   let drive = 0;
@@ -80,5 +81,8 @@ function evaluateRoute(problem: Problem, arc: Arc, anyWindow: boolean, vehicle: 
   const duration = timed || anyWindow ? t - t0 : drive + service;
   if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) return null;
   const cost = stops.length ? (v.fixedCost ?? 0) + (v.costPerDistance ?? 1) * d + ((v.costPerHour ?? 0) / 3600) * drive : 0;
-  return { vehicle, stops: [...stops], distance: stops.length ? d : 0, duration: stops.length ? duration : 0, cost, load, starts };
+  return {
+    vehicle, stops: [...stops], distance: stops.length ? d : 0, duration: stops.length ? duration : 0, cost, load, starts,
+    ...(departure !== undefined ? { departure } : {}),
+  };
 }
