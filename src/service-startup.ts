@@ -16,7 +16,7 @@ import { buildApp } from './http/app';
 import { createProcessPublisher, startLive } from './live/runtime';
 import { createProducers } from './queue/producers';
 import { createProducerRedis } from './queue/redis';
-import { startIdempotencyCleanup } from './services/idempotency-retention.service';
+import { startRetentionCleanup } from './services/retention.service';
 import { startPassLoops } from './services/pass-sweep.service';
 import { ensureRedis } from './redis-autostart';
 import { systemClock } from './shared/clock';
@@ -58,7 +58,7 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   // Overdue passes, expiries and emergency retries (safe in every API process).
   const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });
   // Idempotency keys past IDEMPOTENCY_TTL_HOURS (safe in every API process).
-  const stopKeyCleanup = startIdempotencyCleanup({ db: database.db, clock: systemClock, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const stopKeyCleanup = startRetentionCleanup({ db: database.db, clock: systemClock, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   // Keep-alive sockets outlive load balancers' idle timeouts, not the other way round.
   server.keepAliveTimeout = 65_000;
   return {

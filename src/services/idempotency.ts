@@ -3,7 +3,7 @@
  * response stored in ONE transaction. A retry, sequential or concurrent (it waits on the key's
  * unique index until the first commits), gets the first response; the same key with another
  * request body is refused. A failed attempt rolls back its key with everything else. Keys are
- * deleted after IDEMPOTENCY_TTL_HOURS (idempotency-retention.service.ts).
+ * deleted after IDEMPOTENCY_TTL_HOURS (retention.service.ts).
  */
 import type { Kysely } from 'kysely';
 import { AppError } from '../shared/errors';

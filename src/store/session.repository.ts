@@ -4,7 +4,7 @@
  * loads the user's role and assignments in one round trip, on every request (no cache, so a
  * revocation holds from the very next request).
  */
-import { CompiledQuery, type Generated, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Generated, type Kysely } from 'kysely';
 import type { Role } from '../domain/access';
 import type { AccountTables } from './account.repository';
 import type { CoreTables } from './schema';
@@ -88,6 +88,14 @@ export async function revokeSession(db: Kysely<CoreTables>, sessionId: string, a
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Deletes up to `limit` sessions that expired or were revoked before `before`; returns how many. */
+export async function deleteSessionsEndedBefore(db: Kysely<CoreTables>, before: Date, limit: number): Promise<number> {
+  const res = await sql`
+    delete from sessions where id in (
+      select id from sessions where expires_at < ${before} or revoked_at < ${before} limit ${limit})`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
 }
 
 /** Revokes every live session of a user; returns how many. */

@@ -6,11 +6,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIdempotent, type Idempotency } from '../../src/services/idempotency';
-import { purgeIdempotencyKeys, startIdempotencyCleanup } from '../../src/services/idempotency-retention.service';
+import { purgeEndedSessions, purgeIdempotencyKeys, startRetentionCleanup } from '../../src/services/retention.service';
 import { ManualClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
+import { insertSession, revokeSession } from '../../src/store/session.repository';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const HOUR = 3_600_000;
@@ -62,7 +63,7 @@ describe('idempotency key retention', () => {
     const clock = new ManualClock('2026-03-01T08:00:00Z');
     await write(clock, 'loop', { key: 'loop-key-1', requestHash: 'h' }, 'one');
     clock.advance(49 * HOUR);
-    const stop = startIdempotencyCleanup({ db: database.db, clock, ttlHours: 48, logger: createLogger({ level: 'silent' }), intervalMs: 50 });
+    const stop = startRetentionCleanup({ db: database.db, clock, ttlHours: 48, logger: createLogger({ level: 'silent' }), intervalMs: 50 });
     try {
       await expect.poll(() => keys('loop'), { timeout: 5000 }).toBe(0);
       // Keys written later are within their window at first, and go once the clock passes it.
@@ -78,5 +79,22 @@ describe('idempotency key retention', () => {
     clock.advance(49 * HOUR);
     await new Promise((r) => setTimeout(r, 150));
     expect(await keys('loop')).toBe(1);
+  });
+});
+
+describe('session retention', () => {
+  it('deletes sessions a day after they expired or were revoked; live ones stay', async () => {
+    const clock = new ManualClock('2026-03-10T08:00:00Z');
+    const user = (await sql<{ id: string }>`insert into users (username, password_hash, role) values ('ret.user', 'x', 'dispatcher') returning id`.execute(database.db)).rows[0]!.id;
+    const at = (h: number) => new Date(clock.now().getTime() + h * HOUR);
+    const session = (name: string, created: number, expires: number) => insertSession(database.db, { userId: user, tokenHash: name, createdAt: at(created), expiresAt: at(expires) });
+    await session('expired-long-ago', -60, -30);
+    await session('expired-recently', -20, -2);
+    await session('live', -1, 11);
+    await revokeSession(database.db, await session('revoked-long-ago', -50, 100), at(-25));
+    await revokeSession(database.db, await session('revoked-recently', -5, 100), at(-1));
+    expect(await purgeEndedSessions({ db: database.db, clock, batchSize: 1 })).toBe(2);
+    const left = await sql<{ token_hash: string }>`select token_hash from sessions where user_id = ${user} order by token_hash`.execute(database.db);
+    expect(left.rows.map((r) => r.token_hash)).toEqual(['expired-recently', 'live', 'revoked-recently']);
   });
 });
