@@ -60,7 +60,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       case 'round.merge': {
         const { roundId } = data as JobData<'round.merge'>;
         await job.updateProgress(0);
-        const outcome = await mergeRound(deps.db, roundId);
+        const outcome = await mergeRound(deps.db, roundId, undefined, log);
         await job.updateProgress(100);
         if (outcome === 'stored') await deps.events.proposed(roundId);
         log.info({ roundId, outcome }, 'round merged');

@@ -1,87 +1,89 @@
 /**
- * Cuts a round into sub-problems that workers solve independently: one per community (large
- * communities in chunks of whole corridors), each with a share of the fleet proportional to its
- * needs, taken from the depots nearest to it. Stands in until the planning engine exports its own
- * geographic decomposition; no repair across borders is done here.
+ * Cuts a round into sub-problems with the planning engine's decomposition (`decomposeDistrict`:
+ * one piece per community, large ones in angular slices around their depot, fleet shares by demand
+ * per depot), after sizing the round's fleet: the engine hands every vehicle it is given to some
+ * piece, so a round is given only the vehicles it can use and the rest stay free for other rounds.
+ * Pure: the caller loads the needs and the free vehicles, and stores the drafts.
  */
-export interface NeedToSplit { id: string; communityId: string; corridorId: string }
-export interface VehicleToSplit { id: string; lat: number; lon: number; /** Bags it carries; null: unlimited. */ capBags: number | null }
+import { decomposeDistrict, DEFAULT_MAX_STOPS } from '../planning/decompose';
+import { buildProblem, capacityOf, demandOf, DIMENSIONS, type BuiltProblem, type NeedForPlan, type VehicleForPlan } from './round-problem';
+
 export interface SubproblemDraft { id: string; communityId: string; needIds: string[]; vehicleIds: string[] }
 
-/** Bags per need assumed when sizing a fleet share (a family package is 1-2 bags). */
-const BAGS_PER_NEED = 2;
-/** Spare capacity asked for on top of the bags: routes are never filled to the last bag. */
+/** Spare capacity asked for on top of the demand: routes are never filled to the last bag. */
 const SLACK = 1.3;
 
-/** Largest sub-problem, in needs: keeps each solve within its time budget. Default 2,000. */
-export const MAX_NEEDS_PER_SUBPROBLEM = 2000;
+export interface DecomposeRoundOptions {
+  /** Id prefix of the drafts (each re-plan of a round uses its own, e.g. `g2sp`). Default `sp`. */
+  idPrefix?: string;
+  /** Largest sub-problem, in stops (corridor drop points). Default: the engine's (400). */
+  maxStops?: number;
+}
 
-export function decompose(
-  needs: NeedToSplit[],
-  centroids: Map<string, { lat: number; lon: number }>,
-  vehicles: VehicleToSplit[],
-  maxNeeds = MAX_NEEDS_PER_SUBPROBLEM,
-  /** Id prefix of the drafts (each re-plan of a round uses its own). Default `sp`. */
-  idPrefix = 'sp',
-  /** Corridor gates: a large community is cut into pie slices around its centre, not at random. */
-  corridorPoints: Map<string, { lat: number; lon: number }> = new Map(),
+/**
+ * The drafts of a round: `needs` (each with its community) and the vehicles free for it. Ids are
+ * the prefix and the engine's piece number, deterministic for the same needs and fleet.
+ */
+export function decomposeRound(
+  needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], options: DecomposeRoundOptions = {},
 ): SubproblemDraft[] {
-  const byCommunity = new Map<string, NeedToSplit[]>();
-  for (const n of needs) byCommunity.set(n.communityId, [...(byCommunity.get(n.communityId) ?? []), n]);
-  const drafts: SubproblemDraft[] = [];
-  for (const [communityId, list] of [...byCommunity.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const centre = centroids.get(communityId);
-    const angle = (corridorId: string): number => {
-      const p = corridorPoints.get(corridorId);
-      return p && centre ? Math.atan2(p.lat - centre.lat, p.lon - centre.lon) : 0;
-    };
-    for (const chunk of chunkByCorridor(list, maxNeeds, angle)) {
-      drafts.push({ id: `${idPrefix}${drafts.length + 1}`, communityId, needIds: chunk.map((n) => n.id), vehicleIds: [] });
-    }
-  }
-  assignVehicles(drafts, centroids, vehicles, needs.length);
-  return drafts;
+  const maxStops = options.maxStops ?? DEFAULT_MAX_STOPS;
+  const fleet = fleetForRound(needs, free, maxStops);
+  // Stops in corridor order whatever order the needs came in: the same round always cuts the same way.
+  const built: BuiltProblem = buildProblem([...needs].sort((a, b) => byText(a.corridorId, b.corridorId) || byText(a.id, b.id)), fleet);
+  const communityOf = new Map(needs.map((n) => [n.corridorId, n.communityId]));
+  const group = built.problem.stops.map((s) => communityOf.get(s.id)!);
+  const subs = decomposeDistrict({ problem: built.problem, group }, { maxStops });
+  return subs.map((sub) => ({
+    id: `${options.idPrefix ?? 'sp'}${sub.id.replace(/^sub/, '')}`,
+    communityId: sub.group,
+    needIds: sub.stops.flatMap((s) => built.stopNeeds[s]!.map((n) => n.id)),
+    vehicleIds: sub.vehicles.map((v) => fleet[v]!.id),
+  }));
 }
 
-function chunkByCorridor(list: NeedToSplit[], maxNeeds: number, angle: (corridorId: string) => number): NeedToSplit[][] {
-  if (list.length <= maxNeeds) return [list];
-  const sorted = [...list].sort((a, b) => angle(a.corridorId) - angle(b.corridorId) || a.corridorId.localeCompare(b.corridorId) || a.id.localeCompare(b.id));
-  const chunks: NeedToSplit[][] = [[]];
-  for (let i = 0; i < sorted.length; i++) {
-    const n = sorted[i]!;
-    const current = chunks[chunks.length - 1]!;
-    const newCorridor = i > 0 && sorted[i - 1]!.corridorId !== n.corridorId;
-    if (current.length >= maxNeeds && newCorridor) chunks.push([n]);
-    else current.push(n);
+/**
+ * The vehicles a round gets, in id order: nearest depots first, until their capacity (times their
+ * trips per shift) covers the demand with slack in every dimension, one vehicle with each skill a
+ * stop asks for, and one spare per expected sub-problem (each piece needs a vehicle of its own).
+ */
+export function fleetForRound(needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], maxStops = DEFAULT_MAX_STOPS): VehicleForPlan[] {
+  if (needs.length === 0 || free.length === 0) return [];
+  const demand = DIMENSIONS.map(() => 0);
+  for (const n of needs) {
+    const d = demandOf(n);
+    demand[0]! += d.bags; demand[1]! += d.kg; demand[2]! += d.cylinders;
   }
-  return chunks.filter((c) => c.length > 0);
+  const centre = { lat: mean(needs.map((n) => n.lat)), lon: mean(needs.map((n) => n.lon)) };
+  const far = (v: VehicleForPlan): number => (v.depotLat - centre.lat) ** 2 + ((v.depotLon - centre.lon) * Math.cos((centre.lat * Math.PI) / 180)) ** 2;
+  const order = [...free].sort((a, b) => far(a) - far(b) || byText(a.id, b.id));
+  const taken = new Set<VehicleForPlan>();
+  const covered = DIMENSIONS.map(() => 0);
+  for (const v of order) {
+    if (DIMENSIONS.every((_, k) => covered[k]! >= SLACK * demand[k]!)) break;
+    taken.add(v);
+    DIMENSIONS.forEach((dim, k) => (covered[k]! += (capacityOf(v.capacity, dim) ?? Infinity) * Math.max(1, v.maxTrips ?? 1)));
+  }
+  const skills = new Set(needs.some((n) => n.protective) ? ['protective'] : []);
+  for (const skill of skills) {
+    if ([...taken].some((t) => t.skills.includes(skill))) continue;
+    const v = order.find((o) => o.skills.includes(skill));
+    if (v) taken.add(v);
+  }
+  const corridors = new Map<string, Set<string>>();
+  for (const n of needs) corridors.set(n.communityId, (corridors.get(n.communityId) ?? new Set()).add(n.corridorId));
+  let spares = [...corridors.values()].reduce((a, c) => a + Math.ceil(c.size / maxStops), 0);
+  for (const v of order) {
+    if (spares <= 0) break;
+    if (!taken.has(v)) { taken.add(v); spares--; }
+  }
+  return [...taken].sort((a, b) => byText(a.id, b.id));
 }
 
-function assignVehicles(drafts: SubproblemDraft[], centroids: Map<string, { lat: number; lon: number }>, vehicles: VehicleToSplit[], total: number): void {
-  const free = [...vehicles].sort((a, b) => a.id.localeCompare(b.id));
-  const caps = vehicles.map((v) => v.capBags).filter((c): c is number => c !== null && c > 0);
-  const meanCap = caps.length ? caps.reduce((a, b) => a + b, 0) / caps.length : Infinity;
-  // What a draft can use: enough vehicles for its bags with slack, never the whole fleet for a few needs.
-  const enough = (d: SubproblemDraft): number => (Number.isFinite(meanCap) ? Math.ceil((d.needIds.length * BAGS_PER_NEED * SLACK) / meanCap) + 1 : 1);
-  // Biggest first, so a short fleet serves the most needs; every draft gets one vehicle while any is left.
-  const order = [...drafts].sort((a, b) => b.needIds.length - a.needIds.length || a.id.localeCompare(b.id));
-  order.forEach((draft, i) => {
-    const stillWaiting = order.length - i - 1;
-    const fair = Math.round((vehicles.length * draft.needIds.length) / Math.max(1, total));
-    const share = Math.max(1, Math.min(fair, enough(draft), free.length - stillWaiting));
-    const c = centroids.get(draft.communityId);
-    if (c) free.sort((a, b) => dist2(a, c) - dist2(b, c) || a.id.localeCompare(b.id));
-    draft.vehicleIds = free.splice(0, Math.max(0, Math.min(share, free.length))).map((v) => v.id).sort();
-  });
-  // Leftover vehicles go to the drafts still short of what they can use, neediest first.
-  for (;;) {
-    const short = drafts.filter((d) => d.vehicleIds.length < enough(d));
-    const neediest = short.sort((a, b) => b.needIds.length / (b.vehicleIds.length + 1) - a.needIds.length / (a.vehicleIds.length + 1))[0];
-    if (!neediest || free.length === 0) break;
-    neediest.vehicleIds.push(free.shift()!.id);
-  }
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function dist2(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  return (a.lat - b.lat) ** 2 + (a.lon - b.lon) ** 2;
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }

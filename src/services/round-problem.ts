@@ -5,7 +5,7 @@
  * A stop is a corridor drop point: every need of a corridor travels on the same stop, and the
  * bags go on to each door on foot. Medicine details are never read: a medicine need is one bag.
  */
-import type { Amounts, Priority, Problem, Solution } from '../planning/model/problem.types';
+import type { Amounts, PlannedRoute, Priority, Problem, Solution } from '../planning/model/problem.types';
 import type { PlanTrip, PlanUnserved } from '../store/round-plan.repository';
 
 export const DIMENSIONS = ['bags', 'kg', 'cylinders'] as const;
@@ -31,6 +31,10 @@ export interface VehicleForPlan {
   depotLon: number;
   capacity: Record<string, number>;
   skills: string[];
+  /** Trips per shift, reloading at the depot in between. Default 1. */
+  maxTrips?: number;
+  /** Seconds at the depot between two trips. Default 0. */
+  reloadS?: number;
 }
 
 /** Bags, kg and gas cylinders of one need. */
@@ -103,6 +107,7 @@ export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): 
       capacity: DIMENSIONS.map((d) => capacityOf(v.capacity, d) ?? UNLIMITED),
       shift: [0, SHIFT_S] as const,
       skills: v.skills,
+      ...((v.maxTrips ?? 1) > 1 ? { maxTrips: v.maxTrips, reloadTime: v.reloadS ?? 0 } : {}),
     })),
     travel: { kind: 'geo', points },
   };
@@ -116,20 +121,35 @@ export function bagsOf(need: NeedForPlan): { bagId: string; needId: string; item
   return Array.from({ length: count }, (_, i) => ({ bagId: `${need.id}-${i + 1}`, needId: need.id, item: need.kind }));
 }
 
-export function toPlanPieces(built: BuiltProblem, vehicles: VehicleForPlan[], solution: Solution, subproblemId: string): { trips: PlanTrip[]; unserved: PlanUnserved[] } {
-  const trips: PlanTrip[] = solution.routes.map((r) => {
+/**
+ * The engine's routes as stored trips: every trip of a vehicle is its own batch, numbered 1, 2, ...
+ * in the order they leave the depot. `subproblemOf` names the sub-problem a vehicle was planned in
+ * (a string: one sub-problem; a function: a merged district plan).
+ */
+export function toPlanPieces(
+  built: BuiltProblem, vehicles: readonly VehicleForPlan[], solution: Solution, subproblemOf: string | ((vehicleId: string) => string),
+): { trips: PlanTrip[]; unserved: PlanUnserved[] } {
+  const shiftStart = (r: PlannedRoute): number => built.problem.vehicles[r.vehicle]?.shift?.[0] ?? 0;
+  const departure = (r: PlannedRoute): number => r.departure ?? shiftStart(r);
+  const routes = solution.routes.filter((r) => r.stops.length)
+    .sort((a, b) => a.vehicle - b.vehicle || departure(a) - departure(b) || (a.trip ?? 0) - (b.trip ?? 0));
+  const trips: PlanTrip[] = routes.map((r, i) => {
     const v = vehicles[r.vehicle]!;
+    let tripNo = 1;
+    for (let j = i - 1; j >= 0 && routes[j]!.vehicle === r.vehicle; j--) tripNo++;
+    const subproblemId = typeof subproblemOf === 'string' ? subproblemOf : subproblemOf(v.id);
     return {
-      id: `${subproblemId}-${v.id}-1`,
+      id: `${subproblemId}-${v.id}-${tripNo}`,
       vehicleId: v.id,
       depotId: v.depotId,
-      tripNo: 1,
+      tripNo,
       subproblemId,
       distanceM: r.distance,
       durationS: r.duration,
-      stops: r.stops.map((s, i) => ({
+      departS: departure(r),
+      stops: r.stops.map((s, k) => ({
         corridorId: built.problem.stops[s]!.id,
-        plannedStartS: r.starts[i] ?? 0,
+        plannedStartS: r.starts[k] ?? 0,
         bags: built.stopNeeds[s]!.flatMap(bagsOf),
       })),
     };

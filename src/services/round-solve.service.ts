@@ -4,11 +4,11 @@
  * the worker's event loop (except with PGlite, one connection in one process: there it runs in
  * process under `maxTimeLimitMs`). Idempotent: a result already stored is kept, never solved twice.
  */
-import { sql } from 'kysely';
 import { solve } from '../planning/solve';
 import type { Db } from '../store/db';
 import { getRound, getSubproblem, listSubproblems, roundDb, saveSubproblemResult, setRoundProgress } from '../store/round.repository';
-import { buildProblem, toPlanPieces, type NeedForPlan, type VehicleForPlan } from './round-problem';
+import { loadSubproblemNeeds, loadVehicles } from './round-inputs';
+import { buildProblem, toPlanPieces } from './round-problem';
 
 export interface SolveDeps {
   db: Db;
@@ -31,7 +31,7 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   if (!sub) throw new MissingRecordError(`sub-problem ${subproblemId} of round ${roundId} does not exist`);
   if (sub.solved_at) return { status: 'skipped', reason: 'already-solved' };
 
-  const needs = await loadNeeds(deps.db, roundId, subproblemId);
+  const needs = await loadSubproblemNeeds(deps.db, roundId, subproblemId);
   const vehicles = await loadVehicles(deps.db, sub.vehicle_ids);
   await onProgress(10);
   const built = buildProblem(needs, vehicles);
@@ -55,35 +55,4 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
 /** A record the job names is gone: retrying will not bring it back. */
 export class MissingRecordError extends Error {
   override readonly name = 'MissingRecordError';
-}
-
-async function loadNeeds(db: Db, roundId: string, subproblemId: string): Promise<NeedForPlan[]> {
-  // Only non-medical quantities are read out of `details`; medicine details stay in the database.
-  const res = await sql<{ id: string; kind: string; urgency: string; corridor_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean }>`
-    select n.id, n.kind, n.urgency, n.corridor_id, h.members, h.lat, h.lon, h.infection_status <> 'none' as protective,
-      case n.kind
-        when 'food_package' then (n.details->>'packages')::int
-        when 'boxed_meal' then (n.details->>'meals')::int
-        when 'gas' then (n.details->>'cylinders')::int
-        when 'rice' then (n.details->>'kg')::int
-        when 'oil' then (n.details->>'litres')::int
-        else null end as quantity
-    from round_needs rn join needs n on n.id = rn.need_id join households h on h.id = n.household_id
-    where rn.round_id = ${roundId} and rn.subproblem_id = ${subproblemId}
-    order by n.corridor_id, n.id`.execute(db);
-  return res.rows.map((r) => ({
-    id: r.id, kind: r.kind, urgency: r.urgency, corridorId: r.corridor_id, members: r.members,
-    quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon), protective: r.protective,
-  }));
-}
-
-async function loadVehicles(db: Db, ids: string[]): Promise<VehicleForPlan[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('vehicles as v').innerJoin('depots as d', 'd.id', 'v.depot_id')
-    .select(['v.id', 'v.depot_id', 'v.capacity', 'v.skills', 'd.lat', 'd.lon'])
-    .where('v.id', 'in', ids).orderBy('v.id').execute();
-  return rows.map((r) => ({
-    id: r.id, depotId: r.depot_id, depotLat: Number(r.lat), depotLon: Number(r.lon),
-    capacity: r.capacity, skills: r.skills,
-  }));
 }

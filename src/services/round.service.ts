@@ -1,7 +1,8 @@
 /**
  * The round use cases: start (claim the area's accepted needs, cut them into sub-problems, queue a
- * flow), merge (store the proposal once), approve, dispatch, fail. The database is the truth; the
- * queue is a way to get work done, re-fillable from the database at any time (see reconcile).
+ * flow), merge (repair across sub-problem borders, validate, store the proposal once), approve,
+ * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
+ * the database at any time (see reconcile).
  */
 import { sql } from 'kysely';
 import { systemClock, type Clock } from '../shared/clock';
@@ -13,8 +14,11 @@ import {
   type ClaimableNeed, type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
 } from '../store/round.repository';
 import { assignHandoffCodes } from '../store/handoff.repository';
-import { assignDrivers, planDb, storePlanOnce, type Plan, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
-import { decompose } from './round-decompose';
+import { assignDrivers, planDb, storePlanOnce, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
+import { decomposeRound } from './round-decompose';
+import { loadGenerationNeeds, loadNeedsById, loadVehicles } from './round-inputs';
+import { mergeRoundPieces } from './round-merge';
+import { buildProblem } from './round-problem';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
 import { deductForBatch, releaseForRound } from './stock-round.service';
 
@@ -67,39 +71,25 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
   });
 }
 
-/** Cuts `needs` into sub-problems of plan generation `generation`, each with its share of the free fleet. */
+/**
+ * Cuts `needs` into sub-problems of plan generation `generation` with the engine's decomposition
+ * (per community, big ones in slices), each with its share of the round's part of the free fleet.
+ */
 export async function decomposeInto(trx: RoundDb, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
-  const communities = [...new Set(needs.map((n) => n.community_id))];
-  const centroids = new Map<string, { lat: number; lon: number }>();
-  const corridorPoints = new Map<string, { lat: number; lon: number }>();
-  if (communities.length) {
-    const rows = await sql<{ community_id: string; corridor_id: string | null; lat: number; lon: number }>`
-      select community_id, corridor_id, avg(lat) as lat, avg(lon) as lon from households
-      where community_id in (${sql.join(communities)}) group by grouping sets ((community_id), (community_id, corridor_id))`.execute(trx);
-    for (const r of rows.rows) {
-      const point = { lat: Number(r.lat), lon: Number(r.lon) };
-      if (r.corridor_id === null) centroids.set(r.community_id, point);
-      else corridorPoints.set(r.corridor_id, point);
-    }
-  }
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
-  const vehicles = (await sql<{ id: string; lat: number; lon: number; cap_bags: number | null }>`
-    select v.id, d.lat, d.lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags from vehicles v join depots d on d.id = v.depot_id
+  const free = (await sql<{ id: string }>`
+    select v.id from vehicles v
     where v.active
       and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
                       where t.vehicle_id = v.id and r.status in ('proposed', 'approved', 'dispatched', 'in_progress'))
       and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
                       where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
     order by v.id`.execute(trx)).rows;
-  const drafts = decompose(
-    needs.map((n) => ({ id: n.id, communityId: n.community_id, corridorId: n.corridor_id })),
-    centroids,
-    vehicles.map((v) => ({ id: v.id, lat: Number(v.lat), lon: Number(v.lon), capBags: v.cap_bags === null ? null : Number(v.cap_bags) })),
-    undefined,
-    generation === 1 ? 'sp' : `g${generation}sp`,
-    corridorPoints,
-  );
-  await insertSubproblems(trx, roundId, drafts.map((d) => ({ id: d.id, communityId: d.communityId, vehicleIds: d.vehicleIds, needIds: d.needIds })), generation);
+  const db = trx as unknown as Db; // same transaction: the loaders read through it
+  const drafts = decomposeRound(await loadNeedsById(db, needs.map((n) => n.id)), await loadVehicles(db, free.map((v) => v.id)), {
+    idPrefix: generation === 1 ? 'sp' : `g${generation}sp`,
+  });
+  await insertSubproblems(trx, roundId, drafts, generation);
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
@@ -110,14 +100,16 @@ export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'a
   await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1);
 }
 
-export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning';
+export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 'failed-validation';
 
 /**
- * Body of the `round.merge` job: joins the sub-problem results and stores the proposal once, with its
- * stock reserved in the same commit (stops the depots cannot cover are left unserved, see round-stock.service).
- * `clock` stamps the stock ledger.
+ * Body of the `round.merge` job: maps the sub-problem results back onto the district, repairs the
+ * borders with the engine (`mergeAndRepair`) and stores the proposal once, with its stock reserved in
+ * the same commit (stops the depots cannot cover are left unserved, see round-stock.service). A
+ * repaired plan that fails validation is not trusted: the plain merge is stored if it validates;
+ * if not even that does, the round fails (its needs go back to the pool). `clock` stamps the stock ledger.
  */
-export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock): Promise<MergeOutcome> {
+export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock, log: MergeLog = silent): Promise<MergeOutcome> {
   const rdb = roundDb(db);
   const round = await getRound(rdb, roundId);
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
@@ -126,19 +118,36 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   const missing = subs.filter((s) => !s.solved_at).map((s) => s.id);
   // Possible after Redis lost the children: the reconciler re-queues them, this job retries.
   if (missing.length) throw new Error(`sub-problems not solved yet: ${missing.join(', ')}`);
-  const plan: Plan = { trips: [], unserved: [] };
-  for (const s of subs) {
-    const piece = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[] };
-    plan.trips.push(...piece.trips);
-    plan.unserved.push(...piece.unserved);
+  // The district as it was decomposed: the generation's needs and every vehicle of its sub-problems.
+  const vehicles = await loadVehicles(db, [...new Set(subs.flatMap((s) => s.vehicle_ids))].sort());
+  const built = buildProblem(await loadGenerationNeeds(db, roundId), vehicles);
+  const pieces = subs.map((s) => {
+    const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[] };
+    return { subproblemId: s.id, vehicleIds: s.vehicle_ids, trips: result.trips, unserved: result.unserved };
+  });
+  const decision = mergeRoundPieces(built, vehicles, pieces);
+  if (decision.kind === 'invalid') {
+    log.error({ roundId, violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
+    await failRound(db, roundId, 'the merged plan failed validation', clock);
+    return 'failed-validation';
   }
+  if (decision.kind === 'plain') log.warn({ roundId, violations: decision.why }, 'border-repaired plan failed validation: storing the plain merge');
+  else log.info({ roundId, ...decision.repair, mergedCost: decision.mergedCost, cost: decision.cost }, 'borders repaired');
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
-  const labelled = await withMedicineBagIds(rdb, roundId, plan);
+  const labelled = await withMedicineBagIds(rdb, roundId, decision.plan);
   const stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
     await reservePlanWithinStock(trx, clock, roundId, 'planner');
   });
   return stored ? 'stored' : 'already-stored';
 }
+
+/** Where the merge reports how it went (a job's child logger); ids and counts only. */
+export interface MergeLog {
+  info: (obj: object, msg: string) => void;
+  warn: (obj: object, msg: string) => void;
+  error: (obj: object, msg: string) => void;
+}
+const silent: MergeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Marks a round failed (a child or the merge gave up); its needs go back to the pool, its stock to the depots. */
 export async function failRound(db: Db, roundId: string, reason: string, clock: Clock = systemClock): Promise<boolean> {

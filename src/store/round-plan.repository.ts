@@ -19,6 +19,8 @@ export interface RoundTripsTable {
   subproblem_id: string;
   distance_m: number;
   duration_s: number;
+  /** Leaves the depot, seconds from the round's start (trip 2 of a van leaves once trip 1 is back and reloaded). */
+  depart_s: Generated<number>;
 }
 export interface RoundStopsTable {
   id: Generated<string>;
@@ -64,6 +66,8 @@ export interface PlanTrip {
   subproblemId: string;
   distanceM: number;
   durationS: number;
+  /** Leaves the depot, seconds from the round's start. Default 0. */
+  departS?: number;
   stops: PlanStop[];
 }
 export interface PlanUnserved { needId: string; reason: string }
@@ -99,7 +103,7 @@ export async function insertTrips(trx: PlanDb, roundId: string, trips: PlanTrip[
   const CHUNK = 2000;
   const tripRows = trips.map((t) => ({
     round_id: roundId, id: t.id, vehicle_id: t.vehicleId, depot_id: t.depotId, driver_id: t.driverId ?? null, trip_no: t.tripNo,
-    subproblem_id: t.subproblemId, distance_m: t.distanceM, duration_s: t.durationS,
+    subproblem_id: t.subproblemId, distance_m: t.distanceM, duration_s: t.durationS, depart_s: t.departS ?? 0,
   }));
   for (let i = 0; i < tripRows.length; i += CHUNK) await trx.insertInto('round_trips').values(tripRows.slice(i, i + CHUNK)).execute();
   const stops = trips.flatMap((t) => t.stops.map((stop, seq) => ({ trip: t, stop, seq })));
@@ -143,7 +147,7 @@ export async function readPlan(db: Db | PlanDb, roundId: string): Promise<Plan> 
   return {
     trips: trips.map((t) => ({
       id: t.id, vehicleId: t.vehicle_id, depotId: t.depot_id, driverId: t.driver_id, tripNo: t.trip_no, subproblemId: t.subproblem_id,
-      distanceM: t.distance_m, durationS: t.duration_s, stops: stopsByTrip.get(t.id) ?? [],
+      distanceM: t.distance_m, durationS: t.duration_s, departS: t.depart_s, stops: stopsByTrip.get(t.id) ?? [],
     })),
     unserved: unserved.map((u) => ({ needId: u.need_id, reason: u.reason })),
   };
