@@ -134,13 +134,14 @@ async function seedFleet(db: Db): Promise<{ depotIds: string[]; driverIds: strin
   for (let i = 0; i < 6; i++) {
     const depot = depots[i % depots.length]!.id;
     const skills = i % 3 === 0 ? ['cold_chain'] : i % 3 === 1 ? ['protective'] : [];
-    vehicles.push({ depot_id: depot, name: `Van ${i + 1}`, capacity: JSON.stringify({ packages: 60, weight_kg: 700, volume_l: 2500 }), skills });
+    // A van loads several times a shift in a lockdown: three trips, 20 minutes at the depot in between.
+    vehicles.push({ depot_id: depot, name: `Van ${i + 1}`, capacity: JSON.stringify({ packages: 60, weight_kg: 700, volume_l: 2500 }), skills, max_trips: 3, reload_minutes: 20 });
     drivers.push({ depot_id: depot, name: `Driver ${i + 1}`, skills: [...skills, ...(i % 2 === 0 ? ['escort'] : [])] });
   }
   // Small goods capacity too: a passenger trip may carry emergency medicine.
   for (const [i, v] of PASSENGER_VEHICLES.entries()) {
     const depot = depots[i < 2 ? 0 : 1]!.id;
-    vehicles.push({ depot_id: depot, name: v.name, capacity: JSON.stringify({ seats: v.seats, packages: 8, weight_kg: 150, volume_l: 500 }), skills: [...v.skills] });
+    vehicles.push({ depot_id: depot, name: v.name, capacity: JSON.stringify({ seats: v.seats, packages: 8, weight_kg: 150, volume_l: 500 }), skills: [...v.skills], max_trips: 1, reload_minutes: 0 });
     drivers.push({ depot_id: depot, name: `Transfer Driver ${i + 1}`, skills: [...v.skills] });
   }
   await db.insertInto('vehicles').values(vehicles).execute();
