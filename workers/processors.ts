@@ -15,6 +15,7 @@ import { openScheduledRound, type RoundSchedule } from '../src/services/round-sc
 import { insertUrgentNeed } from '../src/services/urgent.service';
 import type { RoundEvents } from '../src/services/round-events.service';
 import { MissingRecordError, solveSubproblem } from '../src/services/round-solve.service';
+import type { ThreadSolve } from './solve-thread';
 
 export interface ProcessorDeps {
   db: Db;
@@ -24,11 +25,11 @@ export interface ProcessorDeps {
   schedule?: RoundSchedule;
   events: RoundEvents;
   /**
-   * Set with PGlite only (one connection, owned by this process): `round.solve` runs here, on this
-   * event loop, its budget capped at this many ms so the job lock keeps being renewed in time.
-   * Unset (PostgreSQL): solves run in the sandboxed processor.
+   * Set with PGlite only (one connection, owned by this process): `round.solve` runs here, loading
+   * and storing on this event loop, and hands the search to this function (a worker thread, see
+   * solve-thread.ts). Unset (PostgreSQL): solves run in the sandboxed processor.
    */
-  inlineSolveLimitMs?: number;
+  inlineSolve?: ThreadSolve;
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -86,9 +87,14 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         return outcome;
       }
       case 'round.solve': {
-        if (deps.inlineSolveLimitMs === undefined) throw new UnrecoverableError('round.solve runs in the sandboxed processor, not in-process');
+        if (deps.inlineSolve === undefined) throw new UnrecoverableError('round.solve runs in the sandboxed processor, not in-process');
         const { roundId, subProblemId } = data as JobData<'round.solve'>;
-        const solveDeps = { db: deps.db, now: () => performance.now(), maxTimeLimitMs: deps.inlineSolveLimitMs };
+        // No cap below the round's own budget (at most 10 min through the API, SOLVE_TIME_LIMIT_MS
+        // for scheduled rounds): the search runs on the thread, so this event loop keeps renewing the
+        // job lock and serving the API however long it takes. What still bounds a solve: that budget,
+        // the thread's watchdog (terminated and retried when it overruns by far), and one solve at a
+        // time (solve queue concurrency 1), so the API keeps the other cores.
+        const solveDeps = { db: deps.db, now: () => performance.now(), solve: deps.inlineSolve };
         return solveSubproblem(solveDeps, roundId, subProblemId, (pct) => job.updateProgress(pct));
       }
       default: {

@@ -3,7 +3,8 @@
  * served queue (solves in sandboxed children), the outbox relay and the reconciler. `close()` stops
  * taking jobs, lets the active ones finish, and closes every connection.
  * Given the caller's database (`npm start`, workers inline), it uses that one and leaves it open;
- * with PGlite, whose one connection lives in this process, solves run in process (see processors).
+ * with PGlite, whose one connection lives in this process, solves run in process, their search on a
+ * worker thread (see processors and solve-thread.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
@@ -23,6 +24,7 @@ import { createLiveStream } from '../src/services/live-stream';
 import { createRoundEvents, silentRoundEvents, type RoundEvents } from '../src/services/round-events.service';
 import { systemClock } from '../src/shared/clock';
 import { inProcessProcessor } from './processors';
+import { createSolveThread } from './solve-thread';
 import type { WorkerSettings } from './settings';
 
 export interface WorkerRuntime {
@@ -61,10 +63,11 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   await checkRedisPolicy(config.REDIS_URL, settings.WORKER_ALLOW_EVICTION, logger);
   const database = shared ?? await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
   if (!shared) await migrateToLatest(database);
-  // A sandboxed child cannot reach PGlite (it cannot open the data directory a second time): solve
-  // here instead, capped at a quarter of the lock so a blocked event loop still renews it in time.
-  // The API sharing this process pauses during each solve; PostgreSQL deployments have no such pause.
+  // A sandboxed child cannot reach PGlite (it cannot open the data directory a second time): the job
+  // runs here, its data read and stored on this connection, and the search itself goes to a worker
+  // thread, so the API sharing this process and the job lock renewals never wait for it.
   const inlineSolve = database.kind === 'pglite';
+  const solveThread = inlineSolve ? createSolveThread() : undefined;
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: settings.QUEUE_PREFIX });
   const liveRedis = settings.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis
@@ -77,7 +80,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   const deps = {
     db: database.db, producers, logger, events, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
     schedule: { food: settings.ROUND_EVERY_FOOD_H, medicine: settings.ROUND_EVERY_MEDICINE_H },
-    inlineSolveLimitMs: inlineSolve ? Math.floor(settings.WORKER_LOCK_DURATION_MS / 4) : undefined,
+    inlineSolve: solveThread?.solve,
   };
   const common = {
     connection: workerConnection(config.REDIS_URL),
@@ -119,6 +122,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
       await relay.stop();
       // Stops fetching and waits for active jobs (sandboxed children included) to finish.
       await Promise.all(workers.map((w) => w.close()));
+      await solveThread?.close();
       await producers.close();
       liveRedis?.disconnect();
       if (!shared) await database.close();
@@ -126,7 +130,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   };
 }
 
-/** In-process concurrency: intake events are light; an inline solve holds the event loop, so one at a time. */
+/** In-process concurrency: intake events are light; inline solves share one thread (one core), so one at a time. */
 function concurrencyOf(queue: QueueName): number {
   if (queue === QUEUE.needs) return 20;
   return queue === QUEUE.solve ? 1 : 4;

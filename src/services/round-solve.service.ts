@@ -1,9 +1,11 @@
 /**
  * Solves one sub-problem of a round (the body of a `round.solve` child job). Runs in a sandboxed
  * child process: the solve is CPU-bound and synchronous, and must not starve the lock renewals of
- * the worker's event loop (except with PGlite, one connection in one process: there it runs in
- * process under `maxTimeLimitMs`). Idempotent: a result already stored is kept, never solved twice.
+ * the worker's event loop (except with PGlite, one connection in one process: there the job runs in
+ * process and `deps.solve` hands the search to a worker thread). Idempotent: a result already
+ * stored is kept, never solved twice.
  */
+import type { Problem, Solution } from '../planning';
 import { solve } from '../planning/solve';
 import type { Db } from '../store/db';
 import { getRound, getSubproblem, listSubproblems, roundDb, saveSubproblemResult, setRoundProgress } from '../store/round.repository';
@@ -14,8 +16,13 @@ export interface SolveDeps {
   db: Db;
   /** Milliseconds clock for the time budget (performance.now in production). */
   now: () => number;
-  /** Upper bound on the round's budget, ms. Set when the solve runs on the worker's own event loop (PGlite): it must end well inside the job lock. Default: none. */
+  /** Upper bound on the round's budget, ms, for a caller that must finish sooner than the round allows. Default: none. */
   maxTimeLimitMs?: number;
+  /**
+   * Runs the pure search (Problem in, Solution out) somewhere else, e.g. on a worker thread so this
+   * event loop stays free (workers/solve-thread.ts). Default: `solve()` here, synchronously, timed by `now`.
+   */
+  solve?: (problem: Problem, options: { timeLimitMs: number; seed: number }) => Promise<Solution>;
 }
 
 export type SolveOutcome =
@@ -40,7 +47,9 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
     pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
   } else {
     const timeLimitMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
-    const solution = solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed });
+    const solution = deps.solve
+      ? await deps.solve(built.problem, { timeLimitMs, seed: round.seed })
+      : solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed });
     pieces = toPlanPieces(built, vehicles, solution, subproblemId);
   }
   await onProgress(90);
