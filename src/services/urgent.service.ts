@@ -82,8 +82,10 @@ async function liveRoundFor(trx: PlanDb, communityId: string): Promise<{ id: str
 }
 
 async function cheapestInsertion(trx: PlanDb, roundId: string, need: Point, bags: number): Promise<{ tripId: string; seq: number; startS: number } | undefined> {
-  const stops = await sql<{ trip_id: string; seq: number; status: string; planned_start_s: number; lat: number; lon: number; depot_lat: number; depot_lon: number; cap_bags: number | null; bags: string; duration_s: number }>`
-    select s.trip_id, s.seq, s.status, s.planned_start_s, c.lat, c.lon, d.lat as depot_lat, d.lon as depot_lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags, t.duration_s,
+  const stops = await sql<{ trip_id: string; seq: number; status: string; planned_start_s: number; lat: number; lon: number; depot_lat: number; depot_lon: number; cap_bags: number | null; bags: string; duration_s: number; depart_s: number; back_by_s: number | null }>`
+    select s.trip_id, s.seq, s.status, s.planned_start_s, c.lat, c.lon, d.lat as depot_lat, d.lon as depot_lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags, t.duration_s, t.depart_s,
+      -- A van on several trips must be back (and reloaded) before its next trip leaves.
+      (select min(n.depart_s) - 60 * v.reload_minutes from round_trips n where n.round_id = t.round_id and n.vehicle_id = t.vehicle_id and n.trip_no > t.trip_no) as back_by_s,
       (select count(*) from round_bags b where b.stop_id = s.id) as bags
     from round_stops s
     join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
@@ -105,10 +107,11 @@ async function cheapestInsertion(trx: PlanDb, roundId: string, need: Point, bags
       const a = points[pos]!;
       const b = points[pos + 1]!;
       const detour = (metres(a, need) + metres(need, b) - metres(a, b));
-      if (first.duration_s + detour / SPEED_MPS + URGENT_SERVICE_S > SHIFT_S) continue;
+      const backBy = first.back_by_s === null ? SHIFT_S : Math.min(SHIFT_S, Number(first.back_by_s));
+      if (Number(first.depart_s) + Number(first.duration_s) + detour / SPEED_MPS + URGENT_SERVICE_S > backBy) continue;
       if (best && detour >= best.cost) continue;
       const prev = list[pos - 1];
-      const startS = (prev ? Number(prev.planned_start_s) + URGENT_SERVICE_S : 0) + metres(a, need) / SPEED_MPS;
+      const startS = (prev ? Number(prev.planned_start_s) + URGENT_SERVICE_S : Number(first.depart_s)) + metres(a, need) / SPEED_MPS;
       best = { tripId, seq: list[pos]?.seq ?? list[list.length - 1]!.seq + 1, startS, cost: detour };
     }
   }

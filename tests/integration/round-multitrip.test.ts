@@ -12,6 +12,7 @@ import { readPlan } from '../../src/store/round-plan.repository';
 import { approveRound, dispatchRound, mergeRound, startRound, type MergeLog } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
 import { driverBatches } from '../../src/services/driver-batches.service';
+import { insertUrgentNeed } from '../../src/services/urgent.service';
 import { expectPlannedExactlyOnce } from './round.checks';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
@@ -81,6 +82,25 @@ describe('a round with multi-trip vans', () => {
     const driver = busiest[0]!.driverId!;
     expect(busiest.every((t) => t.driverId === driver)).toBe(true);
     expect((await driverBatches(database.db, driver)).map((b) => b.tripNo)).toEqual(busiest.map((_, i) => i + 1));
+
+    // An emergency at a gate of an earlier trip: that trip is back-to-back with the next one, so the
+    // urgent stop goes on a van's last trip (or a trip of its own), never stretching an earlier one.
+    // (Capacity raised so room is not what decides.)
+    await database.db.updateTable('vehicles').set({ capacity: JSON.stringify({ bags: 100 }) }).where('id', 'in', district.vehicleIds).execute();
+    const early = busiest[0]!;
+    const h = await database.db.selectFrom('households').select(['id', 'corridor_id', 'community_id']).where('corridor_id', '=', early.stops[0]!.corridorId).limit(1).executeTakeFirstOrThrow();
+    const need = await database.db.insertInto('needs').values({
+      household_id: h.id, corridor_id: h.corridor_id, community_id: h.community_id, kind: 'medicine', identity_key: 'urgent-1',
+      details: JSON.stringify({ drug: 'x', strength: 'y', quantity: 1, urgency: 'emergency' }), status: 'accepted', urgency: 'emergency',
+      cycle: null, failure_reason: null, created_by: 'test',
+    }).returning('id').executeTakeFirstOrThrow();
+    const outcome = await insertUrgentNeed(database.db, need.id);
+    expect(outcome.status).toBe('inserted');
+    const last = new Map<string, number>();
+    for (const t of dispatched.trips) last.set(t.vehicleId, Math.max(last.get(t.vehicleId) ?? 0, t.tripNo));
+    const landed = dispatched.trips.find((t) => outcome.status === 'inserted' && t.id === outcome.tripId);
+    if (landed) expect(landed.tripNo).toBe(last.get(landed.vehicleId));
+    else expect(outcome).toMatchObject({ dedicatedTrip: true });
   });
 
   it('with one trip per van, the same round leaves needs unserved (and says why)', async () => {
