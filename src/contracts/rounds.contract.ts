@@ -35,6 +35,8 @@ export const proposalView = z.strictObject({
   status: z.enum(ROUND_STATUSES),
   trips: z.array(z.strictObject({
     id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
+    /** Leaves the depot, seconds from the round's start (a van's trip 2 leaves once trip 1 is back and reloaded). */
+    departS: z.number(),
     stops: z.array(z.strictObject({ id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
   })),
   loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),

@@ -16,14 +16,19 @@ export interface DriverStop {
   /** Shown to the coordinator at the gate, who types it in to confirm the handover. Only the driver reads it. */
   handoffCode: string | null;
 }
-export interface DriverBatch { batchId: string; roundId: string; tripNo: number; roundStatus: string; stops: DriverStop[] }
+export interface DriverBatch {
+  batchId: string; roundId: string; tripNo: number;
+  /** Leaves the depot, seconds from the round's start: trip 2 leaves once trip 1 is back and reloaded. */
+  departS: number;
+  roundStatus: string; stops: DriverStop[];
+}
 
 export async function driverBatches(db: Db, driverId: string): Promise<DriverBatch[]> {
   const rows = await sql<{
-    round_id: string; trip_id: string; trip_no: number; round_status: string; stop_id: string; seq: number; corridor_id: string;
+    round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; stop_id: string; seq: number; corridor_id: string;
     gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: DriverStop['status']; urgent: boolean; bags: DriverStopBag[] | null; handoff_code: string | null;
   }>`
-    select t.round_id, t.id as trip_id, t.trip_no, r.status as round_status, s.id::text as stop_id, s.seq, s.corridor_id,
+    select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
       (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id::text = ca.user_id
          where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
@@ -41,7 +46,7 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     const id = batchId(r.round_id, r.trip_id);
     let batch = batches.get(id);
     if (!batch) {
-      batch = { batchId: id, roundId: r.round_id, tripNo: Number(r.trip_no), roundStatus: r.round_status, stops: [] };
+      batch = { batchId: id, roundId: r.round_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), roundStatus: r.round_status, stops: [] };
       batches.set(id, batch);
     }
     batch.stops.push({

@@ -28,7 +28,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   return {
     roundId, status: round.status,
     trips: plan.trips.map((t) => ({
-      id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS,
+      id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
       stops: t.stops.map((s, seq) => ({ id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
     })),
     loadingList: await loadingList(db, roundId),

@@ -81,7 +81,7 @@ describe('a round with multi-trip vans', () => {
     const busiest = district.vehicleIds.map((v) => dispatched.trips.filter((t) => t.vehicleId === v)).sort((a, b) => b.length - a.length)[0]!;
     const driver = busiest[0]!.driverId!;
     expect(busiest.every((t) => t.driverId === driver)).toBe(true);
-    expect((await driverBatches(database.db, driver)).map((b) => b.tripNo)).toEqual(busiest.map((_, i) => i + 1));
+    expect((await driverBatches(database.db, driver)).map((b) => [b.tripNo, b.departS])).toEqual(busiest.map((t, i) => [i + 1, t.departS]));
 
     // An emergency at a gate of an earlier trip: that trip is back-to-back with the next one, so the
     // urgent stop goes on a van's last trip (or a trip of its own), never stretching an earlier one.
