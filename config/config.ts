@@ -55,6 +55,12 @@ export const configSchema = z.object({
   TRUST_PROXY: int(0, 10).default(0),
   /** Daily cut-off of medicine purchase orders, local time with its UTC offset: later needs go to the next day's order. Default 16:00Z. */
   PROCUREMENT_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM with a UTC offset, e.g. 16:00+08:00').default('16:00Z'),
+  /**
+   * Days of a food entitlement cycle: each household is owed its food packages once per cycle, and a
+   * scheduled food round first creates the current cycle's. Cycles count whole UTC days from Monday
+   * 1970-01-05, so 7 is the ISO week households submit (2026-W48). Default 3.
+   */
+  FOOD_CYCLE_DAYS: int(1, 28).default(3),
   /** API processes (node cluster) started by `npm start`. Default 1. */
   API_PROCESSES: int(1, 64).default(1),
   /**

@@ -23,6 +23,8 @@ export interface ProcessorDeps {
   logger: Logger;
   defaultTimeLimitMs: number;
   schedule?: RoundSchedule;
+  /** Food entitlement cycle length in days (FOOD_CYCLE_DAYS), for scheduled food rounds. */
+  foodCycleDays: number;
   events: RoundEvents;
   /**
    * Set with PGlite only (one connection, owned by this process): `round.solve` runs here, loading
@@ -38,6 +40,16 @@ export function parsePayload<N extends JobName>(queue: QueueName, job: Pick<Job,
   const parsed = parseJob(job.name, job.data);
   if (!parsed.ok) throw new UnrecoverableError(`bad ${job.name} payload: ${parsed.problem}`);
   return { name: job.name as N, data: parsed.data as JobData<N> };
+}
+
+/**
+ * When a job was due, the same for every attempt: a job scheduler's job id ends with the slot it
+ * fired for (`repeat:<scheduler>:<ms>`, BullMQ 6); any other job was due when it was added. Never
+ * the clock at processing time, so a retry after a boundary (a food cycle) names the same one.
+ */
+export function dueAt(job: Pick<Job, 'id' | 'timestamp' | 'repeatJobKey'>): Date {
+  const slot = job.repeatJobKey ? /:(\d+)$/.exec(job.id ?? '')?.[1] : undefined;
+  return new Date(slot ? Number(slot) : job.timestamp);
 }
 
 export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<unknown> {
@@ -82,7 +94,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         return reconcile(deps);
       case 'maintenance.open-round': {
         const { areaId, kind } = data as JobData<'maintenance.open-round'>;
-        const outcome = await openScheduledRound(deps, areaId, kind);
+        const outcome = await openScheduledRound(deps, areaId, kind, { at: dueAt(job), requestId: job.id ?? null });
         log.info({ areaId, kind, ...outcome }, 'scheduled round');
         return outcome;
       }

@@ -80,6 +80,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   const deps = {
     db: database.db, producers, logger, events, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
     schedule: { food: settings.ROUND_EVERY_FOOD_H, medicine: settings.ROUND_EVERY_MEDICINE_H },
+    foodCycleDays: config.FOOD_CYCLE_DAYS,
     inlineSolve: solveThread?.solve,
   };
   const common = {

@@ -38,14 +38,17 @@ describe('scheduled rounds', () => {
   });
 
   it('opens the next round of a community with waiting needs, once; skips one with none', async () => {
-    const deps = { db: database.db, producers, defaultTimeLimitMs: 100 };
+    const deps = { db: database.db, producers, defaultTimeLimitMs: 100, foodCycleDays: 3 };
     const community = district.communityIds[0]!;
-    const first = await openScheduledRound(deps, community, 'food');
+    const run = { at: new Date('2026-11-23T06:00:00Z') };
+    const first = await openScheduledRound(deps, community, 'food', run);
     expect(first.created).toBe(true);
-    // Its needs now belong to the open round: the next tick finds nothing waiting.
-    expect(await openScheduledRound(deps, community, 'food')).toEqual({ roundId: null, created: false });
+    // Its needs (the seeded ones and this cycle's entitlements) now belong to the open round: the
+    // next tick creates no entitlement and finds nothing waiting.
+    expect(first.entitlements).toBe(district.needIds.length / district.communityIds.length);
+    expect(await openScheduledRound(deps, community, 'food', run)).toEqual({ roundId: null, created: false, cycle: first.cycle, entitlements: 0 });
     expect(await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
     expect(await listSubproblems(roundDb(database.db), first.roundId!)).toHaveLength(1);
-    expect(await openScheduledRound(deps, community, 'medicine')).toEqual({ roundId: null, created: false });
+    expect(await openScheduledRound(deps, community, 'medicine', run)).toEqual({ roundId: null, created: false });
   });
 });
