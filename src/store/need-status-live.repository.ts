@@ -23,8 +23,11 @@ export interface PendingNeedChange {
 export async function takePendingNeedChanges(trx: Executor, limit: number): Promise<PendingNeedChange[]> {
   const res = await sql<{ history_id: string; need_id: string; household_id: string; corridor_id: string; kind: string; from_status: NeedStatus; to_status: NeedStatus; failure_reason: string | null }>`
     with taken as (
-      delete from need_status_live where history_id in (
-        select history_id from need_status_live order by history_id limit ${limit} for update skip locked)
+      -- = any(array(...)), not in (...): with stale statistics (after a bulk insert) the planner
+      -- chose a nested-loop semi join that re-ran the LIMIT subquery per row and took every
+      -- waiting row at once (18,000 in 43 s, measured); the array takes exactly `limit`.
+      delete from need_status_live where history_id = any (array(
+        select history_id from need_status_live order by history_id limit ${limit} for update skip locked))
       returning history_id
     )
     select h.id::text as history_id, h.need_id::text as need_id, n.household_id::text as household_id, n.corridor_id::text as corridor_id,
