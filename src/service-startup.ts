@@ -101,7 +101,7 @@ export async function startService(config: Config, settings: WorkerSettings, log
   }
   let logins: DemoLogin[] | undefined;
   if (config.DEMO_SEED) {
-    const seed = await seedDemoDistrict({ db: database.db, clock: systemClock });
+    const seed = await seedDemoDistrict({ db: database.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS });
     if (seed.seeded) {
       logger.info({ households: seed.households, needs: seed.needs }, 'demo district seeded');
       logins = seed.logins;

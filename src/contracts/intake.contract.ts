@@ -54,6 +54,16 @@ export const needView = z
   .meta({ id: 'Need' });
 export type NeedView = z.infer<typeof needView>;
 
+const foodCycleView = z.object({
+  id: z.string().describe('Cycle id, as a food_package need names it (details.cycle)'),
+  start: z.iso.datetime().describe('First instant of the cycle (00:00 UTC)'),
+  end: z.iso.datetime().describe('First instant after it'),
+});
+export const foodCyclesResponse = z
+  .object({ days: z.number().int().describe('Cycle length (FOOD_CYCLE_DAYS)'), current: foodCycleView, next: foodCycleView })
+  .meta({ id: 'FoodCycles', description: 'The food cycles a food_package need may name now: the current one (the default) and the next.' });
+export type FoodCyclesResponse = z.infer<typeof foodCyclesResponse>;
+
 export const submitNeedResponse = z
   .object({ need: needView, merged: z.boolean().describe('true: an identical open need existed; this submission was merged into it') })
   .meta({ id: 'SubmitNeedResponse' });

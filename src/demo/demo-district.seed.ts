@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Actor, Role } from '../domain/access';
+import { openFoodCycles } from '../domain/food-cycle';
 import type { Household } from '../domain/household';
 import { needInputSchema, type NeedInput } from '../domain/need';
 import { prepareNeed } from '../domain/need-intake';
@@ -149,7 +150,8 @@ async function seedFleet(db: Db): Promise<{ depotIds: string[]; driverIds: strin
   return { depotIds: depots.map((d) => d.id), driverIds };
 }
 
-export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: { scryptCost?: { N: number; r: number; p: number } } = {}): Promise<SeedResult> {
+/** `foodCycleDays`: FOOD_CYCLE_DAYS, so the demo's food packages name the cycle intake and entitlements use. */
+export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDays: number }, options: { scryptCost?: { N: number; r: number; p: number } } = {}): Promise<SeedResult> {
   if ((await countAreas(deps.db)) > 0) return { seeded: false, households: 0, needs: 0, logins: [] };
   const rnd = mulberry32(20260423);
   const system: Actor = { userId: 'system:demo-seed', role: 'admin', corridorIds: [], communityIds: [] };
@@ -165,7 +167,8 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock }, options: 
     for (const [i, h] of grid.households.entries()) {
       if (rnd() > 0.45) continue;
       const input: NeedInput = needInputSchema.parse(demoNeedFor(i, h, now, rnd));
-      await acceptOrMerge({ db: trx, clock: deps.clock, audit: undefined }, trx, system, h, prepareNeed(input, h, now));
+      const prepared = prepareNeed(input, h, now, openFoodCycles(now, deps.foodCycleDays));
+      await acceptOrMerge({ db: trx, clock: deps.clock, audit: undefined, foodCycleDays: deps.foodCycleDays }, trx, system, h, prepared);
       withNeeds.add(h.id);
       needs++;
     }

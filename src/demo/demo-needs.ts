@@ -23,15 +23,6 @@ export const DEMO_HOSPITALS = [
 const HOSPITALS = DEMO_HOSPITALS.map((h) => h.name);
 const REASONS = ['haemodialysis session', 'chemotherapy cycle', 'prenatal check-up', 'post-operative review'];
 
-function isoWeek(d: Date): string {
-  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  const day = t.getUTCDay() || 7;
-  t.setUTCDate(t.getUTCDate() + 4 - day);
-  const yearStart = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
-  const week = Math.ceil(((t.getTime() - yearStart.getTime()) / 86400000 + 1) / 7);
-  return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
-
 const pick = <T>(xs: readonly T[], rnd: Random): T => xs[Math.floor(rnd() * xs.length)]!;
 
 /** The i-th chosen household's need: kinds rotate so each appears, details vary with the household. */
@@ -40,7 +31,8 @@ export function demoNeedFor(i: number, h: Household, now: Date, rnd: Random): un
   const kind = h.chronicIllness && rnd() < 0.5 ? 'medicine' : kinds[i % kinds.length]!;
   switch (kind) {
     case 'food_package':
-      return { kind, details: { cycle: isoWeek(now) } };
+      // No cycle: intake names the current one, as the household's entitlement does.
+      return { kind, details: {} };
     case 'medicine': {
       const [drug, strength] = pick(DRUGS, rnd);
       const urgency = rnd() < 0.08 ? 'emergency' : rnd() < 0.3 ? 'today' : 'routine';

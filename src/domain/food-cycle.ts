@@ -4,9 +4,9 @@
  * retry, a second worker) names the same cycle and generation stays idempotent.
  *
  * Cycles are counted in whole UTC days from Monday 1970-01-05, so a 7-day cycle is exactly an ISO
- * week and is named like one ("2026-W48"): the name intake already accepts for food_package needs,
- * so a household's own submission and its entitlement are then the same need (merged by identity).
- * Other lengths are named as an ISO 8601 interval, start date and duration ("2026-11-21/P3D").
+ * week and is named like one ("2026-W48"); other lengths are named as an ISO 8601 interval, start
+ * date and duration ("2026-11-21/P3D"). Intake names a food_package need by the same id (the current
+ * cycle, or the next), so a household's own submission and its entitlement are the same need.
  */
 import { foodPackagesFor, type Household } from './household';
 import { priorityOf } from './need-intake';
@@ -41,6 +41,15 @@ export function foodCycleAt(at: Date, days: number): FoodCycle {
   const end = new Date((startDay + days) * DAY_MS);
   const id = days === 7 ? isoWeekOf(start) : `${start.toISOString().slice(0, 10)}/P${days}D`;
   return { id, start, end };
+}
+
+/**
+ * The cycles intake takes a food package for at `now`: the current one (what an absent cycle
+ * means) and the next (a coordinator entering needs just before a boundary).
+ */
+export function openFoodCycles(now: Date, days: number): { current: FoodCycle; next: FoodCycle } {
+  const current = foodCycleAt(now, days);
+  return { current, next: foodCycleAt(current.end, days) };
 }
 
 /** Household sizes the households table admits (members between 1 and 30). */

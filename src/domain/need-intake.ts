@@ -5,7 +5,7 @@
  */
 import { AppError } from '../shared/errors';
 import { foodPackagesFor, type Household } from './household';
-import { identityOf, URGENCIES, type NeedInput, type NeedKind, type Urgency } from './need';
+import { identityOf, URGENCIES, type NeedInput, type NeedKind, type ResolvedNeedInput, type Urgency } from './need';
 
 export interface PreparedNeed {
   kind: NeedKind;
@@ -25,7 +25,24 @@ function badDate(path: string[], message: string): AppError {
   return new AppError('validation', 'invalid date', { errors: [{ path, message }] });
 }
 
-function urgencyOf(input: NeedInput, now: Date): Urgency {
+/**
+ * The food cycles a submission may name at the moment (ids from `openFoodCycles` in food-cycle.ts):
+ * the current one, which an absent cycle means, and the next, for needs entered just before a boundary.
+ */
+export interface IntakeCycles {
+  current: { id: string };
+  next: { id: string };
+}
+
+function foodCycleOf(requested: string | undefined, cycles: IntakeCycles): string {
+  if (requested === undefined) return cycles.current.id;
+  if (requested === cycles.current.id || requested === cycles.next.id) return requested;
+  throw new AppError('validation', 'invalid cycle', {
+    errors: [{ path: ['details', 'cycle'], message: `expected the current cycle ${cycles.current.id} or the next ${cycles.next.id}` }],
+  });
+}
+
+function urgencyOf(input: ResolvedNeedInput, now: Date): Urgency {
   if (input.kind === 'medicine') return input.details.urgency;
   if (input.kind === 'medical_pass') {
     return new Date(input.details.appointmentAt).getTime() - now.getTime() <= DAY_MS ? 'today' : 'routine';
@@ -42,8 +59,15 @@ export function priorityOf(kind: NeedKind, urgency: Urgency, h: Flags): number {
   return p;
 }
 
-/** Validates dates against `now` and derives the stored form. Throws `validation` naming the field. */
-export function prepareNeed(input: NeedInput, household: Flags, now: Date): PreparedNeed {
+/**
+ * Validates dates against `now` and the food cycle against `cycles`, and derives the stored form.
+ * Throws `validation` naming the field.
+ */
+export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, cycles: IntakeCycles): PreparedNeed {
+  const input: ResolvedNeedInput =
+    submitted.kind === 'food_package'
+      ? { kind: 'food_package', details: { ...submitted.details, cycle: foodCycleOf(submitted.details.cycle, cycles) } }
+      : submitted;
   if (input.kind === 'medical_pass' && new Date(input.details.appointmentAt).getTime() < now.getTime()) {
     throw badDate(['details', 'appointmentAt'], 'the appointment is in the past');
   }

@@ -14,8 +14,17 @@ export type Urgency = (typeof URGENCIES)[number];
 const notes = z.string().trim().max(500).optional();
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** ISO week, e.g. 2026-W48: food entitlements are counted per weekly cycle. */
-export const cycleSchema = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week such as 2026-W48');
+/**
+ * The food cycle a food_package is for (see food-cycle.ts): absent means the current cycle. Which
+ * ids are taken depends on the date and the configured cycle length, so intake checks them
+ * (`prepareNeed`: the current cycle or the next), not this schema.
+ */
+export const cycleSchema = z
+  .string()
+  .trim()
+  .max(32)
+  .optional()
+  .describe('Food cycle id, e.g. 2026-11-21/P3D (an ISO week such as 2026-W48 when cycles are 7 days). Absent: the current cycle. Only the current and the next cycle are accepted (GET /api/food-cycle names them).');
 
 export const detailSchemas = {
   food_package: z.strictObject({ cycle: cycleSchema, notes }),
@@ -55,6 +64,11 @@ export const needInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type NeedInput = z.output<typeof needInputSchema>;
 
+/** A need input whose food_package names its cycle (intake fills in the current one when absent). */
+export type ResolvedNeedInput =
+  | Exclude<NeedInput, { kind: 'food_package' }>
+  | { kind: 'food_package'; details: NeedDetails<'food_package'> & { cycle: string } };
+
 /** A need as stored (plain data). `details` is the kind's details plus derived fields such as `packages`. */
 export interface Need {
   id: string;
@@ -84,9 +98,11 @@ export interface StatusChange {
 const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
 /** Two open needs of one household with the same kind and identity are the same need. */
-export function identityOf(input: NeedInput): string {
+export function identityOf(input: ResolvedNeedInput): string {
   switch (input.kind) {
     case 'food_package':
+      // The cycle id, as food entitlement generation writes it: a household's own submission and its
+      // entitlement for one cycle are the same need.
       return input.details.cycle;
     case 'medicine':
       return `${norm(input.details.drug)}|${norm(input.details.strength)}`;

@@ -50,7 +50,7 @@ export function buildApp(deps: AppDeps): Express {
   const audit = createAuditService(deps);
   const authenticated: RequestHandler = requireAuth(deps, createAuthService({ ...deps, audit }));
   const intakeLimit = intakeRateLimit({ ...deps, redis: deps.redis });
-  const intake = createIntakeDeps(deps.db, deps.clock, audit);
+  const intake = createIntakeDeps(deps.db, deps.clock, audit, config.FOOD_CYCLE_DAYS);
 
   // Revoking a session also cuts its live sockets, on every server process.
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));

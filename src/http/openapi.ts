@@ -41,6 +41,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     request: { params: c.needParams, headers: idempotencyHeader, body: jsonBody(c.cancelNeedBody) },
     responses: { 200: json(z.object({ need: c.needView }), 'Cancelled'), ...errors, 409: problem('Not cancellable in its status') },
   });
+  route('get', NEEDS_PATHS.foodCycle, 'The food cycles a food_package need may name now: the current one (its default) and the next', {
+    responses: { 200: json(c.foodCyclesResponse, 'Food cycles'), 401: errors[401] },
+  });
   route('post', IMPORT_PATH, 'Import a corridor’s registration table (CSV): all rows or none', {
     request: { params: c.corridorParams, headers: idempotencyHeader, body: { content: { 'text/csv': { schema: z.string() } } } },
     responses: { 201: json(c.importResponse, 'Every row imported'), ...errors, 422: problem('Refused: `rows` lists line, column and reason of each problem') },

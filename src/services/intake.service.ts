@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { SubmitNeedResponse } from '../contracts/intake.contract';
+import type { FoodCyclesResponse, SubmitNeedResponse } from '../contracts/intake.contract';
 import type { Actor } from '../domain/access';
+import { openFoodCycles, type FoodCycle } from '../domain/food-cycle';
 import type { Household } from '../domain/household';
 import type { Need, NeedInput } from '../domain/need';
 import { mergeNeed, prepareNeed, type PreparedNeed } from '../domain/need-intake';
@@ -26,6 +27,8 @@ export interface IntakeDeps {
   db: Kysely<CoreTables>;
   clock: Clock;
   audit: AuditService | undefined;
+  /** Food cycle length in days (FOOD_CYCLE_DAYS): which cycles a food_package may name. */
+  foodCycleDays: number;
   /** Group commit of concurrent submissions; without it each need is its own statement. */
   batcher?: NeedBatcher | undefined;
   /** Batched household look-ups for concurrent submissions; without it one query each. */
@@ -40,8 +43,8 @@ export interface RequestContext {
 export type SubmitResult = WriteResult<SubmitNeedResponse>;
 
 /** Intake as the API runs it: concurrent submissions share their household look-up and their insert statement. */
-export function createIntakeDeps(db: Kysely<CoreTables>, clock: Clock, audit: AuditService | undefined): IntakeDeps {
-  return { db, clock, audit, batcher: createNeedBatcher(db), households: createBatchLoader((ids: string[]) => findHouseholdsByIds(db, ids)) };
+export function createIntakeDeps(db: Kysely<CoreTables>, clock: Clock, audit: AuditService | undefined, foodCycleDays: number): IntakeDeps {
+  return { db, clock, audit, foodCycleDays, batcher: createNeedBatcher(db), households: createBatchLoader((ids: string[]) => findHouseholdsByIds(db, ids)) };
 }
 
 /** Outbox topics of an accepted need (job names of src/contracts/jobs.ts; payload: the need id). */
@@ -108,7 +111,8 @@ const respond = (actor: Actor, r: { need: Need; merged: boolean }): SubmitResult
 export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: string, input: NeedInput, ctx: RequestContext): Promise<SubmitResult> {
   const household = await loadHousehold(deps.db, householdId, deps.households);
   await guardHousehold({ audit: deps.audit, reqId: ctx.reqId }, actor, { householdId, corridorId: household.corridorId, communityId: household.communityId }, 'need.create');
-  const prepared = prepareNeed(input, household, deps.clock.now());
+  const now = deps.clock.now();
+  const prepared = prepareNeed(input, household, now, openFoodCycles(now, deps.foodCycleDays));
   if (!ctx.idempotency) {
     // The common case: one statement, atomic on its own, shared with concurrent submissions.
     const need = newNeed(actor, household, prepared, deps.clock.now());
@@ -117,4 +121,12 @@ export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: st
     if (inserted) return respond(actor, { need, merged: false });
   }
   return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)), deps.clock.now());
+}
+
+const cycleView = (c: FoodCycle) => ({ id: c.id, start: c.start.toISOString(), end: c.end.toISOString() });
+
+/** The food cycles a food_package may name now (the web app's need form pre-fills the current one). */
+export function currentFoodCycles(deps: Pick<IntakeDeps, 'clock' | 'foodCycleDays'>): FoodCyclesResponse {
+  const { current, next } = openFoodCycles(deps.clock.now(), deps.foodCycleDays);
+  return { days: deps.foodCycleDays, current: cycleView(current), next: cycleView(next) };
 }

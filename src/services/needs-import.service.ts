@@ -7,8 +7,9 @@ import { parse } from 'csv-parse/sync';
 import type { ImportResponse } from '../contracts/intake.contract';
 import type { Actor } from '../domain/access';
 import type { Household } from '../domain/household';
+import { openFoodCycles } from '../domain/food-cycle';
 import { detailSchemas, NEED_KINDS, needInputSchema, type NeedKind } from '../domain/need';
-import { prepareNeed, type PreparedNeed } from '../domain/need-intake';
+import { prepareNeed, type IntakeCycles, type PreparedNeed } from '../domain/need-intake';
 import { AppError, isAppError, type RowError } from '../shared/errors';
 import { findArea, findHouseholdsByAddress, findHouseholdsById } from '../store/grid.repository';
 import { guardCorridor, guardRole } from './access-guard';
@@ -56,7 +57,7 @@ function readCsv(text: string, limits: ImportLimits): ParsedRow[] {
 }
 
 /** One row as a need input, or its errors (column named, value never echoed). */
-function checkRow(row: ParsedRow, households: Map<string, Household>, byId: Map<string, Household>, now: Date): { household: Household; prepared: PreparedNeed } | RowError[] {
+function checkRow(row: ParsedRow, households: Map<string, Household>, byId: Map<string, Household>, now: Date, cycles: IntakeCycles): { household: Household; prepared: PreparedNeed } | RowError[] {
   const v = row.values;
   const household = v.household_id ? byId.get(v.household_id) : households.get(v.address ?? '');
   const errors: RowError[] = [];
@@ -83,7 +84,7 @@ function checkRow(row: ParsedRow, households: Map<string, Household>, byId: Map<
   }
   if (errors.length || !household || !parsed.success) return errors;
   try {
-    return { household, prepared: prepareNeed(parsed.data, household, now) };
+    return { household, prepared: prepareNeed(parsed.data, household, now, cycles) };
   } catch (err) {
     if (!isAppError(err)) throw err;
     return (err.errors ?? [{ path: [], message: err.message }]).map((e) => ({ line: row.line, column: columnOfField(String(e.path[e.path.length - 1] ?? '')), reason: e.message }));
@@ -104,10 +105,12 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
   const byId = new Map((await findHouseholdsById(deps.db, corridorId, ids)).map((h) => [h.id, h]));
 
   const now = deps.clock.now();
+  // One instant for the whole file: every row without a cycle gets the same one.
+  const cycles = openFoodCycles(now, deps.foodCycleDays);
   const errors: RowError[] = [];
   const good: { line: number; household: Household; prepared: PreparedNeed }[] = [];
   for (const row of rows) {
-    const checked = checkRow(row, byAddress, byId, now);
+    const checked = checkRow(row, byAddress, byId, now, cycles);
     if (Array.isArray(checked)) errors.push(...checked);
     else good.push({ line: row.line, ...checked });
   }

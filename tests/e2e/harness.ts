@@ -50,7 +50,7 @@ export async function startHarness(): Promise<Harness> {
   const logger = createLogger({ level: 'warn', base: { proc: 'e2e' } });
   const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 10 });
   await migrateToLatest(database);
-  await seedDemoDistrict({ db: database.db, clock: systemClock }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+  await seedDemoDistrict({ db: database.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS }, { scryptCost: { N: 1024, r: 8, p: 1 } });
   const redis = createProducerRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });

@@ -219,6 +219,7 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'GET /api/web-config': { who: 'public' },
   'GET /api/me/batches': { who: ['driver'] },
   'GET /api/hospitals': { who: 'authenticated' },
+  'GET /api/food-cycle': { who: 'authenticated' },
   'POST /api/hospitals': { who: ['admin', 'dispatcher'], body: () => ({ name: `Hospital ${++ctx.seq}`, lat: 31.2, lon: 121.4 }) },
   'GET /api/passes/verification-key': { who: 'public' },
   'POST /api/passes/verify': { who: VERIFIERS, body: () => ({ code: 'not-a-real-pass-code' }) },

@@ -24,7 +24,7 @@ let first: SeedResult;
 beforeAll(async () => {
   database = await openDatabase({ url: PG_URL, schema: `t_demo_${process.pid}_${Date.now().toString(36)}`, poolSize: 3 });
   await migrateToLatest(database);
-  first = await seedDemoDistrict({ db: database.db, clock: systemClock }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+  first = await seedDemoDistrict({ db: database.db, clock: systemClock, foodCycleDays: 3 }, { scryptCost: { N: 1024, r: 8, p: 1 } });
 });
 afterAll(async () => {
   await dropSchema(database);
@@ -117,7 +117,7 @@ describe('demo district seed', () => {
 
   it('does nothing on a database that already has a grid', async () => {
     const before = await database.db.selectFrom('households').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const again = await seedDemoDistrict({ db: database.db, clock: systemClock });
+    const again = await seedDemoDistrict({ db: database.db, clock: systemClock, foodCycleDays: 3 });
     expect(again.seeded).toBe(false);
     const after = await database.db.selectFrom('households').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);

@@ -33,7 +33,7 @@ describe('CSV import', () => {
     const before = await needCount();
     const csv = [
       HEADER,
-      'B1-C1-101,food_package,2026-W48,,,,,,,,,,,',
+      'B1-C1-101,food_package,,,,,,,,,,,,', // no cycle: the current one
       'B1-C1-101,medicine,,Metformin,500 mg,60,today,,,,,,,',
       'B1-C1-102,boxed_meal,,,,,,' + tomorrow() + ',4,,,,,',
       'B1-C1-102,rice,,,,,,,,10,,,,',

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { assertTransition, canTransition, NEED_STATUSES } from '../../src/domain/need-status';
-import { identityOf, needInputSchema } from '../../src/domain/need';
+import { openFoodCycles } from '../../src/domain/food-cycle';
+import { needInputSchema, type NeedInput } from '../../src/domain/need';
 import { mergeNeed, prepareNeed } from '../../src/domain/need-intake';
 import { foodPackagesFor } from '../../src/domain/household';
 import { AppError } from '../../src/shared/errors';
 
 const household = { members: 5, elderlyAlone: true, cannotCook: false, chronicIllness: true };
 const now = new Date('2026-11-23T10:00:00Z');
+// 3-day cycles (the default): 2026-11-22/P3D holds `now`, 2026-11-25/P3D comes next.
+const cycles = openFoodCycles(now, 3);
+const prepare = (input: NeedInput) => prepareNeed(input, household, now, cycles);
+const food = (details: Record<string, unknown>) => needInputSchema.parse({ kind: 'food_package', details });
+
+function cycleError(input: NeedInput): { path: unknown; message: string } | undefined {
+  try {
+    prepare(input);
+  } catch (e) {
+    expect((e as AppError).code).toBe('validation');
+    const first = (e as AppError).errors?.[0];
+    return first && { path: first.path, message: first.message };
+  }
+  return undefined;
+}
 
 describe('need status machine', () => {
   it('allows the delivery path and refuses skipping or leaving a terminal status', () => {
@@ -37,19 +53,40 @@ describe('need status machine', () => {
 describe('need intake', () => {
   it('scales food packages by household size', () => {
     expect([1, 3, 4, 6, 7].map(foodPackagesFor)).toEqual([1, 1, 2, 2, 3]);
-    const input = needInputSchema.parse({ kind: 'food_package', details: { cycle: '2026-W48' } });
-    expect(prepareNeed(input, household, now).details.packages).toBe(2);
+    expect(prepare(food({ cycle: '2026-11-22/P3D' })).details.packages).toBe(2);
+  });
+
+  it('names a food package by the current cycle when none is given, as the entitlement does', () => {
+    const prepared = prepare(food({}));
+    expect(cycles.current.id).toBe('2026-11-22/P3D');
+    expect(prepared.cycle).toBe('2026-11-22/P3D');
+    expect(prepared.identityKey).toBe('2026-11-22/P3D');
+    expect(prepared.details).toEqual({ cycle: '2026-11-22/P3D', packages: 2 });
+  });
+
+  it('takes the current or the next cycle, and refuses any other naming what it expects', () => {
+    expect(prepare(food({ cycle: '2026-11-25/P3D' })).identityKey).toBe('2026-11-25/P3D');
+    const expected = { path: ['details', 'cycle'], message: 'expected the current cycle 2026-11-22/P3D or the next 2026-11-25/P3D' };
+    // The week intake used to take, the previous cycle, one two ahead, a wrong length, junk.
+    for (const cycle of ['2026-W48', '2026-11-19/P3D', '2026-11-28/P3D', '2026-11-22/P7D', '2026-11-23/P3D', 'next', '']) {
+      expect(cycleError(food({ cycle })), cycle).toEqual(expected);
+    }
+    // With 7-day cycles the ids are ISO weeks.
+    const weekly = openFoodCycles(now, 7);
+    expect(prepareNeed(food({}), household, now, weekly).identityKey).toBe('2026-W48');
+    expect(prepareNeed(food({ cycle: '2026-W49' }), household, now, weekly).identityKey).toBe('2026-W49');
+    expect(() => prepareNeed(food({ cycle: '2026-W50' }), household, now, weekly)).toThrow(AppError);
   });
 
   it('treats the same drug and strength as one need whatever the spelling', () => {
     const a = needInputSchema.parse({ kind: 'medicine', details: { drug: 'Metformin ', strength: '500 mg', quantity: 30 } });
     const b = needInputSchema.parse({ kind: 'medicine', details: { drug: 'metformin', strength: '500  MG', quantity: 10 } });
-    expect(identityOf(a)).toBe(identityOf(b));
+    expect(prepare(a).identityKey).toBe(prepare(b).identityKey);
   });
 
   it('merges quantities (capped), urgency and notes of a duplicate', () => {
-    const first = prepareNeed(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 900, notes: 'a' } }), household, now);
-    const again = prepareNeed(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 200, urgency: 'today', notes: 'b' } }), household, now);
+    const first = prepare(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 900, notes: 'a' } }));
+    const again = prepare(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 200, urgency: 'today', notes: 'b' } }));
     const merged = mergeNeed(first, again);
     expect(merged.details.quantity).toBe(1000);
     expect(merged.urgency).toBe('today');
@@ -63,7 +100,7 @@ describe('need intake', () => {
       details: { reason: 'dialysis', hospital: 'City Hospital', appointmentAt: '2026-11-22T09:00:00Z' },
     });
     try {
-      prepareNeed(input, household, now);
+      prepare(input);
       expect.unreachable();
     } catch (e) {
       expect((e as AppError).errors?.[0]?.path).toEqual(['details', 'appointmentAt']);

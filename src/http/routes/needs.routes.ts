@@ -1,8 +1,8 @@
-/** Needs intake: submit, list, read and cancel needs of a household. */
+/** Needs intake: submit, list, read and cancel needs of a household; the food cycles a need may name. */
 import { Router, type RequestHandler, type Response } from 'express';
 import { cancelNeedBody, createNeedBody, householdParams, needParams } from '../../contracts/intake.contract';
 import type { WriteResult } from '../../services/idempotency';
-import { submitNeed, type IntakeDeps } from '../../services/intake.service';
+import { currentFoodCycles, submitNeed, type IntakeDeps } from '../../services/intake.service';
 import { cancelNeed, getNeed, listHouseholdNeeds } from '../../services/needs-read.service';
 import { actorOf, requestId } from '../auth';
 import { idempotencyOf } from '../idempotency-key';
@@ -12,6 +12,7 @@ export const NEEDS_PATHS = {
   householdNeeds: '/api/households/:householdId/needs',
   need: '/api/needs/:needId',
   cancel: '/api/needs/:needId/cancel',
+  foodCycle: '/api/food-cycle',
 } as const;
 
 export function sendWrite(res: Response, result: WriteResult<unknown>): void {
@@ -45,6 +46,11 @@ export function needsRoutes(svc: IntakeDeps, authenticated: RequestHandler, inta
     const body = req.body === undefined ? {} : jsonBody(req, cancelNeedBody);
     const ctx = { reqId: requestId(req) ?? undefined, idempotency: idempotencyOf(req, body) };
     sendWrite(res, await cancelNeed(svc, actorOf(res), needId, body.reason, ctx));
+  });
+
+  // Any signed-in user: the need form pre-fills the current cycle from here (server time, server config).
+  router.get(NEEDS_PATHS.foodCycle, authenticated, (_req, res) => {
+    res.json(currentFoodCycles(svc));
   });
 
   return router;

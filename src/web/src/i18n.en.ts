@@ -54,7 +54,7 @@ export const en = {
   contactedToday: 'Contacted today',
   enterNeed: 'Enter a need',
   kind: 'Kind',
-  cycle: 'Week (e.g. 2026-W48)',
+  cycle: 'Cycle',
   drug: 'Drug',
   strength: 'Strength',
   quantity: 'Quantity',

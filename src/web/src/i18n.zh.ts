@@ -53,7 +53,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   contactedToday: '今日已登记',
   enterNeed: '登记需求',
   kind: '类别',
-  cycle: '周次（如 2026-W48）',
+  cycle: '周期',
   drug: '药品名称',
   strength: '规格',
   quantity: '数量',

@@ -1,9 +1,11 @@
 /**
  * Enter one need for a household: kind first, then that kind's fields. Keyboard-friendly (Enter
  * submits, focus returns to the kind after saving, for door-to-door rounds); the draft survives
- * reloads and network drops; the server's field errors appear under their inputs.
+ * reloads and network drops; the server's field errors appear under their inputs. A food package's
+ * cycle is pre-filled with the district's current cycle as the server names it (left empty, the
+ * server takes the current one too).
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, newIdempotencyKey } from '../api';
 import { t, type MessageKey } from '../i18n';
 import { Field, FormError, errorProps, fieldError } from './form';
@@ -22,13 +24,10 @@ const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency'][]> =
   oil: [['litres', 'number']],
 };
 
-function isoWeek(d: Date): string {
-  const date = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
-  const day = date.getUTCDay() || 7;
-  date.setUTCDate(date.getUTCDate() + 4 - day);
-  const yearStart = new Date(Date.UTC(date.getUTCFullYear(), 0, 1));
-  const week = Math.ceil(((date.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
-  return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+/** GET /api/food-cycle: the food cycles a food_package may name now (server clock, server's cycle length). */
+interface FoodCycles {
+  current: { id: string };
+  next: { id: string };
 }
 
 type Draft = Record<string, string> & { kind: Kind; key: string };
@@ -51,13 +50,30 @@ interface Props {
 }
 
 export function NeedForm({ householdId, onSaved }: Props) {
-  const initial: Draft = { kind: 'food_package', cycle: isoWeek(new Date()), key: newIdempotencyKey(), urgency: 'routine' };
+  const [cycles, setCycles] = useState<FoodCycles | null>(null);
+  const initial: Draft = { kind: 'food_package', cycle: cycles?.current.id ?? '', key: newIdempotencyKey(), urgency: 'routine' };
   const [draft, update, clear] = useDraft<Draft>(`need.${householdId}`, initial);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const kindRef = useRef<HTMLSelectElement>(null);
   const id = (name: string) => `need-${name}`;
+
+  useEffect(() => {
+    let live = true;
+    api<FoodCycles>('/api/food-cycle').then(
+      (c) => {
+        if (!live) return;
+        setCycles(c);
+        // A draft kept from an earlier cycle (or none yet) gets the current one; current or next stays.
+        if (draft.cycle !== c.current.id && draft.cycle !== c.next.id) update({ cycle: c.current.id });
+      },
+      () => undefined, // offline: the field stays as it is; empty means the current cycle to the server
+    );
+    return () => {
+      live = false;
+    };
+  }, [householdId]);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -109,6 +125,7 @@ export function NeedForm({ householdId, onSaved }: Props) {
                 type={type === 'number' ? 'text' : type}
                 inputMode={type === 'number' ? 'numeric' : undefined}
                 value={draft[name] ?? ''}
+                list={name === 'cycle' && cycles ? id('cycle-options') : undefined}
                 onInput={(e) => update({ [name]: e.currentTarget.value })}
                 {...errorProps(id(name), err)}
               />
@@ -116,6 +133,12 @@ export function NeedForm({ householdId, onSaved }: Props) {
           </Field>
         );
       })}
+      {draft.kind === 'food_package' && cycles && (
+        <datalist id={id('cycle-options')}>
+          <option value={cycles.current.id} />
+          <option value={cycles.next.id} />
+        </datalist>
+      )}
       <Field id={id('notes')} label={t('notes')} error={fieldError(error, 'details.notes')}>
         <input id={id('notes')} value={draft.notes ?? ''} onInput={(e) => update({ notes: e.currentTarget.value })} />
       </Field>
