@@ -25,7 +25,7 @@ export async function takePendingNeedChanges(trx: Executor, limit: number): Prom
     with taken as (
       -- = any(array(...)), not in (...): with stale statistics (after a bulk insert) the planner
       -- chose a nested-loop semi join that re-ran the LIMIT subquery per row and took every
-      -- waiting row at once (18,000 in 43 s, measured); the array takes exactly `limit`.
+      -- waiting row at once (18,000 in 43 s, measured); the array takes exactly the limit.
       delete from need_status_live where history_id = any (array(
         select history_id from need_status_live order by history_id limit ${limit} for update skip locked))
       returning history_id
