@@ -57,7 +57,7 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
   // Overdue passes, expiries and emergency retries (safe in every API process).
   const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });
-  // Idempotency keys past IDEMPOTENCY_TTL_HOURS (safe in every API process).
+  // Idempotency keys past IDEMPOTENCY_TTL_HOURS and ended sessions (safe in every API process).
   const stopKeyCleanup = startRetentionCleanup({ db: database.db, clock: systemClock, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   // Keep-alive sockets outlive load balancers' idle timeouts, not the other way round.
   server.keepAliveTimeout = 65_000;
