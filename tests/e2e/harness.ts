@@ -60,9 +60,10 @@ export async function startHarness(): Promise<Harness> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  // The browser first: if it can't start, no worker process is left behind running.
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // Workers in their own process, as in production (their solves run in sandboxed children that load TypeScript through tsx).
   const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
