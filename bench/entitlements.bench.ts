@@ -21,6 +21,7 @@ import { systemClock } from '../src/shared/clock';
 import { createLogger } from '../src/shared/logger';
 import { dropSchema, type Database } from '../src/store/db';
 import { openTestDatabase } from '../tests/integration/round.fixtures';
+import { seedGrid } from './grid.seed';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CYCLE_DAYS = 3;
@@ -32,29 +33,8 @@ function arg(args: string[], name: string, fallback: number): number {
 }
 
 async function seed(database: Database, households: number): Promise<string> {
-  const db = database.db;
-  const area = async (kind: 'district' | 'street' | 'community' | 'building' | 'corridor', parent: string | null, community: string | null) =>
-    (await db.insertInto('areas').values({ kind, name: kind, parent_id: parent, community_id: community }).returning('id').executeTakeFirstOrThrow()).id;
-  const district = await area('district', null, null);
-  const street = await area('street', district, null);
-  const community = await area('community', street, null);
-  const building = await area('building', community, community);
-  const corridors: string[] = [];
-  for (let i = 0; i < 100; i++) corridors.push(await area('corridor', building, community));
-  for (let start = 0; start < households; start += 5000) {
-    const rows = Array.from({ length: Math.min(5000, households - start) }, (_, k) => ({
-      corridor_id: corridors[(start + k) % corridors.length]!,
-      community_id: community,
-      address: `Bench ${start + k}`,
-      members: 1 + ((start + k) % 6),
-      elderly_alone: (start + k) % 11 === 0,
-      cannot_cook: (start + k) % 7 === 0,
-      lat: 31.2 + (k % 100) * 1e-4,
-      lon: 121.4 + (k % 97) * 1e-4,
-    }));
-    await db.insertInto('households').values(rows).execute();
-  }
-  await sql`analyze`.execute(db);
+  const { community } = await seedGrid(database, { households, corridors: 100 });
+  await sql`analyze`.execute(database.db);
   return community;
 }
 

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { loadConfig } from '../config/config';
 import { createAccount } from '../src/services/auth-accounts.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../src/store/db';
+import { seedGrid } from './grid.seed';
 
 interface Histogram { p50: number; p99: number; p97_5: number; average: number; max: number }
 interface CannonResult { latency: Histogram; requests: { average: number; total: number }; errors: number; timeouts: number; non2xx: number; statusCodeStats: Record<string, { count: number }>; duration: number }
@@ -33,29 +34,9 @@ function arg(args: string[], name: string, fallback: number): number {
 }
 
 async function seed(database: Database): Promise<string[]> {
-  const db = database.db;
-  const area = async (kind: 'district' | 'street' | 'community' | 'building' | 'corridor', parent: string | null, community: string | null) =>
-    (await db.insertInto('areas').values({ kind, name: kind, parent_id: parent, community_id: community }).returning('id').executeTakeFirstOrThrow()).id;
-  const district = await area('district', null, null);
-  const street = await area('street', district, null);
-  const community = await area('community', street, null);
-  const building = await area('building', community, community);
-  const corridors: string[] = [];
-  for (let i = 0; i < 50; i++) corridors.push(await area('corridor', building, community));
-  const ids: string[] = [];
-  for (let start = 0; start < HOUSEHOLDS; start += 2000) {
-    const rows = Array.from({ length: 2000 }, (_, k) => ({
-      corridor_id: corridors[(start + k) % corridors.length]!,
-      community_id: community,
-      address: `Bench ${start + k}`,
-      members: 1 + ((start + k) % 5),
-      lat: 31.2 + (k % 100) * 1e-4,
-      lon: 121.4 + (k % 97) * 1e-4,
-    }));
-    ids.push(...(await db.insertInto('households').values(rows).returning('id').execute()).map((r) => r.id));
-  }
-  await createAccount({ db }, { username: 'bench.admin', password: PASSWORD, role: 'admin' }, { scryptCost: { N: 1024, r: 8, p: 1 } });
-  return ids;
+  const { households } = await seedGrid(database, { households: HOUSEHOLDS, corridors: 50 });
+  await createAccount({ db: database.db }, { username: 'bench.admin', password: PASSWORD, role: 'admin' }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+  return households;
 }
 
 /** The i-th request: household i mod H; the round decides kind and identity, so no two are the same need. */
