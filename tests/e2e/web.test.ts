@@ -84,6 +84,8 @@ describe('web app', () => {
     // The dispatcher locks a stop of the first trip (the server answers with the new proposal).
     const firstTrip = desk.page.locator('details.trip').first();
     await firstTrip.locator('summary').click();
+    // Vans make several trips a shift: each says when it leaves the depot (no clock start: an offset).
+    expect(await firstTrip.locator('summary time').textContent()).toMatch(/^leaves (at the start|\+(\d+ h )?\d+ min)$/);
     await firstTrip.locator('input[type=checkbox]').first().check();
     const lockedRound = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;
     const lockedStops = async () => (await get<{ trips: { stops: { locked: boolean }[] }[] }>(await token('dispatcher'), `/api/rounds/${lockedRound}/proposal`)).trips.flatMap((t) => t.stops).filter((x) => x.locked).length;
@@ -119,6 +121,7 @@ describe('web app', () => {
     await login(drv.page, driverLogin!);
     const batch = drv.page.locator(`[data-batch-id="${roundId}_${trip!.id}"]`);
     await batch.waitFor({ timeout: 15_000 });
+    expect(await batch.locator('h2 time').textContent()).toMatch(/^leaves (at the start|\+(\d+ h )?\d+ min)$/);
     const stopCard = batch.locator(`[data-seq="${stop.seq}"]`);
     await checkPage(drv.page, '05-driver-batch', true);
     // The code the coordinator types at the gate: on the driver's stop, six digits.

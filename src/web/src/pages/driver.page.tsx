@@ -9,11 +9,13 @@ import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
 import { onConnected, sendPosition, useLive } from '../live';
 import type { Me } from '../session';
+import { DepartTime } from '../ui/depart-time';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
 
 interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null }
-interface Batch { batchId: string; tripNo: number; stops: Stop[] }
+/** `departS`: leaves the depot, seconds from the round's start (optional: batches cached by an older page lack it). */
+interface Batch { batchId: string; tripNo: number; departS?: number; stops: Stop[] }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
@@ -106,7 +108,15 @@ export function DriverPage(_props: { me: Me }) {
       {list.map((batch) => (
         <section key={batch.batchId} class="card wide" aria-label={t('trip', { n: batch.tripNo })} data-testid="batch" data-batch-id={batch.batchId}>
           <h2>
-            {t('trip', { n: batch.tripNo })} · {t('stops', { n: batch.stops.length })}
+            {t('trip', { n: batch.tripNo })}
+            {batch.departS !== undefined && (
+              <>
+                {' · '}
+                <DepartTime departS={batch.departS} />
+              </>
+            )}
+            {' · '}
+            {t('stops', { n: batch.stops.length })}
           </h2>
           <ol class="list stops">
             {batch.stops.map((stop) => (

@@ -5,12 +5,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
+import { DepartTime } from '../ui/depart-time';
 import { FormError } from '../ui/form';
 
 export interface Proposal {
   roundId: string;
   status: string;
-  trips: { id: string; vehicleId: string; tripNo: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
+  trips: { id: string; vehicleId: string; tripNo: number; departS: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
   loadingList: { depotId: string; item: string; bags: number }[];
   unserved: { needId: string; reason: string }[];
 }
@@ -49,6 +50,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
             <tr>
               <th scope="col">{t('vehicle')}</th>
               <th scope="col">{t('trip', { n: '' })}</th>
+              <th scope="col">{t('departure')}</th>
               <th scope="col">{t('stops', { n: '' })}</th>
               <th scope="col">{t('bags', { n: '' })}</th>
               <th scope="col">km</th>
@@ -61,6 +63,9 @@ export function ProposalView({ proposal, names, onChange }: Props) {
                 <tr key={trip.id}>
                   <td>{trip.vehicleId.slice(0, 8)}</td>
                   <td>{trip.tripNo}</td>
+                  <td>
+                    <DepartTime departS={trip.departS} verb={false} />
+                  </td>
                   <td>
                     {done}/{trip.stops.length}
                   </td>
@@ -76,7 +81,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
       {proposal.trips.map((trip) => (
         <details key={trip.id} class="trip">
           <summary>
-            {trip.vehicleId.slice(0, 8)} · {t('trip', { n: trip.tripNo })} · {t('stops', { n: trip.stops.length })}
+            {trip.vehicleId.slice(0, 8)} · {t('trip', { n: trip.tripNo })} · <DepartTime departS={trip.departS} /> · {t('stops', { n: trip.stops.length })}
           </summary>
           <ol class="list">
             {trip.stops.map((stop) => (
