@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
-import { createProducers } from '../src/queue/producers';
+import { createProducers, type Producers } from '../src/queue/producers';
 import { createProducerRedis, maxmemoryPolicy, redisOptions, workerConnection } from '../src/queue/redis';
 import type { Logger } from '../src/shared/logger';
 import { migrateToLatest, openDatabase, type Database } from '../src/store/db';
@@ -98,7 +98,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
           ...common, concurrency: settings.WORKER_SOLVE_CONCURRENCY, workerForkOptions: { execArgv: childExecArgv() },
         })
       : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: concurrencyOf(queue) });
-    watch(worker, queue, deps.db, logger);
+    watch(worker, queue, deps.db, logger, (err) => childCause(err, producers, settings.QUEUE_PREFIX));
     if (queue === QUEUE.solve) {
       worker.on('completed', (job: Job) => void events.progress((job.data as { roundId: string }).roundId));
     }
@@ -137,7 +137,25 @@ function concurrencyOf(queue: QueueName): number {
   return queue === QUEUE.solve ? 1 : 4;
 }
 
-function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound>[0], logger: Logger): void {
+/**
+ * A flow's parent failed with its child (failParentOnFailure) carries only BullMQ's "child
+ * <prefix>:<queue>:<id> failed": the cause is the child's failedReason. Returns the reason the child's
+ * own 'failed' event gives, so the round's failure reason is the same whichever event comes first;
+ * undefined when the error is not a child's failure or the child is gone.
+ */
+export async function childCause(err: Error, producers: Pick<Producers, 'queue'>, prefix: string): Promise<string | undefined> {
+  const key = /^child (.+) failed$/.exec(err.message)?.[1];
+  if (!key) return undefined;
+  for (const queue of Object.values(QUEUE)) {
+    const head = `${prefix}:${queue}:`;
+    if (!key.startsWith(head)) continue;
+    const child = await producers.queue(queue).getJob(key.slice(head.length));
+    return child?.failedReason ? `${child.name} failed: ${child.failedReason}` : undefined;
+  }
+  return undefined;
+}
+
+function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound>[0], logger: Logger, causeOf: (err: Error) => Promise<string | undefined>): void {
   worker.on('error', (err) => logger.warn({ queue, err: err.message }, 'worker error (will reconnect)'));
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;
@@ -147,7 +165,11 @@ function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound
     const roundId = (job.data as { roundId?: unknown }).roundId;
     // A round whose solve or merge gave up is failed; its needs go back to the pool for the next one.
     if (final && typeof roundId === 'string' && (queue === QUEUE.solve || queue === QUEUE.rounds)) {
-      failRound(db, roundId, `${job.name} failed: ${err.message}`).catch((e: unknown) => logger.error({ err: e, roundId }, 'could not mark round failed'));
+      // A merge failed with its solve child names the child's cause, not BullMQ's "child ... failed".
+      causeOf(err)
+        .catch(() => undefined)
+        .then((cause) => failRound(db, roundId, cause ?? `${job.name} failed: ${err.message}`))
+        .catch((e: unknown) => logger.error({ err: e, roundId }, 'could not mark round failed'));
     }
   });
 }
