@@ -7,7 +7,7 @@
  */
 import cluster from 'node:cluster';
 import { loadConfig, type Config } from '../config/config';
-import { loadWorkerSettings, type WorkerSettings } from '../workers/settings';
+import { checkWorkerSettings, loadWorkerSettings, type WorkerSettings } from '../workers/settings';
 import type { DemoLogin } from './demo/demo-district.seed';
 import { RedisUnavailableError } from './redis-autostart';
 import { createLogger, type Logger } from './shared/logger';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
     // The workers' own settings (queue prefix, locks, solve budget): the API enqueues on the same prefix.
     settings = loadWorkerSettings(process.env);
+    checkWorkerSettings(settings, config);
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     process.stderr.write(`${err.message}\n`);

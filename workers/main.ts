@@ -6,13 +6,14 @@
 import { loadConfig } from '../config/config';
 import { createLogger } from '../src/shared/logger';
 import { startWorkerRuntime } from './runtime';
-import { loadWorkerSettings } from './settings';
+import { checkWorkerSettings, loadWorkerSettings } from './settings';
 
 let config: ReturnType<typeof loadConfig>;
 let settings: ReturnType<typeof loadWorkerSettings>;
 try {
   config = loadConfig(process.env);
   settings = loadWorkerSettings(process.env);
+  checkWorkerSettings(settings, config);
 } catch (err) {
   // No logger yet: the message names the bad variables (values are not echoed).
   process.stderr.write(`${(err as Error).message}\n`);

@@ -3,6 +3,7 @@
  * service-wide Config). A bad value stops the process naming the variable.
  */
 import { z } from 'zod';
+import type { Config } from '../config/config';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -63,4 +64,20 @@ export function loadWorkerSettings(env: Record<string, string | undefined>): Wor
     throw new Error(`invalid worker configuration:\n${lines.join('\n')}`);
   }
   return Object.freeze({ ...parsed.data, WORKER_QUEUES: parsed.data.WORKER_QUEUES ?? queueNames });
+}
+
+/**
+ * Checks the settings that only make sense next to the service Config; throws like
+ * loadWorkerSettings. Each scheduled food round creates the current food cycle's entitlements, so
+ * rounds further apart than a cycle (24 x FOOD_CYCLE_DAYS hours) would skip whole cycles: their food
+ * would never be owed.
+ */
+export function checkWorkerSettings(settings: WorkerSettings, config: Pick<Config, 'FOOD_CYCLE_DAYS'>): void {
+  const cycleH = 24 * config.FOOD_CYCLE_DAYS;
+  if (settings.ROUND_EVERY_FOOD_H > cycleH) {
+    throw new Error(
+      `invalid worker configuration:\n  ROUND_EVERY_FOOD_H: ${settings.ROUND_EVERY_FOOD_H} h between food rounds is longer than a food cycle ` +
+        `(FOOD_CYCLE_DAYS=${config.FOOD_CYCLE_DAYS}, ${cycleH} h), so some cycles would never be generated; set ROUND_EVERY_FOOD_H to at most 24 x FOOD_CYCLE_DAYS (${cycleH})`,
+    );
+  }
 }
