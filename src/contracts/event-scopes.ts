@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const SCOPE_KINDS = ['corridor', 'community', 'batch', 'household', 'session'] as const;
+export const SCOPE_KINDS = ['corridor', 'community', 'batch', 'household', 'session', 'driver'] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 /** Ids as they travel in scopes: uuids or slugs (a batch is `<roundId>_<tripId>`), never ':' or spaces. */
@@ -15,7 +15,7 @@ export type Scope = `${ScopeKind}:${string}` | 'dispatch';
 export const scopeSchema = z
   .string()
   .max(150)
-  .refine((s): s is Scope => parseScope(s) !== null, { error: 'scope: dispatch or corridor|community|batch|household|session:<id>' })
+  .refine((s): s is Scope => parseScope(s) !== null, { error: 'scope: dispatch or corridor|community|batch|household|session|driver:<id>' })
   .transform((s) => s as Scope);
 
 export type ParsedScope = { kind: 'dispatch' } | { kind: ScopeKind; id: string };
@@ -36,6 +36,8 @@ export const scope = {
   batch: (id: string): Scope => `batch:${id}`,
   household: (id: string): Scope => `household:${id}`,
   session: (id: string): Scope => `session:${id}`,
+  /** One driver's batches as a whole: new, changed or removed trips (a batch scope follows one known trip). */
+  driver: (driverId: string): Scope => `driver:${driverId}`,
   dispatch: 'dispatch' as Scope,
 };
 

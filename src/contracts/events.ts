@@ -123,6 +123,25 @@ export const stockAlert = z.strictObject({
   level: z.enum(['low', 'out']),
 });
 
+/** Why a driver's batches changed: a closed list, so nothing about the people or goods travels. */
+export const DRIVER_BATCH_CAUSES = ['round_dispatched', 'urgent_inserted', 'trip_moved', 'stop_cancelled'] as const;
+
+/**
+ * A driver's batches changed (`driver:<driverId>` scope): new trips, a stop added, moved or
+ * cancelled. Ids only; the driver's page reloads its batches over HTTP, which applies the rules of
+ * what a driver may see.
+ */
+export const driverBatchesChanged = z.strictObject({
+  type: z.literal('driver.batches_changed'),
+  driverId: id,
+  cause: z.enum(DRIVER_BATCH_CAUSES),
+  roundId: id,
+  /** The driver's batches (`<roundId>_<tripId>`) the change touched. */
+  batchIds: z.array(id).max(1000),
+  /** The stop added, moved or cancelled, when there is one. */
+  stopId: id.optional(),
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   needStatusChanged,
   roundProgress,
@@ -135,6 +154,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   medicalPassState,
   alertRaised,
   stockAlert,
+  driverBatchesChanged,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

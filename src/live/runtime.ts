@@ -54,10 +54,12 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
   const publisher = deps.publisher;
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(100 * 2 ** n, 2000) });
   redis.on('error', (err) => logger.debug({ err }, 'live redis'));
-  const auth = createAuthService({ db: deps.db, clock: deps.clock, config: deps.config, audit: createAuditService({ db: deps.db }) });
+  const audit = createAuditService({ db: deps.db });
+  const auth = createAuthService({ db: deps.db, clock: deps.clock, config: deps.config, audit });
   const live = attachLive(httpServer, {
     authenticate: (token) => auth.authenticateToken(token),
     directory: createLiveDirectory(deps.db),
+    audit,
     tracking: createRoundTracking({ db: deps.db, publisher, clock: deps.clock }),
     db,
     redis,

@@ -3,7 +3,7 @@
  * and assignments allow it; resume replays what the client missed from the event store.
  */
 import { resumeRequest, subscribeRequest, type LiveError } from '../contracts/event-socket';
-import type { Scope } from '../contracts/events';
+import { parseScope, type Scope } from '../contracts/events';
 import { canJoinScope } from '../services/live-access.service';
 import { latestSeqOf, replay } from '../services/live.service';
 import type { LiveDeps, LiveSocket } from './types';
@@ -18,9 +18,16 @@ function ackOf<T>(ack: unknown): Ack<T> {
 export function registerScopeHandlers(socket: LiveSocket, deps: LiveDeps): void {
   const maxReplay = deps.options?.maxReplay ?? 500;
 
-  /** Checks the request and access; joins the room on success. */
+  /** Checks the request and access; joins the room on success. A refusal is audited like a refused API call. */
   async function join(scope: Scope): Promise<LiveError | null> {
-    if (!(await canJoinScope(socket.data.actor, scope, deps.directory))) return 'forbidden';
+    const actor = socket.data.actor;
+    if (!(await canJoinScope(actor, scope, deps.directory))) {
+      // Subject as elsewhere in the trail: the kind of record ('driver', 'batch', ...) and its id.
+      const parsed = parseScope(scope);
+      const subjectId = parsed && 'id' in parsed ? parsed.id : null;
+      await deps.audit?.record({ actor, action: 'live.subscribe', subjectType: parsed?.kind ?? 'scope', subjectId, outcome: 'denied', reqId: socket.id });
+      return 'forbidden';
+    }
     await socket.join(scope);
     return null;
   }

@@ -7,6 +7,7 @@ import type { Server, Socket } from 'socket.io';
 import type { LiveClientEvents, LiveServerEvents } from '../contracts/event-socket';
 import type { Actor } from '../domain/access';
 import type { Logger } from '../shared/logger';
+import type { AuditService } from '../services/audit.service';
 import type { ScopeDirectory } from '../services/live-access.service';
 import type { DriverTracking } from '../services/live-tracking.service';
 
@@ -43,6 +44,8 @@ export interface LiveDeps {
   /** A Redis connection for the streams adapter (it duplicates it for its blocking reads). */
   redis: Redis;
   logger: Logger;
+  /** Records refused subscriptions (`live.subscribe` denied), like refused API calls. Absent: not recorded. */
+  audit?: Pick<AuditService, 'record'>;
   /** Handles drivers' position and stop reports; absent: drivers' reports are refused as unavailable. */
   tracking?: DriverTracking;
   options?: LiveOptions;

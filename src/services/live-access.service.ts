@@ -34,6 +34,9 @@ export async function canJoinScope(actor: Actor, value: Scope, directory: ScopeD
       const driverId = await directory.driverOfBatch(parsed.id);
       return driverId !== null && canAccessDriver(actor, driverId);
     }
+    case 'driver':
+      // The same rule as the driver's batches over HTTP: the driver themself, dispatch and admin.
+      return canAccessDriver(actor, parsed.id);
     case 'session':
       // The server puts each socket in its own session room; nobody subscribes to one.
       return false;

@@ -16,7 +16,7 @@ import type { Db } from '../store/db';
 import { createAuditService, type AuditService } from './audit.service';
 import { retryWaitingEmergencies } from './emergency.service';
 import type { LivePublisher } from './live.service';
-import { insertUrgentNeed } from './urgent.service';
+import { insertUrgentAndNotify } from './driver-events';
 import { createPassAlerts, type PassAlerts } from './pass-alerts';
 import { onPassMoved } from './pass-legs';
 
@@ -75,7 +75,7 @@ export interface PassLoopDeps {
 export function startPassLoops(deps: PassLoopDeps): () => void {
   const audit = createAuditService(deps);
   const alerts = createPassAlerts(deps.live, deps.logger);
-  const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentNeed(deps.db as Db, needId) };
+  const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentAndNotify({ db: deps.db as Db, publisher: deps.live, logger: deps.logger }, needId) };
   let running = false;
   const tick = async (): Promise<void> => {
     const swept = await sweepPasses({ db: deps.db, clock: deps.clock, audit, alerts });

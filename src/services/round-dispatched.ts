@@ -1,11 +1,13 @@
 /**
- * `round.dispatched` to the dispatch desk and to each batch (a driver's trip) of the round, once
- * the dispatch committed. A failed publish never fails the dispatch: the batches are in
- * PostgreSQL and the drivers' pages also poll for them.
+ * `round.dispatched` to the dispatch desk and to each batch (a driver's trip) of the round, and
+ * `driver.batches_changed` to each driver of the round (their page learns of batches it did not
+ * know), once the dispatch committed. A failed publish never fails the dispatch: the batches are
+ * in PostgreSQL and the drivers' pages reload them on reconnect and on a slow safety poll.
  */
 import { sql } from 'kysely';
 import { batchId, scope, type Scope } from '../contracts/events';
 import type { Db } from '../store/db';
+import { publishRoundToDrivers } from './driver-events';
 import type { LivePublisher } from './live.service';
 
 /** The batch ids of a round's trips that have a driver. */
@@ -23,4 +25,5 @@ export async function publishRoundDispatched(deps: { db: Db; publisher: Pick<Liv
     const scopes: Scope[] = [...(i === 0 ? [scope.dispatch] : []), ...part.map((b) => scope.batch(b))];
     await deps.publisher.publish(scopes, { type: 'round.dispatched', roundId, batchIds: part }).catch(() => undefined);
   }
+  await publishRoundToDrivers({ db: deps.db, publisher: deps.publisher }, roundId).catch(() => undefined);
 }

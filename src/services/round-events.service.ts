@@ -1,7 +1,8 @@
 /**
  * Live events of the planning pipeline, published from the workers through the Redis stream (no
  * Socket.IO server in a worker): progress and proposals to the dispatch desk; an urgent insertion
- * to the dispatch desk, the community and the driver's batch, so both see the change at once.
+ * to the dispatch desk, the community, the driver's batch and the driver's own scope, so all see
+ * the change at once.
  * A failed publish never fails the job: the plan is in PostgreSQL, clients resume from it.
  */
 import { scope, batchId, type Scope } from '../contracts/events';
@@ -10,6 +11,7 @@ import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
 import { getRound, roundDb } from '../store/round.repository';
 import { planCounts } from '../store/round-plan.repository';
+import { publishUrgentToDriver } from './driver-events';
 import type { LivePublisher } from './live.service';
 import type { UrgentOutcome } from './urgent.service';
 
@@ -39,14 +41,19 @@ export function createRoundEvents(deps: { db: Db; live: Pick<LivePublisher, 'pub
       const c = await planCounts(deps.db, roundId);
       await deps.live.publish([scope.dispatch], { type: 'round.proposed', roundId, batchCount: c.trips, stopCount: c.stops, bagCount: c.bags, unassignedCount: c.unserved });
     }),
-    urgentInserted: (needId, outcome) => safely('urgent', async () => {
-      const need = await deps.db.selectFrom('needs').select(['household_id', 'community_id']).where('id', '=', needId).executeTakeFirst();
-      if (!need) return;
-      const scopes: Scope[] = [scope.dispatch, scope.community(need.community_id), scope.batch(batchId(outcome.roundId, outcome.tripId))];
-      await deps.live.publish(scopes, {
-        type: 'alert.raised', kind: 'emergency_trip_assigned', subjectId: needId, householdId: need.household_id,
-        communityId: need.community_id, at: deps.clock.now().toISOString(),
+    urgentInserted: async (needId, outcome) => {
+      await safely('urgent', async () => {
+        const need = await deps.db.selectFrom('needs').select(['household_id', 'community_id']).where('id', '=', needId).executeTakeFirst();
+        if (!need) return;
+        const scopes: Scope[] = [scope.dispatch, scope.community(need.community_id), scope.batch(batchId(outcome.roundId, outcome.tripId))];
+        await deps.live.publish(scopes, {
+          type: 'alert.raised', kind: 'emergency_trip_assigned', subjectId: needId, householdId: need.household_id,
+          communityId: need.community_id, at: deps.clock.now().toISOString(),
+        });
       });
-    }),
+      // The driver's own scope too, whatever became of the alert: their page reloads its batches
+      // (a new dedicated trip has no batch scope the page follows yet).
+      await safely('urgent.driver', () => publishUrgentToDriver({ db: deps.db, publisher: deps.live, logger: deps.logger }, outcome));
+    },
   };
 }

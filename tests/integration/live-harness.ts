@@ -148,6 +148,7 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
       const live = attachLive(http, {
         authenticate: (token) => auth.authenticateToken(token),
         directory,
+        audit: createAuditService({ db: database.db }),
         tracking: createRoundTracking({ db: database.db, publisher: createLivePublisher({ db, stream, clock: trackingClock, logger }), clock: trackingClock, driverOfBatch: directory.driverOfBatch }),
         db,
         redis,

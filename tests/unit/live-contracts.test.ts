@@ -35,6 +35,14 @@ describe('event privacy', () => {
     expect(liveEventSchema.safeParse(failed).success).toBe(true);
     expect(liveEventSchema.safeParse({ ...failed, reason: 'patient in hospital' }).success).toBe(false);
   });
+
+  it('a driver batch change carries ids and a cause from the closed list only', () => {
+    const changed = { type: 'driver.batches_changed', driverId: 'd1', cause: 'urgent_inserted', roundId: 'r1', batchIds: ['r1_t1'], stopId: '7' };
+    expect(liveEventSchema.safeParse(changed).success).toBe(true);
+    expect(liveEventSchema.safeParse({ ...changed, kind: 'medicine' }).success).toBe(false);
+    expect(liveEventSchema.safeParse({ ...changed, cause: 'insulin for household 12' }).success).toBe(false);
+    expect(parseScope('driver:d1')).toEqual({ kind: 'driver', id: 'd1' });
+  });
 });
 
 describe('sequence rule', () => {
@@ -89,6 +97,14 @@ describe('who joins which scope', () => {
     [actor('dispatcher'), 'dispatch', true],
     [actor('dispatcher'), 'batch:b1', true],
     [actor('admin'), 'session:s1', false],
+    [actor('driver', { driverId: 'd1' }), 'driver:d1', true],
+    [actor('driver', { driverId: 'd2' }), 'driver:d1', false],
+    [actor('driver'), 'driver:d1', false],
+    [actor('dispatcher'), 'driver:d1', true],
+    [actor('admin'), 'driver:d1', true],
+    [actor('coordinator', { corridorIds: ['c1'] }), 'driver:d1', false],
+    [actor('community_staff', { communityIds: ['m1'] }), 'driver:d1', false],
+    [actor('resident', { householdId: 'h1' }), 'driver:d1', false],
   ];
   it.each(cases)('%o joins %s: %s', async (who, target, allowed) => {
     expect(await canJoinScope(who, target as never, directory)).toBe(allowed);

@@ -4,7 +4,7 @@ import { emergencyBody, emergencyParams, emergencyReviewBody, householdParams, r
 import { completeEmergency, openReviews, readEmergency, reviewEmergency } from '../../services/emergency-case.service';
 import { raiseEmergency, type EmergencyDeps } from '../../services/emergency.service';
 import { emergenciesReport } from '../../services/pass-report.service';
-import { insertUrgentNeed } from '../../services/urgent.service';
+import { insertUrgentAndNotify } from '../../services/driver-events';
 import { actorOf, requestId } from '../auth';
 import type { AppDeps } from '../deps';
 import { idempotencyOf } from '../idempotency-key';
@@ -23,7 +23,9 @@ export const EMERGENCY_PATHS = {
 
 export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): Router {
   const router = Router();
-  const svc: EmergencyDeps = { ...passServices(deps), urgentInsert: (needId) => insertUrgentNeed(deps.db, needId) };
+  // An urgent stop put into a driver's trip reaches the driver's page at once (driver:<id> scope).
+  const notify = { db: deps.db, publisher: deps.live, logger: deps.logger };
+  const svc: EmergencyDeps = { ...passServices(deps), urgentInsert: (needId) => insertUrgentAndNotify(notify, needId) };
 
   // No rate limit of the intake kind here: an emergency is never turned away for being one too many.
   router.post(EMERGENCY_PATHS.raise, authenticated, async (req, res) => {

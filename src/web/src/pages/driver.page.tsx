@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { StopReport } from '../../../contracts/event-socket';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
-import { onConnected, sendPosition, useLive } from '../live';
+import { onConnected, sendPosition, useLive, useLiveStatus } from '../live';
 import type { Me } from '../session';
 import { DepartTime } from '../ui/depart-time';
 import { useLoad } from '../ui/hooks';
@@ -31,14 +31,19 @@ function cachedBatches(): Batch[] {
 }
 
 /**
- * Known batches follow their live scopes (round.dispatched, stop outcomes from the gate); a new
- * batch is found by this poll (a driver cannot subscribe to a batch before knowing its id).
+ * The batches are reloaded when the live connection says they changed: the driver's own scope
+ * (`driver:<id>`: a round dispatched, an urgent stop, a moved or cancelled stop) and the scopes of
+ * the known batches (stop outcomes from the gate); also after every (re)connection and when the
+ * server says too much was missed (`snapshot-required`). Only while the connection is down does a
+ * slow poll stand in for it.
  */
-const POLL_MS = 10_000;
+const SAFETY_POLL_MS = 120_000;
 const POSITION_EVERY_MS = 15_000;
 
-export function DriverPage(_props: { me: Me }) {
+export function DriverPage({ me }: { me: Me }) {
   const [tick, setTick] = useState(0);
+  const refresh = () => setTick((n) => n + 1);
+  const connected = useLiveStatus();
   const batches = useLoad(`batches-${tick}`, () => api<{ batches: Batch[] }>('/api/me/batches'));
   const [local, setLocal] = useState<Record<string, Outcome>>({});
   const [pending, setPending] = useState(queued().length);
@@ -49,17 +54,27 @@ export function DriverPage(_props: { me: Me }) {
   }, [batches.data]);
 
   useEffect(() => {
-    const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
     const offQueue = onQueueChange(() => setPending(queued().length));
-    const offConn = onConnected(() => void flush());
+    // Back online: send the queued reports, and reload what changed while the socket was down.
+    const offConn = onConnected(() => (void flush(), refresh()));
     const online = () => void flush();
     window.addEventListener('online', online);
-    return () => (clearInterval(timer), offQueue(), offConn(), window.removeEventListener('online', online));
+    return () => (offQueue(), offConn(), window.removeEventListener('online', online));
   }, []);
 
+  // The fallback poll, only while the live connection is down.
+  useEffect(() => {
+    if (connected) return;
+    const timer = setInterval(refresh, SAFETY_POLL_MS);
+    return () => clearInterval(timer);
+  }, [connected]);
+
   useLive(
-    list.map((b) => `batch:${b.batchId}`),
-    () => setTick((n) => n + 1),
+    [...(me.driverId ? [`driver:${me.driverId}`] : []), ...list.map((b) => `batch:${b.batchId}`)],
+    // null: snapshot-required. Positions (our own, every 15 s) change nothing the page shows.
+    (event) => {
+      if (event?.type !== 'vehicle.position') refresh();
+    },
   );
 
   // The dispatch desk and the gates waiting see the van move: the latest fix goes out every 15 s at
