@@ -95,6 +95,24 @@ export const stopFailed = z.strictObject({
   at: isoTime,
 });
 
+/**
+ * A stop's manifest lost a need's bags (the need was cancelled before dispatch): the dispatch desk
+ * and the corridor's coordinators reload the stop; `stopRemoved` when the stop left its trip.
+ * Ids only: the bag ids and the need, never what the bags hold.
+ */
+export const MANIFEST_CHANGES = ['need_cancelled'] as const;
+export const manifestChanged = z.strictObject({
+  type: z.literal('round.manifest_changed'),
+  roundId: id,
+  batchId: id,
+  stopId: id,
+  needId: id,
+  householdId: id,
+  change: z.enum(MANIFEST_CHANGES),
+  bagIds,
+  stopRemoved: z.boolean(),
+});
+
 export const medicalPassState = z.strictObject({
   type: z.literal('pass.state'),
   passId: id,
@@ -151,6 +169,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   stopArrived,
   stopDelivered,
   stopFailed,
+  manifestChanged,
   medicalPassState,
   alertRaised,
   stockAlert,

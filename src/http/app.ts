@@ -54,7 +54,7 @@ export function buildApp(deps: AppDeps): Express {
 
   // Revoking a session also cuts its live sockets, on every server process.
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
-  app.use(needsRoutes(intake, authenticated, intakeLimit));
+  app.use(needsRoutes({ ...intake, live: deps.live }, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));

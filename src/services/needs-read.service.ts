@@ -1,14 +1,16 @@
 /** Reading needs and changing their status by hand (cancel). Medical reads are audited. */
+import type { Envelope } from '../contracts/events';
 import type { NeedView } from '../contracts/intake.contract';
 import type { Actor } from '../domain/access';
 import type { Need } from '../domain/need';
-import { assertTransition } from '../domain/need-status';
+import { assertTransition, isOpen } from '../domain/need-status';
 import { AppError } from '../shared/errors';
-import { findHistories, findNeed, findNeedsOfHousehold, updateStatus } from '../store/need.repository';
+import { findHistories, findNeed, findNeedsOfHousehold, lockNeed, updateStatus } from '../store/need.repository';
 import { guardHousehold } from './access-guard';
 import { runIdempotent, type WriteResult } from './idempotency';
 import { loadHousehold, type IntakeDeps, type RequestContext } from './intake.service';
 import { needView, revealsMedical, scopeOf } from './need-view';
+import { lockPlacement, withdrawFromRound, type ManifestPublisher } from './need-withdraw.service';
 
 async function auditMedicalReads(deps: IntakeDeps, actor: Actor, needs: Need[], reqId?: string): Promise<void> {
   const medical = needs.filter((n) => revealsMedical(actor, n));
@@ -41,9 +43,30 @@ export async function getNeed(deps: IntakeDeps, actor: Actor, needId: string, re
   return needView(actor, need, histories.get(need.id) ?? []);
 }
 
-export async function cancelNeed(deps: IntakeDeps, actor: Actor, needId: string, reason: string | undefined, ctx: RequestContext): Promise<WriteResult<{ need: NeedView }>> {
-  const need = await loadNeed(deps, actor, needId, 'need.cancel', ctx.reqId);
-  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
+/** Intake deps plus the live publisher a cancel inside a round reports through (none: nothing is published). */
+export type CancelDeps = IntakeDeps & { live?: ManifestPublisher | undefined };
+
+/**
+ * Cancels a need. A need a round carries leaves the round in the same transaction (see
+ * need-withdraw.service.ts: released stock before dispatch, 409 once its bags are on the van).
+ */
+export async function cancelNeed(deps: CancelDeps, actor: Actor, needId: string, reason: string | undefined, ctx: RequestContext): Promise<WriteResult<{ need: NeedView }>> {
+  await loadNeed(deps, actor, needId, 'need.cancel', ctx.reqId);
+  let envelopes: Envelope[] = [];
+  const result = await runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
+    // Lock order as merge and dispatch: the round carrying the need, then the need.
+    const placement = await lockPlacement(trx, needId);
+    const need = await lockNeed(trx, needId);
+    if (!need) throw new AppError('not_found', 'need not found');
+    // Planned meanwhile (a merge committed between the two reads): its round is not locked, so retry.
+    if (!placement && (need.status === 'planned' || need.status === 'out_for_delivery')) {
+      throw new AppError('conflict', 'the need was just put on a round; reload it and retry');
+    }
+    // An open need on a round leaves it first: once its bags are loaded that refuses with its own 409.
+    if (placement && isOpen(need.status)) {
+      const out = await withdrawFromRound({ db: trx, clock: deps.clock, live: deps.live }, need, placement, actor.userId);
+      envelopes = out.envelopes;
+    }
     assertTransition({ from: need.status, to: 'cancelled' });
     const at = deps.clock.now();
     const updated = await updateStatus(trx, need.id, { from: need.status, to: 'cancelled', note: reason ?? null, actor: actor.userId, at });
@@ -52,4 +75,6 @@ export async function cancelNeed(deps: IntakeDeps, actor: Actor, needId: string,
     const histories = await findHistories(trx, [need.id]);
     return { status: 200, body: { need: needView(actor, updated, histories.get(need.id) ?? []) } };
   }, deps.clock.now());
+  if (envelopes.length && deps.live) await deps.live.fanOut(envelopes);
+  return result;
 }

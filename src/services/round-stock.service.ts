@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { available, type ReserveLine } from '../domain/stock';
 import { moveNeeds, type RoundDb } from '../store/round.repository';
 import type { Plan, PlanDb } from '../store/round-plan.repository';
+import { removeNeedFromStop } from '../store/round-manifest.repository';
 import { keyOf, lockBalances, stockDb } from '../store/stock.repository';
 import type { Db } from '../store/db';
 import type { Clock } from '../shared/clock';
@@ -27,6 +28,7 @@ export const STOCK_SHORT = 'stock-short';
  */
 export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId: string, actor: string): Promise<string[]> {
   const core = trx as unknown as Db; // the same transaction, typed for the stock services
+  await dropWithdrawnNeeds(trx, roundId);
   const { lines } = await planLines(core, roundId);
   // Stops reserved before (locked stops kept through a re-plan) hold their stock already.
   const done = new Set((await sql<{ stop_id: string }>`
@@ -50,6 +52,18 @@ export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId:
   const unserved = await dropStops(trx, roundId, short, actor);
   if (kept.length) await reserveLines({ db: core, clock }, roundId, kept, actor);
   return unserved;
+}
+
+/**
+ * Needs cancelled while their round was being planned (the cancel committed before this merge, so
+ * they did not become planned) leave the stored plan before anything is reserved for them.
+ */
+async function dropWithdrawnNeeds(trx: PlanDb, roundId: string): Promise<void> {
+  const gone = await sql<{ need_id: string; stop_id: string | number; trip_id: string }>`
+    select distinct b.need_id, b.stop_id, s.trip_id from round_bags b
+    join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
+    where b.round_id = ${roundId} and n.status <> 'planned' order by b.stop_id, b.need_id`.execute(trx);
+  for (const g of gone.rows) await removeNeedFromStop(trx, roundId, String(g.stop_id), g.trip_id, g.need_id);
 }
 
 /** Takes stops out of a stored plan: their needs unserved (stock-short) and accepted again; trips close ranks. */

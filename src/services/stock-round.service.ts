@@ -2,6 +2,7 @@
  * Stock for rounds, called by the rounds service:
  *   reserveForRound  when a round is planned (its plan's needs, expanded into items, at each trip's depot);
  *   releaseForStop   when a stop is cancelled (what that stop still holds goes back to available);
+ *   releaseForNeed   when one need of a stop is cancelled before dispatch (that need's share only);
  *   releaseForRound  when a whole plan is dropped;
  *   deductForBatch   when a trip's batch is loaded (reserved and on hand both go down, first-to-expire lots first).
  * Reservations are all-or-nothing per call and idempotent per (round, stop); releases and deductions act
@@ -86,7 +87,7 @@ export async function reserveForRound(deps: StockRoundDeps, roundId: string, act
  * trip's depot. Stops come urgent first, then by position on their trips (every trip's first stop, then
  * every second one...), the order in which a short depot serves them.
  */
-export async function planLines(db: Kysely<CoreTables>, roundId: string): Promise<{ lines: ReserveLine[]; untracked: RoundReserveResult['untracked'] }> {
+export async function planLines(db: Kysely<CoreTables>, roundId: string, onlyNeedId?: string): Promise<{ lines: ReserveLine[]; untracked: RoundReserveResult['untracked'] }> {
   parseInput(roundIdSchema, roundId);
   // Only stock kinds are read: medicine details never leave the database here.
   const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number; urgent: boolean; seq: number; trip_id: string }>`
@@ -95,6 +96,7 @@ export async function planLines(db: Kysely<CoreTables>, roundId: string): Promis
     join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
     join needs n on n.id = b.need_id join households h on h.id = n.household_id
     where b.round_id = ${roundId} and s.status = 'pending' and n.kind in ('food_package','boxed_meal','gas','rice','oil')
+      ${onlyNeedId === undefined ? sql`` : sql`and b.need_id = ${onlyNeedId}`}
     order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(stockDb(db));
   const { items, missing } = expandNeeds(await loadCatalogue(stockDb(db)), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
   const lines = new Map<string, ReserveLine>();
@@ -126,6 +128,28 @@ export async function releaseForStop(deps: StockRoundDeps, roundId: string, stop
   parseInput(roundIdSchema, roundId);
   parseInput(stopIdSchema, stopId);
   return release(deps, roundId, [stopId], actor, reason);
+}
+
+/**
+ * Gives back one need's share of what its stop holds (the need is cancelled before dispatch), while
+ * the stop's other needs keep theirs. The share is the need's kit expansion, as when it was reserved,
+ * capped at what the stop still holds. Call it while the need's bags are still on the stop's manifest,
+ * in the caller's transaction (the manifest change and the release commit together).
+ */
+export async function releaseForNeed(deps: StockRoundDeps, roundId: string, stopId: string, needId: string, actor: string, reason: string): Promise<HeldLine[]> {
+  parseInput(roundIdSchema, roundId);
+  parseInput(stopIdSchema, stopId);
+  const at = deps.clock.now();
+  return inStockTransaction(stockDb(deps.db), async (trx) => {
+    const share = (await planLines(trx as unknown as Kysely<CoreTables>, roundId, needId)).lines.filter((l) => l.stopId === stopId);
+    if (share.length === 0) return [];
+    await lockBalances(trx, share);
+    const held = new Map((await heldByRound(trx, roundId, [stopId])).map((h) => [keyOf(h), h.held]));
+    const out: HeldLine[] = share.map((l) => ({ depotId: l.depotId, itemCode: l.itemCode, stopId, held: Math.min(l.quantity, held.get(keyOf(l)) ?? 0) }))
+      .filter((h) => h.held > 0);
+    await appendMovements(trx, out.map((h) => ({ ...h, movement: 'release' as const, onHandDelta: 0, reservedDelta: -h.held, roundId, reason })), actor, at);
+    return out;
+  });
 }
 
 /** Gives back what these stops still hold (stops failed at the door, or dropped from a plan). */

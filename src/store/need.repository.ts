@@ -189,6 +189,12 @@ export async function findNeed(db: Executor, id: string): Promise<Need | undefin
   return row && toNeed(row);
 }
 
+/** Reads a need and locks its row for the rest of the transaction (a status change decided on what it reads). */
+export async function lockNeed(db: Executor, id: string): Promise<Need | undefined> {
+  const row = await db.selectFrom('needs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row && toNeed(row);
+}
+
 export async function findNeedsOfHousehold(db: Executor, householdId: string, limit = 200): Promise<Need[]> {
   const rows = await db.selectFrom('needs').selectAll().where('household_id', '=', householdId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
   return rows.map(toNeed);

@@ -2,8 +2,8 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { cancelNeedBody, createNeedBody, householdParams, needParams } from '../../contracts/intake.contract';
 import type { WriteResult } from '../../services/idempotency';
-import { currentFoodCycles, submitNeed, type IntakeDeps } from '../../services/intake.service';
-import { cancelNeed, getNeed, listHouseholdNeeds } from '../../services/needs-read.service';
+import { currentFoodCycles, submitNeed } from '../../services/intake.service';
+import { cancelNeed, getNeed, listHouseholdNeeds, type CancelDeps } from '../../services/needs-read.service';
 import { actorOf, requestId } from '../auth';
 import { idempotencyOf } from '../idempotency-key';
 import { jsonBody, pathParams } from '../validate';
@@ -20,7 +20,8 @@ export function sendWrite(res: Response, result: WriteResult<unknown>): void {
   res.status(result.status).json(result.body);
 }
 
-export function needsRoutes(svc: IntakeDeps, authenticated: RequestHandler, intakeLimit: RequestHandler): Router {
+/** `svc.live`: where a cancel that changes a round's manifest is published (optional). */
+export function needsRoutes(svc: CancelDeps, authenticated: RequestHandler, intakeLimit: RequestHandler): Router {
   const router = Router();
 
   router.post(NEEDS_PATHS.householdNeeds, authenticated, intakeLimit, async (req, res) => {
