@@ -14,6 +14,7 @@ import { seedDemoDistrict } from '../../src/demo/demo-district.seed';
 import { buildApp } from '../../src/http/app';
 import { createProcessPublisher, startLive } from '../../src/live/runtime';
 import { createProducers } from '../../src/queue/producers';
+import type { LivePublisher } from '../../src/services/live.service';
 import { createProducerRedis } from '../../src/queue/redis';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
@@ -26,6 +27,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 export interface Harness {
   url: string;
   browser: Browser;
+  /** The server's live publisher, to push an event as a service would. */
+  live: LivePublisher;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     url,
     browser,
+    live,
     async close() {
       await browser.close();
       const exited = new Promise((resolve) => workers.once('exit', resolve));

@@ -124,6 +124,15 @@ describe('web app', () => {
     expect(await batch.locator('h2 time').textContent()).toMatch(/^leaves (at the start|\+(\d+ h )?\d+ min)$/);
     const stopCard = batch.locator(`[data-seq="${stop.seq}"]`);
     await checkPage(drv.page, '05-driver-batch', true);
+    // A change to the driver's trips is pushed to their own scope: the page reloads its batches at
+    // once (nothing polls while the live connection is up).
+    const reloads: string[] = [];
+    drv.page.on('request', (r) => void (new URL(r.url()).pathname === '/api/me/batches' && reloads.push(r.url())));
+    await drv.page.waitForSelector('[data-testid=live-status].live-on');
+    await drv.page.waitForTimeout(500);
+    const before = reloads.length;
+    await h.live.publish([`driver:${trip!.driverId}`], { type: 'driver.batches_changed', driverId: trip!.driverId!, cause: 'urgent_inserted', roundId, batchIds: [`${roundId}_${trip!.id}`] });
+    await expect.poll(() => reloads.length, { timeout: 5000 }).toBeGreaterThan(before);
     // The code the coordinator types at the gate: on the driver's stop, six digits.
     const handoffCode = (await stopCard.locator('[data-testid=handoff-code]').textContent())?.trim() ?? '';
     expect(handoffCode).toMatch(/^\d{6}$/);
