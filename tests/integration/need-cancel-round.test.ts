@@ -205,33 +205,84 @@ describe('cancelling a need planned in a round', () => {
   });
 });
 
-describe('a cancel racing a dispatch', () => {
-  it('never leaves stock reserved for a cancelled need, whichever commits first', async () => {
-    const other = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 2, householdsPerCorridor: 3, vehicles: 2 }, 11);
-    const rows = await sql<{ id: string; members: number }>`select n.id, h.members from needs n join households h on h.id = n.household_id where n.id in (${sql.join(other.needIds)})`.execute(database.db);
-    for (const r of rows.rows) members.set(r.id, r.members);
-    const d = { db: database.db, clock };
-    await receiveStock(d, { depotId: other.depotId, itemCode: 'rice-5kg', quantity: 100 }, 'clerk');
-    await receiveStock(d, { depotId: other.depotId, itemCode: 'oil-1l', quantity: 100 }, 'clerk');
-    const roundId = await plannedRound(other.districtId);
-    await approveRound(database.db, roundId, 'd');
-    const racing = other.needIds.slice(0, 3);
+type Outcome = { ok: true } | { ok: false; error: unknown };
+const settle = (p: Promise<unknown>): Promise<Outcome> => p.then(() => ({ ok: true as const }), (error: unknown) => ({ ok: false as const, error }));
 
-    const outcomes = await Promise.allSettled([
-      ...racing.map((id) => cancel(id)),
-      dispatchRound(database.db, roundId, 'd', clock),
-    ]);
-    expect(outcomes.at(-1)!.status).toBe('fulfilled');
+/** Waits until a session other than `except` waits on a lock held by one of `holders`; returns its pid. */
+async function blockedBehind(holders: number[], except: number[] = []): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const rows = await sql<{ pid: number }>`
+      select pid from pg_stat_activity where pg_blocking_pids(pid) && ${sql.val(holders)}::int[] and not (pid = any(${sql.val(except)}::int[]))`.execute(database.db);
+    if (rows.rows[0]) return rows.rows[0].pid;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('no session queued on the round');
+}
+
+/** A fresh district's round, approved, with its rice and oil stocked. */
+async function approvedRound(seed: number): Promise<{ roundId: string; needIds: string[] }> {
+  const other = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 2, householdsPerCorridor: 3, vehicles: 2 }, seed);
+  const rows = await sql<{ id: string; members: number }>`select n.id, h.members from needs n join households h on h.id = n.household_id where n.id in (${sql.join(other.needIds)})`.execute(database.db);
+  for (const r of rows.rows) members.set(r.id, r.members);
+  await receiveStock({ db: database.db, clock }, { depotId: other.depotId, itemCode: 'rice-5kg', quantity: 100 }, 'clerk');
+  await receiveStock({ db: database.db, clock }, { depotId: other.depotId, itemCode: 'oil-1l', quantity: 100 }, 'clerk');
+  const roundId = await plannedRound(other.districtId);
+  await approveRound(database.db, roundId, 'd');
+  return { roundId, needIds: other.needIds };
+}
+
+/** Rice the round's vans took from their depots (depots sit together in the fixture: count on the round's ledger). */
+async function riceDeducted(roundId: string): Promise<number> {
+  const r = await sql<{ n: string }>`select coalesce(-sum(on_hand_delta), 0) as n from stock_ledger where round_id = ${roundId} and item_code = 'rice-5kg' and movement = 'deduction'`.execute(database.db);
+  return Number(r.rows[0]!.n);
+}
+
+describe('a cancel racing a dispatch', () => {
+  // Both writers queue on the round's row behind a held lock; PostgreSQL grants it in arrival order,
+  // so each ordering is played for real, concurrently, rather than left to chance.
+  for (const first of ['cancel', 'dispatch'] as const) {
+    it(`${first} first: no stock stays reserved for a cancelled need, the van loads exactly the rest`, async () => {
+      const { roundId, needIds } = await approvedRound(first === 'cancel' ? 11 : 12);
+      const needId = needIds[0]!;
+      const start = () => settle(cancel(needId));
+      const dispatch = () => settle(dispatchRound(database.db, roundId, 'd', clock));
+      const [a, b] = await database.db.transaction().execute(async (gate) => {
+        await sql`select id from rounds where id = ${roundId} for update`.execute(gate);
+        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(gate)).rows[0]!.pid;
+        const one = first === 'cancel' ? start() : dispatch();
+        const p1 = await blockedBehind([pid]);
+        const two = first === 'cancel' ? dispatch() : start();
+        await blockedBehind([pid, p1], [p1]);
+        return [one, two];
+      });
+      const [cancelled, dispatched] = first === 'cancel' ? [await a, await b] : [await b, await a];
+      expect(dispatched).toEqual({ ok: true });
+      if (first === 'cancel') {
+        expect(cancelled).toEqual({ ok: true });
+        expect(await needStatus(needId)).toBe('cancelled');
+      } else {
+        expect(cancelled).toMatchObject({ ok: false, error: { code: 'invalid_transition', message: expect.stringContaining('on the van') } });
+        expect(await needStatus(needId)).toBe('out_for_delivery');
+      }
+      expect(await heldByRound(stockDb(database.db), roundId)).toEqual([]);
+      const loaded = needIds.filter((id) => id !== needId || first === 'dispatch');
+      expect(await riceDeducted(roundId)).toBe(loaded.reduce((s, id) => s + riceOf(id), 0));
+      expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    });
+  }
+
+  it('many cancels racing a dispatch, unordered: each need is either cancelled with nothing held or loaded', async () => {
+    const { roundId, needIds } = await approvedRound(14);
+    const racing = needIds.slice(0, 3);
+    const outcomes = await Promise.all([...racing.map((id) => settle(cancel(id))), settle(dispatchRound(database.db, roundId, 'd', clock))]);
+    expect(outcomes.at(-1)).toEqual({ ok: true });
     for (const [i, o] of outcomes.slice(0, -1).entries()) {
-      // A cancel either committed before the dispatch or found the bags loaded (409).
-      if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'invalid_transition' });
-      expect(await needStatus(racing[i]!)).toBe(o.status === 'fulfilled' ? 'cancelled' : 'out_for_delivery');
+      if (!o.ok) expect(o.error).toMatchObject({ code: 'invalid_transition' });
+      expect(await needStatus(racing[i]!)).toBe(o.ok ? 'cancelled' : 'out_for_delivery');
     }
     expect(await heldByRound(stockDb(database.db), roundId)).toEqual([]);
-    const loaded = other.needIds.filter((id, i) => i >= racing.length || outcomes[i]!.status === 'rejected');
-    // Depots sit together in the fixture, so the round's vans may load at either: count on the round's ledger.
-    const deducted = await sql<{ n: string }>`select coalesce(-sum(on_hand_delta), 0) as n from stock_ledger where round_id = ${roundId} and item_code = 'rice-5kg' and movement = 'deduction'`.execute(database.db);
-    expect(Number(deducted.rows[0]!.n)).toBe(loaded.reduce((s, id) => s + riceOf(id), 0));
+    const loaded = needIds.filter((id, i) => i >= racing.length || !outcomes[i]!.ok);
+    expect(await riceDeducted(roundId)).toBe(loaded.reduce((s, id) => s + riceOf(id), 0));
     expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
   });
 
