@@ -309,4 +309,13 @@ describe('a cancel racing a dispatch', () => {
     for (const r of seqs.rows) expect(r.seqs).toEqual(r.seqs.map((_, i) => i));
     expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
   });
+
+  it('a planned need no round carries (a medical pass) is cancelled as before', async () => {
+    const lone = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 1, householdsPerCorridor: 1, vehicles: 1 }, 15);
+    const needId = lone.needIds[0]!;
+    await database.db.updateTable('needs').set({ status: 'planned' }).where('id', '=', needId).execute();
+    const events = stored.length;
+    expect((await cancel(needId)).body.need.status).toBe('cancelled');
+    expect(stored.length).toBe(events);
+  });
 });
