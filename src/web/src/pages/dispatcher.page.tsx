@@ -53,6 +53,8 @@ export function DispatcherPage() {
         if (event.roundId === roundId) setRound((r) => (r ? { ...r, status: 'planning', progress: Math.max(r.progress, Math.round(event.percent)) } : r));
         return;
       case 'round.proposed':
+      case 'round.manifest_changed':
+        // A new proposal, or a cancelled need leaving a stop's manifest: show the plan as stored.
         if (event.roundId === roundId) void refresh(event.roundId);
         return;
       case 'vehicle.position':
