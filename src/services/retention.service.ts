@@ -23,31 +23,29 @@ export interface RetentionDeps {
   batchSize?: number;
 }
 
-/** Deletes every key past its retention, batch by batch; returns how many were deleted. */
-export async function purgeIdempotencyKeys(deps: RetentionDeps): Promise<number> {
-  const before = new Date(deps.clock.now().getTime() - deps.ttlHours * 3_600_000);
-  const batch = deps.batchSize ?? 1000;
+/** Runs `deleteBatch` until a batch comes back short (nothing older is left); returns how many were deleted. */
+async function inBatches(batch: number, deleteBatch: (limit: number) => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
-    const n = await deleteKeysBefore(deps.db, before, batch);
+    const n = await deleteBatch(batch);
     total += n;
     if (n < batch) return total;
   }
+}
+
+/** Deletes every key past its retention, batch by batch; returns how many were deleted. */
+export function purgeIdempotencyKeys(deps: RetentionDeps): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - deps.ttlHours * 3_600_000);
+  return inBatches(deps.batchSize ?? 1000, (limit) => deleteKeysBefore(deps.db, before, limit));
 }
 
 /** Ended sessions are kept this long after they end. */
 const SESSION_GRACE_MS = 24 * 3_600_000;
 
 /** Deletes sessions that expired or were revoked over a day ago; returns how many. */
-export async function purgeEndedSessions(deps: Pick<RetentionDeps, 'db' | 'clock' | 'batchSize'>): Promise<number> {
+export function purgeEndedSessions(deps: Pick<RetentionDeps, 'db' | 'clock' | 'batchSize'>): Promise<number> {
   const before = new Date(deps.clock.now().getTime() - SESSION_GRACE_MS);
-  const batch = deps.batchSize ?? 1000;
-  let total = 0;
-  for (;;) {
-    const n = await deleteSessionsEndedBefore(deps.db, before, batch);
-    total += n;
-    if (n < batch) return total;
-  }
+  return inBatches(deps.batchSize ?? 1000, (limit) => deleteSessionsEndedBefore(deps.db, before, limit));
 }
 
 export interface RetentionLoopDeps extends RetentionDeps {
