@@ -19,7 +19,7 @@ import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
 import { needsRoutes } from './routes/needs.routes';
 import { emergencyRoutes } from './routes/emergency.routes';
-import { passesRoutes } from './routes/passes.routes';
+import { passesRoutes, passServices } from './routes/passes.routes';
 import { roundsRoutes } from './routes/rounds.routes';
 import { stockRoutes } from './routes/stock.routes';
 import { procurementRoutes } from './routes/procurement.routes';
@@ -54,7 +54,7 @@ export function buildApp(deps: AppDeps): Express {
 
   // Revoking a session also cuts its live sockets, on every server process.
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
-  app.use(needsRoutes({ ...intake, live: deps.live }, authenticated, intakeLimit));
+  app.use(needsRoutes({ ...intake, live: deps.live, passAlerts: passServices(deps).alerts }, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));
