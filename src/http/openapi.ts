@@ -39,7 +39,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   route('get', NEEDS_PATHS.need, 'One need with its status history', { request: { params: c.needParams }, responses: { 200: json(c.needView, 'Need'), ...errors } });
   route('post', NEEDS_PATHS.cancel, 'Cancel an open need; one planned in a round not yet dispatched leaves its stop (its stock released)', {
     request: { params: c.needParams, headers: idempotencyHeader, body: jsonBody(c.cancelNeedBody) },
-    responses: { 200: json(z.object({ need: c.needView }), 'Cancelled'), ...errors, 409: problem('Not cancellable in its status, or its bags are already on a van (the driver reports it at the door)') },
+    responses: { 200: json(z.object({ need: c.needView }), 'Cancelled'), ...errors, 409: problem('Not cancellable in its status, or its bags are already on a van (the driver reports it at the door), or its pass is already out (cancel or return the pass through the pass routes)') },
   });
   route('get', NEEDS_PATHS.foodCycle, 'The food cycles a food_package need may name now: the current one (its default) and the next', {
     responses: { 200: json(c.foodCyclesResponse, 'Food cycles'), 401: errors[401] },

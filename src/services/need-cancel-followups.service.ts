@@ -5,7 +5,9 @@
  * from the order, so a later receipt does not pack it into a bag. While the order is still `open` (not
  * sent to the supplier) its line is reduced by the need's quantity (dropped at zero); once sent, the
  * line stays as ordered and the units that come in for it stay unpacked. Medicine already packed is
- * a household bag outside the stock ledger: left as it is (see the cancel's report).
+ * in a household bag, which is not depot stock (no item, no stock ledger row to release): the need's
+ * share of the bag is recorded as returned (an append-only `medicine_bag_returns` row, shown on the
+ * order's bag list) so the depot takes it out of the bag; the stock ledger is not touched.
  *
  * medical_pass: the need's pass, while it is not out yet (applied, under review, approved), is
  * cancelled with it (history row, audit row, transport legs taken off their trips). A pass that is
@@ -71,6 +73,7 @@ export async function applyFollowups(
   ctx: { actor: Actor; at: Date; audit?: AuditService | undefined; reqId: string | null },
 ): Promise<{ cancelledPass?: Pass }> {
   if (f.order?.state === 'ordered') await detachFromOrder(trx, need.id, f.order);
+  if (f.order?.state === 'packed') await returnFromBag(trx, need.id, ctx.actor.userId, ctx.at);
   if (!f.pass || !BEFORE_ISSUE.includes(f.pass.status)) return {};
   const moved = await movePass(trx, f.pass, f.pass.status, 'cancelled', { actor: ctx.actor.userId, at: ctx.at, note: `need ${need.id} cancelled` });
   if (!moved) throw new AppError('conflict', 'the pass for this need changed meanwhile; reload it and retry');
@@ -87,4 +90,11 @@ async function detachFromOrder(trx: Kysely<CoreTables>, needId: string, o: NonNu
     .where('id', '=', o.lineId).where('quantity', '>', o.quantity).returning('id').executeTakeFirst();
   // At zero the line goes: only this need was on it (every need adds a positive quantity).
   if (!line) await sdb.deleteFrom('purchase_order_lines').where('id', '=', o.lineId).where('quantity', '<=', o.quantity).execute();
+}
+
+/** The packed need's medicine comes out of its household bag: one ledger row (ids and a fixed reason only). */
+async function returnFromBag(trx: Kysely<CoreTables>, needId: string, actor: string, at: Date): Promise<void> {
+  await sql`insert into medicine_bag_returns (need_id, bag_id, reason, actor, at)
+    select need_id, bag_id, 'need cancelled', ${actor}, ${at} from medicine_bag_needs where need_id = ${needId}
+    on conflict (need_id) do nothing`.execute(trx);
 }

@@ -76,6 +76,8 @@ export interface MedicineBag {
   householdId: string;
   corridorId: string;
   needIds: string[];
+  /** Needs of the bag cancelled after packing: their medicine is to come out of the bag (medicine_bag_returns). */
+  returnedNeedIds?: string[];
 }
 
 /** The bag each of these needs was packed in (needs not packed yet are absent): what rounds and drivers use. */
@@ -86,9 +88,10 @@ export async function bagsOfNeeds(db: StockDb, needIds: readonly string[]): Prom
 }
 
 export async function bagsOfOrder(db: StockDb, orderId: string): Promise<MedicineBag[]> {
-  const res = await sql<{ id: string; household_id: string; corridor_id: string; need_ids: string[] }>`
-    select b.id, b.household_id, b.corridor_id, array_agg(bn.need_id::text order by bn.need_id) as need_ids
-    from medicine_bags b join medicine_bag_needs bn on bn.bag_id = b.id
+  const res = await sql<{ id: string; household_id: string; corridor_id: string; need_ids: string[]; returned: string[] }>`
+    select b.id, b.household_id, b.corridor_id, array_agg(bn.need_id::text order by bn.need_id) as need_ids,
+      coalesce(array_agg(r.need_id::text order by r.need_id) filter (where r.need_id is not null), '{}') as returned
+    from medicine_bags b join medicine_bag_needs bn on bn.bag_id = b.id left join medicine_bag_returns r on r.need_id = bn.need_id
     where b.order_id = ${orderId} group by b.id order by b.corridor_id, b.id`.execute(db);
-  return res.rows.map((r) => ({ bagId: r.id, householdId: r.household_id, corridorId: r.corridor_id, needIds: r.need_ids }));
+  return res.rows.map((r) => ({ bagId: r.id, householdId: r.household_id, corridorId: r.corridor_id, needIds: r.need_ids, returnedNeedIds: r.returned }));
 }

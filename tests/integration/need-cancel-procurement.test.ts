@@ -2,7 +2,8 @@
  * `POST /api/needs/:needId/cancel` for a medicine need on a purchase order not yet received: the need
  * leaves the order, so a later receipt never packs it. On an open order its line shrinks by the need's
  * quantity (and goes at zero); on a sent order the line stays as the supplier has it and the units
- * received for the cancelled need stay unpacked. The stock ledger is not touched (medicine is not stock).
+ * received for the cancelled need stay unpacked. A need already packed is recorded as returned from its
+ * household bag (medicine_bag_returns, shown on the order). The stock ledger is not touched (medicine is not stock).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { medicineBagsOf } from '../../src/services/procurement.service';
@@ -24,7 +25,10 @@ async function medicineNeed(name: string, household: string, drug: string, quant
   needs[name] = row.id;
 }
 
-type Order = { id: string; orderDay: string; status: string; lines: { id: string; drug: string; quantity: number; needs: { needId: string }[] }[] };
+type Order = {
+  id: string; orderDay: string; status: string; lines: { id: string; drug: string; quantity: number; needs: { needId: string }[] }[];
+  bags: { bagId: string; needIds: string[]; returnedNeedIds: string[] }[];
+};
 const body = async <T>(res: Response) => (await res.json()) as T;
 const readOrder = async (id: string) => (await body<{ order: Order }>(await world.request('GET', `/api/procurement/orders/${id}`, { token: staff }))).order;
 const cancel = (needId: string) => world.request('POST', `/api/needs/${needId}/cancel`, { token: staff, body: { reason: 'no longer needed' } });
@@ -52,6 +56,7 @@ afterAll(async () => {
 });
 
 describe('cancelling a medicine need on a purchase order', () => {
+  let firstOrder: string;
   const orderOn = async (day: string) => {
     const list = (await body<{ orders: Order[] }>(await world.request('GET', '/api/procurement/orders', { token: staff }))).orders;
     return readOrder(list.find((o) => o.orderDay === day)!.id);
@@ -59,6 +64,7 @@ describe('cancelling a medicine need on a purchase order', () => {
 
   it('an open order: the line shrinks by the need, a line left empty goes, and a receipt packs only the rest', async () => {
     let order = await orderOn('2026-11-23');
+    firstOrder = order.id;
     expect(order.lines.map((l) => `${l.drug} ${l.quantity}`).sort()).toEqual(['Alphazol 30', 'Betazol 3']);
 
     expect((await cancel(needs.a1!)).status).toBe(200);
@@ -88,6 +94,19 @@ describe('cancelling a medicine need on a purchase order', () => {
     expect(got.bags.flatMap((b) => b.needIds)).toEqual([needs.s2]);
     const packed = await medicineBagsOf({ db: world.database.db }, [needs.s1!, needs.s2!]);
     expect([...packed.keys()]).toEqual([needs.s2]);
+    expect(await ledgerMismatches(stockDb(world.database.db))).toEqual([]);
+  });
+
+  it('a packed need: its share of the household bag is recorded as returned, once, and the order shows it', async () => {
+    const before = (await readOrder(firstOrder)).bags;
+    expect(before).toEqual([{ bagId: expect.stringMatching(/^MB-/), householdId: world.grid.h2, corridorId: world.grid.c1, needIds: [needs.a2], returnedNeedIds: [] }]);
+    expect((await cancel(needs.a2!)).status).toBe(200);
+    expect((await cancel(needs.a2!)).status).toBe(409); // already cancelled: nothing recorded twice
+    const after = (await readOrder(firstOrder)).bags;
+    expect(after).toEqual([{ ...before[0], returnedNeedIds: [needs.a2] }]);
+    const rows = await world.database.db.withTables<{ medicine_bag_returns: { need_id: string; bag_id: string; reason: string; actor: string } }>()
+      .selectFrom('medicine_bag_returns').select(['bag_id', 'reason']).where('need_id', '=', needs.a2!).execute();
+    expect(rows).toEqual([{ bag_id: before[0]!.bagId, reason: 'need cancelled' }]);
     expect(await ledgerMismatches(stockDb(world.database.db))).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import * as m0008 from './0008_stop_handoff';
 import * as m0009 from './0009_need_status_live';
 import * as m0010 from './0010_vehicle_trips';
 import * as m0011 from './0011_food_entitlements';
+import * as m0012 from './0012_medicine_bag_returns';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_need_status_live': m0009,
   '0010_vehicle_trips': m0010,
   '0011_food_entitlements': m0011,
+  '0012_medicine_bag_returns': m0012,
 };
