@@ -11,6 +11,7 @@ import { solve } from '../src/planning/solve';
 import type { Problem, Solution } from '../src/planning/model/problem.types';
 import { decomposeDistrict, mergeAndRepair, type SubProblem } from '../src/planning/decompose';
 import { generateDistrict } from '../src/planning/decompose/district.generate';
+import { numberOption, textOption } from './options';
 
 interface Job { id: number; problem: Problem; ms: number; seed: number }
 interface Done { id: number; solution: Solution; seconds: number }
@@ -29,11 +30,6 @@ const BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then
 // 1,000 stops has no stated target: a quarter of the 10,000 one.
 const TARGET_S: Record<number, number> = { 1000: 30, 5000: 60, 10000: 120 };
 const FLEET: Record<number, number> = { 1000: 50, 5000: 250, 10000: 500 };
-
-function arg(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
 
 /** Solves the sub-problems on `threads` workers, biggest first; resolves in sub-problem order. */
 async function solveParallel(subs: SubProblem[], threads: number, ms: number, seed: number): Promise<Done[]> {
@@ -58,10 +54,10 @@ async function solveParallel(subs: SubProblem[], threads: number, ms: number, se
 }
 
 export async function run(args: string[]): Promise<Record<string, number | string | null>> {
-  const sizes = arg(args, 'sizes', '1000,5000,10000').split(',').map(Number);
-  const threads = Number(arg(args, 'threads', '2'));
-  const scale = Number(arg(args, 'scale', '1'));
-  const seed = Number(arg(args, 'seed', '1'));
+  const sizes = textOption(args, 'sizes', '1000,5000,10000').split(',').map(Number);
+  const threads = numberOption(args, 'threads', 2);
+  const scale = numberOption(args, 'scale', 1);
+  const seed = numberOption(args, 'seed', 1);
   const metrics: Record<string, number | string | null> = {};
   let infeasible = 0;
   const rows: string[] = [];

@@ -21,21 +21,12 @@ import { createLiveStream } from '../src/services/live-stream';
 import { systemClock } from '../src/shared/clock';
 import { createLogger } from '../src/shared/logger';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../src/store/db';
+import { numberOption, percentile } from './options';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'bench password 123';
-
-function option(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
-
-const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-};
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -81,8 +72,8 @@ async function seed(database: Database, deps: AppDeps): Promise<{ households: st
 }
 
 export async function run(args: string[]): Promise<Record<string, number | string | null>> {
-  const total = Number(option(args, '--requests', '200'));
-  const concurrency = Number(option(args, '--concurrency', '4'));
+  const total = numberOption(args, 'requests', 200);
+  const concurrency = numberOption(args, 'concurrency', 4);
   const schema = `bench_emergency_${process.pid}`;
   const streamName = `bench-emergency-${process.pid}`;
   const database = await openDatabase({ url: PG_URL, schema, poolSize: 10 });

@@ -22,15 +22,11 @@ import { createLogger } from '../src/shared/logger';
 import { dropSchema, type Database } from '../src/store/db';
 import { openTestDatabase } from '../tests/integration/round.fixtures';
 import { seedGrid } from './grid.seed';
+import { numberOption } from './options';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CYCLE_DAYS = 3;
 const DAY = 24 * 3600_000;
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-}
 
 async function seed(database: Database, households: number): Promise<string> {
   const { community } = await seedGrid(database, { households, corridors: 100 });
@@ -45,9 +41,9 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function run(args: string[]): Promise<Record<string, number>> {
-  const households = arg(args, 'households', 20_000);
-  const history = arg(args, 'history', 3);
-  const drain = arg(args, 'relay', 1) !== 0;
+  const households = numberOption(args, 'households', 20_000);
+  const history = numberOption(args, 'history', 3);
+  const drain = numberOption(args, 'relay', 1) !== 0;
   const database = await openTestDatabase('bench_entitlements');
   const redis = createProducerRedis(REDIS_URL);
   const streamName = `bench-entitlements-${randomUUID()}`;

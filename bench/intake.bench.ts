@@ -17,6 +17,7 @@ import { loadConfig } from '../config/config';
 import { createAccount } from '../src/services/auth-accounts.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../src/store/db';
 import { seedGrid } from './grid.seed';
+import { numberOption } from './options';
 
 interface Histogram { p50: number; p99: number; p97_5: number; average: number; max: number }
 interface CannonResult { latency: Histogram; requests: { average: number; total: number }; errors: number; timeouts: number; non2xx: number; statusCodeStats: Record<string, { count: number }>; duration: number }
@@ -27,11 +28,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const HOUSEHOLDS = 20_000;
 const PASSWORD = 'bench-password-123';
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-}
 
 async function seed(database: Database): Promise<string[]> {
   const { households } = await seedGrid(database, { households: HOUSEHOLDS, corridors: 50 });
@@ -94,11 +90,11 @@ async function countNeeds(database: Database): Promise<number> {
 }
 
 export async function run(args: string[]): Promise<Record<string, number | string | null>> {
-  const seconds = Math.max(20, arg(args, 'seconds', 20));
+  const seconds = Math.max(20, numberOption(args, 'seconds', 20));
   // 80 clients at once, on two API processes (the compose file's setting): with one, its event
   // loop is the bottleneck at ~1,700/s while PostgreSQL uses under half a core (measured).
-  const connections = arg(args, 'connections', 80);
-  const processes = arg(args, 'processes', 2);
+  const connections = numberOption(args, 'connections', 80);
+  const processes = numberOption(args, 'processes', 2);
   const port = 3700 + Math.floor(Math.random() * 200);
   const schema = `bench_intake_${Date.now().toString(36)}`;
   const database = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
@@ -110,7 +106,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       ...process.env,
       DATABASE_URL: PG_URL,
       DATABASE_SCHEMA: schema,
-      DATABASE_POOL_SIZE: String(arg(args, 'pool', 16)),
+      DATABASE_POOL_SIZE: String(numberOption(args, 'pool', 16)),
       API_PROCESSES: String(processes),
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -27,15 +27,15 @@ import { dropSchema, migrateToLatest, openDatabase } from '../src/store/db';
 import { insertSession } from '../src/store/session.repository';
 import { runClients } from './live.clients';
 import { runServer } from './live.server';
+import { numberOption, percentile } from './options';
 
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const self = fileURLToPath(import.meta.url);
 
 function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  const value = numberOption(args, name, fallback);
+  if (value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
 }
 
@@ -58,11 +58,6 @@ function next(proc: ChildProcess, type: string, timeoutMs = 300_000): Promise<Ms
     proc.on('message', onMessage);
     proc.once('exit', (code) => reject(new Error(`${type}: child exited with ${code}`)));
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

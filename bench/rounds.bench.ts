@@ -16,23 +16,14 @@ import { dropSchema, type Database } from '../src/store/db';
 import { getRound, roundDb } from '../src/store/round.repository';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from '../tests/integration/queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from '../tests/integration/round.fixtures';
+import { numberOption, percentile, textOption } from './options';
 
 const STOPS_PER_COMMUNITY = 500;
 
-function option(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
-
-const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-};
-
 export async function run(args: string[]): Promise<Record<string, number | string | null>> {
-  const sizes = option(args, '--sizes', '1000,5000,10000').split(',').map(Number);
-  const budgetMs = Number(option(args, '--budget-ms', '2000'));
-  const urgentCount = Number(option(args, '--urgent', '40'));
+  const sizes = textOption(args, 'sizes', '1000,5000,10000').split(',').map(Number);
+  const budgetMs = numberOption(args, 'budget-ms', 2000);
+  const urgentCount = numberOption(args, 'urgent', 40);
   const prefix = uniquePrefix('bench-rounds');
   const database = await openTestDatabase('bench_rounds');
   const producers = createProducers({ redisUrl: REDIS_URL, prefix });
