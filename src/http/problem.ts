@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
+import { classifyDbError } from '../shared/db-errors';
 import { AppError, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { fieldErrors } from './validate';
@@ -28,7 +29,31 @@ export function toAppError(err: unknown): AppError {
   const type = typeof err === 'object' && err !== null && 'type' in err ? String(err.type) : undefined;
   const known = type ? BODY_PARSER_CODES[type] : undefined;
   if (known) return new AppError(known.code, known.detail, { cause: err });
-  return new AppError('internal', 'internal error', { cause: err });
+  return fromDbError(err) ?? new AppError('internal', 'internal error', { cause: err });
+}
+
+/**
+ * A database error that escaped a service: the database being away is a 503 (retry), a constraint
+ * the request broke a 404/409/422. Services should name the field themselves; this is the net
+ * under them, so a constraint never surfaces as a 500.
+ */
+function fromDbError(err: unknown): AppError | undefined {
+  const fault = classifyDbError(err);
+  switch (fault?.kind) {
+    case undefined:
+      return undefined;
+    case 'unavailable':
+      return new AppError('unavailable', 'the database is not answering; try again shortly', { cause: err });
+    case 'foreign_key':
+      return new AppError('validation', 'a referenced object does not exist', {
+        cause: err,
+        errors: fault.column ? [{ path: [snakeToCamel(fault.column)], message: 'no such object' }] : [],
+      });
+    case 'unique':
+      return new AppError('conflict', 'this object already exists', { cause: err });
+    case 'invalid_value':
+      return new AppError('validation', 'a value is out of its allowed range', { cause: err });
+  }
 }
 
 export function sendProblem(req: Request, res: Response, error: AppError): void {
@@ -55,6 +80,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     sendProblem(req, res, error);
   };
 }
+
+const snakeToCamel = (s: string): string => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
 /** Unknown routes answer a problem document too. */
 export const notFoundHandler: RequestHandler = (req, res) => {
