@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { ROLES } from '../domain/access';
 import { MIN_PASSWORD, USERNAME } from '../services/auth-accounts.service';
-import { AppError } from '../shared/errors';
 
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
@@ -71,12 +70,3 @@ export const auditQuery = z.strictObject({
   after: z.string().regex(/^\d{1,18}$/).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-
-/** Parses or throws the 422 problem naming each bad field (values are not echoed). */
-export function parseOr422<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  throw new AppError('validation', 'invalid request', {
-    errors: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })),
-  });
-}

@@ -10,7 +10,8 @@ import { createAccount, getAccount, resetPassword, setAccountDisabled, setAssign
 import { createAuthService, type AuthService } from '../../services/auth.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, requestId, requireAuth, requireRole } from '../auth';
-import { assignmentsBody, auditQuery, disabledBody, loginBody, newAccountBody, parseOr422, passwordBody } from '../auth.schemas';
+import { assignmentsBody, auditQuery, disabledBody, loginBody, newAccountBody, passwordBody } from '../auth.schemas';
+import { jsonBody, queryParams } from '../validate';
 import type { AppDeps } from '../deps';
 import { loginRateLimit } from '../rate-limit';
 
@@ -50,7 +51,7 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
   const router = Router();
 
   router.post(AUTH_PATHS.login, ...loginRateLimit(deps), async (req, res) => {
-    const body = parseOr422(loginBody, req.body);
+    const body = jsonBody(req, loginBody);
     const result = await auth.login(body.username, body.password, { reqId: requestId(req) });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ token: result.token, tokenType: 'Bearer', expiresAt: result.expiresAt.toISOString(), user: result.user });
@@ -77,7 +78,7 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
   });
 
   router.post(AUTH_PATHS.users, ...adminOnly, async (req, res) => {
-    const body = parseOr422(newAccountBody, req.body);
+    const body = jsonBody(req, newAccountBody);
     const account = await createAccount(deps, body, ctx(req, actorOf(res)));
     res.status(201).location(AUTH_PATHS.user.replace(':userId', account.id)).json(accountJson(account));
   });
@@ -89,7 +90,7 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
   });
 
   router.put(AUTH_PATHS.assignments, ...adminOnly, async (req, res) => {
-    const body = parseOr422(assignmentsBody, req.body);
+    const body = jsonBody(req, assignmentsBody);
     res.json(accountJson(await setAssignments(deps, userIdParam(req), body, ctx(req, actorOf(res)))));
   });
 
@@ -103,21 +104,21 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
   // Disabling and password resets end the account's sessions in their own transaction; the
   // revocation through `auth` then also cuts live connections when `auth` is wrapped to do so.
   router.put(AUTH_PATHS.disabled, ...adminOnly, async (req, res) => {
-    const { disabled } = parseOr422(disabledBody, req.body);
+    const { disabled } = jsonBody(req, disabledBody);
     const account = await setAccountDisabled(deps, userIdParam(req), disabled, ctx(req, actorOf(res)));
     if (disabled) await auth.revokeAllSessions(account.id, actorOf(res), { reqId: requestId(req) });
     res.json(accountJson(account));
   });
 
   router.put(AUTH_PATHS.password, ...adminOnly, async (req, res) => {
-    const { password } = parseOr422(passwordBody, req.body);
+    const { password } = jsonBody(req, passwordBody);
     await resetPassword(deps, userIdParam(req), password, ctx(req, actorOf(res)));
     await auth.revokeAllSessions(userIdParam(req), actorOf(res), { reqId: requestId(req) });
     res.status(204).end();
   });
 
   router.get(AUTH_PATHS.audit, ...adminOnly, async (req, res) => {
-    const { after, ...filter } = parseOr422(auditQuery, req.query);
+    const { after, ...filter } = queryParams(req, auditQuery);
     const items = await audit.list({ ...filter, ...(after ? { afterId: after } : {}) });
     res.json({ items: items.map((r) => ({ ...r, at: r.at.toISOString() })) });
   });
