@@ -10,6 +10,16 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** `https://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 export const configSchema = z.object({
   /** HTTP port; 0 picks a free one (tests). Default 3000. */
   PORT: int(0, 65535).default(3000),
@@ -53,6 +63,16 @@ export const configSchema = z.object({
   TILE_URL: z.string().min(1).optional(),
   /** Number of trusted reverse proxies in front of the API (express `trust proxy`). Default 0. */
   TRUST_PROXY: int(0, 10).default(0),
+  /**
+   * Other web origins allowed to call the API from a browser (CORS), comma-separated, e.g.
+   * `https://ops.example.org`. Such callers use bearer tokens: the session cookie is SameSite=Strict.
+   * Default none: CORS off, only the app's own page calls the API from a browser.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+    .pipe(z.array(z.string().refine(isOrigin, 'a comma-separated list of origins such as https://ops.example.org (scheme, host, optional port; no path)')))
+    .default([]),
   /** Daily cut-off of medicine purchase orders, local time with its UTC offset: later needs go to the next day's order. Default 16:00Z. */
   PROCUREMENT_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM with a UTC offset, e.g. 16:00+08:00').default('16:00Z'),
   /**

@@ -12,6 +12,8 @@ import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { requestLog } from './request-log';
+import { crossSiteGuard } from './cross-site';
+import { securityHeaders } from './security-headers';
 import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
 import { gridRoutes } from './routes/grid.routes';
@@ -36,8 +38,12 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
 
+  // Security headers (CSP, no-store on /api, HSTS behind TLS, CORS allow-list) on every answer, errors included.
+  app.use(securityHeaders(config));
   // Health probes every few seconds would drown the log.
   app.use(requestLog(logger, { ignore: (url) => url === '/health' }));
+  // Writes a browser sends from another site are refused (CSRF protection of the session cookie).
+  app.use(crossSiteGuard(config));
   app.use(healthRoutes(deps));
 
   const openapi = buildOpenApiDocument();

@@ -1,10 +1,10 @@
 /**
- * OpenAPI entries of logout and the admin routes (login and me are registered in openapi.ts),
- * from the same zod schemas the routes validate with.
+ * OpenAPI entries of logout, the password change and the admin routes (login and me are
+ * registered in openapi.ts), from the same zod schemas the routes validate with.
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { accountResponse, assignmentsBody, auditQuery, disabledBody, newAccountBody, passwordBody } from './auth.schemas';
+import { accountResponse, assignmentsBody, auditQuery, changePasswordBody, disabledBody, newAccountBody, passwordBody, sessionListResponse } from './auth.schemas';
 import { AUTH_PATHS } from './routes/auth.routes';
 
 const toOpenApiPath = (p: string): string => p.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -39,7 +39,27 @@ export function registerAccountRoutes(
     422: problem('Invalid fields (each named)'),
   };
   const path = (p: string) => toOpenApiPath(p);
-  r.registerPath({ method: 'post', path: AUTH_PATHS.logout, summary: 'Log out: the token stops working at once', security, responses: { 204: { description: 'Session revoked' }, 401: errors[401] } });
+  r.registerPath({
+    method: 'post',
+    path: AUTH_PATHS.logout,
+    summary: 'Log out: the token (or session cookie) stops working at once; the cookie is cleared, and the browser told to drop its cache (Clear-Site-Data)',
+    security,
+    responses: { 204: { description: 'Session revoked' }, 401: errors[401] },
+  });
+  r.registerPath({
+    method: 'post',
+    path: AUTH_PATHS.changePassword,
+    summary:
+      'Change one’s own password (the current one first). Open to a session whose password an admin set, which may call nothing else until then. The new one: 15+ characters, not a common password, not containing the username. Every other session of the account ends.',
+    security,
+    request: { body: { content: { 'application/json': { schema: changePasswordBody } } } },
+    responses: {
+      204: { description: 'Changed' },
+      401: errors[401],
+      422: problem('Wrong current password (at currentPassword) or a new one the policy refuses (at newPassword)'),
+      429: problem('Too many wrong current passwords'),
+    },
+  });
   r.registerPath({
     method: 'post',
     path: AUTH_PATHS.users,
@@ -64,6 +84,14 @@ export function registerAccountRoutes(
     security,
     request: { params: userParams },
     responses: { 200: json(z.object({ revoked: z.number().int() }), 'Sessions revoked'), ...errors },
+  });
+  r.registerPath({
+    method: 'get',
+    path: path(AUTH_PATHS.sessions),
+    summary: 'An account’s live sessions with their last use, last used first (admin); no tokens, no addresses',
+    security,
+    request: { params: userParams },
+    responses: { 200: json(sessionListResponse, 'Live sessions'), ...errors },
   });
   r.registerPath({
     method: 'put',

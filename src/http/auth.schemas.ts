@@ -9,13 +9,37 @@ import { MIN_PASSWORD, USERNAME } from '../services/auth-accounts.service';
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
+  /**
+   * `bearer` (default): the token is in the answer, for API clients. `cookie`: the web app's
+   * session, in an HttpOnly, SameSite=Strict cookie (Secure behind TLS); the answer holds no token.
+   */
+  session: z.enum(['bearer', 'cookie']).default('bearer'),
 });
 
 export const loginResponse = z.object({
-  token: z.string(),
-  tokenType: z.literal('Bearer'),
+  token: z.string().optional().describe('The bearer token; absent for a cookie session'),
+  tokenType: z.enum(['Bearer', 'Cookie']),
   expiresAt: z.iso.datetime(),
   user: z.object({ id: z.uuid(), role: z.enum(ROLES) }),
+  mustChangePassword: z.boolean().describe('An admin set this password: until it is changed (POST /api/auth/password) the session may only change it or log out'),
+});
+
+/** Changing one's own password: the current one, then the new one (15+ characters, not a common one). */
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+
+export const sessionListResponse = z.object({
+  sessions: z.array(
+    z.object({
+      id: z.uuid(),
+      client: z.enum(['web', 'api']).describe('`web`: the web app (cookie); `api`: a bearer token'),
+      createdAt: z.iso.datetime(),
+      lastUsedAt: z.iso.datetime().describe('Last request or live check (recorded at most once a minute)'),
+      expiresAt: z.iso.datetime(),
+    }),
+  ),
 });
 
 export const assignmentsBody = z.strictObject({
@@ -41,6 +65,7 @@ export const accountResponse = z.object({
   username: z.string(),
   role: z.enum(ROLES),
   disabled: z.boolean(),
+  mustChangePassword: z.boolean(),
   createdAt: z.iso.datetime(),
   assignments: z.object({
     householdId: z.uuid().nullable(),

@@ -6,14 +6,19 @@
  *     ...
  *   });
  *
- * `requireAuth` resolves `Authorization: Bearer <token>` to an Actor on every request (no cache:
- * a logout or revocation holds from the next request) and puts it in `res.locals.actor`, with the
- * request's access checks in `res.locals.access`. `requireRole` refuses other roles (403, audited).
+ * `requireAuth` resolves the session to an Actor on every request (no cache: a logout or
+ * revocation holds from the next request) and puts it in `res.locals.actor`, with the request's
+ * access checks in `res.locals.access`. The session comes from `Authorization: Bearer <token>`
+ * (API clients) or, without that header, from the web app's HttpOnly session cookie (whose
+ * cross-site use the app-wide guard in cross-site.ts refuses). A session whose account must still
+ * replace an admin-set password gets 403 `password_change_required`, except on the routes that
+ * opt in (the change itself, logout). `requireRole` refuses other roles (403, audited).
  * `authorizeHousehold` / `authorizeNeed` check a path parameter before the handler runs.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { Actor, HouseholdScope, Role } from '../domain/access';
 import { createAuditService } from '../services/audit.service';
+import { sessionCookieName, sessionCookieOptions, sessionTokenFromCookies } from '../services/auth-cookie';
 import { createAuthService, type AuthService } from '../services/auth.service';
 import { accessFor, type Access } from '../services/authorization.service';
 import { AppError } from '../shared/errors';
@@ -44,25 +49,55 @@ export function bearerToken(req: Request): string | null {
   return match?.[1] ?? null;
 }
 
-const unauthenticated = (res: Response): AppError => {
+/** The request's session token: the bearer header when there is one, else the session cookie. */
+export function sessionToken(req: Request): { token: string; via: 'bearer' | 'cookie' } | null {
+  if (req.get('authorization') !== undefined) {
+    const token = bearerToken(req);
+    return token ? { token, via: 'bearer' } : null;
+  }
+  const token = sessionTokenFromCookies(req.get('cookie'), req.secure);
+  return token ? { token, via: 'cookie' } : null;
+}
+
+/** Sets the web app's session cookie (HttpOnly, SameSite=Strict, Secure behind TLS). */
+export function setSessionCookie(req: Request, res: Response, token: string): void {
+  res.cookie(sessionCookieName(req.secure), token, sessionCookieOptions(req.secure));
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(sessionCookieName(req.secure), sessionCookieOptions(req.secure));
+}
+
+const unauthenticated = (req: Request, res: Response, via: 'bearer' | 'cookie' | undefined): AppError => {
   res.setHeader('WWW-Authenticate', 'Bearer');
-  return new AppError('unauthenticated', 'a valid bearer token is required');
+  // A dead cookie is dropped, so the browser stops sending it.
+  if (via === 'cookie') clearSessionCookie(req, res);
+  return new AppError('unauthenticated', 'a valid bearer token or session cookie is required');
 };
 
-export function requireAuth(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, auth?: AuthService): RequestHandler {
+export interface RequireAuthOptions {
+  /** Let a session whose account must replace an admin-set password through (the change itself, logout). Default false. */
+  allowPasswordChange?: boolean;
+}
+
+export function requireAuth(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, auth?: AuthService, options: RequireAuthOptions = {}): RequestHandler {
   const audit = createAuditService(deps);
   const sessions = auth ?? createAuthService({ ...deps, audit });
   return async (req, res, next) => {
-    const token = bearerToken(req);
-    let actor: Actor | null = null;
+    const credential = sessionToken(req);
+    let session: Awaited<ReturnType<AuthService['authenticateSession']>> = null;
     try {
-      actor = token ? await sessions.authenticateToken(token) : null;
+      session = credential ? await sessions.authenticateSession(credential.token) : null;
     } catch (err) {
       // The session store did not answer: say so (503), rather than "internal error" or a 401
       // that would send every client back to the login page.
       throw new AppError('unavailable', 'sessions cannot be checked right now; retry shortly', { cause: err });
     }
-    if (!actor) throw unauthenticated(res);
+    if (!session) throw unauthenticated(req, res, credential?.via);
+    if (session.mustChangePassword && !options.allowPasswordChange) {
+      throw new AppError('password_change_required', 'this account has a one-time password: change it first (POST /api/auth/password)');
+    }
+    const actor: Actor = session.actor;
     res.locals.actor = actor;
     res.locals.access = accessFor({ db: deps.db, audit }, actor, requestId(req));
     next();

@@ -76,6 +76,17 @@ export function loginRateLimit(deps: RateLimitDeps): RequestHandler[] {
   ];
 }
 
+/**
+ * Mount after `requireAuth`: failed password changes (a wrong current password) per account, as
+ * many as failed logins. Someone holding a session must not guess the password behind it.
+ */
+export function passwordChangeRateLimit(deps: RateLimitDeps): RequestHandler[] {
+  const window = { windowMs: deps.config.RATE_LIMIT_LOGIN_WINDOW_S * 1000, limit: deps.config.RATE_LIMIT_LOGIN_MAX };
+  // Only a wrong current password counts (the route flags it): a new one the policy refuses is no guess.
+  const guessed = (_req: Request, res: Response): boolean => res.locals.wrongPassword !== true;
+  return [limiter(deps, 'password-change', { ...window, keyGenerator: actorKey, skipSuccessfulRequests: true, requestWasSuccessful: guessed, passOnStoreError: false })];
+}
+
 /** Mount after `requireAuth`: the key is the actor. */
 export function intakeRateLimit(deps: RateLimitDeps): RequestHandler {
   return limiter(deps, 'intake', {

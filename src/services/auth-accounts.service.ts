@@ -24,6 +24,7 @@ import type { CoreTables } from '../store/schema';
 import { revokeUserSessions } from '../store/session.repository';
 import type { Clock } from '../shared/clock';
 import { createAuditService } from './audit.service';
+import { MIN_PASSWORD_LENGTH, passwordProblems } from './auth-password-policy';
 import { hashPassword, type ScryptCost } from './auth-secrets';
 
 export type { UserAssignments };
@@ -40,7 +41,11 @@ export interface Account extends UserRecord {
 }
 
 export interface AccountChangeContext {
-  /** Who made the change; null for the system (demo seed, CLI). */
+  /**
+   * Who made the change; null for the system (demo seed, CLI). A password set by someone (an
+   * admin creating the account or resetting it) is a one-time password: its owner must change it
+   * at first login. One set by the system is not.
+   */
   by?: Actor | null;
   reqId?: string | null;
   /** Password hashing cost; tests and seeds may lower it. */
@@ -48,7 +53,8 @@ export interface AccountChangeContext {
 }
 
 export const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
-export const MIN_PASSWORD = 10;
+/** Shortest new password (NIST SP 800-63B rev. 4, password as the only factor); see auth-password-policy.ts. */
+export const MIN_PASSWORD = MIN_PASSWORD_LENGTH;
 
 const allowedAssignment: Record<Role, keyof UserAssignments | null> = {
   resident: 'householdId',
@@ -96,7 +102,7 @@ const isUniqueViolation = (err: unknown): boolean => typeof err === 'object' && 
 export async function createAccount(deps: { db: Kysely<CoreTables> }, input: NewAccount, ctx: AccountChangeContext = {}): Promise<Account> {
   const errors: FieldError[] = [];
   if (!USERNAME.test(input.username)) errors.push({ path: ['username'], message: 'letters, digits and . _ @ - only, 1 to 64' });
-  if (input.password.length < MIN_PASSWORD) errors.push({ path: ['password'], message: `at least ${MIN_PASSWORD} characters` });
+  errors.push(...passwordProblems(input.password, input.username));
   if (errors.length > 0) throw new AppError('validation', 'invalid account', { errors });
   const assignments = normalise(input.assignments);
   const passwordHash = await hashPassword(input.password, ctx.scryptCost);
@@ -104,7 +110,7 @@ export async function createAccount(deps: { db: Kysely<CoreTables> }, input: New
   try {
     return await deps.db.transaction().execute(async (trx) => {
       await checkAssignments(trx, null, input.role, assignments);
-      const user = await insertUser(trx, { username: input.username, passwordHash, role: input.role });
+      const user = await insertUser(trx, { username: input.username, passwordHash, role: input.role, mustChangePassword: Boolean(ctx.by) });
       await replaceAssignments(trx, user.id, assignments);
       await audit.record({ actor: ctx.by ?? null, action: 'user.create', subjectType: 'user', subjectId: user.id, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
       return { ...user, householdId: assignments.householdId, assignments };
@@ -160,18 +166,24 @@ export async function setAccountDisabled(
   return (await getAccount(deps, userId)) as Account;
 }
 
-/** Sets a new password (an admin reset); every session of the account ends with it. */
+/**
+ * Sets a new password (an admin reset: a one-time password the owner changes at next login);
+ * every session of the account ends with it.
+ */
 export async function resetPassword(
   deps: { db: Kysely<CoreTables>; clock: Clock },
   userId: string,
   password: string,
   ctx: AccountChangeContext = {},
 ): Promise<void> {
-  if (password.length < MIN_PASSWORD) throw new AppError('validation', 'invalid password', { errors: [{ path: ['password'], message: `at least ${MIN_PASSWORD} characters` }] });
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new AppError('not_found', 'account not found');
+  const errors = passwordProblems(password, user.username);
+  if (errors.length > 0) throw new AppError('validation', 'invalid password', { errors });
   const passwordHash = await hashPassword(password, ctx.scryptCost);
   const audit = createAuditService(deps);
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await setPasswordHash(trx, userId, passwordHash))) throw new AppError('not_found', 'account not found');
+    if (!(await setPasswordHash(trx, userId, passwordHash, Boolean(ctx.by)))) throw new AppError('not_found', 'account not found');
     await revokeUserSessions(trx, userId, deps.clock.now());
     await audit.record({ actor: ctx.by ?? null, action: 'user.password.reset', subjectType: 'user', subjectId: userId, outcome: 'allowed', reqId: ctx.reqId ?? null }, trx);
   });

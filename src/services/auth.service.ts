@@ -4,8 +4,12 @@
  * from the very next request. Sessions expire after SESSION_TTL_HOURS without use, and after
  * `maxSessionAgeMs` (default 7 days) however busy: a stolen token kept alive by use still dies.
  *
- * `authenticateToken` is what HTTP (Bearer header) and Socket.IO (handshake auth) both call.
- * Concurrent look-ups share one query (a batch loader: coalesced, never cached).
+ * The token reaches the server as a bearer header (API clients) or in the web app's HttpOnly
+ * cookie (auth-cookie.ts); the session is the same. `authenticateToken` answers for full sessions
+ * only (Socket.IO, everything but the routes below); `authenticateSession` also says whether the
+ * account still has to replace an admin-set one-time password, for HTTP to let such a session
+ * reach only the password change and logout. Each use is recorded as the session's last use (at
+ * most once a minute). Concurrent look-ups share one query (a batch loader: coalesced, never cached).
  */
 import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
@@ -13,7 +17,7 @@ import { AppError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { findCredentials } from '../store/account.repository';
 import type { CoreTables } from '../store/schema';
-import { findLiveSessions, extendSession, insertSession, revokeSession, revokeUserSessions } from '../store/session.repository';
+import { findLiveSessions, insertSession, listUserSessions, revokeSession, revokeUserSessions, touchSession, type SessionClient } from '../store/session.repository';
 import type { AuditService } from './audit.service';
 import { createBatchLoader } from './batch-loader';
 import { decoyHash, hashSessionToken, newSessionToken, verifyPassword } from './auth-secrets';
@@ -31,6 +35,8 @@ export interface LoginResult {
   token: string;
   expiresAt: Date;
   user: { id: string; role: Actor['role'] };
+  /** An admin set the password: the session may only change it (or log out) until then. */
+  mustChangePassword: boolean;
 }
 
 /** Request context for the audit trail. */
@@ -38,16 +44,37 @@ export interface AuthContext {
   reqId?: string | null;
 }
 
+export interface AuthenticatedSession {
+  actor: Actor;
+  mustChangePassword: boolean;
+}
+
+/** A live session as an admin sees it: no token, no address. */
+export interface SessionSummary {
+  id: string;
+  client: SessionClient;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+}
+
 export interface AuthService {
-  login(username: string, password: string, ctx?: AuthContext): Promise<LoginResult>;
-  /** The actor behind a bearer token, or null when the token is unknown, expired, revoked or its account disabled. */
+  /** `client`: which kind of client the session is for (`web`: the cookie; default `api`: a bearer token). */
+  login(username: string, password: string, ctx?: AuthContext & { client?: SessionClient }): Promise<LoginResult>;
+  /** The session behind a token, or null when the token is unknown, expired, revoked or its account disabled. */
+  authenticateSession(token: unknown): Promise<AuthenticatedSession | null>;
+  /** The actor of a full session: null also while its account must change a one-time password. */
   authenticateToken(token: unknown): Promise<Actor | null>;
   logout(actor: Actor, ctx?: AuthContext): Promise<void>;
   revokeAllSessions(userId: string, by: Actor | null, ctx?: AuthContext): Promise<number>;
+  /** Ends every session of the actor's account but the actor's own (after a password change). */
+  revokeOtherSessions(actor: Actor): Promise<number>;
+  /** The account's live sessions, last used first. */
+  listSessions(userId: string): Promise<SessionSummary[]>;
 }
 
-/** Slide the expiry at most once a minute per session, not on every request. */
-const EXTEND_GRANULARITY_MS = 60_000;
+/** Record a use (and slide the expiry) at most once a minute per session, not on every request. */
+const TOUCH_GRANULARITY_MS = 60_000;
 const MAX_TOKEN_LENGTH = 128;
 
 // One message for unknown user, wrong password and disabled account: no user enumeration.
@@ -60,6 +87,27 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     const now = deps.clock.now();
     return findLiveSessions(deps.db, hashes, now, new Date(now.getTime() - maxAgeMs));
   });
+
+  const authenticateSession = async (token: unknown): Promise<AuthenticatedSession | null> => {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+    const session = await liveSessions.load(hashSessionToken(token));
+    if (!session) return null;
+    const now = deps.clock.now();
+    if (now.getTime() - session.lastUsedAt.getTime() > TOUCH_GRANULARITY_MS) {
+      const slid = Math.min(now.getTime() + ttlMs, session.createdAt.getTime() + maxAgeMs);
+      await touchSession(deps.db, session.sessionId, now, new Date(slid));
+    }
+    const actor: Actor = {
+      userId: session.userId,
+      role: session.role,
+      sessionId: session.sessionId,
+      corridorIds: session.corridorIds,
+      communityIds: session.communityIds,
+    };
+    if (session.householdId) actor.householdId = session.householdId;
+    if (session.driverId) actor.driverId = session.driverId;
+    return { actor, mustChangePassword: session.mustChangePassword };
+  };
 
   return {
     async login(username, password, ctx = {}) {
@@ -81,34 +129,20 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + ttlMs);
       await deps.db.transaction().execute(async (trx) => {
-        const sessionId = await insertSession(trx, { userId: creds.id, tokenHash: hashSessionToken(token), createdAt: now, expiresAt });
+        const sessionId = await insertSession(trx, { userId: creds.id, tokenHash: hashSessionToken(token), createdAt: now, expiresAt, client: ctx.client ?? 'api' });
         await deps.audit.record(
           { actor: { userId: creds.id, role: creds.role }, action: 'auth.login', subjectType: 'session', subjectId: sessionId, outcome: 'allowed', reqId: ctx.reqId ?? null },
           trx,
         );
       });
-      return { token, expiresAt, user: { id: creds.id, role: creds.role } };
+      return { token, expiresAt, user: { id: creds.id, role: creds.role }, mustChangePassword: creds.mustChangePassword };
     },
 
+    authenticateSession,
+
     async authenticateToken(token) {
-      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-      const session = await liveSessions.load(hashSessionToken(token));
-      if (!session) return null;
-      const now = deps.clock.now();
-      const slid = Math.min(now.getTime() + ttlMs, session.createdAt.getTime() + maxAgeMs);
-      if (slid - session.expiresAt.getTime() > EXTEND_GRANULARITY_MS) {
-        await extendSession(deps.db, session.sessionId, new Date(slid));
-      }
-      const actor: Actor = {
-        userId: session.userId,
-        role: session.role,
-        sessionId: session.sessionId,
-        corridorIds: session.corridorIds,
-        communityIds: session.communityIds,
-      };
-      if (session.householdId) actor.householdId = session.householdId;
-      if (session.driverId) actor.driverId = session.driverId;
-      return actor;
+      const session = await authenticateSession(token);
+      return session && !session.mustChangePassword ? session.actor : null;
     },
 
     async logout(actor, ctx = {}) {
@@ -131,6 +165,16 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         );
         return count;
       });
+    },
+
+    async revokeOtherSessions(actor) {
+      if (!actor.sessionId) return 0;
+      return revokeUserSessions(deps.db, actor.userId, deps.clock.now(), actor.sessionId);
+    },
+
+    async listSessions(userId) {
+      const now = deps.clock.now();
+      return listUserSessions(deps.db, userId, now, new Date(now.getTime() - maxAgeMs));
     },
   };
 }

@@ -19,5 +19,11 @@ export function withLiveRevocation(auth: AuthService, publisher: Pick<LivePublis
       await publisher.disconnectUser(userId);
       return count;
     },
+    // No "all but one session" disconnect exists: the caller's own sockets go too, and reconnect.
+    async revokeOtherSessions(actor) {
+      const count = await auth.revokeOtherSessions(actor);
+      await publisher.disconnectUser(actor.userId);
+      return count;
+    },
   };
 }

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
+  /** The session's account still has an admin-set one-time password: only the change and logout are open. */
+  password_change_required: { status: 403, title: 'Password change required' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   idempotency_mismatch: { status: 422, title: 'Idempotency key reused with a different request' },

@@ -16,6 +16,8 @@ export interface UsersTable {
   household_id: string | null;
   disabled_at: Date | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
+  /** Set by an admin's create or reset (a one-time password), cleared when the owner changes it. */
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface CommunityStaffAssignmentsTable {
@@ -36,6 +38,8 @@ export interface UserRecord {
   householdId: string | null;
   disabled: boolean;
   createdAt: Date;
+  /** The password was set by an admin and is still to be changed by its owner. */
+  mustChangePassword: boolean;
 }
 
 export interface UserAssignments {
@@ -47,8 +51,8 @@ export interface UserAssignments {
 
 const accounts = (db: Kysely<CoreTables>) => db.withTables<AccountTables>();
 
-const userColumns = ['id', 'username', 'role', 'household_id', 'disabled_at', 'created_at'] as const;
-type UserColumns = Pick<UsersTable, 'username' | 'role' | 'household_id' | 'disabled_at'> & { id: string; created_at: Date };
+const userColumns = ['id', 'username', 'role', 'household_id', 'disabled_at', 'created_at', 'must_change_password'] as const;
+type UserColumns = Pick<UsersTable, 'username' | 'role' | 'household_id' | 'disabled_at'> & { id: string; created_at: Date; must_change_password: boolean };
 const toUser = (row: UserColumns): UserRecord => ({
   id: row.id,
   username: row.username,
@@ -56,15 +60,16 @@ const toUser = (row: UserColumns): UserRecord => ({
   householdId: row.household_id,
   disabled: row.disabled_at !== null,
   createdAt: row.created_at,
+  mustChangePassword: row.must_change_password,
 });
 
 export async function insertUser(
   db: Kysely<CoreTables>,
-  user: { username: string; passwordHash: string; role: Role },
+  user: { username: string; passwordHash: string; role: Role; mustChangePassword: boolean },
 ): Promise<UserRecord> {
   const row = await accounts(db)
     .insertInto('users')
-    .values({ username: user.username, password_hash: user.passwordHash, role: user.role })
+    .values({ username: user.username, password_hash: user.passwordHash, role: user.role, must_change_password: user.mustChangePassword })
     .returning(userColumns)
     .executeTakeFirstOrThrow();
   return toUser(row);
@@ -80,13 +85,20 @@ export async function findUserById(db: Kysely<CoreTables>, id: string): Promise<
 export async function findCredentials(
   db: Kysely<CoreTables>,
   username: string,
-): Promise<{ id: string; role: Role; passwordHash: string; disabled: boolean } | undefined> {
+): Promise<{ id: string; role: Role; passwordHash: string; disabled: boolean; mustChangePassword: boolean } | undefined> {
   const row = await accounts(db)
     .selectFrom('users')
-    .select(['id', 'role', 'password_hash', 'disabled_at'])
+    .select(['id', 'role', 'password_hash', 'disabled_at', 'must_change_password'])
     .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
     .executeTakeFirst();
-  return row && { id: row.id, role: row.role, passwordHash: row.password_hash, disabled: row.disabled_at !== null };
+  return row && { id: row.id, role: row.role, passwordHash: row.password_hash, disabled: row.disabled_at !== null, mustChangePassword: row.must_change_password };
+}
+
+/** An account's username and password hash, to check its current password before a change. */
+export async function findPasswordHash(db: Kysely<CoreTables>, userId: string): Promise<{ username: string; passwordHash: string } | undefined> {
+  if (!isUuid(userId)) return undefined;
+  const row = await accounts(db).selectFrom('users').select(['username', 'password_hash']).where('id', '=', userId).executeTakeFirst();
+  return row && { username: row.username, passwordHash: row.password_hash };
 }
 
 export async function findAssignments(db: Kysely<CoreTables>, userId: string): Promise<UserAssignments> {
@@ -148,8 +160,9 @@ export async function setDisabled(db: Kysely<CoreTables>, userId: string, at: Da
   return result.numUpdatedRows > 0n;
 }
 
-export async function setPasswordHash(db: Kysely<CoreTables>, userId: string, passwordHash: string): Promise<boolean> {
+/** Sets a password; `mustChange`: a one-time password (set by an admin) its owner has to replace. */
+export async function setPasswordHash(db: Kysely<CoreTables>, userId: string, passwordHash: string, mustChange: boolean): Promise<boolean> {
   if (!isUuid(userId)) return false;
-  const result = await accounts(db).updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).executeTakeFirst();
+  const result = await accounts(db).updateTable('users').set({ password_hash: passwordHash, must_change_password: mustChange }).where('id', '=', userId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -16,7 +16,12 @@ export interface SessionsTable {
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  last_used_at: Date;
+  client: SessionClient;
 }
+
+/** `web`: the web app's HttpOnly cookie; `api`: a bearer token. */
+export type SessionClient = 'web' | 'api';
 
 type SessionTables = AccountTables & {
   sessions: SessionsTable;
@@ -26,6 +31,9 @@ export interface LiveSession {
   sessionId: string;
   createdAt: Date;
   expiresAt: Date;
+  lastUsedAt: Date;
+  /** The account's password was set by an admin: until changed, the session may only change it or log out. */
+  mustChangePassword: boolean;
   userId: string;
   username: string;
   role: Role;
@@ -39,11 +47,11 @@ const sessions = (db: Kysely<CoreTables>) => db.withTables<SessionTables>();
 
 export async function insertSession(
   db: Kysely<CoreTables>,
-  s: { userId: string; tokenHash: string; createdAt: Date; expiresAt: Date },
+  s: { userId: string; tokenHash: string; createdAt: Date; expiresAt: Date; client?: SessionClient },
 ): Promise<string> {
   const row = await sessions(db)
     .insertInto('sessions')
-    .values({ user_id: s.userId, token_hash: s.tokenHash, created_at: s.createdAt, expires_at: s.expiresAt })
+    .values({ user_id: s.userId, token_hash: s.tokenHash, created_at: s.createdAt, expires_at: s.expiresAt, last_used_at: s.createdAt, client: s.client ?? 'api' })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -56,6 +64,7 @@ export async function insertSession(
  */
 const LIVE_SESSIONS_SQL = `
   select s.token_hash as "tokenHash", s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
+         s.last_used_at as "lastUsedAt", u.must_change_password as "mustChangePassword",
          u.id as "userId", u.username, u.role, u.household_id as "householdId",
          array(select corridor_id::text from coordinator_assignments where user_id = u.id::text order by 1) as "corridorIds",
          array(select community_id::text from community_staff_assignments where user_id = u.id order by 1) as "communityIds",
@@ -69,15 +78,34 @@ export async function findLiveSessions(db: Kysely<CoreTables>, tokenHashes: read
   return new Map(result.rows.map(({ tokenHash, ...session }) => [tokenHash, session]));
 }
 
-/** Slides an idle session's expiry forward (only ever forward). */
-export async function extendSession(db: Kysely<CoreTables>, sessionId: string, expiresAt: Date): Promise<void> {
+/** Records a use of the session and slides its idle expiry (only ever forward). */
+export async function touchSession(db: Kysely<CoreTables>, sessionId: string, usedAt: Date, expiresAt: Date): Promise<void> {
   await sessions(db)
     .updateTable('sessions')
-    .set({ expires_at: expiresAt })
+    .set((eb) => ({ last_used_at: usedAt, expires_at: eb.fn('greatest', ['expires_at', eb.val(expiresAt)]) }))
     .where('id', '=', sessionId)
     .where('revoked_at', 'is', null)
-    .where('expires_at', '<', expiresAt)
+    .where('last_used_at', '<', usedAt)
     .execute();
+}
+
+/** An account's live sessions (neither revoked nor expired, opened after `createdAfter`), last used first. */
+export async function listUserSessions(
+  db: Kysely<CoreTables>,
+  userId: string,
+  now: Date,
+  createdAfter: Date,
+): Promise<{ id: string; client: SessionClient; createdAt: Date; lastUsedAt: Date; expiresAt: Date }[]> {
+  const rows = await sessions(db)
+    .selectFrom('sessions')
+    .select(['id', 'client', 'created_at', 'last_used_at', 'expires_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('created_at', '>', createdAfter)
+    .orderBy('last_used_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, client: r.client, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at }));
 }
 
 export async function revokeSession(db: Kysely<CoreTables>, sessionId: string, at: Date): Promise<boolean> {
@@ -98,13 +126,14 @@ export async function deleteSessionsEndedBefore(db: Kysely<CoreTables>, before: 
   return Number(res.numAffectedRows ?? 0);
 }
 
-/** Revokes every live session of a user; returns how many. */
-export async function revokeUserSessions(db: Kysely<CoreTables>, userId: string, at: Date): Promise<number> {
+/** Revokes every live session of a user (but `keep`, when given); returns how many. */
+export async function revokeUserSessions(db: Kysely<CoreTables>, userId: string, at: Date, keep?: string): Promise<number> {
   const result = await sessions(db)
     .updateTable('sessions')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
+    .$if(keep !== undefined, (q) => q.where('id', '<>', keep as string))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -135,7 +135,8 @@ describe('login and sessions', () => {
 
 describe('session store down', () => {
   it('answers 503 problem (not 401, which would log every client out, nor 500)', async () => {
-    const broken = { authenticateToken: () => Promise.reject(new Error('connection terminated')) } as unknown as AuthService;
+    const down = () => Promise.reject(new Error('connection terminated'));
+    const broken = { authenticateSession: down, authenticateToken: down } as unknown as AuthService;
     const app = express();
     app.get('/x', requireAuth(w.deps, broken), (_req, res) => void res.json({}));
     app.use(errorHandler(w.deps.logger));

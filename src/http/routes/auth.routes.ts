@@ -1,28 +1,34 @@
 /**
- * Login, logout, who am I; and the admin's account management: create accounts, set their
- * assignments, revoke all their sessions, read the audit log. Mounted at the app root
- * (`app.use(authRoutes(deps))`): the paths below are complete.
+ * Login, logout, who am I, change my password; and the admin's account management: create
+ * accounts, set their assignments, see and revoke their sessions, read the audit log. Mounted at
+ * the app root (`app.use(authRoutes(deps))`): the paths below are complete.
+ *
+ * Login answers a bearer token (API clients), or with `session: "cookie"` (the web app) sets the
+ * HttpOnly session cookie and answers no token at all, so no script on the page ever holds one.
  */
 import { Router, type Request } from 'express';
 import type { Actor } from '../../domain/access';
 import { createAuditService } from '../../services/audit.service';
 import { createAccount, getAccount, resetPassword, setAccountDisabled, setAssignments, type Account } from '../../services/auth-accounts.service';
+import { changeOwnPassword } from '../../services/auth-password.service';
 import { createAuthService, type AuthService } from '../../services/auth.service';
 import { AppError } from '../../shared/errors';
-import { actorOf, requestId, requireAuth, requireRole } from '../auth';
-import { assignmentsBody, auditQuery, disabledBody, loginBody, newAccountBody, passwordBody } from '../auth.schemas';
+import { actorOf, clearSessionCookie, requestId, requireAuth, requireRole, setSessionCookie } from '../auth';
+import { assignmentsBody, auditQuery, changePasswordBody, disabledBody, loginBody, newAccountBody, passwordBody } from '../auth.schemas';
 import { jsonBody, queryParams } from '../validate';
 import type { AppDeps } from '../deps';
-import { loginRateLimit } from '../rate-limit';
+import { loginRateLimit, passwordChangeRateLimit } from '../rate-limit';
 
 export const AUTH_PATHS = {
   login: '/api/auth/login',
   logout: '/api/auth/logout',
   me: '/api/auth/me',
+  changePassword: '/api/auth/password',
   users: '/api/admin/users',
   user: '/api/admin/users/:userId',
   assignments: '/api/admin/users/:userId/assignments',
   revokeSessions: '/api/admin/users/:userId/revoke-sessions',
+  sessions: '/api/admin/users/:userId/sessions',
   disabled: '/api/admin/users/:userId/disabled',
   password: '/api/admin/users/:userId/password',
   audit: '/api/admin/audit',
@@ -33,6 +39,7 @@ const accountJson = (a: Account) => ({
   username: a.username,
   role: a.role,
   disabled: a.disabled,
+  mustChangePassword: a.mustChangePassword,
   createdAt: a.createdAt.toISOString(),
   assignments: a.assignments,
 });
@@ -46,19 +53,41 @@ const userIdParam = (req: Request): string => String(req.params.userId ?? '');
 export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService({ ...deps, audit: createAuditService(deps) })): Router {
   const audit = createAuditService(deps);
   const authenticated = requireAuth(deps, auth);
+  // The routes a session with an admin-set one-time password may still reach.
+  const evenBeforePasswordChange = requireAuth(deps, auth, { allowPasswordChange: true });
   const adminOnly = [authenticated, requireRole('admin')];
   const ctx = (req: Request, by: Actor | null = null) => ({ by, reqId: requestId(req) });
   const router = Router();
 
   router.post(AUTH_PATHS.login, ...loginRateLimit(deps), async (req, res) => {
     const body = jsonBody(req, loginBody);
-    const result = await auth.login(body.username, body.password, { reqId: requestId(req) });
+    const cookie = body.session === 'cookie';
+    const result = await auth.login(body.username, body.password, { reqId: requestId(req), client: cookie ? 'web' : 'api' });
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ token: result.token, tokenType: 'Bearer', expiresAt: result.expiresAt.toISOString(), user: result.user });
+    const common = { expiresAt: result.expiresAt.toISOString(), user: result.user, mustChangePassword: result.mustChangePassword };
+    if (!cookie) return void res.json({ token: result.token, tokenType: 'Bearer', ...common });
+    setSessionCookie(req, res, result.token);
+    res.json({ tokenType: 'Cookie', ...common });
   });
 
-  router.post(AUTH_PATHS.logout, authenticated, async (req, res) => {
+  router.post(AUTH_PATHS.logout, evenBeforePasswordChange, async (req, res) => {
     await auth.logout(actorOf(res), { reqId: requestId(req) });
+    clearSessionCookie(req, res);
+    // The browser drops what it may have cached for this origin (our API answers are no-store already).
+    res.setHeader('Clear-Site-Data', '"cache"');
+    res.status(204).end();
+  });
+
+  router.post(AUTH_PATHS.changePassword, evenBeforePasswordChange, ...passwordChangeRateLimit(deps), async (req, res) => {
+    const body = jsonBody(req, changePasswordBody);
+    const actor = actorOf(res);
+    await changeOwnPassword(deps, actor, body, { reqId: requestId(req) }).catch((err: unknown) => {
+      // For the rate limit: only a wrong current password is a guess.
+      if (err instanceof AppError && err.errors?.some((e) => e.path[0] === 'currentPassword')) res.locals.wrongPassword = true;
+      throw err;
+    });
+    // The other sessions ended with the change; through `auth` their live sockets are cut too.
+    await auth.revokeOtherSessions(actor);
     res.status(204).end();
   });
 
@@ -99,6 +128,15 @@ export function authRoutes(deps: AppDeps, auth: AuthService = createAuthService(
     if (!(await getAccount(deps, userId))) throw new AppError('not_found', 'account not found');
     const revoked = await auth.revokeAllSessions(userId, actorOf(res), { reqId: requestId(req) });
     res.json({ revoked });
+  });
+
+  router.get(AUTH_PATHS.sessions, ...adminOnly, async (req, res) => {
+    const userId = userIdParam(req);
+    if (!(await getAccount(deps, userId))) throw new AppError('not_found', 'account not found');
+    const sessions = await auth.listSessions(userId);
+    res.json({
+      sessions: sessions.map((s) => ({ id: s.id, client: s.client, createdAt: s.createdAt.toISOString(), lastUsedAt: s.lastUsedAt.toISOString(), expiresAt: s.expiresAt.toISOString() })),
+    });
   });
 
   // Disabling and password resets end the account's sessions in their own transaction; the
