@@ -31,6 +31,11 @@ export const configSchema = z.object({
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case SQL identifier').default('public'),
   /** Connections in the pg pool (per process). Default 20. */
   DATABASE_POOL_SIZE: int(1, 500).default(20),
+  /**
+   * Longest wait in ms between the need status relay's polls when idle. Only the fallback: each
+   * change's NOTIFY wakes the relay at commit. Default 2000.
+   */
+  NEED_STATUS_POLL_MS: int(50, 60_000).default(2000),
   /** Directory of the embedded PGlite database. Default ./data. */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Redis for queues, live status and shared rate limits. */

@@ -54,7 +54,7 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
     s.once('error', reject);
   });
   // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
-  const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  const liveServer = startLive(server, { db: database.db, database, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
   // Overdue passes, expiries and emergency retries (safe in every API process).
   const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });
   // Idempotency keys past IDEMPOTENCY_TTL_HOURS and ended sessions (safe in every API process).

@@ -107,7 +107,8 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   // The producers refuse commands until their connection is up: let it come up, so the first relay
   // and the start-up reconcile go through instead of failing and waiting for their next turn.
   for (const start = Date.now(); !producers.ready() && Date.now() - start < 10_000;) await new Promise((r) => setTimeout(r, 20));
-  const relay = startRelayLoop(deps, settings.OUTBOX_POLL_MS);
+  // Intake's outbox insert wakes it by NOTIFY; OUTBOX_POLL_MS is the fallback poll.
+  const relay = startRelayLoop(deps, { idlePollMs: settings.OUTBOX_POLL_MS, listen: database });
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
   const runReconcile = (why: string) =>

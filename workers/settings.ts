@@ -44,8 +44,8 @@ export const workerSettingsSchema = z.object({
   LIVE_EVENTS: bool.default(true),
   /** Redis stream the Socket.IO servers read (their adapter's streamName). Default socket.io. */
   LIVE_STREAM_NAME: z.string().min(1).default('socket.io'),
-  /** Ms between outbox polls. Default 250. */
-  OUTBOX_POLL_MS: int(10, 60_000).default(250),
+  /** Longest wait in ms between outbox polls when idle. Only the fallback: intake's NOTIFY wakes the relay at commit. Default 2000. */
+  OUTBOX_POLL_MS: int(10, 60_000).default(2000),
   /** Solve time budget per sub-problem in ms, unless the round sets one. Default 10000. */
   SOLVE_TIME_LIMIT_MS: int(50, 3_600_000).default(10_000),
 });

@@ -14,7 +14,7 @@ import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../ser
 import { startNeedStatusRelay } from '../services/need-status-relay.service';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import type { Db } from '../store/db';
+import type { Database, Db } from '../store/db';
 import { attachLive, type Live } from './server';
 import type { LiveOptions } from './types';
 
@@ -26,7 +26,9 @@ export interface LiveRuntimeDeps {
   publisher: LivePublisher;
   logger: Logger;
   clock: Clock;
-  config: { SESSION_TTL_HOURS: number };
+  config: { SESSION_TTL_HOURS: number; NEED_STATUS_POLL_MS?: number };
+  /** The database whose NOTIFY wakes the need status relay at each change's commit; without it the relay only polls. */
+  database?: Database;
   options?: LiveOptions & {
     /** Stored events older than this are deleted (clients further behind get `snapshot-required`). Default 7 days. */
     retentionHours?: number;
@@ -73,7 +75,10 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
   }, 3_600_000);
   pruning.unref();
   // Need status changes, whoever committed them (API, workers), go out from here.
-  const stopNeedRelay = startNeedStatusRelay({ db: deps.db, publisher, logger });
+  const stopNeedRelay = startNeedStatusRelay({ db: deps.db, publisher, logger }, {
+    ...(deps.database ? { listen: deps.database } : {}),
+    ...(deps.config.NEED_STATUS_POLL_MS ? { idlePollMs: deps.config.NEED_STATUS_POLL_MS } : {}),
+  });
   return {
     live,
     close: async () => {

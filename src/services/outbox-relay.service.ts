@@ -7,8 +7,9 @@
 import { JOBS, isJobName, jobId, type JobName } from '../contracts/jobs';
 import type { Producers } from '../queue/producers';
 import type { Logger } from '../shared/logger';
-import type { Db } from '../store/db';
+import type { Database, Db } from '../store/db';
 import { relayOutboxBatch, type OutboxRow } from '../store/outbox.repository';
+import { startBatchLoop } from './relay-loop';
 
 /** Outbox topics this relay owns: the job names of src/contracts/jobs.ts that intake writes. */
 export const RELAYED_TOPICS: readonly JobName[] = ['need.accepted', 'need.urgent'];
@@ -19,8 +20,10 @@ export interface RelayDeps {
   logger: Logger;
 }
 
+const BATCH = 500;
+
 /** Publishes up to `limit` pending events; returns how many rows were handled. */
-export async function relayOnce(deps: RelayDeps, limit = 500): Promise<number> {
+export async function relayOnce(deps: RelayDeps, limit = BATCH): Promise<number> {
   return relayOutboxBatch(deps.db, RELAYED_TOPICS, limit, async (rows) => {
     const jobs = rows.flatMap((row) => toJob(deps.logger, row));
     if (jobs.length) await deps.producers.addBulk(jobs);
@@ -43,27 +46,22 @@ export interface RelayLoop {
   stop(): Promise<void>;
 }
 
-/** Polls the outbox until stopped: drains while there is work, then waits `pollMs`. */
-export function startRelayLoop(deps: RelayDeps, pollMs: number): RelayLoop {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const done = (async () => {
-    while (!stopped) {
-      let handled = 0;
-      try {
-        handled = await relayOnce(deps);
-      } catch (err) {
-        // Redis or the database is away: the rows stay unpublished and are tried again.
-        deps.logger.warn({ err: (err as Error).message }, 'outbox relay: publish failed, will retry');
-      }
-      if (handled === 0 && !stopped) await new Promise<void>((r) => { wake = r; setTimeout(r, pollMs); });
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await done;
-    },
-  };
+export interface RelayLoopOptions {
+  /** Longest idle wait in ms: the fallback poll (OUTBOX_POLL_MS). */
+  idlePollMs: number;
+  /** Wake on this database's notifications (intake's outbox insert sends one at commit). Without it the relay only polls. */
+  listen?: Database;
+}
+
+/** Publishes the outbox until stopped: drains while there is work, then waits for a notification or the idle poll. */
+export function startRelayLoop(deps: RelayDeps, options: RelayLoopOptions): RelayLoop {
+  const { listen } = options;
+  // No pause after a part batch, as before: each batch is one Redis round trip for however many rows.
+  const loop = startBatchLoop(
+    () => relayOnce(deps, BATCH),
+    { batchSize: BATCH, busyPauseMs: 0, idlePollMs: options.idlePollMs, ...(listen ? { listen: { database: listen, topic: 'outbox' as const } } : {}) },
+    // The rows stay unpublished and are tried again.
+    { logger: deps.logger, failure: 'outbox relay: publish failed, will retry' },
+  );
+  return { stop: () => loop.stop() };
 }

@@ -29,6 +29,8 @@ export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
   schema: string;
+  /** What a LISTEN needs (store/change-notify.ts): the URL, for a connection outside the pool, or PGlite's one connection. */
+  listenTarget: { url: string } | { lite: PGlite };
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!IDENT.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   let dialect: Dialect;
   let kind: Database['kind'];
+  let listenTarget: Database['listenTarget'];
   if (options.url) {
     kind = 'postgres';
     const pool = new pg.Pool({
@@ -53,6 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
     dialect = new PostgresDialect({ pool });
+    listenTarget = { url: options.url };
   } else {
     kind = 'pglite';
     const dataDir = options.dataDir ?? './data';
@@ -65,6 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // PGlite is one connection: setting search_path once holds for every query.
     await lite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`);
     dialect = new PGliteDialect(lite);
+    listenTarget = { lite };
   }
   const db = new Kysely<CoreTables>({ dialect });
   if (kind === 'postgres') await sql.raw(`create schema if not exists ${schema}`).execute(db);
@@ -72,6 +77,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db,
     kind,
     schema,
+    listenTarget,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

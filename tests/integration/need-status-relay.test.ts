@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
-import { relayNeedStatusOnce, type NeedStatusRelayDeps } from '../../src/services/need-status-relay.service';
+import { relayNeedStatusOnce, startNeedStatusRelay, type NeedStatusRelayDeps } from '../../src/services/need-status-relay.service';
 import { insertAcceptedNeeds } from '../../src/store/need.repository';
 import { moveNeeds, type RoundDb } from '../../src/store/round.repository';
 import { liveFixture, logger, request, sleep, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
@@ -100,5 +100,16 @@ describe('need status relay', () => {
     await until(() => changes(home).filter((e) => ids.includes(e.needId)).length >= 6, 3000, 'six changes');
     await sleep(200);
     expect(changes(home).filter((e) => ids.includes(e.needId))).toHaveLength(6);
+  });
+
+  it("a need's live event does not wait for the relay's idle poll (it wakes on the trigger's NOTIFY)", async () => {
+    // The idle poll is a minute: only the notification at commit can bring the event in time.
+    const stop = startNeedStatusRelay(relay, { listen: f.database, idlePollMs: 60_000 });
+    try {
+      const id = await acceptNeed('oil', { litres: 3 });
+      await until(() => changes(gate).some((e) => e.needId === id), 10_000, 'accepted need woken by NOTIFY');
+    } finally {
+      await stop();
+    }
   });
 });

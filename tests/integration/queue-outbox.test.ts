@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE, jobId } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
-import { relayOnce } from '../../src/services/outbox-relay.service';
+import { relayOnce, startRelayLoop } from '../../src/services/outbox-relay.service';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
 import { unpublishedCount } from '../../src/store/outbox.repository';
@@ -70,6 +70,20 @@ describe('outbox relay', () => {
     } finally {
       await producers.close();
       await redis.stop();
+    }
+  });
+
+  it("an accepted need's queue job does not wait for the outbox relay's idle poll (it wakes on the outbox trigger's NOTIFY)", async () => {
+    const producers = createProducers({ redisUrl: REDIS_URL, prefix });
+    // The idle poll is a minute: only the notification at commit can bring the job in time.
+    const relay = startRelayLoop({ db: database.db, producers, logger }, { idlePollMs: 60_000, listen: database });
+    try {
+      const needId = district.needIds[3]!;
+      await emit('need.accepted', { needId });
+      await until(async () => Boolean(await producers.queue(QUEUE.needs).getJob(jobId('need.accepted', needId))), 10_000);
+    } finally {
+      await relay.stop();
+      await producers.close();
     }
   });
 });
