@@ -13,6 +13,7 @@
  *    or `snapshot-required` when too far behind (then reload the state over HTTP).
  */
 import { z } from 'zod';
+import { isoDateTime } from '../domain/dates';
 import { scopeSchema, type Scope } from './event-scopes';
 import { STOP_FAILURE_REASONS, type Envelope } from './events';
 
@@ -27,7 +28,7 @@ export const positionReport = z.strictObject({
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   /** When the fix was taken; default: when the server received it. */
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: isoDateTime().optional(),
 });
 export type PositionReport = z.infer<typeof positionReport>;
 

@@ -120,7 +120,9 @@ export const problemDocument = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+    /** The machine-readable code behind `type` (src/shared/errors.ts). */
+    code: z.string(),
+    errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), in: z.enum(['body', 'path', 'query', 'header']).optional() })).optional(),
     rows: z.array(importRowError).optional(),
   })
   .meta({ id: 'Problem' });

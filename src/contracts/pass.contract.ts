@@ -1,9 +1,10 @@
 /** HTTP bodies and parameters of the pass, emergency and transport routes (strict: unknown keys refused). */
 import { z } from 'zod';
+import { isoDate, isoDateTime } from '../domain/dates';
 import { PASS_STATUSES } from '../domain/pass-status';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoDateTime();
 
 export const passParams = z.strictObject({ passId: z.uuid() });
 export const householdParams = z.strictObject({ householdId: z.uuid() });
@@ -74,8 +75,8 @@ export const emergencyReviewBody = z.strictObject({
 });
 
 export const reportQuery = z.strictObject({
-  from: z.iso.date(),
-  to: z.iso.date(),
+  from: isoDate(),
+  to: isoDate(),
   communityId: z.uuid().optional(),
 });
 export type ReportQuery = z.output<typeof reportQuery>;

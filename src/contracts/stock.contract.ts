@@ -4,10 +4,11 @@
  * and a worker calling the same service see the same rules.
  */
 import { z } from 'zod';
+import { isoDateTime } from '../domain/dates';
 import { itemCodeSchema } from '../domain/kit';
 
 const uuid = z.uuid();
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoDateTime();
 
 export const kitParams = z.strictObject({ code: itemCodeSchema });
 export const orderParams = z.strictObject({ orderId: uuid });

@@ -12,7 +12,9 @@ export type ItemUnit = (typeof ITEM_UNITS)[number];
 /** Codes travel in live events and CSV files: short lower-case slugs, never free text. */
 export const itemCodeSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a lower-case code of letters, digits, - and _ (at most 64)');
 const name = z.string().trim().min(1).max(120);
-const members = z.number().int().min(1).max(30);
+const MAX_MEMBERS = 30;
+const members = z.number().int().min(1).max(MAX_MEMBERS);
+const inRange = (m: unknown): m is number => Number.isInteger(m) && (m as number) >= 1 && (m as number) <= MAX_MEMBERS;
 
 export const itemInputSchema = z.strictObject({
   code: itemCodeSchema,
@@ -36,10 +38,12 @@ const variantSchema = z.strictObject({
 export const kitInputSchema = z
   .strictObject({ name, variants: z.array(variantSchema).min(1).max(10) })
   .superRefine((kit, ctx) => {
-    const cover = new Array<number>(31).fill(0);
+    const cover = new Array<number>(MAX_MEMBERS + 1).fill(0);
     kit.variants.forEach((v, i) => {
       if (v.minMembers > v.maxMembers) ctx.addIssue({ code: 'custom', path: ['variants', i, 'maxMembers'], message: 'maxMembers is below minMembers' });
-      for (let m = v.minMembers; m <= v.maxMembers; m++) cover[m] = (cover[m] ?? 0) + 1;
+      // zod runs this refinement even when a bound already failed its own check (1-30): never loop
+      // over a range the caller gave unless it is within them (1e9 or -1e308 took the process down).
+      if (inRange(v.minMembers) && inRange(v.maxMembers)) for (let m = v.minMembers; m <= v.maxMembers; m++) cover[m] = (cover[m] ?? 0) + 1;
       const codes = v.lines.map((l) => l.code);
       if (new Set(codes).size !== codes.length) ctx.addIssue({ code: 'custom', path: ['variants', i, 'lines'], message: 'a component is listed twice' });
     });
@@ -61,8 +65,9 @@ export interface KitVariant {
 export type CatalogueEntry = { kind: 'item' } | { kind: 'kit'; variants: KitVariant[] };
 export type Catalogue = ReadonlyMap<string, CatalogueEntry>;
 
-export function unknownItem(code: string, path: (string | number)[] = ['code']): AppError {
-  return new AppError('validation', `unknown item or kit: ${code}`, { errors: [{ path, message: 'unknown item or kit' }], details: { code } });
+/** An item or kit the catalogue lacks; the code itself is not echoed (the caller sent it). */
+export function unknownItem(path: (string | number)[] = ['code']): AppError {
+  return new AppError('validation', 'unknown item or kit', { errors: [{ path, message: 'unknown item or kit' }] });
 }
 
 export function kitCycleError(cycle: string[]): AppError {
@@ -100,7 +105,7 @@ export function findKitCycle(catalogue: Catalogue): string[] | null {
 
 export function variantFor(code: string, variants: readonly KitVariant[], householdMembers: number): KitVariant {
   const v = variants.find((x) => householdMembers >= x.minMembers && householdMembers <= x.maxMembers);
-  if (!v) throw new AppError('validation', `kit ${code} has no variant for a household of ${householdMembers}`, { details: { code, members: householdMembers } });
+  if (!v) throw new AppError('validation', `kit ${code} has no variant for a household of ${householdMembers}`, { details: { kitCode: code, members: householdMembers } });
   return v;
 }
 
@@ -114,7 +119,7 @@ export function expandKit(catalogue: Catalogue, code: string, quantity: number, 
   const walk = (c: string, q: number, path: string[]): void => {
     if (path.includes(c)) throw kitCycleError([...path.slice(path.indexOf(c)), c]);
     const entry = catalogue.get(c);
-    if (!entry) throw unknownItem(c);
+    if (!entry) throw unknownItem();
     if (entry.kind === 'item') {
       out.set(c, (out.get(c) ?? 0) + q);
       return;

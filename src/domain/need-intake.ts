@@ -5,7 +5,7 @@
  */
 import { AppError } from '../shared/errors';
 import { foodPackagesFor, type Household } from './household';
-import { identityOf, URGENCIES, type NeedInput, type NeedKind, type ResolvedNeedInput, type Urgency } from './need';
+import { identityOf, URGENCIES, type DuplicateRule, type NeedInput, type NeedKind, type ResolvedNeedInput, type Urgency } from './need';
 
 export interface PreparedNeed {
   kind: NeedKind;
@@ -14,6 +14,8 @@ export interface PreparedNeed {
   urgency: Urgency;
   priority: number;
   cycle: string | null;
+  /** What a repeat of an open identical need means (need.ts, DUPLICATE_RULES). */
+  onDuplicate: DuplicateRule;
 }
 
 type Flags = Pick<Household, 'members' | 'elderlyAlone' | 'cannotCook' | 'chronicIllness'>;
@@ -66,7 +68,7 @@ export function priorityOf(kind: NeedKind, urgency: Urgency, h: Flags): number {
 export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, cycles: IntakeCycles): PreparedNeed {
   const input: ResolvedNeedInput =
     submitted.kind === 'food_package'
-      ? { kind: 'food_package', details: { ...submitted.details, cycle: foodCycleOf(submitted.details.cycle, cycles) } }
+      ? { kind: 'food_package', details: { ...submitted.details, cycle: foodCycleOf(submitted.details.cycle, cycles) }, onDuplicate: submitted.onDuplicate }
       : submitted;
   if (input.kind === 'medical_pass' && new Date(input.details.appointmentAt).getTime() < now.getTime()) {
     throw badDate(['details', 'appointmentAt'], 'the appointment is in the past');
@@ -86,6 +88,7 @@ export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, c
     urgency,
     priority: priorityOf(input.kind, urgency, household),
     cycle: input.kind === 'food_package' ? input.details.cycle : null,
+    onDuplicate: input.onDuplicate,
   };
 }
 
@@ -98,10 +101,13 @@ const QUANTITY_FIELDS: Partial<Record<NeedKind, { field: string; max: number }>>
   oil: { field: 'litres', max: 20 },
 };
 
+const MERGED_NOTES_MAX = 1000;
+
+/** Both notes, cut by code points: cutting UTF-16 units could split an emoji into a lone surrogate. */
 function mergeNotes(a: unknown, b: unknown): string | undefined {
   const parts = [a, b].filter((x): x is string => typeof x === 'string' && x.length > 0);
   const unique = [...new Set(parts)];
-  return unique.length ? unique.join(' | ').slice(0, 1000) : undefined;
+  return unique.length ? Array.from(unique.join(' | ')).slice(0, MERGED_NOTES_MAX).join('') : undefined;
 }
 
 const moreUrgent = (a: Urgency, b: Urgency): Urgency =>
@@ -114,8 +120,9 @@ export interface MergeResult {
 }
 
 /**
- * A duplicate submission folded into the open need it repeats: quantities add up (capped),
- * flags and urgency keep the stronger value, notes are kept from both.
+ * A duplicate submission folded into the open need it repeats: the larger quantity stands, or with
+ * `onDuplicate: 'add'` the two add up (either way capped at the kind's maximum); flags and urgency
+ * keep the stronger value, notes are kept from both.
  */
 export function mergeNeed(
   existing: { details: Record<string, unknown>; urgency: Urgency; priority: number },
@@ -124,8 +131,8 @@ export function mergeNeed(
   const merged: Record<string, unknown> = { ...existing.details };
   const q = QUANTITY_FIELDS[incoming.kind];
   if (q) {
-    const sum = Number(existing.details[q.field] ?? 0) + Number(incoming.details[q.field] ?? 0);
-    merged[q.field] = Math.min(q.max, sum);
+    const [had, asked] = [Number(existing.details[q.field] ?? 0), Number(incoming.details[q.field] ?? 0)];
+    merged[q.field] = Math.min(q.max, incoming.onDuplicate === 'add' ? had + asked : Math.max(had, asked));
   }
   if (incoming.kind === 'food_package') {
     merged.packages = Math.max(Number(existing.details.packages ?? 0), Number(incoming.details.packages ?? 0));

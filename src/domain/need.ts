@@ -3,6 +3,7 @@
  * "the same need" (identity), so duplicates are merged instead of served twice.
  */
 import { z } from 'zod';
+import { isoDate, isoDateTime } from './dates';
 import type { NeedStatus } from './need-status';
 
 export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
@@ -36,14 +37,14 @@ export const detailSchemas = {
     urgency: z.enum(URGENCIES).default('routine'),
     notes,
   }),
-  boxed_meal: z.strictObject({ date: z.iso.date(), meals: z.number().int().min(1).max(60), notes }),
+  boxed_meal: z.strictObject({ date: isoDate(), meals: z.number().int().min(1).max(60), notes }),
   gas: z.strictObject({ cylinders: z.number().int().min(1).max(4), notes }),
   rice: z.strictObject({ kg: z.number().int().min(1).max(100), notes }),
   oil: z.strictObject({ litres: z.number().int().min(1).max(20), notes }),
   medical_pass: z.strictObject({
     reason: text(500),
     hospital: text(160),
-    appointmentAt: z.iso.datetime({ offset: true }),
+    appointmentAt: isoDateTime(),
     needsEscort: z.boolean().default(false),
     needsWheelchair: z.boolean().default(false),
     notes,
@@ -52,22 +53,36 @@ export const detailSchemas = {
 
 export type NeedDetails<K extends NeedKind = NeedKind> = z.output<(typeof detailSchemas)[K]>;
 
+/**
+ * What a submission repeating an open need of the household means: by default the household is
+ * asking again, not asking for more (`keep_larger`: the larger quantity stands; a client retrying
+ * without an Idempotency-Key can't multiply a delivery); `add` says it asks for more on top.
+ */
+export const DUPLICATE_RULES = ['keep_larger', 'add'] as const;
+export type DuplicateRule = (typeof DUPLICATE_RULES)[number];
+const onDuplicate = z
+  .enum(DUPLICATE_RULES)
+  .default('keep_larger')
+  .describe('When an identical open need exists: keep_larger (default) keeps the larger quantity; add adds this quantity to it. Either way the kind’s maximum applies.');
+
+const variant = <K extends NeedKind>(kind: K) => z.strictObject({ kind: z.literal(kind), details: detailSchemas[kind], onDuplicate });
+
 /** One need as submitted: a kind and its details (discriminated by kind). */
 export const needInputSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('food_package'), details: detailSchemas.food_package }),
-  z.strictObject({ kind: z.literal('medicine'), details: detailSchemas.medicine }),
-  z.strictObject({ kind: z.literal('boxed_meal'), details: detailSchemas.boxed_meal }),
-  z.strictObject({ kind: z.literal('gas'), details: detailSchemas.gas }),
-  z.strictObject({ kind: z.literal('rice'), details: detailSchemas.rice }),
-  z.strictObject({ kind: z.literal('oil'), details: detailSchemas.oil }),
-  z.strictObject({ kind: z.literal('medical_pass'), details: detailSchemas.medical_pass }),
+  variant('food_package'),
+  variant('medicine'),
+  variant('boxed_meal'),
+  variant('gas'),
+  variant('rice'),
+  variant('oil'),
+  variant('medical_pass'),
 ]);
 export type NeedInput = z.output<typeof needInputSchema>;
 
 /** A need input whose food_package names its cycle (intake fills in the current one when absent). */
 export type ResolvedNeedInput =
   | Exclude<NeedInput, { kind: 'food_package' }>
-  | { kind: 'food_package'; details: NeedDetails<'food_package'> & { cycle: string } };
+  | { kind: 'food_package'; details: NeedDetails<'food_package'> & { cycle: string }; onDuplicate: DuplicateRule };
 
 /** A need as stored (plain data). `details` is the kind's details plus derived fields such as `packages`. */
 export interface Need {

@@ -89,5 +89,5 @@ export function coverNeeds(needs: readonly { needId: string; quantity: number; u
 }
 
 export function orderNotOpen(status: string): AppError {
-  return new AppError('invalid_transition', `a purchase order that is ${status} cannot take this change`, { details: { status } });
+  return new AppError('invalid_transition', `a purchase order that is ${status} cannot take this change`, { details: { orderStatus: status } });
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../shared/errors';
+import { isoDate } from './dates';
 import { itemCodeSchema } from './kit';
 
 export const MOVEMENTS = ['receipt', 'transfer_out', 'transfer_in', 'reservation', 'release', 'deduction', 'expiry', 'adjustment'] as const;
@@ -17,7 +18,7 @@ export interface Balance {
 export const available = (b: Balance): number => b.onHand - b.reserved;
 
 const qty = z.number().int().min(1, 'must be a whole number of at least 1').max(10_000_000);
-const day = z.iso.date();
+const day = isoDate();
 const reason = z.string().trim().min(3).max(300);
 
 export const receiptSchema = z.strictObject({

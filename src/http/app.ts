@@ -11,9 +11,11 @@ import { requireAuth } from './auth';
 import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
+import { operationPolicy } from './operation-policy';
 import { requestLog } from './request-log';
 import { crossSiteGuard } from './cross-site';
 import { securityHeaders } from './security-headers';
+import { refuseHostileBody, refuseHostileUrl } from './text-guard';
 import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
 import { gridRoutes } from './routes/grid.routes';
@@ -51,7 +53,13 @@ export function buildApp(deps: AppDeps): Express {
     res.json(openapi);
   });
 
-  app.use(express.json({ limit: config.BODY_LIMIT_JSON_BYTES, type: ['application/json', 'application/*+json'] }));
+  // The edge, in one place: text the database can't hold is refused, then what each operation may
+  // carry (query parameters, body media type) is checked against the document, then JSON is read.
+  app.use(refuseHostileUrl);
+  app.use(operationPolicy(openapi));
+  const json = express.json({ limit: config.BODY_LIMIT_JSON_BYTES, type: ['application/json', 'application/*+json'] });
+  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
+  app.use(refuseHostileBody);
 
   const audit = createAuditService(deps);
   const authenticated: RequestHandler = requireAuth(deps, createAuthService({ ...deps, audit }));

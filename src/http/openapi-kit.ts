@@ -25,6 +25,8 @@ export const json = (schema: z.ZodType, description: string): ResponseConfig => 
 export const csv = (description: string): ResponseConfig => ({ description, content: { 'text/csv': { schema: z.string() } } });
 export const problem = (description: string): ResponseConfig => ({ description, content: { 'application/problem+json': { schema: problemDocument } } });
 export const jsonBody = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+/** A JSON body the client may leave out altogether (every field optional). */
+export const optionalJsonBody = (schema: z.ZodType) => ({ ...jsonBody(schema), required: false });
 export const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKeyHeader.optional() });
 
 export const errors = {

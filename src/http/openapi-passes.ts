@@ -5,7 +5,7 @@ import {
 } from '../contracts/pass.contract';
 import { EMERGENCY_PATHS } from './routes/emergency.routes';
 import { PASS_PATHS } from './routes/passes.routes';
-import { errors, idempotencyHeader, jsonBody, rateLimited, readErrors, type AddRoute } from './openapi-kit';
+import { errors, idempotencyHeader, jsonBody, optionalJsonBody, rateLimited, readErrors, type AddRoute } from './openapi-kit';
 
 const done = (description: string) => ({ description });
 
@@ -26,7 +26,7 @@ export function registerPassRoutes(route: AddRoute): void {
   route('post', PASS_PATHS.verify, 'Verify a pass code online (signature and current status)', { request: { body: jsonBody(verifyPassBody) }, responses: { 200: done('Verdict'), ...errors } });
   route('get', PASS_PATHS.pass, 'One pass with its legs (reason only for those allowed to read it; audited)', { request: { params: passParams }, responses: { 200: done('Pass'), ...readErrors } });
   route('post', PASS_PATHS.action, 'Move a pass along its loop: review, approve (plans the trips), refuse, issue (signs the code), trips, return, cancel', {
-    request: { params: passActionParams, body: jsonBody(passActionBody) }, responses: { 200: done('Pass'), ...errors },
+    request: { params: passActionParams, body: optionalJsonBody(passActionBody) }, responses: { 200: done('Pass'), ...errors },
   });
   route('get', PASS_PATHS.driverTrips, 'A driver’s passenger trips (no names, reasons or hospitals)', { request: { params: driverParams }, responses: { 200: done('Trips'), ...readErrors } });
   route('get', PASS_PATHS.report, 'Passes per day and status: counts and times only', { request: { query: reportQuery }, responses: { 200: done('Days'), ...readErrors } });

@@ -8,10 +8,11 @@ import { z } from 'zod';
 import * as c from '../contracts/intake.contract';
 import { registerAccountRoutes } from './auth.openapi';
 import { loginBody, loginResponse, meResponse } from './auth.schemas';
-import { errors as baseErrors, idempotencyHeader, json, jsonBody, problem, rateLimited, toOpenApiPath, type AddRoute } from './openapi-kit';
+import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBody, problem, rateLimited, toOpenApiPath, type AddRoute } from './openapi-kit';
 import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
 import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
+import { withEdgeResponses } from './operation-policy';
 import { AUTH_PATHS } from './routes/auth.routes';
 import { GRID_PATHS } from './routes/grid.routes';
 import { IMPORT_PATH } from './routes/needs-import.routes';
@@ -38,7 +39,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   route('get', NEEDS_PATHS.householdNeeds, 'A household’s needs with their status history', { request: { params: c.householdParams }, responses: { 200: json(c.needListResponse, 'Needs'), ...errors } });
   route('get', NEEDS_PATHS.need, 'One need with its status history', { request: { params: c.needParams }, responses: { 200: json(c.needView, 'Need'), ...errors } });
   route('post', NEEDS_PATHS.cancel, 'Cancel an open need; one planned in a round not yet dispatched leaves its stop (its stock released)', {
-    request: { params: c.needParams, headers: idempotencyHeader, body: jsonBody(c.cancelNeedBody) },
+    request: { params: c.needParams, headers: idempotencyHeader, body: optionalJsonBody(c.cancelNeedBody) },
     responses: { 200: json(z.object({ need: c.needView }), 'Cancelled'), ...errors, 409: problem('Not cancellable in its status, or its bags are already on a van (the driver reports it at the door), or its pass is already out (cancel or return the pass through the pass routes)') },
   });
   route('get', NEEDS_PATHS.foodCycle, 'The food cycles a food_package need may name now: the current one (its default) and the next', {
@@ -61,7 +62,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerEmergencyRoutes(route);
   registerDeliveryRoutes(route);
 
-  return new OpenApiGeneratorV31(r.definitions).generateDocument({
+  const doc = new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Cordon API',
@@ -69,4 +70,6 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       description: 'Sealed-area supply distribution: needs intake, the grid, accounts, planning rounds, stock and procurement, medical passes, emergencies, deliveries.',
     },
   });
+  // The generated document refers to the Problem schema by reference (problemDocument's meta id).
+  return withEdgeResponses(doc, (description) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }));
 }

@@ -29,7 +29,21 @@ export function toAppError(err: unknown): AppError {
   const type = typeof err === 'object' && err !== null && 'type' in err ? String(err.type) : undefined;
   const known = type ? BODY_PARSER_CODES[type] : undefined;
   if (known) return new AppError(known.code, known.detail, { cause: err });
-  return fromDbError(err) ?? new AppError('internal', 'internal error', { cause: err });
+  return fromDbError(err) ?? fromClientError(err) ?? new AppError('internal', 'internal error', { cause: err });
+}
+
+/**
+ * Express and body-parser raise other 4xx errors without a `type` (a path parameter that is not
+ * valid percent-encoding, a body labelled gzip that isn't): a 400 naming the part, never the value.
+ */
+function fromClientError(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const status = 'status' in err ? Number(err.status) : 'statusCode' in err ? Number(err.statusCode) : NaN;
+  if (status === 413) return new AppError('payload_too_large', 'the request body is larger than allowed', { cause: err });
+  if (status === 415) return new AppError('unsupported_media_type', 'unsupported content type or encoding', { cause: err });
+  if (!(status >= 400 && status < 500)) return undefined;
+  const detail = err instanceof URIError ? 'the request path is not valid percent-encoded UTF-8' : 'the request body could not be read (check its Content-Encoding)';
+  return new AppError('malformed', detail, { cause: err });
 }
 
 /**
@@ -56,6 +70,9 @@ function fromDbError(err: unknown): AppError | undefined {
   }
 }
 
+/** Members every problem document has, whose meaning a detail may never change. */
+export const STANDARD_MEMBERS: ReadonlySet<string> = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']);
+
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   const body: Record<string, unknown> = {
     type: `/problems/${error.code}`,
@@ -67,7 +84,8 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     code: error.code,
   };
   if (error.errors?.length) body.errors = error.errors;
-  if (error.details) Object.assign(body, error.details);
+  // Extension members never replace the standard ones (a 409 whose `status` was a round's status).
+  for (const [key, value] of Object.entries(error.details ?? {})) if (!STANDARD_MEMBERS.has(key)) body[key] = value;
   res.status(error.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

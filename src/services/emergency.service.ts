@@ -12,6 +12,7 @@ import { mayRaiseEmergency, type EmergencyCase } from '../domain/emergency';
 import { AppError } from '../shared/errors';
 import { acceptEmergencyMedicineNeed, casesWaiting, findCase, insertCase } from '../store/emergency.repository';
 import { householdPlace, nearestHospital } from '../store/pass.repository';
+import { requireHospital } from './pass.service';
 import { dispatchCase, type EmergencyDeps } from './emergency-dispatch';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
 
@@ -52,6 +53,7 @@ export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, househol
     await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'household', subjectId: householdId, outcome: 'denied', reqId });
     throw scope ? new AppError('forbidden', 'not allowed: emergency.raise') : new AppError('not_found', 'household not found');
   }
+  if (body.kind === 'acute_illness' && body.hospitalId !== undefined) await requireHospital(deps.db, body.hospitalId);
   const hospitalId = body.kind === 'acute_illness' ? (body.hospitalId ?? (await nearestHospital(deps.db, place!))?.id ?? null) : null;
   const now = deps.clock.now();
   let accepted: EmergencyCase | undefined;

@@ -99,7 +99,7 @@ export async function acceptOrMerge(deps: IntakeDeps, trx: Kysely<CoreTables>, a
     if (!existing) continue;
     const m = mergeNeed(existing, prepared);
     const at = deps.clock.now();
-    const merged = await applyMerge(trx, existing, { ...m, note: `merged duplicate submission from ${actor.role} ${actor.userId}`, actor: actor.userId, at });
+    const merged = await applyMerge(trx, existing, { ...m, note: `merged duplicate submission from ${actor.role} ${actor.userId} (${prepared.onDuplicate === 'add' ? 'quantity added' : 'larger quantity kept'})`, actor: actor.userId, at });
     await deps.audit?.record({ actor, action: 'need.merge', subjectType: 'need', subjectId: merged.id, outcome: 'allowed', reqId: reqId ?? null }, trx);
     return { need: merged, merged: true };
   }

@@ -28,7 +28,7 @@ export async function defineKit(deps: KitDeps, code: string, input: unknown): Pr
     if ((await itemKind(trx, code)) === 'item') throw new AppError('conflict', `${code} is an item, not a kit`);
     const catalogue = await loadCatalogue(trx);
     kit.variants.forEach((v, i) => v.lines.forEach((l, j) => {
-      if (!catalogue.has(l.code) && l.code !== code) throw unknownItem(l.code, ['variants', i, 'lines', j, 'code']);
+      if (!catalogue.has(l.code) && l.code !== code) throw unknownItem(['variants', i, 'lines', j, 'code']);
     }));
     const next = new Map<string, CatalogueEntry>(catalogue);
     next.set(code, { kind: 'kit', variants: kit.variants });

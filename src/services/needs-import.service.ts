@@ -11,6 +11,7 @@ import { openFoodCycles } from '../domain/food-cycle';
 import { detailSchemas, NEED_KINDS, needInputSchema, type NeedKind } from '../domain/need';
 import { prepareNeed, type IntakeCycles, type PreparedNeed } from '../domain/need-intake';
 import { AppError, isAppError, type RowError } from '../shared/errors';
+import { isCleanText, UNCLEAN_TEXT_MESSAGE } from '../shared/text';
 import { findArea, findHouseholdsByAddress, findHouseholdsById } from '../store/grid.repository';
 import { guardCorridor, guardRole } from './access-guard';
 import { runIdempotent, type WriteResult } from './idempotency';
@@ -47,19 +48,27 @@ function readCsv(text: string, limits: ImportLimits): ParsedRow[] {
   if (!header) throw refuse([{ line: 1, column: null, reason: 'the file is empty: expected a header line' }]);
   const columns = header.record.map((c) => c.toLowerCase());
   const errors: RowError[] = [];
-  for (const c of columns) if (!CSV_COLUMNS.includes(c)) errors.push({ line: header.info.lines, column: c, reason: 'unknown column' });
+  // An unknown header is named by its position: its text is the caller's, never echoed.
+  columns.forEach((c, i) => {
+    if (!CSV_COLUMNS.includes(c)) errors.push({ line: header.info.lines, column: null, reason: `unknown column (column ${i + 1} of the header)` });
+    else if (columns.indexOf(c) !== i) errors.push({ line: header.info.lines, column: c, reason: 'column given twice' });
+  });
   if (!columns.includes('kind')) errors.push({ line: header.info.lines, column: 'kind', reason: 'missing column' });
   if (!columns.includes('address') && !columns.includes('household_id')) errors.push({ line: header.info.lines, column: 'address', reason: 'missing column: address or household_id' });
   if (errors.length) throw refuse(errors);
   if (data.length === 0) throw refuse([{ line: header.info.lines, column: null, reason: 'no data rows' }]);
   if (data.length > limits.maxRows) throw new AppError('payload_too_large', `at most ${limits.maxRows} rows per import, got ${data.length}`);
-  return data.map(({ record, info }) => ({ line: info.lines, values: Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])) }));
+  const rows = data.map(({ record, info }) => ({ line: info.lines, values: Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])) }));
+  // The text rule of every route (src/http/text-guard.ts), per cell, so the report names line and column.
+  const unusable = rows.flatMap((r) => Object.entries(r.values).filter(([, v]) => !isCleanText(v)).map(([column]) => ({ line: r.line, column, reason: UNCLEAN_TEXT_MESSAGE })));
+  if (unusable.length) throw refuse(unusable);
+  return rows;
 }
 
 /** One row as a need input, or its errors (column named, value never echoed). */
 function checkRow(row: ParsedRow, households: Map<string, Household>, byId: Map<string, Household>, now: Date, cycles: IntakeCycles): { household: Household; prepared: PreparedNeed } | RowError[] {
   const v = row.values;
-  const household = v.household_id ? byId.get(v.household_id) : households.get(v.address ?? '');
+  const household = v.household_id ? byId.get(v.household_id.toLowerCase()) : households.get(v.address ?? '');
   const errors: RowError[] = [];
   if (!household) errors.push({ line: row.line, column: v.household_id ? 'household_id' : 'address', reason: 'no such household in this corridor' });
   const kind = v.kind as NeedKind;
@@ -101,7 +110,8 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
   const rows = readCsv(csv, limits);
   const addresses = [...new Set(rows.map((r) => r.values.address ?? '').filter(Boolean))];
   const byAddress = await findHouseholdsByAddress(deps.db, corridorId, addresses);
-  const ids = [...new Set(rows.map((r) => r.values.household_id ?? '').filter((id) => UUID.test(id)))];
+  // Ids in any case, as the JSON routes take them (zod's uuid is case-insensitive); stored lower-case.
+  const ids = [...new Set(rows.map((r) => (r.values.household_id ?? '').toLowerCase()).filter((id) => UUID.test(id)))];
   const byId = new Map((await findHouseholdsById(deps.db, corridorId, ids)).map((h) => [h.id, h]));
 
   const now = deps.clock.now();

@@ -5,7 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import { canAccessDriver, type Actor } from '../domain/access';
-import { AppError } from '../shared/errors';
+import { AppError, notFound } from '../shared/errors';
+import { driverExists } from '../store/account-scope.repository';
 import { driverTrips } from '../store/pass-transport.repository';
 import type { CoreTables } from '../store/schema';
 import type { AuditService } from './audit.service';
@@ -32,6 +33,7 @@ export async function driverBatch(deps: { db: Kysely<CoreTables>; audit: AuditSe
     await deps.audit.record({ actor, action: 'driver.trips.read', subjectType: 'driver', subjectId: driverId, outcome: 'denied', reqId });
     throw new AppError('forbidden', 'not allowed: driver.trips.read');
   }
+  if (!(await driverExists(deps.db, driverId))) throw notFound('driver');
   const { trips, requests } = await driverTrips(deps.db, driverId);
   const byId = new Map(requests.map((r) => [r.id, r]));
   return trips.map((t) => ({

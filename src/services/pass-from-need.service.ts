@@ -9,10 +9,10 @@ import type { Actor } from '../domain/access';
 import { detailSchemas } from '../domain/need';
 import { mayActOnPass } from '../domain/pass';
 import { AppError } from '../shared/errors';
-import { findHospital, findPass, insertPass } from '../store/pass.repository';
+import { findPass, insertPass } from '../store/pass.repository';
 import { findMedicalPassNeed, followPass } from '../store/pass-need.repository';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
-import type { PassDeps } from './pass.service';
+import { requireHospital, type PassDeps } from './pass.service';
 import { passView, type PassView } from './pass-view';
 
 export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string, body: PassFromNeedBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<PassView>> {
@@ -28,9 +28,7 @@ export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string,
   if (appointmentAt.getTime() <= now.getTime()) {
     throw new AppError('validation', 'invalid date', { errors: [{ path: ['appointmentAt'], message: 'the need’s appointment is in the past' }] });
   }
-  if (!(await findHospital(deps.db, body.hospitalId))) {
-    throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
-  }
+  await requireHospital(deps.db, body.hospitalId);
   let created: Awaited<ReturnType<typeof insertPass>> | undefined;
   const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
     const locked = (await findMedicalPassNeed(trx, needId, true))!;

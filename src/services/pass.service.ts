@@ -12,7 +12,8 @@ import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pa
 import { signPassCode, type PassKeys } from '../domain/pass-code';
 import { assertPassTransition } from '../domain/pass-status';
 import type { Clock } from '../shared/clock';
-import { AppError } from '../shared/errors';
+import { AppError, notFound } from '../shared/errors';
+import { communityExists } from '../store/account-scope.repository';
 import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../store/pass.repository';
 import { driversOfPass, requestsOf } from '../store/pass-transport.repository';
 import type { CoreTables } from '../store/schema';
@@ -22,6 +23,11 @@ import { runIdempotent, type Idempotency, type WriteResult } from './idempotency
 import type { PassAlerts } from './pass-alerts';
 import { onPassMoved } from './pass-legs';
 import { passView, type PassView } from './pass-view';
+
+/** A hospital named by a request exists, or the request is refused naming the field (not a foreign-key 500). */
+export async function requireHospital(db: Kysely<CoreTables>, hospitalId: string): Promise<void> {
+  if (!(await findHospital(db, hospitalId))) throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
+}
 
 export interface PassDeps {
   db: Kysely<CoreTables>;
@@ -50,9 +56,7 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
   if (appointmentAt.getTime() <= now.getTime()) {
     throw new AppError('validation', 'invalid date', { errors: [{ path: ['appointmentAt'], message: 'the appointment is in the past' }] });
   }
-  if (!(await findHospital(deps.db, body.hospitalId))) {
-    throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
-  }
+  await requireHospital(deps.db, body.hospitalId);
   let pass: Pass | undefined;
   const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
     const created = await insertPass(trx, {
@@ -133,6 +137,8 @@ export async function householdPasses(deps: PassDeps, actor: Actor, householdId:
 export async function communityPasses(deps: PassDeps, actor: Actor, communityId: string, query: CommunityPassesQuery, reqId: string | null): Promise<PassView[]> {
   const allowed = actor.role === 'admin' || (actor.role === 'community_staff' && canAccessCommunity(actor, communityId));
   await guardDecision({ audit: deps.audit, reqId: reqId ?? undefined }, actor, allowed, 'pass.list', 'community', communityId);
+  // Checked once the caller may ask: whether a community exists is not told to those who may not.
+  if (!(await communityExists(deps.db, communityId))) throw notFound('community');
   const passes = await listCommunityPasses(deps.db, communityId, query.status, query.limit);
   await deps.audit.record({ actor, action: 'pass.community.read', subjectType: 'community', subjectId: communityId, outcome: 'allowed', reqId });
   return passes.map((p) => passView(actor, p, []));

@@ -42,7 +42,7 @@ export async function receiveOrder(deps: Pick<ProcurementDeps, 'db' | 'clock'>, 
     const order = await lockOrder(trx, orderId);
     if (!order) throw notFound('purchase order');
     await access.community(order.communityId, 'procurement.order.receive');
-    if (order.status === 'received') throw new AppError('invalid_transition', 'this purchase order is already fully received', { details: { status: order.status } });
+    if (order.status === 'received') throw new AppError('invalid_transition', 'this purchase order is already fully received', { details: { orderStatus: order.status } });
     const lines = await lineIdsOfOrder(trx, orderId);
     const named = [...body.received.map((r) => r.lineId), ...body.unavailable.map((u) => u.lineId)];
     const stranger = named.findIndex((id) => !lines.has(id));

@@ -18,7 +18,7 @@ async function lockProposed(trx: PlanDb, roundId: string): Promise<{ generation:
   const round = await trx.selectFrom('rounds').select(['status', 'generation']).where('id', '=', roundId).forUpdate().executeTakeFirst();
   if (!round) throw notFound('round');
   if (round.status !== 'proposed') {
-    throw new AppError('invalid_transition', `stops of a round that is ${round.status} cannot be changed`, { details: { status: round.status } });
+    throw new AppError('invalid_transition', `stops of a round that is ${round.status} cannot be changed`, { details: { roundStatus: round.status } });
   }
   return round;
 }

@@ -15,7 +15,7 @@ export async function assertStockItems(db: StockDb, codes: readonly string[]): P
   const found = new Map((await findItems(db, unique)).map((i) => [i.code, i.kind]));
   for (const code of unique) {
     const kind = found.get(code);
-    if (kind === undefined) throw new AppError('validation', `unknown item: ${code}`, { errors: [{ path: ['itemCode'], message: 'unknown item' }], details: { code } });
-    if (kind === 'kit') throw new AppError('validation', `${code} is a kit: stock is kept per item`, { errors: [{ path: ['itemCode'], message: 'a kit, not an item' }], details: { code } });
+    if (kind === undefined) throw new AppError('validation', 'unknown item', { errors: [{ path: ['itemCode'], message: 'unknown item' }] });
+    if (kind === 'kit') throw new AppError('validation', 'a kit, not an item: stock is kept per item', { errors: [{ path: ['itemCode'], message: 'a kit, not an item' }] });
   }
 }

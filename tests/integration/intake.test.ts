@@ -87,14 +87,14 @@ describe('duplicates', () => {
   it('a second identical open need is merged into the first, with a note in its history', async () => {
     const first = await post(w.grid.h2, { kind: 'medicine', details: { drug: 'Amlodipine', strength: '5 mg', quantity: 30, notes: 'morning' } }, coord);
     const staff = await w.login('community_staff');
-    const second = await post(w.grid.h2, { kind: 'medicine', details: { drug: 'amlodipine', strength: '5 MG', quantity: 20 } }, staff);
+    const second = await post(w.grid.h2, { kind: 'medicine', onDuplicate: 'add', details: { drug: 'amlodipine', strength: '5 MG', quantity: 20 } }, staff);
     expect(first.res.status).toBe(201);
     expect(second.res.status).toBe(200);
     expect(second.body.merged).toBe(true);
     expect(second.body.need.id).toBe(first.body.need.id);
     expect(second.body.need.details.quantity).toBe(50);
     const got = (await (await w.request('GET', `/api/needs/${first.body.need.id}`, { token: coord })).json()) as NeedBody['need'];
-    expect(got.history?.at(-1)?.note).toMatch(/merged duplicate submission from community_staff/);
+    expect(got.history?.at(-1)?.note).toMatch(/merged duplicate submission from community_staff .*\(quantity added\)/);
     const open = await w.database.db.selectFrom('needs').select('id').where('household_id', '=', w.grid.h2).where('kind', '=', 'medicine').where('identity_key', '=', 'amlodipine|5 mg').execute();
     expect(open).toHaveLength(1);
   });

@@ -81,7 +81,7 @@ describe('CSV import', () => {
     const res = await importCsv('address,kind,flavour\nB1-C1-101,gas,mint\n');
     const report = (await res.json()) as Report;
     expect(res.status).toBe(422);
-    expect(report.rows).toEqual([{ line: 1, column: 'flavour', reason: 'unknown column' }]);
+    expect(report.rows).toEqual([{ line: 1, column: null, reason: 'unknown column (column 3 of the header)' }]);
     const missing = (await (await importCsv('kind,kg\nrice,5\n')).json()) as Report;
     expect(missing.rows?.[0]).toMatchObject({ line: 1, column: 'address' });
   });

@@ -51,7 +51,10 @@ describe('stock routes', () => {
     expect(((await cycle.json()) as { detail: string }).detail).toBe('kit cycle: food_package > protein > food_package');
     const unknown = await put('/api/stock/kits/box', { name: 'Box', variants: [{ name: 'std', lines: [{ code: 'caviar', quantity: 1 }] }] });
     expect(unknown.status).toBe(422);
-    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/unknown item or kit: caviar/);
+    const unknownKit = (await unknown.json()) as { detail: string; errors: { path: (string | number)[] }[] };
+    // The field is named; the submitted code is never echoed.
+    expect(unknownKit.errors.map((e) => e.path.join('.'))).toEqual(['variants.0.lines.0.code']);
+    expect(JSON.stringify(unknownKit)).not.toContain('caviar');
     expect((await put('/api/stock/kits/rice-5kg', { name: 'x', variants: [{ name: 'std', lines: [{ code: 'oil-1l', quantity: 1 }] }] })).status).toBe(409);
     expect(await counts()).toEqual(before);
     expect((await put('/api/stock/kits/box', { name: 'Box', variants: [{ name: 'std', lines: [{ code: 'oil-1l', quantity: 1 }] }] }, staff)).status).toBe(403);
@@ -65,7 +68,11 @@ describe('stock routes', () => {
     expect(((await negative.json()) as { errors: { path: string[] }[] }).errors[0]?.path).toEqual(['quantity']);
     const unknown = await post('/api/stock/receipts', { depotId, itemCode: 'caviar', quantity: 4 });
     expect(unknown.status).toBe(422);
-    expect(((await unknown.json()) as { detail: string }).detail).toBe('unknown item: caviar');
+    const unknownItem = (await unknown.json()) as { detail: string; code: string };
+    expect(unknownItem.detail).toBe('unknown item');
+    // `code` is the problem's own code: a detail can no longer replace it with the item's code.
+    expect(unknownItem.code).toBe('validation');
+    expect(JSON.stringify(unknownItem)).not.toContain('caviar');
     expect((await post('/api/stock/receipts', { depotId, itemCode: 'food_package', quantity: 4 })).status).toBe(422); // a kit is not counted
     expect((await post('/api/stock/receipts', { depotId, itemCode: 'rice-5kg', quantity: 4, colour: 'red' })).status).toBe(422);
     expect((await post('/api/stock/adjustments', { depotId, itemCode: 'rice-5kg', delta: -500, reason: 'count' })).status).toBe(409);

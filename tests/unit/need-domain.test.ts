@@ -84,14 +84,36 @@ describe('need intake', () => {
     expect(prepare(a).identityKey).toBe(prepare(b).identityKey);
   });
 
-  it('merges quantities (capped), urgency and notes of a duplicate', () => {
+  it('merges quantities (added on request, capped), urgency and notes of a duplicate', () => {
     const first = prepare(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 900, notes: 'a' } }));
-    const again = prepare(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 200, urgency: 'today', notes: 'b' } }));
+    const again = prepare(needInputSchema.parse({ kind: 'medicine', onDuplicate: 'add', details: { drug: 'x', strength: '1', quantity: 200, urgency: 'today', notes: 'b' } }));
     const merged = mergeNeed(first, again);
     expect(merged.details.quantity).toBe(1000);
     expect(merged.urgency).toBe('today');
     expect(merged.details.notes).toBe('a | b');
     expect(merged.priority).toBe(again.priority);
+  });
+
+  it('a repeated request for 10 tablets stays a need for 10: the larger quantity stands unless the repeat says add', () => {
+    const ten = () => prepare(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 10 } }));
+    let need = ten();
+    for (let i = 0; i < 100; i++) need = { ...need, ...mergeNeed(need, ten()) };
+    expect(need.details.quantity).toBe(10);
+    const more = prepare(needInputSchema.parse({ kind: 'medicine', details: { drug: 'x', strength: '1', quantity: 25 } }));
+    expect(mergeNeed(need, more).details.quantity).toBe(25);
+    const gas = (n: number, onDuplicate?: 'add') => prepare(needInputSchema.parse({ kind: 'gas', details: { cylinders: n }, ...(onDuplicate ? { onDuplicate } : {}) }));
+    expect(mergeNeed(gas(3), gas(2)).details.cylinders).toBe(3);
+    expect(mergeNeed(gas(3), gas(2, 'add')).details.cylinders).toBe(4);
+  });
+
+  it('merged notes cut in the middle of an emoji keep it whole (no lone surrogate)', () => {
+    const note = (s: string) => prepare(needInputSchema.parse({ kind: 'gas', details: { cylinders: 1, notes: s } }));
+    // 500 units, ' | ', then 496 units and an emoji: UTF-16 unit 1,000 falls inside the second emoji.
+    const a = note(`${'a'.repeat(498)}😀`);
+    const b = note(`${'b'.repeat(496)}😀`);
+    const merged = mergeNeed(a, b).details.notes as string;
+    expect(merged.isWellFormed()).toBe(true);
+    expect(merged.endsWith('😀')).toBe(true);
   });
 
   it('refuses a medical pass appointment in the past, naming the field', () => {
