@@ -53,8 +53,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // Every connection sees only this schema: tests run side by side on one database.
       options: `-c search_path=${schema}`,
     });
-    // A dropped idle connection must not crash the process; the pool replaces it.
+    // A dropped connection must not crash the process. The pool's 'error' covers idle clients only;
+    // a checked-out one (mid-transaction, between two statements) emits 'error' on itself, and an
+    // unheard 'error' kills the process. The statements using it fail (a 503, see
+    // shared/db-errors.ts), and on release the pool discards it: it is no longer queryable.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     dialect = new PostgresDialect({ pool });
     listenTarget = { url: options.url };
   } else {

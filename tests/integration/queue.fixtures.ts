@@ -90,12 +90,11 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `workers/main.ts` as its own process (one node process, TypeScript through tsx). */
-export function spawnWorkers(env: Record<string, string>): WorkerProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+/** Starts a TypeScript entry point (relative to the repository) as its own node process, through tsx. */
+export function spawnEntry(entry: string, env: Record<string, string>): WorkerProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: new URL('../..', import.meta.url).pathname,
-    // Live events off unless a test asks: other test files listen on the shared default stream.
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', LIVE_EVENTS: '0', ...env },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -109,4 +108,10 @@ export function spawnWorkers(env: Record<string, string>): WorkerProcess {
     exited,
     waitForLog: (pattern, timeoutMs = 20_000) => until(() => lines.some((l) => pattern.test(l)), timeoutMs),
   };
+}
+
+/** Starts `workers/main.ts` as its own process (one node process, TypeScript through tsx). */
+export function spawnWorkers(env: Record<string, string>): WorkerProcess {
+  // Live events off unless a test asks: other test files listen on the shared default stream.
+  return spawnEntry('workers/main.ts', { LIVE_EVENTS: '0', ...env });
 }
