@@ -42,6 +42,9 @@ export const sessionListResponse = z.object({
   ),
 });
 
+/** A password an admin sets: the length here; the rest of the policy (common passwords...) in the service. */
+const newPassword = z.string().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters (a few words make a good one)`).max(256);
+
 export const assignmentsBody = z.strictObject({
   householdId: z.uuid().nullable().optional(),
   corridorIds: z.array(z.uuid()).max(500).optional(),
@@ -51,14 +54,14 @@ export const assignmentsBody = z.strictObject({
 
 export const newAccountBody = z.strictObject({
   username: z.string().regex(USERNAME, 'letters, digits and . _ @ - only, 1 to 64'),
-  password: z.string().min(MIN_PASSWORD).max(256),
+  password: newPassword,
   role: z.enum(ROLES),
   assignments: assignmentsBody.optional(),
 });
 
 export const disabledBody = z.strictObject({ disabled: z.boolean() });
 
-export const passwordBody = z.strictObject({ password: z.string().min(MIN_PASSWORD).max(256) });
+export const passwordBody = z.strictObject({ password: newPassword });
 
 export const accountResponse = z.object({
   id: z.uuid(),

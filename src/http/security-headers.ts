@@ -81,12 +81,12 @@ export function securityHeaders(config: Pick<Config, 'TILE_URL' | 'CORS_ORIGINS'
   ];
   if (config.CORS_ORIGINS.length > 0) {
     const allowCors = cors({
-        origin: [...config.CORS_ORIGINS],
-        credentials: false,
-        methods: ['GET', 'POST', 'PUT', 'DELETE'],
-        allowedHeaders: ['authorization', 'content-type', 'accept', 'idempotency-key', 'x-request-id'],
-        exposedHeaders: ['location', 'idempotent-replayed', 'retry-after', 'ratelimit', 'ratelimit-policy', 'x-request-id'],
-        maxAge: 600,
+      origin: [...config.CORS_ORIGINS],
+      credentials: false,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'accept', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['location', 'idempotent-replayed', 'retry-after', 'ratelimit', 'ratelimit-policy', 'x-request-id'],
+      maxAge: 600,
     });
     handlers.push((req, res, next) => (req.path.startsWith('/api/') ? allowCors(req, res, next) : next()));
   }

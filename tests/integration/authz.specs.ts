@@ -149,6 +149,7 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/admin/users/:userId': { kind: 'user', allowed: is('admin') },
   'PUT /api/admin/users/:userId/assignments': { kind: 'user', allowed: is('admin'), body: () => ({}) },
   'POST /api/admin/users/:userId/revoke-sessions': { kind: 'user', allowed: is('admin') },
+  'GET /api/admin/users/:userId/sessions': { kind: 'user', allowed: is('admin') },
   'PUT /api/admin/users/:userId/disabled': { kind: 'user', allowed: is('admin'), body: () => ({ disabled: false }) },
   'PUT /api/admin/users/:userId/password': { kind: 'user', allowed: is('admin'), body: () => ({ password: 'another long password' }) },
 
@@ -210,6 +211,8 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/auth/login': { who: 'public' },
   'GET /api/auth/me': { who: 'authenticated' },
   'POST /api/auth/logout': { who: 'authenticated', fresh: true },
+  // A wrong current password: let in (422), nothing changed.
+  'POST /api/auth/password': { who: 'authenticated', body: () => ({ currentPassword: 'not the current password', newPassword: 'a long enough new password' }) },
   'GET /api/corridors': { who: STAFF },
   'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++ctx.seq}`, password: 'long enough password', role: 'dispatcher' }) },
   'GET /api/admin/audit': { who: ['admin'] },
