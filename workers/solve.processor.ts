@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config';
 import { parseJob } from '../src/contracts/jobs';
 import { openDatabase } from '../src/store/db';
 import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/round-solve.service';
+import { watchParent } from './parent-watchdog';
 
 let deps: Promise<SolveDeps> | undefined;
 
@@ -21,8 +22,10 @@ function solveDeps(): Promise<SolveDeps> {
   return deps;
 }
 
-// The parent died (kill -9): stop, rather than finish a solve nobody will collect.
+// The parent died (kill -9): stop, rather than finish a solve nobody will collect. The IPC
+// 'disconnect' covers an idle child; the watchdog thread every other case (see parent-watchdog.ts).
 process.on('disconnect', () => process.exit(1));
+watchParent();
 
 export default async function solveProcessor(job: SandboxedJob): Promise<unknown> {
   if (job.name !== 'round.solve') throw new UnrecoverableError(`unknown job "${job.name}" on the solve queue`);
