@@ -10,12 +10,11 @@
  *
  * --profile writes the API process's V8 CPU profile (.cpuprofile, open in Chrome DevTools) to DIR.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadConfig } from '../config/config';
 import { createAccount } from '../src/services/auth-accounts.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../src/store/db';
+import { login, PG_URL, startApiServer, type ApiServer } from './api.server';
 import { seedGrid } from './grid.seed';
 import { numberOption } from './options';
 
@@ -25,11 +24,11 @@ interface CannonRequest { method: string; path: string; headers: Record<string, 
 type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const HOUSEHOLDS = 20_000;
 const PASSWORD = 'bench-password-123';
 
-async function seed(database: Database): Promise<string[]> {
+/** 20,000 households on 50 corridors and the admin account `bench.admin` that submits their needs. */
+export async function seedIntake(database: Database): Promise<string[]> {
   const { households } = await seedGrid(database, { households: HOUSEHOLDS, corridors: 50 });
   await createAccount({ db: database.db }, { username: 'bench.admin', password: PASSWORD, role: 'admin' }, { scryptCost: { N: 1024, r: 8, p: 1 } });
   return households;
@@ -42,19 +41,6 @@ function needBody(i: number): string {
   if (round === 1) return JSON.stringify({ kind: 'oil', details: { litres: 1 + (i % 5) } });
   if (round === 2) return JSON.stringify({ kind: 'gas', details: { cylinders: 1 } });
   return JSON.stringify({ kind: 'medicine', details: { drug: `Bench drug ${round}`, strength: '10 mg', quantity: 30, urgency: 'routine' } });
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become healthy');
 }
 
 /**
@@ -84,7 +70,37 @@ function cpuSeconds(rootPid: number | undefined): number | null {
   }
 }
 
-async function countNeeds(database: Database): Promise<number> {
+/** Sessions of `bench.admin`, as from several clients: a lookup shared by identical tokens would flatter the figure. */
+export async function intakeTokens(url: string, count = 16): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) tokens.push(await login(url, 'bench.admin', PASSWORD));
+  return tokens;
+}
+
+/**
+ * Drives POST /api/households/:id/needs with autocannon for `duration` seconds per call; the
+ * request counter runs on across calls, so every request of a run is a distinct need.
+ */
+export function intakeDriver(url: string, households: string[], tokens: string[], connections: number): (duration: number) => Promise<CannonResult> {
+  let counter = 0;
+  return (duration) =>
+    autocannon({
+      url,
+      connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req: CannonRequest) => {
+            const i = counter++;
+            return { ...req, path: `/api/households/${households[i % HOUSEHOLDS]}/needs`, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` }, body: needBody(i) };
+          },
+        },
+      ],
+    });
+}
+
+export async function countNeeds(database: Database): Promise<number> {
   const row = await database.db.selectFrom('needs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -95,66 +111,24 @@ export async function run(args: string[]): Promise<Record<string, number | strin
   // loop is the bottleneck at ~1,700/s while PostgreSQL uses under half a core (measured).
   const connections = numberOption(args, 'connections', 80);
   const processes = numberOption(args, 'processes', 2);
-  const port = 3700 + Math.floor(Math.random() * 200);
   const schema = `bench_intake_${Date.now().toString(36)}`;
   const database = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
-  let server: ChildProcess | undefined;
+  let server: ApiServer | undefined;
   try {
     await migrateToLatest(database);
-    const households = await seed(database);
-    const env = {
-      ...process.env,
-      DATABASE_URL: PG_URL,
-      DATABASE_SCHEMA: schema,
-      DATABASE_POOL_SIZE: String(numberOption(args, 'pool', 16)),
-      API_PROCESSES: String(processes),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEMO_SEED: 'off',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      PASS_SIGNING_SECRET: 'bench-secret-bench-secret-bench-secret',
-      RATE_LIMIT_INTAKE_MAX: '10000000',
-      // Intake alone, as before npm start ran the workers: no outbox relay competing for the database.
-      WORKERS: 'off',
-    };
-    loadConfig(env); // fail here, not in the child, on a bad setting
+    const households = await seedIntake(database);
     const profileAt = args.indexOf('--profile');
     const profile = profileAt >= 0 && args[profileAt + 1] ? ['--cpu-prof', `--cpu-prof-dir=${args[profileAt + 1]}`] : [];
-    server = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const url = `http://127.0.0.1:${port}`;
-    await waitHealthy(url, server);
-    // Several sessions, as from several clients: a lookup shared by identical tokens would flatter the figure.
-    const tokens: string[] = [];
-    for (let i = 0; i < 16; i++) {
-      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench.admin', password: PASSWORD }) });
-      tokens.push(((await login.json()) as { token: string }).token);
-    }
-
-    let counter = 0;
-    const drive = (duration: number) =>
-      autocannon({
-        url,
-        connections,
-        duration,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req: CannonRequest) => {
-              const i = counter++;
-              return { ...req, path: `/api/households/${households[i % HOUSEHOLDS]}/needs`, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` }, body: needBody(i) };
-            },
-          },
-        ],
-      });
+    server = await startApiServer({ schema, processes, pool: numberOption(args, 'pool', 16), nodeArgs: profile });
+    const drive = intakeDriver(server.url, households, await intakeTokens(server.url), connections);
 
     await drive(3); // warm-up: JIT, pools, plans
     const before = await countNeeds(database);
-    const cpu0 = cpuSeconds(server.pid);
+    const cpu0 = cpuSeconds(server.child.pid);
     const t0 = Date.now();
     const result = await drive(seconds);
     const elapsed = (Date.now() - t0) / 1000;
-    const cpu1 = cpuSeconds(server.pid);
+    const cpu1 = cpuSeconds(server.child.pid);
     const accepted = (await countNeeds(database)) - before;
     const cpuMsPerNeed = cpu0 !== null && cpu1 !== null && accepted > 0 ? Math.round(((cpu1 - cpu0) * 1000 * 1000) / accepted) / 1000 : null;
     const metrics = {
@@ -174,8 +148,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     console.log(`target: >= 2000 needs/s with p99 < 100 ms: ${metrics.needs_per_s >= 2000 && metrics.p99_ms < 100 ? 'MET' : 'NOT MET'}`);
     return metrics;
   } finally {
-    server?.kill('SIGTERM');
-    if (server && server.exitCode === null) await new Promise((r) => server!.once('exit', r));
+    await server?.stop();
     await dropSchema(database);
     await database.close();
   }

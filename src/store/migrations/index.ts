@@ -15,8 +15,8 @@ import * as m0009 from './0009_need_status_live';
 import * as m0010 from './0010_vehicle_trips';
 import * as m0011 from './0011_food_entitlements';
 import * as m0012 from './0012_medicine_bag_returns';
-import * as m0014 from './0014_change_notify';
 import * as m0013 from './0013_account_hygiene';
+import * as m0014 from './0014_change_notify';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -31,6 +31,6 @@ export const migrations: Record<string, Migration> = {
   '0010_vehicle_trips': m0010,
   '0011_food_entitlements': m0011,
   '0012_medicine_bag_returns': m0012,
-  '0014_change_notify': m0014,
   '0013_account_hygiene': m0013,
+  '0014_change_notify': m0014,
 };
