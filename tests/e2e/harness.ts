@@ -4,7 +4,7 @@
  * prefix, and Debian's Chromium driven by playwright-core. Screenshots go to test-artifacts/.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -89,11 +89,24 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** A browser context per person, phone-sized unless told otherwise. */
+/**
+ * Counts what the page's Content-Security-Policy blocks, from before any of its own scripts run
+ * (an init script comes through the DevTools protocol, which the CSP does not govern).
+ */
+const CSP_LISTENER = `window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));`;
+
+/** A browser context per person, phone-sized unless told otherwise; CSP violations are counted (`cspViolations`). */
 export async function personPage(h: Harness, opts: { width?: number; height?: number; locale?: string; at?: { latitude: number; longitude: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 740 }, locale: opts.locale ?? 'en-US', baseURL: h.url, ...(opts.at ? { geolocation: opts.at, permissions: ['geolocation'] } : {}) });
+  await context.addInitScript(CSP_LISTENER);
   const page = await context.newPage();
   return { context, page };
+}
+
+/** What the Content-Security-Policy blocked on the page since it loaded (directive and what). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.__csp ?? []')) as string[];
 }
 
 export async function login(page: Page, username: string): Promise<void> {
@@ -104,11 +117,12 @@ export async function login(page: Page, username: string): Promise<void> {
   await page.waitForSelector('[data-testid=live-status]');
 }
 
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
+  // Evaluated, not added as a <script>: the page's CSP (rightly) refuses inline scripts.
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(`${axeSource}\n;window.axe = axe;`);
   // Evaluated as text: the test files are type-checked without the DOM library.
   const violations = (await page.evaluate(
     `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`,

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, axeViolations, login, overflowsHorizontally, personPage, shot, startHarness, type Harness } from './harness';
+import { PASSWORD, axeViolations, cspViolations, login, overflowsHorizontally, personPage, shot, startHarness, type Harness } from './harness';
 
 let h: Harness;
 
@@ -25,6 +25,8 @@ async function get<T>(tok: string, path: string): Promise<T> {
 async function checkPage(page: Page, name: string, phone: boolean): Promise<void> {
   await shot(page, name);
   expect(await axeViolations(page), `${name}: axe`).toEqual([]);
+  // The page works under its Content-Security-Policy: nothing it needs was blocked.
+  expect(await cspViolations(page), `${name}: CSP`).toEqual([]);
   if (phone) expect(await overflowsHorizontally(page), `${name}: fits 360 px`).toBe(false);
 }
 
@@ -87,7 +89,7 @@ describe('web app', () => {
     // Vans make several trips a shift: each says when it leaves the depot (no clock start: an offset).
     expect(await firstTrip.locator('summary time').textContent()).toMatch(/^leaves (at the start|\+(\d+ h )?\d+ min)$/);
     await firstTrip.locator('input[type=checkbox]').first().check();
-    const lockedRound = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;
+    const lockedRound = (await desk.page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
     const lockedStops = async () => (await get<{ trips: { stops: { locked: boolean }[] }[] }>(await token('dispatcher'), `/api/rounds/${lockedRound}/proposal`)).trips.flatMap((t) => t.stops).filter((x) => x.locked).length;
     await expect.poll(lockedStops).toBe(1);
     await checkPage(desk.page, '04-dispatcher-proposal', false);
@@ -97,7 +99,7 @@ describe('web app', () => {
     await desk.page.waitForSelector('[data-round-status=dispatched]');
 
     // The trip carrying our need, and its driver: give that driver a login.
-    const roundId = (await desk.page.evaluate(`JSON.parse(localStorage.getItem('cordon.draft.round')).roundId`)) as string;
+    const roundId = (await desk.page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
     const dispatcher = await token('dispatcher');
     const proposal = await get<{ trips: { id: string; driverId: string | null; stops: { id: string; seq: number; bags: { needId: string }[] }[] }[] }>(dispatcher, `/api/rounds/${roundId}/proposal`);
     const trip = proposal.trips.find((t) => t.stops.some((s) => s.bags.some((b) => b.needId === need?.id)));
@@ -124,6 +126,10 @@ describe('web app', () => {
     expect(await batch.locator('h2 time').textContent()).toMatch(/^leaves (at the start|\+(\d+ h )?\d+ min)$/);
     const stopCard = batch.locator(`[data-seq="${stop.seq}"]`);
     await checkPage(drv.page, '05-driver-batch', true);
+    // The batches kept for a reload without network are encrypted at rest: no id of them in clear.
+    const stored = async () => (await drv.page.evaluate('JSON.stringify(localStorage)')) as string;
+    await expect.poll(stored).toContain('cordon.vault.data');
+    expect(await stored()).not.toContain(trip!.id);
     // A change to the driver's trips is pushed to their own scope: the page reloads its batches at
     // once (nothing polls while the live connection is up).
     const reloads: string[] = [];

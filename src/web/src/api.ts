@@ -1,8 +1,9 @@
 /**
- * Talks to the Cordon API: bearer token from the session, JSON in and out, and problem+json
- * errors turned into an ApiError whose field errors the forms show next to the right input.
+ * Talks to the Cordon API: the browser sends the HttpOnly session cookie (same origin only), JSON in
+ * and out, and problem+json errors turned into an ApiError whose field errors the forms show next
+ * to the right input. A 401 (session over) or a 403 `password_change_required` is also told to the
+ * session (session.ts registers through `onAuthProblem`).
  */
-import { session } from './session';
 
 export interface FieldError {
   path: (string | number)[];
@@ -16,6 +17,7 @@ export class ApiError extends Error {
     readonly detail: string | undefined,
     readonly errors: FieldError[],
     readonly rows: { line: number; column: string | null; reason: string }[] = [],
+    readonly code: string | undefined = undefined,
   ) {
     super(detail ?? title);
   }
@@ -37,10 +39,18 @@ interface RequestOptions {
   idempotencyKey?: string;
 }
 
+interface AuthProblems {
+  unauthenticated(): void;
+  passwordRequired(): void;
+}
+let authProblems: AuthProblems | null = null;
+
+export function onAuthProblem(handlers: AuthProblems): void {
+  authProblems = handlers;
+}
+
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const token = session.token();
-  if (token) headers.authorization = `Bearer ${token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let body: string | undefined;
   if (options.raw) {
@@ -52,16 +62,18 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   let res: Response;
   try {
-    res = await fetch(path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+    res = await fetch(path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, credentials: 'same-origin', cache: 'no-store' });
   } catch (err) {
     throw new NetworkError((err as Error).message);
   }
   const type = res.headers.get('content-type') ?? '';
   const data: unknown = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
-    if (res.status === 401 && token) session.clear();
-    const p = (typeof data === 'object' && data !== null ? data : {}) as Partial<{ title: string; detail: string; errors: FieldError[]; rows: ApiError['rows'] }>;
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, p.errors ?? [], p.rows ?? []);
+    const p = (typeof data === 'object' && data !== null ? data : {}) as Partial<{ title: string; detail: string; errors: FieldError[]; rows: ApiError['rows']; code: string }>;
+    // A wrong password at login is a 401 too, but there is no session to end then.
+    if (res.status === 401 && path !== '/api/auth/login') authProblems?.unauthenticated();
+    if (res.status === 403 && p.code === 'password_change_required') authProblems?.passwordRequired();
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail, p.errors ?? [], p.rows ?? [], p.code);
   }
   return data as T;
 }

@@ -1,21 +1,31 @@
-/** The shell: header (language, live status, log out) and one page per role after login. */
+/**
+ * The shell: header (language, live status, log out) and one page per role after login, or the
+ * password change an admin-set password calls for. Logging out leaves nothing of the session on the
+ * device: the vault (who, drafts, the driver's batches) is wiped with its key, the cookie cleared by
+ * the server. Only the driver's unsent stop reports stay (ids and outcomes, no personal data), to go
+ * out at the next login.
+ */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
 import { setLang, t, useLang, type Lang } from './i18n';
 import { closeLive, useLiveStatus } from './live';
-import { session, type Me } from './session';
+import { session, type Me, type SessionState } from './session';
 import { useOnline } from './ui/hooks';
 import { LoginPage } from './pages/login.page';
+import { PasswordPage } from './pages/password.page';
 import { CoordinatorPage } from './pages/coordinator.page';
 import { StaffPage } from './pages/staff.page';
 import { DispatcherPage } from './pages/dispatcher.page';
 import { DriverPage } from './pages/driver.page';
 import { ResidentPage } from './pages/resident.page';
 
-function useSession(): Me | null {
-  const [me, setMe] = useState(session.me());
-  useEffect(() => session.subscribe(() => setMe(session.me())), []);
-  return me;
+function useSession(): SessionState {
+  const [state, setState] = useState(session.state());
+  useEffect(() => {
+    const off = session.subscribe(() => setState(session.state()));
+    void session.start();
+    return off;
+  }, []);
+  return state;
 }
 
 function LangSwitch() {
@@ -31,7 +41,7 @@ function LangSwitch() {
   );
 }
 
-function Header({ me }: { me: Me | null }) {
+function Header({ me, signedIn }: { me: Me | null; signedIn: boolean }) {
   const online = useOnline();
   return (
     <header class="top">
@@ -39,16 +49,14 @@ function Header({ me }: { me: Me | null }) {
       {me && <span class="who">{t(`role_${me.role}`)} · {me.username}</span>}
       {me && <LiveDot />}
       <LangSwitch />
-      {me && (
+      {signedIn && (
         <button
           type="button"
           class="secondary"
+          data-testid="logout"
           onClick={() => {
-            api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
             closeLive();
-            // The next person on this device must not see this driver's route (queued reports stay: they are sent on the next login).
-            localStorage.removeItem('cordon.driver.batches');
-            session.clear();
+            void session.logout();
           }}
         >
           {t('logout')}
@@ -92,13 +100,33 @@ function RolePage({ me }: { me: Me }) {
   }
 }
 
+function Main({ state }: { state: SessionState }) {
+  switch (state.kind) {
+    case 'loading':
+      return <p class="muted">{t('loading')}</p>;
+    case 'out':
+      return <LoginPage />;
+    case 'password':
+      return <PasswordPage required />;
+    case 'in':
+      return <RolePage me={state.me} />;
+    default: {
+      const unreachable: never = state;
+      return unreachable;
+    }
+  }
+}
+
 export function App() {
   useLang();
-  const me = useSession();
+  const state = useSession();
+  const me = state.kind === 'in' ? state.me : null;
   return (
     <>
-      <Header me={me} />
-      <main id="main">{me ? <RolePage me={me} /> : <LoginPage />}</main>
+      <Header me={me} signedIn={state.kind === 'in' || state.kind === 'password'} />
+      <main id="main">
+        <Main state={state} />
+      </main>
     </>
   );
 }

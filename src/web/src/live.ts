@@ -1,5 +1,6 @@
 /**
- * One Socket.IO connection per login, shared by every page: subscribe to scopes, receive
+ * One Socket.IO connection per login, shared by every page, authenticated by the browser's
+ * HttpOnly session cookie on the WebSocket handshake (the page holds no token): subscribe to scopes, receive
  * envelopes in seq order (duplicates dropped), and after a reconnection the server did not recover,
  * `resume` each scope from the last seq seen. `snapshot-required` tells the page to reload over HTTP.
  */
@@ -7,6 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Envelope, LiveEvent } from '../../contracts/events';
 import type { LiveClientEvents, LiveServerEvents, PositionReport, ReportAck, ResumeAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
+import { api } from './api';
 import { session } from './session';
 
 /** `null`: events were missed beyond replay; reload the page's state over HTTP. */
@@ -14,7 +16,6 @@ type Handler = (event: LiveEvent | null, scope: string) => void;
 type LiveSocket = Socket<LiveServerEvents, LiveClientEvents>;
 
 let socket: LiveSocket | null = null;
-let socketToken: string | null = null;
 const lastSeq = new Map<string, number>();
 const handlers = new Map<string, Set<Handler>>();
 const statusListeners = new Set<(connected: boolean) => void>();
@@ -45,19 +46,25 @@ function resume(s: LiveSocket, scope: string): void {
 }
 
 function connection(): LiveSocket | null {
-  const token = session.token();
-  if (!token) return null;
-  if (socket && socketToken === token) return socket;
-  socket?.disconnect();
+  if (!session.me()) return null;
+  if (socket) return socket;
   lastSeq.clear();
-  socketToken = token;
-  const s: LiveSocket = io({ path: '/socket.io', transports: ['websocket'], auth: { token } });
+  const s: LiveSocket = io({ path: '/socket.io', transports: ['websocket'], withCredentials: true });
   s.on('event', deliver);
   s.on('connect', () => {
     statusListeners.forEach((l) => l(true));
     if (!s.recovered) for (const scope of handlers.keys()) resume(s, scope);
   });
-  s.on('disconnect', () => statusListeners.forEach((l) => l(false)));
+  s.on('disconnect', (reason) => {
+    statusListeners.forEach((l) => l(false));
+    // The server ends sockets itself when the session's others are revoked (a password change):
+    // this one's session still holds, so come back (Socket.IO does not retry after a server's disconnect).
+    if (reason === 'io server disconnect' && session.me()) setTimeout(() => s.connect(), 1000);
+  });
+  // Refused: the session may be over (revoked, expired). Asking the API tells the page (a 401 logs it out).
+  s.on('connect_error', (err) => {
+    if (err.message === 'unauthenticated') api('/api/auth/me').catch(() => undefined);
+  });
   socket = s;
   return s;
 }
@@ -65,7 +72,6 @@ function connection(): LiveSocket | null {
 export function closeLive(): void {
   socket?.disconnect();
   socket = null;
-  socketToken = null;
   handlers.clear();
   lastSeq.clear();
 }

@@ -1,4 +1,16 @@
-/** The login session kept in localStorage (token and who the user is), with change listeners. */
+/**
+ * The login session as the page knows it. The session itself is an HttpOnly cookie the page never
+ * sees (no token in storage, none in memory); the page keeps only who is logged in, in the
+ * encrypted vault (vault.ts), so a reload without network still knows the driver.
+ *
+ * States: `loading` (starting), `out` (log in), `password` (an admin set the password: change it
+ * first), `in` (the role's page). Logout wipes the vault and asks the server to end the session and
+ * clear the cookie; offline, that request waits (`cordon.logout-pending`) and until it went out
+ * the page never resumes the old session, even though the browser still holds its cookie.
+ */
+import { api, ApiError, NetworkError, onAuthProblem } from './api';
+import { vault } from './vault';
+
 export type Role = 'admin' | 'dispatcher' | 'community_staff' | 'coordinator' | 'resident' | 'driver';
 
 export interface Me {
@@ -11,35 +23,96 @@ export interface Me {
   driverId: string | null;
 }
 
-const KEY = 'cordon.session';
+export type SessionState = { kind: 'loading' } | { kind: 'out' } | { kind: 'password' } | { kind: 'in'; me: Me };
+
+const PENDING_LOGOUT = 'cordon.logout-pending';
+/** What earlier versions kept in clear (the bearer token among them): removed on sight. */
+const LEGACY = [/^cordon\.session$/, /^cordon\.driver\.batches$/, /^cordon\.draft\./, /^cordon\.contacted\./];
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
+let state: SessionState = { kind: 'loading' };
 
-interface Stored {
-  token: string;
-  me: Me | null;
+function setState(next: SessionState): void {
+  state = next;
+  listeners.forEach((l) => l());
 }
 
-function read(): Stored | null {
+function dropLegacy(): void {
+  for (const k of Object.keys(localStorage)) if (LEGACY.some((re) => re.test(k))) localStorage.removeItem(k);
+}
+
+/** Sends a logout that could not go out before; true once the server has ended that session (or it had ended). */
+async function sendPendingLogout(): Promise<boolean> {
+  if (localStorage.getItem(PENDING_LOGOUT) === null) return true;
   try {
-    const raw = localStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Stored) : null;
-  } catch {
-    return null;
+    await api('/api/auth/logout', { method: 'POST' });
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401)) return false;
   }
+  localStorage.removeItem(PENDING_LOGOUT);
+  return true;
 }
+
+async function loadMe(): Promise<void> {
+  const me = await api<Me>('/api/auth/me');
+  if (!vault.isOpen()) await vault.create();
+  vault.set('me', me);
+  setState({ kind: 'in', me });
+}
+
+async function end(): Promise<void> {
+  setState({ kind: 'out' });
+  await vault.wipe();
+  dropLegacy();
+}
+
+onAuthProblem({
+  // The server says the session is over (expired, revoked, logged out elsewhere): nothing of it stays.
+  unauthenticated: () => void (state.kind !== 'out' && end()),
+  passwordRequired: () => setState({ kind: 'password' }),
+});
 
 export const session = {
-  token: (): string | null => read()?.token ?? null,
-  me: (): Me | null => read()?.me ?? null,
-  set(token: string, me: Me | null): void {
-    localStorage.setItem(KEY, JSON.stringify({ token, me }));
-    listeners.forEach((l) => l());
+  state: (): SessionState => state,
+  me: (): Me | null => (state.kind === 'in' ? state.me : null),
+
+  /** At page load: resume the session the browser holds, from the vault when offline. */
+  async start(): Promise<void> {
+    dropLegacy();
+    if (!(await sendPendingLogout())) return setState({ kind: 'out' });
+    // No vault: no session began on this device (or it ended): straight to the login, no request.
+    if (!(await vault.open())) return setState({ kind: 'out' });
+    const cached = vault.get<Me>('me');
+    if (cached) setState({ kind: 'in', me: cached });
+    try {
+      await loadMe();
+    } catch (err) {
+      // Offline: keep what the vault had (the driver's route). The password change was set by onAuthProblem.
+      if (err instanceof NetworkError && cached) return;
+      if (err instanceof ApiError && err.code === 'password_change_required') return;
+      if (state.kind !== 'out') await end();
+    }
   },
-  clear(): void {
-    localStorage.removeItem(KEY);
-    listeners.forEach((l) => l());
+
+  /** After a successful login answer: a fresh vault, then the role's page or the password change. */
+  async loggedIn(mustChangePassword: boolean): Promise<void> {
+    await vault.create();
+    if (mustChangePassword) return setState({ kind: 'password' });
+    await loadMe();
   },
+
+  /** Before a login: a logout still owed to the server goes first. */
+  beforeLogin: (): Promise<boolean> => sendPendingLogout(),
+
+  passwordChanged: (): Promise<void> => loadMe(),
+
+  async logout(): Promise<void> {
+    localStorage.setItem(PENDING_LOGOUT, '1');
+    await end();
+    await sendPendingLogout();
+  },
+
   subscribe(listener: Listener): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);

@@ -13,6 +13,7 @@ import { GateReceive } from '../ui/gate-receive';
 import { useLoad } from '../ui/hooks';
 import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
+import { vault } from '../vault';
 
 interface Area {
   id: string;
@@ -35,14 +36,8 @@ interface FeedItem {
 const OPEN = ['submitted', 'accepted', 'planned', 'out_for_delivery'];
 
 /** Households this device entered a need for today (door-to-door rounds: who is done). */
-const contactedKey = () => `cordon.contacted.${new Date().toISOString().slice(0, 10)}`;
-function contactedToday(): string[] {
-  try {
-    return JSON.parse(localStorage.getItem(contactedKey()) ?? '[]') as string[];
-  } catch {
-    return [];
-  }
-}
+const contactedKey = () => `contacted.${new Date().toISOString().slice(0, 10)}`;
+const contactedToday = (): string[] => vault.get<string[]>(contactedKey()) ?? [];
 
 function feedText(event: LiveEvent, gate: string): FeedItem | null {
   switch (event.type) {
@@ -66,7 +61,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
   const [contacted, setContacted] = useState(contactedToday);
   function markContacted(id: string) {
     const next = [...new Set([...contactedToday(), id])];
-    localStorage.setItem(contactedKey(), JSON.stringify(next));
+    vault.set(contactedKey(), next);
     setContacted(next);
   }
   const list = corridors.data?.areas ?? [];

@@ -133,7 +133,7 @@ export function DispatcherPage() {
         </form>
         {round && (
           <div class="round-state" data-testid="round-state">
-            <p role="status" data-round-status={round.status}>
+            <p role="status" data-round-status={round.status} data-round-id={form.roundId}>
               {t('roundStatus', { status: t(`rstatus_${round.status}` as MessageKey) })}
             </p>
             <label for="round-progress">{t('progress')}: {round.progress}%</label>

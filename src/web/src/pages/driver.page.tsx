@@ -12,6 +12,7 @@ import type { Me } from '../session';
 import { DepartTime } from '../ui/depart-time';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
+import { vault } from '../vault';
 
 interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null }
 /** `departS`: leaves the depot, seconds from the round's start (optional: batches cached by an older page lack it). */
@@ -21,14 +22,9 @@ type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
 const REASONS: Reason[] = ['no_answer', 'access_blocked', 'refused', 'address_not_found', 'vehicle_issue', 'out_of_time', 'other'];
 
-const CACHE = 'cordon.driver.batches';
-function cachedBatches(): Batch[] {
-  try {
-    return JSON.parse(localStorage.getItem(CACHE) ?? '[]') as Batch[];
-  } catch {
-    return [];
-  }
-}
+/** The last batches seen, in the session's encrypted vault (gone at logout). */
+const CACHE = 'driver.batches';
+const cachedBatches = (): Batch[] => vault.get<Batch[]>(CACHE) ?? [];
 
 /**
  * The batches are reloaded when the live connection says they changed: the driver's own scope
@@ -50,7 +46,7 @@ export function DriverPage({ me }: { me: Me }) {
   // The last batches seen, so a reload without network still shows the route.
   const list = batches.data?.batches ?? cachedBatches();
   useEffect(() => {
-    if (batches.data) localStorage.setItem(CACHE, JSON.stringify(batches.data.batches));
+    if (batches.data) vault.set(CACHE, batches.data.batches);
   }, [batches.data]);
 
   useEffect(() => {

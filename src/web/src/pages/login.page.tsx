@@ -1,17 +1,20 @@
-/** Log in: the username is kept as a draft, the password never is. */
+/**
+ * Log in. The server answers with the HttpOnly session cookie (`session: 'cookie'`), never a token
+ * the page could keep; the username lives in memory only (nothing is written before a session, and
+ * a shared phone must not offer the last person's name).
+ */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
-import { session, type Me } from '../session';
+import { session } from '../session';
 import { Field, FormError, errorProps, fieldError } from '../ui/form';
-import { useDraft } from '../ui/hooks';
 
 interface LoginAnswer {
-  token: string;
+  mustChangePassword: boolean;
 }
 
 export function LoginPage() {
-  const [draft, setDraft] = useDraft('login', { username: '' });
+  const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -21,12 +24,11 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const { token } = await api<LoginAnswer>('/api/auth/login', { body: { username: draft.username, password } });
-      session.set(token, null);
-      const me = await api<Me>('/api/auth/me');
-      session.set(token, me);
+      await session.beforeLogin();
+      const answer = await api<LoginAnswer>('/api/auth/login', { body: { username, password, session: 'cookie' } });
+      setPassword('');
+      await session.loggedIn(answer.mustChangePassword);
     } catch (err) {
-      session.clear();
       setError(err);
     } finally {
       setBusy(false);
@@ -40,7 +42,7 @@ export function LoginPage() {
       <h1>{t('loginTitle')}</h1>
       <form onSubmit={submit} noValidate>
         <Field id="login-username" label={t('username')} error={userErr}>
-          <input id="login-username" name="username" autoComplete="username" value={draft.username} onInput={(e) => setDraft({ username: e.currentTarget.value })} {...errorProps('login-username', userErr)} />
+          <input id="login-username" name="username" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} {...errorProps('login-username', userErr)} />
         </Field>
         <Field id="login-password" label={t('password')} error={passErr}>
           <input id="login-password" name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} {...errorProps('login-password', passErr)} />

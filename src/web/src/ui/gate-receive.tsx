@@ -1,6 +1,6 @@
 /**
  * Receiving a batch at the gate: each stop coming to this corridor, its bags per household to check
- * off as they are handed over (ticks kept in localStorage, so a reload loses none), the handover
+ * off as they are handed over (ticks kept in the session vault, so a reload loses none), the handover
  * confirmed with the driver's code or a door reported failed, and the stop's status (live).
  */
 import { api } from '../api';

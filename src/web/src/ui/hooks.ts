@@ -1,31 +1,28 @@
-/** Small hooks shared by the pages: drafts kept in localStorage, online status, loading data. */
+/** Small hooks shared by the pages: drafts kept in the session's vault, online status, loading data. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { vault } from '../vault';
 
-/** A form's values kept in localStorage, so nothing typed is lost to a dropped network or a reload. */
+/**
+ * A form's values kept in the session's encrypted vault (vault.ts), so nothing typed is lost to a
+ * dropped network or a reload, and nothing typed outlives the session on the device.
+ */
 export function useDraft<T extends object>(key: string, initial: T): [T, (patch: Partial<T>) => void, () => void] {
-  const storageKey = `cordon.draft.${key}`;
-  const [value, setValue] = useState<T>(() => {
-    try {
-      const raw = localStorage.getItem(storageKey);
-      return raw ? { ...initial, ...(JSON.parse(raw) as Partial<T>) } : initial;
-    } catch {
-      return initial;
-    }
-  });
+  const name = `draft.${key}`;
+  const [value, setValue] = useState<T>(() => ({ ...initial, ...(vault.get<Partial<T>>(name) ?? {}) }));
   const update = useCallback(
     (patch: Partial<T>) =>
       setValue((old) => {
         const next = { ...old, ...patch };
-        localStorage.setItem(storageKey, JSON.stringify(next));
+        vault.set(name, next);
         return next;
       }),
-    [storageKey],
+    [name],
   );
   const clear = useCallback(() => {
-    localStorage.removeItem(storageKey);
+    vault.remove(name);
     setValue(initial);
-    // `initial` is a fresh literal each render: only the storage key decides.
-  }, [storageKey]);
+    // `initial` is a fresh literal each render: only the draft's name decides.
+  }, [name]);
   return [value, update, clear];
 }
 
