@@ -1,17 +1,14 @@
 /**
  * `npm start` on a fresh machine: make sure a Redis answers at REDIS_URL. When none does and a
- * `redis-server` binary is on PATH, start one as a child process (it stops with us); otherwise
- * stop with a message saying how to get one.
+ * `redis-server` binary is on PATH, start one as a child process (it stops with us, however this
+ * process ends short of SIGKILL); otherwise stop with one line saying how to get one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from './shared/logger';
-
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-}
+import { endpointOf, RedisUnavailableError, redisUnavailable } from './startup-errors';
 
 async function answers(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
@@ -45,24 +42,28 @@ export async function ensureRedis(url: string, autostart: boolean, logger: Logge
   const { hostname, port } = new URL(url);
   const local = hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '::1' || hostname === '[::1]';
   const binary = onPath('redis-server');
-  if (!autostart || !local || !binary) {
+  const at = endpointOf(url, 6379);
+  if (!autostart || !local) throw redisUnavailable(url, autostart ? 'not local, so not started here' : 'REDIS_AUTOSTART=off');
+  if (!binary) {
     throw new RedisUnavailableError(
-      `no Redis answers at ${url}.\n` +
-        (binary
-          ? '  It is not local (or REDIS_AUTOSTART=off), so it was not started here: start it, or point REDIS_URL at a running one.\n'
-          : '  Install one: `sudo apt-get install redis-server` (Debian/Ubuntu), `brew install redis` (macOS),\n  or run `docker compose up -d redis` from this folder; then `npm start` again.\n'),
+      `REDIS_URL: no Redis answers at ${at} and redis-server is not installed: \`sudo apt-get install redis-server\` (or \`brew install redis\`, or \`docker compose up -d redis\`), then start again`,
     );
   }
   const args = ['--port', port || '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
   const child = spawn(binary, args, { stdio: 'ignore' });
+  // Whatever ends this process (a failed start-up, process.exit anywhere, an uncaught error), the
+  // session's redis-server goes with it; stop() kills it earlier on the orderly path.
+  const killChild = () => child.kill();
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) {
-      logger.info({ url, pid: child.pid }, 'started a local redis-server (stops with this process; nothing persisted)');
+      logger.info({ url: at, pid: child.pid }, 'started a local redis-server (stops with this process; nothing persisted)');
       return child;
     }
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill();
-  throw new RedisUnavailableError(`started ${binary} but it did not answer at ${url}`);
+  throw new RedisUnavailableError(`REDIS_URL: started ${binary} on port ${port || 6379} but it did not answer (port taken by something else?): free the port, or point REDIS_URL at a running Redis`);
 }

@@ -2,17 +2,21 @@
  * What `npm start` runs (src/main.ts is only its entry point): open and migrate the database, make
  * sure Redis answers, seed the demo district on an empty database, serve the API (one process, or a
  * cluster sharing the port), and, with WORKERS=inline, run the workers once, in this process.
+ * A start-up that fails part way undoes what it started (a redis-server it started, API processes,
+ * workers, connections) before it throws, so nothing is left running.
  */
-import cluster from 'node:cluster';
 import type { ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import { startWorkerRuntime, type WorkerRuntime } from '../workers/runtime';
 import type { WorkerSettings } from '../workers/settings';
+import { startApiCluster } from './api-cluster';
 import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
+import { answerClientErrors } from './http/client-errors';
+import { trackRequests } from './http/drain';
 import { createProcessPublisher, startLive } from './live/runtime';
 import { createProducers } from './queue/producers';
 import { createProducerRedis } from './queue/redis';
@@ -21,14 +25,30 @@ import { startPassLoops } from './services/pass-sweep.service';
 import { ensureRedis } from './redis-autostart';
 import { systemClock } from './shared/clock';
 import type { Logger } from './shared/logger';
+import { asDatabaseFailure, listenFailure, redisUnavailable } from './startup-errors';
 import { migrateToLatest, openDatabase, type Database } from './store/db';
 
-export const openConfiguredDatabase = (config: Config): Promise<Database> =>
-  openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+/** Time the requests in flight at SIGTERM get to be answered; then their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Opens the configured database; an unreachable or misconfigured one is a one-line StartupError. */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  try {
+    return await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  } catch (err) {
+    throw asDatabaseFailure(err, config.DATABASE_URL);
+  }
+}
 
 export interface RunningApi {
   port: number;
-  /** Closes the live sockets and the HTTP server, then the database. */
+  /**
+   * Stops accepting (live sockets closed, listener closed, idle keep-alive connections closed) and
+   * answers the requests in flight with `Connection: close`, within SHUTDOWN_GRACE_MS. The need-status
+   * relay keeps publishing.
+   */
+  drain(): Promise<void>;
+  /** drain(), then publishes what the last requests committed, stops the relay, closes the database. */
   stop(): Promise<void>;
 }
 
@@ -38,7 +58,10 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   // The producer connection does not queue commands while connecting: wait until it is ready.
   if (redis.status !== 'ready') {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis at ${config.REDIS_URL} not ready after 10 s`)), 10_000);
+      const timer = setTimeout(() => {
+        redis.disconnect();
+        reject(redisUnavailable(config.REDIS_URL, 'not ready within 10 s'));
+      }, 10_000);
       redis.once('ready', () => {
         clearTimeout(timer);
         resolve();
@@ -49,10 +72,23 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   // Rounds go on the queues the workers serve (their QUEUE_PREFIX).
   const queue = createProducers({ redis, prefix: settings.QUEUE_PREFIX });
   const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  // Not app.listen: Express 5 hands a listen error to its callback, which then found no address.
+  const server = createServer(app);
+  answerClientErrors(server);
+  const requests = trackRequests(server);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await queue.close();
+    redis.disconnect();
+    throw listenFailure(err, config.PORT, config.HOST) ?? err;
+  }
   // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
   const liveServer = startLive(server, { db: database.db, database, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
   // Overdue passes, expiries and emergency retries (safe in every API process).
@@ -61,17 +97,26 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   const stopKeyCleanup = startRetentionCleanup({ db: database.db, clock: systemClock, logger, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   // Keep-alive sockets outlive load balancers' idle timeouts, not the other way round.
   server.keepAliveTimeout = 65_000;
-  return {
-    port: (server.address() as AddressInfo).port,
-    async stop() {
-      // Closes the live sockets (they reconnect to another process and recover) and the HTTP server.
+  let drained: Promise<void> | undefined;
+  const drain = () =>
+    (drained ??= (async () => {
       stopPassLoops();
       stopKeyCleanup();
-      await liveServer.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        setTimeout(() => server.closeAllConnections(), 5_000).unref();
-      });
+      // Closing the sockets closes the listener too; it resolves once the last connection is gone.
+      const closed = liveServer.closeSockets();
+      const cut = await requests.drain(SHUTDOWN_GRACE_MS);
+      if (cut > 0) logger.warn({ cut }, 'requests still running at the end of the grace period were cut');
+      // Requests that slipped in before the listener closed got `Connection: close` too.
+      const late = setTimeout(() => server.closeAllConnections(), 1_000);
+      await closed;
+      clearTimeout(late);
+    })());
+  return {
+    port: (server.address() as AddressInfo).port,
+    drain,
+    async stop() {
+      await drain();
+      await liveServer.stopRelay();
       await queue.close();
       redis.disconnect();
       await database.close();
@@ -83,70 +128,76 @@ export interface RunningService {
   url: string;
   /** Demo logins, when this start seeded the demo district. */
   logins?: DemoLogin[];
-  /** Stops the workers (active jobs finish), then the API, then a Redis started for the session. */
+  /**
+   * Stops taking requests and answers those in flight, then stops the workers (their active jobs
+   * finish; the outbox relay publishes what the last requests committed), then the API's relay and
+   * database, then a Redis started for the session.
+   */
   stop(): Promise<void>;
 }
 
 /** Starts the whole service in the primary process (see the file comment). */
 export async function startService(config: Config, settings: WorkerSettings, logger: Logger): Promise<RunningService> {
-  const database = await openConfiguredDatabase(config);
-  await migrateToLatest(database);
-  logger.info({ database: database.kind, schema: database.schema }, 'database migrated');
+  // What is running so far, undone if a later step fails.
+  let database: Database | undefined;
   let redisChild: ChildProcess | undefined;
+  let api: Pick<RunningApi, 'port' | 'drain' | 'stop'> | undefined;
   try {
+    const opened = (database = await openConfiguredDatabase(config));
+    try {
+      await migrateToLatest(opened);
+    } catch (err) {
+      throw asDatabaseFailure(err, config.DATABASE_URL);
+    }
+    logger.info({ database: opened.kind, schema: opened.schema }, 'database migrated');
     redisChild = await ensureRedis(config.REDIS_URL, config.REDIS_AUTOSTART, logger);
+    let logins: DemoLogin[] | undefined;
+    if (config.DEMO_SEED) {
+      const seed = await seedDemoDistrict({ db: opened.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS });
+      if (seed.seeded) {
+        logger.info({ households: seed.households, needs: seed.needs }, 'demo district seeded');
+        logins = seed.logins;
+      }
+    }
+
+    const processes = opened.kind === 'pglite' ? 1 : config.API_PROCESSES;
+    if (processes !== config.API_PROCESSES) logger.warn('PGlite is one process: API_PROCESSES ignored (set DATABASE_URL for several)');
+    if (processes === 1) {
+      // From here the API owns the database (its stop closes it).
+      api = await serveApi(config, settings, logger, opened);
+    } else {
+      // Each API process opens its own pool; this one's is not needed any more.
+      database = undefined;
+      await opened.close();
+      const cluster = await startApiCluster(processes, logger, SHUTDOWN_GRACE_MS);
+      // Each API process drains its own requests and stops its own relay when told to stop.
+      api = { port: cluster.port, drain: cluster.stop, stop: cluster.stop };
+    }
+
+    // The workers run here, once, whatever API_PROCESSES is. PGlite's one connection is shared with
+    // the API; on PostgreSQL they open their own pool, exactly as `npm run workers` does.
+    const workers: WorkerRuntime | undefined = config.WORKERS === 'inline'
+      ? await startWorkerRuntime(config, settings, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined)
+      : undefined;
+    const running = api;
+    const child = redisChild;
+    const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${running.port}`;
+    logger.info({ url, processes, workers: config.WORKERS }, `Cordon API listening on ${url} (OpenAPI: ${url}/api/openapi.json)`);
+    return {
+      url,
+      ...(logins ? { logins } : {}),
+      async stop() {
+        // Requests first: what they commit must still reach the outbox relay (in the workers) and the
+        // need-status relay (in the API), which stop after them.
+        await running.drain();
+        await workers?.close();
+        await running.stop();
+        child?.kill();
+      },
+    };
   } catch (err) {
-    await database.close();
+    await (api ? api.stop() : database?.close())?.catch(() => undefined);
+    redisChild?.kill();
     throw err;
   }
-  let logins: DemoLogin[] | undefined;
-  if (config.DEMO_SEED) {
-    const seed = await seedDemoDistrict({ db: database.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS });
-    if (seed.seeded) {
-      logger.info({ households: seed.households, needs: seed.needs }, 'demo district seeded');
-      logins = seed.logins;
-    }
-  }
-
-  const processes = database.kind === 'pglite' ? 1 : config.API_PROCESSES;
-  if (processes !== config.API_PROCESSES) logger.warn('PGlite is one process: API_PROCESSES ignored (set DATABASE_URL for several)');
-  let port = config.PORT;
-  let stopApi: () => Promise<void>;
-  if (processes === 1) {
-    const api = await serveApi(config, settings, logger, database);
-    port = api.port;
-    stopApi = api.stop;
-  } else {
-    await database.close();
-    for (let i = 0; i < processes; i++) cluster.fork();
-    cluster.on('exit', (worker, code) => logger.warn({ pid: worker.process.pid, code }, 'API process exited'));
-    stopApi = async () => {
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    };
-  }
-
-  // The workers run here, once, whatever API_PROCESSES is. PGlite's one connection is shared with
-  // the API; on PostgreSQL they open their own pool, exactly as `npm run workers` does.
-  let workers: WorkerRuntime | undefined;
-  if (config.WORKERS === 'inline') {
-    try {
-      workers = await startWorkerRuntime(config, settings, logger.child({ module: 'workers' }), database.kind === 'pglite' ? database : undefined);
-    } catch (err) {
-      await stopApi();
-      redisChild?.kill();
-      throw err;
-    }
-  }
-  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  logger.info({ url, processes, workers: config.WORKERS }, `Cordon API listening on ${url} (OpenAPI: ${url}/api/openapi.json)`);
-  return {
-    url,
-    ...(logins ? { logins } : {}),
-    async stop() {
-      // Workers first: their active jobs may still need the database the API closes.
-      await workers?.close();
-      await stopApi();
-      redisChild?.kill();
-    },
-  };
 }

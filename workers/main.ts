@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../config/config';
 import { createLogger } from '../src/shared/logger';
+import { StartupError } from '../src/startup-errors';
 import { startWorkerRuntime } from './runtime';
 import { checkWorkerSettings, loadWorkerSettings } from './settings';
 
@@ -23,7 +24,7 @@ const logger = createLogger({ level: config.LOG_LEVEL, base: { proc: 'workers' }
 
 if (!config.DATABASE_URL) {
   // Embedded PGlite is one connection in one process: `npm start` runs the workers inside it (WORKERS=inline).
-  logger.fatal('separate workers need PostgreSQL: set DATABASE_URL, or let `npm start` run them (WORKERS=inline) with embedded PGlite');
+  process.stderr.write('DATABASE_URL is not set, and separate workers need PostgreSQL: set DATABASE_URL, or let `npm start` run them (WORKERS=inline) with embedded PGlite\n');
   process.exit(1);
 }
 
@@ -31,6 +32,11 @@ let runtime: Awaited<ReturnType<typeof startWorkerRuntime>>;
 try {
   runtime = await startWorkerRuntime(config, settings, logger);
 } catch (err) {
+  // Database or Redis away: one line naming the setting and the fix.
+  if (err instanceof StartupError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   logger.fatal({ err }, 'workers could not start');
   process.exit(1);
 }

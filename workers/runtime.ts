@@ -16,13 +16,14 @@ import { createProducers, type Producers } from '../src/queue/producers';
 import { createProducerRedis, maxmemoryPolicy, redisOptions, workerConnection } from '../src/queue/redis';
 import type { Logger } from '../src/shared/logger';
 import { migrateToLatest, openDatabase, type Database } from '../src/store/db';
-import { startRelayLoop } from '../src/services/outbox-relay.service';
+import { relayOnce, startRelayLoop } from '../src/services/outbox-relay.service';
 import { reconcile } from '../src/services/reconcile.service';
 import { failRound } from '../src/services/round.service';
 import { createLivePublisher } from '../src/services/live.service';
 import { createLiveStream } from '../src/services/live-stream';
 import { createRoundEvents, silentRoundEvents, type RoundEvents } from '../src/services/round-events.service';
 import { systemClock } from '../src/shared/clock';
+import { asDatabaseFailure, redisUnavailable } from '../src/startup-errors';
 import { inProcessProcessor } from './processors';
 import { createSolveThread } from './solve-thread';
 import type { WorkerSettings } from './settings';
@@ -39,8 +40,12 @@ export class EvictionPolicyError extends Error {
 /** Refuses (or, when allowed, warns loudly) unless Redis keeps every key: evicted job keys are lost jobs. */
 export async function checkRedisPolicy(url: string, allowEviction: boolean, logger: Logger): Promise<string> {
   const redis = new Redis(url, { ...redisOptions('worker'), lazyConnect: true });
+  let refusal = 'connection failed';
+  redis.on('error', (err: Error & { code?: string }) => (refusal = err.code ?? err.message));
   try {
-    await redis.connect();
+    await redis.connect().catch(() => {
+      throw redisUnavailable(url, refusal);
+    });
     const policy = await maxmemoryPolicy(redis);
     if (policy !== 'noeviction') {
       const message = `Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict job keys and lose planning work`;
@@ -61,8 +66,13 @@ export function childExecArgv(): string[] {
 
 export async function startWorkerRuntime(config: Config, settings: WorkerSettings, logger: Logger, shared?: Database): Promise<WorkerRuntime> {
   await checkRedisPolicy(config.REDIS_URL, settings.WORKER_ALLOW_EVICTION, logger);
-  const database = shared ?? await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
-  if (!shared) await migrateToLatest(database);
+  let database: Database;
+  try {
+    database = shared ?? await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
+    if (!shared) await migrateToLatest(database);
+  } catch (err) {
+    throw asDatabaseFailure(err, config.DATABASE_URL);
+  }
   // A sandboxed child cannot reach PGlite (it cannot open the data directory a second time): the job
   // runs here, its data read and stored on this connection, and the search itself goes to a worker
   // thread, so the API sharing this process and the job lock renewals never wait for it.
@@ -122,6 +132,13 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
     async close() {
       clearInterval(timer);
       await relay.stop();
+      // The loop ends without a last pass when stopped during its pause: publish what the API's last
+      // requests committed meanwhile (npm start stops the workers after those requests).
+      try {
+        for (let pass = 0; pass < 20; pass++) if ((await relayOnce(deps, 500)) < 500) break;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'outbox relay: last pass failed; the next start publishes the rest');
+      }
       // Stops fetching and waits for active jobs (sandboxed children included) to finish.
       await Promise.all(workers.map((w) => w.close()));
       await solveThread?.close();

@@ -11,7 +11,7 @@ import { createAuthService } from '../services/auth.service';
 import { createLiveDirectory, createRoundTracking } from '../services/live-directory.service';
 import { createLiveStream } from '../services/live-stream';
 import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../services/live.service';
-import { startNeedStatusRelay } from '../services/need-status-relay.service';
+import { relayNeedStatusOnce, startNeedStatusRelay } from '../services/need-status-relay.service';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Database, Db } from '../store/db';
@@ -37,6 +37,15 @@ export interface LiveRuntimeDeps {
 
 export interface LiveRuntime {
   live: Live;
+  /**
+   * Disconnects the sockets (clients reconnect to another process, or after a restart, and resume)
+   * and closes the HTTP server they share: it stops listening at once, and this resolves once its
+   * last connection is gone. The relay keeps publishing meanwhile.
+   */
+  closeSockets(): Promise<void>;
+  /** Stops the need-status relay after publishing whatever is still pending: call it once nothing more can commit. */
+  stopRelay(): Promise<void>;
+  /** Both, in that order. */
   close(): Promise<void>;
 }
 
@@ -49,6 +58,8 @@ export function createProcessPublisher(deps: { db: Db; redis: Redis; clock: Cloc
     logger: deps.logger.child({ module: 'live' }),
   });
 }
+
+const LAST_PASS_BATCH = 500;
 
 export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRuntime {
   const db = deps.db as unknown as Kysely<object>;
@@ -75,17 +86,37 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
   }, 3_600_000);
   pruning.unref();
   // Need status changes, whoever committed them (API, workers), go out from here.
-  const stopNeedRelay = startNeedStatusRelay({ db: deps.db, publisher, logger }, {
+  const relayDeps = { db: deps.db, publisher, logger };
+  const stopNeedRelay = startNeedStatusRelay(relayDeps, {
     ...(deps.database ? { listen: deps.database } : {}),
     ...(deps.config.NEED_STATUS_POLL_MS ? { idlePollMs: deps.config.NEED_STATUS_POLL_MS } : {}),
   });
+  const closeSockets = async () => {
+    clearInterval(pruning);
+    await live.close();
+    redis.disconnect();
+  };
+  // The relay stops last, after the requests in flight at shutdown committed (stopping it first left
+  // the changes accepted meanwhile unpublished until the next start).
+  const stopRelay = async () => {
+    await stopNeedRelay();
+    // The loop ends without a last pass when stopped during its idle pause: take what committed
+    // since. A part batch means nothing of ours was left; other processes' changes are their relays'.
+    try {
+      for (let pass = 0; pass < 20; pass++) {
+        if ((await relayNeedStatusOnce(relayDeps, LAST_PASS_BATCH)) < LAST_PASS_BATCH) break;
+      }
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'need status relay: last pass failed; the next start publishes the rest');
+    }
+  };
   return {
     live,
+    closeSockets,
+    stopRelay,
     close: async () => {
-      clearInterval(pruning);
-      await stopNeedRelay();
-      await live.close();
-      redis.disconnect();
+      await closeSockets();
+      await stopRelay();
     },
   };
 }

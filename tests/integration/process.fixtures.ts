@@ -1,8 +1,9 @@
 /**
  * Process-level fixtures of the fault and start-up tests: the API (`src/main.ts`) as a real child
  * process on its own schema, an intake grid to drive it, and what Linux's /proc says about processes
- * (children, liveness, and every process that inherited a test's tag in its environment, at any depth:
- * cluster workers, an autostarted redis-server, sandboxed solve children).
+ * (children, liveness, and every node process that inherited a test's tag in its environment, at any
+ * depth: cluster workers, sandboxed solve children; not redis-server, whose process title overwrites
+ * its environment).
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
