@@ -79,15 +79,18 @@ export async function intakeTokens(url: string, count = 16): Promise<string[]> {
 
 /**
  * Drives POST /api/households/:id/needs with autocannon for `duration` seconds per call; the
- * request counter runs on across calls, so every request of a run is a distinct need.
+ * request counter runs on across calls, so every request of a run is a distinct need. Each
+ * connection sends its next request when the last one is answered (the server's top speed) unless
+ * `rate` caps the requests per second of all connections together.
  */
-export function intakeDriver(url: string, households: string[], tokens: string[], connections: number): (duration: number) => Promise<CannonResult> {
+export function intakeDriver(url: string, households: string[], tokens: string[], connections: number, rate?: number): (duration: number) => Promise<CannonResult> {
   let counter = 0;
   return (duration) =>
     autocannon({
       url,
       connections,
       duration,
+      ...(rate ? { overallRate: rate } : {}),
       requests: [
         {
           method: 'POST',

@@ -12,7 +12,8 @@
  *
  * Options: --clients N (5000), --corridors N (50), --rate N corridor events per second (100), --seconds N (10),
  * --bursts N (20), --client-procs N (2); --only fanout|status (both); for the status part
- * --status-idle-probes N (40), --status-load-seconds N (20), --connections N (80), --processes N (2).
+ * --status-idle-probes N (40), --status-load-seconds N (20), --status-load-rate N intake requests per
+ * second (0: as fast as answered, like the intake bench), --connections N (80), --processes N (2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
