@@ -4,7 +4,8 @@
  * processes, as the intake bench runs it): intake's statement, the trigger's NOTIFY, a relay in
  * either process, the event store, the Redis stream and the socket. Measured at idle (probes 0.25
  * to 0.75 s apart, so the relay is found waiting) and under the intake bench's load (autocannon,
- * 80 connections), with a probe every 100 ms among the load's requests.
+ * 80 connections, in a process of its own: bench/live.load.ts), with a probe every 100 ms among
+ * the load's requests.
  * An event that arrives before its 2xx counts as 0 ms.
  */
 import { loadavg } from 'node:os';
@@ -13,7 +14,8 @@ import { scope, type Envelope } from '../src/contracts/events';
 import { createAccount } from '../src/services/auth-accounts.service';
 import { dropSchema, migrateToLatest, openDatabase } from '../src/store/db';
 import { login, PG_URL, startApiServer, type ApiServer } from './api.server';
-import { countNeeds, intakeDriver, intakeTokens, seedIntake } from './intake.bench';
+import { countNeeds, intakeTokens, seedIntake } from './intake.bench';
+import { startLoad } from './live.load';
 import { numberOption, percentile } from './options';
 
 const CHIEF_PASSWORD = 'bench chief password 1';
@@ -66,6 +68,7 @@ export async function measureStatusLatency(args: string[]): Promise<StatusLatenc
   const database = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
   let server: ApiServer | undefined;
   let socket: Socket | undefined;
+  let loadChild: { kill(): boolean } | undefined;
   try {
     await migrateToLatest(database);
     const households = await seedIntake(database);
@@ -119,14 +122,14 @@ export async function measureStatusLatency(args: string[]): Promise<StatusLatenc
       if (ms !== null) idle.push(ms);
     }
 
-    const drive = intakeDriver(url, households, tokens, connections, loadRate || undefined);
-    await drive(3); // warm-up, as the intake bench
+    const loadRun = startLoad({ url, households, tokens, connections, rate: loadRate, seconds: loadSeconds });
+    loadChild = loadRun.child;
+    await loadRun.started;
     const load: number[] = [];
     pickup.length = 0;
     delivery.length = 0;
     const before = await countNeeds(database);
     const t0 = performance.now();
-    const driving = drive(loadSeconds);
     await sleep(1000); // let the load settle
     // Every 100 ms, not waiting for the last probe's event: a slow one must not thin the sample.
     const probes: Promise<void>[] = [];
@@ -135,10 +138,11 @@ export async function measureStatusLatency(args: string[]): Promise<StatusLatenc
       await sleep(100);
     }
     await Promise.all(probes);
-    const cannon = await driving;
+    const cannon = await loadRun.done;
     const loadNeedsPerS = Math.round(((await countNeeds(database)) - before) / ((performance.now() - t0) / 1000));
-    return { idle, load, loadPickup: pickup, loadDelivery: delivery, lost, loadNeedsPerS, loadRate, loadP99Ms: cannon.latency.p99, loadNon2xx: cannon.non2xx + cannon.errors + cannon.timeouts };
+    return { idle, load, loadPickup: pickup, loadDelivery: delivery, lost, loadNeedsPerS, loadRate, loadP99Ms: cannon.p99Ms, loadNon2xx: cannon.failed };
   } finally {
+    loadChild?.kill();
     socket?.disconnect();
     await server?.stop();
     await dropSchema(database);
