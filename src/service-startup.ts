@@ -6,7 +6,6 @@
  * workers, connections) before it throws, so nothing is left running.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
@@ -15,7 +14,7 @@ import type { WorkerSettings } from '../workers/settings';
 import { startApiCluster } from './api-cluster';
 import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
-import { answerClientErrors } from './http/client-errors';
+import { createAppServer } from './http/server';
 import { trackRequests } from './http/drain';
 import { createProcessPublisher, startLive } from './live/runtime';
 import { createProducers } from './queue/producers';
@@ -73,8 +72,7 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   const queue = createProducers({ redis, prefix: settings.QUEUE_PREFIX });
   const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue });
   // Not app.listen: Express 5 hands a listen error to its callback, which then found no address.
-  const server = createServer(app);
-  answerClientErrors(server);
+  const server = createAppServer(app);
   const requests = trackRequests(server);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -46,17 +46,17 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestLog(logger, { ignore: (url) => url === '/health' }));
   // Writes a browser sends from another site are refused (CSRF protection of the session cookie).
   app.use(crossSiteGuard(config));
-  app.use(healthRoutes(deps));
 
+  // The edge, in one place, for every operation of the document (the health probe and the document
+  // itself included): text the database can't hold is refused, then what each operation may carry
+  // (query parameters, body media type) is checked against the document, then JSON is read.
   const openapi = buildOpenApiDocument();
+  app.use(refuseHostileUrl);
+  app.use(operationPolicy(openapi));
+  app.use(healthRoutes(deps));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-
-  // The edge, in one place: text the database can't hold is refused, then what each operation may
-  // carry (query parameters, body media type) is checked against the document, then JSON is read.
-  app.use(refuseHostileUrl);
-  app.use(operationPolicy(openapi));
   const json = express.json({ limit: config.BODY_LIMIT_JSON_BYTES, type: ['application/json', 'application/*+json'] });
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
   app.use(refuseHostileBody);

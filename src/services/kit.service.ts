@@ -17,7 +17,7 @@ export interface KitDeps {
 
 export async function defineItem(deps: KitDeps, input: unknown): Promise<ItemView> {
   const item = parseInput(itemInputSchema, input);
-  if (!(await insertItem(itemDb(deps.db), item))) throw new AppError('conflict', `the code ${item.code} is already in the catalogue`);
+  if (!(await insertItem(itemDb(deps.db), item))) throw new AppError('conflict', 'this code is already in the catalogue', { errors: [{ path: ['code'], message: 'already in the catalogue' }] });
   return { code: item.code, kind: 'item', name: item.name, unit: item.unit, weightKg: item.weightKg, volumeL: item.volumeL };
 }
 
@@ -25,7 +25,7 @@ export async function defineKit(deps: KitDeps, code: string, input: unknown): Pr
   const kit = parseInput(kitInputSchema, input);
   await itemDb(deps.db).transaction().execute(async (trx) => {
     await lockCatalogue(trx);
-    if ((await itemKind(trx, code)) === 'item') throw new AppError('conflict', `${code} is an item, not a kit`);
+    if ((await itemKind(trx, code)) === 'item') throw new AppError('conflict', 'this code is an item, not a kit');
     const catalogue = await loadCatalogue(trx);
     kit.variants.forEach((v, i) => v.lines.forEach((l, j) => {
       if (!catalogue.has(l.code) && l.code !== code) throw unknownItem(['variants', i, 'lines', j, 'code']);

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config/config';
 import type { Role } from '../../src/domain/access';
 import { buildApp } from '../../src/http/app';
-import { answerClientErrors } from '../../src/http/client-errors';
+import { createAppServer } from '../../src/http/server';
 import type { AppDeps } from '../../src/http/deps';
 import { createAccount } from '../../src/services/auth-accounts.service';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
@@ -119,10 +119,8 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
   };
 
   const app = buildApp(deps);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  answerClientErrors(server);
+  const server: Server = createAppServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const request: World['request'] = (method, path, init = {}) => {

@@ -243,3 +243,27 @@ describe('duplicates without an Idempotency-Key do not add up', () => {
     expect(((await more.json()) as { need: { details: { quantity: number } } }).need.details.quantity).toBe(20);
   });
 });
+
+describe('fuzz findings', () => {
+  it('a JSON body nested 20,000 deep is refused at once (the text walk was quadratic and held the event loop 15 s)', async () => {
+    const body = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const p = await problem(await w.request('POST', '/api/hospitals', { body, headers: { 'content-type': 'application/json' } }), 422);
+    expect(paths(p)).toEqual(['body:']);
+    expect((await w.request('GET', '/health')).status).toBe(200);
+  });
+
+  it('the health probe and the document refuse unknown query parameters like every operation', async () => {
+    await problem(await w.request('GET', '/health?verbose=1'), 422);
+    await problem(await w.request('GET', '/api/openapi.json?x=1'), 422);
+  });
+
+  it('an item code already in the catalogue is a 409 naming the field, not echoing the code', async () => {
+    const item = { code: 'secret-dup-code', name: 'Dup', unit: 'piece', weightKg: 1, volumeL: 1 };
+    expect((await w.request('POST', '/api/stock/items', { token: dispatcher, body: item })).status).toBe(201);
+    const res = await w.request('POST', '/api/stock/items', { token: dispatcher, body: item });
+    const text = await res.clone().text();
+    const p = await problem(res, 409);
+    expect(paths(p)).toEqual(['body:code']);
+    expect(text).not.toContain('secret-dup-code');
+  });
+});
