@@ -4,7 +4,7 @@
  * answer from a freeze and from a death, and swaps in a fresh thread after either, so the fuzz
  * goes on and reports them all. A freeze is seen early: a request not answered within 1.5 s gets
  * the thread pinged, and a thread whose event loop cannot answer the ping within 2 s is blocked.
- * A spare thread is kept started, so replacing a frozen one costs no start-up.
+ * After a first replacement a spare thread is kept started, so the next costs no start-up.
  */
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
@@ -70,8 +70,9 @@ export async function startAppHost(data: AppThreadData): Promise<AppHost> {
   };
 
   let current = await spawn();
-  let spare = spawn();
-  spare.catch(() => undefined);
+  // A spare is started at the first replacement only: a run that never freezes the app (the aim)
+  // should not pay for a second thread's start-up; one that froze it once will likely again.
+  let spare: Promise<Thread> | undefined;
 
   const responsive = (t: Thread): Promise<boolean> =>
     new Promise((resolve) => {
@@ -149,12 +150,12 @@ export async function startAppHost(data: AppThreadData): Promise<AppHost> {
       old.ended ??= 'replaced by the fuzzer';
       old.agent.destroy();
       void old.worker.terminate();
-      current = await spare;
+      current = await (spare ?? spawn());
       spare = spawn();
       spare.catch(() => undefined);
     },
     async close() {
-      await Promise.all([stop(current), spare.then(stop, () => undefined)]);
+      await Promise.all([stop(current), spare?.then(stop, () => undefined)]);
     },
   };
 }

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import type { Role } from '../../src/domain/access';
 import { resolver, type OpenApiDocument, type Operation } from './document';
 import { caseArbitrary, CALLERS, type Caller, type FuzzCase } from './fuzz-case';
-import { VARIANTS, type Variant } from './mutate';
+import { VARIANTS, applies, type Variant } from './mutate';
 import { encode } from './request';
 import { createRequestChecker } from './request-check';
 import { createResponseChecker } from './response-check';
@@ -115,7 +115,7 @@ export function createFuzzer(fw: FuzzWorld, doc: OpenApiDocument, report: Report
     operations,
     async run(op, { runs, callers = CALLERS }) {
       // One property per variant, so even a short run tries every kind of mutation on every operation.
-      for (const variant of VARIANTS) {
+      for (const variant of VARIANTS.filter((v) => applies(v, op, ctx.resolve))) {
         const property = fc.asyncProperty(caseArbitrary(op, ctx, variant, callers), async (c) => {
           const began = performance.now();
           if (!report.quarantined.has(`${op.key} ${variant}`)) await runCase(op, c);

@@ -5,7 +5,7 @@
  * says in `note` what it changed, never the value itself (it may look medical).
  */
 import fc from 'fast-check';
-import type { Operation } from './document';
+import type { JsonSchema, Operation } from './document';
 import { ANY_TYPE, RawJson, describeValue, extremeAnyDate, extremeNumber, extremeNumberText, hostileText, typeOf } from './hostile';
 import { clone, toJson, type Draft, type WireTweaks } from './request';
 import { badEncoding, oversize, wrongMediaType } from './mutate-wire';
@@ -86,6 +86,43 @@ const onOneOf = (locs: Loc[], f: (l: Loc) => fc.Arbitrary<Mutation>, none: () =>
 
 const UNKNOWN_KEYS = ['unknownField', '__proto__', 'constructor', 'prototype', 'toString', 'x'.repeat(200), 'kind ', '$where', ''];
 const UNKNOWN_VALUES: unknown[] = ['zqunknown1', 1, null, {}, { polluted: true }];
+
+/**
+ * Whether a variant has anything to work on in this operation (a GET without parameters has no
+ * field to retype or date to stretch): the others would only repeat a valid request.
+ */
+export function applies(variant: Variant, op: Operation, resolve: (s: JsonSchema) => JsonSchema): boolean {
+  const schemas = [...op.params.map((p) => p.schema), ...Object.values(op.body ?? {})];
+  const has = (test: (s: JsonSchema) => boolean) => schemas.some((s) => walk(s, resolve, test));
+  switch (variant) {
+    case 'wrong_type':
+    case 'missing_field':
+    case 'hostile_text':
+      return schemas.length > 0;
+    case 'extreme_number':
+      return has((s) => s.type === 'integer' || s.type === 'number' || (Array.isArray(s.type) && (s.type.includes('integer') || s.type.includes('number'))));
+    case 'extreme_date':
+      return has((s) => s.format === 'date' || s.format === 'date-time');
+    case 'wrong_media_type':
+      return op.body !== undefined;
+    case 'bad_auth':
+      return !op.public;
+    default:
+      return true;
+  }
+}
+
+function walk(schema: JsonSchema, resolve: (s: JsonSchema) => JsonSchema, test: (s: JsonSchema) => boolean, depth = 0): boolean {
+  const s = resolve(schema);
+  if (depth > 10) return false;
+  if (test(s)) return true;
+  const children = [
+    ...Object.values((s.properties ?? {}) as Record<string, JsonSchema>),
+    ...((s.oneOf ?? s.anyOf ?? []) as JsonSchema[]),
+    ...(s.items ? [s.items as JsonSchema] : []),
+  ];
+  return children.some((c) => walk(c, resolve, test, depth + 1));
+}
 
 export function mutation(variant: Variant, op: Operation, d: Draft): fc.Arbitrary<Mutation> {
   const locs = locations(d);
