@@ -6,13 +6,12 @@
  * and the thread's heap limit turns an allocation storm into an 'exit' instead of a dead process.
  * Error logs (with stacks, for the findings' diagnosis) are posted to the host line by line.
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/config';
 import { buildApp } from '../../src/http/app';
-import { answerClientErrors } from '../../src/http/client-errors';
+import { createAppServer } from '../../src/http/server';
 import { createProducers } from '../../src/queue/producers';
 import { createProducerRedis } from '../../src/queue/redis';
 import { systemClock } from '../../src/shared/clock';
@@ -39,10 +38,8 @@ await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : red
 const queue = createProducers({ redis, prefix: data.queuePrefix });
 const logger = pino({ level: 'error', base: {}, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, { write: (line: string) => port.postMessage({ type: 'log', line }) });
 const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, queue });
-// Served as service-startup.ts serves it: requests Node's parser refuses (a head over 16 KB) get a
-// problem document there too, not Node's bare status line.
-const server = createServer(app);
-answerClientErrors(server);
+// Served as production serves it (Node's parser errors answered as problem documents too).
+const server = createAppServer(app);
 server.listen(0, '127.0.0.1', () => port.postMessage({ type: 'ready', port: (server.address() as AddressInfo).port }));
 
 port.on('message', (m: { type: string; id?: number }) => {
