@@ -5,7 +5,7 @@
  *  - a problem document's `status` is its HTTP status, and no error answer echoes a submitted value;
  *  - a refused request (4xx) changes nothing: the row count of every table is the same after it
  *    (a refusal may add its own 'denied' audit row);
- *  - a request the document calls invalid is not accepted (2xx).
+ *  - a request the document calls invalid is not accepted (2xx), nor one whose path id names nothing.
  * Each operation x mutation variant is one seeded fast-check property (seed derived from the run's
  * seed, the operation and the variant, so one operation replays alone). Failures are collected, not thrown at the first,
  * so a run reports every class it finds; a test then fails on the list.
@@ -102,6 +102,8 @@ export function createFuzzer(fw: FuzzWorld, doc: OpenApiDocument, report: Report
     }
     for (const v of checkResponse(op, answer, wire.submitted)) fail({ property: v.property, status: answer.status, detail: v.detail });
     if (answer.status < 300 && verdict === 'invalid') fail({ property: 'accepted_invalid', status: answer.status, detail: 'the document calls this request invalid' });
+    const nothing = unknownIds(op, m.draft.path, fw.pools);
+    if (answer.status < 300 && nothing.length) fail({ property: 'unknown_id_accepted', status: answer.status, detail: `path ${nothing.join(', ')} names no object, yet ${answer.status}` });
     report.time('checks', performance.now() - t1);
     if (answer.status >= 400 && answer.status < 500) {
       const after = await fw.counts(answer.requestId);
@@ -139,6 +141,15 @@ async function until(ok: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   return ok();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Path ids (uuid parameters) that are well-formed but none of the world's: they name nothing. */
+function unknownIds(op: Operation, path: Record<string, string>, pools: Record<string, string[]>): string[] {
+  return op.params
+    .filter((p) => p.in === 'path' && p.schema.format === 'uuid')
+    .filter((p) => UUID.test(path[p.name] ?? '') && !pools[p.name]?.some((id) => id.toLowerCase() === path[p.name]?.toLowerCase()))
+    .map((p) => p.name);
 }
 
 const headSize = (wire: { url: string; headers: Record<string, string> }): number =>

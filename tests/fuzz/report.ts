@@ -7,7 +7,7 @@
 export type Property =
   | 'server_error' | 'no_answer' | 'app_died' | 'connection_dropped' | 'health'
   | 'undocumented_status' | 'undocumented_media_type' | 'undocumented_body' | 'body_schema' | 'problem_status'
-  | 'echoed_value' | 'refused_changed_state' | 'accepted_invalid';
+  | 'echoed_value' | 'refused_changed_state' | 'accepted_invalid' | 'unknown_id_accepted';
 
 export interface Failure {
   property: Property;
