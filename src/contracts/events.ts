@@ -6,6 +6,10 @@
  * The schemas are strict objects, so a publisher cannot slip an extra field through.
  */
 import { z } from 'zod';
+import { NEED_KINDS } from '../domain/kinds';
+
+// The kind names travel in events; the web app takes them from here (zod-free source: domain/kinds.ts).
+export { NEED_KINDS };
 import { scopeSchema } from './event-scopes';
 
 export * from './event-scopes';
@@ -15,7 +19,6 @@ const isoTime = z.iso.datetime({ offset: true });
 const bagIds = z.array(id).max(200);
 
 /** Kinds of need (same list as src/domain/need.ts, kept here so the web bundle needs no domain code). */
-export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
 export const NEED_STATUSES = ['submitted', 'accepted', 'planned', 'out_for_delivery', 'delivered', 'failed', 'cancelled'] as const;
 export const ROUND_STAGES = ['queued', 'allocating', 'routing', 'improving', 'validating', 'merging', 'proposed', 'failed'] as const;
 /** Why a stop was not served: a closed list, so no free text (which could be medical) travels. */

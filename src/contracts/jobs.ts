@@ -3,6 +3,7 @@
  * Payloads carry ids only: job data sits in clear text in Redis, so no medical detail goes here.
  */
 import { z } from 'zod';
+import { ROUND_KINDS, type RoundKind } from '../domain/kinds';
 
 export const QUEUE = {
   /** Round parents: the merge step of a planning flow (runs after every sub-problem). */
@@ -22,8 +23,8 @@ export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 /** An entity id as it travels in a job: a uuid or a numeric id rendered as a string. */
 export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id of 1-64 letters, digits, _ or -');
 
-export const roundKind = z.enum(['food', 'medicine', 'mixed']);
-export type RoundKind = z.infer<typeof roundKind>;
+export const roundKind = z.enum(ROUND_KINDS);
+export type { RoundKind };
 
 export const JOBS = {
   /** Parent of a round flow: merges the sub-problem plans and stores the proposal once. */

@@ -1,5 +1,6 @@
 /** HTTP bodies of the planning-round routes (dispatcher). Ids only: no medical details. */
 import { z } from 'zod';
+import { ROUND_STATUSES } from '../domain/kinds';
 import { roundKind } from './jobs';
 
 export const startRoundBody = z.strictObject({
@@ -13,7 +14,7 @@ export type StartRoundBody = z.output<typeof startRoundBody>;
 
 export const roundParams = z.strictObject({ roundId: z.uuid() });
 
-export const ROUND_STATUSES = ['draft', 'planning', 'proposed', 'approved', 'dispatched', 'in_progress', 'completed', 'failed'] as const;
+export { ROUND_STATUSES };
 
 export const roundView = z.strictObject({
   id: z.uuid(),

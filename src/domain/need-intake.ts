@@ -6,6 +6,7 @@
 import { AppError } from '../shared/errors';
 import { foodPackagesFor, type Household } from './household';
 import { identityOf, URGENCIES, type DuplicateRule, type NeedInput, type NeedKind, type ResolvedNeedInput, type Urgency } from './need';
+import { needKindSpec } from './need-kinds';
 
 export interface PreparedNeed {
   kind: NeedKind;
@@ -20,12 +21,7 @@ export interface PreparedNeed {
 
 type Flags = Pick<Household, 'members' | 'elderlyAlone' | 'cannotCook' | 'chronicIllness'>;
 
-const DAY_MS = 24 * 3600 * 1000;
 const URGENCY_WEIGHT: Record<Urgency, number> = { routine: 0, today: 50, emergency: 100 };
-
-function badDate(path: string[], message: string): AppError {
-  return new AppError('validation', 'invalid date', { errors: [{ path, message }] });
-}
 
 /**
  * The food cycles a submission may name at the moment (ids from `openFoodCycles` in food-cycle.ts):
@@ -44,20 +40,13 @@ function foodCycleOf(requested: string | undefined, cycles: IntakeCycles): strin
   });
 }
 
-function urgencyOf(input: ResolvedNeedInput, now: Date): Urgency {
-  if (input.kind === 'medicine') return input.details.urgency;
-  if (input.kind === 'medical_pass') {
-    return new Date(input.details.appointmentAt).getTime() - now.getTime() <= DAY_MS ? 'today' : 'routine';
-  }
-  return 'routine';
-}
+const urgencyOf = (input: ResolvedNeedInput, now: Date): Urgency => (needKindSpec(input.kind).urgency as (d: unknown, now: Date) => Urgency)(input.details, now);
 
 /** Higher is served first: urgency, then the household's vulnerability. */
 export function priorityOf(kind: NeedKind, urgency: Urgency, h: Flags): number {
   let p = URGENCY_WEIGHT[urgency];
   if (h.elderlyAlone) p += 10;
-  if (h.chronicIllness && (kind === 'medicine' || kind === 'medical_pass')) p += 5;
-  if (h.cannotCook && (kind === 'boxed_meal' || kind === 'food_package')) p += 5;
+  for (const flag of needKindSpec(kind).vulnerableWhen) if (h[flag]) p += 5;
   return p;
 }
 
@@ -70,12 +59,8 @@ export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, c
     submitted.kind === 'food_package'
       ? { kind: 'food_package', details: { ...submitted.details, cycle: foodCycleOf(submitted.details.cycle, cycles) }, onDuplicate: submitted.onDuplicate }
       : submitted;
-  if (input.kind === 'medical_pass' && new Date(input.details.appointmentAt).getTime() < now.getTime()) {
-    throw badDate(['details', 'appointmentAt'], 'the appointment is in the past');
-  }
-  if (input.kind === 'boxed_meal' && input.details.date < now.toISOString().slice(0, 10)) {
-    throw badDate(['details', 'date'], 'the date is in the past');
-  }
+  const stale = (needKindSpec(input.kind).staleAt as (d: unknown, now: Date) => { field: string; message: string }[])(input.details, now);
+  if (stale.length) throw new AppError('validation', 'invalid date', { errors: stale.map((e) => ({ path: ['details', e.field], message: e.message })) });
   const details: Record<string, unknown> =
     input.kind === 'food_package'
       ? { ...input.details, packages: foodPackagesFor(household.members) }
@@ -91,15 +76,6 @@ export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, c
     onDuplicate: input.onDuplicate,
   };
 }
-
-/** Summed quantities never exceed what one need may ask for. */
-const QUANTITY_FIELDS: Partial<Record<NeedKind, { field: string; max: number }>> = {
-  medicine: { field: 'quantity', max: 1000 },
-  boxed_meal: { field: 'meals', max: 60 },
-  gas: { field: 'cylinders', max: 4 },
-  rice: { field: 'kg', max: 100 },
-  oil: { field: 'litres', max: 20 },
-};
 
 const MERGED_NOTES_MAX = 1000;
 
@@ -129,7 +105,8 @@ export function mergeNeed(
   incoming: PreparedNeed,
 ): MergeResult {
   const merged: Record<string, unknown> = { ...existing.details };
-  const q = QUANTITY_FIELDS[incoming.kind];
+  // Merged quantities never exceed what one need may ask for.
+  const q = needKindSpec(incoming.kind).quantity;
   if (q) {
     const [had, asked] = [Number(existing.details[q.field] ?? 0), Number(incoming.details[q.field] ?? 0)];
     merged[q.field] = Math.min(q.max, incoming.onDuplicate === 'add' ? had + asked : Math.max(had, asked));

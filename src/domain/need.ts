@@ -3,53 +3,14 @@
  * "the same need" (identity), so duplicates are merged instead of served twice.
  */
 import { z } from 'zod';
-import { isoDate, isoDateTime } from './dates';
+import { URGENCIES, type Urgency } from './kinds';
+import { cycleSchema, NEED_KIND_SPECS, NEED_KINDS, needKindSpec, type NeedKind, type NeedKindSpecs } from './need-kinds';
 import type { NeedStatus } from './need-status';
 
-export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
-export type NeedKind = (typeof NEED_KINDS)[number];
+export { cycleSchema, NEED_KINDS, URGENCIES, type NeedKind, type Urgency };
 
-export const URGENCIES = ['routine', 'today', 'emergency'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-
-const notes = z.string().trim().max(500).optional();
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-/**
- * The food cycle a food_package is for (see food-cycle.ts): absent means the current cycle. Which
- * ids are taken depends on the date and the configured cycle length, so intake checks them
- * (`prepareNeed`: the current cycle or the next), not this schema.
- */
-export const cycleSchema = z
-  .string()
-  .trim()
-  .max(32)
-  .optional()
-  .describe('Food cycle id, e.g. 2026-11-21/P3D (an ISO week such as 2026-W48 when cycles are 7 days). Absent: the current cycle. Only the current and the next cycle are accepted (GET /api/food-cycle names them).');
-
-export const detailSchemas = {
-  food_package: z.strictObject({ cycle: cycleSchema, notes }),
-  medicine: z.strictObject({
-    drug: text(120),
-    strength: text(60),
-    quantity: z.number().int().min(1).max(1000),
-    prescriptionRef: text(80).optional(),
-    urgency: z.enum(URGENCIES).default('routine'),
-    notes,
-  }),
-  boxed_meal: z.strictObject({ date: isoDate(), meals: z.number().int().min(1).max(60), notes }),
-  gas: z.strictObject({ cylinders: z.number().int().min(1).max(4), notes }),
-  rice: z.strictObject({ kg: z.number().int().min(1).max(100), notes }),
-  oil: z.strictObject({ litres: z.number().int().min(1).max(20), notes }),
-  medical_pass: z.strictObject({
-    reason: text(500),
-    hospital: text(160),
-    appointmentAt: isoDateTime(),
-    needsEscort: z.boolean().default(false),
-    needsWheelchair: z.boolean().default(false),
-    notes,
-  }),
-} as const;
+/** Each kind's details schema (need-kinds.ts). */
+export const detailSchemas = Object.fromEntries(NEED_KINDS.map((k) => [k, NEED_KIND_SPECS[k].details])) as { [K in NeedKind]: NeedKindSpecs[K]['details'] };
 
 export type NeedDetails<K extends NeedKind = NeedKind> = z.output<(typeof detailSchemas)[K]>;
 
@@ -78,6 +39,10 @@ export const needInputSchema = z.discriminatedUnion('kind', [
   variant('medical_pass'),
 ]);
 export type NeedInput = z.output<typeof needInputSchema>;
+// The union above lists its variants by hand (so each keeps its own details type): a kind missing
+// from it fails to compile here.
+const everyKindSubmittable: [Exclude<NeedKind, NeedInput['kind']>] extends [never] ? true : never = true;
+void everyKindSubmittable;
 
 /** A need input whose food_package names its cycle (intake fills in the current one when absent). */
 export type ResolvedNeedInput =
@@ -110,45 +75,19 @@ export interface StatusChange {
   at: Date;
 }
 
-const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
-
 /** Two open needs of one household with the same kind and identity are the same need. */
 export function identityOf(input: ResolvedNeedInput): string {
-  switch (input.kind) {
-    case 'food_package':
-      // The cycle id, as food entitlement generation writes it: a household's own submission and its
-      // entitlement for one cycle are the same need.
-      return input.details.cycle;
-    case 'medicine':
-      return `${norm(input.details.drug)}|${norm(input.details.strength)}`;
-    case 'boxed_meal':
-      return input.details.date;
-    case 'gas':
-    case 'rice':
-    case 'oil':
-      return input.kind;
-    case 'medical_pass':
-      return `${norm(input.details.hospital)}|${new Date(input.details.appointmentAt).toISOString()}`;
-    default: {
-      const unreachable: never = input;
-      return unreachable;
-    }
-  }
+  return (needKindSpec(input.kind).identity as (d: unknown) => string)(input.details);
 }
 
-/** Detail fields that are medical: shown only to roles allowed to read them (and each read audited). */
-const MEDICAL_FIELDS: Partial<Record<NeedKind, readonly string[]>> = {
-  medicine: ['drug', 'strength', 'prescriptionRef', 'notes'],
-  medical_pass: ['reason', 'hospital', 'notes'],
-};
-
+/** Whether a kind has detail fields only some roles may read (need-kinds.ts, medicalFields). */
 export function hasMedicalDetails(kind: NeedKind): boolean {
-  return MEDICAL_FIELDS[kind] !== undefined;
+  return needKindSpec(kind).medicalFields.length > 0;
 }
 
 /** The details with medical fields removed (quantities, dates and handling flags stay: planning needs them). */
 export function withoutMedicalDetails(kind: NeedKind, details: Record<string, unknown>): Record<string, unknown> {
-  const hidden = MEDICAL_FIELDS[kind];
-  if (!hidden) return details;
+  const hidden = needKindSpec(kind).medicalFields;
+  if (hidden.length === 0) return details;
   return Object.fromEntries(Object.entries(details).filter(([k]) => !hidden.includes(k)));
 }

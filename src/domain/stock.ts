@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../shared/errors';
 import { isoDate } from './dates';
 import { itemCodeSchema } from './kit';
+import { STOCK_KINDS } from './need-kinds';
 
 export const MOVEMENTS = ['receipt', 'transfer_out', 'transfer_in', 'reservation', 'release', 'deduction', 'expiry', 'adjustment'] as const;
 export type Movement = (typeof MOVEMENTS)[number];
@@ -65,19 +66,11 @@ export function insufficientStock(shortages: Shortage[]): AppError {
 
 /** A need kind's product code and units, or null for kinds that are not depot stock (medicine, passes). */
 export function needProduct(kind: string, details: Record<string, unknown>): { code: string; quantity: number } | null {
-  const n = (key: string, fallback: number): number => {
-    const v = Number(details[key]);
-    return Number.isInteger(v) && v > 0 ? v : fallback;
-  };
-  switch (kind) {
-    // Intake scales packages by household size; the kit's variant then picks the contents per size.
-    case 'food_package': return { code: 'food_package', quantity: n('packages', 1) };
-    case 'boxed_meal': return { code: 'boxed_meal', quantity: n('meals', 1) };
-    case 'gas': return { code: 'gas', quantity: n('cylinders', 1) };
-    case 'rice': return { code: 'rice', quantity: n('kg', 1) };
-    case 'oil': return { code: 'oil', quantity: n('litres', 1) };
-    default: return null;
-  }
+  const stock = STOCK_KINDS.find((k) => k.kind === kind);
+  if (!stock) return null;
+  // Intake scales food packages by household size; the kit's variant then picks the contents per size.
+  const units = Number(details[stock.unitsField]);
+  return { code: stock.product, quantity: Number.isInteger(units) && units > 0 ? units : 1 };
 }
 
 export type AlertLevel = 'low' | 'out';

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/db';
 import { batchId } from '../contracts/events';
+import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 export interface DriverStopBag { bagId: string; householdId: string; kind: string }
 export interface DriverStop {
@@ -39,7 +40,7 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     join rounds r on r.id = t.round_id
     join round_stops s on s.round_id = t.round_id and s.trip_id = t.id
     join areas a on a.id = s.corridor_id
-    where t.driver_id = ${driverId} and r.status in ('dispatched', 'in_progress')
+    where t.driver_id = ${driverId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
     order by r.created_at, t.trip_no, s.seq`.execute(db);
   const batches = new Map<string, DriverBatch>();
   for (const r of rows.rows) {

@@ -12,6 +12,10 @@ import { listOrders, orderLines, type OrderStatus } from '../store/procurement.r
 import { stockDb } from '../store/stock.repository';
 import type { AuditService } from './audit.service';
 import { procurementScope } from './procurement.service';
+import { NEED_KINDS, needKindSpec } from '../domain/need-kinds';
+
+/** Kinds whose failure reasons may say something medical: left out of delivery records. */
+const MEDICAL_KINDS = NEED_KINDS.filter((k) => needKindSpec(k).medicalFields.length > 0);
 
 export type Write = (chunk: string) => void | Promise<void>;
 const PAGE = 5000;
@@ -69,7 +73,7 @@ export async function exportDeliveriesCsv(deps: { db: Kysely<CoreTables> }, acto
     const res = await sql<{ id: string; at: Date; need_id: string; household_id: string; corridor_id: string; community_id: string; kind: string; to_status: string; bag_id: string | null; failure_reason: string | null; actor: string }>`
       select h.id, h.at, n.id as need_id, n.household_id, n.corridor_id, n.community_id, n.kind, h.to_status,
         (select bag_id from medicine_bag_needs b where b.need_id = n.id) as bag_id,
-        case when n.kind in ('medicine','medical_pass') then null else n.failure_reason end as failure_reason, h.actor
+        case when n.kind in (${sql.join(MEDICAL_KINDS)}) then null else n.failure_reason end as failure_reason, h.actor
       from need_status_history h join needs n on n.id = h.need_id
       where h.to_status in ('out_for_delivery','delivered','failed') and h.id > ${afterId}
         ${period.from ? sql`and h.at >= ${period.from}` : sql``}

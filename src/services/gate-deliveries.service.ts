@@ -11,6 +11,7 @@ import { findArea } from '../store/grid.repository';
 import { batchId } from '../contracts/events';
 import { guardCorridor } from './access-guard';
 import type { AuditService } from './audit.service';
+import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 export interface GateDelivery {
   batchId: string;
@@ -31,7 +32,7 @@ export async function gateDeliveries(deps: { db: Db; audit: AuditService | undef
     join round_bags b on b.stop_id = s.id
     join needs n on n.id = b.need_id
     join households h on h.id = n.household_id
-    where s.corridor_id = ${corridorId} and r.status in ('dispatched', 'in_progress')
+    where s.corridor_id = ${corridorId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
     order by r.created_at, s.id, h.address, b.bag_id`.execute(deps.db);
   const stops = new Map<string, GateDelivery>();
   for (const r of rows.rows) {

@@ -11,6 +11,7 @@ import { enqueueRound, prepareRound } from './round.service';
 import { settleRound } from './round-delivery.service';
 import { requeueUrgentNeeds } from './urgent.service';
 import { ensureRoundSchedules, type RoundSchedule } from './round-schedule.service';
+import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 export interface ReconcileDeps {
   db: Db;
@@ -36,7 +37,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const planning = await roundsIn(rdb, ['planning']);
   for (const r of planning) await enqueueRound(deps, r.id);
   const urgentRequeued = await requeueUrgentNeeds(deps);
-  const live = await roundsIn(rdb, ['dispatched', 'in_progress']);
+  const live = await roundsIn(rdb, ON_ROAD_ROUND_STATUSES);
   for (const r of live) await settleRound(deps.db, r.id);
   const schedules = await ensureRoundSchedules(deps, deps.schedule ?? {});
   const report = { draftsPrepared: drafts.length, roundsRequeued: planning.length, urgentRequeued, schedules, roundsSettled: live.length };

@@ -6,10 +6,15 @@
  * in the same order. Medicine details are never read: a medicine need is one bag.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { Urgency } from '../domain/kinds';
+import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
 import type { Db } from '../store/db';
 import type { NeedForPlan, VehicleForPlan } from './round-problem';
 
-type Row = { id: string; kind: string; urgency: string; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean };
+/** The units of a stock kind's need, read from its own detail field (need-kinds.ts); null for the others. */
+const STOCK_UNITS = sql`case n.kind ${sql.join(STOCK_KINDS.map((k) => sql`when ${k.kind} then (n.details->>${k.unitsField})::int`), sql` `)} else null end`;
+
+type Row = { id: string; kind: NeedKind; urgency: Urgency; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean };
 
 /** A need with the community it belongs to (the decomposition's group key). */
 export type NeedInRound = NeedForPlan & { communityId: string };
@@ -18,13 +23,7 @@ async function loadNeeds(db: Db, from: RawBuilder<unknown>, where: RawBuilder<un
   // Only non-medical quantities are read out of `details`; medicine details stay in the database.
   const res = await sql<Row>`
     select n.id, n.kind, n.urgency, n.corridor_id, n.community_id, h.members, h.lat, h.lon, h.infection_status <> 'none' as protective,
-      case n.kind
-        when 'food_package' then (n.details->>'packages')::int
-        when 'boxed_meal' then (n.details->>'meals')::int
-        when 'gas' then (n.details->>'cylinders')::int
-        when 'rice' then (n.details->>'kg')::int
-        when 'oil' then (n.details->>'litres')::int
-        else null end as quantity
+      ${STOCK_UNITS} as quantity
     from ${from} join households h on h.id = n.household_id
     where ${where}
     order by n.corridor_id, n.id`.execute(db);

@@ -5,15 +5,17 @@
  * A stop is a corridor drop point: every need of a corridor travels on the same stop, and the
  * bags go on to each door on foot. Medicine details are never read: a medicine need is one bag.
  */
+import type { Urgency } from '../domain/kinds';
+import { LOAD_DIMENSIONS, needKindSpec, type Load, type NeedKind } from '../domain/need-kinds';
 import type { Amounts, PlannedRoute, Priority, Problem, Solution } from '../planning/model/problem.types';
 import type { PlanTrip, PlanUnserved } from '../store/round-plan.repository';
 
-export const DIMENSIONS = ['bags', 'kg', 'cylinders'] as const;
+export const DIMENSIONS = LOAD_DIMENSIONS;
 
 export interface NeedForPlan {
   id: string;
-  kind: string;
-  urgency: string;
+  kind: NeedKind;
+  urgency: Urgency;
   corridorId: string;
   members: number;
   /** Non-medical quantities only (packages, meals, cylinders, kg, litres). */
@@ -37,27 +39,11 @@ export interface VehicleForPlan {
   reloadS?: number;
 }
 
-/** Bags, kg and gas cylinders of one need. */
-export function demandOf(need: NeedForPlan): { bags: number; kg: number; cylinders: number } {
-  const q = need.quantity ?? 1;
-  switch (need.kind) {
-    case 'food_package': {
-      const packages = need.quantity ?? Math.max(1, Math.ceil(need.members / 3));
-      return { bags: packages, kg: 8 * packages, cylinders: 0 };
-    }
-    case 'boxed_meal': return { bags: Math.max(1, Math.ceil(q / 10)), kg: 0.5 * q, cylinders: 0 };
-    case 'rice': return { bags: Math.max(1, Math.ceil(q / 10)), kg: q, cylinders: 0 };
-    case 'oil': return { bags: 1, kg: q, cylinders: 0 };
-    case 'gas': return { bags: 0, kg: 15 * q, cylinders: q };
-    case 'medicine': return { bags: 1, kg: 0.5, cylinders: 0 };
-    default: return { bags: 1, kg: 1, cylinders: 0 };
-  }
-}
+/** Bags, kg and gas cylinders of one need (its kind's load, need-kinds.ts). */
+export const demandOf = (need: NeedForPlan): Load => needKindSpec(need.kind).load(need.quantity, need.members);
 
-export function priorityOf(need: Pick<NeedForPlan, 'kind' | 'urgency'>): Priority {
-  if (need.kind === 'medicine') return need.urgency === 'emergency' ? 0 : need.urgency === 'today' ? 1 : 2;
-  return need.kind === 'food_package' || need.kind === 'boxed_meal' ? 2 : 3;
-}
+/** Routing priority class of one need (its kind's rule, need-kinds.ts). */
+export const priorityOf = (need: Pick<NeedForPlan, 'kind' | 'urgency'>): Priority => needKindSpec(need.kind).priority(need.urgency);
 
 /** Shift of every vehicle in seconds from the round's start: eight hours. */
 export const SHIFT_S = 8 * 3600;

@@ -4,10 +4,10 @@
  * households are entitled to this cycle. Schedulers live in Redis, so they are upserted at worker
  * start-up and by every reconcile: a flushed Redis gets them back.
  */
-import type { RoundKind } from '../contracts/jobs';
+import { NEED_KINDS_OF_ROUND, type RoundKind } from '../domain/round';
 import type { Producers } from '../queue/producers';
 import type { Db } from '../store/db';
-import { countClaimableNeeds, NEED_KINDS_OF_ROUND, roundDb } from '../store/round.repository';
+import { countClaimableNeeds, roundDb } from '../store/round.repository';
 import { generateFoodEntitlements } from './food-entitlement.service';
 import { startRound, type RoundDeps } from './round.service';
 

@@ -5,6 +5,7 @@
  * the database at any time (see reconcile).
  */
 import { sql } from 'kysely';
+import { invalidRoundTransition, PLANNED_ROUND_STATUSES } from '../domain/round';
 import { systemClock, type Clock } from '../shared/clock';
 import { AppError, notFound } from '../shared/errors';
 import type { Db } from '../store/db';
@@ -81,7 +82,7 @@ export async function decomposeInto(trx: RoundDb, roundId: string, needs: Claima
     select v.id from vehicles v
     where v.active
       and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
-                      where t.vehicle_id = v.id and r.status in ('proposed', 'approved', 'dispatched', 'in_progress'))
+                      where t.vehicle_id = v.id and r.status in (${sql.join(PLANNED_ROUND_STATUSES)}))
       and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
                       where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
     order by v.id`.execute(trx)).rows;
@@ -173,7 +174,7 @@ export async function dispatchRound(db: Db, roundId: string, actor: string, cloc
   await planDb(db).transaction().execute(async (trx) => {
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round) throw notFound('round');
-    if (round.status !== 'approved') throw invalid(round.status, 'dispatched');
+    if (round.status !== 'approved') throw invalidRoundTransition(round.status, 'dispatched');
     const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
     await moveNeeds(trx as unknown as RoundDb, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
     await assignDrivers(trx, roundId);
@@ -190,9 +191,5 @@ async function transition(db: Db, roundId: string, from: RoundStatus, to: RoundS
   if (await moveRound(roundDb(db), roundId, [from], to, patch)) return;
   const round = await getRound(roundDb(db), roundId);
   if (!round) throw notFound('round');
-  throw invalid(round.status, to);
-}
-
-function invalid(from: RoundStatus, to: RoundStatus): AppError {
-  return new AppError('invalid_transition', `a round that is ${from} cannot become ${to}`, { details: { from, to } });
+  throw invalidRoundTransition(round.status, to);
 }

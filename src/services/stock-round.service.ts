@@ -22,6 +22,7 @@ import { appendMovements, inStockTransaction, keyOf, lockBalances, lotBalances, 
 import { expandNeeds } from './kit.service';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
+import { STOCK_KINDS } from '../domain/need-kinds';
 
 export interface StockRoundDeps {
   db: Kysely<CoreTables>;
@@ -95,7 +96,7 @@ export async function planLines(db: Kysely<CoreTables>, roundId: string, onlyNee
     from round_bags b join round_stops s on s.id = b.stop_id
     join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
     join needs n on n.id = b.need_id join households h on h.id = n.household_id
-    where b.round_id = ${roundId} and s.status = 'pending' and n.kind in ('food_package','boxed_meal','gas','rice','oil')
+    where b.round_id = ${roundId} and s.status = 'pending' and n.kind in (${sql.join(STOCK_KINDS.map((k) => k.kind))})
       ${onlyNeedId === undefined ? sql`` : sql`and b.need_id = ${onlyNeedId}`}
     order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(stockDb(db));
   const { items, missing } = expandNeeds(await loadCatalogue(stockDb(db)), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));

@@ -17,6 +17,8 @@ import { listBalances } from '../store/stock-read.repository';
 import { stockDb } from '../store/stock.repository';
 import { expandNeeds } from './kit.service';
 import { priorityOf } from './round-problem';
+import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
+import type { Urgency } from '../domain/kinds';
 
 export interface ShortfallDeps {
   db: Kysely<CoreTables>;
@@ -47,9 +49,9 @@ export interface Shortfall {
   needs: number;
 }
 
-interface NeedRow { id: string; kind: string; urgency: string; community_id: string; details: Record<string, unknown>; members: number }
+interface NeedRow { id: string; kind: NeedKind; urgency: Urgency; community_id: string; details: Record<string, unknown>; members: number }
 
-const STOCK_KINDS = sql`('food_package','boxed_meal','gas','rice','oil')`;
+const STOCK_KIND_LIST = sql`(${sql.join(STOCK_KINDS.map((k) => k.kind))})`;
 
 export async function shortfallForRound(deps: ShortfallDeps, roundId: string): Promise<Shortfall> {
   parseInput(z.uuid(), roundId);
@@ -58,7 +60,7 @@ export async function shortfallForRound(deps: ShortfallDeps, roundId: string): P
   const needs = await sql<NeedRow>`
     select n.id, n.kind, n.urgency, n.community_id, n.details, h.members
     from round_needs rn join needs n on n.id = rn.need_id join households h on h.id = n.household_id
-    where rn.round_id = ${roundId} and n.kind in ${STOCK_KINDS} order by n.id`.execute(deps.db);
+    where rn.round_id = ${roundId} and n.kind in ${STOCK_KIND_LIST} order by n.id`.execute(deps.db);
   return computeShortfall(deps, needs.rows);
 }
 
@@ -71,7 +73,7 @@ export async function shortfallForArea(deps: ShortfallDeps, areaId: string): Pro
     with recursive sub as (select id from areas where id = ${areaId} union all select a.id from areas a join sub on a.parent_id = sub.id)
     select n.id, n.kind, n.urgency, n.community_id, n.details, h.members
     from needs n join households h on h.id = n.household_id
-    where n.status = 'accepted' and n.kind in ${STOCK_KINDS}
+    where n.status = 'accepted' and n.kind in ${STOCK_KIND_LIST}
       and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))
       and not exists (select 1 from round_needs rn join rounds r on r.id = rn.round_id where rn.need_id = n.id and r.status in ('draft','planning','proposed','approved'))
     order by n.id`.execute(deps.db);

@@ -13,6 +13,7 @@ import { assignHandoffCodes } from '../store/handoff.repository';
 import { moveNeeds, roundDb, type RoundDb } from '../store/round.repository';
 import { insertTrip, planDb, type PlanDb } from '../store/round-plan.repository';
 import { bagsOf, demandOf, SHIFT_S } from './round-problem';
+import type { NeedKind, Urgency } from '../domain/kinds';
 
 /** Rounds whose plan is live enough to take an urgent stop. */
 const LIVE = ['approved', 'dispatched', 'in_progress'] as const;
@@ -28,7 +29,7 @@ interface Point { lat: number; lon: number }
 
 export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOutcome> {
   return planDb(db).transaction().execute(async (trx) => {
-    const need = await sql<{ id: string; kind: string; urgency: string; status: string; corridor_id: string; community_id: string; members: number; lat: number; lon: number }>`
+    const need = await sql<{ id: string; kind: NeedKind; urgency: Urgency; status: string; corridor_id: string; community_id: string; members: number; lat: number; lon: number }>`
       select n.id, n.kind, n.urgency, n.status, n.corridor_id, n.community_id, h.members, h.lat, h.lon
       from needs n join households h on h.id = n.household_id where n.id = ${needId} for update of n`.execute(trx);
     const n = need.rows[0];

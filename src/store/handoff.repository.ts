@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
+import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 /** Any connection or transaction, whatever tables its type knows (these queries are plain SQL). */
 type Executor = Parameters<ReturnType<typeof sql>['execute']>[0];
@@ -40,7 +41,7 @@ export async function gateStopForUpdate(trx: Executor, corridorId: string, stopI
   if (!STOP_ID.test(stopId)) return undefined;
   const res = await sql<{ round_id: string; trip_id: string; status: GateStop['status']; handoff_code: string | null; handoff_attempts: number }>`
     select s.round_id, s.trip_id, s.status, s.handoff_code, s.handoff_attempts from round_stops s join rounds r on r.id = s.round_id
-    where s.id = ${stopId}::bigint and s.corridor_id = ${corridorId} and r.status in ('dispatched', 'in_progress')
+    where s.id = ${stopId}::bigint and s.corridor_id = ${corridorId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
     for update of s`.execute(trx);
   const r = res.rows[0];
   return r && { stopId, roundId: r.round_id, tripId: r.trip_id, status: r.status, handoffCode: r.handoff_code, attempts: Number(r.handoff_attempts) };

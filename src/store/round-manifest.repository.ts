@@ -4,11 +4,11 @@
  * stop move or dispatch of the same round runs meanwhile.
  */
 import { sql } from 'kysely';
-import type { RoundStatus } from './round.repository';
+import { LIVE_PLAN_ROUND_STATUSES, type RoundStatus } from '../domain/round';
 import type { PlanDb } from './round-plan.repository';
 
 /** Rounds whose plan still carries bags to households (earlier ones are history). */
-const LIVE_PLAN: readonly RoundStatus[] = ['planning', 'proposed', 'approved', 'dispatched', 'in_progress'];
+const LIVE_PLAN = LIVE_PLAN_ROUND_STATUSES;
 
 export interface NeedPlacement {
   roundId: string;

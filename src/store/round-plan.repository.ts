@@ -7,6 +7,7 @@ import { sql, type Generated, type Kysely } from 'kysely';
 import type { CoreTables } from './schema';
 import { moveNeeds, roundDb, type RoundDb, type RoundTables } from './round.repository';
 import type { Db } from './db';
+import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 export interface RoundTripsTable {
   round_id: string;
@@ -171,7 +172,7 @@ export async function assignDrivers(trx: PlanDb, roundId: string): Promise<numbe
     select d.id, d.depot_id from drivers d
     where d.active and not exists (
       select 1 from round_trips t join rounds r on r.id = t.round_id
-      where t.driver_id = d.id and r.status in ('dispatched', 'in_progress') and r.id <> ${roundId})
+      where t.driver_id = d.id and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)}) and r.id <> ${roundId})
     order by d.id for update of d`.execute(trx)).rows;
   let missing = 0;
   for (const v of vehicles) {

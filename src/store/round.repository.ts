@@ -4,15 +4,14 @@
  */
 import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
 import { canTransition, type NeedStatus } from '../domain/need-status';
+import { canRoundTransition, NEED_KINDS_OF_ROUND, OPEN_ROUND_STATUSES, PLANNING_ROUND_STATUSES, type RoundKind, type RoundStatus } from '../domain/round';
 import type { CoreTables } from './schema';
 import type { Db } from './db';
 
 type Json<T> = ColumnType<T, string, string>;
 type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type RoundStatus = 'draft' | 'planning' | 'proposed' | 'approved' | 'dispatched' | 'in_progress' | 'completed' | 'failed';
-export type RoundKind = 'food' | 'medicine' | 'mixed';
-export const OPEN_ROUND_STATUSES: readonly RoundStatus[] = ['draft', 'planning', 'proposed', 'approved'];
+export type { RoundKind, RoundStatus };
 
 export interface RoundsTable {
   id: Generated<string>;
@@ -91,6 +90,8 @@ export async function getRound(db: RoundDb, id: string): Promise<RoundRow | unde
 
 /** Moves a round only from one of `from`; returns false when it was elsewhere (someone else moved it). */
 export async function moveRound(db: RoundDb, id: string, from: readonly RoundStatus[], to: RoundStatus, patch: { failureReason?: string; approvedBy?: string; progress?: number } = {}): Promise<boolean> {
+  // A move the status machine does not allow is a bug in the caller, not a state of the round.
+  for (const f of from) if (!canRoundTransition(f, to)) throw new Error(`round status machine: ${f} > ${to} is not a transition`);
   const res = await db
     .updateTable('rounds')
     .set({
@@ -113,12 +114,6 @@ export async function setRoundProgress(db: RoundDb, id: string, progress: number
 export async function roundsIn(db: RoundDb, statuses: readonly RoundStatus[]): Promise<RoundRow[]> {
   return db.selectFrom('rounds').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
 }
-
-export const NEED_KINDS_OF_ROUND: Record<RoundKind, readonly string[]> = {
-  food: ['food_package', 'boxed_meal', 'rice', 'oil', 'gas'],
-  medicine: ['medicine'],
-  mixed: ['food_package', 'boxed_meal', 'rice', 'oil', 'gas', 'medicine'],
-};
 
 export interface ClaimableNeed {
   id: string;
@@ -156,7 +151,7 @@ function claimable(areaId: string, kind: RoundKind) {
       and (n.kind <> 'medicine' or n.urgency = 'emergency' or exists (select 1 from medicine_bag_needs mb where mb.need_id = n.id))
       and not exists (
         select 1 from round_needs rn join rounds r on r.id = rn.round_id
-        where rn.need_id = n.id and r.status in ('draft', 'planning')
+        where rn.need_id = n.id and r.status in (${sql.join(PLANNING_ROUND_STATUSES)})
       )
     order by n.community_id, n.corridor_id, n.id`;
 }

@@ -2,6 +2,8 @@
  * Row types of the core tables as Kysely sees them. Other modules that add tables in their own
  * migrations type them next to their repository and reach them with `db.withTables<TheirTables>()`.
  */
+import type { NeedKind, Urgency } from '../domain/kinds';
+import type { NeedStatus } from '../domain/need-status';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -88,11 +90,11 @@ export interface NeedsTable {
   household_id: string;
   corridor_id: string;
   community_id: string;
-  kind: string;
+  kind: NeedKind;
   identity_key: string;
   details: Json<Record<string, unknown>>;
-  status: string;
-  urgency: Generated<string>;
+  status: NeedStatus;
+  urgency: Generated<Urgency>;
   priority: Generated<number>;
   cycle: string | null;
   failure_reason: string | null;

@@ -3,6 +3,7 @@
  * progress live, review the proposal on the map (routes per vehicle, load per trip, unserved with
  * reasons, loading list), approve and dispatch, then follow vehicles and stop outcomes live.
  */
+import { ROUND_KINDS } from '../../../contracts/kinds';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
@@ -119,7 +120,7 @@ export function DispatcherPage() {
           </Field>
           <Field id="round-kind" label={t('roundKind')}>
             <select id="round-kind" value={form.kind} onChange={(e) => setForm({ kind: e.currentTarget.value })}>
-              {['mixed', 'food', 'medicine'].map((k) => (
+              {ROUND_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {t(`round_${k}` as MessageKey)}
                 </option>

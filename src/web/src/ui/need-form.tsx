@@ -10,11 +10,12 @@ import { api, newIdempotencyKey } from '../api';
 import { t, type MessageKey } from '../i18n';
 import { Field, FormError, errorProps, fieldError } from './form';
 import { useDraft } from './hooks';
+import type { NeedKind } from '../../../contracts/kinds';
 
-export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil'] as const;
-type Kind = (typeof NEED_KINDS)[number];
+/** Kinds entered on this form; a medical pass has its own (the pass application). */
+type Kind = Exclude<NeedKind, 'medical_pass'>;
 
-/** Which inputs each kind shows: name, input type. */
+/** Which inputs each kind shows: name, input type. A need kind added to the domain must be decided here. */
 const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency'][]> = {
   food_package: [['cycle', 'text']],
   medicine: [['drug', 'text'], ['strength', 'text'], ['quantity', 'number'], ['urgency', 'urgency']],
@@ -23,6 +24,7 @@ const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency'][]> =
   rice: [['kg', 'number']],
   oil: [['litres', 'number']],
 };
+const FORM_KINDS = Object.keys(FIELDS) as Kind[];
 
 /** GET /api/food-cycle: the food cycles a food_package may name now (server clock, server's cycle length). */
 interface FoodCycles {
@@ -99,7 +101,7 @@ export function NeedForm({ householdId, onSaved }: Props) {
     <form class="need-form" onSubmit={submit} noValidate aria-label={t('enterNeed')}>
       <Field id={id('kind')} label={t('kind')} error={fieldError(error, 'kind')}>
         <select id={id('kind')} ref={kindRef} value={draft.kind} onChange={(e) => update({ kind: e.currentTarget.value as Kind })}>
-          {NEED_KINDS.map((k) => (
+          {FORM_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`kind_${k}`)}
             </option>

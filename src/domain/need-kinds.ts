@@ -1,0 +1,216 @@
+/**
+ * What each need kind means, in one place: its details, what makes two of them the same need, how
+ * much one may ask for, where what is delivered comes from, how much room it takes on a van, how
+ * urgent it is, which of its fields are medical, and which rounds deliver it. Every list, SQL
+ * `in (...)`, demand, priority, CSV column and form is derived from NEED_KIND_SPECS; adding a kind is
+ * one entry here (the compiler asks for each field), its translations and a migration of the
+ * needs.kind check.
+ */
+import { z } from 'zod';
+import { isoDate, isoDateTime } from './dates';
+import { NEED_KINDS, type NeedKind, type RoundKind, type Urgency, URGENCIES } from './kinds';
+
+export { NEED_KINDS, type NeedKind };
+
+/** The dimensions a van's load is counted in (vehicle capacities name theirs, see round planning). */
+export const LOAD_DIMENSIONS = ['bags', 'kg', 'cylinders'] as const;
+export type LoadDimension = (typeof LOAD_DIMENSIONS)[number];
+export type Load = Record<LoadDimension, number>;
+
+/** Routing priority class, 0 first (the planning engine's Priority). */
+export type PriorityClass = 0 | 1 | 2 | 3;
+
+/**
+ * Where what a need asks for comes from: a catalogue product (item or kit) drawn from depot stock;
+ * medicine bought per household and packed in a bag (procurement); or nothing a round carries
+ * (a medical pass is a passenger trip, planned by the pass transport planner).
+ */
+export type Supply =
+  /** `unitsField`: the detail counting the product's units (intake derives food packages from household size). */
+  | { from: 'stock'; product: string; unitsField: string }
+  | { from: 'procurement' }
+  | { from: 'passenger_trip' };
+
+export interface NeedKindSpec<D extends z.ZodObject = z.ZodObject> {
+  /** The details a submission carries (strict: unknown fields refused). */
+  details: D;
+  /** Two open needs of one household with the same kind and identity are one need (merged). */
+  identity(details: z.output<D>): string;
+  /** The detail field counting what is asked, and the most one need may ask (a merged need too); null: none. */
+  quantity: { field: string; max: number } | null;
+  supply: Supply;
+  /**
+   * Room one need takes on a van: `units` is its quantity (for stock kinds; null for the others,
+   * whose details the planner never reads), `members` the household's size.
+   */
+  load(units: number | null, members: number): Load;
+  /** What is wrong with the details at `now` that the schema can't know (a date already past): the field and why. */
+  staleAt(details: z.output<D>, now: Date): { field: string; message: string }[];
+  /** Urgency of a submission at `now` (most kinds: routine). */
+  urgency(details: z.output<D>, now: Date): Urgency;
+  /** Routing priority class for a need of this urgency. */
+  priority(urgency: Urgency): PriorityClass;
+  /** Household flags that raise this kind's priority (on top of the elderly living alone, for every kind). */
+  vulnerableWhen: readonly ('chronicIllness' | 'cannotCook')[];
+  /** Detail fields that are medical: redacted for roles that may not read them, never logged. */
+  medicalFields: readonly string[];
+  /** The round kinds that deliver it; empty only with `supply.from === 'passenger_trip'`. */
+  rounds: readonly RoundKind[];
+}
+
+const notes = z.string().trim().max(500).optional();
+const text = (max: number) => z.string().trim().min(1).max(max);
+const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
+const DAY_MS = 24 * 3600 * 1000;
+const FOOD_ROUNDS = ['food', 'mixed'] as const;
+const routine = (): Urgency => 'routine';
+const fresh = (): { field: string; message: string }[] => [];
+const bagsOfTen = (units: number | null) => Math.max(1, Math.ceil((units ?? 1) / 10));
+
+/**
+ * The food cycle a food_package is for (see food-cycle.ts): absent means the current cycle. Which
+ * ids are taken depends on the date and the configured cycle length, so intake checks them
+ * (`prepareNeed`: the current cycle or the next), not this schema.
+ */
+export const cycleSchema = z
+  .string()
+  .trim()
+  .max(32)
+  .optional()
+  .describe('Food cycle id, e.g. 2026-11-21/P3D (an ISO week such as 2026-W48 when cycles are 7 days). Absent: the current cycle. Only the current and the next cycle are accepted (GET /api/food-cycle names them).');
+
+/** Kilograms of one standard food package (its kit's contents vary by household size; this is the planning figure). */
+const FOOD_PACKAGE_KG = 8;
+
+/** Infers each entry's details type, so identity() and urgency() see their own fields. */
+const spec = <D extends z.ZodObject>(s: NeedKindSpec<D>): NeedKindSpec<D> => s;
+
+export const NEED_KIND_SPECS = {
+  food_package: spec({
+    details: z.strictObject({ cycle: cycleSchema, notes }),
+    // The cycle id, as food entitlement generation writes it: a household's own submission and its
+    // entitlement for one cycle are the same need (intake fills in the current cycle first).
+    identity: (d) => d.cycle ?? '',
+    quantity: null,
+    supply: { from: 'stock', product: 'food_package', unitsField: 'packages' },
+    load: (units, members) => {
+      const packages = units ?? Math.max(1, Math.ceil(members / 3));
+      return { bags: packages, kg: FOOD_PACKAGE_KG * packages, cylinders: 0 };
+    },
+    staleAt: fresh,
+    urgency: routine,
+    priority: () => 2,
+    vulnerableWhen: ['cannotCook'],
+    medicalFields: [],
+    rounds: FOOD_ROUNDS,
+  }),
+  medicine: spec({
+    details: z.strictObject({
+      drug: text(120),
+      strength: text(60),
+      quantity: z.number().int().min(1).max(1000),
+      prescriptionRef: text(80).optional(),
+      urgency: z.enum(URGENCIES).default('routine'),
+      notes,
+    }),
+    identity: (d) => `${norm(d.drug)}|${norm(d.strength)}`,
+    quantity: { field: 'quantity', max: 1000 },
+    supply: { from: 'procurement' },
+    // One opaque household bag, whatever is in it: the planner never reads medicine details.
+    load: () => ({ bags: 1, kg: 0.5, cylinders: 0 }),
+    staleAt: fresh,
+    urgency: (d) => d.urgency,
+    priority: (u) => (u === 'emergency' ? 0 : u === 'today' ? 1 : 2),
+    vulnerableWhen: ['chronicIllness'],
+    medicalFields: ['drug', 'strength', 'prescriptionRef', 'notes'],
+    rounds: ['medicine', 'mixed'],
+  }),
+  boxed_meal: spec({
+    details: z.strictObject({ date: isoDate(), meals: z.number().int().min(1).max(60), notes }),
+    identity: (d) => d.date,
+    quantity: { field: 'meals', max: 60 },
+    supply: { from: 'stock', product: 'boxed_meal', unitsField: 'meals' },
+    load: (units) => ({ bags: bagsOfTen(units), kg: 0.5 * (units ?? 1), cylinders: 0 }),
+    staleAt: (d, now) => (d.date < now.toISOString().slice(0, 10) ? [{ field: 'date', message: 'the date is in the past' }] : []),
+    urgency: routine,
+    priority: () => 2,
+    vulnerableWhen: ['cannotCook'],
+    medicalFields: [],
+    rounds: FOOD_ROUNDS,
+  }),
+  gas: spec({
+    details: z.strictObject({ cylinders: z.number().int().min(1).max(4), notes }),
+    identity: () => 'gas',
+    quantity: { field: 'cylinders', max: 4 },
+    supply: { from: 'stock', product: 'gas', unitsField: 'cylinders' },
+    load: (units) => ({ bags: 0, kg: 15 * (units ?? 1), cylinders: units ?? 1 }),
+    staleAt: fresh,
+    urgency: routine,
+    priority: () => 3,
+    vulnerableWhen: [],
+    medicalFields: [],
+    rounds: FOOD_ROUNDS,
+  }),
+  rice: spec({
+    details: z.strictObject({ kg: z.number().int().min(1).max(100), notes }),
+    identity: () => 'rice',
+    quantity: { field: 'kg', max: 100 },
+    supply: { from: 'stock', product: 'rice', unitsField: 'kg' },
+    load: (units) => ({ bags: bagsOfTen(units), kg: units ?? 1, cylinders: 0 }),
+    staleAt: fresh,
+    urgency: routine,
+    priority: () => 3,
+    vulnerableWhen: [],
+    medicalFields: [],
+    rounds: FOOD_ROUNDS,
+  }),
+  oil: spec({
+    details: z.strictObject({ litres: z.number().int().min(1).max(20), notes }),
+    identity: () => 'oil',
+    quantity: { field: 'litres', max: 20 },
+    supply: { from: 'stock', product: 'oil', unitsField: 'litres' },
+    load: (units) => ({ bags: 1, kg: units ?? 1, cylinders: 0 }),
+    staleAt: fresh,
+    urgency: routine,
+    priority: () => 3,
+    vulnerableWhen: [],
+    medicalFields: [],
+    rounds: FOOD_ROUNDS,
+  }),
+  medical_pass: spec({
+    details: z.strictObject({
+      reason: text(500),
+      hospital: text(160),
+      appointmentAt: isoDateTime(),
+      needsEscort: z.boolean().default(false),
+      needsWheelchair: z.boolean().default(false),
+      notes,
+    }),
+    identity: (d) => `${norm(d.hospital)}|${new Date(d.appointmentAt).toISOString()}`,
+    quantity: null,
+    supply: { from: 'passenger_trip' },
+    load: () => ({ bags: 0, kg: 0, cylinders: 0 }),
+    staleAt: (d, now) => (new Date(d.appointmentAt).getTime() < now.getTime() ? [{ field: 'appointmentAt', message: 'the appointment is in the past' }] : []),
+    urgency: (d, now) => (new Date(d.appointmentAt).getTime() - now.getTime() <= DAY_MS ? 'today' : 'routine'),
+    priority: (u) => (u === 'today' ? 1 : 2),
+    vulnerableWhen: ['chronicIllness'],
+    medicalFields: ['reason', 'hospital', 'notes'],
+    rounds: [],
+  }),
+} satisfies { [K in NeedKind]: NeedKindSpec };
+
+export type NeedKindSpecs = typeof NEED_KIND_SPECS;
+
+/** The spec of `kind`, typed loosely (for code that handles every kind alike). */
+export const needKindSpec = (kind: NeedKind): NeedKindSpec => NEED_KIND_SPECS[kind] as NeedKindSpec;
+
+export const isNeedKind = (s: string): s is NeedKind => (NEED_KINDS as readonly string[]).includes(s);
+
+/** Kinds a round of `round` claims. */
+export const needKindsOfRound = (round: RoundKind): NeedKind[] => NEED_KINDS.filter((k) => needKindSpec(k).rounds.includes(round));
+
+/** Kinds drawn from depot stock, with their catalogue product and the detail counting its units. */
+export const STOCK_KINDS: readonly { kind: NeedKind; product: string; unitsField: string }[] = NEED_KINDS.flatMap((kind) => {
+  const supply = needKindSpec(kind).supply;
+  return supply.from === 'stock' ? [{ kind, product: supply.product, unitsField: supply.unitsField }] : [];
+});

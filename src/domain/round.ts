@@ -1,0 +1,65 @@
+/**
+ * Rounds: a planned delivery of an area's needs by a fleet. What each round kind means, the life of
+ * a round (draft > planning > proposed > approved > dispatched > in_progress > completed, or
+ * failed while being planned; a proposal may go back to planning when re-planned), and the groups
+ * of statuses the rest of the code asks about. Which need kinds a round claims is each need kind's
+ * own entry (need-kinds.ts, `rounds`).
+ */
+import { AppError } from '../shared/errors';
+import { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus } from './kinds';
+import { needKindsOfRound, type NeedKind } from './need-kinds';
+
+export { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus };
+
+export interface RoundKindSpec {
+  /** Skills every vehicle of such a round must hold (none for deliveries). */
+  vehicleSkills: readonly string[];
+  /** The round reserves depot stock for what it claims (all delivery rounds do). */
+  usesStock: boolean;
+}
+
+export const ROUND_KIND_SPECS: Record<RoundKind, RoundKindSpec> = {
+  food: { vehicleSkills: [], usesStock: true },
+  medicine: { vehicleSkills: [], usesStock: true },
+  mixed: { vehicleSkills: [], usesStock: true },
+};
+
+/** Need kinds each round kind claims (derived from the need kinds' own entries). */
+export const NEED_KINDS_OF_ROUND: Record<RoundKind, readonly NeedKind[]> = {
+  food: needKindsOfRound('food'),
+  medicine: needKindsOfRound('medicine'),
+  mixed: needKindsOfRound('mixed'),
+};
+
+const NEXT: Record<RoundStatus, readonly RoundStatus[]> = {
+  draft: ['planning', 'failed'],
+  planning: ['proposed', 'failed'],
+  // A dispatcher's re-plan takes a proposal back to planning, as a new plan generation.
+  proposed: ['approved', 'planning'],
+  approved: ['dispatched'],
+  dispatched: ['in_progress', 'completed'],
+  in_progress: ['completed'],
+  completed: [],
+  failed: [],
+};
+
+export const canRoundTransition = (from: RoundStatus, to: RoundStatus): boolean => NEXT[from].includes(to);
+
+/** The 409 for a round asked to move where its status machine does not go. */
+export const invalidRoundTransition = (from: RoundStatus, to: RoundStatus): AppError =>
+  new AppError('invalid_transition', `a round that is ${from} cannot become ${to}`, { details: { from, to, allowed: NEXT[from] } });
+
+export function assertRoundTransition(from: RoundStatus, to: RoundStatus): void {
+  if (!canRoundTransition(from, to)) throw invalidRoundTransition(from, to);
+}
+
+/** Being planned: the round owns the needs it claimed, no other round may take them. */
+export const PLANNING_ROUND_STATUSES: readonly RoundStatus[] = ['draft', 'planning'];
+/** Not yet out: claimed needs can still change round (re-plan, cancel releases stock). */
+export const OPEN_ROUND_STATUSES: readonly RoundStatus[] = ['draft', 'planning', 'proposed', 'approved'];
+/** A stored plan holds vehicles and stock: from the proposal until the vans are back. */
+export const PLANNED_ROUND_STATUSES: readonly RoundStatus[] = ['proposed', 'approved', 'dispatched', 'in_progress'];
+/** A plan exists or is being made (a need in such a round is placed on it). */
+export const LIVE_PLAN_ROUND_STATUSES: readonly RoundStatus[] = ['planning', ...PLANNED_ROUND_STATUSES];
+/** On the road: drivers have their batches, gates expect deliveries. */
+export const ON_ROAD_ROUND_STATUSES: readonly RoundStatus[] = ['dispatched', 'in_progress'];
