@@ -1,6 +1,8 @@
-/** Bodies and path parameters of the handover at a corridor's gate. */
+/** Bodies, path parameters and answers of the deliveries: a driver's batches, a corridor's gate, the handover there. */
 import { z } from 'zod';
+import { NEED_KINDS } from '../domain/need';
 import { STOP_FAILURE_REASONS } from './events';
+import { ROUND_STATUSES } from './rounds.contract';
 
 export const gateStopParams = z.strictObject({ corridorId: z.uuid(), stopId: z.string().regex(/^\d{1,18}$/) });
 export const gateHouseholdParams = gateStopParams.extend({ householdId: z.uuid() });
@@ -10,3 +12,34 @@ export const householdFailedBody = z.strictObject({ reason: z.enum(STOP_FAILURE_
 
 export const handoffResponse = z.object({ status: z.literal('delivered') });
 export const householdFailedResponse = z.object({ failed: z.int().nonnegative() });
+
+const stopStatus = z.enum(['pending', 'loaded', 'delivered', 'failed']);
+/** Bag ids and need kinds only: never a drug name or a need's details. */
+const bag = { bagId: z.string(), kind: z.enum(NEED_KINDS) };
+
+export const driverBatchesResponse = z.object({
+  batches: z.array(z.object({
+    batchId: z.string(), roundId: z.uuid(), tripNo: z.int(),
+    /** Leaves the depot, seconds from the round's start. */
+    departS: z.number(),
+    roundStatus: z.enum(ROUND_STATUSES),
+    stops: z.array(z.object({
+      stopId: z.string().regex(/^\d+$/), seq: z.int(), corridorId: z.uuid(), gate: z.string(), community: z.string().nullable(),
+      /** Usernames of the corridor's coordinators, to hand the bags over to. */
+      coordinators: z.array(z.string()),
+      lat: z.number().nullable(), lon: z.number().nullable(), status: stopStatus, urgent: z.boolean(),
+      bags: z.array(z.object({ ...bag, householdId: z.uuid() })),
+      /** The code the coordinator types in to confirm the handover (the driver's own page only). */
+      handoffCode: z.string().nullable(),
+    })),
+  })),
+});
+
+export const gateDeliveriesResponse = z.object({
+  deliveries: z.array(z.object({
+    batchId: z.string(), stopId: z.string().regex(/^\d+$/), status: stopStatus,
+    /** Seconds from the round's start. */
+    plannedStartS: z.number(),
+    households: z.array(z.object({ householdId: z.uuid(), address: z.string(), bags: z.array(z.object(bag)) })),
+  })),
+});

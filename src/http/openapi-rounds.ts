@@ -7,10 +7,20 @@ import { corridorParams } from '../contracts/intake.contract';
 import { lockStopBody, moveStopBody, proposalView, roundParams, roundView, startRoundBody, stopParams } from '../contracts/rounds.contract';
 import { ROUND_PATHS } from './routes/rounds.routes';
 import { GATE_PATHS } from './routes/driver-batches.routes';
-import { gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdFailedBody, householdFailedResponse } from '../contracts/handoff.contract';
+import {
+  driverBatchesResponse, gateDeliveriesResponse, gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdFailedBody, householdFailedResponse,
+} from '../contracts/handoff.contract';
 import { errors, json, jsonBody, problem, readErrors, type AddRoute } from './openapi-kit';
 
 const unavailable = { 503: problem('The planning queue (Redis) is unavailable') };
+/** This document, described by its top-level members only (its full schema is OpenAPI 3.1's own). */
+const openApiDocument = z.object({
+  openapi: z.literal('3.1.0'),
+  info: z.object({ title: z.string(), version: z.string(), description: z.string() }),
+  components: z.record(z.string(), z.unknown()),
+  paths: z.record(z.string(), z.unknown()),
+  webhooks: z.record(z.string(), z.unknown()),
+});
 
 export function registerRoundRoutes(route: AddRoute): void {
   route('post', ROUND_PATHS.rounds, 'Start planning a round for an area (dispatcher, admin); progress is pushed live', {
@@ -31,8 +41,8 @@ export function registerRoundRoutes(route: AddRoute): void {
 }
 
 export function registerDeliveryRoutes(route: AddRoute): void {
-  route('get', '/api/me/batches', 'The signed-in driver’s dispatched batches: gates, bag ids, households (no drug names)', { responses: { 200: { description: 'Batches' }, 401: errors[401], 403: errors[403] } });
-  route('get', '/api/corridors/:corridorId/deliveries', 'What arrives at a corridor’s gate: bags per household', { request: { params: corridorParams }, responses: { 200: { description: 'Deliveries' }, ...readErrors } });
+  route('get', '/api/me/batches', 'The signed-in driver’s dispatched batches: gates, bag ids, households (no drug names)', { responses: { 200: json(driverBatchesResponse, 'Batches'), 401: errors[401], 403: errors[403] } });
+  route('get', '/api/corridors/:corridorId/deliveries', 'What arrives at a corridor’s gate: bags per household', { request: { params: corridorParams }, responses: { 200: json(gateDeliveriesResponse, 'Deliveries'), ...readErrors } });
   route('post', GATE_PATHS.handoff, 'Confirm a stop’s handover at the gate with the driver’s 6-digit code: the stop and its needs are delivered', {
     request: { params: gateStopParams, body: jsonBody(handoffBody) },
     responses: { 200: json(handoffResponse, 'Delivered'), ...errors, 409: errors[409], 422: problem('Wrong code (tries are counted)'), 429: problem('Too many wrong codes for this stop') },
@@ -41,5 +51,5 @@ export function registerDeliveryRoutes(route: AddRoute): void {
     request: { params: gateHouseholdParams, body: jsonBody(householdFailedBody) }, responses: { 200: json(householdFailedResponse, 'Needs failed'), ...errors },
   });
   route('get', '/api/web-config', 'Settings the web app reads at start', { public: true, responses: { 200: json(z.object({ tileUrl: z.string().nullable() }), 'Web config') } });
-  route('get', '/api/openapi.json', 'This document', { public: true, responses: { 200: { description: 'OpenAPI 3.1 document' } } });
+  route('get', '/api/openapi.json', 'This document', { public: true, responses: { 200: json(openApiDocument, 'OpenAPI 3.1 document') } });
 }

@@ -6,6 +6,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as c from '../contracts/intake.contract';
+import { healthResponse } from '../contracts/health.contract';
 import { registerAccountRoutes } from './auth.openapi';
 import { loginBody, loginResponse, meResponse } from './auth.schemas';
 import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBody, problem, rateLimited, toOpenApiPath, type AddRoute } from './openapi-kit';
@@ -27,7 +28,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   const route: AddRoute = (method, path, summary, spec) =>
     r.registerPath({ method, path: toOpenApiPath(path), summary, ...(spec.public ? {} : { security }), ...(spec.request ? { request: spec.request } : {}), responses: spec.responses });
 
-  r.registerPath({ method: 'get', path: '/health', summary: 'Database and Redis reachability', responses: { 200: { description: 'Healthy' }, 503: { description: 'Degraded' } } });
+  r.registerPath({ method: 'get', path: '/health', summary: 'Database and Redis reachability', responses: { 200: json(healthResponse, 'Healthy'), 503: json(healthResponse, 'Degraded: a check is down') } });
   r.registerPath({ method: 'post', path: AUTH_PATHS.login, summary: 'Log in; returns a bearer token', request: { body: jsonBody(loginBody) }, responses: { 200: json(loginResponse, 'Session opened'), ...errors } });
   route('get', AUTH_PATHS.me, 'The caller and their assignments', { responses: { 200: json(meResponse, 'Me'), 401: errors[401] } });
   registerAccountRoutes(r, security, problem);
