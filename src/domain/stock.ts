@@ -59,6 +59,15 @@ export interface Shortage {
   available: number;
 }
 
+/**
+ * One movement a caller asked for (a transfer, a correction) that the free stock can't cover: the
+ * field is named with what is free; the depot and item the caller sent are not echoed.
+ */
+export function notEnoughFree(requested: number, free: number, path: (string | number)[]): AppError {
+  return new AppError('conflict', `not enough stock: ${free} free, ${requested} asked`, { errors: [{ path, message: `at most ${Math.max(0, free)} free` }] });
+}
+
+/** A round's reservation the depots can't cover: every short line (the round's own data). */
 export function insufficientStock(shortages: Shortage[]): AppError {
   const names = shortages.map((s) => `${s.itemCode} at ${s.depotId} (${s.available} available, ${s.requested} requested)`).join('; ');
   return new AppError('conflict', `not enough stock: ${names}`, { details: { shortages } });

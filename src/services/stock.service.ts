@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { adjustmentSchema, available, insufficientStock, minimumSchema, parseInput, receiptSchema, takeFefo, transferSchema } from '../domain/stock';
+import { adjustmentSchema, available, minimumSchema, notEnoughFree, parseInput, receiptSchema, takeFefo, transferSchema } from '../domain/stock';
 import type { Clock } from '../shared/clock';
 import type { CoreTables } from '../store/schema';
 import { upsertMinimum } from '../store/stock-read.repository';
@@ -55,7 +55,7 @@ export async function transferStock(deps: StockDeps, input: unknown, actor: stri
     await assertStockItems(trx, [t.itemCode]);
     const balances = await lockBalances(trx, [from, to]);
     const free = available(balances.get(`${from.depotId}|${from.itemCode}`) ?? { onHand: 0, reserved: 0 });
-    if (free < t.quantity) throw insufficientStock([{ ...from, requested: t.quantity, available: free }]);
+    if (free < t.quantity) throw notEnoughFree(t.quantity, free, ['quantity']);
     const transferId = randomUUID();
     const moves: NewMovement[] = [];
     for (const take of takeFefo(await lotBalances(trx, from), t.quantity)) {
@@ -83,7 +83,7 @@ export async function adjustStock(deps: StockDeps, input: unknown, actor: string
       await appendMovements(trx, [{ ...key, movement: 'adjustment', onHandDelta: a.delta, reservedDelta: 0, lotId, reason: a.reason }], actor, at);
       return { result: undefined, touched: [] };
     }
-    if (available(balance) < -a.delta) throw insufficientStock([{ ...key, requested: -a.delta, available: available(balance) }]);
+    if (available(balance) < -a.delta) throw notEnoughFree(-a.delta, available(balance), ['delta']);
     const takes = takeFefo(await lotBalances(trx, key), -a.delta);
     await appendMovements(trx, takes.map((x) => ({ ...key, movement: 'adjustment' as const, onHandDelta: -x.quantity, reservedDelta: 0, lotId: x.lotId, reason: a.reason })), actor, at);
     return { result: undefined, touched: [key] };

@@ -72,7 +72,7 @@ describe('stock ledger', () => {
 
   it('bad input gets a clear error and writes nothing', async () => {
     const before = await ledgerCount();
-    await expectError(receiveStock(deps(), { depotId: depotA, itemCode: 'caviar', quantity: 5 }, 'clerk'), 'validation', /unknown item: caviar/);
+    await expectError(receiveStock(deps(), { depotId: depotA, itemCode: 'caviar', quantity: 5 }, 'clerk'), 'validation', /^unknown item$/);
     await expectError(receiveStock(deps(), { depotId: depotA, itemCode: 'rice-5kg', quantity: -5 }, 'clerk'), 'validation', /quantity/);
     await expectError(receiveStock(deps(), { depotId: uuid(), itemCode: 'rice-5kg', quantity: 5 }, 'clerk'), 'not_found', /depot/);
     await expectError(transferStock(deps(), { fromDepotId: depotA, toDepotId: depotB, itemCode: 'rice-5kg', quantity: 10_000 }, 'clerk'), 'conflict', /not enough stock/);
