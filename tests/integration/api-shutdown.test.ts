@@ -46,7 +46,7 @@ describe('SIGTERM under keep-alive intake', () => {
     const token = await loginAdmin(url);
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
     const accepted: string[] = [];
-    let signalledAt = 0;
+    let signalled = false;
     let answeredAfterSignal = 0;
     let n = 0;
     const client = async () => {
@@ -56,24 +56,28 @@ describe('SIGTERM under keep-alive intake', () => {
         try {
           const answer = await postNeed(url, agent, token, households[i % households.length]!, i);
           if (answer.needId) accepted.push(answer.needId);
-          if (signalledAt) answeredAfterSignal++;
+          if (signalled) answeredAfterSignal++;
         } catch {
-          if (signalledAt) return; // refused or closed: the server stopped
+          if (signalled) return; // refused or closed: the server stopped
         }
       }
     };
     const clients = Array.from({ length: CLIENTS }, () => client());
     await until(() => accepted.length >= 100, 60_000);
-    signalledAt = Date.now();
+    signalled = true;
     api.proc.kill('SIGTERM');
-    const deadline = SHUTDOWN_GRACE_MS + 10_000;
+    // Only a bound on the wait: past its own stop deadline (grace period + 15 s) the process exits 1.
+    const deadline = SHUTDOWN_GRACE_MS + 30_000;
     const exit = await Promise.race([api.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), deadline))]);
-    const tookMs = Date.now() - signalledAt;
     if (exit === 'still running') api.proc.kill('SIGKILL');
     await Promise.all(clients);
     agent.destroy();
+    // Exit 0 is a stop that finished (waiting on server.close() it never did), and nothing was cut at
+    // the end of the grace period: every request in flight was answered. How long it took is the
+    // grace period's business, not this test's.
     expect(exit, `still running ${deadline} ms after SIGTERM`).toEqual({ code: 0, signal: null });
-    expect(tookMs).toBeLessThan(SHUTDOWN_GRACE_MS);
+    expect(api.lines.some((l) => /stopped cleanly/.test(l))).toBe(true);
+    expect(api.lines.filter((l) => /were cut/.test(l))).toEqual([]);
     // Stopped accepting: each client got at most the answer in flight and one on its reused connection.
     expect(answeredAfterSignal).toBeLessThanOrEqual(2 * CLIENTS);
     expect(pidsTagged(api.tag)).toEqual([]);

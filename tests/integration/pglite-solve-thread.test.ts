@@ -23,11 +23,6 @@ import { seedDistrict, type District } from './round.fixtures';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
 
 const SOLVE_MS = 3000;
-/**
- * Slowest answer allowed while a search runs. Measured here on 2 busy cores: 40-150 ms (the solve
- * thread and other processes take turns with this one); a search on this loop would hold it SOLVE_MS.
- */
-const RESPONSIVE_MS = 300;
 const prefix = uniquePrefix('pglite-thread');
 const logger = createLogger({ level: 'silent' });
 let dir: string;
@@ -131,13 +126,15 @@ describe('round solves on PGlite', () => {
       + ` during the searches: /health ${all(probes)}, event-loop ticks ${all(ticks)};`
       + ` whole round (database work included): /health ${all(health.map(([, ms]) => ms))}, ticks ${all(gaps.map(([, g]) => g))}`);
 
-    // Every search was seen, and spent its budget while the probes ran (otherwise they prove nothing)...
+    // Every search was seen (a loop blocked by a search would have missed its start)...
     expect(searching, 'every search seen (a loop blocked by a search would have missed it)').toHaveLength(subs.length);
-    expect(searchMs).toBeGreaterThanOrEqual(subs.length * SOLVE_MS * 0.9);
-    expect(probes.length).toBeGreaterThan(SOLVE_MS / 250);
-    // ...and neither the API nor the loop waited for them (on this loop, each held both SOLVE_MS).
-    expect(Math.max(...probes)).toBeLessThan(RESPONSIVE_MS);
-    expect(Math.max(...ticks)).toBeLessThan(RESPONSIVE_MS);
+    // ...and while each one ran, the API kept answering: requests (sent one after another) both sent
+    // and answered inside it. A search on this loop holds it for the whole budget: at most the one
+    // request in flight when it began could be. How fast they were answered is printed above, not
+    // judged: that depends on how busy the machine is.
+    for (const span of searching) {
+      expect(health.filter(([t, ms]) => inside(t, [span]) && inside(t + ms, [span])).length, 'requests answered during a search').toBeGreaterThanOrEqual(2);
+    }
 
     // A valid plan, stored once: every need on exactly one stop or listed unserved.
     expect((await getRound(roundDb(database.db), round.id))?.failure_reason ?? null).toBeNull();

@@ -54,11 +54,9 @@ describe('urgent insertion', () => {
     const before = await readPlan(database.db, round.id);
 
     const needId = await emergencyNeed();
-    const t0 = performance.now();
+    // How fast is the rounds bench's urgent_p50_ms / urgent_p99_ms (bench/rounds.bench.ts), not this test's.
     const outcome = await insertUrgentNeed(database.db, needId);
-    const ms = performance.now() - t0;
     expect(outcome).toMatchObject({ status: 'inserted', roundId: round.id });
-    expect(ms).toBeLessThan(5000);
 
     const after = await readPlan(database.db, round.id);
     expect(placement(after)).toEqual(placement(before));

@@ -94,10 +94,14 @@ describe('worker faults', () => {
       const { round } = await startRound(deps, { areaId: d.districtId, kind: 'food', actor: 'd1' });
       await until(async () => (await own.queue(QUEUE.solve).getActiveCount()) > 0, 20_000, 100);
       await redis.stop();
-      const t0 = Date.now();
-      await expect(startRound(deps, { areaId: other.districtId, kind: 'food', actor: 'd1' })).rejects.toMatchObject({ code: 'unavailable', status: 503 });
-      expect(Date.now() - t0).toBeLessThan(1000);
-      await new Promise((r) => setTimeout(r, 1500));
+      // Once the producer has seen Redis go, a round is refused at once, on the producer's state:
+      // not after the producer's bounded wait for an answer ('did not answer in ...').
+      await until(() => !own.ready(), 10_000);
+      await expect(startRound(deps, { areaId: other.districtId, kind: 'food', actor: 'd1' }))
+        .rejects.toMatchObject({ code: 'unavailable', status: 503, message: expect.not.stringMatching(/did not answer/) });
+      // The outage lasts until the workers' reconcile timer has failed on it at least once.
+      const seen = w.lines.length;
+      await until(() => w.lines.slice(seen).some((l) => /reconcile failed/.test(l)), 20_000);
       redises.push(await startPrivateRedis(redis.port)); // same address, empty
       await until(async () => (await roundStatus(round.id)) === 'proposed', 60_000, 200);
       await expectPlannedExactlyOnce(database, round.id, d.needIds);
