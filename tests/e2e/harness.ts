@@ -109,6 +109,28 @@ export async function cspViolations(page: Page): Promise<string[]> {
   return (await page.evaluate('window.__csp ?? []')) as string[];
 }
 
+/**
+ * Whether the page's live socket has subscribed to a scope and the server said yes, read off the
+ * WebSocket frames (Socket.IO: `42<ack id>["subscribe",{"scope":...}]`, answered `43<ack id>[{"ok":true,...}]`).
+ * Watch before the page connects.
+ */
+export function watchLiveSubscriptions(page: Page): (scope: string) => boolean {
+  const acked = new Set<string>();
+  page.on('websocket', (ws) => {
+    const asked = new Map<string, string>();
+    ws.on('framesent', ({ payload }) => {
+      const m = /^42(\d+)\["(?:subscribe|resume)",(\{.*\})\]$/.exec(String(payload));
+      if (m) asked.set(m[1]!, (JSON.parse(m[2]!) as { scope: string }).scope);
+    });
+    ws.on('framereceived', ({ payload }) => {
+      const m = /^43(\d+)\[(\{.*\})\]$/.exec(String(payload));
+      const scope = m ? asked.get(m[1]!) : undefined;
+      if (scope && (JSON.parse(m![2]!) as { ok?: boolean }).ok) acked.add(scope);
+    });
+  });
+  return (scope) => acked.has(scope);
+}
+
 export async function login(page: Page, username: string): Promise<void> {
   await page.goto('/');
   await page.fill('#login-username', username);

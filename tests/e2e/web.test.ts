@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, axeViolations, cspViolations, login, overflowsHorizontally, personPage, shot, startHarness, type Harness } from './harness';
+import { PASSWORD, axeViolations, cspViolations, login, overflowsHorizontally, personPage, shot, startHarness, watchLiveSubscriptions, type Harness } from './harness';
 
 let h: Harness;
 
@@ -120,6 +120,7 @@ describe('web app', () => {
 
     // Driver on a phone: the batch is there, mark the stop delivered.
     const drv = await personPage(h, { at: { latitude: 31.1834, longitude: 121.4283 } });
+    const subscribed = watchLiveSubscriptions(drv.page);
     await login(drv.page, driverLogin!);
     const batch = drv.page.locator(`[data-batch-id="${roundId}_${trip!.id}"]`);
     await batch.waitFor({ timeout: 15_000 });
@@ -134,8 +135,8 @@ describe('web app', () => {
     // once (nothing polls while the live connection is up).
     const reloads: string[] = [];
     drv.page.on('request', (r) => void (new URL(r.url()).pathname === '/api/me/batches' && reloads.push(r.url())));
-    await drv.page.waitForSelector('[data-testid=live-status].live-on');
-    await drv.page.waitForTimeout(500);
+    // Once the page follows the driver's scope (the server acknowledged it), not after a set time.
+    await expect.poll(() => subscribed(`driver:${trip!.driverId}`), { timeout: 15_000 }).toBe(true);
     const before = reloads.length;
     await h.live.publish([`driver:${trip!.driverId}`], { type: 'driver.batches_changed', driverId: trip!.driverId!, cause: 'urgent_inserted', roundId, batchIds: [`${roundId}_${trip!.id}`] });
     await expect.poll(() => reloads.length, { timeout: 5000 }).toBeGreaterThan(before);

@@ -256,8 +256,9 @@ describe('accounts', () => {
       headers: { 'x-request-id': 'req-create-0002' },
     });
     expect(another.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await audit().list({ requestId: 'req-create-0002' })).map((r) => r.action).sort()).toEqual(['POST /api/admin/users', 'user.create']);
+    // The route-level row is written once the response is out: wait for it, not for a set time.
+    await expect.poll(async () => (await audit().list({ requestId: 'req-create-0002' })).map((r) => r.action).sort(), { timeout: 10_000 })
+      .toEqual(['POST /api/admin/users', 'user.create']);
   });
 
   it('a disabled account loses its sessions at once and cannot log in (same answer as a wrong password) until re-enabled', async () => {

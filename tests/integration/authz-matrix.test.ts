@@ -15,6 +15,7 @@ import { startWorld, type World } from './auth.fixture';
 import { listRoutes, type RouteInfo } from './authz.routes';
 import { MARKER, ROLE_ROUTES, ROUTES, ctx, type Kind, type RoleRouteSpec, type Target } from './authz.specs';
 import { buildTargets, type Targets } from './authz.targets';
+import { until } from './queue.fixtures';
 
 function actorOf(w: World, role: Role): Actor {
   const g = w.grid;
@@ -46,13 +47,9 @@ beforeAll(async () => {
 });
 afterAll(async () => w?.close());
 
-/** Whether the actor's 'allowed' rows grew past `before` (within a second: some rows are written once the response is out). */
-async function auditedSince(userId: string, before: number): Promise<boolean> {
-  for (let waited = 0; waited <= 1000; waited += 50) {
-    if ((await auditCounts(userId)).allowed > before) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
+/** Whether the actor's 'allowed' rows grew past `before` (polled: some rows are written once the response is out). */
+function auditedSince(userId: string, before: number): Promise<boolean> {
+  return until(async () => (await auditCounts(userId)).allowed > before, 5000).then(() => true, () => false);
 }
 const auditCounts = async (userId: string): Promise<{ allowed: number; denied: number }> => {
   const r = await sql<{ allowed: string; denied: string }>`select count(*) filter (where outcome = 'allowed')::text as allowed,

@@ -19,7 +19,7 @@ import { systemClock } from '../../src/shared/clock';
 import { listSubproblems, roundDb } from '../../src/store/round.repository';
 import { driverOfTrip } from '../../src/store/round-plan.repository';
 import { seedDistrict, type District } from './round.fixtures';
-import { liveFixture, logger, request, sleep, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import { caughtUp, liveFixture, logger, request, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;
 let url: string;
@@ -71,10 +71,12 @@ async function emergencyNeed(nth: number): Promise<string> {
   return row.id;
 }
 
-/** Waits until the trip's driver got `count` changes, then a grace period in which nobody else gets one. */
+/** Every driver has received all that was published to their scope so far. */
+const everyDriverCaughtUp = () => caughtUp(publisher, [...drivers].map(([id, { client }]) => [client, scope.driver(id)] as const));
+
+/** Once every driver has caught up: the trip's driver got `count` changes, nobody else a new one. */
 async function expectOnlyFor(driverId: string, count: number, others: Map<string, number>): Promise<void> {
-  await until(() => changes(drivers.get(driverId)!.client).length >= count, 5000, `driver event ${count}`);
-  await sleep(300);
+  await everyDriverCaughtUp();
   for (const [id, { client }] of drivers) expect(changes(client).length, id).toBe(id === driverId ? count : others.get(id) ?? 0);
 }
 
@@ -99,12 +101,7 @@ describe('driver scope', () => {
     const byDriver = await batchesByDriver(f.database.db, roundId);
     expect(byDriver.size).toBeGreaterThan(1);
     expect(byDriver.has(f.grid.drivers[0])).toBe(false);
-    for (const [id, { client }] of drivers) {
-      const own = byDriver.get(id);
-      if (!own) continue;
-      await until(() => changes(client).length >= 1, 5000, `dispatch event for ${id}`);
-    }
-    await sleep(300);
+    await everyDriverCaughtUp();
     for (const [id, { client }] of drivers) {
       // What the driver's page would load: the same batches the event names.
       const visible = (await driverBatches(f.database.db, id)).map((b) => b.batchId).sort();
@@ -148,7 +145,9 @@ describe('driver scope', () => {
     const [id, { client }] = [...drivers].find(([, d]) => changes(d.client).length > 0)!;
     const answer = await request(client, 'resume', { scope: scope.driver(id), sinceSeq: 0 });
     if (!answer.ok) throw new Error(`resume refused: ${answer.error}`);
-    expect(answer.events.map((e) => e.id)).toEqual(changes(client).map((e) => e.id));
+    // Everything the scope got (the tests' markers included), as it came live.
+    expect(answer.events.map((e) => e.id)).toEqual(client.received.filter((e) => e.scope === scope.driver(id)).map((e) => e.id));
+    expect(answer.events.filter((e) => e.event.type === 'driver.batches_changed').map((e) => e.id)).toEqual(changes(client).map((e) => e.id));
     expect(answer.events.map((e) => e.seq)).toEqual(answer.events.map((_, i) => i + 1));
   });
 });

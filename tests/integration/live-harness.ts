@@ -217,6 +217,23 @@ export async function waitUntilServing(publisher: LivePublisher, client: LiveCli
   }
 }
 
+let markers = 0;
+
+/**
+ * Returns once each client has received everything published to its scope before this call, so a
+ * test can check that nothing else came without waiting an arbitrary time: one marker event goes to
+ * every scope given, and each client waits for its own. A fixture's publishers and servers share one
+ * stream, read in order, so whatever was published earlier reached the client first. Markers are
+ * stored like any event: they take a seq in each scope.
+ */
+export async function caughtUp(publisher: LivePublisher, followers: readonly (readonly [LiveClient, Scope])[]): Promise<void> {
+  const roundId = `marker-${++markers}`;
+  await publisher.publish([...new Set(followers.map(([, s]) => s))], { type: 'round.progress', roundId, percent: 0, stage: 'queued' });
+  for (const [client, s] of followers) {
+    await until(() => client.received.some((e) => e.scope === s && e.event.type === 'round.progress' && e.event.roundId === roundId), 10_000, `marker on ${s}`);
+  }
+}
+
 /**
  * The client side of the protocol, as the web app does it: apply each scope's envelopes exactly once
  * in seq order (SequenceTracker); on a gap, and after every reconnection (events broadcast while a

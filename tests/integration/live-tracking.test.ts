@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
-import { liveFixture, request, sleep, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import { caughtUp, liveFixture, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;
 let url: string;
@@ -95,8 +95,7 @@ describe('driver reports', () => {
     const report = { outcome: 'delivered', batchId: batch, stopId: stops[0], bagIds: bags };
     expect(await request(driver, 'driver:stop', report)).toEqual({ ok: true });
     expect(await request(driver, 'driver:stop', report)).toEqual({ ok: true });
-    await until(() => ofType(resident1, 'stop.delivered').length === 1, 3000, 'delivery at the household');
-    await sleep(200);
+    await caughtUp(f.publisher(), [[resident1, scope.household(f.grid.households[0])]]);
     expect(ofType(resident1, 'stop.delivered')).toHaveLength(1);
     expect(ofType(resident1, 'stop.delivered')[0]).toMatchObject({ stopId: stops[0], bagIds: bags, bagCount: 2 });
     expect(ofType(coordinator2, 'stop.delivered')).toEqual([]);
@@ -115,7 +114,7 @@ describe('driver reports', () => {
     expect(await request(driver, 'driver:position', { batchId: batch, lat: 31.205, lon: 121.4 })).toEqual({ ok: true });
     await until(() => ofType(coordinator2, 'vehicle.position').length === 2, 3000, 'second position');
     expect(ofType(coordinator2, 'vehicle.position')[1]!.etas.map((e) => e.stopId)).toEqual([stops[1]]);
-    await sleep(200);
+    await caughtUp(f.publisher(), [[coordinator1, scope.corridor(f.grid.corridors[0])]]);
     expect(ofType(coordinator1, 'vehicle.position')).toHaveLength(before1);
   });
 

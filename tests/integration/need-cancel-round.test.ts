@@ -22,6 +22,7 @@ import { cancelNeed, type CancelDeps } from '../../src/services/needs-read.servi
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
 import { receiveStock } from '../../src/services/stock.service';
+import { until } from './queue.fixtures';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;
@@ -210,13 +211,16 @@ const settle = (p: Promise<unknown>): Promise<Outcome> => p.then(() => ({ ok: tr
 
 /** Waits until a session other than `except` waits on a lock held by one of `holders`; returns its pid. */
 async function blockedBehind(holders: number[], except: number[] = []): Promise<number> {
-  for (let i = 0; i < 200; i++) {
+  let pid: number | undefined;
+  await until(async () => {
     const rows = await sql<{ pid: number }>`
       select pid from pg_stat_activity where pg_blocking_pids(pid) && ${sql.val(holders)}::int[] and not (pid = any(${sql.val(except)}::int[]))`.execute(database.db);
-    if (rows.rows[0]) return rows.rows[0].pid;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('no session queued on the round');
+    pid = rows.rows[0]?.pid;
+    return pid !== undefined;
+  }, 15_000, 10).catch(() => {
+    throw new Error('no session queued on the round');
+  });
+  return pid!;
 }
 
 /** A fresh district's round, approved, with its rice and oil stocked. */

@@ -10,7 +10,7 @@ import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/even
 import { relayNeedStatusOnce, startNeedStatusRelay, type NeedStatusRelayDeps } from '../../src/services/need-status-relay.service';
 import { insertAcceptedNeeds } from '../../src/store/need.repository';
 import { moveNeeds, type RoundDb } from '../../src/store/round.repository';
-import { liveFixture, logger, request, sleep, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import { caughtUp, liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;
 let relay: NeedStatusRelayDeps;
@@ -97,8 +97,7 @@ describe('need status relay', () => {
       if (a + b === 0) break;
     }
     expect(taken).toBe(6); // accepted + cancelled, three needs
-    await until(() => changes(home).filter((e) => ids.includes(e.needId)).length >= 6, 3000, 'six changes');
-    await sleep(200);
+    await caughtUp(f.publisher(), [[home, scope.household(f.grid.households[0])]]);
     expect(changes(home).filter((e) => ids.includes(e.needId))).toHaveLength(6);
   });
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIdempotent, type Idempotency } from '../../src/services/idempotency';
 import { purgeEndedSessions, purgeIdempotencyKeys, startRetentionCleanup } from '../../src/services/retention.service';
-import { ManualClock } from '../../src/shared/clock';
+import { ManualClock, type Clock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
@@ -61,23 +61,34 @@ describe('idempotency key retention', () => {
 
   it('the cleanup loop purges at start and on every interval, until stopped', async () => {
     const clock = new ManualClock('2026-03-01T08:00:00Z');
+    // The loop's view of the clock, counted: each pass reads it twice (keys, sessions) as it starts,
+    // and a pass starts only once the one before has finished.
+    let reads = 0;
+    const loopClock: Clock = { now: () => (reads++, clock.now()) };
+    const passesStarted = () => reads / 2;
     await write(clock, 'loop', { key: 'loop-key-1', requestHash: 'h' }, 'one');
     clock.advance(49 * HOUR);
-    const stop = startRetentionCleanup({ db: database.db, clock, ttlHours: 48, logger: createLogger({ level: 'silent' }), intervalMs: 50 });
+    const stop = startRetentionCleanup({ db: database.db, clock: loopClock, ttlHours: 48, logger: createLogger({ level: 'silent' }), intervalMs: 50 });
     try {
-      await expect.poll(() => keys('loop'), { timeout: 5000 }).toBe(0);
-      // Keys written later are within their window at first, and go once the clock passes it.
+      await expect.poll(() => keys('loop'), { timeout: 10_000 }).toBe(0);
+      // Keys written later are within their window at first: a whole pass after the write (two more
+      // started) leaves it, and it goes once the clock passes its window.
       await write(clock, 'loop', { key: 'loop-key-2', requestHash: 'h' }, 'two');
-      await new Promise((r) => setTimeout(r, 150));
+      const after = passesStarted();
+      await expect.poll(passesStarted, { timeout: 10_000 }).toBeGreaterThanOrEqual(after + 2);
       expect(await keys('loop')).toBe(1);
       clock.advance(49 * HOUR);
-      await expect.poll(() => keys('loop'), { timeout: 5000 }).toBe(0);
+      await expect.poll(() => keys('loop'), { timeout: 10_000 }).toBe(0);
     } finally {
       stop();
     }
     await write(clock, 'loop', { key: 'loop-key-3', requestHash: 'h' }, 'three');
     clock.advance(49 * HOUR);
-    await new Promise((r) => setTimeout(r, 150));
+    // Stopped: no pass starts any more. Nothing happening cannot be waited for, only given time:
+    // a few intervals here (50 ms each), and checked on the passes started, not on a slow delete.
+    const stoppedAt = passesStarted();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(passesStarted()).toBe(stoppedAt);
     expect(await keys('loop')).toBe(1);
   });
 });
