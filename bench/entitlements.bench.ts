@@ -10,7 +10,6 @@
  * --relay 0 skips the relay drain (e.g. with --households 200000).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { createLivePublisher } from '../src/services/live.service';
 import { createLiveStream } from '../src/services/live-stream';
@@ -23,6 +22,7 @@ import { dropSchema, type Database } from '../src/store/db';
 import { openTestDatabase } from '../tests/integration/round.fixtures';
 import { seedGrid } from './grid.seed';
 import { numberOption } from './options';
+import type { Db } from '../src/store/db';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CYCLE_DAYS = 3;
@@ -62,7 +62,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
 
     // Drain the live events of that one cycle through the real relay (Redis stream fan-out), 500 at a time.
     const logger = createLogger({ level: 'silent' });
-    const publisher = createLivePublisher({ db: database.db as unknown as Kysely<object>, stream: createLiveStream(redis, { streamName }), clock: systemClock, logger });
+    const publisher = createLivePublisher({ db: database.db as unknown as Db, stream: createLiveStream(redis, { streamName }), clock: systemClock, logger });
     const [relayed, relayMs] = await timed(async () => {
       let total = 0;
       for (let n = drain ? -1 : 0; n !== 0;) total += n = await relayNeedStatusOnce({ db: database.db, publisher, logger });

@@ -19,7 +19,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import { scope, type Scope } from '../src/contracts/events';
 import { createLiveStream } from '../src/services/live-stream';
 import { createLivePublisher } from '../src/services/live.service';
@@ -33,6 +32,7 @@ import { runClients } from './live.clients';
 import { runServer } from './live.server';
 import { measureStatusLatency, statusMetrics } from './live.status';
 import { numberOption, percentile, textOption } from './options';
+import type { Db } from '../src/store/db';
 
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -127,7 +127,7 @@ async function runFanout(args: string[]): Promise<Record<string, number | string
 
     // Publish like a worker: store + Redis stream, from this process.
     const publisher = createLivePublisher({
-      db: db as unknown as Kysely<object>,
+      db: db as unknown as Db,
       stream: createLiveStream(redis, { streamName: `${prefix}:stream` }),
       clock: systemClock,
       logger: createLogger({ level: 'silent' }),

@@ -6,7 +6,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import { Adapter } from 'socket.io-adapter';
 import { attachLive } from '../src/live/server';
 import { createAuditService } from '../src/services/audit.service';
@@ -15,6 +14,7 @@ import { systemClock } from '../src/shared/clock';
 import { createLogger } from '../src/shared/logger';
 import { communityOfCorridor, householdScope } from '../src/store/event-directory.repository';
 import { openDatabase } from '../src/store/db';
+import type { Db } from '../src/store/db';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -51,7 +51,7 @@ export async function runServer(schema: string): Promise<void> {
       householdScope: (id) => householdScope(db, id),
       driverOfBatch: async () => null,
     },
-    db: db as unknown as Kysely<object>,
+    db: db as unknown as Db,
     redis: new Redis(REDIS_URL),
     logger: createLogger({ level: 'warn' }),
     options: { streamName: `${schema}:stream`, keyPrefix: schema },

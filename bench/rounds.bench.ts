@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { createProducers } from '../src/queue/producers';
 import { approveRound, dispatchRound, startRound } from '../src/services/round.service';
 import { dropSchema, type Database } from '../src/store/db';
-import { getRound, roundDb } from '../src/store/round.repository';
+import { getRound } from '../src/store/round.repository';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from '../tests/integration/queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from '../tests/integration/round.fixtures';
 import { numberOption, percentile, textOption } from './options';
@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     const t0 = performance.now();
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: budgetMs }, { areaId: d.districtId, kind: 'food', actor: 'bench' });
     await until(async () => {
-      const status = (await getRound(roundDb(database.db), round.id))?.status;
+      const status = (await getRound(database.db, round.id))?.status;
       if (status === 'failed') throw new Error(`round ${round.id} failed`);
       return status === 'proposed';
     }, 30 * 60_000, 100);

@@ -9,7 +9,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import type { Config } from '../config/config';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
 import { createProducers, type Producers } from '../src/queue/producers';
@@ -84,7 +83,7 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
     ? createRoundEvents({
         db: database.db, clock: systemClock, logger,
         // The publisher stores into its own tables through the same connection (typed as a bare Kysely).
-        live: createLivePublisher({ db: database.db as unknown as Kysely<object>, stream: createLiveStream(liveRedis, { streamName: settings.LIVE_STREAM_NAME }), clock: systemClock, logger }),
+        live: createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: settings.LIVE_STREAM_NAME }), clock: systemClock, logger }),
       })
     : silentRoundEvents;
   const deps = {

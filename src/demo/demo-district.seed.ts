@@ -6,7 +6,6 @@
  * vehicles with their drivers, and one login per role. Deterministic (seeded
  * random), and idempotent: it does nothing when the grid already has areas.
  */
-import type { Kysely } from 'kysely';
 import type { Actor, Role } from '../domain/access';
 import { openFoodCycles } from '../domain/food-cycle';
 import type { Household } from '../domain/household';
@@ -16,10 +15,11 @@ import { createAccount } from '../services/auth-accounts.service';
 import { acceptOrMerge } from '../services/intake.service';
 import type { Clock } from '../shared/clock';
 import { countAreas } from '../store/grid.repository';
-import type { CoreTables } from '../store/schema';
+
 import { demoNeedFor, mulberry32, type Random } from './demo-needs';
 import { seedHospitals, seedPassesInReview } from './demo-passes.seed';
 import { seedStock } from './demo-stock.seed';
+import type { Db } from '../store/db';
 
 export const DEMO_PASSWORD = 'cordon-demo-2026';
 
@@ -48,7 +48,6 @@ const CORRIDORS_PER_BUILDING = 2;
 const FLOORS = 6;
 const FLATS_PER_FLOOR = 2;
 
-type Db = Kysely<CoreTables>;
 
 async function area(db: Db, v: { kind: 'district' | 'street' | 'community' | 'building' | 'corridor'; name: string; parent: string | null; community: string | null; lat: number; lon: number; control?: 'sealed' | 'controlled' | 'precaution'; risk?: 'green' | 'yellow' | 'orange' | 'red' }): Promise<string> {
   const row = await db

@@ -3,20 +3,20 @@
  * applications waiting in review, so community staff have something to approve (approval plans
  * the trips on the demo fleet's passenger vehicles).
  */
-import type { Kysely } from 'kysely';
 import { detailSchemas } from '../domain/need';
 import type { Clock } from '../shared/clock';
-import { insertPass, movePass, passDb } from '../store/pass.repository';
+import { insertPass, movePass } from '../store/pass.repository';
 import { followPass } from '../store/pass-need.repository';
-import type { CoreTables } from '../store/schema';
+
 import { DEMO_HOSPITALS } from './demo-needs';
+import type { Db } from '../store/db';
 
 const ACTOR = 'system:demo-seed';
 const TRAVELLERS = ['Wang Lihua', 'Chen Jianmin', 'Li Xiuying'];
 
 /** Inserts the hospitals; returns their ids by name. */
-export async function seedHospitals(trx: Kysely<CoreTables>): Promise<Map<string, string>> {
-  const rows = await passDb(trx).insertInto('hospitals').values(DEMO_HOSPITALS.map((h) => ({ ...h }))).returning(['id', 'name']).execute();
+export async function seedHospitals(trx: Db): Promise<Map<string, string>> {
+  const rows = await trx.insertInto('hospitals').values(DEMO_HOSPITALS.map((h) => ({ ...h }))).returning(['id', 'name']).execute();
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
@@ -24,7 +24,7 @@ export async function seedHospitals(trx: Kysely<CoreTables>): Promise<Map<string
  * Continues `count` accepted medical_pass needs as passes under review, those of `communityId`
  * (the demo staff's) first, so the demo's community staff login can review them.
  */
-export async function seedPassesInReview(trx: Kysely<CoreTables>, clock: Clock, hospitals: ReadonlyMap<string, string>, communityId: string, count = 2): Promise<number> {
+export async function seedPassesInReview(trx: Db, clock: Clock, hospitals: ReadonlyMap<string, string>, communityId: string, count = 2): Promise<number> {
   const now = clock.now();
   const needs = await trx.selectFrom('needs as n').innerJoin('households as h', 'h.id', 'n.household_id')
     .select(['n.id', 'n.household_id', 'n.corridor_id', 'n.community_id', 'n.details'])

@@ -4,14 +4,12 @@
  * size, and stock received lot by lot through the ledger service (with expiry dates), plus minimum
  * levels. Perishables are kept tight, so the shortfall view and the minimum alerts have something to show.
  */
-import type { Kysely } from 'kysely';
 import { itemInputSchema, kitInputSchema } from '../domain/kit';
 import { parseInput } from '../domain/stock';
 import { receiveStock, setMinimum } from '../services/stock.service';
 import type { Clock } from '../shared/clock';
 import { insertItem, replaceKit } from '../store/item.repository';
-import type { CoreTables } from '../store/schema';
-import { stockDb } from '../store/stock.repository';
+import type { Db } from '../store/db';
 
 const ITEMS = [
   { code: 'rice', name: 'Rice (kg)', unit: 'kg', weightKg: 1, volumeL: 1.3 },
@@ -50,8 +48,8 @@ const STOCK: Record<string, { lots: [number, number | null][]; minimum: number }
 const ACTOR = 'system:demo-seed';
 
 /** Defines the catalogue and receives the stock, inside the caller's transaction (`trx`). */
-export async function seedStock(deps: { db: Kysely<CoreTables>; clock: Clock }, depotIds: readonly string[]): Promise<{ lots: number }> {
-  const trx = stockDb(deps.db);
+export async function seedStock(deps: { db: Db; clock: Clock }, depotIds: readonly string[]): Promise<{ lots: number }> {
+  const trx = deps.db;
   for (const item of ITEMS) await insertItem(trx, parseInput(itemInputSchema, item));
   const kit = parseInput(kitInputSchema, FOOD_PACKAGE);
   await replaceKit(trx, 'food_package', kit.name, kit.variants);

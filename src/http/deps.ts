@@ -12,7 +12,7 @@ import type { Database, Db } from '../store/db';
 
 export interface AppDeps {
   config: Config;
-  /** The query builder (core tables; other modules use `db.withTables<T>()`). */
+  /** The query builder over every table. */
   db: Db;
   /** The database handle behind `db`: kind, schema, ping (health), close. */
   database: Database;

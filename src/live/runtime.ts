@@ -5,7 +5,6 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import { createAuditService } from '../services/audit.service';
 import { createAuthService } from '../services/auth.service';
 import { createLiveDirectory, createRoundTracking } from '../services/live-directory.service';
@@ -52,7 +51,7 @@ export interface LiveRuntime {
 /** The publisher of one process: store + Redis stream on the given (fail-fast) connection. */
 export function createProcessPublisher(deps: { db: Db; redis: Redis; clock: Clock; logger: Logger; streamName?: string }): LivePublisher {
   return createLivePublisher({
-    db: deps.db as unknown as Kysely<object>,
+    db: deps.db,
     stream: createLiveStream(deps.redis, { streamName: deps.streamName }),
     clock: deps.clock,
     logger: deps.logger.child({ module: 'live' }),
@@ -62,7 +61,7 @@ export function createProcessPublisher(deps: { db: Db; redis: Redis; clock: Cloc
 const LAST_PASS_BATCH = 500;
 
 export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRuntime {
-  const db = deps.db as unknown as Kysely<object>;
+  const db = deps.db;
   const logger = deps.logger.child({ module: 'live' });
   const publisher = deps.publisher;
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(100 * 2 ** n, 2000) });

@@ -1,7 +1,6 @@
 /**
  * What the live server is given and how its sockets are typed.
  */
-import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import type { LiveClientEvents, LiveServerEvents } from '../contracts/event-socket';
@@ -10,6 +9,7 @@ import type { Logger } from '../shared/logger';
 import type { AuditService } from '../services/audit.service';
 import type { ScopeDirectory } from '../services/live-access.service';
 import type { DriverTracking } from '../services/live-tracking.service';
+import type { Db } from '../store/db';
 
 export interface SocketBudget {
   /** Sustained requests per second. Default 10. */
@@ -40,7 +40,7 @@ export interface LiveDeps {
   authenticate(token: string): Promise<Actor | null>;
   directory: ScopeDirectory;
   /** Event store (replay). */
-  db: Kysely<object>;
+  db: Db;
   /** A Redis connection for the streams adapter (it duplicates it for its blocking reads). */
   redis: Redis;
   logger: Logger;

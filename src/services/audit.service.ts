@@ -6,10 +6,9 @@
  * State changes should record inside their own transaction (`record(entry, trx)`), so the change
  * and its audit row commit or vanish together.
  */
-import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
 import { findAuditRows, insertAuditRows, type AuditFilter, type AuditOutcome, type AuditRow, type StoredAuditRow } from '../store/audit.repository';
-import type { CoreTables } from '../store/schema';
+import type { Db } from '../store/db';
 
 export type { AuditOutcome, StoredAuditRow, AuditFilter };
 
@@ -26,8 +25,8 @@ export interface AuditEntry {
 }
 
 export interface AuditService {
-  record(entry: AuditEntry, executor?: Kysely<CoreTables>): Promise<void>;
-  recordMany(entries: AuditEntry[], executor?: Kysely<CoreTables>): Promise<void>;
+  record(entry: AuditEntry, executor?: Db): Promise<void>;
+  recordMany(entries: AuditEntry[], executor?: Db): Promise<void>;
   list(filter: AuditFilter): Promise<StoredAuditRow[]>;
 }
 
@@ -46,7 +45,7 @@ function toRow(e: AuditEntry): AuditRow {
   };
 }
 
-export function createAuditService(deps: { db: Kysely<CoreTables> }): AuditService {
+export function createAuditService(deps: { db: Db }): AuditService {
   return {
     record: (entry, executor) => insertAuditRows(executor ?? deps.db, [toRow(entry)]),
     recordMany: (entries, executor) => insertAuditRows(executor ?? deps.db, entries.map(toRow)),

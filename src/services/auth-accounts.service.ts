@@ -4,28 +4,16 @@
  * corridors, community staff communities, a driver a driver record), so an account can never
  * reach further than its role says.
  */
-import type { Kysely } from 'kysely';
 import type { Actor, Role } from '../domain/access';
 import { AppError, type FieldError } from '../shared/errors';
-import {
-  driverAvailableFor,
-  existingAreas,
-  findAssignments,
-  findUserById,
-  householdExists,
-  insertUser,
-  replaceAssignments,
-  setDisabled,
-  setPasswordHash,
-  type UserAssignments,
-  type UserRecord,
-} from '../store/account.repository';
-import type { CoreTables } from '../store/schema';
+import { driverAvailableFor, existingAreas, findAssignments, findUserById, householdExists, insertUser, replaceAssignments, setDisabled, setPasswordHash, type UserAssignments, type UserRecord } from '../store/account.repository';
+
 import { revokeUserSessions } from '../store/session.repository';
 import type { Clock } from '../shared/clock';
 import { createAuditService } from './audit.service';
 import { MIN_PASSWORD_LENGTH, passwordProblems } from './auth-password-policy';
 import { hashPassword, type ScryptCost } from './auth-secrets';
+import type { Db } from '../store/db';
 
 export type { UserAssignments };
 
@@ -74,7 +62,7 @@ function normalise(a: Partial<UserAssignments> = {}): UserAssignments {
   };
 }
 
-async function checkAssignments(db: Kysely<CoreTables>, userId: string | null, role: Role, a: UserAssignments): Promise<void> {
+async function checkAssignments(db: Db, userId: string | null, role: Role, a: UserAssignments): Promise<void> {
   const errors: FieldError[] = [];
   const given: Record<keyof UserAssignments, boolean> = {
     householdId: a.householdId !== null,
@@ -99,7 +87,7 @@ async function checkAssignments(db: Kysely<CoreTables>, userId: string | null, r
 const isUniqueViolation = (err: unknown): boolean => typeof err === 'object' && err !== null && 'code' in err && err.code === '23505';
 
 /** Creates an account with its assignments, audited, in one transaction. */
-export async function createAccount(deps: { db: Kysely<CoreTables> }, input: NewAccount, ctx: AccountChangeContext = {}): Promise<Account> {
+export async function createAccount(deps: { db: Db }, input: NewAccount, ctx: AccountChangeContext = {}): Promise<Account> {
   const errors: FieldError[] = [];
   if (!USERNAME.test(input.username)) errors.push({ path: ['username'], message: 'letters, digits and . _ @ - only, 1 to 64' });
   errors.push(...passwordProblems(input.password, input.username));
@@ -123,7 +111,7 @@ export async function createAccount(deps: { db: Kysely<CoreTables> }, input: New
 
 /** Replaces all assignments of an account, audited. Its live sessions see the change on their next request. */
 export async function setAssignments(
-  deps: { db: Kysely<CoreTables> },
+  deps: { db: Db },
   userId: string,
   input: Partial<UserAssignments>,
   ctx: AccountChangeContext = {},
@@ -140,7 +128,7 @@ export async function setAssignments(
   });
 }
 
-export async function getAccount(deps: { db: Kysely<CoreTables> }, userId: string): Promise<Account | undefined> {
+export async function getAccount(deps: { db: Db }, userId: string): Promise<Account | undefined> {
   const user = await findUserById(deps.db, userId);
   return user && { ...user, assignments: await findAssignments(deps.db, userId) };
 }
@@ -150,7 +138,7 @@ export async function getAccount(deps: { db: Kysely<CoreTables> }, userId: strin
  * re-enables it. Revoking sessions alone would let the person simply log in again.
  */
 export async function setAccountDisabled(
-  deps: { db: Kysely<CoreTables>; clock: Clock },
+  deps: { db: Db; clock: Clock },
   userId: string,
   disabled: boolean,
   ctx: AccountChangeContext = {},
@@ -171,7 +159,7 @@ export async function setAccountDisabled(
  * every session of the account ends with it.
  */
 export async function resetPassword(
-  deps: { db: Kysely<CoreTables>; clock: Clock },
+  deps: { db: Db; clock: Clock },
   userId: string,
   password: string,
   ctx: AccountChangeContext = {},

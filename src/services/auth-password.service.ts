@@ -4,17 +4,17 @@
  * policy (auth-password-policy.ts). It also ends the one-time password an admin set, and every
  * other session of the account, in one transaction: whoever knew the old password is out.
  */
-import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
 import { AppError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { findPasswordHash, setPasswordHash } from '../store/account.repository';
-import type { CoreTables } from '../store/schema';
+
 import { revokeUserSessions } from '../store/session.repository';
 import { createAuditService } from './audit.service';
 import type { AccountChangeContext } from './auth-accounts.service';
 import { passwordProblems } from './auth-password-policy';
 import { hashPassword, verifyPassword } from './auth-secrets';
+import type { Db } from '../store/db';
 
 export interface PasswordChange {
   currentPassword: string;
@@ -23,7 +23,7 @@ export interface PasswordChange {
 
 /** Returns how many other sessions ended. */
 export async function changeOwnPassword(
-  deps: { db: Kysely<CoreTables>; clock: Clock },
+  deps: { db: Db; clock: Clock },
   actor: Actor,
   change: PasswordChange,
   ctx: Pick<AccountChangeContext, 'reqId' | 'scryptCost'> = {},

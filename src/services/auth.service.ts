@@ -11,19 +11,19 @@
  * reach only the password change and logout. Each use is recorded as the session's last use (at
  * most once a minute). Concurrent look-ups share one query (a batch loader: coalesced, never cached).
  */
-import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
 import { AppError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { findCredentials } from '../store/account.repository';
-import type { CoreTables } from '../store/schema';
+
 import { findLiveSessions, insertSession, listUserSessions, revokeSession, revokeUserSessions, touchSession, type SessionClient } from '../store/session.repository';
 import type { AuditService } from './audit.service';
 import { createBatchLoader } from './batch-loader';
 import { decoyHash, hashSessionToken, newSessionToken, verifyPassword } from './auth-secrets';
+import type { Db } from '../store/db';
 
 export interface AuthServiceDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   config: { SESSION_TTL_HOURS: number };
   audit: AuditService;

@@ -6,21 +6,12 @@
  * 'forbidden'; an id that names nothing answers 404 'not_found' (as access-guard.ts does for the
  * intake routes: ids are random UUIDs, so existence tells little). Both are audited as 'denied'.
  */
-import type { Kysely } from 'kysely';
-import {
-  canAccessCommunity,
-  canAccessCorridor,
-  canAccessDriver,
-  canAccessHousehold,
-  mayReadMedicalDetails,
-  type Actor,
-  type HouseholdScope,
-  type Role,
-} from '../domain/access';
+import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, mayReadMedicalDetails, type Actor, type HouseholdScope, type Role } from '../domain/access';
 import { AppError } from '../shared/errors';
 import { communityExists, corridorScope, driverExists, householdScope, needScope } from '../store/account-scope.repository';
-import type { CoreTables } from '../store/schema';
+
 import type { AuditService } from './audit.service';
+import type { Db } from '../store/db';
 
 /** The access checks of one request, bound to its actor and request id. */
 export interface Access {
@@ -37,16 +28,16 @@ export interface Access {
    */
   medicalRead(scope: HouseholdScope, action: string, subjectType: string, subjectId: string): Promise<boolean>;
   /** Records an allowed state change or read (pass the transaction of the change). */
-  allowed(action: string, subjectType: string, subjectId: string | null, executor?: Kysely<CoreTables>): Promise<void>;
+  allowed(action: string, subjectType: string, subjectId: string | null, executor?: Db): Promise<void>;
 }
 
 export interface AuthorizationDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   audit: AuditService;
 }
 
 export function accessFor(deps: AuthorizationDeps, actor: Actor, reqId: string | null = null): Access {
-  const record = (action: string, subjectType: string, subjectId: string | null, outcome: 'allowed' | 'denied', executor?: Kysely<CoreTables>) =>
+  const record = (action: string, subjectType: string, subjectId: string | null, outcome: 'allowed' | 'denied', executor?: Db) =>
     deps.audit.record({ actor, action, subjectType, subjectId, outcome, reqId }, executor);
 
   /** Records the refusal and returns the error to throw. */

@@ -7,15 +7,15 @@ import { markNeedPlanned, moveCase, nearestDepot } from '../store/emergency.repo
 import { findHospital, householdPlace } from '../store/pass.repository';
 import { insertRequests, lockTransportPlanning, tripDriver, type NewRequest } from '../store/pass-transport.repository';
 import { placeRequests } from './pass-transport.service';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock';
-import type { CoreTables } from '../store/schema';
+
 import type { AuditService } from './audit.service';
 import type { PassAlerts } from './pass-alerts';
 import type { UrgentOutcome } from './urgent.service';
+import type { Db } from '../store/db';
 
 export interface EmergencyDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService;
   alerts: PassAlerts;

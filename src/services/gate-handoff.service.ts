@@ -15,7 +15,7 @@ import type { Db } from '../store/db';
 import { findArea } from '../store/grid.repository';
 import { bagCountAtStop, countHandoffAttempt, gateStopForUpdate, needsAtStop, type GateStop } from '../store/handoff.repository';
 import { closeStop } from '../store/event-tracking.repository';
-import { moveNeeds, type RoundDb } from '../store/round.repository';
+import { moveNeeds } from '../store/round.repository';
 import { guardCorridor } from './access-guard';
 import type { AuditService } from './audit.service';
 import type { LivePublisher } from './live.service';
@@ -97,8 +97,7 @@ export async function failHousehold(deps: HandoffDeps, actor: Actor, corridorId:
     const needs = await needsAtStop(trx, stopId);
     const mine = needs.filter((n) => n.householdId === householdId);
     if (mine.length === 0) throw new AppError('not_found', 'this household has no bags at this stop');
-    const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
-    const moved = new Set(await moveNeeds(rtrx, mine.map((n) => n.needId), 'out_for_delivery', 'failed', actor.userId, `stop ${stopId}: ${reason}`, reason));
+    const moved = new Set(await moveNeeds(trx, mine.map((n) => n.needId), 'out_for_delivery', 'failed', actor.userId, `stop ${stopId}: ${reason}`, reason));
     const stillOpen = needs.some((n) => n.status === 'out_for_delivery' && !moved.has(n.needId));
     const closed = !stillOpen && (stop.status === 'pending' || stop.status === 'loaded') && (await closeStop(trx, stop.roundId, stop.tripId, stopId, 'failed'));
     await deps.audit?.record({ actor, action: 'delivery.household_failed', subjectType: 'household', subjectId: householdId, outcome: 'allowed', reqId: reqId ?? null }, trx);

@@ -1,24 +1,24 @@
 /** Read access to the grid for staff: areas, corridors and the households in them. */
-import type { Kysely } from 'kysely';
 import type { HouseholdView } from '../contracts/intake.contract';
 import type { Actor } from '../domain/access';
 import type { Area } from '../domain/area';
 import { AppError } from '../shared/errors';
 import { findArea, findAreasByKind, findChildAreas, findHouseholdsIn, type HouseholdPage } from '../store/grid.repository';
-import type { CoreTables } from '../store/schema';
+
 import { guardCommunity, guardCorridor, guardDecision, guardHousehold, guardRole, type GuardContext } from './access-guard';
 import type { AuditService } from './audit.service';
 import { loadHousehold } from './intake.service';
 import { householdView } from './need-view';
+import type { Db } from '../store/db';
 
 export interface GridDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   audit: AuditService | undefined;
 }
 
 const STAFF: readonly Actor['role'][] = ['coordinator', 'community_staff', 'dispatcher', 'admin'];
 
-async function loadArea(db: Kysely<CoreTables>, id: string): Promise<Area> {
+async function loadArea(db: Db, id: string): Promise<Area> {
   const area = await findArea(db, id);
   if (!area) throw new AppError('not_found', 'area not found');
   return area;

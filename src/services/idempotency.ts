@@ -5,10 +5,9 @@
  * request body is refused. A failed attempt rolls back its key with everything else. Keys are
  * deleted after IDEMPOTENCY_TTL_HOURS (retention.service.ts).
  */
-import type { Kysely } from 'kysely';
 import { AppError } from '../shared/errors';
 import { claimKey, findKey, saveResponse } from '../store/idempotency.repository';
-import type { CoreTables } from '../store/schema';
+import type { Db } from '../store/db';
 
 export interface Idempotency {
   key: string;
@@ -24,10 +23,10 @@ export interface WriteResult<B> {
 }
 
 export async function runIdempotent<B>(
-  db: Kysely<CoreTables>,
+  db: Db,
   actorId: string,
   idem: Idempotency | undefined,
-  work: (trx: Kysely<CoreTables>) => Promise<WriteResult<B>>,
+  work: (trx: Db) => Promise<WriteResult<B>>,
   /** When the key is claimed (the service's clock): its retention counts from here. Default: the database's now(). */
   at?: Date,
 ): Promise<WriteResult<B>> {

@@ -4,7 +4,6 @@
  * of the same household is merged into it (and says so); a retried request replays its first response.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { FoodCyclesResponse, SubmitNeedResponse } from '../contracts/intake.contract';
 import type { Actor } from '../domain/access';
 import { openFoodCycles, type FoodCycle } from '../domain/food-cycle';
@@ -15,16 +14,17 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { findHousehold, findHouseholdsByIds } from '../store/grid.repository';
 import { applyMerge, findOpenIdenticalForUpdate, insertAcceptedNeeds, type AcceptedNeed } from '../store/need.repository';
-import type { CoreTables } from '../store/schema';
+
 import { guardHousehold } from './access-guard';
 import type { AuditService } from './audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
 import { createBatchLoader, type BatchLoader } from './batch-loader';
 import { createNeedBatcher, type NeedBatcher } from './need-batcher';
 import { needView } from './need-view';
+import type { Db } from '../store/db';
 
 export interface IntakeDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService | undefined;
   /** Food cycle length in days (FOOD_CYCLE_DAYS): which cycles a food_package may name. */
@@ -43,7 +43,7 @@ export interface RequestContext {
 export type SubmitResult = WriteResult<SubmitNeedResponse>;
 
 /** Intake as the API runs it: concurrent submissions share their household look-up and their insert statement. */
-export function createIntakeDeps(db: Kysely<CoreTables>, clock: Clock, audit: AuditService | undefined, foodCycleDays: number): IntakeDeps {
+export function createIntakeDeps(db: Db, clock: Clock, audit: AuditService | undefined, foodCycleDays: number): IntakeDeps {
   return { db, clock, audit, foodCycleDays, batcher: createNeedBatcher(db), households: createBatchLoader((ids: string[]) => findHouseholdsByIds(db, ids)) };
 }
 
@@ -52,7 +52,7 @@ export function topicsFor(urgency: Need['urgency']): string[] {
   return urgency === 'emergency' ? ['need.accepted', 'need.urgent'] : ['need.accepted'];
 }
 
-export async function loadHousehold(db: Kysely<CoreTables>, id: string, loader?: BatchLoader<string, Household>): Promise<Household> {
+export async function loadHousehold(db: Db, id: string, loader?: BatchLoader<string, Household>): Promise<Household> {
   const household = loader ? await loader.load(id) : await findHousehold(db, id);
   if (!household) throw new AppError('not_found', 'household not found');
   return household;
@@ -83,14 +83,14 @@ function acceptedRow(deps: IntakeDeps, actor: Actor, need: Need, prepared: Prepa
 }
 
 /** Inserts the need as accepted (one statement: need, history, outbox, audit); undefined when an identical open need exists. */
-async function tryInsert(deps: IntakeDeps, executor: Kysely<CoreTables>, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<Need | undefined> {
+async function tryInsert(deps: IntakeDeps, executor: Db, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<Need | undefined> {
   const need = newNeed(actor, household, prepared, deps.clock.now());
   const inserted = await insertAcceptedNeeds(executor, [acceptedRow(deps, actor, need, prepared, reqId)]);
   return inserted.has(need.id) ? need : undefined;
 }
 
 /** Accepts a prepared need or merges it into the identical open one, inside `trx`. */
-export async function acceptOrMerge(deps: IntakeDeps, trx: Kysely<CoreTables>, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<{ need: Need; merged: boolean }> {
+export async function acceptOrMerge(deps: IntakeDeps, trx: Db, actor: Actor, household: Household, prepared: PreparedNeed, reqId?: string): Promise<{ need: Need; merged: boolean }> {
   // The open identical need may close between our failed insert and our lookup: try again then.
   for (let attempt = 0; attempt < 3; attempt++) {
     const need = await tryInsert(deps, trx, actor, household, prepared, reqId);

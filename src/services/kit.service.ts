@@ -3,27 +3,26 @@
  * A kit is checked against the whole catalogue in the transaction that writes it (under a lock),
  * so an unknown component or a cycle is refused and nothing is written.
  */
-import type { Kysely } from 'kysely';
 import { expandKit, findKitCycle, itemInputSchema, kitCycleError, kitInputSchema, unknownItem, type CatalogueEntry } from '../domain/kit';
 import { needProduct, parseInput } from '../domain/stock';
 import { AppError, notFound } from '../shared/errors';
-import { stockDb as itemDb } from '../store/stock.repository';
+
 import { getKit, insertItem, itemKind, listItems, loadCatalogue, lockCatalogue, replaceKit, type ItemView, type KitView } from '../store/item.repository';
-import type { CoreTables } from '../store/schema';
+import type { Db } from '../store/db';
 
 export interface KitDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
 }
 
 export async function defineItem(deps: KitDeps, input: unknown): Promise<ItemView> {
   const item = parseInput(itemInputSchema, input);
-  if (!(await insertItem(itemDb(deps.db), item))) throw new AppError('conflict', 'this code is already in the catalogue', { errors: [{ path: ['code'], message: 'already in the catalogue' }] });
+  if (!(await insertItem(deps.db, item))) throw new AppError('conflict', 'this code is already in the catalogue', { errors: [{ path: ['code'], message: 'already in the catalogue' }] });
   return { code: item.code, kind: 'item', name: item.name, unit: item.unit, weightKg: item.weightKg, volumeL: item.volumeL };
 }
 
 export async function defineKit(deps: KitDeps, code: string, input: unknown): Promise<KitView> {
   const kit = parseInput(kitInputSchema, input);
-  await itemDb(deps.db).transaction().execute(async (trx) => {
+  await deps.db.transaction().execute(async (trx) => {
     await lockCatalogue(trx);
     if ((await itemKind(trx, code)) === 'item') throw new AppError('conflict', 'this code is an item, not a kit');
     const catalogue = await loadCatalogue(trx);
@@ -36,19 +35,19 @@ export async function defineKit(deps: KitDeps, code: string, input: unknown): Pr
     if (cycle) throw kitCycleError(cycle);
     await replaceKit(trx, code, kit.name, kit.variants);
   });
-  return (await getKit(itemDb(deps.db), code))!;
+  return (await getKit(deps.db, code))!;
 }
 
-export const listCatalogue = (deps: KitDeps): Promise<ItemView[]> => listItems(itemDb(deps.db));
+export const listCatalogue = (deps: KitDeps): Promise<ItemView[]> => listItems(deps.db);
 
 export async function readKit(deps: KitDeps, code: string): Promise<KitView> {
-  const kit = await getKit(itemDb(deps.db), code);
+  const kit = await getKit(deps.db, code);
   if (!kit) throw notFound('kit');
   return kit;
 }
 
 export async function expand(deps: KitDeps, code: string, quantity: number, members: number): Promise<{ code: string; quantity: number }[]> {
-  const catalogue = await loadCatalogue(itemDb(deps.db));
+  const catalogue = await loadCatalogue(deps.db);
   return sortLines(expandKit(catalogue, code, quantity, members));
 }
 

@@ -4,18 +4,18 @@
  * needs a Socket.IO server.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../contracts/events';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { appendEvents, eventsSince, latestSeq, pruneEvents } from '../store/event.repository';
 import type { LiveStream } from './live-stream';
+import type { Db } from '../store/db';
 
 /** Socket.IO event name every envelope travels under. */
 export const ENVELOPE_EVENT = 'event';
 
 export interface LivePublisherDeps {
-  db: Kysely<object>;
+  db: Db;
   stream: LiveStream;
   clock: Clock;
   logger: Logger;
@@ -29,9 +29,9 @@ export interface LivePublisher {
   /** Stores `event` in every scope, then pushes it to the clients of those scopes. */
   publish(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
   /** Stores only, in the caller's transaction; call `fanOut` with the result after commit. */
-  store(trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  store(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
   /** `store` for many events at once (two statements whatever their number); envelopes in event order. */
-  storeMany(trx: Kysely<object>, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]>;
+  storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]>;
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
   disconnectSession(sessionId: string): Promise<void>;
@@ -40,7 +40,7 @@ export interface LivePublisher {
 }
 
 export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
-  async function storeMany(trx: Kysely<object>, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
+  async function storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
     const at = deps.clock.now();
     // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
     const checked = events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
@@ -48,7 +48,7 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
   }
 
-  const store = (trx: Kysely<object>, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
+  const store = (trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
 
   async function fanOut(envelopes: readonly Envelope[]): Promise<void> {
     try {
@@ -75,7 +75,7 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
 }
 
 export interface ReplayDeps {
-  db: Kysely<object>;
+  db: Db;
 }
 
 /**

@@ -5,9 +5,8 @@
  * flush serve a whole batch instead of one each. Every caller still answers only after the statement
  * holding its need has committed.
  */
-import type { Kysely } from 'kysely';
 import { insertAcceptedNeeds, type AcceptedNeed } from '../store/need.repository';
-import type { CoreTables } from '../store/schema';
+import type { Db } from '../store/db';
 
 export interface BatcherOptions {
   /** Most needs in one statement. Default 200. */
@@ -27,7 +26,7 @@ export interface NeedBatcher {
   insert(need: AcceptedNeed): Promise<boolean>;
 }
 
-export function createNeedBatcher(db: Kysely<CoreTables>, options: BatcherOptions = {}): NeedBatcher {
+export function createNeedBatcher(db: Db, options: BatcherOptions = {}): NeedBatcher {
   const maxBatch = options.maxBatch ?? 200;
   const maxInFlight = options.maxInFlight ?? 4;
   const queue: Pending[] = [];

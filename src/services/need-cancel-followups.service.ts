@@ -17,17 +17,17 @@
  * Locks: call `lockFollowups` BEFORE the need's row is locked, in the order the pass loop and the
  * procurement receipt take them (pass, then need; purchase order, then need).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Actor } from '../domain/access';
 import type { Pass } from '../domain/pass';
 import { OUT_STATUSES } from '../domain/pass-status';
 import { AppError } from '../shared/errors';
 import { findPass, movePass } from '../store/pass.repository';
 import { lockOrder, type OrderStatus } from '../store/procurement.repository';
-import type { CoreTables } from '../store/schema';
-import { stockDb } from '../store/stock.repository';
+
 import type { AuditService } from './audit.service';
 import { onPassMoved } from './pass-legs';
+import type { Db } from '../store/db';
 
 /** What was locked for the need: its purchase order link and its pass, when it has them. */
 export interface Followups {
@@ -36,9 +36,9 @@ export interface Followups {
 }
 
 /** Locks the need's purchase order (with its link row) and its pass; call before locking the need. */
-export async function lockFollowups(trx: Kysely<CoreTables>, needId: string): Promise<Followups> {
+export async function lockFollowups(trx: Db, needId: string): Promise<Followups> {
   const out: Followups = {};
-  const sdb = stockDb(trx);
+  const sdb = trx;
   const link = await sdb.selectFrom('purchase_order_needs as p').innerJoin('purchase_order_lines as l', 'l.id', 'p.line_id')
     .select(['l.order_id']).where('p.need_id', '=', needId).executeTakeFirst();
   if (link) {
@@ -69,7 +69,7 @@ const BEFORE_ISSUE: readonly Pass['status'][] = ['applied', 'under_review', 'app
 
 /** Runs after the need is cancelled (so the pass loop leaves the need alone). Returns a cancelled pass, to publish after commit. */
 export async function applyFollowups(
-  trx: Kysely<CoreTables>, f: Followups, need: { id: string },
+  trx: Db, f: Followups, need: { id: string },
   ctx: { actor: Actor; at: Date; audit?: AuditService | undefined; reqId: string | null },
 ): Promise<{ cancelledPass?: Pass }> {
   if (f.order?.state === 'ordered') await detachFromOrder(trx, need.id, f.order);
@@ -82,8 +82,8 @@ export async function applyFollowups(
   return { cancelledPass: moved };
 }
 
-async function detachFromOrder(trx: Kysely<CoreTables>, needId: string, o: NonNullable<Followups['order']>): Promise<void> {
-  const sdb = stockDb(trx);
+async function detachFromOrder(trx: Db, needId: string, o: NonNullable<Followups['order']>): Promise<void> {
+  const sdb = trx;
   await sdb.deleteFrom('purchase_order_needs').where('need_id', '=', needId).where('state', '=', 'ordered').execute();
   if (o.status !== 'open') return; // sent: the supplier has the line as it was
   const line = await sdb.updateTable('purchase_order_lines').set((eb) => ({ quantity: eb('quantity', '-', o.quantity) }))
@@ -93,7 +93,7 @@ async function detachFromOrder(trx: Kysely<CoreTables>, needId: string, o: NonNu
 }
 
 /** The packed need's medicine comes out of its household bag: one ledger row (ids and a fixed reason only). */
-async function returnFromBag(trx: Kysely<CoreTables>, needId: string, actor: string, at: Date): Promise<void> {
+async function returnFromBag(trx: Db, needId: string, actor: string, at: Date): Promise<void> {
   await sql`insert into medicine_bag_returns (need_id, bag_id, reason, actor, at)
     select need_id, bag_id, 'need cancelled', ${actor}, ${at} from medicine_bag_needs where need_id = ${needId}
     on conflict (need_id) do nothing`.execute(trx);

@@ -6,7 +6,6 @@
  * committed, nothing is lost to a crash. Safe in every API process (rows are taken with SKIP LOCKED).
  * The trigger's NOTIFY wakes the relay at commit, so an event does not wait for the next poll.
  */
-import type { Kysely } from 'kysely';
 import { scope, type Envelope } from '../contracts/events';
 import type { Logger } from '../shared/logger';
 import type { Database, Db } from '../store/db';
@@ -30,7 +29,7 @@ export async function relayNeedStatusOnce(deps: NeedStatusRelayDeps, limit = BAT
       scopes: [scope.household(c.householdId), scope.corridor(c.corridorId)],
       event: needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null }),
     }));
-    if (events.length) envelopes = await deps.publisher.storeMany(trx as unknown as Kysely<object>, events);
+    if (events.length) envelopes = await deps.publisher.storeMany(trx, events);
     return changes.length;
   });
   if (envelopes.length) await deps.publisher.fanOut(envelopes);

@@ -18,13 +18,11 @@
  * loads what is left) or waits and finds the round dispatched (409): no stock stays reserved for a
  * cancelled need either way.
  */
-import type { Kysely } from 'kysely';
 import { batchId, scope, type Envelope } from '../contracts/events';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Db } from '../store/db';
-import type { CoreTables } from '../store/schema';
-import { planDb, type PlanDb } from '../store/round-plan.repository';
+
 import { findPlacement, lockRound, removeNeedFromStop, type NeedPlacement } from '../store/round-manifest.repository';
 import type { LivePublisher } from './live.service';
 import { releaseForNeed, releaseForStops } from './stock-round.service';
@@ -43,8 +41,8 @@ export interface Withdrawal {
  * Finds the live round carrying the need and locks it. Call before locking the need's row (lock
  * order). Returns undefined when no live round carries the need.
  */
-export async function lockPlacement(db: Kysely<CoreTables>, needId: string): Promise<NeedPlacement | undefined> {
-  const pdb = planDb(db as Db);
+export async function lockPlacement(db: Db, needId: string): Promise<NeedPlacement | undefined> {
+  const pdb = (db as Db);
   for (let attempt = 0; attempt < 3; attempt++) {
     const seen = await findPlacement(pdb, needId);
     if (!seen) return undefined;
@@ -58,7 +56,7 @@ export async function lockPlacement(db: Kysely<CoreTables>, needId: string): Pro
 
 /** Takes a cancelled need out of its round (see the rules above); throws 409 once its bags are loaded. */
 export async function withdrawFromRound(
-  deps: { db: Kysely<CoreTables>; clock: Clock; live?: ManifestPublisher | undefined },
+  deps: { db: Db; clock: Clock; live?: ManifestPublisher | undefined },
   need: { id: string; householdId: string },
   placement: NeedPlacement,
   actor: string,
@@ -72,7 +70,7 @@ export async function withdrawFromRound(
     throw new AppError('invalid_transition',
       'the bags for this need are already on the van: it cannot be cancelled here; the driver reports it at the door (refused) and brings the bags back', { details: where });
   }
-  const trx = planDb(deps.db as Db) as PlanDb;
+  const trx = (deps.db as Db) as Db;
   const reason = `need ${need.id} cancelled`;
   // Release first: the share is read from the manifest line that is about to go.
   await releaseForNeed({ db: deps.db as Db, clock: deps.clock }, roundId, stopId, need.id, actor, reason);
@@ -80,7 +78,7 @@ export async function withdrawFromRound(
   // A stop that left its trip must hold nothing (dispatch loads only the stops it finds).
   if (removal.stopRemoved) await releaseForStops({ db: deps.db as Db, clock: deps.clock }, roundId, [stopId], actor, reason);
   const envelopes = deps.live
-    ? await deps.live.store(deps.db as unknown as Kysely<object>, [scope.dispatch, scope.corridor(placement.corridorId)], {
+    ? await deps.live.store(deps.db, [scope.dispatch, scope.corridor(placement.corridorId)], {
       type: 'round.manifest_changed', ...where, needId: need.id, householdId: need.householdId,
       change: 'need_cancelled', bagIds: removal.bagIds, stopRemoved: removal.stopRemoved,
     })

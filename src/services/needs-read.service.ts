@@ -6,7 +6,7 @@ import type { Need } from '../domain/need';
 import { assertTransition, isOpen } from '../domain/need-status';
 import { AppError } from '../shared/errors';
 import { findPlacement } from '../store/round-manifest.repository';
-import { planDb } from '../store/round-plan.repository';
+
 import { findHistories, findNeed, findNeedsOfHousehold, lockNeed, updateStatus } from '../store/need.repository';
 import { guardHousehold } from './access-guard';
 import { runIdempotent, type WriteResult } from './idempotency';
@@ -72,7 +72,7 @@ export async function cancelNeed(deps: CancelDeps, actor: Actor, needId: string,
     if (!need) throw new AppError('not_found', 'need not found');
     // Put on a round meanwhile (a merge committed between the two reads): that round is not locked, so
     // retry. A planned need on no round (a medical pass) is cancelled as before.
-    if (!placement && need.status !== 'accepted' && (await findPlacement(planDb(trx), needId))) {
+    if (!placement && need.status !== 'accepted' && (await findPlacement(trx, needId))) {
       throw new AppError('conflict', 'the need was just put on a round; reload it and retry');
     }
     // An open need on a round leaves it first: once its bags are loaded that refuses with its own 409.

@@ -3,13 +3,13 @@
  * pass or case each leg belongs to. No names, reasons or hospitals: the driver reads the pass
  * code at pickup, and drop points are coordinates.
  */
-import type { Kysely } from 'kysely';
 import { canAccessDriver, type Actor } from '../domain/access';
 import { AppError, notFound } from '../shared/errors';
 import { driverExists } from '../store/account-scope.repository';
 import { driverTrips } from '../store/pass-transport.repository';
-import type { CoreTables } from '../store/schema';
+
 import type { AuditService } from './audit.service';
+import type { Db } from '../store/db';
 
 export interface BatchStop {
   type: 'pickup' | 'drop';
@@ -28,7 +28,7 @@ export interface BatchStop {
 
 export interface BatchTrip { id: string; vehicleId: string; status: string; emergency: boolean; startsAt: string; endsAt: string; stops: BatchStop[] }
 
-export async function driverBatch(deps: { db: Kysely<CoreTables>; audit: AuditService }, actor: Actor, driverId: string, reqId: string | null): Promise<BatchTrip[]> {
+export async function driverBatch(deps: { db: Db; audit: AuditService }, actor: Actor, driverId: string, reqId: string | null): Promise<BatchTrip[]> {
   if (!canAccessDriver(actor, driverId)) {
     await deps.audit.record({ actor, action: 'driver.trips.read', subjectType: 'driver', subjectId: driverId, outcome: 'denied', reqId });
     throw new AppError('forbidden', 'not allowed: driver.trips.read');

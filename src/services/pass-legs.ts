@@ -4,14 +4,14 @@
  * done close their leg; refusal, cancellation, expiry or an early hand-back take the legs off
  * their trips; a linked intake need follows along. Runs inside the status change's transaction.
  */
-import type { Kysely } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { NeedStatus } from '../domain/need-status';
 import { findHospital, householdPlace, setPassDriver } from '../store/pass.repository';
 import { followPass } from '../store/pass-need.repository';
 import { insertRequests, requestsOf, type NewRequest } from '../store/pass-transport.repository';
-import type { CoreTables } from '../store/schema';
+
 import { cancelRequests, completeRequest, placeRequests } from './pass-transport.service';
+import type { Db } from '../store/db';
 
 const MIN = 60_000;
 /** The outbound pickup is not earlier than this before the appointment. */
@@ -19,7 +19,7 @@ const OUTBOUND_LEAD_MS = 120 * MIN;
 /** The return drop is due at most this long after the visit ends. */
 const RETURN_SPAN_MS = 180 * MIN;
 
-async function planLegs(trx: Kysely<CoreTables>, pass: Pass, now: Date): Promise<void> {
+async function planLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
   const home = (await householdPlace(trx, pass.householdId))!;
   const hospital = (await findHospital(trx, pass.hospitalId))!;
   const common = {
@@ -52,13 +52,13 @@ const NEED_STEPS: Partial<Record<Pass['status'], readonly (readonly [NeedStatus,
   cancelled: [['accepted', 'cancelled'], ['planned', 'cancelled'], ['out_for_delivery', 'failed']],
 };
 
-export async function onPassMoved(trx: Kysely<CoreTables>, pass: Pass, now: Date): Promise<void> {
+export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<void> {
   const steps = NEED_STEPS[pass.status];
   if (pass.needId && steps) await followPass(trx, pass.needId, steps, { actor: 'pass-loop', at: now, note: `pass ${pass.id} ${pass.status}` });
   await moveLegs(trx, pass, now);
 }
 
-async function moveLegs(trx: Kysely<CoreTables>, pass: Pass, now: Date): Promise<void> {
+async function moveLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
   const legs = () => requestsOf(trx, { passId: pass.id });
   switch (pass.status) {
     case 'approved':

@@ -2,15 +2,15 @@
  * Pass and emergency reports. Community staff see their own communities; dispatch and admins the
  * district. Counts and times only: no names, reasons or hospitals.
  */
-import type { Kysely } from 'kysely';
 import type { ReportQuery } from '../contracts/pass.contract';
 import type { Actor } from '../domain/access';
 import { AppError } from '../shared/errors';
 import { emergencyReport, passReport, type EmergencyDayRow, type PassDayRow, type ReportRange } from '../store/pass-report.repository';
-import type { CoreTables } from '../store/schema';
-import type { AuditService } from './audit.service';
 
-interface Deps { db: Kysely<CoreTables>; audit: AuditService }
+import type { AuditService } from './audit.service';
+import type { Db } from '../store/db';
+
+interface Deps { db: Db; audit: AuditService }
 
 const MAX_DAYS = 366;
 

@@ -5,13 +5,12 @@
  * the injected clock, so tests move time instead of waiting. Safe to run in several processes:
  * each move is conditional on the status the sweep saw.
  */
-import type { Kysely } from 'kysely';
 import { EXPIRE_FROM, OVERDUE_FROM, type PassStatus } from '../domain/pass-status';
 import type { Pass } from '../domain/pass';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { movePass, passesDue } from '../store/pass.repository';
-import type { CoreTables } from '../store/schema';
+
 import type { Db } from '../store/db';
 import { createAuditService, type AuditService } from './audit.service';
 import { retryWaitingEmergencies } from './emergency.service';
@@ -21,7 +20,7 @@ import { createPassAlerts, type PassAlerts } from './pass-alerts';
 import { onPassMoved } from './pass-legs';
 
 export interface SweepDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService;
   alerts: PassAlerts;
@@ -58,7 +57,7 @@ export async function sweepPasses(deps: SweepDeps): Promise<{ overdue: Pass[]; e
 }
 
 export interface PassLoopDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   logger: Logger;
   /** The process's live publisher; absent: alerts are not published (the rows still show them). */

@@ -4,14 +4,10 @@
  * Planner time is seconds from "now"; everything runs inside the caller's transaction, under an
  * advisory lock, so concurrent approvals and emergencies see each other's trips.
  */
-import type { Kysely } from 'kysely';
 import { planTransport } from '../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../planning/transport/transport.types';
-import {
-  assignRequest, liveTrips, lockTransportPlanning, markUnserved, passengerVehicles, saveTrip, transportDb,
-  type RequestRow, type StoredStop,
-} from '../store/pass-transport.repository';
-import type { CoreTables } from '../store/schema';
+import { assignRequest, liveTrips, lockTransportPlanning, markUnserved, passengerVehicles, saveTrip, type RequestRow, type StoredStop } from '../store/pass-transport.repository';
+import type { Db } from '../store/db';
 
 /** Vehicles have no shift data yet: plan up to two weeks ahead. */
 const HORIZON_S = 14 * 24 * 3600;
@@ -38,7 +34,7 @@ function toRequest(now: Date, r: RequestRow): TransportRequest {
 }
 
 /** Places `pending` (requests of this transaction) on the live trips or new ones; stores the plan. */
-export async function placeRequests(trx: Kysely<CoreTables>, now: Date, pending: RequestRow[]): Promise<Placement> {
+export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): Promise<Placement> {
   if (pending.length === 0) return { assigned: new Map(), unserved: new Map() };
   await lockTransportPlanning(trx);
   const fleet = await passengerVehicles(trx);
@@ -85,11 +81,11 @@ export async function placeRequests(trx: Kysely<CoreTables>, now: Date, pending:
 }
 
 /** Takes requests off their trips and closes them (cancelled pass or case). */
-export async function cancelRequests(trx: Kysely<CoreTables>, requestIds: readonly string[], at: Date): Promise<void> {
+export async function cancelRequests(trx: Db, requestIds: readonly string[], at: Date): Promise<void> {
   if (requestIds.length === 0) return;
   // Trips are rewritten whole by planning: edit them only under its lock, or a plan could restore stops.
   await lockTransportPlanning(trx);
-  const t = transportDb(trx);
+  const t = trx;
   const rows = await t.updateTable('transport_requests').set({ status: 'cancelled' })
     .where('id', 'in', requestIds).where('status', 'in', ['pending', 'assigned', 'unserved']).returning(['id', 'trip_id']).execute();
   const gone = new Set(rows.map((r) => r.id));
@@ -105,9 +101,9 @@ export async function cancelRequests(trx: Kysely<CoreTables>, requestIds: readon
 }
 
 /** A leg is done: its stops are behind the vehicle; the trip is done when every leg on it is. */
-export async function completeRequest(trx: Kysely<CoreTables>, requestId: string, at: Date): Promise<void> {
+export async function completeRequest(trx: Db, requestId: string, at: Date): Promise<void> {
   await lockTransportPlanning(trx);
-  const t = transportDb(trx);
+  const t = trx;
   const req = await t.updateTable('transport_requests').set({ status: 'done' }).where('id', '=', requestId)
     .where('status', '=', 'assigned').returning('trip_id').executeTakeFirst();
   if (!req?.trip_id) return;

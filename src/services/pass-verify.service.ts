@@ -4,7 +4,6 @@
  * cancelled, overdue or returned pass stops verifying even though its signature still holds.
  * The answer says who may pass and why not, never the medical reason.
  */
-import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/access';
 import { mayVerifyPasses } from '../domain/pass';
 import { exportPublicKey, readPassCode, verifyPassCode, type OfflineFailure, type PassKeys } from '../domain/pass-code';
@@ -12,8 +11,9 @@ import { VERIFYING_STATUSES, type PassStatus } from '../domain/pass-status';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { findPass } from '../store/pass.repository';
-import type { CoreTables } from '../store/schema';
+
 import type { AuditService } from './audit.service';
+import type { Db } from '../store/db';
 
 export type OnlineFailure = OfflineFailure | 'unknown_pass' | 'not_current' | 'not_issued' | PassStatus;
 
@@ -30,7 +30,7 @@ export interface VerifyResult {
 }
 
 export interface VerifyDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService;
   keys: PassKeys;

@@ -5,7 +5,6 @@
  * Approval plans the outbound and return legs; issue signs the code; the pass's live state is
  * published after commit.
  */
-import type { Kysely } from 'kysely';
 import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../contracts/pass.contract';
 import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../domain/access';
 import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../domain/pass';
@@ -16,21 +15,22 @@ import { AppError, notFound } from '../shared/errors';
 import { communityExists } from '../store/account-scope.repository';
 import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../store/pass.repository';
 import { driversOfPass, requestsOf } from '../store/pass-transport.repository';
-import type { CoreTables } from '../store/schema';
+
 import { guardDecision } from './access-guard';
 import type { AuditService } from './audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from './idempotency';
 import type { PassAlerts } from './pass-alerts';
 import { onPassMoved } from './pass-legs';
 import { passView, type PassView } from './pass-view';
+import type { Db } from '../store/db';
 
 /** A hospital named by a request exists, or the request is refused naming the field (not a foreign-key 500). */
-export async function requireHospital(db: Kysely<CoreTables>, hospitalId: string): Promise<void> {
+export async function requireHospital(db: Db, hospitalId: string): Promise<void> {
   if (!(await findHospital(db, hospitalId))) throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
 }
 
 export interface PassDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService;
   alerts: PassAlerts;

@@ -9,12 +9,8 @@ import { coverNeeds, receiptLinesSchema, UNAVAILABLE_REASONS } from '../domain/p
 import { parseInput } from '../domain/stock';
 import { AppError, notFound } from '../shared/errors';
 import { lockOrder, setOrderStatus } from '../store/procurement.repository';
-import {
-  failAcceptedNeeds, insertBag, lineIdsOfOrder, orderStillPending, pendingNeedsOfOrder, receiveUnits, setNeedState,
-  type MedicineBag, type PendingNeed,
-} from '../store/procurement-receipt.repository';
-import { stockDb } from '../store/stock.repository';
-import { asCore } from '../store/stock-tables.repository';
+import { failAcceptedNeeds, insertBag, lineIdsOfOrder, orderStillPending, pendingNeedsOfOrder, receiveUnits, setNeedState, type MedicineBag, type PendingNeed } from '../store/procurement-receipt.repository';
+
 import type { Access } from './authorization.service';
 import type { ProcurementDeps } from './procurement.service';
 
@@ -38,7 +34,7 @@ export async function receiveOrder(deps: Pick<ProcurementDeps, 'db' | 'clock'>, 
   const body = parseInput(receiptLinesSchema, input);
   const at = deps.clock.now();
   const actor = access.actor.userId;
-  return stockDb(deps.db).transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, orderId);
     if (!order) throw notFound('purchase order');
     await access.community(order.communityId, 'procurement.order.receive');
@@ -69,7 +65,7 @@ export async function receiveOrder(deps: Pick<ProcurementDeps, 'db' | 'clock'>, 
     }
     const status = (await orderStillPending(trx, orderId)) ? 'partly_received' : 'received';
     await setOrderStatus(trx, orderId, status, at);
-    await access.allowed('procurement.order.receive', 'purchase_order', orderId, asCore(trx));
+    await access.allowed('procurement.order.receive', 'purchase_order', orderId, trx);
     return { status, bags, failed };
   });
 }

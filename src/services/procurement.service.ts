@@ -3,25 +3,22 @@
  * community and order day, with a daily cut-off), sending, and reading orders. Drug names are medical:
  * they are never logged, and every read of an order's lines is recorded in the audit log.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Actor } from '../domain/access';
 import { cutoffInstant, drugKeyOf, nextDay, orderDayOf, orderNotOpen, supplierSchema, type Cutoff } from '../domain/procurement';
 import { parseInput } from '../domain/stock';
 import type { Clock } from '../shared/clock';
 import { notFound } from '../shared/errors';
-import type { CoreTables } from '../store/schema';
-import {
-  addToLine, insertSupplier, linkNeed, listOrders, listSuppliers, lockOrder, lockUnorderedNeeds, openOrderFor, orderLines,
-  setOrderStatus, suppliersFor, type OrderLine, type OrderStatus, type OrderSummary,
-} from '../store/procurement.repository';
+
+import { addToLine, insertSupplier, linkNeed, listOrders, listSuppliers, lockOrder, lockUnorderedNeeds, openOrderFor, orderLines, setOrderStatus, suppliersFor, type OrderLine, type OrderStatus, type OrderSummary } from '../store/procurement.repository';
 import { bagsOfNeeds, bagsOfOrder, type MedicineBag } from '../store/procurement-receipt.repository';
-import { stockDb } from '../store/stock.repository';
-import { asCore } from '../store/stock-tables.repository';
+
 import type { AuditService } from './audit.service';
 import type { Access } from './authorization.service';
+import type { Db } from '../store/db';
 
 export interface ProcurementDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   /** The daily cut-off (config PROCUREMENT_CUTOFF). */
   cutoff: Cutoff;
@@ -35,15 +32,15 @@ export function procurementScope(actor: Actor): readonly string[] | 'all' {
 
 export async function createSupplier(deps: ProcurementDeps, input: unknown, actor: Actor, reqId: string | null): Promise<{ id: string }> {
   const s = parseInput(supplierSchema, input);
-  const id = await stockDb(deps.db).transaction().execute(async (trx) => {
+  const id = await deps.db.transaction().execute(async (trx) => {
     const created = await insertSupplier(trx, { name: s.name, kind: s.kind, isDefault: s.isDefault, drugKeys: s.drugs.map((d) => drugKeyOf(d.drug, d.strength)) });
-    await deps.audit.record({ actor, action: 'procurement.supplier.create', subjectType: 'supplier', subjectId: created, outcome: 'allowed', reqId }, asCore(trx));
+    await deps.audit.record({ actor, action: 'procurement.supplier.create', subjectType: 'supplier', subjectId: created, outcome: 'allowed', reqId }, trx);
     return created;
   });
   return { id };
 }
 
-export const suppliers = (deps: Pick<ProcurementDeps, 'db'>) => listSuppliers(stockDb(deps.db));
+export const suppliers = (deps: Pick<ProcurementDeps, 'db'>) => listSuppliers(deps.db);
 
 export interface RollUpResult {
   /** Needs put on an order by this call. */
@@ -59,7 +56,7 @@ export interface RollUpResult {
  * order of its supplier, community and order day (the day the cut-off gives its arrival time).
  */
 export async function rollUp(deps: ProcurementDeps, actor: Actor, reqId: string | null): Promise<RollUpResult> {
-  return stockDb(deps.db).transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     // One roll-up at a time: two of them would lock the same orders and lines in different orders.
     await sql`select pg_advisory_xact_lock(hashtext('cordon.procurement.rollup'))`.execute(trx);
     const needs = await lockUnorderedNeeds(trx, procurementScope(actor));
@@ -79,21 +76,21 @@ export async function rollUp(deps: ProcurementDeps, actor: Actor, reqId: string 
       orders.add(order.id);
     }
     // The roll-up read drug names on the actor's behalf: recorded per order, ids only.
-    await deps.audit.recordMany([...orders].map((id) => ({ actor, action: 'procurement.order.rollup', subjectType: 'purchase_order', subjectId: id, outcome: 'allowed' as const, reqId })), asCore(trx));
+    await deps.audit.recordMany([...orders].map((id) => ({ actor, action: 'procurement.order.rollup', subjectType: 'purchase_order', subjectId: id, outcome: 'allowed' as const, reqId })), trx);
     return { ordered: needs.length - unassigned, orders: [...orders].sort(), unassigned };
   });
 }
 
 /** Orders without their lines (no drug names): ids, supplier, community, day, status and counts. */
 export async function listPurchaseOrders(deps: Pick<ProcurementDeps, 'db' | 'cutoff'>, actor: Actor, statuses?: readonly OrderStatus[]): Promise<(OrderSummary & { closesAt: string })[]> {
-  const orders = await listOrders(stockDb(deps.db), { communityIds: procurementScope(actor), statuses });
+  const orders = await listOrders(deps.db, { communityIds: procurementScope(actor), statuses });
   // When the day's cut-off passes, later needs go to the next day's order.
   return orders.map((o) => ({ ...o, closesAt: cutoffInstant(o.orderDay, deps.cutoff).toISOString() }));
 }
 
 /** One order with its lines (drug, strength, quantity, the corridors and needs they are for): an audited medical read. */
 export async function readPurchaseOrder(deps: Pick<ProcurementDeps, 'db'>, access: Access, orderId: string): Promise<OrderSummary & { lines: OrderLine[]; bags: MedicineBag[] }> {
-  const db = stockDb(deps.db);
+  const db = deps.db;
   const [order] = await listOrders(db, { communityIds: 'all', orderId });
   if (!order) throw notFound('purchase order');
   await access.community(order.communityId, 'procurement.order.read');
@@ -103,13 +100,13 @@ export async function readPurchaseOrder(deps: Pick<ProcurementDeps, 'db'>, acces
 
 /** open > sent: the order went to the supplier; later needs go to the next day's order. */
 export async function sendOrder(deps: Pick<ProcurementDeps, 'db' | 'clock'>, access: Access, orderId: string): Promise<void> {
-  await stockDb(deps.db).transaction().execute(async (trx) => {
+  await deps.db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, orderId);
     if (!order) throw notFound('purchase order');
     await access.community(order.communityId, 'procurement.order.send');
     if (order.status !== 'open') throw orderNotOpen(order.status);
     await setOrderStatus(trx, orderId, 'sent', deps.clock.now());
-    await access.allowed('procurement.order.send', 'purchase_order', orderId, asCore(trx));
+    await access.allowed('procurement.order.send', 'purchase_order', orderId, trx);
   });
 }
 
@@ -118,5 +115,5 @@ export async function sendOrder(deps: Pick<ProcurementDeps, 'db' | 'clock'>, acc
  * for the purchase). For the rounds service, to claim only packed medicine and put this id on the manifest.
  */
 export async function medicineBagsOf(deps: Pick<ProcurementDeps, 'db'>, needIds: readonly string[]): Promise<Map<string, string>> {
-  return bagsOfNeeds(stockDb(deps.db), needIds);
+  return bagsOfNeeds(deps.db, needIds);
 }

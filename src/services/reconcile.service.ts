@@ -6,7 +6,7 @@
 import type { Producers } from '../queue/producers';
 import type { Logger } from '../shared/logger';
 import type { Db } from '../store/db';
-import { roundDb, roundsIn } from '../store/round.repository';
+import { roundsIn } from '../store/round.repository';
 import { enqueueRound, prepareRound } from './round.service';
 import { settleRound } from './round-delivery.service';
 import { requeueUrgentNeeds } from './urgent.service';
@@ -30,7 +30,7 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
-  const rdb = roundDb(deps.db);
+  const rdb = deps.db;
   // A draft outlives its request only if that request died between creating and preparing it.
   const drafts = await roundsIn(rdb, ['draft']);
   for (const r of drafts) await prepareRound(deps.db, r.id);

@@ -7,15 +7,14 @@
  * - Sessions that ended (expired or revoked) more than a day ago: their tokens are refused anyway,
  *   and who logged in and out stays in the audit log.
  */
-import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { deleteKeysBefore } from '../store/idempotency.repository';
 import { deleteSessionsEndedBefore } from '../store/session.repository';
-import type { CoreTables } from '../store/schema';
+import type { Db } from '../store/db';
 
 export interface RetentionDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   /** Keys older than this are deleted (config IDEMPOTENCY_TTL_HOURS, default 48). */
   ttlHours: number;

@@ -6,21 +6,19 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../store/db';
-import { moveNeeds, type RoundDb } from '../store/round.repository';
-import { planDb } from '../store/round-plan.repository';
+import { moveNeeds } from '../store/round.repository';
 
 export interface SettleReport { status: string; delivered: number; failed: number }
 
 export async function settleRound(db: Db, roundId: string): Promise<SettleReport | null> {
-  return planDb(db).transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round || (round.status !== 'dispatched' && round.status !== 'in_progress')) return null;
     const rows = await sql<{ need_id: string; stop_status: string }>`
       select distinct b.need_id, s.status as stop_status from round_bags b join round_stops s on s.id = b.stop_id
       where b.round_id = ${roundId} and s.status in ('delivered', 'failed')`.execute(trx);
-    const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
-    const delivered = await moveNeeds(rtrx, rows.rows.filter((r) => r.stop_status === 'delivered').map((r) => r.need_id), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
-    const failed = await moveNeeds(rtrx, rows.rows.filter((r) => r.stop_status === 'failed').map((r) => r.need_id), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
+    const delivered = await moveNeeds(trx, rows.rows.filter((r) => r.stop_status === 'delivered').map((r) => r.need_id), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
+    const failed = await moveNeeds(trx, rows.rows.filter((r) => r.stop_status === 'failed').map((r) => r.need_id), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
     const counts = await sql<{ open: string; closed: string }>`
       select count(*) filter (where status in ('pending', 'loaded')) as open, count(*) filter (where status in ('delivered', 'failed')) as closed
       from round_stops where round_id = ${roundId}`.execute(trx);

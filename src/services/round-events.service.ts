@@ -9,7 +9,7 @@ import { scope, batchId, type Scope } from '../contracts/events';
 import type { Logger } from '../shared/logger';
 import type { Clock } from '../shared/clock';
 import type { Db } from '../store/db';
-import { getRound, roundDb } from '../store/round.repository';
+import { getRound } from '../store/round.repository';
 import { planCounts } from '../store/round-plan.repository';
 import { publishUrgentToDriver } from './driver-events';
 import type { LivePublisher } from './live.service';
@@ -33,7 +33,7 @@ export function createRoundEvents(deps: { db: Db; live: Pick<LivePublisher, 'pub
   };
   return {
     progress: (roundId) => safely('round.progress', async () => {
-      const round = await getRound(roundDb(deps.db), roundId);
+      const round = await getRound(deps.db, roundId);
       if (round?.status !== 'planning') return;
       await deps.live.publish([scope.dispatch], { type: 'round.progress', roundId, percent: round.progress, stage: 'routing' });
     }),

@@ -9,12 +9,11 @@ import type { Producers } from '../queue/producers';
 import { systemClock, type Clock } from '../shared/clock';
 import { AppError, notFound } from '../shared/errors';
 import type { Db } from '../store/db';
-import { moveNeeds, type ClaimableNeed, type RoundDb } from '../store/round.repository';
-import { planDb, type PlanDb } from '../store/round-plan.repository';
+import { moveNeeds, type ClaimableNeed } from '../store/round.repository';
 import { decomposeInto, enqueueRound } from './round.service';
 import { releaseForStops } from './stock-round.service';
 
-async function lockProposed(trx: PlanDb, roundId: string): Promise<{ generation: number }> {
+async function lockProposed(trx: Db, roundId: string): Promise<{ generation: number }> {
   const round = await trx.selectFrom('rounds').select(['status', 'generation']).where('id', '=', roundId).forUpdate().executeTakeFirst();
   if (!round) throw notFound('round');
   if (round.status !== 'proposed') {
@@ -25,7 +24,7 @@ async function lockProposed(trx: PlanDb, roundId: string): Promise<{ generation:
 
 /** Moves a stop (with its bags) to `tripId` at `position`, and locks it there. */
 export async function moveStop(db: Db, roundId: string, stopId: string, tripId: string, position: number): Promise<void> {
-  await planDb(db).transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await lockProposed(trx, roundId);
     const stop = await trx.selectFrom('round_stops').select(['id', 'trip_id', 'seq']).where('round_id', '=', roundId).where('id', '=', stopId).executeTakeFirst();
     if (!stop) throw notFound('stop');
@@ -51,7 +50,7 @@ export async function moveStop(db: Db, roundId: string, stopId: string, tripId: 
 }
 
 export async function setStopLock(db: Db, roundId: string, stopId: string, locked: boolean): Promise<void> {
-  await planDb(db).transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await lockProposed(trx, roundId);
     const res = await trx.updateTable('round_stops').set({ locked }).where('round_id', '=', roundId).where('id', '=', stopId).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw notFound('stop');
@@ -65,15 +64,14 @@ export async function setStopLock(db: Db, roundId: string, stopId: string, locke
  */
 export async function replanRound(deps: { db: Db; producers: Pick<Producers, 'ready' | 'addRoundFlow'>; clock?: Clock }, roundId: string, actor: string): Promise<void> {
   if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
-  await planDb(deps.db).transaction().execute(async (trx) => {
+  await deps.db.transaction().execute(async (trx) => {
     const { generation } = await lockProposed(trx, roundId);
     await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
     const freed = await sql<{ need_id: string }>`
       select distinct b.need_id from round_bags b join round_stops s on s.id = b.stop_id where s.round_id = ${roundId} and not s.locked`.execute(trx);
-    const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
-    await moveNeeds(rtrx, freed.rows.map((r) => r.need_id), 'planned', 'accepted', actor, `round ${roundId} re-planned`);
+    await moveNeeds(trx, freed.rows.map((r) => r.need_id), 'planned', 'accepted', actor, `round ${roundId} re-planned`);
     const dropped = await trx.selectFrom('round_stops').select('id').where('round_id', '=', roundId).where('locked', '=', false).execute();
-    await releaseForStops({ db: trx as unknown as Db, clock: deps.clock ?? systemClock }, roundId, dropped.map((s) => String(s.id)), actor, 're-plan');
+    await releaseForStops({ db: trx, clock: deps.clock ?? systemClock }, roundId, dropped.map((s) => String(s.id)), actor, 're-plan');
     await trx.deleteFrom('round_stops').where('round_id', '=', roundId).where('locked', '=', false).execute();
     // Kept stops close ranks in their trips; trips left empty go.
     await sql`update round_stops s set seq = r.n - 1 from (
@@ -88,7 +86,7 @@ export async function replanRound(deps: { db: Db; producers: Pick<Producers, 're
       where rn.round_id = ${roundId} and n.status = 'accepted'
       order by n.community_id, n.corridor_id, n.id for update of n`.execute(trx);
     // Still `proposed` here: vehicles holding kept stops count as taken, the others are free again.
-    await decomposeInto(rtrx, roundId, needs.rows, generation + 1);
+    await decomposeInto(trx, roundId, needs.rows, generation + 1);
     await trx.updateTable('rounds').set({ status: 'planning', progress: 0, generation: generation + 1, updated_at: new Date() }).where('id', '=', roundId).execute();
   });
   await enqueueRound(deps, roundId);

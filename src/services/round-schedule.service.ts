@@ -7,7 +7,7 @@
 import { NEED_KINDS_OF_ROUND, type RoundKind } from '../domain/round';
 import type { Producers } from '../queue/producers';
 import type { Db } from '../store/db';
-import { countClaimableNeeds, roundDb } from '../store/round.repository';
+import { countClaimableNeeds } from '../store/round.repository';
 import { generateFoodEntitlements } from './food-entitlement.service';
 import { startRound, type RoundDeps } from './round.service';
 
@@ -61,7 +61,7 @@ export async function openScheduledRound(deps: ScheduledRoundDeps, areaId: strin
     ? await generateFoodEntitlements(deps, areaId, { at: run.at, requestId: run.requestId ?? null })
     : undefined;
   const food = entitled ? { cycle: entitled.cycle.id, entitlements: entitled.created } : {};
-  if ((await countClaimableNeeds(roundDb(deps.db), areaId, kind)) === 0) return { roundId: null, created: false, ...food };
+  if ((await countClaimableNeeds(deps.db, areaId, kind)) === 0) return { roundId: null, created: false, ...food };
   const { round, created } = await startRound(deps, { areaId, kind, actor: 'scheduler' });
   return { roundId: round.id, created, ...food };
 }

@@ -8,7 +8,7 @@
 import type { Problem, Solution } from '../planning';
 import { solve } from '../planning/solve';
 import type { Db } from '../store/db';
-import { getRound, getSubproblem, listSubproblems, roundDb, saveSubproblemResult, setRoundProgress } from '../store/round.repository';
+import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from './round-inputs';
 import { buildProblem, toPlanPieces } from './round-problem';
 
@@ -30,7 +30,7 @@ export type SolveOutcome =
   | { status: 'skipped'; reason: 'round-not-planning' | 'already-solved' };
 
 export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
-  const rdb = roundDb(deps.db);
+  const rdb = deps.db;
   const round = await getRound(rdb, roundId);
   if (!round) throw new MissingRecordError(`round ${roundId} does not exist`);
   if (round.status !== 'planning') return { status: 'skipped', reason: 'round-not-planning' };

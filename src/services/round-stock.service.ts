@@ -10,10 +10,10 @@
  */
 import { sql } from 'kysely';
 import { available, type ReserveLine } from '../domain/stock';
-import { moveNeeds, type RoundDb } from '../store/round.repository';
-import type { Plan, PlanDb } from '../store/round-plan.repository';
+import { moveNeeds } from '../store/round.repository';
+import type { Plan } from '../store/round-plan.repository';
 import { removeNeedFromStop } from '../store/round-manifest.repository';
-import { keyOf, lockBalances, stockDb } from '../store/stock.repository';
+import { keyOf, lockBalances } from '../store/stock.repository';
 import type { Db } from '../store/db';
 import type { Clock } from '../shared/clock';
 import { medicineBagsOf } from './procurement.service';
@@ -26,16 +26,15 @@ export const STOCK_SHORT = 'stock-short';
  * (see the policy above). Must run in the caller's transaction: the balances stay locked until it commits.
  * Returns the needs left unserved for want of stock.
  */
-export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId: string, actor: string): Promise<string[]> {
-  const core = trx as unknown as Db; // the same transaction, typed for the stock services
+export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: string, actor: string): Promise<string[]> {
   await dropWithdrawnNeeds(trx, roundId);
-  const { lines } = await planLines(core, roundId);
+  const { lines } = await planLines(trx, roundId);
   // Stops reserved before (locked stops kept through a re-plan) hold their stock already.
   const done = new Set((await sql<{ stop_id: string }>`
     select distinct stop_id::text as stop_id from stock_ledger where round_id = ${roundId} and movement = 'reservation'`.execute(trx)).rows.map((r) => r.stop_id));
   const byStop = new Map<string, ReserveLine[]>();
   for (const l of lines) if (l.stopId !== null && !done.has(l.stopId)) byStop.set(l.stopId, [...(byStop.get(l.stopId) ?? []), l]);
-  const balances = await lockBalances(stockDb(core), [...byStop.values()].flat());
+  const balances = await lockBalances(trx, [...byStop.values()].flat());
   const free = new Map([...balances].map(([k, b]) => [k, available(b)]));
   const kept: ReserveLine[] = [];
   const short: string[] = [];
@@ -50,7 +49,7 @@ export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId:
     }
   }
   const unserved = await dropStops(trx, roundId, short, actor);
-  if (kept.length) await reserveLines({ db: core, clock }, roundId, kept, actor);
+  if (kept.length) await reserveLines({ db: trx, clock }, roundId, kept, actor);
   return unserved;
 }
 
@@ -58,7 +57,7 @@ export async function reservePlanWithinStock(trx: PlanDb, clock: Clock, roundId:
  * Needs cancelled while their round was being planned (the cancel committed before this merge, so
  * they did not become planned) leave the stored plan before anything is reserved for them.
  */
-async function dropWithdrawnNeeds(trx: PlanDb, roundId: string): Promise<void> {
+async function dropWithdrawnNeeds(trx: Db, roundId: string): Promise<void> {
   const gone = await sql<{ need_id: string; stop_id: string | number; trip_id: string }>`
     select distinct b.need_id, b.stop_id, s.trip_id from round_bags b
     join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
@@ -67,7 +66,7 @@ async function dropWithdrawnNeeds(trx: PlanDb, roundId: string): Promise<void> {
 }
 
 /** Takes stops out of a stored plan: their needs unserved (stock-short) and accepted again; trips close ranks. */
-async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor: string): Promise<string[]> {
+async function dropStops(trx: Db, roundId: string, stopIds: string[], actor: string): Promise<string[]> {
   if (stopIds.length === 0) return [];
   const needs: string[] = [];
   // In slices, as a big shortage can drop thousands of stops (PostgreSQL binds at most 65,535 values per statement).
@@ -80,7 +79,7 @@ async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor:
     await trx.insertInto('round_unserved').values(needs.slice(i, i + 5000).map((needId) => ({ round_id: roundId, need_id: needId, reason: STOCK_SHORT })))
       .onConflict((oc) => oc.doNothing()).execute();
   }
-  await moveNeeds(trx as unknown as RoundDb, needs, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
+  await moveNeeds(trx, needs, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
   // Trip distances and durations are the solver's and now overstate the trimmed trips; they are not re-solved.
   await sql`update round_stops s set seq = r.n - 1 from (
     select id, row_number() over (partition by trip_id order by seq) as n from round_stops where round_id = ${roundId}) r
@@ -95,13 +94,13 @@ async function dropStops(trx: PlanDb, roundId: string, stopIds: string[], actor:
  * reads at the door) in place of the generated id. A household's bag can hold several of its needs,
  * while the manifest has one row per need with unique ids: the second need of a bag gets `MB-…-2`.
  */
-export async function withMedicineBagIds(db: RoundDb, roundId: string, plan: Plan): Promise<Plan> {
+export async function withMedicineBagIds(db: Db, roundId: string, plan: Plan): Promise<Plan> {
   const medicine = plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.filter((b) => b.item === 'medicine').map((b) => b.needId)));
   const ids = [...new Set(medicine)].sort();
   const labels = new Map<string, string>();
   // In slices: one bind parameter per id, and PostgreSQL takes at most 65,535 per statement.
   for (let i = 0; i < ids.length; i += 5000) {
-    for (const [needId, bagId] of await medicineBagsOf({ db: db as unknown as Db }, ids.slice(i, i + 5000))) labels.set(needId, bagId);
+    for (const [needId, bagId] of await medicineBagsOf({ db: db }, ids.slice(i, i + 5000))) labels.set(needId, bagId);
   }
   if (labels.size === 0) return plan;
   // Ids the round's manifest holds already (a stop locked through a re-plan keeps its rows).

@@ -2,17 +2,17 @@
 import { notFound } from '../shared/errors';
 import type { ProposalView, RoundView } from '../contracts/rounds.contract';
 import type { Db } from '../store/db';
-import { getRound, listSubproblems, roundDb, type RoundRow } from '../store/round.repository';
+import { getRound, listSubproblems, type RoundRow } from '../store/round.repository';
 import { loadingList, readPlan } from '../store/round-plan.repository';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
-  const round = await getRound(roundDb(db), roundId);
+  const round = await getRound(db, roundId);
   if (!round) throw notFound('round');
   return toView(db, round);
 }
 
 export async function toView(db: Db, round: RoundRow): Promise<RoundView> {
-  const subs = await listSubproblems(roundDb(db), round.id);
+  const subs = await listSubproblems(db, round.id);
   return {
     id: round.id, areaId: round.area_id, kind: round.kind, status: round.status, progress: round.progress,
     failureReason: round.failure_reason,
@@ -22,7 +22,7 @@ export async function toView(db: Db, round: RoundRow): Promise<RoundView> {
 }
 
 export async function proposalView(db: Db, roundId: string): Promise<ProposalView> {
-  const round = await getRound(roundDb(db), roundId);
+  const round = await getRound(db, roundId);
   if (!round) throw notFound('round');
   const plan = await readPlan(db, roundId);
   return {

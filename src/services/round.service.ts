@@ -10,12 +10,9 @@ import { systemClock, type Clock } from '../shared/clock';
 import { AppError, notFound } from '../shared/errors';
 import type { Db } from '../store/db';
 import type { Producers } from '../queue/producers';
-import {
-  createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, roundDb,
-  type ClaimableNeed, type RoundDb, type RoundKind, type RoundRow, type RoundStatus,
-} from '../store/round.repository';
+import { createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus } from '../store/round.repository';
 import { assignHandoffCodes } from '../store/handoff.repository';
-import { assignDrivers, planDb, storePlanOnce, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
+import { assignDrivers, storePlanOnce, type PlanTrip, type PlanUnserved } from '../store/round-plan.repository';
 import { decomposeRound } from './round-decompose';
 import { loadGenerationNeeds, loadNeedsById, loadVehicles } from './round-inputs';
 import { mergeRoundPieces } from './round-merge';
@@ -45,7 +42,7 @@ export interface StartRoundInput {
 export async function startRound(deps: RoundDeps, input: StartRoundInput): Promise<{ round: RoundRow; created: boolean }> {
   // Refuse before writing anything while the queue is down: the caller retries later.
   if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
-  const rdb = roundDb(deps.db);
+  const rdb = deps.db;
   const area = await rdb.selectFrom('areas').select(['id']).where('id', '=', input.areaId).executeTakeFirst();
   if (!area) throw notFound('area');
   const { round, created } = await createOrGetOpenRound(rdb, {
@@ -60,7 +57,7 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
 
 /** draft > planning: claims the needs and writes the sub-problems, in one transaction. */
 export async function prepareRound(db: Db, roundId: string): Promise<void> {
-  await roundDb(db).transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     const round = await trx.selectFrom('rounds').selectAll().where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round || round.status !== 'draft') return; // someone else prepared it
     // Rounds are prepared one at a time (a transaction-scoped advisory lock, a fraction of a second
@@ -76,7 +73,7 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
  * Cuts `needs` into sub-problems of plan generation `generation` with the engine's decomposition
  * (per community, big ones in slices), each with its share of the round's part of the free fleet.
  */
-export async function decomposeInto(trx: RoundDb, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
+export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
   const free = (await sql<{ id: string }>`
     select v.id from vehicles v
@@ -86,8 +83,7 @@ export async function decomposeInto(trx: RoundDb, roundId: string, needs: Claima
       and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
                       where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
     order by v.id`.execute(trx)).rows;
-  const db = trx as unknown as Db; // same transaction: the loaders read through it
-  const drafts = decomposeRound(await loadNeedsById(db, needs.map((n) => n.id)), await loadVehicles(db, free.map((v) => v.id)), {
+  const drafts = decomposeRound(await loadNeedsById(trx, needs.map((n) => n.id)), await loadVehicles(trx, free.map((v) => v.id)), {
     idPrefix: generation === 1 ? 'sp' : `g${generation}sp`,
   });
   await insertSubproblems(trx, roundId, drafts, generation);
@@ -95,8 +91,8 @@ export async function decomposeInto(trx: RoundDb, roundId: string, needs: Claima
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
 export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string): Promise<void> {
-  const subs = await listSubproblems(roundDb(deps.db), roundId);
-  const round = await getRound(roundDb(deps.db), roundId);
+  const subs = await listSubproblems(deps.db, roundId);
+  const round = await getRound(deps.db, roundId);
   // Solved sub-problems need no child: their result is already stored.
   await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1);
 }
@@ -111,7 +107,7 @@ export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 
  * if not even that does, the round fails (its needs go back to the pool). `clock` stamps the stock ledger.
  */
 export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock, log: MergeLog = silent): Promise<MergeOutcome> {
-  const rdb = roundDb(db);
+  const rdb = db;
   const round = await getRound(rdb, roundId);
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
   if (round.status !== 'planning') return round.status === 'failed' || round.status === 'draft' ? 'round-not-planning' : 'already-stored';
@@ -152,44 +148,43 @@ const silent: MergeLog = { info: () => undefined, warn: () => undefined, error: 
 
 /** Marks a round failed (a child or the merge gave up); its needs go back to the pool, its stock to the depots. */
 export async function failRound(db: Db, roundId: string, reason: string, clock: Clock = systemClock): Promise<boolean> {
-  return planDb(db).transaction().execute(async (trx) => {
-    const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
-    if (!(await moveRound(rtrx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
+  return db.transaction().execute(async (trx) => {
+    if (!(await moveRound(trx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
     // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
     const held = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
-    await moveNeeds(rtrx, held.map((h) => h.need_id), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
+    await moveNeeds(trx, held.map((h) => h.need_id), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
     // Those locked stops also hold their reservations.
-    await releaseForRound({ db: trx as unknown as Db, clock }, roundId, 'planner', 'round failed');
+    await releaseForRound({ db: trx, clock }, roundId, 'planner', 'round failed');
     return true;
   });
 }
 
 export async function approveRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {
   await transition(db, roundId, 'proposed', 'approved', { approvedBy: actor });
-  return (await getRound(roundDb(db), roundId))!;
+  return (await getRound(db, roundId))!;
 }
 
 /** approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs are out for delivery. */
 export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundRow> {
-  await planDb(db).transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round) throw notFound('round');
     if (round.status !== 'approved') throw invalidRoundTransition(round.status, 'dispatched');
     const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
-    await moveNeeds(trx as unknown as RoundDb, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
+    await moveNeeds(trx, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
     await assignDrivers(trx, roundId);
     const trips = await trx.selectFrom('round_trips').select('id').where('round_id', '=', roundId).orderBy('id').execute();
-    for (const t of trips) await deductForBatch({ db: trx as unknown as Db, clock }, roundId, t.id, actor);
+    for (const t of trips) await deductForBatch({ db: trx, clock }, roundId, t.id, actor);
     await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
     await assignHandoffCodes(trx, roundId);
     await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();
   });
-  return (await getRound(roundDb(db), roundId))!;
+  return (await getRound(db, roundId))!;
 }
 
 async function transition(db: Db, roundId: string, from: RoundStatus, to: RoundStatus, patch: { approvedBy?: string } = {}): Promise<void> {
-  if (await moveRound(roundDb(db), roundId, [from], to, patch)) return;
-  const round = await getRound(roundDb(db), roundId);
+  if (await moveRound(db, roundId, [from], to, patch)) return;
+  const round = await getRound(db, roundId);
   if (!round) throw notFound('round');
   throw invalidRoundTransition(round.status, to);
 }

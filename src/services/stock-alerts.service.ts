@@ -3,14 +3,14 @@
  * A query for the dispatch desk, and, when a live publisher is wired, `stock.alert` events to the
  * dispatch scope (codes and counts only, as the event schema demands).
  */
-import type { Kysely } from 'kysely';
 import { scope } from '../contracts/events';
 import { daysBetween, minimumLevel, type AlertLevel } from '../domain/stock';
 import type { Clock } from '../shared/clock';
-import type { CoreTables } from '../store/schema';
+
 import { listBalances, lotsExpiringBy } from '../store/stock-read.repository';
-import { keyOf, stockDb, type StockKey } from '../store/stock.repository';
+import { keyOf, type StockKey } from '../store/stock.repository';
 import type { LivePublisher } from './live.service';
+import type { Db } from '../store/db';
 
 /** What the stock services need of the live publisher. */
 export type StockAlertPublisher = Pick<LivePublisher, 'publish'>;
@@ -36,8 +36,8 @@ export interface ExpiryAlert {
 
 export type StockAlert = MinimumAlert | ExpiryAlert;
 
-export async function stockAlerts(deps: { db: Kysely<CoreTables>; clock: Clock }, options: { withinDays: number; depotId?: string | undefined }): Promise<StockAlert[]> {
-  const db = stockDb(deps.db);
+export async function stockAlerts(deps: { db: Db; clock: Clock }, options: { withinDays: number; depotId?: string | undefined }): Promise<StockAlert[]> {
+  const db = deps.db;
   const today = deps.clock.now().toISOString().slice(0, 10);
   const until = new Date(Date.parse(`${today}T00:00:00Z`) + options.withinDays * 86_400_000).toISOString().slice(0, 10);
   const out: StockAlert[] = [];
@@ -54,14 +54,14 @@ export async function stockAlerts(deps: { db: Kysely<CoreTables>; clock: Clock }
 }
 
 /** Publishes a `stock.alert` for each touched (depot, item) now below its minimum. Never throws: the movement is done. */
-export async function publishMinimumAlerts(deps: { db: Kysely<CoreTables>; publisher: StockAlertPublisher }, touched: readonly StockKey[]): Promise<number> {
+export async function publishMinimumAlerts(deps: { db: Db; publisher: StockAlertPublisher }, touched: readonly StockKey[]): Promise<number> {
   if (touched.length === 0) return 0;
   const wanted = new Set(touched.map(keyOf));
   let sent = 0;
   try {
     const depots = [...new Set(touched.map((t) => t.depotId))];
     for (const depotId of depots) {
-      for (const b of await listBalances(stockDb(deps.db), { depotId })) {
+      for (const b of await listBalances(deps.db, { depotId })) {
         if (!wanted.has(keyOf(b)) || b.minimum === null) continue;
         const level = minimumLevel(b.available, b.minimum);
         if (!level) continue;

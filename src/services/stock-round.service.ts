@@ -11,21 +11,22 @@
  * Given a transaction as `deps.db`, each runs inside it (store the plan and reserve its stock in one
  * commit); pass no publisher then, as alerts would go out before the caller commits.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { available, insufficientStock, parseInput, reserveLineSchema, takeFefo, type ReserveLine, type Shortage } from '../domain/stock';
 import type { Clock } from '../shared/clock';
-import type { CoreTables } from '../store/schema';
+
 import { loadCatalogue } from '../store/item.repository';
 import { heldByRound, type HeldLine } from '../store/stock-read.repository';
-import { appendMovements, inStockTransaction, keyOf, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb } from '../store/stock.repository';
+import { appendMovements, inStockTransaction, keyOf, lockBalances, lotBalances, type NewMovement } from '../store/stock.repository';
 import { expandNeeds } from './kit.service';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
 import { STOCK_KINDS } from '../domain/need-kinds';
+import type { Db } from '../store/db';
 
 export interface StockRoundDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   publisher?: StockAlertPublisher | undefined;
 }
@@ -45,7 +46,7 @@ export async function reserveLines(deps: StockRoundDeps, roundId: string, lines:
   parseInput(roundIdSchema, roundId);
   const wanted = parseInput(z.array(reserveLineSchema).max(100_000), lines);
   const at = deps.clock.now();
-  const result = await inStockTransaction(stockDb(deps.db), async (trx) => {
+  const result = await inStockTransaction(deps.db, async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`cordon.stock.round.${roundId}`}))`.execute(trx);
     const done = new Set((await trx.selectFrom('stock_ledger').select('stop_id').distinct()
       .where('round_id', '=', roundId).where('movement', '=', 'reservation').execute()).map((r) => (r.stop_id === null ? null : String(r.stop_id))));
@@ -88,7 +89,7 @@ export async function reserveForRound(deps: StockRoundDeps, roundId: string, act
  * trip's depot. Stops come urgent first, then by position on their trips (every trip's first stop, then
  * every second one...), the order in which a short depot serves them.
  */
-export async function planLines(db: Kysely<CoreTables>, roundId: string, onlyNeedId?: string): Promise<{ lines: ReserveLine[]; untracked: RoundReserveResult['untracked'] }> {
+export async function planLines(db: Db, roundId: string, onlyNeedId?: string): Promise<{ lines: ReserveLine[]; untracked: RoundReserveResult['untracked'] }> {
   parseInput(roundIdSchema, roundId);
   // Only stock kinds are read: medicine details never leave the database here.
   const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number; urgent: boolean; seq: number; trip_id: string }>`
@@ -98,8 +99,8 @@ export async function planLines(db: Kysely<CoreTables>, roundId: string, onlyNee
     join needs n on n.id = b.need_id join households h on h.id = n.household_id
     where b.round_id = ${roundId} and s.status = 'pending' and n.kind in (${sql.join(STOCK_KINDS.map((k) => k.kind))})
       ${onlyNeedId === undefined ? sql`` : sql`and b.need_id = ${onlyNeedId}`}
-    order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(stockDb(db));
-  const { items, missing } = expandNeeds(await loadCatalogue(stockDb(db)), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
+    order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(db);
+  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
   const lines = new Map<string, ReserveLine>();
   for (const r of rows.rows) {
     for (const [itemCode, quantity] of items.get(r.need_id) ?? []) {
@@ -115,7 +116,7 @@ export async function planLines(db: Kysely<CoreTables>, roundId: string, onlyNee
 /** Gives back what the named stops (or the whole round) still hold: a release row per held line. */
 async function release(deps: StockRoundDeps, roundId: string, stopIds: string[] | undefined, actor: string, reason: string): Promise<HeldLine[]> {
   const at = deps.clock.now();
-  return inStockTransaction(stockDb(deps.db), async (trx) => {
+  return inStockTransaction(deps.db, async (trx) => {
     const before = await heldByRound(trx, roundId, stopIds);
     if (before.length === 0) return [];
     await lockBalances(trx, before);
@@ -141,8 +142,8 @@ export async function releaseForNeed(deps: StockRoundDeps, roundId: string, stop
   parseInput(roundIdSchema, roundId);
   parseInput(stopIdSchema, stopId);
   const at = deps.clock.now();
-  return inStockTransaction(stockDb(deps.db), async (trx) => {
-    const share = (await planLines(trx as unknown as Kysely<CoreTables>, roundId, needId)).lines.filter((l) => l.stopId === stopId);
+  return inStockTransaction(deps.db, async (trx) => {
+    const share = (await planLines(trx, roundId, needId)).lines.filter((l) => l.stopId === stopId);
     if (share.length === 0) return [];
     await lockBalances(trx, share);
     const held = new Map((await heldByRound(trx, roundId, [stopId])).map((h) => [keyOf(h), h.held]));
@@ -176,7 +177,7 @@ export async function deductForBatch(deps: StockRoundDeps, roundId: string, trip
 export async function deductForStops(deps: StockRoundDeps, roundId: string, stopIds: string[], actor: string): Promise<HeldLine[]> {
   if (stopIds.length === 0) return [];
   const at = deps.clock.now();
-  const deducted = await inStockTransaction(stockDb(deps.db), async (trx) => {
+  const deducted = await inStockTransaction(deps.db, async (trx) => {
     const before = await heldByRound(trx, roundId, stopIds);
     if (before.length === 0) return [];
     await lockBalances(trx, before);
@@ -189,7 +190,7 @@ export async function deductForStops(deps: StockRoundDeps, roundId: string, stop
 }
 
 /** Deduction rows for held lines, each split over the lots it takes from (first to expire first). */
-async function deductions(trx: StockDb, roundId: string, held: HeldLine[]): Promise<NewMovement[]> {
+async function deductions(trx: Db, roundId: string, held: HeldLine[]): Promise<NewMovement[]> {
   const out: NewMovement[] = [];
   const byKey = new Map<string, HeldLine[]>();
   for (const h of held) byKey.set(keyOf(h), [...(byKey.get(keyOf(h)) ?? []), h]);

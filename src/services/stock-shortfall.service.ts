@@ -3,7 +3,7 @@
  * into items, against the stock available per depot, through the planning allocation (LP per community,
  * whole units, explained). Returns what each community gets, what it is short, and why.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { parseInput } from '../domain/stock';
 import { allocateStock } from '../planning/allocation/allocate';
@@ -11,17 +11,18 @@ import type { AllocationExplanation, AllocationGroup, AllocationItem, Allocation
 import { jsLpSolver } from '../planning/lp/js-lp-solver.adapter';
 import type { LpSolver } from '../planning/lp/lp.model';
 import { notFound } from '../shared/errors';
-import type { CoreTables } from '../store/schema';
+
 import { loadCatalogue } from '../store/item.repository';
 import { listBalances } from '../store/stock-read.repository';
-import { stockDb } from '../store/stock.repository';
+
 import { expandNeeds } from './kit.service';
 import { priorityOf } from './round-problem';
 import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
 import type { Urgency } from '../domain/kinds';
+import type { Db } from '../store/db';
 
 export interface ShortfallDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   /** Default: javascript-lp-solver (the allocation is small: communities x items). */
   solver?: LpSolver;
   /** Default 2,000 ms; past it the allocation's deterministic rule answers. */
@@ -81,7 +82,7 @@ export async function shortfallForArea(deps: ShortfallDeps, areaId: string): Pro
 }
 
 export async function computeShortfall(deps: ShortfallDeps, needs: readonly NeedRow[]): Promise<Shortfall> {
-  const db = stockDb(deps.db);
+  const db = deps.db;
   const { items: perNeed, missing } = expandNeeds(await loadCatalogue(db), needs.map((n) => ({ id: n.id, kind: n.kind, details: n.details, members: n.members })));
   const groups = new Map<string, AllocationGroup & { households: number }>();
   for (const n of needs) {

@@ -4,17 +4,17 @@
  * balance summary in one transaction under row locks; input is checked before anything is written.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { adjustmentSchema, available, minimumSchema, notEnoughFree, parseInput, receiptSchema, takeFefo, transferSchema } from '../domain/stock';
 import type { Clock } from '../shared/clock';
-import type { CoreTables } from '../store/schema';
+
 import { upsertMinimum } from '../store/stock-read.repository';
-import { appendMovements, getLot, inStockTransaction, insertLot, lockBalances, lotBalances, stockDb, type NewMovement, type StockDb, type StockKey } from '../store/stock.repository';
+import { appendMovements, getLot, inStockTransaction, insertLot, lockBalances, lotBalances, type NewMovement, type StockKey } from '../store/stock.repository';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
+import type { Db } from '../store/db';
 
 export interface StockDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   /** Live publisher (src/services/live.service.ts); when given, stock falling below its minimum is published. */
   publisher?: StockAlertPublisher | undefined;
@@ -25,8 +25,8 @@ export interface StockDeps {
  * transaction as `deps.db` (the demo seed writes everything in one), it runs inside it: the caller
  * commits, so it should pass no publisher (alerts would go out before the commit).
  */
-async function moveStock<T>(deps: StockDeps, body: (trx: StockDb) => Promise<{ result: T; touched: StockKey[] }>): Promise<T> {
-  const { result, touched } = await inStockTransaction(stockDb(deps.db), body);
+async function moveStock<T>(deps: StockDeps, body: (trx: Db) => Promise<{ result: T; touched: StockKey[] }>): Promise<T> {
+  const { result, touched } = await inStockTransaction(deps.db, body);
   if (deps.publisher) await publishMinimumAlerts({ db: deps.db, publisher: deps.publisher }, touched);
   return result;
 }
@@ -101,7 +101,7 @@ export async function writeOffExpired(deps: StockDeps, actor: string, depotId?: 
   const at = deps.clock.now();
   const today = at.toISOString().slice(0, 10);
   const out: WriteOffResult = { written: [], refused: [] };
-  const db = stockDb(deps.db);
+  const db = deps.db;
   const expired = await db.selectFrom('stock_lots').select(['id', 'depot_id', 'item_code'])
     .where('expires_on', '<', today).$if(depotId !== undefined, (q) => q.where('depot_id', '=', depotId as string)).orderBy('id').execute();
   for (const lot of expired) {
@@ -124,7 +124,7 @@ export async function writeOffExpired(deps: StockDeps, actor: string, depotId?: 
 
 export async function setMinimum(deps: StockDeps, input: unknown): Promise<void> {
   const m = parseInput(minimumSchema, input);
-  const db = stockDb(deps.db);
+  const db = deps.db;
   await assertDepots(db, [m.depotId]);
   await assertStockItems(db, [m.itemCode]);
   await upsertMinimum(db, m.depotId, m.itemCode, m.minimum, deps.clock.now());

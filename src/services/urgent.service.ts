@@ -10,8 +10,8 @@ import { haversineMetres } from '../planning/model/travel.matrix';
 import type { Producers } from '../queue/producers';
 import type { Db } from '../store/db';
 import { assignHandoffCodes } from '../store/handoff.repository';
-import { moveNeeds, roundDb, type RoundDb } from '../store/round.repository';
-import { insertTrip, planDb, type PlanDb } from '../store/round-plan.repository';
+import { moveNeeds } from '../store/round.repository';
+import { insertTrip } from '../store/round-plan.repository';
 import { bagsOf, demandOf, SHIFT_S } from './round-problem';
 import type { NeedKind, Urgency } from '../domain/kinds';
 
@@ -28,7 +28,7 @@ export type UrgentOutcome =
 interface Point { lat: number; lon: number }
 
 export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOutcome> {
-  return planDb(db).transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const need = await sql<{ id: string; kind: NeedKind; urgency: Urgency; status: string; corridor_id: string; community_id: string; members: number; lat: number; lon: number }>`
       select n.id, n.kind, n.urgency, n.status, n.corridor_id, n.community_id, h.members, h.lat, h.lon
       from needs n join households h on h.id = n.household_id where n.id = ${needId} for update of n`.execute(trx);
@@ -60,17 +60,16 @@ export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOu
       });
     }
     await trx.insertInto('round_needs').values({ round_id: round.id, need_id: n.id, subproblem_id: 'urgent' }).onConflict((oc) => oc.doNothing()).execute();
-    const rtrx = trx as unknown as RoundDb; // same transaction, typed for the round tables
-    await moveNeeds(rtrx, [n.id], 'accepted', 'planned', 'urgent-planner', `urgent insertion, round ${round.id}`);
+    await moveNeeds(trx, [n.id], 'accepted', 'planned', 'urgent-planner', `urgent insertion, round ${round.id}`);
     if (round.status !== 'approved') {
-      await moveNeeds(rtrx, [n.id], 'planned', 'out_for_delivery', 'urgent-planner', `urgent insertion, round ${round.id}`);
+      await moveNeeds(trx, [n.id], 'planned', 'out_for_delivery', 'urgent-planner', `urgent insertion, round ${round.id}`);
       await assignHandoffCodes(trx, round.id); // a stop added after dispatch needs its gate code too
     }
     return { status: 'inserted', roundId: round.id, tripId, seq, dedicatedTrip: !place };
   });
 }
 
-async function liveRoundFor(trx: PlanDb, communityId: string): Promise<{ id: string; status: string } | undefined> {
+async function liveRoundFor(trx: Db, communityId: string): Promise<{ id: string; status: string } | undefined> {
   // The round whose area contains the need's community: walk up the grid from the community.
   const res = await sql<{ id: string; status: string }>`
     with recursive up as (
@@ -82,7 +81,7 @@ async function liveRoundFor(trx: PlanDb, communityId: string): Promise<{ id: str
   return res.rows[0];
 }
 
-async function cheapestInsertion(trx: PlanDb, roundId: string, need: Point, bags: number): Promise<{ tripId: string; seq: number; startS: number } | undefined> {
+async function cheapestInsertion(trx: Db, roundId: string, need: Point, bags: number): Promise<{ tripId: string; seq: number; startS: number } | undefined> {
   const stops = await sql<{ trip_id: string; seq: number; status: string; planned_start_s: number; lat: number; lon: number; depot_lat: number; depot_lon: number; cap_bags: number | null; bags: string; duration_s: number; depart_s: number; back_by_s: number | null }>`
     select s.trip_id, s.seq, s.status, s.planned_start_s, c.lat, c.lon, d.lat as depot_lat, d.lon as depot_lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags, t.duration_s, t.depart_s,
       -- A van on several trips must be back (and reloaded) before its next trip leaves.
@@ -123,7 +122,7 @@ const metres = (a: Point, b: Point): number => haversineMetres(a, b) * ROAD_FACT
 
 /** Reconciler part: emergency needs still accepted and outside any live plan go back on the queue. */
 export async function requeueUrgentNeeds(deps: { db: Db; producers: Pick<Producers, 'add'> }): Promise<number> {
-  const rows = await roundDb(deps.db).selectFrom('needs').select('id')
+  const rows = await deps.db.selectFrom('needs').select('id')
     .where('status', '=', 'accepted').where('urgency', '=', 'emergency').execute();
   for (const r of rows) await deps.producers.add('need.urgent', { needId: r.id }, { id: jobId('need.urgent', r.id) });
   return rows.length;

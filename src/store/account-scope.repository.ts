@@ -3,14 +3,13 @@
  * corridor and community behind a household, a need, a corridor or a community id.
  * Ids that are not UUIDs find nothing (rather than a database error), like unknown ones.
  */
-import type { Kysely } from 'kysely';
 import type { HouseholdScope } from '../domain/access';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string): boolean => UUID.test(id);
 
-export async function householdScope(db: Kysely<CoreTables>, householdId: string): Promise<HouseholdScope | undefined> {
+export async function householdScope(db: Db, householdId: string): Promise<HouseholdScope | undefined> {
   if (!isUuid(householdId)) return undefined;
   return db
     .selectFrom('households')
@@ -19,7 +18,7 @@ export async function householdScope(db: Kysely<CoreTables>, householdId: string
     .executeTakeFirst();
 }
 
-export async function needScope(db: Kysely<CoreTables>, needId: string): Promise<HouseholdScope | undefined> {
+export async function needScope(db: Db, needId: string): Promise<HouseholdScope | undefined> {
   if (!isUuid(needId)) return undefined;
   return db
     .selectFrom('needs')
@@ -29,7 +28,7 @@ export async function needScope(db: Kysely<CoreTables>, needId: string): Promise
 }
 
 export async function corridorScope(
-  db: Kysely<CoreTables>,
+  db: Db,
   corridorId: string,
 ): Promise<{ corridorId: string; communityId: string } | undefined> {
   if (!isUuid(corridorId)) return undefined;
@@ -42,13 +41,13 @@ export async function corridorScope(
   return row?.community_id ? { corridorId: row.id, communityId: row.community_id } : undefined;
 }
 
-export async function communityExists(db: Kysely<CoreTables>, communityId: string): Promise<boolean> {
+export async function communityExists(db: Db, communityId: string): Promise<boolean> {
   if (!isUuid(communityId)) return false;
   const row = await db.selectFrom('areas').select('id').where('id', '=', communityId).where('kind', '=', 'community').executeTakeFirst();
   return row !== undefined;
 }
 
-export async function driverExists(db: Kysely<CoreTables>, driverId: string): Promise<boolean> {
+export async function driverExists(db: Db, driverId: string): Promise<boolean> {
   if (!isUuid(driverId)) return false;
   return (await db.selectFrom('drivers').select('id').where('id', '=', driverId).executeTakeFirst()) !== undefined;
 }

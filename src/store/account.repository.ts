@@ -3,33 +3,10 @@
  * `coordinator_assignments` and a driver account is the `user_id` of its `drivers` row, so the
  * planning side reads the same facts; community staff and residents are assigned here.
  */
-import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { Role } from '../domain/access';
 import { isUuid } from './account-scope.repository';
-import type { CoreTables } from './schema';
-
-export interface UsersTable {
-  id: Generated<string>;
-  username: string;
-  password_hash: string;
-  role: Role;
-  household_id: string | null;
-  disabled_at: Date | null;
-  created_at: ColumnType<Date, Date | string | undefined, never>;
-  /** Set by an admin's create or reset (a one-time password), cleared when the owner changes it. */
-  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
-}
-
-export interface CommunityStaffAssignmentsTable {
-  user_id: string;
-  community_id: string;
-  assigned_at: ColumnType<Date, Date | string | undefined, never>;
-}
-
-export type AccountTables = {
-  users: UsersTable;
-  community_staff_assignments: CommunityStaffAssignmentsTable;
-};
+import type { Db } from './db';
+import type { UsersTable } from './tables/accounts';
 
 export interface UserRecord {
   id: string;
@@ -49,7 +26,6 @@ export interface UserAssignments {
   driverId: string | null;
 }
 
-const accounts = (db: Kysely<CoreTables>) => db.withTables<AccountTables>();
 
 const userColumns = ['id', 'username', 'role', 'household_id', 'disabled_at', 'created_at', 'must_change_password'] as const;
 type UserColumns = Pick<UsersTable, 'username' | 'role' | 'household_id' | 'disabled_at'> & { id: string; created_at: Date; must_change_password: boolean };
@@ -64,10 +40,10 @@ const toUser = (row: UserColumns): UserRecord => ({
 });
 
 export async function insertUser(
-  db: Kysely<CoreTables>,
+  db: Db,
   user: { username: string; passwordHash: string; role: Role; mustChangePassword: boolean },
 ): Promise<UserRecord> {
-  const row = await accounts(db)
+  const row = await db
     .insertInto('users')
     .values({ username: user.username, password_hash: user.passwordHash, role: user.role, must_change_password: user.mustChangePassword })
     .returning(userColumns)
@@ -75,18 +51,18 @@ export async function insertUser(
   return toUser(row);
 }
 
-export async function findUserById(db: Kysely<CoreTables>, id: string): Promise<UserRecord | undefined> {
+export async function findUserById(db: Db, id: string): Promise<UserRecord | undefined> {
   if (!isUuid(id)) return undefined;
-  const row = await accounts(db).selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
   return row && toUser(row);
 }
 
 /** What login needs: the hash and whether the account may log in. Usernames match case-insensitively. */
 export async function findCredentials(
-  db: Kysely<CoreTables>,
+  db: Db,
   username: string,
 ): Promise<{ id: string; role: Role; passwordHash: string; disabled: boolean; mustChangePassword: boolean } | undefined> {
-  const row = await accounts(db)
+  const row = await db
     .selectFrom('users')
     .select(['id', 'role', 'password_hash', 'disabled_at', 'must_change_password'])
     .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
@@ -95,14 +71,14 @@ export async function findCredentials(
 }
 
 /** An account's username and password hash, to check its current password before a change. */
-export async function findPasswordHash(db: Kysely<CoreTables>, userId: string): Promise<{ username: string; passwordHash: string } | undefined> {
+export async function findPasswordHash(db: Db, userId: string): Promise<{ username: string; passwordHash: string } | undefined> {
   if (!isUuid(userId)) return undefined;
-  const row = await accounts(db).selectFrom('users').select(['username', 'password_hash']).where('id', '=', userId).executeTakeFirst();
+  const row = await db.selectFrom('users').select(['username', 'password_hash']).where('id', '=', userId).executeTakeFirst();
   return row && { username: row.username, passwordHash: row.password_hash };
 }
 
-export async function findAssignments(db: Kysely<CoreTables>, userId: string): Promise<UserAssignments> {
-  const a = accounts(db);
+export async function findAssignments(db: Db, userId: string): Promise<UserAssignments> {
+  const a = db;
   const [user, corridors, communities, driver] = await Promise.all([
     a.selectFrom('users').select('household_id').where('id', '=', userId).executeTakeFirst(),
     a.selectFrom('coordinator_assignments').select('corridor_id').where('user_id', '=', userId).orderBy('corridor_id').execute(),
@@ -118,8 +94,8 @@ export async function findAssignments(db: Kysely<CoreTables>, userId: string): P
 }
 
 /** Replaces every assignment of the user (call inside a transaction). */
-export async function replaceAssignments(db: Kysely<CoreTables>, userId: string, next: UserAssignments): Promise<void> {
-  const a = accounts(db);
+export async function replaceAssignments(db: Db, userId: string, next: UserAssignments): Promise<void> {
+  const a = db;
   await a.updateTable('users').set({ household_id: next.householdId }).where('id', '=', userId).execute();
   await a.deleteFrom('coordinator_assignments').where('user_id', '=', userId).execute();
   if (next.corridorIds.length > 0) {
@@ -134,35 +110,35 @@ export async function replaceAssignments(db: Kysely<CoreTables>, userId: string,
 }
 
 /** The ids among `ids` that are areas of this kind (corridors, communities). */
-export async function existingAreas(db: Kysely<CoreTables>, kind: 'corridor' | 'community', ids: string[]): Promise<Set<string>> {
+export async function existingAreas(db: Db, kind: 'corridor' | 'community', ids: string[]): Promise<Set<string>> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return new Set();
   const rows = await db.selectFrom('areas').select('id').where('kind', '=', kind).where('id', 'in', valid).execute();
   return new Set(rows.map((r) => r.id));
 }
 
-export async function householdExists(db: Kysely<CoreTables>, id: string): Promise<boolean> {
+export async function householdExists(db: Db, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   return (await db.selectFrom('households').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
 /** A driver record that is free or already this user's (one account per driver). */
-export async function driverAvailableFor(db: Kysely<CoreTables>, driverId: string, userId: string): Promise<boolean> {
+export async function driverAvailableFor(db: Db, driverId: string, userId: string): Promise<boolean> {
   if (!isUuid(driverId)) return false;
   const row = await db.selectFrom('drivers').select('user_id').where('id', '=', driverId).executeTakeFirst();
   return row !== undefined && (row.user_id === null || row.user_id === userId);
 }
 
 /** Disables (at a time) or re-enables an account; false when there is no such account. */
-export async function setDisabled(db: Kysely<CoreTables>, userId: string, at: Date | null): Promise<boolean> {
+export async function setDisabled(db: Db, userId: string, at: Date | null): Promise<boolean> {
   if (!isUuid(userId)) return false;
-  const result = await accounts(db).updateTable('users').set({ disabled_at: at }).where('id', '=', userId).executeTakeFirst();
+  const result = await db.updateTable('users').set({ disabled_at: at }).where('id', '=', userId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 /** Sets a password; `mustChange`: a one-time password (set by an admin) its owner has to replace. */
-export async function setPasswordHash(db: Kysely<CoreTables>, userId: string, passwordHash: string, mustChange: boolean): Promise<boolean> {
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string, mustChange: boolean): Promise<boolean> {
   if (!isUuid(userId)) return false;
-  const result = await accounts(db).updateTable('users').set({ password_hash: passwordHash, must_change_password: mustChange }).where('id', '=', userId).executeTakeFirst();
+  const result = await db.updateTable('users').set({ password_hash: passwordHash, must_change_password: mustChange }).where('id', '=', userId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -2,26 +2,9 @@
  * The append-only audit log (the database refuses UPDATE, DELETE and TRUNCATE on it).
  * Rows hold ids and action names only, never the content of a need.
  */
-import type { ColumnType, Generated, Kysely } from 'kysely';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
 
 export type AuditOutcome = 'allowed' | 'denied';
-
-export interface AuditLogTable {
-  id: Generated<string>;
-  at: ColumnType<Date, Date | string | undefined, never>;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  outcome: AuditOutcome;
-  request_id: string | null;
-}
-
-type AuditTables = {
-  audit_log: AuditLogTable;
-};
 
 export interface AuditRow {
   actorId: string | null;
@@ -51,11 +34,10 @@ export interface AuditFilter {
   limit?: number;
 }
 
-const audit = (db: Kysely<CoreTables>) => db.withTables<AuditTables>();
 
-export async function insertAuditRows(db: Kysely<CoreTables>, rows: AuditRow[]): Promise<void> {
+export async function insertAuditRows(db: Db, rows: AuditRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await audit(db)
+  await db
     .insertInto('audit_log')
     .values(
       rows.map((r) => ({
@@ -71,8 +53,8 @@ export async function insertAuditRows(db: Kysely<CoreTables>, rows: AuditRow[]):
     .execute();
 }
 
-export async function findAuditRows(db: Kysely<CoreTables>, filter: AuditFilter): Promise<StoredAuditRow[]> {
-  let q = audit(db)
+export async function findAuditRows(db: Db, filter: AuditFilter): Promise<StoredAuditRow[]> {
+  let q = db
     .selectFrom('audit_log')
     .select([
       'id',

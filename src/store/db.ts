@@ -10,9 +10,10 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { migrations } from './migrations/index';
-import type { CoreTables } from './schema';
+import type { Tables } from './schema';
 
-export type Db = Kysely<CoreTables>;
+/** The query builder over every table (schema.ts): one type for every repository and transaction. */
+export type Db = Kysely<Tables>;
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; unset: PGlite. */
@@ -75,7 +76,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dialect = new PGliteDialect(lite);
     listenTarget = { lite };
   }
-  const db = new Kysely<CoreTables>({ dialect });
+  const db = new Kysely<Tables>({ dialect });
   if (kind === 'postgres') await sql.raw(`create schema if not exists ${schema}`).execute(db);
   return {
     db,

@@ -3,36 +3,12 @@
  * here as an accepted, emergency-urgency medicine need with its history row; no outbox event, since
  * the emergency service places it itself (urgent insertion, else a dedicated trip).
  */
-import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { EmergencyCase, EmergencyKind, EmergencyStatus, ReviewOutcome } from '../domain/emergency';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
+import type { EmergencyCasesTable } from './tables/passes';
 
-type Ts = ColumnType<Date, Date | string, Date | string>;
 
-export interface EmergencyCasesTable {
-  id: Generated<string>;
-  household_id: string;
-  corridor_id: string;
-  community_id: string;
-  kind: EmergencyKind;
-  status: EmergencyStatus;
-  need_id: string | null;
-  hospital_id: string | null;
-  trip_ref: string | null;
-  driver_id: string | null;
-  unserved_reason: string | null;
-  accepted_at: Ts;
-  trip_assigned_at: Ts | null;
-  done_at: Ts | null;
-  created_by: string;
-  review_status: Generated<'open' | 'closed'>;
-  review_outcome: ReviewOutcome | null;
-  reviewed_by: string | null;
-  reviewed_at: Ts | null;
-}
-
-type EmergencyTables = { emergency_cases: EmergencyCasesTable };
-const edb = (db: Kysely<CoreTables>) => db.withTables<EmergencyTables>();
 
 function toCase(r: Selectable<EmergencyCasesTable>): EmergencyCase {
   return {
@@ -54,8 +30,8 @@ export interface NewCase {
   acceptedAt: Date;
 }
 
-export async function insertCase(trx: Kysely<CoreTables>, c: NewCase): Promise<EmergencyCase> {
-  const row = await edb(trx).insertInto('emergency_cases').values({
+export async function insertCase(trx: Db, c: NewCase): Promise<EmergencyCase> {
+  const row = await trx.insertInto('emergency_cases').values({
     household_id: c.householdId, corridor_id: c.corridorId, community_id: c.communityId, kind: c.kind, status: 'accepted',
     need_id: c.needId, hospital_id: c.hospitalId, trip_ref: null, driver_id: null, unserved_reason: null, accepted_at: c.acceptedAt,
     trip_assigned_at: null, done_at: null, created_by: c.createdBy, review_outcome: null, reviewed_by: null, reviewed_at: null,
@@ -63,8 +39,8 @@ export async function insertCase(trx: Kysely<CoreTables>, c: NewCase): Promise<E
   return toCase(row);
 }
 
-export async function findCase(db: Kysely<CoreTables>, id: string, forUpdate = false): Promise<EmergencyCase | undefined> {
-  let q = edb(db).selectFrom('emergency_cases').selectAll().where('id', '=', id);
+export async function findCase(db: Db, id: string, forUpdate = false): Promise<EmergencyCase | undefined> {
+  let q = db.selectFrom('emergency_cases').selectAll().where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row ? toCase(row) : undefined;
@@ -79,8 +55,8 @@ export interface CasePatch {
 }
 
 /** Moves a case if it is still in `from`; undefined when it was not. */
-export async function moveCase(trx: Kysely<CoreTables>, id: string, from: readonly EmergencyStatus[], to: EmergencyStatus, p: CasePatch): Promise<EmergencyCase | undefined> {
-  const row = await edb(trx).updateTable('emergency_cases').set({
+export async function moveCase(trx: Db, id: string, from: readonly EmergencyStatus[], to: EmergencyStatus, p: CasePatch): Promise<EmergencyCase | undefined> {
+  const row = await trx.updateTable('emergency_cases').set({
     status: to,
     ...(p.tripRef !== undefined ? { trip_ref: p.tripRef } : {}),
     ...(p.driverId !== undefined ? { driver_id: p.driverId } : {}),
@@ -91,14 +67,14 @@ export async function moveCase(trx: Kysely<CoreTables>, id: string, from: readon
   return row ? toCase(row) : undefined;
 }
 
-export async function closeReview(trx: Kysely<CoreTables>, id: string, outcome: ReviewOutcome, by: string, at: Date): Promise<EmergencyCase | undefined> {
-  const row = await edb(trx).updateTable('emergency_cases').set({ review_status: 'closed', review_outcome: outcome, reviewed_by: by, reviewed_at: at })
+export async function closeReview(trx: Db, id: string, outcome: ReviewOutcome, by: string, at: Date): Promise<EmergencyCase | undefined> {
+  const row = await trx.updateTable('emergency_cases').set({ review_status: 'closed', review_outcome: outcome, reviewed_by: by, reviewed_at: at })
     .where('id', '=', id).where('review_status', '=', 'open').returningAll().executeTakeFirst();
   return row ? toCase(row) : undefined;
 }
 
-export async function casesToReview(db: Kysely<CoreTables>, communityId: string): Promise<EmergencyCase[]> {
-  const rows = await edb(db).selectFrom('emergency_cases').selectAll().where('community_id', '=', communityId)
+export async function casesToReview(db: Db, communityId: string): Promise<EmergencyCase[]> {
+  const rows = await db.selectFrom('emergency_cases').selectAll().where('community_id', '=', communityId)
     .where('review_status', '=', 'open').orderBy('accepted_at').limit(500).execute();
   return rows.map(toCase);
 }
@@ -107,8 +83,8 @@ export async function casesToReview(db: Kysely<CoreTables>, communityId: string)
  * Cases still waiting for a trip (the retry sweep): unserved ones, and accepted ones older than
  * `acceptedBefore` (younger ones are still being dispatched by their own request).
  */
-export async function casesWaiting(db: Kysely<CoreTables>, acceptedBefore: Date, limit = 100): Promise<EmergencyCase[]> {
-  const rows = await edb(db).selectFrom('emergency_cases').selectAll()
+export async function casesWaiting(db: Db, acceptedBefore: Date, limit = 100): Promise<EmergencyCase[]> {
+  const rows = await db.selectFrom('emergency_cases').selectAll()
     .where((eb) => eb.or([eb('status', '=', 'unserved'), eb.and([eb('status', '=', 'accepted'), eb('accepted_at', '<', acceptedBefore)])]))
     .orderBy('accepted_at').limit(limit).execute();
   return rows.map(toCase);
@@ -120,7 +96,7 @@ export interface EmergencyMedicine { drug: string; strength: string; quantity: n
  * The accepted emergency medicine need of a household (a repeat while one is open joins it).
  * Returns its id.
  */
-export async function acceptEmergencyMedicineNeed(trx: Kysely<CoreTables>, h: { householdId: string; corridorId: string; communityId: string }, m: EmergencyMedicine, actor: string, at: Date): Promise<string> {
+export async function acceptEmergencyMedicineNeed(trx: Db, h: { householdId: string; corridorId: string; communityId: string }, m: EmergencyMedicine, actor: string, at: Date): Promise<string> {
   const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
   const identity = `${norm(m.drug)}|${norm(m.strength)}`;
   const inserted = await trx.insertInto('needs').values({
@@ -138,13 +114,13 @@ export async function acceptEmergencyMedicineNeed(trx: Kysely<CoreTables>, h: { 
 }
 
 /** accepted > planned for a need placed on a dedicated trip, so no round plans it a second time. */
-export async function markNeedPlanned(trx: Kysely<CoreTables>, needId: string, note: string, at: Date): Promise<void> {
+export async function markNeedPlanned(trx: Db, needId: string, note: string, at: Date): Promise<void> {
   const moved = await trx.updateTable('needs').set({ status: 'planned', updated_at: at }).where('id', '=', needId).where('status', '=', 'accepted').returning('id').executeTakeFirst();
   if (moved) await trx.insertInto('need_status_history').values({ need_id: needId, from_status: 'accepted', to_status: 'planned', note, actor: 'emergency-planner', at }).execute();
 }
 
 /** The depot nearest to a point: where emergency medicine is picked up. */
-export async function nearestDepot(db: Kysely<CoreTables>, at: { lat: number; lon: number }): Promise<{ id: string; lat: number; lon: number } | undefined> {
+export async function nearestDepot(db: Db, at: { lat: number; lon: number }): Promise<{ id: string; lat: number; lon: number } | undefined> {
   const res = await sql<{ id: string; lat: number; lon: number }>`
     select id, lat, lon from depots
     order by (lat - ${at.lat})^2 + ((lon - ${at.lon}) * cos(radians(${at.lat})))^2, id limit 1`.execute(db);
@@ -153,7 +129,7 @@ export async function nearestDepot(db: Kysely<CoreTables>, at: { lat: number; lo
 }
 
 /** The medicine reached the door: planned (or out) > delivered, with history. */
-export async function markNeedDelivered(trx: Kysely<CoreTables>, needId: string, at: Date): Promise<void> {
+export async function markNeedDelivered(trx: Db, needId: string, at: Date): Promise<void> {
   const before = await trx.selectFrom('needs').select('status').where('id', '=', needId).forUpdate().executeTakeFirst();
   if (!before || (before.status !== 'planned' && before.status !== 'out_for_delivery')) return;
   await trx.updateTable('needs').set({ status: 'delivered', updated_at: at }).where('id', '=', needId).execute();

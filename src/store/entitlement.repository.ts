@@ -3,10 +3,10 @@
  * food_package needs for a whole community, with their status history and audit rows, however many
  * households it has (one round trip, one commit, atomic without a transaction).
  */
-import { sql, type Kysely } from 'kysely';
-import type { CoreTables } from './schema';
+import { sql } from 'kysely';
+import type { Db } from './db';
 
-type Executor = Kysely<CoreTables>;
+type Executor = Db;
 
 export interface EntitlementBatch {
   communityId: string;

@@ -3,12 +3,11 @@
  * where a household sits. Ids that are not uuids cannot exist here: answered without a query
  * (and without Postgres refusing the cast).
  */
-import type { Kysely } from 'kysely';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function communityOfCorridor(db: Kysely<CoreTables>, corridorId: string): Promise<string | null> {
+export async function communityOfCorridor(db: Db, corridorId: string): Promise<string | null> {
   if (!UUID.test(corridorId)) return null;
   const row = await db
     .selectFrom('areas')
@@ -20,7 +19,7 @@ export async function communityOfCorridor(db: Kysely<CoreTables>, corridorId: st
 }
 
 export async function householdScope(
-  db: Kysely<CoreTables>,
+  db: Db,
   householdId: string,
 ): Promise<{ householdId: string; corridorId: string; communityId: string } | null> {
   if (!UUID.test(householdId)) return null;

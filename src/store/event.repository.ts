@@ -1,28 +1,8 @@
 /**
  * The live event store: one row per (scope, seq). Returns plain envelopes; knows nothing of Redis.
  */
-import { sql, type ColumnType, type Kysely } from 'kysely';
-
-export type LiveScopeSeqTable = {
-  scope: string;
-  /** int8: read as a string (pg and PGlite both), written as a number. */
-  seq: ColumnType<string, number, number>;
-};
-
-export type LiveEventsTable = {
-  scope: string;
-  seq: ColumnType<string, number, never>;
-  event_id: string;
-  type: string;
-  payload: ColumnType<unknown, string, never>;
-  created_at: ColumnType<Date, Date | string, never>;
-};
-
-// A type alias, not an interface: withTables<T> needs T to have an implicit index signature.
-export type EventTables = {
-  live_scope_seq: LiveScopeSeqTable;
-  live_events: LiveEventsTable;
-};
+import { sql } from 'kysely';
+import type { Db } from './db';
 
 /** A stored event as the store gives it back (the event itself is re-validated by the caller). */
 export interface StoredEvent {
@@ -33,9 +13,6 @@ export interface StoredEvent {
   event: unknown;
 }
 
-// Any Kysely (or transaction) whose database has the event tables; core tables are reached with withTables.
-type AnyDb = Kysely<object>;
-const events = (db: AnyDb): Kysely<EventTables> => db.withTables<EventTables>() as unknown as Kysely<EventTables>;
 
 export interface EventToStore {
   id: string;
@@ -49,7 +26,7 @@ export interface EventToStore {
  * Stores one event in every given scope and returns the envelopes, in scope order.
  * Run it inside the caller's transaction to store events atomically with the change they describe.
  */
-export async function appendEvent(db: AnyDb, scopes: readonly string[], input: Omit<EventToStore, 'scopes'>): Promise<StoredEvent[]> {
+export async function appendEvent(db: Db, scopes: readonly string[], input: Omit<EventToStore, 'scopes'>): Promise<StoredEvent[]> {
   return (await appendEvents(db, [{ ...input, scopes }]))[0] ?? [];
 }
 
@@ -60,7 +37,7 @@ export async function appendEvent(db: AnyDb, scopes: readonly string[], input: O
  * given. One statement, so it is atomic even outside a transaction: no seq is ever visible before
  * the ones below it. Scopes are locked in sorted order, so two publishers never deadlock.
  */
-export async function appendEvents(db: AnyDb, inputs: readonly EventToStore[]): Promise<StoredEvent[][]> {
+export async function appendEvents(db: Db, inputs: readonly EventToStore[]): Promise<StoredEvent[][]> {
   const counts = new Map<string, number>();
   // k: the row's place within its scope's block (1-based), in input order.
   const rows = inputs.flatMap((input) =>
@@ -97,8 +74,8 @@ export async function appendEvents(db: AnyDb, inputs: readonly EventToStore[]): 
 }
 
 /** Events of one scope after `sinceSeq`, oldest first, at most `limit`. */
-export async function eventsSince(db: AnyDb, scope: string, sinceSeq: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await events(db)
+export async function eventsSince(db: Db, scope: string, sinceSeq: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db
     .selectFrom('live_events')
     .select(['event_id', 'scope', 'seq', 'payload', 'created_at'])
     .where('scope', '=', scope)
@@ -116,13 +93,13 @@ export async function eventsSince(db: AnyDb, scope: string, sinceSeq: number, li
 }
 
 /** The last seq allocated in a scope; 0 when nothing was ever published there. */
-export async function latestSeq(db: AnyDb, scope: string): Promise<number> {
-  const row = await events(db).selectFrom('live_scope_seq').select('seq').where('scope', '=', scope).executeTakeFirst();
+export async function latestSeq(db: Db, scope: string): Promise<number> {
+  const row = await db.selectFrom('live_scope_seq').select('seq').where('scope', '=', scope).executeTakeFirst();
   return row ? Number(row.seq) : 0;
 }
 
 /** Deletes events stored before `before`; sequence counters stay, so seqs never restart. Returns the count. */
-export async function pruneEvents(db: AnyDb, before: Date): Promise<number> {
-  const result = await events(db).deleteFrom('live_events').where('created_at', '<', before).executeTakeFirst();
+export async function pruneEvents(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('live_events').where('created_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

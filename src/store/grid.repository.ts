@@ -1,10 +1,11 @@
 /** Areas of the grid and the households in them, as plain objects. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Area } from '../domain/area';
 import type { Household } from '../domain/household';
-import type { AreasTable, CoreTables, HouseholdsTable } from './schema';
+import type { AreasTable, HouseholdsTable } from './schema';
+import type { Db } from './db';
 
-type Executor = Kysely<CoreTables>;
+type Executor = Db;
 
 export function toArea(row: Selectable<AreasTable>): Area {
   return {

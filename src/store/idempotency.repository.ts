@@ -3,10 +3,10 @@
  * as its effect, so a retry (even a concurrent one, which waits on the key's unique index)
  * finds either nothing (first one rolled back) or the finished response.
  */
-import { sql, type Kysely } from 'kysely';
-import type { CoreTables } from './schema';
+import { sql } from 'kysely';
+import type { Db } from './db';
 
-type Executor = Kysely<CoreTables>;
+type Executor = Db;
 
 export interface StoredResponse {
   requestHash: string;

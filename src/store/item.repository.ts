@@ -3,9 +3,9 @@
  */
 import { sql } from 'kysely';
 import type { Catalogue, CatalogueEntry, ItemUnit, KitVariant } from '../domain/kit';
-import type { ItemsTable, StockDb } from './stock-tables.repository';
+import type { ItemsTable } from './tables/stock';
+import type { Db } from './db';
 
-export type ItemDb = StockDb;
 
 export interface ItemView {
   code: string;
@@ -25,19 +25,19 @@ const view = (r: Pick<ItemsTable, 'code' | 'kind' | 'name' | 'unit' | 'weight_kg
   weightKg: r.weight_kg === null ? null : Number(r.weight_kg), volumeL: r.volume_l === null ? null : Number(r.volume_l),
 });
 
-export async function listItems(db: ItemDb): Promise<ItemView[]> {
+export async function listItems(db: Db): Promise<ItemView[]> {
   const rows = await db.selectFrom('items').select(['code', 'kind', 'name', 'unit', 'weight_kg', 'volume_l']).orderBy('code').execute();
   return rows.map(view);
 }
 
-export async function findItems(db: ItemDb, codes: readonly string[]): Promise<ItemView[]> {
+export async function findItems(db: Db, codes: readonly string[]): Promise<ItemView[]> {
   if (codes.length === 0) return [];
   const rows = await db.selectFrom('items').select(['code', 'kind', 'name', 'unit', 'weight_kg', 'volume_l']).where('code', 'in', codes).execute();
   return rows.map(view);
 }
 
 /** Inserts an item; false when the code is already taken (by an item or a kit). */
-export async function insertItem(db: ItemDb, item: { code: string; name: string; unit: ItemUnit; weightKg: number; volumeL: number }): Promise<boolean> {
+export async function insertItem(db: Db, item: { code: string; name: string; unit: ItemUnit; weightKg: number; volumeL: number }): Promise<boolean> {
   const row = await db.insertInto('items')
     .values({ code: item.code, kind: 'item', name: item.name, unit: item.unit, weight_kg: item.weightKg, volume_l: item.volumeL })
     .onConflict((oc) => oc.column('code').doNothing()).returning('code').executeTakeFirst();
@@ -45,7 +45,7 @@ export async function insertItem(db: ItemDb, item: { code: string; name: string;
 }
 
 /** The whole catalogue as expansion reads it (kits are few: hundreds at most). */
-export async function loadCatalogue(db: ItemDb): Promise<Map<string, CatalogueEntry>> {
+export async function loadCatalogue(db: Db): Promise<Map<string, CatalogueEntry>> {
   const [items, variants, lines] = await Promise.all([
     db.selectFrom('items').select(['code', 'kind']).execute(),
     db.selectFrom('kit_variants').selectAll().orderBy('kit_code').orderBy('min_members').execute(),
@@ -62,7 +62,7 @@ export async function loadCatalogue(db: ItemDb): Promise<Map<string, CatalogueEn
   return new Map(items.map((i) => [i.code, i.kind === 'item' ? { kind: 'item' } : { kind: 'kit', variants: byKit.get(i.code) ?? [] }]));
 }
 
-export async function getKit(db: ItemDb, code: string): Promise<KitView | undefined> {
+export async function getKit(db: Db, code: string): Promise<KitView | undefined> {
   const row = await db.selectFrom('items').select(['code', 'kind', 'name', 'unit', 'weight_kg', 'volume_l']).where('code', '=', code).where('kind', '=', 'kit').executeTakeFirst();
   if (!row) return undefined;
   const catalogue: Catalogue = await loadCatalogue(db);
@@ -71,12 +71,12 @@ export async function getKit(db: ItemDb, code: string): Promise<KitView | undefi
 }
 
 /** Serialises catalogue changes, so two kit edits can't close a cycle between them unseen. */
-export async function lockCatalogue(trx: ItemDb): Promise<void> {
+export async function lockCatalogue(trx: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('cordon.catalogue'))`.execute(trx);
 }
 
 /** Writes a kit's header and replaces its variants and lines (inside the caller's transaction). */
-export async function replaceKit(trx: ItemDb, code: string, name: string, variants: readonly KitVariant[]): Promise<void> {
+export async function replaceKit(trx: Db, code: string, name: string, variants: readonly KitVariant[]): Promise<void> {
   await trx.insertInto('items').values({ code, kind: 'kit', name, unit: null, weight_kg: null, volume_l: null })
     .onConflict((oc) => oc.column('code').doUpdateSet({ name, updated_at: new Date() })).execute();
   await trx.deleteFrom('kit_variants').where('kit_code', '=', code).execute();
@@ -86,7 +86,7 @@ export async function replaceKit(trx: ItemDb, code: string, name: string, varian
   if (lines.length) await trx.insertInto('kit_lines').values(lines).execute();
 }
 
-export async function itemKind(db: ItemDb, code: string): Promise<'item' | 'kit' | undefined> {
+export async function itemKind(db: Db, code: string): Promise<'item' | 'kit' | undefined> {
   const row = await db.selectFrom('items').select('kind').where('code', '=', code).executeTakeFirst();
   return row?.kind;
 }

@@ -2,12 +2,13 @@
  * Needs and their status history. The accepting insert is one statement (need, its two history
  * rows and its outbox event), so the hot intake path costs a single round trip.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Need, NeedKind, StatusChange, Urgency } from '../domain/need';
 import { OPEN_STATUSES, type NeedStatus } from '../domain/need-status';
-import type { CoreTables, NeedsTable, NeedStatusHistoryTable } from './schema';
+import type { NeedsTable, NeedStatusHistoryTable } from './schema';
+import type { Db } from './db';
 
-type Executor = Kysely<CoreTables>;
+type Executor = Db;
 
 export interface NewNeed {
   id: string;

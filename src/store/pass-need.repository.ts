@@ -3,9 +3,8 @@
  * Its status follows the pass (planned while decided and prepared, out while the pass is out,
  * delivered when the pass is back, cancelled or failed when it ends otherwise), with history rows.
  */
-import type { Kysely } from 'kysely';
 import type { NeedStatus } from '../domain/need-status';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
 
 export interface MedicalPassNeed {
   id: string;
@@ -18,7 +17,7 @@ export interface MedicalPassNeed {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function findMedicalPassNeed(db: Kysely<CoreTables>, needId: string, forUpdate = false): Promise<MedicalPassNeed | undefined> {
+export async function findMedicalPassNeed(db: Db, needId: string, forUpdate = false): Promise<MedicalPassNeed | undefined> {
   if (!UUID.test(needId)) return undefined;
   let q = db.selectFrom('needs').select(['id', 'household_id', 'corridor_id', 'community_id', 'status', 'details'])
     .where('id', '=', needId).where('kind', '=', 'medical_pass');
@@ -31,7 +30,7 @@ export async function findMedicalPassNeed(db: Kysely<CoreTables>, needId: string
  * Moves the need along `steps` (each [from, to]) as far as its current status allows; a need that
  * is elsewhere already (cancelled by its household, say) is left alone.
  */
-export async function followPass(trx: Kysely<CoreTables>, needId: string, steps: readonly (readonly [NeedStatus, NeedStatus])[], change: { actor: string; at: Date; note: string; failureReason?: string }): Promise<void> {
+export async function followPass(trx: Db, needId: string, steps: readonly (readonly [NeedStatus, NeedStatus])[], change: { actor: string; at: Date; note: string; failureReason?: string }): Promise<void> {
   const row = await trx.selectFrom('needs').select('status').where('id', '=', needId).forUpdate().executeTakeFirst();
   let status = row?.status;
   const history: { need_id: string; from_status: string; to_status: string; note: string; actor: string; at: Date }[] = [];

@@ -2,8 +2,8 @@
  * Reports over passes and emergency cases, per community and (UTC) day. Counts come from the
  * append-only pass history, so a report of a past day never changes afterwards.
  */
-import { sql, type Kysely } from 'kysely';
-import type { CoreTables } from './schema';
+import { sql } from 'kysely';
+import type { Db } from './db';
 
 export interface PassDayRow { communityId: string; day: string; issued: number; out: number; overdue: number; returned: number }
 
@@ -26,7 +26,7 @@ export interface ReportRange { from: string; to: string; communityIds: readonly 
 const communityFilter = (column: string, ids: readonly string[] | null) =>
   ids === null ? sql`true` : ids.length === 0 ? sql`false` : sql`${sql.ref(column)} in (${sql.join(ids)})`;
 
-export async function passReport(db: Kysely<CoreTables>, r: ReportRange): Promise<PassDayRow[]> {
+export async function passReport(db: Db, r: ReportRange): Promise<PassDayRow[]> {
   const res = await sql<{ community_id: string; day: string; issued: string; out: string; overdue: string; returned: string }>`
     select community_id, to_char((at at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
       count(*) filter (where to_status = 'issued') as issued,
@@ -41,7 +41,7 @@ export async function passReport(db: Kysely<CoreTables>, r: ReportRange): Promis
 
 const num = (v: string | number | null): number | null => (v === null ? null : Math.round(Number(v) * 10) / 10);
 
-export async function emergencyReport(db: Kysely<CoreTables>, r: ReportRange): Promise<EmergencyDayRow[]> {
+export async function emergencyReport(db: Db, r: ReportRange): Promise<EmergencyDayRow[]> {
   const res = await sql<{ community_id: string; day: string; cases: string; assigned: string; done: string; assign_p50: string | null; assign_max: string | null; done_p50: string | null; open_reviews: string }>`
     select community_id, to_char((accepted_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
       count(*) as cases,

@@ -4,74 +4,26 @@
  * Planning reads the live trips and writes the new plan inside one transaction holding an
  * advisory lock, so two approvals or emergencies never plan over each other.
  */
-import { sql, type ColumnType, type Generated, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { CoreTables } from './schema';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Db } from './db';
+import type { StoredStop, TransportRequestsTable, TransportTripsTable } from './tables/passes';
 
-type Ts = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
+export type { StoredStop };
 
-export interface StoredStop { requestId: string; type: 'pickup' | 'drop'; at: string }
 
-export interface TransportTripsTable {
-  id: Generated<string>;
-  vehicle_id: string;
-  driver_id: string | null;
-  status: Generated<'planned' | 'in_progress' | 'done' | 'cancelled'>;
-  starts_at: Ts;
-  ends_at: Ts;
-  start_lat: number;
-  start_lon: number;
-  stops: Json<StoredStop[]>;
-  locked_stops: Generated<number>;
-  distance_m: number;
-  emergency: Generated<boolean>;
-  created_at: Generated<Date>;
-  updated_at: Ts;
-}
-
-export type RequestStatus = 'pending' | 'assigned' | 'done' | 'unserved' | 'cancelled';
-
-export interface TransportRequestsTable {
-  id: Generated<string>;
-  pass_id: string | null;
-  emergency_id: string | null;
-  leg: 'outbound' | 'return' | 'emergency';
-  household_id: string;
-  community_id: string;
-  pickup_lat: number;
-  pickup_lon: number;
-  drop_lat: number;
-  drop_lon: number;
-  earliest_pickup: Ts;
-  latest_drop: Ts;
-  seats: number;
-  wheelchair: boolean;
-  escort: boolean;
-  isolated: boolean;
-  goods: boolean;
-  urgent: boolean;
-  status: Generated<RequestStatus>;
-  unserved_reason: string | null;
-  trip_id: string | null;
-  created_at: Generated<Date>;
-}
-
-export type TransportTables = { transport_trips: TransportTripsTable; transport_requests: TransportRequestsTable };
-export type TransportDb = Kysely<CoreTables & TransportTables>;
-export const transportDb = (db: Kysely<CoreTables>): TransportDb => db.withTables<TransportTables>();
 
 export type TripRow = Selectable<TransportTripsTable>;
 export type RequestRow = Selectable<TransportRequestsTable>;
 export type NewRequest = Omit<Insertable<TransportRequestsTable>, 'id' | 'status' | 'unserved_reason' | 'trip_id' | 'created_at'>;
 
 /** Serialises transport planning across processes until the transaction ends. */
-export async function lockTransportPlanning(trx: Kysely<CoreTables>): Promise<void> {
+export async function lockTransportPlanning(trx: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('cordon.transport-planning'))`.execute(trx);
 }
 
 /** Inserts the legs; a leg that exists already (a retried approval) is returned as it is. */
-export async function insertRequests(trx: Kysely<CoreTables>, rows: NewRequest[]): Promise<RequestRow[]> {
-  const t = transportDb(trx);
+export async function insertRequests(trx: Db, rows: NewRequest[]): Promise<RequestRow[]> {
+  const t = trx;
   const out: RequestRow[] = [];
   for (const r of rows) {
     const inserted = await t.insertInto('transport_requests').values(r).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
@@ -89,7 +41,7 @@ export interface PassengerVehicle { id: string; driverId: string | null; depotLa
  * Active vehicles with passenger seats (`capacity.seats` > 0), each paired with an active driver
  * of its depot (by id order, so the pairing is stable); a vehicle without a driver is left out.
  */
-export async function passengerVehicles(db: Kysely<CoreTables>): Promise<PassengerVehicle[]> {
+export async function passengerVehicles(db: Db): Promise<PassengerVehicle[]> {
   const res = await sql<{ id: string; driver_id: string | null; lat: number; lon: number; seats: number; skills: string[] }>`
     with v as (
       select v.id, v.depot_id, v.skills, (v.capacity->>'seats')::int as seats,
@@ -108,8 +60,8 @@ export async function passengerVehicles(db: Kysely<CoreTables>): Promise<Passeng
  * Trips still to drive (planned or running) that overlap [from, to], with the requests on them:
  * a plan for one appointment need not load two weeks of trips.
  */
-export async function liveTrips(db: Kysely<CoreTables>, from: Date, to: Date): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
-  const t = transportDb(db);
+export async function liveTrips(db: Db, from: Date, to: Date): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
+  const t = db;
   const trips = await t.selectFrom('transport_trips').selectAll().where('status', 'in', ['planned', 'in_progress'])
     .where('ends_at', '>=', from).where('starts_at', '<=', to).orderBy('id').execute();
   const ids = trips.map((x) => x.id);
@@ -132,8 +84,8 @@ export interface TripWrite {
 }
 
 /** Inserts or rewrites a trip; returns its id. */
-export async function saveTrip(trx: Kysely<CoreTables>, trip: TripWrite, at: Date): Promise<string> {
-  const t = transportDb(trx);
+export async function saveTrip(trx: Db, trip: TripWrite, at: Date): Promise<string> {
+  const t = trx;
   const values = {
     vehicle_id: trip.vehicleId, driver_id: trip.driverId, starts_at: trip.startsAt, ends_at: trip.endsAt, start_lat: trip.startLat,
     start_lon: trip.startLon, stops: JSON.stringify(trip.stops), distance_m: trip.distanceM, updated_at: at,
@@ -146,22 +98,22 @@ export async function saveTrip(trx: Kysely<CoreTables>, trip: TripWrite, at: Dat
   return row.id;
 }
 
-export async function assignRequest(trx: Kysely<CoreTables>, requestId: string, tripId: string): Promise<void> {
-  await transportDb(trx).updateTable('transport_requests').set({ status: 'assigned', trip_id: tripId, unserved_reason: null }).where('id', '=', requestId).execute();
+export async function assignRequest(trx: Db, requestId: string, tripId: string): Promise<void> {
+  await trx.updateTable('transport_requests').set({ status: 'assigned', trip_id: tripId, unserved_reason: null }).where('id', '=', requestId).execute();
 }
 
-export async function markUnserved(trx: Kysely<CoreTables>, requestId: string, reason: string): Promise<void> {
-  await transportDb(trx).updateTable('transport_requests').set({ status: 'unserved', unserved_reason: reason, trip_id: null }).where('id', '=', requestId).execute();
+export async function markUnserved(trx: Db, requestId: string, reason: string): Promise<void> {
+  await trx.updateTable('transport_requests').set({ status: 'unserved', unserved_reason: reason, trip_id: null }).where('id', '=', requestId).execute();
 }
 
-export async function requestsOf(db: Kysely<CoreTables>, by: { passId: string } | { emergencyId: string }): Promise<RequestRow[]> {
-  const q = transportDb(db).selectFrom('transport_requests').selectAll();
+export async function requestsOf(db: Db, by: { passId: string } | { emergencyId: string }): Promise<RequestRow[]> {
+  const q = db.selectFrom('transport_requests').selectAll();
   return ('passId' in by ? q.where('pass_id', '=', by.passId) : q.where('emergency_id', '=', by.emergencyId)).orderBy('leg').execute();
 }
 
 /** A driver's batch: their planned and running trips, soonest first. */
-export async function driverTrips(db: Kysely<CoreTables>, driverId: string): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
-  const t = transportDb(db);
+export async function driverTrips(db: Db, driverId: string): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
+  const t = db;
   const trips = await t.selectFrom('transport_trips').selectAll().where('driver_id', '=', driverId)
     .where('status', 'in', ['planned', 'in_progress']).orderBy('starts_at').orderBy('id').execute();
   const ids = trips.map((x) => x.id);
@@ -170,13 +122,13 @@ export async function driverTrips(db: Kysely<CoreTables>, driverId: string): Pro
 }
 
 /** The drivers of a pass's trips (outbound and return), the ones who may mark them. */
-export async function driversOfPass(db: Kysely<CoreTables>, passId: string): Promise<string[]> {
-  const rows = await transportDb(db).selectFrom('transport_requests as r').innerJoin('transport_trips as t', 't.id', 'r.trip_id')
+export async function driversOfPass(db: Db, passId: string): Promise<string[]> {
+  const rows = await db.selectFrom('transport_requests as r').innerJoin('transport_trips as t', 't.id', 'r.trip_id')
     .select('t.driver_id').distinct().where('r.pass_id', '=', passId).where('t.driver_id', 'is not', null).execute();
   return rows.map((r) => r.driver_id!).sort();
 }
 
-export async function tripDriver(db: Kysely<CoreTables>, tripId: string): Promise<string | null> {
-  const row = await transportDb(db).selectFrom('transport_trips').select('driver_id').where('id', '=', tripId).executeTakeFirst();
+export async function tripDriver(db: Db, tripId: string): Promise<string | null> {
+  const row = await db.selectFrom('transport_trips').select('driver_id').where('id', '=', tripId).executeTakeFirst();
   return row?.driver_id ?? null;
 }

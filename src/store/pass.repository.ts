@@ -2,77 +2,27 @@
  * Passes and their append-only history (migration 0006). Status changes are conditional on the
  * status the caller saw (`where status = from`), so two staff acting at once cannot both win.
  */
-import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { PassStatus } from '../domain/pass-status';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
+import type { PassesTable } from './tables/passes';
 
-type Ts = ColumnType<Date, Date | string, Date | string>;
 
-export interface HospitalsTable {
-  id: Generated<string>;
-  name: string;
-  lat: number;
-  lon: number;
-  created_at: ColumnType<Date, Date | string | undefined, never>;
-}
-
-export interface PassesTable {
-  id: Generated<string>;
-  household_id: string;
-  corridor_id: string;
-  community_id: string;
-  person: string;
-  hospital_id: string;
-  reason: string;
-  appointment_at: Ts;
-  visit_ends_at: Ts;
-  needs_escort: boolean;
-  needs_wheelchair: boolean;
-  status: PassStatus;
-  refusal_reason: string | null;
-  valid_from: Ts | null;
-  valid_until: Ts | null;
-  code: string | null;
-  driver_id: string | null;
-  need_id: string | null;
-  created_by: string;
-  created_at: Ts;
-  updated_at: Ts;
-}
-
-export interface PassStatusHistoryTable {
-  id: Generated<string>;
-  pass_id: string;
-  community_id: string;
-  from_status: PassStatus | null;
-  to_status: PassStatus;
-  note: string | null;
-  actor: string;
-  at: Ts;
-}
-
-export type PassTables = {
-  hospitals: HospitalsTable;
-  passes: PassesTable;
-  pass_status_history: PassStatusHistoryTable;
-};
-export type PassDb = Kysely<CoreTables & PassTables>;
-export const passDb = (db: Kysely<CoreTables>): PassDb => db.withTables<PassTables>();
 
 export interface Hospital { id: string; name: string; lat: number; lon: number }
 
-export async function insertHospital(db: Kysely<CoreTables>, h: Omit<Hospital, 'id'>): Promise<Hospital> {
-  const row = await passDb(db).insertInto('hospitals').values(h).returning(['id', 'name', 'lat', 'lon']).executeTakeFirstOrThrow();
+export async function insertHospital(db: Db, h: Omit<Hospital, 'id'>): Promise<Hospital> {
+  const row = await db.insertInto('hospitals').values(h).returning(['id', 'name', 'lat', 'lon']).executeTakeFirstOrThrow();
   return row;
 }
 
-export async function listHospitals(db: Kysely<CoreTables>): Promise<Hospital[]> {
-  return passDb(db).selectFrom('hospitals').select(['id', 'name', 'lat', 'lon']).orderBy('name').orderBy('id').execute();
+export async function listHospitals(db: Db): Promise<Hospital[]> {
+  return db.selectFrom('hospitals').select(['id', 'name', 'lat', 'lon']).orderBy('name').orderBy('id').execute();
 }
 
-export async function findHospital(db: Kysely<CoreTables>, id: string): Promise<Hospital | undefined> {
-  return passDb(db).selectFrom('hospitals').select(['id', 'name', 'lat', 'lon']).where('id', '=', id).executeTakeFirst();
+export async function findHospital(db: Db, id: string): Promise<Hospital | undefined> {
+  return db.selectFrom('hospitals').select(['id', 'name', 'lat', 'lon']).where('id', '=', id).executeTakeFirst();
 }
 
 export function toPass(r: Selectable<PassesTable>): Pass {
@@ -87,34 +37,34 @@ export function toPass(r: Selectable<PassesTable>): Pass {
 
 export type NewPass = Omit<Pass, 'id' | 'status' | 'refusalReason' | 'validFrom' | 'validUntil' | 'code' | 'driverId' | 'needId' | 'updatedAt'> & { needId?: string | null };
 
-export async function insertPass(trx: Kysely<CoreTables>, p: NewPass): Promise<Pass> {
-  const row = await passDb(trx).insertInto('passes').values({
+export async function insertPass(trx: Db, p: NewPass): Promise<Pass> {
+  const row = await trx.insertInto('passes').values({
     household_id: p.householdId, corridor_id: p.corridorId, community_id: p.communityId, person: p.person, hospital_id: p.hospitalId,
     reason: p.reason, appointment_at: p.appointmentAt, visit_ends_at: p.visitEndsAt, needs_escort: p.needsEscort,
     needs_wheelchair: p.needsWheelchair, status: 'applied', refusal_reason: null, valid_from: null, valid_until: null, code: null,
     driver_id: null, need_id: p.needId ?? null, created_by: p.createdBy, created_at: p.createdAt, updated_at: p.createdAt,
   }).returningAll().executeTakeFirstOrThrow();
-  await passDb(trx).insertInto('pass_status_history').values({
+  await trx.insertInto('pass_status_history').values({
     pass_id: row.id, community_id: row.community_id, from_status: null, to_status: 'applied', note: null, actor: p.createdBy, at: p.createdAt,
   }).execute();
   return toPass(row);
 }
 
-export async function findPass(db: Kysely<CoreTables>, id: string, forUpdate = false): Promise<Pass | undefined> {
-  let q = passDb(db).selectFrom('passes').selectAll().where('id', '=', id);
+export async function findPass(db: Db, id: string, forUpdate = false): Promise<Pass | undefined> {
+  let q = db.selectFrom('passes').selectAll().where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row ? toPass(row) : undefined;
 }
 
-export async function listHouseholdPasses(db: Kysely<CoreTables>, householdId: string): Promise<Pass[]> {
-  const rows = await passDb(db).selectFrom('passes').selectAll().where('household_id', '=', householdId).orderBy('created_at', 'desc').limit(200).execute();
+export async function listHouseholdPasses(db: Db, householdId: string): Promise<Pass[]> {
+  const rows = await db.selectFrom('passes').selectAll().where('household_id', '=', householdId).orderBy('created_at', 'desc').limit(200).execute();
   return rows.map(toPass);
 }
 
 /** A community's passes, soonest appointment first, optionally only some statuses. */
-export async function listCommunityPasses(db: Kysely<CoreTables>, communityId: string, statuses: readonly PassStatus[], limit: number): Promise<Pass[]> {
-  let q = passDb(db).selectFrom('passes').selectAll().where('community_id', '=', communityId);
+export async function listCommunityPasses(db: Db, communityId: string, statuses: readonly PassStatus[], limit: number): Promise<Pass[]> {
+  let q = db.selectFrom('passes').selectAll().where('community_id', '=', communityId);
   if (statuses.length > 0) q = q.where('status', 'in', statuses);
   const rows = await q.orderBy('appointment_at').orderBy('id').limit(limit).execute();
   return rows.map(toPass);
@@ -128,9 +78,9 @@ export interface PassPatch {
 }
 
 /** Moves a pass from `from` to `to` and appends the history; false when it was no longer `from`. */
-export async function movePass(trx: Kysely<CoreTables>, pass: Pick<Pass, 'id' | 'communityId'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch }): Promise<Pass | undefined> {
+export async function movePass(trx: Db, pass: Pick<Pass, 'id' | 'communityId'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch }): Promise<Pass | undefined> {
   const p = change.patch ?? {};
-  const row = await passDb(trx).updateTable('passes').set({
+  const row = await trx.updateTable('passes').set({
     status: to, updated_at: change.at,
     ...(p.refusalReason !== undefined ? { refusal_reason: p.refusalReason } : {}),
     ...(p.validFrom !== undefined ? { valid_from: p.validFrom } : {}),
@@ -138,27 +88,27 @@ export async function movePass(trx: Kysely<CoreTables>, pass: Pick<Pass, 'id' | 
     ...(p.code !== undefined ? { code: p.code } : {}),
   }).where('id', '=', pass.id).where('status', '=', from).returningAll().executeTakeFirst();
   if (!row) return undefined;
-  await passDb(trx).insertInto('pass_status_history').values({
+  await trx.insertInto('pass_status_history').values({
     pass_id: pass.id, community_id: pass.communityId, from_status: from, to_status: to, note: change.note ?? null, actor: change.actor, at: change.at,
   }).execute();
   return toPass(row);
 }
 
-export async function setPassDriver(trx: Kysely<CoreTables>, passId: string, driverId: string | null): Promise<void> {
-  await passDb(trx).updateTable('passes').set({ driver_id: driverId }).where('id', '=', passId).execute();
+export async function setPassDriver(trx: Db, passId: string, driverId: string | null): Promise<void> {
+  await trx.updateTable('passes').set({ driver_id: driverId }).where('id', '=', passId).execute();
 }
 
 export interface PassHistoryEntry { from: PassStatus | null; to: PassStatus; note: string | null; actor: string; at: Date }
 
-export async function passHistory(db: Kysely<CoreTables>, passId: string): Promise<PassHistoryEntry[]> {
-  const rows = await passDb(db).selectFrom('pass_status_history').select(['from_status', 'to_status', 'note', 'actor', 'at'])
+export async function passHistory(db: Db, passId: string): Promise<PassHistoryEntry[]> {
+  const rows = await db.selectFrom('pass_status_history').select(['from_status', 'to_status', 'note', 'actor', 'at'])
     .where('pass_id', '=', passId).orderBy('id').execute();
   return rows.map((r) => ({ from: r.from_status, to: r.to_status, note: r.note, actor: r.actor, at: r.at }));
 }
 
 /** Passes in one of `statuses` whose `column` lies before `before` (the sweeps), oldest first. */
-export async function passesDue(db: Kysely<CoreTables>, statuses: readonly PassStatus[], column: 'valid_until' | 'appointment_at', before: Date, limit = 500): Promise<Pass[]> {
-  const rows = await passDb(db).selectFrom('passes').selectAll().where('status', 'in', statuses).where(column, '<', before)
+export async function passesDue(db: Db, statuses: readonly PassStatus[], column: 'valid_until' | 'appointment_at', before: Date, limit = 500): Promise<Pass[]> {
+  const rows = await db.selectFrom('passes').selectAll().where('status', 'in', statuses).where(column, '<', before)
     .orderBy(column).orderBy('id').limit(limit).execute();
   return rows.map(toPass);
 }
@@ -175,7 +125,7 @@ export interface HouseholdPlace {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a household is and whether it must travel alone (infection status). */
-export async function householdPlace(db: Kysely<CoreTables>, id: string): Promise<HouseholdPlace | undefined> {
+export async function householdPlace(db: Db, id: string): Promise<HouseholdPlace | undefined> {
   if (!UUID.test(id)) return undefined;
   const r = await db.selectFrom('households').select(['id', 'corridor_id', 'community_id', 'lat', 'lon', 'infection_status'])
     .where('id', '=', id).executeTakeFirst();
@@ -183,7 +133,7 @@ export async function householdPlace(db: Kysely<CoreTables>, id: string): Promis
 }
 
 /** The hospital nearest to a point (emergencies without a named hospital). */
-export async function nearestHospital(db: Kysely<CoreTables>, at: { lat: number; lon: number }): Promise<Hospital | undefined> {
+export async function nearestHospital(db: Db, at: { lat: number; lon: number }): Promise<Hospital | undefined> {
   const all = await listHospitals(db);
   const d = (h: Hospital) => (h.lat - at.lat) ** 2 + ((h.lon - at.lon) * Math.cos((at.lat * Math.PI) / 180)) ** 2;
   return all.sort((a, b) => d(a) - d(b) || (a.id < b.id ? -1 : 1))[0];

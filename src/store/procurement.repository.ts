@@ -4,11 +4,12 @@
  * Drug names live only in `purchase_order_lines`: bags and order lists carry ids and counts.
  */
 import { sql } from 'kysely';
-import type { OrderNeedState, OrderStatus, StockDb } from './stock-tables.repository';
+import type { OrderNeedState, OrderStatus } from './tables/stock';
+import type { Db } from './db';
 
 export type { OrderStatus, OrderNeedState };
 
-export async function insertSupplier(trx: StockDb, s: { name: string; kind: 'pharmacy' | 'supplier'; isDefault: boolean; drugKeys: string[] }): Promise<string> {
+export async function insertSupplier(trx: Db, s: { name: string; kind: 'pharmacy' | 'supplier'; isDefault: boolean; drugKeys: string[] }): Promise<string> {
   if (s.isDefault) await trx.updateTable('suppliers').set({ is_default: false }).where('is_default', '=', true).execute();
   const row = await trx.insertInto('suppliers').values({ name: s.name, kind: s.kind, is_default: s.isDefault }).returning('id').executeTakeFirstOrThrow();
   if (s.drugKeys.length) {
@@ -18,13 +19,13 @@ export async function insertSupplier(trx: StockDb, s: { name: string; kind: 'pha
   return row.id;
 }
 
-export async function listSuppliers(db: StockDb): Promise<{ id: string; name: string; kind: string; isDefault: boolean }[]> {
+export async function listSuppliers(db: Db): Promise<{ id: string; name: string; kind: string; isDefault: boolean }[]> {
   const rows = await db.selectFrom('suppliers').select(['id', 'name', 'kind', 'is_default']).orderBy('name').execute();
   return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, isDefault: r.is_default }));
 }
 
 /** The supplier of each drug key: its listed source, else the default supplier, else none. */
-export async function suppliersFor(db: StockDb, drugKeys: readonly string[]): Promise<Map<string, string>> {
+export async function suppliersFor(db: Db, drugKeys: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (drugKeys.length === 0) return out;
   const listed = await db.selectFrom('supplier_drugs').selectAll().where('drug_key', 'in', [...new Set(drugKeys)]).execute();
@@ -46,7 +47,7 @@ export interface UnorderedNeed {
 }
 
 /** Accepted medicine needs on no order yet, locked (others rolling up at once skip them). */
-export async function lockUnorderedNeeds(trx: StockDb, communityIds: readonly string[] | 'all'): Promise<UnorderedNeed[]> {
+export async function lockUnorderedNeeds(trx: Db, communityIds: readonly string[] | 'all'): Promise<UnorderedNeed[]> {
   if (communityIds !== 'all' && communityIds.length === 0) return [];
   const res = await sql<UnorderedNeed>`
     select n.id, n.household_id, n.corridor_id, n.community_id, n.details->>'drug' as drug, n.details->>'strength' as strength,
@@ -61,7 +62,7 @@ export async function lockUnorderedNeeds(trx: StockDb, communityIds: readonly st
 }
 
 /** The open order of (supplier, community) for `day` or, when that one is already sent or received, the next day's. */
-export async function openOrderFor(trx: StockDb, supplierId: string, communityId: string, day: string, next: (d: string) => string): Promise<{ id: string; day: string }> {
+export async function openOrderFor(trx: Db, supplierId: string, communityId: string, day: string, next: (d: string) => string): Promise<{ id: string; day: string }> {
   let d = day;
   for (let i = 0; i < 366; i++, d = next(d)) {
     await trx.insertInto('purchase_orders').values({ supplier_id: supplierId, community_id: communityId, order_day: d })
@@ -73,7 +74,7 @@ export async function openOrderFor(trx: StockDb, supplierId: string, communityId
   throw new Error('no open order day within a year');
 }
 
-export async function addToLine(trx: StockDb, orderId: string, line: { drugKey: string; drug: string; strength: string; quantity: number }): Promise<string> {
+export async function addToLine(trx: Db, orderId: string, line: { drugKey: string; drug: string; strength: string; quantity: number }): Promise<string> {
   const row = await trx.insertInto('purchase_order_lines')
     .values({ order_id: orderId, drug_key: line.drugKey, drug: line.drug, strength: line.strength, quantity: line.quantity })
     .onConflict((oc) => oc.columns(['order_id', 'drug_key']).doUpdateSet((eb) => ({ quantity: eb('purchase_order_lines.quantity', '+', eb.ref('excluded.quantity')) })))
@@ -81,7 +82,7 @@ export async function addToLine(trx: StockDb, orderId: string, line: { drugKey: 
   return row.id;
 }
 
-export async function linkNeed(trx: StockDb, n: { needId: string; lineId: string; householdId: string; corridorId: string; quantity: number }): Promise<void> {
+export async function linkNeed(trx: Db, n: { needId: string; lineId: string; householdId: string; corridorId: string; quantity: number }): Promise<void> {
   await trx.insertInto('purchase_order_needs').values({ need_id: n.needId, line_id: n.lineId, household_id: n.householdId, corridor_id: n.corridorId, quantity: n.quantity }).execute();
 }
 
@@ -97,7 +98,7 @@ export interface OrderSummary {
   pendingNeeds: number;
 }
 
-export async function listOrders(db: StockDb, f: { communityIds: readonly string[] | 'all'; statuses?: readonly OrderStatus[] | undefined; orderId?: string }): Promise<OrderSummary[]> {
+export async function listOrders(db: Db, f: { communityIds: readonly string[] | 'all'; statuses?: readonly OrderStatus[] | undefined; orderId?: string }): Promise<OrderSummary[]> {
   if (f.communityIds !== 'all' && f.communityIds.length === 0) return [];
   const res = await sql<{ id: string; supplier_id: string; supplier_name: string; community_id: string; order_day: string; status: OrderStatus; lines: string; needs: string; pending: string }>`
     select o.id, o.supplier_id, s.name as supplier_name, o.community_id, to_char(o.order_day, 'YYYY-MM-DD') as order_day, o.status,
@@ -126,7 +127,7 @@ export interface OrderLine {
   needs: { needId: string; householdId: string; corridorId: string; quantity: number; state: OrderNeedState; reason: string | null }[];
 }
 
-export async function orderLines(db: StockDb, orderId: string): Promise<OrderLine[]> {
+export async function orderLines(db: Db, orderId: string): Promise<OrderLine[]> {
   const lines = await db.selectFrom('purchase_order_lines').selectAll().where('order_id', '=', orderId).orderBy('drug_key').execute();
   const needs = lines.length === 0 ? [] : await db.selectFrom('purchase_order_needs').selectAll().where('line_id', 'in', lines.map((l) => l.id)).orderBy('corridor_id').orderBy('need_id').execute();
   return lines.map((l) => {
@@ -139,15 +140,15 @@ export async function orderLines(db: StockDb, orderId: string): Promise<OrderLin
   });
 }
 
-export async function lockOrder(trx: StockDb, orderId: string): Promise<{ id: string; status: OrderStatus; communityId: string } | undefined> {
+export async function lockOrder(trx: Db, orderId: string): Promise<{ id: string; status: OrderStatus; communityId: string } | undefined> {
   const row = await trx.selectFrom('purchase_orders').select(['id', 'status', 'community_id']).where('id', '=', orderId).forUpdate().executeTakeFirst();
   return row && { id: row.id, status: row.status, communityId: row.community_id };
 }
 
-export async function setOrderStatus(trx: StockDb, orderId: string, status: OrderStatus, at: Date): Promise<void> {
+export async function setOrderStatus(trx: Db, orderId: string, status: OrderStatus, at: Date): Promise<void> {
   await trx.updateTable('purchase_orders').set(status === 'sent' ? { status, sent_at: at } : { status }).where('id', '=', orderId).execute();
 }
 
-export async function orderCommunity(db: StockDb, orderId: string): Promise<string | undefined> {
+export async function orderCommunity(db: Db, orderId: string): Promise<string | undefined> {
   return (await db.selectFrom('purchase_orders').select('community_id').where('id', '=', orderId).executeTakeFirst())?.community_id;
 }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { LIVE_PLAN_ROUND_STATUSES, type RoundStatus } from '../domain/round';
-import type { PlanDb } from './round-plan.repository';
+import type { Db } from './db';
 
 /** Rounds whose plan still carries bags to households (earlier ones are history). */
 const LIVE_PLAN = LIVE_PLAN_ROUND_STATUSES;
@@ -22,7 +22,7 @@ export interface NeedPlacement {
 }
 
 /** Where the need's bags are on a live round's plan, or undefined when on none. */
-export async function findPlacement(db: PlanDb, needId: string): Promise<NeedPlacement | undefined> {
+export async function findPlacement(db: Db, needId: string): Promise<NeedPlacement | undefined> {
   const res = await sql<{ round_id: string; round_status: RoundStatus; trip_id: string; stop_id: string; corridor_id: string; stop_status: NeedPlacement['stopStatus']; driver_id: string | null }>`
     select r.id as round_id, r.status as round_status, s.trip_id, s.id::text as stop_id, s.corridor_id, s.status as stop_status, t.driver_id
     from round_bags b join round_stops s on s.id = b.stop_id join rounds r on r.id = b.round_id
@@ -34,7 +34,7 @@ export async function findPlacement(db: PlanDb, needId: string): Promise<NeedPla
 }
 
 /** Locks a round's row (the same lock merge, re-plan and dispatch take first) and returns its status. */
-export async function lockRound(db: PlanDb, roundId: string): Promise<RoundStatus | undefined> {
+export async function lockRound(db: Db, roundId: string): Promise<RoundStatus | undefined> {
   const row = await db.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
   return row?.status;
 }
@@ -53,7 +53,7 @@ export interface ManifestRemoval {
  * stops close ranks (seq 0..n-1) and a trip left without stops leaves the plan, as when a merge
  * drops stops for want of stock. Trip distance and duration stay the solver's (now an overestimate).
  */
-export async function removeNeedFromStop(db: PlanDb, roundId: string, stopId: string, tripId: string, needId: string): Promise<ManifestRemoval> {
+export async function removeNeedFromStop(db: Db, roundId: string, stopId: string, tripId: string, needId: string): Promise<ManifestRemoval> {
   const removed = await db.deleteFrom('round_bags').where('round_id', '=', roundId).where('stop_id', '=', stopId).where('need_id', '=', needId)
     .returning('bag_id').execute();
   const left = await db.selectFrom('round_bags').select('bag_id').where('stop_id', '=', stopId).limit(1).executeTakeFirst();

@@ -3,57 +3,12 @@
  * needs left unserved with a reason. Written once, in one transaction, guarded by the round's
  * status (planning > proposed) and by unique keys, so a retried merge stores nothing twice.
  */
-import { sql, type Generated, type Kysely } from 'kysely';
-import type { CoreTables } from './schema';
-import { moveNeeds, roundDb, type RoundDb, type RoundTables } from './round.repository';
+import { sql } from 'kysely';
+
+import { moveNeeds } from './round.repository';
 import type { Db } from './db';
 import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
-export interface RoundTripsTable {
-  round_id: string;
-  id: string;
-  vehicle_id: string;
-  depot_id: string;
-  /** Set at dispatch: the driver of the trip's vehicle (a driver's batch is one trip). */
-  driver_id: string | null;
-  trip_no: number;
-  subproblem_id: string;
-  distance_m: number;
-  duration_s: number;
-  /** Leaves the depot, seconds from the round's start (trip 2 of a van leaves once trip 1 is back and reloaded). */
-  depart_s: Generated<number>;
-}
-export interface RoundStopsTable {
-  id: Generated<string>;
-  round_id: string;
-  trip_id: string;
-  seq: number;
-  corridor_id: string;
-  planned_start_s: number;
-  status: Generated<'pending' | 'loaded' | 'delivered' | 'failed'>;
-  urgent: Generated<boolean>;
-  locked: Generated<boolean>;
-}
-export interface RoundBagsTable {
-  round_id: string;
-  bag_id: string;
-  stop_id: string;
-  need_id: string;
-  item: string;
-}
-export interface RoundUnservedTable {
-  round_id: string;
-  need_id: string;
-  reason: string;
-}
-export type PlanTables = RoundTables & {
-  round_trips: RoundTripsTable;
-  round_stops: RoundStopsTable;
-  round_bags: RoundBagsTable;
-  round_unserved: RoundUnservedTable;
-};
-export type PlanDb = Kysely<CoreTables & PlanTables>;
-export const planDb = (db: Db | RoundDb): PlanDb => roundDb(db as Db).withTables<PlanTables>();
 
 /** The plan as services build and read it. */
 export interface PlanBag { bagId: string; needId: string; item: string }
@@ -79,8 +34,8 @@ export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }
  * Returns false (and writes nothing) when the round is no longer being planned: the plan exists.
  * `afterStore` runs in the same transaction once the plan is written (the round reserves its stock there).
  */
-export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: string, afterStore?: (trx: PlanDb) => Promise<void>): Promise<boolean> {
-  return planDb(db).transaction().execute(async (trx) => {
+export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: string, afterStore?: (trx: Db) => Promise<void>): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     // The row lock serialises two merges of the same round (a stalled job and its retry).
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round || round.status !== 'planning') return false;
@@ -92,7 +47,7 @@ export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: 
     }
     const served = [...new Set(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))))];
     // A wider transaction type than moveNeeds asks for: same database, more tables.
-    await moveNeeds(trx as unknown as RoundDb, served, 'accepted', 'planned', actor, `round ${roundId}`);
+    await moveNeeds(trx, served, 'accepted', 'planned', actor, `round ${roundId}`);
     if (afterStore) await afterStore(trx);
     await trx.updateTable('rounds').set({ status: 'proposed', progress: 100, updated_at: new Date() }).where('id', '=', roundId).execute();
     return true;
@@ -100,7 +55,7 @@ export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: 
 }
 
 /** Inserts trips, their stops and bags in a few bulk statements (a 10,000-stop plan in seconds, not minutes). */
-export async function insertTrips(trx: PlanDb, roundId: string, trips: PlanTrip[]): Promise<void> {
+export async function insertTrips(trx: Db, roundId: string, trips: PlanTrip[]): Promise<void> {
   const CHUNK = 2000;
   const tripRows = trips.map((t) => ({
     round_id: roundId, id: t.id, vehicle_id: t.vehicleId, depot_id: t.depotId, driver_id: t.driverId ?? null, trip_no: t.tripNo,
@@ -122,13 +77,13 @@ export async function insertTrips(trx: PlanDb, roundId: string, trips: PlanTrip[
   }
 }
 
-export async function insertTrip(trx: PlanDb, roundId: string, trip: PlanTrip): Promise<void> {
+export async function insertTrip(trx: Db, roundId: string, trip: PlanTrip): Promise<void> {
   await insertTrips(trx, roundId, [trip]);
 }
 
 /** Reads a stored plan back, trips in id order and stops in visiting order. */
-export async function readPlan(db: Db | PlanDb, roundId: string): Promise<Plan> {
-  const pdb = planDb(db as Db);
+export async function readPlan(db: Db | Db, roundId: string): Promise<Plan> {
+  const pdb = (db as Db);
   const trips = await pdb.selectFrom('round_trips').selectAll().where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').execute();
   const stops = await pdb.selectFrom('round_stops').selectAll().where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
   const bags = await pdb.selectFrom('round_bags').selectAll().where('round_id', '=', roundId).orderBy('bag_id').execute();
@@ -156,7 +111,7 @@ export async function readPlan(db: Db | PlanDb, roundId: string): Promise<Plan> 
 
 /** The driver of a trip (a driver's batch), or null before dispatch or when none was free. */
 export async function driverOfTrip(db: Db, roundId: string, tripId: string): Promise<string | null> {
-  const row = await planDb(db).selectFrom('round_trips').select('driver_id').where('round_id', '=', roundId).where('id', '=', tripId).executeTakeFirst();
+  const row = await db.selectFrom('round_trips').select('driver_id').where('round_id', '=', roundId).where('id', '=', tripId).executeTakeFirst();
   return row?.driver_id ?? null;
 }
 
@@ -164,7 +119,7 @@ export async function driverOfTrip(db: Db, roundId: string, tripId: string): Pro
  * Gives each vehicle of a round a free driver (active, not driving in another live round),
  * from the vehicle's depot first. Returns the number of vehicles left without one.
  */
-export async function assignDrivers(trx: PlanDb, roundId: string): Promise<number> {
+export async function assignDrivers(trx: Db, roundId: string): Promise<number> {
   const vehicles = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id']).distinct()
     .where('round_id', '=', roundId).where('driver_id', 'is', null).orderBy('vehicle_id').execute();
   if (vehicles.length === 0) return 0;
@@ -190,7 +145,7 @@ export async function assignDrivers(trx: PlanDb, roundId: string): Promise<numbe
 export interface LoadingLine { depotId: string; item: string; bags: number }
 
 /** What each depot loads for a round: bags per item, from the manifest. */
-export async function loadingList(db: Db | PlanDb, roundId: string): Promise<LoadingLine[]> {
+export async function loadingList(db: Db | Db, roundId: string): Promise<LoadingLine[]> {
   const res = await sql<{ depot_id: string; item: string; bags: string }>`
     select t.depot_id, b.item, count(*) as bags
     from round_bags b join round_stops s on s.id = b.stop_id join round_trips t on t.round_id = s.round_id and t.id = s.trip_id

@@ -2,58 +2,19 @@
  * Rounds, their sub-problems and the needs they claim. Plain objects in, plain objects out;
  * every write is safe to repeat (a retried job or a double click changes nothing the second time).
  */
-import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { canTransition, type NeedStatus } from '../domain/need-status';
 import { canRoundTransition, NEED_KINDS_OF_ROUND, OPEN_ROUND_STATUSES, PLANNING_ROUND_STATUSES, type RoundKind, type RoundStatus } from '../domain/round';
-import type { CoreTables } from './schema';
-import type { Db } from './db';
 
-type Json<T> = ColumnType<T, string, string>;
-type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
+import type { Db } from './db';
+import type { RoundSubproblemsTable, RoundsTable } from './tables/rounds';
+
 
 export type { RoundKind, RoundStatus };
 
-export interface RoundsTable {
-  id: Generated<string>;
-  area_id: string;
-  kind: RoundKind;
-  status: RoundStatus;
-  progress: Generated<number>;
-  time_limit_ms: number;
-  seed: Generated<number>;
-  generation: Generated<number>;
-  failure_reason: string | null;
-  created_by: string;
-  approved_by: string | null;
-  created_at: Stamp;
-  updated_at: Stamp;
-}
-export interface RoundSubproblemsTable {
-  round_id: string;
-  id: string;
-  community_id: string | null;
-  generation: Generated<number>;
-  vehicle_ids: Json<string[]>;
-  progress: Generated<number>;
-  result: Json<unknown> | null;
-  solved_at: Date | null;
-}
-export interface RoundNeedsTable {
-  round_id: string;
-  need_id: string;
-  subproblem_id: string;
-}
-
-export type RoundTables = {
-  rounds: RoundsTable;
-  round_subproblems: RoundSubproblemsTable;
-  round_needs: RoundNeedsTable;
-};
-export type RoundDb = Kysely<CoreTables & RoundTables>;
 export type RoundRow = Selectable<RoundsTable>;
 export type SubproblemRow = Selectable<RoundSubproblemsTable>;
 
-export const roundDb = (db: Db | Kysely<CoreTables>): RoundDb => db.withTables<RoundTables>();
 
 export interface NewRound {
   areaId: string;
@@ -64,7 +25,7 @@ export interface NewRound {
 }
 
 /** Creates the open round of an area and kind, or returns the one that already exists. */
-export async function createOrGetOpenRound(db: RoundDb, input: NewRound): Promise<{ round: RoundRow; created: boolean }> {
+export async function createOrGetOpenRound(db: Db, input: NewRound): Promise<{ round: RoundRow; created: boolean }> {
   const inserted = await db
     .insertInto('rounds')
     .values({
@@ -84,12 +45,12 @@ export async function createOrGetOpenRound(db: RoundDb, input: NewRound): Promis
   return { round: existing, created: false };
 }
 
-export async function getRound(db: RoundDb, id: string): Promise<RoundRow | undefined> {
+export async function getRound(db: Db, id: string): Promise<RoundRow | undefined> {
   return db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Moves a round only from one of `from`; returns false when it was elsewhere (someone else moved it). */
-export async function moveRound(db: RoundDb, id: string, from: readonly RoundStatus[], to: RoundStatus, patch: { failureReason?: string; approvedBy?: string; progress?: number } = {}): Promise<boolean> {
+export async function moveRound(db: Db, id: string, from: readonly RoundStatus[], to: RoundStatus, patch: { failureReason?: string; approvedBy?: string; progress?: number } = {}): Promise<boolean> {
   // A move the status machine does not allow is a bug in the caller, not a state of the round.
   for (const f of from) if (!canRoundTransition(f, to)) throw new Error(`round status machine: ${f} > ${to} is not a transition`);
   const res = await db
@@ -105,13 +66,13 @@ export async function moveRound(db: RoundDb, id: string, from: readonly RoundSta
   return Number(res.numUpdatedRows) === 1;
 }
 
-export async function setRoundProgress(db: RoundDb, id: string, progress: number): Promise<void> {
+export async function setRoundProgress(db: Db, id: string, progress: number): Promise<void> {
   // Never backwards: progress messages of retried children can arrive late.
   await db.updateTable('rounds').set({ progress: Math.round(progress), updated_at: new Date() })
     .where('id', '=', id).where('status', '=', 'planning').where('progress', '<', Math.round(progress)).execute();
 }
 
-export async function roundsIn(db: RoundDb, statuses: readonly RoundStatus[]): Promise<RoundRow[]> {
+export async function roundsIn(db: Db, statuses: readonly RoundStatus[]): Promise<RoundRow[]> {
   return db.selectFrom('rounds').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
 }
 
@@ -125,13 +86,13 @@ export interface ClaimableNeed {
  * Locks the accepted needs of an area (and of every area below it) that no round being planned
  * owns yet. Runs inside the round's creating transaction; `skip locked` lets overlapping rounds split them.
  */
-export async function lockClaimableNeeds(trx: RoundDb, areaId: string, kind: RoundKind): Promise<ClaimableNeed[]> {
+export async function lockClaimableNeeds(trx: Db, areaId: string, kind: RoundKind): Promise<ClaimableNeed[]> {
   const res = await sql<ClaimableNeed>`${claimable(areaId, kind)} for update of n skip locked`.execute(trx);
   return res.rows;
 }
 
 /** How many needs a round of this area and kind would claim now (scheduled rounds skip empty ones). */
-export async function countClaimableNeeds(db: RoundDb, areaId: string, kind: RoundKind): Promise<number> {
+export async function countClaimableNeeds(db: Db, areaId: string, kind: RoundKind): Promise<number> {
   const res = await sql<{ n: string }>`select count(*) as n from (${claimable(areaId, kind)}) c`.execute(db);
   return Number(res.rows[0]?.n ?? 0);
 }
@@ -163,7 +124,7 @@ export interface NewSubproblem {
   needIds: string[];
 }
 
-export async function insertSubproblems(trx: RoundDb, roundId: string, subs: NewSubproblem[], generation = 1): Promise<void> {
+export async function insertSubproblems(trx: Db, roundId: string, subs: NewSubproblem[], generation = 1): Promise<void> {
   if (subs.length === 0) return;
   await trx.insertInto('round_subproblems')
     .values(subs.map((s) => ({ round_id: roundId, id: s.id, community_id: s.communityId, generation, vehicle_ids: JSON.stringify(s.vehicleIds), result: null, solved_at: null })))
@@ -177,23 +138,23 @@ export async function insertSubproblems(trx: RoundDb, roundId: string, subs: New
 }
 
 /** The sub-problems of a round's current plan generation. */
-export async function listSubproblems(db: RoundDb, roundId: string): Promise<SubproblemRow[]> {
+export async function listSubproblems(db: Db, roundId: string): Promise<SubproblemRow[]> {
   return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId)
     .where('generation', '=', (eb) => eb.selectFrom('rounds').select('generation').where('id', '=', roundId))
     .orderBy('id').execute();
 }
 
-export async function getSubproblem(db: RoundDb, roundId: string, id: string): Promise<SubproblemRow | undefined> {
+export async function getSubproblem(db: Db, roundId: string, id: string): Promise<SubproblemRow | undefined> {
   return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function subproblemNeedIds(db: RoundDb, roundId: string, subproblemId: string): Promise<string[]> {
+export async function subproblemNeedIds(db: Db, roundId: string, subproblemId: string): Promise<string[]> {
   const rows = await db.selectFrom('round_needs').select('need_id').where('round_id', '=', roundId).where('subproblem_id', '=', subproblemId).orderBy('need_id').execute();
   return rows.map((r) => r.need_id);
 }
 
 /** Stores a sub-problem's result once: a retried solve finds it already there and keeps the first. */
-export async function saveSubproblemResult(db: RoundDb, roundId: string, id: string, result: unknown): Promise<boolean> {
+export async function saveSubproblemResult(db: Db, roundId: string, id: string, result: unknown): Promise<boolean> {
   const res = await db.updateTable('round_subproblems')
     .set({ result: JSON.stringify(result), solved_at: new Date(), progress: 100 })
     .where('round_id', '=', roundId).where('id', '=', id).where('solved_at', 'is', null)
@@ -201,7 +162,7 @@ export async function saveSubproblemResult(db: RoundDb, roundId: string, id: str
   return Number(res.numUpdatedRows) === 1;
 }
 
-export async function setSubproblemProgress(db: RoundDb, roundId: string, id: string, progress: number): Promise<void> {
+export async function setSubproblemProgress(db: Db, roundId: string, id: string, progress: number): Promise<void> {
   await db.updateTable('round_subproblems').set({ progress: Math.round(progress) })
     .where('round_id', '=', roundId).where('id', '=', id).where('solved_at', 'is', null).execute();
 }
@@ -210,7 +171,7 @@ export async function setSubproblemProgress(db: RoundDb, roundId: string, id: st
  * Moves needs along the status machine and appends their history, skipping any need that is no
  * longer in `from` (so a repeated call writes nothing twice). Returns the ids that moved.
  */
-export async function moveNeeds(trx: RoundDb, needIds: readonly string[], from: NeedStatus, to: NeedStatus, actor: string, note: string | null, failureReason?: string): Promise<string[]> {
+export async function moveNeeds(trx: Db, needIds: readonly string[], from: NeedStatus, to: NeedStatus, actor: string, note: string | null, failureReason?: string): Promise<string[]> {
   if (!canTransition(from, to)) throw new Error(`need status ${from} > ${to} is not allowed`);
   if (to === 'failed' && !failureReason) throw new Error('a failed need needs a reason');
   const moved: string[] = [];

@@ -4,28 +4,12 @@
  * loads the user's role and assignments in one round trip, on every request (no cache, so a
  * revocation holds from the very next request).
  */
-import { CompiledQuery, sql, type Generated, type Kysely } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Role } from '../domain/access';
-import type { AccountTables } from './account.repository';
-import type { CoreTables } from './schema';
+import type { Db } from './db';
+import type { SessionClient } from './tables/accounts';
 
-export interface SessionsTable {
-  id: Generated<string>;
-  user_id: string;
-  token_hash: string;
-  created_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
-  last_used_at: Date;
-  client: SessionClient;
-}
-
-/** `web`: the web app's HttpOnly cookie; `api`: a bearer token. */
-export type SessionClient = 'web' | 'api';
-
-type SessionTables = AccountTables & {
-  sessions: SessionsTable;
-};
+export type { SessionClient };
 
 export interface LiveSession {
   sessionId: string;
@@ -43,13 +27,12 @@ export interface LiveSession {
   driverId: string | null;
 }
 
-const sessions = (db: Kysely<CoreTables>) => db.withTables<SessionTables>();
 
 export async function insertSession(
-  db: Kysely<CoreTables>,
+  db: Db,
   s: { userId: string; tokenHash: string; createdAt: Date; expiresAt: Date; client?: SessionClient },
 ): Promise<string> {
-  const row = await sessions(db)
+  const row = await db
     .insertInto('sessions')
     .values({ user_id: s.userId, token_hash: s.tokenHash, created_at: s.createdAt, expires_at: s.expiresAt, last_used_at: s.createdAt, client: s.client ?? 'api' })
     .returning('id')
@@ -73,14 +56,14 @@ const LIVE_SESSIONS_SQL = `
    where s.token_hash = any($1::text[]) and s.revoked_at is null and s.expires_at > $2 and s.created_at > $3 and u.disabled_at is null`;
 
 /** The live sessions among `tokenHashes`, by hash. `createdAfter`: sessions opened before it are too old, however recently used. */
-export async function findLiveSessions(db: Kysely<CoreTables>, tokenHashes: readonly string[], now: Date, createdAfter: Date): Promise<Map<string, LiveSession>> {
+export async function findLiveSessions(db: Db, tokenHashes: readonly string[], now: Date, createdAfter: Date): Promise<Map<string, LiveSession>> {
   const result = await db.executeQuery<LiveSession & { tokenHash: string }>(CompiledQuery.raw(LIVE_SESSIONS_SQL, [tokenHashes, now, createdAfter]));
   return new Map(result.rows.map(({ tokenHash, ...session }) => [tokenHash, session]));
 }
 
 /** Records a use of the session and slides its idle expiry (only ever forward). */
-export async function touchSession(db: Kysely<CoreTables>, sessionId: string, usedAt: Date, expiresAt: Date): Promise<void> {
-  await sessions(db)
+export async function touchSession(db: Db, sessionId: string, usedAt: Date, expiresAt: Date): Promise<void> {
+  await db
     .updateTable('sessions')
     .set((eb) => ({ last_used_at: usedAt, expires_at: eb.fn('greatest', ['expires_at', eb.val(expiresAt)]) }))
     .where('id', '=', sessionId)
@@ -91,12 +74,12 @@ export async function touchSession(db: Kysely<CoreTables>, sessionId: string, us
 
 /** An account's live sessions (neither revoked nor expired, opened after `createdAfter`), last used first. */
 export async function listUserSessions(
-  db: Kysely<CoreTables>,
+  db: Db,
   userId: string,
   now: Date,
   createdAfter: Date,
 ): Promise<{ id: string; client: SessionClient; createdAt: Date; lastUsedAt: Date; expiresAt: Date }[]> {
-  const rows = await sessions(db)
+  const rows = await db
     .selectFrom('sessions')
     .select(['id', 'client', 'created_at', 'last_used_at', 'expires_at'])
     .where('user_id', '=', userId)
@@ -108,8 +91,8 @@ export async function listUserSessions(
   return rows.map((r) => ({ id: r.id, client: r.client, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at }));
 }
 
-export async function revokeSession(db: Kysely<CoreTables>, sessionId: string, at: Date): Promise<boolean> {
-  const result = await sessions(db)
+export async function revokeSession(db: Db, sessionId: string, at: Date): Promise<boolean> {
+  const result = await db
     .updateTable('sessions')
     .set({ revoked_at: at })
     .where('id', '=', sessionId)
@@ -119,7 +102,7 @@ export async function revokeSession(db: Kysely<CoreTables>, sessionId: string, a
 }
 
 /** Deletes up to `limit` sessions that expired or were revoked before `before`; returns how many. */
-export async function deleteSessionsEndedBefore(db: Kysely<CoreTables>, before: Date, limit: number): Promise<number> {
+export async function deleteSessionsEndedBefore(db: Db, before: Date, limit: number): Promise<number> {
   const res = await sql`
     delete from sessions where id in (
       select id from sessions where expires_at < ${before} or revoked_at < ${before} limit ${limit})`.execute(db);
@@ -127,8 +110,8 @@ export async function deleteSessionsEndedBefore(db: Kysely<CoreTables>, before: 
 }
 
 /** Revokes every live session of a user (but `keep`, when given); returns how many. */
-export async function revokeUserSessions(db: Kysely<CoreTables>, userId: string, at: Date, keep?: string): Promise<number> {
-  const result = await sessions(db)
+export async function revokeUserSessions(db: Db, userId: string, at: Date, keep?: string): Promise<number> {
+  const result = await db
     .updateTable('sessions')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Movement } from '../domain/stock';
-import type { StockDb } from './stock.repository';
+import type { Db } from './db';
 
 export interface BalanceRow {
   depotId: string;
@@ -16,7 +16,7 @@ export interface BalanceRow {
   minimum: number | null;
 }
 
-export async function listBalances(db: StockDb, filter: { depotId?: string | undefined; itemCode?: string | undefined } = {}): Promise<BalanceRow[]> {
+export async function listBalances(db: Db, filter: { depotId?: string | undefined; itemCode?: string | undefined } = {}): Promise<BalanceRow[]> {
   const res = await sql<{ depot_id: string; depot_name: string; item_code: string; on_hand: number; reserved: number; minimum: number | null }>`
     select d.id as depot_id, d.name as depot_name, k.item_code, coalesce(b.on_hand, 0) as on_hand, coalesce(b.reserved, 0) as reserved, m.minimum
     from (select depot_id, item_code from stock_balances union select depot_id, item_code from stock_minimums) k
@@ -32,7 +32,7 @@ export async function listBalances(db: StockDb, filter: { depotId?: string | und
   }));
 }
 
-export async function upsertMinimum(db: StockDb, depotId: string, itemCode: string, minimum: number, at: Date): Promise<void> {
+export async function upsertMinimum(db: Db, depotId: string, itemCode: string, minimum: number, at: Date): Promise<void> {
   await db.insertInto('stock_minimums').values({ depot_id: depotId, item_code: itemCode, minimum, updated_at: at })
     .onConflict((oc) => oc.columns(['depot_id', 'item_code']).doUpdateSet({ minimum, updated_at: at })).execute();
 }
@@ -62,7 +62,7 @@ export interface LedgerFilter {
   limit: number;
 }
 
-export async function listLedger(db: StockDb, f: LedgerFilter): Promise<LedgerRow[]> {
+export async function listLedger(db: Db, f: LedgerFilter): Promise<LedgerRow[]> {
   let q = db.selectFrom('stock_ledger').selectAll().orderBy('id').limit(f.limit);
   if (f.depotId) q = q.where('depot_id', '=', f.depotId);
   if (f.itemCode) q = q.where('item_code', '=', f.itemCode);
@@ -86,7 +86,7 @@ export interface ExpiringLot {
 }
 
 /** Lots holding stock that expire on or before `until` (YYYY-MM-DD), soonest first. */
-export async function lotsExpiringBy(db: StockDb, until: string): Promise<ExpiringLot[]> {
+export async function lotsExpiringBy(db: Db, until: string): Promise<ExpiringLot[]> {
   const res = await sql<{ depot_id: string; item_code: string; lot_id: string; expires_on: string; quantity: string }>`
     select l.depot_id, l.item_code, l.id as lot_id, to_char(l.expires_on, 'YYYY-MM-DD') as expires_on, sum(g.on_hand_delta) as quantity
     from stock_lots l join stock_ledger g on g.lot_id = l.id
@@ -104,7 +104,7 @@ export interface HeldLine {
 }
 
 /** Units a round still holds reserved, per depot, item and stop (reservations less releases and deductions). */
-export async function heldByRound(db: StockDb, roundId: string, stopIds?: readonly string[]): Promise<HeldLine[]> {
+export async function heldByRound(db: Db, roundId: string, stopIds?: readonly string[]): Promise<HeldLine[]> {
   const res = await sql<{ depot_id: string; item_code: string; stop_id: string | null; held: string }>`
     select depot_id, item_code, stop_id::text as stop_id, sum(reserved_delta) as held from stock_ledger
     where round_id = ${roundId} ${stopIds ? sql`and stop_id in (${sql.join(stopIds.length ? stopIds : ['-1'])})` : sql``}
@@ -113,13 +113,13 @@ export async function heldByRound(db: StockDb, roundId: string, stopIds?: readon
   return res.rows.map((r) => ({ depotId: r.depot_id, itemCode: r.item_code, stopId: r.stop_id, held: Number(r.held) }));
 }
 
-export async function roundHasReservations(db: StockDb, roundId: string): Promise<boolean> {
+export async function roundHasReservations(db: Db, roundId: string): Promise<boolean> {
   const row = await db.selectFrom('stock_ledger').select('id').where('round_id', '=', roundId).where('movement', '=', 'reservation').limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
 /** Balances that differ from the sum of their ledger rows: always empty unless something bypassed the ledger. */
-export async function ledgerMismatches(db: StockDb): Promise<{ depotId: string; itemCode: string; onHand: number; reserved: number; ledgerOnHand: number; ledgerReserved: number }[]> {
+export async function ledgerMismatches(db: Db): Promise<{ depotId: string; itemCode: string; onHand: number; reserved: number; ledgerOnHand: number; ledgerReserved: number }[]> {
   const res = await sql<{ depot_id: string; item_code: string; on_hand: number; reserved: number; l_on_hand: string; l_reserved: string }>`
     select b.depot_id, b.item_code, b.on_hand, b.reserved, coalesce(s.on_hand, 0) as l_on_hand, coalesce(s.reserved, 0) as l_reserved
     from stock_balances b left join (

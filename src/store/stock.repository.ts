@@ -6,15 +6,14 @@
  */
 import { sql } from 'kysely';
 import type { Balance, Movement } from '../domain/stock';
-import type { StockDb } from './stock-tables.repository';
+import type { Db } from './db';
 
-export { stockDb, type StockDb } from './stock-tables.repository';
 
 /**
  * Runs `body` in a new transaction, or in the caller's when `db` already is one (a round storing
  * its plan and reserving its stock together): then the caller commits, or rolls back, everything.
  */
-export function inStockTransaction<T>(db: StockDb, body: (trx: StockDb) => Promise<T>): Promise<T> {
+export function inStockTransaction<T>(db: Db, body: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? body(db) : db.transaction().execute(body);
 }
 
@@ -28,7 +27,7 @@ export const keyOf = (k: StockKey): string => `${k.depotId}|${k.itemCode}`;
  * Creates missing balance rows and locks every named one, in (depot, item) order, for the rest of
  * the transaction. Returns the balances as they stand under the lock.
  */
-export async function lockBalances(trx: StockDb, keys: readonly StockKey[]): Promise<Map<string, Balance>> {
+export async function lockBalances(trx: Db, keys: readonly StockKey[]): Promise<Map<string, Balance>> {
   const unique = [...new Map(keys.map((k) => [keyOf(k), k])).values()]
     .sort((a, b) => (a.depotId < b.depotId ? -1 : a.depotId > b.depotId ? 1 : a.itemCode < b.itemCode ? -1 : a.itemCode > b.itemCode ? 1 : 0));
   const out = new Map<string, Balance>();
@@ -55,7 +54,7 @@ export interface NewMovement extends StockKey {
 }
 
 /** Appends ledger rows and moves each touched balance by their sum (balances must be locked). */
-export async function appendMovements(trx: StockDb, movements: readonly NewMovement[], actor: string, at: Date): Promise<void> {
+export async function appendMovements(trx: Db, movements: readonly NewMovement[], actor: string, at: Date): Promise<void> {
   const rows = movements.filter((m) => m.onHandDelta !== 0 || m.reservedDelta !== 0);
   if (rows.length === 0) return;
   // Chunks keep each statement under Postgres' 65,535 parameters (a 10,000-stop round reserves a line per stop and item).
@@ -87,7 +86,7 @@ export interface LotBalance {
 }
 
 /** Lots still holding stock, first to expire first (no date last, then oldest receipt). */
-export async function lotBalances(db: StockDb, key: StockKey): Promise<LotBalance[]> {
+export async function lotBalances(db: Db, key: StockKey): Promise<LotBalance[]> {
   const res = await sql<{ lot_id: string; expires_on: string | null; quantity: string }>`
     select l.id as lot_id, to_char(l.expires_on, 'YYYY-MM-DD') as expires_on, sum(g.on_hand_delta) as quantity
     from stock_ledger g join stock_lots l on l.id = g.lot_id
@@ -98,14 +97,14 @@ export async function lotBalances(db: StockDb, key: StockKey): Promise<LotBalanc
   return res.rows.map((r) => ({ lotId: r.lot_id, expiresOn: r.expires_on, quantity: Number(r.quantity) }));
 }
 
-export async function insertLot(trx: StockDb, lot: StockKey & { expiresOn: string | null; reference: string | null; sourceLotId?: string | null; at: Date }): Promise<string> {
+export async function insertLot(trx: Db, lot: StockKey & { expiresOn: string | null; reference: string | null; sourceLotId?: string | null; at: Date }): Promise<string> {
   const row = await trx.insertInto('stock_lots').values({
     depot_id: lot.depotId, item_code: lot.itemCode, expires_on: lot.expiresOn, reference: lot.reference, source_lot_id: lot.sourceLotId ?? null, received_at: lot.at,
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function getLot(db: StockDb, lotId: string): Promise<{ id: string; depotId: string; itemCode: string; expiresOn: string | null } | undefined> {
+export async function getLot(db: Db, lotId: string): Promise<{ id: string; depotId: string; itemCode: string; expiresOn: string | null } | undefined> {
   const r = await sql<{ id: string; depot_id: string; item_code: string; expires_on: string | null }>`
     select id, depot_id, item_code, to_char(expires_on, 'YYYY-MM-DD') as expires_on from stock_lots where id = ${lotId}`.execute(db);
   const row = r.rows[0];

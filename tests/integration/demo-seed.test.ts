@@ -12,9 +12,9 @@ import { shortfallForArea } from '../../src/services/stock-shortfall.service';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { loadCatalogue } from '../../src/store/item.repository';
-import { listHospitals, passDb } from '../../src/store/pass.repository';
+import { listHospitals } from '../../src/store/pass.repository';
 import { passengerVehicles } from '../../src/store/pass-transport.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -54,7 +54,7 @@ describe('demo district seed', () => {
     const names = new Set(hospitals.map((h) => h.name));
     const passNeeds = await database.db.selectFrom('needs').select('details').where('kind', '=', 'medical_pass').execute();
     expect(passNeeds.every((n) => names.has(String(n.details.hospital)))).toBe(true);
-    const inReview = await passDb(database.db).selectFrom('passes').select(['id', 'status', 'need_id', 'community_id']).execute();
+    const inReview = await database.db.selectFrom('passes').select(['id', 'status', 'need_id', 'community_id']).execute();
     expect(inReview.length).toBe(2);
     expect(inReview.every((p) => p.status === 'under_review' && p.need_id !== null)).toBe(true);
   });
@@ -62,7 +62,7 @@ describe('demo district seed', () => {
   it('the demo staff login approves a pass in review (both legs get a passenger trip) and an emergency gets a car', async () => {
     const staff = first.logins.find((l) => l.role === 'community_staff')!;
     const community = await database.db.selectFrom('areas').select('id').where('kind', '=', 'community').where('name', '=', staff.scope).executeTakeFirstOrThrow();
-    const pass = await passDb(database.db).selectFrom('passes').select('id').where('community_id', '=', community.id).executeTakeFirstOrThrow();
+    const pass = await database.db.selectFrom('passes').select('id').where('community_id', '=', community.id).executeTakeFirstOrThrow();
     const app = buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db: database.db, database, logger: createLogger({ level: 'silent' }), clock: systemClock });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -89,7 +89,7 @@ describe('demo district seed', () => {
   });
 
   it('receives stock through the ledger, with lots, expiry dates and minimums, and a catalogue that expands every stock need', async () => {
-    const db = stockDb(database.db);
+    const db = database.db;
     const balances = await db.selectFrom('stock_balances').select(['item_code', 'on_hand', 'reserved']).execute();
     expect(balances.length).toBeGreaterThanOrEqual(8);
     expect(balances.every((b) => b.on_hand > 0 && b.reserved === 0)).toBe(true);

@@ -14,7 +14,7 @@ import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/
 import { silentRoundEvents } from '../../src/services/round-events.service';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
-import { roundDb } from '../../src/store/round.repository';
+
 import { dueAt, inProcessProcessor } from '../../workers/processors';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
@@ -183,7 +183,7 @@ describe('scheduled food round', () => {
     const retry = (await run(job as never)) as typeof first;
     expect(retry).toEqual({ roundId: null, created: false, cycle: cycle.id, entitlements: 0 });
     expect(await foodNeeds(community, cycle.id)).toHaveLength(households.get(community)!.length);
-    expect(await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
+    expect(await database.db.selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
   });
 
   it('a medicine round creates no food entitlement', async () => {

@@ -6,7 +6,7 @@
  * Dispatch tells the driver's batch scope.
  * Real PostgreSQL schema, real Redis stream and sockets.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
 import type { Actor } from '../../src/domain/access';
@@ -19,6 +19,7 @@ import { dispatchRound } from '../../src/services/round.service';
 import { publishRoundDispatched } from '../../src/services/round-dispatched';
 import { relayNeedStatusOnce } from '../../src/services/need-status-relay.service';
 import { liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import type { Db } from '../../src/store/db';
 
 let f: LiveFixture;
 let deps: HandoffDeps;
@@ -50,7 +51,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; status: num
 
 beforeAll(async () => {
   f = await liveFixture('handoff');
-  const db = f.database.db as unknown as Kysely<object>;
+  const db = f.database.db as unknown as Db;
   const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(db)).rows[0]!;
   const [c1] = f.grid.corridors;
   const [h1] = f.grid.households;

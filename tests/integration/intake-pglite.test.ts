@@ -23,7 +23,7 @@ describe('PGlite', () => {
     expect(a.status).toBe(201);
     const replay = await call(first.url, token, 'POST', `/api/households/${h1}/needs`, { kind: 'medicine', details: { drug: 'Insulin', strength: '100 IU/ml', quantity: 2, urgency: 'emergency' } }, { 'idempotency-key': 'lite-key-0001' });
     expect(replay.status).toBe(201);
-    const merged = await call(first.url, token, 'POST', `/api/households/${h1}/needs`, { kind: 'medicine', details: { drug: 'insulin', strength: '100 iu/ml', quantity: 1 } });
+    const merged = await call(first.url, token, 'POST', `/api/households/${h1}/needs`, { kind: 'medicine', onDuplicate: 'add', details: { drug: 'insulin', strength: '100 iu/ml', quantity: 1 } });
     expect(merged.status).toBe(200);
     expect(((await merged.json()) as { need: { details: { quantity: number } } }).need.details.quantity).toBe(3);
     const concurrent = await Promise.all(Array.from({ length: 10 }, () => call(first.url, token, 'POST', `/api/households/${h2}/needs`, { kind: 'oil', details: { litres: 1 } }, { 'idempotency-key': 'lite-key-0002' })));

@@ -16,7 +16,7 @@ import { solveSubproblem } from '../../src/services/round-solve.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
 import { insertUrgentNeed } from '../../src/services/urgent.service';
 import { systemClock } from '../../src/shared/clock';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { driverOfTrip } from '../../src/store/round-plan.repository';
 import { seedDistrict, type District } from './round.fixtures';
 import { caughtUp, liveFixture, logger, request, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
@@ -52,7 +52,7 @@ beforeAll(async () => {
 
   const { round } = await startRound({ db: f.database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 300 }, { areaId: district.districtId, kind: 'food', actor: 'd' });
   roundId = round.id;
-  for (const s of await listSubproblems(roundDb(f.database.db), roundId)) await solveSubproblem({ db: f.database.db, now: () => performance.now() }, roundId, s.id);
+  for (const s of await listSubproblems(f.database.db, roundId)) await solveSubproblem({ db: f.database.db, now: () => performance.now() }, roundId, s.id);
   await mergeRound(f.database.db, roundId);
   await approveRound(f.database.db, roundId, 'd');
 }, 60_000);

@@ -6,7 +6,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Socket as TcpSocket } from 'node:net';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { Envelope, Scope } from '../../src/contracts/events';
 import type { LiveClientEvents, LiveServerEvents, ResumeAck } from '../../src/contracts/event-socket';
@@ -25,6 +24,7 @@ import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { communityOfCorridor, householdScope } from '../../src/store/event-directory.repository';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
 
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -96,7 +96,7 @@ export async function flakyProxy(targetUrl: string): Promise<{ url: string; cut(
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function seedGrid(db: Kysely<object>): Promise<Grid> {
+async function seedGrid(db: Db): Promise<Grid> {
   const core = db as unknown as Database['db'];
   const area = async (kind: 'district' | 'community' | 'corridor', parent: string | null, community: string | null) =>
     (await core.insertInto('areas').values({ kind, parent_id: parent, community_id: community, name: `${kind}-x` }).returning('id').executeTakeFirstOrThrow()).id;
@@ -115,7 +115,7 @@ export async function liveFixture(name: string): Promise<LiveFixture> {
   const prefix = `live_${name}_${process.pid}_${Date.now().toString(36)}`;
   const database = await openDatabase({ url: PG_URL, schema: prefix, poolSize: 5 });
   await migrateToLatest(database);
-  const db = database.db as unknown as Kysely<object>;
+  const db = database.db as unknown as Db;
   const redis = new Redis(REDIS_URL);
   const grid = await seedGrid(db);
   const auth = createAuthService({ db: database.db, clock: systemClock, config: { SESSION_TTL_HOURS: 1 }, audit: createAuditService({ db: database.db }) });

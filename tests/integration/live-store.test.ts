@@ -2,20 +2,20 @@
  * The event store under concurrency (real PostgreSQL): publishers racing on overlapping scopes
  * get gapless, unique per-scope sequences and never deadlock; replay is ordered and bounded.
  */
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../src/services/live.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 import { appendEvent, appendEvents, eventsSince, latestSeq, pruneEvents } from '../../src/store/event.repository';
 import { PG_URL } from './live-harness';
+import type { Db } from '../../src/store/db';
 
 let database: Database;
-let db: Kysely<object>;
+let db: Db;
 
 beforeAll(async () => {
   database = await openDatabase({ url: PG_URL, schema: `live_store_${process.pid}_${Date.now().toString(36)}`, poolSize: 10 });
   await migrateToLatest(database);
-  db = database.db as unknown as Kysely<object>;
+  db = database.db as unknown as Db;
 });
 
 afterAll(async () => {

@@ -3,10 +3,11 @@
  * the dispatch desk and the corridors still waiting; stop outcomes are stored on the round's stops
  * and pushed to the households served. Real round tables, real sockets.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
 import { caughtUp, liveFixture, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import type { Db } from '../../src/store/db';
 
 let f: LiveFixture;
 let url: string;
@@ -18,7 +19,7 @@ const ofType = <T extends Envelope['event']['type']>(c: LiveClient, type: T, s?:
   c.received.filter((e) => e.event.type === type && (!s || e.scope === s)).map((e) => e.event as LiveEventOf<T>);
 
 async function seedTrip(): Promise<void> {
-  const db = f.database.db as unknown as Kysely<object>;
+  const db = f.database.db as unknown as Db;
   const [c1, c2] = f.grid.corridors;
   const [h1, h2] = f.grid.households;
   // Stop 1 at corridor 1 (31.200, 121.400), stop 2 at corridor 2, 0.01 degrees further north.

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { medicineBagsOf } from '../../src/services/procurement.service';
 import { ManualClock } from '../../src/shared/clock';
 import { ledgerMismatches } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { startWorld, type World } from './auth.fixture';
 
 let world: World;
@@ -94,7 +94,7 @@ describe('cancelling a medicine need on a purchase order', () => {
     expect(got.bags.flatMap((b) => b.needIds)).toEqual([needs.s2]);
     const packed = await medicineBagsOf({ db: world.database.db }, [needs.s1!, needs.s2!]);
     expect([...packed.keys()]).toEqual([needs.s2]);
-    expect(await ledgerMismatches(stockDb(world.database.db))).toEqual([]);
+    expect(await ledgerMismatches(world.database.db)).toEqual([]);
   });
 
   it('a packed need: its share of the household bag is recorded as returned, once, and the order shows it', async () => {
@@ -107,6 +107,6 @@ describe('cancelling a medicine need on a purchase order', () => {
     const rows = await world.database.db.withTables<{ medicine_bag_returns: { need_id: string; bag_id: string; reason: string; actor: string } }>()
       .selectFrom('medicine_bag_returns').select(['bag_id', 'reason']).where('need_id', '=', needs.a2!).execute();
     expect(rows).toEqual([{ bag_id: before[0]!.bagId, reason: 'need cancelled' }]);
-    expect(await ledgerMismatches(stockDb(world.database.db))).toEqual([]);
+    expect(await ledgerMismatches(world.database.db)).toEqual([]);
   });
 });

@@ -12,10 +12,10 @@ import type { Actor } from '../../src/domain/access';
 import { ManualClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import { dropSchema, type Database } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { heldByRound, ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { driverBatches } from '../../src/services/driver-batches.service';
 import { defineItem, defineKit } from '../../src/services/kit.service';
 import { cancelNeed, type CancelDeps } from '../../src/services/needs-read.service';
@@ -33,7 +33,7 @@ const dispatcher: Actor = { userId: 'dispatcher-1', role: 'dispatcher', corridor
 const members = new Map<string, number>();
 /** Rice packs the kit gives a household: 1 for one or two people, 2 from three. */
 const riceOf = (needId: string) => ((members.get(needId) ?? 0) <= 2 ? 1 : 2);
-const rice = async (depotId = district.depotId) => (await listBalances(stockDb(database.db), { depotId, itemCode: 'rice-5kg' }))[0]!;
+const rice = async (depotId = district.depotId) => (await listBalances(database.db, { depotId, itemCode: 'rice-5kg' }))[0]!;
 
 /** A publisher that checks every event against the schema, as the real one does, and records it. */
 const stored: { scopes: readonly Scope[]; event: LiveEvent }[] = [];
@@ -54,14 +54,14 @@ const cancel = (needId: string, key?: string) =>
 
 async function plannedRound(areaId: string): Promise<string> {
   const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 150 }, { areaId, kind: 'food', actor: 'd' });
-  for (const s of await listSubproblems(roundDb(database.db), round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
   expect(await mergeRound(database.db, round.id, clock)).toBe('stored');
   return round.id;
 }
 
 /** Rice each stop of the round holds (reservations less releases and deductions). */
 async function riceHeld(roundId: string): Promise<Map<string, number>> {
-  const held = await heldByRound(stockDb(database.db), roundId);
+  const held = await heldByRound(database.db, roundId);
   return new Map(held.filter((h) => h.itemCode === 'rice-5kg').map((h) => [h.stopId!, h.held]));
 }
 
@@ -116,7 +116,7 @@ describe('cancelling a need planned in a round', () => {
       { item_code: 'oil-1l', reserved_delta: -1, reason: `need ${needId} cancelled` },
       { item_code: 'rice-5kg', reserved_delta: -riceOf(needId), reason: `need ${needId} cancelled` },
     ]);
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
 
     const after = (await readPlan(database.db, roundId)).trips.flatMap((t) => t.stops).find((s) => s.id === stop.id)!;
     expect(after.bags.map((b) => b.needId)).not.toContain(needId);
@@ -164,7 +164,7 @@ describe('cancelling a need planned in a round', () => {
     expect(seqs.rows.map((r) => r.seq)).toEqual(afterTrip.stops.map((_, i) => i));
     expect((await riceHeld(roundId)).has(stop.id!)).toBe(false);
     expect(stored.at(-1)!.event).toMatchObject({ type: 'round.manifest_changed', stopId: stop.id, stopRemoved: true });
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('after dispatch no cancelled need is on a driver\'s batch and no stock stays reserved; the van carries only the rest', async () => {
@@ -174,7 +174,7 @@ describe('cancelling a need planned in a round', () => {
     await approveRound(database.db, roundId, 'd');
     await dispatchRound(database.db, roundId, 'd', clock);
 
-    expect(await heldByRound(stockDb(database.db), roundId)).toEqual([]);
+    expect(await heldByRound(database.db, roundId)).toEqual([]);
     expect(await rice()).toMatchObject({ onHand: before.onHand - onPlan.reduce((s, id) => s + riceOf(id), 0), reserved: 0 });
     const drivers = await sql<{ driver_id: string }>`select distinct driver_id from round_trips where round_id = ${roundId} and driver_id is not null`.execute(database.db);
     const batches = (await Promise.all(drivers.rows.map((d) => driverBatches(database.db, d.driver_id)))).flat();
@@ -185,7 +185,7 @@ describe('cancelling a need planned in a round', () => {
       expect(s.bags.length).toBeGreaterThan(0); // no emptied stop on a batch
       for (const b of s.bags) expect(households.has(b.householdId)).toBe(false);
     }
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('once the bags are on the van, a cancel is refused (409) and nothing changes: the driver reports it at the door', async () => {
@@ -268,10 +268,10 @@ describe('a cancel racing a dispatch', () => {
         expect(cancelled).toMatchObject({ ok: false, error: { code: 'invalid_transition', message: expect.stringContaining('on the van') } });
         expect(await needStatus(needId)).toBe('out_for_delivery');
       }
-      expect(await heldByRound(stockDb(database.db), roundId)).toEqual([]);
+      expect(await heldByRound(database.db, roundId)).toEqual([]);
       const loaded = needIds.filter((id) => id !== needId || first === 'dispatch');
       expect(await riceDeducted(roundId)).toBe(loaded.reduce((s, id) => s + riceOf(id), 0));
-      expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+      expect(await ledgerMismatches(database.db)).toEqual([]);
     });
   }
 
@@ -284,10 +284,10 @@ describe('a cancel racing a dispatch', () => {
       if (!o.ok) expect(o.error).toMatchObject({ code: 'invalid_transition' });
       expect(await needStatus(racing[i]!)).toBe(o.ok ? 'cancelled' : 'out_for_delivery');
     }
-    expect(await heldByRound(stockDb(database.db), roundId)).toEqual([]);
+    expect(await heldByRound(database.db, roundId)).toEqual([]);
     const loaded = needIds.filter((id, i) => i >= racing.length || !outcomes[i]!.ok);
     expect(await riceDeducted(roundId)).toBe(loaded.reduce((s, id) => s + riceOf(id), 0));
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('a need cancelled while its round is being planned is left off the stored plan, with nothing reserved for it', async () => {
@@ -297,7 +297,7 @@ describe('a cancel racing a dispatch', () => {
     await receiveStock({ db: database.db, clock }, { depotId: third.depotId, itemCode: 'rice-5kg', quantity: 100 }, 'clerk');
     await receiveStock({ db: database.db, clock }, { depotId: third.depotId, itemCode: 'oil-1l', quantity: 100 }, 'clerk');
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 150 }, { areaId: third.districtId, kind: 'food', actor: 'd' });
-    for (const s of await listSubproblems(roundDb(database.db), round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+    for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
     // The solver's result includes the need; it is cancelled before the merge stores the plan.
     const gone = third.needIds[0]!;
     await cancel(gone);
@@ -311,7 +311,7 @@ describe('a cancel racing a dispatch', () => {
     expect([...(await riceHeld(round.id)).values()].reduce((a, b) => a + b, 0)).toBe(kept.reduce((n, id) => n + riceOf(id), 0));
     const seqs = await sql<{ seqs: number[] }>`select array_agg(seq order by seq) as seqs from round_stops where round_id = ${round.id} group by trip_id`.execute(database.db);
     for (const r of seqs.rows) expect(r.seqs).toEqual(r.seqs.map((_, i) => i));
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('a planned need no round carries (a medical pass) is cancelled as before', async () => {

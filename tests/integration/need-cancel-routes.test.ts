@@ -20,10 +20,10 @@ import { receiveStock } from '../../src/services/stock.service';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { ledgerMismatches } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;
@@ -71,7 +71,7 @@ beforeAll(async () => {
   await receiveStock(d, { depotId: district.depotId, itemCode: 'rice-5kg', quantity: 50 }, 'clerk');
   const { round } = await startRound({ db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 150 }, { areaId: district.districtId, kind: 'food', actor: 'd' });
   roundId = round.id;
-  for (const s of await listSubproblems(roundDb(database.db), roundId)) await solveSubproblem({ db: database.db, now: () => performance.now() }, roundId, s.id);
+  for (const s of await listSubproblems(database.db, roundId)) await solveSubproblem({ db: database.db, now: () => performance.now() }, roundId, s.id);
   expect(await mergeRound(database.db, roundId, systemClock)).toBe('stored');
 });
 
@@ -103,7 +103,7 @@ describe('cancel route for a need a round carries', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await reserved()).toBe(before - 1);
     expect(fanned).toHaveLength(2); // dispatch + corridor, once
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('after dispatch: 409 problem naming the round, batch and stop; nothing changes', async () => {

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
 import { relayNeedStatusOnce, startNeedStatusRelay, type NeedStatusRelayDeps } from '../../src/services/need-status-relay.service';
 import { insertAcceptedNeeds } from '../../src/store/need.repository';
-import { moveNeeds, type RoundDb } from '../../src/store/round.repository';
+import { moveNeeds } from '../../src/store/round.repository';
 import { caughtUp, liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import type { Db } from '../../src/store/db';
 
 let f: LiveFixture;
 let relay: NeedStatusRelayDeps;
@@ -31,7 +32,7 @@ async function acceptNeed(kind: 'gas' | 'rice' | 'oil', details: Record<string, 
   return id;
 }
 const move = (db: Kysely<unknown>, ids: string[], from: 'accepted' | 'planned', to: 'planned' | 'failed' | 'cancelled', reason?: string) =>
-  moveNeeds(db as unknown as RoundDb, ids, from, to, 'test', null, reason);
+  moveNeeds(db as unknown as Db, ids, from, to, 'test', null, reason);
 
 beforeAll(async () => {
   f = await liveFixture('needrelay');

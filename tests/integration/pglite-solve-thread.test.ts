@@ -15,7 +15,7 @@ import { serveApi, type RunningApi } from '../../src/service-startup';
 import { startRound } from '../../src/services/round.service';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase, type Database } from '../../src/store/db';
-import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime';
 import { loadWorkerSettings } from '../../workers/settings';
 import { expectPlannedExactlyOnce } from './round.checks';
@@ -67,7 +67,7 @@ const inside = (t: number, spans: Span[]) => spans.some(([a, b]) => t >= a && t 
 describe('round solves on PGlite', () => {
   it('the API keeps answering while a round is solved; the round is planned exactly once', async () => {
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: SOLVE_MS }, { areaId: district.districtId, kind: 'food', actor: 'test', timeLimitMs: SOLVE_MS });
-    const subs = await listSubproblems(roundDb(database.db), round.id);
+    const subs = await listSubproblems(database.db, round.id);
     expect(subs.length).toBeGreaterThan(0);
     let planning = true;
     const began = performance.now();
@@ -112,7 +112,7 @@ describe('round solves on PGlite', () => {
       }
     })();
     try {
-      await until(async () => ['proposed', 'failed'].includes((await getRound(roundDb(database.db), round.id))?.status ?? ''), 90_000, 100);
+      await until(async () => ['proposed', 'failed'].includes((await getRound(database.db, round.id))?.status ?? ''), 90_000, 100);
     } finally {
       planning = false;
       clearInterval(ticker);
@@ -137,7 +137,7 @@ describe('round solves on PGlite', () => {
     }
 
     // A valid plan, stored once: every need on exactly one stop or listed unserved.
-    expect((await getRound(roundDb(database.db), round.id))?.failure_reason ?? null).toBeNull();
+    expect((await getRound(database.db, round.id))?.failure_reason ?? null).toBeNull();
     await expectPlannedExactlyOnce(database, round.id, district.needIds);
     // Each solve ran once and kept its lock all along (a blocked loop would have let it stall).
     for (const sub of subs) {

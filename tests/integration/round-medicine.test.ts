@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { dropSchema, type Database } from '../../src/store/db';
-import { countClaimableNeeds, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { countClaimableNeeds, listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { mergeRound, startRound } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
@@ -55,12 +55,12 @@ afterAll(async () => {
 
 describe('medicine in rounds', () => {
   it('a round claims packed and emergency medicine; unpacked medicine waits for its purchase', async () => {
-    expect(await countClaimableNeeds(roundDb(database.db), district.districtId, 'medicine')).toBe(4);
+    expect(await countClaimableNeeds(database.db, district.districtId, 'medicine')).toBe(4);
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 150 }, { areaId: district.districtId, kind: 'medicine', actor: 'd' });
     const claimed = (await sql<{ need_id: string }>`select need_id from round_needs where round_id = ${round.id} order by need_id`.execute(database.db)).rows.map((r) => r.need_id);
     expect(claimed).toEqual([need.twoA, need.twoB, need.single, need.emergency].sort());
 
-    for (const s of await listSubproblems(roundDb(database.db), round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+    for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
     expect(await mergeRound(database.db, round.id)).toBe('stored');
     const plan = await readPlan(database.db, round.id);
     const bags = new Map(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => [b.needId, b.bagId] as const))));
@@ -75,6 +75,6 @@ describe('medicine in rounds', () => {
     // Packed later, it is claimable by the next round.
     await pack('MB-CCCCCCCCCC', (await sql<{ id: string }>`select id from purchase_orders`.execute(database.db)).rows[0]!.id,
       (await sql<{ household_id: string }>`select household_id from needs where id = ${need.waiting}`.execute(database.db)).rows[0]!.household_id, [need.waiting]);
-    expect(await countClaimableNeeds(roundDb(database.db), district.districtId, 'medicine')).toBe(1);
+    expect(await countClaimableNeeds(database.db, district.districtId, 'medicine')).toBe(1);
   });
 });

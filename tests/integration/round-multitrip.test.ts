@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { approveRound, dispatchRound, mergeRound, startRound, type MergeLog } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('a round with multi-trip vans', () => {
   it('serves every need with several trips per van, trips back to back within capacity', async () => {
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 400 }, { areaId: district.districtId, kind: 'food', actor: 'd' });
-    for (const s of await listSubproblems(roundDb(database.db), round.id)) {
+    for (const s of await listSubproblems(database.db, round.id)) {
       expect((await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id)).status).toBe('solved');
     }
     const said: { level: string; msg: string }[] = [];
@@ -106,7 +106,7 @@ describe('a round with multi-trip vans', () => {
   it('with one trip per van, the same round leaves needs unserved (and says why)', async () => {
     const other = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 4, householdsPerCorridor: 5, vehicles: 2, capacityBags: CAPACITY }, 11);
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 200 }, { areaId: other.districtId, kind: 'food', actor: 'd' });
-    for (const s of await listSubproblems(roundDb(database.db), round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+    for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
     expect(await mergeRound(database.db, round.id)).toBe('stored');
     await expectPlannedExactlyOnce(database, round.id, other.needIds);
     const plan = await readPlan(database.db, round.id);
@@ -117,19 +117,19 @@ describe('a round with multi-trip vans', () => {
   it('never stores a merged plan that fails validation: the round fails and its needs go back to the pool', async () => {
     const other = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 5, vehicles: 3, capacityBags: CAPACITY }, 12);
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 200 }, { areaId: other.districtId, kind: 'food', actor: 'd' });
-    const [sub] = await listSubproblems(roundDb(database.db), round.id);
+    const [sub] = await listSubproblems(database.db, round.id);
     await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, sub!.id);
     // A stored result that breaks capacity (as a bug or a changed vehicle would): every stop on one trip.
-    const stored = (await listSubproblems(roundDb(database.db), round.id))[0]!.result as { trips: { stops: unknown[] }[]; unserved: unknown[] };
+    const stored = (await listSubproblems(database.db, round.id))[0]!.result as { trips: { stops: unknown[] }[]; unserved: unknown[] };
     expect(stored.trips.length).toBeGreaterThan(1);
     const overloaded = { ...stored, trips: [{ ...stored.trips[0]!, stops: stored.trips.flatMap((t) => t.stops) }] };
-    await roundDb(database.db).updateTable('round_subproblems').set({ result: JSON.stringify(overloaded) }).where('round_id', '=', round.id).execute();
+    await database.db.updateTable('round_subproblems').set({ result: JSON.stringify(overloaded) }).where('round_id', '=', round.id).execute();
     const errors: string[] = [];
     const log: MergeLog = { info: () => undefined, warn: () => undefined, error: (_o, msg) => void errors.push(msg) };
     expect(await mergeRound(database.db, round.id, undefined, log)).toBe('failed-validation');
     expect(errors).toHaveLength(1);
     expect(await readPlan(database.db, round.id)).toEqual({ trips: [], unserved: [] });
-    expect((await roundDb(database.db).selectFrom('rounds').select('status').where('id', '=', round.id).executeTakeFirst())?.status).toBe('failed');
+    expect((await database.db.selectFrom('rounds').select('status').where('id', '=', round.id).executeTakeFirst())?.status).toBe('failed');
     const statuses = await database.db.selectFrom('needs').select('status').distinct().where('id', 'in', other.needIds).execute();
     expect(statuses.map((r) => r.status)).toEqual(['accepted']);
   });

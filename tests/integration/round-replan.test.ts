@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
-import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { failRound, mergeRound, startRound } from '../../src/services/round.service';
 import { moveStop, replanRound, setStopLock } from '../../src/services/round-replan.service';
@@ -21,7 +21,7 @@ const producers = {
 };
 
 async function planAll(roundId: string): Promise<void> {
-  for (const s of await listSubproblems(roundDb(database.db), roundId)) await solveSubproblem({ db: database.db, now: () => performance.now() }, roundId, s.id);
+  for (const s of await listSubproblems(database.db, roundId)) await solveSubproblem({ db: database.db, now: () => performance.now() }, roundId, s.id);
   expect(await mergeRound(database.db, roundId)).toBe('stored');
 }
 
@@ -52,7 +52,7 @@ describe('dispatcher changes and re-plan', () => {
     await expect(moveStop(database.db, round.id, '999999999', b.id, 0)).rejects.toMatchObject({ code: 'not_found' });
 
     await replanRound({ db: database.db, producers }, round.id, 'd');
-    expect((await getRound(roundDb(database.db), round.id))).toMatchObject({ status: 'planning', generation: 2 });
+    expect((await getRound(database.db, round.id))).toMatchObject({ status: 'planning', generation: 2 });
     expect(flows.at(-1)).toMatchObject({ roundId: round.id, generation: 2 });
     expect(flows.at(-1)!.subs.every((s) => s.startsWith('g2sp'))).toBe(true);
     await planAll(round.id);

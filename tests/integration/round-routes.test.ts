@@ -16,7 +16,7 @@ import { solveSubproblem } from '../../src/services/round-solve.service';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { REDIS_URL, dropPrefix, startPrivateRedis, uniquePrefix, until } from './queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
@@ -81,9 +81,9 @@ describe('round routes', () => {
     expect(responses.map((r) => r.status).sort((a, b) => b - a)).toEqual([201, ...Array<number>(99).fill(200)]);
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
     const roundId = bodies[0]!.id;
-    const rounds = await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', district.districtId).execute();
+    const rounds = await database.db.selectFrom('rounds').select('id').where('area_id', '=', district.districtId).execute();
     expect(rounds).toHaveLength(1);
-    const subs = await listSubproblems(roundDb(database.db), roundId);
+    const subs = await listSubproblems(database.db, roundId);
     expect(subs).toHaveLength(2);
     expect(await producers.queue(QUEUE.solve).getJobCounts('waiting', 'active', 'delayed')).toMatchObject({ waiting: 2 });
     expect(await producers.queue(QUEUE.rounds).getJobCounts('waiting-children')).toEqual({ 'waiting-children': 1 });
@@ -94,7 +94,7 @@ describe('round routes', () => {
     const started = await call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food' });
     const { id } = (await started.json()) as { id: string };
     // Play the workers' part in-process: this file tests the routes, the worker tests the queue.
-    for (const s of await listSubproblems(roundDb(database.db), id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
+    for (const s of await listSubproblems(database.db, id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
     expect(await mergeRound(database.db, id)).toBe('stored');
     const status = (await (await call('GET', `/api/rounds/${id}`)).json()) as { status: string; progress: number; subproblems: { total: number; solved: number } };
     expect(status).toMatchObject({ status: 'proposed', progress: 100, subproblems: { total: 2, solved: 2 } });
@@ -125,7 +125,7 @@ describe('round routes', () => {
       const res = await call('POST', '/api/rounds', { areaId: other.districtId, kind: 'food' });
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-      expect(await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', other.districtId).execute()).toEqual([]);
+      expect(await database.db.selectFrom('rounds').select('id').where('area_id', '=', other.districtId).execute()).toEqual([]);
     } finally {
       activeQueue = producers;
       await own.close();
@@ -138,7 +138,7 @@ describe('round routes', () => {
     // Only this district's small vans: its 20 households then need more than one trip.
     await database.db.updateTable('vehicles').set({ active: false }).where('id', 'not in', d.vehicleIds).execute();
     const { id } = (await (await call('POST', '/api/rounds', { areaId: d.districtId, kind: 'food', timeLimitMs: 200 })).json()) as { id: string };
-    for (const s of await listSubproblems(roundDb(database.db), id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
+    for (const s of await listSubproblems(database.db, id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
     await mergeRound(database.db, id);
     type Proposal = { trips: { id: string; stops: { id: string; locked: boolean; bags: unknown[] }[] }[] };
     const proposal = (await (await call('GET', `/api/rounds/${id}/proposal`)).json()) as Proposal;

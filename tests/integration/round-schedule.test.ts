@@ -4,7 +4,7 @@ import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
 import { ensureRoundSchedules, openScheduledRound } from '../../src/services/round-schedule.service';
 import { dropSchema, type Database } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
@@ -47,8 +47,8 @@ describe('scheduled rounds', () => {
     // next tick creates no entitlement and finds nothing waiting.
     expect(first.entitlements).toBe(district.needIds.length / district.communityIds.length);
     expect(await openScheduledRound(deps, community, 'food', run)).toEqual({ roundId: null, created: false, cycle: first.cycle, entitlements: 0 });
-    expect(await roundDb(database.db).selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
-    expect(await listSubproblems(roundDb(database.db), first.roundId!)).toHaveLength(1);
+    expect(await database.db.selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
+    expect(await listSubproblems(database.db, first.roundId!)).toHaveLength(1);
     expect(await openScheduledRound(deps, community, 'medicine', run)).toEqual({ roundId: null, created: false });
   });
 });

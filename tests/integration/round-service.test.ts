@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
-import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
-import { planCounts, planDb, readPlan, loadingList } from '../../src/store/round-plan.repository';
+import { getRound, listSubproblems } from '../../src/store/round.repository';
+import { planCounts, readPlan, loadingList } from '../../src/store/round-plan.repository';
 import { settleRound } from '../../src/services/round-delivery.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
@@ -28,7 +28,7 @@ describe('round lifecycle (services, no queue)', () => {
     const { round, created } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'dispatcher-1' });
     expect(created).toBe(true);
     expect(round.status).toBe('planning');
-    const subs = await listSubproblems(roundDb(database.db), round.id);
+    const subs = await listSubproblems(database.db, round.id);
     expect(subs.map((s) => s.id)).toEqual(['sp1', 'sp2', 'sp3']);
     expect(flows.at(-1)).toEqual({ roundId: round.id, subs: ['sp1', 'sp2', 'sp3'] });
 
@@ -51,7 +51,7 @@ describe('round lifecycle (services, no queue)', () => {
     expect(counts.bags).toBe(bagNeeds.length);
     expect((await loadingList(database.db, round.id)).reduce((a, l) => a + l.bags, 0)).toBe(counts.bags);
     expect(await needStatusCounts(database, [...served])).toEqual({ planned: served.size });
-    expect((await getRound(roundDb(database.db), round.id))?.progress).toBe(100);
+    expect((await getRound(database.db, round.id))?.progress).toBe(100);
 
     await approveRound(database.db, round.id, 'dispatcher-1');
     const dispatched = await dispatchRound(database.db, round.id, 'dispatcher-1');
@@ -65,13 +65,13 @@ describe('round lifecycle (services, no queue)', () => {
     await expect(approveRound(database.db, round.id, 'x')).rejects.toMatchObject({ code: 'invalid_transition' });
 
     // Drivers close stops: the round goes in progress, then completed; needs follow their stop.
-    const stops = await planDb(database.db).selectFrom('round_stops').select(['id']).where('round_id', '=', round.id).orderBy('id').execute();
+    const stops = await database.db.selectFrom('round_stops').select(['id']).where('round_id', '=', round.id).orderBy('id').execute();
     const [failedStop, ...rest] = stops.map((s) => s.id);
-    await planDb(database.db).updateTable('round_stops').set({ status: 'failed' }).where('id', '=', failedStop!).execute();
+    await database.db.updateTable('round_stops').set({ status: 'failed' }).where('id', '=', failedStop!).execute();
     const mid = await settleRound(database.db, round.id);
     expect(mid).toMatchObject({ status: 'in_progress', delivered: 0 });
     expect(mid!.failed).toBeGreaterThan(0);
-    await planDb(database.db).updateTable('round_stops').set({ status: 'delivered' }).where('id', 'in', rest).execute();
+    await database.db.updateTable('round_stops').set({ status: 'delivered' }).where('id', 'in', rest).execute();
     const end = await settleRound(database.db, round.id);
     expect(end).toMatchObject({ status: 'completed', failed: 0, delivered: served.size - mid!.failed });
     expect(await needStatusCounts(database, [...served])).toEqual({ delivered: served.size - mid!.failed, failed: mid!.failed });
@@ -82,7 +82,7 @@ describe('round lifecycle (services, no queue)', () => {
     const other = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 2, vehicles: 4 }, 21);
     const deps = { db: database.db, producers, defaultTimeLimitMs: 100 };
     const [a, b] = await Promise.all(other.communityIds.map((areaId) => startRound(deps, { areaId, kind: 'food', actor: 'd' })));
-    const fleet = async (id: string) => (await listSubproblems(roundDb(database.db), id)).flatMap((s) => s.vehicle_ids);
+    const fleet = async (id: string) => (await listSubproblems(database.db, id)).flatMap((s) => s.vehicle_ids);
     const [va, vb] = [await fleet(a!.round.id), await fleet(b!.round.id)];
     expect(va.length).toBeGreaterThan(0);
     expect(vb.length).toBeGreaterThan(0);

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { dropSchema, type Database } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { defineItem, defineKit } from '../../src/services/kit.service';
 import { receiveStock } from '../../src/services/stock.service';
 import { mergeRound, startRound } from '../../src/services/round.service';
@@ -45,7 +45,7 @@ describe('concurrent rounds on one short depot', () => {
       }
       const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 150 }, { areaId: communityId, kind: 'food', actor: 'd' });
       rounds.push(round.id);
-      for (const s of await listSubproblems(roundDb(database.db), round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+      for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
     }
     expect(await Promise.all(rounds.map((id) => mergeRound(database.db, id, clock)))).toEqual(['stored', 'stored']);
 
@@ -62,7 +62,7 @@ describe('concurrent rounds on one short depot', () => {
     expect(onPlans + Number(short.rows[0]!.n)).toBe(district.needIds.length); // 24 households, 15 packs
     expect(onPlans).toBeLessThanOrEqual(15);
     expect(onPlans).toBeGreaterThan(15 - 4); // a dropped stop (4 households) did not fit in what was left
-    expect((await listBalances(stockDb(database.db), { itemCode: 'rice-5kg' }))[0]).toMatchObject({ onHand: 15, reserved: onPlans });
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect((await listBalances(database.db, { itemCode: 'rice-5kg' }))[0]).toMatchObject({ onHand: 15, reserved: onPlans });
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });

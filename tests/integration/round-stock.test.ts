@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { dropSchema, type Database } from '../../src/store/db';
-import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { defineItem, defineKit } from '../../src/services/kit.service';
 import { receiveStock } from '../../src/services/stock.service';
 import { approveRound, dispatchRound, failRound, mergeRound, startRound } from '../../src/services/round.service';
@@ -27,10 +27,10 @@ const producers = { ready: () => true, addRoundFlow: async () => undefined };
 const members = new Map<string, number>();
 /** Rice packs the kit gives a household: 1 for one or two people, 2 from three. */
 const riceOf = (needId: string) => ((members.get(needId) ?? 0) <= 2 ? 1 : 2);
-const rice = async () => (await listBalances(stockDb(database.db), { depotId: district.depotId, itemCode: 'rice-5kg' }))[0]!;
+const rice = async () => (await listBalances(database.db, { depotId: district.depotId, itemCode: 'rice-5kg' }))[0]!;
 
 async function planAll(roundId: string): Promise<void> {
-  for (const s of await listSubproblems(roundDb(database.db), roundId)) await solveSubproblem({ db: database.db, now: () => performance.now() }, roundId, s.id);
+  for (const s of await listSubproblems(database.db, roundId)) await solveSubproblem({ db: database.db, now: () => performance.now() }, roundId, s.id);
   expect(await mergeRound(database.db, roundId, clock)).toBe('stored');
 }
 
@@ -98,7 +98,7 @@ describe('a round reserves its stock as its plan is stored', () => {
     for (const q of shortByCorridor.values()) expect(q).toBeGreaterThan(balance.onHand - balance.reserved);
     const statuses = (await sql<{ status: string; n: string }>`select status, count(*) as n from needs where id in (${sql.join(short)}) group by status`.execute(database.db)).rows;
     expect(statuses).toEqual([{ status: 'accepted', n: String(short.length) }]);
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('a retried merge reserves nothing twice', async () => {
@@ -124,7 +124,7 @@ describe('a round reserves its stock as its plan is stored', () => {
     expect(held.get(kept.id!)).toBe(keptRice); // not reserved a second time
     const all = district.needIds.reduce((s, id) => s + riceOf(id), 0);
     expect(await rice()).toMatchObject({ onHand: 60, reserved: all });
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('dispatch deducts every trip: the rice leaves the depot and no reservation is left', async () => {
@@ -133,7 +133,7 @@ describe('a round reserves its stock as its plan is stored', () => {
     await dispatchRound(database.db, roundId, 'loader', clock);
     expect(await rice()).toMatchObject({ onHand: 60 - all, reserved: 0 });
     expect(await heldPerStop(roundId)).toEqual(new Map());
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('a round that fails after a re-plan gives back what its locked stops hold', async () => {
@@ -147,8 +147,8 @@ describe('a round reserves its stock as its plan is stored', () => {
     await replanRound({ db: database.db, producers, clock }, round.id, 'd');
     expect((await rice()).reserved).toBeGreaterThan(0);
     expect(await failRound(database.db, round.id, 'solver gave up', clock)).toBe(true);
-    expect(await getRound(roundDb(database.db), round.id)).toMatchObject({ status: 'failed' });
+    expect(await getRound(database.db, round.id)).toMatchObject({ status: 'failed' });
     expect((await rice()).reserved).toBe(0);
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
-import { listSubproblems, roundDb } from '../../src/store/round.repository';
+import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan, type Plan } from '../../src/store/round-plan.repository';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
 import { solveSubproblem } from '../../src/services/round-solve.service';
@@ -47,7 +47,7 @@ async function emergencyNeed(nth = 0): Promise<string> {
 describe('urgent insertion', () => {
   it('an urgent need inserted into a dispatched round keeps every loaded stop on its vehicle', async () => {
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 300 }, { areaId: district.districtId, kind: 'food', actor: 'd' });
-    for (const s of await listSubproblems(roundDb(database.db), round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+    for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
     await mergeRound(database.db, round.id);
     await approveRound(database.db, round.id, 'd');
     await dispatchRound(database.db, round.id, 'd');
@@ -72,7 +72,7 @@ describe('urgent insertion', () => {
   });
 
   it('with every running trip full, the urgent need gets a dedicated trip on a vehicle of the round, same driver', async () => {
-    const roundId = (await roundDb(database.db).selectFrom('rounds').select('id').where('status', '=', 'dispatched').executeTakeFirstOrThrow()).id;
+    const roundId = (await database.db.selectFrom('rounds').select('id').where('status', '=', 'dispatched').executeTakeFirstOrThrow()).id;
     const before = await readPlan(database.db, roundId);
     await database.db.updateTable('vehicles').set({ capacity: JSON.stringify({ bags: 1 }) }).execute();
     const needId = await emergencyNeed(1);

@@ -3,12 +3,12 @@
  */
 import { expect } from 'vitest';
 import type { Database } from '../../src/store/db';
-import { getRound, roundDb } from '../../src/store/round.repository';
+import { getRound } from '../../src/store/round.repository';
 import { planCounts, readPlan } from '../../src/store/round-plan.repository';
 import { needStatusCounts } from './round.fixtures';
 
 export async function expectPlannedExactlyOnce(database: Database, roundId: string, needIds: string[]): Promise<void> {
-  const round = await getRound(roundDb(database.db), roundId);
+  const round = await getRound(database.db, roundId);
   expect(round?.status).toBe('proposed');
   expect(round?.progress).toBe(100);
   const plan = await readPlan(database.db, roundId);

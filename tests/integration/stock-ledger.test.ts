@@ -13,7 +13,7 @@ import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired }
 import { deductForStops, releaseForStop, reserveLines } from '../../src/services/stock-round.service';
 import { stockAlerts } from '../../src/services/stock-alerts.service';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import type { LiveEvent } from '../../src/contracts/events';
 import { openTestDatabase } from './round.fixtures';
 
@@ -24,7 +24,7 @@ const clock = new ManualClock('2026-11-23T08:00:00Z');
 const published: LiveEvent[] = [];
 const deps = () => ({ db: database.db, clock, publisher: { publish: async (_s: unknown, e: LiveEvent) => { published.push(e); return []; } } });
 
-const balance = async (depotId: string, itemCode: string) => (await listBalances(stockDb(database.db), { depotId, itemCode }))[0];
+const balance = async (depotId: string, itemCode: string) => (await listBalances(database.db, { depotId, itemCode }))[0];
 const ledgerCount = async () => Number((await sql<{ n: string }>`select count(*) as n from stock_ledger`.execute(database.db)).rows[0]?.n);
 const uuid = () => crypto.randomUUID();
 
@@ -62,7 +62,7 @@ describe('stock ledger', () => {
       select to_char(l.expires_on, 'YYYY-MM-DD') as expires_on, sum(g.on_hand_delta) as q from stock_ledger g join stock_lots l on l.id = g.lot_id
       where g.depot_id = ${depotB} group by l.expires_on order by 1`.execute(database.db);
     expect(lots.rows.map((r) => [r.expires_on, Number(r.q)])).toEqual([['2026-12-01', 45], ['2027-03-01', 20]]);
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('refuses to edit or delete ledger rows at the database', async () => {
@@ -96,7 +96,7 @@ describe('stock ledger', () => {
     expect(refused.every((o) => o.reason instanceof AppError && o.reason.code === 'conflict')).toBe(true);
     expect(await balance(depotA, 'oil-1l')).toMatchObject({ onHand: 97, reserved: 90, available: 7 });
     expect(await balance(depotA, 'eggs-10')).toMatchObject({ reserved: 90 });
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
 
     // Release one stop and deduct another round's loaded batch: both balance, and repeating changes nothing.
     const winners = rounds.filter((_, i) => outcomes[i]?.status === 'fulfilled');
@@ -108,7 +108,7 @@ describe('stock ledger', () => {
     // A round that already holds its stop's reservation is not reserved twice.
     const again = await reserveLines(deps(), winners[2]!, [{ depotId: depotA, itemCode: 'oil-1l', quantity: 10, stopId: '1' }], 'planner');
     expect(again.reserved).toEqual([]);
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('alerts: below minimum (published live) and lots expiring within N days, by the clock', async () => {
@@ -129,6 +129,6 @@ describe('stock ledger', () => {
     expect(off.written).toEqual([expect.objectContaining({ depotId: depotB, itemCode: 'rice-5kg', quantity: 45 })]);
     expect(await balance(depotB, 'rice-5kg')).toMatchObject({ onHand: 20 });
     expect((await stockAlerts(deps(), { withinDays: 0 })).filter((a) => a.kind === 'expired')).toEqual([]);
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });

@@ -14,14 +14,14 @@ import { receiveStock } from '../../src/services/stock.service';
 import { deductForBatch, releaseForRound, releaseForStop, reserveForRound } from '../../src/services/stock-round.service';
 import { shortfallForArea, shortfallForRound } from '../../src/services/stock-shortfall.service';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
-import { stockDb } from '../../src/store/stock.repository';
+
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;
 let district: District;
 const clock = new ManualClock('2026-11-23T08:00:00Z');
 const deps = () => ({ db: database.db, clock });
-const balance = async (itemCode: string) => (await listBalances(stockDb(database.db), { depotId: district.depotId, itemCode }))[0];
+const balance = async (itemCode: string) => (await listBalances(database.db, { depotId: district.depotId, itemCode }))[0];
 
 interface NeedInfo { id: string; community_id: string; corridor_id: string; members: number }
 let needs: NeedInfo[];
@@ -118,7 +118,7 @@ describe('shortfalls and round reservations', () => {
     await deductForBatch(deps(), roundId, 't1', 'loader');
     expect(await balance('rice-5kg')).toMatchObject({ onHand: 55 - riceOfTrip1, reserved: riceNeeded() - riceOfStop - riceOfTrip1 });
     expect(await balance('oil-1l')).toMatchObject({ onHand: 90, reserved: 5 });
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 
   it('runs inside a caller’s transaction: rolled back with it, or committed with it', async () => {
@@ -126,7 +126,7 @@ describe('shortfalls and round reservations', () => {
     expect(before!.reserved).toBeGreaterThan(0);
     const failed = database.db.transaction().execute(async (trx) => {
       await releaseForRound({ db: trx, clock }, roundId, 'dispatcher', 're-plan');
-      expect((await listBalances(stockDb(trx), { depotId: district.depotId, itemCode: 'rice-5kg' }))[0]).toMatchObject({ reserved: 0 });
+      expect((await listBalances(trx, { depotId: district.depotId, itemCode: 'rice-5kg' }))[0]).toMatchObject({ reserved: 0 });
       throw new Error('the new plan was not stored');
     });
     await expect(failed).rejects.toThrow('the new plan was not stored');
@@ -134,6 +134,6 @@ describe('shortfalls and round reservations', () => {
 
     await database.db.transaction().execute((trx) => releaseForRound({ db: trx, clock }, roundId, 'dispatcher', 're-plan'));
     expect(await balance('rice-5kg')).toMatchObject({ onHand: before!.onHand, reserved: 0 });
-    expect(await ledgerMismatches(stockDb(database.db))).toEqual([]);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers, type Producers } from '../../src/queue/producers';
 import { dropSchema, type Database } from '../../src/store/db';
-import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { startRound } from '../../src/services/round.service';
 import { REDIS_URL, dropPrefix, spawnWorkers, startPrivateRedis, uniquePrefix, until, type PrivateRedis, type WorkerProcess } from './queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict } from './round.fixtures';
@@ -28,7 +28,7 @@ function start(extra: Record<string, string> = {}): WorkerProcess {
   return w;
 }
 
-const roundStatus = async (id: string) => (await getRound(roundDb(database.db), id))?.status;
+const roundStatus = async (id: string) => (await getRound(database.db, id))?.status;
 
 beforeAll(async () => {
   database = await openTestDatabase('worker_faults');
@@ -66,10 +66,10 @@ describe('worker faults', () => {
     await w.waitForLog(/workers started/);
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 3000 }, { areaId: d.districtId, kind: 'food', actor: 'd1' });
     await until(async () => (await producers.queue(QUEUE.solve).getActiveCount()) > 0, 20_000, 100);
-    const solvedBefore = (await listSubproblems(roundDb(database.db), round.id)).filter((s) => s.solved_at).length;
+    const solvedBefore = (await listSubproblems(database.db, round.id)).filter((s) => s.solved_at).length;
     w.proc.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
-    const solvedAfter = (await listSubproblems(roundDb(database.db), round.id)).filter((s) => s.solved_at).length;
+    const solvedAfter = (await listSubproblems(database.db, round.id)).filter((s) => s.solved_at).length;
     expect(solvedAfter).toBe(solvedBefore + 1);
     expect(w.lines.some((l) => /shutting down/.test(l))).toBe(true);
     // The rest of the round is picked up by the next worker.

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
 import { createProducers } from '../../src/queue/producers';
-import { getRound, roundDb } from '../../src/store/round.repository';
+import { getRound } from '../../src/store/round.repository';
 import { planCounts, readPlan } from '../../src/store/round-plan.repository';
 import { startRound } from '../../src/services/round.service';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from './queue.fixtures';
@@ -41,7 +41,7 @@ describe('a round on the real queue', () => {
     workers.push(w);
     await w.waitForLog(/workers started/);
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 300 }, { areaId: district.districtId, kind: 'food', actor: 'd1' });
-    await until(async () => (await getRound(roundDb(database.db), round.id))?.status === 'proposed', 30_000, 200);
+    await until(async () => (await getRound(database.db, round.id))?.status === 'proposed', 30_000, 200);
     const plan = await readPlan(database.db, round.id);
     const served = new Set(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))));
     expect(served.size + plan.unserved.length).toBe(district.needIds.length);

@@ -12,7 +12,7 @@ import { QUEUE, jobId, type QueueName } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
 import { startRound } from '../../src/services/round.service';
 import { dropSchema, type Database } from '../../src/store/db';
-import { getRound, listSubproblems, roundDb } from '../../src/store/round.repository';
+import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { expectPlannedExactlyOnce } from './round.checks';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from './queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict } from './round.fixtures';
@@ -69,15 +69,15 @@ describe('unrecoverable jobs', () => {
     await producers.queue(QUEUE.solve).pause(); // hold the children while the test removes one
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 100 }, { areaId: d.districtId, kind: 'food', actor: 'd' });
     // Whichever sub-problems the decomposition made: the last one goes.
-    const gone = (await listSubproblems(roundDb(database.db), round.id)).at(-1)!.id;
-    await roundDb(database.db).deleteFrom('round_subproblems').where('round_id', '=', round.id).where('id', '=', gone).execute();
+    const gone = (await listSubproblems(database.db, round.id)).at(-1)!.id;
+    await database.db.deleteFrom('round_subproblems').where('round_id', '=', round.id).where('id', '=', gone).execute();
     await producers.queue(QUEUE.solve).resume();
-    await until(async () => (await getRound(roundDb(database.db), round.id))?.status === 'failed', WAIT_MS, 100);
+    await until(async () => (await getRound(database.db, round.id))?.status === 'failed', WAIT_MS, 100);
     // Two 'failed' events race to fail the round: the child's, and its merge parent's (failed with it,
     // failParentOnFailure). Whichever comes first, the dispatcher reads the child's cause, never
     // BullMQ's "child bull:...:round.solve:... failed".
     const solveId = jobId('round.solve', round.id, gone);
-    const reason = (await getRound(roundDb(database.db), round.id))?.failure_reason ?? '';
+    const reason = (await getRound(database.db, round.id))?.failure_reason ?? '';
     expect(reason).toBe(`round.solve failed: sub-problem ${gone} of round ${round.id} does not exist`);
     // The cause, on the child itself: failed for good at its first attempt.
     const job = await failedForGood(QUEUE.solve, solveId);
@@ -86,7 +86,7 @@ describe('unrecoverable jobs', () => {
     // The area can be planned again, with the same needs, each exactly once.
     const again = await startRound({ db: database.db, producers, defaultTimeLimitMs: 100 }, { areaId: d.districtId, kind: 'food', actor: 'd' });
     expect(again.created).toBe(true);
-    await until(async () => ['proposed', 'failed'].includes((await getRound(roundDb(database.db), again.round.id))?.status ?? ''), WAIT_MS, 100);
+    await until(async () => ['proposed', 'failed'].includes((await getRound(database.db, again.round.id))?.status ?? ''), WAIT_MS, 100);
     await expectPlannedExactlyOnce(database, again.round.id, d.needIds);
   }, 3 * WAIT_MS);
 });

@@ -11,10 +11,11 @@ import { buildOpenApiDocument } from '../../src/http/openapi';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import type { Database } from '../../src/store/db';
-import type { CoreTables } from '../../src/store/schema';
-import { listRoutes } from '../integration/authz.routes';
 
-const db = new Kysely<CoreTables>({
+import { listRoutes } from '../integration/authz.routes';
+import type { Tables } from '../../src/store/schema';
+
+const db = new Kysely<Tables>({
   dialect: {
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new DummyDriver(),

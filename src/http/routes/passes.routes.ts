@@ -3,10 +3,7 @@
  * the public key for offline checks), drivers' passenger trips, and the pass report.
  */
 import { Router, type RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
-import {
-  applyPassBody, communityParams, communityPassesQuery, driverParams, hospitalBody, householdParams, needParams, passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, verifyPassBody,
-} from '../../contracts/pass.contract';
+import { applyPassBody, communityParams, communityPassesQuery, driverParams, hospitalBody, householdParams, needParams, passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, verifyPassBody } from '../../contracts/pass.contract';
 import { createAuditService } from '../../services/audit.service';
 import { driverBatch } from '../../services/pass-batch.service';
 import { passFromNeed } from '../../services/pass-from-need.service';
@@ -45,7 +42,7 @@ export function passServices(deps: AppDeps): PassServices {
   if (!svc) {
     // The app's publisher when given; else one of our own (typed over its own tables only).
     const stream = deps.redis ? createLiveStream(deps.redis) : storeOnlyStream;
-    const publisher = deps.live ?? createLivePublisher({ db: deps.db as unknown as Kysely<object>, stream, clock: deps.clock, logger: deps.logger });
+    const publisher = deps.live ?? createLivePublisher({ db: deps.db, stream, clock: deps.clock, logger: deps.logger });
     svc = { db: deps.db, clock: deps.clock, audit: createAuditService(deps), alerts: createPassAlerts(publisher, deps.logger), keys: passKeys(deps.config) };
     built.set(deps, svc);
   }

@@ -4,7 +4,6 @@
  * it, receiving it into household bags, and the orders as CSV. Dispatchers and drivers never see drug names.
  */
 import { Router, type RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
 import { orderParams, ordersQuery } from '../../contracts/stock.contract';
 import type { Role } from '../../domain/access';
 import { parseCutoff, receiptLinesSchema, supplierSchema } from '../../domain/procurement';
@@ -13,12 +12,13 @@ import { exportOrdersCsv } from '../../services/export.service';
 import { receiveOrder } from '../../services/procurement-receive.service';
 import { createSupplier, listPurchaseOrders, readPurchaseOrder, rollUp, sendOrder, suppliers } from '../../services/procurement.service';
 import type { Clock } from '../../shared/clock';
-import type { CoreTables } from '../../store/schema';
+
 import { accessOf, actorOf, requestId, requireRole } from '../auth';
 import { jsonBody, pathParams, queryParams } from '../validate';
+import type { Db } from '../../store/db';
 
 export interface ProcurementRouteDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService;
   /** The daily cut-off, as config PROCUREMENT_CUTOFF (e.g. 16:00+08:00). */

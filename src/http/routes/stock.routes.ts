@@ -4,7 +4,6 @@
  * shortfalls for the next round, and delivery records as CSV. Catalogue changes: dispatchers and admins.
  */
 import { Router, type RequestHandler, type Response } from 'express';
-import type { Kysely } from 'kysely';
 import { alertsQuery, balancesQuery, expandQuery, exportPeriodQuery, kitParams, ledgerQuery, shortfallQuery } from '../../contracts/stock.contract';
 import type { Role } from '../../domain/access';
 import { itemInputSchema, kitInputSchema } from '../../domain/kit';
@@ -16,14 +15,15 @@ import { stockAlerts, type StockAlertPublisher } from '../../services/stock-aler
 import { shortfallForArea, shortfallForRound } from '../../services/stock-shortfall.service';
 import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired } from '../../services/stock.service';
 import type { Clock } from '../../shared/clock';
-import type { CoreTables } from '../../store/schema';
+
 import { listBalances, listLedger } from '../../store/stock-read.repository';
-import { stockDb } from '../../store/stock.repository';
+
 import { accessOf, actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams, queryParams } from '../validate';
+import type { Db } from '../../store/db';
 
 export interface StockRouteDeps {
-  db: Kysely<CoreTables>;
+  db: Db;
   clock: Clock;
   audit: AuditService;
   /** Live publisher: stock falling below a minimum is pushed to the dispatch desk. */
@@ -71,7 +71,7 @@ export function stockRoutes(deps: StockRouteDeps, authenticated: RequestHandler)
   });
 
   router.get('/api/stock/balances', ...staff, async (req, res) => {
-    res.json({ balances: await listBalances(stockDb(deps.db), queryParams(req, balancesQuery)) });
+    res.json({ balances: await listBalances(deps.db, queryParams(req, balancesQuery)) });
   });
   router.post('/api/stock/receipts', ...staff, async (req, res) => {
     const body = jsonBody(req, receiptSchema);
@@ -108,7 +108,7 @@ export function stockRoutes(deps: StockRouteDeps, authenticated: RequestHandler)
 
   router.get('/api/stock/ledger', ...staff, async (req, res) => {
     const q = queryParams(req, ledgerQuery);
-    const rows = await listLedger(stockDb(deps.db), { ...q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined });
+    const rows = await listLedger(deps.db, { ...q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined });
     res.json({ entries: rows, nextAfterId: rows.length === q.limit ? rows[rows.length - 1]?.id ?? null : null });
   });
   router.get('/api/stock/ledger.csv', ...staff, async (req, res) => {

@@ -1,11 +1,9 @@
 /**
- * Row types of the tables of migration 0005_stock (catalogue, stock ledger, procurement), reached
- * with `stockDb(db)`: one Kysely type for the whole module, so its repositories share transactions.
+ * Row types of the tables of migration 0005_stock (catalogue, stock ledger, procurement) as Kysely sees them.
  */
-import type { ColumnType, Generated, Kysely } from 'kysely';
-import type { ItemUnit } from '../domain/kit';
-import type { Movement } from '../domain/stock';
-import type { CoreTables } from './schema';
+import type { ColumnType, Generated } from 'kysely';
+import type { ItemUnit } from '../../domain/kit';
+import type { Movement } from '../../domain/stock';
 
 type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -138,9 +136,3 @@ export type ProcurementTables = {
   medicine_bags: MedicineBagsTable;
   medicine_bag_needs: MedicineBagNeedsTable;
 };
-
-export type StockDb = Kysely<CoreTables & StockTables>;
-export const stockDb = (db: Kysely<CoreTables>): StockDb => db.withTables<StockTables>();
-
-/** The same connection seen with the core tables only (for services typed on them, e.g. the audit log). */
-export const asCore = (db: StockDb): Kysely<CoreTables> => db as unknown as Kysely<CoreTables>;

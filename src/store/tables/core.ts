@@ -1,0 +1,142 @@
+/** Row types of the core tables (migration 0001: the grid, households, needs, fleet, outbox) as Kysely sees them. */
+import type { NeedKind, Urgency } from '../../domain/kinds';
+import type { NeedStatus } from '../../domain/need-status';
+import type { ColumnType, Generated } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** jsonb: read as parsed JSON, written as a JSON string (so arrays are not sent as Postgres arrays). */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface AreasTable {
+  id: Generated<string>;
+  kind: 'district' | 'street' | 'community' | 'building' | 'corridor';
+  parent_id: string | null;
+  community_id: string | null;
+  name: string;
+  control_status: Generated<'sealed' | 'controlled' | 'precaution'>;
+  risk_colour: Generated<'green' | 'yellow' | 'orange' | 'red'>;
+  lat: number | null;
+  lon: number | null;
+  created_at: CreatedAt;
+}
+
+export interface HouseholdsTable {
+  id: Generated<string>;
+  corridor_id: string;
+  community_id: string;
+  address: string;
+  members: number;
+  elderly_alone: Generated<boolean>;
+  cannot_cook: Generated<boolean>;
+  chronic_illness: Generated<boolean>;
+  infection_status: Generated<'none' | 'close_contact' | 'positive'>;
+  lat: number;
+  lon: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CoordinatorAssignmentsTable {
+  user_id: string;
+  corridor_id: string;
+  assigned_at: CreatedAt;
+}
+
+export interface DepotsTable {
+  id: Generated<string>;
+  name: string;
+  lat: number;
+  lon: number;
+  created_at: CreatedAt;
+}
+
+export interface DepotStockTable {
+  depot_id: string;
+  item: string;
+  quantity: number;
+  updated_at: UpdatedAt;
+}
+
+export interface VehiclesTable {
+  id: Generated<string>;
+  depot_id: string;
+  name: string;
+  capacity: Json<Record<string, number>>;
+  skills: Generated<string[]>;
+  active: Generated<boolean>;
+  /** Trips per shift (reloading at the depot between them). Default 1. */
+  max_trips: Generated<number>;
+  /** Minutes at the depot between two trips. Default 20. */
+  reload_minutes: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface DriversTable {
+  id: Generated<string>;
+  depot_id: string;
+  name: string;
+  user_id: string | null;
+  skills: Generated<string[]>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface NeedsTable {
+  id: Generated<string>;
+  household_id: string;
+  corridor_id: string;
+  community_id: string;
+  kind: NeedKind;
+  identity_key: string;
+  details: Json<Record<string, unknown>>;
+  status: NeedStatus;
+  urgency: Generated<Urgency>;
+  priority: Generated<number>;
+  cycle: string | null;
+  failure_reason: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NeedStatusHistoryTable {
+  id: Generated<string>;
+  need_id: string;
+  from_status: string | null;
+  to_status: string;
+  note: string | null;
+  actor: string;
+  at: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: Json<unknown> | null;
+  created_at: CreatedAt;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  topic: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  published_at: Date | null;
+}
+
+export interface CoreTables {
+  areas: AreasTable;
+  households: HouseholdsTable;
+  coordinator_assignments: CoordinatorAssignmentsTable;
+  depots: DepotsTable;
+  depot_stock: DepotStockTable;
+  vehicles: VehiclesTable;
+  drivers: DriversTable;
+  needs: NeedsTable;
+  need_status_history: NeedStatusHistoryTable;
+  idempotency_keys: IdempotencyKeysTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,22 @@
+/** Row types of the live event store (per-scope sequences, stored events) as Kysely sees them. */
+import type { ColumnType } from 'kysely';
+
+export type LiveScopeSeqTable = {
+  scope: string;
+  /** int8: read as a string (pg and PGlite both), written as a number. */
+  seq: ColumnType<string, number, number>;
+};
+
+export type LiveEventsTable = {
+  scope: string;
+  seq: ColumnType<string, number, never>;
+  event_id: string;
+  type: string;
+  payload: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, Date | string, never>;
+};
+
+export type EventTables = {
+  live_scope_seq: LiveScopeSeqTable;
+  live_events: LiveEventsTable;
+};

@@ -1,0 +1,87 @@
+/** Row types of the planning-round tables (migrations 0003, 0004, 0010) as Kysely sees them. */
+import type { ColumnType, Generated } from 'kysely';
+import type { RoundKind, RoundStatus } from '../../domain/round';
+
+type Json<T> = ColumnType<T, string, string>;
+type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface RoundsTable {
+  id: Generated<string>;
+  area_id: string;
+  kind: RoundKind;
+  status: RoundStatus;
+  progress: Generated<number>;
+  time_limit_ms: number;
+  seed: Generated<number>;
+  generation: Generated<number>;
+  failure_reason: string | null;
+  created_by: string;
+  approved_by: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+export interface RoundSubproblemsTable {
+  round_id: string;
+  id: string;
+  community_id: string | null;
+  generation: Generated<number>;
+  vehicle_ids: Json<string[]>;
+  progress: Generated<number>;
+  result: Json<unknown> | null;
+  solved_at: Date | null;
+}
+export interface RoundNeedsTable {
+  round_id: string;
+  need_id: string;
+  subproblem_id: string;
+}
+
+export type RoundTables = {
+  rounds: RoundsTable;
+  round_subproblems: RoundSubproblemsTable;
+  round_needs: RoundNeedsTable;
+};
+
+export interface RoundTripsTable {
+  round_id: string;
+  id: string;
+  vehicle_id: string;
+  depot_id: string;
+  /** Set at dispatch: the driver of the trip's vehicle (a driver's batch is one trip). */
+  driver_id: string | null;
+  trip_no: number;
+  subproblem_id: string;
+  distance_m: number;
+  duration_s: number;
+  /** Leaves the depot, seconds from the round's start (trip 2 of a van leaves once trip 1 is back and reloaded). */
+  depart_s: Generated<number>;
+}
+export interface RoundStopsTable {
+  id: Generated<string>;
+  round_id: string;
+  trip_id: string;
+  seq: number;
+  corridor_id: string;
+  planned_start_s: number;
+  status: Generated<'pending' | 'loaded' | 'delivered' | 'failed'>;
+  urgent: Generated<boolean>;
+  locked: Generated<boolean>;
+}
+export interface RoundBagsTable {
+  round_id: string;
+  bag_id: string;
+  stop_id: string;
+  need_id: string;
+  item: string;
+}
+export interface RoundUnservedTable {
+  round_id: string;
+  need_id: string;
+  reason: string;
+}
+export type PlanTables = RoundTables & {
+  round_trips: RoundTripsTable;
+  round_stops: RoundStopsTable;
+  round_bags: RoundBagsTable;
+  round_unserved: RoundUnservedTable;
+};
