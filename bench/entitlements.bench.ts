@@ -11,10 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { createLivePublisher } from '../src/services/live.service';
-import { createLiveStream } from '../src/services/live-stream';
-import { generateFoodEntitlements } from '../src/services/food-entitlement.service';
-import { relayNeedStatusOnce } from '../src/services/need-status-relay.service';
+import { createLivePublisher } from '../src/services/live-status/live.service';
+import { createLiveStream } from '../src/services/live-status/live-stream';
+import { generateFoodEntitlements } from '../src/services/needs/food-entitlement.service';
+import { relayNeedStatusOnce } from '../src/services/needs/need-status-relay.service';
 import { createProducerRedis } from '../src/queue/redis';
 import { systemClock } from '../src/shared/clock';
 import { createLogger } from '../src/shared/logger';

@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createAccount } from '../src/services/auth-accounts.service';
+import { createAccount } from '../src/services/access/auth-accounts.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../src/store/db';
 import { login, PG_URL, startApiServer, type ApiServer } from './api.server';
 import { seedGrid } from './grid.seed';

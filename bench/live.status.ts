@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
 import { scope, type Envelope } from '../src/contracts/events';
-import { createAccount } from '../src/services/auth-accounts.service';
+import { createAccount } from '../src/services/access/auth-accounts.service';
 import { dropSchema, migrateToLatest, openDatabase } from '../src/store/db';
 import { login, PG_URL, startApiServer, type ApiServer } from './api.server';
 import { countNeeds, intakeTokens, seedIntake } from './intake.bench';

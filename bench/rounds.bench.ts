@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely';
 import { createProducers } from '../src/queue/producers';
-import { approveRound, dispatchRound, startRound } from '../src/services/round.service';
+import { approveRound, dispatchRound, startRound } from '../src/services/rounds/round.service';
 import { dropSchema, type Database } from '../src/store/db';
 import { getRound } from '../src/store/round.repository';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from '../tests/integration/queue.fixtures';

@@ -9,12 +9,12 @@ import type { Producers } from '../src/queue/producers';
 import { isAppError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
-import { reconcile } from '../src/services/reconcile.service';
-import { mergeRound } from '../src/services/round.service';
-import { openScheduledRound, type RoundSchedule } from '../src/services/round-schedule.service';
-import { insertUrgentNeed } from '../src/services/urgent.service';
-import type { RoundEvents } from '../src/services/round-events.service';
-import { MissingRecordError, solveSubproblem } from '../src/services/round-solve.service';
+import { reconcile } from '../src/services/rounds/reconcile.service';
+import { mergeRound } from '../src/services/rounds/round.service';
+import { openScheduledRound, type RoundSchedule } from '../src/services/rounds/round-schedule.service';
+import { insertUrgentNeed } from '../src/services/rounds/urgent.service';
+import type { RoundEvents } from '../src/services/rounds/round-events.service';
+import { MissingRecordError, solveSubproblem } from '../src/services/rounds/round-solve.service';
 import type { ThreadSolve } from './solve-thread';
 
 export interface ProcessorDeps {

@@ -7,7 +7,7 @@ import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig } from '../config/config';
 import { parseJob } from '../src/contracts/jobs';
 import { openDatabase } from '../src/store/db';
-import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/round-solve.service';
+import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/rounds/round-solve.service';
 import { watchParent } from './parent-watchdog';
 
 let deps: Promise<SolveDeps> | undefined;

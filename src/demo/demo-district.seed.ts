@@ -11,8 +11,8 @@ import { openFoodCycles } from '../domain/food-cycle';
 import type { Household } from '../domain/household';
 import { needInputSchema, type NeedInput } from '../domain/need';
 import { prepareNeed } from '../domain/need-intake';
-import { createAccount } from '../services/auth-accounts.service';
-import { acceptOrMerge } from '../services/intake.service';
+import { createAccount } from '../services/access/auth-accounts.service';
+import { acceptOrMerge } from '../services/needs/intake.service';
 import type { Clock } from '../shared/clock';
 import { countAreas } from '../store/grid.repository';
 

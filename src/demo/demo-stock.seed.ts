@@ -6,7 +6,7 @@
  */
 import { itemInputSchema, kitInputSchema } from '../domain/kit';
 import { parseInput } from '../domain/stock';
-import { receiveStock, setMinimum } from '../services/stock.service';
+import { receiveStock, setMinimum } from '../services/stock/stock.service';
 import type { Clock } from '../shared/clock';
 import { insertItem, replaceKit } from '../store/item.repository';
 import type { Db } from '../store/db';

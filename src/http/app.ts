@@ -3,10 +3,10 @@
  * Order: request id + logger, health, body parsing (size-limited), routes, 404, one error handler.
  */
 import express, { type Express, type RequestHandler } from 'express';
-import { createAuditService } from '../services/audit.service';
-import { createAuthService } from '../services/auth.service';
-import { createIntakeDeps } from '../services/intake.service';
-import { withLiveRevocation } from '../services/live-revocation';
+import { createAuditService } from '../services/access/audit.service';
+import { createAuthService } from '../services/access/auth.service';
+import { createIntakeDeps } from '../services/needs/intake.service';
+import { withLiveRevocation } from '../services/live-status/live-revocation';
 import { requireAuth } from './auth';
 import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../domain/access';
-import { MIN_PASSWORD, USERNAME } from '../services/auth-accounts.service';
+import { MIN_PASSWORD, USERNAME } from '../services/access/auth-accounts.service';
 
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),

@@ -17,10 +17,10 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { Actor, HouseholdScope, Role } from '../domain/access';
-import { createAuditService } from '../services/audit.service';
-import { sessionCookieName, sessionCookieOptions, sessionTokenFromCookies } from '../services/auth-cookie';
-import { createAuthService, type AuthService } from '../services/auth.service';
-import { accessFor, type Access } from '../services/authorization.service';
+import { createAuditService } from '../services/access/audit.service';
+import { sessionCookieName, sessionCookieOptions, sessionTokenFromCookies } from '../services/access/auth-cookie';
+import { createAuthService, type AuthService } from '../services/access/auth.service';
+import { accessFor, type Access } from '../services/access/authorization.service';
 import { AppError } from '../shared/errors';
 import type { AppDeps } from './deps';
 

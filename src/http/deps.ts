@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Producers } from '../queue/producers';
-import type { LivePublisher } from '../services/live.service';
+import type { LivePublisher } from '../services/live-status/live.service';
 import type { Config } from '../../config/config';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';

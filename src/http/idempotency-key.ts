@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { idempotencyKeyHeader } from '../contracts/intake.contract';
-import type { Idempotency } from '../services/idempotency';
+import type { Idempotency } from '../services/shared/idempotency';
 import { AppError } from '../shared/errors';
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */

@@ -7,7 +7,7 @@
  * visitor's cookie (cross-site WebSocket hijacking) is refused, as the HTTP guard refuses its writes.
  */
 import type { ExtendedError } from 'socket.io';
-import { sessionTokenFromCookies } from '../services/auth-cookie';
+import { sessionTokenFromCookies } from '../services/access/auth-cookie';
 import type { LiveDeps, LiveSocket } from './types';
 
 function refusal(message: 'unauthenticated' | 'unavailable'): ExtendedError {

@@ -5,7 +5,7 @@
  * disconnected; an actor whose assignments shrank leaves the scopes it may no longer join.
  */
 import { parseScope, type Scope } from '../contracts/events';
-import { canJoinScope } from '../services/live-access.service';
+import { canJoinScope } from '../services/live-status/live-access.service';
 import type { LiveDeps, LiveSocket } from './types';
 
 export function revalidatePeriodically(socket: LiveSocket, token: string, deps: LiveDeps, everyMs: number): void {

@@ -5,12 +5,12 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { createAuditService } from '../services/audit.service';
-import { createAuthService } from '../services/auth.service';
-import { createLiveDirectory, createRoundTracking } from '../services/live-directory.service';
-import { createLiveStream } from '../services/live-stream';
-import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../services/live.service';
-import { relayNeedStatusOnce, startNeedStatusRelay } from '../services/need-status-relay.service';
+import { createAuditService } from '../services/access/audit.service';
+import { createAuthService } from '../services/access/auth.service';
+import { createLiveDirectory, createRoundTracking } from '../services/live-status/live-directory.service';
+import { createLiveStream } from '../services/live-status/live-stream';
+import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../services/live-status/live.service';
+import { relayNeedStatusOnce, startNeedStatusRelay } from '../services/needs/need-status-relay.service';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Database, Db } from '../store/db';

@@ -4,8 +4,8 @@
  */
 import { resumeRequest, subscribeRequest, type LiveError } from '../contracts/event-socket';
 import { parseScope, type Scope } from '../contracts/events';
-import { canJoinScope } from '../services/live-access.service';
-import { latestSeqOf, replay } from '../services/live.service';
+import { canJoinScope } from '../services/live-status/live-access.service';
+import { latestSeqOf, replay } from '../services/live-status/live.service';
 import type { LiveDeps, LiveSocket } from './types';
 
 type Ack<T> = (answer: T) => void;

@@ -6,9 +6,9 @@ import type { Server, Socket } from 'socket.io';
 import type { LiveClientEvents, LiveServerEvents } from '../contracts/event-socket';
 import type { Actor } from '../domain/access';
 import type { Logger } from '../shared/logger';
-import type { AuditService } from '../services/audit.service';
-import type { ScopeDirectory } from '../services/live-access.service';
-import type { DriverTracking } from '../services/live-tracking.service';
+import type { AuditService } from '../services/access/audit.service';
+import type { ScopeDirectory } from '../services/live-status/live-access.service';
+import type { DriverTracking } from '../services/live-status/live-tracking.service';
 import type { Db } from '../store/db';
 
 export interface SocketBudget {

@@ -11,23 +11,8 @@ import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 
 /** The plan as services build and read it. */
-export interface PlanBag { bagId: string; needId: string; item: string }
-export interface PlanStop { id?: string; corridorId: string; plannedStartS: number; bags: PlanBag[]; status?: string; urgent?: boolean; locked?: boolean }
-export interface PlanTrip {
-  id: string;
-  vehicleId: string;
-  depotId: string;
-  driverId?: string | null;
-  tripNo: number;
-  subproblemId: string;
-  distanceM: number;
-  durationS: number;
-  /** Leaves the depot, seconds from the round's start. Default 0. */
-  departS?: number;
-  stops: PlanStop[];
-}
-export interface PlanUnserved { needId: string; reason: string }
-export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }
+export type { Plan, PlanBag, PlanStop, PlanTrip, PlanUnserved } from '../domain/round-plan';
+import type { Plan, PlanBag, PlanStop, PlanTrip } from '../domain/round-plan';
 
 /**
  * Stores the plan and moves the round to proposed and its served needs to planned, all or nothing.

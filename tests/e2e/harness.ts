@@ -14,7 +14,7 @@ import { seedDemoDistrict } from '../../src/demo/demo-district.seed';
 import { buildApp } from '../../src/http/app';
 import { createProcessPublisher, startLive } from '../../src/live/runtime';
 import { createProducers } from '../../src/queue/producers';
-import type { LivePublisher } from '../../src/services/live.service';
+import type { LivePublisher } from '../../src/services/live-status/live.service';
 import { createProducerRedis } from '../../src/queue/redis';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock';
-import { createAuditService } from '../../src/services/audit.service';
-import { passwordProblems } from '../../src/services/auth-password-policy';
+import { createAuditService } from '../../src/services/access/audit.service';
+import { passwordProblems } from '../../src/services/access/auth-password-policy';
 import { PASSWORD, startWorld, type World } from './auth.fixture';
 
 let w: World;

@@ -16,7 +16,7 @@ import type { Role } from '../../src/domain/access';
 import { buildApp } from '../../src/http/app';
 import { createAppServer } from '../../src/http/server';
 import type { AppDeps } from '../../src/http/deps';
-import { createAccount } from '../../src/services/auth-accounts.service';
+import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';

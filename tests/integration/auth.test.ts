@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
-import { hashSessionToken } from '../../src/services/auth-secrets';
-import { createAuditService } from '../../src/services/audit.service';
-import type { AuthService } from '../../src/services/auth.service';
+import { hashSessionToken } from '../../src/services/access/auth-secrets';
+import { createAuditService } from '../../src/services/access/audit.service';
+import type { AuthService } from '../../src/services/access/auth.service';
 import { requireAuth } from '../../src/http/auth';
 import { errorHandler } from '../../src/http/problem';
 import express from 'express';
@@ -173,7 +173,7 @@ describe('several API processes', () => {
 describe('live connections', () => {
   it('disabling and password resets also revoke through the AuthService given to authRoutes (which the live layer wraps to cut sockets)', async () => {
     const { authRoutes } = await import('../../src/http/routes/auth.routes');
-    const { createAuthService } = await import('../../src/services/auth.service');
+    const { createAuthService } = await import('../../src/services/access/auth.service');
     const real = createAuthService({ ...w.deps, audit: audit() });
     const revoked: string[] = [];
     const spy: AuthService = { ...real, revokeAllSessions: async (userId, by, c) => (revoked.push(userId), real.revokeAllSessions(userId, by, c)) };

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { HouseholdScope, Role } from '../../src/domain/access';
-import { createAccount } from '../../src/services/auth-accounts.service';
+import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { FAST_SCRYPT, PASSWORD, type World } from './auth.fixture';
 import { ITEM, hospital, kitBody, medicalPass, medicine, type Kind, type Target } from './authz.specs';
 

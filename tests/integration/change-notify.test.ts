@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelayLoop } from '../../src/services/outbox-relay.service';
+import { startRelayLoop } from '../../src/services/needs/outbox-relay.service';
 import { createLogger } from '../../src/shared/logger';
 import { changeChannel, listenForChanges, type WakeReason } from '../../src/store/change-notify';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';

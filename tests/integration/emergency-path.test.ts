@@ -5,9 +5,9 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditService } from '../../src/services/audit.service';
-import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency.service';
-import { createPassAlerts } from '../../src/services/pass-alerts';
+import { createAuditService } from '../../src/services/access/audit.service';
+import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency/emergency.service';
+import { createPassAlerts } from '../../src/services/passes/pass-alerts';
 import { createLogger } from '../../src/shared/logger';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 

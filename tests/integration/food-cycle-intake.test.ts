@@ -6,7 +6,7 @@
  * The clock is held at Monday 2026-11-23 10:00 UTC, in the 3-day cycle 2026-11-22/P3D.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateFoodEntitlements, ENTITLEMENT_ACTOR } from '../../src/services/food-entitlement.service';
+import { generateFoodEntitlements, ENTITLEMENT_ACTOR } from '../../src/services/needs/food-entitlement.service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorld, type World } from './auth.fixture';
 

@@ -10,8 +10,8 @@ import { foodCycleAt } from '../../src/domain/food-cycle';
 import { foodPackagesFor } from '../../src/domain/household';
 import { priorityOf } from '../../src/domain/need-intake';
 import { createProducers } from '../../src/queue/producers';
-import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/food-entitlement.service';
-import { silentRoundEvents } from '../../src/services/round-events.service';
+import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
+import { silentRoundEvents } from '../../src/services/rounds/round-events.service';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
 

@@ -12,12 +12,12 @@ import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contr
 import type { Actor } from '../../src/domain/access';
 import { isAppError } from '../../src/shared/errors';
 import { systemClock } from '../../src/shared/clock';
-import { driverBatches } from '../../src/services/driver-batches.service';
-import { confirmHandoff, failHousehold, MAX_HANDOFF_ATTEMPTS, type HandoffDeps } from '../../src/services/gate-handoff.service';
-import { gateDeliveries } from '../../src/services/gate-deliveries.service';
-import { dispatchRound } from '../../src/services/round.service';
-import { publishRoundDispatched } from '../../src/services/round-dispatched';
-import { relayNeedStatusOnce } from '../../src/services/need-status-relay.service';
+import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { confirmHandoff, failHousehold, MAX_HANDOFF_ATTEMPTS, type HandoffDeps } from '../../src/services/deliveries/gate-handoff.service';
+import { gateDeliveries } from '../../src/services/deliveries/gate-deliveries.service';
+import { dispatchRound } from '../../src/services/rounds/round.service';
+import { publishRoundDispatched } from '../../src/services/rounds/round-dispatched';
+import { relayNeedStatusOnce } from '../../src/services/needs/need-status-relay.service';
 import { liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 import type { Db } from '../../src/store/db';
 

@@ -5,7 +5,7 @@
  */
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/services/auth-accounts.service';
+import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { liveFixture, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;

@@ -6,15 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
-import { batchesByDriver, insertUrgentAndNotify } from '../../src/services/driver-events';
-import { driverBatches } from '../../src/services/driver-batches.service';
-import { createAuditService } from '../../src/services/audit.service';
-import type { LivePublisher } from '../../src/services/live.service';
-import { publishRoundDispatched } from '../../src/services/round-dispatched';
-import { createRoundEvents } from '../../src/services/round-events.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
-import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
-import { insertUrgentNeed } from '../../src/services/urgent.service';
+import { batchesByDriver, insertUrgentAndNotify } from '../../src/services/deliveries/driver-events';
+import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { createAuditService } from '../../src/services/access/audit.service';
+import type { LivePublisher } from '../../src/services/live-status/live.service';
+import { publishRoundDispatched } from '../../src/services/rounds/round-dispatched';
+import { createRoundEvents } from '../../src/services/rounds/round-events.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { insertUrgentNeed } from '../../src/services/rounds/urgent.service';
 import { systemClock } from '../../src/shared/clock';
 import { listSubproblems } from '../../src/store/round.repository';
 import { driverOfTrip } from '../../src/store/round-plan.repository';

@@ -4,8 +4,8 @@
  */
 import { Redis } from 'ioredis';
 import type { Scope } from '../../src/contracts/events';
-import { createLiveStream } from '../../src/services/live-stream';
-import { createLivePublisher } from '../../src/services/live.service';
+import { createLiveStream } from '../../src/services/live-status/live-stream';
+import { createLivePublisher } from '../../src/services/live-status/live.service';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { openDatabase } from '../../src/store/db';

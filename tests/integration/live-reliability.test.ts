@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEvent, type Scope } from '../../src/contracts/events';
 import { sql } from 'kysely';
-import { setAssignments } from '../../src/services/auth-accounts.service';
-import { withLiveRevocation } from '../../src/services/live-revocation';
-import type { LivePublisher } from '../../src/services/live.service';
+import { setAssignments } from '../../src/services/access/auth-accounts.service';
+import { withLiveRevocation } from '../../src/services/live-status/live-revocation';
+import type { LivePublisher } from '../../src/services/live-status/live.service';
 import { ManualClock } from '../../src/shared/clock';
 import { flakyProxy, followScope, liveFixture, request, sleep, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 

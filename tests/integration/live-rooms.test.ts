@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scope, type LiveEvent, type Scope } from '../../src/contracts/events';
-import type { LivePublisher } from '../../src/services/live.service';
+import type { LivePublisher } from '../../src/services/live-status/live.service';
 import { liveFixture, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;

@@ -3,7 +3,7 @@
  * get gapless, unique per-scope sequences and never deadlock; replay is ordered and bounded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay } from '../../src/services/live.service';
+import { replay } from '../../src/services/live-status/live.service';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 import { appendEvent, appendEvents, eventsSince, latestSeq, pruneEvents } from '../../src/store/event.repository';
 import { PG_URL } from './live-harness';

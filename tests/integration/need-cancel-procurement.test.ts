@@ -6,7 +6,7 @@
  * household bag (medicine_bag_returns, shown on the order). The stock ledger is not touched (medicine is not stock).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { medicineBagsOf } from '../../src/services/procurement.service';
+import { medicineBagsOf } from '../../src/services/procurement/procurement.service';
 import { ManualClock } from '../../src/shared/clock';
 import { ledgerMismatches } from '../../src/store/stock-read.repository';
 

@@ -16,12 +16,12 @@ import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { heldByRound, ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
 
-import { driverBatches } from '../../src/services/driver-batches.service';
-import { defineItem, defineKit } from '../../src/services/kit.service';
-import { cancelNeed, type CancelDeps } from '../../src/services/needs-read.service';
-import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
-import { receiveStock } from '../../src/services/stock.service';
+import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { defineItem, defineKit } from '../../src/services/stock/kit.service';
+import { cancelNeed, type CancelDeps } from '../../src/services/needs/needs-read.service';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { receiveStock } from '../../src/services/stock/stock.service';
 import { until } from './queue.fixtures';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
-import { relayNeedStatusOnce, startNeedStatusRelay, type NeedStatusRelayDeps } from '../../src/services/need-status-relay.service';
+import { relayNeedStatusOnce, startNeedStatusRelay, type NeedStatusRelayDeps } from '../../src/services/needs/need-status-relay.service';
 import { insertAcceptedNeeds } from '../../src/store/need.repository';
 import { moveNeeds } from '../../src/store/round.repository';
 import { caughtUp, liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/services/auth-accounts.service';
+import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { FAST_SCRYPT, PASSWORD } from './auth.fixture';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 

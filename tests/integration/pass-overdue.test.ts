@@ -5,11 +5,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditService } from '../../src/services/audit.service';
-import { createPassAlerts } from '../../src/services/pass-alerts';
-import { sweepPasses } from '../../src/services/pass-sweep.service';
-import { createLivePublisher } from '../../src/services/live.service';
-import { storeOnlyStream } from '../../src/services/pass-alerts';
+import { createAuditService } from '../../src/services/access/audit.service';
+import { createPassAlerts } from '../../src/services/passes/pass-alerts';
+import { sweepPasses } from '../../src/services/passes/pass-sweep.service';
+import { createLivePublisher } from '../../src/services/live-status/live.service';
+import { storeOnlyStream } from '../../src/services/passes/pass-alerts';
 import { createLogger } from '../../src/shared/logger';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 

@@ -12,7 +12,7 @@ import { loadConfig } from '../../config/config';
 import { QUEUE, jobId } from '../../src/contracts/jobs';
 import { createProducers, type Producers } from '../../src/queue/producers';
 import { serveApi, type RunningApi } from '../../src/service-startup';
-import { startRound } from '../../src/services/round.service';
+import { startRound } from '../../src/services/rounds/round.service';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 import { getRound, listSubproblems } from '../../src/store/round.repository';

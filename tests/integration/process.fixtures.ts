@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import { seedGrid } from '../../bench/grid.seed';
-import { createAccount } from '../../src/services/auth-accounts.service';
+import { createAccount } from '../../src/services/access/auth-accounts.service';
 import type { Database } from '../../src/store/db';
 import { REDIS_URL, spawnEntry, until, type WorkerProcess } from './queue.fixtures';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { medicineBagsOf } from '../../src/services/procurement.service';
+import { medicineBagsOf } from '../../src/services/procurement/procurement.service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorld, type World } from './auth.fixture';
 

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE, jobId } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
-import { relayOnce, startRelayLoop } from '../../src/services/outbox-relay.service';
+import { relayOnce, startRelayLoop } from '../../src/services/needs/outbox-relay.service';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
 import { unpublishedCount } from '../../src/store/outbox.repository';

@@ -5,8 +5,8 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIdempotent, type Idempotency } from '../../src/services/idempotency';
-import { purgeEndedSessions, purgeIdempotencyKeys, startRetentionCleanup } from '../../src/services/retention.service';
+import { runIdempotent, type Idempotency } from '../../src/services/shared/idempotency';
+import { purgeEndedSessions, purgeIdempotencyKeys, startRetentionCleanup } from '../../src/services/maintenance/retention.service';
 import { ManualClock, type Clock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import { createLogger } from '../../src/shared/logger';

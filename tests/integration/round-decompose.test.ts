@@ -1,7 +1,7 @@
 /** A round cut by the engine's decomposition (pure, no I/O): fleet sized to the round, slices of whole corridors, stable ids. */
 import { describe, expect, it } from 'vitest';
-import { decomposeRound, fleetForRound } from '../../src/services/round-decompose';
-import type { NeedForPlan, VehicleForPlan } from '../../src/services/round-problem';
+import { decomposeRound, fleetForRound } from '../../src/planning/adapters/round-decompose';
+import type { NeedForPlan, VehicleForPlan } from '../../src/planning/adapters/round-problem';
 
 type Need = NeedForPlan & { communityId: string };
 const centre = { lat: 31.2, lon: 121.4 };

@@ -8,8 +8,8 @@ import { sql } from 'kysely';
 import { dropSchema, type Database } from '../../src/store/db';
 import { countClaimableNeeds, listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
-import { mergeRound, startRound } from '../../src/services/round.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
+import { mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;

@@ -9,10 +9,10 @@ import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
 import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
-import { approveRound, dispatchRound, mergeRound, startRound, type MergeLog } from '../../src/services/round.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
-import { driverBatches } from '../../src/services/driver-batches.service';
-import { insertUrgentNeed } from '../../src/services/urgent.service';
+import { approveRound, dispatchRound, mergeRound, startRound, type MergeLog } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { insertUrgentNeed } from '../../src/services/rounds/urgent.service';
 import { expectPlannedExactlyOnce } from './round.checks';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
 import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
-import { failRound, mergeRound, startRound } from '../../src/services/round.service';
-import { moveStop, replanRound, setStopLock } from '../../src/services/round-replan.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
+import { failRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { moveStop, replanRound, setStopLock } from '../../src/services/rounds/round-replan.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 import { expectPlannedExactlyOnce } from './round.checks';
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
-import { ensureRoundSchedules, openScheduledRound } from '../../src/services/round-schedule.service';
+import { ensureRoundSchedules, openScheduledRound } from '../../src/services/rounds/round-schedule.service';
 import { dropSchema, type Database } from '../../src/store/db';
 import { listSubproblems } from '../../src/store/round.repository';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';

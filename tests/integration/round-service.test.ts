@@ -3,9 +3,9 @@ import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
 import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { planCounts, readPlan, loadingList } from '../../src/store/round-plan.repository';
-import { settleRound } from '../../src/services/round-delivery.service';
-import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
+import { settleRound } from '../../src/services/deliveries/round-delivery.service';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { needStatusCounts, openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;

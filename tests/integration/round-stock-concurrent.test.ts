@@ -11,10 +11,10 @@ import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
 
-import { defineItem, defineKit } from '../../src/services/kit.service';
-import { receiveStock } from '../../src/services/stock.service';
-import { mergeRound, startRound } from '../../src/services/round.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
+import { defineItem, defineKit } from '../../src/services/stock/kit.service';
+import { receiveStock } from '../../src/services/stock/stock.service';
+import { mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
 import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan, type Plan } from '../../src/store/round-plan.repository';
-import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/round.service';
-import { solveSubproblem } from '../../src/services/round-solve.service';
-import { insertUrgentNeed } from '../../src/services/urgent.service';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { insertUrgentNeed } from '../../src/services/rounds/urgent.service';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
-import { startRound } from '../../src/services/round.service';
+import { startRound } from '../../src/services/rounds/round.service';
 import { dropSchema, type Database } from '../../src/store/db';
 import { childPidsOf, isAlive } from './process.fixtures';
 import { dropPrefix, REDIS_URL, spawnWorkers, uniquePrefix, until, type WorkerProcess } from './queue.fixtures';

@@ -8,10 +8,10 @@ import { sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import type { Database } from '../../src/store/db';
-import { defineItem } from '../../src/services/kit.service';
-import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired } from '../../src/services/stock.service';
-import { deductForStops, releaseForStop, reserveLines } from '../../src/services/stock-round.service';
-import { stockAlerts } from '../../src/services/stock-alerts.service';
+import { defineItem } from '../../src/services/stock/kit.service';
+import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired } from '../../src/services/stock/stock.service';
+import { deductForStops, releaseForStop, reserveLines } from '../../src/services/stock/stock-round.service';
+import { stockAlerts } from '../../src/services/stock/stock-alerts.service';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
 
 import type { LiveEvent } from '../../src/contracts/events';

@@ -9,10 +9,10 @@ import { ManualClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import type { Database } from '../../src/store/db';
 import { storePlanOnce, type PlanTrip } from '../../src/store/round-plan.repository';
-import { defineItem, defineKit } from '../../src/services/kit.service';
-import { receiveStock } from '../../src/services/stock.service';
-import { deductForBatch, releaseForRound, releaseForStop, reserveForRound } from '../../src/services/stock-round.service';
-import { shortfallForArea, shortfallForRound } from '../../src/services/stock-shortfall.service';
+import { defineItem, defineKit } from '../../src/services/stock/kit.service';
+import { receiveStock } from '../../src/services/stock/stock.service';
+import { deductForBatch, releaseForRound, releaseForStop, reserveForRound } from '../../src/services/stock/stock-round.service';
+import { shortfallForArea, shortfallForRound } from '../../src/services/stock/stock-shortfall.service';
 import { ledgerMismatches, listBalances } from '../../src/store/stock-read.repository';
 
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';

@@ -7,7 +7,7 @@ import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers, type Producers } from '../../src/queue/producers';
 import { dropSchema, type Database } from '../../src/store/db';
 import { getRound, listSubproblems } from '../../src/store/round.repository';
-import { startRound } from '../../src/services/round.service';
+import { startRound } from '../../src/services/rounds/round.service';
 import { REDIS_URL, dropPrefix, spawnWorkers, startPrivateRedis, uniquePrefix, until, type PrivateRedis, type WorkerProcess } from './queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict } from './round.fixtures';
 import { expectPlannedExactlyOnce } from './round.checks';

@@ -4,7 +4,7 @@ import { dropSchema, type Database } from '../../src/store/db';
 import { createProducers } from '../../src/queue/producers';
 import { getRound } from '../../src/store/round.repository';
 import { planCounts, readPlan } from '../../src/store/round-plan.repository';
-import { startRound } from '../../src/services/round.service';
+import { startRound } from '../../src/services/rounds/round.service';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from './queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from './round.fixtures';
 

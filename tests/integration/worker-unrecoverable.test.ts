@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE, jobId, type QueueName } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
-import { startRound } from '../../src/services/round.service';
+import { startRound } from '../../src/services/rounds/round.service';
 import { dropSchema, type Database } from '../../src/store/db';
 import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { expectPlannedExactlyOnce } from './round.checks';

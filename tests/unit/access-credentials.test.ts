@@ -1,6 +1,6 @@
 /** Access credentials: password hashes and session tokens (src/services/auth-secrets.ts). No I/O. */
 import { describe, expect, it } from 'vitest';
-import { hashPassword, hashSessionToken, newSessionToken, verifyPassword } from '../../src/services/auth-secrets';
+import { hashPassword, hashSessionToken, newSessionToken, verifyPassword } from '../../src/services/access/auth-secrets';
 
 const cheap = { N: 1024, r: 8, p: 1 };
 

@@ -9,7 +9,7 @@ import { NEED_KINDS, ROUND_KINDS, URGENCIES } from '../../src/domain/kinds';
 import { LOAD_DIMENSIONS, needKindSpec, STOCK_KINDS } from '../../src/domain/need-kinds';
 import { NEED_KINDS_OF_ROUND } from '../../src/domain/round';
 import { detailSchemas, needInputSchema } from '../../src/domain/need';
-import { CSV_COLUMNS, fieldOfColumn } from '../../src/services/needs-import.columns';
+import { CSV_COLUMNS, fieldOfColumn } from '../../src/services/needs/needs-import.columns';
 import { en } from '../../src/web/src/i18n.en';
 import { zh } from '../../src/web/src/i18n.zh';
 

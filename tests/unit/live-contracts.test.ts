@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { SequenceTracker, judgeSequence } from '../../src/contracts/event-sequence';
 import { liveEventSchema, parseBatchId, parseScope, scopeSchema, type Envelope } from '../../src/contracts/events';
 import type { Actor } from '../../src/domain/access';
-import { canJoinScope, type ScopeDirectory } from '../../src/services/live-access.service';
-import { estimateEtas, haversineMeters } from '../../src/services/live-eta';
+import { canJoinScope, type ScopeDirectory } from '../../src/services/live-status/live-access.service';
+import { estimateEtas, haversineMeters } from '../../src/domain/eta';
 
 describe('scopes', () => {
   it('parses the grammar and refuses anything else', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { liveEventSchema, NEED_KINDS as EVENT_KINDS } from '../../src/contracts/events';
 import { NEED_KINDS } from '../../src/domain/need';
-import { needStatusEvent } from '../../src/services/need-events';
+import { needStatusEvent } from '../../src/services/needs/need-events';
 
 const base = { needId: 'n1', householdId: 'h1', corridorId: 'c1', kind: 'medicine', status: 'failed' as const, previousStatus: 'out_for_delivery' as const };
 

@@ -4,7 +4,7 @@ import { canonicalJson } from '../../src/http/idempotency-key';
 import type { Request, Response } from 'express';
 import { sendProblem, toAppError } from '../../src/http/problem';
 import { fieldErrors } from '../../src/http/validate';
-import { columnOfField, csvValue, fieldOfColumn } from '../../src/services/needs-import.columns';
+import { columnOfField, csvValue, fieldOfColumn } from '../../src/services/needs/needs-import.columns';
 import { AppError, ERROR_CODES } from '../../src/shared/errors';
 
 describe('errors to problem documents', () => {

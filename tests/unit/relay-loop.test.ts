@@ -4,7 +4,7 @@
  * activity the idle waits grow from 100 ms to the idle poll. Fake timers: no real waiting.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startBatchLoop, type BatchLoop } from '../../src/services/relay-loop';
+import { startBatchLoop, type BatchLoop } from '../../src/services/shared/relay-loop';
 import { createLogger } from '../../src/shared/logger';
 
 const log = { logger: createLogger({ level: 'silent' }), failure: 'batch failed' };

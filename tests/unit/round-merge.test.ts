@@ -4,8 +4,8 @@
  * known way to), to show the fallback is taken and said.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { buildProblem, toPlanPieces, type NeedForPlan, type VehicleForPlan } from '../../src/services/round-problem';
-import type { StoredPiece } from '../../src/services/round-merge';
+import { buildProblem, toPlanPieces, type NeedForPlan, type VehicleForPlan } from '../../src/planning/adapters/round-problem';
+import type { StoredPiece } from '../../src/planning/adapters/round-merge';
 
 const breakRepair = vi.hoisted(() => ({ on: false }));
 vi.mock('../../src/planning/decompose', async (importOriginal) => {
@@ -18,7 +18,7 @@ vi.mock('../../src/planning/decompose', async (importOriginal) => {
     },
   };
 });
-const { mergeRoundPieces } = await import('../../src/services/round-merge');
+const { mergeRoundPieces } = await import('../../src/planning/adapters/round-merge');
 
 const needs: NeedForPlan[] = ['k1', 'k2', 'k3'].map((corridorId, i) => ({
   id: `n${i}`, kind: 'food_package', urgency: 'routine', corridorId, members: 3, quantity: 2, lat: 31.2 + 0.003 * i, lon: 121.4,

@@ -8,10 +8,10 @@
  */
 import { Router, type Request } from 'express';
 import type { Actor } from '../../domain/access';
-import { createAuditService } from '../../services/audit.service';
-import { createAccount, getAccount, resetPassword, setAccountDisabled, setAssignments, type Account } from '../../services/auth-accounts.service';
-import { changeOwnPassword } from '../../services/auth-password.service';
-import { createAuthService, type AuthService } from '../../services/auth.service';
+import { createAuditService } from '../../services/access/audit.service';
+import { createAccount, getAccount, resetPassword, setAccountDisabled, setAssignments, type Account } from '../../services/access/auth-accounts.service';
+import { changeOwnPassword } from '../../services/access/auth-password.service';
+import { createAuthService, type AuthService } from '../../services/access/auth.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, clearSessionCookie, requestId, requireAuth, requireRole, setSessionCookie } from '../auth';
 import { assignmentsBody, auditQuery, changePasswordBody, disabledBody, loginBody, newAccountBody, passwordBody } from '../auth.schemas';

@@ -8,9 +8,9 @@
 import { Router, type RequestHandler } from 'express';
 import { corridorParams } from '../../contracts/intake.contract';
 import { gateHouseholdParams, gateStopParams, handoffBody, householdFailedBody } from '../../contracts/handoff.contract';
-import { confirmHandoff, failHousehold, type HandoffDeps } from '../../services/gate-handoff.service';
-import { driverBatches } from '../../services/driver-batches.service';
-import { gateDeliveries } from '../../services/gate-deliveries.service';
+import { confirmHandoff, failHousehold, type HandoffDeps } from '../../services/deliveries/gate-handoff.service';
+import { driverBatches } from '../../services/deliveries/driver-batches.service';
+import { gateDeliveries } from '../../services/deliveries/gate-deliveries.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams } from '../validate';

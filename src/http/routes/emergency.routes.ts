@@ -1,10 +1,10 @@
 /** The emergency channel: raise (accepted at once), read, report done, review, and the report. */
 import { Router, type RequestHandler } from 'express';
 import { emergencyBody, emergencyParams, emergencyReviewBody, householdParams, reportQuery, reviewListQuery } from '../../contracts/pass.contract';
-import { completeEmergency, openReviews, readEmergency, reviewEmergency } from '../../services/emergency-case.service';
-import { raiseEmergency, type EmergencyDeps } from '../../services/emergency.service';
-import { emergenciesReport } from '../../services/pass-report.service';
-import { insertUrgentAndNotify } from '../../services/driver-events';
+import { completeEmergency, openReviews, readEmergency, reviewEmergency } from '../../services/emergency/emergency-case.service';
+import { raiseEmergency, type EmergencyDeps } from '../../services/emergency/emergency.service';
+import { emergenciesReport } from '../../services/passes/pass-report.service';
+import { insertUrgentAndNotify } from '../../services/deliveries/driver-events';
 import { actorOf, requestId } from '../auth';
 import type { AppDeps } from '../deps';
 import { idempotencyOf } from '../idempotency-key';

@@ -1,7 +1,7 @@
 /** Grid reads for staff: an area and its children, my corridors, households of a corridor or community. */
 import { Router, type RequestHandler } from 'express';
 import { areaParams, communityParams, corridorParams, householdParams, pageQuery } from '../../contracts/intake.contract';
-import { getArea, getHousehold, listCommunityHouseholds, listCorridorHouseholds, listMyCorridors, type GridDeps } from '../../services/grid.service';
+import { getArea, getHousehold, listCommunityHouseholds, listCorridorHouseholds, listMyCorridors, type GridDeps } from '../../services/grid/grid.service';
 import { actorOf, requestId } from '../auth';
 import { pathParams, queryParams } from '../validate';
 

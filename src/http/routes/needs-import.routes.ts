@@ -1,8 +1,8 @@
 /** Bulk CSV import of needs for a corridor (coordinators' door-to-door tables). */
 import express, { Router, type RequestHandler } from 'express';
 import { corridorParams } from '../../contracts/intake.contract';
-import type { IntakeDeps } from '../../services/intake.service';
-import { importNeeds } from '../../services/needs-import.service';
+import type { IntakeDeps } from '../../services/needs/intake.service';
+import { importNeeds } from '../../services/needs/needs-import.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, requestId } from '../auth';
 import { idempotencyOf } from '../idempotency-key';

@@ -1,9 +1,9 @@
 /** Needs intake: submit, list, read and cancel needs of a household; the food cycles a need may name. */
 import { Router, type RequestHandler, type Response } from 'express';
 import { cancelNeedBody, createNeedBody, householdParams, needParams } from '../../contracts/intake.contract';
-import type { WriteResult } from '../../services/idempotency';
-import { currentFoodCycles, submitNeed } from '../../services/intake.service';
-import { cancelNeed, getNeed, listHouseholdNeeds, type CancelDeps } from '../../services/needs-read.service';
+import type { WriteResult } from '../../services/shared/idempotency';
+import { currentFoodCycles, submitNeed } from '../../services/needs/intake.service';
+import { cancelNeed, getNeed, listHouseholdNeeds, type CancelDeps } from '../../services/needs/needs-read.service';
 import { actorOf, requestId } from '../auth';
 import { idempotencyOf } from '../idempotency-key';
 import { jsonBody, pathParams } from '../validate';

@@ -4,12 +4,12 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { applyPassBody, communityParams, communityPassesQuery, driverParams, hospitalBody, householdParams, needParams, passActionBody, passActionParams, passFromNeedBody, passParams, reportQuery, verifyPassBody } from '../../contracts/pass.contract';
-import { createAuditService } from '../../services/audit.service';
-import { driverBatch } from '../../services/pass-batch.service';
-import { passFromNeed } from '../../services/pass-from-need.service';
-import { actOnPass, applyForPass, communityPasses, householdPasses, readPass, type StatusAction } from '../../services/pass.service';
-import { passesReport } from '../../services/pass-report.service';
-import { verificationKey, verifyOnline } from '../../services/pass-verify.service';
+import { createAuditService } from '../../services/access/audit.service';
+import { driverTransportTrips } from '../../services/passes/pass-trips.service';
+import { passFromNeed } from '../../services/passes/pass-from-need.service';
+import { actOnPass, applyForPass, communityPasses, householdPasses, readPass, type StatusAction } from '../../services/passes/pass.service';
+import { passesReport } from '../../services/passes/pass-report.service';
+import { verificationKey, verifyOnline } from '../../services/passes/pass-verify.service';
 import { insertHospital, listHospitals } from '../../store/pass.repository';
 import { actorOf, requestId, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
@@ -17,11 +17,11 @@ import { idempotencyOf } from '../idempotency-key';
 import { jsonBody, pathParams, queryParams } from '../validate';
 import { sendWrite } from './needs.routes';
 import type { PassKeys } from '../../domain/pass-code';
-import { createLivePublisher } from '../../services/live.service';
-import { createLiveStream } from '../../services/live-stream';
-import { createPassAlerts, storeOnlyStream, type PassAlerts } from '../../services/pass-alerts';
-import { passKeys } from '../../services/pass-keys';
-import type { AuditService } from '../../services/audit.service';
+import { createLivePublisher } from '../../services/live-status/live.service';
+import { createLiveStream } from '../../services/live-status/live-stream';
+import { createPassAlerts, storeOnlyStream, type PassAlerts } from '../../services/passes/pass-alerts';
+import { passKeys } from '../../services/passes/pass-keys';
+import type { AuditService } from '../../services/access/audit.service';
 
 /**
  * The services the pass and emergency routes share, built once per app: audit, the live publisher
@@ -124,7 +124,7 @@ export function passesRoutes(deps: AppDeps, authenticated: RequestHandler, apply
 
   router.get(PASS_PATHS.driverTrips, authenticated, async (req, res) => {
     const { driverId } = pathParams(req, driverParams);
-    res.json({ trips: await driverBatch(svc, actorOf(res), driverId, rid(req)) });
+    res.json({ trips: await driverTransportTrips(svc, actorOf(res), driverId, rid(req)) });
   });
   router.get(PASS_PATHS.report, authenticated, async (req, res) => {
     res.json({ days: await passesReport(svc, actorOf(res), queryParams(req, reportQuery), rid(req)) });

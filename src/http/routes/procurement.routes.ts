@@ -7,10 +7,10 @@ import { Router, type RequestHandler } from 'express';
 import { orderParams, ordersQuery } from '../../contracts/stock.contract';
 import type { Role } from '../../domain/access';
 import { parseCutoff, receiptLinesSchema, supplierSchema } from '../../domain/procurement';
-import type { AuditService } from '../../services/audit.service';
-import { exportOrdersCsv } from '../../services/export.service';
-import { receiveOrder } from '../../services/procurement-receive.service';
-import { createSupplier, listPurchaseOrders, readPurchaseOrder, rollUp, sendOrder, suppliers } from '../../services/procurement.service';
+import type { AuditService } from '../../services/access/audit.service';
+import { exportOrdersCsv } from '../../services/stock/export.service';
+import { receiveOrder } from '../../services/procurement/procurement-receive.service';
+import { createSupplier, listPurchaseOrders, readPurchaseOrder, rollUp, sendOrder, suppliers } from '../../services/procurement/procurement.service';
 import type { Clock } from '../../shared/clock';
 
 import { accessOf, actorOf, requestId, requireRole } from '../auth';

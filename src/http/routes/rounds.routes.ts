@@ -8,11 +8,11 @@ import { lockStopBody, moveStopBody, roundParams, startRoundBody, stopParams } f
 import type { Producers } from '../../queue/producers';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
-import { approveRound, dispatchRound, startRound } from '../../services/round.service';
-import { proposalView, roundView, toView } from '../../services/round-view';
-import { moveStop, replanRound, setStopLock } from '../../services/round-replan.service';
-import { publishRoundDispatched } from '../../services/round-dispatched';
-import type { LivePublisher } from '../../services/live.service';
+import { approveRound, dispatchRound, startRound } from '../../services/rounds/round.service';
+import { proposalView, roundView, toView } from '../../services/rounds/round-view';
+import { moveStop, replanRound, setStopLock } from '../../services/rounds/round-replan.service';
+import { publishRoundDispatched } from '../../services/rounds/round-dispatched';
+import type { LivePublisher } from '../../services/live-status/live.service';
 import { accessOf, actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams } from '../validate';
 

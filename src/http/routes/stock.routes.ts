@@ -8,12 +8,12 @@ import { alertsQuery, balancesQuery, expandQuery, exportPeriodQuery, kitParams, 
 import type { Role } from '../../domain/access';
 import { itemInputSchema, kitInputSchema } from '../../domain/kit';
 import { adjustmentSchema, minimumSchema, receiptSchema, transferSchema } from '../../domain/stock';
-import type { AuditService } from '../../services/audit.service';
-import { exportDeliveriesCsv, exportLedgerCsv } from '../../services/export.service';
-import { defineItem, defineKit, expand, listCatalogue, readKit } from '../../services/kit.service';
-import { stockAlerts, type StockAlertPublisher } from '../../services/stock-alerts.service';
-import { shortfallForArea, shortfallForRound } from '../../services/stock-shortfall.service';
-import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired } from '../../services/stock.service';
+import type { AuditService } from '../../services/access/audit.service';
+import { exportDeliveriesCsv, exportLedgerCsv } from '../../services/stock/export.service';
+import { defineItem, defineKit, expand, listCatalogue, readKit } from '../../services/stock/kit.service';
+import { stockAlerts, type StockAlertPublisher } from '../../services/stock/stock-alerts.service';
+import { shortfallForArea, shortfallForRound } from '../../services/stock/stock-shortfall.service';
+import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired } from '../../services/stock/stock.service';
 import type { Clock } from '../../shared/clock';
 
 import { listBalances, listLedger } from '../../store/stock-read.repository';

@@ -1,0 +1,22 @@
+/**
+ * A round's plan as the rest of Cordon sees it: trips per vehicle in departure order, stops in
+ * order with the bags for each door, and the needs left unserved with a reason. The planning
+ * adapters produce it, the store keeps it, the views show it.
+ */
+export interface PlanBag { bagId: string; needId: string; item: string }
+export interface PlanStop { id?: string; corridorId: string; plannedStartS: number; bags: PlanBag[]; status?: string; urgent?: boolean; locked?: boolean }
+export interface PlanTrip {
+  id: string;
+  vehicleId: string;
+  depotId: string;
+  driverId?: string | null;
+  tripNo: number;
+  subproblemId: string;
+  distanceM: number;
+  durationS: number;
+  /** Leaves the depot, seconds from the round's start. Default 0. */
+  departS?: number;
+  stops: PlanStop[];
+}
+export interface PlanUnserved { needId: string; reason: string }
+export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }

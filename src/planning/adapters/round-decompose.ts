@@ -1,0 +1,89 @@
+/**
+ * Cuts a round into sub-problems with the planning engine's decomposition (`decomposeDistrict`:
+ * one piece per community, large ones in angular slices around their depot, fleet shares by demand
+ * per depot), after sizing the round's fleet: the engine hands every vehicle it is given to some
+ * piece, so a round is given only the vehicles it can use and the rest stay free for other rounds.
+ * Pure: the caller loads the needs and the free vehicles, and stores the drafts.
+ */
+import { decomposeDistrict, DEFAULT_MAX_STOPS } from '../decompose';
+import { buildProblem, capacityOf, demandOf, DIMENSIONS, type BuiltProblem, type NeedForPlan, type VehicleForPlan } from './round-problem';
+
+export interface SubproblemDraft { id: string; communityId: string; needIds: string[]; vehicleIds: string[] }
+
+/** Spare capacity asked for on top of the demand: routes are never filled to the last bag. */
+const SLACK = 1.3;
+
+export interface DecomposeRoundOptions {
+  /** Id prefix of the drafts (each re-plan of a round uses its own, e.g. `g2sp`). Default `sp`. */
+  idPrefix?: string;
+  /** Largest sub-problem, in stops (corridor drop points). Default: the engine's (400). */
+  maxStops?: number;
+}
+
+/**
+ * The drafts of a round: `needs` (each with its community) and the vehicles free for it. Ids are
+ * the prefix and the engine's piece number, deterministic for the same needs and fleet.
+ */
+export function decomposeRound(
+  needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], options: DecomposeRoundOptions = {},
+): SubproblemDraft[] {
+  const maxStops = options.maxStops ?? DEFAULT_MAX_STOPS;
+  const fleet = fleetForRound(needs, free, maxStops);
+  // Stops in corridor order whatever order the needs came in: the same round always cuts the same way.
+  const built: BuiltProblem = buildProblem([...needs].sort((a, b) => byText(a.corridorId, b.corridorId) || byText(a.id, b.id)), fleet);
+  const communityOf = new Map(needs.map((n) => [n.corridorId, n.communityId]));
+  const group = built.problem.stops.map((s) => communityOf.get(s.id)!);
+  const subs = decomposeDistrict({ problem: built.problem, group }, { maxStops });
+  return subs.map((sub) => ({
+    id: `${options.idPrefix ?? 'sp'}${sub.id.replace(/^sub/, '')}`,
+    communityId: sub.group,
+    needIds: sub.stops.flatMap((s) => built.stopNeeds[s]!.map((n) => n.id)),
+    vehicleIds: sub.vehicles.map((v) => fleet[v]!.id),
+  }));
+}
+
+/**
+ * The vehicles a round gets, in id order: nearest depots first, until their capacity (times their
+ * trips per shift) covers the demand with slack in every dimension, one vehicle with each skill a
+ * stop asks for, and one spare per expected sub-problem (each piece needs a vehicle of its own).
+ */
+export function fleetForRound(needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], maxStops = DEFAULT_MAX_STOPS): VehicleForPlan[] {
+  if (needs.length === 0 || free.length === 0) return [];
+  const demand = DIMENSIONS.map(() => 0);
+  for (const n of needs) {
+    const d = demandOf(n);
+    demand[0]! += d.bags; demand[1]! += d.kg; demand[2]! += d.cylinders;
+  }
+  const centre = { lat: mean(needs.map((n) => n.lat)), lon: mean(needs.map((n) => n.lon)) };
+  const far = (v: VehicleForPlan): number => (v.depotLat - centre.lat) ** 2 + ((v.depotLon - centre.lon) * Math.cos((centre.lat * Math.PI) / 180)) ** 2;
+  const order = [...free].sort((a, b) => far(a) - far(b) || byText(a.id, b.id));
+  const taken = new Set<VehicleForPlan>();
+  const covered = DIMENSIONS.map(() => 0);
+  for (const v of order) {
+    if (DIMENSIONS.every((_, k) => covered[k]! >= SLACK * demand[k]!)) break;
+    taken.add(v);
+    DIMENSIONS.forEach((dim, k) => (covered[k]! += (capacityOf(v.capacity, dim) ?? Infinity) * Math.max(1, v.maxTrips ?? 1)));
+  }
+  const skills = new Set(needs.some((n) => n.protective) ? ['protective'] : []);
+  for (const skill of skills) {
+    if ([...taken].some((t) => t.skills.includes(skill))) continue;
+    const v = order.find((o) => o.skills.includes(skill));
+    if (v) taken.add(v);
+  }
+  const corridors = new Map<string, Set<string>>();
+  for (const n of needs) corridors.set(n.communityId, (corridors.get(n.communityId) ?? new Set()).add(n.corridorId));
+  let spares = [...corridors.values()].reduce((a, c) => a + Math.ceil(c.size / maxStops), 0);
+  for (const v of order) {
+    if (spares <= 0) break;
+    if (!taken.has(v)) { taken.add(v); spares--; }
+  }
+  return [...taken].sort((a, b) => byText(a.id, b.id));
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}

@@ -1,0 +1,82 @@
+/**
+ * `driver.batches_changed` in a driver's own scope (`driver:<driverId>`), published after the
+ * change committed: the driver's page reloads its batches at once instead of polling for them.
+ * Ids only (round, batches, stop), never what is in the bags. A failed publish never fails the
+ * change: the batches are in PostgreSQL, and the page also reloads on reconnect and on a slow poll.
+ *
+ * Anything that changes a driver's trips after dispatch calls `publishDriverBatchChanged` once
+ * its transaction committed (dispatch, urgent insertion, a moved or cancelled stop).
+ */
+import { sql } from 'kysely';
+import { batchId, scope, type DRIVER_BATCH_CAUSES } from '../../contracts/events';
+import type { Logger } from '../../shared/logger';
+import type { Db } from '../../store/db';
+import type { LivePublisher } from '../live-status/live.service';
+import { insertUrgentNeed, type UrgentOutcome } from '../rounds/urgent.service';
+
+export interface DriverBatchChange {
+  cause: (typeof DRIVER_BATCH_CAUSES)[number];
+  roundId: string;
+  /** The driver's batches the change touched (`batchId(roundId, tripId)`). */
+  batchIds: readonly string[];
+  stopId?: string;
+}
+
+export interface DriverEventDeps {
+  /** Absent (an API without Redis): nothing is published. */
+  publisher: Pick<LivePublisher, 'publish'> | undefined;
+  /** Where a failed publish is reported; absent: it is dropped silently. */
+  logger?: Logger | undefined;
+}
+
+export async function publishDriverBatchChanged(deps: DriverEventDeps, driverId: string, change: DriverBatchChange): Promise<void> {
+  if (!deps.publisher) return;
+  try {
+    await deps.publisher.publish([scope.driver(driverId)], {
+      type: 'driver.batches_changed',
+      driverId,
+      cause: change.cause,
+      roundId: change.roundId,
+      batchIds: [...change.batchIds],
+      ...(change.stopId !== undefined ? { stopId: change.stopId } : {}),
+    });
+  } catch (err) {
+    deps.logger?.warn({ err, driverId, cause: change.cause }, 'driver batch event not published');
+  }
+}
+
+/** The round's trips that have a driver, grouped by driver, as batch ids in trip order. */
+export async function batchesByDriver(db: Db, roundId: string): Promise<Map<string, string[]>> {
+  const trips = await sql<{ id: string; driver_id: string }>`
+    select id, driver_id from round_trips where round_id = ${roundId} and driver_id is not null order by trip_no, id`.execute(db);
+  const out = new Map<string, string[]>();
+  for (const t of trips.rows) out.set(t.driver_id, [...(out.get(t.driver_id) ?? []), batchId(roundId, t.id)]);
+  return out;
+}
+
+/** After a dispatch: each driver of the round learns of their new batches. */
+export async function publishRoundToDrivers(deps: DriverEventDeps & { db: Db }, roundId: string): Promise<void> {
+  if (!deps.publisher) return;
+  const drivers = await batchesByDriver(deps.db, roundId);
+  await Promise.all([...drivers].map(([driverId, batchIds]) => publishDriverBatchChanged(deps, driverId, { cause: 'round_dispatched', roundId, batchIds })));
+}
+
+/** After an urgent insertion committed: the driver of the trip that took the stop (none before dispatch). */
+export async function publishUrgentToDriver(deps: DriverEventDeps & { db: Db }, outcome: Extract<UrgentOutcome, { status: 'inserted' }>): Promise<void> {
+  if (!deps.publisher) return;
+  const row = await sql<{ driver_id: string | null; stop_id: string | null }>`
+    select t.driver_id, (select s.id::text from round_stops s where s.round_id = t.round_id and s.trip_id = t.id and s.seq = ${outcome.seq}) as stop_id
+    from round_trips t where t.round_id = ${outcome.roundId} and t.id = ${outcome.tripId}`.execute(deps.db);
+  const trip = row.rows[0];
+  if (!trip?.driver_id) return;
+  await publishDriverBatchChanged(deps, trip.driver_id, {
+    cause: 'urgent_inserted', roundId: outcome.roundId, batchIds: [batchId(outcome.roundId, outcome.tripId)], ...(trip.stop_id ? { stopId: trip.stop_id } : {}),
+  });
+}
+
+/** `insertUrgentNeed`, then the driver's event: for the callers outside the worker (emergency route, pass loop). */
+export async function insertUrgentAndNotify(deps: DriverEventDeps & { db: Db }, needId: string): Promise<UrgentOutcome> {
+  const outcome = await insertUrgentNeed(deps.db, needId);
+  if (outcome.status === 'inserted') await publishUrgentToDriver(deps, outcome).catch((err: unknown) => deps.logger?.warn({ err }, 'driver batch event not published'));
+  return outcome;
+}

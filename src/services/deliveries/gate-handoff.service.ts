@@ -1,0 +1,112 @@
+/**
+ * The handover at a corridor's gate. The coordinator confirms a stop by typing the code the
+ * driver's page shows (6 digits, given at dispatch): the stop is delivered as if the driver had
+ * reported it, its needs follow (their live status goes out through the need status relay), the
+ * gate, desk and batch are told. A wrong code is refused and counted;
+ * after MAX_HANDOFF_ATTEMPTS the stop takes no more codes (the driver reports it instead).
+ * A door that could not be served is failed per household with a reason from the closed list.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { batchId, scope, type LiveEvent, type Scope, type STOP_FAILURE_REASONS } from '../../contracts/events';
+import type { Actor } from '../../domain/access';
+import type { Clock } from '../../shared/clock';
+import { AppError } from '../../shared/errors';
+import type { Db } from '../../store/db';
+import { findArea } from '../../store/grid.repository';
+import { bagCountAtStop, countHandoffAttempt, gateStopForUpdate, needsAtStop, type GateStop } from '../../store/handoff.repository';
+import { closeStop } from '../../store/event-tracking.repository';
+import { moveNeeds } from '../../store/round.repository';
+import { guardCorridor } from '../access/access-guard';
+import type { AuditService } from '../access/audit.service';
+import type { LivePublisher } from '../live-status/live.service';
+import { settleRound } from './round-delivery.service';
+
+export const MAX_HANDOFF_ATTEMPTS = 5;
+export type FailureReason = (typeof STOP_FAILURE_REASONS)[number];
+
+export interface HandoffDeps { db: Db; audit: AuditService | undefined; publisher: LivePublisher | undefined; clock: Clock }
+
+async function corridorGuard(deps: HandoffDeps, actor: Actor, corridorId: string, action: string, reqId?: string): Promise<void> {
+  const area = await findArea(deps.db, corridorId);
+  if (!area || area.kind !== 'corridor') throw new AppError('not_found', 'corridor not found');
+  await guardCorridor({ audit: deps.audit, reqId }, actor, area.id, area.communityId ?? '', action);
+}
+
+const stopMissing = () => new AppError('not_found', 'no stop of a dispatched round at this corridor has this id');
+
+function sameCode(stored: string, given: string): boolean {
+  const a = Buffer.from(stored);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function publishStop(deps: HandoffDeps, stop: GateStop, corridorId: string, households: readonly string[], event: LiveEvent): Promise<void> {
+  const scopes: Scope[] = [scope.batch(batchId(stop.roundId, stop.tripId)), scope.dispatch, scope.corridor(corridorId), ...households.map((h) => scope.household(h))];
+  await deps.publisher?.publish(scopes, event).catch(() => undefined);
+}
+
+export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId: string, stopId: string, code: string, reqId?: string): Promise<{ status: 'delivered' }> {
+  await corridorGuard(deps, actor, corridorId, 'delivery.handoff', reqId);
+  // The attempt counter must survive a refusal, so the check commits either way and the error is thrown after.
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const stop = await gateStopForUpdate(trx, corridorId, stopId);
+    if (!stop) return { kind: 'missing' as const };
+    if (stop.status === 'delivered') return { kind: 'repeat' as const };
+    if (stop.status === 'failed') return { kind: 'closed' as const };
+    if (stop.handoffCode === null || stop.attempts >= MAX_HANDOFF_ATTEMPTS) return { kind: 'locked' as const };
+    if (!sameCode(stop.handoffCode, code)) {
+      await countHandoffAttempt(trx, stopId);
+      return { kind: 'wrong' as const, left: MAX_HANDOFF_ATTEMPTS - stop.attempts - 1 };
+    }
+    await closeStop(trx, stop.roundId, stop.tripId, stopId, 'delivered');
+    await deps.audit?.record({ actor, action: 'delivery.handoff', subjectType: 'stop', subjectId: stopId, outcome: 'allowed', reqId: reqId ?? null }, trx);
+    return { kind: 'confirmed' as const, stop };
+  });
+  switch (outcome.kind) {
+    case 'missing':
+      throw stopMissing();
+    case 'repeat':
+      return { status: 'delivered' };
+    case 'closed':
+      throw new AppError('invalid_transition', 'this stop was reported failed');
+    case 'locked':
+      throw new AppError('rate_limited', 'too many wrong codes for this stop: the driver reports the delivery instead');
+    case 'wrong':
+      throw new AppError('validation', 'wrong handoff code', { errors: [{ path: ['code'], message: `wrong code (${outcome.left} tries left)` }] });
+    case 'confirmed': {
+      const { stop } = outcome;
+      await settleRound(deps.db, stop.roundId);
+      const needs = await needsAtStop(deps.db, stopId);
+      const households = [...new Set(needs.map((n) => n.householdId))];
+      const bagCount = await bagCountAtStop(deps.db, stopId);
+      await publishStop(deps, stop, corridorId, households, { type: 'stop.delivered', batchId: batchId(stop.roundId, stop.tripId), stopId, bagIds: [], bagCount, at: deps.clock.now().toISOString() });
+      return { status: 'delivered' };
+    }
+  }
+}
+
+/**
+ * Fails one household's needs at a stop (nobody opened, refused...). When no household of the
+ * stop is left to serve, the stop itself is closed as failed so the round can complete.
+ */
+export async function failHousehold(deps: HandoffDeps, actor: Actor, corridorId: string, stopId: string, householdId: string, reason: FailureReason, reqId?: string): Promise<{ failed: number }> {
+  await corridorGuard(deps, actor, corridorId, 'delivery.household_failed', reqId);
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const stop = await gateStopForUpdate(trx, corridorId, stopId);
+    if (!stop) throw stopMissing();
+    const needs = await needsAtStop(trx, stopId);
+    const mine = needs.filter((n) => n.householdId === householdId);
+    if (mine.length === 0) throw new AppError('not_found', 'this household has no bags at this stop');
+    const moved = new Set(await moveNeeds(trx, mine.map((n) => n.needId), 'out_for_delivery', 'failed', actor.userId, `stop ${stopId}: ${reason}`, reason));
+    const stillOpen = needs.some((n) => n.status === 'out_for_delivery' && !moved.has(n.needId));
+    const closed = !stillOpen && (stop.status === 'pending' || stop.status === 'loaded') && (await closeStop(trx, stop.roundId, stop.tripId, stopId, 'failed'));
+    await deps.audit?.record({ actor, action: 'delivery.household_failed', subjectType: 'household', subjectId: householdId, outcome: 'allowed', reqId: reqId ?? null }, trx);
+    return { stop, failed: mine.filter((n) => moved.has(n.needId)), closed, bagCount: await bagCountAtStop(trx, stopId) };
+  });
+  if (result.closed) {
+    await settleRound(deps.db, result.stop.roundId);
+    const event: LiveEvent = { type: 'stop.failed', batchId: batchId(result.stop.roundId, result.stop.tripId), stopId, reason, bagCount: result.bagCount, at: deps.clock.now().toISOString() };
+    await publishStop(deps, result.stop, corridorId, [householdId], event);
+  }
+  return { failed: result.failed.length };
+}

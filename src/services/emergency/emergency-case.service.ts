@@ -1,0 +1,61 @@
+/** After the emergency: the trip is reported done, the case is read, and community staff close its review. */
+import { canAccessHousehold, type Actor } from '../../domain/access';
+import { assertEmergencyTransition, mayCompleteEmergency, mayReviewEmergency, type ReviewOutcome } from '../../domain/emergency';
+import { AppError } from '../../shared/errors';
+import { casesToReview, closeReview, findCase, markNeedDelivered, moveCase } from '../../store/emergency.repository';
+import { requestsOf } from '../../store/pass-transport.repository';
+import { emergencyView, type EmergencyDeps, type EmergencyView } from './emergency.service';
+import { completeRequest } from '../passes/pass-transport.service';
+
+type Deps = Pick<EmergencyDeps, 'db' | 'clock' | 'audit'>;
+
+async function deny(deps: Deps, actor: Actor, action: string, id: string, code: 'not_found' | 'forbidden', reqId: string | null): Promise<never> {
+  await deps.audit.record({ actor, action, subjectType: 'emergency', subjectId: id, outcome: 'denied', reqId });
+  throw new AppError(code, code === 'not_found' ? 'emergency case not found' : `not allowed: ${action}`);
+}
+
+export async function readEmergency(deps: Deps, actor: Actor, id: string, reqId: string | null): Promise<EmergencyView> {
+  const c = await findCase(deps.db, id);
+  if (!c) return deny(deps, actor, 'emergency.read', id, 'not_found', reqId);
+  const driver = actor.role === 'driver' && actor.driverId !== undefined && actor.driverId === c.driverId;
+  if (!driver && !canAccessHousehold(actor, c)) return deny(deps, actor, 'emergency.read', id, 'forbidden', reqId);
+  return emergencyView(c);
+}
+
+export async function completeEmergency(deps: Deps, actor: Actor, id: string, reqId: string | null): Promise<EmergencyView> {
+  const c = await findCase(deps.db, id);
+  if (!c) return deny(deps, actor, 'emergency.done', id, 'not_found', reqId);
+  if (!mayCompleteEmergency(actor, c)) return deny(deps, actor, 'emergency.done', id, 'forbidden', reqId);
+  const now = deps.clock.now();
+  const done = await deps.db.transaction().execute(async (trx) => {
+    const current = (await findCase(trx, id, true))!;
+    assertEmergencyTransition(current.status, 'done');
+    const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
+    for (const leg of await requestsOf(trx, { emergencyId: id })) await completeRequest(trx, leg.id, now);
+    if (current.needId) await markNeedDelivered(trx, current.needId, now);
+    await deps.audit.record({ actor, action: 'emergency.done', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
+    return moved;
+  });
+  return emergencyView(done);
+}
+
+export async function reviewEmergency(deps: Deps, actor: Actor, id: string, outcome: ReviewOutcome, reqId: string | null): Promise<EmergencyView> {
+  const c = await findCase(deps.db, id);
+  if (!c) return deny(deps, actor, 'emergency.review', id, 'not_found', reqId);
+  if (!mayReviewEmergency(actor, c.communityId)) return deny(deps, actor, 'emergency.review', id, 'forbidden', reqId);
+  const closed = await deps.db.transaction().execute(async (trx) => {
+    const r = await closeReview(trx, id, outcome, actor.userId, deps.clock.now());
+    if (!r) throw new AppError('invalid_transition', 'the review of this case is closed already', { details: { from: 'closed', to: 'closed' } });
+    await deps.audit.record({ actor, action: 'emergency.review', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
+    return r;
+  });
+  return emergencyView(closed);
+}
+
+export async function openReviews(deps: Deps, actor: Actor, communityId: string, reqId: string | null): Promise<EmergencyView[]> {
+  if (!mayReviewEmergency(actor, communityId) && actor.role !== 'dispatcher') {
+    await deps.audit.record({ actor, action: 'emergency.reviews.list', subjectType: 'community', subjectId: communityId, outcome: 'denied', reqId });
+    throw new AppError('forbidden', 'not allowed: emergency.reviews.list');
+  }
+  return (await casesToReview(deps.db, communityId)).map(emergencyView);
+}

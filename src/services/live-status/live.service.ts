@@ -1,0 +1,103 @@
+/**
+ * Publishing live events: store first (per-scope seq in PostgreSQL), then fan out through the
+ * Redis stream every Socket.IO server reads. Used alike by API services and workers: nothing here
+ * needs a Socket.IO server.
+ */
+import { randomUUID } from 'node:crypto';
+import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../../contracts/events';
+import type { Clock } from '../../shared/clock';
+import type { Logger } from '../../shared/logger';
+import { appendEvents, eventsSince, latestSeq, pruneEvents } from '../../store/event.repository';
+import type { LiveStream } from './live-stream';
+import type { Db } from '../../store/db';
+
+/** Socket.IO event name every envelope travels under. */
+export const ENVELOPE_EVENT = 'event';
+
+export interface LivePublisherDeps {
+  db: Db;
+  stream: LiveStream;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type ReplayResult =
+  | { kind: 'events'; events: Envelope[]; latestSeq: number }
+  | { kind: 'snapshot-required'; latestSeq: number };
+
+export interface LivePublisher {
+  /** Stores `event` in every scope, then pushes it to the clients of those scopes. */
+  publish(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  /** Stores only, in the caller's transaction; call `fanOut` with the result after commit. */
+  store(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  /** `store` for many events at once (two statements whatever their number); envelopes in event order. */
+  storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]>;
+  fanOut(envelopes: readonly Envelope[]): Promise<void>;
+  /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
+  disconnectSession(sessionId: string): Promise<void>;
+  /** Disconnects every socket of every session of a user (all their sessions revoked). */
+  disconnectUser(userId: string): Promise<void>;
+}
+
+export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
+  async function storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
+    const at = deps.clock.now();
+    // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
+    const checked = events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
+    const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
+    return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
+  }
+
+  const store = (trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
+
+  async function fanOut(envelopes: readonly Envelope[]): Promise<void> {
+    try {
+      // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
+      await Promise.all(envelopes.map((e) => deps.stream.broadcast([e.scope], ENVELOPE_EVENT, e)));
+    } catch (err) {
+      // Stored already: clients fill the hole with `resume` when they see the next seq (or reconnect).
+      deps.logger.warn({ err, eventId: envelopes[0]?.id }, 'live fan-out failed; event stored, clients will resume');
+    }
+  }
+
+  return {
+    store,
+    storeMany,
+    fanOut,
+    async publish(scopes, event) {
+      const envelopes = await store(deps.db, scopes, event);
+      await fanOut(envelopes);
+      return envelopes;
+    },
+    disconnectSession: (sessionId) => deps.stream.disconnect([`session:${sessionId}`]),
+    disconnectUser: (userId) => deps.stream.disconnect([`user:${userId}`]),
+  };
+}
+
+export interface ReplayDeps {
+  db: Db;
+}
+
+/**
+ * What a client missed in one scope since `sinceSeq`, in order; or `snapshot-required` when more
+ * than `maxReplay` events are missing or the oldest missing ones were pruned.
+ */
+export async function replay(deps: ReplayDeps, scope: Scope, sinceSeq: number, maxReplay: number): Promise<ReplayResult> {
+  const latest = await latestSeq(deps.db, scope);
+  if (sinceSeq >= latest) return { kind: 'events', events: [], latestSeq: latest };
+  if (latest - sinceSeq > maxReplay) return { kind: 'snapshot-required', latestSeq: latest };
+  const rows = await eventsSince(deps.db, scope, sinceSeq, maxReplay);
+  if (rows[0]?.seq !== sinceSeq + 1) return { kind: 'snapshot-required', latestSeq: latest };
+  const events = rows.map((r) => ({ ...r, scope, event: r.event as LiveEvent }));
+  return { kind: 'events', events, latestSeq: Math.max(latest, events.at(-1)?.seq ?? 0) };
+}
+
+/** The last seq of a scope (0 if none): what a fresh subscriber starts from. */
+export function latestSeqOf(deps: ReplayDeps, scope: Scope): Promise<number> {
+  return latestSeq(deps.db, scope);
+}
+
+/** Deletes stored events older than `before` (sequence counters stay); returns how many. */
+export function pruneLiveEvents(deps: ReplayDeps, before: Date): Promise<number> {
+  return pruneEvents(deps.db, before);
+}

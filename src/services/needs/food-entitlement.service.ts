@@ -1,0 +1,44 @@
+/**
+ * Food entitlements: every household of a community is owed its standard food packages (scaled by
+ * household size, as intake scales a submitted food_package need) once per cycle. Generating a
+ * cycle's entitlements is idempotent: a second run for the same cycle creates nothing, and a
+ * household that already held one this cycle (open, delivered, failed or cancelled) gets no other.
+ */
+import { entitlementTables, foodCycleAt, type FoodCycle } from '../../domain/food-cycle';
+import type { Db } from '../../store/db';
+import { insertFoodEntitlements } from '../../store/entitlement.repository';
+
+/** Who the history and the audit log name as the author of generated entitlements. */
+export const ENTITLEMENT_ACTOR = 'scheduler';
+
+// The intake rules, tabulated once per process (they are constants of the domain).
+const TABLES = entitlementTables();
+
+export interface EntitlementDeps {
+  db: Db;
+  /** Cycle length in days (FOOD_CYCLE_DAYS). */
+  foodCycleDays: number;
+}
+
+export interface EntitlementRun {
+  /** The instant whose cycle is generated: a job passes its scheduled time, so a retry names the same cycle. */
+  at: Date;
+  /** Written with the audit rows (the job id). */
+  requestId?: string | null;
+  /** When the rows are written; defaults to now. */
+  now?: Date;
+}
+
+export async function generateFoodEntitlements(deps: EntitlementDeps, communityId: string, run: EntitlementRun): Promise<{ cycle: FoodCycle; created: number }> {
+  const cycle = foodCycleAt(run.at, deps.foodCycleDays);
+  const created = await insertFoodEntitlements(deps.db, {
+    communityId,
+    cycle: cycle.id,
+    packagesBySize: TABLES.packagesBySize,
+    priorityByHousehold: TABLES.priorityByHousehold,
+    actor: ENTITLEMENT_ACTOR,
+    requestId: run.requestId ?? null,
+    at: run.now ?? new Date(),
+  });
+  return { cycle, created };
+}

@@ -1,0 +1,89 @@
+/**
+ * What a pass's status change means for its transport: approval plans the outbound leg (home to
+ * hospital, dropped by the appointment) and the return leg (from the end of the visit); trips
+ * done close their leg; refusal, cancellation, expiry or an early hand-back take the legs off
+ * their trips; a linked intake need follows along. Runs inside the status change's transaction.
+ */
+import type { Pass } from '../../domain/pass';
+import type { NeedStatus } from '../../domain/need-status';
+import { findHospital, householdPlace, setPassDriver } from '../../store/pass.repository';
+import { followPass } from '../../store/pass-need.repository';
+import { insertRequests, requestsOf, type NewRequest } from '../../store/pass-transport.repository';
+
+import { cancelRequests, completeRequest, placeRequests } from './pass-transport.service';
+import type { Db } from '../../store/db';
+
+const MIN = 60_000;
+/** The outbound pickup is not earlier than this before the appointment. */
+const OUTBOUND_LEAD_MS = 120 * MIN;
+/** The return drop is due at most this long after the visit ends. */
+const RETURN_SPAN_MS = 180 * MIN;
+
+async function planLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
+  const home = (await householdPlace(trx, pass.householdId))!;
+  const hospital = (await findHospital(trx, pass.hospitalId))!;
+  const common = {
+    pass_id: pass.id, emergency_id: null, household_id: pass.householdId, community_id: pass.communityId, seats: 1,
+    wheelchair: pass.needsWheelchair, escort: pass.needsEscort, isolated: home.infectionStatus !== 'none', goods: false, urgent: false,
+  };
+  const legs: NewRequest[] = [
+    {
+      ...common, leg: 'outbound', pickup_lat: home.lat, pickup_lon: home.lon, drop_lat: hospital.lat, drop_lon: hospital.lon,
+      earliest_pickup: new Date(Math.max(now.getTime(), pass.appointmentAt.getTime() - OUTBOUND_LEAD_MS)), latest_drop: pass.appointmentAt,
+    },
+    {
+      ...common, leg: 'return', pickup_lat: hospital.lat, pickup_lon: hospital.lon, drop_lat: home.lat, drop_lon: home.lon,
+      earliest_pickup: pass.visitEndsAt, latest_drop: new Date(pass.visitEndsAt.getTime() + RETURN_SPAN_MS),
+    },
+  ];
+  const rows = await insertRequests(trx, legs);
+  const placement = await placeRequests(trx, now, rows.filter((r) => r.status === 'pending' || r.status === 'unserved'));
+  const outbound = rows.find((r) => r.leg === 'outbound')!;
+  const driver = placement.assigned.get(outbound.id)?.driverId ?? null;
+  if (driver) await setPassDriver(trx, pass.id, driver);
+}
+
+/** What the linked intake need does when its pass reaches a status: steps along the need machine. */
+const NEED_STEPS: Partial<Record<Pass['status'], readonly (readonly [NeedStatus, NeedStatus])[]>> = {
+  issued: [['planned', 'out_for_delivery']],
+  returned: [['planned', 'out_for_delivery'], ['out_for_delivery', 'delivered']],
+  refused: [['accepted', 'cancelled'], ['planned', 'cancelled']],
+  expired: [['accepted', 'cancelled'], ['planned', 'cancelled']],
+  cancelled: [['accepted', 'cancelled'], ['planned', 'cancelled'], ['out_for_delivery', 'failed']],
+};
+
+export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<void> {
+  const steps = NEED_STEPS[pass.status];
+  if (pass.needId && steps) await followPass(trx, pass.needId, steps, { actor: 'pass-loop', at: now, note: `pass ${pass.id} ${pass.status}` });
+  await moveLegs(trx, pass, now);
+}
+
+async function moveLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
+  const legs = () => requestsOf(trx, { passId: pass.id });
+  switch (pass.status) {
+    case 'approved':
+      return planLegs(trx, pass, now);
+    case 'outbound_done':
+    case 'return_done': {
+      const leg = (await legs()).find((r) => r.leg === (pass.status === 'outbound_done' ? 'outbound' : 'return'));
+      if (leg) await completeRequest(trx, leg.id, now);
+      return;
+    }
+    case 'refused':
+    case 'cancelled':
+    case 'expired':
+    case 'returned':
+      // On return the legs are done already; an unused pass handed back frees its seats.
+      return cancelRequests(trx, (await legs()).map((r) => r.id), now);
+    case 'applied':
+    case 'under_review':
+    case 'issued':
+    case 'at_hospital':
+    case 'overdue':
+      return;
+    default: {
+      const unreachable: never = pass.status;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The periodic sweep that keeps the loop closed: passes out past the end of their window become
+ * overdue (and community staff are alerted), passes whose appointment passed before they went
+ * out expire (and free their seats). Run by `startPassLoops` in every API process; driven by
+ * the injected clock, so tests move time instead of waiting. Safe to run in several processes:
+ * each move is conditional on the status the sweep saw.
+ */
+import { EXPIRE_FROM, OVERDUE_FROM, type PassStatus } from '../../domain/pass-status';
+import type { Pass } from '../../domain/pass';
+import type { Clock } from '../../shared/clock';
+import type { Logger } from '../../shared/logger';
+import { movePass, passesDue } from '../../store/pass.repository';
+
+import type { Db } from '../../store/db';
+import { createAuditService, type AuditService } from '../access/audit.service';
+import { retryWaitingEmergencies } from '../emergency/emergency.service';
+import type { LivePublisher } from '../live-status/live.service';
+import { insertUrgentAndNotify } from '../deliveries/driver-events';
+import { createPassAlerts, type PassAlerts } from './pass-alerts';
+import { onPassMoved } from './pass-legs';
+
+export interface SweepDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  alerts: PassAlerts;
+}
+
+const SWEEPER = 'system:pass-sweep';
+
+async function moveAll(deps: SweepDeps, due: Pass[], to: PassStatus, now: Date): Promise<Pass[]> {
+  const moved: Pass[] = [];
+  for (const pass of due) {
+    const next = await deps.db.transaction().execute(async (trx) => {
+      const m = await movePass(trx, pass, pass.status, to, { actor: SWEEPER, at: now, note: `window ended (${pass.status})` });
+      if (!m) return undefined; // someone moved it first
+      await onPassMoved(trx, m, now);
+      await deps.audit.record({ actor: null, action: `pass.${to}`, subjectType: 'pass', subjectId: pass.id, outcome: 'allowed' }, trx);
+      return m;
+    });
+    if (next) moved.push(next);
+  }
+  return moved;
+}
+
+/** One sweep at the clock's now: returns the passes marked overdue and expired. */
+export async function sweepPasses(deps: SweepDeps): Promise<{ overdue: Pass[]; expired: Pass[] }> {
+  const now = deps.clock.now();
+  const overdue = await moveAll(deps, await passesDue(deps.db, OVERDUE_FROM, 'valid_until', now), 'overdue', now);
+  for (const p of overdue) {
+    await deps.alerts.passState(p);
+    await deps.alerts.alert('pass_overdue', p, now);
+  }
+  const expired = await moveAll(deps, await passesDue(deps.db, EXPIRE_FROM, 'appointment_at', now), 'expired', now);
+  for (const p of expired) await deps.alerts.passState(p);
+  return { overdue, expired };
+}
+
+export interface PassLoopDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** The process's live publisher; absent: alerts are not published (the rows still show them). */
+  live?: LivePublisher | undefined;
+  /** Default 60 s. */
+  intervalMs?: number;
+}
+
+/**
+ * Starts the loop that keeps passes and emergencies moving without a request: the overdue and
+ * expiry sweep, and the retry of emergency cases still waiting for a trip. Every API process may
+ * run it (each move is conditional). Returns a stop function.
+ */
+export function startPassLoops(deps: PassLoopDeps): () => void {
+  const audit = createAuditService(deps);
+  const alerts = createPassAlerts(deps.live, deps.logger);
+  const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentAndNotify({ db: deps.db as Db, publisher: deps.live, logger: deps.logger }, needId) };
+  let running = false;
+  const tick = async (): Promise<void> => {
+    const swept = await sweepPasses({ db: deps.db, clock: deps.clock, audit, alerts });
+    const assigned = await retryWaitingEmergencies(emergency);
+    if (swept.overdue.length || swept.expired.length || assigned) {
+      deps.logger.info({ overdue: swept.overdue.length, expired: swept.expired.length, emergenciesAssigned: assigned }, 'pass loop');
+    }
+  };
+  const timer = setInterval(() => {
+    if (running) return; // a slow round is not stacked
+    running = true;
+    tick().catch((err: unknown) => deps.logger.error({ err }, 'pass loop failed')).finally(() => { running = false; });
+  }, deps.intervalMs ?? 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

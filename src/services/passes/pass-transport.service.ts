@@ -1,0 +1,117 @@
+/**
+ * Transport use cases: turn legs (pass outbound/return, emergency) into requests, place them with
+ * the pure planner against the live trips, and store the result; cancel and complete legs.
+ * Planner time is seconds from "now"; everything runs inside the caller's transaction, under an
+ * advisory lock, so concurrent approvals and emergencies see each other's trips.
+ */
+import { planTransport } from '../../planning/transport/transport.plan';
+import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
+import { assignRequest, liveTrips, lockTransportPlanning, markUnserved, passengerVehicles, saveTrip, type RequestRow, type StoredStop } from '../../store/pass-transport.repository';
+import type { Db } from '../../store/db';
+
+/** Vehicles have no shift data yet: plan up to two weeks ahead. */
+const HORIZON_S = 14 * 24 * 3600;
+/**
+ * Trips further than this from the new requests' windows cannot meet them (a vehicle does not
+ * drive that long to a pickup), so they are not loaded; the margin also keeps the next trip of a
+ * vehicle in view, which a changed trip must still leave time to reach.
+ */
+const WINDOW_MARGIN_MS = 6 * 3600_000;
+
+export interface Placement {
+  assigned: Map<string, { tripId: string; driverId: string | null }>;
+  unserved: Map<string, string>;
+}
+
+const toS = (now: Date, d: Date): number => (d.getTime() - now.getTime()) / 1000;
+
+function toRequest(now: Date, r: RequestRow): TransportRequest {
+  return {
+    id: r.id, pickup: { lat: r.pickup_lat, lon: r.pickup_lon }, drop: { lat: r.drop_lat, lon: r.drop_lon },
+    earliestPickupS: toS(now, r.earliest_pickup), latestDropS: toS(now, r.latest_drop), seats: r.seats,
+    wheelchair: r.wheelchair, escort: r.escort, isolated: r.isolated, goods: r.goods, urgent: r.urgent,
+  };
+}
+
+/** Places `pending` (requests of this transaction) on the live trips or new ones; stores the plan. */
+export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): Promise<Placement> {
+  if (pending.length === 0) return { assigned: new Map(), unserved: new Map() };
+  await lockTransportPlanning(trx);
+  const fleet = await passengerVehicles(trx);
+  const from = Math.min(...pending.map((p) => p.earliest_pickup.getTime())) - WINDOW_MARGIN_MS;
+  const to = Math.max(...pending.map((p) => p.latest_drop.getTime())) + WINDOW_MARGIN_MS;
+  const live = await liveTrips(trx, new Date(from), new Date(to));
+  const placing = new Set(pending.map((p) => p.id));
+  const vehicles: TransportVehicle[] = fleet.map((v) => ({
+    id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,
+  }));
+  const assigned = live.requests.filter((r) => !placing.has(r.id));
+  const onTrip = new Set(assigned.map((r) => r.id));
+  const trips: ExistingTrip[] = live.trips.map((t) => ({
+    id: t.id, vehicleId: t.vehicle_id, startS: toS(now, t.starts_at), start: { lat: t.start_lat, lon: t.start_lon },
+    stops: t.stops.filter((s) => onTrip.has(s.requestId)).map((s) => ({ requestId: s.requestId, type: s.type })), lockedStops: t.locked_stops,
+  }));
+  const plan = planTransport({
+    vehicles, trips, assigned: assigned.map((r) => toRequest(now, r)), pending: pending.map((r) => toRequest(now, r)),
+  });
+
+  const urgent = new Set(pending.filter((p) => p.urgent).map((p) => p.id));
+  const dbIds = new Map<string, string>();
+  for (const trip of plan.trips) {
+    const stops: StoredStop[] = trip.stops.map((s) => ({ requestId: s.requestId, type: s.type, at: new Date(now.getTime() + s.atS * 1000).toISOString() }));
+    const id = await saveTrip(trx, {
+      ...(trip.created ? {} : { id: trip.id }), vehicleId: trip.vehicleId, driverId: trip.driverId,
+      startsAt: new Date(now.getTime() + trip.startS * 1000), endsAt: new Date(now.getTime() + trip.endS * 1000),
+      startLat: trip.start.lat, startLon: trip.start.lon, stops, distanceM: trip.distanceM, emergency: stops.some((s) => urgent.has(s.requestId)),
+    }, now);
+    dbIds.set(trip.id, id);
+  }
+  const drivers = new Map(plan.trips.map((t) => [t.id, t.driverId]));
+  const placement: Placement = { assigned: new Map(), unserved: new Map() };
+  for (const a of plan.assignments) {
+    const tripId = dbIds.get(a.tripId) ?? a.tripId;
+    await assignRequest(trx, a.requestId, tripId);
+    placement.assigned.set(a.requestId, { tripId, driverId: drivers.get(a.tripId) ?? null });
+  }
+  for (const u of plan.unserved) {
+    await markUnserved(trx, u.requestId, u.reason);
+    placement.unserved.set(u.requestId, u.reason);
+  }
+  return placement;
+}
+
+/** Takes requests off their trips and closes them (cancelled pass or case). */
+export async function cancelRequests(trx: Db, requestIds: readonly string[], at: Date): Promise<void> {
+  if (requestIds.length === 0) return;
+  // Trips are rewritten whole by planning: edit them only under its lock, or a plan could restore stops.
+  await lockTransportPlanning(trx);
+  const t = trx;
+  const rows = await t.updateTable('transport_requests').set({ status: 'cancelled' })
+    .where('id', 'in', requestIds).where('status', 'in', ['pending', 'assigned', 'unserved']).returning(['id', 'trip_id']).execute();
+  const gone = new Set(rows.map((r) => r.id));
+  for (const tripId of new Set(rows.map((r) => r.trip_id).filter((x): x is string => x !== null))) {
+    const trip = await t.selectFrom('transport_trips').select(['stops', 'locked_stops']).where('id', '=', tripId).forUpdate().executeTakeFirst();
+    if (!trip) continue;
+    const stops = trip.stops.filter((s) => !gone.has(s.requestId));
+    await t.updateTable('transport_trips').set({
+      stops: JSON.stringify(stops), updated_at: at, locked_stops: Math.min(trip.locked_stops, stops.length),
+      ...(stops.length === 0 ? { status: 'cancelled' as const } : {}),
+    }).where('id', '=', tripId).execute();
+  }
+}
+
+/** A leg is done: its stops are behind the vehicle; the trip is done when every leg on it is. */
+export async function completeRequest(trx: Db, requestId: string, at: Date): Promise<void> {
+  await lockTransportPlanning(trx);
+  const t = trx;
+  const req = await t.updateTable('transport_requests').set({ status: 'done' }).where('id', '=', requestId)
+    .where('status', '=', 'assigned').returning('trip_id').executeTakeFirst();
+  if (!req?.trip_id) return;
+  const trip = await t.selectFrom('transport_trips').select(['stops', 'locked_stops']).where('id', '=', req.trip_id).forUpdate().executeTakeFirst();
+  if (!trip) return;
+  const lastOfLeg = trip.stops.map((s) => s.requestId).lastIndexOf(requestId);
+  const open = await t.selectFrom('transport_requests').select('id').where('trip_id', '=', req.trip_id).where('status', '=', 'assigned').execute();
+  await t.updateTable('transport_trips').set({
+    locked_stops: Math.max(trip.locked_stops, lastOfLeg + 1), updated_at: at, status: open.length === 0 ? 'done' : 'in_progress',
+  }).where('id', '=', req.trip_id).execute();
+}

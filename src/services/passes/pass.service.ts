@@ -1,0 +1,145 @@
+/**
+ * The pass loop's use cases: apply, move along the status machine (review, approve, refuse,
+ * issue, trips, hand-back, cancel), read. Each change runs in one transaction with its history
+ * row and audit row; refusals of access are audited outside it (they must survive the rollback).
+ * Approval plans the outbound and return legs; issue signs the code; the pass's live state is
+ * published after commit.
+ */
+import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../../contracts/pass.contract';
+import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../../domain/access';
+import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../../domain/pass';
+import { signPassCode, type PassKeys } from '../../domain/pass-code';
+import { assertPassTransition } from '../../domain/pass-status';
+import type { Clock } from '../../shared/clock';
+import { AppError, notFound } from '../../shared/errors';
+import { communityExists } from '../../store/account-scope.repository';
+import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../../store/pass.repository';
+import { driversOfPass, requestsOf } from '../../store/pass-transport.repository';
+
+import { guardDecision } from '../access/access-guard';
+import type { AuditService } from '../access/audit.service';
+import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
+import type { PassAlerts } from './pass-alerts';
+import { onPassMoved } from './pass-legs';
+import { passView, type PassView } from './pass-view';
+import type { Db } from '../../store/db';
+
+/** A hospital named by a request exists, or the request is refused naming the field (not a foreign-key 500). */
+export async function requireHospital(db: Db, hospitalId: string): Promise<void> {
+  if (!(await findHospital(db, hospitalId))) throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
+}
+
+export interface PassDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  alerts: PassAlerts;
+  keys: PassKeys;
+}
+
+export type StatusAction = Exclude<PassAction, 'apply' | 'read' | 'verify'>;
+
+async function refuse(deps: PassDeps, actor: Actor, action: string, subjectId: string, code: 'not_found' | 'forbidden', reqId: string | null, detail?: string): Promise<never> {
+  await deps.audit.record({ actor, action, subjectType: 'pass', subjectId, outcome: 'denied', reqId });
+  throw new AppError(code, code === 'not_found' ? 'pass not found' : (detail ?? `not allowed: ${action}`));
+}
+
+/** With an Idempotency-Key a retried application returns the first pass instead of a second one. */
+export async function applyForPass(deps: PassDeps, actor: Actor, householdId: string, body: ApplyPassBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<PassView>> {
+  const household = await householdPlace(deps.db, householdId);
+  if (!household) await refuse(deps, actor, 'pass.apply', householdId, 'not_found', reqId);
+  const h = household!;
+  const scope = { householdId, corridorId: h.corridorId, communityId: h.communityId, driverIds: [] };
+  if (!mayActOnPass(actor, 'apply', scope)) await refuse(deps, actor, 'pass.apply', householdId, 'forbidden', reqId);
+  const now = deps.clock.now();
+  const appointmentAt = new Date(body.appointmentAt);
+  if (appointmentAt.getTime() <= now.getTime()) {
+    throw new AppError('validation', 'invalid date', { errors: [{ path: ['appointmentAt'], message: 'the appointment is in the past' }] });
+  }
+  await requireHospital(deps.db, body.hospitalId);
+  let pass: Pass | undefined;
+  const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
+    const created = await insertPass(trx, {
+      householdId, corridorId: h.corridorId, communityId: h.communityId, person: body.person, hospitalId: body.hospitalId,
+      reason: body.reason, appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + body.visitMinutes * 60_000),
+      needsEscort: body.needsEscort, needsWheelchair: body.needsWheelchair, createdBy: actor.userId, createdAt: now,
+    });
+    await deps.audit.record({ actor, action: 'pass.apply', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
+    pass = created;
+    return { status: 201, body: { id: created.id } };
+  }, deps.clock.now());
+  if (!pass) return { status: 201, body: passView(actor, (await findPass(deps.db, result.body.id))!, await requestsOf(deps.db, { passId: result.body.id })), replayed: true };
+  await deps.alerts.passState(pass);
+  return { status: 201, body: passView(actor, pass, []) };
+}
+
+/** What a status action writes besides the status: refusal reason, or the signed window on issue. */
+function patchFor(deps: PassDeps, pass: Pass, action: StatusAction, body: PassActionBody, now: Date): PassPatch {
+  if (action === 'refuse') return { refusalReason: body.reason! };
+  if (action !== 'issue') return {};
+  const window = defaultWindow(pass.appointmentAt, pass.visitEndsAt);
+  const validFrom = body.validFrom ? new Date(body.validFrom) : window.validFrom;
+  const validUntil = body.validUntil ? new Date(body.validUntil) : window.validUntil;
+  if (validUntil.getTime() <= validFrom.getTime() || validUntil.getTime() <= now.getTime()) {
+    throw new AppError('validation', 'invalid validity window', { errors: [{ path: ['validUntil'], message: 'must be after validFrom and in the future' }] });
+  }
+  const code = signPassCode({ passId: pass.id, householdId: pass.householdId, hospitalId: pass.hospitalId, person: pass.person, validFrom, validUntil }, deps.keys);
+  return { validFrom, validUntil, code };
+}
+
+export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, action: StatusAction, body: PassActionBody, reqId: string | null): Promise<PassView> {
+  const audited = `pass.${action}`;
+  const current = await findPass(deps.db, passId);
+  if (!current) return refuse(deps, actor, audited, passId, 'not_found', reqId);
+  if (!mayActOnPass(actor, action, { ...current, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
+  const staff = actor.role === 'community_staff';
+  if (action === 'cancel' && !staff && onlyStaffMayCancel(current.status)) {
+    return refuse(deps, actor, audited, passId, 'forbidden', reqId, 'an issued pass is called in by community staff');
+  }
+  const to = ACTION_TARGET[action]!;
+  const now = deps.clock.now();
+  const moved = await deps.db.transaction().execute(async (trx) => {
+    const pass = (await findPass(trx, passId, true))!;
+    assertPassTransition(pass.status, to, body.reason);
+    const next = await movePass(trx, pass, pass.status, to, { actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now) });
+    if (!next) throw new AppError('conflict', 'the pass changed while this request ran; retry');
+    await onPassMoved(trx, next, now);
+    await deps.audit.record({ actor, action: audited, subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId }, trx);
+    return (await findPass(trx, passId))!;
+  });
+  await deps.alerts.passState(moved);
+  return passView(actor, moved, await requestsOf(deps.db, { passId }));
+}
+
+export async function readPass(deps: PassDeps, actor: Actor, passId: string, reqId: string | null): Promise<PassView> {
+  const pass = await findPass(deps.db, passId);
+  if (!pass) return refuse(deps, actor, 'pass.read', passId, 'not_found', reqId);
+  if (!mayActOnPass(actor, 'read', { ...pass, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
+  // Reads of the medical reason are recorded, like need details.
+  if (mayReadMedicalDetails(actor, pass)) await deps.audit.record({ actor, action: 'pass.medical.read', subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId });
+  return passView(actor, pass, await requestsOf(deps.db, { passId }));
+}
+
+export async function householdPasses(deps: PassDeps, actor: Actor, householdId: string, reqId: string | null): Promise<PassView[]> {
+  const household = await householdPlace(deps.db, householdId);
+  if (!household) return refuse(deps, actor, 'pass.list', householdId, 'not_found', reqId);
+  const scope = { householdId, corridorId: household.corridorId, communityId: household.communityId, driverIds: [] };
+  if (!mayActOnPass(actor, 'read', scope)) return refuse(deps, actor, 'pass.list', householdId, 'forbidden', reqId);
+  const passes = await listHouseholdPasses(deps.db, householdId);
+  return passes.map((p) => passView(actor, p, []));
+}
+
+/**
+ * A community's passes for its staff (and admins): the review queue and the passes out in one
+ * read, instead of one request per household. The list shows medical reasons to staff, so each
+ * read is audited (one row per request, for the community).
+ */
+export async function communityPasses(deps: PassDeps, actor: Actor, communityId: string, query: CommunityPassesQuery, reqId: string | null): Promise<PassView[]> {
+  const allowed = actor.role === 'admin' || (actor.role === 'community_staff' && canAccessCommunity(actor, communityId));
+  await guardDecision({ audit: deps.audit, reqId: reqId ?? undefined }, actor, allowed, 'pass.list', 'community', communityId);
+  // Checked once the caller may ask: whether a community exists is not told to those who may not.
+  if (!(await communityExists(deps.db, communityId))) throw notFound('community');
+  const passes = await listCommunityPasses(deps.db, communityId, query.status, query.limit);
+  await deps.audit.record({ actor, action: 'pass.community.read', subjectType: 'community', subjectId: communityId, outcome: 'allowed', reqId });
+  return passes.map((p) => passView(actor, p, []));
+}

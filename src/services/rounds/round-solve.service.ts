@@ -1,0 +1,67 @@
+/**
+ * Solves one sub-problem of a round (the body of a `round.solve` child job). Runs in a sandboxed
+ * child process: the solve is CPU-bound and synchronous, and must not starve the lock renewals of
+ * the worker's event loop (except with PGlite, one connection in one process: there the job runs in
+ * process and `deps.solve` hands the search to a worker thread). Idempotent: a result already
+ * stored is kept, never solved twice.
+ */
+import type { Problem, Solution } from '../../planning';
+import { solve } from '../../planning/solve';
+import type { Db } from '../../store/db';
+import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
+import { loadSubproblemNeeds, loadVehicles } from './round-inputs';
+import { buildProblem, toPlanPieces } from '../../planning/adapters/round-problem';
+
+export interface SolveDeps {
+  db: Db;
+  /** Milliseconds clock for the time budget (performance.now in production). */
+  now: () => number;
+  /** Upper bound on the round's budget, ms, for a caller that must finish sooner than the round allows. Default: none. */
+  maxTimeLimitMs?: number;
+  /**
+   * Runs the pure search (Problem in, Solution out) somewhere else, e.g. on a worker thread so this
+   * event loop stays free (workers/solve-thread.ts). Default: `solve()` here, synchronously, timed by `now`.
+   */
+  solve?: (problem: Problem, options: { timeLimitMs: number; seed: number }) => Promise<Solution>;
+}
+
+export type SolveOutcome =
+  | { status: 'solved'; trips: number; unserved: number; stored: boolean }
+  | { status: 'skipped'; reason: 'round-not-planning' | 'already-solved' };
+
+export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
+  const rdb = deps.db;
+  const round = await getRound(rdb, roundId);
+  if (!round) throw new MissingRecordError(`round ${roundId} does not exist`);
+  if (round.status !== 'planning') return { status: 'skipped', reason: 'round-not-planning' };
+  const sub = await getSubproblem(rdb, roundId, subproblemId);
+  if (!sub) throw new MissingRecordError(`sub-problem ${subproblemId} of round ${roundId} does not exist`);
+  if (sub.solved_at) return { status: 'skipped', reason: 'already-solved' };
+
+  const needs = await loadSubproblemNeeds(deps.db, roundId, subproblemId);
+  const vehicles = await loadVehicles(deps.db, sub.vehicle_ids);
+  await onProgress(10);
+  const built = buildProblem(needs, vehicles);
+  let pieces;
+  if (vehicles.length === 0) {
+    pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
+  } else {
+    const timeLimitMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
+    const solution = deps.solve
+      ? await deps.solve(built.problem, { timeLimitMs, seed: round.seed })
+      : solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed });
+    pieces = toPlanPieces(built, vehicles, solution, subproblemId);
+  }
+  await onProgress(90);
+  const stored = await saveSubproblemResult(rdb, roundId, subproblemId, pieces);
+  const subs = await listSubproblems(rdb, roundId);
+  // The round's progress: the share of its sub-problems solved (the merge itself is quick).
+  await setRoundProgress(rdb, roundId, (95 * subs.filter((s) => s.solved_at).length) / Math.max(1, subs.length));
+  await onProgress(100);
+  return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored };
+}
+
+/** A record the job names is gone: retrying will not bring it back. */
+export class MissingRecordError extends Error {
+  override readonly name = 'MissingRecordError';
+}

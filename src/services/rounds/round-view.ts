@@ -1,0 +1,37 @@
+/** Read models of a round for the dispatcher: status with progress, and the full proposal. */
+import { notFound } from '../../shared/errors';
+import type { ProposalView, RoundView } from '../../contracts/rounds.contract';
+import type { Db } from '../../store/db';
+import { getRound, listSubproblems, type RoundRow } from '../../store/round.repository';
+import { loadingList, readPlan } from '../../store/round-plan.repository';
+
+export async function roundView(db: Db, roundId: string): Promise<RoundView> {
+  const round = await getRound(db, roundId);
+  if (!round) throw notFound('round');
+  return toView(db, round);
+}
+
+export async function toView(db: Db, round: RoundRow): Promise<RoundView> {
+  const subs = await listSubproblems(db, round.id);
+  return {
+    id: round.id, areaId: round.area_id, kind: round.kind, status: round.status, progress: round.progress,
+    failureReason: round.failure_reason,
+    subproblems: { total: subs.length, solved: subs.filter((s) => s.solved_at).length },
+    createdAt: new Date(round.created_at).toISOString(), updatedAt: new Date(round.updated_at).toISOString(),
+  };
+}
+
+export async function proposalView(db: Db, roundId: string): Promise<ProposalView> {
+  const round = await getRound(db, roundId);
+  if (!round) throw notFound('round');
+  const plan = await readPlan(db, roundId);
+  return {
+    roundId, status: round.status,
+    trips: plan.trips.map((t) => ({
+      id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
+      stops: t.stops.map((s, seq) => ({ id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
+    })),
+    loadingList: await loadingList(db, roundId),
+    unserved: plan.unserved,
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The round use cases: start (claim the area's accepted needs, cut them into sub-problems, queue a
+ * flow), merge (repair across sub-problem borders, validate, store the proposal once), approve,
+ * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
+ * the database at any time (see reconcile).
+ */
+import { sql } from 'kysely';
+import { invalidRoundTransition, PLANNED_ROUND_STATUSES } from '../../domain/round';
+import { systemClock, type Clock } from '../../shared/clock';
+import { AppError, notFound } from '../../shared/errors';
+import type { Db } from '../../store/db';
+import type { Producers } from '../../queue/producers';
+import { createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus } from '../../store/round.repository';
+import { assignHandoffCodes } from '../../store/handoff.repository';
+import { assignDrivers, storePlanOnce, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
+import { decomposeRound } from '../../planning/adapters/round-decompose';
+import { loadGenerationNeeds, loadNeedsById, loadVehicles } from './round-inputs';
+import { mergeRoundPieces } from '../../planning/adapters/round-merge';
+import { buildProblem } from '../../planning/adapters/round-problem';
+import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
+import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
+
+export interface RoundDeps {
+  db: Db;
+  producers: Pick<Producers, 'ready' | 'addRoundFlow'>;
+  /** Solve budget per sub-problem when the request names none. */
+  defaultTimeLimitMs: number;
+}
+
+export interface StartRoundInput {
+  areaId: string;
+  kind: RoundKind;
+  actor: string;
+  timeLimitMs?: number;
+  seed?: number;
+}
+
+/**
+ * Starts (or returns) the open round of an area. Safe to call any number of times at once:
+ * the database admits one open round per area and kind, and the flow's job ids are fixed.
+ */
+export async function startRound(deps: RoundDeps, input: StartRoundInput): Promise<{ round: RoundRow; created: boolean }> {
+  // Refuse before writing anything while the queue is down: the caller retries later.
+  if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
+  const rdb = deps.db;
+  const area = await rdb.selectFrom('areas').select(['id']).where('id', '=', input.areaId).executeTakeFirst();
+  if (!area) throw notFound('area');
+  const { round, created } = await createOrGetOpenRound(rdb, {
+    areaId: input.areaId, kind: input.kind, timeLimitMs: input.timeLimitMs ?? deps.defaultTimeLimitMs,
+    seed: input.seed ?? 1, createdBy: input.actor,
+  });
+  if (round.status === 'draft') await prepareRound(deps.db, round.id);
+  const current = (await getRound(rdb, round.id))!;
+  if (current.status === 'planning') await enqueueRound(deps, current.id);
+  return { round: current, created };
+}
+
+/** draft > planning: claims the needs and writes the sub-problems, in one transaction. */
+export async function prepareRound(db: Db, roundId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const round = await trx.selectFrom('rounds').selectAll().where('id', '=', roundId).forUpdate().executeTakeFirst();
+    if (!round || round.status !== 'draft') return; // someone else prepared it
+    // Rounds are prepared one at a time (a transaction-scoped advisory lock, a fraction of a second
+    // each): two rounds prepared at once would otherwise both see the same vehicles free.
+    await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
+    const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
+    await decomposeInto(trx, roundId, needs, 1);
+    await trx.updateTable('rounds').set({ status: 'planning', progress: 0, updated_at: new Date() }).where('id', '=', roundId).execute();
+  });
+}
+
+/**
+ * Cuts `needs` into sub-problems of plan generation `generation` with the engine's decomposition
+ * (per community, big ones in slices), each with its share of the round's part of the free fleet.
+ */
+export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
+  // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
+  const free = (await sql<{ id: string }>`
+    select v.id from vehicles v
+    where v.active
+      and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
+                      where t.vehicle_id = v.id and r.status in (${sql.join(PLANNED_ROUND_STATUSES)}))
+      and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
+                      where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
+    order by v.id`.execute(trx)).rows;
+  const drafts = decomposeRound(await loadNeedsById(trx, needs.map((n) => n.id)), await loadVehicles(trx, free.map((v) => v.id)), {
+    idPrefix: generation === 1 ? 'sp' : `g${generation}sp`,
+  });
+  await insertSubproblems(trx, roundId, drafts, generation);
+}
+
+/** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
+export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string): Promise<void> {
+  const subs = await listSubproblems(deps.db, roundId);
+  const round = await getRound(deps.db, roundId);
+  // Solved sub-problems need no child: their result is already stored.
+  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1);
+}
+
+export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 'failed-validation';
+
+/**
+ * Body of the `round.merge` job: maps the sub-problem results back onto the district, repairs the
+ * borders with the engine (`mergeAndRepair`) and stores the proposal once, with its stock reserved in
+ * the same commit (stops the depots cannot cover are left unserved, see round-stock.service). A
+ * repaired plan that fails validation is not trusted: the plain merge is stored if it validates;
+ * if not even that does, the round fails (its needs go back to the pool). `clock` stamps the stock ledger.
+ */
+export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock, log: MergeLog = silent): Promise<MergeOutcome> {
+  const rdb = db;
+  const round = await getRound(rdb, roundId);
+  if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
+  if (round.status !== 'planning') return round.status === 'failed' || round.status === 'draft' ? 'round-not-planning' : 'already-stored';
+  const subs = await listSubproblems(rdb, roundId);
+  const missing = subs.filter((s) => !s.solved_at).map((s) => s.id);
+  // Possible after Redis lost the children: the reconciler re-queues them, this job retries.
+  if (missing.length) throw new Error(`sub-problems not solved yet: ${missing.join(', ')}`);
+  // The district as it was decomposed: the generation's needs and every vehicle of its sub-problems.
+  const vehicles = await loadVehicles(db, [...new Set(subs.flatMap((s) => s.vehicle_ids))].sort());
+  const built = buildProblem(await loadGenerationNeeds(db, roundId), vehicles);
+  const pieces = subs.map((s) => {
+    const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[] };
+    return { subproblemId: s.id, vehicleIds: s.vehicle_ids, trips: result.trips, unserved: result.unserved };
+  });
+  const decision = mergeRoundPieces(built, vehicles, pieces);
+  if (decision.kind === 'invalid') {
+    log.error({ roundId, violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
+    await failRound(db, roundId, 'the merged plan failed validation', clock);
+    return 'failed-validation';
+  }
+  if (decision.kind === 'plain') log.warn({ roundId, violations: decision.why }, 'border-repaired plan failed validation: storing the plain merge');
+  else log.info({ roundId, ...decision.repair, mergedCost: decision.mergedCost, cost: decision.cost }, 'borders repaired');
+  // Packed medicine travels under the label of its bag, the id the driver reads at the door.
+  const labelled = await withMedicineBagIds(rdb, roundId, decision.plan);
+  const stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
+    await reservePlanWithinStock(trx, clock, roundId, 'planner');
+  });
+  return stored ? 'stored' : 'already-stored';
+}
+
+/** Where the merge reports how it went (a job's child logger); ids and counts only. */
+export interface MergeLog {
+  info: (obj: object, msg: string) => void;
+  warn: (obj: object, msg: string) => void;
+  error: (obj: object, msg: string) => void;
+}
+const silent: MergeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Marks a round failed (a child or the merge gave up); its needs go back to the pool, its stock to the depots. */
+export async function failRound(db: Db, roundId: string, reason: string, clock: Clock = systemClock): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await moveRound(trx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
+    // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
+    const held = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
+    await moveNeeds(trx, held.map((h) => h.need_id), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
+    // Those locked stops also hold their reservations.
+    await releaseForRound({ db: trx, clock }, roundId, 'planner', 'round failed');
+    return true;
+  });
+}
+
+export async function approveRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {
+  await transition(db, roundId, 'proposed', 'approved', { approvedBy: actor });
+  return (await getRound(db, roundId))!;
+}
+
+/** approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs are out for delivery. */
+export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundRow> {
+  await db.transaction().execute(async (trx) => {
+    const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
+    if (!round) throw notFound('round');
+    if (round.status !== 'approved') throw invalidRoundTransition(round.status, 'dispatched');
+    const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
+    await moveNeeds(trx, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
+    await assignDrivers(trx, roundId);
+    const trips = await trx.selectFrom('round_trips').select('id').where('round_id', '=', roundId).orderBy('id').execute();
+    for (const t of trips) await deductForBatch({ db: trx, clock }, roundId, t.id, actor);
+    await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
+    await assignHandoffCodes(trx, roundId);
+    await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();
+  });
+  return (await getRound(db, roundId))!;
+}
+
+async function transition(db: Db, roundId: string, from: RoundStatus, to: RoundStatus, patch: { approvedBy?: string } = {}): Promise<void> {
+  if (await moveRound(db, roundId, [from], to, patch)) return;
+  const round = await getRound(db, roundId);
+  if (!round) throw notFound('round');
+  throw invalidRoundTransition(round.status, to);
+}
