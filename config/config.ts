@@ -1,14 +1,16 @@
 /**
- * Every setting Cordon reads from the environment, validated once at start-up.
+ * Every setting Cordon reads from the environment (API and workers alike), validated once at start-up.
  * Nothing else reads `process.env`: the parsed, frozen `Config` is passed down explicitly.
  */
 import { z } from 'zod';
+import { QUEUE, type QueueName } from '../src/contracts/jobs';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'on' || v === 'yes');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const queueNames = Object.values(QUEUE) as [QueueName, ...QueueName[]];
 
 /** `https://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash). */
 function isOrigin(value: string): boolean {
@@ -94,9 +96,48 @@ export const configSchema = z.object({
    * separately with `npm run workers` (PostgreSQL only). Default inline.
    */
   WORKERS: z.enum(['inline', 'off']).default('inline'),
+
+  // The workers (npm run workers, or inline in npm start); the API enqueues on the same QUEUE_PREFIX.
+  /** Key prefix of every queue. Default `cordon`; tests give each file its own. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('cordon'),
+  /** Queues this process serves, comma separated. Default: all of them. */
+  WORKER_QUEUES: z
+    .string()
+    .transform((s) => s.split(',').map((q) => q.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(queueNames)).min(1))
+    .optional(),
+  /** Sub-problems solved at once by this process (one sandboxed child each). Default 1: one per core and process. */
+  WORKER_SOLVE_CONCURRENCY: int(1, 64).default(1),
+  /** Ms a job lock lives without renewal; a dead worker's job is retaken after it. Default 30000. */
+  WORKER_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
+  /** Ms between stalled-job checks. Default 30000; tests use ~1000. */
+  WORKER_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
+  /**
+   * Seconds an idle worker blocks waiting for a job before polling again. Default 0.25: a flow adds its
+   * children at once but wakes one idle worker only, so the others find theirs on their next poll.
+   */
+  WORKER_DRAIN_DELAY_S: z.coerce.number().min(0.05).max(60).default(0.25),
+  /** Times a job may stall (its worker died) before it fails. Default 3. */
+  WORKER_MAX_STALLED: int(0, 100).default(3),
+  /** Run even when Redis' maxmemory-policy is not `noeviction` (jobs may then vanish). Default off. */
+  WORKER_ALLOW_EVICTION: bool.default(false),
+  /** Ms between reconciler runs in each process (0: only at start-up and on reconnect). Default 60000. */
+  RECONCILE_EVERY_MS: int(0, 86_400_000).default(60_000),
+  /** Hours between scheduled food rounds per community (0: none, rounds are started by dispatchers). Default 0. */
+  ROUND_EVERY_FOOD_H: z.coerce.number().min(0).max(24 * 30).default(0),
+  /** Hours between scheduled medicine rounds per community (0: none). Default 0. */
+  ROUND_EVERY_MEDICINE_H: z.coerce.number().min(0).max(24 * 30).default(0),
+  /** Publish live events (round progress and proposals, urgent insertions) to the Socket.IO stream. Default on. */
+  LIVE_EVENTS: bool.default(true),
+  /** Redis stream the Socket.IO servers read (their adapter's streamName). Default socket.io. */
+  LIVE_STREAM_NAME: z.string().min(1).default('socket.io'),
+  /** Longest wait in ms between outbox polls when idle. Only the fallback: intake's NOTIFY wakes the relay at commit. Default 2000. */
+  OUTBOX_POLL_MS: int(10, 60_000).default(2000),
+  /** Solve time budget per sub-problem in ms, unless the round sets one. Default 10000. */
+  SOLVE_TIME_LIMIT_MS: int(50, 3_600_000).default(10_000),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema>>;
+export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'WORKER_QUEUES'> & { WORKER_QUEUES: QueueName[] }>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -122,5 +163,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (config.NODE_ENV === 'production' && !config.PASS_SIGNING_SECRET) {
     throw new ConfigError('invalid configuration:\n  PASS_SIGNING_SECRET: required when NODE_ENV=production');
   }
-  return Object.freeze(config);
+  // Each scheduled food round creates the current cycle's entitlements: rounds further apart than a
+  // cycle would skip whole cycles, whose food would never be owed.
+  const cycleH = 24 * config.FOOD_CYCLE_DAYS;
+  if (config.ROUND_EVERY_FOOD_H > cycleH) {
+    throw new ConfigError(
+      `invalid configuration:\n  ROUND_EVERY_FOOD_H: ${config.ROUND_EVERY_FOOD_H} h between food rounds is longer than a food cycle ` +
+        `(FOOD_CYCLE_DAYS=${config.FOOD_CYCLE_DAYS}, ${cycleH} h), so some cycles would never be generated; set ROUND_EVERY_FOOD_H to at most 24 x FOOD_CYCLE_DAYS (${cycleH})`,
+    );
+  }
+  return Object.freeze({ ...config, WORKER_QUEUES: config.WORKER_QUEUES ?? queueNames });
 }

@@ -11,7 +11,6 @@
  */
 import cluster from 'node:cluster';
 import { loadConfig, type Config } from '../config/config';
-import { checkWorkerSettings, loadWorkerSettings, type WorkerSettings } from '../workers/settings';
 import { reportToPrimary } from './api-cluster';
 import type { DemoLogin } from './demo/demo-district.seed';
 import { createLogger, type Logger } from './shared/logger';
@@ -61,12 +60,8 @@ function onStop(logger: Logger, stop: () => Promise<void>): void {
 
 async function main(): Promise<void> {
   let config: Config;
-  let settings: WorkerSettings;
   try {
     config = loadConfig(process.env);
-    // The workers' own settings (queue prefix, locks, solve budget): the API enqueues on the same prefix.
-    settings = loadWorkerSettings(process.env);
-    checkWorkerSettings(settings, config);
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -75,11 +70,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, base: { proc: cluster.isPrimary ? 'api' : 'api-worker' } });
   try {
     if (cluster.isPrimary) {
-      const service = await startService(config, settings, logger);
+      const service = await startService(config, logger);
       if (service.logins) printLogins(service.logins, service.url);
       onStop(logger, service.stop);
     } else {
-      const api = await serveApi(config, settings, logger, await openConfiguredDatabase(config));
+      const api = await serveApi(config, logger, await openConfiguredDatabase(config));
       onStop(logger, api.stop);
       await reportToPrimary({ cordon: 'listening', port: api.port });
     }

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import { startWorkerRuntime, type WorkerRuntime } from '../workers/runtime';
-import type { WorkerSettings } from '../workers/settings';
 import { startApiCluster } from './api-cluster';
 import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
@@ -52,7 +51,7 @@ export interface RunningApi {
 }
 
 /** Serves the API on `database` (one API process). */
-export async function serveApi(config: Config, settings: WorkerSettings, logger: Logger, database: Database): Promise<RunningApi> {
+export async function serveApi(config: Config, logger: Logger, database: Database): Promise<RunningApi> {
   const redis: Redis = createProducerRedis(config.REDIS_URL);
   // The producer connection does not queue commands while connecting: wait until it is ready.
   if (redis.status !== 'ready') {
@@ -69,7 +68,7 @@ export async function serveApi(config: Config, settings: WorkerSettings, logger:
   }
   const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
   // Rounds go on the queues the workers serve (their QUEUE_PREFIX).
-  const queue = createProducers({ redis, prefix: settings.QUEUE_PREFIX });
+  const queue = createProducers({ redis, prefix: config.QUEUE_PREFIX });
   const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue });
   // Not app.listen: Express 5 hands a listen error to its callback, which then found no address.
   const server = createAppServer(app);
@@ -135,7 +134,7 @@ export interface RunningService {
 }
 
 /** Starts the whole service in the primary process (see the file comment). */
-export async function startService(config: Config, settings: WorkerSettings, logger: Logger): Promise<RunningService> {
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   // What is running so far, undone if a later step fails.
   let database: Database | undefined;
   let redisChild: ChildProcess | undefined;
@@ -162,7 +161,7 @@ export async function startService(config: Config, settings: WorkerSettings, log
     if (processes !== config.API_PROCESSES) logger.warn('PGlite is one process: API_PROCESSES ignored (set DATABASE_URL for several)');
     if (processes === 1) {
       // From here the API owns the database (its stop closes it).
-      api = await serveApi(config, settings, logger, opened);
+      api = await serveApi(config, logger, opened);
     } else {
       // Each API process opens its own pool; this one's is not needed any more.
       database = undefined;
@@ -175,7 +174,7 @@ export async function startService(config: Config, settings: WorkerSettings, log
     // The workers run here, once, whatever API_PROCESSES is. PGlite's one connection is shared with
     // the API; on PostgreSQL they open their own pool, exactly as `npm run workers` does.
     const workers: WorkerRuntime | undefined = config.WORKERS === 'inline'
-      ? await startWorkerRuntime(config, settings, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined)
+      ? await startWorkerRuntime(config, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined)
       : undefined;
     const running = api;
     const child = redisChild;

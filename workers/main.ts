@@ -7,14 +7,10 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../src/shared/logger';
 import { StartupError } from '../src/startup-errors';
 import { startWorkerRuntime } from './runtime';
-import { checkWorkerSettings, loadWorkerSettings } from './settings';
 
 let config: ReturnType<typeof loadConfig>;
-let settings: ReturnType<typeof loadWorkerSettings>;
 try {
   config = loadConfig(process.env);
-  settings = loadWorkerSettings(process.env);
-  checkWorkerSettings(settings, config);
 } catch (err) {
   // No logger yet: the message names the bad variables (values are not echoed).
   process.stderr.write(`${(err as Error).message}\n`);
@@ -30,7 +26,7 @@ if (!config.DATABASE_URL) {
 
 let runtime: Awaited<ReturnType<typeof startWorkerRuntime>>;
 try {
-  runtime = await startWorkerRuntime(config, settings, logger);
+  runtime = await startWorkerRuntime(config, logger);
 } catch (err) {
   // Database or Redis away: one line naming the setting and the fix.
   if (err instanceof StartupError) {

@@ -25,7 +25,6 @@ import { systemClock } from '../src/shared/clock';
 import { asDatabaseFailure, redisUnavailable } from '../src/startup-errors';
 import { inProcessProcessor } from './processors';
 import { createSolveThread } from './solve-thread';
-import type { WorkerSettings } from './settings';
 
 export interface WorkerRuntime {
   workers: Worker[];
@@ -63,8 +62,8 @@ export function childExecArgv(): string[] {
   return argv.some((a) => a.includes('tsx')) ? argv : [...argv, '--import', 'tsx'];
 }
 
-export async function startWorkerRuntime(config: Config, settings: WorkerSettings, logger: Logger, shared?: Database): Promise<WorkerRuntime> {
-  await checkRedisPolicy(config.REDIS_URL, settings.WORKER_ALLOW_EVICTION, logger);
+export async function startWorkerRuntime(config: Config, logger: Logger, shared?: Database): Promise<WorkerRuntime> {
+  await checkRedisPolicy(config.REDIS_URL, config.WORKER_ALLOW_EVICTION, logger);
   let database: Database;
   try {
     database = shared ?? await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 5 });
@@ -77,37 +76,37 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   // thread, so the API sharing this process and the job lock renewals never wait for it.
   const inlineSolve = database.kind === 'pglite';
   const solveThread = inlineSolve ? createSolveThread() : undefined;
-  const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: settings.QUEUE_PREFIX });
-  const liveRedis = settings.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
+  const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const liveRedis = config.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis
     ? createRoundEvents({
         db: database.db, clock: systemClock, logger,
         // The publisher stores into its own tables through the same connection (typed as a bare Kysely).
-        live: createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: settings.LIVE_STREAM_NAME }), clock: systemClock, logger }),
+        live: createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: config.LIVE_STREAM_NAME }), clock: systemClock, logger }),
       })
     : silentRoundEvents;
   const deps = {
-    db: database.db, producers, logger, events, defaultTimeLimitMs: settings.SOLVE_TIME_LIMIT_MS,
-    schedule: { food: settings.ROUND_EVERY_FOOD_H, medicine: settings.ROUND_EVERY_MEDICINE_H },
+    db: database.db, producers, logger, events, defaultTimeLimitMs: config.SOLVE_TIME_LIMIT_MS,
+    schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H },
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     inlineSolve: solveThread?.solve,
   };
   const common = {
     connection: workerConnection(config.REDIS_URL),
-    prefix: settings.QUEUE_PREFIX,
-    lockDuration: settings.WORKER_LOCK_DURATION_MS,
-    stalledInterval: settings.WORKER_STALLED_INTERVAL_MS,
-    maxStalledCount: settings.WORKER_MAX_STALLED,
-    drainDelay: settings.WORKER_DRAIN_DELAY_S,
+    prefix: config.QUEUE_PREFIX,
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: config.WORKER_MAX_STALLED,
+    drainDelay: config.WORKER_DRAIN_DELAY_S,
   };
   const workers: Worker[] = [];
-  for (const queue of settings.WORKER_QUEUES) {
+  for (const queue of config.WORKER_QUEUES) {
     const worker = queue === QUEUE.solve && !inlineSolve
       ? new Worker(queue, fileURLToPath(new URL('./solve.processor.ts', import.meta.url)), {
-          ...common, concurrency: settings.WORKER_SOLVE_CONCURRENCY, workerForkOptions: { execArgv: childExecArgv() },
+          ...common, concurrency: config.WORKER_SOLVE_CONCURRENCY, workerForkOptions: { execArgv: childExecArgv() },
         })
       : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: concurrencyOf(queue) });
-    watch(worker, queue, deps.db, logger, (err) => childCause(err, producers, settings.QUEUE_PREFIX));
+    watch(worker, queue, deps.db, logger, (err) => childCause(err, producers, config.QUEUE_PREFIX));
     if (queue === QUEUE.solve) {
       worker.on('completed', (job: Job) => void events.progress((job.data as { roundId: string }).roundId));
     }
@@ -117,15 +116,15 @@ export async function startWorkerRuntime(config: Config, settings: WorkerSetting
   // and the start-up reconcile go through instead of failing and waiting for their next turn.
   for (const start = Date.now(); !producers.ready() && Date.now() - start < 10_000;) await new Promise((r) => setTimeout(r, 20));
   // Intake's outbox insert wakes it by NOTIFY; OUTBOX_POLL_MS is the fallback poll.
-  const relay = startRelayLoop(deps, { idlePollMs: settings.OUTBOX_POLL_MS, listen: database });
+  const relay = startRelayLoop(deps, { idlePollMs: config.OUTBOX_POLL_MS, listen: database });
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
   const runReconcile = (why: string) =>
     reconcile(deps).catch((err: unknown) => logger.error({ err: (err as Error).message, why }, 'reconcile failed; will run again'));
   await runReconcile('startup');
   producers.onReconnect(() => void runReconcile('reconnect'));
-  const timer = settings.RECONCILE_EVERY_MS > 0 ? setInterval(() => void runReconcile('timer'), settings.RECONCILE_EVERY_MS) : undefined;
-  logger.info({ queues: settings.WORKER_QUEUES, prefix: settings.QUEUE_PREFIX }, 'workers started');
+  const timer = config.RECONCILE_EVERY_MS > 0 ? setInterval(() => void runReconcile('timer'), config.RECONCILE_EVERY_MS) : undefined;
+  logger.info({ queues: config.WORKER_QUEUES, prefix: config.QUEUE_PREFIX }, 'workers started');
   return {
     workers,
     async close() {

@@ -17,7 +17,6 @@ import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime';
-import { loadWorkerSettings } from '../../workers/settings';
 import { expectPlannedExactlyOnce } from './round.checks';
 import { seedDistrict, type District } from './round.fixtures';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
@@ -39,14 +38,14 @@ beforeAll(async () => {
   await migrateToLatest(database);
   // One community of 160 households: one search of SOLVE_MS or more, enough to be felt if it blocked.
   district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 40, vehicles: 4 }, 5);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_AUTOSTART: 'off', DATA_DIR: dir });
   // A short job lock: had the loop been blocked through a solve, the job would have stalled.
-  const settings = loadWorkerSettings({
+  const config = loadConfig({
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_AUTOSTART: 'off', DATA_DIR: dir,
     QUEUE_PREFIX: prefix, LIVE_EVENTS: '0', RECONCILE_EVERY_MS: '0', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000',
   });
   // What startService does on PGlite: the API and the workers share the one database.
-  api = await serveApi(config, settings, logger, database);
-  workers = await startWorkerRuntime(config, settings, logger, database);
+  api = await serveApi(config, logger, database);
+  workers = await startWorkerRuntime(config, logger, database);
   producers = createProducers({ redisUrl: REDIS_URL, prefix });
   await until(() => producers.ready(), 10_000);
 }, 120_000);

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config';
-import { loadWorkerSettings } from '../../workers/settings';
 import { startService, type RunningService } from '../../src/service-startup';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, openDatabase } from '../../src/store/db';
@@ -24,10 +23,9 @@ afterAll(async () => {
 /** Starts the service on a free port with its own queue prefix; stopped after the file. */
 async function start(env: Record<string, string>): Promise<RunningService> {
   const prefix = uniquePrefix('start');
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_AUTOSTART: 'off', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
   // Live events off: other test files listen on the shared default stream.
-  const settings = loadWorkerSettings({ QUEUE_PREFIX: prefix, LIVE_EVENTS: '0', RECONCILE_EVERY_MS: '0' });
-  const service = await startService(config, settings, logger);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_AUTOSTART: 'off', LOG_LEVEL: 'silent', NODE_ENV: 'test', QUEUE_PREFIX: prefix, LIVE_EVENTS: '0', RECONCILE_EVERY_MS: '0', ...env });
+  const service = await startService(config, logger);
   let stopped = false;
   cleanups.push(async () => {
     if (!stopped) await service.stop();
