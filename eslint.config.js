@@ -40,7 +40,22 @@ export default tseslint.config(
   },
   {
     files: ['workers/**/*.ts'],
-    rules: forbid({ from: ['express', 'socket.io', '**/http/**', '**/live/server*'], why: 'workers publish through the Redis emitter, never through HTTP or the Socket.IO server.' }),
+    rules: forbid(
+      { from: ['express', 'socket.io', '**/http/**', '**/live/**'], why: 'workers publish through the Redis emitter, never through HTTP or the Socket.IO server.' },
+      { from: ['**/store/**', '!**/store/db'], why: 'workers parse a payload and call a service, like a route does; only the connection (store/db) is theirs to open.' },
+    ),
+  },
+  {
+    files: ['src/http/**/*.ts'],
+    rules: forbid({ from: ['**/store/**', '!**/store/db', '**/planning/**', '**/live/**', 'kysely', 'pg', 'bullmq', 'socket.io'], why: 'routes call services; SQL lives in src/store behind them (the database handle type from store/db is the one exception).' }),
+  },
+  {
+    files: ['src/live/**/*.ts'],
+    rules: forbid({ from: ['**/store/**', '!**/store/db', '**/http/**', '**/planning/**', 'express', 'kysely', 'pg'], why: 'the Socket.IO server calls services; SQL lives in src/store.' }),
+  },
+  {
+    files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    rules: forbid({ from: ['**/domain/**', '**/services/**', '**/store/**', '**/http/**', '**/live/**', '**/planning/**', '**/queue/**', '**/shared/**', '**/config/**', '../../../*.ts', 'zod', 'express', 'socket.io'], why: 'the web app knows the server only through src/contracts (and bundles what it imports).' }),
   },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
