@@ -3,6 +3,7 @@
  * Its status follows the pass (planned while decided and prepared, out while the pass is out,
  * delivered when the pass is back, cancelled or failed when it ends otherwise), with history rows.
  */
+import { sql } from 'kysely';
 import type { NeedStatus } from '../domain/need-status';
 import type { Db } from './db';
 
@@ -43,4 +44,10 @@ export async function followPass(trx: Db, needId: string, steps: readonly (reado
   await trx.updateTable('needs').set({ status, updated_at: change.at, ...(status === 'failed' ? { failure_reason: change.failureReason ?? change.note } : {}) })
     .where('id', '=', needId).execute();
   await trx.insertInto('need_status_history').values(history).execute();
+}
+
+/** The id of the need's latest pass (by creation time), if it has one. */
+export async function latestPassIdOfNeed(db: Db, needId: string): Promise<string | undefined> {
+  const passRow = await sql<{ id: string }>`select id from passes where need_id = ${needId} order by created_at desc limit 1`.execute(db);
+  return passRow.rows[0]?.id;
 }

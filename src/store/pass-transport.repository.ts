@@ -132,3 +132,42 @@ export async function tripDriver(db: Db, tripId: string): Promise<string | null>
   const row = await db.selectFrom('transport_trips').select('driver_id').where('id', '=', tripId).executeTakeFirst();
   return row?.driver_id ?? null;
 }
+
+/** Cancels those of the requests still open (pending, assigned, unserved); returns each with its trip. */
+export async function cancelOpenRequests(trx: Db, requestIds: readonly string[]): Promise<{ id: string; tripId: string | null }[]> {
+  const rows = await trx.updateTable('transport_requests').set({ status: 'cancelled' })
+    .where('id', 'in', requestIds).where('status', 'in', ['pending', 'assigned', 'unserved']).returning(['id', 'trip_id']).execute();
+  return rows.map((r) => ({ id: r.id, tripId: r.trip_id }));
+}
+
+/** Marks an assigned request done; returns its trip (null: it was not assigned, nothing changed, or is on no trip). */
+export async function finishAssignedRequest(trx: Db, requestId: string): Promise<string | null> {
+  const req = await trx.updateTable('transport_requests').set({ status: 'done' }).where('id', '=', requestId)
+    .where('status', '=', 'assigned').returning('trip_id').executeTakeFirst();
+  return req?.trip_id ?? null;
+}
+
+/** Ids of the requests still assigned to the trip. */
+export async function assignedRequestIds(db: Db, tripId: string): Promise<string[]> {
+  const rows = await db.selectFrom('transport_requests').select('id').where('trip_id', '=', tripId).where('status', '=', 'assigned').execute();
+  return rows.map((r) => r.id);
+}
+
+/** A trip's stops and how many of them are behind the vehicle, locked for update. */
+export async function lockTripStops(trx: Db, tripId: string): Promise<{ stops: StoredStop[]; lockedStops: number } | undefined> {
+  const trip = await trx.selectFrom('transport_trips').select(['stops', 'locked_stops']).where('id', '=', tripId).forUpdate().executeTakeFirst();
+  return trip && { stops: trip.stops, lockedStops: trip.locked_stops };
+}
+
+/** Rewrites a trip's stops after legs left it; `cancelled` closes the trip too. */
+export async function setTripStops(trx: Db, tripId: string, t: { stops: StoredStop[]; lockedStops: number; cancelled: boolean }, at: Date): Promise<void> {
+  await trx.updateTable('transport_trips').set({
+    stops: JSON.stringify(t.stops), updated_at: at, locked_stops: t.lockedStops,
+    ...(t.cancelled ? { status: 'cancelled' as const } : {}),
+  }).where('id', '=', tripId).execute();
+}
+
+/** Moves a trip on: stops behind the vehicle and its status (in progress, or done with its last leg). */
+export async function setTripProgress(trx: Db, tripId: string, t: { lockedStops: number; status: 'in_progress' | 'done' }, at: Date): Promise<void> {
+  await trx.updateTable('transport_trips').set({ locked_stops: t.lockedStops, updated_at: at, status: t.status }).where('id', '=', tripId).execute();
+}

@@ -96,3 +96,10 @@ export async function bagsOfOrder(db: Db, orderId: string): Promise<MedicineBag[
     where b.order_id = ${orderId} group by b.id order by b.corridor_id, b.id`.execute(db);
   return res.rows.map((r) => ({ bagId: r.id, householdId: r.household_id, corridorId: r.corridor_id, needIds: r.need_ids, returnedNeedIds: r.returned }));
 }
+
+/** Records the packed need's share of its bag as returned (need cancelled); a second call adds nothing. */
+export async function recordBagReturn(trx: Db, needId: string, actor: string, at: Date): Promise<void> {
+  await sql`insert into medicine_bag_returns (need_id, bag_id, reason, actor, at)
+    select need_id, bag_id, 'need cancelled', ${actor}, ${at} from medicine_bag_needs where need_id = ${needId}
+    on conflict (need_id) do nothing`.execute(trx);
+}

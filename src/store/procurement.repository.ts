@@ -9,6 +9,11 @@ import type { Db } from './db';
 
 export type { OrderStatus, OrderNeedState };
 
+/** Serialises roll-ups until the transaction ends: two would lock the same orders and lines in different orders. */
+export async function lockRollUp(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('cordon.procurement.rollup'))`.execute(trx);
+}
+
 export async function insertSupplier(trx: Db, s: { name: string; kind: 'pharmacy' | 'supplier'; isDefault: boolean; drugKeys: string[] }): Promise<string> {
   if (s.isDefault) await trx.updateTable('suppliers').set({ is_default: false }).where('is_default', '=', true).execute();
   const row = await trx.insertInto('suppliers').values({ name: s.name, kind: s.kind, is_default: s.isDefault }).returning('id').executeTakeFirstOrThrow();

@@ -110,3 +110,16 @@ export async function getLot(db: Db, lotId: string): Promise<{ id: string; depot
   const row = r.rows[0];
   return row && { id: row.id, depotId: row.depot_id, itemCode: row.item_code, expiresOn: row.expires_on };
 }
+
+/** Which of these depots exist (ids found, any order). */
+export async function existingDepotIds(db: Db, depotIds: readonly string[]): Promise<string[]> {
+  const rows = await db.selectFrom('depots').select('id').where('id', 'in', depotIds).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Lots that expired before `today` (YYYY-MM-DD), of one depot or all, by id; held stock or not. */
+export async function lotsExpiredBefore(db: Db, today: string, depotId?: string): Promise<(StockKey & { lotId: string })[]> {
+  const rows = await db.selectFrom('stock_lots').select(['id', 'depot_id', 'item_code'])
+    .where('expires_on', '<', today).$if(depotId !== undefined, (q) => q.where('depot_id', '=', depotId as string)).orderBy('id').execute();
+  return rows.map((r) => ({ lotId: r.id, depotId: r.depot_id, itemCode: r.item_code }));
+}

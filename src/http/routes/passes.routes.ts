@@ -10,7 +10,7 @@ import { passFromNeed } from '../../services/passes/pass-from-need.service';
 import { actOnPass, applyForPass, communityPasses, householdPasses, readPass, type StatusAction } from '../../services/passes/pass.service';
 import { passesReport } from '../../services/passes/pass-report.service';
 import { verificationKey, verifyOnline } from '../../services/passes/pass-verify.service';
-import { insertHospital, listHospitals } from '../../store/pass.repository';
+import { createHospital, hospitals } from '../../services/passes/hospital.service';
 import { actorOf, requestId, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
 import { idempotencyOf } from '../idempotency-key';
@@ -75,10 +75,10 @@ export function passesRoutes(deps: AppDeps, authenticated: RequestHandler, apply
   const limit: RequestHandler[] = applyLimit ? [applyLimit] : [];
 
   router.get(PASS_PATHS.hospitals, authenticated, async (_req, res) => {
-    res.json({ hospitals: await listHospitals(deps.db) });
+    res.json({ hospitals: await hospitals(deps) });
   });
   router.post(PASS_PATHS.hospitals, authenticated, requireRole('admin', 'dispatcher'), async (req, res) => {
-    const hospital = await insertHospital(deps.db, jsonBody(req, hospitalBody));
+    const hospital = await createHospital(deps, jsonBody(req, hospitalBody));
     await audit.record({ actor: actorOf(res), action: 'hospital.create', subjectType: 'hospital', subjectId: hospital.id, outcome: 'allowed', reqId: rid(req) });
     res.status(201).json(hospital);
   });

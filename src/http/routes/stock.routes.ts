@@ -14,9 +14,8 @@ import { defineItem, defineKit, expand, listCatalogue, readKit } from '../../ser
 import { stockAlerts, type StockAlertPublisher } from '../../services/stock/stock-alerts.service';
 import { shortfallForArea, shortfallForRound } from '../../services/stock/stock-shortfall.service';
 import { adjustStock, receiveStock, setMinimum, transferStock, writeOffExpired } from '../../services/stock/stock.service';
+import { ledgerPage, stockBalances } from '../../services/stock/stock-read.service';
 import type { Clock } from '../../shared/clock';
-
-import { listBalances, listLedger } from '../../store/stock-read.repository';
 
 import { accessOf, actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams, queryParams } from '../validate';
@@ -71,7 +70,7 @@ export function stockRoutes(deps: StockRouteDeps, authenticated: RequestHandler)
   });
 
   router.get('/api/stock/balances', ...staff, async (req, res) => {
-    res.json({ balances: await listBalances(deps.db, queryParams(req, balancesQuery)) });
+    res.json({ balances: await stockBalances(deps, queryParams(req, balancesQuery)) });
   });
   router.post('/api/stock/receipts', ...staff, async (req, res) => {
     const body = jsonBody(req, receiptSchema);
@@ -108,8 +107,7 @@ export function stockRoutes(deps: StockRouteDeps, authenticated: RequestHandler)
 
   router.get('/api/stock/ledger', ...staff, async (req, res) => {
     const q = queryParams(req, ledgerQuery);
-    const rows = await listLedger(deps.db, { ...q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined });
-    res.json({ entries: rows, nextAfterId: rows.length === q.limit ? rows[rows.length - 1]?.id ?? null : null });
+    res.json(await ledgerPage(deps, { ...q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined }));
   });
   router.get('/api/stock/ledger.csv', ...staff, async (req, res) => {
     const q = queryParams(req, exportPeriodQuery);

@@ -17,13 +17,15 @@
  * Locks: call `lockFollowups` BEFORE the need's row is locked, in the order the pass loop and the
  * procurement receipt take them (pass, then need; purchase order, then need).
  */
-import { sql } from 'kysely';
 import type { Actor } from '../../domain/access';
 import type { Pass } from '../../domain/pass';
 import { OUT_STATUSES } from '../../domain/pass-status';
 import { AppError } from '../../shared/errors';
 import { findPass, movePass } from '../../store/pass.repository';
 import { lockOrder, type OrderStatus } from '../../store/procurement.repository';
+import { deleteLineUpTo, lockOrderNeed, orderIdOfNeed, reduceLine, unlinkOrderedNeed } from '../../store/procurement-need.repository';
+import { recordBagReturn } from '../../store/procurement-receipt.repository';
+import { latestPassIdOfNeed } from '../../store/pass-need.repository';
 
 import type { AuditService } from '../access/audit.service';
 import { onPassMoved } from '../passes/pass-legs';
@@ -38,17 +40,14 @@ export interface Followups {
 /** Locks the need's purchase order (with its link row) and its pass; call before locking the need. */
 export async function lockFollowups(trx: Db, needId: string): Promise<Followups> {
   const out: Followups = {};
-  const sdb = trx;
-  const link = await sdb.selectFrom('purchase_order_needs as p').innerJoin('purchase_order_lines as l', 'l.id', 'p.line_id')
-    .select(['l.order_id']).where('p.need_id', '=', needId).executeTakeFirst();
-  if (link) {
-    const order = await lockOrder(sdb, link.order_id);
+  const orderId = await orderIdOfNeed(trx, needId);
+  if (orderId) {
+    const order = await lockOrder(trx, orderId);
     // Read again under the order's lock: a receipt may have packed it meanwhile.
-    const row = await sdb.selectFrom('purchase_order_needs').select(['line_id', 'quantity', 'state']).where('need_id', '=', needId).forUpdate().executeTakeFirst();
-    if (order && row) out.order = { orderId: order.id, status: order.status, lineId: row.line_id, quantity: row.quantity, state: row.state };
+    const row = await lockOrderNeed(trx, needId);
+    if (order && row) out.order = { orderId: order.id, status: order.status, lineId: row.lineId, quantity: row.quantity, state: row.state };
   }
-  const passRow = await sql<{ id: string }>`select id from passes where need_id = ${needId} order by created_at desc limit 1`.execute(trx);
-  const passId = passRow.rows[0]?.id;
+  const passId = await latestPassIdOfNeed(trx, needId);
   if (passId) {
     const pass = await findPass(trx, passId, true);
     if (pass) out.pass = pass;
@@ -73,7 +72,8 @@ export async function applyFollowups(
   ctx: { actor: Actor; at: Date; audit?: AuditService | undefined; reqId: string | null },
 ): Promise<{ cancelledPass?: Pass }> {
   if (f.order?.state === 'ordered') await detachFromOrder(trx, need.id, f.order);
-  if (f.order?.state === 'packed') await returnFromBag(trx, need.id, ctx.actor.userId, ctx.at);
+  // The packed need's medicine comes out of its household bag: one ledger row (ids and a fixed reason only).
+  if (f.order?.state === 'packed') await recordBagReturn(trx, need.id, ctx.actor.userId, ctx.at);
   if (!f.pass || !BEFORE_ISSUE.includes(f.pass.status)) return {};
   const moved = await movePass(trx, f.pass, f.pass.status, 'cancelled', { actor: ctx.actor.userId, at: ctx.at, note: `need ${need.id} cancelled` });
   if (!moved) throw new AppError('conflict', 'the pass for this need changed meanwhile; reload it and retry');
@@ -83,18 +83,8 @@ export async function applyFollowups(
 }
 
 async function detachFromOrder(trx: Db, needId: string, o: NonNullable<Followups['order']>): Promise<void> {
-  const sdb = trx;
-  await sdb.deleteFrom('purchase_order_needs').where('need_id', '=', needId).where('state', '=', 'ordered').execute();
+  await unlinkOrderedNeed(trx, needId);
   if (o.status !== 'open') return; // sent: the supplier has the line as it was
-  const line = await sdb.updateTable('purchase_order_lines').set((eb) => ({ quantity: eb('quantity', '-', o.quantity) }))
-    .where('id', '=', o.lineId).where('quantity', '>', o.quantity).returning('id').executeTakeFirst();
   // At zero the line goes: only this need was on it (every need adds a positive quantity).
-  if (!line) await sdb.deleteFrom('purchase_order_lines').where('id', '=', o.lineId).where('quantity', '<=', o.quantity).execute();
-}
-
-/** The packed need's medicine comes out of its household bag: one ledger row (ids and a fixed reason only). */
-async function returnFromBag(trx: Db, needId: string, actor: string, at: Date): Promise<void> {
-  await sql`insert into medicine_bag_returns (need_id, bag_id, reason, actor, at)
-    select need_id, bag_id, 'need cancelled', ${actor}, ${at} from medicine_bag_needs where need_id = ${needId}
-    on conflict (need_id) do nothing`.execute(trx);
+  if (!(await reduceLine(trx, o.lineId, o.quantity))) await deleteLineUpTo(trx, o.lineId, o.quantity);
 }

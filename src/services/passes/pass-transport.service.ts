@@ -6,7 +6,10 @@
  */
 import { planTransport } from '../../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
-import { assignRequest, liveTrips, lockTransportPlanning, markUnserved, passengerVehicles, saveTrip, type RequestRow, type StoredStop } from '../../store/pass-transport.repository';
+import {
+  assignedRequestIds, assignRequest, cancelOpenRequests, finishAssignedRequest, liveTrips, lockTransportPlanning, lockTripStops, markUnserved,
+  passengerVehicles, saveTrip, setTripProgress, setTripStops, type RequestRow, type StoredStop,
+} from '../../store/pass-transport.repository';
 import type { Db } from '../../store/db';
 
 /** Vehicles have no shift data yet: plan up to two weeks ahead. */
@@ -85,33 +88,24 @@ export async function cancelRequests(trx: Db, requestIds: readonly string[], at:
   if (requestIds.length === 0) return;
   // Trips are rewritten whole by planning: edit them only under its lock, or a plan could restore stops.
   await lockTransportPlanning(trx);
-  const t = trx;
-  const rows = await t.updateTable('transport_requests').set({ status: 'cancelled' })
-    .where('id', 'in', requestIds).where('status', 'in', ['pending', 'assigned', 'unserved']).returning(['id', 'trip_id']).execute();
+  const rows = await cancelOpenRequests(trx, requestIds);
   const gone = new Set(rows.map((r) => r.id));
-  for (const tripId of new Set(rows.map((r) => r.trip_id).filter((x): x is string => x !== null))) {
-    const trip = await t.selectFrom('transport_trips').select(['stops', 'locked_stops']).where('id', '=', tripId).forUpdate().executeTakeFirst();
+  for (const tripId of new Set(rows.map((r) => r.tripId).filter((x): x is string => x !== null))) {
+    const trip = await lockTripStops(trx, tripId);
     if (!trip) continue;
     const stops = trip.stops.filter((s) => !gone.has(s.requestId));
-    await t.updateTable('transport_trips').set({
-      stops: JSON.stringify(stops), updated_at: at, locked_stops: Math.min(trip.locked_stops, stops.length),
-      ...(stops.length === 0 ? { status: 'cancelled' as const } : {}),
-    }).where('id', '=', tripId).execute();
+    await setTripStops(trx, tripId, { stops, lockedStops: Math.min(trip.lockedStops, stops.length), cancelled: stops.length === 0 }, at);
   }
 }
 
 /** A leg is done: its stops are behind the vehicle; the trip is done when every leg on it is. */
 export async function completeRequest(trx: Db, requestId: string, at: Date): Promise<void> {
   await lockTransportPlanning(trx);
-  const t = trx;
-  const req = await t.updateTable('transport_requests').set({ status: 'done' }).where('id', '=', requestId)
-    .where('status', '=', 'assigned').returning('trip_id').executeTakeFirst();
-  if (!req?.trip_id) return;
-  const trip = await t.selectFrom('transport_trips').select(['stops', 'locked_stops']).where('id', '=', req.trip_id).forUpdate().executeTakeFirst();
+  const tripId = await finishAssignedRequest(trx, requestId);
+  if (!tripId) return;
+  const trip = await lockTripStops(trx, tripId);
   if (!trip) return;
   const lastOfLeg = trip.stops.map((s) => s.requestId).lastIndexOf(requestId);
-  const open = await t.selectFrom('transport_requests').select('id').where('trip_id', '=', req.trip_id).where('status', '=', 'assigned').execute();
-  await t.updateTable('transport_trips').set({
-    locked_stops: Math.max(trip.locked_stops, lastOfLeg + 1), updated_at: at, status: open.length === 0 ? 'done' : 'in_progress',
-  }).where('id', '=', req.trip_id).execute();
+  const open = await assignedRequestIds(trx, tripId);
+  await setTripProgress(trx, tripId, { lockedStops: Math.max(trip.lockedStops, lastOfLeg + 1), status: open.length === 0 ? 'done' : 'in_progress' }, at);
 }

@@ -3,14 +3,13 @@
  * community and order day, with a daily cut-off), sending, and reading orders. Drug names are medical:
  * they are never logged, and every read of an order's lines is recorded in the audit log.
  */
-import { sql } from 'kysely';
 import type { Actor } from '../../domain/access';
 import { cutoffInstant, drugKeyOf, nextDay, orderDayOf, orderNotOpen, supplierSchema, type Cutoff } from '../../domain/procurement';
 import { parseInput } from '../../domain/stock';
 import type { Clock } from '../../shared/clock';
 import { notFound } from '../../shared/errors';
 
-import { addToLine, insertSupplier, linkNeed, listOrders, listSuppliers, lockOrder, lockUnorderedNeeds, openOrderFor, orderLines, setOrderStatus, suppliersFor, type OrderLine, type OrderStatus, type OrderSummary } from '../../store/procurement.repository';
+import { addToLine, insertSupplier, linkNeed, listOrders, listSuppliers, lockOrder, lockRollUp, lockUnorderedNeeds, openOrderFor, orderLines, setOrderStatus, suppliersFor, type OrderLine, type OrderStatus, type OrderSummary } from '../../store/procurement.repository';
 import { bagsOfNeeds, bagsOfOrder, type MedicineBag } from '../../store/procurement-receipt.repository';
 
 import type { AuditService } from '../access/audit.service';
@@ -58,7 +57,7 @@ export interface RollUpResult {
 export async function rollUp(deps: ProcurementDeps, actor: Actor, reqId: string | null): Promise<RollUpResult> {
   return deps.db.transaction().execute(async (trx) => {
     // One roll-up at a time: two of them would lock the same orders and lines in different orders.
-    await sql`select pg_advisory_xact_lock(hashtext('cordon.procurement.rollup'))`.execute(trx);
+    await lockRollUp(trx);
     const needs = await lockUnorderedNeeds(trx, procurementScope(actor));
     const sources = await suppliersFor(trx, needs.map((n) => drugKeyOf(n.drug, n.strength)));
     const orders = new Set<string>();

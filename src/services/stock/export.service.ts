@@ -3,12 +3,12 @@
  * RFC 4180 quoting by csv-stringify; text cells that a spreadsheet would run as a formula are escaped.
  * Rows are written page by page through `write`, so a long ledger never sits in memory at once.
  */
-import { sql } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../domain/access';
 
 import { listLedger, type LedgerFilter } from '../../store/stock-read.repository';
 import { listOrders, orderLines, type OrderStatus } from '../../store/procurement.repository';
+import { deliveryRecords } from '../../store/delivery-export.repository';
 
 import type { AuditService } from '../access/audit.service';
 import { procurementScope } from '../procurement/procurement.service';
@@ -71,19 +71,10 @@ export async function exportDeliveriesCsv(deps: { db: Db }, actor: Actor, period
   let afterId = '0';
   let count = 0;
   for (;;) {
-    const res = await sql<{ id: string; at: Date; need_id: string; household_id: string; corridor_id: string; community_id: string; kind: string; to_status: string; bag_id: string | null; failure_reason: string | null; actor: string }>`
-      select h.id, h.at, n.id as need_id, n.household_id, n.corridor_id, n.community_id, n.kind, h.to_status,
-        (select bag_id from medicine_bag_needs b where b.need_id = n.id) as bag_id,
-        case when n.kind in (${sql.join(MEDICAL_KINDS)}) then null else n.failure_reason end as failure_reason, h.actor
-      from need_status_history h join needs n on n.id = h.need_id
-      where h.to_status in ('out_for_delivery','delivered','failed') and h.id > ${afterId}
-        ${period.from ? sql`and h.at >= ${period.from}` : sql``}
-        ${period.to ? sql`and h.at < ${period.to}` : sql``}
-        ${communities ? sql`and n.community_id in (${sql.join(communities)})` : sql``}
-      order by h.id limit ${PAGE}`.execute(deps.db);
-    if (res.rows.length === 0) return count;
-    await write(csv(res.rows.map((r) => [new Date(r.at).toISOString(), r.need_id, r.household_id, r.corridor_id, r.community_id, r.kind, r.to_status, r.bag_id, r.failure_reason, r.actor])));
-    count += res.rows.length;
-    afterId = String(res.rows[res.rows.length - 1]?.id);
+    const rows = await deliveryRecords(deps.db, { afterId, limit: PAGE, from: period.from, to: period.to, communityIds: communities, medicalKinds: MEDICAL_KINDS });
+    if (rows.length === 0) return count;
+    await write(csv(rows.map((r) => [r.at.toISOString(), r.needId, r.householdId, r.corridorId, r.communityId, r.kind, r.toStatus, r.bagId, r.failureReason, r.actor])));
+    count += rows.length;
+    afterId = rows[rows.length - 1]?.id ?? afterId;
   }
 }

@@ -1,12 +1,12 @@
 /** Checks shared by the stock use cases, run inside their transaction before anything is written. */
 import { AppError, notFound } from '../../shared/errors';
 import { findItems } from '../../store/item.repository';
+import { existingDepotIds } from '../../store/stock.repository';
 import type { Db } from '../../store/db';
 
 export async function assertDepots(db: Db, depotIds: readonly string[]): Promise<void> {
   const unique = [...new Set(depotIds)];
-  const rows = await db.selectFrom('depots').select('id').where('id', 'in', unique).execute();
-  if (rows.length !== unique.length) throw notFound('depot');
+  if ((await existingDepotIds(db, unique)).length !== unique.length) throw notFound('depot');
 }
 
 /** Only items are counted in depots: a kit is packed from items (or bought packed, as an item of its own). */

@@ -11,7 +11,6 @@
  * Given a transaction as `deps.db`, each runs inside it (store the plan and reserve its stock in one
  * commit); pass no publisher then, as alerts would go out before the caller commits.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { available, insufficientStock, parseInput, reserveLineSchema, takeFefo, type ReserveLine, type Shortage } from '../../domain/stock';
 import type { Clock } from '../../shared/clock';
@@ -19,6 +18,7 @@ import type { Clock } from '../../shared/clock';
 import { loadCatalogue } from '../../store/item.repository';
 import { heldByRound, type HeldLine } from '../../store/stock-read.repository';
 import { appendMovements, inStockTransaction, keyOf, lockBalances, lotBalances, type NewMovement } from '../../store/stock.repository';
+import { lockRoundStock, plannedStockNeeds, reservedStopIds, tripStopIds } from '../../store/stock-round.repository';
 import { expandNeeds } from './kit.service';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
@@ -47,9 +47,8 @@ export async function reserveLines(deps: StockRoundDeps, roundId: string, lines:
   const wanted = parseInput(z.array(reserveLineSchema).max(100_000), lines);
   const at = deps.clock.now();
   const result = await inStockTransaction(deps.db, async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`cordon.stock.round.${roundId}`}))`.execute(trx);
-    const done = new Set((await trx.selectFrom('stock_ledger').select('stop_id').distinct()
-      .where('round_id', '=', roundId).where('movement', '=', 'reservation').execute()).map((r) => (r.stop_id === null ? null : String(r.stop_id))));
+    await lockRoundStock(trx, roundId);
+    const done = await reservedStopIds(trx, roundId);
     const todo = wanted.filter((l) => !done.has(l.stopId));
     const skipped = [...done].filter((stop) => wanted.some((l) => l.stopId === stop));
     if (todo.length === 0) return { reserved: [], alreadyReserved: skipped };
@@ -92,20 +91,13 @@ export async function reserveForRound(deps: StockRoundDeps, roundId: string, act
 export async function planLines(db: Db, roundId: string, onlyNeedId?: string): Promise<{ lines: ReserveLine[]; untracked: RoundReserveResult['untracked'] }> {
   parseInput(roundIdSchema, roundId);
   // Only stock kinds are read: medicine details never leave the database here.
-  const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number; urgent: boolean; seq: number; trip_id: string }>`
-    select distinct s.id::text as stop_id, t.depot_id, n.id as need_id, n.kind, n.details, h.members, s.urgent, s.seq, s.trip_id
-    from round_bags b join round_stops s on s.id = b.stop_id
-    join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
-    join needs n on n.id = b.need_id join households h on h.id = n.household_id
-    where b.round_id = ${roundId} and s.status = 'pending' and n.kind in (${sql.join(STOCK_KINDS.map((k) => k.kind))})
-      ${onlyNeedId === undefined ? sql`` : sql`and b.need_id = ${onlyNeedId}`}
-    order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(db);
-  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.rows.map((r) => ({ id: r.need_id, kind: r.kind, details: r.details, members: r.members })));
+  const rows = await plannedStockNeeds(db, roundId, STOCK_KINDS.map((k) => k.kind), onlyNeedId);
+  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.map((r) => ({ id: r.needId, kind: r.kind, details: r.details, members: r.members })));
   const lines = new Map<string, ReserveLine>();
-  for (const r of rows.rows) {
-    for (const [itemCode, quantity] of items.get(r.need_id) ?? []) {
-      const k = `${r.stop_id}|${r.depot_id}|${itemCode}`;
-      const line = lines.get(k) ?? { stopId: r.stop_id, depotId: r.depot_id, itemCode, quantity: 0 };
+  for (const r of rows) {
+    for (const [itemCode, quantity] of items.get(r.needId) ?? []) {
+      const k = `${r.stopId}|${r.depotId}|${itemCode}`;
+      const line = lines.get(k) ?? { stopId: r.stopId, depotId: r.depotId, itemCode, quantity: 0 };
       line.quantity += quantity;
       lines.set(k, line);
     }
@@ -170,8 +162,7 @@ export async function releaseForRound(deps: StockRoundDeps, roundId: string, act
 /** Loading a trip: each of its stops' held units leave the depot (reserved and on hand both go down). */
 export async function deductForBatch(deps: StockRoundDeps, roundId: string, tripId: string, actor: string): Promise<HeldLine[]> {
   parseInput(roundIdSchema, roundId);
-  const stops = await sql<{ id: string }>`select id::text as id from round_stops where round_id = ${roundId} and trip_id = ${tripId}`.execute(deps.db);
-  return deductForStops(deps, roundId, stops.rows.map((s) => s.id), actor);
+  return deductForStops(deps, roundId, await tripStopIds(deps.db, roundId, tripId), actor);
 }
 
 export async function deductForStops(deps: StockRoundDeps, roundId: string, stopIds: string[], actor: string): Promise<HeldLine[]> {

@@ -3,7 +3,6 @@
  * into items, against the stock available per depot, through the planning allocation (LP per community,
  * whole units, explained). Returns what each community gets, what it is short, and why.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { parseInput } from '../../domain/stock';
 import { allocateStock } from '../../planning/allocation/allocate';
@@ -14,11 +13,11 @@ import { notFound } from '../../shared/errors';
 
 import { loadCatalogue } from '../../store/item.repository';
 import { listBalances } from '../../store/stock-read.repository';
+import { areaExists, roundExists, roundNeedsOfKinds, unclaimedAreaNeedsOfKinds, type ShortfallNeed } from '../../store/stock-shortfall.repository';
 
 import { expandNeeds } from './kit.service';
 import { priorityOf } from '../../planning/adapters/round-problem';
-import { STOCK_KINDS, type NeedKind } from '../../domain/need-kinds';
-import type { Urgency } from '../../domain/kinds';
+import { STOCK_KINDS } from '../../domain/need-kinds';
 import type { Db } from '../../store/db';
 
 export interface ShortfallDeps {
@@ -50,48 +49,32 @@ export interface Shortfall {
   needs: number;
 }
 
-interface NeedRow { id: string; kind: NeedKind; urgency: Urgency; community_id: string; details: Record<string, unknown>; members: number }
-
-const STOCK_KIND_LIST = sql`(${sql.join(STOCK_KINDS.map((k) => k.kind))})`;
+const STOCK_KIND_LIST = STOCK_KINDS.map((k) => k.kind);
 
 export async function shortfallForRound(deps: ShortfallDeps, roundId: string): Promise<Shortfall> {
   parseInput(z.uuid(), roundId);
-  const round = await sql<{ id: string }>`select id from rounds where id = ${roundId}`.execute(deps.db);
-  if (round.rows.length === 0) throw notFound('round');
-  const needs = await sql<NeedRow>`
-    select n.id, n.kind, n.urgency, n.community_id, n.details, h.members
-    from round_needs rn join needs n on n.id = rn.need_id join households h on h.id = n.household_id
-    where rn.round_id = ${roundId} and n.kind in ${STOCK_KIND_LIST} order by n.id`.execute(deps.db);
-  return computeShortfall(deps, needs.rows);
+  if (!(await roundExists(deps.db, roundId))) throw notFound('round');
+  return computeShortfall(deps, await roundNeedsOfKinds(deps.db, roundId, STOCK_KIND_LIST));
 }
 
 /** The next round of an area: its accepted needs (and those of every area below it) not yet claimed by a round. */
 export async function shortfallForArea(deps: ShortfallDeps, areaId: string): Promise<Shortfall> {
   parseInput(z.uuid(), areaId);
-  const area = await sql<{ id: string }>`select id from areas where id = ${areaId}`.execute(deps.db);
-  if (area.rows.length === 0) throw notFound('area');
-  const needs = await sql<NeedRow>`
-    with recursive sub as (select id from areas where id = ${areaId} union all select a.id from areas a join sub on a.parent_id = sub.id)
-    select n.id, n.kind, n.urgency, n.community_id, n.details, h.members
-    from needs n join households h on h.id = n.household_id
-    where n.status = 'accepted' and n.kind in ${STOCK_KIND_LIST}
-      and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))
-      and not exists (select 1 from round_needs rn join rounds r on r.id = rn.round_id where rn.need_id = n.id and r.status in ('draft','planning','proposed','approved'))
-    order by n.id`.execute(deps.db);
-  return computeShortfall(deps, needs.rows);
+  if (!(await areaExists(deps.db, areaId))) throw notFound('area');
+  return computeShortfall(deps, await unclaimedAreaNeedsOfKinds(deps.db, areaId, STOCK_KIND_LIST));
 }
 
-export async function computeShortfall(deps: ShortfallDeps, needs: readonly NeedRow[]): Promise<Shortfall> {
+export async function computeShortfall(deps: ShortfallDeps, needs: readonly ShortfallNeed[]): Promise<Shortfall> {
   const db = deps.db;
   const { items: perNeed, missing } = expandNeeds(await loadCatalogue(db), needs.map((n) => ({ id: n.id, kind: n.kind, details: n.details, members: n.members })));
   const groups = new Map<string, AllocationGroup & { households: number }>();
   for (const n of needs) {
     const items = perNeed.get(n.id);
     if (!items) continue;
-    const g = groups.get(n.community_id) ?? { id: n.community_id, households: 0, needs: [] };
+    const g = groups.get(n.communityId) ?? { id: n.communityId, households: 0, needs: [] };
     g.households++;
     for (const [itemId, quantity] of items) g.needs.push({ itemId, priority: priorityOf(n), quantity });
-    groups.set(n.community_id, g);
+    groups.set(n.communityId, g);
   }
   const itemCodes = [...new Set([...groups.values()].flatMap((g) => g.needs.map((x) => x.itemId)))].sort();
   const byDepot = new Map<string, Record<string, number>>(itemCodes.map((c) => [c, {}]));

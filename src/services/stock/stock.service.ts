@@ -8,7 +8,7 @@ import { adjustmentSchema, available, minimumSchema, notEnoughFree, parseInput, 
 import type { Clock } from '../../shared/clock';
 
 import { upsertMinimum } from '../../store/stock-read.repository';
-import { appendMovements, getLot, inStockTransaction, insertLot, lockBalances, lotBalances, type NewMovement, type StockKey } from '../../store/stock.repository';
+import { appendMovements, getLot, inStockTransaction, insertLot, lockBalances, lotBalances, lotsExpiredBefore, type NewMovement, type StockKey } from '../../store/stock.repository';
 import { assertDepots, assertStockItems } from './stock-checks';
 import { publishMinimumAlerts, type StockAlertPublisher } from './stock-alerts.service';
 import type { Db } from '../../store/db';
@@ -101,19 +101,16 @@ export async function writeOffExpired(deps: StockDeps, actor: string, depotId?: 
   const at = deps.clock.now();
   const today = at.toISOString().slice(0, 10);
   const out: WriteOffResult = { written: [], refused: [] };
-  const db = deps.db;
-  const expired = await db.selectFrom('stock_lots').select(['id', 'depot_id', 'item_code'])
-    .where('expires_on', '<', today).$if(depotId !== undefined, (q) => q.where('depot_id', '=', depotId as string)).orderBy('id').execute();
-  for (const lot of expired) {
-    const key = { depotId: lot.depot_id, itemCode: lot.item_code };
+  for (const lot of await lotsExpiredBefore(deps.db, today, depotId)) {
+    const key = { depotId: lot.depotId, itemCode: lot.itemCode };
     type Outcome = { written: WriteOffResult['written'][number] } | { refused: WriteOffResult['refused'][number] } | null;
     const outcome = await moveStock<Outcome>(deps, async (trx) => {
       const balance = (await lockBalances(trx, [key])).get(`${key.depotId}|${key.itemCode}`) ?? { onHand: 0, reserved: 0 };
-      const quantity = (await lotBalances(trx, key)).find((l) => l.lotId === lot.id)?.quantity ?? 0;
+      const quantity = (await lotBalances(trx, key)).find((l) => l.lotId === lot.lotId)?.quantity ?? 0;
       if (quantity <= 0) return { result: null, touched: [] };
-      if (balance.onHand - quantity < balance.reserved) return { result: { refused: { lotId: lot.id, ...key, quantity, reserved: balance.reserved } }, touched: [] };
-      await appendMovements(trx, [{ ...key, movement: 'expiry', onHandDelta: -quantity, reservedDelta: 0, lotId: lot.id, reason: 'expired' }], actor, at);
-      return { result: { written: { lotId: lot.id, ...key, quantity } }, touched: [key] };
+      if (balance.onHand - quantity < balance.reserved) return { result: { refused: { lotId: lot.lotId, ...key, quantity, reserved: balance.reserved } }, touched: [] };
+      await appendMovements(trx, [{ ...key, movement: 'expiry', onHandDelta: -quantity, reservedDelta: 0, lotId: lot.lotId, reason: 'expired' }], actor, at);
+      return { result: { written: { lotId: lot.lotId, ...key, quantity } }, touched: [key] };
     });
     // Reported only once committed.
     if (outcome && 'written' in outcome) out.written.push(outcome.written);
