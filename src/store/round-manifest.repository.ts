@@ -33,11 +33,8 @@ export async function findPlacement(db: Db, needId: string): Promise<NeedPlaceme
   return r && { roundId: r.round_id, roundStatus: r.round_status, tripId: r.trip_id, stopId: r.stop_id, corridorId: r.corridor_id, stopStatus: r.stop_status, driverId: r.driver_id };
 }
 
-/** Locks a round's row (the same lock merge, re-plan and dispatch take first) and returns its status. */
-export async function lockRound(db: Db, roundId: string): Promise<RoundStatus | undefined> {
-  const row = await db.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
-  return row?.status;
-}
+/** The round row lock callers of this file take first (round.repository). */
+export { lockRound } from './round.repository';
 
 export interface ManifestRemoval {
   /** Bag ids that left the stop's manifest. */
@@ -67,4 +64,22 @@ export async function removeNeedFromStop(db: Db, roundId: string, stopId: string
     .where((eb) => eb.not(eb.exists(eb.selectFrom('round_stops as s').select('s.id').whereRef('s.round_id', '=', 'round_trips.round_id').whereRef('s.trip_id', '=', 'round_trips.id'))))
     .returning('id').execute();
   return { bagIds: removed.map((r) => r.bag_id).sort(), stopRemoved: true, tripRemoved: trip.length > 0 };
+}
+
+/**
+ * The plan's needs no longer planned (cancelled while their round was being planned), each with its
+ * stop and trip, in stop then need order.
+ */
+export async function withdrawnNeedsOnPlan(db: Db, roundId: string): Promise<{ needId: string; stopId: string; tripId: string }[]> {
+  const gone = await sql<{ need_id: string; stop_id: string | number; trip_id: string }>`
+    select distinct b.need_id, b.stop_id, s.trip_id from round_bags b
+    join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
+    where b.round_id = ${roundId} and n.status <> 'planned' order by b.stop_id, b.need_id`.execute(db);
+  return gone.rows.map((g) => ({ needId: g.need_id, stopId: String(g.stop_id), tripId: g.trip_id }));
+}
+
+/** Bag ids on the round's manifest that carry a medicine bag's label (`MB-…`). */
+export async function medicineBagIdsOnPlan(db: Db, roundId: string): Promise<string[]> {
+  const rows = await sql<{ bag_id: string }>`select bag_id from round_bags where round_id = ${roundId} and bag_id like 'MB-%'`.execute(db);
+  return rows.rows.map((r) => r.bag_id);
 }

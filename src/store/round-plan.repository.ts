@@ -94,6 +94,30 @@ export async function readPlan(db: Db | Db, roundId: string): Promise<Plan> {
   };
 }
 
+/** Ids of the needs the round's stored plan carries bags for (each once). */
+export async function planNeedIds(db: Db, roundId: string): Promise<string[]> {
+  const rows = await db.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
+  return rows.map((r) => r.need_id);
+}
+
+/** Ids of the round's trips, in id order. */
+export async function tripIdsOfRound(db: Db, roundId: string): Promise<string[]> {
+  const rows = await db.selectFrom('round_trips').select('id').where('round_id', '=', roundId).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Marks the round's pending stops loaded (the bags are on the vans). */
+export async function loadPendingStops(trx: Db, roundId: string): Promise<void> {
+  await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
+}
+
+/** The round's trips that have a driver, in trip order (trip number, then id). */
+export async function drivenTrips(db: Db, roundId: string): Promise<{ tripId: string; driverId: string }[]> {
+  const trips = await sql<{ id: string; driver_id: string }>`
+    select id, driver_id from round_trips where round_id = ${roundId} and driver_id is not null order by trip_no, id`.execute(db);
+  return trips.rows.map((t) => ({ tripId: t.id, driverId: t.driver_id }));
+}
+
 /** The driver of a trip (a driver's batch), or null before dispatch or when none was free. */
 export async function driverOfTrip(db: Db, roundId: string, tripId: string): Promise<string | null> {
   const row = await db.selectFrom('round_trips').select('driver_id').where('round_id', '=', roundId).where('id', '=', tripId).executeTakeFirst();

@@ -66,6 +66,35 @@ export async function moveRound(db: Db, id: string, from: readonly RoundStatus[]
   return Number(res.numUpdatedRows) === 1;
 }
 
+/** Locks a round's row `for update` (the same lock merge, re-plan and dispatch take first) and returns its status. */
+export async function lockRound(db: Db, roundId: string): Promise<RoundStatus | undefined> {
+  const row = await db.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
+  return row?.status;
+}
+
+/** The round's row, locked `for update` until the transaction ends (the lock merge, re-plan and dispatch take first). */
+export async function lockRoundRow(trx: Db, id: string): Promise<RoundRow | undefined> {
+  return trx.selectFrom('rounds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Takes the transaction-scoped advisory lock that prepares rounds one at a time (a fraction of a
+ * second each): two rounds prepared at once would otherwise both see the same vehicles free.
+ */
+export async function lockRoundPreparation(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
+}
+
+/** Sets a round planning from 0 %, as plan generation `generation` when given (a re-plan); the caller checked the move. */
+export async function setRoundPlanning(trx: Db, id: string, generation?: number): Promise<void> {
+  await trx.updateTable('rounds').set({ status: 'planning', progress: 0, ...(generation !== undefined ? { generation } : {}), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Sets a round's status; the caller holds its row lock and checked the move. */
+export async function setRoundStatus(trx: Db, id: string, status: RoundStatus): Promise<void> {
+  await trx.updateTable('rounds').set({ status, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
 export async function setRoundProgress(db: Db, id: string, progress: number): Promise<void> {
   // Never backwards: progress messages of retried children can arrive late.
   await db.updateTable('rounds').set({ progress: Math.round(progress), updated_at: new Date() })
@@ -117,6 +146,21 @@ function claimable(areaId: string, kind: RoundKind) {
     order by n.community_id, n.corridor_id, n.id`;
 }
 
+/** The round's needs still accepted (to plan again), in claim order, locked `for update of n`. */
+export async function lockAcceptedNeedsOfRound(trx: Db, roundId: string): Promise<ClaimableNeed[]> {
+  const res = await sql<ClaimableNeed>`
+      select n.id, n.community_id, n.corridor_id from round_needs rn join needs n on n.id = rn.need_id
+      where rn.round_id = ${roundId} and n.status = 'accepted'
+      order by n.community_id, n.corridor_id, n.id for update of n`.execute(trx);
+  return res.rows;
+}
+
+/** Ids of every community, in id order (each gets its scheduled rounds). */
+export async function communityIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('areas').select('id').where('kind', '=', 'community').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
 export interface NewSubproblem {
   id: string;
   communityId: string | null;
@@ -135,6 +179,11 @@ export async function insertSubproblems(trx: Db, roundId: string, subs: NewSubpr
     await trx.insertInto('round_needs').values(links.slice(i, i + 5000))
       .onConflict((oc) => oc.columns(['round_id', 'need_id']).doUpdateSet((eb) => ({ subproblem_id: eb.ref('excluded.subproblem_id') }))).execute();
   }
+}
+
+/** Links a need to a round under `subproblemId`; a need already linked keeps its link. */
+export async function linkRoundNeed(trx: Db, roundId: string, needId: string, subproblemId: string): Promise<void> {
+  await trx.insertInto('round_needs').values({ round_id: roundId, need_id: needId, subproblem_id: subproblemId }).onConflict((oc) => oc.doNothing()).execute();
 }
 
 /** The sub-problems of a round's current plan generation. */

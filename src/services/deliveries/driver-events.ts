@@ -7,10 +7,11 @@
  * Anything that changes a driver's trips after dispatch calls `publishDriverBatchChanged` once
  * its transaction committed (dispatch, urgent insertion, a moved or cancelled stop).
  */
-import { sql } from 'kysely';
 import { batchId, scope, type DRIVER_BATCH_CAUSES } from '../../contracts/events';
 import type { Logger } from '../../shared/logger';
 import type { Db } from '../../store/db';
+import { tripDriverAndStop } from '../../store/delivery.repository';
+import { drivenTrips } from '../../store/round-plan.repository';
 import type { LivePublisher } from '../live-status/live.service';
 import { insertUrgentNeed, type UrgentOutcome } from '../rounds/urgent.service';
 
@@ -47,10 +48,8 @@ export async function publishDriverBatchChanged(deps: DriverEventDeps, driverId:
 
 /** The round's trips that have a driver, grouped by driver, as batch ids in trip order. */
 export async function batchesByDriver(db: Db, roundId: string): Promise<Map<string, string[]>> {
-  const trips = await sql<{ id: string; driver_id: string }>`
-    select id, driver_id from round_trips where round_id = ${roundId} and driver_id is not null order by trip_no, id`.execute(db);
   const out = new Map<string, string[]>();
-  for (const t of trips.rows) out.set(t.driver_id, [...(out.get(t.driver_id) ?? []), batchId(roundId, t.id)]);
+  for (const t of await drivenTrips(db, roundId)) out.set(t.driverId, [...(out.get(t.driverId) ?? []), batchId(roundId, t.tripId)]);
   return out;
 }
 
@@ -64,13 +63,10 @@ export async function publishRoundToDrivers(deps: DriverEventDeps & { db: Db }, 
 /** After an urgent insertion committed: the driver of the trip that took the stop (none before dispatch). */
 export async function publishUrgentToDriver(deps: DriverEventDeps & { db: Db }, outcome: Extract<UrgentOutcome, { status: 'inserted' }>): Promise<void> {
   if (!deps.publisher) return;
-  const row = await sql<{ driver_id: string | null; stop_id: string | null }>`
-    select t.driver_id, (select s.id::text from round_stops s where s.round_id = t.round_id and s.trip_id = t.id and s.seq = ${outcome.seq}) as stop_id
-    from round_trips t where t.round_id = ${outcome.roundId} and t.id = ${outcome.tripId}`.execute(deps.db);
-  const trip = row.rows[0];
-  if (!trip?.driver_id) return;
-  await publishDriverBatchChanged(deps, trip.driver_id, {
-    cause: 'urgent_inserted', roundId: outcome.roundId, batchIds: [batchId(outcome.roundId, outcome.tripId)], ...(trip.stop_id ? { stopId: trip.stop_id } : {}),
+  const trip = await tripDriverAndStop(deps.db, outcome.roundId, outcome.tripId, outcome.seq);
+  if (!trip?.driverId) return;
+  await publishDriverBatchChanged(deps, trip.driverId, {
+    cause: 'urgent_inserted', roundId: outcome.roundId, batchIds: [batchId(outcome.roundId, outcome.tripId)], ...(trip.stopId ? { stopId: trip.stopId } : {}),
   });
 }
 

@@ -3,15 +3,14 @@
  * bags grouped per household, so the coordinator can check them off at the handover. Bag ids and
  * need kinds only, never a drug name. Readable by whoever may read the corridor.
  */
-import { sql } from 'kysely';
 import type { Actor } from '../../domain/access';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { findArea } from '../../store/grid.repository';
+import { gateBagRows } from '../../store/delivery.repository';
 import { batchId } from '../../contracts/events';
 import { guardCorridor } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
-import { ON_ROAD_ROUND_STATUSES } from '../../domain/round';
 
 export interface GateDelivery {
   batchId: string;
@@ -25,28 +24,20 @@ export async function gateDeliveries(deps: { db: Db; audit: AuditService | undef
   const area = await findArea(deps.db, corridorId);
   if (!area || area.kind !== 'corridor') throw new AppError('not_found', 'corridor not found');
   await guardCorridor({ audit: deps.audit, reqId }, actor, area.id, area.communityId ?? '', 'corridor.deliveries');
-  const rows = await sql<{ round_id: string; trip_id: string; stop_id: string; status: GateDelivery['status']; planned_start_s: number; household_id: string; address: string; bag_id: string; kind: string }>`
-    select s.round_id, s.trip_id, s.id::text as stop_id, s.status, s.planned_start_s, h.id as household_id, h.address, b.bag_id, n.kind
-    from round_stops s
-    join rounds r on r.id = s.round_id
-    join round_bags b on b.stop_id = s.id
-    join needs n on n.id = b.need_id
-    join households h on h.id = n.household_id
-    where s.corridor_id = ${corridorId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
-    order by r.created_at, s.id, h.address, b.bag_id`.execute(deps.db);
+  const rows = await gateBagRows(deps.db, corridorId);
   const stops = new Map<string, GateDelivery>();
-  for (const r of rows.rows) {
-    let stop = stops.get(r.stop_id);
+  for (const r of rows) {
+    let stop = stops.get(r.stopId);
     if (!stop) {
-      stop = { batchId: batchId(r.round_id, r.trip_id), stopId: r.stop_id, status: r.status, plannedStartS: Number(r.planned_start_s), households: [] };
-      stops.set(r.stop_id, stop);
+      stop = { batchId: batchId(r.roundId, r.tripId), stopId: r.stopId, status: r.status, plannedStartS: r.plannedStartS, households: [] };
+      stops.set(r.stopId, stop);
     }
-    let household = stop.households.find((h) => h.householdId === r.household_id);
+    let household = stop.households.find((h) => h.householdId === r.householdId);
     if (!household) {
-      household = { householdId: r.household_id, address: r.address, bags: [] };
+      household = { householdId: r.householdId, address: r.address, bags: [] };
       stop.households.push(household);
     }
-    household.bags.push({ bagId: r.bag_id, kind: r.kind });
+    household.bags.push({ bagId: r.bagId, kind: r.kind });
   }
   return [...stops.values()];
 }

@@ -4,16 +4,16 @@
  * know), once the dispatch committed. A failed publish never fails the dispatch: the batches are
  * in PostgreSQL and the drivers' pages reload them on reconnect and on a slow safety poll.
  */
-import { sql } from 'kysely';
 import { batchId, scope, type Scope } from '../../contracts/events';
 import type { Db } from '../../store/db';
+import { drivenTrips } from '../../store/round-plan.repository';
 import { publishRoundToDrivers } from '../deliveries/driver-events';
 import type { LivePublisher } from '../live-status/live.service';
 
 /** The batch ids of a round's trips that have a driver. */
 export async function dispatchedBatchIds(db: Db, roundId: string): Promise<string[]> {
-  const trips = await sql<{ id: string }>`select id from round_trips where round_id = ${roundId} and driver_id is not null order by trip_no, id`.execute(db);
-  return trips.rows.map((t) => batchId(roundId, t.id));
+  const trips = await drivenTrips(db, roundId);
+  return trips.map((t) => batchId(roundId, t.tripId));
 }
 
 export async function publishRoundDispatched(deps: { db: Db; publisher: Pick<LivePublisher, 'publish'> | undefined }, roundId: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { Clock } from '../../shared/clock';
 import type { Db } from '../../store/db';
 import { getRound } from '../../store/round.repository';
 import { planCounts } from '../../store/round-plan.repository';
+import { needHouseholdAndCommunity } from '../../store/round-urgent.repository';
 import { publishUrgentToDriver } from '../deliveries/driver-events';
 import type { LivePublisher } from '../live-status/live.service';
 import type { UrgentOutcome } from './urgent.service';
@@ -43,12 +44,12 @@ export function createRoundEvents(deps: { db: Db; live: Pick<LivePublisher, 'pub
     }),
     urgentInserted: async (needId, outcome) => {
       await safely('urgent', async () => {
-        const need = await deps.db.selectFrom('needs').select(['household_id', 'community_id']).where('id', '=', needId).executeTakeFirst();
+        const need = await needHouseholdAndCommunity(deps.db, needId);
         if (!need) return;
-        const scopes: Scope[] = [scope.dispatch, scope.community(need.community_id), scope.batch(batchId(outcome.roundId, outcome.tripId))];
+        const scopes: Scope[] = [scope.dispatch, scope.community(need.communityId), scope.batch(batchId(outcome.roundId, outcome.tripId))];
         await deps.live.publish(scopes, {
-          type: 'alert.raised', kind: 'emergency_trip_assigned', subjectId: needId, householdId: need.household_id,
-          communityId: need.community_id, at: deps.clock.now().toISOString(),
+          type: 'alert.raised', kind: 'emergency_trip_assigned', subjectId: needId, householdId: need.householdId,
+          communityId: need.communityId, at: deps.clock.now().toISOString(),
         });
       });
       // The driver's own scope too, whatever became of the alert: their page reloads its batches

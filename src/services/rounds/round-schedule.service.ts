@@ -7,7 +7,7 @@
 import { NEED_KINDS_OF_ROUND, type RoundKind } from '../../domain/round';
 import type { Producers } from '../../queue/producers';
 import type { Db } from '../../store/db';
-import { countClaimableNeeds } from '../../store/round.repository';
+import { communityIds, countClaimableNeeds } from '../../store/round.repository';
 import { generateFoodEntitlements } from '../needs/food-entitlement.service';
 import { startRound, type RoundDeps } from './round.service';
 
@@ -17,8 +17,8 @@ export type RoundSchedule = Partial<Record<RoundKind, number>>;
 export async function ensureRoundSchedules(deps: { db: Db; producers: Pick<Producers, 'schedule'> }, schedule: RoundSchedule): Promise<number> {
   const kinds = (Object.entries(schedule) as [RoundKind, number][]).filter(([, hours]) => hours > 0);
   if (kinds.length === 0) return 0;
-  const communities = await deps.db.selectFrom('areas').select('id').where('kind', '=', 'community').orderBy('id').execute();
-  for (const { id } of communities) {
+  const communities = await communityIds(deps.db);
+  for (const id of communities) {
     for (const [kind, hours] of kinds) {
       // Same scheduler id every time: an upsert, never a second schedule.
       await deps.producers.schedule(`open-round-${kind}-${id}`, 'maintenance.open-round', { areaId: id, kind }, hours * 3600_000);

@@ -9,7 +9,7 @@ import type { Problem, Solution } from '../../planning';
 import { solve } from '../../planning/solve';
 import type { Db } from '../../store/db';
 import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
-import { loadSubproblemNeeds, loadVehicles } from './round-inputs';
+import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
 import { buildProblem, toPlanPieces } from '../../planning/adapters/round-problem';
 
 export interface SolveDeps {

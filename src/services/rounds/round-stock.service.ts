@@ -8,12 +8,13 @@
  * planLines gives (urgent stops first, then every trip's first stop, then every second one...), so a
  * shortage trims the ends of the trips instead of emptying whole trips or communities.
  */
-import { sql } from 'kysely';
 import { available, type ReserveLine } from '../../domain/stock';
 import { moveNeeds } from '../../store/round.repository';
 import type { Plan } from '../../store/round-plan.repository';
-import { removeNeedFromStop } from '../../store/round-manifest.repository';
+import { medicineBagIdsOnPlan, removeNeedFromStop, withdrawnNeedsOnPlan } from '../../store/round-manifest.repository';
+import { addUnserved, closeRanks, deleteEmptyTrips, removeStops } from '../../store/round-stops.repository';
 import { keyOf, lockBalances } from '../../store/stock.repository';
+import { reservedStopIds } from '../../store/stock-round.repository';
 import type { Db } from '../../store/db';
 import type { Clock } from '../../shared/clock';
 import { medicineBagsOf } from '../procurement/procurement.service';
@@ -30,8 +31,7 @@ export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: str
   await dropWithdrawnNeeds(trx, roundId);
   const { lines } = await planLines(trx, roundId);
   // Stops reserved before (locked stops kept through a re-plan) hold their stock already.
-  const done = new Set((await sql<{ stop_id: string }>`
-    select distinct stop_id::text as stop_id from stock_ledger where round_id = ${roundId} and movement = 'reservation'`.execute(trx)).rows.map((r) => r.stop_id));
+  const done = await reservedStopIds(trx, roundId);
   const byStop = new Map<string, ReserveLine[]>();
   for (const l of lines) if (l.stopId !== null && !done.has(l.stopId)) byStop.set(l.stopId, [...(byStop.get(l.stopId) ?? []), l]);
   const balances = await lockBalances(trx, [...byStop.values()].flat());
@@ -58,34 +58,18 @@ export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: str
  * they did not become planned) leave the stored plan before anything is reserved for them.
  */
 async function dropWithdrawnNeeds(trx: Db, roundId: string): Promise<void> {
-  const gone = await sql<{ need_id: string; stop_id: string | number; trip_id: string }>`
-    select distinct b.need_id, b.stop_id, s.trip_id from round_bags b
-    join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
-    where b.round_id = ${roundId} and n.status <> 'planned' order by b.stop_id, b.need_id`.execute(trx);
-  for (const g of gone.rows) await removeNeedFromStop(trx, roundId, String(g.stop_id), g.trip_id, g.need_id);
+  for (const g of await withdrawnNeedsOnPlan(trx, roundId)) await removeNeedFromStop(trx, roundId, g.stopId, g.tripId, g.needId);
 }
 
 /** Takes stops out of a stored plan: their needs unserved (stock-short) and accepted again; trips close ranks. */
 async function dropStops(trx: Db, roundId: string, stopIds: string[], actor: string): Promise<string[]> {
   if (stopIds.length === 0) return [];
-  const needs: string[] = [];
-  // In slices, as a big shortage can drop thousands of stops (PostgreSQL binds at most 65,535 values per statement).
-  for (let i = 0; i < stopIds.length; i += 5000) {
-    const slice = stopIds.slice(i, i + 5000);
-    needs.push(...(await trx.selectFrom('round_bags').select('need_id').distinct().where('stop_id', 'in', slice).execute()).map((r) => r.need_id));
-    await trx.deleteFrom('round_stops').where('round_id', '=', roundId).where('id', 'in', slice).execute(); // bags go with them
-  }
-  for (let i = 0; i < needs.length; i += 5000) {
-    await trx.insertInto('round_unserved').values(needs.slice(i, i + 5000).map((needId) => ({ round_id: roundId, need_id: needId, reason: STOCK_SHORT })))
-      .onConflict((oc) => oc.doNothing()).execute();
-  }
+  const needs = await removeStops(trx, roundId, stopIds);
+  await addUnserved(trx, roundId, needs, STOCK_SHORT);
   await moveNeeds(trx, needs, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
   // Trip distances and durations are the solver's and now overstate the trimmed trips; they are not re-solved.
-  await sql`update round_stops s set seq = r.n - 1 from (
-    select id, row_number() over (partition by trip_id order by seq) as n from round_stops where round_id = ${roundId}) r
-    where s.id = r.id and s.seq <> r.n - 1`.execute(trx);
-  await trx.deleteFrom('round_trips').where('round_id', '=', roundId)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('round_stops as s').select('s.id').whereRef('s.round_id', '=', 'round_trips.round_id').whereRef('s.trip_id', '=', 'round_trips.id')))).execute();
+  await closeRanks(trx, roundId);
+  await deleteEmptyTrips(trx, roundId);
   return needs;
 }
 
@@ -104,7 +88,7 @@ export async function withMedicineBagIds(db: Db, roundId: string, plan: Plan): P
   }
   if (labels.size === 0) return plan;
   // Ids the round's manifest holds already (a stop locked through a re-plan keeps its rows).
-  const used = new Set((await sql<{ bag_id: string }>`select bag_id from round_bags where round_id = ${roundId} and bag_id like 'MB-%'`.execute(db)).rows.map((r) => r.bag_id));
+  const used = new Set(await medicineBagIdsOnPlan(db, roundId));
   const relabel = (needId: string, bagId: string): string => {
     const label = labels.get(needId);
     if (!label) return bagId; // emergency medicine, never bought: the generated id

@@ -4,17 +4,20 @@
  * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
  * the database at any time (see reconcile).
  */
-import { sql } from 'kysely';
-import { invalidRoundTransition, PLANNED_ROUND_STATUSES } from '../../domain/round';
+import { invalidRoundTransition } from '../../domain/round';
 import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
-import { createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, moveNeeds, moveRound, type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus } from '../../store/round.repository';
+import { findArea } from '../../store/grid.repository';
+import {
+  createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRow, moveNeeds, moveRound, setRoundPlanning, setRoundStatus,
+  type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
+} from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
-import { assignDrivers, storePlanOnce, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
+import { assignDrivers, loadPendingStops, planNeedIds, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
 import { decomposeRound } from '../../planning/adapters/round-decompose';
-import { loadGenerationNeeds, loadNeedsById, loadVehicles } from './round-inputs';
+import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles } from '../../store/round-inputs.repository';
 import { mergeRoundPieces } from '../../planning/adapters/round-merge';
 import { buildProblem } from '../../planning/adapters/round-problem';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
@@ -43,7 +46,7 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
   // Refuse before writing anything while the queue is down: the caller retries later.
   if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
   const rdb = deps.db;
-  const area = await rdb.selectFrom('areas').select(['id']).where('id', '=', input.areaId).executeTakeFirst();
+  const area = await findArea(rdb, input.areaId);
   if (!area) throw notFound('area');
   const { round, created } = await createOrGetOpenRound(rdb, {
     areaId: input.areaId, kind: input.kind, timeLimitMs: input.timeLimitMs ?? deps.defaultTimeLimitMs,
@@ -58,14 +61,13 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
 /** draft > planning: claims the needs and writes the sub-problems, in one transaction. */
 export async function prepareRound(db: Db, roundId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const round = await trx.selectFrom('rounds').selectAll().where('id', '=', roundId).forUpdate().executeTakeFirst();
+    const round = await lockRoundRow(trx, roundId);
     if (!round || round.status !== 'draft') return; // someone else prepared it
-    // Rounds are prepared one at a time (a transaction-scoped advisory lock, a fraction of a second
-    // each): two rounds prepared at once would otherwise both see the same vehicles free.
-    await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
+    // Rounds are prepared one at a time: two rounds prepared at once would otherwise both see the same vehicles free.
+    await lockRoundPreparation(trx);
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
     await decomposeInto(trx, roundId, needs, 1);
-    await trx.updateTable('rounds').set({ status: 'planning', progress: 0, updated_at: new Date() }).where('id', '=', roundId).execute();
+    await setRoundPlanning(trx, roundId);
   });
 }
 
@@ -75,15 +77,8 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
  */
 export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
-  const free = (await sql<{ id: string }>`
-    select v.id from vehicles v
-    where v.active
-      and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
-                      where t.vehicle_id = v.id and r.status in (${sql.join(PLANNED_ROUND_STATUSES)}))
-      and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
-                      where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
-    order by v.id`.execute(trx)).rows;
-  const drafts = decomposeRound(await loadNeedsById(trx, needs.map((n) => n.id)), await loadVehicles(trx, free.map((v) => v.id)), {
+  const free = await freeVehicleIds(trx, roundId);
+  const drafts = decomposeRound(await loadNeedsById(trx, needs.map((n) => n.id)), await loadVehicles(trx, free), {
     idPrefix: generation === 1 ? 'sp' : `g${generation}sp`,
   });
   await insertSubproblems(trx, roundId, drafts, generation);
@@ -151,8 +146,7 @@ export async function failRound(db: Db, roundId: string, reason: string, clock: 
   return db.transaction().execute(async (trx) => {
     if (!(await moveRound(trx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
     // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
-    const held = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
-    await moveNeeds(trx, held.map((h) => h.need_id), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
+    await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
     // Those locked stops also hold their reservations.
     await releaseForRound({ db: trx, clock }, roundId, 'planner', 'round failed');
     return true;
@@ -167,17 +161,15 @@ export async function approveRound(db: Db, roundId: string, actor: string): Prom
 /** approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs are out for delivery. */
 export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundRow> {
   await db.transaction().execute(async (trx) => {
-    const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
-    if (!round) throw notFound('round');
-    if (round.status !== 'approved') throw invalidRoundTransition(round.status, 'dispatched');
-    const needs = await trx.selectFrom('round_bags').select('need_id').distinct().where('round_id', '=', roundId).execute();
-    await moveNeeds(trx, needs.map((n) => n.need_id), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
+    const status = await lockRound(trx, roundId);
+    if (!status) throw notFound('round');
+    if (status !== 'approved') throw invalidRoundTransition(status, 'dispatched');
+    await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
     await assignDrivers(trx, roundId);
-    const trips = await trx.selectFrom('round_trips').select('id').where('round_id', '=', roundId).orderBy('id').execute();
-    for (const t of trips) await deductForBatch({ db: trx, clock }, roundId, t.id, actor);
-    await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();
+    for (const tripId of await tripIdsOfRound(trx, roundId)) await deductForBatch({ db: trx, clock }, roundId, tripId, actor);
+    await loadPendingStops(trx, roundId);
     await assignHandoffCodes(trx, roundId);
-    await trx.updateTable('rounds').set({ status: 'dispatched', updated_at: new Date() }).where('id', '=', roundId).execute();
+    await setRoundStatus(trx, roundId, 'dispatched');
   });
   return (await getRound(db, roundId))!;
 }

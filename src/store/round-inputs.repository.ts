@@ -1,23 +1,29 @@
 /**
- * Loads what a round's planning Problem is built from: needs (with their household's place and
- * non-medical quantities) and vehicles (with their trips per shift). Shared by the start of a round
- * (the district Problem it is decomposed from), each `round.solve` (one sub-problem) and the merge
- * (the district Problem again, for the border repair and validation), so all three see the same data
- * in the same order. Medicine details are never read: a medicine need is one bag.
+ * What a round's planning Problem is built from: needs (with their household's place and
+ * non-medical quantities) and vehicles (with their trips per shift), and which vehicles are free.
+ * The start of a round, each `round.solve` and the merge read through here, so all three see the
+ * same data in the same order. Medicine details are never read: a medicine need is one bag.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Urgency } from '../../domain/kinds';
-import { STOCK_KINDS, type NeedKind } from '../../domain/need-kinds';
-import type { Db } from '../../store/db';
-import type { NeedForPlan, VehicleForPlan } from '../../planning/adapters/round-problem';
+import type { Urgency } from '../domain/kinds';
+import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
+import { PLANNED_ROUND_STATUSES } from '../domain/round';
+import type { Db } from './db';
 
 /** The units of a stock kind's need, read from its own detail field (need-kinds.ts); null for the others. */
 const STOCK_UNITS = sql`case n.kind ${sql.join(STOCK_KINDS.map((k) => sql`when ${k.kind} then (n.details->>${k.unitsField})::int`), sql` `)} else null end`;
 
 type Row = { id: string; kind: NeedKind; urgency: Urgency; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean };
 
-/** A need with the community it belongs to (the decomposition's group key). */
-export type NeedInRound = NeedForPlan & { communityId: string };
+/** A need as planning reads it, with the community it belongs to (the decomposition's group key). */
+export interface NeedInRound {
+  id: string; kind: NeedKind; urgency: Urgency; corridorId: string; communityId: string; members: number;
+  /** Non-medical quantities only (packages, meals, cylinders, kg, litres). */
+  quantity: number | null;
+  lat: number; lon: number;
+  /** Positive or close contact: bags handed over by a crew with protective equipment. */
+  protective: boolean;
+}
 
 async function loadNeeds(db: Db, from: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<NeedInRound[]> {
   // Only non-medical quantities are read out of `details`; medicine details stay in the database.
@@ -53,8 +59,14 @@ export async function loadNeedsById(db: Db, ids: readonly string[]): Promise<Nee
   return out.sort((a, b) => (a.corridorId < b.corridorId ? -1 : a.corridorId > b.corridorId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Vehicles by id, in id order, with their depot's place, trips per shift and reload time. */
-export async function loadVehicles(db: Db, ids: readonly string[]): Promise<VehicleForPlan[]> {
+/** A vehicle as planning reads it: its depot's place, capacity, skills, trips per shift and reload time (s). */
+export interface VehicleInRound {
+  id: string; depotId: string; depotLat: number; depotLon: number;
+  capacity: Record<string, number>; skills: string[]; maxTrips: number; reloadS: number;
+}
+
+/** Vehicles by id, in id order. */
+export async function loadVehicles(db: Db, ids: readonly string[]): Promise<VehicleInRound[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('vehicles as v').innerJoin('depots as d', 'd.id', 'v.depot_id')
     .select(['v.id', 'v.depot_id', 'v.capacity', 'v.skills', 'v.max_trips', 'v.reload_minutes', 'd.lat', 'd.lon'])
@@ -63,4 +75,20 @@ export async function loadVehicles(db: Db, ids: readonly string[]): Promise<Vehi
     id: r.id, depotId: r.depot_id, depotLat: Number(r.lat), depotLon: Number(r.lon),
     capacity: r.capacity, skills: r.skills, maxTrips: r.max_trips, reloadS: 60 * r.reload_minutes,
   }));
+}
+
+/**
+ * Ids of the active vehicles free for `roundId`, in id order: none promised to another round (being
+ * planned, or planned and not yet back). Callers hold the round-preparation lock (round.repository).
+ */
+export async function freeVehicleIds(trx: Db, roundId: string): Promise<string[]> {
+  const free = await sql<{ id: string }>`
+    select v.id from vehicles v
+    where v.active
+      and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
+                      where t.vehicle_id = v.id and r.status in (${sql.join(PLANNED_ROUND_STATUSES)}))
+      and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id
+                      where r.status = 'planning' and r.id <> ${roundId} and s.vehicle_ids ? v.id::text)
+    order by v.id`.execute(trx);
+  return free.rows.map((v) => v.id);
 }

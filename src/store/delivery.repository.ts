@@ -1,0 +1,93 @@
+/**
+ * Deliveries under way, as drivers and gates see them, and what settling a round reads: the stops
+ * of rounds on the road (dispatched or in progress) with their bags, a trip's driver, and which
+ * stops are closed. Bags carry their id, household and need kind only: never a drug name or details.
+ */
+import { sql } from 'kysely';
+import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
+import type { Db } from './db';
+
+export type StopStatus = 'pending' | 'loaded' | 'delivered' | 'failed';
+
+/** One stop of a driver's trip, with its trip and round (several rows per trip). */
+export interface DriverStopRow {
+  roundId: string; tripId: string; tripNo: number; departS: number; roundStatus: string;
+  stopId: string; seq: number; corridorId: string; gate: string; community: string | null;
+  /** Usernames of the corridor's enabled coordinators, in name order. */
+  coordinators: string[]; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean;
+  bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null;
+}
+
+/** Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq. */
+export async function driverStopRows(db: Db, driverId: string): Promise<DriverStopRow[]> {
+  const rows = await sql<{
+    round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; stop_id: string; seq: number; corridor_id: string;
+    gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
+  }>`
+    select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, s.id::text as stop_id, s.seq, s.corridor_id,
+      a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
+      (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id::text = ca.user_id
+         where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
+      a.lat, a.lon, s.status, s.urgent, s.handoff_code,
+      (select json_agg(json_build_object('bagId', b.bag_id, 'householdId', n.household_id, 'kind', n.kind) order by b.bag_id)
+         from round_bags b join needs n on n.id = b.need_id where b.stop_id = s.id) as bags
+    from round_trips t
+    join rounds r on r.id = t.round_id
+    join round_stops s on s.round_id = t.round_id and s.trip_id = t.id
+    join areas a on a.id = s.corridor_id
+    where t.driver_id = ${driverId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
+    order by r.created_at, t.trip_no, s.seq`.execute(db);
+  return rows.rows.map((r) => ({
+    roundId: r.round_id, tripId: r.trip_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), roundStatus: r.round_status,
+    stopId: r.stop_id, seq: Number(r.seq), corridorId: r.corridor_id, gate: r.gate, community: r.community, coordinators: r.coordinators ?? [],
+    lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [], handoffCode: r.handoff_code,
+  }));
+}
+
+/** One bag arriving at a gate, with its stop, trip and household (several rows per stop). */
+export interface GateBagRow {
+  roundId: string; tripId: string; stopId: string; status: StopStatus; plannedStartS: number;
+  householdId: string; address: string; bagId: string; kind: string;
+}
+
+/** Every bag on stops at the corridor of rounds on the road, by round creation, stop, address and bag id. */
+export async function gateBagRows(db: Db, corridorId: string): Promise<GateBagRow[]> {
+  const rows = await sql<{ round_id: string; trip_id: string; stop_id: string; status: StopStatus; planned_start_s: number; household_id: string; address: string; bag_id: string; kind: string }>`
+    select s.round_id, s.trip_id, s.id::text as stop_id, s.status, s.planned_start_s, h.id as household_id, h.address, b.bag_id, n.kind
+    from round_stops s
+    join rounds r on r.id = s.round_id
+    join round_bags b on b.stop_id = s.id
+    join needs n on n.id = b.need_id
+    join households h on h.id = n.household_id
+    where s.corridor_id = ${corridorId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
+    order by r.created_at, s.id, h.address, b.bag_id`.execute(db);
+  return rows.rows.map((r) => ({
+    roundId: r.round_id, tripId: r.trip_id, stopId: r.stop_id, status: r.status, plannedStartS: Number(r.planned_start_s),
+    householdId: r.household_id, address: r.address, bagId: r.bag_id, kind: r.kind,
+  }));
+}
+
+/** A trip's driver (null before dispatch) and the id of its stop at `seq` (null when none); undefined when no such trip. */
+export async function tripDriverAndStop(db: Db, roundId: string, tripId: string, seq: number): Promise<{ driverId: string | null; stopId: string | null } | undefined> {
+  const row = await sql<{ driver_id: string | null; stop_id: string | null }>`
+    select t.driver_id, (select s.id::text from round_stops s where s.round_id = t.round_id and s.trip_id = t.id and s.seq = ${seq}) as stop_id
+    from round_trips t where t.round_id = ${roundId} and t.id = ${tripId}`.execute(db);
+  const trip = row.rows[0];
+  return trip && { driverId: trip.driver_id, stopId: trip.stop_id };
+}
+
+/** The needs on the round's closed stops (delivered or failed), each with its stop's status. */
+export async function needsOnClosedStops(trx: Db, roundId: string): Promise<{ needId: string; stopStatus: string }[]> {
+  const rows = await sql<{ need_id: string; stop_status: string }>`
+      select distinct b.need_id, s.status as stop_status from round_bags b join round_stops s on s.id = b.stop_id
+      where b.round_id = ${roundId} and s.status in ('delivered', 'failed')`.execute(trx);
+  return rows.rows.map((r) => ({ needId: r.need_id, stopStatus: r.stop_status }));
+}
+
+/** How many of the round's stops are open (pending, loaded) and closed (delivered, failed). */
+export async function stopCounts(trx: Db, roundId: string): Promise<{ open: number; closed: number }> {
+  const counts = await sql<{ open: string; closed: string }>`
+      select count(*) filter (where status in ('pending', 'loaded')) as open, count(*) filter (where status in ('delivered', 'failed')) as closed
+      from round_stops where round_id = ${roundId}`.execute(trx);
+  return { open: Number(counts.rows[0]?.open ?? 0), closed: Number(counts.rows[0]?.closed ?? 0) };
+}
