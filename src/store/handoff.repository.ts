@@ -4,10 +4,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Db } from './db';
 import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 /** Any connection or transaction, whatever tables its type knows (these queries are plain SQL). */
-type Executor = Parameters<ReturnType<typeof sql>['execute']>[0];
 
 const STOP_ID = /^\d{1,18}$/;
 
@@ -17,7 +17,7 @@ export function newHandoffCode(): string {
 }
 
 /** Gives every stop of the round that has none a fresh code (dispatch, or stops added after it). */
-export async function assignHandoffCodes(trx: Executor, roundId: string): Promise<number> {
+export async function assignHandoffCodes(trx: Db, roundId: string): Promise<number> {
   const stops = await sql<{ id: string }>`select id::text as id from round_stops where round_id = ${roundId} and handoff_code is null`.execute(trx);
   if (stops.rows.length === 0) return 0;
   const ids = stops.rows.map((s) => s.id);
@@ -37,7 +37,7 @@ export interface GateStop {
 }
 
 /** A stop at this corridor on a round still being delivered (dispatched or in progress), locked for the caller's transaction. */
-export async function gateStopForUpdate(trx: Executor, corridorId: string, stopId: string): Promise<GateStop | undefined> {
+export async function gateStopForUpdate(trx: Db, corridorId: string, stopId: string): Promise<GateStop | undefined> {
   if (!STOP_ID.test(stopId)) return undefined;
   const res = await sql<{ round_id: string; trip_id: string; status: GateStop['status']; handoff_code: string | null; handoff_attempts: number }>`
     select s.round_id, s.trip_id, s.status, s.handoff_code, s.handoff_attempts from round_stops s join rounds r on r.id = s.round_id
@@ -47,14 +47,14 @@ export async function gateStopForUpdate(trx: Executor, corridorId: string, stopI
   return r && { stopId, roundId: r.round_id, tripId: r.trip_id, status: r.status, handoffCode: r.handoff_code, attempts: Number(r.handoff_attempts) };
 }
 
-export async function countHandoffAttempt(trx: Executor, stopId: string): Promise<void> {
+export async function countHandoffAttempt(trx: Db, stopId: string): Promise<void> {
   await sql`update round_stops set handoff_attempts = handoff_attempts + 1 where id = ${stopId}::bigint`.execute(trx);
 }
 
 export interface StopNeed { needId: string; householdId: string; corridorId: string; kind: string; status: string }
 
 /** The needs a stop carries bags for, with their current status. */
-export async function needsAtStop(db: Executor, stopId: string): Promise<StopNeed[]> {
+export async function needsAtStop(db: Db, stopId: string): Promise<StopNeed[]> {
   if (!STOP_ID.test(stopId)) return [];
   const res = await sql<{ need_id: string; household_id: string; corridor_id: string; kind: string; status: string }>`
     select distinct n.id::text as need_id, n.household_id::text as household_id, n.corridor_id::text as corridor_id, n.kind, n.status
@@ -62,7 +62,7 @@ export async function needsAtStop(db: Executor, stopId: string): Promise<StopNee
   return res.rows.map((r) => ({ needId: r.need_id, householdId: r.household_id, corridorId: r.corridor_id, kind: r.kind, status: r.status }));
 }
 
-export async function bagCountAtStop(db: Executor, stopId: string): Promise<number> {
+export async function bagCountAtStop(db: Db, stopId: string): Promise<number> {
   if (!STOP_ID.test(stopId)) return 0;
   const res = await sql<{ n: string }>`select count(*)::text as n from round_bags where stop_id = ${stopId}::bigint`.execute(db);
   return Number(res.rows[0]?.n ?? 0);

@@ -67,12 +67,11 @@ export async function insertTrip(trx: Db, roundId: string, trip: PlanTrip): Prom
 }
 
 /** Reads a stored plan back, trips in id order and stops in visiting order. */
-export async function readPlan(db: Db | Db, roundId: string): Promise<Plan> {
-  const pdb = (db as Db);
-  const trips = await pdb.selectFrom('round_trips').selectAll().where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').execute();
-  const stops = await pdb.selectFrom('round_stops').selectAll().where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
-  const bags = await pdb.selectFrom('round_bags').selectAll().where('round_id', '=', roundId).orderBy('bag_id').execute();
-  const unserved = await pdb.selectFrom('round_unserved').selectAll().where('round_id', '=', roundId).orderBy('need_id').execute();
+export async function readPlan(db: Db, roundId: string): Promise<Plan> {
+  const trips = await db.selectFrom('round_trips').selectAll().where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').execute();
+  const stops = await db.selectFrom('round_stops').selectAll().where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
+  const bags = await db.selectFrom('round_bags').selectAll().where('round_id', '=', roundId).orderBy('bag_id').execute();
+  const unserved = await db.selectFrom('round_unserved').selectAll().where('round_id', '=', roundId).orderBy('need_id').execute();
   const bagsByStop = new Map<string, PlanBag[]>();
   for (const b of bags) {
     const list = bagsByStop.get(b.stop_id) ?? [];
@@ -154,12 +153,12 @@ export async function assignDrivers(trx: Db, roundId: string): Promise<number> {
 export interface LoadingLine { depotId: string; item: string; bags: number }
 
 /** What each depot loads for a round: bags per item, from the manifest. */
-export async function loadingList(db: Db | Db, roundId: string): Promise<LoadingLine[]> {
+export async function loadingList(db: Db, roundId: string): Promise<LoadingLine[]> {
   const res = await sql<{ depot_id: string; item: string; bags: string }>`
     select t.depot_id, b.item, count(*) as bags
     from round_bags b join round_stops s on s.id = b.stop_id join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
     where b.round_id = ${roundId}
-    group by t.depot_id, b.item order by t.depot_id, b.item`.execute(db as Db);
+    group by t.depot_id, b.item order by t.depot_id, b.item`.execute(db);
   return res.rows.map((r) => ({ depotId: r.depot_id, item: r.item, bags: Number(r.bags) }));
 }
 

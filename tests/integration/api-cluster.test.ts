@@ -24,7 +24,8 @@ afterAll(async () => {
 
 const healthy = async (url: string) => {
   try {
-    return (await fetch(`${url}/health`)).status === 200;
+    // Bounded: a probe that hung would otherwise eat the whole test's time.
+    return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) })).status === 200;
   } catch {
     return false;
   }
@@ -40,16 +41,19 @@ describe('API cluster', () => {
     process.kill(victim, 'SIGKILL');
     let answers = 0;
     let refusals = 0;
+    const log = () => `\n--- the cluster's log:\n${api!.lines.slice(-40).join('\n')}`;
     await until(async () => {
       // Meanwhile the other process serves the port.
       if (await healthy(url)) answers++;
       else refusals++;
       const now = childPidsOf(primary);
       return now.length === 2 && !now.includes(victim) && api!.lines.some((l) => l.includes('API process replaced'));
-    }, 60_000, 100);
-    expect(childPidsOf(primary)).toContain(survivor);
+    }, 60_000, 100).catch((err: Error) => {
+      throw new Error(`${err.message} (children now: ${childPidsOf(primary).join(', ')}; survivor ${survivor})${log()}`);
+    });
+    expect(childPidsOf(primary), log()).toContain(survivor);
     expect(answers).toBeGreaterThan(0);
-    expect(refusals).toBe(0);
+    expect(refusals, log()).toBe(0);
     expect(api.lines.some((l) => l.includes('API process died; replacing it'))).toBe(true);
     // Both processes serve: a batch of fresh connections all answer.
     const batch = await Promise.all(Array.from({ length: 10 }, () => healthy(url)));

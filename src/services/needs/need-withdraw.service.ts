@@ -42,13 +42,12 @@ export interface Withdrawal {
  * order). Returns undefined when no live round carries the need.
  */
 export async function lockPlacement(db: Db, needId: string): Promise<NeedPlacement | undefined> {
-  const pdb = (db as Db);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const seen = await findPlacement(pdb, needId);
+    const seen = await findPlacement(db, needId);
     if (!seen) return undefined;
-    await lockRound(pdb, seen.roundId);
+    await lockRound(db, seen.roundId);
     // Read again under the lock: a merge, move or dispatch may have committed in between.
-    const now = await findPlacement(pdb, needId);
+    const now = await findPlacement(db, needId);
     if (!now || now.roundId === seen.roundId) return now;
   }
   throw new AppError('conflict', 'the round carrying this need keeps changing; retry');
@@ -70,7 +69,7 @@ export async function withdrawFromRound(
     throw new AppError('invalid_transition',
       'the bags for this need are already on the van: it cannot be cancelled here; the driver reports it at the door (refused) and brings the bags back', { details: where });
   }
-  const trx = (deps.db as Db) as Db;
+  const trx = deps.db;
   const reason = `need ${need.id} cancelled`;
   // Release first: the share is read from the manifest line that is about to go.
   await releaseForNeed({ db: deps.db as Db, clock: deps.clock }, roundId, stopId, need.id, actor, reason);

@@ -38,7 +38,7 @@ function refuse(rows: RowError[]): AppError {
 function readCsv(text: string, limits: ImportLimits): ParsedRow[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { info: true, skip_empty_lines: true, bom: true, trim: true, max_record_size: 4096 }) as unknown as typeof records;
+    records = parse(text, { info: true, skip_empty_lines: true, bom: true, trim: true, max_record_size: 4096 }) as unknown as typeof records; // csv-parse's types do not model `info: true`
   } catch (err) {
     const line = typeof err === 'object' && err !== null && 'lines' in err ? Number(err.lines) : 0;
     const reason = err instanceof Error ? err.message.replace(/\s+on line \d+$/, '').split(':')[0] ?? 'malformed CSV' : 'malformed CSV';

@@ -16,7 +16,7 @@ import type { Db } from '../../store/db';
 export interface StockDeps {
   db: Db;
   clock: Clock;
-  /** Live publisher (src/services/live.service.ts); when given, stock falling below its minimum is published. */
+  /** Live publisher (src/services/live-status/live.service.ts); when given, stock falling below its minimum is published. */
   publisher?: StockAlertPublisher | undefined;
 }
 
