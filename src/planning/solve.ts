@@ -38,7 +38,22 @@ export interface SolveOptions {
   polishBest?: boolean;
   /** Nearest neighbours considered per stop. Default 40. */
   neighbours?: number;
+  /**
+   * Hand back at most this many routes of the search's pool with the solution (`pool`): the final
+   * plan's routes first, then the most efficient others (RoutePool.best), for a set-partitioning
+   * merge downstream. Default 0: none.
+   */
+  keepPool?: number;
 }
+
+/** A route of the search's pool: a vehicle of the class it was costed for, stop indices in order. */
+export interface SolvedPoolRoute {
+  vehicle: number;
+  stops: number[];
+  cost: number;
+}
+
+export type SolveResult = Solution & { stats: SolveStats; pool?: SolvedPoolRoute[] };
 
 export interface SolveStats {
   iterations: number;
@@ -50,7 +65,7 @@ export interface SolveStats {
 }
 
 /** Plans routes for a problem (or a sub-problem: it is just a smaller Problem). */
-export function solve(problem: Problem, options: SolveOptions = {}): Solution & { stats: SolveStats } {
+export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
   if (problem.vehicles.some((v) => (v.maxTrips ?? 1) > 1)) return solveMultiTrip(problem, options);
   const inst = compile(problem);
   const rng = mulberry32(options.seed ?? 1);
@@ -120,7 +135,12 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
   // The independent checker guards against a search bug ever reaching a dispatcher.
   const check = validateSolution(problem, solution);
   if (!check.ok) throw new Error(`routing produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
-  return { ...solution, stats: { iterations, poolSize: pool.size, poolStatus, poolMs } };
+  const stats = { iterations, poolSize: pool.size, poolStatus, poolMs };
+  if (!options.keepPool) return { ...solution, stats };
+  const firstOf = new Map<number, number>();
+  inst.vehicles.forEach((v, i) => firstOf.has(v.klass) || firstOf.set(v.klass, i));
+  const kept = pool.best(best.routes, options.keepPool).map((r) => ({ vehicle: firstOf.get(r.klass)!, stops: r.stops, cost: r.cost }));
+  return { ...solution, stats, pool: kept };
 }
 
 /**
@@ -128,7 +148,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution & 
  * whole shift), then chain the trips onto the real vehicles; trips that no shift has room for
  * come back as unserved stops.
  */
-function solveMultiTrip(problem: Problem, options: SolveOptions): Solution & { stats: SolveStats } {
+function solveMultiTrip(problem: Problem, options: SolveOptions): SolveResult {
   const realOf: number[] = [];
   const vehicles = problem.vehicles.flatMap((v, i) =>
     Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, () => {
@@ -143,7 +163,9 @@ function solveMultiTrip(problem: Problem, options: SolveOptions): Solution & { s
   const solution: Solution = { routes: chained.routes, unserved, cost, distance };
   const check = validateSolution(problem, solution);
   if (!check.ok) throw new Error(`trip chaining produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
-  return { ...solution, stats: virtual.stats };
+  // Pool routes are trips: each names the real vehicle its virtual copy stands for.
+  const pool = virtual.pool?.map((r) => ({ ...r, vehicle: realOf[r.vehicle]! }));
+  return { ...solution, stats: virtual.stats, ...(pool ? { pool } : {}) };
 }
 
 /** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */

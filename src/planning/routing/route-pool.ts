@@ -39,4 +39,37 @@ export class RoutePool {
   list(): PoolRoute[] {
     return [...this.routes.values()];
   }
+
+  /**
+   * At most `max` routes worth handing on (to a set-partitioning merge): `keep` first (the final
+   * plan's routes), then the most efficient others, cost against the depot round trips of their stops
+   * (a route that serves far stops cheaply together). Ties go by stop set, so the same search (same
+   * seed, same iterations) always hands on the same routes.
+   */
+  best(keep: readonly Route[], max: number): PoolRoute[] {
+    if (max <= 0) return [];
+    const inst = this.inst;
+    const out = new Map<string, PoolRoute>();
+    for (const r of keep) {
+      if (!r.nodes.length || out.size >= max) continue;
+      const klass = inst.vehicles[r.v]!.klass;
+      const stops = r.nodes.map((c) => c - inst.nDepots);
+      out.set(`${klass}:${stops.slice().sort((a, b) => a - b).join(',')}`, { stops, cost: r.cost, klass });
+    }
+    const firstOf = new Map<number, number>();
+    inst.vehicles.forEach((v, i) => firstOf.has(v.klass) || firstOf.set(v.klass, i));
+    const ratio = (r: PoolRoute): number => {
+      const veh = inst.vehicles[firstOf.get(r.klass)!]!;
+      const trips = r.stops.reduce((sum, s) => sum + veh.cost[veh.depot * inst.n + s + inst.nDepots]! + veh.cost[(s + inst.nDepots) * inst.n + veh.depot]!, 0);
+      return r.cost / Math.max(1e-9, trips);
+    };
+    const rest = [...this.routes.entries()].filter(([key]) => !out.has(key))
+      .map(([key, r]) => ({ key, r, score: ratio(r) }))
+      .sort((a, b) => a.score - b.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { key, r } of rest) {
+      if (out.size >= max) break;
+      out.set(key, { stops: r.stops.slice(), cost: r.cost, klass: r.klass });
+    }
+    return [...out.values()];
+  }
 }

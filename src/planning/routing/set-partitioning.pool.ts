@@ -7,6 +7,8 @@ export interface PoolRoute {
   /** Stop indices 0..stopCount-1, in visiting order. */
   stops: number[];
   cost: number;
+  /** Vehicle class (index into `SelectionRules.classLimits`) when the rules limit routes per class. */
+  klass?: number;
 }
 
 export interface FilteredPool {
@@ -18,8 +20,10 @@ export interface FilteredPool {
   dominated: number;
 }
 
-function stopKey(stops: number[]): string {
-  return [...stops].sort((a, b) => a - b).join(',');
+/** Routes of different classes are different columns: one may fit a class limit the other breaks. */
+function stopKey(r: PoolRoute): string {
+  const set = [...r.stops].sort((a, b) => a - b).join(',');
+  return r.klass === undefined ? set : `${r.klass}:${set}`;
 }
 
 function isValidRoute(r: PoolRoute, stopCount: number): boolean {
@@ -43,7 +47,7 @@ export function filterPool(pool: PoolRoute[], stopCount: number): FilteredPool {
       keyOf.push(null);
       return;
     }
-    const key = stopKey(r.stops);
+    const key = stopKey(r);
     keyOf.push(key);
     const best = bestByKey.get(key);
     if (best === undefined || r.cost < (pool[best]?.cost ?? Infinity)) bestByKey.set(key, i);
@@ -59,6 +63,8 @@ export interface SelectionRules {
   stopCount: number;
   exactRoutes?: number;
   maxRoutes?: number;
+  /** Most routes per vehicle class (routes name theirs in `klass`; a route without one is not limited). */
+  classLimits?: readonly number[];
 }
 
 /** Cost of `selection` if it is a partition of all stops obeying the route-count rules, else a reason. */
@@ -75,6 +81,17 @@ export function checkSelection(pool: PoolRoute[], selection: number[], rules: Se
   if (wrong >= 0) return { ok: false, why: `stop ${wrong} covered ${cover[wrong]} times` };
   if (rules.exactRoutes !== undefined && selection.length !== rules.exactRoutes) return { ok: false, why: `${selection.length} routes, ${rules.exactRoutes} required` };
   if (rules.maxRoutes !== undefined && selection.length > rules.maxRoutes) return { ok: false, why: `${selection.length} routes, at most ${rules.maxRoutes} allowed` };
+  if (rules.classLimits) {
+    const used = rules.classLimits.map(() => 0);
+    for (const i of selection) {
+      const k = pool[i]?.klass;
+      if (k === undefined) continue;
+      if (k < 0 || k >= used.length) return { ok: false, why: `route ${i} has unknown class ${k}` };
+      used[k]!++;
+    }
+    const over = used.findIndex((n, k) => n > (rules.classLimits?.[k] ?? 0));
+    if (over >= 0) return { ok: false, why: `${used[over]} routes of class ${over}, at most ${rules.classLimits[over]} allowed` };
+  }
   return { ok: true, cost };
 }
 
@@ -82,6 +99,8 @@ export function checkSelection(pool: PoolRoute[], selection: number[], rules: Se
 export interface StopPrices {
   stop: number[];
   perRoute: number;
+  /** Duals of the per-class route limits, by class. */
+  perClass?: number[];
 }
 
 /**
@@ -103,7 +122,8 @@ export function limitPool(routes: PoolRoute[], incumbent: number[], limit: numbe
     price = guess;
   }
   const perRoute = prices?.perRoute ?? 0;
-  const score = routes.map((r) => r.stops.reduce((c, s) => c - (price[s] ?? 0), r.cost - perRoute));
+  const perClass = (r: PoolRoute): number => (r.klass === undefined ? 0 : (prices?.perClass?.[r.klass] ?? 0));
+  const score = routes.map((r) => r.stops.reduce((c, s) => c - (price[s] ?? 0), r.cost - perRoute - perClass(r)));
   const keep = new Set(incumbent);
   if (!incumbent.length) {
     const bestFor = new Array<number>(stopCount).fill(-1);

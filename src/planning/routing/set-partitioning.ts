@@ -54,6 +54,10 @@ export function buildSetPartitioningModel(pool: PoolRoute[], rules: SelectionRul
   const constraints: LpModel['constraints'] = byStop.map((terms, s) => ({ name: `stop${s}`, terms, op: '=' as const, rhs: 1 }));
   if (rules.exactRoutes !== undefined) constraints.push({ name: 'routes', terms: all, op: '=', rhs: rules.exactRoutes });
   else if (rules.maxRoutes !== undefined) constraints.push({ name: 'routes', terms: all, op: '<=', rhs: rules.maxRoutes });
+  rules.classLimits?.forEach((max, k) => {
+    const terms = pool.flatMap((r, v) => (r.klass === k ? [{ v, coef: 1 }] : []));
+    if (terms.length) constraints.push({ name: `class${k}`, terms, op: '<=', rhs: max });
+  });
   return { sense: 'min', variables: pool.map((r, v) => ({ name: `route${v}`, cost: r.cost, type: 'binary' })), constraints };
 }
 
@@ -128,5 +132,10 @@ function relaxationPrices(routes: PoolRoute[], opts: SelectRoutesOptions, timeLi
   model.variables = model.variables.map((v) => ({ ...v, type: 'continuous', upper: 1 }));
   const lp = opts.solver.solve(model, { timeLimitMs, now: opts.now });
   if (lp.status !== 'optimal' || !lp.duals || lp.objective === null) return null;
-  return { prices: { stop: lp.duals.slice(0, opts.stopCount), perRoute: lp.duals[opts.stopCount] ?? 0 }, bound: lp.objective };
+  const duals = lp.duals;
+  const routeRow = opts.exactRoutes !== undefined || opts.maxRoutes !== undefined;
+  // Class rows follow the route-count row, only for classes some route has (buildSetPartitioningModel).
+  let row = opts.stopCount + (routeRow ? 1 : 0);
+  const perClass = (opts.classLimits ?? []).map((_, k) => (routes.some((r) => r.klass === k) ? (duals[row++] ?? 0) : 0));
+  return { prices: { stop: duals.slice(0, opts.stopCount), perRoute: routeRow ? (duals[opts.stopCount] ?? 0) : 0, perClass }, bound: lp.objective };
 }

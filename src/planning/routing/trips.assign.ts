@@ -19,8 +19,18 @@ interface Timed {
 
 const EPS = 1e-6;
 
-/** `realOf[v]` is the real vehicle a virtual vehicle `v` was copied from. */
-export function assignTrips(problem: Problem, trips: readonly PlannedRoute[], realOf: readonly number[]): TripAssignment {
+/** Trips may move between vehicles that are interchangeable for everything but timing: those with one key. */
+export function interchangeKey(v: Vehicle): string {
+  return JSON.stringify([
+    v.depot, v.capacity, [...(v.skills ?? [])].sort(), v.costPerDistance, v.costPerHour, v.fixedCost, v.maxDuration, v.shift, v.reloadTime,
+  ]);
+}
+
+/**
+ * `realOf[v]` is the real vehicle a virtual vehicle `v` was copied from. `placed`: trips already on
+ * their vehicles (kept as they are, not returned): the new trips go to what they leave of each shift.
+ */
+export function assignTrips(problem: Problem, trips: readonly PlannedRoute[], realOf: readonly number[], placed: readonly PlannedRoute[] = []): TripAssignment {
   const arcs = new Map<string, number>();
   const time = (a: number, b: number): number => {
     const key = `${a}>${b}`;
@@ -47,13 +57,14 @@ export function assignTrips(problem: Problem, trips: readonly PlannedRoute[], re
     return { starts, end: t };
   };
 
-  // Trips may move between vehicles that are interchangeable for everything but timing.
-  const keyOf = (v: Vehicle): string => JSON.stringify([
-    v.depot, v.capacity, [...(v.skills ?? [])].sort(), v.costPerDistance, v.costPerHour, v.fixedCost, v.maxDuration, v.shift, v.reloadTime,
-  ]);
-  const keys = problem.vehicles.map(keyOf);
+  const keys = problem.vehicles.map(interchangeKey);
   const used = problem.vehicles.map(() => 0);
   const freeAt = problem.vehicles.map((v) => v.shift?.[0] ?? 0);
+  for (const r of placed) {
+    if (!r.stops.length || !problem.vehicles[r.vehicle]) continue;
+    used[r.vehicle]!++;
+    freeAt[r.vehicle] = Math.max(freeAt[r.vehicle]!, (r.departure ?? freeAt[r.vehicle]!) + r.duration);
+  }
   const routes: PlannedRoute[] = [];
   const unserved: Unserved[] = [];
   const order = trips.filter((r) => r.stops.length).sort((a, b) => b.duration - a.duration);
