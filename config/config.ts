@@ -83,7 +83,7 @@ export const configSchema = z.object({
   /** Daily cut-off of medicine purchase orders, local time with its UTC offset: later needs go to the next day's order. Default 16:00Z. */
   PROCUREMENT_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM with a UTC offset, e.g. 16:00+08:00').default('16:00Z'),
   /**
-   * Days of a food entitlement cycle: each household is owed its food packages once per cycle, and a
+   * Days of a food entitlement cycle: each household is owed one food package per cycle, and a
    * scheduled food round first creates the current cycle's. Cycles count whole UTC days from Monday
    * 1970-01-05, so 7 is the ISO week households submit (2026-W48). Default 3.
    */

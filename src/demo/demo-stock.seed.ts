@@ -23,7 +23,7 @@ const ITEMS = [
 ] as const;
 
 /** One package per household, sized for it: rice, oil, eggs, noodles, vegetables, canned meat. */
-const FOOD_PACKAGE = {
+export const FOOD_PACKAGE = {
   name: 'Food package',
   variants: [
     { name: 'small', minMembers: 1, maxMembers: 2, lines: [{ code: 'rice', quantity: 5 }, { code: 'oil', quantity: 1 }, { code: 'eggs-10', quantity: 1 }, { code: 'noodles', quantity: 2 }, { code: 'vegetables', quantity: 1 }, { code: 'canned-pork', quantity: 2 }] },

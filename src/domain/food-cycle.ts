@@ -1,14 +1,15 @@
 /**
- * Food entitlement cycles: every household is owed its standard food packages once per cycle of
- * FOOD_CYCLE_DAYS days. A cycle is a pure function of the date, so whoever computes it (a job, its
- * retry, a second worker) names the same cycle and generation stays idempotent.
+ * Food entitlement cycles: every household is owed one food package (its kit variant sized for the
+ * household) once per cycle of FOOD_CYCLE_DAYS days. A cycle is a pure function of the date, so
+ * whoever computes it (a job, its retry, a second worker) names the same cycle and generation stays
+ * idempotent.
  *
  * Cycles are counted in whole UTC days from Monday 1970-01-05, so a 7-day cycle is exactly an ISO
  * week and is named like one ("2026-W48"); other lengths are named as an ISO 8601 interval, start
  * date and duration ("2026-11-21/P3D"). Intake names a food_package need by the same id (the current
  * cycle, or the next), so a household's own submission and its entitlement are the same need.
  */
-import { foodPackagesFor, type Household } from './household';
+import type { Household } from './household';
 import { priorityOf } from './need-intake';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,13 +57,13 @@ export function openFoodCycles(now: Date, days: number): { current: FoodCycle; n
 export const MAX_MEMBERS = 30;
 
 /**
- * The intake rules (packages by household size, priority by size and flags) as lookup tables, so a
- * set-based insert applies exactly what `prepareNeed` would without a second copy of the rules in
- * SQL: `packagesBySize[members - 1]`, and `priorityByHousehold[(members - 1) * 8 + flags]` where
- * flags = elderlyAlone + 2 * cannotCook + 4 * chronicIllness.
+ * The intake rule that depends on the household (priority by size and flags) as a lookup table, so
+ * a set-based insert applies exactly what `prepareNeed` would without a second copy of the rule in
+ * SQL: `priorityByHousehold[(members - 1) * 8 + flags]` where flags = elderlyAlone + 2 * cannotCook
+ * + 4 * chronicIllness. Size sets no count: the package is one per household, its kit variant sized
+ * by the catalogue.
  */
-export function entitlementTables(): { packagesBySize: number[]; priorityByHousehold: number[] } {
-  const packagesBySize = Array.from({ length: MAX_MEMBERS }, (_, i) => foodPackagesFor(i + 1));
+export function entitlementTables(): { priorityByHousehold: number[] } {
   const priorityByHousehold = Array.from({ length: MAX_MEMBERS * 8 }, (_, i) => {
     const bits = i % 8;
     const household: Pick<Household, 'members' | 'elderlyAlone' | 'cannotCook' | 'chronicIllness'> = {
@@ -70,5 +71,5 @@ export function entitlementTables(): { packagesBySize: number[]; priorityByHouse
     };
     return priorityOf('food_package', 'routine', household);
   });
-  return { packagesBySize, priorityByHousehold };
+  return { priorityByHousehold };
 }

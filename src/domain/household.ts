@@ -22,7 +22,11 @@ export function needsProtectiveHandling(h: Pick<Household, 'infectionStatus'>): 
   return h.infectionStatus !== 'none';
 }
 
-/** Standard food packages a household is entitled to per cycle: one package feeds up to three people. */
+/**
+ * Bags a household's food package is packed in: one per three people. The package itself is one
+ * per household per cycle; its contents are the kit variant for the household's size (the catalogue
+ * scales them), so this counts what the crew carries, never how many packages are handed out.
+ */
 export const PEOPLE_PER_FOOD_PACKAGE = 3;
 
 export function foodPackagesFor(members: number): number {

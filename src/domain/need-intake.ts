@@ -1,10 +1,11 @@
 /**
- * Turning a valid submission into what is stored: derived fields (food packages scaled by
- * household size, urgency, priority), date checks against "now", and merging a duplicate
- * submission into the open need it repeats.
+ * Turning a valid submission into what is stored: derived fields (the food cycle, urgency,
+ * priority), date checks against "now", and merging a duplicate submission into the open need it
+ * repeats. A food package stores no count: it is one per household per cycle, sized by the kit
+ * variant for the household (need-kinds.ts).
  */
 import { AppError } from '../shared/errors';
-import { foodPackagesFor, type Household } from './household';
+import type { Household } from './household';
 import { identityOf, URGENCIES, type DuplicateRule, type NeedInput, type NeedKind, type ResolvedNeedInput, type Urgency } from './need';
 import { needKindSpec } from './need-kinds';
 
@@ -61,10 +62,7 @@ export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, c
       : submitted;
   const stale = (needKindSpec(input.kind).staleAt as (d: unknown, now: Date) => { field: string; message: string }[])(input.details, now);
   if (stale.length) throw new AppError('validation', 'invalid date', { errors: stale.map((e) => ({ path: ['details', e.field], message: e.message })) });
-  const details: Record<string, unknown> =
-    input.kind === 'food_package'
-      ? { ...input.details, packages: foodPackagesFor(household.members) }
-      : { ...input.details };
+  const details: Record<string, unknown> = { ...input.details };
   const urgency = urgencyOf(input, now);
   return {
     kind: input.kind,
@@ -110,9 +108,6 @@ export function mergeNeed(
   if (q) {
     const [had, asked] = [Number(existing.details[q.field] ?? 0), Number(incoming.details[q.field] ?? 0)];
     merged[q.field] = Math.min(q.max, incoming.onDuplicate === 'add' ? had + asked : Math.max(had, asked));
-  }
-  if (incoming.kind === 'food_package') {
-    merged.packages = Math.max(Number(existing.details.packages ?? 0), Number(incoming.details.packages ?? 0));
   }
   if (incoming.kind === 'medical_pass') {
     merged.needsEscort = existing.details.needsEscort === true || incoming.details.needsEscort === true;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { isoDate, isoDateTime } from './dates';
+import { foodPackagesFor } from './household';
 import { NEED_KINDS, type NeedKind, type RoundKind, type Urgency, URGENCIES } from './kinds';
 
 export { NEED_KINDS, type NeedKind };
@@ -26,8 +27,11 @@ export type PriorityClass = 0 | 1 | 2 | 3;
  * (a medical pass is a passenger trip, planned by the pass transport planner).
  */
 export type Supply =
-  /** `unitsField`: the detail counting the product's units (intake derives food packages from household size). */
-  | { from: 'stock'; product: string; unitsField: string }
+  /**
+   * `unitsField`: the detail counting the product's units; absent, one unit per need (the food
+   * package: one per household per cycle, its kit variant sized by the catalogue).
+   */
+  | { from: 'stock'; product: string; unitsField?: string }
   | { from: 'procurement' }
   | { from: 'passenger_trip' };
 
@@ -79,8 +83,8 @@ export const cycleSchema = z
   .optional()
   .describe('Food cycle id, e.g. 2026-11-21/P3D (an ISO week such as 2026-W48 when cycles are 7 days). Absent: the current cycle. Only the current and the next cycle are accepted (GET /api/food-cycle names them).');
 
-/** Kilograms of one standard food package (its kit's contents vary by household size; this is the planning figure). */
-const FOOD_PACKAGE_KG = 8;
+/** Planning kilograms per bag of a food package (the catalogue's variant decides what is really in it). */
+const FOOD_BAG_KG = 8;
 
 /** Infers each entry's details type, so identity() and urgency() see their own fields. */
 const spec = <D extends z.ZodObject>(s: NeedKindSpec<D>): NeedKindSpec<D> => s;
@@ -92,10 +96,12 @@ export const NEED_KIND_SPECS = {
     // entitlement for one cycle are the same need (intake fills in the current cycle first).
     identity: (d) => d.cycle ?? '',
     quantity: null,
-    supply: { from: 'stock', product: 'food_package', unitsField: 'packages' },
-    load: (units, members) => {
-      const packages = units ?? Math.max(1, Math.ceil(members / 3));
-      return { bags: packages, kg: FOOD_PACKAGE_KG * packages, cylinders: 0 };
+    // One package per household per cycle: household size picks the kit variant (the catalogue
+    // scales the contents) and the number of bags it is packed in, never a count of packages.
+    supply: { from: 'stock', product: 'food_package' },
+    load: (_units, members) => {
+      const bags = foodPackagesFor(members);
+      return { bags, kg: FOOD_BAG_KG * bags, cylinders: 0 };
     },
     staleAt: fresh,
     urgency: routine,
@@ -209,8 +215,8 @@ export const isNeedKind = (s: string): s is NeedKind => (NEED_KINDS as readonly 
 /** Kinds a round of `round` claims. */
 export const needKindsOfRound = (round: RoundKind): NeedKind[] => NEED_KINDS.filter((k) => needKindSpec(k).rounds.includes(round));
 
-/** Kinds drawn from depot stock, with their catalogue product and the detail counting its units. */
-export const STOCK_KINDS: readonly { kind: NeedKind; product: string; unitsField: string }[] = NEED_KINDS.flatMap((kind) => {
+/** Kinds drawn from depot stock, with their catalogue product and the detail counting its units (absent: one per need). */
+export const STOCK_KINDS: readonly { kind: NeedKind; product: string; unitsField?: string }[] = NEED_KINDS.flatMap((kind) => {
   const supply = needKindSpec(kind).supply;
   return supply.from === 'stock' ? [{ kind, product: supply.product, unitsField: supply.unitsField }] : [];
 });

@@ -49,7 +49,7 @@ export type ResolvedNeedInput =
   | Exclude<NeedInput, { kind: 'food_package' }>
   | { kind: 'food_package'; details: NeedDetails<'food_package'> & { cycle: string }; onDuplicate: DuplicateRule };
 
-/** A need as stored (plain data). `details` is the kind's details plus derived fields such as `packages`. */
+/** A need as stored (plain data). `details` is the kind's details plus derived fields (a food package's `cycle`). */
 export interface Need {
   id: string;
   householdId: string;

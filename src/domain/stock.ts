@@ -77,7 +77,9 @@ export function insufficientStock(shortages: Shortage[]): AppError {
 export function needProduct(kind: string, details: Record<string, unknown>): { code: string; quantity: number } | null {
   const stock = STOCK_KINDS.find((k) => k.kind === kind);
   if (!stock) return null;
-  // Intake scales food packages by household size; the kit's variant then picks the contents per size.
+  // A kind without a units field (the food package) is one unit per need: its kit's variant for the
+  // household's size already scales the contents, so the size must not multiply them again.
+  if (stock.unitsField === undefined) return { code: stock.product, quantity: 1 };
   const units = Number(details[stock.unitsField]);
   return { code: stock.product, quantity: Number.isInteger(units) && units > 0 ? units : 1 };
 }

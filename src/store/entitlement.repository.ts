@@ -12,8 +12,6 @@ export interface EntitlementBatch {
   communityId: string;
   /** Cycle id: stored in needs.cycle, as the identity key and in details.cycle. */
   cycle: string;
-  /** Packages per household size: packagesBySize[members - 1]. */
-  packagesBySize: readonly number[];
   /** Priority per household: priorityByHousehold[(members - 1) * 8 + elderlyAlone + 2 cannotCook + 4 chronicIllness]. */
   priorityByHousehold: readonly number[];
   actor: string;
@@ -23,9 +21,10 @@ export interface EntitlementBatch {
 }
 
 /**
- * Inserts, as accepted needs, the cycle's food package of every household of the community that
- * holds no food_package need of that cycle yet, IN ANY STATUS: open (its own submission, or an
- * earlier run's), delivered or failed (this cycle's package already went out; a failed door is for
+ * Inserts, as accepted needs, the cycle's food package of every household of the community (one
+ * each: its details name the cycle and nothing else; the kit variant for the household's size is
+ * picked when it is expanded) that holds no food_package need of that cycle yet, IN ANY STATUS:
+ * open (its own submission, or an earlier run's), delivered or failed (this cycle's package already went out; a failed door is for
  * staff to retry, not for a timer), or cancelled (someone decided this household gets none this
  * cycle: that decision stands). That is the only reason to skip a household: the households table has
  * no flag that takes one out of the entitlement (infection status changes the hand-over, not what is
@@ -45,7 +44,6 @@ export async function insertFoodEntitlements(db: Executor, b: EntitlementBatch):
   const result = await sql<{ created: string }>`
     with due as (
       select gen_random_uuid() as id, h.id as household_id, h.corridor_id, h.community_id,
-        (${JSON.stringify(b.packagesBySize)}::jsonb ->> (h.members - 1))::int as packages,
         (${JSON.stringify(b.priorityByHousehold)}::jsonb ->> ((h.members - 1) * 8
           + h.elderly_alone::int + 2 * h.cannot_cook::int + 4 * h.chronic_illness::int))::int as priority
       from households h
@@ -57,7 +55,7 @@ export async function insertFoodEntitlements(db: Executor, b: EntitlementBatch):
     n as (
       insert into needs (id, household_id, corridor_id, community_id, kind, identity_key, details, status, urgency, priority, cycle, created_by, created_at, updated_at)
       select id, household_id, corridor_id, community_id, 'food_package', ${b.cycle},
-        jsonb_build_object('cycle', ${b.cycle}::text, 'packages', packages), 'accepted', 'routine', priority, ${b.cycle},
+        jsonb_build_object('cycle', ${b.cycle}::text), 'accepted', 'routine', priority, ${b.cycle},
         ${b.actor}, ${at}::timestamptz, ${at}::timestamptz
       from due order by household_id
       on conflict (household_id, kind, identity_key) where status in ('submitted', 'accepted', 'planned', 'out_for_delivery') do nothing

@@ -10,8 +10,13 @@ import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
 import { PLANNED_ROUND_STATUSES } from '../domain/round';
 import type { Db } from './db';
 
-/** The units of a stock kind's need, read from its own detail field (need-kinds.ts); null for the others. */
-const STOCK_UNITS = sql`case n.kind ${sql.join(STOCK_KINDS.map((k) => sql`when ${k.kind} then (n.details->>${k.unitsField})::int`), sql` `)} else null end`;
+/**
+ * The units of a stock kind's need, read from its own detail field (need-kinds.ts); null for the
+ * others and for stock kinds without one (the food package: its load follows from household size).
+ */
+const COUNTED = STOCK_KINDS.flatMap((k) => (k.unitsField === undefined ? [] : [{ kind: k.kind, field: k.unitsField }]));
+const STOCK_UNITS = COUNTED.length === 0 ? sql`null::int`
+  : sql`case n.kind ${sql.join(COUNTED.map((k) => sql`when ${k.kind} then (n.details->>${k.field})::int`), sql` `)} else null end`;
 
 type Row = { id: string; kind: NeedKind; urgency: Urgency; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean };
 

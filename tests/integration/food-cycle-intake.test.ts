@@ -68,7 +68,8 @@ describe('food cycles at intake', () => {
     expect(first.body.merged).toBe(true);
     expect(first.body.need.id).toBe(entitled!.id);
     expect(first.body.need.cycle).toBe(CURRENT);
-    expect(first.body.need.details).toMatchObject({ cycle: CURRENT, packages: 1, notes: 'two small children' });
+    // Exactly these (issue #14 item 8): no `packages` count, one package per household per cycle.
+    expect(first.body.need.details).toEqual({ cycle: CURRENT, notes: 'two small children' });
     // The current cycle named explicitly: the same need again.
     const named = await submit(w.grid.h1, { cycle: CURRENT });
     expect(named.status).toBe(200);

@@ -1,13 +1,12 @@
 /**
  * Food entitlements on real PostgreSQL: each household of a community gets its cycle's food
- * packages once (scaled by size, accepted, with history and audit, one live event each), never a
+ * package once (one, whatever its size; accepted, with history and audit, one live event each), never a
  * second time that cycle whatever became of the first, again the next cycle; the scheduled food
  * round creates them and takes them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { foodCycleAt } from '../../src/domain/food-cycle';
-import { foodPackagesFor } from '../../src/domain/household';
 import { priorityOf } from '../../src/domain/need-intake';
 import { createProducers } from '../../src/queue/producers';
 import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
@@ -64,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('food entitlements', () => {
-  it('creates one accepted food package per household of the community, scaled by size, with history, audit and one live event each', async () => {
+  it('creates one accepted food package per household of the community, with history, audit and one live event each', async () => {
     const community = district.communityIds[0]!;
     const deps = { db: database.db, foodCycleDays: 3 };
     const liveBefore = await countRows(sql<{ n: string }>`select count(*)::text as n from need_status_live`);
@@ -78,11 +77,12 @@ describe('food entitlements', () => {
     for (const [i, n] of needs.entries()) {
       const h = expected[i]!;
       expect(n).toMatchObject({ status: 'accepted', urgency: 'routine', identity_key: cycle.id, cycle: cycle.id, created_by: ENTITLEMENT_ACTOR });
-      expect(n.details).toEqual({ cycle: cycle.id, packages: foodPackagesFor(h.members) });
+      // Issue #14 item 8: no `packages` count (it was foodPackagesFor(members), and stock multiplied the
+      // size-picked kit variant by it); size picks the variant and the bags, not a number of packages.
+      expect(n.details).toEqual({ cycle: cycle.id });
       expect(n.priority).toBe(priorityOf('food_package', 'routine', { members: h.members, elderlyAlone: h.elderly_alone, cannotCook: h.cannot_cook, chronicIllness: h.chronic_illness }));
     }
-    // The sizes set above: 30 people get 10 packages, 7 get 3, 1 gets 1; the cannot-cook single elder comes first.
-    expect(needs.map((n) => n.details.packages).sort((x, y) => Number(y) - Number(x)).slice(0, 2)).toEqual([10, 3]);
+    // The cannot-cook single elder comes first.
     expect(Math.max(...needs.map((n) => n.priority))).toBe(15);
 
     const ids = needs.map((n) => n.id);

@@ -37,7 +37,8 @@ async function count(table: 'needs' | 'need_status_history' | 'outbox' | 'idempo
 describe('each kind of need, end to end', () => {
   const cases: [string, Record<string, unknown>, (d: Record<string, unknown>) => void][] = [
     // No cycle: the current food cycle (3 days by default), as its entitlement names it.
-    ['food_package', {}, (d) => expect(d).toMatchObject({ packages: 1, cycle: expect.stringMatching(/^\d{4}-\d{2}-\d{2}\/P3D$/) })],
+    // No count stored (issue #14 item 8): one package per household, its kit variant sized by the catalogue.
+    ['food_package', {}, (d) => expect(d).toEqual({ cycle: expect.stringMatching(/^\d{4}-\d{2}-\d{2}\/P3D$/) })],
     ['medicine', { drug: 'Metformin', strength: '500 mg', quantity: 60, prescriptionRef: 'RX-1', urgency: 'today' }, (d) => expect(d.quantity).toBe(60)],
     ['boxed_meal', { date: today(), meals: 3 }, (d) => expect(d.meals).toBe(3)],
     ['gas', { cylinders: 1 }, (d) => expect(d.cylinders).toBe(1)],

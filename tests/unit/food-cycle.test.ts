@@ -1,7 +1,6 @@
 /** Food entitlement cycles are a pure function of the date: same instant, same cycle, on any machine. */
 import { describe, expect, it } from 'vitest';
 import { entitlementTables, foodCycleAt, isoWeekOf } from '../../src/domain/food-cycle';
-import { foodPackagesFor } from '../../src/domain/household';
 import { priorityOf } from '../../src/domain/need-intake';
 
 const DAY = 24 * 3600_000;
@@ -52,10 +51,10 @@ describe('food cycles', () => {
     expect(() => foodCycleAt(new Date(), 2.5)).toThrow(RangeError);
   });
 
-  it('tabulates exactly the intake rules for every household size and flag set', () => {
-    const { packagesBySize, priorityByHousehold } = entitlementTables();
+  // No packages-by-size table any more (issue #14 item 8): an entitlement is one package whatever the size.
+  it('tabulates exactly the intake priority for every household size and flag set', () => {
+    const { priorityByHousehold } = entitlementTables();
     for (let members = 1; members <= 30; members++) {
-      expect(packagesBySize[members - 1]).toBe(foodPackagesFor(members));
       for (let bits = 0; bits < 8; bits++) {
         const h = { members, elderlyAlone: (bits & 1) !== 0, cannotCook: (bits & 2) !== 0, chronicIllness: (bits & 4) !== 0 };
         expect(priorityByHousehold[(members - 1) * 8 + bits]).toBe(priorityOf('food_package', 'routine', h));

@@ -42,10 +42,11 @@ describe('need kind registry', () => {
     expect(needInputSchema.options.some((o) => o.shape.kind.value === kind)).toBe(true);
   });
 
-  it('stock kinds name a detail their schema has (or intake derives), and every detail field is a CSV column', () => {
+  it('stock kinds count units in the detail that is their quantity (none: one per need), and every detail field is a CSV column', () => {
     for (const s of STOCK_KINDS) {
-      const fields = Object.keys(detailSchemas[s.kind].shape);
-      expect(fields.includes(s.unitsField) || (s.kind === 'food_package' && s.unitsField === 'packages'), s.kind).toBe(true);
+      // Nothing derived counts units any more (a food package's size is its kit variant, issue #14 item 8).
+      expect(s.unitsField, s.kind).toBe(needKindSpec(s.kind).quantity?.field);
+      if (s.unitsField !== undefined) expect(Object.keys(detailSchemas[s.kind].shape), s.kind).toContain(s.unitsField);
     }
     for (const kind of NEED_KINDS) {
       for (const field of Object.keys(detailSchemas[kind].shape)) {

@@ -50,7 +50,10 @@ describe('kit expansion', () => {
   });
 
   it('maps stock need kinds to products; medicine is not depot stock', () => {
-    expect(needProduct('food_package', { cycle: '2026-W48', packages: 2 })).toEqual({ code: 'food_package', quantity: 2 });
+    // One food package per need, whatever a stored need from before issue #14 (item 8) says: its kit
+    // variant already scales by household size, the old `packages` count multiplied it a second time.
+    expect(needProduct('food_package', { cycle: '2026-W48' })).toEqual({ code: 'food_package', quantity: 1 });
+    expect(needProduct('food_package', { cycle: '2026-W48', packages: 2 })).toEqual({ code: 'food_package', quantity: 1 });
     expect(needProduct('gas', { cylinders: 1 })).toEqual({ code: 'gas', quantity: 1 });
     expect(needProduct('medicine', { drug: 'x', strength: 'y', quantity: 3 })).toBeNull();
   });

@@ -51,9 +51,11 @@ describe('need status machine', () => {
 });
 
 describe('need intake', () => {
-  it('scales food packages by household size', () => {
+  // Issue #14 item 8: this test used to expect `packages: 2` for 5 people, and stock multiplied the
+  // 5-person kit variant by it (the size counted twice). Size now picks the variant and the bags only.
+  it('stores a food package without a count: household size sizes the bags, not the number of packages', () => {
     expect([1, 3, 4, 6, 7].map(foodPackagesFor)).toEqual([1, 1, 2, 2, 3]);
-    expect(prepare(food({ cycle: '2026-11-22/P3D' })).details.packages).toBe(2);
+    expect(prepare(food({ cycle: '2026-11-22/P3D' })).details).not.toHaveProperty('packages');
   });
 
   it('names a food package by the current cycle when none is given, as the entitlement does', () => {
@@ -61,7 +63,7 @@ describe('need intake', () => {
     expect(cycles.current.id).toBe('2026-11-22/P3D');
     expect(prepared.cycle).toBe('2026-11-22/P3D');
     expect(prepared.identityKey).toBe('2026-11-22/P3D');
-    expect(prepared.details).toEqual({ cycle: '2026-11-22/P3D', packages: 2 });
+    expect(prepared.details).toEqual({ cycle: '2026-11-22/P3D' });
   });
 
   it('takes the current or the next cycle, and refuses any other naming what it expects', () => {

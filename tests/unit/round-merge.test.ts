@@ -21,7 +21,8 @@ vi.mock('../../src/planning/decompose', async (importOriginal) => {
 const { mergeRoundPieces } = await import('../../src/planning/adapters/round-merge');
 
 const needs: NeedForPlan[] = ['k1', 'k2', 'k3'].map((corridorId, i) => ({
-  id: `n${i}`, kind: 'food_package', urgency: 'routine', corridorId, members: 3, quantity: 2, lat: 31.2 + 0.003 * i, lon: 121.4,
+  // 6 people: a food package of 2 bags (bags follow from size, not from a stored count, issue #14 item 8).
+  id: `n${i}`, kind: 'food_package', urgency: 'routine', corridorId, members: 6, quantity: null, lat: 31.2 + 0.003 * i, lon: 121.4,
 }));
 const vehicles: VehicleForPlan[] = [{ id: 'v1', depotId: 'd1', depotLat: 31.19, depotLon: 121.4, capacity: { bags: 10 }, skills: [] }];
 const built = buildProblem(needs, vehicles);
@@ -52,7 +53,7 @@ describe('mergeRoundPieces', () => {
   it('stores nothing when not even the plain merge validates', () => {
     breakRepair.on = false;
     const p = piece();
-    // 3 needs of 2 packages on a van of 5 bags.
+    // 3 needs of 2 bags each on a van of 5 bags.
     const small = [{ ...vehicles[0]!, capacity: { bags: 5 } }];
     const d = mergeRoundPieces(buildProblem(needs, small), small, [p]);
     expect(d.kind).toBe('invalid');

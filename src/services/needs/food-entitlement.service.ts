@@ -1,8 +1,9 @@
 /**
- * Food entitlements: every household of a community is owed its standard food packages (scaled by
- * household size, as intake scales a submitted food_package need) once per cycle. Generating a
- * cycle's entitlements is idempotent: a second run for the same cycle creates nothing, and a
- * household that already held one this cycle (open, delivered, failed or cancelled) gets no other.
+ * Food entitlements: every household of a community is owed one food package per cycle (its
+ * contents the kit variant for the household's size, as for a submitted food_package need).
+ * Generating a cycle's entitlements is idempotent: a second run for the same cycle creates nothing,
+ * and a household that already held one this cycle (open, delivered, failed or cancelled) gets no
+ * other.
  */
 import { entitlementTables, foodCycleAt, type FoodCycle } from '../../domain/food-cycle';
 import type { Db } from '../../store/db';
@@ -34,7 +35,6 @@ export async function generateFoodEntitlements(deps: EntitlementDeps, communityI
   const created = await insertFoodEntitlements(deps.db, {
     communityId,
     cycle: cycle.id,
-    packagesBySize: TABLES.packagesBySize,
     priorityByHousehold: TABLES.priorityByHousehold,
     actor: ENTITLEMENT_ACTOR,
     requestId: run.requestId ?? null,
