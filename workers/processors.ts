@@ -10,7 +10,7 @@ import { isAppError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
 import { reconcile } from '../src/services/rounds/reconcile.service';
-import { mergeRound } from '../src/services/rounds/round.service';
+import { mergeRound, type MergeOptions } from '../src/services/rounds/round.service';
 import { openScheduledRound, type RoundSchedule } from '../src/services/rounds/round-schedule.service';
 import { insertUrgentNeed } from '../src/services/rounds/urgent.service';
 import type { RoundEvents } from '../src/services/rounds/round-events.service';
@@ -32,6 +32,10 @@ export interface ProcessorDeps {
    * solve-thread.ts). Unset (PostgreSQL): solves run in the sandboxed processor.
    */
   inlineSolve?: ThreadSolve;
+  /** Routes of each sub-problem's pool kept for the merge (SOLVE_POOL_ROUTES), when solved in process. Default 0. */
+  keepPool?: number;
+  /** Set partitioning at the merge (MERGE_SET_PARTITIONING, MERGE_SP_TIME_LIMIT_MS). Off when not given. */
+  setPartitioning?: MergeOptions['setPartitioning'];
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -73,7 +77,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       case 'round.merge': {
         const { roundId } = data as JobData<'round.merge'>;
         await job.updateProgress(0);
-        const outcome = await mergeRound(deps.db, roundId, undefined, log);
+        const outcome = await mergeRound(deps.db, roundId, undefined, log, deps.setPartitioning ? { setPartitioning: deps.setPartitioning } : {});
         await job.updateProgress(100);
         if (outcome === 'stored') await deps.events.proposed(roundId);
         log.info({ roundId, outcome }, 'round merged');
@@ -106,7 +110,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         // job lock and serving the API however long it takes. What still bounds a solve: that budget,
         // the thread's watchdog (terminated and retried when it overruns by far), and one solve at a
         // time (solve queue concurrency 1), so the API keeps the other cores.
-        const solveDeps = { db: deps.db, now: () => performance.now(), solve: deps.inlineSolve };
+        const solveDeps = { db: deps.db, now: () => performance.now(), solve: deps.inlineSolve, keepPool: deps.keepPool ?? 0 };
         return solveSubproblem(solveDeps, roundId, subProblemId, (pct) => job.updateProgress(pct));
       }
       default: {

@@ -90,6 +90,8 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H },
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     inlineSolve: solveThread?.solve,
+    keepPool: config.SOLVE_POOL_ROUTES,
+    ...(config.MERGE_SET_PARTITIONING ? { setPartitioning: { maxMs: config.MERGE_SP_TIME_LIMIT_MS } } : {}),
   };
   const common = {
     connection: workerConnection(config.REDIS_URL),

@@ -11,15 +11,20 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Problem, Solution } from '../src/planning';
+import type { SolvedPoolRoute } from '../src/planning/solve';
 
 export interface ThreadSolveOptions {
   /** The search budget, ms (the thread counts it on its own clock). */
   timeLimitMs: number;
   seed: number;
+  /** Routes of the search's pool handed back with the solution (solve()'s keepPool). Default 0. */
+  keepPool?: number;
 }
 
 /** Solves one problem off the event loop (what round-solve.service's `SolveDeps.solve` expects). */
-export type ThreadSolve = (problem: Problem, options: ThreadSolveOptions) => Promise<Solution>;
+export type ThreadSolve = (problem: Problem, options: ThreadSolveOptions) => Promise<ThreadSolution>;
+/** The solution, with the search's pool when asked for (`keepPool`). */
+export type ThreadSolution = Solution & { pool?: SolvedPoolRoute[] };
 
 export interface SolveThread {
   solve: ThreadSolve;
@@ -37,7 +42,7 @@ export interface SolveRequest extends ThreadSolveOptions {
   id: number;
   problem: Problem;
 }
-export type SolveReply = { id: number; ok: true; solution: Solution } | { id: number; ok: false; message: string };
+export type SolveReply = { id: number; ok: true; solution: ThreadSolution } | { id: number; ok: false; message: string };
 
 export interface SolveThreadOptions {
   /**
@@ -75,12 +80,12 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
     return w;
   }
 
-  function runOne(problem: Problem, opts: ThreadSolveOptions): Promise<Solution> {
+  function runOne(problem: Problem, opts: ThreadSolveOptions): Promise<ThreadSolution> {
     if (closed) return Promise.reject(new SolveThreadError('the solve thread is closed'));
     const w = (thread ??= start());
     const id = nextId++;
     const allowedMs = opts.timeLimitMs + overrunMs(opts.timeLimitMs);
-    return new Promise<Solution>((resolve, reject) => {
+    return new Promise<ThreadSolution>((resolve, reject) => {
       const done = () => {
         clearTimeout(watchdog);
         w.off('message', onMessage);

@@ -14,7 +14,7 @@ port.on('message', (req: SolveRequest) => {
   let reply: SolveReply;
   try {
     // This thread's clock: the budget is a duration, so its origin does not matter.
-    const solution = solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now: () => performance.now() });
+    const solution = solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now: () => performance.now(), keepPool: req.keepPool ?? 0 });
     reply = { id: req.id, ok: true, solution };
   } catch (err) {
     // solve() checks its own plan (validateSolution) and throws rather than return a bad one.

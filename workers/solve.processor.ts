@@ -17,7 +17,7 @@ function solveDeps(): Promise<SolveDeps> {
   deps ??= (async () => {
     const config = loadConfig(process.env);
     const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 2 });
-    return { db: database.db, now: () => performance.now() };
+    return { db: database.db, now: () => performance.now(), keepPool: config.SOLVE_POOL_ROUTES };
   })();
   return deps;
 }

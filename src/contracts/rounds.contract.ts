@@ -42,6 +42,15 @@ export const proposalView = z.strictObject({
   })),
   loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),
   unserved: z.array(z.strictObject({ needId: z.uuid(), reason: z.string() })),
+  /**
+   * How set partitioning over the sub-problems' route pools went at the merge: `improved` (the plan
+   * shown is its plan, validated and cheaper), `not-better`, `timed-out`, `invalid` (its plan failed
+   * validation), `no-pool` or `off` (the merged plan stands); validator costs before and after. Null
+   * for a round merged before it was recorded.
+   */
+  setPartitioning: z.strictObject({
+    status: z.enum(['improved', 'not-better', 'timed-out', 'invalid', 'no-pool', 'off']), mergedCost: z.number(), cost: z.number(), elapsedMs: z.number(),
+  }).nullable(),
 });
 export type ProposalView = z.output<typeof proposalView>;
 

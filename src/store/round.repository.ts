@@ -101,6 +101,11 @@ export async function setRoundProgress(db: Db, id: string, progress: number): Pr
     .where('id', '=', id).where('status', '=', 'planning').where('progress', '<', Math.round(progress)).execute();
 }
 
+/** Records how set partitioning went at the merge (in the transaction that stores the plan). */
+export async function setRoundMergeNote(db: Db, id: string, note: unknown): Promise<void> {
+  await db.updateTable('rounds').set({ merge_note: JSON.stringify(note) }).where('id', '=', id).execute();
+}
+
 export async function roundsIn(db: Db, statuses: readonly RoundStatus[]): Promise<RoundRow[]> {
   return db.selectFrom('rounds').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
 }

@@ -6,22 +6,36 @@
  * Pure: the caller loads the district and the results, and stores the plan.
  */
 import { mergeAndRepair, mergeSubSolutions, type RepairReport, type SubProblem, type SubSolution } from '../decompose';
+import { improveMergedPlan, type PoolMergeOptions, type PoolMergeResult } from '../decompose/pool.merge';
 import type { PlannedRoute, Solution, UnservedReason } from '../model/problem.types';
 import { validateSolution } from '../validate/solution.validate';
 import type { Plan, PlanTrip, PlanUnserved } from '../../domain/round-plan';
 import { toPlanPieces, type BuiltProblem, type VehicleForPlan } from './round-problem';
+import { poolRoutesOnDistrict, type StoredPool } from './round-pool';
 
-/** A sub-problem's stored result, as `round.solve` saved it. */
-export interface StoredPiece { subproblemId: string; vehicleIds: readonly string[]; trips: PlanTrip[]; unserved: PlanUnserved[] }
+/** A sub-problem's stored result, as `round.solve` saved it (`pool`: the routes its search met, when kept). */
+export interface StoredPiece { subproblemId: string; vehicleIds: readonly string[]; trips: PlanTrip[]; unserved: PlanUnserved[]; pool?: StoredPool }
+
+/**
+ * How set partitioning over the sub-problems' route pools went at the merge (improveMergedPlan):
+ * `off` when not asked for; costs are the validator's, of the merged (repaired) plan and of the plan
+ * stored. Ids and counts only.
+ */
+export type SetPartitioningNote = Omit<PoolMergeResult, 'solution' | 'status'> & { status: PoolMergeResult['status'] | 'off' };
 
 export type MergeDecision =
-  | { kind: 'repaired'; plan: Plan; repair: RepairReport; mergedCost: number; cost: number }
+  | { kind: 'repaired'; plan: Plan; repair: RepairReport; mergedCost: number; cost: number; setPartitioning: SetPartitioningNote }
   /** The repaired plan failed validation (or the results could not be mapped): the plain merge, which validated. */
-  | { kind: 'plain'; plan: Plan; why: string[] }
+  | { kind: 'plain'; plan: Plan; why: string[]; setPartitioning: SetPartitioningNote }
   /** Not even the plain merge validates: nothing may be stored. */
   | { kind: 'invalid'; why: string[] };
 
-export function mergeRoundPieces(built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[]): MergeDecision {
+export interface MergeRoundOptions {
+  /** Set partitioning over the stored pools plus the merged plan's routes. Default: off. */
+  setPartitioning?: PoolMergeOptions;
+}
+
+export function mergeRoundPieces(built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[], options: MergeRoundOptions = {}): MergeDecision {
   let parts: SubSolution[];
   try {
     parts = pieces.map((p) => toSubSolution(built, vehicles, p));
@@ -30,16 +44,33 @@ export function mergeRoundPieces(built: BuiltProblem, vehicles: readonly Vehicle
     return { kind: 'invalid', why: [`results do not map onto the district: ${(err as Error).message}`] };
   }
   const merged = mergeAndRepair(built.problem, parts);
+  const subOf = new Map(pieces.flatMap((p) => p.vehicleIds.map((v) => [v, p.subproblemId] as const)));
+  const asPlan = (s: Solution): Plan => toPlanPieces(built, vehicles, s, (v) => subOf.get(v) ?? 'merge');
+  // The pools can only make the plan cheaper: the validated improvement replaces it, anything else leaves it.
+  const improve = (s: Solution, cost: number): { plan: Plan | null; note: SetPartitioningNote } => {
+    if (!options.setPartitioning) return { plan: null, note: offNote(cost) };
+    const pool = poolRoutesOnDistrict(built, vehicles, pieces.map((p) => p.pool));
+    const { solution, ...note } = improveMergedPlan(built.problem, s, pool, options.setPartitioning);
+    return { plan: solution ? asPlan(solution) : null, note };
+  };
   if (merged.validation.ok) {
-    const subOf = new Map(pieces.flatMap((p) => p.vehicleIds.map((v) => [v, p.subproblemId] as const)));
-    const plan = toPlanPieces(built, vehicles, merged.solution, (v) => subOf.get(v) ?? 'merge');
-    return { kind: 'repaired', plan, repair: merged.repair, mergedCost: merged.mergedCost, cost: merged.validation.cost };
+    const sp = improve(merged.solution, merged.validation.cost);
+    return {
+      kind: 'repaired', plan: sp.plan ?? asPlan(merged.solution), repair: merged.repair, mergedCost: merged.mergedCost, cost: sp.note.cost, setPartitioning: sp.note,
+    };
   }
   const why = merged.validation.violations.slice(0, 5);
-  const check = validateSolution(built.problem, mergeSubSolutions(built.problem, parts));
+  const plain = mergeSubSolutions(built.problem, parts);
+  const check = validateSolution(built.problem, plain);
   if (!check.ok) return { kind: 'invalid', why: [...why, ...check.violations.slice(0, 5)] };
+  const sp = improve(plain, check.cost);
   // The plain merge: each sub-problem's trips as solved, nothing moved across borders.
-  return { kind: 'plain', plan: { trips: pieces.flatMap((p) => p.trips), unserved: pieces.flatMap((p) => p.unserved) }, why };
+  const plan = sp.plan ?? { trips: pieces.flatMap((p) => p.trips), unserved: pieces.flatMap((p) => p.unserved) };
+  return { kind: 'plain', plan, why, setPartitioning: sp.note };
+}
+
+function offNote(cost: number): SetPartitioningNote {
+  return { status: 'off', mergedCost: cost, cost, elapsedMs: 0, stats: { pool: 0, usable: 0, components: 0, improved: 0, timedOut: 0 } };
 }
 
 /** One stored result in the engine's form: sub-problem stops and vehicles re-indexed from 0, with maps to the district. */

@@ -6,11 +6,12 @@
  * stored is kept, never solved twice.
  */
 import type { Problem, Solution } from '../../planning';
-import { solve } from '../../planning/solve';
+import { solve, type SolvedPoolRoute } from '../../planning/solve';
 import type { Db } from '../../store/db';
 import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
 import { buildProblem, toPlanPieces } from '../../planning/adapters/round-problem';
+import { toStoredPool } from '../../planning/adapters/round-pool';
 
 export interface SolveDeps {
   db: Db;
@@ -22,7 +23,12 @@ export interface SolveDeps {
    * Runs the pure search (Problem in, Solution out) somewhere else, e.g. on a worker thread so this
    * event loop stays free (workers/solve-thread.ts). Default: `solve()` here, synchronously, timed by `now`.
    */
-  solve?: (problem: Problem, options: { timeLimitMs: number; seed: number }) => Promise<Solution>;
+  solve?: (problem: Problem, options: { timeLimitMs: number; seed: number; keepPool?: number }) => Promise<Solution & { pool?: SolvedPoolRoute[] }>;
+  /**
+   * Routes of the search's pool stored with the result (at most), for set partitioning at the merge
+   * (SOLVE_POOL_ROUTES). Default 0: none.
+   */
+  keepPool?: number;
 }
 
 export type SolveOutcome =
@@ -47,10 +53,12 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
     pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
   } else {
     const timeLimitMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
+    const keepPool = deps.keepPool ?? 0;
     const solution = deps.solve
-      ? await deps.solve(built.problem, { timeLimitMs, seed: round.seed })
-      : solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed });
+      ? await deps.solve(built.problem, { timeLimitMs, seed: round.seed, keepPool })
+      : solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed, keepPool });
     pieces = toPlanPieces(built, vehicles, solution, subproblemId);
+    if (solution.pool?.length) pieces = { ...pieces, pool: toStoredPool(built, vehicles, solution.pool) };
   }
   await onProgress(90);
   const stored = await saveSubproblemResult(rdb, roundId, subproblemId, pieces);

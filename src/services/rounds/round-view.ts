@@ -33,5 +33,12 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
     })),
     loadingList: await loadingList(db, roundId),
     unserved: plan.unserved,
+    setPartitioning: setPartitioningOf(round.merge_note),
   };
+}
+
+function setPartitioningOf(note: unknown): ProposalView['setPartitioning'] {
+  if (!note || typeof note !== 'object') return null;
+  const n = note as { status: NonNullable<ProposalView['setPartitioning']>['status']; mergedCost: number; cost: number; elapsedMs: number };
+  return { status: n.status, mergedCost: n.mergedCost, cost: n.cost, elapsedMs: Math.round(n.elapsedMs) };
 }

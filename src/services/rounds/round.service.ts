@@ -11,7 +11,7 @@ import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
 import { findArea } from '../../store/grid.repository';
 import {
-  createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRow, moveNeeds, moveRound, setRoundPlanning, setRoundStatus,
+  createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRow, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
   type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
@@ -19,6 +19,9 @@ import { assignDrivers, loadPendingStops, planNeedIds, storePlanOnce, tripIdsOfR
 import { decomposeRound } from '../../planning/adapters/round-decompose';
 import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles } from '../../store/round-inputs.repository';
 import { mergeRoundPieces } from '../../planning/adapters/round-merge';
+import type { StoredPool } from '../../planning/adapters/round-pool';
+import { loadHighs } from '../../planning/lp/highs.adapter';
+import type { LpSolver } from '../../planning/lp/lp.model';
 import { buildProblem } from '../../planning/adapters/round-problem';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
 import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
@@ -101,7 +104,7 @@ export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 
  * repaired plan that fails validation is not trusted: the plain merge is stored if it validates;
  * if not even that does, the round fails (its needs go back to the pool). `clock` stamps the stock ledger.
  */
-export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock, log: MergeLog = silent): Promise<MergeOutcome> {
+export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock, log: MergeLog = silent, options: MergeOptions = {}): Promise<MergeOutcome> {
   const rdb = db;
   const round = await getRound(rdb, roundId);
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
@@ -114,10 +117,15 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   const vehicles = await loadVehicles(db, [...new Set(subs.flatMap((s) => s.vehicle_ids))].sort());
   const built = buildProblem(await loadGenerationNeeds(db, roundId), vehicles);
   const pieces = subs.map((s) => {
-    const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[] };
-    return { subproblemId: s.id, vehicleIds: s.vehicle_ids, trips: result.trips, unserved: result.unserved };
+    const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[]; pool?: StoredPool };
+    return { subproblemId: s.id, vehicleIds: s.vehicle_ids, trips: result.trips, unserved: result.unserved, ...(result.pool ? { pool: result.pool } : {}) };
   });
-  const decision = mergeRoundPieces(built, vehicles, pieces);
+  const sp = options.setPartitioning;
+  // Its share of the round's search time, at most the configured bound (it runs on this event loop).
+  const spMs = sp ? Math.min(sp.maxMs, 0.1 * round.time_limit_ms * subs.length) : 0;
+  const decision = mergeRoundPieces(built, vehicles, pieces, sp && spMs > 0 ? {
+    setPartitioning: { solver: await (sp.solver ?? loadHighs)(), timeLimitMs: spMs, now: sp.now ?? (() => performance.now()) },
+  } : {});
   if (decision.kind === 'invalid') {
     log.error({ roundId, violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
     await failRound(db, roundId, 'the merged plan failed validation', clock);
@@ -125,12 +133,23 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   }
   if (decision.kind === 'plain') log.warn({ roundId, violations: decision.why }, 'border-repaired plan failed validation: storing the plain merge');
   else log.info({ roundId, ...decision.repair, mergedCost: decision.mergedCost, cost: decision.cost }, 'borders repaired');
+  const note = decision.setPartitioning;
+  if (note.status !== 'off') log.info({ roundId, ...note }, `set partitioning at the merge: ${note.status}`);
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
   const labelled = await withMedicineBagIds(rdb, roundId, decision.plan);
   const stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
+    await setRoundMergeNote(trx, roundId, note);
     await reservePlanWithinStock(trx, clock, roundId, 'planner');
   });
   return stored ? 'stored' : 'already-stored';
+}
+
+export interface MergeOptions {
+  /**
+   * Set partitioning over the sub-problems' route pools at the merge (MERGE_SET_PARTITIONING), for at
+   * most `maxMs` (MERGE_SP_TIME_LIMIT_MS) and a tenth of the round's search time. Off when not given.
+   */
+  setPartitioning?: { maxMs: number; solver?: () => Promise<LpSolver>; now?: () => number };
 }
 
 /** Where the merge reports how it went (a job's child logger); ids and counts only. */

@@ -18,6 +18,7 @@ import * as m0012 from './0012_medicine_bag_returns';
 import * as m0013 from './0013_account_hygiene';
 import * as m0014 from './0014_change_notify';
 import * as m0018 from './0018_food_package_once';
+import * as m0019 from './0019_round_merge_note';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013_account_hygiene': m0013,
   '0014_change_notify': m0014,
   '0018_food_package_once': m0018,
+  '0019_round_merge_note': m0019,
 };

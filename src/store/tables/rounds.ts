@@ -17,6 +17,8 @@ export interface RoundsTable {
   failure_reason: string | null;
   created_by: string;
   approved_by: string | null;
+  /** How set partitioning went at the merge (migration 0019; planning/adapters/round-merge.ts SetPartitioningNote). */
+  merge_note: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Stamp;
   updated_at: Stamp;
 }
