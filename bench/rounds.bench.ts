@@ -3,7 +3,11 @@
  * two worker processes, and urgent-insertion latency through the whole pipeline (need + outbox row
  * committed > relay > queue > worker > stop in the dispatched plan).
  *
- *   npm run bench -- rounds [--sizes 1000,5000] [--budget-ms 2000] [--urgent 40]
+ *   npm run bench -- rounds [--sizes 1000,5000] [--budget-ms 2000] [--urgent 40] [--workers 1,2] [--sp on|off]
+ *
+ * Set partitioning at the merge (`--sp`, MERGE_SET_PARTITIONING): each round records the validator cost
+ * of the merged plan (what would be stored without it: `cost_N_no_sp`) and of the stored plan
+ * (`cost_N_sp`), and the time it took (`sp_ms_N`, and its share of the round, `sp_share_pct_N`).
  *
  * A stop is a corridor drop point (2 households each); one sub-problem per community of 500 stops,
  * each solved with the same time budget, so the second worker process should halve the round time
@@ -24,6 +28,8 @@ export async function run(args: string[]): Promise<Record<string, number | strin
   const sizes = textOption(args, 'sizes', '1000,5000,10000').split(',').map(Number);
   const budgetMs = numberOption(args, 'budget-ms', 2000);
   const urgentCount = numberOption(args, 'urgent', 40);
+  const workerCounts = textOption(args, 'workers', '1,2').split(',').map(Number);
+  const sp = textOption(args, 'sp', 'on');
   const prefix = uniquePrefix('bench-rounds');
   const database = await openTestDatabase('bench_rounds');
   const producers = createProducers({ redisUrl: REDIS_URL, prefix });
@@ -40,7 +46,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       householdsPerCorridor: 2, vehicles: Math.ceil(stops / 15), capacityBags: 60,
     }, seed++);
   };
-  const roundOf = async (d: District): Promise<{ id: string; seconds: number; unserved: number; trips: number }> => {
+  const roundOf = async (d: District): Promise<{ id: string; seconds: number; unserved: number; trips: number; note: SpNote | null }> => {
     const t0 = performance.now();
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: budgetMs }, { areaId: d.districtId, kind: 'food', actor: 'bench' });
     await until(async () => {
@@ -55,16 +61,17 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     const seconds = (performance.now() - t0) / 1000;
     const counts = await sql<{ unserved: string; trips: string }>`select (select count(*) from round_unserved where round_id = ${round.id}) as unserved,
       (select count(*) from round_trips where round_id = ${round.id}) as trips`.execute(database.db);
-    return { id: round.id, seconds, unserved: Number(counts.rows[0]!.unserved), trips: Number(counts.rows[0]!.trips) };
+    const note = (await sql<{ merge_note: SpNote | null }>`select merge_note from rounds where id = ${round.id}`.execute(database.db)).rows[0]?.merge_note ?? null;
+    return { id: round.id, seconds, unserved: Number(counts.rows[0]!.unserved), trips: Number(counts.rows[0]!.trips), note };
   };
 
   const workers: WorkerProcess[] = [];
   try {
-    for (const count of [1, 2]) {
+    for (const count of workerCounts) {
       for (let i = 0; i < count; i++) {
         workers.push(spawnWorkers({
           DATABASE_URL, DATABASE_SCHEMA: database.schema, REDIS_URL, QUEUE_PREFIX: prefix,
-          RECONCILE_EVERY_MS: '0', OUTBOX_POLL_MS: '20',
+          RECONCILE_EVERY_MS: '0', OUTBOX_POLL_MS: '20', MERGE_SET_PARTITIONING: sp,
         }));
       }
       for (const w of workers) await w.waitForLog(/workers started/, 60_000);
@@ -73,10 +80,22 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       let urgentDistrict: { district: District; roundId: string } | undefined;
       for (const size of sizes) {
         const d = await seedSize(size);
-        const { id, seconds, unserved, trips } = await roundOf(d);
+        const { id, seconds, unserved, trips, note } = await roundOf(d);
         metrics[`round_s_${size}_${count}w`] = Number(seconds.toFixed(2));
         metrics[`unserved_needs_${size}_${count}w`] = unserved;
-        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s  ${String(trips).padStart(4)} trips  ${unserved} of ${d.needIds.length} needs unserved`);
+        let spText = '';
+        if (note && note.status !== 'off') {
+          // Same sub-problem results, merged with and without set partitioning: a paired comparison.
+          const w = `${size}${count > 1 ? `_${count}w` : ''}`;
+          metrics[`cost_${w}_no_sp`] = Math.round(note.mergedCost);
+          metrics[`cost_${w}_sp`] = Math.round(note.cost);
+          metrics[`sp_gain_pct_${w}`] = Number((100 * (1 - note.cost / note.mergedCost)).toFixed(3));
+          metrics[`sp_ms_${w}`] = Math.round(note.elapsedMs);
+          metrics[`sp_share_pct_${w}`] = Number(((100 * note.elapsedMs) / 1000 / seconds).toFixed(2));
+          metrics[`sp_status_${w}`] = note.status;
+          spText = `  sp ${note.status}: ${Math.round(note.mergedCost)} > ${Math.round(note.cost)} m (-${metrics[`sp_gain_pct_${w}`]}%) in ${Math.round(note.elapsedMs)} ms, ${note.stats.usable} pool routes, ${note.stats.improved}/${note.stats.components} parts improved, ${note.stats.timedOut} out of time`;
+        }
+        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s  ${String(trips).padStart(4)} trips  ${unserved} of ${d.needIds.length} needs unserved${spText}`);
         if (!urgentDistrict) urgentDistrict = { district: d, roundId: id };
       }
       if (count === 2 && urgentDistrict && urgentCount > 0) {
@@ -97,6 +116,8 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     }
     if (typeof metrics.round_s_5000_1w !== 'number') metrics.round_s_5000_1w = null;
     if (typeof metrics.round_s_5000_2w !== 'number') metrics.round_s_5000_2w = null;
+    if (typeof metrics.cost_5000_sp !== 'number') metrics.cost_5000_sp = null;
+    if (typeof metrics.cost_5000_no_sp !== 'number') metrics.cost_5000_no_sp = null;
     console.log(`\nround time (budget ${budgetMs} ms per sub-problem of ${STOPS_PER_COMMUNITY} stops)\n${rows.join('\n')}`);
     for (const size of sizes) console.log(`speed-up from the second worker at ${size} stops: x${metrics[`speedup_${size}`] ?? '?'}`);
     console.log(`urgent insertion, need committed > stop in the dispatched plan: p50 ${metrics.urgent_p50_ms} ms, p99 ${metrics.urgent_p99_ms} ms (${metrics.urgent_samples} needs)`);
@@ -108,6 +129,15 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     await dropSchema(database);
     await database.close();
   }
+}
+
+/** rounds.merge_note (planning/adapters/round-merge.ts SetPartitioningNote), the fields read here. */
+interface SpNote {
+  status: string;
+  mergedCost: number;
+  cost: number;
+  elapsedMs: number;
+  stats: { usable: number; components: number; improved: number; timedOut: number };
 }
 
 /** Emergency needs committed the way intake does (need + outbox rows in one transaction), one at a time. */
