@@ -37,7 +37,7 @@ function allocationInstance(groups: number, items: number, seed: number): Alloca
   for (const g of inst.groups) {
     let load = 0;
     for (let i = 0; i < items; i++) {
-      for (const p of [0, 1, 2, 3] as PriorityClass[]) {
+      for (const p of [0, 1, 2, 3, 4] as PriorityClass[]) {
         if (rand() < (p === 2 ? 0.8 : 0.35)) {
           const q = 1 + Math.floor(rand() * (p === 2 ? 300 : 40));
           g.needs.push({ itemId: `item${i}`, priority: p, quantity: q });
@@ -185,7 +185,7 @@ export async function run(args: string[]): Promise<Metrics> {
       }
       const r = allocateStock(input, { solver, timeLimitMs: limitMs, now });
       // Figure of merit: units given, weighted by urgency (the allocation is lexicographic; this just compares runs).
-      const score = r.lines.reduce((s, l) => s + [1000, 100, 10, 1][l.priority]! * l.allocated, 0);
+      const score = r.lines.reduce((s, l) => s + [10000, 1000, 100, 10, 1][l.priority]! * l.allocated, 0);
       const status = [...new Set(r.stages.map((st) => st.lpStatus))].join('+');
       metrics[`alloc_${short(solver)}_ms_${key}`] = Math.round(r.elapsedMs);
       metrics[`alloc_${short(solver)}_status_${key}`] = status;

@@ -77,8 +77,12 @@ export const catalogueItemView = z.object({
   volumeL: z.number().nullable(),
 }).meta({ id: 'CatalogueItem' });
 const kitLineView = z.object({ code: itemCodeSchema, quantity: count });
+const kitComponentView = kitLineView.extend({
+  substitutes: z.array(itemCodeSchema).describe('Items that may stand in for this one, unit for unit, in order of preference.'),
+  optional: z.boolean().describe('Handed out without it when it is short and no substitute is there.'),
+});
 export const kitView = catalogueItemView.extend({
-  variants: z.array(z.object({ name: z.string(), minMembers: count, maxMembers: count, lines: z.array(kitLineView) })),
+  variants: z.array(z.object({ name: z.string(), minMembers: count, maxMembers: count, lines: z.array(kitComponentView) })),
 }).meta({ id: 'Kit' });
 export const itemsResponse = z.object({ items: z.array(catalogueItemView) });
 export const itemResponse = z.object({ item: catalogueItemView });

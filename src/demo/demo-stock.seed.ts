@@ -18,17 +18,21 @@ const ITEMS = [
   { code: 'noodles', name: 'Dried noodles, 500 g', unit: 'pack', weightKg: 0.5, volumeL: 1 },
   { code: 'vegetables', name: 'Mixed vegetables, 3 kg bag', unit: 'pack', weightKg: 3, volumeL: 6 },
   { code: 'canned-pork', name: 'Canned pork luncheon meat', unit: 'piece', weightKg: 0.34, volumeL: 0.3 },
+  { code: 'canned-vegetables', name: 'Canned mixed vegetables, 800 g', unit: 'piece', weightKg: 0.8, volumeL: 0.9 },
   { code: 'boxed_meal', name: 'Meal box (one meal)', unit: 'box', weightKg: 0.6, volumeL: 1.2 },
   { code: 'gas', name: 'Gas refill (15 kg LPG cylinder, swapped)', unit: 'cylinder', weightKg: 30, volumeL: 40 },
 ] as const;
 
-/** One package per household, sized for it: rice, oil, eggs, noodles, vegetables, canned meat. */
+/**
+ * One package per household, sized for it: rice, oil, eggs, noodles, vegetables, canned meat. Canned
+ * vegetables stand in for fresh ones when those run short; eggs are left out rather than hold a package back.
+ */
 export const FOOD_PACKAGE = {
   name: 'Food package',
   variants: [
-    { name: 'small', minMembers: 1, maxMembers: 2, lines: [{ code: 'rice', quantity: 5 }, { code: 'oil', quantity: 1 }, { code: 'eggs-10', quantity: 1 }, { code: 'noodles', quantity: 2 }, { code: 'vegetables', quantity: 1 }, { code: 'canned-pork', quantity: 2 }] },
-    { name: 'family', minMembers: 3, maxMembers: 4, lines: [{ code: 'rice', quantity: 10 }, { code: 'oil', quantity: 2 }, { code: 'eggs-10', quantity: 2 }, { code: 'noodles', quantity: 4 }, { code: 'vegetables', quantity: 2 }, { code: 'canned-pork', quantity: 4 }] },
-    { name: 'large', minMembers: 5, maxMembers: 30, lines: [{ code: 'rice', quantity: 15 }, { code: 'oil', quantity: 3 }, { code: 'eggs-10', quantity: 3 }, { code: 'noodles', quantity: 6 }, { code: 'vegetables', quantity: 3 }, { code: 'canned-pork', quantity: 6 }] },
+    { name: 'small', minMembers: 1, maxMembers: 2, lines: [{ code: 'rice', quantity: 5 }, { code: 'oil', quantity: 1 }, { code: 'eggs-10', quantity: 1, optional: true }, { code: 'noodles', quantity: 2 }, { code: 'vegetables', quantity: 1, substitutes: ['canned-vegetables'] }, { code: 'canned-pork', quantity: 2 }] },
+    { name: 'family', minMembers: 3, maxMembers: 4, lines: [{ code: 'rice', quantity: 10 }, { code: 'oil', quantity: 2 }, { code: 'eggs-10', quantity: 2, optional: true }, { code: 'noodles', quantity: 4 }, { code: 'vegetables', quantity: 2, substitutes: ['canned-vegetables'] }, { code: 'canned-pork', quantity: 4 }] },
+    { name: 'large', minMembers: 5, maxMembers: 30, lines: [{ code: 'rice', quantity: 15 }, { code: 'oil', quantity: 3 }, { code: 'eggs-10', quantity: 3, optional: true }, { code: 'noodles', quantity: 6 }, { code: 'vegetables', quantity: 3, substitutes: ['canned-vegetables'] }, { code: 'canned-pork', quantity: 6 }] },
   ],
 };
 
@@ -41,6 +45,8 @@ const STOCK: Record<string, { lots: [number, number | null][]; minimum: number }
   // Fresh vegetables run short: about half of what the open food packages need.
   vegetables: [{ lots: [[12, 3], [10, 5]], minimum: 30 }, { lots: [[14, 4]], minimum: 30 }],
   'canned-pork': [{ lots: [[200, 700]], minimum: 50 }, { lots: [[180, 650]], minimum: 50 }],
+  // Canned vegetables cover part of the fresh ones' gap: the rest of the food packages wait, saying why.
+  'canned-vegetables': [{ lots: [[10, 540]], minimum: 20 }, { lots: [[8, 560]], minimum: 20 }],
   boxed_meal: [{ lots: [[150, 1], [200, 2]], minimum: 100 }, { lots: [[220, 1]], minimum: 100 }],
   gas: [{ lots: [[40, null]], minimum: 10 }, { lots: [[25, null]], minimum: 10 }],
 };

@@ -25,7 +25,14 @@ export const itemInputSchema = z.strictObject({
 });
 export type ItemInput = z.output<typeof itemInputSchema>;
 
-const kitLineSchema = z.strictObject({ code: itemCodeSchema, quantity: z.number().int().min(1).max(100_000) });
+const kitLineSchema = z.strictObject({
+  code: itemCodeSchema,
+  quantity: z.number().int().min(1).max(100_000),
+  substitutes: z.array(itemCodeSchema).max(5).default([])
+    .describe('Items that may stand in for this one, unit for unit, in order of preference (canned vegetables for fresh): used when it is short.'),
+  optional: z.boolean().default(false)
+    .describe('The kit is still handed out without this component when it is short and no substitute is there (the manifest says so).'),
+});
 
 const variantSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a lower-case variant name'),
@@ -46,6 +53,11 @@ export const kitInputSchema = z
       if (inRange(v.minMembers) && inRange(v.maxMembers)) for (let m = v.minMembers; m <= v.maxMembers; m++) cover[m] = (cover[m] ?? 0) + 1;
       const codes = v.lines.map((l) => l.code);
       if (new Set(codes).size !== codes.length) ctx.addIssue({ code: 'custom', path: ['variants', i, 'lines'], message: 'a component is listed twice' });
+      v.lines.forEach((l, j) => {
+        if (l.substitutes.includes(l.code) || new Set(l.substitutes).size !== l.substitutes.length) {
+          ctx.addIssue({ code: 'custom', path: ['variants', i, 'lines', j, 'substitutes'], message: 'a substitute is listed twice or is the component itself' });
+        }
+      });
     });
     const names = kit.variants.map((v) => v.name);
     if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'variant names must be unique' });
@@ -54,11 +66,20 @@ export const kitInputSchema = z
   });
 export type KitInput = z.output<typeof kitInputSchema>;
 
+export interface KitLine {
+  code: string;
+  quantity: number;
+  /** Items that may stand in for this one, unit for unit, in order of preference. */
+  substitutes?: string[];
+  /** Handed out without it when it is short and no substitute is there. */
+  optional?: boolean;
+}
+
 export interface KitVariant {
   name: string;
   minMembers: number;
   maxMembers: number;
-  lines: { code: string; quantity: number }[];
+  lines: KitLine[];
 }
 
 /** What expansion needs to know of the catalogue: items, and kits with their variants. */
@@ -127,5 +148,37 @@ export function expandKit(catalogue: Catalogue, code: string, quantity: number, 
     for (const line of variantFor(c, entry.variants, householdMembers).lines) walk(line.code, q * line.quantity, [...path, c]);
   };
   if (quantity > 0) walk(code, quantity, []);
+  return out;
+}
+
+/** One item of a need's expansion, with what may replace it (a kit line's substitutes) and whether it may be left out. */
+export interface Component {
+  code: string;
+  quantity: number;
+  substitutes: readonly string[];
+  optional: boolean;
+}
+
+/**
+ * `expandKit`, keeping each item's kit line: its substitutes, and whether it is optional (inside an
+ * optional line of a nested kit, everything is). Lines of the same item merge where both agree.
+ */
+export function expandComponents(catalogue: Catalogue, code: string, quantity: number, householdMembers: number): Component[] {
+  const out: Component[] = [];
+  const walk = (c: string, q: number, line: Omit<Component, 'code' | 'quantity'>, path: string[]): void => {
+    if (path.includes(c)) throw kitCycleError([...path.slice(path.indexOf(c)), c]);
+    const entry = catalogue.get(c);
+    if (!entry) throw unknownItem();
+    if (entry.kind === 'item') {
+      const same = out.find((o) => o.code === c && o.optional === line.optional && o.substitutes.join() === line.substitutes.join());
+      if (same) same.quantity += q;
+      else out.push({ code: c, quantity: q, ...line });
+      return;
+    }
+    for (const l of variantFor(c, entry.variants, householdMembers).lines) {
+      walk(l.code, q * l.quantity, { substitutes: l.substitutes ?? [], optional: line.optional || (l.optional ?? false) }, [...path, c]);
+    }
+  };
+  if (quantity > 0) walk(code, quantity, { substitutes: [], optional: false }, []);
   return out;
 }

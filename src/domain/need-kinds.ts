@@ -220,3 +220,15 @@ export const STOCK_KINDS: readonly { kind: NeedKind; product: string; unitsField
   const supply = needKindSpec(kind).supply;
   return supply.from === 'stock' ? [{ kind, product: supply.product, unitsField: supply.unitsField }] : [];
 });
+
+/**
+ * Who gets scarce stock first (src/planning/allocation), lower first: 0 emergency medicine, 1 medicine
+ * due today, 2 medical passes and routine medicine, 3 stock for a vulnerable household (elderly living
+ * alone, cannot cook, chronic illness), 4 the rest. Medical kinds are those not drawn from depot stock.
+ */
+export type AllocationClass = 0 | 1 | 2 | 3 | 4;
+
+export function allocationClass(kind: NeedKind, urgency: Urgency, household: { elderlyAlone: boolean; cannotCook: boolean; chronicIllness: boolean }): AllocationClass {
+  if (needKindSpec(kind).supply.from !== 'stock') return urgency === 'emergency' ? 0 : urgency === 'today' ? 1 : 2;
+  return household.elderlyAlone || household.cannotCook || household.chronicIllness ? 3 : 4;
+}

@@ -20,3 +20,19 @@ export interface PlanTrip {
 }
 export interface PlanUnserved { needId: string; reason: string }
 export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }
+
+/**
+ * What the allocation gave one need of a round (stored on round_needs.items): the items, each with the
+ * component it stands in for when it is a substitute, and the depot it is reserved at once the plan is
+ * stored; the optional components left out. The bag's manifest reads it.
+ */
+export interface NeedItems {
+  lines: { item: string; quantity: number; for?: string; depotId?: string }[];
+  leftOut: { item: string; quantity: number }[];
+}
+
+/** Why a need was left unserved for want of stock: the items short (units needed / could be had) and the depots tried. */
+export interface StockShortDetail {
+  short: { item: string; needed: number; available: number }[];
+  depots: string[];
+}

@@ -2,7 +2,7 @@
  * The catalogue: items and kits (one code space), kit variants and their lines. Plain objects out.
  */
 import { sql } from 'kysely';
-import type { Catalogue, CatalogueEntry, ItemUnit, KitVariant } from '../domain/kit';
+import type { Catalogue, CatalogueEntry, ItemUnit, KitLine, KitVariant } from '../domain/kit';
 import type { ItemsTable } from './tables/stock';
 import type { Db } from './db';
 
@@ -17,7 +17,7 @@ export interface ItemView {
 }
 
 export interface KitView extends ItemView {
-  variants: KitVariant[];
+  variants: (Omit<KitVariant, 'lines'> & { lines: Required<KitLine>[] })[];
 }
 
 const view = (r: Pick<ItemsTable, 'code' | 'kind' | 'name' | 'unit' | 'weight_kg' | 'volume_l'>): ItemView => ({
@@ -58,7 +58,9 @@ export async function loadCatalogue(db: Db): Promise<Map<string, CatalogueEntry>
     byKit.set(v.kit_code, [...(byKit.get(v.kit_code) ?? []), kv]);
     byVariant.set(`${v.kit_code}|${v.variant}`, kv);
   }
-  for (const l of lines) byVariant.get(`${l.kit_code}|${l.variant}`)?.lines.push({ code: l.component_code, quantity: l.quantity });
+  for (const l of lines) {
+    byVariant.get(`${l.kit_code}|${l.variant}`)?.lines.push({ code: l.component_code, quantity: l.quantity, substitutes: l.substitutes, optional: l.optional });
+  }
   return new Map(items.map((i) => [i.code, i.kind === 'item' ? { kind: 'item' } : { kind: 'kit', variants: byKit.get(i.code) ?? [] }]));
 }
 
@@ -67,7 +69,8 @@ export async function getKit(db: Db, code: string): Promise<KitView | undefined>
   if (!row) return undefined;
   const catalogue: Catalogue = await loadCatalogue(db);
   const entry = catalogue.get(code);
-  return { ...view(row), variants: entry?.kind === 'kit' ? entry.variants : [] };
+  const variants = entry?.kind === 'kit' ? entry.variants : [];
+  return { ...view(row), variants: variants.map((v) => ({ ...v, lines: v.lines.map((l) => ({ ...l, substitutes: l.substitutes ?? [], optional: l.optional ?? false })) })) };
 }
 
 /** Serialises catalogue changes, so two kit edits can't close a cycle between them unseen. */
@@ -82,7 +85,7 @@ export async function replaceKit(trx: Db, code: string, name: string, variants: 
   await trx.deleteFrom('kit_variants').where('kit_code', '=', code).execute();
   if (variants.length === 0) return;
   await trx.insertInto('kit_variants').values(variants.map((v) => ({ kit_code: code, variant: v.name, min_members: v.minMembers, max_members: v.maxMembers }))).execute();
-  const lines = variants.flatMap((v) => v.lines.map((l) => ({ kit_code: code, variant: v.name, component_code: l.code, quantity: l.quantity })));
+  const lines = variants.flatMap((v) => v.lines.map((l) => ({ kit_code: code, variant: v.name, component_code: l.code, quantity: l.quantity, substitutes: l.substitutes ?? [], optional: l.optional ?? false })));
   if (lines.length) await trx.insertInto('kit_lines').values(lines).execute();
 }
 

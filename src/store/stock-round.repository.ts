@@ -4,6 +4,7 @@
  * The ledger writes themselves go through stock.repository.ts.
  */
 import { sql } from 'kysely';
+import type { NeedItems } from '../domain/round-plan';
 import type { Db } from './db';
 
 /** Serialises reservations of one round until the transaction ends (advisory lock on the round id). */
@@ -20,11 +21,14 @@ export async function reservedStopIds(db: Db, roundId: string): Promise<Set<stri
 
 export interface PlannedStockNeed {
   stopId: string;
+  tripId: string;
   depotId: string;
   needId: string;
   kind: string;
   details: Record<string, unknown>;
   members: number;
+  /** What the round's allocation gave the need (round_needs.items); null: expand its product. */
+  items: NeedItems | null;
 }
 
 /**
@@ -32,15 +36,16 @@ export interface PlannedStockNeed {
  * trip's depot: urgent stops first, then by position on their trips, then stop and need id.
  */
 export async function plannedStockNeeds(db: Db, roundId: string, kinds: readonly string[], onlyNeedId?: string): Promise<PlannedStockNeed[]> {
-  const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number; urgent: boolean; seq: number; trip_id: string }>`
-    select distinct s.id::text as stop_id, t.depot_id, n.id as need_id, n.kind, n.details, h.members, s.urgent, s.seq, s.trip_id
+  const rows = await sql<{ stop_id: string; depot_id: string; need_id: string; kind: string; details: Record<string, unknown>; members: number; urgent: boolean; seq: number; trip_id: string; items: NeedItems | null }>`
+    select distinct on (s.urgent, s.seq, s.trip_id, s.id, n.id) s.id::text as stop_id, t.depot_id, n.id as need_id, n.kind, n.details, h.members, s.urgent, s.seq, s.trip_id, rn.items
     from round_bags b join round_stops s on s.id = b.stop_id
     join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
     join needs n on n.id = b.need_id join households h on h.id = n.household_id
+    left join round_needs rn on rn.round_id = b.round_id and rn.need_id = b.need_id
     where b.round_id = ${roundId} and s.status = 'pending' and n.kind in (${sql.join(kinds)})
       ${onlyNeedId === undefined ? sql`` : sql`and b.need_id = ${onlyNeedId}`}
-    order by s.urgent desc, s.seq, s.trip_id, stop_id, need_id`.execute(db);
-  return rows.rows.map((r) => ({ stopId: r.stop_id, depotId: r.depot_id, needId: r.need_id, kind: r.kind, details: r.details, members: r.members }));
+    order by s.urgent desc, s.seq, s.trip_id, s.id, n.id`.execute(db);
+  return rows.rows.map((r) => ({ stopId: r.stop_id, tripId: r.trip_id, depotId: r.depot_id, needId: r.need_id, kind: r.kind, details: r.details, members: r.members, items: r.items }));
 }
 
 /** Ids of the stops on one trip of the round (as text). */

@@ -7,7 +7,7 @@
 import { buildStageModel, normalise } from './allocation.model';
 import { explain, itemSummaries } from './allocation.explain';
 import { greedyStage, roundStage, startRemaining } from './allocation.round';
-import { PRIORITY_CLASSES, type AllocationInput, type AllocationLine, type AllocationOptions, type AllocationResult, type StageReport } from './allocation.types';
+import { classKey, PRIORITY_CLASSES, type AllocationInput, type AllocationLine, type AllocationOptions, type AllocationResult, type StageReport } from './allocation.types';
 
 export function allocateStock(input: AllocationInput, opts: AllocationOptions): AllocationResult {
   const started = opts.now();
@@ -15,7 +15,7 @@ export function allocateStock(input: AllocationInput, opts: AllocationOptions): 
   const left = startRemaining(problem);
   const x = problem.lines.map(() => 0);
   const units = problem.lines.map(() => 0);
-  const floors = new Map<number, number>(); // item * 4 + class -> floor
+  const floors = new Map<number, number>(); // classKey(item, class) -> floor
   const stages: StageReport[] = [];
   const classes = PRIORITY_CLASSES.filter((p) => problem.lines.some((l) => l.priority === p));
   classes.forEach((priority, n) => {
@@ -38,7 +38,7 @@ export function allocateStock(input: AllocationInput, opts: AllocationOptions): 
       x[k] = fx[j] ?? 0;
       units[k] = got[j] ?? 0;
     });
-    for (const [item, f] of stageFloors) floors.set(item * 4 + priority, f);
+    for (const [item, f] of stageFloors) floors.set(classKey(item, priority), f);
     stages.push({
       priority, method: lp.values ? 'lp' : 'greedy', lpStatus: lp.status, variables: stage.model.variables.length, elapsedMs: opts.now() - stageStart,
       ...(lp.detail ? { detail: lp.detail } : {}),

@@ -3,7 +3,7 @@
  * cut (stock short, more urgent classes first, fairness floor, group capacity, rounding).
  */
 import type { AllocationProblem } from './allocation.model';
-import type { AllocationExplanation, CutReason, ItemSummary, PriorityClass } from './allocation.types';
+import { classKey, PRIORITY_CLASSES, type AllocationExplanation, type CutReason, type ItemSummary, type PriorityClass } from './allocation.types';
 
 export function itemSummaries(p: AllocationProblem, units: number[], floors: Map<number, number>): ItemSummary[] {
   return p.input.items.map((it, item) => {
@@ -14,20 +14,20 @@ export function itemSummaries(p: AllocationProblem, units: number[], floors: Map
       needed += l.needed;
       allocated += units[k] ?? 0;
     });
-    const classes = ([0, 1, 2, 3] as const).filter((c) => floors.has(item * 4 + c));
-    return { itemId: it.id, stock: p.stock[item] ?? 0, needed, allocated, floors: classes.map((priority) => ({ priority, floor: floors.get(item * 4 + priority) ?? 0 })) };
+    const classes = PRIORITY_CLASSES.filter((c) => floors.has(classKey(item, c)));
+    return { itemId: it.id, stock: p.stock[item] ?? 0, needed, allocated, floors: classes.map((priority) => ({ priority, floor: floors.get(classKey(item, priority)) ?? 0 })) };
   });
 }
 
 export function explain(p: AllocationProblem, x: number[], units: number[], floors: Map<number, number>): AllocationExplanation[] {
   const byGroupItem = new Map<string, number[]>();
-  const classAllocated = new Map<number, number>(); // item * 4 + class -> units given
+  const classAllocated = new Map<number, number>(); // classKey(item, class) -> units given
   const itemNeed = p.stock.map(() => 0);
   const load = p.capacity.map(() => 0);
   p.lines.forEach((l, k) => {
     const key = `${l.group}|${l.item}`;
     byGroupItem.set(key, [...(byGroupItem.get(key) ?? []), k]);
-    classAllocated.set(l.item * 4 + l.priority, (classAllocated.get(l.item * 4 + l.priority) ?? 0) + (units[k] ?? 0));
+    classAllocated.set(classKey(l.item, l.priority), (classAllocated.get(classKey(l.item, l.priority)) ?? 0) + (units[k] ?? 0));
     itemNeed[l.item] = (itemNeed[l.item] ?? 0) + l.needed;
     load[l.group] = (load[l.group] ?? 0) + (units[k] ?? 0) * (p.unitLoad[l.item] ?? 1);
   });
@@ -51,9 +51,9 @@ export function explain(p: AllocationProblem, x: number[], units: number[], floo
       const stock = p.stock[item] ?? 0;
       const totalNeed = itemNeed[item] ?? 0;
       if (totalNeed > stock) reasons.push({ code: 'stock-short', stock, needed: totalNeed, short: totalNeed - stock });
-      const takenByHigher = [0, 1, 2, 3].filter((c) => c < worst.priority).reduce((s, c) => s + (classAllocated.get(item * 4 + c) ?? 0), 0);
+      const takenByHigher = PRIORITY_CLASSES.filter((c) => c < worst.priority).reduce<number>((s, c) => s + (classAllocated.get(classKey(item, c)) ?? 0), 0);
       if (takenByHigher > 0) reasons.push({ code: 'lower-priority-cut-first', takenByHigher });
-      const floor = floors.get(item * 4 + worst.priority);
+      const floor = floors.get(classKey(item, worst.priority));
       if (floor !== undefined && floor > 0 && floor < 1 && Math.abs((x[worst.k] ?? 0) - floor * worst.needed) <= 1e-6 * Math.max(1, worst.needed)) reasons.push({ code: 'fairness-floor', floor });
       const capacity = p.capacity[group] ?? Infinity;
       if (Number.isFinite(capacity) && (load[group] ?? 0) > capacity - maxLoad) reasons.push({ code: 'group-capacity', capacity, used: load[group] ?? 0 });

@@ -4,9 +4,15 @@
  */
 import type { LpSolver, LpStatus } from '../lp/lp.model';
 
-/** 0 emergency medicine, 1 medicine due today, 2 food, 3 everything else. Lower is more urgent. */
-export type PriorityClass = 0 | 1 | 2 | 3;
-export const PRIORITY_CLASSES: readonly PriorityClass[] = [0, 1, 2, 3];
+/**
+ * Allocation priority classes, lower first: 0 emergency medicine, 1 medicine due today, 2 medical
+ * passes and routine medicine, 3 food for vulnerable households (elderly alone, cannot cook, chronic
+ * illness), 4 everything else. Each class only gets what the more urgent ones left.
+ */
+export type PriorityClass = 0 | 1 | 2 | 3 | 4;
+export const PRIORITY_CLASSES: readonly PriorityClass[] = [0, 1, 2, 3, 4];
+/** Key of an (item, class) pair in maps keyed by number. */
+export const classKey = (item: number, priority: number): number => item * PRIORITY_CLASSES.length + priority;
 
 export interface AllocationItem {
   id: string;

@@ -1,56 +1,134 @@
 /**
  * Stock and a round's plan, inside the transaction that stores the plan (see mergeRound).
  *
- * Shortage policy: a plan never promises what the depot does not hold. The stops whose items cannot
- * all be reserved leave the plan; their needs are recorded unserved with reason `stock-short` and go
- * back to accepted, for a later round once stock arrives. The rest of the round is stored and reserved
- * as usual, rather than the whole round failing for one short item. Stops are served in the order
- * planLines gives (urgent stops first, then every trip's first stop, then every second one...), so a
- * shortage trims the ends of the trips instead of emptying whole trips or communities.
+ * The round's allocation (round-allocation.service) decided before routing what each need gets, so
+ * reserving the stored plan only places each need's items at a depot: its trip's depot first, then
+ * the round's other depots (a unit drawn from another depot is moved before loading; the line names
+ * its depot). If stock moved meanwhile and a need's items are no longer there, that need alone is
+ * allocated again against what is free (substitutes, optional parts), and only if that fails too is it
+ * taken off its stop, unserved `stock-short` naming what it lacked; the other needs of the stop stay.
  */
-import { available, type ReserveLine } from '../../domain/stock';
+import { expandComponents, type Catalogue } from '../../domain/kit';
+import type { NeedItems, StockShortDetail } from '../../domain/round-plan';
+import { available, needProduct, type ReserveLine } from '../../domain/stock';
+import { allocateRound } from '../../planning/allocation/round-allocation';
+import { jsLpSolver } from '../../planning/lp/js-lp-solver.adapter';
+import { loadCatalogue } from '../../store/item.repository';
 import { moveNeeds } from '../../store/round.repository';
 import type { Plan } from '../../store/round-plan.repository';
 import { medicineBagIdsOnPlan, removeNeedFromStop, withdrawnNeedsOnPlan } from '../../store/round-manifest.repository';
-import { addUnserved, closeRanks, deleteEmptyTrips, removeStops } from '../../store/round-stops.repository';
+import { addUnservedWithDetail, clearHolds, depotNames, setNeedItems } from '../../store/round-allocation.repository';
 import { keyOf, lockBalances } from '../../store/stock.repository';
-import { reservedStopIds } from '../../store/stock-round.repository';
+import { plannedStockNeeds, reservedStopIds, type PlannedStockNeed } from '../../store/stock-round.repository';
 import type { Db } from '../../store/db';
 import type { Clock } from '../../shared/clock';
+import { STOCK_KINDS } from '../../domain/need-kinds';
 import { medicineBagsOf } from '../procurement/procurement.service';
-import { planLines, reserveLines } from '../stock/stock-round.service';
+import { reserveLines } from '../stock/stock-round.service';
+import { STOCK_SHORT } from './round-allocation.service';
 
-export const STOCK_SHORT = 'stock-short';
+export { STOCK_SHORT };
 
 /**
- * Reserves the stored plan's stock stop by stop while it lasts, and drops the stops it cannot cover
- * (see the policy above). Must run in the caller's transaction: the balances stay locked until it commits.
- * Returns the needs left unserved for want of stock.
+ * Reserves the stored plan's stock need by need (see the module comment). Must run in the caller's
+ * transaction: the balances stay locked until it commits. Returns the needs left unserved for want of stock.
  */
 export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: string, actor: string): Promise<string[]> {
   await dropWithdrawnNeeds(trx, roundId);
-  const { lines } = await planLines(trx, roundId);
+  await clearHolds(trx, roundId);
   // Stops reserved before (locked stops kept through a re-plan) hold their stock already.
   const done = await reservedStopIds(trx, roundId);
-  const byStop = new Map<string, ReserveLine[]>();
-  for (const l of lines) if (l.stopId !== null && !done.has(l.stopId)) byStop.set(l.stopId, [...(byStop.get(l.stopId) ?? []), l]);
-  const balances = await lockBalances(trx, [...byStop.values()].flat());
+  const needs = (await plannedStockNeeds(trx, roundId, STOCK_KINDS.map((k) => k.kind))).filter((n) => !done.has(n.stopId));
+  if (needs.length === 0) return [];
+  const catalogue = await loadCatalogue(trx);
+  const planned = new Map(needs.map((n) => [n.needId, itemsOf(catalogue, n)]));
+  const depots = [...new Set(needs.map((n) => n.depotId))].sort();
+  const codes = new Set<string>();
+  for (const n of needs) for (const c of componentsOf(catalogue, n)) [c.code, ...c.substitutes].forEach((x) => codes.add(x));
+  for (const i of planned.values()) for (const l of i?.lines ?? []) codes.add(l.item);
+  const balances = await lockBalances(trx, depots.flatMap((depotId) => [...codes].map((itemCode) => ({ depotId, itemCode }))));
   const free = new Map([...balances].map(([k, b]) => [k, available(b)]));
+
   const kept: ReserveLine[] = [];
-  const short: string[] = [];
-  for (const [stopId, stopLines] of byStop) {
-    const want = new Map<string, number>();
-    for (const l of stopLines) want.set(keyOf(l), (want.get(keyOf(l)) ?? 0) + l.quantity);
-    if ([...want].every(([k, q]) => (free.get(k) ?? 0) >= q)) {
-      for (const [k, q] of want) free.set(k, (free.get(k) ?? 0) - q);
-      kept.push(...stopLines);
-    } else {
-      short.push(stopId);
+  const given: { needId: string; items: NeedItems }[] = [];
+  const short: { need: PlannedStockNeed; detail: StockShortDetail }[] = [];
+  for (const n of needs) {
+    const want = planned.get(n.needId);
+    if (!want) continue; // not stock-tracked (its product is not in the catalogue)
+    const order = [n.depotId, ...depots.filter((d) => d !== n.depotId)];
+    let placed = place(want, order, free);
+    let items = want;
+    if (!placed) {
+      // Stock moved since the allocation: this need alone, against what is free now.
+      const again = reallocate(catalogue, n, order, free);
+      if (again.served) {
+        items = again.items;
+        placed = place(items, order, free);
+      }
+      if (!placed) {
+        short.push({ need: n, detail: { short: again.served ? [] : again.short, depots: order } });
+        continue;
+      }
     }
+    for (const l of placed) {
+      free.set(keyOf(l), (free.get(keyOf(l)) ?? 0) - l.quantity);
+      kept.push({ stopId: n.stopId, depotId: l.depotId, itemCode: l.itemCode, quantity: l.quantity });
+    }
+    given.push({ needId: n.needId, items: { lines: placed.map((l) => ({ item: l.itemCode, quantity: l.quantity, depotId: l.depotId, ...(l.for ? { for: l.for } : {}) })), leftOut: items.leftOut } });
   }
-  const unserved = await dropStops(trx, roundId, short, actor);
+  const unserved = await dropNeeds(trx, roundId, short, actor);
+  await setNeedItems(trx, roundId, given);
   if (kept.length) await reserveLines({ db: trx, clock }, roundId, kept, actor);
   return unserved;
+}
+
+function componentsOf(catalogue: Catalogue, n: PlannedStockNeed): ReturnType<typeof expandComponents> {
+  const product = needProduct(n.kind, n.details);
+  return product && catalogue.has(product.code) ? expandComponents(catalogue, product.code, product.quantity, n.members) : [];
+}
+
+/** What the need is to get: the allocation's answer, else (a need the allocation never saw) its product's items. */
+function itemsOf(catalogue: Catalogue, n: PlannedStockNeed): NeedItems | undefined {
+  if (n.items) return n.items;
+  const components = componentsOf(catalogue, n);
+  return components.length ? { lines: components.map((c) => ({ item: c.code, quantity: c.quantity })), leftOut: [] } : undefined;
+}
+
+type Placed = { depotId: string; itemCode: string; quantity: number; for?: string };
+
+/** Each line at the first depots (in `order`) that have it, split if need be; undefined if some line can't be covered. */
+function place(items: NeedItems, order: readonly string[], free: ReadonlyMap<string, number>): Placed[] | undefined {
+  const left = new Map(free);
+  const out: Placed[] = [];
+  for (const l of items.lines) {
+    let want = l.quantity;
+    for (const depotId of order) {
+      const k = keyOf({ depotId, itemCode: l.item });
+      const q = Math.min(want, left.get(k) ?? 0);
+      if (q <= 0) continue;
+      left.set(k, (left.get(k) ?? 0) - q);
+      out.push({ depotId, itemCode: l.item, quantity: q, ...(l.for ? { for: l.for } : {}) });
+      want -= q;
+      if (want === 0) break;
+    }
+    if (want > 0) return undefined;
+  }
+  return out;
+}
+
+/** One need allocated again against the free units of the round's depots (summed). */
+function reallocate(catalogue: Catalogue, n: PlannedStockNeed, depots: readonly string[], free: ReadonlyMap<string, number>):
+  { served: true; items: NeedItems } | { served: false; short: StockShortDetail['short'] } {
+  const components = componentsOf(catalogue, n);
+  const stock: Record<string, number> = {};
+  for (const c of components) {
+    for (const code of [c.code, ...c.substitutes]) stock[code] = depots.reduce((s, d) => s + Math.max(0, free.get(keyOf({ depotId: d, itemCode: code })) ?? 0), 0);
+  }
+  const need = { id: n.needId, group: 'one', priority: 4 as const,
+    components: components.map((c) => ({ item: c.code, quantity: c.quantity, substitutes: c.substitutes, optional: c.optional })) };
+  const [a] = allocateRound({ needs: [need], stock }, { solver: jsLpSolver, timeLimitMs: 1000, now: () => performance.now() }).needs;
+  if (!a) return { served: false, short: [] };
+  return a.served ? { served: true, items: { lines: a.lines, leftOut: a.leftOut } } : { served: false, short: a.short };
 }
 
 /**
@@ -61,16 +139,15 @@ async function dropWithdrawnNeeds(trx: Db, roundId: string): Promise<void> {
   for (const g of await withdrawnNeedsOnPlan(trx, roundId)) await removeNeedFromStop(trx, roundId, g.stopId, g.tripId, g.needId);
 }
 
-/** Takes stops out of a stored plan: their needs unserved (stock-short) and accepted again; trips close ranks. */
-async function dropStops(trx: Db, roundId: string, stopIds: string[], actor: string): Promise<string[]> {
-  if (stopIds.length === 0) return [];
-  const needs = await removeStops(trx, roundId, stopIds);
-  await addUnserved(trx, roundId, needs, STOCK_SHORT);
-  await moveNeeds(trx, needs, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
-  // Trip distances and durations are the solver's and now overstate the trimmed trips; they are not re-solved.
-  await closeRanks(trx, roundId);
-  await deleteEmptyTrips(trx, roundId);
-  return needs;
+/** Takes needs off their stops (a stop left empty goes, its trip closes ranks): unserved with what they lacked, accepted again. */
+async function dropNeeds(trx: Db, roundId: string, short: readonly { need: PlannedStockNeed; detail: StockShortDetail }[], actor: string): Promise<string[]> {
+  if (short.length === 0) return [];
+  const names = await depotNames(trx, [...new Set(short.flatMap((s) => s.detail.depots))]);
+  for (const { need } of short) await removeNeedFromStop(trx, roundId, need.stopId, need.tripId, need.needId);
+  await addUnservedWithDetail(trx, roundId, short.map((s) => ({ needId: s.need.needId, reason: STOCK_SHORT, detail: { ...s.detail, depots: s.detail.depots.map((d) => names.get(d) ?? d) } })));
+  const ids = short.map((s) => s.need.needId);
+  await moveNeeds(trx, ids, 'planned', 'accepted', actor, `round ${roundId}: ${STOCK_SHORT}`);
+  return ids;
 }
 
 /**

@@ -24,6 +24,8 @@ import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { LpSolver } from '../../planning/lp/lp.model';
 import { buildProblem } from '../../planning/adapters/round-problem';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
+import { allocateRoundStock, storeNeedItems } from './round-allocation.service';
+import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
 
 export interface RoundDeps {
@@ -80,11 +82,14 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
  */
 export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
-  const free = await freeVehicleIds(trx, roundId);
-  const drafts = decomposeRound(await loadNeedsById(trx, needs.map((n) => n.id)), await loadVehicles(trx, free), {
+  const vehicles = await loadVehicles(trx, await freeVehicleIds(trx, roundId));
+  // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
+  const { served, items } = await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))]);
+  const drafts = decomposeRound(await loadNeedsById(trx, served), vehicles, {
     idPrefix: generation === 1 ? 'sp' : `g${generation}sp`,
   });
   await insertSubproblems(trx, roundId, drafts, generation);
+  await storeNeedItems(trx, roundId, items);
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
@@ -164,6 +169,7 @@ const silent: MergeLog = { info: () => undefined, warn: () => undefined, error: 
 export async function failRound(db: Db, roundId: string, reason: string, clock: Clock = systemClock): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (!(await moveRound(trx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
+    await clearHolds(trx, roundId);
     // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
     await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
     // Those locked stops also hold their reservations.

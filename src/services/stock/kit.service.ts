@@ -28,6 +28,10 @@ export async function defineKit(deps: KitDeps, code: string, input: unknown): Pr
     const catalogue = await loadCatalogue(trx);
     kit.variants.forEach((v, i) => v.lines.forEach((l, j) => {
       if (!catalogue.has(l.code) && l.code !== code) throw unknownItem(['variants', i, 'lines', j, 'code']);
+      // A substitute stands in unit for unit at a depot: an item, never a kit.
+      l.substitutes.forEach((sub, k) => {
+        if (catalogue.get(sub)?.kind !== 'item') throw new AppError('validation', 'a substitute must be an item of the catalogue', { errors: [{ path: ['variants', i, 'lines', j, 'substitutes', k], message: 'not an item of the catalogue' }] });
+      });
     }));
     const next = new Map<string, CatalogueEntry>(catalogue);
     next.set(code, { kind: 'kit', variants: kit.variants });

@@ -92,12 +92,15 @@ export async function planLines(db: Db, roundId: string, onlyNeedId?: string): P
   parseInput(roundIdSchema, roundId);
   // Only stock kinds are read: medicine details never leave the database here.
   const rows = await plannedStockNeeds(db, roundId, STOCK_KINDS.map((k) => k.kind), onlyNeedId);
-  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.map((r) => ({ id: r.needId, kind: r.kind, details: r.details, members: r.members })));
+  const { items, missing } = expandNeeds(await loadCatalogue(db), rows.filter((r) => !r.items).map((r) => ({ id: r.needId, kind: r.kind, details: r.details, members: r.members })));
   const lines = new Map<string, ReserveLine>();
   for (const r of rows) {
-    for (const [itemCode, quantity] of items.get(r.needId) ?? []) {
-      const k = `${r.stopId}|${r.depotId}|${itemCode}`;
-      const line = lines.get(k) ?? { stopId: r.stopId, depotId: r.depotId, itemCode, quantity: 0 };
+    // What the allocation gave the need (with the depot each line was reserved at), else its product's items at the trip's depot.
+    const given = r.items ? r.items.lines.map((l) => ({ itemCode: l.item, quantity: l.quantity, depotId: l.depotId ?? r.depotId }))
+      : [...(items.get(r.needId) ?? [])].map(([itemCode, quantity]) => ({ itemCode, quantity, depotId: r.depotId }));
+    for (const { itemCode, quantity, depotId } of given) {
+      const k = `${r.stopId}|${depotId}|${itemCode}`;
+      const line = lines.get(k) ?? { stopId: r.stopId, depotId, itemCode, quantity: 0 };
       line.quantity += quantity;
       lines.set(k, line);
     }

@@ -3,6 +3,8 @@ import type { ColumnType, Generated } from 'kysely';
 import type { RoundKind, RoundStatus } from '../../domain/round';
 
 type Json<T> = ColumnType<T, string, string>;
+/** A jsonb column that may be null and is left out of inserts. */
+type OptionalJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface RoundsTable {
@@ -17,6 +19,8 @@ export interface RoundsTable {
   failure_reason: string | null;
   created_by: string;
   approved_by: string | null;
+  /** The allocation's explanation per community and item (src/domain/allocation.ts RoundAllocation). */
+  allocation: OptionalJson<unknown>;
   /** How set partitioning went at the merge (migration 0019; planning/adapters/round-merge.ts SetPartitioningNote). */
   merge_note: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Stamp;
@@ -36,12 +40,20 @@ export interface RoundNeedsTable {
   round_id: string;
   need_id: string;
   subproblem_id: string;
+  /** What the allocation gave the need (items, substitutions, left-out optional parts); null: not stock. */
+  items: OptionalJson<unknown>;
+}
+export interface RoundStockHoldsTable {
+  round_id: string;
+  item_code: string;
+  quantity: number;
 }
 
 export type RoundTables = {
   rounds: RoundsTable;
   round_subproblems: RoundSubproblemsTable;
   round_needs: RoundNeedsTable;
+  round_stock_holds: RoundStockHoldsTable;
 };
 
 export interface RoundTripsTable {
@@ -80,6 +92,8 @@ export interface RoundUnservedTable {
   round_id: string;
   need_id: string;
   reason: string;
+  /** For `stock-short`: the items short and the depots tried (ids and codes, nothing medical). */
+  detail: OptionalJson<unknown>;
 }
 export type PlanTables = RoundTables & {
   round_trips: RoundTripsTable;

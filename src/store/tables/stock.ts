@@ -28,6 +28,10 @@ export interface KitLinesTable {
   variant: string;
   component_code: string;
   quantity: number;
+  /** Items that may stand in for this one, in order of preference. */
+  substitutes: Generated<string[]>;
+  /** The kit is still handed out without this component when it is short (and no substitute is there). */
+  optional: Generated<boolean>;
 }
 export type ItemTables = { items: ItemsTable; kit_variants: KitVariantsTable; kit_lines: KitLinesTable };
 

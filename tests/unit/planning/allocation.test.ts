@@ -24,7 +24,7 @@ const instance = (withCapacity: boolean): fc.Arbitrary<AllocationInput> =>
           fc.record({
             id: fc.constant(`g${g}`),
             households: fc.integer({ min: 1, max: 50 }),
-            needs: fc.array(fc.record({ itemId: fc.constantFrom(...Array.from({ length: items }, (_, i) => `item${i}`)), priority: fc.constantFrom<PriorityClass>(0, 1, 2, 3), quantity: fc.integer({ min: 0, max: 40 }) }), { maxLength: 6 }),
+            needs: fc.array(fc.record({ itemId: fc.constantFrom(...Array.from({ length: items }, (_, i) => `item${i}`)), priority: fc.constantFrom<PriorityClass>(0, 1, 2, 3, 4), quantity: fc.integer({ min: 0, max: 40 }) }), { maxLength: 6 }),
             ...(withCapacity ? { capacity: fc.integer({ min: 0, max: 150 }) } : {}),
           }),
         ),
@@ -119,7 +119,7 @@ describe('allocateStock', () => {
 
   it('is lexicographic under group capacities: a class gets the same whatever less urgent classes need', () => {
     fc.assert(
-      fc.property(instance(true), fc.constantFrom<PriorityClass>(0, 1, 2), (input, upTo) => {
+      fc.property(instance(true), fc.constantFrom<PriorityClass>(0, 1, 2, 3), (input, upTo) => {
         const solver = jsLpSolver;
         const full = allocateStock(input, { solver, timeLimitMs: 5000, now });
         const cut = { ...input, groups: input.groups.map((g) => ({ ...g, needs: g.needs.filter((n) => n.priority <= upTo) })) };

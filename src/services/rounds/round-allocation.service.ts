@@ -1,0 +1,93 @@
+/**
+ * Allocation before routing (see src/planning/allocation/round-allocation.ts): a round's claimed needs
+ * against the stock free at the depots its vehicles load at, less what other rounds being planned
+ * hold. Only what is allocated is routed; a need the stock can't cover is unserved, naming the items
+ * it lacked and the depots tried, and stays accepted for a later round. The round keeps the
+ * explanation (shown on the proposal) and holds its units until its plan is stored and reserved.
+ */
+import { allocationClass } from '../../domain/need-kinds';
+import type { NeedItems, StockShortDetail } from '../../domain/round-plan';
+import { expandComponents } from '../../domain/kit';
+import { needProduct } from '../../domain/stock';
+import { allocateRound, type NeedToAllocate, type RoundAllocation } from '../../planning/allocation/round-allocation';
+import { JS_PREFERRED_UP_TO, preferredSolver } from '../../planning/lp/solver-choice';
+import { jsLpSolver } from '../../planning/lp/js-lp-solver.adapter';
+import { loadHighs } from '../../planning/lp/highs.adapter';
+import type { Db } from '../../store/db';
+import { loadCatalogue } from '../../store/item.repository';
+import {
+  addUnservedWithDetail, freeStockAt, linkUnallocated, heldByOtherRounds, needsForAllocation, replaceHolds, setNeedItems, setRoundAllocation,
+} from '../../store/round-allocation.repository';
+
+export const STOCK_SHORT = 'stock-short';
+
+/**
+ * Budget of the whole allocation (all classes). Past it, a class is shared by the even-share rule,
+ * and the proposal says so (method 'greedy' or 'mixed', per-class stages).
+ */
+export const ALLOCATION_TIME_LIMIT_MS = 2000;
+
+/** What the proposal shows of the allocation (rounds.allocation). */
+export interface RoundAllocationSummary {
+  method: RoundAllocation['lp']['method'];
+  solver: string;
+  elapsedMs: number;
+  stages: RoundAllocation['lp']['stages'];
+  lines: RoundAllocation['lines'];
+  served: number;
+  unserved: number;
+  substituted: number;
+}
+
+/**
+ * Allocates `needIds` in the caller's transaction, stores the unserved ones and the explanation, and
+ * returns the ids of the needs to route (call `storeNeedItems` once they are linked to the round).
+ */
+export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[]): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
+  const needs = await needsForAllocation(trx, needIds);
+  const catalogue = await loadCatalogue(trx);
+  const toAllocate: NeedToAllocate[] = needs.map((n) => {
+    const product = n.details && needProduct(n.kind, n.details);
+    // A product missing from the catalogue is not stock-tracked: routed without a reservation, as before.
+    const components = product && catalogue.has(product.code)
+      ? expandComponents(catalogue, product.code, product.quantity, n.members).map((c) => ({ item: c.code, quantity: c.quantity, substitutes: c.substitutes, optional: c.optional }))
+      : [];
+    return { id: n.id, group: n.communityId, priority: allocationClass(n.kind, n.urgency, n), components };
+  });
+  const free = await freeStockAt(trx, depotIds);
+  const held = await heldByOtherRounds(trx, roundId);
+  const stock: Record<string, number> = {};
+  for (const f of free) stock[f.itemCode] = (stock[f.itemCode] ?? 0) + f.available;
+  for (const [item, q] of held) if (stock[item] !== undefined) stock[item] = Math.max(0, stock[item] - q);
+  const lineCount = new Set(toAllocate.flatMap((n) => n.components.map((c) => `${n.group}|${c.item}|${n.priority}`))).size;
+  // Measured crossover (solver-choice.ts): javascript-lp-solver up to 300 lines, HiGHS above.
+  const highs = lineCount > JS_PREFERRED_UP_TO.allocation ? await loadHighs() : undefined;
+  const solver = preferredSolver('allocation', lineCount, { jsLpSolver, ...(highs ? { highs } : {}) });
+  const result = allocateRound({ needs: toAllocate, stock }, { solver, timeLimitMs: ALLOCATION_TIME_LIMIT_MS, now: () => performance.now() });
+
+  const depots = [...new Set(free.map((f) => f.depotName))];
+  const unserved = result.needs.flatMap((a) => (a.served ? [] : [{ needId: a.needId, reason: STOCK_SHORT, detail: { short: a.short, depots } satisfies StockShortDetail }]));
+  await addUnservedWithDetail(trx, roundId, unserved);
+  // Linked to the round outside any sub-problem: a re-plan (once stock arrives) takes them up again.
+  await linkUnallocated(trx, roundId, unserved.map((u) => u.needId));
+  const items = new Map<string, NeedItems>();
+  const holds = new Map<string, number>();
+  for (const a of result.needs) {
+    if (!a.served || a.lines.length + a.leftOut.length === 0) continue;
+    items.set(a.needId, { lines: a.lines.map((l) => ({ ...l })), leftOut: a.leftOut });
+    for (const l of a.lines) holds.set(l.item, (holds.get(l.item) ?? 0) + l.quantity);
+  }
+  await replaceHolds(trx, roundId, holds);
+  const summary: RoundAllocationSummary = {
+    method: result.lp.method, solver: solver.name, elapsedMs: Math.round(result.lp.elapsedMs), stages: result.lp.stages, lines: result.lines,
+    served: result.needs.length - unserved.length, unserved: unserved.length,
+    substituted: result.lines.reduce((s, l) => s + l.substituted, 0),
+  };
+  await setRoundAllocation(trx, roundId, summary);
+  return { served: result.needs.filter((a) => a.served).map((a) => a.needId), items };
+}
+
+/** Stores what each routed need was given (after the needs are linked to the round's sub-problems). */
+export async function storeNeedItems(trx: Db, roundId: string, items: ReadonlyMap<string, NeedItems>): Promise<void> {
+  await setNeedItems(trx, roundId, [...items].map(([needId, i]) => ({ needId, items: i })));
+}

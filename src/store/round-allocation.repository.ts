@@ -1,0 +1,116 @@
+/**
+ * What a round's allocation reads and writes: its needs as allocation sees them (kind, urgency, the
+ * household's size and flags, and the details of stock kinds only: medicine details are never read),
+ * the stock free at the round's depots less what other rounds being planned hold, and the allocation's
+ * outcome (items per need, unserved needs with what they lacked, the explanation, the holds).
+ */
+import { sql } from 'kysely';
+import type { Urgency } from '../domain/kinds';
+import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
+import type { Db } from './db';
+
+export interface NeedForAllocation {
+  id: string;
+  kind: NeedKind;
+  urgency: Urgency;
+  communityId: string;
+  /** Details of stock kinds; null for the others. */
+  details: Record<string, unknown> | null;
+  members: number;
+  elderlyAlone: boolean;
+  cannotCook: boolean;
+  chronicIllness: boolean;
+}
+
+const STOCK_KIND_LIST = STOCK_KINDS.map((k) => k.kind);
+
+/** The needs by id, oldest first (within a class and community, the older need is served first). */
+export async function needsForAllocation(db: Db, ids: readonly string[]): Promise<NeedForAllocation[]> {
+  const out: (NeedForAllocation & { createdAt: number })[] = [];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const res = await sql<{ id: string; kind: NeedKind; urgency: Urgency; community_id: string; details: Record<string, unknown> | null; members: number; elderly_alone: boolean; cannot_cook: boolean; chronic_illness: boolean; created_at: Date }>`
+      select n.id, n.kind, n.urgency, n.community_id, n.created_at,
+        case when n.kind in (${sql.join(STOCK_KIND_LIST)}) then n.details else null end as details,
+        h.members, h.elderly_alone, h.cannot_cook, h.chronic_illness
+      from needs n join households h on h.id = n.household_id
+      where n.id in (${sql.join(ids.slice(i, i + 5000))})`.execute(db);
+    out.push(...res.rows.map((r) => ({
+      id: r.id, kind: r.kind, urgency: r.urgency, communityId: r.community_id, details: r.details, members: r.members,
+      elderlyAlone: r.elderly_alone, cannotCook: r.cannot_cook, chronicIllness: r.chronic_illness, createdAt: r.created_at.getTime(),
+    })));
+  }
+  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(({ createdAt: _, ...n }) => n);
+}
+
+export interface DepotStock { depotId: string; depotName: string; itemCode: string; available: number }
+
+/** Units on hand and not reserved, per depot and item, at these depots. */
+export async function freeStockAt(db: Db, depotIds: readonly string[]): Promise<DepotStock[]> {
+  if (depotIds.length === 0) return [];
+  const res = await sql<{ depot_id: string; depot_name: string; item_code: string; available: number }>`
+    select b.depot_id, d.name as depot_name, b.item_code, b.on_hand - b.reserved as available
+    from stock_balances b join depots d on d.id = b.depot_id
+    where b.depot_id in (${sql.join(depotIds)}) and b.on_hand > b.reserved
+    order by d.name, b.depot_id, b.item_code`.execute(db);
+  return res.rows.map((r) => ({ depotId: r.depot_id, depotName: r.depot_name, itemCode: r.item_code, available: Number(r.available) }));
+}
+
+/** Names of these depots (for reasons a dispatcher reads). */
+export async function depotNames(db: Db, depotIds: readonly string[]): Promise<Map<string, string>> {
+  if (depotIds.length === 0) return new Map();
+  const rows = await db.selectFrom('depots').select(['id', 'name']).where('id', 'in', [...depotIds]).orderBy('name').execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Units other rounds being planned hold (allocated, plan not stored yet), per item. */
+export async function heldByOtherRounds(db: Db, roundId: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('round_stock_holds').select(['item_code', (eb) => eb.fn.sum<string>('quantity').as('q')])
+    .where('round_id', '<>', roundId).groupBy('item_code').execute();
+  return new Map(rows.map((r) => [r.item_code, Number(r.q)]));
+}
+
+/** A round's holds, replaced (a re-plan allocates again). */
+export async function replaceHolds(trx: Db, roundId: string, holds: ReadonlyMap<string, number>): Promise<void> {
+  await clearHolds(trx, roundId);
+  const rows = [...holds].filter(([, q]) => q > 0).map(([item_code, quantity]) => ({ round_id: roundId, item_code, quantity }));
+  if (rows.length) await trx.insertInto('round_stock_holds').values(rows).execute();
+}
+
+/** The plan is stored and reserved (or the round failed): its holds go. */
+export async function clearHolds(trx: Db, roundId: string): Promise<void> {
+  await trx.deleteFrom('round_stock_holds').where('round_id', '=', roundId).execute();
+}
+
+/** What the allocation gave each routed need (null: not depot stock). */
+export async function setNeedItems(trx: Db, roundId: string, items: readonly { needId: string; items: unknown }[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 2000) {
+    const slice = items.slice(i, i + 2000);
+    await sql`update round_needs rn set items = v.items::jsonb
+      from (values ${sql.join(slice.map((x) => sql`(${x.needId}::uuid, ${JSON.stringify(x.items)})`))}) as v(need_id, items)
+      where rn.round_id = ${roundId} and rn.need_id = v.need_id`.execute(trx);
+  }
+}
+
+/** Needs the allocation could not serve: unserved with the reason and what they lacked. */
+export async function addUnservedWithDetail(trx: Db, roundId: string, rows: readonly { needId: string; reason: string; detail: unknown }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await trx.insertInto('round_unserved')
+      .values(rows.slice(i, i + 2000).map((r) => ({ round_id: roundId, need_id: r.needId, reason: r.reason, detail: JSON.stringify(r.detail) })))
+      .onConflict((oc) => oc.columns(['round_id', 'need_id']).doUpdateSet((eb) => ({ reason: eb.ref('excluded.reason'), detail: eb.ref('excluded.detail') })))
+      .execute();
+  }
+}
+
+export async function setRoundAllocation(trx: Db, roundId: string, allocation: unknown): Promise<void> {
+  await trx.updateTable('rounds').set({ allocation: JSON.stringify(allocation) }).where('id', '=', roundId).execute();
+}
+
+/** Sub-problem id of needs the allocation left unserved: linked to the round (a re-plan sees them), routed by no sub-problem. */
+export const UNALLOCATED = 'unallocated';
+
+export async function linkUnallocated(trx: Db, roundId: string, needIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < needIds.length; i += 5000) {
+    await trx.insertInto('round_needs').values(needIds.slice(i, i + 5000).map((need_id) => ({ round_id: roundId, need_id, subproblem_id: UNALLOCATED })))
+      .onConflict((oc) => oc.columns(['round_id', 'need_id']).doUpdateSet({ subproblem_id: UNALLOCATED, items: null })).execute();
+  }
+}
