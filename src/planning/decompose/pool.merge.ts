@@ -11,10 +11,10 @@
  */
 import type { LpSolver } from '../lp/lp.model';
 import type { PlannedRoute, Problem, Solution } from '../model/problem.types';
-import { travelBetween } from '../model/travel.matrix';
 import { selectRoutes, type PoolRoute } from '../routing/set-partitioning';
 import { assignTrips, interchangeKey } from '../routing/trips.assign';
 import { validateSolution } from '../validate/solution.validate';
+import { routeEvaluator, type RouteEvaluator } from './route.eval';
 
 /** A route from a sub-problem's pool in district indices: any vehicle of the class it was planned for. */
 export interface MergePoolRoute {
@@ -67,7 +67,7 @@ export function improveMergedPlan(problem: Problem, merged: Solution, pool: read
   });
   if (!check.ok) return result('invalid', `the merged plan itself fails validation: ${check.violations[0]}`);
 
-  const evaluate = routeEvaluator(problem);
+  const evaluate = routeEvaluator(problem).evaluate;
   const keyOfVehicle = problem.vehicles.map(interchangeKey);
   const classOf = new Map<string, number>();
   const klassOfVehicle = keyOfVehicle.map((k) => classOf.get(k) ?? (classOf.set(k, classOf.size), classOf.size - 1));
@@ -78,12 +78,13 @@ export function improveMergedPlan(problem: Problem, merged: Solution, pool: read
   const row = new Map<number, number>();
   merged.routes.forEach((r) => r.stops.forEach((s) => row.set(s, row.size)));
   const columns: Column[] = merged.routes.flatMap((r, i) => (r.stops.length ? [{
-    stops: r.stops.map((s) => row.get(s)!), cost: evaluate(r.vehicle, r.stops, false)?.cost ?? r.cost, klass: klassOfVehicle[r.vehicle]!, merged: i, vehicle: r.vehicle,
+    stops: r.stops.map((s) => row.get(s)!), cost: evaluate(r.vehicle, r.stops, r.departure)?.cost ?? r.cost, klass: klassOfVehicle[r.vehicle]!, merged: i, vehicle: r.vehicle,
   }] : []));
   const own = new Map(columns.map((c) => [keyOfColumn(c), c.cost]));
   for (const p of pool) {
     if (!p.stops.length || p.stops.some((s) => !row.has(s)) || !problem.vehicles[p.vehicle]) continue;
-    const e = evaluate(p.vehicle, p.stops, true);
+    // A pool route is a candidate trip leaving at the start of the shift (assembly re-times later trips).
+    const e = evaluate(p.vehicle, p.stops);
     if (!e) continue;
     const c: Column = { stops: p.stops.map((s) => row.get(s)!), cost: e.cost, klass: klassOfVehicle[p.vehicle]!, vehicle: p.vehicle };
     // The same stops on the same class: worth a column only in a cheaper order.
@@ -160,7 +161,7 @@ function splitComponents(n: number, columns: Column[]): { stops: number[]; colum
  * trips go to free vehicles (or free time) of their class. A component whose trips find no room is
  * put back as merged, and the rest assigned again; null if nothing new is left.
  */
-function assemble(problem: Problem, merged: Solution, chosen: Column[][], evaluate: Evaluator): Solution | null {
+function assemble(problem: Problem, merged: Solution, chosen: Column[][], evaluate: RouteEvaluator['evaluate']): Solution | null {
   const rowStop = merged.routes.flatMap((r) => r.stops);
   const identity = problem.vehicles.map((_, i) => i);
   const reverted = new Set<number>();
@@ -178,9 +179,7 @@ function assemble(problem: Problem, merged: Solution, chosen: Column[][], evalua
       }
       for (const c of cols) {
         if (c.merged !== undefined) { kept.push(merged.routes[c.merged]!); continue; }
-        const stops = c.stops.map((s) => rowStop[s]!);
-        const e = evaluate(c.vehicle, stops, true)!;
-        fresh.push({ component: ci, route: { vehicle: c.vehicle, stops, distance: e.distance, duration: e.duration, cost: e.cost, load: e.load, starts: e.starts } });
+        fresh.push({ component: ci, route: evaluate(c.vehicle, c.stops.map((s) => rowStop[s]!))! });
       }
     });
     if (!fresh.length) return null;
@@ -196,63 +195,4 @@ function assemble(problem: Problem, merged: Solution, chosen: Column[][], evalua
 
 function mergedRoutesOf(merged: Solution, stops: Set<number>): PlannedRoute[] {
   return merged.routes.filter((r) => r.stops.length && stops.has(r.stops[0]!));
-}
-
-type Evaluator = (vehicle: number, stops: readonly number[], checked: boolean) =>
-  { cost: number; distance: number; duration: number; load: number[]; starts: number[] } | null;
-
-/**
- * Cost of a trip on a vehicle by the validator's rules and, when `checked`, null unless the trip is
- * feasible leaving at the start of the shift (capacity, skills, windows, shift end, duration).
- */
-function routeEvaluator(problem: Problem): Evaluator {
-  const arcs = new Map<string, { dist: number; time: number }>();
-  const arc = (a: number, b: number): { dist: number; time: number } => {
-    const key = `${a}>${b}`;
-    let found = arcs.get(key);
-    if (!found) arcs.set(key, (found = travelBetween(problem.travel, a, b)));
-    return found;
-  };
-  const timed = problem.stops.some((s) => s.window);
-  const EPS = 1e-6;
-  return (vi, stops, checked) => {
-    const v = problem.vehicles[vi]!;
-    const depot = problem.depots[v.depot]!.location;
-    const load = problem.dimensions.map(() => 0);
-    const skills = new Set(v.skills ?? []);
-    const t0 = v.shift?.[0] ?? 0;
-    let t = t0;
-    let d = 0;
-    let travel = 0;
-    let service = 0;
-    let prev = depot;
-    const starts: number[] = [];
-    for (const si of stops) {
-      const s = problem.stops[si]!;
-      s.demand.forEach((q, k) => (load[k]! += q));
-      if (checked && (s.skills ?? []).some((k) => !skills.has(k))) return null;
-      const leg = arc(prev, s.location);
-      d += leg.dist;
-      travel += leg.time;
-      t = Math.max(t + leg.time, s.window?.[0] ?? -Infinity);
-      if (checked && s.window && t > s.window[1] + EPS) return null;
-      starts.push(t);
-      t += s.serviceTime ?? 0;
-      travel += s.serviceTime ?? 0;
-      service += s.serviceTime ?? 0;
-      prev = s.location;
-    }
-    const back = arc(prev, depot);
-    d += back.dist;
-    travel += back.time;
-    t += back.time;
-    const duration = timed || v.shift ? t - t0 : travel;
-    if (checked) {
-      if (load.some((q, k) => q > (v.capacity[k] ?? 0) + EPS)) return null;
-      if (v.shift && t > v.shift[1] + EPS) return null;
-      if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) return null;
-    }
-    const cost = (v.fixedCost ?? 0) + (v.costPerDistance ?? 1) * d + ((v.costPerHour ?? 0) / 3600) * (travel - service);
-    return { cost, distance: d, duration, load, starts };
-  };
 }
