@@ -14,7 +14,7 @@ import { NEED_KINDS, type NeedKind, type RoundKind, type Urgency, URGENCIES } fr
 export { NEED_KINDS, type NeedKind };
 
 /** The dimensions a van's load is counted in (vehicle capacities name theirs, see round planning). */
-export const LOAD_DIMENSIONS = ['bags', 'kg', 'cylinders'] as const;
+export const LOAD_DIMENSIONS = ['bags', 'kg', 'cylinders', 'litres'] as const;
 export type LoadDimension = (typeof LOAD_DIMENSIONS)[number];
 export type Load = Record<LoadDimension, number>;
 
@@ -101,7 +101,7 @@ export const NEED_KIND_SPECS = {
     supply: { from: 'stock', product: 'food_package' },
     load: (_units, members) => {
       const bags = foodPackagesFor(members);
-      return { bags, kg: FOOD_BAG_KG * bags, cylinders: 0 };
+      return { bags, kg: FOOD_BAG_KG * bags, cylinders: 0, litres: 0 };
     },
     staleAt: fresh,
     urgency: routine,
@@ -123,7 +123,7 @@ export const NEED_KIND_SPECS = {
     quantity: { field: 'quantity', max: 1000 },
     supply: { from: 'procurement' },
     // One opaque household bag, whatever is in it: the planner never reads medicine details.
-    load: () => ({ bags: 1, kg: 0.5, cylinders: 0 }),
+    load: () => ({ bags: 1, kg: 0.5, cylinders: 0, litres: 0 }),
     staleAt: fresh,
     urgency: (d) => d.urgency,
     priority: (u) => (u === 'emergency' ? 0 : u === 'today' ? 1 : 2),
@@ -136,7 +136,7 @@ export const NEED_KIND_SPECS = {
     identity: (d) => d.date,
     quantity: { field: 'meals', max: 60 },
     supply: { from: 'stock', product: 'boxed_meal', unitsField: 'meals' },
-    load: (units) => ({ bags: bagsOfTen(units), kg: 0.5 * (units ?? 1), cylinders: 0 }),
+    load: (units) => ({ bags: bagsOfTen(units), kg: 0.5 * (units ?? 1), cylinders: 0, litres: 0 }),
     staleAt: (d, now) => (d.date < now.toISOString().slice(0, 10) ? [{ field: 'date', message: 'the date is in the past' }] : []),
     urgency: routine,
     priority: () => 2,
@@ -149,7 +149,7 @@ export const NEED_KIND_SPECS = {
     identity: () => 'gas',
     quantity: { field: 'cylinders', max: 4 },
     supply: { from: 'stock', product: 'gas', unitsField: 'cylinders' },
-    load: (units) => ({ bags: 0, kg: 15 * (units ?? 1), cylinders: units ?? 1 }),
+    load: (units) => ({ bags: 0, kg: 15 * (units ?? 1), cylinders: units ?? 1, litres: 0 }),
     staleAt: fresh,
     urgency: routine,
     priority: () => 3,
@@ -162,7 +162,7 @@ export const NEED_KIND_SPECS = {
     identity: () => 'rice',
     quantity: { field: 'kg', max: 100 },
     supply: { from: 'stock', product: 'rice', unitsField: 'kg' },
-    load: (units) => ({ bags: bagsOfTen(units), kg: units ?? 1, cylinders: 0 }),
+    load: (units) => ({ bags: bagsOfTen(units), kg: units ?? 1, cylinders: 0, litres: 0 }),
     staleAt: fresh,
     urgency: routine,
     priority: () => 3,
@@ -175,7 +175,7 @@ export const NEED_KIND_SPECS = {
     identity: () => 'oil',
     quantity: { field: 'litres', max: 20 },
     supply: { from: 'stock', product: 'oil', unitsField: 'litres' },
-    load: (units) => ({ bags: 1, kg: units ?? 1, cylinders: 0 }),
+    load: (units) => ({ bags: 1, kg: units ?? 1, cylinders: 0, litres: units ?? 1 }),
     staleAt: fresh,
     urgency: routine,
     priority: () => 3,
@@ -195,7 +195,7 @@ export const NEED_KIND_SPECS = {
     identity: (d) => `${norm(d.hospital)}|${new Date(d.appointmentAt).toISOString()}`,
     quantity: null,
     supply: { from: 'passenger_trip' },
-    load: () => ({ bags: 0, kg: 0, cylinders: 0 }),
+    load: () => ({ bags: 0, kg: 0, cylinders: 0, litres: 0 }),
     staleAt: (d, now) => (new Date(d.appointmentAt).getTime() < now.getTime() ? [{ field: 'appointmentAt', message: 'the appointment is in the past' }] : []),
     urgency: (d, now) => (new Date(d.appointmentAt).getTime() - now.getTime() <= DAY_MS ? 'today' : 'routine'),
     priority: (u) => (u === 'today' ? 1 : 2),

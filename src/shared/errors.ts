@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   idempotency_mismatch: { status: 422, title: 'Idempotency key reused with a different request' },
   idempotency_in_progress: { status: 409, title: 'A request with this idempotency key is still in progress' },
   invalid_transition: { status: 409, title: 'Status change not allowed' },
+  /** A change to a stored plan that would break one of its rules (`rule`: capacity:kg, skill:protective, time-window, shift, trips...). */
+  plan_rule_broken: { status: 409, title: 'The change would break a rule of the plan' },
   csv_invalid: { status: 422, title: 'CSV import refused' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   rate_limited: { status: 429, title: 'Too many requests' },

@@ -5,6 +5,7 @@
  * same data in the same order. Medicine details are never read: a medicine need is one bag.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { GateHours } from '../domain/gate-hours';
 import type { Urgency } from '../domain/kinds';
 import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
 import { PLANNED_ROUND_STATUSES } from '../domain/round';
@@ -18,7 +19,10 @@ const COUNTED = STOCK_KINDS.flatMap((k) => (k.unitsField === undefined ? [] : [{
 const STOCK_UNITS = COUNTED.length === 0 ? sql`null::int`
   : sql`case n.kind ${sql.join(COUNTED.map((k) => sql`when ${k.kind} then (n.details->>${k.field})::int`), sql` `)} else null end`;
 
-type Row = { id: string; kind: NeedKind; urgency: Urgency; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean };
+type Row = {
+  id: string; kind: NeedKind; urgency: Urgency; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean;
+  gate_from: number | null; gate_until: number | null;
+};
 
 /** A need as planning reads it, with the community it belongs to (the decomposition's group key). */
 export interface NeedInRound {
@@ -28,19 +32,22 @@ export interface NeedInRound {
   lat: number; lon: number;
   /** Positive or close contact: bags handed over by a crew with protective equipment. */
   protective: boolean;
+  /** Receiving hours of the corridor's gate (minutes from midnight); null: any time. */
+  gate: GateHours | null;
 }
 
 async function loadNeeds(db: Db, from: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<NeedInRound[]> {
   // Only non-medical quantities are read out of `details`; medicine details stay in the database.
   const res = await sql<Row>`
     select n.id, n.kind, n.urgency, n.corridor_id, n.community_id, h.members, h.lat, h.lon, h.infection_status <> 'none' as protective,
-      ${STOCK_UNITS} as quantity
-    from ${from} join households h on h.id = n.household_id
+      ${STOCK_UNITS} as quantity, g.receiving_from_min as gate_from, g.receiving_until_min as gate_until
+    from ${from} join households h on h.id = n.household_id left join areas g on g.id = n.corridor_id
     where ${where}
     order by n.corridor_id, n.id`.execute(db);
   return res.rows.map((r) => ({
     id: r.id, kind: r.kind, urgency: r.urgency, corridorId: r.corridor_id, communityId: r.community_id, members: r.members,
     quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon), protective: r.protective,
+    gate: r.gate_from === null && r.gate_until === null ? null : { fromMin: r.gate_from, untilMin: r.gate_until },
   }));
 }
 
@@ -62,6 +69,11 @@ export async function loadNeedsById(db: Db, ids: readonly string[]): Promise<Nee
   // Slices keep each statement well under PostgreSQL's 65,535 bind parameters.
   for (let i = 0; i < ids.length; i += 5000) out.push(...await loadNeeds(db, sql`needs n`, sql`n.id in (${sql.join(ids.slice(i, i + 5000))})`));
   return out.sort((a, b) => (a.corridorId < b.corridorId ? -1 : a.corridorId > b.corridorId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The needs with bags on the round's stored plan (urgent stops and locked ones included), same order as the others. */
+export function loadPlanNeeds(db: Db, roundId: string): Promise<NeedInRound[]> {
+  return loadNeeds(db, sql`(select distinct need_id from round_bags where round_id = ${roundId}) b join needs n on n.id = b.need_id`, sql`true`);
 }
 
 /** A vehicle as planning reads it: its depot's place, capacity, skills, trips per shift and reload time (s). */

@@ -1,7 +1,7 @@
 /**
  * What urgent insertion reads and writes of a live plan: the emergency need with its household's
- * place, the live round over its community, the stops an urgent stop can go between, and the new
- * stop itself. Locks are taken in the order rounds need them elsewhere too: the need, then its round.
+ * place, the live round over its community, the vehicles of its plan, and the new stop itself.
+ * Locks are taken in the order rounds need them elsewhere too: the need, then its round.
  */
 import { sql } from 'kysely';
 import type { NeedKind, Urgency } from '../domain/kinds';
@@ -37,37 +37,6 @@ export async function lockLiveRoundOver(trx: Db, communityId: string): Promise<{
   return r && { id: r.id, status: r.status };
 }
 
-/** A stop of a live plan with what an insertion next to it must respect (its trip's depot, capacity, times). */
-export interface InsertionStop {
-  tripId: string; seq: number; status: string; plannedStartS: number;
-  /** The stop's place: the mean of its corridor's households. */
-  lat: number; lon: number; depotLat: number; depotLon: number;
-  /** The vehicle's bag capacity; null: unlimited. */
-  capBags: number | null;
-  bags: number; durationS: number; departS: number;
-  /** When the van must be back to reload for its next trip; null: no next trip. */
-  backByS: number | null;
-}
-
-/** Every stop of the round, in trip then seq order. */
-export async function insertionStops(trx: Db, roundId: string): Promise<InsertionStop[]> {
-  const stops = await sql<{ trip_id: string; seq: number; status: string; planned_start_s: number; lat: number; lon: number; depot_lat: number; depot_lon: number; cap_bags: number | null; bags: string; duration_s: number; depart_s: number; back_by_s: number | null }>`
-    select s.trip_id, s.seq, s.status, s.planned_start_s, c.lat, c.lon, d.lat as depot_lat, d.lon as depot_lon, coalesce(v.capacity->>'bags', v.capacity->>'packages')::float as cap_bags, t.duration_s, t.depart_s,
-      -- A van on several trips must be back (and reloaded) before its next trip leaves.
-      (select min(n.depart_s) - 60 * v.reload_minutes from round_trips n where n.round_id = t.round_id and n.vehicle_id = t.vehicle_id and n.trip_no > t.trip_no) as back_by_s,
-      (select count(*) from round_bags b where b.stop_id = s.id) as bags
-    from round_stops s
-    join round_trips t on t.round_id = s.round_id and t.id = s.trip_id
-    join vehicles v on v.id = t.vehicle_id join depots d on d.id = t.depot_id
-    join lateral (select avg(h.lat) as lat, avg(h.lon) as lon from households h where h.corridor_id = s.corridor_id) c on true
-    where s.round_id = ${roundId} order by s.trip_id, s.seq`.execute(trx);
-  return stops.rows.map((s) => ({
-    tripId: s.trip_id, seq: s.seq, status: s.status, plannedStartS: Number(s.planned_start_s), lat: Number(s.lat), lon: Number(s.lon),
-    depotLat: Number(s.depot_lat), depotLon: Number(s.depot_lon), capBags: s.cap_bags, bags: Number(s.bags), durationS: Number(s.duration_s),
-    departS: Number(s.depart_s), backByS: s.back_by_s === null ? null : Number(s.back_by_s),
-  }));
-}
-
 export interface NewUrgentStop {
   tripId: string; seq: number; corridorId: string; plannedStartS: number; status: 'pending' | 'loaded';
   bags: readonly { bagId: string; needId: string; item: string }[];
@@ -81,11 +50,19 @@ export async function insertUrgentStop(trx: Db, roundId: string, stop: NewUrgent
   await trx.insertInto('round_bags').values(stop.bags.map((b) => ({ round_id: roundId, bag_id: b.bagId, stop_id: row.id, need_id: b.needId, item: b.item }))).execute();
 }
 
-/** The round's first vehicle (by id) with its depot, driver and last trip number; undefined when the round has no trip. */
-export async function firstVehicleOfRound(trx: Db, roundId: string): Promise<{ vehicleId: string; depotId: string; driverId: string | null; lastTripNo: number } | undefined> {
-  const vehicle = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id', 'driver_id']).select((eb) => eb.fn.max('trip_no').as('last'))
-    .where('round_id', '=', roundId).groupBy(['vehicle_id', 'depot_id', 'driver_id']).orderBy('vehicle_id').executeTakeFirst();
-  return vehicle && { vehicleId: vehicle.vehicle_id, depotId: vehicle.depot_id, driverId: vehicle.driver_id, lastTripNo: Number(vehicle.last) };
+/** Every vehicle of the round (by id) with its depot, driver and last trip number. */
+export async function driversOfRound(trx: Db, roundId: string): Promise<{ vehicleId: string; depotId: string; driverId: string | null; lastTripNo: number }[]> {
+  // A round gives each vehicle one driver (round-plan.repository assignDrivers): one row per vehicle.
+  const rows = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id', 'driver_id']).select((eb) => eb.fn.max('trip_no').as('last'))
+    .where('round_id', '=', roundId).groupBy(['vehicle_id', 'depot_id', 'driver_id']).orderBy('vehicle_id').execute();
+  const byVehicle = new Map<string, { vehicleId: string; depotId: string; driverId: string | null; lastTripNo: number }>();
+  for (const v of rows) {
+    const seen = byVehicle.get(v.vehicle_id);
+    byVehicle.set(v.vehicle_id, {
+      vehicleId: v.vehicle_id, depotId: v.depot_id, driverId: seen?.driverId ?? v.driver_id ?? null, lastTripNo: Math.max(seen?.lastTripNo ?? 0, Number(v.last)),
+    });
+  }
+  return [...byVehicle.values()];
 }
 
 /** Ids of the emergency needs still accepted. */

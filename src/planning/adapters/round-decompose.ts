@@ -52,7 +52,7 @@ export function fleetForRound(needs: readonly (NeedForPlan & { communityId: stri
   const demand = DIMENSIONS.map(() => 0);
   for (const n of needs) {
     const d = demandOf(n);
-    demand[0]! += d.bags; demand[1]! += d.kg; demand[2]! += d.cylinders;
+    DIMENSIONS.forEach((dim, k) => (demand[k]! += d[dim]));
   }
   const centre = { lat: mean(needs.map((n) => n.lat)), lon: mean(needs.map((n) => n.lon)) };
   const far = (v: VehicleForPlan): number => (v.depotLat - centre.lat) ** 2 + ((v.depotLon - centre.lon) * Math.cos((centre.lat * Math.PI) / 180)) ** 2;

@@ -5,9 +5,10 @@
  * A stop is a corridor drop point: every need of a corridor travels on the same stop, and the
  * bags go on to each door on foot. Medicine details are never read: a medicine need is one bag.
  */
+import { DUE_TODAY_BY_MIN, roundSecondsAt, type GateHours } from '../../domain/gate-hours';
 import type { Urgency } from '../../domain/kinds';
 import { LOAD_DIMENSIONS, needKindSpec, type Load, type NeedKind } from '../../domain/need-kinds';
-import type { Amounts, PlannedRoute, Priority, Problem, Solution } from '../model/problem.types';
+import type { Amounts, PlannedRoute, Priority, Problem, Solution, Stop, Vehicle } from '../model/problem.types';
 import type { PlanTrip, PlanUnserved } from '../../domain/round-plan';
 
 export const DIMENSIONS = LOAD_DIMENSIONS;
@@ -24,6 +25,8 @@ export interface NeedForPlan {
   lon: number;
   /** Positive or close contact: bags handed over by a crew with protective equipment. */
   protective?: boolean;
+  /** Receiving hours of the need's corridor gate; absent or null: any time. */
+  gate?: GateHours | null;
 }
 
 export interface VehicleForPlan {
@@ -55,6 +58,64 @@ export interface BuiltProblem {
   stopNeeds: NeedForPlan[][];
 }
 
+/**
+ * When a stop (the needs of one corridor) may be served, seconds from the round's start: its gate's
+ * receiving hours, cut to the deadline of medicine due today (or emergency) on it. When the two do
+ * not meet, the gate's hours stand and the deadline is reported missed (deadlineOf), the need is kept.
+ * Undefined: any time in the shift.
+ */
+export function windowOf(needs: readonly NeedForPlan[]): readonly [number, number] | undefined {
+  const gate = needs.find((n) => n.gate)?.gate;
+  const from = gate?.fromMin ?? null;
+  const until = gate?.untilMin ?? null;
+  const deadline = deadlineOf(needs);
+  if (from === null && until === null && deadline === undefined) return undefined;
+  const lo = from === null ? 0 : roundSecondsAt(from);
+  const hi = until === null ? SHIFT_S : roundSecondsAt(until);
+  if (deadline !== undefined && deadline >= lo) return [lo, Math.min(hi, deadline)];
+  return [lo, hi];
+}
+
+/** By when (seconds from the round's start) the stop's most urgent medicine is due; undefined: no deadline. */
+export function deadlineOf(needs: readonly Pick<NeedForPlan, 'kind' | 'urgency'>[]): number | undefined {
+  return needs.some((n) => priorityOf(n) <= 1) ? roundSecondsAt(DUE_TODAY_BY_MIN) : undefined;
+}
+
+/** The engine's stop for the needs of one corridor drop point (load, service time, priority, skills, window). */
+export function stopFor(id: string, location: number, list: readonly NeedForPlan[]): Stop {
+  const demand = DIMENSIONS.map(() => 0);
+  for (const n of list) {
+    const d = demandOf(n);
+    DIMENSIONS.forEach((dim, k) => (demand[k]! += d[dim]));
+  }
+  const window = windowOf(list);
+  return {
+    id,
+    location,
+    demand: demand as Amounts,
+    serviceTime: 120 + 15 * demand[0]!,
+    priority: Math.min(...list.map(priorityOf)) as Priority,
+    skills: list.some((n) => n.protective) ? ['protective'] : [],
+    ...(window ? { window } : {}),
+  };
+}
+
+/** The engine's vehicle for a fleet record whose depot is `depot` (an index into Problem.depots). */
+export function vehicleFor(v: VehicleForPlan, depot: number): Vehicle {
+  return {
+    id: v.id,
+    depot,
+    // A dimension the vehicle record does not state does not limit it.
+    capacity: DIMENSIONS.map((d) => capacityOf(v.capacity, d) ?? UNLIMITED),
+    shift: [0, SHIFT_S] as const,
+    skills: v.skills,
+    ...((v.maxTrips ?? 1) > 1 ? { maxTrips: v.maxTrips, reloadTime: v.reloadS ?? 0 } : {}),
+  };
+}
+
+/** The corridor gate of a drop point: the mean position of the households whose needs it carries. */
+export const gatePoint = (list: readonly NeedForPlan[]): { lat: number; lon: number } => ({ lat: mean(list.map((n) => n.lat)), lon: mean(list.map((n) => n.lon)) });
+
 export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): BuiltProblem {
   const byCorridor = new Map<string, NeedForPlan[]>();
   for (const n of needs) byCorridor.set(n.corridorId, [...(byCorridor.get(n.corridorId) ?? []), n]);
@@ -65,36 +126,15 @@ export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): 
   });
   const stopNeeds: NeedForPlan[][] = [];
   const stops = [...byCorridor.entries()].map(([corridorId, list]) => {
-    const total = { bags: 0, kg: 0, cylinders: 0 };
-    for (const n of list) {
-      const d = demandOf(n);
-      total.bags += d.bags; total.kg += d.kg; total.cylinders += d.cylinders;
-    }
-    // The corridor gate: the mean position of its households.
-    points.push({ lat: mean(list.map((n) => n.lat)), lon: mean(list.map((n) => n.lon)) });
+    points.push(gatePoint(list));
     stopNeeds.push(list);
-    return {
-      id: corridorId,
-      location: points.length - 1,
-      demand: [total.bags, total.kg, total.cylinders] as Amounts,
-      serviceTime: 120 + 15 * total.bags,
-      priority: Math.min(...list.map(priorityOf)) as Priority,
-      skills: list.some((n) => n.protective) ? ['protective'] : [],
-    };
+    return stopFor(corridorId, points.length - 1, list);
   });
   const problem: Problem = {
     dimensions: DIMENSIONS,
     depots: depotIds.map((id, i) => ({ id, location: i })),
     stops,
-    vehicles: vehicles.map((v) => ({
-      id: v.id,
-      depot: depotIds.indexOf(v.depotId),
-      // A dimension the vehicle record does not state does not limit it.
-      capacity: DIMENSIONS.map((d) => capacityOf(v.capacity, d) ?? UNLIMITED),
-      shift: [0, SHIFT_S] as const,
-      skills: v.skills,
-      ...((v.maxTrips ?? 1) > 1 ? { maxTrips: v.maxTrips, reloadTime: v.reloadS ?? 0 } : {}),
-    })),
+    vehicles: vehicles.map((v) => vehicleFor(v, depotIds.indexOf(v.depotId))),
     travel: { kind: 'geo', points },
   };
   return { problem, stopNeeds };
@@ -149,6 +189,7 @@ const ALIASES: Record<(typeof DIMENSIONS)[number], readonly string[]> = {
   bags: ['bags', 'packages'],
   kg: ['kg', 'weight_kg'],
   cylinders: ['cylinders', 'gas_cylinders'],
+  litres: ['litres', 'volume_l'],
 };
 
 export function capacityOf(capacity: Record<string, number>, dim: (typeof DIMENSIONS)[number]): number | undefined {

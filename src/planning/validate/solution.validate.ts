@@ -1,9 +1,25 @@
 import type { Problem, Solution } from '../model/problem.types';
 import { travelBetween } from '../model/travel.matrix';
 
+/**
+ * The rule a violation breaks, for callers that must name it (a refused plan change): `capacity:<dimension>`,
+ * `skill:<skill>`, `time-window`, `shift`, `duration`, `trips` (too many, or overlapping), `coverage`
+ * (a stop served twice or not accounted for), `min-routes`, `plan` (a route naming what the problem lacks).
+ */
+export interface Violation {
+  rule: string;
+  message: string;
+  /** Index into solution.routes, when the violation is on one route. */
+  route?: number;
+  /** Index into problem.stops, when the violation is on one stop. */
+  stop?: number;
+}
+
 export interface ValidationReport {
   ok: boolean;
   violations: string[];
+  /** The same violations with the rule each breaks (same order as `violations`). */
+  issues: Violation[];
   /** Recomputed from the problem, not taken from the solution. */
   cost: number;
   distance: number;
@@ -18,6 +34,11 @@ const EPS = 1e-6;
  */
 export function validateSolution(problem: Problem, solution: Solution): ValidationReport {
   const violations: string[] = [];
+  const issues: Violation[] = [];
+  const add = (rule: string, message: string, where: { route?: number; stop?: number } = {}): void => {
+    violations.push(message);
+    issues.push({ rule, message, ...where });
+  };
   const arcs = new Map<string, { dist: number; time: number }>();
   const arc = (a: number, b: number): { dist: number; time: number } => {
     const key = `${a}>${b}`;
@@ -28,36 +49,36 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
   const seen = new Array<number>(problem.stops.length).fill(0);
   const trips = new Array<number>(problem.vehicles.length).fill(0);
   // Time each vehicle is away from the depot, per trip: its trips must not overlap.
-  const busy = problem.vehicles.map((): { from: number; to: number; name: string }[] => []);
+  const busy = problem.vehicles.map((): { from: number; to: number; name: string; route: number }[] => []);
   let cost = 0;
   let distance = 0;
   solution.routes.forEach((route, ri) => {
     const name = `route ${ri + 1}`;
     const v = problem.vehicles[route.vehicle];
-    if (!v) return void violations.push(`${name}: unknown vehicle ${route.vehicle}`);
-    if (++trips[route.vehicle]! > (v.maxTrips ?? 1)) violations.push(`${name}: vehicle ${v.id} used more than ${v.maxTrips ?? 1} time(s)`);
+    if (!v) return void add('plan', `${name}: unknown vehicle ${route.vehicle}`, { route: ri });
+    if (++trips[route.vehicle]! > (v.maxTrips ?? 1)) add('trips', `${name}: vehicle ${v.id} used more than ${v.maxTrips ?? 1} time(s)`, { route: ri });
     const depot = problem.depots[v.depot];
-    if (!depot) return void violations.push(`${name}: vehicle ${v.id} has no depot ${v.depot}`);
+    if (!depot) return void add('plan', `${name}: vehicle ${v.id} has no depot ${v.depot}`, { route: ri });
     if (!route.stops.length) return;
     const load = problem.dimensions.map(() => 0);
     const vSkills = new Set(v.skills ?? []);
     let t = route.departure ?? v.shift?.[0] ?? 0;
-    if (v.shift && t < v.shift[0] - EPS) violations.push(`${name}: leaves at ${t}, before the shift starts at ${v.shift[0]}`);
+    if (v.shift && t < v.shift[0] - EPS) add('shift', `${name}: leaves at ${t}, before the shift starts at ${v.shift[0]}`, { route: ri });
     const t0 = t;
     let d = 0;
     let travel = 0;
     let prev = depot.location;
     for (const si of route.stops) {
       const s = problem.stops[si];
-      if (!s) { violations.push(`${name}: unknown stop ${si}`); continue; }
+      if (!s) { add('plan', `${name}: unknown stop ${si}`, { route: ri }); continue; }
       seen[si]!++;
       s.demand.forEach((q, k) => (load[k]! += q));
-      for (const skill of s.skills ?? []) if (!vSkills.has(skill)) violations.push(`${name}: stop ${s.id} needs skill ${skill}`);
+      for (const skill of s.skills ?? []) if (!vSkills.has(skill)) add(`skill:${skill}`, `${name}: stop ${s.id} needs skill ${skill}`, { route: ri, stop: si });
       const leg = arc(prev, s.location);
       d += leg.dist;
       travel += leg.time;
       t = Math.max(t + leg.time, s.window?.[0] ?? -Infinity);
-      if (s.window && t > s.window[1] + EPS) violations.push(`${name}: stop ${s.id} served at ${t}, after its window ends at ${s.window[1]}`);
+      if (s.window && t > s.window[1] + EPS) add('time-window', `${name}: stop ${s.id} served at ${t}, after its window ends at ${s.window[1]}`, { route: ri, stop: si });
       t += s.serviceTime ?? 0;
       travel += s.serviceTime ?? 0;
       prev = s.location;
@@ -67,12 +88,12 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
     t += back;
     travel += back;
     load.forEach((q, k) => {
-      if (q > (v.capacity[k] ?? 0) + EPS) violations.push(`${name}: ${problem.dimensions[k]} load ${q} exceeds capacity ${v.capacity[k]}`);
+      if (q > (v.capacity[k] ?? 0) + EPS) add(`capacity:${problem.dimensions[k]}`, `${name}: ${problem.dimensions[k]} load ${q} exceeds capacity ${v.capacity[k]}`, { route: ri });
     });
-    if (v.shift && t > v.shift[1] + EPS) violations.push(`${name}: returns at ${t}, after the shift ends at ${v.shift[1]}`);
+    if (v.shift && t > v.shift[1] + EPS) add('shift', `${name}: returns at ${t}, after the shift ends at ${v.shift[1]}`, { route: ri });
     const duration = problem.stops.some((s) => s.window) || v.shift ? t - t0 : travel;
-    if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) violations.push(`${name}: duration ${duration} exceeds ${v.maxDuration}`);
-    busy[route.vehicle]!.push({ from: t0, to: t, name });
+    if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) add('duration', `${name}: duration ${duration} exceeds ${v.maxDuration}`, { route: ri });
+    busy[route.vehicle]!.push({ from: t0, to: t, name, route: ri });
     distance += d;
     cost += (v.fixedCost ?? 0) + (v.costPerDistance ?? 1) * d + ((v.costPerHour ?? 0) / 3600) * (travel - serviceOf(problem, route.stops));
   });
@@ -81,23 +102,23 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
     spans.sort((a, b) => a.from - b.from);
     for (let i = 1; i < spans.length; i++) {
       const [a, b] = [spans[i - 1]!, spans[i]!];
-      if (b.from < a.to + reload - EPS) violations.push(`${b.name}: vehicle ${problem.vehicles[vi]!.id} leaves at ${b.from}, before ${a.name} is back and reloaded (${a.to + reload})`);
+      if (b.from < a.to + reload - EPS) add('trips', `${b.name}: vehicle ${problem.vehicles[vi]!.id} leaves at ${b.from}, before ${a.name} is back and reloaded (${a.to + reload})`, { route: b.route });
     }
   });
   for (const u of solution.unserved) {
-    if (!problem.stops[u.stop]) violations.push(`unserved: unknown stop ${u.stop}`);
+    if (!problem.stops[u.stop]) add('plan', `unserved: unknown stop ${u.stop}`);
     else seen[u.stop]!++;
-    if (!u.reason) violations.push(`unserved stop ${u.stop} has no reason`);
+    if (!u.reason) add('coverage', `unserved stop ${u.stop} has no reason`, { stop: u.stop });
   }
   seen.forEach((count, i) => {
-    if (count !== 1) violations.push(`stop ${problem.stops[i]!.id} appears ${count} times (expected once, served or unserved)`);
+    if (count !== 1) add('coverage', `stop ${problem.stops[i]!.id} appears ${count} times (expected once, served or unserved)`, { stop: i });
   });
   const used = solution.routes.filter((r) => r.stops.length).length;
   const served = solution.routes.reduce((sum, r) => sum + r.stops.length, 0);
   if (problem.minRoutes && used < Math.min(problem.minRoutes, served) && !solution.unserved.length) {
-    violations.push(`${used} routes used, at least ${problem.minRoutes} required`);
+    add('min-routes', `${used} routes used, at least ${problem.minRoutes} required`);
   }
-  return { ok: violations.length === 0, violations, cost, distance };
+  return { ok: violations.length === 0, violations, issues, cost, distance };
 }
 
 function serviceOf(problem: Problem, stops: readonly number[]): number {

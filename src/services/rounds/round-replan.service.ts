@@ -9,7 +9,8 @@ import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { lockAcceptedNeedsOfRound, lockRoundPreparation, lockRoundRow, moveNeeds, setRoundPlanning } from '../../store/round.repository';
-import { bagsOnStop, findStop, keepLockedStopsOnly, moveStopTo, setStopLocked, tripLoadWithout, unlockedStopIds, unlockedStopNeedIds } from '../../store/round-stops.repository';
+import { findStop, keepLockedStopsOnly, moveStopTo, setStopLocked, tripLoadWithout, unlockedStopIds, unlockedStopNeedIds } from '../../store/round-stops.repository';
+import { assertPlanKeepsRules } from './plan-check.service';
 import { decomposeInto, enqueueRound } from './round.service';
 import { releaseForStops } from '../stock/stock-round.service';
 
@@ -30,11 +31,9 @@ export async function moveStop(db: Db, roundId: string, stopId: string, tripId: 
     if (!stop) throw notFound('stop');
     const target = await tripLoadWithout(trx, roundId, tripId, stopId);
     if (!target) throw notFound('trip');
-    const moving = await bagsOnStop(trx, stopId);
-    if (target.capacity !== null && target.bags + moving > target.capacity) {
-      throw new AppError('conflict', `trip ${tripId} cannot take ${moving} more bags`, { details: { capacity: target.capacity, loaded: target.bags } });
-    }
     await moveStopTo(trx, roundId, stop, tripId, Math.min(position, target.stops));
+    // Load in every dimension, skills, gate hours, shift, the van's next trip: refused (409, nothing stored) if one breaks.
+    await assertPlanKeepsRules(trx, roundId, `moving stop ${stopId} to trip ${tripId}`);
   });
 }
 
@@ -42,6 +41,8 @@ export async function setStopLock(db: Db, roundId: string, stopId: string, locke
   await db.transaction().execute(async (trx) => {
     await lockProposed(trx, roundId);
     if (!(await setStopLocked(trx, roundId, stopId, locked))) throw notFound('stop');
+    // A locked stop is kept as it is through re-plans: only a plan that keeps every rule may be held so.
+    await assertPlanKeepsRules(trx, roundId, `${locked ? 'locking' : 'unlocking'} stop ${stopId}`);
   });
 }
 
@@ -61,6 +62,8 @@ export async function replanRound(deps: { db: Db; producers: Pick<Producers, 're
     await releaseForStops({ db: trx, clock: deps.clock ?? systemClock }, roundId, dropped, actor, 're-plan');
     // The unlocked stops go; kept stops close ranks in their trips; trips left empty go.
     await keepLockedStopsOnly(trx, roundId);
+    // What stays (the locked stops on their trips) must keep every rule: the new plan is built around it.
+    await assertPlanKeepsRules(trx, roundId, 're-planning');
     // Everything of the round not on a kept stop: the freed needs and the ones left unserved before.
     const needs = await lockAcceptedNeedsOfRound(trx, roundId);
     // Still `proposed` here: vehicles holding kept stops count as taken, the others are free again.

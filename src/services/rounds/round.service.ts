@@ -6,7 +6,7 @@
  */
 import { invalidRoundTransition } from '../../domain/round';
 import { systemClock, type Clock } from '../../shared/clock';
-import { AppError, notFound } from '../../shared/errors';
+import { AppError, isAppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
 import { findArea } from '../../store/grid.repository';
@@ -24,6 +24,7 @@ import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { LpSolver } from '../../planning/lp/lp.model';
 import { buildProblem } from '../../planning/adapters/round-problem';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
+import { assertPlanKeepsRules } from './plan-check.service';
 import { allocateRoundStock, storeNeedItems } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
@@ -142,10 +143,20 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   if (note.status !== 'off') log.info({ roundId, ...note }, `set partitioning at the merge: ${note.status}`);
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
   const labelled = await withMedicineBagIds(rdb, roundId, decision.plan);
-  const stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
-    await setRoundMergeNote(trx, roundId, note);
-    await reservePlanWithinStock(trx, clock, roundId, 'planner');
-  });
+  let stored: boolean;
+  try {
+    stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
+      await setRoundMergeNote(trx, roundId, note);
+      await reservePlanWithinStock(trx, clock, roundId, 'planner');
+      // The plan as stored (kept locked stops, stops the stock dropped) keeps every rule, or nothing is stored.
+      await assertPlanKeepsRules(trx, roundId, 'storing the merged plan');
+    });
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'plan_rule_broken') throw err;
+    log.error({ roundId, rule: err.details?.rule }, 'stored plan would break a rule: round failed');
+    await failRound(db, roundId, `the merged plan breaks the rule ${String(err.details?.rule)}`, clock);
+    return 'failed-validation';
+  }
   return stored ? 'stored' : 'already-stored';
 }
 

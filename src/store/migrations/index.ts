@@ -18,6 +18,7 @@ import * as m0012 from './0012_medicine_bag_returns';
 import * as m0013 from './0013_account_hygiene';
 import * as m0014 from './0014_change_notify';
 import * as m0015 from './0015_round_allocation';
+import * as m0016 from './0016_gate_hours';
 import * as m0018 from './0018_food_package_once';
 import * as m0019 from './0019_round_merge_note';
 
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0013_account_hygiene': m0013,
   '0014_change_notify': m0014,
   '0015_round_allocation': m0015,
+  '0016_gate_hours': m0016,
   '0018_food_package_once': m0018,
   '0019_round_merge_note': m0019,
 };

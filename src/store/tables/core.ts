@@ -18,6 +18,9 @@ export interface AreasTable {
   risk_colour: Generated<'green' | 'yellow' | 'orange' | 'red'>;
   lat: number | null;
   lon: number | null;
+  /** Corridor gates only: receiving hours, minutes from midnight; null: any time (migration 0016). */
+  receiving_from_min: Generated<number | null>;
+  receiving_until_min: Generated<number | null>;
   created_at: CreatedAt;
 }
 

@@ -1,0 +1,35 @@
+/**
+ * Every change to a stored plan (urgent insertion, a dispatcher's move, lock, re-plan, a need
+ * cancelled off a stop, the merge's store) is checked in full before it commits: the plan as the
+ * transaction now holds it goes through the planning validator (adapters/stored-plan.ts), and a
+ * broken rule refuses the change with a 409 naming it; the transaction rolls back, nothing is stored.
+ */
+import { checkStoredPlan, type PlanRuleBreak, type StoredPlanCheck } from '../../planning/adapters/stored-plan';
+import { AppError } from '../../shared/errors';
+import type { Db } from '../../store/db';
+import { loadStoredPlan } from '../../store/round-check.repository';
+
+/** What the transaction's plan breaks, if anything. */
+export async function checkPlanOf(trx: Db, roundId: string): Promise<StoredPlanCheck> {
+  return checkStoredPlan(await loadStoredPlan(trx, roundId));
+}
+
+/** Throws `plan_rule_broken` (409) naming the first broken rule when the round's plan, as `trx` holds it, breaks one. */
+export async function assertPlanKeepsRules(trx: Db, roundId: string, change: string): Promise<void> {
+  const check = await checkPlanOf(trx, roundId);
+  if (!check.ok) throw planRuleBroken(change, check.breaks);
+}
+
+/** The 409 for a change that would break `breaks` (ids and rule names only: no need details). */
+export function planRuleBroken(change: string, breaks: readonly PlanRuleBreak[]): AppError {
+  const first = breaks[0]!;
+  const rules = [...new Set(breaks.map((b) => b.rule))];
+  const where = [first.tripId && `trip ${first.tripId}`, first.stopId && `stop ${first.stopId}`].filter(Boolean).join(', ');
+  return new AppError('plan_rule_broken', `${change} would break the plan's rule ${first.rule}${where ? ` (${where})` : ''}`, {
+    details: {
+      rule: first.rule,
+      rules,
+      breaks: breaks.slice(0, 10).map((b) => ({ rule: b.rule, tripId: b.tripId ?? null, stopId: b.stopId ?? null })),
+    },
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * A round's stored plan as the plan check reads it (planning/adapters/stored-plan.ts): trips with
+ * their departure, stops in visiting order with the needs they carry (as planning reads needs:
+ * load, skills, gate hours, no medical details), and the vehicles the trips name. Read inside the
+ * transaction that changed the plan, so the check sees the change before it commits.
+ */
+import type { Db } from './db';
+import { loadPlanNeeds, loadVehicles, type NeedInRound, type VehicleInRound } from './round-inputs.repository';
+
+export interface CheckStop { id: string; seq: number; corridorId: string; status: string; needs: NeedInRound[] }
+export interface CheckTrip { id: string; vehicleId: string; tripNo: number; departS: number; stops: CheckStop[] }
+/** The plan's trips (by vehicle, then trip number) and the vehicles they name. */
+export interface PlanForCheck { trips: CheckTrip[]; vehicles: VehicleInRound[] }
+
+export async function loadStoredPlan(trx: Db, roundId: string): Promise<PlanForCheck> {
+  const trips = await trx.selectFrom('round_trips').select(['id', 'vehicle_id', 'trip_no', 'depart_s'])
+    .where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').orderBy('id').execute();
+  const stops = await trx.selectFrom('round_stops').select(['id', 'trip_id', 'seq', 'corridor_id', 'status'])
+    .where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
+  const bags = await trx.selectFrom('round_bags').select(['stop_id', 'need_id']).distinct().where('round_id', '=', roundId).execute();
+  const needs = new Map((await loadPlanNeeds(trx, roundId)).map((n) => [n.id, n]));
+  const needsOfStop = new Map<string, NeedInRound[]>();
+  for (const b of bags) {
+    const n = needs.get(b.need_id);
+    if (n) needsOfStop.set(String(b.stop_id), [...(needsOfStop.get(String(b.stop_id)) ?? []), n]);
+  }
+  const stopsOfTrip = new Map<string, CheckStop[]>();
+  for (const s of stops) {
+    const id = String(s.id);
+    const list = (needsOfStop.get(id) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    stopsOfTrip.set(s.trip_id, [...(stopsOfTrip.get(s.trip_id) ?? []), { id, seq: s.seq, corridorId: s.corridor_id, status: s.status, needs: list }]);
+  }
+  const vehicles = await loadVehicles(trx, [...new Set(trips.map((t) => t.vehicle_id))].sort());
+  return {
+    trips: trips.map((t) => ({ id: t.id, vehicleId: t.vehicle_id, tripNo: t.trip_no, departS: Number(t.depart_s), stops: stopsOfTrip.get(t.id) ?? [] })),
+    vehicles,
+  };
+}
