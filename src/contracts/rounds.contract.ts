@@ -41,7 +41,26 @@ export const proposalView = z.strictObject({
     stops: z.array(z.strictObject({ id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
   })),
   loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),
-  unserved: z.array(z.strictObject({ needId: z.uuid(), reason: z.string() })),
+  /** `short`: for `stock-short`, the items the need lacked (units asked / could be had) and the depots tried, by name. */
+  unserved: z.array(z.strictObject({
+    needId: z.uuid(), reason: z.string(),
+    short: z.array(z.strictObject({ item: z.string(), itemName: z.string(), needed: z.number().int(), available: z.number().int() })).optional(),
+    depots: z.array(z.string()).optional(),
+  })),
+  /**
+   * The stock allocation that ran before routing: how (`lp`, or `greedy`/`mixed` when a class's solver ran
+   * out of time and the even-share rule answered), with which solver, and per community and item the
+   * demand, what was allocated, covered by substitutes, left out (optional components), short (asked by
+   * needs left unserved) and why (stock-short, lower-priority-cut-first, fairness-floor, rounding). Null
+   * for a round planned before it was recorded.
+   */
+  allocation: z.strictObject({
+    method: z.enum(['lp', 'greedy', 'mixed']), solver: z.string(), elapsedMs: z.number(), served: z.number().int(), unserved: z.number().int(), substituted: z.number().int(),
+    lines: z.array(z.strictObject({
+      communityId: z.uuid(), communityName: z.string(), itemId: z.string(), itemName: z.string(),
+      demand: z.number().int(), allocated: z.number().int(), substituted: z.number().int(), leftOut: z.number().int(), short: z.number().int(), reasons: z.array(z.string()),
+    })),
+  }).nullable(),
   /**
    * How set partitioning over the sub-problems' route pools went at the merge: `improved` (the plan
    * shown is its plan, validated and cheaper), `not-better`, `timed-out`, `invalid` (its plan failed

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { Urgency } from '../domain/kinds';
 import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
+import type { StockShortDetail } from '../domain/round-plan';
 import type { Db } from './db';
 
 export interface NeedForAllocation {
@@ -113,4 +114,17 @@ export async function linkUnallocated(trx: Db, roundId: string, needIds: readonl
     await trx.insertInto('round_needs').values(needIds.slice(i, i + 5000).map((need_id) => ({ round_id: roundId, need_id, subproblem_id: UNALLOCATED })))
       .onConflict((oc) => oc.columns(['round_id', 'need_id']).doUpdateSet({ subproblem_id: UNALLOCATED, items: null })).execute();
   }
+}
+
+/** What each stock-short need of the round lacked (round_unserved.detail). */
+export async function unservedDetails(db: Db, roundId: string): Promise<Map<string, StockShortDetail>> {
+  const rows = await db.selectFrom('round_unserved').select(['need_id', 'detail']).where('round_id', '=', roundId).where('detail', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.need_id, r.detail as StockShortDetail]));
+}
+
+/** Community and item names for the allocation's explanation. */
+export async function allocationNames(db: Db, communityIds: readonly string[], itemCodes: readonly string[]): Promise<{ communities: Map<string, string>; items: Map<string, string> }> {
+  const communities = communityIds.length ? await db.selectFrom('areas').select(['id', 'name']).where('id', 'in', [...communityIds]).execute() : [];
+  const items = itemCodes.length ? await db.selectFrom('items').select(['code', 'name']).where('code', 'in', [...itemCodes]).execute() : [];
+  return { communities: new Map(communities.map((c) => [c.id, c.name])), items: new Map(items.map((i) => [i.code, i.name])) };
 }

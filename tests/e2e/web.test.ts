@@ -83,6 +83,8 @@ describe('web app', () => {
     await shot(desk.page, '03-dispatcher-planning');
     await expect.poll(() => desk.page.getAttribute('#round-progress', 'value'), { timeout: 60_000, interval: 500 }).toBe('100');
     await desk.page.waitForSelector('[data-testid=proposal]');
+    // The stock allocation that ran before routing is explained next to the unserved list.
+    expect(await desk.page.textContent('[data-testid=allocation]')).toMatch(/Allocated before routing by linear programming/);
     // The dispatcher locks a stop of the first trip (the server answers with the new proposal).
     const firstTrip = desk.page.locator('details.trip').first();
     await firstTrip.locator('summary').click();

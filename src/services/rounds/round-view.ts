@@ -4,6 +4,9 @@ import type { ProposalView, RoundView } from '../../contracts/rounds.contract';
 import type { Db } from '../../store/db';
 import { getRound, listSubproblems, type RoundRow } from '../../store/round.repository';
 import { loadingList, readPlan } from '../../store/round-plan.repository';
+import { allocationNames, unservedDetails } from '../../store/round-allocation.repository';
+import type { PlanUnserved, StockShortDetail } from '../../domain/round-plan';
+import type { RoundAllocationSummary } from './round-allocation.service';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
   const round = await getRound(db, roundId);
@@ -32,7 +35,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
       stops: t.stops.map((s, seq) => ({ id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
     })),
     loadingList: await loadingList(db, roundId),
-    unserved: plan.unserved,
+    ...(await allocationOf(db, roundId, round.allocation, plan.unserved)),
     setPartitioning: setPartitioningOf(round.merge_note),
   };
 }
@@ -41,4 +44,24 @@ function setPartitioningOf(note: unknown): ProposalView['setPartitioning'] {
   if (!note || typeof note !== 'object') return null;
   const n = note as { status: NonNullable<ProposalView['setPartitioning']>['status']; mergedCost: number; cost: number; elapsedMs: number };
   return { status: n.status, mergedCost: n.mergedCost, cost: n.cost, elapsedMs: Math.round(n.elapsedMs) };
+}
+
+/** The unserved list with what stock-short needs lacked, and the allocation's explanation, in names. */
+async function allocationOf(db: Db, roundId: string, stored: unknown, unserved: readonly PlanUnserved[]): Promise<Pick<ProposalView, 'unserved' | 'allocation'>> {
+  const summary = stored as RoundAllocationSummary | null;
+  const details = await unservedDetails(db, roundId);
+  const items = new Set([...details.values()].flatMap((d) => d.short.map((s) => s.item)));
+  for (const l of summary?.lines ?? []) items.add(l.itemId);
+  const names = await allocationNames(db, [...new Set((summary?.lines ?? []).map((l) => l.communityId))], [...items]);
+  const itemName = (code: string): string => names.items.get(code) ?? code;
+  return {
+    unserved: unserved.map((u) => {
+      const d: StockShortDetail | undefined = details.get(u.needId);
+      return d ? { ...u, short: d.short.map((s) => ({ ...s, itemName: itemName(s.item) })), depots: d.depots } : u;
+    }),
+    allocation: summary && {
+      method: summary.method, solver: summary.solver, elapsedMs: summary.elapsedMs, served: summary.served, unserved: summary.unserved, substituted: summary.substituted,
+      lines: summary.lines.map((l) => ({ ...l, communityName: names.communities.get(l.communityId) ?? l.communityId, itemName: itemName(l.itemId) })),
+    },
+  };
 }

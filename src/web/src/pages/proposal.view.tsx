@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import { DepartTime } from '../ui/depart-time';
 import { FormError } from '../ui/form';
 
@@ -13,7 +13,72 @@ export interface Proposal {
   status: string;
   trips: { id: string; vehicleId: string; tripNo: number; departS: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
   loadingList: { depotId: string; item: string; bags: number }[];
-  unserved: { needId: string; reason: string }[];
+  unserved: { needId: string; reason: string; short?: { itemName: string }[] }[];
+  allocation: Allocation | null;
+}
+
+interface Allocation {
+  method: 'lp' | 'greedy' | 'mixed';
+  solver: string;
+  elapsedMs: number;
+  served: number;
+  unserved: number;
+  substituted: number;
+  lines: { communityId: string; communityName: string; itemId: string; itemName: string; demand: number; allocated: number; substituted: number; leftOut: number; short: number; reasons: string[] }[];
+}
+
+/** A reason of the unserved list, with the items a stock-short need lacked. */
+const unservedLabel = (u: Proposal['unserved'][number]): string =>
+  u.short?.length ? t('unservedShort', { reason: u.reason, items: u.short.map((s) => s.itemName).join(', ') }) : u.reason;
+
+const cutLabel = (code: string): string => t(`cut_${code.replace(/-/g, '_')}` as MessageKey);
+
+/** The allocation's explanation, next to the unserved list: only the lines where something was cut or replaced. */
+function AllocationTable({ allocation }: { allocation: Allocation }) {
+  const cut = allocation.lines.filter((l) => l.substituted + l.leftOut + l.short > 0);
+  return (
+    <div data-testid="allocation">
+      <h3>{t('allocation')}</h3>
+      <p>
+        {t('allocationBy', {
+          method: t(`allocationMethod_${allocation.method}`), solver: allocation.solver, ms: allocation.elapsedMs,
+          served: allocation.served, unserved: allocation.unserved, substituted: allocation.substituted,
+        })}
+      </p>
+      {cut.length === 0 ? <p>{t('allocationAllServed')}</p> : (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('allocation')}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('community')}</th>
+                <th scope="col">{t('item')}</th>
+                <th scope="col">{t('demand')}</th>
+                <th scope="col">{t('allocated')}</th>
+                <th scope="col">{t('substituted')}</th>
+                <th scope="col">{t('leftOut')}</th>
+                <th scope="col">{t('short')}</th>
+                <th scope="col">{t('why')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cut.map((l) => (
+                <tr key={`${l.communityId}-${l.itemId}`}>
+                  <td>{l.communityName}</td>
+                  <td>{l.itemName}</td>
+                  <td>{l.demand}</td>
+                  <td>{l.allocated}</td>
+                  <td>{l.substituted}</td>
+                  <td>{l.leftOut}</td>
+                  <td>{l.short}</td>
+                  <td>{l.reasons.map(cutLabel).join('; ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
 }
 
 /** Unserved needs grouped by reason: the dispatcher acts on reasons, not on 30 ids. */
@@ -117,13 +182,14 @@ export function ProposalView({ proposal, names, onChange }: Props) {
       ))}
       <h3>{t('unserved')} ({proposal.unserved.length})</h3>
       <ul class="list" data-testid="unserved">
-        {Object.entries(countBy(proposal.unserved.map((u) => u.reason))).map(([reason, n]) => (
+        {Object.entries(countBy(proposal.unserved.map(unservedLabel))).map(([reason, n]) => (
           <li key={reason} class="row">
             <span>{reason}</span>
             <strong>{n}</strong>
           </li>
         ))}
       </ul>
+      {proposal.allocation && <AllocationTable allocation={proposal.allocation} />}
       <h3>{t('item')}</h3>
       <ul class="list">
         {proposal.loadingList.map((l) => (
