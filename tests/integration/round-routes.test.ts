@@ -149,7 +149,13 @@ describe('round routes', () => {
     expect(pair, JSON.stringify(proposal.trips.map((t) => t.stops.map((s) => s.bags.length)))).toBeDefined();
     const { to, stop } = pair!;
     const full = proposal.trips.find((t) => t !== to && bagsOf(t) > 20 - 1);
-    if (full) expect((await call('POST', `/api/rounds/${id}/stops/${to.stops[0]!.id}/move`, { tripId: full.id, position: 0 })).status).toBe(409);
+    if (full) {
+      // Refused by the plan validator: a 409 problem naming the rule, nothing stored.
+      const refused = await call('POST', `/api/rounds/${id}/stops/${to.stops[0]!.id}/move`, { tripId: full.id, position: 0 });
+      expect(refused.status).toBe(409);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(await refused.json()).toMatchObject({ code: 'plan_rule_broken', rule: 'capacity:bags' });
+    }
     const moved = await call('POST', `/api/rounds/${id}/stops/${stop.id}/move`, { tripId: to.id, position: 0 });
     expect(moved.status).toBe(200);
     expect(((await moved.json()) as Proposal).trips.find((t) => t.id === to.id)!.stops[0]).toMatchObject({ id: stop.id, locked: true });
