@@ -48,6 +48,15 @@ export const proposalView = z.strictObject({
     depots: z.array(z.string()).optional(),
   })),
   /**
+   * The bags whose contents differ from their kit (what the depot packs and the household is told):
+   * substitutes (`for` the component they stand in for) and optional components left out, in names.
+   */
+  packingChanges: z.array(z.strictObject({
+    needId: z.uuid(), bagIds: z.array(z.string()),
+    substituted: z.array(z.strictObject({ item: z.string(), for: z.string(), quantity: z.number().int() })),
+    leftOut: z.array(z.strictObject({ item: z.string(), quantity: z.number().int() })),
+  })),
+  /**
    * The stock allocation that ran before routing: how (`lp`, or `greedy`/`mixed` when a class's solver ran
    * out of time and the even-share rule answered), with which solver, and per community and item the
    * demand, what was allocated, covered by substitutes, left out (optional components), short (asked by

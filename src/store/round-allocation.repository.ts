@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Urgency } from '../domain/kinds';
 import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
-import type { StockShortDetail } from '../domain/round-plan';
+import type { NeedItems, StockShortDetail } from '../domain/round-plan';
 import type { Db } from './db';
 
 export interface NeedForAllocation {
@@ -127,4 +127,14 @@ export async function allocationNames(db: Db, communityIds: readonly string[], i
   const communities = communityIds.length ? await db.selectFrom('areas').select(['id', 'name']).where('id', 'in', [...communityIds]).execute() : [];
   const items = itemCodes.length ? await db.selectFrom('items').select(['code', 'name']).where('code', 'in', [...itemCodes]).execute() : [];
   return { communities: new Map(communities.map((c) => [c.id, c.name])), items: new Map(items.map((i) => [i.code, i.name])) };
+}
+
+/** Needs of the round whose items differ from their kit: a substitute, or an optional component left out. */
+export async function changedNeedItems(db: Db, roundId: string): Promise<Map<string, NeedItems>> {
+  const rows = await sql<{ need_id: string; items: NeedItems }>`
+    select need_id, items from round_needs
+    where round_id = ${roundId} and items is not null
+      and (jsonb_array_length(items->'leftOut') > 0 or jsonb_path_exists(items, '$.lines[*] ? (exists(@.for))'))
+    order by need_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.need_id, r.items]));
 }

@@ -4,8 +4,8 @@ import type { ProposalView, RoundView } from '../../contracts/rounds.contract';
 import type { Db } from '../../store/db';
 import { getRound, listSubproblems, type RoundRow } from '../../store/round.repository';
 import { loadingList, readPlan } from '../../store/round-plan.repository';
-import { allocationNames, unservedDetails } from '../../store/round-allocation.repository';
-import type { PlanUnserved, StockShortDetail } from '../../domain/round-plan';
+import { allocationNames, changedNeedItems, unservedDetails } from '../../store/round-allocation.repository';
+import type { PlanBag, PlanUnserved, StockShortDetail } from '../../domain/round-plan';
 import type { RoundAllocationSummary } from './round-allocation.service';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
@@ -36,6 +36,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
     })),
     loadingList: await loadingList(db, roundId),
     ...(await allocationOf(db, roundId, round.allocation, plan.unserved)),
+    packingChanges: await packingChanges(db, roundId, plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags))),
     setPartitioning: setPartitioningOf(round.merge_note),
   };
 }
@@ -64,4 +65,19 @@ async function allocationOf(db: Db, roundId: string, stored: unknown, unserved: 
       lines: summary.lines.map((l) => ({ ...l, communityName: names.communities.get(l.communityId) ?? l.communityId, itemName: itemName(l.itemId) })),
     },
   };
+}
+
+/** Bags packed otherwise than their kit says (substitutes, optional parts left out), in item names. */
+async function packingChanges(db: Db, roundId: string, bags: readonly PlanBag[]): Promise<ProposalView['packingChanges']> {
+  const changed = await changedNeedItems(db, roundId);
+  if (changed.size === 0) return [];
+  const codes = [...changed.values()].flatMap((i) => [...i.lines.flatMap((l) => (l.for ? [l.item, l.for] : [])), ...i.leftOut.map((o) => o.item)]);
+  const { items } = await allocationNames(db, [], [...new Set(codes)]);
+  const name = (code: string): string => items.get(code) ?? code;
+  return [...changed].map(([needId, i]) => ({
+    needId,
+    bagIds: bags.filter((b) => b.needId === needId).map((b) => b.bagId),
+    substituted: i.lines.flatMap((l) => (l.for ? [{ item: name(l.item), for: name(l.for), quantity: l.quantity }] : [])),
+    leftOut: i.leftOut.map((o) => ({ item: name(o.item), quantity: o.quantity })),
+  }));
 }

@@ -15,6 +15,7 @@ export interface Proposal {
   loadingList: { depotId: string; item: string; bags: number }[];
   unserved: { needId: string; reason: string; short?: { itemName: string }[] }[];
   allocation: Allocation | null;
+  packingChanges: { needId: string; bagIds: string[]; substituted: { item: string; for: string; quantity: number }[]; leftOut: { item: string; quantity: number }[] }[];
 }
 
 interface Allocation {
@@ -190,6 +191,24 @@ export function ProposalView({ proposal, names, onChange }: Props) {
         ))}
       </ul>
       {proposal.allocation && <AllocationTable allocation={proposal.allocation} />}
+      {proposal.packingChanges.length > 0 && (
+        <>
+          <h3>{t('packingChanges')}</h3>
+          <ul class="list" data-testid="packing-changes">
+            {proposal.packingChanges.map((c) => (
+              <li key={c.needId} class="row">
+                <span>{c.bagIds.join(', ')}</span>
+                <span>
+                  {[
+                    ...c.substituted.map((x) => t('substitutedFor', { n: x.quantity, item: x.item, for: x.for })),
+                    ...c.leftOut.map((x) => t('leftOutItem', { n: x.quantity, item: x.item })),
+                  ].join('; ')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>{t('item')}</h3>
       <ul class="list">
         {proposal.loadingList.map((l) => (
