@@ -8,6 +8,9 @@
  *   100 x 10 (1,912 lines): 91,114 ms (9x past its limit) vs 217 ms;
  *   200 x 20 (7,495 lines): javascript-lp-solver refuses the largest class (dense tableau > 1 GB), 766 ms;
  *   400 x 20 (14,730 lines): HiGHS 2,893 ms.
+ *   Again with five priority classes (issue #14, the round allocation's model), `bench lp --only alloc --quick`,
+ *   load average ~5: 20 x 5 (240 lines): 73 vs 246 ms; 50 x 10 (1,121 lines): 6,018 ms (past its 5 s limit) vs 520 ms,
+ *   the same optimum both times.
  *   -> HiGHS whenever it is loaded, except for small models (<= 300 lines) where both are instant.
  * Set partitioning (binary, one column per route; incumbent = best known solution):
  *   synthetic pools (randomised savings + 2-opt), 89 / 405 / 1,171 routes: 22 / 423 / 3,944 ms vs
