@@ -37,6 +37,12 @@ export interface RoundAllocationSummary {
   served: number;
   unserved: number;
   substituted: number;
+  /**
+   * The depots whose free stock the allocation counted (where the round's free vehicles load). The
+   * reservation after routing places the round's needs at these too, not only where its trips start:
+   * a round is given only the vehicles it can use, so a depot counted here may have no trip of its own.
+   */
+  depotIds: string[];
 }
 
 /**
@@ -82,6 +88,7 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
     method: result.lp.method, solver: solver.name, elapsedMs: Math.round(result.lp.elapsedMs), stages: result.lp.stages, lines: result.lines,
     served: result.needs.length - unserved.length, unserved: unserved.length,
     substituted: result.lines.reduce((s, l) => s + l.substituted, 0),
+    depotIds: [...new Set(depotIds)].sort(),
   };
   await setRoundAllocation(trx, roundId, summary);
   return { served: result.needs.filter((a) => a.served).map((a) => a.needId), items };

@@ -14,7 +14,7 @@ import { available, needProduct, type ReserveLine } from '../../domain/stock';
 import { allocateRound } from '../../planning/allocation/round-allocation';
 import { jsLpSolver } from '../../planning/lp/js-lp-solver.adapter';
 import { loadCatalogue } from '../../store/item.repository';
-import { moveNeeds } from '../../store/round.repository';
+import { getRound, moveNeeds } from '../../store/round.repository';
 import type { Plan } from '../../store/round-plan.repository';
 import { medicineBagIdsOnPlan, removeNeedFromStop, withdrawnNeedsOnPlan } from '../../store/round-manifest.repository';
 import { addUnservedWithDetail, clearHolds, depotNames, setNeedItems } from '../../store/round-allocation.repository';
@@ -25,7 +25,7 @@ import type { Clock } from '../../shared/clock';
 import { STOCK_KINDS } from '../../domain/need-kinds';
 import { medicineBagsOf } from '../procurement/procurement.service';
 import { reserveLines } from '../stock/stock-round.service';
-import { STOCK_SHORT } from './round-allocation.service';
+import { STOCK_SHORT, type RoundAllocationSummary } from './round-allocation.service';
 
 export { STOCK_SHORT };
 
@@ -42,7 +42,8 @@ export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: str
   if (needs.length === 0) return [];
   const catalogue = await loadCatalogue(trx);
   const planned = new Map(needs.map((n) => [n.needId, itemsOf(catalogue, n)]));
-  const depots = [...new Set(needs.map((n) => n.depotId))].sort();
+  // Where the trips load, and every depot whose stock the allocation counted (units moved before loading).
+  const depots = [...new Set([...needs.map((n) => n.depotId), ...(await allocatedDepotIds(trx, roundId))])].sort();
   const codes = new Set<string>();
   for (const n of needs) for (const c of componentsOf(catalogue, n)) [c.code, ...c.substitutes].forEach((x) => codes.add(x));
   for (const i of planned.values()) for (const l of i?.lines ?? []) codes.add(l.item);
@@ -80,6 +81,12 @@ export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: str
   await setNeedItems(trx, roundId, given);
   if (kept.length) await reserveLines({ db: trx, clock }, roundId, kept, actor);
   return unserved;
+}
+
+/** The depots the round's allocation counted (rounds.allocation, RoundAllocationSummary.depotIds). */
+async function allocatedDepotIds(trx: Db, roundId: string): Promise<string[]> {
+  const summary = (await getRound(trx, roundId))?.allocation as Partial<RoundAllocationSummary> | null | undefined;
+  return Array.isArray(summary?.depotIds) ? summary.depotIds : [];
 }
 
 function componentsOf(catalogue: Catalogue, n: PlannedStockNeed): ReturnType<typeof expandComponents> {
