@@ -14,10 +14,17 @@ export interface ShortfallNeed {
   communityId: string;
   details: Record<string, unknown>;
   members: number;
+  /** The household's flags (a vulnerable household's stock comes before the rest's). */
+  elderlyAlone: boolean;
+  cannotCook: boolean;
+  chronicIllness: boolean;
 }
 
-type Row = { id: string; kind: NeedKind; urgency: Urgency; community_id: string; details: Record<string, unknown>; members: number };
-const toNeed = (r: Row): ShortfallNeed => ({ id: r.id, kind: r.kind, urgency: r.urgency, communityId: r.community_id, details: r.details, members: r.members });
+type Row = { id: string; kind: NeedKind; urgency: Urgency; community_id: string; details: Record<string, unknown>; members: number; elderly_alone: boolean; cannot_cook: boolean; chronic_illness: boolean };
+const toNeed = (r: Row): ShortfallNeed => ({
+  id: r.id, kind: r.kind, urgency: r.urgency, communityId: r.community_id, details: r.details, members: r.members,
+  elderlyAlone: r.elderly_alone, cannotCook: r.cannot_cook, chronicIllness: r.chronic_illness,
+});
 
 /** Whether the round exists. */
 export async function roundExists(db: Db, roundId: string): Promise<boolean> {
@@ -34,7 +41,7 @@ export async function areaExists(db: Db, areaId: string): Promise<boolean> {
 /** The round's claimed needs of `kinds`, with their household's size, by need id. */
 export async function roundNeedsOfKinds(db: Db, roundId: string, kinds: readonly NeedKind[]): Promise<ShortfallNeed[]> {
   const needs = await sql<Row>`
-    select n.id, n.kind, n.urgency, n.community_id, n.details, h.members
+    select n.id, n.kind, n.urgency, n.community_id, n.details, h.members, h.elderly_alone, h.cannot_cook, h.chronic_illness
     from round_needs rn join needs n on n.id = rn.need_id join households h on h.id = n.household_id
     where rn.round_id = ${roundId} and n.kind in ${kindList(kinds)} order by n.id`.execute(db);
   return needs.rows.map(toNeed);
@@ -47,7 +54,7 @@ export async function roundNeedsOfKinds(db: Db, roundId: string, kinds: readonly
 export async function unclaimedAreaNeedsOfKinds(db: Db, areaId: string, kinds: readonly NeedKind[]): Promise<ShortfallNeed[]> {
   const needs = await sql<Row>`
     with recursive sub as (select id from areas where id = ${areaId} union all select a.id from areas a join sub on a.parent_id = sub.id)
-    select n.id, n.kind, n.urgency, n.community_id, n.details, h.members
+    select n.id, n.kind, n.urgency, n.community_id, n.details, h.members, h.elderly_alone, h.cannot_cook, h.chronic_illness
     from needs n join households h on h.id = n.household_id
     where n.status = 'accepted' and n.kind in ${kindList(kinds)}
       and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))

@@ -16,8 +16,7 @@ import { listBalances } from '../../store/stock-read.repository';
 import { areaExists, roundExists, roundNeedsOfKinds, unclaimedAreaNeedsOfKinds, type ShortfallNeed } from '../../store/stock-shortfall.repository';
 
 import { expandNeeds } from './kit.service';
-import { priorityOf } from '../../planning/adapters/round-problem';
-import { STOCK_KINDS } from '../../domain/need-kinds';
+import { allocationClass, STOCK_KINDS } from '../../domain/need-kinds';
 import type { Db } from '../../store/db';
 
 export interface ShortfallDeps {
@@ -73,7 +72,7 @@ export async function computeShortfall(deps: ShortfallDeps, needs: readonly Shor
     if (!items) continue;
     const g = groups.get(n.communityId) ?? { id: n.communityId, households: 0, needs: [] };
     g.households++;
-    for (const [itemId, quantity] of items) g.needs.push({ itemId, priority: priorityOf(n), quantity });
+    for (const [itemId, quantity] of items) g.needs.push({ itemId, priority: allocationClass(n.kind, n.urgency, n), quantity });
     groups.set(n.communityId, g);
   }
   const itemCodes = [...new Set([...groups.values()].flatMap((g) => g.needs.map((x) => x.itemId)))].sort();
