@@ -17,6 +17,7 @@ import type { NeedItems, StockShortDetail } from '../../src/domain/round-plan';
 import { defineItem, defineKit } from '../../src/services/stock/kit.service';
 import { adjustStock, receiveStock } from '../../src/services/stock/stock.service';
 import { mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { replanRound } from '../../src/services/rounds/round-replan.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { openTestDatabase, seedDistrict, type District, type DistrictSize } from './round.fixtures';
 
@@ -239,5 +240,246 @@ describe('a mixed round with fresh vegetables written off to zero', () => {
     expect(short).toEqual(cutBeforeRouting);
     const round = await getRound(w.database.db, roundId);
     expect(round?.allocation).toMatchObject({ unserved: cutBeforeRouting.length, substituted: reserved.get('canned-vegetables') });
+  });
+});
+
+/** The stock-short needs of a round: all of them cut by the allocation before routing (none by the reservation). */
+async function expectCutBeforeRoutingOnly(w: World, roundId: string, cut: readonly string[]): Promise<void> {
+  const short = [...(await unserved(w, roundId))].filter(([, u]) => u.reason === 'stock-short').map(([id]) => id).sort();
+  expect(short).toEqual([...cut].sort());
+  expect(await holdsOf(w, roundId)).toEqual(new Map());
+  expect(await ledgerMismatches(w.database.db)).toEqual([]);
+}
+
+const porkOf = vegOf;
+
+describe('priority: canned pork for half the packages', () => {
+  let w: World;
+  let roundId: string;
+  let vulnerable: Set<string>;
+  let medicine: string;
+  let stock: number;
+
+  beforeAll(async () => {
+    w = await world('round_alloc_priority', { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 4, vehicles: 4 });
+    const db = w.database.db;
+    // One household in three is vulnerable (class 3): elderly alone, cannot cook or chronically ill.
+    const flags = ['elderly_alone', 'cannot_cook', 'chronic_illness'] as const;
+    const chosen = w.households.filter((_, i) => i % 3 === 1);
+    for (const [k, h] of chosen.entries()) await db.updateTable('households').set({ [flags[k % 3]!]: true }).where('id', '=', h.id).execute();
+    vulnerable = new Set(chosen.map((h) => h.needId));
+    // Medicine is not depot stock (bought and packed per household; a round claims packed or emergency
+    // medicine only), so medicine classes are never limited by a round's stock: this one is served whatever is short.
+    medicine = await addNeed(w, w.households[0]!.id, 'medicine', { drug: 'insulin', strength: '100 IU/ml', quantity: 1 }, 'emergency');
+    const depot = w.district.depotId;
+    for (const [item, q] of [['rice', 500], ['oil', 100], ['vegetables', 100], ['eggs-10', 100]] as const) await receive(w, depot, item, q);
+    const demand = w.households.reduce((s, h) => s + porkOf(h.members), 0);
+    stock = Math.floor(demand / 2);
+    expect(chosen.reduce((s, h) => s + porkOf(h.members), 0)).toBeLessThan(stock); // the vulnerable can all be served
+    await receive(w, depot, 'canned-pork', stock);
+    roundId = await start(w, w.district.districtId, 'mixed');
+    const cut = await unallocated(w, roundId);
+    await solveAndMerge(w, roundId);
+    await expectCutBeforeRoutingOnly(w, roundId, cut);
+  });
+  afterAll(async () => {
+    await dropSchema(w.database);
+    await w.database.close();
+  });
+
+  it('serves every vulnerable household\'s package first; only the others wait, naming canned pork', async () => {
+    const planned = await onPlan(w, roundId);
+    expect(planned.has(medicine)).toBe(true);
+    expect([...vulnerable].filter((id) => !planned.has(id))).toEqual([]);
+    const out = await unserved(w, roundId);
+    const waiting = w.households.filter((h) => !planned.has(h.needId));
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const h of waiting) {
+      expect(vulnerable.has(h.needId)).toBe(false);
+      expect(out.get(h.needId)).toMatchObject({ reason: 'stock-short', detail: { short: [{ item: 'canned-pork', needed: porkOf(h.members) }], depots: ['Depot'] } });
+    }
+    // Whole packages only, and none held back that the pork left could have made up.
+    const left = await free(w, 'canned-pork');
+    expect((await reservedByRound(w, roundId)).get('canned-pork')).toBe(stock - left);
+    for (const h of waiting) expect(porkOf(h.members)).toBeGreaterThan(left);
+    expect([...(await statusOf(w, waiting.map((h) => h.needId))).values()].every((s) => s === 'accepted')).toBe(true);
+  });
+});
+
+describe('fairness floor across communities: canned pork for half of two unequal communities', () => {
+  let w: World;
+  let roundId: string;
+  const [big, small] = [12, 4];
+  const stock = (big + small) / 2;
+
+  beforeAll(async () => {
+    w = await world('round_alloc_fair', { communities: 2, corridorsPerCommunity: 3, householdsPerCorridor: 4, vehicles: 4 });
+    const db = w.database.db;
+    // One person per household: every package asks one tin of pork, so shares are exact in whole packages.
+    await db.updateTable('households').set({ members: 1 }).execute();
+    const [, second] = w.district.communityIds;
+    const gone = w.households.filter((h) => h.communityId === second).slice(small).map((h) => h.needId);
+    await db.deleteFrom('needs').where('id', 'in', gone).execute();
+    w.households = w.households.filter((h) => !gone.includes(h.needId)).map((h) => ({ ...h, members: 1 }));
+    const depot = w.district.depotId;
+    for (const [item, q] of [['rice', 500], ['oil', 100], ['vegetables', 100], ['eggs-10', 100]] as const) await receive(w, depot, item, q);
+    await receive(w, depot, 'canned-pork', stock);
+    roundId = await start(w, w.district.districtId);
+    const cut = await unallocated(w, roundId);
+    await solveAndMerge(w, roundId);
+    await expectCutBeforeRoutingOnly(w, roundId, cut);
+  });
+  afterAll(async () => {
+    await dropSchema(w.database);
+    await w.database.close();
+  });
+
+  it('no community is under its floor while another is served in full', async () => {
+    const planned = await onPlan(w, roundId);
+    const perCommunity = w.district.communityIds.map((c) => {
+      const hs = w.households.filter((h) => h.communityId === c);
+      return { asked: hs.length, served: hs.filter((h) => planned.has(h.needId)).length };
+    });
+    expect(perCommunity.map((c) => c.asked)).toEqual([big, small]);
+    // Every tin is given; the floor is the share of what was asked that the stock covers (here half).
+    expect(perCommunity.reduce((s, c) => s + c.served, 0)).toBe(stock);
+    const floor = stock / (big + small);
+    for (const c of perCommunity) expect(c.served / c.asked).toBeGreaterThanOrEqual(floor);
+    expect(perCommunity.some((c) => c.served === c.asked)).toBe(false);
+    // Taking turns need by need would have served the small community in full (4 + 4): the floor is by share.
+    const round = await getRound(w.database.db, roundId);
+    const lines = (round?.allocation as { lines: { communityId: string; itemId: string; demand: number; allocated: number; short: number }[] }).lines
+      .filter((l) => l.itemId === 'canned-pork');
+    const byId = (a: (string | number)[], b: (string | number)[]): number => String(a[0]).localeCompare(String(b[0]));
+    expect(lines.map((l) => [l.communityId, l.demand, l.allocated, l.short]).sort(byId)).toEqual(
+      w.district.communityIds.map((c, i) => [c, perCommunity[i]!.asked, perCommunity[i]!.served, perCommunity[i]!.asked - perCommunity[i]!.served]).sort(byId),
+    );
+  });
+});
+
+describe('stock that moves between the allocation and the merge', () => {
+  let w: World;
+  let roundId: string;
+  const gas: string[] = [];
+  const gasWrittenOff = 5;
+  let vegetables: number;
+
+  beforeAll(async () => {
+    w = await world('round_alloc_moved', { communities: 2, corridorsPerCommunity: 3, householdsPerCorridor: 4, vehicles: 4 });
+    for (const [i, h] of w.households.entries()) if (i % 2 === 0) gas.push(await addNeed(w, h.id, 'gas', { cylinders: 1 }));
+    const depot = w.district.depotId;
+    vegetables = w.households.reduce((s, h) => s + vegOf(h.members), 0);
+    for (const [item, q] of [['rice', 500], ['oil', 100], ['canned-pork', 100], ['eggs-10', 100], ['canned-vegetables', 10], ['gas', gas.length], ['vegetables', vegetables]] as const) {
+      await receive(w, depot, item, q);
+    }
+    roundId = await start(w, w.district.districtId, 'mixed');
+    expect(await unallocated(w, roundId)).toEqual([]); // everything was there when the round allocated
+    // Before the merge: cylinders leave for an emergency and four bags of vegetables spoil.
+    await writeOff(w, depot, 'gas', gasWrittenOff);
+    await writeOff(w, depot, 'vegetables', 4);
+    await solveAndMerge(w, roundId);
+  });
+  afterAll(async () => {
+    await dropSchema(w.database);
+    await w.database.close();
+  });
+
+  it('drops only the needs whose items are gone, each naming them; the rest of their stops stays', async () => {
+    const planned = await onPlan(w, roundId);
+    const out = await unserved(w, roundId);
+    const dropped = gas.filter((id) => !planned.has(id));
+    expect(dropped.length).toBe(gasWrittenOff);
+    expect([...out.keys()].sort()).toEqual([...dropped].sort());
+    for (const id of dropped) expect(out.get(id)).toMatchObject({ reason: 'stock-short', detail: { short: [{ item: 'gas', needed: 1, available: 0 }], depots: ['Depot'] } });
+    expect([...(await statusOf(w, dropped)).values()].every((s) => s === 'accepted')).toBe(true);
+    // The food packages of the households whose gas was dropped are still on their stops.
+    const byHousehold = new Map((await w.database.db.selectFrom('needs').select(['id', 'household_id']).execute()).map((n) => [n.id, n.household_id]));
+    for (const id of dropped) {
+      const h = w.households.find((x) => x.id === byHousehold.get(id))!;
+      expect(planned.has(h.needId)).toBe(true);
+    }
+    expect(w.households.filter((h) => !planned.has(h.needId))).toEqual([]);
+  });
+
+  it('a package whose fresh vegetables spoiled gets canned ones instead of being dropped', async () => {
+    const items = await itemsOf(w, roundId);
+    const packages = w.households.map((h) => items.get(h.needId));
+    const fresh = packages.reduce((s, i) => s + unitsOf(i, 'vegetables'), 0);
+    const canned = packages.reduce((s, i) => s + unitsOf(i, 'canned-vegetables', 'vegetables'), 0);
+    expect(fresh).toBe(vegetables - 4);
+    expect(canned).toBe(4);
+    const reserved = await reservedByRound(w, roundId);
+    expect(reserved.get('vegetables')).toBe(vegetables - 4);
+    expect(reserved.get('canned-vegetables')).toBe(4);
+    expect(reserved.get('gas')).toBe(gas.length - gasWrittenOff);
+    expect(await holdsOf(w, roundId)).toEqual(new Map());
+    expect(await ledgerMismatches(w.database.db)).toEqual([]);
+  });
+});
+
+describe('two rounds prepared before either merges, then a re-plan once stock arrives', () => {
+  let w: World;
+  let first: string;
+  let second: string;
+  let stock: number;
+  const cut = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    w = await world('round_alloc_holds', { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 4, vehicles: 3 });
+    const depot = w.district.depotId;
+    for (const [item, q] of [['rice', 500], ['oil', 100], ['vegetables', 100], ['eggs-10', 100]] as const) await receive(w, depot, item, q);
+    const perCommunity = w.district.communityIds.map((c) => w.households.filter((h) => h.communityId === c).reduce((s, h) => s + porkOf(h.members), 0));
+    // Enough pork for the first community and a little of the second's.
+    stock = perCommunity[0]! + 3;
+    expect(stock).toBeLessThan(perCommunity[0]! + perCommunity[1]!);
+    await receive(w, depot, 'canned-pork', stock);
+  });
+  afterAll(async () => {
+    await dropSchema(w.database);
+    await w.database.close();
+  });
+
+  it('the second round does not allocate the units the first one holds', async () => {
+    const [a, b] = w.district.communityIds as [string, string];
+    first = await start(w, a);
+    cut.set(first, await unallocated(w, first));
+    expect(cut.get(first)).toEqual([]);
+    const held = (await holdsOf(w, first)).get('canned-pork')!;
+    expect(held).toBe(stock - 3);
+    // Vans of its own for the second round: the first one took every van free then.
+    const vans = await w.database.db.insertInto('vehicles').values([1, 2, 3].map((i) => ({ depot_id: w.district.depotId, name: `B${i}`, capacity: JSON.stringify({ bags: 60 }) }))).returning('id').execute();
+    await w.database.db.insertInto('drivers').values(vans.map((_, i) => ({ depot_id: w.district.depotId, name: `B driver ${i}` }))).execute();
+    second = await start(w, b);
+    cut.set(second, await unallocated(w, second));
+    const heldSecond = (await holdsOf(w, second)).get('canned-pork') ?? 0;
+    expect(held + heldSecond).toBeLessThanOrEqual(stock);
+    expect(heldSecond).toBeGreaterThan(0);
+    expect(cut.get(second)!.length).toBeGreaterThan(0);
+    const out = await unserved(w, second);
+    for (const id of cut.get(second)!) expect(out.get(id)?.detail?.short.map((s) => s.item)).toEqual(['canned-pork']);
+  });
+
+  it('whichever merges first, neither reservation drops a need for stock', async () => {
+    await solveAndMerge(w, second);
+    await solveAndMerge(w, first);
+    for (const r of [first, second]) await expectCutBeforeRoutingOnly(w, r, cut.get(r)!);
+    const total = ((await reservedByRound(w, first)).get('canned-pork') ?? 0) + ((await reservedByRound(w, second)).get('canned-pork') ?? 0);
+    expect(total).toBeLessThanOrEqual(stock);
+    expect(await free(w, 'canned-pork')).toBe(stock - total);
+  });
+
+  it('a re-plan after the pork arrives serves the needs it left unserved', async () => {
+    const waiting = cut.get(second)!;
+    await receive(w, w.district.depotId, 'canned-pork', 50);
+    await replanRound({ db: w.database.db, producers, clock }, second, 'd');
+    expect(await unallocated(w, second)).toEqual([]);
+    await solveAndMerge(w, second);
+    const planned = await onPlan(w, second);
+    expect(waiting.filter((id) => !planned.has(id))).toEqual([]);
+    expect(await unserved(w, second)).toEqual(new Map());
+    expect([...(await statusOf(w, waiting)).values()].every((s) => s === 'planned')).toBe(true);
+    const items = await itemsOf(w, second);
+    for (const id of waiting) expect(unitsOf(items.get(id), 'canned-pork')).toBe(porkOf(w.households.find((h) => h.needId === id)!.members));
+    await expectCutBeforeRoutingOnly(w, second, []);
   });
 });
