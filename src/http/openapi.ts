@@ -6,12 +6,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as c from '../contracts/intake.contract';
+import { gateHoursBody, gateHoursView } from '../contracts/gate-hours.contract';
 import { healthResponse } from '../contracts/health.contract';
 import { registerAccountRoutes } from './auth.openapi';
 import { loginBody, loginResponse, meResponse } from './auth.schemas';
 import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBody, problem, rateLimited, toOpenApiPath, type AddRoute } from './openapi-kit';
 import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
 import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
+import { registerHouseholdRoutes } from './openapi-households';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
 import { withEdgeResponses } from './operation-policy';
 import { AUTH_PATHS } from './routes/auth.routes';
@@ -55,7 +57,12 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   route('get', GRID_PATHS.corridorHouseholds, 'Households of a corridor', { request: { params: c.corridorParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });
   route('get', GRID_PATHS.communityHouseholds, 'Households of a community', { request: { params: c.communityParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });
   route('get', GRID_PATHS.household, 'One household', { request: { params: c.householdParams }, responses: { 200: json(c.householdView, 'Household'), ...errors } });
+  route('put', GRID_PATHS.corridorHours, 'Set when a corridor gate receives deliveries (a coordinator of the corridor or an admin); rounds route its stop within them', {
+    request: { params: c.corridorParams, body: jsonBody(gateHoursBody) },
+    responses: { 200: json(gateHoursView, 'Receiving hours'), ...errors, 422: problem('Not HH:MM, or until not after from') },
+  });
 
+  registerHouseholdRoutes(route);
   registerRoundRoutes(route);
   registerStockRoutes(route);
   registerProcurementRoutes(route);

@@ -108,6 +108,7 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/areas/:areaId': { kind: 'area', allowed: area },
   'GET /api/corridors/:corridorId/households': { kind: 'corridor', allowed: corridor },
   'GET /api/corridors/:corridorId/deliveries': { kind: 'corridor', allowed: corridor },
+  'PUT /api/corridors/:corridorId/receiving-hours': { kind: 'corridor', allowed: (a, t) => a.role === 'admin' || (a.role === 'coordinator' && corridor(a, t)), body: () => ({ from: '08:00', until: '11:00' }) },
   // The handover at the gate: whoever may read the corridor. A wrong code is refused (422), not forbidden.
   'POST /api/corridors/:corridorId/deliveries/:stopId/handoff': {
     kind: 'gateStop',

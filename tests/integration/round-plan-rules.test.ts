@@ -149,7 +149,7 @@ describe('every other path that changes a stored plan runs the validator on the 
     const { a } = await pick();
     await setCapacity(a.vehicleId, { bags: 1 });
     expect((await checkPlanOf(database.db, roundId)).breaks[0]?.rule).toBe('capacity:bags');
-    return { vehicleId: a.vehicleId, stopId: a.stops[0]!.id, restore: () => setCapacity(a.vehicleId, { bags: 1000 }) };
+    return { vehicleId: a.vehicleId, stopId: a.stops[0]!.id, restore: async () => void (await setCapacity(a.vehicleId, { bags: 1000 })) };
   }
 
   it('lock: refused while the plan it would hold breaks a rule; the stop stays as it was', async () => {

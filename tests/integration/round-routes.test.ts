@@ -167,4 +167,16 @@ describe('round routes', () => {
     expect(await producers.queue(QUEUE.rounds).getJob(jobId('round.merge', id, 'g2'))).toBeTruthy();
     expect((await call('POST', `/api/rounds/${id}/replan`)).status).toBe(409);
   });
+
+  it('a gate\'s receiving hours: until before from is a 422 problem naming until; a dispatcher may not set them', async () => {
+    const corridor = await database.db.selectFrom('areas').select('id').where('kind', '=', 'corridor').limit(1).executeTakeFirstOrThrow();
+    const path = `/api/corridors/${corridor.id}/receiving-hours`;
+    const backwards = await call('PUT', path, { from: '11:00', until: '08:00' });
+    expect(backwards.status).toBe(422);
+    expect(backwards.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await backwards.json()) as { errors: { path: string[] }[] }).errors.map((e) => e.path)).toEqual([['until']]);
+    expect((await call('PUT', path, { from: '8:00', until: null })).status).toBe(422);
+    expect((await call('PUT', path, { from: '08:00', until: '11:00', extra: 1 })).status).toBe(422);
+    expect((await call('PUT', path, { from: '08:00', until: '11:00' })).status).toBe(403);
+  });
 });

@@ -1,9 +1,11 @@
-/** Grid reads for staff: an area and its children, my corridors, households of a corridor or community. */
+/** Grid reads for staff (an area and its children, my corridors, households of a corridor or community) and a gate's receiving hours. */
 import { Router, type RequestHandler } from 'express';
 import { areaParams, communityParams, corridorParams, householdParams, pageQuery } from '../../contracts/intake.contract';
 import { getArea, getHousehold, listCommunityHouseholds, listCorridorHouseholds, listMyCorridors, type GridDeps } from '../../services/grid/grid.service';
+import { gateHoursBody } from '../../contracts/gate-hours.contract';
+import { setGateHours } from '../../services/grid/gate-hours.service';
 import { actorOf, requestId } from '../auth';
-import { pathParams, queryParams } from '../validate';
+import { jsonBody, pathParams, queryParams } from '../validate';
 
 export const GRID_PATHS = {
   area: '/api/areas/:areaId',
@@ -11,6 +13,7 @@ export const GRID_PATHS = {
   corridorHouseholds: '/api/corridors/:corridorId/households',
   communityHouseholds: '/api/communities/:communityId/households',
   household: '/api/households/:householdId',
+  corridorHours: '/api/corridors/:corridorId/receiving-hours',
 } as const;
 
 export function gridRoutes(svc: GridDeps, authenticated: RequestHandler): Router {
@@ -41,6 +44,12 @@ export function gridRoutes(svc: GridDeps, authenticated: RequestHandler): Router
   router.get(GRID_PATHS.household, authenticated, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
     res.json(await getHousehold(svc, actorOf(res), householdId, reqIdOf(req)));
+  });
+
+  // A coordinator of the corridor or an admin sets when its gate receives (HH:MM, null: open).
+  router.put(GRID_PATHS.corridorHours, authenticated, async (req, res) => {
+    const { corridorId } = pathParams(req, corridorParams);
+    res.json(await setGateHours(svc, actorOf(res), corridorId, jsonBody(req, gateHoursBody), reqIdOf(req)));
   });
 
   return router;
