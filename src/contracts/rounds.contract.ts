@@ -36,11 +36,13 @@ export const proposalView = z.strictObject({
   status: z.enum(ROUND_STATUSES),
   trips: z.array(z.strictObject({
     id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
+    /** The vehicle, its depot and its driver (once dispatched) by name. */
+    vehicleName: z.string(), depotName: z.string(), driverName: z.string().nullable(),
     /** Leaves the depot, seconds from the round's start (a van's trip 2 leaves once trip 1 is back and reloaded). */
     departS: z.number(),
     stops: z.array(z.strictObject({ id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
   })),
-  loadingList: z.array(z.strictObject({ depotId: z.uuid(), item: z.string(), bags: z.number().int() })),
+  loadingList: z.array(z.strictObject({ depotId: z.uuid(), depotName: z.string(), item: z.string(), bags: z.number().int() })),
   /** `short`: for `stock-short`, the items the need lacked (units asked / could be had) and the depots tried, by name. */
   unserved: z.array(z.strictObject({
     needId: z.uuid(), reason: z.string(),

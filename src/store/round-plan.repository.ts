@@ -172,3 +172,14 @@ export async function planCounts(db: Db, roundId: string): Promise<{ trips: numb
   const r = res.rows[0]!;
   return { trips: Number(r.trips), stops: Number(r.stops), bags: Number(r.bags), unserved: Number(r.unserved) };
 }
+
+/** Names of the round's vehicles, drivers and depots (people read names, not ids). */
+export async function planNames(db: Db, roundId: string): Promise<{ vehicles: Map<string, string>; drivers: Map<string, string>; depots: Map<string, string> }> {
+  const res = await sql<{ kind: 'vehicle' | 'driver' | 'depot'; id: string; name: string }>`
+    select 'vehicle' as kind, v.id, v.name from vehicles v where v.id in (select vehicle_id from round_trips where round_id = ${roundId})
+    union all select 'driver', d.id, d.name from drivers d where d.id in (select driver_id from round_trips where round_id = ${roundId})
+    union all select 'depot', p.id, p.name from depots p where p.id in (select depot_id from round_trips where round_id = ${roundId})`.execute(db);
+  const out = { vehicles: new Map<string, string>(), drivers: new Map<string, string>(), depots: new Map<string, string>() };
+  for (const r of res.rows) out[`${r.kind}s`].set(r.id, r.name);
+  return out;
+}

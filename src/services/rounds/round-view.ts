@@ -3,7 +3,7 @@ import { notFound } from '../../shared/errors';
 import type { ProposalView, RoundView } from '../../contracts/rounds.contract';
 import type { Db } from '../../store/db';
 import { getRound, listSubproblems, type RoundRow } from '../../store/round.repository';
-import { loadingList, readPlan } from '../../store/round-plan.repository';
+import { loadingList, planNames, readPlan } from '../../store/round-plan.repository';
 import { allocationNames, changedNeedItems, unservedDetails } from '../../store/round-allocation.repository';
 import type { PlanBag, PlanUnserved, StockShortDetail } from '../../domain/round-plan';
 import type { RoundAllocationSummary } from './round-allocation.service';
@@ -28,13 +28,16 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   const round = await getRound(db, roundId);
   if (!round) throw notFound('round');
   const plan = await readPlan(db, roundId);
+  const names = await planNames(db, roundId);
   return {
     roundId, status: round.status,
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
+      vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, depotName: names.depots.get(t.depotId) ?? t.depotId,
+      driverName: t.driverId ? names.drivers.get(t.driverId) ?? null : null,
       stops: t.stops.map((s, seq) => ({ id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
     })),
-    loadingList: await loadingList(db, roundId),
+    loadingList: (await loadingList(db, roundId)).map((l) => ({ ...l, depotName: names.depots.get(l.depotId) ?? l.depotId })),
     ...(await allocationOf(db, roundId, round.allocation, plan.unserved)),
     packingChanges: await packingChanges(db, roundId, plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags))),
     setPartitioning: setPartitioningOf(round.merge_note),

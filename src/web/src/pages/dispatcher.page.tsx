@@ -92,7 +92,7 @@ export function DispatcherPage() {
     const where = new Map(corridors.map((c) => [c.id, c]));
     return (proposal?.trips ?? []).map((trip) => ({
       id: trip.id,
-      label: `${trip.vehicleId.slice(0, 6)} · ${t('trip', { n: trip.tripNo })}`,
+      label: `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`,
       points: trip.stops.map((s) => where.get(s.corridorId)).filter((c): c is MapArea => !!c && c.lat !== null).map((c) => [c.lat as number, c.lon as number]),
     }));
   }, [proposal, corridors]);

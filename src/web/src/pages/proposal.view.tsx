@@ -11,8 +11,8 @@ import { FormError } from '../ui/form';
 export interface Proposal {
   roundId: string;
   status: string;
-  trips: { id: string; vehicleId: string; tripNo: number; departS: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
-  loadingList: { depotId: string; item: string; bags: number }[];
+  trips: { id: string; vehicleId: string; vehicleName: string; driverName: string | null; tripNo: number; departS: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
+  loadingList: { depotId: string; depotName: string; item: string; bags: number }[];
   unserved: { needId: string; reason: string; short?: { itemName: string }[] }[];
   allocation: Allocation | null;
   packingChanges: { needId: string; bagIds: string[]; substituted: { item: string; for: string; quantity: number }[]; leftOut: { item: string; quantity: number }[] }[];
@@ -127,7 +127,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
               const done = trip.stops.filter((s) => s.status === 'delivered' || s.status === 'failed').length;
               return (
                 <tr key={trip.id}>
-                  <td>{trip.vehicleId.slice(0, 8)}</td>
+                  <td>{trip.vehicleName}{trip.driverName ? ` · ${trip.driverName}` : ''}</td>
                   <td>{trip.tripNo}</td>
                   <td>
                     <DepartTime departS={trip.departS} verb={false} />
@@ -147,7 +147,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
       {proposal.trips.map((trip) => (
         <details key={trip.id} class="trip">
           <summary>
-            {trip.vehicleId.slice(0, 8)} · {t('trip', { n: trip.tripNo })} · <DepartTime departS={trip.departS} /> · {t('stops', { n: trip.stops.length })}
+            {trip.vehicleName} · {t('trip', { n: trip.tripNo })} · <DepartTime departS={trip.departS} /> · {t('stops', { n: trip.stops.length })}
           </summary>
           <ol class="list">
             {trip.stops.map((stop) => (
@@ -170,7 +170,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
                       <option value="">{t('moveTo')}</option>
                       {proposal.trips.filter((x) => x.id !== trip.id).map((x) => (
                         <option key={x.id} value={x.id}>
-                          {x.vehicleId.slice(0, 8)} · {t('trip', { n: x.tripNo })}
+                          {x.vehicleName} · {t('trip', { n: x.tripNo })}
                         </option>
                       ))}
                     </select>
@@ -214,7 +214,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
         {proposal.loadingList.map((l) => (
           <li key={`${l.depotId}-${l.item}`} class="row">
             <span>
-              {t('depot')} {l.depotId.slice(0, 6)} · {l.item}
+              {l.depotName} · {t(`kind_${l.item}` as MessageKey)}
             </span>
             <span>{t('bags', { n: l.bags })}</span>
           </li>
