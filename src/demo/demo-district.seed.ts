@@ -20,6 +20,7 @@ import { demoNeedFor, mulberry32, type Random } from './demo-needs';
 import { seedHospitals, seedPassesInReview } from './demo-passes.seed';
 import { seedStock } from './demo-stock.seed';
 import type { Db } from '../store/db';
+import { setCorridorHours } from '../store/gate-hours.repository';
 
 export const DEMO_PASSWORD = 'cordon-demo-2026';
 
@@ -149,6 +150,19 @@ async function seedFleet(db: Db): Promise<{ depotIds: string[]; driverIds: strin
   return { depotIds: depots.map((d) => d.id), driverIds };
 }
 
+/**
+ * Receiving hours on a few gates (a unit chief is there 08:00-11:00, another takes deliveries in the
+ * afternoon only): the demo coordinator's two corridors and every fifth corridor of the second community.
+ */
+async function seedGateHours(db: Db, corridorsByCommunity: Map<string, string[]>): Promise<void> {
+  const [first = [], second = []] = [...corridorsByCommunity.values()];
+  const set = (ids: string[], fromMin: number, untilMin: number) => (ids.length
+    ? setCorridorHours(db, ids, { fromMin, untilMin }) : Promise.resolve());
+  await set(first.slice(0, 2), 8 * 60, 11 * 60);
+  await set(second.filter((_, i) => i % 5 === 0), 9 * 60, 12 * 60);
+  await set(second.filter((_, i) => i % 5 === 2), 13 * 60, 16 * 60);
+}
+
 /** `foodCycleDays`: FOOD_CYCLE_DAYS, so the demo's food packages name the cycle intake and entitlements use. */
 export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDays: number }, options: { scryptCost?: { N: number; r: number; p: number } } = {}): Promise<SeedResult> {
   if ((await countAreas(deps.db)) > 0) return { seeded: false, households: 0, needs: 0, logins: [] };
@@ -160,6 +174,7 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDa
   // One transaction: all or nothing, and fast on PGlite (where every commit syncs to disk).
   const { households, communities, corridorsByCommunity, driverIds } = await deps.db.transaction().execute(async (trx) => {
     const grid = await seedGrid(trx, rnd);
+    await seedGateHours(trx, grid.corridorsByCommunity);
     const fleet = await seedFleet(trx);
     const hospitals = await seedHospitals(trx);
     await seedStock({ db: trx, clock: deps.clock }, fleet.depotIds);

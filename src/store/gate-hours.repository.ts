@@ -9,7 +9,10 @@ export async function findCorridorHours(db: Db, corridorId: string): Promise<{ c
   return row && { communityId: row.community_id, hours: { fromMin: row.receiving_from_min, untilMin: row.receiving_until_min } };
 }
 
-export async function setCorridorHours(db: Db, corridorId: string, hours: GateHours): Promise<void> {
+/** Sets the hours of one corridor or several. */
+export async function setCorridorHours(db: Db, corridorIds: string | readonly string[], hours: GateHours): Promise<void> {
+  const ids = typeof corridorIds === 'string' ? [corridorIds] : [...corridorIds];
+  if (ids.length === 0) return;
   await db.updateTable('areas').set({ receiving_from_min: hours.fromMin, receiving_until_min: hours.untilMin })
-    .where('id', '=', corridorId).where('kind', '=', 'corridor').execute();
+    .where('id', 'in', ids).where('kind', '=', 'corridor').execute();
 }

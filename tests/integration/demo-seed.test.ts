@@ -42,6 +42,13 @@ describe('demo district seed', () => {
     expect(communities.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('gives a few corridor gates receiving hours (the demo coordinator\'s 08:00-11:00)', async () => {
+    const gates = await database.db.selectFrom('areas').select(['receiving_from_min', 'receiving_until_min'])
+      .where('kind', '=', 'corridor').where('receiving_from_min', 'is not', null).execute();
+    expect(gates.length).toBeGreaterThanOrEqual(3);
+    expect(gates.filter((g) => g.receiving_from_min === 480 && g.receiving_until_min === 660)).toHaveLength(2);
+  });
+
   it('seeds hospitals and passenger vehicles with drivers, so passes and emergencies can be served', async () => {
     const hospitals = await listHospitals(database.db);
     expect(hospitals.length).toBeGreaterThanOrEqual(3);
