@@ -43,7 +43,7 @@ const STOCK: Record<string, { lots: [number, number | null][]; minimum: number }
   'eggs-10': [{ lots: [[30, 6], [40, 14]], minimum: 40 }, { lots: [[25, 9]], minimum: 40 }],
   noodles: [{ lots: [[300, 200]], minimum: 80 }, { lots: [[260, 210]], minimum: 80 }],
   // Fresh vegetables run short: about half of what the open food packages need.
-  vegetables: [{ lots: [[12, 3], [10, 5]], minimum: 30 }, { lots: [[14, 4]], minimum: 30 }],
+  vegetables: [{ lots: [[6, 3], [5, 5]], minimum: 30 }, { lots: [[7, 4]], minimum: 30 }],
   'canned-pork': [{ lots: [[200, 700]], minimum: 50 }, { lots: [[180, 650]], minimum: 50 }],
   // Canned vegetables cover part of the fresh ones' gap: the rest of the food packages wait, saying why.
   'canned-vegetables': [{ lots: [[10, 540]], minimum: 20 }, { lots: [[8, 560]], minimum: 20 }],
