@@ -64,6 +64,10 @@ export const configSchema = z.object({
   BODY_LIMIT_CSV_BYTES: int(256, 100_000_000).default(2 * 1024 * 1024),
   /** Most data rows in one CSV import. Default 5,000. */
   CSV_MAX_ROWS: int(1, 1_000_000).default(5000),
+  /** Largest household register file (CSV or .xlsx), in bytes; streamed, never held whole. Default 256 MiB. */
+  REGISTER_IMPORT_MAX_BYTES: int(256, 2_000_000_000).default(256 * 1024 * 1024),
+  /** Most data rows in one household register file. Default 500,000. */
+  REGISTER_IMPORT_MAX_ROWS: int(1, 5_000_000).default(500_000),
   /** Seed the demo district on an empty database. Default on. */
   DEMO_SEED: bool.default(true),
   /** Map tile URL template for the web app. */

@@ -19,6 +19,7 @@ import { refuseHostileBody, refuseHostileUrl } from './text-guard';
 import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
 import { gridRoutes } from './routes/grid.routes';
+import { householdRoutes } from './routes/households.routes';
 import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
 import { needsRoutes } from './routes/needs.routes';
@@ -71,6 +72,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsRoutes({ ...intake, live: deps.live, passAlerts: passServices(deps).alerts }, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
+  app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));

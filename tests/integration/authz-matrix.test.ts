@@ -128,7 +128,7 @@ describe('authorization matrix', () => {
     const failures: string[] = [];
     for (const route of plain) {
       const spec = ROLE_ROUTES[`${route.method} ${route.path}`] as RoleRouteSpec;
-      const call = (token: string | null) => w.request(route.method, spec.url?.() ?? route.path, { token, ...(spec.body ? { body: spec.body() } : {}) });
+      const call = (token: string | null) => w.request(route.method, spec.url?.() ?? route.path, { token, ...(spec.body ? { body: spec.body() } : {}), ...(spec.headers ? { headers: spec.headers } : {}) });
       const anonymous = await call(null);
       await anonymous.arrayBuffer();
       if (spec.who === 'public') {

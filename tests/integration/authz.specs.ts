@@ -51,6 +51,8 @@ export interface RoleRouteSpec {
   body?: () => unknown;
   fresh?: boolean;
   unavailableOk?: boolean;
+  /** Request headers (e.g. a CSV body's content type). */
+  headers?: Record<string, string>;
 }
 
 /** Ids the specs need, filled in by the test before the matrix runs. */
@@ -129,6 +131,8 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     headers: { 'content-type': 'text/csv' },
   },
   'GET /api/communities/:communityId/households': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
+  // The register: community staff of the household's community and admins change it.
+  'PATCH /api/households/:householdId': { kind: 'household', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.scope?.communityId), body: () => ({ members: 3 }) },
   // Planning rounds are district-wide work: dispatchers and admins.
   'GET /api/rounds/:roundId': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/proposal': { kind: 'round', allowed: is('dispatcher', 'admin') },
@@ -215,6 +219,13 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   // A wrong current password: let in (422), nothing changed.
   'POST /api/auth/password': { who: 'authenticated', body: () => ({ currentPassword: 'not the current password', newPassword: 'a long enough new password' }) },
   'GET /api/corridors': { who: STAFF },
+  'GET /api/households': { who: STAFF },
+  'POST /api/households': { who: ['community_staff', 'admin'], body: () => ({ corridorId: ctx.grid.c1, address: `Matrix flat ${++ctx.seq}`, members: 2, lat: 31.2, lon: 121.4 }) },
+  'POST /api/households/import': {
+    who: ['community_staff', 'admin'],
+    body: () => `corridor_id,address,members\n${ctx.grid.c1},Matrix import flat ${++ctx.seq},2\n`,
+    headers: { 'content-type': 'text/csv' },
+  },
   'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++ctx.seq}`, password: 'long enough password', role: 'dispatcher' }) },
   'GET /api/admin/audit': { who: ['admin'] },
   // Without Redis in this test the queue is absent: allowed callers get 503, others 403.

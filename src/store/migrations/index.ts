@@ -21,6 +21,7 @@ import * as m0015 from './0015_round_allocation';
 import * as m0016 from './0016_gate_hours';
 import * as m0018 from './0018_food_package_once';
 import * as m0019 from './0019_round_merge_note';
+import * as m0020 from './0020_household_register';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0016_gate_hours': m0016,
   '0018_food_package_once': m0018,
   '0019_round_merge_note': m0019,
+  '0020_household_register': m0020,
 };

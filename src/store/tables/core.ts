@@ -36,6 +36,11 @@ export interface HouseholdsTable {
   infection_status: Generated<'none' | 'close_contact' | 'positive'>;
   lat: number;
   lon: number;
+  /** The register (migration 0020): phone, two more flags, and the generated address key imports match on. */
+  phone: Generated<string | null>;
+  pregnant: Generated<boolean>;
+  infant: Generated<boolean>;
+  address_key: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
