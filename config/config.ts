@@ -139,8 +139,8 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: int(10, 60_000).default(2000),
   /** Solve time budget per sub-problem in ms, unless the round sets one. Default 10000. */
   SOLVE_TIME_LIMIT_MS: int(50, 3_600_000).default(10_000),
-  /** Routes of each sub-problem's search kept with its result for set partitioning at the merge (0: none). Default 1000. */
-  SOLVE_POOL_ROUTES: int(0, 20_000).default(1000),
+  /** Routes of each sub-problem's search kept with its result for set partitioning at the merge (0: none). Default 500. */
+  SOLVE_POOL_ROUTES: int(0, 20_000).default(500),
   /** Set partitioning (HiGHS) over the sub-problems' route pools at a round's merge. Default on. */
   MERGE_SET_PARTITIONING: bool.default(true),
   /** Longest set partitioning at a merge, ms (it also takes at most a tenth of the round's search time). Default 10000. */

@@ -13,12 +13,12 @@ describe('stored route pools', () => {
     const subVehicles = [vehicle('v2'), vehicle('v3')];
     const sub = buildProblem(needs(['k3', 'k1', 'k2']), subVehicles);
     const stored = toStoredPool(sub, subVehicles, [{ vehicle: 1, stops: [2, 0], cost: 5 }, { vehicle: 1, stops: [1], cost: 2 }]);
-    expect(stored).toEqual({ corridors: ['k3', 'k1', 'k2'], vehicles: ['v3'], routes: [[0, 2, 0], [0, 1]] });
+    expect(stored).toEqual({ corridors: ['k3', 'k1', 'k2'], vehicles: ['v3'], routes: [[0, 2, 0], [0, 1]], costs: [5, 2] });
     // Stored as JSON, read back on a district whose stops and vehicles are in another order.
     const districtVehicles = [vehicle('v1'), vehicle('v2'), vehicle('v3')];
     const district = buildProblem(needs(['k1', 'k2', 'k3', 'k4']), districtVehicles);
     const routes = poolRoutesOnDistrict(district, districtVehicles, [JSON.parse(JSON.stringify(stored)), undefined]);
-    expect(routes).toEqual([{ vehicle: 2, stops: [1, 2] }, { vehicle: 2, stops: [0] }]);
+    expect(routes).toEqual([{ vehicle: 2, stops: [1, 2], cost: 5 }, { vehicle: 2, stops: [0], cost: 2 }]);
   });
 
   it('leaves out routes through a corridor or on a vehicle the district no longer has', () => {

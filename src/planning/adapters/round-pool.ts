@@ -1,8 +1,8 @@
 /**
  * A sub-problem's route pool as stored with its result (round_subproblems.result.pool) and read back at
  * the merge. Compact: the corridor and vehicle ids once, then each route as one array of indices,
- * [vehicle, stop, stop, ...]; no costs (the merge recomputes them on the district, by the validator's
- * rules). About 1,000 routes of 500-stop sub-problems make ~60 KB of JSON.
+ * [vehicle, stop, stop, ...], and its cost as the search counted it (the merge trusts it for the model
+ * and re-checks the routes it picks). 500 routes of a 500-stop sub-problem make ~40 KB of JSON.
  */
 import type { MergePoolRoute } from '../decompose/pool.merge';
 import type { SolvedPoolRoute } from '../solve';
@@ -13,6 +13,8 @@ export interface StoredPool {
   vehicles: string[];
   /** [vehicle index, ...corridor indices in visiting order]. */
   routes: number[][];
+  /** Cost of each route (metres with the rounds' vehicles), to a tenth. */
+  costs?: number[];
 }
 
 /** The pool of a sub-problem's search (indices into `built` and `vehicles`) in its stored form. */
@@ -20,7 +22,10 @@ export function toStoredPool(built: BuiltProblem, vehicles: readonly VehicleForP
   const corridors = built.problem.stops.map((s) => s.id);
   const used = [...new Set(pool.map((r) => r.vehicle))].sort((a, b) => a - b);
   const at = new Map(used.map((v, i) => [v, i]));
-  return { corridors, vehicles: used.map((v) => vehicles[v]!.id), routes: pool.map((r) => [at.get(r.vehicle)!, ...r.stops]) };
+  return {
+    corridors, vehicles: used.map((v) => vehicles[v]!.id), routes: pool.map((r) => [at.get(r.vehicle)!, ...r.stops]),
+    costs: pool.map((r) => Math.round(r.cost * 10) / 10),
+  };
 }
 
 /**
@@ -35,12 +40,13 @@ export function poolRoutesOnDistrict(built: BuiltProblem, vehicles: readonly Veh
     if (!pool) continue;
     const stops = pool.corridors.map((c) => stopOf.get(c));
     const fleet = pool.vehicles.map((v) => vehicleOf.get(v));
-    for (const [v, ...route] of pool.routes) {
+    pool.routes.forEach(([v, ...route], i) => {
       const vehicle = fleet[v ?? -1];
       const at = route.map((s) => stops[s]);
-      if (vehicle === undefined || !at.length || at.some((s) => s === undefined)) continue;
-      out.push({ vehicle, stops: at as number[] });
-    }
+      if (vehicle === undefined || !at.length || at.some((s) => s === undefined)) return;
+      const cost = pool.costs?.[i];
+      out.push({ vehicle, stops: at as number[], ...(cost !== undefined ? { cost } : {}) });
+    });
   }
   return out;
 }

@@ -20,6 +20,12 @@ import { routeEvaluator, type RouteEvaluator } from './route.eval';
 export interface MergePoolRoute {
   vehicle: number;
   stops: number[];
+  /**
+   * Its cost as its search counted it (the validator's formula on the same points). Trusted for the
+   * model, so tens of thousands of routes need no travel look-ups; the routes picked are re-checked
+   * and re-costed before use. Default: computed here, and the route checked up front.
+   */
+  cost?: number;
 }
 
 export interface PoolMergeOptions {
@@ -92,11 +98,11 @@ export function improveMergedPlan(problem: Problem, merged: Solution, pool: read
   for (const p of pool) {
     if (!p.stops.length || p.stops.some((s) => !row.has(s)) || !problem.vehicles[p.vehicle]) continue;
     // A pool route is a candidate trip leaving at the start of the shift (assembly re-times later trips).
-    const e = evaluate(p.vehicle, p.stops);
-    if (!e) continue;
-    const c: Column = { stops: p.stops.map((s) => row.get(s)!), cost: e.cost, klass: klassOfVehicle[p.vehicle]!, vehicle: p.vehicle };
+    const cost = p.cost ?? evaluate(p.vehicle, p.stops)?.cost;
+    if (cost === undefined || !Number.isFinite(cost)) continue;
+    const c: Column = { stops: p.stops.map((s) => row.get(s)!), cost, klass: klassOfVehicle[p.vehicle]!, vehicle: p.vehicle };
     // The same stops on the same class: worth a column only in a cheaper order.
-    if (e.cost >= (own.get(keyOfColumn(c)) ?? Infinity) - 1e-9) continue;
+    if (cost >= (own.get(keyOfColumn(c)) ?? Infinity) - 1e-9) continue;
     columns.push(c);
     stats.usable++;
   }
@@ -167,8 +173,9 @@ function splitComponents(n: number, columns: Column[]): { stops: number[]; colum
 
 /**
  * The plan from the picked columns: components kept as merged keep their trips as they were; new
- * trips go to free vehicles (or free time) of their class. A component whose trips find no room is
- * put back as merged, and the rest assigned again; null if nothing new is left.
+ * trips go to free vehicles (or free time) of their class. A component with a trip that is not
+ * feasible after all, or that finds no room, is put back as merged, and the rest assigned again;
+ * null if nothing new is left.
  */
 function assemble(problem: Problem, merged: Solution, chosen: Column[][], evaluate: RouteEvaluator['evaluate']): Solution | null {
   const rowStop = merged.routes.flatMap((r) => r.stops);
@@ -178,6 +185,7 @@ function assemble(problem: Problem, merged: Solution, chosen: Column[][], evalua
     const isNew = (ci: number): boolean => !reverted.has(ci) && chosen[ci]!.some((c) => c.merged === undefined);
     const kept: PlannedRoute[] = [];
     const fresh: { route: PlannedRoute; component: number }[] = [];
+    let infeasible = false;
     chosen.forEach((cols, ci) => {
       if (!isNew(ci)) {
         const incumbent = cols.some((c) => c.merged === undefined) ? [] : cols;
@@ -188,9 +196,15 @@ function assemble(problem: Problem, merged: Solution, chosen: Column[][], evalua
       }
       for (const c of cols) {
         if (c.merged !== undefined) { kept.push(merged.routes[c.merged]!); continue; }
-        fresh.push({ component: ci, route: evaluate(c.vehicle, c.stops.map((s) => rowStop[s]!))! });
+        const route = evaluate(c.vehicle, c.stops.map((s) => rowStop[s]!));
+        if (route) fresh.push({ component: ci, route });
+        else {
+          reverted.add(ci);
+          infeasible = true;
+        }
       }
     });
+    if (infeasible) continue;
     if (!fresh.length) return null;
     const placed = assignTrips(problem, fresh.map((f) => f.route), identity, kept);
     if (!placed.unserved.length) {

@@ -24,7 +24,7 @@ function mergedDistrict(seed: number, stops = 120, windowed = 0.05) {
   const d = generateDistrict({ stops, vehicles: Math.ceil(stops / 8), communities: 3, depots: 2, seed, windowed });
   const parts = decomposeDistrict(d, { maxStops: 50 }).map((sub) => ({ sub, solution: solve(sub.problem, { seed, maxIterations: 400, keepPool: 300 }) }));
   const pool: MergePoolRoute[] = parts.flatMap(({ sub, solution }) =>
-    (solution.pool ?? []).map((r) => ({ vehicle: sub.vehicles[r.vehicle]!, stops: r.stops.map((s) => sub.stops[s]!) })));
+    (solution.pool ?? []).map((r) => ({ vehicle: sub.vehicles[r.vehicle]!, stops: r.stops.map((s) => sub.stops[s]!), cost: r.cost })));
   const merged = mergeAndRepair(d.problem, parts);
   expect(merged.validation.ok).toBe(true);
   return { problem: d.problem, merged: merged.solution, cost: merged.validation.cost, pool };
@@ -80,6 +80,13 @@ describe('improveMergedPlan', () => {
     expect(r.cost).toBeLessThan(before.cost);
     expect(validateSolution(problem, r.solution!).ok).toBe(true);
     servedOnce(r.solution!, problem.stops.length);
+  });
+
+  it('re-checks the pool routes it picks: one that breaks capacity, however cheap it claims to be, leaves the merged plan', () => {
+    const { problem, merged, cost } = mergedDistrict(9, 60);
+    const everything: MergePoolRoute = { vehicle: merged.routes[0]!.vehicle, stops: merged.routes.flatMap((r) => r.stops), cost: 1 };
+    const r = improveMergedPlan(problem, merged, [everything], { solver: highs, timeLimitMs: 20_000, now });
+    expect(r).toMatchObject({ status: 'invalid', solution: null, cost });
   });
 
   it('keeps the merged plan when the solver runs out of time, and says so (never "infeasible")', () => {
