@@ -34,13 +34,27 @@ const bag = z.strictObject({ bagId: z.string(), needId: z.uuid(), item: z.string
 export const proposalView = z.strictObject({
   roundId: z.uuid(),
   status: z.enum(ROUND_STATUSES),
+  /** Time of day the round's shift starts (minutes from midnight): planned times count seconds from it. */
+  shiftStartMin: z.number().int(),
   trips: z.array(z.strictObject({
     id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
     /** The vehicle, its depot and its driver (once dispatched) by name. */
     vehicleName: z.string(), depotName: z.string(), driverName: z.string().nullable(),
     /** Leaves the depot, seconds from the round's start (a van's trip 2 leaves once trip 1 is back and reloaded). */
     departS: z.number(),
-    stops: z.array(z.strictObject({ id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag) })),
+    stops: z.array(z.strictObject({
+      id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag),
+      /** When the stop may be served, seconds from the round's start: its gate's receiving hours cut to the deadline of medicine due today on it; null: any time in the shift. */
+      window: z.strictObject({ fromS: z.number(), untilS: z.number() }).nullable(),
+      /** Start of service as the plan now stands (waiting for the gate included), seconds from the round's start. */
+      servedS: z.number(),
+      /** Served after its window closes (the plan validator refuses such a plan: should never be true). */
+      late: z.boolean(),
+      /** Deadline of medicine due today on the stop, seconds from the round's start; null: none. */
+      deadlineS: z.number().nullable(),
+      /** The deadline is not met (the gate opens after it: its hours stand, the medicine is still delivered). */
+      deadlineMissed: z.boolean(),
+    })),
   })),
   loadingList: z.array(z.strictObject({ depotId: z.uuid(), depotName: z.string(), item: z.string(), bags: z.number().int() })),
   /** `short`: for `stock-short`, the items the need lacked (units asked / could be had) and the depots tried, by name. */

@@ -17,6 +17,7 @@ import { planCounts, readPlan } from '../../src/store/round-plan.repository';
 import { cancelNeed } from '../../src/services/needs/needs-read.service';
 import { checkPlanOf } from '../../src/services/rounds/plan-check.service';
 import { mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { proposalView } from '../../src/services/rounds/round-view';
 import { moveStop, replanRound, setStopLock } from '../../src/services/rounds/round-replan.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { defineItem, defineKit } from '../../src/services/stock/kit.service';
@@ -193,5 +194,30 @@ describe('every other path that changes a stored plan runs the validator on the 
     expect(await planAll(roundId)).toBe('failed-validation');
     expect(await getRound(database.db, roundId)).toMatchObject({ status: 'failed' });
     expect((await getRound(database.db, roundId))!.failure_reason).toContain('time-window');
+  });
+
+  it('a new round routes each gate\'s stop within its receiving hours, and the proposal shows window and time', async () => {
+    await database.db.updateTable('areas').set({ receiving_from_min: null, receiving_until_min: null }).execute();
+    await database.db.updateTable('vehicles').set({ capacity: JSON.stringify({ bags: 25 }) }).execute();
+    const corridors = (await database.db.selectFrom('households').select('corridor_id').distinct().where('community_id', '=', district.communityIds[0]!).orderBy('corridor_id').execute()).map((c) => c.corridor_id);
+    const hours = [[9 * 60, 10 * 60], [10 * 60, 11 * 60], [13 * 60, 15 * 60]] as const;
+    for (const [i, [from, until]] of hours.entries()) {
+      await database.db.updateTable('areas').set({ receiving_from_min: from, receiving_until_min: until }).where('id', '=', corridors[i]!).execute();
+    }
+    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 200 }, { areaId: district.districtId, kind: 'food', actor: 'd' });
+    expect(await planAll(round.id)).toBe('stored');
+    const view = await proposalView(database.db, round.id);
+    expect(view.shiftStartMin).toBe(ROUND_SHIFT_START_MIN);
+    const stops = view.trips.flatMap((t) => t.stops);
+    for (const [i, [from, until]] of hours.entries()) {
+      const stop = stops.find((s) => s.corridorId === corridors[i]);
+      expect(stop, `gate ${i} served`).toBeDefined();
+      expect(stop!.window).toEqual({ fromS: (from - ROUND_SHIFT_START_MIN) * 60, untilS: (until - ROUND_SHIFT_START_MIN) * 60 });
+      expect(stop!.servedS).toBeGreaterThanOrEqual(stop!.window!.fromS);
+      expect(stop!.servedS).toBeLessThanOrEqual(stop!.window!.untilS);
+      expect(stop!.plannedStartS).toBeCloseTo(stop!.servedS, 3);
+    }
+    expect(stops.some((s) => s.late)).toBe(false);
+    expect(stops.filter((s) => s.window === null).length).toBe(stops.length - hours.length);
   });
 });

@@ -7,6 +7,9 @@ import { loadingList, planNames, readPlan } from '../../store/round-plan.reposit
 import { allocationNames, changedNeedItems, unservedDetails } from '../../store/round-allocation.repository';
 import type { PlanBag, PlanUnserved, StockShortDetail } from '../../domain/round-plan';
 import type { RoundAllocationSummary } from './round-allocation.service';
+import { stopTimings } from '../../planning/adapters/stored-plan';
+import { ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
+import { loadStoredPlan } from '../../store/round-check.repository';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
   const round = await getRound(db, roundId);
@@ -29,13 +32,22 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   if (!round) throw notFound('round');
   const plan = await readPlan(db, roundId);
   const names = await planNames(db, roundId);
+  // Each stop's window and time as the plan validator computes them (gate hours, medicine deadlines).
+  const timing = new Map(stopTimings(await loadStoredPlan(db, roundId)).map((x) => [x.stopId, x]));
   return {
-    roundId, status: round.status,
+    roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN,
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
       vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, depotName: names.depots.get(t.depotId) ?? t.depotId,
       driverName: t.driverId ? names.drivers.get(t.driverId) ?? null : null,
-      stops: t.stops.map((s, seq) => ({ id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags })),
+      stops: t.stops.map((s, seq) => {
+        const at = timing.get(s.id ?? '');
+        return {
+          id: s.id ?? '', seq, locked: s.locked ?? false, corridorId: s.corridorId, plannedStartS: s.plannedStartS, status: s.status ?? 'pending', urgent: s.urgent ?? false, bags: s.bags,
+          window: at?.window ? { fromS: at.window[0], untilS: at.window[1] } : null, servedS: at?.startS ?? s.plannedStartS, late: at?.late ?? false,
+          deadlineS: at?.deadlineS ?? null, deadlineMissed: at?.deadlineMissed ?? false,
+        };
+      }),
     })),
     loadingList: (await loadingList(db, roundId)).map((l) => ({ ...l, depotName: names.depots.get(l.depotId) ?? l.depotId })),
     ...(await allocationOf(db, roundId, round.allocation, plan.unserved)),

@@ -1,5 +1,6 @@
 /**
- * The proposed plan as lists: trips per vehicle with their load, the loading list, unserved needs.
+ * The proposed plan as lists: trips per vehicle with their load, each stop's time and gate window
+ * (flagged when late or past a medicine deadline), the loading list, unserved needs.
  * While proposed, the dispatcher locks stops or moves them to another trip (then re-plans the rest).
  */
 import { useState } from 'preact/hooks';
@@ -11,7 +12,15 @@ import { FormError } from '../ui/form';
 export interface Proposal {
   roundId: string;
   status: string;
-  trips: { id: string; vehicleId: string; vehicleName: string; driverName: string | null; tripNo: number; departS: number; distanceM: number; durationS: number; stops: { id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[] }[] }[];
+  /** Minutes from midnight the shift starts at: plan times count seconds from it. */
+  shiftStartMin: number;
+  trips: {
+    id: string; vehicleId: string; vehicleName: string; driverName: string | null; tripNo: number; departS: number; distanceM: number; durationS: number;
+    stops: {
+      id: string; seq: number; locked: boolean; corridorId: string; status: string; bags: { bagId: string; item: string }[];
+      window: { fromS: number; untilS: number } | null; servedS: number; late: boolean; deadlineS: number | null; deadlineMissed: boolean;
+    }[];
+  }[];
   loadingList: { depotId: string; depotName: string; item: string; bags: number }[];
   unserved: { needId: string; reason: string; short?: { itemName: string }[] }[];
   allocation: Allocation | null;
@@ -83,6 +92,27 @@ function AllocationTable({ allocation }: { allocation: Allocation }) {
 }
 
 /** Unserved needs grouped by reason: the dispatcher acts on reasons, not on 30 ids. */
+type Stop = Proposal['trips'][number]['stops'][number];
+
+/** Clock time of a plan time (seconds from the shift's start). */
+const clock = (shiftStartMin: number, s: number): string => {
+  const m = Math.round(shiftStartMin + s / 60);
+  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
+/** When the stop is served, its gate's window, and a flag when it is late or misses a medicine deadline. */
+function StopTime({ stop, shiftStartMin }: { stop: Stop; shiftStartMin: number }) {
+  const at = clock(shiftStartMin, stop.servedS);
+  return (
+    <span data-testid="stop-time">
+      <time>{t('servedAt', { time: at })}</time>
+      {stop.window && <> ({t('gateWindow', { from: clock(shiftStartMin, stop.window.fromS), until: clock(shiftStartMin, stop.window.untilS) })})</>}
+      {stop.late && <span class="tag" data-testid="stop-late">{t('servedLate')}</span>}
+      {stop.deadlineMissed && stop.deadlineS !== null && <span class="tag">{t('deadlineMissed', { time: clock(shiftStartMin, stop.deadlineS) })}</span>}
+    </span>
+  );
+}
+
 function countBy(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
@@ -154,6 +184,7 @@ export function ProposalView({ proposal, names, onChange }: Props) {
               <li key={stop.id} class="row" data-stop-id={stop.id}>
                 <span>
                   {names.get(stop.corridorId) ?? stop.corridorId.slice(0, 8)} · {t('bags', { n: stop.bags.length })} · {stop.status}
+                  {' · '}<StopTime stop={stop} shiftStartMin={proposal.shiftStartMin} />
                 </span>
                 {editable && (
                   <span class="actions">
