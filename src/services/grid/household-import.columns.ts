@@ -122,6 +122,8 @@ export function registerTableSpec(actor: Actor, corridors: CorridorIndex, onHead
         for (const issue of parsed.error.issues) {
           const field = String(issue.path[0] ?? '') as RegisterField;
           const blank = issue.code === 'invalid_type' && (input[field] === undefined || input[field] === '');
+          // Coordinates come from the corridor: with no corridor found, that is the one problem to name.
+          if (blank && !at && (field === 'lat' || field === 'lon')) continue;
           const reason = !blank ? issue.message : field === 'lat' || field === 'lon' ? 'required: the corridor has no coordinates' : 'required';
           errors.push({ line, column: FIELD_COLUMNS[field] ?? null, reason });
         }

@@ -17,7 +17,7 @@ import { guardRole } from '../access/access-guard';
 import type { AuditEntry } from '../access/audit.service';
 import { csvRows } from '../shared/table-import/csv-rows';
 import { runTableImport, type TableOutcome } from '../shared/table-import/run-import';
-import { limitBytes, refuseRows, type TableFormat } from '../shared/table-import/table-rows';
+import { limitBytes, refuseRows, untilStreamError, type TableFormat } from '../shared/table-import/table-rows';
 import { xlsxRows } from '../shared/table-import/xlsx-rows';
 import { CorridorIndex, registerTableSpec, type RegisterRow } from './household-import.columns';
 import { REGISTER_WRITERS, type RegisterDeps } from './household-register.service';
@@ -54,7 +54,7 @@ export async function importHouseholds(deps: RegisterDeps, actor: Actor, request
   await guardRole({ audit: deps.audit, reqId }, actor, REGISTER_WRITERS, 'household.import', 'household', '*');
   const corridors = new CorridorIndex(await loadCorridorDirectory(deps.db));
   const body = limitBytes(request.body, limits.maxBytes);
-  const rows = request.format === 'csv' ? csvRows(body) : xlsxRows(body);
+  const rows = untilStreamError(body, request.format === 'csv' ? csvRows(body) : xlsxRows(body));
   let fields: RegisterField[] = [];
   const spec = registerTableSpec(actor, corridors, (present) => {
     fields = present;

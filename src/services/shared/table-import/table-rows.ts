@@ -5,7 +5,7 @@
  * to a sink in batches, and the report names line, column and reason of every refused row.
  * Nothing holds the whole file: rows flow through with the stream's back-pressure.
  */
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { AppError, type RowError } from '../../../shared/errors';
 
 /** A row as the file has it: its line (CSV line, or spreadsheet row number) and its cells as text. */
@@ -37,14 +37,43 @@ export class TableFormatError extends Error {
 }
 
 /**
- * Counts the bytes of an upload as they pass and fails the stream past `maxBytes` (413): the
- * request's Content-Length is not trusted, and a chunked upload has none.
+ * Counts the bytes of an upload as they pass and fails past `maxBytes` (413): the request's
+ * Content-Length is not trusted, and a chunked upload has none. Returns the stream to read from.
  */
 export function limitBytes(input: Readable, maxBytes: number): Readable {
   let seen = 0;
-  input.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > maxBytes) input.destroy(new AppError('payload_too_large', `the file is larger than ${maxBytes} bytes`));
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) done(new AppError('payload_too_large', `the file is larger than ${maxBytes} bytes`));
+      else done(null, chunk);
+    },
   });
-  return input;
+  input.on('error', (err) => counter.destroy(err));
+  return input.pipe(counter);
+}
+
+/**
+ * `rows` until `stream` fails: a reader that does not hear of its input's error (exceljs pipes the
+ * input into its unzipper, which then waits for ever) is cut off with that error instead.
+ */
+export async function* untilStreamError<T>(stream: Readable, rows: AsyncIterable<T>): AsyncGenerator<T> {
+  let fail: (err: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined);
+  const onError = (err: unknown) => fail(err);
+  stream.on('error', onError);
+  const it = rows[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await Promise.race([it.next(), failed]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    stream.off('error', onError);
+    await it.return?.();
+  }
 }
