@@ -3,11 +3,17 @@
  * two worker processes, and urgent-insertion latency through the whole pipeline (need + outbox row
  * committed > relay > queue > worker > stop in the dispatched plan).
  *
- *   npm run bench -- rounds [--sizes 1000,5000] [--budget-ms 2000] [--urgent 40] [--workers 1,2] [--sp on|off]
+ *   npm run bench -- rounds [--sizes 1000,5000] [--budget-ms 2000] [--urgent 40] [--workers 1,2] [--sp on|off] [--short canned-pork] [--short-pct 20]
  *
  * Set partitioning at the merge (`--sp`, MERGE_SET_PARTITIONING): each round records the validator cost
  * of the merged plan (what would be stored without it: `cost_N_no_sp`) and of the stored plan
  * (`cost_N_sp`), and the time it took (`sp_ms_N`, and its share of the round, `sp_share_pct_N`).
+ *
+ * Allocation before routing: every household asks the demo's food package, and its depot has every
+ * component but one (`--short`, a required one without substitute) in full; that one is `--short-pct` %
+ * short. Per round: the allocation step's time (`allocation_ms_N_Kw`, from reading the needs to storing
+ * the outcome; `allocation_lp_ms_N_Kw` the LP alone) and its share of the round (`allocation_share_pct_N_Kw`,
+ * the largest of them as `allocation_share_pct`), needs served and left waiting for stock.
  *
  * A stop is a corridor drop point (2 households each); one sub-problem per community of 500 stops,
  * each solved with the same time budget, so the second worker process should halve the round time
@@ -21,6 +27,7 @@ import { getRound } from '../src/store/round.repository';
 import { REDIS_URL, dropPrefix, spawnWorkers, uniquePrefix, until, type WorkerProcess } from '../tests/integration/queue.fixtures';
 import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from '../tests/integration/round.fixtures';
 import { numberOption, percentile, textOption } from './options';
+import { defineFoodPackage, stockDistrict } from './rounds-stock.seed';
 
 const STOPS_PER_COMMUNITY = 500;
 
@@ -30,23 +37,28 @@ export async function run(args: string[]): Promise<Record<string, number | strin
   const urgentCount = numberOption(args, 'urgent', 40);
   const workerCounts = textOption(args, 'workers', '1,2').split(',').map(Number);
   const sp = textOption(args, 'sp', 'on');
+  const short = textOption(args, 'short', 'canned-pork');
+  const shortPct = numberOption(args, 'short-pct', 20);
   const prefix = uniquePrefix('bench-rounds');
   const database = await openTestDatabase('bench_rounds');
   const producers = createProducers({ redisUrl: REDIS_URL, prefix });
   await until(() => producers.ready(), 5000);
-  const metrics: Record<string, number | string | null> = { budget_ms_per_subproblem: budgetMs, stops_per_subproblem: STOPS_PER_COMMUNITY };
+  const metrics: Record<string, number | string | null> = { budget_ms_per_subproblem: budgetMs, stops_per_subproblem: STOPS_PER_COMMUNITY, short_item: short, short_pct: shortPct };
+  await defineFoodPackage(database.db);
   const rows: string[] = [];
   let seed = 100;
 
   const seedSize = async (stops: number): Promise<District> => {
     // Only this district's fleet is active: prepareRound hands every active vehicle to the round.
     await database.db.updateTable('vehicles').set({ active: false }).execute();
-    return seedDistrict(database, {
+    const d = await seedDistrict(database, {
       communities: Math.max(1, Math.round(stops / STOPS_PER_COMMUNITY)), corridorsPerCommunity: Math.min(stops, STOPS_PER_COMMUNITY),
       householdsPerCorridor: 2, vehicles: Math.ceil(stops / 15), capacityBags: 60,
     }, seed++);
+    await stockDistrict(database.db, d, short, shortPct);
+    return d;
   };
-  const roundOf = async (d: District): Promise<{ id: string; seconds: number; unserved: number; trips: number; note: SpNote | null }> => {
+  const roundOf = async (d: District): Promise<{ id: string; seconds: number; unserved: number; trips: number; note: SpNote | null; alloc: AllocationFigures }> => {
     const t0 = performance.now();
     const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: budgetMs }, { areaId: d.districtId, kind: 'food', actor: 'bench' });
     await until(async () => {
@@ -62,7 +74,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     const counts = await sql<{ unserved: string; trips: string }>`select (select count(*) from round_unserved where round_id = ${round.id}) as unserved,
       (select count(*) from round_trips where round_id = ${round.id}) as trips`.execute(database.db);
     const note = (await sql<{ merge_note: SpNote | null }>`select merge_note from rounds where id = ${round.id}`.execute(database.db)).rows[0]?.merge_note ?? null;
-    return { id: round.id, seconds, unserved: Number(counts.rows[0]!.unserved), trips: Number(counts.rows[0]!.trips), note };
+    return { id: round.id, seconds, unserved: Number(counts.rows[0]!.unserved), trips: Number(counts.rows[0]!.trips), note, alloc: await allocationFigures(database, round.id) };
   };
 
   const workers: WorkerProcess[] = [];
@@ -80,9 +92,17 @@ export async function run(args: string[]): Promise<Record<string, number | strin
       let urgentDistrict: { district: District; roundId: string } | undefined;
       for (const size of sizes) {
         const d = await seedSize(size);
-        const { id, seconds, unserved, trips, note } = await roundOf(d);
+        const { id, seconds, unserved, trips, note, alloc } = await roundOf(d);
         metrics[`round_s_${size}_${count}w`] = Number(seconds.toFixed(2));
         metrics[`unserved_needs_${size}_${count}w`] = unserved;
+        const share = Number(((100 * alloc.stepMs) / 1000 / seconds).toFixed(2));
+        metrics[`allocation_ms_${size}_${count}w`] = alloc.stepMs;
+        metrics[`allocation_lp_ms_${size}_${count}w`] = alloc.lpMs;
+        metrics[`allocation_share_pct_${size}_${count}w`] = share;
+        metrics.allocation_share_pct = Math.max(share, typeof metrics.allocation_share_pct === 'number' ? metrics.allocation_share_pct : 0);
+        metrics[`needs_served_${size}_${count}w`] = alloc.served;
+        metrics[`needs_stock_short_${size}_${count}w`] = alloc.stockShort;
+        const allocText = `  allocation ${alloc.stepMs} ms (${share}%, LP ${alloc.lpMs} ms, ${alloc.method}): ${alloc.served} needs served, ${alloc.stockShort} wait for ${short}`;
         let spText = '';
         if (note && note.status !== 'off') {
           // Same sub-problem results, merged with and without set partitioning: a paired comparison.
@@ -95,7 +115,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
           metrics[`sp_status_${w}`] = note.status;
           spText = `  sp ${note.status}: ${Math.round(note.mergedCost)} > ${Math.round(note.cost)} m (-${metrics[`sp_gain_pct_${w}`]}%) in ${Math.round(note.elapsedMs)} ms, ${note.stats.usable} pool routes, ${note.stats.improved}/${note.stats.components} parts improved, ${note.stats.timedOut} out of time`;
         }
-        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s  ${String(trips).padStart(4)} trips  ${unserved} of ${d.needIds.length} needs unserved${spText}`);
+        rows.push(`${String(size).padStart(6)} stops  ${count} worker${count > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s  ${String(trips).padStart(4)} trips  ${unserved} of ${d.needIds.length} needs unserved${allocText}${spText}`);
         if (!urgentDistrict) urgentDistrict = { district: d, roundId: id };
       }
       if (count === 2 && urgentDistrict && urgentCount > 0) {
@@ -118,6 +138,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     if (typeof metrics.round_s_5000_2w !== 'number') metrics.round_s_5000_2w = null;
     if (typeof metrics.cost_5000_sp !== 'number') metrics.cost_5000_sp = null;
     if (typeof metrics.cost_5000_no_sp !== 'number') metrics.cost_5000_no_sp = null;
+    if (typeof metrics.allocation_share_pct !== 'number') metrics.allocation_share_pct = null;
     console.log(`\nround time (budget ${budgetMs} ms per sub-problem of ${STOPS_PER_COMMUNITY} stops)\n${rows.join('\n')}`);
     for (const size of sizes) console.log(`speed-up from the second worker at ${size} stops: x${metrics[`speedup_${size}`] ?? '?'}`);
     console.log(`urgent insertion, need committed > stop in the dispatched plan: p50 ${metrics.urgent_p50_ms} ms, p99 ${metrics.urgent_p99_ms} ms (${metrics.urgent_samples} needs)`);
@@ -138,6 +159,17 @@ interface SpNote {
   cost: number;
   elapsedMs: number;
   stats: { usable: number; components: number; improved: number; timedOut: number };
+}
+
+interface AllocationFigures { stepMs: number; lpMs: number; method: string; served: number; stockShort: number }
+
+/** rounds.allocation (round-allocation.service RoundAllocationSummary) and the needs on the stored plan. */
+async function allocationFigures(database: Database, roundId: string): Promise<AllocationFigures> {
+  const r = (await sql<{ a: { stepMs?: number; elapsedMs: number; method: string } | null; served: string; short: string }>`
+    select allocation as a, (select count(distinct need_id) from round_bags where round_id = ${roundId}) as served,
+      (select count(*) from round_unserved where round_id = ${roundId} and reason = 'stock-short') as short
+    from rounds where id = ${roundId}`.execute(database.db)).rows[0]!;
+  return { stepMs: r.a?.stepMs ?? NaN, lpMs: r.a?.elapsedMs ?? NaN, method: r.a?.method ?? 'none', served: Number(r.served), stockShort: Number(r.short) };
 }
 
 /** Emergency needs committed the way intake does (need + outbox rows in one transaction), one at a time. */

@@ -31,7 +31,10 @@ export const ALLOCATION_TIME_LIMIT_MS = 2000;
 export interface RoundAllocationSummary {
   method: RoundAllocation['lp']['method'];
   solver: string;
+  /** The LP's time (all classes). */
   elapsedMs: number;
+  /** The whole allocation step: reading the needs, catalogue and stock, the LP, serving needs, storing the outcome. */
+  stepMs: number;
   stages: RoundAllocation['lp']['stages'];
   lines: RoundAllocation['lines'];
   served: number;
@@ -50,6 +53,7 @@ export interface RoundAllocationSummary {
  * returns the ids of the needs to route (call `storeNeedItems` once they are linked to the round).
  */
 export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[]): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
+  const started = performance.now();
   const needs = await needsForAllocation(trx, needIds);
   const catalogue = await loadCatalogue(trx);
   const toAllocate: NeedToAllocate[] = needs.map((n) => {
@@ -89,6 +93,7 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
     served: result.needs.length - unserved.length, unserved: unserved.length,
     substituted: result.lines.reduce((s, l) => s + l.substituted, 0),
     depotIds: [...new Set(depotIds)].sort(),
+    stepMs: Math.round(performance.now() - started),
   };
   await setRoundAllocation(trx, roundId, summary);
   return { served: result.needs.filter((a) => a.served).map((a) => a.needId), items };
