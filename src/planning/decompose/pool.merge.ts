@@ -64,6 +64,8 @@ export interface PoolMergeResult {
  */
 const OWN_LIMIT_SHARE = 0.5;
 const MIN_COMPONENT_MS = 50;
+/** Relative difference below which two costs of the same stops count as equal (stored costs are rounded). */
+const SAME_COST = 1e-4;
 
 interface Column extends PoolRoute {
   klass: number;
@@ -101,8 +103,10 @@ export function improveMergedPlan(problem: Problem, merged: Solution, pool: read
     const cost = p.cost ?? evaluate(p.vehicle, p.stops)?.cost;
     if (cost === undefined || !Number.isFinite(cost)) continue;
     const c: Column = { stops: p.stops.map((s) => row.get(s)!), cost, klass: klassOfVehicle[p.vehicle]!, vehicle: p.vehicle };
-    // The same stops on the same class: worth a column only in a cheaper order.
-    if (cost >= (own.get(keyOfColumn(c)) ?? Infinity) - 1e-9) continue;
+    // The same stops on the same class: worth a column only in a cheaper order (by more than a stored
+    // cost's rounding, or the solver swaps a route for itself).
+    const ownCost = own.get(keyOfColumn(c)) ?? Infinity;
+    if (cost >= ownCost - SAME_COST * Math.max(1, ownCost)) continue;
     columns.push(c);
     stats.usable++;
   }
