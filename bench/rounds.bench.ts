@@ -176,6 +176,9 @@ async function allocationFigures(database: Database, roundId: string): Promise<A
 async function urgentLatencies(database: Database, d: District, roundId: string, count: number): Promise<number[]> {
   await approveRound(database.db, roundId, 'bench');
   await dispatchRound(database.db, roundId, 'bench');
+  // A full van may come back for an urgent trip of its own (as the demo's vans load three times a
+  // shift): urgent insertion never gives a van more trips than it may make, and waits below for each.
+  await database.db.updateTable('vehicles').set({ max_trips: 2 }).where('id', 'in', d.vehicleIds).execute();
   const households = await database.db.selectFrom('households').select(['id', 'corridor_id', 'community_id'])
     .where('community_id', 'in', d.communityIds).orderBy('id').limit(count).execute();
   const out: number[] = [];

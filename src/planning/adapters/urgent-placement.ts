@@ -15,8 +15,9 @@ const ROAD_FACTOR = 1.3;
 const PASSED = new Set(['delivered', 'failed']);
 
 export type UrgentPlace =
-  | { kind: 'stop'; tripId: string; index: number; startS: number }
-  | { kind: 'trip'; vehicleId: string; tripNo: number; departS: number; startS: number }
+  /** `plan`: the whole plan with the stop in place (for the caller's final check). */
+  | { kind: 'stop'; tripId: string; index: number; startS: number; plan: StoredPlan }
+  | { kind: 'trip'; vehicleId: string; tripNo: number; departS: number; startS: number; plan: StoredPlan }
   /** Nothing validates: `breaks` are the rules the cheapest position and the first dedicated trip would break. */
   | { kind: 'none'; breaks: PlanRuleBreak[] };
 
@@ -44,7 +45,7 @@ export function placeUrgentStop(plan: StoredPlan, stop: StoredStop, vehicleOrder
     const trip = { ...c.trip, stops: [...c.trip.stops.slice(0, c.index), stop, ...c.trip.stops.slice(c.index)] };
     const sub = vehiclePlan(plan, c.trip.vehicleId, trip);
     const check = checkStoredPlan(sub);
-    if (check.ok) return { kind: 'stop', tripId: c.trip.id, index: c.index, startS: startOf(sub, trip.id, c.index) };
+    if (check.ok) return { kind: 'stop', tripId: c.trip.id, index: c.index, startS: startOf(sub, trip.id, c.index), plan: { ...plan, trips: plan.trips.map((t) => (t.id === trip.id ? trip : t)) } };
     firstBreaks ??= check.breaks;
   }
   for (const vehicleId of vehicleOrder) {
@@ -55,7 +56,7 @@ export function placeUrgentStop(plan: StoredPlan, stop: StoredStop, vehicleOrder
     const trip: StoredTrip = { id: '', vehicleId, tripNo: Math.max(0, ...own.map((t) => t.tripNo)) + 1, departS: back, stops: [stop] };
     const sub = { trips: [...own, trip], vehicles: [v] };
     const check = checkStoredPlan(sub);
-    if (check.ok) return { kind: 'trip', vehicleId, tripNo: trip.tripNo, departS: back, startS: startOf(sub, '', 0) };
+    if (check.ok) return { kind: 'trip', vehicleId, tripNo: trip.tripNo, departS: back, startS: startOf(sub, '', 0), plan: { ...plan, trips: [...plan.trips, trip] } };
     firstBreaks ??= check.breaks;
   }
   return { kind: 'none', breaks: firstBreaks ?? [] };

@@ -8,9 +8,9 @@
  * in full before commit. Idempotent: a need already placed is not placed again.
  */
 import { jobId } from '../../contracts/jobs';
+import { checkStoredPlan } from '../../planning/adapters/stored-plan';
 import { placeUrgentStop } from '../../planning/adapters/urgent-placement';
 import type { Producers } from '../../queue/producers';
-import { isAppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { assignHandoffCodes } from '../../store/handoff.repository';
 import { linkRoundNeed, moveNeeds } from '../../store/round.repository';
@@ -19,7 +19,6 @@ import { loadStoredPlan } from '../../store/round-check.repository';
 import { loadNeedsById } from '../../store/round-inputs.repository';
 import { acceptedEmergencyNeedIds, driversOfRound, insertUrgentStop, lockLiveRoundOver, lockUrgentNeed } from '../../store/round-urgent.repository';
 import { bagsOf } from '../../planning/adapters/round-problem';
-import { assertPlanKeepsRules } from './plan-check.service';
 
 export type UrgentOutcome =
   | { status: 'inserted'; roundId: string; tripId: string; seq: number; dedicatedTrip: boolean }
@@ -27,18 +26,8 @@ export type UrgentOutcome =
   /** No position nor dedicated trip keeps every rule of the plan: `rule` names the first one broken. */
   | { status: 'skipped'; reason: 'no-feasible-place'; roundId: string; rule: string };
 
-class Refused extends Error {
-  constructor(readonly outcome: UrgentOutcome) { super('urgent insertion refused'); }
-}
-
 export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOutcome> {
-  try {
-    return await db.transaction().execute((trx) => insertIn(trx, needId));
-  } catch (err) {
-    // Thrown to roll the transaction back: whatever was written for the need is not stored.
-    if (err instanceof Refused) return err.outcome;
-    throw err;
-  }
+  return db.transaction().execute((trx) => insertIn(trx, needId));
 }
 
 async function insertIn(trx: Db, needId: string): Promise<UrgentOutcome> {
@@ -54,6 +43,10 @@ async function insertIn(trx: Db, needId: string): Promise<UrgentOutcome> {
   if (drivers.length === 0) return { status: 'skipped', reason: 'no-vehicle' };
   const place = placeUrgentStop(plan, { id: '', corridorId: n.corridorId, needs: [need] }, drivers.map((d) => d.vehicleId));
   if (place.kind === 'none') return { status: 'skipped', reason: 'no-feasible-place', roundId: round.id, rule: place.breaks[0]?.rule ?? 'plan' };
+  // The whole plan with the new stop (read under the round's lock: the stored plan plus exactly this
+  // change), every rule of every trip, before anything is written.
+  const whole = checkStoredPlan(place.plan);
+  if (!whole.ok) return { status: 'skipped', reason: 'no-feasible-place', roundId: round.id, rule: whole.breaks[0]!.rule };
   const bags = bagsOf(need);
   let tripId: string;
   let seq: number;
@@ -72,14 +65,6 @@ async function insertIn(trx: Db, needId: string): Promise<UrgentOutcome> {
       distanceM: 0, durationS: 0, departS: place.departS,
       stops: [{ corridorId: n.corridorId, plannedStartS: place.startS, bags, urgent: true }],
     });
-  }
-  try {
-    await assertPlanKeepsRules(trx, round.id, 'urgent insertion');
-  } catch (err) {
-    if (isAppError(err) && err.code === 'plan_rule_broken') {
-      throw new Refused({ status: 'skipped', reason: 'no-feasible-place', roundId: round.id, rule: String(err.details?.rule ?? 'plan') });
-    }
-    throw err;
   }
   await linkRoundNeed(trx, round.id, n.id, 'urgent');
   await moveNeeds(trx, [n.id], 'accepted', 'planned', 'urgent-planner', `urgent insertion, round ${round.id}`);
