@@ -31,13 +31,13 @@ export function registerRoundRoutes(route: AddRoute): void {
   route('get', ROUND_PATHS.proposal, 'The proposed plan: trips, stops, bags, loading list, unserved needs with reasons', { request: { params: roundParams }, responses: { 200: json(proposalView, 'Proposal'), ...readErrors } });
   route('post', ROUND_PATHS.approve, 'Approve a proposed round', { request: { params: roundParams }, responses: { 200: json(roundView, 'Approved'), ...readErrors, 409: errors[409] } });
   route('post', ROUND_PATHS.dispatch, 'Dispatch an approved round to its drivers', { request: { params: roundParams }, responses: { 200: json(roundView, 'Dispatched'), ...readErrors, 409: errors[409] } });
-  route('post', ROUND_PATHS.moveStop, 'Move a stop to another trip at a position (capacity checked); the stop is locked', {
-    request: { params: stopParams, body: jsonBody(moveStopBody) }, responses: { 200: json(proposalView, 'Proposal'), ...errors },
+  route('post', ROUND_PATHS.moveStop, 'Move a stop to another trip at a position (the whole plan is validated: load in every dimension, skills, gate hours, shift, trips); the stop is locked', {
+    request: { params: stopParams, body: jsonBody(moveStopBody) }, responses: { 200: json(proposalView, 'Proposal'), ...errors, 409: problem('The round is not proposed, or the change would break a rule of the plan: code plan_rule_broken, `rule` names it (capacity:<dimension>, skill:<skill>, time-window, shift, trips)') },
   });
   route('post', ROUND_PATHS.lockStop, 'Lock or unlock a stop: a locked stop keeps its trip, vehicle and order on re-plan', {
-    request: { params: stopParams, body: jsonBody(lockStopBody) }, responses: { 200: json(proposalView, 'Proposal'), ...errors },
+    request: { params: stopParams, body: jsonBody(lockStopBody) }, responses: { 200: json(proposalView, 'Proposal'), ...errors, 409: problem('The round is not proposed, or the change would break a rule of the plan: code plan_rule_broken, `rule` names it (capacity:<dimension>, skill:<skill>, time-window, shift, trips)') },
   });
-  route('post', ROUND_PATHS.replan, 'Re-plan everything not locked, as a new plan generation', { request: { params: roundParams }, responses: { 202: json(roundView, 'Re-planning'), ...readErrors, 409: errors[409], ...unavailable } });
+  route('post', ROUND_PATHS.replan, 'Re-plan everything not locked, as a new plan generation', { request: { params: roundParams }, responses: { 202: json(roundView, 'Re-planning'), ...readErrors, 409: problem('The round is not proposed, or the change would break a rule of the plan: code plan_rule_broken, `rule` names it (capacity:<dimension>, skill:<skill>, time-window, shift, trips)'), ...unavailable } });
 }
 
 export function registerDeliveryRoutes(route: AddRoute): void {
