@@ -7,8 +7,8 @@
  * whole check for that change); the caller validates the stored result once more. Pure.
  */
 import { haversineMetres } from '../model/travel.matrix';
-import { gatePoint } from './round-problem';
-import { checkStoredPlan, stopTimings, tripReturns, type PlanRuleBreak, type StoredPlan, type StoredStop, type StoredTrip } from './stored-plan';
+import { gatePoint, stopFor } from './round-problem';
+import { checkStoredPlan, storedPlanProblem, stopTimings, tripReturns, type PlanRuleBreak, type StoredPlan, type StoredStop, type StoredTrip } from './stored-plan';
 
 /** Geo travel's road factor (travel.matrix.ts default): detours in road metres. */
 const ROAD_FACTOR = 1.3;
@@ -28,7 +28,12 @@ export function placeUrgentStop(plan: StoredPlan, stop: StoredStop, vehicleOrder
   const p = gatePoint(stop.needs);
   const depotOf = new Map(plan.vehicles.map((v) => [v.id, { lat: v.depotLat, lon: v.depotLon }]));
   const candidates: { trip: StoredTrip; index: number; detour: number }[] = [];
+  // The validator's load and skill rules, checked per trip up front: positions on a trip without room
+  // or equipment for the stop are never tried (each try validates the van's whole shift).
+  const unfit = tripsWithoutRoom(plan, stop);
+  let firstBreaks: PlanRuleBreak[] | undefined = unfit.size ? [[...unfit.values()][0]!] : undefined;
   for (const trip of plan.trips) {
+    if (unfit.has(trip.id)) continue;
     const depot = depotOf.get(trip.vehicleId)!;
     const points = [depot, ...trip.stops.map((s) => (s.needs.length ? gatePoint(s.needs) : depot)), depot];
     let open = 0;
@@ -40,7 +45,6 @@ export function placeUrgentStop(plan: StoredPlan, stop: StoredStop, vehicleOrder
     }
   }
   candidates.sort((x, y) => x.detour - y.detour || (x.trip.id < y.trip.id ? -1 : x.trip.id > y.trip.id ? 1 : 0) || x.index - y.index);
-  let firstBreaks: PlanRuleBreak[] | undefined;
   for (const c of candidates.slice(0, MAX_TRIED)) {
     const trip = { ...c.trip, stops: [...c.trip.stops.slice(0, c.index), stop, ...c.trip.stops.slice(c.index)] };
     const sub = vehiclePlan(plan, c.trip.vehicleId, trip);
@@ -60,6 +64,24 @@ export function placeUrgentStop(plan: StoredPlan, stop: StoredStop, vehicleOrder
     firstBreaks ??= check.breaks;
   }
   return { kind: 'none', breaks: firstBreaks ?? [] };
+}
+
+/** Trips whose van has no room (any dimension) or no equipment (skills) for the stop, with the rule each breaks. */
+function tripsWithoutRoom(plan: StoredPlan, stop: StoredStop): Map<string, PlanRuleBreak> {
+  const built = storedPlanProblem(plan);
+  const extra = stopFor(stop.corridorId, 0, stop.needs);
+  const out = new Map<string, PlanRuleBreak>();
+  built.solution.routes.forEach((route, ri) => {
+    const v = built.problem.vehicles[route.vehicle]!;
+    const tripId = built.tripIds[ri]!;
+    const skill = (extra.skills ?? []).find((k) => !(v.skills ?? []).includes(k));
+    if (skill) return void out.set(tripId, { rule: `skill:${skill}`, message: `trip ${tripId}: vehicle ${v.id} lacks ${skill}`, tripId });
+    built.problem.dimensions.forEach((dim, k) => {
+      const load = route.stops.reduce((sum, si) => sum + built.problem.stops[si]!.demand[k]!, 0) + extra.demand[k]!;
+      if (!out.has(tripId) && load > v.capacity[k]! + 1e-6) out.set(tripId, { rule: `capacity:${dim}`, message: `trip ${tripId}: ${dim} load ${load} exceeds capacity ${v.capacity[k]}`, tripId });
+    });
+  });
+  return out;
 }
 
 /** The vehicle's trips (one of them replaced by `changed`, matched by id) with just that vehicle. */
