@@ -53,6 +53,19 @@ export async function countOpenNeeds(db: Db, householdId: string): Promise<numbe
   return Number(row.n);
 }
 
+/** Needs of the household a round holds (planned, or on a van): they go to the gate they were planned for. */
+export async function countNeedsInRounds(db: Db, householdId: string): Promise<number> {
+  const row = await db.selectFrom('needs').select((eb) => eb.fn.countAll<string>().as('n')).where('household_id', '=', householdId)
+    .where('status', 'in', ['planned', 'out_for_delivery']).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A moved household's waiting needs (submitted, accepted) follow it to its new corridor. */
+export async function moveWaitingNeeds(db: Db, householdId: string, corridorId: string, communityId: string): Promise<void> {
+  await db.updateTable('needs').set({ corridor_id: corridorId, community_id: communityId, updated_at: sql<Date>`now()` })
+    .where('household_id', '=', householdId).where('status', 'in', ['submitted', 'accepted']).execute();
+}
+
 export interface RegisterFilter {
   /** What the caller may see: everything, some corridors, or some communities. */
   scope: { kind: 'all' } | { kind: 'corridors'; ids: readonly string[] } | { kind: 'communities'; ids: readonly string[] };

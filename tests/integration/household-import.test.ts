@@ -12,7 +12,7 @@ const tokens: Record<string, string> = {};
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 beforeAll(async () => {
-  w = await startWorld('hhimport');
+  w = await startWorld('hhimport', { env: { REGISTER_IMPORT_MAX_BYTES: '20000', REGISTER_IMPORT_MAX_ROWS: '300' } });
   await w.database.db.updateTable('areas').set({ lat: 31.22, lon: 121.42 }).where('kind', '=', 'corridor').execute();
   for (const role of ['admin', 'community_staff', 'coordinator'] as const) tokens[role] = await w.login(role);
 });
@@ -134,6 +134,22 @@ describe('household register import', () => {
     const garbage = await send(new Uint8Array(Buffer.from('this is not a zip file at all')), '', tokens.community_staff, XLSX);
     expect(garbage.status).toBe(422);
     expect(garbage.body.rows?.[0]?.reason).toMatch(/xlsx/);
+  });
+
+  it('refuses a file past the byte or row limit (413) while streaming, CSV and .xlsx alike, writing nothing', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `${w.grid.c2},Imp Big Flat ${i},1`);
+    const big = await send(['corridor_id,address,members', ...rows(2000)].join('\n'));
+    expect(big.status).toBe(413);
+    expect(big.type).toContain('application/problem+json');
+    expect((await send(['corridor_id,address,members', ...rows(301)].join('\n'))).status).toBe(413);
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Register');
+    sheet.addRow(['corridor_id', 'address', 'members']);
+    for (let i = 0; i < 3000; i++) sheet.addRow([w.grid.c2, `Imp Big Flat ${i} ${'x'.repeat(i % 50)}`, 1 + (i % 30)]);
+    const buffer = new Uint8Array(await book.xlsx.writeBuffer());
+    expect(buffer.length).toBeGreaterThan(20000);
+    expect((await send(buffer, '', tokens.community_staff, XLSX)).status).toBe(413);
+    expect((await householdsIn(w.grid.c2)).some((h) => h.address.startsWith('Imp Big'))).toBe(false);
   });
 
   it('community staff import only into their communities (the rows outside refused, the refusal audited); unit chiefs not at all', async () => {

@@ -80,9 +80,18 @@ describe('household register API', () => {
 
   it('moves a household to another corridor of the caller’s community, not outside it', async () => {
     expect((await change(w.grid.h3, { corridorId: w.grid.c3 })).status).toBe(403);
+    const need = await w.request('POST', `/api/households/${w.grid.h3}/needs`, { token: tokens.community_staff, body: { kind: 'gas', details: { cylinders: 1 } } });
+    const needId = ((await need.json()) as { need: { id: string } }).need.id;
     const res = await change(w.grid.h3, { corridorId: w.grid.c1 });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ household: { corridorId: w.grid.c1, communityId: w.grid.m1 } });
+    // Its waiting need follows it to the new gate; one a round holds keeps it where it is.
+    const moved = await w.database.db.selectFrom('needs').select(['corridor_id']).where('id', '=', needId).executeTakeFirstOrThrow();
+    expect(moved.corridor_id).toBe(w.grid.c1);
+    await w.database.db.updateTable('needs').set({ status: 'planned' }).where('id', '=', needId).execute();
+    const held = await change(w.grid.h3, { corridorId: w.grid.c2 });
+    expect(held.status).toBe(409);
+    expect(((await held.json()) as { errors: { path: string[] }[] }).errors[0]?.path).toEqual(['corridorId']);
   });
 
   it('lists within reach: unit chiefs their corridors, community staff their communities, admins all', async () => {

@@ -45,7 +45,17 @@ export function householdRoutes(svc: RegisterDeps, authenticated: RequestHandler
     if (!format) throw new AppError('unsupported_media_type', `send the file as ${Object.values(TABLE_MEDIA_TYPES).flat().join(' or ')}`);
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity') throw new AppError('unsupported_media_type', 'send the file without Content-Encoding');
-    res.json(await importHouseholds(svc, actorOf(res), { format, body: req, dryRun }, limits, reqIdOf(req)));
+    try {
+      res.json(await importHouseholds(svc, actorOf(res), { format, body: req, dryRun }, limits, reqIdOf(req)));
+    } finally {
+      // Refused before the end of the upload (a bad header, too large): the rest is not read, so
+      // the client is not left waiting to send it, and the connection closes after the answer.
+      if (!req.complete) {
+        res.setHeader('Connection', 'close');
+        req.unpipe();
+        req.resume();
+      }
+    }
   });
 
   return router;

@@ -17,7 +17,7 @@ import { guardRole } from '../access/access-guard';
 import type { AuditEntry } from '../access/audit.service';
 import { csvRows } from '../shared/table-import/csv-rows';
 import { runTableImport, type TableOutcome } from '../shared/table-import/run-import';
-import { limitBytes, refuseRows, untilStreamError, type TableFormat } from '../shared/table-import/table-rows';
+import { limitBytes, refuseRows, type RawRow, type TableFormat } from '../shared/table-import/table-rows';
 import { xlsxRows } from '../shared/table-import/xlsx-rows';
 import { CorridorIndex, registerTableSpec, type RegisterRow } from './household-import.columns';
 import { REGISTER_WRITERS, type RegisterDeps } from './household-register.service';
@@ -53,8 +53,7 @@ interface Counts {
 export async function importHouseholds(deps: RegisterDeps, actor: Actor, request: RegisterImportRequest, limits: RegisterImportLimits, reqId?: string): Promise<HouseholdImportResult> {
   await guardRole({ audit: deps.audit, reqId }, actor, REGISTER_WRITERS, 'household.import', 'household', '*');
   const corridors = new CorridorIndex(await loadCorridorDirectory(deps.db));
-  const body = limitBytes(request.body, limits.maxBytes);
-  const rows = untilStreamError(body, request.format === 'csv' ? csvRows(body) : xlsxRows(body));
+  const rows = readRows(request, limits.maxBytes);
   let fields: RegisterField[] = [];
   const spec = registerTableSpec(actor, corridors, (present) => {
     fields = present;
@@ -103,6 +102,15 @@ export async function importHouseholds(deps: RegisterDeps, actor: Actor, request
     infectionStatusChanged: counts.infectionStatusChanged,
     problems: request.dryRun ? outcome.problems : [],
   };
+}
+
+/**
+ * The file's rows; the upload starts flowing only when the first row is asked for, so the reader is
+ * listening by the time the byte limit can fail the stream.
+ */
+async function* readRows(request: RegisterImportRequest, maxBytes: number): AsyncGenerator<RawRow> {
+  const body = limitBytes(request.body, maxBytes);
+  yield* request.format === 'csv' ? csvRows(body) : xlsxRows(body);
 }
 
 /** Rows outside the caller's communities are refusals of access too: one audited denial per file. */

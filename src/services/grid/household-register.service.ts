@@ -15,7 +15,7 @@ import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { findArea } from '../../store/grid.repository';
 import {
-  countOpenNeeds, findRegisteredHousehold, insertHousehold, listRegisteredHouseholds, updateHousehold, type RegisterFilter,
+  countNeedsInRounds, countOpenNeeds, findRegisteredHousehold, moveWaitingNeeds, insertHousehold, listRegisteredHouseholds, updateHousehold, type RegisterFilter,
 } from '../../store/household-register.repository';
 import { guardCommunity, guardCorridor, guardDecision, guardRole, type GuardContext } from '../access/access-guard';
 import type { AuditEntry, AuditService } from '../access/audit.service';
@@ -94,7 +94,11 @@ export async function changeHousehold(deps: RegisterDeps, actor: Actor, househol
       lat: values.lat ?? (target?.lat ?? locked.lat),
       lon: values.lon ?? (target?.lon ?? locked.lon),
     };
+    const moved = fields.corridorId !== locked.corridorId;
+    // Needs a round holds were planned for the old gate: move the household once they are delivered or cancelled.
+    if (moved && (await countNeedsInRounds(trx, householdId)) > 0) throw fieldError('conflict', 'corridorId', 'the household has needs planned or on their way to its gate; move it once they are delivered or cancelled');
     const h = await updateHousehold(trx, householdId, fields);
+    if (moved) await moveWaitingNeeds(trx, householdId, h.corridorId, h.communityId);
     const audits = [entry(actor, 'household.update', h.id, reqId)];
     if (h.infectionStatus !== locked.infectionStatus) audits.push(entry(actor, 'household.infection_status.change', h.id, reqId));
     await deps.audit?.recordMany(audits, trx);

@@ -52,28 +52,3 @@ export function limitBytes(input: Readable, maxBytes: number): Readable {
   input.on('error', (err) => counter.destroy(err));
   return input.pipe(counter);
 }
-
-/**
- * `rows` until `stream` fails: a reader that does not hear of its input's error (exceljs pipes the
- * input into its unzipper, which then waits for ever) is cut off with that error instead.
- */
-export async function* untilStreamError<T>(stream: Readable, rows: AsyncIterable<T>): AsyncGenerator<T> {
-  let fail: (err: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  failed.catch(() => undefined);
-  const onError = (err: unknown) => fail(err);
-  stream.on('error', onError);
-  const it = rows[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const next = await Promise.race([it.next(), failed]);
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    stream.off('error', onError);
-    await it.return?.();
-  }
-}

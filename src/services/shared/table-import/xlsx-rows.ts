@@ -3,7 +3,7 @@
  * and emits rows of the first worksheet one at a time (a worksheet stored before the shared strings
  * goes to a temporary file, never to memory). Later worksheets are read through and ignored.
  */
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { TableFormatError, type RawRow } from './table-rows';
 
@@ -23,12 +23,23 @@ function cellText(value: unknown): string {
 }
 
 export async function* xlsxRows(input: Readable): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  // exceljs pipes its input into its unzipper, which never hears of the input's error and would wait
+  // for ever: on an error (a file too large, an aborted upload) the zip is ended here instead, and
+  // the error thrown in place of whatever the reader makes of the cut-off file.
+  let failure: unknown;
+  const zip = new PassThrough();
+  input.on('error', (err) => {
+    failure = err;
+    zip.end();
+  });
+  input.pipe(zip);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(zip, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
   try {
     for await (const sheet of reader) {
       sheets++;
       for await (const row of sheet) {
+        if (failure !== undefined) throw failure;
         if (sheets > 1) continue;
         // row.values is 1-based (index 0 unused) and sparse: empty cells are holes.
         const raw = row.values as unknown[];
@@ -38,11 +49,13 @@ export async function* xlsxRows(input: Readable): AsyncGenerator<RawRow> {
       }
     }
   } catch (err) {
+    if (failure !== undefined) throw failure;
     if (err instanceof TableFormatError) throw err;
     const message = err instanceof Error ? err.message : '';
     // unzipper and the XML parser fail with their own messages: the file is not a readable .xlsx package.
     if (/signature|zip|invalid|unexpected|end of|text data outside|unclosed|sax/i.test(message)) throw new TableFormatError(0, 'not a readable .xlsx file');
     throw err;
   }
+  if (failure !== undefined) throw failure;
   if (sheets === 0) throw new TableFormatError(0, 'not a readable .xlsx file: no worksheet');
 }
