@@ -142,7 +142,7 @@ export const en = {
   lockStop: 'Lock',
   moveTo: 'Move to trip…',
   servedAt: 'at {time}',
-  gateWindow: 'gate {from}-{until}',
+  gateWindow: 'window {from}-{until}',
   servedLate: 'late: after the gate closes',
   deadlineMissed: 'medicine due by {time} comes later (the gate opens after it)',
   replan: 'Re-plan unlocked stops',

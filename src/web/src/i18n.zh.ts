@@ -139,7 +139,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   lockStop: '锁定',
   moveTo: '移到其他车次…',
   servedAt: '{time} 送达',
-  gateWindow: '接收时段 {from}-{until}',
+  gateWindow: '时段 {from}-{until}',
   servedLate: '迟到：接收时段已过',
   deadlineMissed: '应于 {time} 前送达的药品将晚到（接收时段开始较晚）',
   replan: '重新规划未锁定站点',
