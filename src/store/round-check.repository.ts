@@ -22,13 +22,19 @@ export async function loadStoredPlan(trx: Db, roundId: string): Promise<PlanForC
   const needsOfStop = new Map<string, NeedInRound[]>();
   for (const b of bags) {
     const n = needs.get(b.need_id);
-    if (n) needsOfStop.set(String(b.stop_id), [...(needsOfStop.get(String(b.stop_id)) ?? []), n]);
+    if (!n) continue;
+    const list = needsOfStop.get(String(b.stop_id));
+    if (list) list.push(n);
+    else needsOfStop.set(String(b.stop_id), [n]);
   }
   const stopsOfTrip = new Map<string, CheckStop[]>();
   for (const s of stops) {
     const id = String(s.id);
     const list = (needsOfStop.get(id) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    stopsOfTrip.set(s.trip_id, [...(stopsOfTrip.get(s.trip_id) ?? []), { id, seq: s.seq, corridorId: s.corridor_id, status: s.status, needs: list }]);
+    const stop = { id, seq: s.seq, corridorId: s.corridor_id, status: s.status, needs: list };
+    const onTrip = stopsOfTrip.get(s.trip_id);
+    if (onTrip) onTrip.push(stop);
+    else stopsOfTrip.set(s.trip_id, [stop]);
   }
   const vehicles = await loadVehicles(trx, [...new Set(trips.map((t) => t.vehicle_id))].sort());
   return {
