@@ -24,6 +24,7 @@ export interface Proposal {
   loadingList: { depotId: string; depotName: string; item: string; bags: number }[];
   unserved: { needId: string; reason: string; short?: { itemName: string }[] }[];
   allocation: Allocation | null;
+  setPartitioning: { status: string; mergedCost: number; cost: number; elapsedMs: number } | null;
   packingChanges: { needId: string; bagIds: string[]; substituted: { item: string; for: string; quantity: number }[]; leftOut: { item: string; quantity: number }[] }[];
 }
 
@@ -222,6 +223,13 @@ export function ProposalView({ proposal, names, onChange }: Props) {
         ))}
       </ul>
       {proposal.allocation && <AllocationTable allocation={proposal.allocation} />}
+      {proposal.setPartitioning && (
+        <p data-testid="set-partitioning">
+          {t(`merge_${proposal.setPartitioning.status.replace(/-/g, '_')}` as MessageKey, {
+            km: (proposal.setPartitioning.cost / 1000).toFixed(1), saved: ((proposal.setPartitioning.mergedCost - proposal.setPartitioning.cost) / 1000).toFixed(1), ms: Math.round(proposal.setPartitioning.elapsedMs),
+          })}
+        </p>
+      )}
       {proposal.packingChanges.length > 0 && (
         <>
           <h3>{t('packingChanges')}</h3>
