@@ -15,7 +15,7 @@ import { getRound, listSubproblems } from '../../src/store/round.repository';
 import { loadStoredPlan } from '../../src/store/round-check.repository';
 import { planCounts, readPlan } from '../../src/store/round-plan.repository';
 import { cancelNeed } from '../../src/services/needs/needs-read.service';
-import { checkPlanOf } from '../../src/services/rounds/plan-check.service';
+import { assertChangeAddsNoBreak, checkPlanOf } from '../../src/services/rounds/plan-check.service';
 import { mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { proposalView } from '../../src/services/rounds/round-view';
 import { moveStop, replanRound, setStopLock } from '../../src/services/rounds/round-replan.service';
@@ -162,12 +162,18 @@ describe('every other path that changes a stored plan runs the validator on the 
     await restore();
   });
 
-  it('cancel: a need cancelled off a plan that would still break a rule is refused (409) and stays planned', async () => {
+  it('cancel: runs the validator on the plan without the need; a break the plan had before does not hold a household\'s cancellation back, a new one is refused', async () => {
     const { stopId, restore } = await overloadFirstVan();
     const needId = (await database.db.selectFrom('round_bags').select('need_id').where('stop_id', '=', stopId).executeTakeFirstOrThrow()).need_id;
-    await expectRefused(() => cancelNeed({ db: database.db, clock, audit: undefined, foodCycleDays: 7 }, dispatcher, needId, 'moved away', {}), 'capacity:bags');
+    await cancelNeed({ db: database.db, clock, audit: undefined, foodCycleDays: 7 }, dispatcher, needId, 'moved away', {});
     const need = await database.db.selectFrom('needs').select('status').where('id', '=', needId).executeTakeFirstOrThrow();
-    expect(need.status).toBe('planned');
+    expect(need.status).toBe('cancelled');
+    // The van is still overloaded (the break the fleet edit made): the same check, seen as new, refuses.
+    const after = await checkPlanOf(database.db, roundId);
+    expect(after.breaks.map((b) => b.rule)).toContain('capacity:bags');
+    await expect(database.db.transaction().execute((trx) => assertChangeAddsNoBreak(trx, roundId, 'a change', { ok: true, breaks: [] })))
+      .rejects.toMatchObject({ code: 'plan_rule_broken', status: 409, details: { rule: 'capacity:bags' } });
+    await expect(database.db.transaction().execute((trx) => assertChangeAddsNoBreak(trx, roundId, 'a change', after))).resolves.toBeUndefined();
     await restore();
   });
 

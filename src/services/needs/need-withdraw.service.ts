@@ -26,7 +26,7 @@ import type { Db } from '../../store/db';
 import { findPlacement, lockRound, removeNeedFromStop, type NeedPlacement } from '../../store/round-manifest.repository';
 import type { LivePublisher } from '../live-status/live.service';
 import { releaseForNeed, releaseForStops } from '../stock/stock-round.service';
-import { assertPlanKeepsRules } from '../rounds/plan-check.service';
+import { assertChangeAddsNoBreak, checkPlanOf } from '../rounds/plan-check.service';
 
 export type ManifestPublisher = Pick<LivePublisher, 'store' | 'fanOut'>;
 
@@ -72,13 +72,15 @@ export async function withdrawFromRound(
   }
   const trx = deps.db;
   const reason = `need ${need.id} cancelled`;
+  const before = await checkPlanOf(trx, roundId);
   // Release first: the share is read from the manifest line that is about to go.
   await releaseForNeed({ db: deps.db as Db, clock: deps.clock }, roundId, stopId, need.id, actor, reason);
   const removal = await removeNeedFromStop(trx, roundId, stopId, tripId, need.id);
   // A stop that left its trip must hold nothing (dispatch loads only the stops it finds).
   if (removal.stopRemoved) await releaseForStops({ db: deps.db as Db, clock: deps.clock }, roundId, [stopId], actor, reason);
-  // The plan without the need's bags is checked in full like any change (nothing stored if it breaks a rule).
-  await assertPlanKeepsRules(trx, roundId, `cancelling need ${need.id}`);
+  // The plan without the need's bags is checked in full like any change: refused (nothing stored) if it
+  // breaks a rule the plan kept before; a plan broken since it was made does not hold a cancellation back.
+  await assertChangeAddsNoBreak(trx, roundId, `cancelling need ${need.id}`, before);
   const envelopes = deps.live
     ? await deps.live.store(deps.db, [scope.dispatch, scope.corridor(placement.corridorId)], {
       type: 'round.manifest_changed', ...where, needId: need.id, householdId: need.householdId,

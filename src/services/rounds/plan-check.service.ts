@@ -20,6 +20,21 @@ export async function assertPlanKeepsRules(trx: Db, roundId: string, change: str
   if (!check.ok) throw planRuleBroken(change, check.breaks);
 }
 
+/**
+ * For a change that only takes load off the plan (a need cancelled off its stop): refused only for a
+ * rule it breaks anew (`before`: the plan's check before the change). A plan broken since it was made
+ * (a van's capacity or a gate's hours edited afterwards) must not stop a household cancelling; the
+ * dispatcher meets those breaks at the next move or re-plan.
+ */
+export async function assertChangeAddsNoBreak(trx: Db, roundId: string, change: string, before: StoredPlanCheck): Promise<void> {
+  const after = await checkPlanOf(trx, roundId);
+  if (after.ok) return;
+  const key = (b: PlanRuleBreak): string => `${b.rule}|${b.tripId ?? ''}`;
+  const known = new Set(before.breaks.map(key));
+  const fresh = after.breaks.filter((b) => !known.has(key(b)));
+  if (fresh.length) throw planRuleBroken(change, fresh);
+}
+
 /** The 409 for a change that would break `breaks` (ids and rule names only: no need details). */
 export function planRuleBroken(change: string, breaks: readonly PlanRuleBreak[]): AppError {
   const first = breaks[0]!;
