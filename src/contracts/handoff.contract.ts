@@ -20,6 +20,8 @@ const bag = { bagId: z.string(), kind: z.enum(NEED_KINDS) };
 export const driverBatchesResponse = z.object({
   batches: z.array(z.object({
     batchId: z.string(), roundId: z.uuid(), tripNo: z.int(),
+    /** The vehicle ("Van 1 (沪A·12345)"), its plate, and the depot it loads at. */
+    vehicleName: z.string(), vehiclePlate: z.string().nullable(), depotName: z.string(),
     /** Leaves the depot, seconds from the round's start. */
     departS: z.number(),
     roundStatus: z.enum(ROUND_STATUSES),

@@ -38,8 +38,8 @@ export const proposalView = z.strictObject({
   shiftStartMin: z.number().int(),
   trips: z.array(z.strictObject({
     id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
-    /** The vehicle, its depot and its driver (once dispatched) by name. */
-    vehicleName: z.string(), depotName: z.string(), driverName: z.string().nullable(),
+    /** The vehicle (name and plate, "Van 1 (沪A·12345)"), its depot and its driver (once dispatched) by name. */
+    vehicleName: z.string(), vehiclePlate: z.string().nullable(), depotName: z.string(), driverName: z.string().nullable(),
     /** Leaves the depot, seconds from the round's start (a van's trip 2 leaves once trip 1 is back and reloaded). */
     departS: z.number(),
     stops: z.array(z.strictObject({

@@ -115,10 +115,10 @@ async function seedGrid(db: Db, rnd: Random): Promise<{ households: Household[];
 
 /** Delivery vans, and passenger vehicles (seats, some for wheelchairs) for medical passes and emergencies. */
 const PASSENGER_VEHICLES = [
-  { name: 'Transfer Car 1', seats: 3, skills: ['escort'] },
-  { name: 'Wheelchair Van 1', seats: 2, skills: ['wheelchair', 'escort'] },
-  { name: 'Transfer Car 2', seats: 3, skills: ['escort'] },
-  { name: 'Wheelchair Van 2', seats: 2, skills: ['wheelchair'] },
+  { name: 'Transfer Car 1', plate: '沪A·D7101', seats: 3, skills: ['escort'] },
+  { name: 'Wheelchair Van 1', plate: '沪A·D7102', seats: 2, skills: ['wheelchair', 'escort'] },
+  { name: 'Transfer Car 2', plate: '沪A·D7103', seats: 3, skills: ['escort'] },
+  { name: 'Wheelchair Van 2', plate: '沪A·D7104', seats: 2, skills: ['wheelchair'] },
 ] as const;
 
 async function seedFleet(db: Db): Promise<{ depotIds: string[]; driverIds: string[] }> {
@@ -136,13 +136,13 @@ async function seedFleet(db: Db): Promise<{ depotIds: string[]; driverIds: strin
     const depot = depots[i % depots.length]!.id;
     const skills = i % 3 === 0 ? ['cold_chain'] : i % 3 === 1 ? ['protective'] : [];
     // A van loads several times a shift in a lockdown: three trips, 20 minutes at the depot in between.
-    vehicles.push({ depot_id: depot, name: `Van ${i + 1}`, capacity: JSON.stringify({ packages: 60, weight_kg: 700, volume_l: 2500 }), skills, max_trips: 3, reload_minutes: 20 });
+    vehicles.push({ depot_id: depot, name: `Van ${i + 1}`, plate: `沪A·6120${i + 1}`, capacity: JSON.stringify({ packages: 60, weight_kg: 700, volume_l: 2500 }), skills, max_trips: 3, reload_minutes: 20 });
     drivers.push({ depot_id: depot, name: `Driver ${i + 1}`, skills: [...skills, ...(i % 2 === 0 ? ['escort'] : [])] });
   }
   // Small goods capacity too: a passenger trip may carry emergency medicine.
   for (const [i, v] of PASSENGER_VEHICLES.entries()) {
     const depot = depots[i < 2 ? 0 : 1]!.id;
-    vehicles.push({ depot_id: depot, name: v.name, capacity: JSON.stringify({ seats: v.seats, packages: 8, weight_kg: 150, volume_l: 500 }), skills: [...v.skills], max_trips: 1, reload_minutes: 0 });
+    vehicles.push({ depot_id: depot, name: v.name, plate: v.plate, capacity: JSON.stringify({ seats: v.seats, packages: 8, weight_kg: 150, volume_l: 500 }), skills: [...v.skills], max_trips: 1, reload_minutes: 0 });
     drivers.push({ depot_id: depot, name: `Transfer Driver ${i + 1}`, skills: [...v.skills] });
   }
   await db.insertInto('vehicles').values(vehicles).execute();

@@ -14,6 +14,9 @@ export interface GateHours {
 /** Rounds start their shift at 08:00: a planned time of 0 s is 08:00. */
 export const ROUND_SHIFT_START_MIN = 8 * 60;
 
+/** A round's shift lasts eight hours (a vehicle is planned for all of it). */
+export const ROUND_SHIFT_MIN = 8 * 60;
+
 /** Medicine due today (and emergency medicine on a planned round) is at its gate by 12:00. */
 export const DUE_TODAY_BY_MIN = 12 * 60;
 

@@ -4,6 +4,7 @@
  * stops are closed. Bags carry their id, household and need kind only: never a drug name or details.
  */
 import { sql } from 'kysely';
+import { vehicleLabel } from '../domain/fleet';
 import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 import type { Db } from './db';
 
@@ -12,6 +13,8 @@ export type StopStatus = 'pending' | 'loaded' | 'delivered' | 'failed';
 /** One stop of a driver's trip, with its trip and round (several rows per trip). */
 export interface DriverStopRow {
   roundId: string; tripId: string; tripNo: number; departS: number; roundStatus: string;
+  /** The trip's vehicle ("Van 1 (沪A·12345)"), its plate and its depot, as the driver reads them. */
+  vehicleName: string; vehiclePlate: string | null; depotName: string;
   stopId: string; seq: number; corridorId: string; gate: string; community: string | null;
   /** Usernames of the corridor's enabled coordinators, in name order. */
   coordinators: string[]; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean;
@@ -21,10 +24,10 @@ export interface DriverStopRow {
 /** Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq. */
 export async function driverStopRows(db: Db, driverId: string): Promise<DriverStopRow[]> {
   const rows = await sql<{
-    round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; stop_id: string; seq: number; corridor_id: string;
+    round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
     gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
   }>`
-    select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, s.id::text as stop_id, s.seq, s.corridor_id,
+    select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, v.name as vehicle_name, v.plate, p.name as depot_name, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
       (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id::text = ca.user_id
          where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
@@ -33,12 +36,15 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
          from round_bags b join needs n on n.id = b.need_id where b.stop_id = s.id) as bags
     from round_trips t
     join rounds r on r.id = t.round_id
+    join vehicles v on v.id = t.vehicle_id
+    join depots p on p.id = t.depot_id
     join round_stops s on s.round_id = t.round_id and s.trip_id = t.id
     join areas a on a.id = s.corridor_id
     where t.driver_id = ${driverId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
     order by r.created_at, t.trip_no, s.seq`.execute(db);
   return rows.rows.map((r) => ({
     roundId: r.round_id, tripId: r.trip_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), roundStatus: r.round_status,
+    vehicleName: vehicleLabel(r.vehicle_name, r.plate), vehiclePlate: r.plate, depotName: r.depot_name,
     stopId: r.stop_id, seq: Number(r.seq), corridorId: r.corridor_id, gate: r.gate, community: r.community, coordinators: r.coordinators ?? [],
     lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [], handoffCode: r.handoff_code,
   }));

@@ -5,7 +5,7 @@
  * same data in the same order. Medicine details are never read: a medicine need is one bag.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { GateHours } from '../domain/gate-hours';
+import { ROUND_SHIFT_MIN, type GateHours } from '../domain/gate-hours';
 import type { Urgency } from '../domain/kinds';
 import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
 import { PLANNED_ROUND_STATUSES } from '../domain/round';
@@ -96,12 +96,17 @@ export async function loadVehicles(db: Db, ids: readonly string[]): Promise<Vehi
 
 /**
  * Ids of the active vehicles free for `roundId`, in id order: none promised to another round (being
- * planned, or planned and not yet back). Callers hold the round-preparation lock (round.repository).
+ * planned, or planned and not yet back), none outside its availability windows (issue #15, item 3:
+ * with windows, one must cover the whole shift from now, when the round is prepared; without, it is
+ * always available). Callers hold the round-preparation lock (round.repository).
  */
 export async function freeVehicleIds(trx: Db, roundId: string): Promise<string[]> {
   const free = await sql<{ id: string }>`
     select v.id from vehicles v
     where v.active
+      and (jsonb_array_length(v.availability) = 0 or exists (
+        select 1 from jsonb_array_elements(v.availability) w
+        where (w->>'from')::timestamptz <= now() and (w->>'until')::timestamptz >= now() + make_interval(mins => ${ROUND_SHIFT_MIN})))
       and not exists (select 1 from round_trips t join rounds r on r.id = t.round_id
                       where t.vehicle_id = v.id and r.status in (${sql.join(PLANNED_ROUND_STATUSES)}))
       and not exists (select 1 from round_subproblems s join rounds r on r.id = s.round_id

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 
 import { moveNeeds } from './round.repository';
 import type { Db } from './db';
+import { vehicleLabel } from '../domain/fleet';
 import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 
@@ -173,13 +174,16 @@ export async function planCounts(db: Db, roundId: string): Promise<{ trips: numb
   return { trips: Number(r.trips), stops: Number(r.stops), bags: Number(r.bags), unserved: Number(r.unserved) };
 }
 
-/** Names of the round's vehicles, drivers and depots (people read names, not ids). */
-export async function planNames(db: Db, roundId: string): Promise<{ vehicles: Map<string, string>; drivers: Map<string, string>; depots: Map<string, string> }> {
-  const res = await sql<{ kind: 'vehicle' | 'driver' | 'depot'; id: string; name: string }>`
-    select 'vehicle' as kind, v.id, v.name from vehicles v where v.id in (select vehicle_id from round_trips where round_id = ${roundId})
-    union all select 'driver', d.id, d.name from drivers d where d.id in (select driver_id from round_trips where round_id = ${roundId})
-    union all select 'depot', p.id, p.name from depots p where p.id in (select depot_id from round_trips where round_id = ${roundId})`.execute(db);
-  const out = { vehicles: new Map<string, string>(), drivers: new Map<string, string>(), depots: new Map<string, string>() };
-  for (const r of res.rows) out[`${r.kind}s`].set(r.id, r.name);
+/** Names of the round's vehicles (with their plates: "Van 1 (沪A·12345)"), drivers and depots (people read names, not ids); `plates` by vehicle id. */
+export async function planNames(db: Db, roundId: string): Promise<{ vehicles: Map<string, string>; plates: Map<string, string | null>; drivers: Map<string, string>; depots: Map<string, string> }> {
+  const res = await sql<{ kind: 'vehicle' | 'driver' | 'depot'; id: string; name: string; plate: string | null }>`
+    select 'vehicle' as kind, v.id, v.name, v.plate from vehicles v where v.id in (select vehicle_id from round_trips where round_id = ${roundId})
+    union all select 'driver', d.id, d.name, null from drivers d where d.id in (select driver_id from round_trips where round_id = ${roundId})
+    union all select 'depot', p.id, p.name, null from depots p where p.id in (select depot_id from round_trips where round_id = ${roundId})`.execute(db);
+  const out = { vehicles: new Map<string, string>(), plates: new Map<string, string | null>(), drivers: new Map<string, string>(), depots: new Map<string, string>() };
+  for (const r of res.rows) {
+    out[`${r.kind}s`].set(r.id, r.kind === 'vehicle' ? vehicleLabel(r.name, r.plate) : r.name);
+    if (r.kind === 'vehicle') out.plates.set(r.id, r.plate);
+  }
   return out;
 }

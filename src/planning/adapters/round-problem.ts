@@ -5,7 +5,7 @@
  * A stop is a corridor drop point: every need of a corridor travels on the same stop, and the
  * bags go on to each door on foot. Medicine details are never read: a medicine need is one bag.
  */
-import { DUE_TODAY_BY_MIN, roundSecondsAt, type GateHours } from '../../domain/gate-hours';
+import { DUE_TODAY_BY_MIN, ROUND_SHIFT_MIN, roundSecondsAt, type GateHours } from '../../domain/gate-hours';
 import type { Urgency } from '../../domain/kinds';
 import { LOAD_DIMENSIONS, needKindSpec, type Load, type NeedKind } from '../../domain/need-kinds';
 import type { Amounts, PlannedRoute, Priority, Problem, Solution, Stop, Vehicle } from '../model/problem.types';
@@ -49,7 +49,7 @@ export const demandOf = (need: NeedForPlan): Load => needKindSpec(need.kind).loa
 export const priorityOf = (need: Pick<NeedForPlan, 'kind' | 'urgency'>): Priority => needKindSpec(need.kind).priority(need.urgency);
 
 /** Shift of every vehicle in seconds from the round's start: eight hours. */
-export const SHIFT_S = 8 * 3600;
+export const SHIFT_S = ROUND_SHIFT_MIN * 60;
 const UNLIMITED = 1e9;
 
 export interface BuiltProblem {

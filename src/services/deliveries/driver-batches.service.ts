@@ -18,6 +18,8 @@ export interface DriverStop {
 }
 export interface DriverBatch {
   batchId: string; roundId: string; tripNo: number;
+  /** The vehicle as the driver finds it in the yard ("Van 1 (沪A·12345)"), its plate, and the depot it loads at. */
+  vehicleName: string; vehiclePlate: string | null; depotName: string;
   /** Leaves the depot, seconds from the round's start: trip 2 leaves once trip 1 is back and reloaded. */
   departS: number;
   roundStatus: string; stops: DriverStop[];
@@ -30,7 +32,7 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     const id = batchId(r.roundId, r.tripId);
     let batch = batches.get(id);
     if (!batch) {
-      batch = { batchId: id, roundId: r.roundId, tripNo: r.tripNo, departS: r.departS, roundStatus: r.roundStatus, stops: [] };
+      batch = { batchId: id, roundId: r.roundId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS, roundStatus: r.roundStatus, stops: [] };
       batches.set(id, batch);
     }
     batch.stops.push({

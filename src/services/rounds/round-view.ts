@@ -38,7 +38,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
     roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN,
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
-      vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, depotName: names.depots.get(t.depotId) ?? t.depotId,
+      vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, vehiclePlate: names.plates.get(t.vehicleId) ?? null, depotName: names.depots.get(t.depotId) ?? t.depotId,
       driverName: t.driverId ? names.drivers.get(t.driverId) ?? null : null,
       stops: t.stops.map((s, seq) => {
         const at = timing.get(s.id ?? '');

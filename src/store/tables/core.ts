@@ -57,6 +57,12 @@ export interface DepotsTable {
   lat: number;
   lon: number;
   created_at: CreatedAt;
+  /** The fleet (migration 0022): retired, never deleted; opening hours in minutes from midnight (null: any time). */
+  active: Generated<boolean>;
+  opening_from_min: Generated<number | null>;
+  opening_until_min: Generated<number | null>;
+  name_key: ColumnType<string, never, never>;
+  updated_at: UpdatedAt;
 }
 
 export interface DepotStockTable {
@@ -78,6 +84,11 @@ export interface VehiclesTable {
   /** Minutes at the depot between two trips. Default 20. */
   reload_minutes: Generated<number>;
   created_at: CreatedAt;
+  /** The fleet (migration 0022): plate (null on vehicles from before it), its match key, availability windows [{from, until}]. */
+  plate: Generated<string | null>;
+  plate_key: ColumnType<string | null, never, never>;
+  availability: ColumnType<{ from: string; until: string }[], string | undefined, string>;
+  updated_at: UpdatedAt;
 }
 
 export interface DriversTable {
@@ -88,6 +99,12 @@ export interface DriversTable {
   skills: Generated<string[]>;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** The fleet (migration 0022): phone, licence classes, and the keys imports match a driver on. */
+  phone: Generated<string | null>;
+  licence_classes: Generated<string[]>;
+  name_key: ColumnType<string, never, never>;
+  phone_key: ColumnType<string, never, never>;
+  updated_at: UpdatedAt;
 }
 
 export interface NeedsTable {

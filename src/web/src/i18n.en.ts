@@ -179,7 +179,7 @@ export const en = {
   dispatchRound: 'Dispatch',
   roundStatus: 'Round status: {status}',
   liveVehicles: 'Vehicles and stop outcomes',
-  vehicleAt: 'Batch …{batch} at {lat}, {lon}',
+  vehicleAt: '{vehicle} at {lat}, {lon}',
   legend: 'Legend',
   // driver
   todaysBatches: "Today's batches",

@@ -176,7 +176,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   dispatchRound: '派车',
   roundStatus: '轮次状态：{status}',
   liveVehicles: '车辆与站点结果',
-  vehicleAt: '批次 …{batch} 位于 {lat}, {lon}',
+  vehicleAt: '{vehicle} 位于 {lat}, {lon}',
   legend: '图例',
   todaysBatches: '今日批次',
   noBatches: '暂无分配的批次，新批次会自动出现。',

@@ -97,12 +97,16 @@ export function DispatcherPage() {
     }));
   }, [proposal, corridors]);
 
+  // Live positions come per batch (round and trip): the map and the list name its vehicle and plate.
+  const vehicleOf = useMemo(() => new Map((proposal?.trips ?? []).map((trip) => [`${proposal?.roundId}_${trip.id}`, `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`])), [proposal]);
+  const liveVehicles = Object.values(vehicles).map((v) => ({ ...v, label: vehicleOf.get(v.id) ?? `…${v.id.slice(-8)}` }));
+
   const planning = round?.status === 'planning';
   return (
     <div class="page">
       <section class="card wide">
         <h1>{t('district')}</h1>
-        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} routes={routes} vehicles={Object.values(vehicles)} />
+        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} routes={routes} vehicles={liveVehicles} />
         <p class="muted">{t('legend')}: ● red / yellow / green = risk; — sealed, - - controlled</p>
       </section>
 
@@ -160,9 +164,9 @@ export function DispatcherPage() {
       <section class="card">
         <h2>{t('liveVehicles')}</h2>
         <ul class="list">
-          {Object.values(vehicles).map((v) => (
+          {liveVehicles.map((v) => (
             <li key={v.id} class="row" data-testid="vehicle">
-              {t('vehicleAt', { batch: v.id.slice(-8), lat: v.lat.toFixed(4), lon: v.lon.toFixed(4) })}
+              {t('vehicleAt', { vehicle: v.label, lat: v.lat.toFixed(4), lon: v.lon.toFixed(4) })}
             </li>
           ))}
         </ul>

@@ -15,8 +15,8 @@ import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
 import { vault } from '../vault';
 
 interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null }
-/** `departS`: leaves the depot, seconds from the round's start (optional: batches cached by an older page lack it). */
-interface Batch { batchId: string; tripNo: number; departS?: number; stops: Stop[] }
+/** `departS`: leaves the depot, seconds from the round's start; `vehicleName`: "Van 1 (沪A·12345)" (optional: batches cached by an older page lack them). */
+interface Batch { batchId: string; tripNo: number; departS?: number; vehicleName?: string; depotName?: string; stops: Stop[] }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
@@ -119,6 +119,7 @@ export function DriverPage({ me }: { me: Me }) {
       {list.map((batch) => (
         <section key={batch.batchId} class="card wide" aria-label={t('trip', { n: batch.tripNo })} data-testid="batch" data-batch-id={batch.batchId}>
           <h2>
+            {batch.vehicleName && <span data-testid="batch-vehicle">{batch.vehicleName}{batch.depotName ? ` · ${batch.depotName}` : ''} · </span>}
             {t('trip', { n: batch.tripNo })}
             {batch.departS !== undefined && (
               <>

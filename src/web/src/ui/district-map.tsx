@@ -9,7 +9,8 @@ import { api } from '../api';
 
 export interface MapArea { id: string; name: string; kind: string; lat: number | null; lon: number | null; riskColour: string; controlStatus: string }
 export interface MapRoute { id: string; label: string; points: [number, number][] }
-export interface MapVehicle { id: string; lat: number; lon: number }
+/** A vehicle's live position; `label`: what its marker says (vehicle, plate and trip), else its id. */
+export interface MapVehicle { id: string; lat: number; lon: number; label?: string }
 
 const RISK: Record<string, string> = { red: '#c0392b', yellow: '#d4a017', green: '#2e8b57' };
 const ROUTE_COLOURS = ['#1f4e79', '#8e44ad', '#e67e22', '#16a085', '#c0392b', '#2c3e50', '#7f8c8d'];
@@ -72,7 +73,7 @@ export function DistrictMap({ areas, routes, vehicles, label }: Props) {
       L.polyline(r.points, { color: ROUTE_COLOURS[i % ROUTE_COLOURS.length], weight: 4, opacity: 0.85 }).bindTooltip(r.label).addTo(group);
     });
     for (const v of vehicles) {
-      L.circleMarker([v.lat, v.lon], { radius: 9, color: '#000', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(v.id).addTo(group);
+      L.circleMarker([v.lat, v.lon], { radius: 9, color: '#000', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(v.label ?? v.id).addTo(group);
     }
   }, [L, areas, routes, vehicles]);
 
