@@ -7,9 +7,8 @@ import { changeHouseholdBody, createHouseholdBody, householdImportQuery, househo
 import { householdParams } from '../../contracts/intake.contract';
 import { importHouseholds, type RegisterImportLimits } from '../../services/grid/household-import.service';
 import { changeHousehold, createHousehold, listHouseholds, type RegisterDeps } from '../../services/grid/household-register.service';
-import { TABLE_MEDIA_TYPES, type TableFormat } from '../../services/shared/table-import/table-rows';
-import { AppError } from '../../shared/errors';
 import { actorOf, requestId } from '../auth';
+import { answerUpload } from '../table-upload';
 import { jsonBody, pathParams, queryParams } from '../validate';
 
 export const HOUSEHOLD_PATHS = {
@@ -41,21 +40,7 @@ export function householdRoutes(svc: RegisterDeps, authenticated: RequestHandler
   // The body is read here, as a stream, by the import itself (no body parser before it).
   router.post(HOUSEHOLD_PATHS.import, authenticated, async (req, res) => {
     const { dryRun } = queryParams(req, householdImportQuery);
-    const format = (Object.keys(TABLE_MEDIA_TYPES) as TableFormat[]).find((f) => req.is([...TABLE_MEDIA_TYPES[f]]));
-    if (!format) throw new AppError('unsupported_media_type', `send the file as ${Object.values(TABLE_MEDIA_TYPES).flat().join(' or ')}`);
-    const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding !== 'identity') throw new AppError('unsupported_media_type', 'send the file without Content-Encoding');
-    try {
-      res.json(await importHouseholds(svc, actorOf(res), { format, body: req, dryRun }, limits, reqIdOf(req)));
-    } finally {
-      // Refused before the end of the upload (a bad header, too large): the rest is not read, so
-      // the client is not left waiting to send it, and the connection closes after the answer.
-      if (!req.complete) {
-        res.setHeader('Connection', 'close');
-        req.unpipe();
-        req.resume();
-      }
-    }
+    await answerUpload(req, res, (format) => importHouseholds(svc, actorOf(res), { format, body: req, dryRun }, limits, reqIdOf(req)));
   });
 
   return router;
