@@ -68,6 +68,10 @@ export const configSchema = z.object({
   REGISTER_IMPORT_MAX_BYTES: int(256, 2_000_000_000).default(256 * 1024 * 1024),
   /** Most data rows in one household register file. Default 500,000. */
   REGISTER_IMPORT_MAX_ROWS: int(1, 5_000_000).default(500_000),
+  /** CJK font of the printable account sheet (a .ttf, or `file.ttc#Face`); default the Debian fonts-wqy-microhei (or -zenhei) file. */
+  ACCOUNT_SHEET_FONT: z.string().min(1).optional(),
+  /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */
+  SIGNUP_CODE_TTL_MIN: int(1, 7 * 24 * 60).default(120),
   /** Seed the demo district on an empty database. Default on. */
   DEMO_SEED: bool.default(true),
   /** Map tile URL template for the web app. */

@@ -18,6 +18,7 @@ import { securityHeaders } from './security-headers';
 import { refuseHostileBody, refuseHostileUrl } from './text-guard';
 import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
+import { accountRoutes } from './routes/accounts.routes';
 import { gridRoutes } from './routes/grid.routes';
 import { householdRoutes } from './routes/households.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -71,6 +72,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
   app.use(needsRoutes({ ...intake, live: deps.live, passAlerts: passServices(deps).alerts }, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
+  app.use(accountRoutes({ db: deps.db, audit, clock: deps.clock, config }, authenticated));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));

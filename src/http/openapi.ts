@@ -14,6 +14,7 @@ import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBo
 import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
 import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
 import { registerHouseholdRoutes } from './openapi-households';
+import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
 import { withEdgeResponses } from './operation-policy';
 import { AUTH_PATHS } from './routes/auth.routes';
@@ -63,6 +64,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   });
 
   registerHouseholdRoutes(route);
+  registerAccountBulkRoutes(route);
   registerRoundRoutes(route);
   registerStockRoutes(route);
   registerProcurementRoutes(route);

@@ -228,6 +228,8 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   },
   'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++ctx.seq}`, password: 'long enough password', role: 'dispatcher' }) },
   'GET /api/admin/audit': { who: ['admin'] },
+  // Accounts in bulk over a community the fixture has fully staffed (C1's chief, M1's staff): allowed, creates nothing but C2's chief once.
+  'POST /api/admin/accounts/bulk': { who: ['admin'], body: () => ({ areaId: ctx.grid.m1, staffPerCommunity: 0 }) },
   // Without Redis in this test the queue is absent: allowed callers get 503, others 403.
   'POST /api/rounds': { who: ['dispatcher', 'admin'], body: () => ({ areaId: ctx.grid.m1, kind: 'food' }), unavailableOk: true },
 

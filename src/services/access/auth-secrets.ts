@@ -6,7 +6,7 @@
  * Tokens: 32 random bytes handed to the client once; only their SHA-256 is stored, so a copy of
  * the sessions table lets nobody in.
  */
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export interface ScryptCost {
   N: number;
@@ -62,4 +62,32 @@ export function newSessionToken(): string {
 /** What the sessions table stores and looks up: hex SHA-256 of the token. */
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Hashing cost of a generated one-time password (bulk accounts). Such a password is 20 random
+ * characters (~99 bits): no offline guessing gets near it at any hash cost, so the cost that
+ * protects chosen passwords (DEFAULT_SCRYPT_COST, ~0.15 s each) is not needed, and 5,000 unit
+ * chiefs' accounts are hashed in seconds, not ten minutes. The owner's own password, set at first
+ * login, is hashed at the default cost.
+ */
+export const ONE_TIME_SCRYPT_COST: ScryptCost = { N: 2 ** 12, r: 8, p: 1 };
+
+/** Letters and digits that are not mistaken for each other when read off paper (no 0/o, 1/l/i). */
+const READABLE = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A random code of `groups` groups of `size` readable characters, joined by '-'. */
+export function readableCode(groups: number, size: number, alphabet = READABLE): string {
+  const parts: string[] = [];
+  for (let g = 0; g < groups; g++) {
+    let part = '';
+    for (let i = 0; i < size; i++) part += alphabet[randomInt(alphabet.length)];
+    parts.push(part);
+  }
+  return parts.join('-');
+}
+
+/** A one-time password for a printed account sheet: 4 groups of 5 (e.g. `k7mqa-x3tpe-...`), ~99 bits. */
+export function newOneTimePassword(): string {
+  return readableCode(4, 5);
 }
