@@ -105,10 +105,9 @@ export function allocateRound(input: RoundAllocationInput, opts: AllocationOptio
       units.set(spareKey(l.itemId), (units.get(spareKey(l.itemId)) ?? 0) + (units.get(k) ?? 0));
       units.set(k, 0);
     }
-    for (let again = true; again;) {
+    for (let waiting = turns.filter((n) => !out.get(n.id)?.served), again = waiting.length > 0; again; waiting = waiting.filter((n) => !out.get(n.id)?.served)) {
       again = false;
-      for (const need of turns) {
-        if (out.get(need.id)?.served) continue;
+      for (const need of waiting) {
         const a = serve(need, sources(need), units);
         out.set(need.id, a);
         again ||= a.served;
