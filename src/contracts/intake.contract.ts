@@ -82,10 +82,15 @@ export const areaView = z
     riskColour: z.enum(RISK_COLOURS),
     lat: z.number().nullable(),
     lon: z.number().nullable(),
+    retiredAt: z.iso.datetime().nullable().describe('When it was retired (kept with its history); null while in use'),
   })
   .meta({ id: 'Area' });
 
-export const areaResponse = z.object({ area: areaView, children: z.array(areaView) });
+export const areaResponse = z.object({
+  area: areaView,
+  children: z.array(areaView),
+  outline: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) }).nullable().describe('The area’s outline (GeoJSON geometry), when one was uploaded'),
+});
 export const areaListResponse = z.object({ areas: z.array(areaView) });
 
 export const householdView = z

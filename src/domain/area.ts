@@ -21,6 +21,16 @@ export interface Area {
   riskColour: RiskColour;
   lat: number | null;
   lon: number | null;
+  /** When it was retired (never deleted: its history stays); null while in use. */
+  retiredAt: Date | null;
+}
+
+/**
+ * The kinds an area's parent may have: a corridor (a building unit's stairwell gate) hangs under a
+ * building or straight under its community, as districts that keep no building level register them.
+ */
+export function parentKindsOf(kind: AreaKind): readonly AreaKind[] {
+  return kind === 'corridor' ? ['building', 'community'] : kind === 'district' ? [] : [parentKindOf(kind) as AreaKind];
 }
 
 /** The kind an area's parent must have (a district has none). */

@@ -20,6 +20,7 @@ import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
 import { accountRoutes } from './routes/accounts.routes';
 import { gridRoutes } from './routes/grid.routes';
+import { areaRoutes } from './routes/areas.routes';
 import { householdRoutes } from './routes/households.routes';
 import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
@@ -74,6 +75,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(accountRoutes({ db: deps.db, audit, clock: deps.clock, config }, authenticated));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
+  app.use(areaRoutes({ db: deps.db, audit }, authenticated));
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));

@@ -14,6 +14,8 @@ import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBo
 import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
 import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
 import { registerHouseholdRoutes } from './openapi-households';
+import { registerAreaRoutes } from './openapi-areas';
+import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
 import { withEdgeResponses } from './operation-policy';
@@ -53,7 +55,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     request: { params: c.corridorParams, headers: idempotencyHeader, body: { content: { 'text/csv': { schema: z.string() } } } },
     responses: { 201: json(c.importResponse, 'Every row imported'), ...errors, 422: problem('Refused: `rows` lists line, column and reason of each problem') },
   });
-  route('get', GRID_PATHS.area, 'An area and its children', { request: { params: c.areaParams }, responses: { 200: json(c.areaResponse, 'Area'), ...errors } });
+  route('get', GRID_PATHS.area, 'An area, its children (in use; retired ones too with includeRetired=true) and its outline', { request: { params: c.areaParams, query: areaReadQuery }, responses: { 200: json(c.areaResponse, 'Area'), ...errors } });
   route('get', GRID_PATHS.corridors, 'The corridors the caller works in', { responses: { 200: json(c.areaListResponse, 'Corridors'), ...errors } });
   route('get', GRID_PATHS.corridorHouseholds, 'Households of a corridor', { request: { params: c.corridorParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });
   route('get', GRID_PATHS.communityHouseholds, 'Households of a community', { request: { params: c.communityParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });
@@ -64,6 +66,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   });
 
   registerHouseholdRoutes(route);
+  registerAreaRoutes(route);
   registerAccountBulkRoutes(route);
   registerRoundRoutes(route);
   registerStockRoutes(route);

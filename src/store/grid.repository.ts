@@ -18,6 +18,7 @@ export function toArea(row: Selectable<AreasTable>): Area {
     riskColour: row.risk_colour,
     lat: row.lat,
     lon: row.lon,
+    retiredAt: row.retired_at,
   };
 }
 
@@ -42,14 +43,17 @@ export async function findArea(db: Executor, id: string): Promise<Area | undefin
   return row && toArea(row);
 }
 
-export async function findChildAreas(db: Executor, parentId: string): Promise<Area[]> {
-  const rows = await db.selectFrom('areas').selectAll().where('parent_id', '=', parentId).orderBy('name').execute();
+/** Children in use; `includeRetired` adds the retired ones (their history stays readable). */
+export async function findChildAreas(db: Executor, parentId: string, includeRetired = false): Promise<Area[]> {
+  let q = db.selectFrom('areas').selectAll().where('parent_id', '=', parentId);
+  if (!includeRetired) q = q.where('retired_at', 'is', null);
+  const rows = await q.orderBy('name').execute();
   return rows.map(toArea);
 }
 
 export async function findAreasByKind(db: Executor, kind: Area['kind'], ids?: readonly string[]): Promise<Area[]> {
   if (ids && ids.length === 0) return [];
-  let q = db.selectFrom('areas').selectAll().where('kind', '=', kind);
+  let q = db.selectFrom('areas').selectAll().where('kind', '=', kind).where('retired_at', 'is', null);
   if (ids) q = q.where('id', 'in', ids);
   return (await q.orderBy('name').execute()).map(toArea);
 }

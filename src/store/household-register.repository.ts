@@ -97,10 +97,10 @@ export interface CorridorEntry {
   lon: number | null;
 }
 
-/** Every corridor of the district with its community's name (5,000 rows for a district of 137,000 households). */
+/** Every corridor in use (retired ones take no households) with its community's name (5,000 rows for a district of 137,000 households). */
 export async function loadCorridorDirectory(db: Db): Promise<CorridorEntry[]> {
   const rows = await db.selectFrom('areas as c').leftJoin('areas as m', 'm.id', 'c.community_id')
-    .select(['c.id', 'c.community_id', 'c.name', 'm.name as community_name', 'c.lat', 'c.lon']).where('c.kind', '=', 'corridor').execute();
+    .select(['c.id', 'c.community_id', 'c.name', 'm.name as community_name', 'c.lat', 'c.lon']).where('c.kind', '=', 'corridor').where('c.retired_at', 'is', null).execute();
   return rows.map((r) => ({ id: r.id, communityId: r.community_id, name: r.name, communityName: r.community_name, lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon) }));
 }
 

@@ -133,6 +133,9 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/communities/:communityId/households': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
   // The register: community staff of the household's community and admins change it.
   'PATCH /api/households/:householdId': { kind: 'household', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.scope?.communityId), body: () => ({ members: 3 }) },
+  // The grid: admins everywhere, community staff inside their communities; only admins retire (every target still holds something: 409).
+  'PATCH /api/areas/:areaId': { kind: 'area', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.area?.communityId ?? undefined), body: () => ({ lat: 31.2, lon: 121.4 }) },
+  'POST /api/areas/:areaId/retire': { kind: 'area', allowed: is('admin') },
   // Planning rounds are district-wide work: dispatchers and admins.
   'GET /api/rounds/:roundId': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/proposal': { kind: 'round', allowed: is('dispatcher', 'admin') },
@@ -220,6 +223,7 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/auth/password': { who: 'authenticated', body: () => ({ currentPassword: 'not the current password', newPassword: 'a long enough new password' }) },
   'GET /api/corridors': { who: STAFF },
   'GET /api/households': { who: STAFF },
+  'POST /api/areas': { who: ['community_staff', 'admin'], body: () => ({ kind: 'corridor', name: `Matrix corridor ${++ctx.seq}`, parentId: ctx.grid.b1 }) },
   'POST /api/households': { who: ['community_staff', 'admin'], body: () => ({ corridorId: ctx.grid.c1, address: `Matrix flat ${++ctx.seq}`, members: 2, lat: 31.2, lon: 121.4 }) },
   'POST /api/households/import': {
     who: ['community_staff', 'admin'],

@@ -3,6 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import { areaParams, communityParams, corridorParams, householdParams, pageQuery } from '../../contracts/intake.contract';
 import { getArea, getHousehold, listCommunityHouseholds, listCorridorHouseholds, listMyCorridors, type GridDeps } from '../../services/grid/grid.service';
 import { gateHoursBody } from '../../contracts/gate-hours.contract';
+import { areaReadQuery } from '../../contracts/area.contract';
 import { setGateHours } from '../../services/grid/gate-hours.service';
 import { actorOf, requestId } from '../auth';
 import { jsonBody, pathParams, queryParams } from '../validate';
@@ -22,7 +23,8 @@ export function gridRoutes(svc: GridDeps, authenticated: RequestHandler): Router
 
   router.get(GRID_PATHS.area, authenticated, async (req, res) => {
     const { areaId } = pathParams(req, areaParams);
-    res.json(await getArea(svc, actorOf(res), areaId, reqIdOf(req)));
+    const { includeRetired } = queryParams(req, areaReadQuery);
+    res.json(await getArea(svc, actorOf(res), areaId, reqIdOf(req), includeRetired));
   });
 
   router.get(GRID_PATHS.corridors, authenticated, async (req, res) => {

@@ -2,6 +2,8 @@
 import type { HouseholdView } from '../../contracts/intake.contract';
 import type { Actor } from '../../domain/access';
 import type { Area } from '../../domain/area';
+import type { Outline } from '../../domain/area-admin';
+import { findOutline } from '../../store/area-admin.repository';
 import { AppError } from '../../shared/errors';
 import { findArea, findAreasByKind, findChildAreas, findHouseholdsIn, type HouseholdPage } from '../../store/grid.repository';
 
@@ -27,12 +29,14 @@ async function loadArea(db: Db, id: string): Promise<Area> {
 /**
  * An area and its children. Above community level (names and statuses): any staff. A community or
  * building: community staff of it, district staff, or a coordinator with a corridor inside (who
- * then sees only the way down to their own corridors, not their neighbours').
+ * then sees only the way down to their own corridors, not their neighbours'). Retired children only
+ * when asked for; the area's outline when it has one.
  */
-export async function getArea(deps: GridDeps, actor: Actor, areaId: string, reqId?: string): Promise<{ area: Area; children: Area[] }> {
+export async function getArea(deps: GridDeps, actor: Actor, areaId: string, reqId?: string, includeRetired = false): Promise<{ area: Area; children: Area[]; outline: Outline | null }> {
   const ctx: GuardContext = { audit: deps.audit, reqId };
   const area = await loadArea(deps.db, areaId);
-  const children = await findChildAreas(deps.db, area.id);
+  const children = await findChildAreas(deps.db, area.id, includeRetired);
+  const outline = await findOutline(deps.db, area.id);
   if (area.kind === 'corridor') {
     await guardCorridor(ctx, actor, area.id, area.communityId ?? '', 'area.read');
   } else if (area.communityId === null) {
@@ -42,11 +46,11 @@ export async function getArea(deps: GridDeps, actor: Actor, areaId: string, reqI
     const inside = mine.filter((c) => (area.kind === 'community' ? c.communityId === area.id : c.parentId === area.id));
     await guardDecision(ctx, actor, inside.length > 0, 'area.read', 'area', area.id);
     const visible = new Set([...inside.map((c) => c.id), ...inside.map((c) => c.parentId)]);
-    return { area, children: children.filter((c) => visible.has(c.id)) };
+    return { area, children: children.filter((c) => visible.has(c.id)), outline };
   } else {
     await guardCommunity(ctx, actor, area.communityId, 'area.read');
   }
-  return { area, children };
+  return { area, children, outline };
 }
 
 /** The corridors this actor works in: a coordinator's own, a community worker's communities', everything for district staff. */

@@ -39,7 +39,7 @@ const fieldError = (code: 'validation' | 'conflict', path: string, message: stri
 /** A corridor named in a body: unknown is a 422 naming the field, outside the caller's communities a 403 (audited). */
 async function writableCorridor(deps: RegisterDeps, ctx: GuardContext, actor: Actor, corridorId: string, action: string) {
   const corridor = await findArea(deps.db, corridorId);
-  if (!corridor || corridor.kind !== 'corridor' || corridor.communityId === null) throw fieldError('validation', 'corridorId', 'no such corridor');
+  if (!corridor || corridor.kind !== 'corridor' || corridor.communityId === null || corridor.retiredAt !== null) throw fieldError('validation', 'corridorId', 'no such corridor');
   await guardCommunity(ctx, actor, corridor.communityId, action);
   return { id: corridor.id, communityId: corridor.communityId, lat: corridor.lat, lon: corridor.lon };
 }

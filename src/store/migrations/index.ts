@@ -22,6 +22,7 @@ import * as m0016 from './0016_gate_hours';
 import * as m0018 from './0018_food_package_once';
 import * as m0019 from './0019_round_merge_note';
 import * as m0020 from './0020_household_register';
+import * as m0021 from './0021_grid_admin';
 import * as m0022 from './0022_fleet';
 
 export const migrations: Record<string, Migration> = {
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
   '0018_food_package_once': m0018,
   '0019_round_merge_note': m0019,
   '0020_household_register': m0020,
+  '0021_grid_admin': m0021,
   '0022_fleet': m0022,
 };

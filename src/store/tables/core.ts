@@ -21,6 +21,11 @@ export interface AreasTable {
   /** Corridor gates only: receiving hours, minutes from midnight; null: any time (migration 0016). */
   receiving_from_min: Generated<number | null>;
   receiving_until_min: Generated<number | null>;
+  /** The grid API (migration 0021): retired, never deleted; a GeoJSON Polygon/MultiPolygon outline; the name key imports match on. */
+  retired_at: Generated<Date | null>;
+  outline: ColumnType<unknown, string | null | undefined, string | null>;
+  updated_at: UpdatedAt;
+  name_key: ColumnType<string, never, never>;
   created_at: CreatedAt;
 }
 

@@ -1,0 +1,13 @@
+/**
+ * HTTP shapes of keeping the grid (issue #15, item 1): create, change, retire. Bodies are the
+ * domain's strict schemas (src/domain/area-admin.ts); answers are the grid's Area view.
+ */
+import { z } from 'zod';
+import { changeAreaSchema, createAreaSchema } from '../domain/area-admin';
+
+export const createAreaBody = createAreaSchema.meta({ id: 'AreaInput', description: 'A new area under a parent of the right kind (null for a district).' });
+export const changeAreaBody = changeAreaSchema.meta({ id: 'AreaChange', description: 'What changes (at least one): name renames, parentId moves, lat/lon set the coordinates.' });
+
+export const areaReadQuery = z.strictObject({
+  includeRetired: z.enum(['true', 'false']).transform((v) => v === 'true').default(false).describe('true: list retired children too'),
+});
