@@ -22,6 +22,7 @@ import { accountRoutes } from './routes/accounts.routes';
 import { gridRoutes } from './routes/grid.routes';
 import { areaRoutes } from './routes/areas.routes';
 import { householdRoutes } from './routes/households.routes';
+import { fleetRoutes } from './routes/fleet.routes';
 import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
 import { needsRoutes } from './routes/needs.routes';
@@ -73,10 +74,12 @@ export function buildApp(deps: AppDeps): Express {
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
   app.use(needsRoutes({ ...intake, live: deps.live, passAlerts: passServices(deps).alerts }, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
-  app.use(accountRoutes({ db: deps.db, audit, clock: deps.clock, config }, authenticated));
+  app.use(accountRoutes({ db: deps.db, audit, clock: deps.clock, config, rateLimit: deps }, authenticated));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
-  app.use(areaRoutes({ db: deps.db, audit }, authenticated));
+  app.use(areaRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.GRID_IMPORT_MAX_BYTES, maxRows: config.GRID_IMPORT_MAX_ROWS }));
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
+  // Fleet files are small; the register's limits bound them.
+  app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));

@@ -87,6 +87,25 @@ export function passwordChangeRateLimit(deps: RateLimitDeps): RequestHandler[] {
   return [limiter(deps, 'password-change', { ...window, keyGenerator: actorKey, skipSuccessfulRequests: true, requestWasSuccessful: guessed, passOnStoreError: false })];
 }
 
+function phoneKey(req: Request): string {
+  const body: unknown = req.body;
+  const phone = typeof body === 'object' && body !== null && 'phone' in body ? body.phone : undefined;
+  return typeof phone === 'string' ? `phone:${phone.replace(/\D/g, '')}` : 'phone:?';
+}
+
+/**
+ * Resident sign-up (a phone, a code from the unit chief, a password): failed attempts per IP and
+ * per phone, as many as failed logins, fail closed. A code is guessed only by failing, so this is
+ * what keeps guessing hopeless. Mount after the JSON body parser.
+ */
+export function signupRateLimit(deps: RateLimitDeps): RequestHandler[] {
+  const window = { windowMs: deps.config.RATE_LIMIT_LOGIN_WINDOW_S * 1000, limit: deps.config.RATE_LIMIT_LOGIN_MAX };
+  return [
+    limiter(deps, 'signup-ip', { ...window, keyGenerator: ipKey, skipSuccessfulRequests: true, passOnStoreError: false }),
+    limiter(deps, 'signup-phone', { ...window, keyGenerator: phoneKey, skipSuccessfulRequests: true, passOnStoreError: false }),
+  ];
+}
+
 /** Mount after `requireAuth`: the key is the actor. */
 export function intakeRateLimit(deps: RateLimitDeps): RequestHandler {
   return limiter(deps, 'intake', {

@@ -167,6 +167,8 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     body: () => ({ person: 'Member A', hospitalId: hospital.id, reason: 'dialysis', appointmentAt: inTwoDays() }),
   },
   'GET /api/households/:householdId/passes': { kind: 'household', allowed: household },
+  // A resident sign-up code: the household's unit chief, its community's staff, admins (the people who know it in person).
+  'POST /api/households/:householdId/signup-codes': { kind: 'household', allowed: (a, t) => is('coordinator', 'community_staff', 'admin')(a) && household(a, t) },
   // The community-wide list shows medical reasons: community staff of that community, and admins.
   'GET /api/communities/:communityId/passes': { kind: 'community', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.id) },
   'GET /api/passes/:passId': { kind: 'pass', allowed: household },
@@ -234,6 +236,8 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'GET /api/admin/audit': { who: ['admin'] },
   // Accounts in bulk over a community the fixture has fully staffed (C1's chief, M1's staff): allowed, creates nothing but C2's chief once.
   'POST /api/admin/accounts/bulk': { who: ['admin'], body: () => ({ areaId: ctx.grid.m1, staffPerCommunity: 0 }) },
+  // A wrong code: let in (422), nothing created.
+  'POST /api/auth/signup': { who: 'public', body: () => ({ phone: '13800000000', code: 'not-a-code', password: 'a long enough password' }) },
   // Without Redis in this test the queue is absent: allowed callers get 503, others 403.
   'POST /api/rounds': { who: ['dispatcher', 'admin'], body: () => ({ areaId: ctx.grid.m1, kind: 'food' }), unavailableOk: true },
 

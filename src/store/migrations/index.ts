@@ -24,6 +24,7 @@ import * as m0019 from './0019_round_merge_note';
 import * as m0020 from './0020_household_register';
 import * as m0021 from './0021_grid_admin';
 import * as m0022 from './0022_fleet';
+import * as m0023 from './0023_signup_codes';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '0020_household_register': m0020,
   '0021_grid_admin': m0021,
   '0022_fleet': m0022,
+  '0023_signup_codes': m0023,
 };

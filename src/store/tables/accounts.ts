@@ -22,9 +22,23 @@ export interface CommunityStaffAssignmentsTable {
   assigned_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+/** A resident sign-up code (migration 0023): only its SHA-256 is stored. */
+export interface SignupCodesTable {
+  id: Generated<string>;
+  household_id: string;
+  code_hash: string;
+  issued_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expires_at: Date;
+  superseded_at: Date | null;
+  used_at: Date | null;
+  used_by: string | null;
+}
+
 export type AccountTables = {
   users: UsersTable;
   community_staff_assignments: CommunityStaffAssignmentsTable;
+  signup_codes: SignupCodesTable;
 };
 
 export interface SessionsTable {
