@@ -10,13 +10,13 @@ import type { Db } from './db';
 
 const CHUNK = 2_000;
 
-/** The area's subtree (the area itself included): its corridors and communities, with names. */
+/** The area's subtree in use (the area itself included; a retired area and what lies under it left out): its corridors and communities, with names. */
 export async function findBulkScope(db: Db, areaId: string): Promise<{ corridors: BulkCorridor[]; communities: BulkCommunity[] }> {
   const rows = await sql<{ id: string; kind: string; name: string; community_id: string | null }>`
     with recursive sub as (
-      select id, kind, name, community_id from areas where id = ${areaId}
+      select id, kind, name, community_id from areas where id = ${areaId} and retired_at is null
       union all
-      select a.id, a.kind, a.name, a.community_id from areas a join sub on a.parent_id = sub.id
+      select a.id, a.kind, a.name, a.community_id from areas a join sub on a.parent_id = sub.id where a.retired_at is null
     )
     select id, kind, name, community_id from sub where kind in ('community', 'corridor')`.execute(db);
   const corridors: BulkCorridor[] = [];

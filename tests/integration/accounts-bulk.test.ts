@@ -69,10 +69,12 @@ describe('bulk accounts', () => {
     expect(none.created).toEqual({ coordinators: 0, staff: 0 });
   });
 
-  it('groups corridorsPerChief corridors of one community per chief, and stores the one-time passwords only hashed', async () => {
+  it('groups corridorsPerChief corridors of one community per chief, leaves retired corridors out, and stores the one-time passwords only hashed', async () => {
     const m = await community('华阳社区', 7);
+    const retired = (await w.database.db.insertInto('areas').values({ kind: 'corridor', name: '8单元', parent_id: m.id, community_id: m.id, retired_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
     const body = (await (await bulk({ areaId: m.id, corridorsPerChief: 3, staffPerCommunity: 0 })).json()) as Bulk;
-    expect(body.created).toEqual({ coordinators: 3, staff: 0 });
+    expect(body.created).toEqual({ coordinators: 3, staff: 0 }); // none for the retired corridor
+    expect(await chiefsOf(retired)).toEqual([]);
     expect(body.accounts.map((a) => a.corridors.map((c) => c.name))).toEqual([['1单元', '2单元', '3单元'], ['4单元', '5单元', '6单元'], ['7单元']]);
     const rows = await w.database.db.selectFrom('users').select(['password_hash', 'must_change_password']).where('id', 'in', body.accounts.map((a) => a.userId)).execute();
     expect(rows).toHaveLength(3);
