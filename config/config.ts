@@ -68,6 +68,10 @@ export const configSchema = z.object({
   REGISTER_IMPORT_MAX_BYTES: int(256, 2_000_000_000).default(256 * 1024 * 1024),
   /** Most data rows in one household register file. Default 500,000. */
   REGISTER_IMPORT_MAX_ROWS: int(1, 5_000_000).default(500_000),
+  /** Largest grid file (CSV or .xlsx), in bytes. Default 32 MiB (a district of 5,000 corridors is about 0.5 MB). */
+  GRID_IMPORT_MAX_BYTES: int(256, 2_000_000_000).default(32 * 1024 * 1024),
+  /** Most data rows (areas) in one grid file. Default 100,000. */
+  GRID_IMPORT_MAX_ROWS: int(1, 5_000_000).default(100_000),
   /** CJK font of the printable account sheet (a .ttf, or `file.ttc#Face`); default the Debian fonts-wqy-microhei (or -zenhei) file. */
   ACCOUNT_SHEET_FONT: z.string().min(1).optional(),
   /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */

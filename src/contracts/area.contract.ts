@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { changeAreaSchema, createAreaSchema } from '../domain/area-admin';
+import { importRowError } from './intake.contract';
 
 export const createAreaBody = createAreaSchema.meta({ id: 'AreaInput', description: 'A new area under a parent of the right kind (null for a district).' });
 export const changeAreaBody = changeAreaSchema.meta({ id: 'AreaChange', description: 'What changes (at least one): name renames, parentId moves, lat/lon set the coordinates.' });
@@ -11,3 +12,20 @@ export const changeAreaBody = changeAreaSchema.meta({ id: 'AreaChange', descript
 export const areaReadQuery = z.strictObject({
   includeRetired: z.enum(['true', 'false']).transform((v) => v === 'true').default(false).describe('true: list retired children too'),
 });
+
+export const gridImportResult = z
+  .object({
+    dryRun: z.boolean(),
+    /** Data rows read. */
+    rows: z.number().int(),
+    created: z.number().int(),
+    /** Areas whose coordinates the file changes. */
+    updated: z.number().int(),
+    /** Rows naming an area in use that already holds those values. */
+    unchanged: z.number().int(),
+    /** Rows refused (dry run only: a real import with any refused row answers 422 and writes nothing). */
+    refused: z.number().int(),
+    /** Dry run: the refused rows (line, column, reason), at most 500. */
+    problems: z.array(importRowError),
+  })
+  .meta({ id: 'GridImportResult' });

@@ -1,8 +1,12 @@
 /** OpenAPI entries of keeping the grid (areas.routes.ts). */
-import { changeAreaBody, createAreaBody } from '../contracts/area.contract';
+import { z } from 'zod';
+import { changeAreaBody, createAreaBody, gridImportResult } from '../contracts/area.contract';
+import { householdImportQuery } from '../contracts/household.contract';
 import { areaParams, areaView } from '../contracts/intake.contract';
 import { errors, json, jsonBody, problem, type AddRoute } from './openapi-kit';
 import { AREA_PATHS } from './routes/areas.routes';
+
+const file = z.string().describe('The grid file (see the README, "The grid file")');
 
 export function registerAreaRoutes(route: AddRoute): void {
   route('post', AREA_PATHS.areas, 'Create an area under a parent of the right kind (admins; community staff below community level in their communities); audited', {
@@ -20,4 +24,18 @@ export function registerAreaRoutes(route: AddRoute): void {
     request: { params: areaParams },
     responses: { 200: json(areaView, 'Retired'), ...errors, 409: problem('It still holds something (`holds`: activeChildren, households, openNeeds), or is retired already') },
   });
+  route('post', AREA_PATHS.import,
+    'Import a grid file (CSV or .xlsx, by Content-Type), streamed: one row per area (level, name, parent by name path or parent_id, lat, lon). '
+    + 'Rows are matched to areas in use by parent and name: a re-import updates coordinates, never duplicates; parents may come earlier in the same file. '
+    + 'All or nothing per file (one refused row and nothing is written; `rows` lists line, column and reason). dryRun=true answers what would be created, updated and refused, writing nothing.', {
+      request: {
+        query: householdImportQuery,
+        body: { content: { 'text/csv': { schema: file }, 'application/csv': { schema: file }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: file } } },
+      },
+      responses: {
+        200: json(gridImportResult, 'Imported (or, dry run, what would be)'), ...errors,
+        409: problem('Another grid write added an area of a name the file creates while it was read: send it again'),
+        422: problem('Refused, nothing written: `rows` lists line, column and reason of each problem'),
+      },
+    });
 }

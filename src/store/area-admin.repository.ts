@@ -128,3 +128,32 @@ export async function loadAreaDirectory(db: Db): Promise<AreaEntry[]> {
   const rows = await db.selectFrom('areas').select(['id', 'kind', 'parent_id', 'community_id', 'name', 'lat', 'lon']).where('retired_at', 'is', null).execute();
   return rows.map((r) => ({ id: r.id, kind: r.kind, parentId: r.parent_id, communityId: r.community_id, name: r.name, lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon) }));
 }
+
+/**
+ * New areas in one statement, ids given: a parent may be in the same batch (the foreign keys are
+ * checked at the statement's end), as long as it is written in this batch or an earlier one.
+ */
+export async function insertAreas(db: Db, rows: readonly AreaEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('areas')
+    .values(rows.map((a) => ({ id: a.id, kind: a.kind, name: a.name, parent_id: a.parentId, community_id: a.communityId, lat: a.lat, lon: a.lon })))
+    .execute();
+}
+
+/** New coordinates for areas in use, in one statement. */
+export async function updateAreaCoordinates(db: Db, rows: readonly { id: string; lat: number | null; lon: number | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`update areas a set lat = t.lat, lon = t.lon, updated_at = now()
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.lat)}::float8[], ${rows.map((r) => r.lon)}::float8[]) as t(id, lat, lon)
+    where a.id = t.id`.execute(db);
+}
+
+/** How many of these (parent, name key) pairs name an area in use now (null parent: a district). */
+export async function countTakenNames(db: Db, pairs: readonly { parentId: string | null; nameKey: string }[]): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const r = await sql<{ n: string }>`select count(*)::text as n from areas a
+    join unnest(${pairs.map((p) => p.parentId)}::uuid[], ${pairs.map((p) => p.nameKey)}::text[]) as t(parent_id, name_key)
+      on a.parent_id is not distinct from t.parent_id and a.name_key = t.name_key
+    where a.retired_at is null`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
