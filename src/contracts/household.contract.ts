@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { INFECTION_STATUSES } from '../domain/household';
 import { changeHouseholdSchema, createHouseholdSchema } from '../domain/household-register';
-import { householdView, importRowError } from './intake.contract';
+import { householdView } from './intake.contract';
+import { dryRunQuery, tableImportResult } from './table-import.contract';
 
 export const createHouseholdBody = createHouseholdSchema.meta({ id: 'HouseholdInput', description: 'A new household of the register; lat/lon default to its corridor’s.' });
 export const changeHouseholdBody = changeHouseholdSchema.meta({ id: 'HouseholdChange', description: 'The fields that change (at least one); corridorId moves the household.' });
@@ -35,26 +36,12 @@ export const householdListQuery = z.strictObject({
 });
 export const registerListResponse = z.object({ households: z.array(registerHouseholdView) });
 
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-export const householdImportQuery = z.strictObject({
-  dryRun: flag.default(false).describe('true: read and check the whole file, report what would be created, updated and refused, write nothing'),
-});
+export const householdImportQuery = dryRunQuery;
 
-export const householdImportResult = z
-  .object({
-    dryRun: z.boolean(),
-    /** Data rows read. */
-    rows: z.number().int(),
-    created: z.number().int(),
-    updated: z.number().int(),
-    /** Rows matching a household that already holds those values (not written). */
-    unchanged: z.number().int(),
-    /** Rows refused (dry run only: a real import with any refused row answers 422 and writes nothing). */
-    refused: z.number().int(),
+export const householdImportResult = tableImportResult
+  .extend({
     /** Households whose infection status this file changes. */
     infectionStatusChanged: z.number().int(),
-    /** Dry run: the refused rows (line, column, reason), at most 500. */
-    problems: z.array(importRowError),
   })
   .meta({ id: 'HouseholdImportResult' });
 export type HouseholdImportResult = z.infer<typeof householdImportResult>;

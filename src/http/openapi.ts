@@ -14,6 +14,7 @@ import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBo
 import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
 import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
 import { registerHouseholdRoutes } from './openapi-households';
+import { registerFleetRoutes } from './openapi-fleet';
 import { registerAreaRoutes } from './openapi-areas';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
@@ -66,6 +67,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   });
 
   registerHouseholdRoutes(route);
+  registerFleetRoutes(route);
   registerAreaRoutes(route);
   registerAccountBulkRoutes(route);
   registerRoundRoutes(route);

@@ -43,6 +43,8 @@ export interface Grid {
   h4: string;
   d1: string;
   d2: string;
+  /** The depot of drivers d1 and d2. */
+  depot: string;
 }
 
 export interface World {
@@ -89,7 +91,7 @@ async function seedGrid(db: Database['db']): Promise<Grid> {
   const h4 = await household(c3, m2, 'B2-C3-301');
   const depot = (await db.insertInto('depots').values({ name: 'Depot', lat: 31.2, lon: 121.4 }).returning('id').executeTakeFirstOrThrow()).id;
   const driver = async (name: string) => (await db.insertInto('drivers').values({ depot_id: depot, name }).returning('id').executeTakeFirstOrThrow()).id;
-  return { district, street, b1, b2, m1, m2, c1, c2, c3, h1, h2, h3, h4, d1: await driver('Driver 1'), d2: await driver('Driver 2') };
+  return { district, street, b1, b2, m1, m2, c1, c2, c3, h1, h2, h3, h4, d1: await driver('Driver 1'), d2: await driver('Driver 2'), depot };
 }
 
 export async function startWorld(name: string, options: WorldOptions = {}): Promise<World> {

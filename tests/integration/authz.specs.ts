@@ -6,7 +6,7 @@
 import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
 import type { Grid } from './auth.fixture';
 
-export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop';
+export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop' | 'depot' | 'vehicle';
 
 export interface Target {
   label: string;
@@ -198,6 +198,14 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     body: () => ({ outcome: 'justified' }),
   },
 
+  // The fleet: admins write (a depot home to active drivers is not retired: 409, let in all the same).
+  'PATCH /api/depots/:depotId': { kind: 'depot', allowed: is('admin'), body: () => ({ closesAt: '20:00' }) },
+  'POST /api/depots/:depotId/retire': { kind: 'depot', allowed: is('admin') },
+  'PATCH /api/vehicles/:vehicleId': { kind: 'vehicle', allowed: is('admin'), body: () => ({ reloadMinutes: 25 }) },
+  'POST /api/vehicles/:vehicleId/retire': { kind: 'vehicle', allowed: is('admin'), fresh: true },
+  'PATCH /api/drivers/:driverId': { kind: 'driver', allowed: is('admin'), body: () => ({ licenceClasses: ['B'] }) },
+  'POST /api/drivers/:driverId/retire': { kind: 'driver', allowed: is('admin'), fresh: true },
+
   'GET /api/stock/kits/:code': { kind: 'kit', allowed: is(...STOCK_ROLES) },
   'PUT /api/stock/kits/:code': { kind: 'kit', allowed: is(...CATALOGUE_ROLES), body: () => kitBody },
   'GET /api/stock/kits/:code/expansion': { kind: 'kit', allowed: is(...STOCK_ROLES) },
@@ -233,6 +241,15 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
     body: () => `corridor_id,address,members\n${ctx.grid.c1},Matrix import flat ${++ctx.seq},2\n`,
     headers: { 'content-type': 'text/csv' },
   },
+  'GET /api/depots': { who: ['dispatcher', 'admin'] },
+  'POST /api/depots': { who: ['admin'], body: () => ({ name: `Matrix depot ${++ctx.seq}`, lat: 31.2, lon: 121.4 }) },
+  'POST /api/depots/import': { who: ['admin'], body: () => `name,lat,lon\nMatrix import depot ${++ctx.seq},31.2,121.4\n`, headers: { 'content-type': 'text/csv' } },
+  'GET /api/vehicles': { who: ['dispatcher', 'admin'] },
+  'POST /api/vehicles': { who: ['admin'], body: () => ({ plate: `MV-${++ctx.seq}`, name: 'Matrix van', depotId: ctx.grid.depot, capacity: { bags: 60 } }) },
+  'POST /api/vehicles/import': { who: ['admin'], body: () => `plate,depot,bags\nMI-${++ctx.seq},Depot,60\n`, headers: { 'content-type': 'text/csv' } },
+  'GET /api/drivers': { who: ['dispatcher', 'admin'] },
+  'POST /api/drivers': { who: ['admin'], body: () => ({ name: 'Matrix driver', phone: `+86 139 ${String(++ctx.seq).padStart(8, '0')}`, depotId: ctx.grid.depot }) },
+  'POST /api/drivers/import': { who: ['admin'], body: () => `name,phone,depot\nMatrix import driver,+86 137 ${String(++ctx.seq).padStart(8, '0')},Depot\n`, headers: { 'content-type': 'text/csv' } },
   'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++ctx.seq}`, password: 'long enough password', role: 'dispatcher' }) },
   'GET /api/admin/audit': { who: ['admin'] },
   // Accounts in bulk over a community the fixture has fully staffed (C1's chief, M1's staff): allowed, creates nothing but C2's chief once.

@@ -68,6 +68,8 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     kit: [],
     order: [],
     gateStop: [],
+    depot: [],
+    vehicle: [],
   };
 
   const applicantOf = new Map<string, string>();
@@ -107,6 +109,14 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
       values (${round.id}, 't1', 0, ${g.c1}, 0) returning id::text as id`);
     out.roundStop.push({ label: 'stop of a proposed round', id: round.id, stopId: stop.id });
   }
+  // The fleet (issue #15, item 3): the fixture's depot (home to drivers d1 and d2, so it is not retired) and a van.
+  const fleetRow = async (q: ReturnType<typeof sql<{ id: string }>>) => ((await q.execute(w.database.db)).rows[0] as { id: string }).id;
+  const freshVehicle = async () => fleetRow(sql`insert into vehicles (depot_id, name, plate, capacity)
+    values ((select id from depots order by created_at limit 1), 'Matrix fleet van', ${`MX-${Math.random().toString(36).slice(2, 10)}`}, '{"bags": 60}') returning id`);
+  const freshDriver = async () => fleetRow(sql`insert into drivers (depot_id, name, phone)
+    values ((select id from depots order by created_at limit 1), 'Matrix fleet driver', ${`+86 ${Math.floor(Math.random() * 1e10)}`}) returning id`);
+  if (kinds.has('depot')) out.depot.push({ label: 'depot', id: await fleetRow(sql`select id from depots order by created_at limit 1`) });
+  if (kinds.has('vehicle')) out.vehicle.push({ label: 'vehicle', id: await freshVehicle() });
   if (kinds.has('gateStop')) {
     // A dispatched round per corridor: a stop with the household's medicine need out for delivery
     // (code 123456), and a second open stop so failing the first never completes the round.
@@ -168,6 +178,9 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
   return {
     byKind: out,
     async fresh(kind, t) {
+      // Retiring a fleet record: each call gets one of its own (drivers d1 and d2 stay active for the other routes).
+      if (kind === 'vehicle') return { ...t, id: await freshVehicle() };
+      if (kind === 'driver') return { ...t, label: `new ${t.label}`, id: await freshDriver() };
       if (kind !== 'pass' || !t.scope) throw new Error(`matrix set-up: no fresh ${kind} targets`);
       return { ...t, id: await applyFor(t.scope.householdId) };
     },
