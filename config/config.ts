@@ -72,6 +72,8 @@ export const configSchema = z.object({
   GRID_IMPORT_MAX_BYTES: int(256, 2_000_000_000).default(32 * 1024 * 1024),
   /** Most data rows (areas) in one grid file. Default 100,000. */
   GRID_IMPORT_MAX_ROWS: int(1, 5_000_000).default(100_000),
+  /** Largest GeoJSON outline upload, in bytes (parsed whole, unlike the table imports). Default 16 MiB. */
+  GRID_OUTLINE_MAX_BYTES: int(256, 200_000_000).default(16 * 1024 * 1024),
   /** CJK font of the printable account sheet (a .ttf, or `file.ttc#Face`); default the Debian fonts-wqy-microhei (or -zenhei) file. */
   ACCOUNT_SHEET_FONT: z.string().min(1).optional(),
   /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */

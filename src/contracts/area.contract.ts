@@ -3,7 +3,7 @@
  * domain's strict schemas (src/domain/area-admin.ts); answers are the grid's Area view.
  */
 import { z } from 'zod';
-import { changeAreaSchema, createAreaSchema } from '../domain/area-admin';
+import { changeAreaSchema, createAreaSchema, outlineUploadSchema } from '../domain/area-admin';
 import { importRowError } from './intake.contract';
 
 export const createAreaBody = createAreaSchema.meta({ id: 'AreaInput', description: 'A new area under a parent of the right kind (null for a district).' });
@@ -29,3 +29,6 @@ export const gridImportResult = z
     problems: z.array(importRowError),
   })
   .meta({ id: 'GridImportResult' });
+
+export const outlineUploadBody = outlineUploadSchema.meta({ id: 'AreaOutlines', description: 'A GeoJSON FeatureCollection: each feature names its area (properties.id or properties.path) and gives a Polygon or MultiPolygon (null clears it).' });
+export const outlineResult = z.object({ updated: z.number().int(), cleared: z.number().int() }).meta({ id: 'AreaOutlinesResult' });

@@ -63,3 +63,25 @@ export function positionCount(g: Outline): number {
   const rings = g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();
   return rings.reduce((n, r) => n + r.length, 0);
 }
+
+/** Most features in one outline upload. */
+export const OUTLINE_MAX_FEATURES = 10_000;
+
+/**
+ * An outline upload: a GeoJSON FeatureCollection whose features name their area by `properties.id`
+ * or by `properties.path` (names from the top, " / " between, as the grid file's parent column);
+ * a null geometry clears the area's outline. Foreign members (bbox, crs, other properties) are
+ * legal GeoJSON and ignored; only the geometry is stored.
+ */
+export const outlineUploadSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({
+    type: z.literal('Feature'),
+    properties: z.object({
+      id: z.uuid().optional(),
+      path: z.string().trim().min(1).max(1000).optional(),
+    }).refine((p) => (p.id === undefined) !== (p.path === undefined), 'name the area by id or by path (one of them)'),
+    geometry: outlineSchema.nullable(),
+  })).min(1, 'at least one feature').max(OUTLINE_MAX_FEATURES, `at most ${OUTLINE_MAX_FEATURES} features`),
+});
+export type OutlineUpload = z.output<typeof outlineUploadSchema>;

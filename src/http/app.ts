@@ -20,7 +20,7 @@ import { intakeRateLimit } from './rate-limit';
 import { authRoutes } from './routes/auth.routes';
 import { accountRoutes } from './routes/accounts.routes';
 import { gridRoutes } from './routes/grid.routes';
-import { areaRoutes } from './routes/areas.routes';
+import { AREA_PATHS, areaRoutes } from './routes/areas.routes';
 import { householdRoutes } from './routes/households.routes';
 import { fleetRoutes } from './routes/fleet.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -62,7 +62,8 @@ export function buildApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   const json = express.json({ limit: config.BODY_LIMIT_JSON_BYTES, type: ['application/json', 'application/*+json'] });
-  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
+  // Area outlines (GeoJSON) are parsed by their route, under their own, larger limit.
+  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.path === AREA_PATHS.outlines ? next() : json(req, res, next)));
   app.use(refuseHostileBody);
 
   const audit = createAuditService(deps);
@@ -76,7 +77,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(accountRoutes({ db: deps.db, audit, clock: deps.clock, config, rateLimit: deps }, authenticated));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
-  app.use(areaRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.GRID_IMPORT_MAX_BYTES, maxRows: config.GRID_IMPORT_MAX_ROWS }));
+  app.use(areaRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.GRID_IMPORT_MAX_BYTES, maxRows: config.GRID_IMPORT_MAX_ROWS, outlineMaxBytes: config.GRID_OUTLINE_MAX_BYTES }));
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   // Fleet files are small; the register's limits bound them.
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));

@@ -1,6 +1,6 @@
 /** OpenAPI entries of keeping the grid (areas.routes.ts). */
 import { z } from 'zod';
-import { changeAreaBody, createAreaBody, gridImportResult } from '../contracts/area.contract';
+import { changeAreaBody, createAreaBody, gridImportResult, outlineResult, outlineUploadBody } from '../contracts/area.contract';
 import { householdImportQuery } from '../contracts/household.contract';
 import { areaParams, areaView } from '../contracts/intake.contract';
 import { errors, json, jsonBody, problem, type AddRoute } from './openapi-kit';
@@ -38,4 +38,8 @@ export function registerAreaRoutes(route: AddRoute): void {
         422: problem('Refused, nothing written: `rows` lists line, column and reason of each problem'),
       },
     });
+  route('post', AREA_PATHS.outlines, 'Store area outlines from a GeoJSON FeatureCollection (admins; community staff for areas in their communities); all or nothing, each outline audited', {
+    request: { body: { content: { 'application/geo+json': { schema: outlineUploadBody }, 'application/json': { schema: outlineUploadBody } } } },
+    responses: { 200: json(outlineResult, 'Stored'), ...errors, 413: problem('Larger than GRID_OUTLINE_MAX_BYTES') },
+  });
 }

@@ -235,6 +235,10 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'GET /api/households': { who: STAFF },
   'POST /api/areas': { who: ['community_staff', 'admin'], body: () => ({ kind: 'corridor', name: `Matrix corridor ${++ctx.seq}`, parentId: ctx.grid.b1 }) },
   'POST /api/areas/import': { who: ['community_staff', 'admin'], body: () => `level,name,parent\ncorridor,Matrix import ${++ctx.seq},S / M1 / B1\n`, headers: { 'content-type': 'text/csv' } },
+  'POST /api/areas/outlines': {
+    who: ['community_staff', 'admin'],
+    body: () => ({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: ctx.grid.c1 }, geometry: { type: 'Polygon', coordinates: [[[121.4, 31.2], [121.401, 31.2], [121.401, 31.201], [121.4, 31.2]]] } }] }),
+  },
   'POST /api/households': { who: ['community_staff', 'admin'], body: () => ({ corridorId: ctx.grid.c1, address: `Matrix flat ${++ctx.seq}`, members: 2, lat: 31.2, lon: 121.4 }) },
   'POST /api/households/import': {
     who: ['community_staff', 'admin'],
