@@ -20,3 +20,8 @@ export const tableImportResult = z.object({
   /** Dry run: the refused rows (line, column, reason), at most 500. */
   problems: z.array(importRowError),
 });
+
+/** An export's query: the file's format (issue #15, item 7). */
+export const tableExportQuery = z.strictObject({
+  format: z.enum(['csv', 'xlsx']).default('csv').describe('csv (UTF-8 with a BOM) or xlsx (one worksheet); the columns are the import’s'),
+});

@@ -22,6 +22,7 @@ import { accountRoutes } from './routes/accounts.routes';
 import { gridRoutes } from './routes/grid.routes';
 import { AREA_PATHS, areaRoutes } from './routes/areas.routes';
 import { householdRoutes } from './routes/households.routes';
+import { exportRoutes } from './routes/exports.routes';
 import { fleetRoutes } from './routes/fleet.routes';
 import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
@@ -76,6 +77,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(needsRoutes({ ...intake, live: deps.live, passAlerts: passServices(deps).alerts }, authenticated, intakeLimit));
   app.use(needsImportRoutes(intake, authenticated, intakeLimit, { bodyLimitBytes: config.BODY_LIMIT_CSV_BYTES, maxRows: config.CSV_MAX_ROWS }));
   app.use(accountRoutes({ db: deps.db, audit, clock: deps.clock, config, rateLimit: deps }, authenticated));
+  app.use(exportRoutes({ db: deps.db, audit }, authenticated));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(areaRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.GRID_IMPORT_MAX_BYTES, maxRows: config.GRID_IMPORT_MAX_ROWS, outlineMaxBytes: config.GRID_OUTLINE_MAX_BYTES }));
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));

@@ -16,6 +16,7 @@ import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
 import { registerHouseholdRoutes } from './openapi-households';
 import { registerFleetRoutes } from './openapi-fleet';
 import { registerAreaRoutes } from './openapi-areas';
+import { registerExportRoutes } from './openapi-exports';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
@@ -69,6 +70,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerHouseholdRoutes(route);
   registerFleetRoutes(route);
   registerAreaRoutes(route);
+  registerExportRoutes(route);
   registerAccountBulkRoutes(route);
   registerRoundRoutes(route);
   registerStockRoutes(route);

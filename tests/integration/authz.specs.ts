@@ -254,6 +254,12 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'GET /api/drivers': { who: ['dispatcher', 'admin'] },
   'POST /api/drivers': { who: ['admin'], body: () => ({ name: 'Matrix driver', phone: `+86 139 ${String(++ctx.seq).padStart(8, '0')}`, depotId: ctx.grid.depot }) },
   'POST /api/drivers/import': { who: ['admin'], body: () => `name,phone,depot\nMatrix import driver,+86 137 ${String(++ctx.seq).padStart(8, '0')},Depot\n`, headers: { 'content-type': 'text/csv' } },
+  // Exports in the imports' columns (issue #15, item 7): the grid and the register scoped like their reads, the fleet for those who read it.
+  'GET /api/areas/export': { who: STAFF },
+  'GET /api/households/export': { who: STAFF },
+  'GET /api/depots/export': { who: ['dispatcher', 'admin'] },
+  'GET /api/vehicles/export': { who: ['dispatcher', 'admin'] },
+  'GET /api/drivers/export': { who: ['dispatcher', 'admin'] },
   'POST /api/admin/users': { who: ['admin'], body: () => ({ username: `matrix.${++ctx.seq}`, password: 'long enough password', role: 'dispatcher' }) },
   'GET /api/admin/audit': { who: ['admin'] },
   // Accounts in bulk over a community the fixture has fully staffed (C1's chief, M1's staff): allowed, creates nothing but C2's chief once.

@@ -18,7 +18,7 @@ import { guardRole } from '../access/access-guard';
 import { importTableFile, type ImportFileLimits, type ImportFileRequest } from '../shared/table-import/import-file';
 import type { TableSpec } from '../shared/table-import/run-import';
 import { columnsOf, FLEET_TABLES, parseFleetRow } from './fleet-import.columns';
-import { depotView, driverView, FLEET_WRITERS, vehicleView, type FleetDeps } from './fleet.service';
+import { driverView, FLEET_WRITERS, vehicleView, type FleetDeps } from './fleet.service';
 
 type Row = Record<string, unknown>;
 interface Written { id: string; outcome: 'created' | 'updated' | 'unchanged' }
@@ -41,10 +41,11 @@ const ROW_KEY: Record<FleetKind, { key(r: Row): string; column: string; what: st
 const WRITE: Record<FleetKind, (trx: Db, row: Row, depotId: string | undefined) => Promise<Written>> = {
   async depot(trx, row) {
     const old = (await activeDepotsNamed(trx, nameKey(row.name as string)))[0];
-    const fields: DepotFields = { opensAt: null, closesAt: null, ...(old && depotView(old)), ...(defined(row) as Partial<DepotFields>) } as DepotFields;
-    if (!old) return { id: (await insertDepot(trx, fields)).id, outcome: 'created' };
-    const before: DepotFields = { name: old.name, lat: old.lat, lon: old.lon, opensAt: old.opensAt, closesAt: old.closesAt };
-    if (same(pick(before, fields), fields)) return { id: old.id, outcome: 'unchanged' };
+    // The record's fields only: its view's id, active and updatedAt would make every row look changed.
+    const before: DepotFields | undefined = old && { name: old.name, lat: old.lat, lon: old.lon, opensAt: old.opensAt, closesAt: old.closesAt };
+    const fields: DepotFields = { opensAt: null, closesAt: null, ...before, ...(defined(row) as Partial<DepotFields>) } as DepotFields;
+    if (!old || !before) return { id: (await insertDepot(trx, fields)).id, outcome: 'created' };
+    if (same(before, fields)) return { id: old.id, outcome: 'unchanged' };
     return { id: (await updateDepot(trx, old.id, fields)).id, outcome: 'updated' };
   },
   async vehicle(trx, row, depotId) {

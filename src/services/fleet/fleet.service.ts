@@ -33,7 +33,7 @@ export interface FleetDeps {
 }
 
 export const FLEET_WRITERS: readonly Actor['role'][] = ['admin'];
-const FLEET_READERS: readonly Actor['role'][] = ['dispatcher', 'admin'];
+export const FLEET_READERS: readonly Actor['role'][] = ['dispatcher', 'admin'];
 
 export const fieldError = (code: 'validation' | 'conflict', path: string, message: string) => new AppError(code, `${path}: ${message}`, { errors: [{ path: [path], message }] });
 

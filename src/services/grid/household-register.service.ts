@@ -27,7 +27,7 @@ export interface RegisterDeps {
 
 /** Who writes the register. */
 export const REGISTER_WRITERS: readonly Actor['role'][] = ['community_staff', 'admin'];
-const REGISTER_READERS: readonly Actor['role'][] = ['coordinator', 'community_staff', 'dispatcher', 'admin'];
+export const REGISTER_READERS: readonly Actor['role'][] = ['coordinator', 'community_staff', 'dispatcher', 'admin'];
 
 export function registerView(h: RegisteredHousehold): RegisterHouseholdView {
   const { updatedAt, ...rest } = h;
