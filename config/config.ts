@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
+import { DEFAULT_CONTROL_STATUSES, DEFAULT_RISK_LEVELS, riskMapListSchema } from '../src/domain/risk-map';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -13,6 +14,21 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const queueNames = Object.values(QUEUE) as [QueueName, ...QueueName[]];
 
 /** `https://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash). */
+/** A JSON list of risk map entries (code, label {en, zh}, colour #rrggbb); unset: the reports' defaults. */
+const riskMapList = (fallback: typeof DEFAULT_RISK_LEVELS) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'JSON, e.g. [{"code":"red","label":{"en":"High risk","zh":"高风险"},"colour":"#d7191c"}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(riskMapListSchema)
+    .default([...fallback]);
+
 function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
@@ -78,6 +94,14 @@ export const configSchema = z.object({
   ACCOUNT_SHEET_FONT: z.string().min(1).optional(),
   /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */
   SIGNUP_CODE_TTL_MIN: int(1, 7 * 24 * 60).default(120),
+  /**
+   * The risk map's control statuses (issue #15, item 4), most severe first, as a JSON list of
+   * `{"code","label":{"en","zh"},"colour":"#rrggbb"}`; an area's status must be one of these codes.
+   * Default: sealed (封控区), controlled (管控区), precaution (防范区).
+   */
+  CONTROL_STATUSES: riskMapList(DEFAULT_CONTROL_STATUSES),
+  /** The risk map's levels, same shape. Default the five-colour map: red, orange, yellow, blue, green. */
+  RISK_LEVELS: riskMapList(DEFAULT_RISK_LEVELS),
   /** Seed the demo district on an empty database. Default on. */
   DEMO_SEED: bool.default(true),
   /** Map tile URL template for the web app. */

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { NEED_KINDS } from '../domain/kinds';
+import { AREA_KINDS } from '../domain/area';
 
 // The kind names travel in events; the web app takes them from here (zod-free source: domain/kinds.ts).
 export { NEED_KINDS };
@@ -163,6 +164,27 @@ export const driverBatchesChanged = z.strictObject({
   stopId: id.optional(),
 });
 
+const riskCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
+
+/**
+ * An area's control status or risk level changed (issue #15, item 4): to the dispatch desk, the
+ * communities at or under the area and, for a community or below, its corridors. Codes only (the
+ * pages take labels and colours from GET /api/risk-map/settings); the reason stays in the history.
+ */
+export const areaRiskChanged = z.strictObject({
+  type: z.literal('area.risk_changed'),
+  areaId: id,
+  kind: z.enum(AREA_KINDS),
+  communityId: id.nullable(),
+  controlStatus: riskCode,
+  previousControlStatus: riskCode,
+  riskColour: riskCode,
+  previousRiskColour: riskCode,
+  /** The history entry (GET /api/areas/:areaId/risk/history). */
+  changeId: id,
+  at: isoTime,
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   needStatusChanged,
   roundProgress,
@@ -177,6 +199,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   alertRaised,
   stockAlert,
   driverBatchesChanged,
+  areaRiskChanged,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

@@ -3,7 +3,7 @@
  * fields refused) and responses. The OpenAPI document is generated from these.
  */
 import { z } from 'zod';
-import { AREA_KINDS, CONTROL_STATUSES, RISK_COLOURS } from '../domain/area';
+import { AREA_KINDS } from '../domain/area';
 import { INFECTION_STATUSES } from '../domain/household';
 import { NEED_KINDS, URGENCIES, needInputSchema } from '../domain/need';
 import { NEED_STATUSES } from '../domain/need-status';
@@ -78,8 +78,8 @@ export const areaView = z
     parentId: z.uuid().nullable(),
     communityId: z.uuid().nullable(),
     name: z.string(),
-    controlStatus: z.enum(CONTROL_STATUSES),
-    riskColour: z.enum(RISK_COLOURS),
+    controlStatus: z.string().describe('A configured control status code (GET /api/risk-map/settings)'),
+    riskColour: z.string().describe('A configured risk level code (GET /api/risk-map/settings)'),
     lat: z.number().nullable(),
     lon: z.number().nullable(),
     retiredAt: z.iso.datetime().nullable().describe('When it was retired (kept with its history); null while in use'),

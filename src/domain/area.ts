@@ -3,12 +3,12 @@
 export const AREA_KINDS = ['district', 'street', 'community', 'building', 'corridor'] as const;
 export type AreaKind = (typeof AREA_KINDS)[number];
 
-/** How tightly an area is locked down; decides who may leave and how deliveries are handed over. */
-export const CONTROL_STATUSES = ['sealed', 'controlled', 'precaution'] as const;
-export type ControlStatus = (typeof CONTROL_STATUSES)[number];
-
-export const RISK_COLOURS = ['green', 'yellow', 'orange', 'red'] as const;
-export type RiskColour = (typeof RISK_COLOURS)[number];
+/**
+ * How tightly an area is locked down and its risk level: codes of the district's configured lists
+ * (src/domain/risk-map.ts, CONTROL_STATUSES and RISK_LEVELS), not a fixed set.
+ */
+export type ControlStatus = string;
+export type RiskColour = string;
 
 export interface Area {
   id: string;
@@ -18,6 +18,7 @@ export interface Area {
   communityId: string | null;
   name: string;
   controlStatus: ControlStatus;
+  /** The risk level's code (the five-colour map's colour by default). */
   riskColour: RiskColour;
   lat: number | null;
   lon: number | null;

@@ -23,6 +23,7 @@ import { gridRoutes } from './routes/grid.routes';
 import { AREA_PATHS, areaRoutes } from './routes/areas.routes';
 import { householdRoutes } from './routes/households.routes';
 import { exportRoutes } from './routes/exports.routes';
+import { riskMapRoutes } from './routes/risk-map.routes';
 import { fleetRoutes } from './routes/fleet.routes';
 import { healthRoutes } from './routes/health.routes';
 import { needsImportRoutes } from './routes/needs-import.routes';
@@ -80,6 +81,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(exportRoutes({ db: deps.db, audit }, authenticated));
   app.use(gridRoutes({ db: deps.db, audit }, authenticated));
   app.use(areaRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.GRID_IMPORT_MAX_BYTES, maxRows: config.GRID_IMPORT_MAX_ROWS, outlineMaxBytes: config.GRID_OUTLINE_MAX_BYTES }));
+  app.use(riskMapRoutes({ db: deps.db, audit, publisher: deps.live, riskMap: { controlStatuses: config.CONTROL_STATUSES, riskLevels: config.RISK_LEVELS } }, authenticated));
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   // Fleet files are small; the register's limits bound them.
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));

@@ -17,6 +17,7 @@ import { registerHouseholdRoutes } from './openapi-households';
 import { registerFleetRoutes } from './openapi-fleet';
 import { registerAreaRoutes } from './openapi-areas';
 import { registerExportRoutes } from './openapi-exports';
+import { registerRiskMapRoutes } from './openapi-risk-map';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
@@ -71,6 +72,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerFleetRoutes(route);
   registerAreaRoutes(route);
   registerExportRoutes(route);
+  registerRiskMapRoutes(route);
   registerAccountBulkRoutes(route);
   registerRoundRoutes(route);
   registerStockRoutes(route);

@@ -136,6 +136,9 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   // The grid: admins everywhere, community staff inside their communities; only admins retire (every target still holds something: 409).
   'PATCH /api/areas/:areaId': { kind: 'area', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.area?.communityId ?? undefined), body: () => ({ lat: 31.2, lon: 121.4 }) },
   'POST /api/areas/:areaId/retire': { kind: 'area', allowed: is('admin') },
+  // The risk map: changed like the grid (admins; community staff in their communities), its history read like the area.
+  'PATCH /api/areas/:areaId/risk': { kind: 'area', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.area?.communityId ?? undefined), body: () => ({ riskColour: 'orange', reason: 'authorization matrix' }) },
+  'GET /api/areas/:areaId/risk/history': { kind: 'area', allowed: area },
   // Planning rounds are district-wide work: dispatchers and admins.
   'GET /api/rounds/:roundId': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/proposal': { kind: 'round', allowed: is('dispatcher', 'admin') },
@@ -228,6 +231,7 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'GET /api/openapi.json': { who: 'public' },
   'POST /api/auth/login': { who: 'public' },
   'GET /api/auth/me': { who: 'authenticated' },
+  'GET /api/risk-map/settings': { who: 'authenticated' },
   'POST /api/auth/logout': { who: 'authenticated', fresh: true },
   // A wrong current password: let in (422), nothing changed.
   'POST /api/auth/password': { who: 'authenticated', body: () => ({ currentPassword: 'not the current password', newPassword: 'a long enough new password' }) },

@@ -25,6 +25,7 @@ import * as m0020 from './0020_household_register';
 import * as m0021 from './0021_grid_admin';
 import * as m0022 from './0022_fleet';
 import * as m0023 from './0023_signup_codes';
+import * as m0024 from './0024_risk_map';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '0021_grid_admin': m0021,
   '0022_fleet': m0022,
   '0023_signup_codes': m0023,
+  '0024_risk_map': m0024,
 };

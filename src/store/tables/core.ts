@@ -14,8 +14,9 @@ export interface AreasTable {
   parent_id: string | null;
   community_id: string | null;
   name: string;
-  control_status: Generated<'sealed' | 'controlled' | 'precaution'>;
-  risk_colour: Generated<'green' | 'yellow' | 'orange' | 'red'>;
+  /** Configured codes (src/domain/risk-map.ts); the checks went with migration 0024. */
+  control_status: Generated<string>;
+  risk_colour: Generated<string>;
   lat: number | null;
   lon: number | null;
   /** Corridor gates only: receiving hours, minutes from midnight; null: any time (migration 0016). */
@@ -157,6 +158,21 @@ export interface OutboxTable {
   published_at: Date | null;
 }
 
+/** An area's risk map history (migration 0024): who changed what, when, from, to and why. Never updated or deleted. */
+export interface AreaRiskChangesTable {
+  id: Generated<string>;
+  area_id: string;
+  changed_at: CreatedAt;
+  actor_id: string | null;
+  actor_role: string | null;
+  from_control_status: string;
+  to_control_status: string;
+  from_risk_colour: string;
+  to_risk_colour: string;
+  reason: string;
+  request_id: string | null;
+}
+
 export interface CoreTables {
   areas: AreasTable;
   households: HouseholdsTable;
@@ -169,4 +185,5 @@ export interface CoreTables {
   need_status_history: NeedStatusHistoryTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
+  area_risk_changes: AreaRiskChangesTable;
 }
