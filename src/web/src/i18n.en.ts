@@ -180,6 +180,7 @@ export const en = {
   roundStatus: 'Round status: {status}',
   liveVehicles: 'Vehicles and stop outcomes',
   vehicleAt: '{vehicle} at {lat}, {lon}',
+  riskMap: 'Risk map',
   legend: 'Legend',
   // driver
   todaysBatches: "Today's batches",

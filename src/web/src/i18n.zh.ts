@@ -177,6 +177,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   roundStatus: '轮次状态：{status}',
   liveVehicles: '车辆与站点结果',
   vehicleAt: '{vehicle} 位于 {lat}, {lon}',
+  riskMap: '风险地图',
   legend: '图例',
   todaysBatches: '今日批次',
   noBatches: '暂无分配的批次，新批次会自动出现。',

@@ -11,6 +11,7 @@ import type { Me } from '../session';
 import { CsvImport } from '../ui/csv-import';
 import { GateReceive } from '../ui/gate-receive';
 import { useLoad } from '../ui/hooks';
+import { RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
 import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
 import { vault } from '../vault';
@@ -18,6 +19,8 @@ import { vault } from '../vault';
 interface Area {
   id: string;
   name: string;
+  controlStatus: string;
+  riskColour: string;
 }
 interface Household {
   id: string;
@@ -64,7 +67,10 @@ export function CoordinatorPage({ me }: { me: Me }) {
     vault.set(contactedKey(), next);
     setContacted(next);
   }
-  const list = corridors.data?.areas ?? [];
+  const risk = useRiskSettings();
+  // Status and level changes of the corridors since they were loaded (area.risk_changed).
+  const [riskChanged, setRiskChanged] = useState<Record<string, RiskState>>({});
+  const list = withRisk(corridors.data?.areas ?? [], riskChanged);
   const current = corridorId ?? list[0]?.id ?? null;
   const households = useLoad(current, () => api<{ households: Household[] }>(`/api/corridors/${current}/households`));
   const needs = useLoad(householdId, () => api<{ needs: NeedRow[] }>(`/api/households/${householdId}/needs`));
@@ -77,7 +83,11 @@ export function CoordinatorPage({ me }: { me: Me }) {
   useLive(
     me.corridorIds.map((id) => `corridor:${id}`),
     (event, scope) => {
-      if (!event) return (needs.reload(), setVersion((v) => v + 1));
+      if (!event) return (needs.reload(), corridors.reload(), setRiskChanged({}), setVersion((v) => v + 1));
+      if (event.type === 'area.risk_changed') {
+        setRiskChanged((c) => ({ ...c, [event.areaId]: { controlStatus: event.controlStatus, riskColour: event.riskColour } }));
+        return;
+      }
       if (event.type === 'need.status_changed') {
         if (event.householdId === householdId) needs.reload();
         // Out for delivery: a round was dispatched with bags for this gate (one refresh for a burst of needs).
@@ -116,6 +126,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
             </button>
           ))}
         </div>
+        {list.map((c) => c.id === current && <RiskBadge key={c.id} settings={risk} area={c}>{c.name}</RiskBadge>)}
         <h2>{t('households')}</h2>
         {households.loading && !households.data && <p>{t('loading')}</p>}
         <ul class="list households">

@@ -10,6 +10,7 @@ import { t, type MessageKey } from '../i18n';
 import { useLive } from '../live';
 import { DistrictMap, type MapArea, type MapRoute, type MapVehicle } from '../ui/district-map';
 import { FormError, Field } from '../ui/form';
+import { labelOf, RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
 import { useDraft, useLoad } from '../ui/hooks';
 import { ProposalView, type Proposal } from './proposal.view';
 
@@ -35,9 +36,12 @@ export function DispatcherPage() {
   const [proposal, setProposal] = useState<Proposal | null>(null);
   const [vehicles, setVehicles] = useState<Record<string, MapVehicle>>({});
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const risk = useRiskSettings();
+  // Status and level changes since the district was loaded (area.risk_changed).
+  const [riskChanged, setRiskChanged] = useState<Record<string, RiskState>>({});
   const roundId = form.roundId || null;
-  const areas = district.data?.areas ?? [];
-  const corridors = district.data?.corridors ?? [];
+  const areas = useMemo(() => withRisk(district.data?.areas ?? [], riskChanged), [district.data, riskChanged]);
+  const corridors = useMemo(() => withRisk(district.data?.corridors ?? [], riskChanged), [district.data, riskChanged]);
   const areaId = form.areaId || areas[0]?.id || '';
 
   async function refresh(id: string) {
@@ -48,8 +52,11 @@ export function DispatcherPage() {
   useLoad(roundId, async () => (roundId ? refresh(roundId) : undefined));
 
   useLive(['dispatch'], (event) => {
-    if (!event) return roundId && void refresh(roundId);
+    if (!event) return (district.reload(), setRiskChanged({}), roundId && void refresh(roundId));
     switch (event.type) {
+      case 'area.risk_changed':
+        setRiskChanged((c) => ({ ...c, [event.areaId]: { controlStatus: event.controlStatus, riskColour: event.riskColour } }));
+        return;
       case 'round.progress':
         if (event.roundId === roundId) setRound((r) => (r ? { ...r, status: 'planning', progress: Math.max(r.progress, Math.round(event.percent)) } : r));
         return;
@@ -106,8 +113,21 @@ export function DispatcherPage() {
     <div class="page">
       <section class="card wide">
         <h1>{t('district')}</h1>
-        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} routes={routes} vehicles={liveVehicles} />
-        <p class="muted">{t('legend')}: ● red / yellow / green = risk; — sealed, - - controlled</p>
+        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} routes={routes} vehicles={liveVehicles} risk={risk} />
+        <p class="muted risk-legend">
+          {t('legend')}:{' '}
+          {risk?.riskLevels.map((l) => (
+            <span key={l.code} class="risk-badge" style={{ background: l.colour, borderColor: l.colour }}>{labelOf(l, l.code)}</span>
+          ))}
+          {' '}— / - - / ···: {risk?.controlStatuses.map((s) => labelOf(s, s.code)).join(' / ')}
+        </p>
+        <ul class="list risk-areas" aria-label={t('riskMap')}>
+          {areas.map((a) => (
+            <li key={a.id} data-area-id={a.id}>
+              <RiskBadge settings={risk} area={a}>{a.name}</RiskBadge>
+            </li>
+          ))}
+        </ul>
       </section>
 
       <section class="card">

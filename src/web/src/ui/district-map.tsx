@@ -1,20 +1,19 @@
 /**
  * The district on a Leaflet map. With a tile URL (setting TILE_URL, read from /api/web-config) tiles
  * are drawn underneath; without one the map is vector layers on a plain background: areas as
- * circles coloured by risk, control status as the outline, routes as lines, vehicles as dots.
+ * circles in the district's configured risk colours, control status as the outline (solid, dashed, dotted), routes as lines, vehicles as dots.
  */
 import type * as Leaflet from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
+import { levelColour, riskText, statusDash, type RiskSettings } from './risk-badge';
 
 export interface MapArea { id: string; name: string; kind: string; lat: number | null; lon: number | null; riskColour: string; controlStatus: string }
 export interface MapRoute { id: string; label: string; points: [number, number][] }
 /** A vehicle's live position; `label`: what its marker says (vehicle, plate and trip), else its id. */
 export interface MapVehicle { id: string; lat: number; lon: number; label?: string }
 
-const RISK: Record<string, string> = { red: '#c0392b', yellow: '#d4a017', green: '#2e8b57' };
 const ROUTE_COLOURS = ['#1f4e79', '#8e44ad', '#e67e22', '#16a085', '#c0392b', '#2c3e50', '#7f8c8d'];
-const CONTROL_DASH: Record<string, string | undefined> = { sealed: undefined, controlled: '6 4', precaution: '2 6' };
 
 type LeafletModule = typeof Leaflet;
 let leaflet: Promise<LeafletModule> | null = null;
@@ -30,9 +29,10 @@ function tiles(): Promise<string | null> {
   return tileUrl;
 }
 
-interface Props { areas: MapArea[]; routes: MapRoute[]; vehicles: MapVehicle[]; label: string }
+/** `risk`: the district's configured statuses and levels (colours, labels); areas are grey until it loads. */
+interface Props { areas: MapArea[]; routes: MapRoute[]; vehicles: MapVehicle[]; label: string; risk?: RiskSettings | null }
 
-export function DistrictMap({ areas, routes, vehicles, label }: Props) {
+export function DistrictMap({ areas, routes, vehicles, label, risk = null }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<Leaflet.Map | null>(null);
   const layer = useRef<Leaflet.LayerGroup | null>(null);
@@ -62,11 +62,12 @@ export function DistrictMap({ areas, routes, vehicles, label }: Props) {
       if (a.lat === null || a.lon === null) continue;
 
       const big = a.kind === 'community' || a.kind === 'street';
-      const opts: Leaflet.CircleMarkerOptions = { color: RISK[a.riskColour] ?? '#555', fillColor: RISK[a.riskColour] ?? '#555', fillOpacity: big ? 0.12 : 0.6, weight: big ? 2 : 1 };
-      const dash = CONTROL_DASH[a.controlStatus];
+      const colour = levelColour(risk, a.riskColour);
+      const opts: Leaflet.CircleMarkerOptions = { color: colour, fillColor: colour, fillOpacity: big ? 0.12 : 0.6, weight: big ? 2 : 1 };
+      const dash = statusDash(risk, a.controlStatus);
       if (dash) opts.dashArray = dash;
       const shape = big ? L.circle([a.lat, a.lon], { ...opts, radius: a.kind === 'street' ? 450 : 220 }) : L.circleMarker([a.lat, a.lon], { ...opts, radius: 5 });
-      shape.bindTooltip(`${a.name} · ${a.controlStatus} · ${a.riskColour}`).addTo(group);
+      shape.bindTooltip(`${a.name} · ${riskText(risk, a)}`).addTo(group);
     }
     routes.forEach((r, i) => {
       if (r.points.length < 2) return;
@@ -75,7 +76,7 @@ export function DistrictMap({ areas, routes, vehicles, label }: Props) {
     for (const v of vehicles) {
       L.circleMarker([v.lat, v.lon], { radius: 9, color: '#000', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(v.label ?? v.id).addTo(group);
     }
-  }, [L, areas, routes, vehicles]);
+  }, [L, areas, routes, vehicles, risk]);
 
   useEffect(() => {
     const pts = areas.filter((a) => a.lat !== null && a.lon !== null).map((a) => [a.lat as number, a.lon as number] as [number, number]);
