@@ -44,6 +44,13 @@ export async function importTableFile<T>(
   onRefused?: (outcome: TableOutcome) => Promise<void>,
 ): Promise<TableOutcome> {
   const rows = readRows(request, limits.maxBytes);
+  if (db.isTransaction) {
+    // Inside the caller's transaction (the demo seed loading its files): the caller's to keep or roll back.
+    if (request.dryRun) throw new Error('a dry run needs a transaction of its own');
+    const result = await runTableImport(rows, spec, { write: (batch) => write(db, batch) }, limits);
+    if (result.problemCount > 0) throw refuseRows(result.problems, result.problemCount);
+    return result;
+  }
   try {
     return await db.transaction().execute(async (trx) => {
       const result = await runTableImport(rows, spec, { write: (batch) => write(trx, batch) }, limits);
