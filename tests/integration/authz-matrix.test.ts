@@ -119,7 +119,8 @@ describe('authorization matrix', () => {
     expect(failures).toEqual([]);
     expect(refused).toBeGreaterThan(0);
     expect(allowed).toBeGreaterThan(0);
-  });
+    // A request per role, target and route, one after another: minutes at load average 6 as the API grows.
+  }, 180_000);
 
   it('routes without an id: each role is let in or refused (403, audited) as ROLE_ROUTES says', async () => {
     const plain = listRoutes(w.app).filter((r) => r.params.length === 0);
@@ -153,7 +154,7 @@ describe('authorization matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 
   it('medical details: allowed reads are audited, roles without the right see none, and no audit row holds them', async () => {
     const n1 = byKind.need[0] as Target;
