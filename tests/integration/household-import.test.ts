@@ -99,6 +99,10 @@ describe('household register import', () => {
     const quoting = await send(`corridor_id,address,members\n${w.grid.c1},"Imp unclosed,2\n`);
     expect(quoting.status).toBe(422);
     expect(quoting.body.rows?.[0]?.reason).toMatch(/^malformed CSV/);
+    // A quote opening mid-field is csv-parse's INVALID_OPENING_QUOTE, not a CSV_* code: it was a 500.
+    const opening = await send(`corridor_id,address,members\n${w.grid.c1},Flat 1 "East",2\n`);
+    expect(opening.status).toBe(422);
+    expect(opening.body.rows?.[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/^malformed CSV/) });
     expect((await send('{}', '', tokens.community_staff, 'application/json')).status).toBe(415);
   });
 

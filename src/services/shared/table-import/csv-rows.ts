@@ -1,6 +1,6 @@
 /** CSV as a stream of rows (csv-parse's streaming parser: one record in memory at a time). */
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { TableFormatError, type RawRow } from './table-rows';
 
 /** Each record of `input` with the line it ends on; malformed quoting throws TableFormatError naming the line. */
@@ -14,7 +14,8 @@ export async function* csvRows(input: Readable): AsyncGenerator<RawRow> {
       yield { line: item.info.lines, values: item.record };
     }
   } catch (err) {
-    if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('CSV_')) {
+    // Every parser error (CSV_* codes, INVALID_OPENING_QUOTE, ...) is the file's fault: a 422 naming the line.
+    if (err instanceof CsvError) {
       const line = 'lines' in err ? Number(err.lines) : 0;
       throw new TableFormatError(line, `malformed CSV: ${err.message.replace(/\s+on line \d+$/, '').split(':')[0] ?? 'unreadable'}`);
     }
