@@ -32,11 +32,21 @@ export function statusDash(s: RiskSettings | null, code: string): string | undef
 /** Both labels of an area's state, e.g. "封控区 · 高风险". */
 export const riskText = (s: RiskSettings | null, a: RiskState): string => `${labelOf(find(s?.controlStatuses, a.controlStatus), a.controlStatus)} · ${labelOf(find(s?.riskLevels, a.riskColour), a.riskColour)}`;
 
+/** Black or white, whichever contrasts more with `hex` (WCAG relative luminance): configured colours are any colours. */
+export function readableOn(hex: string): string {
+  const channel = (i: number): number => {
+    const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000000' : '#ffffff';
+}
+
 /** A badge in the area's risk colour, bordered in its control status' colour, naming both. */
 export function RiskBadge({ settings: s, area, children }: { settings: RiskSettings | null; area: RiskState; children?: ComponentChildren }) {
   const status = find(s?.controlStatuses, area.controlStatus);
   return (
-    <span class="risk-badge" data-risk={area.riskColour} data-control={area.controlStatus} style={{ background: levelColour(s, area.riskColour), borderColor: status?.colour ?? UNKNOWN }} title={riskText(s, area)}>
+    <span class="risk-badge" data-risk={area.riskColour} data-control={area.controlStatus} style={{ background: levelColour(s, area.riskColour), color: readableOn(levelColour(s, area.riskColour)), borderColor: status?.colour ?? UNKNOWN }} title={riskText(s, area)}>
       {children}
       {children ? ' · ' : ''}
       {riskText(s, area)}
