@@ -11,7 +11,7 @@ import { areaParams } from '../../contracts/intake.contract';
 import { changeArea, createArea, retireArea } from '../../services/grid/area-admin.service';
 import type { GridDeps } from '../../services/grid/grid.service';
 import { actorOf, requestId } from '../auth';
-import { householdImportQuery } from '../../contracts/household.contract';
+import { dryRunQuery } from '../../contracts/table-import.contract';
 import { importGrid, type GridImportLimits } from '../../services/grid/area-import.service';
 import { answerUpload } from '../table-upload';
 import { jsonBody, parseOrThrow, pathParams, queryParams } from '../validate';
@@ -48,7 +48,7 @@ export function areaRoutes(svc: GridDeps, authenticated: RequestHandler, limits:
 
   // The body is read here, as a stream, by the import itself (no body parser before it).
   router.post(AREA_PATHS.import, authenticated, async (req, res) => {
-    const { dryRun } = queryParams(req, householdImportQuery);
+    const { dryRun } = queryParams(req, dryRunQuery);
     await answerUpload(req, res, (format) => importGrid(svc, actorOf(res), { format, body: req, dryRun }, limits, reqIdOf(req)));
   });
 
