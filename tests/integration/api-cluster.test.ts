@@ -48,6 +48,9 @@ describe('API cluster', () => {
     await until(() => childPidsOf(primary).length === 2, 30_000);
     const [victim, survivor] = childPidsOf(primary) as [number, number];
     process.kill(victim, 'SIGKILL');
+    // Until the primary has seen the exit, the round-robin scheduler may still hand a new connection to
+    // the dead process (node closes it): a client retries that. From then on no connection is refused.
+    await until(() => api!.lines.some((l) => l.includes('API process died; replacing it')), 30_000);
     let answers = 0;
     let refusals = 0;
     const log = () => `\n--- the cluster's log:\n${api!.lines.slice(-40).join('\n')}`;

@@ -39,11 +39,13 @@ function placement(plan: Plan): Map<string, string> {
   return out;
 }
 
+/** Each need its own identity: a corridor's first household can be the community's nth, and two open needs of one identity are refused. */
+let emergencies = 0;
 async function emergencyNeed(nth = 0, corridorId?: string): Promise<string> {
   const h = await database.db.selectFrom('households').select(['id', 'corridor_id', 'community_id']).where('community_id', '=', district.communityIds[1]!)
     .$if(corridorId !== undefined, (q) => q.where('corridor_id', '=', corridorId!)).orderBy('id').offset(nth).limit(1).executeTakeFirstOrThrow();
   const row = await database.db.insertInto('needs').values({
-    household_id: h.id, corridor_id: h.corridor_id, community_id: h.community_id, kind: 'medicine', identity_key: 'insulin',
+    household_id: h.id, corridor_id: h.corridor_id, community_id: h.community_id, kind: 'medicine', identity_key: `insulin-${++emergencies}`,
     details: JSON.stringify({ drug: 'x', strength: 'y', quantity: 1, urgency: 'emergency' }), status: 'accepted', urgency: 'emergency',
     cycle: null, failure_reason: null, created_by: 'test',
   }).returning('id').executeTakeFirstOrThrow();
