@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type MigrationRes
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { assertDataDirFree, claimDataDir } from './data-dir-lock';
 import { migrations } from './migrations/index';
 import type { Tables } from './schema';
 
@@ -46,6 +47,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let dialect: Dialect;
   let kind: Database['kind'];
   let listenTarget: Database['listenTarget'];
+  let release = (): void => undefined;
   if (options.url) {
     kind = 'postgres';
     const pool = new pg.Pool({
@@ -65,12 +67,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } else {
     kind = 'pglite';
     const dataDir = options.dataDir ?? './data';
-    if (!dataDir.startsWith('memory://')) await mkdir(resolve(dataDir), { recursive: true });
+    const onDisk = !dataDir.startsWith('memory://');
+    // A second process on the same directory (a backup, another start) would corrupt it: refuse.
+    if (onDisk) {
+      await mkdir(resolve(dataDir), { recursive: true });
+      assertDataDirFree(resolve(dataDir));
+    }
     const lite = await PGlite.create({
-      dataDir: dataDir.startsWith('memory://') ? dataDir : resolve(dataDir),
+      dataDir: onDisk ? resolve(dataDir) : dataDir,
       // int8 as a string, as `pg` returns it, so repositories see the same types on both.
       parsers: { [INT8_OID]: (value: string) => value },
     });
+    // Claimed once PGlite made the directory its own (initdb wants it empty).
+    if (onDisk) release = claimDataDir(resolve(dataDir)).release;
     // PGlite is one connection: setting search_path once holds for every query.
     await lite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`);
     dialect = new PGliteDialect(lite);
@@ -86,7 +95,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      release();
+    },
   };
 }
 
