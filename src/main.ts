@@ -74,7 +74,8 @@ async function main(): Promise<void> {
       if (service.logins) printLogins(service.logins, service.url);
       onStop(logger, service.stop);
     } else {
-      const api = await serveApi(config, logger, await openConfiguredDatabase(config));
+      // An API process of a cluster: the primary relays need status changes.
+      const api = await serveApi(config, logger, await openConfiguredDatabase(config), { relay: false });
       onStop(logger, api.stop);
       await reportToPrimary({ cordon: 'listening', port: api.port });
     }

@@ -1,7 +1,9 @@
 /**
- * Live status in an API process, in one call from main.ts: the Socket.IO server on the API's HTTP
- * server (real sessions, scope directory from the database, driver tracking), the publisher the
- * process's services use, the pruning of old stored events and the relay of need status changes.
+ * Live status in an API process, in one call from service-startup.ts: the Socket.IO server on the
+ * API's HTTP server (real sessions, scope directory from the database, driver tracking), the
+ * publisher the process's services use and the pruning of old stored events. The relay of need
+ * status changes (`startStatusRelay`) runs once per service: in the API process, or in a cluster's
+ * primary, whose event loop no request competes for.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
@@ -25,9 +27,7 @@ export interface LiveRuntimeDeps {
   publisher: LivePublisher;
   logger: Logger;
   clock: Clock;
-  config: { SESSION_TTL_HOURS: number; NEED_STATUS_POLL_MS?: number };
-  /** The database whose NOTIFY wakes the need status relay at each change's commit; without it the relay only polls. */
-  database?: Database;
+  config: { SESSION_TTL_HOURS: number };
   options?: LiveOptions & {
     /** Stored events older than this are deleted (clients further behind get `snapshot-required`). Default 7 days. */
     retentionHours?: number;
@@ -39,12 +39,8 @@ export interface LiveRuntime {
   /**
    * Disconnects the sockets (clients reconnect to another process, or after a restart, and resume)
    * and closes the HTTP server they share: it stops listening at once, and this resolves once its
-   * last connection is gone. The relay keeps publishing meanwhile.
+   * last connection is gone.
    */
-  closeSockets(): Promise<void>;
-  /** Stops the need-status relay after publishing whatever is still pending: call it once nothing more can commit. */
-  stopRelay(): Promise<void>;
-  /** Both, in that order. */
   close(): Promise<void>;
 }
 
@@ -84,20 +80,37 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
     pruneLiveEvents({ db }, new Date(deps.clock.now().getTime() - retentionMs)).catch((err: unknown) => logger.warn({ err }, 'live event pruning failed'));
   }, 3_600_000);
   pruning.unref();
-  // Need status changes, whoever committed them (API, workers), go out from here.
-  const relayDeps = { db: deps.db, publisher, logger };
+  return {
+    live,
+    close: async () => {
+      clearInterval(pruning);
+      await live.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export interface StatusRelayDeps {
+  db: Db;
+  publisher: LivePublisher;
+  logger: Logger;
+  config: { NEED_STATUS_POLL_MS?: number };
+  /** The database whose NOTIFY wakes the relay at each change's commit; without it the relay only polls. */
+  database?: Database;
+}
+
+/**
+ * The need status relay: every change, whoever committed it (API, workers), goes out from here.
+ * Returns `stop`, which publishes whatever is still pending: call it once nothing more can commit.
+ */
+export function startStatusRelay(deps: StatusRelayDeps): () => Promise<void> {
+  const logger = deps.logger.child({ module: 'live' });
+  const relayDeps = { db: deps.db, publisher: deps.publisher, logger };
   const stopNeedRelay = startNeedStatusRelay(relayDeps, {
     ...(deps.database ? { listen: deps.database } : {}),
     ...(deps.config.NEED_STATUS_POLL_MS ? { idlePollMs: deps.config.NEED_STATUS_POLL_MS } : {}),
   });
-  const closeSockets = async () => {
-    clearInterval(pruning);
-    await live.close();
-    redis.disconnect();
-  };
-  // The relay stops last, after the requests in flight at shutdown committed (stopping it first left
-  // the changes accepted meanwhile unpublished until the next start).
-  const stopRelay = async () => {
+  return async () => {
     await stopNeedRelay();
     // The loop ends without a last pass when stopped during its idle pause: take what committed
     // since. A part batch means nothing of ours was left; other processes' changes are their relays'.
@@ -108,14 +121,5 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'need status relay: last pass failed; the next start publishes the rest');
     }
-  };
-  return {
-    live,
-    closeSockets,
-    stopRelay,
-    close: async () => {
-      await closeSockets();
-      await stopRelay();
-    },
   };
 }

@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { loadConfig } from '../../config/config';
 import { seedDemoDistrict } from '../../src/demo/demo-district.seed';
 import { buildApp } from '../../src/http/app';
-import { createProcessPublisher, startLive } from '../../src/live/runtime';
+import { createProcessPublisher, startLive, startStatusRelay } from '../../src/live/runtime';
 import { createProducers } from '../../src/queue/producers';
 import type { LivePublisher } from '../../src/services/live-status/live.service';
 import { createProducerRedis } from '../../src/queue/redis';
@@ -63,6 +63,7 @@ export async function startHarness(): Promise<Harness> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  const stopRelay = startStatusRelay({ db: database.db, database, publisher: live, logger, config });
   // The browser first: if it can't start, no worker process is left behind running.
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // Workers in their own process, as in production (their solves run in sandboxed children that load TypeScript through tsx).
@@ -79,6 +80,7 @@ export async function startHarness(): Promise<Harness> {
       workers.kill('SIGTERM');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       await liveServer.close();
+      await stopRelay();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await queue.close();

@@ -23,25 +23,28 @@ const prefix = uniquePrefix('shutdown');
 const CLIENTS = 12;
 let database: Database;
 let households: string[];
-let api: ApiProcess | undefined;
+const started: ApiProcess[] = [];
 
 beforeAll(async () => {
   database = await openTestDatabase('api_shutdown');
   households = await seedIntake(database, 40);
 });
 afterAll(async () => {
-  for (const pid of api ? pidsTagged(api.tag) : []) process.kill(pid, 'SIGKILL');
+  for (const pid of started.flatMap((a) => pidsTagged(a.tag))) process.kill(pid, 'SIGKILL');
   await dropPrefix(REDIS_URL, prefix);
   await dropSchema(database);
   await database.close();
 });
 
 describe('SIGTERM under keep-alive intake', () => {
-  it('SIGTERM never finished while clients kept their keep-alive connections busy: now it stops accepting, answers what is in flight, publishes every event and exits within the grace period', async () => {
-    api = spawnApi({
-      DATABASE_URL, DATABASE_SCHEMA: database.schema, DATABASE_POOL_SIZE: '6', WORKERS: 'inline',
+  // Two API processes: their primary relays need status changes, and must still publish what the
+  // processes' last requests committed after they exited.
+  it.each(['1', '2'])('SIGTERM never finished while clients kept their keep-alive connections busy: now it stops accepting, answers what is in flight, publishes every event and exits within the grace period (API_PROCESSES=%s)', async (processes) => {
+    const api = spawnApi({
+      DATABASE_URL, DATABASE_SCHEMA: database.schema, DATABASE_POOL_SIZE: '6', WORKERS: 'inline', API_PROCESSES: processes,
       QUEUE_PREFIX: prefix, LIVE_EVENTS: '0', RECONCILE_EVERY_MS: '0',
     });
+    started.push(api);
     const url = await api.url();
     const token = await loginAdmin(url);
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });

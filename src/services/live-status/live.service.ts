@@ -32,6 +32,11 @@ export interface LivePublisher {
   store(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
   /** `store` for many events at once (two statements whatever their number); envelopes in event order. */
   storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]>;
+  /**
+   * Pushes stored envelopes to their scopes' clients. Every command is issued before this returns
+   * (on the publisher's one connection), so a later call's messages follow these in the stream.
+   * Never rejects: a failure is logged, clients fill the hole with `resume`.
+   */
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
   disconnectSession(sessionId: string): Promise<void>;
