@@ -34,9 +34,11 @@ export class NetworkError extends Error {}
 interface RequestOptions {
   method?: string;
   body?: unknown;
-  /** Raw body (CSV) with its content type. */
-  raw?: { text: string; type: string };
+  /** Raw body (a CSV text, a chosen file) with its content type, sent as it is. */
+  raw?: { body: string | Blob; type: string };
   idempotencyKey?: string;
+  /** Another media type than JSON to ask for (a PDF): the answer is then a Blob. */
+  accept?: string;
 }
 
 interface AuthProblems {
@@ -50,12 +52,12 @@ export function onAuthProblem(handlers: AuthProblems): void {
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (options.raw) {
     headers['content-type'] = options.raw.type;
-    body = options.raw.text;
+    body = options.raw.body;
   } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
@@ -67,7 +69,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     throw new NetworkError((err as Error).message);
   }
   const type = res.headers.get('content-type') ?? '';
-  const data: unknown = type.includes('json') ? await res.json() : await res.text();
+  const data: unknown = type.includes('json') ? await res.json() : res.ok && options.accept ? await res.blob() : await res.text();
   if (!res.ok) {
     const p = (typeof data === 'object' && data !== null ? data : {}) as Partial<{ title: string; detail: string; errors: FieldError[]; rows: ApiError['rows']; code: string }>;
     // A wrong password at login is a 401 too, but there is no session to end then.

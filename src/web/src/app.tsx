@@ -15,6 +15,7 @@ import { PasswordPage } from './pages/password.page';
 import { CoordinatorPage } from './pages/coordinator.page';
 import { StaffPage } from './pages/staff.page';
 import { DispatcherPage } from './pages/dispatcher.page';
+import { AdminPage } from './pages/admin/admin.page';
 import { DriverPage } from './pages/driver.page';
 import { ResidentPage } from './pages/resident.page';
 
@@ -87,8 +88,9 @@ function RolePage({ me }: { me: Me }) {
     case 'community_staff':
       return <StaffPage me={me} />;
     case 'dispatcher':
-    case 'admin':
       return <DispatcherPage />;
+    case 'admin':
+      return <AdminPage />;
     case 'driver':
       return <DriverPage me={me} />;
     case 'resident':

@@ -19,7 +19,7 @@ export function CsvImport({ corridorId, onDone }: { corridorId: string; onDone: 
     setError(null);
     try {
       const text = await file.text();
-      const answer = await api<{ imported: number; merged: number }>(`/api/corridors/${corridorId}/needs/import`, { raw: { text, type: 'text/csv' }, idempotencyKey: newIdempotencyKey() });
+      const answer = await api<{ imported: number; merged: number }>(`/api/corridors/${corridorId}/needs/import`, { raw: { body: text, type: 'text/csv' }, idempotencyKey: newIdempotencyKey() });
       setResult(t('csvImported', answer));
       onDone();
     } catch (err) {
