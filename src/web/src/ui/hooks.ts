@@ -68,3 +68,21 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>): Loaded<T
   }, [key, tick]);
   return { data, error, loading, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
+
+/** A form's action: busy while it runs, its error kept for the form to show (cleared when it runs again or by `clear`). */
+export function useAction<A extends unknown[]>(run: (...args: A) => Promise<void>): { busy: boolean; error: unknown; act: (...args: A) => Promise<void>; clear: () => void } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function act(...args: A): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await run(...args);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, act, clear: useCallback(() => setError(null), []) };
+}

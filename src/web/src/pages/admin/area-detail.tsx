@@ -6,30 +6,17 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import { Field, FormError, errorProps, fieldError } from '../../ui/form';
-import { useLoad } from '../../ui/hooks';
+import { useAction, useLoad } from '../../ui/hooks';
 import { Refusal } from './refusal';
 import { AreaRisk } from './area-risk';
 import { kindLabel, type AreaRow } from './area-tree';
 
 function RenameForm({ area, onChanged }: { area: AreaRow; onChanged: (area: AreaRow) => void }) {
   const [name, setName] = useState(area.name);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onChanged(await api<AreaRow>(`/api/areas/${area.id}`, { method: 'PATCH', body: { name } }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, act } = useAction(async () => onChanged(await api<AreaRow>(`/api/areas/${area.id}`, { method: 'PATCH', body: { name } })));
   const nameErr = fieldError(error, 'name');
   return (
-    <form class="inline-form" onSubmit={submit} aria-label={t('areaRename')}>
+    <form class="inline-form" onSubmit={(e) => (e.preventDefault(), void act())} aria-label={t('areaRename')}>
       <Field id="area-name" label={t('areaName')} error={nameErr}>
         <input id="area-name" value={name} maxLength={120} onInput={(e) => setName(e.currentTarget.value)} {...errorProps('area-name', nameErr)} />
       </Field>
@@ -43,23 +30,16 @@ function RenameForm({ area, onChanged }: { area: AreaRow; onChanged: (area: Area
 
 function RetireButton({ area, onChanged }: { area: AreaRow; onChanged: (area: AreaRow) => void }) {
   const [asked, setAsked] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function retire() {
-    setError(null);
-    try {
-      onChanged(await api<AreaRow>(`/api/areas/${area.id}/retire`, { method: 'POST' }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setAsked(false);
-    }
-  }
+  const { busy, error, act } = useAction(async () => {
+    setAsked(false);
+    onChanged(await api<AreaRow>(`/api/areas/${area.id}/retire`, { method: 'POST' }));
+  });
   return (
     <div data-testid="area-retire">
       {asked ? (
         <div class="actions">
           <p class="banner banner-warn">{t('areaRetireConfirm', { name: area.name })}</p>
-          <button type="button" class="danger" onClick={() => void retire()}>
+          <button type="button" class="danger" disabled={busy} onClick={() => void act()}>
             {t('areaRetire')}
           </button>
           <button type="button" class="secondary" onClick={() => setAsked(false)}>

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import { Field, errorProps, fieldError } from '../../ui/form';
-import { useLoad } from '../../ui/hooks';
+import { useAction, useLoad } from '../../ui/hooks';
 import { Refusal } from './refusal';
 import { RiskBadge, labelOf, riskText, useRiskSettings, type RiskEntry, type RiskState } from '../../ui/risk-badge';
 import type { AreaRow } from './area-tree';
@@ -34,25 +34,14 @@ export function AreaRisk({ area, onChanged }: { area: AreaRow; onChanged: (area:
   const [status, setStatus] = useState(area.controlStatus);
   const [colour, setColour] = useState(area.riskColour);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const history = useLoad(`risk-history:${area.id}`, () => api<{ changes: RiskChange[] }>(`/api/areas/${area.id}/risk/history?limit=20`).then((r) => r.changes));
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<{ area: AreaRow }>(`/api/areas/${area.id}/risk`, { method: 'PATCH', body: { controlStatus: status, riskColour: colour, reason } });
-      setReason('');
-      history.reload();
-      onChanged(answer.area);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, act } = useAction(async () => {
+    const answer = await api<{ area: AreaRow }>(`/api/areas/${area.id}/risk`, { method: 'PATCH', body: { controlStatus: status, riskColour: colour, reason } });
+    setReason('');
+    history.reload();
+    onChanged(answer.area);
+  });
 
   const reasonErr = fieldError(error, 'reason');
   const changes = history.data ?? [];
@@ -61,7 +50,7 @@ export function AreaRisk({ area, onChanged }: { area: AreaRow; onChanged: (area:
       <h4>{t('riskMap')}</h4>
       <RiskBadge settings={settings} area={area} />
       {!area.retiredAt && (
-        <form onSubmit={submit} aria-label={t('riskChange')}>
+        <form onSubmit={(e) => (e.preventDefault(), void act())} aria-label={t('riskChange')}>
           <Choice id="risk-status" label={t('riskStatus')} entries={settings?.controlStatuses ?? []} value={status} onChange={setStatus} error={fieldError(error, 'controlStatus')} />
           <Choice id="risk-level" label={t('riskLevel')} entries={settings?.riskLevels ?? []} value={colour} onChange={setColour} error={fieldError(error, 'riskColour')} />
           <Field id="risk-reason" label={t('reason')} error={reasonErr}>

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t, type MessageKey } from '../../i18n';
 import { Field, errorProps, fieldError } from '../../ui/form';
+import { useAction } from '../../ui/hooks';
 import { kindLabel, type AreaRow } from './area-tree';
 import { Refusal } from './refusal';
 
@@ -59,36 +60,25 @@ function IssuedTable({ result }: { result: BulkResult }) {
 export function BulkAccounts({ area }: { area: AreaRow | null }) {
   const [perChief, setPerChief] = useState(1);
   const [staff, setStaff] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<BulkResult | null>(null);
   const [sheet, setSheet] = useState<{ url: string; name: string } | null>(null);
   // The sheet holds passwords: its object URL is released as soon as it is replaced or the page goes.
   useEffect(() => () => void (sheet && URL.revokeObjectURL(sheet.url)), [sheet]);
 
-  if (!area || area.kind === 'corridor' || area.retiredAt) return <p class="muted">{t('bulkPickArea')}</p>;
-  const target = area;
-
-  async function create(asSheet: boolean) {
-    setBusy(true);
-    setError(null);
+  const { busy, error, act: create } = useAction(async (target: AreaRow, asSheet: boolean) => {
     setResult(null);
     setSheet(null);
     const body = { areaId: target.id, corridorsPerChief: perChief, staffPerCommunity: staff };
-    try {
-      if (asSheet) setSheet({ url: URL.createObjectURL(await api<Blob>(BULK_PATH, { body, accept: 'application/pdf' })), name: `accounts-${target.name}.pdf` });
-      else setResult(await api<BulkResult>(BULK_PATH, { body }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    if (asSheet) setSheet({ url: URL.createObjectURL(await api<Blob>(BULK_PATH, { body, accept: 'application/pdf' })), name: `accounts-${target.name}.pdf` });
+    else setResult(await api<BulkResult>(BULK_PATH, { body }));
+  });
+  if (!area || area.kind === 'corridor' || area.retiredAt) return <p class="muted">{t('bulkPickArea')}</p>;
+  const target = area;
 
   const perChiefErr = fieldError(error, 'corridorsPerChief');
   const staffErr = fieldError(error, 'staffPerCommunity');
   return (
-    <form onSubmit={(e) => (e.preventDefault(), void create(false))} aria-label={t('bulkAccounts')} data-area-id={target.id}>
+    <form onSubmit={(e) => (e.preventDefault(), void create(target, false))} aria-label={t('bulkAccounts')} data-area-id={target.id}>
       <p>{t('bulkFor', { name: target.name, kind: kindLabel(target.kind) })}</p>
       <div class="inline-form">
         <Field id="bulk-per-chief" label={t('bulkPerChief')} error={perChiefErr}>
@@ -102,7 +92,7 @@ export function BulkAccounts({ area }: { area: AreaRow | null }) {
         <button type="submit" disabled={busy}>
           {t('bulkCreate')}
         </button>
-        <button type="button" class="secondary" disabled={busy} onClick={() => void create(true)}>
+        <button type="button" class="secondary" disabled={busy} onClick={() => void create(target, true)}>
           {t('bulkCreateSheet')}
         </button>
       </div>

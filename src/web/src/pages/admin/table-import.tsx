@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api } from '../../api';
 import { t, type MessageKey } from '../../i18n';
 import { Field } from '../../ui/form';
+import { useAction } from '../../ui/hooks';
 import { Refusal } from './refusal';
 
 /** Where each kind of file goes, in the order a district office sends them. */
@@ -70,24 +71,13 @@ function Report({ result }: { result: ImportResult }) {
 export function TableImport({ onImported }: { onImported?: (kind: TableKind) => void }) {
   const [kind, setKind] = useState<TableKind>('households');
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  async function send(dryRun: boolean) {
+  const { busy, error, act: send, clear } = useAction(async (dryRun: boolean) => {
     if (!file) return;
-    setBusy(true);
     setResult(null);
-    setError(null);
-    try {
-      setResult(await api<ImportResult>(`${IMPORT_PATHS[kind]}?dryRun=${dryRun}`, { raw: { body: file, type: mediaType(file) } }));
-      if (!dryRun) onImported?.(kind);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    setResult(await api<ImportResult>(`${IMPORT_PATHS[kind]}?dryRun=${dryRun}`, { raw: { body: file, type: mediaType(file) } }));
+    if (!dryRun) onImported?.(kind);
+  });
 
   const refused = error instanceof ApiError ? error.rows : [];
   return (
@@ -95,7 +85,7 @@ export function TableImport({ onImported }: { onImported?: (kind: TableKind) => 
       <h2 id="import-title">{t('importTitle')}</h2>
       <p class="muted">{t('importHelp')}</p>
       <Field id="import-kind" label={t('importKind')}>
-        <select id="import-kind" value={kind} onChange={(e) => (setKind(e.currentTarget.value as TableKind), setResult(null), setError(null))}>
+        <select id="import-kind" value={kind} onChange={(e) => (setKind(e.currentTarget.value as TableKind), setResult(null), clear())}>
           {TABLE_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`table_${k}` as MessageKey)}
@@ -104,7 +94,7 @@ export function TableImport({ onImported }: { onImported?: (kind: TableKind) => 
         </select>
       </Field>
       <Field id="import-file" label={t('importFile')}>
-        <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => (setFile(e.currentTarget.files?.[0] ?? null), setResult(null), setError(null))} />
+        <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => (setFile(e.currentTarget.files?.[0] ?? null), setResult(null), clear())} />
       </Field>
       <div class="actions">
         <button type="button" class="secondary" disabled={busy || !file} onClick={() => void send(true)}>
