@@ -15,6 +15,7 @@ import { openScheduledRound, type RoundSchedule } from '../src/services/rounds/r
 import { insertUrgentNeed } from '../src/services/rounds/urgent.service';
 import type { RoundEvents } from '../src/services/rounds/round-events.service';
 import { MissingRecordError, solveSubproblem } from '../src/services/rounds/round-solve.service';
+import { jobLogFields } from './job-log';
 import type { ThreadSolve } from './solve-thread';
 
 export interface ProcessorDeps {
@@ -72,7 +73,8 @@ export function inProcessProcessor(queue: QueueName, deps: ProcessorDeps): (job:
 function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<unknown> {
   return async (job) => {
     const { name, data } = parsePayload(queue, job);
-    const log = deps.logger.child({ queue, jobId: job.id, job: name });
+    // Queue, job, the payload's ids (round, need) and the request that caused it, on every line.
+    const log = deps.logger.child(jobLogFields(queue, job));
     switch (name) {
       case 'round.merge': {
         const { roundId } = data as JobData<'round.merge'>;
@@ -80,7 +82,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         const outcome = await mergeRound(deps.db, roundId, undefined, log, deps.setPartitioning ? { setPartitioning: deps.setPartitioning } : {});
         await job.updateProgress(100);
         if (outcome === 'stored') await deps.events.proposed(roundId);
-        log.info({ roundId, outcome }, 'round merged');
+        log.info({ outcome }, 'round merged');
         return { outcome };
       }
       case 'need.accepted':
@@ -90,7 +92,9 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       case 'need.urgent': {
         const { needId } = data as JobData<'need.urgent'>;
         const outcome = await insertUrgentNeed(deps.db, needId);
-        log.info({ needId, outcome: outcome.status }, 'urgent insertion');
+        // Where it went (round and trip: the driver's batch), or why not: ids and rule names only.
+        const { status, ...where } = outcome;
+        log.info({ outcome: status, ...where }, 'urgent insertion');
         if (outcome.status === 'inserted') await deps.events.urgentInserted(needId, outcome);
         return outcome;
       }
@@ -99,7 +103,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       case 'maintenance.open-round': {
         const { areaId, kind } = data as JobData<'maintenance.open-round'>;
         const outcome = await openScheduledRound(deps, areaId, kind, { at: dueAt(job), requestId: job.id ?? null });
-        log.info({ areaId, kind, ...outcome }, 'scheduled round');
+        log.info({ kind, ...outcome }, 'scheduled round');
         return outcome;
       }
       case 'round.solve': {

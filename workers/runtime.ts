@@ -24,6 +24,7 @@ import { createRoundEvents, silentRoundEvents, type RoundEvents } from '../src/s
 import { systemClock } from '../src/shared/clock';
 import { asDatabaseFailure, redisUnavailable } from '../src/startup-errors';
 import { inProcessProcessor } from './processors';
+import { jobLogFields } from './job-log';
 import { createSolveThread } from './solve-thread';
 
 export interface WorkerRuntime {
@@ -175,11 +176,16 @@ export async function childCause(err: Error, producers: Pick<Producers, 'queue'>
 
 function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound>[0], logger: Logger, causeOf: (err: Error) => Promise<string | undefined>): void {
   worker.on('error', (err) => logger.warn({ queue, err: err.message }, 'worker error (will reconnect)'));
+  // One line per job done, with its ids and its request's: sandboxed solves log nothing else.
+  worker.on('completed', (job: Job) => {
+    const ms = job.finishedOn !== undefined && job.processedOn !== undefined ? job.finishedOn - job.processedOn : undefined;
+    logger.info({ ...jobLogFields(queue, job), ms }, 'job completed');
+  });
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;
     // Final: unrecoverable, out of attempts, or stalled too often (its worker kept dying on it).
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/.test(err.message);
-    logger.warn({ queue, jobId: job.id, attempts: job.attemptsMade, final, err: err.message }, 'job failed');
+    logger.warn({ ...jobLogFields(queue, job), attempts: job.attemptsMade, final, err: err.message }, 'job failed');
     const roundId = (job.data as { roundId?: unknown }).roundId;
     // A round whose solve or merge gave up is failed; its needs go back to the pool for the next one.
     if (final && typeof roundId === 'string' && (queue === QUEUE.solve || queue === QUEUE.rounds)) {
@@ -187,7 +193,7 @@ function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound
       causeOf(err)
         .catch(() => undefined)
         .then((cause) => failRound(db, roundId, cause ?? `${job.name} failed: ${err.message}`))
-        .catch((e: unknown) => logger.error({ err: e, roundId }, 'could not mark round failed'));
+        .catch((e: unknown) => logger.error({ ...jobLogFields(queue, job), err: e }, 'could not mark round failed'));
     }
   });
 }

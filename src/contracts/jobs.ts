@@ -23,18 +23,25 @@ export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 /** An entity id as it travels in a job: a uuid or a numeric id rendered as a string. */
 export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id of 1-64 letters, digits, _ or -');
 
+/**
+ * The X-Request-Id of the request that caused the job (intake, a dispatcher starting a round), so its
+ * log lines join the request's: one grep of the id follows a need from intake to the queue.
+ * Absent for work no request started (schedules, the reconciler).
+ */
+export const requestId = z.string().min(1).max(200).optional();
+
 export const roundKind = z.enum(ROUND_KINDS);
 export type { RoundKind };
 
 export const JOBS = {
   /** Parent of a round flow: merges the sub-problem plans and stores the proposal once. */
-  'round.merge': { queue: QUEUE.rounds, schema: z.strictObject({ roundId: entityId }) },
+  'round.merge': { queue: QUEUE.rounds, schema: z.strictObject({ roundId: entityId, requestId }) },
   /** One sub-problem of a round (a community or a cluster of stops). */
-  'round.solve': { queue: QUEUE.solve, schema: z.strictObject({ roundId: entityId, subProblemId: entityId }) },
+  'round.solve': { queue: QUEUE.solve, schema: z.strictObject({ roundId: entityId, subProblemId: entityId, requestId }) },
   /** A need committed by intake (published by the outbox relay). */
-  'need.accepted': { queue: QUEUE.needs, schema: z.strictObject({ needId: entityId }) },
+  'need.accepted': { queue: QUEUE.needs, schema: z.strictObject({ needId: entityId, requestId }) },
   /** Insert an emergency need into its area's running round. */
-  'need.urgent': { queue: QUEUE.urgent, schema: z.strictObject({ needId: entityId }) },
+  'need.urgent': { queue: QUEUE.urgent, schema: z.strictObject({ needId: entityId, requestId }) },
   /** Re-queue whatever the database says is owed but Redis may have lost. */
   'maintenance.reconcile': { queue: QUEUE.maintenance, schema: z.strictObject({ trigger: z.enum(['startup', 'repeat', 'manual']) }) },
   /** Open the next round of an area (repeatable, one scheduler per area and kind). */

@@ -26,8 +26,11 @@ export interface Producers {
   add<N extends JobName>(name: N, data: JobData<N>, opts: { id: string; delayMs?: number }): Promise<void>;
   /** Adds many jobs in one round trip per queue (the outbox relay). */
   addBulk(jobs: { name: JobName; data: unknown; id: string }[]): Promise<void>;
-  /** Adds a round flow: a merge parent over one solve child per sub-problem, atomically. `generation`: the round's re-plan count (default 1). */
-  addRoundFlow(roundId: string, subProblemIds: string[], generation?: number): Promise<void>;
+  /**
+   * Adds a round flow: a merge parent over one solve child per sub-problem, atomically. `generation`:
+   * the round's re-plan count (default 1); `requestId`: the request that started it, in every job's data.
+   */
+  addRoundFlow(roundId: string, subProblemIds: string[], generation?: number, requestId?: string): Promise<void>;
   /** Creates or updates a repeatable job (same scheduler id: updated, never doubled). */
   schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, everyMs: number): Promise<void>;
   queue(name: QueueName): Queue;
@@ -96,11 +99,12 @@ export function createProducers(options: ProducerOptions): Producers {
       }
       await guarded('bulk', () => Promise.all([...byQueue].map(([q, list]) => queue(q).addBulk(list))));
     },
-    async addRoundFlow(roundId, subProblemIds, generation = 1) {
+    async addRoundFlow(roundId, subProblemIds, generation = 1, requestId) {
+      const traced = requestId === undefined ? {} : { requestId };
       const children = subProblemIds.map((subProblemId) => ({
         name: 'round.solve' as const,
         queueName: QUEUE.solve,
-        data: validated('round.solve', { roundId, subProblemId }),
+        data: validated('round.solve', { roundId, subProblemId, ...traced }),
         // A child that fails for good fails the round instead of leaving it waiting forever.
         opts: { ...jobOpts, jobId: jobId('round.solve', roundId, subProblemId), failParentOnFailure: true },
       }));
@@ -108,7 +112,7 @@ export function createProducers(options: ProducerOptions): Producers {
         flows.add({
           name: 'round.merge',
           queueName: QUEUE.rounds,
-          data: validated('round.merge', { roundId }),
+          data: validated('round.merge', { roundId, ...traced }),
           // Each re-plan merges anew: the first generation's merge job may still be kept as completed.
           opts: { ...jobOpts, jobId: generation === 1 ? jobId('round.merge', roundId) : jobId('round.merge', roundId, `g${generation}`) },
           children,

@@ -2,7 +2,7 @@
  * The service logger. Medical fields and credentials are redacted wherever they appear in a
  * logged object (request bodies are never logged, but a careless `log.info({ need })` must not leak).
  */
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
@@ -25,12 +25,15 @@ export interface LoggerOptions {
   level: LevelWithSilent;
   /** Extra fields on every line (e.g. `{ proc: 'api' }`). */
   base?: Record<string, unknown>;
+  /** Where lines go. Default stdout (tests capture them here). */
+  destination?: DestinationStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  return pino({
+  const settings = {
     level: options.level,
     base: { pid: process.pid, ...options.base },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

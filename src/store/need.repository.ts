@@ -63,6 +63,8 @@ export interface AcceptedNeed extends NewNeed {
   /** Outbox topics, one event each, carrying the need id only (job payloads never hold medical details). */
   topics: readonly string[];
   audit: CreationAudit | null;
+  /** The request that submitted it, passed on in its outbox events (jobs' log lines carry it). */
+  requestId?: string | null;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function insertAcceptedNeeds(db: Executor, needs: readonly Accepted
       actor_role: n.audit?.actorRole ?? null,
       request_id: n.audit?.requestId ?? null,
       audited: n.audit !== null,
+      trace_id: n.requestId ?? null,
     })),
   );
   const result = await sql<{ id: string }>`
@@ -99,7 +102,7 @@ export async function insertAcceptedNeeds(db: Executor, needs: readonly Accepted
       select * from jsonb_to_recordset(${input}::jsonb) as x(
         ord int, id uuid, household_id uuid, corridor_id uuid, community_id uuid, kind text, identity_key text,
         details jsonb, urgency text, priority int, cycle text, created_by text, at timestamptz, topics jsonb,
-        actor_role text, request_id text, audited boolean)
+        actor_role text, request_id text, audited boolean, trace_id text)
     ),
     n as (
       insert into needs (id, household_id, corridor_id, community_id, kind, identity_key, details, status, urgency, priority, cycle, created_by, created_at, updated_at)
@@ -115,7 +118,7 @@ export async function insertAcceptedNeeds(db: Executor, needs: readonly Accepted
     ),
     o as (
       insert into outbox (topic, payload)
-      select t, jsonb_build_object('needId', i.id::text) from i join n using (id) cross join jsonb_array_elements_text(i.topics) as t
+      select t, jsonb_strip_nulls(jsonb_build_object('needId', i.id::text, 'requestId', i.trace_id)) from i join n using (id) cross join jsonb_array_elements_text(i.topics) as t
       order by i.ord
     ),
     a as (

@@ -6,6 +6,7 @@ import { currentFoodCycles, submitNeed } from '../../services/needs/intake.servi
 import { cancelNeed, getNeed, listHouseholdNeeds, type CancelDeps } from '../../services/needs/needs-read.service';
 import { actorOf, requestId } from '../auth';
 import { idempotencyOf } from '../idempotency-key';
+import { logFields } from '../request-log';
 import { jsonBody, pathParams } from '../validate';
 
 export const NEEDS_PATHS = {
@@ -28,7 +29,10 @@ export function needsRoutes(svc: CancelDeps, authenticated: RequestHandler, inta
     const { householdId } = pathParams(req, householdParams);
     const input = jsonBody(req, createNeedBody);
     const ctx = { reqId: requestId(req) ?? undefined, idempotency: idempotencyOf(req, req.body) };
-    sendWrite(res, await submitNeed(svc, actorOf(res), householdId, input, ctx));
+    const result = await submitNeed(svc, actorOf(res), householdId, input, ctx);
+    // The need's id on the request's line: its jobs carry this request's id, so either finds both.
+    logFields(res, { needId: result.body.need.id });
+    sendWrite(res, result);
   });
 
   router.get(NEEDS_PATHS.householdNeeds, authenticated, async (req, res) => {

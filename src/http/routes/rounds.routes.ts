@@ -13,7 +13,8 @@ import { proposalView, roundView, toView } from '../../services/rounds/round-vie
 import { moveStop, replanRound, setStopLock } from '../../services/rounds/round-replan.service';
 import { publishRoundDispatched } from '../../services/rounds/round-dispatched';
 import type { LivePublisher } from '../../services/live-status/live.service';
-import { accessOf, actorOf, requireRole } from '../auth';
+import { accessOf, actorOf, requestId, requireRole } from '../auth';
+import { logFields } from '../request-log';
 import { jsonBody, pathParams } from '../validate';
 
 export const ROUND_PATHS = {
@@ -46,8 +47,9 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
     if (!deps.queue) throw new AppError('unavailable', 'the planning queue is not configured');
     const { round, created } = await startRound(
       { db: deps.db, producers: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000 },
-      { ...body, actor: actorOf(res).userId },
+      { ...body, actor: actorOf(res).userId, requestId: requestId(req) ?? undefined },
     );
+    logFields(res, { roundId: round.id });
     // Every state change is audited (who started, approved, dispatched which round, when).
     if (created) await accessOf(res).allowed('round.start', 'round', round.id);
     res.status(created ? 201 : 200).location(`/api/rounds/${round.id}`).json(await toView(deps.db, round));
@@ -93,7 +95,7 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
   router.post(ROUND_PATHS.replan, ...dispatcher, async (req, res) => {
     const { roundId } = pathParams(req, roundParams);
     if (!deps.queue) throw new AppError('unavailable', 'the planning queue is not configured');
-    await replanRound({ db: deps.db, producers: deps.queue }, roundId, actorOf(res).userId);
+    await replanRound({ db: deps.db, producers: deps.queue }, roundId, actorOf(res).userId, requestId(req) ?? undefined);
     await accessOf(res).allowed('round.replan', 'round', roundId);
     res.status(202).json(await roundView(deps.db, roundId));
   });

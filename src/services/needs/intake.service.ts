@@ -79,7 +79,7 @@ function newNeed(actor: Actor, household: Household, prepared: PreparedNeed, at:
 
 function acceptedRow(deps: IntakeDeps, actor: Actor, need: Need, prepared: PreparedNeed, reqId?: string): AcceptedNeed {
   const audit = deps.audit ? { actorRole: actor.role, requestId: reqId ?? null } : null;
-  return { ...need, identityKey: prepared.identityKey, at: need.createdAt, topics: topicsFor(need.urgency), audit };
+  return { ...need, identityKey: prepared.identityKey, at: need.createdAt, topics: topicsFor(need.urgency), audit, requestId: reqId ?? null };
 }
 
 /** Inserts the need as accepted (one statement: need, history, outbox, audit); undefined when an identical open need exists. */

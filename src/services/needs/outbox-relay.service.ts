@@ -38,8 +38,8 @@ function toJob(logger: Logger, row: OutboxRow): { name: JobName; data: unknown; 
     logger.error({ outboxId: row.id, topic: row.topic }, 'outbox event refused: payload does not match its job contract');
     return [];
   }
-  const ids = Object.values(parsed.data as Record<string, string>);
-  return [{ name, data: parsed.data, id: jobId(name, ...ids) }];
+  // One job per need, whichever request sent it (the request id rides along for the logs only).
+  return [{ name, data: parsed.data, id: jobId(name, (parsed.data as { needId: string }).needId) }];
 }
 
 export interface RelayLoop {

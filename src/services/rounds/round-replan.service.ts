@@ -49,9 +49,9 @@ export async function setStopLock(db: Db, roundId: string, stopId: string, locke
 /**
  * proposed > planning again: keeps locked stops (and the stock they hold), re-plans every other need
  * of the round; the stock of the stops it drops goes back first, for the new plan to reserve again.
- * `clock` (default: the system's) stamps the stock ledger.
+ * `clock` (default: the system's) stamps the stock ledger; `requestId` goes on in the new flow's jobs.
  */
-export async function replanRound(deps: { db: Db; producers: Pick<Producers, 'ready' | 'addRoundFlow'>; clock?: Clock }, roundId: string, actor: string): Promise<void> {
+export async function replanRound(deps: { db: Db; producers: Pick<Producers, 'ready' | 'addRoundFlow'>; clock?: Clock }, roundId: string, actor: string, requestId?: string): Promise<void> {
   if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
   await deps.db.transaction().execute(async (trx) => {
     const { generation } = await lockProposed(trx, roundId);
@@ -70,6 +70,6 @@ export async function replanRound(deps: { db: Db; producers: Pick<Producers, 're
     await decomposeInto(trx, roundId, needs, generation + 1);
     await setRoundPlanning(trx, roundId, generation + 1);
   });
-  await enqueueRound(deps, roundId);
+  await enqueueRound(deps, roundId, requestId);
 }
 

@@ -42,6 +42,8 @@ export interface StartRoundInput {
   actor: string;
   timeLimitMs?: number;
   seed?: number;
+  /** The request starting it (X-Request-Id), passed on in the flow's jobs for the logs. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
   });
   if (round.status === 'draft') await prepareRound(deps.db, round.id);
   const current = (await getRound(rdb, round.id))!;
-  if (current.status === 'planning') await enqueueRound(deps, current.id);
+  if (current.status === 'planning') await enqueueRound(deps, current.id, input.requestId);
   return { round: current, created };
 }
 
@@ -94,11 +96,11 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
-export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string): Promise<void> {
+export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string, requestId?: string): Promise<void> {
   const subs = await listSubproblems(deps.db, roundId);
   const round = await getRound(deps.db, roundId);
   // Solved sub-problems need no child: their result is already stored.
-  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1);
+  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1, requestId);
 }
 
 export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 'failed-validation';
@@ -133,14 +135,14 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
     setPartitioning: { solver: await (sp.solver ?? loadHighs)(), timeLimitMs: spMs, now: sp.now ?? (() => performance.now()) },
   } : {});
   if (decision.kind === 'invalid') {
-    log.error({ roundId, violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
+    log.error({ violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
     await failRound(db, roundId, 'the merged plan failed validation', clock);
     return 'failed-validation';
   }
-  if (decision.kind === 'plain') log.warn({ roundId, violations: decision.why }, 'border-repaired plan failed validation: storing the plain merge');
-  else log.info({ roundId, ...decision.repair, mergedCost: decision.mergedCost, cost: decision.cost }, 'borders repaired');
+  if (decision.kind === 'plain') log.warn({ violations: decision.why }, 'border-repaired plan failed validation: storing the plain merge');
+  else log.info({ ...decision.repair, mergedCost: decision.mergedCost, cost: decision.cost }, 'borders repaired');
   const note = decision.setPartitioning;
-  if (note.status !== 'off') log.info({ roundId, ...note }, `set partitioning at the merge: ${note.status}`);
+  if (note.status !== 'off') log.info({ ...note }, `set partitioning at the merge: ${note.status}`);
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
   const labelled = await withMedicineBagIds(rdb, roundId, decision.plan);
   let stored: boolean;
@@ -153,7 +155,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
     });
   } catch (err) {
     if (!isAppError(err) || err.code !== 'plan_rule_broken') throw err;
-    log.error({ roundId, rule: err.details?.rule }, 'stored plan would break a rule: round failed');
+    log.error({ rule: err.details?.rule }, 'stored plan would break a rule: round failed');
     await failRound(db, roundId, `the merged plan breaks the rule ${String(err.details?.rule)}`, clock);
     return 'failed-validation';
   }
@@ -168,7 +170,7 @@ export interface MergeOptions {
   setPartitioning?: { maxMs: number; solver?: () => Promise<LpSolver>; now?: () => number };
 }
 
-/** Where the merge reports how it went (a job's child logger); ids and counts only. */
+/** Where the merge reports how it went: a job's child logger, whose lines already name the round (workers/job-log.ts); ids and counts only. */
 export interface MergeLog {
   info: (obj: object, msg: string) => void;
   warn: (obj: object, msg: string) => void;
