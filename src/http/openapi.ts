@@ -59,6 +59,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: { 201: json(c.importResponse, 'Every row imported'), ...errors, 422: problem('Refused: `rows` lists line, column and reason of each problem') },
   });
   route('get', GRID_PATHS.area, 'An area, its children (in use; retired ones too with includeRetired=true) and its outline', { request: { params: c.areaParams, query: areaReadQuery }, responses: { 200: json(c.areaResponse, 'Area'), ...errors } });
+  route('get', GRID_PATHS.districts, 'The districts: the roots of the grid (open one for its streets)', { responses: { 200: json(c.areaListResponse, 'Districts'), ...errors } });
   route('get', GRID_PATHS.corridors, 'The corridors the caller works in', { responses: { 200: json(c.areaListResponse, 'Corridors'), ...errors } });
   route('get', GRID_PATHS.corridorHouseholds, 'Households of a corridor', { request: { params: c.corridorParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });
   route('get', GRID_PATHS.communityHouseholds, 'Households of a community', { request: { params: c.communityParams, query: c.pageQuery }, responses: { 200: json(c.householdListResponse, 'Households'), ...errors } });

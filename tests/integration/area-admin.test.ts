@@ -45,6 +45,16 @@ describe('grid API', () => {
     expect(((await read.json()) as { children: AreaBody[] }).children.map((c) => c.name)).toEqual(['Building 7', 'Gate 3']);
   });
 
+  it('an admin\'s tree had no root to start from before a corridor existed: GET /api/areas lists the districts; residents and drivers may not', async () => {
+    const res = await w.request('GET', '/api/areas', { token: tokens.admin });
+    expect(res.status).toBe(200);
+    const { areas } = (await res.json()) as { areas: AreaBody[] };
+    expect(areas.map((a) => a.id)).toEqual([w.grid.district]);
+    expect(areas[0]).toMatchObject({ kind: 'district', parentId: null });
+    expect((await w.request('GET', '/api/areas')).status).toBe(401);
+    for (const role of ['resident', 'driver'] as const) expect((await w.request('GET', '/api/areas', { token: await w.login(role) })).status).toBe(403);
+  });
+
   it('refuses bad input with problem+json naming each field', async () => {
     const bad = await create({ kind: 'corridor', name: '', parentId: w.grid.b1, lat: 91, colour: 'red' });
     expect(bad.status).toBe(422);

@@ -1,7 +1,7 @@
 /** Grid reads for staff (an area and its children, my corridors, households of a corridor or community) and a gate's receiving hours. */
 import { Router, type RequestHandler } from 'express';
 import { areaParams, communityParams, corridorParams, householdParams, pageQuery } from '../../contracts/intake.contract';
-import { getArea, getHousehold, listCommunityHouseholds, listCorridorHouseholds, listMyCorridors, type GridDeps } from '../../services/grid/grid.service';
+import { getArea, getHousehold, listDistricts, listCommunityHouseholds, listCorridorHouseholds, listMyCorridors, type GridDeps } from '../../services/grid/grid.service';
 import { gateHoursBody } from '../../contracts/gate-hours.contract';
 import { areaReadQuery } from '../../contracts/area.contract';
 import { setGateHours } from '../../services/grid/gate-hours.service';
@@ -9,6 +9,7 @@ import { actorOf, requestId } from '../auth';
 import { jsonBody, pathParams, queryParams } from '../validate';
 
 export const GRID_PATHS = {
+  districts: '/api/areas',
   area: '/api/areas/:areaId',
   corridors: '/api/corridors',
   corridorHouseholds: '/api/corridors/:corridorId/households',
@@ -25,6 +26,10 @@ export function gridRoutes(svc: GridDeps, authenticated: RequestHandler): Router
     const { areaId } = pathParams(req, areaParams);
     const { includeRetired } = queryParams(req, areaReadQuery);
     res.json(await getArea(svc, actorOf(res), areaId, reqIdOf(req), includeRetired));
+  });
+
+  router.get(GRID_PATHS.districts, authenticated, async (req, res) => {
+    res.json({ areas: await listDistricts(svc, actorOf(res), reqIdOf(req)) });
   });
 
   router.get(GRID_PATHS.corridors, authenticated, async (req, res) => {

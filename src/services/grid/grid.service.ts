@@ -53,6 +53,12 @@ export async function getArea(deps: GridDeps, actor: Actor, areaId: string, reqI
   return { area, children, outline };
 }
 
+/** The districts: the roots of the grid, where an admin's tree starts (also before any corridor exists). */
+export async function listDistricts(deps: GridDeps, actor: Actor, reqId?: string): Promise<Area[]> {
+  await guardRole({ audit: deps.audit, reqId }, actor, STAFF, 'area.list', 'area', '*');
+  return findAreasByKind(deps.db, 'district');
+}
+
 /** The corridors this actor works in: a coordinator's own, a community worker's communities', everything for district staff. */
 export async function listMyCorridors(deps: GridDeps, actor: Actor, reqId?: string): Promise<Area[]> {
   await guardRole({ audit: deps.audit, reqId }, actor, STAFF, 'corridor.list', 'corridor', '*');

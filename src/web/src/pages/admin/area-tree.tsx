@@ -23,16 +23,9 @@ export interface AreaRow {
 
 export const kindLabel = (kind: AreaKind): string => t(`areaKind_${kind}` as MessageKey);
 
-/**
- * The district(s) the grid hangs from. The API lists no districts as such: they are climbed to
- * from the first corridor the admin sees (a Cordon installation serves one district). No corridor
- * yet (before the grid file): nothing to show, import the grid first.
- */
+/** The district(s) the grid hangs from: none before the grid file is imported. */
 export async function loadDistricts(): Promise<AreaRow[]> {
-  const { areas } = await api<{ areas: AreaRow[] }>('/api/corridors');
-  let area = areas[0];
-  for (let depth = 0; area?.parentId && depth < 5; depth += 1) area = (await api<{ area: AreaRow }>(`/api/areas/${area.parentId}`)).area;
-  return area ? [area] : [];
+  return (await api<{ areas: AreaRow[] }>('/api/areas')).areas;
 }
 
 interface NodeProps {
