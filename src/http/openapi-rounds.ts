@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { corridorParams } from '../contracts/intake.contract';
 import { lockStopBody, moveStopBody, proposalView, roundParams, roundView, startRoundBody, stopParams } from '../contracts/rounds.contract';
+import { roundListQuery, roundListResponse } from '../contracts/round-list.contract';
 import { ROUND_PATHS } from './routes/rounds.routes';
+import { ROUND_DESK_PATHS } from './routes/round-desk.routes';
 import { GATE_PATHS } from './routes/driver-batches.routes';
 import {
   driverBatchesResponse, gateDeliveriesResponse, gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdFailedBody, householdFailedResponse,
@@ -26,6 +28,9 @@ export function registerRoundRoutes(route: AddRoute): void {
   route('post', ROUND_PATHS.rounds, 'Start planning a round for an area (dispatcher, admin); progress is pushed live', {
     request: { body: jsonBody(startRoundBody) },
     responses: { 201: json(roundView, 'Round started'), 200: json(roundView, 'The round already planning this area'), ...errors, ...unavailable },
+  });
+  route('get', ROUND_DESK_PATHS.list, 'Rounds, newest first, filtered by area (and below), kind, status and start time, with progress and served/unserved counts (dispatcher, admin; community staff: rounds touching their communities)', {
+    request: { query: roundListQuery }, responses: { 200: json(roundListResponse, 'Rounds'), ...readErrors },
   });
   route('get', ROUND_PATHS.round, 'A round and its planning progress', { request: { params: roundParams }, responses: { 200: json(roundView, 'Round'), ...readErrors } });
   route('get', ROUND_PATHS.proposal, 'The proposed plan: trips, stops, bags, loading list, unserved needs with reasons', { request: { params: roundParams }, responses: { 200: json(proposalView, 'Proposal'), ...readErrors } });

@@ -272,6 +272,8 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/auth/signup': { who: 'public', body: () => ({ phone: '13800000000', code: 'not-a-code', password: 'a long enough password' }) },
   // Without Redis in this test the queue is absent: allowed callers get 503, others 403.
   'POST /api/rounds': { who: ['dispatcher', 'admin'], body: () => ({ areaId: ctx.grid.m1, kind: 'food' }), unavailableOk: true },
+  // The rounds list filters by scope (community staff: rounds touching their communities) rather than refusing.
+  'GET /api/rounds': { who: ['dispatcher', 'admin', 'community_staff'] },
 
   'GET /api/web-config': { who: 'public' },
   'GET /api/me/batches': { who: ['driver'] },

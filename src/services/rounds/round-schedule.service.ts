@@ -27,6 +27,9 @@ export async function ensureRoundSchedules(deps: { db: Db; producers: Pick<Produ
   return communities.length * kinds.length;
 }
 
+/** Who starts scheduled rounds (rounds.created_by): the rounds list marks them `scheduled`. */
+export const SCHEDULER_ACTOR = 'scheduler';
+
 export interface ScheduledRoundDeps extends RoundDeps {
   /** Food entitlement cycle length in days (FOOD_CYCLE_DAYS). */
   foodCycleDays: number;
@@ -62,6 +65,6 @@ export async function openScheduledRound(deps: ScheduledRoundDeps, areaId: strin
     : undefined;
   const food = entitled ? { cycle: entitled.cycle.id, entitlements: entitled.created } : {};
   if ((await countClaimableNeeds(deps.db, areaId, kind)) === 0) return { roundId: null, created: false, ...food };
-  const { round, created } = await startRound(deps, { areaId, kind, actor: 'scheduler' });
+  const { round, created } = await startRound(deps, { areaId, kind, actor: SCHEDULER_ACTOR });
   return { roundId: round.id, created, ...food };
 }
