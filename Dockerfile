@@ -10,8 +10,9 @@ RUN npm run build:web
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# A CJK font for the printable account sheet (Chinese area names).
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
+# A CJK font for the printable account sheet (Chinese area names); pg_dump and pg_restore for
+# `npm run backup` / `restore` (bookworm's client is 15, as the compose file's server).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei postgresql-client && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Dev dependencies stay out; tsx (a runtime dependency) runs the TypeScript directly.
