@@ -63,6 +63,11 @@ export async function backupKindOf(file: string): Promise<BackupKind> {
   throw new BackupError(`${file} is not a Cordon backup (neither a pg_dump custom-format archive nor a PGlite data directory archive)`);
 }
 
+/** `YYYYMMDDHHMMSS` (UTC) in the name of what a forced restore keeps aside. */
+export function asideStamp(at: Date): string {
+  return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
 /** One line for the wrong kind of backup for the configured database. */
 export function kindMismatch(file: string, kind: BackupKind): BackupError {
   return kind === 'postgres'

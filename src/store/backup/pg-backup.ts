@@ -12,7 +12,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { BackupError, writeAtomically } from './backup-file';
+import { BackupError, asideStamp, writeAtomically } from './backup-file';
 import { connectionOf, runTool } from './process-run';
 
 export interface PgTarget {
@@ -70,10 +70,6 @@ function schemaOf(toc: string, file: string): string {
   return schemas[0]!;
 }
 
-function stamp(at: Date): string {
-  return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 export interface RestoreOutcome {
   /** Where the schema that was there went (with `force`), to drop once the restore is checked. */
   movedAside?: string;
@@ -97,7 +93,7 @@ export async function restorePostgres(target: PgTarget, file: string, options: {
     }
     let movedAside: string | undefined;
     if (existing > 0) {
-      movedAside = `${schema.slice(0, 40)}_pre_restore_${stamp(options.now ?? new Date())}`;
+      movedAside = `${schema.slice(0, 40)}_pre_restore_${asideStamp(options.now ?? new Date())}`;
       await client.query(`alter schema ${ident(schema)} rename to ${ident(movedAside)}`);
     }
     // The schema is made here, so the archive's own CREATE SCHEMA (and its comment and grants) is skipped:

@@ -15,7 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { assertDataDirFree, claimDataDir } from '../data-dir-lock';
-import { BackupError, writeAtomically } from './backup-file';
+import { BackupError, asideStamp, writeAtomically } from './backup-file';
 import type { RestoreOutcome } from './pg-backup';
 
 /** Writes `file`: the data directory as PGlite dumps it (.tar.gz), checked readable before it takes the name. */
@@ -37,10 +37,6 @@ export async function backupPglite(dataDir: string, file: string): Promise<{ byt
   // A corrupt archive is no backup: it must at least unpack.
   gunzipSync(archive);
   return writeAtomically(file, (tmp) => writeFile(tmp, archive));
-}
-
-function stamp(at: Date): string {
-  return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
 /** Restores `file` (from backupPglite) as DATA_DIR. Refuses a DATA_DIR with anything in it unless `force`. */
@@ -67,7 +63,7 @@ export async function restorePglite(dataDir: string, file: string, options: { fo
     await rm(join(staging, 'cordon.pid'), { force: true });
     let movedAside: string | undefined;
     if (entries.length > 0) {
-      movedAside = `${dir}.pre-restore-${stamp(options.now ?? new Date())}`;
+      movedAside = `${dir}.pre-restore-${asideStamp(options.now ?? new Date())}`;
       await rename(dir, movedAside);
     } else if (existsSync(dir)) {
       await rmdir(dir);
