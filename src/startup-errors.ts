@@ -4,6 +4,7 @@
  * entry points (src/main.ts, workers/main.ts) print the line and exit non-zero. Lines never echo a
  * connection string: it may carry a password.
  */
+import { DataDirInUseError } from './store/data-dir-lock';
 
 export class StartupError extends Error {
   override readonly name: string = 'StartupError';
@@ -102,7 +103,11 @@ export function databaseFailure(err: unknown, url: string): StartupError | undef
   }
 }
 
-/** `err` as a one-line StartupError when it is about reaching PostgreSQL at `url`; else `err` itself. */
+/**
+ * `err` as a one-line StartupError when it is about reaching PostgreSQL at `url`, or about DATA_DIR
+ * being open in another process (PGlite); else `err` itself.
+ */
 export function asDatabaseFailure(err: unknown, url: string | undefined): unknown {
+  if (err instanceof DataDirInUseError) return new StartupError(err.message);
   return (url && databaseFailure(err, url)) || err;
 }

@@ -5,7 +5,10 @@
  * before: a port in use died with `TypeError: Cannot read properties of null (reading 'port')` and left
  * the redis-server it had autostarted running.
  */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, type Database } from '../../src/store/db';
@@ -92,6 +95,19 @@ describe('npm start refuses to start, in one line, leaving nothing running', () 
     const closed = await freePort();
     const p = api({ DATABASE_URL: `postgres://root@127.0.0.1:${closed}/test`, PORT: '0' });
     await expectOneLineFailure(p, new RegExp(`^DATABASE_URL: no PostgreSQL answers at 127\\.0\\.0\\.1:${closed} \\(connection refused\\): start it`), p.tag);
+  }, 90_000);
+
+  it('DATA_DIR open in another live process (PGlite): one line says so, instead of a second process writing over its files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cordon-held-'));
+    try {
+      // This test process stands for the running Cordon holding the directory.
+      await writeFile(join(dir, 'cordon.pid'), `${process.pid}\n`);
+      const p = api({ DATABASE_URL: '', DATA_DIR: dir, PORT: '0' });
+      await expectOneLineFailure(p, new RegExp(`^DATA_DIR .+ is open in process ${process.pid} \\(a running Cordon\\): stop it first`), p.tag);
+      expect(await readdir(dir)).toEqual(['cordon.pid']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it('a DATABASE_URL naming a database that does not exist: one line says so and how to create it', async () => {
