@@ -13,7 +13,8 @@ const LOCK_FILE = 'cordon.pid';
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
   constructor(readonly dataDir: string, readonly pid: number) {
-    super(`DATA_DIR ${dataDir} is open in process ${pid} (a running Cordon): stop it first (PGlite is one process; a second one would corrupt the database)`);
+    super(`DATA_DIR ${dataDir} is open in process ${pid} (a running Cordon): stop it first (PGlite is one process; a second one would corrupt the database). ` +
+      `If no Cordon runs, process ${pid} is another program that reused the pid: delete ${join(dataDir, LOCK_FILE)}`);
   }
 }
 
