@@ -126,6 +126,16 @@ export const configSchema = z.object({
    * 1970-01-05, so 7 is the ISO week households submit (2026-W48). Default 3.
    */
   FOOD_CYCLE_DAYS: int(1, 28).default(3),
+  /**
+   * Bearer token a Prometheus scraper sends to GET /metrics (API and workers). Unset: /metrics is not
+   * served at all (404). At least 16 characters.
+   */
+  METRICS_TOKEN: z.string().min(16).regex(/^\S+$/, 'no spaces').optional(),
+  /**
+   * The queue dashboard (/admin/queues, admins only) lets admins retry failed jobs; every other
+   * action (clean, remove, pause, promote) stays refused. Default off: the dashboard is read-only.
+   */
+  QUEUE_DASHBOARD_RETRY: bool.default(false),
   /** API processes (node cluster) started by `npm start`. Default 1. */
   API_PROCESSES: int(1, 64).default(1),
   /**
@@ -144,6 +154,15 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((q) => q.trim()).filter(Boolean))
     .pipe(z.array(z.enum(queueNames)).min(1))
     .optional(),
+  /**
+   * Port of the workers process's probe and metrics listener (GET /healthz, /readyz, /metrics), on
+   * HOST; 0 picks a free one (logged), `off` runs none. Not used by workers inline in `npm start`:
+   * the API's port serves those. Default 9464.
+   */
+  WORKER_PROBE_PORT: z
+    .union([z.literal('off'), int(0, 65535)], { error: 'a port (1-65535; 0 picks a free one) or off' })
+    .transform((v) => (v === 'off' ? null : v))
+    .default(9464),
   /** Sub-problems solved at once by this process (one sandboxed child each). Default 1: one per core and process. */
   WORKER_SOLVE_CONCURRENCY: int(1, 64).default(1),
   /** Ms a job lock lives without renewal; a dead worker's job is retaken after it. Default 30000. */

@@ -39,7 +39,10 @@ function forkApi(): { worker: Worker; started: Promise<number> } {
     const onExit = (code: number | null, signal: string | null) =>
       reject(new StartupError(`an API process exited while starting (${signal ?? `code ${code}`}); its log says why`));
     worker.once('exit', onExit);
-    worker.on('message', (report: ApiProcessReport) => {
+    worker.on('message', (message: { cordon?: unknown }) => {
+      // Other messages (metrics, cluster-metrics.ts) are not about starting.
+      if (message.cordon !== 'listening' && message.cordon !== 'failed') return;
+      const report = message as ApiProcessReport;
       worker.off('exit', onExit);
       if (report.cordon === 'listening') resolve(report.port);
       else reject(new StartupError(report.line));

@@ -6,14 +6,17 @@
  * workers, connections) before it throws, so nothing is left running.
  */
 import type { ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import { startWorkerRuntime, type WorkerRuntime } from '../workers/runtime';
 import { startApiCluster } from './api-cluster';
+import { clusterExposition, serveClusterMetrics } from './cluster-metrics';
 import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
 import { buildApp } from './http/app';
 import { createAppServer } from './http/server';
+import { createApiOps, type AppOps } from './http/ops';
 import { trackRequests } from './http/drain';
 import { createProcessPublisher, startLive, startStatusRelay } from './live/runtime';
 import { createProducers } from './queue/producers';
@@ -23,6 +26,7 @@ import { startPassLoops } from './services/passes/pass-sweep.service';
 import { ensureRedis } from './redis-autostart';
 import { systemClock } from './shared/clock';
 import type { Logger } from './shared/logger';
+import { createMetrics, type Metrics } from './shared/metrics';
 import { asDatabaseFailure, listenFailure, redisUnavailable } from './startup-errors';
 import { migrateToLatest, openDatabase, type Database } from './store/db';
 
@@ -40,6 +44,8 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 
 export interface RunningApi {
   port: number;
+  /** Its metrics and readiness (the inline workers record into the one and add their check to the other). */
+  ops: AppOps;
   /**
    * Stops accepting (live sockets closed, listener closed, idle keep-alive connections closed) and
    * answers the requests in flight with `Connection: close`, within SHUTDOWN_GRACE_MS. The need-status
@@ -93,7 +99,10 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
   const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
   // Rounds go on the queues the workers serve (their QUEUE_PREFIX).
   const queue = createProducers({ redis, prefix: config.QUEUE_PREFIX });
-  const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue });
+  const ops = createApiOps({ database, redis });
+  // An API process of a cluster answers /metrics for the whole cluster (cluster-metrics.ts).
+  if (cluster.isWorker) ops.exposition = clusterExposition(ops.metrics.registry);
+  const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue, ops });
   // Not app.listen: Express 5 hands a listen error to its callback, which then found no address.
   const server = createAppServer(app);
   const requests = trackRequests(server);
@@ -112,6 +121,7 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
   }
   // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  ops.metrics.bind({ liveSockets: () => liveServer.live.io.engine.clientsCount });
   const stopRelay = options.relay ? startStatusRelay({ db: database.db, database, publisher: live, logger, config }) : undefined;
   // Overdue passes, expiries and emergency retries (safe in every API process).
   const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });
@@ -135,6 +145,7 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
     })());
   return {
     port: (server.address() as AddressInfo).port,
+    ops,
     drain,
     async stop() {
       await drain();
@@ -164,6 +175,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   let database: Database | undefined;
   let redisChild: ChildProcess | undefined;
   let api: Pick<RunningApi, 'port' | 'drain' | 'stop'> | undefined;
+  // The registry the inline workers record into: the API's, or in a cluster the primary's own, which
+  // the API processes merge into their answers (cluster-metrics.ts).
+  let single: AppOps | undefined;
+  let metrics: Metrics;
   try {
     const opened = (database = await openConfiguredDatabase(config));
     try {
@@ -186,8 +201,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     if (processes !== config.API_PROCESSES) logger.warn('PGlite is one process: API_PROCESSES ignored (set DATABASE_URL for several)');
     if (processes === 1) {
       // From here the API owns the database (its stop closes it).
-      api = await serveApi(config, logger, opened);
+      const served = await serveApi(config, logger, opened);
+      api = served;
+      single = served.ops;
+      metrics = served.ops.metrics;
     } else {
+      metrics = createMetrics();
+      serveClusterMetrics(metrics.registry);
       // Each API process opens its own pool; this one's serves the need status relay, here.
       const cluster = await startApiCluster(processes, logger, SHUTDOWN_GRACE_MS);
       const stopRelay = await relayFromPrimary(config, logger, opened).catch(async (err: unknown) => {
@@ -210,8 +230,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     // The workers run here, once, whatever API_PROCESSES is. PGlite's one connection is shared with
     // the API; on PostgreSQL they open their own pool, exactly as `npm run workers` does.
     const workers: WorkerRuntime | undefined = config.WORKERS === 'inline'
-      ? await startWorkerRuntime(config, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined)
+      ? await startWorkerRuntime(config, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined, { metrics })
       : undefined;
+    // In one process the API's /readyz also asks the workers it runs.
+    if (workers && single) single.readiness.add('workers', () => workers.heartbeat());
     const running = api;
     const child = redisChild;
     const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${running.port}`;

@@ -50,13 +50,17 @@ export function redisUnavailable(url: string, why: string): RedisUnavailableErro
   return new RedisUnavailableError(`REDIS_URL: no Redis answers at ${endpointOf(url, 6379)} (${why}): start it, or point REDIS_URL at a running Redis`);
 }
 
-/** Why the HTTP server could not listen on PORT/HOST, or undefined for an error of another kind. */
-export function listenFailure(err: unknown, port: number, host: string): StartupError | undefined {
+/**
+ * Why the HTTP server could not listen on PORT/HOST, or undefined for an error of another kind.
+ * `setting`: the variable naming the port (the workers' probe listener has its own, WORKER_PROBE_PORT).
+ */
+export function listenFailure(err: unknown, port: number, host: string, setting = 'PORT'): StartupError | undefined {
+  const otherwise = setting === 'PORT' ? '' : `, or ${setting}=off to run without it`;
   switch (codeOf(err)) {
     case 'EADDRINUSE':
-      return new StartupError(`PORT ${port} is in use by another process (on HOST ${host}): stop it or set PORT to a free port (PORT=0 picks one)`);
+      return new StartupError(`${setting} ${port} is in use by another process (on HOST ${host}): stop it or set ${setting} to a free port (${setting}=0 picks one)${otherwise}`);
     case 'EACCES':
-      return new StartupError(`PORT ${port} needs privileges this process does not have: set PORT to 1024 or above`);
+      return new StartupError(`${setting} ${port} needs privileges this process does not have: set ${setting} to 1024 or above${otherwise}`);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
       return new StartupError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0 for all`);

@@ -1,11 +1,16 @@
 /**
  * `npm run workers`: the BullMQ workers of one process. Add processes (on this machine or others,
  * same REDIS_URL and DATABASE_URL) to spread the sub-problems of every round.
+ * Its probes and metrics (GET /healthz, /readyz, /metrics) listen on WORKER_PROBE_PORT first, so a
+ * port in use stops the start before any worker runs; /readyz says 503 until the workers take jobs.
  * SIGTERM/SIGINT: stop taking jobs, let the active ones finish, close, exit 0.
  */
 import { loadConfig } from '../config/config';
+import { addDependencyChecks, createReadiness } from '../src/services/ops/readiness.service';
 import { createLogger } from '../src/shared/logger';
+import { createMetrics } from '../src/shared/metrics';
 import { StartupError } from '../src/startup-errors';
+import { startProbeServer, type ProbeServer } from './probe-server';
 import { startWorkerRuntime } from './runtime';
 
 let config: ReturnType<typeof loadConfig>;
@@ -24,10 +29,27 @@ if (!config.DATABASE_URL) {
   process.exit(1);
 }
 
-let runtime: Awaited<ReturnType<typeof startWorkerRuntime>>;
+let runtime: Awaited<ReturnType<typeof startWorkerRuntime>> | undefined;
+let probes: ProbeServer | undefined;
+const metrics = createMetrics();
+const readiness = createReadiness();
+readiness.add('workers', () => (runtime ? runtime.heartbeat() : Promise.reject(new Error('starting'))));
+metrics.bind({ readiness: () => readiness.snapshot(), pool: () => runtime?.database.poolStats() });
 try {
-  runtime = await startWorkerRuntime(config, logger);
+  if (config.WORKER_PROBE_PORT !== null) {
+    probes = await startProbeServer({ port: config.WORKER_PROBE_PORT, host: config.HOST, readiness, metrics, metricsToken: config.METRICS_TOKEN, logger });
+    logger.info({ port: probes.port }, `workers' probes and metrics on port ${probes.port} (/healthz, /readyz, /metrics)`);
+  }
+  runtime = await startWorkerRuntime(config, logger, undefined, { metrics });
+  const started = runtime;
+  addDependencyChecks(readiness, {
+    database: started.database,
+    redisPing: async () => {
+      if (!started.redisReady()) throw new Error('Redis connection down');
+    },
+  });
 } catch (err) {
+  await probes?.close();
   // Database or Redis away: one line naming the setting and the fix.
   if (err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`);
@@ -43,7 +65,8 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing active jobs');
   try {
-    await runtime.close();
+    await runtime?.close();
+    await probes?.close();
     logger.info('workers stopped cleanly');
     process.exit(0);
   } catch (err) {

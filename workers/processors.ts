@@ -37,6 +37,8 @@ export interface ProcessorDeps {
   keepPool?: number;
   /** Set partitioning at the merge (MERGE_SET_PARTITIONING, MERGE_SP_TIME_LIMIT_MS). Off when not given. */
   setPartitioning?: MergeOptions['setPartitioning'];
+  /** Told of each proposal stored by a merge (the round metrics). */
+  onRoundStored?: MergeOptions['onStored'];
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -79,7 +81,10 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       case 'round.merge': {
         const { roundId } = data as JobData<'round.merge'>;
         await job.updateProgress(0);
-        const outcome = await mergeRound(deps.db, roundId, undefined, log, deps.setPartitioning ? { setPartitioning: deps.setPartitioning } : {});
+        const outcome = await mergeRound(deps.db, roundId, undefined, log, {
+          ...(deps.setPartitioning ? { setPartitioning: deps.setPartitioning } : {}),
+          ...(deps.onRoundStored ? { onStored: deps.onRoundStored } : {}),
+        });
         await job.updateProgress(100);
         if (outcome === 'stored') await deps.events.proposed(roundId);
         log.info({ outcome }, 'round merged');

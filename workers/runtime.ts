@@ -23,12 +23,23 @@ import { createLiveStream } from '../src/services/live-status/live-stream';
 import { createRoundEvents, silentRoundEvents, type RoundEvents } from '../src/services/rounds/round-events.service';
 import { systemClock } from '../src/shared/clock';
 import { asDatabaseFailure, redisUnavailable } from '../src/startup-errors';
+import { bindSharedGauges } from '../src/services/ops/ops-gauges.service';
+import { createMetrics, type Metrics } from '../src/shared/metrics';
+import { recordJobMetrics, roundStoredRecorder, workersHeartbeat } from './job-metrics';
 import { inProcessProcessor } from './processors';
 import { jobLogFields } from './job-log';
 import { createSolveThread } from './solve-thread';
 
 export interface WorkerRuntime {
   workers: Worker[];
+  /** The database the workers use (the caller's when shared). */
+  database: Database;
+  /** Where the workers record (the caller's registry when given one, as with WORKERS=inline). */
+  metrics: Metrics;
+  /** Throws unless every worker can take jobs (readiness' `workers` check). */
+  heartbeat(): Promise<void>;
+  /** True while the producer connection to Redis is up. */
+  redisReady(): boolean;
   close(): Promise<void>;
 }
 
@@ -63,7 +74,12 @@ export function childExecArgv(): string[] {
   return argv.some((a) => a.includes('tsx')) ? argv : [...argv, '--import', 'tsx'];
 }
 
-export async function startWorkerRuntime(config: Config, logger: Logger, shared?: Database): Promise<WorkerRuntime> {
+/**
+ * `metrics`: record into this registry (the API's, with WORKERS=inline, so one /metrics shows both);
+ * default a registry of the runtime's own. Either way the queue and database gauges are bound to it.
+ */
+export async function startWorkerRuntime(config: Config, logger: Logger, shared?: Database, options: { metrics?: Metrics } = {}): Promise<WorkerRuntime> {
+  const metrics = options.metrics ?? createMetrics();
   await checkRedisPolicy(config.REDIS_URL, config.WORKER_ALLOW_EVICTION, logger);
   let database: Database;
   try {
@@ -92,6 +108,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     inlineSolve: solveThread?.solve,
     keepPool: config.SOLVE_POOL_ROUTES,
+    onRoundStored: roundStoredRecorder(metrics),
     ...(config.MERGE_SET_PARTITIONING ? { setPartitioning: { maxMs: config.MERGE_SP_TIME_LIMIT_MS } } : {}),
   };
   const common = {
@@ -110,6 +127,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
         })
       : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: concurrencyOf(queue) });
     watch(worker, queue, deps.db, logger, (err) => childCause(err, producers, config.QUEUE_PREFIX));
+    recordJobMetrics(worker, queue, metrics);
     if (queue === QUEUE.solve) {
       worker.on('completed', (job: Job) => void events.progress((job.data as { roundId: string }).roundId));
     }
@@ -118,6 +136,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   // The producers refuse commands until their connection is up: let it come up, so the first relay
   // and the start-up reconcile go through instead of failing and waiting for their next turn.
   for (const start = Date.now(); !producers.ready() && Date.now() - start < 10_000;) await new Promise((r) => setTimeout(r, 20));
+  bindSharedGauges(metrics, { db: database.db, producers });
   // Intake's outbox insert wakes it by NOTIFY; OUTBOX_POLL_MS is the fallback poll.
   const relay = startRelayLoop(deps, { idlePollMs: config.OUTBOX_POLL_MS, listen: database });
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
@@ -130,6 +149,10 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   logger.info({ queues: config.WORKER_QUEUES, prefix: config.QUEUE_PREFIX }, 'workers started');
   return {
     workers,
+    database,
+    metrics,
+    heartbeat: () => workersHeartbeat(workers),
+    redisReady: () => producers.ready(),
     async close() {
       clearInterval(timer);
       await relay.stop();

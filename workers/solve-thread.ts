@@ -11,7 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Problem, Solution } from '../src/planning';
-import type { SolvedPoolRoute } from '../src/planning/solve';
+import type { SolvedPoolRoute, SolveStats } from '../src/planning/solve';
 
 export interface ThreadSolveOptions {
   /** The search budget, ms (the thread counts it on its own clock). */
@@ -24,7 +24,7 @@ export interface ThreadSolveOptions {
 /** Solves one problem off the event loop (what round-solve.service's `SolveDeps.solve` expects). */
 export type ThreadSolve = (problem: Problem, options: ThreadSolveOptions) => Promise<ThreadSolution>;
 /** The solution, with the search's pool when asked for (`keepPool`). */
-export type ThreadSolution = Solution & { pool?: SolvedPoolRoute[] };
+export type ThreadSolution = Solution & { pool?: SolvedPoolRoute[]; stats?: SolveStats };
 
 export interface SolveThread {
   solve: ThreadSolve;

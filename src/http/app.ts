@@ -26,6 +26,10 @@ import { exportRoutes } from './routes/exports.routes';
 import { riskMapRoutes } from './routes/risk-map.routes';
 import { fleetRoutes } from './routes/fleet.routes';
 import { healthRoutes } from './routes/health.routes';
+import { opsRoutes } from './routes/ops.routes';
+import { createApiOps, registryExposition } from './ops';
+import { httpMetrics } from './http-metrics';
+import { mountQueueDashboard } from './queue-dashboard';
 import { needsImportRoutes } from './routes/needs-import.routes';
 import { needsRoutes } from './routes/needs.routes';
 import { emergencyRoutes } from './routes/emergency.routes';
@@ -38,8 +42,12 @@ import { createProducers } from '../queue/producers';
 import { webRoutes } from './web';
 import { driverBatchRoutes } from './routes/driver-batches.routes';
 
+/** Probes and scrapes every few seconds would drown the log. */
+const PROBES: ReadonlySet<string> = new Set(['/health', '/healthz', '/readyz', '/metrics']);
+
 export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
+  const ops = deps.ops ?? createApiOps(deps);
   const app = express();
   app.disable('x-powered-by');
   // No ETag on API answers: nothing revalidates them, and hashing every body cost ~5% of intake CPU.
@@ -50,7 +58,9 @@ export function buildApp(deps: AppDeps): Express {
   // Security headers (CSP, no-store on /api, HSTS behind TLS, CORS allow-list) on every answer, errors included.
   app.use(securityHeaders(config));
   // Health probes every few seconds would drown the log.
-  app.use(requestLog(logger, { ignore: (url) => url === '/health' }));
+  app.use(requestLog(logger, { ignore: (url) => PROBES.has(url) }));
+  // Every request timed by route template and status (cordon_http_request_duration_seconds).
+  app.use(httpMetrics(ops.metrics));
   // Writes a browser sends from another site are refused (CSRF protection of the session cookie).
   app.use(crossSiteGuard(config));
 
@@ -61,6 +71,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(refuseHostileUrl);
   app.use(operationPolicy(openapi));
   app.use(healthRoutes(deps));
+  app.use(opsRoutes({ config, readiness: ops.readiness, exposition: ops.exposition ?? (() => registryExposition(ops.metrics)) }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -72,7 +83,8 @@ export function buildApp(deps: AppDeps): Express {
   const audit = createAuditService(deps);
   const authenticated: RequestHandler = requireAuth(deps, createAuthService({ ...deps, audit }));
   const intakeLimit = intakeRateLimit({ ...deps, redis: deps.redis });
-  const intake = createIntakeDeps(deps.db, deps.clock, audit, config.FOOD_CYCLE_DAYS);
+  const intake = { ...createIntakeDeps(deps.db, deps.clock, audit, config.FOOD_CYCLE_DAYS), accepted: (kind: string) => ops.metrics.needsAccepted.inc({ kind }) };
+  const queue = deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined);
 
   // Revoking a session also cuts its live sockets, on every server process.
   app.use(authRoutes(deps, deps.live ? withLiveRevocation(createAuthService({ ...deps, audit }), deps.live) : undefined));
@@ -86,13 +98,15 @@ export function buildApp(deps: AppDeps): Express {
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   // Fleet files are small; the register's limits bound them.
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
-  app.use(roundsRoutes({ db: deps.db, queue: deps.queue ?? (deps.redis ? createProducers({ redis: deps.redis }) : undefined), publisher: deps.live }, authenticated));
+  app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live }, authenticated));
   app.use(roundDeskRoutes({ db: deps.db }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
   app.use(driverBatchRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock }, authenticated));
+  // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
+  if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });
   // The web app and its settings (no authentication: the page logs in through the API).
   app.use(webRoutes(config));
 

@@ -9,6 +9,7 @@ import type { Config } from '../../config/config';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Database, Db } from '../store/db';
+import type { AppOps } from './ops';
 
 export interface AppDeps {
   config: Config;
@@ -24,4 +25,6 @@ export interface AppDeps {
   queue?: Producers;
   /** Live status publisher; when given, logout and session revocation also disconnect the session's sockets. */
   live?: LivePublisher;
+  /** Metrics and readiness of this process (see ops.ts). Default: built by buildApp from `database` and `redis`. */
+  ops?: AppOps;
 }

@@ -20,6 +20,7 @@ import { registerExportRoutes } from './openapi-exports';
 import { registerRiskMapRoutes } from './openapi-risk-map';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
+import { registerOpsRoutes } from './openapi-ops';
 import { registerProcurementRoutes, registerStockRoutes } from './openapi-stock';
 import { withEdgeResponses } from './operation-policy';
 import { AUTH_PATHS } from './routes/auth.routes';
@@ -37,6 +38,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     r.registerPath({ method, path: toOpenApiPath(path), summary, ...(spec.public ? {} : { security }), ...(spec.request ? { request: spec.request } : {}), responses: spec.responses });
 
   r.registerPath({ method: 'get', path: '/health', summary: 'Database and Redis reachability', responses: { 200: json(healthResponse, 'Healthy'), 503: json(healthResponse, 'Degraded: a check is down') } });
+  registerOpsRoutes(r);
   r.registerPath({ method: 'post', path: AUTH_PATHS.login, summary: 'Log in; returns a bearer token', request: { body: jsonBody(loginBody) }, responses: { 200: json(loginResponse, 'Session opened'), ...errors } });
   route('get', AUTH_PATHS.me, 'The caller and their assignments', { responses: { 200: json(meResponse, 'Me'), 401: errors[401] } });
   registerAccountRoutes(r, security, problem);

@@ -39,7 +39,15 @@ export function tileImageSource(tileUrl: string | undefined): string | null {
   return `${(match[1] as string).toLowerCase()}://${[first?.includes('{') ? '*' : first, ...rest].join('.')}`;
 }
 
-function helmetFor(tls: boolean, tileSource: string | null): RequestHandler {
+/**
+ * The queue dashboard (bull-board, /admin/queues) ships a page with a `<base href>` (its scripts and
+ * styles are relative to it) and inline styles (its React UI sets style attributes): under it only,
+ * `base-uri 'self'` and `style-src 'unsafe-inline'`. Scripts stay the app's own: it has no inline
+ * script to allow (its UI configuration is a JSON data block, which CSP does not run).
+ */
+export const DASHBOARD_CSP_PATH = '/admin/queues';
+
+function helmetFor(tls: boolean, tileSource: string | null, dashboard = false): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -47,14 +55,14 @@ function helmetFor(tls: boolean, tileSource: string | null): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'"],
+        styleSrc: dashboard ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:', ...(tileSource ? [tileSource] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         workerSrc: ["'self'"],
         manifestSrc: ["'self'"],
         objectSrc: ["'none'"],
-        baseUri: ["'none'"],
+        baseUri: dashboard ? ["'self'"] : ["'none'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         ...(tls ? { upgradeInsecureRequests: [] } : {}),
@@ -72,10 +80,12 @@ export function securityHeaders(config: Pick<Config, 'TILE_URL' | 'CORS_ORIGINS'
   const tiles = tileImageSource(config.TILE_URL);
   const overTls = helmetFor(true, tiles);
   const plain = helmetFor(false, tiles);
+  const dashboard = { tls: helmetFor(true, tiles, true), plain: helmetFor(false, tiles, true) };
   const handlers: RequestHandler[] = [
     (req, res, next) => {
       res.setHeader('Permissions-Policy', 'geolocation=(self), camera=(), microphone=(), payment=(), usb=()');
       if (req.path.startsWith('/api/') && !PUBLIC_API_PATHS.has(req.path)) res.setHeader('Cache-Control', 'no-store');
+      if (req.path === DASHBOARD_CSP_PATH || req.path.startsWith(`${DASHBOARD_CSP_PATH}/`)) return (req.secure ? dashboard.tls : dashboard.plain)(req, res, next);
       (req.secure ? overTls : plain)(req, res, next);
     },
   ];

@@ -35,6 +35,8 @@ export interface Database {
   listenTarget: { url: string } | { lite: PGlite };
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** The pg pool's connections checked out and queries waiting for one; undefined on PGlite (one connection, no pool). */
+  poolStats(): { inUse: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let kind: Database['kind'];
   let listenTarget: Database['listenTarget'];
   let release = (): void => undefined;
+  let poolStats: Database['poolStats'] = () => undefined;
   if (options.url) {
     kind = 'postgres';
     const pool = new pg.Pool({
@@ -63,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     dialect = new PostgresDialect({ pool });
+    poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount });
     listenTarget = { url: options.url };
   } else {
     kind = 'pglite';
@@ -95,6 +99,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    poolStats,
     close: async () => {
       await db.destroy();
       release();
@@ -104,14 +109,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /** Applies every pending migration; throws with the first failure. */
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
-    db: database.db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: database.schema,
-  });
-  const result = await migrator.migrateToLatest();
+  const result = await migratorOf(database).migrateToLatest();
   if (result.error) throw result.error;
   return result;
+}
+
+/** Names of the migrations this code has that the database has not run (readiness: empty at head). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  return (await migratorOf(database).getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+function migratorOf(database: Database): Migrator {
+  return new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, migrationTableSchema: database.schema });
 }
 
 /** Drops a schema and everything in it (tests clean up after themselves). */

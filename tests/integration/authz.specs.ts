@@ -228,6 +228,10 @@ const period = 'from=2026-11-01&to=2026-11-30';
 
 export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'GET /health': { who: 'public' },
+  // Probes; /metrics takes the METRICS_TOKEN (unset here: 404), not a session.
+  'GET /healthz': { who: 'public' },
+  'GET /readyz': { who: 'public' },
+  'GET /metrics': { who: 'public' },
   'GET /api/openapi.json': { who: 'public' },
   'POST /api/auth/login': { who: 'public' },
   'GET /api/auth/me': { who: 'authenticated' },

@@ -56,8 +56,12 @@ describe('OpenAPI document', () => {
     for (const key of withBody) expect(operations.find((o) => o.key === key)?.op.requestBody, key).toBeDefined();
   });
 
-  it('asks for a bearer token everywhere except login, resident sign-up, health, the document, web config and the pass verification key', () => {
+  it('asks for a bearer token everywhere except login, resident sign-up, the probes, the document, web config and the pass verification key', () => {
     const open = operations.filter((o) => !o.op.security?.length).map((o) => o.key).sort();
-    expect(open).toEqual(['GET /api/openapi.json', 'GET /api/passes/verification-key', 'GET /api/web-config', 'GET /health', 'POST /api/auth/login', 'POST /api/auth/signup']);
+    expect(open).toEqual(['GET /api/openapi.json', 'GET /api/passes/verification-key', 'GET /api/web-config', 'GET /health', 'GET /healthz', 'GET /readyz', 'POST /api/auth/login', 'POST /api/auth/signup']);
+  });
+
+  it('asks for the metrics token, not a session, on GET /metrics', () => {
+    expect(operations.find((o) => o.key === 'GET /metrics')?.op.security).toEqual([{ metricsToken: [] }]);
   });
 });

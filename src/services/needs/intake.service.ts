@@ -33,6 +33,8 @@ export interface IntakeDeps {
   groupCommit?: NeedGroupCommit | undefined;
   /** Batched household look-ups for concurrent submissions; without it one query each. */
   households?: CoalescedLoader<string, Household> | undefined;
+  /** Told of each need accepted once committed (merged duplicates and replays not): the needs counter. */
+  accepted?: ((kind: Need['kind']) => void) | undefined;
 }
 
 export interface RequestContext {
@@ -118,9 +120,14 @@ export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: st
     const need = newNeed(actor, household, prepared, deps.clock.now());
     const row = acceptedRow(deps, actor, need, prepared, ctx.reqId);
     const inserted = deps.groupCommit ? await deps.groupCommit.insert(row) : (await insertAcceptedNeeds(deps.db, [row])).has(need.id);
-    if (inserted) return respond(actor, { need, merged: false });
+    if (inserted) {
+      deps.accepted?.(need.kind);
+      return respond(actor, { need, merged: false });
+    }
   }
-  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)), deps.clock.now());
+  const result = await runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => respond(actor, await acceptOrMerge(deps, trx, actor, household, prepared, ctx.reqId)), deps.clock.now());
+  if (!result.replayed && !result.body.merged) deps.accepted?.(prepared.kind);
+  return result;
 }
 
 const cycleView = (c: FoodCycle) => ({ id: c.id, start: c.start.toISOString(), end: c.end.toISOString() });

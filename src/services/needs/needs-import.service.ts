@@ -126,7 +126,7 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
   }
   if (errors.length) throw refuse(errors);
 
-  return runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
+  const result = await runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
     const needs: ImportResponse['needs'] = [];
     for (const g of good) {
       const { need, merged } = await acceptOrMerge(deps, trx, actor, g.household, g.prepared, ctx.reqId);
@@ -135,4 +135,7 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
     const merged = needs.filter((n) => n.merged).length;
     return { status: 201, body: { imported: needs.length - merged, merged, needs } };
   }, deps.clock.now());
+  // Counted once committed: a file refused part way accepted nothing.
+  if (!result.replayed) result.body.needs.forEach((n, i) => !n.merged && deps.accepted?.(good[i]!.prepared.kind));
+  return result;
 }

@@ -6,7 +6,7 @@
  * stored is kept, never solved twice.
  */
 import type { Problem, Solution } from '../../planning';
-import { solve, type SolvedPoolRoute } from '../../planning/solve';
+import { solve, type SolvedPoolRoute, type SolveStats } from '../../planning/solve';
 import type { Db } from '../../store/db';
 import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
@@ -23,7 +23,7 @@ export interface SolveDeps {
    * Runs the pure search (Problem in, Solution out) somewhere else, e.g. on a worker thread so this
    * event loop stays free (workers/solve-thread.ts). Default: `solve()` here, synchronously, timed by `now`.
    */
-  solve?: (problem: Problem, options: { timeLimitMs: number; seed: number; keepPool?: number }) => Promise<Solution & { pool?: SolvedPoolRoute[] }>;
+  solve?: (problem: Problem, options: { timeLimitMs: number; seed: number; keepPool?: number }) => Promise<Solution & { pool?: SolvedPoolRoute[]; stats?: SolveStats }>;
   /**
    * Routes of the search's pool stored with the result (at most), for set partitioning at the merge
    * (SOLVE_POOL_ROUTES). Default 0: none.
@@ -32,7 +32,8 @@ export interface SolveDeps {
 }
 
 export type SolveOutcome =
-  | { status: 'solved'; trips: number; unserved: number; stored: boolean }
+  /** `solveSeconds` and `iterations`: the search's (none without vehicles), for the solve metrics. */
+  | { status: 'solved'; trips: number; unserved: number; stored: boolean; solveSeconds?: number; iterations?: number }
   | { status: 'skipped'; reason: 'round-not-planning' | 'already-solved' };
 
 export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
@@ -49,14 +50,17 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   await onProgress(10);
   const built = buildProblem(needs, vehicles);
   let pieces;
+  let search: { solveSeconds: number; iterations?: number } | undefined;
   if (vehicles.length === 0) {
     pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
   } else {
     const timeLimitMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
     const keepPool = deps.keepPool ?? 0;
+    const started = deps.now();
     const solution = deps.solve
       ? await deps.solve(built.problem, { timeLimitMs, seed: round.seed, keepPool })
       : solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed, keepPool });
+    search = { solveSeconds: (deps.now() - started) / 1000, ...(solution.stats ? { iterations: solution.stats.iterations } : {}) };
     pieces = toPlanPieces(built, vehicles, solution, subproblemId);
     if (solution.pool?.length) pieces = { ...pieces, pool: toStoredPool(built, vehicles, solution.pool) };
   }
@@ -66,7 +70,7 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   // The round's progress: the share of its sub-problems solved (the merge itself is quick).
   await setRoundProgress(rdb, roundId, (95 * subs.filter((s) => s.solved_at).length) / Math.max(1, subs.length));
   await onProgress(100);
-  return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored };
+  return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored, ...search };
 }
 
 /** A record the job names is gone: retrying will not bring it back. */

@@ -159,6 +159,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
     await failRound(db, roundId, `the merged plan breaks the rule ${String(err.details?.rule)}`, clock);
     return 'failed-validation';
   }
+  if (stored) options.onStored?.({ subproblems: subs.length, unserved: labelled.unserved, cost: note.cost });
   return stored ? 'stored' : 'already-stored';
 }
 
@@ -168,6 +169,8 @@ export interface MergeOptions {
    * most `maxMs` (MERGE_SP_TIME_LIMIT_MS) and a tenth of the round's search time. Off when not given.
    */
   setPartitioning?: { maxMs: number; solver?: () => Promise<LpSolver>; now?: () => number };
+  /** Told of a proposal once stored (the round metrics): its sub-problems, the needs it leaves unserved, its cost. */
+  onStored?: (plan: { subproblems: number; unserved: PlanUnserved[]; cost: number }) => void;
 }
 
 /** Where the merge reports how it went: a job's child logger, whose lines already name the round (workers/job-log.ts); ids and counts only. */
