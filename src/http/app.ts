@@ -36,6 +36,7 @@ import { emergencyRoutes } from './routes/emergency.routes';
 import { passesRoutes, passServices } from './routes/passes.routes';
 import { roundsRoutes } from './routes/rounds.routes';
 import { roundDeskRoutes } from './routes/round-desk.routes';
+import { overviewRoutes } from './routes/overview.routes';
 import { stockRoutes } from './routes/stock.routes';
 import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
@@ -100,6 +101,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live }, authenticated));
   app.use(roundDeskRoutes({ db: deps.db }, authenticated));
+  app.use(overviewRoutes({ db: deps.db, clock: deps.clock, foodCycleDays: config.FOOD_CYCLE_DAYS }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));
   app.use(passesRoutes(deps, authenticated, intakeLimit));

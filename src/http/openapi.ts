@@ -13,6 +13,7 @@ import { loginBody, loginResponse, meResponse } from './auth.schemas';
 import { errors as baseErrors, idempotencyHeader, json, jsonBody, optionalJsonBody, problem, rateLimited, toOpenApiPath, type AddRoute } from './openapi-kit';
 import { registerPassRoutes, registerEmergencyRoutes } from './openapi-passes';
 import { registerDeliveryRoutes, registerRoundRoutes } from './openapi-rounds';
+import { registerOverviewRoutes } from './openapi-overview';
 import { registerHouseholdRoutes } from './openapi-households';
 import { registerFleetRoutes } from './openapi-fleet';
 import { registerAreaRoutes } from './openapi-areas';
@@ -78,6 +79,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerRiskMapRoutes(route);
   registerAccountBulkRoutes(route);
   registerRoundRoutes(route);
+  registerOverviewRoutes(route);
   registerStockRoutes(route);
   registerProcurementRoutes(route);
   registerPassRoutes(route);

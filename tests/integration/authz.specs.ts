@@ -278,6 +278,8 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/rounds': { who: ['dispatcher', 'admin'], body: () => ({ areaId: ctx.grid.m1, kind: 'food' }), unavailableOk: true },
   // The rounds list filters by scope (community staff: rounds touching their communities) rather than refusing.
   'GET /api/rounds': { who: ['dispatcher', 'admin', 'community_staff'] },
+  // The district at a glance: staff see their communities' figures (a filter, not a refusal).
+  'GET /api/overview': { who: ['dispatcher', 'admin', 'community_staff'] },
 
   'GET /api/web-config': { who: 'public' },
   'GET /api/me/batches': { who: ['driver'] },
