@@ -36,6 +36,8 @@ export const proposalView = z.strictObject({
   status: z.enum(ROUND_STATUSES),
   /** Time of day the round's shift starts (minutes from midnight): planned times count seconds from it. */
   shiftStartMin: z.number().int(),
+  /** When every vehicle's shift ends, seconds from its start: no trip of the plan returns after it. */
+  shiftEndS: z.number().int(),
   trips: z.array(z.strictObject({
     id: z.string(), vehicleId: z.uuid(), depotId: z.uuid(), driverId: z.uuid().nullable(), tripNo: z.number().int(), distanceM: z.number(), durationS: z.number(),
     /** The vehicle (name and plate, "Van 1 (沪A·12345)"), its depot and its driver (once dispatched) by name. */

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/access';
-import { ROUND_SHIFT_START_MIN } from '../../src/domain/gate-hours';
+import { ROUND_SHIFT_MIN, ROUND_SHIFT_START_MIN } from '../../src/domain/gate-hours';
 import { storedPlanProblem, stopTimings, type StoredPlan } from '../../src/planning/adapters/stored-plan';
 import { ManualClock } from '../../src/shared/clock';
 import { dropSchema, type Database } from '../../src/store/db';
@@ -214,6 +214,9 @@ describe('every other path that changes a stored plan runs the validator on the 
     expect(await planAll(round.id)).toBe('stored');
     const view = await proposalView(database.db, round.id);
     expect(view.shiftStartMin).toBe(ROUND_SHIFT_START_MIN);
+    // The timeline marks the shift's end: every trip is back before it.
+    expect(view.shiftEndS).toBe(ROUND_SHIFT_MIN * 60);
+    for (const trip of view.trips) expect(trip.departS + trip.durationS).toBeLessThanOrEqual(view.shiftEndS);
     const stops = view.trips.flatMap((t) => t.stops);
     for (const [i, [from, until]] of hours.entries()) {
       const stop = stops.find((s) => s.corridorId === corridors[i]);

@@ -8,7 +8,7 @@ import { allocationNames, changedNeedItems, unservedDetails } from '../../store/
 import type { PlanBag, PlanUnserved, StockShortDetail } from '../../domain/round-plan';
 import type { RoundAllocationSummary } from './round-allocation.service';
 import { stopTimings } from '../../planning/adapters/stored-plan';
-import { ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
+import { ROUND_SHIFT_MIN, ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
 import { loadStoredPlan } from '../../store/round-check.repository';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
@@ -35,7 +35,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   // Each stop's window and time as the plan validator computes them (gate hours, medicine deadlines).
   const timing = new Map(stopTimings(await loadStoredPlan(db, roundId)).map((x) => [x.stopId, x]));
   return {
-    roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN,
+    roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN, shiftEndS: ROUND_SHIFT_MIN * 60,
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
       vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, vehiclePlate: names.plates.get(t.vehicleId) ?? null, depotName: names.depots.get(t.depotId) ?? t.depotId,
