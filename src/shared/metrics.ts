@@ -56,28 +56,6 @@ export interface Metrics {
   bind(sources: MetricSources): void;
 }
 
-/** Every metric name this module registers (besides Node's defaults): the alert rules may use only these. */
-export const METRIC_NAMES = [
-  'cordon_http_request_duration_seconds',
-  'cordon_needs_accepted_total',
-  'cordon_queue_jobs',
-  'cordon_job_duration_seconds',
-  'cordon_round_planning_duration_seconds',
-  'cordon_round_subproblems',
-  'cordon_round_unserved_needs_total',
-  'cordon_round_plan_cost',
-  'cordon_solve_duration_seconds',
-  'cordon_solve_iterations',
-  'cordon_relay_lag_seconds',
-  'cordon_round_planning_stalled_seconds',
-  'cordon_stock_items_below_minimum',
-  'cordon_passes_overdue',
-  'cordon_readiness_check',
-  'cordon_live_sockets',
-  'cordon_db_pool_in_use_connections',
-  'cordon_db_pool_waiting_clients',
-] as const;
-
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   const sources: MetricSources = {};
