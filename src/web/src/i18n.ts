@@ -38,6 +38,21 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
+/** Whether `key` is a message (for codes that come from the server: a kind, a reason, a status). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+/** The first message `<prefix><code>` among `prefixes` (dashes in codes read as underscores), or null. */
+export function codeText(prefixes: string[], code: string): string | null {
+  const norm = code.replace(/-/g, '_');
+  for (const p of prefixes) {
+    if (hasMessage(p + code)) return t((p + code) as MessageKey);
+    if (hasMessage(p + norm)) return t((p + norm) as MessageKey);
+  }
+  return null;
+}
+
 /** Re-renders the calling component when the language changes. */
 export function useLang(): Lang {
   const [value, setValue] = useState(current);

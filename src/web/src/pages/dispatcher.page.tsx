@@ -13,11 +13,12 @@ import { FormError, Field } from '../ui/form';
 import { labelOf, RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
 import { useDraft, useLoad } from '../ui/hooks';
 import { ProposalView, type Proposal } from './proposal.view';
+import type { Actuals } from './dispatcher/proposal.types';
 
 interface Round { id: string; status: string; progress: number; failureReason: string | null; subproblems: { total: number; solved: number } }
-interface Outcome { key: string; text: string; kind: string }
+interface Outcome { key: string; text: string; kind: string; batchId: string; stopId: string }
 
-async function loadDistrict(): Promise<{ areas: MapArea[]; corridors: MapArea[] }> {
+async function loadDistrict(): Promise<{ areas: MapArea[]; corridors: (MapArea & { communityId: string })[] }> {
   const { areas: corridors } = await api<{ areas: (MapArea & { communityId: string })[] }>('/api/corridors');
   const communityIds = [...new Set(corridors.map((c) => c.communityId))];
   const communities = await Promise.all(communityIds.map((id) => api<{ area: MapArea & { parentId: string | null } }>(`/api/areas/${id}`).then((r) => r.area)));
@@ -36,6 +37,7 @@ export function DispatcherPage() {
   const [proposal, setProposal] = useState<Proposal | null>(null);
   const [vehicles, setVehicles] = useState<Record<string, MapVehicle>>({});
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const [actuals, setActuals] = useState<Actuals>({});
   const risk = useRiskSettings();
   // Status and level changes since the district was loaded (area.risk_changed).
   const [riskChanged, setRiskChanged] = useState<Record<string, RiskState>>({});
@@ -72,7 +74,10 @@ export function DispatcherPage() {
       case 'stop.failed':
       case 'stop.arrived': {
         const kind = event.type.slice(5);
-        setOutcomes((o) => [{ key: `${event.stopId}-${kind}`, kind, text: `${event.batchId.slice(-6)} · ${t(kind === 'arrived' ? 'arrive' : (kind as MessageKey))}` }, ...o].slice(0, 100));
+        setOutcomes((o) => [{ key: `${event.stopId}-${kind}`, kind, batchId: event.batchId, stopId: event.stopId, text: t(kind === 'arrived' ? 'arrive' : (kind as MessageKey)) }, ...o].slice(0, 100));
+        // Planned against seen, on the timeline: the stop's id is the plan's stop id.
+        const seenAt = 'at' in event && typeof event.at === 'string' ? event.at : new Date().toISOString();
+        setActuals((a) => ({ ...a, [event.stopId]: { ...a[event.stopId], ...(kind === 'arrived' ? { arrivedAt: seenAt } : { doneAt: seenAt }) } }));
         if (roundId) void refresh(roundId);
         return;
       }
@@ -95,8 +100,14 @@ export function DispatcherPage() {
     }
   }
 
+  // Gates by name with their community: every community has its "Building 1 Unit 1".
+  const gateNames = useMemo(() => {
+    const community = new Map(areas.map((a) => [a.id, a.name]));
+    return new Map(corridors.map((c) => [c.id, community.has(c.communityId) ? `${community.get(c.communityId)} · ${c.name}` : c.name]));
+  }, [areas, corridors]);
+
   const routes: MapRoute[] = useMemo(() => {
-    const where = new Map(corridors.map((c) => [c.id, c]));
+    const where = new Map<string, MapArea>(corridors.map((c) => [c.id, c]));
     return (proposal?.trips ?? []).map((trip) => ({
       id: trip.id,
       label: `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`,
@@ -106,7 +117,9 @@ export function DispatcherPage() {
 
   // Live positions come per batch (round and trip): the map and the list name its vehicle and plate.
   const vehicleOf = useMemo(() => new Map((proposal?.trips ?? []).map((trip) => [`${proposal?.roundId}_${trip.id}`, `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`])), [proposal]);
-  const liveVehicles = Object.values(vehicles).map((v) => ({ ...v, label: vehicleOf.get(v.id) ?? `…${v.id.slice(-8)}` }));
+  const liveVehicles = Object.values(vehicles).map((v) => ({ ...v, label: vehicleOf.get(v.id) ?? t('otherRoundVehicle') }));
+  // The stop an outcome is about, by gate and vehicle.
+  const stopOf = useMemo(() => new Map<string, string>((proposal?.trips ?? []).flatMap((trip) => trip.stops.map((s) => [`${proposal?.roundId}_${trip.id}:${s.id}`, gateNames.get(s.corridorId) ?? ''] as const))), [proposal, gateNames]);
 
   const planning = round?.status === 'planning';
   return (
@@ -179,7 +192,7 @@ export function DispatcherPage() {
         )}
       </section>
 
-      {proposal && <ProposalView proposal={proposal} names={new Map(corridors.map((c) => [c.id, c.name]))} onChange={setProposal} />}
+      {proposal && <ProposalView proposal={proposal} names={gateNames} actuals={actuals} onChange={setProposal} />}
 
       <section class="card">
         <h2>{t('liveVehicles')}</h2>
@@ -192,8 +205,8 @@ export function DispatcherPage() {
         </ul>
         <ul class="list" data-testid="outcomes">
           {outcomes.map((o) => (
-            <li key={o.key} class={`row feed-${o.kind}`}>
-              {o.text}
+            <li key={o.key} class={`row feed-${o.kind}`} title={o.batchId}>
+              {[vehicleOf.get(o.batchId) ?? t('otherRoundVehicle'), stopOf.get(`${o.batchId}:${o.stopId}`), o.text].filter(Boolean).join(' · ')}
             </li>
           ))}
         </ul>

@@ -10,10 +10,10 @@ import { useLive } from '../live';
 import type { Me } from '../session';
 import { Field, FormError, fieldError } from '../ui/form';
 import { useLoad } from '../ui/hooks';
-import { RowsTable } from '../ui/rows-table';
+import { dateTime, useCatalogue } from '../ui/labels';
+import { BalancesTable, OrdersTable, ShortfallTable, type Balance, type Order, type ShortItem, type ShortLine } from '../ui/stock-tables';
 import type { PassRow } from './resident.page';
 
-type Row = Record<string, unknown>;
 type StaffPass = PassRow & { householdId: string; reason?: string };
 const WAITING = ['applied', 'under_review', 'approved'];
 const OUT = ['issued', 'outbound_done', 'at_hospital', 'return_done', 'overdue'];
@@ -42,7 +42,7 @@ function PassReview({ pass, onDone }: { pass: StaffPass; onDone: () => void }) {
     <li class="pass" data-testid="pass-application">
       <p class="row">
         <span>
-          {pass.person} · {new Date(pass.appointmentAt).toLocaleString()}
+          {pass.person} · {dateTime(pass.appointmentAt)}
         </span>
         <strong>{t(`pass_${pass.status}` as MessageKey)}</strong>
       </p>
@@ -74,14 +74,15 @@ function PassReview({ pass, onDone }: { pass: StaffPass; onDone: () => void }) {
 export function StaffPage({ me }: { me: Me }) {
   const communityId = me.communityIds[0] ?? null;
   const passes = useLoad(communityId, () => communityPasses(communityId as string));
-  const balances = useLoad('balances', () => api<{ balances: Record<string, unknown>[] }>('/api/stock/balances'));
-  const shortfall = useLoad(communityId ? `shortfall-${communityId}` : null, () => api<{ shortfall: { items: Row[]; lines: Row[]; untracked: Row[] } }>(`/api/stock/shortfall?areaId=${communityId}`));
-  const orders = useLoad('orders', () => api<{ orders: Record<string, unknown>[] }>('/api/procurement/orders'));
+  const balances = useLoad('balances', () => api<{ balances: Balance[] }>('/api/stock/balances'));
+  const shortfall = useLoad(communityId ? `shortfall-${communityId}` : null, () => api<{ shortfall: { items: ShortItem[]; lines: ShortLine[]; untracked: unknown[] } }>(`/api/stock/shortfall?areaId=${communityId}`));
+  const orders = useLoad('orders', () => api<{ orders: Order[] }>('/api/procurement/orders'));
   useLive(communityId ? [`community:${communityId}`] : [], (event) => {
     if (!event || event.type === 'pass.state' || event.type === 'alert.raised') passes.reload();
   });
   const list = passes.data ?? [];
   const short = shortfall.data?.shortfall;
+  const names = useCatalogue();
 
   return (
     <div class="page">
@@ -108,16 +109,16 @@ export function StaffPage({ me }: { me: Me }) {
       </section>
       <section class="card">
         <h2>{t('stock')}</h2>
-        <RowsTable caption={t('stock')} rows={balances.data?.balances ?? []} />
+        <BalancesTable rows={balances.data?.balances ?? []} names={names} />
       </section>
       <section class="card">
         <h2>{t('shortfall')}</h2>
-        <RowsTable caption={t('shortfall')} rows={short?.items.length ? short.items : (short?.lines ?? [])} />
+        <ShortfallTable items={short?.items ?? []} lines={short?.lines ?? []} names={names} />
         {short && short.untracked.length > 0 && <p class="muted">{t('untracked', { n: short.untracked.length })}</p>}
       </section>
       <section class="card wide">
         <h2>{t('orders')}</h2>
-        <RowsTable caption={t('orders')} rows={orders.data?.orders ?? []} />
+        <OrdersTable rows={orders.data?.orders ?? []} />
       </section>
     </div>
   );

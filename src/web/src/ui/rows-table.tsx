@@ -1,30 +1,37 @@
-/** A plain table of API rows (stock, shortfalls, orders): scalar columns only, first 50 rows. */
+/** A table of API rows (stock, shortfalls, orders) with named, translated columns; first 50 rows. */
+import type { ComponentChildren } from 'preact';
 import { t } from '../i18n';
 
-type Row = Record<string, unknown>;
+export interface Column<R> {
+  key: string;
+  label: string;
+  /** What the cell shows; default the field as text. */
+  cell?: (row: R) => ComponentChildren;
+  /** Numbers align right. */
+  numeric?: boolean;
+}
 
-export function RowsTable({ rows, caption }: { rows: Row[]; caption: string }) {
+export function RowsTable<R extends object>({ rows, caption, columns, rowKey }: { rows: R[]; caption: string; columns: Column<R>[]; rowKey: (row: R, i: number) => string }) {
   if (rows.length === 0) return <p class="muted">{t('stockEmpty')}</p>;
-  // Ids say nothing to a person (names are shown instead); nested values are left out.
-  const columns = Object.keys(rows[0] ?? {}).filter((k) => !/Id$/.test(k) && rows.some((r) => ['string', 'number', 'boolean'].includes(typeof r[k])));
   return (
     <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table>
-        <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c} scope="col">
-                {c}
+              <th key={c.key} scope="col" class={c.numeric ? 'num' : undefined}>
+                {c.label}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {rows.slice(0, 50).map((r, i) => (
-            <tr key={i}>
+            <tr key={rowKey(r, i)}>
               {columns.map((c) => (
-                <td key={c}>{typeof r[c] === 'string' && /^[0-9a-f-]{36}$/.test(r[c] as string) ? (r[c] as string).slice(0, 8) : String(r[c] ?? '')}</td>
+                <td key={c.key} class={c.numeric ? 'num' : undefined}>
+                  {c.cell ? c.cell(r) : String((r as Record<string, unknown>)[c.key] ?? '')}
+                </td>
               ))}
             </tr>
           ))}

@@ -1,0 +1,50 @@
+import { t } from '../../i18n';
+
+/** The proposal as GET /api/rounds/{id}/proposal answers it (src/contracts/rounds.contract.ts), the fields the desk reads. */
+export interface Proposal {
+  roundId: string;
+  status: string;
+  /** Minutes from midnight the shift starts at: plan times count seconds from it. */
+  shiftStartMin: number;
+  /** When the shift ends, seconds from its start. */
+  shiftEndS: number;
+  trips: Trip[];
+  loadingList: { depotId: string; depotName: string; item: string; bags: number }[];
+  unserved: { needId: string; reason: string; short?: { item: string; itemName: string }[] }[];
+  allocation: Allocation | null;
+  setPartitioning: { status: string; mergedCost: number; cost: number; elapsedMs: number } | null;
+  packingChanges: { needId: string; bagIds: string[]; substituted: { item: string; for: string; quantity: number }[]; leftOut: { item: string; quantity: number }[] }[];
+}
+
+export interface Trip {
+  id: string; vehicleId: string; vehicleName: string; vehiclePlate: string | null; depotName: string; driverName: string | null;
+  tripNo: number; departS: number; distanceM: number; durationS: number;
+  stops: Stop[];
+}
+
+export interface Stop {
+  id: string; seq: number; locked: boolean; corridorId: string; status: string; urgent: boolean; bags: { bagId: string; item: string }[];
+  window: { fromS: number; untilS: number } | null; servedS: number; late: boolean; deadlineS: number | null; deadlineMissed: boolean;
+}
+
+export interface Allocation {
+  method: 'lp' | 'greedy' | 'mixed';
+  solver: string;
+  elapsedMs: number;
+  served: number;
+  unserved: number;
+  substituted: number;
+  lines: { communityId: string; communityName: string; itemId: string; itemName: string; demand: number; allocated: number; substituted: number; leftOut: number; short: number; reasons: string[] }[];
+}
+
+/** What the desk saw happen at a stop since it was dispatched (live stop events): when, by stop id. */
+export type Actuals = Record<string, { arrivedAt?: string; doneAt?: string }>;
+
+/** Clock time of a plan time (seconds from the shift's start). */
+export const clock = (shiftStartMin: number, s: number): string => {
+  const m = Math.round(shiftStartMin + s / 60);
+  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
+/** The trip's label a person reads: "Van 3 (沪A·61203) · Trip 1". */
+export const tripName = (trip: Trip): string => `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`;

@@ -1,0 +1,37 @@
+/**
+ * Names for the codes the API answers with: items (a translation for the demo catalogue's codes,
+ * else the catalogue's own name), need and stop statuses, unserved and failure reasons. A code with
+ * no name at all is shown as it is rather than hidden: better a code than a blank.
+ */
+import { api } from '../api';
+import { codeText, t } from '../i18n';
+import { useLoad } from './hooks';
+
+export interface CatalogueItem { code: string; name: string }
+export type Catalogue = Map<string, string>;
+
+let catalogue: Promise<Catalogue> | null = null;
+/** The stock catalogue's names by code (GET /api/stock/items, staff roles), loaded once per page load; empty for other roles. */
+export function useCatalogue(enabled = true): Catalogue {
+  const loaded = useLoad(enabled ? 'catalogue' : null, () =>
+    (catalogue ??= api<{ items: CatalogueItem[] }>('/api/stock/items').then((r) => new Map(r.items.map((i) => [i.code, i.name])), () => ((catalogue = null), new Map()))),
+  );
+  return loaded.data ?? new Map();
+}
+
+/** An item or need kind in the reader's language. */
+export const itemLabel = (code: string, names?: Catalogue): string => codeText(['kind_', 'item_'], code) ?? names?.get(code) ?? code;
+
+/** A reason (stop failure, unserved, need failure) in the reader's language; free text stays as written. */
+export const reasonLabel = (code: string): string => codeText(['reason_', 'unserved_'], code) ?? code;
+
+/** A stop's status (pending, loaded, arrived, delivered, failed). */
+export const stopStatusLabel = (code: string): string => codeText(['stop_'], code) ?? code;
+
+/** A date and time in the reader's language, e.g. "3 Dec, 14:30" / "12月3日 14:30". */
+export function dateTime(iso: string): string {
+  return new Date(iso).toLocaleString(t('locale'), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A time of day, e.g. "14:30". */
+export const timeOfDay = (iso: string): string => new Date(iso).toLocaleTimeString(t('locale'), { hour: '2-digit', minute: '2-digit' });
