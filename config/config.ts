@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
 import { DEFAULT_CONTROL_STATUSES, DEFAULT_RISK_LEVELS, riskMapListSchema } from '../src/domain/risk-map';
+import { webhookSettings } from './webhook-settings';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -198,6 +199,8 @@ export const configSchema = z.object({
   MERGE_SET_PARTITIONING: bool.default(true),
   /** Longest set partitioning at a merge, ms (it also takes at most a tenth of the round's search time). Default 10000. */
   MERGE_SP_TIME_LIMIT_MS: int(1, 600_000).default(10_000),
+  // Outbound webhooks (config/webhook-settings.ts).
+  ...webhookSettings,
 });
 
 export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'WORKER_QUEUES'> & { WORKER_QUEUES: QueueName[] }>;

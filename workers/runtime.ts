@@ -29,6 +29,7 @@ import { recordJobMetrics, roundStoredRecorder, workersHeartbeat } from './job-m
 import { inProcessProcessor } from './processors';
 import { jobLogFields } from './job-log';
 import { createSolveThread } from './solve-thread';
+import { startWebhookWorker } from './webhook-worker';
 
 export interface WorkerRuntime {
   workers: Worker[];
@@ -139,6 +140,10 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   bindSharedGauges(metrics, { db: database.db, producers });
   // Intake's outbox insert wakes it by NOTIFY; OUTBOX_POLL_MS is the fallback poll.
   const relay = startRelayLoop(deps, { idlePollMs: config.OUTBOX_POLL_MS, listen: database });
+  // Outbound webhooks: delivered from the database's queue of each endpoint (webhook-worker.ts).
+  const webhooks = startWebhookWorker(config, logger, database.db, {
+    publisher: liveRedis && createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: config.LIVE_STREAM_NAME }), clock: systemClock, logger }),
+  });
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
   const runReconcile = (why: string) =>
@@ -165,6 +170,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
       }
       // Stops fetching and waits for active jobs (sandboxed children included) to finish.
       await Promise.all(workers.map((w) => w.close()));
+      await webhooks.close();
       await solveThread?.close();
       await producers.close();
       liveRedis?.disconnect();

@@ -185,6 +185,17 @@ export const areaRiskChanged = z.strictObject({
   at: isoTime,
 });
 
+/**
+ * An outbound webhook endpoint was switched off after failing too many times in a row (issue #19):
+ * an alert for the admins at the dispatch desk. Ids and a count only (the URL stays in the admin API).
+ */
+export const webhookDisabled = z.strictObject({
+  type: z.literal('webhook.disabled'),
+  endpointId: id,
+  consecutiveFailures: z.int().nonnegative(),
+  at: isoTime,
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   needStatusChanged,
   roundProgress,
@@ -200,6 +211,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   stockAlert,
   driverBatchesChanged,
   areaRiskChanged,
+  webhookDisabled,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

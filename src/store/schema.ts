@@ -10,10 +10,11 @@ import type { EventTables } from './tables/events';
 import type { EmergencyTables, PassTables, TransportTables } from './tables/passes';
 import type { PlanTables, RoundTables } from './tables/rounds';
 import type { StockTables } from './tables/stock';
+import type { WebhookTables } from './tables/webhooks';
 
 export type * from './tables/core';
 
-export type Tables = Core & AccountTables & SessionTables & AuditTables & EventTables & PassTables & TransportTables & EmergencyTables & RoundTables & PlanTables & StockTables;
+export type Tables = Core & AccountTables & SessionTables & AuditTables & EventTables & PassTables & TransportTables & EmergencyTables & RoundTables & PlanTables & StockTables & WebhookTables;
 
 export type AreaRow = Selectable<AreasTable>;
 export type HouseholdRow = Selectable<HouseholdsTable>;

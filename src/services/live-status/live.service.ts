@@ -10,6 +10,7 @@ import type { Logger } from '../../shared/logger';
 import { appendEvents, eventsSince, latestSeq, pruneEvents } from '../../store/event.repository';
 import type { LiveStream } from './live-stream';
 import type { Db } from '../../store/db';
+import { captureWebhookEvents } from '../webhooks/webhook-capture';
 
 /** Socket.IO event name every envelope travels under. */
 export const ENVELOPE_EVENT = 'event';
@@ -50,6 +51,8 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
     const checked = events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
     const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
+    // The same events for the outbound webhooks, in the caller's transaction (webhook-capture.ts).
+    await captureWebhookEvents(trx, checked);
     return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
   }
 
@@ -70,7 +73,8 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     storeMany,
     fanOut,
     async publish(scopes, event) {
-      const envelopes = await store(deps.db, scopes, event);
+      // One transaction, so the event and its webhook deliveries are stored together.
+      const envelopes = await deps.db.transaction().execute((trx) => store(trx, scopes, event));
       await fanOut(envelopes);
       return envelopes;
     },

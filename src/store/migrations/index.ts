@@ -26,6 +26,7 @@ import * as m0021 from './0021_grid_admin';
 import * as m0022 from './0022_fleet';
 import * as m0023 from './0023_signup_codes';
 import * as m0024 from './0024_risk_map';
+import * as m0025 from './0025_webhooks';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0022_fleet': m0022,
   '0023_signup_codes': m0023,
   '0024_risk_map': m0024,
+  '0025_webhooks': m0025,
 };
