@@ -42,6 +42,8 @@ import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
 import { webRoutes } from './web';
 import { driverBatchRoutes } from './routes/driver-batches.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
+import { parseAllowHosts } from '../services/webhooks/webhook-target';
 
 /** Probes and scrapes every few seconds would drown the log. */
 const PROBES: ReadonlySet<string> = new Set(['/health', '/healthz', '/readyz', '/metrics']);
@@ -107,6 +109,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
   app.use(driverBatchRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock }, authenticated));
+  app.use(webhookRoutes({ db: deps.db, audit, allowHosts: parseAllowHosts(config.WEBHOOK_ALLOW_HOSTS) }, authenticated));
   // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
   if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });
   // The web app and its settings (no authentication: the page logs in through the API).

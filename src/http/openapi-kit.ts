@@ -7,7 +7,7 @@ import type { RouteConfig, ResponseConfig } from '@asteasolutions/zod-to-openapi
 import { z } from 'zod';
 import { idempotencyKeyHeader, problemDocument } from '../contracts/intake.contract';
 
-export type Method = 'get' | 'post' | 'put' | 'patch';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteSpec {
   request?: RouteConfig['request'];

@@ -19,6 +19,7 @@ import { registerFleetRoutes } from './openapi-fleet';
 import { registerAreaRoutes } from './openapi-areas';
 import { registerExportRoutes } from './openapi-exports';
 import { registerRiskMapRoutes } from './openapi-risk-map';
+import { registerWebhookRoutes } from './openapi-webhooks';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerOpsRoutes } from './openapi-ops';
@@ -85,6 +86,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerPassRoutes(route);
   registerEmergencyRoutes(route);
   registerDeliveryRoutes(route);
+  registerWebhookRoutes(route, r);
 
   const doc = new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: '3.1.0',

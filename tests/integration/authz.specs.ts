@@ -6,7 +6,7 @@
 import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
 import type { Grid } from './auth.fixture';
 
-export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop' | 'depot' | 'vehicle';
+export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop' | 'depot' | 'vehicle' | 'webhook';
 
 export interface Target {
   label: string;
@@ -23,6 +23,8 @@ export interface Target {
   /** Order targets: one of their lines. Round-stop targets: the stop. */
   lineId?: string;
   stopId?: string;
+  /** Webhook targets: one of their deliveries. */
+  deliveryId?: string;
 }
 
 export interface RouteSpec {
@@ -209,6 +211,12 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'PATCH /api/drivers/:driverId': { kind: 'driver', allowed: is('admin'), body: () => ({ licenceClasses: ['B'] }) },
   'POST /api/drivers/:driverId/retire': { kind: 'driver', allowed: is('admin'), fresh: true },
 
+  // Outbound webhooks (issue #19): admins only.
+  'PATCH /api/admin/webhooks/:webhookId': { kind: 'webhook', allowed: is('admin'), body: () => ({ description: 'authorization matrix' }) },
+  'DELETE /api/admin/webhooks/:webhookId': { kind: 'webhook', allowed: is('admin'), fresh: true },
+  'GET /api/admin/webhooks/:webhookId/deliveries': { kind: 'webhook', allowed: is('admin') },
+  'POST /api/admin/webhooks/:webhookId/deliveries/:deliveryId/redeliver': { kind: 'webhook', allowed: is('admin'), params: { deliveryId: (t) => t.deliveryId ?? '0' } },
+
   'GET /api/stock/kits/:code': { kind: 'kit', allowed: is(...STOCK_ROLES) },
   'PUT /api/stock/kits/:code': { kind: 'kit', allowed: is(...CATALOGUE_ROLES), body: () => kitBody },
   'GET /api/stock/kits/:code/expansion': { kind: 'kit', allowed: is(...STOCK_ROLES) },
@@ -236,6 +244,9 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/auth/login': { who: 'public' },
   'GET /api/auth/me': { who: 'authenticated' },
   'GET /api/risk-map/settings': { who: 'authenticated' },
+  // Outbound webhooks: a public address literal, so no DNS is asked.
+  'GET /api/admin/webhooks': { who: ['admin'] },
+  'POST /api/admin/webhooks': { who: ['admin'], body: () => ({ url: 'https://203.0.113.10/matrix', events: ['round.proposed'] }) },
   'POST /api/auth/logout': { who: 'authenticated', fresh: true },
   // A wrong current password: let in (422), nothing changed.
   'POST /api/auth/password': { who: 'authenticated', body: () => ({ currentPassword: 'not the current password', newPassword: 'a long enough new password' }) },

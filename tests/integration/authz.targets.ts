@@ -70,6 +70,7 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     gateStop: [],
     depot: [],
     vehicle: [],
+    webhook: [],
   };
 
   const applicantOf = new Map<string, string>();
@@ -117,6 +118,14 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     values ((select id from depots order by created_at limit 1), 'Matrix fleet driver', ${`+86 ${Math.floor(Math.random() * 1e10)}`}) returning id`);
   if (kinds.has('depot')) out.depot.push({ label: 'depot', id: await fleetRow(sql`select id from depots order by created_at limit 1`) });
   if (kinds.has('vehicle')) out.vehicle.push({ label: 'vehicle', id: await freshVehicle() });
+  // Outbound webhooks: an endpoint with one delivered event (to redeliver).
+  const freshWebhook = async (): Promise<Target> => {
+    const id = await fleetRow(sql`insert into webhook_endpoints (url, events, secret) values ('https://203.0.113.10/matrix', '{round.proposed}', ${`whsec_${Buffer.alloc(24, 1).toString('base64')}`}) returning id`);
+    const delivery = await fleetRow(sql`insert into webhook_deliveries (endpoint_id, event_id, event_type, body, occurred_at, status, attempts)
+      values (${id}, gen_random_uuid(), 'round.proposed', '{}', now(), 'delivered', 1) returning id::text`);
+    return { label: 'webhook', id, deliveryId: delivery };
+  };
+  if (kinds.has('webhook')) out.webhook.push(await freshWebhook());
   if (kinds.has('gateStop')) {
     // A dispatched round per corridor: a stop with the household's medicine need out for delivery
     // (code 123456), and a second open stop so failing the first never completes the round.
@@ -180,6 +189,7 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     async fresh(kind, t) {
       // Retiring a fleet record: each call gets one of its own (drivers d1 and d2 stay active for the other routes).
       if (kind === 'vehicle') return { ...t, id: await freshVehicle() };
+      if (kind === 'webhook') return freshWebhook();
       if (kind === 'driver') return { ...t, label: `new ${t.label}`, id: await freshDriver() };
       if (kind !== 'pass' || !t.scope) throw new Error(`matrix set-up: no fresh ${kind} targets`);
       return { ...t, id: await applyFor(t.scope.householdId) };
