@@ -102,7 +102,7 @@ export function buildApp(deps: AppDeps): Express {
   // Fleet files are small; the register's limits bound them.
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live }, authenticated));
-  app.use(roundDeskRoutes({ db: deps.db }, authenticated));
+  app.use(roundDeskRoutes({ db: deps.db, font: config.ACCOUNT_SHEET_FONT }, authenticated));
   app.use(overviewRoutes({ db: deps.db, clock: deps.clock, foodCycleDays: config.FOOD_CYCLE_DAYS }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   app.use(procurementRoutes({ db: deps.db, clock: deps.clock, audit, cutoff: config.PROCUREMENT_CUTOFF }, authenticated));

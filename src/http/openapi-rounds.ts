@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { corridorParams } from '../contracts/intake.contract';
 import { lockStopBody, moveStopBody, proposalView, roundParams, roundView, startRoundBody, stopParams } from '../contracts/rounds.contract';
 import { roundListQuery, roundListResponse } from '../contracts/round-list.contract';
+import { bagLabelsQuery, loadingListQuery, roundTripParams, routeSheetQuery } from '../contracts/round-paper.contract';
 import { ROUND_PATHS } from './routes/rounds.routes';
 import { ROUND_DESK_PATHS } from './routes/round-desk.routes';
 import { GATE_PATHS } from './routes/driver-batches.routes';
@@ -15,6 +16,8 @@ import {
 import { errors, json, jsonBody, problem, readErrors, type AddRoute } from './openapi-kit';
 
 const unavailable = { 503: problem('The planning queue (Redis) is unavailable') };
+const pdf = (description: string) => ({ description, content: { 'application/pdf': { schema: z.string() } } });
+const paperErrors = { ...readErrors, 409: problem('The round has no plan yet'), 503: problem('No CJK font installed (fonts-wqy-microhei) or ACCOUNT_SHEET_FONT missing') };
 /** This document, described by its top-level members only (its full schema is OpenAPI 3.1's own). */
 const openApiDocument = z.object({
   openapi: z.literal('3.1.0'),
@@ -31,6 +34,15 @@ export function registerRoundRoutes(route: AddRoute): void {
   });
   route('get', ROUND_DESK_PATHS.list, 'Rounds, newest first, filtered by area (and below), kind, status and start time, with progress and served/unserved counts (dispatcher, admin; community staff: rounds touching their communities)', {
     request: { query: roundListQuery }, responses: { 200: json(roundListResponse, 'Rounds'), ...readErrors },
+  });
+  route('get', ROUND_DESK_PATHS.routeSheet, 'A trip’s route sheet (PDF): stops in order with gate, community, planned time, households and bags, a blank handoff-code box per stop (dispatcher, admin, the trip’s driver)', {
+    request: { params: roundTripParams, query: routeSheetQuery }, responses: { 200: pdf('Route sheet'), ...paperErrors },
+  });
+  route('get', ROUND_DESK_PATHS.loadingList, 'Loading lists (PDF), a depot to a page, or one depot’s with depotId: per trip the bags by kind and the catalogue items in them with quantities (dispatcher, admin)', {
+    request: { params: roundParams, query: loadingListQuery }, responses: { 200: pdf('Loading list'), ...paperErrors },
+  });
+  route('get', ROUND_DESK_PATHS.bagLabels, 'Bag labels (PDF, eight to a page): a QR code with bag id, corridor and flat, and the same in print; nothing medical (dispatcher, admin)', {
+    request: { params: roundParams, query: bagLabelsQuery }, responses: { 200: pdf('Bag labels'), ...paperErrors },
   });
   route('get', ROUND_PATHS.round, 'A round and its planning progress', { request: { params: roundParams }, responses: { 200: json(roundView, 'Round'), ...readErrors } });
   route('get', ROUND_PATHS.proposal, 'The proposed plan: trips, stops, bags, loading list, unserved needs with reasons', { request: { params: roundParams }, responses: { 200: json(proposalView, 'Proposal'), ...readErrors } });

@@ -147,6 +147,10 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'POST /api/rounds/:roundId/approve': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/dispatch': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/replan': { kind: 'round', allowed: is('dispatcher', 'admin'), unavailableOk: true },
+  // A round's printed paper: dispatchers and admins; a route sheet also the trip's driver (the matrix's trip has none).
+  'GET /api/rounds/:roundId/trips/:tripId/route-sheet.pdf': { kind: 'roundStop', allowed: is('dispatcher', 'admin'), params: { tripId: 't1' } },
+  'GET /api/rounds/:roundId/loading-list.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
+  'GET /api/rounds/:roundId/bag-labels.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/stops/:stopId/move': {
     kind: 'roundStop',
     allowed: is('dispatcher', 'admin'),

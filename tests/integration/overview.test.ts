@@ -55,7 +55,7 @@ beforeAll(async () => {
   for (const [household, corridor, community, status] of [[grid.h1, grid.c1, grid.m1, 'issued'], [grid.h2, grid.c1, grid.m1, 'overdue'], [grid.h4, grid.c3, grid.m2, 'at_hospital'], [grid.h3, grid.c2, grid.m1, 'returned']] as const) {
     await db.insertInto('passes').values({
       household_id: household, corridor_id: corridor, community_id: community, person: 'P', hospital_id: hospital.id, reason: 'r',
-      appointment_at: new Date(now.getTime() + HOUR), visit_ends_at: new Date(now.getTime() + 2 * HOUR), status, created_by: 'test',
+      appointment_at: new Date(now.getTime() + HOUR), visit_ends_at: new Date(now.getTime() + 2 * HOUR), status, created_by: 'test', needs_escort: false, needs_wheelchair: false, created_at: now, updated_at: now,
       valid_from: new Date(now.getTime() - HOUR), valid_until: new Date(now.getTime() + 3 * HOUR),
     }).execute();
   }
@@ -68,7 +68,7 @@ beforeAll(async () => {
     { household_id: grid.h2, corridor_id: grid.c1, community_id: grid.m1, status: 'trip_assigned', accepted_at: accepted, trip_assigned_at: plus(1200), done_at: null },
     { household_id: grid.h3, corridor_id: grid.c2, community_id: grid.m1, status: 'accepted', accepted_at: accepted, trip_assigned_at: null, done_at: null },
     { household_id: grid.h4, corridor_id: grid.c3, community_id: grid.m2, status: 'done', accepted_at: new Date(since.getTime() - HOUR), trip_assigned_at: since, done_at: since },
-  ];
+  ] as const;
   for (const c of cases) await db.insertInto('emergency_cases').values({ ...c, kind: 'acute_illness', created_by: 'test' }).execute();
 
   dispatcher = await world.login('dispatcher');
