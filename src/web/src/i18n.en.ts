@@ -349,4 +349,19 @@ export const en = {
   tlReturn: 'back at {time}',
   // dispatcher names
   otherRoundVehicle: 'a vehicle of another round',
+  // resident in plain words (issue #17, item 7)
+  cycleCurrent: '{dates} (this cycle)',
+  cycleNext: '{dates} (next cycle)',
+  needForCycle: 'for {dates}',
+  leg_outbound: 'Car to the hospital',
+  leg_return: 'Car back home',
+  leg_emergency: 'Emergency car',
+  legTimes: 'picked up from {from}, there by {until}',
+  legStatus_pending: 'being arranged',
+  legStatus_assigned: 'car assigned',
+  legStatus_done: 'done',
+  legStatus_unserved: 'no car found',
+  legStatus_cancelled: 'cancelled',
+  passValid: 'Valid {from} – {until}',
+  appointmentAt: 'Appointment {time}',
 };

@@ -343,4 +343,19 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   tlReturn: '{time} 返回',
   // dispatcher names
   otherRoundVehicle: '其他轮次的车辆',
+  // resident in plain words (issue #17, item 7)
+  cycleCurrent: '{dates}（本周期）',
+  cycleNext: '{dates}（下一周期）',
+  needForCycle: '{dates}',
+  leg_outbound: '去医院的车',
+  leg_return: '回家的车',
+  leg_emergency: '急救用车',
+  legTimes: '{from} 起接，{until} 前送达',
+  legStatus_pending: '安排中',
+  legStatus_assigned: '已派车',
+  legStatus_done: '已完成',
+  legStatus_unserved: '未能派车',
+  legStatus_cancelled: '已取消',
+  passValid: '有效期 {from} – {until}',
+  appointmentAt: '预约 {time}',
 };

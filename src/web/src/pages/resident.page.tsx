@@ -4,16 +4,16 @@
  */
 import { useEffect } from 'preact/hooks';
 import { api } from '../api';
-import { t, type MessageKey } from '../i18n';
+import { t } from '../i18n';
 import { useLive } from '../live';
 import type { Me } from '../session';
 import { useLoad } from '../ui/hooks';
 import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
 import { PassForm } from '../ui/pass-form';
-import { PassQr } from '../ui/pass-qr';
+import { PassCard, type PassRow } from '../ui/pass-card';
 
-export interface PassRow { id: string; person: string; status: string; appointmentAt: string; validUntil: string | null; code?: string | null; refusalReason?: string | null }
+export type { PassRow } from '../ui/pass-card';
 
 /**
  * Every need status change is published (need.status_changed, from whatever committed it) and pass
@@ -25,6 +25,8 @@ export function ResidentPage({ me }: { me: Me }) {
   const hh = me.householdId;
   const needs = useLoad(hh, () => api<{ needs: NeedRow[] }>(`/api/households/${hh}/needs`));
   const passes = useLoad(hh ? `passes-${hh}` : null, () => api<{ passes: PassRow[] }>(`/api/households/${hh}/passes`));
+  const hospitalList = useLoad(hh ? 'hospitals' : null, () => api<{ hospitals: { id: string; name: string }[] }>('/api/hospitals'));
+  const hospitals = new Map((hospitalList.data?.hospitals ?? []).map((x) => [x.id, x.name]));
   useLive(hh ? [`household:${hh}`] : [], (event) => {
     if (!event || event.type === 'pass.state') passes.reload();
     // A need's status, or a stop at the household's gate: the list shows statuses with their history.
@@ -54,16 +56,7 @@ export function ResidentPage({ me }: { me: Me }) {
         <h2>{t('myPasses')}</h2>
         <ul class="list" data-testid="passes">
           {(passes.data?.passes ?? []).map((p) => (
-            <li key={p.id} class="pass" data-pass-status={p.status}>
-              <p class="row">
-                <span>
-                  {p.person} · {new Date(p.appointmentAt).toLocaleString()}
-                </span>
-                <strong class={`status status-${p.status}`}>{t('passState', { state: t(`pass_${p.status}` as MessageKey) })}</strong>
-              </p>
-              {p.refusalReason && <p class="error">{p.refusalReason}</p>}
-              {p.code && ['issued', 'outbound_done', 'at_hospital', 'return_done', 'overdue'].includes(p.status) && <PassQr code={p.code} person={p.person} />}
-            </li>
+            <PassCard key={p.id} pass={p} hospital={hospitals.get(p.hospitalId ?? '')} />
           ))}
         </ul>
       </section>

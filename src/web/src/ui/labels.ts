@@ -4,7 +4,7 @@
  * no name at all is shown as it is rather than hidden: better a code than a blank.
  */
 import { api } from '../api';
-import { codeText, t } from '../i18n';
+import { codeText, lang, t } from '../i18n';
 import { useLoad } from './hooks';
 
 export interface CatalogueItem { code: string; name: string }
@@ -35,3 +35,24 @@ export function dateTime(iso: string): string {
 
 /** A time of day, e.g. "14:30". */
 export const timeOfDay = (iso: string): string => new Date(iso).toLocaleTimeString(t('locale'), { hour: '2-digit', minute: '2-digit' });
+
+/** A day range in the reader's language: "1–3 Dec" / "12月1日至3日". `end` is exclusive; cycles are whole UTC days. */
+export function dayRange(start: Date, endExclusive: Date): string {
+  const last = new Date(endExclusive.getTime() - 86_400_000);
+  const one = last.getTime() <= start.getTime();
+  if (lang() === 'zh-CN') {
+    // ICU writes "12/1 – 12/3"; people write 12月1日–3日.
+    const day = (d: Date, month: boolean) => `${month ? `${d.getUTCMonth() + 1}月` : ''}${d.getUTCDate()}日`;
+    return one ? day(start, true) : `${day(start, true)}–${day(last, last.getUTCMonth() !== start.getUTCMonth())}`;
+  }
+  const f = new Intl.DateTimeFormat(t('locale'), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return one ? f.format(start) : f.formatRange(start, last).replace(' – ', '–');
+}
+
+/** A food cycle as dates: `2026-12-01/P3D` reads "1–3 Dec"; anything else stays as it is. */
+export function cycleLabel(id: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})\/P(\d+)D$/.exec(id);
+  if (!m) return id;
+  const start = new Date(`${m[1]}T00:00:00Z`);
+  return dayRange(start, new Date(start.getTime() + Number(m[2]) * 86_400_000));
+}

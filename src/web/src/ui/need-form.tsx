@@ -2,22 +2,23 @@
  * Enter one need for a household: kind first, then that kind's fields. Keyboard-friendly (Enter
  * submits, focus returns to the kind after saving, for door-to-door rounds); the draft survives
  * reloads and network drops; the server's field errors appear under their inputs. A food package's
- * cycle is pre-filled with the district's current cycle as the server names it (left empty, the
- * server takes the current one too).
+ * cycle is picked by its dates, the current one first (offline, before the cycles load, the field
+ * is left empty: the server then takes the current one).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, newIdempotencyKey } from '../api';
 import { t, type MessageKey } from '../i18n';
 import { Field, FormError, errorProps, fieldError } from './form';
 import { useDraft } from './hooks';
+import { cycleLabel } from './labels';
 import type { NeedKind } from '../../../contracts/kinds';
 
 /** Kinds entered on this form; a medical pass has its own (the pass application). */
 type Kind = Exclude<NeedKind, 'medical_pass'>;
 
 /** Which inputs each kind shows: name, input type. A need kind added to the domain must be decided here. */
-const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency'][]> = {
-  food_package: [['cycle', 'text']],
+const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency' | 'cycle'][]> = {
+  food_package: [['cycle', 'cycle']],
   medicine: [['drug', 'text'], ['strength', 'text'], ['quantity', 'number'], ['urgency', 'urgency']],
   boxed_meal: [['date', 'date'], ['meals', 'number']],
   gas: [['cylinders', 'number']],
@@ -112,7 +113,13 @@ export function NeedForm({ householdId, onSaved }: Props) {
         const err = fieldError(error, `details.${name}`);
         return (
           <Field key={name} id={id(name)} label={t(name as MessageKey)} error={err}>
-            {type === 'urgency' ? (
+            {type === 'cycle' && cycles ? (
+              // The cycle by its dates ("1–3 Dec"), the server's id as the value.
+              <select id={id(name)} value={draft[name] || cycles.current.id} onChange={(e) => update({ [name]: e.currentTarget.value })} {...errorProps(id(name), err)}>
+                <option value={cycles.current.id}>{t('cycleCurrent', { dates: cycleLabel(cycles.current.id) })}</option>
+                <option value={cycles.next.id}>{t('cycleNext', { dates: cycleLabel(cycles.next.id) })}</option>
+              </select>
+            ) : type === 'urgency' ? (
               <select id={id(name)} value={draft[name] ?? 'routine'} onChange={(e) => update({ [name]: e.currentTarget.value })} {...errorProps(id(name), err)}>
                 {['routine', 'today', 'emergency'].map((u) => (
                   <option key={u} value={u}>
@@ -124,10 +131,9 @@ export function NeedForm({ householdId, onSaved }: Props) {
               <input
                 id={id(name)}
                 name={name}
-                type={type === 'number' ? 'text' : type}
+                type={type === 'number' || type === 'cycle' ? 'text' : type}
                 inputMode={type === 'number' ? 'numeric' : undefined}
                 value={draft[name] ?? ''}
-                list={name === 'cycle' && cycles ? id('cycle-options') : undefined}
                 onInput={(e) => update({ [name]: e.currentTarget.value })}
                 {...errorProps(id(name), err)}
               />
@@ -135,12 +141,6 @@ export function NeedForm({ householdId, onSaved }: Props) {
           </Field>
         );
       })}
-      {draft.kind === 'food_package' && cycles && (
-        <datalist id={id('cycle-options')}>
-          <option value={cycles.current.id} />
-          <option value={cycles.next.id} />
-        </datalist>
-      )}
       <Field id={id('notes')} label={t('notes')} error={fieldError(error, 'details.notes')}>
         <input id={id('notes')} value={draft.notes ?? ''} onInput={(e) => update({ notes: e.currentTarget.value })} />
       </Field>

@@ -7,6 +7,7 @@ import { api } from '../../api';
 import { t } from '../../i18n';
 import { Field, FormError, errorProps, fieldError } from '../../ui/form';
 import { useAction, useLoad } from '../../ui/hooks';
+import { dateTime } from '../../ui/labels';
 import { Refusal } from './refusal';
 import { AreaRisk } from './area-risk';
 import { kindLabel, type AreaRow } from './area-tree';
@@ -66,7 +67,7 @@ export function AreaDetail({ areaId, version, onChanged }: { areaId: string; ver
         {area.name} · {kindLabel(area.kind)}
       </h3>
       {area.retiredAt ? (
-        <p class="banner banner-warn">{t('areaRetiredAt', { at: new Date(area.retiredAt).toLocaleString() })}</p>
+        <p class="banner banner-warn">{t('areaRetiredAt', { at: dateTime(area.retiredAt) })}</p>
       ) : (
         <>
           <RenameForm key={`${area.id}:${area.name}`} area={area} onChanged={onChanged} />

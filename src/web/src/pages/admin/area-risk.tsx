@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
+import { dateTime } from '../../ui/labels';
 import { t } from '../../i18n';
 import { Field, errorProps, fieldError } from '../../ui/form';
 import { useAction, useLoad } from '../../ui/hooks';
@@ -71,7 +72,7 @@ export function AreaRisk({ area, onChanged }: { area: AreaRow; onChanged: (area:
               {riskText(settings, c.from)} → {riskText(settings, c.to)}
             </span>
             <small class="muted">
-              {new Date(c.at).toLocaleString()} · {c.actorName ?? '–'} · {c.reason}
+              {dateTime(c.at)} · {c.actorName ?? '–'} · {c.reason}
             </small>
           </li>
         ))}
