@@ -47,6 +47,15 @@ export interface EventToDeliver {
   body: string;
 }
 
+/** Which of `types` some enabled endpoint receives (usually none: then nothing else is sent to the database). */
+export async function subscribedTypes(db: Db, types: readonly string[]): Promise<Set<string>> {
+  if (types.length === 0) return new Set();
+  const rows = await sql<{ type: string }>`
+    select distinct t.type from webhook_endpoints e, unnest(e.events) as t(type)
+    where e.enabled and t.type = any(${[...types]}::text[])`.execute(db);
+  return new Set(rows.rows.map((r) => r.type));
+}
+
 /**
  * One row per (enabled endpoint subscribed to the type, event), in the events' order: ids grow in
  * that order, which is the order each endpoint receives them. One statement whatever the number of

@@ -263,6 +263,19 @@ describe('outbound webhooks', () => {
     expect(audited.rows.map((r) => r.action)).toEqual(['webhook.create', 'webhook.delete']);
   });
 
+  it('checks the address again at delivery: a URL whose name now resolves to loopback is refused when it connects', async () => {
+    const endpoint = await register('/moved', ['round.proposed']);
+    // As if its name had come to resolve inside (DNS rebinding): localhost is not the allowed 127.0.0.1:<port>.
+    await sql`update webhook_endpoints set url = ${`https://localhost:${receiver.port}/moved`} where id = ${endpoint.id}`.execute(w.database.db);
+    await publisher.publish([scope.dispatch], { type: 'round.proposed', roundId: randomUUID(), batchCount: 1, stopCount: 1, bagCount: 1, unassignedCount: 0 });
+    await until(async () => ((await deliveries(endpoint.id))[0]?.attempts ?? 0) >= 1, 20_000);
+    const [attempt] = await deliveries(endpoint.id);
+    expect(attempt).toMatchObject({ status: 'pending', lastStatusCode: null });
+    expect(attempt!.lastError).toMatch(/localhost resolves to a loopback address/);
+    expect(receiver.at('/moved')).toHaveLength(0);
+    expect((await w.request('DELETE', `/api/admin/webhooks/${endpoint.id}`, { token: admin })).status).toBe(204);
+  });
+
   it('only admins manage webhooks: a dispatcher gets 403 (audited), nobody signed in 401', async () => {
     const { id } = await register('/authz', ['round.proposed']);
     const dispatcher = await w.login('dispatcher');

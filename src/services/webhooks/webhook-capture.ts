@@ -6,12 +6,12 @@
  *
  * Why there and not a relay over `live_events`: that table has one row per scope and no order
  * across scopes, while the publisher knows each batch's order. Why not a trigger: same reason (a
- * statement's transition table has no order). The cost with no endpoint registered is one insert
- * that joins an empty table.
+ * statement's transition table has no order). With no endpoint subscribed to the batch's types the
+ * cost is one small query.
  */
 import type { LiveEvent } from '../../contracts/events';
 import type { Db } from '../../store/db';
-import { captureDeliveries } from '../../store/webhook-delivery.repository';
+import { captureDeliveries, subscribedTypes } from '../../store/webhook-delivery.repository';
 
 export interface PublishedEvent {
   id: string;
@@ -25,6 +25,14 @@ export function webhookBody(e: PublishedEvent): string {
   return JSON.stringify({ id: e.id, type, occurredAt: e.at.toISOString(), data });
 }
 
+/**
+ * Asks first which of the batch's types anyone receives (a few bytes), and sends the bodies only of
+ * those. Measured here (PostgreSQL, storing 500 need events in two scopes: 16-22 ms): one insert with
+ * every body added 6 ms; the question alone, when no endpoint wants them, adds 0.8 ms (0.25 ms for one
+ * event); with one endpoint subscribed, 10 ms for the 500 rows.
+ */
 export async function captureWebhookEvents(db: Db, events: readonly PublishedEvent[]): Promise<void> {
-  await captureDeliveries(db, events.map((e) => ({ id: e.id, type: e.event.type, at: e.at, body: webhookBody(e) })));
+  const wanted = await subscribedTypes(db, [...new Set(events.map((e) => e.event.type))]);
+  if (wanted.size === 0) return;
+  await captureDeliveries(db, events.filter((e) => wanted.has(e.event.type)).map((e) => ({ id: e.id, type: e.event.type, at: e.at, body: webhookBody(e) })));
 }

@@ -103,6 +103,7 @@ export async function checkWebhookUrl(raw: string, allowed: readonly AllowedHost
   const addresses = isIP(host) ? [host] : await resolve(host).catch(() => {
     throw refuse(`the host ${host} does not resolve`);
   });
+  if (addresses.length === 0) throw refuse(`the host ${host} does not resolve`);
   for (const address of addresses) {
     const range = blockedRange(address);
     if (range) throw refuse(`${isIP(host) ? 'the address' : `${host} resolves to`} a ${range} address, refused (WEBHOOK_ALLOW_HOSTS lists hosts allowed anyway)`);
