@@ -27,6 +27,7 @@ import * as m0022 from './0022_fleet';
 import * as m0023 from './0023_signup_codes';
 import * as m0024 from './0024_risk_map';
 import * as m0025 from './0025_webhooks';
+import * as m0026 from './0026_gate_checkoffs';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0023_signup_codes': m0023,
   '0024_risk_map': m0024,
   '0025_webhooks': m0025,
+  '0026_gate_checkoffs': m0026,
 };
