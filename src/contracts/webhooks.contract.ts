@@ -130,5 +130,11 @@ export const webhookJobData = z.strictObject({
   deliveryId: z.string().regex(/^[1-9]\d{0,17}$/),
   /** The head's attempts count when the job was made: part of the job id, so each attempt is one job. */
   attempt: z.int().nonnegative(),
+  /**
+   * The endpoint's `updatedAt` (ms) when the job was made: an admin's change (a fixed URL, switched
+   * back on) makes the jobs of the old version stale, so the head is tried at once, not after the
+   * backoff a delayed job of the old URL was waiting out.
+   */
+  generation: z.int().nonnegative(),
 });
 export type WebhookJobData = z.infer<typeof webhookJobData>;

@@ -20,7 +20,7 @@ export interface WebhookQueue {
 }
 
 export function webhookJobId(d: WebhookJobData): string {
-  return `webhook-${d.endpointId}-${d.deliveryId}-${d.attempt}`;
+  return `webhook-${d.endpointId}-${d.generation}-${d.deliveryId}-${d.attempt}`;
 }
 
 export function createWebhookQueue(redis: Redis, prefix: string): WebhookQueue {

@@ -75,6 +75,8 @@ export async function captureDeliveries(db: Db, events: readonly EventToDeliver[
 
 export interface Head {
   endpointId: string;
+  /** The endpoint's updated_at in ms (see webhookJobData.generation). */
+  generation: number;
   deliveryId: string;
   attempts: number;
   nextAttemptAt: Date;
@@ -82,12 +84,12 @@ export interface Head {
 
 /** The head (oldest pending delivery) of every enabled endpoint that has one. */
 export async function pendingHeads(db: Db): Promise<Head[]> {
-  const rows = await sql<{ endpoint_id: string; id: string; attempts: number; next_attempt_at: Date }>`
-    select distinct on (d.endpoint_id) d.endpoint_id, d.id, d.attempts, d.next_attempt_at
+  const rows = await sql<{ endpoint_id: string; updated_at: Date; id: string; attempts: number; next_attempt_at: Date }>`
+    select distinct on (d.endpoint_id) d.endpoint_id, e.updated_at, d.id, d.attempts, d.next_attempt_at
     from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
     where d.status = 'pending'
     order by d.endpoint_id, d.id`.execute(db);
-  return rows.rows.map((r) => ({ endpointId: r.endpoint_id, deliveryId: String(r.id), attempts: r.attempts, nextAttemptAt: new Date(r.next_attempt_at) }));
+  return rows.rows.map((r) => ({ endpointId: r.endpoint_id, generation: new Date(r.updated_at).getTime(), deliveryId: String(r.id), attempts: r.attempts, nextAttemptAt: new Date(r.next_attempt_at) }));
 }
 
 /** An endpoint with its head delivery, or undefined when it is gone or has nothing pending. */

@@ -74,8 +74,8 @@ export interface EndpointChange {
 }
 
 /**
- * Applies a change. Switching an endpoint on clears its failure count and makes its pending
- * deliveries due at once (their backoff belonged to the failures that disabled it).
+ * Applies a change. Switching an endpoint on clears its failure count; that or a new URL makes its
+ * pending deliveries due at once (their backoff belonged to the failures of what was there before).
  */
 export async function updateEndpoint(db: Db, id: string, change: EndpointChange): Promise<void> {
   await db.updateTable('webhook_endpoints').set({
@@ -87,7 +87,7 @@ export async function updateEndpoint(db: Db, id: string, change: EndpointChange)
     ...(change.enabled === true ? { enabled: true, consecutive_failures: 0, disabled_at: null, disabled_reason: null } : {}),
     ...(change.enabled === false ? { enabled: false, disabled_at: new Date(), disabled_reason: 'disabled by an admin' } : {}),
   }).where('id', '=', id).execute();
-  if (change.enabled === true) {
+  if (change.enabled === true || change.url !== undefined) {
     await db.updateTable('webhook_deliveries').set({ next_attempt_at: new Date() }).where('endpoint_id', '=', id).where('status', '=', 'pending').execute();
   }
 }

@@ -17,6 +17,8 @@
  *   WEBHOOK_BACKOFF_MAX_MS) after a failure. At WEBHOOK_MAX_FAILURES failures in a row the endpoint
  *   is disabled: an error log line, an audit row and a `webhook.disabled` live event for the admins
  *   at the dispatch desk. Its pending events wait for an admin to switch it back on.
+ * - Job ids also carry the endpoint's version (its updated_at): after an admin's change, jobs of the
+ *   old version are stale, so a fixed URL is tried at once rather than after the old backoff.
  */
 import type { WebhookJobData } from '../../contracts/webhooks.contract';
 import type { WebhookEnqueue } from '../../queue/webhook-queue';
@@ -53,7 +55,7 @@ export function backoffDelayMs(failedAttempts: number, baseMs: number, maxMs: nu
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(failedAttempts - 1, 40)));
 }
 
-const jobOf = (h: Head) => ({ data: { endpointId: h.endpointId, deliveryId: h.deliveryId, attempt: h.attempts }, delayMs: 0 });
+const jobOf = (h: Head) => ({ data: { endpointId: h.endpointId, generation: h.generation, deliveryId: h.deliveryId, attempt: h.attempts }, delayMs: 0 });
 
 /** Adds the job of every endpoint's head (each delayed until due). Returns how many endpoints have one. */
 export async function dispatchDue(deps: Pick<WebhookDeliveryDeps, 'db' | 'clock' | 'enqueue'>): Promise<number> {
@@ -68,7 +70,8 @@ async function enqueueHeadOf(deps: WebhookDeliveryDeps, endpointId: string): Pro
   const next = await loadHead(deps.db, endpointId);
   if (!next?.endpoint.enabled || !next.head) return;
   const now = deps.clock.now().getTime();
-  await deps.enqueue([{ ...jobOf({ endpointId, deliveryId: next.head.id, attempts: next.head.attempts, nextAttemptAt: next.head.nextAttemptAt }), delayMs: Math.max(0, next.head.nextAttemptAt.getTime() - now) }]);
+  const head: Head = { endpointId, generation: next.endpoint.updatedAt.getTime(), deliveryId: next.head.id, attempts: next.head.attempts, nextAttemptAt: next.head.nextAttemptAt };
+  await deps.enqueue([{ ...jobOf(head), delayMs: Math.max(0, head.nextAttemptAt.getTime() - now) }]);
 }
 
 export type DeliverOutcome = 'delivered' | 'failed' | 'disabled' | 'stale' | 'endpoint-gone' | 'endpoint-disabled';
@@ -78,8 +81,8 @@ export async function deliverHead(deps: WebhookDeliveryDeps, job: WebhookJobData
   if (!loaded) return 'endpoint-gone';
   const { endpoint, head } = loaded;
   if (!endpoint.enabled) return 'endpoint-disabled';
-  if (!head || head.id !== job.deliveryId || head.attempts !== job.attempt) {
-    // Another run got there first, or the head moved on: its job is (or is now) queued.
+  if (!head || head.id !== job.deliveryId || head.attempts !== job.attempt || endpoint.updatedAt.getTime() !== job.generation) {
+    // Another run got there first, the head moved on, or an admin changed the endpoint: its job is (or is now) queued.
     await enqueueHeadOf(deps, endpoint.id);
     return 'stale';
   }
@@ -103,7 +106,7 @@ export async function deliverHead(deps: WebhookDeliveryDeps, job: WebhookJobData
     return 'disabled';
   }
   log.warn({ failures: recorded.failures, status: outcome.statusCode, err: outcome.error, retryAt: nextAt.toISOString() }, 'webhook attempt failed; will retry');
-  await deps.enqueue([{ data: { endpointId: endpoint.id, deliveryId: head.id, attempt: head.attempts + 1 }, delayMs: nextAt.getTime() - at.getTime() }]);
+  await deps.enqueue([{ data: { endpointId: endpoint.id, generation: job.generation, deliveryId: head.id, attempt: head.attempts + 1 }, delayMs: nextAt.getTime() - at.getTime() }]);
   return 'failed';
 }
 
