@@ -25,10 +25,10 @@ const prometheus = parse(read('ops/prometheus/prometheus.yml')) as {
 type Service = { profiles?: string[]; volumes?: string[]; environment?: Record<string, string>; healthcheck?: { test: string[] } };
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 
-/** Every series name a registry of this code exposes (histograms as their _bucket, _sum and _count). */
+/** Every series name a registry of this code exposes (histograms as their _bucket, _sum and _count; `type` is the string, though typed as an enum). */
 async function exposedNames(): Promise<Set<string>> {
   const metrics = await createMetrics().registry.getMetricsAsJSON();
-  return new Set(metrics.flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.name + s) : [m.name])));
+  return new Set(metrics.flatMap((m) => (String(m.type) === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.name + s) : [m.name])));
 }
 
 /** Metric names a PromQL expression reads (Cordon's and Node's; `up` is Prometheus' own). */
