@@ -27,7 +27,7 @@ import { ensureRedis } from './redis-autostart';
 import { systemClock } from './shared/clock';
 import type { Logger } from './shared/logger';
 import { createMetrics, type Metrics } from './shared/metrics';
-import { asDatabaseFailure, listenFailure, redisUnavailable } from './startup-errors';
+import { asDatabaseFailure, listenOrExplain, redisUnavailable } from './startup-errors';
 import { migrateToLatest, openDatabase, type Database } from './store/db';
 
 /** Time the requests in flight at SIGTERM get to be answered; then their connections are cut. */
@@ -107,17 +107,11 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
   const server = createAppServer(app);
   const requests = trackRequests(server);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, config.HOST, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOrExplain(server, config.PORT, config.HOST);
   } catch (err) {
     await queue.close();
     redis.disconnect();
-    throw listenFailure(err, config.PORT, config.HOST) ?? err;
+    throw err;
   }
   // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });

@@ -5,6 +5,7 @@
  * connection string: it may carry a password.
  */
 import { DataDirInUseError } from './store/data-dir-lock';
+import type { Server } from 'node:http';
 
 export class StartupError extends Error {
   override readonly name: string = 'StartupError';
@@ -66,6 +67,24 @@ export function listenFailure(err: unknown, port: number, host: string, setting 
       return new StartupError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0 for all`);
     default:
       return undefined;
+  }
+}
+
+/**
+ * Listens on `port`/`host`, or throws the one-line StartupError naming `setting` (port taken, no
+ * privilege, bad HOST). Not Express's `app.listen`: Express 5 hands a listen error to its callback.
+ */
+export async function listenOrExplain(server: Server, port: number, host: string, setting = 'PORT'): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    throw listenFailure(err, port, host, setting) ?? err;
   }
 }
 

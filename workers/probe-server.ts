@@ -15,7 +15,7 @@ import { metricsAccess } from '../src/services/ops/metrics-access';
 import type { Readiness } from '../src/services/ops/readiness.service';
 import type { Logger } from '../src/shared/logger';
 import type { Metrics } from '../src/shared/metrics';
-import { listenFailure } from '../src/startup-errors';
+import { listenOrExplain } from '../src/startup-errors';
 
 export interface ProbeServerOptions {
   port: number;
@@ -80,17 +80,7 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
   });
   // Probes come every few seconds from the same client: keep its connection, not a socket per probe.
   server.keepAliveTimeout = 65_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (err) {
-    throw listenFailure(err, options.port, options.host, 'WORKER_PROBE_PORT') ?? err;
-  }
+  await listenOrExplain(server, options.port, options.host, 'WORKER_PROBE_PORT');
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
