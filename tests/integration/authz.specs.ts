@@ -255,6 +255,7 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   // A wrong current password: let in (422), nothing changed.
   'POST /api/auth/password': { who: 'authenticated', body: () => ({ currentPassword: 'not the current password', newPassword: 'a long enough new password' }) },
   'GET /api/corridors': { who: STAFF },
+  'GET /api/areas': { who: STAFF },
   'GET /api/households': { who: STAFF },
   'POST /api/areas': { who: ['community_staff', 'admin'], body: () => ({ kind: 'corridor', name: `Matrix corridor ${++ctx.seq}`, parentId: ctx.grid.b1 }) },
   'POST /api/areas/import': { who: ['community_staff', 'admin'], body: () => `level,name,parent\ncorridor,Matrix import ${++ctx.seq},S / M1 / B1\n`, headers: { 'content-type': 'text/csv' } },
