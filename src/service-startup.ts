@@ -19,6 +19,7 @@ import { createAppServer } from './http/server';
 import { createApiOps, type AppOps } from './http/ops';
 import { trackRequests } from './http/drain';
 import { createProcessPublisher, startLive, startStatusRelay } from './live/runtime';
+import { timeFanout } from './live/fanout-timing';
 import { createProducers } from './queue/producers';
 import { createProducerRedis } from './queue/redis';
 import { startRetentionCleanup } from './services/maintenance/retention.service';
@@ -116,6 +117,7 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
   // Socket.IO on the same HTTP server (path /socket.io, WebSocket transport).
   const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
   ops.metrics.bind({ liveSockets: () => liveServer.live.io.engine.clientsCount });
+  timeFanout(liveServer.live.io, (seconds) => ops.metrics.liveFanout.observe(seconds));
   const stopRelay = options.relay ? startStatusRelay({ db: database.db, database, publisher: live, logger, config }) : undefined;
   // Overdue passes, expiries and emergency retries (safe in every API process).
   const stopPassLoops = startPassLoops({ db: database.db, clock: systemClock, logger, live });

@@ -50,6 +50,7 @@ export interface Metrics {
   roundSubproblems: Histogram<never>;
   roundUnservedNeeds: Counter<'reason'>;
   roundPlanCost: Histogram<never>;
+  liveFanout: Histogram<never>;
   solveDuration: Histogram<never>;
   solveIterations: Histogram<never>;
   /** Adds readings (later binds of the same source replace earlier ones). */
@@ -139,6 +140,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     solveIterations: new Histogram({
       name: 'cordon_solve_iterations', help: 'Local search iterations of each solved sub-problem',
       buckets: [10, 100, 1e3, 1e4, 1e5, 1e6, 1e7], registers,
+    }),
+    liveFanout: new Histogram({
+      name: 'cordon_live_fanout_seconds', help: 'From a live event being stored to its broadcast to the sockets of this process (once per event and scope)',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
     }),
     bind(more) {
       Object.assign(sources, more);
