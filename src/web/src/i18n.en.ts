@@ -364,4 +364,11 @@ export const en = {
   legStatus_cancelled: 'cancelled',
   passValid: 'Valid {from} – {until}',
   appointmentAt: 'Appointment {time}',
+  // the map's legend (issue #17, item 8)
+  mapMarks: 'Marks on the map',
+  mapGate: 'gate (corridor)',
+  mapStop: 'stop, in order',
+  mapDirection: 'direction of travel',
+  mapVehicle: 'vehicle (live)',
+  mapRoutes: 'Routes',
 };

@@ -358,4 +358,11 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   legStatus_cancelled: '已取消',
   passValid: '有效期 {from} – {until}',
   appointmentAt: '预约 {time}',
+  // the map's legend (issue #17, item 8)
+  mapMarks: '地图标记',
+  mapGate: '楼道门岗',
+  mapStop: '站点（按顺序）',
+  mapDirection: '行驶方向',
+  mapVehicle: '车辆（实时）',
+  mapRoutes: '路线',
 };

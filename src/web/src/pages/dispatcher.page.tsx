@@ -8,26 +8,16 @@ import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
 import { useLive } from '../live';
-import { DistrictMap, type MapArea, type MapRoute, type MapVehicle } from '../ui/district-map';
+import { DistrictMap, type MapVehicle } from '../ui/map/district-map';
 import { FormError, Field } from '../ui/form';
-import { labelOf, RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
+import { RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
 import { useDraft, useLoad } from '../ui/hooks';
 import { ProposalView, type Proposal } from './proposal.view';
 import type { Actuals } from './dispatcher/proposal.types';
+import { gateNames as namesOf, loadDistrict, routesOf } from './dispatcher/district';
 
 interface Round { id: string; status: string; progress: number; failureReason: string | null; subproblems: { total: number; solved: number } }
 interface Outcome { key: string; text: string; kind: string; batchId: string; stopId: string }
-
-async function loadDistrict(): Promise<{ areas: MapArea[]; corridors: (MapArea & { communityId: string })[] }> {
-  const { areas: corridors } = await api<{ areas: (MapArea & { communityId: string })[] }>('/api/corridors');
-  const communityIds = [...new Set(corridors.map((c) => c.communityId))];
-  const communities = await Promise.all(communityIds.map((id) => api<{ area: MapArea & { parentId: string | null } }>(`/api/areas/${id}`).then((r) => r.area)));
-  const streetIds = [...new Set(communities.map((c) => c.parentId).filter((p): p is string => p !== null))];
-  const streets = await Promise.all(streetIds.map((id) => api<{ area: MapArea & { parentId: string | null } }>(`/api/areas/${id}`).then((r) => r.area)));
-  const districtIds = [...new Set(streets.map((s) => s.parentId).filter((p): p is string => p !== null))];
-  const districts = await Promise.all(districtIds.map((id) => api<{ area: MapArea }>(`/api/areas/${id}`).then((r) => r.area)));
-  return { areas: [...districts, ...streets, ...communities], corridors };
-}
 
 export function DispatcherPage() {
   const district = useLoad('district', loadDistrict);
@@ -100,20 +90,9 @@ export function DispatcherPage() {
     }
   }
 
-  // Gates by name with their community: every community has its "Building 1 Unit 1".
-  const gateNames = useMemo(() => {
-    const community = new Map(areas.map((a) => [a.id, a.name]));
-    return new Map(corridors.map((c) => [c.id, community.has(c.communityId) ? `${community.get(c.communityId)} · ${c.name}` : c.name]));
-  }, [areas, corridors]);
-
-  const routes: MapRoute[] = useMemo(() => {
-    const where = new Map<string, MapArea>(corridors.map((c) => [c.id, c]));
-    return (proposal?.trips ?? []).map((trip) => ({
-      id: trip.id,
-      label: `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`,
-      points: trip.stops.map((s) => where.get(s.corridorId)).filter((c): c is MapArea => !!c && c.lat !== null).map((c) => [c.lat as number, c.lon as number]),
-    }));
-  }, [proposal, corridors]);
+  const gateNames = useMemo(() => namesOf(areas, corridors), [areas, corridors]);
+  const depots = district.data?.depots ?? [];
+  const routes = useMemo(() => routesOf(proposal, corridors, depots, gateNames), [proposal, corridors, depots, gateNames]);
 
   // Live positions come per batch (round and trip): the map and the list name its vehicle and plate.
   const vehicleOf = useMemo(() => new Map((proposal?.trips ?? []).map((trip) => [`${proposal?.roundId}_${trip.id}`, `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`])), [proposal]);
@@ -126,14 +105,7 @@ export function DispatcherPage() {
     <div class="page">
       <section class="card wide">
         <h1>{t('district')}</h1>
-        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} routes={routes} vehicles={liveVehicles} risk={risk} />
-        <p class="muted risk-legend">
-          {t('legend')}:{' '}
-          {risk?.riskLevels.map((l) => (
-            <span key={l.code} class="risk-badge" style={{ background: l.colour, borderColor: l.colour }}>{labelOf(l, l.code)}</span>
-          ))}
-          {' '}— / - - / ···: {risk?.controlStatuses.map((s) => labelOf(s, s.code)).join(' / ')}
-        </p>
+        <DistrictMap label={t('district')} areas={[...areas, ...corridors]} depots={depots} routes={routes} vehicles={liveVehicles} risk={risk} />
         <ul class="list risk-areas" aria-label={t('riskMap')}>
           {areas.map((a) => (
             <li key={a.id} data-area-id={a.id}>

@@ -22,6 +22,7 @@ const UNKNOWN = '#777777';
 const find = (list: RiskEntry[] | undefined, code: string) => list?.find((e) => e.code === code);
 export const labelOf = (entry: RiskEntry | undefined, code: string): string => (entry ? (lang() === 'zh-CN' ? entry.label.zh : entry.label.en) : code);
 export const levelColour = (s: RiskSettings | null, code: string): string => find(s?.riskLevels, code)?.colour ?? UNKNOWN;
+export const statusColour = (s: RiskSettings | null, code: string): string => find(s?.controlStatuses, code)?.colour ?? UNKNOWN;
 
 /** The outline of a control status on the map: the most severe solid, then dashed, then dotted. */
 export function statusDash(s: RiskSettings | null, code: string): string | undefined {

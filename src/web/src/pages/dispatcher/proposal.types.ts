@@ -17,7 +17,7 @@ export interface Proposal {
 }
 
 export interface Trip {
-  id: string; vehicleId: string; vehicleName: string; vehiclePlate: string | null; depotName: string; driverName: string | null;
+  id: string; vehicleId: string; depotId: string; vehicleName: string; vehiclePlate: string | null; depotName: string; driverName: string | null;
   tripNo: number; departS: number; distanceM: number; durationS: number;
   stops: Stop[];
 }
