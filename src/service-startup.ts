@@ -28,6 +28,7 @@ import { ensureRedis } from './redis-autostart';
 import { systemClock } from './shared/clock';
 import type { Logger } from './shared/logger';
 import { createMetrics, type Metrics } from './shared/metrics';
+import { createReadiness } from './services/ops/readiness.service';
 import { asDatabaseFailure, listenOrExplain, redisUnavailable } from './startup-errors';
 import { migrateToLatest, openDatabase, type Database } from './store/db';
 
@@ -228,8 +229,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const workers: WorkerRuntime | undefined = config.WORKERS === 'inline'
       ? await startWorkerRuntime(config, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined, { metrics })
       : undefined;
-    // In one process the API's /readyz also asks the workers it runs.
-    if (workers && single) single.readiness.add('workers', () => workers.heartbeat());
+    // In one process the API's /readyz also asks the workers it runs; a cluster's primary has no
+    // port, so its workers' check is a gauge of its registry, merged into every scrape.
+    const readiness = single?.readiness ?? createReadiness();
+    if (workers) readiness.add('workers', () => workers.heartbeat());
+    if (!single) metrics.bind({ readiness: () => readiness.snapshot() });
     const running = api;
     const child = redisChild;
     const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${running.port}`;

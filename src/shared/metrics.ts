@@ -9,7 +9,7 @@
  * the pool, the sockets) are read at scrape time from the `sources` bound with `bind()`: a process
  * binds what it owns, and a gauge with no source reports nothing. Those read from shared state
  * (queues, database) aggregate with `max` across an API cluster (every process sees the same
- * value); per-process ones (pool, sockets) with `sum`.
+ * value); per-process ones (pool, sockets) with `sum`; readiness checks with `min`.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -63,7 +63,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const registers = [registry];
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  const gauge = <L extends string>(name: string, help: string, labelNames: L[], aggregator: 'max' | 'sum', collect: (g: Gauge<L>) => Promise<void> | void) =>
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[], aggregator: 'max' | 'min' | 'sum', collect: (g: Gauge<L>) => Promise<void> | void) =>
     new Gauge<L>({ name, help, labelNames, registers, aggregator, async collect() { await collect(this); } });
 
   gauge('cordon_queue_jobs', 'Jobs of each BullMQ queue by state (waiting, active, failed, delayed)', ['queue', 'state'], 'max', async (g) => {
@@ -98,7 +98,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     const s = await ops();
     if (s) g.set(s.passesOverdue);
   });
-  gauge('cordon_readiness_check', 'Readiness checks of this process, 1 passing, 0 failing (the same checks as GET /readyz)', ['check'], 'max', async (g) => {
+  // min across a cluster's processes: one failing is a failing check.
+  gauge('cordon_readiness_check', 'Readiness checks of this process, 1 passing, 0 failing (the same checks as GET /readyz)', ['check'], 'min', async (g) => {
     if (!sources.readiness) return;
     for (const [check, ok] of Object.entries(await sources.readiness())) g.set({ check }, ok ? 1 : 0);
   });

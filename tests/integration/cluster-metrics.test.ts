@@ -59,6 +59,8 @@ describe('metrics of an API cluster', () => {
       // The primary's inline workers: every queue's gauges.
       for (const queue of ['rounds', 'solve', 'needs', 'urgent', 'maintenance']) expect(m.value('cordon_queue_jobs', { queue, state: 'failed' })).toBe(0);
       expect(m.value('cordon_live_sockets')).toBe(0);
+      // Every process's checks, the primary's workers included.
+      for (const check of ['database', 'migrations', 'redis', 'workers']) expect(m.value('cordon_readiness_check', { check })).toBe(1);
     }
     expect((await getOnce(`${url}/metrics`)).status).toBe(401);
   }, 120_000);
