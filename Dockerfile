@@ -23,7 +23,8 @@ COPY workers ./workers
 COPY tsconfig.json ./
 COPY --from=web /app/dist/web ./dist/web
 USER node
-EXPOSE 3000
+# 3000: the API (PORT); 9464: a workers container's probes and metrics (WORKER_PROBE_PORT).
+EXPOSE 3000 9464
 # Not `npm start`: its prestart builds the web app, which needs the dev dependencies. node itself as
 # PID 1 (not npx, which does not forward SIGTERM), so a stop lets active jobs finish.
 CMD ["node", "--import", "tsx", "src/main.ts"]
