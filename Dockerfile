@@ -22,6 +22,8 @@ COPY src ./src
 COPY workers ./workers
 COPY tsconfig.json ./
 COPY --from=web /app/dist/web ./dist/web
+# Gate photos (GATE_PHOTO_DIR): a named volume mounted here takes this owner, so the node user can write.
+RUN mkdir -p /var/lib/cordon/gate-photos && chown node:node /var/lib/cordon/gate-photos
 USER node
 # 3000: the API (PORT); 9464: a workers container's probes and metrics (WORKER_PROBE_PORT).
 EXPOSE 3000 9464

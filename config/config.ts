@@ -93,6 +93,10 @@ export const configSchema = z.object({
   GRID_OUTLINE_MAX_BYTES: int(256, 200_000_000).default(16 * 1024 * 1024),
   /** CJK font of the printable account sheet (a .ttf, or `file.ttc#Face`); default the Debian fonts-wqy-microhei (or -zenhei) file. */
   ACCOUNT_SHEET_FONT: z.string().min(1).optional(),
+  /** Directory of the photos taken at the gate (failed doors, handoffs); default `<DATA_DIR>/gate-photos` (a volume in production). */
+  GATE_PHOTO_DIR: z.string().min(1).optional(),
+  /** Largest gate photo upload, in bytes (JPEG, PNG or WebP). Default 5 MiB. */
+  GATE_PHOTO_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */
   SIGNUP_CODE_TTL_MIN: int(1, 7 * 24 * 60).default(120),
   /**

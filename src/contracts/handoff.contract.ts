@@ -10,7 +10,24 @@ export const gateHouseholdParams = gateStopParams.extend({ householdId: z.uuid()
 export const handoffBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, { error: 'six digits' }) });
 export const householdFailedBody = z.strictObject({ reason: z.enum(STOP_FAILURE_REASONS) });
 
-export const handoffResponse = z.object({ status: z.literal('delivered') });
+/** A door's check-off at the gate: handed over, or failed with a reason (issue #17, item 6). */
+export const checkOffBody = z.strictObject({
+  outcome: z.enum(['handed_over', 'failed']),
+  /** Required for a failed door, refused otherwise. */
+  reason: z.enum(STOP_FAILURE_REASONS).optional(),
+  /** When the chief ticked it on the phone (it may arrive later, replayed from the offline queue). */
+  checkedAt: z.iso.datetime({ offset: true }),
+});
+export const checkOffView = z.object({
+  householdId: z.uuid(), outcome: z.enum(['handed_over', 'failed']), reason: z.string().nullable(), checkedAt: z.iso.datetime(), recordedAt: z.iso.datetime(),
+}).meta({ id: 'GateCheckOff' });
+export const checkOffResponse = z.object({ checkOff: checkOffView, replayed: z.boolean().describe('true: this tick was stored already; nothing changed') });
+
+/** The handoff answers with what was checked at the stop: households handed over, failed, not ticked. */
+export const handoffResponse = z.object({
+  status: z.literal('delivered'),
+  checked: z.object({ handedOver: z.int().nonnegative(), failed: z.int().nonnegative(), unchecked: z.int().nonnegative() }),
+});
 export const householdFailedResponse = z.object({ failed: z.int().nonnegative() });
 
 const stopStatus = z.enum(['pending', 'loaded', 'delivered', 'failed']);
@@ -42,6 +59,8 @@ export const gateDeliveriesResponse = z.object({
     batchId: z.string(), stopId: z.string().regex(/^\d+$/), status: stopStatus,
     /** Seconds from the round's start. */
     plannedStartS: z.number(),
-    households: z.array(z.object({ householdId: z.uuid(), address: z.string(), bags: z.array(z.object(bag)) })),
+    households: z.array(z.object({ householdId: z.uuid(), address: z.string(), bags: z.array(z.object(bag)), checkOff: checkOffView.nullable() })),
+    /** Photos taken at this stop (a failed door names its household), each readable at its href. */
+    photos: z.array(z.object({ id: z.uuid(), householdId: z.uuid().nullable(), href: z.string() })),
   })),
 });

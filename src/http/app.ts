@@ -2,6 +2,7 @@
  * The Express application, without `listen`: main.ts and the tests each decide where it serves.
  * Order: request id + logger, health, body parsing (size-limited), routes, 404, one error handler.
  */
+import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import { createAuditService } from '../services/access/audit.service';
 import { createAuthService } from '../services/access/auth.service';
@@ -42,6 +43,8 @@ import { procurementRoutes } from './routes/procurement.routes';
 import { createProducers } from '../queue/producers';
 import { webRoutes } from './web';
 import { driverBatchRoutes } from './routes/driver-batches.routes';
+import { gatePhotoRoutes } from './routes/gate-photos.routes';
+import { localPhotoStore } from '../services/deliveries/gate-photo.service';
 import { webhookRoutes } from './routes/webhooks.routes';
 import { parseAllowHosts } from '../services/webhooks/webhook-target';
 
@@ -109,6 +112,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(passesRoutes(deps, authenticated, intakeLimit));
   app.use(emergencyRoutes(deps, authenticated));
   app.use(driverBatchRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock }, authenticated));
+  const photos = localPhotoStore(config.GATE_PHOTO_DIR ?? join(config.DATA_DIR, 'gate-photos'));
+  app.use(gatePhotoRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock, photos }, authenticated, { maxBytes: config.GATE_PHOTO_MAX_BYTES }));
   app.use(webhookRoutes({ db: deps.db, audit, allowHosts: parseAllowHosts(config.WEBHOOK_ALLOW_HOSTS) }, authenticated));
   // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
   if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });

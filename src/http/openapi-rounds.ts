@@ -9,9 +9,11 @@ import { roundListQuery, roundListResponse } from '../contracts/round-list.contr
 import { bagLabelsQuery, loadingListQuery, roundTripParams, routeSheetQuery } from '../contracts/round-paper.contract';
 import { ROUND_PATHS } from './routes/rounds.routes';
 import { ROUND_DESK_PATHS } from './routes/round-desk.routes';
+import { GATE_PHOTO_PATHS, photoParams, photoQuery } from './routes/gate-photos.routes';
+import { PHOTO_TYPES } from '../services/deliveries/gate-photo.service';
 import { GATE_PATHS } from './routes/driver-batches.routes';
 import {
-  driverBatchesResponse, gateDeliveriesResponse, gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdFailedBody, householdFailedResponse,
+  checkOffBody, checkOffResponse, driverBatchesResponse, gateDeliveriesResponse, gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdFailedBody, householdFailedResponse,
 } from '../contracts/handoff.contract';
 import { errors, json, jsonBody, problem, readErrors, type AddRoute } from './openapi-kit';
 
@@ -66,6 +68,19 @@ export function registerDeliveryRoutes(route: AddRoute): void {
   });
   route('post', GATE_PATHS.householdFailed, 'Report a household’s door failed at a stop, with a reason from the closed list', {
     request: { params: gateHouseholdParams, body: jsonBody(householdFailedBody) }, responses: { 200: json(householdFailedResponse, 'Needs failed'), ...errors },
+  });
+  route('put', GATE_PATHS.checkOff, 'Check off a household’s door at a stop: handed over, or failed with a reason (its needs fail); idempotent for the phone’s offline replay', {
+    request: { params: gateHouseholdParams, body: jsonBody(checkOffBody) },
+    responses: { 200: json(checkOffResponse, 'Stored (or already stored: replayed)'), ...errors, 409: problem('The door was failed already, or the stop is closed the other way') },
+  });
+  const photoView = z.object({ id: z.uuid(), stopId: z.string(), householdId: z.uuid().nullable(), contentType: z.enum(PHOTO_TYPES), bytes: z.int(), href: z.string() }).meta({ id: 'GatePhoto' });
+  const image = Object.fromEntries(PHOTO_TYPES.map((t) => [t, { schema: z.string() }]));
+  route('post', GATE_PHOTO_PATHS.photos, 'Attach a photo to a stop (a handoff) or a household’s door (a failed one): the image as the body, JPEG, PNG or WebP (checked by content), at most GATE_PHOTO_MAX_BYTES', {
+    request: { params: gateStopParams, query: photoQuery, body: { content: image } },
+    responses: { 201: json(z.object({ photo: photoView }), 'Stored'), ...errors },
+  });
+  route('get', GATE_PHOTO_PATHS.photo, 'A photo taken at the gate, for those who may see its stop (the corridor’s gate, the trip’s driver)', {
+    request: { params: photoParams }, responses: { 200: { description: 'The image', content: image }, ...readErrors },
   });
   route('get', '/api/web-config', 'Settings the web app reads at start', { public: true, responses: { 200: json(z.object({ tileUrl: z.string().nullable() }), 'Web config') } });
   route('get', '/api/openapi.json', 'This document', { public: true, responses: { 200: json(openApiDocument, 'OpenAPI 3.1 document') } });

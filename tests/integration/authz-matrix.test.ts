@@ -8,6 +8,9 @@
  * Routes are read from the app's router: a route with no entry in ROUTES / ROLE_ROUTES
  * (authz.specs.ts) fails the test until someone says who may use it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ROLES, mayReadMedicalDetails, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
@@ -35,8 +38,11 @@ let tokens: Record<Role, string>;
 let byKind: Record<Kind, Target[]>;
 let targets: Targets;
 
+// Gate photos the targets store go to a directory of this run's own.
+const photoDir = mkdtempSync(join(tmpdir(), 'cordon-authz-photos-'));
+
 beforeAll(async () => {
-  w = await startWorld('authz');
+  w = await startWorld('authz', { env: { GATE_PHOTO_DIR: photoDir } });
   ctx.grid = w.grid;
   const all = listRoutes(w.app);
   routes = all.filter((r) => r.params.length > 0);
@@ -45,7 +51,10 @@ beforeAll(async () => {
   targets = await buildTargets(w, tokens, kinds, all.map((r) => r.path));
   byKind = targets.byKind;
 });
-afterAll(async () => w?.close());
+afterAll(async () => {
+  await w?.close();
+  rmSync(photoDir, { recursive: true, force: true });
+});
 
 /** Whether the actor's 'allowed' rows grew past `before` (polled: some rows are written once the response is out). */
 function auditedSince(userId: string, before: number): Promise<boolean> {

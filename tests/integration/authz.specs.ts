@@ -23,6 +23,8 @@ export interface Target {
   /** Order targets: one of their lines. Round-stop targets: the stop. */
   lineId?: string;
   stopId?: string;
+  /** Gate-stop targets: a photo of the stop. */
+  photoId?: string;
   /** Webhook targets: one of their deliveries. */
   deliveryId?: string;
 }
@@ -125,6 +127,25 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     allowed: corridor,
     params: { stopId: (t) => t.stopId ?? '', householdId: (t) => t.scope?.householdId ?? '' },
     body: () => ({ reason: 'no_answer' }),
+  },
+  // Photos at the gate: attached by whoever may act at the gate (the body here is no image: 415 once let in), read likewise.
+  'POST /api/corridors/:corridorId/deliveries/:stopId/photos': {
+    kind: 'gateStop',
+    allowed: corridor,
+    params: { stopId: (t) => t.stopId ?? '' },
+    body: () => 'not an image',
+    headers: { 'content-type': 'image/webp' },
+  },
+  'GET /api/corridors/:corridorId/deliveries/:stopId/photos/:photoId': {
+    kind: 'gateStop',
+    allowed: corridor,
+    params: { stopId: (t) => t.stopId ?? '', photoId: (t) => t.photoId ?? '' },
+  },
+  'PUT /api/corridors/:corridorId/deliveries/:stopId/households/:householdId/check-off': {
+    kind: 'gateStop',
+    allowed: corridor,
+    params: { stopId: (t) => t.stopId ?? '', householdId: (t) => t.scope?.householdId ?? '' },
+    body: () => ({ outcome: 'handed_over', checkedAt: new Date().toISOString() }),
   },
   'POST /api/corridors/:corridorId/needs/import': {
     kind: 'corridor',

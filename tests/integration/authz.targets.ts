@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { HouseholdScope, Role } from '../../src/domain/access';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
+import { localPhotoStore } from '../../src/store/photo-store';
 import { FAST_SCRYPT, PASSWORD, type World } from './auth.fixture';
 import { ITEM, hospital, kitBody, medicalPass, medicine, type Kind, type Target } from './authz.specs';
 
@@ -145,7 +146,10 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
       const { need } = await api<{ need: { id: string } }>(w, 'POST', `/api/households/${t.scope.householdId}/needs`, tokens.admin, { kind: 'gas', details: { cylinders: 1 + i } });
       await sql`update needs set status = 'out_for_delivery' where id = ${need.id}`.execute(w.database.db);
       await sql`insert into round_bags (round_id, bag_id, stop_id, need_id, item) values (${round.id}, 'B1', ${stop.id}::bigint, ${need.id}, 'gas')`.execute(w.database.db);
-      out.gateStop.push({ ...t, label: `stop at ${t.label}'s corridor`, id: t.scope.corridorId, stopId: stop.id, area: { kind: 'corridor', communityId: t.scope.communityId, corridorIds: [t.scope.corridorId] } });
+      const photo = await one(sql<{ id: string }>`insert into gate_photos (stop_id, content_type, bytes, sha256, actor_id)
+        values (${stop.id}::bigint, 'image/png', 8, 'matrix', 'matrix') returning id`);
+      if (w.config.GATE_PHOTO_DIR) await localPhotoStore(w.config.GATE_PHOTO_DIR).put(photo.id, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      out.gateStop.push({ ...t, label: `stop at ${t.label}'s corridor`, id: t.scope.corridorId, stopId: stop.id, photoId: photo.id, area: { kind: 'corridor', communityId: t.scope.communityId, corridorIds: [t.scope.corridorId] } });
     }
   }
   if (paths.includes('/api/hospitals')) {

@@ -7,7 +7,8 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { corridorParams } from '../../contracts/intake.contract';
-import { gateHouseholdParams, gateStopParams, handoffBody, householdFailedBody } from '../../contracts/handoff.contract';
+import { checkOffBody, gateHouseholdParams, gateStopParams, handoffBody, householdFailedBody } from '../../contracts/handoff.contract';
+import { checkedAtStop, checkOffDoor } from '../../services/deliveries/gate-checkoff.service';
 import { confirmHandoff, failHousehold, type HandoffDeps } from '../../services/deliveries/gate-handoff.service';
 import { driverBatches } from '../../services/deliveries/driver-batches.service';
 import { gateDeliveries } from '../../services/deliveries/gate-deliveries.service';
@@ -18,6 +19,7 @@ import { jsonBody, pathParams } from '../validate';
 export const GATE_PATHS = {
   handoff: '/api/corridors/:corridorId/deliveries/:stopId/handoff',
   householdFailed: '/api/corridors/:corridorId/deliveries/:stopId/households/:householdId/failed',
+  checkOff: '/api/corridors/:corridorId/deliveries/:stopId/households/:householdId/check-off',
 } as const;
 
 export function driverBatchRoutes(deps: HandoffDeps, authenticated: RequestHandler): Router {
@@ -34,7 +36,13 @@ export function driverBatchRoutes(deps: HandoffDeps, authenticated: RequestHandl
   router.post(GATE_PATHS.handoff, authenticated, async (req, res) => {
     const { corridorId, stopId } = pathParams(req, gateStopParams);
     const { code } = jsonBody(req, handoffBody);
-    res.json(await confirmHandoff(deps, actorOf(res), corridorId, stopId, code, String(req.id)));
+    const confirmed = await confirmHandoff(deps, actorOf(res), corridorId, stopId, code, String(req.id));
+    res.json({ ...confirmed, checked: await checkedAtStop(deps, stopId) });
+  });
+  // Idempotent: the chief's phone replays its offline queue, and the same tick again changes nothing.
+  router.put(GATE_PATHS.checkOff, authenticated, async (req, res) => {
+    const { corridorId, stopId, householdId } = pathParams(req, gateHouseholdParams);
+    res.json(await checkOffDoor(deps, actorOf(res), corridorId, stopId, householdId, jsonBody(req, checkOffBody), String(req.id)));
   });
   router.post(GATE_PATHS.householdFailed, authenticated, async (req, res) => {
     const { corridorId, stopId, householdId } = pathParams(req, gateHouseholdParams);

@@ -11,13 +11,19 @@ import { gateBagRows } from '../../store/delivery.repository';
 import { batchId } from '../../contracts/events';
 import { guardCorridor } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
+import { checkOffsOfStops, photosOfStops } from '../../store/gate-checkoff.repository';
+import { photoHref } from './gate-photo.service';
+import { checkOffView, type CheckOffView } from './gate-checkoff.service';
 
 export interface GateDelivery {
   batchId: string;
   stopId: string;
   status: 'pending' | 'loaded' | 'delivered' | 'failed';
   plannedStartS: number;
-  households: { householdId: string; address: string; bags: { bagId: string; kind: string }[] }[];
+  /** Each household's bags and, once the chief ticked the door, the check-off (so a reloaded phone shows it). */
+  households: { householdId: string; address: string; bags: { bagId: string; kind: string }[]; checkOff: CheckOffView | null }[];
+  /** Photos attached at this stop (a failed door: its household; a handoff: none), oldest first. */
+  photos: { id: string; householdId: string | null; href: string }[];
 }
 
 export async function gateDeliveries(deps: { db: Db; audit: AuditService | undefined }, actor: Actor, corridorId: string, reqId?: string): Promise<GateDelivery[]> {
@@ -29,15 +35,20 @@ export async function gateDeliveries(deps: { db: Db; audit: AuditService | undef
   for (const r of rows) {
     let stop = stops.get(r.stopId);
     if (!stop) {
-      stop = { batchId: batchId(r.roundId, r.tripId), stopId: r.stopId, status: r.status, plannedStartS: r.plannedStartS, households: [] };
+      stop = { batchId: batchId(r.roundId, r.tripId), stopId: r.stopId, status: r.status, plannedStartS: r.plannedStartS, households: [], photos: [] };
       stops.set(r.stopId, stop);
     }
     let household = stop.households.find((h) => h.householdId === r.householdId);
     if (!household) {
-      household = { householdId: r.householdId, address: r.address, bags: [] };
+      household = { householdId: r.householdId, address: r.address, bags: [], checkOff: null };
       stop.households.push(household);
     }
     household.bags.push({ bagId: r.bagId, kind: r.kind });
   }
+  for (const c of await checkOffsOfStops(deps.db, [...stops.keys()])) {
+    const household = stops.get(c.stopId)?.households.find((h) => h.householdId === c.householdId);
+    if (household) household.checkOff = checkOffView(c);
+  }
+  for (const p of await photosOfStops(deps.db, [...stops.keys()])) stops.get(p.stopId)?.photos.push({ id: p.id, householdId: p.householdId, href: photoHref(corridorId, p.stopId, p.id) });
   return [...stops.values()];
 }

@@ -26,7 +26,8 @@ export type FailureReason = (typeof STOP_FAILURE_REASONS)[number];
 
 export interface HandoffDeps { db: Db; audit: AuditService | undefined; publisher: LivePublisher | undefined; clock: Clock }
 
-async function corridorGuard(deps: HandoffDeps, actor: Actor, corridorId: string, action: string, reqId?: string): Promise<void> {
+/** The corridor exists and the actor may act at its gate (refusals audited). */
+export async function corridorGuard(deps: HandoffDeps, actor: Actor, corridorId: string, action: string, reqId?: string): Promise<void> {
   const area = await findArea(deps.db, corridorId);
   if (!area || area.kind !== 'corridor') throw new AppError('not_found', 'corridor not found');
   await guardCorridor({ audit: deps.audit, reqId }, actor, area.id, area.communityId ?? '', action);
