@@ -28,6 +28,7 @@ import * as m0023 from './0023_signup_codes';
 import * as m0024 from './0024_risk_map';
 import * as m0025 from './0025_webhooks';
 import * as m0026 from './0026_gate_checkoffs';
+import * as m0027 from './0027_notices';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0024_risk_map': m0024,
   '0025_webhooks': m0025,
   '0026_gate_checkoffs': m0026,
+  '0027_notices': m0027,
 };
