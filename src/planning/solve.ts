@@ -1,6 +1,5 @@
 import { compile, unservableReason, type Instance } from './model/instance';
 import type { PlannedRoute, Problem, Solution, Unserved } from './model/problem.types';
-import type { LpSolver } from './lp/lp.model';
 import { improveFromPool } from './routing/pool-selection';
 import { validateSolution } from './validate/solution.validate';
 import { nearestStops } from './routing/neighbours';
@@ -12,60 +11,16 @@ import { cloneSolution, emptySolution, makePenalties, objective, type Penalties,
 import { localSearch } from './routing/local-search';
 import { savingsConstruction } from './routing/savings.construction';
 import type { Rng } from './routing/rng';
-import { DEFAULT_RUIN, type RuinParams } from './routing/ruin';
+import { DEFAULT_RUIN } from './routing/ruin';
 import { assignTrips } from './routing/trips.assign';
+import { solveCollection } from './collect/collect.solve';
+import type { SolveOptions, SolveResult } from './solve.types';
 
-export interface SolveOptions {
-  /** Wall-clock budget in milliseconds, measured with `now`. Default 1000. */
-  timeLimitMs?: number;
-  /**
-   * Clock in milliseconds (the CLI passes performance.now). The core never reads a clock itself:
-   * without `now`, the budget is counted in iterations instead (`maxIterations`).
-   */
-  now?: () => number;
-  /** Search iterations when no clock is given. Default 20,000. */
-  maxIterations?: number;
-  /** Default 1. */
-  seed?: number;
-  /**
-   * Set partitioning over the pool of routes found, at the end of the search (HiGHS or
-   * javascript-lp-solver). Takes `share` of the budget (default 0.05). Off when not given.
-   */
-  setPartitioning?: { solver: LpSolver; share?: number };
-  /** Search knobs for tuning (defaults are the tuned values). */
-  tuning?: { near?: number; softAbsent?: number; runs?: number; t0?: number; tf?: number; blink?: number; ruin?: Partial<RuinParams>; repairShare?: number };
-  /** Polish every new best solution with local search. Default true. */
-  polishBest?: boolean;
-  /** Nearest neighbours considered per stop. Default 40. */
-  neighbours?: number;
-  /**
-   * Hand back at most this many routes of the search's pool with the solution (`pool`): the final
-   * plan's routes first, then the most efficient others (RoutePool.best), for a set-partitioning
-   * merge downstream. Default 0: none.
-   */
-  keepPool?: number;
-}
-
-/** A route of the search's pool: a vehicle of the class it was costed for, stop indices in order. */
-export interface SolvedPoolRoute {
-  vehicle: number;
-  stops: number[];
-  cost: number;
-}
-
-export type SolveResult = Solution & { stats: SolveStats; pool?: SolvedPoolRoute[] };
-
-export interface SolveStats {
-  iterations: number;
-  poolSize: number;
-  /** Set partitioning: not-run, kept (no better combination) or improved. */
-  poolStatus: string;
-  /** Time spent in set partitioning (clock units of `now`). */
-  poolMs: number;
-}
+export type { SolveOptions, SolveResult, SolveStats, SolvedPoolRoute } from './solve.types';
 
 /** Plans routes for a problem (or a sub-problem: it is just a smaller Problem). */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
+  if (problem.sites) return solveCollection(problem, options, solve);
   if (problem.vehicles.some((v) => (v.maxTrips ?? 1) > 1)) return solveMultiTrip(problem, options);
   const inst = compile(problem);
   const rng = mulberry32(options.seed ?? 1);

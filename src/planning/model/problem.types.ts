@@ -30,6 +30,22 @@ export interface Depot {
   location: number;
 }
 
+/**
+ * A place where collecting vehicles unload (a disposal site). When Problem.sites is given, every
+ * stop is a pickup: see src/planning/collect/collect.solve.ts for the model.
+ */
+export interface DisposalSite {
+  id: string;
+  /** Row of this site in the travel source. */
+  location: number;
+  /** [open, close]: unloading starts within. Default: always open. */
+  hours?: readonly [number, number];
+  /** Most the site takes over the whole plan (a day), per entry of Problem.dimensions. Default: unlimited. */
+  capacity?: Amounts;
+  /** Seconds spent unloading. Default 0. */
+  unloadTime?: number;
+}
+
 export interface Vehicle {
   id: string;
   /** Index into Problem.depots: the route starts and ends there. */
@@ -69,6 +85,18 @@ export interface Problem {
   travel: Travel;
   /** Use at least this many vehicles (CVRPLIB A/B/P are solved with exactly k routes). Default 0. */
   minRoutes?: number;
+  /**
+   * Disposal sites: when given (even empty), the problem is a collection. Every stop is a pickup, a
+   * route's load is what it has collected, every trip ends by unloading at a site and the next trip
+   * of the vehicle starts there; the last trip drives back to the depot empty. Default: deliveries.
+   */
+  sites?: readonly DisposalSite[];
+}
+
+/** Where a collection trip unloads: index into Problem.sites and the start of unloading. */
+export interface Unload {
+  site: number;
+  start: number;
 }
 
 export interface PlannedRoute {
@@ -87,6 +115,12 @@ export interface PlannedRoute {
   trip?: number;
   /** Leaves the depot at this time. Default: the start of the vehicle's shift (0 without shift). */
   departure?: number;
+  /**
+   * Collections only: the trip ends unloading here. A vehicle's first trip leaves its depot, a later
+   * one the site its previous trip unloaded at (`departure` is then when it leaves that site); only
+   * its last trip goes on to the depot, and `duration` and `distance` count that leg.
+   */
+  unload?: Unload;
 }
 
 export type UnservedReason =
@@ -95,7 +129,9 @@ export type UnservedReason =
   | 'time-window-unreachable'
   | 'fleet-exhausted'
   /** Routed as a trip that no vehicle's shift had room for once trips were chained. */
-  | 'shift-exhausted';
+  | 'shift-exhausted'
+  /** Collections: no disposal site open in time had room left for what the stop hands over. */
+  | 'disposal-capacity';
 
 export interface Unserved {
   stop: number;

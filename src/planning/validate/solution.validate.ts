@@ -1,10 +1,12 @@
 import type { Problem, Solution } from '../model/problem.types';
 import { travelBetween } from '../model/travel.matrix';
+import { checkCollectionRoutes } from './collection.validate';
 
 /**
  * The rule a violation breaks, for callers that must name it (a refused plan change): `capacity:<dimension>`,
  * `skill:<skill>`, `time-window`, `shift`, `duration`, `trips` (too many, or overlapping), `coverage`
- * (a stop served twice or not accounted for), `min-routes`, `plan` (a route naming what the problem lacks).
+ * (a stop served twice or not accounted for), `min-routes`, `plan` (a route naming what the problem lacks);
+ * for collections also `unload`, `site-hours` and `site-capacity:<dimension>` (collection.validate.ts).
  */
 export interface Violation {
   rule: string;
@@ -52,7 +54,8 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
   const busy = problem.vehicles.map((): { from: number; to: number; name: string; route: number }[] => []);
   let cost = 0;
   let distance = 0;
-  solution.routes.forEach((route, ri) => {
+  if (problem.sites) ({ cost, distance } = checkCollectionRoutes(problem, solution, add, seen, arc));
+  else solution.routes.forEach((route, ri) => {
     const name = `route ${ri + 1}`;
     const v = problem.vehicles[route.vehicle];
     if (!v) return void add('plan', `${name}: unknown vehicle ${route.vehicle}`, { route: ri });

@@ -1,0 +1,74 @@
+/**
+ * Collections (pickups unloaded at disposal sites), e.g. epidemic waste from the corridors.
+ *
+ * The model (Problem.sites given): every stop hands something over; a trip's load is what it has
+ * collected, so it only grows along the trip and peaks just before the unload, where it must fit
+ * the vehicle's capacity. Every trip ends unloading at a disposal site within the site's hours; the
+ * vehicle may go on from there for another trip (up to maxTrips); after its last unload it drives
+ * back to its depot empty, by the end of its shift. What all trips unload at a site over the plan
+ * stays within the site's daily capacity. What cannot be collected comes back as unserved with a
+ * reason ('disposal-capacity' when no site open in time had room left).
+ *
+ * The design reuses the delivery engine instead of a second search:
+ * 1. Routing: each vehicle gets a hub, the site nearest its depot, and one virtual copy per allowed
+ *    trip whose "depot" is that hub and whose shift ends early enough to unload there and still
+ *    reach the real depot (and no later than the hub closes). For the engine a trip is then a
+ *    closed tour hub > pickups > hub whose load is the sum of its pickups, exactly the collected
+ *    load at the unload, so construction, every local-search move and set partitioning work
+ *    unchanged. The one approximation: a first trip really starts at the depot, not at the hub,
+ *    so its first leg is costed from the hub during the search.
+ * 2. Chaining (collect.chain.ts): trips are placed on the real vehicles one after the other, each
+ *    leaving where the previous one unloaded, with exact times re-simulated; each trip unloads at
+ *    the best site open on arrival with room left (not necessarily the hub), the site capacities
+ *    are booked as trips are placed, and a trip a site cannot take whole sheds its least urgent
+ *    pickups ('disposal-capacity') until it fits. Every plan then passes the validator, which
+ *    checks the collection rules on its own.
+ */
+import type { Problem, Solution, Unserved, Vehicle } from '../model/problem.types';
+import { travelBetween } from '../model/travel.matrix';
+import { validateSolution } from '../validate/solution.validate';
+import { chainCollection } from './collect.chain';
+import type { SolveOptions, SolveResult } from '../solve.types';
+
+/** The routing engine, passed in so this module does not import solve.ts back. */
+export type RouteSolver = (problem: Problem, options: SolveOptions) => SolveResult;
+
+export function solveCollection(problem: Problem, options: SolveOptions, route: RouteSolver): SolveResult {
+  const sites = problem.sites ?? [];
+  const noStats = { iterations: 0, poolSize: 0, poolStatus: 'not-run', poolMs: 0 };
+  if (!sites.length || !problem.vehicles.length) {
+    const unserved: Unserved[] = problem.stops.map((_, stop) => ({ stop, reason: sites.length ? 'fleet-exhausted' : 'disposal-capacity' }));
+    return { routes: [], unserved, cost: 0, distance: 0, stats: noStats };
+  }
+  const time = (a: number, b: number): number => travelBetween(problem.travel, a, b).time;
+  const hubOf = problem.vehicles.map((v) => {
+    const depot = problem.depots[v.depot]!.location;
+    let best = 0;
+    sites.forEach((s, i) => { if (time(depot, s.location) < time(depot, sites[best]!.location)) best = i; });
+    return best;
+  });
+  const realOf: number[] = [];
+  const vehicles = problem.vehicles.flatMap((v, i): Vehicle[] => {
+    const hub = sites[hubOf[i]!]!;
+    const back = (hub.unloadTime ?? 0) + time(hub.location, problem.depots[v.depot]!.location);
+    const end = Math.min(v.shift ? v.shift[1] - back : Infinity, hub.hours?.[1] ?? Infinity);
+    const start = v.shift?.[0] ?? 0;
+    const { maxTrips: _m, reloadTime: _r, ...rest } = v;
+    const copy: Vehicle = { ...rest, depot: hubOf[i]!, ...(end < Infinity ? { shift: [start, Math.max(start, end)] as const } : {}) };
+    return Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, () => {
+      realOf.push(i);
+      return copy;
+    });
+  });
+  const { sites: _s, ...deliveries } = problem;
+  const routed = route({ ...deliveries, depots: sites.map((s) => ({ id: s.id, location: s.location })), vehicles }, options);
+  const chained = chainCollection(problem, routed.routes, realOf);
+  const unserved = [...routed.unserved, ...chained.unserved].sort((a, b) => a.stop - b.stop);
+  const cost = chained.routes.reduce((sum, r) => sum + r.cost, 0);
+  const distance = chained.routes.reduce((sum, r) => sum + r.distance, 0);
+  const solution: Solution = { routes: chained.routes, unserved, cost, distance };
+  const check = validateSolution(problem, solution);
+  if (!check.ok) throw new Error(`collection chaining produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
+  const pool = routed.pool?.map((r) => ({ ...r, vehicle: realOf[r.vehicle]! }));
+  return { ...solution, stats: routed.stats, ...(pool ? { pool } : {}) };
+}
