@@ -13,6 +13,22 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * A reading taken at scrape time, or undefined when its source fails or takes over 2 s: a database
+ * or Redis outage leaves those gauges' labelled series out of the scrape (a label-less gauge keeps
+ * its last value rather than say 0), and readiness says why, instead of the whole scrape failing.
+ */
+async function reading<T>(read: (() => Promise<T>) | undefined): Promise<T | undefined> {
+  if (!read) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 2000)));
+  try {
+    return await Promise.race([read().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Seconds: a request, a job, a solve; 5 ms to 10 min. */
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
@@ -67,21 +83,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     new Gauge<L>({ name, help, labelNames, registers, aggregator, async collect() { await collect(this); } });
 
   gauge('cordon_queue_jobs', 'Jobs of each BullMQ queue by state (waiting, active, failed, delayed)', ['queue', 'state'], 'max', async (g) => {
-    if (!sources.queueCounts) return;
     g.reset();
-    for (const [queue, counts] of Object.entries(await sources.queueCounts())) {
+    for (const [queue, counts] of Object.entries((await reading(sources.queueCounts)) ?? {})) {
       for (const state of QUEUE_STATES) g.set({ queue, state }, counts[state]);
     }
   });
   // One database read per scrape for the four gauges below (collect runs per gauge, in turn).
-  let snapshot: Promise<OpsSnapshot> | undefined;
-  const ops = (): Promise<OpsSnapshot> | undefined => {
-    if (!sources.ops) return undefined;
-    snapshot ??= sources.ops().finally(() => setTimeout(() => (snapshot = undefined), 1000).unref());
-    return snapshot;
-  };
+  let snapshot: Promise<OpsSnapshot | undefined> | undefined;
+  const ops = (): Promise<OpsSnapshot | undefined> =>
+    (snapshot ??= reading(sources.ops).finally(() => setTimeout(() => (snapshot = undefined), 1000).unref()));
   gauge('cordon_relay_lag_seconds', 'Age of the oldest event not yet published, per relay (outbox: needs to the queue; need_status: status changes to live sockets)', ['relay'], 'max', async (g) => {
     const s = await ops();
+    g.reset();
     if (s) for (const [relay, lag] of Object.entries(s.relayLagSeconds)) g.set({ relay }, lag);
   });
   gauge('cordon_round_planning_stalled_seconds', 'Seconds since the round planning the longest last made progress (0: none planning)', [], 'max', async (g) => {
@@ -90,8 +103,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   gauge('cordon_stock_items_below_minimum', 'Depot items whose available stock is below the depot minimum, by item', ['item'], 'max', async (g) => {
     const s = await ops();
-    if (!s) return;
     g.reset();
+    if (!s) return;
     for (const [item, n] of Object.entries(s.stockBelowMinimum)) g.set({ item }, n);
   });
   gauge('cordon_passes_overdue', 'Medical passes overdue (not back by their valid-until time)', [], 'max', async (g) => {
@@ -100,8 +113,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   // min across a cluster's processes: one failing is a failing check.
   gauge('cordon_readiness_check', 'Readiness checks of this process, 1 passing, 0 failing (the same checks as GET /readyz)', ['check'], 'min', async (g) => {
-    if (!sources.readiness) return;
-    for (const [check, ok] of Object.entries(await sources.readiness())) g.set({ check }, ok ? 1 : 0);
+    for (const [check, ok] of Object.entries((await reading(sources.readiness)) ?? {})) g.set({ check }, ok ? 1 : 0);
   });
   gauge('cordon_live_sockets', 'Live (Socket.IO) connections of this process', [], 'sum', (g) => {
     if (sources.liveSockets) g.set(sources.liveSockets());

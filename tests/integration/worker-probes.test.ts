@@ -3,7 +3,8 @@
  * a Redis of its own that the test stops):
  * - /healthz 200; /readyz 200 once the workers take jobs, naming each check; /metrics refused without
  *   the token (401) or with another (403), and this process's metrics with it (parsed);
- * - Redis stopping: /readyz turns 503 naming redis and workers, /healthz stays 200;
+ * - Redis stopping: /readyz turns 503 naming redis and workers, /healthz stays 200, /metrics still
+ *   answers (without the queue gauges it cannot read);
  * - the probe port in use: one line naming WORKER_PROBE_PORT, exit 1, and no worker ever started.
  */
 import { createServer, type Server } from 'node:http';
@@ -80,6 +81,13 @@ describe('workers probe listener', () => {
     expect(down.failing).toEqual(expect.arrayContaining(['redis', 'workers']));
     expect(down.checks.database).toBe('ok');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // The scrape still answers: the queue gauges, unreadable, are left out; readiness says why.
+    const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    const during = parseExposition(await scraped.text());
+    expect(during.find('cordon_queue_jobs')).toEqual([]);
+    expect(during.value('cordon_readiness_check', { check: 'redis' })).toBe(0);
+    expect(during.value('cordon_relay_lag_seconds', { relay: 'outbox' })).toBe(0);
 
     // Redis back, then a clean stop (a stop waits for the workers' connections).
     redis = await startPrivateRedis(redis.port);
