@@ -3,7 +3,9 @@
  * same REDIS_URL and DATABASE_URL) to spread the sub-problems of every round.
  * Its probes and metrics (GET /healthz, /readyz, /metrics) listen on WORKER_PROBE_PORT first, so a
  * port in use stops the start before any worker runs; /readyz says 503 until the workers take jobs.
- * SIGTERM/SIGINT: stop taking jobs, let the active ones finish, close, exit 0.
+ * SIGTERM/SIGINT: stop taking jobs, let the active ones finish, close, exit 0; at the latest
+ * STOP_DEADLINE_MS after the signal (a close waiting on a Redis that is away never ended), and at
+ * once on a second signal. A job cut that way is retaken by another worker once its lock expires.
  */
 import { loadConfig } from '../config/config';
 import { addDependencyChecks, createReadiness } from '../src/services/ops/readiness.service';
@@ -59,11 +61,21 @@ try {
   process.exit(1);
 }
 
+/** Longer than a round's sub-problem solves take; orchestrators usually SIGKILL well before. */
+const STOP_DEADLINE_MS = 5 * 60_000;
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing active jobs');
+  setTimeout(() => {
+    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time (is Redis or the database away?); exiting');
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
   try {
     await runtime?.close();
     await probes?.close();

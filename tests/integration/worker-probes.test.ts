@@ -96,6 +96,19 @@ describe('workers probe listener', () => {
     expect((await w.exited).code).toBe(0);
   }, 120_000);
 
+  it('a SIGTERM while its Redis was away never ended: a second signal now exits at once, saying so', async () => {
+    const own = await startPrivateRedis();
+    const w = spawnWorkers(env({ REDIS_URL: own.url, WORKER_PROBE_PORT: 'off' }));
+    started.push(w);
+    await w.waitForLog(/workers started/, 30_000);
+    await own.stop();
+    w.proc.kill('SIGTERM');
+    await w.waitForLog(/shutting down/, 20_000);
+    w.proc.kill('SIGTERM');
+    expect((await w.exited).code).toBe(1);
+    expect(w.lines.some((l) => l.includes('second signal: exiting now'))).toBe(true);
+  }, 120_000);
+
   it('stops with one line naming WORKER_PROBE_PORT when the port is in use, before any worker starts', async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve));
