@@ -35,15 +35,18 @@ export async function communitiesInView(db: Db, areaId: string | undefined, only
   return res.rows;
 }
 
-export interface NeedCountRow { communityId: string; kind: NeedKind; status: NeedStatus; count: number }
+export interface NeedCountRow { communityId: string; kind: NeedKind; status: NeedStatus; reason: string | null; count: number }
 
-/** Needs per community, kind and status: every open one, and the closed ones last changed since `since`. */
+/**
+ * Needs per community, kind and status (failed ones also per reason): every open one, and the closed
+ * ones last changed since `since`. One pass over needs serves the status counts and the failures.
+ */
 export async function needCounts(db: Db, s: OverviewScope, open: readonly NeedStatus[], since: Date): Promise<NeedCountRow[]> {
-  const res = await sql<{ community_id: string; kind: NeedKind; status: NeedStatus; n: string }>`
-    select community_id, kind, status, count(*) as n from needs
+  const res = await sql<{ community_id: string; kind: NeedKind; status: NeedStatus; reason: string | null; n: string }>`
+    select community_id, kind, status, case when status = 'failed' then coalesce(failure_reason, 'unknown') end as reason, count(*) as n from needs
     where community_id in (${inList(s.communityIds)}) and (status in (${sql.join(open)}) or updated_at >= ${since})
-    group by community_id, kind, status`.execute(db);
-  return res.rows.map((r) => ({ communityId: r.community_id, kind: r.kind, status: r.status, count: Number(r.n) }));
+    group by 1, 2, 3, 4`.execute(db);
+  return res.rows.map((r) => ({ communityId: r.community_id, kind: r.kind, status: r.status, reason: r.reason, count: Number(r.n) }));
 }
 
 /** Food packages of a cycle per community: owed (all but cancelled) and delivered. */
@@ -71,15 +74,6 @@ export async function unservedReasons(db: Db, s: OverviewScope, since: Date): Pr
     where n.status = 'accepted' and n.community_id in (${inList(s.communityIds)})
     group by n.community_id, u.reason`.execute(db);
   return res.rows.map((r) => ({ communityId: r.community_id, reason: r.reason, count: Number(r.n) }));
-}
-
-/** Needs failed since `since`, per community and reason. */
-export async function failedReasons(db: Db, s: OverviewScope, since: Date): Promise<{ communityId: string; reason: string; count: number }[]> {
-  const res = await sql<{ community_id: string; reason: string | null; n: string }>`
-    select community_id, failure_reason as reason, count(*) as n from needs
-    where status = 'failed' and updated_at >= ${since} and community_id in (${inList(s.communityIds)})
-    group by community_id, failure_reason`.execute(db);
-  return res.rows.map((r) => ({ communityId: r.community_id, reason: r.reason ?? 'unknown', count: Number(r.n) }));
 }
 
 /**

@@ -24,6 +24,18 @@ const DELIVERED_ROUNDS = [...ON_ROAD_ROUND_STATUSES, 'completed'].join(',');
 
 export interface OverviewDeps { db: Db; clock: Clock; foodCycleDays: number }
 
+/** Rows summed by a key, in first-seen order. */
+function sumBy<T extends { count: number }>(rows: readonly T[], key: (r: T) => string): { key: string; row: T; count: number }[] {
+  const out = new Map<string, { key: string; row: T; count: number }>();
+  for (const r of rows) {
+    const k = key(r);
+    const sum = out.get(k) ?? { key: k, row: r, count: 0 };
+    sum.count += r.count;
+    out.set(k, sum);
+  }
+  return [...out.values()];
+}
+
 const href = (path: string, query: Record<string, string>): string => `${path}?${new URLSearchParams(query).toString()}`;
 
 /** The communities the actor may see: undefined for all; staff their own; other roles none (the route refuses them first). */
@@ -45,11 +57,10 @@ export async function overview(deps: OverviewDeps, actor: Actor, query: Overview
   const since = query.since ? new Date(query.since) : cycle.start;
   const communities = await q.communitiesInView(deps.db, query.areaId, staffScope(actor));
   const scope = { communityIds: communities.map((c) => c.id) };
-  const [needs, cycles, unserved, failed, timeliness, passes, stock, emergencies] = await Promise.all([
+  const [needs, cycles, unserved, timeliness, passes, stock, emergencies] = await Promise.all([
     q.needCounts(deps.db, scope, OPEN_STATUSES, since),
     q.cycleCounts(deps.db, scope, cycle.id),
     q.unservedReasons(deps.db, scope, since),
-    q.failedReasons(deps.db, scope, since),
     q.deliveryTimeliness(deps.db, scope, since, ROUND_SHIFT_START_MIN),
     q.passesOut(deps.db, scope, VERIFYING_STATUSES),
     q.stockUse(deps.db, new Date(now.getTime() - STOCK_USE_DAYS * DAY_MS)),
@@ -69,10 +80,10 @@ export async function overview(deps: OverviewDeps, actor: Actor, query: Overview
       const rounds = { areaId: c.id, status: DELIVERED_ROUNDS, from: sinceIso };
       return {
         communityId: c.id, communityName: c.name,
-        needs: of(needs, c.id).map((n) => ({ kind: n.kind, status: n.status, count: n.count, list: { communityId: c.id, kind: n.kind, status: n.status }, href: null })),
+        needs: sumBy(of(needs, c.id), (n) => `${n.kind}/${n.status}`).map(({ row, count }) => ({ kind: row.kind, status: row.status, count, list: { communityId: c.id, kind: row.kind, status: row.status }, href: null })),
         cycle: { owed: owed.owed, delivered: owed.delivered, share: owed.owed ? owed.delivered / owed.owed : null, list: { communityId: c.id, kind: 'food_package', cycle: cycle.id }, href: null },
         unserved: of(unserved, c.id).map((u) => ({ reason: u.reason, count: u.count, list: { communityId: c.id, status: 'accepted', unservedReason: u.reason, since: sinceIso }, href: null })),
-        failed: of(failed, c.id).map((f) => ({ reason: f.reason, count: f.count, list: { communityId: c.id, status: 'failed', failureReason: f.reason, since: sinceIso }, href: null })),
+        failed: sumBy(of(needs, c.id).filter((n) => n.status === 'failed'), (n) => n.reason ?? 'unknown').map(({ key, count }) => ({ reason: key, count, list: { communityId: c.id, status: 'failed', failureReason: key, since: sinceIso }, href: null })),
         deliveries: { ...t, list: rounds, href: href('/api/rounds', rounds) },
         passes: { inFlight: { count: p.inFlight, ...passList(VERIFYING_STATUSES) }, overdue: { count: p.overdue, ...passList(['overdue']) } },
       };
