@@ -29,6 +29,7 @@ import * as m0024 from './0024_risk_map';
 import * as m0025 from './0025_webhooks';
 import * as m0026 from './0026_gate_checkoffs';
 import * as m0027 from './0027_notices';
+import * as m0028 from './0028_waste_collection';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   '0025_webhooks': m0025,
   '0026_gate_checkoffs': m0026,
   '0027_notices': m0027,
+  '0028_waste_collection': m0028,
 };
