@@ -1,0 +1,49 @@
+/** API set-up for the screens e2e: what each role's page should have to show (a batch, a pass), made through the API as the roles would. */
+import { expect } from 'vitest';
+import { PASSWORD, type Harness } from './harness';
+
+export interface ProposalTrips { trips: { id: string; driverId: string | null; stops: { id: string; corridorId: string }[] }[] }
+
+const tokens = new Map<string, string>();
+async function token(h: Harness, username: string): Promise<string> {
+  const known = tokens.get(username);
+  if (known) return known;
+  const res = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const { token: tok } = (await res.json()) as { token: string };
+  tokens.set(username, tok);
+  return tok;
+}
+
+export async function apiAs<T>(h: Harness, username: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const res = await fetch(`${h.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { authorization: `Bearer ${await token(h, username)}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  expect(res.ok, `${path}: ${res.status} ${await res.clone().text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+/** The demo has one driver login: the admin links it to the driver of a dispatched trip. */
+export async function linkDriverToTrip(h: Harness, username: string, trips: ProposalTrips['trips']): Promise<void> {
+  const me = await apiAs<{ id: string; driverId: string | null }>(h, username, '/api/auth/me');
+  const driverId = trips.find((t) => t.driverId)?.driverId;
+  expect(driverId).toBeTruthy();
+  if (me.driverId !== driverId) await apiAs(h, 'admin', `/api/admin/users/${me.id}/assignments`, { method: 'PUT', body: { driverId } });
+}
+
+/** A medical pass for the resident's household, applied for, approved and issued (so the page shows its QR). */
+export async function issuePassFor(h: Harness, resident: string, staff: string): Promise<void> {
+  const me = await apiAs<{ householdId: string }>(h, resident, '/api/auth/me');
+  let { hospitals } = await apiAs<{ hospitals: { id: string }[] }>(h, resident, '/api/hospitals');
+  if (hospitals.length === 0) {
+    await apiAs(h, 'dispatcher', '/api/hospitals', { body: { name: 'Zhongshan Hospital', lat: 31.1985, lon: 121.4555 } });
+    ({ hospitals } = await apiAs<{ hospitals: { id: string }[] }>(h, resident, '/api/hospitals'));
+  }
+  const appointmentAt = new Date(Date.now() + 86_400_000).toISOString();
+  const pass = await apiAs<{ id: string }>(h, resident, `/api/households/${me.householdId}/passes`, {
+    body: { person: 'Wang Lan', hospitalId: hospitals[0]!.id, reason: 'dialysis', appointmentAt, needsEscort: false, needsWheelchair: false },
+    headers: { 'idempotency-key': `screens-${process.pid}-pass` },
+  });
+  for (const action of ['review', 'approve', 'issue']) await apiAs(h, staff, `/api/passes/${pass.id}/${action}`, { method: 'POST' });
+}
