@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { PASSWORD, type Harness } from './harness';
 
-export interface ProposalTrips { trips: { id: string; driverId: string | null; stops: { id: string; corridorId: string }[] }[] }
+export interface ProposalTrips { trips: { id: string; driverId: string | null; stops: { id: string; seq: number; corridorId: string }[] }[] }
 
 const tokens = new Map<string, string>();
 async function token(h: Harness, username: string): Promise<string> {
@@ -24,12 +24,13 @@ export async function apiAs<T>(h: Harness, username: string, path: string, init:
   return (await res.json()) as T;
 }
 
-/** The demo has one driver login: the admin links it to the driver of a dispatched trip. */
-export async function linkDriverToTrip(h: Harness, username: string, trips: ProposalTrips['trips']): Promise<void> {
+/** The demo has one driver login: the admin links it to the driver of a dispatched trip, which it returns. */
+export async function linkDriverToTrip(h: Harness, username: string, trips: ProposalTrips['trips']): Promise<ProposalTrips['trips'][number]> {
   const me = await apiAs<{ id: string; driverId: string | null }>(h, username, '/api/auth/me');
-  const driverId = trips.find((t) => t.driverId)?.driverId;
-  expect(driverId).toBeTruthy();
-  if (me.driverId !== driverId) await apiAs(h, 'admin', `/api/admin/users/${me.id}/assignments`, { method: 'PUT', body: { driverId } });
+  const trip = trips.find((t) => t.driverId && t.stops.length > 0);
+  expect(trip).toBeDefined();
+  if (me.driverId !== trip!.driverId) await apiAs(h, 'admin', `/api/admin/users/${me.id}/assignments`, { method: 'PUT', body: { driverId: trip!.driverId } });
+  return trip!;
 }
 
 /** A medical pass for the resident's household, applied for, approved and issued (so the page shows its QR). */

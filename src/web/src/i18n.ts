@@ -32,10 +32,12 @@ export function setLang(next: Lang): void {
   listeners.forEach((l) => l());
 }
 
-/** `{name}` placeholders are replaced from `vars`. */
+/** `{name}` placeholders are replaced from `vars`; `{name|one|other}` picks a word by whether `name` is 1 ("1 bag", "2 bags"). */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const text = dictionaries[current][key] ?? en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return text
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (_, name: string, one: string, other: string) => (Number(vars[name]) === 1 ? one : other))
+    .replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
 /** Whether `key` is a message (for codes that come from the server: a kind, a reason, a status). */

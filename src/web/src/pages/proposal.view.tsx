@@ -9,6 +9,7 @@ import { t, type MessageKey } from '../i18n';
 import { DepartTime } from '../ui/depart-time';
 import { FormError } from '../ui/form';
 import { itemLabel, reasonLabel, useCatalogue, type Catalogue } from '../ui/labels';
+import { TableFrame } from '../ui/table-frame';
 import { AllocationTable } from './dispatcher/allocation-table';
 import { Timeline } from './dispatcher/timeline';
 import { TripStops } from './dispatcher/trip-stops';
@@ -57,34 +58,23 @@ export function ProposalView({ proposal, names, actuals, onChange }: Props) {
   return (
     <section class="card wide" aria-labelledby="proposal-title" data-testid="proposal">
       <h2 id="proposal-title">{t('proposal')}</h2>
-      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('proposal')}>
-        <table>
-          <thead>
-            <tr>
-              {(['vehicle', 'driver', 'depot', 'tripNo', 'departure', 'stopsDone', 'bagCount', 'km'] as const).map((k) => (
-                <th key={k} scope="col">{t(k)}</th>
-              ))}
+      <TableFrame label={t('proposal')} heads={(['vehicle', 'driver', 'depot', 'tripNo', 'departure', 'stopsDone', 'bagCount', 'km'] as const).map((k) => t(k))}>
+        {proposal.trips.map((trip) => {
+          const done = trip.stops.filter((s) => s.status === 'delivered' || s.status === 'failed').length;
+          return (
+            <tr key={trip.id}>
+              <td title={trip.vehicleId}>{trip.vehicleName}</td>
+              <td>{trip.driverName ?? '—'}</td>
+              <td>{trip.depotName}</td>
+              <td>{trip.tripNo}</td>
+              <td><DepartTime departS={trip.departS} verb={false} /></td>
+              <td>{done}/{trip.stops.length}</td>
+              <td>{trip.stops.reduce((n, s) => n + s.bags.length, 0)}</td>
+              <td>{(trip.distanceM / 1000).toFixed(1)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {proposal.trips.map((trip) => {
-              const done = trip.stops.filter((s) => s.status === 'delivered' || s.status === 'failed').length;
-              return (
-                <tr key={trip.id}>
-                  <td title={trip.vehicleId}>{trip.vehicleName}</td>
-                  <td>{trip.driverName ?? '—'}</td>
-                  <td>{trip.depotName}</td>
-                  <td>{trip.tripNo}</td>
-                  <td><DepartTime departS={trip.departS} verb={false} /></td>
-                  <td>{done}/{trip.stops.length}</td>
-                  <td>{trip.stops.reduce((n, s) => n + s.bags.length, 0)}</td>
-                  <td>{(trip.distanceM / 1000).toFixed(1)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </TableFrame>
       <Timeline proposal={proposal} names={names} actuals={actuals} />
       <FormError error={error} />
       {proposal.trips.map((trip) => (

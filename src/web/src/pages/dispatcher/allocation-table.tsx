@@ -1,6 +1,7 @@
 /** The allocation's explanation, next to the unserved list: only the lines where something was cut or replaced. */
 import { t, type MessageKey } from '../../i18n';
 import { itemLabel } from '../../ui/labels';
+import { TableFrame } from '../../ui/table-frame';
 import type { Allocation } from './proposal.types';
 
 const cutLabel = (code: string): string => t(`cut_${code.replace(/-/g, '_')}` as MessageKey);
@@ -17,31 +18,20 @@ export function AllocationTable({ allocation }: { allocation: Allocation }) {
         })}
       </p>
       {cut.length === 0 ? <p>{t('allocationAllServed')}</p> : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('allocation')}>
-          <table>
-            <thead>
-              <tr>
-                {(['community', 'item', 'demand', 'allocated', 'substituted', 'leftOut', 'short', 'why'] as const).map((k) => (
-                  <th key={k} scope="col">{t(k)}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {cut.map((l) => (
-                <tr key={`${l.communityId}-${l.itemId}`}>
-                  <td title={l.communityId}>{l.communityName}</td>
-                  <td title={l.itemId}>{itemLabel(l.itemId, new Map([[l.itemId, l.itemName]]))}</td>
-                  <td>{l.demand}</td>
-                  <td>{l.allocated}</td>
-                  <td>{l.substituted}</td>
-                  <td>{l.leftOut}</td>
-                  <td>{l.short}</td>
-                  <td>{l.reasons.map(cutLabel).join('; ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TableFrame label={t('allocation')} heads={(['community', 'item', 'demand', 'allocated', 'substituted', 'leftOut', 'short', 'why'] as const).map((k) => t(k))}>
+          {cut.map((l) => (
+            <tr key={`${l.communityId}-${l.itemId}`}>
+              <td title={l.communityId}>{l.communityName}</td>
+              <td title={l.itemId}>{itemLabel(l.itemId, new Map([[l.itemId, l.itemName]]))}</td>
+              <td>{l.demand}</td>
+              <td>{l.allocated}</td>
+              <td>{l.substituted}</td>
+              <td>{l.leftOut}</td>
+              <td>{l.short}</td>
+              <td>{l.reasons.map(cutLabel).join('; ')}</td>
+            </tr>
+          ))}
+        </TableFrame>
       )}
     </div>
   );

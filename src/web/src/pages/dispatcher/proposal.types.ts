@@ -42,8 +42,9 @@ export type Actuals = Record<string, { arrivedAt?: string; doneAt?: string }>;
 
 /** Clock time of a plan time (seconds from the shift's start). */
 export const clock = (shiftStartMin: number, s: number): string => {
-  const m = Math.round(shiftStartMin + s / 60);
-  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  // A moment seen live may fall before the shift (or after midnight): wrap to the day's clock.
+  const m = ((Math.round(shiftStartMin + s / 60) % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
 /** The trip's label a person reads: "Van 3 (沪A·61203) · Trip 1". */

@@ -43,7 +43,7 @@ function LaneRow({ lane, proposal, ax, names, actuals }: { lane: Lane; proposal:
                 title={`${t('trip', { n: tripNo })} · ${stop.seq + 1}. ${name} ${when(stop.servedS)}${stop.window ? ` (${t('gateWindow', { from: when(stop.window.fromS), until: when(stop.window.untilS) })})` : ''}`}>
                 {stop.seq + 1}
               </span>
-              {seen && <span class={`tl-actual tl-row-${rows[i]}${stop.window && actualS(seen, proposal.shiftStartMin) > stop.window.untilS ? ' tl-late' : ''}`} style={place(ax, actualS(seen, proposal.shiftStartMin))} title={`${name}: ${t('actualAt', { time: when(actualS(seen, proposal.shiftStartMin)) })}`} />}
+              {seen && <span data-testid="timeline-actual" data-stop-id={stop.id} class={`tl-actual tl-row-${rows[i]}${stop.window && actualS(seen, proposal.shiftStartMin) > stop.window.untilS ? ' tl-late' : ''}`} style={place(ax, actualS(seen, proposal.shiftStartMin))} title={`${name}: ${t('actualAt', { time: when(actualS(seen, proposal.shiftStartMin)) })}`} />}
             </div>
           );
         })}
