@@ -3,20 +3,18 @@
  * progress live, review the proposal on the map (routes per vehicle, load per trip, unserved with
  * reasons, loading list), approve and dispatch, then follow vehicles and stop outcomes live.
  */
-import { ROUND_KINDS } from '../../../contracts/kinds';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
+import { RoundPanel, type Round } from './dispatcher/round-panel';
 import { useLive } from '../live';
 import { DistrictMap, type MapVehicle } from '../ui/map/district-map';
-import { FormError, Field } from '../ui/form';
 import { RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
 import { useDraft, useLoad } from '../ui/hooks';
 import { ProposalView, type Proposal } from './proposal.view';
 import type { Actuals } from './dispatcher/proposal.types';
 import { gateNames as namesOf, loadDistrict, routesOf } from './dispatcher/district';
 
-interface Round { id: string; status: string; progress: number; failureReason: string | null; subproblems: { total: number; solved: number } }
 interface Outcome { key: string; text: string; kind: string; batchId: string; stopId: string }
 
 export function DispatcherPage() {
@@ -100,7 +98,6 @@ export function DispatcherPage() {
   // The stop an outcome is about, by gate and vehicle.
   const stopOf = useMemo(() => new Map<string, string>((proposal?.trips ?? []).flatMap((trip) => trip.stops.map((s) => [`${proposal?.roundId}_${trip.id}:${s.id}`, gateNames.get(s.corridorId) ?? ''] as const))), [proposal, gateNames]);
 
-  const planning = round?.status === 'planning';
   return (
     <div class="page">
       <section class="card wide">
@@ -115,56 +112,7 @@ export function DispatcherPage() {
         </ul>
       </section>
 
-      <section class="card">
-        <h2>{t('startRound')}</h2>
-        <form onSubmit={(e) => (e.preventDefault(), void act('/api/rounds', { areaId, kind: form.kind, timeLimitMs: 2000 }))}>
-          <Field id="round-area" label={t('area')}>
-            <select id="round-area" value={areaId} onChange={(e) => setForm({ areaId: e.currentTarget.value })}>
-              {areas.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="round-kind" label={t('roundKind')}>
-            <select id="round-kind" value={form.kind} onChange={(e) => setForm({ kind: e.currentTarget.value })}>
-              {ROUND_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`round_${k}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <FormError error={error} />
-          <button type="submit" disabled={planning}>
-            {t('startRound')}
-          </button>
-        </form>
-        {round && (
-          <div class="round-state" data-testid="round-state">
-            <p role="status" data-round-status={round.status} data-round-id={form.roundId}>
-              {t('roundStatus', { status: t(`rstatus_${round.status}` as MessageKey) })}
-            </p>
-            <label for="round-progress">{t('progress')}: {round.progress}%</label>
-            <progress id="round-progress" max={100} value={round.progress} />
-            {round.failureReason && <p class="error">{round.failureReason}</p>}
-            <div class="actions">
-              <button type="button" disabled={round.status !== 'proposed'} onClick={() => void act(`/api/rounds/${round.id}/approve`)}>
-                {t('approveRound')}
-              </button>
-              <button type="button" class="secondary" disabled={round.status !== 'proposed'} onClick={() => void act(`/api/rounds/${round.id}/replan`)}>
-                {t('replan')}
-              </button>
-              <button type="button" disabled={round.status !== 'approved'} onClick={() => void act(`/api/rounds/${round.id}/dispatch`)}>
-                {t('dispatchRound')}
-              </button>
-            </div>
-          </div>
-        )}
-      </section>
-
-      {proposal && <ProposalView proposal={proposal} names={gateNames} actuals={actuals} onChange={setProposal} />}
+      <RoundPanel areas={areas} areaId={areaId} kind={form.kind} roundId={form.roundId} round={round} error={error} onPick={setForm} onAct={(path, body) => void act(path, body)} />
 
       <section class="card">
         <h2>{t('liveVehicles')}</h2>
@@ -183,6 +131,9 @@ export function DispatcherPage() {
           ))}
         </ul>
       </section>
+
+      {proposal && <ProposalView proposal={proposal} names={gateNames} actuals={actuals} onChange={setProposal} />}
+
     </div>
   );
 }
