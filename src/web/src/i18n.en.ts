@@ -371,4 +371,6 @@ export const en = {
   mapDirection: 'direction of travel',
   mapVehicle: 'vehicle (live)',
   mapRoutes: 'Routes',
+  // desk: live feed
+  noLiveYet: 'Nothing yet: once a round is dispatched, the vans\' positions and each stop\'s outcome appear here.',
 };

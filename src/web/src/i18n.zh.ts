@@ -365,4 +365,6 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   mapDirection: '行驶方向',
   mapVehicle: '车辆（实时）',
   mapRoutes: '路线',
+  // desk: live feed
+  noLiveYet: '暂无：派车后，车辆位置和各站点结果将显示在这里。',
 };

@@ -116,6 +116,7 @@ export function DispatcherPage() {
 
       <section class="card">
         <h2>{t('liveVehicles')}</h2>
+        {liveVehicles.length === 0 && outcomes.length === 0 && <p class="muted">{t('noLiveYet')}</p>}
         <ul class="list">
           {liveVehicles.map((v) => (
             <li key={v.id} class="row" data-testid="vehicle">
