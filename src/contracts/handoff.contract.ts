@@ -42,12 +42,15 @@ export const driverBatchesResponse = z.object({
     /** Leaves the depot, seconds from the round's start. */
     departS: z.number(),
     roundStatus: z.enum(ROUND_STATUSES),
+    /** A waste trip (collection) ends unloading at this disposal site, from `startS` seconds after the round's start; null for deliveries. */
+    unload: z.object({ siteName: z.string(), lat: z.number(), lon: z.number(), startS: z.number() }).nullable(),
     stops: z.array(z.object({
       stopId: z.string().regex(/^\d+$/), seq: z.int(), corridorId: z.uuid(), gate: z.string(), community: z.string().nullable(),
       /** Usernames of the corridor's coordinators, to hand the bags over to. */
       coordinators: z.array(z.string()),
       lat: z.number().nullable(), lon: z.number().nullable(), status: stopStatus, urgent: z.boolean(),
-      bags: z.array(z.object({ ...bag, householdId: z.uuid() })),
+      /** `householdId` null: a corridor's waste bags, picked up at the gate. */
+      bags: z.array(z.object({ ...bag, householdId: z.uuid().nullable() })),
       /** The code the coordinator types in to confirm the handover (the driver's own page only). */
       handoffCode: z.string().nullable(),
     })),

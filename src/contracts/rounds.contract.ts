@@ -44,6 +44,11 @@ export const proposalView = z.strictObject({
     vehicleName: z.string(), vehiclePlate: z.string().nullable(), depotName: z.string(), driverName: z.string().nullable(),
     /** Leaves the depot, seconds from the round's start (a van's trip 2 leaves once trip 1 is back and reloaded). */
     departS: z.number(),
+    /**
+     * A waste round's trip ends unloading at a disposal site (by name), starting `startS` seconds from the round's start;
+     * its next trip leaves from there. Null for deliveries.
+     */
+    unload: z.strictObject({ siteId: z.uuid(), siteName: z.string(), startS: z.number() }).nullable().optional(),
     stops: z.array(z.strictObject({
       id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag),
       /** When the stop may be served, seconds from the round's start: its gate's receiving hours cut to the deadline of medicine due today on it; null: any time in the shift. */

@@ -20,6 +20,7 @@ import { countAreas } from '../store/grid.repository';
 import { demoNeedFor, mulberry32, type Random } from './demo-needs';
 import { seedHospitals, seedPassesInReview } from './demo-passes.seed';
 import { seedStock } from './demo-stock.seed';
+import { seedWaste } from './demo-waste.seed';
 import type { Db } from '../store/db';
 import { setCorridorHours } from '../store/gate-hours.repository';
 import { loadDemoFiles } from './demo-files.seed';
@@ -106,6 +107,7 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDa
       needs++;
     }
     await seedPassesInReview(trx, deps.clock, hospitals, grid.communities[0]!);
+    await seedWaste(trx, grid.corridorsByCommunity, now);
     return grid;
   });
 

@@ -10,7 +10,8 @@ import { parseHhmm } from './gate-hours';
 import { LOAD_DIMENSIONS } from './need-kinds';
 
 /** What a vehicle can do: protective hand-over, cold chain, gas, wheelchair, an escort on board. */
-export const VEHICLE_SKILLS = ['protective', 'cold_chain', 'gas_licence', 'wheelchair', 'escort'] as const;
+// waste: a sealed truck and a crew trained to collect epidemic waste (waste rounds use only these, delivery rounds never).
+export const VEHICLE_SKILLS = ['protective', 'cold_chain', 'gas_licence', 'wheelchair', 'escort', 'waste'] as const;
 export type VehicleSkill = (typeof VEHICLE_SKILLS)[number];
 
 /** Capacity per dimension: the routing loads (bags, kg, cylinders, litres) and passenger seats. */

@@ -5,10 +5,10 @@
  * something about a kind added here.
  */
 
-export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass'] as const;
+export const NEED_KINDS = ['food_package', 'medicine', 'boxed_meal', 'gas', 'rice', 'oil', 'medical_pass', 'waste_pickup'] as const;
 export type NeedKind = (typeof NEED_KINDS)[number];
 
-export const ROUND_KINDS = ['food', 'medicine', 'mixed'] as const;
+export const ROUND_KINDS = ['food', 'medicine', 'mixed', 'waste'] as const;
 export type RoundKind = (typeof ROUND_KINDS)[number];
 
 export const ROUND_STATUSES = ['draft', 'planning', 'proposed', 'approved', 'dispatched', 'in_progress', 'completed', 'failed'] as const;

@@ -56,6 +56,12 @@ export function priorityOf(kind: NeedKind, urgency: Urgency, h: Flags): number {
  * Throws `validation` naming the field.
  */
 export function prepareNeed(submitted: NeedInput, household: Flags, now: Date, cycles: IntakeCycles): PreparedNeed {
+  // A corridor's need (a waste pickup) is not a household's: its unit chief requests it for the corridor.
+  if (needKindSpec(submitted.kind).subject !== 'household') {
+    throw new AppError('validation', `${submitted.kind} is requested per corridor, not per household`, {
+      errors: [{ path: ['kind'], message: `${submitted.kind} is requested for a corridor: POST /api/corridors/{corridorId}/waste-requests` }],
+    });
+  }
   const input: ResolvedNeedInput =
     submitted.kind === 'food_package'
       ? { kind: 'food_package', details: { ...submitted.details, cycle: foodCycleOf(submitted.details.cycle, cycles) }, onDuplicate: submitted.onDuplicate }

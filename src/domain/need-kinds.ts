@@ -33,9 +33,27 @@ export type Supply =
    */
   | { from: 'stock'; product: string; unitsField?: string }
   | { from: 'procurement' }
-  | { from: 'passenger_trip' };
+  | { from: 'passenger_trip' }
+  /**
+   * Nothing is carried: a round collects what the need hands over (waste) and unloads it at a
+   * disposal site. `bagsField` and `kgField` name the details counting it (read by planning).
+   */
+  | { from: 'collection'; bagsField: string; kgField: string };
+
+/** What a collection need hands over, as its details state it (null for the other kinds). */
+export interface Handed { bags: number; kg: number }
+
+/** Waste categories: from positive or close-contact households (collected by crews in protective gear), or ordinary. */
+export const WASTE_CATEGORIES = ['positive', 'close_contact', 'ordinary'] as const;
+export type WasteCategory = (typeof WASTE_CATEGORIES)[number];
 
 export interface NeedKindSpec<D extends z.ZodObject = z.ZodObject> {
+  /**
+   * Whose need it is: a household's (submitted for the household, one open need per household and
+   * identity), or a corridor's (a waste pickup: entered by its unit chief for the whole corridor,
+   * stored with no household, one open need per corridor and identity).
+   */
+  subject: 'household' | 'corridor';
   /** The details a submission carries (strict: unknown fields refused). */
   details: D;
   /** Two open needs of one household with the same kind and identity are one need (merged). */
@@ -45,9 +63,10 @@ export interface NeedKindSpec<D extends z.ZodObject = z.ZodObject> {
   supply: Supply;
   /**
    * Room one need takes on a van: `units` is its quantity (for stock kinds; null for the others,
-   * whose details the planner never reads), `members` the household's size.
+   * whose details the planner never reads), `members` the household's size, `handed` what a
+   * collection need hands over (null for the others).
    */
-  load(units: number | null, members: number): Load;
+  load(units: number | null, members: number, handed?: Handed | null): Load;
   /** What is wrong with the details at `now` that the schema can't know (a date already past): the field and why. */
   staleAt(details: z.output<D>, now: Date): { field: string; message: string }[];
   /** Urgency of a submission at `now` (most kinds: routine). */
@@ -91,6 +110,7 @@ const spec = <D extends z.ZodObject>(s: NeedKindSpec<D>): NeedKindSpec<D> => s;
 
 export const NEED_KIND_SPECS = {
   food_package: spec({
+    subject: 'household',
     details: z.strictObject({ cycle: cycleSchema, notes }),
     // The cycle id, as food entitlement generation writes it: a household's own submission and its
     // entitlement for one cycle are the same need (intake fills in the current cycle first).
@@ -111,6 +131,7 @@ export const NEED_KIND_SPECS = {
     rounds: FOOD_ROUNDS,
   }),
   medicine: spec({
+    subject: 'household',
     details: z.strictObject({
       drug: text(120),
       strength: text(60),
@@ -132,6 +153,7 @@ export const NEED_KIND_SPECS = {
     rounds: ['medicine', 'mixed'],
   }),
   boxed_meal: spec({
+    subject: 'household',
     details: z.strictObject({ date: isoDate(), meals: z.number().int().min(1).max(60), notes }),
     identity: (d) => d.date,
     quantity: { field: 'meals', max: 60 },
@@ -145,6 +167,7 @@ export const NEED_KIND_SPECS = {
     rounds: FOOD_ROUNDS,
   }),
   gas: spec({
+    subject: 'household',
     details: z.strictObject({ cylinders: z.number().int().min(1).max(4), notes }),
     identity: () => 'gas',
     quantity: { field: 'cylinders', max: 4 },
@@ -158,6 +181,7 @@ export const NEED_KIND_SPECS = {
     rounds: FOOD_ROUNDS,
   }),
   rice: spec({
+    subject: 'household',
     details: z.strictObject({ kg: z.number().int().min(1).max(100), notes }),
     identity: () => 'rice',
     quantity: { field: 'kg', max: 100 },
@@ -171,6 +195,7 @@ export const NEED_KIND_SPECS = {
     rounds: FOOD_ROUNDS,
   }),
   oil: spec({
+    subject: 'household',
     details: z.strictObject({ litres: z.number().int().min(1).max(20), notes }),
     identity: () => 'oil',
     quantity: { field: 'litres', max: 20 },
@@ -184,6 +209,7 @@ export const NEED_KIND_SPECS = {
     rounds: FOOD_ROUNDS,
   }),
   medical_pass: spec({
+    subject: 'household',
     details: z.strictObject({
       reason: text(500),
       hospital: text(160),
@@ -203,6 +229,27 @@ export const NEED_KIND_SPECS = {
     medicalFields: ['reason', 'hospital', 'notes'],
     rounds: [],
   }),
+  waste_pickup: spec({
+    subject: 'corridor',
+    details: z.strictObject({
+      bags: z.number().int().min(1).max(500),
+      estimatedKg: z.number().min(0.5).max(5000),
+      category: z.enum(WASTE_CATEGORIES),
+      notes,
+    }),
+    // One open request per corridor and category: a second one before the pickup asks again.
+    identity: (d) => d.category,
+    quantity: { field: 'bags', max: 500 },
+    supply: { from: 'collection', bagsField: 'bags', kgField: 'estimatedKg' },
+    load: (units, _members, handed) => ({ bags: handed?.bags ?? units ?? 1, kg: handed?.kg ?? 5 * (units ?? 1), cylinders: 0, litres: 0 }),
+    staleAt: fresh,
+    urgency: routine,
+    // Waste from positive households waits least (the round's own priority; waste rounds take nothing else).
+    priority: () => 2,
+    vulnerableWhen: [],
+    medicalFields: [],
+    rounds: ['waste'],
+  }),
 } satisfies { [K in NeedKind]: NeedKindSpec };
 
 export type NeedKindSpecs = typeof NEED_KIND_SPECS;
@@ -214,6 +261,12 @@ export const isNeedKind = (s: string): s is NeedKind => (NEED_KINDS as readonly 
 
 /** Kinds a round of `round` claims. */
 export const needKindsOfRound = (round: RoundKind): NeedKind[] => NEED_KINDS.filter((k) => needKindSpec(k).rounds.includes(round));
+
+/** Collection kinds (nothing carried: the round picks up), with the details counting what they hand over. */
+export const COLLECTION_KINDS: readonly { kind: NeedKind; bagsField: string; kgField: string }[] = NEED_KINDS.flatMap((kind) => {
+  const supply = needKindSpec(kind).supply;
+  return supply.from === 'collection' ? [{ kind, bagsField: supply.bagsField, kgField: supply.kgField }] : [];
+});
 
 /** Kinds drawn from depot stock, with their catalogue product and the detail counting its units (absent: one per need). */
 export const STOCK_KINDS: readonly { kind: NeedKind; product: string; unitsField?: string }[] = NEED_KINDS.flatMap((kind) => {

@@ -36,6 +36,7 @@ export const needInputSchema = z.discriminatedUnion('kind', [
   variant('gas'),
   variant('rice'),
   variant('oil'),
+  variant('waste_pickup'),
   variant('medical_pass'),
 ]);
 export type NeedInput = z.output<typeof needInputSchema>;

@@ -17,6 +17,8 @@ export interface PlanTrip {
   /** Leaves the depot, seconds from the round's start. Default 0. */
   departS?: number;
   stops: PlanStop[];
+  /** A collection trip (waste round) ends unloading at this disposal site, starting at `startS` (s from the round's start). */
+  unload?: { siteId: string; startS: number };
 }
 export interface PlanUnserved { needId: string; reason: string }
 export interface Plan { trips: PlanTrip[]; unserved: PlanUnserved[] }

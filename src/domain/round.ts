@@ -14,21 +14,36 @@ export { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus };
 export interface RoundKindSpec {
   /** Skills every vehicle of such a round must hold (none for deliveries). */
   vehicleSkills: readonly string[];
+  /** Skills that keep a vehicle out of such a round: a truck that collects epidemic waste carries no food or medicine. */
+  refusesSkills: readonly string[];
   /** The round reserves depot stock for what it claims (all delivery rounds do). */
   usesStock: boolean;
+  /**
+   * The round collects (its stops hand over, its trips unload at disposal sites, see
+   * src/planning/collect) instead of delivering from depots. Such a round is planned as one piece:
+   * the sites' daily capacities are shared by every route.
+   */
+  collects: boolean;
 }
 
 export const ROUND_KIND_SPECS: Record<RoundKind, RoundKindSpec> = {
-  food: { vehicleSkills: [], usesStock: true },
-  medicine: { vehicleSkills: [], usesStock: true },
-  mixed: { vehicleSkills: [], usesStock: true },
+  food: { vehicleSkills: [], refusesSkills: ['waste'], usesStock: true, collects: false },
+  medicine: { vehicleSkills: [], refusesSkills: ['waste'], usesStock: true, collects: false },
+  mixed: { vehicleSkills: [], refusesSkills: ['waste'], usesStock: true, collects: false },
+  // Trained crews in protective vehicles: only vehicles with the waste skill collect.
+  waste: { vehicleSkills: ['waste'], refusesSkills: [], usesStock: false, collects: true },
 };
+
+/** Whether a vehicle with these skills may serve a round of this kind. */
+export const vehicleFitsRound = (kind: RoundKind, skills: readonly string[]): boolean =>
+  ROUND_KIND_SPECS[kind].vehicleSkills.every((s) => skills.includes(s)) && !ROUND_KIND_SPECS[kind].refusesSkills.some((s) => skills.includes(s));
 
 /** Need kinds each round kind claims (derived from the need kinds' own entries). */
 export const NEED_KINDS_OF_ROUND: Record<RoundKind, readonly NeedKind[]> = {
   food: needKindsOfRound('food'),
   medicine: needKindsOfRound('medicine'),
   mixed: needKindsOfRound('mixed'),
+  waste: needKindsOfRound('waste'),
 };
 
 const NEXT: Record<RoundStatus, readonly RoundStatus[]> = {

@@ -18,7 +18,9 @@ export interface DriverStopRow {
   stopId: string; seq: number; corridorId: string; gate: string; community: string | null;
   /** Usernames of the corridor's enabled coordinators, in name order. */
   coordinators: string[]; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean;
-  bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null;
+  bags: { bagId: string; householdId: string | null; kind: string }[]; handoffCode: string | null;
+  /** A waste trip's unload: the disposal site (name, place) and when unloading starts (s from the round's start); null for deliveries. */
+  unload: { siteName: string; lat: number; lon: number; startS: number } | null;
 }
 
 /** Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq. */
@@ -26,6 +28,7 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
   const rows = await sql<{
     round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
     gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
+    site_name: string | null; site_lat: number | null; site_lon: number | null; unload_start_s: number | null;
   }>`
     select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, v.name as vehicle_name, v.plate, p.name as depot_name, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
@@ -33,8 +36,10 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
          where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
       a.lat, a.lon, s.status, s.urgent, s.handoff_code,
       (select json_agg(json_build_object('bagId', b.bag_id, 'householdId', n.household_id, 'kind', n.kind) order by b.bag_id)
-         from round_bags b join needs n on n.id = b.need_id where b.stop_id = s.id) as bags
+         from round_bags b join needs n on n.id = b.need_id where b.stop_id = s.id) as bags,
+      ds.name as site_name, ds.lat as site_lat, ds.lon as site_lon, t.unload_start_s
     from round_trips t
+    left join disposal_sites ds on ds.id = t.unload_site_id
     join rounds r on r.id = t.round_id
     join vehicles v on v.id = t.vehicle_id
     join depots p on p.id = t.depot_id
@@ -47,6 +52,7 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
     vehicleName: vehicleLabel(r.vehicle_name, r.plate), vehiclePlate: r.plate, depotName: r.depot_name,
     stopId: r.stop_id, seq: Number(r.seq), corridorId: r.corridor_id, gate: r.gate, community: r.community, coordinators: r.coordinators ?? [],
     lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [], handoffCode: r.handoff_code,
+    unload: r.site_name === null ? null : { siteName: r.site_name, lat: Number(r.site_lat), lon: Number(r.site_lon), startS: Number(r.unload_start_s ?? 0) },
   }));
 }
 

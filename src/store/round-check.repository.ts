@@ -4,16 +4,23 @@
  * load, skills, gate hours, no medical details), and the vehicles the trips name. Read inside the
  * transaction that changed the plan, so the check sees the change before it commits.
  */
+import { ROUND_KIND_SPECS } from '../domain/round';
 import type { Db } from './db';
 import { loadPlanNeeds, loadVehicles, type NeedInRound, type VehicleInRound } from './round-inputs.repository';
+import { sitesForPlan, type SiteInRound } from './waste.repository';
 
 export interface CheckStop { id: string; seq: number; corridorId: string; status: string; needs: NeedInRound[] }
-export interface CheckTrip { id: string; vehicleId: string; tripNo: number; departS: number; stops: CheckStop[] }
-/** The plan's trips (by vehicle, then trip number) and the vehicles they name. */
-export interface PlanForCheck { trips: CheckTrip[]; vehicles: VehicleInRound[] }
+export interface CheckTrip { id: string; vehicleId: string; tripNo: number; departS: number; stops: CheckStop[]; unload?: { siteId: string; startS: number } }
+/**
+ * The plan's trips (by vehicle, then trip number) and the vehicles they name; for a collection round
+ * (waste) the disposal sites and the skills every collecting vehicle must hold.
+ */
+export interface PlanForCheck { trips: CheckTrip[]; vehicles: VehicleInRound[]; collection?: { sites: SiteInRound[]; skills: readonly string[] } }
 
 export async function loadStoredPlan(trx: Db, roundId: string): Promise<PlanForCheck> {
-  const trips = await trx.selectFrom('round_trips').select(['id', 'vehicle_id', 'trip_no', 'depart_s'])
+  const round = await trx.selectFrom('rounds').select('kind').where('id', '=', roundId).executeTakeFirst();
+  const spec = round ? ROUND_KIND_SPECS[round.kind] : undefined;
+  const trips = await trx.selectFrom('round_trips').select(['id', 'vehicle_id', 'trip_no', 'depart_s', 'unload_site_id', 'unload_start_s'])
     .where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').orderBy('id').execute();
   const stops = await trx.selectFrom('round_stops').select(['id', 'trip_id', 'seq', 'corridor_id', 'status'])
     .where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
@@ -38,7 +45,11 @@ export async function loadStoredPlan(trx: Db, roundId: string): Promise<PlanForC
   }
   const vehicles = await loadVehicles(trx, [...new Set(trips.map((t) => t.vehicle_id))].sort());
   return {
-    trips: trips.map((t) => ({ id: t.id, vehicleId: t.vehicle_id, tripNo: t.trip_no, departS: Number(t.depart_s), stops: stopsOfTrip.get(t.id) ?? [] })),
+    trips: trips.map((t) => ({
+      id: t.id, vehicleId: t.vehicle_id, tripNo: t.trip_no, departS: Number(t.depart_s), stops: stopsOfTrip.get(t.id) ?? [],
+      ...(t.unload_site_id ? { unload: { siteId: t.unload_site_id, startS: Number(t.unload_start_s ?? 0) } } : {}),
+    })),
     vehicles,
+    ...(spec?.collects ? { collection: { sites: await sitesForPlan(trx, trips.flatMap((t) => (t.unload_site_id ? [t.unload_site_id] : []))), skills: spec.vehicleSkills } } : {}),
   };
 }

@@ -7,7 +7,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { ROUND_SHIFT_MIN, type GateHours } from '../domain/gate-hours';
 import type { Urgency } from '../domain/kinds';
-import { STOCK_KINDS, type NeedKind } from '../domain/need-kinds';
+import { COLLECTION_KINDS, STOCK_KINDS, type Handed, type NeedKind } from '../domain/need-kinds';
 import { PLANNED_ROUND_STATUSES } from '../domain/round';
 import type { Db } from './db';
 
@@ -19,9 +19,15 @@ const COUNTED = STOCK_KINDS.flatMap((k) => (k.unitsField === undefined ? [] : [{
 const STOCK_UNITS = COUNTED.length === 0 ? sql`null::int`
   : sql`case n.kind ${sql.join(COUNTED.map((k) => sql`when ${k.kind} then (n.details->>${k.field})::int`), sql` `)} else null end`;
 
+/** What a collection need (a waste pickup) hands over, from the detail fields its kind names; null for the others. */
+const HANDED_BAGS = COLLECTION_KINDS.length === 0 ? sql`null::int`
+  : sql`case n.kind ${sql.join(COLLECTION_KINDS.map((k) => sql`when ${k.kind} then (n.details->>${k.bagsField})::int`), sql` `)} else null end`;
+const HANDED_KG = COLLECTION_KINDS.length === 0 ? sql`null::float8`
+  : sql`case n.kind ${sql.join(COLLECTION_KINDS.map((k) => sql`when ${k.kind} then (n.details->>${k.kgField})::float8`), sql` `)} else null end`;
+
 type Row = {
   id: string; kind: NeedKind; urgency: Urgency; corridor_id: string; community_id: string; members: number; quantity: number | null; lat: number; lon: number; protective: boolean;
-  gate_from: number | null; gate_until: number | null;
+  gate_from: number | null; gate_until: number | null; handed_bags: number | null; handed_kg: number | null;
 };
 
 /** A need as planning reads it, with the community it belongs to (the decomposition's group key). */
@@ -34,20 +40,28 @@ export interface NeedInRound {
   protective: boolean;
   /** Receiving hours of the corridor's gate (minutes from midnight); null: any time. */
   gate: GateHours | null;
+  /** What a collection need hands over (its details' bags and kg); absent for the other kinds. */
+  handed?: Handed;
 }
 
 async function loadNeeds(db: Db, from: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<NeedInRound[]> {
   // Only non-medical quantities are read out of `details`; medicine details stay in the database.
   const res = await sql<Row>`
-    select n.id, n.kind, n.urgency, n.corridor_id, n.community_id, h.members, h.lat, h.lon, h.infection_status <> 'none' as protective,
-      ${STOCK_UNITS} as quantity, g.receiving_from_min as gate_from, g.receiving_until_min as gate_until
-    from ${from} join households h on h.id = n.household_id left join areas g on g.id = n.corridor_id
+    select n.id, n.kind, n.urgency, n.corridor_id, n.community_id, coalesce(h.members, 0) as members,
+      coalesce(h.lat, g.lat, c.lat) as lat, coalesce(h.lon, g.lon, c.lon) as lon,
+      coalesce(h.infection_status <> 'none', n.details->>'category' in ('positive', 'close_contact')) as protective,
+      ${STOCK_UNITS} as quantity, g.receiving_from_min as gate_from, g.receiving_until_min as gate_until,
+      ${HANDED_BAGS} as handed_bags, ${HANDED_KG} as handed_kg
+    from ${from} left join households h on h.id = n.household_id left join areas g on g.id = n.corridor_id
+      -- A corridor's need (a waste pickup) has no household: it stands at its corridor, or where the corridor's households are.
+      left join lateral (select avg(x.lat) as lat, avg(x.lon) as lon from households x where n.household_id is null and g.lat is null and x.corridor_id = n.corridor_id) c on true
     where ${where}
     order by n.corridor_id, n.id`.execute(db);
   return res.rows.map((r) => ({
     id: r.id, kind: r.kind, urgency: r.urgency, corridorId: r.corridor_id, communityId: r.community_id, members: r.members,
     quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon), protective: r.protective,
     gate: r.gate_from === null && r.gate_until === null ? null : { fromMin: r.gate_from, untilMin: r.gate_until },
+    ...(r.handed_bags !== null || r.handed_kg !== null ? { handed: { bags: r.handed_bags ?? 0, kg: Number(r.handed_kg ?? 0) } } : {}),
   }));
 }
 

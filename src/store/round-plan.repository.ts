@@ -46,6 +46,7 @@ export async function insertTrips(trx: Db, roundId: string, trips: PlanTrip[]): 
   const tripRows = trips.map((t) => ({
     round_id: roundId, id: t.id, vehicle_id: t.vehicleId, depot_id: t.depotId, driver_id: t.driverId ?? null, trip_no: t.tripNo,
     subproblem_id: t.subproblemId, distance_m: t.distanceM, duration_s: t.durationS, depart_s: t.departS ?? 0,
+    unload_site_id: t.unload?.siteId ?? null, unload_start_s: t.unload?.startS ?? null,
   }));
   for (let i = 0; i < tripRows.length; i += CHUNK) await trx.insertInto('round_trips').values(tripRows.slice(i, i + CHUNK)).execute();
   const stops = trips.flatMap((t) => t.stops.map((stop, seq) => ({ trip: t, stop, seq })));
@@ -89,6 +90,7 @@ export async function readPlan(db: Db, roundId: string): Promise<Plan> {
     trips: trips.map((t) => ({
       id: t.id, vehicleId: t.vehicle_id, depotId: t.depot_id, driverId: t.driver_id, tripNo: t.trip_no, subproblemId: t.subproblem_id,
       distanceM: t.distance_m, durationS: t.duration_s, departS: t.depart_s, stops: stopsByTrip.get(t.id) ?? [],
+      ...(t.unload_site_id ? { unload: { siteId: t.unload_site_id, startS: Number(t.unload_start_s ?? 0) } } : {}),
     })),
     unserved: unserved.map((u) => ({ needId: u.need_id, reason: u.reason })),
   };

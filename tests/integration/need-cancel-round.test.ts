@@ -178,7 +178,7 @@ describe('cancelling a need planned in a round', () => {
     expect(await rice()).toMatchObject({ onHand: before.onHand - onPlan.reduce((s, id) => s + riceOf(id), 0), reserved: 0 });
     const drivers = await sql<{ driver_id: string }>`select distinct driver_id from round_trips where round_id = ${roundId} and driver_id is not null`.execute(database.db);
     const batches = (await Promise.all(drivers.rows.map((d) => driverBatches(database.db, d.driver_id)))).flat();
-    const households = new Set((await database.db.selectFrom('needs').select('household_id').where('id', 'in', cancelled).execute()).map((r) => r.household_id));
+    const households = new Set<string | null>((await database.db.selectFrom('needs').select('household_id').where('id', 'in', cancelled).execute()).map((r) => r.household_id));
     const stops = batches.flatMap((b) => b.stops);
     expect(stops.length).toBeGreaterThan(0);
     for (const s of stops) {

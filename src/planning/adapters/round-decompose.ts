@@ -43,6 +43,23 @@ export function decomposeRound(
 }
 
 /**
+ * A collection round (waste) as one draft: every need, every free vehicle the round may use. The
+ * disposal sites' daily capacities are shared by all routes, so the round is not cut.
+ */
+export function collectionDraft(
+  needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], options: DecomposeRoundOptions = {},
+): SubproblemDraft[] {
+  if (needs.length === 0) return [];
+  const sorted = [...needs].sort((a, b) => byText(a.corridorId, b.corridorId) || byText(a.id, b.id));
+  return [{
+    id: `${options.idPrefix ?? 'sp'}1`,
+    communityId: sorted[0]!.communityId,
+    needIds: sorted.map((n) => n.id),
+    vehicleIds: free.map((v) => v.id).sort(byText),
+  }];
+}
+
+/**
  * The vehicles a round gets, in id order: nearest depots first, until their capacity (times their
  * trips per shift) covers the demand with slack in every dimension, one vehicle with each skill a
  * stop asks for, and one spare per expected sub-problem (each piece needs a vehicle of its own).

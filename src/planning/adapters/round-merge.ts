@@ -43,6 +43,15 @@ export function mergeRoundPieces(built: BuiltProblem, vehicles: readonly Vehicle
     // Results that do not match the district (a record changed under the round) cannot be checked.
     return { kind: 'invalid', why: [`results do not map onto the district: ${(err as Error).message}`] };
   }
+  if (built.problem.sites) {
+    // A collection round is planned as one piece (the sites' daily capacities are shared by every
+    // route): no border to repair, and its trips stay as solved, each ending at its unload.
+    const plain = mergeSubSolutions(built.problem, parts);
+    const check = validateSolution(built.problem, plain);
+    if (!check.ok) return { kind: 'invalid', why: check.violations.slice(0, 5) };
+    const plan = { trips: pieces.flatMap((p) => p.trips), unserved: pieces.flatMap((p) => p.unserved) };
+    return { kind: 'repaired', plan, repair: { dissolved: 0, relocated: 0, retried: 0, rescued: 0, saved: 0 }, mergedCost: check.cost, cost: check.cost, setPartitioning: offNote(check.cost) };
+  }
   const merged = mergeAndRepair(built.problem, parts);
   const subOf = new Map(pieces.flatMap((p) => p.vehicleIds.map((v) => [v, p.subproblemId] as const)));
   const asPlan = (s: Solution): Plan => toPlanPieces(built, vehicles, s, (v) => subOf.get(v) ?? 'merge');
@@ -104,9 +113,12 @@ export function toSubSolution(built: BuiltProblem, vehicles: readonly VehicleFor
     if (v === undefined) throw new Error(`trip ${t.id} uses a vehicle outside ${piece.subproblemId}`);
     const at = t.stops.map((s) => districtStop(s.corridorId));
     const load = problem.dimensions.map((_, k) => at.reduce((sum, s) => sum + (problem.stops[s]!.demand[k] ?? 0), 0));
+    const site = t.unload ? (problem.sites ?? []).findIndex((x) => x.id === t.unload!.siteId) : -1;
+    if (t.unload && site < 0) throw new Error(`trip ${t.id} unloads at a site the round does not have`);
     return {
       vehicle: v, stops: at.map((s) => local.get(s)!), distance: t.distanceM, duration: t.durationS, cost: 0, load,
       starts: t.stops.map((s) => s.plannedStartS), trip: t.tripNo - 1, departure: t.departS ?? 0,
+      ...(t.unload ? { unload: { site, start: t.unload.startS } } : {}),
     };
   });
   // Every need of a stop shares the stop's fate: one unserved entry per stop.

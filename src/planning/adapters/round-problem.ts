@@ -7,8 +7,8 @@
  */
 import { DUE_TODAY_BY_MIN, ROUND_SHIFT_MIN, roundSecondsAt, type GateHours } from '../../domain/gate-hours';
 import type { Urgency } from '../../domain/kinds';
-import { LOAD_DIMENSIONS, needKindSpec, type Load, type NeedKind } from '../../domain/need-kinds';
-import type { Amounts, PlannedRoute, Priority, Problem, Solution, Stop, Vehicle } from '../model/problem.types';
+import { LOAD_DIMENSIONS, needKindSpec, type Handed, type Load, type NeedKind } from '../../domain/need-kinds';
+import type { Amounts, DisposalSite, PlannedRoute, Priority, Problem, Solution, Stop, Vehicle } from '../model/problem.types';
 import type { PlanTrip, PlanUnserved } from '../../domain/round-plan';
 
 export const DIMENSIONS = LOAD_DIMENSIONS;
@@ -27,6 +27,29 @@ export interface NeedForPlan {
   protective?: boolean;
   /** Receiving hours of the need's corridor gate; absent or null: any time. */
   gate?: GateHours | null;
+  /** What a collection need (a waste pickup) hands over; absent for the other kinds. */
+  handed?: Handed;
+}
+
+/** A disposal site as a collection round plans with it. */
+export interface SiteForPlan {
+  id: string;
+  lat: number;
+  lon: number;
+  /** Opening hours, minutes from midnight; null: always open. */
+  opensMin: number | null;
+  closesMin: number | null;
+  capacityKg: number;
+  unloadS: number;
+}
+
+/**
+ * A collection round (its kind `collects`, src/domain/round.ts): the disposal sites its trips
+ * unload at, and the skills every vehicle collecting must hold (the round kind's vehicleSkills).
+ */
+export interface Collection {
+  sites: readonly SiteForPlan[];
+  skills: readonly string[];
 }
 
 export interface VehicleForPlan {
@@ -43,7 +66,7 @@ export interface VehicleForPlan {
 }
 
 /** Bags, kg and gas cylinders of one need (its kind's load, need-kinds.ts). */
-export const demandOf = (need: NeedForPlan): Load => needKindSpec(need.kind).load(need.quantity, need.members);
+export const demandOf = (need: NeedForPlan): Load => needKindSpec(need.kind).load(need.quantity, need.members, need.handed ?? null);
 
 /** Routing priority class of one need (its kind's rule, need-kinds.ts). */
 export const priorityOf = (need: Pick<NeedForPlan, 'kind' | 'urgency'>): Priority => needKindSpec(need.kind).priority(need.urgency);
@@ -82,7 +105,7 @@ export function deadlineOf(needs: readonly Pick<NeedForPlan, 'kind' | 'urgency'>
 }
 
 /** The engine's stop for the needs of one corridor drop point (load, service time, priority, skills, window). */
-export function stopFor(id: string, location: number, list: readonly NeedForPlan[]): Stop {
+export function stopFor(id: string, location: number, list: readonly NeedForPlan[], roundSkills: readonly string[] = []): Stop {
   const demand = DIMENSIONS.map(() => 0);
   for (const n of list) {
     const d = demandOf(n);
@@ -95,13 +118,13 @@ export function stopFor(id: string, location: number, list: readonly NeedForPlan
     demand: demand as Amounts,
     serviceTime: 120 + 15 * demand[0]!,
     priority: Math.min(...list.map(priorityOf)) as Priority,
-    skills: list.some((n) => n.protective) ? ['protective'] : [],
+    skills: [...roundSkills, ...(list.some((n) => n.protective) ? ['protective'] : [])],
     ...(window ? { window } : {}),
   };
 }
 
 /** The engine's vehicle for a fleet record whose depot is `depot` (an index into Problem.depots). */
-export function vehicleFor(v: VehicleForPlan, depot: number): Vehicle {
+export function vehicleFor(v: VehicleForPlan, depot: number, collects = false): Vehicle {
   return {
     id: v.id,
     depot,
@@ -109,14 +132,15 @@ export function vehicleFor(v: VehicleForPlan, depot: number): Vehicle {
     capacity: DIMENSIONS.map((d) => capacityOf(v.capacity, d) ?? UNLIMITED),
     shift: [0, SHIFT_S] as const,
     skills: v.skills,
-    ...((v.maxTrips ?? 1) > 1 ? { maxTrips: v.maxTrips, reloadTime: v.reloadS ?? 0 } : {}),
+    // A collecting vehicle empties at a disposal site (its unload time), not at the depot.
+    ...((v.maxTrips ?? 1) > 1 ? { maxTrips: v.maxTrips, ...(collects ? {} : { reloadTime: v.reloadS ?? 0 }) } : {}),
   };
 }
 
 /** The corridor gate of a drop point: the mean position of the households whose needs it carries. */
 export const gatePoint = (list: readonly NeedForPlan[]): { lat: number; lon: number } => ({ lat: mean(list.map((n) => n.lat)), lon: mean(list.map((n) => n.lon)) });
 
-export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): BuiltProblem {
+export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[], collection?: Collection): BuiltProblem {
   const byCorridor = new Map<string, NeedForPlan[]>();
   for (const n of needs) byCorridor.set(n.corridorId, [...(byCorridor.get(n.corridorId) ?? []), n]);
   const depotIds = [...new Set(vehicles.map((v) => v.depotId))];
@@ -128,16 +152,26 @@ export function buildProblem(needs: NeedForPlan[], vehicles: VehicleForPlan[]): 
   const stops = [...byCorridor.entries()].map(([corridorId, list]) => {
     points.push(gatePoint(list));
     stopNeeds.push(list);
-    return stopFor(corridorId, points.length - 1, list);
+    return stopFor(corridorId, points.length - 1, list, collection?.skills);
   });
   const problem: Problem = {
     dimensions: DIMENSIONS,
     depots: depotIds.map((id, i) => ({ id, location: i })),
     stops,
-    vehicles: vehicles.map((v) => vehicleFor(v, depotIds.indexOf(v.depotId))),
+    vehicles: vehicles.map((v) => vehicleFor(v, depotIds.indexOf(v.depotId), collection !== undefined)),
     travel: { kind: 'geo', points },
+    ...(collection ? { sites: collection.sites.map((s) => siteFor(s, points.push({ lat: s.lat, lon: s.lon }) - 1)) } : {}),
   };
   return { problem, stopNeeds };
+}
+
+/** The engine's disposal site: hours on the round's clock, daily capacity in kg (other dimensions unlimited). */
+export function siteFor(s: SiteForPlan, location: number): DisposalSite {
+  return {
+    id: s.id, location, unloadTime: s.unloadS,
+    capacity: DIMENSIONS.map((d) => (d === 'kg' ? s.capacityKg : UNLIMITED)),
+    ...(s.opensMin !== null || s.closesMin !== null ? { hours: [roundSecondsAt(s.opensMin ?? 0), roundSecondsAt(s.closesMin ?? 24 * 60)] as const } : {}),
+  };
 }
 
 /** Every bag of a need, with ids stable across retries (need id + ordinal). */
@@ -178,6 +212,7 @@ export function toPlanPieces(
         plannedStartS: r.starts[k] ?? 0,
         bags: built.stopNeeds[s]!.flatMap(bagsOf),
       })),
+      ...(r.unload ? { unload: { siteId: built.problem.sites![r.unload.site]!.id, startS: r.unload.start } } : {}),
     };
   });
   const unserved: PlanUnserved[] = solution.unserved.flatMap((u) => built.stopNeeds[u.stop]!.map((n) => ({ needId: n.id, reason: u.reason })));

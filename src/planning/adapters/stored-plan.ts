@@ -11,7 +11,7 @@
 import type { PlannedRoute, Problem, Solution, Stop } from '../model/problem.types';
 import { travelBetween } from '../model/travel.matrix';
 import { validateSolution, type Violation } from '../validate/solution.validate';
-import { deadlineOf, DIMENSIONS, gatePoint, stopFor, vehicleFor, type NeedForPlan, type VehicleForPlan } from './round-problem';
+import { deadlineOf, DIMENSIONS, gatePoint, siteFor, stopFor, vehicleFor, type Collection, type NeedForPlan, type VehicleForPlan } from './round-problem';
 
 export interface StoredStop {
   /** The stored stop's id ('' for a stop not stored yet, e.g. a candidate insertion). */
@@ -27,15 +27,19 @@ export interface StoredTrip {
   id: string;
   vehicleId: string;
   tripNo: number;
-  /** Leaves the depot, seconds from the round's start. */
+  /** Leaves the depot (a later waste trip: its previous unload site), seconds from the round's start. */
   departS: number;
   stops: readonly StoredStop[];
+  /** A waste trip's unload: site and start, s from the round's start. */
+  unload?: { siteId: string; startS: number };
 }
 
 export interface StoredPlan {
   trips: readonly StoredTrip[];
   /** Every vehicle a trip names (others are ignored). */
   vehicles: readonly VehicleForPlan[];
+  /** A collection round's sites and skills: the plan is checked with the collection rules (unloads, site hours and capacity). */
+  collection?: Collection;
 }
 
 export interface StoredPlanProblem {
@@ -79,21 +83,25 @@ export function storedPlanProblem(plan: StoredPlan): StoredPlanProblem {
     const at = t.stops.map((s) => {
       // A stop with no need left (should not be stored) weighs nothing and stands at its depot.
       points.push(s.needs.length ? gatePoint(s.needs) : points[depotIds.indexOf(vehicles[vi]!.depotId)]!);
-      stops.push(s.needs.length ? stopFor(s.corridorId, points.length - 1, s.needs) : { id: s.corridorId, location: points.length - 1, demand: DIMENSIONS.map(() => 0) });
+      stops.push(s.needs.length ? stopFor(s.corridorId, points.length - 1, s.needs, plan.collection?.skills) : { id: s.corridorId, location: points.length - 1, demand: DIMENSIONS.map(() => 0) });
       stopRefs.push({ tripId: t.id, stopId: s.id, corridorId: s.corridorId });
       return stops.length - 1;
     });
+    const site = t.unload ? (plan.collection?.sites ?? []).findIndex((x) => x.id === t.unload!.siteId) : -1;
     return {
       vehicle: vi, stops: at, distance: 0, duration: 0, cost: 0, load: DIMENSIONS.map(() => 0), starts: [],
       trip: t.tripNo - 1, departure: t.departS,
+      // A site the round no longer knows is left out: the validator then names the trip's missing unload.
+      ...(t.unload && site >= 0 ? { unload: { site, start: t.unload.startS } } : {}),
     };
   });
   const problem: Problem = {
     dimensions: DIMENSIONS,
     depots: depotIds.map((id, i) => ({ id, location: i })),
     stops,
-    vehicles: vehicles.map((v) => vehicleFor(v, depotIds.indexOf(v.depotId))),
+    vehicles: vehicles.map((v) => vehicleFor(v, depotIds.indexOf(v.depotId), plan.collection !== undefined)),
     travel: { kind: 'geo', points },
+    ...(plan.collection ? { sites: plan.collection.sites.map((s) => siteFor(s, points.push({ lat: s.lat, lon: s.lon }) - 1)) } : {}),
   };
   return { problem, solution: { routes, unserved: [], cost: 0, distance: 0 }, stopRefs, tripIds: plan.trips.map((t) => t.id) };
 }
@@ -153,19 +161,28 @@ export function tripReturns(plan: StoredPlan): Map<string, number> {
 
 const EPS = 1e-6;
 
-/** Times every route as the validator does (travel, waiting for a window, service); returns each route's return time. */
+/**
+ * Times every route as the validator does (travel, waiting for a window, service); returns each route's
+ * return time (a waste trip's: when its unload ends, its next trip leaving from that site).
+ */
 function walk(built: StoredPlanProblem, onStop: (stop: number, startS: number) => void = () => undefined): number[] {
   const { problem } = built;
+  const atSite = new Map<number, number>();
   return built.solution.routes.map((route) => {
     const depot = problem.depots[problem.vehicles[route.vehicle]!.depot]!;
     let t = route.departure ?? 0;
-    let prev = depot.location;
+    let prev = atSite.get(route.vehicle) ?? depot.location;
     for (const si of route.stops) {
       const s = problem.stops[si]!;
       t = Math.max(t + travelBetween(problem.travel, prev, s.location).time, s.window?.[0] ?? -Infinity);
       onStop(si, t);
       t += s.serviceTime ?? 0;
       prev = s.location;
+    }
+    const site = route.unload && problem.sites?.[route.unload.site];
+    if (site) {
+      atSite.set(route.vehicle, site.location);
+      return Math.max(t + travelBetween(problem.travel, prev, site.location).time, site.hours?.[0] ?? -Infinity) + (site.unloadTime ?? 0);
     }
     return t + travelBetween(problem.travel, prev, depot.location).time;
   });

@@ -1,5 +1,5 @@
 import type { PlannedRoute, Problem, Unserved, UnservedReason, Vehicle } from '../model/problem.types';
-import { travelBetween } from '../model/travel.matrix';
+import { arcCache } from '../model/travel.matrix';
 import { interchangeKey } from '../routing/trips.assign';
 
 /**
@@ -33,13 +33,7 @@ interface VehicleState {
 export function chainCollection(problem: Problem, trips: readonly PlannedRoute[], realOf: readonly number[]): { routes: PlannedRoute[]; unserved: Unserved[] } {
   const sites = problem.sites ?? [];
   const dims = problem.dimensions.length;
-  const arcs = new Map<string, { dist: number; time: number }>();
-  const arc = (a: number, b: number): { dist: number; time: number } => {
-    const key = `${a}>${b}`;
-    let found = arcs.get(key);
-    if (!found) arcs.set(key, (found = travelBetween(problem.travel, a, b)));
-    return found;
-  };
+  const arc = arcCache(problem.travel);
   const room = sites.map((s) => Array.from({ length: dims }, (_, d) => s.capacity?.[d] ?? Infinity));
   const keys = problem.vehicles.map(interchangeKey);
   const state: VehicleState[] = problem.vehicles.map((v) => ({ trips: 0, at: problem.depots[v.depot]!.location, free: v.shift?.[0] ?? 0 }));

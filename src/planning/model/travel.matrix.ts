@@ -84,3 +84,14 @@ export function travelBetween(travel: Travel, a: number, b: number): { dist: num
   const m = buildMatrices(travel, [a, b]);
   return { dist: m.dist[1]!, time: m.time[1]! };
 }
+
+/** travelBetween with each arc computed once (checkers and chaining ask for the same few arcs again and again). */
+export function arcCache(travel: Travel): (a: number, b: number) => { dist: number; time: number } {
+  const arcs = new Map<string, { dist: number; time: number }>();
+  return (a, b) => {
+    const key = `${a}>${b}`;
+    let found = arcs.get(key);
+    if (!found) arcs.set(key, (found = travelBetween(travel, a, b)));
+    return found;
+  };
+}

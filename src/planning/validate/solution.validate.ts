@@ -1,5 +1,5 @@
 import type { Problem, Solution } from '../model/problem.types';
-import { travelBetween } from '../model/travel.matrix';
+import { arcCache } from '../model/travel.matrix';
 import { checkCollectionRoutes } from './collection.validate';
 
 /**
@@ -41,13 +41,7 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
     violations.push(message);
     issues.push({ rule, message, ...where });
   };
-  const arcs = new Map<string, { dist: number; time: number }>();
-  const arc = (a: number, b: number): { dist: number; time: number } => {
-    const key = `${a}>${b}`;
-    let found = arcs.get(key);
-    if (!found) arcs.set(key, (found = travelBetween(problem.travel, a, b)));
-    return found;
-  };
+  const arc = arcCache(problem.travel);
   const seen = new Array<number>(problem.stops.length).fill(0);
   const trips = new Array<number>(problem.vehicles.length).fill(0);
   // Time each vehicle is away from the depot, per trip: its trips must not overlap.

@@ -7,7 +7,8 @@ import type { Db } from '../../store/db';
 import { driverStopRows } from '../../store/delivery.repository';
 import { batchId } from '../../contracts/events';
 
-export interface DriverStopBag { bagId: string; householdId: string; kind: string }
+/** `householdId` null: a corridor's waste bag, picked up at the gate. */
+export interface DriverStopBag { bagId: string; householdId: string | null; kind: string }
 export interface DriverStop {
   stopId: string; seq: number; corridorId: string; gate: string; community: string | null;
   /** Usernames of the corridor's coordinators, to hand the bags over to. */
@@ -23,6 +24,8 @@ export interface DriverBatch {
   /** Leaves the depot, seconds from the round's start: trip 2 leaves once trip 1 is back and reloaded. */
   departS: number;
   roundStatus: string; stops: DriverStop[];
+  /** A waste trip ends unloading at this disposal site (by name), from `startS`; null for deliveries. */
+  unload: { siteName: string; lat: number; lon: number; startS: number } | null;
 }
 
 export async function driverBatches(db: Db, driverId: string): Promise<DriverBatch[]> {
@@ -32,7 +35,7 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     const id = batchId(r.roundId, r.tripId);
     let batch = batches.get(id);
     if (!batch) {
-      batch = { batchId: id, roundId: r.roundId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS, roundStatus: r.roundStatus, stops: [] };
+      batch = { batchId: id, roundId: r.roundId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS, roundStatus: r.roundStatus, stops: [], unload: r.unload };
       batches.set(id, batch);
     }
     batch.stops.push({

@@ -12,12 +12,14 @@ const NEED_KIND: Record<NeedKind, Record<PaperLang, string>> = {
   rice: { en: 'Rice', 'zh-CN': '大米' },
   oil: { en: 'Cooking oil', 'zh-CN': '食用油' },
   medical_pass: { en: 'Medical pass', 'zh-CN': '就医通行证' },
+  waste_pickup: { en: 'Waste bags (collect)', 'zh-CN': '垃圾袋（收运）' },
 };
 
 const ROUND_KIND: Record<RoundKind, Record<PaperLang, string>> = {
   food: { en: 'Food round', 'zh-CN': '食品配送' },
   medicine: { en: 'Medicine round', 'zh-CN': '药品配送' },
   mixed: { en: 'Mixed round', 'zh-CN': '综合配送' },
+  waste: { en: 'Waste collection round', 'zh-CN': '垃圾收运' },
 };
 
 const WORDS = {

@@ -12,6 +12,7 @@ import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoun
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
 import { buildProblem, toPlanPieces } from '../../planning/adapters/round-problem';
 import { toStoredPool } from '../../planning/adapters/round-pool';
+import { collectionOf } from './round-collection';
 
 export interface SolveDeps {
   db: Db;
@@ -48,7 +49,7 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   const needs = await loadSubproblemNeeds(deps.db, roundId, subproblemId);
   const vehicles = await loadVehicles(deps.db, sub.vehicle_ids);
   await onProgress(10);
-  const built = buildProblem(needs, vehicles);
+  const built = buildProblem(needs, vehicles, await collectionOf(deps.db, round.kind));
   let pieces;
   let search: { solveSeconds: number; iterations?: number } | undefined;
   if (vehicles.length === 0) {

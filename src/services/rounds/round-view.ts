@@ -10,6 +10,7 @@ import type { RoundAllocationSummary } from './round-allocation.service';
 import { stopTimings } from '../../planning/adapters/stored-plan';
 import { ROUND_SHIFT_MIN, ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
 import { loadStoredPlan } from '../../store/round-check.repository';
+import { siteNames } from '../../store/waste.repository';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
   const round = await getRound(db, roundId);
@@ -34,12 +35,14 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   const names = await planNames(db, roundId);
   // Each stop's window and time as the plan validator computes them (gate hours, medicine deadlines).
   const timing = new Map(stopTimings(await loadStoredPlan(db, roundId)).map((x) => [x.stopId, x]));
+  const sites = await siteNames(db, plan.trips.flatMap((t) => (t.unload ? [t.unload.siteId] : [])));
   return {
     roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN, shiftEndS: ROUND_SHIFT_MIN * 60,
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
       vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, vehiclePlate: names.plates.get(t.vehicleId) ?? null, depotName: names.depots.get(t.depotId) ?? t.depotId,
       driverName: t.driverId ? names.drivers.get(t.driverId) ?? null : null,
+      unload: t.unload ? { siteId: t.unload.siteId, siteName: sites.get(t.unload.siteId) ?? t.unload.siteId, startS: t.unload.startS } : null,
       stops: t.stops.map((s, seq) => {
         const at = timing.get(s.id ?? '');
         return {

@@ -4,7 +4,7 @@
  * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
  * the database at any time (see reconcile).
  */
-import { invalidRoundTransition } from '../../domain/round';
+import { invalidRoundTransition, ROUND_KIND_SPECS, vehicleFitsRound } from '../../domain/round';
 import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, isAppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
@@ -16,7 +16,9 @@ import {
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
 import { assignDrivers, loadPendingStops, planNeedIds, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
-import { decomposeRound } from '../../planning/adapters/round-decompose';
+import { collectionDraft, decomposeRound } from '../../planning/adapters/round-decompose';
+import { collectionOf } from './round-collection';
+import type { NeedItems } from '../../domain/round-plan';
 import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles } from '../../store/round-inputs.repository';
 import { mergeRoundPieces } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
@@ -85,12 +87,18 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
  */
 export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
-  const vehicles = await loadVehicles(trx, await freeVehicleIds(trx, roundId));
+  const { kind } = (await getRound(trx, roundId))!;
+  const spec = ROUND_KIND_SPECS[kind];
+  const vehicles = (await loadVehicles(trx, await freeVehicleIds(trx, roundId))).filter((v) => vehicleFitsRound(kind, v.skills));
   // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
-  const { served, items } = await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))]);
-  const drafts = decomposeRound(await loadNeedsById(trx, served), vehicles, {
-    idPrefix: generation === 1 ? 'sp' : `g${generation}sp`,
-  });
+  // A round that carries nothing (waste collection) takes no stock.
+  const { served, items } = spec.usesStock
+    ? await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))])
+    : { served: needs.map((n) => n.id), items: new Map<string, NeedItems>() };
+  const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
+  const drafts = spec.collects
+    ? collectionDraft(await loadNeedsById(trx, served), vehicles, { idPrefix })
+    : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix });
   await insertSubproblems(trx, roundId, drafts, generation);
   await storeNeedItems(trx, roundId, items);
 }
@@ -123,7 +131,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   if (missing.length) throw new Error(`sub-problems not solved yet: ${missing.join(', ')}`);
   // The district as it was decomposed: the generation's needs and every vehicle of its sub-problems.
   const vehicles = await loadVehicles(db, [...new Set(subs.flatMap((s) => s.vehicle_ids))].sort());
-  const built = buildProblem(await loadGenerationNeeds(db, roundId), vehicles);
+  const built = buildProblem(await loadGenerationNeeds(db, roundId), vehicles, await collectionOf(db, round.kind));
   const pieces = subs.map((s) => {
     const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[]; pool?: StoredPool };
     return { subproblemId: s.id, vehicleIds: s.vehicle_ids, trips: result.trips, unserved: result.unserved, ...(result.pool ? { pool: result.pool } : {}) };

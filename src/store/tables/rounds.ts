@@ -69,6 +69,9 @@ export interface RoundTripsTable {
   duration_s: number;
   /** Leaves the depot, seconds from the round's start (trip 2 of a van leaves once trip 1 is back and reloaded). */
   depart_s: Generated<number>;
+  /** A waste trip's unload: the disposal site and when unloading starts (s from the round's start); null for deliveries. */
+  unload_site_id: Generated<string | null>;
+  unload_start_s: Generated<number | null>;
 }
 export interface RoundStopsTable {
   id: Generated<string>;
