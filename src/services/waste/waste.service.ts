@@ -48,6 +48,7 @@ export async function requestWastePickup(
     corridorId, communityId: scope.communityId, identityKey: spec.identity(input), details: { ...input },
     priority: spec.priority('routine'), actor: actor.userId, at: deps.clock.now(),
   });
+  await deps.audit?.record({ actor, action: 'waste_request.create', subjectType: 'corridor', subjectId: corridorId, outcome: 'allowed', reqId: reqId ?? null });
   return { request: requestView(request), created };
 }
 
