@@ -1,7 +1,8 @@
 /**
  * The district at a glance (issue #17, item 3): GET /api/overview. Every figure carries `list`, the
- * filter of the records behind it, and `href`, the API path (with query) that lists them where
- * such a list exists (null where none does yet: the page shows the filter instead).
+ * filter of the records behind it, and `href`, the API path (with query) that lists them: the
+ * need figures (needs, cycle, unserved, failed) link to GET /api/communities/:communityId/needs,
+ * whose rows number exactly the figure's count (the cycle's: `owed`), summed over its pages.
  *
  * Live: the answer is a snapshot. A page keeps it current by refetching (debounced) on the live
  * events it already receives in its scopes: `need.status_changed` (needs, the cycle, failures),
@@ -18,8 +19,8 @@ export const overviewQuery = z.strictObject({
 });
 export type OverviewQuery = z.output<typeof overviewQuery>;
 
-/** Where a figure comes from: the filter of its list, and that list's API path when there is one. */
-const traced = { list: z.record(z.string(), z.string()), href: z.string().nullable() };
+/** Where a figure comes from: the filter of its list, and that list's API path (the filter as its query). */
+const traced = { list: z.record(z.string(), z.string()), href: z.string() };
 const count = z.object({ count: z.number().int(), ...traced });
 
 export const overviewResponse = z.object({
@@ -30,9 +31,9 @@ export const overviewResponse = z.object({
   communities: z.array(z.object({
     communityId: z.uuid(),
     communityName: z.string(),
-    /** Open needs of any age, closed ones changed since `since`: per kind and status (zero counts left out). */
+    /** Open needs of any age, closed ones changed since `since` (their list carries `since`): per kind and status (zero counts left out). */
     needs: z.array(count.extend({ kind: z.enum(NEED_KINDS), status: z.enum(NEED_STATUSES) })),
-    /** The current cycle's food packages: owed (all but cancelled), delivered, and the served share (null: none owed). */
+    /** The current cycle's food packages: owed (all but cancelled; its list), delivered, and the served share (null: none owed). */
     cycle: z.object({ owed: z.number().int(), delivered: z.number().int(), share: z.number().nullable(), ...traced }),
     /** Needs still waiting whose latest round left them unserved, by that round's reason. */
     unserved: z.array(count.extend({ reason: z.string() })),

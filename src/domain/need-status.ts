@@ -10,6 +10,9 @@ export type NeedStatus = (typeof NEED_STATUSES)[number];
 /** Statuses in which a need is still being served: at most one identical need per household may be here. */
 export const OPEN_STATUSES: readonly NeedStatus[] = ['submitted', 'accepted', 'planned', 'out_for_delivery'];
 
+/** The failure reason a failed need stored without one is counted and listed under. */
+export const NO_FAILURE_REASON = 'unknown';
+
 const NEXT: Record<NeedStatus, readonly NeedStatus[]> = {
   submitted: ['accepted', 'cancelled', 'failed'],
   accepted: ['planned', 'cancelled', 'failed'],

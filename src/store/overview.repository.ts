@@ -6,7 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { NeedKind } from '../domain/kinds';
-import type { NeedStatus } from '../domain/need-status';
+import { NO_FAILURE_REASON, type NeedStatus } from '../domain/need-status';
 import type { Db } from './db';
 
 export interface CommunityRef { id: string; name: string }
@@ -43,7 +43,7 @@ export interface NeedCountRow { communityId: string; kind: NeedKind; status: Nee
  */
 export async function needCounts(db: Db, s: OverviewScope, open: readonly NeedStatus[], since: Date): Promise<NeedCountRow[]> {
   const res = await sql<{ community_id: string; kind: NeedKind; status: NeedStatus; reason: string | null; n: string }>`
-    select community_id, kind, status, case when status = 'failed' then coalesce(failure_reason, 'unknown') end as reason, count(*) as n from needs
+    select community_id, kind, status, case when status = 'failed' then coalesce(failure_reason, ${NO_FAILURE_REASON}) end as reason, count(*) as n from needs
     where community_id in (${inList(s.communityIds)}) and (status in (${sql.join(open)}) or updated_at >= ${since})
     group by 1, 2, 3, 4`.execute(db);
   return res.rows.map((r) => ({ communityId: r.community_id, kind: r.kind, status: r.status, reason: r.reason, count: Number(r.n) }));
@@ -67,7 +67,7 @@ export async function unservedReasons(db: Db, s: OverviewScope, since: Date): Pr
     with latest as (
       select distinct on (rn.need_id) rn.need_id, rn.round_id from round_needs rn join rounds r on r.id = rn.round_id
       where r.created_at >= ${since}
-      order by rn.need_id, r.created_at desc
+      order by rn.need_id, r.created_at desc, r.id desc
     )
     select n.community_id, u.reason, count(*) as n
     from latest l join round_unserved u on u.round_id = l.round_id and u.need_id = l.need_id join needs n on n.id = l.need_id

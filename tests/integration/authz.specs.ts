@@ -154,6 +154,8 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     headers: { 'content-type': 'text/csv' },
   },
   'GET /api/communities/:communityId/households': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
+  // The needs behind the overview's figures: the community's own staff and the district's.
+  'GET /api/communities/:communityId/needs': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
   // The register: community staff of the household's community and admins change it.
   'PATCH /api/households/:householdId': { kind: 'household', allowed: (a, t) => a.role === 'admin' || staffOf(a, t.scope?.communityId), body: () => ({ members: 3 }) },
   // The grid: admins everywhere, community staff inside their communities; only admins retire (every target still holds something: 409).

@@ -5,6 +5,7 @@
  * and dispatched (drivers d1 and d2 take the trips).
  */
 import type { World } from './auth.fixture';
+import { settleRound } from '../../src/services/deliveries/round-delivery.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { listSubproblems } from '../../src/store/round.repository';
@@ -44,4 +45,26 @@ export async function plannedRound(world: World, areaId: string, options: { disp
   await approveRound(db, round.id, 'desk-test');
   await dispatchRound(db, round.id, 'desk-test');
   return round.id;
+}
+
+/**
+ * The needs the desk's figures count, over the district: food packages of `cycle` for h1-h4 on a
+ * round that delivered them except at C2 (failed there, as the driver reports it), a cancelled
+ * package of h1 (not owed), and h4's rice still waiting, left unserved ('no-vehicle') by a later round.
+ */
+export async function needScene(world: World, cycle: string): Promise<{ roundId: string; laterRoundId: string; riceId: string }> {
+  const db = world.database.db;
+  const { grid } = world;
+  await addVans(world);
+  await addFoodNeeds(world, [grid.h1, grid.h2, grid.h3, grid.h4], cycle);
+  const roundId = await plannedRound(world, grid.district);
+  const stops = await db.selectFrom('round_stops').select(['id', 'corridor_id']).where('round_id', '=', roundId).execute();
+  for (const s of stops) await db.updateTable('round_stops').set({ status: s.corridor_id === grid.c2 ? 'failed' : 'delivered' }).where('id', '=', s.id).execute();
+  await settleRound(db, roundId);
+  await db.insertInto('needs').values({ household_id: grid.h1, corridor_id: grid.c1, community_id: grid.m1, kind: 'food_package', identity_key: cycle, details: JSON.stringify({ cycle }), status: 'cancelled', cycle, failure_reason: null, created_by: 'test' }).execute();
+  const rice = await db.insertInto('needs').values({ household_id: grid.h4, corridor_id: grid.c3, community_id: grid.m2, kind: 'rice', identity_key: 'rice', details: JSON.stringify({ quantity: 1 }), status: 'accepted', cycle: null, failure_reason: null, created_by: 'test' }).returning('id').executeTakeFirstOrThrow();
+  const later = await db.insertInto('rounds').values({ area_id: grid.m2, kind: 'food', status: 'completed', time_limit_ms: 100, failure_reason: null, created_by: 'test', approved_by: null }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('round_needs').values({ round_id: later.id, need_id: rice.id, subproblem_id: 's0' }).execute();
+  await db.insertInto('round_unserved').values({ round_id: later.id, need_id: rice.id, reason: 'no-vehicle' }).execute();
+  return { roundId, laterRoundId: later.id, riceId: rice.id };
 }

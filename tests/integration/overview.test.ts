@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverviewResponse } from '../../src/contracts/overview.contract';
 import { foodCycleAt } from '../../src/domain/food-cycle';
-import { settleRound } from '../../src/services/deliveries/round-delivery.service';
 import { startWorld, type World } from './auth.fixture';
-import { addFoodNeeds, addVans, plannedRound } from './desk.fixtures';
+import { needScene } from './desk.fixtures';
 
 let world: World;
 let dispatcher: string;
@@ -25,22 +24,10 @@ beforeAll(async () => {
   const cycle = foodCycleAt(now, world.config.FOOD_CYCLE_DAYS);
   cycleId = cycle.id;
   since = cycle.start;
-  await addVans(world);
-  await addFoodNeeds(world, [grid.h1, grid.h2, grid.h3, grid.h4], cycleId);
-  const roundId = await plannedRound(world, grid.district);
+  await needScene(world, cycleId);
   // Gate hours set after planning: C1 open until 10:00 (on time), C3 only 07:00-08:00 (late once out), C2 none.
   await db.updateTable('areas').set({ receiving_from_min: 480, receiving_until_min: 600 }).where('id', '=', grid.c1).execute();
   await db.updateTable('areas').set({ receiving_from_min: 420, receiving_until_min: 480 }).where('id', '=', grid.c3).execute();
-  const stops = await db.selectFrom('round_stops').select(['id', 'corridor_id']).where('round_id', '=', roundId).execute();
-  for (const s of stops) await db.updateTable('round_stops').set({ status: s.corridor_id === grid.c2 ? 'failed' : 'delivered' }).where('id', '=', s.id).execute();
-  await settleRound(db, roundId);
-
-  // A cancelled package of this cycle (not owed), and a need left unserved by a later round, still waiting.
-  await db.insertInto('needs').values({ household_id: grid.h1, corridor_id: grid.c1, community_id: grid.m1, kind: 'food_package', identity_key: cycleId, details: JSON.stringify({ cycle: cycleId }), status: 'cancelled', cycle: cycleId, failure_reason: null, created_by: 'test' }).execute();
-  const rice = await db.insertInto('needs').values({ household_id: grid.h4, corridor_id: grid.c3, community_id: grid.m2, kind: 'rice', identity_key: 'rice', details: JSON.stringify({ quantity: 1 }), status: 'accepted', cycle: null, failure_reason: null, created_by: 'test' }).returning('id').executeTakeFirstOrThrow();
-  const later = await db.insertInto('rounds').values({ area_id: grid.m2, kind: 'food', status: 'completed', time_limit_ms: 100, failure_reason: null, created_by: 'test', approved_by: null }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('round_needs').values({ round_id: later.id, need_id: rice.id, subproblem_id: 's0' }).execute();
-  await db.insertInto('round_unserved').values({ round_id: later.id, need_id: rice.id, reason: 'no-vehicle' }).execute();
 
   // Stock: 28 units delivered two days ago (in the 14-day window), 5 twenty days ago (outside it).
   await db.insertInto('items').values({ code: 'rice_5kg', kind: 'item', name: '大米 5kg', unit: 'pack', weight_kg: 5, volume_l: 6 }).execute();
@@ -112,7 +99,8 @@ describe('GET /api/overview', () => {
     const [m1, m2] = body.communities;
     expect(m1!.cycle.owed).toBe(3);
     expect(m1!.failed.reduce((s, f) => s + f.count, 0)).toBeGreaterThan(0);
-    expect(m2!.unserved).toEqual([{ reason: 'no-vehicle', count: 1, list: expect.objectContaining({ communityId: m2!.communityId }), href: null }]);
+    const unservedList = { status: 'accepted', unservedReason: 'no-vehicle', since: since.toISOString() };
+    expect(m2!.unserved).toEqual([{ reason: 'no-vehicle', count: 1, list: { communityId: m2!.communityId, ...unservedList }, href: `/api/communities/${m2!.communityId}/needs?${new URLSearchParams(unservedList)}` }]);
     expect(m1!.unserved).toEqual([]);
   });
 

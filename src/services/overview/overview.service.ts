@@ -8,7 +8,7 @@ import type { OverviewQuery, OverviewResponse } from '../../contracts/overview.c
 import { visibleHouseholds, type Actor } from '../../domain/access';
 import { foodCycleAt } from '../../domain/food-cycle';
 import { ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
-import { OPEN_STATUSES } from '../../domain/need-status';
+import { NEED_STATUSES, NO_FAILURE_REASON, OPEN_STATUSES } from '../../domain/need-status';
 import { VERIFYING_STATUSES } from '../../domain/pass-status';
 import { ON_ROAD_ROUND_STATUSES } from '../../domain/round';
 import { AppError, notFound } from '../../shared/errors';
@@ -21,6 +21,8 @@ import * as q from '../../store/overview.repository';
 export const STOCK_USE_DAYS = 14;
 const DAY_MS = 86_400_000;
 const DELIVERED_ROUNDS = [...ON_ROAD_ROUND_STATUSES, 'completed'].join(',');
+/** A cycle's food packages owed: all but the cancelled ones. */
+const OWED_STATUSES = NEED_STATUSES.filter((s) => s !== 'cancelled').join(',');
 
 export interface OverviewDeps { db: Db; clock: Clock; foodCycleDays: number }
 
@@ -37,6 +39,9 @@ function sumBy<T extends { count: number }>(rows: readonly T[], key: (r: T) => s
 }
 
 const href = (path: string, query: Record<string, string>): string => `${path}?${new URLSearchParams(query).toString()}`;
+
+/** A figure counting needs of a community: its filter and the needs list (GET /api/communities/:id/needs) that holds exactly those. */
+const needList = (communityId: string, filter: Record<string, string>) => ({ list: { communityId, ...filter }, href: href(`/api/communities/${communityId}/needs`, filter) });
 
 /** The communities the actor may see: undefined for all; staff their own; other roles none (the route refuses them first). */
 function staffScope(actor: Actor): readonly string[] | undefined {
@@ -80,10 +85,13 @@ export async function overview(deps: OverviewDeps, actor: Actor, query: Overview
       const rounds = { areaId: c.id, status: DELIVERED_ROUNDS, from: sinceIso };
       return {
         communityId: c.id, communityName: c.name,
-        needs: sumBy(of(needs, c.id), (n) => `${n.kind}/${n.status}`).map(({ row, count }) => ({ kind: row.kind, status: row.status, count, list: { communityId: c.id, kind: row.kind, status: row.status }, href: null })),
-        cycle: { owed: owed.owed, delivered: owed.delivered, share: owed.owed ? owed.delivered / owed.owed : null, list: { communityId: c.id, kind: 'food_package', cycle: cycle.id }, href: null },
-        unserved: of(unserved, c.id).map((u) => ({ reason: u.reason, count: u.count, list: { communityId: c.id, status: 'accepted', unservedReason: u.reason, since: sinceIso }, href: null })),
-        failed: sumBy(of(needs, c.id).filter((n) => n.status === 'failed'), (n) => n.reason ?? 'unknown').map(({ key, count }) => ({ reason: key, count, list: { communityId: c.id, status: 'failed', failureReason: key, since: sinceIso }, href: null })),
+        // Open needs are counted whatever their age, closed ones only when changed since the window start.
+        needs: sumBy(of(needs, c.id), (n) => `${n.kind}/${n.status}`).map(({ row, count }) => ({
+          kind: row.kind, status: row.status, count, ...needList(c.id, { kind: row.kind, status: row.status, ...(OPEN_STATUSES.includes(row.status) ? {} : { since: sinceIso }) }),
+        })),
+        cycle: { owed: owed.owed, delivered: owed.delivered, share: owed.owed ? owed.delivered / owed.owed : null, ...needList(c.id, { kind: 'food_package', cycle: cycle.id, status: OWED_STATUSES }) },
+        unserved: of(unserved, c.id).map((u) => ({ reason: u.reason, count: u.count, ...needList(c.id, { status: 'accepted', unservedReason: u.reason, since: sinceIso }) })),
+        failed: sumBy(of(needs, c.id).filter((n) => n.status === 'failed'), (n) => n.reason ?? NO_FAILURE_REASON).map(({ key, count }) => ({ reason: key, count, ...needList(c.id, { status: 'failed', failureReason: key, since: sinceIso }) })),
         deliveries: { ...t, list: rounds, href: href('/api/rounds', rounds) },
         passes: { inFlight: { count: p.inFlight, ...passList(VERIFYING_STATUSES) }, overdue: { count: p.overdue, ...passList(['overdue']) } },
       };
