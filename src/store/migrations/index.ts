@@ -30,6 +30,7 @@ import * as m0025 from './0025_webhooks';
 import * as m0026 from './0026_gate_checkoffs';
 import * as m0027 from './0027_notices';
 import * as m0028 from './0028_waste_collection';
+import * as m0029 from './0029_waste_schedules';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '0026_gate_checkoffs': m0026,
   '0027_notices': m0027,
   '0028_waste_collection': m0028,
+  '0029_waste_schedules': m0029,
 };
