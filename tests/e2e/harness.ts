@@ -29,6 +29,8 @@ export interface Harness {
   browser: Browser;
   /** The server's live publisher, to push an event as a service would. */
   live: LivePublisher;
+  /** The database the server uses, to set up what no API does (a round started yesterday). */
+  db: Awaited<ReturnType<typeof openDatabase>>['db'];
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startHarness(): Promise<Harness> {
     url,
     browser,
     live,
+    db: database.db,
     async close() {
       await browser.close();
       const exited = new Promise((resolve) => workers.once('exit', resolve));

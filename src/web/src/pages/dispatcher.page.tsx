@@ -14,6 +14,9 @@ import { useDraft, useLoad } from '../ui/hooks';
 import { ProposalView, type Proposal } from './proposal.view';
 import type { Actuals } from './dispatcher/proposal.types';
 import { gateNames as namesOf, loadDistrict, routesOf } from './dispatcher/district';
+import { DeskViews, type DeskView } from './dispatcher/desk-views';
+import { RoundsList } from './dispatcher/rounds-list';
+import { Glance } from './glance/glance';
 
 interface Outcome { key: string; text: string; kind: string; batchId: string; stopId: string }
 
@@ -21,6 +24,7 @@ export function DispatcherPage() {
   const district = useLoad('district', loadDistrict);
   const [form, setForm] = useDraft('round', { areaId: '', kind: 'mixed', roundId: '' });
   const [error, setError] = useState<unknown>(null);
+  const [view, setView] = useState<DeskView>('desk');
   const [round, setRound] = useState<Round | null>(null);
   const [proposal, setProposal] = useState<Proposal | null>(null);
   const [vehicles, setVehicles] = useState<Record<string, MapVehicle>>({});
@@ -98,8 +102,16 @@ export function DispatcherPage() {
   // The stop an outcome is about, by gate and vehicle.
   const stopOf = useMemo(() => new Map<string, string>((proposal?.trips ?? []).flatMap((trip) => trip.stops.map((s) => [`${proposal?.roundId}_${trip.id}:${s.id}`, gateNames.get(s.corridorId) ?? ''] as const))), [proposal, gateNames]);
 
+  const views = <DeskViews view={view} onView={setView} />;
+  if (view === 'rounds') {
+    // Opening a round shows it on the desk: its proposal, or its live state once dispatched.
+    const open = (id: string) => (setProposal(null), setRound(null), setForm({ roundId: id }), setView('desk'));
+    return <div class="page">{views}<RoundsList onOpen={open} /></div>;
+  }
+  if (view === 'glance') return <>{views}<Glance scopes={['dispatch']} /></>;
   return (
     <div class="page">
+      {views}
       <section class="card wide">
         <h1>{t('district')}</h1>
         <DistrictMap label={t('district')} areas={[...areas, ...corridors]} depots={depots} routes={routes} vehicles={liveVehicles} risk={risk} />

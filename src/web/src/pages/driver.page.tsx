@@ -9,6 +9,7 @@ import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
 import { onConnected, sendPosition, useLive, useLiveStatus } from '../live';
 import type { Me } from '../session';
+import { PaperLink } from '../ui/paper-link';
 import { DepartTime } from '../ui/depart-time';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
@@ -16,7 +17,7 @@ import { vault } from '../vault';
 
 interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null }
 /** `departS`: leaves the depot, seconds from the round's start; `vehicleName`: "Van 1 (沪A·12345)" (optional: batches cached by an older page lack them). */
-interface Batch { batchId: string; tripNo: number; departS?: number; vehicleName?: string; depotName?: string; stops: Stop[] }
+interface Batch { batchId: string; roundId?: string; tripNo: number; departS?: number; vehicleName?: string; depotName?: string; stops: Stop[] }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
@@ -130,6 +131,8 @@ export function DriverPage({ me }: { me: Me }) {
             {' · '}
             {t('stops', { n: batch.stops.length })}
           </h2>
+          {/* The batch is `<round>_<trip>`: the trip's own route sheet, to carry on paper. */}
+          {batch.roundId && <PaperLink path={`/api/rounds/${batch.roundId}/trips/${encodeURIComponent(batch.batchId.slice(batch.roundId.length + 1))}/route-sheet.pdf`} file={`route-sheet-${batch.tripNo}.pdf`} label={t('routeSheet')} testId="route-sheet" />}
           <ol class="list stops">
             {batch.stops.map((stop) => (
               <StopCard key={stop.stopId} stop={stop} status={local[stop.stopId] ?? stop.status} onReport={(o, r) => report(batch, stop, o, r)} />

@@ -11,6 +11,7 @@ import { FormError } from '../ui/form';
 import { itemLabel, reasonLabel, useCatalogue, type Catalogue } from '../ui/labels';
 import { TableFrame } from '../ui/table-frame';
 import { AllocationTable } from './dispatcher/allocation-table';
+import { PaperLinks } from './dispatcher/paper-links';
 import { Timeline } from './dispatcher/timeline';
 import { TripStops } from './dispatcher/trip-stops';
 import { tripName, type Actuals, type Proposal } from './dispatcher/proposal.types';
@@ -75,6 +76,7 @@ export function ProposalView({ proposal, names, actuals, onChange }: Props) {
           );
         })}
       </TableFrame>
+      <PaperLinks proposal={proposal} />
       <Timeline proposal={proposal} names={names} actuals={actuals} />
       <FormError error={error} />
       {proposal.trips.map((trip) => (

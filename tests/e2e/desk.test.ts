@@ -1,0 +1,137 @@
+/**
+ * The desk's reads on the page (issue #17, items 2, 3 and 5, done means): the rounds list opens
+ * yesterday's round, the district at a glance shows the API's numbers (and a number opens the
+ * list behind it), and the round's paper downloads as PDFs holding the trip's stops, for the
+ * dispatcher and for the trip's driver.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OverviewResponse } from '../../src/contracts/overview.contract';
+import { pdfPages } from '../integration/pdf-read';
+import { login, personPage, startHarness, type Harness } from './harness';
+import { apiAs, linkDriverToTrip, type ProposalTrips } from './screens.fixtures';
+
+let h: Harness;
+let desk: Awaited<ReturnType<typeof personPage>>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  desk = await personPage(h, { width: 1280, height: 900 });
+}, 120_000);
+
+afterAll(async () => {
+  await desk?.context.close();
+  await h?.close();
+}, 60_000);
+
+/** The figures as the API gives them, keyed as the page marks them (`data-figure`). */
+function apiFigures(o: OverviewResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of o.communities) {
+    const id = c.communityId;
+    for (const n of c.needs) out[`needs:${id}:${n.kind}:${n.status}`] = String(n.count);
+    out[`cycle-owed:${id}`] = String(c.cycle.owed);
+    out[`cycle-delivered:${id}`] = String(c.cycle.delivered);
+    for (const u of c.unserved) out[`unserved:${id}:${u.reason}`] = String(u.count);
+    for (const f of c.failed) out[`failed:${id}:${f.reason}`] = String(f.count);
+    for (const k of ['onTime', 'late', 'noWindow'] as const) out[`deliveries-${k}:${id}`] = String(c.deliveries[k]);
+    out[`passes-inFlight:${id}`] = String(c.passes.inFlight.count);
+    out[`passes-overdue:${id}`] = String(c.passes.overdue.count);
+  }
+  for (const s of o.stock) {
+    out[`stock-onHand:${s.depotId}:${s.itemCode}`] = String(s.onHand);
+    out[`stock-available:${s.depotId}:${s.itemCode}`] = String(s.available);
+  }
+  out['emergencies-total'] = String(o.emergencies.total);
+  for (const k of ['waiting', 'assigned', 'done', 'unserved'] as const) out[`emergencies-${k}`] = String(o.emergencies[k]);
+  return out;
+}
+
+async function pageFigures(page: Page): Promise<Record<string, string>> {
+  const pairs = await page.locator('[data-figure]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-figure') ?? '', (e.textContent ?? '').trim()]));
+  return Object.fromEntries(pairs);
+}
+
+/** Clicks a paper link and reads the downloaded PDF's text. */
+async function downloadText(page: Page, selector: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(selector).first().click()]);
+  const path = await download.path();
+  return (await pdfPages(readFileSync(path))).join(' ');
+}
+
+/** YYYY-MM-DD of a local date, as a date input takes it. */
+const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+describe('the desk\'s reads', () => {
+  let roundId = '';
+  let trips: ProposalTrips['trips'] = [];
+  let gates = new Map<string, string>();
+
+  it('the rounds list opens yesterday\'s round', async () => {
+    const { page } = desk;
+    await login(page, 'dispatcher');
+    await page.waitForSelector('.leaflet-interactive');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('[data-testid=timeline]', { timeout: 60_000 });
+    roundId = (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
+    const now = new Date();
+    const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 12, 0);
+    await h.db.updateTable('rounds').set({ created_at: yesterday }).where('id', '=', roundId).execute();
+    // Signed out and in again: the desk has forgotten the round; only the list can bring it back.
+    await page.click('[data-testid=logout]');
+    await login(page, 'dispatcher');
+    await page.waitForSelector('.leaflet-interactive');
+    expect(await page.locator('[data-testid=round-state]').count()).toBe(0);
+    await page.click('[data-view=rounds]');
+    await page.fill('#rounds-day', localDay(now));
+    await expect.poll(() => page.locator(`[data-testid=round-row][data-round-id="${roundId}"]`).count()).toBe(0);
+    await page.fill('#rounds-day', localDay(yesterday));
+    const row = page.locator(`[data-testid=round-row][data-round-id="${roundId}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Mixed');
+    await row.locator('button').click();
+    await page.waitForSelector(`[data-round-status=proposed][data-round-id="${roundId}"]`);
+    await page.waitForSelector('[data-testid=timeline]');
+    trips = (await apiAs<ProposalTrips>(h, 'dispatcher', `/api/rounds/${roundId}/proposal`)).trips;
+    const { areas } = await apiAs<{ areas: { id: string; name: string }[] }>(h, 'dispatcher', '/api/corridors');
+    gates = new Map(areas.map((a) => [a.id, a.name]));
+  }, 150_000);
+
+  it('the round\'s paper downloads with the trip\'s stops, for the dispatcher and the trip\'s driver', async () => {
+    const { page } = desk;
+    const trip = trips.find((t) => t.stops.length > 0)!;
+    const sheet = await downloadText(page, `[data-testid=route-sheet][href*="/trips/${encodeURIComponent(trip.id)}/"]`);
+    expect(sheet).toContain('Route sheet');
+    for (const s of trip.stops) expect(sheet).toContain(gates.get(s.corridorId));
+    const labels = await downloadText(page, `[data-testid=bag-labels][href*="tripId=${encodeURIComponent(trip.id)}"]`);
+    expect(labels).toContain(gates.get(trip.stops[0]!.corridorId));
+    expect(await downloadText(page, '[data-testid=loading-list]')).toContain('Loading list');
+    // The driver prints their own trip's sheet once the round is out.
+    await page.click('text=Approve plan');
+    await page.waitForSelector('[data-round-status=approved]');
+    await page.click('button:has-text("Dispatch")');
+    await page.waitForSelector('[data-round-status=dispatched]');
+    trips = (await apiAs<ProposalTrips>(h, 'dispatcher', `/api/rounds/${roundId}/proposal`)).trips;
+    const own = await linkDriverToTrip(h, 'driver.1', trips);
+    const driver = await personPage(h);
+    await login(driver.page, 'driver.1');
+    const text = await downloadText(driver.page, `[data-batch-id="${roundId}_${own.id}"] [data-testid=route-sheet]`);
+    for (const s of own.stops) expect(text).toContain(gates.get(s.corridorId));
+    await driver.context.close();
+  }, 120_000);
+
+  it('the dashboard\'s numbers equal the API\'s, and a number opens the list behind it', async () => {
+    const { page } = desk;
+    await page.click('[data-view=glance]');
+    await page.locator('[data-figure]').first().waitFor({ timeout: 20_000 });
+    const api = apiFigures(await apiAs<OverviewResponse>(h, 'dispatcher', '/api/overview'));
+    expect(Object.keys(api).some((k) => k.startsWith('needs:'))).toBe(true);
+    await expect.poll(() => pageFigures(page), { timeout: 10_000 }).toEqual(api);
+    const link = page.locator('button[data-figure^="needs:"]').first();
+    const n = Number(await link.innerText());
+    await link.click();
+    await page.locator('[data-testid=figure-row]').first().waitFor();
+    expect(await page.locator('[data-testid=figure-row]').count()).toBe(Math.min(n, 50));
+  }, 60_000);
+});
