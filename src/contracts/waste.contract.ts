@@ -35,6 +35,19 @@ export const wasteRequestView = z.object({
   bags: z.int(), estimatedKg: z.number(), category: z.enum(WASTE_CATEGORIES), notes: z.string().nullable(), createdAt: z.iso.datetime(),
 }).meta({ id: 'WasteRequest' });
 
+export const wasteScheduleParams = z.strictObject({ corridorId: z.uuid(), category: z.enum(WASTE_CATEGORIES) });
+
+export const wasteScheduleBody = z.strictObject({
+  bags: z.int().min(1).max(500),
+  estimatedKg: z.number().min(0.5).max(5000),
+  everyDays: z.int().min(1).max(30).describe('1: daily (e.g. corridors with positive households)'),
+}).meta({ id: 'WasteScheduleInput', description: 'A recurring pickup of the corridor for this category: a waste round started on or after its due day opens the request.' });
+
+export const wasteScheduleView = z.object({
+  corridorId: z.uuid(), communityId: z.uuid(), category: z.enum(WASTE_CATEGORIES), bags: z.int(), estimatedKg: z.number(), everyDays: z.int(),
+  nextDue: z.iso.date().describe('The day its next request opens'),
+}).meta({ id: 'WasteSchedule' });
+
 export const wasteRequestListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -1,6 +1,8 @@
 /** OpenAPI entries of waste collection (waste.routes.ts): disposal sites and corridors' pickup requests. */
 import { z } from 'zod';
-import { corridorParams, disposalSiteBody, disposalSiteView, wasteRequestBody, wasteRequestListQuery, wasteRequestView } from '../contracts/waste.contract';
+import {
+  corridorParams, disposalSiteBody, disposalSiteView, wasteRequestBody, wasteRequestListQuery, wasteRequestView, wasteScheduleBody, wasteScheduleParams, wasteScheduleView,
+} from '../contracts/waste.contract';
 import { errors, json, jsonBody, type AddRoute } from './openapi-kit';
 import { WASTE_PATHS } from './routes/waste.routes';
 
@@ -19,5 +21,17 @@ export function registerWasteRoutes(route: AddRoute): void {
   route('get', WASTE_PATHS.requests, 'Open waste pickup requests the caller may see (unit chiefs: their corridors; community staff: their communities; dispatchers and admins: all)', {
     request: { query: wasteRequestListQuery },
     responses: { 200: json(z.object({ requests: z.array(wasteRequestView) }), 'Open requests, oldest first'), ...errors },
+  });
+  route('get', WASTE_PATHS.schedules, 'A corridor’s recurring waste pickups, per category (whoever may see the corridor)', {
+    request: { params: corridorParams },
+    responses: { 200: json(z.object({ schedules: z.array(wasteScheduleView) }), 'Schedules'), ...errors },
+  });
+  route('put', WASTE_PATHS.schedule, 'Set a corridor’s recurring pickup for a category (dispatchers, admins, the community’s staff): a new one is due today; a waste round opens each due request, then the schedule moves on', {
+    request: { params: wasteScheduleParams, body: jsonBody(wasteScheduleBody) },
+    responses: { 200: json(wasteScheduleView, 'Set'), ...errors },
+  });
+  route('delete', WASTE_PATHS.schedule, 'Stop a corridor’s recurring pickup for a category (dispatchers, admins, the community’s staff)', {
+    request: { params: wasteScheduleParams },
+    responses: { 204: { description: 'Stopped' }, ...errors },
   });
 }

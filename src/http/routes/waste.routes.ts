@@ -1,7 +1,8 @@
 /** Waste collection (issue #18, item 1): disposal sites and corridors' pickup requests. */
 import { Router, type RequestHandler } from 'express';
-import { corridorParams, disposalSiteBody, wasteRequestBody, wasteRequestListQuery } from '../../contracts/waste.contract';
+import { corridorParams, disposalSiteBody, wasteRequestBody, wasteRequestListQuery, wasteScheduleBody, wasteScheduleParams } from '../../contracts/waste.contract';
 import { createDisposalSite, disposalSites, openWasteRequests, requestWastePickup, type WasteDeps } from '../../services/waste/waste.service';
+import { removeWasteSchedule, setWasteSchedule, wasteSchedules } from '../../services/waste/waste-schedule.service';
 import { actorOf, requestId } from '../auth';
 import { jsonBody, pathParams, queryParams } from '../validate';
 
@@ -9,6 +10,8 @@ export const WASTE_PATHS = {
   sites: '/api/disposal-sites',
   corridorRequests: '/api/corridors/:corridorId/waste-requests',
   requests: '/api/waste-requests',
+  schedules: '/api/corridors/:corridorId/waste-schedules',
+  schedule: '/api/corridors/:corridorId/waste-schedules/:category',
 } as const;
 
 export function wasteRoutes(deps: WasteDeps, authenticated: RequestHandler): Router {
@@ -31,6 +34,22 @@ export function wasteRoutes(deps: WasteDeps, authenticated: RequestHandler): Rou
 
   router.get(WASTE_PATHS.requests, authenticated, async (req, res) => {
     res.json({ requests: await openWasteRequests(deps, actorOf(res), queryParams(req, wasteRequestListQuery)) });
+  });
+
+  router.get(WASTE_PATHS.schedules, authenticated, async (req, res) => {
+    const { corridorId } = pathParams(req, corridorParams);
+    res.json({ schedules: await wasteSchedules(deps, actorOf(res), corridorId, reqIdOf(req)) });
+  });
+
+  router.put(WASTE_PATHS.schedule, authenticated, async (req, res) => {
+    const { corridorId, category } = pathParams(req, wasteScheduleParams);
+    res.json(await setWasteSchedule(deps, actorOf(res), corridorId, category, jsonBody(req, wasteScheduleBody), reqIdOf(req)));
+  });
+
+  router.delete(WASTE_PATHS.schedule, authenticated, async (req, res) => {
+    const { corridorId, category } = pathParams(req, wasteScheduleParams);
+    await removeWasteSchedule(deps, actorOf(res), corridorId, category, reqIdOf(req));
+    res.status(204).end();
   });
 
   return router;

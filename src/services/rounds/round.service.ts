@@ -18,6 +18,8 @@ import { assignHandoffCodes } from '../../store/handoff.repository';
 import { assignDrivers, loadPendingStops, planNeedIds, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
 import { collectionDraft, decomposeRound } from '../../planning/adapters/round-decompose';
 import { collectionOf } from './round-collection';
+import { openDueWasteRequests } from '../../store/waste-schedule.repository';
+import { NEED_KIND_SPECS } from '../../domain/need-kinds';
 import type { NeedItems } from '../../domain/round-plan';
 import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles } from '../../store/round-inputs.repository';
 import { mergeRoundPieces } from '../../planning/adapters/round-merge';
@@ -75,6 +77,8 @@ export async function prepareRound(db: Db, roundId: string): Promise<void> {
     if (!round || round.status !== 'draft') return; // someone else prepared it
     // Rounds are prepared one at a time: two rounds prepared at once would otherwise both see the same vehicles free.
     await lockRoundPreparation(trx);
+    // A collection round first opens what its corridors' schedules make due (recurring waste pickups).
+    if (ROUND_KIND_SPECS[round.kind].collects) await openDueWasteRequests(trx, round.area_id, round.created_by, NEED_KIND_SPECS.waste_pickup.priority('routine'));
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
     await decomposeInto(trx, roundId, needs, 1);
     await setRoundPlanning(trx, roundId);
