@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
 import { DEFAULT_CONTROL_STATUSES, DEFAULT_RISK_LEVELS, riskMapListSchema } from '../src/domain/risk-map';
 import { webhookSettings } from './webhook-settings';
+import { noticeSettings } from './notice-settings';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -205,6 +206,8 @@ export const configSchema = z.object({
   MERGE_SP_TIME_LIMIT_MS: int(1, 600_000).default(10_000),
   // Outbound webhooks (config/webhook-settings.ts).
   ...webhookSettings,
+  // Notices: SMS, web push, templates (config/notice-settings.ts).
+  ...noticeSettings,
 });
 
 export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'WORKER_QUEUES'> & { WORKER_QUEUES: QueueName[] }>;

@@ -30,6 +30,7 @@ import { inProcessProcessor } from './processors';
 import { jobLogFields } from './job-log';
 import { createSolveThread } from './solve-thread';
 import { startWebhookWorker } from './webhook-worker';
+import { startNoticeWorker } from './notice-worker';
 
 export interface WorkerRuntime {
   workers: Worker[];
@@ -144,6 +145,8 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   const webhooks = startWebhookWorker(config, logger, database.db, {
     publisher: liveRedis && createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: config.LIVE_STREAM_NAME }), clock: systemClock, logger }),
   });
+  // Notices (SMS, web push): expanded from the captured live events and sent (notice-worker.ts).
+  const notices = startNoticeWorker(config, logger, database.db);
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
   const runReconcile = (why: string) =>
@@ -171,6 +174,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
       // Stops fetching and waits for active jobs (sandboxed children included) to finish.
       await Promise.all(workers.map((w) => w.close()));
       await webhooks.close();
+      await notices.close();
       await solveThread?.close();
       await producers.close();
       liveRedis?.disconnect();

@@ -47,6 +47,8 @@ import { gatePhotoRoutes } from './routes/gate-photos.routes';
 import { localPhotoStore } from '../services/deliveries/gate-photo.service';
 import { webhookRoutes } from './routes/webhooks.routes';
 import { parseAllowHosts } from '../services/webhooks/webhook-target';
+import { noticeRoutes } from './routes/notices.routes';
+import { noticeSettingsFrom } from '../services/notices/notice-settings';
 
 /** Probes and scrapes every few seconds would drown the log. */
 const PROBES: ReadonlySet<string> = new Set(['/health', '/healthz', '/readyz', '/metrics']);
@@ -115,6 +117,7 @@ export function buildApp(deps: AppDeps): Express {
   const photos = localPhotoStore(config.GATE_PHOTO_DIR ?? join(config.DATA_DIR, 'gate-photos'));
   app.use(gatePhotoRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock, photos }, authenticated, { maxBytes: config.GATE_PHOTO_MAX_BYTES }));
   app.use(webhookRoutes({ db: deps.db, audit, allowHosts: parseAllowHosts(config.WEBHOOK_ALLOW_HOSTS) }, authenticated));
+  app.use(noticeRoutes({ db: deps.db, clock: deps.clock, audit, settings: noticeSettingsFrom(config) }, authenticated));
   // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
   if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });
   // The web app and its settings (no authentication: the page logs in through the API).

@@ -20,6 +20,7 @@ import { registerAreaRoutes } from './openapi-areas';
 import { registerExportRoutes } from './openapi-exports';
 import { registerRiskMapRoutes } from './openapi-risk-map';
 import { registerWebhookRoutes } from './openapi-webhooks';
+import { registerNoticeRoutes } from './openapi-notices';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerOpsRoutes } from './openapi-ops';
@@ -87,6 +88,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerEmergencyRoutes(route);
   registerDeliveryRoutes(route);
   registerWebhookRoutes(route, r);
+  registerNoticeRoutes(route);
 
   const doc = new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: '3.1.0',

@@ -271,6 +271,13 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/auth/login': { who: 'public' },
   'GET /api/auth/me': { who: 'authenticated' },
   'GET /api/risk-map/settings': { who: 'authenticated' },
+  // Notices (issue #19): each account its own preferences and push subscriptions (web push is not configured here: 409 once let in); templates for admins.
+  'GET /api/me/notices': { who: 'authenticated' },
+  'PUT /api/me/notices': { who: 'authenticated', body: () => ({ language: 'en', channels: ['inapp'], quietHours: { from: '22:00', until: '07:00' }, timeZone: 'Asia/Shanghai' }) },
+  'GET /api/me/push-subscriptions/vapid-key': { who: 'authenticated' },
+  'POST /api/me/push-subscriptions': { who: 'authenticated', body: () => ({ endpoint: 'https://203.0.113.10/push/matrix', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }) },
+  'GET /api/admin/notices/templates': { who: ['admin'] },
+  'POST /api/admin/notices/templates/preview': { who: ['admin'], body: () => ({ kind: 'delivery_eta', language: 'zh-CN', values: { gate: 'C1', from: '2026-12-03T06:15:00Z', until: '2026-12-03T06:45:00Z' } }) },
   // Outbound webhooks: a public address literal, so no DNS is asked.
   'GET /api/admin/webhooks': { who: ['admin'] },
   'POST /api/admin/webhooks': { who: ['admin'], body: () => ({ url: 'https://203.0.113.10/matrix', events: ['round.proposed'] }) },

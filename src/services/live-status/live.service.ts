@@ -11,6 +11,7 @@ import { appendEvents, eventsSince, latestSeq, pruneEvents } from '../../store/e
 import type { LiveStream } from './live-stream';
 import type { Db } from '../../store/db';
 import { captureWebhookEvents } from '../webhooks/webhook-capture';
+import { captureNoticeEvents } from '../notices/notice-capture';
 
 /** Socket.IO event name every envelope travels under. */
 export const ENVELOPE_EVENT = 'event';
@@ -53,6 +54,8 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
     // The same events for the outbound webhooks, in the caller's transaction (webhook-capture.ts).
     await captureWebhookEvents(trx, checked);
+    // And those that may notify someone, for the notices (notice-capture.ts).
+    await captureNoticeEvents(trx, checked);
     return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
   }
 

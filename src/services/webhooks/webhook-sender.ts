@@ -16,6 +16,11 @@ export interface SendInput {
   allowHosts: readonly AllowedHost[];
 }
 
+/** Any POST through the same guards: the notices' SMS gateway and web push (a binary body, their own content type). */
+export interface GuardedPost extends Omit<SendInput, 'body'> {
+  body: string | Buffer;
+}
+
 export interface SendOutcome {
   ok: boolean;
   /** null: no HTTP answer (refused, timed out, blocked address). */
@@ -28,6 +33,11 @@ export interface SendOutcome {
 const MAX_READ = 8 * 1024;
 
 export function sendWebhook(input: SendInput): Promise<SendOutcome> {
+  return sendGuarded(input);
+}
+
+/** `headers` may replace the JSON content type and the user agent. */
+export function sendGuarded(input: GuardedPost): Promise<SendOutcome> {
   const started = performance.now();
   const done = (statusCode: number | null, error: string | null): SendOutcome => ({
     ok: error === null,
@@ -57,10 +67,10 @@ export function sendWebhook(input: SendInput): Promise<SendOutcome> {
       agent: false,
       ...(isAllowedHost(url, input.allowHosts) ? {} : { lookup: guardedLookup }),
       headers: {
-        ...input.headers,
         'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(input.body)),
         'user-agent': 'Cordon-Webhooks/1',
+        ...input.headers,
+        'content-length': String(Buffer.byteLength(input.body)),
       },
     });
     const timer = setTimeout(() => {

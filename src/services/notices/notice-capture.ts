@@ -1,0 +1,51 @@
+/**
+ * Where notices start: the live publisher calls `captureNoticeEvents` in the transaction that
+ * stores its events (live.service.ts, beside the webhooks' capture), so an event that may notify
+ * someone is in `notice_events` exactly when it is stored at all: committed together or not at
+ * all, and expanded into each person's notices later by the workers (notice-expand.service.ts).
+ * Why there: every trigger (need status relay, driver reports, the gate, passes, emergencies,
+ * stock) already goes through the publisher, and a relay over `live_events` would have to order
+ * concurrent commits. Only the few events that can notify anyone are kept (filtered here, no
+ * query): a van's position only when a stop is less than VAN_NEAR_MS away.
+ */
+import type { LiveEvent } from '../../contracts/events';
+import { VAN_NEAR_MS } from '../../domain/notices';
+import type { Db } from '../../store/db';
+import { captureEvents } from '../../store/notice.repository';
+import type { PublishedEvent } from '../webhooks/webhook-capture';
+
+export function mayNotify(event: LiveEvent): boolean {
+  switch (event.type) {
+    case 'need.status_changed':
+      return event.status === 'accepted';
+    case 'stop.delivered':
+    case 'stop.failed':
+    case 'alert.raised':
+    case 'stock.alert':
+      return true;
+    case 'driver.batches_changed':
+      // A re-plan of a batch already under way: the next stop's ETA is computed again (and sent only if its window changed).
+      return event.cause !== 'round_dispatched';
+    case 'pass.state':
+      return event.state === 'approved';
+    case 'vehicle.position': {
+      const at = Date.parse(event.at);
+      return event.etas.some((e) => Date.parse(e.eta) - at <= VAN_NEAR_MS);
+    }
+    case 'round.progress':
+    case 'round.proposed':
+    case 'round.dispatched':
+    case 'stop.arrived':
+    case 'round.manifest_changed':
+    case 'area.risk_changed':
+    case 'webhook.disabled':
+      return false;
+  }
+}
+
+const batchOf = (e: LiveEvent): string | null => ('batchId' in e ? e.batchId : null);
+
+export async function captureNoticeEvents(db: Db, events: readonly PublishedEvent[]): Promise<void> {
+  const kept = events.filter((e) => mayNotify(e.event));
+  await captureEvents(db, kept.map((e) => ({ eventId: e.id, type: e.event.type, at: e.at, batchId: batchOf(e.event), data: e.event })));
+}

@@ -1,0 +1,127 @@
+/**
+ * What a captured live event means for notices: which message, about what (the subject, part of
+ * the dedup key), to whom (a household's residents, a corridor's unit chiefs, a community's staff)
+ * and with which placeholder values. Reads names of places and the trip's stops; never a need's
+ * details. The ETA is the van's: when it leaves a stop (delivered or failed), the next open stop's
+ * households are told a half-hour window (domain/notices.ts etaWindow) computed from that stop and
+ * time with the live tracking's estimate (domain/eta.ts); a re-plan of the batch computes it again
+ * from the same departure, so an unchanged window is the same dedup key and is not sent twice.
+ */
+import { parseBatchId, type LiveEvent, type LiveEventOf } from '../../contracts/events';
+import { estimateEtas } from '../../domain/eta';
+import { etaWindow, VAN_NEAR_MS, type NoticeKind } from '../../domain/notices';
+import type { Db } from '../../store/db';
+import { tripStops, type TripStopRow } from '../../store/event-tracking.repository';
+import { areaNames, depotName, lastLeave, type CapturedEvent } from '../../store/notice.repository';
+import { requestsOf } from '../../store/pass-transport.repository';
+
+export type NoticeTarget = { households: readonly string[] } | { corridors: readonly string[] } | { communities: readonly string[] | null };
+
+export interface NoticeIntent {
+  kind: NoticeKind;
+  target: NoticeTarget;
+  /** What the message is about; with the kind and the person, the dedup key. */
+  subject: string;
+  params: Record<string, string | number | null>;
+}
+
+const short = (id: string): string => id.replace(/-/g, '').slice(0, 8).toUpperCase();
+const isOpen = (s: TripStopRow): boolean => s.status === 'pending' || s.status === 'loaded';
+
+async function stopsOf(db: Db, batchId: string): Promise<TripStopRow[]> {
+  const trip = parseBatchId(batchId);
+  return trip ? tripStops(db, trip.roundId, trip.tripId) : [];
+}
+
+async function gateName(db: Db, corridorId: string): Promise<string | null> {
+  return (await areaNames(db, [corridorId])).get(corridorId) ?? null;
+}
+
+/** The ETA notice of the first open stop after the van left `leftStopId` at `at`. */
+async function nextEta(db: Db, batchId: string, stops: readonly TripStopRow[], leftStopId: string, at: Date): Promise<NoticeIntent[]> {
+  const left = stops.find((s) => s.stopId === leftStopId);
+  const open = stops.filter(isOpen);
+  const next = open[0];
+  if (!left || !next) return [];
+  const [first] = estimateEtas(left, at, open);
+  if (!first) return [];
+  const window = etaWindow(new Date(first.eta));
+  const roundId = parseBatchId(batchId)?.roundId ?? batchId;
+  return [{
+    kind: 'delivery_eta',
+    target: { households: next.householdIds },
+    subject: `${roundId}:${next.stopId}:${window.from.toISOString()}`,
+    params: { gate: await gateName(db, next.corridorId), from: window.from.toISOString(), until: window.until.toISOString() },
+  }];
+}
+
+async function stopClosed(db: Db, e: LiveEventOf<'stop.delivered'> | LiveEventOf<'stop.failed'>): Promise<NoticeIntent[]> {
+  const stops = await stopsOf(db, e.batchId);
+  const stop = stops.find((s) => s.stopId === e.stopId);
+  if (!stop) return [];
+  const gate = await gateName(db, stop.corridorId);
+  const subject = `${e.batchId}:${e.stopId}`;
+  const outcome: NoticeIntent = e.type === 'stop.delivered'
+    ? { kind: 'delivery_done', target: { households: stop.householdIds }, subject, params: { gate, bags: e.bagCount } }
+    : { kind: 'delivery_failed', target: { households: stop.householdIds }, subject, params: { gate, reason: e.reason } };
+  return [outcome, ...(await nextEta(db, e.batchId, stops, e.stopId, new Date(e.at)))];
+}
+
+async function vanNear(db: Db, e: LiveEventOf<'vehicle.position'>): Promise<NoticeIntent[]> {
+  const at = Date.parse(e.at);
+  const near = e.etas.filter((x) => Date.parse(x.eta) - at <= VAN_NEAR_MS);
+  if (near.length === 0) return [];
+  const stops = await stopsOf(db, e.batchId);
+  const names = await areaNames(db, [...new Set(stops.map((s) => s.corridorId))]);
+  return near.flatMap((x) => {
+    const stop = stops.find((s) => s.stopId === x.stopId && isOpen(s));
+    return stop ? [{ kind: 'van_near' as const, target: { corridors: [stop.corridorId] }, subject: `${e.batchId}:${stop.stopId}`, params: { gate: names.get(stop.corridorId) ?? null, eta: x.eta } }] : [];
+  });
+}
+
+async function passApproved(db: Db, e: LiveEventOf<'pass.state'>): Promise<NoticeIntent[]> {
+  const legs = await requestsOf(db, { passId: e.passId });
+  const time = (leg: string) => legs.find((l) => l.leg === leg)?.earliest_pickup.toISOString() ?? null;
+  return [{ kind: 'pass_approved', target: { households: [e.householdId] }, subject: e.passId, params: { ref: short(e.passId), outbound: time('outbound'), return: time('return') } }];
+}
+
+async function alertRaised(db: Db, e: LiveEventOf<'alert.raised'>): Promise<NoticeIntent[]> {
+  const community = (await areaNames(db, [e.communityId])).get(e.communityId) ?? null;
+  const kind: NoticeKind = e.kind === 'pass_overdue' ? 'pass_overdue' : 'emergency_case';
+  if (e.kind === 'emergency_trip_assigned') return []; // progress of a case staff already heard of
+  return [{ kind, target: { communities: [e.communityId] }, subject: `${e.kind}:${e.subjectId}`, params: { ref: short(e.subjectId), community } }];
+}
+
+/** The notices an event asks for (none for most). */
+export async function intentsOf(db: Db, captured: CapturedEvent): Promise<NoticeIntent[]> {
+  const e = captured.data as LiveEvent;
+  switch (e.type) {
+    case 'need.status_changed':
+      return e.status === 'accepted' ? [{ kind: 'need_accepted', target: { households: [e.householdId] }, subject: e.needId, params: { ref: short(e.needId) } }] : [];
+    case 'stop.delivered':
+    case 'stop.failed':
+      return stopClosed(db, e);
+    case 'driver.batches_changed': {
+      const out: NoticeIntent[] = [];
+      for (const batchId of e.batchIds) {
+        const left = await lastLeave(db, batchId);
+        if (left) out.push(...(await nextEta(db, batchId, await stopsOf(db, batchId), left.stopId, left.at)));
+      }
+      return out;
+    }
+    case 'vehicle.position':
+      return vanNear(db, e);
+    case 'pass.state':
+      return e.state === 'approved' ? passApproved(db, e) : [];
+    case 'alert.raised':
+      return alertRaised(db, e);
+    case 'stock.alert':
+      return [{
+        kind: 'stock_low', target: { communities: null },
+        subject: `${e.depotId}:${e.itemCode}:${e.level}:${captured.at.toISOString().slice(0, 10)}`,
+        params: { depot: await depotName(db, e.depotId), item: e.itemCode, available: e.available, threshold: e.threshold },
+      }];
+    default:
+      return [];
+  }
+}
