@@ -20,6 +20,7 @@ import { registerAreaRoutes } from './openapi-areas';
 import { registerExportRoutes } from './openapi-exports';
 import { registerRiskMapRoutes } from './openapi-risk-map';
 import { registerWebhookRoutes } from './openapi-webhooks';
+import { registerWasteRoutes } from './openapi-waste';
 import { registerNoticeRoutes } from './openapi-notices';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
@@ -88,6 +89,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerEmergencyRoutes(route);
   registerDeliveryRoutes(route);
   registerWebhookRoutes(route, r);
+  registerWasteRoutes(route);
   registerNoticeRoutes(route);
 
   const doc = new OpenApiGeneratorV31(r.definitions).generateDocument({

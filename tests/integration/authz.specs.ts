@@ -154,6 +154,14 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
     headers: { 'content-type': 'text/csv' },
   },
   'GET /api/communities/:communityId/households': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
+  // Waste pickups (issue #18): the corridor's unit chief, its community's staff, dispatchers and admins.
+  'POST /api/corridors/:corridorId/waste-requests': { kind: 'corridor', allowed: corridor, body: () => ({ bags: 2, estimatedKg: 6, category: 'ordinary' }) },
+  'GET /api/corridors/:corridorId/waste-schedules': { kind: 'corridor', allowed: corridor },
+  // Recurring pickups are set by the district or the community's staff (the unit chief reads them); removing one that is not there is done (204).
+  'PUT /api/corridors/:corridorId/waste-schedules/:category': {
+    kind: 'corridor', allowed: (a, t) => canAccessCommunity(a, t.area?.communityId ?? ''), params: { category: () => 'positive' }, body: () => ({ bags: 3, estimatedKg: 9, everyDays: 1 }),
+  },
+  'DELETE /api/corridors/:corridorId/waste-schedules/:category': { kind: 'corridor', allowed: (a, t) => canAccessCommunity(a, t.area?.communityId ?? ''), params: { category: () => 'ordinary' } },
   // The needs behind the overview's figures: the community's own staff and the district's.
   'GET /api/communities/:communityId/needs': { kind: 'community', allowed: (a, t) => canAccessCommunity(a, t.id) },
   // The register: community staff of the household's community and admins change it.
@@ -278,6 +286,10 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/me/push-subscriptions': { who: 'authenticated', body: () => ({ endpoint: 'https://203.0.113.10/push/matrix', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }) },
   'GET /api/admin/notices/templates': { who: ['admin'] },
   'POST /api/admin/notices/templates/preview': { who: ['admin'], body: () => ({ kind: 'delivery_eta', language: 'zh-CN', values: { gate: 'C1', from: '2026-12-03T06:15:00Z', until: '2026-12-03T06:45:00Z' } }) },
+  // Waste collection (issue #18): disposal sites for dispatchers and admins; the open requests list filters by what each role sees.
+  'GET /api/disposal-sites': { who: ['dispatcher', 'admin'] },
+  'POST /api/disposal-sites': { who: ['dispatcher', 'admin'], body: () => ({ name: `Matrix site ${++ctx.seq}`, lat: 31.2, lon: 121.4, capacityKg: 1000 }) },
+  'GET /api/waste-requests': { who: 'authenticated' },
   // Outbound webhooks: a public address literal, so no DNS is asked.
   'GET /api/admin/webhooks': { who: ['admin'] },
   'POST /api/admin/webhooks': { who: ['admin'], body: () => ({ url: 'https://203.0.113.10/matrix', events: ['round.proposed'] }) },
