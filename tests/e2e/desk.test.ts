@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverviewResponse } from '../../src/contracts/overview.contract';
 import { pdfPages } from '../integration/pdf-read';
 import { login, personPage, startHarness, type Harness } from './harness';
-import { apiAs, linkDriverToTrip, type ProposalTrips } from './screens.fixtures';
+import { apiAs, linkDriverToTrip, planOnDesk, type ProposalTrips } from './screens.fixtures';
 
 let h: Harness;
 let desk: Awaited<ReturnType<typeof personPage>>;
@@ -70,11 +70,7 @@ describe('the desk\'s reads', () => {
 
   it('the rounds list opens yesterday\'s round', async () => {
     const { page } = desk;
-    await login(page, 'dispatcher');
-    await page.waitForSelector('.leaflet-interactive');
-    await page.click('form button[type=submit]');
-    await page.waitForSelector('[data-testid=timeline]', { timeout: 60_000 });
-    roundId = (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
+    roundId = await planOnDesk(page);
     const now = new Date();
     const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 12, 0);
     await h.db.updateTable('rounds').set({ created_at: yesterday }).where('id', '=', roundId).execute();
@@ -134,4 +130,58 @@ describe('the desk\'s reads', () => {
     await page.locator('[data-testid=figure-row]').first().waitFor();
     expect(await page.locator('[data-testid=figure-row]').count()).toBe(Math.min(n, 50));
   }, 60_000);
+
+  it('a chief checks off doors offline and they arrive after reconnect; a photo and a waste pickup from the gate', async () => {
+    const chief = await apiAs<{ corridorIds: string[] }>(h, 'chief.b1', '/api/auth/me');
+    const stop = trips.flatMap((t) => t.stops).find((s) => chief.corridorIds.includes(s.corridorId));
+    expect(stop, 'a stop of the dispatched round at the chief\'s gate').toBeDefined();
+    const corridorId = stop!.corridorId;
+    const { context, page } = await personPage(h);
+    await login(page, 'chief.b1');
+    await page.locator('.tabs button', { hasText: gates.get(corridorId)! }).click();
+    const gate = page.locator(`[data-testid=gate-receive] .stop[data-stop-id="${stop!.id}"]`);
+    await gate.waitFor({ timeout: 20_000 });
+    const doors = gate.locator('[data-testid=gate-door]');
+    const ids = await doors.evaluateAll((els) => els.map((e) => e.getAttribute('data-household-id') ?? ''));
+    expect(ids.length).toBeGreaterThan(0);
+    const expected: Record<string, string> = { [ids[0]!]: 'handed_over', ...(ids[1] ? { [ids[1]]: 'failed' } : {}) };
+
+    await context.setOffline(true);
+    await doors.nth(0).locator('input[type=checkbox]').check();
+    if (ids[1]) {
+      await doors.nth(1).locator('select').selectOption('refused');
+      await doors.nth(1).locator('button', { hasText: 'Door failed' }).click();
+    }
+    for (const [i, id] of Object.keys(expected).entries()) {
+      const door = gate.locator(`[data-testid=gate-door][data-household-id="${id}"]`);
+      await expect.poll(() => door.getAttribute('data-queued')).toBe('true');
+      expect(await door.getAttribute('data-outcome'), `door ${i}`).toBe(expected[id]);
+    }
+    const stored = async () => {
+      const { deliveries } = await apiAs<{ deliveries: { stopId: string; households: { householdId: string; checkOff: { outcome: string; reason: string | null } | null }[] }[] }>(h, 'chief.b1', `/api/corridors/${corridorId}/deliveries`);
+      const hs = deliveries.find((d) => d.stopId === stop!.id)?.households ?? [];
+      return Object.fromEntries(hs.filter((x) => x.checkOff).map((x) => [x.householdId, x.checkOff!.outcome]));
+    };
+    // Nothing reached the server while the phone was offline.
+    expect(await stored()).toEqual({});
+
+    await context.setOffline(false);
+    await expect.poll(stored, { timeout: 20_000 }).toEqual(expected);
+    await expect.poll(() => gate.locator('[data-testid=gate-door][data-queued=true]').count(), { timeout: 20_000 }).toBe(0);
+    // A photo of the handoff, from a file as the camera gives it, shows with the stop.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await gate.locator('[data-testid=gate-photo-input]').last().setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: png });
+    await gate.locator('[data-testid=gate-photo]').first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => gate.locator('[data-testid=gate-photo]').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    // The corridor's waste, asked for from the same page.
+    const waste = page.locator('[data-testid=waste-request]');
+    await waste.locator('select').selectOption('close_contact');
+    await waste.locator('input').nth(0).fill('7');
+    await waste.locator('input').nth(1).fill('12.5');
+    await waste.locator('button[type=submit]').click();
+    await waste.locator('[data-testid=waste-requested]').waitFor();
+    const { requests } = await apiAs<{ requests: { corridorId: string; category: string; bags: number; estimatedKg: number }[] }>(h, 'chief.b1', '/api/waste-requests');
+    expect(requests.filter((r) => r.corridorId === corridorId && r.category === 'close_contact').map((r) => [r.bags, r.estimatedKg])).toEqual([[7, 12.5]]);
+    await context.close();
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 /** API set-up for the screens e2e: what each role's page should have to show (a batch, a pass), made through the API as the roles would. */
 import { expect } from 'vitest';
-import { PASSWORD, type Harness } from './harness';
+import type { Page } from 'playwright-core';
+import { login, PASSWORD, type Harness } from './harness';
 
 export interface ProposalTrips { trips: { id: string; driverId: string | null; stops: { id: string; seq: number; corridorId: string }[] }[] }
 
@@ -47,4 +48,13 @@ export async function issuePassFor(h: Harness, resident: string, staff: string):
     headers: { 'idempotency-key': `screens-${process.pid}-pass` },
   });
   for (const action of ['review', 'approve', 'issue']) await apiAs(h, staff, `/api/passes/${pass.id}/${action}`, { method: 'POST' });
+}
+
+/** Signs the dispatcher in and plans a round of the desk's first area from the page: its id, once its timeline shows. */
+export async function planOnDesk(page: Page): Promise<string> {
+  await login(page, 'dispatcher');
+  await page.waitForSelector('.leaflet-interactive');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=timeline]', { timeout: 60_000 });
+  return (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
 }

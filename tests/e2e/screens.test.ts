@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../src/web/src/i18n.en';
 import { ARTIFACTS, axeViolations, cspViolations, login, overflowsHorizontally, personPage, startHarness, type Harness } from './harness';
-import { apiAs, issuePassFor, linkDriverToTrip, type ProposalTrips } from './screens.fixtures';
+import { apiAs, issuePassFor, linkDriverToTrip, planOnDesk, type ProposalTrips } from './screens.fixtures';
 
 let h: Harness;
 const SCREENS = `${ARTIFACTS}/screens`;
@@ -97,11 +97,7 @@ describe('screens a person reads', () => {
   it('dispatcher: the desk, the proposal and its timeline with every trip, in names', async () => {
     desk = await personPage(h, { width: 1280, height: 900 });
     const { page } = desk;
-    await login(page, 'dispatcher');
-    await page.waitForSelector('.leaflet-interactive');
-    await page.click('form button[type=submit]');
-    await page.waitForSelector('[data-testid=timeline]', { timeout: 60_000 });
-    roundId = (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
+    roundId = await planOnDesk(page);
     const proposal = await apiAs<ProposalTrips>(h, 'dispatcher', `/api/rounds/${roundId}/proposal`);
     trips = proposal.trips;
     expect(trips.length).toBeGreaterThan(1);
@@ -131,7 +127,14 @@ describe('screens a person reads', () => {
     // Dispatched trips have their drivers: the driver's page below is signed in as one of them.
     trips = (await apiAs<ProposalTrips>(h, 'dispatcher', `/api/rounds/${roundId}/proposal`)).trips;
     await checkScreens(page, 'dispatcher', ['[data-testid=timeline]']);
-  }, 150_000);
+    // The desk's other views: the rounds list and the district at a glance (with a list opened).
+    await page.click('[data-view=rounds]');
+    await checkScreens(page, 'dispatcher-rounds', ['[data-testid=round-row]']);
+    await page.click('[data-view=glance]');
+    await page.locator('button[data-figure^="needs:"]').first().click();
+    await checkScreens(page, 'dispatcher-glance', ['[data-figure]', '[data-testid=figure-row]']);
+    await page.click('[data-view=desk]');
+  }, 240_000);
 
   it('unit chief: corridors, households and the gate screen', async () => {
     const { context, page } = await personPage(h, { width: 1280, height: 900 });

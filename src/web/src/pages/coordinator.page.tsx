@@ -14,6 +14,7 @@ import { useLoad } from '../ui/hooks';
 import { RiskBadge, useRiskSettings, withRisk, type RiskState } from '../ui/risk-badge';
 import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
+import { WasteRequest } from '../ui/waste-request';
 import { vault } from '../vault';
 
 interface Area {
@@ -161,6 +162,13 @@ export function CoordinatorPage({ me }: { me: Me }) {
         <section class="card" aria-labelledby="receive-title">
           <h2 id="receive-title">{t('receive')}</h2>
           <GateReceive corridorId={current} version={version} onChange={() => (setVersion((v) => v + 1), needs.reload())} />
+        </section>
+      )}
+
+      {current && (
+        <section class="card" aria-labelledby="waste-title">
+          <h2 id="waste-title">{t('wasteTitle')}</h2>
+          <WasteRequest corridorId={current} />
         </section>
       )}
 

@@ -13,6 +13,7 @@ import { useLoad } from '../ui/hooks';
 import { dateTime, useCatalogue } from '../ui/labels';
 import { BalancesTable, OrdersTable, ShortfallTable, type Balance, type Order, type ShortItem, type ShortLine } from '../ui/stock-tables';
 import type { PassRow } from './resident.page';
+import { Glance } from './glance/glance';
 
 type StaffPass = PassRow & { householdId: string; reason?: string };
 const WAITING = ['applied', 'under_review', 'approved'];
@@ -120,6 +121,9 @@ export function StaffPage({ me }: { me: Me }) {
         <h2>{t('orders')}</h2>
         <OrdersTable rows={orders.data?.orders ?? []} />
       </section>
+      <div class="wide">
+        <Glance scopes={me.communityIds.map((id) => `community:${id}`)} {...(me.communityIds.length === 1 ? { areaId: me.communityIds[0] } : {})} />
+      </div>
     </div>
   );
 }

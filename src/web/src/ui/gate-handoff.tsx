@@ -1,18 +1,19 @@
 /**
- * The handover at the gate: the coordinator types the driver's 6-digit code to confirm a stop, or
- * reports a household's door failed with a reason from the closed list. The server's answer (wrong
- * code, tries left, too many tries) shows at the field.
+ * The handover at the gate: the coordinator types the driver's 6-digit code to confirm a stop. The
+ * doors ticked on the phone go out first, so the answer counts them; it says what was checked
+ * (handed over, failed, not ticked). The server's refusal (wrong code, tries left, too many tries)
+ * shows at the field.
  */
 import { useState } from 'preact/hooks';
-import type { STOP_FAILURE_REASONS } from '../../../contracts/events';
 import { api } from '../api';
-import { t, type MessageKey } from '../i18n';
+import { t } from '../i18n';
 import { Field, FormError, errorProps, fieldError } from './form';
+import { flushCheckOffs } from './gate-outbox';
 
-/** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
-const REASONS: readonly (typeof STOP_FAILURE_REASONS)[number][] = ['no_answer', 'access_blocked', 'refused', 'address_not_found', 'vehicle_issue', 'out_of_time', 'other'];
+/** What the handoff found checked at the stop. */
+export interface Checked { handedOver: number; failed: number; unchecked: number }
 
-export function HandoffForm({ corridorId, stopId, onDone }: { corridorId: string; stopId: string; onDone: () => void }) {
+export function HandoffForm({ corridorId, stopId, onDone }: { corridorId: string; stopId: string; onDone: (checked: Checked) => void }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -22,10 +23,11 @@ export function HandoffForm({ corridorId, stopId, onDone }: { corridorId: string
     e.preventDefault();
     setBusy(true);
     try {
-      await api(`/api/corridors/${corridorId}/deliveries/${stopId}/handoff`, { body: { code: code.trim() } });
+      await flushCheckOffs();
+      const done = await api<{ checked: Checked }>(`/api/corridors/${corridorId}/deliveries/${stopId}/handoff`, { body: { code: code.trim() } });
       setError(null);
       setCode('');
-      onDone();
+      onDone(done.checked);
     } catch (err) {
       setError(err);
     } finally {
@@ -41,40 +43,6 @@ export function HandoffForm({ corridorId, stopId, onDone }: { corridorId: string
         {t('confirmHandoff')}
       </button>
       {!codeError && <FormError error={error} />}
-    </form>
-  );
-}
-
-export function DoorFailed({ corridorId, stopId, householdId, onDone }: { corridorId: string; stopId: string; householdId: string; onDone: () => void }) {
-  const [reason, setReason] = useState<string>('no_answer');
-  const [error, setError] = useState<unknown>(null);
-  const id = `door-${stopId}-${householdId}`;
-  async function submit(e: Event) {
-    e.preventDefault();
-    try {
-      await api(`/api/corridors/${corridorId}/deliveries/${stopId}/households/${householdId}/failed`, { body: { reason } });
-      setError(null);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  }
-  return (
-    <form class="inline-form" onSubmit={submit}>
-      <label class="visually-hidden" for={id}>
-        {t('failedDoorReason')}
-      </label>
-      <select id={id} value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
-        {REASONS.map((r) => (
-          <option key={r} value={r}>
-            {t(`reason_${r}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-      <button type="submit" class="secondary">
-        {t('reportFailedDoor')}
-      </button>
-      <FormError error={error} />
     </form>
   );
 }

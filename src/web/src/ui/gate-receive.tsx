@@ -1,29 +1,66 @@
 /**
- * Receiving a batch at the gate: each stop coming to this corridor, its bags per household to check
- * off as they are handed over (ticks kept in the session vault, so a reload loses none), the handover
- * confirmed with the driver's code or a door reported failed, and the stop's status (live).
+ * Receiving a batch at the gate: each stop coming to this corridor, its households' doors to check
+ * off as handed over or failed (stored on the server, queued on the phone while offline: see
+ * gate-outbox.ts), the handover confirmed with the driver's code (after the queued ticks went out,
+ * so its answer counts them), photos of failed doors and of the handoff, and the stop's status (live).
  */
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type MessageKey } from '../i18n';
-import { DoorFailed, HandoffForm } from './gate-handoff';
-import { useDraft, useLoad } from './hooks';
+import { HandoffForm, type Checked } from './gate-handoff';
+import { GateDoor, type Door } from './gate-door';
+import { dismissRefused, doorKey, flushCheckOffs, onCheckOffsChange, queuedCheckOffs, refusedCheckOffs } from './gate-outbox';
+import { GatePhoto } from './gate-photo';
+import { useLoad } from './hooks';
 
 interface Delivery {
   batchId: string;
   stopId: string;
   status: string;
-  households: { householdId: string; address: string; bags: { bagId: string; kind: string }[] }[];
+  households: Door[];
+  photos: { id: string; householdId: string | null; href: string }[];
+}
+
+/** The queue as the page shows it, re-read when it changes; a tick sent means the server's view changed. */
+function useQueued(onSent: () => void) {
+  const [queued, setQueued] = useState(queuedCheckOffs);
+  const [refused, setRefused] = useState(refusedCheckOffs);
+  useEffect(() => {
+    void flushCheckOffs();
+    return onCheckOffsChange(() => {
+      const next = queuedCheckOffs();
+      setRefused(refusedCheckOffs());
+      setQueued((old) => (next.length < old.length && onSent(), next));
+    });
+  }, []);
+  return { queued: new Map(queued.map((q) => [doorKey(q), q])), refused };
+}
+
+/** Ticks the server refused for good (the door went the other way, the stop closed): said once, then dismissed. */
+function RefusedTicks({ refused }: { refused: { message: string }[] }) {
+  if (refused.length === 0) return null;
+  return (
+    <div class="banner banner-warn" role="alert" data-testid="refused-ticks">
+      <p>{t('refusedTicks', { n: refused.length })}</p>
+      <ul>{refused.map((r, i) => <li key={i}>{r.message}</li>)}</ul>
+      <button type="button" class="secondary" onClick={dismissRefused}>{t('dismiss')}</button>
+    </div>
+  );
 }
 
 export function GateReceive({ corridorId, version, onChange }: { corridorId: string; version: number; onChange: () => void }) {
   const deliveries = useLoad(`${corridorId}-${version}`, () => api<{ deliveries: Delivery[] }>(`/api/corridors/${corridorId}/deliveries`));
-  const [ticks, setTicks] = useDraft<Record<string, boolean>>(`gate.${corridorId}`, {});
+  const { queued, refused } = useQueued(onChange);
+  // The handoff's answer, kept for the stop once it shows delivered.
+  const [handedOff, setHandedOff] = useState<Record<string, Checked>>({});
   const list = deliveries.data?.deliveries ?? [];
-  if (list.length === 0) return <p class="muted">{t('noIncoming')}</p>;
+  if (list.length === 0) return <><RefusedTicks refused={refused} /><p class="muted">{t('noIncoming')}</p></>;
   return (
+    <>
+    <RefusedTicks refused={refused} />
     <ul class="list" data-testid="gate-receive">
       {list.map((d) => {
-        const done = d.households.filter((h) => ticks[`${d.stopId}:${h.householdId}`]).length;
+        const states = d.households.map((h) => h.checkOff?.outcome ?? queued.get(doorKey({ stopId: d.stopId, householdId: h.householdId }))?.outcome);
         const open = d.status === 'loaded' || d.status === 'pending';
         return (
           <li key={d.stopId} class="stop" data-stop-id={d.stopId} data-status={d.status}>
@@ -31,26 +68,30 @@ export function GateReceive({ corridorId, version, onChange }: { corridorId: str
               <strong>{t('incomingStop', { n: d.households.reduce((n, h) => n + h.bags.length, 0) })}</strong>
               <span class={`status status-${d.status === 'loaded' ? 'planned' : d.status}`}>{t(d.status === 'delivered' || d.status === 'failed' ? (`status_${d.status}` as MessageKey) : 'status_out_for_delivery')}</span>
             </p>
-            <p class="muted">{t('checkedOff', { done, total: d.households.length })}</p>
-            {d.households.map((h) => {
-              const key = `${d.stopId}:${h.householdId}`;
-              const id = `tick-${d.stopId}-${h.householdId}`;
-              return (
-                <div key={key} class="gate-household">
-                  <div class="check">
-                    <input id={id} type="checkbox" checked={!!ticks[key]} onChange={(e) => setTicks({ [key]: e.currentTarget.checked })} />
-                    <label for={id}>
-                      {h.address.split(', ').slice(-1)[0]} · {t('bags', { n: h.bags.length })} ({h.bags.map((b) => t(`kind_${b.kind}` as MessageKey)).join(', ')})
-                    </label>
-                  </div>
-                  {open && <DoorFailed corridorId={corridorId} stopId={d.stopId} householdId={h.householdId} onDone={onChange} />}
-                </div>
-              );
-            })}
-            {open && <HandoffForm corridorId={corridorId} stopId={d.stopId} onDone={onChange} />}
+            <p class="muted" data-testid="door-summary">
+              {t('doorSummary', { handed: states.filter((s) => s === 'handed_over').length, failed: states.filter((s) => s === 'failed').length, unchecked: states.filter((s) => !s).length })}
+            </p>
+            {d.households.map((h) => (
+              <GateDoor key={h.householdId} corridorId={corridorId} stopId={d.stopId} door={h} queued={queued.get(doorKey({ stopId: d.stopId, householdId: h.householdId }))} open={open} onPhoto={onChange} />
+            ))}
+            {open && <HandoffForm corridorId={corridorId} stopId={d.stopId} onDone={(c) => (setHandedOff((m) => ({ ...m, [d.stopId]: c })), onChange())} />}
+            {handedOff[d.stopId] && (
+              <p role="status" data-testid="handoff-checked">
+                {t('handoffChecked', { handed: handedOff[d.stopId]!.handedOver, failed: handedOff[d.stopId]!.failed, unchecked: handedOff[d.stopId]!.unchecked })}
+              </p>
+            )}
+            <GatePhoto corridorId={corridorId} stopId={d.stopId} label={t('photoOfHandoff')} onDone={onChange} />
+            {d.photos.length > 0 && (
+              <div class="gate-photos">
+                {d.photos.map((p, i) => (
+                  <img key={p.id} src={p.href} alt={t(p.householdId ? 'photoDoorAlt' : 'photoHandoffAlt', { n: i + 1 })} data-testid="gate-photo" />
+                ))}
+              </div>
+            )}
           </li>
         );
       })}
     </ul>
+    </>
   );
 }

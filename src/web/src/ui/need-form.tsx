@@ -13,8 +13,8 @@ import { useDraft } from './hooks';
 import { cycleLabel } from './labels';
 import type { NeedKind } from '../../../contracts/kinds';
 
-/** Kinds entered on this form; a medical pass has its own (the pass application). */
-type Kind = Exclude<NeedKind, 'medical_pass'>;
+/** Kinds entered on this form; a medical pass has its own (the pass application), a waste pickup is the corridor's (waste-request.tsx). */
+type Kind = Exclude<NeedKind, 'medical_pass' | 'waste_pickup'>;
 
 /** Which inputs each kind shows: name, input type. A need kind added to the domain must be decided here. */
 const FIELDS: Record<Kind, [string, 'text' | 'number' | 'date' | 'urgency' | 'cycle'][]> = {

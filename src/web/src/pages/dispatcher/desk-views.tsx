@@ -10,9 +10,9 @@ const VIEWS: { view: DeskView; label: 'deskView' | 'roundsList' | 'glance' }[] =
 
 export function DeskViews({ view, onView }: { view: DeskView; onView: (v: DeskView) => void }) {
   return (
-    <nav class="views" aria-label={t('deskViews')}>
+    <nav class="tabs view-switch wide" aria-label={t('deskViews')}>
       {VIEWS.map((v) => (
-        <button key={v.view} type="button" class={view === v.view ? 'view-on' : 'secondary'} aria-pressed={view === v.view} data-view={v.view} onClick={() => onView(v.view)}>
+        <button key={v.view} type="button" class={view === v.view ? 'tab active' : 'tab'} aria-pressed={view === v.view} data-view={v.view} onClick={() => onView(v.view)}>
           {t(v.label)}
         </button>
       ))}

@@ -54,12 +54,12 @@ export function FigureList({ opened, onClose }: { opened: Opened; onClose: () =>
   const columns = COLUMNS.filter((c) => rows.some((r) => r[c.key] !== undefined && r[c.key] !== null));
   return (
     <div class="figure-list" data-testid="figure-list" role="region" aria-labelledby="figure-list-title">
-      <h3 id="figure-list-title" ref={title} tabIndex={-1}>{opened.title}</h3>
+      <h3 id="figure-list-title" ref={title} tabIndex={-1}>{opened.title()}</h3>
       <FormError error={list.error} />
       {list.loading && !list.data && <p class="muted">{t('loading')}</p>}
       {list.data !== undefined && rows.length === 0 && <p class="muted">{t('stockEmpty')}</p>}
       {rows.length > 0 && (
-        <TableFrame label={opened.title} heads={columns.map((c) => t(c.head))}>
+        <TableFrame label={opened.title()} heads={columns.map((c) => t(c.head))}>
           {rows.map((r, i) => (
             <tr key={typeof r.id === 'string' ? r.id : i} data-testid="figure-row">
               {columns.map((c) => {

@@ -25,7 +25,7 @@ export function DeliveryFigures({ communities, onOpen }: { communities: Communit
             <td>{c.communityName}</td>
             {parts.map(([k]) => (
               <td key={k} class="num">
-                <FigureLink value={c.deliveries[k]} href={c.deliveries.href} figure={`deliveries-${k}:${c.communityId}`} title={t('roundsOf', { place: c.communityName })} onOpen={onOpen} />
+                <FigureLink value={c.deliveries[k]} href={c.deliveries.href} figure={`deliveries-${k}:${c.communityId}`} title={() => t('roundsOf', { place: c.communityName })} onOpen={onOpen} />
               </td>
             ))}
           </tr>
@@ -45,7 +45,7 @@ export function PassFigures({ communities, onOpen }: { communities: Community[] 
             <td>{c.communityName}</td>
             {(['inFlight', 'overdue'] as const).map((k) => (
               <td key={k} class="num">
-                <FigureLink value={c.passes[k].count} href={c.passes[k].href} figure={`passes-${k}:${c.communityId}`} title={t('passesOf', { place: c.communityName })} onOpen={onOpen} />
+                <FigureLink value={c.passes[k].count} href={c.passes[k].href} figure={`passes-${k}:${c.communityId}`} title={() => t('passesOf', { place: c.communityName })} onOpen={onOpen} />
               </td>
             ))}
           </tr>
@@ -74,7 +74,7 @@ export function StockFigures({ stock, useDays, onOpen }: { stock: OverviewRespon
             <tr key={`${s.depotId}-${s.itemCode}`}>
               <td>{s.depotName}</td>
               <td>{itemLabel(s.itemCode, new Map([[s.itemCode, s.itemName]]))}</td>
-              <td class="num"><FigureLink value={s.onHand} href={s.href} figure={`stock-onHand:${s.depotId}:${s.itemCode}`} title={t('stockOf', { what: name(s) })} onOpen={onOpen} /></td>
+              <td class="num"><FigureLink value={s.onHand} href={s.href} figure={`stock-onHand:${s.depotId}:${s.itemCode}`} title={() => t('stockOf', { what: name(s) })} onOpen={onOpen} /></td>
               <td class="num" data-figure={`stock-available:${s.depotId}:${s.itemCode}`}>{s.available}</td>
               <td class="num">{s.dailyUse.toFixed(1)}</td>
               <td class="num">{days(s.daysOfCover)}</td>
@@ -94,7 +94,7 @@ export function EmergencyFigures({ e, onOpen }: { e: OverviewResponse['emergenci
     <section class="card" aria-labelledby="glance-emergencies">
       <h3 id="glance-emergencies">{t('glanceEmergencies')}</h3>
       <dl class="glance-figures">
-        <div><dt>{t('emergencyCases')}</dt><dd><FigureLink value={e.total} href={e.href} figure="emergencies-total" title={t('glanceEmergencies')} onOpen={onOpen} /></dd></div>
+        <div><dt>{t('emergencyCases')}</dt><dd><FigureLink value={e.total} href={e.href} figure="emergencies-total" title={() => t('glanceEmergencies')} onOpen={onOpen} /></dd></div>
         {counts.map((k) => <div key={k}><dt>{t(`emergency_${k}`)}</dt><dd data-figure={`emergencies-${k}`}>{e[k]}</dd></div>)}
         <div><dt>{t('assignTimes')}</dt><dd>{minutes(e.assignP50S)} / {minutes(e.assignP90S)}</dd></div>
         <div><dt>{t('doneTimes')}</dt><dd>{minutes(e.doneP50S)} / {minutes(e.doneP90S)}</dd></div>

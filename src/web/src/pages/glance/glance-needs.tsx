@@ -36,7 +36,7 @@ export function NeedFigures({ communities, onOpen }: { communities: Community[];
                 const n = c.needs.find((x) => x.kind === kind && x.status === s);
                 return (
                   <td key={s} class="num">
-                    {n ? <FigureLink value={n.count} href={n.href} figure={`needs:${c.communityId}:${kind}:${s}`} title={t('needsOf', { place: c.communityName, what: `${kindText(kind)}, ${statusText(s)}` })} onOpen={onOpen} /> : ''}
+                    {n ? <FigureLink value={n.count} href={n.href} figure={`needs:${c.communityId}:${kind}:${s}`} title={() => t('needsOf', { place: c.communityName, what: `${kindText(kind)}, ${statusText(s)}` })} onOpen={onOpen} /> : ''}
                   </td>
                 );
               })}
@@ -58,7 +58,7 @@ export function CycleFigures({ communities, onOpen }: { communities: Community[]
         {communities.map((c) => (
           <tr key={c.communityId}>
             <td>{c.communityName}</td>
-            <td class="num"><FigureLink value={c.cycle.owed} href={c.cycle.href} figure={`cycle-owed:${c.communityId}`} title={t('needsOf', { place: c.communityName, what: t('glanceCycle') })} onOpen={onOpen} /></td>
+            <td class="num"><FigureLink value={c.cycle.owed} href={c.cycle.href} figure={`cycle-owed:${c.communityId}`} title={() => t('needsOf', { place: c.communityName, what: t('glanceCycle') })} onOpen={onOpen} /></td>
             <td class="num" data-figure={`cycle-delivered:${c.communityId}`}>{c.cycle.delivered}</td>
             <td class="num">{c.cycle.share === null ? '—' : `${Math.round(c.cycle.share * 100)}%`}</td>
           </tr>
@@ -85,7 +85,7 @@ export function ReasonFigures({ communities, which, onOpen }: { communities: Com
               <tr key={`${c.communityId}-${r.reason}`}>
                 <td>{c.communityName}</td>
                 <td>{reasonLabel(r.reason)}</td>
-                <td class="num"><FigureLink value={r.count} href={r.href} figure={`${which}:${c.communityId}:${r.reason}`} title={t('needsOf', { place: c.communityName, what: reasonLabel(r.reason) })} onOpen={onOpen} /></td>
+                <td class="num"><FigureLink value={r.count} href={r.href} figure={`${which}:${c.communityId}:${r.reason}`} title={() => t('needsOf', { place: c.communityName, what: reasonLabel(r.reason) })} onOpen={onOpen} /></td>
               </tr>
             ))}
           </TableFrame>
