@@ -12,6 +12,7 @@ import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
 import { PassForm } from '../ui/pass-form';
 import { PassCard, type PassRow } from '../ui/pass-card';
+import { NoticeSettings } from '../ui/notice-settings';
 
 export type { PassRow } from '../ui/pass-card';
 
@@ -60,6 +61,7 @@ export function ResidentPage({ me }: { me: Me }) {
           ))}
         </ul>
       </section>
+      <section class="card"><NoticeSettings /></section>
     </div>
   );
 }
