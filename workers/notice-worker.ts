@@ -18,6 +18,7 @@ import { noticeSettingsFrom, type NoticeConfig } from '../src/services/notices/n
 import { systemClock, type Clock } from '../src/shared/clock';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
+import { startPollLoop } from './poll-loop';
 
 export interface NoticeWorker {
   worker: Worker;
@@ -34,8 +35,6 @@ export interface NoticeWorkerOptions {
 
 type WorkerConfig = NoticeConfig & Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS' | 'WORKER_DRAIN_DELAY_S'
   | 'NOTICE_MAX_ATTEMPTS' | 'NOTICE_BACKOFF_MS' | 'NOTICE_POLL_MS' | 'NOTICE_CONCURRENCY' | 'NOTICE_LOG_DAYS'>;
-
-const PRUNE_EVERY_MS = 3_600_000;
 
 export function startNoticeWorker(config: WorkerConfig, logger: Logger, db: Db, options: NoticeWorkerOptions = {}): NoticeWorker {
   const log = logger.child({ queue: NOTICE_QUEUE });
@@ -77,36 +76,13 @@ export function startNoticeWorker(config: WorkerConfig, logger: Logger, db: Db, 
     // Redis away: the notices wait in the database, queued at a later poll.
     if (redis.status === 'ready') await queue.enqueue(await dueNotices(db, clock.now()));
   };
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let lastPrune = 0;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      await poll();
-      if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = Date.now();
-        await pruneNoticeLog(db, clock.now(), config.NOTICE_LOG_DAYS);
-      }
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'notice poll failed; will retry');
-    }
-  };
-  const loop = () => {
-    if (stopped) return;
-    running = tick().finally(() => {
-      if (!stopped) timer = setTimeout(loop, config.NOTICE_POLL_MS);
-    });
-  };
-  loop();
+  const loop = startPollLoop(config.NOTICE_POLL_MS, log, 'notice poll failed; will retry', poll, () => pruneNoticeLog(db, clock.now(), config.NOTICE_LOG_DAYS));
 
   return {
     worker,
     poll,
     async close() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await loop.stop();
       await worker.close();
       await queue.close();
       redis.disconnect();

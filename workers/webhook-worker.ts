@@ -18,6 +18,7 @@ import { parseAllowHosts } from '../src/services/webhooks/webhook-target';
 import { systemClock, type Clock } from '../src/shared/clock';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
+import { startPollLoop } from './poll-loop';
 
 export interface WebhookWorker {
   worker: Worker;
@@ -34,8 +35,6 @@ export interface WebhookWorkerOptions {
 
 type WebhookConfig = Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS' | 'WORKER_DRAIN_DELAY_S'
   | 'WEBHOOK_ALLOW_HOSTS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_MAX_FAILURES' | 'WEBHOOK_BACKOFF_MS' | 'WEBHOOK_BACKOFF_MAX_MS' | 'WEBHOOK_POLL_MS' | 'WEBHOOK_CONCURRENCY' | 'WEBHOOK_LOG_DAYS'>;
-
-const PRUNE_EVERY_MS = 3_600_000;
 
 export function startWebhookWorker(config: WebhookConfig, logger: Logger, db: Db, options: WebhookWorkerOptions = {}): WebhookWorker {
   const log = logger.child({ queue: WEBHOOK_QUEUE });
@@ -71,37 +70,16 @@ export function startWebhookWorker(config: WebhookConfig, logger: Logger, db: Db
   worker.on('error', (err) => log.warn({ err: err.message }, 'webhook worker error (will reconnect)'));
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message }, 'webhook job failed (the next poll queues it again)'));
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let lastPrune = 0;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      // Redis not up yet (or away): skip this turn; the database keeps every delivery meanwhile.
-      if (redis.status === 'ready') await dispatchDue(deps);
-      if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = Date.now();
-        await pruneWebhookLog(db, clock.now(), config.WEBHOOK_LOG_DAYS);
-      }
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'webhook dispatch failed; will retry');
-    }
-  };
-  const loop = () => {
-    if (stopped) return;
-    running = tick().finally(() => {
-      if (!stopped) timer = setTimeout(loop, config.WEBHOOK_POLL_MS);
-    });
-  };
-  loop();
+  // Redis not up yet (or away): skip the dispatch this turn; the database keeps every delivery meanwhile.
+  const poll = startPollLoop(config.WEBHOOK_POLL_MS, log, 'webhook dispatch failed; will retry',
+    async () => (redis.status === 'ready' ? dispatchDue(deps) : 0),
+    () => pruneWebhookLog(db, clock.now(), config.WEBHOOK_LOG_DAYS));
 
   return {
     worker,
     dispatch: () => dispatchDue(deps),
     async close() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await poll.stop();
       await worker.close();
       await queue.close();
       redis.disconnect();
