@@ -1,5 +1,5 @@
 /** Small hooks shared by the pages: drafts kept in the session's vault, online status, loading data. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { vault } from '../vault';
 
 /**
@@ -85,4 +85,16 @@ export function useAction<A extends unknown[]>(run: (...args: A) => Promise<void
     }
   }
   return { busy, error, act, clear: useCallback(() => setError(null), []) };
+}
+
+/** `run` once `ms` after the last call of the returned function (a burst of live events, one refetch). */
+export function useDebounced(run: () => void, ms: number): () => void {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef(run);
+  latest.current = run;
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  return useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => latest.current(), ms);
+  }, [ms]);
 }

@@ -10,7 +10,7 @@ import { api } from '../../api';
 import { t, type MessageKey } from '../../i18n';
 import { useLive } from '../../live';
 import { Field, FormError } from '../../ui/form';
-import { useLoad } from '../../ui/hooks';
+import { useDebounced, useLoad } from '../../ui/hooks';
 import { dateTime } from '../../ui/labels';
 import { TableFrame } from '../../ui/table-frame';
 
@@ -40,8 +40,10 @@ export function RoundsList({ onOpen }: { onOpen: (roundId: string) => void }) {
   const [offset, setOffset] = useState(0);
   const path = roundsQuery(filter, offset);
   const list = useLoad(path, () => api<RoundListResponse>(path));
-  // A round started elsewhere (the schedule, another dispatcher) or moving on shows without a reload.
-  useLive(['dispatch'], (e) => (!e || (e.type.startsWith('round.') && e.type !== 'round.progress')) && list.reload());
+  // A round started elsewhere (the schedule, another dispatcher) or moving on shows without a reload;
+  // planning progress comes in bursts: one refetch a second at most.
+  const refetch = useDebounced(list.reload, 1000);
+  useLive(['dispatch'], (e) => (!e || e.type.startsWith('round.')) && refetch());
   const pick = (patch: Partial<typeof filter>) => (setFilter((f) => ({ ...f, ...patch })), setOffset(0));
   const rows = list.data?.rounds ?? [];
   return (
@@ -67,10 +69,14 @@ export function RoundsList({ onOpen }: { onOpen: (roundId: string) => void }) {
       <FormError error={list.error} />
       {list.data && rows.length === 0 && <p class="muted">{t('noRounds')}</p>}
       {rows.length > 0 && (
-        <TableFrame label={t('roundsList')} heads={[t('area'), t('roundKind'), t('status'), t('started'), t('roundProgress'), t('servedNeeds'), t('unservedNeeds'), '']} numeric={[5, 6]}>
+        <TableFrame label={t('roundsList')} heads={[t('area'), t('roundKind'), t('status'), t('started'), t('roundProgress'), t('servedNeeds'), t('unservedNeeds')]} numeric={[5, 6]}>
           {rows.map((r) => (
             <tr key={r.id} data-testid="round-row" data-round-id={r.id}>
-              <td>{r.areaName}</td>
+              <td>
+                <button type="button" class="link-button" aria-label={t('openRoundOf', { area: r.areaName, at: dateTime(r.startedAt) })} onClick={() => onOpen(r.id)}>
+                  {r.areaName}
+                </button>
+              </td>
               <td>{t(`round_${r.kind}` as MessageKey)}</td>
               <td>
                 {t(`rstatus_${r.status}` as MessageKey)}
@@ -80,11 +86,6 @@ export function RoundsList({ onOpen }: { onOpen: (roundId: string) => void }) {
               <td>{progressText(r)}</td>
               <td class="num">{r.needs.served}</td>
               <td class="num">{r.needs.unserved}</td>
-              <td>
-                <button type="button" class="secondary" aria-label={t('openRoundOf', { area: r.areaName, at: dateTime(r.startedAt) })} onClick={() => onOpen(r.id)}>
-                  {t('open')}
-                </button>
-              </td>
             </tr>
           ))}
         </TableFrame>

@@ -17,7 +17,7 @@ interface Props {
 export function FigureLink({ value, href, title, figure, onOpen }: Props) {
   if (!href || value === 0) return <span data-figure={figure}>{value}</span>;
   return (
-    <button type="button" class="figure-link" data-figure={figure} aria-label={t('figureOpen', { n: value, what: title() })} onClick={() => onOpen({ href, title })}>
+    <button type="button" class="link-button" data-figure={figure} aria-label={t('figureOpen', { n: value, what: title() })} onClick={() => onOpen({ href, title })}>
       {value}
     </button>
   );

@@ -4,13 +4,13 @@
  * opens the list behind it in the page. The answer is a snapshot: it is fetched again (debounced)
  * on the live events that change it (named in src/contracts/overview.contract.ts).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { OverviewResponse } from '../../../../contracts/overview.contract';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import { useLive } from '../../live';
 import { FormError } from '../../ui/form';
-import { useLoad } from '../../ui/hooks';
+import { useDebounced, useLoad } from '../../ui/hooks';
 import { dateTime } from '../../ui/labels';
 import { FigureList } from './figure-list';
 import type { Opened } from './figure-link';
@@ -33,13 +33,8 @@ export function Glance({ scopes, areaId }: Props) {
   const path = `/api/overview${areaId ? `?areaId=${areaId}` : ''}`;
   const overview = useLoad(path, () => api<OverviewResponse>(path));
   const [opened, setOpened] = useState<Opened | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useLive(scopes, (event) => {
-    if (event && !CHANGES.has(event.type)) return;
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => overview.reload(), DEBOUNCE_MS);
-  });
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  const refetch = useDebounced(overview.reload, DEBOUNCE_MS);
+  useLive(scopes, (event) => (!event || CHANGES.has(event.type)) && refetch());
   const o = overview.data;
   const open = (x: Opened) => setOpened(x);
   return (
