@@ -184,4 +184,22 @@ describe('the desk\'s reads', () => {
     expect(requests.filter((r) => r.corridorId === corridorId && r.category === 'close_contact').map((r) => [r.bags, r.estimatedKg])).toEqual([[7, 12.5]]);
     await context.close();
   }, 90_000);
+
+  it('a waste round is started from the desk and its trips say where they unload', async () => {
+    const { page } = desk;
+    await page.click('[data-view=desk]');
+    await page.selectOption('#round-kind', 'waste');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('[data-round-status=proposed]', { timeout: 60_000 });
+    const id = (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
+    expect(id).not.toBe(roundId);
+    const proposal = await apiAs<{ trips: { unload: { siteName: string } | null }[] }>(h, 'dispatcher', `/api/rounds/${id}/proposal`);
+    expect(proposal.trips.length).toBeGreaterThan(0);
+    const sites = await page.locator('[data-testid=trip-unload]').allTextContents();
+    expect(sites).toHaveLength(proposal.trips.length);
+    for (const [i, trip] of proposal.trips.entries()) expect(sites[i]).toContain(trip.unload!.siteName);
+    await page.click('[data-view=rounds]');
+    await page.selectOption('#rounds-kind', 'waste');
+    await expect.poll(() => page.locator('[data-testid=round-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-round-id')))).toEqual([id]);
+  }, 90_000);
 });

@@ -467,4 +467,5 @@ export const en = {
   wasteKg: 'Estimated weight (kg)',
   requestWastePickup: 'Request pickup',
   wasteRequested: 'Requested: {n} {n|bag|bags}; the next waste round collects them.',
+  unloadsAt: 'Then unloads at {site} from {time}',
 };

@@ -461,4 +461,5 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   wasteKg: '估计重量（公斤）',
   requestWastePickup: '申请清运',
   wasteRequested: '已申请：{n} 袋，下一轮垃圾清运将收走。',
+  unloadsAt: '随后 {time} 起在{site}卸载',
 };

@@ -20,6 +20,8 @@ export interface Trip {
   id: string; vehicleId: string; depotId: string; vehicleName: string; vehiclePlate: string | null; depotName: string; driverName: string | null;
   tripNo: number; departS: number; distanceM: number; durationS: number;
   stops: Stop[];
+  /** A waste trip unloads at this disposal site, from `startS` seconds after the round's start; absent or null for deliveries. */
+  unload?: { siteId: string; siteName: string; startS: number } | null;
 }
 
 export interface Stop {

@@ -64,6 +64,7 @@ export function TripStops({ proposal, trip, names, edit }: Props) {
           </li>
         ))}
       </ol>
+      {trip.unload && <p data-testid="trip-unload">{t('unloadsAt', { site: trip.unload.siteName, time: clock(proposal.shiftStartMin, trip.unload.startS) })}</p>}
     </details>
   );
 }
