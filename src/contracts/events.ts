@@ -31,7 +31,8 @@ export const ALERT_KINDS = ['pass_overdue', 'emergency_accepted', 'emergency_tri
 export const needStatusChanged = z.strictObject({
   type: z.literal('need.status_changed'),
   needId: id,
-  householdId: id,
+  /** Null for a corridor's own need (a waste pickup): it goes to the corridor only. */
+  householdId: id.nullable(),
   status: z.enum(NEED_STATUSES),
   previousStatus: z.enum(NEED_STATUSES).nullable(),
   /** The need's kind (e.g. `medicine`): never what is in it. */

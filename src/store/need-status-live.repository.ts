@@ -7,7 +7,8 @@ type Executor = Parameters<ReturnType<typeof sql>['execute']>[0];
 export interface PendingNeedChange {
   historyId: string;
   needId: string;
-  householdId: string;
+  /** Null for a corridor's own need (a waste pickup). */
+  householdId: string | null;
   corridorId: string;
   kind: string;
   from: NeedStatus;
@@ -21,7 +22,7 @@ export interface PendingNeedChange {
  * call it in a transaction that also stores the events, so a crash publishes them later, not never.
  */
 export async function takePendingNeedChanges(trx: Executor, limit: number): Promise<PendingNeedChange[]> {
-  const res = await sql<{ history_id: string; need_id: string; household_id: string; corridor_id: string; kind: string; from_status: NeedStatus; to_status: NeedStatus; failure_reason: string | null }>`
+  const res = await sql<{ history_id: string; need_id: string; household_id: string | null; corridor_id: string; kind: string; from_status: NeedStatus; to_status: NeedStatus; failure_reason: string | null }>`
     with taken as (
       -- = any(array(...)), not in (...): with stale statistics (after a bulk insert) the planner
       -- chose a nested-loop semi join that re-ran the LIMIT subquery per row and took every

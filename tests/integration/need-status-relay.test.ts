@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
 import { relayNeedStatusOnce, startNeedStatusRelay, type NeedStatusRelayDeps } from '../../src/services/needs/need-status-relay.service';
 import { insertAcceptedNeeds } from '../../src/store/need.repository';
+import { upsertWasteRequest } from '../../src/store/waste.repository';
 import { moveNeeds } from '../../src/store/round.repository';
 import { caughtUp, liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 import type { Db } from '../../src/store/db';
@@ -58,6 +59,20 @@ describe('need status relay', () => {
     expect(changes(home).filter((e) => e.needId === id)).toEqual([
       { type: 'need.status_changed', needId: id, householdId: f.grid.households[0], status: 'accepted', previousStatus: 'submitted', kind: 'gas' },
     ]);
+  });
+
+  it('a corridor\'s waste pickup (no household) failed the relay\'s whole batch for ever, so no status went out live: now it reaches the corridor, and the household need beside it its household', async () => {
+    const [corridor] = f.grid.corridors;
+    const { request } = await upsertWasteRequest(f.database.db, {
+      corridorId: corridor!, communityId: f.grid.community, identityKey: `ordinary-${randomUUID()}`, details: { bags: 3, estimatedKg: 12, category: 'ordinary' }, priority: 3, actor: 'test', at: new Date(),
+    });
+    const id = await acceptNeed('rice', { kg: 5 });
+    expect(await relayNeedStatusOnce(relay)).toBe(2);
+    await until(() => changes(gate).some((e) => e.needId === request.id) && changes(home).some((e) => e.needId === id), 3000, 'both changes');
+    expect(changes(gate).filter((e) => e.needId === request.id)).toEqual([
+      { type: 'need.status_changed', needId: request.id, householdId: null, status: 'accepted', previousStatus: 'submitted', kind: 'waste_pickup' },
+    ]);
+    expect(changes(home).some((e) => e.needId === request.id)).toBe(false);
   });
 
   it('a change rolled back is never published; a committed plan is', async () => {

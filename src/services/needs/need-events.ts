@@ -7,7 +7,8 @@ import type { NeedStatus } from '../../domain/need-status';
 
 export interface NeedChange {
   needId: string;
-  householdId: string;
+  /** Null for a corridor's own need (a waste pickup). */
+  householdId: string | null;
   corridorId: string;
   kind: string;
   status: NeedStatus;

@@ -6,7 +6,7 @@
  * committed, nothing is lost to a crash. Safe in every API process (rows are taken with SKIP LOCKED).
  * The trigger's NOTIFY wakes the relay at commit, so an event does not wait for the next poll.
  */
-import { scope, type Envelope } from '../../contracts/events';
+import { liveEventSchema, scope, type Envelope } from '../../contracts/events';
 import type { Logger } from '../../shared/logger';
 import type { Database, Db } from '../../store/db';
 import { takePendingNeedChanges } from '../../store/need-status-live.repository';
@@ -28,10 +28,19 @@ async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, limit: number): P
   let envelopes: Envelope[] = [];
   const taken = await deps.db.transaction().execute(async (trx) => {
     const changes = await takePendingNeedChanges(trx, limit);
-    const events = changes.map((c) => ({
-      scopes: [scope.household(c.householdId), scope.corridor(c.corridorId)],
-      event: needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null }),
-    }));
+    const events = changes.flatMap((c) => {
+      const event = needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null });
+      // One change the event schema refuses (a bug) must not hold back every later one: retried,
+      // the whole batch failed again for ever and no status went out live (seen with the first
+      // corridor-level needs). It is logged, ids only, and skipped; the need itself is unchanged.
+      const checked = liveEventSchema.safeParse(event);
+      if (!checked.success) {
+        deps.logger.error({ needId: c.needId, historyId: c.historyId, paths: checked.error.issues.map((i) => i.path.join('.')) }, 'need status change cannot be published live: skipped');
+        return [];
+      }
+      const scopes = c.householdId ? [scope.household(c.householdId), scope.corridor(c.corridorId)] : [scope.corridor(c.corridorId)];
+      return [{ scopes, event: checked.data }];
+    });
     if (events.length) envelopes = await deps.publisher.storeMany(trx, events);
     return changes.length;
   });

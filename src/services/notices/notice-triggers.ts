@@ -97,7 +97,8 @@ export async function intentsOf(db: Db, captured: CapturedEvent): Promise<Notice
   const e = captured.data as LiveEvent;
   switch (e.type) {
     case 'need.status_changed':
-      return e.status === 'accepted' ? [{ kind: 'need_accepted', target: { households: [e.householdId] }, subject: e.needId, params: { ref: short(e.needId) } }] : [];
+      // A corridor's own need (a waste pickup, householdId null) has no resident to tell.
+      return e.status === 'accepted' && e.householdId ? [{ kind: 'need_accepted', target: { households: [e.householdId] }, subject: e.needId, params: { ref: short(e.needId) } }] : [];
     case 'stop.delivered':
     case 'stop.failed':
       return stopClosed(db, e);
