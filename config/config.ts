@@ -98,6 +98,11 @@ export const configSchema = z.object({
   GATE_PHOTO_DIR: z.string().min(1).optional(),
   /** Largest gate photo upload, in bytes (JPEG, PNG or WebP). Default 5 MiB. */
   GATE_PHOTO_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
+  /**
+   * Share of a waste trip's picked-up weight by which the weight at the disposal site may differ
+   * before the trip is flagged to the dispatch desk (issue #18, item 2). Default 0.1 (10%).
+   */
+  WASTE_WEIGHT_TOLERANCE: z.coerce.number().min(0).max(1).default(0.1),
   /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */
   SIGNUP_CODE_TTL_MIN: int(1, 7 * 24 * 60).default(120),
   /**

@@ -197,6 +197,22 @@ export const webhookDisabled = z.strictObject({
   at: isoTime,
 });
 
+/**
+ * A waste trip's weight at the disposal site differs from what its crew recorded picked up by more
+ * than WASTE_WEIGHT_TOLERANCE (issue #18, item 2): to the dispatch desk. Ids only; the weights are in
+ * the round's proposal (`custody` of the trip).
+ */
+export const wasteCustodyFlagged = z.strictObject({
+  type: z.literal('waste.custody_flagged'),
+  roundId: id,
+  tripId: id,
+  /** The driver's batch (`<roundId>_<tripId>`). */
+  batchId: id,
+  vehicleId: id,
+  siteId: id.nullable(),
+  at: isoTime,
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   needStatusChanged,
   roundProgress,
@@ -213,6 +229,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   driverBatchesChanged,
   areaRiskChanged,
   webhookDisabled,
+  wasteCustodyFlagged,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

@@ -49,6 +49,17 @@ export const proposalView = z.strictObject({
      * its next trip leaves from there. Null for deliveries.
      */
     unload: z.strictObject({ siteId: z.uuid(), siteName: z.string(), startS: z.number() }).nullable().optional(),
+    /**
+     * A waste trip's chain of custody (issue #18, item 2), once dispatched: the kg and bags its crew recorded picked
+     * up (and at how many stops), its weight at the disposal site with the share it differs by and whether that was
+     * flagged to the desk (over WASTE_WEIGHT_TOLERANCE, or unloaded with no pickup recorded), and its vehicle's
+     * disinfection after it. Null for deliveries.
+     */
+    custody: z.strictObject({
+      pickedKg: z.number(), pickedBags: z.number().int(), pickups: z.number().int(),
+      unload: z.strictObject({ kg: z.number(), pickedKg: z.number(), discrepancy: z.number().nullable(), flagged: z.boolean(), unloadedAt: z.iso.datetime() }).nullable(),
+      disinfection: z.strictObject({ agent: z.string(), disinfectedAt: z.iso.datetime() }).nullable(),
+    }).nullable().optional(),
     stops: z.array(z.strictObject({
       id: z.string(), seq: z.number().int(), locked: z.boolean(), corridorId: z.uuid(), plannedStartS: z.number(), status: z.string(), urgent: z.boolean(), bags: z.array(bag),
       /** When the stop may be served, seconds from the round's start: its gate's receiving hours cut to the deadline of medicine due today on it; null: any time in the shift. */

@@ -47,6 +47,7 @@ import { gatePhotoRoutes } from './routes/gate-photos.routes';
 import { localPhotoStore } from '../services/deliveries/gate-photo.service';
 import { webhookRoutes } from './routes/webhooks.routes';
 import { wasteRoutes } from './routes/waste.routes';
+import { wasteCustodyRoutes } from './routes/waste-custody.routes';
 import { parseAllowHosts } from '../services/webhooks/webhook-target';
 import { noticeRoutes } from './routes/notices.routes';
 import { noticeSettingsFrom } from '../services/notices/notice-settings';
@@ -119,6 +120,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(gatePhotoRoutes({ db: deps.db, audit, publisher: deps.live, clock: deps.clock, photos }, authenticated, { maxBytes: config.GATE_PHOTO_MAX_BYTES }));
   app.use(webhookRoutes({ db: deps.db, audit, allowHosts: parseAllowHosts(config.WEBHOOK_ALLOW_HOSTS) }, authenticated));
   app.use(wasteRoutes({ db: deps.db, clock: deps.clock, audit }, authenticated));
+  app.use(wasteCustodyRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live, weightTolerance: config.WASTE_WEIGHT_TOLERANCE, logger }, authenticated));
   app.use(noticeRoutes({ db: deps.db, clock: deps.clock, audit, settings: noticeSettingsFrom(config) }, authenticated));
   // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
   if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });

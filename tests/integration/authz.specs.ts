@@ -180,6 +180,15 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'POST /api/rounds/:roundId/replan': { kind: 'round', allowed: is('dispatcher', 'admin'), unavailableOk: true },
   // A round's printed paper: dispatchers and admins; a route sheet also the trip's driver (the matrix's trip has none).
   'GET /api/rounds/:roundId/trips/:tripId/route-sheet.pdf': { kind: 'roundStop', allowed: is('dispatcher', 'admin'), params: { tripId: 't1' } },
+  // Custody of epidemic waste (issue #18, item 2): the trip's driver (the matrix's trip has none), dispatchers and admins.
+  // Allowed callers get 409 here: the matrix's round is a food round, not yet dispatched.
+  'PUT /api/rounds/:roundId/stops/:stopId/waste-pickup': {
+    kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { stopId: (t) => t.stopId ?? '' }, body: () => ({ bags: 2, kg: 7.5 }),
+  },
+  'PUT /api/rounds/:roundId/trips/:tripId/waste-unload': { kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({ kg: 7 }) },
+  'PUT /api/rounds/:roundId/trips/:tripId/disinfection': {
+    kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({ agent: 'chlorine 1000 mg/L' }),
+  },
   'GET /api/rounds/:roundId/loading-list.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/bag-labels.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/stops/:stopId/move': {

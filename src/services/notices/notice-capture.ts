@@ -39,6 +39,7 @@ export function mayNotify(event: LiveEvent): boolean {
     case 'round.manifest_changed':
     case 'area.risk_changed':
     case 'webhook.disabled':
+    case 'waste.custody_flagged': // the desk follows a custody flag on its live feed: no notice to anyone's phone
       return false;
   }
 }

@@ -11,6 +11,8 @@ import { stopTimings } from '../../planning/adapters/stored-plan';
 import { ROUND_SHIFT_MIN, ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
 import { loadStoredPlan } from '../../store/round-check.repository';
 import { siteNames } from '../../store/waste.repository';
+import { custodyOfRound, type TripCustody } from '../../store/waste-custody.repository';
+import { ROUND_KIND_SPECS } from '../../domain/round';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
   const round = await getRound(db, roundId);
@@ -36,6 +38,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   // Each stop's window and time as the plan validator computes them (gate hours, medicine deadlines).
   const timing = new Map(stopTimings(await loadStoredPlan(db, roundId)).map((x) => [x.stopId, x]));
   const sites = await siteNames(db, plan.trips.flatMap((t) => (t.unload ? [t.unload.siteId] : [])));
+  const custody = ROUND_KIND_SPECS[round.kind].collects ? await custodyOfRound(db, roundId) : null;
   return {
     roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN, shiftEndS: ROUND_SHIFT_MIN * 60,
     trips: plan.trips.map((t) => ({
@@ -43,6 +46,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
       vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, vehiclePlate: names.plates.get(t.vehicleId) ?? null, depotName: names.depots.get(t.depotId) ?? t.depotId,
       driverName: t.driverId ? names.drivers.get(t.driverId) ?? null : null,
       unload: t.unload ? { siteId: t.unload.siteId, siteName: sites.get(t.unload.siteId) ?? t.unload.siteId, startS: t.unload.startS } : null,
+      custody: custody && custodyView(custody.get(t.id)),
       stops: t.stops.map((s, seq) => {
         const at = timing.get(s.id ?? '');
         return {
@@ -56,6 +60,16 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
     ...(await allocationOf(db, roundId, round.allocation, plan.unserved)),
     packingChanges: await packingChanges(db, roundId, plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags))),
     setPartitioning: setPartitioningOf(round.merge_note),
+  };
+}
+
+function custodyView(c: TripCustody | undefined): NonNullable<ProposalView['trips'][number]['custody']> {
+  const u = c?.unload;
+  const d = c?.disinfection;
+  return {
+    pickedKg: c?.pickedKg ?? 0, pickedBags: c?.pickedBags ?? 0, pickups: c?.pickups ?? 0,
+    unload: u ? { kg: u.kg, pickedKg: u.pickedKg, discrepancy: u.discrepancy, flagged: u.flagged, unloadedAt: u.unloadedAt.toISOString() } : null,
+    disinfection: d ? { agent: d.agent, disinfectedAt: d.disinfectedAt.toISOString() } : null,
   };
 }
 
