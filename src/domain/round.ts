@@ -14,8 +14,18 @@ export { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus };
 export interface RoundKindSpec {
   /** Skills every vehicle of such a round must hold (none for deliveries). */
   vehicleSkills: readonly string[];
-  /** Skills that keep a vehicle out of such a round: a truck that collects epidemic waste carries no food or medicine. */
+  /**
+   * Skills that keep a vehicle out of such a round: a truck that collects epidemic waste carries no
+   * food or medicine. Waste vehicles are dedicated ones (as medical-waste transport is in China:
+   * 专车专用), so the skill stays a hard exclusion rather than a gate that disinfection lifts.
+   */
   refusesSkills: readonly string[];
+  /**
+   * A vehicle whose last waste trip has no disinfection record after it is left out of such a round
+   * (issue #18, item 2). It reaches vehicles that no longer hold the waste skill (a truck handed back
+   * to deliveries keeps its trips): the skill alone says nothing about what the vehicle carried.
+   */
+  disinfectedOnly: boolean;
   /** The round reserves depot stock for what it claims (all delivery rounds do). */
   usesStock: boolean;
   /**
@@ -27,11 +37,11 @@ export interface RoundKindSpec {
 }
 
 export const ROUND_KIND_SPECS: Record<RoundKind, RoundKindSpec> = {
-  food: { vehicleSkills: [], refusesSkills: ['waste'], usesStock: true, collects: false },
-  medicine: { vehicleSkills: [], refusesSkills: ['waste'], usesStock: true, collects: false },
-  mixed: { vehicleSkills: [], refusesSkills: ['waste'], usesStock: true, collects: false },
-  // Trained crews in protective vehicles: only vehicles with the waste skill collect.
-  waste: { vehicleSkills: ['waste'], refusesSkills: [], usesStock: false, collects: true },
+  food: { vehicleSkills: [], refusesSkills: ['waste'], disinfectedOnly: true, usesStock: true, collects: false },
+  medicine: { vehicleSkills: [], refusesSkills: ['waste'], disinfectedOnly: true, usesStock: true, collects: false },
+  mixed: { vehicleSkills: [], refusesSkills: ['waste'], disinfectedOnly: true, usesStock: true, collects: false },
+  // Trained crews in protective vehicles: only vehicles with the waste skill collect (one trip after another, disinfected at the end).
+  waste: { vehicleSkills: ['waste'], refusesSkills: [], disinfectedOnly: false, usesStock: false, collects: true },
 };
 
 /** Whether a vehicle with these skills may serve a round of this kind. */
@@ -78,3 +88,7 @@ export const PLANNED_ROUND_STATUSES: readonly RoundStatus[] = ['proposed', 'appr
 export const LIVE_PLAN_ROUND_STATUSES: readonly RoundStatus[] = ['planning', ...PLANNED_ROUND_STATUSES];
 /** On the road: drivers have their batches, gates expect deliveries. */
 export const ON_ROAD_ROUND_STATUSES: readonly RoundStatus[] = ['dispatched', 'in_progress'];
+/** Went out: its trips were driven, or are being (custody records are taken until the last unload, after the stops close). */
+export const WENT_OUT_ROUND_STATUSES: readonly RoundStatus[] = [...ON_ROAD_ROUND_STATUSES, 'completed'];
+/** Round kinds whose trips collect (and must be followed by a disinfection). */
+export const COLLECTING_ROUND_KINDS: readonly RoundKind[] = ROUND_KINDS.filter((k) => ROUND_KIND_SPECS[k].collects);

@@ -4,7 +4,7 @@
  * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
  * the database at any time (see reconcile).
  */
-import { invalidRoundTransition, ROUND_KIND_SPECS, vehicleFitsRound } from '../../domain/round';
+import { COLLECTING_ROUND_KINDS, invalidRoundTransition, ROUND_KIND_SPECS, vehicleFitsRound, WENT_OUT_ROUND_STATUSES } from '../../domain/round';
 import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, isAppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
@@ -21,7 +21,8 @@ import { collectionOf } from './round-collection';
 import { openDueWasteRequests } from '../../store/waste-schedule.repository';
 import { NEED_KIND_SPECS } from '../../domain/need-kinds';
 import type { NeedItems } from '../../domain/round-plan';
-import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles } from '../../store/round-inputs.repository';
+import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles, type VehicleInRound } from '../../store/round-inputs.repository';
+import { vehiclesAwaitingDisinfection } from '../../store/waste-custody.repository';
 import { mergeRoundPieces } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
 import { loadHighs } from '../../planning/lp/highs.adapter';
@@ -93,7 +94,7 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
   const { kind } = (await getRound(trx, roundId))!;
   const spec = ROUND_KIND_SPECS[kind];
-  const vehicles = (await loadVehicles(trx, await freeVehicleIds(trx, roundId))).filter((v) => vehicleFitsRound(kind, v.skills));
+  const vehicles = await roundFleet(trx, roundId, kind);
   // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
   // A round that carries nothing (waste collection) takes no stock.
   const { served, items } = spec.usesStock
@@ -105,6 +106,17 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
     : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix });
   await insertSubproblems(trx, roundId, drafts, generation);
   await storeNeedItems(trx, roundId, items);
+}
+
+/**
+ * The free vehicles a round of `kind` may use: skills that fit it, and for food and medicine none
+ * whose last waste trip still waits for its disinfection record (issue #18, item 2).
+ */
+export async function roundFleet(trx: Db, roundId: string, kind: RoundKind): Promise<VehicleInRound[]> {
+  const fitting = (await loadVehicles(trx, await freeVehicleIds(trx, roundId))).filter((v) => vehicleFitsRound(kind, v.skills));
+  if (!ROUND_KIND_SPECS[kind].disinfectedOnly) return fitting;
+  const waiting = await vehiclesAwaitingDisinfection(trx, fitting.map((v) => v.id), COLLECTING_ROUND_KINDS, WENT_OUT_ROUND_STATUSES);
+  return fitting.filter((v) => !waiting.has(v.id));
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */

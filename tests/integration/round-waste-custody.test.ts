@@ -1,0 +1,148 @@
+/**
+ * The chain of custody of a waste round (issue #18, item 2) on PostgreSQL: the round goes from
+ * requests to disposal, the trip's driver records the bags and kg at each pickup (a replay changes
+ * nothing, another driver is refused), the truck is weighed at the disposal site 30% lighter and the
+ * dispatch desk gets the flag (a live event with ids only, stored on the trip, in the proposal); a
+ * trip within the tolerance is not flagged. Then the disinfection: a truck whose last waste trip has
+ * no disinfection record is left out of a food round's fleet, and is planned again once disinfected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/access';
+import type { LiveEvent, Scope } from '../../src/contracts/events';
+import { seedDemoDistrict } from '../../src/demo/demo-district.seed';
+import { approveRound, dispatchRound, failRound, mergeRound, roundFleet, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { proposalView } from '../../src/services/rounds/round-view';
+import { settleRound } from '../../src/services/deliveries/round-delivery.service';
+import { requestWastePickup } from '../../src/services/waste/waste.service';
+import { recordDisinfection, recordPickup, recordUnload, type CustodyDeps } from '../../src/services/waste/waste-custody.service';
+import { isAppError } from '../../src/shared/errors';
+import { ManualClock } from '../../src/shared/clock';
+import { dropSchema, type Database } from '../../src/store/db';
+import { listSubproblems } from '../../src/store/round.repository';
+import { readPlan } from '../../src/store/round-plan.repository';
+import { findUnload } from '../../src/store/waste-custody.repository';
+import { openTestDatabase } from './round.fixtures';
+
+const clock = new ManualClock('2026-11-23T08:00:00Z');
+const producers = { ready: () => true, addRoundFlow: async () => undefined };
+const dispatcher: Actor = { userId: 'dispatcher', role: 'dispatcher', corridorIds: [], communityIds: [] };
+const published: { scopes: Scope[]; event: LiveEvent }[] = [];
+let database: Database;
+let wasteRoundId: string;
+
+const deps = (): CustodyDeps => ({
+  db: database.db, clock, audit: undefined, weightTolerance: 0.1,
+  publisher: { publish: async (scopes, event) => { published.push({ scopes: [...scopes], event }); return []; } },
+});
+const driverOf = (driverId: string): Actor => ({ userId: `driver-${driverId.slice(0, 8)}`, role: 'driver', driverId, corridorIds: [], communityIds: [] });
+const codeOf = (err: unknown) => (isAppError(err) ? err.code : err);
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_waste_custody');
+  await seedDemoDistrict({ db: database.db, clock, foodCycleDays: 3 }, { scryptCost: { N: 1024, r: 8, p: 1 } });
+});
+afterAll(async () => {
+  await dropSchema(database);
+  await database.close();
+});
+
+async function dispatchedWasteRound(): Promise<string> {
+  const district = await database.db.selectFrom('areas').select('id').where('kind', '=', 'district').executeTakeFirstOrThrow();
+  // More than a truck holds: trucks unload and go out again, so there are several trips to weigh.
+  const corridors = await database.db.selectFrom('areas').select('id').where('kind', '=', 'corridor').orderBy('id').offset(3).limit(5).execute();
+  for (const c of corridors) await requestWastePickup({ db: database.db, clock, audit: undefined }, dispatcher, c.id, { bags: 40, estimatedKg: 900, category: 'close_contact' });
+  const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 500 }, { areaId: district.id, kind: 'waste', actor: 'dispatcher' });
+  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+  expect(await mergeRound(database.db, round.id, clock)).toBe('stored');
+  await approveRound(database.db, round.id, 'dispatcher');
+  await dispatchRound(database.db, round.id, 'dispatcher', clock);
+  return round.id;
+}
+
+describe('custody of a waste round, from pickup to disposal', () => {
+  it('records the pickups and flags an unload 30% lighter to the dispatch desk', async () => {
+    wasteRoundId = await dispatchedWasteRound();
+    const plan = await readPlan(database.db, wasteRoundId);
+    expect(plan.trips.length, JSON.stringify(plan.trips.map((t) => [t.vehicleId, t.tripNo]))).toBeGreaterThan(1);
+    const [light, fine] = plan.trips;
+    const driver = driverOf(light!.driverId!);
+
+    // Before anything is recorded, the pickups of a trip are the driver's; another driver is refused.
+    const stranger = driverOf('00000000-0000-4000-8000-000000000000');
+    const refused = await recordPickup(deps(), stranger, wasteRoundId, light!.stops[0]!.id!, { bags: 1, kg: 1 }).catch((e: unknown) => e);
+    expect(codeOf(refused)).toBe('forbidden');
+
+    let picked = 0;
+    for (const [i, stop] of light!.stops.entries()) {
+      const kg = 100 + 10 * i;
+      const first = await recordPickup(deps(), driver, wasteRoundId, stop.id!, { bags: 4, kg });
+      expect(first).toMatchObject({ replayed: false, record: { bags: 4, kg, tripId: light!.id } });
+      // The phone replays its offline queue: the same record again changes nothing.
+      expect((await recordPickup(deps(), driver, wasteRoundId, stop.id!, { bags: 4, kg })).replayed).toBe(true);
+      picked += kg;
+    }
+    const unload = await recordUnload(deps(), driver, wasteRoundId, light!.id, { kg: picked * 0.7 });
+    expect(unload.record).toMatchObject({ flagged: true, pickedKg: picked, tripId: light!.id });
+    expect(unload.record.discrepancy).toBeCloseTo(0.3, 6);
+    // The desk's flag: stored on the trip, published to the dispatch scope with ids only, in the proposal.
+    expect(await findUnload(database.db, wasteRoundId, light!.id)).toMatchObject({ flagged: true, kg: picked * 0.7 });
+    const flags = published.filter((p) => p.event.type === 'waste.custody_flagged');
+    expect(flags).toHaveLength(1);
+    expect(flags[0]!.scopes).toEqual(['dispatch']);
+    expect(flags[0]!.event).toMatchObject({ roundId: wasteRoundId, tripId: light!.id, vehicleId: light!.vehicleId, batchId: `${wasteRoundId}_${light!.id}` });
+    const proposal = await proposalView(database.db, wasteRoundId);
+    expect(proposal.trips.find((t) => t.id === light!.id)!.custody).toMatchObject({ pickedKg: picked, pickups: light!.stops.length, unload: { flagged: true } });
+
+    // The weight at the site is final, and so are the trip's pickups once it was weighed.
+    expect(codeOf(await recordUnload(deps(), driver, wasteRoundId, light!.id, { kg: picked }).catch((e: unknown) => e))).toBe('invalid_transition');
+    expect((await recordUnload(deps(), driver, wasteRoundId, light!.id, { kg: picked * 0.7 })).replayed).toBe(true);
+    expect(codeOf(await recordPickup(deps(), driver, wasteRoundId, light!.stops[0]!.id!, { bags: 4, kg: 1 }).catch((e: unknown) => e))).toBe('invalid_transition');
+
+    // Within the tolerance (5% lighter: water drained, say), no flag; dispatchers may record from the paper.
+    for (const stop of fine!.stops) await recordPickup(deps(), dispatcher, wasteRoundId, stop.id!, { bags: 2, kg: 50 });
+    const ok = await recordUnload(deps(), dispatcher, wasteRoundId, fine!.id, { kg: 50 * fine!.stops.length * 0.95 });
+    expect(ok.record.flagged).toBe(false);
+    expect(published.filter((p) => p.event.type === 'waste.custody_flagged')).toHaveLength(1);
+  });
+
+  it('leaves a truck without its disinfection record after a waste trip out of a food round, and plans it again once disinfected', async () => {
+    const plan = await readPlan(database.db, wasteRoundId);
+    const lastTrip = (vehicleId: string) => plan.trips.filter((t) => t.vehicleId === vehicleId).sort((a, b) => b.tripNo - a.tripNo)[0]!;
+    const trucks = [...new Set(plan.trips.map((t) => t.vehicleId))];
+    const dirty = plan.trips[0]!.vehicleId;
+    // A disinfection after an earlier trip only does not count: the last waste trip needs its own.
+    const earlier = plan.trips.find((t) => t.vehicleId === dirty && t.tripNo < lastTrip(dirty).tripNo);
+    expect(earlier, 'the truck went out more than once').toBeDefined();
+    const done = await recordDisinfection(deps(), dispatcher, wasteRoundId, earlier!.id, { agent: 'chlorine 1000 mg/L' });
+    expect(done.record).toMatchObject({ vehicleId: dirty, agent: 'chlorine 1000 mg/L', recordedBy: 'dispatcher' });
+
+    // The day ends: every stop closed, the round completed and the trucks free. Both go back to deliveries
+    // (the waste skill alone keeps a truck out of food rounds: dedicated vehicles).
+    await database.db.updateTable('round_stops').set({ status: 'delivered' }).where('round_id', '=', wasteRoundId).execute();
+    expect((await settleRound(database.db, wasteRoundId))?.status).toBe('completed');
+    for (const id of trucks) {
+      const v = await database.db.selectFrom('vehicles').select('skills').where('id', '=', id).executeTakeFirstOrThrow();
+      await database.db.updateTable('vehicles').set({ skills: v.skills.filter((s) => s !== 'waste') }).where('id', '=', id).execute();
+    }
+
+    const district = await database.db.selectFrom('areas').select('id').where('kind', '=', 'district').executeTakeFirstOrThrow();
+    const { round: food } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 500 }, { areaId: district.id, kind: 'food', actor: 'dispatcher' });
+    const fleet = (await roundFleet(database.db, food.id, 'food')).map((v) => v.id);
+    expect(fleet.length).toBeGreaterThan(0);
+    expect(fleet).not.toContain(dirty);
+    const planned = (await listSubproblems(database.db, food.id)).flatMap((s) => s.vehicle_ids);
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned).not.toContain(dirty);
+
+    const last = await recordDisinfection(deps(), driverOf(lastTrip(dirty).driverId!), wasteRoundId, lastTrip(dirty).id, { agent: 'peracetic acid 0.5%' });
+    expect(last.record).toMatchObject({ vehicleId: dirty, recordedBy: driverOf(lastTrip(dirty).driverId!).userId });
+    expect((await roundFleet(database.db, food.id, 'food')).map((v) => v.id)).toContain(dirty);
+    // And the next food round plans with it: with the other vans off the road, it is the fleet.
+    expect(await failRound(database.db, food.id, 'test: next round', clock)).toBe(true);
+    await database.db.updateTable('vehicles').set({ active: false }).where('id', '<>', dirty).execute();
+    const { round: next } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 500 }, { areaId: district.id, kind: 'food', actor: 'dispatcher' });
+    expect(new Set((await listSubproblems(database.db, next.id)).flatMap((s) => s.vehicle_ids))).toContain(dirty);
+  });
+
+});
