@@ -36,7 +36,7 @@ const bag = { bagId: z.string(), kind: z.enum(NEED_KINDS) };
 
 export const driverBatchesResponse = z.object({
   batches: z.array(z.object({
-    batchId: z.string(), roundId: z.uuid(), tripNo: z.int(),
+    batchId: z.string(), roundId: z.uuid(), tripId: z.string(), tripNo: z.int(),
     /** The vehicle ("Van 1 (沪A·12345)"), its plate, and the depot it loads at. */
     vehicleName: z.string(), vehiclePlate: z.string().nullable(), depotName: z.string(),
     /** Leaves the depot, seconds from the round's start. */
@@ -53,7 +53,11 @@ export const driverBatchesResponse = z.object({
       bags: z.array(z.object({ ...bag, householdId: z.uuid().nullable() })),
       /** The code the coordinator types in to confirm the handover (the driver's own page only). */
       handoffCode: z.string().nullable(),
+      /** A waste stop's pickup as the crew recorded it (bags, kg); null: not yet, or a delivery. */
+      pickup: z.object({ bags: z.int(), kg: z.number() }).nullable(),
     })),
+    /** A waste trip's weight at the disposal site and the vehicle's disinfection after it, null until recorded; null for deliveries. */
+    custody: z.object({ unloadedKg: z.number().nullable(), disinfection: z.object({ agent: z.string(), disinfectedAt: z.iso.datetime() }).nullable() }).nullable(),
   })),
 });
 

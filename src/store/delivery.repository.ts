@@ -21,6 +21,10 @@ export interface DriverStopRow {
   bags: { bagId: string; householdId: string | null; kind: string }[]; handoffCode: string | null;
   /** A waste trip's unload: the disposal site (name, place) and when unloading starts (s from the round's start); null for deliveries. */
   unload: { siteName: string; lat: number; lon: number; startS: number } | null;
+  /** A waste trip's custody records (issue #18, item 2): this stop's pickup, the trip's weight at the site, its disinfection. */
+  pickup: { bags: number; kg: number } | null;
+  unloadedKg: number | null;
+  disinfection: { agent: string; disinfectedAt: string } | null;
 }
 
 /** Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq. */
@@ -29,6 +33,7 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
     round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
     gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
     site_name: string | null; site_lat: number | null; site_lon: number | null; unload_start_s: number | null;
+    pickup_bags: number | null; pickup_kg: number | null; unloaded_kg: number | null; agent: string | null; disinfected_at: Date | null;
   }>`
     select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, v.name as vehicle_name, v.plate, p.name as depot_name, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
@@ -37,15 +42,21 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
       a.lat, a.lon, s.status, s.urgent, s.handoff_code,
       (select json_agg(json_build_object('bagId', b.bag_id, 'householdId', n.household_id, 'kind', n.kind) order by b.bag_id)
          from round_bags b join needs n on n.id = b.need_id where b.stop_id = s.id) as bags,
-      ds.name as site_name, ds.lat as site_lat, ds.lon as site_lon, t.unload_start_s
+      ds.name as site_name, ds.lat as site_lat, ds.lon as site_lon, t.unload_start_s,
+      wp.bags as pickup_bags, wp.kg as pickup_kg, wu.kg as unloaded_kg, vd.agent, vd.disinfected_at
     from round_trips t
     left join disposal_sites ds on ds.id = t.unload_site_id
+    left join waste_unloads wu on wu.round_id = t.round_id and wu.trip_id = t.id
+    left join vehicle_disinfections vd on vd.round_id = t.round_id and vd.trip_id = t.id
     join rounds r on r.id = t.round_id
     join vehicles v on v.id = t.vehicle_id
     join depots p on p.id = t.depot_id
     join round_stops s on s.round_id = t.round_id and s.trip_id = t.id
     join areas a on a.id = s.corridor_id
-    where t.driver_id = ${driverId} and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
+    left join waste_pickups wp on wp.round_id = s.round_id and wp.stop_id = s.id
+    -- A waste trip stays on the driver's page after its last stop closed (the round completed) until it is weighed at the site and disinfected.
+    where t.driver_id = ${driverId} and (r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
+      or (r.status = 'completed' and t.unload_site_id is not null and (wu.trip_id is null or vd.trip_id is null)))
     order by r.created_at, t.trip_no, s.seq`.execute(db);
   return rows.rows.map((r) => ({
     roundId: r.round_id, tripId: r.trip_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), roundStatus: r.round_status,
@@ -53,6 +64,9 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
     stopId: r.stop_id, seq: Number(r.seq), corridorId: r.corridor_id, gate: r.gate, community: r.community, coordinators: r.coordinators ?? [],
     lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [], handoffCode: r.handoff_code,
     unload: r.site_name === null ? null : { siteName: r.site_name, lat: Number(r.site_lat), lon: Number(r.site_lon), startS: Number(r.unload_start_s ?? 0) },
+    pickup: r.pickup_kg === null ? null : { bags: Number(r.pickup_bags), kg: Number(r.pickup_kg) },
+    unloadedKg: r.unloaded_kg === null ? null : Number(r.unloaded_kg),
+    disinfection: r.agent === null ? null : { agent: r.agent, disinfectedAt: new Date(r.disinfected_at!).toISOString() },
   }));
 }
 

@@ -14,6 +14,7 @@ import { approveRound, dispatchRound, failRound, mergeRound, roundFleet, startRo
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { proposalView } from '../../src/services/rounds/round-view';
 import { settleRound } from '../../src/services/deliveries/round-delivery.service';
+import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
 import { requestWastePickup } from '../../src/services/waste/waste.service';
 import { recordDisinfection, recordPickup, recordUnload, type CustodyDeps } from '../../src/services/waste/waste-custody.service';
 import { isAppError } from '../../src/shared/errors';
@@ -82,6 +83,10 @@ describe('custody of a waste round, from pickup to disposal', () => {
       expect((await recordPickup(deps(), driver, wasteRoundId, stop.id!, { bags: 4, kg })).replayed).toBe(true);
       picked += kg;
     }
+    // The driver's page shows what was recorded at each stop.
+    const batch = (await driverBatches(database.db, light!.driverId!)).find((b) => b.tripId === light!.id)!;
+    expect(batch.stops.map((s) => s.pickup?.kg)).toEqual(light!.stops.map((_, i) => 100 + 10 * i));
+    expect(batch.custody).toEqual({ unloadedKg: null, disinfection: null });
     const unload = await recordUnload(deps(), driver, wasteRoundId, light!.id, { kg: picked * 0.7 });
     expect(unload.record).toMatchObject({ flagged: true, pickedKg: picked, tripId: light!.id });
     expect(unload.record.discrepancy).toBeCloseTo(0.3, 6);
@@ -121,6 +126,9 @@ describe('custody of a waste round, from pickup to disposal', () => {
     // (the waste skill alone keeps a truck out of food rounds: dedicated vehicles).
     await database.db.updateTable('round_stops').set({ status: 'delivered' }).where('round_id', '=', wasteRoundId).execute();
     expect((await settleRound(database.db, wasteRoundId))?.status).toBe('completed');
+    // The last trip stays on its driver's page, waiting for its disinfection, after the round completed.
+    const waiting = (await driverBatches(database.db, lastTrip(dirty).driverId!)).find((b) => b.tripId === lastTrip(dirty).id);
+    expect(waiting).toMatchObject({ roundStatus: 'completed', custody: { disinfection: null } });
     for (const id of trucks) {
       const v = await database.db.selectFrom('vehicles').select('skills').where('id', '=', id).executeTakeFirstOrThrow();
       await database.db.updateTable('vehicles').set({ skills: v.skills.filter((s) => s !== 'waste') }).where('id', '=', id).execute();

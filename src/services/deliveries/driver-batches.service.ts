@@ -16,9 +16,11 @@ export interface DriverStop {
   status: 'pending' | 'loaded' | 'delivered' | 'failed'; urgent: boolean; bags: DriverStopBag[];
   /** Shown to the coordinator at the gate, who types it in to confirm the handover. Only the driver reads it. */
   handoffCode: string | null;
+  /** A waste stop: the bags and kg the crew recorded taking (PUT /api/rounds/:roundId/stops/:stopId/waste-pickup); null: none yet. */
+  pickup: { bags: number; kg: number } | null;
 }
 export interface DriverBatch {
-  batchId: string; roundId: string; tripNo: number;
+  batchId: string; roundId: string; tripId: string; tripNo: number;
   /** The vehicle as the driver finds it in the yard ("Van 1 (沪A·12345)"), its plate, and the depot it loads at. */
   vehicleName: string; vehiclePlate: string | null; depotName: string;
   /** Leaves the depot, seconds from the round's start: trip 2 leaves once trip 1 is back and reloaded. */
@@ -26,6 +28,11 @@ export interface DriverBatch {
   roundStatus: string; stops: DriverStop[];
   /** A waste trip ends unloading at this disposal site (by name), from `startS`; null for deliveries. */
   unload: { siteName: string; lat: number; lon: number; startS: number } | null;
+  /**
+   * A waste trip's records after its stops (issue #18, item 2): its weight at the disposal site and the vehicle's
+   * disinfection, null until recorded; null for deliveries. The trip stays here until both are.
+   */
+  custody: { unloadedKg: number | null; disinfection: { agent: string; disinfectedAt: string } | null } | null;
 }
 
 export async function driverBatches(db: Db, driverId: string): Promise<DriverBatch[]> {
@@ -35,12 +42,15 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     const id = batchId(r.roundId, r.tripId);
     let batch = batches.get(id);
     if (!batch) {
-      batch = { batchId: id, roundId: r.roundId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS, roundStatus: r.roundStatus, stops: [], unload: r.unload };
+      batch = {
+        batchId: id, roundId: r.roundId, tripId: r.tripId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS,
+        roundStatus: r.roundStatus, stops: [], unload: r.unload, custody: r.unload ? { unloadedKg: r.unloadedKg, disinfection: r.disinfection } : null,
+      };
       batches.set(id, batch);
     }
     batch.stops.push({
       stopId: r.stopId, seq: r.seq, corridorId: r.corridorId, gate: r.gate, community: r.community, coordinators: r.coordinators,
-      lat: r.lat, lon: r.lon, status: r.status, urgent: r.urgent, bags: r.bags, handoffCode: r.handoffCode,
+      lat: r.lat, lon: r.lon, status: r.status, urgent: r.urgent, bags: r.bags, handoffCode: r.handoffCode, pickup: r.pickup,
     });
   }
   return [...batches.values()];
