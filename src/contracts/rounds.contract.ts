@@ -113,6 +113,12 @@ export const proposalView = z.strictObject({
   setPartitioning: z.strictObject({
     status: z.enum(['improved', 'not-better', 'timed-out', 'invalid', 'no-pool', 'off']), mergedCost: z.number(), cost: z.number(), elapsedMs: z.number(),
   }).nullable(),
+  /**
+   * Vehicles of the fleet this round's kind would take but may not now, and why, by name: `awaiting_disinfection`, a
+   * vehicle whose last waste trip has no disinfection record (food, medicine and mixed rounds; issue #18, item 2).
+   * As things stand when read: the record added, the vehicle is free for the next round (or a re-plan).
+   */
+  fleetNotes: z.array(z.strictObject({ vehicleId: z.uuid(), vehicleName: z.string(), reason: z.enum(['awaiting_disinfection']) })),
 });
 export type ProposalView = z.output<typeof proposalView>;
 

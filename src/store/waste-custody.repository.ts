@@ -4,6 +4,7 @@
  * and the vehicle's disinfection after each waste trip.
  */
 import { sql } from 'kysely';
+import { vehicleLabel } from '../domain/fleet';
 import type { Db } from './db';
 
 /** A trip as custody reads it: its round's kind and status, its driver and vehicle. */
@@ -138,4 +139,10 @@ export async function custodyOfRound(db: Db, roundId: string): Promise<Map<strin
   for (const u of unloads.rows) of(u.trip_id).unload = toUnload(u);
   for (const d of disinfections.rows) of(d.trip_id).disinfection = toDisinfection(d);
   return out;
+}
+
+/** The active vehicles, by name ("Van 1 (沪A·12345)") with their skills, for the desk's fleet notes. */
+export async function activeVehicles(db: Db): Promise<{ id: string; name: string; skills: string[] }[]> {
+  const rows = await db.selectFrom('vehicles').select(['id', 'name', 'plate', 'skills']).where('active', '=', true).orderBy('name').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: vehicleLabel(r.name, r.plate), skills: r.skills }));
 }

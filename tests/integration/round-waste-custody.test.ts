@@ -142,10 +142,13 @@ describe('custody of a waste round, from pickup to disposal', () => {
     const planned = (await listSubproblems(database.db, food.id)).flatMap((s) => s.vehicle_ids);
     expect(planned.length).toBeGreaterThan(0);
     expect(planned).not.toContain(dirty);
+    // The desk reads why, by the truck's name.
+    expect((await proposalView(database.db, food.id)).fleetNotes).toEqual([{ vehicleId: dirty, vehicleName: expect.stringContaining('Waste Truck'), reason: 'awaiting_disinfection' }]);
 
     const last = await recordDisinfection(deps(), driverOf(lastTrip(dirty).driverId!), wasteRoundId, lastTrip(dirty).id, { agent: 'peracetic acid 0.5%' });
     expect(last.record).toMatchObject({ vehicleId: dirty, recordedBy: driverOf(lastTrip(dirty).driverId!).userId });
     expect((await roundFleet(database.db, food.id, 'food')).map((v) => v.id)).toContain(dirty);
+    expect((await proposalView(database.db, food.id)).fleetNotes).toEqual([]);
     // And the next food round plans with it: with the other vans off the road, it is the fleet.
     expect(await failRound(database.db, food.id, 'test: next round', clock)).toBe(true);
     await database.db.updateTable('vehicles').set({ active: false }).where('id', '<>', dirty).execute();

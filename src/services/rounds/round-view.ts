@@ -11,8 +11,9 @@ import { stopTimings } from '../../planning/adapters/stored-plan';
 import { ROUND_SHIFT_MIN, ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
 import { loadStoredPlan } from '../../store/round-check.repository';
 import { siteNames } from '../../store/waste.repository';
-import { custodyOfRound, type TripCustody } from '../../store/waste-custody.repository';
-import { ROUND_KIND_SPECS } from '../../domain/round';
+import { activeVehicles, custodyOfRound, type TripCustody } from '../../store/waste-custody.repository';
+import { ROUND_KIND_SPECS, vehicleFitsRound, type RoundKind } from '../../domain/round';
+import { awaitingDisinfection } from './round-fleet';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
   const round = await getRound(db, roundId);
@@ -60,7 +61,16 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
     ...(await allocationOf(db, roundId, round.allocation, plan.unserved)),
     packingChanges: await packingChanges(db, roundId, plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags))),
     setPartitioning: setPartitioningOf(round.merge_note),
+    fleetNotes: await fleetNotesOf(db, round.kind),
   };
+}
+
+/** Why a vehicle that fits the round's kind is not in its fleet: for food and medicine, a waste trip not yet followed by a disinfection. */
+async function fleetNotesOf(db: Db, kind: RoundKind): Promise<ProposalView['fleetNotes']> {
+  if (!ROUND_KIND_SPECS[kind].disinfectedOnly) return [];
+  const fitting = (await activeVehicles(db)).filter((v) => vehicleFitsRound(kind, v.skills));
+  const waiting = await awaitingDisinfection(db, kind, fitting.map((v) => v.id));
+  return fitting.filter((v) => waiting.has(v.id)).map((v) => ({ vehicleId: v.id, vehicleName: v.name, reason: 'awaiting_disinfection' as const }));
 }
 
 function custodyView(c: TripCustody | undefined): NonNullable<ProposalView['trips'][number]['custody']> {

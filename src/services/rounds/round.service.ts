@@ -4,7 +4,7 @@
  * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
  * the database at any time (see reconcile).
  */
-import { COLLECTING_ROUND_KINDS, invalidRoundTransition, ROUND_KIND_SPECS, vehicleFitsRound, WENT_OUT_ROUND_STATUSES } from '../../domain/round';
+import { invalidRoundTransition, ROUND_KIND_SPECS, vehicleFitsRound } from '../../domain/round';
 import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, isAppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
@@ -22,7 +22,7 @@ import { openDueWasteRequests } from '../../store/waste-schedule.repository';
 import { NEED_KIND_SPECS } from '../../domain/need-kinds';
 import type { NeedItems } from '../../domain/round-plan';
 import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles, type VehicleInRound } from '../../store/round-inputs.repository';
-import { vehiclesAwaitingDisinfection } from '../../store/waste-custody.repository';
+import { awaitingDisinfection } from './round-fleet';
 import { mergeRoundPieces } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
 import { loadHighs } from '../../planning/lp/highs.adapter';
@@ -114,8 +114,7 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
  */
 export async function roundFleet(trx: Db, roundId: string, kind: RoundKind): Promise<VehicleInRound[]> {
   const fitting = (await loadVehicles(trx, await freeVehicleIds(trx, roundId))).filter((v) => vehicleFitsRound(kind, v.skills));
-  if (!ROUND_KIND_SPECS[kind].disinfectedOnly) return fitting;
-  const waiting = await vehiclesAwaitingDisinfection(trx, fitting.map((v) => v.id), COLLECTING_ROUND_KINDS, WENT_OUT_ROUND_STATUSES);
+  const waiting = await awaitingDisinfection(trx, kind, fitting.map((v) => v.id));
   return fitting.filter((v) => !waiting.has(v.id));
 }
 
