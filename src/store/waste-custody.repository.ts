@@ -32,6 +32,11 @@ export async function custodyStop(db: Db, roundId: string, stopId: string): Prom
   return row && { ...toTrip(row), stopId: row.stop_id, stopStatus: row.stop_status };
 }
 
+/** Locks a trip's row: a pickup corrected while the trip is weighed waits, so the unload compares with what stands. */
+export async function lockTrip(trx: Db, roundId: string, tripId: string): Promise<void> {
+  await sql`select 1 from round_trips where round_id = ${roundId} and id = ${tripId} for update`.execute(trx);
+}
+
 export interface WastePickup { stopId: string; bags: number; kg: number; pickedAt: Date; recordedBy: string }
 
 export async function findPickup(db: Db, roundId: string, stopId: string): Promise<WastePickup | undefined> {

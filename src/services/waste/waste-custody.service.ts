@@ -20,7 +20,7 @@ import { AppError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { Db } from '../../store/db';
 import {
-  custodyStop, custodyTrip, findDisinfection, findPickup, findUnload, insertDisinfection, insertUnload, pickedOnTrip, savePickup,
+  custodyStop, custodyTrip, findDisinfection, findPickup, findUnload, insertDisinfection, insertUnload, lockTrip, pickedOnTrip, savePickup,
   type CustodyTrip, type Disinfection, type WasteUnload,
 } from '../../store/waste-custody.repository';
 import type { AuditService } from '../access/audit.service';
@@ -78,9 +78,12 @@ export async function recordPickup(
     return { record: view(existing), replayed: true };
   }
   if (stop!.stopStatus === 'failed') throw new AppError('invalid_transition', 'this stop was reported failed: nothing was picked up');
-  if (await findUnload(deps.db, roundId, stop!.tripId)) throw new AppError('invalid_transition', 'this trip was weighed at the disposal site: its pickups are final');
   const pickup = { stopId, bags: input.bags, kg: input.kg, pickedAt: timeOf(deps, input.pickedAt, 'pickedAt'), recordedBy: actor.userId };
-  await savePickup(deps.db, roundId, pickup, deps.clock.now());
+  await deps.db.transaction().execute(async (trx) => {
+    await lockTrip(trx, roundId, stop!.tripId);
+    if (await findUnload(trx, roundId, stop!.tripId)) throw new AppError('invalid_transition', 'this trip was weighed at the disposal site: its pickups are final');
+    await savePickup(trx, roundId, pickup, deps.clock.now());
+  });
   await audited(deps, actor, action, `${roundId}/stops/${stopId}`, reqId);
   return { record: view(pickup), replayed: false };
 }
@@ -99,18 +102,23 @@ export async function recordUnload(
   const view = (u: WasteUnload): z.input<typeof wasteUnloadView> => ({
     roundId, tripId, siteId: u.siteId, kg: u.kg, pickedKg: u.pickedKg, discrepancy: u.discrepancy, flagged: u.flagged, unloadedAt: u.unloadedAt.toISOString(), recordedBy: u.recordedBy,
   });
+  const refusal = 'this trip\'s weight at the disposal site is recorded: it is final';
   const existing = await findUnload(deps.db, roundId, tripId);
-  if (existing) return replayOrRefuse(deps, actor, action, `${roundId}/${tripId}`, existing.kg === input.kg, view(existing), 'this trip\'s weight at the disposal site is recorded: it is final', reqId);
-  const picked = await pickedOnTrip(deps.db, roundId, tripId);
-  const discrepancy = discrepancyOf(picked.kg, input.kg);
-  const unload: WasteUnload = {
-    tripId, siteId: trip.siteId, kg: input.kg, pickedKg: picked.kg, discrepancy, flagged: discrepancy === null || discrepancy > deps.weightTolerance,
-    unloadedAt: timeOf(deps, input.unloadedAt, 'unloadedAt'), recordedBy: actor.userId,
-  };
-  if (!(await insertUnload(deps.db, roundId, unload, deps.clock.now()))) {
+  if (existing) return replayOrRefuse(deps, actor, action, `${roundId}/${tripId}`, existing.kg === input.kg, view(existing), refusal, reqId);
+  const unloadedAt = timeOf(deps, input.unloadedAt, 'unloadedAt');
+  const unload = await deps.db.transaction().execute(async (trx) => {
+    await lockTrip(trx, roundId, tripId);
+    const picked = await pickedOnTrip(trx, roundId, tripId);
+    const discrepancy = discrepancyOf(picked.kg, input.kg);
+    const u: WasteUnload = {
+      tripId, siteId: trip.siteId, kg: input.kg, pickedKg: picked.kg, discrepancy, flagged: discrepancy === null || discrepancy > deps.weightTolerance, unloadedAt, recordedBy: actor.userId,
+    };
+    return (await insertUnload(trx, roundId, u, deps.clock.now())) ? u : null;
+  });
+  if (!unload) {
     // Recorded a moment ago by a concurrent replay: answer as a replay does.
     const first = (await findUnload(deps.db, roundId, tripId))!;
-    return replayOrRefuse(deps, actor, action, `${roundId}/${tripId}`, first.kg === input.kg, view(first), 'this trip\'s weight at the disposal site is recorded: it is final', reqId);
+    return replayOrRefuse(deps, actor, action, `${roundId}/${tripId}`, first.kg === input.kg, view(first), refusal, reqId);
   }
   await audited(deps, actor, action, `${roundId}/${tripId}`, reqId);
   if (unload.flagged) await publishFlag(deps, trip, unload);
