@@ -3,6 +3,7 @@
  * medical details), a navigation link, and big buttons: arrived / delivered / failed with a reason.
  * Reports go out over the live connection; offline they queue and are sent when back.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { StopReport } from '../../../contracts/event-socket';
 import { api } from '../api';
@@ -14,10 +15,13 @@ import { DepartTime } from '../ui/depart-time';
 import { useLoad } from '../ui/hooks';
 import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
 import { vault } from '../vault';
+import { flushCustody, onCustodyChange } from '../ui/custody-outbox';
+import { PickupForm, TripCustody, type TripCustodyState } from './driver-custody';
 
-interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null }
+interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null; pickup?: { bags: number; kg: number } | null }
 /** `departS`: leaves the depot, seconds from the round's start; `vehicleName`: "Van 1 (沪A·12345)" (optional: batches cached by an older page lack them). */
-interface Batch { batchId: string; roundId?: string; tripNo: number; departS?: number; vehicleName?: string; depotName?: string; stops: Stop[] }
+/** `unload` and `custody`: a waste trip (issue #18, item 2), null for deliveries. */
+interface Batch { batchId: string; roundId?: string; tripId?: string; tripNo: number; departS?: number; vehicleName?: string; depotName?: string; stops: Stop[]; unload?: { siteName: string } | null; custody?: TripCustodyState | null }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
@@ -53,10 +57,12 @@ export function DriverPage({ me }: { me: Me }) {
   useEffect(() => {
     const offQueue = onQueueChange(() => setPending(queued().length));
     // Back online: send the queued reports, and reload what changed while the socket was down.
-    const offConn = onConnected(() => (void flush(), refresh()));
+    const offConn = onConnected(() => (void flush(), void flushCustody(), refresh()));
+    // A custody record sent (or refused): the batches say what the server now holds.
+    const offCustody = onCustodyChange(refresh);
     const online = () => void flush();
     window.addEventListener('online', online);
-    return () => (offQueue(), offConn(), window.removeEventListener('online', online));
+    return () => (offQueue(), offConn(), offCustody(), window.removeEventListener('online', online));
   }, []);
 
   // The fallback poll, only while the live connection is down.
@@ -135,16 +141,19 @@ export function DriverPage({ me }: { me: Me }) {
           {batch.roundId && <PaperLink path={`/api/rounds/${batch.roundId}/trips/${encodeURIComponent(batch.batchId.slice(batch.roundId.length + 1))}/route-sheet.pdf`} file={`route-sheet-${batch.tripNo}.pdf`} label={t('routeSheet')} testId="route-sheet" />}
           <ol class="list stops">
             {batch.stops.map((stop) => (
-              <StopCard key={stop.stopId} stop={stop} status={local[stop.stopId] ?? stop.status} onReport={(o, r) => report(batch, stop, o, r)} />
+              <StopCard key={stop.stopId} stop={stop} status={local[stop.stopId] ?? stop.status} onReport={(o, r) => report(batch, stop, o, r)}>
+                {batch.unload && batch.roundId && <PickupForm roundId={batch.roundId} stopId={stop.stopId} pickup={stop.pickup ?? null} />}
+              </StopCard>
             ))}
           </ol>
+          {batch.unload && batch.custody && batch.roundId && batch.tripId && <TripCustody roundId={batch.roundId} tripId={batch.tripId} siteName={batch.unload.siteName} custody={batch.custody} />}
         </section>
       ))}
     </div>
   );
 }
 
-function StopCard({ stop, status, onReport }: { stop: Stop; status: string; onReport: (o: Outcome, reason?: string) => void }) {
+function StopCard({ stop, status, onReport, children }: { stop: Stop; status: string; onReport: (o: Outcome, reason?: string) => void; children?: ComponentChildren }) {
   const [reason, setReason] = useState<string>('no_answer');
   const closed = status === 'delivered' || status === 'failed';
   const households = new Set(stop.bags.map((b) => b.householdId)).size;
@@ -174,6 +183,7 @@ function StopCard({ stop, status, onReport }: { stop: Stop; status: string; onRe
           {t('handoffCodeShow')}: <strong data-testid="handoff-code">{stop.handoffCode}</strong>
         </p>
       )}
+      {children}
       {closed ? (
         <p class={`status status-${status}`} role="status">
           {t('stopDone', { status: t(status as MessageKey) })}

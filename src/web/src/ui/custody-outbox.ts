@@ -1,0 +1,73 @@
+/**
+ * The driver's waste custody records (issue #18, item 2): a stop's pickup, the trip's weight at the
+ * disposal site, the vehicle's disinfection. Queued in the session's vault (encrypted, wiped at
+ * log-out) like the driver's other reports, and sent oldest first (PUT) whenever the phone is
+ * online: at once, on the `online` event and when the live connection comes back. Each PUT is
+ * idempotent (the server answers a stored record with `replayed`), so a send cut off after the
+ * server stored it is safely sent again. A record the server refuses for good (a 4xx; a 409: the
+ * trip's record is already final) leaves the queue with its reason kept for the page; a network
+ * fault or a 5xx stops the round, to be tried again later.
+ */
+import { api, ApiError } from '../api';
+import { vault } from '../vault';
+
+export type CustodyRecord =
+  | { kind: 'pickup'; roundId: string; stopId: string; body: { bags: number; kg: number; pickedAt: string } }
+  | { kind: 'unload'; roundId: string; tripId: string; body: { kg: number; unloadedAt: string } }
+  | { kind: 'disinfection'; roundId: string; tripId: string; body: { agent: string; disinfectedAt: string } };
+/** `final`: a 409, the record can no longer change; otherwise the server's words. */
+export interface CustodyRefused { key: string; final: boolean; message: string }
+
+const KEY = 'driver.custody';
+const REFUSED = 'driver.custody.refused';
+const listeners = new Set<() => void>();
+let flushing: Promise<void> | null = null;
+
+export const custodyKey = (r: CustodyRecord): string => (r.kind === 'pickup' ? `pickup:${r.roundId}:${r.stopId}` : `${r.kind}:${r.roundId}:${r.tripId}`);
+export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(KEY) ?? [];
+export const refusedCustody = (): CustodyRefused[] => vault.get<CustodyRefused[]>(REFUSED) ?? [];
+
+const path = (r: CustodyRecord): string =>
+  r.kind === 'pickup' ? `/api/rounds/${r.roundId}/stops/${r.stopId}/waste-pickup` : `/api/rounds/${r.roundId}/trips/${encodeURIComponent(r.tripId)}/${r.kind === 'unload' ? 'waste-unload' : 'disinfection'}`;
+
+function save(list: CustodyRecord[], refused = refusedCustody()): void {
+  vault.set(KEY, list);
+  vault.set(REFUSED, refused);
+  listeners.forEach((l) => l());
+}
+
+/** Queues a record (a newer one for the same stop or trip replaces the one still waiting) and tries to send. */
+export function recordCustody(record: CustodyRecord): Promise<void> {
+  const key = custodyKey(record);
+  save([...queuedCustody().filter((q) => custodyKey(q) !== key), record], refusedCustody().filter((r) => r.key !== key));
+  return flushCustody();
+}
+
+async function sendAll(): Promise<void> {
+  for (;;) {
+    const [next] = queuedCustody();
+    if (!next) return;
+    let refused = refusedCustody();
+    try {
+      await api(path(next), { method: 'PUT', body: next.body });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429 || err.status === 401) return;
+      refused = [...refused, { key: custodyKey(next), final: err.status === 409, message: err.detail ?? err.title }].slice(-20);
+    }
+    // By identity: a newer record for the same stop or trip, queued meanwhile, stays to be sent.
+    save(queuedCustody().filter((q) => q !== next), refused);
+  }
+}
+
+/** Sends what is queued; resolves when the queue is empty or cannot be sent now. */
+export function flushCustody(): Promise<void> {
+  flushing ??= sendAll().finally(() => (flushing = null));
+  return flushing;
+}
+
+export function onCustodyChange(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+window.addEventListener('online', () => void flushCustody());
