@@ -56,7 +56,8 @@ export function DispatcherPage() {
         return;
       case 'round.proposed':
       case 'round.manifest_changed':
-        // A new proposal, or a cancelled need leaving a stop's manifest: show the plan as stored.
+      case 'waste.custody_flagged':
+        // A new proposal, a cancelled need leaving a stop's manifest, a waste trip weighed off its pickups: show the plan as stored.
         if (event.roundId === roundId) void refresh(event.roundId);
         return;
       case 'vehicle.position':

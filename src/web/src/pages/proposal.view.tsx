@@ -15,6 +15,7 @@ import { PaperLinks } from './dispatcher/paper-links';
 import { Timeline } from './dispatcher/timeline';
 import { TripStops } from './dispatcher/trip-stops';
 import { tripName, type Actuals, type Proposal } from './dispatcher/proposal.types';
+import { FleetNotes, WasteCustody } from './dispatcher/waste-custody';
 
 export type { Proposal } from './dispatcher/proposal.types';
 
@@ -76,6 +77,8 @@ export function ProposalView({ proposal, names, actuals, onChange }: Props) {
           );
         })}
       </TableFrame>
+      <FleetNotes proposal={proposal} />
+      <WasteCustody proposal={proposal} />
       <PaperLinks proposal={proposal} />
       <Timeline proposal={proposal} names={names} actuals={actuals} />
       <FormError error={error} />

@@ -14,6 +14,8 @@ export interface Proposal {
   allocation: Allocation | null;
   setPartitioning: { status: string; mergedCost: number; cost: number; elapsedMs: number } | null;
   packingChanges: { needId: string; bagIds: string[]; substituted: { item: string; for: string; quantity: number }[]; leftOut: { item: string; quantity: number }[] }[];
+  /** Vehicles the round left out, by name: a truck whose last waste trip has no disinfection record (absent from older answers). */
+  fleetNotes?: { vehicleId: string; vehicleName: string; reason: 'awaiting_disinfection' }[];
 }
 
 export interface Trip {
@@ -22,6 +24,12 @@ export interface Trip {
   stops: Stop[];
   /** A waste trip unloads at this disposal site, from `startS` seconds after the round's start; absent or null for deliveries. */
   unload?: { siteId: string; siteName: string; startS: number } | null;
+  /** A dispatched waste trip's chain of custody (issue #18, item 2); absent or null for deliveries. */
+  custody?: {
+    pickedKg: number; pickedBags: number; pickups: number;
+    unload: { kg: number; pickedKg: number; discrepancy: number | null; flagged: boolean; unloadedAt: string } | null;
+    disinfection: { agent: string; disinfectedAt: string } | null;
+  } | null;
 }
 
 export interface Stop {
