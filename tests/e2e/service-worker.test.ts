@@ -30,11 +30,8 @@ describe('service worker', () => {
     const registrations: { registrationId: string; scopeURL: string }[] = [];
     cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string }[] }) => registrations.push(...e.registrations));
     await cdp.send('ServiceWorker.enable');
-    const scope = await page.evaluate(async () => {
-      const reg = await navigator.serviceWorker.register('/sw.js');
-      await navigator.serviceWorker.ready;
-      return reg.scope;
-    });
+    // Scripts as text: the tests' TypeScript has no DOM types.
+    const scope = (await page.evaluate(`navigator.serviceWorker.register('/sw.js').then((reg) => navigator.serviceWorker.ready.then(() => reg.scope))`)) as string;
     expect(scope).toBe(`${h.url}/`);
     expect(await cspViolations(page)).toEqual([]);
 
@@ -42,10 +39,8 @@ describe('service worker', () => {
     const registrationId = registrations.find((r) => r.scopeURL === scope)!.registrationId;
     const payload = { title: 'Delivery on its way', body: 'Cordon: your delivery is on its way to C1, expected between 14:15 and 14:45.', kind: 'delivery_eta', tag: 'delivery_eta', emergency: false, url: '/' };
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: h.url, registrationId, data: JSON.stringify(payload) });
-    const shown = async () => page.evaluate(async () => {
-      const reg = await navigator.serviceWorker.ready;
-      return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
-    });
+    const shown = async () => page.evaluate(`navigator.serviceWorker.ready.then((reg) => reg.getNotifications())
+      .then((list) => list.map((n) => ({ title: n.title, body: n.body, tag: n.tag })))`);
     await expect.poll(shown, { timeout: 10_000 }).toEqual([{ title: payload.title, body: payload.body, tag: 'delivery_eta' }]);
     await context.close();
   }, 90_000);
