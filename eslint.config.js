@@ -61,4 +61,9 @@ export default tseslint.config(
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The service worker runs in the browser's worker scope, not in Node or a page.
+    files: ['src/web/public/sw.js'],
+    languageOptions: { globals: { self: 'readonly', URL: 'readonly', clients: 'readonly', console: 'readonly' } },
+  },
 );
