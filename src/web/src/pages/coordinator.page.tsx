@@ -16,6 +16,7 @@ import { NeedForm } from '../ui/need-form';
 import { NeedsList, type NeedRow } from '../ui/needs-list';
 import { WasteRequest } from '../ui/waste-request';
 import { vault } from '../vault';
+import { NoticeSettings } from '../ui/notice-settings';
 
 interface Area {
   id: string;
@@ -193,6 +194,7 @@ export function CoordinatorPage({ me }: { me: Me }) {
           <CsvImport corridorId={current} onDone={households.reload} />
         </section>
       )}
+      <section class="card"><NoticeSettings /></section>
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { dateTime, useCatalogue } from '../ui/labels';
 import { BalancesTable, OrdersTable, ShortfallTable, type Balance, type Order, type ShortItem, type ShortLine } from '../ui/stock-tables';
 import type { PassRow } from './resident.page';
 import { Glance } from './glance/glance';
+import { NoticeSettings } from '../ui/notice-settings';
 
 type StaffPass = PassRow & { householdId: string; reason?: string };
 const WAITING = ['applied', 'under_review', 'approved'];
@@ -124,6 +125,7 @@ export function StaffPage({ me }: { me: Me }) {
       <div class="wide">
         <Glance scopes={me.communityIds.map((id) => `community:${id}`)} {...(me.communityIds.length === 1 ? { areaId: me.communityIds[0] } : {})} />
       </div>
+      <section class="card"><NoticeSettings /></section>
     </div>
   );
 }
