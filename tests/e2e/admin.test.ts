@@ -7,9 +7,9 @@
  * password, must change it, and then sees only their corridor. axe and the CSP on every view.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, axeViolations, cspViolations, login, personPage, shot, startHarness, type Harness } from './harness';
+import { PASSWORD, axeViolations, cspViolations, login, personPage, shot, useHarness, type Harness } from './harness';
 
 let h: Harness;
 
@@ -39,13 +39,7 @@ async function sendFile(page: Page, kind: string, file: ReturnType<typeof csvFil
 
 const report = (page: Page, what: 'created' | 'updated' | 'unchanged' | 'refused') => page.getAttribute('[data-testid=import-report]', `data-${what}`);
 
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-}, 60_000);
+useHarness((started) => (h = started));
 
 describe('admin page', () => {
   it('imports a register file: a broken row named by line and column, fixed, imported, imported again without duplicates', async () => {

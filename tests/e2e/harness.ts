@@ -19,6 +19,7 @@ import { createProducerRedis } from '../../src/queue/redis';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase } from '../../src/store/db';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ARTIFACTS = 'test-artifacts/e2e';
 export const PASSWORD = 'cordon-demo-2026';
@@ -102,6 +103,18 @@ const CSP_LISTENER = `window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));`;
 
 /** A browser context per person, phone-sized unless told otherwise; CSP violations are counted (`cspViolations`). */
+/** One service and browser for a test file: started before its tests (handed to `use`), closed after them. */
+export function useHarness(use: (h: Harness) => void): void {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+    use(h);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  }, 60_000);
+}
+
 export async function personPage(h: Harness, opts: { width?: number; height?: number; locale?: string; at?: { latitude: number; longitude: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({ viewport: { width: opts.width ?? 360, height: opts.height ?? 740 }, locale: opts.locale ?? 'en-US', baseURL: h.url, ...(opts.at ? { geolocation: opts.at, permissions: ['geolocation'] } : {}) });
   await context.addInitScript(CSP_LISTENER);

@@ -5,18 +5,12 @@
  * notification with the payload's title and text. Headless Chromium has no push service of its
  * own, so the delivery itself is covered by tests/integration/notices.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, cspViolations, login, personPage, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, cspViolations, login, personPage, useHarness, type Harness } from './harness';
 
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-}, 60_000);
+useHarness((started) => (h = started));
 
 describe('service worker', () => {
   it('registers /sw.js under the CSP and shows a pushed notice', async () => {

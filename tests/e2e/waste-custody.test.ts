@@ -3,19 +3,13 @@
  * stop's pickup, the trip's weight at the disposal site (30% light) and the vehicle's disinfection
  * on their page; the desk, told live, shows the trip's weights with the difference flagged.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, personPage, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { login, personPage, useHarness, type Harness } from './harness';
 import { apiAs, linkDriverToTrip, type ProposalTrips } from './screens.fixtures';
 
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-}, 60_000);
+useHarness((started) => (h = started));
 
 type Custody = { pickedKg: number; unload: { kg: number; discrepancy: number | null; flagged: boolean } | null; disinfection: { agent: string } | null };
 

@@ -5,9 +5,9 @@
  * stop delivered; the coordinator's page shows it without reload; a resident applies for a medical
  * pass and sees it approved and issued (QR). Every page: axe-core, no serious/critical violations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, axeViolations, cspViolations, login, overflowsHorizontally, personPage, shot, startHarness, watchLiveSubscriptions, type Harness } from './harness';
+import { PASSWORD, axeViolations, cspViolations, login, overflowsHorizontally, personPage, shot, useHarness, watchLiveSubscriptions, type Harness } from './harness';
 
 let h: Harness;
 
@@ -30,13 +30,7 @@ async function checkPage(page: Page, name: string, phone: boolean): Promise<void
   if (phone) expect(await overflowsHorizontally(page), `${name}: fits 360 px`).toBe(false);
 }
 
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-}, 60_000);
+useHarness((started) => (h = started));
 
 describe('web app', () => {
   it('coordinator > dispatcher > driver > coordinator, live', async () => {
