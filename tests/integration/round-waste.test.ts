@@ -74,7 +74,7 @@ describe('a waste round, from requests to disposal', () => {
     expect(isAppError(refused) && refused.code).toBe('forbidden');
     const scheduled = await setWasteSchedule(deps(), dispatcher, otherCorridor, 'positive', { bags: 5, estimatedKg: 17, everyDays: 1 });
     const today = scheduled.nextDue;
-    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 500 }, { areaId: district.id, kind: 'waste', actor: 'dispatcher' });
+    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 2000 }, { areaId: district.id, kind: 'waste', actor: 'dispatcher' });
     for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
     expect(await mergeRound(database.db, round.id, clock)).toBe('stored');
 
