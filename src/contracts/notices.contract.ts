@@ -67,6 +67,12 @@ export const pushSubscriptionBody = z.strictObject({
 export type PushSubscriptionInput = z.infer<typeof pushSubscriptionBody>;
 
 export const pushSubscriptionCreated = z.object({ id: z.uuid() });
+
+/** Push off on one device: the browser names its subscription by endpoint (it does not know the server's id). */
+export const pushUnsubscribeBody = z.strictObject({
+  endpoint: z.string().min(1).max(2000).meta({ description: 'The endpoint of the browser\'s PushSubscription, as it was posted' }),
+});
+export const pushUnsubscribed = z.object({ removed: z.int().nonnegative().meta({ description: '1: the caller\'s subscription was deleted; 0: the caller had none with this endpoint (already gone)' }) });
 export const vapidKeyView = z.object({ publicKey: z.string().nullable().meta({ description: 'null: web push is not configured on this server' }) });
 
 export const noticeTemplateView = z.object({

@@ -1,6 +1,7 @@
 /** OpenAPI entries of the notices (notices.routes.ts). */
 import {
-  noticePreferencesBody, noticePreferencesView, noticePreview, noticePreviewBody, noticeTemplateList, pushSubscriptionBody, pushSubscriptionCreated, vapidKeyView,
+  noticePreferencesBody, noticePreferencesView, noticePreview, noticePreviewBody, noticeTemplateList, pushSubscriptionBody, pushSubscriptionCreated, pushUnsubscribeBody, pushUnsubscribed,
+  vapidKeyView,
 } from '../contracts/notices.contract';
 import { errors, json, jsonBody, problem, type AddRoute } from './openapi-kit';
 import { NOTICE_PATHS } from './routes/notices.routes';
@@ -23,6 +24,10 @@ export function registerNoticeRoutes(route: AddRoute): void {
       409: problem('Web push is not configured on this server'),
       422: problem('Invalid fields; `endpoint` is refused when it is not https or names or resolves to an internal address (unless its host is in NOTICE_ALLOW_HOSTS)'),
     },
+  });
+  route('delete', NOTICE_PATHS.pushSubscriptions, 'Turn web push off on one device: delete the caller’s subscription with this endpoint (the page unsubscribes the browser first); none left to delete is not an error', {
+    request: { body: jsonBody(pushUnsubscribeBody) },
+    responses: { 200: json(pushUnsubscribed, 'Deleted (or already gone)'), ...errors },
   });
   route('get', NOTICE_PATHS.templates, 'Every notice template per kind and language, with the placeholders each kind provides (admins)', {
     responses: { 200: json(noticeTemplateList, 'Templates'), ...errors },

@@ -73,6 +73,12 @@ export async function deletePushSubscription(db: Db, id: string): Promise<void> 
   await sql`delete from push_subscriptions where id = ${id}`.execute(db);
 }
 
+/** The person's own subscription with one of these endpoints (another account's is never touched); how many went. */
+export async function deleteOwnPushSubscription(db: Db, userId: string, endpoints: readonly string[]): Promise<number> {
+  const r = await sql`delete from push_subscriptions where user_id = ${userId} and endpoint = any(${[...endpoints]}::text[])`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** Of `userIds`, those with at least one push subscription. */
 export async function usersWithPush(db: Db, userIds: readonly string[]): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();

@@ -293,6 +293,7 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'PUT /api/me/notices': { who: 'authenticated', body: () => ({ language: 'en', channels: ['inapp'], quietHours: { from: '22:00', until: '07:00' }, timeZone: 'Asia/Shanghai' }) },
   'GET /api/me/push-subscriptions/vapid-key': { who: 'authenticated' },
   'POST /api/me/push-subscriptions': { who: 'authenticated', body: () => ({ endpoint: 'https://203.0.113.10/push/matrix', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }) },
+  'DELETE /api/me/push-subscriptions': { who: 'authenticated', body: () => ({ endpoint: 'https://203.0.113.10/push/matrix' }) },
   'GET /api/admin/notices/templates': { who: ['admin'] },
   'POST /api/admin/notices/templates/preview': { who: ['admin'], body: () => ({ kind: 'delivery_eta', language: 'zh-CN', values: { gate: 'C1', from: '2026-12-03T06:15:00Z', until: '2026-12-03T06:45:00Z' } }) },
   // Waste collection (issue #18): disposal sites for dispatchers and admins; the open requests list filters by what each role sees.

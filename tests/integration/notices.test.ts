@@ -38,14 +38,15 @@ interface Received { path: string; headers: IncomingHttpHeaders; body: Buffer }
 class Receiver {
   readonly received: Received[] = [];
   private server: Server | undefined;
-  constructor(readonly port: number, private readonly answer = 201) {}
+  /** `answer`: the status for every request, or per path (a push service that says a subscription is gone). */
+  constructor(readonly port: number, private readonly answer: number | ((path: string) => number) = 201) {}
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-        res.writeHead(this.answer).end();
+        res.writeHead(typeof this.answer === 'number' ? this.answer : this.answer(req.url ?? '')).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -107,7 +108,7 @@ const noticeRows = async (userId: string, kind: string) =>
 
 beforeAll(async () => {
   sms = new Receiver(await freePort(), 200);
-  push = new Receiver(await freePort(), 201);
+  push = new Receiver(await freePort(), (path) => (path === '/push/gone' ? 410 : 201));
   await Promise.all([sms.start(), push.start()]);
   const env = {
     QUEUE_PREFIX: prefix, REDIS_URL, WORKER_DRAIN_DELAY_S: '0.05',
@@ -279,5 +280,41 @@ describe('notices', () => {
     expect(await preview.json()).toEqual({
       title: 'Delivery not made', text: 'Cordon: your delivery to Gate 4 could not be made: the way in was blocked. It will come with a later round.', unknownValues: ['extra'],
     });
+  });
+
+  it('turns push off on a device: the caller’s subscription is deleted, no one else’s; one the push service says is gone (410) is deleted when sending', async () => {
+    const a = await w.login('resident');
+    const keys = { p256dh: browser.getPublicKey('base64url'), auth: authSecret };
+    const endpoint = (path: string) => `http://127.0.0.1:${push.port}${path}`;
+    const subscribe = async (path: string) => expect((await w.request('POST', '/api/me/push-subscriptions', { token: a, body: { endpoint: endpoint(path), keys } })).status).toBe(201);
+    const endpointsOf = async (userId: string) => (await sql<{ endpoint: string }>`select endpoint from push_subscriptions where user_id = ${userId} order by endpoint`.execute(db)).rows.map((r) => r.endpoint);
+    const unsubscribe = async (token: string, path: string) => {
+      const res = await w.request('DELETE', '/api/me/push-subscriptions', { token, body: { endpoint: endpoint(path) } });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return ((await res.json()) as { removed: number }).removed;
+    };
+    await subscribe('/push/abc');
+    await subscribe('/push/gone');
+    await subscribe('/push/other-device');
+    const residentA = w.users.resident.id;
+    expect(await endpointsOf(residentA)).toEqual([endpoint('/push/abc'), endpoint('/push/gone'), endpoint('/push/other-device')]);
+
+    // Someone else naming A's device deletes nothing.
+    expect(await unsubscribe(await loginAs('residentb.notices'), '/push/other-device')).toBe(0);
+    // A turns push off on that device: gone, the others stay; again, nothing left to delete, still fine.
+    expect(await unsubscribe(a, '/push/other-device')).toBe(1);
+    expect(await unsubscribe(a, '/push/other-device')).toBe(0);
+    expect(await endpointsOf(residentA)).toEqual([endpoint('/push/abc'), endpoint('/push/gone')]);
+    const refused = await w.request('DELETE', '/api/me/push-subscriptions', { token: a, body: { endpoint: endpoint('/push/abc'), extra: 1 } });
+    expect(refused.status).toBe(422);
+
+    // A notice for A: the push service answers 410 for /push/gone, so that subscription is deleted; /push/abc took it.
+    const sentBefore = push.received.length;
+    const needId = randomUUID();
+    await publisher.publish([scope.household(w.grid.h1)], { type: 'need.status_changed', needId, householdId: w.grid.h1, status: 'accepted', previousStatus: 'submitted', kind: 'rice' });
+    await settled();
+    expect(push.received.slice(sentBefore).map((r) => r.path).sort()).toEqual(['/push/abc', '/push/gone']);
+    expect(await endpointsOf(residentA)).toEqual([endpoint('/push/abc')]);
+    expect((await noticeRows(residentA, 'need_accepted')).filter((r) => r.channel === 'webpush').map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 });

@@ -3,9 +3,9 @@
  * signed-in account), the VAPID key the page subscribes with, and the admins' templates with a preview.
  */
 import { Router, type RequestHandler } from 'express';
-import { noticePreferencesBody, noticePreviewBody, pushSubscriptionBody } from '../../contracts/notices.contract';
+import { noticePreferencesBody, noticePreviewBody, pushSubscriptionBody, pushUnsubscribeBody } from '../../contracts/notices.contract';
 import {
-  addPushSubscription, myNoticePreferences, noticeTemplates, previewNoticeTemplate, saveMyNoticePreferences, type NoticePreferenceDeps,
+  addPushSubscription, myNoticePreferences, noticeTemplates, previewNoticeTemplate, removePushSubscription, saveMyNoticePreferences, type NoticePreferenceDeps,
 } from '../../services/notices/notice-preferences.service';
 import { actorOf, requestId } from '../auth';
 import { jsonBody } from '../validate';
@@ -33,6 +33,9 @@ export function noticeRoutes(deps: NoticePreferenceDeps, authenticated: RequestH
   });
   router.post(NOTICE_PATHS.pushSubscriptions, authenticated, async (req, res) => {
     res.status(201).json(await addPushSubscription(deps, actorOf(res), jsonBody(req, pushSubscriptionBody), reqIdOf(req)));
+  });
+  router.delete(NOTICE_PATHS.pushSubscriptions, authenticated, async (req, res) => {
+    res.json(await removePushSubscription(deps, actorOf(res), jsonBody(req, pushUnsubscribeBody).endpoint, reqIdOf(req)));
   });
   router.get(NOTICE_PATHS.templates, authenticated, async (req, res) => {
     res.json({ templates: await noticeTemplates(deps, actorOf(res), reqIdOf(req)) });

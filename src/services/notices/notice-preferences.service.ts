@@ -11,7 +11,7 @@ import { NOTICE_KINDS, NOTICE_KIND_NAMES, NOTICE_CHANNELS, formatClock, parseClo
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
-import { householdPhoneOf, preferencesOf, pushSubscriptionsOf, savePreferences, savePushSubscription } from '../../store/notice.repository';
+import { deleteOwnPushSubscription, householdPhoneOf, preferencesOf, pushSubscriptionsOf, savePreferences, savePushSubscription } from '../../store/notice.repository';
 import { guardRole, type GuardContext } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
 import { checkWebhookUrl } from '../webhooks/webhook-target';
@@ -79,6 +79,27 @@ export async function addPushSubscription(deps: NoticePreferenceDeps, actor: Act
     const id = await savePushSubscription(trx, { userId: actor.userId, endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth });
     await audited(deps, actor, 'notice.push_subscribe', 'push_subscription', id, reqId, trx);
     return { id };
+  });
+}
+
+/**
+ * Push off on one device (the page has unsubscribed its browser): the caller's subscription with
+ * this endpoint is deleted, as posted or as normalised when it was stored. Nothing to delete is
+ * no error: the device's wish (no more push here) holds either way, and a retry after a lost
+ * answer must not fail. Works whether or not web push is configured now.
+ */
+export async function removePushSubscription(deps: NoticePreferenceDeps, actor: Actor, endpoint: string, reqId?: string): Promise<{ removed: number }> {
+  const forms = [endpoint];
+  try {
+    forms.push(new URL(endpoint).href);
+  } catch {
+    // Not a URL: it was never stored (the subscription check refuses it), so only the text as given is asked for.
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    const removed = await deleteOwnPushSubscription(trx, actor.userId, forms);
+    // Audited even when nothing was left to delete: the person asked for push off here.
+    await audited(deps, actor, 'notice.push_unsubscribe', 'user', actor.userId, reqId, trx);
+    return { removed };
   });
 }
 

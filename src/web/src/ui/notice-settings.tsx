@@ -46,12 +46,36 @@ async function enablePush(): Promise<'on' | 'unsupported' | 'denied' | 'off'> {
   return 'on';
 }
 
+/** This browser's push subscription, if it has one (no permission prompt: only asks what is there). */
+async function deviceSubscription(): Promise<PushSubscription | null> {
+  if (!('serviceWorker' in navigator) || !('PushManager' in window)) return null;
+  const registration = await navigator.serviceWorker.getRegistration('/');
+  return (await registration?.pushManager.getSubscription()) ?? null;
+}
+
+/**
+ * Push off on this device: the browser's subscription is ended (the push service forgets it) and
+ * the server deletes its copy, so nothing more is sent here. The server is told even when the
+ * browser had already dropped it.
+ */
+async function disablePush(): Promise<void> {
+  const subscription = await deviceSubscription();
+  if (!subscription) return;
+  const { endpoint } = subscription;
+  await subscription.unsubscribe();
+  await api('/api/me/push-subscriptions', { method: 'DELETE', body: { endpoint } });
+}
+
 export function NoticeSettings() {
   const lang = useLang();
   const tx = (key: NoticeTextKey, vars?: Record<string, string | number>) => noticeText(lang, key, vars);
   const [prefs, setPrefs] = useState<Prefs | null>(null);
   const [status, setStatus] = useState<string>('');
-  const load = () => void api<Prefs>('/api/me/notices').then(setPrefs).catch(() => setStatus(tx('failed')));
+  const [pushHere, setPushHere] = useState(false);
+  const load = () => {
+    void api<Prefs>('/api/me/notices').then(setPrefs).catch(() => setStatus(tx('failed')));
+    void deviceSubscription().then((s) => setPushHere(s !== null)).catch(() => setPushHere(false));
+  };
   useEffect(load, []);
   if (!prefs) return <p aria-live="polite">{status}</p>;
 
@@ -79,6 +103,15 @@ export function NoticeSettings() {
       setStatus(tx('pushUnsupported'));
     }
   };
+  const pushOff = async () => {
+    try {
+      await disablePush();
+      setStatus(tx('pushOff'));
+      load();
+    } catch {
+      setStatus(tx('pushOffFailed'));
+    }
+  };
 
   return (
     <form class="notice-settings" onSubmit={save} data-testid="notice-settings">
@@ -103,7 +136,9 @@ export function NoticeSettings() {
       </fieldset>
       {prefs.available.includes('webpush') && (
         <p>
-          <button type="button" onClick={() => void push()}>{tx('enablePush')}</button>{' '}
+          {pushHere
+            ? <button type="button" class="secondary" data-testid="push-off" onClick={() => void pushOff()}>{tx('disablePush')}</button>
+            : <button type="button" onClick={() => void push()}>{tx('enablePush')}</button>}{' '}
           {tx('devices', { n: prefs.pushSubscriptions })}
         </p>
       )}
