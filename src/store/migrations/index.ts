@@ -32,6 +32,7 @@ import * as m0027 from './0027_notices';
 import * as m0028 from './0028_waste_collection';
 import * as m0029 from './0029_waste_schedules';
 import * as m0030 from './0030_waste_custody';
+import * as m0031 from './0031_trip_departure';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '0028_waste_collection': m0028,
   '0029_waste_schedules': m0029,
   '0030_waste_custody': m0030,
+  '0031_trip_departure': m0031,
 };

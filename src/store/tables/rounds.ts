@@ -72,6 +72,9 @@ export interface RoundTripsTable {
   /** A waste trip's unload: the disposal site and when unloading starts (s from the round's start); null for deliveries. */
   unload_site_id: Generated<string | null>;
   unload_start_s: Generated<number | null>;
+  /** The driver's "left the depot" report (issue #19): when, and by which account; null until reported. */
+  departed_at: Generated<Date | null>;
+  departed_by: Generated<string | null>;
 }
 export interface RoundStopsTable {
   id: Generated<string>;
