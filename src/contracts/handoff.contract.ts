@@ -1,6 +1,7 @@
 /** Bodies, path parameters and answers of the deliveries: a driver's batches, a corridor's gate, the handover there. */
 import { z } from 'zod';
 import { NEED_KINDS } from '../domain/need';
+import { WASTE_CATEGORIES } from '../domain/need-kinds';
 import { STOP_FAILURE_REASONS } from './events';
 import { ROUND_STATUSES } from './rounds.contract';
 
@@ -69,5 +70,19 @@ export const gateDeliveriesResponse = z.object({
     households: z.array(z.object({ householdId: z.uuid(), address: z.string(), bags: z.array(z.object(bag)), checkOff: checkOffView.nullable() })),
     /** Photos taken at this stop (a failed door names its household), each readable at its href. */
     photos: z.array(z.object({ id: z.uuid(), householdId: z.uuid().nullable(), href: z.string() })),
+  })),
+  /** A round's planned times count seconds from this minute of the day (08:00: 480). */
+  shiftStartMin: z.int(),
+  /**
+   * The corridor's waste pickups on collection rounds on the road (issue #18, item 5): the truck, the
+   * planned time, what was asked for and, once the crew recorded it, what was picked up.
+   */
+  wastePickups: z.array(z.object({
+    batchId: z.string(), stopId: z.string().regex(/^\d+$/), status: stopStatus,
+    /** Seconds from the round's start. */
+    plannedStartS: z.number(),
+    vehicleName: z.string(), vehiclePlate: z.string().nullable(),
+    requested: z.array(z.object({ category: z.enum(WASTE_CATEGORIES), bags: z.int(), kg: z.number() })),
+    pickup: z.object({ bags: z.int(), kg: z.number(), pickedAt: z.iso.datetime() }).nullable(),
   })),
 });

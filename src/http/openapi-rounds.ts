@@ -61,7 +61,7 @@ export function registerRoundRoutes(route: AddRoute): void {
 
 export function registerDeliveryRoutes(route: AddRoute): void {
   route('get', '/api/me/batches', 'The signed-in driver’s dispatched batches: gates, bag ids, households (no drug names)', { responses: { 200: json(driverBatchesResponse, 'Batches'), 401: errors[401], 403: errors[403] } });
-  route('get', '/api/corridors/:corridorId/deliveries', 'What arrives at a corridor’s gate: bags per household', { request: { params: corridorParams }, responses: { 200: json(gateDeliveriesResponse, 'Deliveries'), ...readErrors } });
+  route('get', '/api/corridors/:corridorId/deliveries', 'What arrives at a corridor’s gate: bags per household, and the corridor’s waste pickups on collection rounds on the road (truck, planned time, what the crew recorded)', { request: { params: corridorParams }, responses: { 200: json(gateDeliveriesResponse, 'Deliveries'), ...readErrors } });
   route('post', GATE_PATHS.handoff, 'Confirm a stop’s handover at the gate with the driver’s 6-digit code: the stop and its needs are delivered', {
     request: { params: gateStopParams, body: jsonBody(handoffBody) },
     responses: { 200: json(handoffResponse, 'Delivered'), ...errors, 409: errors[409], 422: problem('Wrong code (tries are counted)'), 429: problem('Too many wrong codes for this stop') },

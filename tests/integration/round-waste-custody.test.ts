@@ -15,6 +15,7 @@ import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { proposalView } from '../../src/services/rounds/round-view';
 import { settleRound } from '../../src/services/deliveries/round-delivery.service';
 import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { gateView } from '../../src/services/deliveries/gate-deliveries.service';
 import { requestWastePickup } from '../../src/services/waste/waste.service';
 import { recordDisinfection, recordPickup, recordUnload, type CustodyDeps } from '../../src/services/waste/waste-custody.service';
 import { isAppError } from '../../src/shared/errors';
@@ -110,6 +111,32 @@ describe('custody of a waste round, from pickup to disposal', () => {
     const ok = await recordUnload(deps(), dispatcher, wasteRoundId, fine!.id, { kg: 50 * fine!.stops.length * 0.95 });
     expect(ok.record.flagged).toBe(false);
     expect(published.filter((p) => p.event.type === 'waste.custody_flagged')).toHaveLength(1);
+  });
+
+  it('shows each pickup at its corridor\'s gate: the truck, the planned time, what was asked for and what the crew recorded (issue #18, item 5)', async () => {
+    const plan = await readPlan(database.db, wasteRoundId);
+    const [light, fine] = plan.trips;
+    const plates = new Map((await database.db.selectFrom('vehicles').select(['id', 'plate']).execute()).map((v) => [v.id, v.plate]));
+    const asked: { category: string; bags: number; kg: number }[] = [];
+    for (const trip of plan.trips) {
+      for (const [i, stop] of trip.stops.entries()) {
+        const chief: Actor = { userId: 'chief', role: 'coordinator', corridorIds: [stop.corridorId], communityIds: [] };
+        const gate = await gateView({ db: database.db, audit: undefined }, chief, stop.corridorId);
+        const shown = gate.wastePickups.find((w) => w.stopId === stop.id);
+        expect(shown, `stop ${stop.id} at its gate`).toMatchObject({ batchId: `${wasteRoundId}_${trip.id}`, status: 'loaded', plannedStartS: stop.plannedStartS, vehiclePlate: plates.get(trip.vehicleId) });
+        expect(shown!.requested.length).toBeGreaterThan(0);
+        asked.push(...shown!.requested);
+        const recorded = trip.id === light!.id ? { bags: 4, kg: 100 + 10 * i } : trip.id === fine!.id ? { bags: 2, kg: 50 } : null;
+        expect(shown!.pickup && { bags: shown!.pickup.bags, kg: shown!.pickup.kg }).toEqual(recorded);
+        // Waste bags belong to no household: the doors to check off stay the deliveries'.
+        expect(gate.deliveries.flatMap((d) => d.households.flatMap((h) => h.bags))).toEqual([]);
+      }
+    }
+    // The requests of dispatchedWasteRound, as the chiefs asked (the demo's own requests are on the round too).
+    expect(asked.filter((a) => a.category === 'close_contact' && a.bags === 40 && a.kg === 900).length).toBeGreaterThan(0);
+    const [stop] = light!.stops;
+    const other: Actor = { userId: 'other', role: 'coordinator', corridorIds: [fine!.stops.find((s) => s.corridorId !== stop!.corridorId)?.corridorId ?? 'none'], communityIds: [] };
+    expect(codeOf(await gateView({ db: database.db, audit: undefined }, other, stop!.corridorId).catch((e: unknown) => e))).toBe('forbidden');
   });
 
   it('leaves a truck without its disinfection record after a waste trip out of a food round, and plans it again once disinfected', async () => {

@@ -13,7 +13,7 @@ import * as stock from '../../src/contracts/stock.contract';
 import { buildOpenApiDocument } from '../../src/http/openapi';
 import type { DriverBatch } from '../../src/services/deliveries/driver-batches.service';
 import type { EmergencyView } from '../../src/services/emergency/emergency.service';
-import type { GateDelivery } from '../../src/services/deliveries/gate-deliveries.service';
+import type { GateView } from '../../src/services/deliveries/gate-deliveries.service';
 import type { TransportTripView } from '../../src/services/passes/pass-trips.service';
 import type { VerifyResult, verificationKey } from '../../src/services/passes/pass-verify.service';
 import type { PassView } from '../../src/services/passes/pass-view';
@@ -70,7 +70,7 @@ describe('OpenAPI responses', () => {
     expectTypeOf<Describes<typeof passes.emergencyReportResponse, { days: EmergencyDayRow[] }>>().toEqualTypeOf<Fits>();
 
     expectTypeOf<Describes<typeof deliveries.driverBatchesResponse, { batches: DriverBatch[] }>>().toEqualTypeOf<Fits>();
-    expectTypeOf<Describes<typeof deliveries.gateDeliveriesResponse, { deliveries: GateDelivery[] }>>().toEqualTypeOf<Fits>();
+    expectTypeOf<Describes<typeof deliveries.gateDeliveriesResponse, GateView>>().toEqualTypeOf<Fits>();
   });
 });
 

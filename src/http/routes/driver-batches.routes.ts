@@ -1,9 +1,9 @@
 /**
  * Deliveries as the web app's people see them. GET /api/me/batches: the signed-in driver's batches
  * (their own driver record only), followed live in each `batch:<id>` scope. GET
- * /api/corridors/:corridorId/deliveries: what arrives at a gate, bags per household, for the
- * corridor's coordinator (and staff above them), who confirms each stop's handover with the
- * driver's code or fails a household's door with a reason.
+ * /api/corridors/:corridorId/deliveries: what arrives at a gate, bags per household, and the
+ * corridor's waste pickups, for the corridor's coordinator (and staff above them), who confirms
+ * each stop's handover with the driver's code or fails a household's door with a reason.
  */
 import { Router, type RequestHandler } from 'express';
 import { corridorParams } from '../../contracts/intake.contract';
@@ -11,7 +11,7 @@ import { checkOffBody, gateHouseholdParams, gateStopParams, handoffBody, househo
 import { checkedAtStop, checkOffDoor } from '../../services/deliveries/gate-checkoff.service';
 import { confirmHandoff, failHousehold, type HandoffDeps } from '../../services/deliveries/gate-handoff.service';
 import { driverBatches } from '../../services/deliveries/driver-batches.service';
-import { gateDeliveries } from '../../services/deliveries/gate-deliveries.service';
+import { gateView } from '../../services/deliveries/gate-deliveries.service';
 import { AppError } from '../../shared/errors';
 import { actorOf, requireRole } from '../auth';
 import { jsonBody, pathParams } from '../validate';
@@ -31,7 +31,7 @@ export function driverBatchRoutes(deps: HandoffDeps, authenticated: RequestHandl
   });
   router.get('/api/corridors/:corridorId/deliveries', authenticated, async (req, res) => {
     const { corridorId } = pathParams(req, corridorParams);
-    res.json({ deliveries: await gateDeliveries(deps, actorOf(res), corridorId, String(req.id)) });
+    res.json(await gateView(deps, actorOf(res), corridorId, String(req.id)));
   });
   router.post(GATE_PATHS.handoff, authenticated, async (req, res) => {
     const { corridorId, stopId } = pathParams(req, gateStopParams);

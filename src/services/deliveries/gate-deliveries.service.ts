@@ -1,7 +1,8 @@
 /**
  * What arrives at a corridor's gate: the stops of dispatched (or running) rounds there, with the
- * bags grouped per household, so the coordinator can check them off at the handover. Bag ids and
- * need kinds only, never a drug name. Readable by whoever may read the corridor.
+ * bags grouped per household, so the coordinator can check them off at the handover, and the
+ * corridor's waste pickups beside them (the truck, when, what the crew recorded). Bag ids and need
+ * kinds only, never a drug name. Readable by whoever may read the corridor.
  */
 import type { Actor } from '../../domain/access';
 import { AppError } from '../../shared/errors';
@@ -14,6 +15,9 @@ import type { AuditService } from '../access/audit.service';
 import { checkOffsOfStops, photosOfStops } from '../../store/gate-checkoff.repository';
 import { photoHref } from './gate-photo.service';
 import { checkOffView, type CheckOffView } from './gate-checkoff.service';
+import { gateWasteRows } from '../../store/gate-waste.repository';
+import { ROUND_SHIFT_START_MIN } from '../../domain/gate-hours';
+import type { WasteCategory } from '../../domain/need-kinds';
 
 export interface GateDelivery {
   batchId: string;
@@ -24,6 +28,36 @@ export interface GateDelivery {
   households: { householdId: string; address: string; bags: { bagId: string; kind: string }[]; checkOff: CheckOffView | null }[];
   /** Photos attached at this stop (a failed door: its household; a handoff: none), oldest first. */
   photos: { id: string; householdId: string | null; href: string }[];
+}
+
+/** A waste stop at the gate: the truck, its planned time, what the corridor asked for and what the crew recorded. */
+export interface GateWastePickup {
+  batchId: string;
+  stopId: string;
+  status: GateDelivery['status'];
+  plannedStartS: number;
+  vehicleName: string;
+  vehiclePlate: string | null;
+  requested: { category: WasteCategory; bags: number; kg: number }[];
+  pickup: { bags: number; kg: number; pickedAt: string } | null;
+}
+
+export interface GateView {
+  deliveries: GateDelivery[];
+  /** Planned times count seconds from this minute of the day. */
+  shiftStartMin: number;
+  wastePickups: GateWastePickup[];
+}
+
+/** The gate's deliveries and waste pickups, for whoever may read the corridor. */
+export async function gateView(deps: { db: Db; audit: AuditService | undefined }, actor: Actor, corridorId: string, reqId?: string): Promise<GateView> {
+  const deliveries = await gateDeliveries(deps, actor, corridorId, reqId);
+  const wastePickups = (await gateWasteRows(deps.db, corridorId)).map((w) => ({
+    batchId: batchId(w.roundId, w.tripId), stopId: w.stopId, status: w.status, plannedStartS: w.plannedStartS, vehicleName: w.vehicleName, vehiclePlate: w.vehiclePlate,
+    requested: w.requested.map((r) => ({ ...r, category: r.category as WasteCategory })),
+    pickup: w.pickup && { bags: w.pickup.bags, kg: w.pickup.kg, pickedAt: w.pickup.pickedAt.toISOString() },
+  }));
+  return { deliveries, shiftStartMin: ROUND_SHIFT_START_MIN, wastePickups };
 }
 
 export async function gateDeliveries(deps: { db: Db; audit: AuditService | undefined }, actor: Actor, corridorId: string, reqId?: string): Promise<GateDelivery[]> {

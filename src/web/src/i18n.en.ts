@@ -455,6 +455,12 @@ export const en = {
   photoHandoffAlt: 'Photo {n}, of the handoff',
   refusedTicks: 'Not stored: {n} {n|tick|ticks} the server refused',
   dismiss: 'Dismiss',
+  // the gate's waste pickups (issue #18, item 5)
+  wastePickupAt: 'Waste pickup, planned {time}',
+  wasteTruck: 'Truck {plate}',
+  wasteAskedFor: '{category}: {n} {n|bag|bags}, about {kg} kg asked for',
+  wasteAwaitingPickup: 'Not yet picked up',
+  wastePickedUp: 'Picked up',
   // waste (issue #18)
   kind_waste_pickup: 'Waste pickup',
   round_waste: 'Waste collection',

@@ -449,6 +449,12 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   photoHandoffAlt: '照片 {n}：交接',
   refusedTicks: '未保存：服务器拒绝了 {n} 条勾选',
   dismiss: '知道了',
+  // the gate's waste pickups (issue #18, item 5)
+  wastePickupAt: '垃圾清运，计划 {time}',
+  wasteTruck: '清运车 {plate}',
+  wasteAskedFor: '{category}：申请 {n} 袋，约 {kg} 公斤',
+  wasteAwaitingPickup: '尚未收运',
+  wastePickedUp: '已收运',
   // waste (issue #18)
   kind_waste_pickup: '垃圾清运',
   round_waste: '垃圾清运',

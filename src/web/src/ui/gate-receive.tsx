@@ -2,7 +2,8 @@
  * Receiving a batch at the gate: each stop coming to this corridor, its households' doors to check
  * off as handed over or failed (stored on the server, queued on the phone while offline: see
  * gate-outbox.ts), the handover confirmed with the driver's code (after the queued ticks went out,
- * so its answer counts them), photos of failed doors and of the handoff, and the stop's status (live).
+ * so its answer counts them), photos of failed doors and of the handoff, and the stop's status (live);
+ * then the corridor's waste pickups (gate-waste.tsx).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
@@ -11,6 +12,7 @@ import { HandoffForm, type Checked } from './gate-handoff';
 import { GateDoor, type Door } from './gate-door';
 import { dismissRefused, doorKey, flushCheckOffs, onCheckOffsChange, queuedCheckOffs, refusedCheckOffs } from './gate-outbox';
 import { GatePhoto } from './gate-photo';
+import { GateWaste, type GateWastePickup } from './gate-waste';
 import { useLoad } from './hooks';
 
 interface Delivery {
@@ -49,12 +51,14 @@ function RefusedTicks({ refused }: { refused: { message: string }[] }) {
 }
 
 export function GateReceive({ corridorId, version, onChange }: { corridorId: string; version: number; onChange: () => void }) {
-  const deliveries = useLoad(`${corridorId}-${version}`, () => api<{ deliveries: Delivery[] }>(`/api/corridors/${corridorId}/deliveries`));
+  const deliveries = useLoad(`${corridorId}-${version}`, () =>
+    api<{ deliveries: Delivery[]; shiftStartMin: number; wastePickups: GateWastePickup[] }>(`/api/corridors/${corridorId}/deliveries`));
   const { queued, refused } = useQueued(onChange);
   // The handoff's answer, kept for the stop once it shows delivered.
   const [handedOff, setHandedOff] = useState<Record<string, Checked>>({});
   const list = deliveries.data?.deliveries ?? [];
-  if (list.length === 0) return <><RefusedTicks refused={refused} /><p class="muted">{t('noIncoming')}</p></>;
+  const waste = <GateWaste pickups={deliveries.data?.wastePickups ?? []} shiftStartMin={deliveries.data?.shiftStartMin ?? 0} />;
+  if (list.length === 0) return <><RefusedTicks refused={refused} />{deliveries.data?.wastePickups.length ? waste : <p class="muted">{t('noIncoming')}</p>}</>;
   return (
     <>
     <RefusedTicks refused={refused} />
@@ -92,6 +96,7 @@ export function GateReceive({ corridorId, version, onChange }: { corridorId: str
         );
       })}
     </ul>
+    {waste}
     </>
   );
 }

@@ -33,6 +33,13 @@ export function dateTime(iso: string): string {
   return new Date(iso).toLocaleString(t('locale'), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** Clock time of a plan time (seconds from the shift's start, which begins `shiftStartMin` minutes after midnight). */
+export const clock = (shiftStartMin: number, s: number): string => {
+  // A moment seen live may fall before the shift (or after midnight): wrap to the day's clock.
+  const m = ((Math.round(shiftStartMin + s / 60) % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
 /** A time of day, e.g. "14:30". */
 export const timeOfDay = (iso: string): string => new Date(iso).toLocaleTimeString(t('locale'), { hour: '2-digit', minute: '2-digit' });
 

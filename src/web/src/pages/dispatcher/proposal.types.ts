@@ -50,12 +50,8 @@ export interface Allocation {
 /** What the desk saw happen at a stop since it was dispatched (live stop events): when, by stop id. */
 export type Actuals = Record<string, { arrivedAt?: string; doneAt?: string }>;
 
-/** Clock time of a plan time (seconds from the shift's start). */
-export const clock = (shiftStartMin: number, s: number): string => {
-  // A moment seen live may fall before the shift (or after midnight): wrap to the day's clock.
-  const m = ((Math.round(shiftStartMin + s / 60) % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-};
+/** Clock time of a plan time (seconds from the shift's start); the gate and the resident's page read plan times too. */
+export { clock } from '../../ui/labels';
 
 /** The trip's label a person reads: "Van 3 (沪A·61203) · Trip 1". */
 export const tripName = (trip: Trip): string => `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`;
