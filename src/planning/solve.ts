@@ -21,7 +21,7 @@ export type { SolveOptions, SolveResult, SolveStats, SolvedPoolRoute } from './s
 /** Plans routes for a problem (or a sub-problem: it is just a smaller Problem). */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
   if (problem.sites) return solveCollection(problem, options, solve);
-  if (problem.vehicles.some((v) => (v.maxTrips ?? 1) > 1)) return solveMultiTrip(problem, options);
+  if (problem.vehicles.some((v) => (v.maxTrips ?? 1) > 1 || v.pauses?.length)) return solveMultiTrip(problem, options);
   const inst = compile(problem);
   const rng = mulberry32(options.seed ?? 1);
   let ticks = 0;
@@ -99,16 +99,18 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
 }
 
 /**
- * Several trips per shift: route on virtual vehicles (one copy per allowed trip, each with the
- * whole shift), then chain the trips onto the real vehicles; trips that no shift has room for
- * come back as unserved stops.
+ * Several trips per shift, or a shift with pauses (driver handovers): route on virtual vehicles (one
+ * copy per allowed trip, each with the whole shift), then chain the trips onto the real vehicles
+ * around their pauses; trips that no shift has room for come back as unserved stops.
  */
 function solveMultiTrip(problem: Problem, options: SolveOptions): SolveResult {
   const realOf: number[] = [];
   const vehicles = problem.vehicles.flatMap((v, i) =>
     Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, () => {
       realOf.push(i);
-      return { ...v, maxTrips: 1 };
+      // Pauses (shift changes) are kept by the chaining, not by the copies' routing.
+      const { pauses: _pauses, ...copy } = v;
+      return { ...copy, maxTrips: 1 };
     }));
   const virtual = solve({ ...problem, vehicles }, options);
   const chained = assignTrips(problem, virtual.routes, realOf);

@@ -11,10 +11,11 @@ import type { EmergencyTables, PassTables, TransportTables } from './tables/pass
 import type { PlanTables, RoundTables } from './tables/rounds';
 import type { StockTables } from './tables/stock';
 import type { WebhookTables } from './tables/webhooks';
+import type { ShiftTables } from './tables/shifts';
 
 export type * from './tables/core';
 
-export type Tables = Core & AccountTables & SessionTables & AuditTables & EventTables & PassTables & TransportTables & EmergencyTables & RoundTables & PlanTables & StockTables & WebhookTables;
+export type Tables = Core & AccountTables & SessionTables & AuditTables & EventTables & PassTables & TransportTables & EmergencyTables & RoundTables & PlanTables & StockTables & WebhookTables & ShiftTables;
 
 export type AreaRow = Selectable<AreasTable>;
 export type HouseholdRow = Selectable<HouseholdsTable>;

@@ -66,6 +66,12 @@ export interface Vehicle {
   maxTrips?: number;
   /** Seconds spent at the depot reloading between two trips. Default 0. */
   reloadTime?: number;
+  /**
+   * Spans no trip may overlap: [a, b] with a < b, nobody is on shift to drive; [h, h], a driver
+   * handover at a shift change (a trip may end or leave at h, not run across it). Trips are chained
+   * around them (routing/trips.assign.ts). Default none.
+   */
+  pauses?: readonly (readonly [number, number])[];
 }
 
 export type Travel =

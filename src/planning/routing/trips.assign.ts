@@ -19,10 +19,13 @@ interface Timed {
 
 const EPS = 1e-6;
 
+/** A trip on the road from `from` to `to` runs into the pause [a, b] (a handover instant when a = b). */
+export const crosses = (from: number, to: number, a: number, b: number): boolean => from < b - EPS && to > a + EPS && (a < b || (from < a - EPS && to > a + EPS));
+
 /** Trips may move between vehicles that are interchangeable for everything but timing: those with one key. */
 export function interchangeKey(v: Vehicle): string {
   return JSON.stringify([
-    v.depot, v.capacity, [...(v.skills ?? [])].sort(), v.costPerDistance, v.costPerHour, v.fixedCost, v.maxDuration, v.shift, v.reloadTime,
+    v.depot, v.capacity, [...(v.skills ?? [])].sort(), v.costPerDistance, v.costPerHour, v.fixedCost, v.maxDuration, v.shift, v.reloadTime, v.pauses,
   ]);
 }
 
@@ -57,6 +60,18 @@ export function assignTrips(problem: Problem, trips: readonly PlannedRoute[], re
     return { starts, end: t };
   };
 
+  /** The trip timed from the earliest departure that runs across none of the vehicle's pauses (a shift change, nobody on shift). */
+  const fitAround = (v: Vehicle, stops: readonly number[], earliest: number): (Timed & { departure: number }) | null => {
+    let departure = earliest;
+    for (;;) {
+      const timed = simulate(v, stops, departure);
+      if (!timed) return null;
+      const pause = v.pauses?.find(([a, b]) => crosses(departure, timed.end, a, b));
+      if (!pause) return { ...timed, departure };
+      departure = pause[1];
+    }
+  };
+
   const keys = problem.vehicles.map(interchangeKey);
   const used = problem.vehicles.map(() => 0);
   const freeAt = problem.vehicles.map((v) => v.shift?.[0] ?? 0);
@@ -74,9 +89,9 @@ export function assignTrips(problem: Problem, trips: readonly PlannedRoute[], re
     for (let v = 0; v < problem.vehicles.length && !placed; v++) {
       const veh = problem.vehicles[v]!;
       if (keys[v] !== keys[source] || used[v]! >= (veh.maxTrips ?? 1)) continue;
-      const departure = used[v] ? freeAt[v]! + (veh.reloadTime ?? 0) : freeAt[v]!;
-      const timed = simulate(veh, trip.stops, departure);
+      const timed = fitAround(veh, trip.stops, used[v] ? freeAt[v]! + (veh.reloadTime ?? 0) : freeAt[v]!);
       if (!timed) continue;
+      const { departure } = timed;
       routes.push({ ...trip, vehicle: v, trip: used[v]!, departure, starts: timed.starts, duration: timed.end - departure });
       used[v]!++;
       freeAt[v] = timed.end;

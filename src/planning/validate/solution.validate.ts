@@ -1,6 +1,7 @@
 import type { Problem, Solution } from '../model/problem.types';
 import { arcCache } from '../model/travel.matrix';
 import { checkCollectionRoutes } from './collection.validate';
+import { crosses } from '../routing/trips.assign';
 
 /**
  * The rule a violation breaks, for callers that must name it (a refused plan change): `capacity:<dimension>`,
@@ -88,6 +89,8 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
       if (q > (v.capacity[k] ?? 0) + EPS) add(`capacity:${problem.dimensions[k]}`, `${name}: ${problem.dimensions[k]} load ${q} exceeds capacity ${v.capacity[k]}`, { route: ri });
     });
     if (v.shift && t > v.shift[1] + EPS) add('shift', `${name}: returns at ${t}, after the shift ends at ${v.shift[1]}`, { route: ri });
+    const pause = v.pauses?.find(([a, b]) => crosses(t0, t, a, b));
+    if (pause) add('shift', `${name}: on the road from ${t0} to ${t}, across the vehicle's pause ${pause[0]}-${pause[1]} (a shift change or nobody on shift)`, { route: ri });
     const duration = problem.stops.some((s) => s.window) || v.shift ? t - t0 : travel;
     if (v.maxDuration !== undefined && duration > v.maxDuration + EPS) add('duration', `${name}: duration ${duration} exceeds ${v.maxDuration}`, { route: ri });
     busy[route.vehicle]!.push({ from: t0, to: t, name, route: ri });

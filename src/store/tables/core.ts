@@ -95,6 +95,8 @@ export interface VehiclesTable {
   plate_key: ColumnType<string | null, never, never>;
   availability: ColumnType<{ from: string; until: string }[], string | undefined, string>;
   updated_at: UpdatedAt;
+  /** The licence class its driver must hold (migration 0032); null: any driver. */
+  licence_class: Generated<string | null>;
 }
 
 export interface DriversTable {
