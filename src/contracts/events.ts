@@ -101,19 +101,6 @@ export const stopFailed = z.strictObject({
 });
 
 /**
- * The van is on its way to a stop (issue #17, item 7): the half-hour window it is expected in, to
- * the households served there (their household scope only), when the van left the stop before it.
- * Ids and times only; the resident's page reads its deliveries again.
- */
-export const deliveryEta = z.strictObject({
-  type: z.literal('delivery.eta'),
-  batchId: id,
-  stopId: id,
-  from: isoTime,
-  until: isoTime,
-});
-
-/**
  * A stop's manifest lost a need's bags (the need was cancelled before dispatch): the dispatch desk
  * and the corridor's coordinators reload the stop; `stopRemoved` when the stop left its trip.
  * Ids only: the bag ids and the need, never what the bags hold.
@@ -226,6 +213,19 @@ export const wasteCustodyFlagged = z.strictObject({
   at: isoTime,
 });
 
+/**
+ * A van left its depot on a trip (issue #19, item 2): the driver's "left the depot" report, to the
+ * batch, the dispatch desk and the gates on the trip. It starts the first stop's ETA notice.
+ */
+export const tripDeparted = z.strictObject({
+  type: z.literal('trip.departed'),
+  /** The driver's batch (`<roundId>_<tripId>`). */
+  batchId: id,
+  roundId: id,
+  tripId: id,
+  at: isoTime,
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   needStatusChanged,
   roundProgress,
@@ -235,7 +235,6 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   stopArrived,
   stopDelivered,
   stopFailed,
-  deliveryEta,
   manifestChanged,
   medicalPassState,
   alertRaised,
@@ -244,6 +243,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   areaRiskChanged,
   webhookDisabled,
   wasteCustodyFlagged,
+  tripDeparted,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

@@ -50,6 +50,7 @@ import { wasteRoutes } from './routes/waste.routes';
 import { wasteCustodyRoutes } from './routes/waste-custody.routes';
 import { parseAllowHosts } from '../services/webhooks/webhook-target';
 import { noticeRoutes } from './routes/notices.routes';
+import { tripDepartureRoutes } from './routes/trip-departure.routes';
 import { noticeSettingsFrom } from '../services/notices/notice-settings';
 
 /** Probes and scrapes every few seconds would drown the log. */
@@ -122,6 +123,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(wasteRoutes({ db: deps.db, clock: deps.clock, audit }, authenticated));
   app.use(wasteCustodyRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live, weightTolerance: config.WASTE_WEIGHT_TOLERANCE, logger }, authenticated));
   app.use(noticeRoutes({ db: deps.db, clock: deps.clock, audit, settings: noticeSettingsFrom(config) }, authenticated));
+  app.use(tripDepartureRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
   // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
   if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });
   // The web app and its settings (no authentication: the page logs in through the API).

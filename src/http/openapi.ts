@@ -22,6 +22,7 @@ import { registerRiskMapRoutes } from './openapi-risk-map';
 import { registerWebhookRoutes } from './openapi-webhooks';
 import { registerWasteRoutes } from './openapi-waste';
 import { registerNoticeRoutes } from './openapi-notices';
+import { registerDepartureRoutes } from './openapi-departure';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerOpsRoutes } from './openapi-ops';
@@ -91,6 +92,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerWebhookRoutes(route, r);
   registerWasteRoutes(route);
   registerNoticeRoutes(route);
+  registerDepartureRoutes(route);
 
   const doc = new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: '3.1.0',

@@ -13,6 +13,8 @@ export type StopStatus = 'pending' | 'loaded' | 'delivered' | 'failed';
 /** One stop of a driver's trip, with its trip and round (several rows per trip). */
 export interface DriverStopRow {
   roundId: string; tripId: string; tripNo: number; departS: number; roundStatus: string;
+  /** When the driver reported leaving the depot on this trip (issue #19); null until then. */
+  departedAt: string | null;
   /** The trip's vehicle ("Van 1 (沪A·12345)"), its plate and its depot, as the driver reads them. */
   vehicleName: string; vehiclePlate: string | null; depotName: string;
   stopId: string; seq: number; corridorId: string; gate: string; community: string | null;
@@ -30,12 +32,12 @@ export interface DriverStopRow {
 /** Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq. */
 export async function driverStopRows(db: Db, driverId: string): Promise<DriverStopRow[]> {
   const rows = await sql<{
-    round_id: string; trip_id: string; trip_no: number; depart_s: number; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
+    round_id: string; trip_id: string; trip_no: number; depart_s: number; departed_at: Date | null; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
     gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
     site_name: string | null; site_lat: number | null; site_lon: number | null; unload_start_s: number | null;
     pickup_bags: number | null; pickup_kg: number | null; unloaded_kg: number | null; agent: string | null; disinfected_at: Date | null;
   }>`
-    select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, r.status as round_status, v.name as vehicle_name, v.plate, p.name as depot_name, s.id::text as stop_id, s.seq, s.corridor_id,
+    select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, t.departed_at, r.status as round_status, v.name as vehicle_name, v.plate, p.name as depot_name, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
       (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id::text = ca.user_id
          where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
@@ -59,7 +61,7 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
       or (r.status = 'completed' and t.unload_site_id is not null and (wu.trip_id is null or vd.trip_id is null)))
     order by r.created_at, t.trip_no, s.seq`.execute(db);
   return rows.rows.map((r) => ({
-    roundId: r.round_id, tripId: r.trip_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), roundStatus: r.round_status,
+    roundId: r.round_id, tripId: r.trip_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), departedAt: r.departed_at && new Date(r.departed_at).toISOString(), roundStatus: r.round_status,
     vehicleName: vehicleLabel(r.vehicle_name, r.plate), vehiclePlate: r.plate, depotName: r.depot_name,
     stopId: r.stop_id, seq: Number(r.seq), corridorId: r.corridor_id, gate: r.gate, community: r.community, coordinators: r.coordinators ?? [],
     lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), status: r.status, urgent: r.urgent, bags: r.bags ?? [], handoffCode: r.handoff_code,

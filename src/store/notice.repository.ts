@@ -115,12 +115,27 @@ export async function markExpanded(trx: Db, ids: readonly string[], at: Date): P
 }
 
 /** The latest stop a batch's van left (delivered or failed), as captured. */
-export async function lastLeave(db: Db, batchId: string): Promise<{ stopId: string; at: Date } | null> {
-  const rows = await sql<{ data: { stopId: string }; occurred_at: Date }>`
-    select data, occurred_at from notice_events where batch_id = ${batchId} and event_type in ('stop.delivered', 'stop.failed')
-    order by occurred_at desc, id desc limit 1`.execute(db);
+/**
+ * Where and when the van last left somewhere on a batch: its latest closed stop, or else its
+ * departure from the depot (`stopId` null). A stop closed beats a departure reported late (a phone
+ * that was offline at the depot), which would otherwise look like the latest.
+ */
+export async function lastLeave(db: Db, batchId: string): Promise<{ stopId: string | null; at: Date } | null> {
+  const rows = await sql<{ event_type: string; data: { stopId?: string; at?: string }; occurred_at: Date }>`
+    select event_type, data, occurred_at from notice_events where batch_id = ${batchId} and event_type in ('stop.delivered', 'stop.failed', 'trip.departed')
+    order by event_type = 'trip.departed', occurred_at desc, id desc limit 1`.execute(db);
   const r = rows.rows[0];
-  return r ? { stopId: r.data.stopId, at: new Date(r.occurred_at) } : null;
+  if (!r) return null;
+  if (r.event_type === 'trip.departed') return { stopId: null, at: new Date(r.data.at ?? r.occurred_at) };
+  return { stopId: r.data.stopId ?? null, at: new Date(r.occurred_at) };
+}
+
+/** Where a trip starts: its depot's position. */
+export async function tripDepot(db: Db, roundId: string, tripId: string): Promise<{ lat: number; lon: number } | null> {
+  const rows = await sql<{ lat: number; lon: number }>`
+    select d.lat, d.lon from round_trips t join depots d on d.id = t.depot_id where t.round_id::text = ${roundId} and t.id = ${tripId}`.execute(db);
+  const r = rows.rows[0];
+  return r ? { lat: Number(r.lat), lon: Number(r.lon) } : null;
 }
 
 /** A savepoint per expanded event, so one that fails is undone alone. */

@@ -108,8 +108,6 @@ export const hospital = { id: '' };
 export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/households/:householdId': { kind: 'household', allowed: household },
   'GET /api/households/:householdId/needs': { kind: 'household', allowed: household },
-  // The household's next deliveries and the van's ETA (issue #17, item 7): whoever may read the household.
-  'GET /api/households/:householdId/deliveries': { kind: 'household', allowed: household },
   'POST /api/households/:householdId/needs': { kind: 'household', allowed: household, body: () => medicine },
   'GET /api/needs/:needId': { kind: 'need', allowed: household },
   'POST /api/needs/:needId/cancel': { kind: 'need', allowed: household, body: () => ({}) },
@@ -191,6 +189,8 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'PUT /api/rounds/:roundId/trips/:tripId/disinfection': {
     kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({ agent: 'chlorine 1000 mg/L' }),
   },
+  // The van left the depot (issue #19): the trip's driver (the matrix's trip has none), dispatchers and admins; 409 once let in (not dispatched).
+  'PUT /api/rounds/:roundId/trips/:tripId/departure': { kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({}) },
   'GET /api/rounds/:roundId/loading-list.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/bag-labels.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/stops/:stopId/move': {

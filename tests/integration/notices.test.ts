@@ -27,6 +27,8 @@ import { dispatchRound } from '../../src/services/rounds/round.service';
 import { ManualClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import type { Db } from '../../src/store/db';
+import { buildApp } from '../../src/http/app';
+import { createAppServer } from '../../src/http/server';
 import { startNoticeWorker, type NoticeWorker } from '../../workers/notice-worker';
 import { FAST_SCRYPT, PASSWORD, startWorld, type World } from './auth.fixture';
 import { REDIS_URL, dropPrefix, freePort, uniquePrefix, until } from './queue.fixtures';
@@ -316,5 +318,64 @@ describe('notices', () => {
     expect(push.received.slice(sentBefore).map((r) => r.path).sort()).toEqual(['/push/abc', '/push/gone']);
     expect(await endpointsOf(residentA)).toEqual([endpoint('/push/abc')]);
     expect((await noticeRows(residentA, 'need_accepted')).filter((r) => r.channel === 'webpush').map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('tells the first stop’s households their ETA when the driver reports leaving the depot, once, though the report is replayed and the batch re-planned', async () => {
+    // The API with the live publisher (the world's own has none), so the report publishes trip.departed.
+    const server = createAppServer(buildApp({ ...w.deps, live: publisher }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const depot = w.grid.depot;
+      const vehicle = (await sql<{ id: string }>`insert into vehicles (depot_id, name, capacity) values (${depot}, 'van 2', '{"bags": 40}') returning id`.execute(db)).rows[0]!.id;
+      const roundId = (await sql<{ id: string }>`insert into rounds (area_id, kind, status, time_limit_ms, created_by) values (${w.grid.m1}, 'food', 'approved', 1000, 'test') returning id`.execute(db)).rows[0]!.id;
+      await sql`insert into round_trips (round_id, id, vehicle_id, depot_id, trip_no, subproblem_id, distance_m, duration_s, driver_id)
+        values (${roundId}, 't1', ${vehicle}, ${depot}, 1, 's1', 0, 0, ${w.grid.d1})`.execute(db);
+      // First stop: household 2 (resident C, the defaults: zh-CN, SMS to the household phone); second: household 1.
+      for (const [seq, household] of [[1, w.grid.h2], [2, w.grid.h1]] as const) {
+        const stopId = (await sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s) values (${roundId}, 't1', ${seq}, ${w.grid.c1}, ${seq * 600}) returning id::text as id`.execute(db)).rows[0]!.id;
+        const need = (await sql<{ id: string }>`insert into needs (household_id, corridor_id, community_id, kind, identity_key, details, status, created_by)
+          values (${household}, ${w.grid.c1}, ${w.grid.m1}, 'rice', ${`dep${seq}`}, '{}', 'planned', 'test') returning id`.execute(db)).rows[0]!.id;
+        await sql`insert into round_bags (round_id, bag_id, stop_id, need_id, item) values (${roundId}, ${`dbag${seq}`}, ${stopId}::bigint, ${need}, 'rice')`.execute(db);
+      }
+      const etasOfRound = async (userId: string) =>
+        (await sql<{ channel: string; status: string }>`select channel, status from notices where user_id = ${userId} and kind = 'delivery_eta' and dedup_key like ${`delivery_eta:${roundId}:%`}`.execute(db)).rows;
+      const depart = async (token: string) => {
+        const res = await fetch(`${api}/api/rounds/${roundId}/trips/t1/departure`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+        return { status: res.status, body: (await res.json()) as { replayed?: boolean; departure?: { departedAt: string; batchId: string } } };
+      };
+      const driverToken = await w.login('driver');
+
+      // Not dispatched yet: refused, nothing stored.
+      expect((await depart(driverToken)).status).toBe(409);
+      await dispatchRound(db, roundId, 'dispatcher', clock);
+      // A dispatcher may record it for the driver, another role may not.
+      expect((await depart(await w.login('coordinator'))).status).toBe(403);
+
+      const smsBefore = smsTo(PHONE_H2).length;
+      const first = await depart(driverToken);
+      expect(first).toMatchObject({ status: 200, body: { replayed: false, departure: { departedAt: clock.now().toISOString(), batchId: batchId(roundId, 't1') } } });
+      await settled();
+      // Resident C hears the ETA window of the first stop; household 1 (the second stop) nothing yet.
+      const texts = smsTo(PHONE_H2).slice(smsBefore).map((m) => m.text);
+      expect(texts).toEqual([expect.stringMatching(/^【Cordon】您的物资正送往C1，预计 \d\d:\d\d 至 \d\d:\d\d 送达。$/)]);
+      expect(await etasOfRound(ids.residentC)).toEqual([{ channel: 'sms', status: 'sent' }]);
+      expect(await etasOfRound(w.users.resident.id)).toEqual([]);
+      // The desk and the gate see the van leave.
+      const scopes = (await sql<{ scope: string }>`select scope from live_events where type = 'trip.departed' and payload->>'roundId' = ${roundId} order by scope`.execute(db)).rows.map((r) => r.scope);
+      expect(scopes).toEqual([`batch:${batchId(roundId, 't1')}`, `corridor:${w.grid.c1}`, 'dispatch']);
+
+      // The phone replays its queue: the stored departure answers, nothing is published or sent again.
+      clock.advance(2 * 60_000);
+      expect(await depart(driverToken)).toMatchObject({ status: 200, body: { replayed: true, departure: { departedAt: first.body.departure!.departedAt } } });
+      // A re-plan of the batch before any stop: the ETA is computed again from the departure, the same window, not sent again.
+      await publisher.publish([scope.driver(w.grid.d1), scope.batch(batchId(roundId, 't1'))], { type: 'driver.batches_changed', driverId: w.grid.d1, cause: 'urgent_inserted', roundId, batchIds: [batchId(roundId, 't1')] });
+      await settled();
+      expect(smsTo(PHONE_H2).length).toBe(smsBefore + 1);
+      expect(await etasOfRound(ids.residentC)).toEqual([{ channel: 'sms', status: 'sent' }]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

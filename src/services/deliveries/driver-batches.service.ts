@@ -25,6 +25,8 @@ export interface DriverBatch {
   vehicleName: string; vehiclePlate: string | null; depotName: string;
   /** Leaves the depot, seconds from the round's start: trip 2 leaves once trip 1 is back and reloaded. */
   departS: number;
+  /** When the driver reported leaving the depot (PUT .../trips/:tripId/departure); null until then. */
+  departedAt: string | null;
   roundStatus: string; stops: DriverStop[];
   /** A waste trip ends unloading at this disposal site (by name), from `startS`; null for deliveries. */
   unload: { siteName: string; lat: number; lon: number; startS: number } | null;
@@ -43,7 +45,7 @@ export async function driverBatches(db: Db, driverId: string): Promise<DriverBat
     let batch = batches.get(id);
     if (!batch) {
       batch = {
-        batchId: id, roundId: r.roundId, tripId: r.tripId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS,
+        batchId: id, roundId: r.roundId, tripId: r.tripId, tripNo: r.tripNo, vehicleName: r.vehicleName, vehiclePlate: r.vehiclePlate, depotName: r.depotName, departS: r.departS, departedAt: r.departedAt,
         roundStatus: r.roundStatus, stops: [], unload: r.unload, custody: r.unload ? { unloadedKg: r.unloadedKg, disinfection: r.disinfection } : null,
       };
       batches.set(id, batch);

@@ -22,6 +22,7 @@ export function mayNotify(event: LiveEvent): boolean {
     case 'stop.failed':
     case 'alert.raised':
     case 'stock.alert':
+    case 'trip.departed': // the van left the depot: the first stop's ETA
       return true;
     case 'driver.batches_changed':
       // A re-plan of a batch already under way: the next stop's ETA is computed again (and sent only if its window changed).
@@ -36,7 +37,6 @@ export function mayNotify(event: LiveEvent): boolean {
     case 'round.proposed':
     case 'round.dispatched':
     case 'stop.arrived':
-    case 'delivery.eta': // the resident's page; the ETA notice is expanded from the stop that closed
     case 'round.manifest_changed':
     case 'area.risk_changed':
     case 'webhook.disabled':

@@ -4,15 +4,16 @@
  * and with which placeholder values. Reads names of places and the trip's stops; never a need's
  * details. The ETA is the van's: when it leaves a stop (delivered or failed), the next open stop's
  * households are told a half-hour window (domain/notices.ts etaWindow) computed from that stop and
- * time with the live tracking's estimate (domain/eta.ts); a re-plan of the batch computes it again
- * from the same departure, so an unchanged window is the same dedup key and is not sent twice.
+ * time with the live tracking's estimate (domain/eta.ts); the first stop's, when the van leaves
+ * the depot (the driver's `trip.departed` report), from the depot; a re-plan of the batch computes
+ * it again from the same departure, so an unchanged window is the same dedup key and is not sent twice.
  */
 import { parseBatchId, type LiveEvent, type LiveEventOf } from '../../contracts/events';
-import { estimateEtas } from '../../domain/eta';
+import { estimateEtas, type Point } from '../../domain/eta';
 import { etaWindow, VAN_NEAR_MS, type NoticeKind } from '../../domain/notices';
 import type { Db } from '../../store/db';
 import { tripStops, type TripStopRow } from '../../store/event-tracking.repository';
-import { areaNames, depotName, lastLeave, type CapturedEvent } from '../../store/notice.repository';
+import { areaNames, depotName, lastLeave, tripDepot, type CapturedEvent } from '../../store/notice.repository';
 import { requestsOf } from '../../store/pass-transport.repository';
 
 export type NoticeTarget = { households: readonly string[] } | { corridors: readonly string[] } | { communities: readonly string[] | null };
@@ -37,13 +38,12 @@ async function gateName(db: Db, corridorId: string): Promise<string | null> {
   return (await areaNames(db, [corridorId])).get(corridorId) ?? null;
 }
 
-/** The ETA notice of the first open stop after the van left `leftStopId` at `at`. */
-async function nextEta(db: Db, batchId: string, stops: readonly TripStopRow[], leftStopId: string, at: Date): Promise<NoticeIntent[]> {
-  const left = stops.find((s) => s.stopId === leftStopId);
+/** The ETA notice of the first open stop, the van having left `from` (a stop, or the depot) at `at`. */
+async function nextEta(db: Db, batchId: string, stops: readonly TripStopRow[], from: Point | undefined, at: Date): Promise<NoticeIntent[]> {
   const open = stops.filter(isOpen);
   const next = open[0];
-  if (!left || !next) return [];
-  const [first] = estimateEtas(left, at, open);
+  if (!from || !next) return [];
+  const [first] = estimateEtas(from, at, open);
   if (!first) return [];
   const window = etaWindow(new Date(first.eta));
   const roundId = parseBatchId(batchId)?.roundId ?? batchId;
@@ -55,6 +55,24 @@ async function nextEta(db: Db, batchId: string, stops: readonly TripStopRow[], l
   }];
 }
 
+/** Where the van left from: a stop of the batch, or its depot (`stopId` null). */
+async function leftFrom(db: Db, batchId: string, stops: readonly TripStopRow[], stopId: string | null): Promise<Point | undefined> {
+  if (stopId !== null) return stops.find((s) => s.stopId === stopId);
+  const trip = parseBatchId(batchId);
+  return (trip && (await tripDepot(db, trip.roundId, trip.tripId))) ?? undefined;
+}
+
+/**
+ * The van left the depot: the first stop's ETA. Only while no stop of the trip is closed: a
+ * departure queued offline and sent after the first stop's report is history, and that report
+ * already told the next stop.
+ */
+async function departed(db: Db, e: LiveEventOf<'trip.departed'>): Promise<NoticeIntent[]> {
+  const stops = await stopsOf(db, e.batchId);
+  if (!stops.every(isOpen)) return [];
+  return nextEta(db, e.batchId, stops, await leftFrom(db, e.batchId, stops, null), new Date(e.at));
+}
+
 async function stopClosed(db: Db, e: LiveEventOf<'stop.delivered'> | LiveEventOf<'stop.failed'>): Promise<NoticeIntent[]> {
   const stops = await stopsOf(db, e.batchId);
   const stop = stops.find((s) => s.stopId === e.stopId);
@@ -64,7 +82,7 @@ async function stopClosed(db: Db, e: LiveEventOf<'stop.delivered'> | LiveEventOf
   const outcome: NoticeIntent = e.type === 'stop.delivered'
     ? { kind: 'delivery_done', target: { households: stop.householdIds }, subject, params: { gate, bags: e.bagCount } }
     : { kind: 'delivery_failed', target: { households: stop.householdIds }, subject, params: { gate, reason: e.reason } };
-  return [outcome, ...(await nextEta(db, e.batchId, stops, e.stopId, new Date(e.at)))];
+  return [outcome, ...(await nextEta(db, e.batchId, stops, stop, new Date(e.at)))];
 }
 
 async function vanNear(db: Db, e: LiveEventOf<'vehicle.position'>): Promise<NoticeIntent[]> {
@@ -106,10 +124,14 @@ export async function intentsOf(db: Db, captured: CapturedEvent): Promise<Notice
       const out: NoticeIntent[] = [];
       for (const batchId of e.batchIds) {
         const left = await lastLeave(db, batchId);
-        if (left) out.push(...(await nextEta(db, batchId, await stopsOf(db, batchId), left.stopId, left.at)));
+        if (!left) continue;
+        const stops = await stopsOf(db, batchId);
+        out.push(...(await nextEta(db, batchId, stops, await leftFrom(db, batchId, stops, left.stopId), left.at)));
       }
       return out;
     }
+    case 'trip.departed':
+      return departed(db, e);
     case 'vehicle.position':
       return vanNear(db, e);
     case 'pass.state':

@@ -26,6 +26,7 @@ import {
 import type { AuditService } from '../access/audit.service';
 import { guardDecision, guardRole } from '../access/access-guard';
 import type { LivePublisher } from '../live-status/live.service';
+import { phoneTime } from '../shared/phone-time';
 
 export interface CustodyDeps {
   db: Db; clock: Clock; audit: AuditService | undefined;
@@ -39,8 +40,6 @@ export interface CustodyDeps {
 type Out<T extends z.ZodType> = { record: z.input<T>; replayed: boolean };
 
 const RECORDERS = ['driver', 'dispatcher', 'admin'] as const;
-/** A phone's clock may run ahead a little; a time from further in the future is refused. */
-const MAX_CLOCK_AHEAD_MS = 10 * 60_000;
 
 /** Role first (refusals audited before anything is read), then the trip's driver only among drivers. */
 async function guardTrip(deps: CustodyDeps, actor: Actor, trip: CustodyTrip | undefined, action: string, subjectId: string, reqId?: string): Promise<CustodyTrip> {
@@ -52,13 +51,7 @@ async function guardTrip(deps: CustodyDeps, actor: Actor, trip: CustodyTrip | un
   return trip;
 }
 
-function timeOf(deps: CustodyDeps, given: string | undefined, field: string): Date {
-  const now = deps.clock.now();
-  if (given === undefined) return now;
-  const at = new Date(given);
-  if (at.getTime() > now.getTime() + MAX_CLOCK_AHEAD_MS) throw new AppError('validation', `invalid body: ${field}`, { errors: [{ path: [field], message: 'in the future', in: 'body' }] });
-  return at;
-}
+const timeOf = (deps: CustodyDeps, given: string | undefined, field: string): Date => phoneTime(deps.clock.now(), given, field);
 
 const audited = (deps: CustodyDeps, actor: Actor, action: string, subjectId: string, reqId?: string) =>
   deps.audit?.record({ actor, action, subjectType: 'trip', subjectId, outcome: 'allowed', reqId: reqId ?? null });

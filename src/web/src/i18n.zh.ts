@@ -199,16 +199,6 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   reason_out_of_time: '时间不够',
   reason_other: '其他',
   myRequests: '我的申请',
-  // a resident's next deliveries (issue #17, item 7)
-  nextDeliveries: '我的下一次配送',
-  noNextDelivery: '暂无安排：申请排入配送轮次后会显示在这里。',
-  deliveryAtGate: '{kind}，在{gate}交接',
-  plannedAround: '计划约 {time} 送达',
-  gateOpenWindow: '（门岗接收时间 {from}–{until}）',
-  deliveryVan: '车辆 {plate}',
-  vanOnItsWay: '配送车已出发：预计 {from} 至 {until} 送达',
-  vanOnTheRoad: '配送车正在途中；驶向您的门岗时，这里会显示预计时间。',
-  vanNotOutYet: '已排线，配送车尚未出发。',
   request: '申请',
   applyPass: '申请就医通行证',
   person: '出行人',
@@ -500,4 +490,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   custodyFlagged: '请核查：重量不符',
   notYet: '尚未',
   fleetAwaitingDisinfection: '{vehicle} 未参与本轮：其垃圾清运后的消毒尚未登记。',
+  // the van leaves the depot (issue #19)
+  leftDepot: '已驶离仓库',
+  departedAt: '{time} 驶离仓库',
 };

@@ -11,14 +11,14 @@ import { custodyKey, onCustodyChange, queuedCustody, recordCustody, refusedCusto
 export interface TripCustodyState { unloadedKg: number | null; disinfection: { agent: string; disinfectedAt: string } | null }
 
 /** Re-renders on every change of the custody queue. */
-function useCustodyQueue(): void {
+export function useCustodyQueue(): void {
   const [, setN] = useState(0);
   useEffect(() => onCustodyChange(() => setN((n) => n + 1)), []);
 }
 
-const waiting = (key: string): CustodyRecord | undefined => queuedCustody().find((q) => custodyKey(q) === key);
+export const waiting = (key: string): CustodyRecord | undefined => queuedCustody().find((q) => custodyKey(q) === key);
 
-function Refused({ recordKey }: { recordKey: string }) {
+export function Refused({ recordKey }: { recordKey: string }) {
   const refused = refusedCustody().find((r) => r.key === recordKey);
   if (!refused) return null;
   return (

@@ -17,11 +17,13 @@ import { enqueue, flush, onQueueChange, queued } from '../ui/outbox';
 import { vault } from '../vault';
 import { flushCustody, onCustodyChange } from '../ui/custody-outbox';
 import { PickupForm, TripCustody, type TripCustodyState } from './driver-custody';
+import { DepartButton } from './driver-departure';
 
 interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null; pickup?: { bags: number; kg: number } | null }
 /** `departS`: leaves the depot, seconds from the round's start; `vehicleName`: "Van 1 (沪A·12345)" (optional: batches cached by an older page lack them). */
 /** `unload` and `custody`: a waste trip (issue #18, item 2), null for deliveries. */
-interface Batch { batchId: string; roundId?: string; tripId?: string; tripNo: number; departS?: number; vehicleName?: string; depotName?: string; stops: Stop[]; unload?: { siteName: string } | null; custody?: TripCustodyState | null }
+/** `departedAt`: the driver reported leaving the depot (issue #19), null until then. */
+interface Batch { batchId: string; roundId?: string; tripId?: string; tripNo: number; departS?: number; departedAt?: string | null; vehicleName?: string; depotName?: string; stops: Stop[]; unload?: { siteName: string } | null; custody?: TripCustodyState | null }
 type Outcome = 'arrived' | 'delivered' | 'failed';
 type Reason = Extract<StopReport, { outcome: 'failed' }>['reason'];
 /** The closed list of src/contracts/events.ts (types only here, so zod stays out of the bundle). */
@@ -138,6 +140,10 @@ export function DriverPage({ me }: { me: Me }) {
             {t('stops', { n: batch.stops.length })}
           </h2>
           {/* The batch is `<round>_<trip>`: the trip's own route sheet, to carry on paper. */}
+          {batch.roundId && batch.tripId && (
+            <DepartButton roundId={batch.roundId} tripId={batch.tripId} departedAt={batch.departedAt ?? null}
+              started={batch.stops.some((s) => (local[s.stopId] ?? s.status) !== 'pending' && (local[s.stopId] ?? s.status) !== 'loaded')} />
+          )}
           {batch.roundId && <PaperLink path={`/api/rounds/${batch.roundId}/trips/${encodeURIComponent(batch.batchId.slice(batch.roundId.length + 1))}/route-sheet.pdf`} file={`route-sheet-${batch.tripNo}.pdf`} label={t('routeSheet')} testId="route-sheet" />}
           <ol class="list stops">
             {batch.stops.map((stop) => (

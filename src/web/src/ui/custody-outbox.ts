@@ -1,6 +1,7 @@
 /**
- * The driver's waste custody records (issue #18, item 2): a stop's pickup, the trip's weight at the
- * disposal site, the vehicle's disinfection. Queued in the session's vault (encrypted, wiped at
+ * The driver's trip records sent by HTTP: waste custody (issue #18, item 2: a stop's pickup, the
+ * trip's weight at the disposal site, the vehicle's disinfection) and the van leaving the depot
+ * (issue #19). Queued in the session's vault (encrypted, wiped at
  * log-out) like the driver's other reports, and sent oldest first (PUT) whenever the phone is
  * online: at once, on the `online` event and when the live connection comes back. Each PUT is
  * idempotent (the server answers a stored record with `replayed`), so a send cut off after the
@@ -14,7 +15,9 @@ import { vault } from '../vault';
 export type CustodyRecord =
   | { kind: 'pickup'; roundId: string; stopId: string; body: { bags: number; kg: number; pickedAt: string } }
   | { kind: 'unload'; roundId: string; tripId: string; body: { kg: number; unloadedAt: string } }
-  | { kind: 'disinfection'; roundId: string; tripId: string; body: { agent: string; disinfectedAt: string } };
+  | { kind: 'disinfection'; roundId: string; tripId: string; body: { agent: string; disinfectedAt: string } }
+  /** The van left the depot (issue #19): any trip, not only waste; it starts the first stop's ETA notice. */
+  | { kind: 'departure'; roundId: string; tripId: string; body: { departedAt: string } };
 /** `final`: a 409, the record can no longer change; otherwise the server's words. */
 export interface CustodyRefused { key: string; final: boolean; message: string }
 
@@ -27,8 +30,9 @@ export const custodyKey = (r: CustodyRecord): string => (r.kind === 'pickup' ? `
 export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(KEY) ?? [];
 export const refusedCustody = (): CustodyRefused[] => vault.get<CustodyRefused[]>(REFUSED) ?? [];
 
+const TRIP_PATHS = { unload: 'waste-unload', disinfection: 'disinfection', departure: 'departure' } as const;
 const path = (r: CustodyRecord): string =>
-  r.kind === 'pickup' ? `/api/rounds/${r.roundId}/stops/${r.stopId}/waste-pickup` : `/api/rounds/${r.roundId}/trips/${encodeURIComponent(r.tripId)}/${r.kind === 'unload' ? 'waste-unload' : 'disinfection'}`;
+  r.kind === 'pickup' ? `/api/rounds/${r.roundId}/stops/${r.stopId}/waste-pickup` : `/api/rounds/${r.roundId}/trips/${encodeURIComponent(r.tripId)}/${TRIP_PATHS[r.kind]}`;
 
 function save(list: CustodyRecord[], refused = refusedCustody()): void {
   vault.set(KEY, list);
