@@ -201,5 +201,23 @@ describe('the desk\'s reads', () => {
     await page.click('[data-view=rounds]');
     await page.selectOption('#rounds-kind', 'waste');
     await expect.poll(() => page.locator('[data-testid=round-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-round-id')))).toEqual([id]);
+
+    // Out on the road, the pickup the chief asked for shows at their gate beside the deliveries, with the truck's plate (issue #18, item 5).
+    for (const step of ['approve', 'dispatch']) await apiAs(h, 'dispatcher', `/api/rounds/${id}/${step}`, { method: 'POST' });
+    const chief = await apiAs<{ corridorIds: string[] }>(h, 'chief.b1', '/api/auth/me');
+    const { trips: wasteTrips } = await apiAs<{ trips: { vehiclePlate: string | null; stops: { id: string; corridorId: string }[] }[] }>(h, 'dispatcher', `/api/rounds/${id}/proposal`);
+    const truck = wasteTrips.find((t) => t.stops.some((s) => chief.corridorIds.includes(s.corridorId)));
+    expect(truck, 'a pickup at the chief\'s gate').toBeDefined();
+    const stop = truck!.stops.find((s) => chief.corridorIds.includes(s.corridorId))!;
+    const gate = await personPage(h);
+    await login(gate.page, 'chief.b1');
+    await gate.page.locator('.tabs button', { hasText: gates.get(stop.corridorId)! }).click();
+    const pickup = gate.page.locator(`[data-testid=gate-waste] .stop[data-stop-id="${stop.id}"]`);
+    await pickup.waitFor({ timeout: 20_000 });
+    expect(await pickup.locator('[data-testid=gate-waste-truck]').innerText()).toBe(`Truck ${truck!.vehiclePlate}`);
+    expect(await pickup.innerText()).toMatch(/^Waste pickup, planned \d\d:\d\d\s+Not yet picked up/);
+    const { wastePickups } = await apiAs<{ wastePickups: { stopId: string; requested: unknown[] }[] }>(h, 'chief.b1', `/api/corridors/${stop.corridorId}/deliveries`);
+    expect(await pickup.locator('li').count()).toBe(wastePickups.find((w) => w.stopId === stop.id)!.requested.length);
+    await gate.context.close();
   }, 90_000);
 });

@@ -161,9 +161,10 @@ describe('screens a person reads', () => {
     await context.close();
   }, 90_000);
 
-  it('resident: requests, the food cycle as dates, the pass and its QR', async () => {
+  it('resident: requests, the next deliveries, the food cycle as dates, the pass and its QR', async () => {
     await issuePassFor(h, 'resident.demo', 'staff.jianguo');
-    await roleScreens('resident.demo', 'resident', ['[data-testid=pass-qr]', 'select#need-cycle']);
+    // The next deliveries' card too (issue #17, item 7): planned times, and the van's window once it is on its way.
+    await roleScreens('resident.demo', 'resident', ['[data-testid=pass-qr]', 'select#need-cycle', '#next-deliveries-title']);
   }, 90_000);
 
   it('community staff: pass applications and the stock tables', async () => {
