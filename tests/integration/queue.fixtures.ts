@@ -113,5 +113,7 @@ export function spawnEntry(entry: string, env: Record<string, string>): WorkerPr
 /** Starts `workers/main.ts` as its own process (one node process, TypeScript through tsx). */
 export function spawnWorkers(env: Record<string, string>): WorkerProcess {
   // Live events off unless a test asks: other test files listen on the shared default stream.
-  return spawnEntry('workers/main.ts', { LIVE_EVENTS: '0', ...env });
+  // Probe port 0 (a free one): the benchmarks start several worker processes side by side, and
+  // only vitest's own env sets this for tests.
+  return spawnEntry('workers/main.ts', { LIVE_EVENTS: '0', WORKER_PROBE_PORT: '0', ...env });
 }
