@@ -101,6 +101,19 @@ export const stopFailed = z.strictObject({
 });
 
 /**
+ * The van is on its way to a stop (issue #17, item 7): the half-hour window it is expected in, to
+ * the households served there (their household scope only), when the van left the stop before it.
+ * Ids and times only; the resident's page reads its deliveries again.
+ */
+export const deliveryEta = z.strictObject({
+  type: z.literal('delivery.eta'),
+  batchId: id,
+  stopId: id,
+  from: isoTime,
+  until: isoTime,
+});
+
+/**
  * A stop's manifest lost a need's bags (the need was cancelled before dispatch): the dispatch desk
  * and the corridor's coordinators reload the stop; `stopRemoved` when the stop left its trip.
  * Ids only: the bag ids and the need, never what the bags hold.
@@ -235,6 +248,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   stopArrived,
   stopDelivered,
   stopFailed,
+  deliveryEta,
   manifestChanged,
   medicalPassState,
   alertRaised,

@@ -88,3 +88,23 @@ export const gateDeliveriesResponse = z.object({
     pickup: z.object({ bags: z.int(), kg: z.number(), pickedAt: z.iso.datetime() }).nullable(),
   })),
 });
+
+/**
+ * A household's next deliveries (issue #17, item 7): per open need on a planned round, the gate, when
+ * the stop is planned and the gate's window (seconds from the round's start, which begins at
+ * `shiftStartMin`), the truck's plate, and once the van is on its way to the stop the window it is
+ * expected in. Need ids and kinds only: nothing of what is in the bags, nothing of other households.
+ */
+export const householdDeliveriesResponse = z.object({
+  shiftStartMin: z.int(),
+  deliveries: z.array(z.object({
+    needId: z.uuid(), kind: z.enum(NEED_KINDS), needStatus: z.enum(['planned', 'out_for_delivery']),
+    onTheRoad: z.boolean().describe('the round is dispatched or under way; false: approved, not yet out'),
+    gate: z.string(),
+    plannedS: z.number(),
+    window: z.object({ fromS: z.number(), untilS: z.number() }).nullable(),
+    vehiclePlate: z.string().nullable(),
+    eta: z.object({ from: z.iso.datetime(), until: z.iso.datetime() }).nullable().describe('null until the van is on its way to this stop (it left the stop before, or reported its position since)'),
+  })),
+}).meta({ id: 'HouseholdDeliveries' });
+export type HouseholdDeliveriesResponse = z.output<typeof householdDeliveriesResponse>;

@@ -3,7 +3,7 @@
  * (driver-batches.routes.ts) and the web app's settings (web.ts).
  */
 import { z } from 'zod';
-import { corridorParams } from '../contracts/intake.contract';
+import { corridorParams, householdParams } from '../contracts/intake.contract';
 import { lockStopBody, moveStopBody, proposalView, roundParams, roundView, startRoundBody, stopParams } from '../contracts/rounds.contract';
 import { roundListQuery, roundListResponse } from '../contracts/round-list.contract';
 import { bagLabelsQuery, loadingListQuery, roundTripParams, routeSheetQuery } from '../contracts/round-paper.contract';
@@ -13,7 +13,8 @@ import { GATE_PHOTO_PATHS, photoParams, photoQuery } from './routes/gate-photos.
 import { PHOTO_TYPES } from '../services/deliveries/gate-photo.service';
 import { GATE_PATHS } from './routes/driver-batches.routes';
 import {
-  checkOffBody, checkOffResponse, driverBatchesResponse, gateDeliveriesResponse, gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdFailedBody, householdFailedResponse,
+  checkOffBody, checkOffResponse, driverBatchesResponse, gateDeliveriesResponse, gateHouseholdParams, gateStopParams, handoffBody, handoffResponse, householdDeliveriesResponse, householdFailedBody,
+  householdFailedResponse,
 } from '../contracts/handoff.contract';
 import { errors, json, jsonBody, problem, readErrors, type AddRoute } from './openapi-kit';
 
@@ -62,6 +63,9 @@ export function registerRoundRoutes(route: AddRoute): void {
 export function registerDeliveryRoutes(route: AddRoute): void {
   route('get', '/api/me/batches', 'The signed-in driver’s dispatched batches: gates, bag ids, households (no drug names)', { responses: { 200: json(driverBatchesResponse, 'Batches'), 401: errors[401], 403: errors[403] } });
   route('get', '/api/corridors/:corridorId/deliveries', 'What arrives at a corridor’s gate: bags per household, and the corridor’s waste pickups on collection rounds on the road (truck, planned time, what the crew recorded)', { request: { params: corridorParams }, responses: { 200: json(gateDeliveriesResponse, 'Deliveries'), ...readErrors } });
+  route('get', GATE_PATHS.household, 'A household’s next deliveries in plain words: per open need on an approved or dispatched round, the gate, the planned time and the gate’s window, the truck’s plate, and the window the van is expected in once it is on its way (a `delivery.eta` live event to the household when the van leaves the stop before)', {
+    request: { params: householdParams }, responses: { 200: json(householdDeliveriesResponse, 'Deliveries'), ...readErrors },
+  });
   route('post', GATE_PATHS.handoff, 'Confirm a stop’s handover at the gate with the driver’s 6-digit code: the stop and its needs are delivered', {
     request: { params: gateStopParams, body: jsonBody(handoffBody) },
     responses: { 200: json(handoffResponse, 'Delivered'), ...errors, 409: errors[409], 422: problem('Wrong code (tries are counted)'), 429: problem('Too many wrong codes for this stop') },

@@ -108,6 +108,8 @@ export const hospital = { id: '' };
 export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'GET /api/households/:householdId': { kind: 'household', allowed: household },
   'GET /api/households/:householdId/needs': { kind: 'household', allowed: household },
+  // The household's next deliveries and the van's ETA (issue #17, item 7): whoever may read the household.
+  'GET /api/households/:householdId/deliveries': { kind: 'household', allowed: household },
   'POST /api/households/:householdId/needs': { kind: 'household', allowed: household, body: () => medicine },
   'GET /api/needs/:needId': { kind: 'need', allowed: household },
   'POST /api/needs/:needId/cancel': { kind: 'need', allowed: household, body: () => ({}) },

@@ -14,6 +14,7 @@ import { buildOpenApiDocument } from '../../src/http/openapi';
 import type { DriverBatch } from '../../src/services/deliveries/driver-batches.service';
 import type { EmergencyView } from '../../src/services/emergency/emergency.service';
 import type { GateView } from '../../src/services/deliveries/gate-deliveries.service';
+import type { HouseholdDeliveries } from '../../src/services/deliveries/household-deliveries.service';
 import type { TransportTripView } from '../../src/services/passes/pass-trips.service';
 import type { VerifyResult, verificationKey } from '../../src/services/passes/pass-verify.service';
 import type { PassView } from '../../src/services/passes/pass-view';
@@ -71,6 +72,7 @@ describe('OpenAPI responses', () => {
 
     expectTypeOf<Describes<typeof deliveries.driverBatchesResponse, { batches: DriverBatch[] }>>().toEqualTypeOf<Fits>();
     expectTypeOf<Describes<typeof deliveries.gateDeliveriesResponse, GateView>>().toEqualTypeOf<Fits>();
+    expectTypeOf<Describes<typeof deliveries.householdDeliveriesResponse, HouseholdDeliveries>>().toEqualTypeOf<Fits>();
   });
 });
 

@@ -20,6 +20,7 @@ import { guardCorridor } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
 import type { LivePublisher } from '../live-status/live.service';
 import { settleRound } from './round-delivery.service';
+import { publishNextStopEta } from './household-deliveries.service';
 
 export const MAX_HANDOFF_ATTEMPTS = 5;
 export type FailureReason = (typeof STOP_FAILURE_REASONS)[number];
@@ -44,6 +45,8 @@ function sameCode(stored: string, given: string): boolean {
 async function publishStop(deps: HandoffDeps, stop: GateStop, corridorId: string, households: readonly string[], event: LiveEvent): Promise<void> {
   const scopes: Scope[] = [scope.batch(batchId(stop.roundId, stop.tripId)), scope.dispatch, scope.corridor(corridorId), ...households.map((h) => scope.household(h))];
   await deps.publisher?.publish(scopes, event).catch(() => undefined);
+  // The stop closed (handed over, or its last door failed): the next stop's households hear their ETA.
+  await publishNextStopEta(deps, batchId(stop.roundId, stop.tripId));
 }
 
 export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId: string, stopId: string, code: string, reqId?: string): Promise<{ status: 'delivered' }> {

@@ -13,6 +13,7 @@ import type { ScopeDirectory } from './live-access.service';
 import { createDriverTracking, type DriverTracking, type TrackingStore } from './live-tracking.service';
 import type { LivePublisher } from './live.service';
 import { settleRound } from '../deliveries/round-delivery.service';
+import { publishNextStopEta } from '../deliveries/household-deliveries.service';
 
 export type DriverOfBatch = (batchId: string) => Promise<string | null>;
 
@@ -60,5 +61,9 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = t
 }
 
 export function createRoundTracking(deps: { db: Db; publisher: LivePublisher; clock: Clock; driverOfBatch?: DriverOfBatch }): DriverTracking {
-  return createDriverTracking({ store: createTripTrackingStore(deps.db, deps.driverOfBatch), publisher: deps.publisher, clock: deps.clock });
+  return createDriverTracking({
+    store: createTripTrackingStore(deps.db, deps.driverOfBatch), publisher: deps.publisher, clock: deps.clock,
+    // The van left a stop: the households of the next one see when it should be at their gate.
+    onStopClosed: (batchId) => publishNextStopEta({ db: deps.db, publisher: deps.publisher }, batchId),
+  });
 }

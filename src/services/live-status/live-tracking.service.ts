@@ -47,6 +47,8 @@ export interface TrackingDeps {
   clock: Clock;
   /** Road speed assumed for the leg to the next stop, km/h. Default 20. */
   speedKmh?: number;
+  /** After a stop closed (delivered, failed) and its event went out: e.g. the next stop's households hear their ETA. Must not throw. */
+  onStopClosed?: (batchId: string) => Promise<void>;
 }
 
 const open = (s: TrackedStop): boolean => s.status === 'pending' || s.status === 'arrived';
@@ -97,6 +99,7 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
       ];
       // The needs' own status changes go out through the need status relay (need-status-relay.service), once each.
       await deps.publisher.publish(scopes, event);
+      if (event.type !== 'stop.arrived') await deps.onStopClosed?.(batch.batchId);
       return { ok: true };
     },
   };

@@ -37,6 +37,7 @@ export function mayNotify(event: LiveEvent): boolean {
     case 'round.proposed':
     case 'round.dispatched':
     case 'stop.arrived':
+    case 'delivery.eta': // the resident's page; the ETA notice is expanded from the stop that closed
     case 'round.manifest_changed':
     case 'area.risk_changed':
     case 'webhook.disabled':

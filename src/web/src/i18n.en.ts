@@ -204,6 +204,16 @@ export const en = {
   reason_other: 'Other',
   // resident
   myRequests: 'My requests',
+  // a resident's next deliveries (issue #17, item 7)
+  nextDeliveries: 'My next deliveries',
+  noNextDelivery: 'Nothing planned yet: a request shows here once it is on a delivery round.',
+  deliveryAtGate: '{kind}, handed over at {gate}',
+  plannedAround: 'Planned around {time}',
+  gateOpenWindow: '(the gate receives {from}–{until})',
+  deliveryVan: 'van {plate}',
+  vanOnItsWay: 'The van is on its way: expected between {from} and {until}',
+  vanOnTheRoad: 'The van is out on its round; a time shows here once it heads for your gate.',
+  vanNotOutYet: 'Planned; the van has not left yet.',
   request: 'Request',
   applyPass: 'Apply for a medical pass',
   person: 'Who travels',
