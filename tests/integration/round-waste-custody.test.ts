@@ -143,12 +143,15 @@ describe('custody of a waste round, from pickup to disposal', () => {
     const plan = await readPlan(database.db, wasteRoundId);
     const lastTrip = (vehicleId: string) => plan.trips.filter((t) => t.vehicleId === vehicleId).sort((a, b) => b.tripNo - a.tripNo)[0]!;
     const trucks = [...new Set(plan.trips.map((t) => t.vehicleId))];
-    const dirty = plan.trips[0]!.vehicleId;
+    // The truck of interest went out more than once (a plan may also send a second truck).
+    const dirty = trucks.find((id) => plan.trips.filter((t) => t.vehicleId === id).length > 1) ?? plan.trips[0]!.vehicleId;
     // A disinfection after an earlier trip only does not count: the last waste trip needs its own.
     const earlier = plan.trips.find((t) => t.vehicleId === dirty && t.tripNo < lastTrip(dirty).tripNo);
     expect(earlier, 'the truck went out more than once').toBeDefined();
     const done = await recordDisinfection(deps(), dispatcher, wasteRoundId, earlier!.id, { agent: 'chlorine 1000 mg/L' });
     expect(done.record).toMatchObject({ vehicleId: dirty, agent: 'chlorine 1000 mg/L', recordedBy: 'dispatcher' });
+    // Any other truck of the round is disinfected after its last trip: only `dirty` is awaited.
+    for (const id of trucks.filter((t) => t !== dirty)) await recordDisinfection(deps(), dispatcher, wasteRoundId, lastTrip(id).id, { agent: 'chlorine 1000 mg/L' });
 
     // The day ends: every stop closed, the round completed and the trucks free. Both go back to deliveries
     // (the waste skill alone keeps a truck out of food rounds: dedicated vehicles).

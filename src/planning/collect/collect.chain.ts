@@ -3,14 +3,22 @@ import { arcCache } from '../model/travel.matrix';
 import { interchangeKey } from '../routing/trips.assign';
 
 /**
- * Chains collection trips (routed as hub tours, see collect.solve.ts) onto the real vehicles with
- * exact times: a trip leaves where the vehicle is (its depot, or the site of its previous unload),
- * picks up, and unloads at the site that keeps the vehicle's detour smallest among those open on
- * arrival with room left, early enough to still drive back to the depot by the shift end. Trips
- * go most urgent first, then longest first; each takes the placement with the smallest added
- * distance (a vehicle's fixed cost counts when it is not used yet). Site capacities are booked as
- * trips are placed.
+ * Chains collection trips (routed on per-trip copies of the vehicles, see collect.solve.ts) onto
+ * the real vehicles with exact times: a trip leaves where the vehicle is (its depot, or the site of
+ * its previous unload), picks up, and unloads at the site that keeps the vehicle's detour smallest
+ * among those open on arrival with room left, early enough to still drive back to the depot by the
+ * shift end. The trips the search routed from the depot go first, so they are the ones that leave
+ * from a depot here too; then most urgent first, then longest first; each takes the placement with
+ * the smallest added distance (a vehicle's fixed cost counts when it is not used yet). Site
+ * capacities are booked as trips are placed. A trip that fits nowhere whole is split in its order
+ * into pieces that do fit; only a pickup that fits nowhere even alone comes back unserved.
  */
+
+/** The virtual vehicle a trip was routed on: the real vehicle it stands for, and whether its trip left from the depot. */
+export interface TripCopy {
+  vehicle: number;
+  fromDepot: boolean;
+}
 
 const EPS = 1e-6;
 
@@ -30,7 +38,7 @@ interface VehicleState {
   free: number;
 }
 
-export function chainCollection(problem: Problem, trips: readonly PlannedRoute[], realOf: readonly number[]): { routes: PlannedRoute[]; unserved: Unserved[] } {
+export function chainCollection(problem: Problem, trips: readonly PlannedRoute[], copies: readonly TripCopy[]): { routes: PlannedRoute[]; unserved: Unserved[] } {
   const sites = problem.sites ?? [];
   const dims = problem.dimensions.length;
   const arc = arcCache(problem.travel);
@@ -88,11 +96,18 @@ export function chainCollection(problem: Problem, trips: readonly PlannedRoute[]
   const placed: (PlannedRoute & { unload: { site: number; start: number } })[] = [];
   const unserved: Unserved[] = [];
   const drop = (stops: readonly number[], reason: UnservedReason): void => { for (const stop of stops) unserved.push({ stop, reason }); };
-  const urgency = (r: PlannedRoute): number => Math.min(...r.stops.map((s) => problem.stops[s]!.priority ?? 3));
-  const order = trips.filter((r) => r.stops.length).sort((a, b) => urgency(a) - urgency(b) || b.duration - a.duration);
-  for (const trip of order) {
-    const source = realOf[trip.vehicle]!;
-    let stops = trip.stops.slice();
+  const commit = (trip: PlannedRoute, stops: readonly number[], best: Place): void => {
+    const load = loadOf(stops);
+    load.forEach((q, d) => (room[best.site]![d]! -= q));
+    const st = state[best.vehicle]!;
+    const site = sites[best.site]!;
+    placed.push({ ...trip, vehicle: best.vehicle, stops: stops.slice(), load, starts: best.starts, departure: best.departure, trip: st.trips, unload: { site: best.site, start: best.unloadStart } });
+    st.trips++;
+    st.at = site.location;
+    st.free = best.unloadStart + (site.unloadTime ?? 0);
+  };
+  /** Places `stops` whole, shedding pickups a full site cannot take; false when no shift has room for what is left. */
+  const placeWhole = (trip: PlannedRoute, stops: number[], source: number): { placed: boolean; stops: number[]; full: boolean } => {
     let found = place(stops, source);
     // A site short of room: shed the least urgent (then the heaviest) pickups until the rest fits.
     while (!found.best && found.full && stops.length > 1) {
@@ -101,19 +116,33 @@ export function chainCollection(problem: Problem, trips: readonly PlannedRoute[]
       drop([worst], 'disposal-capacity');
       found = place(stops, source);
     }
-    const best: Place | null = found.best;
-    if (!best) {
-      drop(stops, found.full ? 'disposal-capacity' : 'shift-exhausted');
-      continue;
+    if (found.best) commit(trip, stops, found.best);
+    return { placed: !!found.best, stops, full: found.full };
+  };
+  const urgency = (r: PlannedRoute): number => Math.min(...r.stops.map((s) => problem.stops[s]!.priority ?? 3));
+  const first = (r: PlannedRoute): number => (copies[r.vehicle]!.fromDepot ? 0 : 1);
+  const order = trips.filter((r) => r.stops.length).sort((a, b) => first(a) - first(b) || urgency(a) - urgency(b) || b.duration - a.duration);
+  for (const trip of order) {
+    const source = copies[trip.vehicle]!.vehicle;
+    const whole = placeWhole(trip, trip.stops.slice(), source);
+    if (whole.placed) continue;
+    if (whole.full) { drop(whole.stops, 'disposal-capacity'); continue; }
+    // The trip no longer fits whole where the chaining starts it (later than the search saw, or
+    // from elsewhere): keep its order and cut it into pieces that fit, each as long as it can grow.
+    let piece: number[] = [];
+    for (const stop of whole.stops) {
+      if (place([...piece, stop], source).best) { piece.push(stop); continue; }
+      const rest = piece.length ? placeWhole(trip, piece, source) : null;
+      if (rest && !rest.placed) drop(rest.stops, rest.full ? 'disposal-capacity' : 'shift-exhausted');
+      piece = [];
+      const alone = place([stop], source);
+      if (alone.best) piece = [stop];
+      else drop([stop], alone.full ? 'disposal-capacity' : 'shift-exhausted');
     }
-    const load = loadOf(stops);
-    load.forEach((q, d) => (room[best.site]![d]! -= q));
-    const st = state[best.vehicle]!;
-    const site = sites[best.site]!;
-    placed.push({ ...trip, vehicle: best.vehicle, stops, load, starts: best.starts, departure: best.departure, trip: st.trips, unload: { site: best.site, start: best.unloadStart } });
-    st.trips++;
-    st.at = site.location;
-    st.free = best.unloadStart + (site.unloadTime ?? 0);
+    if (piece.length) {
+      const rest = placeWhole(trip, piece, source);
+      if (!rest.placed) drop(rest.stops, rest.full ? 'disposal-capacity' : 'shift-exhausted');
+    }
   }
   return { routes: finish(problem, placed, arc), unserved };
 }

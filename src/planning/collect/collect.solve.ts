@@ -11,23 +11,26 @@
  *
  * The design reuses the delivery engine instead of a second search:
  * 1. Routing: each vehicle gets a hub, the site nearest its depot, and one virtual copy per allowed
- *    trip whose "depot" is that hub and whose shift ends early enough to unload there and still
- *    reach the real depot (and no later than the hub closes). For the engine a trip is then a
- *    closed tour hub > pickups > hub whose load is the sum of its pickups, exactly the collected
- *    load at the unload, so construction, every local-search move and set partitioning work
- *    unchanged. The one approximation: a first trip really starts at the depot, not at the hub,
- *    so its first leg is costed from the hub during the search.
- * 2. Chaining (collect.chain.ts): trips are placed on the real vehicles one after the other, each
- *    leaving where the previous one unloaded, with exact times re-simulated; each trip unloads at
- *    the best site open on arrival with room left (not necessarily the hub), the site capacities
- *    are booked as trips are placed, and a trip a site cannot take whole sheds its least urgent
- *    pickups ('disposal-capacity') until it fits. Every plan then passes the validator, which
- *    checks the collection rules on its own.
+ *    trip whose shift ends early enough to unload at the hub and still reach the real depot (and
+ *    no later than the hub closes). The first copy leaves from the vehicle's depot and ends at the
+ *    hub (an open depot, Depot.end), the others are tours hub > pickups > hub, each where the
+ *    chaining will start it. A trip's load is the sum of its pickups, exactly the collected load
+ *    at the unload, so construction, every local-search move and set partitioning work unchanged.
+ *    What the search cannot see: every copy has the whole shift, while the chained trips follow
+ *    one another (the same approximation as multi-trip deliveries, solve.ts).
+ * 2. Chaining (collect.chain.ts): trips are placed on the real vehicles one after the other, the
+ *    trips searched from the depot first, each later one leaving where the previous one unloaded,
+ *    with exact times re-simulated; each trip unloads at the best site open on arrival with room
+ *    left (not necessarily the hub), the site capacities are booked as trips are placed, and a trip
+ *    a site cannot take whole sheds its least urgent pickups ('disposal-capacity') until it fits. A
+ *    trip that no longer fits whole once chained is split: its pickups go on in its order as far as
+ *    they fit, and only those that fit nowhere come back unserved ('shift-exhausted'). Every plan
+ *    then passes the validator, which checks the collection rules on its own.
  */
-import type { Problem, Solution, Unserved, Vehicle } from '../model/problem.types';
+import type { Depot, Problem, Solution, Unserved, Vehicle } from '../model/problem.types';
 import { travelBetween } from '../model/travel.matrix';
 import { validateSolution } from '../validate/solution.validate';
-import { chainCollection } from './collect.chain';
+import { chainCollection, type TripCopy } from './collect.chain';
 import type { SolveOptions, SolveResult } from '../solve.types';
 
 /** The routing engine, passed in so this module does not import solve.ts back. */
@@ -47,7 +50,19 @@ export function solveCollection(problem: Problem, options: SolveOptions, route: 
     sites.forEach((s, i) => { if (time(depot, s.location) < time(depot, sites[best]!.location)) best = i; });
     return best;
   });
-  const realOf: number[] = [];
+  // Depots of the search: the sites (hub tours), then one open depot per vehicle depot and hub
+  // (first trips, leaving the depot and ending at the hub).
+  const depots: Depot[] = sites.map((s) => ({ id: s.id, location: s.location }));
+  const openDepot = new Map<string, number>();
+  const firstTripDepot = (depot: number, hub: number): number => {
+    const key = `${depot}>${hub}`;
+    if (!openDepot.has(key)) {
+      openDepot.set(key, depots.length);
+      depots.push({ id: `${problem.depots[depot]!.id}>${sites[hub]!.id}`, location: problem.depots[depot]!.location, end: sites[hub]!.location });
+    }
+    return openDepot.get(key)!;
+  };
+  const copies: TripCopy[] = [];
   const vehicles = problem.vehicles.flatMap((v, i): Vehicle[] => {
     const hub = sites[hubOf[i]!]!;
     const back = (hub.unloadTime ?? 0) + time(hub.location, problem.depots[v.depot]!.location);
@@ -55,20 +70,20 @@ export function solveCollection(problem: Problem, options: SolveOptions, route: 
     const start = v.shift?.[0] ?? 0;
     const { maxTrips: _m, reloadTime: _r, ...rest } = v;
     const copy: Vehicle = { ...rest, depot: hubOf[i]!, ...(end < Infinity ? { shift: [start, Math.max(start, end)] as const } : {}) };
-    return Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, () => {
-      realOf.push(i);
-      return copy;
+    return Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, (_, k) => {
+      copies.push({ vehicle: i, fromDepot: k === 0 });
+      return k === 0 ? { ...copy, depot: firstTripDepot(v.depot, hubOf[i]!) } : copy;
     });
   });
   const { sites: _s, ...deliveries } = problem;
-  const routed = route({ ...deliveries, depots: sites.map((s) => ({ id: s.id, location: s.location })), vehicles }, options);
-  const chained = chainCollection(problem, routed.routes, realOf);
+  const routed = route({ ...deliveries, depots, vehicles }, options);
+  const chained = chainCollection(problem, routed.routes, copies);
   const unserved = [...routed.unserved, ...chained.unserved].sort((a, b) => a.stop - b.stop);
   const cost = chained.routes.reduce((sum, r) => sum + r.cost, 0);
   const distance = chained.routes.reduce((sum, r) => sum + r.distance, 0);
   const solution: Solution = { routes: chained.routes, unserved, cost, distance };
   const check = validateSolution(problem, solution);
   if (!check.ok) throw new Error(`collection chaining produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
-  const pool = routed.pool?.map((r) => ({ ...r, vehicle: realOf[r.vehicle]! }));
+  const pool = routed.pool?.map((r) => ({ ...r, vehicle: copies[r.vehicle]!.vehicle }));
   return { ...solution, stats: routed.stats, ...(pool ? { pool } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Problem, UnservedReason } from './problem.types';
-import { buildMatrices } from './travel.matrix';
+import { buildMatrices, travelBetween } from './travel.matrix';
 
 /** A vehicle compiled for the hot loop. */
 export interface VehicleData {
@@ -47,7 +47,17 @@ export function compile(problem: Problem): Instance {
   const nDepots = problem.depots.length;
   const nStops = problem.stops.length;
   const n = nDepots + nStops;
-  const m = buildMatrices(problem.travel, [...problem.depots.map((d) => d.location), ...problem.stops.map((s) => s.location)]);
+  const locations = [...problem.depots.map((d) => d.location), ...problem.stops.map((s) => s.location)];
+  const m = buildMatrices(problem.travel, locations);
+  // An open depot (Depot.end): every arc into its node leads to where its routes end.
+  problem.depots.forEach((depot, d) => {
+    if (depot.end === undefined || depot.end === depot.location) return;
+    locations.forEach((from, i) => {
+      const arc = travelBetween(problem.travel, from, depot.end!);
+      m.dist[i * n + d] = arc.dist;
+      m.time[i * n + d] = arc.time;
+    });
+  });
   const skillBits = new Map<string, number>();
   const mask = (names: readonly string[] | undefined): number => {
     let bits = 0;

@@ -27,7 +27,15 @@ export interface Stop {
 
 export interface Depot {
   id: string;
+  /** Row of this depot in the travel source: routes leave from here. */
   location: number;
+  /**
+   * Row where routes from this depot end, when not back at `location` (an open route, e.g. a
+   * collection trip leaving the vehicle's depot and ending at a disposal site). Honoured by the
+   * single-trip search and the validator; multi-trip chaining and decomposition assume closed
+   * tours. Default: `location`.
+   */
+  end?: number;
 }
 
 /**

@@ -81,8 +81,8 @@ export function validateSolution(problem: Problem, solution: Solution): Validati
       travel += s.serviceTime ?? 0;
       prev = s.location;
     }
-    d += arc(prev, depot.location).dist;
-    const back = arc(prev, depot.location).time;
+    d += arc(prev, depot.end ?? depot.location).dist;
+    const back = arc(prev, depot.end ?? depot.location).time;
     t += back;
     travel += back;
     load.forEach((q, k) => {

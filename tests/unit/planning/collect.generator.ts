@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Problem } from '../../../src/planning/model/problem.types';
 import { mulberry32 } from '../../../src/planning/routing/rng';
 
@@ -13,6 +14,19 @@ export interface CollectGenOptions {
   shifts: boolean;
   trips: number;
 }
+
+/** Options of randomCollection as fast-check draws them. */
+export const collectionSettings = fc.record({
+  seed: fc.integer({ min: 1, max: 2 ** 30 }),
+  stops: fc.integer({ min: 1, max: 16 }),
+  vehicles: fc.integer({ min: 1, max: 4 }),
+  sites: fc.integer({ min: 1, max: 2 }),
+  siteRoom: fc.constantFrom(0.3, 0.7, 2),
+  hours: fc.boolean(),
+  windows: fc.boolean(),
+  shifts: fc.boolean(),
+  trips: fc.integer({ min: 1, max: 4 }),
+});
 
 /**
  * Small random collections on a 100 x 100 grid (speed 1): pickups needing the `waste` skill, a fleet

@@ -3,19 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedRoute, Problem, Solution } from '../../../src/planning/model/problem.types';
 import { solve } from '../../../src/planning/solve';
 import { validateSolution } from '../../../src/planning/validate/solution.validate';
-import { randomCollection } from './collect.generator';
-
-const settings = fc.record({
-  seed: fc.integer({ min: 1, max: 2 ** 30 }),
-  stops: fc.integer({ min: 1, max: 16 }),
-  vehicles: fc.integer({ min: 1, max: 4 }),
-  sites: fc.integer({ min: 1, max: 2 }),
-  siteRoom: fc.constantFrom(0.3, 0.7, 2),
-  hours: fc.boolean(),
-  windows: fc.boolean(),
-  shifts: fc.boolean(),
-  trips: fc.integer({ min: 1, max: 4 }),
-});
+import { collectionSettings as settings, randomCollection } from './collect.generator';
 
 /** A vehicle's trips in the order it drives them. */
 const chains = (solution: Solution): PlannedRoute[][] => {
