@@ -4,7 +4,8 @@
  * imported again without duplicating a household; a grid file brings a new community, whose risk
  * map the admin changes (with history), whose retirement is refused with the API's reason, and
  * whose unit-chief accounts the admin creates in bulk; a new unit chief logs in with the one-time
- * password, must change it, and then sees only their corridor. axe and the CSP on every view.
+ * password, must change it, and then sees only their corridor. A webhook endpoint is added on the
+ * webhooks view (an internal address refused in plain words first). axe and the CSP on every view.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -156,6 +157,21 @@ describe('admin page', () => {
     expect(download.suggestedFilename()).toBe('accounts-E2E Garden.pdf');
     expect(readFileSync(await download.path()).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await cspViolations(page)).toEqual([]);
+
+    // Webhooks (issue #19): an address inside the network is refused in plain words; a public one is added, its secret shown once, and listed.
+    await page.locator('.view-switch button', { hasText: 'Webhooks' }).click();
+    const create = page.locator('[data-testid=webhook-create]');
+    await create.locator('input[type=url]').fill('https://127.0.0.1/cordon');
+    await create.locator('label', { hasText: 'Round dispatched' }).locator('input').check();
+    await create.locator('label', { hasText: 'Handed over at a gate' }).locator('input').check();
+    await create.locator('button[type=submit]').click();
+    await expect.poll(() => create.locator('.field-error').textContent(), { timeout: 10_000 }).toContain('private or local network');
+    await create.locator('input[type=url]').fill('https://203.0.113.10/cordon');
+    await create.locator('button[type=submit]').click();
+    expect(await page.locator('[data-testid=webhook-secret] code').textContent({ timeout: 10_000 })).toMatch(/^whsec_/);
+    const listed = page.locator('[data-testid=webhook][data-url="https://203.0.113.10/cordon"]');
+    expect(await listed.textContent()).toContain('Round dispatched, Handed over at a gate');
+    await checkPage(page, '36-admin-webhooks');
 
     // The admin still reaches the dispatch desk.
     await page.locator('.view-switch button', { hasText: 'Dispatch desk' }).click();

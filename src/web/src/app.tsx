@@ -16,6 +16,7 @@ import { CoordinatorPage } from './pages/coordinator.page';
 import { StaffPage } from './pages/staff.page';
 import { DispatcherPage } from './pages/dispatcher.page';
 import { AdminPage } from './pages/admin/admin.page';
+import { WebhookAlert } from './pages/admin/webhook-alert';
 import { DriverPage } from './pages/driver.page';
 import { ResidentPage } from './pages/resident.page';
 
@@ -88,7 +89,13 @@ function RolePage({ me }: { me: Me }) {
     case 'community_staff':
       return <StaffPage me={me} />;
     case 'dispatcher':
-      return <DispatcherPage />;
+      // A webhook endpoint switched off is told at the desk too (admins manage it).
+      return (
+        <>
+          <WebhookAlert />
+          <DispatcherPage />
+        </>
+      );
     case 'admin':
       return <AdminPage />;
     case 'driver':

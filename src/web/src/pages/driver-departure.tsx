@@ -7,9 +7,9 @@
  */
 import { t } from '../i18n';
 import { recordCustody } from '../ui/custody-outbox';
+import { timeOfDay } from '../ui/labels';
 import { Refused, useCustodyQueue, waiting } from './driver-custody';
 
-const clockTime = (iso: string): string => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** `departedAt`: the server's record; `started`: a stop of the trip is already reported (the van is long gone). */
 export function DepartButton({ roundId, tripId, departedAt, started }: { roundId: string; tripId: string; departedAt: string | null; started: boolean }) {
@@ -22,7 +22,7 @@ export function DepartButton({ roundId, tripId, departedAt, started }: { roundId
     <div class="departure" data-testid="departure">
       {at ? (
         <p role="status" data-testid="departed">
-          {t('departedAt', { time: clockTime(at) })}
+          {t('departedAt', { time: timeOfDay(at) })}
           {queued && ` · ${t('custodyQueued')}`}
         </p>
       ) : (

@@ -1,7 +1,8 @@
 /**
  * The administrator (issue #15): the dispatch desk, which admins also run, and the district's
  * administration, in the order a district office works on its first night: files in (grid,
- * register, fleet), the grid with its risk map, accounts in bulk, files out.
+ * register, fleet), the grid with its risk map, accounts in bulk, files out. The outbound webhooks
+ * (issue #19) have a view of their own; an endpoint switched off is alerted above every view.
  */
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
@@ -13,9 +14,12 @@ import { AreaTree, loadDistricts, type AreaRow } from './area-tree';
 import { BulkAccounts } from './bulk-accounts';
 import { Exports } from './exports';
 import { TableImport } from './table-import';
+import { WebhookAlert } from './webhook-alert';
+import { Webhooks } from './webhooks';
 
-type View = 'admin' | 'desk';
-const VIEWS: View[] = ['admin', 'desk'];
+type View = 'admin' | 'webhooks' | 'desk';
+const VIEWS: View[] = ['admin', 'webhooks', 'desk'];
+const VIEW_TITLES = { admin: 'adminTitle', webhooks: 'whTab', desk: 'dispatchDesk' } as const satisfies Record<View, string>;
 
 function Administration() {
   const risk = useRiskSettings();
@@ -51,23 +55,32 @@ function Administration() {
 
 export function AdminPage() {
   const [view, setView] = useState<View>('admin');
+  // Bumped by a change on the webhooks view or an endpoint switched off live: both the view and the alert read again.
+  const [webhooks, setWebhooks] = useState(0);
+  const webhooksChanged = () => setWebhooks((n) => n + 1);
   return (
     <>
       <nav class="tabs view-switch" aria-label={t('adminViews')}>
         {VIEWS.map((v) => (
           <button key={v} type="button" class={v === view ? 'tab active' : 'tab'} aria-pressed={v === view} onClick={() => setView(v)}>
-            {t(v === 'admin' ? 'adminTitle' : 'dispatchDesk')}
+            {t(VIEW_TITLES[v])}
           </button>
         ))}
       </nav>
-      {view === 'admin' ? (
+      <WebhookAlert admin={{ version: webhooks, onOpen: () => setView('webhooks'), onChanged: webhooksChanged }} />
+      {view === 'admin' && (
         <>
           <h1>{t('adminTitle')}</h1>
           <Administration />
         </>
-      ) : (
-        <DispatcherPage />
       )}
+      {view === 'webhooks' && (
+        <>
+          <h1>{t('whTab')}</h1>
+          <Webhooks version={webhooks} onChanged={webhooksChanged} />
+        </>
+      )}
+      {view === 'desk' && <DispatcherPage />}
     </>
   );
 }
