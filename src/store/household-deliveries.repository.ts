@@ -42,17 +42,33 @@ export async function householdStops(db: Db, householdId: string): Promise<House
   }));
 }
 
-/** Where and when the van was last seen on a trip: it left a stop (delivered or failed there), or reported its position. */
-export type VanReport = { kind: 'left_stop'; stopId: string; at: Date } | { kind: 'position'; lat: number; lon: number; at: Date };
+/** Where and when the van was last seen on a trip: it left its depot, left a stop (delivered or failed there), or reported its position. */
+export type VanReport = { kind: 'left_stop'; stopId: string; at: Date } | { kind: 'position' | 'left_depot'; lat: number; lon: number; at: Date };
 
-/** The van's last report on the batch (`<roundId>_<tripId>`), from the events stored in its live scope; null: none yet. */
-export async function lastVanReport(db: Db, batchId: string): Promise<VanReport | null> {
-  const row = await db.selectFrom('live_events').select(['type', 'payload'])
-    .where('scope', '=', `batch:${batchId}`).where('type', 'in', ['stop.delivered', 'stop.failed', 'vehicle.position'])
-    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  if (!row) return null;
-  const p = row.payload as { stopId?: string; lat?: number; lon?: number; at: string };
-  return row.type === 'vehicle.position'
-    ? { kind: 'position', lat: Number(p.lat), lon: Number(p.lon), at: new Date(p.at) }
-    : { kind: 'left_stop', stopId: String(p.stopId), at: new Date(p.at) };
+const REPORTS = ['trip.departed', 'stop.delivered', 'stop.failed', 'vehicle.position'];
+
+/**
+ * The van's latest report on the trip, from the events stored in its batch's live scope (the last of
+ * each kind, the latest by its own time: a departure replayed from a phone after a stop report is
+ * older than that report); null: none yet.
+ */
+export async function lastVanReport(db: Db, roundId: string, tripId: string): Promise<VanReport | null> {
+  const rows = await sql<{ type: string; payload: { stopId?: string; lat?: number; lon?: number; at: string }; depot_lat: number | null; depot_lon: number | null }>`
+    select distinct on (e.type) e.type, e.payload, d.lat as depot_lat, d.lon as depot_lon
+    from live_events e
+    left join round_trips t on e.type = 'trip.departed' and t.round_id = ${roundId} and t.id = ${tripId}
+    left join depots d on d.id = t.depot_id
+    where e.scope = ${`batch:${roundId}_${tripId}`} and e.type in (${sql.join(REPORTS)})
+    order by e.type, e.seq desc`.execute(db);
+  const latest = rows.rows.sort((a, b) => Date.parse(b.payload.at) - Date.parse(a.payload.at))[0];
+  if (!latest) return null;
+  const at = new Date(latest.payload.at);
+  switch (latest.type) {
+    case 'trip.departed':
+      return { kind: 'left_depot', lat: Number(latest.depot_lat), lon: Number(latest.depot_lon), at };
+    case 'vehicle.position':
+      return { kind: 'position', lat: Number(latest.payload.lat), lon: Number(latest.payload.lon), at };
+    default:
+      return { kind: 'left_stop', stopId: String(latest.payload.stopId), at };
+  }
 }

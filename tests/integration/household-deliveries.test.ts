@@ -1,8 +1,8 @@
 /**
  * A resident's next delivery and its ETA (issue #17, item 7): a household on an approved round
  * reads its stop's planned time and its gate's window, timed as the plan validator times the
- * stored plan; once dispatched, the truck; after the driver reports the stop before delivered, the
- * half-hour window the van is expected in, in the page's GET and pushed to that household's scope
+ * stored plan; once dispatched, the truck; when the van leaves the depot (for the first stop) or the
+ * driver reports the stop before delivered, the half-hour window the van is expected in, in the page's GET and pushed to that household's scope
  * only (`delivery.eta`); the household served first hears nothing of it, and another household's
  * resident may not read it. Real round tables, real sockets.
  */
@@ -12,6 +12,8 @@ import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contr
 import type { Actor } from '../../src/domain/access';
 import { roundSecondsAt } from '../../src/domain/gate-hours';
 import { householdDeliveries } from '../../src/services/deliveries/household-deliveries.service';
+import { recordTripDeparture } from '../../src/services/deliveries/trip-departure.service';
+import { ManualClock } from '../../src/shared/clock';
 import { dispatchRound } from '../../src/services/rounds/round.service';
 import { isAppError } from '../../src/shared/errors';
 import type { Db } from '../../src/store/db';
@@ -23,6 +25,7 @@ let roundId: string;
 let stops: [string, string];
 let needs: [string, string];
 let driver: LiveClient;
+let driverToken: string;
 let home1: LiveClient;
 let home2: LiveClient;
 
@@ -99,8 +102,22 @@ describe('a resident\'s next delivery', () => {
     expect(d).toMatchObject({ needStatus: 'out_for_delivery', onTheRoad: true, eta: null });
   });
 
+  it('the van leaves the depot: the first stop\'s household gets its window, the second none yet', async () => {
+    const clock = new ManualClock('2026-11-23T09:50:00Z');
+    const deps = { db: f.database.db, clock, audit: undefined, publisher: f.publisher(clock) };
+    driverToken = await f.login('driver', { driverId: f.grid.drivers[0] });
+    const driverActor = (await f.auth.authenticateToken(driverToken))!;
+    await recordTripDeparture(deps, driverActor, roundId, 't1', {});
+    // The depot stands at stop 1's gate (31.2, 121.4): expected at 09:50, so the window is 09:30-10:00.
+    const window = { from: '2026-11-23T09:30:00.000Z', until: '2026-11-23T10:00:00.000Z' };
+    await until(() => ofType(home1, 'delivery.eta').length === 1, 5000, 'the ETA at household 1');
+    expect(ofType(home1, 'delivery.eta')[0]).toEqual({ type: 'delivery.eta', batchId: batchId(roundId, 't1'), stopId: stops[0], ...window });
+    expect((await read(f.grid.households[0])).deliveries[0]).toMatchObject({ needId: needs[0], eta: window });
+    expect((await read(f.grid.households[1])).deliveries[0]).toMatchObject({ needId: needs[1], eta: null });
+  });
+
   it('after the stop before is delivered, the ETA window appears, pushed to that household only', async () => {
-    driver = await f.connect(url, await f.login('driver', { driverId: f.grid.drivers[0] }));
+    driver = await f.connect(url, driverToken);
     const batch = batchId(roundId, 't1');
     // At 10:00 (the tracking clock) the van leaves stop 1: about 1,112 m x 1.3 at 20 km/h, 260 s to stop 2 (10:04:20).
     expect(await request(driver, 'driver:stop', { outcome: 'delivered', batchId: batch, stopId: stops[0], bagIds: ['bag-0'] })).toEqual({ ok: true });
@@ -113,7 +130,7 @@ describe('a resident\'s next delivery', () => {
     expect((await read(f.grid.households[0])).deliveries).toEqual([]);
     await caughtUp(f.publisher(), [[home1, scope.household(f.grid.households[0])]]);
     expect(ofType(home1, 'stop.delivered')).toHaveLength(1);
-    expect(ofType(home1, 'delivery.eta')).toEqual([]);
+    expect(ofType(home1, 'delivery.eta')).toHaveLength(1); // the departure's, before
   });
 
   it('a later position moves the ETA in the page', async () => {

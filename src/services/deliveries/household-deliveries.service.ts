@@ -2,13 +2,14 @@
  * A resident's next deliveries in plain words (issue #17, item 7). For each open need of the
  * household on a planned round: when its stop is planned and the gate's window, as the plan
  * validator times the stored plan (planning/adapters/stored-plan.ts), and the truck's plate; and,
- * once the van is on its way to that stop (it left the stop before, or reported a position since),
+ * once the van is on its way to that stop (it left the depot or the stop before, or reported a
+ * position since),
  * the half-hour window it is expected in: the same estimate (domain/eta.ts) and window
  * (domain/notices.ts etaWindow) as the ETA notice, from the van's last report.
  *
- * When a stop closes, the households of the trip's next open stop hear their window at once
- * (`delivery.eta`, their household scope only): `publishNextStopEta`, called where stops close
- * (the driver's report, the gate's handoff and failed doors).
+ * When the van leaves the depot or a stop closes, the households of the trip's next open stop hear
+ * their window at once (`delivery.eta`, their household scope only): `publishNextStopEta`, called
+ * there (the driver's departure and stop reports, the gate's handoff and failed doors).
  *
  * Need ids and kinds only: nothing of what is in the bags, nothing of other households, and not
  * the driver's name (the unit chief takes the bags at the gate, not the resident).
@@ -60,9 +61,9 @@ export async function nextStopEta(db: Db, roundId: string, tripId: string): Prom
   const stops = await tripStops(db, roundId, tripId);
   const open = stops.filter((s) => s.status === 'pending' || s.status === 'loaded');
   const next = open[0];
-  const report = next && (await lastVanReport(db, `${roundId}_${tripId}`));
+  const report = next && (await lastVanReport(db, roundId, tripId));
   if (!next || !report) return null;
-  const from: Point | undefined = report.kind === 'position' ? report : stops.find((s) => s.stopId === report.stopId);
+  const from: Point | undefined = report.kind === 'left_stop' ? stops.find((s) => s.stopId === report.stopId) : report;
   const [first] = from ? estimateEtas(from, report.at, open) : [];
   if (!first) return null;
   return { stopId: next.stopId, householdIds: next.householdIds, ...etaWindow(new Date(first.eta)) };

@@ -20,13 +20,14 @@ import { guardDecision, guardRole } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
 import type { LivePublisher } from '../live-status/live.service';
 import { phoneTime } from '../shared/phone-time';
+import { publishNextStopEta } from './household-deliveries.service';
 
 export interface DepartureDeps {
   db: Db;
   clock: Clock;
   audit: AuditService | undefined;
   /** Absent (an API without Redis): the departure is stored, no live event or notice follows. */
-  publisher: Pick<LivePublisher, 'store' | 'fanOut'> | undefined;
+  publisher: Pick<LivePublisher, 'store' | 'fanOut' | 'publish'> | undefined;
 }
 
 const RECORDERS = ['driver', 'dispatcher', 'admin'] as const;
@@ -64,6 +65,8 @@ export async function recordTripDeparture(
     return { departure: view(first?.departedAt ?? at), replayed: true };
   }
   await deps.publisher?.fanOut(stored);
+  // The first stop's households see on their page when the van should be at their gate (issue #17, item 7).
+  await publishNextStopEta(deps, batch);
   await audited();
   return { departure: view(at), replayed: false };
 }
