@@ -195,6 +195,11 @@ export const configSchema = z.object({
   ROUND_EVERY_FOOD_H: z.coerce.number().min(0).max(24 * 30).default(0),
   /** Hours between scheduled medicine rounds per community (0: none). Default 0. */
   ROUND_EVERY_MEDICINE_H: z.coerce.number().min(0).max(24 * 30).default(0),
+  /**
+   * Hours between scheduled waste rounds per district (0: none). 24 collects every day what the
+   * corridors' waste schedules make due and what unit chiefs asked for. Default 0.
+   */
+  ROUND_EVERY_WASTE_H: z.coerce.number().min(0).max(24 * 30).default(0),
   /** Publish live events (round progress and proposals, urgent insertions) to the Socket.IO stream. Default on. */
   LIVE_EVENTS: bool.default(true),
   /** Redis stream the Socket.IO servers read (their adapter's streamName). Default socket.io. */

@@ -106,7 +106,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     : silentRoundEvents;
   const deps = {
     db: database.db, producers, logger, events, defaultTimeLimitMs: config.SOLVE_TIME_LIMIT_MS,
-    schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H },
+    schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H, waste: config.ROUND_EVERY_WASTE_H },
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     inlineSolve: solveThread?.solve,
     keepPool: config.SOLVE_POOL_ROUTES,

@@ -162,7 +162,12 @@ export async function lockAcceptedNeedsOfRound(trx: Db, roundId: string): Promis
 
 /** Ids of every community, in id order (each gets its scheduled rounds). */
 export async function communityIds(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('areas').select('id').where('kind', '=', 'community').orderBy('id').execute();
+  return areaIdsOfKind(db, 'community');
+}
+
+/** The ids of every area of one level (districts, communities), in id order. */
+export async function areaIdsOfKind(db: Db, kind: 'district' | 'community'): Promise<string[]> {
+  const rows = await db.selectFrom('areas').select('id').where('kind', '=', kind).orderBy('id').execute();
   return rows.map((r) => r.id);
 }
 

@@ -75,3 +75,15 @@ export async function openDueWasteRequests(trx: Db, areaId: string, actor: strin
     select count(*) as n from n`.execute(trx);
   return Number(res.rows[0]?.n ?? 0);
 }
+
+/** Schedules in `areaId` and below due today or earlier: what a waste round of the area would open first. */
+export async function countDueWasteSchedules(db: Db, areaId: string): Promise<number> {
+  const res = await sql<{ n: string }>`
+    with recursive sub as (
+      select id from areas where id = ${areaId}
+      union all select a.id from areas a join sub on a.parent_id = sub.id
+    )
+    select count(*) as n from waste_schedules w
+    where w.next_due <= current_date and (w.community_id in (select id from sub) or w.corridor_id in (select id from sub))`.execute(db);
+  return Number(res.rows[0]?.n ?? 0);
+}

@@ -1,10 +1,14 @@
-/** Scheduled rounds: one scheduler per community and kind, installed idempotently; empty areas skip. */
+/**
+ * Scheduled rounds: one scheduler per community and kind (per district for waste), installed
+ * idempotently; empty areas skip; a daily waste round opens what the corridors' schedules make due.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
 import { ensureRoundSchedules, openScheduledRound } from '../../src/services/rounds/round-schedule.service';
 import { dropSchema, type Database } from '../../src/store/db';
 import { listSubproblems } from '../../src/store/round.repository';
+import { corridorWasteSchedules, upsertWasteSchedule } from '../../src/store/waste-schedule.repository';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
@@ -50,5 +54,30 @@ describe('scheduled rounds', () => {
     expect(await database.db.selectFrom('rounds').select('id').where('area_id', '=', community).execute()).toHaveLength(1);
     expect(await listSubproblems(database.db, first.roundId!)).toHaveLength(1);
     expect(await openScheduledRound(deps, community, 'medicine', run)).toEqual({ roundId: null, created: false });
+  });
+
+  it('installs one waste scheduler per district, and its round opens the pickups the corridors\' schedules make due', async () => {
+    const deps = { db: database.db, producers, defaultTimeLimitMs: 100, foodCycleDays: 3 };
+    expect(await ensureRoundSchedules(deps, { waste: 24 })).toBe(1);
+    const schedulers = await producers.queue(QUEUE.maintenance).getJobSchedulers();
+    expect(schedulers.find((s) => s.key === `open-round-waste-${district.districtId}`)?.every).toBe(24 * 3600_000);
+    const run = { at: new Date('2026-11-23T06:00:00Z') };
+    // Nothing asked, nothing scheduled: no round.
+    expect(await openScheduledRound(deps, district.districtId, 'waste', run)).toEqual({ roundId: null, created: false });
+    // A daily pickup set for a corridor is the only thing waiting: the scheduled round opens it.
+    const corridor = await database.db.selectFrom('areas').select(['id', 'parent_id']).where('kind', '=', 'corridor').orderBy('id').executeTakeFirstOrThrow();
+    const set = await upsertWasteSchedule(database.db, { corridorId: corridor.id, communityId: corridor.parent_id!, category: 'positive', bags: 4, estimatedKg: 12, everyDays: 1, actor: 'dispatcher' });
+    const opened = await openScheduledRound(deps, district.districtId, 'waste', run);
+    expect(opened.created).toBe(true);
+    const round = await database.db.selectFrom('rounds').select(['kind', 'area_id', 'created_by']).where('id', '=', opened.roundId!).executeTakeFirstOrThrow();
+    expect(round).toEqual({ kind: 'waste', area_id: district.districtId, created_by: 'scheduler' });
+    const pickups = await database.db.selectFrom('needs').select(['id', 'corridor_id', 'household_id']).where('kind', '=', 'waste_pickup').execute();
+    expect(pickups).toEqual([{ id: expect.any(String), corridor_id: corridor.id, household_id: null }]);
+    const claimed = await database.db.selectFrom('round_needs').select('need_id').where('round_id', '=', opened.roundId!).execute();
+    expect(claimed.map((c) => c.need_id)).toEqual([pickups[0]!.id]);
+    const [moved] = await corridorWasteSchedules(database.db, corridor.id);
+    expect(moved!.nextDue > set.nextDue).toBe(true);
+    // Its pickup belongs to that round now: the next tick finds nothing waiting.
+    expect(await openScheduledRound(deps, district.districtId, 'waste', run)).toEqual({ roundId: null, created: false });
   });
 });
