@@ -4,20 +4,31 @@
  * a sandboxed child counts too); each stored round's planning time (its merge job was queued with
  * the flow, so from then to the merge's end), sub-problems, unserved needs and cost. And the
  * heartbeat readiness asks for: every worker running, not paused, its Redis connection answering.
+ * The outbound webhooks' and the notices' workers count the same way, and their results by outcome.
  */
 import type { Job, Worker } from 'bullmq';
 import { isJobName, QUEUE, type QueueName } from '../src/contracts/jobs';
+import { NOTICE_JOB, NOTICE_QUEUE } from '../src/contracts/notices.contract';
+import { WEBHOOK_JOB, WEBHOOK_QUEUE } from '../src/contracts/webhooks.contract';
 import type { MergeOptions } from '../src/services/rounds/round.service';
 import type { SolveOutcome } from '../src/services/rounds/round-solve.service';
 import type { Metrics } from '../src/shared/metrics';
 
 const secondsBetween = (from: number | undefined, to: number | undefined): number => Math.max(0, ((to ?? Date.now()) - (from ?? Date.now())) / 1000);
 
-export function recordJobMetrics(worker: Worker, queue: QueueName, metrics: Metrics): void {
-  const labels = (job: Job, outcome: 'completed' | 'failed') => ({ queue, job: isJobName(job.name) ? job.name : 'unknown', outcome });
+/** The queues of the outbound webhooks and the notices (issue #19), beside the planning ones. */
+export type MeasuredQueue = QueueName | typeof WEBHOOK_QUEUE | typeof NOTICE_QUEUE;
+/** A job name as a label: the known ones, else 'unknown' (a label never takes an arbitrary value). */
+const jobLabel = (name: string): string => (isJobName(name) || name === WEBHOOK_JOB || name === NOTICE_JOB ? name : 'unknown');
+
+export function recordJobMetrics(worker: Worker, queue: MeasuredQueue, metrics: Metrics): void {
+  const labels = (job: Job, outcome: 'completed' | 'failed') => ({ queue, job: jobLabel(job.name), outcome });
   worker.on('completed', (job: Job) => {
     metrics.jobDuration.observe(labels(job, 'completed'), secondsBetween(job.processedOn, job.finishedOn));
     const result = job.returnvalue as unknown;
+    // What came of a webhook attempt or a notice send is the job's result (webhook-delivery.service, notice-delivery.service).
+    if (typeof result === 'string' && queue === WEBHOOK_QUEUE) metrics.webhookAttempts.inc({ outcome: result });
+    if (typeof result === 'string' && queue === NOTICE_QUEUE) metrics.noticeSends.inc({ outcome: result });
     if (queue === QUEUE.solve) {
       const solved = result as Partial<Extract<SolveOutcome, { status: 'solved' }>> | null;
       if (solved?.status === 'solved' && typeof solved.solveSeconds === 'number') {

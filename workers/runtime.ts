@@ -31,6 +31,8 @@ import { jobLogFields } from './job-log';
 import { createSolveThread } from './solve-thread';
 import { startWebhookWorker } from './webhook-worker';
 import { startNoticeWorker } from './notice-worker';
+import { WEBHOOK_QUEUE } from '../src/contracts/webhooks.contract';
+import { NOTICE_QUEUE } from '../src/contracts/notices.contract';
 
 export interface WorkerRuntime {
   workers: Worker[];
@@ -147,6 +149,9 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   });
   // Notices (SMS, web push): expanded from the captured live events and sent (notice-worker.ts).
   const notices = startNoticeWorker(config, logger, database.db);
+  // Measured and counted in readiness like the planning workers: a webhook or notice worker that stopped taking jobs makes /readyz 503.
+  recordJobMetrics(webhooks.worker, WEBHOOK_QUEUE, metrics);
+  recordJobMetrics(notices.worker, NOTICE_QUEUE, metrics);
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
   const runReconcile = (why: string) =>
@@ -159,7 +164,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     workers,
     database,
     metrics,
-    heartbeat: () => workersHeartbeat(workers),
+    heartbeat: () => workersHeartbeat([...workers, webhooks.worker, notices.worker]),
     redisReady: () => producers.ready(),
     async close() {
       clearInterval(timer);

@@ -69,6 +69,10 @@ export interface Metrics {
   liveFanout: Histogram<never>;
   solveDuration: Histogram<never>;
   solveIterations: Histogram<never>;
+  /** Outbound webhook attempts by what came of them (issue #19): delivered, failed, disabled (the endpoint switched off), stale... */
+  webhookAttempts: Counter<'outcome'>;
+  /** Notice sends by what came of them (issue #19): sent, failed, suppressed, postponed, stale. */
+  noticeSends: Counter<'outcome'>;
   /** Adds readings (later binds of the same source replace earlier ones). */
   bind(sources: MetricSources): void;
 }
@@ -135,6 +139,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       labelNames: ['method', 'route', 'status'], buckets: SECONDS, registers,
     }),
     needsAccepted: new Counter({ name: 'cordon_needs_accepted_total', help: 'Needs accepted by intake (form or file), by kind; merged duplicates not counted', labelNames: ['kind'], registers }),
+    webhookAttempts: new Counter({
+      name: 'cordon_webhook_attempts_total', help: 'Outbound webhook jobs by outcome: delivered, failed (retried later), disabled (the endpoint switched off), stale, endpoint-gone, endpoint-disabled',
+      labelNames: ['outcome'], registers,
+    }),
+    noticeSends: new Counter({
+      name: 'cordon_notice_sends_total', help: 'Notice jobs (SMS, web push, in-app) by outcome: sent, failed, suppressed, postponed, stale',
+      labelNames: ['outcome'], registers,
+    }),
     jobDuration: new Histogram({
       name: 'cordon_job_duration_seconds', help: 'BullMQ job run time by queue, job name and outcome (completed, failed)',
       labelNames: ['queue', 'job', 'outcome'], buckets: SECONDS, registers,

@@ -6,10 +6,12 @@
  * - after a need submitted and a round planned, /metrics (parsed) holds the need counter by kind, the
  *   HTTP histogram by route template (never an id), a round planning sample, solve samples, every
  *   queue's gauges and both relays' lag, whose value agrees with what the database holds;
+ * - an event delivered to a webhook receiver (a local server) is counted by the webhook worker's job
+ *   metrics, the job duration and the attempt's outcome, like the planning queues' jobs;
  * - the queue dashboard answers 401 without a session, 403 to a dispatcher, 200 to an admin, refuses
  *   every action in its default read-only mode, and its page's CSP is relaxed for styles only.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
@@ -20,6 +22,9 @@ import { createApiOps, type AppOps } from '../../src/http/ops';
 import { createProducers, type Producers } from '../../src/queue/producers';
 import { createProducerRedis } from '../../src/queue/redis';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
+import { createLivePublisher } from '../../src/services/live-status/live.service';
+import { storeOnlyStream } from '../../src/services/passes/pass-alerts';
+import { scope } from '../../src/contracts/events';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
@@ -40,6 +45,9 @@ let ops: AppOps;
 let runtime: WorkerRuntime;
 const servers: Server[] = [];
 let base: string;
+/** A webhook receiver on 127.0.0.1 (allowed by WEBHOOK_ALLOW_HOSTS), answering 204. */
+let receiver: Server;
+let received = 0;
 const tokens: Record<'admin' | 'dispatcher', string> = { admin: '', dispatcher: '' };
 
 const settings = (extra: Record<string, string> = {}): Config =>
@@ -65,7 +73,11 @@ beforeAll(async () => {
   redis = createProducerRedis(REDIS_URL);
   await until(() => redis.status === 'ready', 5000);
   producers = createProducers({ redis, prefix });
-  const config = settings({ METRICS_TOKEN: TOKEN });
+  receiver = createServer((req, res) => req.resume().on('end', () => (received++, res.writeHead(204).end())));
+  const receiverPort = await freePort();
+  await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
+  servers.push(receiver);
+  const config = settings({ METRICS_TOKEN: TOKEN, WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${receiverPort}`, WEBHOOK_POLL_MS: '50' });
   ops = createApiOps({ database, redis });
   base = await serve(buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, queue: producers, ops }));
   runtime = await startWorkerRuntime(config, logger, undefined, { metrics: ops.metrics });
@@ -192,6 +204,22 @@ describe('/metrics', () => {
     expect(m.value('cordon_db_pool_in_use_connections')).toBeGreaterThanOrEqual(0);
     expect(m.find('process_cpu_user_seconds_total')).toHaveLength(1);
   }, 90_000);
+});
+
+describe('webhook and notice workers', () => {
+  it('an event delivered to a webhook receiver is counted: the job’s duration and the attempt’s outcome', async () => {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await sql`insert into webhook_endpoints (url, events, secret) values (${url}, '{round.dispatched}', ${`whsec_${Buffer.alloc(24, 7).toString('base64')}`})`.execute(database.db);
+    const publisher = createLivePublisher({ db: database.db, stream: storeOnlyStream, clock: systemClock, logger });
+    await publisher.publish([scope.dispatch], { type: 'round.dispatched', roundId: 'r-metrics', batchIds: [] });
+    await until(() => received === 1, 20_000);
+    const metricsNow = async () => parseExposition(await (await get(`${base}/metrics`, bearer(TOKEN))).text());
+    await until(async () => (await metricsNow()).value('cordon_webhook_attempts_total', { outcome: 'delivered' }) === 1, 10_000);
+    const m = await metricsNow();
+    expect(m.types.get('cordon_webhook_attempts_total')).toBe('counter');
+    expect(m.value('cordon_job_duration_seconds_count', { queue: 'webhooks', job: 'webhook.deliver', outcome: 'completed' })).toBe(1);
+    expect(m.value('cordon_readiness_check', { check: 'workers' })).toBe(1);
+  });
 });
 
 describe('queue dashboard', () => {
