@@ -6,7 +6,7 @@
  */
 import { ROUND_KIND_SPECS } from '../domain/round';
 import type { Db } from './db';
-import { loadPlanNeeds, loadVehicles, type NeedInRound, type VehicleInRound } from './round-inputs.repository';
+import { loadNeedsById, loadPlanNeeds, loadVehicles, type NeedInRound, type VehicleInRound } from './round-inputs.repository';
 import { sitesForPlan, type SiteInRound } from './waste.repository';
 
 export interface CheckStop { id: string; seq: number; corridorId: string; status: string; needs: NeedInRound[] }
@@ -17,15 +17,22 @@ export interface CheckTrip { id: string; vehicleId: string; tripNo: number; depa
  */
 export interface PlanForCheck { trips: CheckTrip[]; vehicles: VehicleInRound[]; collection?: { sites: SiteInRound[]; skills: readonly string[] } }
 
-export async function loadStoredPlan(trx: Db, roundId: string): Promise<PlanForCheck> {
+/**
+ * @param tripIds only these trips (non-empty), for a read of some stops' times: a delivery trip is
+ * timed from its own departure and stops (a resident's page, issue #17 item 7). Default: every trip.
+ */
+export async function loadStoredPlan(trx: Db, roundId: string, tripIds?: readonly string[]): Promise<PlanForCheck> {
   const round = await trx.selectFrom('rounds').select('kind').where('id', '=', roundId).executeTakeFirst();
   const spec = round ? ROUND_KIND_SPECS[round.kind] : undefined;
   const trips = await trx.selectFrom('round_trips').select(['id', 'vehicle_id', 'trip_no', 'depart_s', 'unload_site_id', 'unload_start_s'])
-    .where('round_id', '=', roundId).orderBy('vehicle_id').orderBy('trip_no').orderBy('id').execute();
+    .where('round_id', '=', roundId).$if(tripIds !== undefined, (q) => q.where('id', 'in', tripIds!))
+    .orderBy('vehicle_id').orderBy('trip_no').orderBy('id').execute();
   const stops = await trx.selectFrom('round_stops').select(['id', 'trip_id', 'seq', 'corridor_id', 'status'])
-    .where('round_id', '=', roundId).orderBy('trip_id').orderBy('seq').execute();
-  const bags = await trx.selectFrom('round_bags').select(['stop_id', 'need_id']).distinct().where('round_id', '=', roundId).execute();
-  const needs = new Map((await loadPlanNeeds(trx, roundId)).map((n) => [n.id, n]));
+    .where('round_id', '=', roundId).$if(tripIds !== undefined, (q) => q.where('trip_id', 'in', tripIds!))
+    .orderBy('trip_id').orderBy('seq').execute();
+  const bags = stops.length === 0 ? [] : await trx.selectFrom('round_bags').select(['stop_id', 'need_id']).distinct().where('round_id', '=', roundId)
+    .$if(tripIds !== undefined, (q) => q.where('stop_id', 'in', stops.map((s) => s.id))).execute();
+  const needs = new Map((tripIds ? await loadNeedsById(trx, [...new Set(bags.map((b) => b.need_id))]) : await loadPlanNeeds(trx, roundId)).map((n) => [n.id, n]));
   const needsOfStop = new Map<string, NeedInRound[]>();
   for (const b of bags) {
     const n = needs.get(b.need_id);

@@ -77,9 +77,9 @@ export async function householdDeliveries(deps: { db: Db; audit: AuditService | 
   // Timed per round as the validator does it, only the trips this household is on.
   const timings = new Map<string, ReturnType<typeof stopTimings>[number]>();
   for (const roundId of new Set(rows.map((r) => r.roundId))) {
-    const plan = await loadStoredPlan(deps.db, roundId);
-    const trips = new Set(rows.filter((r) => r.roundId === roundId).map((r) => r.tripId));
-    for (const t of stopTimings({ ...plan, trips: plan.trips.filter((x) => trips.has(x.id)) })) timings.set(t.stopId, t);
+    // Only the household's trips are loaded: a round's whole plan is far more than one page needs.
+    const trips = [...new Set(rows.filter((r) => r.roundId === roundId).map((r) => r.tripId))];
+    for (const t of stopTimings(await loadStoredPlan(deps.db, roundId, trips))) timings.set(t.stopId, t);
   }
   const etas = new Map<string, Awaited<ReturnType<typeof nextStopEta>>>();
   const deliveries: HouseholdDelivery[] = [];
