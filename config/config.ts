@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { QUEUE, type QueueName } from '../src/contracts/jobs';
 import { DEFAULT_CONTROL_STATUSES, DEFAULT_RISK_LEVELS, riskMapListSchema } from '../src/domain/risk-map';
 import { webhookSettings } from './webhook-settings';
-import { noticeSettings } from './notice-settings';
+import { isTimeZone, noticeSettings } from './notice-settings';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -103,6 +103,18 @@ export const configSchema = z.object({
    * before the trip is flagged to the dispatch desk (issue #18, item 2). Default 0.1 (10%).
    */
   WASTE_WEIGHT_TOLERANCE: z.coerce.number().min(0).max(1).default(0.1),
+  /**
+   * Driver limits (issue #18, item 3; defaults from the Chinese road transport rules, README "Driver
+   * shifts"): most driving in a day and without a break, the break that ends a stretch, most rostered
+   * duty in a day, least rest between duties. Minutes.
+   */
+  DRIVER_MAX_DRIVING_MIN: int(60, 24 * 60).default(8 * 60),
+  DRIVER_MAX_CONTINUOUS_MIN: int(30, 24 * 60).default(4 * 60),
+  DRIVER_MIN_BREAK_MIN: int(0, 240).default(20),
+  DRIVER_MAX_DUTY_MIN: int(60, 24 * 60).default(12 * 60),
+  DRIVER_MIN_REST_MIN: int(0, 24 * 60).default(8 * 60),
+  /** IANA time zone in which shift templates' start times are read (a new template keeps it). Default Asia/Shanghai. */
+  ROSTER_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   /** Minutes a resident sign-up code (issued by a unit chief for a household) stays valid. Default 120. */
   SIGNUP_CODE_TTL_MIN: int(1, 7 * 24 * 60).default(120),
   /**

@@ -9,7 +9,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 const commaList = z.string().transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h.length > 0));
 
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;

@@ -23,8 +23,14 @@ export const DEFAULT_DRIVER_LIMITS: DriverLimits = Object.freeze({
   maxDrivingMin: 8 * 60, maxContinuousMin: 4 * 60, minBreakMin: 20, maxDutyMin: 12 * 60, minRestMin: 8 * 60,
 });
 
-/** The rules a roster change or a plan's driver assignment can break, as problem+json and the validator name them. */
-export const DRIVER_RULES = ['driver', 'driver-licence', 'driver-hours', 'driver-continuous', 'driver-duty', 'driver-rest', 'driver-overlap'] as const;
+/**
+ * The rules a roster change (`roster:*`, 422 roster_rule_broken) or a plan's drivers (`driver*`, the
+ * plan validator's, 409 plan_rule_broken) can break.
+ */
+export const DRIVER_RULES = [
+  'roster:overlap', 'roster:duty-hours', 'roster:rest', 'roster:licence',
+  'driver', 'driver:licence', 'driver:overlap', 'driver:hours', 'driver:continuous',
+] as const;
 export type DriverRule = (typeof DRIVER_RULES)[number];
 
 /** A depot's shift: starts at `startMin` (minutes from local midnight) and lasts `lengthMin` (it may run past midnight). */

@@ -47,6 +47,8 @@ import { gatePhotoRoutes } from './routes/gate-photos.routes';
 import { localPhotoStore } from '../services/deliveries/gate-photo.service';
 import { webhookRoutes } from './routes/webhooks.routes';
 import { wasteRoutes } from './routes/waste.routes';
+import { rosterRoutes } from './routes/roster.routes';
+import { driverLimitsOf } from '../services/fleet/roster-settings';
 import { wasteCustodyRoutes } from './routes/waste-custody.routes';
 import { parseAllowHosts } from '../services/webhooks/webhook-target';
 import { noticeRoutes } from './routes/notices.routes';
@@ -109,7 +111,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   // Fleet files are small; the register's limits bound them.
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
-  app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live }, authenticated));
+  app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live, driverLimits: driverLimitsOf(config) }, authenticated));
+  app.use(rosterRoutes({ db: deps.db, audit, limits: driverLimitsOf(config), timeZone: config.ROSTER_TIME_ZONE }, authenticated));
   app.use(roundDeskRoutes({ db: deps.db, font: config.ACCOUNT_SHEET_FONT }, authenticated));
   app.use(overviewRoutes({ db: deps.db, clock: deps.clock, foodCycleDays: config.FOOD_CYCLE_DAYS }, authenticated));
   app.use(stockRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));

@@ -21,6 +21,7 @@ import { registerExportRoutes } from './openapi-exports';
 import { registerRiskMapRoutes } from './openapi-risk-map';
 import { registerWebhookRoutes } from './openapi-webhooks';
 import { registerWasteRoutes } from './openapi-waste';
+import { registerRosterRoutes } from './openapi-roster';
 import { registerNoticeRoutes } from './openapi-notices';
 import { registerDepartureRoutes } from './openapi-departure';
 import { areaReadQuery } from '../contracts/area.contract';
@@ -91,6 +92,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerDeliveryRoutes(route);
   registerWebhookRoutes(route, r);
   registerWasteRoutes(route);
+  registerRosterRoutes(route);
   registerNoticeRoutes(route);
   registerDepartureRoutes(route);
 

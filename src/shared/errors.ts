@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   invalid_transition: { status: 409, title: 'Status change not allowed' },
   /** A change to a stored plan that would break one of its rules (`rule`: capacity:kg, skill:protective, time-window, shift, trips...). */
   plan_rule_broken: { status: 409, title: 'The change would break a rule of the plan' },
+  /** A roster change that would break a driver's limits (`rule`: roster:duty-hours, roster:rest, roster:overlap, roster:licence; `driver` by name). */
+  roster_rule_broken: { status: 422, title: 'The roster change would break a driver rule' },
   csv_invalid: { status: 422, title: 'CSV import refused' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   rate_limited: { status: 429, title: 'Too many requests' },

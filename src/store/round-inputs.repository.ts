@@ -94,17 +94,19 @@ export function loadPlanNeeds(db: Db, roundId: string): Promise<NeedInRound[]> {
 export interface VehicleInRound {
   id: string; depotId: string; depotLat: number; depotLon: number;
   capacity: Record<string, number>; skills: string[]; maxTrips: number; reloadS: number;
+  /** The licence class its driver must hold; null: any. */
+  licenceClass: string | null;
 }
 
 /** Vehicles by id, in id order. */
 export async function loadVehicles(db: Db, ids: readonly string[]): Promise<VehicleInRound[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('vehicles as v').innerJoin('depots as d', 'd.id', 'v.depot_id')
-    .select(['v.id', 'v.depot_id', 'v.capacity', 'v.skills', 'v.max_trips', 'v.reload_minutes', 'd.lat', 'd.lon'])
+    .select(['v.id', 'v.depot_id', 'v.capacity', 'v.skills', 'v.max_trips', 'v.reload_minutes', 'v.licence_class', 'd.lat', 'd.lon'])
     .where('v.id', 'in', ids).orderBy('v.id').execute();
   return rows.map((r) => ({
     id: r.id, depotId: r.depot_id, depotLat: Number(r.lat), depotLon: Number(r.lon),
-    capacity: r.capacity, skills: r.skills, maxTrips: r.max_trips, reloadS: 60 * r.reload_minutes,
+    capacity: r.capacity, skills: r.skills, maxTrips: r.max_trips, reloadS: 60 * r.reload_minutes, licenceClass: r.licence_class,
   }));
 }
 

@@ -8,7 +8,6 @@ import { sql } from 'kysely';
 import { moveNeeds } from './round.repository';
 import type { Db } from './db';
 import { vehicleLabel } from '../domain/fleet';
-import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 
 
 /** The plan as services build and read it. */
@@ -124,33 +123,6 @@ export async function drivenTrips(db: Db, roundId: string): Promise<{ tripId: st
 export async function driverOfTrip(db: Db, roundId: string, tripId: string): Promise<string | null> {
   const row = await db.selectFrom('round_trips').select('driver_id').where('round_id', '=', roundId).where('id', '=', tripId).executeTakeFirst();
   return row?.driver_id ?? null;
-}
-
-/**
- * Gives each vehicle of a round a free driver (active, not driving in another live round),
- * from the vehicle's depot first. Returns the number of vehicles left without one.
- */
-export async function assignDrivers(trx: Db, roundId: string): Promise<number> {
-  const vehicles = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id']).distinct()
-    .where('round_id', '=', roundId).where('driver_id', 'is', null).orderBy('vehicle_id').execute();
-  if (vehicles.length === 0) return 0;
-  const free = (await sql<{ id: string; depot_id: string }>`
-    select d.id, d.depot_id from drivers d
-    where d.active and not exists (
-      select 1 from round_trips t join rounds r on r.id = t.round_id
-      where t.driver_id = d.id and r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)}) and r.id <> ${roundId})
-    order by d.id for update of d`.execute(trx)).rows;
-  let missing = 0;
-  for (const v of vehicles) {
-    const i = Math.max(free.findIndex((d) => d.depot_id === v.depot_id), free.length ? 0 : -1);
-    const driver = i >= 0 ? free.splice(i, 1)[0] : undefined;
-    if (!driver) {
-      missing++;
-      continue;
-    }
-    await trx.updateTable('round_trips').set({ driver_id: driver.id }).where('round_id', '=', roundId).where('vehicle_id', '=', v.vehicle_id).execute();
-  }
-  return missing;
 }
 
 export interface LoadingLine { depotId: string; item: string; bags: number }

@@ -52,7 +52,7 @@ export async function insertUrgentStop(trx: Db, roundId: string, stop: NewUrgent
 
 /** Every vehicle of the round (by id) with its depot, driver and last trip number. */
 export async function driversOfRound(trx: Db, roundId: string): Promise<{ vehicleId: string; depotId: string; driverId: string | null; lastTripNo: number }[]> {
-  // A round gives each vehicle one driver (round-plan.repository assignDrivers): one row per vehicle.
+  // One row per vehicle: its first trip's driver (the plan's drivers, planning/shifts/driver.assign.ts).
   const rows = await trx.selectFrom('round_trips').select(['vehicle_id', 'depot_id', 'driver_id']).select((eb) => eb.fn.max('trip_no').as('last'))
     .where('round_id', '=', roundId).groupBy(['vehicle_id', 'depot_id', 'driver_id']).orderBy('vehicle_id').execute();
   const byVehicle = new Map<string, { vehicleId: string; depotId: string; driverId: string | null; lastTripNo: number }>();

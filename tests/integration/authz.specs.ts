@@ -6,7 +6,7 @@
 import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, type Actor, type HouseholdScope, type Role } from '../../src/domain/access';
 import type { Grid } from './auth.fixture';
 
-export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop' | 'depot' | 'vehicle' | 'webhook';
+export type Kind = 'household' | 'need' | 'passNeed' | 'corridor' | 'community' | 'area' | 'driver' | 'user' | 'round' | 'roundStop' | 'pass' | 'emergency' | 'kit' | 'order' | 'gateStop' | 'depot' | 'vehicle' | 'webhook' | 'shiftTemplate' | 'rosterShift';
 
 export interface Target {
   label: string;
@@ -256,6 +256,11 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   'POST /api/depots/:depotId/retire': { kind: 'depot', allowed: is('admin') },
   'PATCH /api/vehicles/:vehicleId': { kind: 'vehicle', allowed: is('admin'), body: () => ({ reloadMinutes: 25 }) },
   'POST /api/vehicles/:vehicleId/retire': { kind: 'vehicle', allowed: is('admin'), fresh: true },
+  // Driver shifts (issue #18, item 3): dispatchers and admins keep the templates and the roster.
+  'POST /api/depots/:depotId/shift-templates': { kind: 'depot', allowed: is('dispatcher', 'admin'), body: () => ({ name: `Matrix shift ${++ctx.seq}`, startsAt: '06:00', lengthMinutes: 480 }) },
+  'PATCH /api/shift-templates/:templateId': { kind: 'shiftTemplate', allowed: is('dispatcher', 'admin'), body: () => ({ name: `Matrix shift ${++ctx.seq}` }) },
+  'DELETE /api/shift-templates/:templateId': { kind: 'shiftTemplate', allowed: is('dispatcher', 'admin'), fresh: true },
+  'DELETE /api/roster/:shiftId': { kind: 'rosterShift', allowed: is('dispatcher', 'admin'), fresh: true },
   'PATCH /api/drivers/:driverId': { kind: 'driver', allowed: is('admin'), body: () => ({ licenceClasses: ['B'] }) },
   'POST /api/drivers/:driverId/retire': { kind: 'driver', allowed: is('admin'), fresh: true },
 
@@ -329,6 +334,9 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
   'POST /api/depots': { who: ['admin'], body: () => ({ name: `Matrix depot ${++ctx.seq}`, lat: 31.2, lon: 121.4 }) },
   'POST /api/depots/import': { who: ['admin'], body: () => `name,lat,lon\nMatrix import depot ${++ctx.seq},31.2,121.4\n`, headers: { 'content-type': 'text/csv' } },
   'GET /api/vehicles': { who: ['dispatcher', 'admin'] },
+  'GET /api/shift-templates': { who: ['dispatcher', 'admin'] },
+  'GET /api/roster': { who: ['dispatcher', 'admin'], url: () => '/api/roster?from=2030-01-01' },
+  'POST /api/roster': { who: ['dispatcher', 'admin'], body: () => ({ driverId: ctx.grid.d2, templateId: '00000000-0000-4000-8000-000000000000', from: '2030-01-01' }) },
   'POST /api/vehicles': { who: ['admin'], body: () => ({ plate: `MV-${++ctx.seq}`, name: 'Matrix van', depotId: ctx.grid.depot, capacity: { bags: 60 } }) },
   'POST /api/vehicles/import': { who: ['admin'], body: () => `plate,depot,bags\nMI-${++ctx.seq},Depot,60\n`, headers: { 'content-type': 'text/csv' } },
   'GET /api/drivers': { who: ['dispatcher', 'admin'] },

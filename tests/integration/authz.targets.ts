@@ -72,6 +72,8 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     depot: [],
     vehicle: [],
     webhook: [],
+    shiftTemplate: [],
+    rosterShift: [],
   };
 
   const applicantOf = new Map<string, string>();
@@ -119,6 +121,16 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
     values ((select id from depots order by created_at limit 1), 'Matrix fleet driver', ${`+86 ${Math.floor(Math.random() * 1e10)}`}) returning id`);
   if (kinds.has('depot')) out.depot.push({ label: 'depot', id: await fleetRow(sql`select id from depots order by created_at limit 1`) });
   if (kinds.has('vehicle')) out.vehicle.push({ label: 'vehicle', id: await freshVehicle() });
+  // Driver shifts (issue #18, item 3): a template of the fixture's depot, and driver d1 on it some day.
+  const freshTemplate = async () => fleetRow(sql`insert into shift_templates (depot_id, name, start_min, length_min, time_zone)
+    values ((select id from depots order by created_at limit 1), ${`Matrix shift ${Math.random().toString(36).slice(2, 10)}`}, 360, 480, 'Asia/Shanghai') returning id`);
+  const freshRosterShift = async () => {
+    const template = await freshTemplate();
+    return fleetRow(sql`insert into driver_shifts (driver_id, template_id, depot_id, shift_date, starts_at, ends_at, created_by)
+      values (${g.d1}, ${template}, (select id from depots order by created_at limit 1), '2030-01-01', '2030-01-01T06:00:00+08:00', '2030-01-01T14:00:00+08:00', 'matrix') returning id`);
+  };
+  if (kinds.has('shiftTemplate')) out.shiftTemplate.push({ label: 'shift template', id: await freshTemplate() });
+  if (kinds.has('rosterShift')) out.rosterShift.push({ label: 'rostered shift', id: await freshRosterShift() });
   // Outbound webhooks: an endpoint with one delivered event (to redeliver).
   const freshWebhook = async (): Promise<Target> => {
     const id = await fleetRow(sql`insert into webhook_endpoints (url, events, secret) values ('https://203.0.113.10/matrix', '{round.proposed}', ${`whsec_${Buffer.alloc(24, 1).toString('base64')}`}) returning id`);
@@ -194,6 +206,8 @@ export async function buildTargets(w: World, tokens: Tokens, kinds: ReadonlySet<
       // Retiring a fleet record: each call gets one of its own (drivers d1 and d2 stay active for the other routes).
       if (kind === 'vehicle') return { ...t, id: await freshVehicle() };
       if (kind === 'webhook') return freshWebhook();
+      if (kind === 'shiftTemplate') return { ...t, id: await freshTemplate() };
+      if (kind === 'rosterShift') return { ...t, id: await freshRosterShift() };
       if (kind === 'driver') return { ...t, label: `new ${t.label}`, id: await freshDriver() };
       if (kind !== 'pass' || !t.scope) throw new Error(`matrix set-up: no fresh ${kind} targets`);
       return { ...t, id: await applyFor(t.scope.householdId) };

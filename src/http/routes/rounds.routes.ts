@@ -9,6 +9,7 @@ import type { Producers } from '../../queue/producers';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { approveRound, dispatchRound, startRound } from '../../services/rounds/round.service';
+import type { DriverLimits } from '../../domain/shifts';
 import { proposalView, roundView, toView } from '../../services/rounds/round-view';
 import { moveStop, replanRound, setStopLock } from '../../services/rounds/round-replan.service';
 import { publishRoundDispatched } from '../../services/rounds/round-dispatched';
@@ -36,6 +37,8 @@ export interface RoundRouteDeps {
   publisher?: Pick<LivePublisher, 'publish'> | undefined;
   /** Solve budget per sub-problem when the request names none. Default 10000 ms. */
   defaultTimeLimitMs?: number;
+  /** Driver limits a new round is planned with (DRIVER_* settings). Default: the documented defaults. */
+  driverLimits?: DriverLimits;
 }
 
 export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler): Router {
@@ -46,7 +49,7 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
     const body = jsonBody(req, startRoundBody);
     if (!deps.queue) throw new AppError('unavailable', 'the planning queue is not configured');
     const { round, created } = await startRound(
-      { db: deps.db, producers: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000 },
+      { db: deps.db, producers: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000, ...(deps.driverLimits ? { driverLimits: deps.driverLimits } : {}) },
       { ...body, actor: actorOf(res).userId, requestId: requestId(req) ?? undefined },
     );
     logFields(res, { roundId: round.id });

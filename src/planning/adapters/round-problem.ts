@@ -10,6 +10,7 @@ import type { Urgency } from '../../domain/kinds';
 import { LOAD_DIMENSIONS, needKindSpec, type Handed, type Load, type NeedKind } from '../../domain/need-kinds';
 import type { Amounts, DisposalSite, PlannedRoute, Priority, Problem, Solution, Stop, Vehicle } from '../model/problem.types';
 import type { PlanTrip, PlanUnserved } from '../../domain/round-plan';
+import { travelBetween } from '../model/travel.matrix';
 
 export const DIMENSIONS = LOAD_DIMENSIONS;
 
@@ -63,6 +64,15 @@ export interface VehicleForPlan {
   maxTrips?: number;
   /** Seconds at the depot between two trips. Default 0. */
   reloadS?: number;
+  /** The licence class its driver must hold; null or absent: any. */
+  licenceClass?: string | null;
+  /**
+   * When it can be planned, from its drivers' shifts (planning/shifts/vehicle-hours.ts): its shift,
+   * pauses no trip may overlap (handovers, unstaffed stretches), its longest trip (the longest stretch
+   * between handovers: the continuous driving limit is the driver assignment's). Absent: the
+   * round's fixed shift (0 to SHIFT_S), as before rosters.
+   */
+  hours?: { shift: readonly [number, number]; pauses: readonly (readonly [number, number])[]; stretchS: number } | null;
 }
 
 /** Bags, kg and gas cylinders of one need (its kind's load, need-kinds.ts). */
@@ -130,7 +140,8 @@ export function vehicleFor(v: VehicleForPlan, depot: number, collects = false): 
     depot,
     // A dimension the vehicle record does not state does not limit it.
     capacity: DIMENSIONS.map((d) => capacityOf(v.capacity, d) ?? UNLIMITED),
-    shift: [0, SHIFT_S] as const,
+    shift: v.hours?.shift ?? ([0, SHIFT_S] as const),
+    ...(v.hours ? { maxDuration: v.hours.stretchS, ...(v.hours.pauses.length ? { pauses: v.hours.pauses } : {}) } : {}),
     skills: v.skills,
     // A collecting vehicle empties at a disposal site (its unload time), not at the depot.
     ...((v.maxTrips ?? 1) > 1 ? { maxTrips: v.maxTrips, ...(collects ? {} : { reloadTime: v.reloadS ?? 0 }) } : {}),
@@ -195,6 +206,7 @@ export function toPlanPieces(
     .sort((a, b) => a.vehicle - b.vehicle || departure(a) - departure(b) || (a.trip ?? 0) - (b.trip ?? 0));
   const trips: PlanTrip[] = routes.map((r, i) => {
     const v = vehicles[r.vehicle]!;
+    const leaves = leavesAt(built.problem, r, departure(r));
     let tripNo = 1;
     for (let j = i - 1; j >= 0 && routes[j]!.vehicle === r.vehicle; j--) tripNo++;
     const subproblemId = typeof subproblemOf === 'string' ? subproblemOf : subproblemOf(v.id);
@@ -205,8 +217,8 @@ export function toPlanPieces(
       tripNo,
       subproblemId,
       distanceM: r.distance,
-      durationS: r.duration,
-      departS: departure(r),
+      durationS: departure(r) + r.duration - leaves,
+      departS: leaves,
       stops: r.stops.map((s, k) => ({
         corridorId: built.problem.stops[s]!.id,
         plannedStartS: r.starts[k] ?? 0,
@@ -217,6 +229,41 @@ export function toPlanPieces(
   });
   const unserved: PlanUnserved[] = solution.unserved.flatMap((u) => built.stopNeeds[u.stop]!.map((n) => ({ needId: n.id, reason: u.reason })));
   return { trips, unserved };
+}
+
+/**
+ * When a delivery trip leaves its depot: no earlier than it must to reach its first stop as planned.
+ * The engine departs at the first moment the vehicle is free and waits at a gate not open yet; the
+ * van waits at the depot instead, so a driver is not counted on the road for it (the driving limits,
+ * planning/shifts). Every stop keeps its start. A collection trip keeps its departure (it may leave a
+ * disposal site).
+ */
+function leavesAt(problem: Problem, r: PlannedRoute, departure: number): number {
+  const first = r.stops[0];
+  if (r.unload || first === undefined || r.starts[0] === undefined) return departure;
+  const depot = problem.depots[problem.vehicles[r.vehicle]!.depot]!;
+  return Math.max(departure, r.starts[0] - travelBetween(problem.travel, depot.location, problem.stops[first]!.location).time);
+}
+
+/** Where a delivery trip of the plan waits at a gate not open yet ([from, to], s from the round's start), timed as the validator times it. */
+export function waitsOnTrip(built: BuiltProblem, trip: PlanTrip): [number, number][] {
+  const { problem } = built;
+  const depot = problem.depots.find((d) => d.id === trip.depotId);
+  if (!depot || trip.unload) return [];
+  const stopOf = new Map(problem.stops.map((s) => [s.id, s]));
+  const out: [number, number][] = [];
+  let t = trip.departS ?? 0;
+  let prev = depot.location;
+  for (const ps of trip.stops) {
+    const s = stopOf.get(ps.corridorId);
+    if (!s) return out;
+    const arrive = t + travelBetween(problem.travel, prev, s.location).time;
+    t = Math.max(arrive, s.window?.[0] ?? -Infinity);
+    if (t > arrive) out.push([arrive, t]);
+    t += s.serviceTime ?? 0;
+    prev = s.location;
+  }
+  return out;
 }
 
 /** Fleet records name dimensions their own way (the demo fleet says packages and weight_kg). */

@@ -11,6 +11,10 @@
 import type { PlannedRoute, Problem, Solution, Stop } from '../model/problem.types';
 import { travelBetween } from '../model/travel.matrix';
 import { validateSolution, type Violation } from '../validate/solution.validate';
+import { assignDrivers } from '../shifts/driver.assign';
+import { checkDrivers } from '../shifts/driver.check';
+import type { TripToDrive } from '../shifts/shift.types';
+import { tripToDrive, type PlanRoster } from './plan-drivers';
 import { deadlineOf, DIMENSIONS, gatePoint, siteFor, stopFor, vehicleFor, type Collection, type NeedForPlan, type VehicleForPlan } from './round-problem';
 
 export interface StoredStop {
@@ -40,6 +44,12 @@ export interface StoredPlan {
   vehicles: readonly VehicleForPlan[];
   /** A collection round's sites and skills: the plan is checked with the collection rules (unloads, site hours and capacity). */
   collection?: Collection;
+  /**
+   * The round's roster and each trip's driver (by trip id; a trip missing or null has none): the plan
+   * is checked with the driver rules too (planning/shifts/driver.check.ts). Absent: a round from
+   * before rosters, its drivers unchecked.
+   */
+  drivers?: { roster: PlanRoster; driverOf: ReadonlyMap<string, string | null> };
 }
 
 export interface StoredPlanProblem {
@@ -111,7 +121,36 @@ export function checkStoredPlan(plan: StoredPlan): StoredPlanCheck {
   const built = storedPlanProblem(plan);
   const report = validateSolution(built.problem, built.solution);
   const breaks = report.issues.map((v) => locate(built, v));
+  if (plan.drivers) {
+    const trips = tripsToDrive(plan, built, plan.drivers.roster);
+    breaks.push(...checkDrivers(trips, plan.drivers.driverOf, plan.drivers.roster.duties, plan.drivers.roster.limits).map((v) => ({ rule: v.rule, message: v.message, tripId: v.tripId })));
+  }
   return { ok: breaks.length === 0, breaks };
+}
+
+/** The plan's trips on the road from departure until back (or done unloading), as the driver rules read them. */
+function tripsToDrive(plan: StoredPlan, built: StoredPlanProblem, roster: PlanRoster): TripToDrive[] {
+  const waits = plan.trips.map((): [number, number][] => []);
+  const ends = walk(built, undefined, (ri, from, to) => waits[ri]!.push([from, to]));
+  const byId = new Map(plan.vehicles.map((v) => [v.id, v]));
+  return plan.trips.map((t, i) => {
+    const v = byId.get(t.vehicleId)!;
+    return { ...tripToDrive(roster, { id: t.id, vehicleId: t.vehicleId, depotId: v.depotId, departS: t.departS, durationS: 0 }, ends[i], v.licenceClass ?? null), waits: waits[i]! };
+  });
+}
+
+/**
+ * The plan with a driver for trip `tripId` (a new one: an urgent trip of its own), chosen as the
+ * planner chooses, the other trips keeping theirs; the plan unchanged when no driver can take it
+ * (its check then names the rule).
+ */
+export function withDriverFor(plan: StoredPlan, tripId: string): StoredPlan {
+  if (!plan.drivers) return plan;
+  const built = storedPlanProblem(plan);
+  const fixed = new Map([...plan.drivers.driverOf].flatMap(([id, d]) => (d && id !== tripId ? [[id, d] as const] : [])));
+  const { driverOf } = assignDrivers(tripsToDrive(plan, built, plan.drivers.roster), plan.drivers.roster.duties, plan.drivers.roster.limits, fixed);
+  const driver = driverOf.get(tripId);
+  return driver ? { ...plan, drivers: { ...plan.drivers, driverOf: new Map([...plan.drivers.driverOf, [tripId, driver]]) } } : plan;
 }
 
 function locate(built: StoredPlanProblem, v: Violation): PlanRuleBreak {
@@ -165,16 +204,18 @@ const EPS = 1e-6;
  * Times every route as the validator does (travel, waiting for a window, service); returns each route's
  * return time (a waste trip's: when its unload ends, its next trip leaving from that site).
  */
-function walk(built: StoredPlanProblem, onStop: (stop: number, startS: number) => void = () => undefined): number[] {
+function walk(built: StoredPlanProblem, onStop: (stop: number, startS: number) => void = () => undefined, onWait: (route: number, from: number, to: number) => void = () => undefined): number[] {
   const { problem } = built;
   const atSite = new Map<number, number>();
-  return built.solution.routes.map((route) => {
+  return built.solution.routes.map((route, ri) => {
     const depot = problem.depots[problem.vehicles[route.vehicle]!.depot]!;
     let t = route.departure ?? 0;
     let prev = atSite.get(route.vehicle) ?? depot.location;
     for (const si of route.stops) {
       const s = problem.stops[si]!;
-      t = Math.max(t + travelBetween(problem.travel, prev, s.location).time, s.window?.[0] ?? -Infinity);
+      const arrive = t + travelBetween(problem.travel, prev, s.location).time;
+      t = Math.max(arrive, s.window?.[0] ?? -Infinity);
+      if (t > arrive) onWait(ri, arrive, t);
       onStop(si, t);
       t += s.serviceTime ?? 0;
       prev = s.location;

@@ -6,11 +6,12 @@
  *   covers the trip from departure to return: a trip never runs across the end of its driver's shift;
  * - `driver:licence`: the driver holds the licence class the vehicle asks;
  * - `driver:overlap`: a driver is on one trip at a time;
- * - `driver:hours`: a driver's trips in the day add up to at most the daily driving limit;
- * - `driver:continuous`: trips separated by less than the minimum break are one stretch of driving,
- *   and no stretch exceeds the continuous driving limit.
+ * - `driver:hours`: a driver's driving in the day adds up to at most the daily driving limit;
+ * - `driver:continuous`: driving separated by less than the minimum break is one stretch, and no
+ *   stretch exceeds the continuous driving limit.
  *
- * Time on a trip counts as driving whole (stops included): the limits are kept with room to spare.
+ * Time on a trip counts as driving (stops included: the limits are kept with room to spare), except
+ * waiting at a gate not open yet.
  */
 import { dutyOver, holdsLicence, mergedDuties } from './duty';
 import type { Duty, DrivingLimits, TripToDrive } from './shift.types';
@@ -45,19 +46,35 @@ export function checkDrivers(
   return out;
 }
 
-/** The overlap, daily and continuous driving rules over one driver's trips. */
+/** The overlap, daily and continuous driving rules over one driver's trips (waiting at a gate is not driving). */
 export function driverLoadBreaks(driverId: string, trips: readonly TripToDrive[], limits: DrivingLimits): DriverViolation[] {
   const out: DriverViolation[] = [];
   const list = [...trips].sort((a, b) => a.start - b.start || a.end - b.end);
-  let total = 0;
-  let stretch = 0;
   list.forEach((t, i) => {
     const prev = list[i - 1];
     if (prev && t.start < prev.end - EPS) out.push({ rule: 'driver:overlap', tripId: t.id, message: `driver ${driverId} is on trips ${prev.id} and ${t.id} at once` });
-    stretch = prev && t.start - prev.end < limits.minBreakS - EPS ? stretch + (t.end - t.start) : t.end - t.start;
-    total += t.end - t.start;
-    if (stretch > limits.maxContinuousS + EPS) out.push({ rule: 'driver:continuous', tripId: t.id, message: `driver ${driverId} drives ${Math.round(stretch / 60)} min without a break by the end of trip ${t.id}` });
-    if (total > limits.maxDrivingS + EPS) out.push({ rule: 'driver:hours', tripId: t.id, message: `driver ${driverId} drives ${Math.round(total / 60)} min in the day by the end of trip ${t.id}` });
   });
+  let total = 0;
+  let stretch = 0;
+  let lastEnd = -Infinity;
+  for (const { trip, from, to } of list.flatMap(drivingPieces)) {
+    stretch = from - lastEnd < limits.minBreakS - EPS ? stretch + (to - from) : to - from;
+    total += to - from;
+    lastEnd = to;
+    if (stretch > limits.maxContinuousS + EPS) out.push({ rule: 'driver:continuous', tripId: trip.id, message: `driver ${driverId} drives ${Math.round(stretch / 60)} min without a break on trip ${trip.id}` });
+    if (total > limits.maxDrivingS + EPS) out.push({ rule: 'driver:hours', tripId: trip.id, message: `driver ${driverId} drives ${Math.round(total / 60)} min in the day by trip ${trip.id}` });
+  }
+  return out;
+}
+
+/** A trip's time on the road, less its waits at gates. */
+function drivingPieces(trip: TripToDrive): { trip: TripToDrive; from: number; to: number }[] {
+  const out: { trip: TripToDrive; from: number; to: number }[] = [];
+  let at = trip.start;
+  for (const [a, b] of [...(trip.waits ?? [])].sort((x, y) => x[0] - y[0])) {
+    if (a > at) out.push({ trip, from: at, to: Math.min(a, trip.end) });
+    at = Math.max(at, b);
+  }
+  if (trip.end > at || out.length === 0) out.push({ trip, from: at, to: Math.max(at, trip.end) });
   return out;
 }

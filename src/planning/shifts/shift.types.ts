@@ -32,6 +32,8 @@ export interface TripToDrive {
   end: number;
   /** The licence class the vehicle asks of its driver; null: any driver. */
   licence: string | null;
+  /** Spans of the trip spent waiting at a gate not open yet: not driving (one at least the minimum break is a break). Default none. */
+  waits?: readonly (readonly [number, number])[];
 }
 
 /** Limits in seconds (src/domain/shifts.ts DriverLimits, in minutes, converted by `limitsInSeconds`). */

@@ -8,8 +8,8 @@
  *   thus starts and ends within one driver's shift; a shift that continues (the same driver on the
  *   next one) is joined in the driver's duty and may still drive a trip over it, but the planner does
  *   not count on it.
- * - The longest trip: the continuous driving limit, and no longer than the longest stretch between
- *   two handovers.
+ * - The longest trip: the longest stretch between two handovers (a trip may wait at a gate; the
+ *   continuous driving limit is kept by the driver assignment, on time on the road).
  * No staffed shift: the vehicle is not planned at all.
  */
 import { holdsLicence } from './duty';
@@ -18,10 +18,11 @@ import type { Duty } from './shift.types';
 export interface VehicleHours {
   shift: readonly [number, number];
   pauses: (readonly [number, number])[];
-  maxTripS: number;
+  /** The longest stretch between handovers (or edges of staffed time). */
+  stretchS: number;
 }
 
-export function vehicleHours(vehicle: { pool: string; licence: string | null }, duties: readonly Duty[], maxContinuousS: number): VehicleHours | null {
+export function vehicleHours(vehicle: { pool: string; licence: string | null }, duties: readonly Duty[]): VehicleHours | null {
   const mine = duties.filter((d) => d.pool === vehicle.pool && holdsLicence(d, vehicle) && d.end > d.start).sort((a, b) => a.start - b.start);
   if (!mine.length) return null;
   // Staffed blocks: the union of the shifts.
@@ -43,5 +44,5 @@ export function vehicleHours(vehicle: { pool: string; licence: string | null }, 
     const [a, b] = [marks[i - 1]!, marks[i]!];
     if (blocks.some(([x, y]) => x <= a && b <= y)) longest = Math.max(longest, b - a);
   }
-  return { shift: [blocks[0]![0], blocks.at(-1)![1]], pauses, maxTripS: Math.min(maxContinuousS, longest) };
+  return { shift: [blocks[0]![0], blocks.at(-1)![1]], pauses, stretchS: longest };
 }

@@ -4,14 +4,28 @@
  * transaction now holds it goes through the planning validator (adapters/stored-plan.ts), and a
  * broken rule refuses the change with a 409 naming it; the transaction rolls back, nothing is stored.
  */
-import { checkStoredPlan, type PlanRuleBreak, type StoredPlanCheck } from '../../planning/adapters/stored-plan';
+import { checkStoredPlan, type PlanRuleBreak, type StoredPlan, type StoredPlanCheck } from '../../planning/adapters/stored-plan';
+import { tripDrivers } from '../../store/roster.repository';
+import { hasRoster, planRoster, roundRoster, withHours } from './round-roster';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
-import { loadStoredPlan } from '../../store/round-check.repository';
+import { loadStoredPlan, type PlanForCheck } from '../../store/round-check.repository';
+
+/**
+ * The round's stored plan as the check reads it: the vehicles with their hours from the round's
+ * roster, and each trip's driver with the roster, so the driver rules are checked too (issue #18,
+ * item 3; a round from before rosters keeps its drivers unchecked).
+ */
+export async function loadCheckedPlan(trx: Db, roundId: string): Promise<PlanForCheck & Pick<StoredPlan, 'drivers'>> {
+  const plan = await loadStoredPlan(trx, roundId);
+  if (!(await hasRoster(trx, roundId))) return plan;
+  const roster = await roundRoster(trx, roundId);
+  return { ...plan, vehicles: withHours(plan.vehicles, roster), drivers: { roster: planRoster(roster), driverOf: await tripDrivers(trx, roundId) } };
+}
 
 /** What the transaction's plan breaks, if anything. */
 export async function checkPlanOf(trx: Db, roundId: string): Promise<StoredPlanCheck> {
-  return checkStoredPlan(await loadStoredPlan(trx, roundId));
+  return checkStoredPlan(await loadCheckedPlan(trx, roundId));
 }
 
 /** Throws `plan_rule_broken` (409) naming the first broken rule when the round's plan, as `trx` holds it, breaks one. */

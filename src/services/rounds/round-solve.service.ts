@@ -13,6 +13,7 @@ import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repo
 import { buildProblem, toPlanPieces } from '../../planning/adapters/round-problem';
 import { toStoredPool } from '../../planning/adapters/round-pool';
 import { collectionOf } from './round-collection';
+import { roundRoster, withHours } from './round-roster';
 
 export interface SolveDeps {
   db: Db;
@@ -47,7 +48,7 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   if (sub.solved_at) return { status: 'skipped', reason: 'already-solved' };
 
   const needs = await loadSubproblemNeeds(deps.db, roundId, subproblemId);
-  const vehicles = await loadVehicles(deps.db, sub.vehicle_ids);
+  const vehicles = withHours(await loadVehicles(deps.db, sub.vehicle_ids), await roundRoster(deps.db, roundId));
   await onProgress(10);
   const built = buildProblem(needs, vehicles, await collectionOf(deps.db, round.kind));
   let pieces;

@@ -15,7 +15,7 @@ import {
   type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
-import { assignDrivers, loadPendingStops, planNeedIds, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
+import { loadPendingStops, planNeedIds, readPlan, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
 import { collectionDraft, decomposeRound } from '../../planning/adapters/round-decompose';
 import { collectionOf } from './round-collection';
 import { openDueWasteRequests } from '../../store/waste-schedule.repository';
@@ -27,7 +27,10 @@ import { mergeRoundPieces } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
 import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { LpSolver } from '../../planning/lp/lp.model';
-import { buildProblem } from '../../planning/adapters/round-problem';
+import { buildProblem, waitsOnTrip } from '../../planning/adapters/round-problem';
+import { withDrivers } from '../../planning/adapters/plan-drivers';
+import type { DriverLimits } from '../../domain/shifts';
+import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
 import { assertPlanKeepsRules } from './plan-check.service';
 import { allocateRoundStock, storeNeedItems } from './round-allocation.service';
@@ -39,6 +42,8 @@ export interface RoundDeps {
   producers: Pick<Producers, 'ready' | 'addRoundFlow'>;
   /** Solve budget per sub-problem when the request names none. */
   defaultTimeLimitMs: number;
+  /** Driver limits a new round is planned with (DRIVER_* settings). Default: the documented defaults. */
+  driverLimits?: DriverLimits;
 }
 
 export interface StartRoundInput {
@@ -65,19 +70,20 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
     areaId: input.areaId, kind: input.kind, timeLimitMs: input.timeLimitMs ?? deps.defaultTimeLimitMs,
     seed: input.seed ?? 1, createdBy: input.actor,
   });
-  if (round.status === 'draft') await prepareRound(deps.db, round.id);
+  if (round.status === 'draft') await prepareRound(deps.db, round.id, deps.driverLimits);
   const current = (await getRound(rdb, round.id))!;
   if (current.status === 'planning') await enqueueRound(deps, current.id, input.requestId);
   return { round: current, created };
 }
 
-/** draft > planning: claims the needs and writes the sub-problems, in one transaction. */
-export async function prepareRound(db: Db, roundId: string): Promise<void> {
+/** draft > planning: takes the roster of the round's day, claims the needs and writes the sub-problems, in one transaction. */
+export async function prepareRound(db: Db, roundId: string, driverLimits?: DriverLimits): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const round = await lockRoundRow(trx, roundId);
     if (!round || round.status !== 'draft') return; // someone else prepared it
     // Rounds are prepared one at a time: two rounds prepared at once would otherwise both see the same vehicles free.
     await lockRoundPreparation(trx);
+    await takeRoundRoster(trx, roundId, driverLimits);
     // A collection round first opens what its corridors' schedules make due (recurring waste pickups).
     if (ROUND_KIND_SPECS[round.kind].collects) await openDueWasteRequests(trx, round.area_id, round.created_by, NEED_KIND_SPECS.waste_pickup.priority('routine'));
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
@@ -109,13 +115,14 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
 }
 
 /**
- * The free vehicles a round of `kind` may use: skills that fit it, and for food and medicine none
- * whose last waste trip still waits for its disinfection record (issue #18, item 2).
+ * The free vehicles a round of `kind` may use: skills that fit it, for food and medicine none whose
+ * last waste trip still waits for its disinfection record (issue #18, item 2), and only those a
+ * driver on the round's roster may drive (issue #18, item 3), with their hours from it.
  */
 export async function roundFleet(trx: Db, roundId: string, kind: RoundKind): Promise<VehicleInRound[]> {
   const fitting = (await loadVehicles(trx, await freeVehicleIds(trx, roundId))).filter((v) => vehicleFitsRound(kind, v.skills));
   const waiting = await awaitingDisinfection(trx, kind, fitting.map((v) => v.id));
-  return fitting.filter((v) => !waiting.has(v.id));
+  return withHours(fitting.filter((v) => !waiting.has(v.id)), await roundRoster(trx, roundId)).filter((v) => v.hours);
 }
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
@@ -145,7 +152,8 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   // Possible after Redis lost the children: the reconciler re-queues them, this job retries.
   if (missing.length) throw new Error(`sub-problems not solved yet: ${missing.join(', ')}`);
   // The district as it was decomposed: the generation's needs and every vehicle of its sub-problems.
-  const vehicles = await loadVehicles(db, [...new Set(subs.flatMap((s) => s.vehicle_ids))].sort());
+  const roster = await roundRoster(db, roundId);
+  const vehicles = withHours(await loadVehicles(db, [...new Set(subs.flatMap((s) => s.vehicle_ids))].sort()), roster);
   const built = buildProblem(await loadGenerationNeeds(db, roundId), vehicles, await collectionOf(db, round.kind));
   const pieces = subs.map((s) => {
     const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[]; pool?: StoredPool };
@@ -166,8 +174,10 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   else log.info({ ...decision.repair, mergedCost: decision.mergedCost, cost: decision.cost }, 'borders repaired');
   const note = decision.setPartitioning;
   if (note.status !== 'off') log.info({ ...note }, `set partitioning at the merge: ${note.status}`);
+  // Who drives each trip is part of the plan (issue #18, item 3): a trip nobody on shift can take leaves its needs unserved (no-driver).
+  const driven = withDrivers(decision.plan, vehicles, planRoster(roster), ROUND_KIND_SPECS[round.kind].collects, (t) => waitsOnTrip(built, t), (await readPlan(rdb, roundId)).trips);
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
-  const labelled = await withMedicineBagIds(rdb, roundId, decision.plan);
+  const labelled = await withMedicineBagIds(rdb, roundId, driven);
   let stored: boolean;
   try {
     stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
@@ -229,7 +239,6 @@ export async function dispatchRound(db: Db, roundId: string, actor: string, cloc
     if (!status) throw notFound('round');
     if (status !== 'approved') throw invalidRoundTransition(status, 'dispatched');
     await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
-    await assignDrivers(trx, roundId);
     for (const tripId of await tripIdsOfRound(trx, roundId)) await deductForBatch({ db: trx, clock }, roundId, tripId, actor);
     await loadPendingStops(trx, roundId);
     await assignHandoffCodes(trx, roundId);

@@ -8,17 +8,17 @@
  * in full before commit. Idempotent: a need already placed is not placed again.
  */
 import { jobId } from '../../contracts/jobs';
-import { checkStoredPlan } from '../../planning/adapters/stored-plan';
+import { checkStoredPlan, withDriverFor } from '../../planning/adapters/stored-plan';
 import { placeUrgentStop } from '../../planning/adapters/urgent-placement';
 import type { Producers } from '../../queue/producers';
 import type { Db } from '../../store/db';
 import { assignHandoffCodes } from '../../store/handoff.repository';
 import { linkRoundNeed, moveNeeds } from '../../store/round.repository';
 import { insertTrip } from '../../store/round-plan.repository';
-import { loadStoredPlan } from '../../store/round-check.repository';
 import { loadNeedsById } from '../../store/round-inputs.repository';
 import { acceptedEmergencyNeedIds, driversOfRound, insertUrgentStop, lockLiveRoundOver, lockUrgentNeed } from '../../store/round-urgent.repository';
 import { bagsOf } from '../../planning/adapters/round-problem';
+import { loadCheckedPlan } from './plan-check.service';
 
 export type UrgentOutcome =
   | { status: 'inserted'; roundId: string; tripId: string; seq: number; dedicatedTrip: boolean }
@@ -38,14 +38,16 @@ async function insertIn(trx: Db, needId: string): Promise<UrgentOutcome> {
   if (!round) return { status: 'skipped', reason: 'no-live-round' };
   const [need] = await loadNeedsById(trx, [n.id]);
   if (!need) return { status: 'skipped', reason: 'not-accepted' };
-  const plan = await loadStoredPlan(trx, round.id);
+  const plan = await loadCheckedPlan(trx, round.id);
   const drivers = await driversOfRound(trx, round.id);
   if (drivers.length === 0) return { status: 'skipped', reason: 'no-vehicle' };
   const place = placeUrgentStop(plan, { id: '', corridorId: n.corridorId, needs: [need] }, drivers.map((d) => d.vehicleId));
   if (place.kind === 'none') return { status: 'skipped', reason: 'no-feasible-place', roundId: round.id, rule: place.breaks[0]?.rule ?? 'plan' };
+  // A trip of its own needs a driver on shift over it, chosen as the planner chooses (issue #18, item 3).
+  const placed = place.kind === 'trip' ? withDriverFor(place.plan, '') : place.plan;
   // The whole plan with the new stop (read under the round's lock: the stored plan plus exactly this
-  // change), every rule of every trip, before anything is written.
-  const whole = checkStoredPlan(place.plan);
+  // change), every rule of every trip (its drivers' too), before anything is written.
+  const whole = checkStoredPlan(placed);
   if (!whole.ok) return { status: 'skipped', reason: 'no-feasible-place', roundId: round.id, rule: whole.breaks[0]!.rule };
   const bags = bagsOf(need);
   let tripId: string;
@@ -61,7 +63,7 @@ async function insertIn(trx: Db, needId: string): Promise<UrgentOutcome> {
     tripId = `urgent-${n.id}`;
     seq = 0;
     await insertTrip(trx, round.id, {
-      id: tripId, vehicleId: vehicle.vehicleId, depotId: vehicle.depotId, driverId: vehicle.driverId, tripNo: place.tripNo, subproblemId: 'urgent',
+      id: tripId, vehicleId: vehicle.vehicleId, depotId: vehicle.depotId, driverId: placed.drivers ? placed.drivers.driverOf.get('') ?? null : vehicle.driverId, tripNo: place.tripNo, subproblemId: 'urgent',
       distanceM: 0, durationS: 0, departS: place.departS,
       stops: [{ corridorId: n.corridorId, plannedStartS: place.startS, bags, urgent: true }],
     });

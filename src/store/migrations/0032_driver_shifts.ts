@@ -6,8 +6,9 @@
  * optionally with the vehicle the dispatcher wants the driver on.
  *
  * A vehicle may ask a licence class of its driver (`licence_class`, null: any). A round keeps the
- * driver limits it was planned with (`driver_limits`, null: the documented defaults), so every later
- * check of its plan applies the same rules.
+ * roster it is planned with (`roster`: the drivers' shifts on the round's clock and the driver
+ * limits, taken when it is prepared; null on rounds from before), so its solve, merge and every later
+ * check of its plan read the same shifts and rules.
  */
 import { sql, type Kysely } from 'kysely';
 
@@ -40,11 +41,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index driver_shifts_depot_date on driver_shifts (depot_id, shift_date)`.execute(db);
   await sql`create index driver_shifts_driver_start on driver_shifts (driver_id, starts_at)`.execute(db);
   await sql`alter table vehicles add column licence_class text check (licence_class is null or licence_class ~ '^[A-Z][A-Z0-9]{0,3}$')`.execute(db);
-  await sql`alter table rounds add column driver_limits jsonb`.execute(db);
+  await sql`alter table rounds add column roster jsonb`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`alter table rounds drop column driver_limits`.execute(db);
+  await sql`alter table rounds drop column roster`.execute(db);
   await sql`alter table vehicles drop column licence_class`.execute(db);
   await sql`drop table driver_shifts`.execute(db);
   await sql`drop table shift_templates`.execute(db);

@@ -23,8 +23,8 @@ export interface RoundsTable {
   allocation: OptionalJson<unknown>;
   /** How set partitioning went at the merge (migration 0019; planning/adapters/round-merge.ts SetPartitioningNote). */
   merge_note: ColumnType<unknown, string | null | undefined, string | null>;
-  /** The driver limits the round is planned and checked with (migration 0032, src/domain/shifts.ts DriverLimits); null: the defaults. */
-  driver_limits: OptionalJson<unknown>;
+  /** The roster the round is planned and checked with (migration 0032, services/rounds/round-roster.ts RosterSnapshot); null: before rosters. */
+  roster: OptionalJson<unknown>;
   created_at: Stamp;
   updated_at: Stamp;
 }

@@ -1,0 +1,107 @@
+/**
+ * Driver shifts (issue #18, item 3) on PostgreSQL: a round whose trips span a shift change gives the
+ * later trips to the next shift's driver and no trip runs across the change; a vehicle whose depot
+ * has nobody on shift gets no trips; the roster refuses a driver's shifts beyond the daily hours or
+ * under the minimum rest (422 naming the rule and the driver).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/db';
+import { dropSchema } from '../../src/store/db';
+import { listSubproblems } from '../../src/store/round.repository';
+import { readPlan } from '../../src/store/round-plan.repository';
+import { todayIn } from '../../src/store/roster.repository';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { createShiftTemplate, rosterDriver, type RosterDeps } from '../../src/services/fleet/roster.service';
+import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { DEFAULT_DRIVER_LIMITS } from '../../src/domain/shifts';
+import type { Actor } from '../../src/domain/access';
+import { isAppError } from '../../src/shared/errors';
+import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
+
+const ZONE = 'Asia/Shanghai';
+let database: Database;
+let district: District;
+let deps: RosterDeps;
+let today: string;
+const producers = { ready: () => true, addRoundFlow: async () => undefined };
+const dispatcher = { userId: '00000000-0000-4000-8000-0000000000d1', role: 'dispatcher' } as Actor;
+const driver = async (name: string, depotId: string) =>
+  (await database.db.insertInto('drivers').values({ depot_id: depotId, name }).returning('id').executeTakeFirstOrThrow()).id;
+const template = async (depotId: string, name: string, startsAt: string, lengthMinutes: number) =>
+  (await createShiftTemplate(deps, dispatcher, depotId, { name, startsAt, lengthMinutes })).id;
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_shifts');
+  district = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 4, householdsPerCorridor: 5, vehicles: 1, capacityBags: 10 });
+  await database.db.updateTable('vehicles').set({ max_trips: 8, reload_minutes: 15 }).execute();
+  deps = { db: database.db, audit: undefined, limits: DEFAULT_DRIVER_LIMITS, timeZone: ZONE };
+  today = await todayIn(database.db, ZONE);
+});
+afterAll(async () => {
+  await dropSchema(database);
+  await database.close();
+});
+
+describe('a round over a shift change', () => {
+  it('gives the later trips to the next shift\'s driver, never a trip across the change; a depot with nobody on shift gets no trips', async () => {
+    const depot = district.depotId;
+    // The seeded driver is on no shift: with templates, only the roster staffs the depot.
+    const early = await template(depot, 'Early', '07:00', 90);
+    const day = await template(depot, 'Day', '08:30', 480);
+    const morning = await driver('Morning driver', depot);
+    const evening = await driver('Day driver', depot);
+    await rosterDriver(deps, dispatcher, { driverId: morning, templateId: early, from: today, vehicleId: null });
+    await rosterDriver(deps, dispatcher, { driverId: evening, templateId: day, from: today, vehicleId: null });
+    // A second depot with a shift and a van, and nobody rostered.
+    const empty = (await database.db.insertInto('depots').values({ name: 'Empty depot', lat: 31.2, lon: 121.45 }).returning('id').executeTakeFirstOrThrow()).id;
+    await template(empty, 'Day', '08:00', 480);
+    const idle = (await database.db.insertInto('vehicles').values({ depot_id: empty, name: 'Idle van', capacity: JSON.stringify({ bags: 10 }), max_trips: 8 }).returning('id').executeTakeFirstOrThrow()).id;
+
+    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 400 }, { areaId: district.districtId, kind: 'food', actor: 'd' });
+    for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+    expect(await mergeRound(database.db, round.id)).toBe('stored');
+    const plan = await readPlan(database.db, round.id);
+    const change = 30 * 60; // 08:30 on the round's clock (0 s = 08:00)
+    const summary = plan.trips.map((t) => ({ from: t.departS!, to: t.departS! + t.durationS, driver: t.driverId, vehicle: t.vehicleId }));
+    expect(summary.some((t) => t.vehicle === idle), JSON.stringify(summary)).toBe(false);
+    // The premise: the round needs trips on both sides of the change.
+    expect(summary.some((t) => t.to <= change) && summary.some((t) => t.from >= change), JSON.stringify(summary)).toBe(true);
+    for (const t of summary) {
+      expect(t.to <= change + 1e-6 || t.from >= change - 1e-6, `trip across 08:30: ${JSON.stringify(t)}`).toBe(true);
+      expect(t.driver).toBe(t.to <= change + 1e-6 ? morning : evening);
+      expect(t.from).toBeGreaterThanOrEqual(-3600 - 1e-6);
+    }
+    // Dispatch takes the plan's drivers: the day driver's page shows the later trips.
+    await approveRound(database.db, round.id, 'd');
+    await dispatchRound(database.db, round.id, 'd');
+    expect((await driverBatches(database.db, evening)).length).toBe(summary.filter((t) => t.driver === evening).length);
+  });
+});
+
+describe('the roster keeps drivers\' hours', () => {
+  const refusal = async (work: Promise<unknown>) => {
+    const err = await work.then(() => undefined, (e: unknown) => e);
+    expect(isAppError(err), String(err)).toBe(true);
+    if (!isAppError(err)) return undefined;
+    expect(err.status).toBe(422);
+    return err.details;
+  };
+
+  it('refuses a second shift the same day beyond the daily hours, and one too soon after another, naming the rule and the driver', async () => {
+    const depot = district.depotId;
+    const long = await template(depot, 'Long', '06:00', 720);
+    const night = await template(depot, 'Night', '20:00', 240);
+    const dawn = await template(depot, 'Dawn', '01:00', 240);
+    const wang = await driver('Wang Wei', depot);
+    await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: today, vehicleId: null });
+    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: wang, templateId: night, from: today, vehicleId: null })))
+      .toMatchObject({ rule: 'roster:duty-hours', driver: 'Wang Wei', date: today });
+    // 18:00 to 01:00 the next day: seven hours of rest, eight required.
+    const next = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
+    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: wang, templateId: dawn, from: next, vehicleId: null })))
+      .toMatchObject({ rule: 'roster:rest', driver: 'Wang Wei', date: next });
+    // The next day's long shift is 12 h after: accepted.
+    expect(await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: next, vehicleId: null })).toHaveLength(1);
+  });
+});
