@@ -5,7 +5,8 @@
  * map the admin changes (with history), whose retirement is refused with the API's reason, and
  * whose unit-chief accounts the admin creates in bulk; a new unit chief logs in with the one-time
  * password, must change it, and then sees only their corridor. A webhook endpoint is added on the
- * webhooks view (an internal address refused in plain words first). axe and the CSP on every view.
+ * webhooks view (an internal address refused in plain words first), and its switching off by the
+ * workers shows live as an alert. axe and the CSP on every view.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -172,6 +173,14 @@ describe('admin page', () => {
     const listed = page.locator('[data-testid=webhook][data-url="https://203.0.113.10/cordon"]');
     expect(await listed.textContent()).toContain('Round dispatched, Handed over at a gate');
     await checkPage(page, '36-admin-webhooks');
+    // The workers switch it off after failing (as webhook-delivery.service records it): the alert and its state show live.
+    const [off] = await h.db.updateTable('webhook_endpoints').set({ enabled: false, consecutive_failures: 20, disabled_at: new Date(), disabled_reason: '20 failed attempts in a row (last: HTTP 502)' })
+      .where('url', '=', 'https://203.0.113.10/cordon').returning('id').execute();
+    await h.live.publish(['dispatch'], { type: 'webhook.disabled', endpointId: off!.id, consecutiveFailures: 20, at: new Date().toISOString() });
+    await expect.poll(() => page.locator('[data-testid=webhook-alert]').textContent(), { timeout: 10_000 }).toContain('switched off after 20 failed deliveries');
+    await expect.poll(() => listed.getAttribute('data-enabled')).toBe('false');
+    expect(await listed.locator('[data-testid=webhook-state]').textContent()).toMatch(/^Off since .*: 20 failed deliveries in a row$/);
+    await checkPage(page, '37-admin-webhook-disabled');
 
     // The admin still reaches the dispatch desk.
     await page.locator('.view-switch button', { hasText: 'Dispatch desk' }).click();
