@@ -12,10 +12,11 @@ import type { PlanTables, RoundTables } from './tables/rounds';
 import type { StockTables } from './tables/stock';
 import type { WebhookTables } from './tables/webhooks';
 import type { ShiftTables } from './tables/shifts';
+import type { HandoverTables } from './tables/handovers';
 
 export type * from './tables/core';
 
-export type Tables = Core & AccountTables & SessionTables & AuditTables & EventTables & PassTables & TransportTables & EmergencyTables & RoundTables & PlanTables & StockTables & WebhookTables & ShiftTables;
+export type Tables = Core & AccountTables & SessionTables & AuditTables & EventTables & PassTables & TransportTables & EmergencyTables & RoundTables & PlanTables & StockTables & WebhookTables & ShiftTables & HandoverTables;
 
 export type AreaRow = Selectable<AreasTable>;
 export type HouseholdRow = Selectable<HouseholdsTable>;

@@ -34,6 +34,7 @@ import * as m0029 from './0029_waste_schedules';
 import * as m0030 from './0030_waste_custody';
 import * as m0031 from './0031_trip_departure';
 import * as m0032 from './0032_driver_shifts';
+import * as m0033 from './0033_vehicle_handovers';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '0030_waste_custody': m0030,
   '0031_trip_departure': m0031,
   '0032_driver_shifts': m0032,
+  '0033_vehicle_handovers': m0033,
 };
