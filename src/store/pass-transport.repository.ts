@@ -38,8 +38,9 @@ export async function insertRequests(trx: Db, rows: NewRequest[]): Promise<Reque
 export interface PassengerVehicle { id: string; driverId: string | null; depotLat: number; depotLon: number; seats: number; skills: string[] }
 
 /**
- * Active vehicles with passenger seats (`capacity.seats` > 0), each paired with an active driver
- * of its depot (by id order, so the pairing is stable); a vehicle without a driver is left out.
+ * Active vehicles with passenger seats (`capacity.seats` > 0) at depots without shift templates,
+ * each paired with an active driver of its depot (by id order, so the pairing is stable); a vehicle
+ * without a driver is left out. Depots with templates staff theirs from the roster (rosteredPassengerShifts).
  */
 export async function passengerVehicles(db: Db): Promise<PassengerVehicle[]> {
   const res = await sql<{ id: string; driver_id: string | null; lat: number; lon: number; seats: number; skills: string[] }>`
@@ -47,6 +48,7 @@ export async function passengerVehicles(db: Db): Promise<PassengerVehicle[]> {
       select v.id, v.depot_id, v.skills, (v.capacity->>'seats')::int as seats,
              row_number() over (partition by v.depot_id order by v.id) as k
       from vehicles v where v.active and coalesce((v.capacity->>'seats')::int, 0) > 0
+        and not exists (select 1 from shift_templates t where t.depot_id = v.depot_id and t.active)
     ), d as (
       select id, depot_id, row_number() over (partition by depot_id order by id) as k from drivers where active
     )
@@ -54,6 +56,28 @@ export async function passengerVehicles(db: Db): Promise<PassengerVehicle[]> {
     from v join depots dp on dp.id = v.depot_id join d on d.depot_id = v.depot_id and d.k = v.k
     order by v.id`.execute(db);
   return res.rows.map((r) => ({ id: r.id, driverId: r.driver_id, depotLat: Number(r.lat), depotLon: Number(r.lon), seats: Number(r.seats), skills: r.skills }));
+}
+
+/** A seat vehicle of a depot with shift templates, and the rostered shifts of its depot not over by `from`, starting before `to`. */
+export async function rosteredPassengerShifts(db: Db, from: Date, to: Date): Promise<{
+  vehicles: (PassengerVehicle & { depotId: string; licence: string | null })[];
+  shifts: { driverId: string; depotId: string; licences: string[]; vehicleId: string | null; startsAt: Date; endsAt: Date }[];
+}> {
+  const vehicles = await sql<{ id: string; depot_id: string; licence_class: string | null; lat: number; lon: number; seats: number; skills: string[] }>`
+    select v.id, v.depot_id, v.licence_class, dp.lat, dp.lon, (v.capacity->>'seats')::int as seats, v.skills
+    from vehicles v join depots dp on dp.id = v.depot_id
+    where v.active and coalesce((v.capacity->>'seats')::int, 0) > 0
+      and exists (select 1 from shift_templates t where t.depot_id = v.depot_id and t.active)
+    order by v.id`.execute(db);
+  const shifts = await sql<{ driver_id: string; depot_id: string; licence_classes: string[]; vehicle_id: string | null; starts_at: Date; ends_at: Date }>`
+    select s.driver_id, s.depot_id, d.licence_classes, s.vehicle_id, s.starts_at, s.ends_at
+    from driver_shifts s join drivers d on d.id = s.driver_id
+    where d.active and s.ends_at > ${from} and s.starts_at < ${to}
+    order by s.starts_at, s.driver_id`.execute(db);
+  return {
+    vehicles: vehicles.rows.map((r) => ({ id: r.id, depotId: r.depot_id, licence: r.licence_class, driverId: null, depotLat: Number(r.lat), depotLon: Number(r.lon), seats: Number(r.seats), skills: r.skills })),
+    shifts: shifts.rows.map((r) => ({ driverId: r.driver_id, depotId: r.depot_id, licences: r.licence_classes, vehicleId: r.vehicle_id, startsAt: r.starts_at, endsAt: r.ends_at })),
+  };
 }
 
 /**

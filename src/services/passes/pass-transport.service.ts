@@ -8,12 +8,36 @@ import { planTransport } from '../../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
 import {
   assignedRequestIds, assignRequest, cancelOpenRequests, finishAssignedRequest, liveTrips, lockTransportPlanning, lockTripStops, markUnserved,
-  passengerVehicles, saveTrip, setTripProgress, setTripStops, type RequestRow, type StoredStop,
+  passengerVehicles, rosteredPassengerShifts, saveTrip, setTripProgress, setTripStops, type RequestRow, type StoredStop,
 } from '../../store/pass-transport.repository';
 import type { Db } from '../../store/db';
 
-/** Vehicles have no shift data yet: plan up to two weeks ahead. */
+/** Depots without shift templates have no shift data: plan up to two weeks ahead. */
 const HORIZON_S = 14 * 24 * 3600;
+
+/**
+ * Cars of depots with shift templates drive on the roster (issue #18, item 3), as rounds do: each
+ * takes the next shift of its depot not taken by another car, whose driver holds its licence class
+ * (the dispatcher's choice of car for the driver first), and may be planned from that shift's start
+ * (or now) until its end. A car with no such shift is not planned.
+ */
+export function rosteredCars(r: Awaited<ReturnType<typeof rosteredPassengerShifts>>, now: Date): TransportVehicle[] {
+  const taken = new Set<number>();
+  const out: TransportVehicle[] = [];
+  const fits = (v: (typeof r.vehicles)[number], s: (typeof r.shifts)[number]) => s.depotId === v.depotId && (v.licence === null || s.licences.includes(v.licence));
+  for (const v of r.vehicles) {
+    let i = r.shifts.findIndex((s, k) => !taken.has(k) && s.vehicleId === v.id && fits(v, s));
+    if (i < 0) i = r.shifts.findIndex((s, k) => !taken.has(k) && s.vehicleId === null && fits(v, s));
+    const shift = r.shifts[i];
+    if (!shift) continue;
+    taken.add(i);
+    out.push({
+      id: v.id, driverId: shift.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills,
+      availableFromS: Math.max(0, toS(now, shift.startsAt)), shiftEndS: toS(now, shift.endsAt),
+    });
+  }
+  return out;
+}
 /**
  * Trips further than this from the new requests' windows cannot meet them (a vehicle does not
  * drive that long to a pickup), so they are not loaded; the margin also keeps the next trip of a
@@ -45,9 +69,12 @@ export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): 
   const to = Math.max(...pending.map((p) => p.latest_drop.getTime())) + WINDOW_MARGIN_MS;
   const live = await liveTrips(trx, new Date(from), new Date(to));
   const placing = new Set(pending.map((p) => p.id));
-  const vehicles: TransportVehicle[] = fleet.map((v) => ({
-    id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,
-  }));
+  const vehicles: TransportVehicle[] = [
+    ...fleet.map((v) => ({
+      id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,
+    })),
+    ...rosteredCars(await rosteredPassengerShifts(trx, now, new Date(now.getTime() + HORIZON_S * 1000)), now),
+  ];
   const assigned = live.requests.filter((r) => !placing.has(r.id));
   const onTrip = new Set(assigned.map((r) => r.id));
   const trips: ExistingTrip[] = live.trips.map((t) => ({
