@@ -60,6 +60,10 @@ export function DispatcherPage() {
         // A new proposal, a cancelled need leaving a stop's manifest, a waste trip weighed off its pickups: show the plan as stored.
         if (event.roundId === roundId) void refresh(event.roundId);
         return;
+      case 'trip.departed':
+        // The driver reported leaving the depot (issue #19): the feed says which van is on its way.
+        setOutcomes((o) => [{ key: `${event.batchId}-departed`, kind: 'departed', batchId: event.batchId, stopId: '', text: t('leftDepot') }, ...o.filter((x) => x.key !== `${event.batchId}-departed`)].slice(0, 100));
+        return;
       case 'vehicle.position':
         setVehicles((v) => ({ ...v, [event.batchId]: { id: event.batchId, lat: event.lat, lon: event.lon } }));
         return;
