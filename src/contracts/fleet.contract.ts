@@ -37,7 +37,8 @@ export const vehicleView = z.object({
   label: z.string(), depotId: z.uuid(),
   capacity: z.object(Object.fromEntries(CAPACITY_DIMENSIONS.map((d) => [d, z.number().optional()]))),
   skills: z.array(z.string()), maxTrips: z.int(), reloadMinutes: z.int(),
-  availability: z.array(z.object({ from: z.string(), until: z.string() })), ...stamp,
+  availability: z.array(z.object({ from: z.string(), until: z.string() })),
+  licenceClass: z.string().nullable().describe('The licence class its driver must hold; null: any'), ...stamp,
 }).meta({ id: 'Vehicle' });
 export const driverView = z.object({
   id: z.uuid(), name: z.string(), phone: z.string().nullable(), depotId: z.uuid(), licenceClasses: z.array(z.string()), skills: z.array(z.string()),

@@ -86,6 +86,9 @@ export const availabilitySchema = z.array(z.strictObject({ from: isoDateTime(), 
   .max(50, 'at most 50 windows')
   .describe('When the vehicle may be planned: a round takes it only when one window covers the whole shift from the round’s start; empty: always');
 
+/** Licence classes as the licence prints them: B, C1, A2... */
+export const licenceClassSchema = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{0,3}$/, 'a licence class such as B or C1').transform((c) => c.toUpperCase());
+
 export const vehicleFieldsShape = {
   plate: z.string().trim().min(2, 'at least 2 characters').max(20, 'at most 20 characters').describe('Number plate; unique among active vehicles (imports match on it)'),
   name: text(80, 'What the crew calls it, e.g. Van 1'),
@@ -95,6 +98,7 @@ export const vehicleFieldsShape = {
   maxTrips: z.number().int('expected a whole number').min(1, 'at least 1').max(12, 'at most 12').describe('Trips per shift'),
   reloadMinutes: z.number().int('expected a whole number').min(0, 'at least 0').max(480, 'at most 480').describe('Minutes at the depot between two trips'),
   availability: availabilitySchema,
+  licenceClass: licenceClassSchema.nullable().describe('The licence class its driver must hold (issue #18, item 3), e.g. C1; null: any driver'),
 };
 
 export const createVehicleSchema = z.strictObject({
@@ -103,6 +107,7 @@ export const createVehicleSchema = z.strictObject({
   maxTrips: vehicleFieldsShape.maxTrips.default(1),
   reloadMinutes: vehicleFieldsShape.reloadMinutes.default(20),
   availability: vehicleFieldsShape.availability.default([]),
+  licenceClass: vehicleFieldsShape.licenceClass.default(null),
 });
 export type CreateVehicleInput = z.output<typeof createVehicleSchema>;
 
@@ -110,9 +115,6 @@ export const changeVehicleSchema = z.strictObject(Object.fromEntries(Object.entr
   [K in keyof typeof vehicleFieldsShape]: z.ZodOptional<(typeof vehicleFieldsShape)[K]>
 }).refine((c) => Object.keys(c).length > 0, { error: 'name at least one field to change' });
 export type VehicleChange = z.output<typeof changeVehicleSchema>;
-
-/** Licence classes as the licence prints them: B, C1, A2... */
-export const licenceClassSchema = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{0,3}$/, 'a licence class such as B or C1').transform((c) => c.toUpperCase());
 
 export const driverFieldsShape = {
   name: text(80, 'Name of the driver'),
@@ -139,7 +141,7 @@ export interface Depot {
 }
 export interface Vehicle {
   id: string; plate: string | null; name: string; depotId: string; capacity: Record<string, number>; skills: string[];
-  maxTrips: number; reloadMinutes: number; availability: AvailabilityWindow[]; active: boolean; updatedAt: Date;
+  maxTrips: number; reloadMinutes: number; availability: AvailabilityWindow[]; licenceClass: string | null; active: boolean; updatedAt: Date;
 }
 export interface Driver {
   id: string; name: string; phone: string | null; depotId: string; licenceClasses: string[]; skills: string[];

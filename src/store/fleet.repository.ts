@@ -22,20 +22,21 @@ function toDepot(r: Selectable<DepotsTable>): Depot {
 function toVehicle(r: Selectable<VehiclesTable>): Vehicle {
   return {
     id: r.id, plate: r.plate, name: r.name, depotId: r.depot_id, capacity: r.capacity, skills: r.skills, maxTrips: r.max_trips,
-    reloadMinutes: r.reload_minutes, availability: r.availability, active: r.active, updatedAt: r.updated_at,
+    reloadMinutes: r.reload_minutes, availability: r.availability, licenceClass: r.licence_class, active: r.active, updatedAt: r.updated_at,
   };
 }
 
 export interface DepotFields { name: string; lat: number; lon: number; opensAt: string | null; closesAt: string | null }
 export interface VehicleFields {
   plate: string; name: string; depotId: string; capacity: Record<string, number>; skills: string[]; maxTrips: number; reloadMinutes: number; availability: AvailabilityWindow[];
+  licenceClass: string | null;
 }
 export interface DriverFields { name: string; phone: string; depotId: string; licenceClasses: string[]; skills: string[] }
 
 const depotRow = (f: DepotFields) => ({ name: f.name, lat: f.lat, lon: f.lon, opening_from_min: minutes(f.opensAt), opening_until_min: minutes(f.closesAt) });
 const vehicleRow = (f: VehicleFields) => ({
   plate: f.plate, name: f.name, depot_id: f.depotId, capacity: JSON.stringify(f.capacity), skills: f.skills, max_trips: f.maxTrips, reload_minutes: f.reloadMinutes,
-  availability: JSON.stringify(f.availability),
+  availability: JSON.stringify(f.availability), licence_class: f.licenceClass,
 });
 const driverRow = (f: DriverFields) => ({ name: f.name, phone: f.phone, depot_id: f.depotId, licence_classes: f.licenceClasses, skills: f.skills });
 

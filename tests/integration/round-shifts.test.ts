@@ -14,6 +14,7 @@ import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/s
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { createShiftTemplate, rosterDriver, type RosterDeps } from '../../src/services/fleet/roster.service';
 import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
+import { createVehicle } from '../../src/services/fleet/fleet.service';
 import { DEFAULT_DRIVER_LIMITS } from '../../src/domain/shifts';
 import type { Actor } from '../../src/domain/access';
 import { isAppError } from '../../src/shared/errors';
@@ -26,6 +27,7 @@ let deps: RosterDeps;
 let today: string;
 const producers = { ready: () => true, addRoundFlow: async () => undefined };
 const dispatcher = { userId: '00000000-0000-4000-8000-0000000000d1', role: 'dispatcher' } as Actor;
+const admin = { userId: '00000000-0000-4000-8000-0000000000a1', role: 'admin' } as Actor;
 const driver = async (name: string, depotId: string) =>
   (await database.db.insertInto('drivers').values({ depot_id: depotId, name }).returning('id').executeTakeFirstOrThrow()).id;
 const template = async (depotId: string, name: string, startsAt: string, lengthMinutes: number) =>
@@ -103,5 +105,19 @@ describe('the roster keeps drivers\' hours', () => {
       .toMatchObject({ rule: 'roster:rest', driver: 'Wang Wei', date: next });
     // The next day's long shift is 12 h after: accepted.
     expect(await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: next, vehicleId: null })).toHaveLength(1);
+  });
+
+  it('refuses a driver on a vehicle whose licence class the driver lacks', async () => {
+    const depot = district.depotId;
+    const truck = await createVehicle({ db: database.db, audit: undefined }, admin, {
+      plate: '沪A·C1001', name: 'Truck', depotId: depot, capacity: { kg: 5000 }, skills: [], maxTrips: 1, reloadMinutes: 20, availability: [], licenceClass: 'C1',
+    });
+    expect(truck.licenceClass).toBe('C1');
+    const shift = await template(depot, 'Truck day', '08:00', 480);
+    const li = await driver('Li Na', depot);
+    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: li, templateId: shift, from: today, vehicleId: truck.id })))
+      .toMatchObject({ rule: 'roster:licence', driver: 'Li Na' });
+    await database.db.updateTable('drivers').set({ licence_classes: ['B', 'C1'] }).where('id', '=', li).execute();
+    expect((await rosterDriver(deps, dispatcher, { driverId: li, templateId: shift, from: today, vehicleId: truck.id }))[0]?.vehicleLabel).toBe('Truck (沪A·C1001)');
   });
 });

@@ -28,7 +28,7 @@ async function rowsOf(deps: FleetDeps, kind: FleetKind): Promise<Record<string, 
       const view = vehicleView(v);
       return {
         plate: v.plate, name: v.name, depot: depotName.get(v.depotId) ?? null, ...view.capacity, skills: list(v.skills), max_trips: v.maxTrips,
-        reload_minutes: v.reloadMinutes, availability: v.availability.map((w) => `${w.from}/${w.until}`).join(';'),
+        reload_minutes: v.reloadMinutes, availability: v.availability.map((w) => `${w.from}/${w.until}`).join(';'), licence_class: v.licenceClass,
       };
     });
   }

@@ -51,12 +51,13 @@ export const FLEET_TABLES: Record<FleetKind, FleetTable> = {
       plate: text('plate'), name: text('name'), depot: text('depot'),
       ...Object.fromEntries(CAPACITY_DIMENSIONS.map((d) => [d, number(`capacity.${d}`)])),
       skills: list('skills'), max_trips: number('maxTrips', 1), reload_minutes: number('reloadMinutes', 20), availability: windows,
+      licence_class: nullable('licenceClass'),
     },
     required: ['plate', 'depot'],
     schema: z.strictObject({
       plate: vehicleFieldsShape.plate, name: vehicleFieldsShape.name.optional(), depot: z.string(), capacity: capacitySchema.optional(),
       skills: vehicleFieldsShape.skills.optional(), maxTrips: vehicleFieldsShape.maxTrips.optional(), reloadMinutes: vehicleFieldsShape.reloadMinutes.optional(),
-      availability: availabilitySchema.optional(),
+      availability: availabilitySchema.optional(), licenceClass: vehicleFieldsShape.licenceClass.optional(),
     }),
   },
   driver: {

@@ -54,8 +54,8 @@ const WRITE: Record<FleetKind, (trx: Db, row: Row, depotId: string | undefined) 
     const before = old && vehicleView(old);
     const capacity = { ...before?.capacity, ...(given as Record<string, number | undefined> | undefined) };
     const fields: VehicleFields = {
-      name: before?.name ?? (row.plate as string), skills: [], maxTrips: 1, reloadMinutes: 20, availability: [],
-      ...(before && { name: before.name, skills: before.skills, maxTrips: before.maxTrips, reloadMinutes: before.reloadMinutes, availability: before.availability }),
+      name: before?.name ?? (row.plate as string), skills: [], maxTrips: 1, reloadMinutes: 20, availability: [], licenceClass: null,
+      ...(before && { name: before.name, skills: before.skills, maxTrips: before.maxTrips, reloadMinutes: before.reloadMinutes, availability: before.availability, licenceClass: before.licenceClass }),
       ...(defined(rest) as Partial<VehicleFields>),
       plate: row.plate as string, depotId: depotId!,
       capacity: Object.fromEntries(Object.entries(capacity).filter((e): e is [string, number] => e[1] !== undefined)),
