@@ -7,7 +7,8 @@ import { recreate, insertionKeys, sortAbsent } from './routing/recreate';
 import { mulberry32 } from './routing/rng';
 import { RoutePool } from './routing/route-pool';
 import { sisr } from './routing/sisr';
-import { cloneSolution, emptySolution, makePenalties, objective, type Penalties, type RoutingSolution } from './routing/solution-state';
+import { sequenceCost } from './routing/route';
+import { cloneSolution, commitRoute, emptySolution, makePenalties, objective, type Penalties, type RoutingSolution } from './routing/solution-state';
 import { localSearch } from './routing/local-search';
 import { savingsConstruction } from './routing/savings.construction';
 import type { Rng } from './routing/rng';
@@ -56,7 +57,9 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     polishing += now() - t;
     return out;
   };
-  const start = initialSolution(inst, candidates, adj, rng, penalties, polish);
+  const start = options.initial
+    ? warmStart(inst, candidates, options.initial, rng, polish)
+    : initialSolution(inst, candidates, adj, rng, penalties, polish);
   const pool = new RoutePool(inst);
   const tune = options.tuning ?? {};
   // Independent annealing runs share the pool: set partitioning then recombines their routes.
@@ -139,6 +142,26 @@ function initialSolution(
   recreate(inst, savings, rng, { blink: 0 }, all);
   const [a, b] = [polish(greedy), polish(savings)];
   return objective(inst, b, penalties) < objective(inst, a, penalties) ? b : a;
+}
+
+/** The given routes (those that are feasible on their vehicle), the rest inserted greedily, polished. */
+function warmStart(
+  inst: Instance, stops: number[], routes: NonNullable<SolveOptions['initial']>, rng: Rng, polish: (s: RoutingSolution) => RoutingSolution,
+): RoutingSolution {
+  const sol = emptySolution(inst, []);
+  const open = new Set(stops);
+  for (const route of routes) {
+    const nodes = route.stops.map((s) => s + inst.nDepots);
+    const r = sol.routes[route.vehicle];
+    if (!r || r.nodes.length || new Set(nodes).size !== nodes.length || !nodes.every((c) => open.has(c)) || sequenceCost(inst, route.vehicle, nodes) === Infinity) continue;
+    for (const c of nodes) open.delete(c);
+    r.nodes = nodes;
+    commitRoute(inst, sol, r);
+  }
+  sol.absent = stops.filter((c) => open.has(c));
+  sortAbsent(inst, sol.absent, insertionKeys(inst), rng);
+  recreate(inst, sol, rng, { blink: 0 }, new Uint8Array(inst.vehicles.length).fill(1));
+  return polish(sol);
 }
 
 function toSolution(inst: Instance, s: RoutingSolution, unserved: Unserved[]): Solution {

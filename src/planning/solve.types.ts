@@ -32,6 +32,12 @@ export interface SolveOptions {
    * merge downstream. Default 0: none.
    */
   keepPool?: number;
+  /**
+   * Warm start: routes of a known plan (vehicle and stop indices of this problem). The search starts
+   * from them (stops they leave out inserted greedily) instead of constructing, so the result costs
+   * no more than they do. Routes that break a rule are dropped and their stops re-inserted.
+   */
+  initial?: readonly { vehicle: number; stops: readonly number[] }[];
 }
 
 /** A route of the search's pool: a vehicle of the class it was costed for, stop indices in order. */

@@ -19,7 +19,8 @@ export function decomposeDistrict(district: DistrictProblem, options: DecomposeO
   }));
 }
 
-function subProblem(problem: Problem, stops: readonly number[], vehicles: readonly number[]): Problem {
+/** The problem restricted to some stops and vehicles, re-indexed from 0 (depots: those the vehicles use). */
+export function subProblem(problem: Problem, stops: readonly number[], vehicles: readonly number[]): Problem {
   const depotIds = [...new Set(vehicles.map((v) => problem.vehicles[v]!.depot))].sort((a, b) => a - b);
   // A piece without vehicles keeps one depot so it is still a valid Problem (all its stops end unserved).
   if (!depotIds.length && problem.depots.length) depotIds.push(0);

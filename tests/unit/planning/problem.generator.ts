@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Problem, Stop, Vehicle } from '../../../src/planning/model/problem.types';
 import { mulberry32 } from '../../../src/planning/routing/rng';
 
@@ -45,4 +46,18 @@ export function randomProblem(o: GenOptions): Problem {
     depots: Array.from({ length: nDepots }, (_, d) => ({ id: `d${d}`, location: d })),
     stops, vehicles, travel: { kind: 'euclid', points, round: false },
   };
+}
+
+/** Arbitrary GenOptions for property tests, up to the given sizes. */
+export function genOptions(max: { stops: number; vehicles: number; dims: number }): fc.Arbitrary<GenOptions> {
+  return fc.record({
+    seed: fc.integer({ min: 1, max: 2 ** 30 }),
+    stops: fc.integer({ min: 1, max: max.stops }),
+    vehicles: fc.integer({ min: 1, max: max.vehicles }),
+    depots: fc.integer({ min: 1, max: 2 }),
+    dims: fc.integer({ min: 1, max: max.dims }),
+    windows: fc.boolean(),
+    skills: fc.boolean(),
+    shifts: fc.boolean(),
+  });
 }

@@ -2,18 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { solve } from '../../../src/planning/solve';
 import { validateSolution } from '../../../src/planning/validate/solution.validate';
-import { randomProblem } from './problem.generator';
+import { genOptions, randomProblem } from './problem.generator';
 
-const settings = fc.record({
-  seed: fc.integer({ min: 1, max: 2 ** 30 }),
-  stops: fc.integer({ min: 1, max: 14 }),
-  vehicles: fc.integer({ min: 1, max: 4 }),
-  depots: fc.integer({ min: 1, max: 2 }),
-  dims: fc.integer({ min: 1, max: 3 }),
-  windows: fc.boolean(),
-  skills: fc.boolean(),
-  shifts: fc.boolean(),
-});
+const settings = genOptions({ stops: 14, vehicles: 4, dims: 3 });
 
 describe('solve on generated problems', () => {
   it('serves every stop once or reports it unserved with a reason, and breaks no constraint', () => {

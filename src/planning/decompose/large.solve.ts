@@ -1,0 +1,127 @@
+import type { PlannedRoute, Problem, Solution, Unserved } from '../model/problem.types';
+import type { PieceJob, PieceRunner } from '../parallel/piece-runner';
+import { validateSolution } from '../validate/solution.validate';
+import { splitStops } from './cluster.split';
+import { shareFleet } from './fleet.share';
+import { mergeSubSolutions } from './merge';
+import { groupRoutes } from './route-groups';
+import { subProblem } from './subproblem.build';
+
+/** Options of solveLarge; the defaults were chosen on Leuven1 and Ghent1 (issue #20). */
+export interface LargeSolveOptions {
+  /** Default 1. */
+  seed?: number;
+  /** Wall-clock budget (ms) on `now`; without `now` the solve runs `rounds` rounds of `maxIterations` per piece. */
+  timeLimitMs?: number;
+  now?: () => number;
+  /** Iterations per piece when there is no clock. Default 2,000. */
+  maxIterations?: number;
+  /** Rounds of route groups when there is no clock. Default 4. */
+  rounds?: number;
+  /** Pieces the runner solves at once (its threads): only used to share the time. Default 1. */
+  threads?: number;
+  /** Largest piece of the first, geographic cut. Default 1,000 stops. */
+  pieceStops?: number;
+  /** Stops per group of nearby routes re-optimised together. Default 600. */
+  groupStops?: number;
+  /** Share of the budget for the first cut. Default 0.3. */
+  startShare?: number;
+}
+
+export interface LargeSolveResult extends Solution {
+  stats: { rounds: number; groupsImproved: number; startCost: number; startUnserved: number };
+}
+
+const MIN_PIECE_MS = 300;
+
+/**
+ * Plans a problem too large for one dense matrix and one search: no n x n matrix is ever built,
+ * only the pieces' own. First a geographic cut (angular slices around the depots) solved piece by
+ * piece; then rounds of decomposition by routes: nearby routes of the current plan are grouped,
+ * each group re-optimised from its own routes (warm start: never worse) with a few spare vehicles,
+ * and the groups re-cut every round so borders move. Pieces of a round are independent, so the
+ * runner may solve them on several threads; results are taken in group order, so for a given seed
+ * the plan does not depend on which thread finished first. The whole plan is validated at the end.
+ */
+export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: PieceRunner): Promise<LargeSolveResult> {
+  const seed = o.seed ?? 1;
+  const threads = Math.max(1, o.threads ?? 1);
+  const clock = o.now;
+  const began = clock?.() ?? 0;
+  const deadline = began + (o.timeLimitMs ?? 60_000);
+  const waves = (pieces: number): number => Math.ceil(pieces / threads);
+  const budget = (ms: number): Pick<PieceJob, 'timeLimitMs' | 'maxIterations'> =>
+    clock ? { timeLimitMs: Math.max(MIN_PIECE_MS, ms) } : { maxIterations: o.maxIterations ?? 2_000 };
+
+  const pieces = splitStops(problem, problem.stops.map(() => ''), o.pieceStops ?? 1_000);
+  const fleet = shareFleet(problem, pieces);
+  const subs = pieces.map((piece, i) => ({ stops: piece.stops, vehicles: fleet.vehicles[i]!, problem: subProblem(problem, piece.stops, fleet.vehicles[i]!) }));
+  const startMs = ((o.timeLimitMs ?? 0) * (o.startShare ?? 0.3)) / waves(subs.length);
+  const firsts = await run(subs.map((sub, i) => ({ problem: sub.problem, seed: seed + i, ...budget(startMs) })));
+  const merged = mergeSubSolutions(problem, firsts.map((solution, i) => ({ sub: { ...subs[i]!, id: `piece${i}`, group: '', depot: 0 }, solution })));
+  let routes: PlannedRoute[] = merged.routes;
+  let unserved: Unserved[] = merged.unserved;
+  const startCost = merged.cost;
+
+  let round = 0;
+  let improved = 0;
+  for (;; round++) {
+    if (!clock && round >= (o.rounds ?? 4)) break;
+    const groups = groupRoutes(problem, routes, unserved.map((u) => u.stop), o.groupStops ?? 600, round);
+    let groupMs = 0;
+    if (clock) {
+      const left = deadline - clock();
+      // aim at six rounds in what is left, the last one cut to fit
+      groupMs = Math.min(left / waves(groups.length), Math.max(MIN_PIECE_MS, left / 6 / waves(groups.length)));
+      if (groupMs < MIN_PIECE_MS) break;
+    }
+    const spare = spareVehicles(problem, routes, groups.length);
+    const jobs = groups.map((g, gi) => {
+      const vehicles = [...g.routes.map((r) => routes[r]!.vehicle), ...spare[gi]!];
+      const stops = [...g.routes.flatMap((r) => routes[r]!.stops), ...g.extra];
+      const local = new Map(stops.map((s, i) => [s, i]));
+      return {
+        job: {
+          problem: subProblem(problem, stops, vehicles), seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs),
+          initial: g.routes.map((r, i) => ({ vehicle: i, stops: routes[r]!.stops.map((s) => local.get(s)!) })),
+        } satisfies PieceJob,
+        stops, vehicles, g,
+      };
+    });
+    const results = await run(jobs.map((j) => j.job));
+    const replaced = new Set<number>();
+    const added: PlannedRoute[] = [];
+    const out = new Map(unserved.map((u) => [u.stop, u]));
+    jobs.forEach(({ stops, vehicles, g }, gi) => {
+      const res = results[gi]!;
+      const before = g.routes.reduce((s, r) => s + routes[r]!.cost, 0);
+      const servedBefore = g.routes.reduce((s, r) => s + routes[r]!.stops.length, 0);
+      const servedAfter = stops.length - res.unserved.length;
+      if (servedAfter < servedBefore || (servedAfter === servedBefore && res.cost >= before - 1e-6)) return;
+      improved++;
+      for (const r of g.routes) replaced.add(r);
+      for (const r of res.routes) added.push({ ...r, vehicle: vehicles[r.vehicle]!, stops: r.stops.map((s) => stops[s]!) });
+      for (const s of g.extra) out.delete(s);
+      for (const u of res.unserved) out.set(stops[u.stop]!, { ...u, stop: stops[u.stop]! });
+    });
+    routes = [...routes.filter((_, i) => !replaced.has(i)), ...added];
+    unserved = [...out.values()];
+  }
+
+  routes.sort((a, b) => a.vehicle - b.vehicle);
+  unserved.sort((a, b) => a.stop - b.stop);
+  const solution: Solution = {
+    routes, unserved, cost: routes.reduce((s, r) => s + r.cost, 0), distance: routes.reduce((s, r) => s + r.distance, 0),
+  };
+  // The independent checker guards against a bug in the stitching ever reaching a dispatcher.
+  const check = validateSolution(problem, solution);
+  if (!check.ok) throw new Error(`large solve produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
+  return { ...solution, stats: { rounds: round, groupsImproved: improved, startCost, startUnserved: merged.unserved.length } };
+}
+
+/** Unused vehicles dealt to the groups, at most two each, so no vehicle is in two pieces of a round. */
+function spareVehicles(problem: Problem, routes: readonly PlannedRoute[], groups: number): number[][] {
+  const used = new Set(routes.map((r) => r.vehicle));
+  const free = problem.vehicles.map((_, v) => v).filter((v) => !used.has(v));
+  return Array.from({ length: groups }, (_, g) => free.slice(2 * g, 2 * g + 2));
+}
