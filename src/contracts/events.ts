@@ -239,6 +239,23 @@ export const tripDeparted = z.strictObject({
   at: isoTime,
 });
 
+/**
+ * A vehicle changed hands at a shift change (issue #18, item 4): the outgoing driver handed it over,
+ * or the incoming driver accepted it. To the dispatch desk and both drivers. Ids only; the vehicle's
+ * state is read over HTTP.
+ */
+export const vehicleHandover = z.strictObject({
+  type: z.literal('vehicle.handover'),
+  roundId: id,
+  /** The incoming driver's first trip after the change (the handover's key). */
+  tripId: id,
+  vehicleId: id,
+  fromDriverId: id,
+  toDriverId: id,
+  stage: z.enum(['handed', 'accepted']),
+  at: isoTime,
+});
+
 export const liveEventSchema = z.discriminatedUnion('type', [
   needStatusChanged,
   roundProgress,
@@ -258,6 +275,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   webhookDisabled,
   wasteCustodyFlagged,
   tripDeparted,
+  vehicleHandover,
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];

@@ -53,6 +53,7 @@ import { wasteCustodyRoutes } from './routes/waste-custody.routes';
 import { parseAllowHosts } from '../services/webhooks/webhook-target';
 import { noticeRoutes } from './routes/notices.routes';
 import { tripDepartureRoutes } from './routes/trip-departure.routes';
+import { handoverRoutes } from './routes/handover.routes';
 import { noticeSettingsFrom } from '../services/notices/notice-settings';
 
 /** Probes and scrapes every few seconds would drown the log. */
@@ -127,6 +128,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(wasteCustodyRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live, weightTolerance: config.WASTE_WEIGHT_TOLERANCE, logger }, authenticated));
   app.use(noticeRoutes({ db: deps.db, clock: deps.clock, audit, settings: noticeSettingsFrom(config) }, authenticated));
   app.use(tripDepartureRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live }, authenticated));
+  app.use(handoverRoutes({ db: deps.db, clock: deps.clock, audit, publisher: deps.live, timeZone: config.ROSTER_TIME_ZONE }, authenticated));
   // The queue dashboard (admins), before the web app's page fallback would answer its GETs.
   if (queue) mountQueueDashboard(app, queue, authenticated, { allowRetries: config.QUEUE_DASHBOARD_RETRY });
   // The web app and its settings (no authentication: the page logs in through the API).

@@ -24,6 +24,7 @@ import { registerWasteRoutes } from './openapi-waste';
 import { registerRosterRoutes } from './openapi-roster';
 import { registerNoticeRoutes } from './openapi-notices';
 import { registerDepartureRoutes } from './openapi-departure';
+import { registerHandoverRoutes } from './openapi-handover';
 import { areaReadQuery } from '../contracts/area.contract';
 import { registerAccountBulkRoutes } from './openapi-accounts';
 import { registerOpsRoutes } from './openapi-ops';
@@ -95,6 +96,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerRosterRoutes(route);
   registerNoticeRoutes(route);
   registerDepartureRoutes(route);
+  registerHandoverRoutes(route);
 
   const doc = new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: '3.1.0',

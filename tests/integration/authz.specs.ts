@@ -193,6 +193,12 @@ export const ROUTES: Record<string, RouteSpec | RouteSpec[]> = {
   },
   // The van left the depot (issue #19): the trip's driver (the matrix's trip has none), dispatchers and admins; 409 once let in (not dispatched).
   'PUT /api/rounds/:roundId/trips/:tripId/departure': { kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({}) },
+  // A vehicle handed over at a shift change (issue #18, item 4): its two drivers (the matrix's trip has none), dispatchers and admins;
+  // the matrix's trip has no handover before it (read: null) and its round is not dispatched (writes: 409).
+  'GET /api/rounds/:roundId/trips/:tripId/handover': { kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' } },
+  'PUT /api/rounds/:roundId/trips/:tripId/handover': { kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({ note: 'half a tank' }) },
+  'PUT /api/rounds/:roundId/trips/:tripId/handover/acceptance': { kind: 'roundStop', allowed: (a, t) => is('dispatcher', 'admin')(a) || driverOf(a, t), params: { tripId: 't1' }, body: () => ({}) },
+  'GET /api/rounds/:roundId/crew': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/loading-list.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'GET /api/rounds/:roundId/bag-labels.pdf': { kind: 'round', allowed: is('dispatcher', 'admin') },
   'POST /api/rounds/:roundId/stops/:stopId/move': {
@@ -363,6 +369,7 @@ export const ROLE_ROUTES: Record<string, RoleRouteSpec> = {
 
   'GET /api/web-config': { who: 'public' },
   'GET /api/me/batches': { who: ['driver'] },
+  'GET /api/me/shifts': { who: ['driver'] },
   'GET /api/hospitals': { who: 'authenticated' },
   'GET /api/food-cycle': { who: 'authenticated' },
   'POST /api/hospitals': { who: ['admin', 'dispatcher'], body: () => ({ name: `Hospital ${++ctx.seq}`, lat: 31.2, lon: 121.4 }) },

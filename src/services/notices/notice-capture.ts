@@ -42,6 +42,7 @@ export function mayNotify(event: LiveEvent): boolean {
     case 'area.risk_changed':
     case 'webhook.disabled':
     case 'waste.custody_flagged': // the desk follows a custody flag on its live feed: no notice to anyone's phone
+    case 'vehicle.handover': // both drivers and the desk follow it live
       return false;
   }
 }

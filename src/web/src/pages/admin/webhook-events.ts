@@ -14,6 +14,7 @@ const LABELS = {
   'round.dispatched': 'event_round_dispatched',
   'driver.batches_changed': 'event_driver_batches_changed',
   'trip.departed': 'event_trip_departed',
+  'vehicle.handover': 'event_vehicle_handover',
   'vehicle.position': 'event_vehicle_position',
   'delivery.eta': 'event_delivery_eta',
   'stop.arrived': 'event_stop_arrived',
