@@ -9,6 +9,7 @@ import type { Producers } from '../src/queue/producers';
 import { isAppError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
+import type { DriverLimits } from '../src/domain/shifts';
 import { reconcile } from '../src/services/rounds/reconcile.service';
 import { mergeRound, type MergeOptions } from '../src/services/rounds/round.service';
 import { openScheduledRound, type RoundSchedule } from '../src/services/rounds/round-schedule.service';
@@ -26,6 +27,8 @@ export interface ProcessorDeps {
   schedule?: RoundSchedule;
   /** Food entitlement cycle length in days (FOOD_CYCLE_DAYS), for scheduled food rounds. */
   foodCycleDays: number;
+  /** Driver limits (DRIVER_* settings) of the rounds the reconciler prepares and the schedules open. */
+  driverLimits: DriverLimits;
   events: RoundEvents;
   /**
    * Set with PGlite only (one connection, owned by this process): `round.solve` runs here, loading

@@ -33,6 +33,7 @@ import { startWebhookWorker } from './webhook-worker';
 import { startNoticeWorker } from './notice-worker';
 import { WEBHOOK_QUEUE } from '../src/contracts/webhooks.contract';
 import { NOTICE_QUEUE } from '../src/contracts/notices.contract';
+import { driverLimitsOf } from '../src/services/fleet/roster-settings';
 
 export interface WorkerRuntime {
   workers: Worker[];
@@ -110,6 +111,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     db: database.db, producers, logger, events, defaultTimeLimitMs: config.SOLVE_TIME_LIMIT_MS,
     schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H, waste: config.ROUND_EVERY_WASTE_H },
     foodCycleDays: config.FOOD_CYCLE_DAYS,
+    driverLimits: driverLimitsOf(config),
     inlineSolve: solveThread?.solve,
     keepPool: config.SOLVE_POOL_ROUTES,
     onRoundStored: roundStoredRecorder(metrics),

@@ -15,6 +15,7 @@ import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
 
 import { dueAt, inProcessProcessor } from '../../workers/processors';
+import { DEFAULT_DRIVER_LIMITS } from '../../src/domain/shifts';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
@@ -161,7 +162,7 @@ describe('scheduled food round', () => {
     const community = district.communityIds[1]!;
     const logger = createLogger({ level: 'silent' });
     const run = inProcessProcessor('maintenance', {
-      db: database.db, producers, logger, events: silentRoundEvents, defaultTimeLimitMs: 100, foodCycleDays: 3,
+      db: database.db, producers, logger, events: silentRoundEvents, defaultTimeLimitMs: 100, foodCycleDays: 3, driverLimits: DEFAULT_DRIVER_LIMITS,
     });
     // A scheduler's job names its slot in its id (added earlier, when the previous one ran); a retry
     // (same job) days later must still name that slot's cycle.
@@ -189,7 +190,7 @@ describe('scheduled food round', () => {
   it('a medicine round creates no food entitlement', async () => {
     const community = district.communityIds[1]!;
     const run = inProcessProcessor('maintenance', {
-      db: database.db, producers, logger: createLogger({ level: 'silent' }), events: silentRoundEvents, defaultTimeLimitMs: 100, foodCycleDays: 3,
+      db: database.db, producers, logger: createLogger({ level: 'silent' }), events: silentRoundEvents, defaultTimeLimitMs: 100, foodCycleDays: 3, driverLimits: DEFAULT_DRIVER_LIMITS,
     });
     const slot = MONDAY.getTime() + 10 * DAY;
     const job = { id: 'open-medicine', name: 'maintenance.open-round', data: { areaId: community, kind: 'medicine' }, opts: {}, timestamp: slot, updateProgress: async () => undefined };

@@ -1,16 +1,22 @@
 /**
  * Scheduled rounds: one scheduler per community and kind (per district for waste), installed
  * idempotently; empty areas skip; a daily waste round opens what the corridors' schedules make due.
+ * Rounds the workers prepare (a draft left to the reconciler, a scheduled round) keep the configured
+ * driver limits, as those started through the API do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config';
 import { QUEUE } from '../../src/contracts/jobs';
+import { createLogger } from '../../src/shared/logger';
+import { roundRoster } from '../../src/services/rounds/round-roster';
+import { startWorkerRuntime } from '../../workers/runtime';
 import { createProducers } from '../../src/queue/producers';
 import { ensureRoundSchedules, openScheduledRound } from '../../src/services/rounds/round-schedule.service';
 import { dropSchema, type Database } from '../../src/store/db';
 import { listSubproblems } from '../../src/store/round.repository';
 import { corridorWasteSchedules, upsertWasteSchedule } from '../../src/store/waste-schedule.repository';
 import { REDIS_URL, dropPrefix, uniquePrefix, until } from './queue.fixtures';
-import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
+import { DATABASE_URL, openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 const prefix = uniquePrefix('schedule');
 const producers = createProducers({ redisUrl: REDIS_URL, prefix });
@@ -80,4 +86,36 @@ describe('scheduled rounds', () => {
     // Its pickup belongs to that round now: the next tick finds nothing waiting.
     expect(await openScheduledRound(deps, district.districtId, 'waste', run)).toEqual({ roundId: null, created: false });
   });
+});
+
+describe('rounds the workers prepare', () => {
+  it('keep the configured driver limits, not the defaults: a draft the reconciler prepares and a round a schedule opens', async () => {
+    const own = uniquePrefix('schedlimits');
+    const config = loadConfig({
+      NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema, QUEUE_PREFIX: own, WORKER_QUEUES: 'maintenance',
+      RECONCILE_EVERY_MS: '0', LIVE_EVENTS: '0', DRIVER_MAX_DUTY_MIN: '600', DRIVER_MAX_CONTINUOUS_MIN: '180', DRIVER_MIN_REST_MIN: '660',
+    });
+    const configured = { maxDutyMin: 600, maxContinuousMin: 180, minRestMin: 660 };
+    const community = district.communityIds[1]!;
+    // A request that died between creating its round and preparing it: the reconciler prepares it at start-up.
+    const draft = await database.db.insertInto('rounds').values({
+      area_id: community, kind: 'medicine', status: 'draft', time_limit_ms: 100, seed: 1, failure_reason: null, created_by: 'dispatcher', approved_by: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    const runtime = await startWorkerRuntime(config, createLogger({ level: 'silent' }), undefined);
+    const ownQueue = createProducers({ redisUrl: REDIS_URL, prefix: own });
+    try {
+      expect((await database.db.selectFrom('rounds').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow()).status).toBe('planning');
+      expect((await roundRoster(database.db, draft.id)).limits).toMatchObject(configured);
+      // A schedule's job opens the community's food round (its seeded needs still wait).
+      await until(() => ownQueue.ready(), 3000);
+      await ownQueue.add('maintenance.open-round', { areaId: community, kind: 'food' }, { id: 'open-round-limits' });
+      const opened = async () => database.db.selectFrom('rounds').select('id').where('area_id', '=', community).where('kind', '=', 'food').where('status', '=', 'planning').executeTakeFirst();
+      await until(async () => (await opened()) !== undefined, 30_000);
+      expect((await roundRoster(database.db, (await opened())!.id)).limits).toMatchObject(configured);
+    } finally {
+      await ownQueue.close();
+      await runtime.close();
+      await dropPrefix(REDIS_URL, own);
+    }
+  }, 60_000);
 });

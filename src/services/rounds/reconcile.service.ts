@@ -12,6 +12,7 @@ import { settleRound } from '../deliveries/round-delivery.service';
 import { requeueUrgentNeeds } from './urgent.service';
 import { ensureRoundSchedules, type RoundSchedule } from './round-schedule.service';
 import { ON_ROAD_ROUND_STATUSES } from '../../domain/round';
+import type { DriverLimits } from '../../domain/shifts';
 
 export interface ReconcileDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface ReconcileDeps {
   logger: Logger;
   /** Scheduled rounds to (re)install; a flush removes repeatable jobs with everything else. */
   schedule?: RoundSchedule;
+  /** Driver limits a draft it prepares is planned with (DRIVER_* settings), as a round started through the API. */
+  driverLimits: DriverLimits;
 }
 
 export interface ReconcileReport {
@@ -33,7 +36,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const rdb = deps.db;
   // A draft outlives its request only if that request died between creating and preparing it.
   const drafts = await roundsIn(rdb, ['draft']);
-  for (const r of drafts) await prepareRound(deps.db, r.id);
+  for (const r of drafts) await prepareRound(deps.db, r.id, deps.driverLimits);
   const planning = await roundsIn(rdb, ['planning']);
   for (const r of planning) await enqueueRound(deps, r.id);
   const urgentRequeued = await requeueUrgentNeeds(deps);
