@@ -1,12 +1,19 @@
 /**
- * `npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--out FILE.sol]`
- * Solves a CVRPLIB instance and prints (or writes) the solution in CVRPLIB .sol format.
+ * `npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--threads N] [--out FILE.sol]`
+ * Solves a CVRPLIB instance and prints (or writes) the solution in CVRPLIB .sol format. From
+ * LARGE_FROM stops on, the plan is made by decomposition by routes on `--threads` worker threads
+ * (default: the machine's cores); below that, by one search on one thread. Time limits end the
+ * pieces at different points on a busy machine, so routes repeat exactly only in iteration mode.
  * Bad flags or a bad file: a message on stderr and exit code 2. The only planning file with I/O.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadHighs } from './lp/highs.adapter';
+import { solveLarge } from './decompose/large.solve';
+import { threadRunner } from './parallel/thread-runner';
 import { solve } from './solve';
+import type { Problem, Solution } from './model/problem.types';
 import { validateSolution } from './validate/solution.validate';
 import { cvrplibConventions, vrpToProblem } from './vrplib/cvrplib.problem';
 import { formatSol } from './vrplib/sol.format';
@@ -15,16 +22,20 @@ import { parseVrp, VrpParseError } from './vrplib/vrp.parser';
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const USAGE = 'usage: npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--out FILE.sol]';
+const USAGE = 'usage: npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--threads N] [--out FILE.sol]';
+
+/** From this many stops on, one dense matrix and one search no longer pay: decomposition by routes. */
+export const LARGE_FROM = 2_500;
 
 class UsageError extends Error {}
 
-interface Args { file: string; seconds: number; seed: number; out?: string }
+interface Args { file: string; seconds: number; seed: number; threads: number; out?: string }
 
 function parseArgs(argv: string[]): Args {
   let file: string | undefined;
   let seconds = 10;
   let seed = 1;
+  let threads = availableParallelism();
   let out: string | undefined;
   const value = (i: number, flag: string): string => {
     const v = argv[i];
@@ -40,6 +51,9 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--seed') {
       seed = Number(value(++i, a));
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${argv[i]}`);
+    } else if (a === '--threads') {
+      threads = Number(value(++i, a));
+      if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a positive integer, got ${argv[i]}`);
     } else if (a === '--out') out = value(++i, a);
     else if (a === '--help' || a === '-h') throw new UsageError('');
     else if (a.startsWith('--')) throw new UsageError(`unknown flag ${a}`);
@@ -47,7 +61,7 @@ function parseArgs(argv: string[]): Args {
     else file = a;
   }
   if (!file) throw new UsageError('missing INSTANCE.vrp');
-  return { file, seconds, seed, out };
+  return { file, seconds, seed, threads, out };
 }
 
 async function main(): Promise<number> {
@@ -76,19 +90,32 @@ async function main(): Promise<number> {
   }
   const conv = cvrplibConventions(vrp.name);
   const problem = vrpToProblem(vrp, conv);
-  const solver = await loadHighs();
-  // HiGHS's first solve in a process is slow (WASM start-up): pay it before the clock starts.
-  solver.solve({ sense: 'min', variables: [{ name: 'x', cost: 1, type: 'binary' }], constraints: [{ terms: [{ v: 0, coef: 1 }], op: '>=', rhs: 1 }] }, { timeLimitMs: 5000, now: () => performance.now() });
   const started = performance.now();
-  const solution = solve(problem, { timeLimitMs: args.seconds * 1000, now: () => performance.now(), seed: args.seed, setPartitioning: { solver } });
+  const { solution, threads } = await plan(problem, args);
   const seconds = (performance.now() - started) / 1000;
   const check = validateSolution(problem, solution);
   const sol = formatSol(solutionToSol(solution, check.cost), conv.round ? 0 : 3);
   if (args.out) writeFileSync(args.out, sol);
   else process.stdout.write(sol);
   const status = check.ok ? 'feasible' : `INFEASIBLE: ${check.violations.slice(0, 3).join('; ')}`;
-  say(`${vrp.name}: cost ${check.cost.toFixed(conv.round ? 0 : 3)}, ${solution.routes.length} routes, ${solution.unserved.length} unserved, ${status}, ${seconds.toFixed(1)} s`);
+  say(`${vrp.name}: cost ${check.cost.toFixed(conv.round ? 0 : 3)}, ${solution.routes.length} routes, ${solution.unserved.length} unserved, ${status}, ${seconds.toFixed(1)} s, ${threads} thread(s)`);
   return check.ok && !solution.unserved.length ? 0 : 1;
+}
+
+async function plan(problem: Problem, args: Args): Promise<{ solution: Solution; threads: number }> {
+  const now = (): number => performance.now();
+  if (problem.stops.length >= LARGE_FROM) {
+    const pool = threadRunner(args.threads);
+    try {
+      return { solution: await solveLarge(problem, { timeLimitMs: args.seconds * 1000, now, seed: args.seed, threads: args.threads }, pool.run), threads: args.threads };
+    } finally {
+      await pool.close();
+    }
+  }
+  const solver = await loadHighs();
+  // HiGHS's first solve in a process is slow (WASM start-up): pay it before the clock starts.
+  solver.solve({ sense: 'min', variables: [{ name: 'x', cost: 1, type: 'binary' }], constraints: [{ terms: [{ v: 0, coef: 1 }], op: '>=', rhs: 1 }] }, { timeLimitMs: 5000, now });
+  return { solution: solve(problem, { timeLimitMs: args.seconds * 1000, now, seed: args.seed, setPartitioning: { solver } }), threads: 1 };
 }
 
 process.exitCode = await main();
