@@ -620,5 +620,6 @@ export const en = {
   tlHandoverAccepted: 'accepted',
   tlHandoverHanded: 'handed over, not yet accepted',
   tlHandoverPending: 'not yet handed over',
+  vehicleState: 'Vehicle state',
   drivingNow: 'Driving now: {name}',
 };

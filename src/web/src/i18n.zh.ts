@@ -614,5 +614,6 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   tlHandoverAccepted: '已接车',
   tlHandoverHanded: '已交车，待接车',
   tlHandoverPending: '尚未交车',
+  vehicleState: '车辆状态',
   drivingNow: '当前司机：{name}',
 };

@@ -102,7 +102,8 @@ export function DispatcherPage() {
   const routes = useMemo(() => routesOf(proposal, corridors, depots, gateNames), [proposal, corridors, depots, gateNames]);
 
   // Live positions come per batch (round and trip): the map and the list name its vehicle and plate.
-  const vehicleOf = useMemo(() => new Map((proposal?.trips ?? []).map((trip) => [`${proposal?.roundId}_${trip.id}`, `${trip.vehicleName} · ${t('trip', { n: trip.tripNo })}`])), [proposal]);
+  // With the trip's driver: who drives the vehicle now, since one vehicle changes hands at a shift change (issue #18, item 4).
+  const vehicleOf = useMemo(() => new Map((proposal?.trips ?? []).map((trip) => [`${proposal?.roundId}_${trip.id}`, [trip.vehicleName, trip.driverName, t('trip', { n: trip.tripNo })].filter(Boolean).join(' · ')])), [proposal]);
   const liveVehicles = Object.values(vehicles).map((v) => ({ ...v, label: vehicleOf.get(v.id) ?? t('otherRoundVehicle') }));
   // The stop an outcome is about, by gate and vehicle.
   const stopOf = useMemo(() => new Map<string, string>((proposal?.trips ?? []).flatMap((trip) => trip.stops.map((s) => [`${proposal?.roundId}_${trip.id}:${s.id}`, gateNames.get(s.corridorId) ?? ''] as const))), [proposal, gateNames]);

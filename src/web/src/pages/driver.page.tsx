@@ -18,6 +18,7 @@ import { vault } from '../vault';
 import { flushCustody, onCustodyChange } from '../ui/custody-outbox';
 import { PickupForm, TripCustody, type TripCustodyState } from './driver-custody';
 import { DepartButton } from './driver-departure';
+import { DriverDay } from './driver-shift';
 
 interface Stop { stopId: string; seq: number; gate: string; community: string | null; coordinators: string[]; lat: number | null; lon: number | null; status: string; urgent: boolean; bags: { bagId: string; householdId: string; kind: string }[]; handoffCode: string | null; pickup?: { bags: number; kg: number } | null }
 /** `departS`: leaves the depot, seconds from the round's start; `vehicleName`: "Van 1 (沪A·12345)" (optional: batches cached by an older page lack them). */
@@ -125,6 +126,8 @@ export function DriverPage({ me }: { me: Me }) {
         )}
         {list.length === 0 && <p class="muted">{batches.loading && !batches.data ? t('loading') : t('noBatches')}</p>}
       </section>
+      {/* The driver's shifts today and the vehicles changing hands at a shift change (issue #18, items 4-5). */}
+      <DriverDay driverId={me.driverId} />
       {list.map((batch) => (
         <section key={batch.batchId} class="card wide" aria-label={t('trip', { n: batch.tripNo })} data-testid="batch" data-batch-id={batch.batchId}>
           <h2>

@@ -1,7 +1,7 @@
 /**
  * The driver's trip records sent by HTTP: waste custody (issue #18, item 2: a stop's pickup, the
  * trip's weight at the disposal site, the vehicle's disinfection) and the van leaving the depot
- * (issue #19). Queued in the session's vault (encrypted, wiped at
+ * (issue #19), and a vehicle's handover at a shift change (issue #18, item 4). Queued in the session's vault (encrypted, wiped at
  * log-out) like the driver's other reports, and sent oldest first (PUT) whenever the phone is
  * online: at once, on the `online` event and when the live connection comes back. Each PUT is
  * idempotent (the server answers a stored record with `replayed`), so a send cut off after the
@@ -17,7 +17,10 @@ export type CustodyRecord =
   | { kind: 'unload'; roundId: string; tripId: string; body: { kg: number; unloadedAt: string } }
   | { kind: 'disinfection'; roundId: string; tripId: string; body: { agent: string; disinfectedAt: string } }
   /** The van left the depot (issue #19): any trip, not only waste; it starts the first stop's ETA notice. */
-  | { kind: 'departure'; roundId: string; tripId: string; body: { departedAt: string } };
+  | { kind: 'departure'; roundId: string; tripId: string; body: { departedAt: string } }
+  /** A vehicle handed over at a shift change (issue #18, item 4), keyed by the incoming driver's first trip: the outgoing driver's side, and the incoming driver's. */
+  | { kind: 'handover'; roundId: string; tripId: string; body: { note?: string; handedAt: string } }
+  | { kind: 'handoverAccept'; roundId: string; tripId: string; body: { acceptedAt: string } };
 /** `final`: a 409, the record can no longer change; otherwise the server's words. */
 export interface CustodyRefused { key: string; final: boolean; message: string }
 
@@ -30,7 +33,7 @@ export const custodyKey = (r: CustodyRecord): string => (r.kind === 'pickup' ? `
 export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(KEY) ?? [];
 export const refusedCustody = (): CustodyRefused[] => vault.get<CustodyRefused[]>(REFUSED) ?? [];
 
-const TRIP_PATHS = { unload: 'waste-unload', disinfection: 'disinfection', departure: 'departure' } as const;
+const TRIP_PATHS = { unload: 'waste-unload', disinfection: 'disinfection', departure: 'departure', handover: 'handover', handoverAccept: 'handover/acceptance' } as const;
 const path = (r: CustodyRecord): string =>
   r.kind === 'pickup' ? `/api/rounds/${r.roundId}/stops/${r.stopId}/waste-pickup` : `/api/rounds/${r.roundId}/trips/${encodeURIComponent(r.tripId)}/${TRIP_PATHS[r.kind]}`;
 

@@ -6,7 +6,12 @@
  * properties set through the DOM (the CSP allows no inline style attribute). Screen readers get a
  * summary and the same facts as a table (timeline-table.tsx).
  */
+import { useState } from 'preact/hooks';
+import type { RoundCrewView } from '../../../../contracts/handover.contract';
+import { api } from '../../api';
 import { t } from '../../i18n';
+import { useLive } from '../../live';
+import { useLoad } from '../../ui/hooks';
 import { actualS, at, axis, lanes, stopRows, tripEnd, type Axis, type Lane } from './timeline.model';
 import { TimelineTable } from './timeline-table';
 import './timeline.css';
@@ -15,7 +20,13 @@ import { clock, type Actuals, type Proposal } from './proposal.types';
 /** Where an element sits on the axis: `--at` (its start) and `--len` (its length), both shares of the axis. */
 const place = (ax: Axis, fromS: number, untilS = fromS): Record<string, string> => ({ '--at': at(fromS, ax), '--len': `calc(${at(untilS, ax)} - ${at(fromS, ax)})` });
 
-function LaneRow({ lane, proposal, ax, names, actuals }: { lane: Lane; proposal: Proposal; ax: Axis; names: Map<string, string>; actuals: Actuals }) {
+/** The round's crews (GET /api/rounds/:id/crew): shift bands, handovers, who drives now. */
+type Crew = RoundCrewView;
+
+function LaneRow({ lane, proposal, ax, names, actuals, crew }: { lane: Lane; proposal: Proposal; ax: Axis; names: Map<string, string>; actuals: Actuals; crew: Crew | undefined }) {
+  const bands = crew?.bands.filter((b) => b.vehicleId === lane.vehicleId) ?? [];
+  const handovers = crew?.handovers.filter((h) => h.vehicleId === lane.vehicleId) ?? [];
+  const now = crew?.current.find((c) => c.vehicleId === lane.vehicleId);
   const when = (s: number) => clock(proposal.shiftStartMin, s);
   const stops = lane.trips.flatMap((trip) => trip.stops.map((stop) => ({ stop, tripNo: trip.tripNo })));
   const rows = stopRows(stops, ax);
@@ -24,9 +35,18 @@ function LaneRow({ lane, proposal, ax, names, actuals }: { lane: Lane; proposal:
     <div class="tl-lane" data-testid="timeline-lane">
       <div class="tl-name">
         <strong>{lane.vehicleName}</strong>
-        {lane.driverName && <small> · {lane.driverName}</small>}
+        {lane.driverName && !crew && <small> · {lane.driverName}</small>}
+        {now && <small class="tl-now" data-testid="driving-now"><br />{t('drivingNow', { name: now.driverName })}</small>}
       </div>
-      <div class={`tl-track tl-depth-${depth}`} aria-hidden="true">
+      <div class={`tl-track tl-depth-${depth}${bands.length ? ' tl-banded' : ''}`} aria-hidden="true">
+        {bands.map((b, i) => (
+          <span key={`${b.driverId}-${b.fromS}`} class={`tl-band tl-band-${i % 2}`} data-testid="timeline-shift" style={place(ax, b.fromS, b.untilS)} title={`${t('tlShift')}: ${b.driverName} ${when(b.fromS)}–${when(b.untilS)}`}>
+            {b.driverName}
+          </span>
+        ))}
+        {handovers.map((h) => (
+          <span key={h.tripId} class={`tl-handover${h.acceptedAt ? ' tl-handover-done' : ''}`} data-testid="timeline-handover" style={place(ax, h.atS)} title={handoverTitle(h, when)} />
+        ))}
         {lane.trips.map((trip) => (
           <div key={trip.id} class="tl-trip" data-testid="timeline-trip" data-trip-id={trip.id} style={place(ax, trip.departS, tripEnd(trip))} title={`${t('trip', { n: trip.tripNo })} · ${trip.depotName} ${when(trip.departS)}–${when(tripEnd(trip))}`} />
         ))}
@@ -53,7 +73,17 @@ function LaneRow({ lane, proposal, ax, names, actuals }: { lane: Lane; proposal:
   );
 }
 
+const handoverTitle = (h: Crew['handovers'][number], when: (s: number) => string): string =>
+  t('tlHandoverTitle', { from: h.fromDriver.name, to: h.toDriver.name, time: when(h.atS), stage: t(h.acceptedAt ? 'tlHandoverAccepted' : h.handedAt ? 'tlHandoverHanded' : 'tlHandoverPending') });
+
 export function Timeline({ proposal, names, actuals }: { proposal: Proposal; names: Map<string, string>; actuals: Actuals }) {
+  // Shift bands and handovers per vehicle (issue #18, item 5), read again when a vehicle changes hands.
+  const [tick, setTick] = useState(0);
+  const crew = useLoad(`crew-${proposal.roundId}-${proposal.status}-${tick}`, () => api<Crew>(`/api/rounds/${proposal.roundId}/crew`)).data;
+  useLive(['dispatch'], (event) => {
+    if (event?.type === 'vehicle.handover' && event.roundId === proposal.roundId) setTick((n) => n + 1);
+  });
+  const when = (s: number) => clock(proposal.shiftStartMin, s);
   const ax = axis(proposal, actuals);
   const all = lanes(proposal);
   const late = proposal.trips.reduce((n, trip) => n + trip.stops.filter((s) => s.late || s.deadlineMissed).length, 0);
@@ -70,7 +100,7 @@ export function Timeline({ proposal, names, actuals }: { proposal: Proposal; nam
             ))}
           </div>
           {all.map((lane) => (
-            <LaneRow key={lane.vehicleId} lane={lane} proposal={proposal} ax={ax} names={names} actuals={actuals} />
+            <LaneRow key={lane.vehicleId} lane={lane} proposal={proposal} ax={ax} names={names} actuals={actuals} crew={crew} />
           ))}
         </div>
       </div>
@@ -78,7 +108,15 @@ export function Timeline({ proposal, names, actuals }: { proposal: Proposal; nam
         <span class="tl-key tl-key-trip" /> {t('tlTrip')} <span class="tl-key tl-key-reload" /> {t('reload')} <span class="tl-key tl-key-window" /> {t('tlWindow')}{' '}
         <span class="tl-key tl-key-stop">1</span> {t('tlStop')} <span class="tl-key tl-key-late">1</span> {t('tlLate')} <span class="tl-key tl-key-actual" /> {t('tlActual')}{' · '}
         {ax.shiftEndInside ? <><span class="tl-key tl-key-shift" /> {t('tlShiftEnd')}</> : t('tlShiftEndsAt', { time: clock(proposal.shiftStartMin, proposal.shiftEndS) })}
+        {crew && crew.bands.length > 0 && <>{' · '}<span class="tl-key tl-key-band" /> {t('tlShift')} <span class="tl-key tl-key-handover" /> {t('tlHandover')}</>}
       </p>
+      {crew && crew.handovers.length > 0 && (
+        <ul class="list tl-handovers" aria-label={t('handovers')}>
+          {crew.handovers.map((h) => (
+            <li key={h.tripId} data-testid="handover-line">{h.vehicleName}: {handoverTitle(h, when)}</li>
+          ))}
+        </ul>
+      )}
       <TimelineTable proposal={proposal} names={names} actuals={actuals} />
     </div>
   );
