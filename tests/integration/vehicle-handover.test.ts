@@ -6,7 +6,9 @@
  * the handover and who drives V1 now.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/access';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
+import { recordHandover } from '../../src/services/fleet/handover.service';
 import { FAST_SCRYPT, PASSWORD, startWorld, type World } from './auth.fixture';
 import { addFoodNeeds, addVans, plannedRound } from './desk.fixtures';
 
@@ -114,5 +116,20 @@ describe('handing a vehicle over at a shift change', () => {
     expect(crew.handovers).toEqual([expect.objectContaining({ tripId: laterTrip, acceptedAt: expect.any(String) })]);
     expect(crew.current).toEqual([expect.objectContaining({ driverName: 'Driver 2', source: 'handover' })]);
     expect((await call('GET', `/api/rounds/${roundId}/crew`, tokens.d1)).status).toBe(403);
+  });
+
+  it('publishes vehicle.handover to the desk and both drivers when a side is stored, and nothing for a replay', async () => {
+    const db = world.database.db;
+    await db.deleteFrom('vehicle_handovers').where('round_id', '=', roundId).execute();
+    const published: { scopes: string[]; event: unknown }[] = [];
+    const publisher = { store: async (_trx: unknown, scopes: readonly string[], event: unknown) => (published.push({ scopes: [...scopes], event }), []), fanOut: async () => undefined };
+    const deps = { db, clock: world.clock, audit: undefined, publisher, timeZone: 'Asia/Shanghai' };
+    const dispatcher = { userId: world.users.dispatcher.id, role: 'dispatcher' } as Actor;
+    expect((await recordHandover(deps, dispatcher, roundId, laterTrip, 'handed', {})).replayed).toBe(false);
+    expect((await recordHandover(deps, dispatcher, roundId, laterTrip, 'handed', {})).replayed).toBe(true);
+    expect(published).toEqual([{
+      scopes: ['dispatch', `driver:${world.grid.d1}`, `driver:${world.grid.d2}`],
+      event: expect.objectContaining({ type: 'vehicle.handover', roundId, tripId: laterTrip, stage: 'handed', fromDriverId: world.grid.d1, toDriverId: world.grid.d2 }),
+    }]);
   });
 });
