@@ -1,13 +1,15 @@
 import type { PlannedRoute, Problem, Unserved, UnservedReason, Vehicle } from '../model/problem.types';
 import { arcCache } from '../model/travel.matrix';
-import { interchangeKey } from '../routing/trips.assign';
+import { crosses, interchangeKey } from '../routing/trips.assign';
 
 /**
  * Chains collection trips (routed on per-trip copies of the vehicles, see collect.solve.ts) onto
  * the real vehicles with exact times: a trip leaves where the vehicle is (its depot, or the site of
  * its previous unload), picks up, and unloads at the site that keeps the vehicle's detour smallest
  * among those open on arrival with room left, early enough to still drive back to the depot by the
- * shift end. The trips the search routed from the depot go first, so they are the ones that leave
+ * shift end and before the vehicle's next pause (a shift change, or nobody on shift: a trip that
+ * would run across one leaves after it instead, as delivery trips do, routing/trips.assign.ts).
+ * The trips the search routed from the depot go first, so they are the ones that leave
  * from a depot here too; then most urgent first, then longest first; each takes the placement with
  * the smallest added distance (a vehicle's fixed cost counts when it is not used yet). Site
  * capacities are booked as trips are placed. A trip that fits nowhere whole is split in its order
@@ -60,26 +62,33 @@ export function chainCollection(problem: Problem, trips: readonly PlannedRoute[]
       const st = state[vi]!;
       if (keys[vi] !== keys[source] || st.trips >= (v.maxTrips ?? 1)) return;
       if (load.some((q, d) => q > (v.capacity[d] ?? 0) + EPS)) return;
-      const timed = simulate(v, st, stops);
-      if (!timed) return;
       const depot = problem.depots[v.depot]!.location;
       const last = problem.stops[stops[stops.length - 1]!]!.location;
       sites.forEach((site, si) => {
-        const start = Math.max(timed.end + arc(last, site.location).time, site.hours?.[0] ?? -Infinity);
-        if (site.hours && start > site.hours[1] + EPS) return;
-        const back = start + (site.unloadTime ?? 0) + arc(site.location, depot).time;
-        if (v.shift && back > v.shift[1] + EPS) return;
-        if (v.maxDuration !== undefined && back - st.free > v.maxDuration + EPS) return;
-        if (load.some((q, d) => q > room[si]![d]! + EPS)) return void (full = true);
-        const score = arc(st.at, problem.stops[stops[0]!]!.location).dist + arc(last, site.location).dist + (st.trips ? 0 : (v.fixedCost ?? 0));
-        if (!best || score < best.score - EPS) best = { vehicle: vi, site: si, departure: st.free, starts: timed.starts, unloadStart: start, score };
+        // Leaves as soon as the vehicle is free, or after the pause (a shift change, nobody on shift) it would run across.
+        for (let departure = st.free; ;) {
+          const timed = simulate(v, st, stops, departure);
+          if (!timed) return;
+          const start = Math.max(timed.end + arc(last, site.location).time, site.hours?.[0] ?? -Infinity);
+          if (site.hours && start > site.hours[1] + EPS) return;
+          const back = start + (site.unloadTime ?? 0) + arc(site.location, depot).time;
+          if (v.shift && back > v.shift[1] + EPS) return;
+          // Every trip could still drive back to the depot before the next pause: the last one before it must.
+          const pause = v.pauses?.find(([a, b]) => crosses(departure, back, a, b));
+          if (pause) { departure = pause[1]; continue; }
+          if (v.maxDuration !== undefined && back - departure > v.maxDuration + EPS) return;
+          if (load.some((q, d) => q > room[si]![d]! + EPS)) return void (full = true);
+          const score = arc(st.at, problem.stops[stops[0]!]!.location).dist + arc(last, site.location).dist + (st.trips ? 0 : (v.fixedCost ?? 0));
+          if (!best || score < best.score - EPS) best = { vehicle: vi, site: si, departure, starts: timed.starts, unloadStart: start, score };
+          return;
+        }
       });
     });
     return { best, full };
   };
 
-  const simulate = (v: Vehicle, st: VehicleState, stops: readonly number[]): { starts: number[]; end: number } | null => {
-    let t = st.free;
+  const simulate = (v: Vehicle, st: VehicleState, stops: readonly number[], departure: number): { starts: number[]; end: number } | null => {
+    let t = departure;
     let prev = st.at;
     const starts: number[] = [];
     for (const si of stops) {

@@ -20,7 +20,8 @@
  *    one another (the same approximation as multi-trip deliveries, solve.ts).
  * 2. Chaining (collect.chain.ts): trips are placed on the real vehicles one after the other, the
  *    trips searched from the depot first, each later one leaving where the previous one unloaded,
- *    with exact times re-simulated; each trip unloads at the best site open on arrival with room
+ *    with exact times re-simulated, leaving after a pause of the vehicle (a shift change, nobody on
+ *    shift) that it would otherwise run across, so no trip crosses one; each trip unloads at the best site open on arrival with room
  *    left (not necessarily the hub), the site capacities are booked as trips are placed, and a trip
  *    a site cannot take whole sheds its least urgent pickups ('disposal-capacity') until it fits. A
  *    trip that no longer fits whole once chained is split: its pickups go on in its order as far as
@@ -68,7 +69,8 @@ export function solveCollection(problem: Problem, options: SolveOptions, route: 
     const back = (hub.unloadTime ?? 0) + time(hub.location, problem.depots[v.depot]!.location);
     const end = Math.min(v.shift ? v.shift[1] - back : Infinity, hub.hours?.[1] ?? Infinity);
     const start = v.shift?.[0] ?? 0;
-    const { maxTrips: _m, reloadTime: _r, ...rest } = v;
+    // Pauses (shift changes) are kept by the chaining, not by the copies' routing (as solve.ts does for deliveries).
+    const { maxTrips: _m, reloadTime: _r, pauses: _p, ...rest } = v;
     const copy: Vehicle = { ...rest, depot: hubOf[i]!, ...(end < Infinity ? { shift: [start, Math.max(start, end)] as const } : {}) };
     return Array.from({ length: Math.max(1, v.maxTrips ?? 1) }, (_, k) => {
       copies.push({ vehicle: i, fromDepot: k === 0 });

@@ -1,12 +1,14 @@
 import type { PlannedRoute, Problem } from '../model/problem.types';
+import { crosses } from '../routing/trips.assign';
 
 /**
  * The routes of a collection (Problem.sites given), checked on their own timeline: a vehicle's trips
  * in order of departure, the first from its depot, each later one from the site its previous trip
  * unloaded at; every trip ends unloading at a site (a truck never drives back loaded), within the
  * site's hours; the collected load fits the vehicle at the unload (it only grows before it); the
- * last trip reaches the depot by the shift end; what the trips unload at a site fits its daily
- * capacity. Rules: `unload`, `site-hours`, `site-capacity:<dimension>`, and the delivery rules.
+ * last trip reaches the depot by the shift end; no trip (its drive back included, for the last)
+ * runs across one of the vehicle's pauses (a shift change, nobody on shift); what the trips unload
+ * at a site fits its daily capacity. Rules: `unload`, `site-hours`, `site-capacity:<dimension>`, and the delivery rules.
  */
 export function checkCollectionRoutes(
   problem: Problem,
@@ -82,6 +84,8 @@ export function checkCollectionRoutes(
         t += leg.time;
         if (v.shift && t > v.shift[1] + EPS) add('shift', `${name}: returns at ${t}, after the shift ends at ${v.shift[1]}`, { route: ri });
       }
+      const pause = v.pauses?.find(([a, b]) => crosses(t0, t, a, b));
+      if (pause) add('shift', `${name}: on the road from ${t0} to ${t}, across the vehicle's pause ${pause[0]}-${pause[1]} (a shift change or nobody on shift)`, { route: ri });
       if (v.maxDuration !== undefined && t - t0 > v.maxDuration + EPS) add('duration', `${name}: duration ${t - t0} exceeds ${v.maxDuration}`, { route: ri });
       free = t;
       distance += dist;

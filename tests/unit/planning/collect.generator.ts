@@ -67,3 +67,21 @@ export function randomCollection(o: CollectGenOptions): Problem {
     travel: { kind: 'euclid', points, round: false },
   };
 }
+
+/**
+ * The problem with driver shifts on every vehicle (issue #18, item 3): a shift (when it had none,
+ * 0 to 1200), one or two handover instants inside it and, sometimes, a stretch nobody is on shift.
+ */
+export function withPauses(problem: Problem, seed: number): Problem {
+  const rng = mulberry32(seed);
+  return {
+    ...problem,
+    vehicles: problem.vehicles.map((v) => {
+      const shift = v.shift ?? ([0, 1200] as const);
+      const at = (): number => Math.round(shift[0] + rng() * (shift[1] - shift[0]));
+      const pauses: (readonly [number, number])[] = Array.from({ length: 1 + Math.floor(rng() * 2) }, () => { const h = at(); return [h, h] as const; });
+      if (rng() < 0.5) { const a = at(); pauses.push([a, Math.min(shift[1], a + 30 + Math.round(rng() * 150))]); }
+      return { ...v, shift, pauses: pauses.sort((a, b) => a[0] - b[0]) };
+    }),
+  };
+}

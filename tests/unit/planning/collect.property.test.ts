@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedRoute, Problem, Solution } from '../../../src/planning/model/problem.types';
 import { solve } from '../../../src/planning/solve';
 import { validateSolution } from '../../../src/planning/validate/solution.validate';
-import { collectionSettings as settings, randomCollection } from './collect.generator';
+import { collectionSettings as settings, randomCollection, withPauses } from './collect.generator';
 
 /** A vehicle's trips in the order it drives them. */
 const chains = (solution: Solution): PlannedRoute[][] => {
@@ -63,6 +63,29 @@ describe('collections (pickups unloaded at disposal sites) on generated problems
       }),
       { numRuns: 300, seed: 42 },
     );
+  });
+
+  it('never run a trip across a pause of its vehicle (a shift change, nobody on shift), and still keep every collection rule', () => {
+    // On the road from leaving (the depot or the previous site) until done unloading, the drive back included for the last trip.
+    const across = (from: number, to: number, [a, b]: readonly [number, number]): boolean => (a < b ? from < b - 1e-6 && to > a + 1e-6 : from < a - 1e-6 && to > a + 1e-6);
+    let trips = 0;
+    fc.assert(
+      fc.property(settings, fc.integer({ min: 1, max: 2 ** 30 }), (cfg, pauseSeed) => {
+        const problem = withPauses(randomCollection(cfg), pauseSeed);
+        const solution = solve(problem, { maxIterations: 60, seed: cfg.seed });
+        expect(validateSolution(problem, solution).violations).toEqual([]);
+        checkRules(problem, solution);
+        for (const r of solution.routes) {
+          const from = r.departure!;
+          const pause = problem.vehicles[r.vehicle]!.pauses!.find((p) => across(from, from + r.duration, p));
+          expect(pause, `trip ${from}-${from + r.duration} across ${JSON.stringify(pause)}`).toBeUndefined();
+          trips++;
+        }
+      }),
+      { numRuns: 300, seed: 43 },
+    );
+    // The premise: the pauses left room for trips.
+    expect(trips).toBeGreaterThan(300);
   });
 
   it('report pickups a full site cannot take as disposal-capacity, and collect up to its room', () => {
@@ -128,6 +151,13 @@ describe('the collection validator', () => {
   it('flags a vehicle without the waste skill collecting', () => {
     const vehicles = problem.vehicles.map((v) => ({ ...v, skills: [] }));
     expect(rules({ ...problem, vehicles }, solution)).toContain('skill:waste');
+  });
+
+  it('flags a trip that runs across a shift change of its vehicle', () => {
+    const r = solution.routes[0]!;
+    const h = r.departure! + r.duration / 2;
+    const vehicles = problem.vehicles.map((v, i) => (i === r.vehicle ? { ...v, pauses: [[h, h] as const] } : v));
+    expect(rules({ ...problem, vehicles }, solution)).toContain('shift');
   });
 
   it('flags a pickup neither served nor unserved', () => {
