@@ -35,6 +35,7 @@ import * as m0030 from './0030_waste_custody';
 import * as m0031 from './0031_trip_departure';
 import * as m0032 from './0032_driver_shifts';
 import * as m0033 from './0033_vehicle_handovers';
+import * as m0034 from './0034_standing_roster';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   '0031_trip_departure': m0031,
   '0032_driver_shifts': m0032,
   '0033_vehicle_handovers': m0033,
+  '0034_standing_roster': m0034,
 };

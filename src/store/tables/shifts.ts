@@ -30,7 +30,20 @@ export interface DriverShiftsTable {
   created_at: Stamp;
 }
 
+/** A standing roster entry (migration 0034): the driver on the template every day from `from_date` on, until removed. */
+export interface DriverShiftPatternsTable {
+  id: Generated<string>;
+  driver_id: string;
+  template_id: string;
+  depot_id: string;
+  from_date: ColumnType<string, string, string>;
+  vehicle_id: string | null;
+  created_by: string;
+  created_at: Stamp;
+}
+
 export interface ShiftTables {
   shift_templates: ShiftTemplatesTable;
   driver_shifts: DriverShiftsTable;
+  driver_shift_patterns: DriverShiftPatternsTable;
 }
