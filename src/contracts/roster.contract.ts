@@ -31,10 +31,10 @@ export const rosterBody = z.strictObject({
   driverId: z.uuid(),
   templateId: z.uuid().describe('A shift template of the driver’s depot'),
   from: date.describe('First date (the local date the shift starts on)'),
-  until: date.optional().describe('Last date, at most 31 days on; default: `from` only'),
+  until: date.optional().describe('Last date, at most 31 days on; absent: every day from `from` on, until removed (a standing entry)'),
   vehicleId: z.uuid().nullable().default(null).describe('The vehicle the driver should take (of the depot; its licence class held); null: the planner chooses'),
 }).refine((b) => !b.until || b.until >= b.from, { error: 'until must not be before from', path: ['until'] })
-  .meta({ id: 'RosterInput', description: 'A driver on a shift for each date of a range: all or nothing; a date already rostered for that driver and shift is kept.' });
+  .meta({ id: 'RosterInput', description: 'A driver on a shift for each date of a range, or every day from a date on (no `until`): all or nothing; a date already rostered for that driver and shift is kept.' });
 
 export const rosterParams = z.strictObject({ shiftId: z.uuid() });
 export const rosterListQuery = z.strictObject({
@@ -46,4 +46,5 @@ export const rosterShiftView = z.object({
   id: z.uuid(), driverId: z.uuid(), driverName: z.string(), templateId: z.uuid(), templateName: z.string(), depotId: z.uuid(),
   date: z.iso.date(), startsAt: z.iso.datetime(), endsAt: z.iso.datetime(),
   vehicleId: z.uuid().nullable(), vehicleLabel: z.string().nullable().describe('"Van 1 (沪A·12345)"'),
+  standing: z.boolean().describe('From a standing entry (every day, until removed): its id is the entry’s, and DELETE /api/roster/{id} ends it'),
 }).meta({ id: 'RosterShift' });

@@ -3,7 +3,7 @@
  * and the roster as a round reads it (each shift on the round's clock: seconds from 08:00 of the
  * round's day in the template's zone, src/domain/gate-hours.ts).
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db';
 import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 import type { RosterEntry, ShiftTemplate } from '../domain/shifts';
@@ -70,10 +70,40 @@ export async function shiftInterval(db: Db, templateId: string, date: string): P
   return { startsAt: r.rows[0]!.starts_at, endsAt: r.rows[0]!.ends_at };
 }
 
-/** A driver's shifts starting within [from, to). */
+/**
+ * Every rostered shift of the local dates [from, to] (SQL date expressions): the dated rows and the
+ * standing entries (driver_shift_patterns) expanded to each date from theirs on, a dated row of the
+ * same driver and template on a date taking the standing one's place. `standing` tells them apart.
+ */
+const rosterRows = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) => sql`(
+  select s.id, s.driver_id, s.template_id, s.depot_id, s.shift_date, s.starts_at, s.ends_at, s.vehicle_id, false as standing
+  from driver_shifts s where s.shift_date between ${from} and ${to}
+  union all
+  select p.id, p.driver_id, p.template_id, p.depot_id, g.d::date, o.starts_at, o.starts_at + make_interval(mins => t.length_min), p.vehicle_id, true
+  from driver_shift_patterns p join shift_templates t on t.id = p.template_id and t.active
+    cross join lateral generate_series(greatest(p.from_date, ${from}), ${to}, interval '1 day') g(d)
+    cross join lateral (select (g.d::date + make_interval(mins => t.start_min)) at time zone t.time_zone as starts_at) o
+  where not exists (select 1 from driver_shifts x where x.driver_id = p.driver_id and x.template_id = p.template_id and x.shift_date = g.d::date)
+)`;
+
+/** Puts the driver on the template every day from `fromDate` on (an earlier date moves an existing entry's start back). */
+export async function upsertStandingEntry(trx: Db, e: { driverId: string; templateId: string; depotId: string; fromDate: string; vehicleId: string | null; createdBy: string }): Promise<void> {
+  await sql`insert into driver_shift_patterns (driver_id, template_id, depot_id, from_date, vehicle_id, created_by)
+    values (${e.driverId}, ${e.templateId}, ${e.depotId}, ${e.fromDate}::date, ${e.vehicleId}, ${e.createdBy})
+    on conflict (driver_id, template_id) do update set from_date = least(driver_shift_patterns.from_date, excluded.from_date)`.execute(trx);
+}
+
+/** Ends a standing entry (rounds already prepared keep the roster they took). */
+export async function deleteStandingEntry(trx: Db, id: string): Promise<boolean> {
+  const r = await trx.deleteFrom('driver_shift_patterns').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** A driver's shifts starting within [from, to), standing ones included. */
 export async function driverShiftsBetween(db: Db, driverId: string, from: Date, to: Date): Promise<{ start: number; end: number; date: string }[]> {
   const rows = await sql<{ starts_at: Date; ends_at: Date; d: string }>`
-    select starts_at, ends_at, shift_date::text as d from driver_shifts where driver_id = ${driverId} and starts_at >= ${from} and starts_at < ${to}`.execute(db);
+    select starts_at, ends_at, shift_date::text as d from ${rosterRows(sql`(${from}::timestamptz)::date - 1`, sql`(${to}::timestamptz)::date + 1`)} r
+    where driver_id = ${driverId} and starts_at >= ${from} and starts_at < ${to}`.execute(db);
   return rows.rows.map((r) => ({ start: r.starts_at.getTime(), end: r.ends_at.getTime(), date: r.d }));
 }
 
@@ -101,18 +131,19 @@ export async function findRosterEntry(db: Db, id: string): Promise<RosterEntry |
   return r.rows[0] && entry(r.rows[0]);
 }
 
-export interface RosterLine extends RosterEntry { driverName: string; templateName: string; vehicleLabel: string | null }
+/** A shift of the roster; `standing`: from a standing entry (its id is the entry's: removing it ends every day of it). */
+export interface RosterLine extends RosterEntry { driverName: string; templateName: string; vehicleLabel: string | null; standing: boolean }
 
 /** The roster of a depot (or every depot) for dates in [from, to], by start. */
 export async function listRoster(db: Db, q: { depotId?: string | undefined; from: string; to: string }): Promise<RosterLine[]> {
-  const rows = await sql<EntryRow & { driver_name: string; template_name: string; vehicle_name: string | null; plate: string | null }>`
-    select s.id, s.driver_id, s.template_id, s.depot_id, s.shift_date::text as d, s.starts_at, s.ends_at, s.vehicle_id,
+  const rows = await sql<EntryRow & { standing: boolean; driver_name: string; template_name: string; vehicle_name: string | null; plate: string | null }>`
+    select s.id, s.driver_id, s.template_id, s.depot_id, s.shift_date::text as d, s.starts_at, s.ends_at, s.vehicle_id, s.standing,
       d.name as driver_name, t.name as template_name, v.name as vehicle_name, v.plate
-    from driver_shifts s join drivers d on d.id = s.driver_id join shift_templates t on t.id = s.template_id left join vehicles v on v.id = s.vehicle_id
-    where s.shift_date between ${q.from}::date and ${q.to}::date ${q.depotId ? sql`and s.depot_id = ${q.depotId}` : sql``}
+    from ${rosterRows(sql`${q.from}::date`, sql`${q.to}::date`)} s join drivers d on d.id = s.driver_id join shift_templates t on t.id = s.template_id left join vehicles v on v.id = s.vehicle_id
+    where true ${q.depotId ? sql`and s.depot_id = ${q.depotId}` : sql``}
     order by s.starts_at, d.name`.execute(db);
   return rows.rows.map((r) => ({
-    ...entry(r), driverName: r.driver_name, templateName: r.template_name,
+    ...entry(r), driverName: r.driver_name, templateName: r.template_name, standing: r.standing,
     vehicleLabel: r.vehicle_name === null ? null : r.plate ? `${r.vehicle_name} (${r.plate})` : r.vehicle_name,
   }));
 }
@@ -121,7 +152,8 @@ export async function listRoster(db: Db, q: { depotId?: string | undefined; from
 export interface RosteredShift { driverId: string; depotId: string; licences: string[]; vehicleId: string | null; startS: number; endS: number }
 
 /**
- * The shifts of the round's day (the local date the round was created on, in each template's zone) of
+ * The shifts of the round's day (the local date the round was created on, in each template's zone),
+ * standing entries included, of
  * active drivers not on the road in another round; the depots that have shift templates; and the
  * active drivers of depots without any (their fixed shift has no date: as before rosters, another
  * round does not hold them).
@@ -132,7 +164,8 @@ export async function rosterOfRoundDay(db: Db, roundId: string): Promise<{ shift
   const shifts = await sql<{ driver_id: string; depot_id: string; licence_classes: string[]; vehicle_id: string | null; start_s: string; end_s: string }>`
     select s.driver_id, s.depot_id, d.licence_classes, s.vehicle_id,
       extract(epoch from s.starts_at - o.origin) as start_s, extract(epoch from s.ends_at - o.origin) as end_s
-    from rounds r join driver_shifts s on true join shift_templates t on t.id = s.template_id join drivers d on d.id = s.driver_id,
+    from rounds r join ${rosterRows(sql`(select created_at from rounds where id = ${roundId})::date - 1`, sql`(select created_at from rounds where id = ${roundId})::date + 1`)} s on true
+      join shift_templates t on t.id = s.template_id join drivers d on d.id = s.driver_id,
       lateral (select ((s.shift_date + make_interval(mins => ${ROUND_SHIFT_START_MIN})) at time zone t.time_zone) as origin) o
     where r.id = ${roundId} and d.active and s.shift_date = (r.created_at at time zone t.time_zone)::date and not ${busy}
     order by s.starts_at, s.driver_id`.execute(db);

@@ -12,7 +12,8 @@ import { readPlan } from '../../src/store/round-plan.repository';
 import { todayIn } from '../../src/store/roster.repository';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
-import { createShiftTemplate, rosterDriver, type RosterDeps } from '../../src/services/fleet/roster.service';
+import { createShiftTemplate, roster, rosterDriver, unrosterShift, type RosterDeps } from '../../src/services/fleet/roster.service';
+import { roundRoster, withHours } from '../../src/services/rounds/round-roster';
 import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
 import { createVehicle } from '../../src/services/fleet/fleet.service';
 import { DEFAULT_DRIVER_LIMITS } from '../../src/domain/shifts';
@@ -96,15 +97,15 @@ describe('the roster keeps drivers\' hours', () => {
     const night = await template(depot, 'Night', '20:00', 240);
     const dawn = await template(depot, 'Dawn', '01:00', 240);
     const wang = await driver('Wang Wei', depot);
-    await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: today, vehicleId: null });
-    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: wang, templateId: night, from: today, vehicleId: null })))
+    await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: today, until: today, vehicleId: null });
+    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: wang, templateId: night, from: today, until: today, vehicleId: null })))
       .toMatchObject({ rule: 'roster:duty-hours', driver: 'Wang Wei', date: today });
     // 18:00 to 01:00 the next day: seven hours of rest, eight required.
     const next = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
-    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: wang, templateId: dawn, from: next, vehicleId: null })))
+    expect(await refusal(rosterDriver(deps, dispatcher, { driverId: wang, templateId: dawn, from: next, until: next, vehicleId: null })))
       .toMatchObject({ rule: 'roster:rest', driver: 'Wang Wei', date: next });
     // The next day's long shift is 12 h after: accepted.
-    expect(await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: next, vehicleId: null })).toHaveLength(1);
+    expect(await rosterDriver(deps, dispatcher, { driverId: wang, templateId: long, from: next, until: next, vehicleId: null })).toHaveLength(1);
   });
 
   it('refuses a driver on a vehicle whose licence class the driver lacks', async () => {
@@ -119,5 +120,32 @@ describe('the roster keeps drivers\' hours', () => {
       .toMatchObject({ rule: 'roster:licence', driver: 'Li Na' });
     await database.db.updateTable('drivers').set({ licence_classes: ['B', 'C1'] }).where('id', '=', li).execute();
     expect((await rosterDriver(deps, dispatcher, { driverId: li, templateId: shift, from: today, vehicleId: truck.id }))[0]?.vehicleLabel).toBe('Truck (沪A·C1001)');
+  });
+});
+
+describe('a standing roster (no until: every day from a date on, until removed)', () => {
+  it('staffs the rounds of every later day, keeps the hours rules against dated shifts, and ends when removed', async () => {
+    const depot = (await database.db.insertInto('depots').values({ name: 'Standing depot', lat: 31.21, lon: 121.46 }).returning('id').executeTakeFirstOrThrow()).id;
+    const day = await template(depot, 'Day', '08:00', 720);
+    const late = await template(depot, 'Late', '14:00', 480);
+    const zhao = await driver('Zhao Lei', depot);
+    const yesterday = new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10);
+    const [line] = await rosterDriver(deps, dispatcher, { driverId: zhao, templateId: day, from: yesterday, vehicleId: null });
+    expect(line).toMatchObject({ date: yesterday, standing: true, driverName: 'Zhao Lei' });
+    // Listed on any later date, as the same entry.
+    const later = new Date(Date.parse(today) + 20 * 86_400_000).toISOString().slice(0, 10);
+    expect((await roster(deps, dispatcher, { depotId: depot, from: later })).map((l) => [l.id, l.date, l.standing])).toEqual([[line!.id, later, true]]);
+    // A dated shift that overlaps it on a later day is refused like one against a dated shift.
+    expect(await rosterDriver(deps, dispatcher, { driverId: zhao, templateId: late, from: later, until: later, vehicleId: null }).then(() => null, (e: unknown) => (isAppError(e) ? e.details : e)))
+      .toMatchObject({ rule: 'roster:overlap', driver: 'Zhao Lei', date: later });
+    // A round prepared today (a day the entry was never written out for) has the driver on shift from 08:00 for 12 h.
+    const van = (await database.db.insertInto('vehicles').values({ depot_id: depot, name: 'Standing van', capacity: JSON.stringify({ bags: 10 }), max_trips: 2 }).returning('id').executeTakeFirstOrThrow()).id;
+    const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 100 }, { areaId: district.communityIds[0]!, kind: 'medicine', actor: 'd' });
+    const kept = await roundRoster(database.db, round.id);
+    expect(kept.duties.filter((d) => d.driverId === zhao)).toEqual([expect.objectContaining({ depotId: depot, start: 0, end: 720 * 60 })]);
+    expect(withHours([{ id: van, depotId: depot, depotLat: 31.21, depotLon: 121.46, capacity: { bags: 10 }, skills: [] }], kept)[0]!.hours).toMatchObject({ shift: [0, 720 * 60] });
+    // Removed: no day of it is left.
+    await unrosterShift(deps, dispatcher, line!.id);
+    expect(await roster(deps, dispatcher, { depotId: depot, from: later })).toEqual([]);
   });
 });

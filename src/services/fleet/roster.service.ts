@@ -15,8 +15,8 @@ import { AppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import { findDepot, findVehicle } from '../../store/fleet.repository';
 import {
-  deleteRosterEntry, driverShiftsBetween, findRosterEntry, findTemplate, insertRosterEntry, insertTemplate, listRoster, listTemplates, lockDriverForRoster,
-  retireTemplate, rosteredFrom, shiftInterval, todayIn, updateTemplate, vehicleLicence, type RosterLine,
+  deleteRosterEntry, deleteStandingEntry, driverShiftsBetween, findRosterEntry, findTemplate, insertRosterEntry, insertTemplate, listRoster, listTemplates, lockDriverForRoster,
+  retireTemplate, rosteredFrom, shiftInterval, todayIn, updateTemplate, upsertStandingEntry, vehicleLicence, type RosterLine,
 } from '../../store/roster.repository';
 import { guardRole } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
@@ -38,7 +38,7 @@ type TemplateView = z.input<typeof shiftTemplateView>;
 const templateView = (t: ShiftTemplate): TemplateView => ({ id: t.id, depotId: t.depotId, name: t.name, startsAt: hhmm(t.startMin), lengthMinutes: t.lengthMin, timeZone: t.timeZone });
 const lineView = (l: RosterLine): z.input<typeof rosterShiftView> => ({
   id: l.id, driverId: l.driverId, driverName: l.driverName, templateId: l.templateId, templateName: l.templateName, depotId: l.depotId, date: l.date,
-  startsAt: l.startsAt.toISOString(), endsAt: l.endsAt.toISOString(), vehicleId: l.vehicleId, vehicleLabel: l.vehicleLabel,
+  startsAt: l.startsAt.toISOString(), endsAt: l.endsAt.toISOString(), vehicleId: l.vehicleId, vehicleLabel: l.vehicleLabel, standing: l.standing,
 });
 
 async function audited<T>(deps: RosterDeps, actor: Actor, action: string, subjectType: string, subjectId: string, reqId: string | undefined, work: (trx: Db) => Promise<T>): Promise<T> {
@@ -94,8 +94,15 @@ export async function roster(deps: RosterDeps, actor: Actor, q: z.output<typeof 
   return (await listRoster(deps.db, { depotId: q.depotId, from: q.from, to: until })).map(lineView);
 }
 
-/** Puts the driver on the template's shift for each date of the range (dates already rostered are kept), all or nothing. */
+/**
+ * Puts the driver on the template's shift for each date of the range (dates already rostered are
+ * kept), all or nothing; with no `until`, every day from `from` on until removed (a standing entry,
+ * checked against the driver's other shifts over its first MAX_DAYS days: the standing ones repeat
+ * daily, and a dated shift added later is checked against it). Answers the shifts of the range (of
+ * `from` for a standing entry).
+ */
 export async function rosterDriver(deps: RosterDeps, actor: Actor, input: z.output<typeof rosterBody>, reqId?: string): Promise<z.input<typeof rosterShiftView>[]> {
+  const standing = input.until === undefined;
   const until = input.until ?? input.from;
   if (daysBetween(input.from, until) > MAX_DAYS) throw fieldError('validation', 'until', `at most ${MAX_DAYS} days after from`);
   return audited(deps, actor, 'roster.assign', 'driver', input.driverId, reqId, async (trx) => {
@@ -110,7 +117,7 @@ export async function rosterDriver(deps: RosterDeps, actor: Actor, input: z.outp
       const licence = await vehicleLicence(trx, v.id);
       if (licence && !driver.licences.includes(licence)) throw ruleBroken('roster:licence', driver.name, input.from, `${v.name} asks licence class ${licence}`);
     }
-    const dates = datesFrom(input.from, until);
+    const dates = datesFrom(input.from, standing ? new Date(Date.parse(input.from) + MAX_DAYS * DAY_MS).toISOString().slice(0, 10) : until);
     const first = await shiftInterval(trx, t.id, dates[0]!);
     const shifts = await driverShiftsBetween(trx, driver.id, new Date(first.startsAt.getTime() - 2 * DAY_MS), new Date(first.startsAt.getTime() + (dates.length + 2) * DAY_MS));
     const created: string[] = [];
@@ -120,10 +127,12 @@ export async function rosterDriver(deps: RosterDeps, actor: Actor, input: z.outp
       if (shifts.some((s) => s.start === shift.start && s.end === shift.end)) continue; // already on it
       const broken = rosterBreak(shifts, shift, deps.limits);
       if (broken) throw ruleBroken(broken.rule, driver.name, date, broken.message);
+      shifts.push(shift);
+      if (standing) continue;
       const row = await insertRosterEntry(trx, { driverId: driver.id, templateId: t.id, depotId: t.depotId, date, startsAt, endsAt, vehicleId: input.vehicleId, createdBy: actor.userId });
       if (row) created.push(row.id);
-      shifts.push(shift);
     }
+    if (standing) await upsertStandingEntry(trx, { driverId: driver.id, templateId: t.id, depotId: t.depotId, fromDate: input.from, vehicleId: input.vehicleId, createdBy: actor.userId });
     const lines = await listRoster(trx, { depotId: t.depotId, from: input.from, to: until });
     return lines.filter((l) => l.driverId === driver.id && l.templateId === t.id).map(lineView);
   });
@@ -131,8 +140,9 @@ export async function rosterDriver(deps: RosterDeps, actor: Actor, input: z.outp
 
 export async function unrosterShift(deps: RosterDeps, actor: Actor, shiftId: string, reqId?: string): Promise<void> {
   await audited(deps, actor, 'roster.remove', 'driver_shift', shiftId, reqId, async (trx) => {
-    if (!(await findRosterEntry(trx, shiftId))) throw notFound('rostered shift');
-    await deleteRosterEntry(trx, shiftId);
+    // A standing entry's shifts carry its id: removing one ends the entry.
+    if (await findRosterEntry(trx, shiftId)) await deleteRosterEntry(trx, shiftId);
+    else if (!(await deleteStandingEntry(trx, shiftId))) throw notFound('rostered shift');
   });
 }
 
