@@ -21,8 +21,8 @@
  * 2. Chaining (collect.chain.ts): trips are placed on the real vehicles one after the other, the
  *    trips searched from the depot first, each later one leaving where the previous one unloaded,
  *    with exact times re-simulated, leaving after a pause of the vehicle (a shift change, nobody on
- *    shift) that it would otherwise run across, so no trip crosses one; each trip unloads at the best site open on arrival with room
- *    left (not necessarily the hub), the site capacities are booked as trips are placed, and a trip
+ *    shift) that it would otherwise run across, so no trip crosses one; each trip unloads at the
+ *    best site open on arrival with room left (not necessarily the hub), the site capacities are booked as trips are placed, and a trip
  *    a site cannot take whole sheds its least urgent pickups ('disposal-capacity') until it fits. A
  *    trip that no longer fits whole once chained is split: its pickups go on in its order as far as
  *    they fit, and only those that fit nowhere come back unserved ('shift-exhausted'). Every plan
