@@ -26,6 +26,8 @@ export interface LargeSolveOptions {
   groupStops?: number;
   /** Share of the budget for the first cut. Default 0.3. */
   startShare?: number;
+  /** A group key per stop (communities): the first cut keeps groups whole up to pieceStops. Default: one group. */
+  groups?: readonly string[];
 }
 
 export interface LargeSolveResult extends Solution {
@@ -53,7 +55,7 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
   const budget = (ms: number): Pick<PieceJob, 'timeLimitMs' | 'maxIterations'> =>
     clock ? { timeLimitMs: Math.max(MIN_PIECE_MS, ms) } : { maxIterations: o.maxIterations ?? 2_000 };
 
-  const pieces = splitStops(problem, problem.stops.map(() => ''), o.pieceStops ?? 1_000);
+  const pieces = splitStops(problem, o.groups ?? problem.stops.map(() => ''), o.pieceStops ?? 1_000);
   const fleet = shareFleet(problem, pieces);
   const subs = pieces.map((piece, i) => ({ stops: piece.stops, vehicles: fleet.vehicles[i]!, problem: subProblem(problem, piece.stops, fleet.vehicles[i]!) }));
   const startMs = ((o.timeLimitMs ?? 0) * (o.startShare ?? 0.3)) / waves(subs.length);

@@ -13,9 +13,11 @@ const settings = genOptions({ stops: 40, vehicles: 12, dims: 2 });
 describe('decomposition by routes (solveLarge)', () => {
   it('returns a plan the validator accepts, every stop served once or unserved with a reason', async () => {
     await fc.assert(
-      fc.asyncProperty(settings, fc.integer({ min: 3, max: 15 }), fc.integer({ min: 4, max: 20 }), async (cfg, pieceStops, groupStops) => {
+      fc.asyncProperty(settings, fc.integer({ min: 3, max: 15 }), fc.integer({ min: 4, max: 20 }), fc.integer({ min: 0, max: 4 }), async (cfg, pieceStops, groupStops, communities) => {
         const problem = randomProblem(cfg);
-        const plan = await solveLarge(problem, { seed: cfg.seed, maxIterations: 30, rounds: 3, pieceStops, groupStops }, inlineRunner());
+        // a first cut by communities (stop index modulo a count) when there are some
+        const groups = communities ? problem.stops.map((_, i) => `c${i % communities}`) : undefined;
+        const plan = await solveLarge(problem, { seed: cfg.seed, maxIterations: 30, rounds: 3, pieceStops, groupStops, groups }, inlineRunner());
         const report = validateSolution(problem, plan);
         expect(report.violations).toEqual([]);
         expect(plan.cost).toBeCloseTo(report.cost, 6);
