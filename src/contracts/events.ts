@@ -125,7 +125,8 @@ export const manifestChanged = z.strictObject({
   batchId: id,
   stopId: id,
   needId: id,
-  householdId: id,
+  /** Null for a corridor's own need (a waste pickup) leaving a waste round. */
+  householdId: id.nullable(),
   change: z.enum(MANIFEST_CHANGES),
   bagIds,
   stopRemoved: z.boolean(),

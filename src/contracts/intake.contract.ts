@@ -36,7 +36,8 @@ export const statusChangeView = z.object({
 export const needView = z
   .object({
     id: z.uuid(),
-    householdId: z.uuid(),
+    householdId: z.uuid().nullable()
+      .describe('The household; null for a corridor’s own need (a waste pickup), which GET /api/needs/{needId} and its cancel can return'),
     kind: z.enum(NEED_KINDS),
     status: z.enum(NEED_STATUSES),
     urgency: z.enum(URGENCIES),

@@ -27,7 +27,7 @@ export async function seedHospitals(trx: Db): Promise<Map<string, string>> {
 export async function seedPassesInReview(trx: Db, clock: Clock, hospitals: ReadonlyMap<string, string>, communityId: string, count = 2): Promise<number> {
   const now = clock.now();
   const needs = await trx.selectFrom('needs as n').innerJoin('households as h', 'h.id', 'n.household_id')
-    .select(['n.id', 'n.household_id', 'n.corridor_id', 'n.community_id', 'n.details'])
+    .select(['n.id', 'h.id as household_id', 'n.corridor_id', 'n.community_id', 'n.details'])
     .where('n.kind', '=', 'medical_pass').where('n.status', '=', 'accepted')
     .orderBy((eb) => eb('n.community_id', '=', communityId), 'desc').orderBy('h.address').limit(count).execute();
   for (const [i, need] of needs.entries()) {

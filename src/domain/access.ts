@@ -34,6 +34,16 @@ export interface HouseholdScope {
   communityId: string;
 }
 
+/**
+ * Where a need sits: a household's need sits where its household does; a corridor's own need
+ * (householdId null: a waste pickup) belongs to the corridor as a whole.
+ */
+export interface NeedScope {
+  householdId: string | null;
+  corridorId: string;
+  communityId: string;
+}
+
 /** Staff who see the whole district's households (their medical details only through audited reads). */
 const districtWide: ReadonlySet<Role> = new Set<Role>(['dispatcher', 'admin']);
 
@@ -78,6 +88,16 @@ export function canAccessCorridor(actor: Actor, corridorId: string, communityId:
   }
 }
 
+/**
+ * A need: a household's as its household; a corridor's as the corridor (its unit chief, the
+ * community's staff, dispatchers and admins; a resident is never the corridor).
+ */
+export function canAccessNeed(actor: Actor, scope: NeedScope): boolean {
+  return scope.householdId === null
+    ? canAccessCorridor(actor, scope.corridorId, scope.communityId)
+    : canAccessHousehold(actor, { ...scope, householdId: scope.householdId });
+}
+
 /** A community as a whole. Coordinators see their corridors, not the community around them. */
 export function canAccessCommunity(actor: Actor, communityId: string): boolean {
   return districtWide.has(actor.role) || (actor.role === 'community_staff' && actor.communityIds.includes(communityId));
@@ -98,8 +118,8 @@ export function canManageAccounts(actor: Actor): boolean {
  * Roles that may see medicine names and medical-pass details (each read is audited).
  * Dispatchers plan with counts and handling flags, so they never need the details themselves.
  */
-export function mayReadMedicalDetails(actor: Actor, scope: HouseholdScope): boolean {
-  return actor.role !== 'driver' && actor.role !== 'dispatcher' && canAccessHousehold(actor, scope);
+export function mayReadMedicalDetails(actor: Actor, scope: NeedScope): boolean {
+  return actor.role !== 'driver' && actor.role !== 'dispatcher' && canAccessNeed(actor, scope);
 }
 
 /** Which households a list query may return for this actor (lists filter; they never refuse). */

@@ -53,7 +53,8 @@ export type ResolvedNeedInput =
 /** A need as stored (plain data). `details` is the kind's details plus derived fields (a food package's `cycle`). */
 export interface Need {
   id: string;
-  householdId: string;
+  /** Null for a corridor's need (a waste pickup): it belongs to the stairwell, not to one household. */
+  householdId: string | null;
   corridorId: string;
   communityId: string;
   kind: NeedKind;
@@ -67,6 +68,9 @@ export interface Need {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** A need of one household: every kind whose subject is the household (intake makes only these). */
+export type HouseholdNeed = Need & { householdId: string };
 
 export interface StatusChange {
   from: NeedStatus | null;

@@ -16,7 +16,7 @@
  * `authorizeHousehold` / `authorizeNeed` check a path parameter before the handler runs.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import type { Actor, HouseholdScope, Role } from '../domain/access';
+import type { Actor, HouseholdScope, NeedScope, Role } from '../domain/access';
 import { createAuditService } from '../services/access/audit.service';
 import { sessionCookieName, sessionCookieOptions, sessionTokenFromCookies } from '../services/access/auth-cookie';
 import { createAuthService, type AuthService } from '../services/access/auth.service';
@@ -32,8 +32,10 @@ declare global {
       actor?: Actor;
       /** Set by requireAuth: access checks bound to the actor and request id. */
       access?: Access;
-      /** Set by authorizeHousehold / authorizeNeed. */
+      /** Set by authorizeHousehold. */
       householdScope?: HouseholdScope;
+      /** Set by authorizeNeed (householdId null: a corridor's own need). */
+      needScope?: NeedScope;
     }
   }
 }
@@ -155,10 +157,10 @@ export function authorizeHousehold(param: string, action: string): RequestHandle
   };
 }
 
-/** Checks the need named by a path parameter; its household's scope lands in `res.locals.householdScope`. */
+/** Checks the need named by a path parameter (a corridor's own need as its corridor); its scope lands in `res.locals.needScope`. */
 export function authorizeNeed(param: string, action: string): RequestHandler {
   return async (req, res, next) => {
-    res.locals.householdScope = await accessOf(res).need(paramOf(req, param), action);
+    res.locals.needScope = await accessOf(res).need(paramOf(req, param), action);
     next();
   };
 }

@@ -3,7 +3,7 @@
  * corridor and community behind a household, a need, a corridor or a community id.
  * Ids that are not UUIDs find nothing (rather than a database error), like unknown ones.
  */
-import type { HouseholdScope } from '../domain/access';
+import type { HouseholdScope, NeedScope } from '../domain/access';
 import type { Db } from './db';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,7 +18,8 @@ export async function householdScope(db: Db, householdId: string): Promise<House
     .executeTakeFirst();
 }
 
-export async function needScope(db: Db, needId: string): Promise<HouseholdScope | undefined> {
+/** `householdId` null: a corridor's own need (a waste pickup). */
+export async function needScope(db: Db, needId: string): Promise<NeedScope | undefined> {
   if (!isUuid(needId)) return undefined;
   return db
     .selectFrom('needs')

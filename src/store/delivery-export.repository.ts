@@ -12,7 +12,8 @@ export interface DeliveryRecord {
   id: string;
   at: Date;
   needId: string;
-  householdId: string;
+  /** Null for a corridor's own need (a waste pickup): a blank cell in the export. */
+  householdId: string | null;
   corridorId: string;
   communityId: string;
   kind: string;
@@ -36,7 +37,7 @@ export interface DeliveryPage {
 
 /** One page of delivery records after `afterId`, by history id. */
 export async function deliveryRecords(db: Db, p: DeliveryPage): Promise<DeliveryRecord[]> {
-  const res = await sql<{ id: string; at: Date; need_id: string; household_id: string; corridor_id: string; community_id: string; kind: string; to_status: string; bag_id: string | null; failure_reason: string | null; actor: string }>`
+  const res = await sql<{ id: string; at: Date; need_id: string; household_id: string | null; corridor_id: string; community_id: string; kind: string; to_status: string; bag_id: string | null; failure_reason: string | null; actor: string }>`
       select h.id, h.at, n.id as need_id, n.household_id, n.corridor_id, n.community_id, n.kind, h.to_status,
         (select bag_id from medicine_bag_needs b where b.need_id = n.id) as bag_id,
         case when n.kind in (${sql.join(p.medicalKinds)}) then null else n.failure_reason end as failure_reason, h.actor

@@ -51,12 +51,13 @@ export async function countHandoffAttempt(trx: Db, stopId: string): Promise<void
   await sql`update round_stops set handoff_attempts = handoff_attempts + 1 where id = ${stopId}::bigint`.execute(trx);
 }
 
-export interface StopNeed { needId: string; householdId: string; corridorId: string; kind: string; status: string }
+/** `householdId` null: a corridor's own need (waste bags picked up at the gate). */
+export interface StopNeed { needId: string; householdId: string | null; corridorId: string; kind: string; status: string }
 
 /** The needs a stop carries bags for, with their current status. */
 export async function needsAtStop(db: Db, stopId: string): Promise<StopNeed[]> {
   if (!STOP_ID.test(stopId)) return [];
-  const res = await sql<{ need_id: string; household_id: string; corridor_id: string; kind: string; status: string }>`
+  const res = await sql<{ need_id: string; household_id: string | null; corridor_id: string; kind: string; status: string }>`
     select distinct n.id::text as need_id, n.household_id::text as household_id, n.corridor_id::text as corridor_id, n.kind, n.status
     from round_bags b join needs n on n.id = b.need_id where b.stop_id = ${stopId}::bigint`.execute(db);
   return res.rows.map((r) => ({ needId: r.need_id, householdId: r.household_id, corridorId: r.corridor_id, kind: r.kind, status: r.status }));

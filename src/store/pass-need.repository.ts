@@ -24,7 +24,9 @@ export async function findMedicalPassNeed(db: Db, needId: string, forUpdate = fa
     .where('id', '=', needId).where('kind', '=', 'medical_pass');
   if (forUpdate) q = q.forUpdate();
   const r = await q.executeTakeFirst();
-  return r && { id: r.id, householdId: r.household_id, corridorId: r.corridor_id, communityId: r.community_id, status: r.status, details: r.details };
+  // A pass takes someone of a household: a need without one (a corridor's) is no medical pass need.
+  if (!r || r.household_id === null) return undefined;
+  return { id: r.id, householdId: r.household_id, corridorId: r.corridor_id, communityId: r.community_id, status: r.status, details: r.details };
 }
 
 /**

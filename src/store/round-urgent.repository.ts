@@ -72,8 +72,9 @@ export async function acceptedEmergencyNeedIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** The household and community of a need (no details); undefined when none. */
+/** The household and community of a need (no details); undefined when none, or when it is a corridor's (no household). */
 export async function needHouseholdAndCommunity(db: Db, needId: string): Promise<{ householdId: string; communityId: string } | undefined> {
   const need = await db.selectFrom('needs').select(['household_id', 'community_id']).where('id', '=', needId).executeTakeFirst();
-  return need && { householdId: need.household_id, communityId: need.community_id };
+  if (!need || need.household_id === null) return undefined;
+  return { householdId: need.household_id, communityId: need.community_id };
 }

@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 it('a household changed to positive is planned on a protective vehicle in the next round', async () => {
-  const needs = await database.db.selectFrom('needs').select(['id', 'household_id']).where('id', 'in', district.needIds).orderBy('id').execute();
+  const needs = await database.db.selectFrom('needs as n').innerJoin('households as h', 'h.id', 'n.household_id')
+    .select(['n.id', 'h.id as household_id']).where('n.id', 'in', district.needIds).orderBy('n.id').execute();
   const turned = needs.slice(0, 4);
   for (const n of turned) {
     const { household, openNeeds } = await changeHousehold({ db: database.db, audit: undefined }, admin, n.household_id, { infectionStatus: 'positive' });

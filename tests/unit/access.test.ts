@@ -6,12 +6,14 @@ import {
   canAccessCorridor,
   canAccessDriver,
   canAccessHousehold,
+  canAccessNeed,
   canManageAccounts,
   isRole,
   mayReadMedicalDetails,
   visibleHouseholds,
   type Actor,
   type HouseholdScope,
+  type NeedScope,
   type Role,
 } from '../../src/domain/access';
 
@@ -84,6 +86,27 @@ describe('canAccessCorridor / canAccessCommunity', () => {
         expect(canAccessCorridor(actor, corridorId, communityId)).toBe(assigned.includes(corridorId));
       }),
     );
+  });
+});
+
+describe('canAccessNeed: a corridor\'s own need (a waste pickup, no household)', () => {
+  const corridorNeed = (corridorId: string, communityId: string): NeedScope => ({ householdId: null, corridorId, communityId });
+
+  it('is the corridor\'s: its unit chief, the community\'s staff, dispatchers and admins; never a resident nor a driver', () => {
+    expect(ROLES.filter((r) => canAccessNeed(actors[r], corridorNeed('c1', 'm1')))).toEqual(['coordinator', 'community_staff', 'dispatcher', 'admin']);
+    expect(ROLES.filter((r) => canAccessNeed(actors[r], corridorNeed('c2', 'm1')))).toEqual(['community_staff', 'dispatcher', 'admin']);
+    expect(ROLES.filter((r) => canAccessNeed(actors[r], corridorNeed('c3', 'm2')))).toEqual(['dispatcher', 'admin']);
+  });
+
+  it('a resident without a household does not match a need without one', () => {
+    const homeless: Actor = { userId: 'u9', role: 'resident', corridorIds: ['c1'], communityIds: ['m1'] };
+    expect(canAccessNeed(homeless, corridorNeed('c1', 'm1'))).toBe(false);
+  });
+
+  it('a household\'s need is its household\'s', () => {
+    for (const role of ROLES) {
+      for (const scope of Object.values(targets)) expect(canAccessNeed(actors[role], scope)).toBe(canAccessHousehold(actors[role], scope));
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * says no, record the refusal in the audit log and throw `forbidden`. Every route that takes an
  * id goes through one of these, so refusals look and are recorded the same everywhere.
  */
-import { canAccessCommunity, canAccessCorridor, canAccessHousehold, type Actor, type HouseholdScope } from '../../domain/access';
+import { canAccessCommunity, canAccessCorridor, canAccessHousehold, type Actor, type HouseholdScope, type NeedScope } from '../../domain/access';
 import { AppError } from '../../shared/errors';
 import type { AuditService } from './audit.service';
 
@@ -19,6 +19,12 @@ async function deny(ctx: GuardContext, actor: Actor, action: string, subjectType
 
 export async function guardHousehold(ctx: GuardContext, actor: Actor, scope: HouseholdScope, action: string): Promise<void> {
   if (!canAccessHousehold(actor, scope)) await deny(ctx, actor, action, 'household', scope.householdId);
+}
+
+/** A need: a household's is guarded as its household, a corridor's own (a waste pickup) as the corridor. */
+export async function guardNeed(ctx: GuardContext, actor: Actor, scope: NeedScope, action: string): Promise<void> {
+  if (scope.householdId === null) await guardCorridor(ctx, actor, scope.corridorId, scope.communityId, action);
+  else await guardHousehold(ctx, actor, { ...scope, householdId: scope.householdId }, action);
 }
 
 export async function guardCorridor(ctx: GuardContext, actor: Actor, corridorId: string, communityId: string, action: string): Promise<void> {

@@ -6,7 +6,7 @@
  * 'forbidden'; an id that names nothing answers 404 'not_found' (as access-guard.ts does for the
  * intake routes: ids are random UUIDs, so existence tells little). Both are audited as 'denied'.
  */
-import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessHousehold, mayReadMedicalDetails, type Actor, type HouseholdScope, type Role } from '../../domain/access';
+import { canAccessCommunity, canAccessCorridor, canAccessDriver, canAccessNeed, mayReadMedicalDetails, type Actor, type HouseholdScope, type NeedScope, type Role } from '../../domain/access';
 import { AppError } from '../../shared/errors';
 import { communityExists, corridorScope, driverExists, householdScope, needScope } from '../../store/account-scope.repository';
 
@@ -17,7 +17,8 @@ import type { Db } from '../../store/db';
 export interface Access {
   readonly actor: Actor;
   household(householdId: string, action: string): Promise<HouseholdScope>;
-  need(needId: string, action: string): Promise<HouseholdScope>;
+  /** A corridor's own need (householdId null, a waste pickup) is checked as its corridor. */
+  need(needId: string, action: string): Promise<NeedScope>;
   corridor(corridorId: string, action: string): Promise<{ corridorId: string; communityId: string }>;
   community(communityId: string, action: string): Promise<void>;
   driver(driverId: string, action: string): Promise<void>;
@@ -46,9 +47,9 @@ export function accessFor(deps: AuthorizationDeps, actor: Actor, reqId: string |
     return code === 'not_found' ? new AppError('not_found', `${subjectType} not found`) : new AppError('forbidden', `not allowed: ${action}`);
   };
 
-  const scoped = async (scope: HouseholdScope | undefined, action: string, type: string, id: string): Promise<HouseholdScope> => {
+  const scoped = async <S extends NeedScope>(scope: S | undefined, action: string, type: string, id: string): Promise<S> => {
     if (!scope) throw await refuse(action, type, id, 'not_found');
-    if (!canAccessHousehold(actor, scope)) throw await refuse(action, type, id, 'forbidden');
+    if (!canAccessNeed(actor, scope)) throw await refuse(action, type, id, 'forbidden');
     return scope;
   };
 

@@ -81,7 +81,8 @@ export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId
       const { stop } = outcome;
       await settleRound(deps.db, stop.roundId);
       const needs = await needsAtStop(deps.db, stopId);
-      const households = [...new Set(needs.map((n) => n.householdId))];
+      // A corridor's own need (waste) has no household to tell: the corridor hears it anyway.
+      const households = [...new Set(needs.flatMap((n) => (n.householdId === null ? [] : [n.householdId])))];
       const bagCount = await bagCountAtStop(deps.db, stopId);
       await publishStop(deps, stop, corridorId, households, { type: 'stop.delivered', batchId: batchId(stop.roundId, stop.tripId), stopId, bagIds: [], bagCount, at: deps.clock.now().toISOString() });
       return { status: 'delivered' };

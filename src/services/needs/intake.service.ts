@@ -8,7 +8,7 @@ import type { FoodCyclesResponse, SubmitNeedResponse } from '../../contracts/int
 import type { Actor } from '../../domain/access';
 import { openFoodCycles, type FoodCycle } from '../../domain/food-cycle';
 import type { Household } from '../../domain/household';
-import type { Need, NeedInput } from '../../domain/need';
+import type { HouseholdNeed, Need, NeedInput } from '../../domain/need';
 import { mergeNeed, prepareNeed, type PreparedNeed } from '../../domain/need-intake';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
@@ -60,7 +60,7 @@ export async function loadHousehold(db: Db, id: string, loader?: CoalescedLoader
   return household;
 }
 
-function newNeed(actor: Actor, household: Household, prepared: PreparedNeed, at: Date): Need {
+function newNeed(actor: Actor, household: Household, prepared: PreparedNeed, at: Date): HouseholdNeed {
   return {
     id: randomUUID(),
     householdId: household.id,
@@ -79,7 +79,7 @@ function newNeed(actor: Actor, household: Household, prepared: PreparedNeed, at:
   };
 }
 
-function acceptedRow(deps: IntakeDeps, actor: Actor, need: Need, prepared: PreparedNeed, reqId?: string): AcceptedNeed {
+function acceptedRow(deps: IntakeDeps, actor: Actor, need: HouseholdNeed, prepared: PreparedNeed, reqId?: string): AcceptedNeed {
   const audit = deps.audit ? { actorRole: actor.role, requestId: reqId ?? null } : null;
   return { ...need, identityKey: prepared.identityKey, at: need.createdAt, topics: topicsFor(need.urgency), audit, requestId: reqId ?? null };
 }

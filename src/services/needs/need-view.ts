@@ -1,10 +1,10 @@
 /** Needs and households as the API shows them, with medical fields only for callers allowed to read them. */
 import type { HouseholdView, NeedView } from '../../contracts/intake.contract';
-import { mayReadMedicalDetails, type Actor } from '../../domain/access';
+import { mayReadMedicalDetails, type Actor, type NeedScope } from '../../domain/access';
 import { needsProtectiveHandling, type Household } from '../../domain/household';
 import { hasMedicalDetails, withoutMedicalDetails, type Need, type StatusChange } from '../../domain/need';
 
-export function scopeOf(n: Pick<Need, 'householdId' | 'corridorId' | 'communityId'>) {
+export function scopeOf(n: Pick<Need, 'householdId' | 'corridorId' | 'communityId'>): NeedScope {
   return { householdId: n.householdId, corridorId: n.corridorId, communityId: n.communityId };
 }
 

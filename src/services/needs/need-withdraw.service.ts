@@ -57,7 +57,7 @@ export async function lockPlacement(db: Db, needId: string): Promise<NeedPlaceme
 /** Takes a cancelled need out of its round (see the rules above); throws 409 once its bags are loaded. */
 export async function withdrawFromRound(
   deps: { db: Db; clock: Clock; live?: ManifestPublisher | undefined },
-  need: { id: string; householdId: string },
+  need: { id: string; householdId: string | null },
   placement: NeedPlacement,
   actor: string,
 ): Promise<Withdrawal> {

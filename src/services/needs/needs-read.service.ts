@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors';
 import { findPlacement } from '../../store/round-manifest.repository';
 
 import { findHistories, findNeed, findNeedsOfHousehold, lockNeed, updateStatus } from '../../store/need.repository';
-import { guardHousehold } from '../access/access-guard';
+import { guardHousehold, guardNeed } from '../access/access-guard';
 import { runIdempotent, type WriteResult } from '../shared/idempotency';
 import { loadHousehold, type IntakeDeps, type RequestContext } from './intake.service';
 import { needView, revealsMedical, scopeOf } from './need-view';
@@ -27,7 +27,7 @@ async function auditMedicalReads(deps: IntakeDeps, actor: Actor, needs: Need[], 
 async function loadNeed(deps: IntakeDeps, actor: Actor, needId: string, action: string, reqId?: string): Promise<Need> {
   const need = await findNeed(deps.db, needId);
   if (!need) throw new AppError('not_found', 'need not found');
-  await guardHousehold({ audit: deps.audit, reqId }, actor, scopeOf(need), action);
+  await guardNeed({ audit: deps.audit, reqId }, actor, scopeOf(need), action);
   return need;
 }
 

@@ -16,13 +16,14 @@ import { requireHospital, type PassDeps } from './pass.service';
 import { passView, type PassView } from './pass-view';
 
 export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string, body: PassFromNeedBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<PassView>> {
+  // Not found too for a need of another kind, a corridor's included (a waste pickup takes nobody anywhere).
   const need = await findMedicalPassNeed(deps.db, needId);
   const scope = need && { householdId: need.householdId, corridorId: need.corridorId, communityId: need.communityId, driverIds: [] };
-  if (!scope || !(mayActOnPass(actor, 'apply', scope) || mayActOnPass(actor, 'review', scope))) {
+  if (!need || !scope || !(mayActOnPass(actor, 'apply', scope) || mayActOnPass(actor, 'review', scope))) {
     await deps.audit.record({ actor, action: 'pass.from_need', subjectType: 'need', subjectId: needId, outcome: 'denied', reqId });
     throw scope ? new AppError('forbidden', 'not allowed: pass.from_need') : new AppError('not_found', 'medical pass need not found');
   }
-  const details = detailSchemas.medical_pass.parse(need!.details);
+  const details = detailSchemas.medical_pass.parse(need.details);
   const appointmentAt = new Date(details.appointmentAt);
   const now = deps.clock.now();
   if (appointmentAt.getTime() <= now.getTime()) {
@@ -31,7 +32,8 @@ export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string,
   await requireHospital(deps.db, body.hospitalId);
   let created: Awaited<ReturnType<typeof insertPass>> | undefined;
   const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
-    const locked = (await findMedicalPassNeed(trx, needId, true))!;
+    const locked = await findMedicalPassNeed(trx, needId, true);
+    if (!locked) throw new AppError('not_found', 'medical pass need not found');
     if (locked.status !== 'accepted') {
       throw new AppError('invalid_transition', `a need that is ${locked.status} cannot become a pass`, { details: { from: locked.status, to: 'planned' } });
     }

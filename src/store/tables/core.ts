@@ -117,13 +117,8 @@ export interface DriversTable {
 
 export interface NeedsTable {
   id: Generated<string>;
-  /**
-   * Null exactly for a corridor's need (a waste pickup, migration 0028). Still typed as always set:
-   * the household-level code (intake, need views, passes, urgent placement) was written for household
-   * needs, and narrowing the type through it is left to do; waste.repository and round-inputs read
-   * it as nullable.
-   */
-  household_id: string;
+  /** Null exactly for a corridor's need (a waste pickup, migration 0028). */
+  household_id: string | null;
   corridor_id: string;
   community_id: string;
   kind: NeedKind;
