@@ -4,6 +4,7 @@ import { validateSolution } from '../validate/solution.validate';
 import { splitStops } from './cluster.split';
 import { shareFleet } from './fleet.share';
 import { mergeSubSolutions } from './merge';
+import { locator } from './geometry';
 import { groupRoutes } from './route-groups';
 import { subProblem } from './subproblem.build';
 
@@ -46,6 +47,8 @@ const MIN_PIECE_MS = 300;
  * the plan does not depend on which thread finished first. The whole plan is validated at the end.
  */
 export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: PieceRunner): Promise<LargeSolveResult> {
+  // pieces and groups are cut by geometry; a supplied matrix has none
+  if (!locator(problem)) throw new RangeError('solveLarge needs coordinates (geo or euclid travel), not a matrix');
   const seed = o.seed ?? 1;
   const threads = Math.max(1, o.threads ?? 1);
   const clock = o.now;

@@ -83,3 +83,11 @@ describe('solve warm start (initial)', () => {
     );
   });
 });
+
+describe('solveLarge input', () => {
+  it('refuses a problem given by a matrix, which has no geometry to cut by', async () => {
+    const problem = randomProblem({ seed: 1, stops: 3, vehicles: 1 });
+    const matrix = { kind: 'matrix' as const, distance: [0, 1, 2, 3].map((a) => [0, 1, 2, 3].map((b) => Math.abs(a - b))) };
+    await expect(solveLarge({ ...problem, travel: matrix }, { maxIterations: 5 }, inlineRunner())).rejects.toThrow(/coordinates/);
+  });
+});
