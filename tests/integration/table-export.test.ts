@@ -33,8 +33,8 @@ beforeAll(async () => {
   await ok('households', 'community,corridor,address,members,elderly_alone,chronic_illness,pregnant,phone,infection_status,lat,lon\n'
     + 'M1,"Unit ""A""","Flat 3, ""rear""",2,yes,no,yes,+86 138 0000 0001,close_contact,31.2,121.4\nM2,单元 1,三楼 301,1,no,yes,no,,positive,,\n');
   await ok('depots', 'name,lat,lon,opens_at,closes_at\n"Depot, North",31.25,-121.5,06:00,22:00\n');
-  await ok('vehicles', 'plate,name,depot,bags,kg,seats,skills,max_trips,reload_minutes,availability\n'
-    + '沪A·E0001,Van E1,"Depot, North",60,700,,protective;cold_chain,3,15,2026-12-01T00:00:00.000Z/2026-12-31T00:00:00.000Z\n沪A·E0002,Car E2,Depot,,,3,,1,0,\n');
+  await ok('vehicles', 'plate,name,depot,bags,kg,seats,skills,max_trips,reload_minutes,availability,licence_class\n'
+    + '沪A·E0001,Van E1,"Depot, North",60,700,,protective;cold_chain,3,15,2026-12-01T00:00:00.000Z/2026-12-31T00:00:00.000Z,C1\n沪A·E0002,Car E2,Depot,,,3,,1,0,,\n');
   await ok('drivers', 'name,phone,depot,licence_classes,skills\nWang Fang,+86 137 0000 0002,"Depot, North",B;C1,escort\n');
 });
 afterAll(async () => w?.close());
@@ -63,7 +63,7 @@ describe('exports', () => {
     const households = (await exported('households', 'csv')).text;
     expect(households).toContain(',M1,"Unit ""A""","Flat 3, ""rear""",2,yes,no,no,yes,no,+86 138 0000 0001,close_contact,31.2,121.4\r\n');
     const vehicles = (await exported('vehicles', 'csv')).text;
-    expect(vehicles).toContain('沪A·E0001,Van E1,"Depot, North",60,700,,,,protective;cold_chain,3,15,2026-12-01T00:00:00.000Z/2026-12-31T00:00:00.000Z\r\n');
+    expect(vehicles).toContain('沪A·E0001,Van E1,"Depot, North",60,700,,,,protective;cold_chain,3,15,2026-12-01T00:00:00.000Z/2026-12-31T00:00:00.000Z,C1\r\n');
   });
 
   it('scopes like the reads: community staff and unit chiefs get their own part of the grid and register', async () => {
