@@ -12,7 +12,7 @@ import { subProblem } from './subproblem.build';
 export interface LargeSolveOptions {
   /** Default 1. */
   seed?: number;
-  /** Wall-clock budget (ms) on `now`; without `now` the solve runs `rounds` rounds of `maxIterations` per piece. */
+  /** Wall-clock budget (ms) on `now`, default 60,000; without `now` the solve runs `rounds` rounds of `maxIterations` per piece. */
   timeLimitMs?: number;
   now?: () => number;
   /** Iterations per piece when there is no clock. Default 2,000. */
@@ -53,7 +53,8 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
   const threads = Math.max(1, o.threads ?? 1);
   const clock = o.now;
   const began = clock?.() ?? 0;
-  const deadline = began + (o.timeLimitMs ?? 60_000);
+  const totalMs = o.timeLimitMs ?? 60_000;
+  const deadline = began + totalMs;
   const waves = (pieces: number): number => Math.ceil(pieces / threads);
   const budget = (ms: number): Pick<PieceJob, 'timeLimitMs' | 'maxIterations'> =>
     clock ? { timeLimitMs: Math.max(MIN_PIECE_MS, ms) } : { maxIterations: o.maxIterations ?? 2_000 };
@@ -61,7 +62,7 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
   const pieces = splitStops(problem, o.groups ?? problem.stops.map(() => ''), o.pieceStops ?? 1_000);
   const fleet = shareFleet(problem, pieces);
   const subs = pieces.map((piece, i) => ({ stops: piece.stops, vehicles: fleet.vehicles[i]!, problem: subProblem(problem, piece.stops, fleet.vehicles[i]!) }));
-  const startMs = ((o.timeLimitMs ?? 0) * (o.startShare ?? 0.3)) / waves(subs.length);
+  const startMs = (totalMs * (o.startShare ?? 0.3)) / waves(subs.length);
   const firsts = await run(subs.map((sub, i) => ({ problem: sub.problem, seed: seed + i, ...budget(startMs) })));
   const merged = mergeSubSolutions(problem, firsts.map((solution, i) => ({ sub: { ...subs[i]!, id: `piece${i}`, group: '', depot: 0 }, solution })));
   let routes: PlannedRoute[] = merged.routes;
