@@ -10,6 +10,7 @@ import type { DisinfectionState, VehicleState } from '../domain/handover';
 import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
 import { ROUND_SHIFT_START_MIN } from '../domain/gate-hours';
 import { lastVanReport } from './household-deliveries.repository';
+import { rosterRows } from './roster.repository';
 
 export interface CrewTripRow {
   tripId: string; tripNo: number; vehicleId: string; vehicleName: string; driverId: string | null; driverName: string | null;
@@ -136,11 +137,12 @@ export async function driverRoundsOnRoad(db: Db, driverId: string): Promise<stri
 
 export interface DriverShiftLine { id: string; name: string; depotName: string; startsAt: Date; endsAt: Date; vehicle: string | null }
 
-/** The driver's shifts of today in `timeZone` (and a shift of yesterday still running), by start. */
+/** The driver's shifts of today in `timeZone` (and a shift of yesterday still running), standing roster included, by start. */
 export async function driverShiftsToday(db: Db, driverId: string, timeZone: string): Promise<DriverShiftLine[]> {
   const rows = await sql<{ id: string; name: string; depot_name: string; starts_at: Date; ends_at: Date; vname: string | null; plate: string | null }>`
     select s.id, t.name, p.name as depot_name, s.starts_at, s.ends_at, v.name as vname, v.plate
-    from driver_shifts s join shift_templates t on t.id = s.template_id join depots p on p.id = s.depot_id left join vehicles v on v.id = s.vehicle_id
+    from ${rosterRows(sql`(now() at time zone ${timeZone})::date - 1`, sql`(now() at time zone ${timeZone})::date`)} s
+      join shift_templates t on t.id = s.template_id join depots p on p.id = s.depot_id left join vehicles v on v.id = s.vehicle_id
     where s.driver_id = ${driverId}
       and (s.shift_date = (now() at time zone ${timeZone})::date or (s.shift_date = (now() at time zone ${timeZone})::date - 1 and s.ends_at > now()))
     order by s.starts_at`.execute(db);

@@ -6,6 +6,7 @@
  */
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from './db';
+import { rosterRows } from './roster.repository';
 import type { StoredStop, TransportRequestsTable, TransportTripsTable } from './tables/passes';
 
 export type { StoredStop };
@@ -58,7 +59,7 @@ export async function passengerVehicles(db: Db): Promise<PassengerVehicle[]> {
   return res.rows.map((r) => ({ id: r.id, driverId: r.driver_id, depotLat: Number(r.lat), depotLon: Number(r.lon), seats: Number(r.seats), skills: r.skills }));
 }
 
-/** A seat vehicle of a depot with shift templates, and the rostered shifts of its depot not over by `from`, starting before `to`. */
+/** A seat vehicle of a depot with shift templates, and the rostered shifts (standing ones included) not over by `from`, starting before `to`. */
 export async function rosteredPassengerShifts(db: Db, from: Date, to: Date): Promise<{
   vehicles: (PassengerVehicle & { depotId: string; licence: string | null })[];
   shifts: { driverId: string; depotId: string; licences: string[]; vehicleId: string | null; startsAt: Date; endsAt: Date }[];
@@ -71,7 +72,7 @@ export async function rosteredPassengerShifts(db: Db, from: Date, to: Date): Pro
     order by v.id`.execute(db);
   const shifts = await sql<{ driver_id: string; depot_id: string; licence_classes: string[]; vehicle_id: string | null; starts_at: Date; ends_at: Date }>`
     select s.driver_id, s.depot_id, d.licence_classes, s.vehicle_id, s.starts_at, s.ends_at
-    from driver_shifts s join drivers d on d.id = s.driver_id
+    from ${rosterRows(sql`(${from}::timestamptz)::date - 1`, sql`(${to}::timestamptz)::date + 1`)} s join drivers d on d.id = s.driver_id
     where d.active and s.ends_at > ${from} and s.starts_at < ${to}
     order by s.starts_at, s.driver_id`.execute(db);
   return {

@@ -44,10 +44,15 @@ export async function retireTemplate(db: Db, id: string): Promise<boolean> {
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Roster entries of a template from `fromDate` on (a template with future shifts is not changed from under them). */
+/**
+ * Roster entries of a template from `fromDate` on, standing ones included (they run until removed):
+ * a template with future shifts is not changed or retired from under them.
+ */
 export async function rosteredFrom(db: Db, templateId: string, fromDate: string): Promise<number> {
-  const r = await db.selectFrom('driver_shifts').select((eb) => eb.fn.countAll<string>().as('n')).where('template_id', '=', templateId).where('shift_date', '>=', fromDate).executeTakeFirstOrThrow();
-  return Number(r.n);
+  const r = await sql<{ n: string }>`select
+    (select count(*) from driver_shifts where template_id = ${templateId} and shift_date >= ${fromDate}::date)
+    + (select count(*) from driver_shift_patterns where template_id = ${templateId}) as n`.execute(db);
+  return Number(r.rows[0]!.n);
 }
 
 /** Today's date in a zone, YYYY-MM-DD. */
@@ -74,8 +79,9 @@ export async function shiftInterval(db: Db, templateId: string, date: string): P
  * Every rostered shift of the local dates [from, to] (SQL date expressions): the dated rows and the
  * standing entries (driver_shift_patterns) expanded to each date from theirs on, a dated row of the
  * same driver and template on a date taking the standing one's place. `standing` tells them apart.
+ * Every read of rostered shifts goes through it, or a standing roster is missed there.
  */
-const rosterRows = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) => sql`(
+export const rosterRows = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) => sql`(
   select s.id, s.driver_id, s.template_id, s.depot_id, s.shift_date, s.starts_at, s.ends_at, s.vehicle_id, false as standing
   from driver_shifts s where s.shift_date between ${from} and ${to}
   union all

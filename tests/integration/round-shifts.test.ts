@@ -12,7 +12,7 @@ import { readPlan } from '../../src/store/round-plan.repository';
 import { todayIn } from '../../src/store/roster.repository';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
-import { createShiftTemplate, roster, rosterDriver, unrosterShift, type RosterDeps } from '../../src/services/fleet/roster.service';
+import { createShiftTemplate, removeShiftTemplate, roster, rosterDriver, unrosterShift, type RosterDeps } from '../../src/services/fleet/roster.service';
 import { roundRoster, withHours } from '../../src/services/rounds/round-roster';
 import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
 import { createVehicle } from '../../src/services/fleet/fleet.service';
@@ -144,6 +144,8 @@ describe('a standing roster (no until: every day from a date on, until removed)'
     const kept = await roundRoster(database.db, round.id);
     expect(kept.duties.filter((d) => d.driverId === zhao)).toEqual([expect.objectContaining({ depotId: depot, start: 0, end: 720 * 60 })]);
     expect(withHours([{ id: van, depotId: depot, depotLat: 31.21, depotLon: 121.46, capacity: { bags: 10 }, skills: [] }], kept)[0]!.hours).toMatchObject({ shift: [0, 720 * 60] });
+    // Its template is not retired from under it (the standing entry would vanish with it).
+    expect(await removeShiftTemplate(deps, admin, day).then(() => null, (e: unknown) => (isAppError(e) ? e.code : e))).toBe('conflict');
     // Removed: no day of it is left.
     await unrosterShift(deps, dispatcher, line!.id);
     expect(await roster(deps, dispatcher, { depotId: depot, from: later })).toEqual([]);

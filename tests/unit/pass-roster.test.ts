@@ -13,7 +13,7 @@ describe('pass cars on the roster', () => {
       vehicles: [car('a'), car('b', 'C1'), car('c')],
       shifts: [shift('x', -2, 6), shift('y', 6, 18), shift('z', 6, 18, ['C1'])],
     }, now);
-    expect(cars.map((c) => [c.id, c.driverId, c.availableFromS, c.shiftEndS])).toEqual([
+    expect(cars.map((c) => [c.carId, c.driverId, c.availableFromS, c.shiftEndS])).toEqual([
       ['a', 'x', 0, 6 * 3600],
       ['b', 'z', 6 * 3600, 18 * 3600],
       ['c', 'y', 6 * 3600, 18 * 3600],
@@ -22,6 +22,14 @@ describe('pass cars on the roster', () => {
   });
   it('a driver the dispatcher put on a car drives that car', () => {
     const cars = rosteredCars({ vehicles: [car('a'), car('b')], shifts: [shift('x', 0, 8), shift('y', 0, 8, [], 'a')] }, now);
-    expect(cars.map((c) => [c.id, c.driverId])).toEqual([['a', 'y'], ['b', 'x']]);
+    expect(cars.map((c) => [c.carId, c.driverId])).toEqual([['a', 'y'], ['b', 'x']]);
+  });
+  it('a car its driver was put on drives each of their shifts, so tomorrow\'s appointment finds it (the demo\'s standing Day shift)', () => {
+    const cars = rosteredCars({
+      vehicles: [car('a'), car('b')],
+      shifts: [shift('y', 0, 12, [], 'a'), shift('n', 12, 24), shift('y', 24, 36, [], 'a'), shift('w', 24, 30, [], 'a')],
+    }, now);
+    expect(cars.map((c) => [c.carId, c.driverId, c.availableFromS / 3600, c.shiftEndS / 3600])).toEqual([['a', 'y', 0, 12], ['a', 'y', 24, 36], ['b', 'n', 12, 24]]);
+    expect(new Set(cars.map((c) => c.id)).size).toBe(3);
   });
 });

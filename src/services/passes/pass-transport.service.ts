@@ -15,29 +15,47 @@ import type { Db } from '../../store/db';
 /** Depots without shift templates have no shift data: plan up to two weeks ahead. */
 const HORIZON_S = 14 * 24 * 3600;
 
+/** A pass car over one rostered shift: `id` names the car and the shift, `carId` the vehicle. */
+export interface RosteredCar extends TransportVehicle { carId: string }
+
 /**
- * Cars of depots with shift templates drive on the roster (issue #18, item 3), as rounds do: each
- * takes the next shift of its depot not taken by another car, whose driver holds its licence class
- * (the dispatcher's choice of car for the driver first), and may be planned from that shift's start
- * (or now) until its end. A car with no such shift is not planned.
+ * Cars of depots with shift templates drive on the roster (issue #18, item 3), as rounds do. A car
+ * the dispatcher put drivers on drives each of those shifts (Day today, Day tomorrow...), so a pass
+ * approved today for tomorrow's appointment finds it; a car nobody was put on takes the next shift
+ * of its depot not taken by another car. Each shift is the car planned as a vehicle of its own, from
+ * the shift's start (or now) until its end, with that shift's driver; two shifts of a car never
+ * overlap. Only a driver holding the car's licence class drives it. A car with no shift is not planned.
  */
-export function rosteredCars(r: Awaited<ReturnType<typeof rosteredPassengerShifts>>, now: Date): TransportVehicle[] {
+export function rosteredCars(r: Awaited<ReturnType<typeof rosteredPassengerShifts>>, now: Date): RosteredCar[] {
   const taken = new Set<number>();
-  const out: TransportVehicle[] = [];
-  const fits = (v: (typeof r.vehicles)[number], s: (typeof r.shifts)[number]) => s.depotId === v.depotId && (v.licence === null || s.licences.includes(v.licence));
-  for (const v of r.vehicles) {
-    let i = r.shifts.findIndex((s, k) => !taken.has(k) && s.vehicleId === v.id && fits(v, s));
-    if (i < 0) i = r.shifts.findIndex((s, k) => !taken.has(k) && s.vehicleId === null && fits(v, s));
-    const shift = r.shifts[i];
-    if (!shift) continue;
-    taken.add(i);
-    out.push({
-      id: v.id, driverId: shift.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills,
-      availableFromS: Math.max(0, toS(now, shift.startsAt)), shiftEndS: toS(now, shift.endsAt),
+  const out: RosteredCar[] = [];
+  type Car = (typeof r.vehicles)[number];
+  type Shift = (typeof r.shifts)[number];
+  const fits = (v: Car, s: Shift) => s.depotId === v.depotId && (v.licence === null || s.licences.includes(v.licence));
+  const drive = (v: Car, k: number, mine: RosteredCar[]) => {
+    const s = r.shifts[k]!;
+    const [from, until] = [toS(now, s.startsAt), toS(now, s.endsAt)];
+    if (mine.some((c) => c.availableFromS < until && from < c.shiftEndS)) return;
+    taken.add(k);
+    mine.push({
+      id: `${v.id}@${s.startsAt.toISOString()}`, carId: v.id, driverId: s.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills,
+      availableFromS: Math.max(0, from), shiftEndS: until,
     });
+  };
+  for (const v of r.vehicles) {
+    const mine: RosteredCar[] = [];
+    r.shifts.forEach((s, k) => { if (!taken.has(k) && s.vehicleId === v.id && fits(v, s)) drive(v, k, mine); });
+    const next = r.shifts.findIndex((s, k) => !taken.has(k) && s.vehicleId === null && fits(v, s));
+    if (mine.length === 0 && next >= 0) drive(v, next, mine);
+    out.push(...mine);
   }
   return out;
 }
+
+/** The rostered car a stored trip runs on: the one of its vehicle whose shift has its driver and start. */
+const carOfTrip = (cars: readonly RosteredCar[], t: { vehicle_id: string; driver_id: string | null }, startS: number): string =>
+  cars.find((c) => c.carId === t.vehicle_id && c.driverId === t.driver_id && c.availableFromS <= Math.max(0, startS) && startS <= c.shiftEndS)?.id
+  ?? cars.find((c) => c.carId === t.vehicle_id && c.driverId === t.driver_id)?.id ?? t.vehicle_id;
 /**
  * Trips further than this from the new requests' windows cannot meet them (a vehicle does not
  * drive that long to a pickup), so they are not loaded; the margin also keeps the next trip of a
@@ -73,12 +91,14 @@ export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): 
     ...fleet.map((v) => ({
       id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,
     })),
-    ...rosteredCars(await rosteredPassengerShifts(trx, now, new Date(now.getTime() + HORIZON_S * 1000)), now),
   ];
+  const cars = rosteredCars(await rosteredPassengerShifts(trx, now, new Date(now.getTime() + HORIZON_S * 1000)), now);
+  vehicles.push(...cars);
+  const carOf = new Map(cars.map((c) => [c.id, c.carId]));
   const assigned = live.requests.filter((r) => !placing.has(r.id));
   const onTrip = new Set(assigned.map((r) => r.id));
   const trips: ExistingTrip[] = live.trips.map((t) => ({
-    id: t.id, vehicleId: t.vehicle_id, startS: toS(now, t.starts_at), start: { lat: t.start_lat, lon: t.start_lon },
+    id: t.id, vehicleId: carOfTrip(cars, t, toS(now, t.starts_at)), startS: toS(now, t.starts_at), start: { lat: t.start_lat, lon: t.start_lon },
     stops: t.stops.filter((s) => onTrip.has(s.requestId)).map((s) => ({ requestId: s.requestId, type: s.type })), lockedStops: t.locked_stops,
   }));
   const plan = planTransport({
@@ -90,7 +110,7 @@ export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): 
   for (const trip of plan.trips) {
     const stops: StoredStop[] = trip.stops.map((s) => ({ requestId: s.requestId, type: s.type, at: new Date(now.getTime() + s.atS * 1000).toISOString() }));
     const id = await saveTrip(trx, {
-      ...(trip.created ? {} : { id: trip.id }), vehicleId: trip.vehicleId, driverId: trip.driverId,
+      ...(trip.created ? {} : { id: trip.id }), vehicleId: carOf.get(trip.vehicleId) ?? trip.vehicleId, driverId: trip.driverId,
       startsAt: new Date(now.getTime() + trip.startS * 1000), endsAt: new Date(now.getTime() + trip.endS * 1000),
       startLat: trip.start.lat, startLon: trip.start.lon, stops, distanceM: trip.distanceM, emergency: stops.some((s) => urgent.has(s.requestId)),
     }, now);
