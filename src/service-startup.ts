@@ -14,6 +14,7 @@ import { startWorkerRuntime, type WorkerRuntime } from '../workers/runtime';
 import { startApiCluster } from './api-cluster';
 import { clusterExposition, serveClusterMetrics } from './cluster-metrics';
 import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
+import { driverLimitsOf } from './services/fleet/roster-settings';
 import { buildApp } from './http/app';
 import { createAppServer } from './http/server';
 import { createApiOps, type AppOps } from './http/ops';
@@ -187,7 +188,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     redisChild = await ensureRedis(config.REDIS_URL, config.REDIS_AUTOSTART, logger);
     let logins: DemoLogin[] | undefined;
     if (config.DEMO_SEED) {
-      const seed = await seedDemoDistrict({ db: opened.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS });
+      const seed = await seedDemoDistrict({
+        db: opened.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS, roster: { limits: driverLimitsOf(config), timeZone: config.ROSTER_TIME_ZONE },
+      });
       if (seed.seeded) {
         logger.info({ households: seed.households, needs: seed.needs }, 'demo district seeded');
         logins = seed.logins;

@@ -72,5 +72,6 @@ export const myDayView = z.object({
     vehicle: z.string().nullable().describe('The vehicle the dispatcher put the driver on ("Van 1 (沪A·12345)"); null: the plan decides (see the trips)'),
   })),
   handovers: z.array(handoverView.extend({ role: z.enum(['outgoing', 'incoming']) })),
+  timeZone: z.string().describe('The roster\'s time zone (ROSTER_TIME_ZONE): shift times are read there, whatever zone the phone is set to'),
 }).meta({ id: 'DriverDay', description: 'The signed-in driver\'s shifts today (and last night\'s still running), and the handovers of their vehicles at shift changes' });
 export type MyDayView = z.input<typeof myDayView>;

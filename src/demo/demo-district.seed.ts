@@ -3,7 +3,8 @@
  * corridors, ~290 households around a real city centre with varied flags, open needs of every
  * kind, hospitals and two pass applications in review, 2 depots with a catalogue (food package kit
  * by household size) and stock received lot by lot through the ledger, delivery vans and passenger
- * vehicles with their drivers, and one login per role. The grid, the register and the fleet are
+ * vehicles with their drivers on two 12-hour shifts per depot (demo-roster.seed.ts), and one login
+ * per role. The grid, the register and the fleet are
  * loaded from src/demo/files through the imports (demo-files.seed.ts). Deterministic (seeded
  * random), and idempotent: it does nothing when the grid already has areas.
  */
@@ -21,6 +22,8 @@ import { demoNeedFor, mulberry32, type Random } from './demo-needs';
 import { seedHospitals, seedPassesInReview } from './demo-passes.seed';
 import { seedStock } from './demo-stock.seed';
 import { seedWaste } from './demo-waste.seed';
+import { seedRoster, type DemoRosterSettings } from './demo-roster.seed';
+import { DEFAULT_DRIVER_LIMITS } from '../domain/shifts';
 import type { Db } from '../store/db';
 import { setCorridorHours } from '../store/gate-hours.repository';
 import { loadDemoFiles } from './demo-files.seed';
@@ -81,8 +84,11 @@ async function seedGateHours(db: Db, corridorsByCommunity: Map<string, string[]>
   await set(second.filter((_, i) => i % 5 === 2), 13 * 60, 16 * 60);
 }
 
-/** `foodCycleDays`: FOOD_CYCLE_DAYS, so the demo's food packages name the cycle intake and entitlements use. */
-export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDays: number }, options: { scryptCost?: { N: number; r: number; p: number } } = {}): Promise<SeedResult> {
+/**
+ * `foodCycleDays`: FOOD_CYCLE_DAYS, so the demo's food packages name the cycle intake and entitlements use;
+ * `roster`: the DRIVER_* limits and ROSTER_TIME_ZONE its shifts are checked and dated with (default: their defaults).
+ */
+export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDays: number; roster?: DemoRosterSettings }, options: { scryptCost?: { N: number; r: number; p: number } } = {}): Promise<SeedResult> {
   if ((await countAreas(deps.db)) > 0) return { seeded: false, households: 0, needs: 0, logins: [] };
   const rnd = mulberry32(20260423);
   const system: Actor = { userId: 'system:demo-seed', role: 'admin', corridorIds: [], communityIds: [] };
@@ -110,6 +116,8 @@ export async function seedDemoDistrict(deps: { db: Db; clock: Clock; foodCycleDa
     await seedWaste(trx, grid.corridorsByCommunity, now);
     return grid;
   });
+  // The roster service keeps its own transactions (one per change, as the API does): after the grid's.
+  await seedRoster(deps.db, system, deps.roster ?? { limits: DEFAULT_DRIVER_LIMITS, timeZone: 'Asia/Shanghai' }, now);
 
   const firstCommunity = communities[0]!;
   const coordinatorCorridors = (corridorsByCommunity.get(firstCommunity) ?? []).slice(0, 2);

@@ -13,7 +13,9 @@ import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { loadCatalogue } from '../../src/store/item.repository';
 import { listHospitals } from '../../src/store/pass.repository';
-import { passengerVehicles } from '../../src/store/pass-transport.repository';
+import { rosteredCars } from '../../src/services/passes/pass-transport.service';
+import { rosteredPassengerShifts } from '../../src/store/pass-transport.repository';
+import { listRoster } from '../../src/store/roster.repository';
 
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
 
@@ -52,8 +54,10 @@ describe('demo district seed', () => {
   it('seeds hospitals and passenger vehicles with drivers, so passes and emergencies can be served', async () => {
     const hospitals = await listHospitals(database.db);
     expect(hospitals.length).toBeGreaterThanOrEqual(3);
-    const passengers = await passengerVehicles(database.db);
-    expect(passengers.length).toBeGreaterThanOrEqual(2);
+    // The demo's depots have shift templates: its cars drive on the roster, each shift with its driver.
+    const now = new Date();
+    const passengers = rosteredCars(await rosteredPassengerShifts(database.db, now, new Date(now.getTime() + 2 * 86_400_000)), now);
+    expect(new Set(passengers.map((v) => v.carId)).size).toBe(4);
     expect(passengers.every((v) => v.seats > 0 && v.driverId !== null)).toBe(true);
     expect(passengers.some((v) => v.skills.includes('wheelchair'))).toBe(true);
     expect(passengers.some((v) => v.skills.includes('escort'))).toBe(true);
@@ -90,6 +94,33 @@ describe('demo district seed', () => {
       });
       expect(raised.status).toBe(201);
       expect(await raised.json()).toMatchObject({ status: 'trip_assigned', unservedReason: null });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('runs two 12-hour shifts per depot on a standing roster: Driver 1 on Day in Van 1, the vans and pass cars with night drivers of their own, the waste trucks by day', async () => {
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const lines = await listRoster(database.db, { from: inTenDays, to: inTenDays });
+    const on = (shift: string) => lines.filter((l) => l.templateName === shift).map((l) => `${l.driverName}: ${l.vehicleLabel?.replace(/ \(.*/, '')}`).sort();
+    expect(lines.every((l) => l.standing && l.endsAt.getTime() - l.startsAt.getTime() === 12 * 3600_000)).toBe(true);
+    expect(on('Day')).toContain('Driver 1: Van 1');
+    expect(on('Day')).toEqual(expect.arrayContaining(['Transfer Driver 1: Transfer Car 1', 'Waste Crew 1: Waste Truck 1', 'Waste Crew 2: Waste Truck 2']));
+    expect(on('Day')).toHaveLength(12);
+    expect(on('Night')).toHaveLength(10);
+    expect(on('Night').some((l) => l.startsWith('Driver ') || l.includes('Waste'))).toBe(false);
+    // The driver page reads the standing roster: driver.1 sees today's Day shift in Van 1.
+    const driver = first.logins.find((l) => l.username === 'driver.1')!;
+    const app = buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db: database.db, database, logger: createLogger({ level: 'silent' }), clock: systemClock });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: driver.username, password: driver.password }) });
+      const { token } = (await login.json()) as { token: string };
+      const res = await fetch(`${url}/api/me/shifts`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(await res.json())).toMatch(/Van 1/);
     } finally {
       server.close();
     }

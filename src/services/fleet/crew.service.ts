@@ -55,6 +55,7 @@ export async function myDay(deps: HandoverDeps, actor: Actor): Promise<MyDayView
   }
   return {
     shifts: shifts.map((s) => ({ id: s.id, name: s.name, depotName: s.depotName, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), vehicle: s.vehicle })),
+    timeZone: deps.timeZone,
     handovers,
   };
 }

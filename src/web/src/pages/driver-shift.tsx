@@ -28,6 +28,7 @@ export function DriverDay({ driverId }: { driverId: string | null | undefined })
   const shifts = day.data?.shifts ?? [];
   const handovers = day.data?.handovers ?? [];
   if (!day.data) return null;
+  const zone = day.data.timeZone;
   return (
     <section class="card wide" data-testid="my-day">
       <h2>{t('myShifts')}</h2>
@@ -35,7 +36,7 @@ export function DriverDay({ driverId }: { driverId: string | null | undefined })
       <ul class="list">
         {shifts.map((s) => (
           <li key={s.id} data-testid="my-shift">
-            {t('shiftLine', { name: s.name, from: timeOfDay(s.startsAt), until: timeOfDay(s.endsAt), depot: s.depotName })}
+            {t('shiftLine', { name: s.name, from: timeOfDay(s.startsAt, zone), until: timeOfDay(s.endsAt, zone), depot: s.depotName })}
             <br />
             {s.vehicle ? t('shiftVehicle', { vehicle: s.vehicle }) : t('shiftVehiclePlanned')}
           </li>

@@ -41,7 +41,9 @@ export const clock = (shiftStartMin: number, s: number): string => {
 };
 
 /** A time of day, e.g. "14:30". */
-export const timeOfDay = (iso: string): string => new Date(iso).toLocaleTimeString(t('locale'), { hour: '2-digit', minute: '2-digit' });
+/** A clock time in the reader's language; in `timeZone` when given (a roster's zone), else the device's. */
+export const timeOfDay = (iso: string, timeZone?: string): string =>
+  new Date(iso).toLocaleTimeString(t('locale'), { hour: '2-digit', minute: '2-digit', ...(timeZone ? { timeZone } : {}) });
 
 /** A day range in the reader's language: "1–3 Dec" / "12月1日至3日". `end` is exclusive; cycles are whole UTC days. */
 export function dayRange(start: Date, endExclusive: Date): string {
