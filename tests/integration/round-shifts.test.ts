@@ -11,6 +11,7 @@ import { listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { todayIn } from '../../src/store/roster.repository';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { proposalView } from '../../src/services/rounds/round-view';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { createShiftTemplate, removeShiftTemplate, roster, rosterDriver, unrosterShift, type RosterDeps } from '../../src/services/fleet/roster.service';
 import { roundRoster, withHours } from '../../src/services/rounds/round-roster';
@@ -75,6 +76,8 @@ describe('a round over a shift change', () => {
       expect(t.driver).toBe(t.to <= change + 1e-6 ? morning : evening);
       expect(t.from).toBeGreaterThanOrEqual(-3600 - 1e-6);
     }
+    // The desk's working day ends with the day driver's shift (08:30 + 8 h), not the default 8 h from 08:00.
+    expect((await proposalView(database.db, round.id)).shiftEndS).toBe(change + 480 * 60);
     // Dispatch takes the plan's drivers: the day driver's page shows the later trips.
     await approveRound(database.db, round.id, 'd');
     await dispatchRound(database.db, round.id, 'd');

@@ -14,6 +14,7 @@ import { siteNames } from '../../store/waste.repository';
 import { activeVehicles, custodyOfRound, type TripCustody } from '../../store/waste-custody.repository';
 import { ROUND_KIND_SPECS, vehicleFitsRound, type RoundKind } from '../../domain/round';
 import { awaitingDisinfection } from './round-fleet';
+import { hasRoster, roundRoster } from './round-roster';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
   const round = await getRound(db, roundId);
@@ -41,7 +42,7 @@ export async function proposalView(db: Db, roundId: string): Promise<ProposalVie
   const sites = await siteNames(db, plan.trips.flatMap((t) => (t.unload ? [t.unload.siteId] : [])));
   const custody = ROUND_KIND_SPECS[round.kind].collects ? await custodyOfRound(db, roundId) : null;
   return {
-    roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN, shiftEndS: ROUND_SHIFT_MIN * 60,
+    roundId, status: round.status, shiftStartMin: ROUND_SHIFT_START_MIN, shiftEndS: await shiftEndOf(db, roundId, plan.trips),
     trips: plan.trips.map((t) => ({
       id: t.id, vehicleId: t.vehicleId, depotId: t.depotId, driverId: t.driverId ?? null, tripNo: t.tripNo, distanceM: t.distanceM, durationS: t.durationS, departS: t.departS ?? 0,
       vehicleName: names.vehicles.get(t.vehicleId) ?? t.vehicleId, vehiclePlate: names.plates.get(t.vehicleId) ?? null, depotName: names.depots.get(t.depotId) ?? t.depotId,
@@ -122,4 +123,15 @@ async function packingChanges(db: Db, roundId: string, bags: readonly PlanBag[])
     substituted: i.lines.flatMap((l) => (l.for ? [{ item: name(l.item), for: name(l.for), quantity: l.quantity }] : [])),
     leftOut: i.leftOut.map((o) => ({ item: name(o.item), quantity: o.quantity })),
   }));
+}
+
+/**
+ * When the round's working day ends: the latest end of the rostered duties of the drivers it uses
+ * (a depot on 2 x 12 h shifts works until 08:00 next day), the default shift's end without a roster.
+ */
+async function shiftEndOf(db: Db, roundId: string, trips: readonly { driverId?: string | null }[]): Promise<number> {
+  if (!(await hasRoster(db, roundId))) return ROUND_SHIFT_MIN * 60;
+  const drivers = new Set(trips.flatMap((t) => (t.driverId ? [t.driverId] : [])));
+  const ends = (await roundRoster(db, roundId)).duties.filter((d) => drivers.has(d.driverId)).map((d) => d.end);
+  return Math.max(ROUND_SHIFT_MIN * 60, ...ends);
 }
