@@ -41,6 +41,9 @@ describe('decomposition by routes (solveLarge)', () => {
       // a different seed searches differently: the comparison above can fail
       const c = await solveLarge(problem, { ...options, seed: 4 }, runner.run);
       expect(c.routes.map((r) => [r.vehicle, ...r.stops])).not.toEqual(a.routes.map((r) => [r.vehicle, ...r.stops]));
+      // a piece that fails on its thread fails the run (named), instead of leaving it waiting
+      const broken = { ...problem, vehicles: [{ ...problem.vehicles[0]!, capacity: [] }] };
+      await expect(runner.run([{ problem: broken, seed: 1, maxIterations: 5 }])).rejects.toThrow(/piece 0: .*capacity/);
     } finally {
       await runner.close();
     }
