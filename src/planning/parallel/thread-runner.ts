@@ -29,7 +29,10 @@ export interface ThreadRunner {
   close(): Promise<void>;
 }
 
-/** A pool of `threads` workers; each takes the next piece (largest first) when it is free. */
+/**
+ * A pool of `threads` workers; each takes the next piece (largest first) when it is free. One run at
+ * a time; after a run fails (a piece threw), close the pool rather than reuse it.
+ */
 export function threadRunner(threads: number): ThreadRunner {
   const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(BOOT, { eval: true, workerData: { cordonPieces: true } }));
   for (const w of workers) w.unref();
@@ -43,7 +46,10 @@ export function threadRunner(threads: number): ThreadRunner {
         w.postMessage({ id, job: jobs[id]! } satisfies Ask);
       };
       const onAnswer = (a: Answer): void => {
-        if (a.error !== undefined || !a.solution) return finish(new Error(`piece ${a.id}: ${a.error ?? 'no solution'}`));
+        if (a.error !== undefined || !a.solution) {
+          queue.length = 0; // the other threads take nothing more of this run
+          return finish(new Error(`piece ${a.id}: ${a.error ?? 'no solution'}`));
+        }
         out[a.id] = a.solution;
         next();
       };
