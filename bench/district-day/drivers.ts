@@ -1,0 +1,77 @@
+/**
+ * Simulated drivers of a dispatched round, one async task per driver, on a compressed clock
+ * (`minutesPerSecond` simulated minutes pass per real second): each takes its batches from
+ * GET /api/me/batches, leaves the depot for each trip in turn (PUT .../departure; a later trip is
+ * the reload), reports arriving at each gate over its socket, and the corridor's unit chief then
+ * marks a failed door now and then (POST .../failed with a reason) and confirms the handover with
+ * the driver's code (POST .../handoff). A few gates fail as a whole (driver:stop failed, access
+ * blocked). The time from each handover's 2xx to the chief's socket event is timed by the bench.
+ */
+import type { District } from './setup';
+import type { LiveClient } from './live-clients';
+import { callThrough, expectStatus, rng, sleep } from './http';
+
+interface Stop { stopId: string; corridorId: string; status: string; handoffCode: string | null; bags: { householdId: string | null }[] }
+interface Batch { batchId: string; roundId: string; tripId: string; tripNo: number; departS: number; stops: Stop[] }
+
+export interface WalkFigures { trips: number; stops: number; handedOver: number; gatesFailed: number; doorsFailed: number; errors: string[] }
+
+export interface Walk {
+  url: string;
+  roundId: string;
+  district: District;
+  tokens: Map<string, string>;
+  driverSockets: Map<string, LiveClient>;
+  minutesPerSecond: number;
+  onHandedOver(stopId: string, okAt: number): void;
+}
+
+/** Simulated minutes between two gates (driving and handing over). */
+const MINUTES_PER_STOP = 4;
+
+async function walkDriver(w: Walk, driver: { id: string; username: string }, out: WalkFigures, seed: number): Promise<void> {
+  const rand = rng(seed);
+  const token = w.tokens.get(driver.username)!;
+  const mine = expectStatus(await callThrough(w.url, 'GET', '/api/me/batches', token), [200], 'driver batches');
+  const batches = (mine.body.batches as Batch[]).filter((b) => b.roundId === w.roundId).sort((a, b) => a.tripNo - b.tripNo);
+  const chiefOf = new Map(w.district.corridors.map((c) => [c.id, c.chief]));
+  const socket = w.driverSockets.get(driver.id)!.socket;
+  const t0 = performance.now();
+  const realMs = (simS: number) => (simS / 60 / w.minutesPerSecond) * 1000;
+  for (const batch of batches) {
+    await sleep(Math.max(0, realMs(batch.departS) - (performance.now() - t0)));
+    expectStatus(await callThrough(w.url, 'PUT', `/api/rounds/${w.roundId}/trips/${batch.tripId}/departure`, token, {}), [200], 'departure');
+    out.trips++;
+    for (const stop of batch.stops) {
+      await sleep(realMs(MINUTES_PER_STOP * 60));
+      out.stops++;
+      const arrived = await socket.timeout(30_000).emitWithAck('driver:stop', { outcome: 'arrived', batchId: batch.batchId, stopId: stop.stopId }).catch(() => ({ ok: false }));
+      if (!(arrived as { ok: boolean }).ok) out.errors.push(`arrived ${stop.stopId}: ${JSON.stringify(arrived)}`);
+      if (rand() < 0.02) {
+        const failed = await socket.timeout(30_000).emitWithAck('driver:stop', { outcome: 'failed', batchId: batch.batchId, stopId: stop.stopId, reason: 'access_blocked' }).catch(() => ({ ok: false }));
+        if ((failed as { ok: boolean }).ok) out.gatesFailed++;
+        else out.errors.push(`gate failed ${stop.stopId}: ${JSON.stringify(failed)}`);
+        continue;
+      }
+      const chief = w.tokens.get(chiefOf.get(stop.corridorId)!)!;
+      const households = [...new Set(stop.bags.map((b) => b.householdId).filter((h): h is string => h !== null))];
+      if (households.length > 1 && rand() < 0.1) {
+        const door = households[0]!;
+        const a = await callThrough(w.url, 'POST', `/api/corridors/${stop.corridorId}/deliveries/${stop.stopId}/households/${door}/failed`, chief, { reason: rand() < 0.5 ? 'no_answer' : 'refused' });
+        if (a.status === 200) out.doorsFailed++;
+        else out.errors.push(`door failed ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
+      }
+      const a = await callThrough(w.url, 'POST', `/api/corridors/${stop.corridorId}/deliveries/${stop.stopId}/handoff`, chief, { code: stop.handoffCode });
+      if (a.status === 200) {
+        out.handedOver++;
+        w.onHandedOver(stop.stopId, a.okAt);
+      } else out.errors.push(`handoff ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
+    }
+  }
+}
+
+export async function walkRound(w: Walk): Promise<WalkFigures> {
+  const out: WalkFigures = { trips: 0, stops: 0, handedOver: 0, gatesFailed: 0, doorsFailed: 0, errors: [] };
+  await Promise.all(w.district.drivers.map((d, i) => walkDriver(w, d, out, 1000 + i).catch((err: Error) => void out.errors.push(`driver ${d.username}: ${err.message}`))));
+  return out;
+}

@@ -1,0 +1,33 @@
+/**
+ * A round of the district day through the dispatcher's API: started with POST /api/rounds (as the
+ * scheduler does; for food after the cycle's entitlements), followed until proposed, approved and
+ * dispatched. `whilePlanning` runs once the round is being solved (the worker fault happens there).
+ */
+import type { RoundKind } from '../../src/domain/round';
+import { callThrough, expectStatus, sleep } from './http';
+
+export interface RoundTimes { roundId: string; toProposalS: number; toDispatchS: number; trips: number; unserved: number }
+
+export async function runRound(url: string, token: string, areaId: string, kind: RoundKind, whilePlanning?: () => Promise<void>): Promise<RoundTimes> {
+  const t0 = performance.now();
+  const started = expectStatus(await callThrough(url, 'POST', '/api/rounds', token, { areaId, kind }), [200, 201], `start ${kind} round`);
+  const roundId = started.body.id as string;
+  let fault: Promise<void> | undefined;
+  for (;;) {
+    const r = expectStatus(await callThrough(url, 'GET', `/api/rounds/${roundId}`, token), [200], 'round status');
+    const status = r.body.status as string;
+    if (status === 'failed') throw new Error(`${kind} round ${roundId} failed: ${JSON.stringify(r.body).slice(0, 400)}`);
+    if (status === 'proposed') break;
+    if (status === 'planning' && whilePlanning && !fault) fault = whilePlanning();
+    if (performance.now() - t0 > 30 * 60_000) throw new Error(`${kind} round ${roundId} not proposed within 30 min (status ${status})`);
+    await sleep(200);
+  }
+  const toProposalS = (performance.now() - t0) / 1000;
+  await fault;
+  const proposal = expectStatus(await callThrough(url, 'GET', `/api/rounds/${roundId}/proposal`, token), [200], 'proposal');
+  expectStatus(await callThrough(url, 'POST', `/api/rounds/${roundId}/approve`, token), [200], 'approve');
+  expectStatus(await callThrough(url, 'POST', `/api/rounds/${roundId}/dispatch`, token), [200], 'dispatch');
+  const trips = Array.isArray(proposal.body.trips) ? proposal.body.trips.length : -1;
+  const unserved = Array.isArray(proposal.body.unserved) ? proposal.body.unserved.length : -1;
+  return { roundId, toProposalS, toDispatchS: (performance.now() - t0) / 1000, trips, unserved };
+}
