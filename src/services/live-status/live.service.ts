@@ -21,7 +21,12 @@ export interface LivePublisherDeps {
   stream: LiveStream;
   clock: Clock;
   logger: Logger;
+  /** Wait before sending again the envelopes of a failed fan-out (Redis away), ms. Default 1000. */
+  fanOutRetryMs?: number;
 }
+
+/** Envelopes of failed fan-outs held for the next try, at most; beyond, the oldest are dropped (clients resume). */
+const MAX_HELD_ENVELOPES = 10_000;
 
 export type ReplayResult =
   | { kind: 'events'; events: Envelope[]; latestSeq: number }
@@ -37,7 +42,7 @@ export interface LivePublisher {
   /**
    * Pushes stored envelopes to their scopes' clients. Every command is issued before this returns
    * (on the publisher's one connection), so a later call's messages follow these in the stream.
-   * Never rejects: a failure is logged, clients fill the hole with `resume`.
+   * Never rejects: a failure is logged and the envelopes are sent again until Redis answers.
    */
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
@@ -61,13 +66,37 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
 
   const store = (trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
 
+  // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
+  const send = (envelopes: readonly Envelope[]) => Promise.all(envelopes.map((e) => deps.stream.broadcast([e.scope], ENVELOPE_EVENT, e)));
+
+  // A client sees a hole only when a later event of its scope comes; a scope's last event lost to a
+  // Redis outage would not reach its sockets until then (district-day bench: a chief's gate event
+  // 42 s late after the Redis restart, one never). So failed fan-outs are sent again until Redis
+  // answers; a client ignores a seq it has (at-least-once, like the stream itself).
+  const held: Envelope[] = [];
+  let retry: NodeJS.Timeout | undefined;
+  const hold = (envelopes: readonly Envelope[]) => {
+    held.push(...envelopes);
+    if (held.length > MAX_HELD_ENVELOPES) held.splice(0, held.length - MAX_HELD_ENVELOPES);
+    if (retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      const again = held.splice(0);
+      send(again).then(
+        () => deps.logger.info({ events: again.length }, 'live fan-out sent after a failure'),
+        () => hold(again),
+      );
+    }, deps.fanOutRetryMs ?? 1000);
+    retry.unref();
+  };
+
   async function fanOut(envelopes: readonly Envelope[]): Promise<void> {
     try {
-      // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
-      await Promise.all(envelopes.map((e) => deps.stream.broadcast([e.scope], ENVELOPE_EVENT, e)));
+      await send(envelopes);
     } catch (err) {
-      // Stored already: clients fill the hole with `resume` when they see the next seq (or reconnect).
-      deps.logger.warn({ err, eventId: envelopes[0]?.id }, 'live fan-out failed; event stored, clients will resume');
+      // Stored already: sent again shortly; meanwhile clients fill a hole they see with `resume`.
+      deps.logger.warn({ err, eventId: envelopes[0]?.id }, 'live fan-out failed; event stored, sent again once Redis answers');
+      hold(envelopes);
     }
   }
 
