@@ -82,7 +82,9 @@ export async function run(args: string[]): Promise<Metrics> {
     // Live delay: an HTTP 2xx (a single need accepted, a handover confirmed) to its event on the chief's socket.
     const waiting = new Map<string, number>();
     const early = new Map<string, number>();
-    const live: { at: number; ms: number }[] = [];
+    // ms: 2xx to the socket; pickupMs: 2xx to the relay storing the event (its `at`), the relay's queue.
+    const live: { at: number; ms: number; pickupMs: number }[] = [];
+    const pickup = (e: Envelope, okAt: number) => Date.parse(e.at) - (Date.now() - (performance.now() - okAt));
     const keyOf = (e: Envelope) => e.event.type === 'need.status_changed' && e.event.status === 'accepted' ? `need:${e.event.needId}` : e.event.type === 'stop.delivered' ? `stop:${e.event.stopId}` : null;
     const onEvent = (e: Envelope, at: number) => {
       const key = keyOf(e);
@@ -90,10 +92,10 @@ export async function run(args: string[]): Promise<Metrics> {
       const okAt = waiting.get(key);
       if (okAt === undefined) return void early.set(key, at);
       waiting.delete(key);
-      live.push({ at: okAt, ms: Math.max(0, at - okAt) });
+      live.push({ at: okAt, ms: Math.max(0, at - okAt), pickupMs: Math.max(0, pickup(e, okAt)) });
     };
     const expect = (key: string, okAt: number) => {
-      if (early.has(key)) return void (early.delete(key), live.push({ at: okAt, ms: 0 }));
+      if (early.has(key)) return void (early.delete(key), live.push({ at: okAt, ms: 0, pickupMs: 0 }));
       waiting.set(key, okAt);
     };
     const connected = await phase('sockets', async () => {
@@ -153,6 +155,7 @@ export async function run(args: string[]): Promise<Metrics> {
     const planning = (s: { at: number }) => s.at >= planningWindow[0] && s.at <= planningWindow[1];
     const duringPlanning = arrived.needs.filter(planning).map((s) => s.ms);
     const livePlanning = live.filter(planning).map((s) => s.ms);
+    const pickupPlanning = live.filter(planning).map((s) => s.pickupMs);
     const seconds = (ms: number) => Math.round(ms / 10) / 100;
     const peak = Object.fromEntries([...svc.peakRss].map(([role, mb]) => [`peak_rss_mb_${role.replace(/-/g, '_')}`, mb]));
     const metrics: Metrics = {
@@ -166,6 +169,7 @@ export async function run(args: string[]): Promise<Metrics> {
       live_p50_ms: round1(percentile(livePlanning, 50)),
       live_p99_ms: round1(percentile(livePlanning, 99)),
       live_samples_during_planning: livePlanning.length,
+      live_relay_pickup_p99_ms: round1(percentile(pickupPlanning, 99)),
       live_p50_ms_all_day: round1(percentile(live.map((s) => s.ms), 50)),
       live_p99_ms_all_day: round1(percentile(live.map((s) => s.ms), 99)),
       live_samples: live.length,
