@@ -214,7 +214,13 @@ describe('webhook and notice workers', () => {
     await publisher.publish([scope.dispatch], { type: 'round.dispatched', roundId: 'r-metrics', batchIds: [] });
     await until(() => received === 1, 20_000);
     const metricsNow = async () => parseExposition(await (await get(`${base}/metrics`, bearer(TOKEN))).text());
-    await until(async () => (await metricsNow()).value('cordon_webhook_attempts_total', { outcome: 'delivered' }) === 1, 10_000);
+    // The receiver answers before the worker counts the attempt and completes the job: wait for both
+    // samples to appear (value() throws while a sample is absent, which would end the wait at once).
+    await until(async () => {
+      const m = await metricsNow();
+      return m.find('cordon_webhook_attempts_total', { outcome: 'delivered' })[0]?.value === 1
+        && m.find('cordon_job_duration_seconds_count', { queue: 'webhooks', job: 'webhook.deliver', outcome: 'completed' })[0]?.value === 1;
+    }, 10_000);
     const m = await metricsNow();
     expect(m.types.get('cordon_webhook_attempts_total')).toBe('counter');
     expect(m.value('cordon_job_duration_seconds_count', { queue: 'webhooks', job: 'webhook.deliver', outcome: 'completed' })).toBe(1);
