@@ -13,10 +13,10 @@
  * cross-site use the app-wide guard in cross-site.ts refuses). A session whose account must still
  * replace an admin-set password gets 403 `password_change_required`, except on the routes that
  * opt in (the change itself, logout). `requireRole` refuses other roles (403, audited).
- * `authorizeHousehold` / `authorizeNeed` check a path parameter before the handler runs.
+ * `authorizeHousehold` checks a path parameter before the handler runs.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import type { Actor, HouseholdScope, NeedScope, Role } from '../domain/access';
+import type { Actor, HouseholdScope, Role } from '../domain/access';
 import { createAuditService } from '../services/access/audit.service';
 import { sessionCookieName, sessionCookieOptions, sessionTokenFromCookies } from '../services/access/auth-cookie';
 import { createAuthService, type AuthService } from '../services/access/auth.service';
@@ -34,8 +34,6 @@ declare global {
       access?: Access;
       /** Set by authorizeHousehold. */
       householdScope?: HouseholdScope;
-      /** Set by authorizeNeed (householdId null: a corridor's own need). */
-      needScope?: NeedScope;
     }
   }
 }
@@ -153,14 +151,6 @@ const paramOf = (req: Request, name: string): string => {
 export function authorizeHousehold(param: string, action: string): RequestHandler {
   return async (req, res, next) => {
     res.locals.householdScope = await accessOf(res).household(paramOf(req, param), action);
-    next();
-  };
-}
-
-/** Checks the need named by a path parameter (a corridor's own need as its corridor); its scope lands in `res.locals.needScope`. */
-export function authorizeNeed(param: string, action: string): RequestHandler {
-  return async (req, res, next) => {
-    res.locals.needScope = await accessOf(res).need(paramOf(req, param), action);
     next();
   };
 }
