@@ -36,6 +36,7 @@ import * as m0031 from './0031_trip_departure';
 import * as m0032 from './0032_driver_shifts';
 import * as m0033 from './0033_vehicle_handovers';
 import * as m0034 from './0034_standing_roster';
+import * as m0035 from './0035_need_status_lanes';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '0032_driver_shifts': m0032,
   '0033_vehicle_handovers': m0033,
   '0034_standing_roster': m0034,
+  '0035_need_status_lanes': m0035,
 };
