@@ -20,7 +20,7 @@
  */
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
-import { scope, type Envelope } from '../src/contracts/events';
+import { scope } from '../src/contracts/events';
 import { generateFoodEntitlements } from '../src/services/needs/food-entitlement.service';
 import { dropSchema, migrateToLatest, openDatabase } from '../src/store/db';
 import { login, PG_URL } from './api.server';
@@ -29,7 +29,8 @@ import { walkRound } from './district-day/drivers';
 import { sleep } from './district-day/http';
 import { runIntake } from './district-day/intake';
 import { procureMedicine } from './district-day/procurement';
-import { connectAll, type LiveClient } from './district-day/live-clients';
+import { connectAll, localGroup, type SocketGroup } from './district-day/live-clients';
+import { startChiefSockets } from './district-day/chief-sockets';
 import { runRound } from './district-day/rounds';
 import { startService, childrenOf, type Service } from './district-day/service';
 import { PASSWORD, setUpDistrict } from './district-day/setup';
@@ -62,7 +63,7 @@ export async function run(args: string[]): Promise<Metrics> {
   };
   const wall0 = performance.now();
   let service: Service | undefined;
-  const clients: LiveClient[] = [];
+  const sockets: SocketGroup[] = [];
   try {
     await migrateToLatest(database);
     service = await startService({ schema: database.schema, prefix: `bench-day-${tag}`, workers: 2, solveMs });
@@ -84,24 +85,21 @@ export async function run(args: string[]): Promise<Metrics> {
     const early = new Map<string, number>();
     // ms: 2xx to the socket; pickupMs: 2xx to the relay storing the event (its `at`), the relay's queue.
     const live: { at: number; ms: number; pickupMs: number }[] = [];
-    const pickup = (e: Envelope, okAt: number) => Date.parse(e.at) - (Date.now() - (performance.now() - okAt));
-    const keyOf = (e: Envelope) => e.event.type === 'need.status_changed' && e.event.status === 'accepted' ? `need:${e.event.needId}` : e.event.type === 'stop.delivered' ? `stop:${e.event.stopId}` : null;
-    const onEvent = (e: Envelope, at: number) => {
-      const key = keyOf(e);
-      if (!key || !e.scope.startsWith('corridor:')) return;
+    const onTimed = (key: string, at: number, storedAt: number) => {
       const okAt = waiting.get(key);
       if (okAt === undefined) return void early.set(key, at);
       waiting.delete(key);
-      live.push({ at: okAt, ms: Math.max(0, at - okAt), pickupMs: Math.max(0, pickup(e, okAt)) });
+      live.push({ at: okAt, ms: Math.max(0, at - okAt), pickupMs: Math.max(0, storedAt - okAt) });
     };
     const expect = (key: string, okAt: number) => {
       if (early.has(key)) return void (early.delete(key), live.push({ at: okAt, ms: 0, pickupMs: 0 }));
       waiting.set(key, okAt);
     };
     const connected = await phase('sockets', async () => {
-      const chiefs = await connectAll(url, district.corridors.map((c) => ({ token: tokens.get(c.chief)!, scope: scope.corridor(c.id) })), onEvent);
-      const drivers = await connectAll(url, district.drivers.map((d) => ({ token: tokens.get(d.username)!, scope: scope.driver(d.id) })), onEvent);
-      clients.push(...chiefs, ...drivers);
+      // The chiefs' sockets in child processes (5,000 at full scale); the drivers' here, as the simulated drivers report over them.
+      sockets.push(await startChiefSockets(url, district.corridors.map((c) => ({ token: tokens.get(c.chief)!, scope: scope.corridor(c.id) })), onTimed));
+      const drivers = await connectAll(url, district.drivers.map((d) => ({ token: tokens.get(d.username)!, scope: scope.driver(d.id) })), () => {});
+      sockets.push(localGroup(drivers));
       return { driverSockets: new Map(district.drivers.map((d, i) => [d.id, drivers[i]!])) };
     });
 
@@ -146,7 +144,7 @@ export async function run(args: string[]): Promise<Metrics> {
     // 4. Checks.
     const needs = await needChecks(database.db);
     const checks = await phase('checks', async () => ({
-      ...needs.checks, ...(await stockChecks(database.db)), ...(await passChecks(database.db)), ...(await socketChecks(clients, (line) => console.log(`  socket: ${line}`))), ...processChecks(svc, apiKills),
+      ...needs.checks, ...(await stockChecks(database.db)), ...(await passChecks(database.db)), ...(await socketChecks(sockets, (line) => console.log(`  socket: ${line}`))), ...processChecks(svc, apiKills),
     }));
     const dbBytes = Number((await sql<{ n: string }>`select coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)::text as n
       from pg_tables where schemaname = ${database.schema}`.execute(database.db)).rows[0]!.n);
@@ -192,7 +190,7 @@ export async function run(args: string[]): Promise<Metrics> {
       medicine_trips_driven: medicineWalk.trips, medicine_handed_over: medicineWalk.handedOver,
       request_errors: arrived.errors.length + foodWalk.errors.length + medicineWalk.errors.length,
       worker_killed_mid_solve: killedMidSolve,
-      scale, households: size.households, corridors: size.corridors, vehicles: size.vehicles, sockets: clients.length,
+      scale, households: size.households, corridors: size.corridors, vehicles: size.vehicles, sockets: sockets.reduce((n, g) => n + g.count, 0),
       clock_min_per_s: minutesPerSecond, solve_ms: solveMs, faults: faults ? 'on' : 'off',
       load_avg_1m: round1(loadavg()[0]!),
     };
@@ -207,7 +205,7 @@ export async function run(args: string[]): Promise<Metrics> {
     if (broken.length) throw new Error(`district-day checks failed: ${broken.map((k) => `${k}=${checks[k]}`).join(', ')}`);
     return metrics;
   } finally {
-    for (const c of clients) c.close();
+    for (const g of sockets) g.close();
     await service?.stop();
     if (keep) console.log(`district-day: schema ${database.schema} kept`);
     else await dropSchema(database);

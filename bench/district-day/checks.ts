@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../src/store/db';
-import type { LiveClient } from './live-clients';
+import { addChecks, type SocketGroup } from './live-clients';
 import type { Service } from './service';
 
 export type Checks = Record<string, number>;
@@ -59,27 +59,11 @@ export async function passChecks(db: Db): Promise<Checks> {
   return { passes_not_back: open, passes_overdue: overdue };
 }
 
-export async function socketChecks(clients: LiveClient[], report: (line: string) => void): Promise<Checks> {
-  let missed = 0;
-  let unresolved = 0;
-  let gaps = 0;
-  let snapshots = 0;
-  let reconnects = 0;
-  for (let i = 0; i < clients.length; i += 200) {
-    const part = clients.slice(i, i + 200);
-    const answers = await Promise.all(part.map((c) => c.missing().catch((err: Error) => ({ count: -1, detail: [err.message] }))));
-    for (const [k, { count: n, detail }] of answers.entries()) {
-      if (n < 0) unresolved++;
-      else missed += n;
-      for (const line of detail) report(line);
-      const f = part[k]!.figures;
-      unresolved += f.open;
-      gaps += f.gaps;
-      snapshots += f.snapshots;
-      reconnects += f.reconnects;
-    }
-  }
-  return { socket_events_missed: missed, socket_gaps_unresolved: unresolved, socket_gaps: gaps, socket_snapshots: snapshots, socket_reconnects: reconnects };
+export async function socketChecks(groups: SocketGroup[], report: (line: string) => void): Promise<Checks> {
+  const all = (await Promise.all(groups.map((g) => g.check()))).reduce(addChecks);
+  for (const line of all.detail) report(line);
+  const f = all.figures;
+  return { socket_events_missed: all.missed, socket_gaps_unresolved: all.unresolved + f.open, socket_gaps: f.gaps, socket_snapshots: f.snapshots, socket_reconnects: f.reconnects };
 }
 
 export function processChecks(service: Service, apiKills: number): Checks {

@@ -15,6 +15,24 @@ import type { ResumeAck, SubscribeAck } from '../../src/contracts/event-socket';
 
 export interface ClientFigures { events: number; gaps: number; resumed: number; snapshots: number; reconnects: number; open: number }
 
+export function addFigures(a: ClientFigures, b: ClientFigures): ClientFigures {
+  return { events: a.events + b.events, gaps: a.gaps + b.gaps, resumed: a.resumed + b.resumed, snapshots: a.snapshots + b.snapshots, reconnects: a.reconnects + b.reconnects, open: a.open + b.open };
+}
+
+/** The end-of-day check of a group of sockets: events the server still held for them, checks that got no answer, their figures. */
+export interface SocketCheck { missed: number; unresolved: number; detail: string[]; figures: ClientFigures }
+
+export function addChecks(a: SocketCheck, b: SocketCheck): SocketCheck {
+  return { missed: a.missed + b.missed, unresolved: a.unresolved + b.unresolved, detail: [...a.detail, ...b.detail], figures: addFigures(a.figures, b.figures) };
+}
+
+/** Sockets checked and closed together (in this process, or in a child: chief-sockets.ts). */
+export interface SocketGroup {
+  count: number;
+  check(): Promise<SocketCheck>;
+  close(): void;
+}
+
 export interface LiveClient {
   scope: Scope;
   socket: Socket;
@@ -119,4 +137,25 @@ export async function connectAll(url: string, sessions: { token: string; scope: 
     out.push(...(await Promise.all(sessions.slice(i, i + 200).map((s) => connectClient(url, s.token, s.scope, onEvent)))));
   }
   return out;
+}
+
+/** Checks every socket of `clients` (a few hundred at a time): what the server still holds for it, and its figures. */
+export async function checkClients(clients: LiveClient[]): Promise<SocketCheck> {
+  const out = { missed: 0, unresolved: 0, detail: [] as string[], figures: { events: 0, gaps: 0, resumed: 0, snapshots: 0, reconnects: 0, open: 0 } };
+  for (let i = 0; i < clients.length; i += 200) {
+    const part = clients.slice(i, i + 200);
+    const answers = await Promise.all(part.map((c) => c.missing().catch((err: Error) => ({ count: -1, detail: [`${c.scope}: ${err.message}`] }))));
+    for (const [k, { count, detail }] of answers.entries()) {
+      if (count < 0) out.unresolved++;
+      else out.missed += count;
+      out.detail.push(...detail);
+      out.figures = addFigures(out.figures, part[k]!.figures);
+    }
+  }
+  return out;
+}
+
+/** Sockets held in this process as a group. */
+export function localGroup(clients: LiveClient[]): SocketGroup {
+  return { count: clients.length, check: () => checkClients(clients), close: () => { for (const c of clients) c.close(); } };
 }
