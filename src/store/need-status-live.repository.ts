@@ -1,8 +1,16 @@
-/** Need status changes waiting to be published live (noted by a trigger on need_status_history). */
+/**
+ * Need status changes waiting to be published live (noted by a trigger on need_status_history), in
+ * two lanes (migration 0035): `bulk` for the changes of a transaction marked with `markBulkLane` (a
+ * cycle's entitlements, a round's plan, dispatch or failure, a CSV import), `interactive` for the
+ * rest, so the relay can serve one person's change before a district's worth of bulk ones.
+ */
 import { sql } from 'kysely';
 import type { NeedStatus } from '../domain/need-status';
+import type { Db } from './db';
 
 type Executor = Parameters<ReturnType<typeof sql>['execute']>[0];
+
+export type NeedStatusLane = 'interactive' | 'bulk';
 
 export interface PendingNeedChange {
   historyId: string;
@@ -18,18 +26,59 @@ export interface PendingNeedChange {
 }
 
 /**
- * Takes (deletes) up to `limit` pending changes, oldest first, skipping rows another process holds:
- * call it in a transaction that also stores the events, so a crash publishes them later, not never.
+ * Notes the status changes `trx` writes from here on in the bulk lane. A transaction-local setting
+ * (set_config(..., true)), read by the column default of need_status_live.bulk: it ends with the
+ * transaction, so a pooled connection's next user is not marked. Outside a transaction it would end
+ * with its own statement and mark nothing: refused.
  */
-export async function takePendingNeedChanges(trx: Executor, limit: number): Promise<PendingNeedChange[]> {
+export async function markBulkLane(trx: Db): Promise<void> {
+  if (!trx.isTransaction) throw new Error('markBulkLane needs a transaction: outside one the mark ends with its own statement');
+  await sql`select set_config('cordon.lane', 'bulk', true)`.execute(trx);
+}
+
+interface Noted { history_id: string; need_id: string }
+
+/**
+ * Takes (deletes) up to `limit` pending changes of `lane`, oldest first, skipping rows another
+ * process holds, together with the same needs' earlier pending changes of either lane, so a need's
+ * changes go out in order: a resident's cancel brings along the `accepted` of the entitlement it
+ * cancels. A need whose earlier change another relay holds is left for a later batch (that relay
+ * publishes the earlier one first). Call it in a transaction that also stores the events, so a crash
+ * publishes them later, not never. Returns the changes in history order.
+ */
+export async function takePendingNeedChanges(trx: Executor, lane: NeedStatusLane, limit: number): Promise<PendingNeedChange[]> {
+  // = any(array(...)), not in (...): with stale statistics (after a bulk insert) the planner chose a
+  // nested-loop semi join that re-ran the LIMIT subquery per row and took every waiting row at once
+  // (18,000 in 43 s, measured); the array takes exactly the limit.
+  const picked = (await sql<Noted>`
+    select h.id::text as history_id, h.need_id::text as need_id from need_status_history h
+    where h.id = any (array(
+      select history_id from need_status_live where bulk = ${lane === 'bulk'} order by history_id limit ${limit} for update skip locked))`.execute(trx)).rows;
+  if (picked.length === 0) return [];
+  const lastOf = new Map<string, bigint>();
+  for (const p of picked) if (BigInt(p.history_id) > (lastOf.get(p.need_id) ?? 0n)) lastOf.set(p.need_id, BigInt(p.history_id));
+  // The same needs' earlier changes still pending in this statement's snapshot; `locked`: now ours
+  // (one we could not lock is another relay's). Each part on its own index, through arrays, so the
+  // plan does not depend on statistics of a table that swings from empty to 137,000 rows and back.
+  const earlier = (await sql<Noted & { locked: boolean }>`
+    with candidates as materialized (
+      select id, need_id from need_status_history
+      where need_id = any (${[...lastOf.keys()]}::uuid[]) and id < ${String(maxOf(lastOf.values()))}::bigint
+        and id <> all (${picked.map((p) => p.history_id)}::bigint[])
+    ), pending as materialized (
+      select history_id from need_status_live where history_id = any (array(select id from candidates))
+    ), locked as materialized (
+      select history_id from need_status_live where history_id = any (array(select history_id from pending)) for update skip locked
+    )
+    select c.id::text as history_id, c.need_id::text as need_id, c.id in (select history_id from locked) as locked
+    from candidates c where c.id in (select history_id from pending)`.execute(trx)).rows
+    .filter((e) => BigInt(e.history_id) < lastOf.get(e.need_id)!);
+  const held = new Set(earlier.filter((e) => !e.locked).map((e) => e.need_id));
+  const taking = [...picked, ...earlier].filter((c) => !held.has(c.need_id)).map((c) => c.history_id);
+  if (taking.length === 0) return [];
   const res = await sql<{ history_id: string; need_id: string; household_id: string | null; corridor_id: string; kind: string; from_status: NeedStatus; to_status: NeedStatus; failure_reason: string | null }>`
     with taken as (
-      -- = any(array(...)), not in (...): with stale statistics (after a bulk insert) the planner
-      -- chose a nested-loop semi join that re-ran the LIMIT subquery per row and took every
-      -- waiting row at once (18,000 in 43 s, measured); the array takes exactly the limit.
-      delete from need_status_live where history_id = any (array(
-        select history_id from need_status_live order by history_id limit ${limit} for update skip locked))
-      returning history_id
+      delete from need_status_live where history_id = any (${taking}::bigint[]) returning history_id
     )
     select h.id::text as history_id, h.need_id::text as need_id, n.household_id::text as household_id, n.corridor_id::text as corridor_id,
       n.kind, h.from_status, h.to_status, n.failure_reason
@@ -42,4 +91,10 @@ export async function takePendingNeedChanges(trx: Executor, limit: number): Prom
     historyId: r.history_id, needId: r.need_id, householdId: r.household_id, corridorId: r.corridor_id, kind: r.kind,
     from: r.from_status, to: r.to_status, failureReason: r.failure_reason,
   }));
+}
+
+function maxOf(xs: Iterable<bigint>): bigint {
+  let max = 0n;
+  for (const x of xs) if (x > max) max = x;
+  return max;
 }

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 
 import { moveNeeds } from './round.repository';
+import { markBulkLane } from './need-status-live.repository';
 import type { Db } from './db';
 import { vehicleLabel } from '../domain/fleet';
 
@@ -24,6 +25,8 @@ export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: 
     // The row lock serialises two merges of the same round (a stalled job and its retry).
     const round = await trx.selectFrom('rounds').select('status').where('id', '=', roundId).forUpdate().executeTakeFirst();
     if (!round || round.status !== 'planning') return false;
+    // Every served need becomes planned (and stock-short ones accepted again): the bulk lane of the live relay.
+    await markBulkLane(trx);
     await insertTrips(trx, roundId, plan.trips);
     for (let i = 0; i < plan.unserved.length; i += 2000) {
       await trx.insertInto('round_unserved')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
@@ -12,6 +13,9 @@ let database: Database;
 let district: District;
 const flows: { roundId: string; subs: string[] }[] = [];
 const producers = { ready: () => true, addRoundFlow: async (roundId: string, subs: string[]) => void flows.push({ roundId, subs }) };
+/** The live relay's lanes (issue #21) the changes to `to` wait in: [true] all bulk, [false] all interactive. */
+const lanesOf = async (to: string) => (await sql<{ bulk: boolean }>`select distinct l.bulk from need_status_live l
+  join need_status_history h on h.id = l.history_id where h.to_status = ${to}`.execute(database.db)).rows.map((r) => r.bulk);
 
 beforeAll(async () => {
   database = await openTestDatabase('round_service');
@@ -62,6 +66,9 @@ describe('round lifecycle (services, no queue)', () => {
     const driverOf = new Map(trips.map((t) => [t.vehicleId, t.driverId]));
     expect(new Set(driverOf.values()).size).toBe(driverOf.size);
     expect(await needStatusCounts(database, [...served])).toEqual({ out_for_delivery: served.size });
+    // The plan and the dispatch moved the whole round: the bulk lane, behind residents' and drivers' changes.
+    expect(await lanesOf('planned')).toEqual([true]);
+    expect(await lanesOf('out_for_delivery')).toEqual([true]);
     await expect(approveRound(database.db, round.id, 'x')).rejects.toMatchObject({ code: 'invalid_transition' });
 
     // Drivers close stops: the round goes in progress, then completed; needs follow their stop.
@@ -75,6 +82,9 @@ describe('round lifecycle (services, no queue)', () => {
     const end = await settleRound(database.db, round.id);
     expect(end).toMatchObject({ status: 'completed', failed: 0, delivered: served.size - mid!.failed });
     expect(await needStatusCounts(database, [...served])).toEqual({ delivered: served.size - mid!.failed, failed: mid!.failed });
+    // What drivers report is not bulk: it goes out first.
+    expect(await lanesOf('delivered')).toEqual([false]);
+    expect(await lanesOf('failed')).toEqual([false]);
     expect(await settleRound(database.db, round.id)).toBeNull();
   });
 

@@ -8,6 +8,7 @@
 import { entitlementTables, foodCycleAt, type FoodCycle } from '../../domain/food-cycle';
 import type { Db } from '../../store/db';
 import { insertFoodEntitlements } from '../../store/entitlement.repository';
+import { markBulkLane } from '../../store/need-status-live.repository';
 
 /** Who the history and the audit log name as the author of generated entitlements. */
 export const ENTITLEMENT_ACTOR = 'scheduler';
@@ -32,13 +33,18 @@ export interface EntitlementRun {
 
 export async function generateFoodEntitlements(deps: EntitlementDeps, communityId: string, run: EntitlementRun): Promise<{ cycle: FoodCycle; created: number }> {
   const cycle = foodCycleAt(run.at, deps.foodCycleDays);
-  const created = await insertFoodEntitlements(deps.db, {
-    communityId,
-    cycle: cycle.id,
-    priorityByHousehold: TABLES.priorityByHousehold,
-    actor: ENTITLEMENT_ACTOR,
-    requestId: run.requestId ?? null,
-    at: run.now ?? new Date(),
+  // One accepted change per household, up to 137,000 at once: the bulk lane, so the live relay
+  // serves residents' and drivers' changes before them (issue #21).
+  const created = await deps.db.transaction().execute(async (trx) => {
+    await markBulkLane(trx);
+    return insertFoodEntitlements(trx, {
+      communityId,
+      cycle: cycle.id,
+      priorityByHousehold: TABLES.priorityByHousehold,
+      actor: ENTITLEMENT_ACTOR,
+      requestId: run.requestId ?? null,
+      at: run.now ?? new Date(),
+    });
   });
   return { cycle, created };
 }

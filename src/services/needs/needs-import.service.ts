@@ -13,6 +13,7 @@ import { prepareNeed, type IntakeCycles, type PreparedNeed } from '../../domain/
 import { AppError, isAppError, type RowError } from '../../shared/errors';
 import { isCleanText, UNCLEAN_TEXT_MESSAGE } from '../../shared/text';
 import { findArea, findHouseholdsByAddress, findHouseholdsById } from '../../store/grid.repository';
+import { markBulkLane } from '../../store/need-status-live.repository';
 import { guardCorridor, guardRole } from '../access/access-guard';
 import { runIdempotent, type WriteResult } from '../shared/idempotency';
 import { acceptOrMerge, type IntakeDeps, type RequestContext } from './intake.service';
@@ -127,6 +128,8 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
   if (errors.length) throw refuse(errors);
 
   const result = await runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
+    // Up to CSV_MAX_ROWS accepted needs in one commit: the bulk lane of the live relay.
+    await markBulkLane(trx);
     const needs: ImportResponse['needs'] = [];
     for (const g of good) {
       const { need, merged } = await acceptOrMerge(deps, trx, actor, g.household, g.prepared, ctx.reqId);

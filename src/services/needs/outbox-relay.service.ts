@@ -58,8 +58,11 @@ export function startRelayLoop(deps: RelayDeps, options: RelayLoopOptions): Rela
   const { listen } = options;
   // No pause after a part batch, as before: each batch is one Redis round trip for however many rows.
   const loop = startBatchLoop(
-    () => relayOnce(deps, BATCH),
-    { batchSize: BATCH, busyPauseMs: 0, idlePollMs: options.idlePollMs, ...(listen ? { listen: { database: listen, topic: 'outbox' as const } } : {}) },
+    async () => {
+      const taken = await relayOnce(deps, BATCH);
+      return { taken, full: taken >= BATCH };
+    },
+    { busyPauseMs: 0, idlePollMs: options.idlePollMs, ...(listen ? { listen: { database: listen, topic: 'outbox' as const } } : {}) },
     // The rows stay unpublished and are tried again.
     { logger: deps.logger, failure: 'outbox relay: publish failed, will retry' },
   );

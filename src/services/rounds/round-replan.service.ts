@@ -13,6 +13,7 @@ import { findStop, keepLockedStopsOnly, moveStopTo, setStopLocked, tripLoadWitho
 import { assertPlanKeepsRules } from './plan-check.service';
 import { decomposeInto, enqueueRound } from './round.service';
 import { releaseForStops } from '../stock/stock-round.service';
+import { markBulkLane } from '../../store/need-status-live.repository';
 
 async function lockProposed(trx: Db, roundId: string): Promise<{ generation: number }> {
   const round = await lockRoundRow(trx, roundId);
@@ -56,6 +57,8 @@ export async function replanRound(deps: { db: Db; producers: Pick<Producers, 're
   await deps.db.transaction().execute(async (trx) => {
     const { generation } = await lockProposed(trx, roundId);
     await lockRoundPreparation(trx);
+    // Every need not on a locked stop goes back to accepted: the bulk lane of the live relay.
+    await markBulkLane(trx);
     const freed = await unlockedStopNeedIds(trx, roundId);
     await moveNeeds(trx, freed, 'planned', 'accepted', actor, `round ${roundId} re-planned`);
     const dropped = await unlockedStopIds(trx, roundId);

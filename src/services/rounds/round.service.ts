@@ -36,6 +36,7 @@ import { assertPlanKeepsRules } from './plan-check.service';
 import { allocateRoundStock, storeNeedItems } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
+import { markBulkLane } from '../../store/need-status-live.repository';
 
 export interface RoundDeps {
   db: Db;
@@ -84,8 +85,12 @@ export async function prepareRound(db: Db, roundId: string, driverLimits?: Drive
     // Rounds are prepared one at a time: two rounds prepared at once would otherwise both see the same vehicles free.
     await lockRoundPreparation(trx);
     await takeRoundRoster(trx, roundId, driverLimits);
-    // A collection round first opens what its corridors' schedules make due (recurring waste pickups).
-    if (ROUND_KIND_SPECS[round.kind].collects) await openDueWasteRequests(trx, round.area_id, round.created_by, NEED_KIND_SPECS.waste_pickup.priority('routine'));
+    // A collection round first opens what its corridors' schedules make due (recurring waste pickups),
+    // one per corridor at most, thousands in a district: the bulk lane of the live relay.
+    if (ROUND_KIND_SPECS[round.kind].collects) {
+      await markBulkLane(trx);
+      await openDueWasteRequests(trx, round.area_id, round.created_by, NEED_KIND_SPECS.waste_pickup.priority('routine'));
+    }
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
     await decomposeInto(trx, roundId, needs, 1);
     await setRoundPlanning(trx, roundId);
@@ -218,6 +223,8 @@ const silent: MergeLog = { info: () => undefined, warn: () => undefined, error: 
 export async function failRound(db: Db, roundId: string, reason: string, clock: Clock = systemClock): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     if (!(await moveRound(trx, roundId, ['draft', 'planning'], 'failed', { failureReason: reason.slice(0, 500) }))) return false;
+    // Its needs go back to the pool at once: the bulk lane of the live relay.
+    await markBulkLane(trx);
     await clearHolds(trx, roundId);
     // Stops a dispatcher locked before a re-plan hold planned needs: they go back to the pool too.
     await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'accepted', 'planner', `round ${roundId} failed`);
@@ -238,6 +245,8 @@ export async function dispatchRound(db: Db, roundId: string, actor: string, cloc
     const status = await lockRound(trx, roundId);
     if (!status) throw notFound('round');
     if (status !== 'approved') throw invalidRoundTransition(status, 'dispatched');
+    // Every need of the round goes out for delivery at once: the bulk lane of the live relay.
+    await markBulkLane(trx);
     await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
     for (const tripId of await tripIdsOfRound(trx, roundId)) await deductForBatch({ db: trx, clock }, roundId, tripId, actor);
     await loadPendingStops(trx, roundId);

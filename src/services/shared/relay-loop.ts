@@ -7,9 +7,13 @@ import type { Logger } from '../../shared/logger';
 import { listenForChanges, type ChangeTopic } from '../../store/change-notify';
 import type { Database } from '../../store/db';
 
+/** What a batch did: how many rows it took, and whether it was full (more is waiting: the next one is taken at once). */
+export interface BatchOutcome {
+  taken: number;
+  full: boolean;
+}
+
 export interface BatchLoopOptions {
-  /** Batch size: after a full batch the next one is taken at once. */
-  batchSize: number;
   /**
    * Pause in ms after a part batch, so the next batch fills under load instead of taking whatever
    * trickled in (one transaction per few rows); a notification does not cut it short. 0: none.
@@ -37,10 +41,10 @@ export interface BatchLoop {
 const FIRST_LOOK_AGAIN_MS = 100;
 
 /**
- * Runs `runBatch` (returns how many it took) until stopped. Its errors are logged as `failure`
- * (the database or Redis is away) and it is tried again later.
+ * Runs `runBatch` until stopped. Its errors are logged as `failure` (the database or Redis is away)
+ * and it is tried again later.
  */
-export function startBatchLoop(runBatch: () => Promise<number>, options: BatchLoopOptions, log: { logger: Logger; failure: string }): BatchLoop {
+export function startBatchLoop(runBatch: () => Promise<BatchOutcome>, options: BatchLoopOptions, log: { logger: Logger; failure: string }): BatchLoop {
   let stopped = false;
   let woken = false;
   let endWait: (() => void) | undefined;
@@ -62,16 +66,16 @@ export function startBatchLoop(runBatch: () => Promise<number>, options: BatchLo
     let idleWaitMs = options.idlePollMs;
     while (!stopped) {
       woken = false;
-      let taken = 0;
+      let outcome: BatchOutcome = { taken: 0, full: false };
       try {
-        taken = await runBatch();
+        outcome = await runBatch();
       } catch (err) {
         log.logger.warn({ err: (err as Error).message }, log.failure);
       }
       if (stopped) break;
-      if (taken > 0) {
+      if (outcome.taken > 0) {
         idleWaitMs = Math.min(FIRST_LOOK_AGAIN_MS, options.idlePollMs);
-        if (taken < options.batchSize && options.busyPauseMs > 0) await wait(options.busyPauseMs, false);
+        if (!outcome.full && options.busyPauseMs > 0) await wait(options.busyPauseMs, false);
       } else if (!woken) {
         // (When woken during the batch, the notification may be for a commit the batch did not see: look again at once.)
         await wait(idleWaitMs, true);
