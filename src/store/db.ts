@@ -10,6 +10,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { assertDataDirFree, claimDataDir } from './data-dir-lock';
+import { introspectingOnly } from './schema-introspector';
 import { migrations } from './migrations/index';
 import type { Tables } from './schema';
 
@@ -89,7 +90,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dialect = new PGliteDialect(lite);
     listenTarget = { lite };
   }
-  const db = new Kysely<Tables>({ dialect });
+  // The migrator's look for its table reads this schema only (schema-introspector.ts).
+  const db = new Kysely<Tables>({ dialect: introspectingOnly(dialect, schema) });
   if (kind === 'postgres') await sql.raw(`create schema if not exists ${schema}`).execute(db);
   return {
     db,
