@@ -101,7 +101,7 @@ export function compile(problem: Problem): Instance {
     const key = `${perDist}/${perSec}`;
     let cost = costCache.get(key);
     if (!cost) {
-      cost = perDist === 1 && perSec === 0 ? m.dist : m.dist.map((d, i) => perDist * d + perSec * m.time[i]!);
+      cost = perDist === 1 && perSec === 0 ? m.dist : arcCosts(m.dist, m.time, perDist, perSec);
       costCache.set(key, cost);
     }
     if (v.shift) timed = true;
@@ -120,6 +120,13 @@ export function compile(problem: Problem): Instance {
     nDepots, nStops, n, dims, dist: m.dist, time: m.time, demand, service, twStart, twEnd, priority, skills, vehicles,
     timed, limited, minRoutes: problem.minRoutes ?? 0,
   };
+}
+
+/** perDist * dist + perSec * time, entry by entry: a plain loop, several times faster than a typed array's map with a callback. */
+function arcCosts(dist: Float64Array, time: Float64Array, perDist: number, perSec: number): Float64Array {
+  const cost = new Float64Array(dist.length);
+  for (let i = 0; i < dist.length; i++) cost[i] = perDist * dist[i]! + perSec * time[i]!;
+  return cost;
 }
 
 /** Why no vehicle could ever serve this stop on its own, or null if one can (depot -> stop -> depot). */

@@ -12,9 +12,15 @@ const EARTH_RADIUS_M = 6_371_000;
 
 export function haversineMetres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const rad = Math.PI / 180;
+  return haversineFrom(a, b, Math.cos(a.lat * rad), Math.cos(b.lat * rad));
+}
+
+/** haversineMetres with the cosines of both latitudes given (computed once per point in a matrix). */
+function haversineFrom(a: { lat: number; lon: number }, b: { lat: number; lon: number }, cosA: number, cosB: number): number {
+  const rad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * rad;
   const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  const h = Math.sin(dLat / 2) ** 2 + cosA * cosB * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -47,11 +53,15 @@ export function buildMatrices(travel: Travel, locations: readonly number[]): Tra
       const speed = travel.speed ?? 30 / 3.6;
       time = new Float64Array(n * n);
       const pts = locations.map((l) => point(travel.points, l));
+      // Both formulas are symmetric to the last bit: each pair is computed once, mirrored.
+      // Every piece of a large plan builds its own matrix, so this is on the hot path of city plans.
+      const rad = Math.PI / 180;
+      const cosLat = pts.map((p) => Math.cos(p.lat * rad));
       for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const d = i === j ? 0 : haversineMetres(pts[i]!, pts[j]!) * factor;
-          dist[i * n + j] = d;
-          time[i * n + j] = d / speed;
+        for (let j = i + 1; j < n; j++) {
+          const d = haversineFrom(pts[i]!, pts[j]!, cosLat[i]!, cosLat[j]!) * factor;
+          dist[i * n + j] = dist[j * n + i] = d;
+          time[i * n + j] = time[j * n + i] = d / speed;
         }
       }
       break;
@@ -61,9 +71,10 @@ export function buildMatrices(travel: Travel, locations: readonly number[]): Tra
       const speed = travel.speed ?? 1;
       const pts = locations.map((l) => point(travel.points, l));
       for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const e = Math.hypot(pts[i]!.x - pts[j]!.x, pts[i]!.y - pts[j]!.y);
-          dist[i * n + j] = round ? Math.round(e) : e;
+        const a = pts[i]!;
+        for (let j = i + 1; j < n; j++) {
+          const e = Math.hypot(a.x - pts[j]!.x, a.y - pts[j]!.y);
+          dist[i * n + j] = dist[j * n + i] = round ? Math.round(e) : e;
         }
       }
       if (speed !== 1) time = dist.map((d) => d / speed);
