@@ -14,10 +14,15 @@ export async function settleRound(db: Db, roundId: string): Promise<SettleReport
   return db.transaction().execute(async (trx) => {
     const current = await lockRound(trx, roundId);
     if (current !== 'dispatched' && current !== 'in_progress') return null;
+    // Counted before the needs are read: each statement sees what has committed when it starts, and
+    // a stop is closed without the round's lock. Counted after, a stop closed in between was counted
+    // closed (the round completed) while its needs were not read; its own settle then found the round
+    // completed and its needs stayed out for delivery (district-day bench, 16-26 needs a run). A stop
+    // counted closed now is closed for the read below too.
+    const { open, closed } = await stopCounts(trx, roundId);
     const rows = await needsOnClosedStops(trx, roundId);
     const delivered = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'delivered').map((r) => r.needId), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
     const failed = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'failed').map((r) => r.needId), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
-    const { open, closed } = await stopCounts(trx, roundId);
     const status = open === 0 ? 'completed' : closed > 0 ? 'in_progress' : current;
     if (status !== current) await setRoundStatus(trx, roundId, status);
     return { status, delivered: delivered.length, failed: failed.length };

@@ -1,0 +1,73 @@
+/**
+ * Settling a round while another of its stops closes. A stop is closed without the round's lock
+ * (the handover locks the stop), and each statement of the settle sees what has committed when it
+ * starts. When the settle read the needs of closed stops before counting the open stops, a stop
+ * closed between the two was counted (the round completed) but its needs were not read, and that
+ * stop's own settle then found the round completed: its needs stayed out for delivery for good
+ * (the district-day bench: 16-26 needs a run). Here the other stop is closed, and committed, right
+ * after the settle's first read of round_stops, whichever that is.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { dropSchema, openDatabase, type Database } from '../../src/store/db';
+import { settleRound } from '../../src/services/deliveries/round-delivery.service';
+import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
+import { listSubproblems } from '../../src/store/round.repository';
+import { DATABASE_URL, openTestDatabase, seedDistrict } from './round.fixtures';
+
+/** Runs once, after the settle's first read of the round's stops. */
+const between = vi.hoisted(() => ({ hook: null as null | (() => Promise<void>) }));
+vi.mock('../../src/store/delivery.repository', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/store/delivery.repository')>();
+  const after = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    const result = await f(...args);
+    const hook = between.hook;
+    between.hook = null;
+    if (hook) await hook();
+    return result;
+  };
+  return { ...real, stopCounts: after(real.stopCounts), needsOnClosedStops: after(real.needsOnClosedStops) };
+});
+
+let database: Database;
+let closer: Database;
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_settle_race');
+  // A second pool: the stop closed "meanwhile" commits on its own connection, as another request's would.
+  closer = await openDatabase({ url: DATABASE_URL, schema: database.schema, poolSize: 2 });
+});
+afterAll(async () => {
+  await closer.close();
+  await dropSchema(database);
+  await database.close();
+});
+
+it('a stop closed while the round settles still gets its needs delivered', async () => {
+  const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 3, vehicles: 2 });
+  const deps = { db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 200 };
+  const { round } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'd' });
+  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+  expect(await mergeRound(database.db, round.id)).toBe('stored');
+  await approveRound(database.db, round.id, 'd');
+  await dispatchRound(database.db, round.id, 'd');
+  const stops = (await database.db.selectFrom('round_stops').select('id').where('round_id', '=', round.id).orderBy('id').execute()).map((s) => s.id);
+  expect(stops.length).toBeGreaterThan(1);
+  const [last, ...others] = [stops.at(-1)!, ...stops.slice(0, -1)];
+
+  // Every stop but the last delivered and settled: the round is in progress.
+  await database.db.updateTable('round_stops').set({ status: 'delivered' }).where('id', 'in', others).execute();
+  expect(await settleRound(database.db, round.id)).toMatchObject({ status: 'in_progress' });
+  // The last stop is handed over while a settle (another stop's, or the reconciler's) is under way;
+  // then the last stop's own settle runs, as the handover does.
+  between.hook = async () => void (await closer.db.updateTable('round_stops').set({ status: 'delivered' }).where('id', '=', last).execute());
+  await settleRound(database.db, round.id);
+  expect(between.hook).toBeNull();
+  await settleRound(database.db, round.id);
+
+  const left = await sql<{ n: string }>`select count(*)::text as n from needs n join round_bags b on b.need_id = n.id
+    where b.round_id = ${round.id} and n.status <> 'delivered'`.execute(database.db);
+  expect(Number(left.rows[0]!.n)).toBe(0);
+  expect((await database.db.selectFrom('rounds').select('status').where('id', '=', round.id).executeTakeFirstOrThrow()).status).toBe('completed');
+});
