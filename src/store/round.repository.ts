@@ -131,6 +131,51 @@ export async function countClaimableNeeds(db: Db, areaId: string, kind: RoundKin
   return Number(res.rows[0]?.n ?? 0);
 }
 
+/**
+ * Ids of the needs a round of this kind would claim in the district of `areaId`: what the rounds
+ * still to be prepared beside it will ask vehicles for (issue #21). Read without locks: rounds are
+ * prepared under the preparation lock.
+ */
+export async function claimableNeedIdsOfDistrict(db: Db, areaId: string, kind: RoundKind): Promise<string[]> {
+  const res = await sql<ClaimableNeed>`${claimable(await districtOf(db, areaId), kind)}`.execute(db);
+  return res.rows.map((r) => r.id);
+}
+
+/**
+ * Household sizes of the district of `areaId`, outside `areaId`, that hold no food package of the
+ * cycle of the food packages among `needIds` yet: the entitlements the schedule will create for the
+ * communities whose rounds come next in the cycle (issue #21). None when those needs name no cycle.
+ */
+export async function unentitledHouseholdsOfDistrict(db: Db, areaId: string, needIds: readonly string[]): Promise<number[]> {
+  if (needIds.length === 0) return [];
+  const cycle = (await sql<{ cycle: string | null }>`select max(cycle) as cycle from needs
+    where kind = 'food_package' and id = any(${[...needIds]}::uuid[])`.execute(db)).rows[0]?.cycle;
+  if (!cycle) return [];
+  const res = await sql<{ members: number }>`
+    with recursive district as (
+      select id from areas where id = ${await districtOf(db, areaId)}
+      union all select a.id from areas a join district on a.parent_id = district.id
+    ), own as (
+      select id from areas where id = ${areaId}
+      union all select a.id from areas a join own on a.parent_id = own.id
+    )
+    select h.members from households h
+    where h.community_id in (select id from district) and h.community_id not in (select id from own)
+      and not exists (select 1 from needs n where n.kind = 'food_package' and n.cycle = ${cycle} and n.household_id = h.id)`.execute(db);
+  return res.rows.map((r) => r.members);
+}
+
+/** The ancestor of kind district of an area (itself if one), else its topmost ancestor. */
+async function districtOf(db: Db, areaId: string): Promise<string> {
+  const top = await sql<{ id: string }>`
+    with recursive up as (
+      select id, parent_id, kind, 0 as depth from areas where id = ${areaId}
+      union all select a.id, a.parent_id, a.kind, up.depth + 1 from areas a join up on a.id = up.parent_id where up.kind <> 'district'
+    )
+    select id from up order by (kind = 'district') desc, depth desc limit 1`.execute(db);
+  return top.rows[0]?.id ?? areaId;
+}
+
 function claimable(areaId: string, kind: RoundKind) {
   return sql<ClaimableNeed>`
     with recursive sub as (

@@ -6,18 +6,21 @@
  * Pure: the caller loads the needs and the free vehicles, and stores the drafts.
  */
 import { decomposeDistrict, DEFAULT_MAX_STOPS } from '../decompose';
-import { buildProblem, capacityOf, demandOf, DIMENSIONS, type BuiltProblem, type NeedForPlan, type VehicleForPlan } from './round-problem';
+import { buildProblem, capacityOf, demandOf, DIMENSIONS, type BuiltProblem, type NeedDemand, type NeedForPlan, type VehicleForPlan } from './round-problem';
+import { fleetTarget } from './round-fleet-target';
 
 export interface SubproblemDraft { id: string; communityId: string; needIds: string[]; vehicleIds: string[] }
-
-/** Spare capacity asked for on top of the demand: routes are never filled to the last bag. */
-const SLACK = 1.3;
 
 export interface DecomposeRoundOptions {
   /** Id prefix of the drafts (each re-plan of a round uses its own, e.g. `g2sp`). Default `sp`. */
   idPrefix?: string;
   /** Largest sub-problem, in stops (corridor drop points). Default: the engine's (400). */
   maxStops?: number;
+  /**
+   * Needs waiting for a round beside this one (same district and kind, claimed by none): when the
+   * free fleet cannot cover them and this round with slack, the round takes only its share. Default none.
+   */
+  waiting?: readonly NeedDemand[];
 }
 
 /**
@@ -28,7 +31,7 @@ export function decomposeRound(
   needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], options: DecomposeRoundOptions = {},
 ): SubproblemDraft[] {
   const maxStops = options.maxStops ?? DEFAULT_MAX_STOPS;
-  const fleet = fleetForRound(needs, free, maxStops);
+  const fleet = fleetForRound(needs, free, maxStops, options.waiting);
   // Stops in corridor order whatever order the needs came in: the same round always cuts the same way.
   const built: BuiltProblem = buildProblem([...needs].sort((a, b) => byText(a.corridorId, b.corridorId) || byText(a.id, b.id)), fleet);
   const communityOf = new Map(needs.map((n) => [n.corridorId, n.communityId]));
@@ -61,25 +64,27 @@ export function collectionDraft(
 
 /**
  * The vehicles a round gets, in id order: nearest depots first, until their capacity (times their
- * trips per shift) covers the demand with slack in every dimension, one vehicle with each skill a
- * stop asks for, and one spare per expected sub-problem (each piece needs a vehicle of its own).
+ * trips per shift) covers the round's target (round-fleet-target: its demand with slack when the free
+ * fleet covers it and the `waiting` demand with slack, else its demand's share of the free fleet),
+ * one vehicle with each skill a stop asks for, and, with slack only, one spare per expected
+ * sub-problem (each piece needs a vehicle of its own). What a short share cannot carry is left
+ * unserved by the solver (`fleet-exhausted`).
  */
-export function fleetForRound(needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], maxStops = DEFAULT_MAX_STOPS): VehicleForPlan[] {
+export function fleetForRound(
+  needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], maxStops = DEFAULT_MAX_STOPS, waiting: readonly NeedDemand[] = [],
+): VehicleForPlan[] {
   if (needs.length === 0 || free.length === 0) return [];
-  const demand = DIMENSIONS.map(() => 0);
-  for (const n of needs) {
-    const d = demandOf(n);
-    DIMENSIONS.forEach((dim, k) => (demand[k]! += d[dim]));
-  }
+  const carries = (v: VehicleForPlan): number[] => DIMENSIONS.map((dim) => (capacityOf(v.capacity, dim) ?? Infinity) * Math.max(1, v.maxTrips ?? 1));
+  const { mode, target } = fleetTarget(totalDemand(needs), totalDemand(waiting), sum(free.map(carries)));
   const centre = { lat: mean(needs.map((n) => n.lat)), lon: mean(needs.map((n) => n.lon)) };
   const far = (v: VehicleForPlan): number => (v.depotLat - centre.lat) ** 2 + ((v.depotLon - centre.lon) * Math.cos((centre.lat * Math.PI) / 180)) ** 2;
   const order = [...free].sort((a, b) => far(a) - far(b) || byText(a.id, b.id));
   const taken = new Set<VehicleForPlan>();
-  const covered = DIMENSIONS.map(() => 0);
+  let covered = DIMENSIONS.map(() => 0);
   for (const v of order) {
-    if (DIMENSIONS.every((_, k) => covered[k]! >= SLACK * demand[k]!)) break;
+    if (DIMENSIONS.every((_, k) => covered[k]! >= target[k]!)) break;
     taken.add(v);
-    DIMENSIONS.forEach((dim, k) => (covered[k]! += (capacityOf(v.capacity, dim) ?? Infinity) * Math.max(1, v.maxTrips ?? 1)));
+    covered = sum([covered, carries(v)]);
   }
   const skills = new Set(needs.some((n) => n.protective) ? ['protective'] : []);
   for (const skill of skills) {
@@ -89,7 +94,7 @@ export function fleetForRound(needs: readonly (NeedForPlan & { communityId: stri
   }
   const corridors = new Map<string, Set<string>>();
   for (const n of needs) corridors.set(n.communityId, (corridors.get(n.communityId) ?? new Set()).add(n.corridorId));
-  let spares = [...corridors.values()].reduce((a, c) => a + Math.ceil(c.size / maxStops), 0);
+  let spares = mode === 'slack' ? [...corridors.values()].reduce((a, c) => a + Math.ceil(c.size / maxStops), 0) : 0;
   for (const v of order) {
     if (spares <= 0) break;
     if (!taken.has(v)) { taken.add(v); spares--; }
@@ -99,6 +104,15 @@ export function fleetForRound(needs: readonly (NeedForPlan & { communityId: stri
 
 function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function totalDemand(needs: readonly NeedDemand[]): number[] {
+  return sum(needs.map((n) => { const d = demandOf(n); return DIMENSIONS.map((dim) => d[dim]); }));
+}
+
+/** Element-wise sum of load vectors (one per dimension). */
+function sum(loads: readonly number[][]): number[] {
+  return DIMENSIONS.map((_, k) => loads.reduce((a, l) => a + l[k]!, 0));
 }
 
 function mean(xs: number[]): number {

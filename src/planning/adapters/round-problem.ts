@@ -76,7 +76,10 @@ export interface VehicleForPlan {
 }
 
 /** Bags, kg and gas cylinders of one need (its kind's load, need-kinds.ts). */
-export const demandOf = (need: NeedForPlan): Load => needKindSpec(need.kind).load(need.quantity, need.members, need.handed ?? null);
+export const demandOf = (need: NeedDemand): Load => needKindSpec(need.kind).load(need.quantity, need.members, need.handed ?? null);
+
+/** What a need's load follows from. */
+export type NeedDemand = Pick<NeedForPlan, 'kind' | 'quantity' | 'members' | 'handed'>;
 
 /** Routing priority class of one need (its kind's rule, need-kinds.ts). */
 export const priorityOf = (need: Pick<NeedForPlan, 'kind' | 'urgency'>): Priority => needKindSpec(need.kind).priority(need.urgency);

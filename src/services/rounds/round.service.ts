@@ -4,14 +4,14 @@
  * dispatch, fail. The database is the truth; the queue is a way to get work done, re-fillable from
  * the database at any time (see reconcile).
  */
-import { invalidRoundTransition, ROUND_KIND_SPECS, vehicleFitsRound } from '../../domain/round';
+import { invalidRoundTransition, NEED_KINDS_OF_ROUND, ROUND_KIND_SPECS, vehicleFitsRound } from '../../domain/round';
 import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, isAppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
 import { findArea } from '../../store/grid.repository';
 import {
-  createOrGetOpenRound, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRow, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
+  claimableNeedIdsOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRow, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
   type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
@@ -27,7 +27,7 @@ import { mergeRoundPieces } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
 import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { LpSolver } from '../../planning/lp/lp.model';
-import { buildProblem, waitsOnTrip } from '../../planning/adapters/round-problem';
+import { buildProblem, waitsOnTrip, type NeedDemand } from '../../planning/adapters/round-problem';
 import { withDrivers } from '../../planning/adapters/plan-drivers';
 import type { DriverLimits } from '../../domain/shifts';
 import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
@@ -114,9 +114,24 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
   const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
   const drafts = spec.collects
     ? collectionDraft(await loadNeedsById(trx, served), vehicles, { idPrefix })
-    : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix });
+    : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix, waiting: await waitingBeside(trx, roundId, needs) });
   await insertSubproblems(trx, roundId, drafts, generation);
   await storeNeedItems(trx, roundId, items);
+}
+
+/**
+ * What the district's rounds still to be prepared will ask vehicles for (same kind, not this round's
+ * own): the needs no round has claimed, and, for food, a package for each household the schedule
+ * has not yet given this cycle's entitlement. A round takes only its share of the free fleet when
+ * that cannot cover them all (issue #21).
+ */
+async function waitingBeside(trx: Db, roundId: string, own: readonly ClaimableNeed[]): Promise<NeedDemand[]> {
+  const round = (await getRound(trx, roundId))!;
+  const mine = new Set(own.map((n) => n.id));
+  const claimable: NeedDemand[] = await loadNeedsById(trx, (await claimableNeedIdsOfDistrict(trx, round.area_id, round.kind)).filter((id) => !mine.has(id)));
+  if (!NEED_KINDS_OF_ROUND[round.kind].includes('food_package')) return claimable;
+  const unentitled = await unentitledHouseholdsOfDistrict(trx, round.area_id, [...mine]);
+  return [...claimable, ...unentitled.map((members) => ({ kind: 'food_package' as const, members, quantity: null }))];
 }
 
 /**
