@@ -38,7 +38,7 @@ export const QUEUE_STATES: readonly QueueState[] = ['waiting', 'active', 'failed
 /** What the database says at scrape time (services/ops/ops-gauges.service.ts). */
 export interface OpsSnapshot {
   /** Age in seconds of the oldest unpublished event, per relay (0: nothing waiting). */
-  relayLagSeconds: { outbox: number; need_status: number };
+  relayLagSeconds: { outbox: number; need_status: number; need_status_bulk: number };
   /** Seconds since the longest-planning round last moved (0: none planning). */
   planningStalledSeconds: number;
   /** (depot, item) pairs whose available stock is below the depot's minimum, by item. */
@@ -96,7 +96,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   let snapshot: Promise<OpsSnapshot | undefined> | undefined;
   const ops = (): Promise<OpsSnapshot | undefined> =>
     (snapshot ??= reading(sources.ops).finally(() => setTimeout(() => (snapshot = undefined), 1000).unref()));
-  gauge('cordon_relay_lag_seconds', 'Age of the oldest event not yet published, per relay (outbox: needs to the queue; need_status: status changes to live sockets)', ['relay'], 'max', async (g) => {
+  gauge('cordon_relay_lag_seconds', 'Age of the oldest event not yet published, per relay (outbox: needs to the queue; need_status: status changes to live sockets; need_status_bulk: the bulk lane of those, a cycle or a round moving thousands)', ['relay'], 'max', async (g) => {
     const s = await ops();
     g.reset();
     if (s) for (const [relay, lag] of Object.entries(s.relayLagSeconds)) g.set({ relay }, lag);

@@ -8,20 +8,23 @@ import type { Db } from './db';
 export interface OpsGaugeRow {
   outboxLagS: number;
   needStatusLagS: number;
+  /** The bulk lane's (a cycle's entitlements, a round's plan or dispatch): minutes behind at a cycle's start is normal. */
+  needStatusBulkLagS: number;
   planningStalledS: number;
   passesOverdue: number;
 }
 
 export async function readOpsGauges(db: Db): Promise<OpsGaugeRow> {
-  const res = await sql<{ outbox: number | null; need_status: number | null; stalled: number | null; overdue: string }>`
+  const res = await sql<{ outbox: number | null; need_status: number | null; need_status_bulk: number | null; stalled: number | null; overdue: string }>`
     select
       (select extract(epoch from now() - min(created_at))::float8 from outbox where published_at is null) as outbox,
-      (select extract(epoch from now() - min(h.at))::float8 from need_status_live l join need_status_history h on h.id = l.history_id) as need_status,
+      (select extract(epoch from now() - min(h.at))::float8 from need_status_live l join need_status_history h on h.id = l.history_id where not l.bulk) as need_status,
+      (select extract(epoch from now() - min(h.at))::float8 from need_status_live l join need_status_history h on h.id = l.history_id where l.bulk) as need_status_bulk,
       (select extract(epoch from now() - min(updated_at))::float8 from rounds where status = 'planning') as stalled,
       (select count(*) from passes where status = 'overdue') as overdue`.execute(db);
   const row = res.rows[0];
   const age = (s: number | null | undefined): number => Math.max(0, Number(s ?? 0));
-  return { outboxLagS: age(row?.outbox), needStatusLagS: age(row?.need_status), planningStalledS: age(row?.stalled), passesOverdue: Number(row?.overdue ?? 0) };
+  return { outboxLagS: age(row?.outbox), needStatusLagS: age(row?.need_status), needStatusBulkLagS: age(row?.need_status_bulk), planningStalledS: age(row?.stalled), passesOverdue: Number(row?.overdue ?? 0) };
 }
 
 /** (depot, item) pairs whose available stock (on hand less reserved) is below the depot's minimum, counted by item. */

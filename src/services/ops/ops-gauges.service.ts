@@ -13,7 +13,7 @@ import { countBelowMinimum, readOpsGauges } from '../../store/ops-gauges.reposit
 export async function opsSnapshot(db: Db): Promise<OpsSnapshot> {
   const [row, stockBelowMinimum] = await Promise.all([readOpsGauges(db), countBelowMinimum(db)]);
   return {
-    relayLagSeconds: { outbox: row.outboxLagS, need_status: row.needStatusLagS },
+    relayLagSeconds: { outbox: row.outboxLagS, need_status: row.needStatusLagS, need_status_bulk: row.needStatusBulkLagS },
     planningStalledSeconds: row.planningStalledS,
     stockBelowMinimum,
     passesOverdue: row.passesOverdue,
