@@ -71,9 +71,16 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error('server did not become healthy');
 }
 
-/** Logs in; returns the session token. */
+/**
+ * Logs in; returns the session token. A 503 is tried again a few times, as the app does: login fails
+ * closed while its rate limiter's Redis does not answer within its deadline, which a freshly started
+ * service on a loaded machine can miss for its first requests (seen at load average 12-13).
+ */
 export async function login(url: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
-  return ((await res.json()) as { token: string }).token;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    if (res.ok) return ((await res.json()) as { token: string }).token;
+    if (res.status !== 503 || attempt === 5) throw new Error(`login ${username}: ${res.status}`);
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
 }
