@@ -11,6 +11,8 @@ export interface VehicleData {
   fixed: number;
   /** Arc cost matrix (costPerDistance * dist + costPerHour * time), shared by vehicles with equal rates. */
   cost: Float64Array;
+  /** The cost matrix reads the same both ways (cost[i * n + j] = cost[j * n + i]). */
+  symmetric: boolean;
   skills: number;
   /** Vehicles with the same class are interchangeable: the search tries one empty vehicle per class. */
   klass: number;
@@ -90,7 +92,7 @@ export function compile(problem: Problem): Instance {
     priority[node] = s.priority ?? 3;
     skills[node] = mask(s.skills);
   });
-  const costCache = new Map<string, Float64Array>();
+  const costCache = new Map<string, { cost: Float64Array; symmetric: boolean }>();
   const classes = new Map<string, number>();
   let limited = false;
   const vehicles = problem.vehicles.map((v): VehicleData => {
@@ -99,17 +101,19 @@ export function compile(problem: Problem): Instance {
     const perDist = v.costPerDistance ?? 1;
     const perSec = (v.costPerHour ?? 0) / 3600;
     const key = `${perDist}/${perSec}`;
-    let cost = costCache.get(key);
-    if (!cost) {
-      cost = perDist === 1 && perSec === 0 ? m.dist : arcCosts(m.dist, m.time, perDist, perSec);
-      costCache.set(key, cost);
+    let matrix = costCache.get(key);
+    if (!matrix) {
+      const cost = perDist === 1 && perSec === 0 ? m.dist : arcCosts(m.dist, m.time, perDist, perSec);
+      matrix = { cost, symmetric: isSymmetric(cost, n) };
+      costCache.set(key, matrix);
     }
+    const { cost, symmetric } = matrix;
     if (v.shift) timed = true;
     const maxDuration = v.maxDuration ?? Infinity;
     if (maxDuration < Infinity) limited = true;
     const data = {
       depot: v.depot, cap: Float64Array.from(v.capacity), start: v.shift?.[0] ?? 0, end: v.shift?.[1] ?? Infinity,
-      maxDuration, fixed: v.fixedCost ?? 0, cost, skills: mask(v.skills), klass: 0,
+      maxDuration, fixed: v.fixedCost ?? 0, cost, symmetric, skills: mask(v.skills), klass: 0,
     };
     const classKey = JSON.stringify([data.depot, v.capacity, data.start, data.end, maxDuration, data.fixed, key, data.skills]);
     if (!classes.has(classKey)) classes.set(classKey, classes.size);
@@ -120,6 +124,11 @@ export function compile(problem: Problem): Instance {
     nDepots, nStops, n, dims, dist: m.dist, time: m.time, demand, service, twStart, twEnd, priority, skills, vehicles,
     timed, limited, minRoutes: problem.minRoutes ?? 0,
   };
+}
+
+function isSymmetric(cost: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (cost[i * n + j] !== cost[j * n + i]) return false;
+  return true;
 }
 
 /** perDist * dist + perSec * time, entry by entry: a plain loop, several times faster than a typed array's map with a callback. */

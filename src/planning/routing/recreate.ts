@@ -57,6 +57,7 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
   };
   st.untilBlink = nextBlink(st);
   const wanted = new Uint8Array(nv);
+  const scan = scanList(inst, s);
   const left: number[] = [];
   for (const c of s.absent) {
     st.delta = Infinity;
@@ -69,11 +70,11 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
         const v = s.routeOf[near[t]!]!;
         if (v >= 0) wanted[v] = 1;
       }
-      for (let v = 0; v < nv; v++) if (wanted[v] || !s.routes[v]!.nodes.length) scanRoute(inst, s, c, v, st);
+      for (const v of scan) if (wanted[v] || !s.routes[v]!.nodes.length) scanRoute(inst, s, c, v, st);
     }
     if (st.v < 0) {
       st.classSeen.fill(0);
-      for (let v = 0; v < nv; v++) scanRoute(inst, s, c, v, st);
+      for (const v of scan) scanRoute(inst, s, c, v, st);
     }
     if (st.v < 0) {
       left.push(c);
@@ -84,10 +85,44 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
       touched[st.v] = 1;
     }
     const r = s.routes[st.v]!;
+    if (!r.nodes.length) openedRoute(inst, s, scan, st.v);
     r.nodes.splice(st.p, 0, c);
     commitRoute(inst, s, r);
   }
   s.absent = left;
+}
+
+/**
+ * The vehicles an insertion needs to look at, in vehicle order: every used route and the first
+ * empty vehicle of each class (scanRoute skips the class's other empty ones anyway). CVRPLIB's free
+ * fleet has as many vehicles as stops: visiting every one for every stop cost more than the positions.
+ */
+function scanList(inst: Instance, s: RoutingSolution): number[] {
+  const seen = new Uint8Array(s.routes.length); // class numbers are below the vehicle count
+  const out: number[] = [];
+  for (let v = 0; v < s.routes.length; v++) {
+    if (s.routes[v]!.nodes.length) out.push(v);
+    else {
+      const klass = inst.vehicles[v]!.klass;
+      if (!seen[klass]) {
+        seen[klass] = 1;
+        out.push(v);
+      }
+    }
+  }
+  return out;
+}
+
+/** Empty vehicle `v` takes its first stop: the next empty vehicle of its class joins the scan list, in order. */
+function openedRoute(inst: Instance, s: RoutingSolution, scan: number[], v: number): void {
+  const klass = inst.vehicles[v]!.klass;
+  for (let w = v + 1; w < s.routes.length; w++) {
+    if (inst.vehicles[w]!.klass !== klass || s.routes[w]!.nodes.length) continue;
+    let at = scan.length;
+    while (at > 0 && scan[at - 1]! > w) at--;
+    scan.splice(at, 0, w);
+    return;
+  }
 }
 
 /** Best insertion found so far for the current stop, and the blink countdown. */
@@ -118,21 +153,24 @@ function scanRoute(inst: Instance, s: RoutingSolution, c: number, v: number, st:
   if (!canTake(inst, r, c)) return;
   const C = veh.cost;
   const n = inst.n;
+  const row = c * n;
   let prev = veh.depot;
+  // the arc prev -> c; on a symmetric matrix it is read from c's own row, which stays in cache
+  let into = veh.symmetric ? C[row + prev]! : C[prev * n + c]!;
   const base = len ? 0 : veh.fixed;
   for (let p = 0; p <= len; p++) {
     const next = p < len ? nodes[p]! : veh.depot;
-    if (st.untilBlink-- <= 0) {
-      st.untilBlink = nextBlink(st);
-      prev = next;
-      continue;
-    }
-    const delta = base + C[prev * n + c]! + C[c * n + next]! - C[prev * n + next]!;
-    if (delta < st.delta && timeFits(inst, r, p, c)) {
-      st.delta = delta;
-      st.v = v;
-      st.p = p;
+    const out = C[row + next]!;
+    if (st.untilBlink-- <= 0) st.untilBlink = nextBlink(st);
+    else {
+      const delta = base + into + out - C[prev * n + next]!;
+      if (delta < st.delta && timeFits(inst, r, p, c)) {
+        st.delta = delta;
+        st.v = v;
+        st.p = p;
+      }
     }
     prev = next;
+    into = veh.symmetric ? out : C[next * n + c]!;
   }
 }
