@@ -20,8 +20,15 @@ export interface SolveOptions {
    * javascript-lp-solver). Takes `share` of the budget (default 0.05). Off when not given.
    */
   setPartitioning?: { solver: LpSolver; share?: number };
-  /** Search knobs for tuning (defaults are the tuned values). */
-  tuning?: { near?: number; softAbsent?: number; runs?: number; t0?: number; tf?: number; blink?: number; ruin?: Partial<RuinParams>; repairShare?: number };
+  /**
+   * Search knobs for tuning (defaults are the tuned values). `granularFrom`: stops from which
+   * construction is granular (solve.ts GRANULAR_FROM; Infinity: always the full greedy);
+   * `constructionNear`: nearest stops it inserts next to (CONSTRUCTION_NEAR).
+   */
+  tuning?: {
+    near?: number; softAbsent?: number; runs?: number; t0?: number; tf?: number; blink?: number; ruin?: Partial<RuinParams>; repairShare?: number;
+    granularFrom?: number; constructionNear?: number;
+  };
   /** Polish every new best solution with local search. Default true. */
   polishBest?: boolean;
   /** Nearest neighbours considered per stop. Default 40. */

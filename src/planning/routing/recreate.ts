@@ -125,6 +125,18 @@ function openedRoute(inst: Instance, s: RoutingSolution, scan: number[], v: numb
   }
 }
 
+/**
+ * The cheapest feasible position of node c over every route (one empty vehicle per class), without
+ * blinks: the full scan of a greedy insertion, for callers that try fewer positions first.
+ * Route -1 when nothing can take c.
+ */
+export function cheapestInsertion(inst: Instance, s: RoutingSolution, c: number): { v: number; p: number; delta: number } {
+  // no blinks (the countdown never ends), so the rng is never drawn
+  const st: ScanState = { classSeen: new Uint8Array(inst.vehicles.length), delta: Infinity, v: -1, p: -1, rng: () => 0, logSkip: 0, untilBlink: Infinity };
+  for (let v = 0; v < s.routes.length; v++) scanRoute(inst, s, c, v, st);
+  return { v: st.v, p: st.p, delta: st.delta };
+}
+
 /** Best insertion found so far for the current stop, and the blink countdown. */
 interface ScanState {
   classSeen: Uint8Array;
