@@ -10,6 +10,8 @@ async function token(h: Harness, username: string): Promise<string> {
   const known = tokens.get(username);
   if (known) return known;
   const res = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  // Said here: a failed login otherwise surfaced later as a 401 on the first call made with "Bearer undefined".
+  expect(res.ok, `login ${username}: ${res.status} ${await res.clone().text()}`).toBe(true);
   const { token: tok } = (await res.json()) as { token: string };
   tokens.set(username, tok);
   return tok;

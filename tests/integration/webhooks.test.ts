@@ -161,6 +161,8 @@ describe('outbound webhooks', () => {
     // The need-only endpoint never got the round event.
     expect(receiver.at('/signed-needs').map((r) => bodyOf(r).type)).toEqual(['need.status_changed']);
 
+    // The receiver answered; the worker records each outcome after the answer, so wait for the records.
+    await until(async () => (await deliveries(both.id)).every((d) => d.status === 'delivered'), 20_000);
     const log = await deliveries(both.id);
     expect(log.map((d) => d.status)).toEqual(['delivered', 'delivered']);
     expect(log[0]).toMatchObject({ attempts: 1, lastStatusCode: 200, lastError: null });
@@ -175,6 +177,7 @@ describe('outbound webhooks', () => {
     expect(repeated.headers['webhook-id']).toBe(need!.headers['webhook-id']);
     expect(repeated.body).toBe(need!.body);
     expect(verify(both.secret, repeated)).toBe(true);
+    await until(async () => (await deliveries(both.id)).some((d) => d.redeliveryOf === needDelivery.id && d.status === 'delivered'), 20_000);
     expect((await deliveries(both.id))[0]).toMatchObject({ redeliveryOf: needDelivery.id, status: 'delivered' });
   });
 
@@ -197,6 +200,7 @@ describe('outbound webhooks', () => {
     expect(needIdsAt(downPath)).toEqual(ids);
     // Nothing behind the head went out while it failed: every failed attempt was for the first event.
     expect(new Set(receiver.at(downPath, 503).map((r) => bodyOf(r).data.needId))).toEqual(new Set([ids[0]]));
+    await until(async () => (await deliveries(endpoint.id)).every((d) => d.status === 'delivered'), 20_000);
     const log = await deliveries(endpoint.id);
     expect(log.every((d) => d.status === 'delivered')).toBe(true);
     expect(log.at(-1)!.attempts).toBeGreaterThanOrEqual(4);
@@ -217,7 +221,10 @@ describe('outbound webhooks', () => {
     expect(view.disabledReason).toContain('HTTP 503');
     expect(receiver.at(deadPath)).toHaveLength(MAX_FAILURES);
 
-    // The alert: a live event for the dispatch desk (where admins watch) and an audit row.
+    // The alert: a live event for the dispatch desk (where admins watch) and an audit row, both written
+    // after the endpoint is switched off (the audit row first).
+    const alerted = sql<{ n: number }>`select count(*)::int as n from live_events where scope = 'dispatch' and type = 'webhook.disabled' and payload->>'endpointId' = ${endpoint.id}`;
+    await until(async () => (await alerted.execute(w.database.db)).rows[0]!.n > 0, 20_000);
     const alerts = await sql<{ payload: { endpointId: string; consecutiveFailures: number } }>`select payload from live_events where scope = 'dispatch' and type = 'webhook.disabled'`.execute(w.database.db);
     expect(alerts.rows.map((r) => r.payload)).toContainEqual(expect.objectContaining({ endpointId: endpoint.id, consecutiveFailures: MAX_FAILURES }));
     const audited = await sql<{ n: string }>`select count(*)::text as n from audit_log where action = 'webhook.disable' and subject_id = ${endpoint.id}`.execute(w.database.db);
