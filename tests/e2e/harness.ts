@@ -4,7 +4,7 @@
  * prefix, and Debian's Chromium driven by playwright-core. Screenshots go to test-artifacts/.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -19,7 +19,8 @@ import { createProducerRedis } from '../../src/queue/redis';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase } from '../../src/store/db';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { until } from '../integration/queue.fixtures';
 
 export const ARTIFACTS = 'test-artifacts/e2e';
 export const PASSWORD = 'cordon-demo-2026';
@@ -35,9 +36,40 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+const buildWeb = () => execFileSync('npx', ['vite', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'error'], { stdio: 'inherit' });
+
+/**
+ * A fresh build of the page, as `npm start` makes (prestart), once per run of the suite: the first
+ * e2e file builds, the others wait for it. A build per file cost every file its seconds, and with
+ * files side by side one file's build emptied dist/web (vite's emptyOutDir) under another's server.
+ */
+async function buildWebOnce(): Promise<void> {
+  const run = inject('testRunId');
+  if (!run) return void buildWeb(); // not under the suite's config (tests/test-run.setup.ts)
+  const marks = 'dist/.e2e-web-build';
+  mkdirSync(marks, { recursive: true });
+  const [done, failed] = [`${marks}/${run}.done`, `${marks}/${run}.failed`];
+  try {
+    writeFileSync(`${marks}/${run}.claimed`, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Another file of this run is building.
+    await until(() => existsSync(done) || existsSync(failed), 180_000);
+    if (existsSync(failed)) throw new Error(`the web build failed (in another e2e file of this run): ${readFileSync(failed, 'utf8')}`);
+    return;
+  }
+  for (const old of readdirSync(marks)) if (!old.startsWith(`${run}.`)) rmSync(`${marks}/${old}`, { force: true });
+  try {
+    buildWeb();
+  } catch (err) {
+    writeFileSync(failed, String(err));
+    throw err;
+  }
+  writeFileSync(done, '');
+}
+
 export async function startHarness(): Promise<Harness> {
-  // A fresh build of the page, as `npm start` makes (prestart).
-  execFileSync('npx', ['vite', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'error'], { stdio: 'inherit' });
+  await buildWebOnce();
   mkdirSync(ARTIFACTS, { recursive: true });
   const tag = `e2e_web_${process.pid}`;
   const env = {
