@@ -17,16 +17,12 @@ export interface PieceJob {
 /** Solves pieces (in any order, on any thread) and answers in job order. */
 export type PieceRunner = (jobs: readonly PieceJob[]) => Promise<Solution[]>;
 
-/**
- * What solve() is told for a job; `now` is the runner's clock, used only when the job has a time limit.
- * Pieces get budgets of a few hundred milliseconds, in which polishing the full greedy's long,
- * crossing routes took a large share: their first solutions are built granular at every size.
- */
+/** What solve() is told for a job; `now` is the runner's clock, used only when the job has a time limit. */
 export function solvePiece(job: PieceJob, now?: () => number): Solution {
   const options: SolveOptions = job.timeLimitMs !== undefined && now
     ? { timeLimitMs: job.timeLimitMs, now, seed: job.seed }
     : { maxIterations: job.maxIterations ?? 2_000, seed: job.seed };
-  const { stats: _stats, pool: _pool, ...solution } = solve(job.problem, { ...options, initial: job.initial, tuning: { granularFrom: 0 } });
+  const { stats: _stats, pool: _pool, ...solution } = solve(job.problem, { ...options, initial: job.initial });
   return solution;
 }
 
