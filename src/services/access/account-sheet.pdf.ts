@@ -10,7 +10,6 @@
  * and `m` don't blur on paper).
  */
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import { AppError } from '../../shared/errors';
 import type { BulkAccountsResult, IssuedAccount } from './account-bulk.service';
 
@@ -53,6 +52,8 @@ const COLUMNS = [
 
 /** The sheet as PDF bytes. `compress: false` keeps the content streams readable (tests). */
 export async function renderAccountSheet(result: BulkAccountsResult, font: SheetFont, options: { at: Date; compress?: boolean }): Promise<Buffer> {
+  // Loaded on first use, as in round-paper.pdf.ts.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, compress: options.compress ?? true, autoFirstPage: false, info: { Title: `Accounts: ${result.areaName}`, Producer: 'Cordon' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

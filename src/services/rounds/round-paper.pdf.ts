@@ -4,8 +4,6 @@
  * sheet per trip, a loading list per depot, a label per bag with a QR code. Ids that people copy
  * (bag ids) are set in Courier. Nothing medical is printed: bags by need kind, never a drug.
  */
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { SheetFont } from '../access/account-sheet.pdf';
 import type { NeedKind } from '../../domain/kinds';
 import type { PaperBag, PaperRound, PaperStop, PaperTrip, TripLoad } from '../../store/round-paper.repository';
@@ -17,8 +15,12 @@ const WIDTH = 515;
 export interface PaperOptions { font: SheetFont; texts: PaperTexts; compress?: boolean }
 
 type Doc = PDFKit.PDFDocument;
+type QrCreate = (typeof import('qrcode'))['create'];
 
 async function render(title: string, options: PaperOptions, draw: (doc: Doc) => void): Promise<Buffer> {
+  // pdfkit (with fontkit) and qrcode are loaded on first use: every process and test that loads the
+  // app paid for them at start, printing nothing.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, compress: options.compress ?? true, info: { Title: title, Producer: 'Cordon' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -145,8 +147,8 @@ export function bagQrPayload(bag: Pick<PaperBag, 'bagId' | 'gate' | 'flat'>): st
 }
 
 /** The QR code as filled squares: crisp at any print size, and no image codec needed. */
-function drawQr(doc: Doc, payload: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+function drawQr(create: QrCreate, doc: Doc, payload: string, x: number, y: number, size: number): void {
+  const qr = create(payload, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 4;
   const cell = size / (n + 2 * quiet);
@@ -157,7 +159,8 @@ function drawQr(doc: Doc, payload: string, x: number, y: number, size: number): 
 }
 
 /** Eight labels to an A4 page (2 × 4), each with its QR code, bag id, gate, flat, community, trip and stop. */
-export function renderBagLabels(input: { round: PaperRound; bags: PaperBag[] }, options: PaperOptions): Promise<Buffer> {
+export async function renderBagLabels(input: { round: PaperRound; bags: PaperBag[] }, options: PaperOptions): Promise<Buffer> {
+  const { create } = await import('qrcode');
   const t = options.texts;
   const W = WIDTH / 2;
   const H = (842 - 2 * MARGIN) / 4;
@@ -168,7 +171,7 @@ export function renderBagLabels(input: { round: PaperRound; bags: PaperBag[] }, 
       const x = MARGIN + (i % 2) * W;
       const y = MARGIN + (Math.floor(i / 2) % 4) * H;
       doc.rect(x + 2, y + 2, W - 4, H - 4).dash(3, { space: 3 }).strokeColor('#999').stroke().undash().strokeColor('black');
-      drawQr(doc, bagQrPayload(bag), x + 8, y + 8, 110);
+      drawQr(create, doc, bagQrPayload(bag), x + 8, y + 8, 110);
       // The bag id spans the label under the code: people copy it, so it stays on one line.
       doc.font('Courier-Bold').fontSize(8).text(bag.bagId, x + 12, y + 122, { width: W - 24, lineBreak: false });
       const tx = x + 124;

@@ -8,7 +8,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { TableFormat } from '../table-import/table-rows';
 
 /** A cell: text, a number, or empty (null). */
@@ -54,6 +53,9 @@ export async function openTableWriter(format: TableFormat, out: Writable, sheet:
       },
     };
   }
+  // Loaded on first use: exceljs (with its zip and XML libraries) is the heaviest module the service
+  // has, and every process and test that loads the app paid for it at start without exporting anything.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   const worksheet = workbook.addWorksheet(sheet);
   worksheet.addRow([...header]).commit();

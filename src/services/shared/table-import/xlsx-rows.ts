@@ -4,7 +4,6 @@
  * goes to a temporary file, never to memory). Later worksheets are read through and ignored.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { TableFormatError, type RawRow } from './table-rows';
 
 /** A cell as the text a person sees in it: numbers as written, dates as YYYY-MM-DD, formulas by their result. */
@@ -33,6 +32,8 @@ export async function* xlsxRows(input: Readable): AsyncGenerator<RawRow> {
     zip.end();
   });
   input.pipe(zip);
+  // Loaded on first use: exceljs is the heaviest module the service has (see table-writer.ts).
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(zip, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
   try {
