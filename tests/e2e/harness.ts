@@ -20,7 +20,7 @@ import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase } from '../../src/store/db';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { until } from '../integration/queue.fixtures';
+import { dropPrefix, until } from '../integration/queue.fixtures';
 
 export const ARTIFACTS = 'test-artifacts/e2e';
 export const PASSWORD = 'cordon-demo-2026';
@@ -121,6 +121,8 @@ export async function startHarness(): Promise<Harness> {
       server.closeAllConnections();
       await queue.close();
       redis.disconnect();
+      // The queues' keys: left behind, every run added its ~160.
+      await dropPrefix(config.REDIS_URL, tag);
       await database.db.schema.dropSchema(tag).ifExists().cascade().execute();
       await database.close();
     },
