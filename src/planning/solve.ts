@@ -63,14 +63,16 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     ? warmStart(inst, candidates, options.initial, rng, polish)
     : initialSolution(inst, candidates, adj, rng, penalties, polish, tune);
   const pool = new RoutePool(inst);
-  // Independent annealing runs share the pool: set partitioning then recombines their routes.
-  const runs = Math.max(1, tune.runs ?? 3);
+  // Independent annealing runs from the same start share the pool (set partitioning recombines their
+  // routes). A small problem settles in a fraction of the budget and a fresh run explores again; from
+  // SINGLE_RUN_FROM stops one long annealing beats three short ones.
+  const runs = Math.max(1, tune.runs ?? (inst.nStops < SINGLE_RUN_FROM ? 3 : 1));
   let found = { best: start, iterations: 0 };
   for (let run = 0; run < runs; run++) {
     const runDeadline = began + (deadline - began) * ((run + 1) / runs);
     const r = sisr(inst, start, {
       deadline: runDeadline, now, rng, adj, penalties, pool, onBest: options.polishBest === false ? undefined : polishBest,
-      t0: tune.t0, tf: tune.tf, softAbsent: tune.softAbsent, near: tune.near, blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
+      t0: tune.t0, tf: tune.tf, softAbsent: tune.softAbsent, near: tune.near ?? (inst.nStops >= RECREATE_NEAR_FROM ? RECREATE_NEAR : 0), blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
     });
     const better = objective(inst, r.best, penalties) < objective(inst, found.best, penalties);
     found = { best: better ? r.best : found.best, iterations: found.iterations + r.iterations };
@@ -130,6 +132,14 @@ function solveMultiTrip(problem: Problem, options: SolveOptions): SolveResult {
 }
 
 /**
+ * From this many stops on, the search is one annealing run instead of three (issue #20). Measured at
+ * 60 s of CPU on eight XL instances (429-1,000 stops): mean gap 1.15% with three runs, 0.82% with
+ * one; X (100-400) at 10 s: 0.52%, 0.44%; but A and P (15-100) at 1 s: 0.33% and 0.42% with three,
+ * 0.38% and 0.49% with one, where runs stuck packing an exact fleet are saved by a restart.
+ */
+export const SINGLE_RUN_FROM = 100;
+
+/**
  * From this many stops on, construction inserts each stop only next to its nearest routed stops
  * (granularInsertion, O(n * k)) instead of trying every position of every route (O(n^2)). Not the
  * insertion itself but polishing its result was the cost: the full greedy's long, crossing routes
@@ -139,6 +149,14 @@ function solveMultiTrip(problem: Problem, options: SolveOptions): SolveResult {
 export const GRANULAR_FROM = 500;
 /** Nearest stops whose neighbouring positions a stop is tried at in granular construction. */
 export const CONSTRUCTION_NEAR = 40;
+
+/**
+ * From this many stops on, SISR's recreate tries each removed stop only in the routes of its
+ * RECREATE_NEAR nearest stops (and on an empty vehicle), not at every position of the plan
+ * (recreate.ts, granular). Measured: see the commit that set them.
+ */
+export const RECREATE_NEAR_FROM = 400;
+export const RECREATE_NEAR = 20;
 
 /** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */
 function initialSolution(

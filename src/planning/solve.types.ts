@@ -21,7 +21,8 @@ export interface SolveOptions {
    */
   setPartitioning?: { solver: LpSolver; share?: number };
   /**
-   * Search knobs for tuning (defaults are the tuned values). `granularFrom`: stops from which
+   * Search knobs for tuning (defaults are the tuned values). `runs`: independent annealing runs
+   * (3 below solve.ts SINGLE_RUN_FROM stops, else 1). `granularFrom`: stops from which
    * construction is granular (solve.ts GRANULAR_FROM; Infinity: always the full greedy);
    * `constructionNear`: nearest stops it inserts next to (CONSTRUCTION_NEAR).
    */
