@@ -12,6 +12,7 @@
 import type { HouseholdImportResult } from '../../contracts/household.contract';
 import type { Actor } from '../../domain/access';
 import { loadCorridorDirectory, upsertHouseholds, type RegisterField } from '../../store/household-register.repository';
+import { analyzeIfGrown } from '../../store/table-stats';
 import { guardRole } from '../access/access-guard';
 import type { AuditEntry } from '../access/audit.service';
 import { importTableFile, type ImportFileRequest } from '../shared/table-import/import-file';
@@ -56,6 +57,8 @@ export async function importHouseholds(deps: RegisterDeps, actor: Actor, request
       await deps.audit?.recordMany(audits, trx);
     },
     (refused) => recordRefusal(deps, actor, refused, reqId));
+  // A district's register arrives in one file: plan the entitlements and rounds over it on fresh statistics.
+  if (!request.dryRun) await analyzeIfGrown(deps.db, 'households', counts.created);
   if (request.dryRun) await deps.audit?.record({ actor, action: 'household.import.dry_run', subjectType: 'household', subjectId: '*', outcome: 'allowed', reqId: reqId ?? null });
   return {
     dryRun: request.dryRun,

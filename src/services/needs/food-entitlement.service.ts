@@ -9,6 +9,7 @@ import { entitlementTables, foodCycleAt, type FoodCycle } from '../../domain/foo
 import type { Db } from '../../store/db';
 import { insertFoodEntitlements } from '../../store/entitlement.repository';
 import { markBulkLane } from '../../store/need-status-live.repository';
+import { analyzeIfGrown } from '../../store/table-stats';
 
 /** Who the history and the audit log name as the author of generated entitlements. */
 export const ENTITLEMENT_ACTOR = 'scheduler';
@@ -46,5 +47,7 @@ export async function generateFoodEntitlements(deps: EntitlementDeps, communityI
       at: run.now ?? new Date(),
     });
   });
+  // A cycle's first communities grow needs by a large share: the next ones are planned on fresh statistics.
+  await analyzeIfGrown(deps.db, 'needs', created);
   return { cycle, created };
 }
