@@ -112,7 +112,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(householdRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
   // Fleet files are small; the register's limits bound them.
   app.use(fleetRoutes({ db: deps.db, audit }, authenticated, { maxBytes: config.REGISTER_IMPORT_MAX_BYTES, maxRows: config.REGISTER_IMPORT_MAX_ROWS }));
-  app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live, driverLimits: driverLimitsOf(config) }, authenticated));
+  app.use(roundsRoutes({ db: deps.db, queue, publisher: deps.live, driverLimits: driverLimitsOf(config), defaultTimeLimitMs: config.SOLVE_TIME_LIMIT_MS }, authenticated));
   app.use(rosterRoutes({ db: deps.db, audit, limits: driverLimitsOf(config), timeZone: config.ROSTER_TIME_ZONE }, authenticated));
   app.use(roundDeskRoutes({ db: deps.db, font: config.ACCOUNT_SHEET_FONT }, authenticated));
   app.use(overviewRoutes({ db: deps.db, clock: deps.clock, foodCycleDays: config.FOOD_CYCLE_DAYS }, authenticated));

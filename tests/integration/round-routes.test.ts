@@ -44,7 +44,8 @@ beforeAll(async () => {
   producers = createProducers({ redisUrl: REDIS_URL, prefix });
   activeQueue = producers;
   await until(() => producers.ready(), 3000);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema });
+  // A round started without a budget takes the operator's SOLVE_TIME_LIMIT_MS (here short, as the in-process solves below wait for it).
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema, SOLVE_TIME_LIMIT_MS: '300' });
   const deps = { config, db: database.db, database, logger: createLogger({ level: 'silent' }), clock: systemClock };
   // A queue that can be swapped for one on a Redis the test kills.
   const queue: Producers = { ...producers, ready: () => activeQueue.ready(), addRoundFlow: (r, s, g) => activeQueue.addRoundFlow(r, s, g) };
@@ -76,13 +77,15 @@ afterAll(async () => {
 
 describe('round routes', () => {
   it('the same round requested 100 times at once: one round, one flow', async () => {
-    const responses = await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food', timeLimitMs: 200 })));
+    const responses = await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food' })));
     const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ id: string; status: string }>));
     expect(responses.map((r) => r.status).sort((a, b) => b - a)).toEqual([201, ...Array<number>(99).fill(200)]);
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
     const roundId = bodies[0]!.id;
-    const rounds = await database.db.selectFrom('rounds').select('id').where('area_id', '=', district.districtId).execute();
+    const rounds = await database.db.selectFrom('rounds').select(['id', 'time_limit_ms']).where('area_id', '=', district.districtId).execute();
     expect(rounds).toHaveLength(1);
+    // Started without a budget: the operator's SOLVE_TIME_LIMIT_MS, not a built-in 10 s.
+    expect(rounds[0]!.time_limit_ms).toBe(300);
     const subs = await listSubproblems(database.db, roundId);
     expect(subs).toHaveLength(2);
     expect(await producers.queue(QUEUE.solve).getJobCounts('waiting', 'active', 'delayed')).toMatchObject({ waiting: 2 });
