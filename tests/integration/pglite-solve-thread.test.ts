@@ -36,8 +36,9 @@ beforeAll(async () => {
   database = await openDatabase({ dataDir: dir });
   expect(database.kind).toBe('pglite');
   await migrateToLatest(database);
-  // One community of 160 households: one search of SOLVE_MS or more, enough to be felt if it blocked.
-  district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 40, vehicles: 4 }, 5);
+  // One community of 160 households, each behind its own gate: 160 stops searched for SOLVE_MS (a
+  // sub-problem gets 20 ms a stop up to its budget), enough to be felt if it blocked.
+  district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 160, householdsPerCorridor: 1, vehicles: 4 }, 5);
   // A short job lock: had the loop been blocked through a solve, the job would have stalled.
   const config = loadConfig({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', REDIS_URL, REDIS_AUTOSTART: 'off', DATA_DIR: dir,

@@ -10,7 +10,7 @@ import { solve, type SolvedPoolRoute, type SolveStats } from '../../planning/sol
 import type { Db } from '../../store/db';
 import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
-import { buildProblem, toPlanPieces } from '../../planning/adapters/round-problem';
+import { buildProblem, searchBudgetMs, toPlanPieces } from '../../planning/adapters/round-problem';
 import { toStoredPool } from '../../planning/adapters/round-pool';
 import { collectionOf } from './round-collection';
 import { roundRoster, withHours } from './round-roster';
@@ -56,7 +56,7 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   if (vehicles.length === 0) {
     pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
   } else {
-    const timeLimitMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
+    const timeLimitMs = searchBudgetMs(built.problem.stops.length, Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity));
     const keepPool = deps.keepPool ?? 0;
     const started = deps.now();
     const solution = deps.solve
