@@ -42,6 +42,8 @@ export interface ProcessorDeps {
   setPartitioning?: MergeOptions['setPartitioning'];
   /** Told of each proposal stored by a merge (the round metrics). */
   onRoundStored?: MergeOptions['onStored'];
+  /** Runs a round's merge off this event loop (the planning thread, solve-thread.ts). Unset: in process. */
+  merge?: MergeOptions['merge'];
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -87,6 +89,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         const outcome = await mergeRound(deps.db, roundId, undefined, log, {
           ...(deps.setPartitioning ? { setPartitioning: deps.setPartitioning } : {}),
           ...(deps.onRoundStored ? { onStored: deps.onRoundStored } : {}),
+          ...(deps.merge ? { merge: deps.merge } : {}),
         });
         await job.updateProgress(100);
         if (outcome === 'stored') await deps.events.proposed(roundId);

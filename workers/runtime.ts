@@ -97,7 +97,8 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   // runs here, its data read and stored on this connection, and the search itself goes to a worker
   // thread, so the API sharing this process and the job lock renewals never wait for it.
   const inlineSolve = database.kind === 'pglite';
-  const solveThread = inlineSolve ? createSolveThread() : undefined;
+  // The planning thread: every merge (a district's holds the loop for longer than a job lock), and the solves with PGlite.
+  const planningThread = createSolveThread();
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   const liveRedis = config.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis
@@ -112,7 +113,8 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H, waste: config.ROUND_EVERY_WASTE_H },
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     driverLimits: driverLimitsOf(config),
-    inlineSolve: solveThread?.solve,
+    ...(inlineSolve ? { inlineSolve: planningThread.solve } : {}),
+    merge: planningThread.merge,
     keepPool: config.SOLVE_POOL_ROUTES,
     onRoundStored: roundStoredRecorder(metrics),
     ...(config.MERGE_SET_PARTITIONING ? { setPartitioning: { maxMs: config.MERGE_SP_TIME_LIMIT_MS } } : {}),
@@ -182,7 +184,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
       await Promise.all(workers.map((w) => w.close()));
       await webhooks.close();
       await notices.close();
-      await solveThread?.close();
+      await planningThread.close();
       await producers.close();
       liveRedis?.disconnect();
       if (!shared) await database.close();

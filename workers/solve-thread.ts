@@ -1,16 +1,22 @@
 /**
- * Runs the planning core's pure `solve()` on a worker thread. With PGlite the `round.solve` job runs
- * in the API's own process (one database connection, which a sandboxed child cannot share); the
- * search, synchronous and CPU-bound for up to the round's budget, would otherwise freeze the event
- * loop: HTTP requests, live sockets and job lock renewals. Loading and storing stay with the caller.
+ * Runs the planning core's pure, CPU-bound steps on a worker thread, so the event loop stays free for
+ * HTTP requests, live sockets and job lock renewals:
+ * - `solve()` with PGlite, where the `round.solve` job runs in the API's own process (one database
+ *   connection, which a sandboxed child cannot share);
+ * - the merge of a round's results (`mergeRoundPieces`: border repair, set partitioning with HiGHS,
+ *   validation), always. At a district of 5,000 gates it held a worker's loop longer than the job
+ *   lock, so the merge job stalled, was retaken, stalled again and the round failed (issue #21).
+ * Loading and storing stay with the caller.
  *
- * One thread, started on first use and reused; solves go through it one at a time. A thread that
- * crashes, exits, or is still searching long after its budget (it is then terminated) fails the call
+ * One thread, started on first use and reused; calls go through it one at a time. A thread that
+ * crashes, exits, or is still busy long after its budget (it is then terminated) fails the call
  * with a SolveThreadError: a plain error, so the job is retried, never reported as infeasible. The
  * next call starts a fresh thread.
  */
 import { Worker } from 'node:worker_threads';
 import type { Problem, Solution } from '../src/planning';
+import type { MergeDecision, StoredPiece } from '../src/planning/adapters/round-merge';
+import type { BuiltProblem, VehicleForPlan } from '../src/planning/adapters/round-problem';
 import type { SolvedPoolRoute, SolveStats } from '../src/planning/solve';
 
 export interface ThreadSolveOptions {
@@ -26,8 +32,12 @@ export type ThreadSolve = (problem: Problem, options: ThreadSolveOptions) => Pro
 /** The solution, with the search's pool when asked for (`keepPool`). */
 export type ThreadSolution = Solution & { pool?: SolvedPoolRoute[]; stats?: SolveStats };
 
+/** Merges a round's stored results off the event loop (what round.service's `MergeOptions.merge` expects). */
+export type ThreadMerge = (built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[], setPartitioning?: { timeLimitMs: number }) => Promise<MergeDecision>;
+
 export interface SolveThread {
   solve: ThreadSolve;
+  merge: ThreadMerge;
   /** Terminates the thread (a solve still running fails with a SolveThreadError). */
   close(): Promise<void>;
 }
@@ -38,11 +48,14 @@ export class SolveThreadError extends Error {
 }
 
 /** Messages between this module and solve-thread.worker.ts. */
-export interface SolveRequest extends ThreadSolveOptions {
-  id: number;
-  problem: Problem;
-}
-export type SolveReply = { id: number; ok: true; solution: ThreadSolution } | { id: number; ok: false; message: string };
+export type SolveRequest = { id: number } & (
+  | ({ task: 'solve'; problem: Problem } & ThreadSolveOptions)
+  | { task: 'merge'; built: BuiltProblem; vehicles: readonly VehicleForPlan[]; pieces: readonly StoredPiece[]; setPartitioning?: { timeLimitMs: number } }
+);
+export type SolveReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+
+/** A merge's budget for the watchdog: its set partitioning, else a repair and a check (seconds at most). */
+const MERGE_BASE_MS = 10_000;
 
 export interface SolveThreadOptions {
   /**
@@ -64,7 +77,6 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
   let thread: Worker | undefined;
   let nextId = 1;
   let closed = false;
-  // Solves run one after another: each waits for the previous one to settle.
   let tail: Promise<unknown> = Promise.resolve();
 
   function start(): Worker {
@@ -80,12 +92,13 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
     return w;
   }
 
-  function runOne(problem: Problem, opts: ThreadSolveOptions): Promise<ThreadSolution> {
+  /** Sends one task to the thread; `budgetMs`: what it was given (the watchdog allows overrunMs more). */
+  function runOne<T>(request: SolveRequest, budgetMs: number): Promise<T> {
     if (closed) return Promise.reject(new SolveThreadError('the solve thread is closed'));
     const w = (thread ??= start());
-    const id = nextId++;
-    const allowedMs = opts.timeLimitMs + overrunMs(opts.timeLimitMs);
-    return new Promise<ThreadSolution>((resolve, reject) => {
+    const id = request.id;
+    const allowedMs = budgetMs + overrunMs(budgetMs);
+    return new Promise<T>((resolve, reject) => {
       const done = () => {
         clearTimeout(watchdog);
         w.off('message', onMessage);
@@ -102,28 +115,33 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
       const onMessage = (reply: SolveReply) => {
         if (reply.id !== id) return;
         done();
-        if (reply.ok) resolve(reply.solution);
-        else reject(new Error(`solve failed: ${reply.message}`));
+        if (reply.ok) resolve(reply.result as T);
+        else reject(new Error(`${request.task} failed: ${reply.message}`));
       };
       const onError = (err: Error) => fail(new SolveThreadError(`solve thread crashed: ${err.message}`));
       const onExit = (code: number) => fail(new SolveThreadError(`solve thread exited (code ${code}) during a solve`));
       const watchdog = setTimeout(
-        () => fail(new SolveThreadError(`solve thread still busy ${allowedMs} ms after it was given a ${opts.timeLimitMs} ms budget: terminated`)),
+        () => fail(new SolveThreadError(`solve thread still busy ${allowedMs} ms after it was given a ${budgetMs} ms budget: terminated (a ${request.task})`)),
         allowedMs,
       );
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
-      w.postMessage({ id, problem, ...opts } satisfies SolveRequest);
+      w.postMessage(request);
     });
   }
 
+  /** Tasks run one after another: each waits for the previous one to settle. */
+  function queued<T>(request: () => SolveRequest, budgetMs: number): Promise<T> {
+    const run = tail.then(() => runOne<T>(request(), budgetMs));
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
   return {
-    solve(problem, opts) {
-      const run = tail.then(() => runOne(problem, opts));
-      tail = run.catch(() => undefined);
-      return run;
-    },
+    solve: (problem, opts) => queued(() => ({ id: nextId++, task: 'solve', problem, ...opts }), opts.timeLimitMs),
+    merge: (built, vehicles, pieces, setPartitioning) =>
+      queued(() => ({ id: nextId++, task: 'merge', built, vehicles, pieces, ...(setPartitioning ? { setPartitioning } : {}) }), MERGE_BASE_MS + (setPartitioning?.timeLimitMs ?? 0)),
     async close() {
       closed = true;
       const w = thread;

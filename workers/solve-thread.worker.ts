@@ -1,24 +1,35 @@
 /**
- * Body of the solve thread (started by solve-thread.ts through solve-thread.boot.mjs): runs the pure
- * `solve()` of the planning core on each problem it is sent and posts the solution back. Nothing here
- * touches the database or the queue; the problem and the solution are plain data (structured clone).
+ * Body of the planning thread (started by solve-thread.ts through solve-thread.boot.mjs): runs the
+ * pure `solve()` of the planning core, or a round's merge (`mergeRoundPieces`, with HiGHS loaded here
+ * once for its set partitioning), on each request it is sent and posts the result back. Nothing here
+ * touches the database or the queue; requests and results are plain data (structured clone).
  */
 import { parentPort } from 'node:worker_threads';
+import { mergeRoundPieces } from '../src/planning/adapters/round-merge';
+import { loadHighs } from '../src/planning/lp/highs.adapter';
+import type { LpSolver } from '../src/planning/lp/lp.model';
 import { solve } from '../src/planning/solve';
 import type { SolveRequest, SolveReply } from './solve-thread';
 
 const port = parentPort;
 if (!port) throw new Error('solve-thread.worker.ts runs as a worker thread only');
 
-port.on('message', (req: SolveRequest) => {
-  let reply: SolveReply;
-  try {
-    // This thread's clock: the budget is a duration, so its origin does not matter.
-    const solution = solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now: () => performance.now(), keepPool: req.keepPool ?? 0 });
-    reply = { id: req.id, ok: true, solution };
-  } catch (err) {
-    // solve() checks its own plan (validateSolution) and throws rather than return a bad one.
-    reply = { id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) };
+let highs: Promise<LpSolver> | undefined;
+// This thread's clock: budgets are durations, so its origin does not matter.
+const now = () => performance.now();
+
+async function run(req: SolveRequest): Promise<unknown> {
+  if (req.task === 'solve') {
+    return solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now, keepPool: req.keepPool ?? 0 });
   }
-  port.postMessage(reply);
+  const sp = req.setPartitioning;
+  return mergeRoundPieces(req.built, req.vehicles, req.pieces, sp ? { setPartitioning: { solver: await (highs ??= loadHighs()), timeLimitMs: sp.timeLimitMs, now } } : {});
+}
+
+port.on('message', (req: SolveRequest) => {
+  void run(req).then(
+    (result) => port.postMessage({ id: req.id, ok: true, result } satisfies SolveReply),
+    // solve() and the merge check their own plans (validateSolution) and throw rather than return a bad one.
+    (err: unknown) => port.postMessage({ id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies SolveReply),
+  );
 });

@@ -5,6 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validateSolution } from '../../src/planning';
+import { mergeRoundPieces, type StoredPiece } from '../../src/planning/adapters/round-merge';
+import { buildProblem, toPlanPieces, type NeedForPlan, type VehicleForPlan } from '../../src/planning/adapters/round-problem';
+import { loadHighs } from '../../src/planning/lp/highs.adapter';
 import { createSolveThread, SolveThreadError, type SolveThread } from '../../workers/solve-thread';
 import { randomProblem } from './planning/problem.generator';
 
@@ -78,4 +81,23 @@ describe('solve thread', () => {
     await thread.close();
     await expect(thread.solve(problem, { timeLimitMs: 100, seed: 1 })).rejects.toThrow(/closed/);
   });
+
+  it("merges a round's results on the thread (HiGHS loaded there for set partitioning), as the merge in process does", async () => {
+    // Three gates on one van, solved as one sub-problem in the order the search left them.
+    const needs: NeedForPlan[] = ['k1', 'k2', 'k3'].map((corridorId, i) => ({
+      id: `n${i}`, kind: 'food_package', urgency: 'routine', corridorId, members: 6, quantity: null, lat: 31.2 + 0.003 * ((i * 2) % 3), lon: 121.4,
+    }));
+    const vehicles: VehicleForPlan[] = [{ id: 'v1', depotId: 'd1', depotLat: 31.19, depotLon: 121.4, capacity: { bags: 10 }, skills: [] }];
+    const built = buildProblem(needs, vehicles);
+    const route = { vehicle: 0, stops: [0, 1, 2], distance: 0, duration: 0, cost: 0, load: [6, 48, 0], starts: [0, 0, 0] };
+    const piece: StoredPiece = { subproblemId: 'sp1', vehicleIds: ['v1'], ...toPlanPieces(built, vehicles, { routes: [route], unserved: [], cost: 0, distance: 0 }, 'sp1') };
+    thread = createSolveThread();
+    const onThread = await thread.merge(built, vehicles, [piece], { timeLimitMs: 1000 });
+    const here = mergeRoundPieces(built, vehicles, [piece], { setPartitioning: { solver: await loadHighs(), timeLimitMs: 1000, now: () => performance.now() } });
+    expect(onThread.kind).toBe('repaired');
+    if (onThread.kind !== 'repaired' || here.kind !== 'repaired') throw new Error(`merged ${onThread.kind}, in process ${here.kind}`);
+    expect(onThread.plan).toEqual(here.plan);
+    expect(onThread.setPartitioning.status).toBe(here.setPartitioning.status);
+    expect(onThread.setPartitioning.status).not.toBe('off');
+  }, 30_000);
 });

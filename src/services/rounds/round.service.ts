@@ -23,11 +23,11 @@ import { NEED_KIND_SPECS } from '../../domain/need-kinds';
 import type { NeedItems } from '../../domain/round-plan';
 import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles, type VehicleInRound } from '../../store/round-inputs.repository';
 import { awaitingDisinfection } from './round-fleet';
-import { mergeRoundPieces } from '../../planning/adapters/round-merge';
+import { mergeRoundPieces, type MergeDecision, type StoredPiece } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
 import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { LpSolver } from '../../planning/lp/lp.model';
-import { buildProblem, waitsOnTrip, type NeedDemand } from '../../planning/adapters/round-problem';
+import { buildProblem, waitsOnTrip, type BuiltProblem, type NeedDemand, type VehicleForPlan } from '../../planning/adapters/round-problem';
 import { withDrivers } from '../../planning/adapters/plan-drivers';
 import type { DriverLimits } from '../../domain/shifts';
 import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
@@ -182,9 +182,11 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   const sp = options.setPartitioning;
   // Its share of the round's search time, at most the configured bound (it runs on this event loop).
   const spMs = sp ? Math.min(sp.maxMs, 0.1 * round.time_limit_ms * subs.length) : 0;
-  const decision = mergeRoundPieces(built, vehicles, pieces, sp && spMs > 0 ? {
-    setPartitioning: { solver: await (sp.solver ?? loadHighs)(), timeLimitMs: spMs, now: sp.now ?? (() => performance.now()) },
-  } : {});
+  const decision = options.merge
+    ? await options.merge(built, vehicles, pieces, sp && spMs > 0 ? { timeLimitMs: spMs } : undefined)
+    : mergeRoundPieces(built, vehicles, pieces, sp && spMs > 0 ? {
+      setPartitioning: { solver: await (sp.solver ?? loadHighs)(), timeLimitMs: spMs, now: sp.now ?? (() => performance.now()) },
+    } : {});
   if (decision.kind === 'invalid') {
     log.error({ violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
     await failRound(db, roundId, 'the merged plan failed validation', clock);
@@ -222,6 +224,12 @@ export interface MergeOptions {
    * most `maxMs` (MERGE_SP_TIME_LIMIT_MS) and a tenth of the round's search time. Off when not given.
    */
   setPartitioning?: { maxMs: number; solver?: () => Promise<LpSolver>; now?: () => number };
+  /**
+   * Runs the pure merge (border repair, set partitioning, validation) somewhere else: the workers use
+   * the planning thread (workers/solve-thread.ts), so their event loop keeps renewing the job's lock
+   * through a district's merge. Default: here, synchronously.
+   */
+  merge?: (built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[], setPartitioning?: { timeLimitMs: number }) => Promise<MergeDecision>;
   /** Told of a proposal once stored (the round metrics): its sub-problems, the needs it leaves unserved, its cost. */
   onStored?: (plan: { subproblems: number; unserved: PlanUnserved[]; cost: number }) => void;
 }
