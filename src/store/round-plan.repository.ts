@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 
 import { moveNeeds } from './round.repository';
 import { markBulkLane } from './need-status-live.repository';
+import { analyzeIfGrown } from './table-stats';
 import type { Db } from './db';
 import { vehicleLabel } from '../domain/fleet';
 
@@ -36,6 +37,13 @@ export async function storePlanOnce(db: Db, roundId: string, plan: Plan, actor: 
     const served = [...new Set(plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))))];
     // A wider transaction type than moveNeeds asks for: same database, more tables.
     await moveNeeds(trx, served, 'accepted', 'planned', actor, `round ${roundId}`);
+    // A district's plan multiplies these tables at once, and the stock reservation (afterStore) joins
+    // them: plan it on statistics that count this plan's rows (ANALYZE sees its own transaction's).
+    const stops = plan.trips.flatMap((t) => t.stops);
+    await analyzeIfGrown(trx, 'round_trips', plan.trips.length);
+    await analyzeIfGrown(trx, 'round_stops', stops.length);
+    await analyzeIfGrown(trx, 'round_bags', stops.reduce((n, s) => n + s.bags.length, 0));
+    await analyzeIfGrown(trx, 'round_needs', served.length);
     if (afterStore) await afterStore(trx);
     await trx.updateTable('rounds').set({ status: 'proposed', progress: 100, updated_at: new Date() }).where('id', '=', roundId).execute();
     return true;

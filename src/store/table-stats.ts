@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import type { Db } from './db';
 
 /** Tables written in bulk (a closed list: the name goes into the statement). */
-export type BulkTable = 'needs' | 'households' | 'need_status_history';
+export type BulkTable = 'needs' | 'households' | 'round_trips' | 'round_stops' | 'round_bags' | 'round_needs';
 
 /** Re-analyse once the rows added since exceed this share of the rows the statistics know of. */
 const GROWTH = 0.2;
@@ -19,7 +19,8 @@ const GROWTH = 0.2;
 /**
  * Refreshes `table`'s statistics when `added` rows are a large share of what they describe (or it
  * was never analysed). Cheap otherwise: one catalogue read. Call it after the writing transaction
- * has committed: ANALYZE samples committed rows. Returns whether it analysed.
+ * has committed, or inside it when the rows of that transaction must count (ANALYZE counts its own
+ * transaction's inserts, not other open ones'). Returns whether it analysed.
  */
 export async function analyzeIfGrown(db: Db, table: BulkTable, added: number): Promise<boolean> {
   if (added <= 0) return false;
