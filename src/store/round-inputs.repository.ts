@@ -61,8 +61,32 @@ async function loadNeeds(db: Db, from: RawBuilder<unknown>, where: RawBuilder<un
     id: r.id, kind: r.kind, urgency: r.urgency, corridorId: r.corridor_id, communityId: r.community_id, members: r.members,
     quantity: r.quantity, lat: Number(r.lat), lon: Number(r.lon), protective: r.protective,
     gate: r.gate_from === null && r.gate_until === null ? null : { fromMin: r.gate_from, untilMin: r.gate_until },
-    ...(r.handed_bags !== null || r.handed_kg !== null ? { handed: { bags: r.handed_bags ?? 0, kg: Number(r.handed_kg ?? 0) } } : {}),
+    ...handedOf(r),
   }));
+}
+
+const handedOf = (r: Pick<Row, 'handed_bags' | 'handed_kg'>): { handed?: Handed } =>
+  (r.handed_bags !== null || r.handed_kg !== null ? { handed: { bags: r.handed_bags ?? 0, kg: Number(r.handed_kg ?? 0) } } : {});
+
+/** Needs alike in everything their load follows from (need-kinds.ts `load`), and how many there are. */
+export interface NeedDemandGroup {
+  kind: NeedKind; quantity: number | null; members: number; handed?: Handed;
+  count: number;
+}
+
+/**
+ * The needs `ids` selects (a query of one column, `id`), grouped by what their load follows from
+ * (kind, units, household size, what is handed over), read as `loadNeeds` reads them: a district's
+ * demand in a few dozen rows rather than one row per need (issue #21: 137,000 at full scale).
+ */
+export async function loadDemandGroups(db: Db, ids: RawBuilder<unknown>): Promise<NeedDemandGroup[]> {
+  const res = await sql<Pick<Row, 'kind' | 'members' | 'quantity' | 'handed_bags' | 'handed_kg'> & { count: number }>`
+    select n.kind, coalesce(h.members, 0) as members, ${STOCK_UNITS} as quantity, ${HANDED_BAGS} as handed_bags, ${HANDED_KG} as handed_kg, count(*)::int as count
+    from needs n left join households h on h.id = n.household_id
+    where n.id in (${ids})
+    group by 1, 2, 3, 4, 5
+    order by 1, 2, 3, 4, 5`.execute(db);
+  return res.rows.map((r) => ({ kind: r.kind, quantity: r.quantity, members: r.members, ...handedOf(r), count: r.count }));
 }
 
 /** The needs of one sub-problem, corridor by corridor. */

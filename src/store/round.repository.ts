@@ -7,6 +7,7 @@ import { canTransition, type NeedStatus } from '../domain/need-status';
 import { canRoundTransition, NEED_KINDS_OF_ROUND, OPEN_ROUND_STATUSES, PLANNING_ROUND_STATUSES, type RoundKind, type RoundStatus } from '../domain/round';
 
 import type { Db } from './db';
+import { loadDemandGroups, type NeedDemandGroup } from './round-inputs.repository';
 import type { RoundSubproblemsTable, RoundsTable } from './tables/rounds';
 
 
@@ -78,6 +79,16 @@ export async function lockRoundRow(trx: Db, id: string): Promise<RoundRow | unde
 }
 
 /**
+ * The round's row locked as lockRoundRow does, or undefined at once when another transaction holds
+ * it: a district's preparation holds it for minutes, and whoever else comes to prepare the same
+ * draft (the reconciler every RECONCILE_EVERY_MS, a repeated start) would otherwise wait all along,
+ * each holding a pooled connection.
+ */
+export async function lockRoundRowUnlessBusy(trx: Db, id: string): Promise<RoundRow | undefined> {
+  return trx.selectFrom('rounds').selectAll().where('id', '=', id).forUpdate().skipLocked().executeTakeFirst();
+}
+
+/**
  * Takes the transaction-scoped advisory lock that prepares rounds one at a time (a fraction of a
  * second each): two rounds prepared at once would otherwise both see the same vehicles free.
  */
@@ -132,26 +143,30 @@ export async function countClaimableNeeds(db: Db, areaId: string, kind: RoundKin
 }
 
 /**
- * Ids of the needs a round of this kind would claim in the district of `areaId`: what the rounds
- * still to be prepared beside it will ask vehicles for (issue #21). Read without locks: rounds are
+ * The demand of the needs a round of this kind would claim in the district of `areaId`, but for
+ * `ownIds` (the round's own): what the rounds still to be prepared beside it will ask vehicles for
+ * (issue #21). Summed in the database, in groups of needs alike: at full scale that is 137,000
+ * needs, which were read one by one for every round prepared. Read without locks: rounds are
  * prepared under the preparation lock.
  */
-export async function claimableNeedIdsOfDistrict(db: Db, areaId: string, kind: RoundKind): Promise<string[]> {
-  const res = await sql<ClaimableNeed>`${claimable(await districtOf(db, areaId), kind)}`.execute(db);
-  return res.rows.map((r) => r.id);
+export async function claimableDemandOfDistrict(db: Db, areaId: string, kind: RoundKind, ownIds: readonly string[]): Promise<NeedDemandGroup[]> {
+  // An anti-join, not `<> all(...)`: a district-wide round's own needs are the whole district.
+  return loadDemandGroups(db, sql`select c.id from (${claimable(await districtOf(db, areaId), kind)}) c
+    where not exists (select 1 from unnest(${[...ownIds]}::uuid[]) o(id) where o.id = c.id)`);
 }
 
 /**
- * Household sizes of the district of `areaId`, outside `areaId`, that hold no food package of the
- * cycle of the food packages among `needIds` yet: the entitlements the schedule will create for the
- * communities whose rounds come next in the cycle (issue #21). None when those needs name no cycle.
+ * Households of the district of `areaId`, outside `areaId`, that hold no food package of the cycle
+ * of the food packages among `needIds` yet, counted by size: the entitlements the schedule will
+ * create for the communities whose rounds come next in the cycle (issue #21). None when those needs
+ * name no cycle.
  */
-export async function unentitledHouseholdsOfDistrict(db: Db, areaId: string, needIds: readonly string[]): Promise<number[]> {
+export async function unentitledHouseholdsOfDistrict(db: Db, areaId: string, needIds: readonly string[]): Promise<{ members: number; count: number }[]> {
   if (needIds.length === 0) return [];
   const cycle = (await sql<{ cycle: string | null }>`select max(cycle) as cycle from needs
     where kind = 'food_package' and id = any(${[...needIds]}::uuid[])`.execute(db)).rows[0]?.cycle;
   if (!cycle) return [];
-  const res = await sql<{ members: number }>`
+  const res = await sql<{ members: number; count: number }>`
     with recursive district as (
       select id from areas where id = ${await districtOf(db, areaId)}
       union all select a.id from areas a join district on a.parent_id = district.id
@@ -159,10 +174,11 @@ export async function unentitledHouseholdsOfDistrict(db: Db, areaId: string, nee
       select id from areas where id = ${areaId}
       union all select a.id from areas a join own on a.parent_id = own.id
     )
-    select h.members from households h
+    select h.members, count(*)::int as count from households h
     where h.community_id in (select id from district) and h.community_id not in (select id from own)
-      and not exists (select 1 from needs n where n.kind = 'food_package' and n.cycle = ${cycle} and n.household_id = h.id)`.execute(db);
-  return res.rows.map((r) => r.members);
+      and not exists (select 1 from needs n where n.kind = 'food_package' and n.cycle = ${cycle} and n.household_id = h.id)
+    group by h.members order by h.members`.execute(db);
+  return res.rows;
 }
 
 /** The ancestor of kind district of an area (itself if one), else its topmost ancestor. */

@@ -11,6 +11,9 @@ import { fleetTarget } from './round-fleet-target';
 
 export interface SubproblemDraft { id: string; communityId: string; needIds: string[]; vehicleIds: string[] }
 
+/** What a need's load follows from, and how many needs alike it stands for (default 1). */
+export type CountedDemand = NeedDemand & { count?: number };
+
 export interface DecomposeRoundOptions {
   /** Id prefix of the drafts (each re-plan of a round uses its own, e.g. `g2sp`). Default `sp`. */
   idPrefix?: string;
@@ -18,9 +21,10 @@ export interface DecomposeRoundOptions {
   maxStops?: number;
   /**
    * Needs waiting for a round beside this one (same district and kind, claimed by none): when the
-   * free fleet cannot cover them and this round with slack, the round takes only its share. Default none.
+   * free fleet cannot cover them and this round with slack, the round takes only its share. An entry
+   * with `count` stands for that many needs alike (a district's wait is read summed, not need by need). Default none.
    */
-  waiting?: readonly NeedDemand[];
+  waiting?: readonly CountedDemand[];
 }
 
 /**
@@ -71,7 +75,7 @@ export function collectionDraft(
  * unserved by the solver (`fleet-exhausted`).
  */
 export function fleetForRound(
-  needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], maxStops = DEFAULT_MAX_STOPS, waiting: readonly NeedDemand[] = [],
+  needs: readonly (NeedForPlan & { communityId: string })[], free: readonly VehicleForPlan[], maxStops = DEFAULT_MAX_STOPS, waiting: readonly CountedDemand[] = [],
 ): VehicleForPlan[] {
   if (needs.length === 0 || free.length === 0) return [];
   const carries = (v: VehicleForPlan): number[] => DIMENSIONS.map((dim) => (capacityOf(v.capacity, dim) ?? Infinity) * Math.max(1, v.maxTrips ?? 1));
@@ -106,8 +110,8 @@ function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function totalDemand(needs: readonly NeedDemand[]): number[] {
-  return sum(needs.map((n) => { const d = demandOf(n); return DIMENSIONS.map((dim) => d[dim]); }));
+function totalDemand(needs: readonly CountedDemand[]): number[] {
+  return sum(needs.map((n) => { const d = demandOf(n); return DIMENSIONS.map((dim) => (n.count ?? 1) * d[dim]); }));
 }
 
 /** Element-wise sum of load vectors (one per dimension). */

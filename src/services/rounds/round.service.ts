@@ -11,12 +11,12 @@ import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
 import { findArea } from '../../store/grid.repository';
 import {
-  claimableNeedIdsOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRow, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
+  claimableDemandOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRowUnlessBusy, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
   type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
 import { loadPendingStops, planNeedIds, readPlan, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
-import { collectionDraft, decomposeRound } from '../../planning/adapters/round-decompose';
+import { collectionDraft, decomposeRound, type CountedDemand } from '../../planning/adapters/round-decompose';
 import { collectionOf } from './round-collection';
 import { openDueWasteRequests } from '../../store/waste-schedule.repository';
 import { NEED_KIND_SPECS } from '../../domain/need-kinds';
@@ -27,7 +27,7 @@ import { mergeRoundPieces, type MergeDecision, type StoredPiece } from '../../pl
 import type { StoredPool } from '../../planning/adapters/round-pool';
 import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { LpSolver } from '../../planning/lp/lp.model';
-import { buildProblem, waitsOnTrip, type BuiltProblem, type NeedDemand, type VehicleForPlan } from '../../planning/adapters/round-problem';
+import { buildProblem, waitsOnTrip, type BuiltProblem, type VehicleForPlan } from '../../planning/adapters/round-problem';
 import { withDrivers } from '../../planning/adapters/plan-drivers';
 import type { DriverLimits } from '../../domain/shifts';
 import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
@@ -80,8 +80,8 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
 /** draft > planning: takes the roster of the round's day, claims the needs and writes the sub-problems, in one transaction. */
 export async function prepareRound(db: Db, roundId: string, driverLimits?: DriverLimits): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const round = await lockRoundRow(trx, roundId);
-    if (!round || round.status !== 'draft') return; // someone else prepared it
+    const round = await lockRoundRowUnlessBusy(trx, roundId);
+    if (!round || round.status !== 'draft') return; // someone else prepares or prepared it
     // Rounds are prepared one at a time: two rounds prepared at once would otherwise both see the same vehicles free.
     await lockRoundPreparation(trx);
     await takeRoundRoster(trx, roundId, driverLimits);
@@ -125,13 +125,13 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
  * has not yet given this cycle's entitlement. A round takes only its share of the free fleet when
  * that cannot cover them all (issue #21).
  */
-async function waitingBeside(trx: Db, roundId: string, own: readonly ClaimableNeed[]): Promise<NeedDemand[]> {
+export async function waitingBeside(trx: Db, roundId: string, own: readonly ClaimableNeed[]): Promise<CountedDemand[]> {
   const round = (await getRound(trx, roundId))!;
-  const mine = new Set(own.map((n) => n.id));
-  const claimable: NeedDemand[] = await loadNeedsById(trx, (await claimableNeedIdsOfDistrict(trx, round.area_id, round.kind)).filter((id) => !mine.has(id)));
+  const mine = own.map((n) => n.id);
+  const claimable = await claimableDemandOfDistrict(trx, round.area_id, round.kind, mine);
   if (!NEED_KINDS_OF_ROUND[round.kind].includes('food_package')) return claimable;
-  const unentitled = await unentitledHouseholdsOfDistrict(trx, round.area_id, [...mine]);
-  return [...claimable, ...unentitled.map((members) => ({ kind: 'food_package' as const, members, quantity: null }))];
+  const unentitled = await unentitledHouseholdsOfDistrict(trx, round.area_id, mine);
+  return [...claimable, ...unentitled.map(({ members, count }) => ({ kind: 'food_package' as const, members, quantity: null, count }))];
 }
 
 /**
