@@ -1,7 +1,7 @@
 /**
  * Need status changes waiting to be published live (noted by a trigger on need_status_history), in
  * two lanes (migration 0035): `bulk` for the changes of a transaction marked with `markBulkLane` (a
- * cycle's entitlements, a round's plan, dispatch or failure, a CSV import), `interactive` for the
+ * cycle's entitlements, a round's plan, dispatch or failure, a big CSV import), `interactive` for the
  * rest, so the relay can serve one person's change before a district's worth of bulk ones.
  */
 import { sql } from 'kysely';

@@ -28,6 +28,15 @@ interface ParsedRow {
   values: Record<string, string>;
 }
 
+/**
+ * Imports of at most this many rows go out live in the interactive lane, bigger ones in the bulk lane
+ * (issue #21). A unit chief's handful of rows is one person at a screen, like a single submission, and
+ * waited behind a whole cycle's entitlements (137,000 changes at full scale) when every import was
+ * bulk; 50 changes are a tenth of the relay's interactive batch (500), so they hold back no one
+ * else's change noticeably. A corridor's whole register (up to CSV_MAX_ROWS) still goes bulk.
+ */
+export const INTERACTIVE_IMPORT_MAX_ROWS = 50;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IMPORT_ROLES: readonly Actor['role'][] = ['coordinator', 'community_staff', 'admin'];
 
@@ -128,8 +137,8 @@ export async function importNeeds(deps: IntakeDeps, actor: Actor, corridorId: st
   if (errors.length) throw refuse(errors);
 
   const result = await runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
-    // Up to CSV_MAX_ROWS accepted needs in one commit: the bulk lane of the live relay.
-    await markBulkLane(trx);
+    // Up to CSV_MAX_ROWS accepted needs in one commit: a big file takes the bulk lane of the live relay.
+    if (good.length > INTERACTIVE_IMPORT_MAX_ROWS) await markBulkLane(trx);
     const needs: ImportResponse['needs'] = [];
     for (const g of good) {
       const { need, merged } = await acceptOrMerge(deps, trx, actor, g.household, g.prepared, ctx.reqId);
