@@ -158,8 +158,13 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   recordJobMetrics(notices.worker, NOTICE_QUEUE, metrics);
   // Whatever Redis lost (flushed, restarted empty, evicted) comes back from the database: at start-up,
   // on every reconnect, and on a local timer, which unlike a repeatable job survives a flush.
+  // One pass at a time: a pass can wait on a long round preparation, and passes piling up behind it
+  // every RECONCILE_EVERY_MS would each hold a database connection (issue #21).
+  let reconciling: Promise<void> | undefined;
   const runReconcile = (why: string) =>
-    reconcile(deps).catch((err: unknown) => logger.error({ err: (err as Error).message, why }, 'reconcile failed; will run again'));
+    (reconciling ??= reconcile(deps)
+      .then(() => undefined, (err: unknown) => logger.error({ err: (err as Error).message, why }, 'reconcile failed; will run again'))
+      .finally(() => (reconciling = undefined)));
   await runReconcile('startup');
   producers.onReconnect(() => void runReconcile('reconnect'));
   const timer = config.RECONCILE_EVERY_MS > 0 ? setInterval(() => void runReconcile('timer'), config.RECONCILE_EVERY_MS) : undefined;

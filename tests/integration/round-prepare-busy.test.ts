@@ -1,0 +1,39 @@
+/**
+ * A draft round being prepared is not waited for (issue #21): a district's preparation holds the
+ * round's row for minutes, and the reconciler (every RECONCILE_EVERY_MS) or a repeated start that
+ * came to prepare it too used to queue behind it, each holding a pooled connection.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareRound } from '../../src/services/rounds/round.service';
+import { dropSchema, type Database } from '../../src/store/db';
+import { createOrGetOpenRound, getRound } from '../../src/store/round.repository';
+import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
+
+let database: Database;
+let district: District;
+
+beforeAll(async () => {
+  database = await openTestDatabase('round_prepare_busy');
+  district = await seedDistrict(database, { communities: 2, corridorsPerCommunity: 2, householdsPerCorridor: 3, vehicles: 2 });
+});
+
+afterAll(async () => {
+  await dropSchema(database);
+  await database.close();
+});
+
+describe('preparing a round', () => {
+  it('returns at once, preparing nothing, while another transaction holds the round; prepares it once free', async () => {
+    const db = database.db;
+    const { round } = await createOrGetOpenRound(db, { areaId: district.districtId, kind: 'food', timeLimitMs: 200, seed: 1, createdBy: 'test' });
+    // Another preparation in progress: the row stays locked until this transaction ends, which it
+    // does only after the second preparation has returned (had that one waited, neither would end).
+    await db.transaction().execute(async (trx) => {
+      await trx.selectFrom('rounds').select('id').where('id', '=', round.id).forUpdate().execute();
+      await prepareRound(db, round.id);
+      expect((await getRound(db, round.id))?.status).toBe('draft');
+    });
+    await prepareRound(db, round.id);
+    expect((await getRound(db, round.id))?.status).toBe('planning');
+  });
+});
