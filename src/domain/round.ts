@@ -56,6 +56,28 @@ export const NEED_KINDS_OF_ROUND: Record<RoundKind, readonly NeedKind[]> = {
   waste: needKindsOfRound('waste'),
 };
 
+/** Whether some vehicle may serve rounds of both kinds: it holds the skills each asks for and none either refuses. */
+const shareVehicles = (a: RoundKind, b: RoundKind): boolean => {
+  const refused = [...ROUND_KIND_SPECS[a].refusesSkills, ...ROUND_KIND_SPECS[b].refusesSkills];
+  return ![...ROUND_KIND_SPECS[a].vehicleSkills, ...ROUND_KIND_SPECS[b].vehicleSkills].some((s) => refused.includes(s));
+};
+
+function sharingFleet(kind: RoundKind): NeedKind[] {
+  return [...new Set(ROUND_KINDS.filter((other) => shareVehicles(kind, other)).flatMap((other) => NEED_KINDS_OF_ROUND[other]))];
+}
+
+/**
+ * Need kinds whose rounds draw on the same free vehicles as a round of each kind: those of every
+ * round kind some vehicle may serve as well. Food and medicine rounds share the vans (a round's fair
+ * share of them counts both kinds' waiting demand, issue #21); waste rounds have trucks of their own.
+ */
+export const NEED_KINDS_SHARING_FLEET: Record<RoundKind, readonly NeedKind[]> = {
+  food: sharingFleet('food'),
+  medicine: sharingFleet('medicine'),
+  mixed: sharingFleet('mixed'),
+  waste: sharingFleet('waste'),
+};
+
 const NEXT: Record<RoundStatus, readonly RoundStatus[]> = {
   draft: ['planning', 'failed'],
   planning: ['proposed', 'failed'],

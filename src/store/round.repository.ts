@@ -3,8 +3,9 @@
  * every write is safe to repeat (a retried job or a double click changes nothing the second time).
  */
 import { sql, type Selectable } from 'kysely';
+import type { NeedKind } from '../domain/need-kinds';
 import { canTransition, type NeedStatus } from '../domain/need-status';
-import { canRoundTransition, NEED_KINDS_OF_ROUND, OPEN_ROUND_STATUSES, PLANNING_ROUND_STATUSES, type RoundKind, type RoundStatus } from '../domain/round';
+import { canRoundTransition, NEED_KINDS_OF_ROUND, NEED_KINDS_SHARING_FLEET, OPEN_ROUND_STATUSES, PLANNING_ROUND_STATUSES, type RoundKind, type RoundStatus } from '../domain/round';
 
 import type { Db } from './db';
 import { loadDemandGroups, type NeedDemandGroup } from './round-inputs.repository';
@@ -132,26 +133,26 @@ export interface ClaimableNeed {
  * owns yet. Runs inside the round's creating transaction; `skip locked` lets overlapping rounds split them.
  */
 export async function lockClaimableNeeds(trx: Db, areaId: string, kind: RoundKind): Promise<ClaimableNeed[]> {
-  const res = await sql<ClaimableNeed>`${claimable(areaId, kind)} for update of n skip locked`.execute(trx);
+  const res = await sql<ClaimableNeed>`${claimable(areaId, NEED_KINDS_OF_ROUND[kind])} for update of n skip locked`.execute(trx);
   return res.rows;
 }
 
 /** How many needs a round of this area and kind would claim now (scheduled rounds skip empty ones). */
 export async function countClaimableNeeds(db: Db, areaId: string, kind: RoundKind): Promise<number> {
-  const res = await sql<{ n: string }>`select count(*) as n from (${claimable(areaId, kind)}) c`.execute(db);
+  const res = await sql<{ n: string }>`select count(*) as n from (${claimable(areaId, NEED_KINDS_OF_ROUND[kind])}) c`.execute(db);
   return Number(res.rows[0]?.n ?? 0);
 }
 
 /**
- * The demand of the needs a round of this kind would claim in the district of `areaId`, but for
- * `ownIds` (the round's own): what the rounds still to be prepared beside it will ask vehicles for
- * (issue #21). Summed in the database, in groups of needs alike: at full scale that is 137,000
- * needs, which were read one by one for every round prepared. Read without locks: rounds are
- * prepared under the preparation lock.
+ * The demand of the needs the rounds drawing on the same vans as a round of this kind would claim in
+ * the district of `areaId` (food and medicine alike), but for `ownIds` (the round's own): what the
+ * rounds still to be prepared beside it will ask vehicles for (issue #21). Summed in the database,
+ * in groups of needs alike: at full scale that is 137,000 needs, which were read one by one for
+ * every round prepared. Read without locks: rounds are prepared under the preparation lock.
  */
 export async function claimableDemandOfDistrict(db: Db, areaId: string, kind: RoundKind, ownIds: readonly string[]): Promise<NeedDemandGroup[]> {
   // An anti-join, not `<> all(...)`: a district-wide round's own needs are the whole district.
-  return loadDemandGroups(db, sql`select c.id from (${claimable(await districtOf(db, areaId), kind)}) c
+  return loadDemandGroups(db, sql`select c.id from (${claimable(await districtOf(db, areaId), NEED_KINDS_SHARING_FLEET[kind])}) c
     where not exists (select 1 from unnest(${[...ownIds]}::uuid[]) o(id) where o.id = c.id)`);
 }
 
@@ -192,7 +193,8 @@ async function districtOf(db: Db, areaId: string): Promise<string> {
   return top.rows[0]?.id ?? areaId;
 }
 
-function claimable(areaId: string, kind: RoundKind) {
+/** The accepted needs of `kinds` in `areaId` and below that no round being planned owns. */
+function claimable(areaId: string, kinds: readonly NeedKind[]) {
   return sql<ClaimableNeed>`
     with recursive sub as (
       select id from areas where id = ${areaId}
@@ -200,7 +202,7 @@ function claimable(areaId: string, kind: RoundKind) {
     )
     select n.id, n.community_id, n.corridor_id from needs n
     where n.status = 'accepted'
-      and n.kind in (${sql.join(NEED_KINDS_OF_ROUND[kind])})
+      and n.kind in (${sql.join([...kinds])})
       and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))
       -- Medicine is not depot stock: a round takes it only once bought and packed in a household bag.
       -- Emergency medicine is exempt, as on the urgent path: it is picked up at the nearest depot at once.

@@ -20,7 +20,7 @@ export interface DecomposeRoundOptions {
   /** Largest sub-problem, in stops (corridor drop points). Default: the engine's (400). */
   maxStops?: number;
   /**
-   * Needs waiting for a round beside this one (same district and kind, claimed by none): when the
+   * Needs waiting for a round beside this one (same district and vans, claimed by none): when the
    * free fleet cannot cover them and this round with slack, the round takes only its share. An entry
    * with `count` stands for that many needs alike (a district's wait is read summed, not need by need). Default none.
    */

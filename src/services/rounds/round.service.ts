@@ -120,10 +120,10 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
 }
 
 /**
- * What the district's rounds still to be prepared will ask vehicles for (same kind, not this round's
- * own): the needs no round has claimed, and, for food, a package for each household the schedule
- * has not yet given this cycle's entitlement. A round takes only its share of the free fleet when
- * that cannot cover them all (issue #21).
+ * What the district's rounds still to be prepared will ask vehicles for (every kind drawing on the
+ * same vans, not this round's own): the needs no round has claimed, and, for food, a package for
+ * each household the schedule has not yet given this cycle's entitlement. A round takes only its
+ * share of the free fleet when that cannot cover them all (issue #21).
  */
 export async function waitingBeside(trx: Db, roundId: string, own: readonly ClaimableNeed[]): Promise<CountedDemand[]> {
   const round = (await getRound(trx, roundId))!;
