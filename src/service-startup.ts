@@ -10,21 +10,15 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
-import { startWorkerRuntime, type WorkerRuntime } from '../workers/runtime';
+import type { WorkerRuntime } from '../workers/runtime';
 import { startApiCluster } from './api-cluster';
 import { clusterExposition, serveClusterMetrics } from './cluster-metrics';
-import { seedDemoDistrict, type DemoLogin } from './demo/demo-district.seed';
+import type { DemoLogin } from './demo/demo-district.seed';
 import { driverLimitsOf } from './services/fleet/roster-settings';
-import { buildApp } from './http/app';
-import { createAppServer } from './http/server';
 import { createApiOps, type AppOps } from './http/ops';
 import { trackRequests } from './http/drain';
-import { createProcessPublisher, startLive, startStatusRelay } from './live/runtime';
 import { timeFanout } from './live/fanout-timing';
-import { createProducers } from './queue/producers';
 import { createProducerRedis } from './queue/redis';
-import { startRetentionCleanup } from './services/maintenance/retention.service';
-import { startPassLoops } from './services/passes/pass-sweep.service';
 import { ensureRedis } from './redis-autostart';
 import { systemClock } from './shared/clock';
 import type { Logger } from './shared/logger';
@@ -35,6 +29,20 @@ import { migrateToLatest, openDatabase, type Database } from './store/db';
 
 /** Time the requests in flight at SIGTERM get to be answered; then their connections are cut. */
 export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The API's modules (the app, live updates, queues) load when the API is served, the demo seed and
+ * the workers when they run: a start that stops before (database or Redis away) and a cluster's
+ * primary, which serves no requests, do without them. Loading them through tsx costs a process
+ * about 2 s of CPU; the start-up and fault tests spawn dozens of processes.
+ */
+const apiModules = async () => {
+  const [app, server, live, producers, retention, passes] = await Promise.all([
+    import('./http/app'), import('./http/server'), import('./live/runtime'), import('./queue/producers'),
+    import('./services/maintenance/retention.service'), import('./services/passes/pass-sweep.service'),
+  ]);
+  return { ...app, ...server, ...live, ...producers, ...retention, ...passes };
+};
 
 /** Opens the configured database; an unreachable or misconfigured one is a one-line StartupError. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -85,6 +93,7 @@ async function readyProducerRedis(config: Config): Promise<Redis> {
  */
 async function relayFromPrimary(config: Config, logger: Logger, database: Database): Promise<() => Promise<void>> {
   const redis = await readyProducerRedis(config);
+  const { createProcessPublisher, startStatusRelay } = await import('./live/runtime');
   const publisher = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
   const stop = startStatusRelay({ db: database.db, database, publisher, logger, config });
   return async () => {
@@ -99,6 +108,7 @@ async function relayFromPrimary(config: Config, logger: Logger, database: Databa
  */
 export async function serveApi(config: Config, logger: Logger, database: Database, options: { relay: boolean } = { relay: true }): Promise<RunningApi> {
   const redis = await readyProducerRedis(config);
+  const { buildApp, createAppServer, createProcessPublisher, createProducers, startLive, startPassLoops, startRetentionCleanup, startStatusRelay } = await apiModules();
   const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
   // Rounds go on the queues the workers serve (their QUEUE_PREFIX).
   const queue = createProducers({ redis, prefix: config.QUEUE_PREFIX });
@@ -188,6 +198,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     redisChild = await ensureRedis(config.REDIS_URL, config.REDIS_AUTOSTART, logger);
     let logins: DemoLogin[] | undefined;
     if (config.DEMO_SEED) {
+      const { seedDemoDistrict } = await import('./demo/demo-district.seed');
       const seed = await seedDemoDistrict({
         db: opened.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS, roster: { limits: driverLimitsOf(config), timeZone: config.ROSTER_TIME_ZONE },
       });
@@ -230,7 +241,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     // The workers run here, once, whatever API_PROCESSES is. PGlite's one connection is shared with
     // the API; on PostgreSQL they open their own pool, exactly as `npm run workers` does.
     const workers: WorkerRuntime | undefined = config.WORKERS === 'inline'
-      ? await startWorkerRuntime(config, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined, { metrics })
+      ? await (await import('../workers/runtime')).startWorkerRuntime(config, logger.child({ module: 'workers' }), opened.kind === 'pglite' ? opened : undefined, { metrics })
       : undefined;
     // In one process the API's /readyz also asks the workers it runs; a cluster's primary has no
     // port, so its workers' check is a gauge of its registry, merged into every scrape.
