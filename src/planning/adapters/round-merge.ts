@@ -38,7 +38,8 @@ export interface MergeRoundOptions {
 export function mergeRoundPieces(built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[], options: MergeRoundOptions = {}): MergeDecision {
   let parts: SubSolution[];
   try {
-    parts = pieces.map((p) => toSubSolution(built, vehicles, p));
+    const index = districtIndex(built);
+    parts = pieces.map((p) => toSubSolution(built, vehicles, p, index));
   } catch (err) {
     // Results that do not match the district (a record changed under the round) cannot be checked.
     return { kind: 'invalid', why: [`results do not map onto the district: ${(err as Error).message}`] };
@@ -83,10 +84,18 @@ function offNote(cost: number): SetPartitioningNote {
 }
 
 /** One stored result in the engine's form: sub-problem stops and vehicles re-indexed from 0, with maps to the district. */
-export function toSubSolution(built: BuiltProblem, vehicles: readonly VehicleForPlan[], piece: StoredPiece): SubSolution {
+/** The district's stops and needs by id: built once for all the pieces of a round (137,000 needs at full scale). */
+export interface DistrictIndex { stopOf: Map<string, number>; stopOfNeed: Map<string, number> }
+
+export function districtIndex(built: BuiltProblem): DistrictIndex {
+  const stopOfNeed = new Map<string, number>();
+  built.stopNeeds.forEach((list, i) => list.forEach((n) => stopOfNeed.set(n.id, i)));
+  return { stopOf: new Map(built.problem.stops.map((s, i) => [s.id, i])), stopOfNeed };
+}
+
+export function toSubSolution(built: BuiltProblem, vehicles: readonly VehicleForPlan[], piece: StoredPiece, index: DistrictIndex = districtIndex(built)): SubSolution {
   const { problem } = built;
-  const stopOf = new Map(problem.stops.map((s, i) => [s.id, i]));
-  const stopOfNeed = new Map(built.stopNeeds.flatMap((list, i) => list.map((n) => [n.id, i] as const)));
+  const { stopOf, stopOfNeed } = index;
   const vehicleOf = new Map(vehicles.map((v, i) => [v.id, i]));
   const districtStop = (corridorId: string): number => {
     const i = stopOf.get(corridorId);

@@ -79,7 +79,7 @@ export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: str
   }
   const unserved = await dropNeeds(trx, roundId, short, actor);
   await setNeedItems(trx, roundId, given);
-  if (kept.length) await reserveLines({ db: trx, clock }, roundId, kept, actor);
+  if (kept.length) await reserveLines({ db: trx, clock }, roundId, perStopAndItem(kept), actor);
   return unserved;
 }
 
@@ -105,15 +105,16 @@ type Placed = { depotId: string; itemCode: string; quantity: number; for?: strin
 
 /** Each line at the first depots (in `order`) that have it, split if need be; undefined if some line can't be covered. */
 function place(items: NeedItems, order: readonly string[], free: ReadonlyMap<string, number>): Placed[] | undefined {
-  const left = new Map(free);
+  // What this need takes so far, beside `free` (not a copy of it: a district's 137,000 needs each copied every depot's every item).
+  const taken = new Map<string, number>();
   const out: Placed[] = [];
   for (const l of items.lines) {
     let want = l.quantity;
     for (const depotId of order) {
       const k = keyOf({ depotId, itemCode: l.item });
-      const q = Math.min(want, left.get(k) ?? 0);
+      const q = Math.min(want, (free.get(k) ?? 0) - (taken.get(k) ?? 0));
       if (q <= 0) continue;
-      left.set(k, (left.get(k) ?? 0) - q);
+      taken.set(k, (taken.get(k) ?? 0) + q);
       out.push({ depotId, itemCode: l.item, quantity: q, ...(l.for ? { for: l.for } : {}) });
       want -= q;
       if (want === 0) break;
@@ -185,4 +186,20 @@ export async function withMedicineBagIds(db: Db, roundId: string, plan: Plan): P
     ...plan,
     trips: plan.trips.map((t) => ({ ...t, stops: t.stops.map((s) => ({ ...s, bags: s.bags.map((b) => (b.item === 'medicine' ? { ...b, bagId: relabel(b.needId, b.bagId) } : b)) })) })),
   };
+}
+
+/**
+ * One reservation line per stop, depot and item: the needs of a stop are handed over together, and a
+ * district's plan, line by line per need, was 137,000 needs x their items (over 500,000 ledger rows,
+ * past reserveLines' bound) where per stop it is a tenth of that.
+ */
+function perStopAndItem(lines: readonly ReserveLine[]): ReserveLine[] {
+  const merged = new Map<string, ReserveLine>();
+  for (const l of lines) {
+    const key = `${l.stopId}|${keyOf(l)}`;
+    const seen = merged.get(key);
+    if (seen) seen.quantity += l.quantity;
+    else merged.set(key, { ...l });
+  }
+  return [...merged.values()];
 }

@@ -44,13 +44,15 @@ export interface ReserveResult {
 /** Reserves every line or none (409 `conflict` naming each shortage). */
 export async function reserveLines(deps: StockRoundDeps, roundId: string, lines: unknown, actor: string): Promise<ReserveResult> {
   parseInput(roundIdSchema, roundId);
-  const wanted = parseInput(z.array(reserveLineSchema).max(100_000), lines);
+  // A district's plan: 10,000 stops of a few dozen items each.
+  const wanted = parseInput(z.array(reserveLineSchema).max(1_000_000), lines);
   const at = deps.clock.now();
   const result = await inStockTransaction(deps.db, async (trx) => {
     await lockRoundStock(trx, roundId);
     const done = await reservedStopIds(trx, roundId);
     const todo = wanted.filter((l) => !done.has(l.stopId));
-    const skipped = [...done].filter((stop) => wanted.some((l) => l.stopId === stop));
+    const asked = new Set(wanted.map((l) => l.stopId));
+    const skipped = [...done].filter((stop) => asked.has(stop));
     if (todo.length === 0) return { reserved: [], alreadyReserved: skipped };
     await assertDepots(trx, todo.map((l) => l.depotId));
     await assertStockItems(trx, todo.map((l) => l.itemCode));
