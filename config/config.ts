@@ -214,7 +214,10 @@ export const configSchema = z.object({
   ROUND_EVERY_WASTE_H: z.coerce.number().min(0).max(24 * 30).default(0),
   /** Publish live events (round progress and proposals, urgent insertions) to the Socket.IO stream. Default on. */
   LIVE_EVENTS: bool.default(true),
-  /** Redis stream the Socket.IO servers read (their adapter's streamName). Default socket.io. */
+  /**
+   * Redis stream of the live events: the API's Socket.IO servers read it (their adapter's streamName),
+   * the API and the workers publish to it. Deployments sharing one Redis need one each. Default socket.io.
+   */
   LIVE_STREAM_NAME: z.string().min(1).default('socket.io'),
   /** Longest wait in ms between outbox polls when idle. Only the fallback: intake's NOTIFY wakes the relay at commit. Default 2000. */
   OUTBOX_POLL_MS: int(10, 60_000).default(2000),

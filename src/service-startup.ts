@@ -94,7 +94,7 @@ async function readyProducerRedis(config: Config): Promise<Redis> {
 async function relayFromPrimary(config: Config, logger: Logger, database: Database): Promise<() => Promise<void>> {
   const redis = await readyProducerRedis(config);
   const { createProcessPublisher, startStatusRelay } = await import('./live/runtime');
-  const publisher = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
+  const publisher = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger, streamName: config.LIVE_STREAM_NAME });
   const stop = startStatusRelay({ db: database.db, database, publisher, logger, config });
   return async () => {
     await stop();
@@ -109,7 +109,7 @@ async function relayFromPrimary(config: Config, logger: Logger, database: Databa
 export async function serveApi(config: Config, logger: Logger, database: Database, options: { relay: boolean } = { relay: true }): Promise<RunningApi> {
   const redis = await readyProducerRedis(config);
   const { buildApp, createAppServer, createProcessPublisher, createProducers, startLive, startPassLoops, startRetentionCleanup, startStatusRelay } = await apiModules();
-  const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
+  const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger, streamName: config.LIVE_STREAM_NAME });
   // Rounds go on the queues the workers serve (their QUEUE_PREFIX).
   const queue = createProducers({ redis, prefix: config.QUEUE_PREFIX });
   const ops = createApiOps({ database, redis });

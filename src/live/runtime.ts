@@ -27,7 +27,8 @@ export interface LiveRuntimeDeps {
   publisher: LivePublisher;
   logger: Logger;
   clock: Clock;
-  config: { SESSION_TTL_HOURS: number };
+  /** LIVE_STREAM_NAME: the stream this server reads, the one every publisher of the deployment writes (workers included). */
+  config: { SESSION_TTL_HOURS: number; LIVE_STREAM_NAME: string };
   options?: LiveOptions & {
     /** Stored events older than this are deleted (clients further behind get `snapshot-required`). Default 7 days. */
     retentionHours?: number;
@@ -44,8 +45,11 @@ export interface LiveRuntime {
   close(): Promise<void>;
 }
 
-/** The publisher of one process: store + Redis stream on the given (fail-fast) connection. */
-export function createProcessPublisher(deps: { db: Db; redis: Redis; clock: Clock; logger: Logger; streamName?: string }): LivePublisher {
+/**
+ * The publisher of one process: store + Redis stream on the given (fail-fast) connection.
+ * `streamName`: LIVE_STREAM_NAME, the stream the deployment's Socket.IO servers read (see `startLive`).
+ */
+export function createProcessPublisher(deps: { db: Db; redis: Redis; clock: Clock; logger: Logger; streamName: string }): LivePublisher {
   return createLivePublisher({
     db: deps.db,
     stream: createLiveStream(deps.redis, { streamName: deps.streamName }),
@@ -72,7 +76,10 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
     db,
     redis,
     logger,
-    options: deps.options,
+    // The deployment's stream, as the workers publish to it: with any other, their round progress and
+    // proposals reach no browser; and two deployments (or test files) sharing a Redis and a stream
+    // see each other's events, whose seqs (another database's) make a page drop its own.
+    options: { streamName: deps.config.LIVE_STREAM_NAME, ...deps.options },
   });
   const retentionMs = (deps.options?.retentionHours ?? 24 * 7) * 3_600_000;
   // Every process prunes; the delete is idempotent and cheap with the created_at index.

@@ -70,7 +70,7 @@ describe('the desk\'s reads', () => {
 
   it('the rounds list opens yesterday\'s round', async () => {
     const { page } = desk;
-    roundId = await planOnDesk(page);
+    roundId = await planOnDesk(h, page);
     const now = new Date();
     const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 12, 0);
     await h.db.updateTable('rounds').set({ created_at: yesterday }).where('id', '=', roundId).execute();

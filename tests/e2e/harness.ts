@@ -3,7 +3,7 @@
  * port, against PostgreSQL in its own schema with the demo district, workers on their own queue
  * prefix, and Debian's Chromium driven by playwright-core. Screenshots go to test-artifacts/.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,7 @@ import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase } from '../../src/store/db';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { dropPrefix, until } from '../integration/queue.fixtures';
+import { dropPrefix, spawnEntry, until } from '../integration/queue.fixtures';
 
 export const ARTIFACTS = 'test-artifacts/e2e';
 export const PASSWORD = 'cordon-demo-2026';
@@ -33,6 +33,8 @@ export interface Harness {
   live: LivePublisher;
   /** The database the server uses, to set up what no API does (a round started yesterday). */
   db: Awaited<ReturnType<typeof openDatabase>>['db'];
+  /** The last `lines` lines the workers process logged (pino JSON, info and up), to say why a round did not plan. */
+  workerLogTail(lines?: number): string;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,11 @@ export async function startHarness(): Promise<Harness> {
     HOST: '127.0.0.1',
     RATE_LIMIT_LOGIN_MAX: '1000',
     QUEUE_PREFIX: tag,
+    // A stream of this file's own: e2e files run side by side on one Redis, and on a shared stream each
+    // file's pages got the others' events too. A page keeps the highest seq it saw per scope and drops
+    // anything not above it, so another file's dispatch event (its own database's seq, often higher)
+    // made the desk drop this file's round.progress and round.proposed: progress stuck at 0.
+    LIVE_STREAM_NAME: `${tag}:live`,
     RECONCILE_EVERY_MS: '2000',
     WORKER_DRAIN_DELAY_S: '0.2',
   };
@@ -91,18 +98,21 @@ export async function startHarness(): Promise<Harness> {
   await seedDemoDistrict({ db: database.db, clock: systemClock, foodCycleDays: config.FOOD_CYCLE_DAYS }, { scryptCost: { N: 1024, r: 8, p: 1 } });
   const redis = createProducerRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
-  const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger });
+  const live = createProcessPublisher({ db: database.db, redis, clock: systemClock, logger, streamName: config.LIVE_STREAM_NAME });
   const queue = createProducers({ redis, prefix: tag });
   const app = buildApp({ config, db: database.db, database, logger, clock: systemClock, redis, live, queue });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config });
+  // Its recovery session keys under the file's prefix too, so that close() drops them with the queues'.
+  const liveServer = startLive(server, { db: database.db, redisUrl: config.REDIS_URL, publisher: live, logger, clock: systemClock, config, options: { keyPrefix: `${tag}:live` } });
   const stopRelay = startStatusRelay({ db: database.db, database, publisher: live, logger, config });
   // The browser first: if it can't start, no worker process is left behind running.
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  // Workers in their own process, as in production (their solves run in sandboxed children that load TypeScript through tsx).
-  const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Workers in their own process, as in production (their solves run in sandboxed children that load
+  // TypeScript through tsx). Their log is kept (info: each job done or failed, each merge) for a test
+  // to show when a round does not plan.
+  const workers = spawnEntry('workers/main.ts', { ...env, LOG_LEVEL: 'info' });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -110,11 +120,16 @@ export async function startHarness(): Promise<Harness> {
     browser,
     live,
     db: database.db,
+    workerLogTail: (lines = 40) => {
+      // The reconciler reports every RECONCILE_EVERY_MS (2 s): its last report, not a screenful of them.
+      const routine = (line: string) => line.includes('"msg":"reconciled queue with database"');
+      const reconciled = workers.lines.filter(routine).at(-1);
+      return [...workers.lines.filter((line) => !routine(line)).slice(-lines), ...(reconciled ? [reconciled] : [])].join('\n');
+    },
     async close() {
       await browser.close();
-      const exited = new Promise((resolve) => workers.once('exit', resolve));
-      workers.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      workers.proc.kill('SIGTERM');
+      await Promise.race([workers.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       await liveServer.close();
       await stopRelay();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -127,6 +142,33 @@ export async function startHarness(): Promise<Harness> {
       await database.close();
     },
   };
+}
+
+/** A round as GET /api/rounds/:id gives it: what a test names when the round did not plan. */
+interface RoundState { status: string; progress: number; failureReason: string | null; subproblems: { total: number; solved: number } }
+
+/**
+ * Waits (through the API) until the round leaves planning. Proposed: returns. Otherwise throws saying
+ * what happened, so that a failure in CI is diagnosable without the workers' logs: failed (with its
+ * reason), or still planning after `timeoutMs` (status, progress, sub-problems solved), each with the
+ * tail of the workers' log. `token`: a session allowed to read the round (a dispatcher's).
+ */
+export async function roundProposed(h: Harness, token: string, roundId: string, timeoutMs = 60_000): Promise<void> {
+  const read = async (): Promise<RoundState> => {
+    const res = await fetch(`${h.url}/api/rounds/${roundId}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`GET /api/rounds/${roundId}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as RoundState;
+  };
+  const end = Date.now() + timeoutMs;
+  let round = await read();
+  while ((round.status === 'draft' || round.status === 'planning') && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    round = await read();
+  }
+  if (round.status === 'proposed') return;
+  const what = round.status === 'draft' || round.status === 'planning' ? `still ${round.status} after ${timeoutMs} ms` : `ended ${round.status}`;
+  const { status, progress, failureReason, subproblems } = round;
+  throw new Error(`round ${roundId} ${what}: ${JSON.stringify({ status, progress, failureReason, subproblems })}\nthe workers' log, last lines:\n${h.workerLogTail()}`);
 }
 
 /**
@@ -183,12 +225,33 @@ export function watchLiveSubscriptions(page: Page): (scope: string) => boolean {
   return (scope) => acked.has(scope);
 }
 
+/**
+ * Tries of a login the service answers 503. A freshly started service can on a loaded machine: the
+ * login rate limiter fails closed when its Redis command misses its 500 ms deadline (seen here at load
+ * 30 with three e2e files side by side). A person tries again, and so do `login` and `loginToken`.
+ */
+const LOGIN_TRIES = 5;
+
 export async function login(page: Page, username: string): Promise<void> {
   await page.goto('/');
   await page.fill('#login-username', username);
   await page.fill('#login-password', PASSWORD);
-  await page.click('form button[type=submit]');
+  for (let tries = 1; ; tries++) {
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/login');
+    await page.click('form button[type=submit]');
+    if ((await answered).status() !== 503 || tries === LOGIN_TRIES) break;
+  }
   await page.waitForSelector('[data-testid=live-status]');
+}
+
+/** A bearer token of a demo login (tried again on a 503, as `login` does); throws naming a refusal. */
+export async function loginToken(h: Harness, username: string, password = PASSWORD): Promise<string> {
+  for (let tries = 1; ; tries++) {
+    const res = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    if (res.status === 503 && tries < LOGIN_TRIES) continue;
+    if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  }
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,7 +1,7 @@
 /** API set-up for the screens e2e: what each role's page should have to show (a batch, a pass), made through the API as the roles would. */
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, PASSWORD, type Harness } from './harness';
+import { login, loginToken, roundProposed, type Harness } from './harness';
 
 export interface ProposalTrips { trips: { id: string; driverId: string | null; stops: { id: string; seq: number; corridorId: string }[] }[] }
 
@@ -9,10 +9,8 @@ const tokens = new Map<string, string>();
 async function token(h: Harness, username: string): Promise<string> {
   const known = tokens.get(username);
   if (known) return known;
-  const res = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  // Said here: a failed login otherwise surfaced later as a 401 on the first call made with "Bearer undefined".
-  expect(res.ok, `login ${username}: ${res.status} ${await res.clone().text()}`).toBe(true);
-  const { token: tok } = (await res.json()) as { token: string };
+  // Says a refused login here: it otherwise surfaced later as a 401 on the first call made with "Bearer undefined".
+  const tok = await loginToken(h, username);
   tokens.set(username, tok);
   return tok;
 }
@@ -52,11 +50,19 @@ export async function issuePassFor(h: Harness, resident: string, staff: string):
   for (const action of ['review', 'approve', 'issue']) await apiAs(h, staff, `/api/passes/${pass.id}/${action}`, { method: 'POST' });
 }
 
-/** Signs the dispatcher in and plans a round of the desk's first area from the page: its id, once its timeline shows. */
-export async function planOnDesk(page: Page): Promise<string> {
+/**
+ * Signs the dispatcher in and plans a round of the desk's first area from the page: its id, once its
+ * timeline shows. A round that does not plan fails here saying why (roundProposed).
+ */
+export async function planOnDesk(h: Harness, page: Page): Promise<string> {
   await login(page, 'dispatcher');
   await page.waitForSelector('.leaflet-interactive');
   await page.click('form button[type=submit]');
-  await page.waitForSelector('[data-testid=timeline]', { timeout: 60_000 });
-  return (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
+  const named = '[data-round-id]:not([data-round-id=""])';
+  await page.waitForSelector(named);
+  const roundId = (await page.getAttribute(named, 'data-round-id')) ?? '';
+  await roundProposed(h, await token(h, 'dispatcher'), roundId);
+  // The page learns it from the live round.proposed alone.
+  await page.waitForSelector('[data-testid=timeline]', { timeout: 15_000 });
+  return roundId;
 }

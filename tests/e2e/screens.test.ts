@@ -97,7 +97,7 @@ describe('screens a person reads', () => {
   it('dispatcher: the desk, the proposal and its timeline with every trip, in names', async () => {
     desk = await personPage(h, { width: 1280, height: 900 });
     const { page } = desk;
-    roundId = await planOnDesk(page);
+    roundId = await planOnDesk(h, page);
     const proposal = await apiAs<ProposalTrips>(h, 'dispatcher', `/api/rounds/${roundId}/proposal`);
     trips = proposal.trips;
     expect(trips.length).toBeGreaterThan(1);

@@ -7,14 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, axeViolations, cspViolations, login, overflowsHorizontally, personPage, shot, useHarness, watchLiveSubscriptions, type Harness } from './harness';
+import { PASSWORD, axeViolations, cspViolations, login, loginToken, overflowsHorizontally, personPage, roundProposed, shot, useHarness, watchLiveSubscriptions, type Harness } from './harness';
 
 let h: Harness;
 
-async function token(username: string, password = PASSWORD): Promise<string> {
-  const res = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  return ((await res.json()) as { token: string }).token;
-}
+const token = (username: string, password = PASSWORD): Promise<string> => loginToken(h, username, password);
 
 async function get<T>(tok: string, path: string): Promise<T> {
   const res = await fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${tok}` } });
@@ -74,8 +71,21 @@ describe('web app', () => {
     await desk.page.waitForSelector('.leaflet-interactive');
     await desk.page.click('form button[type=submit]');
     await desk.page.waitForSelector('#round-progress');
+    // The round the page started (it names it once POST /api/rounds answered).
+    const named = '[data-round-id]:not([data-round-id=""])';
+    await desk.page.waitForSelector(named);
+    const started = (await desk.page.getAttribute(named, 'data-round-id')) ?? '';
     await shot(desk.page, '03-dispatcher-planning');
-    await expect.poll(() => desk.page.getAttribute('#round-progress', 'value'), { timeout: 60_000, interval: 500 }).toBe('100');
+    // Planned, as the API says: if not, the failure names the round's status, its reason and the workers' last log lines.
+    await roundProposed(h, await token('dispatcher'), started);
+    // Then the page, which learns it from the live events alone (round.progress, round.proposed on the dispatch scope).
+    await expect
+      .poll(() => desk.page.getAttribute('#round-progress', 'value'), {
+        timeout: 15_000,
+        interval: 500,
+        message: `round ${started} is proposed (API), yet the desk's progress did not reach 100: its live events did not reach the page, or it did not act on them`,
+      })
+      .toBe('100');
     await desk.page.waitForSelector('[data-testid=proposal]');
     // The stock allocation that ran before routing is explained next to the unserved list.
     expect(await desk.page.textContent('[data-testid=allocation]')).toMatch(/Allocated before routing by linear programming/);
