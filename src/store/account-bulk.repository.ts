@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { BulkCommunity, BulkCorridor } from '../domain/account-bulk';
 import type { Role } from '../domain/access';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 
 const CHUNK = 2_000;
 
@@ -100,5 +101,5 @@ export async function insertBulkUsers(db: Db, users: readonly BulkUserRow[]): Pr
 
 /** One bulk run at a time across every API process: two at once would each see a corridor uncovered. */
 export async function lockBulkAccounts(db: Db): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('cordon.accounts.bulk'))`.execute(db);
+  await lockForTransaction(db, 'cordon.accounts.bulk');
 }

@@ -9,11 +9,12 @@ import type { Area, AreaKind } from '../domain/area';
 import type { Outline } from '../domain/area-admin';
 import { OPEN_STATUSES } from '../domain/need-status';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 import { toArea } from './grid.repository';
 
 /** One grid write at a time, to the end of the transaction (grid writes are rare and short). */
 export async function lockGrid(trx: Db): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('cordon.grid.write'))`.execute(trx);
+  await lockForTransaction(trx, 'cordon.grid.write');
 }
 
 export async function findAreaForUpdate(trx: Db, id: string): Promise<Area | undefined> {

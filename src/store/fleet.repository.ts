@@ -8,6 +8,7 @@ import { hhmm, parseHhmm } from '../domain/gate-hours';
 import type { AvailabilityWindow, Depot, Driver, FleetKind, Vehicle } from '../domain/fleet';
 import { LIVE_PLAN_ROUND_STATUSES } from '../domain/round';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 import type { DepotsTable, VehiclesTable } from './schema';
 
 const minutes = (t: string | null): number | null => (t === null ? null : parseHhmm(t) ?? null);
@@ -169,5 +170,5 @@ export async function holdersOf(db: Db, kind: FleetKind, id: string): Promise<{ 
 
 /** Serialises writes that keep a fleet key unique without an index (depot names, driver name and phone) until the transaction ends. */
 export async function lockFleetKeys(db: Db, kind: FleetKind): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`cordon.fleet.${kind}`}))`.execute(db);
+  await lockForTransaction(db, `cordon.fleet.${kind}`);
 }

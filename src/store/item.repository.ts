@@ -1,10 +1,10 @@
 /**
  * The catalogue: items and kits (one code space), kit variants and their lines. Plain objects out.
  */
-import { sql } from 'kysely';
 import type { Catalogue, CatalogueEntry, ItemUnit, KitLine, KitVariant } from '../domain/kit';
 import type { ItemsTable } from './tables/stock';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 
 
 export interface ItemView {
@@ -75,7 +75,7 @@ export async function getKit(db: Db, code: string): Promise<KitView | undefined>
 
 /** Serialises catalogue changes, so two kit edits can't close a cycle between them unseen. */
 export async function lockCatalogue(trx: Db): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('cordon.catalogue'))`.execute(trx);
+  await lockForTransaction(trx, 'cordon.catalogue');
 }
 
 /** Writes a kit's header and replaces its variants and lines (inside the caller's transaction). */

@@ -6,6 +6,7 @@
  */
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 import { rosterRows } from './roster.repository';
 import type { StoredStop, TransportRequestsTable, TransportTripsTable } from './tables/passes';
 
@@ -19,7 +20,7 @@ export type NewRequest = Omit<Insertable<TransportRequestsTable>, 'id' | 'status
 
 /** Serialises transport planning across processes until the transaction ends. */
 export async function lockTransportPlanning(trx: Db): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('cordon.transport-planning'))`.execute(trx);
+  await lockForTransaction(trx, 'cordon.transport-planning');
 }
 
 /** Inserts the legs; a leg that exists already (a retried approval) is returned as it is. */

@@ -6,12 +6,13 @@
 import { sql } from 'kysely';
 import type { OrderNeedState, OrderStatus } from './tables/stock';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 
 export type { OrderStatus, OrderNeedState };
 
 /** Serialises roll-ups until the transaction ends: two would lock the same orders and lines in different orders. */
 export async function lockRollUp(trx: Db): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('cordon.procurement.rollup'))`.execute(trx);
+  await lockForTransaction(trx, 'cordon.procurement.rollup');
 }
 
 export async function insertSupplier(trx: Db, s: { name: string; kind: 'pharmacy' | 'supplier'; isDefault: boolean; drugKeys: string[] }): Promise<string> {

@@ -8,6 +8,7 @@ import { canTransition, type NeedStatus } from '../domain/need-status';
 import { canRoundTransition, NEED_KINDS_OF_ROUND, NEED_KINDS_SHARING_FLEET, OPEN_ROUND_STATUSES, PLANNING_ROUND_STATUSES, type RoundKind, type RoundStatus } from '../domain/round';
 
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 import { loadDemandGroups, type NeedDemandGroup } from './round-inputs.repository';
 import type { RoundSubproblemsTable, RoundsTable } from './tables/rounds';
 
@@ -94,7 +95,7 @@ export async function lockRoundRowUnlessBusy(trx: Db, id: string): Promise<Round
  * second each): two rounds prepared at once would otherwise both see the same vehicles free.
  */
 export async function lockRoundPreparation(trx: Db): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('cordon.prepare-round'))`.execute(trx);
+  await lockForTransaction(trx, 'cordon.prepare-round');
 }
 
 /** Sets a round planning from 0 %, as plan generation `generation` when given (a re-plan); the caller checked the move. */

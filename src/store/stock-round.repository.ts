@@ -6,10 +6,11 @@
 import { sql } from 'kysely';
 import type { NeedItems } from '../domain/round-plan';
 import type { Db } from './db';
+import { lockForTransaction } from './advisory-lock';
 
 /** Serialises reservations of one round until the transaction ends (advisory lock on the round id). */
 export async function lockRoundStock(trx: Db, roundId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`cordon.stock.round.${roundId}`}))`.execute(trx);
+  await lockForTransaction(trx, `cordon.stock.round.${roundId}`);
 }
 
 /** Stops of the round that have a reservation row already (null: a line reserved without a stop). */
