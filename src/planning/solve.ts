@@ -72,7 +72,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     const runDeadline = began + (deadline - began) * ((run + 1) / runs);
     const r = sisr(inst, start, {
       deadline: runDeadline, now, rng, adj, penalties, pool, onBest: options.polishBest === false ? undefined : polishBest,
-      t0: tune.t0, tf: tune.tf, softAbsent: tune.softAbsent, near: tune.near ?? (inst.nStops >= RECREATE_NEAR_FROM ? RECREATE_NEAR : 0), blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
+      t0: tune.t0, tf: tune.tf, softAbsent: tune.softAbsent, near: tune.near, blink: tune.blink, repairShare: tune.repairShare, ruin: { ...DEFAULT_RUIN, ...tune.ruin },
     });
     const better = objective(inst, r.best, penalties) < objective(inst, found.best, penalties);
     found = { best: better ? r.best : found.best, iterations: found.iterations + r.iterations };
@@ -149,14 +149,6 @@ export const SINGLE_RUN_FROM = 100;
 export const GRANULAR_FROM = 500;
 /** Nearest stops whose neighbouring positions a stop is tried at in granular construction. */
 export const CONSTRUCTION_NEAR = 40;
-
-/**
- * From this many stops on, SISR's recreate tries each removed stop only in the routes of its
- * RECREATE_NEAR nearest stops (and on an empty vehicle), not at every position of the plan
- * (recreate.ts, granular). Measured: see the commit that set them.
- */
-export const RECREATE_NEAR_FROM = 400;
-export const RECREATE_NEAR = 20;
 
 /** The better of Clarke-Wright savings and greedy insertion, each completed by insertion and local search. */
 function initialSolution(
