@@ -21,7 +21,10 @@ export interface RedisCommandSender {
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis command took longer than ${ms} ms`)), ms);
+    // The refusal waits for the I/O already received: on a loop held longer than `ms` (a start-up
+    // under load, a PGlite migration), the answer and the deadline are due together, and timers run
+    // before sockets are read, so an answer that came in time was refused (login 503 on a busy host).
+    timer = setTimeout(() => setImmediate(() => reject(new Error(`redis command took longer than ${ms} ms`))), ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
