@@ -8,8 +8,8 @@ import { LongestFirstSequencer } from './tests/longest-first.sequencer';
  * worker thread; whatever they leave behind ends with their process.
  */
 const ISOLATED = [
-  'tests/e2e/**',
-  'tests/fuzz/**',
+  'tests/e2e/**/*.test.ts',
+  'tests/fuzz/**/*.test.ts',
   'tests/integration/*pglite*.test.ts',
   'tests/integration/api-cluster.test.ts',
   'tests/integration/api-shutdown.test.ts',
