@@ -56,7 +56,9 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   if (vehicles.length === 0) {
     pieces = { trips: [], unserved: needs.map((n) => ({ needId: n.id, reason: 'fleet-exhausted' })) };
   } else {
-    const timeLimitMs = searchBudgetMs(built.problem.stops.length, Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity));
+    const capMs = Math.min(round.time_limit_ms, deps.maxTimeLimitMs ?? Infinity);
+    // A collection round is one piece for its district, with trips through disposal sites and shifts: its whole budget.
+    const timeLimitMs = built.problem.sites ? capMs : searchBudgetMs(built.problem.stops.length, capMs);
     const keepPool = deps.keepPool ?? 0;
     const started = deps.now();
     const solution = deps.solve
