@@ -5,7 +5,7 @@
  * stop delivered; the coordinator's page shows it without reload; a resident applies for a medical
  * pass and sees it approved and issued (QR). Every page: axe-core, no serious/critical violations.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PASSWORD, axeViolations, cspViolations, login, loginToken, overflowsHorizontally, personPage, roundProposed, shot, useHarness, watchLiveSubscriptions, type Harness } from './harness';
 
@@ -179,7 +179,13 @@ describe('web app', () => {
     // Receiving at the gate: the stop is listed delivered; the coordinator ticks the household off.
     const received = coord.page.locator('[data-testid=gate-receive] .stop[data-status=delivered]');
     await received.waitFor({ timeout: 15_000 });
-    await received.locator('input[type=checkbox]').first().check();
+    // The list re-renders as the live delivery events land; a tick given mid-render can be redrawn
+    // unticked (seen in CI), so tick until it holds.
+    const tick = received.locator('input[type=checkbox]').first();
+    await vi.waitFor(async () => {
+      await tick.check({ timeout: 2000 });
+      expect(await tick.isChecked()).toBe(true);
+    }, { timeout: 15_000, interval: 200 });
     await shot(coord.page, '07-coordinator-delivered-live');
     expect(await axeViolations(coord.page)).toEqual([]);
     await desk.page.waitForSelector('[data-testid=outcomes] .feed-delivered', { timeout: 15_000 });
