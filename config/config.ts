@@ -229,6 +229,8 @@ export const configSchema = z.object({
   MERGE_SET_PARTITIONING: bool.default(true),
   /** Longest set partitioning at a merge, ms (it also takes at most a tenth of the round's search time). Default 10000. */
   MERGE_SP_TIME_LIMIT_MS: int(1, 600_000).default(10_000),
+  /** Nice value of the planning threads (the solver process, the merge thread): interactive work gets the core first (0: same priority). Default 10. */
+  PLANNING_NICE: int(0, 19).default(10),
   // Outbound webhooks (config/webhook-settings.ts).
   ...webhookSettings,
   // Notices: SMS, web push, templates (config/notice-settings.ts).

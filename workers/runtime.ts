@@ -98,7 +98,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   // thread, so the API sharing this process and the job lock renewals never wait for it.
   const inlineSolve = database.kind === 'pglite';
   // The planning thread: every merge (a district's holds the loop for longer than a job lock), and the solves with PGlite.
-  const planningThread = createSolveThread();
+  const planningThread = createSolveThread({ nice: config.PLANNING_NICE });
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   const liveRedis = config.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis

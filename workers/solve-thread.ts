@@ -66,6 +66,8 @@ export interface SolveThreadOptions {
   overrunMs?: (timeLimitMs: number) => number;
   /** TypeScript entry of the thread; tests substitute their own. Default solve-thread.worker.ts. */
   entry?: URL;
+  /** The thread's nice value (PLANNING_NICE, see planning-priority.ts). Default 0: as the process. */
+  nice?: number;
 }
 
 const BOOT = new URL('./solve-thread.boot.mjs', import.meta.url);
@@ -80,7 +82,7 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
   let tail: Promise<unknown> = Promise.resolve();
 
   function start(): Worker {
-    const w = new Worker(BOOT, { workerData: { entry } });
+    const w = new Worker(BOOT, { workerData: { entry, nice: options.nice ?? 0 } });
     // An idle thread never keeps the process alive; a running solve holds its watchdog timer, which does.
     w.unref();
     // Without a listener an 'error' of an idle thread would be thrown in this one; a solve in

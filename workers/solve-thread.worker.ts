@@ -4,15 +4,18 @@
  * once for its set partitioning), on each request it is sent and posts the result back. Nothing here
  * touches the database or the queue; requests and results are plain data (structured clone).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { mergeRoundPieces } from '../src/planning/adapters/round-merge';
 import { loadHighs } from '../src/planning/lp/highs.adapter';
 import type { LpSolver } from '../src/planning/lp/lp.model';
 import { solve } from '../src/planning/solve';
+import { lowerThisThread } from './planning-priority';
 import type { SolveRequest, SolveReply } from './solve-thread';
 
 const port = parentPort;
 if (!port) throw new Error('solve-thread.worker.ts runs as a worker thread only');
+// Searches and merges are batch work: the process's own event loop (HTTP, live sockets, job locks) gets the core first.
+lowerThisThread((workerData as { nice?: number }).nice ?? 0);
 
 let highs: Promise<LpSolver> | undefined;
 // This thread's clock: budgets are durations, so its origin does not matter.
