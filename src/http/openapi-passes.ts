@@ -6,7 +6,7 @@ import {
 } from '../contracts/pass.contract';
 import { EMERGENCY_PATHS } from './routes/emergency.routes';
 import { PASS_PATHS } from './routes/passes.routes';
-import { errors, idempotencyHeader, json, jsonBody, optionalJsonBody, rateLimited, readErrors, type AddRoute } from './openapi-kit';
+import { errors, idempotencyHeader, json, jsonBody, optionalJsonBody, problem, rateLimited, readErrors, type AddRoute } from './openapi-kit';
 
 export function registerPassRoutes(route: AddRoute): void {
   route('get', PASS_PATHS.hospitals, 'Hospitals passes and emergencies go to', { responses: { 200: json(hospitalsResponse, 'Hospitals'), 401: errors[401] } });
@@ -25,7 +25,11 @@ export function registerPassRoutes(route: AddRoute): void {
   route('post', PASS_PATHS.verify, 'Verify a pass code online (signature and current status)', { request: { body: jsonBody(verifyPassBody) }, responses: { 200: json(verifyPassResponse, 'Verdict'), ...errors } });
   route('get', PASS_PATHS.pass, 'One pass with its legs (reason only for those allowed to read it; audited)', { request: { params: passParams }, responses: { 200: json(passView, 'Pass'), ...readErrors } });
   route('post', PASS_PATHS.action, 'Move a pass along its loop: review, approve (plans the trips), refuse, issue (signs the code), trips, return, cancel', {
-    request: { params: passActionParams, body: optionalJsonBody(passActionBody) }, responses: { 200: json(passView, 'Pass'), ...errors },
+    request: { params: passActionParams, body: optionalJsonBody(passActionBody) },
+    responses: {
+      200: json(passView, 'Pass (an action repeated on a pass already in its target status, a retry or a double tap, answers the pass as it is and changes nothing)'),
+      ...errors, 409: problem('The pass cannot move there from its current status (`from`, `to`, `allowed`), or it changed while the request ran'),
+    },
   });
   route('get', PASS_PATHS.driverTrips, 'A driver’s passenger trips (no names, reasons or hospitals)', { request: { params: driverParams }, responses: { 200: json(driverTripsResponse, 'Trips'), ...readErrors } });
   route('get', PASS_PATHS.report, 'Passes per day and status: counts and times only', { request: { query: reportQuery }, responses: { 200: json(passReportResponse, 'Days'), ...readErrors } });

@@ -1,9 +1,11 @@
 /**
  * The pass loop over HTTP on real PostgreSQL: apply > review > approve (transport planned on the
  * driver's batch) > issue (signed code) > trips > returned, every step audited and in the history;
- * refused transitions answer 409 naming from/to; verification refuses forged, expired, refused,
+ * refused transitions answer 409 naming from/to, while an action repeated on a pass already in its
+ * target status answers the pass as it is and writes nothing; verification refuses forged, expired, refused,
  * cancelled and closed passes.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 
@@ -94,6 +96,38 @@ describe('medical pass lifecycle', () => {
     const allowed = audit.filter((a) => a.outcome === 'allowed').map((a) => a.action);
     expect(allowed).toEqual(expect.arrayContaining(['pass.apply', 'pass.review', 'pass.approve', 'pass.issue', 'pass.outbound_done', 'pass.at_hospital', 'pass.return_done', 'pass.return']));
     expect(audit.filter((a) => a.outcome === 'denied').map((a) => a.action)).toEqual(expect.arrayContaining(['pass.approve', 'pass.return']));
+  });
+
+  it('an action repeated on a pass already in its target status answers 200 with the pass and writes nothing (a retry after a lost answer)', async () => {
+    w.clock.set('2026-03-01T06:00:00Z');
+    await w.relogin();
+    const pass = await apply();
+    const db = w.database.db.withTables<{
+      pass_status_history: { pass_id: string; id: string };
+      audit_log: { subject_id: string | null; action: string; outcome: string; id: string };
+      live_events: { type: string; payload: unknown };
+    }>();
+    const written = async () => ({
+      history: (await db.selectFrom('pass_status_history').select('id').where('pass_id', '=', pass.id).execute()).length,
+      actions: (await db.selectFrom('audit_log').select('action').where('subject_id', '=', pass.id).where('action', '<>', 'pass.medical.read').execute()).length,
+      events: (await db.selectFrom('live_events').select('type').where(sql<boolean>`payload->>'passId' = ${pass.id}`).execute()).length,
+    });
+    await act(pass.id, 'review', 'community_staff');
+    for (const action of ['approve', 'issue']) {
+      const first = await act(pass.id, action, 'community_staff');
+      expect(first.status).toBe(200);
+      const before = await written();
+      const again = await act(pass.id, action, 'community_staff');
+      expect([again.status, again.body.status]).toEqual([200, first.body.status]);
+      expect(again.body.code ?? null).toBe(first.body.code ?? null); // issue again: the same code, not a new one
+      expect(await written()).toEqual(before);
+    }
+    // The answer shows the medical reason to staff, so it is audited as a read of it.
+    const reads = await db.selectFrom('audit_log').select('action').where('subject_id', '=', pass.id).where('action', '=', 'pass.medical.read').execute();
+    expect(reads).toHaveLength(2);
+    // Still refused: a role that may not act, and an action the status machine does not allow from here.
+    expect((await act(pass.id, 'issue', 'resident')).status).toBe(403);
+    expect((await act(pass.id, 'approve', 'community_staff')).body).toMatchObject({ from: 'issued', to: 'approved' });
   });
 
   it('refusal needs a reason; a refused pass cannot be issued and never gets a code', async () => {

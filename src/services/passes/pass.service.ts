@@ -1,9 +1,10 @@
 /**
  * The pass loop's use cases: apply, move along the status machine (review, approve, refuse,
  * issue, trips, hand-back, cancel), read. Each change runs in one transaction with its history
- * row and audit row; refusals of access are audited outside it (they must survive the rollback).
- * Approval plans the outbound and return legs; issue signs the code; the pass's live state is
- * published after commit.
+ * row and audit row; an action repeated on a pass already in its target status (a retry after a
+ * lost answer, a double tap) answers the pass as it is and writes nothing; refusals of access are
+ * audited outside it (they must survive the rollback). Approval plans the outbound and return
+ * legs; issue signs the code; the pass's live state is published after commit.
  */
 import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../../contracts/pass.contract';
 import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../../domain/access';
@@ -98,8 +99,14 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   }
   const to = ACTION_TARGET[action]!;
   const now = deps.clock.now();
+  let repeated = false;
   const moved = await deps.db.transaction().execute(async (trx) => {
     const pass = (await findPass(trx, passId, true))!;
+    // Already there (a retry after a lost answer, a double tap): the pass as it is, nothing written.
+    if (pass.status === to) {
+      repeated = true;
+      return pass;
+    }
     assertPassTransition(pass.status, to, body.reason);
     const next = await movePass(trx, pass, pass.status, to, { actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now) });
     if (!next) throw new AppError('conflict', 'the pass changed while this request ran; retry');
@@ -107,16 +114,21 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
     await deps.audit.record({ actor, action: audited, subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId }, trx);
     return (await findPass(trx, passId))!;
   });
-  await deps.alerts.passState(moved);
+  if (repeated) await auditMedicalRead(deps, actor, moved, reqId);
+  else await deps.alerts.passState(moved);
   return passView(actor, moved, await requestsOf(deps.db, { passId }));
+}
+
+/** Reads of the medical reason are recorded, like need details: a read, and an action repeated on a pass already in its target status (answered as a read). */
+async function auditMedicalRead(deps: PassDeps, actor: Actor, pass: Pass, reqId: string | null): Promise<void> {
+  if (mayReadMedicalDetails(actor, pass)) await deps.audit.record({ actor, action: 'pass.medical.read', subjectType: 'pass', subjectId: pass.id, outcome: 'allowed', reqId });
 }
 
 export async function readPass(deps: PassDeps, actor: Actor, passId: string, reqId: string | null): Promise<PassView> {
   const pass = await findPass(deps.db, passId);
   if (!pass) return refuse(deps, actor, 'pass.read', passId, 'not_found', reqId);
   if (!mayActOnPass(actor, 'read', { ...pass, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
-  // Reads of the medical reason are recorded, like need details.
-  if (mayReadMedicalDetails(actor, pass)) await deps.audit.record({ actor, action: 'pass.medical.read', subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId });
+  await auditMedicalRead(deps, actor, pass, reqId);
   return passView(actor, pass, await requestsOf(deps.db, { passId }));
 }
 
