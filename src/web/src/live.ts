@@ -2,13 +2,15 @@
  * One Socket.IO connection per login, shared by every page, authenticated by the browser's
  * HttpOnly session cookie on the WebSocket handshake (the page holds no token): subscribe to scopes, receive
  * envelopes in seq order (duplicates dropped), and after a reconnection the server did not recover,
- * `resume` each scope from the last seq seen. `snapshot-required` tells the page to reload over HTTP.
+ * `resume` each scope from the last seq seen (asked again until answered). `snapshot-required` tells
+ * the page to reload over HTTP.
  */
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Envelope, LiveEvent } from '../../contracts/events';
-import type { LiveClientEvents, LiveServerEvents, PositionReport, ReportAck, ResumeAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
+import type { LiveClientEvents, LiveServerEvents, PositionReport, ReportAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
 import { api } from './api';
+import { resumeUntilAnswered } from './live-resume';
 import { session } from './session';
 
 /** `null`: events were missed beyond replay; reload the page's state over HTTP. */
@@ -19,6 +21,8 @@ let socket: LiveSocket | null = null;
 const lastSeq = new Map<string, number>();
 const handlers = new Map<string, Set<Handler>>();
 const statusListeners = new Set<(connected: boolean) => void>();
+/** Counts connections, so a resume asked on an earlier one stops asking. */
+let connections = 0;
 
 function deliver(envelope: Envelope): void {
   const seen = lastSeq.get(envelope.scope) ?? 0;
@@ -33,16 +37,19 @@ function subscribe(s: LiveSocket, scope: string): void {
   });
 }
 
+/** Asked again while unanswered (live-resume.ts), on this connection only: a later one resumes itself. */
 function resume(s: LiveSocket, scope: string): void {
   const since = lastSeq.get(scope);
   if (since === undefined) return subscribe(s, scope);
-  s.emit('resume', { scope, sinceSeq: since }, (ack: ResumeAck) => {
+  const connected = connections;
+  const current = () => socket === s && s.connected && connections === connected && handlers.has(scope);
+  resumeUntilAnswered(s, () => ({ scope, sinceSeq: lastSeq.get(scope) ?? since }), (ack) => {
     if (ack.ok) ack.events.forEach(deliver);
     else if (ack.error === 'snapshot-required') {
       lastSeq.set(scope, ack.latestSeq);
       handlers.get(scope)?.forEach((h) => h(null, scope));
     }
-  });
+  }, { current });
 }
 
 function connection(): LiveSocket | null {
@@ -52,6 +59,7 @@ function connection(): LiveSocket | null {
   const s: LiveSocket = io({ path: '/socket.io', transports: ['websocket'], withCredentials: true });
   s.on('event', deliver);
   s.on('connect', () => {
+    connections++;
     statusListeners.forEach((l) => l(true));
     if (!s.recovered) for (const scope of handlers.keys()) resume(s, scope);
   });
