@@ -29,6 +29,7 @@ import { recordJobMetrics, roundStoredRecorder, workersHeartbeat } from './job-m
 import { inProcessProcessor } from './processors';
 import { jobLogFields } from './job-log';
 import { createSolveThread } from './solve-thread';
+import { SOLVE_CHILD_PARENT_ENV } from './parent-watchdog';
 import { startWebhookWorker } from './webhook-worker';
 import { startNoticeWorker } from './notice-worker';
 import { WEBHOOK_QUEUE } from '../src/contracts/webhooks.contract';
@@ -72,6 +73,8 @@ export async function checkRedisPolicy(url: string, allowEviction: boolean, logg
     redis.disconnect();
   }
 }
+
+const SOLVE_CHILD_PRELOAD = new URL('./solve-child.preload.ts', import.meta.url).href;
 
 /** Node flags for the sandboxed children: they must load TypeScript like this process does. */
 export function childExecArgv(): string[] {
@@ -131,7 +134,12 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   for (const queue of config.WORKER_QUEUES) {
     const worker = queue === QUEUE.solve && !inlineSolve
       ? new Worker(queue, fileURLToPath(new URL('./solve.processor.ts', import.meta.url)), {
-          ...common, concurrency: config.WORKER_SOLVE_CONCURRENCY, workerForkOptions: { execArgv: childExecArgv() },
+          ...common, concurrency: config.WORKER_SOLVE_CONCURRENCY,
+          // The child watches for this process's end from its first moment (parent-watchdog.ts).
+          workerForkOptions: {
+            execArgv: [...childExecArgv(), '--import', SOLVE_CHILD_PRELOAD],
+            env: { ...process.env, [SOLVE_CHILD_PARENT_ENV]: String(process.pid) },
+          },
         })
       : new Worker(queue, inProcessProcessor(queue, deps), { ...common, concurrency: concurrencyOf(queue) });
     watch(worker, queue, deps.db, logger, (err) => childCause(err, producers, config.QUEUE_PREFIX));

@@ -26,7 +26,8 @@ function solveDeps(): Promise<SolveDeps> {
 }
 
 // The parent died (kill -9): stop, rather than finish a solve nobody will collect. The IPC
-// 'disconnect' covers an idle child; the watchdog thread every other case (see parent-watchdog.ts).
+// 'disconnect' covers an idle child; the watchdog thread every other case (see parent-watchdog.ts;
+// started by the child's preload, or here when the processor is loaded some other way).
 process.on('disconnect', () => process.exit(1));
 watchParent();
 
