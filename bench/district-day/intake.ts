@@ -2,9 +2,10 @@
  * What arrives during the district day while rounds are planned and driven: unit chiefs' medicine
  * needs (half as one CSV table per corridor, half one at a time), medical passes through their whole
  * loop (applied, reviewed, approved, issued, out, at hospital, back, returned) and emergencies at
- * random moments. Every answer's time is recorded with when it came, so the bench can take the
- * intake p99 during the food round's planning alone; a single need's 2xx is handed to `onAccepted`
- * so its live event can be timed on the chief's socket.
+ * random moments (each followed until it has a trip, then reported done by its driver). Every
+ * answer's time is recorded with when it came, so the bench can take the intake p99 during the food
+ * round's planning alone; a single need's 2xx is handed to `onAccepted` so its live event can be
+ * timed on the chief's socket.
  */
 import type { District } from './setup';
 import { callThrough, expectStatus, rng, sleep } from './http';
@@ -103,32 +104,67 @@ async function passes(run: IntakeRun, out: IntakeFigures): Promise<void> {
   await Promise.all(all);
 }
 
-/** Emergencies at random moments of the spread, by the dispatcher: 80% acute illness, 20% emergency medicine. */
+/** How long the bench follows a case the raise's answer left without a trip (the sweep retries such cases every minute). */
+const FOLLOW_MS = 180_000;
+const FOLLOW_EVERY_MS = 2000;
+
+type Case = { id: string; status: string; driverId: string | null; tripAssignedAt: string | null; unservedReason: string | null };
+
+/**
+ * A case the raise answered before it had a trip: the dispatcher reads it (GET /api/emergencies/:id)
+ * until it has one or ends (done, cancelled), for at most `FOLLOW_MS`. Returns its last state.
+ */
+async function followCase(run: IntakeRun, token: string, first: Case): Promise<Case> {
+  const until = performance.now() + FOLLOW_MS;
+  let c = first;
+  while (c.status !== 'trip_assigned' && c.status !== 'done' && c.status !== 'cancelled' && performance.now() < until) {
+    await sleep(FOLLOW_EVERY_MS);
+    const a = await callThrough(run.url, 'GET', `/api/emergencies/${c.id}`, token);
+    if (a.status !== 200) throw new Error(`read ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
+    c = a.body as unknown as Case;
+  }
+  return c;
+}
+
+/**
+ * Emergencies at random moments of the spread, by the dispatcher: 80% acute illness, 20% emergency
+ * medicine. A case gets its trip in the raise's answer or later (the sweep's retry): either way the
+ * time from the raise to the trip is recorded (the server's tripAssignedAt for a later one), and its
+ * driver reports it done. Cases still without a trip when no longer followed are printed with
+ * their status and unserved reason.
+ */
 async function emergencies(run: IntakeRun, out: IntakeFigures): Promise<void> {
   const rand = rng(21);
   const moments = Array.from({ length: run.emergencies }, () => rand() * run.spreadMs).sort((a, b) => a - b);
   const token = run.tokens.get('bench.dispatch')!;
   const t0 = performance.now();
   const all: Promise<void>[] = [];
+  const unassigned: string[] = [];
   for (const [i, at] of moments.entries()) {
     await sleep(Math.max(0, at - (performance.now() - t0)));
     const h = run.district.households[Math.floor(rand() * run.district.households.length)]!;
     const body = rand() < 0.8 ? { kind: 'acute_illness' } : { kind: 'emergency_medicine', drug: `Emergency drug ${i}`, strength: '10 mg', quantity: 1 };
+    const raisedAt = Date.now();
     all.push(callThrough(run.url, 'POST', `/api/households/${h.id}/emergencies`, token, body).then(async (a) => {
       if (a.status !== 201) return void out.errors.push(`emergency ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
-      const id = a.body.id as string;
-      out.emergencies.ids.push(id);
-      if (a.body.status !== 'trip_assigned') return void out.emergencies.unassigned++;
-      out.emergencies.assignedMs.push(a.ms);
+      const raised = a.body as unknown as Case;
+      out.emergencies.ids.push(raised.id);
+      const c = raised.status === 'trip_assigned' ? raised : await followCase(run, token, raised);
+      if (c.status !== 'trip_assigned') {
+        out.emergencies.unassigned++;
+        return void unassigned.push(`${c.id} ${body.kind}: ${c.status}${c.unservedReason ? ` (${c.unservedReason})` : ''}`);
+      }
+      out.emergencies.assignedMs.push(c === raised ? a.ms : Date.parse(c.tripAssignedAt!) - raisedAt);
       // The driver takes the patient (or the medicine) there and reports the trip done.
-      const driver = run.district.drivers.find((d) => d.id === a.body.driverId);
-      if (!driver) return void out.errors.push(`emergency ${id}: driver ${String(a.body.driverId)} unknown`);
+      const driver = run.district.drivers.find((d) => d.id === c.driverId);
+      if (!driver) return void out.errors.push(`emergency ${c.id}: driver ${String(c.driverId)} unknown`);
       await sleep(run.spreadMs / 20);
-      const done = await callThrough(run.url, 'POST', `/api/emergencies/${id}/done`, run.tokens.get(driver.username)!);
+      const done = await callThrough(run.url, 'POST', `/api/emergencies/${c.id}/done`, run.tokens.get(driver.username)!);
       if (done.status !== 200) out.errors.push(`emergency done ${done.status}: ${JSON.stringify(done.body).slice(0, 200)}`);
-    }, (err: Error) => void out.errors.push(`emergency: ${err.message}`)));
+    }).catch((err: Error) => void out.errors.push(`emergency: ${err.message}`)));
   }
   await Promise.all(all);
+  for (const line of unassigned) console.log(`  emergency never assigned: ${line}`);
 }
 
 /** Runs the three streams side by side; resolves when all are done. */
