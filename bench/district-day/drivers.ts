@@ -2,11 +2,14 @@
  * Simulated drivers of a dispatched round, one async task per driver, on a compressed clock
  * (`minutesPerSecond` simulated minutes pass per real second): each takes its batches from
  * GET /api/me/batches, leaves the depot for each trip in turn (PUT .../departure; a later trip is
- * the reload), reports arriving at each gate over its socket, and the corridor's unit chief then
- * marks a failed door now and then (POST .../failed with a reason) and confirms the handover with
- * the driver's code (POST .../handoff). A few gates fail as a whole (driver:stop failed, access
- * blocked). The time from each handover's 2xx to the chief's socket event is timed by the bench.
+ * the reload), reports arriving at each gate over its socket (sent again until acknowledged, as the
+ * app's outbox does), and the corridor's unit chief then marks a failed door now and then
+ * (POST .../failed with a reason) and confirms the handover with the driver's code (POST .../handoff).
+ * A few gates fail as a whole (driver:stop failed, access blocked). The time from each handover's
+ * 2xx to the chief's socket event is timed by the bench.
  */
+import type { Socket } from 'socket.io-client';
+import type { ReportAck, StopReport } from '../../src/contracts/event-socket';
 import type { District } from './setup';
 import type { LiveClient } from './live-clients';
 import { callThrough, expectStatus, rng, sleep } from './http';
@@ -29,6 +32,27 @@ export interface Walk {
 /** Simulated minutes between two gates (driving and handing over). */
 const MINUTES_PER_STOP = 4;
 
+/** How long a stop report is sent again before the bench gives up on it; one attempt's wait for the ack; the pause after the first failure (doubling, to `RESEND_MAX_MS`). */
+const REPORT_FOR_MS = 180_000;
+const ACK_MS = 10_000;
+const RESEND_FIRST_MS = 500;
+const RESEND_MAX_MS = 15_000;
+
+/**
+ * A stop report sent as the driver app's outbox does (src/web/src/ui/outbox.ts): sent again while
+ * there is no answer or the server answers unavailable or rate_limited (the server takes a repeat of
+ * a report it has as ok), until acknowledged or refused for good, within `REPORT_FOR_MS`.
+ */
+async function reportStop(socket: Socket, report: StopReport): Promise<ReportAck | { ok: false; error: 'no_answer' }> {
+  const until = performance.now() + REPORT_FOR_MS;
+  for (let pause = RESEND_FIRST_MS; ; pause = Math.min(RESEND_MAX_MS, pause * 2)) {
+    const ack = await (socket.timeout(ACK_MS).emitWithAck('driver:stop', report) as Promise<ReportAck>).catch(() => null);
+    if (ack && (ack.ok || (ack.error !== 'unavailable' && ack.error !== 'rate_limited'))) return ack;
+    if (performance.now() + pause > until) return ack ?? { ok: false, error: 'no_answer' };
+    await sleep(pause * (0.5 + Math.random() / 2));
+  }
+}
+
 async function walkDriver(w: Walk, driver: { id: string; username: string }, out: WalkFigures, seed: number): Promise<void> {
   const rand = rng(seed);
   const token = w.tokens.get(driver.username)!;
@@ -45,11 +69,11 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
     for (const stop of batch.stops) {
       await sleep(realMs(MINUTES_PER_STOP * 60));
       out.stops++;
-      const arrived = await socket.timeout(30_000).emitWithAck('driver:stop', { outcome: 'arrived', batchId: batch.batchId, stopId: stop.stopId }).catch(() => ({ ok: false }));
-      if (!(arrived as { ok: boolean }).ok) out.errors.push(`arrived ${stop.stopId}: ${JSON.stringify(arrived)}`);
+      const arrived = await reportStop(socket, { outcome: 'arrived', batchId: batch.batchId, stopId: stop.stopId });
+      if (!arrived.ok) out.errors.push(`arrived ${stop.stopId}: ${JSON.stringify(arrived)}`);
       if (rand() < 0.02) {
-        const failed = await socket.timeout(30_000).emitWithAck('driver:stop', { outcome: 'failed', batchId: batch.batchId, stopId: stop.stopId, reason: 'access_blocked' }).catch(() => ({ ok: false }));
-        if ((failed as { ok: boolean }).ok) out.gatesFailed++;
+        const failed = await reportStop(socket, { outcome: 'failed', batchId: batch.batchId, stopId: stop.stopId, reason: 'access_blocked' });
+        if (failed.ok) out.gatesFailed++;
         else out.errors.push(`gate failed ${stop.stopId}: ${JSON.stringify(failed)}`);
         continue;
       }
