@@ -5,19 +5,31 @@
  * snapshot (reload over HTTP; here: restart the tracker at the scope's latest seq). After a
  * reconnection that was not recovered, every scope resumes from its last seq.
  *
- * Recorded per client: events, gaps seen, gaps filled by resume, snapshots, and gaps never closed
- * (the check at the end). `onEvent` (for events pushed and those a resume replays) lets the bench time
- * an event against the HTTP 2xx that caused it.
+ * Recorded per client: events, gaps seen, gaps filled by resume, snapshots, resumes asked again,
+ * and a gap still open (the check at the end). `onEvent` (for events pushed and those a resume
+ * replays) lets the bench time an event against the HTTP 2xx that caused it.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Envelope, Scope } from '../../src/contracts/events';
 import type { ResumeAck, SubscribeAck } from '../../src/contracts/event-socket';
+import { sleep } from './http';
 
-export interface ClientFigures { events: number; gaps: number; resumed: number; snapshots: number; reconnects: number; open: number }
+/** Per client: events applied, gaps seen, resumes answered, snapshots, reconnections, resumes asked again (no answer, unavailable), and gaps open now. */
+export interface ClientFigures { events: number; gaps: number; resumed: number; snapshots: number; reconnects: number; retried: number; open: number }
+
+const noFigures = (): ClientFigures => ({ events: 0, gaps: 0, resumed: 0, snapshots: 0, reconnects: 0, retried: 0, open: 0 });
 
 export function addFigures(a: ClientFigures, b: ClientFigures): ClientFigures {
-  return { events: a.events + b.events, gaps: a.gaps + b.gaps, resumed: a.resumed + b.resumed, snapshots: a.snapshots + b.snapshots, reconnects: a.reconnects + b.reconnects, open: a.open + b.open };
+  return {
+    events: a.events + b.events, gaps: a.gaps + b.gaps, resumed: a.resumed + b.resumed, snapshots: a.snapshots + b.snapshots,
+    reconnects: a.reconnects + b.reconnects, retried: a.retried + b.retried, open: a.open + b.open,
+  };
 }
+
+/** One resume's wait for its answer; the pause before asking again (doubling, with jitter, up to the max). */
+const RESUME_ACK_MS = 10_000;
+const RESUME_FIRST_MS = 500;
+const RESUME_MAX_MS = 10_000;
 
 /** The end-of-day check of a group of sockets: events the server still held for them, checks that got no answer, their figures. */
 export interface SocketCheck { missed: number; unresolved: number; detail: string[]; figures: ClientFigures }
@@ -46,7 +58,7 @@ export interface LiveClient {
 
 export async function connectClient(url: string, token: string, target: Scope, onEvent: (e: Envelope, at: number) => void): Promise<LiveClient> {
   const socket = io(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 2000, timeout: 30_000 });
-  const figures: ClientFigures = { events: 0, gaps: 0, resumed: 0, snapshots: 0, reconnects: 0, open: 0 };
+  const figures = noFigures();
   let last = 0;
   let filling = false;
   const held = new Map<number, Envelope>();
@@ -62,31 +74,42 @@ export async function connectClient(url: string, token: string, target: Scope, o
     }
     for (const seq of held.keys()) if (seq <= last) held.delete(seq);
   };
+  // A resume that gets no answer, or `unavailable` (Redis restarted, thousands resuming at once), is
+  // asked again after a pause with jitter, as the web app does, until answered or the socket is
+  // closed (while it reconnects, the request waits in its buffer). `open` is 1 only while a gap is
+  // left unfilled.
   const resume = async (): Promise<void> => {
     if (filling) return;
     filling = true;
     try {
-      const ack = await socket.timeout(30_000).emitWithAck('resume', { scope: target, sinceSeq: last }) as ResumeAck;
-      if (ack.ok) {
-        figures.resumed++;
-        const at = performance.now();
-        for (const e of ack.events) {
-          if (e.seq > last) onEvent(e, at);
-          apply(e);
+      for (let pause = RESUME_FIRST_MS; socket.active; pause = Math.min(RESUME_MAX_MS, pause * 2)) {
+        const ack = await (socket.timeout(RESUME_ACK_MS).emitWithAck('resume', { scope: target, sinceSeq: last }) as Promise<ResumeAck>).catch(() => null);
+        if (ack?.ok) {
+          figures.resumed++;
+          figures.open = 0;
+          const at = performance.now();
+          for (const e of ack.events) {
+            if (e.seq > last) onEvent(e, at);
+            apply(e);
+          }
+          break;
         }
-      } else if (ack.error === 'snapshot-required') {
-        figures.snapshots++;
-        last = Math.max(last, ack.latestSeq);
-      } else {
-        figures.open++;
+        if (ack?.error === 'snapshot-required') {
+          figures.snapshots++;
+          figures.open = 0;
+          last = Math.max(last, ack.latestSeq);
+          break;
+        }
+        figures.open = 1;
+        if (ack && ack.error !== 'unavailable' && ack.error !== 'rate_limited') break; // refused for good: the gap stays open
+        figures.retried++;
+        await sleep(pause * (0.5 + Math.random() / 2));
       }
       drain();
-    } catch {
-      figures.open++;
     } finally {
       filling = false;
       // Events that came while resuming and still leave a gap: resume again.
-      if (held.size > 0 && ![...held.keys()].some((s) => s === last + 1)) void resume();
+      if (socket.active && held.size > 0 && ![...held.keys()].some((s) => s === last + 1)) void resume();
     }
   };
   socket.on('event', (e: Envelope) => {
@@ -101,9 +124,12 @@ export async function connectClient(url: string, token: string, target: Scope, o
       void resume();
     }
   });
-  socket.io.on('reconnect', () => {
-    figures.reconnects++;
-    if (!socket.recovered) void resume();
+  socket.io.on('reconnect', () => void figures.reconnects++);
+  let subscribed = false;
+  // Back (the socket's own connect: only then does `recovered` say whether the server restored it).
+  // Not recovered, or a gap left from before the drop: resume from the last seq applied.
+  socket.on('connect', () => {
+    if (subscribed && (!socket.recovered || figures.open > 0 || held.size > 0)) void resume();
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect_error', reject);
@@ -111,6 +137,7 @@ export async function connectClient(url: string, token: string, target: Scope, o
       socket.emit('subscribe', { scope: target }, (ack: SubscribeAck) => {
         if (!ack.ok) return reject(new Error(`subscribe ${target}: ${ack.error}`));
         last = ack.latestSeq;
+        subscribed = true;
         resolve();
       });
     });
@@ -141,7 +168,7 @@ export async function connectAll(url: string, sessions: { token: string; scope: 
 
 /** Checks every socket of `clients` (a few hundred at a time): what the server still holds for it, and its figures. */
 export async function checkClients(clients: LiveClient[]): Promise<SocketCheck> {
-  const out = { missed: 0, unresolved: 0, detail: [] as string[], figures: { events: 0, gaps: 0, resumed: 0, snapshots: 0, reconnects: 0, open: 0 } };
+  const out = { missed: 0, unresolved: 0, detail: [] as string[], figures: noFigures() };
   for (let i = 0; i < clients.length; i += 200) {
     const part = clients.slice(i, i + 200);
     const answers = await Promise.all(part.map((c) => c.missing().catch((err: Error) => ({ count: -1, detail: [`${c.scope}: ${err.message}`] }))));
