@@ -5,7 +5,8 @@
  * feasible choice wins. Existing stops keep their order and the stops already under way stay put.
  * A request nothing can take is returned as unserved with the reason, not thrown.
  */
-import { driveS, scheduleTrip, timingOf, type ScheduleResult, type Timing } from './trip-schedule';
+import { cheapestInsertion } from './insertion.scan';
+import { driveS, maxRideOf, scheduleTrip, timingOf, type ScheduleResult, type Timing } from './trip-schedule';
 import type {
   PlannedTrip, TransportInput, TransportPlan, TransportRequest, TransportUnservedReason, TransportVehicle, TripStop,
 } from './transport.types';
@@ -65,6 +66,8 @@ export function planTransport(input: TransportInput): TransportPlan {
   const requests = new Map<string, TransportRequest>();
   for (const r of [...input.assigned, ...input.pending]) requests.set(r.id, r);
   const vehicles = new Map(input.vehicles.map((v) => [v.id, v]));
+  const rides = new Map<string, number>();
+  const maxRide = (r: TransportRequest): number => rides.get(r.id) ?? rides.set(r.id, maxRideOf(t, r)).get(r.id)!;
 
   /** A trip ending at `endS` after `last` still lets the vehicle reach the start of its next trip. */
   const reaches = (endS: number, last: TripStop, next: WorkTrip | undefined): boolean =>
@@ -100,19 +103,20 @@ export function planTransport(input: TransportInput): TransportPlan {
       const cost = costOf(r, o.stops, timing, timing.distanceM - o.baseM) + o.extra;
       if (!best || cost < best.cost) best = { ...o, cost, timing };
     };
-    // Insertion into trips this request may share.
+    // Insertion into trips this request may share: the cheapest position pair of each trip, timed
+    // again in full (scheduleTrip) only when it beats the best so far.
     for (const trip of trips) {
       if (!able.includes(trip.vehicle) || r.isolated) continue;
       if (trip.stops.some((s) => requests.get(s.requestId)!.isolated)) continue;
       const next = nextTrip(trips, trip.vehicle, trip.startS, trip);
-      for (let i = trip.locked; i <= trip.stops.length; i++) {
-        for (let j = i; j <= trip.stops.length; j++) {
-          const stops = [...trip.stops];
-          stops.splice(j, 0, { requestId: r.id, type: 'drop' });
-          stops.splice(i, 0, { requestId: r.id, type: 'pickup' });
-          consider({ trip, vehicle: trip.vehicle, startS: trip.startS, start: trip.start, stops, hasGoods: trip.hasGoods, baseM: trip.timing.distanceM, extra: 0, next });
-        }
-      }
+      const found = cheapestInsertion({ t, requests, maxRide, reasons, reaches: (endS, last) => reaches(endS, last, next) }, trip, r);
+      if (!found || (best && !(found.cost < best.cost))) continue;
+      const stops = [...trip.stops];
+      stops.splice(found.dropAt, 0, { requestId: r.id, type: 'drop' });
+      stops.splice(found.pickupAt, 0, { requestId: r.id, type: 'pickup' });
+      const timing = scheduleTrip(t, trip.vehicle, trip.startS, trip.start, stops, requests, trip.hasGoods);
+      if (!timing.ok) throw new Error(`transport insertion scan and scheduleTrip disagree on trip ${trip.id}: ${timing.reason}`);
+      best = { trip, vehicle: trip.vehicle, startS: trip.startS, start: trip.start, stops, hasGoods: trip.hasGoods, baseM: trip.timing.distanceM, extra: 0, next, cost: found.cost, timing };
     }
     // A dedicated trip on each able vehicle, in any gap between its trips, leaving just in time.
     for (const vehicle of able) {
