@@ -10,7 +10,9 @@
  * corridor and per driver); 0.02 runs in a few minutes. --clock: simulated minutes per real second
  * while drivers walk their batches. --spread-s: real seconds over which needs, passes and
  * emergencies arrive. --solve-ms: the solve budget per sub-problem (SOLVE_TIME_LIMIT_MS). --keep 1 leaves
- * the schema in place (its name is printed) to look into a failed check.
+ * the schema in place (its name is printed) to look into a failed check. --until food-proposed stops
+ * once the food round is proposed and keeps the schema (no figures written): a full-scale district
+ * with a planned round, to profile or replay preparation and merge on (fail the round, start another).
  *
  * Phases: 1 set-up (register and fleet imports, accounts, stock with one food component 20% short);
  * 2 the cycle (the food round after the cycle's entitlements, with medicine needs, passes and
@@ -47,7 +49,9 @@ export async function run(args: string[]): Promise<Metrics> {
   const spreadMs = numberOption(args, 'spread-s', 60) * 1000;
   const solveMs = numberOption(args, 'solve-ms', 3000);
   const faults = textOption(args, 'faults', 'on') === 'on';
-  const keep = numberOption(args, 'keep', 0) === 1;
+  const until = textOption(args, 'until', 'end');
+  if (!['end', 'food-proposed'].includes(until)) throw new Error(`--until must be end or food-proposed, got ${until}`);
+  const keep = numberOption(args, 'keep', 0) === 1 || until !== 'end';
   const size = daySize(scale);
   const tag = Date.now().toString(36);
   const database = await openDatabase({ url: PG_URL, schema: `bench_day_${tag}`, poolSize: 4 });
@@ -121,6 +125,7 @@ export async function run(args: string[]): Promise<Metrics> {
       await svc.killWorker(Math.max(0, victim));
     };
     const food = await phase('food_round_planning', () => runRound(url, dispatcher, district.districtId, 'food', workerFault));
+    if (until === 'food-proposed') throw new Error(`stopped, as asked, once the food round was proposed (${round1(food.toProposalS)} s); no figures written`);
     const planningWindow = [cycle0, cycle0 + food.toProposalS * 1000] as const;
     // 3b. While drivers report: Redis restarted empty, then one API process killed.
     let apiKills = 0;
