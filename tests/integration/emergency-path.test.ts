@@ -4,10 +4,11 @@
  * isolation (a positive household rides alone), the no-vehicle case and its retry, and the report.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuditService } from '../../src/services/access/audit.service';
 import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency/emergency.service';
 import { createPassAlerts } from '../../src/services/passes/pass-alerts';
+import { startPassLoops } from '../../src/services/passes/pass-sweep.service';
 import { createLogger } from '../../src/shared/logger';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 
@@ -152,5 +153,18 @@ describe('emergency channel', () => {
     expect(m1.assignP50S).toBe(0); // the clock stood still: assignment within the same instant
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'resident')).status).toBe(403);
     expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01&communityId=${w.grid.m2}`, 'community_staff')).status).toBe(403);
+  });
+
+  it('the emergency loop tries a waiting case again within seconds of a vehicle coming back, not at the minute sweep', async () => {
+    await w.database.db.updateTable('vehicles').set({ active: false }).where('id', '=', w.vehicleId).execute();
+    const res = await raise(w.grid.h1, 'coordinator', { kind: 'acute_illness' });
+    expect(res.body.status).toBe('unserved');
+    const stop = startPassLoops({ db: w.database.db, clock: w.clock, logger: createLogger({ level: 'silent' }), intervalMs: 3_600_000, emergencyRetryMs: 100 });
+    try {
+      await w.database.db.updateTable('vehicles').set({ active: true }).where('id', '=', w.vehicleId).execute();
+      await vi.waitFor(async () => expect((await w.json<CaseBody>('GET', `/api/emergencies/${res.body.id}`, 'coordinator')).body.status).toBe('trip_assigned'), { timeout: 20_000, interval: 100 });
+    } finally {
+      stop();
+    }
   });
 });

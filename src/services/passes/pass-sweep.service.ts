@@ -62,8 +62,10 @@ export interface PassLoopDeps {
   logger: Logger;
   /** The process's live publisher; absent: alerts are not published (the rows still show them). */
   live?: LivePublisher | undefined;
-  /** Default 60 s. */
+  /** The pass sweep's interval. Default 60 s. */
   intervalMs?: number;
+  /** How often emergency cases still without a vehicle are tried again. Default 10 s. */
+  emergencyRetryMs?: number;
 }
 
 /**
@@ -75,19 +77,28 @@ export function startPassLoops(deps: PassLoopDeps): () => void {
   const audit = createAuditService(deps);
   const alerts = createPassAlerts(deps.live, deps.logger);
   const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentAndNotify({ db: deps.db as Db, publisher: deps.live, logger: deps.logger }, needId) };
-  let running = false;
-  const tick = async (): Promise<void> => {
+  const sweep = async (): Promise<void> => {
     const swept = await sweepPasses({ db: deps.db, clock: deps.clock, audit, alerts });
-    const assigned = await retryWaitingEmergencies(emergency);
-    if (swept.overdue.length || swept.expired.length || assigned) {
-      deps.logger.info({ overdue: swept.overdue.length, expired: swept.expired.length, emergenciesAssigned: assigned }, 'pass loop');
-    }
+    if (swept.overdue.length || swept.expired.length) deps.logger.info({ overdue: swept.overdue.length, expired: swept.expired.length }, 'pass loop');
   };
-  const timer = setInterval(() => {
-    if (running) return; // a slow round is not stacked
-    running = true;
-    tick().catch((err: unknown) => deps.logger.error({ err }, 'pass loop failed')).finally(() => { running = false; });
-  }, deps.intervalMs ?? 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
+  // An emergency that found no vehicle gets one soon after one frees up, not at the next minute's
+  // sweep (issue #21: cases waited 30-90 s for a car that had come free).
+  const retryMs = deps.emergencyRetryMs ?? 10_000;
+  const retry = async (): Promise<void> => {
+    const assigned = await retryWaitingEmergencies(emergency);
+    if (assigned) deps.logger.info({ emergenciesAssigned: assigned }, 'emergency retry');
+  };
+  const timers = [every(sweep, deps.intervalMs ?? 60_000, 'pass loop failed'), every(retry, retryMs, 'emergency retry failed')];
+  return () => timers.forEach(clearInterval);
+
+  function every(tick: () => Promise<void>, ms: number, failure: string): NodeJS.Timeout {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return; // a slow turn is not stacked
+      running = true;
+      tick().catch((err: unknown) => deps.logger.error({ err }, failure)).finally(() => { running = false; });
+    }, ms);
+    timer.unref();
+    return timer;
+  }
 }
