@@ -242,19 +242,22 @@ export interface NewSubproblem {
   needIds: string[];
 }
 
-export async function insertSubproblems(trx: Db, roundId: string, subs: NewSubproblem[], generation = 1): Promise<void> {
+export async function insertSubproblems(trx: Db, roundId: string, subs: NewSubproblem[], generation = 1, items: ReadonlyMap<string, unknown> = new Map()): Promise<void> {
   if (subs.length === 0) return;
   await trx.insertInto('round_subproblems')
     .values(subs.map((s) => ({ round_id: roundId, id: s.id, community_id: s.communityId, generation, vehicle_ids: JSON.stringify(s.vehicleIds), result: null, solved_at: null })))
     .onConflict((oc) => oc.doNothing()).execute();
   const needIds = subs.flatMap((s) => s.needIds);
   if (needIds.length === 0) return;
-  // Two array parameters, one statement (a district links 137,000 needs: 28 statements of 15,000
-  // parameters before). A re-plan moves a need of the round to a sub-problem of the new generation.
-  await sql`insert into round_needs (round_id, need_id, subproblem_id)
-    select ${roundId}::uuid, l.need_id, l.subproblem_id
-    from unnest(${needIds}::uuid[], ${subs.flatMap((s) => s.needIds.map(() => s.id))}::text[]) as l(need_id, subproblem_id)
-    on conflict (round_id, need_id) do update set subproblem_id = excluded.subproblem_id`.execute(trx);
+  // Array parameters, one statement (a district links 137,000 needs: 28 statements of 15,000
+  // parameters before), with what the allocation gave each need (an update of every row after cost
+  // 11 s). A re-plan moves a need of the round to a sub-problem of the new generation; a need given
+  // nothing new keeps what it had.
+  const given = needIds.map((id) => (items.has(id) ? JSON.stringify(items.get(id)) : null));
+  await sql`insert into round_needs (round_id, need_id, subproblem_id, items)
+    select ${roundId}::uuid, l.need_id, l.subproblem_id, l.items
+    from unnest(${needIds}::uuid[], ${subs.flatMap((s) => s.needIds.map(() => s.id))}::text[], ${given}::jsonb[]) as l(need_id, subproblem_id, items)
+    on conflict (round_id, need_id) do update set subproblem_id = excluded.subproblem_id, items = coalesce(excluded.items, round_needs.items)`.execute(trx);
 }
 
 /** Links a need to a round under `subproblemId`; a need already linked keeps its link. */

@@ -16,7 +16,7 @@ import { loadHighs } from '../../planning/lp/highs.adapter';
 import type { Db } from '../../store/db';
 import { loadCatalogue } from '../../store/item.repository';
 import {
-  addUnservedWithDetail, freeStockAt, linkUnallocated, heldByOtherRounds, needsForAllocation, replaceHolds, setNeedItems, setRoundAllocation,
+  addUnservedWithDetail, freeStockAt, linkUnallocated, heldByOtherRounds, needsForAllocation, replaceHolds, setRoundAllocation,
 } from '../../store/round-allocation.repository';
 
 export const STOCK_SHORT = 'stock-short';
@@ -50,7 +50,7 @@ export interface RoundAllocationSummary {
 
 /**
  * Allocates `needIds` in the caller's transaction, stores the unserved ones and the explanation, and
- * returns the ids of the needs to route (call `storeNeedItems` once they are linked to the round).
+ * returns the ids of the needs to route, with what each was given (stored as they are linked to the round's sub-problems).
  */
 export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[]): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
   const started = performance.now();
@@ -97,9 +97,4 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
   };
   await setRoundAllocation(trx, roundId, summary);
   return { served: result.needs.filter((a) => a.served).map((a) => a.needId), items };
-}
-
-/** Stores what each routed need was given (after the needs are linked to the round's sub-problems). */
-export async function storeNeedItems(trx: Db, roundId: string, items: ReadonlyMap<string, NeedItems>): Promise<void> {
-  await setNeedItems(trx, roundId, [...items].map(([needId, i]) => ({ needId, items: i })));
 }

@@ -33,7 +33,7 @@ import type { DriverLimits } from '../../domain/shifts';
 import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
 import { assertPlanKeepsRules } from './plan-check.service';
-import { allocateRoundStock, storeNeedItems } from './round-allocation.service';
+import { allocateRoundStock } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
 import { markBulkLane } from '../../store/need-status-live.repository';
@@ -115,8 +115,8 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
   const drafts = spec.collects
     ? collectionDraft(await loadNeedsById(trx, served), vehicles, { idPrefix })
     : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix, waiting: await waitingBeside(trx, roundId, needs) });
-  await insertSubproblems(trx, roundId, drafts, generation);
-  await storeNeedItems(trx, roundId, items);
+  // Linked with what the allocation gave each (needs it left unserved are linked by the allocation).
+  await insertSubproblems(trx, roundId, drafts, generation, items);
 }
 
 /**
