@@ -3,7 +3,7 @@ import { canAccessHousehold, type Actor } from '../../domain/access';
 import { assertEmergencyTransition, mayCompleteEmergency, mayReviewEmergency, type ReviewOutcome } from '../../domain/emergency';
 import { AppError } from '../../shared/errors';
 import { casesToReview, closeReview, findCase, markNeedDelivered, moveCase } from '../../store/emergency.repository';
-import { requestsOf } from '../../store/pass-transport.repository';
+import { inTransportTurn, requestsOf } from '../../store/pass-transport.repository';
 import { emergencyView, type EmergencyDeps, type EmergencyView } from './emergency.service';
 import { completeRequest } from '../passes/pass-transport.service';
 
@@ -27,7 +27,8 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
   if (!c) return deny(deps, actor, 'emergency.done', id, 'not_found', reqId);
   if (!mayCompleteEmergency(actor, c)) return deny(deps, actor, 'emergency.done', id, 'forbidden', reqId);
   const now = deps.clock.now();
-  const done = await deps.db.transaction().execute(async (trx) => {
+  // Its legs close under the transport-planning lock: the process's turn first.
+  const done = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
     const current = (await findCase(trx, id, true))!;
     assertEmergencyTransition(current.status, 'done');
     const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
@@ -35,7 +36,7 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
     if (current.needId) await markNeedDelivered(trx, current.needId, now);
     await deps.audit.record({ actor, action: 'emergency.done', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
     return moved;
-  });
+  }));
   return emergencyView(done);
 }
 

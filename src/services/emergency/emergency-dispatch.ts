@@ -5,7 +5,7 @@
 import type { EmergencyCase } from '../../domain/emergency';
 import { markNeedPlanned, moveCase, nearestDepot } from '../../store/emergency.repository';
 import { findHospital, householdPlace } from '../../store/pass.repository';
-import { insertRequests, lockTransportPlanning, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
+import { inTransportTurn, insertRequests, lockTransportPlanning, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
 import { placeRequests } from '../passes/pass-transport.service';
 import type { Clock } from '../../shared/clock';
 
@@ -55,7 +55,7 @@ async function legOf(deps: EmergencyDeps, c: EmergencyCase, now: Date): Promise<
 async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<EmergencyCase> {
   const now = deps.clock.now();
   const leg = await legOf(deps, c, now);
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
     if (typeof leg === 'string') return (await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: leg })) ?? c;
     // Under the planning lock from the start: a retry sweep and the request itself may dispatch the
     // same case at once; the second finds the leg placed already and only records it.
@@ -72,7 +72,7 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
     if (c.needId) await markNeedPlanned(trx, c.needId, `emergency trip ${got.tripId}`, now);
     const at = deps.clock.now();
     return (await moveCase(trx, c.id, WAITING, 'trip_assigned', { tripRef: `transport:${got.tripId}`, driverId: got.driverId, tripAssignedAt: at, unservedReason: null })) ?? c;
-  });
+  }));
 }
 
 export async function dispatchCase(deps: EmergencyDeps, c: EmergencyCase): Promise<EmergencyCase> {

@@ -10,6 +10,7 @@ import type { Pass } from '../../domain/pass';
 import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
 import { movePass, passesDue } from '../../store/pass.repository';
+import { inTransportTurn } from '../../store/pass-transport.repository';
 
 import type { Db } from '../../store/db';
 import { createAuditService, type AuditService } from '../access/audit.service';
@@ -31,13 +32,13 @@ const SWEEPER = 'system:pass-sweep';
 async function moveAll(deps: SweepDeps, due: Pass[], to: PassStatus, now: Date): Promise<Pass[]> {
   const moved: Pass[] = [];
   for (const pass of due) {
-    const next = await deps.db.transaction().execute(async (trx) => {
+    const next = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
       const m = await movePass(trx, pass, pass.status, to, { actor: SWEEPER, at: now, note: `window ended (${pass.status})` });
       if (!m) return undefined; // someone moved it first
       await onPassMoved(trx, m, now);
       await deps.audit.record({ actor: null, action: `pass.${to}`, subjectType: 'pass', subjectId: pass.id, outcome: 'allowed' }, trx);
       return m;
-    });
+    }));
     if (next) moved.push(next);
   }
   return moved;

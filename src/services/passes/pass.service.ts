@@ -15,7 +15,7 @@ import type { Clock } from '../../shared/clock';
 import { AppError, notFound } from '../../shared/errors';
 import { communityExists } from '../../store/account-scope.repository';
 import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../../store/pass.repository';
-import { driversOfPass, requestsOf } from '../../store/pass-transport.repository';
+import { driversOfPass, inTransportTurn, requestsOf } from '../../store/pass-transport.repository';
 
 import { guardDecision } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
@@ -100,7 +100,8 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   const to = ACTION_TARGET[action]!;
   const now = deps.clock.now();
   let repeated = false;
-  const moved = await deps.db.transaction().execute(async (trx) => {
+  // Most moves re-plan or close transport legs under the transport-planning lock: the process's turn first.
+  const moved = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
     const pass = (await findPass(trx, passId, true))!;
     // Already there (a retry after a lost answer, a double tap): the pass as it is, nothing written.
     if (pass.status === to) {
@@ -113,7 +114,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
     await onPassMoved(trx, next, now);
     await deps.audit.record({ actor, action: audited, subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId }, trx);
     return (await findPass(trx, passId))!;
-  });
+  }));
   if (repeated) await auditMedicalRead(deps, actor, moved, reqId);
   else await deps.alerts.passState(moved);
   return passView(actor, moved, await requestsOf(deps.db, { passId }));
