@@ -87,10 +87,19 @@ export function allocateRound(input: RoundAllocationInput, opts: AllocationOptio
   for (const l of [...lp.lines].sort((a, b) => b.priority - a.priority)) {
     sharesOf.set(l.itemId, [...(sharesOf.get(l.itemId) ?? []), { key: shareKey(l.groupId, l.itemId, l.priority), priority: l.priority }]);
   }
-  const sources = (need: NeedToAllocate) => (item: string, own: boolean): string[] => [
-    ...(own ? [shareKey(need.group, item, need.priority)] : []),
-    spareKey(item),
-    ...(sharesOf.get(item) ?? []).filter((s) => s.priority > need.priority).map((s) => s.key),
+  // The shares of an item held by classes less urgent than a priority, worked out once: a district
+  // asks for them about a million times (137,000 needs of 8 components), each share list holding a
+  // line per community and class.
+  const lessUrgent = new Map<string, string[]>();
+  const lessUrgentThan = (item: string, priority: number): string[] => {
+    const k = `${item}|${priority}`;
+    let keys = lessUrgent.get(k);
+    if (!keys) lessUrgent.set(k, (keys = (sharesOf.get(item) ?? []).filter((s) => s.priority > priority).map((s) => s.key)));
+    return keys;
+  };
+  const sources = (need: NeedToAllocate) => (item: string, own: boolean): Sources => [
+    own ? [shareKey(need.group, item, need.priority), spareKey(item)] : [spareKey(item)],
+    lessUrgentThan(item, need.priority),
   ];
 
   const out = new Map<string, NeedAllocation>();
@@ -119,6 +128,8 @@ export function allocateRound(input: RoundAllocationInput, opts: AllocationOptio
 }
 
 const shareKey = (group: string, item: string, priority: number): string => `${group}|${item}|${priority}`;
+/** Where units of an item may come from, in order: lists of `units` keys, taken first to last. */
+type Sources = readonly (readonly string[])[];
 const spareKey = (item: string): string => `spare|${item}`;
 
 /**
@@ -127,17 +138,19 @@ const spareKey = (item: string): string => `spare|${item}`;
  * `sources(substitute, false)` for the required components, then for the optional ones: a substitute
  * never takes what another component needed of its own item. Mutates `units` only for what it keeps.
  */
-function serve(need: NeedToAllocate, sources: (item: string, own: boolean) => string[], units: Map<string, number>): NeedAllocation {
+function serve(need: NeedToAllocate, sources: (item: string, own: boolean) => Sources, units: Map<string, number>): NeedAllocation {
   type Take = { key: string; quantity: number };
-  const draw = (keys: string[], want: number, into: Take[]): number => {
+  const draw = (lists: Sources, want: number, into: Take[]): number => {
     let got = 0;
-    for (const k of keys) {
-      const q = Math.min(want - got, units.get(k) ?? 0);
-      if (q <= 0) continue;
-      units.set(k, (units.get(k) ?? 0) - q);
-      into.push({ key: k, quantity: q });
-      got += q;
-      if (got === want) break;
+    for (const keys of lists) {
+      for (const k of keys) {
+        const q = Math.min(want - got, units.get(k) ?? 0);
+        if (q <= 0) continue;
+        units.set(k, (units.get(k) ?? 0) - q);
+        into.push({ key: k, quantity: q });
+        got += q;
+        if (got === want) return got;
+      }
     }
     return got;
   };
