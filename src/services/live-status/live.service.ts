@@ -56,11 +56,13 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     const at = deps.clock.now();
     // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
     const checked = events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
-    const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
     // The same events for the outbound webhooks, in the caller's transaction (webhook-capture.ts).
     await captureWebhookEvents(trx, checked);
     // And those that may notify someone, for the notices (notice-capture.ts).
     await captureNoticeEvents(trx, checked);
+    // Seqs last: taking them locks each scope's counter until the caller commits, and every other
+    // publisher to that scope (the dispatch scope: all of them) waits that long (issue #21).
+    const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
     return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
   }
 
