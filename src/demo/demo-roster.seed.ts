@@ -40,7 +40,7 @@ const CREWS: readonly (readonly [driver: string, vehicle: string, shift: ShiftNa
 /** The local date of `at` in `timeZone`, YYYY-MM-DD. */
 const dateIn = (at: Date, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 
-/** Templates per depot and the standing roster from `at`'s date; answers the shifts written. */
+/** Templates per depot and the standing roster from the day before `at`'s date (the shift on duty); answers the shifts written. */
 export async function seedRoster(db: Db, system: Actor, settings: DemoRosterSettings, at: Date): Promise<number> {
   const deps = { db, audit: undefined, ...settings };
   const depots = await db.selectFrom('depots').select(['id']).where('active', '=', true).orderBy('name').execute();
@@ -53,7 +53,10 @@ export async function seedRoster(db: Db, system: Actor, settings: DemoRosterSett
       templates.set(`${depot.id}/${name}`, t.id);
     }
   }
-  const from = dateIn(at, settings.timeZone);
+  // From the day before: the Night shift that began yesterday evening (local) is the one on duty until
+  // 08:00. Rostered from today, a demo seeded between midnight and 08:00 local had no car on shift, and
+  // an emergency raised then found none ('appointment-unreachable').
+  const from = dateIn(new Date(at.getTime() - 86_400_000), settings.timeZone);
   for (const [name, vehicle, shift] of CREWS) {
     const driver = drivers.get(name);
     const vehicleId = vehicles.get(vehicle);
