@@ -55,7 +55,7 @@ async function planRoundOverHttp(service: RunningService): Promise<{ status: str
   await until(async () => {
     status = (await call(`/api/rounds/${round.id as string}`)).status as string;
     return status === 'proposed' || status === 'failed';
-  }, 40_000, 200);
+  }, 120_000, 200);
   const proposal = await call(`/api/rounds/${round.id as string}/proposal`);
   const trips = proposal.trips as { stops: { bags: { needId: string }[] }[] }[];
   const served = new Set(trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId))));
@@ -74,7 +74,7 @@ describe('npm start plans rounds without a separate worker process', () => {
     // SIGTERM's path: workers stop (no active job left), then the API and the database.
     await service.stop();
     await expect(fetch(`${service.url}/health`)).rejects.toThrow();
-  }, 60_000);
+  }, 150_000);
 
   it('with PostgreSQL: sandboxed solves, the workers started once by startService', async () => {
     const schema = `t_start_${process.pid}`;
