@@ -89,17 +89,18 @@ export function startPassLoops(deps: PassLoopDeps): () => void {
     const assigned = await retryWaitingEmergencies(emergency);
     if (assigned) deps.logger.info({ emergenciesAssigned: assigned }, 'emergency retry');
   };
-  const timers = [every(sweep, deps.intervalMs ?? 60_000, 'pass loop failed'), every(retry, retryMs, 'emergency retry failed')];
+  const timers = [every(sweep, deps.intervalMs ?? 60_000, deps.logger, 'pass loop failed'), every(retry, retryMs, deps.logger, 'emergency retry failed')];
   return () => timers.forEach(clearInterval);
+}
 
-  function every(tick: () => Promise<void>, ms: number, failure: string): NodeJS.Timeout {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return; // a slow turn is not stacked
-      running = true;
-      tick().catch((err: unknown) => deps.logger.error({ err }, failure)).finally(() => { running = false; });
-    }, ms);
-    timer.unref();
-    return timer;
-  }
+/** Runs `tick` every `ms`; a slow turn is not stacked, a failed one is logged. */
+function every(tick: () => Promise<void>, ms: number, logger: Logger, failure: string): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    tick().catch((err: unknown) => logger.error({ err }, failure)).finally(() => { running = false; });
+  }, ms);
+  timer.unref();
+  return timer;
 }
