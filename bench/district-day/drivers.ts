@@ -1,7 +1,7 @@
 /**
  * Simulated drivers of a dispatched round, one async task per driver, on a compressed clock
  * (`minutesPerSecond` simulated minutes pass per real second): each takes its batches from
- * GET /api/me/batches, leaves the depot for each trip in turn (PUT .../departure; a later trip is
+ * GET /api/me/batches (read again before each trip: emergencies are inserted while they drive), leaves the depot for each trip in turn (PUT .../departure; a later trip is
  * the reload), reports arriving at each gate over its socket (sent again until acknowledged, as the
  * app's outbox does), and the corridor's unit chief then marks a failed door now and then
  * (POST .../failed with a reason) and confirms the handover with the driver's code (POST .../handoff).
@@ -56,17 +56,28 @@ async function reportStop(socket: Socket, report: StopReport): Promise<ReportAck
 async function walkDriver(w: Walk, driver: { id: string; username: string }, out: WalkFigures, seed: number): Promise<void> {
   const rand = rng(seed);
   const token = w.tokens.get(driver.username)!;
-  const mine = expectStatus(await callThrough(w.url, 'GET', '/api/me/batches', token), [200], 'driver batches');
-  const batches = (mine.body.batches as Batch[]).filter((b) => b.roundId === w.roundId).sort((a, b) => a.tripNo - b.tripNo);
+  // Read again before each trip, as the app shows the batch as it is now: an emergency inserted
+  // after the shift began is a new stop on a trip, or a trip of its own.
+  const batches = async () => {
+    const mine = expectStatus(await callThrough(w.url, 'GET', '/api/me/batches', token), [200], 'driver batches');
+    return (mine.body.batches as Batch[]).filter((b) => b.roundId === w.roundId).sort((a, b) => a.tripNo - b.tripNo);
+  };
+  const walked = new Set<string>();
+  const departed = new Set<string>();
+  const open = (s: Stop) => !walked.has(s.stopId) && (s.status === 'pending' || s.status === 'loaded');
   const chiefOf = new Map(w.district.corridors.map((c) => [c.id, c.chief]));
   const socket = w.driverSockets.get(driver.id)!.socket;
   const t0 = performance.now();
   const realMs = (simS: number) => (simS / 60 / w.minutesPerSecond) * 1000;
-  for (const batch of batches) {
-    await sleep(Math.max(0, realMs(batch.departS) - (performance.now() - t0)));
-    expectStatus(await callThrough(w.url, 'PUT', `/api/rounds/${w.roundId}/trips/${batch.tripId}/departure`, token, {}), [200], 'departure');
-    out.trips++;
-    for (const stop of batch.stops) {
+  for (let batch = (await batches()).find((b) => b.stops.some(open)); batch; batch = (await batches()).find((b) => b.stops.some(open))) {
+    if (!departed.has(batch.tripId)) {
+      await sleep(Math.max(0, realMs(batch.departS) - (performance.now() - t0)));
+      expectStatus(await callThrough(w.url, 'PUT', `/api/rounds/${w.roundId}/trips/${batch.tripId}/departure`, token, {}), [200], 'departure');
+      departed.add(batch.tripId);
+      out.trips++;
+    }
+    for (const stop of batch.stops.filter(open)) {
+      walked.add(stop.stopId);
       await sleep(realMs(MINUTES_PER_STOP * 60));
       out.stops++;
       const arrived = await reportStop(socket, { outcome: 'arrived', batchId: batch.batchId, stopId: stop.stopId });
@@ -96,6 +107,9 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
 
 export async function walkRound(w: Walk): Promise<WalkFigures> {
   const out: WalkFigures = { trips: 0, stops: 0, handedOver: 0, gatesFailed: 0, doorsFailed: 0, errors: [] };
-  await Promise.all(w.district.drivers.map((d, i) => walkDriver(w, d, out, 1000 + i).catch((err: Error) => void out.errors.push(`driver ${d.username}: ${err.message}`))));
+  const walkAll = () => Promise.all(w.district.drivers.map((d, i) => walkDriver(w, d, out, 1000 + i).catch((err: Error) => void out.errors.push(`driver ${d.username}: ${err.message}`))));
+  await walkAll();
+  // Once more: a stop inserted into a driver's batch after that driver was through (another was still driving).
+  await walkAll();
   return out;
 }

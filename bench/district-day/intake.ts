@@ -108,7 +108,7 @@ async function passes(run: IntakeRun, out: IntakeFigures): Promise<void> {
 const FOLLOW_MS = 180_000;
 const FOLLOW_EVERY_MS = 2000;
 
-type Case = { id: string; status: string; driverId: string | null; tripAssignedAt: string | null; unservedReason: string | null };
+type Case = { id: string; status: string; tripRef: string | null; driverId: string | null; tripAssignedAt: string | null; unservedReason: string | null };
 
 /**
  * A case the raise answered before it had a trip: the dispatcher reads it (GET /api/emergencies/:id)
@@ -155,6 +155,8 @@ async function emergencies(run: IntakeRun, out: IntakeFigures): Promise<void> {
         return void unassigned.push(`${c.id} ${body.kind}: ${c.status}${c.unservedReason ? ` (${c.unservedReason})` : ''}`);
       }
       out.emergencies.assignedMs.push(c === raised ? a.ms : Date.parse(c.tripAssignedAt!) - raisedAt);
+      // A case on a round trip ends with its stop, which the round's driver walks (drivers.ts).
+      if (c.tripRef?.startsWith('round:')) return;
       // The driver takes the patient (or the medicine) there and reports the trip done.
       const driver = run.district.drivers.find((d) => d.id === c.driverId);
       if (!driver) return void out.errors.push(`emergency ${c.id}: driver ${String(c.driverId)} unknown`);

@@ -79,13 +79,37 @@ export async function casesToReview(db: Db, communityId: string): Promise<Emerge
   return rows.map(toCase);
 }
 
+/** The unserved reason of a case whose round stop failed at the door: the dispatcher decides, no retry. */
+export const DELIVERY_FAILED = 'delivery-failed';
+
+/**
+ * A case placed on a round trip ends with its need's stop: delivered, the case is done; failed at
+ * the stop, the case is unserved (`DELIVERY_FAILED`) for the dispatcher. Returns the cases moved.
+ */
+export async function settleCasesOfNeeds(trx: Db, needIds: readonly string[], outcome: 'delivered' | 'failed', at: Date): Promise<number> {
+  if (needIds.length === 0) return 0;
+  const set = outcome === 'delivered' ? { status: 'done' as const, done_at: at } : { status: 'unserved' as const, unserved_reason: DELIVERY_FAILED };
+  const rows = await trx.updateTable('emergency_cases').set(set)
+    .where(sql<boolean>`need_id = any(${needIds}::uuid[])`).where('status', '=', 'trip_assigned').returning('id').execute();
+  return rows.length;
+}
+
+/** The driver of a round trip (an emergency placed on it is theirs to see and close). */
+export async function roundTripDriver(db: Db, roundId: string, tripId: string): Promise<string | null> {
+  const row = await db.selectFrom('round_trips').select('driver_id').where('round_id', '=', roundId).where('id', '=', tripId).executeTakeFirst();
+  return row?.driver_id ?? null;
+}
+
 /**
  * Cases still waiting for a trip (the retry sweep): unserved ones, and accepted ones older than
  * `acceptedBefore` (younger ones are still being dispatched by their own request).
  */
 export async function casesWaiting(db: Db, acceptedBefore: Date, limit = 100): Promise<EmergencyCase[]> {
   const rows = await db.selectFrom('emergency_cases').selectAll()
-    .where((eb) => eb.or([eb('status', '=', 'unserved'), eb.and([eb('status', '=', 'accepted'), eb('accepted_at', '<', acceptedBefore)])]))
+    .where((eb) => eb.or([
+      eb.and([eb('status', '=', 'unserved'), eb('unserved_reason', 'is distinct from', DELIVERY_FAILED)]),
+      eb.and([eb('status', '=', 'accepted'), eb('accepted_at', '<', acceptedBefore)]),
+    ]))
     .orderBy('accepted_at').limit(limit).execute();
   return rows.map(toCase);
 }

@@ -14,6 +14,9 @@ import { checkPlanOf } from '../../src/services/rounds/plan-check.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { insertUrgentNeed } from '../../src/services/rounds/urgent.service';
+import { dispatchCase, type EmergencyDeps } from '../../src/services/emergency/emergency-dispatch';
+import { settleRound } from '../../src/services/deliveries/round-delivery.service';
+import { casesWaiting, findCase, insertCase } from '../../src/store/emergency.repository';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
 
 let database: Database;
@@ -164,6 +167,48 @@ describe('urgent insertion', () => {
     expect((await checkPlanOf(database.db, roundId)).ok).toBe(true);
   });
 
+  it('an emergency case placed on a round is its driver\'s, and ends with its stop: done when delivered, unserved when the stop failed', async () => {
+    const roundId = await dispatchedRound();
+    await roomEverywhere(roundId);
+    const alerts: string[] = [];
+    const deps: EmergencyDeps = {
+      db: database.db, clock: { now: () => new Date() }, audit: undefined as never,
+      alerts: { passState: async () => undefined, alert: async (kind) => void alerts.push(kind) },
+      urgentInsert: (needId) => insertUrgentNeed(database.db, needId),
+    };
+    const raise = async (nth: number) => {
+      const needId = await emergencyNeed(nth);
+      const n = await database.db.selectFrom('needs').select(['household_id', 'corridor_id', 'community_id']).where('id', '=', needId).executeTakeFirstOrThrow();
+      const c = await insertCase(database.db, {
+        householdId: n.household_id!, corridorId: n.corridor_id!, communityId: n.community_id, kind: 'emergency_medicine', needId, hospitalId: null, createdBy: 'test', acceptedAt: new Date(),
+      });
+      const placed = await dispatchCase(deps, c);
+      const plan = await readPlan(database.db, roundId);
+      const trip = plan.trips.find((t) => t.stops.some((s) => s.bags.some((b) => b.needId === needId)))!;
+      return { c, placed, trip, needId };
+    };
+
+    const ok = await raise(6);
+    expect(ok.placed).toMatchObject({ status: 'trip_assigned', tripRef: `round:${roundId}:${ok.trip.id}` });
+    // The driver of that trip sees the case (and may close it): it was null before.
+    expect(ok.trip.driverId).not.toBeNull();
+    expect(ok.placed.driverId).toBe(ok.trip.driverId);
+    const bad = await raise(7);
+    expect(bad.placed.status).toBe('trip_assigned');
+
+    const closeStop = (needId: string, status: 'delivered' | 'failed') => database.db.updateTable('round_stops').set({ status })
+      .where('id', '=', (eb) => eb.selectFrom('round_bags').select('stop_id').where('need_id', '=', needId).where('round_id', '=', roundId)).execute();
+    await closeStop(ok.needId, 'delivered');
+    await closeStop(bad.needId, 'failed');
+    await settleRound(database.db, roundId);
+    expect(await needStatus(ok.needId)).toBe('delivered');
+    expect(await findCase(database.db, ok.c.id)).toMatchObject({ status: 'done' });
+    expect((await findCase(database.db, ok.c.id))!.doneAt).not.toBeNull();
+    expect(await needStatus(bad.needId)).toBe('failed');
+    expect(await findCase(database.db, bad.c.id)).toMatchObject({ status: 'unserved', unservedReason: 'delivery-failed' });
+    // The dispatcher decides what follows a failed door; the retry sweep does not send a car on its own.
+    expect((await casesWaiting(database.db, new Date())).map((c) => c.id)).not.toContain(bad.c.id);
+  });
 });
 
 async function dispatchedRound(): Promise<string> {

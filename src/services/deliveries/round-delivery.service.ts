@@ -1,11 +1,13 @@
 /**
  * Carries what drivers report on stops over to the round and its needs: a round with a closed stop
  * is in progress, a round with every stop closed is completed; the needs of a delivered stop are
- * delivered, those of a failed stop failed with the reason. Idempotent, so it runs from the
+ * delivered, those of a failed stop failed with the reason, and an emergency case on such a need
+ * done or unserved with it. Idempotent, so it runs from the
  * reconciler (and may be called right after a stop report for immediacy).
  */
 import type { Db } from '../../store/db';
 import { needsOnClosedStops, stopCounts } from '../../store/delivery.repository';
+import { settleCasesOfNeeds } from '../../store/emergency.repository';
 import { lockRound, moveNeeds, setRoundStatus } from '../../store/round.repository';
 
 export interface SettleReport { status: string; delivered: number; failed: number }
@@ -23,6 +25,9 @@ export async function settleRound(db: Db, roundId: string): Promise<SettleReport
     const rows = await needsOnClosedStops(trx, roundId);
     const delivered = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'delivered').map((r) => r.needId), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
     const failed = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'failed').map((r) => r.needId), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
+    // An emergency placed on this round ends with its stop (no one reports its case done apart).
+    await settleCasesOfNeeds(trx, delivered, 'delivered', new Date());
+    await settleCasesOfNeeds(trx, failed, 'failed', new Date());
     const status = open === 0 ? 'completed' : closed > 0 ? 'in_progress' : current;
     if (status !== current) await setRoundStatus(trx, roundId, status);
     return { status, delivered: delivered.length, failed: failed.length };

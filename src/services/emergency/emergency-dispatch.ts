@@ -3,7 +3,7 @@
  * the transport leg is unique per case, and the case moves only from accepted/unserved.
  */
 import type { EmergencyCase } from '../../domain/emergency';
-import { markNeedPlanned, moveCase, nearestDepot } from '../../store/emergency.repository';
+import { markNeedPlanned, moveCase, nearestDepot, roundTripDriver } from '../../store/emergency.repository';
 import { findHospital, householdPlace } from '../../store/pass.repository';
 import { inTransportTurn, insertRequests, lockTransportPlanning, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
 import { placeRequests } from '../passes/pass-transport.service';
@@ -32,8 +32,10 @@ async function viaRound(deps: EmergencyDeps, c: EmergencyCase): Promise<Emergenc
   const outcome = await deps.urgentInsert(c.needId);
   if (outcome.status !== 'inserted') return undefined;
   const at = deps.clock.now();
-  return deps.db.transaction().execute((trx) =>
-    moveCase(trx, c.id, WAITING, 'trip_assigned', { tripRef: `round:${outcome.roundId}:${outcome.tripId}`, tripAssignedAt: at, unservedReason: null }));
+  return deps.db.transaction().execute(async (trx) => {
+    const driverId = await roundTripDriver(trx, outcome.roundId, outcome.tripId);
+    return moveCase(trx, c.id, WAITING, 'trip_assigned', { tripRef: `round:${outcome.roundId}:${outcome.tripId}`, driverId, tripAssignedAt: at, unservedReason: null });
+  });
 }
 
 async function legOf(deps: EmergencyDeps, c: EmergencyCase, now: Date): Promise<NewRequest | string> {
