@@ -272,6 +272,18 @@ export async function listSubproblems(db: Db, roundId: string): Promise<Subprobl
     .orderBy('id').execute();
 }
 
+/**
+ * The current generation's sub-problems by state, without their results: a district's 120 results
+ * are megabytes of JSON, and every solve and every round read counted them by reading them all.
+ */
+export async function subproblemStates(db: Db, roundId: string): Promise<{ total: number; solved: number; unsolvedIds: string[] }> {
+  const rows = await db.selectFrom('round_subproblems').select(['id', 'solved_at']).where('round_id', '=', roundId)
+    .where('generation', '=', (eb) => eb.selectFrom('rounds').select('generation').where('id', '=', roundId))
+    .orderBy('id').execute();
+  const unsolvedIds = rows.filter((r) => !r.solved_at).map((r) => r.id);
+  return { total: rows.length, solved: rows.length - unsolvedIds.length, unsolvedIds };
+}
+
 export async function getSubproblem(db: Db, roundId: string, id: string): Promise<SubproblemRow | undefined> {
   return db.selectFrom('round_subproblems').selectAll().where('round_id', '=', roundId).where('id', '=', id).executeTakeFirst();
 }

@@ -8,7 +8,7 @@
 import type { Problem, Solution } from '../../planning';
 import { solve, type SolvedPoolRoute, type SolveStats } from '../../planning/solve';
 import type { Db } from '../../store/db';
-import { getRound, getSubproblem, listSubproblems, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
+import { getRound, getSubproblem, subproblemStates, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
 import { buildProblem, searchBudgetMs, toPlanPieces } from '../../planning/adapters/round-problem';
 import { toStoredPool } from '../../planning/adapters/round-pool';
@@ -70,9 +70,9 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   }
   await onProgress(90);
   const stored = await saveSubproblemResult(rdb, roundId, subproblemId, pieces);
-  const subs = await listSubproblems(rdb, roundId);
+  const subs = await subproblemStates(rdb, roundId);
   // The round's progress: the share of its sub-problems solved (the merge itself is quick).
-  await setRoundProgress(rdb, roundId, (95 * subs.filter((s) => s.solved_at).length) / Math.max(1, subs.length));
+  await setRoundProgress(rdb, roundId, (95 * subs.solved) / Math.max(1, subs.total));
   await onProgress(100);
   return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored, ...search };
 }

@@ -2,7 +2,7 @@
 import { notFound } from '../../shared/errors';
 import type { ProposalView, RoundView } from '../../contracts/rounds.contract';
 import type { Db } from '../../store/db';
-import { getRound, listSubproblems, type RoundRow } from '../../store/round.repository';
+import { getRound, subproblemStates, type RoundRow } from '../../store/round.repository';
 import { loadingList, planNames, readPlan } from '../../store/round-plan.repository';
 import { allocationNames, changedNeedItems, unservedDetails } from '../../store/round-allocation.repository';
 import type { PlanBag, PlanUnserved, StockShortDetail } from '../../domain/round-plan';
@@ -23,11 +23,11 @@ export async function roundView(db: Db, roundId: string): Promise<RoundView> {
 }
 
 export async function toView(db: Db, round: RoundRow): Promise<RoundView> {
-  const subs = await listSubproblems(db, round.id);
+  const subs = await subproblemStates(db, round.id);
   return {
     id: round.id, areaId: round.area_id, kind: round.kind, status: round.status, progress: round.progress,
     failureReason: round.failure_reason,
-    subproblems: { total: subs.length, solved: subs.filter((s) => s.solved_at).length },
+    subproblems: { total: subs.total, solved: subs.solved },
     createdAt: new Date(round.created_at).toISOString(), updatedAt: new Date(round.updated_at).toISOString(),
   };
 }

@@ -11,7 +11,7 @@ import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
 import { findArea } from '../../store/grid.repository';
 import {
-  claimableDemandOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRowUnlessBusy, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
+  claimableDemandOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, subproblemStates, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRowUnlessBusy, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
   type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
@@ -147,10 +147,10 @@ export async function roundFleet(trx: Db, roundId: string, kind: RoundKind): Pro
 
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
 export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string, requestId?: string): Promise<void> {
-  const subs = await listSubproblems(deps.db, roundId);
+  const subs = await subproblemStates(deps.db, roundId);
   const round = await getRound(deps.db, roundId);
   // Solved sub-problems need no child: their result is already stored.
-  await deps.producers.addRoundFlow(roundId, subs.filter((s) => !s.solved_at).map((s) => s.id), round?.generation ?? 1, requestId);
+  await deps.producers.addRoundFlow(roundId, subs.unsolvedIds, round?.generation ?? 1, requestId);
 }
 
 export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 'failed-validation';
