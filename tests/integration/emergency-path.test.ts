@@ -53,7 +53,12 @@ describe('emergency channel', () => {
     expect((await w.json('POST', `/api/emergencies/${res.body.id}/review`, 'resident', { outcome: 'justified' })).status).toBe(403);
     const done = await w.json<CaseBody>('POST', `/api/emergencies/${res.body.id}/done`, 'driver');
     expect(done.body.status).toBe('done');
-    expect((await w.json('POST', `/api/emergencies/${res.body.id}/done`, 'driver')).status).toBe(409);
+    // Sent again (the app's answer was lost): the same done case, written once.
+    const again = await w.json<CaseBody & { doneAt: string }>('POST', `/api/emergencies/${res.body.id}/done`, 'driver');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'done', doneAt: (done.body as CaseBody & { doneAt: string }).doneAt });
+    const audits = await w.database.db.selectFrom('audit_log').select('id').where('action', '=', 'emergency.done').where('subject_id', '=', res.body.id).execute();
+    expect(audits).toHaveLength(1);
     expect((await batch()).find((t) => t.id === tripId)).toBeUndefined(); // trip finished: out of the batch
 
     const open = await w.json<{ cases: CaseBody[] }>('GET', `/api/emergency-reviews?communityId=${w.grid.m1}`, 'community_staff');
@@ -119,13 +124,14 @@ describe('emergency channel', () => {
   it('emergency medicine goes into a live round first when the round planner can insert it (acute illness never does)', async () => {
     const calls: string[] = [];
     const logger = createLogger({ level: 'silent' });
+    const R1 = '00000000-0000-4000-8000-0000000000a1'; // a round the fake planner names (no such round: no driver)
     const deps = {
       db: w.database.db, clock: w.clock, audit: createAuditService(w.deps), alerts: createPassAlerts(undefined, logger),
-      urgentInsert: async (needId: string) => { calls.push(needId); return { status: 'inserted' as const, roundId: 'r1', tripId: 't1', seq: 0, dedicatedTrip: false }; },
+      urgentInsert: async (needId: string) => { calls.push(needId); return { status: 'inserted' as const, roundId: R1, tripId: 't1', seq: 0, dedicatedTrip: false }; },
     };
     const actor = { userId: w.users.dispatcher.id, role: 'dispatcher' as const, corridorIds: [], communityIds: [] };
     const med = await raiseEmergency(deps, actor, w.grid.h1, { kind: 'emergency_medicine', drug: 'Insulin', strength: '100IU', quantity: 1 }, null);
-    expect(med.body).toMatchObject({ status: 'trip_assigned', tripRef: 'round:r1:t1' });
+    expect(med.body).toMatchObject({ status: 'trip_assigned', tripRef: `round:${R1}:t1` });
     expect(calls).toHaveLength(1);
     const acute = await raiseEmergency(deps, actor, w.grid.h1, { kind: 'acute_illness' }, null);
     expect(acute.body.tripRef).toMatch(/^transport:/);

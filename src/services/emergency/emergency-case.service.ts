@@ -30,6 +30,8 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
   // Its legs close under the transport-planning lock: the process's turn first.
   const done = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
     const current = (await findCase(trx, id, true))!;
+    // The driver's app sends its report again when the answer was lost: the case is done, once.
+    if (current.status === 'done') return current;
     assertEmergencyTransition(current.status, 'done');
     const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
     for (const leg of await requestsOf(trx, { emergencyId: id })) await completeRequest(trx, leg.id, now);

@@ -74,7 +74,7 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
     if (c.needId) await markNeedPlanned(trx, c.needId, `emergency trip ${got.tripId}`, now);
     const at = deps.clock.now();
     return (await moveCase(trx, c.id, WAITING, 'trip_assigned', { tripRef: `transport:${got.tripId}`, driverId: got.driverId, tripAssignedAt: at, unservedReason: null })) ?? c;
-  }));
+  }), { urgent: true });
 }
 
 export async function dispatchCase(deps: EmergencyDeps, c: EmergencyCase): Promise<EmergencyCase> {
