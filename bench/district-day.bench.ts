@@ -20,7 +20,8 @@
  * 3 faults (kill -9 a worker mid-solve; Redis restarted empty and one API process killed while
  * drivers report); 4 checks (checks.ts; any non-zero fails the bench); 5 figures.
  */
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { scope } from '../src/contracts/events';
 import { generateFoodEntitlements } from '../src/services/needs/food-entitlement.service';
@@ -212,6 +213,8 @@ export async function run(args: string[]): Promise<Metrics> {
   } finally {
     for (const g of sockets) g.close();
     await service?.stop();
+    // The processes' own lines (the workers' merge steps, the API's warnings), for a look afterwards.
+    if (service) console.log(`district-day: process logs in ${service.writeLogs(join(tmpdir(), 'district-day-logs'), tag)[0]} and beside it`);
     if (keep) console.log(`district-day: schema ${database.schema} kept`);
     else await dropSchema(database);
     await database.close();

@@ -6,7 +6,8 @@
  * Redis empty, kill -9 one API process) and records every exit, so the end can tell a crash from a
  * kill on purpose.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../config/config';
 import { freePort, spawnEntry, spawnWorkers, startPrivateRedis, until, type PrivateRedis, type WorkerProcess } from '../../tests/integration/queue.fixtures';
 import { PG_URL } from '../api.server';
@@ -35,6 +36,8 @@ export interface Service {
   killApiProcess(): Promise<number>;
   /** API processes that died without being killed here (the primary's "API process died" lines, less ours). */
   apiDeaths(): number;
+  /** Writes the log lines of every process started (killed ones included) to `dir`, one file each; returns their paths. */
+  writeLogs(dir: string, tag: string): string[];
   stop(): Promise<void>;
 }
 
@@ -83,8 +86,10 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   loadConfig(workerEnv);
   const exits: Exit[] = [];
   const onPurpose = new Set<number>();
+  const spawned: { role: string; p: WorkerProcess }[] = [];
   const watch = (role: string, p: WorkerProcess) => {
     const pid = p.proc.pid!;
+    spawned.push({ role: `${role}-${pid}`, p });
     void p.exited.then(({ code, signal }) => exits.push({ role, pid, code, signal, onPurpose: onPurpose.has(pid) }));
     return p;
   };
@@ -152,6 +157,14 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       return victim;
     },
     apiDeaths: () => api.lines.filter((l) => l.includes('API process died')).length,
+    writeLogs(dir, tag) {
+      mkdirSync(dir, { recursive: true });
+      return spawned.map(({ role, p }) => {
+        const file = join(dir, `district-day-${tag}-${role}.log`);
+        writeFileSync(file, p.lines.join('\n') + '\n');
+        return file;
+      });
+    },
     async stop() {
       clearInterval(sampler);
       sample();

@@ -167,6 +167,10 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   const round = await getRound(rdb, roundId);
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
   if (round.status !== 'planning') return round.status === 'failed' || round.status === 'draft' ? 'round-not-planning' : 'already-stored';
+  // Where a district's merge spends its time, in its log line: each step's milliseconds.
+  const ms: Record<string, number> = {};
+  let lap = performance.now();
+  const step = (name: string) => { const t = performance.now(); ms[name] = Math.round(t - lap); lap = t; };
   const subs = await listSubproblems(rdb, roundId);
   const missing = subs.filter((s) => !s.solved_at).map((s) => s.id);
   // Possible after Redis lost the children: the reconciler re-queues them, this job retries.
@@ -179,6 +183,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
     const result = s.result as { trips: PlanTrip[]; unserved: PlanUnserved[]; pool?: StoredPool };
     return { subproblemId: s.id, vehicleIds: s.vehicle_ids, trips: result.trips, unserved: result.unserved, ...(result.pool ? { pool: result.pool } : {}) };
   });
+  step('load');
   const sp = options.setPartitioning;
   // Its share of the round's search time, at most the configured bound (it runs on this event loop).
   const spMs = sp ? Math.min(sp.maxMs, 0.1 * round.time_limit_ms * subs.length) : 0;
@@ -187,6 +192,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
     : mergeRoundPieces(built, vehicles, pieces, sp && spMs > 0 ? {
       setPartitioning: { solver: await (sp.solver ?? loadHighs)(), timeLimitMs: spMs, now: sp.now ?? (() => performance.now()) },
     } : {});
+  step('merge');
   if (decision.kind === 'invalid') {
     log.error({ violations: decision.why }, 'merged plan fails validation, even unrepaired: round failed');
     await failRound(db, roundId, 'the merged plan failed validation', clock);
@@ -200,20 +206,26 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   const driven = withDrivers(decision.plan, vehicles, planRoster(roster), ROUND_KIND_SPECS[round.kind].collects, (t) => waitsOnTrip(built, t), (await readPlan(rdb, roundId)).trips);
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
   const labelled = await withMedicineBagIds(rdb, roundId, driven);
+  step('drivers');
   let stored: boolean;
   try {
     stored = await storePlanOnce(db, roundId, labelled, 'planner', async (trx) => {
+      step('store');
       await setRoundMergeNote(trx, roundId, note);
       await reservePlanWithinStock(trx, clock, roundId, 'planner');
+      step('reserve');
       // The plan as stored (kept locked stops, stops the stock dropped) keeps every rule, or nothing is stored.
       await assertPlanKeepsRules(trx, roundId, 'storing the merged plan');
+      step('check');
     });
+    step('commit');
   } catch (err) {
     if (!isAppError(err) || err.code !== 'plan_rule_broken') throw err;
     log.error({ rule: err.details?.rule }, 'stored plan would break a rule: round failed');
     await failRound(db, roundId, `the merged plan breaks the rule ${String(err.details?.rule)}`, clock);
     return 'failed-validation';
   }
+  log.info({ ms, stored }, 'merge steps');
   if (stored) options.onStored?.({ subproblems: subs.length, unserved: labelled.unserved, cost: note.cost });
   return stored ? 'stored' : 'already-stored';
 }
