@@ -16,7 +16,6 @@ const ISOLATED = [
   'tests/integration/auth-rate-limit.test.ts',
   'tests/integration/backup-restore.test.ts',
   'tests/integration/change-notify.test.ts',
-  'tests/integration/cluster-metrics.test.ts',
   'tests/integration/db-connection-faults.test.ts',
   'tests/integration/live-reliability.test.ts',
   'tests/integration/live-rooms.test.ts',
