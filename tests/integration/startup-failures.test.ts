@@ -4,7 +4,10 @@
  * code, and nothing left running (an autostarted redis-server, API processes of a cluster). Broke
  * before: a port in use died with `TypeError: Cannot read properties of null (reading 'port')` and left
  * the redis-server it had autostarted running.
+ * The tests of each group run side by side: each waits on its own process (own tag, port, directory),
+ * and the file's wall time was nine process start-ups one after another.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,7 +70,7 @@ async function refuses(url: string): Promise<boolean> {
   }
 }
 
-describe('npm start refuses to start, in one line, leaving nothing running', () => {
+describe.concurrent('npm start refuses to start, in one line, leaving nothing running', () => {
   it('port in use: npm start died with a TypeError reading port; now one line names PORT and the fix', async () => {
     const p = api({});
     await expectOneLineFailure(p, new RegExp(`^PORT ${takenPort} is in use by another process .*: stop it or set PORT`), p.tag);
@@ -123,9 +126,10 @@ describe('npm start refuses to start, in one line, leaving nothing running', () 
   }, 90_000);
 });
 
-describe('npm run workers refuses to start, in one line', () => {
+describe.concurrent('npm run workers refuses to start, in one line', () => {
   const workers = (env: Record<string, string>) => {
-    const tag = `workers-${Date.now()}`;
+    // Unique even for two processes started in the same millisecond (the tests run side by side).
+    const tag = `workers-${randomUUID()}`;
     const w = spawnWorkers({ DATABASE_URL, DATABASE_SCHEMA: database.schema, [TAG_VARIABLE]: tag, ...env });
     spawned.push(w);
     return { w, tag };
