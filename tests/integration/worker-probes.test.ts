@@ -6,6 +6,8 @@
  * - Redis stopping: /readyz turns 503 naming redis and workers, /healthz stays 200, /metrics still
  *   answers (without the queue gauges it cannot read);
  * - the probe port in use: one line naming WORKER_PROBE_PORT, exit 1, and no worker ever started.
+ * (WORKER_PROBE_PORT=off: worker-startup.test.ts.) Each test waits on a process of its own, so they run
+ * side by side; the first stops the file's Redis, which the port-in-use process never reaches.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,7 +53,7 @@ async function probePort(w: WorkerProcess): Promise<number> {
   return (JSON.parse(line) as { port: number }).port;
 }
 
-describe('workers probe listener', () => {
+describe.concurrent('workers probe listener', () => {
   it('answers /healthz, /readyz and /metrics (token only), and says 503 naming Redis once it stops', async () => {
     const w = spawn();
     const base = `http://127.0.0.1:${await probePort(w)}`;
@@ -123,13 +125,5 @@ describe('workers probe listener', () => {
     } finally {
       await new Promise<void>((resolve) => holder.close(() => resolve()));
     }
-  }, 30_000);
-
-  it('runs no listener with WORKER_PROBE_PORT=off', async () => {
-    const w = spawn({ WORKER_PROBE_PORT: 'off' });
-    await w.waitForLog(/workers started/, 30_000);
-    expect(w.lines.some((l) => l.includes('probes and metrics on port'))).toBe(false);
-    w.proc.kill('SIGTERM');
-    expect((await w.exited).code).toBe(0);
-  }, 40_000);
+  }, 60_000);
 });
