@@ -116,12 +116,6 @@ export async function planNeedIds(db: Db, roundId: string): Promise<string[]> {
   return rows.map((r) => r.need_id);
 }
 
-/** Ids of the round's trips, in id order. */
-export async function tripIdsOfRound(db: Db, roundId: string): Promise<string[]> {
-  const rows = await db.selectFrom('round_trips').select('id').where('round_id', '=', roundId).orderBy('id').execute();
-  return rows.map((r) => r.id);
-}
-
 /** Marks the round's pending stops loaded (the bags are on the vans). */
 export async function loadPendingStops(trx: Db, roundId: string): Promise<void> {
   await trx.updateTable('round_stops').set({ status: 'loaded' }).where('round_id', '=', roundId).where('status', '=', 'pending').execute();

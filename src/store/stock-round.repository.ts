@@ -50,6 +50,12 @@ export async function plannedStockNeeds(db: Db, roundId: string, kinds: readonly
 }
 
 /** Ids of the stops on one trip of the round (as text). */
+/** Every stop of the round (dispatch loads them all at once). */
+export async function roundStopIds(db: Db, roundId: string): Promise<string[]> {
+  const stops = await sql<{ id: string }>`select id::text as id from round_stops where round_id = ${roundId}`.execute(db);
+  return stops.rows.map((s) => s.id);
+}
+
 export async function tripStopIds(db: Db, roundId: string, tripId: string): Promise<string[]> {
   const stops = await sql<{ id: string }>`select id::text as id from round_stops where round_id = ${roundId} and trip_id = ${tripId}`.execute(db);
   return stops.rows.map((s) => s.id);

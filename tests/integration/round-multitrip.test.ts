@@ -41,11 +41,14 @@ describe('a round with multi-trip vans', () => {
       expect((await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id)).status).toBe('solved');
     }
     const said: { level: string; msg: string }[] = [];
+    const steps: object[] = [];
     const log: MergeLog = {
-      info: (_o, msg) => void said.push({ level: 'info', msg }), warn: (_o, msg) => void said.push({ level: 'warn', msg }), error: (_o, msg) => void said.push({ level: 'error', msg }),
+      info: (o, msg) => void (msg === 'merge steps' ? steps.push(o) : said.push({ level: 'info', msg })), warn: (_o, msg) => void said.push({ level: 'warn', msg }), error: (_o, msg) => void said.push({ level: 'error', msg }),
     };
     expect(await mergeRound(database.db, round.id, undefined, log)).toBe('stored');
     expect(said).toEqual([{ level: 'info', msg: 'borders repaired' }]);
+    // Where the merge spent its time, step by step, in one line.
+    expect(steps).toEqual([{ stored: true, ms: expect.objectContaining({ load: expect.any(Number), merge: expect.any(Number), store: expect.any(Number), check: expect.any(Number), commit: expect.any(Number) }) }]);
 
     const plan = await readPlan(database.db, round.id);
     const bagsOf = (t: (typeof plan.trips)[number]) => t.stops.reduce((a, s) => a + s.bags.length, 0);

@@ -15,7 +15,7 @@ import {
   type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
-import { loadPendingStops, planNeedIds, readPlan, storePlanOnce, tripIdsOfRound, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
+import { loadPendingStops, planNeedIds, readPlan, storePlanOnce, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
 import { collectionDraft, decomposeRound, type CountedDemand } from '../../planning/adapters/round-decompose';
 import { collectionOf } from './round-collection';
 import { openDueWasteRequests } from '../../store/waste-schedule.repository';
@@ -35,7 +35,7 @@ import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.servic
 import { assertPlanKeepsRules } from './plan-check.service';
 import { allocateRoundStock } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
-import { deductForBatch, releaseForRound } from '../stock/stock-round.service';
+import { deductForRound, releaseForRound } from '../stock/stock-round.service';
 import { markBulkLane } from '../../store/need-status-live.repository';
 
 export interface RoundDeps {
@@ -283,7 +283,7 @@ export async function dispatchRound(db: Db, roundId: string, actor: string, cloc
     // Every need of the round goes out for delivery at once: the bulk lane of the live relay.
     await markBulkLane(trx);
     await moveNeeds(trx, await planNeedIds(trx, roundId), 'planned', 'out_for_delivery', actor, `round ${roundId} dispatched`);
-    for (const tripId of await tripIdsOfRound(trx, roundId)) await deductForBatch({ db: trx, clock }, roundId, tripId, actor);
+    await deductForRound({ db: trx, clock }, roundId, actor);
     await loadPendingStops(trx, roundId);
     await assignHandoffCodes(trx, roundId);
     await setRoundStatus(trx, roundId, 'dispatched');
