@@ -8,7 +8,8 @@ import { callThrough, expectStatus, sleep } from './http';
 
 export interface RoundTimes { roundId: string; toProposalS: number; toDispatchS: number; trips: number; unserved: number }
 
-export async function runRound(url: string, token: string, areaId: string, kind: RoundKind, whilePlanning?: () => Promise<void>): Promise<RoundTimes> {
+/** `approve: false` stops at the proposal (`--until food-proposed`: the round stays proposed, to replay its approval and dispatch). */
+export async function runRound(url: string, token: string, areaId: string, kind: RoundKind, whilePlanning?: () => Promise<void>, options: { approve?: boolean } = {}): Promise<RoundTimes> {
   const t0 = performance.now();
   const started = expectStatus(await callThrough(url, 'POST', '/api/rounds', token, { areaId, kind }), [200, 201], `start ${kind} round`);
   const roundId = started.body.id as string;
@@ -25,9 +26,10 @@ export async function runRound(url: string, token: string, areaId: string, kind:
   const toProposalS = (performance.now() - t0) / 1000;
   await fault;
   const proposal = expectStatus(await callThrough(url, 'GET', `/api/rounds/${roundId}/proposal`, token), [200], 'proposal');
-  expectStatus(await callThrough(url, 'POST', `/api/rounds/${roundId}/approve`, token), [200], 'approve');
-  expectStatus(await callThrough(url, 'POST', `/api/rounds/${roundId}/dispatch`, token), [200], 'dispatch');
   const trips = Array.isArray(proposal.body.trips) ? proposal.body.trips.length : -1;
   const unserved = Array.isArray(proposal.body.unserved) ? proposal.body.unserved.length : -1;
+  if (options.approve === false) return { roundId, toProposalS, toDispatchS: Number.NaN, trips, unserved };
+  expectStatus(await callThrough(url, 'POST', `/api/rounds/${roundId}/approve`, token), [200], 'approve');
+  expectStatus(await callThrough(url, 'POST', `/api/rounds/${roundId}/dispatch`, token), [200], 'dispatch');
   return { roundId, toProposalS, toDispatchS: (performance.now() - t0) / 1000, trips, unserved };
 }
