@@ -190,13 +190,17 @@ describe('the desk\'s reads', () => {
     await page.click('[data-view=desk]');
     await page.selectOption('#round-kind', 'waste');
     await page.click('form button[type=submit]');
-    await page.waitForSelector('[data-round-status=proposed]', { timeout: 60_000 });
-    const id = (await page.getAttribute('[data-round-id]', 'data-round-id')) ?? '';
+    // Until the new round's status is read, the panel still shows the earlier round, under its own id.
+    const fresh = `[data-round-status=proposed]:not([data-round-id="${roundId}"])`;
+    await page.waitForSelector(fresh, { timeout: 60_000 });
+    const id = (await page.getAttribute(fresh, 'data-round-id')) ?? '';
     expect(id).not.toBe(roundId);
     const proposal = await apiAs<{ trips: { unload: { siteName: string } | null }[] }>(h, 'dispatcher', `/api/rounds/${id}/proposal`);
     expect(proposal.trips.length).toBeGreaterThan(0);
-    const sites = await page.locator('[data-testid=trip-unload]').allTextContents();
-    expect(sites).toHaveLength(proposal.trips.length);
+    // The status shows before the proposal's trips are drawn: wait for them.
+    const unloads = page.locator('[data-testid=trip-unload]');
+    await expect.poll(() => unloads.count(), { timeout: 20_000 }).toBe(proposal.trips.length);
+    const sites = await unloads.allTextContents();
     for (const [i, trip] of proposal.trips.entries()) expect(sites[i]).toContain(trip.unload!.siteName);
     await page.click('[data-view=rounds]');
     await page.selectOption('#rounds-kind', 'waste');

@@ -130,7 +130,7 @@ export function DispatcherPage() {
         </ul>
       </section>
 
-      <RoundPanel areas={areas} areaId={areaId} kind={form.kind} roundId={form.roundId} round={round} error={error} onPick={setForm} onAct={(path, body) => void act(path, body)} />
+      <RoundPanel areas={areas} areaId={areaId} kind={form.kind} round={round} error={error} onPick={setForm} onAct={(path, body) => void act(path, body)} />
 
       <section class="card">
         <h2>{t('liveVehicles')}</h2>

@@ -12,7 +12,6 @@ interface Props {
   areas: { id: string; name: string }[];
   areaId: string;
   kind: string;
-  roundId: string;
   round: Round | null;
   error: unknown;
   onPick: (change: { areaId?: string; kind?: string }) => void;
@@ -20,7 +19,7 @@ interface Props {
   onAct: (path: string, body?: unknown) => void;
 }
 
-export function RoundPanel({ areas, areaId, kind, roundId, round, error, onPick, onAct }: Props) {
+export function RoundPanel({ areas, areaId, kind, round, error, onPick, onAct }: Props) {
   return (
     <section class="card">
       <h2>{t('startRound')}</h2>
@@ -50,7 +49,7 @@ export function RoundPanel({ areas, areaId, kind, roundId, round, error, onPick,
       </form>
       {round && (
         <div class="round-state" data-testid="round-state">
-          <p role="status" data-round-status={round.status} data-round-id={roundId}>
+          <p role="status" data-round-status={round.status} data-round-id={round.id}>
             {t('roundStatus', { status: t(`rstatus_${round.status}` as MessageKey) })}
           </p>
           <label for="round-progress">{t('progress')}: {round.progress}%</label>
