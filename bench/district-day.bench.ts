@@ -42,6 +42,15 @@ import { numberOption, percentile, textOption } from './options';
 import type { Metrics } from './run';
 
 const SHORT_ITEM = 'canned-pork';
+
+/** Intake p99 (ms) during each stage of a round started at `t0`: preparation, searches, merge. */
+function stageP99(samples: { at: number; ms: number }[], t0: number, r: { preparedS: number; searchedS: number; toProposalS: number }): Metrics {
+  const stages = { prepare: [0, r.preparedS], search: [r.preparedS, r.searchedS], merge: [r.searchedS, r.toProposalS] } as const;
+  return Object.fromEntries(Object.entries(stages).map(([name, [from, to]]) => {
+    const within = samples.filter((s) => s.at >= t0 + from * 1000 && s.at <= t0 + to * 1000).map((s) => s.ms);
+    return [`intake_p99_ms_${name}`, within.length ? round1(percentile(within, 99)) : null];
+  }));
+}
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export async function run(args: string[]): Promise<Metrics> {
@@ -174,6 +183,10 @@ export async function run(args: string[]): Promise<Metrics> {
       intake_p99_ms: round1(percentile(duringPlanning.length ? duringPlanning : arrived.needs.map((s) => s.ms), 99)),
       intake_p99_ms_all_day: round1(percentile(arrived.needs.map((s) => s.ms), 99)),
       intake_samples_during_planning: duringPlanning.length,
+      // The food round's stages (from its trigger): preparation (the POST's answer), searches, merge.
+      food_round_prepared_s: round1(food.preparedS),
+      food_round_searched_s: round1(food.searchedS),
+      ...stageP99(arrived.needs, cycle0, food),
       live_p50_ms: round1(percentile(livePlanning, 50)),
       live_p99_ms: round1(percentile(livePlanning, 99)),
       live_samples_during_planning: livePlanning.length,
@@ -196,6 +209,8 @@ export async function run(args: string[]): Promise<Metrics> {
       medicine_needs_sent: arrived.needs.length + arrived.csvRows,
       passes_returned: arrived.passes.done,
       food_trips_driven: foodWalk.trips, food_stops: foodWalk.stops, food_handed_over: foodWalk.handedOver, food_gates_failed: foodWalk.gatesFailed, food_doors_failed: foodWalk.doorsFailed,
+      // What the simulated drivers waited for, per kind of call (p50/p99 ms over the food round's walk).
+      ...Object.fromEntries(Object.entries(foodWalk.ms).flatMap(([k, v]) => [[`walk_${k}_p50_ms`, v.length ? round1(percentile(v, 50)) : null], [`walk_${k}_p99_ms`, v.length ? round1(percentile(v, 99)) : null]])),
       medicine_orders: procured.orders, medicine_lines_unavailable: procured.unavailable,
       medicine_trips_driven: medicineWalk.trips, medicine_handed_over: medicineWalk.handedOver,
       request_errors: arrived.errors.length + foodWalk.errors.length + medicineWalk.errors.length,

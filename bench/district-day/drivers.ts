@@ -17,7 +17,11 @@ import { callThrough, expectStatus, rng, sleep } from './http';
 interface Stop { stopId: string; corridorId: string; status: string; handoffCode: string | null; bags: { householdId: string | null }[] }
 interface Batch { batchId: string; roundId: string; tripId: string; tripNo: number; departS: number; stops: Stop[] }
 
-export interface WalkFigures { trips: number; stops: number; handedOver: number; gatesFailed: number; doorsFailed: number; errors: string[] }
+/** `ms`: how long each kind of call took, answer by answer (batches read, departure, arrival acknowledged, door failed, handover). */
+export interface WalkFigures { trips: number; stops: number; handedOver: number; gatesFailed: number; doorsFailed: number; errors: string[]; ms: Record<CallKind, number[]> }
+
+type CallKind = 'batches' | 'departure' | 'arrived' | 'door' | 'handoff';
+const CALL_KINDS: CallKind[] = ['batches', 'departure', 'arrived', 'door', 'handoff'];
 
 export interface Walk {
   url: string;
@@ -58,8 +62,16 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
   const token = w.tokens.get(driver.username)!;
   // Read again before each trip, as the app shows the batch as it is now: an emergency inserted
   // after the shift began is a new stop on a trip, or a trip of its own.
+  const timed = async <T>(kind: CallKind, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      out.ms[kind].push(performance.now() - t);
+    }
+  };
   const batches = async () => {
-    const mine = expectStatus(await callThrough(w.url, 'GET', '/api/me/batches', token), [200], 'driver batches');
+    const mine = expectStatus(await timed('batches', () => callThrough(w.url, 'GET', '/api/me/batches', token)), [200], 'driver batches');
     return (mine.body.batches as Batch[]).filter((b) => b.roundId === w.roundId).sort((a, b) => a.tripNo - b.tripNo);
   };
   const walked = new Set<string>();
@@ -72,7 +84,7 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
   for (let batch = (await batches()).find((b) => b.stops.some(open)); batch; batch = (await batches()).find((b) => b.stops.some(open))) {
     if (!departed.has(batch.tripId)) {
       await sleep(Math.max(0, realMs(batch.departS) - (performance.now() - t0)));
-      expectStatus(await callThrough(w.url, 'PUT', `/api/rounds/${w.roundId}/trips/${batch.tripId}/departure`, token, {}), [200], 'departure');
+      expectStatus(await timed('departure', () => callThrough(w.url, 'PUT', `/api/rounds/${w.roundId}/trips/${batch.tripId}/departure`, token, {})), [200], 'departure');
       departed.add(batch.tripId);
       out.trips++;
     }
@@ -80,7 +92,7 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
       walked.add(stop.stopId);
       await sleep(realMs(MINUTES_PER_STOP * 60));
       out.stops++;
-      const arrived = await reportStop(socket, { outcome: 'arrived', batchId: batch.batchId, stopId: stop.stopId });
+      const arrived = await timed('arrived', () => reportStop(socket, { outcome: 'arrived', batchId: batch.batchId, stopId: stop.stopId }));
       if (!arrived.ok) out.errors.push(`arrived ${stop.stopId}: ${JSON.stringify(arrived)}`);
       if (rand() < 0.02) {
         const failed = await reportStop(socket, { outcome: 'failed', batchId: batch.batchId, stopId: stop.stopId, reason: 'access_blocked' });
@@ -92,11 +104,11 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
       const households = [...new Set(stop.bags.map((b) => b.householdId).filter((h): h is string => h !== null))];
       if (households.length > 1 && rand() < 0.1) {
         const door = households[0]!;
-        const a = await callThrough(w.url, 'POST', `/api/corridors/${stop.corridorId}/deliveries/${stop.stopId}/households/${door}/failed`, chief, { reason: rand() < 0.5 ? 'no_answer' : 'refused' });
+        const a = await timed('door', () => callThrough(w.url, 'POST', `/api/corridors/${stop.corridorId}/deliveries/${stop.stopId}/households/${door}/failed`, chief, { reason: rand() < 0.5 ? 'no_answer' : 'refused' }));
         if (a.status === 200) out.doorsFailed++;
         else out.errors.push(`door failed ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
       }
-      const a = await callThrough(w.url, 'POST', `/api/corridors/${stop.corridorId}/deliveries/${stop.stopId}/handoff`, chief, { code: stop.handoffCode });
+      const a = await timed('handoff', () => callThrough(w.url, 'POST', `/api/corridors/${stop.corridorId}/deliveries/${stop.stopId}/handoff`, chief, { code: stop.handoffCode }));
       if (a.status === 200) {
         out.handedOver++;
         w.onHandedOver(stop.stopId, a.okAt);
@@ -106,7 +118,7 @@ async function walkDriver(w: Walk, driver: { id: string; username: string }, out
 }
 
 export async function walkRound(w: Walk): Promise<WalkFigures> {
-  const out: WalkFigures = { trips: 0, stops: 0, handedOver: 0, gatesFailed: 0, doorsFailed: 0, errors: [] };
+  const out: WalkFigures = { trips: 0, stops: 0, handedOver: 0, gatesFailed: 0, doorsFailed: 0, errors: [], ms: Object.fromEntries(CALL_KINDS.map((k) => [k, []])) as unknown as WalkFigures['ms'] };
   const walkAll = () => Promise.all(w.district.drivers.map((d, i) => walkDriver(w, d, out, 1000 + i).catch((err: Error) => void out.errors.push(`driver ${d.username}: ${err.message}`))));
   await walkAll();
   // Once more: a stop inserted into a driver's batch after that driver was through (another was still driving).
