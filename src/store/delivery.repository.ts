@@ -104,11 +104,17 @@ export async function tripDriverAndStop(db: Db, roundId: string, tripId: string,
   return trip && { driverId: trip.driver_id, stopId: trip.stop_id };
 }
 
-/** The needs on the round's closed stops (delivered or failed), each with its stop's status. */
-export async function needsOnClosedStops(trx: Db, roundId: string): Promise<{ needId: string; stopStatus: string }[]> {
+/**
+ * The needs still out for delivery on the round's closed stops (delivered or failed), each with its
+ * stop's status; only on `stopIds` when given (a handover settles its own stop: a round's closed
+ * stops hold tens of thousands of needs by the end of a district's day, issue #21).
+ */
+export async function needsOnClosedStops(trx: Db, roundId: string, stopIds?: readonly string[]): Promise<{ needId: string; stopStatus: string }[]> {
+  const onStops = stopIds === undefined ? sql`` : sql`and b.stop_id = any(${[...stopIds]}::bigint[])`;
   const rows = await sql<{ need_id: string; stop_status: string }>`
-      select distinct b.need_id, s.status as stop_status from round_bags b join round_stops s on s.id = b.stop_id
-      where b.round_id = ${roundId} and s.status in ('delivered', 'failed')`.execute(trx);
+      select distinct b.need_id, s.status as stop_status from round_bags b
+      join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
+      where b.round_id = ${roundId} ${onStops} and s.status in ('delivered', 'failed') and n.status = 'out_for_delivery'`.execute(trx);
   return rows.rows.map((r) => ({ needId: r.need_id, stopStatus: r.stop_status }));
 }
 

@@ -71,3 +71,32 @@ it('a stop closed while the round settles still gets its needs delivered', async
   expect(Number(left.rows[0]!.n)).toBe(0);
   expect((await database.db.selectFrom('rounds').select('status').where('id', '=', round.id).executeTakeFirstOrThrow()).status).toBe('completed');
 });
+
+it("a stop's own settle reads only its stop, and moves its needs even after another settle completed the round", async () => {
+  const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 3, vehicles: 2 });
+  const deps = { db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 200 };
+  const { round } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'd' });
+  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+  expect(await mergeRound(database.db, round.id)).toBe('stored');
+  await approveRound(database.db, round.id, 'd');
+  await dispatchRound(database.db, round.id, 'd');
+  const stops = (await database.db.selectFrom('round_stops').select('id').where('round_id', '=', round.id).orderBy('id').execute()).map((s) => s.id);
+  expect(stops.length).toBeGreaterThan(2);
+  const [first, last] = [stops[0]!, stops.at(-1)!];
+  const outOn = async (stopId: string) => Number((await sql<{ n: string }>`select count(*)::text as n from needs n join round_bags b on b.need_id = n.id
+    where b.stop_id = ${stopId}::bigint and n.status = 'out_for_delivery'`.execute(database.db)).rows[0]!.n);
+  expect(await outOn(last)).toBeGreaterThan(0);
+
+  // Every stop closed; only the first one's settle runs: the round completes, the other stops' needs wait for their own.
+  await database.db.updateTable('round_stops').set({ status: 'delivered' }).where('round_id', '=', round.id).execute();
+  expect(await settleRound(database.db, round.id, [first])).toMatchObject({ status: 'completed' });
+  expect(await outOn(first)).toBe(0);
+  expect(await outOn(last)).toBeGreaterThan(0);
+  // The last stop's settle, late: the round stays completed and its needs are delivered.
+  const late = await settleRound(database.db, round.id, [last]);
+  expect(late).toMatchObject({ status: 'completed' });
+  expect(late!.delivered).toBeGreaterThan(0);
+  expect(await outOn(last)).toBe(0);
+  // An unscoped settle of a completed round (the reconciler's) leaves it alone.
+  expect(await settleRound(database.db, round.id)).toBeNull();
+});

@@ -79,7 +79,7 @@ export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId
       throw new AppError('validation', 'wrong handoff code', { errors: [{ path: ['code'], message: `wrong code (${outcome.left} tries left)` }] });
     case 'confirmed': {
       const { stop } = outcome;
-      await settleRound(deps.db, stop.roundId);
+      await settleRound(deps.db, stop.roundId, [stopId]);
       const needs = await needsAtStop(deps.db, stopId);
       // A corridor's own need (waste) has no household to tell: the corridor hears it anyway.
       const households = [...new Set(needs.flatMap((n) => (n.householdId === null ? [] : [n.householdId])))];
@@ -109,7 +109,7 @@ export async function failHousehold(deps: HandoffDeps, actor: Actor, corridorId:
     return { stop, failed: mine.filter((n) => moved.has(n.needId)), closed, bagCount: await bagCountAtStop(trx, stopId) };
   });
   if (result.closed) {
-    await settleRound(deps.db, result.stop.roundId);
+    await settleRound(deps.db, result.stop.roundId, [stopId]);
     const event: LiveEvent = { type: 'stop.failed', batchId: batchId(result.stop.roundId, result.stop.tripId), stopId, reason, bagCount: result.bagCount, at: deps.clock.now().toISOString() };
     await publishStop(deps, result.stop, corridorId, [householdId], event);
   }

@@ -12,23 +12,30 @@ import { lockRound, moveNeeds, setRoundStatus } from '../../store/round.reposito
 
 export interface SettleReport { status: string; delivered: number; failed: number }
 
-export async function settleRound(db: Db, roundId: string): Promise<SettleReport | null> {
+/**
+ * Settles the round's closed stops, or only `stopIds` (what a stop report or a handover just
+ * closed: reading every closed stop of the round on each of a district's thousands of handovers,
+ * under the round's lock, made them queue behind each other, issue #21). A stop's own settle moves
+ * its needs even when another settle already completed the round (that one counted the stop closed).
+ */
+export async function settleRound(db: Db, roundId: string, stopIds?: readonly string[]): Promise<SettleReport | null> {
   return db.transaction().execute(async (trx) => {
     const current = await lockRound(trx, roundId);
-    if (current !== 'dispatched' && current !== 'in_progress') return null;
+    const onRoad = current === 'dispatched' || current === 'in_progress';
+    if (!onRoad && !(stopIds !== undefined && current === 'completed')) return null;
     // Counted before the needs are read: each statement sees what has committed when it starts, and
     // a stop is closed without the round's lock. Counted after, a stop closed in between was counted
     // closed (the round completed) while its needs were not read; its own settle then found the round
     // completed and its needs stayed out for delivery (district-day bench, 16-26 needs a run). A stop
     // counted closed now is closed for the read below too.
     const { open, closed } = await stopCounts(trx, roundId);
-    const rows = await needsOnClosedStops(trx, roundId);
+    const rows = await needsOnClosedStops(trx, roundId, stopIds);
     const delivered = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'delivered').map((r) => r.needId), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
     const failed = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'failed').map((r) => r.needId), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
     // An emergency placed on this round ends with its stop (no one reports its case done apart).
     await settleCasesOfNeeds(trx, delivered, 'delivered', new Date());
     await settleCasesOfNeeds(trx, failed, 'failed', new Date());
-    const status = open === 0 ? 'completed' : closed > 0 ? 'in_progress' : current;
+    const status = !onRoad ? current : open === 0 ? 'completed' : closed > 0 ? 'in_progress' : current;
     if (status !== current) await setRoundStatus(trx, roundId, status);
     return { status, delivered: delivered.length, failed: failed.length };
   });

@@ -53,7 +53,7 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = t
       if (status === 'arrived') return 'recorded';
       if (!(await closeStop(db, trip.roundId, trip.tripId, stopId, status))) return 'repeat';
       // Carry it over to the round and its needs now; the reconciler does it later if this fails.
-      await settleRound(db, trip.roundId).catch(() => null);
+      await settleRound(db, trip.roundId, [stopId]).catch(() => null);
       return 'recorded';
     },
 
