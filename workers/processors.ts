@@ -11,7 +11,7 @@ import type { Logger } from '../src/shared/logger';
 import type { Db } from '../src/store/db';
 import type { DriverLimits } from '../src/domain/shifts';
 import { reconcile } from '../src/services/rounds/reconcile.service';
-import { mergeRound, type MergeOptions } from '../src/services/rounds/round.service';
+import { mergeRound, prepareAndQueue, type MergeOptions } from '../src/services/rounds/round.service';
 import { openScheduledRound, type RoundSchedule } from '../src/services/rounds/round-schedule.service';
 import { insertUrgentNeed } from '../src/services/rounds/urgent.service';
 import type { RoundEvents } from '../src/services/rounds/round-events.service';
@@ -95,6 +95,13 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         if (outcome === 'stored') await deps.events.proposed(roundId);
         log.info({ outcome }, 'round merged');
         return { outcome };
+      }
+      case 'round.prepare': {
+        const { roundId, requestId } = data as JobData<'round.prepare'>;
+        const round = await prepareAndQueue({ db: deps.db, producers: deps.producers, driverLimits: deps.driverLimits }, roundId, requestId);
+        // Still a draft: another preparation holds it (the reconciler's), which queues the flow itself.
+        log.info({ status: round.status }, 'round prepared');
+        return { status: round.status };
       }
       case 'need.accepted':
         // Routine needs wait for their area's next round (scheduled or started by a dispatcher):

@@ -6,7 +6,7 @@
 import type { RoundKind } from '../../src/domain/round';
 import { callThrough, expectStatus, sleep } from './http';
 
-/** Seconds from the start: the POST's answer (`preparedS`: the needs claimed and cut), every sub-problem solved (`searchedS`), the proposal, the dispatch. */
+/** Seconds from the start: prepared (`preparedS`: the needs claimed and cut, the round no longer a draft), every sub-problem solved (`searchedS`), the proposal, the dispatch. */
 export interface RoundTimes { roundId: string; preparedS: number; searchedS: number; toProposalS: number; toDispatchS: number; trips: number; unserved: number }
 
 /** `approve: false` stops at the proposal (`--until food-proposed`: the round stays proposed, to replay its approval and dispatch). */
@@ -15,12 +15,14 @@ export async function runRound(url: string, token: string, areaId: string, kind:
   const started = expectStatus(await callThrough(url, 'POST', '/api/rounds', token, { areaId, kind }), [200, 201], `start ${kind} round`);
   const roundId = started.body.id as string;
   const since = () => (performance.now() - t0) / 1000;
-  const preparedS = since();
+  // The round answers as a draft; a worker prepares it (claims and cuts its needs), then it is planning.
+  let preparedS = Number.NaN;
   let searchedS = Number.NaN;
   let fault: Promise<void> | undefined;
   for (;;) {
     const r = expectStatus(await callThrough(url, 'GET', `/api/rounds/${roundId}`, token), [200], 'round status');
     const status = r.body.status as string;
+    if (Number.isNaN(preparedS) && status !== 'draft') preparedS = since();
     const subs = r.body.subproblems as { total: number; solved: number } | undefined;
     if (Number.isNaN(searchedS) && subs && subs.total > 0 && subs.solved === subs.total) searchedS = since();
     if (status === 'failed') throw new Error(`${kind} round ${roundId} failed: ${JSON.stringify(r.body).slice(0, 400)}`);

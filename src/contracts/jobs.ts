@@ -34,6 +34,8 @@ export const roundKind = z.enum(ROUND_KINDS);
 export type { RoundKind };
 
 export const JOBS = {
+  /** A round started through the API: claim its needs, cut them into sub-problems, then queue its flow. */
+  'round.prepare': { queue: QUEUE.rounds, schema: z.strictObject({ roundId: entityId, requestId }) },
   /** Parent of a round flow: merges the sub-problem plans and stores the proposal once. */
   'round.merge': { queue: QUEUE.rounds, schema: z.strictObject({ roundId: entityId, requestId }) },
   /** One sub-problem of a round (a community or a cluster of stops). */

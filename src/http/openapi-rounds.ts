@@ -31,9 +31,9 @@ const openApiDocument = z.object({
 });
 
 export function registerRoundRoutes(route: AddRoute): void {
-  route('post', ROUND_PATHS.rounds, 'Start planning a round for an area (dispatcher, admin); progress is pushed live', {
+  route('post', ROUND_PATHS.rounds, 'Start planning a round for an area (dispatcher, admin). Answered as a draft: a worker claims and cuts its needs (minutes for a district), then it is planning; progress is pushed live', {
     request: { body: jsonBody(startRoundBody) },
-    responses: { 201: json(roundView, 'Round started'), 200: json(roundView, 'The round already planning this area'), ...errors, ...unavailable },
+    responses: { 201: json(roundView, 'Round started (a draft until prepared)'), 200: json(roundView, 'The open round of this area and kind'), ...errors, ...unavailable },
   });
   route('get', ROUND_DESK_PATHS.list, 'Rounds, newest first, filtered by area (and below), kind, status and start time, with progress and served/unserved counts (dispatcher, admin; community staff: rounds touching their communities)', {
     request: { query: roundListQuery }, responses: { 200: json(roundListResponse, 'Rounds'), ...readErrors },

@@ -1,6 +1,6 @@
 /**
  * The dispatcher's round routes on the real app, PostgreSQL and Redis: 100 concurrent starts make
- * one round and one flow; a Redis outage answers 503 problem+json at once; approve and dispatch.
+ * one round, one preparation job and, once prepared, one flow; a Redis outage answers 503 problem+json at once; approve and dispatch.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -11,7 +11,7 @@ import { QUEUE, jobId } from '../../src/contracts/jobs';
 import { buildApp } from '../../src/http/app';
 import { createProducers, type Producers } from '../../src/queue/producers';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
-import { mergeRound } from '../../src/services/rounds/round.service';
+import { mergeRound, prepareAndQueue } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
@@ -29,6 +29,9 @@ let base: string;
 let token: string;
 let residentToken: string;
 let activeQueue: Producers;
+
+/** What the `round.prepare` job does in a worker. */
+const prepare = (roundId: string) => prepareAndQueue({ db: database.db, producers }, roundId);
 
 async function call(method: string, path: string, body?: unknown, bearer = token): Promise<Response> {
   return fetch(base + path, {
@@ -86,6 +89,14 @@ describe('round routes', () => {
     expect(rounds).toHaveLength(1);
     // Started without a budget: the operator's SOLVE_TIME_LIMIT_MS, not a built-in 10 s.
     expect(rounds[0]!.time_limit_ms).toBe(300);
+    // Answered as a draft: a worker prepares it (a district's preparation takes minutes), one job for all 100.
+    expect(new Set(bodies.map((b) => b.status))).toEqual(new Set(['draft']));
+    expect(await listSubproblems(database.db, roundId)).toEqual([]);
+    expect(await producers.queue(QUEUE.rounds).getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect((await producers.queue(QUEUE.rounds).getJob(jobId('round.prepare', roundId)))?.data).toMatchObject({ roundId });
+    // The worker's part, twice (a retried job): prepared once, one flow.
+    expect((await prepare(roundId)).status).toBe('planning');
+    expect((await prepare(roundId)).status).toBe('planning');
     const subs = await listSubproblems(database.db, roundId);
     expect(subs).toHaveLength(2);
     expect(await producers.queue(QUEUE.solve).getJobCounts('waiting', 'active', 'delayed')).toMatchObject({ waiting: 2 });
@@ -97,6 +108,7 @@ describe('round routes', () => {
     const started = await call('POST', '/api/rounds', { areaId: district.districtId, kind: 'food' });
     const { id } = (await started.json()) as { id: string };
     // Play the workers' part in-process: this file tests the routes, the worker tests the queue.
+    await prepare(id);
     for (const s of await listSubproblems(database.db, id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
     expect(await mergeRound(database.db, id)).toBe('stored');
     const status = (await (await call('GET', `/api/rounds/${id}`)).json()) as { status: string; progress: number; subproblems: { total: number; solved: number } };
@@ -141,6 +153,7 @@ describe('round routes', () => {
     // Only this district's small vans: its 20 households then need more than one trip.
     await database.db.updateTable('vehicles').set({ active: false }).where('id', 'not in', d.vehicleIds).execute();
     const { id } = (await (await call('POST', '/api/rounds', { areaId: d.districtId, kind: 'food', timeLimitMs: 200 })).json()) as { id: string };
+    await prepare(id);
     for (const s of await listSubproblems(database.db, id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, id, s.id);
     await mergeRound(database.db, id);
     type Proposal = { trips: { id: string; stops: { id: string; locked: boolean; bags: unknown[] }[] }[] };

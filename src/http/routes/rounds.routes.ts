@@ -32,7 +32,7 @@ export const ROUND_PATHS = {
 export interface RoundRouteDeps {
   db: Db;
   /** Absent when the API runs without Redis: starting a round then answers 503. */
-  queue: Pick<Producers, 'ready' | 'addRoundFlow'> | undefined;
+  queue: Pick<Producers, 'ready' | 'addRoundFlow' | 'add'> | undefined;
   /** Live publisher: `round.dispatched` to the desk and the round's batches. Absent: nothing is published. */
   publisher?: Pick<LivePublisher, 'publish'> | undefined;
   /** Solve budget per sub-problem when the request names none. Default 10000 ms. */
@@ -49,7 +49,8 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
     const body = jsonBody(req, startRoundBody);
     if (!deps.queue) throw new AppError('unavailable', 'the planning queue is not configured');
     const { round, created } = await startRound(
-      { db: deps.db, producers: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000, ...(deps.driverLimits ? { driverLimits: deps.driverLimits } : {}) },
+      // Prepared by a worker: a district's preparation takes minutes (the round answers as a draft until then).
+      { db: deps.db, producers: deps.queue, prepareIn: deps.queue, defaultTimeLimitMs: deps.defaultTimeLimitMs ?? 10_000, ...(deps.driverLimits ? { driverLimits: deps.driverLimits } : {}) },
       { ...body, actor: actorOf(res).userId, requestId: requestId(req) ?? undefined },
     );
     logFields(res, { roundId: round.id });

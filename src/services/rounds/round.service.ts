@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../shared/clock';
 import { AppError, isAppError, notFound } from '../../shared/errors';
 import type { Db } from '../../store/db';
 import type { Producers } from '../../queue/producers';
+import { jobId } from '../../contracts/jobs';
 import { findArea } from '../../store/grid.repository';
 import {
   claimableDemandOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, subproblemStates, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRowUnlessBusy, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
@@ -45,6 +46,13 @@ export interface RoundDeps {
   defaultTimeLimitMs: number;
   /** Driver limits a new round is planned with (DRIVER_* settings). Default: the documented defaults. */
   driverLimits?: DriverLimits;
+  /**
+   * Given (the API): a new round is prepared by a worker, as a `round.prepare` job on this queue.
+   * For a district that is minutes of claiming, allocating and cutting, which held the API process
+   * answering the request, and every request and socket it serves, for as long (issue #21).
+   * Not given (the workers' scheduler, the reconciler): prepared here.
+   */
+  prepareIn?: Pick<Producers, 'add'>;
 }
 
 export interface StartRoundInput {
@@ -71,10 +79,21 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
     areaId: input.areaId, kind: input.kind, timeLimitMs: input.timeLimitMs ?? deps.defaultTimeLimitMs,
     seed: input.seed ?? 1, createdBy: input.actor,
   });
-  if (round.status === 'draft') await prepareRound(deps.db, round.id, deps.driverLimits);
-  const current = (await getRound(rdb, round.id))!;
-  if (current.status === 'planning') await enqueueRound(deps, current.id, input.requestId);
-  return { round: current, created };
+  if (round.status === 'draft' && deps.prepareIn) {
+    await deps.prepareIn.add('round.prepare', { roundId: round.id, ...(input.requestId ? { requestId: input.requestId } : {}) }, { id: jobId('round.prepare', round.id) });
+    return { round, created };
+  }
+  return { round: await prepareAndQueue(deps, round.id, input.requestId), created };
+}
+
+/** Prepares a draft round (see prepareRound) and queues its flow once it is planning; the round as it then is. */
+export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string): Promise<RoundRow> {
+  const round = await getRound(deps.db, roundId);
+  if (!round) throw notFound('round');
+  if (round.status === 'draft') await prepareRound(deps.db, roundId, deps.driverLimits);
+  const current = (await getRound(deps.db, roundId))!;
+  if (current.status === 'planning') await enqueueRound(deps, roundId, requestId);
+  return current;
 }
 
 /** draft > planning: takes the roster of the round's day, claims the needs and writes the sub-problems, in one transaction. */

@@ -43,7 +43,7 @@ export function RoundPanel({ areas, areaId, kind, round, error, onPick, onAct }:
           </select>
         </Field>
         <FormError error={error} />
-        <button type="submit" disabled={round?.status === 'planning'}>
+        <button type="submit" disabled={round?.status === 'draft' || round?.status === 'planning'}>
           {t('startRound')}
         </button>
       </form>
