@@ -17,6 +17,7 @@ import { insertUrgentNeed } from '../src/services/rounds/urgent.service';
 import type { RoundEvents } from '../src/services/rounds/round-events.service';
 import { MissingRecordError, solveSubproblem } from '../src/services/rounds/round-solve.service';
 import { jobLogFields } from './job-log';
+import { stepTimer } from '../src/shared/steps';
 import type { ThreadSolve } from './solve-thread';
 
 export interface ProcessorDeps {
@@ -98,9 +99,11 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       }
       case 'round.prepare': {
         const { roundId, requestId } = data as JobData<'round.prepare'>;
-        const round = await prepareAndQueue({ db: deps.db, producers: deps.producers, driverLimits: deps.driverLimits }, roundId, requestId);
+        const steps = stepTimer();
+        const round = await prepareAndQueue({ db: deps.db, producers: deps.producers, driverLimits: deps.driverLimits }, roundId, requestId, steps);
         // Still a draft: another preparation holds it (the reconciler's), which queues the flow itself.
-        log.info({ status: round.status }, 'round prepared');
+        // Where a district's preparation spends its time: each step's milliseconds.
+        log.info({ status: round.status, ms: steps.ms }, 'round prepared');
         return { status: round.status };
       }
       case 'need.accepted':

@@ -38,6 +38,7 @@ import { allocateRoundStock } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForRound, releaseForRound } from '../stock/stock-round.service';
 import { markBulkLane } from '../../store/need-status-live.repository';
+import { stepTimer, untimed, type Steps } from '../../shared/steps';
 
 export interface RoundDeps {
   db: Db;
@@ -87,23 +88,25 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
 }
 
 /** Prepares a draft round (see prepareRound) and queues its flow once it is planning; the round as it then is. */
-export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string): Promise<RoundRow> {
+export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string, steps: Steps = untimed): Promise<RoundRow> {
   const round = await getRound(deps.db, roundId);
   if (!round) throw notFound('round');
-  if (round.status === 'draft') await prepareRound(deps.db, roundId, deps.driverLimits);
+  if (round.status === 'draft') await prepareRound(deps.db, roundId, deps.driverLimits, steps);
   const current = (await getRound(deps.db, roundId))!;
   if (current.status === 'planning') await enqueueRound(deps, roundId, requestId);
   return current;
 }
 
 /** draft > planning: takes the roster of the round's day, claims the needs and writes the sub-problems, in one transaction. */
-export async function prepareRound(db: Db, roundId: string, driverLimits?: DriverLimits): Promise<void> {
+export async function prepareRound(db: Db, roundId: string, driverLimits?: DriverLimits, steps: Steps = untimed): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const round = await lockRoundRowUnlessBusy(trx, roundId);
     if (!round || round.status !== 'draft') return; // someone else prepares or prepared it
     // Rounds are prepared one at a time: two rounds prepared at once would otherwise both see the same vehicles free.
     await lockRoundPreparation(trx);
+    steps.step('lock');
     await takeRoundRoster(trx, roundId, driverLimits);
+    steps.step('roster');
     // A collection round first opens what its corridors' schedules make due (recurring waste pickups),
     // one per corridor at most, thousands in a district: the bulk lane of the live relay.
     if (ROUND_KIND_SPECS[round.kind].collects) {
@@ -111,31 +114,37 @@ export async function prepareRound(db: Db, roundId: string, driverLimits?: Drive
       await openDueWasteRequests(trx, round.area_id, round.created_by, NEED_KIND_SPECS.waste_pickup.priority('routine'));
     }
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
-    await decomposeInto(trx, roundId, needs, 1);
+    steps.step('claim');
+    await decomposeInto(trx, roundId, needs, 1, steps);
     await setRoundPlanning(trx, roundId);
   });
+  steps.step('commit');
 }
 
 /**
  * Cuts `needs` into sub-problems of plan generation `generation` with the engine's decomposition
  * (per community, big ones in slices), each with its share of the round's part of the free fleet.
  */
-export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number): Promise<void> {
+export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number, steps: Steps = untimed): Promise<void> {
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
   const { kind } = (await getRound(trx, roundId))!;
   const spec = ROUND_KIND_SPECS[kind];
   const vehicles = await roundFleet(trx, roundId, kind);
+  steps.step('fleet');
   // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
   // A round that carries nothing (waste collection) takes no stock.
   const { served, items } = spec.usesStock
     ? await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))])
     : { served: needs.map((n) => n.id), items: new Map<string, NeedItems>() };
+  steps.step('allocate');
   const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
   const drafts = spec.collects
     ? collectionDraft(await loadNeedsById(trx, served), vehicles, { idPrefix })
     : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix, waiting: await waitingBeside(trx, roundId, needs) });
+  steps.step('decompose');
   // Linked with what the allocation gave each (needs it left unserved are linked by the allocation).
   await insertSubproblems(trx, roundId, drafts, generation, items);
+  steps.step('insert');
 }
 
 /**
@@ -187,9 +196,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
   if (round.status !== 'planning') return round.status === 'failed' || round.status === 'draft' ? 'round-not-planning' : 'already-stored';
   // Where a district's merge spends its time, in its log line: each step's milliseconds.
-  const ms: Record<string, number> = {};
-  let lap = performance.now();
-  const step = (name: string) => { const t = performance.now(); ms[name] = Math.round(t - lap); lap = t; };
+  const { ms, step } = stepTimer();
   const subs = await listSubproblems(rdb, roundId);
   const missing = subs.filter((s) => !s.solved_at).map((s) => s.id);
   // Possible after Redis lost the children: the reconciler re-queues them, this job retries.
