@@ -19,6 +19,7 @@ import { MissingRecordError, solveSubproblem } from '../src/services/rounds/roun
 import { jobLogFields } from './job-log';
 import { stepTimer } from '../src/shared/steps';
 import type { ThreadSolve } from './solve-thread';
+import type { RoundAllocator } from '../src/services/rounds/round-allocation.service';
 
 export interface ProcessorDeps {
   db: Db;
@@ -45,6 +46,8 @@ export interface ProcessorDeps {
   onRoundStored?: MergeOptions['onStored'];
   /** Runs a round's merge off this event loop (the planning thread, solve-thread.ts). Unset: in process. */
   merge?: MergeOptions['merge'];
+  /** Runs a round's stock allocation off this event loop (the planning thread), as `merge`. Unset: in process. */
+  allocate?: RoundAllocator;
 }
 
 /** Parses a job of `queue`, or throws the unrecoverable error that fails it for good. */
@@ -100,7 +103,7 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
       case 'round.prepare': {
         const { roundId, requestId } = data as JobData<'round.prepare'>;
         const steps = stepTimer();
-        const round = await prepareAndQueue({ db: deps.db, producers: deps.producers, driverLimits: deps.driverLimits }, roundId, requestId, steps);
+        const round = await prepareAndQueue({ db: deps.db, producers: deps.producers, driverLimits: deps.driverLimits }, roundId, requestId, { steps, ...(deps.allocate ? { allocate: deps.allocate } : {}) });
         // Still a draft: another preparation holds it (the reconciler's), which queues the flow itself.
         // Where a district's preparation spends its time: each step's milliseconds.
         log.info({ status: round.status, ms: steps.ms }, 'round prepared');

@@ -118,6 +118,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     driverLimits: driverLimitsOf(config),
     ...(inlineSolve ? { inlineSolve: planningThread.solve } : {}),
     merge: planningThread.merge,
+    allocate: planningThread.allocate,
     keepPool: config.SOLVE_POOL_ROUTES,
     onRoundStored: roundStoredRecorder(metrics),
     ...(config.MERGE_SET_PARTITIONING ? { setPartitioning: { maxMs: config.MERGE_SP_TIME_LIMIT_MS } } : {}),

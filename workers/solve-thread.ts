@@ -3,6 +3,7 @@
  * HTTP requests, live sockets and job lock renewals:
  * - `solve()` with PGlite, where the `round.solve` job runs in the API's own process (one database
  *   connection, which a sandboxed child cannot share);
+ * - a round's stock allocation (`allocateWithPreferredSolver`: seconds for a district's needs);
  * - the merge of a round's results (`mergeRoundPieces`: border repair, set partitioning with HiGHS,
  *   validation), always. At a district of 5,000 gates it held a worker's loop longer than the job
  *   lock, so the merge job stalled, was retaken, stalled again and the round failed (issue #21).
@@ -17,6 +18,8 @@ import { Worker } from 'node:worker_threads';
 import type { Problem, Solution } from '../src/planning';
 import type { MergeDecision, StoredPiece } from '../src/planning/adapters/round-merge';
 import type { BuiltProblem, VehicleForPlan } from '../src/planning/adapters/round-problem';
+import type { ChosenAllocation } from '../src/planning/allocation/allocate-round';
+import type { RoundAllocationInput } from '../src/planning/allocation/round-allocation';
 import type { SolvedPoolRoute, SolveStats } from '../src/planning/solve';
 
 export interface ThreadSolveOptions {
@@ -32,12 +35,16 @@ export type ThreadSolve = (problem: Problem, options: ThreadSolveOptions) => Pro
 /** The solution, with the search's pool when asked for (`keepPool`). */
 export type ThreadSolution = Solution & { pool?: SolvedPoolRoute[]; stats?: SolveStats };
 
+/** Allocates a round's stock off the event loop (what round-allocation.service's `RoundAllocator` is). */
+export type ThreadAllocate = (input: RoundAllocationInput, timeLimitMs: number) => Promise<ChosenAllocation>;
+
 /** Merges a round's stored results off the event loop (what round.service's `MergeOptions.merge` expects). */
 export type ThreadMerge = (built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[], setPartitioning?: { timeLimitMs: number }) => Promise<MergeDecision>;
 
 export interface SolveThread {
   solve: ThreadSolve;
   merge: ThreadMerge;
+  allocate: ThreadAllocate;
   /** Terminates the thread (a solve still running fails with a SolveThreadError). */
   close(): Promise<void>;
 }
@@ -50,12 +57,15 @@ export class SolveThreadError extends Error {
 /** Messages between this module and solve-thread.worker.ts. */
 export type SolveRequest = { id: number } & (
   | ({ task: 'solve'; problem: Problem } & ThreadSolveOptions)
+  | { task: 'allocate'; input: RoundAllocationInput; timeLimitMs: number }
   | { task: 'merge'; built: BuiltProblem; vehicles: readonly VehicleForPlan[]; pieces: readonly StoredPiece[]; setPartitioning?: { timeLimitMs: number } }
 );
 export type SolveReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
 
 /** A merge's budget for the watchdog: its set partitioning, else a repair and a check (seconds at most). */
 const MERGE_BASE_MS = 10_000;
+/** An allocation's, beyond its LP budget: serving a district's 137,000 needs one by one (seconds). */
+const ALLOCATE_BASE_MS = 60_000;
 
 export interface SolveThreadOptions {
   /**
@@ -144,6 +154,7 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
     solve: (problem, opts) => queued(() => ({ id: nextId++, task: 'solve', problem, ...opts }), opts.timeLimitMs),
     merge: (built, vehicles, pieces, setPartitioning) =>
       queued(() => ({ id: nextId++, task: 'merge', built, vehicles, pieces, ...(setPartitioning ? { setPartitioning } : {}) }), MERGE_BASE_MS + (setPartitioning?.timeLimitMs ?? 0)),
+    allocate: (input, timeLimitMs) => queued(() => ({ id: nextId++, task: 'allocate', input, timeLimitMs }), ALLOCATE_BASE_MS + timeLimitMs),
     async close() {
       closed = true;
       const w = thread;

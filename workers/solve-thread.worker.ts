@@ -1,11 +1,12 @@
 /**
  * Body of the planning thread (started by solve-thread.ts through solve-thread.boot.mjs): runs the
- * pure `solve()` of the planning core, or a round's merge (`mergeRoundPieces`, with HiGHS loaded here
+ * pure `solve()` of the planning core, a round's stock allocation, or a round's merge (`mergeRoundPieces`, with HiGHS loaded here
  * once for its set partitioning), on each request it is sent and posts the result back. Nothing here
  * touches the database or the queue; requests and results are plain data (structured clone).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { mergeRoundPieces } from '../src/planning/adapters/round-merge';
+import { allocateWithPreferredSolver } from '../src/planning/allocation/allocate-round';
 import { loadHighs } from '../src/planning/lp/highs.adapter';
 import type { LpSolver } from '../src/planning/lp/lp.model';
 import { solve } from '../src/planning/solve';
@@ -25,6 +26,7 @@ async function run(req: SolveRequest): Promise<unknown> {
   if (req.task === 'solve') {
     return solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now, keepPool: req.keepPool ?? 0 });
   }
+  if (req.task === 'allocate') return allocateWithPreferredSolver(req.input, req.timeLimitMs, now);
   const sp = req.setPartitioning;
   return mergeRoundPieces(req.built, req.vehicles, req.pieces, sp ? { setPartitioning: { solver: await (highs ??= loadHighs()), timeLimitMs: sp.timeLimitMs, now } } : {});
 }

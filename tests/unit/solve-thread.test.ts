@@ -8,6 +8,8 @@ import { validateSolution } from '../../src/planning';
 import { mergeRoundPieces, type StoredPiece } from '../../src/planning/adapters/round-merge';
 import { buildProblem, toPlanPieces, type NeedForPlan, type VehicleForPlan } from '../../src/planning/adapters/round-problem';
 import { loadHighs } from '../../src/planning/lp/highs.adapter';
+import { allocateWithPreferredSolver } from '../../src/planning/allocation/allocate-round';
+import type { NeedToAllocate } from '../../src/planning/allocation/round-allocation';
 import { createSolveThread, SolveThreadError, type SolveThread } from '../../workers/solve-thread';
 import { randomProblem } from './planning/problem.generator';
 
@@ -100,4 +102,26 @@ describe('solve thread', () => {
     expect(onThread.setPartitioning.status).toBe(here.setPartitioning.status);
     expect(onThread.setPartitioning.status).not.toBe('off');
   }, 30_000);
+
+  it("allocates a round's stock on the thread (HiGHS chosen there for a large model), as the allocation in process does", async () => {
+    // 400 communities asking for two items of one short stock: 800 lines, past javascript-lp-solver's range.
+    const needs: NeedToAllocate[] = Array.from({ length: 1200 }, (_, i) => ({
+      id: `n${i}`, group: `c${i % 400}`, priority: i % 7 === 0 ? 1 : 3,
+      components: [{ item: 'rice', quantity: 2, substitutes: ['noodles'], optional: false }, { item: 'oil', quantity: 1, substitutes: [], optional: true }],
+    }));
+    const input = { needs, stock: { rice: 1500, noodles: 300, oil: 700 } };
+    thread = createSolveThread();
+    const onThread = await thread.allocate(input, 5000);
+    const here = await allocateWithPreferredSolver(input, 5000, () => performance.now());
+    expect(onThread.solver).toBe('highs');
+    expect(here.solver).toBe('highs');
+    expect(onThread.allocation.needs).toEqual(here.allocation.needs);
+    expect(onThread.allocation.lines).toEqual(here.allocation.lines);
+    // Short stock: some served, some not, every served need within what the depots hold.
+    const served = onThread.allocation.needs.filter((a) => a.served);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.length).toBeLessThan(needs.length);
+    const given = (item: string) => served.flatMap((a) => (a.served ? a.lines : [])).filter((l) => l.item === item).reduce((t, l) => t + l.quantity, 0);
+    for (const [item, q] of Object.entries(input.stock)) expect(given(item)).toBeLessThanOrEqual(q);
+  }, 60_000);
 });

@@ -9,10 +9,8 @@ import { allocationClass } from '../../domain/need-kinds';
 import type { NeedItems, StockShortDetail } from '../../domain/round-plan';
 import { expandComponents } from '../../domain/kit';
 import { needProduct } from '../../domain/stock';
-import { allocateRound, type NeedToAllocate, type RoundAllocation } from '../../planning/allocation/round-allocation';
-import { JS_PREFERRED_UP_TO, preferredSolver } from '../../planning/lp/solver-choice';
-import { jsLpSolver } from '../../planning/lp/js-lp-solver.adapter';
-import { loadHighs } from '../../planning/lp/highs.adapter';
+import type { NeedToAllocate, RoundAllocation, RoundAllocationInput } from '../../planning/allocation/round-allocation';
+import { allocateWithPreferredSolver, type ChosenAllocation } from '../../planning/allocation/allocate-round';
 import type { Db } from '../../store/db';
 import { loadCatalogue } from '../../store/item.repository';
 import {
@@ -26,6 +24,14 @@ export const STOCK_SHORT = 'stock-short';
  * and the proposal says so (method 'greedy' or 'mixed', per-class stages).
  */
 export const ALLOCATION_TIME_LIMIT_MS = 2000;
+
+/**
+ * Runs the pure allocation (allocate-round.ts). The workers give the planning thread's
+ * (workers/solve-thread.ts): a district's 137,000 needs are seconds of CPU, which held the worker's
+ * event loop past the `round.prepare` job's lock (issue #21). Default: here.
+ */
+export type RoundAllocator = (input: RoundAllocationInput, timeLimitMs: number) => Promise<ChosenAllocation>;
+const allocateHere: RoundAllocator = (input, timeLimitMs) => allocateWithPreferredSolver(input, timeLimitMs, () => performance.now());
 
 /** What the proposal shows of the allocation (rounds.allocation). */
 export interface RoundAllocationSummary {
@@ -52,7 +58,7 @@ export interface RoundAllocationSummary {
  * Allocates `needIds` in the caller's transaction, stores the unserved ones and the explanation, and
  * returns the ids of the needs to route, with what each was given (stored as they are linked to the round's sub-problems).
  */
-export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[]): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
+export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[], allocate: RoundAllocator = allocateHere): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
   const started = performance.now();
   const needs = await needsForAllocation(trx, needIds);
   const catalogue = await loadCatalogue(trx);
@@ -69,11 +75,7 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
   const stock: Record<string, number> = {};
   for (const f of free) stock[f.itemCode] = (stock[f.itemCode] ?? 0) + f.available;
   for (const [item, q] of held) if (stock[item] !== undefined) stock[item] = Math.max(0, stock[item] - q);
-  const lineCount = new Set(toAllocate.flatMap((n) => n.components.map((c) => `${n.group}|${c.item}|${n.priority}`))).size;
-  // Measured crossover (solver-choice.ts): javascript-lp-solver up to 300 lines, HiGHS above.
-  const highs = lineCount > JS_PREFERRED_UP_TO.allocation ? await loadHighs() : undefined;
-  const solver = preferredSolver('allocation', lineCount, { jsLpSolver, ...(highs ? { highs } : {}) });
-  const result = allocateRound({ needs: toAllocate, stock }, { solver, timeLimitMs: ALLOCATION_TIME_LIMIT_MS, now: () => performance.now() });
+  const { allocation: result, solver } = await allocate({ needs: toAllocate, stock }, ALLOCATION_TIME_LIMIT_MS);
 
   const depots = [...new Set(free.map((f) => f.depotName))];
   const unserved = result.needs.flatMap((a) => (a.served ? [] : [{ needId: a.needId, reason: STOCK_SHORT, detail: { short: a.short, depots } satisfies StockShortDetail }]));
@@ -89,7 +91,7 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
   }
   await replaceHolds(trx, roundId, holds);
   const summary: RoundAllocationSummary = {
-    method: result.lp.method, solver: solver.name, elapsedMs: Math.round(result.lp.elapsedMs), stages: result.lp.stages, lines: result.lines,
+    method: result.lp.method, solver, elapsedMs: Math.round(result.lp.elapsedMs), stages: result.lp.stages, lines: result.lines,
     served: result.needs.length - unserved.length, unserved: unserved.length,
     substituted: result.lines.reduce((s, l) => s + l.substituted, 0),
     depotIds: [...new Set(depotIds)].sort(),

@@ -34,7 +34,7 @@ import type { DriverLimits } from '../../domain/shifts';
 import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
 import { assertPlanKeepsRules } from './plan-check.service';
-import { allocateRoundStock } from './round-allocation.service';
+import { allocateRoundStock, type RoundAllocator } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForRound, releaseForRound } from '../stock/stock-round.service';
 import { markBulkLane } from '../../store/need-status-live.repository';
@@ -54,6 +54,12 @@ export interface RoundDeps {
    * Not given (the workers' scheduler, the reconciler): prepared here.
    */
   prepareIn?: Pick<Producers, 'add'>;
+}
+
+/** How a round is prepared: each step's time told to `steps`; the allocation run by `allocate` (default: here). */
+export interface PrepareOptions {
+  steps?: Steps;
+  allocate?: RoundAllocator;
 }
 
 export interface StartRoundInput {
@@ -88,17 +94,18 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
 }
 
 /** Prepares a draft round (see prepareRound) and queues its flow once it is planning; the round as it then is. */
-export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string, steps: Steps = untimed): Promise<RoundRow> {
+export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string, options: PrepareOptions = {}): Promise<RoundRow> {
   const round = await getRound(deps.db, roundId);
   if (!round) throw notFound('round');
-  if (round.status === 'draft') await prepareRound(deps.db, roundId, deps.driverLimits, steps);
+  if (round.status === 'draft') await prepareRound(deps.db, roundId, deps.driverLimits, options);
   const current = (await getRound(deps.db, roundId))!;
   if (current.status === 'planning') await enqueueRound(deps, roundId, requestId);
   return current;
 }
 
 /** draft > planning: takes the roster of the round's day, claims the needs and writes the sub-problems, in one transaction. */
-export async function prepareRound(db: Db, roundId: string, driverLimits?: DriverLimits, steps: Steps = untimed): Promise<void> {
+export async function prepareRound(db: Db, roundId: string, driverLimits?: DriverLimits, options: PrepareOptions = {}): Promise<void> {
+  const steps = options.steps ?? untimed;
   await db.transaction().execute(async (trx) => {
     const round = await lockRoundRowUnlessBusy(trx, roundId);
     if (!round || round.status !== 'draft') return; // someone else prepares or prepared it
@@ -115,7 +122,7 @@ export async function prepareRound(db: Db, roundId: string, driverLimits?: Drive
     }
     const needs = await lockClaimableNeeds(trx, round.area_id, round.kind);
     steps.step('claim');
-    await decomposeInto(trx, roundId, needs, 1, steps);
+    await decomposeInto(trx, roundId, needs, 1, options);
     await setRoundPlanning(trx, roundId);
   });
   steps.step('commit');
@@ -125,7 +132,8 @@ export async function prepareRound(db: Db, roundId: string, driverLimits?: Drive
  * Cuts `needs` into sub-problems of plan generation `generation` with the engine's decomposition
  * (per community, big ones in slices), each with its share of the round's part of the free fleet.
  */
-export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number, steps: Steps = untimed): Promise<void> {
+export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number, options: PrepareOptions = {}): Promise<void> {
+  const steps = options.steps ?? untimed;
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
   const { kind } = (await getRound(trx, roundId))!;
   const spec = ROUND_KIND_SPECS[kind];
@@ -134,7 +142,7 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
   // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
   // A round that carries nothing (waste collection) takes no stock.
   const { served, items } = spec.usesStock
-    ? await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))])
+    ? await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))], options.allocate)
     : { served: needs.map((n) => n.id), items: new Map<string, NeedItems>() };
   steps.step('allocate');
   const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
