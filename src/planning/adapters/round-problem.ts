@@ -263,15 +263,21 @@ function leavesAt(problem: Problem, r: PlannedRoute, departure: number): number 
   return Math.max(departure, r.starts[0] - travelBetween(problem.travel, depot.location, problem.stops[first]!.location).time);
 }
 
-/** Where a delivery trip of the plan waits at a gate not open yet ([from, to], s from the round's start), timed as the validator times it. */
-export function waitsOnTrip(built: BuiltProblem, trip: PlanTrip): [number, number][] {
+/** Where a trip of the plan waits at a gate not open yet ([from, to], s from the round's start), timed as the validator times it; `trips`: the plan's, for where a collection trip leaves from. */
+export function waitsOnTrip(built: BuiltProblem, trip: PlanTrip, trips: readonly PlanTrip[] = []): [number, number][] {
   const { problem } = built;
   const depot = problem.depots.find((d) => d.id === trip.depotId);
-  if (!depot || trip.unload) return [];
+  if (!depot) return [];
+  // A collection truck's later trip leaves the disposal site of its previous one, as the plan
+  // validator walks it (stored-plan.ts). Counted as driving, a truck's waits for its gates made trips
+  // no driver could take without a break, and their pickups were left 'no-driver'.
+  const before = trip.unload && trip.tripNo > 1 ? trips.find((x) => x.vehicleId === trip.vehicleId && x.tripNo === trip.tripNo - 1) : undefined;
+  const site = before?.unload ? problem.sites?.find((x) => x.id === before.unload!.siteId) : undefined;
+  if (trip.unload && trip.tripNo > 1 && !site) return [];
   const stopOf = new Map(problem.stops.map((s) => [s.id, s]));
   const out: [number, number][] = [];
   let t = trip.departS ?? 0;
-  let prev = depot.location;
+  let prev = site ? site.location : depot.location;
   for (const ps of trip.stops) {
     const s = stopOf.get(ps.corridorId);
     if (!s) return out;

@@ -237,7 +237,7 @@ export async function mergeRound(db: Db, roundId: string, clock: Clock = systemC
   const note = decision.setPartitioning;
   if (note.status !== 'off') log.info({ ...note }, `set partitioning at the merge: ${note.status}`);
   // Who drives each trip is part of the plan (issue #18, item 3): a trip nobody on shift can take leaves its needs unserved (no-driver).
-  const driven = withDrivers(decision.plan, vehicles, planRoster(roster), ROUND_KIND_SPECS[round.kind].collects, (t) => waitsOnTrip(built, t), (await readPlan(rdb, roundId)).trips);
+  const driven = withDrivers(decision.plan, vehicles, planRoster(roster), ROUND_KIND_SPECS[round.kind].collects, (t) => waitsOnTrip(built, t, decision.plan.trips), (await readPlan(rdb, roundId)).trips);
   // Packed medicine travels under the label of its bag, the id the driver reads at the door.
   const labelled = await withMedicineBagIds(rdb, roundId, driven);
   step('drivers');
