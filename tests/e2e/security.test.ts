@@ -157,7 +157,9 @@ describe('service worker', () => {
 
     const cdp = await context.newCDPSession(page);
     const registrations: { registrationId: string; scopeURL: string }[] = [];
+    const versions: { registrationId: string; status: string }[] = [];
     cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string }[] }) => registrations.push(...e.registrations));
+    cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: { registrationId: string; status: string }[] }) => versions.push(...e.versions));
     await cdp.send('ServiceWorker.enable');
     // Scripts as text: the tests' TypeScript has no DOM types.
     const scope = (await page.evaluate(`navigator.serviceWorker.register('/sw.js').then((reg) => navigator.serviceWorker.ready.then(() => reg.scope))`)) as string;
@@ -166,11 +168,20 @@ describe('service worker', () => {
 
     await expect.poll(() => registrations.find((r) => r.scopeURL === scope)?.registrationId, { timeout: 10_000 }).toBeTruthy();
     const registrationId = registrations.find((r) => r.scopeURL === scope)!.registrationId;
+    // `ready` resolves while the worker is still activating; a push Chromium gets before it is
+    // activated can be dropped, so wait for the activated version first.
+    await expect.poll(() => versions.some((v) => v.registrationId === registrationId && v.status === 'activated'), { timeout: 10_000 }).toBe(true);
     const payload = { title: 'Delivery on its way', body: 'Cordon: your delivery is on its way to C1, expected between 14:15 and 14:45.', kind: 'delivery_eta', tag: 'delivery_eta', emergency: false, url: '/' };
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: h.url, registrationId, data: JSON.stringify(payload) });
+    const push = () => cdp.send('ServiceWorker.deliverPushMessage', { origin: h.url, registrationId, data: JSON.stringify(payload) });
+    await push();
     const shown = async () => page.evaluate(`navigator.serviceWorker.ready.then((reg) => reg.getNotifications())
-      .then((list) => list.map((n) => ({ title: n.title, body: n.body, tag: n.tag })))`);
-    await expect.poll(shown, { timeout: 10_000 }).toEqual([{ title: payload.title, body: payload.body, tag: 'delivery_eta' }]);
+      .then((list) => list.map((n) => ({ title: n.title, body: n.body, tag: n.tag })))`) as Promise<unknown[]>;
+    // A push service delivers again until the worker takes it; the tag keeps it to one notice.
+    await expect.poll(async () => {
+      const list = await shown();
+      if (list.length === 0) await push();
+      return list;
+    }, { timeout: 20_000, interval: 1_000 }).toEqual([{ title: payload.title, body: payload.body, tag: 'delivery_eta' }]);
     await context.close();
   }, 90_000);
 });
