@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRound } from '../../src/services/rounds/round.service';
+import { stepTimer } from '../../src/shared/steps';
 import { dropSchema, type Database } from '../../src/store/db';
 import { createOrGetOpenRound, getRound } from '../../src/store/round.repository';
 import { openTestDatabase, seedDistrict, type District } from './round.fixtures';
@@ -33,7 +34,10 @@ describe('preparing a round', () => {
       await prepareRound(db, round.id);
       expect((await getRound(db, round.id))?.status).toBe('draft');
     });
-    await prepareRound(db, round.id);
+    // Its steps' milliseconds, for the 'round prepared' log line: the allocation split into its parts.
+    const steps = stepTimer();
+    await prepareRound(db, round.id, undefined, { steps });
     expect((await getRound(db, round.id))?.status).toBe('planning');
+    expect(Object.keys(steps.ms)).toEqual(['lock', 'roster', 'claim', 'fleet', 'allocate.read', 'allocate.solve', 'allocate.unserved', 'allocate.holds', 'allocate', 'decompose', 'insert', 'commit']);
   });
 });

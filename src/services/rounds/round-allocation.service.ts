@@ -12,6 +12,7 @@ import { needProduct } from '../../domain/stock';
 import type { NeedToAllocate, RoundAllocation, RoundAllocationInput } from '../../planning/allocation/round-allocation';
 import { allocateWithPreferredSolver, type ChosenAllocation } from '../../planning/allocation/allocate-round';
 import type { Db } from '../../store/db';
+import { type Steps, untimed } from '../../shared/steps';
 import { loadCatalogue } from '../../store/item.repository';
 import {
   addUnservedWithDetail, freeStockAt, linkUnallocated, heldByOtherRounds, needsForAllocation, replaceHolds, setRoundAllocation,
@@ -57,8 +58,10 @@ export interface RoundAllocationSummary {
 /**
  * Allocates `needIds` in the caller's transaction, stores the unserved ones and the explanation, and
  * returns the ids of the needs to route, with what each was given (stored as they are linked to the round's sub-problems).
+ * `steps` splits its time for the 'round prepared' log: reads, the solve (on the planning thread in
+ * the workers), the unserved needs' rows, the holds and summary.
  */
-export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[], allocate: RoundAllocator = allocateHere): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
+export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[], allocate: RoundAllocator = allocateHere, steps: Steps = untimed): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
   const started = performance.now();
   const needs = await needsForAllocation(trx, needIds);
   const catalogue = await loadCatalogue(trx);
@@ -75,13 +78,16 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
   const stock: Record<string, number> = {};
   for (const f of free) stock[f.itemCode] = (stock[f.itemCode] ?? 0) + f.available;
   for (const [item, q] of held) if (stock[item] !== undefined) stock[item] = Math.max(0, stock[item] - q);
+  steps.step('allocate.read');
   const { allocation: result, solver } = await allocate({ needs: toAllocate, stock }, ALLOCATION_TIME_LIMIT_MS);
+  steps.step('allocate.solve');
 
   const depots = [...new Set(free.map((f) => f.depotName))];
   const unserved = result.needs.flatMap((a) => (a.served ? [] : [{ needId: a.needId, reason: STOCK_SHORT, detail: { short: a.short, depots } satisfies StockShortDetail }]));
   await addUnservedWithDetail(trx, roundId, unserved);
   // Linked to the round outside any sub-problem: a re-plan (once stock arrives) takes them up again.
   await linkUnallocated(trx, roundId, unserved.map((u) => u.needId));
+  steps.step('allocate.unserved');
   const items = new Map<string, NeedItems>();
   const holds = new Map<string, number>();
   for (const a of result.needs) {
@@ -98,5 +104,6 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
     stepMs: Math.round(performance.now() - started),
   };
   await setRoundAllocation(trx, roundId, summary);
+  steps.step('allocate.holds');
   return { served: result.needs.filter((a) => a.served).map((a) => a.needId), items };
 }
