@@ -102,6 +102,10 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   const inlineSolve = database.kind === 'pglite';
   // The planning thread: every merge (a district's holds the loop for longer than a job lock), and the solves with PGlite.
   const planningThread = createSolveThread({ nice: config.PLANNING_NICE });
+  // A round's stock allocation has a thread of its own at the process's priority: seconds of CPU for
+  // a district, and the round's every later step waits for it. Behind the planning thread's queue and
+  // lower priority a busy district day stretched 3 s of work to 78 s (issue #21).
+  const allocationThread = createSolveThread();
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   const liveRedis = config.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis
@@ -118,7 +122,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     driverLimits: driverLimitsOf(config),
     ...(inlineSolve ? { inlineSolve: planningThread.solve } : {}),
     merge: planningThread.merge,
-    allocate: planningThread.allocate,
+    allocate: allocationThread.allocate,
     keepPool: config.SOLVE_POOL_ROUTES,
     onRoundStored: roundStoredRecorder(metrics),
     ...(config.MERGE_SET_PARTITIONING ? { setPartitioning: { maxMs: config.MERGE_SP_TIME_LIMIT_MS } } : {}),
@@ -199,6 +203,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
       await webhooks.close();
       await notices.close();
       await planningThread.close();
+      await allocationThread.close();
       await producers.close();
       liveRedis?.disconnect();
       if (!shared) await database.close();

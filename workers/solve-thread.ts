@@ -3,7 +3,8 @@
  * HTTP requests, live sockets and job lock renewals:
  * - `solve()` with PGlite, where the `round.solve` job runs in the API's own process (one database
  *   connection, which a sandboxed child cannot share);
- * - a round's stock allocation (`allocateWithPreferredSolver`: seconds for a district's needs);
+ * - a round's stock allocation (`allocateWithPreferredSolver`: seconds for a district's needs; the
+ *   workers give it a thread of its own, not lowered: every later step of the round waits for it);
  * - the merge of a round's results (`mergeRoundPieces`: border repair, set partitioning with HiGHS,
  *   validation), always. At a district of 5,000 gates it held a worker's loop longer than the job
  *   lock, so the merge job stalled, was retaken, stalled again and the round failed (issue #21).

@@ -38,6 +38,6 @@ describe('preparing a round', () => {
     const steps = stepTimer();
     await prepareRound(db, round.id, undefined, { steps });
     expect((await getRound(db, round.id))?.status).toBe('planning');
-    expect(Object.keys(steps.ms)).toEqual(['lock', 'roster', 'claim', 'fleet', 'allocate.read', 'allocate.solve', 'allocate.unserved', 'allocate.holds', 'allocate', 'decompose', 'insert', 'commit']);
+    expect(Object.keys(steps.ms)).toEqual(['lock', 'roster', 'claim', 'fleet', 'allocate.read', 'allocate.solve', 'allocate.unserved', 'allocate.holds', 'allocate', 'decompose.read', 'decompose.waiting', 'decompose', 'insert', 'commit']);
   });
 });

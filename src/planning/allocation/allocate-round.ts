@@ -13,8 +13,23 @@ export interface ChosenAllocation { allocation: RoundAllocation; solver: string 
 
 /** Allocates `input` (see allocateRound) within `timeLimitMs` of LP time, on `now`'s clock. */
 export async function allocateWithPreferredSolver(input: RoundAllocationInput, timeLimitMs: number, now: () => number): Promise<ChosenAllocation> {
-  const lineCount = new Set(input.needs.flatMap((n) => n.components.map((c) => `${n.group}|${c.item}|${n.priority}`))).size;
-  const highs = lineCount > JS_PREFERRED_UP_TO.allocation ? await loadHighs() : undefined;
-  const solver = preferredSolver('allocation', lineCount, { jsLpSolver, ...(highs ? { highs } : {}) });
+  const lines = lineCountOf(input);
+  const highs = lines > JS_PREFERRED_UP_TO.allocation ? await loadHighs() : undefined;
+  const solver = preferredSolver('allocation', lines, { jsLpSolver, ...(highs ? { highs } : {}) });
   return { allocation: allocateRound(input, { solver, timeLimitMs, now }), solver: solver.name };
+}
+
+/** The LP's lines: distinct (community, item, class) of the needs' components. */
+function lineCountOf(input: RoundAllocationInput): number {
+  const items = new Map<string, Set<string>>();
+  for (const n of input.needs) {
+    if (n.components.length === 0) continue;
+    const key = `${n.group}|${n.priority}`;
+    let set = items.get(key);
+    if (!set) items.set(key, (set = new Set()));
+    for (const c of n.components) set.add(c.item);
+  }
+  let count = 0;
+  for (const set of items.values()) count += set.size;
+  return count;
 }

@@ -78,46 +78,18 @@ export interface RoundAllocation {
 export function allocateRound(input: RoundAllocationInput, opts: AllocationOptions): RoundAllocation {
   const stockNeeds = input.needs.filter((n) => n.components.length > 0);
   const lp = allocateStock({ items: itemsOf(input, stockNeeds), groups: groupsOf(stockNeeds) }, opts);
-  // Units by where they sit: a (community, item, class) share of the LP, or spare (nobody's share).
-  const units = new Map<string, number>(lp.lines.map((l) => [shareKey(l.groupId, l.itemId, l.priority), l.allocated]));
-  for (const [item, q] of Object.entries(input.stock)) units.set(spareKey(item), Math.max(0, Math.floor(q)));
-  for (const l of lp.lines) units.set(spareKey(l.itemId), (units.get(spareKey(l.itemId)) ?? 0) - l.allocated);
-  // Shares of each item, least urgent class first: what a more urgent need may still draw on.
-  const sharesOf = new Map<string, { key: string; priority: number }[]>();
-  for (const l of [...lp.lines].sort((a, b) => b.priority - a.priority)) {
-    sharesOf.set(l.itemId, [...(sharesOf.get(l.itemId) ?? []), { key: shareKey(l.groupId, l.itemId, l.priority), priority: l.priority }]);
-  }
-  // The shares of an item held by classes less urgent than a priority, worked out once: a district
-  // asks for them about a million times (137,000 needs of 8 components), each share list holding a
-  // line per community and class.
-  const lessUrgent = new Map<string, string[]>();
-  const lessUrgentThan = (item: string, priority: number): string[] => {
-    const k = `${item}|${priority}`;
-    let keys = lessUrgent.get(k);
-    if (!keys) lessUrgent.set(k, (keys = (sharesOf.get(item) ?? []).filter((s) => s.priority > priority).map((s) => s.key)));
-    return keys;
-  };
-  const sources = (need: NeedToAllocate) => (item: string, own: boolean): Sources => [
-    own ? [shareKey(need.group, item, need.priority), spareKey(item)] : [spareKey(item)],
-    lessUrgentThan(item, need.priority),
-  ];
-
+  const units = new Units(input.stock, lp.lines);
   const out = new Map<string, NeedAllocation>();
   for (const priority of [0, 1, 2, 3, 4] as const) {
     const turns = takingTurns(stockNeeds.filter((n) => n.priority === priority));
-    for (const need of turns) out.set(need.id, serve(need, sources(need), units));
+    for (const need of turns) out.set(need.id, serve(need, units));
     // What this class's needs did not use of their shares is spare: first for the class's own needs
     // still unserved (until no more of them can be), then for the next class.
-    for (const l of lp.lines) {
-      if (l.priority !== priority) continue;
-      const k = shareKey(l.groupId, l.itemId, priority);
-      units.set(spareKey(l.itemId), (units.get(spareKey(l.itemId)) ?? 0) + (units.get(k) ?? 0));
-      units.set(k, 0);
-    }
+    units.releaseShares(priority);
     for (let waiting = turns.filter((n) => !out.get(n.id)?.served), again = waiting.length > 0; again; waiting = waiting.filter((n) => !out.get(n.id)?.served)) {
       again = false;
       for (const need of waiting) {
-        const a = serve(need, sources(need), units);
+        const a = serve(need, units);
         out.set(need.id, a);
         again ||= a.served;
       }
@@ -127,35 +99,115 @@ export function allocateRound(input: RoundAllocationInput, opts: AllocationOptio
   return { needs, lines: linesOf(stockNeeds, out, lp), lp };
 }
 
-const shareKey = (group: string, item: string, priority: number): string => `${group}|${item}|${priority}`;
-/** Where units of an item may come from, in order: lists of `units` keys, taken first to last. */
-type Sources = readonly (readonly string[])[];
-const spareKey = (item: string): string => `spare|${item}`;
+/**
+ * The units of each item by where they sit: a (community, item, class) share of the LP, or spare
+ * (nobody's share), each a numbered slot. A district asks where a component may draw from about a
+ * million times (137,000 needs of 6-8 components): the lists of slots are worked out once per
+ * community, class and item, not as strings per component (issue #21: seconds of a round's preparation).
+ */
+class Units {
+  readonly quantity: number[] = [];
+  private readonly spareSlot = new Map<string, number>();
+  /** `${community}|${class}` > item > its share's slot. */
+  private readonly shareSlot = new Map<string, Map<string, number>>();
+  /** Per class, its shares' slots with their item's spare slot. */
+  private readonly sharesOfClass: { share: number; spare: number }[][] = [[], [], [], [], []];
+  /** Per item, its shares' slots with their class, least urgent class first: what a more urgent need may still draw on. */
+  private readonly sharesOfItem = new Map<string, { slot: number; priority: number }[]>();
+  private readonly lessUrgent = new Map<string, readonly number[]>();
+  private readonly sourceCache = new Map<string, { own: Map<string, Sources>; substitute: Map<string, Sources> }>();
+
+  constructor(stock: Readonly<Record<string, number>>, lines: AllocationResult['lines']) {
+    for (const [item, q] of Object.entries(stock)) this.quantity[this.spare(item)] = Math.max(0, Math.floor(q));
+    for (const l of lines) {
+      const slot = this.quantity.push(l.allocated) - 1;
+      const spare = this.spare(l.itemId);
+      this.quantity[spare]! -= l.allocated;
+      const key = `${l.groupId}|${l.priority}`;
+      if (!this.shareSlot.has(key)) this.shareSlot.set(key, new Map());
+      this.shareSlot.get(key)!.set(l.itemId, slot);
+      this.sharesOfClass[l.priority]!.push({ share: slot, spare });
+    }
+    const leastUrgentFirst = lines.map((l, i) => ({ l, i })).sort((a, b) => b.l.priority - a.l.priority || a.i - b.i);
+    for (const { l } of leastUrgentFirst) {
+      const slot = this.shareSlot.get(`${l.groupId}|${l.priority}`)!.get(l.itemId)!;
+      this.sharesOfItem.set(l.itemId, [...(this.sharesOfItem.get(l.itemId) ?? []), { slot, priority: l.priority }]);
+    }
+  }
+
+  private spare(item: string): number {
+    let slot = this.spareSlot.get(item);
+    if (slot === undefined) this.spareSlot.set(item, (slot = this.quantity.push(0) - 1));
+    return slot;
+  }
+
+  /** The shares of an item held by classes less urgent than `priority`. */
+  private lessUrgentThan(item: string, priority: number): readonly number[] {
+    const k = `${item}|${priority}`;
+    let slots = this.lessUrgent.get(k);
+    if (!slots) this.lessUrgent.set(k, (slots = (this.sharesOfItem.get(item) ?? []).filter((s) => s.priority > priority).map((s) => s.slot)));
+    return slots;
+  }
+
+  /**
+   * Where a need's units of `item` may come from, in order: its community's share, spare, then the
+   * shares of less urgent classes (`own`); spare, then less urgent shares (a substitute).
+   */
+  sources(need: NeedToAllocate): (item: string, own: boolean) => Sources {
+    const key = `${need.group}|${need.priority}`;
+    let cached = this.sourceCache.get(key);
+    if (!cached) this.sourceCache.set(key, (cached = { own: new Map(), substitute: new Map() }));
+    const { own: owns, substitute: substitutes } = cached;
+    const shares = this.shareSlot.get(key);
+    return (item, own) => {
+      const known = own ? owns : substitutes;
+      let s = known.get(item);
+      if (!s) {
+        const share = own ? shares?.get(item) : undefined;
+        known.set(item, (s = [share === undefined ? [this.spare(item)] : [share, this.spare(item)], this.lessUrgentThan(item, need.priority)]));
+      }
+      return s;
+    };
+  }
+
+  /** A class is served: what its shares still hold becomes spare. */
+  releaseShares(priority: number): void {
+    for (const { share, spare } of this.sharesOfClass[priority]!) {
+      this.quantity[spare]! += this.quantity[share]!;
+      this.quantity[share] = 0;
+    }
+  }
+}
+
+/** Where units of an item may come from, in order: lists of slots, taken first to last. */
+type Sources = readonly (readonly number[])[];
 
 /**
  * One need, all or nothing (see the module comment): each component's own item from `sources(item,
  * true)` (its community's share, spare, then the shares of less urgent classes), then substitutes from
  * `sources(substitute, false)` for the required components, then for the optional ones: a substitute
- * never takes what another component needed of its own item. Mutates `units` only for what it keeps.
+ * never takes what another component needed of its own item. Changes `units` only for what it keeps.
  */
-function serve(need: NeedToAllocate, sources: (item: string, own: boolean) => Sources, units: Map<string, number>): NeedAllocation {
-  type Take = { key: string; quantity: number };
+function serve(need: NeedToAllocate, units: Units): NeedAllocation {
+  const q = units.quantity;
+  const sources = units.sources(need);
+  type Take = { slot: number; quantity: number };
   const draw = (lists: Sources, want: number, into: Take[]): number => {
     let got = 0;
-    for (const keys of lists) {
-      for (const k of keys) {
-        const q = Math.min(want - got, units.get(k) ?? 0);
-        if (q <= 0) continue;
-        units.set(k, (units.get(k) ?? 0) - q);
-        into.push({ key: k, quantity: q });
-        got += q;
+    for (const slots of lists) {
+      for (const slot of slots) {
+        const take = Math.min(want - got, q[slot]!);
+        if (take <= 0) continue;
+        q[slot]! -= take;
+        into.push({ slot, quantity: take });
+        got += take;
         if (got === want) return got;
       }
     }
     return got;
   };
   const giveBack = (takes: readonly Take[]): void => {
-    for (const t of takes) units.set(t.key, (units.get(t.key) ?? 0) + t.quantity);
+    for (const t of takes) q[t.slot]! += t.quantity;
   };
   const parts = need.components.map((c) => {
     const takes: Take[] = [];
@@ -201,15 +253,20 @@ function merge(lines: GrantedLine[]): GrantedLine[] {
   return out;
 }
 
-/** Needs of one class with communities taking turns (each community's first need, then each one's second...). */
+/** Needs of one class with communities taking turns (each community's first need, then each one's second...), communities by id. */
 function takingTurns(needs: readonly NeedToAllocate[]): NeedToAllocate[] {
-  const rank = new Map<string, number>();
-  const order = needs.map((n, i) => {
-    const r = rank.get(n.group) ?? 0;
-    rank.set(n.group, r + 1);
-    return { n, r, i };
-  });
-  return order.sort((a, b) => a.r - b.r || (a.n.group < b.n.group ? -1 : a.n.group > b.n.group ? 1 : a.i - b.i)).map((o) => o.n);
+  const byGroup = new Map<string, NeedToAllocate[]>();
+  for (const n of needs) {
+    const list = byGroup.get(n.group);
+    if (list) list.push(n);
+    else byGroup.set(n.group, [n]);
+  }
+  const lists = [...byGroup].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, list]) => list);
+  const out: NeedToAllocate[] = [];
+  for (let turn = 0; out.length < needs.length; turn++) {
+    for (const list of lists) if (turn < list.length) out.push(list[turn]!);
+  }
+  return out;
 }
 
 function itemsOf(input: RoundAllocationInput, needs: readonly NeedToAllocate[]): { id: string; stock: number }[] {

@@ -146,9 +146,11 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
     : { served: needs.map((n) => n.id), items: new Map<string, NeedItems>() };
   steps.step('allocate');
   const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
-  const drafts = spec.collects
-    ? collectionDraft(await loadNeedsById(trx, served), vehicles, { idPrefix })
-    : decomposeRound(await loadNeedsById(trx, served), vehicles, { idPrefix, waiting: await waitingBeside(trx, roundId, needs) });
+  const toRoute = await loadNeedsById(trx, served);
+  steps.step('decompose.read');
+  const waiting = spec.collects ? [] : await waitingBeside(trx, roundId, needs);
+  steps.step('decompose.waiting');
+  const drafts = spec.collects ? collectionDraft(toRoute, vehicles, { idPrefix }) : decomposeRound(toRoute, vehicles, { idPrefix, waiting });
   steps.step('decompose');
   // Linked with what the allocation gave each (needs it left unserved are linked by the allocation).
   await insertSubproblems(trx, roundId, drafts, generation, items);
