@@ -22,6 +22,7 @@ import type { BuiltProblem, VehicleForPlan } from '../src/planning/adapters/roun
 import type { ChosenAllocation } from '../src/planning/allocation/allocate-round';
 import type { RoundAllocationInput } from '../src/planning/allocation/round-allocation';
 import type { SolvedPoolRoute, SolveStats } from '../src/planning/solve';
+import { type PackedAllocation, type PackedAllocationInput, packAllocationInput, unpackAllocation } from './allocation-wire';
 
 export interface ThreadSolveOptions {
   /** The search budget, ms (the thread counts it on its own clock). */
@@ -58,7 +59,7 @@ export class SolveThreadError extends Error {
 /** Messages between this module and solve-thread.worker.ts. */
 export type SolveRequest = { id: number } & (
   | ({ task: 'solve'; problem: Problem } & ThreadSolveOptions)
-  | { task: 'allocate'; input: RoundAllocationInput; timeLimitMs: number }
+  | { task: 'allocate'; input: PackedAllocationInput; timeLimitMs: number }
   | { task: 'merge'; built: BuiltProblem; vehicles: readonly VehicleForPlan[]; pieces: readonly StoredPiece[]; setPartitioning?: { timeLimitMs: number } }
 );
 export type SolveReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
@@ -155,7 +156,10 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
     solve: (problem, opts) => queued(() => ({ id: nextId++, task: 'solve', problem, ...opts }), opts.timeLimitMs),
     merge: (built, vehicles, pieces, setPartitioning) =>
       queued(() => ({ id: nextId++, task: 'merge', built, vehicles, pieces, ...(setPartitioning ? { setPartitioning } : {}) }), MERGE_BASE_MS + (setPartitioning?.timeLimitMs ?? 0)),
-    allocate: (input, timeLimitMs) => queued(() => ({ id: nextId++, task: 'allocate', input, timeLimitMs }), ALLOCATE_BASE_MS + timeLimitMs),
+    allocate: async (input, timeLimitMs) => {
+      const packed = await queued<PackedAllocation>(() => ({ id: nextId++, task: 'allocate', input: packAllocationInput(input), timeLimitMs }), ALLOCATE_BASE_MS + timeLimitMs);
+      return unpackAllocation(packed, input.needs.map((n) => n.id));
+    },
     async close() {
       closed = true;
       const w = thread;

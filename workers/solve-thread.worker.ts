@@ -10,6 +10,7 @@ import { allocateWithPreferredSolver } from '../src/planning/allocation/allocate
 import { loadHighs } from '../src/planning/lp/highs.adapter';
 import type { LpSolver } from '../src/planning/lp/lp.model';
 import { solve } from '../src/planning/solve';
+import { packAllocation, unpackAllocationInput } from './allocation-wire';
 import { lowerThisThread } from './planning-priority';
 import type { SolveRequest, SolveReply } from './solve-thread';
 
@@ -26,7 +27,7 @@ async function run(req: SolveRequest): Promise<unknown> {
   if (req.task === 'solve') {
     return solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now, keepPool: req.keepPool ?? 0 });
   }
-  if (req.task === 'allocate') return allocateWithPreferredSolver(req.input, req.timeLimitMs, now);
+  if (req.task === 'allocate') return packAllocation(await allocateWithPreferredSolver(unpackAllocationInput(req.input), req.timeLimitMs, now), req.input.ids);
   const sp = req.setPartitioning;
   return mergeRoundPieces(req.built, req.vehicles, req.pieces, sp ? { setPartitioning: { solver: await (highs ??= loadHighs()), timeLimitMs: sp.timeLimitMs, now } } : {});
 }

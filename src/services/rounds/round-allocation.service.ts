@@ -9,7 +9,7 @@ import { allocationClass } from '../../domain/need-kinds';
 import type { NeedItems, StockShortDetail } from '../../domain/round-plan';
 import { expandComponents } from '../../domain/kit';
 import { needProduct } from '../../domain/stock';
-import type { NeedToAllocate, RoundAllocation, RoundAllocationInput } from '../../planning/allocation/round-allocation';
+import type { NeedComponent, NeedToAllocate, RoundAllocation, RoundAllocationInput } from '../../planning/allocation/round-allocation';
 import { allocateWithPreferredSolver, type ChosenAllocation } from '../../planning/allocation/allocate-round';
 import type { Db } from '../../store/db';
 import { type Steps, untimed } from '../../shared/steps';
@@ -65,12 +65,21 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
   const started = performance.now();
   const needs = await needsForAllocation(trx, needIds);
   const catalogue = await loadCatalogue(trx);
+  // A kit's components by product, quantity and household size: a district's needs share a few dozen.
+  const kits = new Map<string, NeedComponent[]>();
+  const componentsOf = (code: string, quantity: number, members: number): NeedComponent[] => {
+    const key = `${code}|${quantity}|${members}`;
+    let components = kits.get(key);
+    if (!components) {
+      components = expandComponents(catalogue, code, quantity, members).map((c) => ({ item: c.code, quantity: c.quantity, substitutes: c.substitutes, optional: c.optional }));
+      kits.set(key, components);
+    }
+    return components;
+  };
   const toAllocate: NeedToAllocate[] = needs.map((n) => {
     const product = n.details && needProduct(n.kind, n.details);
     // A product missing from the catalogue is not stock-tracked: routed without a reservation, as before.
-    const components = product && catalogue.has(product.code)
-      ? expandComponents(catalogue, product.code, product.quantity, n.members).map((c) => ({ item: c.code, quantity: c.quantity, substitutes: c.substitutes, optional: c.optional }))
-      : [];
+    const components = product && catalogue.has(product.code) ? componentsOf(product.code, product.quantity, n.members) : [];
     return { id: n.id, group: n.communityId, priority: allocationClass(n.kind, n.urgency, n), components };
   });
   const free = await freeStockAt(trx, depotIds);
