@@ -125,6 +125,7 @@ export async function run(args: string[]): Promise<Metrics> {
     const dispatcher = tokens.get('bench.dispatch')!;
     const cycle0 = performance.now();
     const intake = runIntake({ url, district, tokens, spreadMs, medicineNeeds: size.medicineNeeds, passes: size.passes, emergencies: size.emergencies, onAccepted: (id, okAt) => expect(`need:${id}`, okAt) });
+    intake.catch(() => undefined); // thrown where awaited, not as an unhandled rejection meanwhile
     let killedMidSolve = -1;
     // 3a. kill -9 a worker while the food round is being solved (its solve is retaken after the stall interval).
     const workerFault = async () => {
@@ -151,6 +152,9 @@ export async function run(args: string[]): Promise<Metrics> {
       await svc.killApiProcess();
       apiKills++;
     })();
+    // Awaited after the food walk: a fault that fails meanwhile must not end this process as an
+    // unhandled rejection, leaving the service's processes running (it is thrown at the await).
+    walkFaults.catch(() => undefined);
     const walk = { url, district, tokens, driverSockets: connected.driverSockets, minutesPerSecond, onHandedOver: (stopId: string, okAt: number) => expect(`stop:${stopId}`, okAt) };
     const foodWalk = await phase('food_round_driven', () => walkRound({ ...walk, roundId: food.roundId }));
     await walkFaults;

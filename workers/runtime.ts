@@ -100,12 +100,12 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   // runs here, its data read and stored on this connection, and the search itself goes to a worker
   // thread, so the API sharing this process and the job lock renewals never wait for it.
   const inlineSolve = database.kind === 'pglite';
-  // The planning thread: every merge (a district's holds the loop for longer than a job lock), and the solves with PGlite.
+  // The planning thread: the solves with PGlite, at PLANNING_NICE.
   const planningThread = createSolveThread({ nice: config.PLANNING_NICE });
-  // A round's stock allocation has a thread of its own at the process's priority: seconds of CPU for
-  // a district, and the round's every later step waits for it. Behind the planning thread's queue and
-  // lower priority a busy district day stretched 3 s of work to 78 s (issue #21).
-  const allocationThread = createSolveThread();
+  // A round's stock allocation and its merge have a thread of their own at the process's priority:
+  // seconds of CPU each for a district, and the round's every later step waits for them. At the
+  // planning thread's lower priority a busy district day stretched the allocation's 3 s to 78 s (issue #21).
+  const roundThread = createSolveThread();
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   const liveRedis = config.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
   const events: RoundEvents = liveRedis
@@ -121,8 +121,8 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     driverLimits: driverLimitsOf(config),
     ...(inlineSolve ? { inlineSolve: planningThread.solve } : {}),
-    merge: planningThread.merge,
-    allocate: allocationThread.allocate,
+    merge: roundThread.merge,
+    allocate: roundThread.allocate,
     keepPool: config.SOLVE_POOL_ROUTES,
     onRoundStored: roundStoredRecorder(metrics),
     ...(config.MERGE_SET_PARTITIONING ? { setPartitioning: { maxMs: config.MERGE_SP_TIME_LIMIT_MS } } : {}),
@@ -203,7 +203,7 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
       await webhooks.close();
       await notices.close();
       await planningThread.close();
-      await allocationThread.close();
+      await roundThread.close();
       await producers.close();
       liveRedis?.disconnect();
       if (!shared) await database.close();

@@ -153,7 +153,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       process.kill(victim, 'SIGKILL');
       // The primary forks a replacement (src/api-cluster.ts); the other process serves meanwhile.
       await until(() => { const now = childrenOf(api.proc.pid!); return now.length >= 2 && !now.includes(victim); }, 120_000, 100);
-      await until(healthy, 30_000, 100);
+      // The other process answers meanwhile; on a loaded machine, just after Redis came back empty, it took over 30 s once.
+      await until(healthy, 120_000, 100);
       return victim;
     },
     apiDeaths: () => api.lines.filter((l) => l.includes('API process died')).length,
