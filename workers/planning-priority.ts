@@ -1,7 +1,8 @@
 /**
  * Planning is batch work sharing the cores with interactive work: a sub-problem's search (the
- * sandboxed solver process) and a round's merge (the planning thread) can each take a core for a
- * minute, while a unit chief submits a need, a handover goes out live, an emergency wants a car.
+ * sandboxed solver process, or the planning thread with PGlite) takes a core for its whole budget,
+ * while a unit chief submits a need, a handover goes out live, an emergency wants a car. (A round's
+ * allocation and merge are not lowered: short, bounded, and the whole round waits for them.)
  * Their threads run at a lower CPU priority (a higher nice value, PLANNING_NICE), so when both want a
  * core the scheduler gives it to the interactive side first; planning still takes every idle cycle,
  * so on a quiet machine it is not slower (issue #21: intake p99 of minutes during a district's round).
