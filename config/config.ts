@@ -63,6 +63,8 @@ export const configSchema = z.object({
   /** Start a local redis-server when none answers at REDIS_URL (npm start only). Default on. */
   REDIS_AUTOSTART: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A request at least this slow (ms) is logged at warn with `slow: true`. Default 2000. */
+  SLOW_REQUEST_MS: z.coerce.number().int().positive().default(2000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Idle lifetime of a login session, in hours. Default 12. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),

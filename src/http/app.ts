@@ -72,7 +72,7 @@ export function buildApp(deps: AppDeps): Express {
   // Security headers (CSP, no-store on /api, HSTS behind TLS, CORS allow-list) on every answer, errors included.
   app.use(securityHeaders(config));
   // Health probes every few seconds would drown the log.
-  app.use(requestLog(logger, { ignore: (url) => PROBES.has(url) }));
+  app.use(requestLog(logger, { ignore: (url) => PROBES.has(url), slowMs: config.SLOW_REQUEST_MS }));
   // Every request timed by route template and status (cordon_http_request_duration_seconds).
   app.use(httpMetrics(ops.metrics));
   // Writes a browser sends from another site are refused (CSRF protection of the session cookie).

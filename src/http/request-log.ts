@@ -4,7 +4,7 @@
  * Each request gets an id (a well-formed incoming `X-Request-Id`, else a new UUID), echoed in the
  * response and kept in the audit trail; `req.log` is a child logger carrying it, made only when a
  * handler really logs. When the response is out, one line: method, URL, status, time; at `info`
- * (`warn` for 4xx, `error` for 5xx), with the ids a handler named (`logFields`: the need it
+ * (`warn` for 4xx and for a request slower than `slowMs`, with `slow: true`, `error` for 5xx), with the ids a handler named (`logFields`: the need it
  * accepted, the round it started), so a grep of either finds the request. Bodies and headers are
  * never logged.
  *
@@ -37,6 +37,11 @@ export function logFields(res: Response, fields: Record<string, string>): void {
 export interface RequestLogOptions {
   /** Requests not logged on completion (e.g. health probes every few seconds). */
   ignore?: (url: string) => boolean;
+  /**
+   * A request that took at least this long is logged at `warn` (SLOW_REQUEST_MS), so a service run
+   * at `LOG_LEVEL=warn` still says which requests waited, and when. Default: never.
+   */
+  slowMs?: number;
 }
 
 export function requestLog(logger: Logger, options: RequestLogOptions = {}): RequestHandler {
@@ -55,11 +60,12 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
       res.off('finish', done);
       res.off('close', done);
       const status = res.statusCode;
-      const level = !res.writableFinished ? 'warn' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
       const responseTime = Math.round(performance.now() - started);
+      const slow = responseTime >= (options.slowMs ?? Infinity);
+      const level = !res.writableFinished ? 'warn' : status >= 500 ? 'error' : status >= 400 || slow ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
       const named = res.locals.logFields as Record<string, string> | undefined;
-      const fields = { reqId: id, ...named, req: { method, url }, res: { statusCode: status }, responseTime };
+      const fields = { reqId: id, ...named, req: { method, url }, res: { statusCode: status }, responseTime, ...(slow ? { slow: true } : {}) };
       logger[level](fields, res.writableFinished ? 'request completed' : 'request aborted');
     };
     res.on('finish', done);

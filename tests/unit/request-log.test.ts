@@ -53,4 +53,29 @@ describe('request log', () => {
     expect(text).not.toContain('secret');
     expect(text).not.toContain('"Y"');
   });
+
+  it('logs a request slower than slowMs at warn, marked slow', async () => {
+    const slowLines: Record<string, unknown>[] = [];
+    const slowSink = new Writable({ write(chunk: Buffer, _enc, cb) { slowLines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)); cb(); } });
+    const app = express();
+    app.use(requestLog(pino({ level: 'warn' }, slowSink), { slowMs: 1 }));
+    let arrivedAt: number | undefined;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    app.get('/waits', async (_req, res) => { arrivedAt = performance.now(); await gate; res.status(200).end(); });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const answer = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/waits`);
+      // Held until it has been in the handler for 5 ms: past slowMs whatever the machine's load.
+      await vi.waitUntil(() => arrivedAt !== undefined && performance.now() - arrivedAt >= 5, { timeout: 10_000, interval: 5 });
+      release();
+      expect((await answer).status).toBe(200);
+      await vi.waitUntil(() => slowLines.length > 0, { timeout: 10_000 });
+      expect(slowLines[0]).toMatchObject({ level: 40, msg: 'request completed', slow: true, req: { url: '/waits' }, res: { statusCode: 200 } });
+      expect(slowLines[0]!.responseTime).toBeGreaterThanOrEqual(1);
+    } finally {
+      server.close();
+    }
+  });
 });
