@@ -1,5 +1,5 @@
 /**
- * A round's allocation as it crosses to the planning thread and back. Sent as it is, a district's
+ * A round's allocation as it crosses to the workers' round thread and back. Sent as it is, a district's
  * 137,000 needs are 1.8 million small objects (each need's kit components with their substitutes),
  * whose structured clone took 2.5 s there and 1.4 s back, the way back on the worker's event loop:
  * more than the allocation itself (issue #21). Needs share a few dozen kits and their outcomes a few

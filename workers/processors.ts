@@ -44,9 +44,9 @@ export interface ProcessorDeps {
   setPartitioning?: MergeOptions['setPartitioning'];
   /** Told of each proposal stored by a merge (the round metrics). */
   onRoundStored?: MergeOptions['onStored'];
-  /** Runs a round's merge off this event loop (the planning thread, solve-thread.ts). Unset: in process. */
+  /** Runs a round's merge off this event loop (the round thread, solve-thread.ts). Unset: in process. */
   merge?: MergeOptions['merge'];
-  /** Runs a round's stock allocation off this event loop (the planning thread), as `merge`. Unset: in process. */
+  /** Runs a round's stock allocation off this event loop (the round thread), as `merge`. Unset: in process. */
   allocate?: RoundAllocator;
 }
 

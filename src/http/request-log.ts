@@ -4,9 +4,9 @@
  * Each request gets an id (a well-formed incoming `X-Request-Id`, else a new UUID), echoed in the
  * response and kept in the audit trail; `req.log` is a child logger carrying it, made only when a
  * handler really logs. When the response is out, one line: method, URL, status, time; at `info`
- * (`warn` for 4xx and for a request slower than `slowMs`, with `slow: true`, `error` for 5xx), with the ids a handler named (`logFields`: the need it
- * accepted, the round it started), so a grep of either finds the request. Bodies and headers are
- * never logged.
+ * (`warn` for 4xx and for a request slower than `slowMs`, marked `slow: true`; `error` for 5xx),
+ * with the ids a handler named (`logFields`: the need it accepted, the round it started), so a grep
+ * of either finds the request. Bodies and headers are never logged.
  *
  * Why not pino-http: it builds a child logger for every request, through the redaction paths,
  * whether or not anything is logged; measured on the intake bench that was ~10% of the API's CPU.

@@ -27,7 +27,7 @@ export const STOCK_SHORT = 'stock-short';
 export const ALLOCATION_TIME_LIMIT_MS = 2000;
 
 /**
- * Runs the pure allocation (allocate-round.ts). The workers give the planning thread's
+ * Runs the pure allocation (allocate-round.ts). The workers give their round thread's
  * (workers/solve-thread.ts): a district's 137,000 needs are seconds of CPU, which held the worker's
  * event loop past the `round.prepare` job's lock (issue #21). Default: here.
  */
@@ -58,7 +58,7 @@ export interface RoundAllocationSummary {
 /**
  * Allocates `needIds` in the caller's transaction, stores the unserved ones and the explanation, and
  * returns the ids of the needs to route, with what each was given (stored as they are linked to the round's sub-problems).
- * `steps` splits its time for the 'round prepared' log: reads, the solve (on the planning thread in
+ * `steps` splits its time for the 'round prepared' log: reads, the solve (on the round thread in
  * the workers), the unserved needs' rows, the holds and summary.
  */
 export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[], allocate: RoundAllocator = allocateHere, steps: Steps = untimed): Promise<{ served: string[]; items: Map<string, NeedItems> }> {

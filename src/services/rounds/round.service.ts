@@ -274,7 +274,7 @@ export interface MergeOptions {
   setPartitioning?: { maxMs: number; solver?: () => Promise<LpSolver>; now?: () => number };
   /**
    * Runs the pure merge (border repair, set partitioning, validation) somewhere else: the workers use
-   * the planning thread (workers/solve-thread.ts), so their event loop keeps renewing the job's lock
+   * the round thread (workers/solve-thread.ts, workers/runtime.ts), so their event loop keeps renewing the job's lock
    * through a district's merge. Default: here, synchronously.
    */
   merge?: (built: BuiltProblem, vehicles: readonly VehicleForPlan[], pieces: readonly StoredPiece[], setPartitioning?: { timeLimitMs: number }) => Promise<MergeDecision>;
