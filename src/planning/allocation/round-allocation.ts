@@ -119,7 +119,7 @@ class Units {
 
   constructor(stock: Readonly<Record<string, number>>, lines: AllocationResult['lines']) {
     for (const [item, q] of Object.entries(stock)) this.quantity[this.spare(item)] = Math.max(0, Math.floor(q));
-    for (const l of lines) {
+    const shares = lines.map((l) => {
       const slot = this.quantity.push(l.allocated) - 1;
       const spare = this.spare(l.itemId);
       this.quantity[spare]! -= l.allocated;
@@ -127,11 +127,12 @@ class Units {
       if (!this.shareSlot.has(key)) this.shareSlot.set(key, new Map());
       this.shareSlot.get(key)!.set(l.itemId, slot);
       this.sharesOfClass[l.priority]!.push({ share: slot, spare });
-    }
-    const leastUrgentFirst = lines.map((l, i) => ({ l, i })).sort((a, b) => b.l.priority - a.l.priority || a.i - b.i);
-    for (const { l } of leastUrgentFirst) {
-      const slot = this.shareSlot.get(`${l.groupId}|${l.priority}`)!.get(l.itemId)!;
-      this.sharesOfItem.set(l.itemId, [...(this.sharesOfItem.get(l.itemId) ?? []), { slot, priority: l.priority }]);
+      return { item: l.itemId, slot, priority: l.priority };
+    });
+    // A stable sort: within a class, the LP's order.
+    for (const { item, slot, priority } of shares.sort((a, b) => b.priority - a.priority)) {
+      if (!this.sharesOfItem.has(item)) this.sharesOfItem.set(item, []);
+      this.sharesOfItem.get(item)!.push({ slot, priority });
     }
   }
 
