@@ -121,7 +121,7 @@ export async function run(args: string[]): Promise<Metrics> {
         reason: 'Dialysis', appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + HOUR), needsEscort: false, needsWheelchair: i % 10 === 0,
         createdBy: 'bench', createdAt: now,
       });
-      approvals.push(await measured(database, (trx) => onPassMoved(trx, { ...pass, status: 'approved' }, now)));
+      approvals.push(await measured(database, async (trx) => { await placeRequests(trx, now, await onPassMoved(trx, { ...pass, status: 'approved' }, now)); }));
     }
     const approveS = (performance.now() - t0) / 1000;
     const live = await sql<{ trips: number; requests: number; assigned: number }>`

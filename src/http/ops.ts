@@ -1,10 +1,11 @@
 /**
- * The probes' and metrics' side of an API process: its metric registry (with the pool and readiness
- * gauges bound) and its readiness checks (database, migrations at head, Redis when it uses one).
+ * The probes' and metrics' side of an API process: its metric registry (with the pool, readiness and
+ * transport-queue gauges bound) and its readiness checks (database, migrations at head, Redis when it uses one).
  * serveApi builds it and adds what else the process runs (its sockets; workers when inline);
  * buildApp builds a bare one when given none (tests).
  */
 import { addDependencyChecks, createReadiness, type Readiness } from '../services/ops/readiness.service';
+import { transportChangesWaiting } from '../services/passes/transport-batch';
 import type { Redis } from 'ioredis';
 import { createMetrics, type Metrics } from '../shared/metrics';
 import type { Database } from '../store/db';
@@ -20,7 +21,7 @@ export function createApiOps(deps: { database: Database; redis?: Redis | undefin
   const readiness = createReadiness();
   const redis = deps.redis;
   addDependencyChecks(readiness, { database: deps.database, redisPing: redis ? () => redis.ping() : undefined });
-  metrics.bind({ pool: () => deps.database.poolStats?.(), readiness: () => readiness.snapshot() });
+  metrics.bind({ pool: () => deps.database.poolStats?.(), readiness: () => readiness.snapshot(), transportWaiting: () => transportChangesWaiting(deps.database.db) });
   return { metrics, readiness };
 }
 

@@ -4,9 +4,10 @@
  * Each request gets an id (a well-formed incoming `X-Request-Id`, else a new UUID), echoed in the
  * response and kept in the audit trail; `req.log` is a child logger carrying it, made only when a
  * handler really logs. When the response is out, one line: method, URL, status, time; at `info`
- * (`warn` for 4xx and for a request slower than `slowMs`, marked `slow: true`; `error` for 5xx),
- * with the ids a handler named (`logFields`: the need it accepted, the round it started), so a grep
- * of either finds the request. Bodies and headers are never logged.
+ * (`warn` for 4xx and for a request slower than `slowMs`, marked `slow: true`, with where its
+ * time went: the `phases` the handler timed, shared/timings.ts; `error` for 5xx), with the ids a
+ * handler named (`logFields`: the need it accepted, the round it started), so a grep of either
+ * finds the request. Bodies and headers are never logged.
  *
  * Why not pino-http: it builds a child logger for every request, through the redaction paths,
  * whether or not anything is logged; measured on the intake bench that was ~10% of the API's CPU.
@@ -14,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../shared/logger';
+import { phasesMs, withPhases, type Phases } from '../shared/timings';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -55,6 +57,7 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
     if (options.ignore?.(req.url)) return next();
 
     const started = performance.now();
+    const phases: Phases = {};
     const { method, originalUrl: url } = req;
     const done = (): void => {
       res.off('finish', done);
@@ -65,11 +68,12 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
       const level = !res.writableFinished ? 'warn' : status >= 500 ? 'error' : status >= 400 || slow ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const named = res.locals.logFields as Record<string, string> | undefined;
-      const fields = { reqId: id, ...named, req: { method, url }, res: { statusCode: status }, responseTime, ...(slow ? { slow: true } : {}) };
+      const timedPhases = slow ? phasesMs(phases) : undefined;
+      const fields = { reqId: id, ...named, req: { method, url }, res: { statusCode: status }, responseTime, ...(slow ? { slow: true } : {}), ...(timedPhases ? { phases: timedPhases } : {}) };
       logger[level](fields, res.writableFinished ? 'request completed' : 'request aborted');
     };
     res.on('finish', done);
     res.on('close', done);
-    next();
+    withPhases(phases, next);
   };
 }

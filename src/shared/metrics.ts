@@ -55,6 +55,8 @@ export interface MetricSources {
   readiness?: () => Promise<Record<string, boolean>>;
   pool?: () => { inUse: number; waiting: number } | undefined;
   liveSockets?: () => number;
+  /** Transport changes (pass moves, emergencies) waiting for this process's next batch. */
+  transportWaiting?: () => number;
 }
 
 export interface Metrics {
@@ -129,6 +131,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   gauge('cordon_db_pool_waiting_clients', 'Queries waiting for a pool connection', [], 'sum', (g) => {
     const pool = sources.pool?.();
     if (pool) g.set(pool.waiting);
+  });
+  gauge('cordon_transport_changes_waiting', 'Pass and emergency transport changes waiting for this process\'s next transport batch (the planning lock is taken once per batch)', [], 'sum', (g) => {
+    if (sources.transportWaiting) g.set(sources.transportWaiting());
   });
 
   return {

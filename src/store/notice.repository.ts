@@ -138,15 +138,6 @@ export async function tripDepot(db: Db, roundId: string, tripId: string): Promis
   return r ? { lat: Number(r.lat), lon: Number(r.lon) } : null;
 }
 
-/** A savepoint per expanded event, so one that fails is undone alone. */
-export async function savepoint(trx: Db): Promise<void> {
-  await sql`savepoint notice_event`.execute(trx);
-}
-
-export async function rollbackToSavepoint(trx: Db): Promise<void> {
-  await sql`rollback to savepoint notice_event`.execute(trx);
-}
-
 /** Drops expanded events older than `before`. */
 export async function pruneEvents(db: Db, before: Date): Promise<number> {
   const r = await sql`delete from notice_events where expanded_at is not null and occurred_at < ${before}`.execute(db);

@@ -4,7 +4,6 @@
  * Planning reads the live trips and writes the new plan inside one transaction holding an
  * advisory lock, so two approvals or emergencies never plan over each other.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from './db';
 import { lockForTransaction } from './advisory-lock';
@@ -22,36 +21,6 @@ export type NewRequest = Omit<Insertable<TransportRequestsTable>, 'id' | 'status
 /** Serialises transport planning across processes until the transaction ends. */
 export async function lockTransportPlanning(trx: Db): Promise<void> {
   await lockForTransaction(trx, 'cordon.transport-planning');
-}
-
-const inTurn = new AsyncLocalStorage<true>();
-const waiting: { urgent: boolean; start: () => void }[] = [];
-let busy = false;
-
-function nextTurn(): void {
-  const urgent = waiting.findIndex((w) => w.urgent);
-  const next = waiting.splice(urgent >= 0 ? urgent : 0, 1)[0];
-  busy = next !== undefined;
-  next?.start();
-}
-
-/**
- * Runs `work` (a transaction that takes the transport-planning lock) when this process's previous
- * such work is done. A transaction waits for the lock holding a pooled connection: at a district's
- * pace (a thousand passes a day, each moved along four times, emergencies and their retries) dozens
- * waited at once, every connection of an API process among them, and intake waited behind them
- * (issue #21: 1,736 lock waits of 1.3 s on average in 3.5 minutes of planning, intake p99 20 s).
- * Taking turns in the process first, at most one connection per process waits on the lock. Work
- * already in its turn runs at once when it asks again (no deadlock on itself). `urgent` work (an
- * emergency looking for a car) goes before the passes waiting their turn: behind a thousand pass
- * approvals in a minute, emergencies waited 97 s at the median (district day at full scale).
- */
-export function inTransportTurn<T>(work: () => Promise<T>, options: { urgent?: boolean } = {}): Promise<T> {
-  if (inTurn.getStore()) return work();
-  return new Promise<T>((resolve, reject) => {
-    waiting.push({ urgent: options.urgent ?? false, start: () => void inTurn.run(true, work).then(resolve, reject).finally(nextTurn) });
-    if (!busy) nextTurn();
-  });
 }
 
 /** Inserts the legs; a leg that exists already (a retried approval) is returned as it is. */

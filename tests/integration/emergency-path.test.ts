@@ -10,10 +10,7 @@ import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emer
 import { createPassAlerts } from '../../src/services/passes/pass-alerts';
 import { startPassLoops } from '../../src/services/passes/pass-sweep.service';
 import { createLogger } from '../../src/shared/logger';
-import { openDatabase } from '../../src/store/db';
-import { lockTransportPlanning } from '../../src/store/pass-transport.repository';
-import { PG_URL } from './auth.fixture';
-import { startPassWorld, type PassWorld } from './pass.fixture';
+import { holdTransportLock, startPassWorld, type PassWorld } from './pass.fixture';
 
 let w: PassWorld;
 
@@ -181,32 +178,20 @@ describe('emergency channel', () => {
     // Broke before (issue #21): each request waiting for the lock held a pooled connection; with more
     // waiting than the pool holds (5 here), nothing else the API does could reach the database.
     // Two connections: one holds the lock, the other watches who waits for it.
-    const holder = await openDatabase({ url: PG_URL, schema: w.database.schema, poolSize: 2 });
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    let held!: () => void;
-    const holding = new Promise<void>((r) => (held = r));
-    const holderTx = holder.db.transaction().execute(async (trx) => {
-      await lockTransportPlanning(trx);
-      held();
-      await released;
-    });
+    const lock = await holdTransportLock(w.database.schema);
     try {
-      await holding;
       const households = [w.grid.h1, w.grid.h2, w.grid.h1, w.grid.h2, w.grid.h1, w.grid.h2, w.grid.h1];
       const raised = households.map((h) => raise(h, 'coordinator', { kind: 'acute_illness' }));
       const waiting = async () => Number((await sql<{ n: string }>`select count(*)::text as n from pg_stat_activity
-        where wait_event_type = 'Lock' and wait_event = 'advisory' and pid <> pg_backend_pid()`.execute(holder.db)).rows[0]!.n);
+        where wait_event_type = 'Lock' and wait_event = 'advisory' and pid <> pg_backend_pid()`.execute(lock.db)).rows[0]!.n);
       await vi.waitFor(async () => expect(await waiting()).toBeGreaterThanOrEqual(1), { timeout: 20_000, interval: 50 });
       // Still answering while they queue: a read that needs the database.
       expect((await w.json('GET', `/api/reports/emergencies?from=2026-03-01&to=2026-03-01`, 'community_staff')).status).toBe(200);
-      release();
+      await lock.release();
       const answers = await Promise.all(raised);
       expect(answers.map((a) => a.status)).toEqual(households.map(() => 201));
     } finally {
-      release();
-      await holderTx;
-      await holder.close();
+      await lock.release();
     }
   }, 60_000);
 });

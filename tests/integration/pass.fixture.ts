@@ -4,7 +4,9 @@
  * vehicle-driver pairing is known).
  */
 import { ManualClock } from '../../src/shared/clock';
-import { startWorld, type World } from './auth.fixture';
+import { openDatabase } from '../../src/store/db';
+import { lockTransportPlanning } from '../../src/store/pass-transport.repository';
+import { PG_URL, startWorld, type World } from './auth.fixture';
 
 export interface PassWorld extends World {
   clock: ManualClock;
@@ -37,4 +39,24 @@ export async function startPassWorld(name: string, start = '2026-03-01T06:00:00Z
   const hospital = await json<{ id: string }>('POST', '/api/hospitals', 'admin', { name: 'City Hospital', lat: 31.23, lon: 121.43 });
   if (hospital.status !== 201) throw new Error(`hospital: ${hospital.status}`);
   return { ...world, clock, hospitalId: hospital.body.id, vehicleId: vehicle.id, tokens, relogin, json };
+}
+
+/**
+ * Holds the transport-planning lock of `schema` from a connection of its own until released; `db`
+ * is a second connection of that pool, free to watch who waits for the lock.
+ */
+export async function holdTransportLock(schema: string): Promise<{ db: Awaited<ReturnType<typeof openDatabase>>['db']; release(): Promise<void> }> {
+  const holder = await openDatabase({ url: PG_URL, schema, poolSize: 2 });
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held!: () => void;
+  const holding = new Promise<void>((r) => (held = r));
+  const tx = holder.db.transaction().execute(async (trx) => {
+    await lockTransportPlanning(trx);
+    held();
+    await released;
+  });
+  await holding;
+  let closed: Promise<void> | undefined;
+  return { db: holder.db, release: () => (closed ??= (async () => { release(); await tx; await holder.close(); })()) };
 }

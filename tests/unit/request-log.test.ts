@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requestLog } from '../../src/http/request-log';
 import { REDACT_PATHS } from '../../src/shared/logger';
+import { timed } from '../../src/shared/timings';
 
 const lines: Record<string, unknown>[] = [];
 const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)); cb(); } });
@@ -54,7 +55,7 @@ describe('request log', () => {
     expect(text).not.toContain('"Y"');
   });
 
-  it('logs a request slower than slowMs at warn, marked slow', async () => {
+  it('logs a request slower than slowMs at warn, marked slow, with the phases its handler timed', async () => {
     const slowLines: Record<string, unknown>[] = [];
     const slowSink = new Writable({ write(chunk: Buffer, _enc, cb) { slowLines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)); cb(); } });
     const app = express();
@@ -62,7 +63,12 @@ describe('request log', () => {
     let arrivedAt: number | undefined;
     let release = (): void => undefined;
     const gate = new Promise<void>((r) => { release = r; });
-    app.get('/waits', async (_req, res) => { arrivedAt = performance.now(); await gate; res.status(200).end(); });
+    app.get('/waits', async (_req, res) => {
+      arrivedAt = performance.now();
+      await timed('gate', () => gate);
+      await timed('gate', async () => undefined);
+      res.status(200).end();
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
@@ -74,6 +80,9 @@ describe('request log', () => {
       await vi.waitUntil(() => slowLines.length > 0, { timeout: 10_000 });
       expect(slowLines[0]).toMatchObject({ level: 40, msg: 'request completed', slow: true, req: { url: '/waits' }, res: { statusCode: 200 } });
       expect(slowLines[0]!.responseTime).toBeGreaterThanOrEqual(1);
+      // Both waits summed under one name; the handler held the request at least 5 ms there.
+      expect(Object.keys(slowLines[0]!.phases as object)).toEqual(['gate']);
+      expect((slowLines[0]!.phases as { gate: number }).gate).toBeGreaterThanOrEqual(5);
     } finally {
       server.close();
     }

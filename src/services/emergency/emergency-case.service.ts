@@ -3,9 +3,10 @@ import { canAccessHousehold, type Actor } from '../../domain/access';
 import { assertEmergencyTransition, mayCompleteEmergency, mayReviewEmergency, type ReviewOutcome } from '../../domain/emergency';
 import { AppError } from '../../shared/errors';
 import { casesToReview, closeReview, findCase, markNeedDelivered, moveCase } from '../../store/emergency.repository';
-import { inTransportTurn, requestsOf } from '../../store/pass-transport.repository';
+import { requestsOf } from '../../store/pass-transport.repository';
 import { emergencyView, type EmergencyDeps, type EmergencyView } from './emergency.service';
 import { completeRequest } from '../passes/pass-transport.service';
+import { inTransportBatch, placesNothing } from '../passes/transport-batch';
 
 type Deps = Pick<EmergencyDeps, 'db' | 'clock' | 'audit'>;
 
@@ -27,18 +28,21 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
   if (!c) return deny(deps, actor, 'emergency.done', id, 'not_found', reqId);
   if (!mayCompleteEmergency(actor, c)) return deny(deps, actor, 'emergency.done', id, 'forbidden', reqId);
   const now = deps.clock.now();
-  // Its legs close under the transport-planning lock: the process's turn first.
-  const done = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
-    const current = (await findCase(trx, id, true))!;
-    // The driver's app sends its report again when the answer was lost: the case is done, once.
-    if (current.status === 'done') return current;
-    assertEmergencyTransition(current.status, 'done');
-    const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
-    for (const leg of await requestsOf(trx, { emergencyId: id })) await completeRequest(trx, leg.id, now);
-    if (current.needId) await markNeedDelivered(trx, current.needId, now);
-    await deps.audit.record({ actor, action: 'emergency.done', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
-    return moved;
-  }));
+  // Its legs close under the transport-planning lock: in the process's transport batch.
+  const done = await inTransportBatch(deps.db, {
+    now,
+    apply: async (trx) => {
+      const current = (await findCase(trx, id, true))!;
+      // The driver's app sends its report again when the answer was lost: the case is done, once.
+      if (current.status === 'done') return placesNothing(current);
+      assertEmergencyTransition(current.status, 'done');
+      const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
+      for (const leg of await requestsOf(trx, { emergencyId: id })) await completeRequest(trx, leg.id, now);
+      if (current.needId) await markNeedDelivered(trx, current.needId, now);
+      await deps.audit.record({ actor, action: 'emergency.done', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
+      return placesNothing(moved);
+    },
+  });
   return emergencyView(done);
 }
 

@@ -5,8 +5,8 @@
 import type { EmergencyCase } from '../../domain/emergency';
 import { markNeedPlanned, moveCase, nearestDepot, roundTripDriver } from '../../store/emergency.repository';
 import { findHospital, householdPlace } from '../../store/pass.repository';
-import { inTransportTurn, insertRequests, lockTransportPlanning, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
-import { placeRequests } from '../passes/pass-transport.service';
+import { insertRequests, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
+import { inTransportBatch, placesNothing } from '../passes/transport-batch';
 import type { Clock } from '../../shared/clock';
 
 import type { AuditService } from '../access/audit.service';
@@ -57,24 +57,27 @@ async function legOf(deps: EmergencyDeps, c: EmergencyCase, now: Date): Promise<
 async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<EmergencyCase> {
   const now = deps.clock.now();
   const leg = await legOf(deps, c, now);
-  return inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
-    if (typeof leg === 'string') return (await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: leg })) ?? c;
-    // Under the planning lock from the start: a retry sweep and the request itself may dispatch the
-    // same case at once; the second finds the leg placed already and only records it.
-    await lockTransportPlanning(trx);
-    const request = (await insertRequests(trx, [leg]))[0]!;
-    let got: { tripId: string; driverId: string | null } | undefined;
-    if (request.status === 'assigned' && request.trip_id) {
-      got = { tripId: request.trip_id, driverId: await tripDriver(trx, request.trip_id) };
-    } else {
-      const placement = await placeRequests(trx, now, [request]);
-      got = placement.assigned.get(request.id);
-      if (!got) return (await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: placement.unserved.get(request.id) ?? 'unserved' })) ?? c;
-    }
-    if (c.needId) await markNeedPlanned(trx, c.needId, `emergency trip ${got.tripId}`, now);
-    const at = deps.clock.now();
-    return (await moveCase(trx, c.id, WAITING, 'trip_assigned', { tripRef: `transport:${got.tripId}`, driverId: got.driverId, tripAssignedAt: at, unservedReason: null })) ?? c;
-  }), { urgent: true });
+  // In the process's transport batch, under the planning lock from the start: a retry sweep and the
+  // request itself may dispatch the same case at once; the second finds the leg placed already and only records it.
+  return inTransportBatch(deps.db, {
+    now,
+    urgent: true,
+    apply: async (trx) => {
+      if (typeof leg === 'string') return placesNothing((await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: leg })) ?? c);
+      const request = (await insertRequests(trx, [leg]))[0]!;
+      const placed = request.status === 'assigned' && request.trip_id ? { tripId: request.trip_id, driverId: await tripDriver(trx, request.trip_id) } : undefined;
+      return {
+        place: placed ? [] : [request],
+        finish: async (t, placement) => {
+          const got = placed ?? placement.assigned.get(request.id);
+          if (!got) return (await moveCase(t, c.id, ['accepted'], 'unserved', { unservedReason: placement.unserved.get(request.id) ?? 'unserved' })) ?? c;
+          if (c.needId) await markNeedPlanned(t, c.needId, `emergency trip ${got.tripId}`, now);
+          const at = deps.clock.now();
+          return (await moveCase(t, c.id, WAITING, 'trip_assigned', { tripRef: `transport:${got.tripId}`, driverId: got.driverId, tripAssignedAt: at, unservedReason: null })) ?? c;
+        },
+      };
+    },
+  });
 }
 
 export async function dispatchCase(deps: EmergencyDeps, c: EmergencyCase): Promise<EmergencyCase> {

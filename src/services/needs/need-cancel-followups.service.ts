@@ -15,7 +15,7 @@
  * through the pass routes, and the need follows it. A pass already closed is left alone.
  *
  * Locks: call `lockFollowups` BEFORE the need's row is locked, in the order the pass loop and the
- * procurement receipt take them (pass, then need; purchase order, then need).
+ * procurement receipt take them (transport planning, then pass, then need; purchase order, then need).
  */
 import type { Actor } from '../../domain/access';
 import type { Pass } from '../../domain/pass';
@@ -26,6 +26,7 @@ import { lockOrder, type OrderStatus } from '../../store/procurement.repository'
 import { deleteLineUpTo, lockOrderNeed, orderIdOfNeed, reduceLine, unlinkOrderedNeed } from '../../store/procurement-need.repository';
 import { recordBagReturn } from '../../store/procurement-receipt.repository';
 import { latestPassIdOfNeed } from '../../store/pass-need.repository';
+import { lockTransportPlanning } from '../../store/pass-transport.repository';
 
 import type { AuditService } from '../access/audit.service';
 import { onPassMoved } from '../passes/pass-legs';
@@ -49,6 +50,8 @@ export async function lockFollowups(trx: Db, needId: string): Promise<Followups>
   }
   const passId = await latestPassIdOfNeed(trx, needId);
   if (passId) {
+    // Its legs may come off their trips: the planning lock before the pass, the order transport batches take them in.
+    await lockTransportPlanning(trx);
     const pass = await findPass(trx, passId, true);
     if (pass) out.pass = pass;
   }

@@ -16,9 +16,10 @@ import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
 import type { Db } from '../../store/db';
 import {
-  communityStaff, corridorChiefs, householdResidents, insertNotices, markExpanded, preferencesOf, recentCounts, rollbackToSavepoint, savepoint, takeEvents, usersWithPush,
+  communityStaff, corridorChiefs, householdResidents, insertNotices, markExpanded, preferencesOf, recentCounts, takeEvents, usersWithPush,
   type NewNotice, type Recipient,
 } from '../../store/notice.repository';
+import { rollbackToSavepoint, savepoint } from '../../store/savepoint';
 import { effectivePreferences, type NoticeSettings } from './notice-settings';
 import { intentsOf, type NoticeIntent, type NoticeTarget } from './notice-triggers';
 
@@ -84,7 +85,7 @@ export async function expandNoticeEvents(deps: NoticeExpandDeps, limit = 100): P
     for (const event of events) {
       let rows: NewNotice[] = [];
       // A savepoint per event: one that cannot be read (a query refused) does not abort the others' transaction.
-      await savepoint(trx);
+      await savepoint(trx, 'notice_event');
       try {
         for (const intent of await intentsOf(trx, event)) {
           const people = await recipientsOf(trx, intent.target);
@@ -97,7 +98,7 @@ export async function expandNoticeEvents(deps: NoticeExpandDeps, limit = 100): P
         }
       } catch (err) {
         // One event that cannot be read must not hold back the others: logged (ids only) and passed over.
-        await rollbackToSavepoint(trx);
+        await rollbackToSavepoint(trx, 'notice_event');
         deps.logger.error({ eventId: event.eventId, eventType: event.type, err: (err as Error).message }, 'notice event not expanded; skipped');
         continue;
       }

@@ -2,15 +2,17 @@
  * What a pass's status change means for its transport: approval plans the outbound leg (home to
  * hospital, dropped by the appointment) and the return leg (from the end of the visit); trips
  * done close their leg; refusal, cancellation, expiry or an early hand-back take the legs off
- * their trips; a linked intake need follows along. Runs inside the status change's transaction.
+ * their trips; a linked intake need follows along. Runs inside the status change's transaction,
+ * a transport batch's (transport-batch.ts) where it touches transport: the legs an approval wants
+ * placed are returned, and the batch places them together with the others'.
  */
 import type { Pass } from '../../domain/pass';
 import type { NeedStatus } from '../../domain/need-status';
 import { findHospital, householdPlace, setPassDriver } from '../../store/pass.repository';
 import { followPass } from '../../store/pass-need.repository';
-import { insertRequests, requestsOf, type NewRequest } from '../../store/pass-transport.repository';
+import { insertRequests, requestsOf, type NewRequest, type RequestRow } from '../../store/pass-transport.repository';
 
-import { cancelRequests, completeRequest, placeRequests } from './pass-transport.service';
+import { cancelRequests, completeRequest, type Placement } from './pass-transport.service';
 import type { Db } from '../../store/db';
 
 const MIN = 60_000;
@@ -19,7 +21,8 @@ const OUTBOUND_LEAD_MS = 120 * MIN;
 /** The return drop is due at most this long after the visit ends. */
 const RETURN_SPAN_MS = 180 * MIN;
 
-async function planLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
+/** Inserts the pass's two legs; returns those still to place (a retried approval finds them placed). */
+async function insertLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
   const home = (await householdPlace(trx, pass.householdId))!;
   const hospital = (await findHospital(trx, pass.hospitalId))!;
   const common = {
@@ -37,11 +40,18 @@ async function planLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
     },
   ];
   const rows = await insertRequests(trx, legs);
-  const placement = await placeRequests(trx, now, rows.filter((r) => r.status === 'pending' || r.status === 'unserved'));
-  const outbound = rows.find((r) => r.leg === 'outbound')!;
-  const driver = placement.assigned.get(outbound.id)?.driverId ?? null;
+  return rows.filter((r) => r.status === 'pending' || r.status === 'unserved');
+}
+
+/** Once the legs are placed: the outbound leg's driver is the pass's driver (the one who may mark its trips). */
+export async function recordPassDriver(trx: Db, pass: Pass, legs: readonly RequestRow[], placement: Placement): Promise<void> {
+  const outbound = legs.find((r) => r.leg === 'outbound');
+  const driver = outbound ? placement.assigned.get(outbound.id)?.driverId : undefined;
   if (driver) await setPassDriver(trx, pass.id, driver);
 }
+
+/** Legs still to ride (a done or cancelled leg never opens again). */
+const OPEN_LEGS: readonly RequestRow['status'][] = ['pending', 'assigned', 'unserved'];
 
 /** What the linked intake need does when its pass reaches a status: steps along the need machine. */
 const NEED_STEPS: Partial<Record<Pass['status'], readonly (readonly [NeedStatus, NeedStatus])[]>> = {
@@ -52,35 +62,43 @@ const NEED_STEPS: Partial<Record<Pass['status'], readonly (readonly [NeedStatus,
   cancelled: [['accepted', 'cancelled'], ['planned', 'cancelled'], ['out_for_delivery', 'failed']],
 };
 
-export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<void> {
+/**
+ * Statuses whose move touches transport (places, completes or cancels legs): those moves run in a
+ * transport batch, under the planning lock. The others (review, issue, at the hospital) do not wait for it.
+ */
+export const MOVES_TRANSPORT: readonly Pass['status'][] = ['approved', 'outbound_done', 'return_done', 'refused', 'cancelled', 'expired', 'returned'];
+
+/** Follows a status change: the linked need, the legs. Returns the legs to place now (an approval's; none otherwise). */
+export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
   const steps = NEED_STEPS[pass.status];
   if (pass.needId && steps) await followPass(trx, pass.needId, steps, { actor: 'pass-loop', at: now, note: `pass ${pass.id} ${pass.status}` });
-  await moveLegs(trx, pass, now);
+  return moveLegs(trx, pass, now);
 }
 
-async function moveLegs(trx: Db, pass: Pass, now: Date): Promise<void> {
+async function moveLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
   const legs = () => requestsOf(trx, { passId: pass.id });
   switch (pass.status) {
     case 'approved':
-      return planLegs(trx, pass, now);
+      return insertLegs(trx, pass, now);
     case 'outbound_done':
     case 'return_done': {
       const leg = (await legs()).find((r) => r.leg === (pass.status === 'outbound_done' ? 'outbound' : 'return'));
       if (leg) await completeRequest(trx, leg.id, now);
-      return;
+      return [];
     }
     case 'refused':
     case 'cancelled':
     case 'expired':
     case 'returned':
-      // On return the legs are done already; an unused pass handed back frees its seats.
-      return cancelRequests(trx, (await legs()).map((r) => r.id), now);
+      // On return the legs are done already (nothing to take off a trip); an unused pass handed back frees its seats.
+      await cancelRequests(trx, (await legs()).filter((r) => OPEN_LEGS.includes(r.status)).map((r) => r.id), now);
+      return [];
     case 'applied':
     case 'under_review':
     case 'issued':
     case 'at_hospital':
     case 'overdue':
-      return;
+      return [];
     default: {
       const unreachable: never = pass.status;
       return unreachable;

@@ -10,7 +10,6 @@ import type { Pass } from '../../domain/pass';
 import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
 import { movePass, passesDue } from '../../store/pass.repository';
-import { inTransportTurn } from '../../store/pass-transport.repository';
 
 import type { Db } from '../../store/db';
 import { createAuditService, type AuditService } from '../access/audit.service';
@@ -18,7 +17,8 @@ import { retryWaitingEmergencies } from '../emergency/emergency.service';
 import type { LivePublisher } from '../live-status/live.service';
 import { insertUrgentAndNotify } from '../deliveries/driver-events';
 import { createPassAlerts, type PassAlerts } from './pass-alerts';
-import { onPassMoved } from './pass-legs';
+import { MOVES_TRANSPORT, onPassMoved } from './pass-legs';
+import { inTransportBatch, placesNothing } from './transport-batch';
 
 export interface SweepDeps {
   db: Db;
@@ -30,18 +30,18 @@ export interface SweepDeps {
 const SWEEPER = 'system:pass-sweep';
 
 async function moveAll(deps: SweepDeps, due: Pass[], to: PassStatus, now: Date): Promise<Pass[]> {
-  const moved: Pass[] = [];
-  for (const pass of due) {
-    const next = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
-      const m = await movePass(trx, pass, pass.status, to, { actor: SWEEPER, at: now, note: `window ended (${pass.status})` });
-      if (!m) return undefined; // someone moved it first
-      await onPassMoved(trx, m, now);
-      await deps.audit.record({ actor: null, action: `pass.${to}`, subjectType: 'pass', subjectId: pass.id, outcome: 'allowed' }, trx);
-      return m;
-    }));
-    if (next) moved.push(next);
-  }
-  return moved;
+  const moveOne = (pass: Pass) => async (trx: Db): Promise<Pass | undefined> => {
+    const m = await movePass(trx, pass, pass.status, to, { actor: SWEEPER, at: now, note: `window ended (${pass.status})` });
+    if (!m) return undefined; // someone moved it first
+    await onPassMoved(trx, m, now);
+    await deps.audit.record({ actor: null, action: `pass.${to}`, subjectType: 'pass', subjectId: pass.id, outcome: 'allowed' }, trx);
+    return m;
+  };
+  const moved: (Pass | undefined)[] = [];
+  // An expiry frees the pass's seats: those moves go to the process's transport batches, all at once.
+  if (MOVES_TRANSPORT.includes(to)) moved.push(...await Promise.all(due.map((pass) => inTransportBatch(deps.db, { now, apply: async (trx) => placesNothing(await moveOne(pass)(trx)) }))));
+  else for (const pass of due) moved.push(await deps.db.transaction().execute(moveOne(pass)));
+  return moved.filter((m): m is Pass => m !== undefined);
 }
 
 /** One sweep at the clock's now: returns the passes marked overdue and expired. */

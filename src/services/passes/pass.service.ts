@@ -15,13 +15,14 @@ import type { Clock } from '../../shared/clock';
 import { AppError, notFound } from '../../shared/errors';
 import { communityExists } from '../../store/account-scope.repository';
 import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../../store/pass.repository';
-import { driversOfPass, inTransportTurn, requestsOf } from '../../store/pass-transport.repository';
+import { driversOfPass, requestsOf, type RequestRow } from '../../store/pass-transport.repository';
 
 import { guardDecision } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
-import { onPassMoved } from './pass-legs';
+import { MOVES_TRANSPORT, onPassMoved, recordPassDriver } from './pass-legs';
+import { inTransportBatch } from './transport-batch';
 import { passView, type PassView } from './pass-view';
 import type { Db } from '../../store/db';
 
@@ -100,21 +101,31 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   const to = ACTION_TARGET[action]!;
   const now = deps.clock.now();
   let repeated = false;
-  // Most moves re-plan or close transport legs under the transport-planning lock: the process's turn first.
-  const moved = await inTransportTurn(() => deps.db.transaction().execute(async (trx) => {
+  const move = async (trx: Db): Promise<{ pass: Pass; legs: RequestRow[] }> => {
     const pass = (await findPass(trx, passId, true))!;
     // Already there (a retry after a lost answer, a double tap): the pass as it is, nothing written.
     if (pass.status === to) {
       repeated = true;
-      return pass;
+      return { pass, legs: [] };
     }
     assertPassTransition(pass.status, to, body.reason);
     const next = await movePass(trx, pass, pass.status, to, { actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now) });
     if (!next) throw new AppError('conflict', 'the pass changed while this request ran; retry');
-    await onPassMoved(trx, next, now);
+    const legs = await onPassMoved(trx, next, now);
     await deps.audit.record({ actor, action: audited, subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId }, trx);
-    return (await findPass(trx, passId))!;
-  }));
+    return { pass: next, legs };
+  };
+  // A move that places, completes or cancels legs waits for the process's transport batch (and the
+  // planning lock); a review or an issue does not.
+  const moved = MOVES_TRANSPORT.includes(to)
+    ? await inTransportBatch(deps.db, {
+      now,
+      apply: async (trx) => {
+        const { pass, legs } = await move(trx);
+        return { place: legs, finish: async (t, placement) => { await recordPassDriver(t, pass, legs, placement); return (await findPass(t, passId))!; } };
+      },
+    })
+    : await deps.db.transaction().execute(async (trx) => (await move(trx)).pass);
   if (repeated) await auditMedicalRead(deps, actor, moved, reqId);
   else await deps.alerts.passState(moved);
   return passView(actor, moved, await requestsOf(deps.db, { passId }));

@@ -1,0 +1,138 @@
+/**
+ * Changes to passenger transport (a pass approved, a leg done, a pass closed, an emergency looking
+ * for a car or done) are taken in batches: one transaction, one lock, one placement per batch.
+ *
+ * Planning rewrites trips whole, so every change that places, cancels or completes a leg holds the
+ * transport-planning lock (an advisory lock, across processes) until it commits. One transaction per
+ * change made that lock the district's bottleneck (issue #21, full-scale day): the thousand passes of
+ * the morning queued their approvals, every other step of every pass and the emergencies queued
+ * behind them (approval p50 121 s, p99 292 s; a pass review, which places nothing, 92 s).
+ *
+ * A process's changes wait in one queue (so at most one of its pooled connections waits on the
+ * lock). When its batch starts it takes the lock, then every change waiting writes in a savepoint of
+ * its own (one refused with an AppError is undone alone and answered with it), the legs all of them
+ * want placed go to one `placeRequests`, and each finishes with the placement. A change that failed
+ * for the database's sake, or a batch that failed as a whole, runs again alone, so no change fails
+ * for another's fault. Emergencies go before the passes waiting. Lock order everywhere: the planning
+ * lock first, then the pass or case rows (need-cancel-followups.service.ts does the same).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { AppError } from '../../shared/errors';
+import { addPhase, timed } from '../../shared/timings';
+import type { Db } from '../../store/db';
+import { lockTransportPlanning, type RequestRow } from '../../store/pass-transport.repository';
+import { releaseSavepoint, rollbackToSavepoint, savepoint } from '../../store/savepoint';
+import { placeRequests, type Placement } from './pass-transport.service';
+
+/** What a change wrote: the legs it wants placed, and how it ends once they are. */
+export interface Applied<T> {
+  place: RequestRow[];
+  finish(trx: Db, placement: Placement): Promise<T>;
+}
+
+export interface TransportChange<T> {
+  /** When it was asked for; a batch places from the latest of its changes' times. */
+  now: Date;
+  /** An emergency: goes before the passes waiting. */
+  urgent?: boolean;
+  /** Its writes, in the batch's transaction, under the planning lock. */
+  apply(trx: Db): Promise<Applied<T>>;
+}
+
+/** A change that places nothing: it ends with what it wrote. */
+export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: async () => value });
+
+/** At most this many changes a batch: an emergency arriving behind a batch waits for all of it. */
+const MAX_BATCH = 32;
+
+interface Entry {
+  change: TransportChange<unknown>;
+  started(): void;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  /** Runs `fn` in the async context of the request that asked (so its timed phases are its own). */
+  resume<R>(fn: () => R): R;
+}
+
+interface Queue { waiting: Entry[]; busy: boolean }
+
+const queues = new WeakMap<Db, Queue>();
+
+/** Runs `change` in this process's next transport batch on `db`; resolves with what it finished with. */
+export async function inTransportBatch<T>(db: Db, change: TransportChange<T>): Promise<T> {
+  let q = queues.get(db);
+  if (!q) queues.set(db, (q = { waiting: [], busy: false }));
+  const queue = q;
+  let result!: Promise<T>;
+  await timed('transport.queue', () => new Promise<void>((started) => {
+    result = new Promise<T>((resolve, reject) => {
+      queue.waiting.push({ change: change as TransportChange<unknown>, started, resolve: resolve as (v: unknown) => void, reject, resume: AsyncLocalStorage.snapshot() });
+    });
+    if (!queue.busy) void drain(db, queue);
+  }));
+  return timed('transport.batch', () => result);
+}
+
+/** Changes waiting for this process's next batch on `db` (the one running not counted). */
+export function transportChangesWaiting(db: Db): number {
+  return queues.get(db)?.waiting.length ?? 0;
+}
+
+async function drain(db: Db, q: Queue): Promise<void> {
+  q.busy = true;
+  try {
+    while (q.waiting.length > 0) {
+      // Urgent first, each group in order of arrival.
+      const ordered = [...q.waiting.filter((e) => e.change.urgent), ...q.waiting.filter((e) => !e.change.urgent)];
+      q.waiting = ordered.slice(MAX_BATCH);
+      await runBatch(db, ordered.slice(0, MAX_BATCH));
+    }
+  } finally {
+    q.busy = false;
+  }
+}
+
+async function runBatch(db: Db, batch: Entry[]): Promise<void> {
+  batch.forEach((e) => e.started());
+  const alone = batch.length === 1;
+  const again: Entry[] = [];
+  const refused = new Map<Entry, unknown>();
+  const done = new Map<Entry, unknown>();
+  try {
+    await db.transaction().execute(async (trx) => {
+      const asked = performance.now();
+      await lockTransportPlanning(trx);
+      const lockMs = performance.now() - asked;
+      batch.forEach((e) => e.resume(() => addPhase('transport.lock', lockMs)));
+      const applied: { entry: Entry; result: Applied<unknown> }[] = [];
+      for (const entry of batch) {
+        const apply = () => entry.resume(() => entry.change.apply(trx));
+        if (alone) {
+          applied.push({ entry, result: await apply() });
+          continue;
+        }
+        await savepoint(trx, 'transport_change');
+        try {
+          applied.push({ entry, result: await apply() });
+          await releaseSavepoint(trx, 'transport_change');
+        } catch (err) {
+          await rollbackToSavepoint(trx, 'transport_change');
+          if (err instanceof AppError) refused.set(entry, err);
+          else again.push(entry);
+        }
+      }
+      const now = new Date(Math.max(...applied.map((a) => a.entry.change.now.getTime())));
+      const placement = await placeRequests(trx, now, applied.flatMap((a) => a.result.place));
+      for (const { entry, result } of applied) done.set(entry, await entry.resume(() => result.finish(trx, placement)));
+    });
+  } catch (err) {
+    if (alone) return batch[0]!.reject(err);
+    // The batch failed as a whole: nothing of it was kept, so each change runs again alone.
+    done.clear();
+    refused.clear();
+    again.splice(0, again.length, ...batch);
+  }
+  for (const [entry, err] of refused) entry.reject(err);
+  for (const [entry, value] of done) entry.resolve(value);
+  for (const entry of again) await runBatch(db, [entry]);
+}

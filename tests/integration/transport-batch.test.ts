@@ -1,0 +1,113 @@
+/**
+ * Transport batches (src/services/passes/transport-batch.ts) on real PostgreSQL: pass moves and
+ * emergencies that wait for the transport-planning lock are taken together, in one transaction with
+ * one placement; a change refused in a batch is undone alone, one the database failed runs again
+ * alone; an emergency goes before the passes waiting; a pass review does not wait for the lock.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inTransportBatch, placesNothing, transportChangesWaiting, type TransportChange } from '../../src/services/passes/transport-batch';
+import { AppError } from '../../src/shared/errors';
+import { holdTransportLock, startPassWorld, type PassWorld } from './pass.fixture';
+
+let w: PassWorld;
+
+beforeAll(async () => {
+  w = await startPassWorld('transport_batch');
+  await sql`create table batch_probe (id text primary key, tx text not null)`.execute(w.database.db);
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+/** A change that records its id and transaction in batch_probe, then does `then` (throw, say). */
+function probe(id: string, order: string[], options: { urgent?: boolean; then?: () => void } = {}): TransportChange<string> {
+  return {
+    now: new Date(),
+    ...(options.urgent ? { urgent: true } : {}),
+    apply: async (trx) => {
+      order.push(id);
+      await sql`insert into batch_probe (id, tx) values (${id}, txid_current()::text)`.execute(trx);
+      options.then?.();
+      return placesNothing(id);
+    },
+  };
+}
+
+const txOf = async (ids: string[]) => new Map((await sql<{ id: string; tx: string }>`select id, tx from batch_probe where id = any(${ids})`.execute(w.database.db)).rows.map((r) => [r.id, r.tx]));
+
+describe('transport batches', () => {
+  it('takes the changes waiting together; a refused one is undone alone, one the database failed runs again alone, an emergency goes first', async () => {
+    const db = w.database.db;
+    const order: string[] = [];
+    const lock = await holdTransportLock(w.database.schema);
+    let failures = 0;
+    let answers: Promise<PromiseSettledResult<string>[]>;
+    try {
+      // The first change's batch starts at once and waits for the lock; the others queue behind it.
+      const first = inTransportBatch(db, probe('a', order));
+      const queued = [
+        inTransportBatch(db, probe('b', order)),
+        inTransportBatch(db, probe('refused', order, { then: () => { throw new AppError('conflict', 'no such move'); } })),
+        // Fails for the database's sake once (a duplicate key): in the batch, not when run again alone.
+        inTransportBatch(db, { ...probe('flaky', order), apply: async (trx) => {
+          order.push('flaky');
+          if (failures++ === 0) await sql`insert into batch_probe (id, tx) values ('b', '0')`.execute(trx);
+          await sql`insert into batch_probe (id, tx) values ('flaky', txid_current()::text)`.execute(trx);
+          return placesNothing('flaky');
+        } }),
+        inTransportBatch(db, probe('c', order)),
+        inTransportBatch(db, probe('emergency', order, { urgent: true })),
+      ];
+      expect(transportChangesWaiting(db)).toBe(5);
+      answers = Promise.allSettled([first, ...queued]);
+    } finally {
+      await lock.release();
+    }
+    const settled = await answers;
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['a', 'b', 'no such move', 'flaky', 'c', 'emergency']);
+    expect(order).toEqual(['a', 'emergency', 'b', 'refused', 'flaky', 'c', 'flaky']);
+
+    const tx = await txOf(['a', 'b', 'refused', 'flaky', 'c', 'emergency']);
+    expect(tx.has('refused')).toBe(false);
+    // One transaction for the five that waited; the flaky one committed in its own, after.
+    expect(new Set([tx.get('emergency'), tx.get('b'), tx.get('c')]).size).toBe(1);
+    expect(tx.get('a')).not.toBe(tx.get('b'));
+    expect(tx.get('flaky')).not.toBe(tx.get('b'));
+    expect(transportChangesWaiting(db)).toBe(0);
+  }, 60_000);
+
+  it('a pass review answers while the planning lock is held; approvals that waited for it are placed together, each on a trip', async () => {
+    type PassBody = { id: string; status: string; driverId: string | null; transport: { leg: string; status: string }[] };
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const applied = await w.json<PassBody>('POST', `/api/households/${i % 2 ? w.grid.h1 : w.grid.h2}/passes`, 'coordinator', {
+        person: `Resident ${i}`, hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: `2026-03-02T${10 + 3 * i}:00:00Z`, visitMinutes: 60,
+      });
+      expect(applied.status).toBe(201);
+      ids.push(applied.body.id);
+    }
+    for (const id of ids.slice(0, 3)) expect((await w.json<PassBody>('POST', `/api/passes/${id}/review`, 'community_staff')).status).toBe(200);
+
+    const lock = await holdTransportLock(w.database.schema);
+    let approvals: Promise<{ status: number; body: PassBody }[]>;
+    try {
+      // Nothing to place: answered with the lock still held elsewhere.
+      const review = await w.json<PassBody>('POST', `/api/passes/${ids[3]}/review`, 'community_staff');
+      expect(review.body.status).toBe('under_review');
+      approvals = Promise.all(ids.map((id) => w.json<PassBody>('POST', `/api/passes/${id}/approve`, 'community_staff')));
+      await vi.waitFor(() => expect(transportChangesWaiting(w.database.db)).toBe(3), { timeout: 20_000, interval: 20 });
+    } finally {
+      await lock.release();
+    }
+    const answered = await approvals;
+    for (const a of answered) {
+      expect(a.status).toBe(200);
+      expect(a.body).toMatchObject({ status: 'approved', driverId: w.grid.d1 });
+      expect(a.body.transport.map((l) => [l.leg, l.status])).toEqual([['outbound', 'assigned'], ['return', 'assigned']]);
+    }
+    // The first approval's batch started alone; the three that waited behind it share one transaction.
+    const tx = (await sql<{ tx: string }>`select xmin::text as tx from passes where id = any(${ids}) order by appointment_at`.execute(w.database.db)).rows.map((r) => r.tx);
+    expect(new Set(tx).size).toBe(2);
+  }, 60_000);
+});
