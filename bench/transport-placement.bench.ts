@@ -4,22 +4,26 @@
  * behind that lock; this bench rebuilds the state they met in well under two minutes, on the real
  * PostgreSQL, through the service itself (placeRequests, no HTTP).
  *
- *   npm run bench -- transport-placement [--passes 300] [--cars 30] [--emergencies 10] [--span-h 12]
+ *   npm run bench -- transport-placement [--passes 300] [--cars 30] [--emergencies 10] [--span-h 12] [--in-flight 0]
  *
  * Set-up: 4 depots, `--cars` passenger cars (4 seats, every other one with wheelchair and escort, a
  * driver each, no shift templates: the district-day fleet's passenger tenth), 3 hospitals, 2,000
  * households (bench/grid.seed.ts) spread over ~9 x 9 km, 5% positive (they ride alone). `--passes`
  * passes are approved one after another (two legs each, appointments spread over the next
  * `--span-h` hours): every approval is a placement too. Then `--emergencies` emergencies are placed one at a time, each measured from taking the
- * lock to commit. A Kysely plugin times every statement of the transaction, so a placement splits
+ * lock to commit. With `--in-flight N` the approvals instead go through the transport batches
+ * (src/services/passes/transport-batch.ts), N at a time as a burst of requests would: the figures are
+ * the approvals per second and what a batch's time goes to. A Kysely plugin times every statement of the transaction, so a placement splits
  * into reads, writes (each summed over its statements), and the rest: the planner's CPU, mapping, commit.
  */
 import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import type { Pass } from '../src/domain/pass';
 import { insertCase } from '../src/store/emergency.repository';
-import { insertPass } from '../src/store/pass.repository';
+import { insertPass, movePass } from '../src/store/pass.repository';
 import { insertRequests, lockTransportPlanning, type NewRequest } from '../src/store/pass-transport.repository';
 import { placeRequests } from '../src/services/passes/pass-transport.service';
-import { onPassMoved } from '../src/services/passes/pass-legs';
+import { onPassMoved, recordPassDriver } from '../src/services/passes/pass-legs';
+import { inTransportBatch } from '../src/services/passes/transport-batch';
 import { dropSchema, migrateToLatest, openDatabase, type Database, type Db } from '../src/store/db';
 import { seedGrid } from './grid.seed';
 import { numberOption, percentile } from './options';
@@ -96,6 +100,52 @@ async function measured(database: Database, body: (trx: Db) => Promise<void>): P
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * `count` approvals through the transport batches, `inFlight` waiting at a time, on a database
+ * whose statements `clock` times: approvals per second, statements per approval, and the batches' time
+ * split into reads, writes and the rest (the planner's CPU, mapping, commit).
+ */
+async function batchedApprovals(database: Database, seeded: Seeded, count: number, inFlight: number, spanH: number, rand: () => number): Promise<Metrics> {
+  const clock = new StatementClock();
+  const db = database.db.withPlugin(clock);
+  const now = new Date();
+  const passes: Pass[] = [];
+  for (let i = 0; i < count; i++) {
+    const h = seeded.households[Math.floor(rand() * seeded.households.length)]!;
+    const appointmentAt = new Date(now.getTime() + HOUR + Math.floor(rand() * spanH * 4) * HOUR / 4);
+    passes.push(await insertPass(database.db, {
+      householdId: h.id, corridorId: h.corridorId, communityId: h.communityId, person: `Resident ${i}`, hospitalId: seeded.hospitals[i % seeded.hospitals.length]!,
+      reason: 'Dialysis', appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + HOUR), needsEscort: false, needsWheelchair: i % 10 === 0,
+      createdBy: 'bench', createdAt: now,
+    }));
+  }
+  const t0 = performance.now();
+  const from = clock.log.length;
+  let next = 0;
+  const lane = async () => {
+    while (next < passes.length) {
+      const pass = passes[next++]!;
+      await inTransportBatch(db, {
+        now,
+        apply: async (trx) => {
+          const moved = (await movePass(trx, pass, 'applied', 'approved', { actor: 'bench', at: now }))!;
+          const legs = await onPassMoved(trx, moved, now);
+          return { place: legs, finish: (t, placement) => recordPassDriver(t, moved, legs, placement) };
+        },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  const seconds = (performance.now() - t0) / 1000;
+  const statements = clock.log.slice(from);
+  const sum = (write: boolean) => statements.filter((s) => s.write === write).reduce((a, s) => a + s.ms, 0) / 1000;
+  return {
+    batched_approvals: count, in_flight: inFlight, batched_approve_s: round1(seconds), batched_approvals_per_s: round1(count / seconds),
+    batched_statements_per_approval: round1(statements.length / count), batched_reads_s: round1(sum(false)), batched_writes_s: round1(sum(true)),
+    batched_other_s: round1(seconds - sum(false) - sum(true)),
+  };
+}
 const p = (xs: Sample[], k: keyof Sample, q: number) => round1(percentile(xs.map((s) => s[k]), q));
 
 export async function run(args: string[]): Promise<Metrics> {
@@ -103,13 +153,20 @@ export async function run(args: string[]): Promise<Metrics> {
   const cars = numberOption(args, 'cars', 30);
   const emergencies = numberOption(args, 'emergencies', 10);
   const spanH = numberOption(args, 'span-h', 12);
-  const database = await openDatabase({ url: PG_URL, schema: `bench_transport_${process.pid}`, poolSize: 2 });
+  const inFlight = numberOption(args, 'in-flight', 0);
+  const database = await openDatabase({ url: PG_URL, schema: `bench_transport_${process.pid}`, poolSize: 4 });
   try {
     await dropSchema(database);
     await migrateToLatest(database);
     const db = database.db;
-    const { households, hospitals } = await seed(database, cars);
+    const seeded = await seed(database, cars);
+    const { households, hospitals } = seeded;
     const rand = rng(3);
+    if (inFlight > 0) {
+      const metrics = await batchedApprovals(database, seeded, passes, inFlight, spanH, rand);
+      console.table(metrics);
+      return metrics;
+    }
     const now = new Date();
     const approvals: Sample[] = [];
     const t0 = performance.now();

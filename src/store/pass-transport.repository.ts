@@ -23,18 +23,19 @@ export async function lockTransportPlanning(trx: Db): Promise<void> {
   await lockForTransaction(trx, 'cordon.transport-planning');
 }
 
-/** Inserts the legs; a leg that exists already (a retried approval) is returned as it is. */
+/** Inserts the legs in one statement; a leg that exists already (a retried approval) is returned as it is. In the order given. */
 export async function insertRequests(trx: Db, rows: NewRequest[]): Promise<RequestRow[]> {
-  const t = trx;
-  const out: RequestRow[] = [];
+  if (rows.length === 0) return [];
+  const inserted = await trx.insertInto('transport_requests').values(rows).onConflict((oc) => oc.doNothing()).returningAll().execute();
+  const keyOf = (r: { pass_id?: string | null; leg: string; emergency_id?: string | null }) => (r.pass_id ? `${r.pass_id}:${r.leg}` : `e:${r.emergency_id ?? ''}`);
+  const found = new Map(inserted.map((r) => [keyOf(r), r]));
   for (const r of rows) {
-    const inserted = await t.insertInto('transport_requests').values(r).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
-    if (inserted) { out.push(inserted); continue; }
-    let q = t.selectFrom('transport_requests').selectAll();
+    if (found.has(keyOf(r))) continue;
+    let q = trx.selectFrom('transport_requests').selectAll();
     q = r.pass_id ? q.where('pass_id', '=', r.pass_id).where('leg', '=', r.leg) : q.where('emergency_id', '=', r.emergency_id!);
-    out.push(await q.executeTakeFirstOrThrow());
+    found.set(keyOf(r), await q.executeTakeFirstOrThrow());
   }
-  return out;
+  return rows.map((r) => found.get(keyOf(r))!);
 }
 
 export interface PassengerVehicle { id: string; driverId: string | null; depotLat: number; depotLon: number; seats: number; skills: string[] }
@@ -96,8 +97,7 @@ export async function liveTrips(db: Db, from: Date, to: Date): Promise<{ trips: 
 }
 
 export interface TripWrite {
-  /** Absent: a new trip. */
-  id?: string;
+  id: string;
   vehicleId: string;
   driverId: string | null;
   startsAt: Date;
@@ -109,27 +109,43 @@ export interface TripWrite {
   emergency: boolean;
 }
 
-/** Inserts or rewrites a trip; returns its id. */
-export async function saveTrip(trx: Db, trip: TripWrite, at: Date): Promise<string> {
-  const t = trx;
-  const values = {
+/**
+ * Stores a placement's trips and where its requests went, in four statements whatever its size: the
+ * new trips (ids chosen here, so each request can name its trip), the rewritten ones, the requests
+ * assigned and those left unserved. A placement used to write each trip and each request with a
+ * statement of its own; under the district day's load every statement waited its turn on a busy
+ * event loop, with the transport-planning lock held.
+ */
+export async function savePlacement(trx: Db, p: {
+  created: TripWrite[];
+  changed: TripWrite[];
+  assigned: { requestId: string; tripId: string }[];
+  unserved: { requestId: string; reason: string }[];
+}, at: Date): Promise<void> {
+  const values = (trip: TripWrite) => ({
     vehicle_id: trip.vehicleId, driver_id: trip.driverId, starts_at: trip.startsAt, ends_at: trip.endsAt, start_lat: trip.startLat,
     start_lon: trip.startLon, stops: JSON.stringify(trip.stops), distance_m: trip.distanceM, updated_at: at,
-  };
-  if (trip.id) {
-    await t.updateTable('transport_trips').set({ ...values, ...(trip.emergency ? { emergency: true } : {}) }).where('id', '=', trip.id).execute();
-    return trip.id;
+  });
+  if (p.created.length) await trx.insertInto('transport_trips').values(p.created.map((t) => ({ id: t.id, ...values(t), emergency: t.emergency }))).execute();
+  if (p.changed.length) {
+    const rows = JSON.stringify(p.changed.map((t) => ({ id: t.id, ...values(t), stops: t.stops, emergency: t.emergency })));
+    await sql`update transport_trips t set vehicle_id = v.vehicle_id, driver_id = v.driver_id, starts_at = v.starts_at, ends_at = v.ends_at,
+        start_lat = v.start_lat, start_lon = v.start_lon, stops = v.stops, distance_m = v.distance_m, updated_at = v.updated_at,
+        emergency = t.emergency or v.emergency
+      from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, vehicle_id uuid, driver_id uuid, starts_at timestamptz, ends_at timestamptz,
+        start_lat float8, start_lon float8, stops jsonb, distance_m float8, updated_at timestamptz, emergency boolean)
+      where t.id = v.id`.execute(trx);
   }
-  const row = await t.insertInto('transport_trips').values({ ...values, emergency: trip.emergency }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
-}
-
-export async function assignRequest(trx: Db, requestId: string, tripId: string): Promise<void> {
-  await trx.updateTable('transport_requests').set({ status: 'assigned', trip_id: tripId, unserved_reason: null }).where('id', '=', requestId).execute();
-}
-
-export async function markUnserved(trx: Db, requestId: string, reason: string): Promise<void> {
-  await trx.updateTable('transport_requests').set({ status: 'unserved', unserved_reason: reason, trip_id: null }).where('id', '=', requestId).execute();
+  if (p.assigned.length) {
+    await sql`update transport_requests r set status = 'assigned', trip_id = v.trip_id, unserved_reason = null
+      from unnest(${p.assigned.map((a) => a.requestId)}::uuid[], ${p.assigned.map((a) => a.tripId)}::uuid[]) as v(id, trip_id)
+      where r.id = v.id`.execute(trx);
+  }
+  if (p.unserved.length) {
+    await sql`update transport_requests r set status = 'unserved', unserved_reason = v.reason, trip_id = null
+      from unnest(${p.unserved.map((u) => u.requestId)}::uuid[], ${p.unserved.map((u) => u.reason)}::text[]) as v(id, reason)
+      where r.id = v.id`.execute(trx);
+  }
 }
 
 export async function requestsOf(db: Db, by: { passId: string } | { emergencyId: string }): Promise<RequestRow[]> {

@@ -94,8 +94,9 @@ export async function movePass(trx: Db, pass: Pick<Pass, 'id' | 'communityId'>, 
   return toPass(row);
 }
 
-export async function setPassDriver(trx: Db, passId: string, driverId: string | null): Promise<void> {
-  await trx.updateTable('passes').set({ driver_id: driverId }).where('id', '=', passId).execute();
+/** Sets the pass's driver; returns the pass as it now is. */
+export async function setPassDriver(trx: Db, passId: string, driverId: string | null): Promise<Pass> {
+  return toPass(await trx.updateTable('passes').set({ driver_id: driverId }).where('id', '=', passId).returningAll().executeTakeFirstOrThrow());
 }
 
 export interface PassHistoryEntry { from: PassStatus | null; to: PassStatus; note: string | null; actor: string; at: Date }

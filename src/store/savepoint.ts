@@ -9,10 +9,6 @@ export async function savepoint(trx: Db, name: string): Promise<void> {
   await sql`savepoint ${sql.id(name)}`.execute(trx);
 }
 
-export async function releaseSavepoint(trx: Db, name: string): Promise<void> {
-  await sql`release savepoint ${sql.id(name)}`.execute(trx);
-}
-
 export async function rollbackToSavepoint(trx: Db, name: string): Promise<void> {
   await sql`rollback to savepoint ${sql.id(name)}`.execute(trx);
 }

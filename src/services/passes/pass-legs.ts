@@ -43,11 +43,11 @@ async function insertLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]>
   return rows.filter((r) => r.status === 'pending' || r.status === 'unserved');
 }
 
-/** Once the legs are placed: the outbound leg's driver is the pass's driver (the one who may mark its trips). */
-export async function recordPassDriver(trx: Db, pass: Pass, legs: readonly RequestRow[], placement: Placement): Promise<void> {
+/** Once the legs are placed: the outbound leg's driver is the pass's driver (the one who may mark its trips). Returns the pass as it now is. */
+export async function recordPassDriver(trx: Db, pass: Pass, legs: readonly RequestRow[], placement: Placement): Promise<Pass> {
   const outbound = legs.find((r) => r.leg === 'outbound');
   const driver = outbound ? placement.assigned.get(outbound.id)?.driverId : undefined;
-  if (driver) await setPassDriver(trx, pass.id, driver);
+  return driver ? setPassDriver(trx, pass.id, driver) : pass;
 }
 
 /** Legs still to ride (a done or cancelled leg never opens again). */

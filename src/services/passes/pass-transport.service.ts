@@ -4,11 +4,12 @@
  * Planner time is seconds from "now"; everything runs inside the caller's transaction, under an
  * advisory lock, so concurrent approvals and emergencies see each other's trips.
  */
+import { randomUUID } from 'node:crypto';
 import { planTransport } from '../../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
 import {
-  assignedRequestIds, assignRequest, cancelOpenRequests, finishAssignedRequest, liveTrips, lockTransportPlanning, lockTripStops, markUnserved,
-  passengerVehicles, rosteredPassengerShifts, saveTrip, setTripProgress, setTripStops, type RequestRow, type StoredStop,
+  assignedRequestIds, cancelOpenRequests, finishAssignedRequest, liveTrips, lockTransportPlanning, lockTripStops,
+  passengerVehicles, rosteredPassengerShifts, savePlacement, setTripProgress, setTripStops, type RequestRow, type StoredStop,
 } from '../../store/pass-transport.repository';
 import type { Db } from '../../store/db';
 
@@ -106,27 +107,25 @@ export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): 
   });
 
   const urgent = new Set(pending.filter((p) => p.urgent).map((p) => p.id));
-  const dbIds = new Map<string, string>();
-  for (const trip of plan.trips) {
+  // New trips get their ids here, so the requests on them can name them in the same few statements.
+  const dbIds = new Map(plan.trips.map((t) => [t.id, t.created ? randomUUID() : t.id]));
+  const writes = plan.trips.map((trip) => {
     const stops: StoredStop[] = trip.stops.map((s) => ({ requestId: s.requestId, type: s.type, at: new Date(now.getTime() + s.atS * 1000).toISOString() }));
-    const id = await saveTrip(trx, {
-      ...(trip.created ? {} : { id: trip.id }), vehicleId: carOf.get(trip.vehicleId) ?? trip.vehicleId, driverId: trip.driverId,
+    return {
+      created: trip.created, id: dbIds.get(trip.id)!, vehicleId: carOf.get(trip.vehicleId) ?? trip.vehicleId, driverId: trip.driverId,
       startsAt: new Date(now.getTime() + trip.startS * 1000), endsAt: new Date(now.getTime() + trip.endS * 1000),
       startLat: trip.start.lat, startLon: trip.start.lon, stops, distanceM: trip.distanceM, emergency: stops.some((s) => urgent.has(s.requestId)),
-    }, now);
-    dbIds.set(trip.id, id);
-  }
+    };
+  });
   const drivers = new Map(plan.trips.map((t) => [t.id, t.driverId]));
   const placement: Placement = { assigned: new Map(), unserved: new Map() };
-  for (const a of plan.assignments) {
-    const tripId = dbIds.get(a.tripId) ?? a.tripId;
-    await assignRequest(trx, a.requestId, tripId);
-    placement.assigned.set(a.requestId, { tripId, driverId: drivers.get(a.tripId) ?? null });
-  }
-  for (const u of plan.unserved) {
-    await markUnserved(trx, u.requestId, u.reason);
-    placement.unserved.set(u.requestId, u.reason);
-  }
+  for (const a of plan.assignments) placement.assigned.set(a.requestId, { tripId: dbIds.get(a.tripId) ?? a.tripId, driverId: drivers.get(a.tripId) ?? null });
+  for (const u of plan.unserved) placement.unserved.set(u.requestId, u.reason);
+  await savePlacement(trx, {
+    created: writes.filter((t) => t.created), changed: writes.filter((t) => !t.created),
+    assigned: [...placement.assigned].map(([requestId, a]) => ({ requestId, tripId: a.tripId })),
+    unserved: [...placement.unserved].map(([requestId, reason]) => ({ requestId, reason })),
+  }, now);
   return placement;
 }
 

@@ -122,7 +122,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
       now,
       apply: async (trx) => {
         const { pass, legs } = await move(trx);
-        return { place: legs, finish: async (t, placement) => { await recordPassDriver(t, pass, legs, placement); return (await findPass(t, passId))!; } };
+        return { place: legs, finish: (t, placement) => recordPassDriver(t, pass, legs, placement) };
       },
     })
     : await deps.db.transaction().execute(async (trx) => (await move(trx)).pass);
