@@ -68,6 +68,19 @@ const NEED_STEPS: Partial<Record<Pass['status'], readonly (readonly [NeedStatus,
  */
 export const MOVES_TRANSPORT: readonly Pass['status'][] = ['approved', 'outbound_done', 'return_done', 'refused', 'cancelled', 'expired', 'returned'];
 
+/**
+ * Whether moving the pass to `to` touches transport, given its legs as read before: an approval
+ * places legs; a trip done or a pass closed only when a leg it closes is still open (a pass handed
+ * back after both trips has nothing left on a trip). A leg once done or cancelled never opens again,
+ * so a read outside the lock cannot miss one.
+ */
+export function movesTransport(to: Pass['status'], legs: readonly Pick<RequestRow, 'leg' | 'status'>[]): boolean {
+  if (!MOVES_TRANSPORT.includes(to)) return false;
+  if (to === 'approved') return true;
+  const closes = to === 'outbound_done' ? ['outbound'] : to === 'return_done' ? ['return'] : ['outbound', 'return'];
+  return legs.some((l) => closes.includes(l.leg) && OPEN_LEGS.includes(l.status));
+}
+
 /** Follows a status change: the linked need, the legs. Returns the legs to place now (an approval's; none otherwise). */
 export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
   const steps = NEED_STEPS[pass.status];

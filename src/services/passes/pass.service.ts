@@ -21,7 +21,7 @@ import { guardDecision } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
-import { MOVES_TRANSPORT, onPassMoved, recordPassDriver } from './pass-legs';
+import { movesTransport, onPassMoved, recordPassDriver } from './pass-legs';
 import { inTransportBatch } from './transport-batch';
 import { passView, type PassView } from './pass-view';
 import type { Db } from '../../store/db';
@@ -116,8 +116,8 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
     return { pass: next, legs };
   };
   // A move that places, completes or cancels legs waits for the process's transport batch (and the
-  // planning lock); a review or an issue does not.
-  const moved = MOVES_TRANSPORT.includes(to)
+  // planning lock); a review, an issue or a hand-back after both trips does not.
+  const moved = movesTransport(to, await requestsOf(deps.db, { passId }))
     ? await inTransportBatch(deps.db, {
       now,
       apply: async (trx) => {
