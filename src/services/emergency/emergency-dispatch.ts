@@ -8,6 +8,7 @@ import { findHospital, householdPlace } from '../../store/pass.repository';
 import { insertRequests, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
 import { inTransportBatch, placesNothing } from '../passes/transport-batch';
 import type { Clock } from '../../shared/clock';
+import { timed } from '../../shared/timings';
 
 import type { AuditService } from '../access/audit.service';
 import type { PassAlerts } from '../passes/pass-alerts';
@@ -81,7 +82,7 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
 }
 
 export async function dispatchCase(deps: EmergencyDeps, c: EmergencyCase): Promise<EmergencyCase> {
-  const done = (await viaRound(deps, c)) ?? (await viaTransport(deps, c));
+  const done = (await timed('emergency.round', () => viaRound(deps, c))) ?? (await viaTransport(deps, c));
   const subject = { id: c.id, householdId: c.householdId, communityId: c.communityId };
   if (done.status === 'trip_assigned' && c.status !== 'trip_assigned') await deps.alerts.alert('emergency_trip_assigned', subject, deps.clock.now());
   if (done.status === 'unserved' && c.status === 'accepted') await deps.alerts.alert('emergency_unserved', subject, deps.clock.now());

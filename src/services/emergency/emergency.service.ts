@@ -10,6 +10,7 @@ import type { EmergencyBody } from '../../contracts/pass.contract';
 import type { Actor } from '../../domain/access';
 import { mayRaiseEmergency, type EmergencyCase } from '../../domain/emergency';
 import { AppError } from '../../shared/errors';
+import { timed } from '../../shared/timings';
 import { acceptEmergencyMedicineNeed, casesWaiting, findCase, insertCase } from '../../store/emergency.repository';
 import { householdPlace, nearestHospital } from '../../store/pass.repository';
 import { requireHospital } from '../passes/pass.service';
@@ -57,7 +58,7 @@ export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, househol
   const hospitalId = body.kind === 'acute_illness' ? (body.hospitalId ?? (await nearestHospital(deps.db, place!))?.id ?? null) : null;
   const now = deps.clock.now();
   let accepted: EmergencyCase | undefined;
-  const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
+  const result = await timed('emergency.accept', () => runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
     const needId = body.kind === 'emergency_medicine'
       ? await acceptEmergencyMedicineNeed(trx, scope, { drug: body.drug, strength: body.strength, quantity: body.quantity }, actor.userId, now)
       : null;
@@ -65,10 +66,11 @@ export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, househol
     await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'emergency', subjectId: c.id, outcome: 'allowed', reqId }, trx);
     accepted = c;
     return { status: 201, body: { id: c.id } };
-  }, deps.clock.now());
+  }, deps.clock.now()));
   if (!accepted) return { status: 201, body: emergencyView((await findCase(deps.db, result.body.id))!), replayed: true };
-  await deps.alerts.alert('emergency_accepted', accepted, now);
-  return { status: 201, body: emergencyView(await dispatchCase(deps, accepted)) };
+  const raised = accepted;
+  await timed('emergency.alert', () => deps.alerts.alert('emergency_accepted', raised, now));
+  return { status: 201, body: emergencyView(await dispatchCase(deps, raised)) };
 }
 
 /** Retries cases still without a trip (after a crash between accept and dispatch, or no vehicle). */
