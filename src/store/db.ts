@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type MigrationRes
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { timed } from '../shared/timings';
 import { assertDataDirFree, claimDataDir } from './data-dir-lock';
 import { introspectingOnly } from './schema-introspector';
 import { migrations } from './migrations/index';
@@ -66,7 +67,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // shared/db-errors.ts), and on release the pool discards it: it is no longer queryable.
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
-    dialect = new PostgresDialect({ pool });
+    // The wait for a pooled connection is a phase of the request that waits (shared/timings.ts), so a
+    // slow request's log line says when the pool, not the database, held it.
+    dialect = new PostgresDialect({ pool: { connect: () => timed('db.pool', () => pool.connect()), end: () => pool.end() } });
     poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount });
     listenTarget = { url: options.url };
   } else {
