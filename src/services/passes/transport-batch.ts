@@ -119,7 +119,8 @@ async function runBatch(db: Db, batch: Entry[]): Promise<void> {
           applied.push({ entry, result: await apply() });
           continue;
         }
-        // Not released after: rolling back to the name goes to the latest savepoint of it, this change's (a statement saved per change).
+        // Not released after (a statement saved per change): rolling back to the name reaches the latest
+        // savepoint of that name, this change's.
         await savepoint(trx, 'transport_change');
         try {
           applied.push({ entry, result: await apply() });
@@ -129,6 +130,7 @@ async function runBatch(db: Db, batch: Entry[]): Promise<void> {
           else again.push(entry);
         }
       }
+      if (applied.length === 0) return;
       const now = new Date(Math.max(...applied.map((a) => a.entry.change.now.getTime())));
       const placement = await placeRequests(trx, now, applied.flatMap((a) => a.result.place));
       for (const { entry, result } of applied) done.set(entry, await entry.resume(() => result.finish(trx, placement)));
