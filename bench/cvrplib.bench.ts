@@ -3,10 +3,11 @@
  * Budgets per instance (wall clock): A, B, P 2 s; CMT 10 s; X 20 s; XL 60 s; XXL 300 s (Leuven1,
  * Antwerp1, Ghent1) and 600 s (Brussels1, Flanders1); all times --scale. Instances and best-known
  * costs are read in place from ../shared/bench/instances (nothing is copied).
- * With --jobs 2 (default), two instances run at once in separate processes, one per core. XXL
- * instances run one at a time, each planned by decomposition by routes on --threads worker threads
- * (default: the machine's cores), with the process's peak RSS (its threads included) recorded.
- * Without set names every set runs, XXL included: about 50 minutes at --scale 1.
+ * With --jobs 2 (default), two instances run at once in separate processes, one per core. XL and
+ * XXL instances run one at a time on --threads worker threads (default: the machine's cores): XL
+ * annealed in parts (solveInParts; --threads 1 runs them as the smaller sets, one search each), XXL
+ * by decomposition by routes, with the process's peak RSS (its threads included) recorded.
+ * Without set names every set runs, XXL included: about an hour at --scale 1.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { loadHighs } from '../src/planning/lp/highs.adapter';
 import type { LpSolver } from '../src/planning/lp/lp.model';
 import { availableParallelism } from 'node:os';
 import { solveLarge } from '../src/planning/decompose/large.solve';
+import { solveInParts } from '../src/planning/decompose/parts.solve';
 import { threadRunner } from '../src/planning/parallel/thread-runner';
 import { solve } from '../src/planning/solve';
 import { validateSolution } from '../src/planning/validate/solution.validate';
@@ -50,6 +52,14 @@ async function runTask(t: Task, bks: number): Promise<Outcome> {
       await pool.close();
     }
     stats = { iterations: sol.stats.rounds, pool: sol.stats.groupsImproved, sp: `first cut ${sol.stats.startCost}` };
+  } else if (inParts(t)) {
+    const pool = threadRunner(t.threads);
+    try {
+      sol = await solveInParts(problem, { timeLimitMs: t.ms, now, seed: t.seed, threads: t.threads }, pool.run);
+    } finally {
+      await pool.close();
+    }
+    stats = { iterations: sol.stats.rounds, pool: sol.stats.partsImproved, sp: `opening ${Math.round(sol.stats.openingCost)}` };
   } else {
     const solver = await warmHighs();
     sol = solve(problem, { timeLimitMs: t.ms, now, seed: t.seed, setPartitioning: { solver } });
@@ -71,6 +81,11 @@ async function warmHighs(): Promise<LpSolver> {
   const solver = await loadHighs();
   solver.solve({ sense: 'min', variables: [{ name: 'x', cost: 1, type: 'binary' }], constraints: [{ terms: [{ v: 0, coef: 1 }], op: '>=', rhs: 1 }] }, { timeLimitMs: 5000, now: () => performance.now() });
   return solver;
+}
+
+/** XL instances are planned in parts on every thread (solveInParts), one instance at a time, when there is more than one. */
+function inParts(t: Task): boolean {
+  return t.set === 'XL' && t.threads > 1;
 }
 
 function runInChild(t: Task, bks: number): Promise<Outcome> {
@@ -123,8 +138,9 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     results.push(o);
     console.log(`${o.name.padEnd(12)} cost ${o.cost.toFixed(o.set === 'CMT' ? 2 : 0).padStart(9)} bks ${String(o.bks).padStart(9)} gap ${o.gap.toFixed(2).padStart(6)}% ${o.seconds.toFixed(1).padStart(5)} s ${o.feasible ? 'feasible' : 'INFEASIBLE ' + o.note} routes ${o.routes} it ${o.iterations} pool ${o.pool} sp ${o.sp} peak ${o.peakMb} MB`);
   };
-  // one search per instance, `jobs` instances at once; then the XXL ones alone, each on every thread
-  const single = tasks.filter((t) => t.set !== 'XXL');
+  // one search per instance, `jobs` instances at once; then the XL and XXL ones alone, each on every thread
+  const alone = (t: Task): boolean => t.set === 'XXL' || inParts(t);
+  const single = tasks.filter((t) => !alone(t));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < single.length) {
@@ -133,7 +149,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, single.length) }, worker));
-  for (const t of tasks.filter((x) => x.set === 'XXL')) report(await runInChild(t, bks.get(t.name)!.bks));
+  for (const t of tasks.filter(alone)) report(await runInChild(t, bks.get(t.name)!.bks));
   const metrics: Record<string, number | string | null> = {};
   console.log('\nset    n  mean gap %  max gap %  mean s  infeasible');
   for (const set of sets) {

@@ -2,7 +2,8 @@
  * `npm run plan -- INSTANCE.vrp [--time-limit SECONDS] [--seed N] [--threads N] [--out FILE.sol]`
  * Solves a CVRPLIB instance and prints (or writes) the solution in CVRPLIB .sol format. From
  * LARGE_FROM stops on, the plan is made by decomposition by routes on `--threads` worker threads
- * (default: the machine's cores); below that, by one search on one thread. Time limits end the
+ * (default: the machine's cores); from PARTS_FROM, with more than one thread, by one annealing cooled
+ * in parts on those threads (solveInParts); below, by one search on one thread. Time limits end the
  * pieces at different points on a busy machine, so routes repeat exactly only in iteration mode.
  * Bad flags or a bad file: a message on stderr and exit code 2. The only planning file with I/O.
  */
@@ -11,6 +12,8 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadHighs } from './lp/highs.adapter';
 import { solveLarge } from './decompose/large.solve';
+import { PARTS_FROM, solveInParts } from './decompose/parts.solve';
+import { locator } from './decompose/geometry';
 import { threadRunner } from './parallel/thread-runner';
 import { solve } from './solve';
 import type { Problem, Solution } from './model/problem.types';
@@ -104,10 +107,12 @@ async function main(): Promise<number> {
 
 async function plan(problem: Problem, args: Args): Promise<{ solution: Solution; threads: number }> {
   const now = (): number => performance.now();
-  if (problem.stops.length >= LARGE_FROM) {
+  const n = problem.stops.length;
+  if (n >= LARGE_FROM || (args.threads > 1 && n >= PARTS_FROM && locator(problem))) {
     const pool = threadRunner(args.threads);
+    const options = { timeLimitMs: args.seconds * 1000, now, seed: args.seed, threads: args.threads };
     try {
-      return { solution: await solveLarge(problem, { timeLimitMs: args.seconds * 1000, now, seed: args.seed, threads: args.threads }, pool.run), threads: args.threads };
+      return { solution: n >= LARGE_FROM ? await solveLarge(problem, options, pool.run) : await solveInParts(problem, options, pool.run), threads: args.threads };
     } finally {
       await pool.close();
     }

@@ -5,11 +5,11 @@ import { splitStops } from './cluster.split';
 import { shareFleet } from './fleet.share';
 import { mergeSubSolutions } from './merge';
 import { locator } from './geometry';
-import { groupRoutes } from './route-groups';
+import { groupRoutes, type RouteGroup } from './route-groups';
 import { subProblem } from './subproblem.build';
 
-/** Options of solveLarge; the defaults were chosen on Leuven1 and Ghent1 (issue #20). */
-export interface LargeSolveOptions {
+/** Seed and budget of a plan made piece by piece. */
+export interface PiecewiseBudget {
   /** Default 1. */
   seed?: number;
   /** Wall-clock budget (ms) on `now`, default 60,000; without `now` the solve runs `rounds` rounds of `maxIterations` per piece. */
@@ -17,6 +17,10 @@ export interface LargeSolveOptions {
   now?: () => number;
   /** Iterations per piece when there is no clock. Default 2,000. */
   maxIterations?: number;
+}
+
+/** Options of solveLarge; the defaults were chosen on Leuven1 and Ghent1 (issue #20). */
+export interface LargeSolveOptions extends PiecewiseBudget {
   /** Rounds of route groups when there is no clock. Default 4. */
   rounds?: number;
   /** Pieces the runner solves at once (its threads): only used to share the time. Default 1. */
@@ -81,48 +85,72 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
       groupMs = Math.min(left / waves(groups.length), Math.max(MIN_PIECE_MS, left / 6 / waves(groups.length)));
       if (groupMs < MIN_PIECE_MS) break;
     }
-    const spare = spareVehicles(problem, routes, groups.length);
-    const jobs = groups.map((g, gi) => {
-      const vehicles = [...g.routes.map((r) => routes[r]!.vehicle), ...spare[gi]!];
-      const stops = [...g.routes.flatMap((r) => routes[r]!.stops), ...g.extra];
-      const local = new Map(stops.map((s, i) => [s, i]));
-      return {
-        job: {
-          problem: subProblem(problem, stops, vehicles), seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs),
-          initial: g.routes.map((r, i) => ({ vehicle: i, stops: routes[r]!.stops.map((s) => local.get(s)!) })),
-        } satisfies PieceJob,
-        stops, vehicles, g,
-      };
-    });
-    const results = await run(jobs.map((j) => j.job));
-    const replaced = new Set<number>();
-    const added: PlannedRoute[] = [];
-    const out = new Map(unserved.map((u) => [u.stop, u]));
-    jobs.forEach(({ stops, vehicles, g }, gi) => {
-      const res = results[gi]!;
-      const before = g.routes.reduce((s, r) => s + routes[r]!.cost, 0);
-      const servedBefore = g.routes.reduce((s, r) => s + routes[r]!.stops.length, 0);
-      const servedAfter = stops.length - res.unserved.length;
-      if (servedAfter < servedBefore || (servedAfter === servedBefore && res.cost >= before - 1e-6)) return;
-      improved++;
-      for (const r of g.routes) replaced.add(r);
-      for (const r of res.routes) added.push({ ...r, vehicle: vehicles[r.vehicle]!, stops: r.stops.map((s) => stops[s]!) });
-      for (const s of g.extra) out.delete(s);
-      for (const u of res.unserved) out.set(stops[u.stop]!, { ...u, stop: stops[u.stop]! });
-    });
-    routes = [...routes.filter((_, i) => !replaced.has(i)), ...added];
-    unserved = [...out.values()];
+    const next = await improveGroups(problem, { routes, unserved }, groups, (gi) => ({ seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs) }), run);
+    ({ routes, unserved } = next.plan);
+    improved += next.improved;
   }
 
-  routes.sort((a, b) => a.vehicle - b.vehicle);
-  unserved.sort((a, b) => a.stop - b.stop);
+  const solution = finishPlan(problem, { routes, unserved }, 'large solve');
+  return { ...solution, stats: { rounds: round, groupsImproved: improved, startCost, startUnserved: merged.unserved.length } };
+}
+
+/** A plan being improved: its routes and the stops it leaves out, in problem indices. */
+export interface WorkingPlan { routes: PlannedRoute[]; unserved: Unserved[] }
+
+/**
+ * One round of decomposition by routes: each group's routes, with the unserved stops offered to it
+ * and a few spare vehicles, re-optimised from those routes as one piece (`job` gives its seed, budget
+ * and tuning); a group's result replaces its routes only when it serves more stops, or as many for
+ * less. Results are taken in group order, whichever thread finished first.
+ */
+export async function improveGroups(
+  problem: Problem, plan: WorkingPlan, groups: readonly RouteGroup[], job: (group: number) => Omit<PieceJob, 'problem' | 'initial'>, run: PieceRunner,
+): Promise<{ plan: WorkingPlan; improved: number }> {
+  const { routes } = plan;
+  const spare = spareVehicles(problem, routes, groups.length);
+  const pieces = groups.map((g, gi) => {
+    const vehicles = [...g.routes.map((r) => routes[r]!.vehicle), ...spare[gi]!];
+    const stops = [...g.routes.flatMap((r) => routes[r]!.stops), ...g.extra];
+    const local = new Map(stops.map((s, i) => [s, i]));
+    return {
+      job: {
+        ...job(gi), problem: subProblem(problem, stops, vehicles),
+        initial: g.routes.map((r, i) => ({ vehicle: i, stops: routes[r]!.stops.map((s) => local.get(s)!) })),
+      } satisfies PieceJob,
+      stops, vehicles, g,
+    };
+  });
+  const results = await run(pieces.map((p) => p.job));
+  const replaced = new Set<number>();
+  const added: PlannedRoute[] = [];
+  const out = new Map(plan.unserved.map((u) => [u.stop, u]));
+  let improved = 0;
+  pieces.forEach(({ stops, vehicles, g }, gi) => {
+    const res = results[gi]!;
+    const before = g.routes.reduce((s, r) => s + routes[r]!.cost, 0);
+    const servedBefore = g.routes.reduce((s, r) => s + routes[r]!.stops.length, 0);
+    const servedAfter = stops.length - res.unserved.length;
+    if (servedAfter < servedBefore || (servedAfter === servedBefore && res.cost >= before - 1e-6)) return;
+    improved++;
+    for (const r of g.routes) replaced.add(r);
+    for (const r of res.routes) added.push({ ...r, vehicle: vehicles[r.vehicle]!, stops: r.stops.map((s) => stops[s]!) });
+    for (const s of g.extra) out.delete(s);
+    for (const u of res.unserved) out.set(stops[u.stop]!, { ...u, stop: stops[u.stop]! });
+  });
+  return { plan: { routes: [...routes.filter((_, i) => !replaced.has(i)), ...added], unserved: [...out.values()] }, improved };
+}
+
+/** The plan as a Solution, routes in vehicle order, checked by the independent validator. */
+export function finishPlan(problem: Problem, plan: WorkingPlan, what: string): Solution {
+  const routes = [...plan.routes].sort((a, b) => a.vehicle - b.vehicle);
+  const unserved = [...plan.unserved].sort((a, b) => a.stop - b.stop);
   const solution: Solution = {
     routes, unserved, cost: routes.reduce((s, r) => s + r.cost, 0), distance: routes.reduce((s, r) => s + r.distance, 0),
   };
   // The independent checker guards against a bug in the stitching ever reaching a dispatcher.
   const check = validateSolution(problem, solution);
-  if (!check.ok) throw new Error(`large solve produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
-  return { ...solution, stats: { rounds: round, groupsImproved: improved, startCost, startUnserved: merged.unserved.length } };
+  if (!check.ok) throw new Error(`${what} produced an infeasible plan: ${check.violations.slice(0, 3).join('; ')}`);
+  return solution;
 }
 
 /** Unused vehicles dealt to the groups, at most two each, so no vehicle is in two pieces of a round. */

@@ -12,6 +12,7 @@ export interface PieceJob {
   timeLimitMs?: number;
   maxIterations?: number;
   initial?: SolveOptions['initial'];
+  tuning?: SolveOptions['tuning'];
 }
 
 /** Solves pieces (in any order, on any thread) and answers in job order. */
@@ -22,7 +23,7 @@ export function solvePiece(job: PieceJob, now?: () => number): Solution {
   const options: SolveOptions = job.timeLimitMs !== undefined && now
     ? { timeLimitMs: job.timeLimitMs, now, seed: job.seed }
     : { maxIterations: job.maxIterations ?? 2_000, seed: job.seed };
-  const { stats: _stats, pool: _pool, ...solution } = solve(job.problem, { ...options, initial: job.initial });
+  const { stats: _stats, pool: _pool, ...solution } = solve(job.problem, { ...options, initial: job.initial, tuning: job.tuning });
   return solution;
 }
 

@@ -15,6 +15,19 @@ function softPenalties(inst: Instance, hard: Penalties, factor: number): Penalti
   return { absent, missingRoute: hard.missingRoute };
 }
 
+/** Default start and end temperatures (fractions of the start solution's cost per served stop). */
+export const T0 = 0.6;
+export const TF = 0.01;
+
+/**
+ * The temperature of one annealing `share` (0..1) of the way through its schedule: an annealing cut
+ * into consecutive legs (a plan re-optimised part by part, round after round) gives each leg the
+ * slice [temperatureAt(a), temperatureAt(b)] of its share [a, b], so together they cool as one.
+ */
+export function temperatureAt(share: number): number {
+  return T0 * Math.pow(TF / T0, Math.min(1, Math.max(0, share)));
+}
+
 export interface SisrOptions {
   deadline: number;
   now: () => number;
@@ -59,8 +72,8 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
   const blink = o.blink ?? 0.01;
   const served = inst.nStops - start.absent.length;
   const scale = Math.max(1e-9, start.cost / Math.max(1, served));
-  const t0 = (o.t0 ?? 0.6) * scale;
-  const tf = (o.tf ?? 0.01) * scale;
+  const t0 = (o.t0 ?? T0) * scale;
+  const tf = (o.tf ?? TF) * scale;
   const touched = new Uint8Array(inst.vehicles.length);
   const begin = o.now();
   const span = Math.max(1e-6, o.deadline - begin);

@@ -1,0 +1,76 @@
+import type { Problem, Solution } from '../model/problem.types';
+import type { PieceJob, PieceRunner } from '../parallel/piece-runner';
+import { temperatureAt } from '../routing/sisr';
+import { locator } from './geometry';
+import { finishPlan, improveGroups, type PiecewiseBudget, type WorkingPlan } from './large.solve';
+import { groupRoutes } from './route-groups';
+
+/** Options of solveInParts; the defaults were chosen on the XL instances (400-1,000 stops, issue #20). */
+export interface PartsSolveOptions extends PiecewiseBudget {
+  /** Rounds after the opening. Default 12. */
+  rounds?: number;
+  /** Threads the runner has: one opening search each, and the plan cut into this many parts a round. Default 2. */
+  threads?: number;
+  /** Share of the budget (and of the cooling) for the opening searches of the whole problem. Default 0.1. */
+  openShare?: number;
+}
+
+export interface PartsSolveResult extends Solution {
+  stats: { rounds: number; partsImproved: number; openingCost: number; openingUnserved: number };
+}
+
+const MIN_PART_MS = 200;
+
+/**
+ * From this many stops on, a plan given more than one thread is made in parts (solveInParts); below,
+ * by one search on one thread. Measured on XL (400-1,000 stops); untried below.
+ */
+export const PARTS_FROM = 400;
+
+/**
+ * One annealing on several threads, for problems of a few hundred to a few thousand stops. Ruin and
+ * recreate only ever changes routes near one another, so two far-apart parts of a plan can cool at
+ * the same time without meeting: each round cuts the plan's routes into `threads` groups of nearby
+ * routes (re-cut every round, so borders move) and anneals each group on its own thread over its
+ * slice of one cooling schedule (sisr temperatureAt), so the rounds together cool as a single
+ * search given every thread's iterations would. It opens with one search of the whole problem per
+ * thread (different seeds) over the hottest share of the schedule, keeping the best. Every part
+ * starts from its own routes and keeps the best it finds, so a round never makes the plan worse.
+ * Results are taken in group order: for a given seed and thread count, iteration mode is deterministic.
+ */
+export async function solveInParts(problem: Problem, o: PartsSolveOptions, run: PieceRunner): Promise<PartsSolveResult> {
+  if (!locator(problem)) throw new RangeError('solveInParts needs coordinates (geo or euclid travel), not a matrix');
+  const seed = o.seed ?? 1;
+  const threads = Math.max(1, o.threads ?? 2);
+  const rounds = Math.max(1, o.rounds ?? 12);
+  const openShare = o.openShare ?? 0.1;
+  const clock = o.now;
+  const began = clock?.() ?? 0;
+  const totalMs = o.timeLimitMs ?? 60_000;
+  /** The share of the whole schedule reached: by the clock, or by rounds done when there is none. */
+  const reached = (round: number): number => (clock ? (clock() - began) / totalMs : openShare + ((1 - openShare) * round) / rounds);
+  const job = (from: number, to: number, pieceSeed: number): Omit<PieceJob, 'problem' | 'initial'> => ({
+    seed: pieceSeed,
+    ...(clock ? { timeLimitMs: Math.max(MIN_PART_MS, (to - from) * totalMs) } : { maxIterations: o.maxIterations ?? 2_000 }),
+    tuning: { t0: temperatureAt(from), tf: temperatureAt(to) },
+  });
+
+  const openings = await run(Array.from({ length: threads }, (_, i) => ({ problem, ...job(0, openShare, seed + i) })));
+  // more stops served first, then cost; ties to the lower seed
+  const opening = openings.reduce((a, b) => (b.unserved.length < a.unserved.length || (b.unserved.length === a.unserved.length && b.cost < a.cost - 1e-9) ? b : a));
+  let plan: WorkingPlan = { routes: opening.routes, unserved: opening.unserved };
+  let improved = 0;
+  let round = 0;
+  for (; round < rounds; round++) {
+    const from = reached(round);
+    // the rounds left share what is left evenly
+    const to = clock ? from + (1 - from) / (rounds - round) : reached(round + 1);
+    if (clock && (1 - from) * totalMs < MIN_PART_MS) break;
+    const stops = plan.routes.reduce((s, r) => s + r.stops.length, 0) + plan.unserved.length;
+    const groups = groupRoutes(problem, plan.routes, plan.unserved.map((u) => u.stop), Math.ceil(stops / threads), round + 1);
+    const next = await improveGroups(problem, plan, groups, (gi) => job(from, to, seed + 7919 * (round + 1) + gi), run);
+    plan = next.plan;
+    improved += next.improved;
+  }
+  return { ...finishPlan(problem, plan, 'solve in parts'), stats: { rounds: round, partsImproved: improved, openingCost: opening.cost, openingUnserved: opening.unserved.length } };
+}
