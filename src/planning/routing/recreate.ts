@@ -52,18 +52,18 @@ export interface RecreateOptions {
 export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: RecreateOptions, touched: Uint8Array): void {
   const nv = s.routes.length;
   const st: ScanState = {
-    classSeen: new Uint8Array(inst.vehicles.length), delta: Infinity, v: -1, p: -1, rng,
+    // the scan list holds one empty vehicle per class already: no class to remember
+    classSeen: null, delta: Infinity, v: -1, p: -1, rng,
     logSkip: opts.blink > 0 ? Math.log(1 - opts.blink) : 0, untilBlink: 0,
   };
   st.untilBlink = nextBlink(st);
-  const wanted = new Uint8Array(nv);
+  const wanted = opts.adj && opts.near ? new Uint8Array(nv) : null;
   const scan = scanList(inst, s);
   const left: number[] = [];
   for (const c of s.absent) {
     st.delta = Infinity;
     st.v = -1;
-    st.classSeen.fill(0);
-    if (opts.adj && opts.near) {
+    if (wanted && opts.adj && opts.near) {
       wanted.fill(0);
       const near = opts.adj[c]!;
       for (let t = 0; t < opts.near && t < near.length; t++) {
@@ -73,7 +73,6 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
       for (const v of scan) if (wanted[v] || !s.routes[v]!.nodes.length) scanRoute(inst, s, c, v, st);
     }
     if (st.v < 0) {
-      st.classSeen.fill(0);
       for (const v of scan) scanRoute(inst, s, c, v, st);
     }
     if (st.v < 0) {
@@ -139,7 +138,8 @@ export function cheapestInsertion(inst: Instance, s: RoutingSolution, c: number)
 
 /** Best insertion found so far for the current stop, and the blink countdown. */
 interface ScanState {
-  classSeen: Uint8Array;
+  /** Classes whose first empty vehicle was tried (the others are the same); null when the caller's list has one per class. */
+  classSeen: Uint8Array | null;
   delta: number;
   v: number;
   p: number;
@@ -158,7 +158,7 @@ function scanRoute(inst: Instance, s: RoutingSolution, c: number, v: number, st:
   const veh = inst.vehicles[v]!;
   const nodes = r.nodes;
   const len = nodes.length;
-  if (!len) {
+  if (!len && st.classSeen) {
     if (st.classSeen[veh.klass]) return;
     st.classSeen[veh.klass] = 1;
   }

@@ -15,21 +15,48 @@ export interface PoolRoute {
  */
 export class RoutePool {
   private readonly routes = new Map<string, PoolRoute>();
+  /** Two random 32-bit words per node: a stop set's key is their XOR and sum, in O(length), no sort. */
+  private readonly zobrist: Uint32Array;
 
-  constructor(private readonly inst: Instance, private readonly limit = 50_000) {}
+  constructor(private readonly inst: Instance, private readonly limit = 50_000) {
+    this.zobrist = new Uint32Array(2 * inst.n);
+    // a fixed generator (xorshift32), so the same search always builds the same keys
+    let x = 0x9e3779b9;
+    for (let i = 0; i < this.zobrist.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.zobrist[i] = x >>> 0;
+    }
+  }
+
+  /**
+   * Keys a route's stop set by hashing (the search adds a route for every accepted near-best move,
+   * so a sorted list of its stops as the key was a noticeable share of the search's time). Two sets
+   * sharing a key (odds about 2^-64 per pair) would keep only the cheaper route: a route left out of
+   * the pool, never a wrong one.
+   */
+  private key(klass: number, nodes: readonly number[]): string {
+    let a = 0;
+    let b = 0;
+    for (const c of nodes) {
+      a ^= this.zobrist[2 * c]!;
+      b = (b + this.zobrist[2 * c + 1]!) >>> 0;
+    }
+    return `${klass}:${nodes.length}:${a >>> 0}:${b}`;
+  }
 
   add(r: Route): void {
     if (!r.nodes.length) return;
     const klass = this.inst.vehicles[r.v]!.klass;
-    const stops = r.nodes.map((c) => c - this.inst.nDepots);
-    const key = `${klass}:${stops.slice().sort((a, b) => a - b).join(',')}`;
+    const key = this.key(klass, r.nodes);
     const known = this.routes.get(key);
     if (known) {
       if (r.cost < known.cost - 1e-9) {
         known.cost = r.cost;
-        known.stops = stops;
+        known.stops = r.nodes.map((c) => c - this.inst.nDepots);
       }
-    } else if (this.routes.size < this.limit) this.routes.set(key, { stops, cost: r.cost, klass });
+    } else if (this.routes.size < this.limit) this.routes.set(key, { stops: r.nodes.map((c) => c - this.inst.nDepots), cost: r.cost, klass });
   }
 
   get size(): number {
@@ -53,8 +80,7 @@ export class RoutePool {
     for (const r of keep) {
       if (!r.nodes.length || out.size >= max) continue;
       const klass = inst.vehicles[r.v]!.klass;
-      const stops = r.nodes.map((c) => c - inst.nDepots);
-      out.set(`${klass}:${stops.slice().sort((a, b) => a - b).join(',')}`, { stops, cost: r.cost, klass });
+      out.set(this.key(klass, r.nodes), { stops: r.nodes.map((c) => c - inst.nDepots), cost: r.cost, klass });
     }
     const firstOf = new Map<number, number>();
     inst.vehicles.forEach((v, i) => firstOf.has(v.klass) || firstOf.set(v.klass, i));
