@@ -7,6 +7,7 @@ import { mergeSubSolutions } from './merge';
 import { locator } from './geometry';
 import { groupRoutes, type RouteGroup } from './route-groups';
 import { subProblem } from './subproblem.build';
+import { temperatureAt } from '../routing/sisr';
 
 /** Seed and budget of a plan made piece by piece. */
 export interface PiecewiseBudget {
@@ -46,9 +47,11 @@ const MIN_PIECE_MS = 300;
  * only the pieces' own. First a geographic cut (angular slices around the depots) solved piece by
  * piece; then rounds of decomposition by routes: nearby routes of the current plan are grouped,
  * each group re-optimised from its own routes (warm start: never worse) with a few spare vehicles,
- * and the groups re-cut every round so borders move. Pieces of a round are independent, so the
- * runner may solve them on several threads; results are taken in group order, so for a given seed
- * the plan does not depend on which thread finished first. The whole plan is validated at the end.
+ * and the groups re-cut every round so borders move. The pieces share one cooling schedule (sisr
+ * temperatureAt): the first cut anneals over its hottest share, each round over the next slice, so a
+ * group starts where the plan's search had cooled to instead of re-heating a good plan every round.
+ * Pieces of a round are independent, so the runner may solve them on several threads; results are
+ * taken in group order, so for a given seed the plan does not depend on which thread finished first. The whole plan is validated at the end.
  */
 export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: PieceRunner): Promise<LargeSolveResult> {
   // pieces and groups are cut by geometry; a supplied matrix has none
@@ -66,8 +69,10 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
   const pieces = splitStops(problem, o.groups ?? problem.stops.map(() => ''), o.pieceStops ?? 1_000);
   const fleet = shareFleet(problem, pieces);
   const subs = pieces.map((piece, i) => ({ stops: piece.stops, vehicles: fleet.vehicles[i]!, problem: subProblem(problem, piece.stops, fleet.vehicles[i]!) }));
-  const startMs = (totalMs * (o.startShare ?? 0.3)) / waves(subs.length);
-  const firsts = await run(subs.map((sub, i) => ({ problem: sub.problem, seed: seed + i, ...budget(startMs) })));
+  const startShare = o.startShare ?? 0.3;
+  const startMs = (totalMs * startShare) / waves(subs.length);
+  // one cooling schedule for the whole solve: the first cut takes its hottest share, each round the next slice
+  const firsts = await run(subs.map((sub, i) => ({ problem: sub.problem, seed: seed + i, ...budget(startMs), tuning: { tf: temperatureAt(startShare) } })));
   const merged = mergeSubSolutions(problem, firsts.map((solution, i) => ({ sub: { ...subs[i]!, id: `piece${i}`, group: '', depot: 0 }, solution })));
   let routes: PlannedRoute[] = merged.routes;
   let unserved: Unserved[] = merged.unserved;
@@ -85,7 +90,10 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
       groupMs = Math.min(left / waves(groups.length), Math.max(MIN_PIECE_MS, left / 6 / waves(groups.length)));
       if (groupMs < MIN_PIECE_MS) break;
     }
-    const next = await improveGroups(problem, { routes, unserved }, groups, (gi) => ({ seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs) }), run);
+    const from = clock ? (clock() - began) / totalMs : startShare + ((1 - startShare) * round) / (o.rounds ?? 4);
+    const to = clock ? from + (groupMs * waves(groups.length)) / totalMs : startShare + ((1 - startShare) * (round + 1)) / (o.rounds ?? 4);
+    const tuning = { t0: temperatureAt(from), tf: temperatureAt(to) };
+    const next = await improveGroups(problem, { routes, unserved }, groups, (gi) => ({ seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs), tuning }), run);
     ({ routes, unserved } = next.plan);
     improved += next.improved;
   }
