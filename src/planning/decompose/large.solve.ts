@@ -51,7 +51,8 @@ const MIN_PIECE_MS = 300;
  * temperatureAt): the first cut anneals over its hottest share, each round over the next slice, so a
  * group starts where the plan's search had cooled to instead of re-heating a good plan every round.
  * Pieces of a round are independent, so the runner may solve them on several threads; results are
- * taken in group order, so for a given seed the plan does not depend on which thread finished first. The whole plan is validated at the end.
+ * taken in group order, so for a given seed the plan does not depend on which thread finished first.
+ * The whole plan is validated at the end.
  */
 export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: PieceRunner): Promise<LargeSolveResult> {
   // pieces and groups are cut by geometry; a supplied matrix has none
@@ -78,10 +79,11 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
   let unserved: Unserved[] = merged.unserved;
   const startCost = merged.cost;
 
+  const rounds = o.rounds ?? 4;
   let round = 0;
   let improved = 0;
   for (;; round++) {
-    if (!clock && round >= (o.rounds ?? 4)) break;
+    if (!clock && round >= rounds) break;
     const groups = groupRoutes(problem, routes, unserved.map((u) => u.stop), o.groupStops ?? 600, round);
     let groupMs = 0;
     if (clock) {
@@ -90,8 +92,9 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
       groupMs = Math.min(left / waves(groups.length), Math.max(MIN_PIECE_MS, left / 6 / waves(groups.length)));
       if (groupMs < MIN_PIECE_MS) break;
     }
-    const from = clock ? (clock() - began) / totalMs : startShare + ((1 - startShare) * round) / (o.rounds ?? 4);
-    const to = clock ? from + (groupMs * waves(groups.length)) / totalMs : startShare + ((1 - startShare) * (round + 1)) / (o.rounds ?? 4);
+    // the share of the schedule reached: by the clock, or by rounds done when there is none
+    const from = clock ? (clock() - began) / totalMs : startShare + ((1 - startShare) * round) / rounds;
+    const to = clock ? from + (groupMs * waves(groups.length)) / totalMs : startShare + ((1 - startShare) * (round + 1)) / rounds;
     const tuning = { t0: temperatureAt(from), tf: temperatureAt(to) };
     const next = await improveGroups(problem, { routes, unserved }, groups, (gi) => ({ seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs), tuning }), run);
     ({ routes, unserved } = next.plan);
