@@ -66,8 +66,7 @@ export async function solveInParts(problem: Problem, o: PartsSolveOptions, run: 
     // the rounds left share what is left evenly
     const to = clock ? from + (1 - from) / (rounds - round) : reached(round + 1);
     if (clock && (1 - from) * totalMs < MIN_PART_MS) break;
-    const stops = plan.routes.reduce((s, r) => s + r.stops.length, 0) + plan.unserved.length;
-    const groups = groupRoutes(problem, plan.routes, plan.unserved.map((u) => u.stop), Math.ceil(stops / threads), round + 1);
+    const groups = groupRoutes(problem, plan.routes, plan.unserved.map((u) => u.stop), Math.ceil(problem.stops.length / threads), round + 1);
     const next = await improveGroups(problem, plan, groups, (gi) => job(from, to, seed + 7919 * (round + 1) + gi), run);
     plan = next.plan;
     improved += next.improved;
