@@ -240,7 +240,9 @@ function watch(worker: Worker, queue: QueueName, db: Parameters<typeof failRound
   // One line per job done, with its ids and its request's: sandboxed solves log nothing else.
   worker.on('completed', (job: Job) => {
     const ms = job.finishedOn !== undefined && job.processedOn !== undefined ? job.finishedOn - job.processedOn : undefined;
-    logger.info({ ...jobLogFields(queue, job), ms }, 'job completed');
+    // A solve says where its time went (read, search, store...): the rest of `ms` is the queue's and the child's hand-over.
+    const steps = (job.returnvalue as { steps?: Record<string, number> } | null)?.steps;
+    logger.info({ ...jobLogFields(queue, job), ms, ...(steps ? { steps } : {}) }, 'job completed');
   });
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;

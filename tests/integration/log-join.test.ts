@@ -111,6 +111,9 @@ describe('one request id across the API and the workers', () => {
     const roundLines = workerLines().filter((l) => l.reqId === 'trace-round-1');
     const solves = roundLines.filter((l) => l.queue === 'solve');
     expect(solves.length).toBeGreaterThan(0);
+    // A solve's line says where its time went: reading, searching, storing (issue #21).
+    const solved = solves.find((l) => l.msg === 'job completed');
+    expect(solved?.steps, JSON.stringify(solved)).toMatchObject({ read: expect.any(Number), search: expect.any(Number), store: expect.any(Number) });
     for (const l of roundLines) expect(l, JSON.stringify(l)).toMatchObject({ roundId, jobId: expect.any(String), queue: expect.stringMatching(/^(solve|rounds)$/) });
     expect(roundLines.find((l) => l.msg === 'round merged')).toMatchObject({ queue: 'rounds', job: 'round.merge', outcome: 'stored' });
 

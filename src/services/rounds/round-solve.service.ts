@@ -14,6 +14,7 @@ import { buildProblem, searchBudgetMs, toPlanPieces } from '../../planning/adapt
 import { toStoredPool } from '../../planning/adapters/round-pool';
 import { collectionOf } from './round-collection';
 import { roundRoster, withHours } from './round-roster';
+import { stepTimer } from '../../shared/steps';
 
 export interface SolveDeps {
   db: Db;
@@ -34,12 +35,16 @@ export interface SolveDeps {
 }
 
 export type SolveOutcome =
-  /** `solveSeconds` and `iterations`: the search's (none without vehicles), for the solve metrics. */
-  | { status: 'solved'; trips: number; unserved: number; stored: boolean; solveSeconds?: number; iterations?: number }
+  /**
+   * `solveSeconds` and `iterations`: the search's (none without vehicles), for the solve metrics;
+   * `steps`: where the job's time went (ms: read, build, search, store, progress), for its log line.
+   */
+  | { status: 'solved'; trips: number; unserved: number; stored: boolean; solveSeconds?: number; iterations?: number; steps: Record<string, number> }
   | { status: 'skipped'; reason: 'round-not-planning' | 'already-solved' };
 
 export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
   const rdb = deps.db;
+  const { ms: steps, step } = stepTimer();
   const round = await getRound(rdb, roundId);
   if (!round) throw new MissingRecordError(`round ${roundId} does not exist`);
   if (round.status !== 'planning') return { status: 'skipped', reason: 'round-not-planning' };
@@ -49,8 +54,12 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
 
   const needs = await loadSubproblemNeeds(deps.db, roundId, subproblemId);
   const vehicles = withHours(await loadVehicles(deps.db, sub.vehicle_ids), await roundRoster(deps.db, roundId));
+  const collection = await collectionOf(deps.db, round.kind);
+  step('read');
   await onProgress(10);
-  const built = buildProblem(needs, vehicles, await collectionOf(deps.db, round.kind));
+  step('progress');
+  const built = buildProblem(needs, vehicles, collection);
+  step('build');
   let pieces;
   let search: { solveSeconds: number; iterations?: number } | undefined;
   if (vehicles.length === 0) {
@@ -65,16 +74,21 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
       ? await deps.solve(built.problem, { timeLimitMs, seed: round.seed, keepPool })
       : solve(built.problem, { timeLimitMs, now: deps.now, seed: round.seed, keepPool });
     search = { solveSeconds: (deps.now() - started) / 1000, ...(solution.stats ? { iterations: solution.stats.iterations } : {}) };
+    step('search');
     pieces = toPlanPieces(built, vehicles, solution, subproblemId);
     if (solution.pool?.length) pieces = { ...pieces, pool: toStoredPool(built, vehicles, solution.pool) };
+    step('build');
   }
   await onProgress(90);
+  step('progress');
   const stored = await saveSubproblemResult(rdb, roundId, subproblemId, pieces);
   const subs = await subproblemStates(rdb, roundId);
   // The round's progress: the share of its sub-problems solved (the merge itself is quick).
   await setRoundProgress(rdb, roundId, (95 * subs.solved) / Math.max(1, subs.total));
+  step('store');
   await onProgress(100);
-  return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored, ...search };
+  step('progress');
+  return { status: 'solved', trips: pieces.trips.length, unserved: pieces.unserved.length, stored, ...search, steps };
 }
 
 /** A record the job names is gone: retrying will not bring it back. */
