@@ -7,6 +7,7 @@
  * Accounts: resident of h1, coordinator of c1, community staff of m1, dispatcher, driver d1, admin;
  * and `spare`, a dispatcher that only ever appears as the subject of admin routes.
  */
+import type { KyselyPlugin } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
@@ -67,6 +68,8 @@ export interface WorldOptions {
   clock?: ManualClock;
   /** Use the shared Redis (rate limits). Default false: memory store. */
   redis?: boolean;
+  /** Sees every statement the app sends (e.g. to count them). */
+  plugin?: KyselyPlugin;
 }
 
 async function seedGrid(db: Database['db']): Promise<Grid> {
@@ -103,7 +106,7 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
   const clock = options.clock ?? systemClock;
   const redis = options.redis ? new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', () => undefined);
-  const deps: AppDeps = { config, db: database.db, database, logger: createLogger({ level: 'silent' }), clock, ...(redis ? { redis } : {}) };
+  const deps: AppDeps = { config, db: options.plugin ? database.db.withPlugin(options.plugin) : database.db, database, logger: createLogger({ level: 'silent' }), clock, ...(redis ? { redis } : {}) };
 
   const make = async (role: Role, assignments: Parameters<typeof createAccount>[1]['assignments'] = {}, label: string = role) => {
     const username = `${label}.${name}`;

@@ -6,7 +6,7 @@
 import { ManualClock } from '../../src/shared/clock';
 import { openDatabase } from '../../src/store/db';
 import { lockTransportPlanning } from '../../src/store/pass-transport.repository';
-import { PG_URL, startWorld, type World } from './auth.fixture';
+import { PG_URL, startWorld, type World, type WorldOptions } from './auth.fixture';
 
 export interface PassWorld extends World {
   clock: ManualClock;
@@ -18,9 +18,9 @@ export interface PassWorld extends World {
   json<T = Record<string, unknown>>(method: string, path: string, role: keyof PassWorld['tokens'] | null, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-export async function startPassWorld(name: string, start = '2026-03-01T06:00:00Z'): Promise<PassWorld> {
+export async function startPassWorld(name: string, start = '2026-03-01T06:00:00Z', options: Pick<WorldOptions, 'plugin'> = {}): Promise<PassWorld> {
   const clock = new ManualClock(start);
-  const world = await startWorld(name, { clock, env: { PASS_SIGNING_SECRET: 'integration-test-secret-0123456789abcdef' } });
+  const world = await startWorld(name, { ...options, clock, env: { PASS_SIGNING_SECRET: 'integration-test-secret-0123456789abcdef' } });
   const db = world.database.db;
   await db.updateTable('drivers').set({ active: false }).where('id', '=', world.grid.d2).execute();
   const depot = await db.selectFrom('depots').select('id').executeTakeFirstOrThrow();

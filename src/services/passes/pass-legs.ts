@@ -81,6 +81,12 @@ export function movesTransport(to: Pass['status'], legs: readonly Pick<RequestRo
   return legs.some((l) => closes.includes(l.leg) && OPEN_LEGS.includes(l.status));
 }
 
+/** movesTransport for the pass `passId`, reading its legs only when the answer depends on them (not for a review, an issue or an approval). */
+export async function movesTransportOf(db: Db, passId: string, to: Pass['status']): Promise<boolean> {
+  if (!MOVES_TRANSPORT.includes(to) || to === 'approved') return movesTransport(to, []);
+  return movesTransport(to, await requestsOf(db, { passId }));
+}
+
 /** Follows a status change: the linked need, the legs. Returns the legs to place now (an approval's; none otherwise). */
 export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
   const steps = NEED_STEPS[pass.status];

@@ -8,7 +8,7 @@
  */
 import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../../contracts/pass.contract';
 import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../../domain/access';
-import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction } from '../../domain/pass';
+import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction, type PassSubject } from '../../domain/pass';
 import { signPassCode, type PassKeys } from '../../domain/pass-code';
 import { assertPassTransition } from '../../domain/pass-status';
 import type { Clock } from '../../shared/clock';
@@ -21,7 +21,7 @@ import { guardDecision } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
-import { movesTransport, onPassMoved, recordPassDriver } from './pass-legs';
+import { movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
 import { inTransportBatch } from './transport-batch';
 import { passView, type PassView } from './pass-view';
 import type { Db } from '../../store/db';
@@ -93,7 +93,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   const audited = `pass.${action}`;
   const current = await findPass(deps.db, passId);
   if (!current) return refuse(deps, actor, audited, passId, 'not_found', reqId);
-  if (!mayActOnPass(actor, action, { ...current, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
+  if (!mayActOnPass(actor, action, await subjectOf(deps, actor, current))) return refuse(deps, actor, audited, passId, 'forbidden', reqId);
   const staff = actor.role === 'community_staff';
   if (action === 'cancel' && !staff && onlyStaffMayCancel(current.status)) {
     return refuse(deps, actor, audited, passId, 'forbidden', reqId, 'an issued pass is called in by community staff');
@@ -117,7 +117,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   };
   // A move that places, completes or cancels legs waits for the process's transport batch (and the
   // planning lock); a review, an issue or a hand-back after both trips does not.
-  const moved = movesTransport(to, await requestsOf(deps.db, { passId }))
+  const moved = (await movesTransportOf(deps.db, passId, to))
     ? await inTransportBatch(deps.db, {
       now,
       apply: async (trx) => {
@@ -131,6 +131,15 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   return passView(actor, moved, await requestsOf(deps.db, { passId }));
 }
 
+/**
+ * The pass as its access check sees it. Only a driver's rights depend on who drives the pass's trips,
+ * so no one else's request reads them (each statement of a pass step counts in a morning's burst of
+ * a thousand, issue #21).
+ */
+async function subjectOf(deps: PassDeps, actor: Actor, pass: Pass): Promise<PassSubject> {
+  return { ...pass, driverIds: actor.role === 'driver' ? await driversOfPass(deps.db, pass.id) : [] };
+}
+
 /** Reads of the medical reason are recorded, like need details: a read, and an action repeated on a pass already in its target status (answered as a read). */
 async function auditMedicalRead(deps: PassDeps, actor: Actor, pass: Pass, reqId: string | null): Promise<void> {
   if (mayReadMedicalDetails(actor, pass)) await deps.audit.record({ actor, action: 'pass.medical.read', subjectType: 'pass', subjectId: pass.id, outcome: 'allowed', reqId });
@@ -139,7 +148,7 @@ async function auditMedicalRead(deps: PassDeps, actor: Actor, pass: Pass, reqId:
 export async function readPass(deps: PassDeps, actor: Actor, passId: string, reqId: string | null): Promise<PassView> {
   const pass = await findPass(deps.db, passId);
   if (!pass) return refuse(deps, actor, 'pass.read', passId, 'not_found', reqId);
-  if (!mayActOnPass(actor, 'read', { ...pass, driverIds: await driversOfPass(deps.db, passId) })) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
+  if (!mayActOnPass(actor, 'read', await subjectOf(deps, actor, pass))) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
   await auditMedicalRead(deps, actor, pass, reqId);
   return passView(actor, pass, await requestsOf(deps.db, { passId }));
 }
