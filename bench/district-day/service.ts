@@ -102,14 +102,21 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       return false;
     }
   };
-  await until(async () => {
-    if (api.proc.exitCode !== null) throw new Error(`API exited: ${api.lines.slice(-5).join('\n')}`);
-    return healthy();
-  }, 120_000, 200);
   const workers: WorkerProcess[] = [];
   const startWorker = () => watch('worker', spawnWorkers(workerEnv));
-  for (let i = 0; i < o.workers; i++) workers.push(startWorker());
-  for (const w of workers) await w.waitForLog(/workers started/, 120_000);
+  try {
+    await until(async () => {
+      if (api.proc.exitCode !== null) throw new Error(`API exited: ${api.lines.slice(-5).join('\n')}`);
+      return healthy();
+    }, 120_000, 200);
+    for (let i = 0; i < o.workers; i++) workers.push(startWorker());
+    for (const w of workers) await w.waitForLog(/workers started/, 120_000);
+  } catch (err) {
+    // A start that failed leaves nothing running: what it spawned, and its Redis (one was left behind for hours).
+    for (const { p } of spawned) p.proc.kill('SIGKILL');
+    await redis.stop();
+    throw err;
+  }
 
   const peakRss = new Map<string, number>();
   const sample = () => {
