@@ -3,7 +3,7 @@
  * applications and their reviews arrive within a minute, and every statement of a step costs the API
  * process CPU that intake is waiting for. Staff deciding on a pass are not asked who drives it (only a
  * driver's rights depend on that), and a review reads the pass's legs once, for its answer. A driver
- * marking a trip still has its drivers read, and another driver is still refused.
+ * marking a trip still has its drivers read (it is allowed as the trip's driver).
  */
 import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -80,6 +80,7 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
   const startCost = merged.cost;
 
   const rounds = o.rounds ?? 4;
+  const reached = scheduleReached(clock, began, totalMs, startShare, rounds);
   let round = 0;
   let improved = 0;
   for (;; round++) {
@@ -92,9 +93,8 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
       groupMs = Math.min(left / waves(groups.length), Math.max(MIN_PIECE_MS, left / 6 / waves(groups.length)));
       if (groupMs < MIN_PIECE_MS) break;
     }
-    // the share of the schedule reached: by the clock, or by rounds done when there is none
-    const from = clock ? (clock() - began) / totalMs : startShare + ((1 - startShare) * round) / rounds;
-    const to = clock ? from + (groupMs * waves(groups.length)) / totalMs : startShare + ((1 - startShare) * (round + 1)) / rounds;
+    const from = reached(round);
+    const to = clock ? from + (groupMs * waves(groups.length)) / totalMs : reached(round + 1);
     const tuning = { t0: temperatureAt(from), tf: temperatureAt(to) };
     const next = await improveGroups(problem, { routes, unserved }, groups, (gi) => ({ seed: seed + 7919 * (round + 1) + gi, ...budget(groupMs), tuning }), run);
     ({ routes, unserved } = next.plan);
@@ -103,6 +103,14 @@ export async function solveLarge(problem: Problem, o: LargeSolveOptions, run: Pi
 
   const solution = finishPlan(problem, { routes, unserved }, 'large solve');
   return { ...solution, stats: { rounds: round, groupsImproved: improved, startCost, startUnserved: merged.unserved.length } };
+}
+
+/**
+ * The share of one cooling schedule a piecewise solve has reached when a round starts: by its clock,
+ * or, without one, by rounds done after the `head` share its first pieces took.
+ */
+export function scheduleReached(clock: (() => number) | undefined, began: number, totalMs: number, head: number, rounds: number): (round: number) => number {
+  return (round) => (clock ? (clock() - began) / totalMs : head + ((1 - head) * round) / rounds);
 }
 
 /** A plan being improved: its routes and the stops it leaves out, in problem indices. */

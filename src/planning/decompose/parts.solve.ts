@@ -2,7 +2,7 @@ import type { Problem, Solution } from '../model/problem.types';
 import type { PieceJob, PieceRunner } from '../parallel/piece-runner';
 import { temperatureAt } from '../routing/sisr';
 import { locator } from './geometry';
-import { finishPlan, improveGroups, type PiecewiseBudget, type WorkingPlan } from './large.solve';
+import { finishPlan, improveGroups, scheduleReached, type PiecewiseBudget, type WorkingPlan } from './large.solve';
 import { groupRoutes } from './route-groups';
 
 /** Options of solveInParts; the defaults were chosen on the XL instances (400-1,000 stops, issue #20). */
@@ -47,8 +47,7 @@ export async function solveInParts(problem: Problem, o: PartsSolveOptions, run: 
   const clock = o.now;
   const began = clock?.() ?? 0;
   const totalMs = o.timeLimitMs ?? 60_000;
-  /** The share of the whole schedule reached: by the clock, or by rounds done when there is none. */
-  const reached = (round: number): number => (clock ? (clock() - began) / totalMs : openShare + ((1 - openShare) * round) / rounds);
+  const reached = scheduleReached(clock, began, totalMs, openShare, rounds);
   const job = (from: number, to: number, pieceSeed: number): Omit<PieceJob, 'problem' | 'initial'> => ({
     seed: pieceSeed,
     ...(clock ? { timeLimitMs: Math.max(MIN_PART_MS, (to - from) * totalMs) } : { maxIterations: o.maxIterations ?? 2_000 }),
