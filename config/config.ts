@@ -188,8 +188,12 @@ export const configSchema = z.object({
     .union([z.literal('off'), int(0, 65535)], { error: 'a port (1-65535; 0 picks a free one) or off' })
     .transform((v) => (v === 'off' ? null : v))
     .default(9464),
-  /** Sub-problems solved at once by this process (one sandboxed child each). Default 1: one per core and process. */
-  WORKER_SOLVE_CONCURRENCY: int(1, 64).default(1),
+  /**
+   * Sub-problems solved at once by this process (one sandboxed child each). Default 2: while one child
+   * searches, the other reads its sub-problem or stores its result. A search's budget is CPU time
+   * (workers/planning-priority.ts), so two at once on one core plan as well as one.
+   */
+  WORKER_SOLVE_CONCURRENCY: int(1, 64).default(2),
   /** Ms a job lock lives without renewal; a dead worker's job is retaken after it. Default 30000. */
   WORKER_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
   /** Ms between stalled-job checks. Default 30000; tests use ~1000. */

@@ -40,3 +40,16 @@ export function lowerThisProcess(nice: number): number {
   }
   return tids.filter((tid) => lower(tid, nice)).length;
 }
+
+/**
+ * Milliseconds of CPU this process has used: the budget clock of a process that only plans (the
+ * sandboxed solver). A sub-problem's search then gets its budget in CPU, however many other
+ * processes share the cores: with two solves at once per worker (WORKER_SOLVE_CONCURRENCY) and the
+ * API busy, a wall-clock budget gave a search half a core or less, and its plan served fewer stops
+ * (issue #21). Only for a process whose one busy thread is the search: with PGlite the search runs
+ * on a thread beside the API, whose CPU this would count too.
+ */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

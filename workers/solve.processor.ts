@@ -9,7 +9,7 @@ import { parseJob } from '../src/contracts/jobs';
 import { openDatabase } from '../src/store/db';
 import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/rounds/round-solve.service';
 import { watchParent } from './parent-watchdog';
-import { lowerThisProcess } from './planning-priority';
+import { lowerThisProcess, processCpuMs } from './planning-priority';
 
 let deps: Promise<SolveDeps> | undefined;
 
@@ -20,7 +20,8 @@ function solveDeps(): Promise<SolveDeps> {
     // This process only plans: the API and the live relay beside it get the cores first.
     lowerThisProcess(config.PLANNING_NICE);
     const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 2 });
-    return { db: database.db, now: () => performance.now(), keepPool: config.SOLVE_POOL_ROUTES };
+    // The search's budget is CPU time: this process does nothing else meanwhile (planning-priority.ts).
+    return { db: database.db, now: processCpuMs, keepPool: config.SOLVE_POOL_ROUTES };
   })();
   return deps;
 }

@@ -166,7 +166,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'cordon_round_plan_cost', help: 'Cost of each stored plan (the planner\'s objective: fixed vehicle costs plus cost per metre and per hour)',
       buckets: [1e3, 1e4, 5e4, 1e5, 5e5, 1e6, 5e6, 1e7, 1e8], registers,
     }),
-    solveDuration: new Histogram({ name: 'cordon_solve_duration_seconds', help: 'Search time of each solved sub-problem', buckets: SECONDS, registers }),
+    solveDuration: new Histogram({ name: 'cordon_solve_duration_seconds', help: 'Search time of each solved sub-problem, on its budget clock (CPU seconds in the sandboxed solver)', buckets: SECONDS, registers }),
     solveIterations: new Histogram({
       name: 'cordon_solve_iterations', help: 'Local search iterations of each solved sub-problem',
       buckets: [10, 100, 1e3, 1e4, 1e5, 1e6, 1e7], registers,

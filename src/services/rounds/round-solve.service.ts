@@ -18,7 +18,10 @@ import { stepTimer } from '../../shared/steps';
 
 export interface SolveDeps {
   db: Db;
-  /** Milliseconds clock for the time budget (performance.now in production). */
+  /**
+   * Milliseconds clock for the time budget: the process's CPU time in the sandboxed solver (a search
+   * gets its budget however busy the cores are), performance.now with PGlite's planning thread.
+   */
   now: () => number;
   /** Upper bound on the round's budget, ms, for a caller that must finish sooner than the round allows. Default: none. */
   maxTimeLimitMs?: number;
@@ -36,7 +39,7 @@ export interface SolveDeps {
 
 export type SolveOutcome =
   /**
-   * `solveSeconds` and `iterations`: the search's (none without vehicles), for the solve metrics;
+   * `solveSeconds` (on the budget's clock) and `iterations`: the search's (none without vehicles), for the solve metrics;
    * `steps`: where the job's time went (ms: read, build, search, store, progress), for its log line.
    */
   | { status: 'solved'; trips: number; unserved: number; stored: boolean; solveSeconds?: number; iterations?: number; steps: Record<string, number> }
