@@ -190,8 +190,8 @@ export const configSchema = z.object({
     .default(9464),
   /**
    * Sub-problems solved at once by this process (one sandboxed child each). Default 2: while one child
-   * searches, the other reads its sub-problem or stores its result. A search's budget is CPU time
-   * (workers/planning-priority.ts), so two at once on one core plan as well as one.
+   * searches, the other reads its sub-problem or stores its result. A search's budget is CPU time,
+   * at most twice that on the wall clock (workers/planning-priority.ts), so two at once on one core plan as well as one.
    */
   WORKER_SOLVE_CONCURRENCY: int(1, 64).default(2),
   /** Ms a job lock lives without renewal; a dead worker's job is retaken after it. Default 30000. */

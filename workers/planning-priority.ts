@@ -41,15 +41,27 @@ export function lowerThisProcess(nice: number): number {
   return tids.filter((tid) => lower(tid, nice)).length;
 }
 
-/**
- * Milliseconds of CPU this process has used: the budget clock of a process that only plans (the
- * sandboxed solver). A sub-problem's search then gets its budget in CPU, however many other
- * processes share the cores: with two solves at once per worker (WORKER_SOLVE_CONCURRENCY) and the
- * API busy, a wall-clock budget gave a search half a core or less, and its plan served fewer stops
- * (issue #21). Only for a process whose one busy thread is the search: with PGlite the search runs
- * on a thread beside the API, whose CPU this would count too.
- */
+/** Milliseconds of CPU this process has used (every thread: user and system). */
 export function processCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/**
+ * The budget clock of one search in a process that only plans (the sandboxed solver), in ms from its
+ * first reading (when the search starts): the process's CPU time, but never less than `wallShare` of
+ * the wall time. A search sharing a core with one other gets its whole budget of computing, so the
+ * two solves a worker runs at once (WORKER_SOLVE_CONCURRENCY) plan as well as one alone; on a machine
+ * that cannot give it that share (the API and the database busy at a higher priority) it ends after
+ * budget / wallShare on the wall clock, so a round is late by a bounded factor, never stuck.
+ * Not for PGlite's planning thread: this process's CPU counts the API beside it there.
+ */
+export function searchClock(wallShare = 0.5): () => number {
+  let start: { cpu: number; wall: number } | undefined;
+  return () => {
+    const cpu = processCpuMs();
+    const wall = performance.now();
+    start ??= { cpu, wall };
+    return Math.max(cpu - start.cpu, (wall - start.wall) * wallShare);
+  };
 }

@@ -9,19 +9,18 @@ import { parseJob } from '../src/contracts/jobs';
 import { openDatabase } from '../src/store/db';
 import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/rounds/round-solve.service';
 import { watchParent } from './parent-watchdog';
-import { lowerThisProcess, processCpuMs } from './planning-priority';
+import { lowerThisProcess, searchClock } from './planning-priority';
 
-let deps: Promise<SolveDeps> | undefined;
+let deps: Promise<Omit<SolveDeps, 'now'>> | undefined;
 
-function solveDeps(): Promise<SolveDeps> {
+function solveDeps(): Promise<Omit<SolveDeps, 'now'>> {
   // The child is its own entry point: it reads the same environment the parent was given.
   deps ??= (async () => {
     const config = loadConfig(process.env);
     // This process only plans: the API and the live relay beside it get the cores first.
     lowerThisProcess(config.PLANNING_NICE);
     const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 2 });
-    // The search's budget is CPU time: this process does nothing else meanwhile (planning-priority.ts).
-    return { db: database.db, now: processCpuMs, keepPool: config.SOLVE_POOL_ROUTES };
+    return { db: database.db, keepPool: config.SOLVE_POOL_ROUTES };
   })();
   return deps;
 }
@@ -37,7 +36,8 @@ export default async function solveProcessor(job: SandboxedJob): Promise<unknown
   const parsed = parseJob('round.solve', job.data);
   if (!parsed.ok) throw new UnrecoverableError(`bad round.solve payload: ${parsed.problem}`);
   try {
-    return await solveSubproblem(await solveDeps(), parsed.data.roundId, parsed.data.subProblemId, (pct) => job.updateProgress(pct));
+    // The search's budget is CPU time, with a floor of half the wall time (planning-priority.ts): one clock per job.
+    return await solveSubproblem({ ...(await solveDeps()), now: searchClock() }, parsed.data.roundId, parsed.data.subProblemId, (pct) => job.updateProgress(pct));
   } catch (err) {
     if (err instanceof MissingRecordError) throw new UnrecoverableError(err.message);
     throw err;

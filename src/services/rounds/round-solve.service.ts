@@ -19,8 +19,9 @@ import { stepTimer } from '../../shared/steps';
 export interface SolveDeps {
   db: Db;
   /**
-   * Milliseconds clock for the time budget: the process's CPU time in the sandboxed solver (a search
-   * gets its budget however busy the cores are), performance.now with PGlite's planning thread.
+   * Milliseconds clock for the time budget, first read when the search starts: in the sandboxed solver
+   * the process's CPU time with a floor of half the wall time (workers/planning-priority.ts
+   * searchClock), performance.now with PGlite's planning thread.
    */
   now: () => number;
   /** Upper bound on the round's budget, ms, for a caller that must finish sooner than the round allows. Default: none. */
