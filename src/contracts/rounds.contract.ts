@@ -6,7 +6,7 @@ import { roundKind } from './jobs';
 export const startRoundBody = z.strictObject({
   areaId: z.uuid(),
   kind: roundKind,
-  /** Most a sub-problem is searched, ms: it gets 10 ms per stop, at least 0.4 s. Default: the workers' SOLVE_TIME_LIMIT_MS. */
+  /** Most a sub-problem is searched, ms (CPU time of its solver process, at most twice that on the wall clock): it gets 10 ms per stop, at least 0.4 s. Default: the workers' SOLVE_TIME_LIMIT_MS. */
   timeLimitMs: z.number().int().min(100).max(600_000).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
 });
