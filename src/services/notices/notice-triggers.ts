@@ -110,13 +110,23 @@ async function alertRaised(db: Db, e: LiveEventOf<'alert.raised'>): Promise<Noti
   return [{ kind, target: { communities: [e.communityId] }, subject: `${e.kind}:${e.subjectId}`, params: { ref: short(e.subjectId), community } }];
 }
 
+/**
+ * The notices of an event that reads nothing to say them (a need accepted: most of what is captured,
+ * a cycle's entitlements by the hundred thousand); undefined for the others, which intentsOf reads for.
+ */
+export function intentsWithoutReading(captured: CapturedEvent): NoticeIntent[] | undefined {
+  const e = captured.data as LiveEvent;
+  if (e.type !== 'need.status_changed') return undefined;
+  // A corridor's own need (a waste pickup, householdId null) has no resident to tell.
+  return e.status === 'accepted' && e.householdId ? [{ kind: 'need_accepted', target: { households: [e.householdId] }, subject: e.needId, params: { ref: short(e.needId) } }] : [];
+}
+
 /** The notices an event asks for (none for most). */
 export async function intentsOf(db: Db, captured: CapturedEvent): Promise<NoticeIntent[]> {
+  const plain = intentsWithoutReading(captured);
+  if (plain) return plain;
   const e = captured.data as LiveEvent;
   switch (e.type) {
-    case 'need.status_changed':
-      // A corridor's own need (a waste pickup, householdId null) has no resident to tell.
-      return e.status === 'accepted' && e.householdId ? [{ kind: 'need_accepted', target: { households: [e.householdId] }, subject: e.needId, params: { ref: short(e.needId) } }] : [];
     case 'stop.delivered':
     case 'stop.failed':
       return stopClosed(db, e);
