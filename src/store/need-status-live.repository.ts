@@ -47,31 +47,28 @@ interface Noted { history_id: string; need_id: string }
  * publishes them later, not never. Returns the changes in history order.
  */
 export async function takePendingNeedChanges(trx: Executor, lane: NeedStatusLane, limit: number): Promise<PendingNeedChange[]> {
-  // = any(array(...)), not in (...): with stale statistics (after a bulk insert) the planner chose a
-  // nested-loop semi join that re-ran the LIMIT subquery per row and took every waiting row at once
-  // (18,000 in 43 s, measured); the array takes exactly the limit.
+  // Straight from the pending changes, which carry their need (migration 0036): no join, so no plan
+  // to go wrong on the stale statistics of a table that swings from empty to 137,000 rows.
   const picked = (await sql<Noted>`
-    select h.id::text as history_id, h.need_id::text as need_id from need_status_history h
-    where h.id = any (array(
-      select history_id from need_status_live where bulk = ${lane === 'bulk'} order by history_id limit ${limit} for update skip locked))`.execute(trx)).rows;
+    select history_id::text as history_id, need_id::text as need_id from need_status_live
+    where bulk = ${lane === 'bulk'} order by history_id limit ${limit} for update skip locked`.execute(trx)).rows;
   if (picked.length === 0) return [];
   const lastOf = new Map<string, bigint>();
   for (const p of picked) if (BigInt(p.history_id) > (lastOf.get(p.need_id) ?? 0n)) lastOf.set(p.need_id, BigInt(p.history_id));
   // The same needs' earlier changes still pending in this statement's snapshot; `locked`: now ours
-  // (one we could not lock is another relay's). Each part on its own index, through arrays, so the
-  // plan does not depend on statistics of a table that swings from empty to 137,000 rows and back.
+  // (one we could not lock is another relay's). Read among pending changes by need (migration 0036),
+  // through arrays, so the plan does not depend on statistics of a table that swings from empty to
+  // 137,000 rows and back.
   const earlier = (await sql<Noted & { locked: boolean }>`
-    with candidates as materialized (
-      select id, need_id from need_status_history
-      where need_id = any (${[...lastOf.keys()]}::uuid[]) and id < ${String(maxOf(lastOf.values()))}::bigint
-        and id <> all (${picked.map((p) => p.history_id)}::bigint[])
-    ), pending as materialized (
-      select history_id from need_status_live where history_id = any (array(select id from candidates))
+    with pending as materialized (
+      select history_id, need_id from need_status_live
+      where need_id = any (${[...lastOf.keys()]}::uuid[]) and history_id < ${String(maxOf(lastOf.values()))}::bigint
+        and history_id <> all (${picked.map((p) => p.history_id)}::bigint[])
     ), locked as materialized (
       select history_id from need_status_live where history_id = any (array(select history_id from pending)) for update skip locked
     )
-    select c.id::text as history_id, c.need_id::text as need_id, c.id in (select history_id from locked) as locked
-    from candidates c where c.id in (select history_id from pending)`.execute(trx)).rows
+    select p.history_id::text as history_id, p.need_id::text as need_id, p.history_id in (select history_id from locked) as locked
+    from pending p`.execute(trx)).rows
     .filter((e) => BigInt(e.history_id) < lastOf.get(e.need_id)!);
   const held = new Set(earlier.filter((e) => !e.locked).map((e) => e.need_id));
   const taking = [...picked, ...earlier].filter((c) => !held.has(c.need_id)).map((c) => c.history_id);

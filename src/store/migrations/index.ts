@@ -37,6 +37,8 @@ import * as m0032 from './0032_driver_shifts';
 import * as m0033 from './0033_vehicle_handovers';
 import * as m0034 from './0034_standing_roster';
 import * as m0035 from './0035_need_status_lanes';
+import * as m0036 from './0036_need_status_live_need';
+import * as m0037 from './0037_round_needs_subproblem';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -73,4 +75,6 @@ export const migrations: Record<string, Migration> = {
   '0033_vehicle_handovers': m0033,
   '0034_standing_roster': m0034,
   '0035_need_status_lanes': m0035,
+  '0036_need_status_live_need': m0036,
+  '0037_round_needs_subproblem': m0037,
 };
