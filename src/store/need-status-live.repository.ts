@@ -48,10 +48,11 @@ interface Noted { history_id: string; need_id: string }
  */
 export async function takePendingNeedChanges(trx: Executor, lane: NeedStatusLane, limit: number): Promise<PendingNeedChange[]> {
   // Straight from the pending changes, which carry their need (migration 0036): no join, so no plan
-  // to go wrong on the stale statistics of a table that swings from empty to 137,000 rows.
+  // to go wrong on the stale statistics of a table that swings from empty to 137,000 rows. Ordered
+  // by the column (l.history_id), not the text it is read out as: that sorted every pending row, as text.
   const picked = (await sql<Noted>`
-    select history_id::text as history_id, need_id::text as need_id from need_status_live
-    where bulk = ${lane === 'bulk'} order by history_id limit ${limit} for update skip locked`.execute(trx)).rows;
+    select l.history_id::text as history_id, l.need_id::text as need_id from need_status_live l
+    where l.bulk = ${lane === 'bulk'} order by l.history_id limit ${limit} for update skip locked`.execute(trx)).rows;
   if (picked.length === 0) return [];
   const lastOf = new Map<string, bigint>();
   for (const p of picked) if (BigInt(p.history_id) > (lastOf.get(p.need_id) ?? 0n)) lastOf.set(p.need_id, BigInt(p.history_id));

@@ -172,6 +172,22 @@ describe('need status lanes', () => {
     expect(sent.map((c) => c.status)).toEqual(['planned', 'cancelled']);
   });
 
+  it('takes the oldest pending changes first by number, also where their ids pass a power of ten (as text they would sort the other way)', async () => {
+    const { relay, sent } = recording();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await acceptNeed());
+    await drain(relay);
+    sent.length = 0;
+    // The next changes get ids 10^k - 3 .. 10^k + 2.
+    const max = (await sql<{ id: string }>`select coalesce(max(id), 1)::text as id from need_status_history`.execute(db)).rows[0]!.id;
+    await sql`select setval(pg_get_serial_sequence('need_status_history', 'id'), ${String(10n ** BigInt(max.length + 1) - 4n)}::bigint)`.execute(db);
+    for (const id of ids) await move(db, [id], 'accepted', 'planned');
+    await relayNeedStatusOnce(relay, 3);
+    expect(sent.map((c) => c.needId)).toEqual(ids.slice(0, 3));
+    await drain(relay);
+    expect(sent.map((c) => c.needId)).toEqual(ids);
+  });
+
   it('the bulk mark lasts for its transaction only (a pooled connection is not left marked), and is refused outside a transaction', async () => {
     const { relay } = recording();
     const one = await openDatabase({ url: PG_URL, schema: f.database.schema, poolSize: 1 });
