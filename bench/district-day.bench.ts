@@ -144,11 +144,15 @@ export async function run(args: string[]): Promise<Metrics> {
     const planningWindow = [cycle0, cycle0 + food.toProposalS * 1000] as const;
     // 3b. While drivers report: Redis restarted empty, then one API process killed.
     let apiKills = 0;
+    // When each fault struck, to read the live events that never arrived against them.
+    const faultAt = new Map<string, number>();
     const walkFaults = (async () => {
       if (!faults) return;
       await sleep(3000);
+      faultAt.set('redis restarted', performance.now());
       await svc.restartRedis();
       await sleep(4000);
+      faultAt.set('an API process killed', performance.now());
       await svc.killApiProcess();
       apiKills++;
     })();
@@ -226,7 +230,8 @@ export async function run(args: string[]): Promise<Metrics> {
     const errorKinds = new Map<string, number>();
     for (const e of [...arrived.errors, ...foodWalk.errors, ...medicineWalk.errors]) errorKinds.set(e.slice(0, 160), (errorKinds.get(e.slice(0, 160)) ?? 0) + 1);
     for (const [e, n] of errorKinds) console.log(`  request error x${n}: ${e}`);
-    for (const key of waiting.keys()) console.log(`  live: no event on the chief's socket for ${key}`);
+    for (const [what, at] of faultAt) console.log(`  fault: ${what} at +${round1((at - cycle0) / 1000)} s`);
+    for (const [key, okAt] of waiting) console.log(`  live: no event on the chief's socket for ${key} (its 2xx at +${round1((okAt - cycle0) / 1000)} s)`);
     const slowest = [...live].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => `${Math.round(s.ms)} ms at +${round1((s.at - cycle0) / 1000)} s`);
     console.log(`  live: slowest ${slowest.join(', ')} (food round proposed at +${round1(food.toProposalS)} s)`);
     console.table(Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith('peak_rss_mb_'))));
