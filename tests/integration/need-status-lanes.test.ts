@@ -188,6 +188,39 @@ describe('need status lanes', () => {
     expect(sent.map((c) => c.needId)).toEqual(ids);
   });
 
+  it('the running relay looks on past its last batch, and still takes a change it passed while another relay held it', async () => {
+    const { relay, sent } = recording();
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(await acceptNeed());
+    await drain(relay);
+    sent.length = 0;
+    await inBulk((trx) => move(trx, ids, 'accepted', 'planned'));
+    // The oldest of them is held by another relay's transaction while this one runs.
+    const oldest = (await sql<{ id: string }>`select history_id::text as id from need_status_live where bulk order by history_id limit 1`.execute(db)).rows[0]!.id;
+    let locked!: () => void;
+    const lockedNow = new Promise<void>((resolve) => (locked = resolve));
+    let letGo!: () => void;
+    const done = new Promise<void>((resolve) => (letGo = resolve));
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`select history_id from need_status_live where history_id = ${oldest} for update`.execute(trx);
+      locked();
+      await done;
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    await lockedNow;
+    const planned = () => sent.filter((c) => c.status === 'planned');
+    const stop = startNeedStatusRelay(relay, { idlePollMs: 50, bulkBatch: 10 });
+    try {
+      await until(() => planned().length === ids.length - 1, 30_000, 'every change but the held one out');
+      letGo();
+      await holder;
+      await until(async () => planned().length === ids.length && (await pending()) === 0, 30_000, 'the held change out once let go');
+    } finally {
+      await stop();
+    }
+    expect(new Set(planned().map((c) => c.needId))).toEqual(new Set(ids));
+  });
+
   it('the bulk mark lasts for its transaction only (a pooled connection is not left marked), and is refused outside a transaction', async () => {
     const { relay } = recording();
     const one = await openDatabase({ url: PG_URL, schema: f.database.schema, poolSize: 1 });

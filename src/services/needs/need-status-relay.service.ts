@@ -28,13 +28,17 @@ export interface NeedStatusRelayDeps {
 }
 
 /**
- * Takes up to `limit` pending changes of `lane` (with their needs' earlier ones) and stores their
- * events, in one transaction; returns how many were taken and the envelopes to fan out once it committed.
+ * Takes up to `limit` pending changes of `lane` past `after` (with their needs' earlier ones) and
+ * stores their events, in one transaction; returns how many were taken, the envelopes to fan out
+ * once it committed, and where the look stopped (takePendingNeedChanges).
  */
-async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusLane, limit: number): Promise<{ taken: number; envelopes: Envelope[] }> {
+async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusLane, limit: number, after = '0'):
+  Promise<{ taken: number; envelopes: Envelope[]; lastSeen: string | null; full: boolean }> {
   let envelopes: Envelope[] = [];
+  let seen: { lastSeen: string | null; full: boolean } = { lastSeen: null, full: false };
   const taken = await deps.db.transaction().execute(async (trx) => {
-    const changes = await takePendingNeedChanges(trx, lane, limit);
+    const { changes, ...look } = await takePendingNeedChanges(trx, lane, limit, after);
+    seen = look;
     const events = changes.flatMap((c) => {
       const event = needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null });
       // One change the event schema refuses (a bug) must not hold back every later one: retried,
@@ -51,7 +55,7 @@ async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusL
     if (events.length) envelopes = await deps.publisher.storeMany(trx, events);
     return changes.length;
   });
-  return { taken, envelopes };
+  return { taken, envelopes, ...seen };
 }
 
 /**
@@ -74,6 +78,9 @@ const BATCH = 500;
 
 /** Bulk changes taken per batch, by default (NeedStatusRelayOptions.bulkBatch). */
 const BULK_BATCH = 200;
+
+/** A lane's look starts from its beginning again at least every this many batches (see startNeedStatusRelay). */
+const RESCAN_EVERY = 8;
 
 /** A bulk batch at least after this many full interactive ones in a row: bulk changes move under any load. */
 const BULK_EVERY = 4;
@@ -109,8 +116,16 @@ export function startNeedStatusRelay(deps: NeedStatusRelayDeps, options: NeedSta
   // Under intake load the wait was a seventh of the relay's turn (12 of ~90 ms, measured).
   let fanningOut: Promise<void> = Promise.resolve();
   const bulkBatch = options.bulkBatch ?? BULK_BATCH;
+  // Where each lane's next look starts: past the last full batch, so it does not step over every
+  // change taken since the last vacuum; from the start again when a look reached the lane's end, and
+  // after RESCAN_EVERY batches, for changes left behind (one another relay held, one committed late
+  // with a lower id). A need's changes still go out in order: taking one brings its earlier ones.
+  const cursor: Record<NeedStatusLane, { after: string; batches: number }> = { interactive: { after: '0', batches: 0 }, bulk: { after: '0', batches: 0 } };
   const relay = async (lane: NeedStatusLane, limit: number) => {
-    const { taken, envelopes } = await storeNeedStatusBatch(deps, lane, limit);
+    const look = cursor[lane];
+    const { taken, envelopes, lastSeen, full } = await storeNeedStatusBatch(deps, lane, limit, look.after);
+    if (full && lastSeen !== null && ++look.batches < RESCAN_EVERY) look.after = lastSeen;
+    else cursor[lane] = { after: '0', batches: 0 };
     if (envelopes.length) {
       const sent = deps.publisher.fanOut(envelopes);
       fanningOut = fanningOut.then(() => sent);
