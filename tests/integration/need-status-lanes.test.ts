@@ -48,6 +48,22 @@ const drain = async (relay: NeedStatusRelayDeps) => {
   while ((await relayNeedStatusOnce(relay)) > 0);
 };
 
+/** Another relay's transaction holding a pending change's row; `letGo` rolls it back (nothing published). */
+async function holdPending(historyId: string): Promise<{ letGo(): Promise<void> }> {
+  let locked!: () => void;
+  const lockedNow = new Promise<void>((resolve) => (locked = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const holder = db.transaction().execute(async (trx) => {
+    await sql`select history_id from need_status_live where history_id = ${historyId} for update`.execute(trx);
+    locked();
+    await released;
+    throw new Error('rolled back');
+  }).catch(() => undefined);
+  await lockedNow;
+  return { letGo: async () => { release(); await holder; } };
+}
+
 /** A publisher of the fixture's stream that records what it fans out, in order. */
 function recording(): { relay: NeedStatusRelayDeps; sent: Change[] } {
   const sent: Change[] = [];
@@ -152,22 +168,11 @@ describe('need status lanes', () => {
     const planned = (await sql<{ id: string }>`select l.history_id::text as id from need_status_live l join need_status_history h on h.id = l.history_id
       where h.need_id = ${need} and h.to_status = 'planned'`.execute(db)).rows[0]!.id;
     // Another relay's transaction holds the plan's row (and then lets it go without publishing it).
-    let locked!: () => void;
-    const lockedNow = new Promise<void>((resolve) => (locked = resolve));
-    let letGo!: () => void;
-    const done = new Promise<void>((resolve) => (letGo = resolve));
-    const holder = db.transaction().execute(async (trx) => {
-      await sql`select history_id from need_status_live where history_id = ${planned} for update`.execute(trx);
-      locked();
-      await done;
-      throw new Error('rolled back');
-    }).catch(() => undefined);
-    await lockedNow;
+    const held = await holdPending(planned);
     await relayNeedStatusOnce(relay);
     expect(sent).toEqual([]);
     expect(await pending()).toBe(2);
-    letGo();
-    await holder;
+    await held.letGo();
     await relayNeedStatusOnce(relay);
     expect(sent.map((c) => c.status)).toEqual(['planned', 'cancelled']);
   });
@@ -197,23 +202,12 @@ describe('need status lanes', () => {
     await inBulk((trx) => move(trx, ids, 'accepted', 'planned'));
     // The oldest of them is held by another relay's transaction while this one runs.
     const oldest = (await sql<{ id: string }>`select history_id::text as id from need_status_live where bulk order by history_id limit 1`.execute(db)).rows[0]!.id;
-    let locked!: () => void;
-    const lockedNow = new Promise<void>((resolve) => (locked = resolve));
-    let letGo!: () => void;
-    const done = new Promise<void>((resolve) => (letGo = resolve));
-    const holder = db.transaction().execute(async (trx) => {
-      await sql`select history_id from need_status_live where history_id = ${oldest} for update`.execute(trx);
-      locked();
-      await done;
-      throw new Error('rolled back');
-    }).catch(() => undefined);
-    await lockedNow;
+    const held = await holdPending(oldest);
     const planned = () => sent.filter((c) => c.status === 'planned');
     const stop = startNeedStatusRelay(relay, { idlePollMs: 50, bulkBatch: 10 });
     try {
       await until(() => planned().length === ids.length - 1, 30_000, 'every change but the held one out');
-      letGo();
-      await holder;
+      await held.letGo();
       await until(async () => planned().length === ids.length && (await pending()) === 0, 30_000, 'the held change out once let go');
     } finally {
       await stop();
