@@ -2,8 +2,8 @@
  * The sockets of the district day: one per corridor, authenticated as its unit chief, and one per
  * driver, each following its scope as the web app does (event-socket.ts): subscribe, apply events
  * in `seq` order, fill a gap with `resume`, and when `resume` answers `snapshot-required` take a
- * snapshot (reload over HTTP; here: restart the tracker at the scope's latest seq). After a
- * reconnection that was not recovered, every scope resumes from its last seq.
+ * snapshot (reload over HTTP; here: restart the tracker at the scope's latest seq). After every
+ * reconnection, every scope resumes from its last seq.
  *
  * Recorded per client: events, gaps seen, gaps filled by resume, snapshots, resumes asked again,
  * and a gap still open (the check at the end). `onEvent` (for events pushed and those a resume
@@ -126,10 +126,11 @@ export async function connectClient(url: string, token: string, target: Scope, o
   });
   socket.io.on('reconnect', () => void figures.reconnects++);
   let subscribed = false;
-  // Back (the socket's own connect: only then does `recovered` say whether the server restored it).
-  // Not recovered, or a gap left from before the drop: resume from the last seq applied.
+  // Back: resume from the last seq applied, as the web app does, even when the server recovered the
+  // connection (what it broadcast while re-checking the session is not replayed, and a scope's last
+  // event missed so shows no gap).
   socket.on('connect', () => {
-    if (subscribed && (!socket.recovered || figures.open > 0 || held.size > 0)) void resume();
+    if (subscribed) void resume();
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect_error', reject);

@@ -8,9 +8,10 @@
  *    scope's current state over HTTP after that ack, and start the scope's tracker at L;
  * 3. on `event`, apply envelopes in `seq` order per scope (see `event-sequence.ts`): those up to L
  *    are in the state already, later ones are applied, a gap is filled with `resume`;
- * 4. after a reconnection that was not recovered (`socket.recovered === false`), call
- *    `resume({ scope, sinceSeq })` for each scope: it rejoins the room and returns what was missed,
- *    or `snapshot-required` when too far behind (then reload the state over HTTP).
+ * 4. after every reconnection, call `resume({ scope, sinceSeq })` for each scope: it rejoins the room
+ *    and returns what was missed, or `snapshot-required` when too far behind (then reload the state
+ *    over HTTP). A recovered connection (`socket.recovered`) too: what was broadcast while the server
+ *    checked the session again is not replayed, and when that was a scope's last event no gap shows it.
  */
 import { z } from 'zod';
 import { isoDateTime } from '../domain/dates';
