@@ -48,6 +48,15 @@ const drain = async (relay: NeedStatusRelayDeps) => {
   while ((await relayNeedStatusOnce(relay)) > 0);
 };
 
+/** `n` accepted needs whose changes are already out (and no longer in `sent`). */
+async function acceptedAndOut(n: number, { relay, sent }: { relay: NeedStatusRelayDeps; sent: Change[] }): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await acceptNeed());
+  await drain(relay);
+  sent.length = 0;
+  return ids;
+}
+
 /** Another relay's transaction holding a pending change's row; `letGo` rolls it back (nothing published). */
 async function holdPending(historyId: string): Promise<{ letGo(): Promise<void> }> {
   let locked!: () => void;
@@ -140,11 +149,9 @@ describe('need status lanes', () => {
   }, 120_000);
 
   it('a cancel committed while its plan still waits in the bulk lane goes out at once, after that plan, never before it', async () => {
-    const { relay, sent } = recording();
-    const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(await acceptNeed());
-    await drain(relay);
-    sent.length = 0;
+    const rec = recording();
+    const { relay, sent } = rec;
+    const ids = await acceptedAndOut(30, rec);
     await inBulk((trx) => move(trx, ids, 'accepted', 'planned'));
     const late = ids[25]!;
     await move(db, [late], 'planned', 'cancelled');
@@ -178,11 +185,9 @@ describe('need status lanes', () => {
   });
 
   it('takes the oldest pending changes first by number, also where their ids pass a power of ten (as text they would sort the other way)', async () => {
-    const { relay, sent } = recording();
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push(await acceptNeed());
-    await drain(relay);
-    sent.length = 0;
+    const rec = recording();
+    const { relay, sent } = rec;
+    const ids = await acceptedAndOut(6, rec);
     // The next changes get ids 10^k - 3 .. 10^k + 2.
     const max = (await sql<{ id: string }>`select coalesce(max(id), 1)::text as id from need_status_history`.execute(db)).rows[0]!.id;
     await sql`select setval(pg_get_serial_sequence('need_status_history', 'id'), ${String(10n ** BigInt(max.length + 1) - 4n)}::bigint)`.execute(db);
@@ -194,11 +199,9 @@ describe('need status lanes', () => {
   });
 
   it('the running relay looks on past its last batch, and still takes a change it passed while another relay held it', async () => {
-    const { relay, sent } = recording();
-    const ids: string[] = [];
-    for (let i = 0; i < 60; i++) ids.push(await acceptNeed());
-    await drain(relay);
-    sent.length = 0;
+    const rec = recording();
+    const { relay, sent } = rec;
+    const ids = await acceptedAndOut(60, rec);
     await inBulk((trx) => move(trx, ids, 'accepted', 'planned'));
     // The oldest of them is held by another relay's transaction while this one runs.
     const oldest = (await sql<{ id: string }>`select history_id::text as id from need_status_live where bulk order by history_id limit 1`.execute(db)).rows[0]!.id;

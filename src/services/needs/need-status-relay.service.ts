@@ -34,11 +34,8 @@ export interface NeedStatusRelayDeps {
  */
 async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusLane, limit: number, after = '0'):
   Promise<{ taken: number; envelopes: Envelope[]; lastSeen: string | null; full: boolean }> {
-  let envelopes: Envelope[] = [];
-  let seen: { lastSeen: string | null; full: boolean } = { lastSeen: null, full: false };
-  const taken = await deps.db.transaction().execute(async (trx) => {
-    const { changes, ...look } = await takePendingNeedChanges(trx, lane, limit, after);
-    seen = look;
+  return deps.db.transaction().execute(async (trx) => {
+    const { changes, lastSeen, full } = await takePendingNeedChanges(trx, lane, limit, after);
     const events = changes.flatMap((c) => {
       const event = needStatusEvent({ ...c, status: c.to, previousStatus: c.from, reason: c.to === 'failed' ? c.failureReason : null });
       // One change the event schema refuses (a bug) must not hold back every later one: retried,
@@ -52,10 +49,9 @@ async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusL
       const scopes = c.householdId ? [scope.household(c.householdId), scope.corridor(c.corridorId)] : [scope.corridor(c.corridorId)];
       return [{ scopes, event: checked.data }];
     });
-    if (events.length) envelopes = await deps.publisher.storeMany(trx, events);
-    return changes.length;
+    const envelopes = events.length ? await deps.publisher.storeMany(trx, events) : [];
+    return { taken: changes.length, envelopes, lastSeen, full };
   });
-  return { taken, envelopes, ...seen };
 }
 
 /**
