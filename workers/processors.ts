@@ -126,7 +126,9 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         return reconcile(deps);
       case 'maintenance.open-round': {
         const { areaId, kind } = data as JobData<'maintenance.open-round'>;
-        const outcome = await openScheduledRound(deps, areaId, kind, { at: dueAt(job), requestId: job.id ?? null });
+        // Its round is prepared by a `round.prepare` job, as one a dispatcher starts: on the round
+        // thread, not this event loop, however big the district (issue #21).
+        const outcome = await openScheduledRound({ ...deps, prepareIn: deps.producers }, areaId, kind, { at: dueAt(job), requestId: job.id ?? null });
         log.info({ kind, ...outcome }, 'scheduled round');
         return outcome;
       }

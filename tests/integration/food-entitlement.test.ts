@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { foodCycleAt } from '../../src/domain/food-cycle';
 import { priorityOf } from '../../src/domain/need-intake';
 import { createProducers } from '../../src/queue/producers';
+import { QUEUE, jobId } from '../../src/contracts/jobs';
 import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
 import { silentRoundEvents } from '../../src/services/rounds/round-events.service';
 import { createLogger } from '../../src/shared/logger';
@@ -161,9 +162,8 @@ describe('scheduled food round', () => {
   it('the open-round job creates the cycle\'s entitlements of its community and opens a round that holds them, once under retries', async () => {
     const community = district.communityIds[1]!;
     const logger = createLogger({ level: 'silent' });
-    const run = inProcessProcessor('maintenance', {
-      db: database.db, producers, logger, events: silentRoundEvents, defaultTimeLimitMs: 100, foodCycleDays: 3, driverLimits: DEFAULT_DRIVER_LIMITS,
-    });
+    const deps = { db: database.db, producers, logger, events: silentRoundEvents, defaultTimeLimitMs: 100, foodCycleDays: 3, driverLimits: DEFAULT_DRIVER_LIMITS };
+    const run = inProcessProcessor('maintenance', deps);
     // A scheduler's job names its slot in its id (added earlier, when the previous one ran); a retry
     // (same job) days later must still name that slot's cycle.
     const slot = MONDAY.getTime() + 3600_000;
@@ -175,6 +175,10 @@ describe('scheduled food round', () => {
     expect(first).toMatchObject({ created: true, cycle: cycle.id, entitlements: households.get(community)!.length });
     const entitled = await foodNeeds(community, cycle.id);
     expect(entitled).toHaveLength(households.get(community)!.length);
+    // The round is prepared by its own job, as one a dispatcher starts (on the round thread in the workers).
+    const prepare = await producers.queue(QUEUE.rounds).getJob(jobId('round.prepare', first.roundId));
+    expect(prepare?.data).toEqual({ roundId: first.roundId });
+    await inProcessProcessor('rounds', deps)(prepare!);
     const inRound = await sql<{ need_id: string }>`select need_id::text from round_needs where round_id = ${first.roundId}`.execute(database.db);
     const roundNeeds = new Set(inRound.rows.map((r) => r.need_id));
     for (const n of entitled) expect(roundNeeds.has(n.id)).toBe(true);

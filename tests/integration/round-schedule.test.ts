@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config';
-import { QUEUE } from '../../src/contracts/jobs';
+import { QUEUE, jobId } from '../../src/contracts/jobs';
+import { DEFAULT_DRIVER_LIMITS } from '../../src/domain/shifts';
+import { DRAFT_GRACE_MS, reconcile } from '../../src/services/rounds/reconcile.service';
 import { createLogger } from '../../src/shared/logger';
 import { roundRoster } from '../../src/services/rounds/round-roster';
 import { startWorkerRuntime } from '../../workers/runtime';
@@ -92,14 +94,15 @@ describe('rounds the workers prepare', () => {
   it('keep the configured driver limits, not the defaults: a draft the reconciler prepares and a round a schedule opens', async () => {
     const own = uniquePrefix('schedlimits');
     const config = loadConfig({
-      NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema, QUEUE_PREFIX: own, WORKER_QUEUES: 'maintenance',
+      NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL, DATABASE_SCHEMA: database.schema, QUEUE_PREFIX: own, WORKER_QUEUES: 'maintenance,rounds',
       RECONCILE_EVERY_MS: '0', LIVE_EVENTS: '0', DRIVER_MAX_DUTY_MIN: '600', DRIVER_MAX_CONTINUOUS_MIN: '180', DRIVER_MIN_REST_MIN: '660',
     });
     const configured = { maxDutyMin: 600, maxContinuousMin: 180, minRestMin: 660 };
     const community = district.communityIds[1]!;
-    // A request that died between creating its round and preparing it: the reconciler prepares it at start-up.
+    // A request that died between creating its round and queuing its preparation, minutes ago: the reconciler prepares it at start-up.
     const draft = await database.db.insertInto('rounds').values({
       area_id: community, kind: 'medicine', status: 'draft', time_limit_ms: 100, seed: 1, failure_reason: null, created_by: 'dispatcher', approved_by: null,
+      created_at: new Date(Date.now() - 10 * 60_000),
     }).returning('id').executeTakeFirstOrThrow();
     const runtime = await startWorkerRuntime(config, createLogger({ level: 'silent' }), undefined);
     const ownQueue = createProducers({ redisUrl: REDIS_URL, prefix: own });
@@ -118,4 +121,27 @@ describe('rounds the workers prepare', () => {
       await dropPrefix(REDIS_URL, own);
     }
   }, 60_000);
+});
+
+describe('the reconciler and drafts', () => {
+  it('leaves a fresh draft to its round.prepare job (queued again, once), and prepares one whose job is long gone itself', async () => {
+    const community = district.communityIds[0]!;
+    const draft = await database.db.insertInto('rounds').values({
+      area_id: community, kind: 'medicine', status: 'draft', time_limit_ms: 100, seed: 1, failure_reason: null, created_by: 'dispatcher', approved_by: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    const statusOf = async () => (await database.db.selectFrom('rounds').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow()).status;
+    const deps = { db: database.db, producers, logger: createLogger({ level: 'silent' }), driverLimits: DEFAULT_DRIVER_LIMITS };
+    const prepareJobs = async () => (await producers.queue(QUEUE.rounds).getJobs(['waiting', 'active', 'delayed'])).filter((j) => j.name === 'round.prepare');
+
+    expect(await reconcile(deps)).toMatchObject({ draftsPrepared: 0, draftsQueued: 1 });
+    expect(await reconcile(deps)).toMatchObject({ draftsPrepared: 0, draftsQueued: 1 });
+    expect(await statusOf()).toBe('draft');
+    const jobs = await prepareJobs();
+    expect(jobs.map((j) => [j.id, j.data])).toEqual([[jobId('round.prepare', draft.id), { roundId: draft.id }]]);
+
+    // Its job lost (a request that died before queuing it, a job failed for good): past the grace, prepared here.
+    const later = () => Date.now() + DRAFT_GRACE_MS + 1000;
+    expect(await reconcile({ ...deps, now: later })).toMatchObject({ draftsPrepared: 1, draftsQueued: 0 });
+    expect(await statusOf()).toBe('planning');
+  });
 });

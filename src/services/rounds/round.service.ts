@@ -48,10 +48,10 @@ export interface RoundDeps {
   /** Driver limits a new round is planned with (DRIVER_* settings). Default: the documented defaults. */
   driverLimits?: DriverLimits;
   /**
-   * Given (the API): a new round is prepared by a worker, as a `round.prepare` job on this queue.
-   * For a district that is minutes of claiming, allocating and cutting, which held the API process
-   * answering the request, and every request and socket it serves, for as long (issue #21).
-   * Not given (the workers' scheduler, the reconciler): prepared here.
+   * Given (the API, the workers' scheduler): a new round is prepared by a worker, as a `round.prepare`
+   * job on this queue. For a district that is minutes of claiming, allocating and cutting, which held
+   * the API process answering the request, and every request and socket it serves, for as long; in a
+   * scheduler's job, its event loop (issue #21). Not given (tests, the demo): prepared here.
    */
   prepareIn?: Pick<Producers, 'add'>;
 }
