@@ -12,6 +12,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { timed } from '../shared/timings';
 import { assertDataDirFree, claimDataDir } from './data-dir-lock';
 import { introspectingOnly } from './schema-introspector';
+import { priorityPool } from './priority-pool';
 import { migrations } from './migrations/index';
 import type { Tables } from './schema';
 
@@ -55,9 +56,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let poolStats: Database['poolStats'] = () => undefined;
   if (options.url) {
     kind = 'postgres';
+    const max = options.poolSize ?? 20;
     const pool = new pg.Pool({
       connectionString: options.url,
-      max: options.poolSize ?? 20,
+      max,
       // Every connection sees only this schema: tests run side by side on one database.
       options: `-c search_path=${schema}`,
     });
@@ -69,8 +71,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     pool.on('connect', (client) => client.on('error', () => undefined));
     // The wait for a pooled connection is a phase of the request that waits (shared/timings.ts), so a
     // slow request's log line says when the pool, not the database, held it.
-    dialect = new PostgresDialect({ pool: { connect: () => timed('db.pool', () => pool.connect()), end: () => pool.end() } });
-    poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount });
+    // Waiters are served by priority: an emergency's before the rest (priority-pool.ts).
+    const prioritised = priorityPool(pool, max);
+    dialect = new PostgresDialect({ pool: { connect: () => timed('db.pool', () => prioritised.connect()), end: () => pool.end() } });
+    poolStats = prioritised.stats;
     listenTarget = { url: options.url };
   } else {
     kind = 'pglite';

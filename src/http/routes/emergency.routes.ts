@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps';
 import { idempotencyOf } from '../idempotency-key';
 import { jsonBody, pathParams, queryParams } from '../validate';
 import { sendWrite } from './needs.routes';
+import { withPriority } from '../../shared/priority';
 import { passServices } from './passes.routes';
 
 export const EMERGENCY_PATHS = {
@@ -21,6 +22,12 @@ export const EMERGENCY_PATHS = {
   report: '/api/reports/emergencies',
 } as const;
 
+/**
+ * Before authentication (a database read too): a raise, the dispatcher following the case and the
+ * driver's done get pooled connections before the requests already waiting (store/priority-pool.ts).
+ */
+const urgent: RequestHandler = (_req, _res, next) => withPriority('urgent', next);
+
 export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): Router {
   const router = Router();
   // An urgent stop put into a driver's trip reaches the driver's page at once (driver:<id> scope).
@@ -28,7 +35,7 @@ export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): R
   const svc: EmergencyDeps = { ...passServices(deps), urgentInsert: (needId) => insertUrgentAndNotify(notify, needId) };
 
   // No rate limit of the intake kind here: an emergency is never turned away for being one too many.
-  router.post(EMERGENCY_PATHS.raise, authenticated, async (req, res) => {
+  router.post(EMERGENCY_PATHS.raise, urgent, authenticated, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
     const body = jsonBody(req, emergencyBody);
     sendWrite(res, await raiseEmergency(svc, actorOf(res), householdId, body, requestId(req), idempotencyOf(req, req.body)));
@@ -40,11 +47,11 @@ export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): R
   router.get(EMERGENCY_PATHS.report, authenticated, async (req, res) => {
     res.json({ days: await emergenciesReport(svc, actorOf(res), queryParams(req, reportQuery), requestId(req)) });
   });
-  router.get(EMERGENCY_PATHS.emergency, authenticated, async (req, res) => {
+  router.get(EMERGENCY_PATHS.emergency, urgent, authenticated, async (req, res) => {
     const { emergencyId } = pathParams(req, emergencyParams);
     res.json(await readEmergency(svc, actorOf(res), emergencyId, requestId(req)));
   });
-  router.post(EMERGENCY_PATHS.done, authenticated, async (req, res) => {
+  router.post(EMERGENCY_PATHS.done, urgent, authenticated, async (req, res) => {
     const { emergencyId } = pathParams(req, emergencyParams);
     res.json(await completeEmergency(svc, actorOf(res), emergencyId, requestId(req)));
   });
