@@ -51,7 +51,7 @@ export interface RoundDeps {
    * Given (the API, the workers' scheduler): a new round is prepared by a worker, as a `round.prepare`
    * job on this queue. For a district that is minutes of claiming, allocating and cutting, which held
    * the API process answering the request, and every request and socket it serves, for as long; in a
-   * scheduler's job, its event loop (issue #21). Not given (tests, the demo): prepared here.
+   * scheduler's job, its event loop (issue #21). Not given (tests, benches): prepared here.
    */
   prepareIn?: Pick<Producers, 'add'>;
 }
