@@ -33,6 +33,7 @@ const ISOLATED = [
   'tests/unit/relay-loop.test.ts',
   'tests/unit/round-merge.test.ts',
   'tests/unit/solve-thread.test.ts',
+  'tests/unit/web-gate-outbox.test.ts',
 ];
 
 export default defineConfig({

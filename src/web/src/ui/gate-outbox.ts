@@ -4,7 +4,9 @@
  * event and when the page opens. The server answers a tick it already stored with `replayed`, so a
  * send cut off after the server stored it is safely sent again. A tick the server refuses for good
  * (a 4xx: the door already went the other way, the stop is closed) leaves the queue with its error
- * kept for the page; a network fault or a 5xx stops the round, to be tried again later.
+ * kept for the page; a network fault, a 429 or a 5xx stops the round, tried again RETRY_MS later
+ * (before, it waited for the next tick, `online` event or page load: in CI, desk.test's doors ticked
+ * offline never arrived after the phone came back, its one send having failed or found one failing).
  */
 import { api, ApiError } from '../api';
 import { vault } from '../vault';
@@ -24,6 +26,10 @@ const KEY = 'gate.outbox';
 const REFUSED = 'gate.refused';
 const listeners = new Set<() => void>();
 let flushing: Promise<void> | null = null;
+let retry: ReturnType<typeof setTimeout> | undefined;
+
+/** After a round stopped by a network fault, a 429 or a 5xx, the queue is sent again this much later, ms. */
+export const RETRY_MS = 5_000;
 
 export const queuedCheckOffs = (): CheckOff[] => vault.get<CheckOff[]>(KEY) ?? [];
 export const refusedCheckOffs = (): Refused[] => vault.get<Refused[]>(REFUSED) ?? [];
@@ -40,15 +46,18 @@ export function checkOff(tick: CheckOff): Promise<void> {
   return flushCheckOffs();
 }
 
-async function sendAll(): Promise<void> {
+/** Sends the queue oldest first; says why it stopped: emptied, `later` (worth another try) or signed out. */
+async function sendAll(): Promise<'emptied' | 'later' | 'signed-out'> {
   for (;;) {
     const [next] = queuedCheckOffs();
-    if (!next) return;
+    if (!next) return 'emptied';
     const { corridorId, stopId, householdId, ...body } = next;
     try {
       await api(`/api/corridors/${corridorId}/deliveries/${stopId}/households/${householdId}/check-off`, { method: 'PUT', body });
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429 || err.status === 401) return;
+      // signed out: api.ts has the app log in again; no point in sending again meanwhile
+      if (err instanceof ApiError && err.status === 401) return 'signed-out';
+      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429) return 'later';
       vault.set(REFUSED, [...refusedCheckOffs(), { tick: next, message: err.detail ?? err.title }].slice(-20));
     }
     save(queuedCheckOffs().filter((q) => doorKey(q) !== doorKey(next)));
@@ -57,7 +66,12 @@ async function sendAll(): Promise<void> {
 
 /** Sends what is queued; resolves when the queue is empty or cannot be sent now. */
 export function flushCheckOffs(): Promise<void> {
-  flushing ??= sendAll().finally(() => (flushing = null));
+  flushing ??= sendAll().then((stopped) => {
+    if (stopped === 'later') retry ??= setTimeout(() => {
+      retry = undefined;
+      void flushCheckOffs();
+    }, RETRY_MS);
+  }).finally(() => (flushing = null));
   return flushing;
 }
 
