@@ -6,7 +6,7 @@
  * (a 4xx: the door already went the other way, the stop is closed) leaves the queue with its error
  * kept for the page; a network fault, a 429 or a 5xx stops the round, tried again RETRY_MS later
  * (before, it waited for the next tick, `online` event or page load: in CI, desk.test's doors ticked
- * offline never arrived after the phone came back, its one send having failed or found one failing).
+ * offline were still unsent 20 s after the phone came back).
  */
 import { api, ApiError } from '../api';
 import { vault } from '../vault';
@@ -55,7 +55,7 @@ async function sendAll(): Promise<'emptied' | 'later' | 'signed-out'> {
     try {
       await api(`/api/corridors/${corridorId}/deliveries/${stopId}/households/${householdId}/check-off`, { method: 'PUT', body });
     } catch (err) {
-      // signed out: api.ts has the app log in again; no point in sending again meanwhile
+      // the session is over: session.ts ends it (and wipes the vault, queue included); nothing to send
       if (err instanceof ApiError && err.status === 401) return 'signed-out';
       if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429) return 'later';
       vault.set(REFUSED, [...refusedCheckOffs(), { tick: next, message: err.detail ?? err.title }].slice(-20));
