@@ -1,5 +1,6 @@
 /**
- * The chief's queue of door ticks (src/web/src/ui/gate-outbox.ts), with the API and the vault faked:
+ * The chief's queue of door ticks (src/web/src/ui/gate-outbox.ts, sent by queue-sender.ts, as the
+ * driver's trip records are), with the API and the vault faked:
  * a send stopped by a network fault or a 5xx was tried again only at the next tick, `online` event or
  * page load, so ticks made just before the phone came back could sit on it unsent (desk.test in CI).
  * Now the queue is sent again RETRY_MS later, until it empties; a refusal for good is not retried.
@@ -31,6 +32,7 @@ vi.mock('../../src/web/src/vault', () => ({
 vi.stubGlobal('window', new EventTarget());
 vi.useFakeTimers();
 const outbox = await import('../../src/web/src/ui/gate-outbox');
+const { RETRY_MS } = await import('../../src/web/src/ui/queue-sender');
 
 const tick = (householdId: string) =>
   ({ corridorId: 'c1', stopId: 's1', householdId, outcome: 'handed_over', checkedAt: '2026-12-05T08:00:00Z' }) as const;
@@ -51,7 +53,7 @@ describe('the gate outbox', () => {
     await outbox.checkOff(tick('h1'));
     await outbox.checkOff(tick('h2'));
     expect(outbox.queuedCheckOffs().map((q) => q.householdId)).toEqual(['h1', 'h2']);
-    await vi.advanceTimersByTimeAsync(outbox.RETRY_MS);
+    await vi.advanceTimersByTimeAsync(RETRY_MS);
     expect(outbox.queuedCheckOffs()).toEqual([]);
     // h1 failed twice (offline, then a 503), then h1 and h2 went, oldest first
     expect(fake.sent).toEqual(['h1', 'h1', 'h1', 'h2']);
@@ -63,7 +65,7 @@ describe('the gate outbox', () => {
     await outbox.checkOff(tick('h3'));
     expect(outbox.queuedCheckOffs()).toEqual([]);
     expect(outbox.refusedCheckOffs().map((r) => r.message)).toEqual(['the door went the other way']);
-    await vi.advanceTimersByTimeAsync(outbox.RETRY_MS);
+    await vi.advanceTimersByTimeAsync(RETRY_MS);
     expect(fake.sent).toEqual(['h3']);
   });
 });

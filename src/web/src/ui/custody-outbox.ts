@@ -7,10 +7,11 @@
  * idempotent (the server answers a stored record with `replayed`), so a send cut off after the
  * server stored it is safely sent again. A record the server refuses for good (a 4xx; a 409: the
  * trip's record is already final) leaves the queue with its reason kept for the page; a network
- * fault or a 5xx stops the round, to be tried again later.
+ * fault, a 429 or a 5xx stops the round, tried again shortly after (queue-sender.ts).
  */
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { vault } from '../vault';
+import { queueSender, stopFor, type SendStop } from './queue-sender';
 
 export type CustodyRecord =
   | { kind: 'pickup'; roundId: string; stopId: string; body: { bags: number; kg: number; pickedAt: string } }
@@ -27,7 +28,6 @@ export interface CustodyRefused { key: string; final: boolean; message: string }
 const KEY = 'driver.custody';
 const REFUSED = 'driver.custody.refused';
 const listeners = new Set<() => void>();
-let flushing: Promise<void> | null = null;
 
 export const custodyKey = (r: CustodyRecord): string => (r.kind === 'pickup' ? `pickup:${r.roundId}:${r.stopId}` : `${r.kind}:${r.roundId}:${r.tripId}`);
 export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(KEY) ?? [];
@@ -50,16 +50,17 @@ export function recordCustody(record: CustodyRecord): Promise<void> {
   return flushCustody();
 }
 
-async function sendAll(): Promise<void> {
+async function sendAll(): Promise<SendStop> {
   for (;;) {
     const [next] = queuedCustody();
-    if (!next) return;
+    if (!next) return 'emptied';
     let refused = refusedCustody();
     try {
       await api(path(next), { method: 'PUT', body: next.body });
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429 || err.status === 401) return;
-      refused = [...refused, { key: custodyKey(next), final: err.status === 409, message: err.detail ?? err.title }].slice(-20);
+      const why = stopFor(err);
+      if (typeof why === 'string') return why;
+      refused = [...refused, { key: custodyKey(next), final: why.status === 409, message: why.detail ?? why.title }].slice(-20);
     }
     // By identity: a newer record for the same stop or trip, queued meanwhile, stays to be sent.
     save(queuedCustody().filter((q) => q !== next), refused);
@@ -67,10 +68,7 @@ async function sendAll(): Promise<void> {
 }
 
 /** Sends what is queued; resolves when the queue is empty or cannot be sent now. */
-export function flushCustody(): Promise<void> {
-  flushing ??= sendAll().finally(() => (flushing = null));
-  return flushing;
-}
+export const flushCustody = queueSender(sendAll);
 
 export function onCustodyChange(fn: () => void): () => void {
   listeners.add(fn);
