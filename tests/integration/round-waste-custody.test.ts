@@ -62,8 +62,10 @@ afterAll(async () => {
 
 async function dispatchedWasteRound(): Promise<string> {
   const district = await database.db.selectFrom('areas').select('id').where('kind', '=', 'district').executeTakeFirstOrThrow();
-  // More than a truck holds: trucks unload and go out again, so there are several trips to weigh.
-  const corridors = await database.db.selectFrom('areas').select('id').where('kind', '=', 'corridor').orderBy('id').offset(3).limit(5).execute();
+  // More than the demo's two waste trucks hold in one trip each (6 x 900 kg against 2 x 2,500 kg), so
+  // one of them unloads and goes out again whichever corridors these are (their ids are random: with
+  // 5, a plan of two trucks going out once each failed the third test in CI).
+  const corridors = await database.db.selectFrom('areas').select('id').where('kind', '=', 'corridor').orderBy('id').offset(3).limit(6).execute();
   for (const c of corridors) await requestWastePickup({ db: database.db, clock, audit: undefined }, dispatcher, c.id, { bags: 40, estimatedKg: 900, category: 'close_contact' });
   const { round } = await startRound({ db: database.db, producers, defaultTimeLimitMs: 2000 }, { areaId: district.id, kind: 'waste', actor: 'dispatcher' });
   for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: searchTicks() }, round.id, s.id);
@@ -78,7 +80,7 @@ describe('custody of a waste round, from pickup to disposal', () => {
     wasteRoundId = await dispatchedWasteRound();
     const plan = await readPlan(database.db, wasteRoundId);
     const unserved = await database.db.selectFrom('round_unserved').selectAll().where('round_id', '=', wasteRoundId).execute();
-    expect(plan.trips.length, JSON.stringify({ trips: plan.trips.map((t) => [t.vehicleId, t.tripNo, t.stops.length]), unserved })).toBeGreaterThan(1);
+    expect(plan.trips.length, JSON.stringify({ trips: plan.trips.map((t) => [t.vehicleId, t.tripNo, t.stops.length]), unserved })).toBeGreaterThan(2);
     const [light, fine] = plan.trips;
     const driver = driverOf(light!.driverId!);
 
