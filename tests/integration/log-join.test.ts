@@ -72,7 +72,7 @@ beforeAll(async () => {
   });
   workers.proc.stdout?.on('data', (b: Buffer) => void (workerText += b.toString()));
   await workers.waitForLog(/workers started/);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (workers?.proc.exitCode === null) {

@@ -106,7 +106,8 @@ export function spawnEntry(entry: string, env: Record<string, string>): WorkerPr
     proc,
     lines,
     exited,
-    waitForLog: (pattern, timeoutMs = 20_000) => until(() => lines.some((l) => pattern.test(l)), timeoutMs),
+    // A cold start (tsx, ~900 modules) took over 20 s on a CI machine busy with the rest of the suite.
+    waitForLog: (pattern, timeoutMs = 90_000) => until(() => lines.some((l) => pattern.test(l)), timeoutMs),
   };
 }
 

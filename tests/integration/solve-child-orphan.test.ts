@@ -37,7 +37,7 @@ describe('sandboxed solve child of a killed worker', () => {
   it('a worker killed with kill -9 left its sandboxed solve child running for ever: now the child exits too', async () => {
     const d = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 6, householdsPerCorridor: 4, vehicles: 3 }, 21);
     worker = spawnWorkers({ DATABASE_URL, DATABASE_SCHEMA: database.schema, REDIS_URL, QUEUE_PREFIX: prefix, RECONCILE_EVERY_MS: '0', WORKER_QUEUES: 'solve,rounds' });
-    await worker.waitForLog(/workers started/, 60_000);
+    await worker.waitForLog(/workers started/);
     // A solve budget far longer than the wait below: only the watchdog can end the child in time.
     await startRound({ db: database.db, producers, defaultTimeLimitMs: 120_000 }, { areaId: d.districtId, kind: 'food', actor: 'd1' });
     const parent = worker.proc.pid!;

@@ -2,7 +2,7 @@
  * Fault tests with real worker processes, real Redis and PostgreSQL: a worker killed mid-solve,
  * SIGTERM with an active job, Redis lost and back empty mid-round. Short lock and stall intervals.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../../src/contracts/jobs';
 import { createProducers, type Producers } from '../../src/queue/producers';
 import { dropSchema, type Database } from '../../src/store/db';
@@ -34,8 +34,15 @@ beforeAll(async () => {
   database = await openTestDatabase('worker_faults');
   await until(() => producers.ready(), 3000);
 });
+// A test that failed midway leaves its workers running: they would take the next test's jobs.
+const killLeftovers = async () => {
+  const alive = spawned.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
+  for (const w of alive) w.proc.kill('SIGKILL');
+  await Promise.all(alive.map((w) => w.exited));
+};
+afterEach(killLeftovers);
 afterAll(async () => {
-  for (const w of spawned) if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGKILL');
+  await killLeftovers();
   for (const r of redises) await r.stop();
   await producers.close();
   await dropPrefix(REDIS_URL, prefix);
@@ -58,7 +65,7 @@ describe('worker faults', () => {
     await expectPlannedExactlyOnce(database, round.id, d.needIds);
     b.proc.kill('SIGTERM');
     expect((await b.exited).code).toBe(0);
-  }, 90_000);
+  }, 180_000);
 
   it('SIGTERM with active jobs: they finish, then the process exits 0', async () => {
     const d = await seedDistrict(database, size, 12);
@@ -78,11 +85,12 @@ describe('worker faults', () => {
     expect(w.lines.some((l) => /shutting down/.test(l))).toBe(true);
     // The rest of the round is picked up by the next worker.
     const next = start();
+    await next.waitForLog(/workers started/);
     await until(async () => (await roundStatus(round.id)) === 'proposed', 60_000, 200);
     await expectPlannedExactlyOnce(database, round.id, d.needIds);
     next.proc.kill('SIGTERM');
     expect((await next.exited).code).toBe(0);
-  }, 90_000);
+  }, 180_000);
 
   it('Redis lost mid-round and back empty: 503 meanwhile, then the reconciler and workers finish every need', async () => {
     const redis = await startPrivateRedis();
@@ -114,5 +122,5 @@ describe('worker faults', () => {
     } finally {
       await own.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

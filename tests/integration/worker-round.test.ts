@@ -62,5 +62,5 @@ describe('a round on the real queue', () => {
     }
     w.proc.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
-  }, 60_000);
+  }, 120_000);
 });

@@ -37,7 +37,7 @@ describe.concurrent('worker start-up checks', () => {
   // One process for two checks (each start loads the app): the eviction override, and the probe listener off.
   it('starts with WORKER_ALLOW_EVICTION=1, warning loudly; runs no listener with WORKER_PROBE_PORT=off; stops cleanly on SIGINT', async () => {
     const w = spawnWorkers(env({ WORKER_ALLOW_EVICTION: '1', WORKER_PROBE_PORT: 'off' }));
-    await w.waitForLog(/workers started/, 60_000);
+    await w.waitForLog(/workers started/);
     expect(w.lines.some((l) => l.includes('"level":40') && l.includes('!!!') && l.includes('allkeys-lru'))).toBe(true);
     expect(w.lines.some((l) => l.includes('probes and metrics on port'))).toBe(false);
     w.proc.kill('SIGINT');

@@ -34,7 +34,7 @@ beforeAll(async () => {
   database = await openTestDatabase('worker_unrecoverable');
   await until(() => producers.ready(), 15_000);
   worker = spawnWorkers({ DATABASE_URL, DATABASE_SCHEMA: database.schema, REDIS_URL, QUEUE_PREFIX: prefix, RECONCILE_EVERY_MS: '0' });
-  await worker.waitForLog(/workers started/, 90_000);
+  await worker.waitForLog(/workers started/);
 }, 120_000);
 afterAll(async () => {
   if (worker) {
