@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverviewResponse } from '../../src/contracts/overview.contract';
 import { pdfPages } from '../integration/pdf-read';
 import { login, personPage, startHarness, type Harness } from './harness';
-import { apiAs, linkDriverToTrip, planOnDesk, type ProposalTrips } from './screens.fixtures';
+import { apiAs, forgetToken, linkDriverToTrip, planOnDesk, type ProposalTrips } from './screens.fixtures';
 
 let h: Harness;
 let desk: Awaited<ReturnType<typeof personPage>>;
@@ -182,6 +182,49 @@ describe('the desk\'s reads', () => {
     await waste.locator('[data-testid=waste-requested]').waitFor();
     const { requests } = await apiAs<{ requests: { corridorId: string; category: string; bags: number; estimatedKg: number }[] }>(h, 'chief.b1', '/api/waste-requests');
     expect(requests.filter((r) => r.corridorId === corridorId && r.category === 'close_contact').map((r) => [r.bags, r.estimatedKg])).toEqual([[7, 12.5]]);
+    await context.close();
+  }, 90_000);
+
+  it('a chief whose session the server ended while doors were ticked offline: the ticks wait on the phone and go after the same chief logs in again', async () => {
+    const chief = await apiAs<{ id: string; corridorIds: string[] }>(h, 'chief.b1', '/api/auth/me');
+    type Deliveries = { deliveries: { stopId: string; households: { householdId: string; checkOff: { outcome: string } | null }[] }[] };
+    const deliveries = async (corridorId: string) => (await apiAs<Deliveries>(h, 'chief.b1', `/api/corridors/${corridorId}/deliveries`)).deliveries;
+    // A door of the dispatched round at the chief's gates not ticked yet (the test before ticked two).
+    let door: { corridorId: string; stopId: string; householdId: string } | undefined;
+    for (const corridorId of chief.corridorIds) {
+      const stopIds = new Set(trips.flatMap((t) => t.stops).filter((st) => st.corridorId === corridorId).map((st) => st.id));
+      for (const d of await deliveries(corridorId)) {
+        const open = stopIds.has(d.stopId) && d.households.find((x) => !x.checkOff);
+        if (open) door ??= { corridorId, stopId: d.stopId, householdId: open.householdId };
+      }
+    }
+    expect(door, 'an unticked door at the chief\'s gates').toBeDefined();
+    const { corridorId, stopId, householdId } = door!;
+    const checkOff = async () => (await deliveries(corridorId)).find((d) => d.stopId === stopId)?.households.find((x) => x.householdId === householdId)?.checkOff?.outcome ?? null;
+
+    const { context, page } = await personPage(h);
+    await login(page, 'chief.b1');
+    await page.locator('.tabs button', { hasText: gates.get(corridorId)! }).click();
+    const row = page.locator(`[data-testid=gate-receive] .stop[data-stop-id="${stopId}"] [data-testid=gate-door][data-household-id="${householdId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await context.setOffline(true);
+    await row.locator('input[type=checkbox]').check();
+    await expect.poll(() => row.getAttribute('data-queued')).toBe('true');
+    // The server ends every session of the chief (an admin revokes them) while the phone is offline.
+    await apiAs(h, 'admin', `/api/admin/users/${chief.id}/revoke-sessions`, { method: 'POST' });
+    forgetToken('chief.b1');
+    await context.setOffline(false);
+    // The tick's send meets the 401: the page goes to the login and says one record waits on the phone.
+    const held = page.locator('[data-testid=login-held]');
+    await held.waitFor({ timeout: 30_000 });
+    expect(await held.textContent()).toContain('1 record');
+    expect(await checkOff()).toBeNull();
+    // Still there after a reload (the vault is held, sealed, not a session to resume).
+    await page.reload();
+    await held.waitFor();
+    await login(page, 'chief.b1');
+    await expect.poll(checkOff, { timeout: 20_000 }).toBe('handed_over');
+    expect(await page.evaluate('localStorage.getItem("cordon.vault.held")')).toBeNull();
     await context.close();
   }, 90_000);
 

@@ -15,6 +15,9 @@ async function token(h: Harness, username: string): Promise<string> {
   return tok;
 }
 
+/** After `username`'s sessions were ended on the server: the next apiAs as them logs in again. */
+export const forgetToken = (username: string): boolean => tokens.delete(username);
+
 export async function apiAs<T>(h: Harness, username: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const res = await fetch(`${h.url}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),

@@ -7,6 +7,7 @@ export const en = {
   username: 'Username',
   password: 'Password',
   loginTitle: 'Sign in to Cordon',
+  loginHeld: 'Your last session ended before {n} {n|record|records} made on this phone (door ticks, trip records) reached the server: they are kept here and sent when the same person signs in again. Signing in as someone else deletes them.',
   passwordTitle: 'Choose your password',
   passwordOneTime: 'Your password was set by an administrator: choose your own before you go on.',
   passwordCurrent: 'Current password',

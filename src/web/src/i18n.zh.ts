@@ -9,6 +9,7 @@ export const zh: Partial<Record<keyof typeof en, string>> = {
   username: '用户名',
   password: '密码',
   loginTitle: '登录 Cordon',
+  loginHeld: '上次登录已结束，本机上有 {n} 条记录（逐户签收、车次记录）尚未送达服务器：它们保存在本机，同一人再次登录后会自动发送。换其他账号登录将删除这些记录。',
   passwordTitle: '设置您的密码',
   passwordOneTime: '您的密码由管理员设置：请先设置您自己的密码。',
   passwordCurrent: '当前密码',

@@ -7,9 +7,17 @@
  * first), `in` (the role's page). Logout wipes the vault and asks the server to end the session and
  * clear the cookie; offline, that request waits (`cordon.logout-pending`) and until it went out
  * the page never resumes the old session, even though the browser still holds its cookie.
+ * When the server ends the session instead (expired, revoked) with a chief's door ticks or a
+ * driver's trip records still unsent, they are held in the closed vault and sent once the same
+ * person logs in again (vault.ts `hold`); the login page says how many wait.
  */
 import { api, ApiError, NetworkError, onAuthProblem } from './api';
+import { CUSTODY_OUTBOX } from './ui/custody-outbox';
+import { GATE_OUTBOX } from './ui/gate-outbox';
 import { vault } from './vault';
+
+/** The queues of work made offline that only the server can take: held over a session the server ended. */
+const UNSENT = [GATE_OUTBOX, CUSTODY_OUTBOX];
 
 export type Role = 'admin' | 'dispatcher' | 'community_staff' | 'coordinator' | 'resident' | 'driver';
 
@@ -54,22 +62,36 @@ async function sendPendingLogout(): Promise<boolean> {
   return true;
 }
 
-async function loadMe(): Promise<void> {
+/** `held`: what a session the server ended left unsent; carried into this one if it is the same person's. */
+async function loadMe(held: Record<string, unknown> | null = null): Promise<void> {
   const me = await api<Me>('/api/auth/me');
   if (!vault.isOpen()) await vault.create();
   vault.set('me', me);
+  if (held && (held.me as Me | undefined)?.id === me.id) for (const name of UNSENT) if (held[name] !== undefined) vault.set(name, held[name]);
   setState({ kind: 'in', me });
 }
 
-async function end(): Promise<void> {
-  setState({ kind: 'out' });
-  await vault.wipe();
-  dropLegacy();
+let ending: Promise<void> | null = null;
+
+/**
+ * `hold`: the server ended the session, so what it left unsent is held for the same person's next
+ * login. The login page shows once the vault is done with (it reads how many items are held); a
+ * second 401 meanwhile joins the first end rather than wiping what it held.
+ */
+function end(unsent: 'hold' | 'wipe' = 'wipe'): Promise<void> {
+  ending ??= (async () => {
+    if (unsent === 'hold') await vault.hold(UNSENT);
+    else await vault.wipe();
+    dropLegacy();
+    setState({ kind: 'out' });
+  })().finally(() => (ending = null));
+  return ending;
 }
 
 onAuthProblem({
-  // The server says the session is over (expired, revoked, logged out elsewhere): nothing of it stays.
-  unauthenticated: () => void (state.kind !== 'out' && end()),
+  // The server says the session is over (expired, revoked, logged out elsewhere): nothing of it
+  // stays but the work not yet sent, held sealed for the same person's next login.
+  unauthenticated: () => void (state.kind !== 'out' && end('hold')),
   passwordRequired: () => setState({ kind: 'password' }),
 });
 
@@ -91,16 +113,20 @@ export const session = {
       // Offline: keep what the vault had (the driver's route). The password change was set by onAuthProblem.
       if (err instanceof NetworkError && cached) return;
       if (err instanceof ApiError && err.code === 'password_change_required') return;
-      if (state.kind !== 'out') await end();
+      if (state.kind !== 'out') await end(err instanceof ApiError && err.status === 401 ? 'hold' : 'wipe');
     }
   },
 
   /** After a successful login answer: a fresh vault, then the role's page or the password change. */
   async loggedIn(mustChangePassword: boolean): Promise<void> {
+    const held = await vault.takeHeld();
     await vault.create();
     if (mustChangePassword) return setState({ kind: 'password' });
-    await loadMe();
+    await loadMe(held);
   },
+
+  /** Unsent items a session the server ended left on this device, waiting for that person's next login. */
+  heldItems: (): number => vault.heldItems(),
 
   /** Before a login: a logout still owed to the server goes first. */
   beforeLogin: (): Promise<boolean> => sendPendingLogout(),

@@ -4,9 +4,11 @@
  * at rest: AES-GCM with a key made at login by Web Crypto as non-extractable (no script, ours
  * included, can read its bytes) and kept in IndexedDB; the ciphertext, one for all entries (their
  * names, which may hold a household id, are hidden too), sits in localStorage under
- * `cordon.vault.data`. Logout, or the server saying the session is over,
- * deletes the key and every entry: what is left of a session on a shared phone is unreadable, then
- * gone. Where the browser has no Web Crypto (a page served over plain HTTP from another machine),
+ * `cordon.vault.data`. Logout deletes the key and every entry: what is left of a session on a
+ * shared phone is unreadable, then gone. When the server says the session is over (expired,
+ * revoked) while work is still unsent (a chief's door ticks, a driver's trip records), the vault is
+ * closed but kept, sealed, with that work alone (`hold`): the next login hands it to the same
+ * person (`takeHeld`) and wipes it for anyone else. Where the browser has no Web Crypto (a page served over plain HTTP from another machine),
  * entries are kept as plain JSON, as before; serve the app over TLS.
  *
  * Reads are synchronous (everything is decrypted into memory once, by `open`); writes update memory
@@ -18,6 +20,8 @@ const MODE = 'cordon.vault';
 const IDB = 'cordon-vault';
 const STORE = 'keys';
 const KEY_ID = 'session';
+/** In clear: how many unsent items a held vault keeps (the login page says so), never what they are. */
+const HELD = 'cordon.vault.held';
 
 type Mode = 'aes-gcm' | 'plain';
 const memory = new Map<string, unknown>();
@@ -84,6 +88,8 @@ function persist(): void {
 export const vault = {
   /** Opens the current session's vault, if there is one: every entry decrypted into memory. False: none (or unreadable, then wiped). */
   async open(): Promise<boolean> {
+    // A held vault is no session to resume: only a login opens it (takeHeld).
+    if (localStorage.getItem(HELD) !== null) return false;
     const stored = localStorage.getItem(MODE);
     if (stored !== 'aes-gcm' && stored !== 'plain') return false;
     try {
@@ -131,6 +137,43 @@ export const vault = {
     persist();
   },
 
+  /**
+   * Closes the vault but keeps, sealed, the entries named in `unsent` that hold items (lists) and
+   * who they belong to (`me`); everything else is deleted. Nothing unsent: wiped. Returns the
+   * number of items kept.
+   */
+  async hold(unsent: readonly string[]): Promise<number> {
+    const kept = unsent.filter((name) => (memory.get(name) as unknown[] | undefined)?.length);
+    const items = kept.reduce((sum, name) => sum + (memory.get(name) as unknown[]).length, 0);
+    if (!items || !mode || !memory.has('me')) {
+      await vault.wipe();
+      return 0;
+    }
+    for (const name of [...memory.keys()]) if (name !== 'me' && !kept.includes(name)) memory.delete(name);
+    persist();
+    await writes;
+    generation++;
+    memory.clear();
+    key = null;
+    mode = null;
+    localStorage.setItem(HELD, String(items));
+    return items;
+  },
+
+  /** How many unsent items a held vault keeps (0: none held). */
+  heldItems(): number {
+    return Number(localStorage.getItem(HELD) ?? 0);
+  },
+
+  /** A held vault's entries (its `me` among them), read once and wiped; null when none is held or it cannot be read. */
+  async takeHeld(): Promise<Record<string, unknown> | null> {
+    if (localStorage.getItem(HELD) === null) return null;
+    localStorage.removeItem(HELD);
+    const entries = (await vault.open()) ? Object.fromEntries(memory) : null;
+    await vault.wipe();
+    return entries;
+  },
+
   /** Deletes the key and every entry, in memory and on the device. */
   async wipe(): Promise<void> {
     generation++;
@@ -140,6 +183,7 @@ export const vault = {
     await writes;
     localStorage.removeItem(DATA);
     localStorage.removeItem(MODE);
+    localStorage.removeItem(HELD);
     if (cryptoAvailable()) await keyStore((s) => s.delete(KEY_ID), true).catch(() => undefined);
   },
 

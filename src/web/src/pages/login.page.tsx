@@ -35,11 +35,18 @@ export function LoginPage() {
     }
   }
 
+  // Read at each render: the session that just ended may have held some (session.ts).
+  const held = session.heldItems();
   const userErr = fieldError(error, 'username');
   const passErr = fieldError(error, 'password');
   return (
     <section class="card narrow">
       <h1>{t('loginTitle')}</h1>
+      {held > 0 && (
+        <p role="status" class="banner banner-warn" data-testid="login-held">
+          {t('loginHeld', { n: held })}
+        </p>
+      )}
       <form onSubmit={submit} noValidate>
         <Field id="login-username" label={t('username')} error={userErr}>
           <input id="login-username" name="username" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} {...errorProps('login-username', userErr)} />

@@ -25,12 +25,12 @@ export type CustodyRecord =
 /** `final`: a 409, the record can no longer change; otherwise the server's words. */
 export interface CustodyRefused { key: string; final: boolean; message: string }
 
-const KEY = 'driver.custody';
+export const CUSTODY_OUTBOX = 'driver.custody';
 const REFUSED = 'driver.custody.refused';
 const listeners = new Set<() => void>();
 
 export const custodyKey = (r: CustodyRecord): string => (r.kind === 'pickup' ? `pickup:${r.roundId}:${r.stopId}` : `${r.kind}:${r.roundId}:${r.tripId}`);
-export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(KEY) ?? [];
+export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(CUSTODY_OUTBOX) ?? [];
 export const refusedCustody = (): CustodyRefused[] => vault.get<CustodyRefused[]>(REFUSED) ?? [];
 
 const TRIP_PATHS = { unload: 'waste-unload', disinfection: 'disinfection', departure: 'departure', handover: 'handover', handoverAccept: 'handover/acceptance' } as const;
@@ -38,7 +38,7 @@ const path = (r: CustodyRecord): string =>
   r.kind === 'pickup' ? `/api/rounds/${r.roundId}/stops/${r.stopId}/waste-pickup` : `/api/rounds/${r.roundId}/trips/${encodeURIComponent(r.tripId)}/${TRIP_PATHS[r.kind]}`;
 
 function save(list: CustodyRecord[], refused = refusedCustody()): void {
-  vault.set(KEY, list);
+  vault.set(CUSTODY_OUTBOX, list);
   vault.set(REFUSED, refused);
   listeners.forEach((l) => l());
 }

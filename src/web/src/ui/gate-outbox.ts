@@ -22,16 +22,16 @@ export interface CheckOff {
 }
 export interface Refused { tick: CheckOff; message: string }
 
-const KEY = 'gate.outbox';
+export const GATE_OUTBOX = 'gate.outbox';
 const REFUSED = 'gate.refused';
 const listeners = new Set<() => void>();
 
-export const queuedCheckOffs = (): CheckOff[] => vault.get<CheckOff[]>(KEY) ?? [];
+export const queuedCheckOffs = (): CheckOff[] => vault.get<CheckOff[]>(GATE_OUTBOX) ?? [];
 export const refusedCheckOffs = (): Refused[] => vault.get<Refused[]>(REFUSED) ?? [];
 export const doorKey = (c: { stopId: string; householdId: string }): string => `${c.stopId}:${c.householdId}`;
 
 function save(list: CheckOff[]): void {
-  vault.set(KEY, list);
+  vault.set(GATE_OUTBOX, list);
   listeners.forEach((l) => l());
 }
 

@@ -15,7 +15,7 @@ export const RETRY_MS = 5_000;
 
 /**
  * What an error of `api` means for the send: `later` (a network fault, a 429, a 5xx), `signed-out`
- * (a 401: session.ts ends the session and wipes the vault, the queue with it), or the ApiError when
+ * (a 401: session.ts ends the session and holds the queue, sealed, for the same person's next login), or the ApiError when
  * the server refused the record for good: the caller keeps its reason and drops it from the queue.
  */
 export function stopFor(err: unknown): SendStop | ApiError {
