@@ -109,4 +109,38 @@ describe('transport batches', () => {
     const tx = (await sql<{ tx: string }>`select xmin::text as tx from passes where id = any(${ids}) order by appointment_at`.execute(w.database.db)).rows.map((r) => r.tx);
     expect(new Set(tx).size).toBe(2);
   }, 60_000);
+
+  it('a driver reporting an emergency done goes before the pass approvals waiting, as the raise does', async () => {
+    // Broke before (issue #21, district day): a case's `done` waited in line with the passes, 77 s
+    // (p50) behind the morning's approvals, while its car stayed taken.
+    type Body = { id: string; status: string };
+    const raised = await w.json<Body>('POST', `/api/households/${w.grid.h2}/emergencies`, 'coordinator', { kind: 'acute_illness' });
+    expect(raised.body.status).toBe('trip_assigned');
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const applied = await w.json<Body>('POST', `/api/households/${w.grid.h1}/passes`, 'coordinator', {
+        person: `Resident ${10 + i}`, hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: `2026-03-03T${10 + 3 * i}:00:00Z`, visitMinutes: 60,
+      });
+      ids.push(applied.body.id);
+      expect((await w.json<Body>('POST', `/api/passes/${applied.body.id}/review`, 'community_staff')).status).toBe(200);
+    }
+    const lock = await holdTransportLock(w.database.schema);
+    let answers: Promise<{ status: number }[]>;
+    try {
+      // The first approval's batch waits for the lock; the second approval and the done queue behind it.
+      const first = w.json('POST', `/api/passes/${ids[0]}/approve`, 'community_staff');
+      await vi.waitFor(() => expect(transportChangesWaiting(w.database.db)).toBe(0), { timeout: 20_000, interval: 20 });
+      const second = w.json('POST', `/api/passes/${ids[1]}/approve`, 'community_staff');
+      await vi.waitFor(() => expect(transportChangesWaiting(w.database.db)).toBe(1), { timeout: 20_000, interval: 20 });
+      const done = w.json('POST', `/api/emergencies/${raised.body.id}/done`, 'driver');
+      await vi.waitFor(() => expect(transportChangesWaiting(w.database.db)).toBe(2), { timeout: 20_000, interval: 20 });
+      answers = Promise.all([first, second, done]);
+    } finally {
+      await lock.release();
+    }
+    expect((await answers).map((a) => a.status)).toEqual([200, 200, 200]);
+    const xmin = async (table: 'passes' | 'emergency_cases', id: string) => Number((await sql<{ tx: string }>`select xmin::text as tx from ${sql.table(table)} where id = ${id}`.execute(w.database.db)).rows[0]!.tx);
+    // The done in a batch of its own, committed before the second approval's.
+    expect(await xmin('emergency_cases', raised.body.id)).toBeLessThan(await xmin('passes', ids[1]!));
+  }, 60_000);
 });
