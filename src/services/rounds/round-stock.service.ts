@@ -75,7 +75,12 @@ export async function reservePlanWithinStock(trx: Db, clock: Clock, roundId: str
       free.set(keyOf(l), (free.get(keyOf(l)) ?? 0) - l.quantity);
       kept.push({ stopId: n.stopId, depotId: l.depotId, itemCode: l.itemCode, quantity: l.quantity });
     }
-    given.push({ needId: n.needId, items: { lines: placed.map((l) => ({ item: l.itemCode, quantity: l.quantity, depotId: l.depotId, ...(l.for ? { for: l.for } : {}) })), leftOut: items.leftOut } });
+    // Written back only where the need's stored items (the allocation's) no longer say it: most of a
+    // district's needs are placed as allocated, at their trip's depot, and rewriting all 60,000 was
+    // a large part of the merge's reservation step (issue #21).
+    if (!(n.items && items === n.items && placedAsStored(n.items, placed, n.depotId))) {
+      given.push({ needId: n.needId, items: { lines: placed.map((l) => ({ item: l.itemCode, quantity: l.quantity, depotId: l.depotId, ...(l.for ? { for: l.for } : {}) })), leftOut: items.leftOut } });
+    }
   }
   const unserved = await dropNeeds(trx, roundId, short, actor);
   await setNeedItems(trx, roundId, given);
@@ -102,6 +107,17 @@ function itemsOf(catalogue: Catalogue, n: PlannedStockNeed): NeedItems | undefin
 }
 
 type Placed = { depotId: string; itemCode: string; quantity: number; for?: string };
+
+/**
+ * Whether `placed` is `items` line for line, each whole at the depot the stored items name (a line
+ * naming none is at its trip's depot, `tripDepotId`: how planLines and the stock reads take it).
+ */
+function placedAsStored(items: NeedItems, placed: readonly Placed[], tripDepotId: string): boolean {
+  return placed.length === items.lines.length && items.lines.every((l, i) => {
+    const p = placed[i]!;
+    return p.itemCode === l.item && p.quantity === l.quantity && p.depotId === (l.depotId ?? tripDepotId);
+  });
+}
 
 /** Each line at the first depots (in `order`) that have it, split if need be; undefined if some line can't be covered. */
 function place(items: NeedItems, order: readonly string[], free: ReadonlyMap<string, number>): Placed[] | undefined {
