@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inTransportBatch, placesNothing, transportChangesWaiting, type TransportChange } from '../../src/services/passes/transport-batch';
+import { inTransportBatch, placesNothing, transportChangesWaiting, type TransportChange, type TransportLane } from '../../src/services/passes/transport-batch';
 import { AppError } from '../../src/shared/errors';
 import { holdTransportLock, startPassWorld, type PassWorld } from './pass.fixture';
 
@@ -21,10 +21,10 @@ afterAll(async () => {
 });
 
 /** A change that records its id and transaction in batch_probe, then does `then` (throw, say). */
-function probe(id: string, order: string[], options: { urgent?: boolean; then?: () => void } = {}): TransportChange<string> {
+function probe(id: string, order: string[], options: { lane?: TransportLane; then?: () => void } = {}): TransportChange<string> {
   return {
     now: new Date(),
-    ...(options.urgent ? { urgent: true } : {}),
+    ...(options.lane ? { lane: options.lane } : {}),
     apply: async (trx) => {
       order.push(id);
       await sql`insert into batch_probe (id, tx) values (${id}, txid_current()::text)`.execute(trx);
@@ -57,7 +57,7 @@ describe('transport batches', () => {
           return placesNothing('flaky');
         } }),
         inTransportBatch(db, probe('c', order)),
-        inTransportBatch(db, probe('emergency', order, { urgent: true })),
+        inTransportBatch(db, probe('emergency', order, { lane: 'emergency' })),
       ];
       expect(transportChangesWaiting(db)).toBe(5);
       answers = Promise.allSettled([first, ...queued]);
@@ -74,6 +74,27 @@ describe('transport batches', () => {
     expect(tx.get('b')).toBe(tx.get('c'));
     expect(new Set([tx.get('a'), tx.get('emergency'), tx.get('b'), tx.get('flaky')]).size).toBe(4);
     expect(transportChangesWaiting(db)).toBe(0);
+  }, 60_000);
+
+  it('takes the lanes in order: emergencies looking for a car, then emergencies done, then passes', async () => {
+    const db = w.database.db;
+    const order: string[] = [];
+    const lock = await holdTransportLock(w.database.schema);
+    let answers: Promise<string[]>;
+    try {
+      const first = inTransportBatch(db, probe('running', order));
+      const queued = [
+        inTransportBatch(db, probe('pass', order)),
+        inTransportBatch(db, probe('done', order, { lane: 'emergency-done' })),
+        inTransportBatch(db, probe('raise', order, { lane: 'emergency' })),
+      ];
+      expect(transportChangesWaiting(db)).toBe(3);
+      answers = Promise.all([first, ...queued]);
+    } finally {
+      await lock.release();
+    }
+    expect(await answers).toEqual(['running', 'pass', 'done', 'raise']);
+    expect(order).toEqual(['running', 'raise', 'done', 'pass']);
   }, 60_000);
 
   it('a pass review answers while the planning lock is held; approvals that waited for it are placed together, each on a trip', async () => {

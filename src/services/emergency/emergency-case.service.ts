@@ -28,11 +28,11 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
   if (!c) return deny(deps, actor, 'emergency.done', id, 'not_found', reqId);
   if (!mayCompleteEmergency(actor, c)) return deny(deps, actor, 'emergency.done', id, 'forbidden', reqId);
   const now = deps.clock.now();
-  // Its legs close under the transport-planning lock: in the process's transport batch, before the
-  // passes waiting, as the raise goes (the driver waits for the answer, the car for its release).
+  // Its legs close under the transport-planning lock: in the process's transport batch, after the
+  // emergencies looking for a car and before the passes (the driver waits for the answer, the car for its release).
   const done = await inTransportBatch(deps.db, {
     now,
-    urgent: true,
+    lane: 'emergency-done',
     apply: async (trx) => {
       const current = (await findCase(trx, id, true))!;
       // The driver's app sends its report again when the answer was lost: the case is done, once.

@@ -62,7 +62,7 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
   // request itself may dispatch the same case at once; the second finds the leg placed already and only records it.
   return inTransportBatch(deps.db, {
     now,
-    urgent: true,
+    lane: 'emergency',
     apply: async (trx) => {
       if (typeof leg === 'string') return placesNothing((await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: leg })) ?? c);
       const request = (await insertRequests(trx, [leg]))[0]!;
