@@ -8,8 +8,9 @@
  * shared phone is unreadable, then gone. When the server says the session is over (expired,
  * revoked) while work is still unsent (a chief's door ticks, a driver's trip records), the vault is
  * closed but kept, sealed, with that work alone (`hold`): the next login hands it to the same
- * person (`takeHeld`) and wipes it for anyone else. Where the browser has no Web Crypto (a page served over plain HTTP from another machine),
- * entries are kept as plain JSON, as before; serve the app over TLS.
+ * person (`takeHeld`) and wipes it for anyone else. Where the browser has no Web Crypto (a page
+ * served over plain HTTP from another machine), entries are kept as plain JSON, as before; serve
+ * the app over TLS.
  *
  * Reads are synchronous (everything is decrypted into memory once, by `open`); writes update memory
  * at once and the whole vault is sealed again (a few kilobytes) right after, in order. Before a
