@@ -73,6 +73,8 @@ interface Entry {
 
 interface Queue { waiting: Entry[]; busy: boolean }
 
+const laneOf = (e: Entry): TransportLane => e.change.lane ?? 'pass';
+
 const queues = new WeakMap<Db, Queue>();
 
 /** Runs `change` in this process's next transport batch on `db`; resolves with what it finished with. */
@@ -100,7 +102,6 @@ async function drain(db: Db, q: Queue): Promise<void> {
   try {
     while (q.waiting.length > 0) {
       // The first lane with a change waiting, in a batch of its own (an emergency not held up by passes' writes).
-      const laneOf = (e: Entry): TransportLane => e.change.lane ?? 'pass';
       const lane = LANES.find((l) => q.waiting.some((e) => laneOf(e) === l));
       const batch = q.waiting.filter((e) => laneOf(e) === lane).slice(0, MAX_BATCH);
       q.waiting = q.waiting.filter((e) => !batch.includes(e));
