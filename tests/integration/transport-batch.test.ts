@@ -150,7 +150,11 @@ describe('transport batches', () => {
     try {
       // The first approval's batch waits for the lock; the second approval and the done queue behind it.
       const first = w.json('POST', `/api/passes/${ids[0]}/approve`, 'community_staff');
-      await vi.waitFor(() => expect(transportChangesWaiting(w.database.db)).toBe(0), { timeout: 20_000, interval: 20 });
+      // Waiting for this schema's transport lock (advisory-lock.ts: the name's hash with the schema), whatever other files hold.
+      const lockWaiters = async () => Number((await sql<{ n: string }>`select count(*)::text as n from pg_locks
+        where locktype = 'advisory' and not granted
+          and objid = ((hashtext('cordon.transport-planning:' || ${w.database.schema})::bigint) & 4294967295)::oid`.execute(lock.db)).rows[0]!.n);
+      await vi.waitFor(async () => expect(await lockWaiters()).toBe(1), { timeout: 20_000, interval: 20 });
       const second = w.json('POST', `/api/passes/${ids[1]}/approve`, 'community_staff');
       await vi.waitFor(() => expect(transportChangesWaiting(w.database.db)).toBe(1), { timeout: 20_000, interval: 20 });
       const done = w.json('POST', `/api/emergencies/${raised.body.id}/done`, 'driver');
