@@ -1,7 +1,7 @@
 /**
  * The live event store: one row per (scope, seq). Returns plain envelopes; knows nothing of Redis.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db';
 
 /** A stored event as the store gives it back (the event itself is re-validated by the caller). */
@@ -36,8 +36,11 @@ export async function appendEvent(db: Db, scopes: readonly string[], input: Omit
  * until commit, so concurrent publishers queue up per scope); events get those seqs in the order
  * given. One statement, so it is atomic even outside a transaction: no seq is ever visible before
  * the ones below it. Scopes are locked in sorted order, so two publishers never deadlock.
+ * `alongside`: inserts that belong with these events (their webhook deliveries, their notices), run
+ * by the same statement as data-modifying `with` queries, so they commit together without a
+ * transaction around them.
  */
-export async function appendEvents(db: Db, inputs: readonly EventToStore[]): Promise<StoredEvent[][]> {
+export async function appendEvents(db: Db, inputs: readonly EventToStore[], alongside: readonly RawBuilder<unknown>[] = []): Promise<StoredEvent[][]> {
   const counts = new Map<string, number>();
   // k: the row's place within its scope's block (1-based), in input order.
   const rows = inputs.flatMap((input) =>
@@ -47,10 +50,14 @@ export async function appendEvents(db: Db, inputs: readonly EventToStore[]): Pro
       return { scope, k, input };
     }),
   );
-  if (rows.length === 0) return inputs.map(() => []);
+  if (rows.length === 0) {
+    for (const statement of alongside) await statement.execute(db);
+    return inputs.map(() => []);
+  }
   const sorted = [...counts.keys()].sort();
+  const side = alongside.map((statement, i) => sql`${sql.ref(`alongside_${i}`)} as (${statement}),`);
   const result = await sql<{ scope: string; seq: string; event_id: string }>`
-    with allocated as (
+    with ${sql.join(side, sql` `)} allocated as (
       insert into live_scope_seq (scope, seq)
       select s, c from unnest(${sorted}::text[], ${sorted.map((s) => counts.get(s)!)}::int8[]) with ordinality as t(s, c, n) order by n
       on conflict (scope) do update set seq = live_scope_seq.seq + excluded.seq

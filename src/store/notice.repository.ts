@@ -2,7 +2,7 @@
  * Notices (migration 0027): preferences, push subscriptions, the captured events and the notices
  * themselves, with the reads that find who a notice is for. Plain objects out; raw SQL in.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db';
 
 export interface PreferenceRow {
@@ -96,11 +96,17 @@ export interface CapturedEvent {
   data: unknown;
 }
 
-export async function captureEvents(db: Db, events: readonly { eventId: string; type: string; at: Date; batchId: string | null; data: unknown }[]): Promise<void> {
-  if (events.length === 0) return;
-  await sql`insert into notice_events (event_id, event_type, occurred_at, batch_id, data)
+export type EventToCapture = { eventId: string; type: string; at: Date; batchId: string | null; data: unknown };
+
+export async function captureEvents(db: Db, events: readonly EventToCapture[]): Promise<void> {
+  if (events.length) await noticeEventsInsert(events).execute(db);
+}
+
+/** captureEvents' insert as a statement, to run alone or inside another (a data-modifying `with`). */
+export function noticeEventsInsert(events: readonly EventToCapture[]): RawBuilder<unknown> {
+  return sql`insert into notice_events (event_id, event_type, occurred_at, batch_id, data)
     select * from unnest(${events.map((e) => e.eventId)}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.at)}::timestamptz[],
-      ${events.map((e) => e.batchId)}::text[], ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`.execute(db);
+      ${events.map((e) => e.batchId)}::text[], ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`;
 }
 
 /** The oldest events not yet expanded, locked for this transaction (others skip them). */

@@ -4,7 +4,7 @@
  * endpoint, and each attempt's outcome is recorded only by the attempt that matches the head's
  * attempts count, so a duplicate run of a job (at-least-once queue) cannot record twice.
  */
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from './db';
 import type { WebhookDeliveriesTable } from './tables/webhooks';
 import { toEndpoint, type WebhookEndpoint } from './webhook.repository';
@@ -63,14 +63,19 @@ export async function subscribedTypes(db: Db, types: readonly string[]): Promise
  */
 export async function captureDeliveries(db: Db, events: readonly EventToDeliver[]): Promise<number> {
   if (events.length === 0) return 0;
-  const result = await sql`
+  const result = await deliveriesInsert(events).execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** captureDeliveries' insert as a statement, to run alone or inside another (a data-modifying `with`). */
+export function deliveriesInsert(events: readonly EventToDeliver[]): RawBuilder<unknown> {
+  return sql`
     insert into webhook_deliveries (endpoint_id, event_id, event_type, body, occurred_at)
     select e.id, t.id, t.type, t.body, t.at
     from unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.body)}::text[],
       ${events.map((e) => e.at.toISOString())}::timestamptz[]) with ordinality as t(id, type, body, at, n)
     join webhook_endpoints e on e.enabled and t.type = any(e.events)
-    order by t.n, e.id`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+    order by t.n, e.id`;
 }
 
 export interface Head {

@@ -63,6 +63,21 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** Counts the statements a world's `deps.db` sends (give `plugin` to startWorld); BEGIN and COMMIT are not statements to it. */
+export function statementCounter(): { plugin: KyselyPlugin; count(): number } {
+  let n = 0;
+  return {
+    plugin: {
+      transformQuery: (args) => {
+        n++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    },
+    count: () => n,
+  };
+}
+
 export interface WorldOptions {
   env?: Record<string, string>;
   clock?: ManualClock;

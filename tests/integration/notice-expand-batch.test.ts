@@ -8,7 +8,7 @@
  * alone; a household with no resident account gets nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { expandNoticeEvents } from '../../src/services/notices/notice-expand.service';
@@ -16,16 +16,9 @@ import type { NoticeSettings } from '../../src/services/notices/notice-settings'
 import { ManualClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { captureEvents } from '../../src/store/notice.repository';
-import { FAST_SCRYPT, PASSWORD, startWorld, type World } from './auth.fixture';
+import { FAST_SCRYPT, PASSWORD, startWorld, statementCounter, type World } from './auth.fixture';
 
-let statements = 0;
-const counter: KyselyPlugin = {
-  transformQuery: (args) => {
-    statements++;
-    return args.node;
-  },
-  transformResult: async (args) => args.result,
-};
+const counter = statementCounter();
 
 const clock = new ManualClock('2026-12-03T04:00:00Z');
 const settings: NoticeSettings = {
@@ -39,7 +32,7 @@ const settings: NoticeSettings = {
 let w: World;
 const residentOf = new Map<string, string>();
 beforeAll(async () => {
-  w = await startWorld('notice_batch', { clock, plugin: counter });
+  w = await startWorld('notice_batch', { clock, plugin: counter.plugin });
   // h1's resident comes with the world; h2 and h3 get one each; h4 has none.
   for (const [i, householdId] of [w.grid.h2, w.grid.h3].entries()) {
     await createAccount(w.deps, { username: `resident${i}.notice_batch`, password: PASSWORD, role: 'resident', assignments: { householdId } }, { scryptCost: FAST_SCRYPT });
@@ -69,9 +62,9 @@ describe('notice expansion in batches', () => {
     ]);
 
     const logger = createLogger({ level: 'silent' });
-    const before = statements;
+    const before = counter.count();
     expect(await expandNoticeEvents({ db: w.deps.db, clock, logger, settings }, 100)).toBe(41);
-    const sent = statements - before;
+    const sent = counter.count() - before;
     // take, savepoint, the pass's legs, rollback, residents, counts, preferences, push, insert, mark: not one per event.
     expect(sent).toBeLessThanOrEqual(12);
 

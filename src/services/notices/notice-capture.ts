@@ -11,7 +11,8 @@
 import type { LiveEvent } from '../../contracts/events';
 import { VAN_NEAR_MS } from '../../domain/notices';
 import type { Db } from '../../store/db';
-import { captureEvents } from '../../store/notice.repository';
+import type { RawBuilder } from 'kysely';
+import { captureEvents, noticeEventsInsert } from '../../store/notice.repository';
 import type { PublishedEvent } from '../webhooks/webhook-capture';
 
 export function mayNotify(event: LiveEvent): boolean {
@@ -49,7 +50,15 @@ export function mayNotify(event: LiveEvent): boolean {
 
 const batchOf = (e: LiveEvent): string | null => ('batchId' in e ? e.batchId : null);
 
+const captured = (events: readonly PublishedEvent[]) =>
+  events.filter((e) => mayNotify(e.event)).map((e) => ({ eventId: e.id, type: e.event.type, at: e.at, batchId: batchOf(e.event), data: e.event }));
+
 export async function captureNoticeEvents(db: Db, events: readonly PublishedEvent[]): Promise<void> {
-  const kept = events.filter((e) => mayNotify(e.event));
-  await captureEvents(db, kept.map((e) => ({ eventId: e.id, type: e.event.type, at: e.at, batchId: batchOf(e.event), data: e.event })));
+  await captureEvents(db, captured(events));
+}
+
+/** The notices' rows of `events` as one insert to run inside the statement that stores them; null when none may notify. */
+export function noticeInsert(events: readonly PublishedEvent[]): RawBuilder<unknown> | null {
+  const kept = captured(events);
+  return kept.length ? noticeEventsInsert(kept) : null;
 }

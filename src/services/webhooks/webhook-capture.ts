@@ -11,7 +11,8 @@
  */
 import type { LiveEvent } from '../../contracts/events';
 import type { Db } from '../../store/db';
-import { captureDeliveries, subscribedTypes } from '../../store/webhook-delivery.repository';
+import type { RawBuilder } from 'kysely';
+import { captureDeliveries, deliveriesInsert, subscribedTypes } from '../../store/webhook-delivery.repository';
 
 export interface PublishedEvent {
   id: string;
@@ -35,4 +36,12 @@ export async function captureWebhookEvents(db: Db, events: readonly PublishedEve
   const wanted = await subscribedTypes(db, [...new Set(events.map((e) => e.event.type))]);
   if (wanted.size === 0) return;
   await captureDeliveries(db, events.filter((e) => wanted.has(e.event.type)).map((e) => ({ id: e.id, type: e.event.type, at: e.at, body: webhookBody(e) })));
+}
+
+/**
+ * The deliveries of `events` as one insert to run inside the statement that stores them (the
+ * publisher's single events): a row for each endpoint subscribed, none without one.
+ */
+export function webhookDeliveriesInsert(events: readonly PublishedEvent[]): RawBuilder<unknown> | null {
+  return events.length ? deliveriesInsert(events.map((e) => ({ id: e.id, type: e.event.type, at: e.at, body: webhookBody(e) }))) : null;
 }
