@@ -22,6 +22,7 @@
  */
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { scope } from '../src/contracts/events';
 import { generateFoodEntitlements } from '../src/services/needs/food-entitlement.service';
@@ -135,7 +136,12 @@ export async function run(args: string[]): Promise<Metrics> {
       const victim = svc.workers.findIndex((w) => childrenOf(w.proc.pid!).length > 0);
       await svc.killWorker(Math.max(0, victim));
     };
+    // The bench's own event loop times every request it sends: how long it was held through the
+    // round says how much of a slow answer was the bench's (its drivers' sockets live here).
+    const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+    benchLoop.enable();
     const food = await phase('food_round_planning', () => runRound(url, dispatcher, district.districtId, 'food', workerFault, { approve: until === 'end' }));
+    benchLoop.disable();
     if (until === 'food-proposed') {
       // The intake still sending meets a stopped service: its failures are not this run's result.
       intake.catch(() => undefined);
@@ -197,6 +203,9 @@ export async function run(args: string[]): Promise<Metrics> {
       ...stageP99(arrived.needs, cycle0, food),
       live_p50_ms: round1(percentile(livePlanning, 50)),
       live_p99_ms: round1(percentile(livePlanning, 99)),
+      // The bench process's event-loop delay from the cycle's start to the food round's dispatch.
+      bench_loop_delay_p99_ms: round1(benchLoop.percentile(99) / 1e6),
+      bench_loop_delay_max_ms: round1(benchLoop.max / 1e6),
       live_samples_during_planning: livePlanning.length,
       live_relay_pickup_p99_ms: round1(percentile(pickupPlanning, 99)),
       live_p50_ms_all_day: round1(percentile(live.map((s) => s.ms), 50)),
