@@ -50,10 +50,8 @@ export async function appendEvents(db: Db, inputs: readonly EventToStore[], alon
       return { scope, k, input };
     }),
   );
-  if (rows.length === 0) {
-    for (const statement of alongside) await statement.execute(db);
-    return inputs.map(() => []);
-  }
+  // With nothing to store but what rides alongside, the statement below still runs those.
+  if (rows.length === 0 && alongside.length === 0) return inputs.map(() => []);
   const sorted = [...counts.keys()].sort();
   const side = alongside.map((statement, i) => sql`${sql.ref(`alongside_${i}`)} as (${statement}),`);
   const result = await sql<{ scope: string; seq: string; event_id: string }>`

@@ -80,6 +80,13 @@ describe('publishing one event', () => {
     expect(stored.webhooks).toHaveLength(1);
     expect(stored.notices).toHaveLength(0);
 
+    // No scope (no one follows it live): its webhook delivery is still stored, by the same one statement.
+    const unscoped = counter.count();
+    expect(await publisher.publish([], { type: 'pass.state', passId: randomUUID(), householdId: w.grid.h2, state: 'issued', validUntil: null })).toEqual([]);
+    expect(counter.count() - unscoped).toBe(1);
+    const issued = await sql<{ n: string }>`select count(*)::text as n from webhook_deliveries where body like ${'%"issued"%'}`.execute(w.database.db);
+    expect(issued.rows[0]!.n).toBe('1');
+
     const [other] = await publisher.publish([scope.dispatch], { type: 'round.progress', roundId: 'r', percent: 5, stage: 'routing' });
     const none = await rowsOf(other!.id);
     expect([none.live.length, none.webhooks.length, none.notices.length]).toEqual([1, 0, 0]);

@@ -77,7 +77,6 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
    * each published once (issue #21).
    */
   async function storeAlone(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
-    if (scopes.length === 0) return deps.db.transaction().execute((trx) => store(trx, scopes, event));
     const checked = { scopes, event: liveEventSchema.parse(event), id: randomUUID(), at: deps.clock.now() };
     const alongside = [webhookDeliveriesInsert([checked]), noticeInsert([checked])].filter((s) => s !== null);
     const [stored = []] = await appendEvents(deps.db, [{ ...checked, type: checked.event.type }], alongside);

@@ -1,6 +1,7 @@
 /**
  * Where notices start: the live publisher calls `captureNoticeEvents` in the transaction that
- * stores its events (live.service.ts, beside the webhooks' capture), so an event that may notify
+ * stores its events, or runs `noticeInsert` inside the statement that stores a single event
+ * (live.service.ts, beside the webhooks' capture), so an event that may notify
  * someone is in `notice_events` exactly when it is stored at all: committed together or not at
  * all, and expanded into each person's notices later by the workers (notice-expand.service.ts).
  * Why there: every trigger (need status relay, driver reports, the gate, passes, emergencies,

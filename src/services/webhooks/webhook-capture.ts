@@ -1,6 +1,7 @@
 /**
  * Where webhooks start: the live publisher calls `captureWebhookEvents` in the transaction that
- * stores its events (live.service.ts), so an event is in `webhook_deliveries` for every subscribed
+ * stores its events, or runs `webhookDeliveriesInsert` inside the one statement that stores a single
+ * event (live.service.ts), so an event is in `webhook_deliveries` for every subscribed
  * endpoint exactly when it is in `live_events`: committed together or not at all. The workers then
  * deliver from that table (webhook-delivery.service.ts).
  *
