@@ -77,8 +77,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const apiEnv = {
     ...common, PORT: String(port), HOST: '127.0.0.1', API_PROCESSES: '2', WORKERS: 'off', DEMO_SEED: 'off',
     // Every simulated phone logs in from 127.0.0.1: the per-address limits would refuse a district's chiefs.
-    // The pool is docker-compose's (DATABASE_POOL_SIZE's default, 20 a process): the bench ran with 12,
-    // and the morning's pass burst queued for it (issue #21).
+    // The pool is docker-compose's (DATABASE_POOL_SIZE's default, 20 a process), as the service runs
+    // there; the bench had set 12.
     RATE_LIMIT_INTAKE_MAX: '10000000', RATE_LIMIT_LOGIN_MAX: '100000',
   };
   // A killed worker's solve is retaken after the stall interval: 5 s, not 30 s, so the day goes on.
