@@ -52,18 +52,29 @@ export interface LivePublisher {
 }
 
 export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
-  async function storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
+  type Checked = { scopes: readonly Scope[]; event: LiveEvent; id: string; at: Date };
+
+  // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
+  const check = (events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Checked[] => {
     const at = deps.clock.now();
-    // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
-    const checked = events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
+    return events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
+  };
+
+  /** Stores the checked events' seqs and rows (with `alongside` in the same statement); their envelopes in event order. */
+  const append = async (db: Db, checked: readonly Checked[], alongside: Parameters<typeof appendEvents>[2] = []): Promise<Envelope[]> => {
+    const stored = await appendEvents(db, checked.map((c) => ({ ...c, type: c.event.type })), alongside);
+    return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
+  };
+
+  async function storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
+    const checked = check(events);
     // The same events for the outbound webhooks, in the caller's transaction (webhook-capture.ts).
     await captureWebhookEvents(trx, checked);
     // And those that may notify someone, for the notices (notice-capture.ts).
     await captureNoticeEvents(trx, checked);
     // Seqs last: taking them locks each scope's counter until the caller commits, and every other
     // publisher to that scope (the dispatch scope: all of them) waits that long (issue #21).
-    const stored = await appendEvents(trx, checked.map((c) => ({ ...c, type: c.event.type })));
-    return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
+    return append(trx, checked);
   }
 
   const store = (trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
@@ -76,11 +87,9 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
    * waits for a pooled connection and every commit for its WAL flush: a morning's thousand pass steps
    * each published once (issue #21).
    */
-  async function storeAlone(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
-    const checked = { scopes, event: liveEventSchema.parse(event), id: randomUUID(), at: deps.clock.now() };
-    const alongside = [webhookDeliveriesInsert([checked]), noticeInsert([checked])].filter((s) => s !== null);
-    const [stored = []] = await appendEvents(deps.db, [{ ...checked, type: checked.event.type }], alongside);
-    return stored.map((s) => ({ ...s, scope: s.scope as Scope, event: checked.event }));
+  function storeAlone(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
+    const checked = check([{ scopes, event }]);
+    return append(deps.db, checked, [webhookDeliveriesInsert(checked), noticeInsert(checked)].filter((s) => s !== null));
   }
 
   // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
