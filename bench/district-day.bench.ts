@@ -185,6 +185,8 @@ export async function run(args: string[]): Promise<Metrics> {
     // 5. Figures.
     const planning = (s: { at: number }) => s.at >= planningWindow[0] && s.at <= planningWindow[1];
     const duringPlanning = arrived.needs.filter(planning).map((s) => s.ms);
+    // Single needs during planning by whether their request opened a connection (http.ts `fresh`).
+    const byConnection = (fresh: boolean) => arrived.needs.filter((s) => planning(s) && s.fresh === fresh).map((s) => s.ms);
     const livePlanning = live.filter(planning).map((s) => s.ms);
     const pickupPlanning = live.filter(planning).map((s) => s.pickupMs);
     const seconds = (ms: number) => Math.round(ms / 10) / 100;
@@ -197,6 +199,9 @@ export async function run(args: string[]): Promise<Metrics> {
       intake_p99_ms: round1(percentile(duringPlanning.length ? duringPlanning : arrived.needs.map((s) => s.ms), 99)),
       intake_p99_ms_all_day: round1(percentile(arrived.needs.map((s) => s.ms), 99)),
       intake_samples_during_planning: duringPlanning.length,
+      intake_p99_ms_open_connection: round1(percentile(byConnection(false), 99)),
+      intake_p99_ms_new_connection: round1(percentile(byConnection(true), 99)),
+      intake_new_connections_during_planning: byConnection(true).length,
       // The food round's stages (from its trigger): preparation (the POST's answer), searches, merge.
       food_round_prepared_s: round1(food.preparedS),
       food_round_searched_s: round1(food.searchedS),

@@ -1,14 +1,40 @@
-/** The bench's HTTP client: JSON in and out, a session token, and the time each answer took. */
-export interface Answer { status: number; body: Record<string, unknown>; ms: number; okAt: number }
+/**
+ * The bench's HTTP client: JSON in and out, a session token, the time each answer took, and whether
+ * its request opened a connection (`fresh`).
+ *
+ * Why `fresh`: the service's processes accept one new connection per turn of their event loop (libuv
+ * 1.46, Node 20), and while the round's preparation holds both cores a turn takes 100-200 ms: new
+ * connections then wait for seconds before the API sees them, requests on open ones do not (issue
+ * #21, session 12). fetch's pool (undici) opens a connection whenever all of its open ones are busy,
+ * so a burst that waits makes more of them. Which request opened one is read off undici's
+ * diagnostics channel: the socket a request's headers were sent on, seen before or not.
+ */
+import { subscribe } from 'node:diagnostics_channel';
+
+export interface Answer { status: number; body: Record<string, unknown>; ms: number; okAt: number; fresh: boolean }
+
+const CALL_HEADER = 'x-bench-call';
+const CALL_ID = /x-bench-call: (\d+)/i;
+const sockets = new WeakSet<object>();
+const freshCalls = new Set<string>();
+let calls = 0;
+subscribe('undici:client:sendHeaders', (message) => {
+  const { headers, socket } = message as { headers: string; socket: object };
+  const id = CALL_ID.exec(headers)?.[1];
+  if (id !== undefined && !sockets.has(socket)) freshCalls.add(id);
+  sockets.add(socket);
+});
 
 export async function call(url: string, method: string, path: string, token: string | null, body?: unknown, contentType = 'application/json'): Promise<Answer> {
+  const id = String(++calls);
   const t0 = performance.now();
   const res = await fetch(url + path, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': contentType } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { [CALL_HEADER]: id, ...(body !== undefined ? { 'content-type': contentType } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const okAt = performance.now();
+  const fresh = freshCalls.delete(id);
   const text = await res.text();
   let parsed: Record<string, unknown> = {};
   try {
@@ -16,7 +42,7 @@ export async function call(url: string, method: string, path: string, token: str
   } catch {
     parsed = { text: text.slice(0, 300) };
   }
-  return { status: res.status, body: parsed, ms: okAt - t0, okAt };
+  return { status: res.status, body: parsed, ms: okAt - t0, okAt, fresh };
 }
 
 /** `call`, retried while the service answers 502/503 or the connection is refused (an API process or Redis restarting). */

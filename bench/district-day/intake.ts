@@ -10,7 +10,8 @@
 import type { District } from './setup';
 import { callThrough, expectStatus, rng, sleep } from './http';
 
-export interface Timed { at: number; ms: number }
+/** An answer's time (`fresh`: its request opened a connection, http.ts). */
+export interface Timed { at: number; ms: number; fresh?: boolean }
 export interface IntakeFigures {
   needs: Timed[];
   csvRows: number;
@@ -68,7 +69,7 @@ async function medicineNeeds(run: IntakeRun, out: IntakeFigures): Promise<void> 
       const a = await callThrough(url, 'POST', `/api/households/${h.id}/needs`, run.tokens.get(chiefOf.get(h.corridorId)!)!, { kind: 'medicine', details: medicine(half + i) });
       if (a.status !== 201 && a.status !== 200) out.errors.push(`need ${a.status}: ${JSON.stringify(a.body).slice(0, 200)}`);
       else run.onAccepted((a.body.need as { id: string }).id, a.okAt);
-      out.needs.push({ at: a.okAt, ms: a.ms });
+      out.needs.push({ at: a.okAt, ms: a.ms, fresh: a.fresh });
       await sleep(pause * lanes);
     }
   });
