@@ -5,7 +5,7 @@
  * Why `fresh`: the service's processes accept one new connection per turn of their event loop (libuv
  * 1.46, Node 20), and while the round's preparation holds both cores a turn takes 100-200 ms: new
  * connections then wait for seconds before the API sees them, requests on open ones do not (issue
- * #21, session 12). fetch's pool (undici) opens a connection whenever all of its open ones are busy,
+ * #21). fetch's pool (undici) opens a connection whenever all of its open ones are busy,
  * so a burst that waits makes more of them. Which request opened one is read off undici's
  * diagnostics channel: the socket a request's headers were sent on, seen before or not.
  */
@@ -14,7 +14,7 @@ import { subscribe } from 'node:diagnostics_channel';
 export interface Answer { status: number; body: Record<string, unknown>; ms: number; okAt: number; fresh: boolean }
 
 const CALL_HEADER = 'x-bench-call';
-const CALL_ID = /x-bench-call: (\d+)/i;
+const CALL_ID = new RegExp(`${CALL_HEADER}: (\\d+)`, 'i');
 const sockets = new WeakSet<object>();
 const freshCalls = new Set<string>();
 let calls = 0;
