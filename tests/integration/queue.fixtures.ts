@@ -91,6 +91,9 @@ export interface WorkerProcess {
 }
 
 /** Starts a TypeScript entry point (relative to the repository) as its own node process, through tsx. */
+/** At most this long after a process exits, its output is taken as whole (see spawnEntry). */
+const STDIO_DRAIN_MS = 5_000;
+
 export function spawnEntry(entry: string, env: Record<string, string>): WorkerProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: new URL('../..', import.meta.url).pathname,
@@ -101,7 +104,14 @@ export function spawnEntry(entry: string, env: Record<string, string>): WorkerPr
   const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
   proc.stdout?.on('data', collect);
   proc.stderr?.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  // What the process wrote last can still be in its pipes at 'exit' (a start-up failure's one line
+  // was missing so, once, under load): the lines are whole when both streams have closed. A child it
+  // left running (an API process of a killed cluster) may hold them open: then not past STDIO_DRAIN_MS.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => {
+    const drained = Promise.all([proc.stdout, proc.stderr].map((s) => (s && !s.closed ? new Promise((done) => s.once('close', done)) : undefined)));
+    const bound = new Promise((done) => setTimeout(done, STDIO_DRAIN_MS).unref());
+    void Promise.race([drained, bound]).then(() => resolve({ code, signal }));
+  }));
   return {
     proc,
     lines,
