@@ -23,6 +23,8 @@ export interface PendingNeedChange {
   to: NeedStatus;
   /** The need's stored failure reason (free text or a code): the event keeps only closed-list codes. */
   failureReason: string | null;
+  /** Who created the need (`needs.created_by`): the scheduler for a cycle's entitlements. */
+  createdBy: string;
 }
 
 /** A batch taken: its changes, the newest pending change looked at (taken or left), and whether the look stopped at its limit. */
@@ -89,12 +91,12 @@ export async function takePendingNeedChanges(trx: Executor, lane: NeedStatusLane
   const held = new Set(earlier.filter((e) => !e.locked).map((e) => e.need_id));
   const taking = [...picked, ...earlier].filter((c) => !held.has(c.need_id)).map((c) => c.history_id);
   if (taking.length === 0) return { changes: [], ...seen };
-  const res = await sql<{ history_id: string; need_id: string; household_id: string | null; corridor_id: string; kind: string; from_status: NeedStatus; to_status: NeedStatus; failure_reason: string | null }>`
+  const res = await sql<{ history_id: string; need_id: string; household_id: string | null; corridor_id: string; kind: string; from_status: NeedStatus; to_status: NeedStatus; failure_reason: string | null; created_by: string }>`
     with taken as (
       delete from need_status_live where history_id = any (${taking}::bigint[]) returning history_id
     )
     select h.id::text as history_id, h.need_id::text as need_id, n.household_id::text as household_id, n.corridor_id::text as corridor_id,
-      n.kind, h.from_status, h.to_status, n.failure_reason
+      n.kind, h.from_status, h.to_status, n.failure_reason, n.created_by
     from need_status_history h join needs n on n.id = h.need_id
     -- = any(array(...)), not a join on the CTE: the planner can't size a CTE and, with the history
     -- growing faster than its statistics, hashed the whole table (21 ms for 64 rows, measured).
@@ -102,7 +104,7 @@ export async function takePendingNeedChanges(trx: Executor, lane: NeedStatusLane
     order by h.id`.execute(trx);
   const changes = res.rows.map((r) => ({
     historyId: r.history_id, needId: r.need_id, householdId: r.household_id, corridorId: r.corridor_id, kind: r.kind,
-    from: r.from_status, to: r.to_status, failureReason: r.failure_reason,
+    from: r.from_status, to: r.to_status, failureReason: r.failure_reason, createdBy: r.created_by,
   }));
   return { changes, ...seen };
 }

@@ -37,8 +37,11 @@ export interface LivePublisher {
   publish(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
   /** Stores only, in the caller's transaction; call `fanOut` with the result after commit. */
   store(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
-  /** `store` for many events at once (two statements whatever their number); envelopes in event order. */
-  storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]>;
+  /**
+   * `store` for many events at once (two statements whatever their number); envelopes in event order.
+   * `notify: false`: the event is not one anyone is told of by notice (notice-capture.ts), whatever its type.
+   */
+  storeMany(trx: Db, events: readonly ToStore[]): Promise<Envelope[]>;
   /**
    * Pushes stored envelopes to their scopes' clients. Every command is issued before this returns
    * (on the publisher's one connection), so a later call's messages follow these in the stream.
@@ -51,13 +54,16 @@ export interface LivePublisher {
   disconnectUser(userId: string): Promise<void>;
 }
 
+/** An event to store, in its scopes. */
+export interface ToStore { scopes: readonly Scope[]; event: LiveEvent; notify?: boolean }
+
 export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
-  type Checked = { scopes: readonly Scope[]; event: LiveEvent; id: string; at: Date };
+  type Checked = { scopes: readonly Scope[]; event: LiveEvent; id: string; at: Date; notify: boolean };
 
   // Strict schemas: an event carrying an extra (possibly medical) field is refused here, not shipped.
-  const check = (events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Checked[] => {
+  const check = (events: readonly ToStore[]): Checked[] => {
     const at = deps.clock.now();
-    return events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at }));
+    return events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at, notify: e.notify ?? true }));
   };
 
   /** Stores the checked events' seqs and rows (with `alongside` in the same statement); their envelopes in event order. */
@@ -66,12 +72,12 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
   };
 
-  async function storeMany(trx: Db, events: readonly { scopes: readonly Scope[]; event: LiveEvent }[]): Promise<Envelope[]> {
+  async function storeMany(trx: Db, events: readonly ToStore[]): Promise<Envelope[]> {
     const checked = check(events);
     // The same events for the outbound webhooks, in the caller's transaction (webhook-capture.ts).
     await captureWebhookEvents(trx, checked);
     // And those that may notify someone, for the notices (notice-capture.ts).
-    await captureNoticeEvents(trx, checked);
+    await captureNoticeEvents(trx, checked.filter((c) => c.notify));
     // Seqs last: taking them locks each scope's counter until the caller commits, and every other
     // publisher to that scope (the dispatch scope: all of them) waits that long (issue #21).
     return append(trx, checked);
