@@ -6,6 +6,7 @@
  * while stopping.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { ACCEPT_FDS, bindPort, INHERITED_FDS_VARIABLE } from './http/shared-port';
 import type { Logger } from './shared/logger';
 import { StartupError } from './startup-errors';
 
@@ -34,7 +35,8 @@ export function reportToPrimary(report: ApiProcessReport): Promise<void> {
 }
 
 function forkApi(): { worker: Worker; started: Promise<number> } {
-  const worker = cluster.fork();
+  // Its descriptors of the port come as extra stdio entries (cluster.setupPrimary, http/shared-port.ts).
+  const worker = cluster.fork({ [INHERITED_FDS_VARIABLE]: String(ACCEPT_FDS) });
   const started = new Promise<number>((resolve, reject) => {
     const onExit = (code: number | null, signal: string | null) =>
       reject(new StartupError(`an API process exited while starting (${signal ?? `code ${code}`}); its log says why`));
@@ -69,13 +71,17 @@ function stopWorkers(graceMs: number): Promise<void> {
   ).then(() => undefined);
 }
 
-export async function startApiCluster(processes: number, logger: Logger, graceMs: number): Promise<ApiCluster> {
+export async function startApiCluster(processes: number, logger: Logger, graceMs: number, listen: { port: number; host: string }): Promise<ApiCluster> {
+  // The port is bound here, once, and shared by every API process, a replacement too, several
+  // descriptors each (http/shared-port.ts).
+  const bound = await bindPort(listen.port, listen.host);
+  cluster.setupPrimary({ stdio: bound.stdio });
   const first = Array.from({ length: processes }, () => forkApi());
-  let port: number;
   try {
-    [port] = (await Promise.all(first.map((f) => f.started))) as [number];
+    await Promise.all(first.map((f) => f.started));
   } catch (err) {
     await stopWorkers(graceMs);
+    bound.close();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -99,11 +105,12 @@ export async function startApiCluster(processes: number, logger: Logger, graceMs
     });
   for (const f of first) watch(f.worker, Date.now());
   return {
-    port,
+    port: bound.port,
     stop: () =>
       (stopping ??= (async () => {
         clearTimeout(pending);
         await stopWorkers(graceMs);
+        bound.close();
       })()),
   };
 }

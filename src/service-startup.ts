@@ -17,6 +17,7 @@ import type { DemoLogin } from './demo/demo-district.seed';
 import { driverLimitsOf } from './services/fleet/roster-settings';
 import { createApiOps, type AppOps } from './http/ops';
 import { trackRequests } from './http/drain';
+import { inheritedFds, listenInherited } from './http/shared-port';
 import { timeFanout } from './live/fanout-timing';
 import { createProducerRedis } from './queue/redis';
 import { ensureRedis } from './redis-autostart';
@@ -119,8 +120,12 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
   // Not app.listen: Express 5 hands a listen error to its callback, which then found no address.
   const server = createAppServer(app);
   const requests = trackRequests(server);
+  // In a cluster, the port's descriptors the primary handed down (http/shared-port.ts).
+  let shared: { close(): void } | undefined;
   try {
-    await listenOrExplain(server, config.PORT, config.HOST);
+    const fds = inheritedFds();
+    if (fds > 0) shared = await listenInherited(server, fds, config.PORT, config.HOST);
+    else await listenOrExplain(server, config.PORT, config.HOST);
   } catch (err) {
     await queue.close();
     redis.disconnect();
@@ -142,6 +147,7 @@ export async function serveApi(config: Config, logger: Logger, database: Databas
     (drained ??= (async () => {
       stopPassLoops();
       stopKeyCleanup();
+      shared?.close();
       // Closing the sockets closes the listener too; it resolves once the last connection is gone.
       const closed = liveServer.close();
       const cut = await requests.drain(SHUTDOWN_GRACE_MS);
@@ -220,7 +226,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       metrics = createMetrics();
       serveClusterMetrics(metrics.registry);
       // Each API process opens its own pool; this one's serves the need status relay, here.
-      const cluster = await startApiCluster(processes, logger, SHUTDOWN_GRACE_MS);
+      const cluster = await startApiCluster(processes, logger, SHUTDOWN_GRACE_MS, { port: config.PORT, host: config.HOST });
       const stopRelay = await relayFromPrimary(config, logger, opened).catch(async (err: unknown) => {
         await cluster.stop();
         throw err;
