@@ -32,8 +32,13 @@ const FIRST_FD = 4;
 /** The variable telling an API process how many descriptors of the port it inherited. */
 export const INHERITED_FDS_VARIABLE = 'CORDON_PORT_FDS';
 
-/** Node's listen backlog (net.Server's default). */
-const BACKLOG = 511;
+/**
+ * Connections the kernel holds for the port until a process accepts them (capped by the kernel's
+ * net.core.somaxconn, 4096 by default since Linux 5.4), rather than Node's 511: a district's 5,300
+ * live sockets reconnect at once after an API process restarts, and a connection the queue has no
+ * room for is dropped, its client trying again after 1, 3, 7, 15 s.
+ */
+const BACKLOG = 4096;
 
 interface BoundHandle {
   fd: number;
