@@ -29,7 +29,7 @@ export const ACCEPT_FDS = 8;
 /** The inherited descriptors start after stdin, stdout, stderr and the cluster's IPC channel (3). */
 const FIRST_FD = 4;
 
-/** The variable telling an API process how many descriptors of the port it inherited. */
+/** The variable telling an API process how many descriptors of the port it inherited (set by the primary only). */
 export const INHERITED_FDS_VARIABLE = 'CORDON_PORT_FDS';
 
 /**

@@ -48,8 +48,9 @@ async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusL
         return [];
       }
       const scopes = c.householdId ? [scope.household(c.householdId), scope.corridor(c.corridorId)] : [scope.corridor(c.corridorId)];
-      // A cycle's entitlement is nobody's request: its acceptance tells no one "your request is
-      // accepted" (137,000 texts a cycle, and as many captured events to expand in its first minute).
+      // A need the scheduler made (a cycle's entitlement; a due waste pickup, which has no household
+      // to tell anyway) is nobody's request: its acceptance tells no one "your request is accepted"
+      // (137,000 texts a cycle, and as many captured events to expand in its first minute).
       return [{ scopes, event: checked.data, notify: c.createdBy !== ENTITLEMENT_ACTOR }];
     });
     const envelopes = events.length ? await deps.publisher.storeMany(trx, events) : [];
