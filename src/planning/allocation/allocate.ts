@@ -4,9 +4,10 @@
  * whole units, and the result is explained. A class whose LP gives nothing verified in time is shared
  * by the deterministic even-share rule instead (said so per class), so a round always gets a plan.
  */
-import { buildStageModel, normalise } from './allocation.model';
+import { buildStageModel, hasRoomRows, holdUnits, normalise, unitsModel, type StageModel } from './allocation.model';
 import { explain, itemSummaries } from './allocation.explain';
 import { greedyStage, roundStage, startRemaining } from './allocation.round';
+import type { LpResult } from '../lp/lp.model';
 import { classKey, PRIORITY_CLASSES, type AllocationInput, type AllocationLine, type AllocationOptions, type AllocationResult, type StageReport } from './allocation.types';
 
 export function allocateStock(input: AllocationInput, opts: AllocationOptions): AllocationResult {
@@ -23,7 +24,7 @@ export function allocateStock(input: AllocationInput, opts: AllocationOptions): 
     const stage = buildStageModel(problem, priority, left.stock, left.room);
     // Each class gets an equal part of what is left of the budget.
     const budget = Math.max(1, (opts.timeLimitMs - (stageStart - started)) / (classes.length - n));
-    const lp = opts.solver.solve(stage.model, { timeLimitMs: budget, now: opts.now });
+    const lp = solveStage(stage, opts, budget);
     let fx: number[];
     let stageFloors: Map<number, number>;
     if (lp.values) {
@@ -60,4 +61,19 @@ export function allocateStock(input: AllocationInput, opts: AllocationOptions): 
     explanations: explain(problem, x, units, floors),
     elapsedMs: opts.now() - started,
   };
+}
+
+/**
+ * The class's LP: the fair model at once where no group's room binds; else the most units first, then
+ * the fairest spread of that many (half the budget each). If the units' solve gives nothing in time,
+ * the fair model alone is still better than the even-share fallback.
+ */
+function solveStage(stage: StageModel, opts: AllocationOptions, budget: number): LpResult {
+  if (!hasRoomRows(stage)) return opts.solver.solve(stage.model, { timeLimitMs: budget, now: opts.now });
+  const start = opts.now();
+  const most = opts.solver.solve(unitsModel(stage), { timeLimitMs: budget / 2, now: opts.now });
+  const rest = Math.max(1, budget - (opts.now() - start));
+  if (most.objective === null) return opts.solver.solve(stage.model, { timeLimitMs: rest, now: opts.now });
+  const fair = opts.solver.solve(holdUnits(stage, most.objective), { timeLimitMs: rest, now: opts.now });
+  return fair.values ? fair : { ...most, detail: `the fair spread gave ${fair.status}: the most units, unspread` };
 }

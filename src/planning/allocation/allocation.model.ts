@@ -8,6 +8,11 @@
  * subject to remaining stock per item and remaining capacity per group. N_i f_i makes a short item spread
  * evenly (max-min share) instead of landing on any vertex; the excuse costs more than a unit is worth, so
  * it is only used where capacity, not stock, is the limit.
+ *
+ * Units come first within a class too. Without group capacities the items are independent and the fair
+ * objective never costs a unit; with them it can (raising one item's floor in a full group pushes out
+ * another item's units), so such a class is solved twice: the most units U* (`unitsModel`), then the
+ * fairest spread among the solutions with at least U* (`holdUnits`).
  */
 import type { LpConstraint, LpModel, LpVariable } from '../lp/lp.model';
 import type { AllocationInput, PriorityClass } from './allocation.types';
@@ -100,4 +105,20 @@ export function buildStageModel(problem: AllocationProblem, priority: PriorityCl
   });
   constraints.push(...stockRows.values(), ...roomRows.values());
   return { model: { sense: 'max', variables, constraints }, lineIdx, floorVar };
+}
+
+/** Whether the class has a group whose load room binds, where fairness could cost units. */
+export const hasRoomRows = (stage: StageModel): boolean => stage.model.constraints.some((c) => c.name?.startsWith('capacity'));
+
+/** The class's model with the units alone as objective (the floors and excuses still feasible, worth 0). */
+export function unitsModel(stage: StageModel): LpModel {
+  const lines = stage.lineIdx.length;
+  return { ...stage.model, variables: stage.model.variables.map((v, j) => ({ ...v, cost: j < lines ? 1 : 0 })) };
+}
+
+/** The class's fair model, held to at least `units` units (a hair less, for the solvers' tolerance). */
+export function holdUnits(stage: StageModel, units: number): LpModel {
+  const terms = stage.lineIdx.map((_, v) => ({ v, coef: 1 }));
+  const rhs = units - 1e-7 * Math.max(1, units);
+  return { ...stage.model, constraints: [...stage.model.constraints, { name: 'units', terms, op: '>=', rhs }] };
 }

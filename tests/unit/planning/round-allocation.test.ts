@@ -185,6 +185,19 @@ describe('allocateStock equals brute force on small instances, with both solvers
   }));
 
   for (const [name, solver] of [['javascript-lp-solver', () => jsLpSolver], ['HiGHS', () => highs]] as const) {
+    it(`${name}: a full group's fairness never costs units (found by the property below, seed 2049641017)`, () => {
+      // One unit of i1 (load 2) fills g1; spreading i0 over both groups instead would give 2.4 units, rounded to 2.
+      const input: AllocationInput = {
+        items: [{ id: 'i0', stock: 2 }, { id: 'i1', stock: 1, unitLoad: 2 }],
+        groups: [
+          { id: 'g0', needs: [{ itemId: 'i0', priority: 0, quantity: 2 }] },
+          { id: 'g1', capacity: 2, needs: [{ itemId: 'i0', priority: 0, quantity: 3 }, { itemId: 'i1', priority: 0, quantity: 1 }] },
+        ],
+      };
+      const r = allocateStock(input, opts(solver()));
+      expect(r.lines.map((l) => [l.groupId, l.itemId, l.allocated])).toEqual([['g0', 'i0', 2], ['g1', 'i0', 0], ['g1', 'i1', 1]]);
+    });
+
     it(`${name}: the units per priority class are the lexicographic optimum`, () => {
       fc.assert(
         fc.property(small, (input) => {
