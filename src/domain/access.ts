@@ -11,6 +11,13 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
+/**
+ * The author the history and the audit log name for what the round scheduler does by itself: the
+ * scheduled rounds it starts (the rounds list marks them `scheduled`), the cycle's food entitlements
+ * and due waste pickups it creates (needs nobody requested, so nobody is told they were accepted).
+ */
+export const SCHEDULER_ACTOR = 'scheduler';
+
 /** The authenticated caller, as loaded from its session. */
 export interface Actor {
   userId: string;

@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope } from '../../src/contracts/events';
 import { foodCycleAt } from '../../src/domain/food-cycle';
-import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
+import { SCHEDULER_ACTOR } from '../../src/domain/access';
+import { generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
 import { relayNeedStatusOnce } from '../../src/services/needs/need-status-relay.service';
 import type { Db } from '../../src/store/db';
 import { insertAcceptedNeeds } from '../../src/store/need.repository';
@@ -40,7 +41,7 @@ describe('entitlement notices', () => {
     }]);
     const { created } = await generateFoodEntitlements({ db, foodCycleDays: 3 }, f.grid.community, { at });
     expect(created).toBe(f.grid.households.length - 1);
-    const entitled = (await sql<{ id: string }>`select id from needs where created_by = ${ENTITLEMENT_ACTOR}`.execute(db)).rows.map((r) => r.id);
+    const entitled = (await sql<{ id: string }>`select id from needs where created_by = ${SCHEDULER_ACTOR}`.execute(db)).rows.map((r) => r.id);
     expect(entitled).toHaveLength(created);
 
     const relay = { db, publisher: f.publisher(), logger };

@@ -6,7 +6,8 @@
  * The clock is held at Monday 2026-11-23 10:00 UTC, in the 3-day cycle 2026-11-22/P3D.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateFoodEntitlements, ENTITLEMENT_ACTOR } from '../../src/services/needs/food-entitlement.service';
+import { SCHEDULER_ACTOR } from '../../src/domain/access';
+import { generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorld, type World } from './auth.fixture';
 
@@ -77,7 +78,7 @@ describe('food cycles at intake', () => {
 
     const held = await foodNeeds(w.grid.h1, CURRENT);
     expect(held).toHaveLength(1);
-    expect(held[0]).toMatchObject({ id: entitled!.id, status: 'accepted', identity_key: CURRENT, created_by: ENTITLEMENT_ACTOR });
+    expect(held[0]).toMatchObject({ id: entitled!.id, status: 'accepted', identity_key: CURRENT, created_by: SCHEDULER_ACTOR });
   });
 
   it('the household submits first, then entitlement generation creates nothing for it', async () => {

@@ -10,7 +10,8 @@ import { foodCycleAt } from '../../src/domain/food-cycle';
 import { priorityOf } from '../../src/domain/need-intake';
 import { createProducers } from '../../src/queue/producers';
 import { QUEUE, jobId } from '../../src/contracts/jobs';
-import { ENTITLEMENT_ACTOR, generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
+import { SCHEDULER_ACTOR } from '../../src/domain/access';
+import { generateFoodEntitlements } from '../../src/services/needs/food-entitlement.service';
 import { silentRoundEvents } from '../../src/services/rounds/round-events.service';
 import { createLogger } from '../../src/shared/logger';
 import { dropSchema, type Database } from '../../src/store/db';
@@ -78,7 +79,7 @@ describe('food entitlements', () => {
     expect(needs.map((n) => n.household_id)).toEqual(expected.map((h) => h.id));
     for (const [i, n] of needs.entries()) {
       const h = expected[i]!;
-      expect(n).toMatchObject({ status: 'accepted', urgency: 'routine', identity_key: cycle.id, cycle: cycle.id, created_by: ENTITLEMENT_ACTOR });
+      expect(n).toMatchObject({ status: 'accepted', urgency: 'routine', identity_key: cycle.id, cycle: cycle.id, created_by: SCHEDULER_ACTOR });
       // Issue #14 item 8: no `packages` count (it was foodPackagesFor(members), and stock multiplied the
       // size-picked kit variant by it); size picks the variant and the bags, not a number of packages.
       expect(n.details).toEqual({ cycle: cycle.id });
@@ -154,7 +155,7 @@ describe('food entitlements', () => {
     expect(created).toBe(1);
     const now = await foodNeeds(community, '2026-W48');
     expect(now).toHaveLength(list.length);
-    expect(now.filter((n) => n.created_by === ENTITLEMENT_ACTOR).map((n) => n.household_id)).toEqual([seeded[0]!.household_id]);
+    expect(now.filter((n) => n.created_by === SCHEDULER_ACTOR).map((n) => n.household_id)).toEqual([seeded[0]!.household_id]);
   });
 });
 

@@ -5,14 +5,12 @@
  * and a household that already held one this cycle (open, delivered, failed or cancelled) gets no
  * other.
  */
+import { SCHEDULER_ACTOR } from '../../domain/access';
 import { entitlementTables, foodCycleAt, type FoodCycle } from '../../domain/food-cycle';
 import type { Db } from '../../store/db';
 import { insertFoodEntitlements } from '../../store/entitlement.repository';
 import { markBulkLane } from '../../store/need-status-live.repository';
 import { analyzeIfGrown } from '../../store/table-stats';
-
-/** Who the history and the audit log name as the author of generated entitlements. */
-export const ENTITLEMENT_ACTOR = 'scheduler';
 
 // The intake rules, tabulated once per process (they are constants of the domain).
 const TABLES = entitlementTables();
@@ -42,7 +40,7 @@ export async function generateFoodEntitlements(deps: EntitlementDeps, communityI
       communityId,
       cycle: cycle.id,
       priorityByHousehold: TABLES.priorityByHousehold,
-      actor: ENTITLEMENT_ACTOR,
+      actor: SCHEDULER_ACTOR,
       requestId: run.requestId ?? null,
       at: run.now ?? new Date(),
     });

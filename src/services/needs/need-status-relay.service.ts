@@ -18,7 +18,7 @@ import type { Logger } from '../../shared/logger';
 import type { Database, Db } from '../../store/db';
 import { takePendingNeedChanges, type NeedStatusLane } from '../../store/need-status-live.repository';
 import type { LivePublisher } from '../live-status/live.service';
-import { ENTITLEMENT_ACTOR } from './food-entitlement.service';
+import { SCHEDULER_ACTOR } from '../../domain/access';
 import { needStatusEvent } from './need-events';
 import { startBatchLoop } from '../shared/relay-loop';
 
@@ -51,7 +51,7 @@ async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusL
       // A need the scheduler made (a cycle's entitlement; a due waste pickup, which has no household
       // to tell anyway) is nobody's request: its acceptance tells no one "your request is accepted"
       // (137,000 texts a cycle, and as many captured events to expand in its first minute).
-      return [{ scopes, event: checked.data, notify: c.createdBy !== ENTITLEMENT_ACTOR }];
+      return [{ scopes, event: checked.data, notify: c.createdBy !== SCHEDULER_ACTOR }];
     });
     const envelopes = events.length ? await deps.publisher.storeMany(trx, events) : [];
     return { taken: changes.length, envelopes, lastSeen, full };

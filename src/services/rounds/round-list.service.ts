@@ -4,10 +4,9 @@
  * finds nothing of theirs). Rounds a scheduler opened carry `scheduled`.
  */
 import type { RoundListQuery, RoundListResponse } from '../../contracts/round-list.contract';
-import { visibleHouseholds, type Actor } from '../../domain/access';
+import { SCHEDULER_ACTOR, visibleHouseholds, type Actor } from '../../domain/access';
 import type { Db } from '../../store/db';
 import { listRounds } from '../../store/round-list.repository';
-import { SCHEDULER_ACTOR } from './round-schedule.service';
 
 /** The communities whose rounds the actor may list; undefined: every round. */
 export function roundScopeOf(actor: Actor): readonly string[] | undefined {

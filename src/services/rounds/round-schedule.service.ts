@@ -6,6 +6,7 @@
  * first opens the pickups its corridors' schedules make due. Schedulers live in Redis, so they are
  * upserted at worker start-up and by every reconcile: a flushed Redis gets them back.
  */
+import { SCHEDULER_ACTOR } from '../../domain/access';
 import { NEED_KINDS_OF_ROUND, ROUND_KIND_SPECS, type RoundKind } from '../../domain/round';
 import type { Producers } from '../../queue/producers';
 import type { Db } from '../../store/db';
@@ -33,8 +34,6 @@ export async function ensureRoundSchedules(deps: { db: Db; producers: Pick<Produ
 /** The area level a kind's rounds are scheduled for: a collection round's trucks and sites are the district's. */
 const scheduledPer = (kind: RoundKind): 'district' | 'community' => (ROUND_KIND_SPECS[kind].collects ? 'district' : 'community');
 
-/** Who starts scheduled rounds (rounds.created_by): the rounds list marks them `scheduled`. */
-export const SCHEDULER_ACTOR = 'scheduler';
 
 export interface ScheduledRoundDeps extends RoundDeps {
   /** Food entitlement cycle length in days (FOOD_CYCLE_DAYS). */
