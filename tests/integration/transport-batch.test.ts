@@ -34,6 +34,16 @@ function probe(id: string, order: string[], options: { lane?: TransportLane; the
   };
 }
 
+/**
+ * Whether each probe row was written in a savepoint: a row written in a subtransaction carries the
+ * subtransaction's id as its xmin, not its transaction's.
+ */
+async function inSavepoint(ids: string[]): Promise<boolean[]> {
+  const rows = (await sql<{ id: string; tx: string; xmin: string }>`select id, tx, xmin::text as xmin from batch_probe where id = any(${ids})`.execute(w.database.db)).rows;
+  const byId = new Map(rows.map((r) => [r.id, Number(BigInt(r.tx) % 2n ** 32n) !== Number(r.xmin)]));
+  return ids.map((id) => byId.get(id)!);
+}
+
 const txOf = async (ids: string[]) => new Map((await sql<{ id: string; tx: string }>`select id, tx from batch_probe where id = any(${ids})`.execute(w.database.db)).rows.map((r) => [r.id, r.tx]));
 
 describe('transport batches', () => {
@@ -66,14 +76,37 @@ describe('transport batches', () => {
     }
     const settled = await answers;
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['a', 'b', 'no such move', 'flaky', 'c', 'emergency']);
-    expect(order).toEqual(['a', 'emergency', 'b', 'refused', 'flaky', 'c', 'flaky']);
+    // The batch of four first ran without savepoints until the refusal, then again with each change in one.
+    expect(order).toEqual(['a', 'emergency', 'b', 'refused', 'b', 'refused', 'flaky', 'c', 'flaky']);
 
     const tx = await txOf(['a', 'b', 'refused', 'flaky', 'c', 'emergency']);
     expect(tx.has('refused')).toBe(false);
     // The emergency in a batch of its own, the four passes that waited in one transaction; the flaky one committed in its own, after.
     expect(tx.get('b')).toBe(tx.get('c'));
     expect(new Set([tx.get('a'), tx.get('emergency'), tx.get('b'), tx.get('flaky')]).size).toBe(4);
+    expect(await inSavepoint(['b', 'c'])).toEqual([true, true]);
     expect(transportChangesWaiting(db)).toBe(0);
+  }, 60_000);
+
+  it('a batch where no change fails writes without savepoints; emergencies that waited go together, more than a pass batch holds', async () => {
+    const db = w.database.db;
+    const order: string[] = [];
+    const lock = await holdTransportLock(w.database.schema);
+    const ids = Array.from({ length: 12 }, (_, i) => `raise-${i}`);
+    let answers: Promise<string[]>;
+    try {
+      const first = inTransportBatch(db, probe('first', order));
+      const queued = ids.map((id) => inTransportBatch(db, probe(id, order, { lane: 'emergency' })));
+      expect(transportChangesWaiting(db)).toBe(12);
+      answers = Promise.all([first, ...queued]);
+    } finally {
+      await lock.release();
+    }
+    expect(await answers).toEqual(['first', ...ids]);
+    expect(order).toEqual(['first', ...ids]);
+    const tx = await txOf(ids);
+    expect(new Set(ids.map((id) => tx.get(id))).size).toBe(1);
+    expect(await inSavepoint(ids)).toEqual(ids.map(() => false));
   }, 60_000);
 
   it('takes the lanes in order: emergencies looking for a car, then emergencies done, then passes', async () => {

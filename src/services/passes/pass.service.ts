@@ -102,6 +102,8 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   const now = deps.clock.now();
   let repeated = false;
   const move = async (trx: Db): Promise<{ pass: Pass; legs: RequestRow[] }> => {
+    // A transport batch may run this again after a rollback: what was read then does not count.
+    repeated = false;
     const pass = (await findPass(trx, passId, true))!;
     // Already there (a retry after a lost answer, a double tap): the pass as it is, nothing written.
     if (pass.status === to) {

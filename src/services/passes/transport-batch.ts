@@ -9,12 +9,15 @@
  * behind them (approval p50 121 s, p99 292 s; a pass review, which places nothing, 92 s).
  *
  * A process's changes wait in one queue (so at most one of its pooled connections waits on the
- * lock). When its batch starts it takes the lock, then every change waiting writes in a savepoint of
- * its own (one refused with an AppError is undone alone and answered with it), the legs all of them
- * want placed go to one `placeRequests`, and each finishes with the placement. A change that failed
- * for the database's sake, or a batch that failed as a whole, runs again alone, so no change fails
- * for another's fault. Emergencies looking for a car go first, then emergencies done, then the
- * passes, each lane in batches of its own (LANES). Lock order
+ * lock). When its batch starts it takes the lock, every change waiting writes, the legs all of them
+ * want placed go to one `placeRequests`, and each finishes with the placement. If a change throws,
+ * nothing of the batch is kept and it runs again with each change in a savepoint of its own (one
+ * refused with an AppError is undone alone and answered with it); a change that failed for the
+ * database's sake there, or a batch that failed as a whole again, runs again alone, so no change
+ * fails for another's fault. The first try has no savepoints because under the district day's load
+ * every statement of a batch waits for a turn of a busy event loop (about 180 ms): a savepoint was
+ * a quarter of an emergency's statements. Emergencies looking for a car go first, then emergencies
+ * done, then the passes, each lane in batches of its own (LANES). Lock order
  * everywhere: the planning lock first, then the pass or case rows (need-cancel-followups.service.ts
  * does the same).
  */
@@ -54,13 +57,17 @@ export type TransportLane = (typeof LANES)[number];
 export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: async () => value });
 
 /**
- * At most this many changes a batch. An emergency arriving waits for the batch running in its
- * process and for the one holding the lock in another, so batches stay short: under the district
- * day's load a pass change took about 0.4 s of statements (batches of 32 took 10-16 s, and
+ * At most this many changes a batch, per lane. An emergency arriving waits for the batch running in
+ * its process and for the one holding the lock in another, so pass batches stay short: under the
+ * district day's load a pass change took about 0.4 s of statements (batches of 32 took 10-16 s, and
  * emergencies waited for them); the lock and the placement, the part a batch shares, are a few
  * statements, so smaller batches cost little throughput (158 approvals/s in batches of 32, quiet).
+ * Emergencies come in bursts (the district day raises 200 in a minute, 1.7 a second per API
+ * process): in batches of 8, each waiting for the lock about 4 s and taking 7 s of statements,
+ * a process placed under one a second and the queue grew through the burst (raise p50 43 s, of
+ * which 30 s queued), so their lanes take more at once.
  */
-const MAX_BATCH = 8;
+const MAX_BATCH: Record<TransportLane, number> = { emergency: 32, 'emergency-done': 32, pass: 8 };
 
 interface Entry {
   change: TransportChange<unknown>;
@@ -102,8 +109,8 @@ async function drain(db: Db, q: Queue): Promise<void> {
   try {
     while (q.waiting.length > 0) {
       // The first lane with a change waiting, in a batch of its own (an emergency not held up by passes' writes).
-      const lane = LANES.find((l) => q.waiting.some((e) => laneOf(e) === l));
-      const batch = q.waiting.filter((e) => laneOf(e) === lane).slice(0, MAX_BATCH);
+      const lane = LANES.find((l) => q.waiting.some((e) => laneOf(e) === l))!;
+      const batch = q.waiting.filter((e) => laneOf(e) === lane).slice(0, MAX_BATCH[lane]);
       q.waiting = q.waiting.filter((e) => !batch.includes(e));
       await runBatch(db, batch);
     }
@@ -112,7 +119,8 @@ async function drain(db: Db, q: Queue): Promise<void> {
   }
 }
 
-async function runBatch(db: Db, batch: Entry[]): Promise<void> {
+/** Runs `batch` in one transaction; `isolated`: each change in a savepoint of its own (the second try). */
+async function runBatch(db: Db, batch: Entry[], isolated = false): Promise<void> {
   batch.forEach((e) => e.started());
   const alone = batch.length === 1;
   const again: Entry[] = [];
@@ -127,7 +135,7 @@ async function runBatch(db: Db, batch: Entry[]): Promise<void> {
       const applied: { entry: Entry; result: Applied<unknown> }[] = [];
       for (const entry of batch) {
         const apply = () => entry.resume(() => entry.change.apply(trx));
-        if (alone) {
+        if (!isolated) {
           applied.push({ entry, result: await apply() });
           continue;
         }
@@ -149,7 +157,8 @@ async function runBatch(db: Db, batch: Entry[]): Promise<void> {
     });
   } catch (err) {
     if (alone) return batch[0]!.reject(err);
-    // The batch failed as a whole: nothing of it was kept, so each change runs again alone.
+    // Nothing of the batch was kept: again with each change in a savepoint, or, if that failed as a whole too, each alone.
+    if (!isolated) return runBatch(db, batch, true);
     done.clear();
     refused.clear();
     again.splice(0, again.length, ...batch);
