@@ -6,6 +6,7 @@
  */
 import { DataDirInUseError } from './store/data-dir-lock';
 import type { Server } from 'node:http';
+import { once } from 'node:events';
 
 export class StartupError extends Error {
   override readonly name: string = 'StartupError';
@@ -76,13 +77,8 @@ export function listenFailure(err: unknown, port: number, host: string, setting 
  */
 export async function listenOrExplain(server: Server, port: number, host: string, setting = 'PORT'): Promise<void> {
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    // events.once rejects with an 'error' emitted first.
+    await once(server.listen(port, host), 'listening');
   } catch (err) {
     throw listenFailure(err, port, host, setting) ?? err;
   }

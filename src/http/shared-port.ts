@@ -18,6 +18,7 @@
  * descriptor in a cluster's process without asking its primary). Both are checked at start-up.
  */
 import { lookup } from 'node:dns/promises';
+import { once } from 'node:events';
 import net from 'node:net';
 import type { Server } from 'node:http';
 import { getSystemErrorName } from 'node:util';
@@ -110,17 +111,11 @@ export function inheritedFds(): number {
  */
 export async function listenInherited(server: Server, count: number, port: number, host: string): Promise<{ close(): void }> {
   const { listen2 } = internals();
-  const listening = (s: net.Server) => new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.once('listening', () => {
-      s.off('error', reject);
-      resolve();
-    });
-  });
   // As http.Server makes its own (allowHalfOpen, noDelay), so each connection is set up alike.
   const others = Array.from({ length: count - 1 }, () => net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket)));
   const all: net.Server[] = [server, ...others];
-  const ready = Promise.all(all.map(listening));
+  // events.once rejects with an 'error' emitted first.
+  const ready = Promise.all(all.map((s) => once(s, 'listening')));
   all.forEach((s, i) => listen2.call(s, null, null, null, BACKLOG, FIRST_FD + i));
   try {
     await ready;
