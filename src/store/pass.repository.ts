@@ -37,16 +37,22 @@ export function toPass(r: Selectable<PassesTable>): Pass {
 
 export type NewPass = Omit<Pass, 'id' | 'status' | 'refusalReason' | 'validFrom' | 'validUntil' | 'code' | 'driverId' | 'needId' | 'updatedAt'> & { needId?: string | null };
 
+/**
+ * The pass and its first history entry in one statement (a data-modifying CTE, atomic by itself):
+ * under the district day's load every statement of a request waits for a turn of a busy event loop
+ * while its transaction holds a pooled connection (issue #21).
+ */
 export async function insertPass(trx: Db, p: NewPass): Promise<Pass> {
-  const row = await trx.insertInto('passes').values({
-    household_id: p.householdId, corridor_id: p.corridorId, community_id: p.communityId, person: p.person, hospital_id: p.hospitalId,
-    reason: p.reason, appointment_at: p.appointmentAt, visit_ends_at: p.visitEndsAt, needs_escort: p.needsEscort,
-    needs_wheelchair: p.needsWheelchair, status: 'applied', refusal_reason: null, valid_from: null, valid_until: null, code: null,
-    driver_id: null, need_id: p.needId ?? null, created_by: p.createdBy, created_at: p.createdAt, updated_at: p.createdAt,
-  }).returningAll().executeTakeFirstOrThrow();
-  await trx.insertInto('pass_status_history').values({
-    pass_id: row.id, community_id: row.community_id, from_status: null, to_status: 'applied', note: null, actor: p.createdBy, at: p.createdAt,
-  }).execute();
+  const row = await trx
+    .with('created', (db) => db.insertInto('passes').values({
+      household_id: p.householdId, corridor_id: p.corridorId, community_id: p.communityId, person: p.person, hospital_id: p.hospitalId,
+      reason: p.reason, appointment_at: p.appointmentAt, visit_ends_at: p.visitEndsAt, needs_escort: p.needsEscort,
+      needs_wheelchair: p.needsWheelchair, status: 'applied', refusal_reason: null, valid_from: null, valid_until: null, code: null,
+      driver_id: null, need_id: p.needId ?? null, created_by: p.createdBy, created_at: p.createdAt, updated_at: p.createdAt,
+    }).returningAll())
+    .with('logged', (db) => db.insertInto('pass_status_history').columns(['pass_id', 'community_id', 'to_status', 'actor', 'at'])
+      .expression((eb) => eb.selectFrom('created').select(['created.id', 'created.community_id', 'created.status', 'created.created_by', 'created.created_at'])))
+    .selectFrom('created').selectAll().executeTakeFirstOrThrow();
   return toPass(row);
 }
 
@@ -80,18 +86,21 @@ export interface PassPatch {
 /** Moves a pass from `from` to `to` and appends the history; false when it was no longer `from`. */
 export async function movePass(trx: Db, pass: Pick<Pass, 'id' | 'communityId'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch }): Promise<Pass | undefined> {
   const p = change.patch ?? {};
-  const row = await trx.updateTable('passes').set({
-    status: to, updated_at: change.at,
-    ...(p.refusalReason !== undefined ? { refusal_reason: p.refusalReason } : {}),
-    ...(p.validFrom !== undefined ? { valid_from: p.validFrom } : {}),
-    ...(p.validUntil !== undefined ? { valid_until: p.validUntil } : {}),
-    ...(p.code !== undefined ? { code: p.code } : {}),
-  }).where('id', '=', pass.id).where('status', '=', from).returningAll().executeTakeFirst();
-  if (!row) return undefined;
-  await trx.insertInto('pass_status_history').values({
-    pass_id: pass.id, community_id: pass.communityId, from_status: from, to_status: to, note: change.note ?? null, actor: change.actor, at: change.at,
-  }).execute();
-  return toPass(row);
+  // The move and its history entry in one statement, as insertPass; no row moved, nothing logged.
+  const row = await trx
+    .with('moved', (db) => db.updateTable('passes').set({
+      status: to, updated_at: change.at,
+      ...(p.refusalReason !== undefined ? { refusal_reason: p.refusalReason } : {}),
+      ...(p.validFrom !== undefined ? { valid_from: p.validFrom } : {}),
+      ...(p.validUntil !== undefined ? { valid_until: p.validUntil } : {}),
+      ...(p.code !== undefined ? { code: p.code } : {}),
+    }).where('id', '=', pass.id).where('status', '=', from).returningAll())
+    .with('logged', (db) => db.insertInto('pass_status_history').columns(['pass_id', 'community_id', 'from_status', 'to_status', 'note', 'actor', 'at'])
+      .expression((eb) => eb.selectFrom('moved').select((s) => [
+        'moved.id', 'moved.community_id', s.val(from).as('from_status'), 'moved.status', s.val(change.note ?? null).as('note'), s.val(change.actor).as('actor'), 'moved.updated_at',
+      ])))
+    .selectFrom('moved').selectAll().executeTakeFirst();
+  return row ? toPass(row) : undefined;
 }
 
 /** Sets the pass's driver; returns the pass as it now is. */

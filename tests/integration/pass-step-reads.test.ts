@@ -7,6 +7,7 @@
  */
 import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passHistory } from '../../src/store/pass.repository';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 
 /** The tables each statement names, in the order sent. */
@@ -59,5 +60,24 @@ describe('what a pass step reads', () => {
     expect((await act(id, 'issue', 'community_staff')).body.status).toBe('issued');
     const marked = await act(id, 'outbound-done', 'driver');
     expect(marked).toMatchObject({ status: 200, body: { status: 'outbound_done' } });
+  });
+
+  it('an application and a review write the pass and its history entry in one statement each', async () => {
+    // Each statement of a transaction holds a pooled connection for a turn of the API's event loop:
+    // in the district day's first minute the pass transactions held most of the pool (issue #21).
+    const writes = async (f: () => Promise<unknown>) => {
+      const from = statements.length;
+      await f();
+      return statements.slice(from).filter((tables) => tables.includes('pass_status_history'));
+    };
+    let id = '';
+    const applied = await writes(async () => {
+      id = (await w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
+        person: 'Han Meimei', hospitalId: w.hospitalId, reason: 'chemotherapy', appointmentAt: '2026-03-02T14:00:00Z', visitMinutes: 60,
+      })).body.id;
+    });
+    expect(applied).toEqual([expect.arrayContaining(['passes', 'pass_status_history'])]);
+    expect(await writes(() => act(id, 'review', 'community_staff'))).toEqual([expect.arrayContaining(['passes', 'pass_status_history'])]);
+    expect((await passHistory(w.database.db, id)).map((h) => [h.from, h.to])).toEqual([[null, 'applied'], ['applied', 'under_review']]);
   });
 });
