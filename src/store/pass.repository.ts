@@ -83,8 +83,8 @@ export interface PassPatch {
   code?: string;
 }
 
-/** Moves a pass from `from` to `to` and appends the history; false when it was no longer `from`. */
-export async function movePass(trx: Db, pass: Pick<Pass, 'id' | 'communityId'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch }): Promise<Pass | undefined> {
+/** Moves a pass from `from` to `to` and appends the history; undefined when it was no longer `from`. */
+export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch }): Promise<Pass | undefined> {
   const p = change.patch ?? {};
   // The move and its history entry in one statement, as insertPass; no row moved, nothing logged.
   const row = await trx

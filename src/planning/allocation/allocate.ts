@@ -4,7 +4,7 @@
  * whole units, and the result is explained. A class whose LP gives nothing verified in time is shared
  * by the deterministic even-share rule instead (said so per class), so a round always gets a plan.
  */
-import { buildStageModel, hasRoomRows, holdUnits, normalise, unitsModel, type StageModel } from './allocation.model';
+import { buildStageModel, holdUnits, normalise, unitsModel, type StageModel } from './allocation.model';
 import { explain, itemSummaries } from './allocation.explain';
 import { greedyStage, roundStage, startRemaining } from './allocation.round';
 import type { LpResult } from '../lp/lp.model';
@@ -69,7 +69,7 @@ export function allocateStock(input: AllocationInput, opts: AllocationOptions): 
  * the fair model alone is still better than the even-share fallback.
  */
 function solveStage(stage: StageModel, opts: AllocationOptions, budget: number): LpResult {
-  if (!hasRoomRows(stage)) return opts.solver.solve(stage.model, { timeLimitMs: budget, now: opts.now });
+  if (!stage.roomBound) return opts.solver.solve(stage.model, { timeLimitMs: budget, now: opts.now });
   const start = opts.now();
   const most = opts.solver.solve(unitsModel(stage), { timeLimitMs: budget / 2, now: opts.now });
   const rest = Math.max(1, budget - (opts.now() - start));

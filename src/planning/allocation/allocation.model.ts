@@ -71,6 +71,8 @@ export interface StageModel {
   lineIdx: number[];
   /** Variable index of each item's floor. */
   floorVar: Map<number, number>;
+  /** Whether a group of the class has a load room (then fairness could cost units). */
+  roomBound: boolean;
 }
 
 /** The LP for one class, given what earlier classes left (`stockLeft` per item, `roomLeft` per group). */
@@ -104,11 +106,8 @@ export function buildStageModel(problem: AllocationProblem, priority: PriorityCl
     constraints.push(floorRow);
   });
   constraints.push(...stockRows.values(), ...roomRows.values());
-  return { model: { sense: 'max', variables, constraints }, lineIdx, floorVar };
+  return { model: { sense: 'max', variables, constraints }, lineIdx, floorVar, roomBound: roomRows.size > 0 };
 }
-
-/** Whether the class has a group whose load room binds, where fairness could cost units. */
-export const hasRoomRows = (stage: StageModel): boolean => stage.model.constraints.some((c) => c.name?.startsWith('capacity'));
 
 /** The class's model with the units alone as objective (the floors and excuses still feasible, worth 0). */
 export function unitsModel(stage: StageModel): LpModel {

@@ -34,7 +34,6 @@ export async function ensureRoundSchedules(deps: { db: Db; producers: Pick<Produ
 /** The area level a kind's rounds are scheduled for: a collection round's trucks and sites are the district's. */
 const scheduledPer = (kind: RoundKind): 'district' | 'community' => (ROUND_KIND_SPECS[kind].collects ? 'district' : 'community');
 
-
 export interface ScheduledRoundDeps extends RoundDeps {
   /** Food entitlement cycle length in days (FOOD_CYCLE_DAYS). */
   foodCycleDays: number;
