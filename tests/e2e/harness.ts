@@ -19,7 +19,7 @@ import { createProducerRedis } from '../../src/queue/redis';
 import { systemClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { migrateToLatest, openDatabase } from '../../src/store/db';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { dropPrefix, spawnEntry, until } from '../integration/queue.fixtures';
 
 export const ARTIFACTS = 'test-artifacts/e2e';
@@ -179,6 +179,19 @@ const CSP_LISTENER = `window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));`;
 
 /** A browser context per person, phone-sized unless told otherwise; CSP violations are counted (`cspViolations`). */
+/**
+ * What each page still open shows, for a failed test's log: a flaky failure in CI is read from the
+ * log alone (its screenshots are not kept), and "waiting for locator" says only what was missing.
+ */
+async function pagesShown(h: Harness): Promise<string> {
+  const pages = h.browser.contexts().flatMap((c) => c.pages());
+  const shown = await Promise.all(pages.map(async (page, i) => {
+    const text = await page.locator('body').innerText({ timeout: 5_000 }).catch((err: Error) => `(unreadable: ${err.message})`);
+    return `--- page ${i + 1} of ${pages.length}: ${page.url()}\n${text.slice(0, 4_000)}`;
+  }));
+  return shown.join('\n');
+}
+
 /** One service and browser for a test file: started before its tests (handed to `use`), closed after them. */
 export function useHarness(use: (h: Harness) => void): void {
   let h: Harness | undefined;
@@ -186,6 +199,9 @@ export function useHarness(use: (h: Harness) => void): void {
     h = await startHarness();
     use(h);
   }, 120_000);
+  afterEach(async (ctx) => {
+    if (h && ctx.task.result?.state === 'fail') console.error(`what the pages showed when "${ctx.task.name}" failed:\n${await pagesShown(h)}`);
+  }, 30_000);
   afterAll(async () => {
     await h?.close();
   }, 60_000);

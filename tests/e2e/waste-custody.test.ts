@@ -40,9 +40,17 @@ describe('waste custody', () => {
     await pickup.locator('button[type=submit]').click();
     await expect.poll(() => pickup.locator('[data-testid=waste-pickup-recorded]').innerText()).toMatch(/^Picked up: 4 bags, 20 kg$/);
     await expect(batch.locator('[data-testid=awaiting-disinfection]').innerText()).resolves.toContain('food or medicine');
+    // The weight sent, and the page's reload of its batches held back: the weight stays shown, its form does not come back.
+    let reload!: () => void;
+    const reloaded = new Promise<void>((resolve) => (reload = resolve));
+    await driver.page.route('**/api/me/batches', async (route) => (await reloaded, await route.continue()));
+    const sent = driver.page.waitForResponse((r) => r.url().endsWith('/waste-unload') && r.ok());
     await batch.locator('[data-testid=waste-unload-form] input[name=kg]').fill('14');
     await batch.locator('[data-testid=waste-unload-form] button[type=submit]').click();
-    await batch.locator('[data-testid=waste-unloaded]').waitFor();
+    await sent;
+    await expect.poll(() => batch.locator('[data-testid=waste-unloaded]').innerText()).toBe('Weighed at the site: 14 kg');
+    expect(await batch.locator('[data-testid=waste-unload-form]').count()).toBe(0);
+    reload();
     await batch.locator('[data-testid=disinfection-form] input[name=agent]').fill('chlorine 1000 mg/L');
     await batch.locator('[data-testid=disinfection-form] button[type=submit]').click();
     await expect.poll(() => batch.locator('[data-testid=disinfected]').innerText()).toBe('Disinfected with chlorine 1000 mg/L');

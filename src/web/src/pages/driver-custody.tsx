@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { custodyKey, onCustodyChange, queuedCustody, recordCustody, refusedCustody, type CustodyRecord } from '../ui/custody-outbox';
+import { acceptedCustody, custodyKey, onCustodyChange, queuedCustody, recordCustody, refusedCustody, type CustodyRecord } from '../ui/custody-outbox';
 
 export interface TripCustodyState { unloadedKg: number | null; disinfection: { agent: string; disinfectedAt: string } | null }
 
@@ -16,7 +16,20 @@ export function useCustodyQueue(): void {
   useEffect(() => onCustodyChange(() => setN((n) => n + 1)), []);
 }
 
-export const waiting = (key: string): CustodyRecord | undefined => queuedCustody().find((q) => custodyKey(q) === key);
+const waiting = (key: string): CustodyRecord | undefined => queuedCustody().find((q) => custodyKey(q) === key);
+
+/**
+ * What the page shows of a record (`pick` reads it off a record of its kind): the phone's while it
+ * waits to be sent (`queued`), else the server's (`held`, from the page's last load), else the one
+ * the server accepted a moment ago while the page reloads what the server holds.
+ */
+export function shownRecord<T>(key: string, held: T | null | undefined, pick: (r: CustodyRecord) => T | undefined): { value: T | null; queued: boolean } {
+  const queued = waiting(key);
+  const mine = queued && pick(queued);
+  if (mine !== undefined) return { value: mine, queued: true };
+  const accepted = acceptedCustody(key);
+  return { value: held ?? (accepted && pick(accepted)) ?? null, queued: false };
+}
 
 export function Refused({ recordKey }: { recordKey: string }) {
   const refused = refusedCustody().find((r) => r.key === recordKey);
@@ -28,15 +41,15 @@ export function Refused({ recordKey }: { recordKey: string }) {
   );
 }
 
-/** A number field and a submit button: `fields` names the inputs, `onSave` gets their values. */
+/** A number field and a submit button: `fields` names the inputs, `onSave` gets their values as the form holds them when sent. */
 function SmallForm({ id, testId, fields, onSave }: { id: string; testId: string; fields: { name: string; label: string; type: 'number' | 'text' }[]; onSave: (values: Record<string, string>) => void }) {
-  const [values, setValues] = useState<Record<string, string>>({});
+  const submit = (form: HTMLFormElement) => onSave(Object.fromEntries(fields.map((f) => [f.name, String(new FormData(form).get(f.name) ?? '')])));
   return (
-    <form class="inline-form" data-testid={testId} onSubmit={(e) => (e.preventDefault(), onSave(values))}>
+    <form class="inline-form" data-testid={testId} onSubmit={(e) => (e.preventDefault(), submit(e.currentTarget))}>
       {fields.map((f) => (
         <label key={f.name} for={`${id}-${f.name}`}>
           {f.label}{' '}
-          <input id={`${id}-${f.name}`} name={f.name} type={f.type} required min={f.type === 'number' ? 0 : undefined} step={f.type === 'number' ? 'any' : undefined} value={values[f.name] ?? ''} onInput={(e) => setValues((v) => ({ ...v, [f.name]: e.currentTarget.value }))} />
+          <input id={`${id}-${f.name}`} name={f.name} type={f.type} required min={f.type === 'number' ? 0 : undefined} step={f.type === 'number' ? 'any' : undefined} />
         </label>
       ))}
       <button type="submit">{t('record')}</button>
@@ -47,8 +60,7 @@ function SmallForm({ id, testId, fields, onSave }: { id: string; testId: string;
 export function PickupForm({ roundId, stopId, pickup }: { roundId: string; stopId: string; pickup: { bags: number; kg: number } | null }) {
   useCustodyQueue();
   const key = `pickup:${roundId}:${stopId}`;
-  const queued = waiting(key);
-  const shown = queued?.kind === 'pickup' ? queued.body : pickup;
+  const { value: shown, queued } = shownRecord(key, pickup, (r) => (r.kind === 'pickup' ? r.body : undefined));
   return (
     <div class="custody" data-testid="waste-pickup">
       {shown && (
@@ -68,14 +80,12 @@ export function TripCustody({ roundId, tripId, siteName, custody }: { roundId: s
   useCustodyQueue();
   const unloadKey = `unload:${roundId}:${tripId}`;
   const disinfectionKey = `disinfection:${roundId}:${tripId}`;
-  const unload = waiting(unloadKey);
-  const disinfection = waiting(disinfectionKey);
-  const kg = unload?.kind === 'unload' ? unload.body.kg : custody.unloadedKg;
-  const agent = disinfection?.kind === 'disinfection' ? disinfection.body.agent : custody.disinfection?.agent;
+  const { value: kg, queued: unload } = shownRecord(unloadKey, custody.unloadedKg, (r) => (r.kind === 'unload' ? r.body.kg : undefined));
+  const { value: agent, queued: disinfection } = shownRecord(disinfectionKey, custody.disinfection?.agent, (r) => (r.kind === 'disinfection' ? r.body.agent : undefined));
   return (
     <div class="custody" data-testid="trip-custody">
       <h3>{t('unloadAtSite', { site: siteName })}</h3>
-      {kg !== null && kg !== undefined ? (
+      {kg !== null ? (
         <p role="status" data-testid="waste-unloaded">{t('siteWeightRecorded', { kg })}{unload && ` · ${t('custodyQueued')}`}</p>
       ) : (
         <SmallForm id={`unload-${tripId}`} testId="waste-unload-form" fields={[{ name: 'kg', label: t('siteWeightKg'), type: 'number' }]}

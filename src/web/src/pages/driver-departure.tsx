@@ -8,15 +8,14 @@
 import { t } from '../i18n';
 import { recordCustody } from '../ui/custody-outbox';
 import { timeOfDay } from '../ui/labels';
-import { Refused, useCustodyQueue, waiting } from './driver-custody';
+import { Refused, shownRecord, useCustodyQueue } from './driver-custody';
 
 
 /** `departedAt`: the server's record; `started`: a stop of the trip is already reported (the van is long gone). */
 export function DepartButton({ roundId, tripId, departedAt, started }: { roundId: string; tripId: string; departedAt: string | null; started: boolean }) {
   useCustodyQueue();
   const key = `departure:${roundId}:${tripId}`;
-  const queued = waiting(key);
-  const at = queued?.kind === 'departure' ? queued.body.departedAt : departedAt;
+  const { value: at, queued } = shownRecord(key, departedAt, (r) => (r.kind === 'departure' ? r.body.departedAt : undefined));
   if (!at && started) return null;
   return (
     <div class="departure" data-testid="departure">

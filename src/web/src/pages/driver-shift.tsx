@@ -15,7 +15,7 @@ import { useLive } from '../live';
 import { recordCustody } from '../ui/custody-outbox';
 import { useLoad } from '../ui/hooks';
 import { clock, timeOfDay } from '../ui/labels';
-import { Refused, useCustodyQueue, waiting } from './driver-custody';
+import { Refused, shownRecord, useCustodyQueue } from './driver-custody';
 
 type Handover = MyDayView['handovers'][number];
 
@@ -53,9 +53,9 @@ function HandoverCard({ handover: h }: { handover: Handover }) {
   const [note, setNote] = useState('');
   const outgoing = h.role === 'outgoing';
   const key = `${outgoing ? 'handover' : 'handoverAccept'}:${h.roundId}:${h.tripId}`;
-  const queued = waiting(key);
-  const handedAt = queued?.kind === 'handover' ? queued.body.handedAt : h.handedAt;
-  const acceptedAt = queued?.kind === 'handoverAccept' ? queued.body.acceptedAt : h.acceptedAt;
+  const handed = shownRecord(key, h.handedAt, (r) => (r.kind === 'handover' ? r.body.handedAt : undefined));
+  const accepted = shownRecord(key, h.acceptedAt, (r) => (r.kind === 'handoverAccept' ? r.body.acceptedAt : undefined));
+  const [handedAt, acceptedAt, queued] = [handed.value, accepted.value, handed.queued || accepted.queued];
   const time = clock(h.shiftStartMin, h.atS);
   const noteId = `handover-note-${h.tripId}`;
   return (

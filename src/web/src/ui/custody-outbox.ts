@@ -28,10 +28,17 @@ export interface CustodyRefused { key: string; final: boolean; message: string }
 export const CUSTODY_OUTBOX = 'driver.custody';
 const REFUSED = 'driver.custody.refused';
 const listeners = new Set<() => void>();
+/**
+ * Records the server accepted since the page loaded, by key: the page shows one of these while it
+ * reloads what the server holds, instead of showing the form again for that moment (a driver who
+ * sees the weight's form come back types it again; the server then refuses it as final).
+ */
+const accepted = new Map<string, CustodyRecord>();
 
 export const custodyKey = (r: CustodyRecord): string => (r.kind === 'pickup' ? `pickup:${r.roundId}:${r.stopId}` : `${r.kind}:${r.roundId}:${r.tripId}`);
 export const queuedCustody = (): CustodyRecord[] => vault.get<CustodyRecord[]>(CUSTODY_OUTBOX) ?? [];
 export const refusedCustody = (): CustodyRefused[] => vault.get<CustodyRefused[]>(REFUSED) ?? [];
+export const acceptedCustody = (key: string): CustodyRecord | undefined => accepted.get(key);
 
 const TRIP_PATHS = { unload: 'waste-unload', disinfection: 'disinfection', departure: 'departure', handover: 'handover', handoverAccept: 'handover/acceptance' } as const;
 const path = (r: CustodyRecord): string =>
@@ -57,6 +64,7 @@ async function sendAll(): Promise<SendStop> {
     let refused = refusedCustody();
     try {
       await api(path(next), { method: 'PUT', body: next.body });
+      accepted.set(custodyKey(next), next);
     } catch (err) {
       const why = stopFor(err);
       if (typeof why === 'string') return why;
