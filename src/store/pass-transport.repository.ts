@@ -18,9 +18,27 @@ export type TripRow = Selectable<TransportTripsTable>;
 export type RequestRow = Selectable<TransportRequestsTable>;
 export type NewRequest = Omit<Insertable<TransportRequestsTable>, 'id' | 'status' | 'unserved_reason' | 'trip_id' | 'created_at'>;
 
-/** Serialises transport planning across processes until the transaction ends. */
+/** Transactions that took the lock outside any savepoint (`holdTransportPlanning`): they hold it until they end. */
+const holding = new WeakSet<Db>();
+
+/**
+ * Serialises transport planning across processes until the transaction ends. In a transaction
+ * that holds it already (a transport batch's) it asks nothing: under the district day's load each
+ * statement of a batch waits about 180 ms for a busy event loop while the batch holds the lock
+ * every other process waits for (issue #21).
+ */
 export async function lockTransportPlanning(trx: Db): Promise<void> {
+  if (!holding.has(trx)) await lockForTransaction(trx, 'cordon.transport-planning');
+}
+
+/**
+ * `lockTransportPlanning`, taken outside any savepoint: later calls in the transaction ask nothing.
+ * (A lock first taken inside a savepoint is given back when the savepoint rolls back, so only this
+ * one is remembered.)
+ */
+export async function holdTransportPlanning(trx: Db): Promise<void> {
   await lockForTransaction(trx, 'cordon.transport-planning');
+  holding.add(trx);
 }
 
 /** Inserts the legs in one statement; a leg that exists already (a retried approval) is returned as it is. In the order given. */
@@ -182,17 +200,31 @@ export async function cancelOpenRequests(trx: Db, requestIds: readonly string[])
   return rows.map((r) => ({ id: r.id, tripId: r.trip_id }));
 }
 
-/** Marks an assigned request done; returns its trip (null: it was not assigned, nothing changed, or is on no trip). */
-export async function finishAssignedRequest(trx: Db, requestId: string): Promise<string | null> {
-  const req = await trx.updateTable('transport_requests').set({ status: 'done' }).where('id', '=', requestId)
-    .where('status', '=', 'assigned').returning('trip_id').executeTakeFirst();
-  return req?.trip_id ?? null;
-}
+/** Which legs `finishLegs` closes: a pass's outbound or return leg, or an emergency's. */
+export type LegsOf = { passId: string; leg: 'outbound' | 'return' } | { emergencyId: string };
 
-/** Ids of the requests still assigned to the trip. */
-export async function assignedRequestIds(db: Db, tripId: string): Promise<string[]> {
-  const rows = await db.selectFrom('transport_requests').select('id').where('trip_id', '=', tripId).where('status', '=', 'assigned').execute();
-  return rows.map((r) => r.id);
+/**
+ * Legs done: each assigned one of `of` is closed, and its trip moves on in the same statement: its
+ * stops up to the leg's last are behind the vehicle, and the trip is done when no leg on it is still
+ * assigned (else in progress). One statement, atomic by itself, where it was four and a read of the
+ * legs: a transport batch holds the planning lock through each (issue #21). The caller holds that lock.
+ */
+export async function finishLegs(trx: Db, of: LegsOf, at: Date): Promise<void> {
+  const which = 'passId' in of ? sql`r.pass_id = ${of.passId} and r.leg = ${of.leg}` : sql`r.emergency_id = ${of.emergencyId}`;
+  await sql`
+    with done as (
+      update transport_requests r set status = 'done' where ${which} and r.status = 'assigned' returning r.id, r.trip_id
+    ), legs as (
+      select trip_id, array_agg(id::text) as ids from done where trip_id is not null group by trip_id
+    )
+    update transport_trips t set
+      locked_stops = greatest(t.locked_stops, coalesce((select max(e.ord) from jsonb_array_elements(t.stops) with ordinality as e(stop, ord)
+        where e.stop->>'requestId' = any(legs.ids)), 0)),
+      -- The CTE's update is not visible here: the legs it closed are still 'assigned' to this read.
+      status = case when exists (select 1 from transport_requests o where o.trip_id = t.id and o.status = 'assigned' and o.id::text <> all(legs.ids))
+        then 'in_progress' else 'done' end,
+      updated_at = ${at}
+    from legs where t.id = legs.trip_id`.execute(trx);
 }
 
 /** A trip's stops and how many of them are behind the vehicle, locked for update. */
@@ -209,7 +241,3 @@ export async function setTripStops(trx: Db, tripId: string, t: { stops: StoredSt
   }).where('id', '=', tripId).execute();
 }
 
-/** Moves a trip on: stops behind the vehicle and its status (in progress, or done with its last leg). */
-export async function setTripProgress(trx: Db, tripId: string, t: { lockedStops: number; status: 'in_progress' | 'done' }, at: Date): Promise<void> {
-  await trx.updateTable('transport_trips').set({ locked_stops: t.lockedStops, updated_at: at, status: t.status }).where('id', '=', tripId).execute();
-}

@@ -2,11 +2,26 @@
  * Passes and their append-only history (migration 0006). Status changes are conditional on the
  * status the caller saw (`where status = from`), so two staff acting at once cannot both win.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { PassStatus } from '../domain/pass-status';
+import type { AuditRow } from './audit.repository';
 import type { Db } from './db';
 import type { PassesTable } from './tables/passes';
+
+/** A pass write's audit row, its subject the pass the write returns (`subjectId` is taken from it). */
+export type PassAudit = Omit<AuditRow, 'subjectId'>;
+
+/**
+ * The audit row of a pass write, in the write's statement: one row for the pass `from` returns (none
+ * when it wrote none); none at all without `audit`. A data-modifying CTE runs whether or not the
+ * statement reads it (nothing does: the row type is only what Kysely's `with` asks for).
+ */
+const audited = (from: 'created' | 'moved', audit: PassAudit | undefined) => () => sql<{ id: string }>`(
+  insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+  select ${audit?.actorId ?? null}, ${audit?.actorRole ?? null}, ${audit?.action ?? ''}, ${audit?.subjectType ?? ''}, ${sql.ref(`${from}.id`)}::text,
+    ${audit?.outcome ?? 'allowed'}, ${audit?.requestId ?? null}
+  from ${sql.table(from)} where ${audit !== undefined})`;
 
 
 
@@ -38,11 +53,11 @@ export function toPass(r: Selectable<PassesTable>): Pass {
 export type NewPass = Omit<Pass, 'id' | 'status' | 'refusalReason' | 'validFrom' | 'validUntil' | 'code' | 'driverId' | 'needId' | 'updatedAt'> & { needId?: string | null };
 
 /**
- * The pass and its first history entry in one statement (a data-modifying CTE, atomic by itself):
- * under the district day's load every statement of a request waits for a turn of a busy event loop
- * while its transaction holds a pooled connection (issue #21).
+ * The pass, its first history entry and (given) its audit row in one statement (a data-modifying
+ * CTE, atomic by itself): under the district day's load every statement of a request waits for a
+ * turn of a busy event loop while its transaction holds a pooled connection (issue #21).
  */
-export async function insertPass(trx: Db, p: NewPass): Promise<Pass> {
+export async function insertPass(trx: Db, p: NewPass, audit?: PassAudit): Promise<Pass> {
   const row = await trx
     .with('created', (db) => db.insertInto('passes').values({
       household_id: p.householdId, corridor_id: p.corridorId, community_id: p.communityId, person: p.person, hospital_id: p.hospitalId,
@@ -52,6 +67,7 @@ export async function insertPass(trx: Db, p: NewPass): Promise<Pass> {
     }).returningAll())
     .with('logged', (db) => db.insertInto('pass_status_history').columns(['pass_id', 'community_id', 'to_status', 'actor', 'at'])
       .expression((eb) => eb.selectFrom('created').select(['created.id', 'created.community_id', 'created.status', 'created.created_by', 'created.created_at'])))
+    .with('audited', audited('created', audit))
     .selectFrom('created').selectAll().executeTakeFirstOrThrow();
   return toPass(row);
 }
@@ -83,10 +99,10 @@ export interface PassPatch {
   code?: string;
 }
 
-/** Moves a pass from `from` to `to` and appends the history; undefined when it was no longer `from`. */
-export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch }): Promise<Pass | undefined> {
+/** Moves a pass from `from` to `to` and appends the history (and `change.audit`); undefined when it was no longer `from`. */
+export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch; audit?: PassAudit }): Promise<Pass | undefined> {
   const p = change.patch ?? {};
-  // The move and its history entry in one statement, as insertPass; no row moved, nothing logged.
+  // The move, its history entry and audit row in one statement, as insertPass; no row moved, nothing logged.
   const row = await trx
     .with('moved', (db) => db.updateTable('passes').set({
       status: to, updated_at: change.at,
@@ -99,6 +115,7 @@ export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus
       .expression((eb) => eb.selectFrom('moved').select((s) => [
         'moved.id', 'moved.community_id', s.val(from).as('from_status'), 'moved.status', s.val(change.note ?? null).as('note'), s.val(change.actor).as('actor'), 'moved.updated_at',
       ])))
+    .with('audited', audited('moved', change.audit))
     .selectFrom('moved').selectAll().executeTakeFirst();
   return row ? toPass(row) : undefined;
 }
@@ -140,6 +157,18 @@ export async function householdPlace(db: Db, id: string): Promise<HouseholdPlace
   const r = await db.selectFrom('households').select(['id', 'corridor_id', 'community_id', 'lat', 'lon', 'infection_status'])
     .where('id', '=', id).executeTakeFirst();
   return r && { id: r.id, corridorId: r.corridor_id, communityId: r.community_id, lat: Number(r.lat), lon: Number(r.lon), infectionStatus: r.infection_status };
+}
+
+/**
+ * Where a pass's legs start and end, in one read: its household's place (and whether it is isolated)
+ * and its hospital's. An approval reads them inside its transport batch, which holds the planning
+ * lock every other process waits for (issue #21).
+ */
+export async function legEnds(db: Db, householdId: string, hospitalId: string): Promise<{ home: { lat: number; lon: number; isolated: boolean }; hospital: { lat: number; lon: number } } | undefined> {
+  const r = await db.selectFrom('households as h').innerJoin('hospitals as hs', (j) => j.on('hs.id', '=', hospitalId))
+    .select(['h.lat', 'h.lon', 'h.infection_status', 'hs.lat as hospital_lat', 'hs.lon as hospital_lon'])
+    .where('h.id', '=', householdId).executeTakeFirst();
+  return r && { home: { lat: Number(r.lat), lon: Number(r.lon), isolated: r.infection_status !== 'none' }, hospital: { lat: Number(r.hospital_lat), lon: Number(r.hospital_lon) } };
 }
 
 /** The hospital nearest to a point (emergencies without a named hospital). */

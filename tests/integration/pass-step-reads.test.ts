@@ -10,18 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passHistory } from '../../src/store/pass.repository';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 
-/** The tables each statement names, in the order sent. */
+/** Each statement's kind and the tables it names, in the order sent (a raw statement: its text, as `sql:<text>`). */
 const statements: string[][] = [];
 function tablesOf(node: unknown, into: Set<string>): Set<string> {
   if (!node || typeof node !== 'object') return into;
-  const n = node as OperationNode & { table?: { identifier?: { name?: string } } };
+  const n = node as OperationNode & { table?: { identifier?: { name?: string } }; sqlFragments?: readonly string[] };
   if (n.kind === 'TableNode' && n.table?.identifier?.name) into.add(n.table.identifier.name);
+  if (n.kind === 'RawNode' && n.sqlFragments) into.add(`sql:${n.sqlFragments.join('?')}`);
   for (const v of Object.values(node)) tablesOf(v, into);
   return into;
 }
 const recorder: KyselyPlugin = {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    statements.push([...tablesOf(args.node, new Set())]);
+    statements.push([args.node.kind, ...tablesOf(args.node, new Set())]);
     return args.node;
   },
   transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,
@@ -62,13 +63,17 @@ describe('what a pass step reads', () => {
     expect(marked).toMatchObject({ status: 200, body: { status: 'outbound_done' } });
   });
 
-  it('an application and a review write the pass and its history entry in one statement each', async () => {
+  it('an application and a review write the pass, its history entry and its audit row in one statement each', async () => {
     // Each statement of a transaction holds a pooled connection for a turn of the API's event loop:
     // in the district day's first minute the pass transactions held most of the pool (issue #21).
+    const audits = await w.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('subject_type', '=', 'pass').where('outcome', '=', 'allowed').executeTakeFirstOrThrow();
     const writes = async (f: () => Promise<unknown>) => {
       const from = statements.length;
       await f();
-      return statements.slice(from).filter((tables) => tables.includes('pass_status_history'));
+      const sent = statements.slice(from);
+      // No statement of its own for the audit row: it is in the pass's.
+      expect(sent.filter((s) => s.includes('audit_log'))).toEqual([]);
+      return sent.filter((tables) => tables.includes('pass_status_history'));
     };
     let id = '';
     const applied = await writes(async () => {
@@ -79,5 +84,43 @@ describe('what a pass step reads', () => {
     expect(applied).toEqual([expect.arrayContaining(['passes', 'pass_status_history'])]);
     expect(await writes(() => act(id, 'review', 'community_staff'))).toEqual([expect.arrayContaining(['passes', 'pass_status_history'])]);
     expect((await passHistory(w.database.db, id)).map((h) => [h.from, h.to])).toEqual([[null, 'applied'], ['applied', 'under_review']]);
+    // The audit rows are there all the same, naming the pass, its actor and the request.
+    const rows = await w.database.db.selectFrom('audit_log').select(['action', 'actor_role', 'request_id']).where('subject_type', '=', 'pass').where('subject_id', '=', id).orderBy('id').execute();
+    expect(rows.map((r) => [r.action, r.actor_role])).toEqual([['pass.apply', 'resident'], ['pass.review', 'community_staff']]);
+    expect(rows.every((r) => typeof r.request_id === 'string' && r.request_id.length > 0)).toBe(true);
+    const after = await w.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('subject_type', '=', 'pass').where('outcome', '=', 'allowed').executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(audits.n)).toBe(2);
+  });
+
+  it('a pass step in a transport batch asks for the planning lock once; a trip done closes its leg and moves its trip in one statement', async () => {
+    // The batch holds the lock from its first statement; placing the legs or closing one asked again,
+    // and a leg done took four statements and a read of the legs, while every other process waited
+    // for that lock (issue #21).
+    const sent = async (f: () => Promise<unknown>) => {
+      const from = statements.length;
+      await f();
+      return statements.slice(from);
+    };
+    const lockAsks = async (f: () => Promise<unknown>) => (await sent(f)).filter((s) => s.some((t) => t.includes('pg_advisory_xact_lock'))).length;
+    const id = (await w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
+      person: 'Wang Fang', hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: '2026-03-02T11:00:00Z', visitMinutes: 60,
+    })).body.id;
+    expect((await act(id, 'review', 'community_staff')).body.status).toBe('under_review');
+    let approved: { body: { status: string } } | undefined;
+    expect(await lockAsks(async () => { approved = await act(id, 'approve', 'community_staff'); })).toBe(1);
+    expect(approved?.body.status).toBe('approved');
+    expect((await act(id, 'issue', 'community_staff')).body.status).toBe('issued');
+    let marked: { body: { status: string } } | undefined;
+    const marking = await sent(async () => { marked = await act(id, 'outbound-done', 'driver'); });
+    expect(marked?.body.status).toBe('outbound_done');
+    expect(marking.filter((s) => s.some((t) => t.includes('pg_advisory_xact_lock')))).toHaveLength(1);
+    const writesTransport = (s: string[]) => (s[0] === 'UpdateQueryNode' && (s.includes('transport_trips') || s.includes('transport_requests'))) || s.some((t) => /update transport_/.test(t));
+    expect(marking.filter(writesTransport)).toHaveLength(1);
+    // And the trip moved on: its outbound stops behind the vehicle, the return leg still to ride.
+    const trip = await w.database.db.selectFrom('transport_trips as t').innerJoin('transport_requests as r', 'r.trip_id', 't.id')
+      .select(['t.status', 't.locked_stops', 't.stops', 'r.leg', 'r.status as legStatus']).where('r.pass_id', '=', id).where('r.leg', '=', 'outbound').executeTakeFirstOrThrow();
+    expect(trip.legStatus).toBe('done');
+    const lastOutbound = trip.stops.map((s) => s.requestId).lastIndexOf((await w.database.db.selectFrom('transport_requests').select('id').where('pass_id', '=', id).where('leg', '=', 'outbound').executeTakeFirstOrThrow()).id);
+    expect(trip.locked_stops).toBe(lastOutbound + 1);
   });
 });

@@ -33,7 +33,8 @@ export interface AuditService {
 const MAX_FIELD = 200;
 const clip = (s: string): string => (s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s);
 
-function toRow(e: AuditEntry): AuditRow {
+/** The row an entry is stored as (for a write that stores its audit row in its own statement). */
+export function toAuditRow(e: AuditEntry): AuditRow {
   return {
     actorId: e.actor?.userId ?? null,
     actorRole: e.actor?.role ?? null,
@@ -47,8 +48,8 @@ function toRow(e: AuditEntry): AuditRow {
 
 export function createAuditService(deps: { db: Db }): AuditService {
   return {
-    record: (entry, executor) => insertAuditRows(executor ?? deps.db, [toRow(entry)]),
-    recordMany: (entries, executor) => insertAuditRows(executor ?? deps.db, entries.map(toRow)),
+    record: (entry, executor) => insertAuditRows(executor ?? deps.db, [toAuditRow(entry)]),
+    recordMany: (entries, executor) => insertAuditRows(executor ?? deps.db, entries.map(toAuditRow)),
     list: (filter) => findAuditRows(deps.db, filter),
   };
 }

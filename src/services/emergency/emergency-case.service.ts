@@ -3,9 +3,8 @@ import { canAccessHousehold, type Actor } from '../../domain/access';
 import { assertEmergencyTransition, mayCompleteEmergency, mayReviewEmergency, type ReviewOutcome } from '../../domain/emergency';
 import { AppError } from '../../shared/errors';
 import { casesToReview, closeReview, findCase, markNeedDelivered, moveCase } from '../../store/emergency.repository';
-import { requestsOf } from '../../store/pass-transport.repository';
 import { emergencyView, type EmergencyDeps, type EmergencyView } from './emergency.service';
-import { completeRequest } from '../passes/pass-transport.service';
+import { completeLegs } from '../passes/pass-transport.service';
 import { inTransportBatch, placesNothing } from '../passes/transport-batch';
 
 type Deps = Pick<EmergencyDeps, 'db' | 'clock' | 'audit'>;
@@ -39,7 +38,7 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
       if (current.status === 'done') return placesNothing(current);
       assertEmergencyTransition(current.status, 'done');
       const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
-      for (const leg of await requestsOf(trx, { emergencyId: id })) await completeRequest(trx, leg.id, now);
+      await completeLegs(trx, { emergencyId: id }, now);
       if (current.needId) await markNeedDelivered(trx, current.needId, now);
       await deps.audit.record({ actor, action: 'emergency.done', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
       return placesNothing(moved);

@@ -8,11 +8,11 @@
  */
 import type { Pass } from '../../domain/pass';
 import type { NeedStatus } from '../../domain/need-status';
-import { findHospital, householdPlace, setPassDriver } from '../../store/pass.repository';
+import { legEnds, setPassDriver } from '../../store/pass.repository';
 import { followPass } from '../../store/pass-need.repository';
 import { insertRequests, requestsOf, type NewRequest, type RequestRow } from '../../store/pass-transport.repository';
 
-import { cancelRequests, completeRequest, type Placement } from './pass-transport.service';
+import { cancelRequests, completeLegs, type Placement } from './pass-transport.service';
 import type { Db } from '../../store/db';
 
 const MIN = 60_000;
@@ -23,11 +23,10 @@ const RETURN_SPAN_MS = 180 * MIN;
 
 /** Inserts the pass's two legs; returns those still to place (a retried approval finds them placed). */
 async function insertLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
-  const home = (await householdPlace(trx, pass.householdId))!;
-  const hospital = (await findHospital(trx, pass.hospitalId))!;
+  const { home, hospital } = (await legEnds(trx, pass.householdId, pass.hospitalId))!;
   const common = {
     pass_id: pass.id, emergency_id: null, household_id: pass.householdId, community_id: pass.communityId, seats: 1,
-    wheelchair: pass.needsWheelchair, escort: pass.needsEscort, isolated: home.infectionStatus !== 'none', goods: false, urgent: false,
+    wheelchair: pass.needsWheelchair, escort: pass.needsEscort, isolated: home.isolated, goods: false, urgent: false,
   };
   const legs: NewRequest[] = [
     {
@@ -100,11 +99,9 @@ async function moveLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
     case 'approved':
       return insertLegs(trx, pass, now);
     case 'outbound_done':
-    case 'return_done': {
-      const leg = (await legs()).find((r) => r.leg === (pass.status === 'outbound_done' ? 'outbound' : 'return'));
-      if (leg) await completeRequest(trx, leg.id, now);
+    case 'return_done':
+      await completeLegs(trx, { passId: pass.id, leg: pass.status === 'outbound_done' ? 'outbound' : 'return' }, now);
       return [];
-    }
     case 'refused':
     case 'cancelled':
     case 'expired':

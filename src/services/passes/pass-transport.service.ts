@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { planTransport } from '../../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
 import {
-  assignedRequestIds, cancelOpenRequests, finishAssignedRequest, liveTrips, lockTransportPlanning, lockTripStops,
-  passengerVehicles, rosteredPassengerShifts, savePlacement, setTripProgress, setTripStops, type RequestRow, type StoredStop,
+  cancelOpenRequests, finishLegs, liveTrips, lockTransportPlanning, lockTripStops,
+  passengerVehicles, rosteredPassengerShifts, savePlacement, setTripStops, type LegsOf, type RequestRow, type StoredStop,
 } from '../../store/pass-transport.repository';
 import type { Db } from '../../store/db';
 
@@ -144,14 +144,8 @@ export async function cancelRequests(trx: Db, requestIds: readonly string[], at:
   }
 }
 
-/** A leg is done: its stops are behind the vehicle; the trip is done when every leg on it is. */
-export async function completeRequest(trx: Db, requestId: string, at: Date): Promise<void> {
+/** Legs done (`of`: a pass's leg, an emergency's): their stops are behind the vehicle; a trip is done when every leg on it is. */
+export async function completeLegs(trx: Db, of: LegsOf, at: Date): Promise<void> {
   await lockTransportPlanning(trx);
-  const tripId = await finishAssignedRequest(trx, requestId);
-  if (!tripId) return;
-  const trip = await lockTripStops(trx, tripId);
-  if (!trip) return;
-  const lastOfLeg = trip.stops.map((s) => s.requestId).lastIndexOf(requestId);
-  const open = await assignedRequestIds(trx, tripId);
-  await setTripProgress(trx, tripId, { lockedStops: Math.max(trip.lockedStops, lastOfLeg + 1), status: open.length === 0 ? 'done' : 'in_progress' }, at);
+  await finishLegs(trx, of, at);
 }

@@ -18,7 +18,7 @@ import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses
 import { driversOfPass, requestsOf, type RequestRow } from '../../store/pass-transport.repository';
 
 import { guardDecision } from '../access/access-guard';
-import type { AuditService } from '../access/audit.service';
+import { toAuditRow, type AuditService } from '../access/audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
 import { movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
@@ -65,8 +65,7 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
       householdId, corridorId: h.corridorId, communityId: h.communityId, person: body.person, hospitalId: body.hospitalId,
       reason: body.reason, appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + body.visitMinutes * 60_000),
       needsEscort: body.needsEscort, needsWheelchair: body.needsWheelchair, createdBy: actor.userId, createdAt: now,
-    });
-    await deps.audit.record({ actor, action: 'pass.apply', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
+    }, toAuditRow({ actor, action: 'pass.apply', subjectType: 'pass', outcome: 'allowed', reqId }));
     pass = created;
     return { status: 201, body: { id: created.id } };
   }, deps.clock.now());
@@ -111,11 +110,12 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
       return { pass, legs: [] };
     }
     assertPassTransition(pass.status, to, body.reason);
-    const next = await movePass(trx, pass, pass.status, to, { actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now) });
+    const next = await movePass(trx, pass, pass.status, to, {
+      actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now),
+      audit: toAuditRow({ actor, action: audited, subjectType: 'pass', outcome: 'allowed', reqId }),
+    });
     if (!next) throw new AppError('conflict', 'the pass changed while this request ran; retry');
-    const legs = await onPassMoved(trx, next, now);
-    await deps.audit.record({ actor, action: audited, subjectType: 'pass', subjectId: passId, outcome: 'allowed', reqId }, trx);
-    return { pass: next, legs };
+    return { pass: next, legs: await onPassMoved(trx, next, now) };
   };
   // A move that places, completes or cancels legs waits for the process's transport batch (and the
   // planning lock); a review, an issue or a hand-back after both trips does not.

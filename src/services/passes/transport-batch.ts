@@ -25,7 +25,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError } from '../../shared/errors';
 import { addPhase, timed } from '../../shared/timings';
 import type { Db } from '../../store/db';
-import { lockTransportPlanning, type RequestRow } from '../../store/pass-transport.repository';
+import { holdTransportPlanning, type RequestRow } from '../../store/pass-transport.repository';
 import { rollbackToSavepoint, savepoint } from '../../store/savepoint';
 import { placeRequests, type Placement } from './pass-transport.service';
 
@@ -129,7 +129,7 @@ async function runBatch(db: Db, batch: Entry[], isolated = false): Promise<void>
   try {
     await db.transaction().execute(async (trx) => {
       const asked = performance.now();
-      await lockTransportPlanning(trx);
+      await holdTransportPlanning(trx);
       const lockMs = performance.now() - asked;
       batch.forEach((e) => e.resume(() => addPhase('transport.lock', lockMs)));
       const applied: { entry: Entry; result: Applied<unknown> }[] = [];
