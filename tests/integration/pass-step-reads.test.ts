@@ -92,7 +92,7 @@ describe('what a pass step reads', () => {
     expect(Number(after.n) - Number(audits.n)).toBe(2);
   });
 
-  it('a pass step in a transport batch asks for the planning lock once; a trip done closes its leg and moves its trip in one statement', async () => {
+  it('a pass step in a transport batch asks for the planning lock once, an approval reads its legs\' ends before it; a trip done closes its leg and moves its trip in one statement', async () => {
     // The batch holds the lock from its first statement; placing the legs or closing one asked again,
     // and a leg done took four statements and a read of the legs, while every other process waited
     // for that lock (issue #21).
@@ -101,19 +101,24 @@ describe('what a pass step reads', () => {
       await f();
       return statements.slice(from);
     };
-    const lockAsks = async (f: () => Promise<unknown>) => (await sent(f)).filter((s) => s.some((t) => t.includes('pg_advisory_xact_lock'))).length;
     const id = (await w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
       person: 'Wang Fang', hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: '2026-03-02T11:00:00Z', visitMinutes: 60,
     })).body.id;
     expect((await act(id, 'review', 'community_staff')).body.status).toBe('under_review');
     let approved: { body: { status: string } } | undefined;
-    expect(await lockAsks(async () => { approved = await act(id, 'approve', 'community_staff'); })).toBe(1);
+    const approving = await sent(async () => { approved = await act(id, 'approve', 'community_staff'); });
     expect(approved?.body.status).toBe('approved');
+    const isLock = (s: string[]) => s.some((t) => t.includes('pg_advisory_xact_lock'));
+    expect(approving.filter(isLock)).toHaveLength(1);
+    // Where its legs start and end (home, hospital) is read before the batch takes the lock, once.
+    const endsRead = approving.flatMap((s, i) => (s.includes('hospitals') ? [i] : []));
+    expect(endsRead).toHaveLength(1);
+    expect(endsRead[0]).toBeLessThan(approving.findIndex(isLock));
     expect((await act(id, 'issue', 'community_staff')).body.status).toBe('issued');
     let marked: { body: { status: string } } | undefined;
     const marking = await sent(async () => { marked = await act(id, 'outbound-done', 'driver'); });
     expect(marked?.body.status).toBe('outbound_done');
-    expect(marking.filter((s) => s.some((t) => t.includes('pg_advisory_xact_lock')))).toHaveLength(1);
+    expect(marking.filter(isLock)).toHaveLength(1);
     const writesTransport = (s: string[]) => (s[0] === 'UpdateQueryNode' && (s.includes('transport_trips') || s.includes('transport_requests'))) || s.some((t) => /update transport_/.test(t));
     expect(marking.filter(writesTransport)).toHaveLength(1);
     // And the trip moved on: its outbound stops behind the vehicle, the return leg still to ride.
@@ -122,5 +127,23 @@ describe('what a pass step reads', () => {
     expect(trip.legStatus).toBe('done');
     const lastOutbound = trip.stops.map((s) => s.requestId).lastIndexOf((await w.database.db.selectFrom('transport_requests').select('id').where('pass_id', '=', id).where('leg', '=', 'outbound').executeTakeFirstOrThrow()).id);
     expect(trip.locked_stops).toBe(lastOutbound + 1);
+  });
+
+  it('a move reads the pass once, before its transaction; a double tap moves it once and answers both', async () => {
+    const id = (await w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
+      person: 'Zhao Lei', hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: '2026-03-02T15:00:00Z', visitMinutes: 60,
+    })).body.id;
+    const from = statements.length;
+    expect((await act(id, 'review', 'community_staff')).body.status).toBe('under_review');
+    // The pass's own reads (the statements that name it alone): once, outside; its move checks the status it read.
+    expect(statements.slice(from).filter((s) => s[0] === 'SelectQueryNode' && s.length === 2 && s[1] === 'passes')).toHaveLength(1);
+
+    // Two approvals at once (a double tap): the second finds the pass moved under it, reads it again and answers it as it is.
+    const [a, b] = await Promise.all([act(id, 'approve', 'community_staff'), act(id, 'approve', 'community_staff')]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([a.body.status, b.body.status]).toEqual(['approved', 'approved']);
+    expect((await passHistory(w.database.db, id)).map((h) => h.to)).toEqual(['applied', 'under_review', 'approved']);
+    const legs = await w.database.db.selectFrom('transport_requests').select('leg').where('pass_id', '=', id).orderBy('leg').execute();
+    expect(legs.map((l) => l.leg)).toEqual(['outbound', 'return']);
   });
 });

@@ -21,9 +21,19 @@ const OUTBOUND_LEAD_MS = 120 * MIN;
 /** The return drop is due at most this long after the visit ends. */
 const RETURN_SPAN_MS = 180 * MIN;
 
-/** Inserts the pass's two legs; returns those still to place (a retried approval finds them placed). */
-async function insertLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
-  const { home, hospital } = (await legEnds(trx, pass.householdId, pass.hospitalId))!;
+/** Where a pass's legs start and end (store/pass.repository.ts `legEnds`). */
+export type LegEnds = NonNullable<Awaited<ReturnType<typeof legEnds>>>;
+
+/**
+ * Where the legs of `pass` will start and end, read before its approval waits for the transport
+ * batch: a household's place and a hospital's do not change while it waits, and every statement
+ * inside the batch holds the lock every other process waits for (issue #21).
+ */
+export const legEndsOf = async (db: Db, pass: Pick<Pass, 'householdId' | 'hospitalId'>): Promise<LegEnds> => (await legEnds(db, pass.householdId, pass.hospitalId))!;
+
+/** Inserts the pass's two legs (`ends`: read before, else here); returns those still to place (a retried approval finds them placed). */
+async function insertLegs(trx: Db, pass: Pass, now: Date, ends?: LegEnds): Promise<RequestRow[]> {
+  const { home, hospital } = ends ?? (await legEndsOf(trx, pass));
   const common = {
     pass_id: pass.id, emergency_id: null, household_id: pass.householdId, community_id: pass.communityId, seats: 1,
     wheelchair: pass.needsWheelchair, escort: pass.needsEscort, isolated: home.isolated, goods: false, urgent: false,
@@ -86,18 +96,21 @@ export async function movesTransportOf(db: Db, passId: string, to: Pass['status'
   return movesTransport(to, await requestsOf(db, { passId }));
 }
 
-/** Follows a status change: the linked need, the legs. Returns the legs to place now (an approval's; none otherwise). */
-export async function onPassMoved(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
+/**
+ * Follows a status change: the linked need, the legs. Returns the legs to place now (an approval's;
+ * none otherwise). `ends`: an approval's leg ends, if read before (`legEndsOf`).
+ */
+export async function onPassMoved(trx: Db, pass: Pass, now: Date, ends?: LegEnds): Promise<RequestRow[]> {
   const steps = NEED_STEPS[pass.status];
   if (pass.needId && steps) await followPass(trx, pass.needId, steps, { actor: 'pass-loop', at: now, note: `pass ${pass.id} ${pass.status}` });
-  return moveLegs(trx, pass, now);
+  return moveLegs(trx, pass, now, ends);
 }
 
-async function moveLegs(trx: Db, pass: Pass, now: Date): Promise<RequestRow[]> {
+async function moveLegs(trx: Db, pass: Pass, now: Date, ends?: LegEnds): Promise<RequestRow[]> {
   const legs = () => requestsOf(trx, { passId: pass.id });
   switch (pass.status) {
     case 'approved':
-      return insertLegs(trx, pass, now);
+      return insertLegs(trx, pass, now, ends);
     case 'outbound_done':
     case 'return_done':
       await completeLegs(trx, { passId: pass.id, leg: pass.status === 'outbound_done' ? 'outbound' : 'return' }, now);

@@ -21,7 +21,7 @@ import { guardDecision } from '../access/access-guard';
 import { toAuditRow, type AuditService } from '../access/audit.service';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
-import { movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
+import { legEndsOf, movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
 import { inTransportBatch } from './transport-batch';
 import { passView, type PassView } from './pass-view';
 import type { Db } from '../../store/db';
@@ -99,11 +99,10 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   }
   const to = ACTION_TARGET[action]!;
   const now = deps.clock.now();
+  const ends = to === 'approved' ? await legEndsOf(deps.db, current) : undefined;
   let repeated = false;
-  const move = async (trx: Db): Promise<{ pass: Pass; legs: RequestRow[] }> => {
-    // A transport batch may run this again after a rollback: what was read then does not count.
-    repeated = false;
-    const pass = (await findPass(trx, passId, true))!;
+  /** Moves `pass` as last read; undefined when it is no longer in that status. */
+  const moveFrom = async (trx: Db, pass: Pass): Promise<{ pass: Pass; legs: RequestRow[] } | undefined> => {
     // Already there (a retry after a lost answer, a double tap): the pass as it is, nothing written.
     if (pass.status === to) {
       repeated = true;
@@ -114,8 +113,20 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
       actor: actor.userId, at: now, note: body.note ?? null, patch: patchFor(deps, pass, action, body, now),
       audit: toAuditRow({ actor, action: audited, subjectType: 'pass', outcome: 'allowed', reqId }),
     });
-    if (!next) throw new AppError('conflict', 'the pass changed while this request ran; retry');
-    return { pass: next, legs: await onPassMoved(trx, next, now) };
+    return next && { pass: next, legs: await onPassMoved(trx, next, now, ends) };
+  };
+  /**
+   * The move from the status read before, its `where status = from` the check (no read of the pass
+   * again in the transaction, a transport batch's included: each of its statements holds the lock
+   * other processes wait for, issue #21); only when the pass moved meanwhile (a double tap, another
+   * reviewer) is it read again, under its row lock, and moved from there.
+   */
+  const move = async (trx: Db): Promise<{ pass: Pass; legs: RequestRow[] }> => {
+    // A transport batch may run this again after a rollback: what was read then does not count.
+    repeated = false;
+    const moved = (await moveFrom(trx, current)) ?? (await moveFrom(trx, (await findPass(trx, passId, true))!));
+    if (!moved) throw new AppError('conflict', 'the pass changed while this request ran; retry');
+    return moved;
   };
   // A move that places, completes or cancels legs waits for the process's transport batch (and the
   // planning lock); a review, an issue or a hand-back after both trips does not.
