@@ -201,4 +201,28 @@ describe('transport batches', () => {
     // The done in a batch of its own, committed before the second approval's.
     expect(await xmin('emergency_cases', raised.body.id)).toBeLessThan(await xmin('passes', ids[1]!));
   }, 60_000);
+
+  it('an approval read before a review committed, run after it, approves: the pass is read again when the status read leads nowhere', async () => {
+    // The move goes from the status its request read (issue #21: no read again under the lock); one
+    // read before the review still sees 'applied', from which no approval goes.
+    type Body = { id: string; status: string };
+    const applied = await w.json<Body>('POST', `/api/households/${w.grid.h1}/passes`, 'coordinator', {
+      person: 'Resident 30', hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: '2026-03-04T10:00:00Z', visitMinutes: 60,
+    });
+    const id = applied.body.id;
+    const lock = await holdTransportLock(w.database.schema);
+    let approved: Promise<{ status: number; body: Body }>;
+    try {
+      approved = w.json<Body>('POST', `/api/passes/${id}/approve`, 'community_staff');
+      // The approval has read the pass ('applied') and waits in its batch for the lock.
+      const lockWaiters = async () => Number((await sql<{ n: string }>`select count(*)::text as n from pg_locks
+        where locktype = 'advisory' and not granted
+          and objid = ((hashtext('cordon.transport-planning:' || ${w.database.schema})::bigint) & 4294967295)::oid`.execute(lock.db)).rows[0]!.n);
+      await vi.waitFor(async () => expect(await lockWaiters()).toBe(1), { timeout: 20_000, interval: 20 });
+      expect((await w.json<Body>('POST', `/api/passes/${id}/review`, 'community_staff')).body.status).toBe('under_review');
+    } finally {
+      await lock.release();
+    }
+    expect(await approved).toMatchObject({ status: 200, body: { status: 'approved' } });
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import type { ApplyPassBody, CommunityPassesQuery, PassActionBody } from '../../
 import { canAccessCommunity, mayReadMedicalDetails, type Actor } from '../../domain/access';
 import { ACTION_TARGET, onlyStaffMayCancel, defaultWindow, mayActOnPass, type Pass, type PassAction, type PassSubject } from '../../domain/pass';
 import { signPassCode, type PassKeys } from '../../domain/pass-code';
-import { assertPassTransition } from '../../domain/pass-status';
+import { assertPassTransition, canPassTransition } from '../../domain/pass-status';
 import type { Clock } from '../../shared/clock';
 import { AppError, notFound } from '../../shared/errors';
 import { communityExists } from '../../store/account-scope.repository';
@@ -119,12 +119,14 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
    * The move from the status read before, its `where status = from` the check (no read of the pass
    * again in the transaction, a transport batch's included: each of its statements holds the lock
    * other processes wait for, issue #21); only when the pass moved meanwhile (a double tap, another
-   * reviewer) is it read again, under its row lock, and moved from there.
+   * reviewer), or the status read before does not lead to `to`, is it read again, under its row lock,
+   * and moved (or refused) from there.
    */
   const move = async (trx: Db): Promise<{ pass: Pass; legs: RequestRow[] }> => {
     // A transport batch may run this again after a rollback: what was read then does not count.
     repeated = false;
-    const moved = (await moveFrom(trx, current)) ?? (await moveFrom(trx, (await findPass(trx, passId, true))!));
+    const asRead = current.status === to || canPassTransition(current.status, to) ? await moveFrom(trx, current) : undefined;
+    const moved = asRead ?? (await moveFrom(trx, (await findPass(trx, passId, true))!));
     if (!moved) throw new AppError('conflict', 'the pass changed while this request ran; retry');
     return moved;
   };
