@@ -40,6 +40,8 @@ describe('medical_pass need > pass', () => {
       .toMatchObject({ from: 'planned', to: 'planned' });
 
     const id = made.body.id;
+    const audits = await w.database.db.selectFrom('audit_log').select(['action', 'actor_role']).where('subject_type', '=', 'pass').where('subject_id', '=', id).execute();
+    expect(audits).toEqual([{ action: 'pass.from_need', actor_role: 'resident' }]);
     for (const a of ['review', 'approve', 'issue']) await act(id, a, 'community_staff');
     expect(await needStatus(needId)).toBe('out_for_delivery');
     for (const a of ['outbound-done', 'at-hospital', 'return-done']) await act(id, a, 'driver');

@@ -54,6 +54,9 @@ describe('overdue detection', () => {
     const first = await sweep();
     expect(first.overdue.map((p) => p.id)).toEqual([late]);
     expect((await sweep()).overdue).toHaveLength(0); // nothing twice
+    // The sweep's move is audited once, as the system's (no actor), in the move's own statement.
+    const audited = await w.database.db.selectFrom('audit_log').select(['action', 'actor_id', 'outcome']).where('subject_type', '=', 'pass').where('subject_id', '=', late).where('action', '=', 'pass.overdue').execute();
+    expect(audited).toEqual([{ action: 'pass.overdue', actor_id: null, outcome: 'allowed' }]);
     await w.relogin();
     expect(await statusOf(late)).toBe('overdue');
     expect(await statusOf(onTime)).toBe('issued');

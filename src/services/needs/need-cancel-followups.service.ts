@@ -28,7 +28,7 @@ import { recordBagReturn } from '../../store/procurement-receipt.repository';
 import { latestPassIdOfNeed } from '../../store/pass-need.repository';
 import { lockTransportPlanning } from '../../store/pass-transport.repository';
 
-import type { AuditService } from '../access/audit.service';
+import { toAuditRow, type AuditService } from '../access/audit.service';
 import { onPassMoved } from '../passes/pass-legs';
 import type { Db } from '../../store/db';
 
@@ -78,10 +78,12 @@ export async function applyFollowups(
   // The packed need's medicine comes out of its household bag: one ledger row (ids and a fixed reason only).
   if (f.order?.state === 'packed') await recordBagReturn(trx, need.id, ctx.actor.userId, ctx.at);
   if (!f.pass || !BEFORE_ISSUE.includes(f.pass.status)) return {};
-  const moved = await movePass(trx, f.pass, f.pass.status, 'cancelled', { actor: ctx.actor.userId, at: ctx.at, note: `need ${need.id} cancelled` });
+  const moved = await movePass(trx, f.pass, f.pass.status, 'cancelled', {
+    actor: ctx.actor.userId, at: ctx.at, note: `need ${need.id} cancelled`,
+    ...(ctx.audit ? { audit: toAuditRow({ actor: ctx.actor, action: 'pass.cancel', subjectType: 'pass', outcome: 'allowed', reqId: ctx.reqId }) } : {}),
+  });
   if (!moved) throw new AppError('conflict', 'the pass for this need changed meanwhile; reload it and retry');
   await onPassMoved(trx, moved, ctx.at);
-  await ctx.audit?.record({ actor: ctx.actor, action: 'pass.cancel', subjectType: 'pass', subjectId: moved.id, outcome: 'allowed', reqId: ctx.reqId }, trx);
   return { cancelledPass: moved };
 }
 

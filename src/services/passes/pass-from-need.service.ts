@@ -12,6 +12,7 @@ import { AppError } from '../../shared/errors';
 import { findPass, insertPass } from '../../store/pass.repository';
 import { findMedicalPassNeed, followPass } from '../../store/pass-need.repository';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
+import { toAuditRow } from '../access/audit.service';
 import { requireHospital, type PassDeps } from './pass.service';
 import { passView, type PassView } from './pass-view';
 
@@ -41,9 +42,8 @@ export async function passFromNeed(deps: PassDeps, actor: Actor, needId: string,
       householdId: locked.householdId, corridorId: locked.corridorId, communityId: locked.communityId, person: body.person,
       hospitalId: body.hospitalId, reason: details.reason, appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + body.visitMinutes * 60_000),
       needsEscort: details.needsEscort, needsWheelchair: details.needsWheelchair, needId, createdBy: actor.userId, createdAt: now,
-    });
+    }, toAuditRow({ actor, action: 'pass.from_need', subjectType: 'pass', outcome: 'allowed', reqId }));
     await followPass(trx, needId, [['accepted', 'planned']], { actor: actor.userId, at: now, note: `continued as pass ${created.id}` });
-    await deps.audit.record({ actor, action: 'pass.from_need', subjectType: 'pass', subjectId: created.id, outcome: 'allowed', reqId }, trx);
     return { status: 201, body: { id: created.id } };
   }, deps.clock.now());
   if (!created) return { status: 201, body: passView(actor, (await findPass(deps.db, result.body.id))!, []), replayed: true };

@@ -12,7 +12,7 @@ import type { Logger } from '../../shared/logger';
 import { movePass, passesDue } from '../../store/pass.repository';
 
 import type { Db } from '../../store/db';
-import { createAuditService, type AuditService } from '../access/audit.service';
+import { createAuditService, toAuditRow, type AuditService } from '../access/audit.service';
 import { retryWaitingEmergencies } from '../emergency/emergency.service';
 import type { LivePublisher } from '../live-status/live.service';
 import { insertUrgentAndNotify } from '../deliveries/driver-events';
@@ -31,10 +31,11 @@ const SWEEPER = 'system:pass-sweep';
 
 async function moveAll(deps: SweepDeps, due: Pass[], to: PassStatus, now: Date): Promise<Pass[]> {
   const moveOne = (pass: Pass) => async (trx: Db): Promise<Pass | undefined> => {
-    const m = await movePass(trx, pass, pass.status, to, { actor: SWEEPER, at: now, note: `window ended (${pass.status})` });
+    const m = await movePass(trx, pass, pass.status, to, {
+      actor: SWEEPER, at: now, note: `window ended (${pass.status})`, audit: toAuditRow({ actor: null, action: `pass.${to}`, subjectType: 'pass', outcome: 'allowed' }),
+    });
     if (!m) return undefined; // someone moved it first
     await onPassMoved(trx, m, now);
-    await deps.audit.record({ actor: null, action: `pass.${to}`, subjectType: 'pass', subjectId: pass.id, outcome: 'allowed' }, trx);
     return m;
   };
   const moved: (Pass | undefined)[] = [];
