@@ -161,8 +161,8 @@ export async function householdPlace(db: Db, id: string): Promise<HouseholdPlace
 
 /**
  * Where a pass's legs start and end, in one read: its household's place (and whether it is isolated)
- * and its hospital's. An approval reads them inside its transport batch, which holds the planning
- * lock every other process waits for (issue #21).
+ * and its hospital's (an approval reads them before it queues for its transport batch: pass-legs.ts
+ * `legEndsOf`).
  */
 export async function legEnds(db: Db, householdId: string, hospitalId: string): Promise<{ home: { lat: number; lon: number; isolated: boolean }; hospital: { lat: number; lon: number } } | undefined> {
   const r = await db.selectFrom('households as h').innerJoin('hospitals as hs', (j) => j.on('hs.id', '=', hospitalId))

@@ -5,7 +5,6 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditService } from '../../src/services/access/audit.service';
 import { createPassAlerts } from '../../src/services/passes/pass-alerts';
 import { sweepPasses } from '../../src/services/passes/pass-sweep.service';
 import { createLivePublisher } from '../../src/services/live-status/live.service';
@@ -25,7 +24,7 @@ afterAll(async () => {
 const sweep = () => {
   const logger = createLogger({ level: 'silent' });
   const publisher = createLivePublisher({ db: w.database.db as never, stream: storeOnlyStream, clock: w.clock, logger });
-  return sweepPasses({ db: w.database.db, clock: w.clock, audit: createAuditService(w.deps), alerts: createPassAlerts(publisher, logger) });
+  return sweepPasses({ db: w.database.db, clock: w.clock, alerts: createPassAlerts(publisher, logger) });
 };
 
 async function issuedPass(appointmentAt: string, validUntil?: string): Promise<string> {

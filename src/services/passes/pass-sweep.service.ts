@@ -12,7 +12,7 @@ import type { Logger } from '../../shared/logger';
 import { movePass, passesDue } from '../../store/pass.repository';
 
 import type { Db } from '../../store/db';
-import { createAuditService, toAuditRow, type AuditService } from '../access/audit.service';
+import { createAuditService, toAuditRow } from '../access/audit.service';
 import { retryWaitingEmergencies } from '../emergency/emergency.service';
 import type { LivePublisher } from '../live-status/live.service';
 import { insertUrgentAndNotify } from '../deliveries/driver-events';
@@ -23,7 +23,6 @@ import { inTransportBatch, placesNothing } from './transport-batch';
 export interface SweepDeps {
   db: Db;
   clock: Clock;
-  audit: AuditService;
   alerts: PassAlerts;
 }
 
@@ -80,7 +79,7 @@ export function startPassLoops(deps: PassLoopDeps): () => void {
   const alerts = createPassAlerts(deps.live, deps.logger);
   const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentAndNotify({ db: deps.db as Db, publisher: deps.live, logger: deps.logger }, needId) };
   const sweep = async (): Promise<void> => {
-    const swept = await sweepPasses({ db: deps.db, clock: deps.clock, audit, alerts });
+    const swept = await sweepPasses({ db: deps.db, clock: deps.clock, alerts });
     if (swept.overdue.length || swept.expired.length) deps.logger.info({ overdue: swept.overdue.length, expired: swept.expired.length }, 'pass loop');
   };
   // An emergency that found no vehicle gets one soon after one frees up, not at the next minute's
