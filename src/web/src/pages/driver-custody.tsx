@@ -43,7 +43,10 @@ export function Refused({ recordKey }: { recordKey: string }) {
 
 /** A number field and a submit button: `fields` names the inputs, `onSave` gets their values as the form holds them when sent. */
 function SmallForm({ id, testId, fields, onSave }: { id: string; testId: string; fields: { name: string; label: string; type: 'number' | 'text' }[]; onSave: (values: Record<string, string>) => void }) {
-  const submit = (form: HTMLFormElement) => onSave(Object.fromEntries(fields.map((f) => [f.name, String(new FormData(form).get(f.name) ?? '')])));
+  const submit = (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    onSave(Object.fromEntries(fields.map((f) => [f.name, String(data.get(f.name) ?? '')])));
+  };
   return (
     <form class="inline-form" data-testid={testId} onSubmit={(e) => (e.preventDefault(), submit(e.currentTarget))}>
       {fields.map((f) => (
