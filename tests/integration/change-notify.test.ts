@@ -10,8 +10,10 @@ import { startRelayLoop } from '../../src/services/needs/outbox-relay.service';
 import { createLogger } from '../../src/shared/logger';
 import { changeChannel, listenForChanges, type WakeReason } from '../../src/store/change-notify';
 import { dropSchema, migrateToLatest, openDatabase, type Database } from '../../src/store/db';
+import { LOOKBACK } from '../../src/store/migrations/0039_need_status_notify_bounded';
+import { moveNeeds } from '../../src/store/round.repository';
 import { until } from './queue.fixtures';
-import { DATABASE_URL, openTestDatabase } from './round.fixtures';
+import { DATABASE_URL, openTestDatabase, seedDistrict } from './round.fixtures';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -79,6 +81,31 @@ describe('change listener on PostgreSQL', () => {
       await emit(database); // the first is still pending: its notification woke the relay already
       await database.db.insertInto('outbox').values({ topic: 'need.urgent', payload: JSON.stringify({ needId: randomUUID() }) }).execute(); // its topic had nothing pending
       // Delivered in commit order: once this marker is in, every notification of the inserts above is.
+      await client.query('select pg_notify($1, $2)', [channel, 'marker']);
+      await until(() => payloads.includes('marker'), 10_000);
+      expect(payloads).toEqual(['', '', 'marker']);
+    } finally {
+      await client.end();
+    }
+  });
+  it('a need status change notifies unless a change at most LOOKBACK history ids older is pending (the check stays short when taken changes pile up)', async () => {
+    const { needIds } = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 1, householdsPerCorridor: 3, vehicles: 1 });
+    const [a, b, c] = needIds as [string, string, string];
+    await sql`delete from need_status_live`.execute(database.db);
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      const channel = changeChannel('need_status', database.schema);
+      const payloads: string[] = [];
+      client.on('notification', (msg) => payloads.push(msg.payload ?? ''));
+      await client.query(`listen "${channel}"`);
+      const plan = (id: string) => moveNeeds(database.db, [id], 'accepted', 'planned', 'test', null);
+      await plan(a); // nothing pending: notifies
+      await plan(b); // a's change is pending just below: no notification
+      // Further changes are numbered past the look-back: a's and b's, still pending, are out of its reach.
+      const last = Number((await sql<{ id: string }>`select max(id)::text as id from need_status_history`.execute(database.db)).rows[0]!.id);
+      await sql.raw(`alter table need_status_history alter column id restart with ${last + LOOKBACK + 1}`).execute(database.db);
+      await plan(c);
       await client.query('select pg_notify($1, $2)', [channel, 'marker']);
       await until(() => payloads.includes('marker'), 10_000);
       expect(payloads).toEqual(['', '', 'marker']);
