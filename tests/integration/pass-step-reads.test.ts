@@ -5,8 +5,8 @@
  * driver's rights depend on that), and a review reads the pass's legs once, for its answer. A driver
  * marking a trip still has its drivers read (it is allowed as the trip's driver).
  */
-import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kysely, type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { passHistory } from '../../src/store/pass.repository';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 
@@ -90,6 +90,28 @@ describe('what a pass step reads', () => {
     expect(rows.every((r) => typeof r.request_id === 'string' && r.request_id.length > 0)).toBe(true);
     const after = await w.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('subject_type', '=', 'pass').where('outcome', '=', 'allowed').executeTakeFirstOrThrow();
     expect(Number(after.n) - Number(audits.n)).toBe(2);
+  });
+
+  it('an application and a review, one statement each, open no transaction; an approval still does', async () => {
+    // A transaction's BEGIN and COMMIT are two more round trips holding the pooled connection, each
+    // waiting for a turn of a busy API process: in the district day's first minute the pass
+    // transactions held most of the pool, idle, while needs waited for a connection (issue #21).
+    const transactions = vi.spyOn(Kysely.prototype, 'transaction');
+    try {
+      const applied = await w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
+        person: 'Sun Li', hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: '2026-03-02T16:00:00Z', visitMinutes: 60,
+      });
+      expect(applied.status).toBe(201);
+      expect((await act(applied.body.id, 'review', 'community_staff')).body.status).toBe('under_review');
+      expect(transactions).not.toHaveBeenCalled();
+      expect((await passHistory(w.database.db, applied.body.id)).map((h) => [h.from, h.to])).toEqual([[null, 'applied'], ['applied', 'under_review']]);
+      // A review of a pass already under review writes nothing and answers as before.
+      expect((await act(applied.body.id, 'review', 'community_staff'))).toMatchObject({ status: 200, body: { status: 'under_review' } });
+      expect((await act(applied.body.id, 'approve', 'community_staff')).body.status).toBe('approved');
+      expect(transactions).toHaveBeenCalled();
+    } finally {
+      transactions.mockRestore();
+    }
   });
 
   it('a pass step in a transport batch asks for the planning lock once, an approval reads its legs\' ends before it; a trip done closes its leg and moves its trip in one statement', async () => {

@@ -96,6 +96,14 @@ export async function movesTransportOf(db: Db, passId: string, to: Pass['status'
   return movesTransport(to, await requestsOf(db, { passId }));
 }
 
+/** Statuses whose move writes nothing but the pass (its history and audit in the same statement), unless a need follows the pass. */
+const PASS_ONLY: readonly Pass['status'][] = ['applied', 'under_review', 'issued', 'at_hospital', 'overdue'];
+
+/** Whether moving `pass` to `to` is the pass's one statement: no legs to place, close or cancel, no linked need to step (onPassMoved writes nothing). */
+export function movesOnlyThePass(pass: Pick<Pass, 'needId'>, to: Pass['status']): boolean {
+  return PASS_ONLY.includes(to) && !(pass.needId && NEED_STEPS[to]);
+}
+
 /**
  * Follows a status change: the linked need, the legs. Returns the legs to place now (an approval's;
  * none otherwise). `ends`: an approval's leg ends, if read before (`legEndsOf`).

@@ -19,9 +19,9 @@ import { driversOfPass, requestsOf, type RequestRow } from '../../store/pass-tra
 
 import { guardDecision } from '../access/access-guard';
 import { toAuditRow, type AuditService } from '../access/audit.service';
-import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
+import { runIdempotentStatement, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
-import { legEndsOf, movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
+import { legEndsOf, movesOnlyThePass, movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
 import { inTransportBatch } from './transport-batch';
 import { passView, type PassView } from './pass-view';
 import type { Db } from '../../store/db';
@@ -60,8 +60,8 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
   }
   await requireHospital(deps.db, body.hospitalId);
   let pass: Pass | undefined;
-  const result = await runIdempotent<{ id: string }>(deps.db, actor.userId, idem, async (trx) => {
-    const created = await insertPass(trx, {
+  const result = await runIdempotentStatement<{ id: string }>(deps.db, actor.userId, idem, async (executor) => {
+    const created = await insertPass(executor, {
       householdId, corridorId: h.corridorId, communityId: h.communityId, person: body.person, hospitalId: body.hospitalId,
       reason: body.reason, appointmentAt, visitEndsAt: new Date(appointmentAt.getTime() + body.visitMinutes * 60_000),
       needsEscort: body.needsEscort, needsWheelchair: body.needsWheelchair, createdBy: actor.userId, createdAt: now,
@@ -140,6 +140,8 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
         return { place: legs, finish: (t, placement) => recordPassDriver(t, pass, legs, placement) };
       },
     })
+    // One statement (a review, an issue, at the hospital): no transaction to hold a connection open.
+    : movesOnlyThePass(current, to) ? (await move(deps.db)).pass
     : await deps.db.transaction().execute(async (trx) => (await move(trx)).pass);
   if (repeated) await auditMedicalRead(deps, actor, moved, reqId);
   else await deps.alerts.passState(moved);

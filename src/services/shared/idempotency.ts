@@ -46,3 +46,13 @@ export async function runIdempotent<B>(
     return result;
   });
 }
+
+/**
+ * runIdempotent for work that is one statement, atomic on its own: without a key it runs outside a
+ * transaction, holding a pooled connection for that statement alone. BEGIN and COMMIT were two more
+ * round trips holding it, each waiting for a turn of a busy API process: in the district day's first
+ * minute pass transactions held most of the pool, open and idle, while needs waited for it (issue #21).
+ */
+export function runIdempotentStatement<B>(db: Db, actorId: string, idem: Idempotency | undefined, work: (executor: Db) => Promise<WriteResult<B>>, at?: Date): Promise<WriteResult<B>> {
+  return idem ? runIdempotent(db, actorId, idem, work, at) : work(db);
+}
