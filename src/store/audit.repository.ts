@@ -2,6 +2,7 @@
  * The append-only audit log (the database refuses UPDATE, DELETE and TRUNCATE on it).
  * Rows hold ids and action names only, never the content of a need.
  */
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db';
 
 export type AuditOutcome = 'allowed' | 'denied';
@@ -15,6 +16,21 @@ export interface AuditRow {
   outcome: AuditOutcome;
   requestId: string | null;
 }
+
+/** The audit row of a write that returns its subject: `subjectId` is the id the write returns. */
+export type SubjectAudit = Omit<AuditRow, 'subjectId'>;
+
+/**
+ * The audit row of a write, in the write's own statement (Kysely's `with`): one row for the record
+ * the CTE `from` returns (none when it wrote none); none at all without `audit`. A data-modifying CTE
+ * runs whether or not the statement reads it (nothing does: the row type is only what `with` asks for).
+ * One statement instead of two keeps a write out of a transaction, or its transaction short (issue #21).
+ */
+export const auditedIn = (from: string, audit: SubjectAudit | undefined) => (): RawBuilder<{ id: string }> => sql<{ id: string }>`(
+  insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+  select ${audit?.actorId ?? null}, ${audit?.actorRole ?? null}, ${audit?.action ?? ''}, ${audit?.subjectType ?? ''}, ${sql.ref(`${from}.id`)}::text,
+    ${audit?.outcome ?? 'allowed'}, ${audit?.requestId ?? null}
+  from ${sql.table(from)} where ${audit !== undefined})`;
 
 export interface StoredAuditRow extends AuditRow {
   id: string;

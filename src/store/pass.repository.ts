@@ -5,25 +5,12 @@
 import { sql, type Selectable } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { PassStatus } from '../domain/pass-status';
-import type { AuditRow } from './audit.repository';
+import { auditedIn, type SubjectAudit } from './audit.repository';
 import type { Db } from './db';
 import type { PassesTable } from './tables/passes';
 
 /** A pass write's audit row, its subject the pass the write returns (`subjectId` is taken from it). */
-export type PassAudit = Omit<AuditRow, 'subjectId'>;
-
-/**
- * The audit row of a pass write, in the write's statement: one row for the pass `from` returns (none
- * when it wrote none); none at all without `audit`. A data-modifying CTE runs whether or not the
- * statement reads it (nothing does: the row type is only what Kysely's `with` asks for).
- */
-const audited = (from: 'created' | 'moved', audit: PassAudit | undefined) => () => sql<{ id: string }>`(
-  insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
-  select ${audit?.actorId ?? null}, ${audit?.actorRole ?? null}, ${audit?.action ?? ''}, ${audit?.subjectType ?? ''}, ${sql.ref(`${from}.id`)}::text,
-    ${audit?.outcome ?? 'allowed'}, ${audit?.requestId ?? null}
-  from ${sql.table(from)} where ${audit !== undefined})`;
-
-
+export type PassAudit = SubjectAudit;
 
 export interface Hospital { id: string; name: string; lat: number; lon: number }
 
@@ -67,7 +54,7 @@ export async function insertPass(trx: Db, p: NewPass, audit?: PassAudit): Promis
     }).returningAll())
     .with('logged', (db) => db.insertInto('pass_status_history').columns(['pass_id', 'community_id', 'to_status', 'actor', 'at'])
       .expression((eb) => eb.selectFrom('created').select(['created.id', 'created.community_id', 'created.status', 'created.created_by', 'created.created_at'])))
-    .with('audited', audited('created', audit))
+    .with('audited', auditedIn('created', audit))
     .selectFrom('created').selectAll().executeTakeFirstOrThrow();
   return toPass(row);
 }
@@ -115,7 +102,7 @@ export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus
       .expression((eb) => eb.selectFrom('moved').select((s) => [
         'moved.id', 'moved.community_id', s.val(from).as('from_status'), 'moved.status', s.val(change.note ?? null).as('note'), s.val(change.actor).as('actor'), 'moved.updated_at',
       ])))
-    .with('audited', audited('moved', change.audit))
+    .with('audited', auditedIn('moved', change.audit))
     .selectFrom('moved').selectAll().executeTakeFirst();
   return row ? toPass(row) : undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import type { Role } from '../domain/access';
+import { auditedIn, type SubjectAudit } from './audit.repository';
 import type { Db } from './db';
 import type { SessionClient } from './tables/accounts';
 
@@ -28,14 +29,18 @@ export interface LiveSession {
 }
 
 
+/** Opens a session; with `audit`, its audit row (the session its subject) is written in the same statement. */
 export async function insertSession(
   db: Db,
   s: { userId: string; tokenHash: string; createdAt: Date; expiresAt: Date; client?: SessionClient },
+  audit?: SubjectAudit,
 ): Promise<string> {
   const row = await db
-    .insertInto('sessions')
-    .values({ user_id: s.userId, token_hash: s.tokenHash, created_at: s.createdAt, expires_at: s.expiresAt, last_used_at: s.createdAt, client: s.client ?? 'api' })
-    .returning('id')
+    .with('created', (q) => q.insertInto('sessions')
+      .values({ user_id: s.userId, token_hash: s.tokenHash, created_at: s.createdAt, expires_at: s.expiresAt, last_used_at: s.createdAt, client: s.client ?? 'api' })
+      .returning('id'))
+    .with('audited', auditedIn('created', audit))
+    .selectFrom('created').select('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }

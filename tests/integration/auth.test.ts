@@ -2,8 +2,8 @@
  * Sessions against the real PostgreSQL: login, logout and revocation hold from the very next
  * request, expiry (idle, sliding), no user enumeration, everything audited, tokens stored hashed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Kysely, sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { hashSessionToken } from '../../src/services/access/auth-secrets';
 import { createAuditService } from '../../src/services/access/audit.service';
@@ -37,6 +37,24 @@ describe('login and sessions', () => {
     const who = await me(body.token);
     expect(who.status).toBe(200);
     expect(await who.json()).toMatchObject({ id: w.users.coordinator.id, role: 'coordinator', corridorIds: [w.grid.c1], communityIds: [], householdId: null });
+  });
+
+  it('a login writes its session and its audit row in one statement, outside any transaction', async () => {
+    // A transaction's BEGIN and COMMIT held a pooled connection for two more turns of a busy API
+    // process (issue #21: logins sat idle in transaction while needs waited for connections).
+    const transactions = vi.spyOn(Kysely.prototype, 'transaction');
+    let res: Response;
+    try {
+      res = await w.request('POST', '/api/auth/login', { body: { username: w.users.coordinator.username, password: PASSWORD }, headers: { 'x-request-id': 'login-one-statement' } });
+      expect(transactions).not.toHaveBeenCalled();
+    } finally {
+      transactions.mockRestore();
+    }
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const session = await sql<{ id: string }>`select id from sessions where token_hash = ${hashSessionToken(token)}`.execute(w.database.db);
+    const rows = (await audit().list({ action: 'auth.login', outcome: 'allowed' })).filter((r) => r.requestId === 'login-one-statement');
+    expect(rows).toEqual([expect.objectContaining({ actorId: w.users.coordinator.id, actorRole: 'coordinator', subjectType: 'session', subjectId: session.rows[0]!.id })]);
   });
 
   it('usernames match case-insensitively', async () => {

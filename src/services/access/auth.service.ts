@@ -17,7 +17,7 @@ import type { Clock } from '../../shared/clock';
 import { findCredentials } from '../../store/account.repository';
 
 import { findLiveSessions, insertSession, listUserSessions, revokeSession, revokeUserSessions, touchSession, type SessionClient } from '../../store/session.repository';
-import type { AuditService } from './audit.service';
+import { toAuditRow, type AuditService } from './audit.service';
 import { createCoalescedLoader } from '../shared/coalesced-loader';
 import { decoyHash, hashSessionToken, newSessionToken, verifyPassword } from './auth-secrets';
 import type { Db } from '../../store/db';
@@ -128,13 +128,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const token = newSessionToken();
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + ttlMs);
-      await deps.db.transaction().execute(async (trx) => {
-        const sessionId = await insertSession(trx, { userId: creds.id, tokenHash: hashSessionToken(token), createdAt: now, expiresAt, client: ctx.client ?? 'api' });
-        await deps.audit.record(
-          { actor: { userId: creds.id, role: creds.role }, action: 'auth.login', subjectType: 'session', subjectId: sessionId, outcome: 'allowed', reqId: ctx.reqId ?? null },
-          trx,
-        );
-      });
+      // One statement, the session and its audit row: no transaction holding a pooled connection open (issue #21).
+      await insertSession(deps.db, { userId: creds.id, tokenHash: hashSessionToken(token), createdAt: now, expiresAt, client: ctx.client ?? 'api' },
+        toAuditRow({ actor: { userId: creds.id, role: creds.role }, action: 'auth.login', subjectType: 'session', outcome: 'allowed', reqId: ctx.reqId ?? null }));
       return { token, expiresAt, user: { id: creds.id, role: creds.role }, mustChangePassword: creds.mustChangePassword };
     },
 
