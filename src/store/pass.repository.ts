@@ -2,7 +2,7 @@
  * Passes and their append-only history (migration 0006). Status changes are conditional on the
  * status the caller saw (`where status = from`), so two staff acting at once cannot both win.
  */
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { PassStatus } from '../domain/pass-status';
 import { auditedIn, type SubjectAudit } from './audit.repository';
