@@ -120,7 +120,8 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
    * again in the transaction, a transport batch's included: each of its statements holds the lock
    * other processes wait for, issue #21); only when the pass moved meanwhile (a double tap, another
    * reviewer), or the status read before does not lead to `to`, is it read again, under its row lock,
-   * and moved (or refused) from there.
+   * and moved (or refused) from there. A move of the pass alone runs outside a transaction: there the
+   * lock lasts only for the read, and the move's `where status = from` decides, as it does anyway.
    */
   const move = async (trx: Db): Promise<{ pass: Pass; legs: RequestRow[] }> => {
     // A transport batch may run this again after a rollback: what was read then does not count.
