@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
-import { getRound, listSubproblems } from '../../src/store/round.repository';
+import { getRound, getRoundHead, listSubproblems } from '../../src/store/round.repository';
 import { planCounts, readPlan, loadingList } from '../../src/store/round-plan.repository';
 import { settleRound } from '../../src/services/deliveries/round-delivery.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
@@ -32,6 +32,10 @@ describe('round lifecycle (services, no queue)', () => {
     const { round, created } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'dispatcher-1' });
     expect(created).toBe(true);
     expect(round.status).toBe('planning');
+    // Each sub-problem's solve and each progress event read the round without its documents (~29 KB for a district, issue #21).
+    const head = await getRoundHead(database.db, round.id);
+    expect(head).toMatchObject({ id: round.id, kind: 'food', status: 'planning', time_limit_ms: round.time_limit_ms, seed: round.seed });
+    for (const document of ['allocation', 'roster', 'merge_note']) expect(head).not.toHaveProperty(document);
     const subs = await listSubproblems(database.db, round.id);
     expect(subs.map((s) => s.id)).toEqual(['sp1', 'sp2', 'sp3']);
     expect(flows.at(-1)).toEqual({ roundId: round.id, subs: ['sp1', 'sp2', 'sp3'] });

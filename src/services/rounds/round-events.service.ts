@@ -9,7 +9,7 @@ import { scope, batchId, type Scope } from '../../contracts/events';
 import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
 import type { Db } from '../../store/db';
-import { getRound } from '../../store/round.repository';
+import { getRoundHead } from '../../store/round.repository';
 import { planCounts } from '../../store/round-plan.repository';
 import { needHouseholdAndCommunity } from '../../store/round-urgent.repository';
 import { publishUrgentToDriver } from '../deliveries/driver-events';
@@ -34,7 +34,7 @@ export function createRoundEvents(deps: { db: Db; live: Pick<LivePublisher, 'pub
   };
   return {
     progress: (roundId) => safely('round.progress', async () => {
-      const round = await getRound(deps.db, roundId);
+      const round = await getRoundHead(deps.db, roundId);
       if (round?.status !== 'planning') return;
       await deps.live.publish([scope.dispatch], { type: 'round.progress', roundId, percent: round.progress, stage: 'routing' });
     }),

@@ -8,7 +8,7 @@
 import type { Problem, Solution } from '../../planning';
 import { solve, type SolvedPoolRoute, type SolveStats } from '../../planning/solve';
 import type { Db } from '../../store/db';
-import { getRound, getSubproblem, subproblemStates, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
+import { getRoundHead, getSubproblem, subproblemStates, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
 import { buildProblem, searchBudgetMs, toPlanPieces } from '../../planning/adapters/round-problem';
 import { toStoredPool } from '../../planning/adapters/round-pool';
@@ -49,7 +49,7 @@ export type SolveOutcome =
 export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
   const rdb = deps.db;
   const { ms: steps, step } = stepTimer();
-  const round = await getRound(rdb, roundId);
+  const round = await getRoundHead(rdb, roundId);
   if (!round) throw new MissingRecordError(`round ${roundId} does not exist`);
   if (round.status !== 'planning') return { status: 'skipped', reason: 'round-not-planning' };
   const sub = await getSubproblem(rdb, roundId, subproblemId);
