@@ -9,9 +9,6 @@ import { auditedIn, type SubjectAudit } from './audit.repository';
 import type { Db } from './db';
 import type { PassesTable } from './tables/passes';
 
-/** A pass write's audit row, its subject the pass the write returns (`subjectId` is taken from it). */
-export type PassAudit = SubjectAudit;
-
 export interface Hospital { id: string; name: string; lat: number; lon: number }
 
 export async function insertHospital(db: Db, h: Omit<Hospital, 'id'>): Promise<Hospital> {
@@ -44,7 +41,7 @@ export type NewPass = Omit<Pass, 'id' | 'status' | 'refusalReason' | 'validFrom'
  * CTE, atomic by itself): under the district day's load every statement of a request waits for a
  * turn of a busy event loop while its transaction holds a pooled connection (issue #21).
  */
-export async function insertPass(trx: Db, p: NewPass, audit?: PassAudit): Promise<Pass> {
+export async function insertPass(trx: Db, p: NewPass, audit?: SubjectAudit): Promise<Pass> {
   const row = await trx
     .with('created', (db) => db.insertInto('passes').values({
       household_id: p.householdId, corridor_id: p.corridorId, community_id: p.communityId, person: p.person, hospital_id: p.hospitalId,
@@ -87,7 +84,7 @@ export interface PassPatch {
 }
 
 /** Moves a pass from `from` to `to` and appends the history (and `change.audit`); undefined when it was no longer `from`. */
-export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch; audit?: PassAudit }): Promise<Pass | undefined> {
+export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch; audit?: SubjectAudit }): Promise<Pass | undefined> {
   const p = change.patch ?? {};
   // The move, its history entry and audit row in one statement, as insertPass; no row moved, nothing logged.
   const row = await trx
