@@ -135,12 +135,19 @@ export interface HouseholdPlace {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Where a household is and whether it must travel alone (infection status). */
-export async function householdPlace(db: Db, id: string): Promise<HouseholdPlace | undefined> {
+/**
+ * Where a household is and whether it must travel alone (infection status). Given a hospital, also
+ * whether that hospital exists (`hospitalKnown`), in the same read: a pass application or an
+ * emergency asks both, and each statement of a request counts in a morning's burst (issue #21).
+ */
+export async function householdPlace(db: Db, id: string, hospitalId?: string): Promise<(HouseholdPlace & { hospitalKnown?: boolean }) | undefined> {
   if (!UUID.test(id)) return undefined;
-  const r = await db.selectFrom('households').select(['id', 'corridor_id', 'community_id', 'lat', 'lon', 'infection_status'])
-    .where('id', '=', id).executeTakeFirst();
-  return r && { id: r.id, corridorId: r.corridor_id, communityId: r.community_id, lat: Number(r.lat), lon: Number(r.lon), infectionStatus: r.infection_status };
+  const r = await db.selectFrom('households as h').select(['h.id', 'h.corridor_id', 'h.community_id', 'h.lat', 'h.lon', 'h.infection_status'])
+    .$if(hospitalId !== undefined, (q) => q.select((eb) => eb.exists(eb.selectFrom('hospitals').select('id').where('id', '=', hospitalId!)).as('hospital_known')))
+    .where('h.id', '=', id).executeTakeFirst();
+  if (!r) return undefined;
+  const place: HouseholdPlace = { id: r.id, corridorId: r.corridor_id, communityId: r.community_id, lat: Number(r.lat), lon: Number(r.lon), infectionStatus: r.infection_status };
+  return hospitalId === undefined ? place : { ...place, hospitalKnown: r.hospital_known === true };
 }
 
 /**

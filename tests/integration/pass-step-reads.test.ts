@@ -2,8 +2,9 @@
  * A pass step reads only what it needs (issue #21): in the district day's morning, a thousand pass
  * applications and their reviews arrive within a minute, and every statement of a step costs the API
  * process CPU that intake is waiting for. Staff deciding on a pass are not asked who drives it (only a
- * driver's rights depend on that), and a review reads the pass's legs once, for its answer. A driver
- * marking a trip still has its drivers read (it is allowed as the trip's driver).
+ * driver's rights depend on that), a review reads no legs (a pass not yet approved has none), and an
+ * application reads its household and hospital together. A driver marking a trip still has its
+ * drivers read (it is allowed as the trip's driver).
  */
 import { Kysely, type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -46,21 +47,38 @@ async function legReads(f: () => Promise<unknown>): Promise<number> {
 const act = (id: string, action: string, role: Parameters<PassWorld['json']>[2]) => w.json<{ status: string }>('POST', `/api/passes/${id}/${action}`, role, {});
 
 describe('what a pass step reads', () => {
-  it('a staff review reads the legs once (its answer), not the drivers nor the legs before deciding', async () => {
+  it('a staff review reads neither the drivers nor the legs (a pass under review has none)', async () => {
     const applied = await w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
       person: 'Li Lei', hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: '2026-03-02T10:00:00Z', visitMinutes: 120,
     });
     expect(applied.status).toBe(201);
     const id = applied.body.id;
     let answer: { status: number; body: { status: string } } | undefined;
-    expect(await legReads(async () => { answer = await act(id, 'review', 'community_staff'); })).toBe(1);
-    expect(answer).toMatchObject({ status: 200, body: { status: 'under_review' } });
+    expect(await legReads(async () => { answer = await act(id, 'review', 'community_staff'); })).toBe(0);
+    expect(answer).toMatchObject({ status: 200, body: { status: 'under_review', transport: [] } });
 
+    // An approved pass has legs, and its answer shows them.
+    const approved = await w.json<{ status: string; transport: unknown[] }>('POST', `/api/passes/${id}/approve`, 'community_staff', {});
+    expect(approved.body.status).toBe('approved');
+    expect(approved.body.transport).toHaveLength(2);
     // The driver's rights still come from the trips: after approval and issue, d1 marks the outbound trip.
-    expect((await act(id, 'approve', 'community_staff')).body.status).toBe('approved');
     expect((await act(id, 'issue', 'community_staff')).body.status).toBe('issued');
     const marked = await act(id, 'outbound-done', 'driver');
     expect(marked).toMatchObject({ status: 200, body: { status: 'outbound_done' } });
+  });
+
+  it('an application reads its household and whether its hospital exists in one statement; an unknown hospital is still refused', async () => {
+    const apply = (hospitalId: string) => w.json<{ id: string }>('POST', `/api/households/${w.grid.h1}/passes`, 'resident', {
+      person: 'Zhou Min', hospitalId, reason: 'dialysis', appointmentAt: '2026-03-02T09:00:00Z', visitMinutes: 60,
+    });
+    const from = statements.length;
+    expect((await apply(w.hospitalId)).status).toBe(201);
+    const reads = statements.slice(from).filter((s) => s[0] === 'SelectQueryNode');
+    expect(reads.filter((s) => s.includes('hospitals'))).toEqual([expect.arrayContaining(['households', 'hospitals'])]);
+    expect(reads.filter((s) => s.includes('households') && !s.includes('hospitals'))).toEqual([]);
+    const unknown = await apply('00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ errors: [{ path: ['hospitalId'] }] });
   });
 
   it('an application and a review write the pass, its history entry and its audit row in one statement each', async () => {

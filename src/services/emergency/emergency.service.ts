@@ -13,7 +13,7 @@ import { AppError } from '../../shared/errors';
 import { timed } from '../../shared/timings';
 import { acceptEmergencyMedicineNeed, casesWaiting, findCase, insertCase } from '../../store/emergency.repository';
 import { householdPlace, nearestHospital } from '../../store/pass.repository';
-import { requireHospital } from '../passes/pass.service';
+import { unknownHospital } from '../passes/pass.service';
 import { dispatchCase, type EmergencyDeps } from './emergency-dispatch';
 import { runIdempotent, type Idempotency, type WriteResult } from '../shared/idempotency';
 
@@ -48,13 +48,15 @@ export function emergencyView(c: EmergencyCase): EmergencyView {
  * network dropped the answer) gets the same case, in its current state, instead of a second one.
  */
 export async function raiseEmergency(deps: EmergencyDeps, actor: Actor, householdId: string, body: EmergencyBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<EmergencyView>> {
-  const place = await householdPlace(deps.db, householdId);
+  const namedHospital = body.kind === 'acute_illness' ? body.hospitalId : undefined;
+  // The household and whether a named hospital exists, in one read.
+  const place = await householdPlace(deps.db, householdId, namedHospital);
   const scope = place && { householdId, corridorId: place.corridorId, communityId: place.communityId };
   if (!scope || !mayRaiseEmergency(actor, scope)) {
     await deps.audit.record({ actor, action: 'emergency.raise', subjectType: 'household', subjectId: householdId, outcome: 'denied', reqId });
     throw scope ? new AppError('forbidden', 'not allowed: emergency.raise') : new AppError('not_found', 'household not found');
   }
-  if (body.kind === 'acute_illness' && body.hospitalId !== undefined) await requireHospital(deps.db, body.hospitalId);
+  if (namedHospital !== undefined && !place!.hospitalKnown) throw unknownHospital();
   const hospitalId = body.kind === 'acute_illness' ? (body.hospitalId ?? (await nearestHospital(deps.db, place!))?.id ?? null) : null;
   const now = deps.clock.now();
   let accepted: EmergencyCase | undefined;

@@ -96,6 +96,14 @@ export async function movesTransportOf(db: Db, passId: string, to: Pass['status'
   return movesTransport(to, await requestsOf(db, { passId }));
 }
 
+/** Statuses only a pass never approved is in: its legs are planned at approval, so it has none. */
+const BEFORE_LEGS: readonly Pass['status'][] = ['applied', 'under_review', 'refused'];
+
+/** The pass's legs, read only when it can have any (a review's answer reads none: issue #21, each statement of a morning's thousand counts). */
+export async function legsOf(db: Db, pass: Pick<Pass, 'id' | 'status'>): Promise<RequestRow[]> {
+  return BEFORE_LEGS.includes(pass.status) ? [] : requestsOf(db, { passId: pass.id });
+}
+
 /** Statuses whose move writes nothing but the pass (its history and audit in the same statement), unless a need follows the pass. */
 const PASS_ONLY: readonly Pass['status'][] = ['applied', 'under_review', 'issued', 'at_hospital', 'overdue'];
 

@@ -15,20 +15,25 @@ import type { Clock } from '../../shared/clock';
 import { AppError, notFound } from '../../shared/errors';
 import { communityExists } from '../../store/account-scope.repository';
 import { findHospital, findPass, householdPlace, insertPass, listCommunityPasses, listHouseholdPasses, movePass, type PassPatch } from '../../store/pass.repository';
-import { driversOfPass, requestsOf, type RequestRow } from '../../store/pass-transport.repository';
+import { driversOfPass, type RequestRow } from '../../store/pass-transport.repository';
 
 import { guardDecision } from '../access/access-guard';
 import { toAuditRow, type AuditService } from '../access/audit.service';
 import { runIdempotentStatement, type Idempotency, type WriteResult } from '../shared/idempotency';
 import type { PassAlerts } from './pass-alerts';
-import { legEndsOf, movesOnlyThePass, movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
+import { legEndsOf, legsOf, movesOnlyThePass, movesTransportOf, onPassMoved, recordPassDriver } from './pass-legs';
 import { inTransportBatch } from './transport-batch';
 import { passView, type PassView } from './pass-view';
 import type { Db } from '../../store/db';
 
-/** A hospital named by a request exists, or the request is refused naming the field (not a foreign-key 500). */
+/** A request naming a hospital that does not exist is refused naming the field (not a foreign-key 500). */
+export function unknownHospital(): AppError {
+  return new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
+}
+
+/** A hospital named by a request exists, or the request is refused naming the field. */
 export async function requireHospital(db: Db, hospitalId: string): Promise<void> {
-  if (!(await findHospital(db, hospitalId))) throw new AppError('validation', 'unknown hospital', { errors: [{ path: ['hospitalId'], message: 'no such hospital' }] });
+  if (!(await findHospital(db, hospitalId))) throw unknownHospital();
 }
 
 export interface PassDeps {
@@ -48,7 +53,8 @@ async function refuse(deps: PassDeps, actor: Actor, action: string, subjectId: s
 
 /** With an Idempotency-Key a retried application returns the first pass instead of a second one. */
 export async function applyForPass(deps: PassDeps, actor: Actor, householdId: string, body: ApplyPassBody, reqId: string | null, idem?: Idempotency): Promise<WriteResult<PassView>> {
-  const household = await householdPlace(deps.db, householdId);
+  // The household and whether the hospital exists, in one read.
+  const household = await householdPlace(deps.db, householdId, body.hospitalId);
   if (!household) await refuse(deps, actor, 'pass.apply', householdId, 'not_found', reqId);
   const h = household!;
   const scope = { householdId, corridorId: h.corridorId, communityId: h.communityId, driverIds: [] };
@@ -58,7 +64,7 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
   if (appointmentAt.getTime() <= now.getTime()) {
     throw new AppError('validation', 'invalid date', { errors: [{ path: ['appointmentAt'], message: 'the appointment is in the past' }] });
   }
-  await requireHospital(deps.db, body.hospitalId);
+  if (!h.hospitalKnown) throw unknownHospital();
   let pass: Pass | undefined;
   const result = await runIdempotentStatement<{ id: string }>(deps.db, actor.userId, idem, async (executor) => {
     const created = await insertPass(executor, {
@@ -69,7 +75,10 @@ export async function applyForPass(deps: PassDeps, actor: Actor, householdId: st
     pass = created;
     return { status: 201, body: { id: created.id } };
   }, deps.clock.now());
-  if (!pass) return { status: 201, body: passView(actor, (await findPass(deps.db, result.body.id))!, await requestsOf(deps.db, { passId: result.body.id })), replayed: true };
+  if (!pass) {
+    const first = (await findPass(deps.db, result.body.id))!;
+    return { status: 201, body: passView(actor, first, await legsOf(deps.db, first)), replayed: true };
+  }
   await deps.alerts.passState(pass);
   return { status: 201, body: passView(actor, pass, []) };
 }
@@ -146,7 +155,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
     : await deps.db.transaction().execute(async (trx) => (await move(trx)).pass);
   if (repeated) await auditMedicalRead(deps, actor, moved, reqId);
   else await deps.alerts.passState(moved);
-  return passView(actor, moved, await requestsOf(deps.db, { passId }));
+  return passView(actor, moved, await legsOf(deps.db, moved));
 }
 
 /**
@@ -168,7 +177,7 @@ export async function readPass(deps: PassDeps, actor: Actor, passId: string, req
   if (!pass) return refuse(deps, actor, 'pass.read', passId, 'not_found', reqId);
   if (!mayActOnPass(actor, 'read', await subjectOf(deps, actor, pass))) return refuse(deps, actor, 'pass.read', passId, 'forbidden', reqId);
   await auditMedicalRead(deps, actor, pass, reqId);
-  return passView(actor, pass, await requestsOf(deps.db, { passId }));
+  return passView(actor, pass, await legsOf(deps.db, pass));
 }
 
 export async function householdPasses(deps: PassDeps, actor: Actor, householdId: string, reqId: string | null): Promise<PassView[]> {
