@@ -66,12 +66,20 @@ export async function findLiveSessions(db: Db, tokenHashes: readonly string[], n
   return new Map(result.rows.map(({ tokenHash, ...session }) => [tokenHash, session]));
 }
 
-/** Records a use of the session and slides its idle expiry (only ever forward). */
-export async function touchSession(db: Db, sessionId: string, usedAt: Date, expiresAt: Date): Promise<void> {
+/**
+ * Records a use of each session and slides its idle expiry (only ever forward): to `usedAt` plus
+ * `ttlMs`, but never past its creation plus `maxAgeMs`. One statement for any number of sessions.
+ */
+export async function touchSessions(db: Db, sessionIds: readonly string[], usedAt: Date, ttlMs: number, maxAgeMs: number): Promise<void> {
+  if (sessionIds.length === 0) return;
+  const idleUntil = new Date(usedAt.getTime() + ttlMs);
   await db
     .updateTable('sessions')
-    .set((eb) => ({ last_used_at: usedAt, expires_at: eb.fn('greatest', ['expires_at', eb.val(expiresAt)]) }))
-    .where('id', '=', sessionId)
+    .set({
+      last_used_at: usedAt,
+      expires_at: sql<Date>`greatest(expires_at, least(${idleUntil}::timestamptz, created_at + ${`${maxAgeMs} milliseconds`}::interval))`,
+    })
+    .where('id', '=', sql<string>`any(${[...sessionIds]}::uuid[])`)
     .where('revoked_at', 'is', null)
     .where('last_used_at', '<', usedAt)
     .execute();

@@ -7,12 +7,12 @@ import { Kysely, sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { hashSessionToken } from '../../src/services/access/auth-secrets';
 import { createAuditService } from '../../src/services/access/audit.service';
-import type { AuthService } from '../../src/services/access/auth.service';
+import { createAuthService, type AuthService } from '../../src/services/access/auth.service';
 import { requireAuth } from '../../src/http/auth';
 import { errorHandler } from '../../src/http/problem';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { PASSWORD, PG_URL, startWorld, type World } from './auth.fixture';
+import { PASSWORD, PG_URL, startWorld, statementCounter, type World } from './auth.fixture';
 
 let w: World;
 const clock = new ManualClock('2026-11-23T08:00:00Z');
@@ -129,6 +129,31 @@ describe('login and sessions', () => {
     expect((await me(token)).status).toBe(200);
     clock.advance(12 * HOUR + 1000);
     expect((await me(token)).status).toBe(401);
+  });
+
+  it('sessions used at once record their use in one statement, each sliding its own expiry', async () => {
+    // A use is recorded at most once a minute per session, but a district's thousands of sessions
+    // made that 17 writes a second per API process in the district day's first minute, each one a
+    // commit its request waited for (issue #21).
+    const tokens = await Promise.all((['driver', 'resident', 'coordinator', 'community_staff'] as const).map((role) => w.login(role)));
+    const counter = statementCounter();
+    const sessions = createAuthService({ db: w.database.db.withPlugin(counter.plugin), clock, config: { SESSION_TTL_HOURS: 12 }, audit: audit() });
+    clock.advance(2 * 60_000);
+    const used = clock.now();
+    const actors = await Promise.all(tokens.map((t) => sessions.authenticateSession(t)));
+    expect(actors.every((a) => a !== null)).toBe(true);
+    // One statement records the four uses (before: four). The look-up, one compiled query for all
+    // four, does not pass the counting plugin.
+    expect(counter.count()).toBe(1);
+    const rows = await sql<{ last_used_at: Date; expires_at: Date }>`select last_used_at, expires_at from sessions where token_hash = any(${tokens.map(hashSessionToken)})`.execute(w.database.db);
+    expect(rows.rows).toHaveLength(4);
+    for (const r of rows.rows) {
+      expect(r.last_used_at.getTime()).toBe(used.getTime());
+      expect(r.expires_at.getTime()).toBe(used.getTime() + 12 * HOUR);
+    }
+    // Used again within the minute: nothing written.
+    await Promise.all(tokens.map((t) => sessions.authenticateSession(t)));
+    expect(counter.count()).toBe(1);
   });
 
   it('a session in constant use still ends after the absolute lifetime (7 days)', async () => {
