@@ -2,8 +2,8 @@
  * The outbox relay: events committed with each need reach the queue exactly once, stay in
  * PostgreSQL while Redis is away, and a malformed event never blocks the others.
  */
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QUEUE, jobId } from '../../src/contracts/jobs';
 import { createProducers } from '../../src/queue/producers';
 import { relayOnce, startRelayLoop } from '../../src/services/needs/outbox-relay.service';
@@ -70,6 +70,30 @@ describe('outbox relay', () => {
     } finally {
       await producers.close();
       await redis.stop();
+    }
+  });
+
+  it('a wake-up with nothing to publish costs one statement and no transaction', async () => {
+    // Every intake commit wakes each worker's relay and one of them takes what there is: in the
+    // district day's food round 9 of 10 relay batches found nothing, each a BEGIN, a locking read
+    // and a COMMIT (issue #21).
+    expect(await unpublishedCount(database.db, ['need.accepted', 'need.urgent'])).toBe(0);
+    let statements = 0;
+    const db = database.db.withPlugin({ transformQuery: (args) => (statements++, args.node), transformResult: async (args) => args.result });
+    const added: unknown[] = [];
+    const transactions = vi.spyOn(Kysely.prototype, 'transaction');
+    try {
+      expect(await relayOnce({ db, producers: { addBulk: async (jobs) => void added.push(...jobs) }, logger })).toBe(0);
+      expect(statements).toBe(1);
+      expect(transactions).not.toHaveBeenCalled();
+      // With an event waiting, it is claimed and marked in a transaction as before.
+      await emit('need.urgent', { needId: district.needIds[4]! });
+      expect(await relayOnce({ db, producers: { addBulk: async (jobs) => void added.push(...jobs) }, logger })).toBe(1);
+      expect(transactions).toHaveBeenCalledTimes(1);
+      expect(added).toHaveLength(1);
+      expect(await unpublishedCount(database.db, ['need.accepted', 'need.urgent'])).toBe(0);
+    } finally {
+      transactions.mockRestore();
     }
   });
 
