@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { vehicleLabel } from '../domain/fleet';
-import { ON_ROAD_ROUND_STATUSES } from '../domain/round';
+import { ON_ROAD_ROUND_STATUSES, type RoundStatus } from '../domain/round';
 import type { Db } from './db';
 
 export type StopStatus = 'pending' | 'loaded' | 'delivered' | 'failed';
@@ -124,4 +124,15 @@ export async function stopCounts(trx: Db, roundId: string): Promise<{ open: numb
       select count(*) filter (where status in ('pending', 'loaded')) as open, count(*) filter (where status in ('delivered', 'failed')) as closed
       from round_stops where round_id = ${roundId}`.execute(trx);
   return { open: Number(counts.rows[0]?.open ?? 0), closed: Number(counts.rows[0]?.closed ?? 0) };
+}
+
+/** The round's status with stopCounts, in one read that locks nothing; undefined when there is no such round. */
+export async function roundStopProgress(db: Db, roundId: string): Promise<{ status: RoundStatus; open: number; closed: number } | undefined> {
+  const row = await sql<{ status: RoundStatus; open: string; closed: string }>`
+      select r.status,
+        (select count(*) from round_stops s where s.round_id = r.id and s.status in ('pending', 'loaded')) as open,
+        (select count(*) from round_stops s where s.round_id = r.id and s.status in ('delivered', 'failed')) as closed
+      from rounds r where r.id = ${roundId}`.execute(db);
+  const r = row.rows[0];
+  return r && { status: r.status, open: Number(r.open), closed: Number(r.closed) };
 }

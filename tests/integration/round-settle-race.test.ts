@@ -100,3 +100,55 @@ it("a stop's own settle reads only its stop, and moves its needs even after anot
   // An unscoped settle of a completed round (the reconciler's) leaves it alone.
   expect(await settleRound(database.db, round.id)).toBeNull();
 });
+
+it("a stop's own settle that leaves the round in progress does not wait for the round's row lock", async () => {
+  const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 3, vehicles: 2 });
+  const deps = { db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 200 };
+  const { round } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'd' });
+  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
+  expect(await mergeRound(database.db, round.id)).toBe('stored');
+  await approveRound(database.db, round.id, 'd');
+  await dispatchRound(database.db, round.id, 'd');
+  const stops = (await database.db.selectFrom('round_stops').select('id').where('round_id', '=', round.id).orderBy('id').execute()).map((s) => s.id);
+  expect(stops.length).toBeGreaterThan(2);
+  const [first, second] = [stops[0]!, stops[1]!];
+  const close = (stopId: string) => database.db.updateTable('round_stops').set({ status: 'delivered' }).where('id', '=', stopId).execute();
+  await close(first);
+  expect(await settleRound(database.db, round.id, [first])).toMatchObject({ status: 'in_progress' });
+  await close(second);
+
+  // Another transaction holds the round's row meanwhile (a merge, a re-plan, the reconciler's settle).
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: (pid: number) => void;
+  const holderPid = new Promise<number>((resolve) => (locked = resolve));
+  const holder = closer.db.transaction().execute(async (trx) => {
+    const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
+    await trx.selectFrom('rounds').select('id').where('id', '=', round.id).forUpdate().execute();
+    locked(pid);
+    await held;
+  });
+  const pid = await holderPid;
+  const blockedByHolder = async () =>
+    Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`.execute(closer.db)).rows[0]!.n) > 0;
+  let settledFirst = false;
+  const settled = settleRound(database.db, round.id, [second]).then((report) => {
+    settledFirst = true;
+    return report;
+  });
+  // Whichever comes first: the settle's answer, or the settle waiting on the holder's lock.
+  let waited = false;
+  while (!settledFirst && !waited) {
+    waited = await blockedByHolder();
+    if (!waited) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  release();
+  await holder;
+  const report = await settled;
+  expect(waited).toBe(false);
+  expect(report).toMatchObject({ status: 'in_progress' });
+  expect(report!.delivered).toBeGreaterThan(0);
+  const out = await sql<{ n: string }>`select count(*)::text as n from needs n join round_bags b on b.need_id = n.id
+    where b.stop_id = ${second}::bigint and n.status = 'out_for_delivery'`.execute(database.db);
+  expect(Number(out.rows[0]!.n)).toBe(0);
+});
