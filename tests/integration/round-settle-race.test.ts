@@ -44,7 +44,8 @@ afterAll(async () => {
   await database.close();
 });
 
-it('a stop closed while the round settles still gets its needs delivered', async () => {
+/** A small district's food round, planned, approved and dispatched; its stops in id order. */
+async function dispatchedRound(): Promise<{ round: { id: string }; stops: string[] }> {
   const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 3, vehicles: 2 });
   const deps = { db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 200 };
   const { round } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'd' });
@@ -53,6 +54,11 @@ it('a stop closed while the round settles still gets its needs delivered', async
   await approveRound(database.db, round.id, 'd');
   await dispatchRound(database.db, round.id, 'd');
   const stops = (await database.db.selectFrom('round_stops').select('id').where('round_id', '=', round.id).orderBy('id').execute()).map((s) => s.id);
+  return { round, stops };
+}
+
+it('a stop closed while the round settles still gets its needs delivered', async () => {
+  const { round, stops } = await dispatchedRound();
   expect(stops.length).toBeGreaterThan(1);
   const [last, ...others] = [stops.at(-1)!, ...stops.slice(0, -1)];
 
@@ -73,14 +79,7 @@ it('a stop closed while the round settles still gets its needs delivered', async
 });
 
 it("a stop's own settle reads only its stop, and moves its needs even after another settle completed the round", async () => {
-  const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 3, vehicles: 2 });
-  const deps = { db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 200 };
-  const { round } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'd' });
-  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
-  expect(await mergeRound(database.db, round.id)).toBe('stored');
-  await approveRound(database.db, round.id, 'd');
-  await dispatchRound(database.db, round.id, 'd');
-  const stops = (await database.db.selectFrom('round_stops').select('id').where('round_id', '=', round.id).orderBy('id').execute()).map((s) => s.id);
+  const { round, stops } = await dispatchedRound();
   expect(stops.length).toBeGreaterThan(2);
   const [first, last] = [stops[0]!, stops.at(-1)!];
   const outOn = async (stopId: string) => Number((await sql<{ n: string }>`select count(*)::text as n from needs n join round_bags b on b.need_id = n.id
@@ -102,14 +101,7 @@ it("a stop's own settle reads only its stop, and moves its needs even after anot
 });
 
 it("a stop's own settle that leaves the round in progress does not wait for the round's row lock", async () => {
-  const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 4, householdsPerCorridor: 3, vehicles: 2 });
-  const deps = { db: database.db, producers: { ready: () => true, addRoundFlow: async () => undefined }, defaultTimeLimitMs: 200 };
-  const { round } = await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'd' });
-  for (const s of await listSubproblems(database.db, round.id)) await solveSubproblem({ db: database.db, now: () => performance.now() }, round.id, s.id);
-  expect(await mergeRound(database.db, round.id)).toBe('stored');
-  await approveRound(database.db, round.id, 'd');
-  await dispatchRound(database.db, round.id, 'd');
-  const stops = (await database.db.selectFrom('round_stops').select('id').where('round_id', '=', round.id).orderBy('id').execute()).map((s) => s.id);
+  const { round, stops } = await dispatchedRound();
   expect(stops.length).toBeGreaterThan(2);
   const [first, second] = [stops[0]!, stops[1]!];
   const close = (stopId: string) => database.db.updateTable('round_stops').set({ status: 'delivered' }).where('id', '=', stopId).execute();
