@@ -39,7 +39,7 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
   }>`
     select t.round_id, t.id as trip_id, t.trip_no, t.depart_s, t.departed_at, r.status as round_status, v.name as vehicle_name, v.plate, p.name as depot_name, s.id::text as stop_id, s.seq, s.corridor_id,
       a.name as gate, (select c.name from areas c where c.id = a.community_id) as community,
-      (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id::text = ca.user_id
+      (select array_agg(u.username order by u.username) from coordinator_assignments ca join users u on u.id = ca.user_id
          where ca.corridor_id = s.corridor_id and u.disabled_at is null) as coordinators,
       a.lat, a.lon, s.status, s.urgent, s.handoff_code,
       (select json_agg(json_build_object('bagId', b.bag_id, 'householdId', n.household_id, 'kind', n.kind) order by b.bag_id)

@@ -171,7 +171,7 @@ export async function householdResidents(db: Db, householdIds: readonly string[]
 export async function corridorChiefs(db: Db, corridorIds: readonly string[]): Promise<(Recipient & { corridorId: string })[]> {
   if (corridorIds.length === 0) return [];
   const rows = await sql<{ id: string; corridor_id: string }>`
-    select u.id, a.corridor_id::text as corridor_id from coordinator_assignments a join users u on u.id::text = a.user_id
+    select u.id, a.corridor_id::text as corridor_id from coordinator_assignments a join users u on u.id = a.user_id
     where u.role = 'coordinator' and ${active} and a.corridor_id = any(${[...corridorIds]}::uuid[])`.execute(db);
   return rows.rows.map((r) => ({ userId: r.id, corridorId: r.corridor_id, householdPhone: null }));
 }

@@ -54,7 +54,7 @@ const LIVE_SESSIONS_SQL = `
   select s.token_hash as "tokenHash", s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
          s.last_used_at as "lastUsedAt", u.must_change_password as "mustChangePassword",
          u.id as "userId", u.username, u.role, u.household_id as "householdId",
-         array(select corridor_id::text from coordinator_assignments where user_id = u.id::text order by 1) as "corridorIds",
+         array(select corridor_id::text from coordinator_assignments where user_id = u.id order by 1) as "corridorIds",
          array(select community_id::text from community_staff_assignments where user_id = u.id order by 1) as "communityIds",
          (select id::text from drivers where user_id = u.id::text limit 1) as "driverId"
     from sessions s join users u on u.id = s.user_id
