@@ -20,7 +20,9 @@ export interface TripStopRow {
 
 /**
  * Stops of one trip in route order. A stop's position is its corridor's, or else the mean of the
- * households it serves (corridors imported without coordinates).
+ * households it serves (corridors imported without coordinates): their rows are read only then.
+ * Every stop report, handover and ETA reads its trip's stops (thousands a minute in a district's
+ * driving, issue #21); a household row for every bag of the trip was a third of the read.
  */
 export async function tripStops(db: Db, roundId: string, tripId: string): Promise<TripStopRow[]> {
   if (!UUID.test(roundId)) return [];
@@ -34,18 +36,22 @@ export async function tripStops(db: Db, roundId: string, tripId: string): Promis
     bag_count: string;
     household_ids: string[] | null;
   }>`
-    select s.id::text as id, s.corridor_id, s.planned_start_s, s.status,
-      coalesce(a.lat, avg(h.lat)) as lat, coalesce(a.lon, avg(h.lon)) as lon,
-      count(b.bag_id) as bag_count,
-      array_agg(distinct n.household_id::text) filter (where n.household_id is not null) as household_ids
-    from round_stops s
-    join areas a on a.id = s.corridor_id
-    left join round_bags b on b.stop_id = s.id
-    left join needs n on n.id = b.need_id
-    left join households h on h.id = n.household_id
-    where s.round_id = ${roundId} and s.trip_id = ${tripId}
-    group by s.id, a.lat, a.lon
-    order by s.seq`.execute(db);
+    with stops as (
+      select s.id, s.seq, s.corridor_id, s.planned_start_s, s.status, a.lat, a.lon, count(b.bag_id) as bag_count,
+        array_agg(n.household_id) filter (where n.household_id is not null) as households
+      from round_stops s
+      join areas a on a.id = s.corridor_id
+      left join round_bags b on b.stop_id = s.id
+      left join needs n on n.id = b.need_id
+      where s.round_id = ${roundId} and s.trip_id = ${tripId}
+      group by s.id, a.lat, a.lon
+    )
+    select id::text as id, corridor_id, planned_start_s, status,
+      coalesce(lat, (select avg(h.lat) from unnest(households) as u(id) join households h on h.id = u.id)) as lat,
+      coalesce(lon, (select avg(h.lon) from unnest(households) as u(id) join households h on h.id = u.id)) as lon,
+      bag_count, (select array_agg(distinct u.id::text) from unnest(households) as u(id)) as household_ids
+    from stops
+    order by seq`.execute(db);
   return result.rows.map((r) => ({
     stopId: r.id,
     corridorId: r.corridor_id,

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { dropSchema, openDatabase, type Database } from '../../src/store/db';
 import { settleRound } from '../../src/services/deliveries/round-delivery.service';
+import { tripStops } from '../../src/store/event-tracking.repository';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { listSubproblems } from '../../src/store/round.repository';
@@ -143,4 +144,26 @@ it("a stop's own settle that leaves the round in progress does not wait for the 
   const out = await sql<{ n: string }>`select count(*)::text as n from needs n join round_bags b on b.need_id = n.id
     where b.stop_id = ${second}::bigint and n.status = 'out_for_delivery'`.execute(database.db);
   expect(Number(out.rows[0]!.n)).toBe(0);
+});
+
+it("a trip's stops sit at their corridor, or at the mean of their bags' households where the corridor has no position", async () => {
+  const { round } = await dispatchedRound();
+  const trip = (await database.db.selectFrom('round_trips').select('id').where('round_id', '=', round.id).orderBy('id').executeTakeFirstOrThrow()).id;
+  const expected = await sql<{ id: string; lat: number; lon: number; bags: string; households: string[] }>`
+    select s.id::text as id, avg(h.lat) as lat, avg(h.lon) as lon, count(*)::text as bags, array_agg(distinct h.id::text order by h.id::text) as households
+    from round_stops s join round_bags b on b.stop_id = s.id join needs n on n.id = b.need_id join households h on h.id = n.household_id
+    where s.round_id = ${round.id} and s.trip_id = ${trip} group by s.id, s.seq order by s.seq`.execute(database.db);
+  expect(expected.rows.length).toBeGreaterThan(0);
+  const stops = await tripStops(database.db, round.id, trip);
+  expect(stops.map((s) => s.stopId)).toEqual(expected.rows.map((r) => r.id));
+  for (const [i, s] of stops.entries()) {
+    const e = expected.rows[i]!;
+    expect(s).toMatchObject({ bagCount: Number(e.bags), householdIds: e.households });
+    expect(s.lat).toBeCloseTo(Number(e.lat), 9);
+    expect(s.lon).toBeCloseTo(Number(e.lon), 9);
+  }
+  // The first stop's corridor gets a position: the stop is there.
+  const first = stops[0]!;
+  await database.db.updateTable('areas').set({ lat: 31.5, lon: 121.5 }).where('id', '=', first.corridorId).execute();
+  expect((await tripStops(database.db, round.id, trip))[0]).toMatchObject({ stopId: first.stopId, lat: 31.5, lon: 121.5 });
 });
