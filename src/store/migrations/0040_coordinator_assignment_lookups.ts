@@ -9,6 +9,8 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // A row whose user_id is no uuid names no account (the join compared it to users' ids as text).
+  await sql`delete from coordinator_assignments where user_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`.execute(db);
   await sql`alter table coordinator_assignments alter column user_id type uuid using user_id::uuid`.execute(db);
   await sql`create index coordinator_assignments_corridor_idx on coordinator_assignments (corridor_id)`.execute(db);
 }
