@@ -118,21 +118,20 @@ export async function needsOnClosedStops(trx: Db, roundId: string, stopIds?: rea
   return rows.rows.map((r) => ({ needId: r.need_id, stopStatus: r.stop_status }));
 }
 
+/** A round's stops open (pending, loaded) and closed (delivered, failed), counted over `round_stops` rows. */
+const STOP_COUNTS = sql`count(*) filter (where status in ('pending', 'loaded')) as open, count(*) filter (where status in ('delivered', 'failed')) as closed`;
+
 /** How many of the round's stops are open (pending, loaded) and closed (delivered, failed). */
 export async function stopCounts(trx: Db, roundId: string): Promise<{ open: number; closed: number }> {
-  const counts = await sql<{ open: string; closed: string }>`
-      select count(*) filter (where status in ('pending', 'loaded')) as open, count(*) filter (where status in ('delivered', 'failed')) as closed
-      from round_stops where round_id = ${roundId}`.execute(trx);
+  const counts = await sql<{ open: string; closed: string }>`select ${STOP_COUNTS} from round_stops where round_id = ${roundId}`.execute(trx);
   return { open: Number(counts.rows[0]?.open ?? 0), closed: Number(counts.rows[0]?.closed ?? 0) };
 }
 
 /** The round's status with stopCounts, in one read that locks nothing; undefined when there is no such round. */
 export async function roundStopProgress(db: Db, roundId: string): Promise<{ status: RoundStatus; open: number; closed: number } | undefined> {
   const row = await sql<{ status: RoundStatus; open: string; closed: string }>`
-      select r.status,
-        (select count(*) from round_stops s where s.round_id = r.id and s.status in ('pending', 'loaded')) as open,
-        (select count(*) from round_stops s where s.round_id = r.id and s.status in ('delivered', 'failed')) as closed
-      from rounds r where r.id = ${roundId}`.execute(db);
+      select r.status, c.open, c.closed from rounds r, lateral (select ${STOP_COUNTS} from round_stops where round_id = r.id) c
+      where r.id = ${roundId}`.execute(db);
   const r = row.rows[0];
   return r && { status: r.status, open: Number(r.open), closed: Number(r.closed) };
 }
