@@ -325,6 +325,12 @@ export async function setSubproblemProgress(db: Db, roundId: string, id: string,
 /**
  * Moves needs along the status machine and appends their history, skipping any need that is no
  * longer in `from` (so a repeated call writes nothing twice). Returns the ids that moved.
+ *
+ * The rows are locked in id order before they are written, whatever plan PostgreSQL picks for the
+ * update: a few ids are found through the index (id order), thousands by a bitmap or sequential
+ * scan (the table's order). Two moves of overlapping needs in different orders deadlock: a
+ * handover settling its stop against the reconciler settling the whole round did, 10 handovers
+ * answered 500 in a full-scale district day (issue #21).
  */
 export async function moveNeeds(trx: Db, needIds: readonly string[], from: NeedStatus, to: NeedStatus, actor: string, note: string | null, failureReason?: string): Promise<string[]> {
   if (!canTransition(from, to)) throw new Error(`need status ${from} > ${to} is not allowed`);
@@ -335,9 +341,12 @@ export async function moveNeeds(trx: Db, needIds: readonly string[], from: NeedS
   for (let i = 0; i < needIds.length; i += 50_000) {
     const ids = needIds.slice(i, i + 50_000);
     if (ids.length === 0) continue;
-    const rows = await trx.updateTable('needs').set({ status: to, updated_at: new Date(), ...(failureReason ? { failure_reason: failureReason } : {}) })
-      .where(sql<boolean>`id = any(${ids}::uuid[])`).where('status', '=', from).returning('id').execute();
-    moved.push(...rows.map((r) => r.id));
+    const rows = await sql<{ id: string }>`with locked as materialized (
+        select id from needs where id = any(${ids}::uuid[]) and status = ${from} order by id for update
+      )
+      update needs n set status = ${to}, updated_at = ${new Date()}${failureReason ? sql`, failure_reason = ${failureReason}` : sql``}
+      from locked where n.id = locked.id returning n.id`.execute(trx);
+    moved.push(...rows.rows.map((r) => r.id));
   }
   for (let i = 0; i < moved.length; i += 50_000) {
     await sql`insert into need_status_history (need_id, from_status, to_status, note, actor)

@@ -14,7 +14,7 @@ import { settleRound } from '../../src/services/deliveries/round-delivery.servic
 import { tripStops } from '../../src/store/event-tracking.repository';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
-import { listSubproblems } from '../../src/store/round.repository';
+import { listSubproblems, moveNeeds } from '../../src/store/round.repository';
 import { DATABASE_URL, openTestDatabase, seedDistrict } from './round.fixtures';
 
 /** Runs once, after the settle's first read of the round's stops. */
@@ -166,4 +166,63 @@ it("a trip's stops sit at their corridor, or at the mean of their bags' househol
   const first = stops[0]!;
   await database.db.updateTable('areas').set({ lat: 31.5, lon: 121.5 }).where('id', '=', first.corridorId).execute();
   expect((await tripStops(database.db, round.id, trip))[0]).toMatchObject({ stopId: first.stopId, lat: 31.5, lon: 121.5 });
+});
+
+it('two moves of overlapping needs lock them in the same order, whatever plan each update gets', async () => {
+  // A district's worth of accepted needs, its statistics known: moving them all is a sequential scan,
+  // in the table's order (or from wherever another scan of a large table is: synchronized scans);
+  // a few go through the index, here in id order (without bitmaps: the planner's other choice).
+  const district = await seedDistrict(database, { communities: 1, corridorsPerCommunity: 20, householdsPerCorridor: 100, vehicles: 1 });
+  await sql`analyze needs`.execute(database.db);
+  // Needs y, w, x in the table's order with x's id below y's: the scan meets y first, the index x.
+  const heap = (await sql<{ id: string }>`select id::text as id from needs where id = any(${district.needIds}::uuid[]) order by ctid`.execute(database.db)).rows.map((r) => r.id);
+  const y = heap[0]!;
+  const x = heap.findLast((id) => id < y)!;
+  const w = heap[heap.indexOf(x) - 1]!;
+  expect(heap.indexOf(x)).toBeGreaterThan(1);
+  for (const ids of [district.needIds, [x, y]]) console.log("PLAN", (await sql`explain update needs set status = 'planned' where id = any(${ids}::uuid[]) and status = 'accepted' returning id`.execute(database.db)).rows.map((r: any) => r["QUERY PLAN"]).join("\n"), heap.indexOf(x), heap.length);
+
+  const pidOf = async (db: typeof closer.db) => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
+  const waitsOn = async (pid: number) =>
+    Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`.execute(database.db)).rows[0]!.n) > 0;
+  const until = async (cond: () => Promise<boolean>) => {
+    while (!(await cond())) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const gate = <T>() => {
+    let open!: (v: T) => void;
+    return { opened: new Promise<T>((resolve) => (open = resolve)), open };
+  };
+
+  // w is held by another transaction; the whole district's move (the reconciler's settle) starts
+  // and waits at w; then a stop's move of x and y (its handover's settle).
+  const release = gate<void>();
+  const holding = gate<number>();
+  const holder = closer.db.transaction().execute(async (trx) => {
+    await sql`select id from needs where id = ${w}::uuid for update`.execute(trx);
+    holding.open(await pidOf(trx));
+    await release.opened;
+  });
+  const holderPid = await holding.opened;
+  const wholeStarted = gate<number>();
+  const whole = database.db.transaction().execute(async (trx) => {
+    wholeStarted.open(await pidOf(trx));
+    return moveNeeds(trx, district.needIds, 'accepted', 'planned', 'test', 'whole round');
+  });
+  const wholePid = await wholeStarted.opened;
+  await until(() => waitsOn(holderPid));
+  let stopDone = false;
+  const stop = closer.db.transaction().execute(async (trx) => {
+    await sql`set local enable_bitmapscan = off`.execute(trx);
+    return moveNeeds(trx, [x, y], 'accepted', 'planned', 'test', 'one stop');
+  }).finally(() => (stopDone = true));
+  await until(async () => stopDone || (await waitsOn(wholePid)));
+  release.open();
+  await holder;
+
+  // Before the rows were locked in id order, the whole move held y and waited for x, which the stop's
+  // held while it waited for y: one of them was chosen as a deadlock's victim and failed.
+  const [wholeMoved, stopMoved] = await Promise.all([whole, stop]);
+  expect([...wholeMoved, ...stopMoved].sort()).toEqual([...district.needIds].sort());
+  const history = await sql<{ n: number }>`select count(*)::int as n from need_status_history where need_id = any(${district.needIds}::uuid[]) and to_status = 'planned'`.execute(database.db);
+  expect(history.rows[0]!.n).toBe(district.needIds.length);
 });
