@@ -25,19 +25,27 @@ export interface NeedForAllocation {
 
 const STOCK_KIND_LIST = STOCK_KINDS.map((k) => k.kind);
 
-/** The needs by id, oldest first (within a class and community, the older need is served first). */
-export async function needsForAllocation(db: Db, ids: readonly string[]): Promise<NeedForAllocation[]> {
-  if (ids.length === 0) return [];
-  // One array parameter: lists of 5,000 bind parameters took 0.5-1.4 s a statement at a district's 137,000 needs (issue #21).
-  const res = await sql<{ id: string; kind: NeedKind; urgency: Urgency; community_id: string; details: Record<string, unknown> | null; members: number; elderly_alone: boolean; cannot_cook: boolean; chronic_illness: boolean; created_at: Date }>`
-    select n.id, n.kind, n.urgency, n.community_id, n.created_at,
-      case when n.kind in (${sql.join(STOCK_KIND_LIST)}) then n.details else null end as details,
-      h.members, h.elderly_alone, h.cannot_cook, h.chronic_illness
-    from unnest(${[...new Set(ids)]}::uuid[]) as i(id) join needs n on n.id = i.id join households h on h.id = n.household_id`.execute(db);
-  return res.rows.map((r) => ({
+/**
+ * A claimed need's columns as allocation reads them (`n` the need, `h` its household, left-joined),
+ * read with the claim itself (round.repository): a district's round read its 137,000 needs again
+ * for this (issue #21).
+ */
+export const ALLOCATION_COLUMNS = sql`n.kind, n.urgency, n.created_at,
+  case when n.kind in (${sql.join(STOCK_KIND_LIST)}) then n.details else null end as details,
+  h.members, h.elderly_alone, h.cannot_cook, h.chronic_illness`;
+
+/** A need with ALLOCATION_COLUMNS; the household's are null for a need of no household. */
+export interface AllocationRow {
+  id: string; community_id: string; kind: NeedKind; urgency: Urgency; created_at: Date; details: Record<string, unknown> | null;
+  members: number | null; elderly_alone: boolean | null; cannot_cook: boolean | null; chronic_illness: boolean | null;
+}
+
+/** The needs as allocation takes them, oldest first (within a class and community, the older need is served first); a need of no household is not allocated. */
+export function needsForAllocation(rows: readonly AllocationRow[]): NeedForAllocation[] {
+  return rows.flatMap((r) => (r.members === null ? [] : [{
     id: r.id, kind: r.kind, urgency: r.urgency, communityId: r.community_id, details: r.details, members: r.members,
-    elderlyAlone: r.elderly_alone, cannotCook: r.cannot_cook, chronicIllness: r.chronic_illness, createdAt: r.created_at.getTime(),
-  })).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(({ createdAt: _, ...n }) => n);
+    elderlyAlone: r.elderly_alone === true, cannotCook: r.cannot_cook === true, chronicIllness: r.chronic_illness === true, createdAt: r.created_at.getTime(),
+  }])).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(({ createdAt: _, ...n }) => n);
 }
 
 export interface DepotStock { depotId: string; depotName: string; itemCode: string; available: number }

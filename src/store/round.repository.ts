@@ -9,6 +9,7 @@ import { canRoundTransition, NEED_KINDS_OF_ROUND, NEED_KINDS_SHARING_FLEET, OPEN
 
 import type { Db } from './db';
 import { lockForTransaction } from './advisory-lock';
+import { ALLOCATION_COLUMNS, type AllocationRow } from './round-allocation.repository';
 import { loadDemandGroups, type NeedDemandGroup } from './round-inputs.repository';
 import type { RoundSubproblemsTable, RoundsTable } from './tables/rounds';
 
@@ -137,9 +138,8 @@ export async function roundsIn(db: Db, statuses: readonly RoundStatus[]): Promis
   return db.selectFrom('rounds').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
 }
 
-export interface ClaimableNeed {
-  id: string;
-  community_id: string;
+/** A need a round claims, with what its allocation reads (ALLOCATION_COLUMNS). */
+export interface ClaimableNeed extends AllocationRow {
   corridor_id: string;
 }
 
@@ -215,7 +215,8 @@ function claimable(areaId: string, kinds: readonly NeedKind[]) {
       select id from areas where id = ${areaId}
       union all select a.id from areas a join sub on a.parent_id = sub.id
     )
-    select n.id, n.community_id, n.corridor_id from needs n
+    select n.id, n.community_id, n.corridor_id, ${ALLOCATION_COLUMNS}
+    from needs n left join households h on h.id = n.household_id
     where n.status = 'accepted'
       and n.kind in (${sql.join([...kinds])})
       and (n.community_id in (select id from sub) or n.corridor_id in (select id from sub))
@@ -232,7 +233,8 @@ function claimable(areaId: string, kinds: readonly NeedKind[]) {
 /** The round's needs still accepted (to plan again), in claim order, locked `for update of n`. */
 export async function lockAcceptedNeedsOfRound(trx: Db, roundId: string): Promise<ClaimableNeed[]> {
   const res = await sql<ClaimableNeed>`
-      select n.id, n.community_id, n.corridor_id from round_needs rn join needs n on n.id = rn.need_id
+      select n.id, n.community_id, n.corridor_id, ${ALLOCATION_COLUMNS}
+      from round_needs rn join needs n on n.id = rn.need_id left join households h on h.id = n.household_id
       where rn.round_id = ${roundId} and n.status = 'accepted'
       order by n.community_id, n.corridor_id, n.id for update of n`.execute(trx);
   return res.rows;
@@ -261,7 +263,16 @@ export async function insertSubproblems(trx: Db, roundId: string, subs: NewSubpr
   await trx.insertInto('round_subproblems')
     .values(subs.map((s) => ({ round_id: roundId, id: s.id, community_id: s.communityId, generation, vehicle_ids: JSON.stringify(s.vehicleIds), result: null, solved_at: null })))
     .onConflict((oc) => oc.doNothing()).execute();
-  const links = subs.flatMap((s) => s.needIds.map((n) => ({ n, s: s.id, ...(items.has(n) ? { i: items.get(n) } : {}) })));
+  // What the allocation gave each need, each distinct value once ("i": its index): needs given alike
+  // share the same object (round-allocation.service), a district's 137,000 a few dozen sets.
+  const sets: unknown[] = [];
+  const setOf = new Map<unknown, number>();
+  const indexOf = (given: unknown): number => {
+    let i = setOf.get(given);
+    if (i === undefined) setOf.set(given, (i = sets.push(given) - 1));
+    return i;
+  };
+  const links = subs.flatMap((s) => s.needIds.map((n) => ({ n, s: s.id, ...(items.has(n) ? { i: indexOf(items.get(n)) } : {}) })));
   if (links.length === 0) return;
   // One statement, the links as one JSON document (a district links 137,000 needs: 28 statements of
   // 15,000 parameters before; then a jsonb[] array parameter, whose escaping by the driver held the
@@ -269,9 +280,10 @@ export async function insertSubproblems(trx: Db, roundId: string, subs: NewSubpr
   // takes a fifth of that), with what the allocation gave each need (an update of every row after
   // cost 11 s). A re-plan moves a need of the round to a sub-problem of the new generation; a need
   // given nothing new (no "i") keeps what it had.
-  await sql`insert into round_needs (round_id, need_id, subproblem_id, items)
-    select ${roundId}::uuid, (l->>'n')::uuid, l->>'s', l->'i'
-    from jsonb_array_elements(${JSON.stringify(links)}::jsonb) as l
+  await sql`with given as materialized (select ${JSON.stringify(sets)}::jsonb as sets)
+    insert into round_needs (round_id, need_id, subproblem_id, items)
+    select ${roundId}::uuid, (l->>'n')::uuid, l->>'s', given.sets -> ((l->>'i')::int)
+    from given, jsonb_array_elements(${JSON.stringify(links)}::jsonb) as l
     on conflict (round_id, need_id) do update set subproblem_id = excluded.subproblem_id, items = coalesce(excluded.items, round_needs.items)`.execute(trx);
 }
 

@@ -10,13 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { dropSchema, type Database } from '../../src/store/db';
-import { getRound, listSubproblems } from '../../src/store/round.repository';
+import { createOrGetOpenRound, getRound, listSubproblems } from '../../src/store/round.repository';
 import { readPlan } from '../../src/store/round-plan.repository';
 import { ledgerMismatches } from '../../src/store/stock-read.repository';
 import type { NeedItems, StockShortDetail } from '../../src/domain/round-plan';
 import { defineItem, defineKit } from '../../src/services/stock/kit.service';
 import { adjustStock, receiveStock } from '../../src/services/stock/stock.service';
-import { mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { mergeRound, prepareRound, startRound } from '../../src/services/rounds/round.service';
+import type { RoundAllocator } from '../../src/services/rounds/round-allocation.service';
+import { allocateWithPreferredSolver } from '../../src/planning/allocation/allocate-round';
+import { packAllocation, packAllocationInput, unpackAllocation, unpackAllocationInput } from '../../workers/allocation-wire';
 import { replanRound } from '../../src/services/rounds/round-replan.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { openTestDatabase, seedDistrict, type District, type DistrictSize } from './round.fixtures';
@@ -481,5 +484,38 @@ describe('two rounds prepared before either merges, then a re-plan once stock ar
     const items = await itemsOf(w, second);
     for (const id of waiting) expect(unitsOf(items.get(id), 'canned-pork')).toBe(porkOf(w.households.find((h) => h.needId === id)!.members));
     await expectCutBeforeRoutingOnly(w, second, []);
+  });
+});
+
+describe("a round prepared as the workers prepare it: the allocation's outcomes crossing the wire once each", () => {
+  let w: World;
+  afterAll(async () => {
+    await dropSchema(w.database);
+    await w.database.close();
+  });
+
+  it('links each need with what it was given, needs given alike sharing one item set', async () => {
+    w = await world('round_alloc_wire', { communities: 2, corridorsPerCommunity: 3, householdsPerCorridor: 5, vehicles: 4 });
+    const depot = w.district.depotId;
+    for (const [item, units] of [['rice', 500], ['oil', 100], ['canned-pork', 100], ['vegetables', 100], ['eggs-10', 3]] as const) await receive(w, depot, item, units);
+    const given = new Map<string, NeedItems>();
+    // The worker's allocator (workers/runtime.ts): packed to the round thread and back.
+    const allocate: RoundAllocator = async (input, ms) => {
+      const ids = input.needs.map((n) => n.id);
+      const chosen = await allocateWithPreferredSolver(unpackAllocationInput(packAllocationInput(input)), ms, () => performance.now());
+      const back = unpackAllocation(packAllocation(chosen, ids), ids);
+      for (const a of back.allocation.needs) if (a.served) given.set(a.needId, { lines: a.lines, leftOut: a.leftOut });
+      return back;
+    };
+    const { round } = await createOrGetOpenRound(w.database.db, { areaId: w.district.districtId, kind: 'food', timeLimitMs: 150, seed: 1, createdBy: 'd' });
+    await prepareRound(w.database.db, round.id, undefined, { allocate });
+
+    const stored = await itemsOf(w, round.id);
+    expect(given.size).toBe(w.households.length);
+    for (const [needId, items] of given) expect(stored.get(needId)).toEqual(items);
+    // Small and large households, eggs for a few: a handful of distinct sets for 30 needs.
+    const distinct = new Set([...given.values()].map((i) => JSON.stringify(i)));
+    expect(distinct.size).toBeGreaterThan(1);
+    expect(distinct.size).toBeLessThan(given.size);
   });
 });

@@ -9,16 +9,18 @@ import { allocationClass } from '../../domain/need-kinds';
 import type { NeedItems, StockShortDetail } from '../../domain/round-plan';
 import { expandComponents } from '../../domain/kit';
 import { needProduct } from '../../domain/stock';
-import type { NeedComponent, NeedToAllocate, RoundAllocation, RoundAllocationInput } from '../../planning/allocation/round-allocation';
+import type { NeedAllocation, NeedComponent, NeedToAllocate, RoundAllocation, RoundAllocationInput } from '../../planning/allocation/round-allocation';
 import { allocateWithPreferredSolver, type ChosenAllocation } from '../../planning/allocation/allocate-round';
 import type { Db } from '../../store/db';
 import { type Steps, untimed } from '../../shared/steps';
 import { loadCatalogue } from '../../store/item.repository';
 import {
-  addUnservedWithDetail, freeStockAt, linkUnallocated, heldByOtherRounds, needsForAllocation, replaceHolds, setRoundAllocation,
+  addUnservedWithDetail, freeStockAt, linkUnallocated, heldByOtherRounds, needsForAllocation, replaceHolds, setRoundAllocation, type AllocationRow,
 } from '../../store/round-allocation.repository';
 
 export const STOCK_SHORT = 'stock-short';
+
+type Served = Extract<NeedAllocation, { served: true }>;
 
 /**
  * Budget of the whole allocation (all classes). Past it, a class is shared by the even-share rule,
@@ -56,14 +58,15 @@ export interface RoundAllocationSummary {
 }
 
 /**
- * Allocates `needIds` in the caller's transaction, stores the unserved ones and the explanation, and
- * returns the ids of the needs to route, with what each was given (stored as they are linked to the round's sub-problems).
+ * Allocates the `claimed` needs (read with their claim) in the caller's transaction, stores the
+ * unserved ones and the explanation, and returns the ids of the needs to route, with what each was
+ * given (stored as they are linked to the round's sub-problems).
  * `steps` splits its time for the 'round prepared' log: reads, the solve (on the round thread in
  * the workers), the unserved needs' rows, the holds and summary.
  */
-export async function allocateRoundStock(trx: Db, roundId: string, needIds: readonly string[], depotIds: readonly string[], allocate: RoundAllocator = allocateHere, steps: Steps = untimed): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
+export async function allocateRoundStock(trx: Db, roundId: string, claimed: readonly AllocationRow[], depotIds: readonly string[], allocate: RoundAllocator = allocateHere, steps: Steps = untimed): Promise<{ served: string[]; items: Map<string, NeedItems> }> {
   const started = performance.now();
-  const needs = await needsForAllocation(trx, needIds);
+  const needs = needsForAllocation(claimed);
   const catalogue = await loadCatalogue(trx);
   // A kit's components by product, quantity and household size: a district's needs share a few dozen.
   const kits = new Map<string, NeedComponent[]>();
@@ -99,9 +102,19 @@ export async function allocateRoundStock(trx: Db, roundId: string, needIds: read
   steps.step('allocate.unserved');
   const items = new Map<string, NeedItems>();
   const holds = new Map<string, number>();
+  // Needs given alike share one NeedItems (the workers' allocation hands back each outcome's lines
+  // once, workers/allocation-wire.ts): the links then carry a few dozen item sets, not 137,000.
+  const alike = new Map<Served['lines'], Map<Served['leftOut'], NeedItems>>();
+  const itemsOf = (a: Served): NeedItems => {
+    const byLeftOut = alike.get(a.lines) ?? new Map<Served['leftOut'], NeedItems>();
+    alike.set(a.lines, byLeftOut);
+    let given = byLeftOut.get(a.leftOut);
+    if (!given) byLeftOut.set(a.leftOut, (given = { lines: a.lines.map((l) => ({ ...l })), leftOut: a.leftOut }));
+    return given;
+  };
   for (const a of result.needs) {
     if (!a.served || a.lines.length + a.leftOut.length === 0) continue;
-    items.set(a.needId, { lines: a.lines.map((l) => ({ ...l })), leftOut: a.leftOut });
+    items.set(a.needId, itemsOf(a));
     for (const l of a.lines) holds.set(l.item, (holds.get(l.item) ?? 0) + l.quantity);
   }
   await replaceHolds(trx, roundId, holds);

@@ -142,7 +142,7 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
   // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
   // A round that carries nothing (waste collection) takes no stock.
   const { served, items } = spec.usesStock
-    ? await allocateRoundStock(trx, roundId, needs.map((n) => n.id), [...new Set(vehicles.map((v) => v.depotId))], options.allocate, steps)
+    ? await allocateRoundStock(trx, roundId, needs, [...new Set(vehicles.map((v) => v.depotId))], options.allocate, steps)
     : { served: needs.map((n) => n.id), items: new Map<string, NeedItems>() };
   steps.step('allocate');
   const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
