@@ -179,12 +179,16 @@ export async function claimableDemandOfDistrict(db: Db, areaId: string, kind: Ro
  */
 export async function unentitledHouseholdsOfDistrict(db: Db, areaId: string, needIds: readonly string[]): Promise<{ members: number; count: number }[]> {
   if (needIds.length === 0) return [];
+  // A district's own round leaves no household of it outside: nothing to read (at full scale, a
+  // look-up of its 137,000 needs and a pass over its households).
+  const district = await districtOf(db, areaId);
+  if (district === areaId) return [];
   const cycle = (await sql<{ cycle: string | null }>`select max(cycle) as cycle from needs
     where kind = 'food_package' and id = any(${[...needIds]}::uuid[])`.execute(db)).rows[0]?.cycle;
   if (!cycle) return [];
   const res = await sql<{ members: number; count: number }>`
     with recursive district as (
-      select id from areas where id = ${await districtOf(db, areaId)}
+      select id from areas where id = ${district}
       union all select a.id from areas a join district on a.parent_id = district.id
     ), own as (
       select id from areas where id = ${areaId}
