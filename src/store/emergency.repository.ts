@@ -138,9 +138,25 @@ export async function acceptEmergencyMedicineNeed(trx: Db, h: { householdId: str
 }
 
 /** accepted > planned for a need placed on a dedicated trip, so no round plans it a second time. */
-export async function markNeedPlanned(trx: Db, needId: string, note: string, at: Date): Promise<void> {
-  const moved = await trx.updateTable('needs').set({ status: 'planned', updated_at: at }).where('id', '=', needId).where('status', '=', 'accepted').returning('id').executeTakeFirst();
-  if (moved) await trx.insertInto('need_status_history').values({ need_id: needId, from_status: 'accepted', to_status: 'planned', note, actor: 'emergency-planner', at }).execute();
+/**
+ * A waiting case (accepted or unserved) given its trip, and its need (if any) planned with its
+ * history, in one statement. Undefined when the case was not waiting. In the district day an
+ * emergency's batch ran its statements in turn, each waiting for a turn of a busy event loop: this
+ * was three of an emergency's four (issue #21).
+ */
+export async function assignCaseTrip(trx: Db, c: { id: string; needId: string | null }, trip: { tripRef: string; driverId: string | null; at: Date }, note: string, plannedAt: Date): Promise<EmergencyCase | undefined> {
+  const res = await sql<Selectable<EmergencyCasesTable>>`
+    with planned as (
+      update needs set status = 'planned', updated_at = ${plannedAt} where id = ${c.needId}::uuid and status = 'accepted' returning id
+    ), history as (
+      insert into need_status_history (need_id, from_status, to_status, note, actor, at)
+      select id, 'accepted', 'planned', ${note}, 'emergency-planner', ${plannedAt} from planned
+    )
+    update emergency_cases set status = 'trip_assigned', trip_ref = ${trip.tripRef}, driver_id = ${trip.driverId},
+      trip_assigned_at = ${trip.at}, unserved_reason = null
+    where id = ${c.id} and status in ('accepted', 'unserved') returning *`.execute(trx);
+  const row = res.rows[0];
+  return row ? toCase(row) : undefined;
 }
 
 /** The depot nearest to a point: where emergency medicine is picked up. */
@@ -152,11 +168,21 @@ export async function nearestDepot(db: Db, at: { lat: number; lon: number }): Pr
   return r && { id: r.id, lat: Number(r.lat), lon: Number(r.lon) };
 }
 
-/** The medicine reached the door: planned (or out) > delivered, with history. */
+/**
+ * The medicine reached the door: planned (or out) > delivered, with its history (through out for
+ * delivery when it was planned), in one statement: an emergency's done runs in its lane's batch
+ * under the planning lock, each statement a turn of a busy event loop in the district day (issue #21).
+ */
 export async function markNeedDelivered(trx: Db, needId: string, at: Date): Promise<void> {
-  const before = await trx.selectFrom('needs').select('status').where('id', '=', needId).forUpdate().executeTakeFirst();
-  if (!before || (before.status !== 'planned' && before.status !== 'out_for_delivery')) return;
-  await trx.updateTable('needs').set({ status: 'delivered', updated_at: at }).where('id', '=', needId).execute();
-  const steps = before.status === 'planned' ? [['planned', 'out_for_delivery'], ['out_for_delivery', 'delivered']] : [['out_for_delivery', 'delivered']];
-  await trx.insertInto('need_status_history').values(steps.map(([from, to]) => ({ need_id: needId, from_status: from!, to_status: to!, note: 'emergency trip done', actor: 'emergency-planner', at }))).execute();
+  await sql`
+    with before as (
+      select id, status from needs where id = ${needId}::uuid and status in ('planned', 'out_for_delivery') for update
+    ), moved as (
+      update needs n set status = 'delivered', updated_at = ${at} from before where n.id = before.id returning before.status as was
+    )
+    insert into need_status_history (need_id, from_status, to_status, note, actor, at)
+    select ${needId}::uuid, s.from_status, s.to_status, 'emergency trip done', 'emergency-planner', ${at}
+    from moved, (values (1, 'planned', 'out_for_delivery'), (2, 'out_for_delivery', 'delivered')) as s(k, from_status, to_status)
+    where s.k = 2 or moved.was = 'planned'
+    order by s.k`.execute(trx);
 }

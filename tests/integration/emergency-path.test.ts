@@ -3,7 +3,7 @@
  * and community > trip in the driver's batch > done > review closed by community staff, plus
  * isolation (a positive household rides alone), the no-vehicle case and its retry, and the report.
  */
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuditService } from '../../src/services/access/audit.service';
 import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency/emergency.service';
@@ -14,8 +14,26 @@ import { holdTransportLock, startPassWorld, type PassWorld } from './pass.fixtur
 
 let w: PassWorld;
 
+/** Each statement sent: its kind and the tables it names (a raw statement: its text, as `sql:<text>`). */
+const statements: string[][] = [];
+function tablesOf(node: unknown, into: Set<string>): Set<string> {
+  if (!node || typeof node !== 'object') return into;
+  const n = node as OperationNode & { table?: { identifier?: { name?: string } }; sqlFragments?: readonly string[] };
+  if (n.kind === 'TableNode' && n.table?.identifier?.name) into.add(n.table.identifier.name);
+  if (n.kind === 'RawNode' && n.sqlFragments) into.add(`sql:${n.sqlFragments.join('?')}`);
+  for (const v of Object.values(node)) tablesOf(v, into);
+  return into;
+}
+const recorder: KyselyPlugin = {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    statements.push([args.node.kind, ...tablesOf(args.node, new Set())]);
+    return args.node;
+  },
+  transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,
+};
+
 beforeAll(async () => {
-  w = await startPassWorld('emergency_path', '2026-03-01T06:00:00Z');
+  w = await startPassWorld('emergency_path', '2026-03-01T06:00:00Z', { plugin: recorder });
 });
 afterAll(async () => {
   await w?.close();
@@ -66,17 +84,32 @@ describe('emergency channel', () => {
   });
 
   it('emergency medicine without a live round gets a dedicated goods trip; the need is planned, then delivered', async () => {
+    const from = statements.length;
     const res = await raise(w.grid.h2, 'coordinator', { kind: 'emergency_medicine', drug: 'Salbutamol', strength: '100mcg', quantity: 1 });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('trip_assigned');
+    // The case given its car, its need planned and the need's history: one statement. In the district
+    // day an emergency's batch ran its statements one after another, each waiting for a turn of a busy
+    // event loop, and these were three of its four (issue #21).
+    const caseMoves = statements.slice(from).filter((s) => (s[0] === 'UpdateQueryNode' && s.includes('emergency_cases'))
+      || s.some((t) => t.startsWith('sql:') && t.includes('update emergency_cases')));
+    expect(caseMoves).toHaveLength(1);
+    expect(caseMoves[0]!.join(' ')).toMatch(/update needs set status = 'planned'[\s\S]*insert into need_status_history/);
+    const planned = await sql<{ n: number }>`select count(*)::int as n from need_status_history h join needs n on n.id = h.need_id
+      where n.household_id = ${w.grid.h2} and h.to_status = 'planned' and h.actor = 'emergency-planner'`.execute(w.database.db);
+    expect(planned.rows[0]!.n).toBe(1);
     const stops = (await batch()).flatMap((t) => t.stops).filter((s) => s.emergencyId === res.body.id);
     expect(stops.map((s) => [s.type, s.goods])).toEqual([['pickup', true], ['drop', true]]);
     const need = await w.database.db.selectFrom('needs').select(['status', 'urgency']).where('household_id', '=', w.grid.h2).executeTakeFirstOrThrow();
     expect(need).toEqual({ status: 'planned', urgency: 'emergency' });
     expect(JSON.stringify(await batch())).not.toContain('Salbutamol');
     await w.json('POST', `/api/emergencies/${res.body.id}/done`, 'driver');
-    const after = await w.database.db.selectFrom('needs').select('status').where('household_id', '=', w.grid.h2).executeTakeFirstOrThrow();
+    const after = await w.database.db.selectFrom('needs').select(['id', 'status']).where('household_id', '=', w.grid.h2).executeTakeFirstOrThrow();
     expect(after.status).toBe('delivered');
+    const history = await w.database.db.selectFrom('need_status_history').select(['from_status', 'to_status']).where('need_id', '=', after.id).orderBy('id').execute();
+    expect(history.slice(-3)).toEqual([
+      { from_status: 'accepted', to_status: 'planned' }, { from_status: 'planned', to_status: 'out_for_delivery' }, { from_status: 'out_for_delivery', to_status: 'delivered' },
+    ]);
   });
 
   it('a positive household rides alone, never with goods or other passengers', async () => {

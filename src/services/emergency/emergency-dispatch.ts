@@ -3,7 +3,7 @@
  * the transport leg is unique per case, and the case moves only from accepted/unserved.
  */
 import type { EmergencyCase } from '../../domain/emergency';
-import { markNeedPlanned, moveCase, nearestDepot, roundTripDriver } from '../../store/emergency.repository';
+import { assignCaseTrip, moveCase, nearestDepot, roundTripDriver } from '../../store/emergency.repository';
 import { findHospital, householdPlace } from '../../store/pass.repository';
 import { insertRequests, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
 import { inTransportBatch, placesNothing } from '../passes/transport-batch';
@@ -72,9 +72,7 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
         finish: async (t, placement) => {
           const got = placed ?? placement.assigned.get(request.id);
           if (!got) return (await moveCase(t, c.id, ['accepted'], 'unserved', { unservedReason: placement.unserved.get(request.id) ?? 'unserved' })) ?? c;
-          if (c.needId) await markNeedPlanned(t, c.needId, `emergency trip ${got.tripId}`, now);
-          const at = deps.clock.now();
-          return (await moveCase(t, c.id, WAITING, 'trip_assigned', { tripRef: `transport:${got.tripId}`, driverId: got.driverId, tripAssignedAt: at, unservedReason: null })) ?? c;
+          return (await assignCaseTrip(t, c, { tripRef: `transport:${got.tripId}`, driverId: got.driverId, at: deps.clock.now() }, `emergency trip ${got.tripId}`, now)) ?? c;
         },
       };
     },
