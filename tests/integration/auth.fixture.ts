@@ -7,7 +7,7 @@
  * Accounts: resident of h1, coordinator of c1, community staff of m1, dispatcher, driver d1, admin;
  * and `spare`, a dispatcher that only ever appears as the subject of admin routes.
  */
-import type { KyselyPlugin } from 'kysely';
+import type { KyselyPlugin, OperationNode } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
@@ -64,6 +64,32 @@ export interface World {
 }
 
 /** Counts the statements a world's `deps.db` sends (give `plugin` to startWorld); BEGIN and COMMIT are not statements to it. */
+/**
+ * Records each statement the app sends: its kind and the tables it names, in the order sent (a raw
+ * statement: its text, as `sql:<text>`).
+ */
+export function statementRecorder(): { plugin: KyselyPlugin; statements: string[][] } {
+  const statements: string[][] = [];
+  const tablesOf = (node: unknown, into: Set<string>): Set<string> => {
+    if (!node || typeof node !== 'object') return into;
+    const n = node as OperationNode & { table?: { identifier?: { name?: string } }; sqlFragments?: readonly string[] };
+    if (n.kind === 'TableNode' && n.table?.identifier?.name) into.add(n.table.identifier.name);
+    if (n.kind === 'RawNode' && n.sqlFragments) into.add(`sql:${n.sqlFragments.join('?')}`);
+    for (const v of Object.values(node)) tablesOf(v, into);
+    return into;
+  };
+  return {
+    statements,
+    plugin: {
+      transformQuery: (args) => {
+        statements.push([args.node.kind, ...tablesOf(args.node, new Set())]);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    },
+  };
+}
+
 export function statementCounter(): { plugin: KyselyPlugin; count(): number } {
   let n = 0;
   return {

@@ -3,34 +3,19 @@
  * and community > trip in the driver's batch > done > review closed by community staff, plus
  * isolation (a positive household rides alone), the no-vehicle case and its retry, and the report.
  */
-import { sql, type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuditService } from '../../src/services/access/audit.service';
 import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency/emergency.service';
 import { createPassAlerts } from '../../src/services/passes/pass-alerts';
 import { startPassLoops } from '../../src/services/passes/pass-sweep.service';
 import { createLogger } from '../../src/shared/logger';
+import { statementRecorder } from './auth.fixture';
 import { holdTransportLock, startPassWorld, type PassWorld } from './pass.fixture';
 
 let w: PassWorld;
 
-/** Each statement sent: its kind and the tables it names (a raw statement: its text, as `sql:<text>`). */
-const statements: string[][] = [];
-function tablesOf(node: unknown, into: Set<string>): Set<string> {
-  if (!node || typeof node !== 'object') return into;
-  const n = node as OperationNode & { table?: { identifier?: { name?: string } }; sqlFragments?: readonly string[] };
-  if (n.kind === 'TableNode' && n.table?.identifier?.name) into.add(n.table.identifier.name);
-  if (n.kind === 'RawNode' && n.sqlFragments) into.add(`sql:${n.sqlFragments.join('?')}`);
-  for (const v of Object.values(node)) tablesOf(v, into);
-  return into;
-}
-const recorder: KyselyPlugin = {
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    statements.push([args.node.kind, ...tablesOf(args.node, new Set())]);
-    return args.node;
-  },
-  transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,
-};
+const { plugin: recorder, statements } = statementRecorder();
 
 beforeAll(async () => {
   w = await startPassWorld('emergency_path', '2026-03-01T06:00:00Z', { plugin: recorder });

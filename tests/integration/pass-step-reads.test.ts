@@ -6,28 +6,13 @@
  * application reads its household and hospital together. A driver marking a trip still has its
  * drivers read (it is allowed as the trip's driver).
  */
-import { Kysely, type KyselyPlugin, type OperationNode, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { passHistory } from '../../src/store/pass.repository';
+import { statementRecorder } from './auth.fixture';
 import { startPassWorld, type PassWorld } from './pass.fixture';
 
-/** Each statement's kind and the tables it names, in the order sent (a raw statement: its text, as `sql:<text>`). */
-const statements: string[][] = [];
-function tablesOf(node: unknown, into: Set<string>): Set<string> {
-  if (!node || typeof node !== 'object') return into;
-  const n = node as OperationNode & { table?: { identifier?: { name?: string } }; sqlFragments?: readonly string[] };
-  if (n.kind === 'TableNode' && n.table?.identifier?.name) into.add(n.table.identifier.name);
-  if (n.kind === 'RawNode' && n.sqlFragments) into.add(`sql:${n.sqlFragments.join('?')}`);
-  for (const v of Object.values(node)) tablesOf(v, into);
-  return into;
-}
-const recorder: KyselyPlugin = {
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    statements.push([args.node.kind, ...tablesOf(args.node, new Set())]);
-    return args.node;
-  },
-  transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,
-};
+const { plugin: recorder, statements } = statementRecorder();
 
 let w: PassWorld;
 beforeAll(async () => {
