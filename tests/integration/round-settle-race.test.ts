@@ -180,7 +180,6 @@ it('two moves of overlapping needs lock them in the same order, whatever plan ea
   const x = heap.findLast((id) => id < y)!;
   const w = heap[heap.indexOf(x) - 1]!;
   expect(heap.indexOf(x)).toBeGreaterThan(1);
-  for (const ids of [district.needIds, [x, y]]) console.log("PLAN", (await sql`explain update needs set status = 'planned' where id = any(${ids}::uuid[]) and status = 'accepted' returning id`.execute(database.db)).rows.map((r: any) => r["QUERY PLAN"]).join("\n"), heap.indexOf(x), heap.length);
 
   const pidOf = async (db: typeof closer.db) => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
   const waitsOn = async (pid: number) =>
