@@ -34,7 +34,7 @@ export const ALLOCATION_TIME_LIMIT_MS = 2000;
  * event loop past the `round.prepare` job's lock (issue #21). Default: here.
  */
 export type RoundAllocator = (input: RoundAllocationInput, timeLimitMs: number) => Promise<ChosenAllocation>;
-const allocateHere: RoundAllocator = (input, timeLimitMs) => allocateWithPreferredSolver(input, timeLimitMs, () => performance.now());
+export const allocateHere: RoundAllocator = (input, timeLimitMs) => allocateWithPreferredSolver(input, timeLimitMs, () => performance.now());
 
 /** What the proposal shows of the allocation (rounds.allocation). */
 export interface RoundAllocationSummary {

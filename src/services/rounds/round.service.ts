@@ -22,7 +22,7 @@ import { collectionOf } from './round-collection';
 import { openDueWasteRequests } from '../../store/waste-schedule.repository';
 import { NEED_KIND_SPECS } from '../../domain/need-kinds';
 import type { NeedItems } from '../../domain/round-plan';
-import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles, type VehicleInRound } from '../../store/round-inputs.repository';
+import { freeVehicleIds, loadGenerationNeeds, loadNeedsById, loadVehicles, type NeedInRound, type VehicleInRound } from '../../store/round-inputs.repository';
 import { awaitingDisinfection } from './round-fleet';
 import { mergeRoundPieces, type MergeDecision, type StoredPiece } from '../../planning/adapters/round-merge';
 import type { StoredPool } from '../../planning/adapters/round-pool';
@@ -34,7 +34,7 @@ import type { DriverLimits } from '../../domain/shifts';
 import { planRoster, roundRoster, takeRoundRoster, withHours } from './round-roster';
 import { reservePlanWithinStock, withMedicineBagIds } from './round-stock.service';
 import { assertPlanKeepsRules } from './plan-check.service';
-import { allocateRoundStock, type RoundAllocator } from './round-allocation.service';
+import { allocateHere, allocateRoundStock, type RoundAllocator } from './round-allocation.service';
 import { clearHolds } from '../../store/round-allocation.repository';
 import { deductForRound, releaseForRound } from '../stock/stock-round.service';
 import { markBulkLane } from '../../store/need-status-live.repository';
@@ -139,17 +139,33 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
   const spec = ROUND_KIND_SPECS[kind];
   const vehicles = await roundFleet(trx, roundId, kind);
   steps.step('fleet');
+  // What routing reads of the needs, and what waits beside them, depend on the claim alone: they are
+  // read while the allocation's LP solves (on the workers' round thread: at full scale 20-25 s under
+  // the day's load, issue #21). Queued once the solve starts, so the allocation's own reads go first
+  // (a transaction's statements go out one at a time); a claimed need the allocation leaves unserved
+  // is read and dropped.
+  let reads: Promise<[NeedInRound[], CountedDemand[]]> | undefined;
+  const startReads = () => {
+    reads ??= Promise.all([loadNeedsById(trx, needs.map((n) => n.id)), spec.collects ? [] : waitingBeside(trx, roundId, needs)]);
+    // Awaited below; if the allocation fails first, the transaction's failure is what the caller sees.
+    reads.catch(() => undefined);
+  };
+  const allocate: RoundAllocator = (input, timeLimitMs) => {
+    startReads();
+    return (options.allocate ?? allocateHere)(input, timeLimitMs);
+  };
   // Stock first: only what the depots these vehicles load at can cover is routed (round-allocation.service).
   // A round that carries nothing (waste collection) takes no stock.
   const { served, items } = spec.usesStock
-    ? await allocateRoundStock(trx, roundId, needs, [...new Set(vehicles.map((v) => v.depotId))], options.allocate, steps)
+    ? await allocateRoundStock(trx, roundId, needs, [...new Set(vehicles.map((v) => v.depotId))], allocate, steps)
     : { served: needs.map((n) => n.id), items: new Map<string, NeedItems>() };
   steps.step('allocate');
+  startReads();
+  const [claimed, waiting] = await reads!;
+  const routed = new Set(served);
+  const toRoute = claimed.filter((n) => routed.has(n.id));
+  steps.step('decompose.reads');
   const idPrefix = generation === 1 ? 'sp' : `g${generation}sp`;
-  const toRoute = await loadNeedsById(trx, served);
-  steps.step('decompose.read');
-  const waiting = spec.collects ? [] : await waitingBeside(trx, roundId, needs);
-  steps.step('decompose.waiting');
   const drafts = spec.collects ? collectionDraft(toRoute, vehicles, { idPrefix }) : decomposeRound(toRoute, vehicles, { idPrefix, waiting });
   steps.step('decompose');
   // Linked with what the allocation gave each (needs it left unserved are linked by the allocation).
