@@ -137,10 +137,10 @@ export async function acceptEmergencyMedicineNeed(trx: Db, h: { householdId: str
   return open.id;
 }
 
-/** accepted > planned for a need placed on a dedicated trip, so no round plans it a second time. */
 /**
- * A waiting case (accepted or unserved) given its trip, and its need (if any) planned with its
- * history, in one statement. Undefined when the case was not waiting. In the district day an
+ * A waiting case (accepted or unserved) given its trip, and its need (if any) accepted > planned with
+ * its history, so no round plans it a second time: in one statement. Undefined when the case was not
+ * waiting. In the district day an
  * emergency's batch ran its statements in turn, each waiting for a turn of a busy event loop: this
  * was three of an emergency's four (issue #21).
  */

@@ -354,8 +354,10 @@ export async function moveNeeds(trx: Db, needIds: readonly string[], from: NeedS
   // Ids travel as one array parameter each way, not one parameter (and one row object) per need: a
   // district's plan moves 137,000 at once, and building those statements was seconds of the merge.
   const moved: string[] = [];
-  for (let i = 0; i < needIds.length; i += 50_000) {
-    const ids = needIds.slice(i, i + 50_000);
+  // In chunks, in id order across them too (a uuid's text sorts as PostgreSQL orders uuids).
+  const ordered = needIds.length > 50_000 ? [...needIds].sort() : needIds;
+  for (let i = 0; i < ordered.length; i += 50_000) {
+    const ids = ordered.slice(i, i + 50_000);
     if (ids.length === 0) continue;
     const rows = await sql<{ id: string }>`with locked as materialized (
         select id from needs where id = any(${ids}::uuid[]) and status = ${from} order by id for update
