@@ -73,10 +73,20 @@ export function unpackAllocationInput(p: PackedAllocationInput): RoundAllocation
 export function packAllocation(chosen: ChosenAllocation, ids: readonly string[]): PackedAllocation {
   const { needs, ...rest } = chosen.allocation;
   const outcomes = indexer<Outcome>((o) => JSON.stringify(o));
+  // Needs served alike share their lines' arrays (allocateRound): matched by them, not by their text.
+  const served = new Map<unknown, Map<unknown, number>>();
   const outcomeOf = new Uint32Array(needs.length);
-  needs.forEach(({ needId, ...outcome }, i) => {
-    if (needId !== ids[i]) throw new Error(`allocation out of order at ${i}: ${needId}, not ${ids[i]}`);
-    outcomeOf[i] = outcomes.of(outcome);
+  needs.forEach((a, i) => {
+    if (a.needId !== ids[i]) throw new Error(`allocation out of order at ${i}: ${a.needId}, not ${ids[i]}`);
+    if (!a.served) {
+      outcomeOf[i] = outcomes.of({ served: false, short: a.short });
+      return;
+    }
+    let byLeftOut = served.get(a.lines);
+    if (!byLeftOut) served.set(a.lines, (byLeftOut = new Map()));
+    let k = byLeftOut.get(a.leftOut);
+    if (k === undefined) byLeftOut.set(a.leftOut, (k = outcomes.of({ served: true, lines: a.lines, leftOut: a.leftOut })));
+    outcomeOf[i] = k;
   });
   return { outcomes: outcomes.values, outcomeOf, rest, solver: chosen.solver };
 }

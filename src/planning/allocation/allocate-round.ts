@@ -7,7 +7,7 @@
 import { loadHighs } from '../lp/highs.adapter';
 import { jsLpSolver } from '../lp/js-lp-solver.adapter';
 import { JS_PREFERRED_UP_TO, preferredSolver } from '../lp/solver-choice';
-import { allocateRound, type RoundAllocation, type RoundAllocationInput } from './round-allocation';
+import { allocateRound, type NeedComponent, type RoundAllocation, type RoundAllocationInput } from './round-allocation';
 
 export interface ChosenAllocation { allocation: RoundAllocation; solver: string }
 
@@ -21,15 +21,17 @@ export async function allocateWithPreferredSolver(input: RoundAllocationInput, t
 
 /** The LP's lines: distinct (community, item, class) of the needs' components. */
 function lineCountOf(input: RoundAllocationInput): number {
-  const items = new Map<string, Set<string>>();
+  // Community > class > its needs' kits (shared arrays: a few dozen in a district, not 137,000).
+  const kits = new Map<string, Set<readonly NeedComponent[]>[]>();
   for (const n of input.needs) {
     if (n.components.length === 0) continue;
-    const key = `${n.group}|${n.priority}`;
-    let set = items.get(key);
-    if (!set) items.set(key, (set = new Set()));
-    for (const c of n.components) set.add(c.item);
+    let byClass = kits.get(n.group);
+    if (!byClass) kits.set(n.group, (byClass = []));
+    (byClass[n.priority] ??= new Set()).add(n.components);
   }
   let count = 0;
-  for (const set of items.values()) count += set.size;
+  for (const byClass of kits.values()) {
+    for (const set of byClass) if (set) count += new Set([...set].flatMap((kit) => kit.map((c) => c.item))).size;
+  }
   return count;
 }

@@ -16,7 +16,7 @@
  * Per need, never per stop: one short vegetable holds back nothing but the packages that lack it.
  */
 import { allocateStock } from './allocate';
-import type { AllocationGroup, AllocationOptions, AllocationResult, PriorityClass } from './allocation.types';
+import type { AllocationGroup, AllocationOptions, AllocationResult, GroupNeed, PriorityClass } from './allocation.types';
 
 export interface NeedComponent {
   item: string;
@@ -116,6 +116,10 @@ class Units {
   private readonly sharesOfItem = new Map<string, { slot: number; priority: number }[]>();
   private readonly lessUrgent = new Map<string, readonly number[]>();
   private readonly sourceCache = new Map<string, { own: Map<string, Sources>; substitute: Map<string, Sources> }>();
+  /** Kits by identity: a district's needs share a few dozen component arrays. */
+  private readonly kitIds = new Map<readonly NeedComponent[], number>();
+  /** What served needs were given, by kit and by what each component got: needs given alike share one. */
+  private readonly givenAlike = new Map<string, Given>();
 
   constructor(stock: Readonly<Record<string, number>>, lines: AllocationResult['lines']) {
     for (const [item, q] of Object.entries(stock)) this.quantity[this.spare(item)] = Math.max(0, Math.floor(q));
@@ -171,6 +175,33 @@ class Units {
     };
   }
 
+  /**
+   * The lines and left-out components of a need served with `parts` (its kit's components, in order).
+   * Needs given alike get the same arrays, not copies: 137,000 needs of a few dozen outcomes were a
+   * million small objects kept to the end, and a fifth of the allocation's time went to collecting them.
+   */
+  given(kit: readonly NeedComponent[], parts: readonly Part[]): Given {
+    let kitId = this.kitIds.get(kit);
+    if (kitId === undefined) this.kitIds.set(kit, (kitId = this.kitIds.size));
+    // The kit fixes every item name: what each component got, by place, says the rest.
+    let key = `${kitId}`;
+    for (const p of parts) {
+      if (p.out) key += '|-';
+      else {
+        key += `|${p.own}`;
+        for (const s of p.subs) key += `,${p.c.substitutes.indexOf(s.item)}*${s.quantity}`;
+      }
+    }
+    let given = this.givenAlike.get(key);
+    if (!given) {
+      const kept = parts.filter((p) => !p.out);
+      const lines = kept.flatMap((p) => [...(p.own > 0 ? [{ item: p.c.item, quantity: p.own }] : []), ...p.subs]);
+      given = { lines: merge(lines), leftOut: parts.filter((p) => p.out).map((p) => ({ item: p.c.item, quantity: p.c.quantity })) };
+      this.givenAlike.set(key, given);
+    }
+    return given;
+  }
+
   /** A class is served: what its shares still hold becomes spare. */
   releaseShares(priority: number): void {
     for (const { share, spare } of this.sharesOfClass[priority]!) {
@@ -183,6 +214,15 @@ class Units {
 /** Where units of an item may come from, in order: lists of slots, taken first to last. */
 type Sources = readonly (readonly number[])[];
 
+/** Units taken from a slot, given back if the need is not served after all. */
+interface Take { slot: number; quantity: number }
+
+/** One component of a need being served: what it drew of its own item and of substitutes, or left out. */
+interface Part { c: NeedComponent; takes: Take[]; own: number; subs: GrantedLine[]; out: boolean }
+
+/** What a served need gets (shared by needs given alike: never changed in place). */
+type Given = Pick<Extract<NeedAllocation, { served: true }>, 'lines' | 'leftOut'>;
+
 /**
  * One need, all or nothing (see the module comment): each component's own item from `sources(item,
  * true)` (its community's share, spare, then the shares of less urgent classes), then substitutes from
@@ -192,7 +232,6 @@ type Sources = readonly (readonly number[])[];
 function serve(need: NeedToAllocate, units: Units): NeedAllocation {
   const q = units.quantity;
   const sources = units.sources(need);
-  type Take = { slot: number; quantity: number };
   const draw = (lists: Sources, want: number, into: Take[]): number => {
     let got = 0;
     for (const slots of lists) {
@@ -210,9 +249,9 @@ function serve(need: NeedToAllocate, units: Units): NeedAllocation {
   const giveBack = (takes: readonly Take[]): void => {
     for (const t of takes) q[t.slot]! += t.quantity;
   };
-  const parts = need.components.map((c) => {
+  const parts = need.components.map((c): Part => {
     const takes: Take[] = [];
-    return { c, takes, own: draw(sources(c.item, true), c.quantity, takes), subs: [] as GrantedLine[], out: false };
+    return { c, takes, own: draw(sources(c.item, true), c.quantity, takes), subs: [], out: false };
   });
   const short: { item: string; needed: number; available: number }[] = [];
   for (const optional of [false, true]) {
@@ -238,9 +277,7 @@ function serve(need: NeedToAllocate, units: Units): NeedAllocation {
     for (const p of parts) if (!p.out) giveBack(p.takes);
     return { needId: need.id, served: false, short };
   }
-  const kept = parts.filter((p) => !p.out);
-  const lines = kept.flatMap((p) => [...(p.own > 0 ? [{ item: p.c.item, quantity: p.own }] : []), ...p.subs]);
-  return { needId: need.id, served: true, lines: merge(lines), leftOut: parts.filter((p) => p.out).map((p) => ({ item: p.c.item, quantity: p.c.quantity })) };
+  return { needId: need.id, served: true, ...units.given(need.components, parts) };
 }
 
 /** Same item for the same component, one line. */
@@ -271,27 +308,43 @@ function takingTurns(needs: readonly NeedToAllocate[]): NeedToAllocate[] {
 }
 
 function itemsOf(input: RoundAllocationInput, needs: readonly NeedToAllocate[]): { id: string; stock: number }[] {
-  const ids = new Set(needs.flatMap((n) => n.components.map((c) => c.item)));
+  const ids = new Set<string>();
+  for (const kit of new Set(needs.map((n) => n.components))) for (const c of kit) ids.add(c.item);
   return [...ids].sort().map((id) => ({ id, stock: Math.max(0, Math.floor(input.stock[id] ?? 0)) }));
 }
 
+/**
+ * The LP's groups: per community, its needs' units by item and class, in order of first appearance
+ * (as the LP's own normalisation would sum them: one line each, not a million).
+ */
 function groupsOf(needs: readonly NeedToAllocate[]): AllocationGroup[] {
-  const groups = new Map<string, AllocationGroup & { households: number }>();
+  const groups = new Map<string, { group: AllocationGroup & { households: number }; lines: Map<string, GroupNeed>[] }>();
   for (const n of needs) {
-    const g = groups.get(n.group) ?? { id: n.group, households: 0, needs: [] };
-    g.households++;
-    for (const c of n.components) g.needs.push({ itemId: c.item, priority: n.priority, quantity: c.quantity });
-    groups.set(n.group, g);
+    let g = groups.get(n.group);
+    if (!g) groups.set(n.group, (g = { group: { id: n.group, households: 0, needs: [] }, lines: [new Map(), new Map(), new Map(), new Map(), new Map()] }));
+    g.group.households++;
+    const byItem = g.lines[n.priority]!;
+    for (const c of n.components) {
+      const line = byItem.get(c.item);
+      if (line) line.quantity += Math.floor(c.quantity);
+      else {
+        const added = { itemId: c.item, priority: n.priority, quantity: Math.floor(c.quantity) };
+        byItem.set(c.item, added);
+        g.group.needs.push(added);
+      }
+    }
   }
-  return [...groups.values()];
+  return [...groups.values()].map((g) => g.group);
 }
 
 function linesOf(needs: readonly NeedToAllocate[], out: ReadonlyMap<string, NeedAllocation>, lp: AllocationResult): AllocationLineView[] {
-  const lines = new Map<string, AllocationLineView>();
+  // Community > item > line (a million lookups: no key strings built for them).
+  const lines = new Map<string, Map<string, AllocationLineView>>();
   const line = (communityId: string, itemId: string): AllocationLineView => {
-    const k = `${communityId}|${itemId}`;
-    let l = lines.get(k);
-    if (!l) lines.set(k, (l = { communityId, itemId, demand: 0, allocated: 0, substituted: 0, leftOut: 0, short: 0, reasons: [] }));
+    let ofCommunity = lines.get(communityId);
+    if (!ofCommunity) lines.set(communityId, (ofCommunity = new Map()));
+    let l = ofCommunity.get(itemId);
+    if (!l) ofCommunity.set(itemId, (l = { communityId, itemId, demand: 0, allocated: 0, substituted: 0, leftOut: 0, short: 0, reasons: [] }));
     return l;
   };
   for (const n of needs) {
@@ -309,8 +362,8 @@ function linesOf(needs: readonly NeedToAllocate[], out: ReadonlyMap<string, Need
     for (const o of a.leftOut) line(n.group, o.item).leftOut += o.quantity;
   }
   for (const e of lp.explanations) {
-    const l = lines.get(`${e.groupId}|${e.itemId}`);
+    const l = lines.get(e.groupId)?.get(e.itemId);
     if (l) l.reasons = [...new Set(e.reasons.map((r) => r.code))];
   }
-  return [...lines.values()].sort((a, b) => (a.communityId < b.communityId ? -1 : a.communityId > b.communityId ? 1 : a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  return [...lines.values()].flatMap((m) => [...m.values()]).sort((a, b) => (a.communityId < b.communityId ? -1 : a.communityId > b.communityId ? 1 : a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
 }

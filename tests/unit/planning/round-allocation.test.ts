@@ -52,6 +52,23 @@ describe('allocateRound: per need, per item, never per stop', () => {
     expect(r.lines.find((l) => l.itemId === 'eggs')).toMatchObject({ demand: 2, allocated: 1, leftOut: 1 });
   });
 
+  it('needs given alike share one outcome (the same arrays), needs given otherwise get their own', () => {
+    // One kit array for all, as the service builds them: the vegetables run out, one need takes the substitute, one is short.
+    const kit = pkg('k', 'A', 4).components;
+    const needs = ['p1', 'p2', 'p3', 'p4'].map((id) => ({ id, group: id === 'p2' ? 'B' : 'A', priority: 4 as const, components: kit }));
+    const r = allocateRound({ needs, stock: { rice: 100, eggs: 10, vegetables: 2, 'canned-veg': 1 } }, opts());
+    const served = r.needs.flatMap((n) => (n.served ? [n] : []));
+    expect(served).toHaveLength(3);
+    const pairs = served.flatMap((a, i) => served.slice(i + 1).map((b) => [a, b] as const));
+    for (const [a, b] of pairs) {
+      const alike = JSON.stringify([a.lines, a.leftOut]) === JSON.stringify([b.lines, b.leftOut]);
+      expect(a.lines === b.lines && a.leftOut === b.leftOut).toBe(alike);
+    }
+    // Both cases are there: two needs given their own items, one a substitute.
+    expect(served.filter((n) => n.lines.some((l) => l.for === 'vegetables'))).toHaveLength(1);
+    expect(r.needs.filter((n) => !n.served)).toHaveLength(1);
+  });
+
   it('serves the more urgent class first, and the vulnerable before the rest', () => {
     const needs = [item('rest', 'A', 4, 'gas', 1), item('vulnerable', 'A', 3, 'gas', 1), item('rest2', 'B', 4, 'gas', 1)];
     const out = byId(allocateRound({ needs, stock: { gas: 1 } }, opts()));
