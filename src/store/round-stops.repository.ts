@@ -85,14 +85,6 @@ export async function removeStops(trx: Db, roundId: string, stopIds: readonly st
   return needs;
 }
 
-/** Records needs left unserved by the round with `reason`; a need already recorded keeps its first reason. */
-export async function addUnserved(trx: Db, roundId: string, needIds: readonly string[], reason: string): Promise<void> {
-  for (let i = 0; i < needIds.length; i += 5000) {
-    await trx.insertInto('round_unserved').values(needIds.slice(i, i + 5000).map((needId) => ({ round_id: roundId, need_id: needId, reason })))
-      .onConflict((oc) => oc.doNothing()).execute();
-  }
-}
-
 /** Stops close ranks in their trips (seq 0..n-1), writing only the stops whose place changed. */
 export async function closeRanks(trx: Db, roundId: string): Promise<void> {
   await sql`update round_stops s set seq = r.n - 1 from (
