@@ -123,10 +123,17 @@ export async function setRoundStatus(trx: Db, id: string, status: RoundStatus): 
   await trx.updateTable('rounds').set({ status, updated_at: new Date() }).where('id', '=', id).execute();
 }
 
-export async function setRoundProgress(db: Db, id: string, progress: number): Promise<void> {
-  // Never backwards: progress messages of retried children can arrive late.
-  await db.updateTable('rounds').set({ progress: Math.round(progress), updated_at: new Date() })
-    .where('id', '=', id).where('status', '=', 'planning').where('progress', '<', Math.round(progress)).execute();
+/**
+ * A planning round's progress from its sub-problems: 95% of the share of its current generation's
+ * sub-problems solved (the merge itself is quick), counted and set in one statement (each solve
+ * ends with it: it was two, each a turn of the planning process's lowered priority). Never backwards:
+ * progress messages of retried children can arrive late.
+ */
+export async function setRoundProgressFromSubproblems(db: Db, id: string, at: Date): Promise<void> {
+  await sql`update rounds r set progress = p.percent, updated_at = ${at}
+    from (select round(95.0 * count(*) filter (where s.solved_at is not null) / greatest(1, count(*)))::int as percent
+      from round_subproblems s where s.round_id = ${id} and s.generation = (select generation from rounds where id = ${id})) p
+    where r.id = ${id} and r.status = 'planning' and r.progress < p.percent`.execute(db);
 }
 
 /** Records how set partitioning went at the merge (in the transaction that stores the plan). */

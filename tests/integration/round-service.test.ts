@@ -44,8 +44,13 @@ describe('round lifecycle (services, no queue)', () => {
     expect(again).toMatchObject({ created: false, round: { id: round.id } });
 
     const now = () => performance.now();
-    for (const s of subs) expect((await solveSubproblem({ db: database.db, now }, round.id, s.id)).status).toBe('solved');
+    for (const [k, s] of subs.entries()) {
+      expect((await solveSubproblem({ db: database.db, now }, round.id, s.id)).status).toBe('solved');
+      // Each solve sets the round's progress: 95% of the share of its sub-problems solved.
+      expect((await getRound(database.db, round.id))?.progress).toBe(Math.round((95 * (k + 1)) / subs.length));
+    }
     expect(await solveSubproblem({ db: database.db, now }, round.id, 'sp1')).toEqual({ status: 'skipped', reason: 'already-solved' });
+    expect((await getRound(database.db, round.id))?.progress).toBe(95);
     expect(await mergeRound(database.db, round.id)).toBe('stored');
     expect(await mergeRound(database.db, round.id)).toBe('already-stored');
 

@@ -8,7 +8,7 @@
 import type { Problem, Solution } from '../../planning';
 import { solve, type SolvedPoolRoute, type SolveStats } from '../../planning/solve';
 import type { Db } from '../../store/db';
-import { getRoundHead, getSubproblem, subproblemStates, saveSubproblemResult, setRoundProgress } from '../../store/round.repository';
+import { getRoundHead, getSubproblem, saveSubproblemResult, setRoundProgressFromSubproblems } from '../../store/round.repository';
 import { loadSubproblemNeeds, loadVehicles } from '../../store/round-inputs.repository';
 import { buildProblem, searchBudgetMs, toPlanPieces } from '../../planning/adapters/round-problem';
 import { toStoredPool } from '../../planning/adapters/round-pool';
@@ -49,16 +49,18 @@ export type SolveOutcome =
 export async function solveSubproblem(deps: SolveDeps, roundId: string, subproblemId: string, onProgress: (pct: number) => Promise<void> = async () => undefined): Promise<SolveOutcome> {
   const rdb = deps.db;
   const { ms: steps, step } = stepTimer();
-  const round = await getRoundHead(rdb, roundId);
+  // The reads go out together (a pool of their own, outside any transaction): in the sandboxed
+  // solver each round trip waits for a turn at the planning's lowered priority, 120 solves a district.
+  const [round, sub] = await Promise.all([getRoundHead(rdb, roundId), getSubproblem(rdb, roundId, subproblemId)]);
   if (!round) throw new MissingRecordError(`round ${roundId} does not exist`);
   if (round.status !== 'planning') return { status: 'skipped', reason: 'round-not-planning' };
-  const sub = await getSubproblem(rdb, roundId, subproblemId);
   if (!sub) throw new MissingRecordError(`sub-problem ${subproblemId} of round ${roundId} does not exist`);
   if (sub.solved_at) return { status: 'skipped', reason: 'already-solved' };
 
-  const needs = await loadSubproblemNeeds(deps.db, roundId, subproblemId);
-  const vehicles = withHours(await loadVehicles(deps.db, sub.vehicle_ids), await roundRoster(deps.db, roundId));
-  const collection = await collectionOf(deps.db, round.kind);
+  const [needs, fleet, roster, collection] = await Promise.all([
+    loadSubproblemNeeds(deps.db, roundId, subproblemId), loadVehicles(deps.db, sub.vehicle_ids), roundRoster(deps.db, roundId), collectionOf(deps.db, round.kind),
+  ]);
+  const vehicles = withHours(fleet, roster);
   step('read');
   await onProgress(10);
   step('progress');
@@ -86,9 +88,7 @@ export async function solveSubproblem(deps: SolveDeps, roundId: string, subprobl
   await onProgress(90);
   step('progress');
   const stored = await saveSubproblemResult(rdb, roundId, subproblemId, pieces);
-  const subs = await subproblemStates(rdb, roundId);
-  // The round's progress: the share of its sub-problems solved (the merge itself is quick).
-  await setRoundProgress(rdb, roundId, (95 * subs.solved) / Math.max(1, subs.total));
+  await setRoundProgressFromSubproblems(rdb, roundId, new Date());
   step('store');
   await onProgress(100);
   step('progress');
