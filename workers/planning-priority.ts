@@ -1,6 +1,6 @@
 /**
- * Planning is batch work sharing the cores with interactive work: a sub-problem's search (the
- * sandboxed solver process, or the planning thread with PGlite) takes a core for its whole budget,
+ * Planning is batch work sharing the cores with interactive work: a sub-problem's search (on a thread
+ * of the sandboxed solver process, or the planning thread with PGlite) takes a core for its whole budget,
  * while a unit chief submits a need, a handover goes out live, an emergency wants a car. (A round's
  * allocation and merge are not lowered: short, bounded, and the whole round waits for them.)
  * Their threads run at a lower CPU priority (a higher nice value, PLANNING_NICE), so when both want a
@@ -9,9 +9,8 @@
  *
  * On Linux the nice value belongs to each thread: setpriority(0) lowers the calling thread only, and
  * threads started later inherit it. Raising a nice value needs no privilege; lowering it back does,
- * so neither function ever lowers one. Elsewhere the process's value is set, or nothing happens.
+ * so this never lowers one. Elsewhere the process's value is set, or nothing happens.
  */
-import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** Sets thread (or process) `id`'s nice value to `nice` unless it is already at least that; false when refused. */
@@ -27,18 +26,6 @@ function lower(id: number, nice: number): boolean {
 /** The calling thread only (a worker thread's own body calls this): the planning thread. */
 export function lowerThisThread(nice: number): boolean {
   return nice <= 0 || lower(0, nice);
-}
-
-/** Every thread of this process (V8's helpers were started before): a process that only plans. Returns the threads lowered. */
-export function lowerThisProcess(nice: number): number {
-  if (nice <= 0) return 0;
-  let tids: number[];
-  try {
-    tids = readdirSync('/proc/self/task').map(Number);
-  } catch {
-    return lower(0, nice) ? 1 : 0; // no /proc: the process as a whole, where the platform has that
-  }
-  return tids.filter((tid) => lower(tid, nice)).length;
 }
 
 /** Milliseconds of CPU this process has used (every thread: user and system). */

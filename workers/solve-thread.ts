@@ -80,9 +80,32 @@ export interface SolveThreadOptions {
   entry?: URL;
   /** The thread's nice value (PLANNING_NICE, see planning-priority.ts). Default 0: as the process. */
   nice?: number;
+  /**
+   * The clock a search's budget is counted on: 'wall' (default), or 'cpu', this process's CPU time
+   * with a floor of half the wall time (planning-priority.ts `searchClock`), for a process that only
+   * plans, whose other threads are idle while it searches (the sandboxed solver).
+   */
+  budgetClock?: 'wall' | 'cpu';
 }
 
 const BOOT = new URL('./solve-thread.boot.mjs', import.meta.url);
+
+/**
+ * The process's flags for its thread, but preloads written in TypeScript: the thread would load them
+ * before its boot registers tsx ("Unknown file extension .ts": the sandboxed solver's own preload).
+ * Undefined when there is none: the thread inherits the flags, as a Worker does by default.
+ */
+function threadExecArgv(): string[] | undefined {
+  const typescript = (file: string | undefined) => /\.[cm]?ts$/.test(file ?? '');
+  const args = process.execArgv;
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if ((arg === '--import' || arg === '--require' || arg === '-r') && typescript(args[i + 1])) i++;
+    else if (!/^--(import|require)=/.test(arg) || !typescript(arg.slice(arg.indexOf('=') + 1))) kept.push(arg);
+  }
+  return kept.length === args.length ? undefined : kept;
+}
 const ENTRY = new URL('./solve-thread.worker.ts', import.meta.url);
 
 export function createSolveThread(options: SolveThreadOptions = {}): SolveThread {
@@ -94,7 +117,8 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
   let tail: Promise<unknown> = Promise.resolve();
 
   function start(): Worker {
-    const w = new Worker(BOOT, { workerData: { entry, nice: options.nice ?? 0 } });
+    const execArgv = threadExecArgv();
+    const w = new Worker(BOOT, { workerData: { entry, nice: options.nice ?? 0, budgetClock: options.budgetClock ?? 'wall' }, ...(execArgv ? { execArgv } : {}) });
     // An idle thread never keeps the process alive; a running solve holds its watchdog timer, which does.
     w.unref();
     // Without a listener an 'error' of an idle thread would be thrown in this one; a solve in

@@ -11,13 +11,14 @@ import { loadHighs } from '../src/planning/lp/highs.adapter';
 import type { LpSolver } from '../src/planning/lp/lp.model';
 import { solve } from '../src/planning/solve';
 import { packAllocation, unpackAllocationInput } from './allocation-wire';
-import { lowerThisThread } from './planning-priority';
+import { lowerThisThread, searchClock } from './planning-priority';
 import type { SolveRequest, SolveReply } from './solve-thread';
 
 const port = parentPort;
 if (!port) throw new Error('solve-thread.worker.ts runs as a worker thread only');
+const options = workerData as { nice?: number; budgetClock?: 'wall' | 'cpu' };
 // Searches and merges are batch work: the process's own event loop (HTTP, live sockets, job locks) gets the core first.
-lowerThisThread((workerData as { nice?: number }).nice ?? 0);
+lowerThisThread(options.nice ?? 0);
 
 let highs: Promise<LpSolver> | undefined;
 // This thread's clock: budgets are durations, so its origin does not matter.
@@ -25,7 +26,9 @@ const now = () => performance.now();
 
 async function run(req: SolveRequest): Promise<unknown> {
   if (req.task === 'solve') {
-    return solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now, keepPool: req.keepPool ?? 0 });
+    // A search's budget: on the wall clock, or (the sandboxed solver) on the process's CPU time, a clock per search.
+    const clock = options.budgetClock === 'cpu' ? searchClock() : now;
+    return solve(req.problem, { timeLimitMs: req.timeLimitMs, seed: req.seed, now: clock, keepPool: req.keepPool ?? 0 });
   }
   if (req.task === 'allocate') return packAllocation(await allocateWithPreferredSolver(unpackAllocationInput(req.input), req.timeLimitMs, now), req.input.ids);
   const sp = req.setPartitioning;

@@ -1,7 +1,13 @@
 /**
  * Sandboxed processor of `round.solve` jobs. BullMQ forks this file in a child process, so the
- * synchronous, CPU-bound solve never blocks the parent's event loop, which keeps renewing the job
- * lock (a lock that lapses would hand the job to another worker mid-solve).
+ * CPU-bound solve never blocks the parent's event loop, which keeps renewing the job lock (a lock
+ * that lapses would hand the job to another worker mid-solve).
+ *
+ * The search itself runs on a thread of this child at the planning's lower priority (PLANNING_NICE);
+ * the job's reads and writes stay on the child's own thread at the usual one. When the whole child
+ * was lowered, each of a solve's statements waited for a turn of it: on the district day's saturated
+ * machine a sub-problem's reads took 330 ms and its writes 230 ms, against 50-70 ms later in the day
+ * (120 of them, four at a time, issue #21).
  */
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { loadConfig } from '../config/config';
@@ -9,7 +15,8 @@ import { parseJob } from '../src/contracts/jobs';
 import { openDatabase } from '../src/store/db';
 import { MissingRecordError, solveSubproblem, type SolveDeps } from '../src/services/rounds/round-solve.service';
 import { watchParent } from './parent-watchdog';
-import { lowerThisProcess, searchClock } from './planning-priority';
+import { searchClock } from './planning-priority';
+import { createSolveThread } from './solve-thread';
 
 let deps: Promise<Omit<SolveDeps, 'now'>> | undefined;
 
@@ -17,10 +24,11 @@ function solveDeps(): Promise<Omit<SolveDeps, 'now'>> {
   // The child is its own entry point: it reads the same environment the parent was given.
   deps ??= (async () => {
     const config = loadConfig(process.env);
-    // This process only plans: the API and the live relay beside it get the cores first.
-    lowerThisProcess(config.PLANNING_NICE);
     const database = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: config.DATA_DIR, poolSize: 2 });
-    return { db: database.db, keepPool: config.SOLVE_POOL_ROUTES };
+    // The search only is lowered: the API and the live relay get the cores first. Its budget is this
+    // process's CPU time (the child's own thread waits meanwhile), with a floor of half the wall time.
+    const search = createSolveThread({ nice: config.PLANNING_NICE, budgetClock: 'cpu' });
+    return { db: database.db, keepPool: config.SOLVE_POOL_ROUTES, solve: search.solve };
   })();
   return deps;
 }

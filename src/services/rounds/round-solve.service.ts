@@ -19,9 +19,10 @@ import { stepTimer } from '../../shared/steps';
 export interface SolveDeps {
   db: Db;
   /**
-   * Milliseconds clock for the time budget, first read when the search starts: in the sandboxed solver
-   * the process's CPU time with a floor of half the wall time (workers/planning-priority.ts
-   * searchClock), performance.now with PGlite's planning thread.
+   * Milliseconds clock, first read when the search starts: the search's budget when it runs here, and
+   * the time it took (`solveSeconds`) either way. In the sandboxed solver the process's CPU time with
+   * a floor of half the wall time (workers/planning-priority.ts searchClock), the clock its search
+   * thread counts the budget on too; performance.now with PGlite's planning thread.
    */
   now: () => number;
   /** Upper bound on the round's budget, ms, for a caller that must finish sooner than the round allows. Default: none. */
