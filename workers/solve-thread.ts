@@ -89,6 +89,7 @@ export interface SolveThreadOptions {
 }
 
 const BOOT = new URL('./solve-thread.boot.mjs', import.meta.url);
+const ENTRY = new URL('./solve-thread.worker.ts', import.meta.url);
 
 /**
  * The process's flags for its thread, but preloads written in TypeScript: the thread would load them
@@ -106,7 +107,6 @@ function threadExecArgv(): string[] | undefined {
   }
   return kept.length === args.length ? undefined : kept;
 }
-const ENTRY = new URL('./solve-thread.worker.ts', import.meta.url);
 
 export function createSolveThread(options: SolveThreadOptions = {}): SolveThread {
   const overrunMs = options.overrunMs ?? ((limit: number) => Math.max(10_000, limit));

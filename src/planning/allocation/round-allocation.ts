@@ -325,6 +325,8 @@ function groupsOf(needs: readonly NeedToAllocate[]): AllocationGroup[] {
     g.group.households++;
     const byItem = g.lines[n.priority]!;
     for (const c of n.components) {
+      // Refused as the LP's normalisation refuses a line's: summed first, a bad one could hide.
+      if (!Number.isFinite(c.quantity) || c.quantity < 0) throw new RangeError(`need ${n.id} of ${n.group} for ${c.item} must be a finite number >= 0, got ${c.quantity}`);
       const line = byItem.get(c.item);
       if (line) line.quantity += Math.floor(c.quantity);
       else {
