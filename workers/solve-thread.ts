@@ -47,6 +47,8 @@ export interface SolveThread {
   solve: ThreadSolve;
   merge: ThreadMerge;
   allocate: ThreadAllocate;
+  /** Starts the thread now, so that it loads its modules before the first task rather than in it. */
+  warm(): void;
   /** Terminates the thread (a solve still running fails with a SolveThreadError). */
   close(): Promise<void>;
 }
@@ -183,6 +185,9 @@ export function createSolveThread(options: SolveThreadOptions = {}): SolveThread
     allocate: async (input, timeLimitMs) => {
       const packed = await queued<PackedAllocation>(() => ({ id: nextId++, task: 'allocate', input: packAllocationInput(input), timeLimitMs }), ALLOCATE_BASE_MS + timeLimitMs);
       return unpackAllocation(packed, input.needs.map((n) => n.id));
+    },
+    warm() {
+      if (!closed) thread ??= start();
     },
     async close() {
       closed = true;

@@ -11,14 +11,14 @@ import { loadHighs } from '../src/planning/lp/highs.adapter';
 import type { LpSolver } from '../src/planning/lp/lp.model';
 import { solve } from '../src/planning/solve';
 import { packAllocation, unpackAllocationInput } from './allocation-wire';
-import { lowerThisThread, searchClock } from './planning-priority';
+import { searchClock } from './planning-priority';
 import type { SolveRequest, SolveReply } from './solve-thread';
 
 const port = parentPort;
 if (!port) throw new Error('solve-thread.worker.ts runs as a worker thread only');
-const options = workerData as { nice?: number; budgetClock?: 'wall' | 'cpu' };
-// Searches and merges are batch work: the process's own event loop (HTTP, live sockets, job locks) gets the core first.
-lowerThisThread(options.nice ?? 0);
+// Lowered to workerData.nice by the boot (solve-thread.boot.mjs): searches are batch work, the
+// process's own event loop (HTTP, live sockets, job locks) gets the core first.
+const options = workerData as { budgetClock?: 'wall' | 'cpu' };
 
 let highs: Promise<LpSolver> | undefined;
 // This thread's clock: budgets are durations, so its origin does not matter.

@@ -28,6 +28,8 @@ function solveDeps(): Promise<Omit<SolveDeps, 'now'>> {
     // The search only is lowered: the API and the live relay get the cores first. Its budget is this
     // process's CPU time (the child's own thread waits meanwhile), with a floor of half the wall time.
     const search = createSolveThread({ nice: config.PLANNING_NICE, budgetClock: 'cpu' });
+    // Its modules load while the child opens its pool and reads the first job's sub-problem, not after.
+    search.warm();
     return { db: database.db, keepPool: config.SOLVE_POOL_ROUTES, solve: search.solve };
   })();
   return deps;

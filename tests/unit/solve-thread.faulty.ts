@@ -1,10 +1,16 @@
 /**
  * A solve thread that misbehaves on request (tests/unit/solve-thread.test.ts): seed 1 searches for
  * ever, seed 2 ends the thread, seed 3 throws outside any handler; any other seed solves for real.
+ * Each start appends a line to the file SOLVE_THREAD_STARTS names, when set: the thread's id and
+ * the nice value it loads at.
  */
-import { parentPort } from 'node:worker_threads';
+import { appendFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import { parentPort, threadId } from 'node:worker_threads';
 import { solve } from '../../src/planning/solve';
 import type { SolveReply, SolveRequest } from '../../workers/solve-thread';
+
+if (process.env.SOLVE_THREAD_STARTS) appendFileSync(process.env.SOLVE_THREAD_STARTS, `${threadId} ${getPriority(0)}\n`);
 
 parentPort!.on('message', (req: SolveRequest) => {
   if (req.task !== 'solve') throw new Error('this thread only solves');

@@ -3,6 +3,10 @@
  * overruns its budget fails the call with a retryable SolveThreadError, after which a fresh thread
  * takes the next solve.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { getPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validateSolution } from '../../src/planning';
 import { mergeRoundPieces, type StoredPiece } from '../../src/planning/adapters/round-merge';
@@ -50,6 +54,24 @@ describe('solve thread', () => {
     thread = createSolveThread();
     const [a, b] = await Promise.all([thread.solve(problem, { timeLimitMs: 200, seed: 1 }), thread.solve(problem, { timeLimitMs: 200, seed: 2 })]);
     expect(validateSolution(problem, a).ok && validateSolution(problem, b).ok).toBe(true);
+  }, 30_000);
+
+  it('starts its thread when warmed, lowered before its modules load, and gives the first task to that thread', async () => {
+    const starts = join(await mkdtemp(join(tmpdir(), 'solve-thread-')), 'starts');
+    const nice = Math.min(19, getPriority(0) + 5);
+    vi.stubEnv('SOLVE_THREAD_STARTS', starts);
+    try {
+      thread = createSolveThread({ entry: faulty, nice });
+      thread.warm();
+      thread.warm();
+      await vi.waitUntil(() => existsSync(starts), { timeout: 20_000, interval: 20 });
+      expect(validateSolution(problem, await thread.solve(problem, { timeLimitMs: 50, seed: 7 })).ok).toBe(true);
+      const lines = readFileSync(starts, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(Number(lines[0]!.split(' ')[1])).toBe(nice);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   }, 30_000);
 
   it('terminates a search far past its budget with a retryable error, then solves on a fresh thread', async () => {
