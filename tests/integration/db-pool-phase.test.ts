@@ -1,8 +1,8 @@
 /**
  * The pool with every connection out (src/store/db.ts, priority-pool.ts): a request's wait for a
  * connection is one of its timed phases (`db.pool`), so a slow request's log line says when the pool
- * held it, not the database; and an emergency's query goes before the normal ones already waiting,
- * each class in arrival order.
+ * held it, not the database; and an emergency's query goes before the rest already waiting, then a
+ * statement shared by many requests, then the normal ones, each class in arrival order.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -58,17 +58,18 @@ describe('the pool with every connection out', () => {
     expect((await sql`select 2 as two`.execute(database.db)).rows).toEqual([{ two: 2 }]);
   });
 
-  it('serves an urgent query before the normal ones that waited longer, each class in arrival order', async () => {
+  it('serves urgent queries first, then shared ones, then the normal ones that waited longer, each class in arrival order', async () => {
     const letGo = await holdTheConnection();
     const order: string[] = [];
     const query = (name: string) => sql`select ${name}::text as name`.execute(database.db).then(() => void order.push(name));
     const all = [query('normal 1'), query('normal 2')];
     await waitingFor(2);
-    all.push(withPriority('urgent', () => query('urgent 1')), query('normal 3'), withPriority('urgent', () => query('urgent 2')));
-    await waitingFor(5);
+    all.push(withPriority('shared', () => query('shared 1')), withPriority('urgent', () => query('urgent 1')), query('normal 3'));
+    all.push(withPriority('urgent', () => query('urgent 2')), withPriority('shared', () => query('shared 2')));
+    await waitingFor(7);
     await letGo();
     await Promise.all(all);
-    expect(order).toEqual(['urgent 1', 'urgent 2', 'normal 1', 'normal 2', 'normal 3']);
+    expect(order).toEqual(['urgent 1', 'urgent 2', 'shared 1', 'shared 2', 'normal 1', 'normal 2', 'normal 3']);
     expect(database.poolStats()).toEqual({ inUse: 0, waiting: 0 });
   });
 });

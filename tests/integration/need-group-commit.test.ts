@@ -1,7 +1,11 @@
 /** Group commit of concurrent submissions: batched, yet each need accepted, merged or refused on its own. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { vi } from 'vitest';
 import { createNeedGroupCommit } from '../../src/services/needs/need-group-commit';
+import { openDatabase } from '../../src/store/db';
+import { PG_URL } from './auth.fixture';
 import type { AcceptedNeed } from '../../src/store/need.repository';
 import { startWorld, type World } from './auth.fixture';
 
@@ -50,5 +54,37 @@ describe('need groupCommit', () => {
     const groupCommit = createNeedGroupCommit(w.database.db);
     const [a, b] = await Promise.all([groupCommit.insert(row(w.grid.h4, 'twin', w.grid.c3, w.grid.m2)), groupCommit.insert(row(w.grid.h4, 'twin', w.grid.c3, w.grid.m2))]);
     expect([a, b]).toEqual([true, false]);
+  });
+
+  it('a group waits for a pooled connection ahead of single requests that asked before it', async () => {
+    // One connection, held: whoever asks waits, and the order they are served in shows.
+    const one = await openDatabase({ url: PG_URL, schema: w.config.DATABASE_SCHEMA, poolSize: 1 });
+    try {
+      let letGo!: () => void;
+      let holding!: () => void;
+      const held = new Promise<void>((r) => (holding = r));
+      const holder = one.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        holding();
+        await new Promise<void>((r) => (letGo = r));
+      });
+      await held;
+      const order: string[] = [];
+      const single = sql`select 1`.execute(one.db).then(() => void order.push('single request'));
+      await vi.waitFor(() => expect(one.poolStats()?.waiting).toBe(1), { timeout: 10_000, interval: 5 });
+      const group = createNeedGroupCommit(one.db);
+      const inserted = Promise.all([group.insert(row(w.grid.h3, 'prio-a', w.grid.c2)), group.insert(row(w.grid.h3, 'prio-b', w.grid.c2))]).then((r) => {
+        order.push('group');
+        return r;
+      });
+      await vi.waitFor(() => expect(one.poolStats()?.waiting).toBe(2), { timeout: 10_000, interval: 5 });
+      letGo();
+      await holder;
+      expect(await inserted).toEqual([true, true]);
+      await single;
+      expect(order).toEqual(['group', 'single request']);
+    } finally {
+      await one.close();
+    }
   });
 });

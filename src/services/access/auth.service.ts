@@ -86,14 +86,14 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const liveSessions = createCoalescedLoader((hashes: string[]) => {
     const now = deps.clock.now();
     return findLiveSessions(deps.db, hashes, now, new Date(now.getTime() - maxAgeMs));
-  });
+  }, { phase: 'auth.session' });
 
   // Sessions due a touch at once share one statement: in the district day's first minute an API
   // process recorded 17 uses a second, each its own write and commit the request waited for (issue #21).
   const touches = createCoalescedLoader(async (sessionIds: string[]) => {
     await touchSessions(deps.db, sessionIds, deps.clock.now(), ttlMs, maxAgeMs);
     return new Map<string, never>();
-  });
+  }, { phase: 'auth.touch' });
 
   const authenticateSession = async (token: unknown): Promise<AuthenticatedSession | null> => {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;

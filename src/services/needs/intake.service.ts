@@ -46,7 +46,7 @@ export type SubmitResult = WriteResult<SubmitNeedResponse>;
 
 /** Intake as the API runs it: concurrent submissions share their household look-up and their insert statement. */
 export function createIntakeDeps(db: Db, clock: Clock, audit: AuditService | undefined, foodCycleDays: number): IntakeDeps {
-  return { db, clock, audit, foodCycleDays, groupCommit: createNeedGroupCommit(db), households: createCoalescedLoader((ids: string[]) => findHouseholdsByIds(db, ids)) };
+  return { db, clock, audit, foodCycleDays, groupCommit: createNeedGroupCommit(db), households: createCoalescedLoader((ids: string[]) => findHouseholdsByIds(db, ids), { phase: 'intake.household' }) };
 }
 
 /** Outbox topics of an accepted need (job names of src/contracts/jobs.ts; payload: the need id). */

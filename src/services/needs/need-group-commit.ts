@@ -3,8 +3,11 @@
  * statement runs, newly arriving needs queue up, and the next statement takes them all. At low load
  * a need goes out alone at once (no timer, no added latency); under load one statement and one WAL
  * flush serve a whole group instead of one each. Every caller still answers only after the statement
- * holding its need has committed.
+ * holding its need has committed. A group's statement waits for a pooled connection ahead of single
+ * requests' work (`shared`, shared/priority.ts); each caller's wait is its `intake.insert` phase.
  */
+import { currentPriority, forWaiters, type Priority } from '../../shared/priority';
+import { timed } from '../../shared/timings';
 import { insertAcceptedNeeds, type AcceptedNeed } from '../../store/need.repository';
 import type { Db } from '../../store/db';
 
@@ -17,6 +20,7 @@ export interface GroupCommitOptions {
 
 interface Pending {
   need: AcceptedNeed;
+  priority: Priority;
   resolve: (inserted: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -34,7 +38,7 @@ export function createNeedGroupCommit(db: Db, options: GroupCommitOptions = {}):
 
   async function run(group: Pending[]): Promise<void> {
     try {
-      const inserted = await insertAcceptedNeeds(db, group.map((p) => p.need));
+      const inserted = await forWaiters(group, () => insertAcceptedNeeds(db, group.map((p) => p.need)));
       for (const p of group) p.resolve(inserted.has(p.need.id));
     } catch (err) {
       if (group.length === 1) {
@@ -59,11 +63,11 @@ export function createNeedGroupCommit(db: Db, options: GroupCommitOptions = {}):
 
   return {
     insert(need) {
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ need, resolve, reject });
+      return timed('intake.insert', () => new Promise<boolean>((resolve, reject) => {
+        queue.push({ need, priority: currentPriority(), resolve, reject });
         // Let the other requests of this event-loop turn join before the first statement goes out.
         if (queue.length === 1) setImmediate(pump);
-      });
+      }));
     },
   };
 }
