@@ -20,6 +20,7 @@ import { publishRoundDispatched } from '../../src/services/rounds/round-dispatch
 import { relayNeedStatusOnce } from '../../src/services/needs/need-status-relay.service';
 import { liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 import type { Db } from '../../src/store/db';
+import { eventsSince } from '../../src/store/event.repository';
 
 let f: LiveFixture;
 let deps: HandoffDeps;
@@ -152,5 +153,29 @@ describe('handoff at the gate', () => {
     // Again: nothing left to fail; a household without bags at the stop is not found.
     expect(await failHousehold(deps, coordinator, f.grid.corridors[0], stops[1], households[0], 'no_answer')).toEqual({ failed: 0 });
     expect(await refusal(failHousehold(deps, coordinator, f.grid.corridors[0], stops[1], households[1], 'refused'))).toEqual({ code: 'not_found', status: 404 });
+  });
+
+  it('a stop closed at the gate is never without its event, even when the process dies before telling anyone', async () => {
+    // A process that dies right after the commit: nothing it would send afterwards goes out.
+    const dying: HandoffDeps = { ...deps, publisher: { ...deps.publisher!, publish: () => Promise.reject(new Error('died')), fanOut: () => Promise.reject(new Error('died')) } };
+    const db = f.database.db as unknown as Db;
+    const [c1] = f.grid.corridors;
+    const newStop = async (seq: number, key: string) => {
+      const id = (await sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s, status, handoff_code)
+        values (${roundId}, 't1', ${seq}, ${c1}, ${seq * 600}, 'loaded', '424242') returning id::text as id`.execute(db)).rows[0]!.id;
+      const need = (await sql<{ id: string }>`insert into needs (household_id, corridor_id, community_id, kind, identity_key, details, status, created_by)
+        values (${households[0]}, ${c1}, ${f.grid.community}, 'gas', ${key}, '{}', 'out_for_delivery', 'test') returning id`.execute(db)).rows[0]!.id;
+      await sql`insert into round_bags (round_id, bag_id, stop_id, need_id, item) values (${roundId}, ${key}, ${id}::bigint, ${need}, 'gas')`.execute(db);
+      return id;
+    };
+    const [handedOver, failed] = [await newStop(4, 'd4'), await newStop(5, 'd5')];
+    await confirmHandoff(dying, coordinator, c1, handedOver, '424242').catch(() => undefined);
+    await failHousehold(dying, coordinator, c1, failed, households[0], 'refused').catch(() => undefined);
+    const stored = (await eventsSince(f.database.db, scope.corridor(c1), 0, 1000)).map((e) => e.event as { type: string; stopId?: string });
+    for (const [stopId, type] of [[handedOver, 'stop.delivered'], [failed, 'stop.failed']] as const) {
+      expect((await sql<{ status: string }>`select status from round_stops where id = ${stopId}::bigint`.execute(db)).rows[0]?.status).toBe(type === 'stop.delivered' ? 'delivered' : 'failed');
+      // Stored with the stop: the gate's socket gets it on its next resume.
+      expect(stored.filter((e) => e.type === type && e.stopId === stopId)).toHaveLength(1);
+    }
   });
 });

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchId, scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
 import { caughtUp, liveFixture, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 import type { Db } from '../../src/store/db';
+import { systemClock } from '../../src/shared/clock';
+import { createDriverTracking } from '../../src/services/live-status/live-tracking.service';
+import { createTripTrackingStore } from '../../src/services/live-status/live-directory.service';
+import { eventsSince } from '../../src/store/event.repository';
 
 let f: LiveFixture;
 let url: string;
@@ -132,5 +136,24 @@ describe('driver reports', () => {
     expect(await request(other, 'subscribe', { scope: scope.batch(batch) })).toEqual({ ok: false, error: 'forbidden' });
     expect(await request(desk, 'driver:position', { batchId: batch, lat: 31.2, lon: 121.4 })).toEqual({ ok: false, error: 'forbidden' });
     expect(await request(driver, 'driver:position', { batchId: 'not-a-batch', lat: 31.2, lon: 121.4 })).toEqual({ ok: false, error: 'not_found' });
+  });
+
+  it('a stop the driver closes is never without its event, even when the process dies before telling anyone', async () => {
+    const db = f.database.db as unknown as Db;
+    const [, c2] = f.grid.corridors;
+    const round = batch.slice(0, 36);
+    const stopId = (await sql<{ id: string }>`insert into round_stops (round_id, trip_id, seq, corridor_id, planned_start_s) values (${round}, 'sp1-t1', 3, ${c2}, 2400) returning id::text as id`.execute(db)).rows[0]!.id;
+    // A process that dies right after the commit: nothing it would send afterwards goes out.
+    const publisher = f.publisher();
+    const dying = createDriverTracking({
+      store: createTripTrackingStore(f.database.db), clock: systemClock,
+      publisher: { ...publisher, publish: () => Promise.reject(new Error('died')), fanOut: () => Promise.reject(new Error('died')) },
+    });
+    const actor = { userId: 'driver-1', role: 'driver' as const, driverId: f.grid.drivers[0], corridorIds: [], communityIds: [] };
+    await dying.reportStop(actor, { outcome: 'delivered', batchId: batch, stopId, bagIds: [] }).catch(() => undefined);
+    expect((await sql<{ status: string }>`select status from round_stops where id = ${stopId}::bigint`.execute(db)).rows[0]?.status).toBe('delivered');
+    // Stored with the stop: the corridor's sockets get it on their next resume.
+    const stored = (await eventsSince(f.database.db, scope.corridor(c2), 0, 1000)).map((e) => e.event as { type: string; stopId?: string });
+    expect(stored.filter((e) => e.type === 'stop.delivered' && e.stopId === stopId)).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@
  * A door that could not be served is failed per household with a reason from the closed list.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { batchId, scope, type LiveEvent, type Scope, type STOP_FAILURE_REASONS } from '../../contracts/events';
+import { batchId, scope, type Envelope, type LiveEvent, type Scope, type STOP_FAILURE_REASONS } from '../../contracts/events';
 import type { Actor } from '../../domain/access';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
@@ -42,10 +42,20 @@ function sameCode(stored: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function publishStop(deps: HandoffDeps, stop: GateStop, corridorId: string, households: readonly string[], event: LiveEvent): Promise<void> {
+/**
+ * A closed stop's event, stored in the transaction that closes the stop: a handover committed is
+ * never without its event, whatever happens to this process next. Published after the commit, it
+ * was lost when the process died between the two (district day: 7 handovers confirmed again after
+ * an API process was killed, answered "delivered", their gates never told).
+ */
+function storeStopEvent(deps: HandoffDeps, trx: Db, stop: GateStop, corridorId: string, households: readonly string[], event: LiveEvent): Promise<Envelope[]> {
   const scopes: Scope[] = [scope.batch(batchId(stop.roundId, stop.tripId)), scope.dispatch, scope.corridor(corridorId), ...households.map((h) => scope.household(h))];
-  await deps.publisher?.publish(scopes, event).catch(() => undefined);
-  // The stop closed (handed over, or its last door failed): the next stop's households hear their ETA.
+  return deps.publisher?.store(trx, scopes, event) ?? Promise.resolve([]);
+}
+
+/** After the commit: the stored event out to its sockets, and the next stop's households hear their ETA. */
+async function announceClosed(deps: HandoffDeps, stop: GateStop, envelopes: readonly Envelope[]): Promise<void> {
+  await deps.publisher?.fanOut(envelopes);
   await publishNextStopEta(deps, batchId(stop.roundId, stop.tripId));
 }
 
@@ -64,7 +74,10 @@ export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId
     }
     await closeStop(trx, stop.roundId, stop.tripId, stopId, 'delivered');
     await deps.audit?.record({ actor, action: 'delivery.handoff', subjectType: 'stop', subjectId: stopId, outcome: 'allowed', reqId: reqId ?? null }, trx);
-    return { kind: 'confirmed' as const, stop };
+    // A corridor's own need (waste) has no household to tell: the corridor hears it anyway.
+    const households = [...new Set((await needsAtStop(trx, stopId)).flatMap((n) => (n.householdId === null ? [] : [n.householdId])))];
+    const event: LiveEvent = { type: 'stop.delivered', batchId: batchId(stop.roundId, stop.tripId), stopId, bagIds: [], bagCount: await bagCountAtStop(trx, stopId), at: deps.clock.now().toISOString() };
+    return { kind: 'confirmed' as const, stop, envelopes: await storeStopEvent(deps, trx, stop, corridorId, households, event) };
   });
   switch (outcome.kind) {
     case 'missing':
@@ -78,13 +91,8 @@ export async function confirmHandoff(deps: HandoffDeps, actor: Actor, corridorId
     case 'wrong':
       throw new AppError('validation', 'wrong handoff code', { errors: [{ path: ['code'], message: `wrong code (${outcome.left} tries left)` }] });
     case 'confirmed': {
-      const { stop } = outcome;
-      await settleRound(deps.db, stop.roundId, [stopId]);
-      const needs = await needsAtStop(deps.db, stopId);
-      // A corridor's own need (waste) has no household to tell: the corridor hears it anyway.
-      const households = [...new Set(needs.flatMap((n) => (n.householdId === null ? [] : [n.householdId])))];
-      const bagCount = await bagCountAtStop(deps.db, stopId);
-      await publishStop(deps, stop, corridorId, households, { type: 'stop.delivered', batchId: batchId(stop.roundId, stop.tripId), stopId, bagIds: [], bagCount, at: deps.clock.now().toISOString() });
+      await settleRound(deps.db, outcome.stop.roundId, [stopId]);
+      await announceClosed(deps, outcome.stop, outcome.envelopes);
       return { status: 'delivered' };
     }
   }
@@ -106,12 +114,12 @@ export async function failHousehold(deps: HandoffDeps, actor: Actor, corridorId:
     const stillOpen = needs.some((n) => n.status === 'out_for_delivery' && !moved.has(n.needId));
     const closed = !stillOpen && (stop.status === 'pending' || stop.status === 'loaded') && (await closeStop(trx, stop.roundId, stop.tripId, stopId, 'failed'));
     await deps.audit?.record({ actor, action: 'delivery.household_failed', subjectType: 'household', subjectId: householdId, outcome: 'allowed', reqId: reqId ?? null }, trx);
-    return { stop, failed: mine.filter((n) => moved.has(n.needId)), closed, bagCount: await bagCountAtStop(trx, stopId) };
+    const event: LiveEvent = { type: 'stop.failed', batchId: batchId(stop.roundId, stop.tripId), stopId, reason, bagCount: await bagCountAtStop(trx, stopId), at: deps.clock.now().toISOString() };
+    return { stop, failed: mine.filter((n) => moved.has(n.needId)), closed, envelopes: closed ? await storeStopEvent(deps, trx, stop, corridorId, [householdId], event) : [] };
   });
   if (result.closed) {
     await settleRound(deps.db, result.stop.roundId, [stopId]);
-    const event: LiveEvent = { type: 'stop.failed', batchId: batchId(result.stop.roundId, result.stop.tripId), stopId, reason, bagCount: result.bagCount, at: deps.clock.now().toISOString() };
-    await publishStop(deps, result.stop, corridorId, [householdId], event);
+    await announceClosed(deps, result.stop, result.envelopes);
   }
   return { failed: result.failed.length };
 }

@@ -46,15 +46,14 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = t
         stops: stops.map((s) => ({ ...s, status: s.status === 'loaded' ? 'pending' : s.status })),
       };
     },
-    async recordStop(batchId, stopId, status) {
+    async closeStop(batchId, stopId, status, storeEvent) {
       const trip = parseBatchId(batchId);
       if (!trip) return 'repeat';
-      // Arrival is not a stored stop state (the rounds module keeps pending/loaded/delivered/failed): publish only.
-      if (status === 'arrived') return 'recorded';
-      if (!(await closeStop(db, trip.roundId, trip.tripId, stopId, status))) return 'repeat';
+      const envelopes = await db.transaction().execute(async (trx) =>
+        (await closeStop(trx, trip.roundId, trip.tripId, stopId, status)) ? storeEvent(trx) : 'repeat' as const);
       // Carry it over to the round and its needs now; the reconciler does it later if this fails.
-      await settleRound(db, trip.roundId, [stopId]).catch(() => null);
-      return 'recorded';
+      if (envelopes !== 'repeat') await settleRound(db, trip.roundId, [stopId]).catch(() => null);
+      return envelopes;
     },
 
   };

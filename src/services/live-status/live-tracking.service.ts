@@ -3,11 +3,12 @@
  * ETAs of the stops left and publish to the batch, the dispatch desk and the corridors waiting.
  */
 import type { ReportAck } from '../../contracts/event-socket';
-import { scope, type LiveEvent, type Scope } from '../../contracts/events';
+import { scope, type Envelope, type LiveEvent, type Scope } from '../../contracts/events';
 import type { PositionReport, StopReport } from '../../contracts/event-socket';
 import { canAccessDriver, type Actor } from '../../domain/access';
 import type { Clock } from '../../shared/clock';
 import { estimateEtas } from '../../domain/eta';
+import type { Db } from '../../store/db';
 import type { LivePublisher } from './live.service';
 
 export type StopStatus = 'pending' | 'arrived' | 'delivered' | 'failed';
@@ -32,8 +33,13 @@ export interface TrackedBatch {
 
 export interface TrackingStore {
   loadBatch(batchId: string): Promise<TrackedBatch | null>;
-  /** Records a stop's new status; `repeat` when it already had it (a retried report: publish nothing). */
-  recordStop(batchId: string, stopId: string, status: Exclude<StopStatus, 'pending'>): Promise<'recorded' | 'repeat'>;
+  /**
+   * Closes a stop, with its live event stored in the same transaction (`storeEvent`): a closed stop
+   * is never without its event, whatever happens to the process next (published after the commit,
+   * it was lost when the process died between the two). The event's envelopes, to fan out; `repeat`
+   * when the stop was closed already (a retried report: publish nothing).
+   */
+  closeStop(batchId: string, stopId: string, status: 'delivered' | 'failed', storeEvent: (trx: Db) => Promise<Envelope[]>): Promise<Envelope[] | 'repeat'>;
 }
 
 export interface DriverTracking {
@@ -81,8 +87,6 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
       const stop = batch.stops.find((s) => s.stopId === report.stopId);
       if (!stop) return { ok: false, error: 'not_found' };
       if (!open(stop)) return { ok: true }; // already closed: a retried report
-      const status = report.outcome;
-      if ((await deps.store.recordStop(batch.batchId, stop.stopId, status)) === 'repeat') return { ok: true };
       const at = deps.clock.now().toISOString();
       const base = { batchId: batch.batchId, stopId: stop.stopId, at };
       const event: LiveEvent =
@@ -98,8 +102,15 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
         ...stop.householdIds.map((h) => scope.household(h)),
       ];
       // The needs' own status changes go out through the need status relay (need-status-relay.service), once each.
-      await deps.publisher.publish(scopes, event);
-      if (event.type !== 'stop.arrived') await deps.onStopClosed?.(batch.batchId);
+      // Arrival is not a stored stop state: its event is all there is to record.
+      if (event.type === 'stop.arrived') {
+        await deps.publisher.publish(scopes, event);
+        return { ok: true };
+      }
+      const envelopes = await deps.store.closeStop(batch.batchId, stop.stopId, event.type === 'stop.delivered' ? 'delivered' : 'failed', (trx) => deps.publisher.store(trx, scopes, event));
+      if (envelopes === 'repeat') return { ok: true };
+      await deps.publisher.fanOut(envelopes);
+      await deps.onStopClosed?.(batch.batchId);
       return { ok: true };
     },
   };
