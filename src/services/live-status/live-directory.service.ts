@@ -49,11 +49,12 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = t
     async closeStop(batchId, stopId, status, storeEvent) {
       const trip = parseBatchId(batchId);
       if (!trip) return 'repeat';
-      const envelopes = await db.transaction().execute(async (trx) =>
-        (await closeStop(trx, trip.roundId, trip.tripId, stopId, status)) ? storeEvent(trx) : 'repeat' as const);
+      return db.transaction().execute(async (trx) => ((await closeStop(trx, trip.roundId, trip.tripId, stopId, status)) ? storeEvent(trx) : 'repeat' as const));
+    },
+    async settleStop(batchId, stopId) {
+      const trip = parseBatchId(batchId);
       // Carry it over to the round and its needs now; the reconciler does it later if this fails.
-      if (envelopes !== 'repeat') await settleRound(db, trip.roundId, [stopId]).catch(() => null);
-      return envelopes;
+      if (trip) await settleRound(db, trip.roundId, [stopId]).catch(() => null);
     },
 
   };

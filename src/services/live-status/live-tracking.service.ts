@@ -40,6 +40,8 @@ export interface TrackingStore {
    * when the stop was closed already (a retried report: publish nothing).
    */
   closeStop(batchId: string, stopId: string, status: 'delivered' | 'failed', storeEvent: (trx: Db) => Promise<Envelope[]>): Promise<Envelope[] | 'repeat'>;
+  /** Carries a closed stop over to its round and its needs; must not throw (the reconciler does it later). */
+  settleStop(batchId: string, stopId: string): Promise<void>;
 }
 
 export interface DriverTracking {
@@ -109,7 +111,10 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
       }
       const envelopes = await deps.store.closeStop(batch.batchId, stop.stopId, event.type === 'stop.delivered' ? 'delivered' : 'failed', (trx) => deps.publisher.store(trx, scopes, event));
       if (envelopes === 'repeat') return { ok: true };
+      // Out at once: its seqs were taken in the transaction, and a later event of the same scope
+      // (the dispatch desk's: every stop's) sent before it makes every socket of the scope resume.
       await deps.publisher.fanOut(envelopes);
+      await deps.store.settleStop(batch.batchId, stop.stopId);
       await deps.onStopClosed?.(batch.batchId);
       return { ok: true };
     },
