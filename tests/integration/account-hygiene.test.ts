@@ -4,7 +4,7 @@
  * NIST SP 800-63B (length, a common-password blocklist, no composition rules), and an admin sees
  * each account's live sessions with their last use.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/shared/clock';
 import { createAuditService } from '../../src/services/access/audit.service';
 import { passwordProblems } from '../../src/services/access/auth-password-policy';
@@ -130,12 +130,12 @@ describe('sessions an admin sees', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       return ((await res.json()) as { sessions: { id: string; client: string; createdAt: string; lastUsedAt: string; expiresAt: string }[] }).sessions;
     };
-    const sessions = await list();
-    expect(sessions.map((s) => [s.client, s.lastUsedAt])).toEqual([
+    // The use is recorded beside the request, not before its answer: listed once it is.
+    await vi.waitFor(async () => expect((await list()).map((s) => [s.client, s.lastUsedAt])).toEqual([
       ['api', usedAt],
       ['web', openedAt],
-    ]);
-    expect(JSON.stringify(sessions)).not.toContain(api);
+    ]), { timeout: 10_000, interval: 20 });
+    expect(JSON.stringify(await list())).not.toContain(api);
 
     expect((await w.request('POST', '/api/auth/logout', { headers: { cookie } })).status).toBe(204);
     expect((await list()).map((s) => s.client)).toEqual(['api']);

@@ -25,6 +25,11 @@ afterAll(async () => w?.close());
 
 const audit = () => createAuditService(w.deps);
 const me = (token: string | null) => w.request('GET', '/api/auth/me', { token });
+/** A session's use is recorded beside the request, not before its answer: waits until it is, as of `clock` now. */
+const useRecorded = (token: string) => vi.waitFor(async () => {
+  const row = await sql<{ last_used_at: Date }>`select last_used_at from sessions where token_hash = ${hashSessionToken(token)}`.execute(w.database.db);
+  expect(row.rows[0]?.last_used_at.getTime()).toBe(clock.now().getTime());
+}, { timeout: 10_000, interval: 10 });
 
 describe('login and sessions', () => {
   it('login gives a bearer token that /me accepts, showing role and assignments', async () => {
@@ -125,8 +130,10 @@ describe('login and sessions', () => {
     const token = await w.login('driver');
     clock.advance(11 * HOUR);
     expect((await me(token)).status).toBe(200); // used: now valid until +12 h from here
+    await useRecorded(token);
     clock.advance(11 * HOUR);
     expect((await me(token)).status).toBe(200);
+    await useRecorded(token);
     clock.advance(12 * HOUR + 1000);
     expect((await me(token)).status).toBe(401);
   });
@@ -142,8 +149,9 @@ describe('login and sessions', () => {
     const used = clock.now();
     const actors = await Promise.all(tokens.map((t) => sessions.authenticateSession(t)));
     expect(actors.every((a) => a !== null)).toBe(true);
-    // One statement records the four uses (before: four). The look-up, one compiled query for all
-    // four, does not pass the counting plugin.
+    // One statement records the four uses (before: four), beside the requests. The look-up, one
+    // compiled query for all four, does not pass the counting plugin.
+    for (const t of tokens) await useRecorded(t);
     expect(counter.count()).toBe(1);
     const rows = await sql<{ last_used_at: Date; expires_at: Date }>`select last_used_at, expires_at from sessions where token_hash = any(${tokens.map(hashSessionToken)})`.execute(w.database.db);
     expect(rows.rows).toHaveLength(4);
@@ -156,11 +164,23 @@ describe('login and sessions', () => {
     expect(counter.count()).toBe(1);
   });
 
+  it("a request does not wait for its session's use to be recorded", async () => {
+    const token = await w.login('dispatcher');
+    clock.advance(2 * 60_000);
+    // The session's row locked elsewhere: recording the use waits for the lock, the request does not.
+    await w.database.db.transaction().execute(async (trx) => {
+      await sql`select 1 from sessions where token_hash = ${hashSessionToken(token)} for update`.execute(trx);
+      expect((await me(token)).status).toBe(200);
+    });
+    await useRecorded(token);
+  });
+
   it('a session in constant use still ends after the absolute lifetime (7 days)', async () => {
     const token = await w.login('resident');
     for (let h = 0; h < 7 * 24 - 10; h += 10) {
       clock.advance(10 * HOUR);
       expect((await me(token)).status, `after ${h + 10} h`).toBe(200);
+      await useRecorded(token);
     }
     clock.advance(11 * HOUR);
     expect((await me(token)).status).toBe(401);
