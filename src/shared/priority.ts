@@ -27,7 +27,7 @@ export function currentPriority(): Priority {
 }
 
 /** The most urgent of `priorities` (`normal` for none). */
-export function mostUrgent(priorities: Iterable<Priority>): Priority {
+function mostUrgent(priorities: Iterable<Priority>): Priority {
   let best = PRIORITIES.length - 1;
   for (const p of priorities) best = Math.min(best, PRIORITIES.indexOf(p));
   return PRIORITIES[best]!;

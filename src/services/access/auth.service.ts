@@ -93,7 +93,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const touches = createCoalescedLoader(async (sessionIds: string[]) => {
     await touchSessions(deps.db, sessionIds, deps.clock.now(), ttlMs, maxAgeMs);
     return new Map<string, never>();
-  }, { phase: 'auth.touch' });
+  });
 
   const authenticateSession = async (token: unknown): Promise<AuthenticatedSession | null> => {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
