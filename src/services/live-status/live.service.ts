@@ -83,19 +83,18 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     return append(trx, checked);
   }
 
-  const store = (trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> => storeMany(trx, [{ scopes, event }]);
-
   /**
-   * One event on its own (`publish`): one statement, atomic by itself, takes its webhook deliveries,
-   * its notice, its seqs and its rows, instead of a transaction of four or five round trips. The
-   * webhook body is made whether or not an endpoint wants it (one small JSON text; the statement
-   * inserts it only for the endpoints subscribed). Under the district day's load every round trip
-   * waits for a pooled connection and every commit for its WAL flush: a morning's thousand pass steps
-   * each published once (issue #21).
+   * One event: one statement takes its webhook deliveries, its notice, its seqs and its rows, on its
+   * own (`publish`, atomic by itself, instead of a transaction of four or five round trips) or in the
+   * caller's transaction (`store`: a handover's, a driver's stop report's). The webhook body is made
+   * whether or not an endpoint wants it (one small JSON text; the statement inserts it only for the
+   * endpoints subscribed). Under the district day's load every round trip waits for a pooled
+   * connection and every commit for its WAL flush: a morning's thousand pass steps each published
+   * once, the day's handovers each stored with its stop (issue #21).
    */
-  function storeAlone(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
+  function storeOne(db: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
     const checked = check([{ scopes, event }]);
-    return append(deps.db, checked, [webhookDeliveriesInsert(checked), noticeInsert(checked)].filter((s) => s !== null));
+    return append(db, checked, [webhookDeliveriesInsert(checked), noticeInsert(checked)].filter((s) => s !== null));
   }
 
   // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
@@ -133,11 +132,11 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
   }
 
   return {
-    store,
+    store: storeOne,
     storeMany,
     fanOut,
     async publish(scopes, event) {
-      const envelopes = await storeAlone(scopes, event);
+      const envelopes = await storeOne(deps.db, scopes, event);
       await fanOut(envelopes);
       return envelopes;
     },
