@@ -7,7 +7,7 @@
  * Accounts: resident of h1, coordinator of c1, community staff of m1, dispatcher, driver d1, admin;
  * and `spare`, a dispatcher that only ever appears as the subject of admin routes.
  */
-import type { KyselyPlugin, OperationNode } from 'kysely';
+import { sql, type KyselyPlugin, type OperationNode } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
@@ -202,5 +202,26 @@ export async function startWorld(name: string, options: WorldOptions = {}): Prom
       await dropSchema(database);
       await database.close();
     },
+  };
+}
+
+/**
+ * Takes one of `database`'s pooled connections (a transaction) and holds it until the returned
+ * function is called: with a pool of one, whoever asks next waits, and the order they are served in shows.
+ */
+export async function holdAConnection(database: Database): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let holding!: () => void;
+  const held = new Promise<void>((r) => (holding = r));
+  const holder = database.db.transaction().execute(async (trx) => {
+    await sql`select 1`.execute(trx);
+    holding();
+    await gate;
+  });
+  await held;
+  return async () => {
+    release();
+    await holder;
   };
 }

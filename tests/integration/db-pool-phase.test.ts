@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withPriority } from '../../src/shared/priority';
 import { withPhases, type Phases } from '../../src/shared/timings';
 import { openDatabase, type Database } from '../../src/store/db';
-import { PG_URL } from './auth.fixture';
+import { holdAConnection, PG_URL } from './auth.fixture';
 
 let database: Database;
 
@@ -22,29 +22,11 @@ afterAll(async () => {
   await database.close();
 });
 
-/** Takes the pool's one connection (a transaction) and holds it until the returned function is called. */
-async function holdTheConnection(): Promise<() => Promise<void>> {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  let holding!: () => void;
-  const held = new Promise<void>((r) => (holding = r));
-  const holder = database.db.transaction().execute(async (trx) => {
-    await sql`select 1`.execute(trx);
-    holding();
-    await gate;
-  });
-  await held;
-  return async () => {
-    release();
-    await holder;
-  };
-}
-
 const waitingFor = (n: number) => vi.waitFor(() => expect(database.poolStats()?.waiting).toBe(n), { timeout: 10_000, interval: 5 });
 
 describe('the pool with every connection out', () => {
   it('adds the time a query waited for a connection to the request’s db.pool phase', async () => {
-    const letGo = await holdTheConnection();
+    const letGo = await holdAConnection(database);
     const phases: Phases = {};
     const query = withPhases(phases, () => sql`select 1 as one`.execute(database.db));
     await waitingFor(1);
@@ -59,7 +41,7 @@ describe('the pool with every connection out', () => {
   });
 
   it('serves urgent queries first, then shared ones, then the normal ones that waited longer, each class in arrival order', async () => {
-    const letGo = await holdTheConnection();
+    const letGo = await holdAConnection(database);
     const order: string[] = [];
     const query = (name: string) => sql`select ${name}::text as name`.execute(database.db).then(() => void order.push(name));
     const all = [query('normal 1'), query('normal 2')];

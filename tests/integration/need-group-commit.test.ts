@@ -1,13 +1,11 @@
 /** Group commit of concurrent submissions: batched, yet each need accepted, merged or refused on its own. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNeedGroupCommit } from '../../src/services/needs/need-group-commit';
 import { openDatabase } from '../../src/store/db';
-import { PG_URL } from './auth.fixture';
 import type { AcceptedNeed } from '../../src/store/need.repository';
-import { startWorld, type World } from './auth.fixture';
+import { holdAConnection, PG_URL, startWorld, type World } from './auth.fixture';
 
 let w: World;
 beforeAll(async () => {
@@ -60,15 +58,7 @@ describe('need groupCommit', () => {
     // One connection, held: whoever asks waits, and the order they are served in shows.
     const one = await openDatabase({ url: PG_URL, schema: w.config.DATABASE_SCHEMA, poolSize: 1 });
     try {
-      let letGo!: () => void;
-      let holding!: () => void;
-      const held = new Promise<void>((r) => (holding = r));
-      const holder = one.db.transaction().execute(async (trx) => {
-        await sql`select 1`.execute(trx);
-        holding();
-        await new Promise<void>((r) => (letGo = r));
-      });
-      await held;
+      const letGo = await holdAConnection(one);
       const order: string[] = [];
       const single = sql`select 1`.execute(one.db).then(() => void order.push('single request'));
       await vi.waitFor(() => expect(one.poolStats()?.waiting).toBe(1), { timeout: 10_000, interval: 5 });
@@ -78,8 +68,7 @@ describe('need groupCommit', () => {
         return r;
       });
       await vi.waitFor(() => expect(one.poolStats()?.waiting).toBe(2), { timeout: 10_000, interval: 5 });
-      letGo();
-      await holder;
+      await letGo();
       expect(await inserted).toEqual([true, true]);
       await single;
       expect(order).toEqual(['group', 'single request']);
