@@ -19,6 +19,10 @@ export type { RoundKind, RoundStatus };
 export type RoundRow = Selectable<RoundsTable>;
 export type SubproblemRow = Selectable<RoundSubproblemsTable>;
 
+/** A round without its large documents (the allocation's explanation, the roster, the merge note). */
+export type RoundHead = Omit<RoundRow, 'allocation' | 'roster' | 'merge_note'>;
+const HEAD = ['id', 'area_id', 'kind', 'status', 'progress', 'time_limit_ms', 'seed', 'generation', 'failure_reason', 'created_by', 'approved_by', 'created_at', 'updated_at'] as const satisfies readonly (keyof RoundHead)[];
+
 
 export interface NewRound {
   areaId: string;
@@ -28,8 +32,8 @@ export interface NewRound {
   createdBy: string;
 }
 
-/** Creates the open round of an area and kind, or returns the one that already exists. */
-export async function createOrGetOpenRound(db: Db, input: NewRound): Promise<{ round: RoundRow; created: boolean }> {
+/** Creates the open round of an area and kind, or returns the one that already exists (without its documents). */
+export async function createOrGetOpenRound(db: Db, input: NewRound): Promise<{ round: RoundHead; created: boolean }> {
   const inserted = await db
     .insertInto('rounds')
     .values({
@@ -38,30 +42,27 @@ export async function createOrGetOpenRound(db: Db, input: NewRound): Promise<{ r
     })
     // The partial unique index decides under concurrency; the loser reads the winner's row.
     .onConflict((oc) => oc.columns(['area_id', 'kind']).where('status', 'in', OPEN_ROUND_STATUSES).doNothing())
-    .returningAll()
+    .returning(HEAD)
     .executeTakeFirst();
   if (inserted) return { round: inserted, created: true };
   const existing = await db
-    .selectFrom('rounds').selectAll()
+    .selectFrom('rounds').select(HEAD)
     .where('area_id', '=', input.areaId).where('kind', '=', input.kind).where('status', 'in', OPEN_ROUND_STATUSES)
     .executeTakeFirst();
   if (!existing) throw new Error('open round vanished between insert and read'); // closed in between: caller retries
   return { round: existing, created: false };
 }
 
+/** The whole round, its documents included (the allocation's explanation for its stock lines). */
 export async function getRound(db: Db, id: string): Promise<RoundRow | undefined> {
   return db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A round without its large documents (the allocation's explanation, the roster, the merge note). */
-export type RoundHead = Omit<RoundRow, 'allocation' | 'roster' | 'merge_note'>;
-const HEAD = ['id', 'area_id', 'kind', 'status', 'progress', 'time_limit_ms', 'seed', 'generation', 'failure_reason', 'created_by', 'approved_by', 'created_at', 'updated_at'] as const satisfies readonly (keyof RoundHead)[];
-
 /**
- * The round without its documents, for the frequent reads that want its status, kind or progress:
- * each sub-problem's solve and each progress event. A district's round row is ~29 KB (allocation and
- * roster, toasted): 585 whole reads in its food round cost 5.35 ms each of PostgreSQL's time, and a
- * JSON parse each in Node (issue #21).
+ * The round without its documents, for every read that wants its status, kind or progress: each
+ * sub-problem's solve and progress event, the dispatcher's view, the reconciler's sweep. A district's
+ * round row is ~29 KB (allocation and roster, toasted; 230 KB as JSON): 585 whole reads in its food
+ * round cost 5.35 ms each of PostgreSQL's time, and a JSON parse each in Node (issue #21).
  */
 export async function getRoundHead(db: Db, id: string): Promise<RoundHead | undefined> {
   return db.selectFrom('rounds').select(HEAD).where('id', '=', id).executeTakeFirst();
@@ -141,8 +142,9 @@ export async function setRoundMergeNote(db: Db, id: string, note: unknown): Prom
   await db.updateTable('rounds').set({ merge_note: JSON.stringify(note) }).where('id', '=', id).execute();
 }
 
-export async function roundsIn(db: Db, statuses: readonly RoundStatus[]): Promise<RoundRow[]> {
-  return db.selectFrom('rounds').selectAll().where('status', 'in', statuses).orderBy('created_at').execute();
+/** The rounds in `statuses`, oldest first, without their documents (the reconciler's sweep). */
+export async function roundsIn(db: Db, statuses: readonly RoundStatus[]): Promise<RoundHead[]> {
+  return db.selectFrom('rounds').select(HEAD).where('status', 'in', statuses).orderBy('created_at').execute();
 }
 
 /** A need a round claims, with what its allocation reads (ALLOCATION_COLUMNS). */

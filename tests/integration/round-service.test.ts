@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db';
 import { dropSchema } from '../../src/store/db';
-import { getRound, getRoundHead, listSubproblems } from '../../src/store/round.repository';
+import { getRound, getRoundHead, listSubproblems, roundsIn } from '../../src/store/round.repository';
 import { planCounts, readPlan, loadingList } from '../../src/store/round-plan.repository';
 import { settleRound } from '../../src/services/deliveries/round-delivery.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
@@ -35,7 +35,8 @@ describe('round lifecycle (services, no queue)', () => {
     // Each sub-problem's solve and each progress event read the round without its documents (~29 KB for a district, issue #21).
     const head = await getRoundHead(database.db, round.id);
     expect(head).toMatchObject({ id: round.id, kind: 'food', status: 'planning', time_limit_ms: round.time_limit_ms, seed: round.seed });
-    for (const document of ['allocation', 'roster', 'merge_note']) expect(head).not.toHaveProperty(document);
+    const documents = ['allocation', 'roster', 'merge_note'];
+    for (const document of documents) expect(head).not.toHaveProperty(document);
     const subs = await listSubproblems(database.db, round.id);
     expect(subs.map((s) => s.id)).toEqual(['sp1', 'sp2', 'sp3']);
     expect(flows.at(-1)).toEqual({ roundId: round.id, subs: ['sp1', 'sp2', 'sp3'] });
@@ -53,6 +54,12 @@ describe('round lifecycle (services, no queue)', () => {
     expect((await getRound(database.db, round.id))?.progress).toBe(95);
     expect(await mergeRound(database.db, round.id)).toBe('stored');
     expect(await mergeRound(database.db, round.id)).toBe('already-stored');
+    // The reconciler's sweep and a repeated start read it without its documents, which the merge completed.
+    expect(await getRound(database.db, round.id)).toMatchObject({ roster: expect.anything(), merge_note: expect.anything() });
+    const swept = await roundsIn(database.db, ['proposed']);
+    expect(swept.map((r) => r.id)).toEqual([round.id]);
+    const repeated = (await startRound(deps, { areaId: district.districtId, kind: 'food', actor: 'dispatcher-2' })).round;
+    for (const read of [...swept, repeated]) for (const document of documents) expect(read).not.toHaveProperty(document);
 
     const plan = await readPlan(database.db, round.id);
     const bagNeeds = plan.trips.flatMap((t) => t.stops.flatMap((s) => s.bags.map((b) => b.needId)));
@@ -69,6 +76,7 @@ describe('round lifecycle (services, no queue)', () => {
     await approveRound(database.db, round.id, 'dispatcher-1');
     const dispatched = await dispatchRound(database.db, round.id, 'dispatcher-1');
     expect(dispatched.status).toBe('dispatched');
+    for (const document of documents) expect(dispatched).not.toHaveProperty(document);
     // Each vehicle's trips get one driver, and no driver drives two vehicles.
     const trips = (await readPlan(database.db, round.id)).trips;
     expect(trips.every((t) => t.driverId)).toBe(true);

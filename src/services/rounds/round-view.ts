@@ -2,7 +2,7 @@
 import { notFound } from '../../shared/errors';
 import type { ProposalView, RoundView } from '../../contracts/rounds.contract';
 import type { Db } from '../../store/db';
-import { getRound, subproblemStates, type RoundRow } from '../../store/round.repository';
+import { getRound, getRoundHead, subproblemStates, type RoundHead } from '../../store/round.repository';
 import { loadingList, planNames, readPlan } from '../../store/round-plan.repository';
 import { allocationNames, changedNeedItems, unservedDetails } from '../../store/round-allocation.repository';
 import type { PlanBag, PlanUnserved, StockShortDetail } from '../../domain/round-plan';
@@ -17,12 +17,12 @@ import { awaitingDisinfection } from './round-fleet';
 import { hasRoster, roundRoster } from './round-roster';
 
 export async function roundView(db: Db, roundId: string): Promise<RoundView> {
-  const round = await getRound(db, roundId);
+  const round = await getRoundHead(db, roundId);
   if (!round) throw notFound('round');
   return toView(db, round);
 }
 
-export async function toView(db: Db, round: RoundRow): Promise<RoundView> {
+export async function toView(db: Db, round: RoundHead): Promise<RoundView> {
   const subs = await subproblemStates(db, round.id);
   return {
     id: round.id, areaId: round.area_id, kind: round.kind, status: round.status, progress: round.progress,

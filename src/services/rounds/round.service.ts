@@ -12,8 +12,8 @@ import type { Producers } from '../../queue/producers';
 import { jobId } from '../../contracts/jobs';
 import { findArea } from '../../store/grid.repository';
 import {
-  claimableDemandOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRound, insertSubproblems, listSubproblems, subproblemStates, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRowUnlessBusy, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
-  type ClaimableNeed, type RoundKind, type RoundRow, type RoundStatus,
+  claimableDemandOfDistrict, createOrGetOpenRound, unentitledHouseholdsOfDistrict, getRoundHead, insertSubproblems, listSubproblems, subproblemStates, lockClaimableNeeds, lockRound, lockRoundPreparation, lockRoundRowUnlessBusy, moveNeeds, moveRound, setRoundMergeNote, setRoundPlanning, setRoundStatus,
+  type ClaimableNeed, type RoundKind, type RoundHead, type RoundStatus,
 } from '../../store/round.repository';
 import { assignHandoffCodes } from '../../store/handoff.repository';
 import { loadPendingStops, planNeedIds, readPlan, storePlanOnce, type PlanTrip, type PlanUnserved } from '../../store/round-plan.repository';
@@ -76,7 +76,7 @@ export interface StartRoundInput {
  * Starts (or returns) the open round of an area. Safe to call any number of times at once:
  * the database admits one open round per area and kind, and the flow's job ids are fixed.
  */
-export async function startRound(deps: RoundDeps, input: StartRoundInput): Promise<{ round: RoundRow; created: boolean }> {
+export async function startRound(deps: RoundDeps, input: StartRoundInput): Promise<{ round: RoundHead; created: boolean }> {
   // Refuse before writing anything while the queue is down: the caller retries later.
   if (!deps.producers.ready()) throw new AppError('unavailable', 'the planning queue is unavailable; retry shortly');
   const rdb = deps.db;
@@ -94,11 +94,11 @@ export async function startRound(deps: RoundDeps, input: StartRoundInput): Promi
 }
 
 /** Prepares a draft round (see prepareRound) and queues its flow once it is planning; the round as it then is. */
-export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string, options: PrepareOptions = {}): Promise<RoundRow> {
-  const round = await getRound(deps.db, roundId);
+export async function prepareAndQueue(deps: Pick<RoundDeps, 'db' | 'producers' | 'driverLimits'>, roundId: string, requestId?: string, options: PrepareOptions = {}): Promise<RoundHead> {
+  const round = await getRoundHead(deps.db, roundId);
   if (!round) throw notFound('round');
   if (round.status === 'draft') await prepareRound(deps.db, roundId, deps.driverLimits, options);
-  const current = (await getRound(deps.db, roundId))!;
+  const current = (await getRoundHead(deps.db, roundId))!;
   if (current.status === 'planning') await enqueueRound(deps, roundId, requestId);
   return current;
 }
@@ -135,7 +135,7 @@ export async function prepareRound(db: Db, roundId: string, driverLimits?: Drive
 export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNeed[], generation: number, options: PrepareOptions = {}): Promise<void> {
   const steps = options.steps ?? untimed;
   // A vehicle already promised to another round (being planned, or planned and not yet back) is not free.
-  const { kind } = (await getRound(trx, roundId))!;
+  const { kind } = (await getRoundHead(trx, roundId))!;
   const spec = ROUND_KIND_SPECS[kind];
   const vehicles = await roundFleet(trx, roundId, kind);
   steps.step('fleet');
@@ -180,7 +180,7 @@ export async function decomposeInto(trx: Db, roundId: string, needs: ClaimableNe
  * share of the free fleet when that cannot cover them all (issue #21).
  */
 export async function waitingBeside(trx: Db, roundId: string, own: readonly ClaimableNeed[]): Promise<CountedDemand[]> {
-  const round = (await getRound(trx, roundId))!;
+  const round = (await getRoundHead(trx, roundId))!;
   const mine = own.map((n) => n.id);
   const claimable = await claimableDemandOfDistrict(trx, round.area_id, round.kind, mine);
   if (!NEED_KINDS_OF_ROUND[round.kind].includes('food_package')) return claimable;
@@ -202,7 +202,7 @@ export async function roundFleet(trx: Db, roundId: string, kind: RoundKind): Pro
 /** Puts a planning round's flow on the queue; a no-op while its jobs are still there. */
 export async function enqueueRound(deps: { db: Db; producers: Pick<Producers, 'addRoundFlow'> }, roundId: string, requestId?: string): Promise<void> {
   const subs = await subproblemStates(deps.db, roundId);
-  const round = await getRound(deps.db, roundId);
+  const round = await getRoundHead(deps.db, roundId);
   // Solved sub-problems need no child: their result is already stored.
   await deps.producers.addRoundFlow(roundId, subs.unsolvedIds, round?.generation ?? 1, requestId);
 }
@@ -218,7 +218,7 @@ export type MergeOutcome = 'stored' | 'already-stored' | 'round-not-planning' | 
  */
 export async function mergeRound(db: Db, roundId: string, clock: Clock = systemClock, log: MergeLog = silent, options: MergeOptions = {}): Promise<MergeOutcome> {
   const rdb = db;
-  const round = await getRound(rdb, roundId);
+  const round = await getRoundHead(rdb, roundId);
   if (!round) throw new AppError('not_found', `round ${roundId} does not exist`);
   if (round.status !== 'planning') return round.status === 'failed' || round.status === 'draft' ? 'round-not-planning' : 'already-stored';
   // Where a district's merge spends its time, in its log line: each step's milliseconds.
@@ -324,13 +324,13 @@ export async function failRound(db: Db, roundId: string, reason: string, clock: 
   });
 }
 
-export async function approveRound(db: Db, roundId: string, actor: string): Promise<RoundRow> {
+export async function approveRound(db: Db, roundId: string, actor: string): Promise<RoundHead> {
   await transition(db, roundId, 'proposed', 'approved', { approvedBy: actor });
-  return (await getRound(db, roundId))!;
+  return (await getRoundHead(db, roundId))!;
 }
 
 /** approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs are out for delivery. */
-export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundRow> {
+export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundHead> {
   await db.transaction().execute(async (trx) => {
     const status = await lockRound(trx, roundId);
     if (!status) throw notFound('round');
@@ -343,12 +343,12 @@ export async function dispatchRound(db: Db, roundId: string, actor: string, cloc
     await assignHandoffCodes(trx, roundId);
     await setRoundStatus(trx, roundId, 'dispatched');
   });
-  return (await getRound(db, roundId))!;
+  return (await getRoundHead(db, roundId))!;
 }
 
 async function transition(db: Db, roundId: string, from: RoundStatus, to: RoundStatus, patch: { approvedBy?: string } = {}): Promise<void> {
   if (await moveRound(db, roundId, [from], to, patch)) return;
-  const round = await getRound(db, roundId);
+  const round = await getRoundHead(db, roundId);
   if (!round) throw notFound('round');
   throw invalidRoundTransition(round.status, to);
 }
