@@ -3,7 +3,7 @@
  * shows; the coordinator confirms a stop with it (stop and needs delivered, live events to the
  * corridor and the household), wrong codes are refused and counted until the stop takes no more;
  * a failed door fails that household's needs with its reason, and the last one closes the stop.
- * Dispatch tells the driver's batch scope.
+ * Dispatch tells the driver's batch scope, with its events stored in the dispatch's transaction.
  * Real PostgreSQL schema, real Redis stream and sockets.
  */
 import { sql } from 'kysely';
@@ -15,8 +15,7 @@ import { systemClock } from '../../src/shared/clock';
 import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
 import { confirmHandoff, failHousehold, MAX_HANDOFF_ATTEMPTS, type HandoffDeps } from '../../src/services/deliveries/gate-handoff.service';
 import { gateDeliveries } from '../../src/services/deliveries/gate-deliveries.service';
-import { dispatchRound } from '../../src/services/rounds/round.service';
-import { publishRoundDispatched } from '../../src/services/rounds/round-dispatched';
+import { dispatchAndAnnounce } from '../../src/services/rounds/round-dispatched';
 import { relayNeedStatusOnce } from '../../src/services/needs/need-status-relay.service';
 import { liveFixture, logger, request, until, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 import type { Db } from '../../src/store/db';
@@ -72,9 +71,11 @@ beforeAll(async () => {
     await sql`insert into round_bags (round_id, bag_id, stop_id, need_id, item) values (${roundId}, ${key}, ${stopId}::bigint, ${need}, ${kind})`.execute(db);
     needs[key] = need;
   }
-  await dispatchRound(f.database.db, roundId, 'dispatcher-1');
-
   const publisher = f.publisher();
+  // A process that dies right after the dispatch commits: nothing it would send afterwards goes out.
+  const dying = { ...publisher, fanOut: () => Promise.reject(new Error('died')) };
+  await expect(dispatchAndAnnounce({ db: f.database.db, publisher: dying }, roundId, 'dispatcher-1')).rejects.toThrow('died');
+
   deps = { db: f.database.db, audit: undefined, publisher, clock: systemClock };
   coordinator = { userId: 'coord-1', role: 'coordinator', corridorIds: [c1], communityIds: [] };
   ({ url } = await f.startServer());
@@ -98,13 +99,13 @@ describe('handoff at the gate', () => {
     expect(JSON.stringify(deliveries)).not.toContain('handoff');
   });
 
-  it('round.dispatched reaches the driver\'s batch scope', async () => {
+  it('round.dispatched reaches the driver\'s batch scope and the driver\'s own, though the dispatching process died before sending it', async () => {
     const driver = await f.connect(url, await f.login('driver', { driverId: f.grid.drivers[0] }));
     const batch = batchId(roundId, 't1');
-    expect(await request(driver, 'subscribe', { scope: scope.batch(batch) })).toMatchObject({ ok: true });
-    await publishRoundDispatched({ db: f.database.db, publisher: f.publisher() }, roundId);
-    await until(() => ofType(driver, 'round.dispatched').length === 1, 3000, 'round dispatched at the batch');
-    expect(ofType(driver, 'round.dispatched')[0]).toEqual({ type: 'round.dispatched', roundId, batchIds: [batch] });
+    // Stored with the dispatch: the driver's page gets it on its resume.
+    const resumed = async (s: string) => ((await request(driver, 'resume', { scope: s, sinceSeq: 0 })) as { events: Envelope[] }).events.map((e) => e.event);
+    expect(await resumed(scope.batch(batch))).toEqual([{ type: 'round.dispatched', roundId, batchIds: [batch] }]);
+    expect(await resumed(scope.driver(f.grid.drivers[0]))).toEqual([{ type: 'driver.batches_changed', driverId: f.grid.drivers[0], cause: 'round_dispatched', roundId, batchIds: [batch] }]);
   });
 
   it('the right code delivers the stop and its needs, and the corridor and household hear it', async () => {

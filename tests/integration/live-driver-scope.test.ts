@@ -6,18 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scope, type Envelope, type LiveEventOf } from '../../src/contracts/events';
-import { batchesByDriver, insertUrgentAndNotify } from '../../src/services/deliveries/driver-events';
+import { insertUrgentAndNotify } from '../../src/services/deliveries/driver-events';
 import { driverBatches } from '../../src/services/deliveries/driver-batches.service';
 import { createAuditService } from '../../src/services/access/audit.service';
 import type { LivePublisher } from '../../src/services/live-status/live.service';
-import { publishRoundDispatched } from '../../src/services/rounds/round-dispatched';
+import { dispatchAndAnnounce } from '../../src/services/rounds/round-dispatched';
 import { createRoundEvents } from '../../src/services/rounds/round-events.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
-import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
+import { approveRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { insertUrgentNeed } from '../../src/services/rounds/urgent.service';
 import { systemClock } from '../../src/shared/clock';
 import { listSubproblems } from '../../src/store/round.repository';
-import { driverOfTrip } from '../../src/store/round-plan.repository';
+import { drivenTrips, driverOfTrip } from '../../src/store/round-plan.repository';
 import { seedDistrict, type District } from './round.fixtures';
 import { caughtUp, liveFixture, logger, request, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
@@ -96,11 +96,10 @@ describe('driver scope', () => {
   });
 
   it('a dispatched round reaches each of its drivers with their own batches, and nobody else', async () => {
-    await dispatchRound(f.database.db, roundId, 'd');
-    await publishRoundDispatched({ db: f.database.db, publisher }, roundId);
-    const byDriver = await batchesByDriver(f.database.db, roundId);
-    expect(byDriver.size).toBeGreaterThan(1);
-    expect(byDriver.has(f.grid.drivers[0])).toBe(false);
+    await dispatchAndAnnounce({ db: f.database.db, publisher }, roundId, 'd');
+    const driving = new Set((await drivenTrips(f.database.db, roundId)).map((t) => t.driverId));
+    expect(driving.size).toBeGreaterThan(1);
+    expect(driving.has(f.grid.drivers[0])).toBe(false);
     await everyDriverCaughtUp();
     for (const [id, { client }] of drivers) {
       // What the driver's page would load: the same batches the event names.

@@ -8,11 +8,11 @@ import { lockStopBody, moveStopBody, roundParams, startRoundBody, stopParams } f
 import type { Producers } from '../../queue/producers';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
-import { approveRound, dispatchRound, startRound } from '../../services/rounds/round.service';
+import { approveRound, startRound } from '../../services/rounds/round.service';
 import type { DriverLimits } from '../../domain/shifts';
 import { proposalView, roundView, toView } from '../../services/rounds/round-view';
 import { moveStop, replanRound, setStopLock } from '../../services/rounds/round-replan.service';
-import { publishRoundDispatched } from '../../services/rounds/round-dispatched';
+import { dispatchAndAnnounce } from '../../services/rounds/round-dispatched';
 import type { LivePublisher } from '../../services/live-status/live.service';
 import { accessOf, actorOf, requestId, requireRole } from '../auth';
 import { logFields } from '../request-log';
@@ -33,8 +33,8 @@ export interface RoundRouteDeps {
   db: Db;
   /** Absent when the API runs without Redis: starting a round then answers 503. */
   queue: Pick<Producers, 'ready' | 'addRoundFlow' | 'add'> | undefined;
-  /** Live publisher: `round.dispatched` to the desk and the round's batches. Absent: nothing is published. */
-  publisher?: Pick<LivePublisher, 'publish'> | undefined;
+  /** Live publisher: a dispatch's events (round-dispatched.ts), stored with it. Absent: nothing is published. */
+  publisher?: Pick<LivePublisher, 'storeMany' | 'fanOut'> | undefined;
   /** Solve budget per sub-problem when the request names none. Default 10000 ms. */
   defaultTimeLimitMs?: number;
   /** Driver limits a new round is planned with (DRIVER_* settings). Default: the documented defaults. */
@@ -74,9 +74,8 @@ export function roundsRoutes(deps: RoundRouteDeps, authenticated: RequestHandler
   });
 
   router.post(ROUND_PATHS.dispatch, ...dispatcher, async (req, res) => {
-    const round = await dispatchRound(deps.db, pathParams(req, roundParams).roundId, actorOf(res).userId);
+    const round = await dispatchAndAnnounce({ db: deps.db, publisher: deps.publisher }, pathParams(req, roundParams).roundId, actorOf(res).userId);
     await accessOf(res).allowed('round.dispatch', 'round', round.id);
-    await publishRoundDispatched({ db: deps.db, publisher: deps.publisher }, round.id);
     res.json(await toView(deps.db, round));
   });
 

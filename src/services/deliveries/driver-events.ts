@@ -5,13 +5,13 @@
  * change: the batches are in PostgreSQL, and the page also reloads on reconnect and on a slow poll.
  *
  * Anything that changes a driver's trips after dispatch calls `publishDriverBatchChanged` once
- * its transaction committed (dispatch, urgent insertion, a moved or cancelled stop).
+ * its transaction committed (urgent insertion, a moved or cancelled stop); a dispatch stores its
+ * drivers' events with it (round-dispatched.ts).
  */
 import { batchId, scope, type DRIVER_BATCH_CAUSES } from '../../contracts/events';
 import type { Logger } from '../../shared/logger';
 import type { Db } from '../../store/db';
 import { tripDriverAndStop } from '../../store/delivery.repository';
-import { drivenTrips } from '../../store/round-plan.repository';
 import type { LivePublisher } from '../live-status/live.service';
 import { insertUrgentNeed, type UrgentOutcome } from '../rounds/urgent.service';
 
@@ -44,20 +44,6 @@ export async function publishDriverBatchChanged(deps: DriverEventDeps, driverId:
   } catch (err) {
     deps.logger?.warn({ err, driverId, cause: change.cause }, 'driver batch event not published');
   }
-}
-
-/** The round's trips that have a driver, grouped by driver, as batch ids in trip order. */
-export async function batchesByDriver(db: Db, roundId: string): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const t of await drivenTrips(db, roundId)) out.set(t.driverId, [...(out.get(t.driverId) ?? []), batchId(roundId, t.tripId)]);
-  return out;
-}
-
-/** After a dispatch: each driver of the round learns of their new batches. */
-export async function publishRoundToDrivers(deps: DriverEventDeps & { db: Db }, roundId: string): Promise<void> {
-  if (!deps.publisher) return;
-  const drivers = await batchesByDriver(deps.db, roundId);
-  await Promise.all([...drivers].map(([driverId, batchIds]) => publishDriverBatchChanged(deps, driverId, { cause: 'round_dispatched', roundId, batchIds })));
 }
 
 /** After an urgent insertion committed: the driver of the trip that took the stop (none before dispatch). */

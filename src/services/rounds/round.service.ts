@@ -329,8 +329,12 @@ export async function approveRound(db: Db, roundId: string, actor: string): Prom
   return (await getRoundHead(db, roundId))!;
 }
 
-/** approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs are out for delivery. */
-export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock): Promise<RoundHead> {
+/**
+ * approved > dispatched: the bags are loaded (each trip's stock leaves its depot); the round's needs
+ * are out for delivery. `alongside`: writes that belong with the dispatch (its live events,
+ * round-dispatched.ts), in its transaction.
+ */
+export async function dispatchRound(db: Db, roundId: string, actor: string, clock: Clock = systemClock, alongside?: (trx: Db) => Promise<void>): Promise<RoundHead> {
   await db.transaction().execute(async (trx) => {
     const status = await lockRound(trx, roundId);
     if (!status) throw notFound('round');
@@ -342,6 +346,7 @@ export async function dispatchRound(db: Db, roundId: string, actor: string, cloc
     await loadPendingStops(trx, roundId);
     await assignHandoffCodes(trx, roundId);
     await setRoundStatus(trx, roundId, 'dispatched');
+    await alongside?.(trx);
   });
   return (await getRoundHead(db, roundId))!;
 }
