@@ -13,7 +13,7 @@ import type { DriverLimits } from '../src/domain/shifts';
 import { reconcile } from '../src/services/rounds/reconcile.service';
 import { mergeRound, prepareAndQueue, type MergeOptions } from '../src/services/rounds/round.service';
 import { openScheduledRound, type RoundSchedule } from '../src/services/rounds/round-schedule.service';
-import { insertUrgentNeed } from '../src/services/rounds/urgent.service';
+import { insertUrgentNeed, type UrgentOutcome } from '../src/services/rounds/urgent.service';
 import type { RoundEvents } from '../src/services/rounds/round-events.service';
 import { MissingRecordError, solveSubproblem } from '../src/services/rounds/round-solve.service';
 import { jobLogFields } from './job-log';
@@ -32,6 +32,8 @@ export interface ProcessorDeps {
   /** Driver limits (DRIVER_* settings) of the rounds the reconciler prepares and the schedules open. */
   driverLimits: DriverLimits;
   events: RoundEvents;
+  /** An urgent need into its live round with its live events (runtime.ts). Unset: placed, nothing announced. */
+  insertUrgent?: (needId: string) => Promise<UrgentOutcome>;
   /**
    * Set with PGlite only (one connection, owned by this process): `round.solve` runs here, loading
    * and storing on this event loop, and hands the search to this function (a worker thread, see
@@ -115,11 +117,10 @@ function handler(queue: QueueName, deps: ProcessorDeps): (job: Job) => Promise<u
         return { needId: (data as JobData<'need.accepted'>).needId, waitsFor: 'next-round' };
       case 'need.urgent': {
         const { needId } = data as JobData<'need.urgent'>;
-        const outcome = await insertUrgentNeed(deps.db, needId);
+        const outcome = await (deps.insertUrgent ?? ((id: string) => insertUrgentNeed(deps.db, id)))(needId);
         // Where it went (round and trip: the driver's batch), or why not: ids and rule names only.
         const { status, ...where } = outcome;
         log.info({ outcome: status, ...where }, 'urgent insertion');
-        if (outcome.status === 'inserted') await deps.events.urgentInserted(needId, outcome);
         return outcome;
       }
       case 'maintenance.reconcile':

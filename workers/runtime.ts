@@ -20,7 +20,8 @@ import { reconcile } from '../src/services/rounds/reconcile.service';
 import { failRound } from '../src/services/rounds/round.service';
 import { createLivePublisher } from '../src/services/live-status/live.service';
 import { createLiveStream } from '../src/services/live-status/live-stream';
-import { createRoundEvents, silentRoundEvents, type RoundEvents } from '../src/services/rounds/round-events.service';
+import { createRoundEvents, silentRoundEvents, urgentAlert, type RoundEvents } from '../src/services/rounds/round-events.service';
+import { insertUrgentAndNotify } from '../src/services/deliveries/driver-events';
 import { systemClock } from '../src/shared/clock';
 import { asDatabaseFailure, redisUnavailable } from '../src/startup-errors';
 import { bindSharedGauges } from '../src/services/ops/ops-gauges.service';
@@ -108,15 +109,13 @@ export async function startWorkerRuntime(config: Config, logger: Logger, shared?
   const roundThread = createSolveThread();
   const producers = createProducers({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   const liveRedis = config.LIVE_EVENTS ? createProducerRedis(config.REDIS_URL) : undefined;
-  const events: RoundEvents = liveRedis
-    ? createRoundEvents({
-        db: database.db, clock: systemClock, logger,
-        // The publisher stores into its own tables through the same connection (typed as a bare Kysely).
-        live: createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: config.LIVE_STREAM_NAME }), clock: systemClock, logger }),
-      })
-    : silentRoundEvents;
+  // The publisher stores into its own tables through the same connection (typed as a bare Kysely).
+  const live = liveRedis && createLivePublisher({ db: database.db, stream: createLiveStream(liveRedis, { streamName: config.LIVE_STREAM_NAME }), clock: systemClock, logger });
+  const events: RoundEvents = live ? createRoundEvents({ db: database.db, clock: systemClock, logger, live }) : silentRoundEvents;
+  // An urgent need placed in a round: the desk's alert and the driver's event, stored with it.
+  const insertUrgent = (needId: string) => insertUrgentAndNotify({ db: database.db, publisher: live }, needId, urgentAlert(needId, systemClock));
   const deps = {
-    db: database.db, producers, logger, events, defaultTimeLimitMs: config.SOLVE_TIME_LIMIT_MS,
+    db: database.db, producers, logger, events, insertUrgent, defaultTimeLimitMs: config.SOLVE_TIME_LIMIT_MS,
     schedule: { food: config.ROUND_EVERY_FOOD_H, medicine: config.ROUND_EVERY_MEDICINE_H, waste: config.ROUND_EVERY_WASTE_H },
     foodCycleDays: config.FOOD_CYCLE_DAYS,
     driverLimits: driverLimitsOf(config),

@@ -11,10 +11,10 @@ import { driverBatches } from '../../src/services/deliveries/driver-batches.serv
 import { createAuditService } from '../../src/services/access/audit.service';
 import type { LivePublisher } from '../../src/services/live-status/live.service';
 import { dispatchAndAnnounce } from '../../src/services/rounds/round-dispatched';
-import { createRoundEvents } from '../../src/services/rounds/round-events.service';
+import { urgentAlert } from '../../src/services/rounds/round-events.service';
+import { eventsSince } from '../../src/store/event.repository';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { approveRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
-import { insertUrgentNeed } from '../../src/services/rounds/urgent.service';
 import { systemClock } from '../../src/shared/clock';
 import { listSubproblems } from '../../src/store/round.repository';
 import { drivenTrips, driverOfTrip } from '../../src/store/round-plan.repository';
@@ -118,13 +118,14 @@ describe('driver scope', () => {
 
   it('an urgent insertion (worker path and API path) reaches the trip\'s driver only, naming the new stop', async () => {
     const before = new Map([...drivers].map(([id, { client }]) => [id, changes(client).length]));
-    const events = createRoundEvents({ db: f.database.db, live: publisher, clock: systemClock, logger });
 
     for (const [nth, via] of [[0, 'worker'], [1, 'api']] as const) {
       const needId = await emergencyNeed(nth);
-      const outcome = via === 'worker' ? await insertUrgentNeed(f.database.db, needId) : await insertUrgentAndNotify({ db: f.database.db, publisher, logger }, needId);
+      // The worker's insertion also alerts the desk (runtime.ts); the API's callers raise their own alert.
+      const outcome = await insertUrgentAndNotify({ db: f.database.db, publisher }, needId, via === 'worker' ? urgentAlert(needId, systemClock) : undefined);
       if (outcome.status !== 'inserted') throw new Error(`not inserted: ${outcome.reason}`);
-      if (via === 'worker') await events.urgentInserted(needId, outcome);
+      const alerts = (await eventsSince(f.database.db, scope.dispatch, 0, 1000)).filter((e) => (e.event as { type: string; subjectId?: string }).type === 'alert.raised' && (e.event as { subjectId?: string }).subjectId === needId);
+      expect(alerts, via).toHaveLength(via === 'worker' ? 1 : 0);
       const driverId = (await driverOfTrip(f.database.db, roundId, outcome.tripId))!;
       const expected = before.get(driverId)! + 1;
       await expectOnlyFor(driverId, expected, before);
@@ -148,5 +149,21 @@ describe('driver scope', () => {
     expect(answer.events.map((e) => e.id)).toEqual(client.received.filter((e) => e.scope === scope.driver(id)).map((e) => e.id));
     expect(answer.events.filter((e) => e.event.type === 'driver.batches_changed').map((e) => e.id)).toEqual(changes(client).map((e) => e.id));
     expect(answer.events.map((e) => e.seq)).toEqual(answer.events.map((_, i) => i + 1));
+  });
+
+  it('an urgent stop\'s event reaches its driver though the inserting process died before sending it', async () => {
+    // A process that dies right after the insertion commits: nothing it would send afterwards goes out.
+    const dying = { ...publisher, fanOut: () => Promise.reject(new Error('died')) };
+    const needId = await emergencyNeed(2);
+    await expect(insertUrgentAndNotify({ db: f.database.db, publisher: dying }, needId)).rejects.toThrow('died');
+    const { tripId } = await f.database.db.selectFrom('round_bags').innerJoin('round_stops', 'round_stops.id', 'round_bags.stop_id')
+      .select('round_stops.trip_id as tripId').where('round_bags.need_id', '=', needId).executeTakeFirstOrThrow();
+    const driverId = (await driverOfTrip(f.database.db, roundId, tripId))!;
+    const { client } = drivers.get(driverId)!;
+    const seen = client.received.filter((e) => e.scope === scope.driver(driverId)).map((e) => e.seq);
+    // Stored with the stop: the driver's page gets it on its next resume.
+    const answer = await request(client, 'resume', { scope: scope.driver(driverId), sinceSeq: Math.max(0, ...seen) });
+    if (!answer.ok) throw new Error(`resume refused: ${answer.error}`);
+    expect(answer.events.map((e) => e.event)).toEqual([expect.objectContaining({ type: 'driver.batches_changed', cause: 'urgent_inserted', batchIds: [`${roundId}_${tripId}`] })]);
   });
 });

@@ -31,7 +31,7 @@ const urgent: RequestHandler = (_req, _res, next) => withPriority('urgent', next
 export function emergencyRoutes(deps: AppDeps, authenticated: RequestHandler): Router {
   const router = Router();
   // An urgent stop put into a driver's trip reaches the driver's page at once (driver:<id> scope).
-  const notify = { db: deps.db, publisher: deps.live, logger: deps.logger };
+  const notify = { db: deps.db, publisher: deps.live };
   const svc: EmergencyDeps = { ...passServices(deps), urgentInsert: (needId) => insertUrgentAndNotify(notify, needId) };
 
   // No rate limit of the intake kind here: an emergency is never turned away for being one too many.

@@ -1,64 +1,45 @@
 /**
- * `driver.batches_changed` in a driver's own scope (`driver:<driverId>`), published after the
- * change committed: the driver's page reloads its batches at once instead of polling for them.
- * Ids only (round, batches, stop), never what is in the bags. A failed publish never fails the
- * change: the batches are in PostgreSQL, and the page also reloads on reconnect and on a slow poll.
- *
- * Anything that changes a driver's trips after dispatch calls `publishDriverBatchChanged` once
- * its transaction committed (urgent insertion, a moved or cancelled stop); a dispatch stores its
- * drivers' events with it (round-dispatched.ts).
+ * `driver.batches_changed` in a driver's own scope (`driver:<driverId>`): the driver's page reloads
+ * its batches at once instead of polling for them. Ids only (round, batches, stop), never what is in
+ * the bags. A change to a driver's trips stores the event in its own transaction and sends it once
+ * that committed: a dispatch (round-dispatched.ts) and an urgent insertion (here). A process dying
+ * in between leaves it stored, for the page's next resume (issue #21); the page also reloads on
+ * reconnect and on a slow poll.
  */
-import { batchId, scope, type DRIVER_BATCH_CAUSES } from '../../contracts/events';
-import type { Logger } from '../../shared/logger';
+import { batchId, scope, type Envelope } from '../../contracts/events';
 import type { Db } from '../../store/db';
 import { tripDriverAndStop } from '../../store/delivery.repository';
-import type { LivePublisher } from '../live-status/live.service';
-import { insertUrgentNeed, type UrgentOutcome } from '../rounds/urgent.service';
+import type { LivePublisher, ToStore } from '../live-status/live.service';
+import { insertUrgentNeed, type UrgentInserted, type UrgentOutcome } from '../rounds/urgent.service';
 
-export interface DriverBatchChange {
-  cause: (typeof DRIVER_BATCH_CAUSES)[number];
-  roundId: string;
-  /** The driver's batches the change touched (`batchId(roundId, tripId)`). */
-  batchIds: readonly string[];
-  stopId?: string;
+export interface UrgentEventDeps {
+  db: Db;
+  /** Absent (an API without Redis): the need is placed, nothing is announced. */
+  publisher: Pick<LivePublisher, 'storeMany' | 'fanOut'> | undefined;
 }
 
-export interface DriverEventDeps {
-  /** Absent (an API without Redis): nothing is published. */
-  publisher: Pick<LivePublisher, 'publish'> | undefined;
-  /** Where a failed publish is reported; absent: it is dropped silently. */
-  logger?: Logger | undefined;
+/** Events besides the driver's that belong with an urgent insertion (the worker's alert to the desk). */
+export type UrgentEvents = (trx: Db, inserted: UrgentInserted) => Promise<ToStore[]>;
+
+/** The event for the driver of the trip that took the stop (none before dispatch: the trip has no driver yet). */
+async function driverEvent(trx: Db, inserted: UrgentInserted): Promise<ToStore[]> {
+  const trip = await tripDriverAndStop(trx, inserted.roundId, inserted.tripId, inserted.seq);
+  if (!trip?.driverId) return [];
+  const { roundId, tripId } = inserted;
+  return [{
+    scopes: [scope.driver(trip.driverId)],
+    event: { type: 'driver.batches_changed', driverId: trip.driverId, cause: 'urgent_inserted', roundId, batchIds: [batchId(roundId, tripId)], ...(trip.stopId ? { stopId: trip.stopId } : {}) },
+  }];
 }
 
-export async function publishDriverBatchChanged(deps: DriverEventDeps, driverId: string, change: DriverBatchChange): Promise<void> {
-  if (!deps.publisher) return;
-  try {
-    await deps.publisher.publish([scope.driver(driverId)], {
-      type: 'driver.batches_changed',
-      driverId,
-      cause: change.cause,
-      roundId: change.roundId,
-      batchIds: [...change.batchIds],
-      ...(change.stopId !== undefined ? { stopId: change.stopId } : {}),
-    });
-  } catch (err) {
-    deps.logger?.warn({ err, driverId, cause: change.cause }, 'driver batch event not published');
-  }
-}
-
-/** After an urgent insertion committed: the driver of the trip that took the stop (none before dispatch). */
-export async function publishUrgentToDriver(deps: DriverEventDeps & { db: Db }, outcome: Extract<UrgentOutcome, { status: 'inserted' }>): Promise<void> {
-  if (!deps.publisher) return;
-  const trip = await tripDriverAndStop(deps.db, outcome.roundId, outcome.tripId, outcome.seq);
-  if (!trip?.driverId) return;
-  await publishDriverBatchChanged(deps, trip.driverId, {
-    cause: 'urgent_inserted', roundId: outcome.roundId, batchIds: [batchId(outcome.roundId, outcome.tripId)], ...(trip.stopId ? { stopId: trip.stopId } : {}),
-  });
-}
-
-/** `insertUrgentNeed`, then the driver's event: for the callers outside the worker (emergency route, pass loop). */
-export async function insertUrgentAndNotify(deps: DriverEventDeps & { db: Db }, needId: string): Promise<UrgentOutcome> {
-  const outcome = await insertUrgentNeed(deps.db, needId);
-  if (outcome.status === 'inserted') await publishUrgentToDriver(deps, outcome).catch((err: unknown) => deps.logger?.warn({ err }, 'driver batch event not published'));
+/** `insertUrgentNeed`, its events (the driver's, and `more`) stored in its transaction and sent after the commit. */
+export async function insertUrgentAndNotify(deps: UrgentEventDeps, needId: string, more?: UrgentEvents): Promise<UrgentOutcome> {
+  const { publisher } = deps;
+  let stored: Envelope[] = [];
+  const outcome = await insertUrgentNeed(deps.db, needId, publisher && (async (trx, inserted) => {
+    const events = [...(await driverEvent(trx, inserted)), ...((await more?.(trx, inserted)) ?? [])];
+    if (events.length) stored = await publisher.storeMany(trx, events);
+  }));
+  await publisher?.fanOut(stored);
   return outcome;
 }

@@ -77,7 +77,7 @@ export interface PassLoopDeps {
 export function startPassLoops(deps: PassLoopDeps): () => void {
   const audit = createAuditService(deps);
   const alerts = createPassAlerts(deps.live, deps.logger);
-  const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentAndNotify({ db: deps.db as Db, publisher: deps.live, logger: deps.logger }, needId) };
+  const emergency = { db: deps.db, clock: deps.clock, audit, alerts, urgentInsert: (needId: string) => insertUrgentAndNotify({ db: deps.db as Db, publisher: deps.live }, needId) };
   const sweep = async (): Promise<void> => {
     const swept = await sweepPasses({ db: deps.db, clock: deps.clock, alerts });
     if (swept.overdue.length || swept.expired.length) deps.logger.info({ overdue: swept.overdue.length, expired: swept.expired.length }, 'pass loop');

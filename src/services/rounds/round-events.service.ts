@@ -2,7 +2,7 @@
  * Live events of the planning pipeline, published from the workers through the Redis stream (no
  * Socket.IO server in a worker): progress and proposals to the dispatch desk; an urgent insertion
  * to the dispatch desk, the community, the driver's batch and the driver's own scope, so all see
- * the change at once.
+ * the change at once (`urgentAlert`, stored with the insertion: driver-events.ts).
  * A failed publish never fails the job: the plan is in PostgreSQL, clients resume from it.
  */
 import { scope, batchId, type Scope } from '../../contracts/events';
@@ -12,17 +12,28 @@ import type { Db } from '../../store/db';
 import { getRoundHead } from '../../store/round.repository';
 import { planCounts } from '../../store/round-plan.repository';
 import { needHouseholdAndCommunity } from '../../store/round-urgent.repository';
-import { publishUrgentToDriver } from '../deliveries/driver-events';
+import type { UrgentEvents } from '../deliveries/driver-events';
 import type { LivePublisher } from '../live-status/live.service';
-import type { UrgentOutcome } from './urgent.service';
 
 export interface RoundEvents {
   progress(roundId: string): Promise<void>;
   proposed(roundId: string): Promise<void>;
-  urgentInserted(needId: string, outcome: Extract<UrgentOutcome, { status: 'inserted' }>): Promise<void>;
 }
 
-export const silentRoundEvents: RoundEvents = { progress: async () => undefined, proposed: async () => undefined, urgentInserted: async () => undefined };
+export const silentRoundEvents: RoundEvents = { progress: async () => undefined, proposed: async () => undefined };
+
+/** The alert of an urgent need placed in a round, to the desk, the community and the trip's batch (read in the insertion's transaction). */
+export function urgentAlert(needId: string, clock: Clock): UrgentEvents {
+  return async (trx, inserted) => {
+    const need = await needHouseholdAndCommunity(trx, needId);
+    if (!need) return [];
+    const scopes: Scope[] = [scope.dispatch, scope.community(need.communityId), scope.batch(batchId(inserted.roundId, inserted.tripId))];
+    return [{
+      scopes,
+      event: { type: 'alert.raised', kind: 'emergency_trip_assigned', subjectId: needId, householdId: need.householdId, communityId: need.communityId, at: clock.now().toISOString() },
+    }];
+  };
+}
 
 export function createRoundEvents(deps: { db: Db; live: Pick<LivePublisher, 'publish'>; clock: Clock; logger: Logger }): RoundEvents {
   const safely = async (what: string, publish: () => Promise<unknown>) => {
@@ -42,19 +53,5 @@ export function createRoundEvents(deps: { db: Db; live: Pick<LivePublisher, 'pub
       const c = await planCounts(deps.db, roundId);
       await deps.live.publish([scope.dispatch], { type: 'round.proposed', roundId, batchCount: c.trips, stopCount: c.stops, bagCount: c.bags, unassignedCount: c.unserved });
     }),
-    urgentInserted: async (needId, outcome) => {
-      await safely('urgent', async () => {
-        const need = await needHouseholdAndCommunity(deps.db, needId);
-        if (!need) return;
-        const scopes: Scope[] = [scope.dispatch, scope.community(need.communityId), scope.batch(batchId(outcome.roundId, outcome.tripId))];
-        await deps.live.publish(scopes, {
-          type: 'alert.raised', kind: 'emergency_trip_assigned', subjectId: needId, householdId: need.householdId,
-          communityId: need.communityId, at: deps.clock.now().toISOString(),
-        });
-      });
-      // The driver's own scope too, whatever became of the alert: their page reloads its batches
-      // (a new dedicated trip has no batch scope the page follows yet).
-      await safely('urgent.driver', () => publishUrgentToDriver({ db: deps.db, publisher: deps.live, logger: deps.logger }, outcome));
-    },
   };
 }

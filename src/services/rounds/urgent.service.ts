@@ -26,8 +26,16 @@ export type UrgentOutcome =
   /** No position nor dedicated trip keeps every rule of the plan: `rule` names the first one broken. */
   | { status: 'skipped'; reason: 'no-feasible-place'; roundId: string; rule: string };
 
-export async function insertUrgentNeed(db: Db, needId: string): Promise<UrgentOutcome> {
-  return db.transaction().execute((trx) => insertIn(trx, needId));
+/** An urgent need placed: where it went. */
+export type UrgentInserted = Extract<UrgentOutcome, { status: 'inserted' }>;
+
+/** `alongside`: writes that belong with a placed need (its live events), in the insertion's transaction. */
+export async function insertUrgentNeed(db: Db, needId: string, alongside?: (trx: Db, inserted: UrgentInserted) => Promise<void>): Promise<UrgentOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const outcome = await insertIn(trx, needId);
+    if (outcome.status === 'inserted') await alongside?.(trx, outcome);
+    return outcome;
+  });
 }
 
 async function insertIn(trx: Db, needId: string): Promise<UrgentOutcome> {
