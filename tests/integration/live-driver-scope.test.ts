@@ -19,7 +19,7 @@ import { systemClock } from '../../src/shared/clock';
 import { listSubproblems } from '../../src/store/round.repository';
 import { drivenTrips, driverOfTrip } from '../../src/store/round-plan.repository';
 import { seedDistrict, type District } from './round.fixtures';
-import { caughtUp, liveFixture, logger, request, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
+import { caughtUp, liveFixture, request, waitUntilServing, type LiveClient, type LiveFixture } from './live-harness';
 
 let f: LiveFixture;
 let url: string;
