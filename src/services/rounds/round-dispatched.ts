@@ -6,10 +6,11 @@
  * resume, instead of a dispatched round its drivers never heard of (issue #21). A failed fan-out
  * never fails the dispatch: it is retried once Redis answers (live.service.ts).
  */
-import { batchId, scope, type Scope } from '../../contracts/events';
+import { batchId, scope, type Envelope, type Scope } from '../../contracts/events';
 import type { Clock } from '../../shared/clock';
 import type { Db } from '../../store/db';
 import { drivenTrips } from '../../store/round-plan.repository';
+import type { RoundHead } from '../../store/round.repository';
 import type { LivePublisher, ToStore } from '../live-status/live.service';
 import { dispatchRound } from './round.service';
 
@@ -42,9 +43,9 @@ export interface DispatchDeps {
 }
 
 /** approved > dispatched (see dispatchRound), its events stored with it and sent after the commit. */
-export async function dispatchAndAnnounce(deps: DispatchDeps, roundId: string, actor: string) {
+export async function dispatchAndAnnounce(deps: DispatchDeps, roundId: string, actor: string): Promise<RoundHead> {
   const { publisher } = deps;
-  let stored: Awaited<ReturnType<LivePublisher['storeMany']>> = [];
+  let stored: Envelope[] = [];
   const round = await dispatchRound(deps.db, roundId, actor, deps.clock, publisher && (async (trx) => {
     stored = await publisher.storeMany(trx, await dispatchEvents(trx, roundId));
   }));

@@ -3,7 +3,8 @@
  * Socket.IO server in a worker): progress and proposals to the dispatch desk; an urgent insertion
  * to the dispatch desk, the community, the driver's batch and the driver's own scope, so all see
  * the change at once (`urgentAlert`, stored with the insertion: driver-events.ts).
- * A failed publish never fails the job: the plan is in PostgreSQL, clients resume from it.
+ * A failed publish of progress or a proposal never fails the job: the plan is in PostgreSQL, clients
+ * resume from it. An urgent insertion's events are part of it: stored with it, or neither is.
  */
 import { scope, batchId, type Scope } from '../../contracts/events';
 import type { Logger } from '../../shared/logger';
