@@ -50,7 +50,7 @@ export async function insertSession(
  * come as an array), so it is written once as SQL and sent precompiled (no query building per
  * request). Arrays are text[], which node-postgres parses (it leaves uuid[] as a string).
  */
-const LIVE_SESSIONS_SQL = `
+export const LIVE_SESSIONS_SQL = `
   select s.token_hash as "tokenHash", s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
          s.last_used_at as "lastUsedAt", u.must_change_password as "mustChangePassword",
          u.id as "userId", u.username, u.role, u.household_id as "householdId",

@@ -3,12 +3,14 @@
  * request, expiry (idle, sliding), no user enumeration, everything audited, tokens stored hashed.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Kysely, sql } from 'kysely';
+import { CompiledQuery, Kysely, sql } from 'kysely';
 import { ManualClock } from '../../src/shared/clock';
 import { hashSessionToken } from '../../src/services/access/auth-secrets';
 import { createAuditService } from '../../src/services/access/audit.service';
 import { createAuthService, type AuthService } from '../../src/services/access/auth.service';
 import { requireAuth } from '../../src/http/auth';
+import { LIVE_SESSIONS_SQL } from '../../src/store/session.repository';
+import { tablesReadWhole } from './seq-scans';
 import { errorHandler } from '../../src/http/problem';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -110,6 +112,14 @@ describe('login and sessions', () => {
       return res.status === 200 ? ((await res.json()) as { role: string }).role : res.status;
     }));
     expect(answers).toEqual([...roles, 401, 401, ...roles]);
+  });
+
+  it("looks a session up through indexes: no table is read whole, the drivers' included", async () => {
+    const token = await w.login('driver');
+    const lookup = CompiledQuery.raw(LIVE_SESSIONS_SQL, [[hashSessionToken(token)], clock.now(), new Date(0)]);
+    expect(await tablesReadWhole(w.database.db, lookup)).toEqual([]);
+    // and the look-up still names the driver record
+    expect(((await (await me(token)).json()) as { driverId?: string }).driverId).toBe(w.grid.d1);
   });
 
   it("an admin's revocation ends every session of the user on the next request, and is audited", async () => {

@@ -28,6 +28,7 @@ import { ManualClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import type { Db } from '../../src/store/db';
 import { buildApp } from '../../src/http/app';
+import { tablesReadWhole } from './seq-scans';
 import { createAppServer } from '../../src/http/server';
 import { startNoticeWorker, type NoticeWorker } from '../../workers/notice-worker';
 import { FAST_SCRYPT, PASSWORD, startWorld, type World } from './auth.fixture';
@@ -244,19 +245,8 @@ describe('notices', () => {
   });
 
   it("finds a corridor's unit chiefs through indexes, not by reading every assignment and every account", async () => {
-    // With sequential scans priced out, a table is still read whole only where no index serves the lookup.
-    const plan = await db.transaction().execute(async (trx) => {
-      await sql`set local enable_seqscan = off`.execute(trx);
-      return (await sql<{ 'QUERY PLAN': unknown }>`explain (format json) select u.username from coordinator_assignments ca
-        join users u on u.id = ca.user_id where ca.corridor_id = ${w.grid.c1}`.execute(trx)).rows[0]!['QUERY PLAN'];
-    });
-    const scanned: string[] = [];
-    const walk = (node: { 'Node Type'?: string; 'Relation Name'?: string; Plans?: unknown[]; Plan?: unknown }): void => {
-      if (node['Node Type'] === 'Seq Scan') scanned.push(node['Relation Name']!);
-      for (const child of [node.Plan, ...(node.Plans ?? [])]) if (child) walk(child as typeof node);
-    };
-    (plan as unknown[]).forEach((p) => walk(p as Parameters<typeof walk>[0]));
-    expect(scanned).toEqual([]);
+    const lookup = sql`select u.username from coordinator_assignments ca join users u on u.id = ca.user_id where ca.corridor_id = ${w.grid.c1}`;
+    expect(await tablesReadWhole(db, lookup.compile(db))).toEqual([]);
   });
 
   it('holds a routine notice in quiet hours until they end, but sends an emergency at once', async () => {

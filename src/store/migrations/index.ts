@@ -42,6 +42,7 @@ import * as m0037 from './0037_round_needs_subproblem';
 import * as m0038 from './0038_needs_waiting_emergency';
 import * as m0039 from './0039_need_status_notify_bounded';
 import * as m0040 from './0040_coordinator_assignment_lookups';
+import * as m0041 from './0041_driver_account_lookup';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -83,4 +84,5 @@ export const migrations: Record<string, Migration> = {
   '0038_needs_waiting_emergency': m0038,
   '0039_need_status_notify_bounded': m0039,
   '0040_coordinator_assignment_lookups': m0040,
+  '0041_driver_account_lookup': m0041,
 };
