@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { solveInParts } from '../../../src/planning/decompose/parts.solve';
-import { inlineRunner } from '../../../src/planning/parallel/piece-runner';
+import { OPEN_T0, solveInParts } from '../../../src/planning/decompose/parts.solve';
+import { inlineRunner, type PieceJob, type PieceRunner } from '../../../src/planning/parallel/piece-runner';
 import { threadRunner } from '../../../src/planning/parallel/thread-runner';
 import { temperatureAt, T0, TF } from '../../../src/planning/routing/sisr';
 import { validateSolution } from '../../../src/planning/validate/solution.validate';
@@ -50,6 +50,29 @@ describe('one annealing in parts (solveInParts)', () => {
     // two legs [0, 0.4] and [0.4, 1] make one geometric cooling: the product of their ratios is the whole one
     expect((temperatureAt(0.4) / temperatureAt(0)) * (temperatureAt(1) / temperatureAt(0.4))).toBeCloseTo(TF / T0, 12);
     expect(temperatureAt(0.3)).toBeGreaterThan(temperatureAt(0.6));
+  });
+
+  it('opens hotter than the shared schedule, then each round takes the next slice of it', async () => {
+    const problem = randomProblem({ seed: 4, stops: 30, vehicles: 8 });
+    const batches: PieceJob[][] = [];
+    const inline = inlineRunner();
+    const recording: PieceRunner = (jobs) => {
+      batches.push([...jobs]);
+      return inline(jobs);
+    };
+    await solveInParts(problem, { seed: 2, maxIterations: 20, rounds: 3, threads: 2, openShare: 0.1 }, recording);
+    const [openings, ...rounds] = batches;
+    expect(openings!.map((j) => j.tuning?.t0)).toEqual([OPEN_T0, OPEN_T0]);
+    expect(OPEN_T0).toBeGreaterThan(T0);
+    // the openings end where the shared schedule stands at their share, and the rounds go on from there
+    const legs = [openings!, ...rounds].map((batch) => ({ t0: batch[0]!.tuning!.t0!, tf: batch[0]!.tuning!.tf! }));
+    expect(legs[0]!.tf).toBeCloseTo(temperatureAt(0.1), 12);
+    for (let i = 1; i < legs.length; i++) expect(legs[i]!.t0).toBeCloseTo(legs[i - 1]!.tf, 12);
+    expect(legs.at(-1)!.tf).toBeCloseTo(TF, 12);
+    // a caller may choose the opening's start
+    batches.length = 0;
+    await solveInParts(problem, { seed: 2, maxIterations: 20, rounds: 1, threads: 2, openT0: T0 }, recording);
+    expect(batches[0]!.map((j) => j.tuning?.t0)).toEqual([T0, T0]);
   });
 
   it('refuses a problem given by a matrix, which has no geometry to cut by', async () => {
