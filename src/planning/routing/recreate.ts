@@ -1,5 +1,5 @@
 import type { Instance } from '../model/instance';
-import { canTake, cloneRoute, timeFits } from './route';
+import { canTake, cloneRoute, timeFits, type Route } from './route';
 import type { Rng } from './rng';
 import { commitRoute, type RoutingSolution } from './solution-state';
 
@@ -59,10 +59,15 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
   st.untilBlink = nextBlink(st);
   const wanted = opts.adj && opts.near ? new Uint8Array(nv) : null;
   const scan = scanList(inst, s);
+  // spare room in the first dimension: every route is looked at for every stop, most are full
+  const room = new Float64Array(nv);
+  for (const v of scan) room[v] = spareRoom(inst, s.routes[v]!);
   const left: number[] = [];
+  const changed: Route[] = [];
   for (const c of s.absent) {
     st.delta = Infinity;
     st.v = -1;
+    const needs = inst.dims ? inst.demand[c * inst.dims]! - ROOM_SLACK : -Infinity;
     if (wanted && opts.adj && opts.near) {
       wanted.fill(0);
       const near = opts.adj[c]!;
@@ -73,7 +78,7 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
       for (const v of scan) if (wanted[v] || !s.routes[v]!.nodes.length) scanRoute(inst, s, c, v, st);
     }
     if (st.v < 0) {
-      for (const v of scan) scanRoute(inst, s, c, v, st);
+      for (const v of scan) if (needs <= room[v]!) scanRoute(inst, s, c, v, st);
     }
     if (st.v < 0) {
       left.push(c);
@@ -84,11 +89,34 @@ export function recreate(inst: Instance, s: RoutingSolution, rng: Rng, opts: Rec
       touched[st.v] = 1;
     }
     const r = s.routes[st.v]!;
-    if (!r.nodes.length) openedRoute(inst, s, scan, st.v);
-    r.nodes.splice(st.p, 0, c);
-    commitRoute(inst, s, r);
+    if (!r.nodes.length) {
+      const w = openedRoute(inst, s, scan, st.v);
+      if (w >= 0) room[w] = spareRoom(inst, s.routes[w]!);
+    }
+    if (inst.timed) {
+      r.nodes.splice(st.p, 0, c);
+      commitRoute(inst, s, r); // the next scans read its times
+    } else {
+      // load and duration are all the next scans read: the rest once, when the stops are in
+      addStop(inst, r, st.p, c);
+      s.routeOf[c] = r.v;
+      if (!changed.includes(r)) changed.push(r);
+    }
+    room[st.v] = spareRoom(inst, r);
   }
+  for (const r of changed) commitRoute(inst, s, r);
   s.absent = left;
+}
+
+/** Inserts c before position p, keeping the route's load and duration (not its cost) current. */
+function addStop(inst: Instance, r: Route, p: number, c: number): void {
+  const { n, dims, demand, time, service } = inst;
+  const depot = inst.vehicles[r.v]!.depot;
+  const prev = p === 0 ? depot : r.nodes[p - 1]!;
+  const next = p === r.nodes.length ? depot : r.nodes[p]!;
+  for (let d = 0; d < dims; d++) r.load[d]! += demand[c * dims + d]!;
+  r.dur += time[prev * n + c]! + service[c]! + time[c * n + next]! - (r.nodes.length ? time[prev * n + next]! : 0);
+  r.nodes.splice(p, 0, c);
 }
 
 /**
@@ -112,16 +140,28 @@ function scanList(inst: Instance, s: RoutingSolution): number[] {
   return out;
 }
 
-/** Empty vehicle `v` takes its first stop: the next empty vehicle of its class joins the scan list, in order. */
-function openedRoute(inst: Instance, s: RoutingSolution, scan: number[], v: number): void {
+/**
+ * Empty vehicle `v` takes its first stop: the next empty vehicle of its class joins the scan list,
+ * in order. Returns that vehicle (-1 when the class has no other empty one).
+ */
+function openedRoute(inst: Instance, s: RoutingSolution, scan: number[], v: number): number {
   const klass = inst.vehicles[v]!.klass;
   for (let w = v + 1; w < s.routes.length; w++) {
     if (inst.vehicles[w]!.klass !== klass || s.routes[w]!.nodes.length) continue;
     let at = scan.length;
     while (at > 0 && scan[at - 1]! > w) at--;
     scan.splice(at, 0, w);
-    return;
+    return w;
   }
+  return -1;
+}
+
+/** Below canTake's tolerance: the room test only spares canTake the routes it would refuse anyway. */
+const ROOM_SLACK = 1e-6;
+
+/** What route r can still load in the first dimension (Infinity without dimensions). */
+function spareRoom(inst: Instance, r: Route): number {
+  return inst.dims ? inst.vehicles[r.v]!.cap[0]! - r.load[0]! : Infinity;
 }
 
 /**
@@ -170,10 +210,11 @@ function scanRoute(inst: Instance, s: RoutingSolution, c: number, v: number, st:
   // the arc prev -> c; on a symmetric matrix it is read from c's own row, which stays in cache
   let into = veh.symmetric ? C[row + prev]! : C[prev * n + c]!;
   const base = len ? 0 : veh.fixed;
+  let untilBlink = st.untilBlink;
   for (let p = 0; p <= len; p++) {
     const next = p < len ? nodes[p]! : veh.depot;
     const out = C[row + next]!;
-    if (st.untilBlink-- <= 0) st.untilBlink = nextBlink(st);
+    if (untilBlink-- <= 0) untilBlink = nextBlink(st);
     else {
       const delta = base + into + out - C[prev * n + next]!;
       if (delta < st.delta && timeFits(inst, r, p, c)) {
@@ -185,4 +226,5 @@ function scanRoute(inst: Instance, s: RoutingSolution, c: number, v: number, st:
     prev = next;
     into = veh.symmetric ? out : C[next * n + c]!;
   }
+  st.untilBlink = untilBlink;
 }

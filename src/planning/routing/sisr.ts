@@ -87,6 +87,8 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
   const repairUntil = begin + span * (o.repairShare ?? 0.5);
   const absences = new Float64Array(inst.n);
   const absenceSum = (s: RoutingSolution): number => s.absent.reduce((sum, c) => sum + absences[c]!, 0);
+  // the routeOf of the last solution dropped (never the best's): the next candidate's
+  let spare: Int32Array | undefined;
   for (;;) {
     const t = o.now();
     if (t >= o.deadline) break;
@@ -94,7 +96,8 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
     const repairing = best.absent.length > 0 && cur.absent.length > 0 && t < repairUntil;
     iterations++;
     touched.fill(0);
-    const cand = shallowCopy(cur);
+    const cand = shallowCopy(cur, spare);
+    spare = undefined;
     ruin(inst, cand, o.adj, o.rng, params, touched);
     sortAbsent(inst, cand.absent, keys, o.rng);
     recreate(inst, cand, o.rng, { blink, adj: o.adj, near: o.near }, touched);
@@ -104,7 +107,9 @@ export function sisr(inst: Instance, start: RoutingSolution, o: SisrOptions): Si
       for (const c of cand.absent) absences[c]!++;
       accept = cand.absent.length < cur.absent.length || (cand.absent.length === cur.absent.length && absenceSum(cand) < absenceSum(cur));
     } else accept = candObj < curObj - temp * Math.log(o.rng());
-    if (accept) {
+    if (!accept) spare = cand.routeOf;
+    else {
+      if (cur !== best) spare = cur.routeOf;
       cur = cand;
       curObj = candObj;
       // only routes of near-best solutions: they are the ones set partitioning can recombine

@@ -32,9 +32,18 @@ export function cloneSolution(s: RoutingSolution): RoutingSolution {
   return { routes: s.routes.map(cloneRoute), routeOf: s.routeOf.slice(), absent: s.absent.slice(), cost: s.cost };
 }
 
-/** Shallow copy for copy-on-write: call `touch` before changing a route. */
-export function shallowCopy(s: RoutingSolution): RoutingSolution {
-  return { routes: s.routes.slice(), routeOf: s.routeOf.slice(), absent: s.absent.slice(), cost: s.cost };
+/**
+ * Shallow copy for copy-on-write: call `touch` before changing a route. `reuse` is a routeOf array
+ * of a solution no longer needed, written over instead of allocating one (a search copies one per
+ * iteration).
+ */
+export function shallowCopy(s: RoutingSolution, reuse?: Int32Array): RoutingSolution {
+  let routeOf: Int32Array;
+  if (reuse && reuse.length === s.routeOf.length) {
+    reuse.set(s.routeOf);
+    routeOf = reuse;
+  } else routeOf = s.routeOf.slice();
+  return { routes: s.routes.slice(), routeOf, absent: s.absent.slice(), cost: s.cost };
 }
 
 export function usedRoutes(s: RoutingSolution): number {
