@@ -2,12 +2,22 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { cancelNeedBody, createNeedBody, householdParams, needParams } from '../../contracts/intake.contract';
 import type { WriteResult } from '../../services/shared/idempotency';
-import { currentFoodCycles, submitNeed } from '../../services/needs/intake.service';
+import { currentFoodCycles, readHouseholdAhead, submitNeed, type HouseholdReadAhead } from '../../services/needs/intake.service';
 import { cancelNeed, getNeed, listHouseholdNeeds, type CancelDeps } from '../../services/needs/needs-read.service';
-import { actorOf, requestId } from '../auth';
+import { actorOf, requestId, sessionToken } from '../auth';
 import { idempotencyOf } from '../idempotency-key';
 import { logFields } from '../request-log';
 import { jsonBody, pathParams } from '../validate';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Set by the submission route before authentication: the household's read, started early. */
+      householdAhead?: HouseholdReadAhead;
+    }
+  }
+}
 
 export const NEEDS_PATHS = {
   householdNeeds: '/api/households/:householdId/needs',
@@ -25,10 +35,17 @@ export function sendWrite(res: Response, result: WriteResult<unknown>): void {
 export function needsRoutes(svc: CancelDeps, authenticated: RequestHandler, intakeLimit: RequestHandler): Router {
   const router = Router();
 
-  router.post(NEEDS_PATHS.householdNeeds, authenticated, intakeLimit, async (req, res) => {
+  // The household is read beside the session, for requests that carry one (see readHouseholdAhead).
+  const readAhead: RequestHandler = (req, res, next) => {
+    const params = householdParams.safeParse(req.params);
+    if (params.success && sessionToken(req)) res.locals.householdAhead = readHouseholdAhead(svc, params.data.householdId);
+    next();
+  };
+
+  router.post(NEEDS_PATHS.householdNeeds, readAhead, authenticated, intakeLimit, async (req, res) => {
     const { householdId } = pathParams(req, householdParams);
     const input = jsonBody(req, createNeedBody);
-    const ctx = { reqId: requestId(req) ?? undefined, idempotency: idempotencyOf(req, req.body) };
+    const ctx = { reqId: requestId(req) ?? undefined, idempotency: idempotencyOf(req, req.body), household: res.locals.householdAhead };
     const result = await submitNeed(svc, actorOf(res), householdId, input, ctx);
     // The need's id on the request's line: its jobs carry this request's id, so either finds both.
     logFields(res, { needId: result.body.need.id });
