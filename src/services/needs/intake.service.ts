@@ -62,8 +62,11 @@ export function topicsFor(urgency: Need['urgency']): string[] {
   return urgency === 'emergency' ? ['need.accepted', 'need.urgent'] : ['need.accepted'];
 }
 
+const readHousehold = (db: Db, id: string, loader?: CoalescedLoader<string, Household>): Promise<Household | undefined> =>
+  (loader ? loader.load(id) : findHousehold(db, id));
+
 export async function loadHousehold(db: Db, id: string, loader?: CoalescedLoader<string, Household>): Promise<Household> {
-  return found(loader ? await loader.load(id) : await findHousehold(db, id));
+  return found(await readHousehold(db, id, loader));
 }
 
 function found(household: Household | undefined): Household {
@@ -79,7 +82,7 @@ function found(household: Household | undefined): Household {
  * failure with it.
  */
 export function readHouseholdAhead(deps: IntakeDeps, householdId: string): HouseholdReadAhead {
-  const read = deps.households ? deps.households.load(householdId) : findHousehold(deps.db, householdId);
+  const read = readHousehold(deps.db, householdId, deps.households);
   read.catch(() => undefined);
   return { householdId, read };
 }
@@ -136,7 +139,7 @@ const respond = (actor: Actor, r: { need: Need; merged: boolean }): SubmitResult
 
 export async function submitNeed(deps: IntakeDeps, actor: Actor, householdId: string, input: NeedInput, ctx: RequestContext): Promise<SubmitResult> {
   const ahead = ctx.household?.householdId === householdId ? ctx.household.read : undefined;
-  const household = ahead ? found(await ahead) : await loadHousehold(deps.db, householdId, deps.households);
+  const household = found(await (ahead ?? readHousehold(deps.db, householdId, deps.households)));
   await guardHousehold({ audit: deps.audit, reqId: ctx.reqId }, actor, { householdId, corridorId: household.corridorId, communityId: household.communityId }, 'need.create');
   const now = deps.clock.now();
   const prepared = prepareNeed(input, household, now, openFoodCycles(now, deps.foodCycleDays));
