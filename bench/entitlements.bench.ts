@@ -62,7 +62,8 @@ async function drainWithResident(relay: NeedStatusRelayDeps, db: Db, expected: n
   let resident: { id: string; at: number; ms?: number; before?: number } | undefined;
   const publisher: NeedStatusRelayDeps['publisher'] = {
     storeMany: (trx, events) => relay.publisher.storeMany(trx, events),
-    fanOut: async (envelopes) => {
+    release: async (staged) => {
+      const envelopes = await relay.publisher.release(staged);
       for (const e of envelopes) {
         if (e.event.type !== 'need.status_changed') continue;
         if (resident && e.event.needId === resident.id && resident.ms === undefined) {
@@ -71,7 +72,7 @@ async function drainWithResident(relay: NeedStatusRelayDeps, db: Db, expected: n
         }
         out.add(e.event.needId);
       }
-      await relay.publisher.fanOut(envelopes);
+      return envelopes;
     },
   };
   const t0 = performance.now();

@@ -78,6 +78,45 @@ export async function appendEvents(db: Db, inputs: readonly EventToStore[], alon
   return inputs.map((input) => stored.get(input)!);
 }
 
+/**
+ * Stages events in the caller's transaction, unnumbered (migration 0042): nothing shared is locked,
+ * so the caller may hold its transaction open as long as it likes. `numberStaged` with their scopes
+ * after the commit gives them their seqs. `alongside` as for `appendEvents`.
+ */
+export async function stageEvents(db: Db, inputs: readonly EventToStore[], alongside: readonly RawBuilder<unknown>[] = []): Promise<void> {
+  const rows = inputs.flatMap((input) => [...new Set(input.scopes)].sort().map((scope) => ({ scope, input })));
+  if (rows.length === 0 && alongside.length === 0) return;
+  const side = alongside.map((statement, i) => sql`${sql.ref(`alongside_${i}`)} as (${statement})`);
+  // Staging order is numbering order within a scope: the rows go in as given.
+  await sql`
+    ${side.length ? sql`with ${sql.join(side, sql`, `)}` : sql``}
+    insert into live_events_staged (scope, event_id, type, payload, created_at)
+    select scope, id, type, payload, at
+    from unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.input.id)}::uuid[], ${rows.map((r) => r.input.type)}::text[],
+      ${rows.map((r) => JSON.stringify(r.input.event))}::jsonb[], ${rows.map((r) => r.input.at.toISOString())}::timestamptz[])
+      with ordinality as r(scope, id, type, payload, at, n)
+    order by n`.execute(db);
+}
+
+/**
+ * Numbers every committed staged event of `scopes`, whoever staged it, and returns them (scope and
+ * seq order) to be sent. One statement: the scopes' counters are locked only while it runs. Call it
+ * outside a transaction: inside one, the counters stay locked until that commits.
+ */
+export async function numberStaged(db: Db, scopes: readonly string[]): Promise<StoredEvent[]> {
+  if (scopes.length === 0) return [];
+  const result = await sql<{ scope: string; seq: string; event_id: string; payload: unknown; created_at: Date | string }>`
+    select scope, seq, event_id, payload, created_at from live_number_staged(${[...new Set(scopes)]}::text[])`.execute(db);
+  return result.rows.map((r) => ({ id: r.event_id, scope: r.scope, seq: Number(r.seq), at: new Date(r.created_at).toISOString(), event: r.payload }));
+}
+
+/** Scopes with an event staged at least `olderThanMs` ago and not numbered yet (its process died in between), at most `limit`. */
+export async function staleStagedScopes(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
+  const result = await sql<{ scope: string }>`
+    select distinct scope from live_events_staged where staged_at < now() - make_interval(secs => ${olderThanMs / 1000}) limit ${limit}`.execute(db);
+  return result.rows.map((r) => r.scope);
+}
+
 /** Events of one scope after `sinceSeq`, oldest first, at most `limit`. */
 export async function eventsSince(db: Db, scope: string, sinceSeq: number, limit: number): Promise<StoredEvent[]> {
   const rows = await db

@@ -73,7 +73,7 @@ beforeAll(async () => {
   }
   const publisher = f.publisher();
   // A process that dies right after the dispatch commits: nothing it would send afterwards goes out.
-  const dying = { ...publisher, fanOut: () => Promise.reject(new Error('died')) };
+  const dying = { ...publisher, release: () => Promise.reject(new Error('died')) };
   await expect(dispatchAndAnnounce({ db: f.database.db, publisher: dying }, roundId, 'dispatcher-1')).rejects.toThrow('died');
 
   deps = { db: f.database.db, audit: undefined, publisher, clock: systemClock };
@@ -102,7 +102,8 @@ describe('handoff at the gate', () => {
   it('round.dispatched reaches the driver\'s batch scope and the driver\'s own, though the dispatching process died before sending it', async () => {
     const driver = await f.connect(url, await f.login('driver', { driverId: f.grid.drivers[0] }));
     const batch = batchId(roundId, 't1');
-    // Stored with the dispatch: the driver's page gets it on its resume.
+    // Staged with the dispatch, numbered by another process's sweep: the driver's page gets it on its resume.
+    expect(await f.publisher().sweepStaged(0)).toBeGreaterThanOrEqual(2);
     const resumed = async (s: string) => ((await request(driver, 'resume', { scope: s, sinceSeq: 0 })) as { events: Envelope[] }).events.map((e) => e.event);
     expect(await resumed(scope.batch(batch))).toEqual([{ type: 'round.dispatched', roundId, batchIds: [batch] }]);
     expect(await resumed(scope.driver(f.grid.drivers[0]))).toEqual([{ type: 'driver.batches_changed', driverId: f.grid.drivers[0], cause: 'round_dispatched', roundId, batchIds: [batch] }]);
@@ -158,7 +159,7 @@ describe('handoff at the gate', () => {
 
   it('a stop closed at the gate is never without its event, even when the process dies before telling anyone', async () => {
     // A process that dies right after the commit: nothing it would send afterwards goes out.
-    const dying: HandoffDeps = { ...deps, publisher: { ...deps.publisher!, publish: () => Promise.reject(new Error('died')), fanOut: () => Promise.reject(new Error('died')) } };
+    const dying: HandoffDeps = { ...deps, publisher: { ...deps.publisher!, publish: () => Promise.reject(new Error('died')), release: () => Promise.reject(new Error('died')) } };
     const db = f.database.db as unknown as Db;
     const [c1] = f.grid.corridors;
     const newStop = async (seq: number, key: string) => {
@@ -172,6 +173,8 @@ describe('handoff at the gate', () => {
     const [handedOver, failed] = [await newStop(4, 'd4'), await newStop(5, 'd5')];
     await confirmHandoff(dying, coordinator, c1, handedOver, '424242').catch(() => undefined);
     await failHousehold(dying, coordinator, c1, failed, households[0], 'refused').catch(() => undefined);
+    // Another process's sweep numbers and sends what the dead one staged and never released.
+    expect(await deps.publisher!.sweepStaged(0)).toBeGreaterThanOrEqual(2);
     const stored = (await eventsSince(f.database.db, scope.corridor(c1), 0, 1000)).map((e) => e.event as { type: string; stopId?: string });
     for (const [stopId, type] of [[handedOver, 'stop.delivered'], [failed, 'stop.failed']] as const) {
       expect((await sql<{ status: string }>`select status from round_stops where id = ${stopId}::bigint`.execute(db)).rows[0]?.status).toBe(type === 'stop.delivered' ? 'delivered' : 'failed');

@@ -91,22 +91,4 @@ describe('publishing one event', () => {
     const none = await rowsOf(other!.id);
     expect([none.live.length, none.webhooks.length, none.notices.length]).toEqual([1, 0, 0]);
   });
-
-  it("stored in the caller's transaction (a stop closed with its event): one statement too, undone with it", async () => {
-    const event: LiveEvent = { type: 'pass.state', passId: randomUUID(), householdId: w.grid.h2, state: 'approved', validUntil: null };
-    const before = counter.count();
-    const [envelope] = await w.deps.db.transaction().execute((trx) => publisher.store(trx, [scope.household(w.grid.h2)], event));
-    expect(counter.count() - before).toBe(1);
-    const stored = await rowsOf(envelope!.id);
-    expect([stored.live.length, stored.webhooks.length, stored.notices.length]).toEqual([1, 1, 1]);
-
-    const undone: LiveEvent = { ...event, passId: randomUUID() };
-    let id = '';
-    await expect(w.deps.db.transaction().execute(async (trx) => {
-      id = (await publisher.store(trx, [scope.household(w.grid.h2)], undone))[0]!.id;
-      throw new Error('the stop could not be closed');
-    })).rejects.toThrow('could not be closed');
-    const none = await rowsOf(id);
-    expect([none.live.length, none.webhooks.length, none.notices.length]).toEqual([0, 0, 0]);
-  });
 });

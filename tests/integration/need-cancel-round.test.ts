@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../../src/contracts/events';
+import { liveEventSchema, type LiveEvent, type Scope } from '../../src/contracts/events';
+import type { Staged } from '../../src/services/live-status/live.service';
 import type { Actor } from '../../src/domain/access';
 import { ManualClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
@@ -37,15 +38,16 @@ const rice = async (depotId = district.depotId) => (await listBalances(database.
 
 /** A publisher that checks every event against the schema, as the real one does, and records it. */
 const stored: { scopes: readonly Scope[]; event: LiveEvent }[] = [];
-const fanned: Envelope[] = [];
+const released: Staged[] = [];
 const live: NonNullable<CancelDeps['live']> = {
   store: async (_trx, scopes, event) => {
     const checked = liveEventSchema.parse(event);
     stored.push({ scopes, event: checked });
-    return scopes.map((s, i) => ({ id: '00000000-0000-4000-8000-000000000000', scope: s, seq: i + 1, at: clock.now().toISOString(), event: checked }));
+    return [{ scopes }];
   },
-  fanOut: async (envelopes) => {
-    fanned.push(...envelopes);
+  release: async (staged) => {
+    released.push(...staged);
+    return [];
   },
 };
 const deps = (): CancelDeps => ({ db: database.db, clock, audit: undefined, foodCycleDays: 7, live });
@@ -133,7 +135,7 @@ describe('cancelling a need planned in a round', () => {
     expect((stored[0]!.event as { bagIds: string[] }).bagIds).toEqual(stop.bags.filter((b) => b.needId === needId).map((b) => b.bagId).sort());
     // Ids only: nothing of the need's details travels.
     expect(JSON.stringify(stored[0]!.event)).not.toContain('cycle');
-    expect(fanned).toHaveLength(2); // fanned out after commit, one envelope per scope
+    expect(released.flatMap((s) => s.scopes)).toEqual(stored[0]!.scopes); // released after commit
   });
 
   it('a repeated cancel with the same Idempotency-Key is replayed: no second release, no second event', async () => {

@@ -9,11 +9,11 @@ import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config';
-import { liveEventSchema, type Envelope } from '../../src/contracts/events';
+import { liveEventSchema, type Envelope, type LiveEvent } from '../../src/contracts/events';
 import { buildApp } from '../../src/http/app';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { defineItem, defineKit } from '../../src/services/stock/kit.service';
-import type { LivePublisher } from '../../src/services/live-status/live.service';
+import type { LivePublisher, Staged } from '../../src/services/live-status/live.service';
 import { approveRound, dispatchRound, mergeRound, startRound } from '../../src/services/rounds/round.service';
 import { solveSubproblem } from '../../src/services/rounds/round-solve.service';
 import { receiveStock } from '../../src/services/stock/stock.service';
@@ -33,14 +33,25 @@ let base: string;
 let token: string;
 let roundId: string;
 const fanned: Envelope[] = [];
+/** The event of each staged store, for its release. */
+const events = new Map<Staged, LiveEvent>();
 
 /** The app's publisher, recording what it fans out (events checked against the schema as the real one does). */
 const live: LivePublisher = {
-  store: async (_trx, scopes, event) => scopes.map((scope, i) => ({ id: '00000000-0000-4000-8000-000000000001', scope, seq: i + 1, at: new Date().toISOString(), event: liveEventSchema.parse(event) })),
-  storeMany: async () => [],
-  fanOut: async (envelopes) => {
-    fanned.push(...envelopes);
+  store: async (_trx, scopes, event) => {
+    const checked = liveEventSchema.parse(event);
+    const staged = { scopes };
+    events.set(staged, checked);
+    return [staged];
   },
+  storeMany: async () => [],
+  release: async (staged) => {
+    const envelopes = staged.flatMap((s) => s.scopes.map((scope, i) => ({ id: '00000000-0000-4000-8000-000000000001', scope, seq: i + 1, at: new Date().toISOString(), event: events.get(s)! })));
+    fanned.push(...envelopes);
+    return envelopes;
+  },
+  fanOut: async () => undefined,
+  sweepStaged: async () => 0,
   publish: async () => [],
   disconnectSession: async () => undefined,
   disconnectUser: async () => undefined,

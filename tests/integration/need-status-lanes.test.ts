@@ -79,10 +79,11 @@ function recording(): { relay: NeedStatusRelayDeps; sent: Change[] } {
   const base = f.publisher();
   const publisher: NeedStatusRelayDeps['publisher'] = {
     storeMany: (trx, events) => base.storeMany(trx, events),
-    fanOut: async (envelopes) => {
+    release: async (staged) => {
+      const envelopes = await base.release(staged);
       // One event per scope: count it once, by its household's (or its corridor's, with no household).
       sent.push(...envelopes.filter((e) => isChange(e) && e.scope === (changeOf(e).householdId ? scope.household(changeOf(e).householdId!) : e.scope)).map(changeOf));
-      await base.fanOut(envelopes);
+      return envelopes;
     },
   };
   return { relay: { db, publisher, logger }, sent };
@@ -123,7 +124,7 @@ describe('need status lanes', () => {
         }
         return base.storeMany(trx, events);
       },
-      fanOut: (envelopes) => base.fanOut(envelopes),
+      release: (staged) => base.release(staged),
     };
     const stop = startNeedStatusRelay({ db, publisher, logger }, { idlePollMs: 100, bulkBatch: BULK_BATCH });
     try {

@@ -66,9 +66,10 @@ function recording(): { relay: NeedStatusRelayDeps; sent: Change[] } {
       db, logger,
       publisher: {
         storeMany: (trx, events) => base.storeMany(trx, events),
-        fanOut: async (envelopes) => {
+        release: async (staged) => {
+          const envelopes = await base.release(staged);
           for (const e of envelopes) if (e.event.type === 'need.status_changed' && !sent.some((c) => c.needId === (e.event as Change).needId)) sent.push(e.event as Change);
-          await base.fanOut(envelopes);
+          return envelopes;
         },
       },
     },

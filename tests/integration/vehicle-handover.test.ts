@@ -122,7 +122,7 @@ describe('handing a vehicle over at a shift change', () => {
     const db = world.database.db;
     await db.deleteFrom('vehicle_handovers').where('round_id', '=', roundId).execute();
     const published: { scopes: string[]; event: unknown }[] = [];
-    const publisher = { store: async (_trx: unknown, scopes: readonly string[], event: unknown) => (published.push({ scopes: [...scopes], event }), []), fanOut: async () => undefined };
+    const publisher = { store: async (_trx: unknown, scopes: readonly string[], event: unknown) => (published.push({ scopes: [...scopes], event }), []), release: async () => [] };
     const deps = { db, clock: world.clock, audit: undefined, publisher, timeZone: 'Asia/Shanghai' };
     const dispatcher = { userId: world.users.dispatcher.id, role: 'dispatcher' } as Actor;
     expect((await recordHandover(deps, dispatcher, roundId, laterTrip, 'handed', {})).replayed).toBe(false);

@@ -34,7 +34,7 @@ export interface RoundRouteDeps {
   /** Absent when the API runs without Redis: starting a round then answers 503. */
   queue: Pick<Producers, 'ready' | 'addRoundFlow' | 'add'> | undefined;
   /** Live publisher: a dispatch's events (round-dispatched.ts), stored with it. Absent: nothing is published. */
-  publisher?: Pick<LivePublisher, 'storeMany' | 'fanOut'> | undefined;
+  publisher?: Pick<LivePublisher, 'storeMany' | 'release'> | undefined;
   /** Solve budget per sub-problem when the request names none. Default 10000 ms. */
   defaultTimeLimitMs?: number;
   /** Driver limits a new round is planned with (DRIVER_* settings). Default: the documented defaults. */

@@ -6,16 +6,16 @@
  * in between leaves it stored, for the page's next resume (issue #21); the page also reloads on
  * reconnect and on a slow poll.
  */
-import { batchId, scope, type Envelope } from '../../contracts/events';
+import { batchId, scope } from '../../contracts/events';
 import type { Db } from '../../store/db';
 import { tripDriverAndStop } from '../../store/delivery.repository';
-import type { LivePublisher, ToStore } from '../live-status/live.service';
+import type { LivePublisher, Staged, ToStore } from '../live-status/live.service';
 import { insertUrgentNeed, type UrgentInserted, type UrgentOutcome } from '../rounds/urgent.service';
 
 export interface UrgentEventDeps {
   db: Db;
   /** Absent (an API without Redis): the need is placed, nothing is announced. */
-  publisher: Pick<LivePublisher, 'storeMany' | 'fanOut'> | undefined;
+  publisher: Pick<LivePublisher, 'storeMany' | 'release'> | undefined;
 }
 
 /** Events besides the driver's that belong with an urgent insertion (the worker's alert to the desk). */
@@ -35,11 +35,11 @@ async function driverEvent(trx: Db, inserted: UrgentInserted): Promise<ToStore[]
 /** `insertUrgentNeed`, its events (the driver's, and `more`) stored in its transaction and sent after the commit. */
 export async function insertUrgentAndNotify(deps: UrgentEventDeps, needId: string, more?: UrgentEvents): Promise<UrgentOutcome> {
   const { publisher } = deps;
-  let stored: Envelope[] = [];
+  let stored: Staged[] = [];
   const outcome = await insertUrgentNeed(deps.db, needId, publisher && (async (trx, inserted) => {
     const events = [...(await driverEvent(trx, inserted)), ...((await more?.(trx, inserted)) ?? [])];
     if (events.length) stored = await publisher.storeMany(trx, events);
   }));
-  await publisher?.fanOut(stored);
+  await publisher?.release(stored);
   return outcome;
 }

@@ -7,7 +7,7 @@
  * A door that could not be served is failed per household with a reason from the closed list.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { batchId, scope, type Envelope, type LiveEvent, type Scope, type STOP_FAILURE_REASONS } from '../../contracts/events';
+import { batchId, scope, type LiveEvent, type Scope, type STOP_FAILURE_REASONS } from '../../contracts/events';
 import type { Actor } from '../../domain/access';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
@@ -18,7 +18,7 @@ import { closeStop } from '../../store/event-tracking.repository';
 import { moveNeeds } from '../../store/round.repository';
 import { guardCorridor } from '../access/access-guard';
 import type { AuditService } from '../access/audit.service';
-import type { LivePublisher } from '../live-status/live.service';
+import type { LivePublisher, Staged } from '../live-status/live.service';
 import { settleRound } from './round-delivery.service';
 import { publishNextStopEta } from './household-deliveries.service';
 
@@ -48,19 +48,19 @@ function sameCode(stored: string, given: string): boolean {
  * was lost when the process died between the two (district day: 7 handovers confirmed again after
  * an API process was killed, answered "delivered", their gates never told).
  */
-function storeStopEvent(deps: HandoffDeps, trx: Db, stop: GateStop, corridorId: string, households: readonly string[], event: LiveEvent): Promise<Envelope[]> {
+function storeStopEvent(deps: HandoffDeps, trx: Db, stop: GateStop, corridorId: string, households: readonly string[], event: LiveEvent): Promise<Staged[]> {
   const scopes: Scope[] = [scope.batch(batchId(stop.roundId, stop.tripId)), scope.dispatch, scope.corridor(corridorId), ...households.map((h) => scope.household(h))];
   return deps.publisher?.store(trx, scopes, event) ?? Promise.resolve([]);
 }
 
 /**
- * After the commit: the stored event out to its sockets at once (its seqs were taken in the
- * transaction: fanned out only after the round's settling, the dispatch scope's later events went
- * out first and every desk saw a gap to resume: 28,750-29,103 gaps a district day, 2,515 after), then
+ * After the commit: the staged event numbered and out to its sockets at once (when it went out only
+ * after the round's settling, the dispatch scope's later events went out first and every desk saw a
+ * gap to resume: 28,750-29,103 gaps a district day, 2,515 after), then
  * the round and its needs carried over, then the next stop's households hear their ETA.
  */
-async function announceClosed(deps: HandoffDeps, stop: GateStop, stopId: string, envelopes: readonly Envelope[]): Promise<void> {
-  await deps.publisher?.fanOut(envelopes);
+async function announceClosed(deps: HandoffDeps, stop: GateStop, stopId: string, staged: readonly Staged[]): Promise<void> {
+  await deps.publisher?.release(staged);
   await settleRound(deps.db, stop.roundId, [stopId]);
   await publishNextStopEta(deps, batchId(stop.roundId, stop.tripId));
 }

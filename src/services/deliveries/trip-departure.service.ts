@@ -27,7 +27,7 @@ export interface DepartureDeps {
   clock: Clock;
   audit: AuditService | undefined;
   /** Absent (an API without Redis): the departure is stored, no live event or notice follows. */
-  publisher: Pick<LivePublisher, 'store' | 'fanOut' | 'publish'> | undefined;
+  publisher: Pick<LivePublisher, 'store' | 'release' | 'publish'> | undefined;
 }
 
 const RECORDERS = ['driver', 'dispatcher', 'admin'] as const;
@@ -64,7 +64,7 @@ export async function recordTripDeparture(
     await audited();
     return { departure: view(first?.departedAt ?? at), replayed: true };
   }
-  await deps.publisher?.fanOut(stored);
+  await deps.publisher?.release(stored);
   // The first stop's households see on their page when the van should be at their gate (issue #17, item 7).
   await publishNextStopEta(deps, batch);
   await audited();

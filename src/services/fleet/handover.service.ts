@@ -31,7 +31,7 @@ export interface HandoverDeps {
   clock: Clock;
   audit: AuditService | undefined;
   /** Absent (an API without Redis): the handover is stored, no live event follows. */
-  publisher: Pick<LivePublisher, 'store' | 'fanOut'> | undefined;
+  publisher: Pick<LivePublisher, 'store' | 'release'> | undefined;
   /** Zone the roster's dates are read in (ROSTER_TIME_ZONE). */
   timeZone: string;
 }
@@ -115,7 +115,7 @@ export async function recordHandover(
     if (!(await recordHandoverSide(trx, key, side, at, actor.userId, state, side === 'handed' ? (input.note || null) : null))) return null;
     return (await deps.publisher?.store(trx, scopes, event)) ?? [];
   });
-  if (stored !== null) await deps.publisher?.fanOut(stored);
+  if (stored !== null) await deps.publisher?.release(stored);
   await audited();
   // null: stored a moment ago by a concurrent replay; answered as a replay is.
   return answer(stored === null);

@@ -5,7 +5,7 @@
  * as `area.risk_changed` to the dispatch desk and every community and corridor screen showing the
  * area. The codes an area may take are the district's configured ones (src/domain/risk-map.ts).
  */
-import { scope, type Envelope, type Scope } from '../../contracts/events';
+import { scope, type Scope } from '../../contracts/events';
 import type { Actor } from '../../domain/access';
 import type { Area } from '../../domain/area';
 import { codesOf, type RiskChange, type RiskChangeInput, type RiskMapSettings } from '../../domain/risk-map';
@@ -14,14 +14,14 @@ import { findAreaForUpdate } from '../../store/area-admin.repository';
 import { findArea } from '../../store/grid.repository';
 import { applyRiskChange, listRiskChanges, liveAudienceOf } from '../../store/risk-map.repository';
 import { guardDecision, guardRole, type GuardContext } from '../access/access-guard';
-import type { LivePublisher } from '../live-status/live.service';
+import type { LivePublisher, Staged } from '../live-status/live.service';
 import { GRID_WRITERS, mayWriteIn } from './area-admin.service';
 import { getArea, type GridDeps } from './grid.service';
 
 export interface RiskMapDeps extends GridDeps {
   riskMap: RiskMapSettings;
   /** When given, each change is published live (stored in the change's transaction, sent after commit). */
-  publisher?: Pick<LivePublisher, 'store' | 'fanOut'> | undefined;
+  publisher?: Pick<LivePublisher, 'store' | 'release'> | undefined;
 }
 
 export interface RiskChangeResult {
@@ -53,7 +53,7 @@ export async function changeAreaRisk(deps: RiskMapDeps, actor: Actor, areaId: st
   const unknown = unknownCodes(input, deps.riskMap);
   if (unknown.length > 0) throw new AppError('validation', unknown.map((e) => `${e.path.join('.')}: ${e.message}`).join('; '), { errors: unknown });
 
-  let envelopes: Envelope[] = [];
+  let envelopes: Staged[] = [];
   const result = await deps.db.transaction().execute(async (trx): Promise<RiskChangeResult> => {
     const current = await findAreaForUpdate(trx, areaId);
     if (!current) throw new AppError('not_found', 'area not found');
@@ -76,7 +76,7 @@ export async function changeAreaRisk(deps: RiskMapDeps, actor: Actor, areaId: st
       change: { id: applied.changeId, areaId, at: applied.at, actorId: actor.userId, actorName: null, actorRole: actor.role, from, to, reason: input.reason },
     };
   });
-  if (envelopes.length > 0) await deps.publisher?.fanOut(envelopes);
+  if (envelopes.length > 0) await deps.publisher?.release(envelopes);
   return result;
 }
 

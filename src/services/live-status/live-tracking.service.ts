@@ -3,13 +3,13 @@
  * ETAs of the stops left and publish to the batch, the dispatch desk and the corridors waiting.
  */
 import type { ReportAck } from '../../contracts/event-socket';
-import { scope, type Envelope, type LiveEvent, type Scope } from '../../contracts/events';
+import { scope, type LiveEvent, type Scope } from '../../contracts/events';
 import type { PositionReport, StopReport } from '../../contracts/event-socket';
 import { canAccessDriver, type Actor } from '../../domain/access';
 import type { Clock } from '../../shared/clock';
 import { estimateEtas } from '../../domain/eta';
 import type { Db } from '../../store/db';
-import type { LivePublisher } from './live.service';
+import type { LivePublisher, Staged } from './live.service';
 
 export type StopStatus = 'pending' | 'arrived' | 'delivered' | 'failed';
 
@@ -36,10 +36,10 @@ export interface TrackingStore {
   /**
    * Closes a stop, with its live event stored in the same transaction (`storeEvent`): a closed stop
    * is never without its event, whatever happens to the process next (published after the commit,
-   * it was lost when the process died between the two). The event's envelopes, to fan out; `repeat`
+   * it was lost when the process died between the two). The event staged, to release; `repeat`
    * when the stop was closed already (a retried report: publish nothing).
    */
-  closeStop(batchId: string, stopId: string, status: 'delivered' | 'failed', storeEvent: (trx: Db) => Promise<Envelope[]>): Promise<Envelope[] | 'repeat'>;
+  closeStop(batchId: string, stopId: string, status: 'delivered' | 'failed', storeEvent: (trx: Db) => Promise<Staged[]>): Promise<Staged[] | 'repeat'>;
   /** Carries a closed stop over to its round and its needs; must not throw (the reconciler does it later). */
   settleStop(batchId: string, stopId: string): Promise<void>;
 }
@@ -109,11 +109,11 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
         await deps.publisher.publish(scopes, event);
         return { ok: true };
       }
-      const envelopes = await deps.store.closeStop(batch.batchId, stop.stopId, event.type === 'stop.delivered' ? 'delivered' : 'failed', (trx) => deps.publisher.store(trx, scopes, event));
-      if (envelopes === 'repeat') return { ok: true };
-      // Out at once: its seqs were taken in the transaction, and a later event of the same scope
-      // (the dispatch desk's: every stop's) sent before it makes every socket of the scope resume.
-      await deps.publisher.fanOut(envelopes);
+      const staged = await deps.store.closeStop(batch.batchId, stop.stopId, event.type === 'stop.delivered' ? 'delivered' : 'failed', (trx) => deps.publisher.store(trx, scopes, event));
+      if (staged === 'repeat') return { ok: true };
+      // Numbered and out at once, before the round's settling: a later event of the same scope (the
+      // dispatch desk's: every stop's) sent before it makes every socket of the scope resume.
+      await deps.publisher.release(staged);
       await deps.store.settleStop(batch.batchId, stop.stopId);
       await deps.onStopClosed?.(batch.batchId);
       return { ok: true };

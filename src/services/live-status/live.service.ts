@@ -2,12 +2,17 @@
  * Publishing live events: store first (per-scope seq in PostgreSQL), then fan out through the
  * Redis stream every Socket.IO server reads. Used alike by API services and workers: nothing here
  * needs a Socket.IO server.
+ *
+ * Two ways in. `publish`: an event on its own, numbered and stored by one statement. `store` and
+ * `storeMany`: events that belong with a change, staged in the change's transaction and numbered
+ * after its commit by `release` (migration 0042 says why), with a sweep for what a dying process
+ * never released.
  */
 import { randomUUID } from 'node:crypto';
 import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../../contracts/events';
 import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
-import { appendEvents, eventsSince, latestSeq, pruneEvents } from '../../store/event.repository';
+import { appendEvents, eventsSince, latestSeq, numberStaged, pruneEvents, stageEvents, staleStagedScopes, type StoredEvent } from '../../store/event.repository';
 import type { LiveStream } from './live-stream';
 import type { Db } from '../../store/db';
 import { captureWebhookEvents, webhookDeliveriesInsert } from '../webhooks/webhook-capture';
@@ -35,24 +40,41 @@ export type ReplayResult =
 export interface LivePublisher {
   /** Stores `event` in every scope, then pushes it to the clients of those scopes. */
   publish(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
-  /** Stores only, in the caller's transaction; call `fanOut` with the result after commit. */
-  store(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]>;
+  /** Stages `event` in the caller's transaction, unnumbered; call `release` with the result after commit. */
+  store(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Staged[]>;
   /**
-   * `store` for many events at once (two statements whatever their number); envelopes in event order.
+   * `store` for many events at once (three statements whatever their number).
    * `notify: false`: the event is not one anyone is told of by notice (notice-capture.ts), whatever its type.
    */
-  storeMany(trx: Db, events: readonly ToStore[]): Promise<Envelope[]>;
+  storeMany(trx: Db, events: readonly ToStore[]): Promise<Staged[]>;
   /**
-   * Pushes stored envelopes to their scopes' clients. Every command is issued before this returns
+   * After the commit that staged them: numbers the events staged in these scopes (theirs and any
+   * another process left) and sends them. Never rejects: a failure is logged, and what it left
+   * unnumbered goes out with the scope's next event or at the sweep.
+   */
+  release(staged: readonly Staged[]): Promise<Envelope[]>;
+  /**
+   * Pushes numbered envelopes to their scopes' clients. Every command is issued before this returns
    * (on the publisher's one connection), so a later call's messages follow these in the stream.
    * Never rejects: a failure is logged and the envelopes are sent again until Redis answers.
    */
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
+  /** Numbers and sends what was staged over `olderThanMs` ago and never released (its process died); returns how many. */
+  sweepStaged(olderThanMs?: number): Promise<number>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
   disconnectSession(sessionId: string): Promise<void>;
   /** Disconnects every socket of every session of a user (all their sessions revoked). */
   disconnectUser(userId: string): Promise<void>;
 }
+
+/** Events stored in a transaction and not yet numbered: what `release` needs to know of them. */
+export interface Staged { readonly scopes: readonly Scope[] }
+
+/** A staged event this old and never released is numbered by the sweep (its process died before releasing it). */
+export const STAGED_SWEEP_AFTER_MS = 5_000;
+
+/** Scopes the sweep numbers at once, at most. */
+const SWEEP_SCOPES = 500;
 
 /** An event to store, in its scopes. */
 export interface ToStore { scopes: readonly Scope[]; event: LiveEvent; notify?: boolean }
@@ -66,35 +88,48 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     return events.map((e) => ({ scopes: e.scopes, event: liveEventSchema.parse(e.event), id: randomUUID(), at, notify: e.notify ?? true }));
   };
 
-  /** Stores the checked events' seqs and rows (with `alongside` in the same statement); their envelopes in event order. */
-  const append = async (db: Db, checked: readonly Checked[], alongside: Parameters<typeof appendEvents>[2] = []): Promise<Envelope[]> => {
-    const stored = await appendEvents(db, checked.map((c) => ({ ...c, type: c.event.type })), alongside);
-    return stored.flatMap((envelopes, i) => envelopes.map((s) => ({ ...s, scope: s.scope as Scope, event: checked[i]!.event })));
+  const envelopesOf = (stored: readonly StoredEvent[]): Envelope[] => stored.map((s) => ({ ...s, scope: s.scope as Scope, event: s.event as LiveEvent }));
+
+  const alongsideOf = (checked: readonly Checked[]) => [webhookDeliveriesInsert(checked), noticeInsert(checked)].filter((st) => st !== null);
+
+  /** Stages the checked events (with `alongside` in the same statement). */
+  const stage = async (db: Db, checked: readonly Checked[], alongside: Parameters<typeof stageEvents>[2] = []): Promise<Staged[]> => {
+    await stageEvents(db, checked.map((c) => ({ ...c, type: c.event.type })), alongside);
+    return checked.map((c) => ({ scopes: c.scopes }));
   };
 
-  async function storeMany(trx: Db, events: readonly ToStore[]): Promise<Envelope[]> {
+  async function storeMany(trx: Db, events: readonly ToStore[]): Promise<Staged[]> {
     const checked = check(events);
     // The same events for the outbound webhooks, in the caller's transaction (webhook-capture.ts).
     await captureWebhookEvents(trx, checked);
     // And those that may notify someone, for the notices (notice-capture.ts).
     await captureNoticeEvents(trx, checked.filter((c) => c.notify));
-    // Seqs last: taking them locks each scope's counter until the caller commits, and every other
-    // publisher to that scope (the dispatch scope: all of them) waits that long (issue #21).
-    return append(trx, checked);
+    return stage(trx, checked);
   }
 
   /**
-   * One event: one statement takes its webhook deliveries, its notice, its seqs and its rows, on its
-   * own (`publish`, atomic by itself, instead of a transaction of four or five round trips) or in the
-   * caller's transaction (`store`: a handover's, a driver's stop report's). The webhook body is made
-   * whether or not an endpoint wants it (one small JSON text; the statement inserts it only for the
-   * endpoints subscribed). Under the district day's load every round trip waits for a pooled
-   * connection and every commit for its WAL flush: a morning's thousand pass steps each published
-   * once, the day's handovers each stored with its stop (issue #21).
+   * One event in the caller's transaction (a handover's, a driver's stop report's): one statement
+   * stages it with its webhook deliveries and its notice. Its seqs are taken after the commit
+   * (`release`): taken here, they locked each scope's counter until the caller committed, and every
+   * other publisher to the scope waited that long; the dispatch scope's, every stop's (issue #21).
    */
-  function storeOne(db: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
+  function storeOne(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Staged[]> {
     const checked = check([{ scopes, event }]);
-    return append(db, checked, [webhookDeliveriesInsert(checked), noticeInsert(checked)].filter((s) => s !== null));
+    return stage(trx, checked, alongsideOf(checked));
+  }
+
+  /**
+   * `publish`: one statement takes the event's webhook deliveries, its notice, its seqs and its rows,
+   * atomic by itself, instead of a transaction of four or five round trips; its counters are locked
+   * only while it runs. The webhook body is made whether or not an endpoint wants it (one small JSON
+   * text; the statement inserts it only for the endpoints subscribed). Under the district day's load
+   * every round trip waits for a pooled connection and every commit for its WAL flush: a morning's
+   * thousand pass steps each published once (issue #21).
+   */
+  async function publishOne(scopes: readonly Scope[], event: LiveEvent): Promise<Envelope[]> {
+    const checked = check([{ scopes, event }]);
+    const stored = await appendEvents(deps.db, checked.map((c) => ({ ...c, type: c.event.type })), alongsideOf(checked));
+    return stored.flatMap((envelopes) => envelopesOf(envelopes));
   }
 
   // One message per scope: each carries its own scope's seq. Same connection, so XADDs keep this order.
@@ -131,12 +166,30 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     }
   }
 
+  /** Numbers what is staged in `scopes` and sends it; returns what it sent. Never rejects. */
+  async function numberAndSend(scopes: readonly string[]): Promise<Envelope[]> {
+    let envelopes: Envelope[];
+    try {
+      envelopes = envelopesOf(await numberStaged(deps.db, scopes));
+    } catch (err) {
+      deps.logger.warn({ err, scopes: scopes.length }, 'staged live events not numbered; the next event of their scopes or the sweep numbers them');
+      return [];
+    }
+    if (envelopes.length) await fanOut(envelopes);
+    return envelopes;
+  }
+
   return {
     store: storeOne,
     storeMany,
+    release: (staged) => numberAndSend([...new Set(staged.flatMap((s) => s.scopes))]),
+    async sweepStaged(olderThanMs = STAGED_SWEEP_AFTER_MS) {
+      const scopes = await staleStagedScopes(deps.db, olderThanMs, SWEEP_SCOPES);
+      return scopes.length ? (await numberAndSend(scopes)).length : 0;
+    },
     fanOut,
     async publish(scopes, event) {
-      const envelopes = await storeOne(deps.db, scopes, event);
+      const envelopes = await publishOne(scopes, event);
       await fanOut(envelopes);
       return envelopes;
     },

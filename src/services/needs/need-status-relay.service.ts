@@ -13,18 +13,18 @@
  * interactive lane is drained, and at least every BULK_EVERY full interactive batches, so neither
  * lane starves. A need's changes still go out in order: taking one brings its earlier pending ones.
  */
-import { liveEventSchema, scope, type Envelope } from '../../contracts/events';
+import { liveEventSchema, scope } from '../../contracts/events';
 import type { Logger } from '../../shared/logger';
 import type { Database, Db } from '../../store/db';
 import { takePendingNeedChanges, type NeedStatusLane } from '../../store/need-status-live.repository';
-import type { LivePublisher } from '../live-status/live.service';
+import type { LivePublisher, Staged } from '../live-status/live.service';
 import { SCHEDULER_ACTOR } from '../../domain/access';
 import { needStatusEvent } from './need-events';
 import { startBatchLoop } from '../shared/relay-loop';
 
 export interface NeedStatusRelayDeps {
   db: Db;
-  publisher: Pick<LivePublisher, 'storeMany' | 'fanOut'>;
+  publisher: Pick<LivePublisher, 'storeMany' | 'release'>;
   logger: Logger;
 }
 
@@ -34,7 +34,7 @@ export interface NeedStatusRelayDeps {
  * once it committed, and where the look stopped (takePendingNeedChanges).
  */
 async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusLane, limit: number, after = '0'):
-  Promise<{ taken: number; envelopes: Envelope[]; lastSeen: string | null; full: boolean }> {
+  Promise<{ taken: number; staged: Staged[]; lastSeen: string | null; full: boolean }> {
   return deps.db.transaction().execute(async (trx) => {
     const { changes, lastSeen, full } = await takePendingNeedChanges(trx, lane, limit, after);
     const events = changes.flatMap((c) => {
@@ -53,8 +53,8 @@ async function storeNeedStatusBatch(deps: NeedStatusRelayDeps, lane: NeedStatusL
       // (137,000 texts a cycle, and as many captured events to expand in its first minute).
       return [{ scopes, event: checked.data, notify: c.createdBy !== SCHEDULER_ACTOR }];
     });
-    const envelopes = events.length ? await deps.publisher.storeMany(trx, events) : [];
-    return { taken: changes.length, envelopes, lastSeen, full };
+    const staged = events.length ? await deps.publisher.storeMany(trx, events) : [];
+    return { taken: changes.length, staged, lastSeen, full };
   });
 }
 
@@ -67,7 +67,7 @@ export async function relayNeedStatusOnce(deps: NeedStatusRelayDeps, limit = BAT
   for (const lane of ['interactive', 'bulk'] as const) {
     if (taken >= limit) break;
     const batch = await storeNeedStatusBatch(deps, lane, limit - taken);
-    if (batch.envelopes.length) await deps.publisher.fanOut(batch.envelopes);
+    if (batch.staged.length) await deps.publisher.release(batch.staged);
     taken += batch.taken;
   }
   return taken;
@@ -123,12 +123,12 @@ export function startNeedStatusRelay(deps: NeedStatusRelayDeps, options: NeedSta
   const cursor: Record<NeedStatusLane, { after: string; batches: number }> = { interactive: { after: '0', batches: 0 }, bulk: { after: '0', batches: 0 } };
   const relay = async (lane: NeedStatusLane, limit: number) => {
     const look = cursor[lane];
-    const { taken, envelopes, lastSeen, full } = await storeNeedStatusBatch(deps, lane, limit, look.after);
+    const { taken, staged, lastSeen, full } = await storeNeedStatusBatch(deps, lane, limit, look.after);
     if (full && lastSeen !== null && ++look.batches < RESCAN_EVERY) look.after = lastSeen;
     else cursor[lane] = { after: '0', batches: 0 };
-    if (envelopes.length) {
-      const sent = deps.publisher.fanOut(envelopes);
-      fanningOut = fanningOut.then(() => sent);
+    if (staged.length) {
+      const sent = deps.publisher.release(staged);
+      fanningOut = fanningOut.then(() => sent).then(() => undefined);
     }
     return taken;
   };

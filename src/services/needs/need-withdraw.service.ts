@@ -4,8 +4,8 @@
  * Before dispatch (round proposed or approved, stop still pending): the need's bags leave its stop's
  * manifest, the stock reserved for it goes back to available (a `release` ledger row per item,
  * reason `need <id> cancelled`); a stop with nothing left leaves its trip, which closes ranks. A
- * `round.manifest_changed` event for the dispatch desk and the stop's corridor is stored with the
- * change and fanned out by the caller after commit.
+ * `round.manifest_changed` event for the dispatch desk and the stop's corridor is staged with the
+ * change and released (numbered and sent) by the caller after commit.
  *
  * After dispatch (round dispatched or in progress, or the stop loaded): REFUSED with 409. The bags
  * are on the van and their stock has left the depot (deducted at loading): releasing a reservation
@@ -18,24 +18,24 @@
  * loads what is left) or waits and finds the round dispatched (409): no stock stays reserved for a
  * cancelled need either way.
  */
-import { batchId, scope, type Envelope } from '../../contracts/events';
+import { batchId, scope } from '../../contracts/events';
 import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../../store/db';
 
 import { findPlacement, lockRound, removeNeedFromStop, type NeedPlacement } from '../../store/round-manifest.repository';
-import type { LivePublisher } from '../live-status/live.service';
+import type { LivePublisher, Staged } from '../live-status/live.service';
 import { releaseForNeed, releaseForStops } from '../stock/stock-round.service';
 import { assertChangeAddsNoBreak, checkPlanOf } from '../rounds/plan-check.service';
 
-export type ManifestPublisher = Pick<LivePublisher, 'store' | 'fanOut'>;
+export type ManifestPublisher = Pick<LivePublisher, 'store' | 'release'>;
 
 export interface Withdrawal {
   placement: NeedPlacement;
   bagIds: string[];
   stopRemoved: boolean;
   /** Stored in the transaction; fan them out once it committed. */
-  envelopes: Envelope[];
+  envelopes: Staged[];
 }
 
 /**

@@ -1,5 +1,4 @@
 /** Reading needs and changing their status by hand (cancel). Medical reads are audited. */
-import type { Envelope } from '../../contracts/events';
 import type { NeedView } from '../../contracts/intake.contract';
 import type { Actor } from '../../domain/access';
 import type { Need } from '../../domain/need';
@@ -11,6 +10,7 @@ import { findHistories, findNeed, findNeedsOfHousehold, lockNeed, updateStatus }
 import { guardHousehold, guardNeed } from '../access/access-guard';
 import { runIdempotent, type WriteResult } from '../shared/idempotency';
 import { loadHousehold, type IntakeDeps, type RequestContext } from './intake.service';
+import type { Staged } from '../live-status/live.service';
 import { needView, revealsMedical, scopeOf } from './need-view';
 import { applyFollowups, assertPassAllowsCancel, lockFollowups } from './need-cancel-followups.service';
 import { lockPlacement, withdrawFromRound, type ManifestPublisher } from './need-withdraw.service';
@@ -61,7 +61,7 @@ export type CancelDeps = IntakeDeps & { live?: ManifestPublisher | undefined; pa
  */
 export async function cancelNeed(deps: CancelDeps, actor: Actor, needId: string, reason: string | undefined, ctx: RequestContext): Promise<WriteResult<{ need: NeedView }>> {
   await loadNeed(deps, actor, needId, 'need.cancel', ctx.reqId);
-  let envelopes: Envelope[] = [];
+  let envelopes: Staged[] = [];
   let cancelledPass: Awaited<ReturnType<typeof applyFollowups>>['cancelledPass'];
   const result = await runIdempotent(deps.db, actor.userId, ctx.idempotency, async (trx) => {
     // Lock order as merge and dispatch: the round carrying the need, then the need.
@@ -91,7 +91,7 @@ export async function cancelNeed(deps: CancelDeps, actor: Actor, needId: string,
     const histories = await findHistories(trx, [need.id]);
     return { status: 200, body: { need: needView(actor, updated, histories.get(need.id) ?? []) } };
   }, deps.clock.now());
-  if (envelopes.length && deps.live) await deps.live.fanOut(envelopes);
+  if (envelopes.length && deps.live) await deps.live.release(envelopes);
   if (cancelledPass && deps.passAlerts) await deps.passAlerts.passState(cancelledPass);
   return result;
 }

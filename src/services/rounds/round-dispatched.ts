@@ -1,17 +1,17 @@
 /**
  * A dispatch and what it announces: `round.dispatched` to the dispatch desk and to each batch (a
  * driver's trip) of the round, and `driver.batches_changed` to each driver of the round (their page
- * learns of batches it did not know). The events are stored in the dispatch's own transaction and
- * sent once it committed: a process dying in between leaves them stored, for each client's next
- * resume, instead of a dispatched round its drivers never heard of (issue #21). A failed fan-out
+ * learns of batches it did not know). The events are staged in the dispatch's own transaction and
+ * numbered and sent once it committed: a process dying in between leaves them staged, for the
+ * sweep, instead of a dispatched round its drivers never heard of (issue #21). A failed fan-out
  * never fails the dispatch: it is retried once Redis answers (live.service.ts).
  */
-import { batchId, scope, type Envelope, type Scope } from '../../contracts/events';
+import { batchId, scope, type Scope } from '../../contracts/events';
 import type { Clock } from '../../shared/clock';
 import type { Db } from '../../store/db';
 import { drivenTrips } from '../../store/round-plan.repository';
 import type { RoundHead } from '../../store/round.repository';
-import type { LivePublisher, ToStore } from '../live-status/live.service';
+import type { LivePublisher, Staged, ToStore } from '../live-status/live.service';
 import { dispatchRound } from './round.service';
 
 /** The round.dispatched event carries at most this many batch ids; a bigger round's batches still get theirs in their own scope. */
@@ -39,16 +39,16 @@ export interface DispatchDeps {
   db: Db;
   clock?: Clock;
   /** Absent (an API without Redis): the round is dispatched, nothing is announced. */
-  publisher: Pick<LivePublisher, 'storeMany' | 'fanOut'> | undefined;
+  publisher: Pick<LivePublisher, 'storeMany' | 'release'> | undefined;
 }
 
 /** approved > dispatched (see dispatchRound), its events stored with it and sent after the commit. */
 export async function dispatchAndAnnounce(deps: DispatchDeps, roundId: string, actor: string): Promise<RoundHead> {
   const { publisher } = deps;
-  let stored: Envelope[] = [];
+  let stored: Staged[] = [];
   const round = await dispatchRound(deps.db, roundId, actor, deps.clock, publisher && (async (trx) => {
     stored = await publisher.storeMany(trx, await dispatchEvents(trx, roundId));
   }));
-  await publisher?.fanOut(stored);
+  await publisher?.release(stored);
   return round;
 }

@@ -43,6 +43,7 @@ import * as m0038 from './0038_needs_waiting_emergency';
 import * as m0039 from './0039_need_status_notify_bounded';
 import * as m0040 from './0040_coordinator_assignment_lookups';
 import * as m0041 from './0041_driver_account_lookup';
+import * as m0042 from './0042_live_event_staging';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -85,4 +86,5 @@ export const migrations: Record<string, Migration> = {
   '0039_need_status_notify_bounded': m0039,
   '0040_coordinator_assignment_lookups': m0040,
   '0041_driver_account_lookup': m0041,
+  '0042_live_event_staging': m0042,
 };

@@ -16,7 +16,19 @@ export type LiveEventsTable = {
   created_at: ColumnType<Date, Date | string, never>;
 };
 
+/** Events stored in a transaction and numbered after its commit (migration 0042); only SQL touches it. */
+export type LiveEventsStagedTable = {
+  id: ColumnType<string, never, never>;
+  scope: string;
+  event_id: string;
+  type: string;
+  payload: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, Date | string, never>;
+  staged_at: ColumnType<Date, never, never>;
+};
+
 export type EventTables = {
   live_scope_seq: LiveScopeSeqTable;
   live_events: LiveEventsTable;
+  live_events_staged: LiveEventsStagedTable;
 };
