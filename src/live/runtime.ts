@@ -11,7 +11,7 @@ import { createAuditService } from '../services/access/audit.service';
 import { createAuthService } from '../services/access/auth.service';
 import { createLiveDirectory, createRoundTracking } from '../services/live-status/live-directory.service';
 import { createLiveStream } from '../services/live-status/live-stream';
-import { createLivePublisher, pruneLiveEvents, STAGED_SWEEP_AFTER_MS, type LivePublisher } from '../services/live-status/live.service';
+import { createLivePublisher, pruneLiveEvents, type LivePublisher } from '../services/live-status/live.service';
 import { relayNeedStatusOnce, startNeedStatusRelay } from '../services/needs/need-status-relay.service';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -87,17 +87,10 @@ export function startLive(httpServer: HttpServer, deps: LiveRuntimeDeps): LiveRu
     pruneLiveEvents({ db }, new Date(deps.clock.now().getTime() - retentionMs)).catch((err: unknown) => logger.warn({ err }, 'live event pruning failed'));
   }, 3_600_000);
   pruning.unref();
-  // An event staged by a process that died before numbering it goes out with its scope's next event;
-  // one whose scope has none (a household's) waits for this. Every process sweeps; none sends one twice.
-  const sweeping = setInterval(() => {
-    publisher.sweepStaged().catch((err: unknown) => logger.warn({ err }, 'staged live event sweep failed'));
-  }, STAGED_SWEEP_AFTER_MS);
-  sweeping.unref();
   return {
     live,
     close: async () => {
       clearInterval(pruning);
-      clearInterval(sweeping);
       await live.close();
       redis.disconnect();
     },

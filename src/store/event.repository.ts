@@ -79,42 +79,41 @@ export async function appendEvents(db: Db, inputs: readonly EventToStore[], alon
 }
 
 /**
- * Stages events in the caller's transaction, unnumbered (migration 0042): nothing shared is locked,
- * so the caller may hold its transaction open as long as it likes. `numberStaged` with their scopes
- * after the commit gives them their seqs. `alongside` as for `appendEvents`.
+ * Stages events in the caller's transaction (migration 0042): nothing shared is locked until its
+ * COMMIT, which numbers them. Returns each event's staged row ids (one per scope), for
+ * `takeNumbered` after the commit. `alongside` as for `appendEvents`.
  */
-export async function stageEvents(db: Db, inputs: readonly EventToStore[], alongside: readonly RawBuilder<unknown>[] = []): Promise<void> {
-  const rows = inputs.flatMap((input) => [...new Set(input.scopes)].sort().map((scope) => ({ scope, input })));
-  if (rows.length === 0 && alongside.length === 0) return;
+export async function stageEvents(db: Db, inputs: readonly EventToStore[], alongside: readonly RawBuilder<unknown>[] = []): Promise<string[][]> {
+  const rows = inputs.flatMap((input, i) => [...new Set(input.scopes)].sort().map((scope) => ({ scope, input, i })));
+  if (rows.length === 0 && alongside.length === 0) return inputs.map(() => []);
   const side = alongside.map((statement, i) => sql`${sql.ref(`alongside_${i}`)} as (${statement})`);
-  // Staging order is numbering order within a scope: the rows go in as given.
-  await sql`
+  // Staged in the order given: a scope's events are numbered in that order.
+  const result = await sql<{ id: string }>`
     ${side.length ? sql`with ${sql.join(side, sql`, `)}` : sql``}
     insert into live_events_staged (scope, event_id, type, payload, created_at)
     select scope, id, type, payload, at
     from unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.input.id)}::uuid[], ${rows.map((r) => r.input.type)}::text[],
       ${rows.map((r) => JSON.stringify(r.input.event))}::jsonb[], ${rows.map((r) => r.input.at.toISOString())}::timestamptz[])
       with ordinality as r(scope, id, type, payload, at, n)
-    order by n`.execute(db);
+    order by n
+    returning id`.execute(db);
+  const ids = inputs.map((): string[] => []);
+  result.rows.forEach((row, k) => ids[rows[k]!.i]!.push(String(row.id)));
+  return ids;
 }
 
 /**
- * Numbers every committed staged event of `scopes`, whoever staged it, and returns them (scope and
- * seq order) to be sent. One statement: the scopes' counters are locked only while it runs. Call it
- * outside a transaction: inside one, the counters stay locked until that commits.
+ * After the commit that numbered them: the staged rows `ids` as stored events (scope and seq order),
+ * removed from the staging table. Rows already taken (a retry) are not returned again.
  */
-export async function numberStaged(db: Db, scopes: readonly string[]): Promise<StoredEvent[]> {
-  if (scopes.length === 0) return [];
+export async function takeNumbered(db: Db, ids: readonly string[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
   const result = await sql<{ scope: string; seq: string; event_id: string; payload: unknown; created_at: Date | string }>`
-    select scope, seq, event_id, payload, created_at from live_number_staged(${[...new Set(scopes)]}::text[])`.execute(db);
-  return result.rows.map((r) => ({ id: r.event_id, scope: r.scope, seq: Number(r.seq), at: new Date(r.created_at).toISOString(), event: r.payload }));
-}
-
-/** Scopes with an event staged at least `olderThanMs` ago and not numbered yet (its process died in between), at most `limit`. */
-export async function staleStagedScopes(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
-  const result = await sql<{ scope: string }>`
-    select distinct scope from live_events_staged where staged_at < now() - make_interval(secs => ${olderThanMs / 1000}) limit ${limit}`.execute(db);
-  return result.rows.map((r) => r.scope);
+    delete from live_events_staged where id = any(${ids}::int8[]) and seq is not null
+    returning scope, seq, event_id, payload, created_at`.execute(db);
+  return result.rows
+    .map((r) => ({ id: r.event_id, scope: r.scope, seq: Number(r.seq), at: new Date(r.created_at).toISOString(), event: r.payload }))
+    .sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.seq - b.seq));
 }
 
 /** Events of one scope after `sinceSeq`, oldest first, at most `limit`. */
@@ -144,6 +143,8 @@ export async function latestSeq(db: Db, scope: string): Promise<number> {
 
 /** Deletes events stored before `before`; sequence counters stay, so seqs never restart. Returns the count. */
 export async function pruneEvents(db: Db, before: Date): Promise<number> {
+  // Staged rows never read back (their process died after the commit): their events are in live_events.
+  await db.deleteFrom('live_events_staged').where('created_at', '<', before).execute();
   const result = await db.deleteFrom('live_events').where('created_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

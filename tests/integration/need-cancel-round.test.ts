@@ -43,7 +43,7 @@ const live: NonNullable<CancelDeps['live']> = {
   store: async (_trx, scopes, event) => {
     const checked = liveEventSchema.parse(event);
     stored.push({ scopes, event: checked });
-    return [{ scopes }];
+    return [{ scopes, rowIds: [] }];
   },
   release: async (staged) => {
     released.push(...staged);

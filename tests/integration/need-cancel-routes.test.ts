@@ -40,7 +40,7 @@ const events = new Map<Staged, LiveEvent>();
 const live: LivePublisher = {
   store: async (_trx, scopes, event) => {
     const checked = liveEventSchema.parse(event);
-    const staged = { scopes };
+    const staged = { scopes, rowIds: [] };
     events.set(staged, checked);
     return [staged];
   },
@@ -51,7 +51,6 @@ const live: LivePublisher = {
     return envelopes;
   },
   fanOut: async () => undefined,
-  sweepStaged: async () => 0,
   publish: async () => [],
   disconnectSession: async () => undefined,
   disconnectUser: async () => undefined,

@@ -4,15 +4,14 @@
  * needs a Socket.IO server.
  *
  * Two ways in. `publish`: an event on its own, numbered and stored by one statement. `store` and
- * `storeMany`: events that belong with a change, staged in the change's transaction and numbered
- * after its commit by `release` (migration 0042 says why), with a sweep for what a dying process
- * never released.
+ * `storeMany`: events that belong with a change, staged in the change's transaction, numbered by its
+ * COMMIT (migration 0042 says why) and sent by `release` after it.
  */
 import { randomUUID } from 'node:crypto';
 import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../../contracts/events';
 import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
-import { appendEvents, eventsSince, latestSeq, numberStaged, pruneEvents, stageEvents, staleStagedScopes, type StoredEvent } from '../../store/event.repository';
+import { appendEvents, eventsSince, latestSeq, pruneEvents, stageEvents, takeNumbered, type StoredEvent } from '../../store/event.repository';
 import type { LiveStream } from './live-stream';
 import type { Db } from '../../store/db';
 import { captureWebhookEvents, webhookDeliveriesInsert } from '../webhooks/webhook-capture';
@@ -48,9 +47,8 @@ export interface LivePublisher {
    */
   storeMany(trx: Db, events: readonly ToStore[]): Promise<Staged[]>;
   /**
-   * After the commit that staged them: numbers the events staged in these scopes (theirs and any
-   * another process left) and sends them. Never rejects: a failure is logged, and what it left
-   * unnumbered goes out with the scope's next event or at the sweep.
+   * After the commit that staged (and numbered) them: sends them, and returns what it sent. Never
+   * rejects: a failure is logged; the events are stored, and a client fills the hole with `resume`.
    */
   release(staged: readonly Staged[]): Promise<Envelope[]>;
   /**
@@ -59,22 +57,14 @@ export interface LivePublisher {
    * Never rejects: a failure is logged and the envelopes are sent again until Redis answers.
    */
   fanOut(envelopes: readonly Envelope[]): Promise<void>;
-  /** Numbers and sends what was staged over `olderThanMs` ago and never released (its process died); returns how many. */
-  sweepStaged(olderThanMs?: number): Promise<number>;
   /** Disconnects every socket of a session, on every server (call it when the session is revoked). */
   disconnectSession(sessionId: string): Promise<void>;
   /** Disconnects every socket of every session of a user (all their sessions revoked). */
   disconnectUser(userId: string): Promise<void>;
 }
 
-/** Events stored in a transaction and not yet numbered: what `release` needs to know of them. */
-export interface Staged { readonly scopes: readonly Scope[] }
-
-/** A staged event this old and never released is numbered by the sweep (its process died before releasing it). */
-export const STAGED_SWEEP_AFTER_MS = 5_000;
-
-/** Scopes the sweep numbers at once, at most. */
-const SWEEP_SCOPES = 500;
+/** Events staged in a transaction: their scopes, and their staged rows for `release` to read back. */
+export interface Staged { readonly scopes: readonly Scope[]; readonly rowIds: readonly string[] }
 
 /** An event to store, in its scopes. */
 export interface ToStore { scopes: readonly Scope[]; event: LiveEvent; notify?: boolean }
@@ -94,8 +84,8 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
 
   /** Stages the checked events (with `alongside` in the same statement). */
   const stage = async (db: Db, checked: readonly Checked[], alongside: Parameters<typeof stageEvents>[2] = []): Promise<Staged[]> => {
-    await stageEvents(db, checked.map((c) => ({ ...c, type: c.event.type })), alongside);
-    return checked.map((c) => ({ scopes: c.scopes }));
+    const rowIds = await stageEvents(db, checked.map((c) => ({ ...c, type: c.event.type })), alongside);
+    return checked.map((c, i) => ({ scopes: c.scopes, rowIds: rowIds[i]! }));
   };
 
   async function storeMany(trx: Db, events: readonly ToStore[]): Promise<Staged[]> {
@@ -109,9 +99,9 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
 
   /**
    * One event in the caller's transaction (a handover's, a driver's stop report's): one statement
-   * stages it with its webhook deliveries and its notice. Its seqs are taken after the commit
-   * (`release`): taken here, they locked each scope's counter until the caller committed, and every
-   * other publisher to the scope waited that long; the dispatch scope's, every stop's (issue #21).
+   * stages it with its webhook deliveries and its notice. Its seqs are taken by the COMMIT: taken
+   * here, they locked each scope's counter until the caller sent its COMMIT, and every other
+   * publisher to the scope waited that long; the dispatch scope's, every stop's (issue #21).
    */
   function storeOne(trx: Db, scopes: readonly Scope[], event: LiveEvent): Promise<Staged[]> {
     const checked = check([{ scopes, event }]);
@@ -166,13 +156,13 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
     }
   }
 
-  /** Numbers what is staged in `scopes` and sends it; returns what it sent. Never rejects. */
-  async function numberAndSend(scopes: readonly string[]): Promise<Envelope[]> {
+  /** Reads back the staged events, numbered by their commit, and sends them; returns what it sent. Never rejects. */
+  async function release(staged: readonly Staged[]): Promise<Envelope[]> {
     let envelopes: Envelope[];
     try {
-      envelopes = envelopesOf(await numberStaged(deps.db, scopes));
+      envelopes = envelopesOf(await takeNumbered(deps.db, staged.flatMap((s) => s.rowIds)));
     } catch (err) {
-      deps.logger.warn({ err, scopes: scopes.length }, 'staged live events not numbered; the next event of their scopes or the sweep numbers them');
+      deps.logger.warn({ err, events: staged.length }, 'live events stored but not read back to send; clients resume');
       return [];
     }
     if (envelopes.length) await fanOut(envelopes);
@@ -182,11 +172,7 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
   return {
     store: storeOne,
     storeMany,
-    release: (staged) => numberAndSend([...new Set(staged.flatMap((s) => s.scopes))]),
-    async sweepStaged(olderThanMs = STAGED_SWEEP_AFTER_MS) {
-      const scopes = await staleStagedScopes(deps.db, olderThanMs, SWEEP_SCOPES);
-      return scopes.length ? (await numberAndSend(scopes)).length : 0;
-    },
+    release,
     fanOut,
     async publish(scopes, event) {
       const envelopes = await publishOne(scopes, event);

@@ -1,74 +1,76 @@
 /**
- * Live events are numbered after the change they describe commits, not inside its transaction (issue #21).
+ * Live events of a change are numbered at its commit, not when they are written (issue #21).
  *
  * Taking a scope's seq locks its `live_scope_seq` row until the taker commits. A handover or a stop
  * report stored its event as its transaction's last statement, so it held the row of every scope it
- * named (the `dispatch` scope: every stop's) until its commit, which waits for a turn of its API
- * process's busy event loop. Every stop event of the district passed one at a time, each for that
- * turn: in the district day 16-19 of 27-29 busy backends waited on that row through the medicine
- * round's walk.
+ * named (the `dispatch` scope: every stop's) until its COMMIT, which its API process sends only after
+ * a turn of its busy event loop. Every stop event of the district passed one at a time, each for
+ * that turn: in the district day 16-19 of 27-29 busy backends waited on that row through the
+ * medicine round's walk.
  *
- * Now such a transaction stages its events in `live_events_staged`, which locks nothing shared.
- * After its commit, `live_number_staged(scopes)` numbers them in one statement of its own: it locks
- * the scopes' counters (sorted, so two callers never deadlock), then, with a snapshot taken under
- * those locks, moves every staged row of those scopes that is committed into `live_events`, in
- * staging order, and returns them to be sent. Any caller numbers whatever is staged in its scopes,
- * its own or another's: an event whose process died between commit and numbering goes out with the
- * next event of its scope, or at the sweep (live.service.ts). A change that waited for another's
- * commit stages after it, so the two are numbered in that order.
+ * Now such a transaction stages its events in `live_events_staged`, which locks nothing shared, and a
+ * deferred trigger numbers them inside the COMMIT itself: it takes the seqs of the transaction's
+ * scopes (sorted, so two commits never deadlock), writes the events to `live_events` and notes each
+ * staged row's seq. The counters are held from there to the end of the commit, with no round trip to
+ * the client in between; the events are still committed with the change or not at all, in commit
+ * order. The caller then reads its staged rows back (by id) to send them.
+ *
+ * The trigger fires once per staged row; the first call of a transaction numbers all its rows (a
+ * transaction-local setting tells the others), so a relay batch of a thousand rows is one numbering.
+ * Its rows are found by the transaction's id, never by scope: a queue scanned by scope walks every
+ * row numbered since the last vacuum (a first version did, and the walk's commits queued behind it).
  */
 import { sql, type Kysely } from 'kysely';
 
 const up_statements = [
   `create table live_events_staged (
     id bigint generated always as identity primary key,
+    txid xid8 not null default pg_current_xact_id(),
     scope text not null,
     event_id uuid not null,
     type text not null,
     payload jsonb not null,
     created_at timestamptz not null,
-    staged_at timestamptz not null default now()
+    seq bigint
   )`,
-  `create index live_events_staged_scope_idx on live_events_staged (scope)`,
-  // A scope's counter row is made (at 0) when it is first locked, before anything is numbered in it.
-  `alter table live_scope_seq drop constraint live_scope_seq_seq_check`,
-  `alter table live_scope_seq add constraint live_scope_seq_seq_check check (seq >= 0)`,
-  `create function live_number_staged(wanted text[])
-    returns table (scope text, seq bigint, event_id uuid, type text, payload jsonb, created_at timestamptz)
-    language plpgsql as $$
-  #variable_conflict use_column
+  `create index live_events_staged_txid_idx on live_events_staged (txid)`,
+  // Rows whose process died before reading them back: pruned with the events, by age.
+  `create index live_events_staged_created_idx on live_events_staged (created_at)`,
+  `create function live_number_staged() returns trigger language plpgsql as $$
   begin
-    -- Locks every counter in sorted order, making the missing ones; the no-op update is what locks.
-    insert into live_scope_seq as c (scope, seq)
-      select s, 0 from (select distinct unnest(wanted) as s) w order by s
-      on conflict on constraint live_scope_seq_pkey do update set seq = c.seq;
-    -- A new statement, so a new snapshot: every staging committed before the locks were ours.
-    return query
-    with taken as (
-      delete from live_events_staged t where t.scope = any(wanted)
-      returning t.id, t.scope, t.event_id, t.type, t.payload, t.created_at
+    if current_setting('cordon.live_staged_numbered', true) = 'yes' then
+      return null;
+    end if;
+    perform set_config('cordon.live_staged_numbered', 'yes', true);
+    with mine as (
+      select t.id, t.scope from live_events_staged t where t.txid = pg_current_xact_id() and t.seq is null
+    ), counts as (
+      select m.scope, count(*) as c from mine m group by m.scope
+    ), allocated as (
+      insert into live_scope_seq as s (scope, seq)
+      select k.scope, k.c from counts k order by k.scope
+      on conflict on constraint live_scope_seq_pkey do update set seq = s.seq + excluded.seq
+      returning s.scope, s.seq
     ), numbered as (
-      select t.*, c.seq + row_number() over (partition by t.scope order by t.id) as n
-      from taken t join live_scope_seq c on c.scope = t.scope
-    ), counted as (
-      update live_scope_seq c set seq = c.seq + k.count
-      from (select t.scope, count(*) as count from taken t group by t.scope) k where c.scope = k.scope
-    ), stored as (
-      insert into live_events (scope, seq, event_id, type, payload, created_at)
-      select m.scope, m.n, m.event_id, m.type, m.payload, m.created_at from numbered m
-      returning live_events.scope, live_events.seq, live_events.event_id, live_events.type, live_events.payload, live_events.created_at
+      select m.id, a.seq - k.c + row_number() over (partition by m.scope order by m.id) as seq
+      from mine m join allocated a on a.scope = m.scope join counts k on k.scope = m.scope
+    ), marked as (
+      update live_events_staged t set seq = n.seq from numbered n
+      where t.txid = pg_current_xact_id() and t.id = n.id
+      returning t.scope, t.seq, t.event_id, t.type, t.payload, t.created_at
     )
-    select * from stored order by 1, 2;
+    insert into live_events (scope, seq, event_id, type, payload, created_at)
+    select m.scope, m.seq, m.event_id, m.type, m.payload, m.created_at from marked m;
+    return null;
   end
   $$`,
+  `create constraint trigger live_events_staged_number after insert on live_events_staged
+    deferrable initially deferred for each row execute function live_number_staged()`,
 ];
 
 const down_statements = [
-  'drop function live_number_staged(text[])',
   'drop table live_events_staged',
-  'alter table live_scope_seq drop constraint live_scope_seq_seq_check',
-  'delete from live_scope_seq where seq = 0',
-  'alter table live_scope_seq add constraint live_scope_seq_seq_check check (seq > 0)',
+  'drop function live_number_staged()',
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {

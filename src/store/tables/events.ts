@@ -16,15 +16,16 @@ export type LiveEventsTable = {
   created_at: ColumnType<Date, Date | string, never>;
 };
 
-/** Events stored in a transaction and numbered after its commit (migration 0042); only SQL touches it. */
+/** Events staged in a transaction, numbered at its commit (migration 0042); only SQL touches it but pruning. */
 export type LiveEventsStagedTable = {
   id: ColumnType<string, never, never>;
+  txid: ColumnType<string, never, never>;
   scope: string;
   event_id: string;
   type: string;
   payload: ColumnType<unknown, string, never>;
   created_at: ColumnType<Date, Date | string, never>;
-  staged_at: ColumnType<Date, never, never>;
+  seq: ColumnType<string | null, never, number>;
 };
 
 export type EventTables = {
