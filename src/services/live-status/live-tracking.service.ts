@@ -111,7 +111,7 @@ export function createDriverTracking(deps: TrackingDeps): DriverTracking {
       }
       const staged = await deps.store.closeStop(batch.batchId, stop.stopId, event.type === 'stop.delivered' ? 'delivered' : 'failed', (trx) => deps.publisher.store(trx, scopes, event));
       if (staged === 'repeat') return { ok: true };
-      // Numbered and out at once, before the round's settling: a later event of the same scope (the
+      // Out at once, before the round's settling: a later event of the same scope (the
       // dispatch desk's: every stop's) sent before it makes every socket of the scope resume.
       await deps.publisher.release(staged);
       await deps.store.settleStop(batch.batchId, stop.stopId);
