@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config';
-import { liveEventSchema, type Envelope, type LiveEvent } from '../../src/contracts/events';
+import { liveEventSchema, type Envelope, type LiveEvent, type Scope } from '../../src/contracts/events';
 import { buildApp } from '../../src/http/app';
 import { createAccount } from '../../src/services/access/auth-accounts.service';
 import { defineItem, defineKit } from '../../src/services/stock/kit.service';
@@ -33,20 +33,20 @@ let base: string;
 let token: string;
 let roundId: string;
 const fanned: Envelope[] = [];
-/** The event of each staged store, for its release. */
-const events = new Map<Staged, LiveEvent>();
+/** The scopes and event of each staged store, for its release. */
+const events = new Map<Staged, { scopes: readonly Scope[]; event: LiveEvent }>();
 
 /** The app's publisher, recording what it fans out (events checked against the schema as the real one does). */
 const live: LivePublisher = {
   store: async (_trx, scopes, event) => {
     const checked = liveEventSchema.parse(event);
-    const staged = { scopes, rowIds: [] };
-    events.set(staged, checked);
+    const staged = { rowIds: [] };
+    events.set(staged, { scopes, event: checked });
     return [staged];
   },
   storeMany: async () => [],
   release: async (staged) => {
-    const envelopes = staged.flatMap((s) => s.scopes.map((scope, i) => ({ id: '00000000-0000-4000-8000-000000000001', scope, seq: i + 1, at: new Date().toISOString(), event: events.get(s)! })));
+    const envelopes = staged.flatMap((s) => events.get(s)!.scopes.map((scope, i) => ({ id: '00000000-0000-4000-8000-000000000001', scope, seq: i + 1, at: new Date().toISOString(), event: events.get(s)!.event })));
     fanned.push(...envelopes);
     return envelopes;
   },

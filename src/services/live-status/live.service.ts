@@ -63,8 +63,8 @@ export interface LivePublisher {
   disconnectUser(userId: string): Promise<void>;
 }
 
-/** Events staged in a transaction: their scopes, and their staged rows for `release` to read back. */
-export interface Staged { readonly scopes: readonly Scope[]; readonly rowIds: readonly string[] }
+/** Events staged in a transaction: their staged rows (one per scope), for `release` to read back. */
+export interface Staged { readonly rowIds: readonly string[] }
 
 /** An event to store, in its scopes. */
 export interface ToStore { scopes: readonly Scope[]; event: LiveEvent; notify?: boolean }
@@ -85,7 +85,7 @@ export function createLivePublisher(deps: LivePublisherDeps): LivePublisher {
   /** Stages the checked events (with `alongside` in the same statement). */
   const stage = async (db: Db, checked: readonly Checked[], alongside: Parameters<typeof stageEvents>[2] = []): Promise<Staged[]> => {
     const rowIds = await stageEvents(db, checked.map((c) => ({ ...c, type: c.event.type })), alongside);
-    return checked.map((c, i) => ({ scopes: c.scopes, rowIds: rowIds[i]! }));
+    return rowIds.map((ids) => ({ rowIds: ids }));
   };
 
   async function storeMany(trx: Db, events: readonly ToStore[]): Promise<Staged[]> {
