@@ -84,11 +84,11 @@ export async function appendEvents(db: Db, inputs: readonly EventToStore[], alon
  * `takeNumbered` after the commit. `alongside` as for `appendEvents`.
  */
 export async function stageEvents(db: Db, inputs: readonly EventToStore[], alongside: readonly RawBuilder<unknown>[] = []): Promise<string[][]> {
-  const rows = inputs.flatMap((input, i) => [...new Set(input.scopes)].sort().map((scope) => ({ scope, input, i })));
+  const rows = inputs.flatMap((input) => [...new Set(input.scopes)].sort().map((scope) => ({ scope, input })));
   if (rows.length === 0 && alongside.length === 0) return inputs.map(() => []);
   const side = alongside.map((statement, i) => sql`${sql.ref(`alongside_${i}`)} as (${statement})`);
   // Staged in the order given: a scope's events are numbered in that order.
-  const result = await sql<{ id: string }>`
+  const result = await sql<{ id: string; scope: string; event_id: string }>`
     ${side.length ? sql`with ${sql.join(side, sql`, `)}` : sql``}
     insert into live_events_staged (scope, event_id, type, payload, created_at)
     select scope, id, type, payload, at
@@ -96,10 +96,10 @@ export async function stageEvents(db: Db, inputs: readonly EventToStore[], along
       ${rows.map((r) => JSON.stringify(r.input.event))}::jsonb[], ${rows.map((r) => r.input.at.toISOString())}::timestamptz[])
       with ordinality as r(scope, id, type, payload, at, n)
     order by n
-    returning id`.execute(db);
-  const ids = inputs.map((): string[] => []);
-  result.rows.forEach((row, k) => ids[rows[k]!.i]!.push(String(row.id)));
-  return ids;
+    returning id, scope, event_id`.execute(db);
+  // Matched by event and scope, as appendEvents does, not by the order RETURNING happens to keep.
+  const idOf = new Map(result.rows.map((r) => [`${r.event_id} ${r.scope}`, String(r.id)]));
+  return inputs.map((input) => [...new Set(input.scopes)].sort().map((scope) => idOf.get(`${input.id} ${scope}`)!));
 }
 
 /**
