@@ -1,27 +1,33 @@
 /**
  * The sockets of the district day: one per corridor, authenticated as its unit chief, and one per
- * driver, each following its scope as the web app does (event-socket.ts): subscribe, apply events
- * in `seq` order, fill a gap with `resume`, and when `resume` answers `snapshot-required` take a
+ * driver, each following its scope as the web app does (live.ts, with its live-order.ts): subscribe,
+ * apply events in `seq` order (a later one held for the earlier ones), fill a gap that stays open
+ * with `resume`, and when `resume` answers `snapshot-required` take a
  * snapshot (reload over HTTP; here: restart the tracker at the scope's latest seq). After every
  * reconnection, every scope resumes from its last seq.
  *
- * Recorded per client: events, gaps seen, gaps filled by resume, snapshots, resumes asked again,
+ * Recorded per client: events, events held for an earlier one, gaps resumed, gaps filled by resume, snapshots, resumes asked again,
  * and a gap still open (the check at the end). `onEvent` (for events pushed and those a resume
  * replays) lets the bench time an event against the HTTP 2xx that caused it.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Envelope, Scope } from '../../src/contracts/events';
 import type { ResumeAck, SubscribeAck } from '../../src/contracts/event-socket';
+import { createLiveOrder } from '../../src/web/src/live-order';
 import { sleep } from './http';
 
-/** Per client: events applied, gaps seen, resumes answered, snapshots, reconnections, resumes asked again (no answer, unavailable), and gaps open now. */
-export interface ClientFigures { events: number; gaps: number; resumed: number; snapshots: number; reconnects: number; retried: number; open: number }
+/**
+ * Per client: events applied, events that came ahead of an earlier one and were held for it, gaps
+ * still open after the wait (each asked of `resume`), resumes answered, snapshots, reconnections,
+ * resumes asked again (no answer, unavailable), and gaps open now.
+ */
+export interface ClientFigures { events: number; held: number; gaps: number; resumed: number; snapshots: number; reconnects: number; retried: number; open: number }
 
-const noFigures = (): ClientFigures => ({ events: 0, gaps: 0, resumed: 0, snapshots: 0, reconnects: 0, retried: 0, open: 0 });
+const noFigures = (): ClientFigures => ({ events: 0, held: 0, gaps: 0, resumed: 0, snapshots: 0, reconnects: 0, retried: 0, open: 0 });
 
 export function addFigures(a: ClientFigures, b: ClientFigures): ClientFigures {
   return {
-    events: a.events + b.events, gaps: a.gaps + b.gaps, resumed: a.resumed + b.resumed, snapshots: a.snapshots + b.snapshots,
+    events: a.events + b.events, held: a.held + b.held, gaps: a.gaps + b.gaps, resumed: a.resumed + b.resumed, snapshots: a.snapshots + b.snapshots,
     reconnects: a.reconnects + b.reconnects, retried: a.retried + b.retried, open: a.open + b.open,
   };
 }
@@ -59,21 +65,10 @@ export interface LiveClient {
 export async function connectClient(url: string, token: string, target: Scope, onEvent: (e: Envelope, at: number) => void): Promise<LiveClient> {
   const socket = io(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 2000, timeout: 30_000 });
   const figures = noFigures();
-  let last = 0;
   let filling = false;
-  const held = new Map<number, Envelope>();
-  const apply = (e: Envelope) => {
-    if (e.seq <= last) return;
-    last = e.seq;
-    figures.events++;
-  };
-  const drain = () => {
-    for (let next = held.get(last + 1); next; next = held.get(last + 1)) {
-      held.delete(next.seq);
-      apply(next);
-    }
-    for (const seq of held.keys()) if (seq <= last) held.delete(seq);
-  };
+  // The web app's order (live-order.ts): a later event waits for the earlier ones, a gap that stays open is resumed.
+  const order = createLiveOrder({ apply: () => void figures.events++, gap: () => void resume() });
+  const last = () => order.last(target) ?? 0;
   // A resume that gets no answer, or `unavailable` (Redis restarted, thousands resuming at once), is
   // asked again after a pause with jitter, as the web app does, until answered or the socket is
   // closed (while it reconnects, the request waits in its buffer). `open` is 1 only while a gap is
@@ -83,21 +78,21 @@ export async function connectClient(url: string, token: string, target: Scope, o
     filling = true;
     try {
       for (let pause = RESUME_FIRST_MS; socket.active; pause = Math.min(RESUME_MAX_MS, pause * 2)) {
-        const ack = await (socket.timeout(RESUME_ACK_MS).emitWithAck('resume', { scope: target, sinceSeq: last }) as Promise<ResumeAck>).catch(() => null);
+        const ack = await (socket.timeout(RESUME_ACK_MS).emitWithAck('resume', { scope: target, sinceSeq: last() }) as Promise<ResumeAck>).catch(() => null);
         if (ack?.ok) {
           figures.resumed++;
           figures.open = 0;
           const at = performance.now();
           for (const e of ack.events) {
-            if (e.seq > last) onEvent(e, at);
-            apply(e);
+            if (e.seq > last()) onEvent(e, at);
+            order.receive(e);
           }
           break;
         }
         if (ack?.error === 'snapshot-required') {
           figures.snapshots++;
           figures.open = 0;
-          last = Math.max(last, ack.latestSeq);
+          order.skipTo(target, ack.latestSeq);
           break;
         }
         figures.open = 1;
@@ -105,24 +100,14 @@ export async function connectClient(url: string, token: string, target: Scope, o
         figures.retried++;
         await sleep(pause * (0.5 + Math.random() / 2));
       }
-      drain();
     } finally {
       filling = false;
-      // Events that came while resuming and still leave a gap: resume again.
-      if (socket.active && held.size > 0 && ![...held.keys()].some((s) => s === last + 1)) void resume();
     }
   };
   socket.on('event', (e: Envelope) => {
     if (e.scope !== target) return;
-    onEvent(e, performance.now());
-    if (e.seq === last + 1) {
-      apply(e);
-      drain();
-    } else if (e.seq > last + 1) {
-      held.set(e.seq, e);
-      figures.gaps++;
-      void resume();
-    }
+    if (e.seq > last()) onEvent(e, performance.now());
+    order.receive(e);
   });
   socket.io.on('reconnect', () => void figures.reconnects++);
   let subscribed = false;
@@ -137,24 +122,31 @@ export async function connectClient(url: string, token: string, target: Scope, o
     socket.once('connect', () => {
       socket.emit('subscribe', { scope: target }, (ack: SubscribeAck) => {
         if (!ack.ok) return reject(new Error(`subscribe ${target}: ${ack.error}`));
-        last = ack.latestSeq;
+        order.start(target, ack.latestSeq);
         subscribed = true;
         resolve();
       });
     });
   });
   return {
-    scope: target, socket, figures,
-    last: () => last,
+    scope: target, socket,
+    get figures() {
+      return { ...figures, held: order.counts.held, gaps: order.counts.gaps };
+    },
+    last,
     async missing() {
-      const ack = await socket.timeout(30_000).emitWithAck('resume', { scope: target, sinceSeq: last }) as ResumeAck;
+      const since = last();
+      const ack = await socket.timeout(30_000).emitWithAck('resume', { scope: target, sinceSeq: since }) as ResumeAck;
       if (ack.ok) {
-        const missed = ack.events.filter((e) => e.seq > last);
+        const missed = ack.events.filter((e) => e.seq > since);
         return { count: missed.length, detail: missed.map((e) => `${target} seq ${e.seq} ${e.event.type} at ${e.at}`) };
       }
-      return ack.error === 'snapshot-required' ? { count: ack.latestSeq - last, detail: [`${target} behind ${last} < ${ack.latestSeq}`] } : { count: -1, detail: [`${target}: ${ack.error}`] };
+      return ack.error === 'snapshot-required' ? { count: ack.latestSeq - since, detail: [`${target} behind ${since} < ${ack.latestSeq}`] } : { count: -1, detail: [`${target}: ${ack.error}`] };
     },
-    close: () => socket.disconnect(),
+    close: () => {
+      order.clear();
+      socket.disconnect();
+    },
   };
 }
 

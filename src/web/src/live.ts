@@ -1,14 +1,16 @@
 /**
  * One Socket.IO connection per login, shared by every page, authenticated by the browser's
- * HttpOnly session cookie on the WebSocket handshake (the page holds no token): subscribe to scopes, receive
- * envelopes in seq order (duplicates dropped), and after every reconnection `resume` each scope from
- * the last seq seen (asked again until answered). `snapshot-required` tells the page to reload over HTTP.
+ * HttpOnly session cookie on the WebSocket handshake (the page holds no token): subscribe to scopes,
+ * apply envelopes in seq order (live-order.ts: duplicates dropped, a later one held for the earlier,
+ * a gap that stays open filled by `resume`), and after every reconnection `resume` each scope from
+ * the last seq applied (asked again until answered). `snapshot-required` tells the page to reload over HTTP.
  */
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Envelope, LiveEvent } from '../../contracts/events';
 import type { LiveClientEvents, LiveServerEvents, PositionReport, ReportAck, StopReport, SubscribeAck } from '../../contracts/event-socket';
 import { api } from './api';
+import { createLiveOrder } from './live-order';
 import { resumeUntilAnswered } from './live-resume';
 import { session } from './session';
 
@@ -17,35 +19,40 @@ type Handler = (event: LiveEvent | null, scope: string) => void;
 type LiveSocket = Socket<LiveServerEvents, LiveClientEvents>;
 
 let socket: LiveSocket | null = null;
-const lastSeq = new Map<string, number>();
 const handlers = new Map<string, Set<Handler>>();
 const statusListeners = new Set<(connected: boolean) => void>();
 /** Counts connections, so a resume asked on an earlier one stops asking. */
 let connections = 0;
+/** Scopes with a resume asked, by the connection it was asked on: a gap reported meanwhile asks nothing more. */
+const resuming = new Map<string, number>();
 
-function deliver(envelope: Envelope): void {
-  const seen = lastSeq.get(envelope.scope) ?? 0;
-  if (envelope.seq <= seen) return;
-  lastSeq.set(envelope.scope, envelope.seq);
-  handlers.get(envelope.scope)?.forEach((h) => h(envelope.event, envelope.scope));
-}
+const order = createLiveOrder({
+  apply: (envelope: Envelope) => handlers.get(envelope.scope)?.forEach((h) => h(envelope.event, envelope.scope)),
+  gap: (scope) => {
+    if (socket?.connected && resuming.get(scope) !== connections) resume(socket, scope);
+  },
+});
 
 function subscribe(s: LiveSocket, scope: string): void {
   s.emit('subscribe', { scope }, (ack: SubscribeAck) => {
-    if (ack.ok && !lastSeq.has(scope)) lastSeq.set(scope, ack.latestSeq);
+    if (ack.ok) order.start(scope, ack.latestSeq);
   });
 }
 
 /** Asked again while unanswered (live-resume.ts), on this connection only: a later one resumes itself. */
 function resume(s: LiveSocket, scope: string): void {
-  const since = lastSeq.get(scope);
+  const since = order.last(scope);
   if (since === undefined) return subscribe(s, scope);
   const connected = connections;
   const current = () => socket === s && s.connected && connections === connected && handlers.has(scope);
-  resumeUntilAnswered(s, () => ({ scope, sinceSeq: lastSeq.get(scope) ?? since }), (ack) => {
-    if (ack.ok) ack.events.forEach(deliver);
-    else if (ack.error === 'snapshot-required') {
-      lastSeq.set(scope, ack.latestSeq);
+  resuming.set(scope, connected);
+  resumeUntilAnswered(s, () => ({ scope, sinceSeq: order.last(scope) ?? since }), (ack) => {
+    // Refused (the scope is no longer this session's): `resuming` stays, and nothing more is asked on this connection.
+    if (!ack.ok && ack.error !== 'snapshot-required') return;
+    resuming.delete(scope);
+    if (ack.ok) ack.events.forEach(order.receive);
+    else {
+      order.skipTo(scope, ack.latestSeq);
       handlers.get(scope)?.forEach((h) => h(null, scope));
     }
   }, { current });
@@ -54,9 +61,9 @@ function resume(s: LiveSocket, scope: string): void {
 function connection(): LiveSocket | null {
   if (!session.me()) return null;
   if (socket) return socket;
-  lastSeq.clear();
+  order.clear();
   const s: LiveSocket = io({ path: '/socket.io', transports: ['websocket'], withCredentials: true });
-  s.on('event', deliver);
+  s.on('event', order.receive);
   s.on('connect', () => {
     connections++;
     statusListeners.forEach((l) => l(true));
@@ -83,7 +90,8 @@ export function closeLive(): void {
   socket?.disconnect();
   socket = null;
   handlers.clear();
-  lastSeq.clear();
+  order.clear();
+  resuming.clear();
 }
 
 /** Calls `onEvent` for every live event in the given scopes while the component is mounted. */
@@ -100,6 +108,7 @@ export function useLive(scopes: readonly string[], onEvent: Handler): void {
       if (!set) {
         set = new Set();
         handlers.set(scope, set);
+        resuming.delete(scope); // a resume asked while it was followed before stopped asking when it was left
         if (s.connected) subscribe(s, scope);
       }
       set.add(handler);
