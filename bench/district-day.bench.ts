@@ -3,13 +3,15 @@
  * measured. The API runs as a cluster of 2 processes and the workers as 2 processes (as
  * docker-compose runs them), on the bench's own PostgreSQL schema and a private Redis.
  *
- *   npm run bench -- district-day [--scale 0.02] [--clock 10] [--spread-s 60] [--solve-ms 3000] [--faults on|off] [--keep 1]
+ *   npm run bench -- district-day [--scale 0.02] [--clock 10] [--spread-s 60] [--solve-ms 3000] [--faults on|off] [--vacuum auto|on|off] [--keep 1]
  *
  * --scale 1 is the district of the issue (137,000 households, 5,000 corridors in ~120 communities,
  * 4 depots, 300 vehicles; 30,000 medicine needs, 1,000 passes, 200 emergencies; a socket per
  * corridor and per driver); 0.02 runs in a few minutes. --clock: simulated minutes per real second
  * while drivers walk their batches. --spread-s: real seconds over which needs, passes and
- * emergencies arrive. --solve-ms: the solve budget per sub-problem (SOLVE_TIME_LIMIT_MS). --keep 1 leaves
+ * emergencies arrive. --solve-ms: the solve budget per sub-problem (SOLVE_TIME_LIMIT_MS). --vacuum: the
+ * bench does autovacuum's work on its schema (district-day/vacuum.ts); auto: when the server has
+ * autovacuum off, as a production server would not. --keep 1 leaves
  * the schema in place (its name is printed) to look into a failed check. --until food-proposed stops
  * once the food round is proposed and keeps the schema (no figures written): a full-scale district
  * with a planned round, to profile or replay preparation and merge on (fail the round, start another).
@@ -38,6 +40,7 @@ import { startChiefSockets } from './district-day/chief-sockets';
 import { runRound } from './district-day/rounds';
 import { startService, childrenOf, type Service } from './district-day/service';
 import { PASSWORD, setUpDistrict } from './district-day/setup';
+import { serverAutovacuumOff, startVacuuming, type VacuumFigures } from './district-day/vacuum';
 import { daySize } from './district-day/size';
 import { numberOption, percentile, textOption } from './options';
 import type { Metrics } from './run';
@@ -60,6 +63,8 @@ export async function run(args: string[]): Promise<Metrics> {
   const spreadMs = numberOption(args, 'spread-s', 60) * 1000;
   const solveMs = numberOption(args, 'solve-ms', 3000);
   const faults = textOption(args, 'faults', 'on') === 'on';
+  const vacuumOption = textOption(args, 'vacuum', 'auto');
+  if (!['auto', 'on', 'off'].includes(vacuumOption)) throw new Error(`--vacuum must be auto, on or off, got ${vacuumOption}`);
   const until = textOption(args, 'until', 'end');
   if (!['end', 'food-proposed'].includes(until)) throw new Error(`--until must be end or food-proposed, got ${until}`);
   const keep = numberOption(args, 'keep', 0) === 1 || until !== 'end';
@@ -79,6 +84,9 @@ export async function run(args: string[]): Promise<Metrics> {
   const wall0 = performance.now();
   let service: Service | undefined;
   const sockets: SocketGroup[] = [];
+  const vacuuming = vacuumOption === 'on' || (vacuumOption === 'auto' && (await serverAutovacuumOff(PG_URL)))
+    ? startVacuuming(PG_URL, database.schema, (line) => console.log(`district-day: ${line}`)) : null;
+  let vacuumed: VacuumFigures | null = null;
   try {
     await migrateToLatest(database);
     service = await startService({ schema: database.schema, prefix: `bench-day-${tag}`, workers: 2, solveMs });
@@ -174,6 +182,8 @@ export async function run(args: string[]): Promise<Metrics> {
     const medicineWalk = await phase('medicine_round_driven', () => walkRound({ ...walk, roundId: medicine.roundId }));
     await sleep(3000); // the last events on their way to the sockets
 
+    vacuumed = (await vacuuming?.stop()) ?? null;
+
     // 4. Checks.
     const needs = await needChecks(database.db);
     const checks = await phase('checks', async () => ({
@@ -239,6 +249,8 @@ export async function run(args: string[]): Promise<Metrics> {
       worker_killed_mid_solve: killedMidSolve,
       scale, households: size.households, corridors: size.corridors, vehicles: size.vehicles, sockets: sockets.reduce((n, g) => n + g.count, 0),
       clock_min_per_s: minutesPerSecond, solve_ms: solveMs, faults: faults ? 'on' : 'off',
+      // Autovacuum's work done by the bench (vacuum.ts): tables vacuumed, analysed, and the time it took.
+      vacuum_stand_in: vacuuming ? 'on' : 'off', vacuum_runs: vacuumed?.vacuums ?? 0, analyze_runs: vacuumed?.analyses ?? 0, vacuum_busy_s: vacuumed?.busyS ?? 0,
       load_avg_1m: round1(loadavg()[0]!),
     };
     const errorKinds = new Map<string, number>();
@@ -253,6 +265,7 @@ export async function run(args: string[]): Promise<Metrics> {
     if (broken.length) throw new Error(`district-day checks failed: ${broken.map((k) => `${k}=${checks[k]}`).join(', ')}`);
     return metrics;
   } finally {
+    await vacuuming?.stop();
     for (const g of sockets) g.close();
     await service?.stop();
     // The processes' own lines (the workers' merge steps, the API's warnings), for a look afterwards.
