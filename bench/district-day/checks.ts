@@ -63,7 +63,7 @@ export async function socketChecks(groups: SocketGroup[], report: (line: string)
   const all = (await Promise.all(groups.map((g) => g.check()))).reduce(addChecks);
   for (const line of all.detail) report(line);
   const f = all.figures;
-  return { socket_events_missed: all.missed, socket_gaps_unresolved: all.unresolved + f.open, socket_held: f.held, socket_gaps: f.gaps, socket_snapshots: f.snapshots, socket_reconnects: f.reconnects,
+  return { socket_events_missed: all.missed, socket_gaps_unresolved: all.unresolved + f.open, socket_held: f.held, socket_gaps: f.gaps, socket_resumed: f.resumed, socket_snapshots: f.snapshots, socket_reconnects: f.reconnects,
     socket_resumes_retried: f.retried,
   };
 }

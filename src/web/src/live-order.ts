@@ -37,11 +37,12 @@ export interface LiveOrder {
   last(scope: string): number | undefined;
   /** Forgets every scope (a new connection starts them again). */
   clear(): void;
-  /** Since the start: events that came ahead of an earlier one (`held`), gaps reported (`gaps`). */
+  /** Since the start: events that came ahead of an earlier one (`held`), gaps reported (`gaps`: each hole once, however often asked). */
   readonly counts: { held: number; gaps: number };
 }
 
-interface ScopeState { last: number; held: Map<number, Envelope>; cancel?: () => void }
+/** `reported`: the `last` at which the open hole was reported (it is counted once). */
+interface ScopeState { last: number; held: Map<number, Envelope>; cancel?: () => void; reported?: number }
 
 const timeout = (fn: () => void, ms: number) => {
   const t = setTimeout(fn, ms);
@@ -74,7 +75,8 @@ export function createLiveOrder(deps: LiveOrderDeps): LiveOrder {
     st.cancel = later(() => {
       st.cancel = undefined;
       if (scopes.get(scope) !== st || st.held.size === 0) return;
-      counts.gaps++;
+      if (st.reported !== st.last) counts.gaps++;
+      st.reported = st.last;
       watch(scope, st);
       deps.gap(scope, st.last);
     }, waitMs);
