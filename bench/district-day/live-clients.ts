@@ -64,7 +64,8 @@ export interface LiveClient {
 
 export async function connectClient(url: string, token: string, target: Scope, onEvent: (e: Envelope, at: number) => void): Promise<LiveClient> {
   const socket = io(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 2000, timeout: 30_000 });
-  const figures = noFigures();
+  // Held and gaps are the order's own counts (the `figures` getter below).
+  const figures: Omit<ClientFigures, 'held' | 'gaps'> = { events: 0, resumed: 0, snapshots: 0, reconnects: 0, retried: 0, open: 0 };
   let filling = false;
   // The web app's order (live-order.ts): a later event waits for the earlier ones, a gap that stays open is resumed.
   const order = createLiveOrder({ apply: () => void figures.events++, gap: () => void resume() });
