@@ -5,6 +5,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { EmergencyCase, EmergencyKind, EmergencyStatus, ReviewOutcome } from '../domain/emergency';
+import { coalesced } from './coalesce';
 import type { Db } from './db';
 import type { EmergencyCasesTable } from './tables/passes';
 
@@ -137,27 +138,44 @@ export async function acceptEmergencyMedicineNeed(trx: Db, h: { householdId: str
   return open.id;
 }
 
+/** A waiting case to put on its trip (`assignCaseTrip`). */
+export interface CaseTrip {
+  case: { id: string; needId: string | null };
+  trip: { tripRef: string; driverId: string | null; at: Date };
+  /** The need's history note, and when it was planned. */
+  note: string;
+  plannedAt: Date;
+}
+
 /**
- * A waiting case (accepted or unserved) given its trip, and its need (if any) accepted > planned with
- * its history, so no round plans it a second time: in one statement. Undefined when the case was not
- * waiting. In the district day an
- * emergency's batch ran its statements in turn, each waiting for a turn of a busy event loop: this
- * was three of an emergency's four (issue #21).
+ * Waiting cases (accepted or unserved) given their trips, and their needs (if any) accepted >
+ * planned with their history, so no round plans them a second time: in one statement. In the
+ * order given; undefined for a case that was not waiting. (In the district day an emergency's
+ * batch ran its statements in turn, each waiting for a turn of a busy event loop: issue #21.)
  */
-export async function assignCaseTrip(trx: Db, c: { id: string; needId: string | null }, trip: { tripRef: string; driverId: string | null; at: Date }, note: string, plannedAt: Date): Promise<EmergencyCase | undefined> {
+async function assignCaseTrips(trx: Db, rows: readonly CaseTrip[]): Promise<(EmergencyCase | undefined)[]> {
+  const v = JSON.stringify(rows.map((r) => ({
+    id: r.case.id, need_id: r.case.needId, trip_ref: r.trip.tripRef, driver_id: r.trip.driverId, at: r.trip.at, note: r.note, planned_at: r.plannedAt,
+  })));
   const res = await sql<Selectable<EmergencyCasesTable>>`
-    with planned as (
-      update needs set status = 'planned', updated_at = ${plannedAt} where id = ${c.needId}::uuid and status = 'accepted' returning id
+    with v as (
+      select * from jsonb_to_recordset(${v}::jsonb) as v(id uuid, need_id uuid, trip_ref text, driver_id uuid, at timestamptz, note text, planned_at timestamptz)
+    ), planned as (
+      update needs n set status = 'planned', updated_at = v.planned_at from v
+      where n.id = v.need_id and n.status = 'accepted' returning n.id, v.note, v.planned_at
     ), history as (
       insert into need_status_history (need_id, from_status, to_status, note, actor, at)
-      select id, 'accepted', 'planned', ${note}, 'emergency-planner', ${plannedAt} from planned
+      select id, 'accepted', 'planned', note, 'emergency-planner', planned_at from planned
     )
-    update emergency_cases set status = 'trip_assigned', trip_ref = ${trip.tripRef}, driver_id = ${trip.driverId},
-      trip_assigned_at = ${trip.at}, unserved_reason = null
-    where id = ${c.id} and status in ('accepted', 'unserved') returning *`.execute(trx);
-  const row = res.rows[0];
-  return row ? toCase(row) : undefined;
+    update emergency_cases e set status = 'trip_assigned', trip_ref = v.trip_ref, driver_id = v.driver_id,
+      trip_assigned_at = v.at, unserved_reason = null
+    from v where e.id = v.id and e.status in ('accepted', 'unserved') returning e.*`.execute(trx);
+  const byId = new Map(res.rows.map((r) => [r.id, toCase(r)]));
+  return rows.map((r) => byId.get(r.case.id));
 }
+
+/** A waiting case given its trip (`assignCaseTrips`); the calls made side by side on one transaction are one statement. */
+export const assignCaseTrip = coalesced(assignCaseTrips);
 
 /** The depot nearest to a point: where emergency medicine is picked up. */
 export async function nearestDepot(db: Db, at: { lat: number; lon: number }): Promise<{ id: string; lat: number; lon: number } | undefined> {

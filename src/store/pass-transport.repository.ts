@@ -7,6 +7,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from './db';
 import { lockForTransaction } from './advisory-lock';
+import { coalesced } from './coalesce';
 import { rosterRows } from './roster.repository';
 import type { StoredStop, TransportRequestsTable, TransportTripsTable } from './tables/passes';
 
@@ -42,7 +43,7 @@ export async function holdTransportPlanning(trx: Db): Promise<void> {
 }
 
 /** Inserts the legs in one statement; a leg that exists already (a retried approval) is returned as it is. In the order given. */
-export async function insertRequests(trx: Db, rows: NewRequest[]): Promise<RequestRow[]> {
+export async function insertRequests(trx: Db, rows: readonly NewRequest[]): Promise<RequestRow[]> {
   if (rows.length === 0) return [];
   const inserted = await trx.insertInto('transport_requests').values(rows).onConflict((oc) => oc.doNothing()).returningAll().execute();
   const keyOf = (r: { pass_id?: string | null; leg: string; emergency_id?: string | null }) => (r.pass_id ? `${r.pass_id}:${r.leg}` : `e:${r.emergency_id ?? ''}`);
@@ -55,6 +56,9 @@ export async function insertRequests(trx: Db, rows: NewRequest[]): Promise<Reque
   }
   return rows.map((r) => found.get(keyOf(r))!);
 }
+
+/** One leg (`insertRequests`); the calls made side by side on one transaction (a batch's emergencies) are one statement. */
+export const insertRequest = coalesced(insertRequests);
 
 export interface PassengerVehicle { id: string; driverId: string | null; depotLat: number; depotLon: number; seats: number; skills: string[] }
 

@@ -5,7 +5,7 @@
 import type { EmergencyCase } from '../../domain/emergency';
 import { assignCaseTrip, moveCase, nearestDepot, roundTripDriver } from '../../store/emergency.repository';
 import { findHospital, householdPlace } from '../../store/pass.repository';
-import { insertRequests, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
+import { insertRequest, tripDriver, type NewRequest } from '../../store/pass-transport.repository';
 import { inTransportBatch, placesNothing } from '../passes/transport-batch';
 import type { Clock } from '../../shared/clock';
 import { timed } from '../../shared/timings';
@@ -60,19 +60,23 @@ async function viaTransport(deps: EmergencyDeps, c: EmergencyCase): Promise<Emer
   const leg = await legOf(deps, c, now);
   // In the process's transport batch, under the planning lock from the start: a retry sweep and the
   // request itself may dispatch the same case at once; the second finds the leg placed already and only records it.
+  // The emergencies of a batch apply and finish side by side, so their legs and their cases are
+  // written in one statement each (insertRequest and assignCaseTrip coalesce).
   return inTransportBatch(deps.db, {
     now,
     lane: 'emergency',
+    places: typeof leg !== 'string',
     apply: async (trx) => {
       if (typeof leg === 'string') return placesNothing((await moveCase(trx, c.id, ['accepted'], 'unserved', { unservedReason: leg })) ?? c);
-      const request = (await insertRequests(trx, [leg]))[0]!;
+      const request = await insertRequest(trx, leg);
       const placed = request.status === 'assigned' && request.trip_id ? { tripId: request.trip_id, driverId: await tripDriver(trx, request.trip_id) } : undefined;
       return {
         place: placed ? [] : [request],
         finish: async (t, placement) => {
           const got = placed ?? placement.assigned.get(request.id);
           if (!got) return (await moveCase(t, c.id, ['accepted'], 'unserved', { unservedReason: placement.unserved.get(request.id) ?? 'unserved' })) ?? c;
-          return (await assignCaseTrip(t, c, { tripRef: `transport:${got.tripId}`, driverId: got.driverId, at: deps.clock.now() }, `emergency trip ${got.tripId}`, now)) ?? c;
+          const trip = { tripRef: `transport:${got.tripId}`, driverId: got.driverId, at: deps.clock.now() };
+          return (await assignCaseTrip(t, { case: c, trip, note: `emergency trip ${got.tripId}`, plannedAt: now })) ?? c;
         },
       };
     },

@@ -9,7 +9,7 @@ import { planTransport } from '../../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
 import {
   cancelOpenRequests, finishLegs, liveTrips, lockTransportPlanning, lockTripStops,
-  passengerVehicles, rosteredPassengerShifts, savePlacement, setTripStops, type LegsOf, type RequestRow, type StoredStop,
+  passengerVehicles, rosteredPassengerShifts, savePlacement, type PassengerVehicle, setTripStops, type LegsOf, type RequestRow, type StoredStop,
 } from '../../store/pass-transport.repository';
 import type { Db } from '../../store/db';
 
@@ -79,11 +79,26 @@ function toRequest(now: Date, r: RequestRow): TransportRequest {
   };
 }
 
-/** Places `pending` (requests of this transaction) on the live trips or new ones; stores the plan. */
-export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): Promise<Placement> {
+/** The cars transport planning may use at `now`: those of depots without shifts, and each rostered shift of the others. */
+export interface PassengerFleet { now: Date; free: PassengerVehicle[]; rostered: Awaited<ReturnType<typeof rosteredPassengerShifts>> }
+
+/**
+ * Reads the passenger fleet for a placement at `now`. It needs no planning lock (fleet and roster
+ * changes never take it), so a batch reads it before taking the lock: under the district day's load
+ * each of its three statements held the lock a turn of a busy event loop (issue #21).
+ */
+export async function readPassengerFleet(db: Db, now: Date): Promise<PassengerFleet> {
+  return { now, free: await passengerVehicles(db), rostered: await rosteredPassengerShifts(db, now, new Date(now.getTime() + HORIZON_S * 1000)) };
+}
+
+/**
+ * Places `pending` (requests of this transaction) on the live trips or new ones; stores the plan.
+ * `fleet`: read before for this `now` (`readPassengerFleet`), else read here.
+ */
+export async function placeRequests(trx: Db, now: Date, pending: RequestRow[], fleetRead?: PassengerFleet): Promise<Placement> {
   if (pending.length === 0) return { assigned: new Map(), unserved: new Map() };
   await lockTransportPlanning(trx);
-  const fleet = await passengerVehicles(trx);
+  const { free: fleet, rostered } = fleetRead?.now.getTime() === now.getTime() ? fleetRead : await readPassengerFleet(trx, now);
   const from = Math.min(...pending.map((p) => p.earliest_pickup.getTime())) - WINDOW_MARGIN_MS;
   const to = Math.max(...pending.map((p) => p.latest_drop.getTime())) + WINDOW_MARGIN_MS;
   const live = await liveTrips(trx, new Date(from), new Date(to));
@@ -93,7 +108,7 @@ export async function placeRequests(trx: Db, now: Date, pending: RequestRow[]): 
       id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,
     })),
   ];
-  const cars = rosteredCars(await rosteredPassengerShifts(trx, now, new Date(now.getTime() + HORIZON_S * 1000)), now);
+  const cars = rosteredCars(rostered, now);
   vehicles.push(...cars);
   const carOf = new Map(cars.map((c) => [c.id, c.carId]));
   const assigned = live.requests.filter((r) => !placing.has(r.id));

@@ -145,6 +145,7 @@ export async function actOnPass(deps: PassDeps, actor: Actor, passId: string, ac
   const moved = (await movesTransportOf(deps.db, passId, to))
     ? await inTransportBatch(deps.db, {
       now,
+      places: to === 'approved',
       apply: async (trx) => {
         const { pass, legs } = await move(trx);
         return { place: legs, finish: (t, placement) => recordPassDriver(t, pass, legs, placement) };

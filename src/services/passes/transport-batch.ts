@@ -16,7 +16,9 @@
  * database's sake there, or a batch that failed as a whole again, runs again alone, so no change
  * fails for another's fault. The first try has no savepoints because under the district day's load
  * every statement of a batch waits for a turn of a busy event loop (about 180 ms): a savepoint was
- * a quarter of an emergency's statements. Emergencies looking for a car go first, then emergencies
+ * a quarter of an emergency's statements. For the same reason a batch that will place reads the
+ * fleet before it takes the lock, and the emergencies looking for a car apply side by side, their
+ * writes one statement for all (SIDE_BY_SIDE). Emergencies looking for a car go first, then emergencies
  * done, then the passes, each lane in batches of its own (LANES). Lock order
  * everywhere: the planning lock first, then the pass or case rows (need-cancel-followups.service.ts
  * does the same).
@@ -27,7 +29,7 @@ import { addPhase, timed } from '../../shared/timings';
 import type { Db } from '../../store/db';
 import { holdTransportPlanning, type RequestRow } from '../../store/pass-transport.repository';
 import { rollbackToSavepoint, savepoint } from '../../store/savepoint';
-import { placeRequests, type Placement } from './pass-transport.service';
+import { placeRequests, readPassengerFleet, type Placement } from './pass-transport.service';
 
 /** What a change wrote: the legs it wants placed, and how it ends once they are. */
 export interface Applied<T> {
@@ -40,6 +42,8 @@ export interface TransportChange<T> {
   now: Date;
   /** Which waiting changes go first (LANES): an emergency's, then a closed emergency's, then the passes'. Default `pass`. */
   lane?: TransportLane;
+  /** Whether it will ask for legs to be placed (an approval, an emergency's raise): its batch reads the fleet before the lock. */
+  places?: boolean;
   /** Its writes, in the batch's transaction, under the planning lock. */
   apply(trx: Db): Promise<Applied<T>>;
 }
@@ -68,6 +72,16 @@ export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: 
  * which 30 s queued), so their lanes take more at once.
  */
 const MAX_BATCH: Record<TransportLane, number> = { emergency: 32, 'emergency-done': 32, pass: 8 };
+
+/**
+ * Lanes whose changes are applied, and finished, side by side rather than one after another: each
+ * emergency looking for a car writes only its own case and leg, and side by side their writes
+ * coalesce into one statement each (store/coalesce.ts). One after another, a batch of 32 held the
+ * planning lock for 64 statements, each waiting for a turn of a busy event loop (district day:
+ * emergency assignment p99 39 s, 13 s of it the batch's own statements). A pass's change reads what
+ * it moves, so passes keep their turns.
+ */
+const SIDE_BY_SIDE: Record<TransportLane, boolean> = { emergency: true, 'emergency-done': false, pass: false };
 
 interface Entry {
   change: TransportChange<unknown>;
@@ -128,32 +142,42 @@ async function runBatch(db: Db, batch: Entry[], isolated = false): Promise<void>
   const done = new Map<Entry, unknown>();
   try {
     await db.transaction().execute(async (trx) => {
+      const latest = new Date(Math.max(...batch.map((e) => e.change.now.getTime())));
+      const fleet = batch.some((e) => e.change.places) ? await readPassengerFleet(trx, latest) : undefined;
       const asked = performance.now();
       await holdTransportPlanning(trx);
       const lockMs = performance.now() - asked;
       batch.forEach((e) => e.resume(() => addPhase('transport.lock', lockMs)));
       const applied: { entry: Entry; result: Applied<unknown> }[] = [];
-      for (const entry of batch) {
-        const apply = () => entry.resume(() => entry.change.apply(trx));
-        if (!isolated) {
-          applied.push({ entry, result: await apply() });
-          continue;
-        }
-        // Not released after (a statement saved per change): rolling back to the name reaches the latest
-        // savepoint of that name, this change's.
-        await savepoint(trx, 'transport_change');
-        try {
-          applied.push({ entry, result: await apply() });
-        } catch (err) {
-          await rollbackToSavepoint(trx, 'transport_change');
-          if (err instanceof AppError) refused.set(entry, err);
-          else again.push(entry);
+      const apply = (entry: Entry) => entry.resume(() => entry.change.apply(trx));
+      const sideBySide = !isolated && SIDE_BY_SIDE[laneOf(batch[0]!)];
+      if (sideBySide) {
+        const results = await settled(batch.map(apply));
+        applied.push(...batch.map((entry, i) => ({ entry, result: results[i]! })));
+      } else if (!isolated) {
+        for (const entry of batch) applied.push({ entry, result: await apply(entry) });
+      } else {
+        for (const entry of batch) {
+          // Not released after (a statement saved per change): rolling back to the name reaches the latest
+          // savepoint of that name, this change's.
+          await savepoint(trx, 'transport_change');
+          try {
+            applied.push({ entry, result: await apply(entry) });
+          } catch (err) {
+            await rollbackToSavepoint(trx, 'transport_change');
+            if (err instanceof AppError) refused.set(entry, err);
+            else again.push(entry);
+          }
         }
       }
       if (applied.length === 0) return;
       const now = new Date(Math.max(...applied.map((a) => a.entry.change.now.getTime())));
-      const placement = await placeRequests(trx, now, applied.flatMap((a) => a.result.place));
-      for (const { entry, result } of applied) done.set(entry, await entry.resume(() => result.finish(trx, placement)));
+      // A leg two changes asked for (a case dispatched twice at once) is placed once.
+      const legs = [...new Map(applied.flatMap((a) => a.result.place).map((r) => [r.id, r])).values()];
+      const placement = await placeRequests(trx, now, legs, fleet);
+      const finish = ({ entry, result }: (typeof applied)[number]) => entry.resume(() => result.finish(trx, placement));
+      if (sideBySide) (await settled(applied.map(finish))).forEach((value, i) => done.set(applied[i]!.entry, value));
+      else for (const a of applied) done.set(a.entry, await finish(a));
     });
   } catch (err) {
     if (alone) return batch[0]!.reject(err);
@@ -166,4 +190,15 @@ async function runBatch(db: Db, batch: Entry[], isolated = false): Promise<void>
   for (const [entry, err] of refused) entry.reject(err);
   for (const [entry, value] of done) entry.resolve(value);
   for (const entry of again) await runBatch(db, [entry]);
+}
+
+/**
+ * The values of `work` once every one has settled, or the first failure: work side by side on one
+ * transaction must not go on writing after it has rolled back.
+ */
+async function settled<T>(work: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
