@@ -2,10 +2,11 @@
  * Passes and their append-only history (migration 0006). Status changes are conditional on the
  * status the caller saw (`where status = from`), so two staff acting at once cannot both win.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { PassStatus } from '../domain/pass-status';
 import { auditedIn, type SubjectAudit } from './audit.repository';
+import { coalesced } from './coalesce';
 import type { Db } from './db';
 import type { PassesTable } from './tables/passes';
 
@@ -104,10 +105,25 @@ export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus
   return row ? toPass(row) : undefined;
 }
 
-/** Sets the pass's driver; returns the pass as it now is. */
-export async function setPassDriver(trx: Db, passId: string, driverId: string | null): Promise<Pass> {
-  return toPass(await trx.updateTable('passes').set({ driver_id: driverId }).where('id', '=', passId).returningAll().executeTakeFirstOrThrow());
+/** Sets the passes' drivers in one statement; returns each pass as it now is, in the order given. */
+async function setPassDrivers(trx: Db, rows: readonly { passId: string; driverId: string | null }[]): Promise<Pass[]> {
+  const res = await sql<Selectable<PassesTable>>`
+    update passes p set driver_id = v.driver_id
+    from unnest(${rows.map((r) => r.passId)}::uuid[], ${rows.map((r) => r.driverId)}::uuid[]) as v(id, driver_id)
+    where p.id = v.id returning p.*`.execute(trx);
+  const byId = new Map(res.rows.map((r) => [r.id, toPass(r)]));
+  return rows.map((r) => {
+    const pass = byId.get(r.passId);
+    if (!pass) throw new Error(`pass ${r.passId} not found`);
+    return pass;
+  });
 }
+
+/**
+ * Sets the pass's driver; returns the pass as it now is. The calls made side by side on one
+ * transaction (the approvals a transport batch finishes) are one statement (`setPassDrivers`).
+ */
+export const setPassDriver = coalesced(setPassDrivers);
 
 export interface PassHistoryEntry { from: PassStatus | null; to: PassStatus; note: string | null; actor: string; at: Date }
 

@@ -162,6 +162,10 @@ describe('transport batches', () => {
     // The first approval's batch started alone; the three that waited behind it share one transaction.
     const tx = (await sql<{ tx: string }>`select xmin::text as tx from passes where id = any(${ids}) order by appointment_at`.execute(w.database.db)).rows.map((r) => r.tx);
     expect(new Set(tx).size).toBe(2);
+    // ...and their drivers were set by one statement of it (one command id), not one each: each
+    // statement under the lock waited a turn of a busy event loop in the district day (issue #21).
+    const writes = await sql<{ n: number }>`select count(*)::int as n from passes where id = any(${ids}) group by xmin::text, cmin::text order by n`.execute(w.database.db);
+    expect(writes.rows.map((r) => r.n)).toEqual([1, 3]);
   }, 60_000);
 
   it('a driver reporting an emergency done goes before the pass approvals waiting, as the raise does', async () => {

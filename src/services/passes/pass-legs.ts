@@ -56,7 +56,7 @@ async function insertLegs(trx: Db, pass: Pass, now: Date, ends?: LegEnds): Promi
 export async function recordPassDriver(trx: Db, pass: Pass, legs: readonly RequestRow[], placement: Placement): Promise<Pass> {
   const outbound = legs.find((r) => r.leg === 'outbound');
   const driver = outbound ? placement.assigned.get(outbound.id)?.driverId : undefined;
-  return driver ? setPassDriver(trx, pass.id, driver) : pass;
+  return driver ? setPassDriver(trx, { passId: pass.id, driverId: driver }) : pass;
 }
 
 /** Legs still to ride (a done or cancelled leg never opens again). */

@@ -17,8 +17,8 @@
  * fails for another's fault. The first try has no savepoints because under the district day's load
  * every statement of a batch waits for a turn of a busy event loop (about 180 ms): a savepoint was
  * a quarter of an emergency's statements. For the same reason a batch that will place reads the
- * fleet before it takes the lock, and the emergencies looking for a car apply side by side, their
- * writes one statement for all (SIDE_BY_SIDE). Emergencies looking for a car go first, then emergencies
+ * fleet before it takes the lock, the emergencies looking for a car apply side by side, and every
+ * batch finishes side by side, their writes one statement for all (SIDE_BY_SIDE). Emergencies looking for a car go first, then emergencies
  * done, then the passes, each lane in batches of its own (LANES). Lock order
  * everywhere: the planning lock first, then the pass or case rows (need-cancel-followups.service.ts
  * does the same).
@@ -74,12 +74,13 @@ export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: 
 const MAX_BATCH: Record<TransportLane, number> = { emergency: 32, 'emergency-done': 32, pass: 8 };
 
 /**
- * Lanes whose changes are applied, and finished, side by side rather than one after another: each
- * emergency looking for a car writes only its own case and leg, and side by side their writes
- * coalesce into one statement each (store/coalesce.ts). One after another, a batch of 32 held the
- * planning lock for 64 statements, each waiting for a turn of a busy event loop (district day:
- * emergency assignment p99 39 s, 13 s of it the batch's own statements). A pass's change reads what
- * it moves, so passes keep their turns.
+ * Lanes whose changes are applied side by side rather than one after another: each emergency looking
+ * for a car writes only its own case and leg, and side by side their writes coalesce into one
+ * statement each (store/coalesce.ts). One after another, a batch of 32 held the planning lock for 64
+ * statements, each waiting for a turn of a busy event loop (district day: emergency assignment p99
+ * 39 s, 13 s of it the batch's own statements). A pass's change reads what it moves, so passes keep
+ * their turns. Every lane finishes side by side: a finish records where its own legs went (an
+ * approval its pass's driver, a raise its case's trip), and those writes coalesce too.
  */
 const SIDE_BY_SIDE: Record<TransportLane, boolean> = { emergency: true, 'emergency-done': false, pass: false };
 
@@ -176,8 +177,7 @@ async function runBatch(db: Db, batch: Entry[], isolated = false): Promise<void>
       const legs = [...new Map(applied.flatMap((a) => a.result.place).map((r) => [r.id, r])).values()];
       const placement = await placeRequests(trx, now, legs, fleet);
       const finish = ({ entry, result }: (typeof applied)[number]) => entry.resume(() => result.finish(trx, placement));
-      if (sideBySide) (await settled(applied.map(finish))).forEach((value, i) => done.set(applied[i]!.entry, value));
-      else for (const a of applied) done.set(a.entry, await finish(a));
+      (await settled(applied.map(finish))).forEach((value, i) => done.set(applied[i]!.entry, value));
     });
   } catch (err) {
     if (alone) return batch[0]!.reject(err);
