@@ -18,10 +18,10 @@
  * every statement of a batch waits for a turn of a busy event loop (about 180 ms): a savepoint was
  * a quarter of an emergency's statements. For the same reason a batch that will place reads the
  * fleet before it takes the lock, the emergencies looking for a car apply side by side, and every
- * batch finishes side by side, their writes one statement for all (SIDE_BY_SIDE). Emergencies looking for a car go first, then emergencies
- * done, then the passes, each lane in batches of its own (LANES). Lock order
- * everywhere: the planning lock first, then the pass or case rows (need-cancel-followups.service.ts
- * does the same).
+ * batch finishes side by side, their writes one statement for all (SIDE_BY_SIDE). Emergencies
+ * looking for a car go first, then emergencies done, then the passes, each lane in batches of its
+ * own (LANES). Lock order everywhere: the planning lock first, then the pass or case rows
+ * (need-cancel-followups.service.ts does the same).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError } from '../../shared/errors';
