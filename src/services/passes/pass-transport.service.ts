@@ -80,7 +80,7 @@ function toRequest(now: Date, r: RequestRow): TransportRequest {
 }
 
 /** The cars transport planning may use at `now`: those of depots without shifts, and each rostered shift of the others. */
-export interface PassengerFleet { now: Date; free: PassengerVehicle[]; rostered: Awaited<ReturnType<typeof rosteredPassengerShifts>> }
+export interface PassengerFleet { now: Date; unrostered: PassengerVehicle[]; rostered: Awaited<ReturnType<typeof rosteredPassengerShifts>> }
 
 /**
  * Reads the passenger fleet for a placement at `now`. It needs no planning lock (fleet and roster
@@ -88,23 +88,23 @@ export interface PassengerFleet { now: Date; free: PassengerVehicle[]; rostered:
  * each of its three statements held the lock a turn of a busy event loop (issue #21).
  */
 export async function readPassengerFleet(db: Db, now: Date): Promise<PassengerFleet> {
-  return { now, free: await passengerVehicles(db), rostered: await rosteredPassengerShifts(db, now, new Date(now.getTime() + HORIZON_S * 1000)) };
+  return { now, unrostered: await passengerVehicles(db), rostered: await rosteredPassengerShifts(db, now, new Date(now.getTime() + HORIZON_S * 1000)) };
 }
 
 /**
  * Places `pending` (requests of this transaction) on the live trips or new ones; stores the plan.
  * `fleet`: read before for this `now` (`readPassengerFleet`), else read here.
  */
-export async function placeRequests(trx: Db, now: Date, pending: RequestRow[], fleetRead?: PassengerFleet): Promise<Placement> {
+export async function placeRequests(trx: Db, now: Date, pending: RequestRow[], fleet?: PassengerFleet): Promise<Placement> {
   if (pending.length === 0) return { assigned: new Map(), unserved: new Map() };
   await lockTransportPlanning(trx);
-  const { free: fleet, rostered } = fleetRead?.now.getTime() === now.getTime() ? fleetRead : await readPassengerFleet(trx, now);
+  const { unrostered, rostered } = fleet?.now.getTime() === now.getTime() ? fleet : await readPassengerFleet(trx, now);
   const from = Math.min(...pending.map((p) => p.earliest_pickup.getTime())) - WINDOW_MARGIN_MS;
   const to = Math.max(...pending.map((p) => p.latest_drop.getTime())) + WINDOW_MARGIN_MS;
   const live = await liveTrips(trx, new Date(from), new Date(to));
   const placing = new Set(pending.map((p) => p.id));
   const vehicles: TransportVehicle[] = [
-    ...fleet.map((v) => ({
+    ...unrostered.map((v) => ({
       id: v.id, driverId: v.driverId, start: { lat: v.depotLat, lon: v.depotLon }, seats: v.seats, skills: v.skills, availableFromS: 0, shiftEndS: HORIZON_S,
     })),
   ];
