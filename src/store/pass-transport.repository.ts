@@ -175,6 +175,18 @@ export async function requestsOf(db: Db, by: { passId: string } | { emergencyId:
   return ('passId' in by ? q.where('pass_id', '=', by.passId) : q.where('emergency_id', '=', by.emergencyId)).orderBy('leg').execute();
 }
 
+/** The legs of each pass, in one read. */
+async function legsOfPasses(db: Db, passIds: readonly string[]): Promise<RequestRow[][]> {
+  const rows = await db.selectFrom('transport_requests').selectAll().where('pass_id', 'in', passIds).orderBy('leg').execute();
+  return passIds.map((id) => rows.filter((r) => r.pass_id === id));
+}
+
+/**
+ * `requestsOf` a pass; the reads made side by side on one transaction (the passes a transport batch
+ * closes) are one statement, so that their legs' cancels, which follow, are one too.
+ */
+export const legsOfPass = coalesced(legsOfPasses);
+
 /** A driver's batch: their planned and running trips, soonest first. */
 export async function driverTrips(db: Db, driverId: string): Promise<{ trips: TripRow[]; requests: RequestRow[] }> {
   const t = db;
@@ -197,12 +209,38 @@ export async function tripDriver(db: Db, tripId: string): Promise<string | null>
   return row?.driver_id ?? null;
 }
 
-/** Cancels those of the requests still open (pending, assigned, unserved); returns each with its trip. */
-export async function cancelOpenRequests(trx: Db, requestIds: readonly string[]): Promise<{ id: string; tripId: string | null }[]> {
-  const rows = await trx.updateTable('transport_requests').set({ status: 'cancelled' })
-    .where('id', 'in', requestIds).where('status', 'in', ['pending', 'assigned', 'unserved']).returning(['id', 'trip_id']).execute();
-  return rows.map((r) => ({ id: r.id, tripId: r.trip_id }));
+/**
+ * Cancels those of the requests still open (pending, assigned, unserved) and takes them off their
+ * trips, in one statement (atomic by itself, so side by side with other writes of its transaction it
+ * reads each trip as they left it): the stops of the cancelled legs go, as many stops stay behind the
+ * vehicle as there were (at most what is left), and a trip left with no stops is cancelled. The
+ * caller holds the planning lock.
+ */
+async function cancelLegsNow(trx: Db, calls: readonly { requestIds: readonly string[]; at: Date }[]): Promise<void[]> {
+  const ids = calls.flatMap((c) => c.requestIds);
+  const at = new Date(Math.max(...calls.map((c) => c.at.getTime())));
+  await sql`
+    with gone as (
+      update transport_requests set status = 'cancelled'
+      where id = any(${ids}::uuid[]) and status in ('pending', 'assigned', 'unserved') returning id, trip_id
+    ), legs as (
+      select trip_id, array_agg(id::text) as ids from gone where trip_id is not null group by trip_id
+    ), kept as (
+      select t.id, coalesce((select jsonb_agg(e.stop order by e.ord) from jsonb_array_elements(t.stops) with ordinality as e(stop, ord)
+        where not (e.stop->>'requestId' = any(legs.ids))), '[]'::jsonb) as stops
+      from transport_trips t join legs on legs.trip_id = t.id
+    )
+    update transport_trips t set stops = kept.stops, locked_stops = least(t.locked_stops, jsonb_array_length(kept.stops)),
+      status = case when jsonb_array_length(kept.stops) = 0 then 'cancelled' else t.status end, updated_at = ${at}
+    from kept where t.id = kept.id`.execute(trx);
+  return calls.map(() => undefined);
 }
+
+/**
+ * `cancelLegsNow` for one caller's requests; the calls made side by side on one transaction (the
+ * passes of a transport batch) are one statement. Trips are updated at the latest of their `at`s.
+ */
+export const cancelLegs = coalesced(cancelLegsNow);
 
 /** Which legs `finishLegs` closes: a pass's outbound or return leg, or an emergency's. */
 export type LegsOf = { passId: string; leg: 'outbound' | 'return' } | { emergencyId: string };
@@ -211,13 +249,21 @@ export type LegsOf = { passId: string; leg: 'outbound' | 'return' } | { emergenc
  * Legs done: each assigned one of `of` is closed, and its trip moves on in the same statement: its
  * stops up to the leg's last are behind the vehicle, and the trip is done when no leg on it is still
  * assigned (else in progress). One statement, atomic by itself, where it was four and a read of the
- * legs: a transport batch holds the planning lock through each (issue #21). The caller holds that lock.
+ * legs: a transport batch holds the planning lock through each (issue #21). Several callers' legs
+ * go in one statement (`finishLegs`); trips are updated at the latest of their `at`s. The caller
+ * holds that lock.
  */
-export async function finishLegs(trx: Db, of: LegsOf, at: Date): Promise<void> {
-  const which = 'passId' in of ? sql`r.pass_id = ${of.passId} and r.leg = ${of.leg}` : sql`r.emergency_id = ${of.emergencyId}`;
+async function finishLegsNow(trx: Db, calls: readonly { of: LegsOf; at: Date }[]): Promise<void[]> {
+  const passLegs = calls.flatMap(({ of }) => ('passId' in of ? [of] : []));
+  const emergencies = calls.flatMap(({ of }) => ('emergencyId' in of ? [of.emergencyId] : []));
+  const at = new Date(Math.max(...calls.map((c) => c.at.getTime())));
+  const which = sql.join([
+    ...(passLegs.length ? [sql`(r.pass_id, r.leg) in (select * from unnest(${passLegs.map((l) => l.passId)}::uuid[], ${passLegs.map((l) => l.leg)}::text[]))`] : []),
+    ...(emergencies.length ? [sql`r.emergency_id = any(${emergencies}::uuid[])`] : []),
+  ], sql` or `);
   await sql`
     with done as (
-      update transport_requests r set status = 'done' where ${which} and r.status = 'assigned' returning r.id, r.trip_id
+      update transport_requests r set status = 'done' where (${which}) and r.status = 'assigned' returning r.id, r.trip_id
     ), legs as (
       select trip_id, array_agg(id::text) as ids from done where trip_id is not null group by trip_id
     )
@@ -229,19 +275,8 @@ export async function finishLegs(trx: Db, of: LegsOf, at: Date): Promise<void> {
         then 'in_progress' else 'done' end,
       updated_at = ${at}
     from legs where t.id = legs.trip_id`.execute(trx);
+  return calls.map(() => undefined);
 }
 
-/** A trip's stops and how many of them are behind the vehicle, locked for update. */
-export async function lockTripStops(trx: Db, tripId: string): Promise<{ stops: StoredStop[]; lockedStops: number } | undefined> {
-  const trip = await trx.selectFrom('transport_trips').select(['stops', 'locked_stops']).where('id', '=', tripId).forUpdate().executeTakeFirst();
-  return trip && { stops: trip.stops, lockedStops: trip.locked_stops };
-}
-
-/** Rewrites a trip's stops after legs left it; `cancelled` closes the trip too. */
-export async function setTripStops(trx: Db, tripId: string, t: { stops: StoredStop[]; lockedStops: number; cancelled: boolean }, at: Date): Promise<void> {
-  await trx.updateTable('transport_trips').set({
-    stops: JSON.stringify(t.stops), updated_at: at, locked_stops: t.lockedStops,
-    ...(t.cancelled ? { status: 'cancelled' as const } : {}),
-  }).where('id', '=', tripId).execute();
-}
-
+/** The legs `of` done at `at`; the calls made side by side on one transaction (a transport batch's) are one statement. */
+export const finishLegs = coalesced(finishLegsNow);

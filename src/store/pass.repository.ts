@@ -84,25 +84,55 @@ export interface PassPatch {
   code?: string;
 }
 
-/** Moves a pass from `from` to `to` and appends the history (and `change.audit`); undefined when it was no longer `from`. */
-export async function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: { actor: string; at: Date; note?: string | null; patch?: PassPatch; audit?: SubjectAudit }): Promise<Pass | undefined> {
-  const p = change.patch ?? {};
-  // The move, its history entry and audit row in one statement, as insertPass; no row moved, nothing logged.
-  const row = await trx
-    .with('moved', (db) => db.updateTable('passes').set({
-      status: to, updated_at: change.at,
-      ...(p.refusalReason !== undefined ? { refusal_reason: p.refusalReason } : {}),
-      ...(p.validFrom !== undefined ? { valid_from: p.validFrom } : {}),
-      ...(p.validUntil !== undefined ? { valid_until: p.validUntil } : {}),
-      ...(p.code !== undefined ? { code: p.code } : {}),
-    }).where('id', '=', pass.id).where('status', '=', from).returningAll())
-    .with('logged', (db) => db.insertInto('pass_status_history').columns(['pass_id', 'community_id', 'from_status', 'to_status', 'note', 'actor', 'at'])
-      .expression((eb) => eb.selectFrom('moved').select((s) => [
-        'moved.id', 'moved.community_id', s.val(from).as('from_status'), 'moved.status', s.val(change.note ?? null).as('note'), s.val(change.actor).as('actor'), 'moved.updated_at',
-      ])))
-    .with('audited', auditedIn('moved', change.audit))
-    .selectFrom('moved').selectAll().executeTakeFirst();
-  return row ? toPass(row) : undefined;
+export interface PassChange { actor: string; at: Date; note?: string | null; patch?: PassPatch; audit?: SubjectAudit }
+
+interface PassMove { passId: string; from: PassStatus; to: PassStatus; change: PassChange }
+
+/**
+ * The moves in one statement (a data-modifying CTE, atomic by itself): each pass that is still in
+ * its `from` status moves, with its history entry and (given) its audit row; undefined for one that
+ * was not (someone moved it first). In the order given. Of two moves of one pass, one wins.
+ */
+async function movePasses(trx: Db, moves: readonly PassMove[]): Promise<(Pass | undefined)[]> {
+  const rows = JSON.stringify(moves.map(({ passId, from, to, change: c }, k) => ({
+    k, id: passId, from_status: from, to_status: to, at: c.at, note: c.note ?? null, actor: c.actor,
+    refusal_reason: c.patch?.refusalReason ?? null, valid_from: c.patch?.validFrom ?? null, valid_until: c.patch?.validUntil ?? null, code: c.patch?.code ?? null,
+    audited: c.audit !== undefined, audit_actor_id: c.audit?.actorId ?? null, audit_actor_role: c.audit?.actorRole ?? null,
+    audit_action: c.audit?.action ?? '', audit_subject_type: c.audit?.subjectType ?? '', audit_outcome: c.audit?.outcome ?? 'allowed', audit_request_id: c.audit?.requestId ?? null,
+  })));
+  // A patch's fields are never null, so coalesce keeps what a move does not patch.
+  const res = await sql<Selectable<PassesTable> & { k: number }>`
+    with v as (
+      select * from jsonb_to_recordset(${rows}::jsonb) as v(k int, id uuid, from_status text, to_status text, at timestamptz, note text, actor text,
+        refusal_reason text, valid_from timestamptz, valid_until timestamptz, code text, audited boolean, audit_actor_id text, audit_actor_role text,
+        audit_action text, audit_subject_type text, audit_outcome text, audit_request_id text)
+    ), moved as (
+      update passes p set status = v.to_status, updated_at = v.at, refusal_reason = coalesce(v.refusal_reason, p.refusal_reason),
+        valid_from = coalesce(v.valid_from, p.valid_from), valid_until = coalesce(v.valid_until, p.valid_until), code = coalesce(v.code, p.code)
+      from v where p.id = v.id and p.status = v.from_status
+      returning p.*, v.k, v.from_status as moved_from, v.note as moved_note, v.actor as moved_by, v.audited, v.audit_actor_id, v.audit_actor_role,
+        v.audit_action, v.audit_subject_type, v.audit_outcome, v.audit_request_id
+    ), logged as (
+      insert into pass_status_history (pass_id, community_id, from_status, to_status, note, actor, at)
+      select id, community_id, moved_from, status, moved_note, moved_by, updated_at from moved
+    ), audited as (
+      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+      select audit_actor_id, audit_actor_role, audit_action, audit_subject_type, id::text, audit_outcome, audit_request_id from moved where audited
+    )
+    select * from moved`.execute(trx);
+  const byK = new Map(res.rows.map((r) => [r.k, toPass(r)]));
+  return moves.map((_, k) => byK.get(k));
+}
+
+const movePassCoalesced = coalesced(movePasses);
+
+/**
+ * Moves a pass from `from` to `to` and appends the history (and `change.audit`); undefined when it
+ * was no longer `from`. The moves made side by side on one transaction (the passes of a transport
+ * batch) are one statement (`movePasses`).
+ */
+export function movePass(trx: Db, pass: Pick<Pass, 'id'>, from: PassStatus, to: PassStatus, change: PassChange): Promise<Pass | undefined> {
+  return movePassCoalesced(trx, { passId: pass.id, from, to, change });
 }
 
 /** Sets the passes' drivers in one statement; returns each pass as it now is, in the order given. */

@@ -59,10 +59,10 @@ describe('transport batches', () => {
       const queued = [
         inTransportBatch(db, probe('b', order)),
         inTransportBatch(db, probe('refused', order, { then: () => { throw new AppError('conflict', 'no such move'); } })),
-        // Fails for the database's sake once (a duplicate key): in the batch, not when run again alone.
+        // Fails for the database's sake twice (a duplicate key): in the batch and in its savepoint, not when run again alone.
         inTransportBatch(db, { ...probe('flaky', order), apply: async (trx) => {
           order.push('flaky');
-          if (failures++ === 0) await sql`insert into batch_probe (id, tx) values ('b', '0')`.execute(trx);
+          if (failures++ < 2) await sql`insert into batch_probe (id, tx) values ('b', '0')`.execute(trx);
           await sql`insert into batch_probe (id, tx) values ('flaky', txid_current()::text)`.execute(trx);
           return placesNothing('flaky');
         } }),
@@ -76,8 +76,9 @@ describe('transport batches', () => {
     }
     const settled = await answers;
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['a', 'b', 'no such move', 'flaky', 'c', 'emergency']);
-    // The batch of four first ran without savepoints until the refusal, then again with each change in one.
-    expect(order).toEqual(['a', 'emergency', 'b', 'refused', 'b', 'refused', 'flaky', 'c', 'flaky']);
+    // The batch of four first ran side by side without savepoints, then again with each change in one,
+    // then the flaky one alone.
+    expect(order).toEqual(['a', 'emergency', 'b', 'refused', 'flaky', 'c', 'b', 'refused', 'flaky', 'c', 'flaky']);
 
     const tx = await txOf(['a', 'b', 'refused', 'flaky', 'c', 'emergency']);
     expect(tx.has('refused')).toBe(false);
@@ -166,6 +167,83 @@ describe('transport batches', () => {
     // statement under the lock waited a turn of a busy event loop in the district day (issue #21).
     const writes = await sql<{ n: number }>`select count(*)::int as n from passes where id = any(${ids}) group by xmin::text, cmin::text order by n`.execute(w.database.db);
     expect(writes.rows.map((r) => r.n)).toEqual([1, 3]);
+  }, 60_000);
+
+  it('pass steps that waited together write together: their moves, legs placed, trips done and legs cancelled one statement each', async () => {
+    // Broke before (issue #21, district day): the pass lane ran its changes one after another, each
+    // move and each leg a statement of its own under the planning lock, 8 changes a batch; a
+    // morning's approvals queued in their process for minutes (p50 147-161 s).
+    type Body = { id: string; status: string };
+    const db = w.database.db;
+    const passes = async (n: number, at: string) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const applied = await w.json<Body>('POST', `/api/households/${i % 2 ? w.grid.h1 : w.grid.h2}/passes`, 'coordinator', {
+          person: `Resident ${40 + i}`, hospitalId: w.hospitalId, reason: 'dialysis', appointmentAt: at, visitMinutes: 60,
+        });
+        ids.push(applied.body.id);
+        expect((await w.json<Body>('POST', `/api/passes/${applied.body.id}/review`, 'community_staff')).status).toBe(200);
+      }
+      return ids;
+    };
+    /** Runs `action` on every pass while the planning lock is held elsewhere, so that all of them wait for one batch. */
+    let blockers = 0;
+    const together = async (ids: string[], action: string, role: 'community_staff' | 'driver', status: string) => {
+      const lock = await holdTransportLock(w.database.schema);
+      let answers: Promise<{ status: number; body: Body }[]>;
+      let blocker: Promise<string>;
+      try {
+        // This change's batch starts at once and waits for the lock: the steps asked after it wait for the next batch, together.
+        blocker = inTransportBatch(db, probe(`blocker-${blockers++}`, []));
+        answers = Promise.all(ids.map((id) => w.json<Body>('POST', `/api/passes/${id}/${action}`, role, {})));
+        await vi.waitFor(() => expect(transportChangesWaiting(db)).toBe(ids.length), { timeout: 20_000, interval: 20 });
+      } finally {
+        await lock.release();
+      }
+      await blocker;
+      for (const a of await answers) expect(a).toMatchObject({ status: 200, body: { status } });
+    };
+    /** How many of the rows each statement wrote (rows last written by one statement share xmin and cmin). */
+    const statements = async (table: 'pass_status_history' | 'transport_requests', where: ReturnType<typeof sql>) =>
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where} group by xmin::text, cmin::text`.execute(db)).rows.map((r) => r.n);
+
+    const ids = await passes(3, '2026-03-06T10:00:00Z');
+    // The first approved twice in the batch (a double tap): one of the two moves it, the other answers it as it is.
+    await together([...ids, ids[0]!], 'approve', 'community_staff', 'approved');
+    expect(await statements('pass_status_history', sql`pass_id = any(${ids}) and to_status = 'approved'`)).toEqual([3]);
+    // Their six legs placed on the one car, some of them sharing a trip (the case a trip's rows written together must get right).
+    const legs = await db.selectFrom('transport_requests').select(['id', 'pass_id', 'leg', 'status', 'trip_id']).where('pass_id', 'in', ids).execute();
+    expect(legs.map((l) => l.status)).toEqual(legs.map(() => 'assigned'));
+    const outbound = legs.filter((l) => l.leg === 'outbound');
+    expect(new Set(outbound.map((l) => l.trip_id)).size).toBeLessThan(outbound.length);
+
+    for (const id of ids) expect((await w.json<Body>('POST', `/api/passes/${id}/issue`, 'community_staff', {})).status).toBe(200);
+    await together(ids, 'outbound-done', 'driver', 'outbound_done');
+    expect(await statements('transport_requests', sql`pass_id = any(${ids}) and leg = 'outbound'`)).toEqual([3]);
+    // Each trip of theirs: its stops up to the last of their outbound legs behind the car, in progress while a return leg rides it.
+    const trips = await db.selectFrom('transport_trips').select(['id', 'stops', 'locked_stops', 'status']).where('id', 'in', [...new Set(legs.map((l) => l.trip_id!))]).execute();
+    for (const trip of trips) {
+      const mine = new Set(outbound.filter((l) => l.trip_id === trip.id).map((l) => l.id));
+      const last = Math.max(0, ...trip.stops.flatMap((s, i) => (mine.has(s.requestId) ? [i + 1] : [])));
+      expect(trip.locked_stops).toBe(last);
+      const riding = legs.some((l) => l.trip_id === trip.id && l.leg === 'return');
+      expect(trip.status).toBe(last > 0 ? (riding ? 'in_progress' : 'done') : 'planned');
+    }
+
+    // Two passes on one trip called in at once: both come off it (their legs cancelled in one statement, the trip written once).
+    const called = await passes(2, '2026-03-07T10:00:00Z');
+    await together(called, 'approve', 'community_staff', 'approved');
+    const placed = await db.selectFrom('transport_requests').select(['id', 'trip_id']).where('pass_id', 'in', called).execute();
+    const shared = new Set(placed.map((l) => l.trip_id));
+    expect(shared.size).toBeLessThan(placed.length);
+    await together(called, 'cancel', 'community_staff', 'cancelled');
+    expect(await statements('transport_requests', sql`pass_id = any(${called})`)).toEqual([4]);
+    const left = await db.selectFrom('transport_trips').select(['stops', 'status']).where('id', 'in', [...shared].map((t) => t!)).execute();
+    const gone = new Set(placed.map((l) => l.id));
+    for (const trip of left) {
+      expect(trip.stops.filter((s) => gone.has(s.requestId))).toEqual([]);
+      expect(trip.status).toBe(trip.stops.length === 0 ? 'cancelled' : 'planned');
+    }
   }, 60_000);
 
   it('a driver reporting an emergency done goes before the pass approvals waiting, as the raise does', async () => {

@@ -10,7 +10,7 @@ import type { Pass } from '../../domain/pass';
 import type { NeedStatus } from '../../domain/need-status';
 import { legEnds, setPassDriver } from '../../store/pass.repository';
 import { followPass } from '../../store/pass-need.repository';
-import { insertRequests, requestsOf, type NewRequest, type RequestRow } from '../../store/pass-transport.repository';
+import { insertRequest, legsOfPass, requestsOf, type NewRequest, type RequestRow } from '../../store/pass-transport.repository';
 
 import { cancelRequests, completeLegs, type Placement } from './pass-transport.service';
 import type { Db } from '../../store/db';
@@ -48,7 +48,8 @@ async function insertLegs(trx: Db, pass: Pass, now: Date, ends?: LegEnds): Promi
       earliest_pickup: pass.visitEndsAt, latest_drop: new Date(pass.visitEndsAt.getTime() + RETURN_SPAN_MS),
     },
   ];
-  const rows = await insertRequests(trx, legs);
+  // Side by side: the legs of a batch's approvals go in one statement.
+  const rows = await Promise.all(legs.map((leg) => insertRequest(trx, leg)));
   return rows.filter((r) => r.status === 'pending' || r.status === 'unserved');
 }
 
@@ -123,7 +124,7 @@ export async function onPassMoved(trx: Db, pass: Pass, now: Date, ends?: LegEnds
 }
 
 async function moveLegs(trx: Db, pass: Pass, now: Date, ends?: LegEnds): Promise<RequestRow[]> {
-  const legs = () => requestsOf(trx, { passId: pass.id });
+  const legs = () => legsOfPass(trx, pass.id);
   switch (pass.status) {
     case 'approved':
       return insertLegs(trx, pass, now, ends);

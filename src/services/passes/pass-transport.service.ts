@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { planTransport } from '../../planning/transport/transport.plan';
 import type { ExistingTrip, TransportRequest, TransportVehicle } from '../../planning/transport/transport.types';
 import {
-  cancelOpenRequests, finishLegs, liveTrips, lockTransportPlanning, lockTripStops,
-  passengerVehicles, rosteredPassengerShifts, savePlacement, type PassengerVehicle, setTripStops, type LegsOf, type RequestRow, type StoredStop,
+  cancelLegs, finishLegs, liveTrips, lockTransportPlanning, passengerVehicles, rosteredPassengerShifts, savePlacement,
+  type PassengerVehicle, type LegsOf, type RequestRow, type StoredStop,
 } from '../../store/pass-transport.repository';
 import type { Db } from '../../store/db';
 
@@ -149,18 +149,11 @@ export async function cancelRequests(trx: Db, requestIds: readonly string[], at:
   if (requestIds.length === 0) return;
   // Trips are rewritten whole by planning: edit them only under its lock, or a plan could restore stops.
   await lockTransportPlanning(trx);
-  const rows = await cancelOpenRequests(trx, requestIds);
-  const gone = new Set(rows.map((r) => r.id));
-  for (const tripId of new Set(rows.map((r) => r.tripId).filter((x): x is string => x !== null))) {
-    const trip = await lockTripStops(trx, tripId);
-    if (!trip) continue;
-    const stops = trip.stops.filter((s) => !gone.has(s.requestId));
-    await setTripStops(trx, tripId, { stops, lockedStops: Math.min(trip.lockedStops, stops.length), cancelled: stops.length === 0 }, at);
-  }
+  await cancelLegs(trx, { requestIds, at });
 }
 
 /** Legs done (`of`: a pass's leg, an emergency's): their stops are behind the vehicle; a trip is done when every leg on it is. */
 export async function completeLegs(trx: Db, of: LegsOf, at: Date): Promise<void> {
   await lockTransportPlanning(trx);
-  await finishLegs(trx, of, at);
+  await finishLegs(trx, { of, at });
 }
