@@ -38,7 +38,8 @@ import { procureMedicine } from './district-day/procurement';
 import { connectAll, localGroup, type SocketGroup } from './district-day/live-clients';
 import { startChiefSockets } from './district-day/chief-sockets';
 import { runRound } from './district-day/rounds';
-import { startService, childrenOf, type Service } from './district-day/service';
+import { gaugeFigures, sampleGauges } from './district-day/gauges';
+import { startService, childrenOf, METRICS_TOKEN, type Service } from './district-day/service';
 import { PASSWORD, setUpDistrict } from './district-day/setup';
 import { serverAutovacuumOff, startVacuuming, type VacuumFigures } from './district-day/vacuum';
 import { daySize } from './district-day/size';
@@ -133,6 +134,8 @@ export async function run(args: string[]): Promise<Metrics> {
     });
     const dispatcher = tokens.get('bench.dispatch')!;
     const cycle0 = performance.now();
+    // The API processes' event-loop stalls, pool and transport queue, every 5 s, as Prometheus would read them.
+    const gauges = sampleGauges(url, METRICS_TOKEN, 5000);
     const intake = runIntake({ url, district, tokens, spreadMs, medicineNeeds: size.medicineNeeds, passes: size.passes, emergencies: size.emergencies, onAccepted: (id, okAt) => expect(`need:${id}`, okAt) });
     intake.catch(() => undefined); // thrown where awaited, not as an unhandled rejection meanwhile
     let killedMidSolve = -1;
@@ -183,6 +186,7 @@ export async function run(args: string[]): Promise<Metrics> {
     await sleep(3000); // the last events on their way to the sockets
 
     vacuumed = (await vacuuming?.stop()) ?? null;
+    const gaugeSamples = await gauges.stop();
 
     // 4. Checks.
     const needs = await needChecks(database.db);
@@ -227,6 +231,9 @@ export async function run(args: string[]): Promise<Metrics> {
       live_p99_ms_all_day: round1(percentile(live.map((s) => s.ms), 99)),
       live_samples: live.length,
       live_never_arrived: waiting.size,
+      // The API processes' gauges (gauges.ts): while the food round planned, and from the cycle's start to the end.
+      ...gaugeFigures(gaugeSamples, planningWindow[0], planningWindow[1], 'planning'),
+      ...gaugeFigures(gaugeSamples, cycle0, Infinity, 'day'),
       emergency_assign_p50_s: seconds(percentile(arrived.emergencies.assignedMs, 50)),
       emergency_assign_p99_s: seconds(percentile(arrived.emergencies.assignedMs, 99)),
       emergencies: arrived.emergencies.ids.length,

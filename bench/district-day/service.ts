@@ -66,6 +66,9 @@ function peakRssMb(pid: number): number | null {
   }
 }
 
+/** The API's METRICS_TOKEN: the bench reads the processes' gauges off GET /metrics (gauges.ts). */
+export const METRICS_TOKEN = 'bench-metrics-token-district-day';
+
 export async function startService(o: ServiceOptions): Promise<Service> {
   let redis: PrivateRedis = await startPrivateRedis();
   const port = await freePort();
@@ -79,7 +82,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     // Every simulated phone logs in from 127.0.0.1: the per-address limits would refuse a district's chiefs.
     // The pool is docker-compose's (DATABASE_POOL_SIZE's default, 20 a process), as the service runs
     // there; the bench had set 12.
-    RATE_LIMIT_INTAKE_MAX: '10000000', RATE_LIMIT_LOGIN_MAX: '100000',
+    RATE_LIMIT_INTAKE_MAX: '10000000', RATE_LIMIT_LOGIN_MAX: '100000', METRICS_TOKEN,
   };
   // A killed worker's solve is retaken after the stall interval: 5 s, not 30 s, so the day goes on.
   // info: the bench waits for "workers started" and the tests' fixtures read the lines.
