@@ -6,6 +6,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { EmergencyCase, EmergencyKind, EmergencyStatus, ReviewOutcome } from '../domain/emergency';
 import { coalesced } from './coalesce';
+import type { SubjectAudit } from './audit.repository';
 import type { Db } from './db';
 import type { EmergencyCasesTable } from './tables/passes';
 
@@ -186,21 +187,62 @@ export async function nearestDepot(db: Db, at: { lat: number; lon: number }): Pr
   return r && { id: r.id, lat: Number(r.lat), lon: Number(r.lon) };
 }
 
+/** A case whose trip is done (`closeDoneCase`), with its audit row. */
+export interface CaseDone { id: string; at: Date; audit: SubjectAudit }
+
+/**
+ * Cases whose trip is done, each moved trip_assigned > done with its audit row, in one statement;
+ * undefined for one that was not trip_assigned (done already, say). In the order given; of two calls
+ * for one case, one moves it. (A closed emergency's batch ran four statements a case in turn, each a
+ * turn of a busy event loop under the planning lock in the district day: issue #21.)
+ */
+async function closeDoneCases(trx: Db, calls: readonly CaseDone[]): Promise<(EmergencyCase | undefined)[]> {
+  const v = JSON.stringify(calls.map((c, k) => ({
+    k, id: c.id, at: c.at, actor_id: c.audit.actorId, actor_role: c.audit.actorRole, action: c.audit.action, subject_type: c.audit.subjectType,
+    outcome: c.audit.outcome, request_id: c.audit.requestId,
+  })));
+  const res = await sql<Selectable<EmergencyCasesTable> & { k: number }>`
+    with v as (
+      select * from jsonb_to_recordset(${v}::jsonb) as v(k int, id uuid, at timestamptz, actor_id text, actor_role text, action text, subject_type text,
+        outcome text, request_id text)
+    ), moved as (
+      update emergency_cases e set status = 'done', done_at = v.at from v where e.id = v.id and e.status = 'trip_assigned'
+      returning e.*, v.k, v.actor_id as audit_actor_id, v.actor_role as audit_actor_role, v.action as audit_action, v.subject_type as audit_subject_type,
+        v.outcome as audit_outcome, v.request_id as audit_request_id
+    ), audited as (
+      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+      select audit_actor_id, audit_actor_role, audit_action, audit_subject_type, id::text, audit_outcome, audit_request_id from moved
+    )
+    select * from moved`.execute(trx);
+  const byK = new Map(res.rows.map((r) => [r.k, toCase(r)]));
+  return calls.map((_, k) => byK.get(k));
+}
+
+/** A case's trip done (`closeDoneCases`); the calls made side by side on one transaction are one statement. */
+export const closeDoneCase = coalesced(closeDoneCases);
+
 /**
  * The medicine reached the door: planned (or out) > delivered, with its history (through out for
- * delivery when it was planned), in one statement: an emergency's done runs in its lane's batch
- * under the planning lock, each statement a turn of a busy event loop in the district day (issue #21).
+ * delivery when it was planned), in one statement for every need of the calls made side by side on
+ * one transaction: an emergency's done runs in its lane's batch under the planning lock, each
+ * statement a turn of a busy event loop in the district day (issue #21).
  */
-export async function markNeedDelivered(trx: Db, needId: string, at: Date): Promise<void> {
+async function markNeedsDelivered(trx: Db, calls: readonly { needId: string; at: Date }[]): Promise<void[]> {
   await sql`
-    with before as (
-      select id, status from needs where id = ${needId}::uuid and status in ('planned', 'out_for_delivery') for update
+    with v as (
+      select * from unnest(${calls.map((c) => c.needId)}::uuid[], ${calls.map((c) => c.at)}::timestamptz[]) as v(id, at)
+    ), before as (
+      select n.id, n.status, v.at from needs n join v on v.id = n.id where n.status in ('planned', 'out_for_delivery') for update of n
     ), moved as (
-      update needs n set status = 'delivered', updated_at = ${at} from before where n.id = before.id returning before.status as was
+      update needs n set status = 'delivered', updated_at = before.at from before where n.id = before.id returning n.id, before.status as was, before.at
     )
     insert into need_status_history (need_id, from_status, to_status, note, actor, at)
-    select ${needId}::uuid, s.from_status, s.to_status, 'emergency trip done', 'emergency-planner', ${at}
+    select moved.id, s.from_status, s.to_status, 'emergency trip done', 'emergency-planner', moved.at
     from moved, (values (1, 'planned', 'out_for_delivery'), (2, 'out_for_delivery', 'delivered')) as s(k, from_status, to_status)
     where s.k = 2 or moved.was = 'planned'
-    order by s.k`.execute(trx);
+    order by moved.id, s.k`.execute(trx);
+  return calls.map(() => undefined);
 }
+
+/** The need's medicine at the door (`markNeedsDelivered`). */
+export const markNeedDelivered = coalesced(markNeedsDelivered);

@@ -9,7 +9,7 @@ import { createAuditService } from '../../src/services/access/audit.service';
 import { raiseEmergency, retryWaitingEmergencies } from '../../src/services/emergency/emergency.service';
 import { createPassAlerts } from '../../src/services/passes/pass-alerts';
 import { startPassLoops } from '../../src/services/passes/pass-sweep.service';
-import { transportChangesWaiting } from '../../src/services/passes/transport-batch';
+import { inTransportBatch, placesNothing, transportChangesWaiting } from '../../src/services/passes/transport-batch';
 import { createLogger } from '../../src/shared/logger';
 import { statementRecorder } from './auth.fixture';
 import { holdTransportLock, startPassWorld, type PassWorld } from './pass.fixture';
@@ -233,6 +233,46 @@ describe('emergency channel', () => {
     const stops = await sql<{ n: number }>`select count(*)::int as n from transport_trips t, jsonb_array_elements(t.stops) s
       join transport_requests r on r.id::text = s->>'requestId' where t.status = 'planned' and r.emergency_id = any(${ids}::uuid[])`.execute(w.database.db);
     expect(stops.rows[0]!.n).toBe(2 * ids.length);
+  }, 60_000);
+
+  it('emergencies reported done together close in one statement each: their cases with their audit rows, their legs; a report sent twice closes once', async () => {
+    // Broke before (issue #21, district day): a batch of dones read each case under a row lock, then
+    // moved it, closed its legs and wrote its audit row, four statements a case in turn under the
+    // planning lock (done p90 35 s, 20 s of it in its batch).
+    const ids: string[] = [];
+    for (const h of [w.grid.h1, w.grid.h2, w.grid.h1]) {
+      const raised = await raise(h, 'coordinator', { kind: 'acute_illness' });
+      expect(raised.body.status).toBe('trip_assigned');
+      ids.push(raised.body.id);
+    }
+    const lock = await holdTransportLock(w.database.schema);
+    let answers: Promise<{ status: number; body: CaseBody }[]>;
+    let blocker: Promise<string>;
+    try {
+      // This change's batch starts at once and waits for the lock: the dones wait for the next batch, together.
+      blocker = inTransportBatch(w.deps.db, { now: new Date(), apply: async () => placesNothing('blocker') });
+      answers = Promise.all([...ids, ids[0]!].map((id) => w.json<CaseBody>('POST', `/api/emergencies/${id}/done`, 'driver')));
+      await vi.waitFor(() => expect(transportChangesWaiting(w.deps.db)).toBe(4), { timeout: 20_000, interval: 20 });
+    } finally {
+      await lock.release();
+    }
+    await blocker;
+    expect((await answers).map((a) => [a.status, a.body.status])).toEqual([[200, 'done'], [200, 'done'], [200, 'done'], [200, 'done']]);
+    /** How many of the rows each statement last wrote (rows written by one statement share xmin and cmin). */
+    const statementsOf = async (table: 'emergency_cases' | 'transport_requests', column: 'id' | 'emergency_id') =>
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)} = any(${ids}::uuid[])
+        group by xmin::text, cmin::text`.execute(w.database.db)).rows.map((r) => r.n);
+    expect(await statementsOf('emergency_cases', 'id')).toEqual([3]);
+    expect(await statementsOf('transport_requests', 'emergency_id')).toEqual([3]);
+    const legs = await w.database.db.selectFrom('transport_requests').select('status').where('emergency_id', 'in', ids).execute();
+    expect(legs.map((l) => l.status)).toEqual(['done', 'done', 'done']);
+    const audits = await w.database.db.selectFrom('audit_log').select(['subject_id', 'actor_role']).where('action', '=', 'emergency.done').where('subject_id', 'in', ids).execute();
+    expect(audits.map((a) => [a.subject_id, a.actor_role]).sort()).toEqual(ids.map((id) => [id, 'driver']).sort());
+    // Their trips moved on: done, or in progress where another case's leg still rides them.
+    const trips = await sql<{ status: string; riding: boolean }>`select t.status, exists (select 1 from transport_requests o where o.trip_id = t.id and o.status = 'assigned') as riding
+      from transport_trips t where t.id in (select trip_id from transport_requests where emergency_id = any(${ids}::uuid[]))`.execute(w.database.db);
+    expect(trips.rows.length).toBeGreaterThan(0);
+    for (const t of trips.rows) expect(t.status).toBe(t.riding ? 'in_progress' : 'done');
   }, 60_000);
 
   it('emergencies queued behind the transport-planning lock leave the API its connections', async () => {

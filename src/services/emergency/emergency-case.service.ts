@@ -2,7 +2,8 @@
 import { canAccessHousehold, type Actor } from '../../domain/access';
 import { assertEmergencyTransition, mayCompleteEmergency, mayReviewEmergency, type ReviewOutcome } from '../../domain/emergency';
 import { AppError } from '../../shared/errors';
-import { casesToReview, closeReview, findCase, markNeedDelivered, moveCase } from '../../store/emergency.repository';
+import { casesToReview, closeDoneCase, closeReview, findCase, markNeedDelivered } from '../../store/emergency.repository';
+import { toAuditRow } from '../access/audit.service';
 import { emergencyView, type EmergencyDeps, type EmergencyView } from './emergency.service';
 import { completeLegs } from '../passes/pass-transport.service';
 import { inTransportBatch, placesNothing } from '../passes/transport-batch';
@@ -28,19 +29,22 @@ export async function completeEmergency(deps: Deps, actor: Actor, id: string, re
   if (!mayCompleteEmergency(actor, c)) return deny(deps, actor, 'emergency.done', id, 'forbidden', reqId);
   const now = deps.clock.now();
   // Its legs close under the transport-planning lock: in the process's transport batch, after the
-  // emergencies looking for a car and before the passes (the driver waits for the answer, the car for its release).
+  // emergencies looking for a car and before the passes (the driver waits for the answer, the car for
+  // its release). Side by side with the batch's other dones: one statement each for their cases, legs and needs.
   const done = await inTransportBatch(deps.db, {
     now,
     lane: 'emergency-done',
     apply: async (trx) => {
-      const current = (await findCase(trx, id, true))!;
-      // The driver's app sends its report again when the answer was lost: the case is done, once.
-      if (current.status === 'done') return placesNothing(current);
-      assertEmergencyTransition(current.status, 'done');
-      const moved = (await moveCase(trx, id, ['trip_assigned'], 'done', { doneAt: now }))!;
-      await completeLegs(trx, { emergencyId: id }, now);
-      if (current.needId) await markNeedDelivered(trx, current.needId, now);
-      await deps.audit.record({ actor, action: 'emergency.done', subjectType: 'emergency', subjectId: id, outcome: 'allowed', reqId }, trx);
+      const audit = toAuditRow({ actor, action: 'emergency.done', subjectType: 'emergency', outcome: 'allowed', reqId });
+      const moved = await closeDoneCase(trx, { id, at: now, audit });
+      if (!moved) {
+        // The driver's app sends its report again when the answer was lost: the case is done, once.
+        const current = (await findCase(trx, id, true))!;
+        if (current.status === 'done') return placesNothing(current);
+        assertEmergencyTransition(current.status, 'done');
+        throw new AppError('conflict', 'the case changed while this request ran; retry');
+      }
+      await Promise.all([completeLegs(trx, { emergencyId: id }, now), moved.needId ? markNeedDelivered(trx, { needId: moved.needId, at: now }) : undefined]);
       return placesNothing(moved);
     },
   });

@@ -18,10 +18,10 @@
  * every statement of a batch waits for a turn of a busy event loop (about 180 ms): a savepoint was
  * a quarter of an emergency's statements. For the same reason a batch that will place reads the
  * fleet before it takes the lock, the emergencies looking for a car and the passes apply side by
- * side, and every batch finishes side by side, their writes one statement for all (SIDE_BY_SIDE). Emergencies
- * looking for a car go first, then emergencies done, then the passes, each lane in batches of its
- * own (LANES). Lock order everywhere: the planning lock first, then the pass or case rows
- * (need-cancel-followups.service.ts does the same).
+ * side, and every batch finishes side by side, their writes one statement for all (SIDE_BY_SIDE).
+ * Emergencies looking for a car go first, then emergencies done, then the passes, each lane in
+ * batches of its own (LANES). Lock order everywhere: the planning lock first, then the pass or case
+ * rows (need-cancel-followups.service.ts does the same).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError } from '../../shared/errors';
@@ -63,29 +63,29 @@ export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: 
 /**
  * At most this many changes a batch, per lane. An emergency arriving waits for the batch running in
  * its process and for the one holding the lock in another, so a batch must stay short. Since every
- * lane but the closed emergencies' applies side by side (SIDE_BY_SIDE), a batch is about a dozen
- * statements whatever its size: the fleet, the lock, one statement per kind of write, the placement.
- * One after another, a pass change took about 0.4 s of statements under the district day's load, so
- * passes went 8 at a time, and a morning's thousand approvals queued in their process for minutes
- * (p50 147-161 s) while each batch took 2-3 s. Emergencies come in bursts (the district day raises
- * 200 in a minute, 1.7 a second per API process): in batches of 8 a process placed under one a
- * second and the queue grew through the burst (raise p50 43 s, of which 30 s queued).
+ * lane applies side by side (SIDE_BY_SIDE), a batch is about a dozen statements whatever its size:
+ * the fleet, the lock, one statement per kind of write, the placement. So a larger batch costs a
+ * little planner time and no more turns of the event loop. In the district day a morning's thousand
+ * approvals arrive within 20 s (25 a second per API process); in batches of 8, one change after
+ * another, they queued 52 s (p50), and in batches of 32 side by side still 38 s, each batch taking
+ * about 1.4 s. Emergencies come in bursts (the district day raises 200 in a minute, 1.7 a second per
+ * API process): in batches of 8 a process placed under one a second and the queue grew through the
+ * burst (raise p50 43 s, of which 30 s queued).
  */
-const MAX_BATCH: Record<TransportLane, number> = { emergency: 32, 'emergency-done': 32, pass: 32 };
+const MAX_BATCH: Record<TransportLane, number> = { emergency: 32, 'emergency-done': 32, pass: 64 };
 
 /**
  * Lanes whose changes are applied side by side rather than one after another: each change writes
- * its own rows, each write one statement (an emergency its case and leg; a pass its move, and its
- * legs inserted, done or cancelled), and side by side those writes coalesce into one statement for
- * the batch (store/coalesce.ts). Each such statement reads what it changes as it runs, so two changes
- * touching one trip do not write over each other. One after another, a batch of 32 emergencies held
- * the planning lock for 64 statements, each waiting for a turn of a busy event loop (district day:
- * emergency assignment p99 39 s, 13 s of it the batch's own statements). A closed emergency reads
- * its case under a row lock and writes four statements in turn, so that lane keeps its turns. Every
- * lane finishes side by side: a finish records where its own legs went (an approval its pass's
- * driver, a raise its case's trip), and those writes coalesce too.
+ * its own rows, each write one statement (an emergency its case and leg, or its case, legs and need
+ * once done; a pass its move, and its legs inserted, done or cancelled), and side by side those
+ * writes coalesce into one statement for the batch (store/coalesce.ts). Each such statement reads
+ * what it changes as it runs, so two changes touching one trip do not write over each other. One
+ * after another, a batch of 32 emergencies held the planning lock for 64 statements, each waiting for
+ * a turn of a busy event loop (district day: emergency assignment p99 39 s, 13 s of it the batch's
+ * own statements). Every lane finishes side by side: a finish records where its own legs went (an
+ * approval its pass's driver, a raise its case's trip), and those writes coalesce too.
  */
-const SIDE_BY_SIDE: Record<TransportLane, boolean> = { emergency: true, 'emergency-done': false, pass: true };
+const SIDE_BY_SIDE: Record<TransportLane, boolean> = { emergency: true, 'emergency-done': true, pass: true };
 
 interface Entry {
   change: TransportChange<unknown>;
