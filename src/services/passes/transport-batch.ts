@@ -17,11 +17,11 @@
  * fails for another's fault. The first try has no savepoints because under the district day's load
  * every statement of a batch waits for a turn of a busy event loop (about 180 ms): a savepoint was
  * a quarter of an emergency's statements. For the same reason a batch that will place reads the
- * fleet before it takes the lock, the emergencies looking for a car and the passes apply side by
- * side, and every batch finishes side by side, their writes one statement for all (SIDE_BY_SIDE).
- * Emergencies looking for a car go first, then emergencies done, then the passes, each lane in
- * batches of its own (LANES). Lock order everywhere: the planning lock first, then the pass or case
- * rows (need-cancel-followups.service.ts does the same).
+ * fleet before it takes the lock, and its changes apply side by side and finish side by side, their
+ * writes one statement for all (store/coalesce.ts). Emergencies looking for a car go first, then
+ * emergencies done, then the passes, each lane in batches of its own (LANES). Lock order
+ * everywhere: the planning lock first, then the pass or case rows (need-cancel-followups.service.ts
+ * does the same).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError } from '../../shared/errors';
@@ -44,7 +44,10 @@ export interface TransportChange<T> {
   lane?: TransportLane;
   /** Whether it will ask for legs to be placed (an approval, an emergency's raise): its batch reads the fleet before the lock. */
   places?: boolean;
-  /** Its writes, in the batch's transaction, under the planning lock. */
+  /**
+   * Its writes, in the batch's transaction, under the planning lock, side by side with the other
+   * changes' (runBatch): each write one statement that reads what it changes as it runs.
+   */
   apply(trx: Db): Promise<Applied<T>>;
 }
 
@@ -63,7 +66,7 @@ export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: 
 /**
  * At most this many changes a batch, per lane. An emergency arriving waits for the batch running in
  * its process and for the one holding the lock in another, so a batch must stay short. Since every
- * lane applies side by side (SIDE_BY_SIDE), a batch is about a dozen statements whatever its size:
+ * batch applies side by side (runBatch), a batch is about a dozen statements whatever its size:
  * the fleet, the lock, one statement per kind of write, the placement. So a larger batch costs a
  * little planner time and no more turns of the event loop. In the district day a morning's thousand
  * approvals arrive within 20 s (25 a second per API process); in batches of 8, one change after
@@ -73,19 +76,6 @@ export const placesNothing = <T>(value: T): Applied<T> => ({ place: [], finish: 
  * burst (raise p50 43 s, of which 30 s queued).
  */
 const MAX_BATCH: Record<TransportLane, number> = { emergency: 32, 'emergency-done': 32, pass: 64 };
-
-/**
- * Lanes whose changes are applied side by side rather than one after another: each change writes
- * its own rows, each write one statement (an emergency its case and leg, or its case, legs and need
- * once done; a pass its move, and its legs inserted, done or cancelled), and side by side those
- * writes coalesce into one statement for the batch (store/coalesce.ts). Each such statement reads
- * what it changes as it runs, so two changes touching one trip do not write over each other. One
- * after another, a batch of 32 emergencies held the planning lock for 64 statements, each waiting for
- * a turn of a busy event loop (district day: emergency assignment p99 39 s, 13 s of it the batch's
- * own statements). Every lane finishes side by side: a finish records where its own legs went (an
- * approval its pass's driver, a raise its case's trip), and those writes coalesce too.
- */
-const SIDE_BY_SIDE: Record<TransportLane, boolean> = { emergency: true, 'emergency-done': true, pass: true };
 
 interface Entry {
   change: TransportChange<unknown>;
@@ -154,12 +144,16 @@ async function runBatch(db: Db, batch: Entry[], isolated = false): Promise<void>
       batch.forEach((e) => e.resume(() => addPhase('transport.lock', lockMs)));
       const applied: { entry: Entry; result: Applied<unknown> }[] = [];
       const apply = (entry: Entry) => entry.resume(() => entry.change.apply(trx));
-      const sideBySide = !isolated && SIDE_BY_SIDE[laneOf(batch[0]!)];
-      if (sideBySide) {
+      if (!isolated) {
+        // Side by side: each change writes its own rows, each write one statement (an emergency its
+        // case and leg, or its case, legs and need once done; a pass its move, and its legs inserted,
+        // done or cancelled), and side by side those writes coalesce into one statement for the batch
+        // (store/coalesce.ts). Each such statement reads what it changes as it runs, so two changes
+        // touching one trip do not write over each other. One after another, a batch of 32
+        // emergencies held the planning lock for 64 statements, each waiting for a turn of a busy
+        // event loop (district day: emergency assignment p99 39 s, 13 s of it the batch's own).
         const results = await settled(batch.map(apply));
         applied.push(...batch.map((entry, i) => ({ entry, result: results[i]! })));
-      } else if (!isolated) {
-        for (const entry of batch) applied.push({ entry, result: await apply(entry) });
       } else {
         for (const entry of batch) {
           // Not released after (a statement saved per change): rolling back to the name reaches the latest
