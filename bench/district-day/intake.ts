@@ -141,6 +141,9 @@ async function emergencies(run: IntakeRun, out: IntakeFigures): Promise<void> {
   const t0 = performance.now();
   const all: Promise<void>[] = [];
   const unassigned: string[] = [];
+  // How each case got its trip, to read the slowest by: in the raise's answer (on a new connection or
+  // an open one) or later, and where (a transport trip or a round's).
+  const timed: { ms: number; how: string }[] = [];
   for (const [i, at] of moments.entries()) {
     await sleep(Math.max(0, at - (performance.now() - t0)));
     const h = run.district.households[Math.floor(rand() * run.district.households.length)]!;
@@ -155,7 +158,10 @@ async function emergencies(run: IntakeRun, out: IntakeFigures): Promise<void> {
         out.emergencies.unassigned++;
         return void unassigned.push(`${c.id} ${body.kind}: ${c.status}${c.unservedReason ? ` (${c.unservedReason})` : ''}`);
       }
-      out.emergencies.assignedMs.push(c === raised ? a.ms : Date.parse(c.tripAssignedAt!) - raisedAt);
+      const ms = c === raised ? a.ms : Date.parse(c.tripAssignedAt!) - raisedAt;
+      out.emergencies.assignedMs.push(ms);
+      const answered = `answered ${raised.status} in ${(a.ms / 1000).toFixed(1)} s on ${a.fresh ? 'a new' : 'an open'} connection`;
+      timed.push({ ms, how: `${body.kind} ${c.id}: ${answered}, ${c.tripRef?.split(':')[0] ?? '?'} trip` });
       // A case on a round trip ends with its stop, which the round's driver walks (drivers.ts).
       if (c.tripRef?.startsWith('round:')) return;
       // The driver takes the patient (or the medicine) there and reports the trip done.
@@ -168,6 +174,7 @@ async function emergencies(run: IntakeRun, out: IntakeFigures): Promise<void> {
   }
   await Promise.all(all);
   for (const line of unassigned) console.log(`  emergency never assigned: ${line}`);
+  for (const t of timed.sort((x, y) => y.ms - x.ms).slice(0, 3)) console.log(`  emergency slowest: ${(t.ms / 1000).toFixed(1)} s, ${t.how}`);
 }
 
 /** Runs the three streams side by side; resolves when all are done. */
