@@ -37,10 +37,10 @@ const RESUME_ACK_MS = 10_000;
 const RESUME_FIRST_MS = 500;
 const RESUME_MAX_MS = 10_000;
 
-/** The end-of-day check of a group of sockets: events the server still held for them, checks that got no answer, their figures. */
 /** How long the end-of-day check waits for events still on their way to a client before it counts them missed. */
 const IN_FLIGHT_MS = 15_000;
 
+/** The end-of-day check of a group of sockets: events the server still held for them, checks that got no answer, their figures. */
 export interface SocketCheck { missed: number; unresolved: number; detail: string[]; figures: ClientFigures }
 
 export function addChecks(a: SocketCheck, b: SocketCheck): SocketCheck {

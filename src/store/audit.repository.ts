@@ -32,6 +32,23 @@ export const auditedIn = (from: string, audit: SubjectAudit | undefined) => (): 
     ${audit?.outcome ?? 'allowed'}, ${audit?.requestId ?? null}
   from ${sql.table(from)} where ${audit !== undefined})`;
 
+/**
+ * For a write of many rows in one statement, each with its own audit row (or none): the row's audit
+ * as fields of its `jsonb_to_recordset` row (`auditFields`, typed by `AUDIT_FIELD_TYPES`), returned
+ * by the write's CTE from its recordset `v` (`AUDIT_FIELDS_RETURNED`), and written by `auditedRows`.
+ */
+export const auditFields = (audit: SubjectAudit | undefined) => ({
+  audited: audit !== undefined, audit_actor_id: audit?.actorId ?? null, audit_actor_role: audit?.actorRole ?? null, audit_action: audit?.action ?? '',
+  audit_subject_type: audit?.subjectType ?? '', audit_outcome: audit?.outcome ?? 'allowed', audit_request_id: audit?.requestId ?? null,
+});
+export const AUDIT_FIELD_TYPES = sql.raw('audited boolean, audit_actor_id text, audit_actor_role text, audit_action text, audit_subject_type text, audit_outcome text, audit_request_id text');
+export const AUDIT_FIELDS_RETURNED = sql.raw('v.audited, v.audit_actor_id, v.audit_actor_role, v.audit_action, v.audit_subject_type, v.audit_outcome, v.audit_request_id');
+
+/** One audit row for each row of the CTE `from` (with `auditFields`, its subject in `id`) that carries one. */
+export const auditedRows = (from: string): RawBuilder<unknown> => sql`
+  insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+  select audit_actor_id, audit_actor_role, audit_action, audit_subject_type, id::text, audit_outcome, audit_request_id from ${sql.table(from)} where audited`;
+
 export interface StoredAuditRow extends AuditRow {
   id: string;
   at: Date;

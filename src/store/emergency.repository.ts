@@ -6,7 +6,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { EmergencyCase, EmergencyKind, EmergencyStatus, ReviewOutcome } from '../domain/emergency';
 import { coalesced } from './coalesce';
-import type { SubjectAudit } from './audit.repository';
+import { AUDIT_FIELD_TYPES, AUDIT_FIELDS_RETURNED, auditedRows, auditFields, type SubjectAudit } from './audit.repository';
 import type { Db } from './db';
 import type { EmergencyCasesTable } from './tables/passes';
 
@@ -197,22 +197,14 @@ export interface CaseDone { id: string; at: Date; audit: SubjectAudit }
  * turn of a busy event loop under the planning lock in the district day: issue #21.)
  */
 async function closeDoneCases(trx: Db, calls: readonly CaseDone[]): Promise<(EmergencyCase | undefined)[]> {
-  const v = JSON.stringify(calls.map((c, k) => ({
-    k, id: c.id, at: c.at, actor_id: c.audit.actorId, actor_role: c.audit.actorRole, action: c.audit.action, subject_type: c.audit.subjectType,
-    outcome: c.audit.outcome, request_id: c.audit.requestId,
-  })));
+  const v = JSON.stringify(calls.map((c, k) => ({ k, id: c.id, at: c.at, ...auditFields(c.audit) })));
   const res = await sql<Selectable<EmergencyCasesTable> & { k: number }>`
     with v as (
-      select * from jsonb_to_recordset(${v}::jsonb) as v(k int, id uuid, at timestamptz, actor_id text, actor_role text, action text, subject_type text,
-        outcome text, request_id text)
+      select * from jsonb_to_recordset(${v}::jsonb) as v(k int, id uuid, at timestamptz, ${AUDIT_FIELD_TYPES})
     ), moved as (
       update emergency_cases e set status = 'done', done_at = v.at from v where e.id = v.id and e.status = 'trip_assigned'
-      returning e.*, v.k, v.actor_id as audit_actor_id, v.actor_role as audit_actor_role, v.action as audit_action, v.subject_type as audit_subject_type,
-        v.outcome as audit_outcome, v.request_id as audit_request_id
-    ), audited as (
-      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
-      select audit_actor_id, audit_actor_role, audit_action, audit_subject_type, id::text, audit_outcome, audit_request_id from moved
-    )
+      returning e.*, v.k, ${AUDIT_FIELDS_RETURNED}
+    ), audited as (${auditedRows('moved')})
     select * from moved`.execute(trx);
   const byK = new Map(res.rows.map((r) => [r.k, toCase(r)]));
   return calls.map((_, k) => byK.get(k));

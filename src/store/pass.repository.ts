@@ -5,7 +5,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Pass } from '../domain/pass';
 import type { PassStatus } from '../domain/pass-status';
-import { auditedIn, type SubjectAudit } from './audit.repository';
+import { AUDIT_FIELD_TYPES, AUDIT_FIELDS_RETURNED, auditedIn, auditedRows, auditFields, type SubjectAudit } from './audit.repository';
 import { coalesced } from './coalesce';
 import type { Db } from './db';
 import type { PassesTable } from './tables/passes';
@@ -97,28 +97,22 @@ async function movePasses(trx: Db, moves: readonly PassMove[]): Promise<(Pass | 
   const rows = JSON.stringify(moves.map(({ passId, from, to, change: c }, k) => ({
     k, id: passId, from_status: from, to_status: to, at: c.at, note: c.note ?? null, actor: c.actor,
     refusal_reason: c.patch?.refusalReason ?? null, valid_from: c.patch?.validFrom ?? null, valid_until: c.patch?.validUntil ?? null, code: c.patch?.code ?? null,
-    audited: c.audit !== undefined, audit_actor_id: c.audit?.actorId ?? null, audit_actor_role: c.audit?.actorRole ?? null,
-    audit_action: c.audit?.action ?? '', audit_subject_type: c.audit?.subjectType ?? '', audit_outcome: c.audit?.outcome ?? 'allowed', audit_request_id: c.audit?.requestId ?? null,
+    ...auditFields(c.audit),
   })));
   // A patch's fields are never null, so coalesce keeps what a move does not patch.
   const res = await sql<Selectable<PassesTable> & { k: number }>`
     with v as (
       select * from jsonb_to_recordset(${rows}::jsonb) as v(k int, id uuid, from_status text, to_status text, at timestamptz, note text, actor text,
-        refusal_reason text, valid_from timestamptz, valid_until timestamptz, code text, audited boolean, audit_actor_id text, audit_actor_role text,
-        audit_action text, audit_subject_type text, audit_outcome text, audit_request_id text)
+        refusal_reason text, valid_from timestamptz, valid_until timestamptz, code text, ${AUDIT_FIELD_TYPES})
     ), moved as (
       update passes p set status = v.to_status, updated_at = v.at, refusal_reason = coalesce(v.refusal_reason, p.refusal_reason),
         valid_from = coalesce(v.valid_from, p.valid_from), valid_until = coalesce(v.valid_until, p.valid_until), code = coalesce(v.code, p.code)
       from v where p.id = v.id and p.status = v.from_status
-      returning p.*, v.k, v.from_status as moved_from, v.note as moved_note, v.actor as moved_by, v.audited, v.audit_actor_id, v.audit_actor_role,
-        v.audit_action, v.audit_subject_type, v.audit_outcome, v.audit_request_id
+      returning p.*, v.k, v.from_status as moved_from, v.note as moved_note, v.actor as moved_by, ${AUDIT_FIELDS_RETURNED}
     ), logged as (
       insert into pass_status_history (pass_id, community_id, from_status, to_status, note, actor, at)
       select id, community_id, moved_from, status, moved_note, moved_by, updated_at from moved
-    ), audited as (
-      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
-      select audit_actor_id, audit_actor_role, audit_action, audit_subject_type, id::text, audit_outcome, audit_request_id from moved where audited
-    )
+    ), audited as (${auditedRows('moved')})
     select * from moved`.execute(trx);
   const byK = new Map(res.rows.map((r) => [r.k, toPass(r)]));
   return moves.map((_, k) => byK.get(k));
