@@ -22,21 +22,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 
-const up_statements = [
-  `create table live_events_staged (
-    id bigint generated always as identity primary key,
-    txid xid8 not null default pg_current_xact_id(),
-    scope text not null,
-    event_id uuid not null,
-    type text not null,
-    payload jsonb not null,
-    created_at timestamptz not null,
-    seq bigint
-  )`,
-  `create index live_events_staged_txid_idx on live_events_staged (txid)`,
-  // Rows whose process died before reading them back: pruned with the events, by age.
-  `create index live_events_staged_created_idx on live_events_staged (created_at)`,
-  `create function live_number_staged() returns trigger language plpgsql as $$
+/** The numbering trigger's function as this migration made it (0043 replaces it; its `down` restores this). */
+export const numberingFunction = `create or replace function live_number_staged() returns trigger language plpgsql as $$
   begin
     if current_setting('cordon.live_staged_numbered', true) = 'yes' then
       return null;
@@ -63,7 +50,23 @@ const up_statements = [
     select m.scope, m.seq, m.event_id, m.type, m.payload, m.created_at from marked m;
     return null;
   end
-  $$`,
+  $$`;
+
+const up_statements = [
+  `create table live_events_staged (
+    id bigint generated always as identity primary key,
+    txid xid8 not null default pg_current_xact_id(),
+    scope text not null,
+    event_id uuid not null,
+    type text not null,
+    payload jsonb not null,
+    created_at timestamptz not null,
+    seq bigint
+  )`,
+  `create index live_events_staged_txid_idx on live_events_staged (txid)`,
+  // Rows whose process died before reading them back: pruned with the events, by age.
+  `create index live_events_staged_created_idx on live_events_staged (created_at)`,
+  numberingFunction,
   `create constraint trigger live_events_staged_number after insert on live_events_staged
     deferrable initially deferred for each row execute function live_number_staged()`,
 ];
