@@ -74,12 +74,24 @@ export function planTransport(input: TransportInput): TransportPlan {
     !next || endS + driveS(t, pointOf(requests.get(last.requestId)!, last.type), next.start) <= next.startS;
 
   const trips: WorkTrip[] = [];
+  /** Each vehicle's trips by start, ties in the order of `trips` (what a stable sort of them gives). */
+  const ofVehicle = new Map<TransportVehicle, WorkTrip[]>();
+  const addTrip = (w: WorkTrip): void => {
+    trips.push(w);
+    const own = ofVehicle.get(w.vehicle) ?? ofVehicle.set(w.vehicle, []).get(w.vehicle)!;
+    let at = own.length;
+    while (at > 0 && own[at - 1]!.startS > w.startS) at--;
+    own.splice(at, 0, w);
+  };
+  /** The trip of `vehicle` that starts next after `startS` (other than `self`). */
+  const nextTrip = (vehicle: TransportVehicle, startS: number, self: WorkTrip): WorkTrip | undefined =>
+    ofVehicle.get(vehicle)?.find((w) => w !== self && w.startS >= startS);
   for (const e of input.trips) {
     const vehicle = vehicles.get(e.vehicleId);
     if (!vehicle) continue; // vehicle withdrawn: its trip is left as it is, nothing joins it
     const timing = scheduleTrip(t, vehicle, e.startS, e.start, e.stops, requests, e.hasGoods ?? false);
     const fallback = { ok: true as const, atS: e.stops.map(() => e.startS), distanceM: 0, endS: e.startS };
-    trips.push({
+    addTrip({
       id: e.id, vehicle, startS: e.startS, start: e.start, stops: [...e.stops], locked: e.lockedStops ?? 0,
       hasGoods: e.hasGoods ?? false, created: false, changed: false, timing: timing.ok ? timing : fallback,
       // A trip that no longer times out (late, withdrawn stop) takes nothing new.
@@ -92,6 +104,7 @@ export function planTransport(input: TransportInput): TransportPlan {
   for (const r of [...input.pending].sort(byDeadline)) {
     const fit = input.vehicles.filter((v) => v.seats >= r.seats);
     const able = fit.filter((v) => skillsOk(v, r));
+    const ableSet = new Set(able);
     if (fit.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-seats' }); continue; }
     if (able.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-skills' }); continue; }
     const reasons = new Set<string>();
@@ -106,9 +119,9 @@ export function planTransport(input: TransportInput): TransportPlan {
     // Insertion into trips this request may share: the cheapest position pair of each trip, timed
     // again in full (scheduleTrip) only when it beats the best so far.
     for (const trip of trips) {
-      if (!able.includes(trip.vehicle) || r.isolated) continue;
+      if (!ableSet.has(trip.vehicle) || r.isolated) continue;
       if (trip.stops.some((s) => requests.get(s.requestId)!.isolated)) continue;
-      const next = nextTrip(trips, trip.vehicle, trip.startS, trip);
+      const next = nextTrip(trip.vehicle, trip.startS, trip);
       const found = cheapestInsertion({ t, requests, maxRide, reasons, reaches: (endS, last) => reaches(endS, last, next) }, trip, r);
       if (!found || (best && !(found.cost < best.cost))) continue;
       const stops = [...trip.stops];
@@ -120,7 +133,7 @@ export function planTransport(input: TransportInput): TransportPlan {
     }
     // A dedicated trip on each able vehicle, in any gap between its trips, leaving just in time.
     for (const vehicle of able) {
-      const own = trips.filter((w) => w.vehicle === vehicle).sort((x, y) => x.startS - y.startS);
+      const own = ofVehicle.get(vehicle) ?? [];
       for (let g = 0; g <= own.length; g++) {
         const before = own[g - 1];
         const lastStop = before?.stops.at(-1);
@@ -141,7 +154,7 @@ export function planTransport(input: TransportInput): TransportPlan {
       plan.assignments.push({ requestId: r.id, tripId: chosen.trip.id });
     } else {
       const id = newId(++created);
-      trips.push({
+      addTrip({
         id, vehicle: chosen.vehicle, startS: chosen.startS, start: chosen.start,
         stops: chosen.stops, locked: 0, hasGoods: false, created: true, changed: false, timing: chosen.timing,
       });
@@ -158,11 +171,6 @@ export function planTransport(input: TransportInput): TransportPlan {
 }
 
 const pointOf = (r: TransportRequest, type: TripStop['type']) => (type === 'pickup' ? r.pickup : r.drop);
-
-/** The trip of `vehicle` that starts next after `startS` (other than `self`). */
-function nextTrip(trips: readonly WorkTrip[], vehicle: TransportVehicle, startS: number, self: WorkTrip): WorkTrip | undefined {
-  return trips.filter((w) => w.vehicle === vehicle && w !== self && w.startS >= startS).sort((a, b) => a.startS - b.startS)[0];
-}
 
 const REASON_ORDER: readonly TransportUnservedReason[] = ['appointment-unreachable', 'ride-time-exceeded', 'shift-ended'];
 
