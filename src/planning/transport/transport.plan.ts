@@ -104,9 +104,9 @@ export function planTransport(input: TransportInput): TransportPlan {
   for (const r of [...input.pending].sort(byDeadline)) {
     const fit = input.vehicles.filter((v) => v.seats >= r.seats);
     const able = fit.filter((v) => skillsOk(v, r));
-    const ableSet = new Set(able);
     if (fit.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-seats' }); continue; }
     if (able.length === 0) { plan.unserved.push({ requestId: r.id, reason: 'no-vehicle-with-skills' }); continue; }
+    const ableSet = new Set(able);
     const reasons = new Set<string>();
     let best: Candidate | undefined;
     const consider = (o: Option): void => {
