@@ -13,6 +13,7 @@ import { timed } from '../shared/timings';
 import { assertDataDirFree, claimDataDir } from './data-dir-lock';
 import { introspectingOnly } from './schema-introspector';
 import { priorityPool } from './priority-pool';
+import { usePreparedStatements } from './prepared-statements';
 import { migrations } from './migrations/index';
 import type { Tables } from './schema';
 
@@ -68,7 +69,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // unheard 'error' kills the process. The statements using it fail (a 503, see
     // shared/db-errors.ts), and on release the pool discards it: it is no longer queryable.
     pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      usePreparedStatements(client);
+    });
     // The wait for a pooled connection is a phase of the request that waits (shared/timings.ts), so a
     // slow request's log line says when the pool, not the database, held it.
     // Waiters are served by priority: an emergency's before the rest (priority-pool.ts).

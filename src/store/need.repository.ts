@@ -2,11 +2,12 @@
  * Needs and their status history. The accepting insert is one statement (need, its two history
  * rows and its outbox event), so the hot intake path costs a single round trip.
  */
-import { sql, type Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import type { Need, NeedKind, StatusChange, Urgency } from '../domain/need';
 import { OPEN_STATUSES, type NeedStatus } from '../domain/need-status';
 import type { NeedsTable, NeedStatusHistoryTable } from './schema';
 import type { Db } from './db';
+import { prepared } from './prepared-statements';
 
 type Executor = Db;
 
@@ -67,6 +68,38 @@ export interface AcceptedNeed extends NewNeed {
   requestId?: string | null;
 }
 
+/** insertAcceptedNeeds' statement: one text for any number of needs (a jsonb parameter), kept prepared (prepared-statements.ts). */
+const INSERT_ACCEPTED_SQL = prepared(`
+    with i as (
+      select * from jsonb_to_recordset($1::jsonb) as x(
+        ord int, id uuid, household_id uuid, corridor_id uuid, community_id uuid, kind text, identity_key text,
+        details jsonb, urgency text, priority int, cycle text, created_by text, at timestamptz, topics jsonb,
+        actor_role text, request_id text, audited boolean, trace_id text)
+    ),
+    n as (
+      insert into needs (id, household_id, corridor_id, community_id, kind, identity_key, details, status, urgency, priority, cycle, created_by, created_at, updated_at)
+      select id, household_id, corridor_id, community_id, kind, identity_key, details, 'accepted', urgency, priority, cycle, created_by, at, at from i order by ord
+      on conflict (household_id, kind, identity_key) where status in ('submitted', 'accepted', 'planned', 'out_for_delivery') do nothing
+      returning id
+    ),
+    h as (
+      insert into need_status_history (need_id, from_status, to_status, actor, at)
+      select i.id, v.f, v.t, i.created_by, i.at from i join n using (id)
+      cross join (values (1, null::text, 'submitted'), (2, 'submitted', 'accepted')) as v(step, f, t)
+      order by i.ord, v.step
+    ),
+    o as (
+      insert into outbox (topic, payload)
+      select t, jsonb_strip_nulls(jsonb_build_object('needId', i.id::text, 'requestId', i.trace_id)) from i join n using (id) cross join jsonb_array_elements_text(i.topics) as t
+      order by i.ord
+    ),
+    a as (
+      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
+      select i.created_by, i.actor_role, 'need.create', 'need', i.id::text, 'allowed', i.request_id from i join n using (id)
+      where i.audited order by i.ord
+    )
+    select id::text as id from n`);
+
 /**
  * Inserts needs already accepted (submitted > accepted in their history), each with its outbox
  * events and audit row, in ONE statement: atomic even outside a transaction, and one round trip
@@ -97,36 +130,7 @@ export async function insertAcceptedNeeds(db: Executor, needs: readonly Accepted
       trace_id: n.requestId ?? null,
     })),
   );
-  const result = await sql<{ id: string }>`
-    with i as (
-      select * from jsonb_to_recordset(${input}::jsonb) as x(
-        ord int, id uuid, household_id uuid, corridor_id uuid, community_id uuid, kind text, identity_key text,
-        details jsonb, urgency text, priority int, cycle text, created_by text, at timestamptz, topics jsonb,
-        actor_role text, request_id text, audited boolean, trace_id text)
-    ),
-    n as (
-      insert into needs (id, household_id, corridor_id, community_id, kind, identity_key, details, status, urgency, priority, cycle, created_by, created_at, updated_at)
-      select id, household_id, corridor_id, community_id, kind, identity_key, details, 'accepted', urgency, priority, cycle, created_by, at, at from i order by ord
-      on conflict (household_id, kind, identity_key) where status in ('submitted', 'accepted', 'planned', 'out_for_delivery') do nothing
-      returning id
-    ),
-    h as (
-      insert into need_status_history (need_id, from_status, to_status, actor, at)
-      select i.id, v.f, v.t, i.created_by, i.at from i join n using (id)
-      cross join (values (1, null::text, 'submitted'), (2, 'submitted', 'accepted')) as v(step, f, t)
-      order by i.ord, v.step
-    ),
-    o as (
-      insert into outbox (topic, payload)
-      select t, jsonb_strip_nulls(jsonb_build_object('needId', i.id::text, 'requestId', i.trace_id)) from i join n using (id) cross join jsonb_array_elements_text(i.topics) as t
-      order by i.ord
-    ),
-    a as (
-      insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, outcome, request_id)
-      select i.created_by, i.actor_role, 'need.create', 'need', i.id::text, 'allowed', i.request_id from i join n using (id)
-      where i.audited order by i.ord
-    )
-    select id::text as id from n`.execute(db);
+  const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(INSERT_ACCEPTED_SQL, [input]));
   return new Set(result.rows.map((r) => r.id));
 }
 

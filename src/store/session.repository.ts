@@ -8,6 +8,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Role } from '../domain/access';
 import { auditedIn, type SubjectAudit } from './audit.repository';
 import type { Db } from './db';
+import { prepared } from './prepared-statements';
 import type { SessionClient } from './tables/accounts';
 
 export type { SessionClient };
@@ -48,9 +49,10 @@ export async function insertSession(
 /**
  * One round trip for every authenticated request (or for all that arrive together: the hashes
  * come as an array), so it is written once as SQL and sent precompiled (no query building per
- * request). Arrays are text[], which node-postgres parses (it leaves uuid[] as a string).
+ * request), and kept prepared on each connection (prepared-statements.ts). Arrays are text[],
+ * which node-postgres parses (it leaves uuid[] as a string).
  */
-export const LIVE_SESSIONS_SQL = `
+export const LIVE_SESSIONS_SQL = prepared(`
   select s.token_hash as "tokenHash", s.id as "sessionId", s.created_at as "createdAt", s.expires_at as "expiresAt",
          s.last_used_at as "lastUsedAt", u.must_change_password as "mustChangePassword",
          u.id as "userId", u.username, u.role, u.household_id as "householdId",
@@ -58,7 +60,7 @@ export const LIVE_SESSIONS_SQL = `
          array(select community_id::text from community_staff_assignments where user_id = u.id order by 1) as "communityIds",
          (select id::text from drivers where user_id = u.id::text limit 1) as "driverId"
     from sessions s join users u on u.id = s.user_id
-   where s.token_hash = any($1::text[]) and s.revoked_at is null and s.expires_at > $2 and s.created_at > $3 and u.disabled_at is null`;
+   where s.token_hash = any($1::text[]) and s.revoked_at is null and s.expires_at > $2 and s.created_at > $3 and u.disabled_at is null`);
 
 /** The live sessions among `tokenHashes`, by hash. `createdAfter`: sessions opened before it are too old, however recently used. */
 export async function findLiveSessions(db: Db, tokenHashes: readonly string[], now: Date, createdAfter: Date): Promise<Map<string, LiveSession>> {

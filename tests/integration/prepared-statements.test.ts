@@ -1,0 +1,54 @@
+/**
+ * Statements kept prepared on each pooled connection (src/store/prepared-statements.ts): the
+ * session look-up of every request and a trip's stops of every stop report are parsed once per
+ * connection and, once PostgreSQL settles on their generic plan, no longer planned per call; every
+ * other statement stays unnamed, planned with its values.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSessionToken } from '../../src/services/access/auth-secrets';
+import { openDatabase, type Database } from '../../src/store/db';
+import { tripStops } from '../../src/store/event-tracking.repository';
+import { findLiveSessions, LIVE_SESSIONS_SQL } from '../../src/store/session.repository';
+import { PG_URL, startWorld, type World } from './auth.fixture';
+
+let w: World;
+/** One connection, so every call below runs on the session pg_prepared_statements describes. */
+let one: Database;
+
+beforeAll(async () => {
+  w = await startWorld('prepared');
+  one = await openDatabase({ url: PG_URL, schema: w.database.schema, poolSize: 1 });
+});
+
+afterAll(async () => {
+  await one?.close();
+  await w?.close();
+});
+
+const preparedHere = async () =>
+  (await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
+    select statement, generic_plans::text, custom_plans::text from pg_prepared_statements order by prepare_time`.execute(one.db)).rows;
+
+describe('prepared statements', () => {
+  it('keeps the session look-up and the trip stops read prepared, answering as before; other statements stay unnamed', async () => {
+    const token = await w.login('driver');
+    const roundId = randomUUID();
+    for (let i = 0; i < 8; i++) {
+      const found = await findLiveSessions(one.db, [hashSessionToken(token), 'not-a-token'], new Date(), new Date(0));
+      expect([...found.values()].map((s) => s.role)).toEqual(['driver']);
+      expect(await tripStops(one.db, roundId, 'sp1-1')).toEqual([]);
+      await sql`select ${i}::int as i`.execute(one.db);
+    }
+    const statements = await preparedHere();
+    expect(statements).toHaveLength(2);
+    const session = statements.find((s) => s.statement === LIVE_SESSIONS_SQL);
+    expect(session).toBeDefined();
+    // Planned with the values of its first calls, then generic: planned no more.
+    expect(Number(session!.generic_plans)).toBeGreaterThan(0);
+    const stops = statements.find((s) => s.statement !== LIVE_SESSIONS_SQL)!;
+    expect(stops.statement).toContain('from round_stops s');
+    expect(Number(stops.generic_plans)).toBeGreaterThan(0);
+  });
+});
