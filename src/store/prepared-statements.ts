@@ -29,13 +29,8 @@ export function prepared(text: string): string {
   return text;
 }
 
-const WRAPPED = Symbol('cordon.prepared');
-
-/** Makes `client` run the marked texts as named statements (once per client; `pg` Pool's 'connect'). */
+/** Makes `client` run the marked texts as named statements (call once per client: `pg` Pool's 'connect'). */
 export function usePreparedStatements(client: pg.PoolClient | pg.Client): void {
-  const c = client as typeof client & { [WRAPPED]?: true };
-  if (c[WRAPPED]) return;
-  c[WRAPPED] = true;
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const [text, values, callback] = args;
