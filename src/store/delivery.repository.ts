@@ -3,10 +3,11 @@
  * of rounds on the road (dispatched or in progress) with their bags, a trip's driver, and which
  * stops are closed. Bags carry their id, household and need kind only: never a drug name or details.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { vehicleLabel } from '../domain/fleet';
 import { ON_ROAD_ROUND_STATUSES, type RoundStatus } from '../domain/round';
 import type { Db } from './db';
+import { prepared } from './prepared-statements';
 
 export type StopStatus = 'pending' | 'loaded' | 'delivered' | 'failed';
 
@@ -122,18 +123,23 @@ export async function tripDriverAndStop(db: Db, roundId: string, tripId: string,
   return trip && { driverId: trip.driver_id, stopId: trip.stop_id };
 }
 
+/** needsOnClosedStops' statement: over the whole round, or only the stops `onStops` names. */
+const NEEDS_ON_CLOSED_STOPS = (onStops: string) => `
+  select distinct b.need_id::text as "needId", s.status as "stopStatus" from round_bags b
+  join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
+  where b.round_id = $1 ${onStops} and s.status in ('delivered', 'failed') and n.status = 'out_for_delivery'`;
+/** A stop's own settle, on every stop report and handover: the same text each time, kept prepared (prepared-statements.ts). */
+const NEEDS_ON_STOPS_SQL = prepared(NEEDS_ON_CLOSED_STOPS('and b.stop_id = any($2::bigint[])'));
+const NEEDS_ON_ROUND_SQL = NEEDS_ON_CLOSED_STOPS('');
+
 /**
  * The needs still out for delivery on the round's closed stops (delivered or failed), each with its
  * stop's status; only on `stopIds` when given (a handover settles its own stop: a round's closed
  * stops hold tens of thousands of needs by the end of a district's day, issue #21).
  */
 export async function needsOnClosedStops(trx: Db, roundId: string, stopIds?: readonly string[]): Promise<{ needId: string; stopStatus: string }[]> {
-  const onStops = stopIds === undefined ? sql`` : sql`and b.stop_id = any(${[...stopIds]}::bigint[])`;
-  const rows = await sql<{ need_id: string; stop_status: string }>`
-      select distinct b.need_id, s.status as stop_status from round_bags b
-      join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
-      where b.round_id = ${roundId} ${onStops} and s.status in ('delivered', 'failed') and n.status = 'out_for_delivery'`.execute(trx);
-  return rows.rows.map((r) => ({ needId: r.need_id, stopStatus: r.stop_status }));
+  const query = stopIds === undefined ? CompiledQuery.raw(NEEDS_ON_ROUND_SQL, [roundId]) : CompiledQuery.raw(NEEDS_ON_STOPS_SQL, [roundId, [...stopIds]]);
+  return (await trx.executeQuery<{ needId: string; stopStatus: string }>(query)).rows;
 }
 
 /** A round's stops open (pending, loaded) and closed (delivered, failed), counted over `round_stops` rows. */
@@ -145,11 +151,16 @@ export async function stopCounts(trx: Db, roundId: string): Promise<{ open: numb
   return { open: Number(counts.rows[0]?.open ?? 0), closed: Number(counts.rows[0]?.closed ?? 0) };
 }
 
-/** The round's status with stopCounts, in one read that locks nothing; undefined when there is no such round. */
-export async function roundStopProgress(db: Db, roundId: string): Promise<{ status: RoundStatus; open: number; closed: number } | undefined> {
-  const row = await sql<{ status: RoundStatus; open: string; closed: string }>`
-      select r.status, c.open, c.closed from rounds r, lateral (select ${STOP_COUNTS} from round_stops where round_id = r.id) c
-      where r.id = ${roundId}`.execute(db);
-  const r = row.rows[0];
-  return r && { status: r.status, open: Number(r.open), closed: Number(r.closed) };
+/** roundOpenState's statement: asked on every stop report and handover, kept prepared. */
+const ROUND_OPEN_STATE_SQL = prepared(`
+  select r.status, exists (select 1 from round_stops s where s.round_id = r.id and s.status in ('pending', 'loaded')) as "anyOpen"
+  from rounds r where r.id = $1`);
+
+/**
+ * The round's status and whether any of its stops is open (pending, loaded), in one read that locks
+ * nothing: one probe of the open stops' index (migration 0044), where counting every stop of the
+ * round was 242 buffers a call in the district day. Undefined when there is no such round.
+ */
+export async function roundOpenState(db: Db, roundId: string): Promise<{ status: RoundStatus; anyOpen: boolean } | undefined> {
+  return (await db.executeQuery<{ status: RoundStatus; anyOpen: boolean }>(CompiledQuery.raw(ROUND_OPEN_STATE_SQL, [roundId]))).rows[0];
 }

@@ -6,7 +6,7 @@
  * reconciler (and may be called right after a stop report for immediacy).
  */
 import type { Db } from '../../store/db';
-import { needsOnClosedStops, roundStopProgress, stopCounts } from '../../store/delivery.repository';
+import { needsOnClosedStops, roundOpenState, stopCounts } from '../../store/delivery.repository';
 import { settleCasesOfNeeds } from '../../store/emergency.repository';
 import { lockRound, moveNeeds, setRoundStatus } from '../../store/round.repository';
 
@@ -29,9 +29,9 @@ export interface SettleReport { status: string; delivered: number; failed: numbe
  */
 export async function settleRound(db: Db, roundId: string, stopIds?: readonly string[]): Promise<SettleReport | null> {
   return db.transaction().execute(async (trx) => {
-    const seen = stopIds === undefined ? undefined : await roundStopProgress(trx, roundId);
+    const seen = stopIds === undefined ? undefined : await roundOpenState(trx, roundId);
     if (stopIds !== undefined && !seen) return null;
-    const locking = !seen || seen.status === 'dispatched' || seen.open === 0;
+    const locking = !seen || seen.status === 'dispatched' || !seen.anyOpen;
     const current = locking ? await lockRound(trx, roundId) : seen.status;
     const onRoad = current === 'dispatched' || current === 'in_progress';
     if (!onRoad && !(stopIds !== undefined && current === 'completed')) return null;
@@ -39,15 +39,16 @@ export async function settleRound(db: Db, roundId: string, stopIds?: readonly st
     // a stop is closed without the round's lock. Counted after, a stop closed in between was counted
     // closed (the round completed) while its needs were not read; its own settle then found the round
     // completed and its needs stayed out for delivery (district-day bench, 16-26 needs a run). A stop
-    // counted closed now is closed for the read below too. Unlocked, the status cannot move (below).
-    const { open, closed } = locking ? await stopCounts(trx, roundId) : seen;
+    // counted closed now is closed for the read below too. Unlocked, the status does not move: the
+    // round is in progress (not dispatched), a stop is open, and this settle's own stop is closed.
+    const counts = locking ? await stopCounts(trx, roundId) : undefined;
     const rows = await needsOnClosedStops(trx, roundId, stopIds);
     const delivered = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'delivered').map((r) => r.needId), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
     const failed = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'failed').map((r) => r.needId), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
     // An emergency placed on this round ends with its stop (no one reports its case done apart).
     await settleCasesOfNeeds(trx, delivered, 'delivered', new Date());
     await settleCasesOfNeeds(trx, failed, 'failed', new Date());
-    const status = !onRoad ? current : open === 0 ? 'completed' : closed > 0 ? 'in_progress' : current;
+    const status = !onRoad || !counts ? current : counts.open === 0 ? 'completed' : counts.closed > 0 ? 'in_progress' : current;
     if (status !== current) await setRoundStatus(trx, roundId, status);
     return { status, delivered: delivered.length, failed: failed.length };
   });

@@ -45,6 +45,7 @@ import * as m0040 from './0040_coordinator_assignment_lookups';
 import * as m0041 from './0041_driver_account_lookup';
 import * as m0042 from './0042_live_event_staging';
 import * as m0043 from './0043_live_numbering_without_joins';
+import * as m0044 from './0044_round_open_stops';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -89,4 +90,5 @@ export const migrations: Record<string, Migration> = {
   '0041_driver_account_lookup': m0041,
   '0042_live_event_staging': m0042,
   '0043_live_numbering_without_joins': m0043,
+  '0044_round_open_stops': m0044,
 };
