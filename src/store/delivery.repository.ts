@@ -30,20 +30,11 @@ export interface DriverStopRow {
   disinfection: { agent: string; disinfectedAt: string } | null;
 }
 
-/**
- * Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq.
- * Read in three parts (the driver's trips, their waste custody, their stops), each planned on its
- * own: as one join of ten tables PostgreSQL spent longer choosing the join order than running it
- * (22 ms of planning a call against 6 ms of execution in the district day, 42 s of the database's
- * day; 6.2 ms against 1.3 ms on a quiet machine, issue #21).
- */
-export async function driverStopRows(db: Db, driverId: string): Promise<DriverStopRow[]> {
-  const rows = await sql<{
-    round_id: string; trip_id: string; trip_no: number; depart_s: number; departed_at: Date | null; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
-    gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
-    site_name: string | null; site_lat: number | null; site_lon: number | null; unload_start_s: number | null;
-    pickup_bags: number | null; pickup_kg: number | null; unloaded_kg: number | null; agent: string | null; disinfected_at: Date | null;
-  }>`
+/** Rounds on the road, as the constant statements below spell them. */
+const ON_ROAD = ON_ROAD_ROUND_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** driverStopRows' statement: the same text on every call, kept prepared (prepared-statements.ts). */
+const DRIVER_STOP_ROWS_SQL = prepared(`
     with trips as materialized (
       select t.round_id, t.id, t.trip_no, t.depart_s, t.departed_at, t.unload_site_id, t.unload_start_s, r.status as round_status, r.created_at as round_created_at,
         v.name as vehicle_name, v.plate, p.name as depot_name
@@ -52,7 +43,7 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
       join vehicles v on v.id = t.vehicle_id
       join depots p on p.id = t.depot_id
       -- A waste trip stays on the driver's page after its last stop closed (the round completed) until it is weighed at the site and disinfected.
-      where t.driver_id = ${driverId} and (r.status in (${sql.join(ON_ROAD_ROUND_STATUSES)})
+      where t.driver_id = $1 and (r.status in (${ON_ROAD})
         or (r.status = 'completed' and t.unload_site_id is not null and (
           not exists (select from waste_unloads wu where wu.round_id = t.round_id and wu.trip_id = t.id)
           or not exists (select from vehicle_disinfections vd where vd.round_id = t.round_id and vd.trip_id = t.id))))
@@ -78,7 +69,26 @@ export async function driverStopRows(db: Db, driverId: string): Promise<DriverSt
     join areas a on a.id = s.corridor_id
     left join waste_pickups wp on wp.round_id = s.round_id and wp.stop_id = s.id
     left join custody w on w.round_id = t.round_id and w.id = t.id
-    order by t.round_created_at, t.trip_no, s.seq`.execute(db);
+    order by t.round_created_at, t.trip_no, s.seq`);
+
+type DriverStopDbRow = {
+  round_id: string; trip_id: string; trip_no: number; depart_s: number; departed_at: Date | null; round_status: string; vehicle_name: string; plate: string | null; depot_name: string; stop_id: string; seq: number; corridor_id: string;
+  gate: string; community: string | null; coordinators: string[] | null; lat: number | null; lon: number | null; status: StopStatus; urgent: boolean; bags: DriverStopRow['bags'] | null; handoff_code: string | null;
+  site_name: string | null; site_lat: number | null; site_lon: number | null; unload_start_s: number | null;
+  pickup_bags: number | null; pickup_kg: number | null; unloaded_kg: number | null; agent: string | null; disinfected_at: Date | null;
+};
+
+/**
+ * Every stop of the driver's trips on rounds on the road, by round creation, trip number and seq.
+ * Read in three parts (the driver's trips, their waste custody, their stops), each planned on its
+ * own: as one join of ten tables PostgreSQL spent longer choosing the join order than running it
+ * (22 ms of planning a call against 6 ms of execution in the district day, 42 s of the database's
+ * day; 6.2 ms against 1.3 ms on a quiet machine, issue #21). Still planned on every call, the three
+ * parts took 10.6 ms of planning to 13.9 ms of running in a later day: the text is now constant and
+ * kept prepared, so a connection plans it for its first calls only.
+ */
+export async function driverStopRows(db: Db, driverId: string): Promise<DriverStopRow[]> {
+  const rows = await db.executeQuery<DriverStopDbRow>(CompiledQuery.raw(DRIVER_STOP_ROWS_SQL, [driverId]));
   return rows.rows.map((r) => ({
     roundId: r.round_id, tripId: r.trip_id, tripNo: Number(r.trip_no), departS: Number(r.depart_s), departedAt: r.departed_at && new Date(r.departed_at).toISOString(), roundStatus: r.round_status,
     vehicleName: vehicleLabel(r.vehicle_name, r.plate), vehiclePlate: r.plate, depotName: r.depot_name,
@@ -123,22 +133,22 @@ export async function tripDriverAndStop(db: Db, roundId: string, tripId: string,
   return trip && { driverId: trip.driver_id, stopId: trip.stop_id };
 }
 
-/** needsOnClosedStops' statement: over the whole round, or only the stops `onStops` names. */
-const NEEDS_ON_CLOSED_STOPS = (onStops: string) => `
+/** needsOnClosedStops' statement: over the whole round, or only the stop `onStop` names. */
+const NEEDS_ON_CLOSED_STOPS = (onStop: string) => `
   select distinct b.need_id::text as "needId", s.status as "stopStatus" from round_bags b
   join round_stops s on s.id = b.stop_id join needs n on n.id = b.need_id
-  where b.round_id = $1 ${onStops} and s.status in ('delivered', 'failed') and n.status = 'out_for_delivery'`;
+  where b.round_id = $1 ${onStop} and s.status in ('delivered', 'failed') and n.status = 'out_for_delivery'`;
 /** A stop's own settle, on every stop report and handover: the same text each time, kept prepared (prepared-statements.ts). */
-const NEEDS_ON_STOPS_SQL = prepared(NEEDS_ON_CLOSED_STOPS('and b.stop_id = any($2::bigint[])'));
+const NEEDS_ON_STOP_SQL = prepared(NEEDS_ON_CLOSED_STOPS('and b.stop_id = $2::bigint'));
 const NEEDS_ON_ROUND_SQL = NEEDS_ON_CLOSED_STOPS('');
 
 /**
  * The needs still out for delivery on the round's closed stops (delivered or failed), each with its
- * stop's status; only on `stopIds` when given (a handover settles its own stop: a round's closed
+ * stop's status; only on `stopId` when given (a handover settles its own stop: a round's closed
  * stops hold tens of thousands of needs by the end of a district's day, issue #21).
  */
-export async function needsOnClosedStops(trx: Db, roundId: string, stopIds?: readonly string[]): Promise<{ needId: string; stopStatus: string }[]> {
-  const query = stopIds === undefined ? CompiledQuery.raw(NEEDS_ON_ROUND_SQL, [roundId]) : CompiledQuery.raw(NEEDS_ON_STOPS_SQL, [roundId, [...stopIds]]);
+export async function needsOnClosedStops(trx: Db, roundId: string, stopId?: string): Promise<{ needId: string; stopStatus: string }[]> {
+  const query = stopId === undefined ? CompiledQuery.raw(NEEDS_ON_ROUND_SQL, [roundId]) : CompiledQuery.raw(NEEDS_ON_STOP_SQL, [roundId, stopId]);
   return (await trx.executeQuery<{ needId: string; stopStatus: string }>(query)).rows;
 }
 

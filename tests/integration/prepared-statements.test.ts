@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/services/access/auth-secrets';
 import { openDatabase, type Database } from '../../src/store/db';
 import { tripStops } from '../../src/store/event-tracking.repository';
+import { driverStopRows, needsOnClosedStops, roundOpenState } from '../../src/store/delivery.repository';
 import { findLiveSessions, LIVE_SESSION_SQL, LIVE_SESSIONS_SQL } from '../../src/store/session.repository';
 import { PG_URL, startWorld, type World } from './auth.fixture';
 
@@ -71,6 +72,22 @@ describe('prepared statements', () => {
       const of = (text: string) => plans.filter((p) => p.statement === text).map(({ generic_plans, custom_plans }) => ({ generic_plans, custom_plans }));
       expect(of(LIVE_SESSION_SQL)).toEqual([{ custom_plans: '5', generic_plans: '3' }]);
       expect(of(LIVE_SESSIONS_SQL)).toEqual([{ custom_plans: '5', generic_plans: '3' }]);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('keeps the driver\'s batch read and a stop\'s settle reads prepared, on their generic plans after five calls', async () => {
+    const single = await openDatabase({ url: PG_URL, schema: w.database.schema, poolSize: 1 });
+    try {
+      for (let i = 0; i < 8; i++) {
+        expect(await driverStopRows(single.db, randomUUID())).toEqual([]);
+        expect(await roundOpenState(single.db, randomUUID())).toBeUndefined();
+        expect(await needsOnClosedStops(single.db, randomUUID(), String(i + 1))).toEqual([]);
+      }
+      const plans = (await sql<{ generic_plans: string; custom_plans: string }>`
+        select generic_plans::text, custom_plans::text from pg_prepared_statements`.execute(single.db)).rows;
+      expect(plans).toEqual(Array.from({ length: 3 }, () => ({ custom_plans: '5', generic_plans: '3' })));
     } finally {
       await single.close();
     }

@@ -89,11 +89,11 @@ it("a stop's own settle reads only its stop, and moves its needs even after anot
 
   // Every stop closed; only the first one's settle runs: the round completes, the other stops' needs wait for their own.
   await database.db.updateTable('round_stops').set({ status: 'delivered' }).where('round_id', '=', round.id).execute();
-  expect(await settleRound(database.db, round.id, [first])).toMatchObject({ status: 'completed' });
+  expect(await settleRound(database.db, round.id, first)).toMatchObject({ status: 'completed' });
   expect(await outOn(first)).toBe(0);
   expect(await outOn(last)).toBeGreaterThan(0);
   // The last stop's settle, late: the round stays completed and its needs are delivered.
-  const late = await settleRound(database.db, round.id, [last]);
+  const late = await settleRound(database.db, round.id, last);
   expect(late).toMatchObject({ status: 'completed' });
   expect(late!.delivered).toBeGreaterThan(0);
   expect(await outOn(last)).toBe(0);
@@ -107,7 +107,7 @@ it("a stop's own settle that leaves the round in progress does not wait for the 
   const [first, second] = [stops[0]!, stops[1]!];
   const close = (stopId: string) => database.db.updateTable('round_stops').set({ status: 'delivered' }).where('id', '=', stopId).execute();
   await close(first);
-  expect(await settleRound(database.db, round.id, [first])).toMatchObject({ status: 'in_progress' });
+  expect(await settleRound(database.db, round.id, first)).toMatchObject({ status: 'in_progress' });
   await close(second);
 
   // Another transaction holds the round's row meanwhile (a merge, a re-plan, the reconciler's settle).
@@ -125,7 +125,7 @@ it("a stop's own settle that leaves the round in progress does not wait for the 
   const blockedByHolder = async () =>
     Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`.execute(closer.db)).rows[0]!.n) > 0;
   let settledFirst = false;
-  const settled = settleRound(database.db, round.id, [second]).then((report) => {
+  const settled = settleRound(database.db, round.id, second).then((report) => {
     settledFirst = true;
     return report;
   });

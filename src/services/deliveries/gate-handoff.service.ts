@@ -61,7 +61,7 @@ function storeStopEvent(deps: HandoffDeps, trx: Db, stop: GateStop, corridorId: 
  */
 async function announceClosed(deps: HandoffDeps, stop: GateStop, stopId: string, staged: readonly Staged[]): Promise<void> {
   await deps.publisher?.release(staged);
-  await settleRound(deps.db, stop.roundId, [stopId]);
+  await settleRound(deps.db, stop.roundId, stopId);
   await publishNextStopEta(deps, batchId(stop.roundId, stop.tripId));
 }
 

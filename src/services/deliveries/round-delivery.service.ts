@@ -13,7 +13,7 @@ import { lockRound, moveNeeds, setRoundStatus } from '../../store/round.reposito
 export interface SettleReport { status: string; delivered: number; failed: number }
 
 /**
- * Settles the round's closed stops, or only `stopIds` (what a stop report or a handover just
+ * Settles the round's closed stops, or only `stopId` (what a stop report or a handover just
  * closed: reading every closed stop of the round on each of a district's thousands of handovers,
  * under the round's lock, made them queue behind each other, issue #21). A stop's own settle moves
  * its needs even when another settle already completed the round (that one counted the stop closed).
@@ -27,14 +27,14 @@ export interface SettleReport { status: string; delivered: number; failed: numbe
  * pool. No stop is missed for it: a stop is closed, and committed, before its settle starts, so of
  * the last stops closed at the same time the settle that counts last counts them all closed.
  */
-export async function settleRound(db: Db, roundId: string, stopIds?: readonly string[]): Promise<SettleReport | null> {
+export async function settleRound(db: Db, roundId: string, stopId?: string): Promise<SettleReport | null> {
   return db.transaction().execute(async (trx) => {
-    const seen = stopIds === undefined ? undefined : await roundOpenState(trx, roundId);
-    if (stopIds !== undefined && !seen) return null;
+    const seen = stopId === undefined ? undefined : await roundOpenState(trx, roundId);
+    if (stopId !== undefined && !seen) return null;
     const locking = !seen || seen.status === 'dispatched' || !seen.anyOpen;
     const current = locking ? await lockRound(trx, roundId) : seen.status;
     const onRoad = current === 'dispatched' || current === 'in_progress';
-    if (!onRoad && !(stopIds !== undefined && current === 'completed')) return null;
+    if (!onRoad && !(stopId !== undefined && current === 'completed')) return null;
     // Counted before the needs are read: each statement sees what has committed when it starts, and
     // a stop is closed without the round's lock. Counted after, a stop closed in between was counted
     // closed (the round completed) while its needs were not read; its own settle then found the round
@@ -42,7 +42,7 @@ export async function settleRound(db: Db, roundId: string, stopIds?: readonly st
     // counted closed now is closed for the read below too. Unlocked, the status does not move: the
     // round is in progress (not dispatched), a stop is open, and this settle's own stop is closed.
     const counts = locking ? await stopCounts(trx, roundId) : undefined;
-    const rows = await needsOnClosedStops(trx, roundId, stopIds);
+    const rows = await needsOnClosedStops(trx, roundId, stopId);
     const delivered = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'delivered').map((r) => r.needId), 'out_for_delivery', 'delivered', 'driver', `round ${roundId}`);
     const failed = await moveNeeds(trx, rows.filter((r) => r.stopStatus === 'failed').map((r) => r.needId), 'out_for_delivery', 'failed', 'driver', `round ${roundId}`, 'delivery failed at the stop');
     // An emergency placed on this round ends with its stop (no one reports its case done apart).

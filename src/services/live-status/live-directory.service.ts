@@ -54,7 +54,7 @@ export function createTripTrackingStore(db: Db, driverOfBatch: DriverOfBatch = t
     async settleStop(batchId, stopId) {
       const trip = parseBatchId(batchId);
       // Carry it over to the round and its needs now; the reconciler does it later if this fails.
-      if (trip) await settleRound(db, trip.roundId, [stopId]).catch(() => null);
+      if (trip) await settleRound(db, trip.roundId, stopId).catch(() => null);
     },
 
   };
