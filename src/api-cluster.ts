@@ -37,6 +37,9 @@ export function reportToPrimary(report: ApiProcessReport): Promise<void> {
 function forkApi(): { worker: Worker; started: Promise<number> } {
   // Its descriptors of the port come as extra stdio entries (cluster.setupPrimary, http/shared-port.ts).
   const worker = cluster.fork({ [INHERITED_FDS_VARIABLE]: String(ACCEPT_FDS) });
+  // A message to a process that just died fails (EPIPE) as the Worker's 'error' event; unheard, it
+  // would end the primary, and the port with it. The process's 'exit' replaces it.
+  worker.on('error', () => undefined);
   const started = new Promise<number>((resolve, reject) => {
     const onExit = (code: number | null, signal: string | null) =>
       reject(new StartupError(`an API process exited while starting (${signal ?? `code ${code}`}); its log says why`));

@@ -27,7 +27,8 @@ export function clusterExposition(registry: Registry): () => Promise<{ contentTy
   const waiting = new Map<number, (answer: Answer) => void>();
   process.on('message', (message: unknown) => {
     if (isMessage<Collect>(message, 'metrics-collect')) {
-      void registry.getMetricsAsJSON().then((metrics) => process.send?.({ cordon: 'metrics-json', id: message.id, metrics } satisfies Reply));
+      // With a callback: a primary gone meanwhile is an error for the callback, not an 'error' event.
+      void registry.getMetricsAsJSON().then((metrics) => process.send?.({ cordon: 'metrics-json', id: message.id, metrics } satisfies Reply, undefined, undefined, () => undefined));
     } else if (isMessage<Answer>(message, 'metrics-text')) {
       waiting.get(message.id)?.(message);
       waiting.delete(message.id);
@@ -45,11 +46,23 @@ export function clusterExposition(registry: Registry): () => Promise<{ contentTy
         if ('error' in answer) reject(new Error(answer.error));
         else resolve({ contentType: registry.contentType, text: answer.text });
       });
-      process.send?.({ cordon: 'metrics-ask', id } satisfies Ask);
+      process.send?.({ cordon: 'metrics-ask', id } satisfies Ask, undefined, undefined, (err: Error | null) => {
+        if (!err) return;
+        clearTimeout(timer);
+        waiting.delete(id);
+        reject(new Error('the primary cannot be asked for the metrics'));
+      });
     });
 }
 
-function collectFrom(worker: Worker, id: number): Promise<unknown[] | undefined> {
+/**
+ * One process's registry, or undefined when it does not answer in time or cannot be asked. A
+ * process killed an instant ago still looks connected until the primary reads its exit; a message
+ * to it fails with EPIPE, which Node emits as the Worker's 'error' unless `send` has a callback:
+ * unheard, it ended the primary and every API process with it (district day, a scrape just after
+ * its API process was killed, issue #21).
+ */
+export function collectFrom(worker: Pick<Worker, 'on' | 'off' | 'send'>, id: number): Promise<unknown[] | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(undefined), COLLECT_TIMEOUT_MS);
     const onMessage = (message: unknown) => {
@@ -61,7 +74,9 @@ function collectFrom(worker: Worker, id: number): Promise<unknown[] | undefined>
       resolve(metrics);
     };
     worker.on('message', onMessage);
-    worker.send({ cordon: 'metrics-collect', id } satisfies Collect);
+    worker.send({ cordon: 'metrics-collect', id } satisfies Collect, (err: Error | null) => {
+      if (err) done(undefined);
+    });
   });
 }
 
@@ -79,6 +94,7 @@ export function serveClusterMetrics(own: Registry): void {
       return { cordon: 'metrics-text', id: message.id, text } satisfies Answer;
     })()
       .catch((err: unknown) => ({ cordon: 'metrics-text', id: message.id, error: (err as Error).message }) satisfies Answer)
-      .then((answer) => asker.isConnected() && asker.send(answer));
+      // The asker may have died meanwhile: its answer is dropped (see collectFrom).
+      .then((answer) => asker.isConnected() && asker.send(answer, () => undefined));
   });
 }
