@@ -47,7 +47,9 @@ export function parseExposition(text: string): Exposition {
     const m = LINE.exec(line);
     if (!m) throw new Error(`not an exposition line: ${line}`);
     const value = number(m[3]!);
-    if (Number.isNaN(value)) throw new Error(`not a number: ${line}`);
+    // NaN is a value Prometheus reads (any case; prom-client writes `Nan`): the event loop lag gauges
+    // of a process scraped twice within the lag monitor's resolution have no delay recorded between.
+    if (Number.isNaN(value) && !/^nan$/i.test(m[3]!)) throw new Error(`not a number: ${line}`);
     samples.push({ name: m[1]!, labels: parseLabels(m[2], line), value });
   }
   const find = (name: string, labels: Record<string, string> = {}) =>
